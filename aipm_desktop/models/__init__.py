@@ -1,0 +1,118 @@
+"""SQLModel entities, enums and validation. No Qt, no I/O."""
+
+from .common import TableMixin, partial_model, utcnow
+from .documents import Document, DocumentCreate, DocumentRevision, DocumentUpdate
+from .enums import *
+from .interviews import (
+    Candidate,
+    CandidateCreate,
+    CandidateUpdate,
+    CaseExercise,
+    CaseExerciseCreate,
+    CaseExerciseUpdate,
+    Evaluation,
+    EvaluationCreate,
+    EvaluationUpdate,
+    Rating,
+    RatingCreate,
+    RatingUpdate,
+    Scorecard,
+    ScorecardCreate,
+    ScorecardDimension,
+    ScorecardDimensionCreate,
+    ScorecardDimensionUpdate,
+    ScorecardSignal,
+    ScorecardUpdate,
+)
+from .kpis import Kpi, KpiCreate, KpiSnapshot, KpiSnapshotCreate, KpiSnapshotUpdate, KpiUpdate
+from .operations import (
+    CostModel,
+    CostModelCreate,
+    CostModelUpdate,
+    Experiment,
+    ExperimentCreate,
+    ExperimentUpdate,
+    Incident,
+    IncidentCreate,
+    IncidentUpdate,
+)
+from .reference import (
+    DeliverableKind,
+    KpiCatalogEntry,
+    LaunchChecklistTemplate,
+    RiskTaxonomy,
+    RiskTaxonomyItem,
+)
+from .risks import (
+    MitigationAction,
+    MitigationActionCreate,
+    MitigationActionUpdate,
+    Risk,
+    RiskCreate,
+    RiskUpdate,
+    RiskUseCaseLink,
+)
+from .roadmap import (
+    DEFAULT_LANES,
+    LaunchCheck,
+    LaunchCheckCreate,
+    LaunchCheckUpdate,
+    Release,
+    ReleaseCreate,
+    ReleaseUpdate,
+    RoadmapDependency,
+    RoadmapItem,
+    RoadmapItemCreate,
+    RoadmapItemUpdate,
+    RolloutStage,
+    RolloutStageCreate,
+    RolloutStageUpdate,
+)
+from .usecases import (
+    Criterion,
+    CriterionCreate,
+    CriterionUpdate,
+    Score,
+    ScoreCreate,
+    ScoreUpdate,
+    ScoringModel,
+    ScoringModelCreate,
+    ScoringModelUpdate,
+    UseCase,
+    UseCaseCreate,
+    UseCaseUpdate,
+)
+from .workspace import (
+    DEFAULT_RISK_BANDS,
+    ChangeLog,
+    WorkspaceSettings,
+    WorkspaceSettingsBase,
+    WorkspaceSettingsUpdate,
+)
+
+#: Entities a user edits, by the short kind name used in ``Changes`` and the change log.
+ENTITIES: dict[str, type] = {
+    "settings": WorkspaceSettings,
+    "use_case": UseCase,
+    "scoring_model": ScoringModel,
+    "criterion": Criterion,
+    "score": Score,
+    "risk": Risk,
+    "mitigation_action": MitigationAction,
+    "document": Document,
+    "kpi": Kpi,
+    "kpi_snapshot": KpiSnapshot,
+    "roadmap_item": RoadmapItem,
+    "release": Release,
+    "rollout_stage": RolloutStage,
+    "launch_check": LaunchCheck,
+    "experiment": Experiment,
+    "incident": Incident,
+    "cost_model": CostModel,
+    "case_exercise": CaseExercise,
+    "scorecard": Scorecard,
+    "scorecard_dimension": ScorecardDimension,
+    "candidate": Candidate,
+    "evaluation": Evaluation,
+    "rating": Rating,
+}

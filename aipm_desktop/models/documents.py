@@ -1,0 +1,58 @@
+"""Documents (PRDs and the other deliverables) and their revisions."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import field_validator
+from sqlmodel import Field, SQLModel
+
+from .common import TableMixin, enum_check, enum_field, partial_model, require_text, utcnow
+from .enums import DocumentStatus
+
+
+class DocumentBase(SQLModel):
+    kind: str = Field(max_length=60)
+    title: str = Field(max_length=300)
+    body: str = ""
+    status: DocumentStatus = enum_field(DocumentStatus.DRAFT)
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+    approver: str = Field(default="", max_length=200)
+    approved_on: dt.date | None = None
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @field_validator("kind")
+    @classmethod
+    def _kind(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Kind")
+
+
+class DocumentCreate(DocumentBase):
+    pass
+
+
+DocumentUpdate = partial_model(DocumentBase)
+
+
+class Document(DocumentBase, TableMixin, table=True):
+    __tablename__ = "document"
+    __table_args__ = (enum_check("status", DocumentStatus, "ck_document_status"),)
+
+
+class DocumentRevision(SQLModel, table=True):
+    """An immutable copy of a document's title and body at a point in time."""
+
+    __tablename__ = "document_revision"
+
+    id: int | None = Field(default=None, primary_key=True)
+    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    created_at: dt.datetime = Field(default_factory=utcnow, nullable=False)
+    title: str = Field(max_length=300)
+    body: str = ""
+    note: str = Field(default="", max_length=300)

@@ -1,0 +1,155 @@
+"""Enumerations stored as plain strings (portable) and checked by the schema."""
+
+from __future__ import annotations
+
+import enum
+
+
+class UseCaseStatus(enum.StrEnum):
+    IDEA = "idea"
+    DISCOVERY = "discovery"
+    VALIDATED = "validated"
+    PILOT = "pilot"
+    LAUNCHED = "launched"
+    PARKED = "parked"
+    RETIRED = "retired"
+
+
+class Decision(enum.StrEnum):
+    UNDECIDED = "undecided"
+    BUILD = "build"
+    PARTNER = "partner"
+    BUY = "buy"
+
+
+class CriterionGroup(enum.StrEnum):
+    VALUE = "value"
+    FEASIBILITY = "feasibility"
+    RISK = "risk"
+
+
+class Direction(enum.StrEnum):
+    """Whether a higher level helps (benefit) or counts against (cost)."""
+
+    BENEFIT = "benefit"
+    COST = "cost"
+
+
+class RiskSource(enum.StrEnum):
+    REVIEW = "review"
+    RED_TEAM = "red_team"
+    INCIDENT = "incident"
+    CUSTOMER_FEEDBACK = "customer_feedback"
+    VENDOR_CHANGE = "vendor_change"
+
+
+class Treatment(enum.StrEnum):
+    MITIGATE = "mitigate"
+    ACCEPT = "accept"
+    AVOID = "avoid"
+    TRANSFER = "transfer"
+
+
+class RiskStatus(enum.StrEnum):
+    OPEN = "open"
+    MITIGATING = "mitigating"
+    ACCEPTED = "accepted"
+    CLOSED = "closed"
+
+
+class ActionStatus(enum.StrEnum):
+    TODO = "todo"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class DocumentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    IN_REVIEW = "in_review"
+    APPROVED = "approved"
+
+
+class KpiDirection(enum.StrEnum):
+    HIGHER_IS_BETTER = "higher_is_better"
+    LOWER_IS_BETTER = "lower_is_better"
+
+
+class Frequency(enum.StrEnum):
+    DAILY = "daily"
+    WEEKLY = "weekly"
+    BIWEEKLY = "biweekly"
+    MONTHLY = "monthly"
+    QUARTERLY = "quarterly"
+    PER_RELEASE = "per_release"
+
+
+class ItemKind(enum.StrEnum):
+    WORK = "work"
+    MILESTONE = "milestone"
+    RELEASE = "release"
+
+
+class ItemStatus(enum.StrEnum):
+    PLANNED = "planned"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    CANCELLED = "cancelled"
+
+
+class StageStatus(enum.StrEnum):
+    PENDING = "pending"
+    ACTIVE = "active"
+    COMPLETE = "complete"
+    ROLLED_BACK = "rolled_back"
+
+
+class CheckStatus(enum.StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    BLOCKED = "blocked"
+    NOT_APPLICABLE = "not_applicable"
+
+
+class ExperimentStatus(enum.StrEnum):
+    DRAFT = "draft"
+    RUNNING = "running"
+    CONCLUDED = "concluded"
+    ABANDONED = "abandoned"
+
+
+class Severity(enum.StrEnum):
+    SEV1 = "sev1"
+    SEV2 = "sev2"
+    SEV3 = "sev3"
+    SEV4 = "sev4"
+
+
+class IncidentStatus(enum.StrEnum):
+    OPEN = "open"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+
+
+class SignalKind(enum.StrEnum):
+    STRONG = "strong"
+    WEAK = "weak"
+    RED_FLAG = "red_flag"
+
+
+class Recommendation(enum.StrEnum):
+    STRONG_NO = "strong_no"
+    NO = "no"
+    LEAN_NO = "lean_no"
+    LEAN_YES = "lean_yes"
+    YES = "yes"
+    STRONG_YES = "strong_yes"
+
+
+class ChangeAction(enum.StrEnum):
+    CREATE = "create"
+    UPDATE = "update"
+    DELETE = "delete"
+    RESTORE = "restore"

@@ -1,0 +1,186 @@
+"""Interview case kit: exercises, scorecards, candidates and evaluations."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import field_validator
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .common import TableMixin, enum_check, enum_field, partial_model, range_check, require_text
+from .enums import Recommendation, SignalKind
+
+
+class CaseExerciseBase(SQLModel):
+    key: str = Field(default="", max_length=60)
+    title: str = Field(max_length=200)
+    prompt: str = ""
+    materials: str = ""
+    expected_outputs: str = ""
+    time_box_minutes: int = Field(default=45, ge=5, le=480)
+    dimension_keys: list[str] = Field(default_factory=list, sa_type=JSON)
+    built_in: bool = False
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+
+class CaseExerciseCreate(CaseExerciseBase):
+    pass
+
+
+CaseExerciseUpdate = partial_model(CaseExerciseBase)
+
+
+class CaseExercise(CaseExerciseBase, TableMixin, table=True):
+    __tablename__ = "case_exercise"
+    __table_args__ = (range_check("time_box_minutes", 5, 480),)
+
+
+class ScorecardBase(SQLModel):
+    key: str = Field(default="", max_length=60)
+    name: str = Field(max_length=200)
+    rating_scale: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Scorecard name")
+
+
+class ScorecardCreate(ScorecardBase):
+    pass
+
+
+ScorecardUpdate = partial_model(ScorecardBase)
+
+
+class Scorecard(ScorecardBase, TableMixin, table=True):
+    __tablename__ = "scorecard"
+
+
+class ScorecardDimensionBase(SQLModel):
+    scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="CASCADE", index=True)
+    key: str = Field(max_length=60)
+    name: str = Field(max_length=200)
+    weight: float = Field(gt=0, le=1000)
+    meets_bar: str = ""
+    levels: list[str] = Field(default_factory=list, sa_type=JSON)
+    position: int = 0
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and len(v) not in (0, 4):
+            raise ValueError("a scorecard dimension has exactly 4 level descriptions")
+        return v
+
+
+class ScorecardDimensionCreate(ScorecardDimensionBase):
+    pass
+
+
+ScorecardDimensionUpdate = partial_model(ScorecardDimensionBase)
+
+
+class ScorecardDimension(ScorecardDimensionBase, TableMixin, table=True):
+    __tablename__ = "scorecard_dimension"
+    __table_args__ = (
+        UniqueConstraint("scorecard_id", "key", name="uq_scorecard_dimension_key"),
+        range_check("weight", 0.0001, 1000),
+    )
+
+
+class ScorecardSignal(SQLModel, table=True):
+    """A strong, weak or red-flag signal an interviewer can tick."""
+
+    __tablename__ = "scorecard_signal"
+    __table_args__ = (enum_check("kind", SignalKind, "ck_scorecard_signal_kind"),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="CASCADE", index=True)
+    kind: SignalKind = enum_field()
+    text: str = Field(max_length=500)
+    position: int = 0
+
+
+class CandidateBase(SQLModel):
+    name: str = Field(max_length=200)
+    role_level: str = Field(default="", max_length=100)
+    interview_date: dt.date | None = None
+    interviewers: str = Field(default="", max_length=500)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Candidate name")
+
+
+class CandidateCreate(CandidateBase):
+    pass
+
+
+CandidateUpdate = partial_model(CandidateBase)
+
+
+class Candidate(CandidateBase, TableMixin, table=True):
+    __tablename__ = "candidate"
+
+
+class EvaluationBase(SQLModel):
+    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE", index=True)
+    exercise_id: int | None = Field(
+        default=None, foreign_key="case_exercise.id", ondelete="SET NULL"
+    )
+    scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="RESTRICT")
+    interviewer: str = Field(max_length=200)
+    recommendation: Recommendation | None = enum_field(None, nullable=True)
+    notes: str = ""
+    signal_ids: list[int] = Field(default_factory=list, sa_type=JSON)
+
+    @field_validator("interviewer")
+    @classmethod
+    def _interviewer(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Interviewer")
+
+
+class EvaluationCreate(EvaluationBase):
+    pass
+
+
+EvaluationUpdate = partial_model(EvaluationBase)
+
+
+class Evaluation(EvaluationBase, TableMixin, table=True):
+    __tablename__ = "evaluation"
+    __table_args__ = (
+        UniqueConstraint(
+            "candidate_id", "exercise_id", "interviewer", name="uq_evaluation_per_interviewer"
+        ),
+        enum_check("recommendation", Recommendation, "ck_evaluation_recommendation", nullable=True),
+    )
+
+
+class RatingBase(SQLModel):
+    evaluation_id: int = Field(foreign_key="evaluation.id", ondelete="CASCADE", index=True)
+    dimension_id: int = Field(foreign_key="scorecard_dimension.id", ondelete="CASCADE")
+    rating: int = Field(ge=1, le=4)
+    evidence: str = ""
+
+
+class RatingCreate(RatingBase):
+    pass
+
+
+RatingUpdate = partial_model(RatingBase)
+
+
+class Rating(RatingBase, TableMixin, table=True):
+    __tablename__ = "rating"
+    __table_args__ = (
+        UniqueConstraint("evaluation_id", "dimension_id", name="uq_rating_dimension"),
+        range_check("rating", 1, 4),
+    )

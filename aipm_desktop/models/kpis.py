@@ -1,0 +1,96 @@
+"""KPI definitions and snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .common import TableMixin, clean_text, enum_check, enum_field, partial_model, require_text
+from .enums import Frequency, KpiDirection
+
+
+class KpiBase(SQLModel):
+    catalog_key: str = Field(default="", max_length=60)
+    name: str = Field(max_length=200)
+    description: str = ""
+    unit: str = Field(default="", max_length=40)
+    direction: KpiDirection = enum_field(KpiDirection.HIGHER_IS_BETTER)
+    baseline: float | None = None
+    target: float | None = None
+    warning: float | None = None
+    critical: float | None = None
+    frequency: Frequency = enum_field(Frequency.WEEKLY)
+    category: str = Field(default="", max_length=60)
+    owner: str = Field(default="", max_length=200)
+    data_source: str = Field(default="", max_length=300)
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "KPI name")
+
+    @field_validator("unit", "category", "owner", "data_source")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @model_validator(mode="after")
+    def _threshold_order(self) -> KpiBase:
+        """Thresholds run from target towards critical, in the KPI's direction."""
+        values = [v for v in (self.target, self.warning, self.critical) if v is not None]
+        if len(values) >= 2:
+            lower_better = self.direction == KpiDirection.LOWER_IS_BETTER
+            ordered = sorted(values) if lower_better else sorted(values, reverse=True)
+            if values != ordered:
+                word = "rise" if lower_better else "fall"
+                raise ValueError(f"target, warning and critical thresholds must {word} in order")
+        return self
+
+
+class KpiCreate(KpiBase):
+    pass
+
+
+KpiUpdate = partial_model(KpiBase)
+
+
+class Kpi(KpiBase, TableMixin, table=True):
+    __tablename__ = "kpi"
+    __table_args__ = (
+        enum_check("direction", KpiDirection, "ck_kpi_direction"),
+        enum_check("frequency", Frequency, "ck_kpi_frequency"),
+    )
+
+
+class KpiSnapshotBase(SQLModel):
+    kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE", index=True)
+    date: dt.date
+    value: float
+    note: str = Field(default="", max_length=500)
+    source: str = Field(default="", max_length=200)
+
+    @field_validator("value")
+    @classmethod
+    def _finite(cls, v: float | None) -> float | None:
+        if v is not None and not math.isfinite(v):
+            raise ValueError("a snapshot value must be a finite number")
+        return v
+
+
+class KpiSnapshotCreate(KpiSnapshotBase):
+    pass
+
+
+KpiSnapshotUpdate = partial_model(KpiSnapshotBase)
+
+
+class KpiSnapshot(KpiSnapshotBase, TableMixin, table=True):
+    __tablename__ = "kpi_snapshot"
+    __table_args__ = (UniqueConstraint("kpi_id", "date", name="uq_kpi_snapshot_kpi_date"),)

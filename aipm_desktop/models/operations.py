@@ -1,0 +1,125 @@
+"""Experiments, incidents and AI unit-economics cost models."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from .common import TableMixin, enum_check, enum_field, partial_model, range_check, require_text
+from .enums import ExperimentStatus, IncidentStatus, Severity
+
+
+class ExperimentBase(SQLModel):
+    title: str = Field(max_length=200)
+    hypothesis: str = ""
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+    primary_metric: str = Field(default="", max_length=200)
+    guardrails: str = ""
+    design: str = ""
+    start: dt.date | None = None
+    end: dt.date | None = None
+    status: ExperimentStatus = enum_field(ExperimentStatus.DRAFT)
+    result: str = ""
+    decision: str = Field(default="", max_length=300)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @model_validator(mode="after")
+    def _dates(self) -> ExperimentBase:
+        if self.start and self.end and self.end < self.start:
+            raise ValueError("the end date must not be before the start date")
+        return self
+
+
+class ExperimentCreate(ExperimentBase):
+    pass
+
+
+ExperimentUpdate = partial_model(ExperimentBase)
+
+
+class Experiment(ExperimentBase, TableMixin, table=True):
+    __tablename__ = "experiment"
+    __table_args__ = (enum_check("status", ExperimentStatus, "ck_experiment_status"),)
+
+
+class IncidentBase(SQLModel):
+    title: str = Field(max_length=200)
+    severity: Severity = enum_field(Severity.SEV3)
+    occurred_on: dt.date
+    resolved_on: dt.date | None = None
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+    description: str = ""
+    root_cause: str = ""
+    actions: str = ""
+    rolled_back: bool = False
+    status: IncidentStatus = enum_field(IncidentStatus.OPEN)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @model_validator(mode="after")
+    def _dates(self) -> IncidentBase:
+        if self.occurred_on and self.resolved_on and self.resolved_on < self.occurred_on:
+            raise ValueError("an incident cannot be resolved before it occurred")
+        return self
+
+
+class IncidentCreate(IncidentBase):
+    pass
+
+
+IncidentUpdate = partial_model(IncidentBase)
+
+
+class Incident(IncidentBase, TableMixin, table=True):
+    __tablename__ = "incident"
+    __table_args__ = (
+        enum_check("severity", Severity, "ck_incident_severity"),
+        enum_check("status", IncidentStatus, "ck_incident_status"),
+    )
+
+
+class CostModelBase(SQLModel):
+    """Unit economics of one AI feature: what a successful task costs."""
+
+    name: str = Field(max_length=200)
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+    requests_per_month: float = Field(default=0, ge=0)
+    tokens_per_request: float = Field(default=0, ge=0)
+    cost_per_1k_tokens: float = Field(default=0, ge=0)
+    other_cost_per_request: float = Field(default=0, ge=0)
+    fixed_monthly_cost: float = Field(default=0, ge=0)
+    success_rate: float = Field(default=1.0, gt=0, le=1)
+    target_cost_per_task: float | None = Field(default=None, ge=0)
+    notes: str = ""
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Name")
+
+
+class CostModelCreate(CostModelBase):
+    pass
+
+
+CostModelUpdate = partial_model(CostModelBase)
+
+
+class CostModel(CostModelBase, TableMixin, table=True):
+    __tablename__ = "cost_model"
+    __table_args__ = (range_check("success_rate", 0.0001, 1),)

@@ -1,0 +1,115 @@
+"""Responsible-AI risk register: risks, mitigation actions, links to use cases."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import field_validator, model_validator
+from sqlmodel import Field, SQLModel
+
+from .common import (
+    TableMixin,
+    clean_text,
+    enum_check,
+    enum_field,
+    partial_model,
+    range_check,
+    require_text,
+)
+from .enums import ActionStatus, RiskSource, RiskStatus, Treatment
+
+
+class RiskBase(SQLModel):
+    title: str = Field(max_length=200)
+    description: str = ""
+    category: str = Field(default="", max_length=200)
+    source: RiskSource = enum_field(RiskSource.REVIEW)
+    owner: str = Field(default="", max_length=200)
+    likelihood: int = Field(default=3, ge=1, le=5)
+    impact: int = Field(default=3, ge=1, le=5)
+    treatment: Treatment = enum_field(Treatment.MITIGATE)
+    residual_likelihood: int | None = Field(default=None, ge=1, le=5)
+    residual_impact: int | None = Field(default=None, ge=1, le=5)
+    status: RiskStatus = enum_field(RiskStatus.OPEN)
+    acceptance_rationale: str = ""
+    approver: str = Field(default="", max_length=200)
+    acceptance_expiry: dt.date | None = None
+    review_cadence_days: int = Field(default=90, ge=1, le=3650)
+    next_review: dt.date | None = None
+    framework_refs: str = Field(default="", max_length=500)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @field_validator("category", "owner", "approver", "framework_refs")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @model_validator(mode="after")
+    def _accepted_needs_rationale(self) -> RiskBase:
+        if self.status == RiskStatus.ACCEPTED and not (
+            (self.acceptance_rationale or "").strip() and self.approver
+        ):
+            raise ValueError("an accepted risk needs a rationale and an approver")
+        if (self.residual_likelihood is None) != (self.residual_impact is None):
+            raise ValueError("residual likelihood and impact are set together")
+        return self
+
+
+class RiskCreate(RiskBase):
+    pass
+
+
+RiskUpdate = partial_model(RiskBase)
+
+
+class Risk(RiskBase, TableMixin, table=True):
+    __tablename__ = "risk"
+    __table_args__ = (
+        enum_check("source", RiskSource, "ck_risk_source"),
+        enum_check("treatment", Treatment, "ck_risk_treatment"),
+        enum_check("status", RiskStatus, "ck_risk_status"),
+        range_check("likelihood", 1, 5),
+        range_check("impact", 1, 5),
+        range_check("residual_likelihood", 1, 5, nullable=True),
+        range_check("residual_impact", 1, 5, nullable=True),
+    )
+
+
+class RiskUseCaseLink(SQLModel, table=True):
+    """Many-to-many: which use cases a risk applies to."""
+
+    __tablename__ = "risk_use_case"
+
+    risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE", primary_key=True)
+    use_case_id: int = Field(
+        foreign_key="use_case.id", ondelete="CASCADE", primary_key=True, index=True
+    )
+
+
+class MitigationActionBase(SQLModel):
+    risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE", index=True)
+    action: str = Field(max_length=500)
+    owner: str = Field(default="", max_length=200)
+    due_date: dt.date | None = None
+    status: ActionStatus = enum_field(ActionStatus.TODO)
+
+    @field_validator("action")
+    @classmethod
+    def _action(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Action")
+
+
+class MitigationActionCreate(MitigationActionBase):
+    pass
+
+
+MitigationActionUpdate = partial_model(MitigationActionBase)
+
+
+class MitigationAction(MitigationActionBase, TableMixin, table=True):
+    __tablename__ = "mitigation_action"
+    __table_args__ = (enum_check("status", ActionStatus, "ck_mitigation_action_status"),)

@@ -1,0 +1,185 @@
+"""Roadmap items and dependencies; releases, rollout stages and launch-gate checks."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import CheckConstraint, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .common import (
+    TableMixin,
+    clean_text,
+    enum_check,
+    enum_field,
+    partial_model,
+    range_check,
+    require_text,
+)
+from .enums import CheckStatus, ItemKind, ItemStatus, StageStatus
+
+DEFAULT_LANES = (
+    "Data readiness",
+    "Model iteration",
+    "Product and UX",
+    "Evaluation and safety",
+    "Launch and GTM",
+)
+
+
+class RoadmapItemBase(SQLModel):
+    title: str = Field(max_length=200)
+    lane: str = Field(default=DEFAULT_LANES[2], max_length=100)
+    kind: ItemKind = enum_field(ItemKind.WORK)
+    start: dt.date
+    end: dt.date
+    planned_start: dt.date | None = None
+    planned_end: dt.date | None = None
+    status: ItemStatus = enum_field(ItemStatus.PLANNED)
+    progress: int = Field(default=0, ge=0, le=100)
+    owner: str = Field(default="", max_length=200)
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @field_validator("lane", "owner")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @model_validator(mode="after")
+    def _dates(self) -> RoadmapItemBase:
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError("the end date must not be before the start date")
+        if self.kind == ItemKind.MILESTONE and self.start != self.end and self.end is not None:
+            raise ValueError("a milestone starts and ends on the same day")
+        return self
+
+
+class RoadmapItemCreate(RoadmapItemBase):
+    pass
+
+
+RoadmapItemUpdate = partial_model(RoadmapItemBase)
+
+
+class RoadmapItem(RoadmapItemBase, TableMixin, table=True):
+    __tablename__ = "roadmap_item"
+    __table_args__ = (
+        enum_check("kind", ItemKind, "ck_roadmap_item_kind"),
+        enum_check("status", ItemStatus, "ck_roadmap_item_status"),
+        range_check("progress", 0, 100),
+        CheckConstraint('"end" >= start', name="ck_roadmap_item_dates"),
+    )
+
+
+class RoadmapDependency(SQLModel, table=True):
+    """Finish-to-start: ``successor`` cannot start before ``predecessor`` ends."""
+
+    __tablename__ = "roadmap_dependency"
+    __table_args__ = (
+        UniqueConstraint("predecessor_id", "successor_id", name="uq_roadmap_dependency"),
+        CheckConstraint("predecessor_id <> successor_id", name="ck_roadmap_dependency_self"),
+    )
+
+    id: int | None = Field(default=None, primary_key=True)
+    predecessor_id: int = Field(foreign_key="roadmap_item.id", ondelete="CASCADE", index=True)
+    successor_id: int = Field(foreign_key="roadmap_item.id", ondelete="CASCADE", index=True)
+
+
+class ReleaseBase(SQLModel):
+    name: str = Field(max_length=200)
+    target_date: dt.date | None = None
+    feature_flag: str = Field(default="", max_length=200)
+    description: str = ""
+    use_case_id: int | None = Field(
+        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
+    )
+    roadmap_item_id: int | None = Field(
+        default=None, foreign_key="roadmap_item.id", ondelete="SET NULL"
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Release name")
+
+
+class ReleaseCreate(ReleaseBase):
+    pass
+
+
+ReleaseUpdate = partial_model(ReleaseBase)
+
+
+class Release(ReleaseBase, TableMixin, table=True):
+    __tablename__ = "release"
+
+
+class RolloutStageBase(SQLModel):
+    release_id: int = Field(foreign_key="release.id", ondelete="CASCADE", index=True)
+    position: int = 0
+    name: str = Field(max_length=200)
+    audience_pct: float | None = Field(default=None, ge=0, le=100)
+    entry_criteria: str = ""
+    exit_criteria: str = ""
+    rollback_criteria: str = ""
+    status: StageStatus = enum_field(StageStatus.PENDING)
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Stage name")
+
+
+class RolloutStageCreate(RolloutStageBase):
+    pass
+
+
+RolloutStageUpdate = partial_model(RolloutStageBase)
+
+
+class RolloutStage(RolloutStageBase, TableMixin, table=True):
+    __tablename__ = "rollout_stage"
+    __table_args__ = (
+        enum_check("status", StageStatus, "ck_rollout_stage_status"),
+        range_check("audience_pct", 0, 100, nullable=True),
+    )
+
+
+class LaunchCheckBase(SQLModel):
+    release_id: int = Field(foreign_key="release.id", ondelete="CASCADE", index=True)
+    function: str = Field(max_length=100)
+    item: str = Field(max_length=300)
+    owner: str = Field(default="", max_length=200)
+    status: CheckStatus = enum_field(CheckStatus.OPEN)
+    blocking: bool = True
+    evidence_url: str = Field(default="", max_length=500)
+    evidence_document_id: int | None = Field(
+        default=None, foreign_key="document.id", ondelete="SET NULL"
+    )
+    signed_off_by: str = Field(default="", max_length=200)
+    signed_off_on: dt.date | None = None
+
+    @field_validator("function", "item")
+    @classmethod
+    def _required(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Check")
+
+
+class LaunchCheckCreate(LaunchCheckBase):
+    pass
+
+
+LaunchCheckUpdate = partial_model(LaunchCheckBase)
+
+
+class LaunchCheck(LaunchCheckBase, TableMixin, table=True):
+    __tablename__ = "launch_check"
+    __table_args__ = (enum_check("status", CheckStatus, "ck_launch_check_status"),)

@@ -1,0 +1,181 @@
+"""Use cases, scoring models, criteria and per-use-case scores."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import field_validator, model_validator
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .common import (
+    TableMixin,
+    clean_text,
+    enum_check,
+    enum_field,
+    partial_model,
+    range_check,
+    require_text,
+)
+from .enums import CriterionGroup, Decision, Direction, UseCaseStatus
+
+COST_FIELDS = (
+    "cost_build_oneoff",
+    "cost_build_yearly",
+    "cost_partner_oneoff",
+    "cost_partner_yearly",
+    "cost_buy_oneoff",
+    "cost_buy_yearly",
+)
+
+
+class UseCaseBase(SQLModel):
+    title: str = Field(max_length=200)
+    problem: str = ""
+    target_users: str = ""
+    value_hypothesis: str = ""
+    metric_name: str = Field(default="", max_length=200)
+    metric_baseline: float | None = None
+    metric_target: float | None = None
+    metric_unit: str = Field(default="", max_length=40)
+    metric_date: dt.date | None = None
+    status: UseCaseStatus = enum_field(UseCaseStatus.IDEA)
+    owner: str = Field(default="", max_length=200)
+    area: str = Field(default="", max_length=200)
+    tags: str = Field(default="", max_length=500)
+    data_sources: str = ""
+    data_availability: str = ""
+    latency_requirement: str = Field(default="", max_length=200)
+    safety_constraints: str = ""
+    human_in_loop: str = ""
+    decision: Decision = enum_field(Decision.UNDECIDED)
+    decision_rationale: str = ""
+    cost_build_oneoff: float | None = Field(default=None, ge=0)
+    cost_build_yearly: float | None = Field(default=None, ge=0)
+    cost_partner_oneoff: float | None = Field(default=None, ge=0)
+    cost_partner_yearly: float | None = Field(default=None, ge=0)
+    cost_buy_oneoff: float | None = Field(default=None, ge=0)
+    cost_buy_yearly: float | None = Field(default=None, ge=0)
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @field_validator("metric_name", "metric_unit", "owner", "area", "tags")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @model_validator(mode="after")
+    def _metric_rules(self) -> UseCaseBase:
+        has_metric = bool(self.metric_name) or self.metric_target is not None
+        if has_metric:
+            if self.metric_target is None:
+                raise ValueError("an outcome metric needs a target number")
+            if not self.metric_unit:
+                raise ValueError("an outcome metric needs a unit")
+        if self.status == UseCaseStatus.LAUNCHED and not has_metric:
+            raise ValueError("a launched use case needs an outcome metric")
+        return self
+
+
+class UseCaseCreate(UseCaseBase):
+    pass
+
+
+UseCaseUpdate = partial_model(UseCaseBase)
+
+
+class UseCase(UseCaseBase, TableMixin, table=True):
+    __tablename__ = "use_case"
+    __table_args__ = (
+        enum_check("status", UseCaseStatus, "ck_use_case_status"),
+        enum_check("decision", Decision, "ck_use_case_decision"),
+    )
+
+
+class ScoringModelBase(SQLModel):
+    key: str = Field(default="", max_length=60)
+    name: str = Field(max_length=200)
+    description: str = ""
+    is_preset: bool = False
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Model name")
+
+
+class ScoringModelCreate(ScoringModelBase):
+    pass
+
+
+ScoringModelUpdate = partial_model(ScoringModelBase)
+
+
+class ScoringModel(ScoringModelBase, TableMixin, table=True):
+    __tablename__ = "scoring_model"
+
+
+class CriterionBase(SQLModel):
+    model_id: int = Field(foreign_key="scoring_model.id", ondelete="CASCADE", index=True)
+    key: str = Field(max_length=60)
+    name: str = Field(max_length=200)
+    group: CriterionGroup = enum_field()
+    weight: float = Field(gt=0, le=1000)
+    direction: Direction = enum_field(Direction.BENEFIT)
+    description: str = ""
+    levels: list[str] = Field(default_factory=list, sa_type=JSON)
+    position: int = 0
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Criterion name")
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and len(v) not in (0, 5):
+            raise ValueError("a criterion has exactly 5 level descriptions")
+        return v
+
+
+class CriterionCreate(CriterionBase):
+    pass
+
+
+CriterionUpdate = partial_model(CriterionBase)
+
+
+class Criterion(CriterionBase, TableMixin, table=True):
+    __tablename__ = "criterion"
+    __table_args__ = (
+        UniqueConstraint("model_id", "key", name="uq_criterion_model_key"),
+        enum_check('"group"', CriterionGroup, "ck_criterion_group"),
+        enum_check("direction", Direction, "ck_criterion_direction"),
+        range_check("weight", 0.0001, 1000),
+    )
+
+
+class ScoreBase(SQLModel):
+    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
+    criterion_id: int = Field(foreign_key="criterion.id", ondelete="CASCADE", index=True)
+    value: int = Field(ge=1, le=5)
+    rationale: str = ""
+
+
+class ScoreCreate(ScoreBase):
+    pass
+
+
+ScoreUpdate = partial_model(ScoreBase)
+
+
+class Score(ScoreBase, TableMixin, table=True):
+    __tablename__ = "score"
+    __table_args__ = (
+        UniqueConstraint("use_case_id", "criterion_id", name="uq_score_use_case_criterion"),
+        range_check("value", 1, 5),
+    )

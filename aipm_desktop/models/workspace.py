@@ -1,0 +1,90 @@
+"""Workspace-wide settings (one row) and the change log."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from pydantic import field_validator
+from sqlalchemy import JSON
+from sqlmodel import Field, SQLModel
+
+from .common import TableMixin, clean_text, enum_check, partial_model, require_text, utcnow
+from .enums import ChangeAction
+
+DEFAULT_RISK_BANDS: list[dict[str, Any]] = [
+    {"name": "low", "max": 4, "color": "#4caf50"},
+    {"name": "medium", "max": 9, "color": "#ffc107"},
+    {"name": "high", "max": 16, "color": "#ff7043"},
+    {"name": "critical", "max": 25, "color": "#c62828"},
+]
+
+
+class WorkspaceSettingsBase(SQLModel):
+    name: str = Field(max_length=200)
+    client: str = Field(default="", max_length=200)
+    owner_name: str = Field(default="", max_length=200)
+    active_scoring_model_id: int | None = Field(
+        default=None, foreign_key="scoring_model.id", ondelete="SET NULL"
+    )
+    risk_method: str = Field(default="multiply", max_length=40)
+    risk_bands: list[dict[str, Any]] = Field(
+        default_factory=lambda: [dict(b) for b in DEFAULT_RISK_BANDS], sa_type=JSON
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _name(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Workspace name")
+
+    @field_validator("client", "owner_name")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+    @field_validator("risk_bands")
+    @classmethod
+    def _bands(cls, v: list[dict[str, Any]] | None) -> list[dict[str, Any]] | None:
+        if v is None:
+            return v
+        previous = 0
+        for band in v:
+            upper = int(band.get("max", 0))
+            if upper <= previous:
+                raise ValueError("risk bands must have increasing upper bounds")
+            previous = upper
+        if previous != 25:
+            raise ValueError("the last risk band must end at 25")
+        return v
+
+
+WorkspaceSettingsUpdate = partial_model(WorkspaceSettingsBase)
+
+
+class WorkspaceSettings(WorkspaceSettingsBase, TableMixin, table=True):
+    __tablename__ = "workspace_settings"
+
+
+class ChangeLog(SQLModel, table=True):
+    """One row per edit: which entity, what changed, when and by whom."""
+
+    __tablename__ = "change_log"
+    __table_args__ = (enum_check("action", ChangeAction),)
+
+    id: int | None = Field(default=None, primary_key=True)
+    at: dt.datetime = Field(default_factory=utcnow, nullable=False, index=True)
+    who: str = Field(default="", max_length=200)
+    entity: str = Field(max_length=60, index=True)
+    entity_id: int = Field(nullable=False)
+    action: str = Field(max_length=20)
+    label: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
+    changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+
+
+__all__ = [
+    "DEFAULT_RISK_BANDS",
+    "ChangeLog",
+    "WorkspaceSettings",
+    "WorkspaceSettingsBase",
+    "WorkspaceSettingsUpdate",
+]

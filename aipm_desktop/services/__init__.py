@@ -1,0 +1,3 @@
+"""Domain logic over the store. No Qt. Every capability the GUI offers is a service call."""
+
+from .changes import Changes

@@ -1,0 +1,172 @@
+"""Workspace-level services: new, open, info (counts), settings, recent changes."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlmodel import Session
+
+from ..models import (
+    Candidate,
+    CaseExercise,
+    ChangeLog,
+    CostModel,
+    Document,
+    Evaluation,
+    Experiment,
+    Incident,
+    Kpi,
+    KpiSnapshot,
+    Release,
+    Risk,
+    RoadmapItem,
+    ScoringModel,
+    UseCase,
+    WorkspaceSettings,
+)
+from ..store import Workspace, create_workspace, head_revision, open_workspace
+from . import records
+from .changes import Changes
+from .reference import seed_all
+
+#: What ``info`` counts, with the labels a person reads.
+COUNTED: dict[str, tuple[str, type]] = {
+    "use_case": ("Use cases", UseCase),
+    "scoring_model": ("Scoring models", ScoringModel),
+    "risk": ("Risks", Risk),
+    "document": ("Documents", Document),
+    "kpi": ("KPIs", Kpi),
+    "kpi_snapshot": ("KPI snapshots", KpiSnapshot),
+    "roadmap_item": ("Roadmap items", RoadmapItem),
+    "release": ("Releases", Release),
+    "experiment": ("Experiments", Experiment),
+    "incident": ("Incidents", Incident),
+    "cost_model": ("Cost models", CostModel),
+    "case_exercise": ("Case exercises", CaseExercise),
+    "candidate": ("Candidates", Candidate),
+    "evaluation": ("Evaluations", Evaluation),
+}
+
+
+def new_workspace(
+    path: Path | str,
+    *,
+    name: str | None = None,
+    demo: bool = False,
+    overwrite: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Workspace:
+    """Create a workspace with the reference data (and the demo portfolio if asked)."""
+    path = Path(path)
+    title = (name or "").strip() or path.stem.replace("_", " ").replace("-", " ").title()
+
+    def populate(session: Session) -> None:
+        model_id = seed_all(session)
+        settings = WorkspaceSettings.model_validate(
+            {"name": title, "active_scoring_model_id": model_id}
+        )
+        session.add(settings)
+        session.flush()
+        if demo:
+            from .demo import populate_demo
+
+            populate_demo(session, progress=progress)
+
+    return create_workspace(path, populate=populate, overwrite=overwrite)
+
+
+def open_or_create_default(path: Path) -> Workspace:
+    """The embedded default workspace: opened, or created on first run."""
+    if path.exists():
+        return open_workspace(path)
+    return new_workspace(path, name="My AI portfolio")
+
+
+def get_settings(*, ws: Workspace) -> WorkspaceSettings:
+    with ws.session() as session:
+        settings = session.get(WorkspaceSettings, 1)
+        if settings is None:  # a file whose settings row was lost: show a usable name
+            return WorkspaceSettings(id=1, name=ws.path.stem)
+        return settings
+
+
+def update_settings(
+    *, ws: Workspace, data: dict[str, Any], who: str | None = None
+) -> tuple[WorkspaceSettings, Changes, dict[str, Any]]:
+    obj, changes, old = records.update(ws=ws, model=WorkspaceSettings, id=1, data=data, who=who)
+    return obj, changes, old  # type: ignore[return-value]
+
+
+@dataclass
+class WorkspaceInfo:
+    path: str
+    name: str
+    client: str
+    schema_version: str
+    app_schema_version: str
+    readonly: bool
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "path": self.path,
+            "name": self.name,
+            "client": self.client,
+            "schema_version": self.schema_version,
+            "app_schema_version": self.app_schema_version,
+            "readonly": self.readonly,
+            "counts": dict(self.counts),
+        }
+
+
+def counts(*, ws: Workspace) -> dict[str, int]:
+    with ws.session() as session:
+        return {
+            kind: int(session.execute(select(func.count()).select_from(model)).scalar_one())
+            for kind, (_label, model) in COUNTED.items()
+        }
+
+
+def info(*, ws: Workspace) -> WorkspaceInfo:
+    settings = get_settings(ws=ws)
+    return WorkspaceInfo(
+        path=str(ws.path),
+        name=settings.name,
+        client=settings.client,
+        schema_version=ws.revision,
+        app_schema_version=head_revision(),
+        readonly=ws.readonly,
+        counts=counts(ws=ws),
+    )
+
+
+@dataclass
+class ChangeEntry:
+    at: str
+    who: str
+    entity: str
+    entity_id: int
+    action: str
+    label: str
+
+
+def recent_changes(*, ws: Workspace, limit: int = 20) -> list[ChangeEntry]:
+    with ws.session() as session:
+        rows = session.execute(
+            select(ChangeLog).order_by(ChangeLog.id.desc()).limit(limit)
+        ).scalars()
+        return [
+            ChangeEntry(
+                at=row.at.strftime("%Y-%m-%d %H:%M"),
+                who=row.who,
+                entity=row.entity,
+                entity_id=row.entity_id,
+                action=row.action,
+                label=row.label,
+            )
+            for row in rows
+        ]

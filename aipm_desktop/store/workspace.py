@@ -1,0 +1,305 @@
+"""Workspace files: create, open (with checks and migration), copy, integrity check.
+
+A workspace is one SQLite file used as an application file format. Opening checks, in
+order, that the file is SQLite, readable, carries this app's ``application_id`` and a
+schema revision this app knows; a file that fails any of those raises a
+:class:`~aipm_desktop.errors.WorkspaceError` and its bytes are left unchanged. An older
+revision is migrated after a backup copy is written beside it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import os
+import sqlite3
+import stat
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlmodel import Session
+
+from ..errors import (
+    CorruptWorkspaceError,
+    NewerWorkspaceError,
+    NotAWorkspaceError,
+    ReadOnlyError,
+    WorkspaceError,
+)
+from . import migrate
+from .engine import APPLICATION_ID, make_engine
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+EXTENSION = ".aipm"
+
+
+@dataclass
+class FileInfo:
+    """What :func:`inspect_file` learnt about a workspace file without changing it."""
+
+    path: Path
+    revision: str
+    needs_migration: bool
+    writable: bool
+
+
+@dataclass
+class Workspace:
+    """An open workspace: its file, engine and whether edits are allowed."""
+
+    path: Path
+    engine: Engine
+    readonly: bool = False
+    migrated_from: str | None = None
+    backup_path: Path | None = None
+    _closed: bool = field(default=False, repr=False)
+
+    def session(self) -> Session:
+        """A new session; objects stay usable after commit."""
+        return Session(self.engine, expire_on_commit=False)
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Session]:
+        """A session in one transaction, committed on success, rolled back on error."""
+        if self.readonly:
+            raise ReadOnlyError(f"{self.path.name} is open read-only; edits are disabled.")
+        with self.session() as session, session.begin():
+            yield session
+
+    @property
+    def revision(self) -> str:
+        with self.engine.connect() as conn:
+            return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
+
+    def close(self) -> None:
+        if not self._closed:
+            self.engine.dispose()
+            self._closed = True
+
+
+def _is_writable(path: Path) -> bool:
+    try:
+        mode = path.stat().st_mode
+    except OSError:
+        return False
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH):
+        return False
+    return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
+
+
+def _ro_connect(path: Path) -> sqlite3.Connection:
+    uri = f"file:{path.resolve().as_posix()}?mode=ro"
+    conn = sqlite3.connect(uri, uri=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError:
+        conn.close()
+        # A WAL file in a read-only folder cannot get its -shm; read it as immutable.
+        conn = sqlite3.connect(uri + "&immutable=1", uri=True)
+    return conn
+
+
+def inspect_file(path: Path) -> FileInfo:
+    """Identify ``path`` as a workspace of a known revision, reading it only."""
+    path = Path(path)
+    if not path.exists():
+        raise WorkspaceError(f"No such file: {path}")
+    if path.is_dir():
+        raise NotAWorkspaceError(f"{path} is a folder, not a workspace file.")
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(len(SQLITE_MAGIC))
+    except OSError as exc:
+        raise WorkspaceError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+    if header != SQLITE_MAGIC:
+        raise NotAWorkspaceError(
+            f"{path.name} is not an AIPM workspace: it is not an SQLite database file."
+        )
+    try:
+        conn = _ro_connect(path)
+    except sqlite3.Error as exc:
+        raise CorruptWorkspaceError(f"{path.name} cannot be read: {exc}.") from exc
+    try:
+        try:
+            app_id = conn.execute("PRAGMA application_id").fetchone()[0]
+            tables = {
+                row[0]
+                for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            }
+        except sqlite3.DatabaseError as exc:
+            raise CorruptWorkspaceError(
+                f"{path.name} is damaged and cannot be opened ({exc})."
+            ) from exc
+        if app_id != APPLICATION_ID or "alembic_version" not in tables:
+            raise NotAWorkspaceError(
+                f"{path.name} is an SQLite database of another application, not an AIPM workspace."
+            )
+        try:
+            row = conn.execute("SELECT version_num FROM alembic_version").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CorruptWorkspaceError(f"{path.name} is damaged ({exc}).") from exc
+    finally:
+        conn.close()
+    if row is None:
+        raise CorruptWorkspaceError(f"{path.name} has no schema version recorded.")
+    revision = str(row[0])
+    known = migrate.known_revisions()
+    if revision not in known:
+        raise NewerWorkspaceError(
+            f"{path.name} was written by a newer version of AIPM Desktop "
+            f"(schema {revision}); update the app to open it."
+        )
+    return FileInfo(
+        path=path,
+        revision=revision,
+        needs_migration=revision != migrate.head_revision(),
+        writable=_is_writable(path),
+    )
+
+
+def backup_path_for(path: Path, revision: str) -> Path:
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    candidate = path.with_name(f"{path.name}.bak-{revision}-{stamp}")
+    counter = 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.name}.bak-{revision}-{stamp}-{counter}")
+        counter += 1
+    return candidate
+
+
+def _sqlite_copy(source: Path, dest: Path) -> None:
+    """Consistent copy of ``source`` (including its WAL) into a fresh file ``dest``."""
+    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    src = _ro_connect(source)
+    try:
+        dst = sqlite3.connect(tmp)
+        try:
+            src.backup(dst)
+            dst.execute("PRAGMA journal_mode=DELETE")
+        finally:
+            dst.close()
+        os.replace(tmp, dest)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError(f"Cannot write {dest}: {exc.strerror or exc}") from exc
+    except sqlite3.Error as exc:
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError(f"Cannot copy to {dest}: {exc}") from exc
+    finally:
+        src.close()
+
+
+def open_workspace(path: Path | str, *, readonly: bool = False) -> Workspace:
+    """Open an existing workspace, migrating it (after a backup) when it is older."""
+    path = Path(path).expanduser()
+    info = inspect_file(path)
+    readonly = readonly or not info.writable
+    migrated_from = None
+    backup = None
+    if info.needs_migration:
+        if readonly:
+            raise WorkspaceError(
+                f"{path.name} was made by an older version and must be upgraded, "
+                "but it is read-only. Copy it somewhere writable and open the copy."
+            )
+        backup = backup_path_for(path, info.revision)
+        _sqlite_copy(path, backup)
+        engine = make_engine(path)
+        try:
+            with engine.begin() as conn:
+                migrate.upgrade(conn)
+        except Exception as exc:
+            engine.dispose()
+            raise WorkspaceError(
+                f"Upgrading {path.name} failed ({exc}); the original is kept at {backup.name}."
+            ) from exc
+        engine.dispose()
+        migrated_from = info.revision
+    engine = make_engine(path, readonly=readonly)
+    return Workspace(
+        path=path,
+        engine=engine,
+        readonly=readonly,
+        migrated_from=migrated_from,
+        backup_path=backup,
+    )
+
+
+def create_workspace(
+    path: Path | str,
+    *,
+    populate: Callable[[Session], None] | None = None,
+    overwrite: bool = False,
+) -> Workspace:
+    """Create a new workspace file at ``path`` and return it open.
+
+    The file is built under a temporary name beside ``path`` and moved into place only
+    when complete, so a failure never leaves a half-made workspace behind.
+    """
+    path = Path(path).expanduser()
+    if path.exists() and not overwrite:
+        raise WorkspaceError(f"{path} already exists.")
+    if not path.parent.exists():
+        raise WorkspaceError(f"The folder {path.parent} does not exist.")
+    tmp = path.with_name(f".{path.name}.creating")
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+    engine = make_engine(tmp)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
+            migrate.upgrade(conn)
+        if populate is not None:
+            with Session(engine, expire_on_commit=False) as session, session.begin():
+                populate(session)
+        engine.dispose()
+        for suffix in ("-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        os.replace(tmp, path)
+    except OSError as exc:
+        engine.dispose()
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError(f"Cannot create {path}: {exc.strerror or exc}") from exc
+    except BaseException:
+        engine.dispose()
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        raise
+    return open_workspace(path)
+
+
+def save_copy(workspace: Workspace, dest: Path | str) -> Path:
+    """Write a consistent copy of the open workspace to ``dest`` (replacing it)."""
+    dest = Path(dest).expanduser()
+    if dest.resolve() == workspace.path.resolve():
+        raise WorkspaceError("Choose a different file name for the copy.")
+    if not dest.parent.exists():
+        raise WorkspaceError(f"The folder {dest.parent} does not exist.")
+    _sqlite_copy(workspace.path, dest)
+    return dest
+
+
+def check_workspace(path: Path | str) -> list[str]:
+    """Full integrity check; returns a list of problems (empty when sound)."""
+    info = inspect_file(Path(path))
+    problems: list[str] = []
+    conn = _ro_connect(info.path)
+    try:
+        rows = [r[0] for r in conn.execute("PRAGMA integrity_check").fetchall()]
+        if rows != ["ok"]:
+            problems.extend(f"integrity: {r}" for r in rows[:20])
+        fk_rows = conn.execute("PRAGMA foreign_key_check").fetchall()
+        problems.extend(f"foreign key: {r[0]} row {r[1]} -> {r[2]}" for r in fk_rows[:20])
+    except sqlite3.DatabaseError as exc:
+        problems.append(f"integrity: {exc}")
+    finally:
+        conn.close()
+    if info.needs_migration:
+        problems.append(
+            f"schema {info.revision} is older than {migrate.head_revision()}; "
+            "opening it in the app upgrades it"
+        )
+    return problems
