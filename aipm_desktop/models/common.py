@@ -10,6 +10,7 @@ Pattern per entity (SQLModel's recommended layering):
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import enum
 from typing import Any, Optional
@@ -65,7 +66,10 @@ def partial_model(base: type[SQLModel], name: str | None = None) -> type[SQLMode
     """
     fields: dict[str, Any] = {}
     for field_name, info in base.model_fields.items():
-        fields[field_name] = (Optional[info.annotation], None)  # noqa: UP045
+        optional = copy.copy(info)
+        optional.default = None
+        optional.default_factory = None
+        fields[field_name] = (Optional[info.annotation], optional)  # noqa: UP045
     model_name = name or base.__name__.removesuffix("Base") + "Update"
     return create_model(model_name, __base__=base, **fields)
 

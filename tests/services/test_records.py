@@ -1,0 +1,131 @@
+"""Generic record services: validation in one place, change log, delete and restore."""
+
+from __future__ import annotations
+
+import pytest
+from sqlmodel import select
+
+from aipm_desktop.errors import ConflictError, NotFoundError, ValidationError
+from aipm_desktop.models import (
+    ChangeLog,
+    Criterion,
+    Document,
+    Risk,
+    RiskUseCaseLink,
+    Score,
+    UseCase,
+)
+from aipm_desktop.services import records
+from aipm_desktop.services.workspace import counts, recent_changes
+
+
+def _criterion_id(ws) -> int:
+    with ws.session() as session:
+        return session.exec(select(Criterion.id)).first()
+
+
+def test_create_validates_and_logs(ws) -> None:
+    obj, changes = records.create(ws=ws, model=UseCase, data={"title": "  Draft replies  "})
+    assert obj.title == "Draft replies"
+    assert changes.kind == "use_case" and changes.ids == (obj.id,) and changes.action == "create"
+    entry = recent_changes(ws=ws, limit=1)[0]
+    assert (entry.entity, entry.action, entry.label) == ("use_case", "create", "Draft replies")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"title": ""}, "Title must not be empty"),
+        ({"title": "x", "metric_name": "Resolution time", "metric_target": 36}, "needs a unit"),
+        ({"title": "x", "metric_name": "Resolution time", "metric_unit": "min"}, "target number"),
+        ({"title": "x", "status": "launched"}, "launched use case needs an outcome metric"),
+        ({"title": "x", "status": "shipped"}, "status"),
+        ({"title": "x", "cost_buy_yearly": -5}, "cost_buy_yearly"),
+    ],
+)
+def test_create_rejects_invalid_use_cases(ws, data, message) -> None:
+    with pytest.raises(ValidationError, match=message):
+        records.create(ws=ws, model=UseCase, data=data)
+    assert counts(ws=ws)["use_case"] == 0
+
+
+def test_update_bumps_version_and_returns_old_values(ws) -> None:
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    updated, changes, old = records.update(
+        ws=ws, model=UseCase, id=obj.id, data={"title": "Case summaries", "owner": "Priya"}
+    )
+    assert updated.version == 2
+    assert old == {"title": "Summaries", "owner": ""}
+    assert changes.action == "update"
+    with ws.session() as session:
+        log = session.exec(select(ChangeLog).order_by(ChangeLog.id.desc())).first()
+    assert log.changes["title"] == ["Summaries", "Case summaries"]
+
+
+def test_update_validates_the_merged_record(ws) -> None:
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    with pytest.raises(ValidationError, match="outcome metric"):
+        records.update(ws=ws, model=UseCase, id=obj.id, data={"status": "launched"})
+    assert records.get(ws=ws, model=UseCase, id=obj.id).status == "idea"
+
+
+def test_update_detects_conflicts_and_unknown_fields(ws) -> None:
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    records.update(ws=ws, model=UseCase, id=obj.id, data={"owner": "Sam"})
+    with pytest.raises(ConflictError):
+        records.update(ws=ws, model=UseCase, id=obj.id, data={"owner": "Kim"}, expected_version=1)
+    with pytest.raises(ValidationError, match="unknown field"):
+        records.update(ws=ws, model=UseCase, id=obj.id, data={"colour": "red"})
+    with pytest.raises(NotFoundError):
+        records.update(ws=ws, model=UseCase, id=999, data={"owner": "Kim"})
+
+
+def test_no_op_update_does_not_log(ws) -> None:
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    before = len(recent_changes(ws=ws, limit=100))
+    updated, _, old = records.update(ws=ws, model=UseCase, id=obj.id, data={"title": "Summaries"})
+    assert old == {} and updated.version == 1
+    assert len(recent_changes(ws=ws, limit=100)) == before
+
+
+def test_schema_rejects_dangling_references(ws) -> None:
+    with pytest.raises(ValidationError, match="does not exist"):
+        records.create(
+            ws=ws,
+            model=Score,
+            data={"use_case_id": 42, "criterion_id": _criterion_id(ws), "value": 3},
+        )
+
+
+def test_delete_cascades_and_restore_puts_everything_back(ws) -> None:
+    uc, _ = records.create(ws=ws, model=UseCase, data={"title": "Lead scoring"})
+    crit = _criterion_id(ws)
+    records.create(
+        ws=ws, model=Score, data={"use_case_id": uc.id, "criterion_id": crit, "value": 4}
+    )
+    doc, _ = records.create(
+        ws=ws, model=Document, data={"kind": "ai_prd", "title": "PRD", "use_case_id": uc.id}
+    )
+    risk, _ = records.create(ws=ws, model=Risk, data={"title": "Bias in scores"})
+    with ws.write() as session:
+        session.add(RiskUseCaseLink(risk_id=risk.id, use_case_id=uc.id))
+
+    stone, changes = records.delete(ws=ws, model=UseCase, id=uc.id)
+    assert changes.action == "delete"
+    with ws.session() as session:
+        assert session.exec(select(Score)).all() == []
+        assert session.exec(select(RiskUseCaseLink)).all() == []
+        assert session.get(Document, doc.id).use_case_id is None
+
+    records.restore(ws=ws, stone=stone)
+    with ws.session() as session:
+        assert session.get(UseCase, uc.id).title == "Lead scoring"
+        assert len(session.exec(select(Score)).all()) == 1
+        assert len(session.exec(select(RiskUseCaseLink)).all()) == 1
+        assert session.get(Document, doc.id).use_case_id == uc.id
+    assert [c.action for c in recent_changes(ws=ws, limit=2)] == ["restore", "delete"]
+
+
+def test_delete_of_missing_record_is_not_found(ws) -> None:
+    with pytest.raises(NotFoundError):
+        records.delete(ws=ws, model=UseCase, id=12345)
