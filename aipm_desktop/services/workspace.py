@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -144,6 +145,13 @@ def info(*, ws: Workspace) -> WorkspaceInfo:
     )
 
 
+def _local(moment: dt.datetime) -> dt.datetime:
+    """A stored UTC timestamp in the computer's local time, for display."""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=dt.UTC)
+    return moment.astimezone()
+
+
 @dataclass
 class ChangeEntry:
     at: str
@@ -161,7 +169,7 @@ def recent_changes(*, ws: Workspace, limit: int = 20) -> list[ChangeEntry]:
         ).scalars()
         return [
             ChangeEntry(
-                at=row.at.strftime("%Y-%m-%d %H:%M"),
+                at=_local(row.at).strftime("%Y-%m-%d %H:%M"),
                 who=row.who,
                 entity=row.entity,
                 entity_id=row.entity_id,

@@ -283,7 +283,11 @@ def save_copy(workspace: Workspace, dest: Path | str) -> Path:
 
 
 def check_workspace(path: Path | str) -> list[str]:
-    """Full integrity check; returns a list of problems (empty when sound)."""
+    """Full integrity check; returns a list of problems (empty when sound).
+
+    An older schema revision is not a problem: opening the file in the app upgrades it
+    (``inspect_file(path).needs_migration`` tells).
+    """
     info = inspect_file(Path(path))
     problems: list[str] = []
     conn = _ro_connect(info.path)
@@ -297,9 +301,4 @@ def check_workspace(path: Path | str) -> list[str]:
         problems.append(f"integrity: {exc}")
     finally:
         conn.close()
-    if info.needs_migration:
-        problems.append(
-            f"schema {info.revision} is older than {migrate.head_revision()}; "
-            "opening it in the app upgrades it"
-        )
     return problems

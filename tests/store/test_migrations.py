@@ -22,7 +22,9 @@ def _make_old_workspace(path: Path, revision: str) -> None:
             text(
                 "INSERT INTO workspace_settings (id, created_at, updated_at, version, name, client,"
                 " owner_name, risk_method, risk_bands) VALUES (1, '2025-01-01 00:00:00',"
-                " '2025-01-01 00:00:00', 1, 'Legacy client', 'Contoso', 'Dana', 'multiply', '[]')"
+                " '2025-01-01 00:00:00', 1, 'Legacy client', 'Contoso', 'Dana', 'multiply',"
+                ' \'[{"name": "low", "max": 4, "color": "#4caf50"}, {"name":'
+                ' "critical", "max": 25, "color": "#c62828"}]\')'
             )
         )
         conn.execute(

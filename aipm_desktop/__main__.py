@@ -1,0 +1,5 @@
+"""``python -m aipm_desktop``: run the desktop app."""
+
+from .app import main
+
+raise SystemExit(main())

@@ -1,0 +1,207 @@
+"""``aipm-desktop``: the desktop application entry point.
+
+``aipm-desktop [FILE] [--demo] [--view NAME] [--screenshot OUT.png] [--version]``
+
+Without FILE the embedded default workspace opens (created on first run); ``--demo``
+opens the sample workspace. ``--screenshot`` renders the main window at 1400x900 on
+``--view`` to a PNG and exits (works with ``QT_QPA_PLATFORM=offscreen``).
+
+Only the argument parser is imported at module level, so ``--help`` and ``--version`` are
+fast; Qt, the services and the main window load in :func:`main`. matplotlib and markdown
+are never imported here: views that need them import them when first shown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from . import APP_NAME, __version__
+from .ui.areas import AREAS, area_names
+
+if TYPE_CHECKING:
+    from PySide6.QtWidgets import QApplication
+
+    from .store import Workspace
+
+SCREENSHOT_SIZE = (1400, 900)
+ORGANIZATION = "AIPM"
+
+
+def build_parser() -> argparse.ArgumentParser:
+    views = ", ".join(f"{a.name} ({a.label})" for a in AREAS)
+    parser = argparse.ArgumentParser(
+        prog="aipm-desktop",
+        description=f"{APP_NAME}: an offline workbench for AI product managers.",
+        epilog=f"Views: {views}.",
+    )
+    parser.add_argument(
+        "file",
+        nargs="?",
+        metavar="FILE",
+        help="workspace file to open (default: the embedded default workspace)",
+    )
+    parser.add_argument("--demo", action="store_true", help="open the sample workspace")
+    parser.add_argument(
+        "--view",
+        metavar="NAME",
+        choices=area_names(),
+        default=AREAS[0].name,
+        help=f"area to show first: {', '.join(area_names())} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--screenshot",
+        metavar="OUT.png",
+        help="render the main window at 1400x900 to OUT.png and exit",
+    )
+    parser.add_argument("--version", action="version", version=f"aipm-desktop {__version__}")
+    return parser
+
+
+def load_stylesheet() -> str:
+    """The app's QSS from the package resources ("" when it cannot be read)."""
+    from importlib import resources
+
+    try:
+        return (resources.files("aipm_desktop.resources") / "style.qss").read_text("utf-8")
+    except OSError:
+        return ""
+
+
+def _application() -> QApplication:
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    if app is None:
+        app = QApplication(sys.argv[:1])
+        app.setStyle("Fusion")
+    app.setApplicationName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    stylesheet = load_stylesheet()
+    if stylesheet and app.styleSheet() != stylesheet:
+        app.setStyleSheet(stylesheet)
+    return app  # type: ignore[return-value]
+
+
+def open_start_workspace(file: str | None, demo: bool) -> Workspace:
+    """The workspace to start on: FILE, the sample, or the default (raises UserError)."""
+    from . import paths
+    from .services.workspace import open_or_create_default
+    from .store import open_workspace
+    from .ui.main_window import create_sample_workspace, sample_workspace_path
+
+    if file:
+        return open_workspace(Path(file))
+    if demo:
+        path = sample_workspace_path()
+        if not path.exists():
+            create_sample_workspace(path)
+        return open_workspace(path)
+    return open_or_create_default(paths.default_workspace_path())
+
+
+def _settle(app: QApplication, rounds: int = 10) -> None:
+    for _ in range(rounds):
+        app.sendPostedEvents()
+        app.processEvents()
+
+
+def _screenshot(args: argparse.Namespace) -> int:
+    from .errors import UserError
+    from .ui.context import AppContext
+    from .ui.errors import setup_logging
+    from .ui.main_window import MainWindow
+
+    app = _application()
+    setup_logging()
+    try:
+        ws = open_start_workspace(args.file, args.demo)
+    except UserError as err:
+        print(f"aipm-desktop: {err.message}", file=sys.stderr)
+        return 1
+    ctx = AppContext()
+    window = MainWindow(ctx, persist=False)
+    try:
+        ctx.set_workspace(ws)
+        window.show_area(args.view)
+        window.resize(*SCREENSHOT_SIZE)
+        window.show()
+        _settle(app)
+        window.repaint()
+        _settle(app)
+        pixmap = window.grab()
+        image = pixmap.toImage()
+        if (image.width(), image.height()) != SCREENSHOT_SIZE:
+            from PySide6.QtCore import Qt
+
+            image = image.scaled(
+                *SCREENSHOT_SIZE,
+                Qt.AspectRatioMode.IgnoreAspectRatio,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+        out = Path(args.screenshot).expanduser()
+        if not out.parent.is_dir() or not image.save(str(out), "PNG"):
+            print(f"aipm-desktop: cannot write the screenshot to {out}", file=sys.stderr)
+            return 1
+    finally:
+        window.close()
+        ctx.close_workspace()
+        window.deleteLater()
+        ctx.deleteLater()
+        _settle(app, 2)
+    return 0
+
+
+def _run_gui(args: argparse.Namespace) -> int:
+    from PySide6.QtCore import QTimer
+
+    from .errors import UserError
+    from .ui.context import AppContext
+    from .ui.errors import install_excepthook, show_user_error
+    from .ui.main_window import MainWindow, sample_workspace_path
+
+    app = _application()
+    window: MainWindow | None = None
+    hook = install_excepthook(lambda: window)
+    try:
+        ctx = AppContext()
+        window = MainWindow(ctx)
+        window.show_area(args.view)
+        startup_error: UserError | None = None
+        build_sample = args.demo and not args.file and not sample_workspace_path().exists()
+        if not build_sample:
+            try:
+                window.set_workspace(open_start_workspace(args.file, args.demo))
+            except UserError as err:
+                startup_error = err
+        window.show()
+        if startup_error is not None:
+            show_user_error(window, startup_error)
+        if build_sample:
+            QTimer.singleShot(0, window.open_sample)
+        return app.exec()
+    finally:
+        hook.uninstall()
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the desktop app; returns the process exit code."""
+    parser = build_parser()
+    try:
+        args = parser.parse_args(list(argv) if argv is not None else None)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if args.file and args.demo:
+        print("aipm-desktop: give either FILE or --demo, not both", file=sys.stderr)
+        return 2
+    if args.screenshot:
+        return _screenshot(args)
+    return _run_gui(args)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,272 @@
+"""``aipm``: the command line over the services (no Qt).
+
+Commands: ``new``, ``info``, ``check``, ``export``, ``import`` and ``--version``. A problem
+the user can fix (bad path, bad file, bad input) exits 1 with one ``aipm: error: ...``
+line on stderr; anything unexpected exits 2 with one line pointing at the log file, where
+the traceback goes. Commands that only read a file open it read-only and leave its bytes
+unchanged. The services are imported inside the commands so ``--version`` and ``--help``
+stay quick.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import json
+import logging
+import logging.handlers
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import typer
+
+from . import __version__
+from .errors import UserError
+
+if TYPE_CHECKING:
+    from .store import FileInfo, Workspace
+
+EXIT_USER_ERROR = 1
+EXIT_UNEXPECTED = 2
+EXPORT_FORMATS = ("json",)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="aipm",
+    help="AIPM Desktop on the command line: create, inspect, check, export and import "
+    "workspace files.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
+    """Print one error line on stderr; returns the Exit to raise."""
+    line = " ".join(str(message).split()) or "unknown error"
+    typer.echo(f"aipm: error: {line}", err=True)
+    return typer.Exit(code)
+
+
+def _log_unexpected(error: BaseException) -> str:
+    """Write the traceback to the log file; returns where it went (or '' if it could not)."""
+    try:
+        from .paths import log_file
+
+        path = log_file()
+        handler = logging.handlers.RotatingFileHandler(
+            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
+        )
+    except Exception:  # the log folder itself is unusable: the one-line message must do
+        return ""
+    logger = logging.getLogger("aipm_desktop.cli.crash")
+    logger.propagate = False  # the traceback goes to the file only, never to the terminal
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    logger.addHandler(handler)
+    try:
+        logger.error("Unexpected error in aipm %s", " ".join(sys.argv[1:]), exc_info=error)
+    finally:
+        logger.removeHandler(handler)
+        handler.close()
+    return str(path)
+
+
+def _guarded(func: F) -> F:
+    """Turn errors into one line on stderr and an exit code, never a traceback."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except typer.Exit:
+            raise
+        except UserError as error:
+            raise _fail(str(error)) from None
+        except KeyboardInterrupt:
+            raise _fail("interrupted", 130) from None
+        except Exception as error:
+            where = _log_unexpected(error)
+            hint = f"; details are in {where}" if where else ""
+            raise _fail(
+                f"unexpected {type(error).__name__}: {error}{hint}", EXIT_UNEXPECTED
+            ) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"aipm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version_callback,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """AIPM Desktop on the command line."""
+
+
+def _open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
+    """Open ``path`` read-only without changing it, even when its schema is older.
+
+    ``open_workspace`` only migrates writable files, so an older file is read as it is
+    (counts and settings read the same in every known revision).
+    """
+    from .store import Workspace, inspect_file, open_workspace
+    from .store.engine import make_engine
+
+    info = inspect_file(path)
+    if info.needs_migration:
+        engine = make_engine(info.path, readonly=True)
+        return Workspace(path=info.path, engine=engine, readonly=True), info
+    return open_workspace(path, readonly=True), info
+
+
+@app.command()
+@_guarded
+def new(
+    file: Path = typer.Argument(..., help="The workspace file to create (e.g. client.aipm)."),
+    name: str = typer.Option("", "--name", help="Workspace name (default: from the file name)."),
+    demo: bool = typer.Option(False, "--demo", help="Fill it with the sample portfolio."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+) -> None:
+    """Create a new workspace file with the built-in reference data."""
+    from .services.workspace import info, new_workspace
+
+    file = file.expanduser()
+    if file.is_dir():
+        raise UserError(f"{file} is a folder; give a file name for the new workspace.")
+    if file.exists() and not force:
+        raise UserError(f"{file} already exists; use --force to replace it.")
+    ws = new_workspace(file, name=name or None, demo=demo, overwrite=force)
+    try:
+        summary = info(ws=ws)
+    finally:
+        ws.close()
+    typer.echo(f"Created {file} ({summary.name!r}, schema {summary.schema_version})")
+
+
+@app.command("info")
+@_guarded
+def info_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Show a workspace's name, client, schema version and what it holds."""
+    from .services.workspace import COUNTED, info
+
+    ws, file_info = _open_for_reading(file.expanduser())
+    try:
+        summary = dataclasses.replace(info(ws=ws), readonly=not file_info.writable)
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, sort_keys=True))
+        return
+    schema = summary.schema_version
+    if schema != summary.app_schema_version:
+        schema += f" (older; the app upgrades it to {summary.app_schema_version} on opening)"
+    lines = [
+        f"File:      {summary.path}",
+        f"Name:      {summary.name}",
+        f"Client:    {summary.client or '-'}",
+        f"Schema:    {schema}",
+        f"Read-only: {'yes' if summary.readonly else 'no'}",
+        "",
+    ]
+    width = max(len(label) for label, _model in COUNTED.values())
+    for kind, count in summary.counts.items():
+        label = COUNTED[kind][0] if kind in COUNTED else kind
+        lines.append(f"{label:<{width}}  {count:>7}")
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+@_guarded
+def check(file: Path = typer.Argument(..., help="The workspace file.")) -> None:
+    """Check a workspace file's integrity and schema version (exit 0 when sound)."""
+    from .store import check_workspace, head_revision, inspect_file
+
+    file = file.expanduser()
+    problems = check_workspace(file)
+    info = inspect_file(file)
+    revision = info.revision
+    if not problems:
+        note = ""
+        if info.needs_migration:
+            note = f"; older than {head_revision()}, the app upgrades it when opened"
+        typer.echo(f"OK: {file} (schema {revision}{note})")
+        return
+    for problem in problems:
+        typer.echo(f"  {problem}")
+    more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+    raise _fail(f"{file} (schema {revision}) failed its check: {problems[0]}{more}")
+
+
+@app.command("export")
+@_guarded
+def export_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    fmt: str = typer.Option("json", "--format", help="Output format: json."),
+    out: Path | None = typer.Option(None, "--out", help="The file to write."),
+) -> None:
+    """Write a full, lossless dump of a workspace (JSON)."""
+    from .services.transfer import export_json
+
+    if fmt.lower() not in EXPORT_FORMATS:
+        raise UserError(
+            f"unsupported export format {fmt!r}; available: {', '.join(EXPORT_FORMATS)}."
+        )
+    if out is None:
+        raise UserError("give the file to write with --out OUT.json.")
+    ws, _info = _open_for_reading(file.expanduser())
+    try:
+        written = export_json(ws=ws, out=out)
+    finally:
+        ws.close()
+    typer.echo(f"Exported {file} to {written}")
+
+
+@app.command("import")
+@_guarded
+def import_command(
+    file: Path = typer.Argument(..., help="The new workspace file to create."),
+    source: Path = typer.Argument(..., help="The JSON dump to restore (from aipm export)."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+) -> None:
+    """Create a new workspace from a JSON dump (validated first, all or nothing)."""
+    from .services.transfer import import_json
+    from .services.workspace import info
+
+    file = file.expanduser()
+    if file.exists() and not force:
+        raise UserError(f"{file} already exists; use --force to replace it.")
+    ws = import_json(source=source, dest=file, overwrite=force)
+    try:
+        summary = info(ws=ws)
+    finally:
+        ws.close()
+    total = sum(summary.counts.values())
+    typer.echo(
+        f"Imported {source} into {file} ({summary.name!r}: {total} records in the main areas)"
+    )
+
+
+def main() -> None:
+    """Entry point of the ``aipm`` script."""
+    app(prog_name="aipm")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,446 @@
+"""Lists over one table: which ids match a filter in which order, and a page of their values.
+
+Every list view of the app is described by a :class:`ListSpec` (what to select from,
+which columns, the default order) and read through two queries:
+
+* :func:`query_ids` - the ids matching a text filter and exact per-column filters, in
+  the order of a sort column (ties by id, so the order is stable). Only ids come back,
+  so 100k rows cost one integer each.
+* :func:`fetch_rows` - the display values of a page of those ids (one ``IN`` query).
+
+Filtering and sorting happen in SQL, never in Python lists. All SQL here is portable
+SQLAlchemy Core (``LIKE`` through ``ilike``, ``CASE``, ``COALESCE``), no SQLite dialect.
+
+Adding a list for another area is a spec of a few lines::
+
+    def risk_list_spec() -> ListSpec:
+        t = Risk.__table__
+        return ListSpec(
+            kind="risk", source=t, id_column=t.c.id, noun=("risk", "risks"),
+            columns=(
+                ListColumn("title", "Title", t.c.title, width=40),
+                ListColumn("status", "Status", t.c.status, formatter="enum",
+                           sort_expr=enum_order(t.c.status, RiskStatus)),
+                ListColumn("review", "Review", t.c.review_date, formatter="date",
+                           filterable=False),
+            ),
+            default_sort="title",
+        )
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import math
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import (
+    ColumnElement,
+    FromClause,
+    String,
+    TypeDecorator,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+)
+from sqlalchemy.sql.expression import Select
+
+from ..errors import ValidationError
+from ..models import UseCase
+from ..models.enums import Decision, UseCaseStatus
+from ..store import Workspace
+
+#: Ids per ``IN (...)`` query in :func:`fetch_rows`; well under every database's limit.
+_IN_CHUNK = 500
+
+ALIGNMENTS = ("left", "right", "center")
+
+
+# --- display formatters (named in a ListColumn, so specs stay declarative) -------------
+
+
+def _fmt_text(value: Any) -> str:
+    return "" if value is None else str(value)
+
+
+def _fmt_enum(value: Any) -> str:
+    if value is None:
+        return ""
+    text = str(value.value if isinstance(value, enum.Enum) else value).replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def _fmt_date(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = _local(value).date()
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def _local(value: dt.datetime) -> dt.datetime:
+    """Stored timestamps are UTC; show them in local time."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone()
+
+
+def _fmt_datetime(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        return _local(value).strftime("%Y-%m-%d %H:%M")
+    return _fmt_date(value)
+
+
+def _fmt_number(value: Any) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, int | float):
+        if float(value).is_integer():
+            return f"{int(value):,}"
+        return f"{value:,.2f}".rstrip("0").rstrip(".")
+    return str(value)
+
+
+def _fmt_integer(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        return f"{round(float(value)):,}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _fmt_percent(value: Any) -> str:
+    if value is None:
+        return ""
+    try:
+        return f"{float(value) * 100:.0f}%"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+def _fmt_bool(value: Any) -> str:
+    if value is None:
+        return ""
+    return "Yes" if value else "No"
+
+
+#: Formatter names a :class:`ListColumn` may use, each turning a stored value into text.
+FORMATTERS: dict[str, Callable[[Any], str]] = {
+    "text": _fmt_text,
+    "enum": _fmt_enum,
+    "date": _fmt_date,
+    "datetime": _fmt_datetime,
+    "number": _fmt_number,
+    "integer": _fmt_integer,
+    "percent": _fmt_percent,
+    "bool": _fmt_bool,
+}
+
+
+def enum_order(expr: ColumnElement[Any], enum_cls: type[enum.Enum]) -> ColumnElement[Any]:
+    """A sort expression putting an enum column in declaration order (lifecycle order)."""
+    return case({member.value: i for i, member in enumerate(enum_cls)}, value=expr, else_=-1)
+
+
+# --- specs --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, eq=False)
+class ListColumn:
+    """One column of a list.
+
+    ``expr`` is what is shown (a table column or any SQL expression, e.g. a column of a
+    joined table); ``sort_expr`` overrides what the column sorts by (e.g.
+    :func:`enum_order`). ``width`` is a hint in average character widths (0: the view
+    decides); ``align`` is ``"left"``, ``"right"`` or ``"center"``; ``formatter`` names
+    an entry of :data:`FORMATTERS`.
+    """
+
+    key: str
+    label: str
+    expr: ColumnElement[Any]
+    sortable: bool = True
+    filterable: bool = True
+    width: int = 0
+    align: str = "left"
+    formatter: str = "text"
+    sort_expr: ColumnElement[Any] | None = None
+    tooltip: str = ""
+
+    def __post_init__(self) -> None:
+        if self.align not in ALIGNMENTS:
+            raise ValueError(f"align must be one of {ALIGNMENTS}, not {self.align!r}")
+        if self.formatter not in FORMATTERS:
+            raise ValueError(f"unknown formatter {self.formatter!r}")
+
+    @property
+    def order_expr(self) -> ColumnElement[Any]:
+        return self.expr if self.sort_expr is None else self.sort_expr
+
+    def format(self, value: Any) -> str:
+        return FORMATTERS[self.formatter](value)
+
+
+@dataclass(frozen=True, eq=False)
+class ListSpec:
+    """A list over one table (or a join): what to select, the columns, the default order.
+
+    ``kind`` is the :class:`~aipm_desktop.services.changes.Changes` kind whose writes
+    make the list refresh; ``where`` holds conditions every row of the list meets (e.g.
+    the risks of one use case); ``noun`` is the (singular, plural) name of a row for
+    counts and empty states; ``empty_text`` tells a user what to do when there is nothing
+    to show yet; ``depends_on`` names further kinds whose writes change what the list
+    shows (e.g. ``("use_case",)`` for a risk list with a use-case column).
+    """
+
+    kind: str
+    source: FromClause
+    id_column: ColumnElement[int]
+    columns: tuple[ListColumn, ...]
+    where: tuple[ColumnElement[bool], ...] = ()
+    default_sort: str | None = None
+    default_descending: bool = False
+    noun: tuple[str, str] = ("row", "rows")
+    empty_text: str = ""
+    depends_on: tuple[str, ...] = ()
+    _by_key: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        keys = [c.key for c in self.columns]
+        if len(set(keys)) != len(keys):
+            raise ValueError(f"duplicate column keys in list spec {self.kind!r}")
+        self._by_key.update({k: i for i, k in enumerate(keys)})
+        if self.default_sort is not None and self.default_sort not in self._by_key:
+            raise ValueError(f"default sort {self.default_sort!r} is not a column")
+
+    def index_of(self, key: str) -> int:
+        """Position of the column ``key``; raises KeyError for an unknown key."""
+        return self._by_key[key]
+
+    def column(self, key: str) -> ListColumn:
+        return self.columns[self._by_key[key]]
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+    def with_where(self, *conditions: ColumnElement[bool]) -> ListSpec:
+        """The same list narrowed by more conditions (e.g. one use case's risks)."""
+        return dataclasses.replace(self, where=(*self.where, *conditions))
+
+    def count_text(self, count: int) -> str:
+        """``"1 use case"``, ``"12,345 use cases"``."""
+        return f"{count:,} {self.noun[0] if count == 1 else self.noun[1]}"
+
+    def no_rows_text(self) -> str:
+        return self.empty_text or f"No {self.noun[1]} yet."
+
+
+def use_case_list_spec() -> ListSpec:
+    """The use-case list: title, status, area, owner, decision, tags, last update."""
+    t = UseCase.__table__  # type: ignore[attr-defined]
+    return ListSpec(
+        kind="use_case",
+        source=t,
+        id_column=t.c.id,
+        noun=("use case", "use cases"),
+        empty_text=(
+            "No use cases yet. Add your first AI use case to start scoring and "
+            "comparing your portfolio."
+        ),
+        columns=(
+            ListColumn("title", "Title", t.c.title, width=42),
+            ListColumn(
+                "status",
+                "Status",
+                t.c.status,
+                width=11,
+                formatter="enum",
+                sort_expr=enum_order(t.c.status, UseCaseStatus),
+            ),
+            ListColumn("area", "Area", t.c.area, width=16),
+            ListColumn("owner", "Owner", t.c.owner, width=16),
+            ListColumn(
+                "decision",
+                "Decision",
+                t.c.decision,
+                width=10,
+                formatter="enum",
+                sort_expr=enum_order(t.c.decision, Decision),
+            ),
+            ListColumn("tags", "Tags", t.c.tags, width=20),
+            ListColumn(
+                "updated",
+                "Updated",
+                t.c.updated_at,
+                width=16,
+                formatter="datetime",
+                filterable=False,
+            ),
+        ),
+        default_sort="title",
+    )
+
+
+# --- queries ------------------------------------------------------------------------------
+
+
+def _is_text(expr: ColumnElement[Any]) -> bool:
+    type_ = expr.type
+    if isinstance(type_, TypeDecorator):
+        type_ = type_.impl_instance
+    return isinstance(type_, String)
+
+
+def _nullable(expr: ColumnElement[Any]) -> bool:
+    """False only for a table column declared NOT NULL (expressions may be NULL)."""
+    return bool(getattr(expr, "nullable", True))
+
+
+def _searchable(expr: ColumnElement[Any]) -> ColumnElement[str]:
+    """The column as text for LIKE (numbers and dates cast; NULL as empty)."""
+    nullable = _nullable(expr)
+    if not _is_text(expr):
+        expr = cast(expr, String)
+    return func.coalesce(expr, literal("")) if nullable else expr
+
+
+def _text_condition(spec: ListSpec, text: str) -> ColumnElement[bool] | None:
+    """Every word of ``text`` must occur (case-insensitively) in some filterable column."""
+    words = text.split()
+    columns = [c.expr for c in spec.columns if c.filterable]
+    if not words or not columns:
+        return None
+    searchable = [_searchable(expr) for expr in columns]
+    conditions = [
+        or_(*(col.icontains(word, autoescape=True) for col in searchable)) for word in words
+    ]
+    return and_(*conditions)
+
+
+def _filter_condition(spec: ListSpec, key: str, value: Any) -> ColumnElement[bool]:
+    try:
+        expr = spec.column(key).expr
+    except KeyError:
+        raise ValidationError(
+            f"Cannot filter the {spec.noun[1]} by unknown column {key!r}."
+        ) from None
+    if value is None:
+        return expr.is_(None)
+    if isinstance(value, enum.Enum):
+        return expr == value.value
+    if isinstance(value, list | tuple | set | frozenset):
+        values = [v.value if isinstance(v, enum.Enum) else v for v in value]
+        return expr.in_(values)
+    return expr == value
+
+
+def build_ids_query(
+    *,
+    spec: ListSpec,
+    text: str = "",
+    filters: Mapping[str, Any] | None = None,
+    sort_key: str | None = None,
+    descending: bool = False,
+) -> Select[Any]:
+    """The SELECT behind :func:`query_ids` (exposed for EXPLAIN and tests)."""
+    stmt = select(spec.id_column).select_from(spec.source)
+    conditions: list[ColumnElement[bool]] = list(spec.where)
+    text_cond = _text_condition(spec, text or "")
+    if text_cond is not None:
+        conditions.append(text_cond)
+    for key, value in (filters or {}).items():
+        conditions.append(_filter_condition(spec, key, value))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    if sort_key is None:
+        sort_key, descending = spec.default_sort, spec.default_descending
+    order: list[ColumnElement[Any]] = []
+    if sort_key is not None:
+        try:
+            column = spec.column(sort_key)
+        except KeyError:
+            raise ValidationError(
+                f"Cannot sort the {spec.noun[1]} by unknown column {sort_key!r}."
+            ) from None
+        if column.sortable:
+            expr = column.order_expr
+            if _nullable(expr):
+                # Empty values last in both directions (portable: no NULLS LAST).
+                order.append(case((expr.is_(None), 1), else_=0))
+            if column.sort_expr is None and _is_text(expr):
+                expr = func.lower(expr)
+            order.append(expr.desc() if descending else expr.asc())
+    order.append(spec.id_column.asc())
+    return stmt.order_by(*order)
+
+
+def query_ids(
+    *,
+    ws: Workspace,
+    spec: ListSpec,
+    text: str = "",
+    filters: Mapping[str, Any] | None = None,
+    sort_key: str | None = None,
+    descending: bool = False,
+) -> list[int]:
+    """Ids of the rows matching ``text`` and ``filters``, in display order.
+
+    ``text``: each white-space separated word must occur, case-insensitively, in at least
+    one filterable column. ``filters``: exact match per column key (a list or tuple means
+    any of those values, ``None`` means empty). ``sort_key``: a column key (``None``: the
+    spec's default column and direction, ``descending`` ignored); ties are ordered by id
+    ascending, so the order is stable.
+    """
+    stmt = build_ids_query(
+        spec=spec, text=text, filters=filters, sort_key=sort_key, descending=descending
+    )
+    with ws.engine.connect() as conn:
+        return [row[0] for row in conn.execute(stmt)]
+
+
+def count_rows(*, ws: Workspace, spec: ListSpec) -> int:
+    """How many rows the list holds without any filter."""
+    stmt = select(func.count()).select_from(spec.source)
+    if spec.where:
+        stmt = stmt.where(and_(*spec.where))
+    with ws.engine.connect() as conn:
+        return int(conn.execute(stmt).scalar_one())
+
+
+def fetch_rows(
+    *, ws: Workspace, spec: ListSpec, ids: Iterable[int], raw: bool = False
+) -> dict[int, tuple[Any, ...]]:
+    """Values of the rows ``ids``, in column order, keyed by id.
+
+    Values are display text (each column's formatter applied) unless ``raw`` is true.
+    Ids that no longer exist are absent from the result.
+    """
+    wanted = list(dict.fromkeys(ids))
+    if not wanted:
+        return {}
+    exprs = [c.expr for c in spec.columns]
+    formatters = [FORMATTERS[c.formatter] for c in spec.columns]
+    result: dict[int, tuple[Any, ...]] = {}
+    with ws.engine.connect() as conn:
+        for start in range(0, len(wanted), _IN_CHUNK):
+            chunk = wanted[start : start + _IN_CHUNK]
+            stmt = select(spec.id_column, *exprs).select_from(spec.source)
+            stmt = stmt.where(spec.id_column.in_(chunk), *spec.where)
+            for row in conn.execute(stmt):
+                values = tuple(row[1:])
+                if not raw:
+                    values = tuple(f(v) for f, v in zip(formatters, values, strict=True))
+                result[row[0]] = values
+    return result

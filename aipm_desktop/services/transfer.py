@@ -1,0 +1,531 @@
+"""Lossless JSON dump of a whole workspace, and its restore into a new workspace file.
+
+The dump holds every table of the schema, rows ordered by primary key, values as JSON
+carries them (dates and date-times as ISO 8601 text, JSON columns as JSON values)::
+
+    {"format": "aipm-workspace", "format_version": 1, "schema_version": "0002",
+     "app_version": "0.1.0", "tables": {"use_case": [{...}, ...], ...}}
+
+Export → import → export gives identical JSON. Import validates everything first (types,
+the entities' own pydantic rules, primary and unique keys, references between records)
+and only then builds the new workspace, all-or-nothing: a dump with a problem leaves no
+file behind and an existing destination untouched. Reading and writing use SQLAlchemy
+Core (no ORM objects), so large workspaces move quickly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pydantic
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    Integer,
+    String,
+    Table,
+    TypeDecorator,
+    UniqueConstraint,
+    delete,
+    exc,
+    insert,
+    inspect,
+    select,
+)
+from sqlmodel import Session, SQLModel
+
+from .. import __version__
+from .. import models as _models
+from ..errors import UserError, ValidationError, WorkspaceError
+from ..store import Workspace, create_workspace, head_revision, known_revisions
+from .records import companion
+
+FORMAT = "aipm-workspace"
+FORMAT_VERSION = 1
+#: How many problems an import error lists (the total is always given).
+MAX_REPORTED = 20
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def tables() -> list[Table]:
+    """Every table of the schema, parents before children (the insert order)."""
+    return list(SQLModel.metadata.sorted_tables)
+
+
+def _model_classes() -> dict[str, type[SQLModel]]:
+    """Table name → the SQLModel table class, for the pydantic rules of each table."""
+    found: dict[str, type[SQLModel]] = {}
+    for value in vars(_models).values():
+        if isinstance(value, type) and issubclass(value, SQLModel) and hasattr(value, "__table__"):
+            found[value.__tablename__] = value  # type: ignore[attr-defined]
+    return found
+
+
+def _validator_for(model: type[SQLModel]) -> type[SQLModel]:
+    """The class holding a table's input rules: ``XCreate``, else ``XBase``, else itself.
+
+    The same classes forms and :mod:`records` validate with, so a rule lives in one place.
+    """
+    for suffix in ("Create", "Base"):
+        try:
+            return companion(model, suffix)
+        except AttributeError:
+            continue
+    return model
+
+
+def _kind(column: Any) -> type:
+    """The storage kind of a column: Integer, Float, Boolean, Date, DateTime, JSON or
+    String (a TypeDecorator such as SQLModel's UTCDateTime counts as what it wraps)."""
+    col_type = column.type
+    if isinstance(col_type, TypeDecorator):
+        col_type = col_type.impl_instance
+    for kind in (Boolean, DateTime, Date, JSON, Integer, Float, String):
+        if isinstance(col_type, kind):
+            return kind
+    return String
+
+
+# --------------------------------------------------------------------------- export
+
+
+def _to_json(value: Any) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.isoformat()
+    return value
+
+
+def export_data(*, ws: Workspace) -> dict[str, Any]:
+    """The whole workspace as one JSON-ready dict (see the module docstring).
+
+    Only the columns the file actually has are read, so a file of an older schema
+    revision dumps as that revision (which :func:`import_json` accepts).
+    """
+    data: dict[str, list[dict[str, Any]]] = {}
+    with ws.engine.connect() as conn:
+        revision = ws.revision
+        inspector = inspect(conn)
+        existing = set(inspector.get_table_names())
+        for table in tables():
+            if table.name not in existing:
+                continue
+            present = {c["name"] for c in inspector.get_columns(table.name)}
+            columns = [c for c in table.columns if c.name in present]
+            names = [c.name for c in columns]
+            query = select(*columns).order_by(*table.primary_key.columns)
+            data[table.name] = [
+                {name: _to_json(value) for name, value in zip(names, row, strict=True)}
+                for row in conn.execute(query)
+            ]
+    return {
+        "format": FORMAT,
+        "format_version": FORMAT_VERSION,
+        "schema_version": revision,
+        "app_version": __version__,
+        "tables": data,
+    }
+
+
+def export_json(*, ws: Workspace, out: Path) -> Path:
+    """Write the dump of ``ws`` to ``out`` (replaced atomically); returns ``out``."""
+    out = Path(out).expanduser()
+    folder = out.parent
+    if not folder.is_dir():
+        raise UserError(f"Cannot write {out}: the folder {folder} does not exist.")
+    if out.is_dir():
+        raise UserError(f"Cannot write {out}: it is a folder.")
+    text = json.dumps(export_data(ws=ws), indent=2, ensure_ascii=False, sort_keys=True)
+    tmp = folder / f".{out.name}.{uuid.uuid4().hex[:12]}.tmp"
+    try:
+        fh = tmp.open("x", encoding="utf-8", newline="\n")
+    except OSError as error:
+        raise UserError(
+            f"Cannot write {out}: the folder {folder} is not writable ({error.strerror or error})."
+        ) from error
+    try:
+        with fh:
+            fh.write(text)
+            fh.write("\n")
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, out)
+    except OSError as error:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Cannot write {out}: {error.strerror or error}") from error
+    return out
+
+
+# --------------------------------------------------------------------------- import
+
+
+@dataclass
+class _Problems:
+    """Problems found in a dump: the first few in full, and how many there are."""
+
+    total: int = 0
+    items: list[tuple[str, str]] = field(default_factory=list)
+
+    def add(self, where: str, message: str) -> None:
+        self.total += 1
+        if len(self.items) < MAX_REPORTED:
+            self.items.append((where, message))
+
+    def raise_if_any(self, source: Path) -> None:
+        if not self.total:
+            return
+        shown = "; ".join(f"{where}: {message}" for where, message in self.items)
+        if self.total > len(self.items):
+            count = f"{self.total} problems, the first {len(self.items)} listed"
+        else:
+            count = f"{self.total} problem{'s' if self.total != 1 else ''}"
+        raise ValidationError(
+            f"{source.name} cannot be imported ({count}): {shown}", list(self.items)
+        )
+
+
+class _BadValue(ValueError):
+    pass
+
+
+_INT_RANGE = (-(2**63), 2**63 - 1)
+
+
+def _show(value: Any) -> str:
+    """A value as a message quotes it: short."""
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _convert(kind: type, value: Any) -> Any:
+    """A JSON value as the Python value a column of ``kind`` stores; raises _BadValue."""
+    if value is None:
+        return None
+    if kind is Integer:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise _BadValue(f"expected a whole number, got {_show(value)}")
+        if not _INT_RANGE[0] <= value <= _INT_RANGE[1]:
+            raise _BadValue(f"the number {_show(value)} is too large")
+        return value
+    if kind is Float:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise _BadValue(f"expected a number, got {_show(value)}")
+        try:
+            return float(value)
+        except OverflowError:
+            raise _BadValue(f"the number {_show(value)} is too large") from None
+    if kind is Boolean:
+        if not isinstance(value, bool):
+            raise _BadValue(f"expected true or false, got {_show(value)}")
+        return value
+    if kind is Date:
+        if not isinstance(value, str):
+            raise _BadValue(f"expected a date as YYYY-MM-DD, got {_show(value)}")
+        try:
+            return dt.date.fromisoformat(value)
+        except ValueError:
+            raise _BadValue(f"expected a date as YYYY-MM-DD, got {_show(value)}") from None
+    if kind is DateTime:
+        if not isinstance(value, str):
+            raise _BadValue(f"expected an ISO 8601 date-time, got {_show(value)}")
+        try:
+            parsed = dt.datetime.fromisoformat(value)
+        except ValueError:
+            raise _BadValue(f"expected an ISO 8601 date-time, got {_show(value)}") from None
+        return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
+    if kind is JSON:
+        return value
+    if not isinstance(value, str):
+        raise _BadValue(f"expected text, got {_show(value)}")
+    return value
+
+
+def _record_label(table: Table, row: Mapping[str, Any], position: int) -> str:
+    pk = [c.name for c in table.primary_key.columns]
+    values = [row.get(name) if isinstance(row, Mapping) else None for name in pk]
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        if len(pk) == 1:
+            return f"table {table.name}, record {values[0]}"
+        keys = ", ".join(f"{n}={v}" for n, v in zip(pk, values, strict=True))
+        return f"table {table.name}, record ({keys})"
+    return f"table {table.name}, record at position {position}"
+
+
+def _missing_value(column: Any, model: type[SQLModel] | None) -> tuple[bool, Any]:
+    """(found, value) for a column an older dump lacks: the field's or column's default."""
+    if model is not None and column.name in model.model_fields:
+        info = model.model_fields[column.name]
+        if not info.is_required():
+            return True, info.get_default(call_default_factory=True)
+    default = column.default
+    if default is not None and getattr(default, "is_scalar", False):
+        return True, default.arg
+    if column.nullable:
+        return True, None
+    return False, None
+
+
+def _validate_rules(
+    validator: type[SQLModel], row: Mapping[str, Any], where: str, problems: _Problems
+) -> None:
+    payload = {k: v for k, v in row.items() if k in validator.model_fields}
+    try:
+        validator.model_validate(payload)
+    except pydantic.ValidationError as error:
+        for item in error.errors():
+            loc = ".".join(str(p) for p in item.get("loc", ()))
+            msg = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
+            problems.add(f"{where}: field {loc}" if loc else where, msg)
+    except (TypeError, AttributeError, ArithmeticError) as error:
+        # A rule tripping over a value of an unexpected shape: still bad input.
+        problems.add(where, f"invalid record ({error})")
+
+
+def _parse(source: Path) -> Any:
+    try:
+        raw = source.read_bytes()
+    except FileNotFoundError:
+        raise UserError(f"No such file: {source}") from None
+    except IsADirectoryError:
+        raise UserError(f"{source} is a folder, not a JSON dump.") from None
+    except OSError as error:
+        raise UserError(f"Cannot read {source}: {error.strerror or error}") from error
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        raise ValidationError(
+            f"{source.name} is not a JSON dump: it is not UTF-8 text "
+            f"(bad byte at offset {error.start})."
+        ) from error
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        raise ValidationError(
+            f"{source.name} is not valid JSON: {error.msg} "
+            f"(line {error.lineno}, column {error.colno})."
+        ) from error
+    except RecursionError as error:
+        raise ValidationError(
+            f"{source.name} is not a JSON dump: it is nested too deeply."
+        ) from error
+
+
+def _check_header(doc: Any, source: Path) -> tuple[str, Mapping[str, Any]]:
+    """The dump's schema revision and tables, after checking what it says it is."""
+    name = source.name
+    if not isinstance(doc, dict) or doc.get("format") != FORMAT:
+        raise ValidationError(
+            f'{name} is not an AIPM workspace dump (its "format" is not "{FORMAT}").'
+        )
+    version = doc.get("format_version")
+    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
+        raise ValidationError(
+            f"{name} uses dump format {version}, written by a newer version of AIPM Desktop; "
+            f"this version reads format {FORMAT_VERSION}. Update the app to import it."
+        )
+    if version != FORMAT_VERSION:
+        raise ValidationError(f'{name} has an invalid "format_version": {version!r}.')
+    revision = doc.get("schema_version")
+    if not isinstance(revision, str) or not revision:
+        raise ValidationError(f'{name} has no valid "schema_version".')
+    if revision not in known_revisions():
+        raise ValidationError(
+            f"{name} was written by a newer version of AIPM Desktop (schema {revision}); "
+            f"this version knows schemas up to {head_revision()}. Update the app to import it."
+        )
+    data = doc.get("tables")
+    if not isinstance(data, dict):
+        raise ValidationError(f'{name} has no "tables" object.')
+    return revision, data
+
+
+def _unique_groups(table: Table) -> list[tuple[str, ...]]:
+    groups: list[tuple[str, ...]] = []
+    for constraint in table.constraints:
+        if isinstance(constraint, UniqueConstraint):
+            groups.append(tuple(c.name for c in constraint.columns))
+    for index in table.indexes:
+        if index.unique:
+            groups.append(tuple(c.name for c in index.columns))
+    for column in table.columns:
+        if column.unique and (column.name,) not in groups:
+            groups.append((column.name,))
+    return groups
+
+
+def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
+    """Check a parsed dump completely; returns rows ready to insert, by table name.
+
+    Raises :class:`ValidationError` naming the table, record and field of each problem.
+    """
+    revision, data = _check_header(doc, source)
+    at_head = revision == head_revision()
+    problems = _Problems()
+    schema = {t.name: t for t in tables()}
+    classes = _model_classes()
+
+    for name in sorted(set(data) - set(schema)):
+        problems.add(f"table {name}", "unknown table")
+    if at_head:
+        for name in sorted(set(schema) - set(data)):
+            problems.add(f"table {name}", "missing from the dump")
+
+    ready: dict[str, list[dict[str, Any]]] = {}
+    keys: dict[str, set[Any]] = {}
+    labels: dict[str, list[str]] = {}
+    for table in tables():
+        rows = data.get(table.name, [])
+        ready[table.name] = []
+        labels[table.name] = []
+        keys[table.name] = set()
+        if not isinstance(rows, list):
+            problems.add(f"table {table.name}", "expected a list of records")
+            continue
+        model = classes.get(table.name)
+        validator = _validator_for(model) if model is not None else None
+        columns = list(table.columns)
+        known = {c.name for c in columns}
+        pk_names = [c.name for c in table.primary_key.columns]
+        kinds = {c.name: _kind(c) for c in columns}
+        uniques = {group: {} for group in _unique_groups(table)}
+        for position, row in enumerate(rows, start=1):
+            if not isinstance(row, dict):
+                problems.add(
+                    f"table {table.name}, record at position {position}", "expected an object"
+                )
+                continue
+            where = _record_label(table, row, position)
+            bad = False
+            for extra in sorted(set(row) - known):
+                problems.add(f"{where}: field {extra}", "unknown field")
+                bad = True
+            values: dict[str, Any] = {}
+            for column in columns:
+                if column.name not in row:
+                    found, default = (False, None) if at_head else _missing_value(column, model)
+                    if not found or (default is None and not column.nullable):
+                        problems.add(f"{where}: field {column.name}", "missing")
+                        bad = True
+                    values[column.name] = default
+                    continue
+                try:
+                    value = _convert(kinds[column.name], row[column.name])
+                except _BadValue as error:
+                    problems.add(f"{where}: field {column.name}", str(error))
+                    bad = True
+                    continue
+                if value is None and not column.nullable:
+                    problems.add(f"{where}: field {column.name}", "a value is required")
+                    bad = True
+                values[column.name] = value
+            key = tuple(values.get(n) for n in pk_names)
+            if all(isinstance(v, int) for v in key):
+                # Known even when the row has other problems, so the records that refer
+                # to it are not reported as well.
+                if key in keys[table.name]:
+                    problems.add(where, "the same key appears more than once")
+                    continue
+                keys[table.name].add(key)
+            if bad:
+                continue
+            if validator is not None:
+                before = problems.total
+                _validate_rules(validator, values, where, problems)
+                if problems.total > before:
+                    continue
+            duplicate = False
+            for group, seen in uniques.items():
+                group_key = tuple(values[n] for n in group)
+                if any(v is None for v in group_key):
+                    continue
+                if group_key in seen:
+                    fields = ", ".join(group)
+                    problems.add(
+                        f"{where}: field {fields}",
+                        f"the value is already used by {seen[group_key]}",
+                    )
+                    duplicate = True
+                else:
+                    seen[group_key] = where.split(", ", 1)[1]
+            if duplicate:
+                continue
+            ready[table.name].append(values)
+            labels[table.name].append(where)
+
+    _check_references(ready, labels, keys, problems)
+    problems.raise_if_any(source)
+    return ready
+
+
+def _check_references(
+    ready: Mapping[str, list[dict[str, Any]]],
+    labels: Mapping[str, list[str]],
+    keys: Mapping[str, set[Any]],
+    problems: _Problems,
+) -> None:
+    for table in tables():
+        links = [
+            (fk.parent.name, fk.column.table.name)
+            for fk in table.foreign_keys
+            if len(fk.column.table.primary_key.columns) == 1
+        ]
+        if not links:
+            continue
+        for values, where in zip(ready[table.name], labels[table.name], strict=True):
+            for column, target in links:
+                ref = values.get(column)
+                if ref is not None and (ref,) not in keys[target]:
+                    problems.add(
+                        f"{where}: field {column}",
+                        f"refers to {target} {ref}, which is not in the dump",
+                    )
+
+
+def _populate(rows: Mapping[str, list[dict[str, Any]]]) -> Any:
+    def populate(session: Session) -> None:
+        ordered = tables()
+        for table in reversed(ordered):
+            session.execute(delete(table))
+        for table in ordered:
+            batch = rows.get(table.name) or []
+            if batch:
+                session.execute(insert(table), batch)
+
+    return populate
+
+
+def import_json(*, source: Path, dest: Path, overwrite: bool = False) -> Workspace:
+    """Restore the dump ``source`` into a new workspace file ``dest``; returns it open.
+
+    Everything is validated before anything is written; the new file appears only when
+    complete. An existing ``dest`` is replaced only with ``overwrite`` (and only on
+    success).
+    """
+    source = Path(source).expanduser()
+    dest = Path(dest).expanduser()
+    if dest.exists() and not overwrite:
+        raise WorkspaceError(f"{dest} already exists.")
+    if dest.is_dir():
+        raise WorkspaceError(f"{dest} is a folder, not a workspace file.")
+    if not dest.parent.is_dir():
+        raise WorkspaceError(f"The folder {dest.parent} does not exist.")
+    rows = validate_dump(_parse(source), source=source)
+    try:
+        return create_workspace(dest, populate=_populate(rows), overwrite=overwrite)
+    except exc.IntegrityError as error:
+        detail = str(error.orig) if error.orig is not None else str(error)
+        raise ValidationError(
+            f"{source.name} cannot be imported: the database refused a record ({detail}).",
+            [("record", detail)],
+        ) from error

@@ -1,0 +1,1 @@
+"""Qt user interface: main window, one subpackage per area, shared widgets."""

@@ -1,0 +1,60 @@
+"""The areas of the main window: one line each, in sidebar order.
+
+An area is a page of the main window with a sidebar entry, a View-menu action
+(Ctrl+1..9 in this order) and a ``--view NAME`` for screenshots. To add one, write its
+page class (``__init__(self, ctx: AppContext, parent=None)``) and add one line here::
+
+    Area("risks", "Risks", "aipm_desktop.ui.risks.page:RisksPage", "risk"),
+
+``factory`` is either a callable ``factory(ctx) -> QWidget`` or a ``"module:attribute"``
+string, imported only when the page is first shown (so a page's heavy imports, such as
+matplotlib, never slow down start-up). A page is built for one open workspace
+(``ctx.workspace`` is set when the factory runs) and dropped when that workspace closes;
+it refreshes itself on ``ctx.changed``.
+
+This module does not import Qt, so ``aipm-desktop --help`` can list the view names fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Area:
+    """One area: ``name`` for ``--view``, ``label`` for people, the page ``factory``.
+
+    ``icon`` names a ``QStyle.StandardPixmap`` member (e.g. ``"SP_FileDialogInfoView"``)
+    shown in the sidebar; empty for none.
+    """
+
+    name: str
+    label: str
+    factory: str | Callable[[Any], Any]
+    icon: str = ""
+
+    def build(self, ctx: Any) -> Any:
+        """Create the page widget for ``ctx``."""
+        factory = self.factory
+        if isinstance(factory, str):
+            module_name, _, attribute = factory.partition(":")
+            factory = getattr(importlib.import_module(module_name), attribute)
+        return factory(ctx)
+
+
+AREAS: tuple[Area, ...] = (
+    Area("overview", "Overview", "aipm_desktop.ui.overview:OverviewPage"),
+    # New areas go here, above the settings, which stay last.
+    Area("settings", "Workspace settings", "aipm_desktop.ui.settings_page:SettingsPage"),
+)
+
+
+def area_names(areas: tuple[Area, ...] = AREAS) -> list[str]:
+    return [area.name for area in areas]
+
+
+def find_area(name: str, areas: tuple[Area, ...] = AREAS) -> Area | None:
+    return next((area for area in areas if area.name == name), None)

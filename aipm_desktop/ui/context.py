@@ -1,0 +1,104 @@
+"""The explicit app context handed to every view: no global registries.
+
+A view gets an :class:`AppContext` in its constructor and finds there the open workspace,
+the settings, the undo stack and the task runner. It edits through
+``ctx.run_edit(SomeCommand(ctx, ...))`` and refreshes itself on ``ctx.changed``; views
+never call each other.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoCommand, QUndoStack
+
+from ..errors import UserError
+from ..services.changes import Changes
+from ..store import Workspace
+from .settings import Settings
+from .tasks import TaskRunner
+
+
+class AppContext(QObject):
+    """The open workspace and the app-wide services of the GUI.
+
+    Signals:
+        changed(object): a :class:`~aipm_desktop.services.changes.Changes` after every
+            write, undo and redo.
+        workspace_opened(object): the :class:`~aipm_desktop.store.Workspace` now open.
+        workspace_closed(): the workspace was closed (before another one opens).
+        user_error(object): a :class:`~aipm_desktop.errors.UserError` to show the user as a
+            plain message (the main window shows it).
+    """
+
+    changed = Signal(object)
+    workspace_opened = Signal(object)
+    workspace_closed = Signal()
+    user_error = Signal(object)
+
+    def __init__(
+        self,
+        settings: Settings | None = None,
+        tasks: TaskRunner | None = None,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.settings = settings if settings is not None else Settings()
+        self.tasks = tasks if tasks is not None else TaskRunner(self)
+        self.undo_stack = QUndoStack(self)
+        self._workspace: Workspace | None = None
+
+    # -- workspace ------------------------------------------------------------------------
+
+    @property
+    def workspace(self) -> Workspace | None:
+        return self._workspace
+
+    @property
+    def readonly(self) -> bool:
+        """True when no workspace is open or the open one is read-only."""
+        return self._workspace is None or self._workspace.readonly
+
+    def require_workspace(self) -> Workspace:
+        """The open workspace; a plain error when there is none."""
+        if self._workspace is None:
+            raise UserError("No workspace is open. Open or create one first.")
+        return self._workspace
+
+    def set_workspace(self, ws: Workspace | None) -> None:
+        """Close the current workspace (if any) and make ``ws`` the open one."""
+        if ws is self._workspace:
+            return
+        self.undo_stack.clear()
+        old = self._workspace
+        if old is not None:
+            self._workspace = None
+            self.workspace_closed.emit()
+            old.close()
+        self._workspace = ws
+        if ws is not None:
+            self.workspace_opened.emit(ws)
+
+    def close_workspace(self) -> None:
+        self.set_workspace(None)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def author(self) -> str | None:
+        """Name for the change log: the configured author, else None (the login name)."""
+        return self.settings.author_name() or None
+
+    def run_edit(self, command: QUndoCommand) -> bool:
+        """Push an undo command (which performs the edit). False when the edit failed.
+
+        A command that fails with a ``UserError`` reports it through :attr:`user_error`
+        and marks itself obsolete, so it is not left on the stack.
+        """
+        self.undo_stack.push(command)
+        return getattr(command, "error", None) is None
+
+    def notify(self, changes: Changes) -> None:
+        """Tell every view what a write changed."""
+        self.changed.emit(changes)
+
+    def show_error(self, err: UserError) -> None:
+        self.user_error.emit(err)

@@ -1,0 +1,603 @@
+"""The main window: sidebar of areas, one page per area, menus, title, read-only banner."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QMenu,
+    QProgressDialog,
+    QSplitter,
+    QStackedWidget,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME, paths
+from ..errors import UserError, WorkspaceError
+from ..services import workspace as workspace_service
+from ..services.changes import Changes
+from ..store import EXTENSION, Workspace, open_workspace, save_copy
+from .areas import AREAS, Area
+from .context import AppContext
+from .dialogs import AboutDialog, ShortcutsDialog, menu_shortcuts
+from .errors import show_user_error
+from .tasks import Task, report_error
+from .welcome import WelcomePage
+
+FILE_FILTER = f"AIPM workspaces (*{EXTENSION});;All files (*)"
+SAMPLE_FILE_NAME = "demo.aipm"
+SPLITTER_NAME = "main"
+SIDEBAR_WIDTH = 220
+READONLY_TEXT = (
+    "This workspace is read-only: edits are disabled. "
+    "To change it, use File ▸ Save a Copy As… and open the copy."
+)
+
+
+def sample_workspace_path() -> Path:
+    """Where the sample (demo) workspace lives: the user data folder."""
+    return paths.data_dir() / SAMPLE_FILE_NAME
+
+
+def create_sample_workspace(path: Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Worker function: build the demo workspace file at ``path`` and close it."""
+    ws = workspace_service.new_workspace(path, demo=True, overwrite=True, progress=progress)
+    ws.close()
+    return path
+
+
+def _with_extension(path: str) -> Path:
+    result = Path(path).expanduser()
+    return result if result.suffix else result.with_suffix(EXTENSION)
+
+
+class MainWindow(QMainWindow):
+    """The application window over an :class:`AppContext`.
+
+    With ``persist=False`` (screenshots) the window neither restores nor saves its
+    geometry and does not touch the recent-files list.
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        *,
+        areas: tuple[Area, ...] = AREAS,
+        persist: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.areas = areas
+        self.persist = persist
+        self.pages: dict[str, QWidget] = {}
+        self.actions: dict[str, QAction] = {}
+        self.sample_task: Task | None = None
+        self._progress: QProgressDialog | None = None
+        self._current_area = areas[0].name
+        self._closing = False
+        self.setObjectName("mainWindow")
+        self.setWindowTitle(APP_NAME)
+        self.resize(1280, 820)
+
+        # Welcome page (no workspace) and workspace view share the central stack.
+        self.welcome = WelcomePage()
+        self.welcome.new_requested.connect(self._on_welcome_new_requested)
+        self.welcome.open_requested.connect(self._on_welcome_open_requested)
+        self.welcome.sample_requested.connect(self._on_welcome_sample_requested)
+        self.welcome.recent_activated.connect(self._on_welcome_recent_activated)
+
+        self.banner = QFrame()
+        self.banner.setObjectName("readonlyBanner")
+        banner_layout = QHBoxLayout(self.banner)
+        banner_layout.setContentsMargins(16, 8, 16, 8)
+        self.banner_label = QLabel(READONLY_TEXT)
+        self.banner_label.setObjectName("readonlyBannerText")
+        self.banner_label.setWordWrap(True)
+        banner_layout.addWidget(self.banner_label)
+        self.banner.setVisible(False)
+
+        self.sidebar_panel = QFrame()
+        self.sidebar_panel.setObjectName("sidebarPanel")
+        self.sidebar_title = QLabel(APP_NAME)
+        self.sidebar_title.setObjectName("sidebarTitle")
+        self.sidebar = QListWidget()
+        self.sidebar.setObjectName("sidebar")
+        style = self.style()
+        for area in areas:
+            item = QListWidgetItem(area.label)
+            item.setData(Qt.ItemDataRole.UserRole, area.name)
+            if area.icon:
+                pixmap = getattr(QStyle.StandardPixmap, area.icon, None)
+                if pixmap is not None:
+                    item.setIcon(style.standardIcon(pixmap))
+            self.sidebar.addItem(item)
+        self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
+        side_layout = QVBoxLayout(self.sidebar_panel)
+        side_layout.setContentsMargins(0, 0, 0, 0)
+        side_layout.setSpacing(0)
+        side_layout.addWidget(self.sidebar_title)
+        side_layout.addWidget(self.sidebar, 1)
+
+        self.page_stack = QStackedWidget()
+        self.page_stack.setObjectName("pageStack")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar_panel)
+        self.splitter.addWidget(self.page_stack)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([SIDEBAR_WIDTH, 1280 - SIDEBAR_WIDTH])
+
+        self.workspace_view = QWidget()
+        view_layout = QVBoxLayout(self.workspace_view)
+        view_layout.setContentsMargins(0, 0, 0, 0)
+        view_layout.setSpacing(0)
+        view_layout.addWidget(self.banner)
+        view_layout.addWidget(self.splitter, 1)
+
+        self.root = QStackedWidget()
+        self.root.addWidget(self.welcome)
+        self.root.addWidget(self.workspace_view)
+        self.setCentralWidget(self.root)
+
+        self._build_menus()
+        self.statusBar().setSizeGripEnabled(True)
+
+        ctx.workspace_opened.connect(self._on_ctx_workspace_opened)
+        ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
+        ctx.changed.connect(self._on_ctx_changed)
+        ctx.user_error.connect(self._on_ctx_user_error)
+
+        if persist:
+            self._restore_layout()
+        if ctx.workspace is not None:
+            self._on_ctx_workspace_opened(ctx.workspace)
+        else:
+            self._show_welcome()
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _action(
+        self,
+        key: str,
+        text: str,
+        slot: Callable[[], object] | None = None,
+        shortcut: QKeySequence | str | list | None = None,
+        tip: str = "",
+    ) -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            if isinstance(shortcut, list):
+                action.setShortcuts([QKeySequence(s) for s in shortcut])
+            else:
+                action.setShortcut(QKeySequence(shortcut))
+        if tip:
+            action.setStatusTip(tip)
+        if slot is not None:
+            action.triggered.connect(slot)
+        self.actions[key] = action
+        return action
+
+    def _build_menus(self) -> None:
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(
+            self._action(
+                "new",
+                "&New Workspace…",
+                self._on_new_action_triggered,
+                QKeySequence.StandardKey.New,
+                "Create a new workspace file",
+            )
+        )
+        file_menu.addAction(
+            self._action(
+                "open",
+                "&Open…",
+                self._on_open_action_triggered,
+                QKeySequence.StandardKey.Open,
+                "Open a workspace file",
+            )
+        )
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
+        file_menu.addMenu(self.recent_menu)
+        self._fill_recent_menu()
+        file_menu.addAction(
+            self._action(
+                "open_sample",
+                "Open &Sample Workspace",
+                self._on_open_sample_action_triggered,
+                tip="Open a workspace full of realistic example content",
+            )
+        )
+        file_menu.addSeparator()
+        file_menu.addAction(
+            self._action(
+                "save_copy",
+                "Save a &Copy As…",
+                self._on_save_copy_action_triggered,
+                "Ctrl+Shift+S",
+                "Write a copy of this workspace to another file",
+            )
+        )
+        file_menu.addAction(
+            self._action("close", "&Close", self._on_close_action_triggered, "Ctrl+W")
+        )
+        file_menu.addSeparator()
+        quit_action = self._action("quit", "&Quit", self.close, "Ctrl+Q")
+        quit_action.setMenuRole(QAction.MenuRole.QuitRole)
+        file_menu.addAction(quit_action)
+
+        edit_menu = bar.addMenu("&Edit")
+        undo = self.ctx.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        redo = self.ctx.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        self.actions["undo"] = undo
+        self.actions["redo"] = redo
+        edit_menu.addAction(undo)
+        edit_menu.addAction(redo)
+
+        view_menu = bar.addMenu("&View")
+        for index, area in enumerate(self.areas):
+            action = self._action(
+                f"view_{area.name}",
+                area.label,
+                lambda _checked=False, name=area.name: self.show_area(name),
+                f"Ctrl+{index + 1}" if index < 9 else None,
+            )
+            action.setCheckable(True)
+            view_menu.addAction(action)
+        view_menu.addSeparator()
+        toggle = self._action(
+            "toggle_sidebar", "Show &Sidebar", self._on_toggle_sidebar_action_triggered, "F9"
+        )
+        toggle.setCheckable(True)
+        toggle.setChecked(True)
+        view_menu.addAction(toggle)
+
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(
+            self._action(
+                "shortcuts",
+                "&Keyboard Shortcuts",
+                self._on_shortcuts_action_triggered,
+                QKeySequence.StandardKey.HelpContents,
+            )
+        )
+        about = self._action("about", f"&About {APP_NAME}", self._on_about_action_triggered)
+        about.setMenuRole(QAction.MenuRole.AboutRole)
+        help_menu.addAction(about)
+
+    def _restore_layout(self) -> None:
+        settings = self.ctx.settings
+        geometry = settings.window_geometry()
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        state = settings.window_state()
+        if state is not None:
+            self.restoreState(state)
+        splitter = settings.splitter_state(SPLITTER_NAME)
+        if splitter is not None:
+            self.splitter.restoreState(splitter)
+        self._set_sidebar_visible(settings.sidebar_visible())
+
+    def save_layout(self) -> None:
+        settings = self.ctx.settings
+        settings.set_window_geometry(self.saveGeometry())
+        settings.set_window_state(self.saveState())
+        settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())
+        settings.set_sidebar_visible(self.actions["toggle_sidebar"].isChecked())
+        settings.sync()
+
+    # -- areas ----------------------------------------------------------------------------
+
+    def area_names(self) -> list[str]:
+        return [area.name for area in self.areas]
+
+    def current_area(self) -> str:
+        return self._current_area
+
+    def show_area(self, name: str) -> QWidget | None:
+        """Switch to the area ``name`` (building its page on first use)."""
+        index = next((i for i, a in enumerate(self.areas) if a.name == name), None)
+        if index is None:
+            raise ValueError(f"Unknown view {name!r}; choose one of {', '.join(self.area_names())}")
+        self._current_area = name
+        for area in self.areas:
+            self.actions[f"view_{area.name}"].setChecked(area.name == name)
+        if self.sidebar.currentRow() != index:
+            self.sidebar.blockSignals(True)
+            self.sidebar.setCurrentRow(index)
+            self.sidebar.blockSignals(False)
+        if self.ctx.workspace is None:
+            return None
+        page = self.pages.get(name)
+        if page is None:
+            page = self.areas[index].build(self.ctx)
+            page.setProperty("area", name)
+            self.pages[name] = page
+            self.page_stack.addWidget(page)
+        self.page_stack.setCurrentWidget(page)
+        return page
+
+    def _drop_pages(self) -> None:
+        for page in self.pages.values():
+            self.page_stack.removeWidget(page)
+            page.deleteLater()
+        self.pages.clear()
+
+    def _on_sidebar_current_row_changed(self, row: int) -> None:
+        if 0 <= row < len(self.areas):
+            self.show_area(self.areas[row].name)
+
+    # -- workspace ------------------------------------------------------------------------
+
+    def open_path(self, path: Path | str) -> bool:
+        """Open the workspace at ``path``; on a bad file, say why and keep the current one."""
+        path = Path(path).expanduser()
+        current = self.ctx.workspace
+        if current is not None and current.path.resolve() == path.resolve():
+            return True
+        try:
+            ws = open_workspace(path)
+        except UserError as err:
+            show_user_error(self, err)
+            return False
+        self.set_workspace(ws)
+        return True
+
+    def set_workspace(self, ws: Workspace | None) -> None:
+        """Make ``ws`` the open workspace and remember it in the recent files."""
+        if ws is not None and self.persist:
+            self.ctx.settings.add_recent_file(ws.path)
+            self.ctx.settings.set_last_directory(ws.path.parent)
+        self.ctx.set_workspace(ws)
+
+    def open_sample(self) -> Task | None:
+        """Open the sample workspace, building it in a worker first if needed."""
+        path = sample_workspace_path()
+        if path.exists():
+            self.open_path(path)
+            return None
+        if self.sample_task is not None:
+            return self.sample_task
+        task = self.ctx.tasks.run(create_sample_workspace, path, progress=True)
+        self.sample_task = task
+        progress = QProgressDialog("Creating the sample workspace…", "", 0, 0, self)
+        progress.setObjectName("sampleProgress")
+        progress.setWindowTitle(APP_NAME)
+        progress.setCancelButton(None)
+        progress.setMinimumDuration(500)
+        progress.setAutoClose(False)
+        progress.setAutoReset(False)
+        progress.setWindowModality(Qt.WindowModality.WindowModal)
+        self._progress = progress
+        task.progress.connect(self._on_sample_task_progress)
+        task.finished.connect(self._on_sample_task_finished)
+        task.failed.connect(self._on_sample_task_failed)
+        self.statusBar().showMessage("Creating the sample workspace…")
+        return task
+
+    def _end_sample_task(self) -> None:
+        self.sample_task = None
+        if self._progress is not None:
+            self._progress.close()
+            self._progress.deleteLater()
+            self._progress = None
+        self.statusBar().clearMessage()
+
+    def _on_sample_task_progress(self, done: int, total: int) -> None:
+        if self._progress is not None and total > 0:
+            self._progress.setMaximum(total)
+            self._progress.setValue(min(done, total))
+
+    def _on_sample_task_finished(self, path: object) -> None:
+        self._end_sample_task()
+        if not self._closing:
+            self.open_path(Path(str(path)))
+
+    def _on_sample_task_failed(self, error: object) -> None:
+        self._end_sample_task()
+        if isinstance(error, UserError):
+            show_user_error(self, error)
+        elif isinstance(error, BaseException):
+            report_error(error)
+
+    def update_title(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            self.setWindowTitle(APP_NAME)
+            return
+        name = workspace_service.get_settings(ws=ws).name
+        title = f"{name} — {ws.path} — {APP_NAME}"
+        self.setWindowTitle(title + (" [read-only]" if ws.readonly else ""))
+
+    def _show_welcome(self) -> None:
+        self.welcome.set_recent_files(self.ctx.settings.recent_files())
+        self.root.setCurrentWidget(self.welcome)
+        self._update_actions()
+
+    def _update_actions(self) -> None:
+        has_ws = self.ctx.workspace is not None
+        for key in ("save_copy", "close", "toggle_sidebar"):
+            self.actions[key].setEnabled(has_ws)
+        for area in self.areas:
+            self.actions[f"view_{area.name}"].setEnabled(has_ws)
+
+    def _on_ctx_workspace_opened(self, ws: Workspace) -> None:
+        self.banner.setVisible(ws.readonly)
+        self.update_title()
+        self.root.setCurrentWidget(self.workspace_view)
+        self._update_actions()
+        self.show_area(self._current_area)
+        if ws.migrated_from:
+            backup = ws.backup_path.name if ws.backup_path else "a backup file"
+            self.statusBar().showMessage(
+                f"{ws.path.name} was upgraded from schema {ws.migrated_from}; "
+                f"the original was kept as {backup}."
+            )
+        else:
+            self.statusBar().showMessage(f"Opened {ws.path}", 5000)
+
+    def _on_ctx_workspace_closed(self) -> None:
+        self._drop_pages()
+        self.banner.setVisible(False)
+        self.setWindowTitle(APP_NAME)
+        self.statusBar().clearMessage()
+        self._show_welcome()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches("settings"):
+            self.update_title()
+
+    def _on_ctx_user_error(self, err: UserError) -> None:
+        show_user_error(self, err)
+
+    # -- file menu ------------------------------------------------------------------------
+
+    def _start_dir(self) -> str:
+        return str(self.ctx.settings.last_directory())
+
+    def _on_new_action_triggered(self) -> None:
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self,
+            "New workspace",
+            str(Path(self._start_dir()) / f"workspace{EXTENSION}"),
+            FILE_FILTER,
+        )
+        if not chosen:
+            return
+        path = _with_extension(chosen)
+        current = self.ctx.workspace
+        try:
+            if current is not None and current.path.resolve() == path.resolve():
+                raise WorkspaceError(
+                    f"{path.name} is the workspace that is open now; choose another file name."
+                )
+            ws = workspace_service.new_workspace(path, overwrite=path.exists())
+        except UserError as err:
+            show_user_error(self, err)
+            return
+        self.set_workspace(ws)
+
+    def _on_open_action_triggered(self) -> None:
+        chosen, _filter = QFileDialog.getOpenFileName(
+            self, "Open workspace", self._start_dir(), FILE_FILTER
+        )
+        if chosen:
+            self.open_path(chosen)
+
+    def _on_open_sample_action_triggered(self) -> None:
+        self.open_sample()
+
+    def _on_save_copy_action_triggered(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        suggestion = Path(self._start_dir()) / f"{ws.path.stem} copy{EXTENSION}"
+        chosen, _filter = QFileDialog.getSaveFileName(
+            self, "Save a copy as", str(suggestion), FILE_FILTER
+        )
+        if not chosen:
+            return
+        try:
+            dest = save_copy(ws, _with_extension(chosen))
+        except UserError as err:
+            show_user_error(self, err)
+            return
+        if self.persist:
+            self.ctx.settings.set_last_directory(dest.parent)
+        self.statusBar().showMessage(f"Saved a copy as {dest}", 8000)
+
+    def _on_close_action_triggered(self) -> None:
+        self.ctx.close_workspace()
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        files = self.ctx.settings.recent_files()
+        for path in files:
+            action = self.recent_menu.addAction(f"{path.name}  —  {path.parent}")
+            action.setData(str(path))
+            action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
+        if not files:
+            empty = self.recent_menu.addAction("No recent workspaces")
+            empty.setEnabled(False)
+        self.recent_menu.addSeparator()
+        clear = self.recent_menu.addAction("Clear List")
+        clear.setObjectName("clearRecent")
+        clear.setEnabled(bool(files))
+        clear.triggered.connect(self._on_clear_recent_triggered)
+
+    def _on_recent_menu_about_to_show(self) -> None:
+        self._fill_recent_menu()
+
+    def _on_clear_recent_triggered(self) -> None:
+        self.ctx.settings.clear_recent_files()
+        self._fill_recent_menu()
+        self.welcome.set_recent_files([])
+
+    # -- view and help menus --------------------------------------------------------------
+
+    def _set_sidebar_visible(self, visible: bool) -> None:
+        self.sidebar_panel.setVisible(visible)
+        self.actions["toggle_sidebar"].setChecked(visible)
+
+    def _on_toggle_sidebar_action_triggered(self, checked: bool) -> None:
+        self._set_sidebar_visible(checked)
+
+    def _on_shortcuts_action_triggered(self) -> ShortcutsDialog:
+        dialog = ShortcutsDialog(menu_shortcuts(self.menuBar()), parent=self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    def _on_about_action_triggered(self) -> AboutDialog:
+        dialog = AboutDialog(self.ctx.workspace, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    # -- welcome page ---------------------------------------------------------------------
+
+    def _on_welcome_new_requested(self) -> None:
+        self._on_new_action_triggered()
+
+    def _on_welcome_open_requested(self) -> None:
+        self._on_open_action_triggered()
+
+    def _on_welcome_sample_requested(self) -> None:
+        self.open_sample()
+
+    def _on_welcome_recent_activated(self, path: str) -> None:
+        if not Path(path).exists():
+            self.ctx.settings.remove_recent_file(path)
+            self.welcome.set_recent_files(self.ctx.settings.recent_files())
+            show_user_error(self, WorkspaceError(f"No such file: {path}"))
+            return
+        self.open_path(path)
+
+    # -- closing --------------------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self._closing = True
+        if self.persist:
+            self.save_layout()
+        self.ctx.tasks.wait()
+        self.ctx.close_workspace()
+        super().closeEvent(event)

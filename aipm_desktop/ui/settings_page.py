@@ -1,0 +1,203 @@
+"""Workspace settings page: name, client and owner, each edit one undoable command."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QFormLayout,
+    QFrame,
+    QLabel,
+    QLineEdit,
+    QScrollArea,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..models import WorkspaceSettings
+from ..services import workspace as workspace_service
+from ..services.changes import Changes
+from .context import AppContext
+from .undo import UpdateRecordCommand
+
+SETTINGS_ID = 1
+MAX_LENGTH = 200
+LABEL_WIDTH = 190
+FIELD_HEIGHT = 32
+
+#: Field name -> (label, undo text, placeholder, required).
+FIELDS: dict[str, tuple[str, str, str, bool]] = {
+    "name": ("Workspace name", "rename workspace", "e.g. Acme support copilots", True),
+    "client": ("Client / organisation", "edit client", "Who the portfolio is for", False),
+    "owner_name": ("Owner", "edit owner", "The PM accountable for this workspace", False),
+}
+
+
+class SettingsPage(QWidget):
+    """Form over the workspace's settings row; commits each field on editingFinished.
+
+    An empty required field is refused with a red hint under it and the field reverts.
+    """
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("settingsPage")
+        self.edits: dict[str, QLineEdit] = {}
+        self.hints: dict[str, QLabel] = {}
+        self._values: dict[str, str] = {}
+
+        title = QLabel("Workspace settings")
+        title.setObjectName("pageTitle")
+        intro = QLabel(
+            "Changes are saved as soon as you leave a field or press Enter; "
+            "Edit ▸ Undo takes them back."
+        )
+        intro.setObjectName("pageSubtitle")
+        intro.setWordWrap(True)
+
+        workspace_box = QFrame()
+        workspace_box.setObjectName("formCard")
+        form = QFormLayout(workspace_box)
+        form.setContentsMargins(20, 18, 20, 18)
+        form.setHorizontalSpacing(18)
+        form.setVerticalSpacing(6)
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for field, (label, _undo, placeholder, _required) in FIELDS.items():
+            edit = QLineEdit()
+            edit.setObjectName(f"{field}Edit")
+            edit.setMaxLength(MAX_LENGTH)
+            edit.setPlaceholderText(placeholder)
+            edit.setMinimumHeight(FIELD_HEIGHT)
+            edit.editingFinished.connect(lambda f=field: self._on_field_editing_finished(f))
+            edit.textEdited.connect(lambda _text, f=field: self._clear_hint(f))
+            hint = QLabel()
+            hint.setObjectName("errorHint")
+            form.addRow(_form_label(label), edit)
+            form.addRow("", hint)
+            form.setRowVisible(hint, False)
+            self.edits[field] = edit
+            self.hints[field] = hint
+        self._form = form
+
+        self.readonly_note = QLabel("This workspace is read-only: the settings cannot be changed.")
+        self.readonly_note.setObjectName("mutedLabel")
+
+        app_box = QFrame()
+        app_box.setObjectName("formCard")
+        app_form = QFormLayout(app_box)
+        app_form.setContentsMargins(20, 18, 20, 18)
+        app_form.setHorizontalSpacing(18)
+        app_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.author_edit = QLineEdit(ctx.settings.author_name())
+        self.author_edit.setObjectName("authorEdit")
+        self.author_edit.setMaxLength(MAX_LENGTH)
+        self.author_edit.setPlaceholderText("Your login name is used when empty")
+        self.author_edit.setMinimumHeight(FIELD_HEIGHT)
+        self.author_edit.editingFinished.connect(self._on_author_edit_editing_finished)
+        app_form.addRow(_form_label("Your name in the change log"), self.author_edit)
+
+        content = QWidget()
+        content.setObjectName("pageContent")
+        layout = QVBoxLayout(content)
+        layout.setContentsMargins(32, 28, 32, 28)
+        layout.setSpacing(10)
+        layout.addWidget(title)
+        layout.addWidget(intro)
+        layout.addSpacing(6)
+        layout.addWidget(_section("This workspace"))
+        layout.addWidget(workspace_box)
+        layout.addWidget(self.readonly_note)
+        layout.addSpacing(8)
+        layout.addWidget(_section("On this computer"))
+        layout.addWidget(app_box)
+        layout.addStretch(1)
+        content.setMaximumWidth(760)
+
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(content)
+        scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(scroll)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        self.load()
+
+    def load(self) -> None:
+        """Show the stored values (keeping a field the user is typing in)."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        settings = workspace_service.get_settings(ws=ws)
+        readonly = ws.readonly
+        for field, edit in self.edits.items():
+            value = getattr(settings, field) or ""
+            self._values[field] = value
+            if not (edit.hasFocus() and edit.isModified()):
+                edit.setText(value)
+                edit.setModified(False)
+            edit.setReadOnly(readonly)
+        self.readonly_note.setVisible(readonly)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches("settings"):
+            self.load()
+
+    def _on_field_editing_finished(self, field: str) -> None:
+        edit = self.edits[field]
+        if edit.isReadOnly():
+            return
+        text = edit.text().strip()
+        stored = self._values.get(field, "")
+        label, undo_text, _placeholder, required = FIELDS[field]
+        if required and not text:
+            self._show_hint(field, f"{label} cannot be empty; it was set back.")
+            edit.setText(stored)
+            edit.setModified(False)
+            return
+        if text == stored:
+            if edit.text() != text:
+                edit.setText(text)
+            edit.setModified(False)
+            return
+        command = UpdateRecordCommand(
+            self.ctx, WorkspaceSettings, SETTINGS_ID, {field: text}, text=undo_text
+        )
+        if not self.ctx.run_edit(command):
+            edit.setText(stored)
+        edit.setModified(False)
+
+    def _on_author_edit_editing_finished(self) -> None:
+        name = self.author_edit.text().strip()
+        if name != self.ctx.settings.author_name():
+            self.ctx.settings.set_author_name(name)
+
+    def hint_text(self, field: str) -> str:
+        """The validation hint under ``field`` ("" when none is shown)."""
+        hint = self.hints[field]
+        return hint.text() if self._form.isRowVisible(hint) else ""
+
+    def _show_hint(self, field: str, message: str) -> None:
+        hint = self.hints[field]
+        hint.setText(message)
+        self._form.setRowVisible(hint, True)
+
+    def _clear_hint(self, field: str) -> None:
+        self._form.setRowVisible(self.hints[field], False)
+
+
+def _form_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setMinimumWidth(LABEL_WIDTH)
+    label.setMinimumHeight(FIELD_HEIGHT)
+    label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return label
+
+
+def _section(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("sectionTitle")
+    return label

@@ -1,0 +1,112 @@
+"""The page shown when no workspace is open: New, Open, Open sample and recent files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import APP_NAME
+
+PATH_ROLE = Qt.ItemDataRole.UserRole
+MAX_VISIBLE_ROWS = 8
+
+
+class WelcomePage(QWidget):
+    """Start here: create, open or try the sample; or reopen a recent workspace.
+
+    Signals:
+        new_requested(): the user wants a new workspace.
+        open_requested(): the user wants to pick a file.
+        sample_requested(): the user wants the sample workspace.
+        recent_activated(str): path of the recent workspace the user picked.
+    """
+
+    new_requested = Signal()
+    open_requested = Signal()
+    sample_requested = Signal()
+    recent_activated = Signal(str)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("welcomePage")
+
+        title = QLabel(f"Welcome to {APP_NAME}")
+        title.setObjectName("pageTitle")
+        intro = QLabel(
+            "Keep a portfolio of AI features in one local file: use cases and their "
+            "scoring, risks, documents, KPIs, the roadmap and launch gates. "
+            "Every edit is saved at once and can be undone."
+        )
+        intro.setObjectName("pageSubtitle")
+        intro.setWordWrap(True)
+
+        self.new_button = QPushButton("New workspace…")
+        self.new_button.setObjectName("primaryButton")
+        self.open_button = QPushButton("Open…")
+        self.sample_button = QPushButton("Open sample workspace")
+        self.new_button.clicked.connect(self.new_requested)
+        self.open_button.clicked.connect(self.open_requested)
+        self.sample_button.clicked.connect(self.sample_requested)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(10)
+        for button in (self.new_button, self.open_button, self.sample_button):
+            button.setMinimumHeight(34)
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+
+        recent_title = QLabel("Recent workspaces")
+        recent_title.setObjectName("sectionTitle")
+        self.recent = QListWidget()
+        self.recent.setObjectName("recentFiles")
+        self.recent.itemActivated.connect(self._on_recent_item_activated)
+        self.recent.itemClicked.connect(self._on_recent_item_activated)
+        self.no_recent = QLabel("No recent workspaces yet.")
+        self.no_recent.setObjectName("mutedLabel")
+
+        card = QFrame()
+        card.setObjectName("welcomeCard")
+        card.setMinimumWidth(640)
+        card.setMaximumWidth(760)
+        inner = QVBoxLayout(card)
+        inner.setContentsMargins(36, 32, 36, 32)
+        inner.setSpacing(12)
+        inner.addWidget(title)
+        inner.addWidget(intro)
+        inner.addSpacing(8)
+        inner.addLayout(buttons)
+        inner.addSpacing(16)
+        inner.addWidget(recent_title)
+        inner.addWidget(self.no_recent)
+        inner.addWidget(self.recent)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(40, 48, 40, 40)
+        layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(1)
+
+    def set_recent_files(self, files: list[Path]) -> None:
+        self.recent.clear()
+        for path in files:
+            item = QListWidgetItem(f"{path.stem}    —    {path}")
+            item.setData(PATH_ROLE, str(path))
+            item.setToolTip(str(path))
+            self.recent.addItem(item)
+        self.recent.setVisible(bool(files))
+        self.no_recent.setVisible(not files)
+        rows = min(len(files), MAX_VISIBLE_ROWS)
+        row_height = self.recent.sizeHintForRow(0) if files else 0
+        self.recent.setFixedHeight(row_height * rows + 2 * self.recent.frameWidth() + 10)
+
+    def _on_recent_item_activated(self, item: QListWidgetItem) -> None:
+        self.recent_activated.emit(str(item.data(PATH_ROLE)))
