@@ -1,0 +1,1 @@
+"""Sub-command groups of the ``aipm`` command line, one module per area."""

@@ -1,0 +1,71 @@
+"""Charts as matplotlib figures, shared by the GUI (on a canvas) and the CLI (to a file).
+
+Each chart module has ``build_figure(*, ws, **options) -> Figure``; :data:`CHARTS` maps the
+chart kind used by ``aipm chart FILE KIND`` to it. Figures are built with
+``matplotlib.figure.Figure`` (no pyplot, no global state, any backend), and matplotlib is
+imported only when a chart is first drawn.
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import UserError
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ...store import Workspace
+
+#: Chart kind -> ``"module:function"`` building its figure.
+CHARTS: dict[str, str] = {}
+
+EXPORT_SUFFIXES = (".png", ".svg")
+
+
+def new_figure(width: float = 9.0, height: float = 6.0) -> Figure:
+    """A blank figure with the app's chart defaults."""
+    from matplotlib.figure import Figure
+
+    figure = Figure(figsize=(width, height), dpi=100, layout="constrained")
+    figure.set_facecolor("white")
+    return figure
+
+
+def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
+    """The figure of chart ``kind`` (a key of :data:`CHARTS`)."""
+    target = CHARTS.get(kind)
+    if target is None:
+        known = ", ".join(sorted(CHARTS)) or "none"
+        raise UserError(f"unknown chart {kind!r}; available: {known}.")
+    module_name, _, function = target.partition(":")
+    builder = getattr(importlib.import_module(module_name), function)
+    return builder(ws=ws, **options)
+
+
+def save_figure(figure: Figure, out: Path | str) -> Path:
+    """Write ``figure`` as PNG or SVG (by suffix), whole or not at all."""
+    out = Path(out).expanduser()
+    suffix = out.suffix.lower()
+    if suffix not in EXPORT_SUFFIXES:
+        raise UserError(
+            f"cannot export a chart as {suffix or 'a file without suffix'}; use .png or .svg."
+        )
+    if not out.parent.is_dir():
+        raise UserError(f"The folder {out.parent} does not exist.")
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        figure.savefig(tmp, format=suffix[1:], dpi=150 if suffix == ".png" else 100)
+        os.replace(tmp, out)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise UserError(f"Cannot write {out}: {exc.strerror or exc}") from exc
+    return out
+
+
+def render_chart(*, ws: Workspace, kind: str, out: Path | str, **options: Any) -> Path:
+    """Build chart ``kind`` and save it to ``out``."""
+    return save_figure(build(ws=ws, kind=kind, **options), out)
