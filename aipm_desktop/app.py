@@ -87,6 +87,18 @@ def _application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
+def start_path(file: str | None, demo: bool) -> Path:
+    """The file the app starts on: FILE, the sample, or the default workspace."""
+    from . import paths
+    from .ui.main_window import sample_workspace_path
+
+    if file:
+        return Path(file).expanduser()
+    if demo:
+        return sample_workspace_path()
+    return paths.default_workspace_path()
+
+
 def open_start_workspace(file: str | None, demo: bool) -> Workspace:
     """The workspace to start on: FILE, the sample, or the default (raises UserError)."""
     from . import paths
@@ -171,18 +183,21 @@ def _run_gui(args: argparse.Namespace) -> int:
         ctx = AppContext()
         window = MainWindow(ctx)
         window.show_area(args.view)
-        startup_error: UserError | None = None
         build_sample = args.demo and not args.file and not sample_workspace_path().exists()
-        if not build_sample:
+
+        def open_start() -> None:
+            # After the first paint: opening imports every entity model (~0.2 s).
             try:
                 window.set_workspace(open_start_workspace(args.file, args.demo))
             except UserError as err:
-                startup_error = err
+                window.show_welcome()
+                show_user_error(window, err)
+
+        if not build_sample:
+            window.show_opening(start_path(args.file, args.demo))
         window.show()
-        if startup_error is not None:
-            show_user_error(window, startup_error)
-        if build_sample:
-            QTimer.singleShot(0, window.open_sample)
+        window.repaint()  # paint now, before the workspace (and its models) load
+        QTimer.singleShot(0, window.open_sample if build_sample else open_start)
         return app.exec()
     finally:
         hook.uninstall()

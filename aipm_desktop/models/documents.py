@@ -7,11 +7,11 @@ import datetime as dt
 from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from .common import TableMixin, enum_check, enum_field, partial_model, require_text, utcnow
+from .common import Schema, TableMixin, enum_check, enum_field, partial_model, require_text, utcnow
 from .enums import DocumentStatus
 
 
-class DocumentBase(SQLModel):
+class DocumentBase(Schema):
     kind: str = Field(max_length=60)
     title: str = Field(max_length=300)
     body: str = ""

@@ -8,11 +8,19 @@ from pydantic import field_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .common import TableMixin, enum_check, enum_field, partial_model, range_check, require_text
+from .common import (
+    Schema,
+    TableMixin,
+    enum_check,
+    enum_field,
+    partial_model,
+    range_check,
+    require_text,
+)
 from .enums import Recommendation, SignalKind
 
 
-class CaseExerciseBase(SQLModel):
+class CaseExerciseBase(Schema):
     key: str = Field(default="", max_length=60)
     title: str = Field(max_length=200)
     prompt: str = ""
@@ -40,7 +48,7 @@ class CaseExercise(CaseExerciseBase, TableMixin, table=True):
     __table_args__ = (range_check("time_box_minutes", 5, 480),)
 
 
-class ScorecardBase(SQLModel):
+class ScorecardBase(Schema):
     key: str = Field(default="", max_length=60)
     name: str = Field(max_length=200)
     rating_scale: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
@@ -62,7 +70,7 @@ class Scorecard(ScorecardBase, TableMixin, table=True):
     __tablename__ = "scorecard"
 
 
-class ScorecardDimensionBase(SQLModel):
+class ScorecardDimensionBase(Schema):
     scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="CASCADE", index=True)
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
@@ -107,7 +115,7 @@ class ScorecardSignal(SQLModel, table=True):
     position: int = 0
 
 
-class CandidateBase(SQLModel):
+class CandidateBase(Schema):
     name: str = Field(max_length=200)
     role_level: str = Field(default="", max_length=100)
     interview_date: dt.date | None = None
@@ -130,7 +138,7 @@ class Candidate(CandidateBase, TableMixin, table=True):
     __tablename__ = "candidate"
 
 
-class EvaluationBase(SQLModel):
+class EvaluationBase(Schema):
     candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE", index=True)
     exercise_id: int | None = Field(
         default=None, foreign_key="case_exercise.id", ondelete="SET NULL"
@@ -164,7 +172,7 @@ class Evaluation(EvaluationBase, TableMixin, table=True):
     )
 
 
-class RatingBase(SQLModel):
+class RatingBase(Schema):
     evaluation_id: int = Field(foreign_key="evaluation.id", ondelete="CASCADE", index=True)
     dimension_id: int = Field(foreign_key="scorecard_dimension.id", ondelete="CASCADE")
     rating: int = Field(ge=1, le=4)

@@ -7,13 +7,21 @@ import math
 
 from pydantic import field_validator, model_validator
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .common import TableMixin, clean_text, enum_check, enum_field, partial_model, require_text
+from .common import (
+    Schema,
+    TableMixin,
+    clean_text,
+    enum_check,
+    enum_field,
+    partial_model,
+    require_text,
+)
 from .enums import Frequency, KpiDirection
 
 
-class KpiBase(SQLModel):
+class KpiBase(Schema):
     catalog_key: str = Field(default="", max_length=60)
     name: str = Field(max_length=200)
     description: str = ""
@@ -69,7 +77,7 @@ class Kpi(KpiBase, TableMixin, table=True):
     )
 
 
-class KpiSnapshotBase(SQLModel):
+class KpiSnapshotBase(Schema):
     kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE", index=True)
     date: dt.date
     value: float

@@ -5,13 +5,21 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import field_validator, model_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
-from .common import TableMixin, enum_check, enum_field, partial_model, range_check, require_text
+from .common import (
+    Schema,
+    TableMixin,
+    enum_check,
+    enum_field,
+    partial_model,
+    range_check,
+    require_text,
+)
 from .enums import ExperimentStatus, IncidentStatus, Severity
 
 
-class ExperimentBase(SQLModel):
+class ExperimentBase(Schema):
     title: str = Field(max_length=200)
     hypothesis: str = ""
     use_case_id: int | None = Field(
@@ -50,7 +58,7 @@ class Experiment(ExperimentBase, TableMixin, table=True):
     __table_args__ = (enum_check("status", ExperimentStatus, "ck_experiment_status"),)
 
 
-class IncidentBase(SQLModel):
+class IncidentBase(Schema):
     title: str = Field(max_length=200)
     severity: Severity = enum_field(Severity.SEV3)
     occurred_on: dt.date
@@ -91,7 +99,7 @@ class Incident(IncidentBase, TableMixin, table=True):
     )
 
 
-class CostModelBase(SQLModel):
+class CostModelBase(Schema):
     """Unit economics of one AI feature: what a successful task costs."""
 
     name: str = Field(max_length=200)

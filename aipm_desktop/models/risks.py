@@ -8,6 +8,7 @@ from pydantic import field_validator, model_validator
 from sqlmodel import Field, SQLModel
 
 from .common import (
+    Schema,
     TableMixin,
     clean_text,
     enum_check,
@@ -19,7 +20,7 @@ from .common import (
 from .enums import ActionStatus, RiskSource, RiskStatus, Treatment
 
 
-class RiskBase(SQLModel):
+class RiskBase(Schema):
     title: str = Field(max_length=200)
     description: str = ""
     category: str = Field(default="", max_length=200)
@@ -90,7 +91,7 @@ class RiskUseCaseLink(SQLModel, table=True):
     )
 
 
-class MitigationActionBase(SQLModel):
+class MitigationActionBase(Schema):
     risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE", index=True)
     action: str = Field(max_length=500)
     owner: str = Field(default="", max_length=200)

@@ -9,6 +9,7 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .common import (
+    Schema,
     TableMixin,
     clean_text,
     enum_check,
@@ -28,7 +29,7 @@ DEFAULT_LANES = (
 )
 
 
-class RoadmapItemBase(SQLModel):
+class RoadmapItemBase(Schema):
     title: str = Field(max_length=200)
     lane: str = Field(default=DEFAULT_LANES[2], max_length=100)
     kind: ItemKind = enum_field(ItemKind.WORK)
@@ -93,7 +94,7 @@ class RoadmapDependency(SQLModel, table=True):
     successor_id: int = Field(foreign_key="roadmap_item.id", ondelete="CASCADE", index=True)
 
 
-class ReleaseBase(SQLModel):
+class ReleaseBase(Schema):
     name: str = Field(max_length=200)
     target_date: dt.date | None = None
     feature_flag: str = Field(default="", max_length=200)
@@ -122,7 +123,7 @@ class Release(ReleaseBase, TableMixin, table=True):
     __tablename__ = "release"
 
 
-class RolloutStageBase(SQLModel):
+class RolloutStageBase(Schema):
     release_id: int = Field(foreign_key="release.id", ondelete="CASCADE", index=True)
     position: int = 0
     name: str = Field(max_length=200)
@@ -153,7 +154,7 @@ class RolloutStage(RolloutStageBase, TableMixin, table=True):
     )
 
 
-class LaunchCheckBase(SQLModel):
+class LaunchCheckBase(Schema):
     release_id: int = Field(foreign_key="release.id", ondelete="CASCADE", index=True)
     function: str = Field(max_length=100)
     item: str = Field(max_length=300)

@@ -6,9 +6,10 @@ import datetime as dt
 
 from pydantic import field_validator, model_validator
 from sqlalchemy import JSON, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from .common import (
+    Schema,
     TableMixin,
     clean_text,
     enum_check,
@@ -29,7 +30,7 @@ COST_FIELDS = (
 )
 
 
-class UseCaseBase(SQLModel):
+class UseCaseBase(Schema):
     title: str = Field(max_length=200)
     problem: str = ""
     target_users: str = ""
@@ -95,7 +96,7 @@ class UseCase(UseCaseBase, TableMixin, table=True):
     )
 
 
-class ScoringModelBase(SQLModel):
+class ScoringModelBase(Schema):
     key: str = Field(default="", max_length=60)
     name: str = Field(max_length=200)
     description: str = ""
@@ -118,7 +119,7 @@ class ScoringModel(ScoringModelBase, TableMixin, table=True):
     __tablename__ = "scoring_model"
 
 
-class CriterionBase(SQLModel):
+class CriterionBase(Schema):
     model_id: int = Field(foreign_key="scoring_model.id", ondelete="CASCADE", index=True)
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
@@ -159,7 +160,7 @@ class Criterion(CriterionBase, TableMixin, table=True):
     )
 
 
-class ScoreBase(SQLModel):
+class ScoreBase(Schema):
     use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
     criterion_id: int = Field(foreign_key="criterion.id", ondelete="CASCADE", index=True)
     value: int = Field(ge=1, le=5)

@@ -9,7 +9,7 @@ from pydantic import field_validator
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
-from .common import TableMixin, clean_text, enum_check, partial_model, require_text, utcnow
+from .common import Schema, TableMixin, clean_text, enum_check, partial_model, require_text, utcnow
 from .enums import ChangeAction
 
 DEFAULT_RISK_BANDS: list[dict[str, Any]] = [
@@ -20,7 +20,7 @@ DEFAULT_RISK_BANDS: list[dict[str, Any]] = [
 ]
 
 
-class WorkspaceSettingsBase(SQLModel):
+class WorkspaceSettingsBase(Schema):
     name: str = Field(max_length=200)
     client: str = Field(default="", max_length=200)
     owner_name: str = Field(default="", max_length=200)

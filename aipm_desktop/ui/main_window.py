@@ -26,7 +26,6 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, paths
 from ..errors import UserError, WorkspaceError
-from ..services import workspace as workspace_service
 from ..services.changes import Changes
 from ..store import EXTENSION, Workspace, open_workspace, save_copy
 from .areas import AREAS, Area
@@ -35,6 +34,15 @@ from .dialogs import AboutDialog, ShortcutsDialog, menu_shortcuts
 from .errors import show_user_error
 from .tasks import Task, report_error
 from .welcome import WelcomePage
+
+
+def _workspace_service():
+    """``services.workspace``, imported when first needed: it pulls in every entity model
+    (~0.2 s), which must not delay the first paint of the window."""
+    from ..services import workspace
+
+    return workspace
+
 
 FILE_FILTER = f"AIPM workspaces (*{EXTENSION});;All files (*)"
 SAMPLE_FILE_NAME = "demo.aipm"
@@ -53,7 +61,7 @@ def sample_workspace_path() -> Path:
 
 def create_sample_workspace(path: Path, progress: Callable[[int, int], None] | None = None) -> Path:
     """Worker function: build the demo workspace file at ``path`` and close it."""
-    ws = workspace_service.new_workspace(path, demo=True, overwrite=True, progress=progress)
+    ws = _workspace_service().new_workspace(path, demo=True, overwrite=True, progress=progress)
     ws.close()
     return path
 
@@ -424,9 +432,19 @@ class MainWindow(QMainWindow):
         if ws is None:
             self.setWindowTitle(APP_NAME)
             return
-        name = workspace_service.get_settings(ws=ws).name
+        name = _workspace_service().get_settings(ws=ws).name
         title = f"{name} — {ws.path} — {APP_NAME}"
         self.setWindowTitle(title + (" [read-only]" if ws.readonly else ""))
+
+    def show_opening(self, path: Path) -> None:
+        """Show the workspace layout while ``path`` opens, so the window paints at once."""
+        self.root.setCurrentWidget(self.workspace_view)
+        self.statusBar().showMessage(f"Opening {path}…")
+
+    def show_welcome(self) -> None:
+        """The welcome page (New, Open, Open sample, recent files)."""
+        self.statusBar().clearMessage()
+        self._show_welcome()
 
     def _show_welcome(self) -> None:
         self.welcome.set_recent_files(self.ctx.settings.recent_files())
@@ -490,7 +508,7 @@ class MainWindow(QMainWindow):
                 raise WorkspaceError(
                     f"{path.name} is the workspace that is open now; choose another file name."
                 )
-            ws = workspace_service.new_workspace(path, overwrite=path.exists())
+            ws = _workspace_service().new_workspace(path, overwrite=path.exists())
         except UserError as err:
             show_user_error(self, err)
             return

@@ -84,3 +84,14 @@ def test_current_file_is_not_backed_up(ws) -> None:
         assert not list(path.parent.glob("*.bak-*"))
     finally:
         reopened.close()
+
+
+def test_revision_reading_matches_alembic() -> None:
+    from alembic.script import ScriptDirectory
+
+    from aipm_desktop.store.migrate import alembic_config
+
+    script = ScriptDirectory.from_config(alembic_config())
+    alembic_order = [rev.revision for rev in reversed(list(script.walk_revisions()))]
+    assert list(known_revisions()) == alembic_order
+    assert head_revision() == script.get_current_head()
