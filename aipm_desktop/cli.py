@@ -263,6 +263,54 @@ def import_command(
     )
 
 
+@app.command("chart")
+@_guarded
+def chart_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    kind: str = typer.Argument(..., help="The chart: see 'Charts' in the README."),
+    out: Path | None = typer.Option(None, "--out", help="The file to write (.png or .svg)."),
+    residual: bool | None = typer.Option(None, "--residual", help="heatmap: residual risk."),
+    movement: bool | None = typer.Option(None, "--movement", help="heatmap: arrows."),
+    use_case: int | None = typer.Option(None, "--use-case", help="heatmap: one use case id."),
+    size_by: str | None = typer.Option(None, "--size-by", help="matrix: reach or cost."),
+    kpi: str | None = typer.Option(None, "--kpi", help="kpi: the KPI's name or id."),
+    candidate: list[str] | None = typer.Option(
+        None, "--candidate", help="radar: candidate id or name (repeatable)."
+    ),
+) -> None:
+    """Draw a chart of the workspace to a PNG or SVG file."""
+    from .services.charts import render_chart
+
+    if out is None:
+        raise UserError("give the file to write with --out OUT.png (or .svg).")
+    given = {
+        "residual": residual,
+        "movement": movement,
+        "use_case_id": use_case,
+        "size_by": size_by,
+        "kpi": kpi,
+        "candidates": candidate or None,
+    }
+    options = {key: value for key, value in given.items() if value is not None}
+    ws, _info = _open_for_reading(file.expanduser())
+    try:
+        written = render_chart(ws=ws, kind=kind, out=out, **options)
+    finally:
+        ws.close()
+    typer.echo(f"Wrote {written}")
+
+
+def _add_groups() -> None:
+    """The area command groups (``aipm usecases ...``)."""
+    from .commands import risks, usecases
+
+    app.add_typer(usecases.app, name="usecases")
+    app.add_typer(risks.app, name="risks")
+
+
+_add_groups()
+
+
 def main() -> None:
     """Entry point of the ``aipm`` script."""
     app(prog_name="aipm")

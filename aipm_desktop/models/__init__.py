@@ -1,6 +1,15 @@
 """SQLModel entities, enums and validation. No Qt, no I/O."""
 
 from .common import TableMixin, partial_model, utcnow
+from .compliance import (
+    AiActAssessment,
+    AiActAssessmentCreate,
+    AiActAssessmentUpdate,
+    AiActTier,
+    ComplianceObligation,
+    ComplianceObligationCreate,
+    ComplianceObligationUpdate,
+)
 from .documents import Document, DocumentCreate, DocumentRevision, DocumentUpdate
 from .enums import *
 from .interviews import (
@@ -115,4 +124,6 @@ ENTITIES: dict[str, type] = {
     "candidate": Candidate,
     "evaluation": Evaluation,
     "rating": Rating,
+    "ai_act_assessment": AiActAssessment,
+    "compliance_obligation": ComplianceObligation,
 }

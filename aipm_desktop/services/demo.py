@@ -22,9 +22,11 @@ from sqlalchemy import insert, select
 from sqlmodel import Session, SQLModel
 
 from ..models import (
+    AiActAssessment,
     Candidate,
     CaseExercise,
     ChangeLog,
+    ComplianceObligation,
     CostModel,
     Criterion,
     Document,
@@ -54,6 +56,7 @@ from ..models import (
     utcnow,
 )
 from ..models.usecases import COST_FIELDS
+from .ai_act import OBLIGATIONS, QUESTIONS, evaluate
 from .records import validate_create
 
 #: The random seed: the demo is the same every time for the same anchor.
@@ -2785,6 +2788,75 @@ CANDIDATES: list[dict[str, Any]] = [
 ]
 
 
+# ------------------------------------------------------------------------ EU AI Act
+
+# The EU AI Act tier check of four use cases: the answers given (every other question
+# answered no), who assessed it and when (days from the anchor), and for the high-risk
+# one the state of each obligation: (status, owner, due in days or None, evidence).
+AI_ACT: list[dict[str, Any]] = [
+    {
+        "use_case": "answer_bot",
+        "answers": ["interacts_with_people", "synthetic_content", "gpai_model"],
+        "assessor": CARMEN,
+        "days": -24,
+    },
+    {
+        "use_case": "reply_drafts",
+        "answers": ["synthetic_content", "gpai_model"],
+        "assessor": CARMEN,
+        "days": -60,
+    },
+    {
+        "use_case": "triage",
+        "answers": [],
+        "assessor": MAYA,
+        "days": -60,
+    },
+    {
+        "use_case": "qa_scoring",
+        "answers": ["employment", "gpai_model"],
+        "assessor": CARMEN,
+        "days": -15,
+        "obligations": {
+            "Art. 9": ("in_progress", LENA, 21, ""),
+            "Art. 10": (
+                "done",
+                DANIEL,
+                None,
+                f"{WIKI}/qa-scoring/bias-audit: score gaps by agent language and tenure "
+                "under 2 points after rubric recalibration.",
+            ),
+            "Art. 11": ("open", DANIEL, 45, ""),
+            "Art. 12": (
+                "done",
+                PRIYA,
+                None,
+                "Every score is logged with rubric version, model version and the QA "
+                "lead's overrides (18 months).",
+            ),
+            "Art. 13": ("in_progress", NORA, 30, ""),
+            "Art. 14": (
+                "done",
+                LENA,
+                None,
+                "QA leads calibrate weekly and can override any score; agents can dispute.",
+            ),
+            "Art. 15": ("open", TOM, 40, ""),
+            "Art. 17": ("blocked", CARMEN, 14, "Waiting for the vendor's QMS documentation."),
+            "Art. 26": ("in_progress", LENA, 30, ""),
+            "Art. 27": (
+                "not_applicable",
+                CARMEN,
+                None,
+                "Customers are private companies; no public service, credit or insurance use.",
+            ),
+            "Art. 72": ("open", MAYA, 60, ""),
+            "Art. 73": ("open", KOFI, 60, ""),
+        },
+    },
+]
+
+
 # ----------------------------------------------------------------------------- builder
 
 
@@ -2839,6 +2911,7 @@ class _DemoBuilder:
             self.settings,
             self.add_use_cases,
             self.add_risks,
+            self.add_ai_act,
             self.add_kpis,
             self.add_documents,
             self.add_roadmap,
@@ -2953,6 +3026,47 @@ class _DemoBuilder:
                         "status": status,
                     },
                 )
+
+    def add_ai_act(self) -> None:
+        for spec in AI_ACT:
+            use_case_id = self.use_cases[spec["use_case"]]
+            answers = {key: True for key in spec["answers"]}
+            result = evaluate(answers)
+            self.add(
+                AiActAssessment,
+                {
+                    "use_case_id": use_case_id,
+                    "answers": {**dict.fromkeys(self._ai_act_keys(), False), **answers},
+                    "tier": result.tier,
+                    "reasons": list(result.reasons),
+                    "assessor": spec["assessor"],
+                    "assessed_on": self.day(spec["days"]),
+                },
+            )
+            states = spec.get("obligations", {})
+            if result.obligations:
+                self.add_many(
+                    ComplianceObligation,
+                    [
+                        {
+                            "use_case_id": use_case_id,
+                            "article": article,
+                            "title": title,
+                            "description": description,
+                            "status": states[article][0],
+                            "owner": states[article][1],
+                            "due_date": (
+                                None if states[article][2] is None else self.day(states[article][2])
+                            ),
+                            "evidence": states[article][3],
+                        }
+                        for article, title, description in OBLIGATIONS
+                    ],
+                )
+
+    @staticmethod
+    def _ai_act_keys() -> list[str]:
+        return [q.key for q in QUESTIONS]
 
     def _doc_dates(self) -> dict[str, str]:
         return {

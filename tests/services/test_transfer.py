@@ -78,6 +78,9 @@ def _populate_everything(ws) -> None:
         cost_build_yearly=0.1,
     )
     uc2 = add(UseCase, title="Invoice triage")
+    from aipm_desktop.services import ai_act
+
+    ai_act.save_assessment(ws=ws, use_case_id=uc, answers={"employment": True}, assessor="Dana")
     criterion = _first_id(ws, Criterion)
     add(Score, use_case_id=uc, criterion_id=criterion, value=4, rationale="Strong pull")
     risk = add(

@@ -244,11 +244,13 @@ def test_save_a_copy(main_window, ws, tmp_path, monkeypatch):
 
 
 def test_view_actions_and_sidebar_switch_pages(qtbot, main_window):
+    names = [area.name for area in main_window.areas]
+    position = names.index("settings")
     main_window.actions["view_settings"].trigger()
     assert main_window.current_area() == "settings"
-    assert main_window.sidebar.currentRow() == 1
+    assert main_window.sidebar.currentRow() == position
     assert main_window.page_stack.currentWidget() is main_window.pages["settings"]
-    assert main_window.actions["view_settings"].shortcut().toString() == "Ctrl+2"
+    assert main_window.actions["view_settings"].shortcut().toString() == f"Ctrl+{position + 1}"
     main_window.sidebar.setCurrentRow(0)
     assert main_window.current_area() == "overview"
     assert main_window.actions["view_overview"].isChecked()

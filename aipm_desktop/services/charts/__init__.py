@@ -9,6 +9,7 @@ imported only when a chart is first drawn.
 from __future__ import annotations
 
 import importlib
+import inspect
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -21,7 +22,10 @@ if TYPE_CHECKING:
     from ...store import Workspace
 
 #: Chart kind -> ``"module:function"`` building its figure.
-CHARTS: dict[str, str] = {}
+CHARTS: dict[str, str] = {
+    "matrix": "aipm_desktop.services.charts.matrix:build_figure",
+    "heatmap": "aipm_desktop.services.charts.heatmap:build_figure",
+}
 
 EXPORT_SUFFIXES = (".png", ".svg")
 
@@ -43,6 +47,11 @@ def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
         raise UserError(f"unknown chart {kind!r}; available: {known}.")
     module_name, _, function = target.partition(":")
     builder = getattr(importlib.import_module(module_name), function)
+    accepted = set(inspect.signature(builder).parameters) - {"ws"}
+    unknown = sorted(set(options) - accepted)
+    if unknown:
+        names = ", ".join("--" + name.replace("_id", "").replace("_", "-") for name in unknown)
+        raise UserError(f"{names} does not apply to the {kind} chart.")
     return builder(ws=ws, **options)
 
 

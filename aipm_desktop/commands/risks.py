@@ -1,0 +1,188 @@
+"""``aipm risks``: the responsible-AI risk register and the EU AI Act tier check."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .common import guarded, open_for_reading, open_for_writing
+
+app = typer.Typer(
+    name="risks",
+    help="Responsible-AI risk register: list, import, export; EU AI Act tier per use case.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _list_item(row: dict[str, Any]) -> dict[str, Any]:
+    review = row.get("next_review")
+    return {
+        "id": row["id"],
+        "title": row["title"],
+        "category": row["category"],
+        "status": str(row["status"]),
+        "owner": row["owner"],
+        "inherent_score": row["inherent_score"],
+        "inherent_level": row["inherent_level"],
+        "residual_score": row["residual_score"],
+        "residual_level": row["residual_level"],
+        "next_review": review.isoformat() if review is not None else None,
+        "overdue": row["overdue"] == "yes",
+        "days_overdue": row["days_overdue"],
+        "use_case_ids": row["use_case_ids"],
+    }
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@app.command("list")
+@guarded
+def list_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Every risk with its inherent and residual score and level, by residual score."""
+    from ..services import risks
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        rows = [_list_item(row) for row in risks.export_rows(ws=ws)]
+    finally:
+        ws.close()
+    rows.sort(key=lambda r: (-r["residual_score"], -r["inherent_score"], r["id"]))
+    if as_json:
+        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        return
+    if not rows:
+        typer.echo("No risks in this workspace.")
+        return
+    typer.echo(
+        f"{'id':>5}  {'title':<44} {'category':<24} {'status':<10} {'owner':<16} "
+        f"{'inherent':<14} {'residual':<14} {'next review':<11} use cases"
+    )
+    for r in rows:
+        inherent = f"{r['inherent_score']:>2} {r['inherent_level']}"
+        residual = f"{r['residual_score']:>2} {r['residual_level']}"
+        review = r["next_review"] or "-"
+        if r["overdue"]:
+            review += " OVERDUE"
+        links = ",".join(map(str, r["use_case_ids"])) or "-"
+        typer.echo(
+            f"{r['id']:>5}  {_clip(r['title'], 44):<44} {_clip(r['category'], 24):<24} "
+            f"{r['status']:<10} {_clip(r['owner'], 16):<16} {inherent:<14} {residual:<14} "
+            f"{review:<11} {links}"
+        )
+    overdue = sum(r["overdue"] for r in rows)
+    typer.echo(f"\n{len(rows)} risk{'s' if len(rows) != 1 else ''}, {overdue} overdue for review")
+
+
+@app.command("import")
+@guarded
+def import_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    source: Path = typer.Argument(..., help="Spreadsheet of risks (.csv or .xlsx)."),
+) -> None:
+    """Add the risks of a spreadsheet (every row checked first; all or nothing)."""
+    from ..services import risks
+
+    ws = open_for_writing(file.expanduser())
+    try:
+        _changes, count = risks.import_risks(ws=ws, source=source)
+    finally:
+        ws.close()
+    typer.echo(f"Imported {count} risk{'s' if count != 1 else ''} from {source} into {file}")
+
+
+@app.command("export")
+@guarded
+def export_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    out: Path = typer.Option(..., "--out", "-o", help="The file to write: .csv or .xlsx."),
+) -> None:
+    """Write the register with derived scores and levels to a spreadsheet."""
+    from ..services import risks
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        written = risks.export_risks(ws=ws, out=out)
+    finally:
+        ws.close()
+    typer.echo(f"Exported the risks of {file} to {written}")
+
+
+@app.command("tier")
+@guarded
+def tier_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    use_case: str = typer.Argument(..., help="Use case id or title."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """The stored EU AI Act tier check of a use case: tier, reasons, obligations."""
+    from ..errors import UserError
+    from ..services import ai_act
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        use_case_id = ai_act.resolve_use_case(ws=ws, ref=use_case)
+        assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
+        items = ai_act.obligations(ws=ws, use_case_id=use_case_id)
+    finally:
+        ws.close()
+    if assessment is None:
+        raise UserError(
+            f"use case {use_case_id} has no EU AI Act tier check yet; run it in the app "
+            "(Risks, AI Act tier)."
+        )
+    data: dict[str, Any] = {
+        "use_case_id": use_case_id,
+        "tier": assessment.tier,
+        "tier_label": ai_act.TIERS[assessment.tier][0],
+        "reasons": list(assessment.reasons),
+        "assessor": assessment.assessor,
+        "assessed_on": assessment.assessed_on.isoformat(),
+        "answers": dict(assessment.answers),
+        "obligations": [
+            {
+                "article": o.article,
+                "title": o.title,
+                "status": str(o.status),
+                "owner": o.owner,
+                "due_date": o.due_date.isoformat() if o.due_date else None,
+            }
+            for o in items
+        ],
+        "disclaimer": ai_act.DISCLAIMER,
+    }
+    if as_json:
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    by = f" by {assessment.assessor}" if assessment.assessor else ""
+    lines = [
+        f"Use case {use_case_id}: {data['tier_label']} (assessed {data['assessed_on']}{by})",
+        ai_act.TIERS[assessment.tier][1],
+        "",
+        "Why:",
+        *(f"  - {reason}" for reason in assessment.reasons),
+    ]
+    if items:
+        lines += ["", "Obligations:"]
+        for o in data["obligations"]:
+            extra = ", ".join(
+                part
+                for part in (o["owner"], f"due {o['due_date']}" if o["due_date"] else "")
+                if part
+            )
+            status = o["status"].replace("_", " ")
+            lines.append(
+                f"  {o['article']:<8} {o['title']:<44} {status}{f' ({extra})' if extra else ''}"
+            )
+    lines += ["", ai_act.DISCLAIMER]
+    typer.echo("\n".join(lines))

@@ -1,0 +1,98 @@
+"""Regulatory compliance per use case: the EU AI Act tier check and its obligations."""
+
+from __future__ import annotations
+
+import datetime as dt
+import enum
+
+from pydantic import field_validator
+from sqlalchemy import JSON, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .common import TableMixin, clean_text, enum_check, enum_field, partial_model, require_text
+from .enums import CheckStatus
+
+
+class AiActTier(enum.StrEnum):
+    """The risk tiers of the EU AI Act, most severe first."""
+
+    PROHIBITED = "prohibited"
+    HIGH = "high"
+    LIMITED = "limited"
+    MINIMAL = "minimal"
+
+
+class AiActAssessmentBase(SQLModel):
+    """The answers of the tier questionnaire for one use case and the tier they lead to.
+
+    ``answers`` maps question keys to yes (true) / no (false); ``reasons`` lists, in
+    words, the answers that decided the tier. Both are written by
+    :func:`aipm_desktop.services.ai_act.save_assessment`, which derives the tier.
+    """
+
+    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", unique=True)
+    answers: dict[str, bool] = Field(default_factory=dict, sa_type=JSON)
+    tier: AiActTier = enum_field(AiActTier.MINIMAL)
+    reasons: list[str] = Field(default_factory=list, sa_type=JSON)
+    assessor: str = Field(default="", max_length=200)
+    assessed_on: dt.date = Field(default_factory=dt.date.today)
+
+    @field_validator("assessor")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+
+class AiActAssessmentCreate(AiActAssessmentBase):
+    pass
+
+
+AiActAssessmentUpdate = partial_model(AiActAssessmentBase)
+
+
+class AiActAssessment(AiActAssessmentBase, TableMixin, table=True):
+    __tablename__ = "ai_act_assessment"
+    __table_args__ = (enum_check("tier", AiActTier, "ck_ai_act_assessment_tier"),)
+
+
+class ComplianceObligationBase(SQLModel):
+    """One trackable obligation of a use case (e.g. "Art. 14 Human oversight")."""
+
+    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
+    article: str = Field(max_length=40)
+    title: str = Field(max_length=200)
+    description: str = ""
+    status: CheckStatus = enum_field(CheckStatus.OPEN)
+    owner: str = Field(default="", max_length=200)
+    due_date: dt.date | None = None
+    evidence: str = ""
+
+    @field_validator("article")
+    @classmethod
+    def _article(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Article")
+
+    @field_validator("title")
+    @classmethod
+    def _title(cls, v: str | None) -> str | None:
+        return None if v is None else require_text(v, "Title")
+
+    @field_validator("owner")
+    @classmethod
+    def _strip(cls, v: str | None) -> str | None:
+        return clean_text(v)
+
+
+class ComplianceObligationCreate(ComplianceObligationBase):
+    pass
+
+
+ComplianceObligationUpdate = partial_model(ComplianceObligationBase)
+
+
+class ComplianceObligation(ComplianceObligationBase, TableMixin, table=True):
+    __tablename__ = "compliance_obligation"
+    __table_args__ = (
+        UniqueConstraint("use_case_id", "article", name="uq_compliance_obligation_article"),
+        enum_check("status", CheckStatus, "ck_compliance_obligation_status"),
+    )

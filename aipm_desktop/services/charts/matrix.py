@@ -1,0 +1,450 @@
+"""The value / feasibility matrix: one bubble per scored use case.
+
+Value (x) and feasibility (y) are weighted 0-100 scores over the model's "value" and
+"feasibility" criteria; the colour shows risk (the weighted level of the "risk"
+criteria, higher = riskier) in thirds; the size shows reach or the cheapest 3-year cost
+of ownership. Quadrants split at 50. Only complete use cases are drawn.
+
+:func:`matrix_data` is pure data (no matplotlib); :func:`draw_on` draws bubbles on a
+figure and returns what a canvas needs for hover and click hit-testing;
+:func:`build_figure` is the chart registered for ``aipm chart FILE matrix``.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ...errors import UserError
+from ...models.usecases import COST_FIELDS
+from .. import scoring
+from ..usecases import tco
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+    from ...store import Workspace
+
+QUADRANTS: tuple[str, ...] = ("Quick wins", "Strategic bets", "Fill-ins", "Deprioritise")
+SIZE_OPTIONS = ("reach", "cost")
+RISK_LEVELS = ("low", "medium", "high")
+#: Risk level -> bubble colour (green / amber / red; grey when the model has no risk
+#: criteria).
+RISK_COLORS = {"low": "#43a047", "medium": "#ffb300", "high": "#e53935", "none": "#90a4ae"}
+QUADRANT_COLORS = {
+    "Quick wins": "#e8f5e9",
+    "Strategic bets": "#e3f2fd",
+    "Fill-ins": "#fff8e1",
+    "Deprioritise": "#f3f3f3",
+}
+EMPTY_HINT = "Score use cases to see them here"
+SPLIT = 50.0
+MARGIN = 5.0  # axis margin around 0-100
+LABEL_ALL_UP_TO = 30  # label every bubble up to this many; beyond, the top ones only
+LABEL_TOP = 12
+LABEL_CHARS = 28
+LABEL_FONT_SIZE = 8.0
+
+
+@dataclass(frozen=True)
+class Bubble:
+    """One use case on the matrix.
+
+    ``size`` is the reach level (1-5) or the cheapest 3-year cost (0 when no option has
+    a cost), by the ``size_by`` option; ``score`` is its overall 0-100 score.
+    """
+
+    use_case_id: int
+    title: str
+    value: float
+    feasibility: float
+    size: float
+    risk: float
+    risk_level: str
+    quadrant: str
+    score: float = 0.0
+
+
+def quadrant_of(value: float, feasibility: float) -> str:
+    if value >= SPLIT:
+        return QUADRANTS[0] if feasibility >= SPLIT else QUADRANTS[1]
+    return QUADRANTS[2] if feasibility >= SPLIT else QUADRANTS[3]
+
+
+def risk_level_of(risk: float) -> str:
+    if risk < 100.0 / 3.0:
+        return "low"
+    if risk < 200.0 / 3.0:
+        return "medium"
+    return "high"
+
+
+def _check_size_by(size_by: str) -> str:
+    if size_by not in SIZE_OPTIONS:
+        raise UserError(f"unknown bubble size {size_by!r}; use reach or cost.")
+    return size_by
+
+
+def _size_criterion(criteria: Sequence[scoring.CriterionInfo]) -> scoring.CriterionInfo | None:
+    for crit in criteria:
+        if crit.key == "reach":
+            return crit
+    return next((c for c in criteria if c.group == "value"), None)
+
+
+def _group_axis(
+    criteria: Sequence[scoring.CriterionInfo], group: str
+) -> list[tuple[int, float, scoring.CriterionInfo]]:
+    members = [c for c in criteria if c.group == group]
+    total = sum(c.weight for c in members)
+    return [(c.id, c.weight / total, c) for c in members] if total > 0 else []
+
+
+def matrix_data(
+    *,
+    ws: Workspace,
+    model_id: int | None = None,
+    size_by: str = "reach",
+    risk_from_register: bool = False,
+) -> list[Bubble]:
+    """The bubbles of the complete use cases, in ranking order.
+
+    ``risk_from_register`` lets open residual risks feed the risk criterion (see
+    :func:`aipm_desktop.services.scoring.rank`).
+    """
+    _check_size_by(size_by)
+    model_id = scoring.active_model_id(ws=ws) if model_id is None else model_id
+    criteria = scoring.model_criteria(ws=ws, model_id=model_id)
+    value_axis = _group_axis(criteria, "value")
+    feasibility_axis = _group_axis(criteria, "feasibility")
+    if criteria and (not value_axis or not feasibility_axis):
+        name = scoring.model_name(ws=ws, model_id=model_id)
+        raise UserError(
+            f"The scoring model {name!r} needs at least one value and one feasibility "
+            "criterion to place use cases on the matrix."
+        )
+    risk_axis = _group_axis(criteria, "risk")
+    size_crit = _size_criterion(criteria)
+    ranked = [
+        r
+        for r in scoring.rank(ws=ws, model_id=model_id, risk_from_register=risk_from_register)
+        if r.complete and r.score is not None
+    ]
+    costs = _costs(ws, {r.use_case_id for r in ranked}) if size_by == "cost" and ranked else {}
+    bubbles: list[Bubble] = []
+    for item in ranked:
+        values = item.values
+        value = 100.0 * sum(share * c.utility(values[cid]) for cid, share, c in value_axis)
+        feas = 100.0 * sum(share * c.utility(values[cid]) for cid, share, c in feasibility_axis)
+        if risk_axis:
+            risk = 100.0 * sum(share * (1 - c.utility(values[cid])) for cid, share, c in risk_axis)
+        else:
+            risk = 0.0
+        # Round off float noise so that exactly 50 lands in the upper quadrant.
+        value, feas, risk = round(value, 6), round(feas, 6), round(risk, 6)
+        if size_by == "cost":
+            size = costs.get(item.use_case_id, 0.0)
+        else:
+            size = float(values[size_crit.id]) if size_crit is not None else 1.0
+        bubbles.append(
+            Bubble(
+                use_case_id=item.use_case_id,
+                title=item.title,
+                value=value,
+                feasibility=feas,
+                size=size,
+                risk=risk,
+                risk_level=risk_level_of(risk) if risk_axis else "none",
+                quadrant=quadrant_of(value, feas),
+                score=float(item.score),  # type: ignore[arg-type]
+            )
+        )
+    return bubbles
+
+
+def _costs(ws: Workspace, ids: set[int]) -> dict[int, float]:
+    """use case id -> cheapest 3-year cost of ownership (use cases with a cost only)."""
+    from sqlalchemy import select
+
+    from ...models import UseCase
+
+    u = UseCase.__table__  # type: ignore[attr-defined]
+    with ws.session() as session:
+        rows = session.execute(select(u.c.id, *(u.c[name] for name in COST_FIELDS))).all()
+    out: dict[int, float] = {}
+    for row in rows:
+        if row[0] not in ids:
+            continue
+        options, cheapest = tco(dict(zip(COST_FIELDS, row[1:], strict=True)))
+        for option in options:
+            if option.option == cheapest and option.three_year is not None:
+                out[row[0]] = option.three_year
+    return out
+
+
+# drawing -----------------------------------------------------------------------------
+
+
+def _areas(bubbles: Sequence[Bubble], size_by: str) -> list[float]:
+    """Marker areas (points^2): fewer, larger bubbles on a sparse matrix."""
+    n = max(len(bubbles), 1)
+    s_max = 900.0 if n <= LABEL_ALL_UP_TO else max(40.0, 900.0 * math.sqrt(LABEL_ALL_UP_TO / n))
+    s_min = s_max * 0.12
+    if size_by == "cost":
+        top = max((b.size for b in bubbles), default=0.0)
+        return [s_min + (s_max - s_min) * (b.size / top if top > 0 else 0.0) for b in bubbles]
+    return [s_min + (s_max - s_min) * (min(max(b.size, 1.0), 5.0) - 1.0) / 4.0 for b in bubbles]
+
+
+def _short(title: str) -> str:
+    return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rstrip() + "…"
+
+
+def _overlaps(box: tuple[float, float, float, float], others: list[tuple]) -> bool:
+    x0, y0, x1, y1 = box
+    return any(not (x1 <= a0 or a1 <= x0 or y1 <= b0 or b1 <= y0) for a0, b0, a1, b1 in others)
+
+
+def _place_labels(
+    ax: Any,
+    figure: Any,
+    bubbles: Sequence[Bubble],
+    radii_px: list[float],
+    highlight: int | None,
+) -> dict[int, Any]:
+    """Greedy label placement: try positions around each bubble, keep the first free one."""
+    n = len(bubbles)
+    picked = list(range(n)) if n <= LABEL_ALL_UP_TO else list(range(min(LABEL_TOP, n)))
+    for i, b in enumerate(bubbles):
+        if b.use_case_id == highlight and i not in picked:
+            picked.insert(0, i)
+        elif b.use_case_id == highlight:
+            picked.remove(i)
+            picked.insert(0, i)
+    if not picked:
+        return {}
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)  # final axes position, without drawing anything
+    px_per_pt = figure.dpi / 72.0
+    char_px = 0.58 * LABEL_FONT_SIZE * px_per_pt
+    line_px = 1.35 * LABEL_FONT_SIZE * px_per_pt
+    frame = ax.get_window_extent()
+    centres = ax.transData.transform([(b.value, b.feasibility) for b in bubbles])
+    # Labelled bubbles are obstacles for other labels.
+    taken: list[tuple[float, float, float, float]] = [
+        (cx - radii_px[i], cy - radii_px[i], cx + radii_px[i], cy + radii_px[i])
+        for i in picked
+        for cx, cy in [centres[i]]
+    ]
+    # The quadrant names in the corners are obstacles too.
+    for text in ax.texts:
+        if text.get_text() in QUADRANTS:
+            tx, ty = ax.transData.transform(text.get_position())
+            w = len(text.get_text()) * 0.62 * 11 * px_per_pt
+            h = 1.4 * 11 * px_per_pt
+            x0 = tx - w if text.get_horizontalalignment() == "right" else tx
+            y0 = ty - h if text.get_verticalalignment() == "top" else ty
+            taken.append((x0, y0, x0 + w, y0 + h))
+    labels: dict[int, Any] = {}
+    for i in picked:
+        b = bubbles[i]
+        text = _short(b.title)
+        width, height = len(text) * char_px, line_px
+        cx, cy = centres[i]
+        own = (cx - radii_px[i], cy - radii_px[i], cx + radii_px[i], cy + radii_px[i])
+        others = [box for box in taken if box != own]
+        chosen = None
+        for step in (1.0, 2.2, 3.6):
+            gap = radii_px[i] + 3.0 * px_per_pt * step
+            for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1), (0, -1), (1, 0), (-1, 0)):
+                ox, oy = dx * gap * (0.72 if dy else 1.0), dy * gap * (0.72 if dx else 1.0)
+                x0 = cx + ox - (0 if dx > 0 else width if dx < 0 else width / 2)
+                y0 = cy + oy - (0 if dy > 0 else height if dy < 0 else height / 2)
+                box = (x0, y0, x0 + width, y0 + height)
+                inside = (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0) and box[
+                    3
+                ] <= frame.y1
+                if inside and not _overlaps(box, others):
+                    chosen = (ox, oy, dx, dy, box, step)
+                    break
+            if chosen is not None:
+                break
+        if chosen is None:
+            if b.use_case_id != highlight:
+                continue
+            gap = radii_px[i] + 3.0 * px_per_pt
+            chosen = (gap, gap, 1, 1, (cx, cy, cx + width, cy + height), 1.0)
+        ox, oy, dx, dy, box, step = chosen
+        taken.append(box)
+        annotation = ax.annotate(
+            text,
+            (b.value, b.feasibility),
+            xytext=(ox / px_per_pt, oy / px_per_pt),
+            textcoords="offset points",
+            ha="left" if dx > 0 else "right" if dx < 0 else "center",
+            va="bottom" if dy > 0 else "top" if dy < 0 else "center",
+            fontsize=LABEL_FONT_SIZE,
+            fontweight="bold" if b.use_case_id == highlight else "normal",
+            color="#212121",
+            arrowprops={"arrowstyle": "-", "color": "#757575", "lw": 0.6} if step > 1 else None,
+            annotation_clip=False,
+        )
+        annotation.set_in_layout(False)
+        labels[b.use_case_id] = annotation
+    return labels
+
+
+def draw_on(
+    figure: Figure,
+    bubbles: Sequence[Bubble],
+    *,
+    highlight: int | None = None,
+    size_by: str = "reach",
+    title: str = "",
+) -> dict[str, Any]:
+    """Draw the matrix of ``bubbles`` on ``figure`` (cleared first).
+
+    Returns ``{"axes", "collection", "labels", "points"}``: ``points`` lists
+    ``(use_case_id, x, y, radius_px)`` with ``x, y`` in data coordinates (0-100; turn
+    them into pixels with ``axes.transData.transform``) and the bubble radius in pixels at
+    the figure's dpi, topmost bubble last; ``labels`` maps use case ids to their label
+    artists.
+    """
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Rectangle
+
+    _check_size_by(size_by)
+    figure.clear()
+    ax = figure.add_subplot()
+    # A margin around 0-100 keeps bubbles on the edges whole and clear of the title.
+    ax.set_xlim(-MARGIN, 100 + MARGIN)
+    ax.set_ylim(-MARGIN, 100 + MARGIN)
+    ax.set_xlabel("Value (0-100)")
+    ax.set_ylabel("Feasibility (0-100)")
+    ax.set_title(title or "Value vs feasibility", loc="left", fontsize=12)
+    low, high, span = -MARGIN, 100 + MARGIN, SPLIT + MARGIN
+    corners = {
+        "Quick wins": (SPLIT, SPLIT, high - 1.5, high - 1.5, "right", "top"),
+        "Strategic bets": (SPLIT, low, high - 1.5, low + 1.5, "right", "bottom"),
+        "Fill-ins": (low, SPLIT, low + 1.5, high - 1.5, "left", "top"),
+        "Deprioritise": (low, low, low + 1.5, low + 1.5, "left", "bottom"),
+    }
+    for name, (x0, y0, tx, ty, ha, va) in corners.items():
+        ax.add_patch(
+            Rectangle((x0, y0), span, span, facecolor=QUADRANT_COLORS[name], lw=0, zorder=0)
+        )
+        ax.text(tx, ty, name, ha=ha, va=va, fontsize=11, color="#607d8b", weight="bold", zorder=1)
+    ax.axvline(SPLIT, color="#90a4ae", lw=1.0, ls="--", zorder=1)
+    ax.axhline(SPLIT, color="#90a4ae", lw=1.0, ls="--", zorder=1)
+    ax.set_xticks(range(0, 101, 25))
+    ax.set_yticks(range(0, 101, 25))
+    for spine in ax.spines.values():
+        spine.set_color("#b0bec5")
+
+    if not bubbles:
+        ax.text(
+            50,
+            50,
+            EMPTY_HINT,
+            ha="center",
+            va="center",
+            fontsize=13,
+            color="#455a64",
+            bbox={"boxstyle": "round,pad=0.6", "facecolor": "white", "edgecolor": "#cfd8dc"},
+            zorder=5,
+        )
+        return {"axes": ax, "collection": None, "labels": {}, "points": []}
+
+    areas = _areas(bubbles, size_by)
+    # Draw big bubbles first so small ones stay visible (and clickable) on top.
+    order = sorted(range(len(bubbles)), key=lambda i: -areas[i])
+    xs = [bubbles[i].value for i in order]
+    ys = [bubbles[i].feasibility for i in order]
+    collection = ax.scatter(
+        xs,
+        ys,
+        s=[areas[i] for i in order],
+        c=[RISK_COLORS[bubbles[i].risk_level] for i in order],
+        alpha=0.75 if len(bubbles) <= 200 else 0.5,
+        edgecolors="white",
+        linewidths=0.8 if len(bubbles) <= 200 else 0.0,
+        zorder=3,
+    )
+    px_per_pt = figure.dpi / 72.0
+    radii = [math.sqrt(a) / 2.0 * px_per_pt for a in areas]
+    if highlight is not None:
+        for i, b in enumerate(bubbles):
+            if b.use_case_id == highlight:
+                ax.scatter(
+                    [b.value],
+                    [b.feasibility],
+                    s=[areas[i] * 1.25 + 60],
+                    facecolors="none",
+                    edgecolors="#1a237e",
+                    linewidths=2.2,
+                    zorder=4,
+                    clip_on=False,
+                )
+    present = [
+        level for level in (*RISK_LEVELS, "none") if any(b.risk_level == level for b in bubbles)
+    ]
+    handles = [
+        Line2D(
+            [],
+            [],
+            marker="o",
+            ls="",
+            markersize=9,
+            markerfacecolor=RISK_COLORS[level],
+            markeredgecolor="white",
+            label="no risk criteria" if level == "none" else f"{level} risk",
+        )
+        for level in present
+    ]
+    size_text = "reach" if size_by == "reach" else "3-year cost"
+    ax.legend(
+        handles=handles,
+        title=f"Colour: risk\nSize: {size_text}",
+        alignment="left",
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        frameon=False,
+        fontsize=9,
+        title_fontsize=9,
+    )
+    labels = _place_labels(ax, figure, bubbles, radii, highlight)
+    points = [
+        (bubbles[i].use_case_id, bubbles[i].value, bubbles[i].feasibility, radii[i]) for i in order
+    ]
+    return {"axes": ax, "collection": collection, "labels": labels, "points": points}
+
+
+def build_figure(
+    *,
+    ws: Workspace,
+    model_id: int | None = None,
+    size_by: str = "reach",
+    highlight: int | None = None,
+    risk_from_register: bool = False,
+) -> Figure:
+    """The matrix chart of a model (the active one by default) as a matplotlib Figure."""
+    from . import new_figure
+
+    _check_size_by(size_by)
+    model_id = scoring.active_model_id(ws=ws) if model_id is None else model_id
+    bubbles = matrix_data(
+        ws=ws, model_id=model_id, size_by=size_by, risk_from_register=risk_from_register
+    )
+    figure = new_figure(9.5, 6.5)
+    name = scoring.model_name(ws=ws, model_id=model_id)
+    draw_on(
+        figure,
+        bubbles,
+        highlight=highlight,
+        size_by=size_by,
+        title=f"Value vs feasibility: {name} ({len(bubbles)} scored use cases)",
+    )
+    return figure

@@ -1,0 +1,1 @@
+"""The Risks area: risk register, heat map and EU AI Act tier check."""

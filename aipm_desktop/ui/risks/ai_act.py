@@ -1,0 +1,582 @@
+"""The EU AI Act tab: each use case's suggested tier, the guided questionnaire, and the
+obligations checklist of a high-risk use case.
+
+The questionnaire shows the suggested tier and its reasons live as the user answers
+(:func:`aipm_desktop.services.ai_act.evaluate`); Save stores them as one undoable
+:class:`~aipm_desktop.ui.risks.commands.SaveAssessmentCommand`. Obligation items are
+edited in place, each change one :class:`~aipm_desktop.ui.undo.UpdateRecordCommand`.
+Everything here is labelled as guidance, not legal advice.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QButtonGroup,
+    QDialog,
+    QDialogButtonBox,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QRadioButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...models import ComplianceObligation
+from ...models.enums import CheckStatus
+from ...services import ai_act
+from ...services.changes import Changes
+from ..context import AppContext
+from ..undo import UpdateRecordCommand
+from .commands import SaveAssessmentCommand
+from .fields import Badge, DateField, EnumCombo
+from .form import use_case_titles
+
+TIER_COLORS = {
+    "prohibited": "#6a1b9a",
+    "high": "#c62828",
+    "limited": "#ffb300",
+    "minimal": "#43a047",
+}
+NOT_ASSESSED = "Not assessed"
+NOT_ASSESSED_COLOR = "#cbd2d9"
+KINDS = ("use_case", "ai_act_assessment", "compliance_obligation")
+OBLIGATION_COLUMNS = ("Article", "Obligation", "Status", "Owner", "Due date", "Evidence")
+
+
+def tier_label(tier: str | None) -> str:
+    if not tier:
+        return NOT_ASSESSED
+    return ai_act.TIERS[str(tier)][0] if str(tier) in ai_act.TIERS else str(tier)
+
+
+def tier_color(tier: str | None) -> str:
+    return TIER_COLORS.get(str(tier or ""), NOT_ASSESSED_COLOR)
+
+
+def _disclaimer() -> QLabel:
+    label = QLabel(ai_act.DISCLAIMER)
+    label.setObjectName("disclaimerBox")
+    label.setWordWrap(True)
+    return label
+
+
+def _reasons_html(reasons: Any) -> str:
+    items = "".join(f"<li>{html.escape(str(r))}</li>" for r in reasons)
+    return f"<ul style='margin-left:-20px'>{items}</ul>" if items else ""
+
+
+class QuestionnaireDialog(QDialog):
+    """The guided tier check of one use case: yes/no per question, live suggested tier."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        use_case_id: int,
+        title: str,
+        answers: dict[str, bool] | None = None,
+        assessor: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.use_case_id = use_case_id
+        self.setObjectName("aiActDialog")
+        self.setWindowTitle(f"EU AI Act tier check: {title}")
+        self.resize(980, 720)
+        answers = answers or {}
+        self.yes_buttons: dict[str, QRadioButton] = {}
+        self.no_buttons: dict[str, QRadioButton] = {}
+
+        heading = QLabel(f"EU AI Act tier check: {title}")
+        heading.setObjectName("dialogHeading")
+        heading.setWordWrap(True)
+        intro = QLabel(
+            "Answer each question for this use case as it is (or will be) deployed. "
+            "The suggested tier on the right follows your answers."
+        )
+        intro.setObjectName("mutedLabel")
+        intro.setWordWrap(True)
+
+        questions = QWidget()
+        questions.setObjectName("aiActQuestions")
+        q_layout = QVBoxLayout(questions)
+        q_layout.setContentsMargins(4, 4, 12, 4)
+        q_layout.setSpacing(6)
+        for section, section_title in ai_act.SECTIONS.items():
+            label = QLabel(section_title)
+            label.setObjectName("sectionTitle")
+            q_layout.addWidget(label)
+            for question in (q for q in ai_act.QUESTIONS if q.section == section):
+                q_layout.addWidget(self._question_card(question, answers.get(question.key)))
+        q_layout.addStretch(1)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(questions)
+
+        self.tier_badge = Badge()
+        self.tier_summary = QLabel()
+        self.tier_summary.setWordWrap(True)
+        self.reasons_label = QLabel()
+        self.reasons_label.setObjectName("aiActReasons")
+        self.reasons_label.setWordWrap(True)
+        self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.reasons_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+        self.assessor_edit = QLineEdit(assessor)
+        self.assessor_edit.setMaxLength(200)
+        self.assessor_edit.setPlaceholderText("Who answered (e.g. PM with legal)")
+        result = QFrame()
+        result.setObjectName("formCard")
+        r_layout = QVBoxLayout(result)
+        r_layout.setContentsMargins(14, 12, 14, 12)
+        caption = QLabel("Suggested tier")
+        caption.setObjectName("sectionTitle")
+        r_layout.addWidget(caption)
+        r_layout.addWidget(self.tier_badge, 0, Qt.AlignmentFlag.AlignLeft)
+        r_layout.addWidget(self.tier_summary)
+        why = QLabel("Why")
+        why.setObjectName("sectionTitle")
+        r_layout.addWidget(why)
+        reasons_scroll = QScrollArea()
+        reasons_scroll.setWidgetResizable(True)
+        reasons_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        reasons_scroll.setWidget(self.reasons_label)
+        r_layout.addWidget(reasons_scroll, 1)
+        r_layout.addWidget(QLabel("Assessed by"))
+        r_layout.addWidget(self.assessor_edit)
+        result.setMinimumWidth(320)
+        result.setMaximumWidth(380)
+
+        body = QHBoxLayout()
+        body.addWidget(scroll, 1)
+        body.addWidget(result)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+        self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not ctx.readonly)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addWidget(_disclaimer())
+        layout.addLayout(body, 1)
+        layout.addWidget(self.buttons)
+        self.update_result()
+
+    def _question_card(self, question: ai_act.Question, answer: bool | None) -> QFrame:
+        card = QFrame()
+        card.setObjectName("questionCard")
+        text = QLabel(question.text)
+        text.setObjectName("questionText")
+        text.setWordWrap(True)
+        help_label = QLabel(f"{question.article} · {question.help}")
+        help_label.setObjectName("levelHelp")
+        help_label.setWordWrap(True)
+        yes = QRadioButton("Yes")
+        no = QRadioButton("No")
+        group = QButtonGroup(card)
+        group.addButton(yes)
+        group.addButton(no)
+        (yes if answer else no).setChecked(True)
+        yes.toggled.connect(lambda _checked: self.update_result())
+        self.yes_buttons[question.key] = yes
+        self.no_buttons[question.key] = no
+        words = QVBoxLayout()
+        words.setSpacing(2)
+        words.addWidget(text)
+        words.addWidget(help_label)
+        layout = QHBoxLayout(card)
+        layout.setContentsMargins(12, 8, 12, 8)
+        layout.addLayout(words, 1)
+        layout.addWidget(yes, 0, Qt.AlignmentFlag.AlignTop)
+        layout.addWidget(no, 0, Qt.AlignmentFlag.AlignTop)
+        card.setToolTip(question.help)
+        return card
+
+    def answers(self) -> dict[str, bool]:
+        return {key: button.isChecked() for key, button in self.yes_buttons.items()}
+
+    def set_answer(self, key: str, yes: bool) -> None:
+        (self.yes_buttons[key] if yes else self.no_buttons[key]).setChecked(True)
+
+    def result(self) -> ai_act.TierResult:  # type: ignore[override]
+        return ai_act.evaluate(self.answers())
+
+    def update_result(self) -> None:
+        outcome = ai_act.evaluate(self.answers())
+        self.tier_badge.set_badge(outcome.label, tier_color(outcome.tier))
+        self.tier_summary.setText(outcome.summary)
+        self.reasons_label.setText(_reasons_html(outcome.reasons))
+
+    def save(self) -> bool:
+        command = SaveAssessmentCommand(
+            self.ctx, self.use_case_id, self.answers(), self.assessor_edit.text().strip()
+        )
+        if self.ctx.run_edit(command):
+            self.accept()
+            return True
+        return False
+
+
+class ObligationsTable(QTableWidget):
+    """The obligations of a high-risk use case, edited in place (each edit undoable)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(0, len(OBLIGATION_COLUMNS), parent)
+        self.ctx = ctx
+        self.setObjectName("obligationsTable")
+        self.setHorizontalHeaderLabels(list(OBLIGATION_COLUMNS))
+        self.verticalHeader().setVisible(False)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        for column in (2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
+        self.setColumnWidth(2, 130)
+        self.setColumnWidth(3, 130)
+        self.setColumnWidth(4, 190)
+        self.ids: list[int] = []
+        self.status_combos: list[EnumCombo] = []
+        self.owner_edits: list[QLineEdit] = []
+        self.due_fields: list[DateField] = []
+        self.evidence_edits: list[QLineEdit] = []
+
+    def show_obligations(self, items: list[ComplianceObligation]) -> None:
+        ids = [int(o.id) for o in items]  # type: ignore[arg-type]
+        if ids != self.ids:
+            self._build(items)
+        for row, item in enumerate(items):
+            self.status_combos[row].set_value(item.status)
+            _set_text(self.owner_edits[row], item.owner)
+            self.due_fields[row].set_value(item.due_date)
+            _set_text(self.evidence_edits[row], item.evidence)
+
+    def _build(self, items: list[ComplianceObligation]) -> None:
+        self.ids = [int(o.id) for o in items]  # type: ignore[arg-type]
+        self.status_combos, self.owner_edits, self.due_fields, self.evidence_edits = [], [], [], []
+        self.setRowCount(len(items))
+        editable = not self.ctx.readonly
+        for row, item in enumerate(items):
+            obligation_id = int(item.id)  # type: ignore[arg-type]
+            article = QTableWidgetItem(item.article)
+            title = QTableWidgetItem(item.title)
+            title.setToolTip(item.description)
+            self.setItem(row, 0, article)
+            self.setItem(row, 1, title)
+            status = EnumCombo(CheckStatus)
+            status.setEnabled(editable)
+            status.currentIndexChanged.connect(
+                lambda _i, c=status, o=obligation_id: self._commit(o, "status", c.value())
+            )
+            owner = QLineEdit()
+            owner.setMaxLength(200)
+            owner.setPlaceholderText("Owner")
+            owner.setReadOnly(not editable)
+            owner.editingFinished.connect(
+                lambda e=owner, o=obligation_id: self._commit(o, "owner", e.text().strip())
+            )
+            due = DateField("Due")
+            due.set_editable(editable)
+            due.edited.connect(
+                lambda d=due, o=obligation_id: self._commit(o, "due_date", d.value())
+            )
+            evidence = QLineEdit()
+            evidence.setPlaceholderText("Link or note proving it is done")
+            evidence.setReadOnly(not editable)
+            evidence.editingFinished.connect(
+                lambda e=evidence, o=obligation_id: self._commit(o, "evidence", e.text().strip())
+            )
+            self.setCellWidget(row, 2, status)
+            self.setCellWidget(row, 3, owner)
+            self.setCellWidget(row, 4, due)
+            self.setCellWidget(row, 5, evidence)
+            self.status_combos.append(status)
+            self.owner_edits.append(owner)
+            self.due_fields.append(due)
+            self.evidence_edits.append(evidence)
+        self.resizeRowsToContents()
+
+    def _commit(self, obligation_id: int, field: str, value: Any) -> None:
+        ws = self.ctx.workspace
+        if ws is None or self.ctx.readonly:
+            return
+        row = self.ids.index(obligation_id) if obligation_id in self.ids else -1
+        stored = {
+            "status": self.status_combos,
+            "owner": self.owner_edits,
+            "due_date": self.due_fields,
+            "evidence": self.evidence_edits,
+        }
+        if row < 0 or field not in stored:
+            return
+        from ...services import records
+
+        try:
+            current = getattr(
+                records.get(ws=ws, model=ComplianceObligation, id=obligation_id), field
+            )
+        except UserError:
+            return
+        if current == value:
+            return
+        self.ctx.run_edit(
+            UpdateRecordCommand(
+                self.ctx,
+                ComplianceObligation,
+                obligation_id,
+                {field: value},
+                text=f"edit obligation {field.replace('_', ' ')}",
+                merge=True,
+            )
+        )
+
+
+def _set_text(edit: QLineEdit, text: str) -> None:
+    if edit.hasFocus() and edit.isModified():
+        return
+    edit.setText(text or "")
+    edit.setModified(False)
+    edit.setCursorPosition(0)
+
+
+class AiActTab(QWidget):
+    """Use cases with their tier on the left; the chosen one's result and obligations."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("aiActTab")
+        self.use_case_ids: list[int] = []
+        self.tiers: dict[int, str] = {}
+        self.dialog: QuestionnaireDialog | None = None
+
+        self.use_case_table = QTableWidget(0, 2)
+        self.use_case_table.setObjectName("aiActUseCases")
+        self.use_case_table.setHorizontalHeaderLabels(["Use case", "Tier"])
+        self.use_case_table.verticalHeader().setVisible(False)
+        self.use_case_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.use_case_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.use_case_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.use_case_table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.no_use_cases = QLabel(
+            "No use cases yet. Add a use case first, then check its EU AI Act tier here."
+        )
+        self.no_use_cases.setObjectName("emptyState")
+        self.no_use_cases.setWordWrap(True)
+        self.no_use_cases.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.left_stack = QStackedWidget()
+        self.left_stack.addWidget(self.use_case_table)
+        self.left_stack.addWidget(self.no_use_cases)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("riskFormHeading")
+        self.heading.setWordWrap(True)
+        self.tier_badge = Badge()
+        self.assessed_label = QLabel()
+        self.assessed_label.setObjectName("mutedLabel")
+        self.summary_label = QLabel()
+        self.summary_label.setWordWrap(True)
+        self.reasons_label = QLabel()
+        self.reasons_label.setObjectName("aiActReasons")
+        self.reasons_label.setWordWrap(True)
+        self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
+        self.check_button = QPushButton("Start the tier check…")
+        self.check_button.setObjectName("primaryButton")
+        self.obligations_title = QLabel("Obligations of a high-risk system")
+        self.obligations_title.setObjectName("sectionTitle")
+        self.obligations = ObligationsTable(ctx)
+        self.obligations.setMinimumHeight(260)
+
+        detail = QWidget()
+        detail.setObjectName("pageContent")
+        d_layout = QVBoxLayout(detail)
+        d_layout.setContentsMargins(16, 8, 16, 16)
+        d_layout.setSpacing(8)
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.check_button, 0, Qt.AlignmentFlag.AlignTop)
+        d_layout.addLayout(top)
+        tier_row = QHBoxLayout()
+        tier_row.addWidget(self.tier_badge)
+        tier_row.addWidget(self.assessed_label, 1)
+        d_layout.addLayout(tier_row)
+        d_layout.addWidget(self.summary_label)
+        d_layout.addWidget(self.reasons_label)
+        d_layout.addWidget(self.obligations_title)
+        d_layout.addWidget(self.obligations, 1)
+        d_layout.addStretch(0)
+        scroll = QScrollArea()
+        scroll.setWidgetResizable(True)
+        scroll.setFrameShape(QFrame.Shape.NoFrame)
+        scroll.setWidget(detail)
+
+        self.empty_detail = QLabel("Select a use case on the left to check its EU AI Act tier.")
+        self.empty_detail.setObjectName("emptyState")
+        self.empty_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.detail_stack = QStackedWidget()
+        self.detail_stack.addWidget(self.empty_detail)
+        self.detail_stack.addWidget(scroll)
+        self._detail = scroll
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.addWidget(self.left_stack)
+        splitter.addWidget(self.detail_stack)
+        splitter.setStretchFactor(0, 2)
+        splitter.setStretchFactor(1, 5)
+        splitter.setSizes([330, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.addWidget(_disclaimer())
+        layout.addWidget(splitter, 1)
+
+        self.use_case_table.itemSelectionChanged.connect(self._on_use_case_table_selection)
+        self.check_button.clicked.connect(lambda: self.open_questionnaire())
+        ctx.changed.connect(self._on_ctx_changed)
+        self.load()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def current_use_case(self) -> int | None:
+        rows = self.use_case_table.selectionModel().selectedRows()
+        if not rows:
+            return None
+        row = rows[0].row()
+        return self.use_case_ids[row] if 0 <= row < len(self.use_case_ids) else None
+
+    def select_use_case(self, use_case_id: int) -> None:
+        if use_case_id in self.use_case_ids:
+            self.use_case_table.selectRow(self.use_case_ids.index(use_case_id))
+
+    def load(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        current = self.current_use_case()
+        pairs = use_case_titles(ws)
+        self.tiers = {int(k): str(v) for k, v in ai_act.assessments(ws=ws).items()}
+        self.use_case_ids = [i for i, _t in pairs]
+        table = self.use_case_table
+        table.blockSignals(True)
+        table.setRowCount(len(pairs))
+        for row, (use_case_id, title) in enumerate(pairs):
+            tier = self.tiers.get(use_case_id)
+            table.setItem(row, 0, QTableWidgetItem(title))
+            cell = QTableWidgetItem()
+            cell.setData(Qt.ItemDataRole.UserRole, tier)
+            cell.setToolTip(tier_label(tier))
+            table.setCellWidget(row, 1, _tier_chip(tier))
+            table.setItem(row, 1, cell)
+        table.blockSignals(False)
+        self.left_stack.setCurrentWidget(self.use_case_table if pairs else self.no_use_cases)
+        if current in self.use_case_ids:
+            self.select_use_case(current)
+        elif self.use_case_ids:
+            self.select_use_case(self.use_case_ids[0])
+        self.show_detail()
+
+    def tier_of(self, use_case_id: int) -> str | None:
+        return self.tiers.get(use_case_id)
+
+    def show_detail(self) -> None:
+        ws = self.ctx.workspace
+        use_case_id = self.current_use_case()
+        if ws is None or use_case_id is None:
+            self.detail_stack.setCurrentWidget(self.empty_detail)
+            return
+        self.detail_stack.setCurrentWidget(self._detail)
+        title = self.use_case_table.item(self.use_case_ids.index(use_case_id), 0).text()
+        self.heading.setText(title)
+        assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
+        editable = not self.ctx.readonly
+        self.check_button.setEnabled(editable)
+        if assessment is None:
+            self.tier_badge.set_badge(NOT_ASSESSED, NOT_ASSESSED_COLOR)
+            self.assessed_label.setText("")
+            self.summary_label.setText(
+                "This use case has no tier check yet. Start the tier check: about 25 yes/no "
+                "questions on prohibited practices, high-risk areas, transparency cases and "
+                "general-purpose AI."
+            )
+            self.reasons_label.setText("")
+            self.check_button.setText("Start the tier check…")
+        else:
+            tier = str(assessment.tier)
+            self.tier_badge.set_badge(tier_label(tier), tier_color(tier))
+            by = f" by {assessment.assessor}" if assessment.assessor else ""
+            self.assessed_label.setText(f"Assessed on {assessment.assessed_on.isoformat()}{by}")
+            self.summary_label.setText(ai_act.TIERS.get(tier, ("", ""))[1])
+            self.reasons_label.setText(_reasons_html(assessment.reasons))
+            self.check_button.setText("Review the answers…")
+        items = ai_act.obligations(ws=ws, use_case_id=use_case_id)
+        self.obligations.show_obligations(items)
+        self.obligations.setVisible(bool(items))
+        self.obligations_title.setVisible(bool(items))
+        if items:
+            done = sum(
+                1 for o in items if o.status in (CheckStatus.DONE, CheckStatus.NOT_APPLICABLE)
+            )
+            self.obligations_title.setText(
+                f"Obligations of a high-risk system: {done} of {len(items)} done"
+            )
+
+    # -- questionnaire --------------------------------------------------------------------
+
+    def open_questionnaire(self, use_case_id: int | None = None) -> QuestionnaireDialog | None:
+        """Open the tier check of a use case (the selected one by default), window-modal."""
+        ws = self.ctx.workspace
+        use_case_id = use_case_id if use_case_id is not None else self.current_use_case()
+        if ws is None or use_case_id is None or use_case_id not in self.use_case_ids:
+            return None
+        title = self.use_case_table.item(self.use_case_ids.index(use_case_id), 0).text()
+        assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
+        answers = dict(assessment.answers) if assessment is not None else {}
+        assessor = assessment.assessor if assessment is not None else (self.ctx.author() or "")
+        dialog = QuestionnaireDialog(self.ctx, use_case_id, title, answers, assessor, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def _on_use_case_table_selection(self) -> None:
+        self.show_detail()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches("use_case", "ai_act_assessment"):
+            self.load()
+        elif changes.touches("compliance_obligation"):
+            self.show_detail()
+
+
+def _tier_chip(tier: str | None) -> QWidget:
+    box = QWidget()
+    layout = QHBoxLayout(box)
+    layout.setContentsMargins(6, 2, 6, 2)
+    badge = Badge()
+    badge.set_badge(tier_label(tier), tier_color(tier))
+    layout.addWidget(badge)
+    layout.addStretch(1)
+    return box

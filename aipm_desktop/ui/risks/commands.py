@@ -1,0 +1,162 @@
+"""Undo commands of the Risks area, over the risk and EU AI Act services.
+
+Each performs its service call in ``redo()``, reverses it in ``undo()`` with what the
+service returned (the old links, the old appetite, the old assessment snapshot) and
+emits the returned ``Changes`` through the context, like the generic record commands.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtGui import QUndoCommand
+
+from ...errors import UserError
+from ...services import ai_act, risks
+from ...services.changes import Changes
+from ..context import AppContext
+
+
+class ServiceCommand(QUndoCommand):
+    """Shared plumbing: run a service call, report a ``UserError``, emit the changes."""
+
+    def __init__(self, ctx: AppContext, text: str) -> None:
+        super().__init__(text)
+        self.ctx = ctx
+        self.error: UserError | None = None
+
+    def _call(self, fn: Callable[[], Changes]) -> bool:
+        ws = self.ctx.workspace
+        if ws is None:
+            return False
+        try:
+            changes = fn()
+        except UserError as err:
+            self.error = err
+            self.setObsolete(True)
+            self.ctx.show_error(err)
+            return False
+        self.ctx.notify(changes)
+        return True
+
+
+class SetLinksCommand(ServiceCommand):
+    """Link a risk to exactly these use cases. Undo puts the old links back."""
+
+    def __init__(self, ctx: AppContext, risk_id: int, use_case_ids: Sequence[int]) -> None:
+        super().__init__(ctx, "change the use cases of a risk")
+        self.risk_id = risk_id
+        self.use_case_ids = list(use_case_ids)
+        self.old_ids: list[int] | None = None
+
+    def redo(self) -> None:
+        def run() -> Changes:
+            changes, old = risks.set_links(
+                ws=self.ctx.require_workspace(),
+                risk_id=self.risk_id,
+                use_case_ids=self.use_case_ids,
+                who=self.ctx.author(),
+            )
+            if self.old_ids is None:
+                self.old_ids = list(old)
+            return changes
+
+        self._call(run)
+
+    def undo(self) -> None:
+        if self.old_ids is None:
+            return
+        old_ids = list(self.old_ids)
+        self._call(
+            lambda: risks.set_links(
+                ws=self.ctx.require_workspace(),
+                risk_id=self.risk_id,
+                use_case_ids=old_ids,
+                who=self.ctx.author(),
+            )[0]
+        )
+
+
+class SetAppetiteCommand(ServiceCommand):
+    """Change the risk appetite (score bands and colours) and the scoring method."""
+
+    def __init__(self, ctx: AppContext, bands: list[dict[str, Any]], method: str) -> None:
+        super().__init__(ctx, "change the risk appetite")
+        self.bands = [dict(b) for b in bands]
+        self.method = method
+        self.old: dict[str, Any] | None = None
+
+    def redo(self) -> None:
+        def run() -> Changes:
+            changes, old = risks.set_appetite(
+                ws=self.ctx.require_workspace(),
+                bands=self.bands,
+                method=self.method,
+                who=self.ctx.author(),
+            )
+            if self.old is None:
+                self.old = dict(old)
+            return changes
+
+        self._call(run)
+
+    def undo(self) -> None:
+        if self.old is None:
+            return
+        old = self.old
+        self._call(
+            lambda: risks.set_appetite(
+                ws=self.ctx.require_workspace(),
+                bands=[dict(b) for b in old["bands"]],
+                method=old["method"],
+                who=self.ctx.author(),
+            )[0]
+        )
+
+
+class SaveAssessmentCommand(ServiceCommand):
+    """Store the EU AI Act answers of a use case (tier, reasons, obligations).
+
+    Undo puts back what was there before (the earlier assessment and obligation items,
+    or nothing), from the snapshot the service returned.
+    """
+
+    def __init__(
+        self, ctx: AppContext, use_case_id: int, answers: dict[str, bool], assessor: str = ""
+    ) -> None:
+        super().__init__(ctx, "save the EU AI Act tier check")
+        self.use_case_id = use_case_id
+        self.answers = dict(answers)
+        self.assessor = assessor
+        self.snapshot: dict[str, Any] | None = None
+        self._saved = False
+
+    def redo(self) -> None:
+        def run() -> Changes:
+            changes, snapshot = ai_act.save_assessment(
+                ws=self.ctx.require_workspace(),
+                use_case_id=self.use_case_id,
+                answers=self.answers,
+                assessor=self.assessor,
+                who=self.ctx.author(),
+            )
+            if not self._saved:
+                self.snapshot = snapshot
+                self._saved = True
+            return changes
+
+        self._call(run)
+
+    def undo(self) -> None:
+        if not self._saved:
+            return
+        snapshot = self.snapshot
+        self._call(
+            lambda: ai_act.restore_assessment(
+                ws=self.ctx.require_workspace(),
+                use_case_id=self.use_case_id,
+                snapshot=snapshot,
+                who=self.ctx.author(),
+            )
+        )

@@ -1,0 +1,492 @@
+"""The Risks area: the register (list + detail form), the heat map and the EU AI Act check.
+
+Shortcuts (active while focus is inside the page, so they never clash with the main
+window's): Ctrl+Shift+N adds a risk, Del (in the list) deletes the selected risk after a
+confirmation. Every edit is undoable with the main window's Edit ▸ Undo (Ctrl+Z).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...models import Risk
+from ...models.enums import RiskStatus
+from ...services import risks
+from ...services.changes import Changes
+from ..context import AppContext
+from ..undo import CreateRecordCommand, DeleteRecordCommand
+from ..widgets.lazy_table import ListPane
+from .ai_act import AiActTab
+from .appetite import AppetiteDialog
+from .fields import enum_text, split_level
+from .form import RiskForm, use_case_titles
+from .heatmap import HeatmapTab
+from .overdue import OverdueDelegate
+
+SPLITTER_NAME = "risks"
+NEW_RISK_TITLE = "New risk"
+NEW_SHORTCUT = "Ctrl+Shift+N"
+#: Columns hidden at first (the header's context menu shows them).
+HIDDEN_COLUMNS = ("source", "treatment", "res_likelihood", "res_impact", "updated", "use_case")
+FILTER_KINDS = ("risk", "use_case", "settings", "risk_taxonomy")
+
+
+class FilterChip(QFrame):
+    """``L4 x I3 residual — clear``: the heat-map cell the register is narrowed to.
+
+    Signals:
+        cleared(): the user clicked "clear".
+    """
+
+    cleared = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("filterChip")
+        self.label = QLabel()
+        self.label.setObjectName("filterChipText")
+        self.clear_button = QPushButton("clear")
+        self.clear_button.setObjectName("filterChipClear")
+        self.clear_button.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.clear_button.setToolTip("Show the risks of every cell again")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(10, 2, 4, 2)
+        layout.setSpacing(4)
+        layout.addWidget(self.label)
+        layout.addWidget(QLabel("—"))
+        layout.addWidget(self.clear_button)
+        self.clear_button.clicked.connect(self.cleared)
+
+    def text(self) -> str:
+        return f"{self.label.text()} — {self.clear_button.text()}"
+
+
+class RegisterTab(QWidget):
+    """Filters above the risk list, the list beside the detail form.
+
+    Signals:
+        list_replaced(): the list was rebuilt (after the appetite changed).
+    """
+
+    list_replaced = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        ws = ctx.require_workspace()
+        self.spec = risks.risk_list_spec(ws=ws)
+        self.cell: tuple[int, int, bool, int | None] | None = None
+
+        self.category_combo = _filter_combo("All categories")
+        self.status_combo = _filter_combo("All statuses")
+        for status in RiskStatus:
+            self.status_combo.addItem(enum_text(status), status.value)
+        self.owner_combo = _filter_combo("All owners")
+        self.use_case_combo = _filter_combo("All use cases")
+        self.level_combo = _filter_combo("All levels")
+        self.level_combo.setToolTip("Residual level (the inherent one when no residual is set)")
+        self.overdue_check = QCheckBox("Overdue review only")
+        self.chip = FilterChip()
+        self.chip.setVisible(False)
+
+        filters = QVBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.setSpacing(4)
+        first, second = QHBoxLayout(), QHBoxLayout()
+        for widget in (self.category_combo, self.status_combo, self.owner_combo):
+            first.addWidget(widget, 1)
+        for widget in (self.use_case_combo, self.level_combo):
+            second.addWidget(widget, 1)
+        second.addWidget(self.overdue_check)
+        second.addWidget(self.chip)
+        filters.addLayout(first)
+        filters.addLayout(second)
+
+        self.form = RiskForm(ctx)
+        left = QWidget()
+        self.list_host = left
+        self.left_layout = QVBoxLayout(left)
+        self.left_layout.setContentsMargins(0, 0, 0, 0)
+        self.left_layout.addLayout(filters)
+        self.list = self._build_list(ws)
+        self.left_layout.addWidget(self.list, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("riskSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.form)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setCollapsible(1, False)
+        self.form.setMinimumWidth(440)
+        self.splitter.setSizes([640, 520])
+        state = ctx.settings.splitter_state(SPLITTER_NAME)
+        if state is not None:
+            self.splitter.restoreState(state)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.addWidget(self.splitter)
+
+        for combo in (
+            self.category_combo,
+            self.status_combo,
+            self.owner_combo,
+            self.use_case_combo,
+            self.level_combo,
+        ):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.overdue_check.toggled.connect(lambda _c: self.apply_filters())
+        self.chip.cleared.connect(self.clear_cell)
+        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
+        self.load_choices()
+
+    def _build_list(self, ws: Any) -> ListPane:
+        pane = ListPane(self.spec, ws)
+        pane.setObjectName("riskList")
+        delegate = OverdueDelegate(pane.table)
+        keys = self.spec.keys
+        delegate.overdue_column = keys.index("overdue")
+        delegate.review_column = keys.index("next_review")
+        pane.table.setItemDelegate(delegate)
+        for key in HIDDEN_COLUMNS:
+            pane.column_chooser.set_column_visible(keys.index(key), False)
+        self.delegate = delegate
+        pane.current_changed.connect(self._on_list_current_changed)
+        return pane
+
+    def rebuild_list(self) -> None:
+        """Build the list again with the current appetite (its levels are SQL of the bands)."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        old = self.list
+        state, text = old.state(), old.filter_box.text()
+        current, selected = old.current_id(), old.selected_ids()
+        self.spec = risks.risk_list_spec(ws=ws)
+        self.list = self._build_list(ws)
+        self.list.restore_state(state)
+        self.list.filter_box.setText(text)
+        self.list.filter_box.flush()
+        self.list.set_filters(self.filters())
+        old.current_changed.disconnect(self._on_list_current_changed)
+        self.left_layout.replaceWidget(old, self.list)
+        old.hide()
+        old.deleteLater()
+        if selected:
+            self.list.select_ids(selected, current=current)
+        self.list_replaced.emit()
+
+    # -- filters --------------------------------------------------------------------------
+
+    def load_choices(self) -> None:
+        """Fill the filter combos from the workspace (keeping what is chosen)."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        _refill(self.category_combo, [(c, c) for c in risks.category_choices(ws=ws)])
+        _refill(self.owner_combo, [(o, o) for o in owner_choices(ws)])
+        _refill(self.use_case_combo, [(t, i) for i, t in use_case_titles(ws)])
+        _refill(self.level_combo, [(b.name.capitalize(), b.name) for b in risks.bands(ws=ws)])
+
+    def filters(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, combo in (
+            ("category", self.category_combo),
+            ("status", self.status_combo),
+            ("owner", self.owner_combo),
+            ("use_case", self.use_case_combo),
+            ("residual_level", self.level_combo),
+        ):
+            if combo.currentIndex() > 0:
+                result[key] = combo.currentData()
+        if self.overdue_check.isChecked():
+            result["overdue"] = True
+        if self.cell is not None:
+            likelihood, impact, residual, use_case_id = self.cell
+            cell = risks.cell_filters(
+                likelihood, impact, residual=residual, use_case_id=use_case_id
+            )
+            status = result.get("status")
+            if status is not None:  # both narrow the statuses: keep what both allow
+                cell["status"] = [s for s in cell.get("status", [status]) if s == status]
+            if (
+                "use_case" in result
+                and "use_case" in cell
+                and result["use_case"] != cell["use_case"]
+            ):
+                cell["use_case"] = []
+            result.update(cell)
+        return result
+
+    def apply_filters(self) -> None:
+        self.list.set_filters(self.filters())
+
+    def set_cell(self, likelihood: int, impact: int, residual: bool, use_case_id: Any) -> None:
+        """Show only the risks of one heat-map cell (with a chip that clears it)."""
+        self.cell = (likelihood, impact, residual, use_case_id)
+        text = f"L{likelihood} × I{impact}"  # noqa: RUF001
+        if residual:
+            text += " residual"
+        if use_case_id is not None:
+            index = self.use_case_combo.findData(use_case_id)
+            if index > 0:
+                text += f" · {self.use_case_combo.itemText(index)}"
+        self.chip.label.setText(text)
+        self.chip.setToolTip(
+            f"Likelihood {likelihood} · {split_level(risks.LIKELIHOOD_LEVELS[likelihood - 1])[0]}"
+            f", impact {impact} · {split_level(risks.IMPACT_LEVELS[impact - 1])[0]}"
+        )
+        self.chip.setVisible(True)
+        self.apply_filters()
+
+    def clear_cell(self) -> None:
+        self.cell = None
+        self.chip.setVisible(False)
+        self.apply_filters()
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def _on_list_current_changed(self, risk_id: Any) -> None:
+        self.form.set_risk(risk_id)
+
+    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
+        self.ctx.settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())
+
+    def on_changed(self, changes: Changes) -> None:
+        if changes.touches(*FILTER_KINDS):
+            self.load_choices()
+        if changes.touches("settings"):
+            self.rebuild_list()
+        else:
+            self.list.apply_changes(changes)
+        if (
+            self.form.risk_id is not None
+            and self.list.model.row_of(self.form.risk_id) is None
+            and changes.kind == "risk"
+            and changes.action == "delete"
+        ):
+            self.form.set_risk(self.list.current_id())
+
+
+class RisksPage(QWidget):
+    """The Risks area: Register, Heat map and EU AI Act tabs."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("risksPage")
+        self.appetite_dialog: AppetiteDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+
+        title = QLabel("Risks")
+        title.setObjectName("pageTitle")
+        subtitle = QLabel(
+            "The responsible-AI risk register of this portfolio: score each risk, plan "
+            "mitigations, track reviews, and check each use case against the EU AI Act."
+        )
+        subtitle.setObjectName("pageSubtitle")
+        subtitle.setWordWrap(True)
+        self.new_button = QPushButton("New risk")
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.setToolTip(f"Add a risk to the register ({NEW_SHORTCUT})")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected risk (Del in the list)")
+        self.appetite_button = QPushButton("Appetite…")
+        self.appetite_button.setToolTip(
+            "Edit the score bands, their colours and the scoring method"
+        )
+        header = QHBoxLayout()
+        header.setContentsMargins(24, 18, 24, 4)
+        heading = QVBoxLayout()
+        heading.addWidget(title)
+        heading.addWidget(subtitle)
+        header.addLayout(heading, 1)
+        header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header.addWidget(self.appetite_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.register = RegisterTab(ctx)
+        self.heatmap = HeatmapTab(ctx)
+        self.ai_act = AiActTab(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("areaTabs")
+        self.tabs.setObjectName("risksTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.register, "Register")
+        self.tabs.addTab(self.heatmap, "Heat map")
+        self.tabs.addTab(self.ai_act, "EU AI Act")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+        self.new_action = QAction("New risk", self)
+        self.new_action.setShortcut(QKeySequence(NEW_SHORTCUT))
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.new_action.triggered.connect(self.new_risk)
+        self.addAction(self.new_action)
+        self.delete_action = QAction("Delete risk", self.register.list_host)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete_action.triggered.connect(self.delete_risk)
+        self.register.list_host.addAction(self.delete_action)
+
+        self.new_button.clicked.connect(self.new_risk)
+        self.delete_button.clicked.connect(self.delete_risk)
+        self.appetite_button.clicked.connect(self.open_appetite)
+        self.heatmap.appetite_requested.connect(self.open_appetite)
+        self.heatmap.cell_chosen.connect(self._on_heatmap_cell_chosen)
+        self.register.list_replaced.connect(self._connect_list)
+        self._connect_list()
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        ctx.changed.connect(self._on_ctx_changed)
+        self._update_actions()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def new_risk(self) -> int | None:
+        """Add a risk titled "New risk", select it and put the cursor in its title."""
+        if self.ctx.readonly:
+            return None
+        command = CreateRecordCommand(self.ctx, Risk, {"title": NEW_RISK_TITLE})
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return None
+        self.tabs.setCurrentWidget(self.register)
+        register = self.register
+        if register.list.model.row_of(command.record_id) is None:
+            register.clear_cell()
+            register.list.filter_box.clear()
+            register.list.filter_box.flush()
+            for combo in (
+                register.category_combo,
+                register.status_combo,
+                register.owner_combo,
+                register.use_case_combo,
+                register.level_combo,
+            ):
+                combo.setCurrentIndex(0)
+            register.overdue_check.setChecked(False)
+        register.list.select_ids([command.record_id])
+        register.form.set_risk(command.record_id)
+        register.form.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+        register.form.title_edit.selectAll()
+        return command.record_id
+
+    def delete_risk(self) -> QMessageBox | None:
+        """Ask, then delete the selected risk (undoable)."""
+        risk_id = self.register.list.current_id()
+        if risk_id is None or self.ctx.readonly:
+            return None
+        title = self.register.form.risk.title if self.register.form.risk is not None else ""
+        box = QMessageBox(self)
+        box.setObjectName("deleteRiskBox")
+        box.setIcon(QMessageBox.Icon.Question)
+        box.setWindowTitle("Delete risk")
+        box.setText(f"Delete the risk “{title}”?")
+        box.setInformativeText(
+            "Its mitigation actions and use-case links go with it. Edit ▸ Undo brings it back."
+        )
+        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
+        box.setDefaultButton(QMessageBox.StandardButton.No)
+        box.finished.connect(lambda result: self._on_confirm_box_finished(box, risk_id))
+        box.finished.connect(box.deleteLater)
+        self.confirm_box = box
+        box.open()
+        return box
+
+    def _on_confirm_box_finished(self, box: QMessageBox, risk_id: int) -> None:
+        self.confirm_box = None
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
+            self.ctx.run_edit(DeleteRecordCommand(self.ctx, Risk, risk_id))
+
+    def open_appetite(self) -> AppetiteDialog | None:
+        if self.ctx.workspace is None:
+            return None
+        dialog = AppetiteDialog(self.ctx, self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: setattr(self, "appetite_dialog", None))
+        self.appetite_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _connect_list(self) -> None:
+        self.register.list.current_changed.connect(lambda _id: self._update_actions())
+
+    def _update_actions(self) -> None:
+        editable = not self.ctx.readonly
+        self.new_button.setEnabled(editable)
+        self.new_action.setEnabled(editable)
+        has = self.register.list.current_id() is not None
+        on_register = self.tabs.currentWidget() is self.register
+        self.delete_button.setEnabled(editable and has and on_register)
+        self.delete_action.setEnabled(editable and has)
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def _on_heatmap_cell_chosen(
+        self, likelihood: int, impact: int, residual: bool, use_case_id: Any
+    ) -> None:
+        self.register.set_cell(likelihood, impact, residual, use_case_id)
+        self.tabs.setCurrentWidget(self.register)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        self.register.on_changed(changes)
+        self._update_actions()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_actions()
+
+
+def owner_choices(ws: Any) -> list[str]:
+    """The distinct owners of the register, for the owner filter.
+
+    (A read-only helper the risk service does not offer yet: one DISTINCT query.)
+    """
+    table = Risk.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.owner).where(table.c.owner != "").distinct().order_by(table.c.owner)
+    with ws.engine.connect() as conn:
+        return [row[0] for row in conn.execute(stmt)]
+
+
+def _filter_combo(all_text: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(all_text, None)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, Any]]) -> None:
+    """Replace the choices after "All …", keeping the chosen one when it still exists."""
+    current = combo.currentData() if combo.currentIndex() > 0 else None
+    combo.blockSignals(True)
+    all_text = combo.itemText(0)
+    combo.clear()
+    combo.addItem(all_text, None)
+    for text, data in items:
+        combo.addItem(text, data)
+    index = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(index, 0))
+    combo.blockSignals(False)
+    if current is not None and index < 0:
+        combo.currentIndexChanged.emit(0)

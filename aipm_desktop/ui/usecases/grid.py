@@ -1,0 +1,542 @@
+"""The scoring grid: use cases x criteria of the active model, edited like a spreadsheet.
+
+Rows are the ranking of :func:`aipm_desktop.services.scoring.rank` (complete use cases by
+score, incomplete ones after them, marked); columns are the use case, one per criterion,
+the score and the rank. Arrows move; typing 1-5 sets the score of the current cell at
+once; Delete or Backspace clears it; Enter moves down. After a change the rows re-sort and
+the current cell stays on the same use case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import scoring
+from ...services.scoring import CriterionInfo, RankedUseCase
+from ..context import AppContext
+from .commands import SetActiveModelCommand, SetScoreCommand
+
+DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
+TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
+BACKGROUND_ROLE = Qt.ItemDataRole.BackgroundRole
+FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole
+ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
+FONT_ROLE = Qt.ItemDataRole.FontRole
+ID_ROLE = Qt.ItemDataRole.UserRole
+HORIZONTAL = Qt.Orientation.Horizontal
+_CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
+_RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
+_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
+
+#: Background per level on a good-to-bad scale (index 1 = worst, 5 = best).
+GOOD_SCALE = {
+    1: QColor("#f6cfca"),
+    2: QColor("#fbe0c3"),
+    3: QColor("#fbf1c2"),
+    4: QColor("#d9eed3"),
+    5: QColor("#b9e0b0"),
+}
+EMPTY_CELL = QColor("#f4f5f7")
+MUTED = QColor("#8a96a3")
+DIGIT_KEYS = {
+    Qt.Key.Key_1: 1,
+    Qt.Key.Key_2: 2,
+    Qt.Key.Key_3: 3,
+    Qt.Key.Key_4: 4,
+    Qt.Key.Key_5: 5,
+}
+
+
+def level_colour(level: int, direction: str) -> QColor:
+    """The cell colour of a level: green is good, so for a cost criterion high is red."""
+    goodness = 6 - level if direction == "cost" else level
+    return GOOD_SCALE[goodness]
+
+
+class ScoreGridModel(QAbstractTableModel):
+    """The ranking as a table: title, one column per criterion, score, rank."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.criteria: list[CriterionInfo] = []
+        self.rows: list[RankedUseCase] = []
+        self._row_of: dict[int, int] = {}
+        self._bold = QFont()
+        self._bold.setBold(True)
+        self._italic = QFont()
+        self._italic.setItalic(True)
+        self._brushes = {
+            (level, direction): QBrush(level_colour(level, direction))
+            for level in range(1, 6)
+            for direction in ("benefit", "cost")
+        }
+        self._empty = QBrush(EMPTY_CELL)
+        self._muted = QBrush(MUTED)
+
+    # -- content --------------------------------------------------------------------------
+
+    def set_ranking(self, criteria: Sequence[CriterionInfo], rows: Sequence[RankedUseCase]) -> None:
+        """Show a new ranking; the current and selected cells follow their use cases."""
+        criteria = list(criteria)
+        same_columns = [c.id for c in criteria] == [c.id for c in self.criteria]
+        if not same_columns or not self.rows:
+            self.beginResetModel()
+            self.criteria = criteria
+            self.rows = list(rows)
+            self._row_of = {r.use_case_id: i for i, r in enumerate(self.rows)}
+            self.endResetModel()
+            return
+        self.layoutAboutToBeChanged.emit()
+        old_rows = self.rows
+        persistent = self.persistentIndexList()
+        self.criteria = criteria
+        self.rows = list(rows)
+        self._row_of = {r.use_case_id: i for i, r in enumerate(self.rows)}
+        moved = []
+        for index in persistent:
+            row = index.row()
+            old_id = old_rows[row].use_case_id if 0 <= row < len(old_rows) else None
+            new_row = self._row_of.get(old_id) if old_id is not None else None
+            moved.append(QModelIndex() if new_row is None else self.index(new_row, index.column()))
+        self.changePersistentIndexList(persistent, moved)
+        self.layoutChanged.emit()
+        if self.rows:
+            self.dataChanged.emit(
+                self.index(0, 0), self.index(len(self.rows) - 1, self.columnCount() - 1)
+            )
+
+    def row_of(self, use_case_id: int) -> int | None:
+        return self._row_of.get(use_case_id)
+
+    def use_case_at(self, row: int) -> RankedUseCase | None:
+        return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def criterion_at(self, column: int) -> CriterionInfo | None:
+        index = column - 1
+        return self.criteria[index] if 0 <= index < len(self.criteria) else None
+
+    def column_of(self, criterion_id: int) -> int | None:
+        for i, crit in enumerate(self.criteria):
+            if crit.id == criterion_id:
+                return i + 1
+        return None
+
+    @property
+    def score_column(self) -> int:
+        return len(self.criteria) + 1
+
+    @property
+    def rank_column(self) -> int:
+        return len(self.criteria) + 2
+
+    # -- QAbstractTableModel --------------------------------------------------------------
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.rows)
+
+    def columnCount(self, parent: Any = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.criteria) + 3
+
+    def flags(self, index: Any) -> Qt.ItemFlag:
+        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+
+    def data(self, index: Any, role: int = DISPLAY_ROLE) -> Any:
+        if not index.isValid():
+            return None
+        row = self.rows[index.row()]
+        column = index.column()
+        if role == ID_ROLE:
+            return row.use_case_id
+        if column == 0:
+            return self._title_data(row, role)
+        if column == self.score_column:
+            return self._score_data(row, role)
+        if column == self.rank_column:
+            return self._rank_data(row, role)
+        crit = self.criteria[column - 1]
+        value = row.values.get(crit.id)
+        if role == DISPLAY_ROLE:
+            return "" if value is None else str(value)
+        if role == BACKGROUND_ROLE:
+            if value is None:
+                return self._empty
+            return self._brushes[(value, "cost" if crit.direction == "cost" else "benefit")]
+        if role == ALIGNMENT_ROLE:
+            return _CENTER
+        if role == TOOLTIP_ROLE:
+            return cell_tooltip(crit, value, row.contributions.get(crit.id))
+        return None
+
+    def _title_data(self, row: RankedUseCase, role: int) -> Any:
+        if role == DISPLAY_ROLE:
+            return row.title if row.complete else f"◌ {row.title}"
+        if role == FOREGROUND_ROLE and not row.complete:
+            return self._muted
+        if role == FONT_ROLE and not row.complete:
+            return self._italic
+        if role == TOOLTIP_ROLE:
+            if row.complete:
+                return f"{row.title}\nScore {row.score:.1f}, rank {row.rank}"
+            names = [c.name for c in self.criteria if c.id in set(row.missing)]
+            return (
+                f"{row.title}\nIncomplete: no score yet for {', '.join(names)}.\n"
+                "Ranked apart from the complete use cases, never as zero."
+            )
+        return None
+
+    def _score_data(self, row: RankedUseCase, role: int) -> Any:
+        if role == DISPLAY_ROLE:
+            return "—" if row.score is None else f"{row.score:.1f}"
+        if role == ALIGNMENT_ROLE:
+            return _RIGHT
+        if role == FONT_ROLE and row.complete:
+            return self._bold
+        if role == FOREGROUND_ROLE and not row.complete:
+            return self._muted
+        if role == TOOLTIP_ROLE:
+            if row.score is None:
+                return f"No score: {len(row.missing)} criteria not scored yet."
+            return f"Score {row.score:.1f} of 100 (sum of the criteria's contributions)"
+        return None
+
+    def _rank_data(self, row: RankedUseCase, role: int) -> Any:
+        if role == DISPLAY_ROLE:
+            return str(row.rank) if row.rank is not None else "—"
+        if role == TOOLTIP_ROLE and row.rank is None:
+            return "Incomplete: not ranked until every criterion is scored"
+        if role == ALIGNMENT_ROLE:
+            return _CENTER
+        if role == FOREGROUND_ROLE and row.rank is None:
+            return self._muted
+        if role == FONT_ROLE and row.rank is None:
+            return self._italic
+        return None
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
+    ) -> Any:
+        if orientation != HORIZONTAL:
+            return None
+        crit = self.criterion_at(section)
+        if role == DISPLAY_ROLE:
+            if section == 0:
+                return "Use case"
+            if section == self.score_column:
+                return "Score"
+            if section == self.rank_column:
+                return "Rank"
+            if crit is not None:
+                sign = " (-)" if crit.direction == "cost" else ""
+                return f"{wrap_name(crit.name)}\n{crit.group}{sign} · {crit.weight_pct:.0f}%"
+        if role == TOOLTIP_ROLE and crit is not None:
+            direction = (
+                "counts against the score (higher level = worse)"
+                if crit.direction == "cost"
+                else "counts for the score (higher level = better)"
+            )
+            return (
+                f"{crit.name} ({crit.group}, weight {crit.weight:g} = {crit.weight_pct:.1f}%)\n"
+                f"{crit.description}\nThis criterion {direction}."
+            )
+        return None
+
+
+def wrap_name(name: str, width: int = 13) -> str:
+    """A criterion name on at most two header lines (the second elided if needed)."""
+    if len(name) <= width:
+        return name + "\n"
+    words = name.split()
+    first = ""
+    while words and len(f"{first} {words[0]}".strip()) <= width:
+        first = f"{first} {words.pop(0)}".strip()
+    if not first:
+        first = words.pop(0)
+    rest = " ".join(words)
+    if len(rest) > width + 2:
+        rest = rest[: width + 1].rstrip() + "…"
+    return f"{first}\n{rest}"
+
+
+def cell_tooltip(crit: CriterionInfo, value: int | None, points: float | None) -> str:
+    """What a grid cell's tooltip says: the level's anchored text and its points."""
+    if value is None:
+        return f"{crit.name}: not scored yet.\nType 1-5 to score it."
+    level_text = crit.levels[value - 1] if len(crit.levels) >= value else ""
+    lines = [f"{crit.name}: level {value} of 5"]
+    if level_text:
+        lines.append(level_text)
+    if points is not None:
+        best = crit.weight_pct
+        lines.append(f"Contribution: {points:.1f} of {best:.1f} possible points")
+    if crit.direction == "cost":
+        lines.append("A cost criterion: higher levels lower the score.")
+    return "\n".join(lines)
+
+
+class ScoreGridView(QTableView):
+    """The grid's table, with spreadsheet keys.
+
+    Signals:
+        score_entered(int, int, object): use case id, criterion id, level 1-5 or None
+            (cleared), typed on the current cell.
+    """
+
+    score_entered = Signal(int, int, object)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("scoreGrid")
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.setTabKeyNavigation(False)
+        self.setWordWrap(False)
+        self.setCornerButtonEnabled(False)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignCenter)
+        header.setMinimumHeight(self.fontMetrics().height() * 3 + 16)
+
+    def grid_model(self) -> ScoreGridModel:
+        model = self.model()
+        assert isinstance(model, ScoreGridModel)
+        return model
+
+    def size_columns(self) -> None:
+        """Title wide, criteria narrow and equal, score and rank compact."""
+        model = self.grid_model()
+        header = self.horizontalHeader()
+        char = self.fontMetrics().averageCharWidth()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(0, 34 * char)
+        for column in range(1, model.score_column):
+            header.resizeSection(column, 18 * char)
+        header.resizeSection(model.score_column, 8 * char)
+        header.resizeSection(model.rank_column, 7 * char)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        key = event.key()
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        index = self.currentIndex()
+        if modifiers == Qt.KeyboardModifier.NoModifier and index.isValid():
+            model = self.grid_model()
+            crit = model.criterion_at(index.column())
+            row = model.use_case_at(index.row())
+            if key in DIGIT_KEYS:
+                if crit is not None and row is not None:
+                    self.score_entered.emit(row.use_case_id, crit.id, DIGIT_KEYS[key])
+                event.accept()
+                return
+            if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
+                if crit is not None and row is not None and crit.id in row.values:
+                    self.score_entered.emit(row.use_case_id, crit.id, None)
+                event.accept()
+                return
+            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+                below = model.index(min(index.row() + 1, model.rowCount() - 1), index.column())
+                self.setCurrentIndex(below)
+                event.accept()
+                return
+        super().keyPressEvent(event)
+
+
+class GridTab(QWidget):
+    """The Scoring grid tab: model picker, the grid, and what the colours mean.
+
+    The page owns the ranking (shared with the form); the tab asks for it when it is shown
+    after a change.
+
+    Signals:
+        current_changed(object): the use case of the current cell (id or None).
+        ranking_needed(): the tab is visible and its ranking is out of date; the page
+            answers with :meth:`show_ranking`.
+    """
+
+    current_changed = Signal(object)
+    ranking_needed = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("scoreGridTab")
+        self._dirty = True
+        self._pending: int | None = None
+        self._filling = False
+
+        self.model_combo = QComboBox()
+        self.model_combo.setObjectName("scoringModelCombo")
+        self.model_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        self.model_combo.setToolTip("The active scoring model: scores, ranks and the matrix use it")
+        self.model_combo.currentIndexChanged.connect(self._on_model_combo_index_changed)
+        self.models_button = QPushButton("Models…")
+        self.models_button.setObjectName("modelsButton")
+        self.models_button.setToolTip(
+            "Pick the active model, copy one, edit criteria, levels, directions and weights"
+        )
+        self.models_button.clicked.connect(self._on_models_button_clicked)
+        self.summary = QLabel()
+        self.summary.setObjectName("mutedLabel")
+        caption = QLabel("Scoring model")
+        caption.setObjectName("filterLabel")
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(caption)
+        top.addWidget(self.model_combo)
+        top.addWidget(self.models_button)
+        top.addSpacing(12)
+        top.addWidget(self.summary, 1)
+
+        self.grid_model = ScoreGridModel(self)
+        self.view = ScoreGridView(self)
+        self.view.setModel(self.grid_model)
+        self.view.score_entered.connect(self._on_view_score_entered)
+        self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+        self.empty_label = QLabel(
+            "No use cases to score yet. Add one in the List tab (Ctrl+N), then score it "
+            "here: select a cell and type 1-5."
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setWordWrap(True)
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.help = QLabel(
+            "Arrows move · type 1-5 to score · Del clears · Enter moves down · hover a cell "
+            "for the level's meaning and its points. Green is good: for criteria marked (-) "
+            "(risk, cost) a high level is red. ◌ = incomplete, ranked apart."
+        )
+        self.help.setObjectName("gridHelp")
+        self.help.setWordWrap(True)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setSpacing(8)
+        layout.addLayout(top)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.empty_label, 1)
+        layout.addWidget(self.help)
+        self.empty_label.hide()
+
+    # -- refreshing -----------------------------------------------------------------------
+
+    def mark_dirty(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.ranking_needed.emit()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.ranking_needed.emit()
+
+    def show_ranking(self, ranking: list[RankedUseCase], current_id: int | None) -> None:
+        """Show ``ranking`` (by the active model); keep or set the current use case."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        self._dirty = False
+        self._fill_models()
+        criteria = scoring.model_criteria(ws=ws)
+        columns_before = self.grid_model.columnCount()
+        had_rows = bool(self.grid_model.rows)
+        self.grid_model.set_ranking(criteria, ranking)
+        if self.grid_model.columnCount() != columns_before or not had_rows:
+            self.view.size_columns()
+        if not self.view.currentIndex().isValid() or self._pending is not None:
+            self.select_use_case(self._pending if self._pending is not None else current_id)
+        self._pending = None
+        complete = sum(1 for r in ranking if r.complete)
+        self.summary.setText(
+            f"{complete} of {len(ranking)} use cases fully scored on {len(criteria)} criteria"
+        )
+        self.view.setVisible(bool(ranking))
+        self.empty_label.setVisible(not ranking)
+        self.view.setEnabled(not self.ctx.readonly)
+
+    def _fill_models(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        active = scoring.active_model_id(ws=ws)
+        self._filling = True
+        try:
+            self.model_combo.clear()
+            for model_id, name, preset in scoring.list_models(ws=ws):
+                self.model_combo.addItem(f"{name} (preset)" if preset else name, model_id)
+            self.model_combo.setCurrentIndex(self.model_combo.findData(active))
+        finally:
+            self._filling = False
+        self.model_combo.setEnabled(not self.ctx.readonly)
+
+    def select_use_case(self, use_case_id: int | None) -> None:
+        """Put the current cell on ``use_case_id``'s row (same column as before)."""
+        if use_case_id is None:
+            return
+        if self._dirty:
+            self._pending = use_case_id
+            return
+        row = self.grid_model.row_of(use_case_id)
+        if row is None:
+            return
+        column = self.view.currentIndex().column()
+        if column < 0:
+            column = 1 if self.grid_model.criteria else 0
+        index = self.grid_model.index(row, column)
+        self.view.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.view.scrollTo(index)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def _on_view_score_entered(self, use_case_id: int, criterion_id: int, value: object) -> None:
+        if self.ctx.readonly:
+            return
+        row = self.grid_model.row_of(use_case_id)
+        entry = self.grid_model.use_case_at(row) if row is not None else None
+        level = value if isinstance(value, int) else None
+        self.ctx.run_edit(
+            SetScoreCommand(
+                self.ctx,
+                use_case_id,
+                criterion_id,
+                level,
+                label=entry.title if entry is not None else "",
+            )
+        )
+
+    def _on_selection_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
+        entry = self.grid_model.use_case_at(current.row()) if current.isValid() else None
+        self.current_changed.emit(entry.use_case_id if entry is not None else None)
+
+    def _on_model_combo_index_changed(self, _index: int) -> None:
+        if self._filling or self.ctx.readonly:
+            return
+        model_id = self.model_combo.currentData()
+        if isinstance(model_id, int):
+            self.ctx.run_edit(
+                SetActiveModelCommand(self.ctx, model_id, name=self.model_combo.currentText())
+            )
+
+    def _on_models_button_clicked(self) -> None:
+        from .models_dialog import ModelsDialog
+
+        dialog = ModelsDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()

@@ -1,0 +1,350 @@
+"""The scoring models dialog: pick the active model, copy one, edit its criteria.
+
+Criteria names, directions and weights are edited in the table (the share column shows
+each weight as a % of the model's total, normalised); the five anchored level
+descriptions of the selected criterion below it. Every edit is an undoable
+:class:`~aipm_desktop.ui.undo.UpdateRecordCommand` on the criterion; making a model active
+and copying one are :class:`SetActiveModelCommand` and :class:`CopyModelCommand`.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...models import Criterion
+from ...models.enums import Direction
+from ...services import scoring
+from ...services.changes import Changes
+from ...services.scoring import CriterionInfo
+from ..context import AppContext
+from ..undo import UpdateRecordCommand
+from .commands import CopyModelCommand, SetActiveModelCommand
+
+MODEL_ROLE = Qt.ItemDataRole.UserRole
+COLUMNS = ("Criterion", "Group", "Direction", "Weight", "Share")
+DIRECTIONS = (
+    (Direction.BENEFIT.value, "Benefit (higher is better)"),
+    (Direction.COST.value, "Cost (counts against)"),
+)
+
+
+class ModelsDialog(QDialog):
+    """Scoring models of the workspace and the criteria of the selected one."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("modelsDialog")
+        self.setWindowTitle("Scoring models")
+        self.resize(980, 620)
+        self.criteria: list[CriterionInfo] = []
+        self._row_ids: list[int] = []
+        self._filling = False
+
+        heading = QLabel("Scoring models")
+        heading.setObjectName("dialogHeading")
+        intro = QLabel(
+            "The active model scores and ranks the use cases. Copy a model to experiment "
+            "with other weights without losing the original; the copy keeps every score."
+        )
+        intro.setObjectName("mutedLabel")
+        intro.setWordWrap(True)
+
+        self.model_list = QListWidget()
+        self.model_list.setObjectName("modelList")
+        self.model_list.setMinimumWidth(240)
+        self.model_list.currentItemChanged.connect(self._on_model_list_current_item_changed)
+        self.activate_button = QPushButton("Make active")
+        self.activate_button.setObjectName("activateModelButton")
+        self.activate_button.clicked.connect(self._on_activate_button_clicked)
+        self.copy_button = QPushButton("Copy…")
+        self.copy_button.setObjectName("copyModelButton")
+        self.copy_button.clicked.connect(self._on_copy_button_clicked)
+        left_buttons = QHBoxLayout()
+        left_buttons.addWidget(self.activate_button)
+        left_buttons.addWidget(self.copy_button)
+        left = QVBoxLayout()
+        left.addWidget(self.model_list, 1)
+        left.addLayout(left_buttons)
+
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("criteriaTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 16)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in range(1, len(COLUMNS)):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.table.itemChanged.connect(self._on_table_item_changed)
+        self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
+
+        self.level_title = QLabel("Levels")
+        self.level_title.setObjectName("sectionTitle")
+        self.level_edits: list[QLineEdit] = []
+        levels_form = QFormLayout()
+        levels_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for level in range(1, 6):
+            edit = QLineEdit()
+            edit.setObjectName(f"level{level}Edit")
+            edit.setPlaceholderText(f"What level {level} means")
+            edit.editingFinished.connect(self._on_level_editing_finished)
+            levels_form.addRow(f"{level}", edit)
+            self.level_edits.append(edit)
+
+        right = QVBoxLayout()
+        right.addWidget(self.table, 1)
+        right.addWidget(self.level_title)
+        right.addLayout(levels_form)
+
+        body = QHBoxLayout()
+        body.addLayout(left)
+        body.addLayout(right, 1)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addLayout(body, 1)
+        layout.addWidget(buttons)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        self.reload_models()
+
+    # -- loading --------------------------------------------------------------------------
+
+    def selected_model(self) -> int | None:
+        item = self.model_list.currentItem()
+        value = item.data(MODEL_ROLE) if item is not None else None
+        return value if isinstance(value, int) else None
+
+    def reload_models(self, select: int | None = None) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        keep = select if select is not None else self.selected_model()
+        active = scoring.active_model_id(ws=ws)
+        self.model_list.blockSignals(True)
+        self.model_list.clear()
+        for model_id, name, preset in scoring.list_models(ws=ws):
+            text = name + (" (preset)" if preset else "")
+            if model_id == active:
+                text = f"● {text} — active"
+            item = QListWidgetItem(text)
+            item.setData(MODEL_ROLE, model_id)
+            self.model_list.addItem(item)
+            if model_id == (keep if keep is not None else active):
+                self.model_list.setCurrentItem(item)
+        self.model_list.blockSignals(False)
+        self.reload_criteria()
+
+    def reload_criteria(self) -> None:
+        ws = self.ctx.workspace
+        model_id = self.selected_model()
+        if ws is None or model_id is None:
+            return
+        readonly = self.ctx.readonly
+        self.activate_button.setEnabled(not readonly and model_id != scoring.active_model_id(ws=ws))
+        self.copy_button.setEnabled(not readonly)
+        row = max(self.table.currentRow(), 0)
+        self.criteria = scoring.model_criteria(ws=ws, model_id=model_id)
+        same_rows = [c.id for c in self.criteria] == self._row_ids
+        self._row_ids = [c.id for c in self.criteria]
+        self._filling = True
+        try:
+            if same_rows:
+                self._update_rows()
+            else:
+                self._build_rows(readonly)
+        finally:
+            self._filling = False
+        if self.criteria:
+            self.table.setCurrentCell(min(row, len(self.criteria) - 1), 0)
+        self._show_levels()
+
+    def _build_rows(self, readonly: bool) -> None:
+        self.table.setRowCount(len(self.criteria))
+        for r, crit in enumerate(self.criteria):
+            name = QTableWidgetItem(crit.name)
+            name.setToolTip(crit.description)
+            if readonly:
+                name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
+            self.table.setItem(r, 0, name)
+            self.table.setItem(r, 1, _fixed(crit.group))
+            direction = QComboBox()
+            for value, label in DIRECTIONS:
+                direction.addItem(label, value)
+            direction.setCurrentIndex(direction.findData(crit.direction))
+            direction.setEnabled(not readonly)
+            direction.currentIndexChanged.connect(
+                lambda _i, cid=crit.id, combo=direction: self._on_direction_changed(cid, combo)
+            )
+            self.table.setCellWidget(r, 2, direction)
+            weight = QDoubleSpinBox()
+            weight.setRange(0.1, 1000)
+            weight.setDecimals(1)
+            weight.setValue(crit.weight)
+            weight.setKeyboardTracking(False)
+            weight.setEnabled(not readonly)
+            weight.valueChanged.connect(
+                lambda value, cid=crit.id: self._on_weight_changed(cid, value)
+            )
+            self.table.setCellWidget(r, 3, weight)
+            share = _fixed(f"{crit.weight_pct:.1f}%")
+            share.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            share.setToolTip("The weight as a share of the model's total weight")
+            self.table.setItem(r, 4, share)
+
+    def _update_rows(self) -> None:
+        """Same criteria as shown: update the values in place (keeps focus and editors)."""
+        for r, crit in enumerate(self.criteria):
+            item = self.table.item(r, 0)
+            if item is not None and item.text() != crit.name:
+                item.setText(crit.name)
+            direction = self.table.cellWidget(r, 2)
+            if isinstance(direction, QComboBox):
+                direction.blockSignals(True)
+                direction.setCurrentIndex(direction.findData(crit.direction))
+                direction.blockSignals(False)
+            weight = self.table.cellWidget(r, 3)
+            if isinstance(weight, QDoubleSpinBox) and abs(weight.value() - crit.weight) > 1e-9:
+                weight.blockSignals(True)
+                weight.setValue(crit.weight)
+                weight.blockSignals(False)
+            share = self.table.item(r, 4)
+            if share is not None:
+                share.setText(f"{crit.weight_pct:.1f}%")
+
+    def current_criterion(self) -> CriterionInfo | None:
+        row = self.table.currentRow()
+        return self.criteria[row] if 0 <= row < len(self.criteria) else None
+
+    def _show_levels(self) -> None:
+        crit = self.current_criterion()
+        self.level_title.setText(
+            f"Levels of “{crit.name}” (anchored descriptions)" if crit else "Levels"
+        )
+        levels = list(crit.levels) if crit is not None else []
+        for i, edit in enumerate(self.level_edits):
+            if not (edit.hasFocus() and edit.isModified()):
+                edit.setText(levels[i] if i < len(levels) else "")
+                edit.setModified(False)
+            edit.setReadOnly(self.ctx.readonly or crit is None)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def _update(self, criterion_id: int, data: dict, *, merge: bool = True) -> None:
+        if self.ctx.readonly:
+            return
+        command = UpdateRecordCommand(self.ctx, Criterion, criterion_id, data, merge=merge)
+        if not self.ctx.run_edit(command):
+            self.reload_criteria()
+
+    def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
+        if self._filling or item.column() != 0:
+            return
+        crit = self.criteria[item.row()] if item.row() < len(self.criteria) else None
+        if crit is None:
+            return
+        name = item.text().strip()
+        if not name:
+            self.reload_criteria()
+            return
+        if name != crit.name:
+            self._update(crit.id, {"name": name})
+
+    def _on_direction_changed(self, criterion_id: int, combo: QComboBox) -> None:
+        if not self._filling:
+            self._update(criterion_id, {"direction": Direction(combo.currentData())})
+
+    def _on_weight_changed(self, criterion_id: int, value: float) -> None:
+        if not self._filling:
+            self._update(criterion_id, {"weight": float(value)})
+
+    def _on_level_editing_finished(self) -> None:
+        crit = self.current_criterion()
+        if crit is None or self.ctx.readonly:
+            return
+        levels = [edit.text().strip() for edit in self.level_edits]
+        for edit in self.level_edits:
+            edit.setModified(False)
+        if levels == list(crit.levels):
+            return
+        if not all(levels):
+            self._show_levels()
+            return
+        self._update(crit.id, {"levels": levels}, merge=False)
+
+    def _on_table_current_cell_changed(self, row: int, _c: int, previous: int, _p: int) -> None:
+        if row != previous:
+            self._show_levels()
+
+    def _on_model_list_current_item_changed(self, *_args: object) -> None:
+        self.reload_criteria()
+
+    def _on_activate_button_clicked(self) -> None:
+        model_id = self.selected_model()
+        item = self.model_list.currentItem()
+        if model_id is None or item is None:
+            return
+        name = next(
+            (
+                n
+                for m, n, _p in scoring.list_models(ws=self.ctx.require_workspace())
+                if m == model_id
+            ),
+            "",
+        )
+        self.ctx.run_edit(SetActiveModelCommand(self.ctx, model_id, name=name))
+
+    def _on_copy_button_clicked(self) -> None:
+        model_id = self.selected_model()
+        ws = self.ctx.workspace
+        if model_id is None or ws is None:
+            return
+        name = scoring.model_name(ws=ws, model_id=model_id)
+        new_name, ok = QInputDialog.getText(
+            self, "Copy scoring model", "Name of the copy:", text=f"{name} (copy)"
+        )
+        if ok and new_name.strip():
+            self.copy_model(model_id, new_name.strip())
+
+    def copy_model(self, model_id: int, name: str) -> int | None:
+        """Copy ``model_id`` as ``name`` (undoable) and select the copy."""
+        command = CopyModelCommand(self.ctx, model_id, name)
+        if self.ctx.run_edit(command) and command.record_id is not None:
+            self.reload_models(select=command.record_id)
+            return command.record_id
+        return None
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches("criterion", "scoring_model", "settings"):
+            self.reload_models()
+
+
+def _fixed(text: str) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEditable)
+    return item

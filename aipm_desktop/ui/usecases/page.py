@@ -1,0 +1,499 @@
+"""The Use cases page: list and form, scoring grid, matrix and ranking stability as tabs.
+
+The page keeps one *current use case* that every tab follows: selecting a row of the list,
+a row of the grid or a bubble of the matrix makes it current, and the others show it.
+
+Keyboard (while the focus is inside the page):
+
+* Ctrl+N: new use case. The main window uses Ctrl+N for a new workspace; inside this page
+  the page takes the key first (it accepts the ``ShortcutOverride`` event), so Ctrl+N here
+  means a new use case and everywhere else still a new workspace.
+* Ctrl+D: duplicate the current use case (with its scores).
+* Del: delete the selected use case, after a confirmation naming it (only while the list
+  has the focus; in the grid Del clears a score). Edit ▸ Undo brings it back.
+* Ctrl+F: filter the list.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import bindparam, func, literal, select
+
+from ...models import UseCase
+from ...models.enums import UseCaseStatus
+from ...services import scoring
+from ...services.changes import Changes
+from ...services.listing import ListSpec, use_case_list_spec
+from ...services.scoring import RankedUseCase
+from ..context import AppContext
+from ..undo import CreateRecordCommand, DeleteRecordCommand
+from ..widgets.lazy_table import ListPane
+from .commands import DuplicateUseCaseCommand
+from .form import STATUS_LABELS, UseCaseForm
+from .grid import GridTab
+from .matrix import MatrixTab
+from .stability import StabilityTab
+
+SPLITTER_NAME = "usecases"
+NEW_TITLE = "Untitled use case"
+#: Change kinds that move scores, ranks or the matrix.
+SCORING_KINDS = ("use_case", "score", "criterion", "scoring_model", "settings")
+ALL = "__all__"
+
+
+def _escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+class UseCasesPage(QWidget):
+    """The Use cases area (view ``usecases``)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("useCasesPage")
+        self.current_id: int | None = None
+        self._syncing = False
+        self._tag = ""
+        self._ranking: list[RankedUseCase] | None = None
+        self._ranking_by_id: dict[int, RankedUseCase] = {}
+
+        # -- header and actions --
+        title = QLabel("Use cases")
+        title.setObjectName("pageTitle")
+        self.subtitle = QLabel()
+        self.subtitle.setObjectName("pageSubtitle")
+        self.new_action = self._make_action("New", "Add a use case (Ctrl+N)", self._on_new)
+        self.new_action.setObjectName("newUseCaseAction")
+        self.duplicate_action = self._make_action(
+            "Duplicate", "Copy the current use case with its scores (Ctrl+D)", self._on_duplicate
+        )
+        self.duplicate_action.setShortcut(QKeySequence("Ctrl+D"))
+        self.duplicate_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.duplicate_action)
+        self.delete_action = self._make_action(
+            "Delete…", "Delete the selected use case (Del in the list)", self._on_delete
+        )
+        self.new_button = self._button(self.new_action, "primaryButton")
+        self.duplicate_button = self._button(self.duplicate_action)
+        self.delete_button = self._button(self.delete_action)
+        header = QHBoxLayout()
+        header.setContentsMargins(20, 14, 20, 6)
+        heading = QVBoxLayout()
+        heading.setSpacing(2)
+        heading.addWidget(title)
+        heading.addWidget(self.subtitle)
+        header.addLayout(heading, 1)
+        header.addWidget(self.new_button)
+        header.addWidget(self.duplicate_button)
+        header.addWidget(self.delete_button)
+
+        # -- list tab --
+        self._tag_param = bindparam("uc_tag_pattern", callable_=self._tag_pattern)
+        self.spec = self._list_spec()
+        self.list_pane = ListPane(self.spec, ctx.workspace, self)
+        self.list_pane.setObjectName("useCaseList")
+        self.list_pane.addAction(self.delete_action)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.form = UseCaseForm(ctx, self)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("useCaseSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.list_pane)
+        self.splitter.addWidget(self.form)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([560, 560])
+        state = ctx.settings.splitter_state(SPLITTER_NAME)
+        if state is not None:
+            self.splitter.restoreState(state)
+
+        self.status_filter = self._filter_combo("statusFilter", "All statuses")
+        for status in UseCaseStatus:
+            self.status_filter.addItem(STATUS_LABELS[status], status.value)
+        self.area_filter = self._filter_combo("areaFilter", "All areas")
+        self.tag_filter = self._filter_combo("tagFilter", "All tags")
+        self.owner_filter = self._filter_combo("ownerFilter", "All owners")
+        filters = QHBoxLayout()
+        filters.setSpacing(8)
+        for label, combo in (
+            ("Status", self.status_filter),
+            ("Area", self.area_filter),
+            ("Tag", self.tag_filter),
+            ("Owner", self.owner_filter),
+        ):
+            caption = QLabel(label)
+            caption.setObjectName("filterLabel")
+            filters.addWidget(caption)
+            filters.addWidget(combo)
+        filters.addStretch(1)
+
+        list_tab = QWidget()
+        list_tab.setObjectName("useCaseListTab")
+        list_layout = QVBoxLayout(list_tab)
+        list_layout.setContentsMargins(12, 10, 12, 12)
+        list_layout.setSpacing(8)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.splitter, 1)
+
+        # -- other tabs --
+        self.grid_tab = GridTab(ctx, self)
+        self.matrix_tab = MatrixTab(ctx, self)
+        self.stability_tab = StabilityTab(ctx, self)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("areaTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(list_tab, "List")
+        self.tabs.addTab(self.grid_tab, "Scoring grid")
+        self.tabs.addTab(self.matrix_tab, "Matrix")
+        self.tabs.addTab(self.stability_tab, "Ranking stability")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+        # -- wiring --
+        self.list_pane.current_changed.connect(self._on_list_pane_current_changed)
+        self.grid_tab.current_changed.connect(self._on_grid_tab_current_changed)
+        self.grid_tab.ranking_needed.connect(self._on_grid_tab_ranking_needed)
+        self.matrix_tab.use_case_clicked.connect(self._on_matrix_tab_use_case_clicked)
+        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
+        ctx.changed.connect(self._on_ctx_changed)
+        self._refresh_filter_choices()
+        self._update_header()
+        self._update_actions()
+        if self.list_pane.model.rowCount():
+            first = self.list_pane.model.id_at(0)
+            self.list_pane.select_ids([first], current=first)
+        else:
+            self.form.load(None)
+
+    # -- building -------------------------------------------------------------------------
+
+    def _make_action(self, text: str, tip: str, slot: Any) -> QAction:
+        action = QAction(text, self)
+        action.setToolTip(tip)
+        action.setStatusTip(tip)
+        action.triggered.connect(slot)
+        return action
+
+    def _button(self, action: QAction, name: str = "") -> QPushButton:
+        button = QPushButton(action.text())
+        if name:
+            button.setObjectName(name)
+        button.setToolTip(action.toolTip())
+        button.clicked.connect(action.trigger)
+        return button
+
+    def _filter_combo(self, name: str, all_label: str) -> QComboBox:
+        combo = QComboBox()
+        combo.setObjectName(name)
+        combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
+        combo.setMinimumWidth(120)
+        combo.addItem(all_label, ALL)
+        combo.currentIndexChanged.connect(self._on_filter_combo_index_changed)
+        return combo
+
+    def _tag_pattern(self) -> str:
+        tag = self._tag.replace(" ", "").lower()
+        return "%" if not tag else f"%,{_escape_like(tag)},%"
+
+    def _list_spec(self) -> ListSpec:
+        t = UseCase.__table__  # type: ignore[attr-defined]
+        padded = literal(",") + func.replace(t.c.tags, " ", "") + literal(",")
+        return use_case_list_spec().with_where(padded.ilike(self._tag_param, escape="\\"))
+
+    # -- current use case -----------------------------------------------------------------
+
+    def set_current(self, use_case_id: int | None, *, source: str = "") -> None:
+        """Make ``use_case_id`` the use case every tab shows."""
+        if self._syncing:
+            return
+        self._syncing = True
+        try:
+            changed = use_case_id != self.current_id
+            self.current_id = use_case_id
+            model = self.list_pane.model
+            in_list = use_case_id is not None and model.row_of(use_case_id) is not None
+            if source != "list" and in_list:
+                self.list_pane.select_ids([use_case_id], current=use_case_id)
+            if source != "grid":
+                self.grid_tab.select_use_case(use_case_id)
+            if changed:
+                self.form.load(use_case_id)
+                self._update_score_text()
+                self.matrix_tab.set_highlight(use_case_id)
+        finally:
+            self._syncing = False
+        self._update_actions()
+
+    def _on_list_pane_current_changed(self, use_case_id: object) -> None:
+        if isinstance(use_case_id, int):
+            self.set_current(use_case_id, source="list")
+
+    def _on_grid_tab_current_changed(self, use_case_id: object) -> None:
+        if isinstance(use_case_id, int):
+            self.set_current(use_case_id, source="grid")
+
+    def _on_matrix_tab_use_case_clicked(self, use_case_id: int) -> None:
+        self.set_current(use_case_id, source="matrix")
+
+    # -- ranking (shared by the form header and the grid) ---------------------------------
+
+    def ranking(self) -> list[RankedUseCase]:
+        """The ranking by the active model (computed once per change)."""
+        if self._ranking is None:
+            ws = self.ctx.workspace
+            self._ranking = scoring.rank(ws=ws) if ws is not None else []
+            self._ranking_by_id = {r.use_case_id: r for r in self._ranking}
+        return self._ranking
+
+    def _on_grid_tab_ranking_needed(self) -> None:
+        self.grid_tab.show_ranking(self.ranking(), self.current_id)
+
+    def _update_score_text(self) -> None:
+        if self.current_id is None:
+            return
+        ranking = self.ranking()
+        entry = self._ranking_by_id.get(self.current_id)
+        if entry is None:
+            self.form.set_score_text("")
+            return
+        complete = sum(1 for r in ranking if r.complete)
+        n_criteria = len(entry.values) + len(entry.missing)
+        if entry.complete and entry.score is not None:
+            text = (
+                f"Score <b>{entry.score:.1f}</b> / 100 · rank <b>{entry.rank}</b> of {complete}"
+                f" · complete ({n_criteria} of {n_criteria} criteria scored)"
+            )
+        else:
+            text = (
+                f"<b>Incomplete</b>: {len(entry.values)} of {n_criteria} criteria scored, so "
+                "it has no score and is ranked apart. Score it in the Scoring grid tab."
+            )
+        self.form.set_score_text(text)
+
+    # -- refreshing -----------------------------------------------------------------------
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        self.list_pane.apply_changes(changes)
+        if changes.touches(*SCORING_KINDS):
+            self._ranking = None
+            self.grid_tab.mark_dirty()
+            self.matrix_tab.mark_dirty()
+            self.stability_tab.mark_stale()
+            self._update_score_text()
+        if changes.touches("use_case"):
+            self.form.reload()
+            if self.form.use_case_id is None and self.current_id is not None:
+                self.current_id = None
+            self._refresh_filter_choices()
+            self._update_header()
+        self._update_actions()
+
+    def _update_header(self) -> None:
+        total = self.list_pane.model.total_count() if self._tag == "" else None
+        if total is None:
+            ws = self.ctx.workspace
+            t = UseCase.__table__  # type: ignore[attr-defined]
+            with ws.engine.connect() as conn:  # type: ignore[union-attr]
+                total = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+        self.subtitle.setText(
+            f"{self.spec.count_text(total)} · frame them as outcomes, score them, "
+            "compare value against feasibility"
+        )
+
+    def _update_actions(self) -> None:
+        writable = not self.ctx.readonly
+        has_current = self.current_id is not None
+        self.new_action.setEnabled(writable)
+        self.duplicate_action.setEnabled(writable and has_current)
+        self.delete_action.setEnabled(writable and has_current)
+        self.new_button.setEnabled(self.new_action.isEnabled())
+        self.duplicate_button.setEnabled(self.duplicate_action.isEnabled())
+        self.delete_button.setEnabled(self.delete_action.isEnabled())
+
+    # -- filters --------------------------------------------------------------------------
+
+    def _refresh_filter_choices(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        t = UseCase.__table__  # type: ignore[attr-defined]
+        with ws.engine.connect() as conn:
+            areas = [r[0] for r in conn.execute(select(t.c.area).distinct().order_by(t.c.area))]
+            owners = [r[0] for r in conn.execute(select(t.c.owner).distinct().order_by(t.c.owner))]
+            tag_rows = [r[0] for r in conn.execute(select(t.c.tags).distinct())]
+        tags = sorted(
+            {tag.strip() for row in tag_rows for tag in (row or "").split(",") if tag.strip()},
+            key=str.casefold,
+        )
+        self._fill(self.area_filter, [a for a in areas if a])
+        self._fill(self.owner_filter, [o for o in owners if o])
+        self._fill(self.tag_filter, tags)
+
+    def _fill(self, combo: QComboBox, values: list[str]) -> None:
+        current = combo.currentData()
+        combo.blockSignals(True)
+        while combo.count() > 1:
+            combo.removeItem(1)
+        for value in values:
+            combo.addItem(value, value)
+        index = combo.findData(current)
+        combo.setCurrentIndex(index if index >= 0 else 0)
+        combo.blockSignals(False)
+        if index < 0:
+            self._apply_filters()
+
+    def _on_filter_combo_index_changed(self, _index: int) -> None:
+        self._apply_filters()
+
+    def _apply_filters(self) -> None:
+        filters: dict[str, Any] = {}
+        for key, combo in (
+            ("status", self.status_filter),
+            ("area", self.area_filter),
+            ("owner", self.owner_filter),
+        ):
+            value = combo.currentData()
+            if value not in (None, ALL):
+                filters[key] = value
+        tag = self.tag_filter.currentData()
+        tag = "" if tag in (None, ALL) else str(tag)
+        tag_changed = tag != self._tag
+        self._tag = tag
+        if tag:
+            self.list_pane.set_empty_text(
+                f"No use cases match the filters with the tag “{tag}”. "
+                "Choose All tags (or other filters) to see more."
+            )
+        else:
+            self.list_pane.set_empty_text(self.spec.no_rows_text())
+        self.list_pane.set_filters(filters)
+        if tag_changed:
+            self.list_pane.refresh()
+
+    def clear_filters(self) -> None:
+        """Show every use case (filters and filter text cleared)."""
+        for combo in (self.status_filter, self.area_filter, self.tag_filter, self.owner_filter):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(0)
+            combo.blockSignals(False)
+        self.list_pane.filter_box.clear()
+        self.list_pane.model.set_text_filter("")
+        self._apply_filters()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def _on_new(self) -> None:
+        if self.ctx.readonly:
+            return
+        command = CreateRecordCommand(self.ctx, UseCase, {"title": NEW_TITLE}, text="add use case")
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return
+        new_id = command.record_id
+        if self.list_pane.model.row_of(new_id) is None:
+            self.clear_filters()
+        self.tabs.setCurrentIndex(0)
+        self.list_pane.select_ids([new_id], current=new_id)
+        self.set_current(new_id, source="list")
+        edit = self.form.lines["title"]
+        edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        edit.selectAll()
+
+    def _on_duplicate(self) -> None:
+        if self.ctx.readonly or self.current_id is None:
+            return
+        entry = self.ranking_entry(self.current_id)
+        command = DuplicateUseCaseCommand(
+            self.ctx, self.current_id, label=entry.title if entry else ""
+        )
+        if self.ctx.run_edit(command) and command.record_id is not None:
+            new_id = command.record_id
+            if self.list_pane.model.row_of(new_id) is None:
+                self.clear_filters()
+            self.list_pane.select_ids([new_id], current=new_id)
+            self.set_current(new_id, source="list")
+
+    def ranking_entry(self, use_case_id: int) -> RankedUseCase | None:
+        self.ranking()
+        return self._ranking_by_id.get(use_case_id)
+
+    def _on_delete(self) -> None:
+        if self.ctx.readonly:
+            return
+        target = self.list_pane.current_id() or self.current_id
+        if target is None:
+            return
+        entry = self.ranking_entry(target)
+        title = entry.title if entry is not None else f"#{target}"
+        scored = len(entry.values) if entry is not None else 0
+        detail = f" and its {scored} scores" if scored else ""
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete use case",
+            f"Delete the use case “{title}”{detail}?\n\nEdit ▸ Undo (Ctrl+Z) brings it back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setObjectName("deleteUseCaseBox")
+        confirm = box.button(QMessageBox.StandardButton.Yes)
+        confirm.setText("Delete")
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        box.exec()
+        confirmed = box.clickedButton() is confirm
+        box.deleteLater()
+        if not confirmed:
+            return
+        row = self.list_pane.model.row_of(target)
+        command = DeleteRecordCommand(self.ctx, UseCase, target)
+        if self.ctx.run_edit(command):
+            model = self.list_pane.model
+            if model.rowCount():
+                next_row = min(row if row is not None else 0, model.rowCount() - 1)
+                next_id = model.id_at(next_row)
+                self.list_pane.select_ids([next_id], current=next_id)
+                self.set_current(next_id, source="list")
+            else:
+                self.set_current(None, source="list")
+                self.form.load(None)
+
+    # -- events ---------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.matches(QKeySequence.StandardKey.New)
+            and self.new_action.isEnabled()
+        ):
+            event.accept()  # Ctrl+N inside this page: a new use case, not a new workspace
+            return True
+        return super().event(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.matches(QKeySequence.StandardKey.New) and self.new_action.isEnabled():
+            self.new_action.trigger()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
+        self.ctx.settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())

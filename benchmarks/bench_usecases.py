@@ -1,0 +1,93 @@
+"""Use case and scoring timings on the large workspace (10,000 use cases x 8 criteria).
+
+    python benchmarks/bench_usecases.py LARGE.aipm
+
+Keys (milliseconds, median of several runs; targets from the issue):
+
+- ``ranking_ms``: rank every use case on the active model (target 100);
+- ``matrix_ms``: build the matrix figure and draw it on an Agg canvas (target 500);
+- ``stability_ms``: ranking stability, 2,000 uniform draws at ±20% (target 2,000);
+- ``score_edit_ms``: change one score and re-rank (target 100). The edit runs on a
+  temporary copy, so the large workspace is left as it was.
+"""
+
+from __future__ import annotations
+
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+try:
+    import aipm_desktop  # noqa: F401
+except ImportError:  # run as a script from a source checkout
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+RUNS = 5
+
+
+def _median_ms(func, runs: int = RUNS) -> float:
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        func()
+        times.append((time.perf_counter() - start) * 1000)
+    return round(statistics.median(times), 1)
+
+
+def run(large_path: Path) -> dict[str, float]:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from aipm_desktop.services import scoring
+    from aipm_desktop.services.charts.matrix import build_figure
+    from aipm_desktop.store import open_workspace, save_copy
+
+    ws = open_workspace(Path(large_path), readonly=True)
+    try:
+        scoring.rank(ws=ws)  # warm the file cache and imports
+        ranking_ms = _median_ms(lambda: scoring.rank(ws=ws))
+
+        def matrix() -> None:
+            figure = build_figure(ws=ws)
+            FigureCanvasAgg(figure).draw()
+
+        matrix()
+        matrix_ms = _median_ms(matrix)
+        stability_ms = _median_ms(lambda: scoring.stability(ws=ws, draws=2000), runs=3)
+        with tempfile.TemporaryDirectory() as tmp:
+            copy_path = Path(tmp) / "edit.aipm"
+            save_copy(ws, copy_path)
+            edit_ws = open_workspace(copy_path)
+            try:
+                target = scoring.rank(ws=edit_ws)[len(scoring.rank(ws=edit_ws)) // 2]
+                crit = scoring.model_criteria(ws=edit_ws)[0]
+                levels = iter([1, 5] * RUNS)
+
+                def edit() -> None:
+                    scoring.set_score(
+                        ws=edit_ws,
+                        use_case_id=target.use_case_id,
+                        criterion_id=crit.id,
+                        value=next(levels),
+                    )
+                    scoring.rank(ws=edit_ws)
+
+                score_edit_ms = _median_ms(edit)
+            finally:
+                edit_ws.close()
+    finally:
+        ws.close()
+    return {
+        "ranking_ms": ranking_ms,
+        "matrix_ms": matrix_ms,
+        "stability_ms": stability_ms,
+        "score_edit_ms": score_edit_ms,
+    }
+
+
+if __name__ == "__main__":
+    if len(sys.argv) != 2:
+        sys.exit("usage: python benchmarks/bench_usecases.py LARGE.aipm")
+    print(json.dumps(run(Path(sys.argv[1]))))

@@ -1,0 +1,65 @@
+"""``aipm chart FILE KIND --out OUT``: charts to PNG/SVG from the command line."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aipm_desktop.cli import app
+from aipm_desktop.services.workspace import new_workspace
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("charts") / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    return path
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg"])
+def test_matrix_chart_is_written(demo_file: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"matrix{suffix}"
+    result = CliRunner().invoke(app, ["chart", str(demo_file), "matrix", "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 5_000
+    head = out.read_bytes()[:8]
+    assert head.startswith(b"\x89PNG") if suffix == ".png" else b"<" in head
+
+
+def test_unknown_chart_and_misplaced_option_are_one_line_errors(
+    demo_file: Path, tmp_path: Path
+) -> None:
+    runner = CliRunner()
+    result = runner.invoke(app, ["chart", str(demo_file), "pie", "--out", str(tmp_path / "x.png")])
+    assert result.exit_code == 1
+    assert "unknown chart 'pie'" in result.stderr and "matrix" in result.stderr
+    result = runner.invoke(
+        app,
+        ["chart", str(demo_file), "matrix", "--kpi", "Adoption", "--out", str(tmp_path / "x.png")],
+    )
+    assert result.exit_code == 1
+    assert "--kpi does not apply to the matrix chart" in result.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_bad_suffix_writes_nothing(demo_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "matrix.gif"
+    result = CliRunner().invoke(app, ["chart", str(demo_file), "matrix", "--out", str(out)])
+    assert result.exit_code == 1
+    assert "use .png or .svg" in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_heatmap_chart_takes_its_options(demo_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "heat.svg"
+    args = ["chart", str(demo_file), "heatmap", "--residual", "--movement", "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").lstrip().startswith("<?xml")
+    result = CliRunner().invoke(
+        app, ["chart", str(demo_file), "heatmap", "--size-by", "reach", "--out", str(out)]
+    )
+    assert result.exit_code == 1
+    assert "--size-by does not apply to the heatmap chart" in result.stderr

@@ -1,0 +1,220 @@
+"""The Risks area's register: new risk, the form's fields, validation, delete, links, undo."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
+from sqlmodel import select
+
+from aipm_desktop.models import Risk, UseCase
+from aipm_desktop.services import records, risks
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, ws):
+    from aipm_desktop.ui.risks.page import RisksPage
+
+    app_ctx.set_workspace(ws)
+    widget = RisksPage(app_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1300, 850)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _add_risk(ctx, **data):
+    obj, changes = records.create(ws=ctx.workspace, model=Risk, data={"title": "Risk", **data})
+    ctx.notify(changes)
+    return obj.id
+
+
+def _stored(ws, risk_id):
+    return records.get(ws=ws, model=Risk, id=risk_id)
+
+
+def _cell(page, risk_id, key):
+    pane = page.register.list
+    index = pane.model.index_of(risk_id, pane.spec.index_of(key))
+    return index.data()
+
+
+def test_new_risk_then_typing_a_title_stores_it(qtbot, page, app_ctx, ws):
+    assert page.register.form.empty_label.isVisible()
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    form = page.register.form
+    assert form.risk_id is not None
+    assert form.title_edit.hasFocus()
+    qtbot.keyClicks(form.title_edit, "Prompt injection via pasted emails")
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_Return)
+    assert _stored(ws, form.risk_id).title == "Prompt injection via pasted emails"
+    assert _cell(page, form.risk_id, "title") == "Prompt injection via pasted emails"
+
+
+def test_new_risk_shortcut_is_ctrl_shift_n(qtbot, page, ws):
+    page.register.list.table.setFocus()
+    qtbot.keyClick(
+        page.register.list.table,
+        Qt.Key.Key_N,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    with ws.session() as session:
+        assert [r.title for r in session.exec(select(Risk))] == ["New risk"]
+
+
+def test_likelihood_and_impact_update_badge_and_list(page, app_ctx, ws):
+    risk_id = _add_risk(app_ctx, likelihood=1, impact=1)
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    assert form.inherent_badge.text() == "1 · low"
+    form.likelihood_combo.setCurrentIndex(form.likelihood_combo.findData(5))
+    form.impact_combo.setCurrentIndex(form.impact_combo.findData(4))
+    assert form.inherent_badge.text() == "20 · critical"
+    assert "Almost" in form.likelihood_combo.currentText()
+    assert form.likelihood_help.text()  # the anchored description of level 5
+    stored = _stored(ws, risk_id)
+    assert (stored.likelihood, stored.impact) == (5, 4)
+    assert _cell(page, risk_id, "inherent_score") == "20"
+    assert _cell(page, risk_id, "inherent_level") == "Critical"
+    # Residual: choosing a likelihood fills the impact from the inherent one.
+    form.residual_likelihood_combo.setCurrentIndex(form.residual_likelihood_combo.findData(2))
+    stored = _stored(ws, risk_id)
+    assert (stored.residual_likelihood, stored.residual_impact) == (2, 4)
+    assert form.residual_badge.text() == "8 · medium"
+
+
+def test_accepted_without_rationale_is_refused_inline(qtbot, page, app_ctx, ws):
+    risk_id = _add_risk(app_ctx)
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    assert not form.approver_edit.isEnabled()
+    form.status_combo.setCurrentIndex(form.status_combo.findData("accepted"))
+    assert "rationale" in form.hint_text("status")
+    assert _stored(ws, risk_id).status == "open"
+    assert form.approver_edit.isEnabled()
+    form.rationale_edit.setFocus()
+    qtbot.keyClicks(form.rationale_edit, "Low volume; a human reviews every draft")
+    form.approver_edit.setFocus()  # leaving the rationale: still no approver
+    assert _stored(ws, risk_id).status == "open"
+    qtbot.keyClicks(form.approver_edit, "Maya")
+    qtbot.keyClick(form.approver_edit, Qt.Key.Key_Return)
+    stored = _stored(ws, risk_id)
+    assert (stored.status, stored.approver) == ("accepted", "Maya")
+    assert form.hint_text("status") == ""
+
+
+def test_empty_title_reverts_with_a_message(qtbot, page, app_ctx, ws):
+    risk_id = _add_risk(app_ctx, title="Drift")
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    form.title_edit.setFocus()
+    form.title_edit.selectAll()
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_Delete)
+    qtbot.keyClick(form.title_edit, Qt.Key.Key_Return)
+    assert "Title must not be empty" in form.hint_text("title")
+    assert form.title_edit.text() == "Drift"
+    assert _stored(ws, risk_id).title == "Drift"
+
+
+def test_delete_asks_then_undo_brings_the_risk_back(qtbot, page, app_ctx, ws):
+    risk_id = _add_risk(app_ctx, title="Cost overrun")
+    page.register.list.select_ids([risk_id])
+    box = page.delete_risk()
+    assert box is not None and "Cost overrun" in box.text()
+    qtbot.mouseClick(box.button(QMessageBox.StandardButton.Yes), Qt.MouseButton.LeftButton)
+    assert page.register.list.model.ids() == []
+    with ws.session() as session:
+        assert session.get(Risk, risk_id) is None
+    app_ctx.undo_stack.undo()
+    assert page.register.list.model.ids() == [risk_id]
+    assert _stored(ws, risk_id).title == "Cost overrun"
+
+
+def test_link_two_use_cases_then_undo(page, app_ctx, ws):
+    ids = []
+    for title in ("Answer bot", "Ticket triage", "Summaries"):
+        obj, changes = records.create(ws=ws, model=UseCase, data={"title": title})
+        app_ctx.notify(changes)
+        ids.append(obj.id)
+    risk_id = _add_risk(app_ctx)
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    assert "Not linked" in form.links_label.text()
+    dialog = form.edit_links()
+    for use_case_id in ids[:2]:
+        dialog.item_for(use_case_id).setCheckState(Qt.CheckState.Checked)
+    dialog.accept()
+    assert risks.linked_use_cases(ws=ws, risk_id=risk_id) == ids[:2]
+    assert form.links_label.text() == "Answer bot, Ticket triage"
+    # The use-case filter narrows the list to the linked risks.
+    combo = page.register.use_case_combo
+    combo.setCurrentIndex(combo.findData(ids[2]))
+    assert page.register.list.model.ids() == []
+    combo.setCurrentIndex(combo.findData(ids[0]))
+    assert page.register.list.model.ids() == [risk_id]
+    app_ctx.undo_stack.undo()
+    assert risks.linked_use_cases(ws=ws, risk_id=risk_id) == []
+    assert "Not linked" in form.links_label.text()
+
+
+def test_mitigation_action_add_and_undo(qtbot, page, app_ctx, ws):
+    risk_id = _add_risk(app_ctx)
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    dialog = form.add_action()
+    ok = dialog.buttons.button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "Describe the action" in dialog.hint.text()  # empty action refused
+    qtbot.keyClicks(dialog.action_edit, "Add a jailbreak eval set")
+    qtbot.keyClicks(dialog.owner_edit, "Tom")
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert form.actions_table.rowCount() == 1
+    assert form.actions_table.item(0, 0).text() == "Add a jailbreak eval set"
+    app_ctx.undo_stack.undo()
+    assert form.actions_table.isHidden()
+    assert form.actions_empty.isVisible()
+
+
+def test_overdue_review_shows_red(page, app_ctx, ws):
+    late = dt.date.today() - dt.timedelta(days=6)
+    risk_id = _add_risk(app_ctx, next_review=late)
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    assert form.overdue_label.isVisible()
+    assert form.overdue_label.text() == "Overdue by 6 days"
+    assert _cell(page, risk_id, "overdue") == "Yes"
+    # The list paints the review cells of the overdue row red.
+    from PySide6.QtGui import QPalette
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    pane = page.register.list
+    index = pane.model.index_of(risk_id, pane.spec.index_of("next_review"))
+    option = QStyleOptionViewItem()
+    page.register.delegate.initStyleOption(option, index)
+    assert option.palette.color(QPalette.ColorRole.Text).name() == "#c62828"
+    page.register.overdue_check.setChecked(True)
+    assert pane.model.ids() == [risk_id]
+
+
+def test_appetite_dialog_changes_levels_and_undo(page, app_ctx, ws):
+    risk_id = _add_risk(app_ctx, likelihood=3, impact=3)
+    page.register.list.select_ids([risk_id])
+    form = page.register.form
+    assert form.inherent_badge.text() == "9 · medium"
+    dialog = page.open_appetite()
+    dialog.set_upper(1, 8)
+    assert dialog.save()
+    assert form.inherent_badge.text() == "9 · high"
+    assert _cell(page, risk_id, "inherent_level") == "High"
+    app_ctx.undo_stack.undo()
+    assert form.inherent_badge.text() == "9 · medium"
+    # Bounds that do not increase are refused in the dialog, nothing stored.
+    dialog = page.open_appetite()
+    dialog.set_upper(1, 3)
+    assert not dialog.save()
+    assert "must be above 4" in dialog.hint.text()
+    dialog.reject()
+    assert [b.high for b in risks.bands(ws=ws)] == [4, 9, 16, 25]
