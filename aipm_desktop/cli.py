@@ -289,11 +289,14 @@ def chart_command(
         "use_case_id": use_case,
         "size_by": size_by,
         "kpi": kpi,
-        "candidates": candidate or None,
     }
     options = {key: value for key, value in given.items() if value is not None}
     ws, _info = _open_for_reading(file.expanduser())
     try:
+        if candidate:
+            from .services.interviews import resolve_candidate
+
+            options["candidate_ids"] = [resolve_candidate(ws=ws, ref=ref) for ref in candidate]
         written = render_chart(ws=ws, kind=kind, out=out, **options)
     finally:
         ws.close()
@@ -302,10 +305,11 @@ def chart_command(
 
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from .commands import risks, usecases
+    from .commands import interviews, risks, usecases
 
     app.add_typer(usecases.app, name="usecases")
     app.add_typer(risks.app, name="risks")
+    app.add_typer(interviews.app, name="interviews")
 
 
 _add_groups()

@@ -63,3 +63,23 @@ def test_heatmap_chart_takes_its_options(demo_file: Path, tmp_path: Path) -> Non
     )
     assert result.exit_code == 1
     assert "--size-by does not apply to the heatmap chart" in result.stderr
+
+
+def test_radar_chart_by_candidate_name(demo_file: Path, tmp_path: Path) -> None:
+    from aipm_desktop.services.interviews import list_candidates
+    from aipm_desktop.store import open_workspace
+
+    ws = open_workspace(demo_file, readonly=True)
+    try:
+        name = list_candidates(ws=ws)[0].name
+    finally:
+        ws.close()
+    out = tmp_path / "radar.png"
+    args = ["chart", str(demo_file), "radar", "--candidate", name, "--out", str(out)]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 5_000
+    bad = CliRunner().invoke(
+        app, ["chart", str(demo_file), "radar", "--candidate", "Nobody", "--out", str(out)]
+    )
+    assert bad.exit_code == 1

@@ -25,6 +25,7 @@ if TYPE_CHECKING:
 CHARTS: dict[str, str] = {
     "matrix": "aipm_desktop.services.charts.matrix:build_figure",
     "heatmap": "aipm_desktop.services.charts.heatmap:build_figure",
+    "radar": "aipm_desktop.services.charts.radar:build_figure",
 }
 
 EXPORT_SUFFIXES = (".png", ".svg")
@@ -50,7 +51,9 @@ def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
     accepted = set(inspect.signature(builder).parameters) - {"ws"}
     unknown = sorted(set(options) - accepted)
     if unknown:
-        names = ", ".join("--" + name.replace("_id", "").replace("_", "-") for name in unknown)
+        names = ", ".join(
+            "--" + name.replace("_ids", "").replace("_id", "").replace("_", "-") for name in unknown
+        )
         raise UserError(f"{names} does not apply to the {kind} chart.")
     return builder(ws=ws, **options)
 

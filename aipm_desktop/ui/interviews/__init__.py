@@ -1,0 +1,1 @@
+"""The Interviews area: candidates, interview mode, comparison and the case library."""

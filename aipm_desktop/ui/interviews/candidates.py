@@ -1,0 +1,397 @@
+"""Candidates tab: the list, and per candidate the details, evaluations and red flags."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...models import Candidate
+from ...services import interviews as iv
+from ...services import reports
+from ...services.changes import Changes
+from ..context import AppContext
+from ..tasks import Task, report_error
+from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from .widgets import empty_state, muted_label, section_label
+
+WATCHED = ("candidate", "evaluation", "rating", "case_exercise", "scorecard",
+           "scorecard_dimension", "scorecard_signal")  # fmt: skip
+
+#: Field -> (label, placeholder).
+FIELDS: dict[str, tuple[str, str]] = {
+    "name": ("Name", "Candidate name"),
+    "role_level": ("Role level", "e.g. Senior AI Product Manager"),
+    "interview_date": ("Interview date", "YYYY-MM-DD"),
+    "interviewers": ("Interviewers", "Names, separated by commas"),
+}
+USER_ROLE = Qt.ItemDataRole.UserRole
+
+
+def score_text(score: float | None, percent: float | None) -> str:
+    if score is None or percent is None:
+        return "not scored yet"
+    return f"{score:.2f} / 4 ({percent:.0f}%)"
+
+
+class CandidatesTab(QWidget):
+    """Candidate list and detail.
+
+    Signals:
+        start_requested(int): the user wants to run an interview with this candidate.
+    """
+
+    start_requested = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._summary: iv.CandidateSummary | None = None
+
+        self.list = QListWidget()
+        self.list.setObjectName("candidateList")
+        self.list.currentItemChanged.connect(self._on_list_current_changed)
+        self.new_button = QPushButton("New candidate")
+        self.new_button.setObjectName("newCandidateButton")
+        self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setObjectName("deleteCandidateButton")
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.list, 1)
+        left_layout.addLayout(buttons)
+
+        # detail
+        self.edits: dict[str, QLineEdit] = {}
+        form_box = QFrame()
+        form_box.setObjectName("formCard")
+        form = QFormLayout(form_box)
+        form.setContentsMargins(16, 12, 16, 12)
+        form.setHorizontalSpacing(14)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        for field, (label, placeholder) in FIELDS.items():
+            edit = QLineEdit()
+            edit.setObjectName(f"candidate_{field}")
+            edit.setPlaceholderText(placeholder)
+            edit.setMaxLength(500 if field == "interviewers" else 200)
+            edit.editingFinished.connect(lambda f=field: self._on_field_editing_finished(f))
+            form.addRow(label, edit)
+            self.edits[field] = edit
+
+        self.red_flag_banner = QLabel()
+        self.red_flag_banner.setObjectName("redFlagBanner")
+        self.red_flag_banner.setWordWrap(True)
+        self.red_flag_banner.hide()
+        self.score_label = QLabel()
+        self.score_label.setObjectName("candidateScore")
+        self.score_label.setWordWrap(True)
+
+        self.evaluations = QTableWidget(0, 4)
+        self.evaluations.setObjectName("evaluationTable")
+        self.evaluations.setHorizontalHeaderLabels(
+            ["Interviewer", "Case", "Recommendation", "Weighted score"]
+        )
+        self.evaluations.verticalHeader().hide()
+        self.evaluations.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.evaluations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        header = self.evaluations.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.evaluations.setMinimumHeight(120)
+        self.no_evaluations = muted_label(
+            "No evaluations yet. Press Start interview to rate this candidate on a case."
+        )
+
+        self.start_button = QPushButton("Start interview…")
+        self.start_button.setObjectName("primaryButton")
+        self.start_button.clicked.connect(self._on_start_button_clicked)
+        self.export_button = QPushButton("Export feedback…")
+        self.export_button.setObjectName("exportFeedbackButton")
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(self.start_button)
+        actions.addWidget(self.export_button)
+        actions.addStretch(1)
+
+        detail = QWidget()
+        detail.setObjectName("pageContent")
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(8, 0, 0, 0)
+        detail_layout.setSpacing(8)
+        detail_layout.addWidget(self.red_flag_banner)
+        detail_layout.addWidget(form_box)
+        detail_layout.addWidget(self.score_label)
+        detail_layout.addLayout(actions)
+        detail_layout.addWidget(section_label("Evaluations"))
+        detail_layout.addWidget(self.evaluations, 1)
+        detail_layout.addWidget(self.no_evaluations)
+
+        self.empty_label = empty_state(
+            "No candidates yet. Press New candidate to add one (name, role level, interview "
+            "date and interviewers), then run the interview in Interview mode."
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(detail)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(left)
+        splitter.addWidget(self.stack)
+        splitter.setSizes([260, 800])
+        splitter.setStretchFactor(1, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(splitter)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        self.reload()
+
+    # -- data -----------------------------------------------------------------------------
+
+    def current_id(self) -> int | None:
+        item = self.list.currentItem()
+        return None if item is None else item.data(USER_ROLE)
+
+    def select(self, candidate_id: int) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(USER_ROLE) == candidate_id:
+                self.list.setCurrentRow(row)
+                return
+
+    def reload(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        current = self.current_id()
+        summaries = iv.candidate_summaries(ws=ws)
+        self.list.blockSignals(True)
+        self.list.clear()
+        for s in summaries:
+            text = s.name
+            if s.candidate.role_level:
+                text += f"\n{s.candidate.role_level}"
+            item = QListWidgetItem(("⚑ " if s.red_flags else "") + text)
+            item.setData(USER_ROLE, s.id)
+            if s.red_flags:
+                item.setForeground(Qt.GlobalColor.darkRed)
+                item.setToolTip(f"{len(s.red_flags)} red flag(s)")
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        if summaries:
+            ids = [s.id for s in summaries]
+            self.select(current if current in ids else ids[0])
+        self._show_detail()
+        readonly = self.ctx.readonly
+        self.new_button.setEnabled(not readonly)
+        self.delete_button.setEnabled(not readonly and bool(summaries))
+
+    def _show_detail(self) -> None:
+        ws = self.ctx.workspace
+        candidate_id = self.current_id()
+        if ws is None or candidate_id is None:
+            self._summary = None
+            self.stack.setCurrentWidget(self.empty_label)
+            return
+        try:
+            s = iv.candidate_summary(ws=ws, candidate_id=candidate_id)
+        except UserError:
+            self.stack.setCurrentWidget(self.empty_label)
+            return
+        self._summary = s
+        self.stack.setCurrentIndex(1)
+        values = {
+            "name": s.candidate.name,
+            "role_level": s.candidate.role_level,
+            "interview_date": s.candidate.interview_date.isoformat()
+            if s.candidate.interview_date
+            else "",
+            "interviewers": s.candidate.interviewers,
+        }
+        for field, edit in self.edits.items():
+            if not (edit.hasFocus() and edit.isModified()):
+                edit.setText(values[field])
+                edit.setModified(False)
+            edit.setReadOnly(self.ctx.readonly)
+        flags = s.red_flags
+        if flags:
+            items = "<br>".join(
+                f"⚑ {html.escape(f.text)} <i>(ticked by {html.escape(f.interviewer)})</i>"
+                for f in flags
+            )
+            self.red_flag_banner.setText(
+                f"<b>Red flag{'s' if len(flags) > 1 else ''}</b><br>{items}"
+            )
+        self.red_flag_banner.setVisible(bool(flags))
+        parts = [f"<b>Overall weighted score: {score_text(s.score, s.percent)}</b>"]
+        if s.incomplete_evaluations:
+            parts.append(f"{len(s.incomplete_evaluations)} incomplete evaluation(s) not counted")
+        if s.disagreements:
+            parts.append(
+                "interviewers disagree on "
+                + ", ".join(html.escape(d.name) for d in s.disagreements)
+            )
+        self.score_label.setText(" · ".join(parts))
+
+        self.evaluations.setRowCount(len(s.evaluations))
+        for row, ev in enumerate(s.evaluations):
+            if ev.complete:
+                score = score_text(ev.score, ev.percent)
+            else:
+                score = f"Incomplete ({len(ev.missing)} not rated)"
+            cells = [
+                ev.interviewer + (" ⚑" if ev.red_flags else ""),
+                ev.exercise_title,
+                iv.recommendation_label(ev.recommendation),
+                score,
+            ]
+            for column, text in enumerate(cells):
+                item = QTableWidgetItem(text)
+                if column == 3 and not ev.complete:
+                    item.setForeground(Qt.GlobalColor.darkYellow)
+                    item.setToolTip("Not rated: " + ", ".join(ev.missing))
+                if column == 0 and ev.red_flags:
+                    item.setForeground(Qt.GlobalColor.darkRed)
+                    item.setToolTip("\n".join(f.text for f in ev.red_flags))
+                self.evaluations.setItem(row, column, item)
+        self.evaluations.setVisible(bool(s.evaluations))
+        self.no_evaluations.setVisible(not s.evaluations)
+        self.start_button.setEnabled(not self.ctx.readonly)
+
+    def _on_list_current_changed(self, *_args: object) -> None:
+        self._show_detail()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(*WATCHED):
+            self.reload()
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def _on_field_editing_finished(self, field: str) -> None:
+        edit = self.edits[field]
+        candidate_id = self.current_id()
+        if candidate_id is None or not edit.isModified():
+            return
+        edit.setModified(False)
+        text = edit.text().strip()
+        value: object = text
+        if field == "interview_date":
+            if not text:
+                value = None
+            else:
+                try:
+                    value = dt.date.fromisoformat(text)
+                except ValueError:
+                    self.ctx.show_error(
+                        UserError(f"{text!r} is not a date; write it as YYYY-MM-DD.")
+                    )
+                    self._show_detail()
+                    return
+        label = FIELDS[field][0].lower()
+        if not self.ctx.run_edit(
+            UpdateRecordCommand(
+                self.ctx, Candidate, candidate_id, {field: value}, text=f"edit candidate {label}"
+            )
+        ):
+            self._show_detail()
+
+    def _on_new_button_clicked(self) -> None:
+        command = CreateRecordCommand(
+            self.ctx,
+            Candidate,
+            {"name": "New candidate", "interview_date": dt.date.today()},
+            text="add candidate",
+        )
+        if self.ctx.run_edit(command) and command.record_id is not None:
+            self.select(command.record_id)
+            edit = self.edits["name"]
+            edit.setFocus()
+            edit.selectAll()
+
+    def _on_delete_button_clicked(self) -> None:
+        candidate_id = self.current_id()
+        if candidate_id is None:
+            return
+        self.ctx.run_edit(DeleteRecordCommand(self.ctx, Candidate, candidate_id))
+
+    def _on_start_button_clicked(self) -> None:
+        candidate_id = self.current_id()
+        if candidate_id is not None:
+            self.start_requested.emit(candidate_id)
+
+    def _on_export_button_clicked(self) -> None:
+        s = self._summary
+        ws = self.ctx.workspace
+        if s is None or ws is None:
+            return
+        suggested = str(Path.home() / f"Feedback - {s.name}.pdf")
+        path, chosen = QFileDialog.getSaveFileName(
+            self,
+            "Export feedback summary",
+            suggested,
+            "PDF document (*.pdf);;Markdown (*.md)",
+        )
+        if not path:
+            return
+        self.export_to(path, markdown="*.md" in chosen)
+
+    def export_to(self, path: str | Path, *, markdown: bool = False) -> Task | None:
+        """Write the current candidate's feedback summary in a worker (suffix added if
+        missing); returns the task, or None when nothing was started."""
+        s = self._summary
+        if self.ctx.workspace is None or s is None:
+            return None
+        out = Path(path)
+        if out.suffix.lower() not in reports.EXPORT_SUFFIXES:
+            out = out.with_name(out.name + (".md" if markdown else ".pdf"))
+        try:
+            reports.check_target(out)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return None
+        self.export_button.setEnabled(False)
+        task = self.ctx.tasks.run(reports.write_summary, s, out)
+        task.finished.connect(self._on_export_finished)
+        task.failed.connect(self._on_export_failed)
+        return task
+
+    def _on_export_finished(self, written: Path) -> None:
+        self.export_button.setEnabled(True)
+        status = getattr(self.window(), "statusBar", None)
+        if callable(status):
+            status().showMessage(f"Wrote {written}", 5000)
+
+    def _on_export_failed(self, error: BaseException) -> None:
+        self.export_button.setEnabled(True)
+        if isinstance(error, UserError):
+            self.ctx.show_error(error)
+        else:
+            report_error(error)

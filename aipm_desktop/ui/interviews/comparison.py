@@ -1,0 +1,231 @@
+"""Comparison tab: candidates x dimensions (mean, spread, disagreement, red flags) and a radar."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QFileDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...services import interviews as iv
+from ...services.changes import Changes
+from ..context import AppContext
+from ..widgets.chart_canvas import ChartCanvas
+from .widgets import empty_state, muted_label
+
+WATCHED = ("candidate", "evaluation", "rating", "scorecard", "scorecard_dimension",
+           "scorecard_signal", "case_exercise")  # fmt: skip
+
+DISAGREEMENT_BG = QColor("#fff1cc")
+RED_FLAG_FG = QColor("#b71c1c")
+INCOMPLETE_FG = QColor("#8a5a00")
+
+
+class ComparisonTab(QWidget):
+    """Candidates side by side; the radar chart is drawn when the tab is visible."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self._chart_dirty = True
+        self.data: iv.Comparison | None = None
+
+        self.table = QTableWidget()
+        self.table.setObjectName("comparisonTable")
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setWordWrap(False)
+        self.legend = muted_label(
+            "Cells show the mean rating (1-4) across interviewers and ± the spread; amber "
+            "cells mark a disagreement of 2 or more levels. Hover a cell for each rating."
+        )
+
+        self.canvas = ChartCanvas()
+        self.canvas.setMinimumHeight(320)
+        self.export_button = QPushButton("Export chart…")
+        self.export_button.setObjectName("exportChartButton")
+        self.export_button.clicked.connect(self._on_export_button_clicked)
+        chart_bar = QHBoxLayout()
+        chart_bar.addStretch(1)
+        chart_bar.addWidget(self.export_button)
+        chart_box = QWidget()
+        chart_layout = QVBoxLayout(chart_box)
+        chart_layout.setContentsMargins(0, 0, 0, 0)
+        chart_layout.addLayout(chart_bar)
+        chart_layout.addWidget(self.canvas, 1)
+
+        top = QWidget()
+        top_layout = QVBoxLayout(top)
+        top_layout.setContentsMargins(0, 0, 0, 0)
+        top_layout.addWidget(self.table, 1)
+        top_layout.addWidget(self.legend)
+
+        splitter = QSplitter(Qt.Orientation.Vertical)
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(top)
+        splitter.addWidget(chart_box)
+        splitter.setSizes([220, 480])
+
+        self.empty_label = empty_state(
+            "Nothing to compare yet. Add candidates in the Candidates tab and rate them in "
+            "Interview mode; they appear here side by side."
+        )
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty_label)
+        self.stack.addWidget(splitter)
+        self._content = splitter
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(self.stack)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        self.data = data = iv.comparison(ws=ws)
+        if not data.candidates:
+            self.stack.setCurrentWidget(self.empty_label)
+            return
+        self.stack.setCurrentWidget(self._content)
+        headers = ["Candidate", "Weighted score"]
+        headers += [f"{name}\n{weight:.0f}%" for _key, name, weight in data.dimensions]
+        headers += ["Red flags", "Incomplete"]
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setRowCount(len(data.candidates))
+        self.table.setHorizontalHeaderLabels(headers)
+        flag_col = len(headers) - 2
+        for row, cand in enumerate(data.candidates):
+            name = QTableWidgetItem(cand.name)
+            name.setData(Qt.ItemDataRole.UserRole, cand.id)
+            self.table.setItem(row, 0, name)
+            score = (
+                "not scored" if cand.score is None else f"{cand.score:.2f} ({cand.percent:.0f}%)"
+            )
+            self.table.setItem(row, 1, _item(score, align_right=True))
+            for offset, (key, _name, _weight) in enumerate(data.dimensions):
+                dim = cand.dimension(key)
+                item = _dimension_item(dim)
+                self.table.setItem(row, 2 + offset, item)
+            flags = cand.red_flags
+            flag_item = QTableWidgetItem(
+                "" if not flags else f"⚑ {len(flags)}: " + "; ".join(f.text for f in flags)
+            )
+            if flags:
+                flag_item.setForeground(QBrush(RED_FLAG_FG))
+                flag_item.setToolTip(
+                    "<br>".join(
+                        f"⚑ {html.escape(f.text)} ({html.escape(f.interviewer)})" for f in flags
+                    )
+                )
+            self.table.setItem(row, flag_col, flag_item)
+            incomplete = cand.incomplete_evaluations
+            inc_item = QTableWidgetItem(
+                ", ".join(f"{e.interviewer} ({len(e.missing)} missing)" for e in incomplete)
+            )
+            inc_item.setForeground(QBrush(INCOMPLETE_FG))
+            self.table.setItem(row, flag_col + 1, inc_item)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(flag_col, QHeaderView.ResizeMode.Stretch)
+        self.table.resizeRowsToContents()
+        self._chart_dirty = True
+        if self.isVisible():
+            self._draw_chart()
+
+    def cell_text(self, candidate_name: str, column_title: str) -> str:
+        """The text of a cell, by candidate name and the first line of the column title."""
+        for row in range(self.table.rowCount()):
+            if self.table.item(row, 0).text() != candidate_name:
+                continue
+            for column in range(self.table.columnCount()):
+                title = self.table.horizontalHeaderItem(column).text().split("\n")[0]
+                if title == column_title:
+                    item = self.table.item(row, column)
+                    return "" if item is None else item.text()
+        raise KeyError((candidate_name, column_title))
+
+    def _draw_chart(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None or not self._chart_dirty:
+            return
+        from ...services.charts.radar import build_figure
+
+        self.canvas.set_figure(build_figure(ws=ws))
+        self._chart_dirty = False
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.data is not None and self.data.candidates:
+            self._draw_chart()
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(*WATCHED):
+            self.reload()
+
+    def _on_export_button_clicked(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(
+            self,
+            "Export comparison chart",
+            str(Path.home() / "candidate-comparison.png"),
+            "PNG image (*.png);;SVG image (*.svg)",
+        )
+        if path:
+            self.export_chart(path)
+
+    def export_chart(self, path: str | Path) -> Path | None:
+        out = Path(path)
+        if not out.suffix:
+            out = out.with_suffix(".png")
+        self._draw_chart()
+        try:
+            return self.canvas.export(out)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return None
+
+
+def _item(text: str, *, align_right: bool = False) -> QTableWidgetItem:
+    item = QTableWidgetItem(text)
+    if align_right:
+        item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+    return item
+
+
+def _dimension_item(dim: iv.DimensionSummary | None) -> QTableWidgetItem:
+    if dim is None or dim.mean is None:
+        item = _item("-")
+        item.setToolTip("Not rated")
+        return item
+    text = f"{dim.mean:.1f}"
+    if dim.spread:
+        text += f" ±{dim.spread}"
+    if dim.disagreement:
+        text += " ⚠"
+    item = _item(text)
+    item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+    lines = [f"{html.escape(r.interviewer)}: {r.rating}" for r in dim.ratings]
+    if dim.disagreement:
+        item.setBackground(QBrush(DISAGREEMENT_BG))
+        lines.insert(0, "<b>Interviewers disagree by 2+ levels</b>")
+    item.setToolTip("<br>".join(lines))
+    return item

@@ -1,0 +1,61 @@
+"""The Interviews area: candidates, interview mode, comparison and the case library."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+
+from ..context import AppContext
+from .candidates import CandidatesTab
+from .comparison import ComparisonTab
+from .interview_mode import InterviewModeTab
+from .library import CaseLibraryTab
+
+
+class InterviewsPage(QWidget):
+    """Run AI PM case interviews: weighted scorecards, live interview mode, comparison."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("interviewsPage")
+        title = QLabel("Interviews")
+        title.setObjectName("pageTitle")
+        subtitle = QLabel(
+            "Case exercises, weighted scorecards and side-by-side comparison for AI PM "
+            "hiring loops. Every rating is saved at once; Edit ▸ Undo takes it back."
+        )
+        subtitle.setObjectName("pageSubtitle")
+        subtitle.setWordWrap(True)
+
+        self.candidates = CandidatesTab(ctx)
+        self.interview = InterviewModeTab(ctx, clock=clock)
+        self.comparison = ComparisonTab(ctx)
+        self.library = CaseLibraryTab(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("areaTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.candidates, "Candidates")
+        self.tabs.addTab(self.interview, "Interview mode")
+        self.tabs.addTab(self.comparison, "Comparison")
+        self.tabs.addTab(self.library, "Case library")
+        self.candidates.start_requested.connect(self._on_candidates_start_requested)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 8)
+        layout.setSpacing(6)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addWidget(self.tabs, 1)
+
+    def _on_candidates_start_requested(self, candidate_id: int) -> None:
+        self.interview.select(candidate_id)
+        self.tabs.setCurrentWidget(self.interview)
