@@ -221,6 +221,7 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
             new_x="LMARGIN",
             new_y="NEXT",
             padding=(1, 3, 0, 3),
+            align="L",
         )
         pdf.set_font("DejaVu", "", 9.5)
         for index, flag in enumerate(flags):
@@ -231,6 +232,7 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
                 f"• {flag.text} (ticked by {flag.interviewer}, {flag.exercise_title})",
                 border="LRB" if last else "LR",
                 fill=True,
+                align="L",
                 new_x="LMARGIN",
                 new_y="NEXT",
                 padding=(0, 3, 2 if last else 0, 3),
@@ -259,6 +261,9 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
     if not summary.evaluations:
         body("No evaluations yet.")
 
+    # The red-flag box above leaves its colours set; the tables start from neutral ones.
+    pdf.set_fill_color(255, 255, 255)
+    pdf.set_draw_color(203, 210, 217)
     header_style = FontFace(emphasis="BOLD", color=(31, 41, 51), fill_color=(238, 241, 245))
     if summary.evaluations:
         heading("Recommendations")
@@ -266,6 +271,7 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
         pdf.set_text_color(50, 63, 75)
         with pdf.table(
             col_widths=(30, 40, 25, 25),
+            text_align="LEFT",
             headings_style=header_style,
             line_height=5.5,
             padding=1.5,
@@ -285,7 +291,7 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
         heading("Ratings per dimension")
         pdf.set_font("DejaVu", "", 9)
         with pdf.table(
-            col_widths=(38, 10, 10, 14, 40),
+            col_widths=(38, 13, 10, 12, 39),
             text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
             headings_style=header_style,
             line_height=5.5,
