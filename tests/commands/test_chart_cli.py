@@ -48,7 +48,7 @@ def test_bad_suffix_writes_nothing(demo_file: Path, tmp_path: Path) -> None:
     out = tmp_path / "matrix.gif"
     result = CliRunner().invoke(app, ["chart", str(demo_file), "matrix", "--out", str(out)])
     assert result.exit_code == 1
-    assert "use .png or .svg" in result.stderr
+    assert "use .png, .svg or .pdf" in result.stderr
     assert list(tmp_path.iterdir()) == []
 
 

@@ -28,7 +28,7 @@ CHARTS: dict[str, str] = {
     "radar": "aipm_desktop.services.charts.radar:build_figure",
 }
 
-EXPORT_SUFFIXES = (".png", ".svg")
+EXPORT_SUFFIXES = (".png", ".svg", ".pdf")
 
 
 def new_figure(width: float = 9.0, height: float = 6.0) -> Figure:
@@ -59,12 +59,13 @@ def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
 
 
 def save_figure(figure: Figure, out: Path | str) -> Path:
-    """Write ``figure`` as PNG or SVG (by suffix), whole or not at all."""
+    """Write ``figure`` as PNG, SVG or PDF (by suffix), whole or not at all."""
     out = Path(out).expanduser()
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise UserError(
-            f"cannot export a chart as {suffix or 'a file without suffix'}; use .png or .svg."
+            f"cannot export a chart as {suffix or 'a file without suffix'}; "
+            "use .png, .svg or .pdf."
         )
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist.")
