@@ -339,10 +339,22 @@ class MainWindow(QMainWindow):
         if page is None:
             page = self.areas[index].build(self.ctx)
             page.setProperty("area", name)
+            navigate = getattr(page, "navigate_requested", None)
+            if navigate is not None:
+                navigate.connect(self._on_page_navigate_requested)
             self.pages[name] = page
             self.page_stack.addWidget(page)
         self.page_stack.setCurrentWidget(page)
         return page
+
+    def _on_page_navigate_requested(self, area: str, entity_id: int) -> None:
+        """A page (the overview) asks to open ``area``, showing ``entity_id`` if it can."""
+        if area not in self.area_names():
+            return
+        page = self.show_area(area)
+        show_entity = getattr(page, "show_entity", None)
+        if entity_id and show_entity is not None:
+            show_entity(entity_id)
 
     def _drop_pages(self) -> None:
         for page in self.pages.values():

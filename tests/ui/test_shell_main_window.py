@@ -297,3 +297,19 @@ def test_shortcuts_and_about_dialogs(main_window, ws):
     assert str(ws.path) in text
     assert "aipm-desktop.log" in text
     about.close()
+
+
+def test_overview_links_open_the_area_on_the_entity(qtbot, main_window, ws):
+    from aipm_desktop.models import Risk, UseCase
+    from aipm_desktop.services import records
+
+    use_case, _ = records.create(ws=ws, model=UseCase, data={"title": "Route tickets"})
+    risk, _ = records.create(ws=ws, model=Risk, data={"title": "Misrouted VIP tickets"})
+    main_window._on_page_navigate_requested("usecases", use_case.id)
+    assert main_window.current_area() == "usecases"
+    assert main_window.pages["usecases"].current_id == use_case.id
+    main_window._on_page_navigate_requested("risks", risk.id)
+    assert main_window.current_area() == "risks"
+    assert main_window.pages["risks"].register.list.current_id() == risk.id
+    main_window._on_page_navigate_requested("no-such-area", 1)
+    assert main_window.current_area() == "risks"

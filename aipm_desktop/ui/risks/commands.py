@@ -1,8 +1,9 @@
 """Undo commands of the Risks area, over the risk and EU AI Act services.
 
 Each performs its service call in ``redo()``, reverses it in ``undo()`` with what the
-service returned (the old links, the old appetite, the old assessment snapshot) and
-emits the returned ``Changes`` through the context, like the generic record commands.
+service returned (the old links, the old appetite, the old assessment snapshot, the old
+taxonomy state, the deleted taxonomy's tombstone) and emits the returned ``Changes``
+through the context, like the generic record commands.
 """
 
 from __future__ import annotations
@@ -13,7 +14,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 
 from ...errors import UserError
-from ...services import ai_act, risks
+from ...models import RiskTaxonomy
+from ...services import ai_act, records, risks
 from ...services.changes import Changes
 from ..context import AppContext
 
@@ -160,3 +162,93 @@ class SaveAssessmentCommand(ServiceCommand):
                 who=self.ctx.author(),
             )
         )
+
+
+class SetTaxonomyEnabledCommand(ServiceCommand):
+    """Put a taxonomy in use (its items become choices) or take it out of use."""
+
+    def __init__(self, ctx: AppContext, taxonomy_id: int, enabled: bool, name: str = "") -> None:
+        verb = "use" if enabled else "stop using"
+        super().__init__(ctx, f"{verb} taxonomy '{name}'" if name else f"{verb} a taxonomy")
+        self.taxonomy_id = taxonomy_id
+        self.enabled = bool(enabled)
+        self.old: bool | None = None
+
+    def redo(self) -> None:
+        first = self.old is None
+
+        def run() -> Changes:
+            changes, old = risks.set_taxonomy_enabled(
+                ws=self.ctx.require_workspace(),
+                taxonomy_id=self.taxonomy_id,
+                enabled=self.enabled,
+                who=self.ctx.author(),
+            )
+            if self.old is None:
+                self.old = old
+            return changes
+
+        if self._call(run) and first and self.old == self.enabled:
+            self.setObsolete(True)  # already in that state: no undo step
+
+    def undo(self) -> None:
+        if self.old is None:
+            return
+        old = self.old
+        self._call(
+            lambda: risks.set_taxonomy_enabled(
+                ws=self.ctx.require_workspace(),
+                taxonomy_id=self.taxonomy_id,
+                enabled=old,
+                who=self.ctx.author(),
+            )[0]
+        )
+
+
+class AddTaxonomyCommand(ServiceCommand):
+    """Add a user taxonomy. Undo deletes it (with its items); redo restores the same rows."""
+
+    def __init__(self, ctx: AppContext, name: str, items: Sequence[str | tuple[str, str]]) -> None:
+        super().__init__(ctx, f"add taxonomy '{name.strip()}'")
+        self.name = name
+        self.items: list[str | tuple[str, str]] = list(items)
+        self.taxonomy_id: int | None = None  # (not ``id``: that is QUndoCommand.id())
+        self._stone: records.Tombstone | None = None
+
+    def redo(self) -> None:
+        stone = self._stone
+        if stone is not None:
+            self._call(
+                lambda: records.restore(
+                    ws=self.ctx.require_workspace(), stone=stone, who=self.ctx.author()
+                )
+            )
+            return
+
+        def run() -> Changes:
+            new_id, changes = risks.add_taxonomy(
+                ws=self.ctx.require_workspace(),
+                name=self.name,
+                items=self.items,
+                who=self.ctx.author(),
+            )
+            self.taxonomy_id = new_id
+            return changes
+
+        self._call(run)
+
+    def undo(self) -> None:
+        if self.taxonomy_id is None:
+            return
+        taxonomy_id = self.taxonomy_id
+
+        def run() -> Changes:
+            self._stone, changes = records.delete(
+                ws=self.ctx.require_workspace(),
+                model=RiskTaxonomy,
+                id=taxonomy_id,
+                who=self.ctx.author(),
+            )
+            return changes
+
+        self._call(run)

@@ -492,10 +492,7 @@ class RiskForm(QWidget):
         self.category_combo.addItems(risks.category_choices(ws=ws))
         self.category_combo.setEditText(text)
         self.category_combo.blockSignals(False)
-        words: list[str] = []
-        for taxonomy in risks.taxonomies(ws=ws):
-            if taxonomy.key == RMF_TAXONOMY:
-                words = [name for _key, name, _description in taxonomy.items]
+        words = risks.framework_choices(ws=ws)
         self.refs_edit.setCompleter(ListCompleter(words, self.refs_edit))
 
     def set_risk(self, risk_id: int | None) -> None:

@@ -39,6 +39,7 @@ from .fields import enum_text, split_level
 from .form import RiskForm, use_case_titles
 from .heatmap import HeatmapTab
 from .overdue import OverdueDelegate
+from .taxonomies import TaxonomiesDialog
 
 SPLITTER_NAME = "risks"
 NEW_RISK_TITLE = "New risk"
@@ -293,6 +294,7 @@ class RisksPage(QWidget):
         self.ctx = ctx
         self.setObjectName("risksPage")
         self.appetite_dialog: AppetiteDialog | None = None
+        self.taxonomies_dialog: TaxonomiesDialog | None = None
         self.confirm_box: QMessageBox | None = None
 
         title = QLabel("Risks")
@@ -312,6 +314,10 @@ class RisksPage(QWidget):
         self.appetite_button.setToolTip(
             "Edit the score bands, their colours and the scoring method"
         )
+        self.taxonomies_button = QPushButton("Taxonomies…")
+        self.taxonomies_button.setToolTip(
+            "Choose the taxonomies whose items are offered as categories, or add your own"
+        )
         header = QHBoxLayout()
         header.setContentsMargins(24, 18, 24, 4)
         heading = QVBoxLayout()
@@ -321,6 +327,7 @@ class RisksPage(QWidget):
         header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.appetite_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header.addWidget(self.taxonomies_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         self.register = RegisterTab(ctx)
         self.heatmap = HeatmapTab(ctx)
@@ -353,6 +360,7 @@ class RisksPage(QWidget):
         self.new_button.clicked.connect(self.new_risk)
         self.delete_button.clicked.connect(self.delete_risk)
         self.appetite_button.clicked.connect(self.open_appetite)
+        self.taxonomies_button.clicked.connect(self.open_taxonomies)
         self.heatmap.appetite_requested.connect(self.open_appetite)
         self.heatmap.cell_chosen.connect(self._on_heatmap_cell_chosen)
         self.register.list_replaced.connect(self._connect_list)
@@ -428,6 +436,21 @@ class RisksPage(QWidget):
         dialog.open()
         return dialog
 
+    def open_taxonomies(self) -> TaxonomiesDialog | None:
+        """Show the taxonomy manager (non-modal, so the register stays usable beside it)."""
+        if self.ctx.workspace is None:
+            return None
+        dialog = self.taxonomies_dialog
+        if dialog is None:
+            dialog = TaxonomiesDialog(self.ctx, self)
+            dialog.finished.connect(dialog.deleteLater)
+            dialog.finished.connect(lambda _r: setattr(self, "taxonomies_dialog", None))
+            self.taxonomies_dialog = dialog
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
     def _connect_list(self) -> None:
         self.register.list.current_changed.connect(lambda _id: self._update_actions())
 
@@ -441,6 +464,11 @@ class RisksPage(QWidget):
         self.delete_action.setEnabled(editable and has)
 
     # -- slots ----------------------------------------------------------------------------
+
+    def show_entity(self, risk_id: int) -> None:
+        """Open the register on ``risk_id`` (used when the overview links here)."""
+        self.tabs.setCurrentWidget(self.register)
+        self.register.list.select_ids([risk_id], current=risk_id)
 
     def _on_heatmap_cell_chosen(
         self, likelihood: int, impact: int, residual: bool, use_case_id: Any

@@ -222,6 +222,11 @@ class UseCasesPage(QWidget):
 
     # -- current use case -----------------------------------------------------------------
 
+    def show_entity(self, use_case_id: int) -> None:
+        """Open the List tab on ``use_case_id`` (used when the overview links here)."""
+        self.tabs.setCurrentIndex(0)
+        self.set_current(use_case_id)
+
     def set_current(self, use_case_id: int | None, *, source: str = "") -> None:
         """Make ``use_case_id`` the use case every tab shows."""
         if self._syncing:

@@ -1,0 +1,394 @@
+"""The risk-taxonomy manager: which taxonomies are in use, their items, and adding one.
+
+A taxonomy in use feeds the Category choices of the risk form and the register's
+filter (the NIST AI RMF one feeds the framework references instead). Putting one in or
+out of use and adding one are undoable commands
+(:class:`~aipm_desktop.ui.risks.commands.SetTaxonomyEnabledCommand`,
+:class:`~aipm_desktop.ui.risks.commands.AddTaxonomyCommand`); the dialog follows
+``ctx.changed`` so Edit ▸ Undo in the main window (or Ctrl+Z here) shows at once.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import risks
+from ...services.changes import Changes
+from ..context import AppContext
+from .commands import AddTaxonomyCommand, SetTaxonomyEnabledCommand
+
+KIND = "risk_taxonomy"
+CATEGORY_USE = "Risk categories"
+FRAMEWORK_USE = "Framework references"
+MUTED = "#7b8794"
+
+
+def parse_items(text: str) -> list[tuple[str, str]]:
+    """One item a line, ``Name`` or ``Name: description``; blank lines are skipped."""
+    items: list[tuple[str, str]] = []
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        name, _colon, description = line.partition(":")
+        items.append((name.strip(), description.strip()))
+    return items
+
+
+def taxonomy_problems(name: str, text: str, existing: list[str]) -> list[str]:
+    """Why a new taxonomy cannot be added (empty when it can)."""
+    problems: list[str] = []
+    name = name.strip()
+    if not name:
+        problems.append("Give the taxonomy a name.")
+    elif name.casefold() in {other.casefold() for other in existing}:
+        problems.append(f"A taxonomy named “{name}” already exists.")
+    items = parse_items(text)
+    if not items:
+        problems.append("List at least one item, one a line.")
+    seen: set[str] = set()
+    for number, (item, _description) in enumerate(items, start=1):
+        if not item:
+            problems.append(f"Item {number} has a description but no name.")
+        elif item.casefold() in seen:
+            problems.append(f"“{item}” is listed twice.")
+        seen.add(item.casefold())
+    return problems
+
+
+class AddTaxonomyDialog(QDialog):
+    """A name and the items, one a line; Save adds the taxonomy (one undo step)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.taxonomy_id: int | None = None
+        self.setObjectName("addTaxonomyDialog")
+        self.setWindowTitle("Add taxonomy")
+
+        heading = QLabel("Add a taxonomy")
+        heading.setObjectName("dialogHeading")
+        intro = QLabel(
+            "Your own list of risk categories, e.g. the risks your legal team or a vendor "
+            "contract names. Its items join the Category choices while it is in use."
+        )
+        intro.setObjectName("mutedLabel")
+        intro.setWordWrap(True)
+
+        self.name_edit = QLineEdit()
+        self.name_edit.setPlaceholderText("e.g. Vendor risks")
+        self.name_edit.setMaxLength(200)
+        self.items_edit = QPlainTextEdit()
+        self.items_edit.setPlaceholderText(
+            "One item a line, optionally “Name: description”, e.g.\n"
+            "Vendor outage: the model API is down or throttled\n"
+            "Price change"
+        )
+        self.items_edit.setTabChangesFocus(True)
+        self.items_edit.setMinimumHeight(150)
+        form = QFormLayout()
+        form.addRow("Name", self.name_edit)
+        form.addRow("Items", self.items_edit)
+
+        self.hint = QLabel()
+        self.hint.setObjectName("errorHint")
+        self.hint.setWordWrap(True)
+        self.hint.setVisible(False)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
+        self.save_button.setText("Add")
+        self.save_button.setEnabled(not ctx.readonly)
+        self.buttons.accepted.connect(self.save)
+        self.buttons.rejected.connect(self.reject)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        layout.addLayout(form)
+        layout.addWidget(self.hint)
+        layout.addWidget(self.buttons)
+        self.resize(480, 380)
+
+        self.name_edit.textChanged.connect(lambda _t: self._recheck())
+        self.items_edit.textChanged.connect(self._recheck)
+
+    def problems(self) -> list[str]:
+        ws = self.ctx.workspace
+        existing = [t.name for t in risks.taxonomies(ws=ws)] if ws is not None else []
+        return taxonomy_problems(self.name_edit.text(), self.items_edit.toPlainText(), existing)
+
+    def _show(self, problems: list[str]) -> None:
+        self.hint.setText("\n".join(problems))
+        self.hint.setVisible(bool(problems))
+
+    def _recheck(self) -> None:
+        if self.hint.isVisible():  # once shown, the message follows the typing
+            self._show(self.problems())
+
+    def save(self) -> bool:
+        """Add the taxonomy; stays open with an inline message when the input is invalid."""
+        problems = self.problems()
+        if problems:
+            self._show(problems)
+            return False
+        items = parse_items(self.items_edit.toPlainText())
+        command = AddTaxonomyCommand(self.ctx, self.name_edit.text().strip(), items)
+        if self.ctx.run_edit(command):
+            self.taxonomy_id = command.taxonomy_id
+            self.accept()
+            return True
+        if command.error is not None:
+            self._show([command.error.message])
+        return False
+
+
+class TaxonomiesDialog(QDialog):
+    """Every taxonomy with an "In use" check box, the selected one's items, and "Add"."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("taxonomiesDialog")
+        self.setWindowTitle("Risk taxonomies")
+        self.taxonomies: list[risks.Taxonomy] = []
+        self.checkboxes: dict[int, QCheckBox] = {}
+        self.add_dialog: AddTaxonomyDialog | None = None
+
+        heading = QLabel("Risk taxonomies")
+        heading.setObjectName("dialogHeading")
+        intro = QLabel(
+            "The taxonomies in use feed the Category choices of the risk form and the "
+            "register's filter; the NIST AI RMF categories feed the framework references. "
+            "Taking one out of use only hides its items as choices: risks keep the "
+            "category they have."
+        )
+        intro.setObjectName("mutedLabel")
+        intro.setWordWrap(True)
+
+        self.table = QTableWidget(0, 4)
+        self.table.setObjectName("listTable")
+        self.table.setHorizontalHeaderLabels(["In use", "Taxonomy", "Items", "Used for"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setWordWrap(False)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
+
+        self.detail_title = QLabel()
+        self.detail_title.setObjectName("riskFormHeading")
+        self.detail_title.setWordWrap(True)
+        self.detail_source = QLabel()
+        self.detail_source.setObjectName("mutedLabel")
+        self.detail_source.setWordWrap(True)
+        self.items_table = QTableWidget(0, 3)
+        self.items_table.setObjectName("listTable")
+        self.items_table.setHorizontalHeaderLabels(["Name", "Description", "Key"])
+        self.items_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.items_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.items_table.verticalHeader().setVisible(False)
+        self.items_table.verticalHeader().setSectionResizeMode(
+            QHeaderView.ResizeMode.ResizeToContents
+        )
+        self.items_table.verticalHeader().setMinimumSectionSize(26)
+        self.items_table.setWordWrap(True)
+        self.items_table.setAlternatingRowColors(True)
+        items_header = self.items_table.horizontalHeader()
+        items_header.setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        items_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        items_header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        items_header.resizeSection(0, 200)
+        items_header.resizeSection(2, 150)
+        self.items_table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(8, 0, 0, 0)
+        detail_layout.addWidget(self.detail_title)
+        detail_layout.addWidget(self.detail_source)
+        detail_layout.addWidget(self.items_table, 1)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.table)
+        self.splitter.addWidget(detail)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setCollapsible(0, False)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([450, 650])
+
+        self.add_button = QPushButton("Add taxonomy…")
+        self.add_button.setToolTip("Add your own list of risk categories to this workspace")
+        self.buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        self.buttons.rejected.connect(self.reject)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.add_button)
+        bottom.addStretch(1)
+        bottom.addWidget(self.buttons)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(intro)
+        layout.addSpacing(4)
+        layout.addWidget(self.splitter, 1)
+        layout.addLayout(bottom)
+        self.resize(1100, 600)
+
+        # Ctrl+Z / Ctrl+Shift+Z here too: the dialog is its own window.
+        undo = ctx.undo_stack.createUndoAction(self, "Undo")
+        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
+        redo = ctx.undo_stack.createRedoAction(self, "Redo")
+        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo)])
+        self.addAction(undo)
+        self.addAction(redo)
+
+        self.add_button.clicked.connect(self.open_add)
+        self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._show_items(row))
+        ctx.changed.connect(self._on_ctx_changed)
+        ctx.workspace_closed.connect(self.reject)
+        self.reload()
+        if self.taxonomies:
+            self.table.selectRow(0)
+
+    # -- loading ------------------------------------------------------------------------
+
+    def current_taxonomy_id(self) -> int | None:
+        row = self.table.currentRow()
+        return self.taxonomies[row].id if 0 <= row < len(self.taxonomies) else None
+
+    def reload(self) -> None:
+        """Read the taxonomies again, keeping the selected one."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        current = self.current_taxonomy_id()
+        fresh = risks.taxonomies(ws=ws)
+        same_rows = [t.id for t in fresh] == [t.id for t in self.taxonomies]
+        self.taxonomies = fresh
+        editable = not self.ctx.readonly
+        self.add_button.setEnabled(editable)
+        if same_rows:  # only states changed: update in place (a box may be signalling)
+            for taxonomy in fresh:
+                box = self.checkboxes[taxonomy.id]
+                box.blockSignals(True)
+                box.setChecked(taxonomy.enabled)
+                box.setEnabled(editable)
+                box.blockSignals(False)
+            self._show_items(self.table.currentRow())
+            return
+        self.table.blockSignals(True)
+        self.table.setRowCount(len(fresh))
+        self.checkboxes = {}
+        for row, taxonomy in enumerate(fresh):
+            box = QCheckBox()
+            box.setObjectName("taxonomyInUse")
+            box.setAccessibleName(f"{taxonomy.name} in use")
+            box.setToolTip("Offer this taxonomy's items as choices")
+            box.setChecked(taxonomy.enabled)
+            box.setEnabled(editable)
+            box.toggled.connect(lambda checked, t=taxonomy.id: self.set_in_use(t, checked))
+            holder = QWidget()
+            holder_layout = QHBoxLayout(holder)
+            holder_layout.setContentsMargins(0, 0, 0, 0)
+            holder_layout.addWidget(box, 0, Qt.AlignmentFlag.AlignCenter)
+            self.table.setCellWidget(row, 0, holder)
+            self.checkboxes[taxonomy.id] = box
+            name = QTableWidgetItem(taxonomy.name)
+            name.setToolTip(taxonomy.source or taxonomy.name)
+            self.table.setItem(row, 1, name)
+            count = QTableWidgetItem(str(len(taxonomy.items)))
+            count.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            self.table.setItem(row, 2, count)
+            use = FRAMEWORK_USE if taxonomy.is_framework else CATEGORY_USE
+            self.table.setItem(row, 3, QTableWidgetItem(use))
+        self.table.blockSignals(False)
+        ids = [t.id for t in fresh]
+        row = ids.index(current) if current in ids else (0 if ids else -1)
+        if row >= 0:
+            self.table.selectRow(row)
+        self._show_items(row)
+
+    def _show_items(self, row: int) -> None:
+        if not 0 <= row < len(self.taxonomies):
+            self.detail_title.setText("No taxonomy selected")
+            self.detail_source.setText("")
+            self.items_table.setRowCount(0)
+            return
+        taxonomy = self.taxonomies[row]
+        state = "in use" if taxonomy.enabled else "not in use"
+        self.detail_title.setText(taxonomy.name)
+        self.detail_source.setText(f"{taxonomy.source} · {state}" if taxonomy.source else state)
+        self.items_table.setRowCount(len(taxonomy.items))
+        for item_row, (key, name, description) in enumerate(taxonomy.items):
+            cells = (name, description, key)
+            for column, text in enumerate(cells):
+                cell = QTableWidgetItem(text)
+                cell.setToolTip(key if column == 2 else description or name)
+                if column == 2:
+                    cell.setForeground(QColor(MUTED))
+                cell.setTextAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+                self.items_table.setItem(item_row, column, cell)
+        self.items_table.scrollToTop()
+
+    def select_taxonomy(self, taxonomy_id: int) -> None:
+        ids = [t.id for t in self.taxonomies]
+        if taxonomy_id in ids:
+            self.table.selectRow(ids.index(taxonomy_id))
+
+    # -- edits --------------------------------------------------------------------------
+
+    def set_in_use(self, taxonomy_id: int, enabled: bool) -> bool:
+        """Put a taxonomy in use or out of use (one undo step)."""
+        name = next((t.name for t in self.taxonomies if t.id == taxonomy_id), "")
+        command = SetTaxonomyEnabledCommand(self.ctx, taxonomy_id, enabled, name)
+        ok = self.ctx.run_edit(command)
+        if not ok:
+            self.reload()  # put the box back as stored
+        return ok
+
+    def open_add(self) -> AddTaxonomyDialog | None:
+        """Open the "Add taxonomy" form (window-modal over this dialog)."""
+        if self.ctx.workspace is None or self.ctx.readonly:
+            return None
+        dialog = AddTaxonomyDialog(self.ctx, self)
+        dialog.accepted.connect(lambda: self._on_added(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: setattr(self, "add_dialog", None))
+        self.add_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- slots --------------------------------------------------------------------------
+
+    def _on_added(self, dialog: AddTaxonomyDialog) -> None:
+        if dialog.taxonomy_id is not None:
+            self.select_taxonomy(dialog.taxonomy_id)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(KIND):
+            self.reload()
