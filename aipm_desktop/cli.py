@@ -11,6 +11,7 @@ stay quick.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import functools
 import json
 import logging
@@ -263,6 +264,15 @@ def import_command(
     )
 
 
+def _parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"{option} takes a date as YYYY-MM-DD, not {value!r}.") from None
+
+
 @app.command("chart")
 @_guarded
 def chart_command(
@@ -277,6 +287,8 @@ def chart_command(
     candidate: list[str] | None = typer.Option(
         None, "--candidate", help="radar: candidate id or name (repeatable)."
     ),
+    start: str | None = typer.Option(None, "--from", help="kpi, roadmap: first date."),
+    end: str | None = typer.Option(None, "--to", help="kpi, roadmap: last date."),
 ) -> None:
     """Draw a chart of the workspace to a PNG or SVG file."""
     from .services.charts import render_chart
@@ -289,6 +301,8 @@ def chart_command(
         "use_case_id": use_case,
         "size_by": size_by,
         "kpi": kpi,
+        "start": _parse_day(start, "--from"),
+        "end": _parse_day(end, "--to"),
     }
     options = {key: value for key, value in given.items() if value is not None}
     ws, _info = _open_for_reading(file.expanduser())
@@ -305,10 +319,11 @@ def chart_command(
 
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from .commands import interviews, risks, usecases
+    from .commands import interviews, kpis, risks, usecases
 
     app.add_typer(usecases.app, name="usecases")
     app.add_typer(risks.app, name="risks")
+    app.add_typer(kpis.app, name="kpis")
     app.add_typer(interviews.app, name="interviews")
 
 

@@ -35,7 +35,14 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-AREA_BENCHMARKS = ("benchmarks.bench_usecases", "benchmarks.bench_risks")
+AREA_BENCHMARKS = (
+    "benchmarks.bench_usecases",
+    "benchmarks.bench_risks",
+    "benchmarks.bench_kpis",
+    "benchmarks.bench_documents",
+    "benchmarks.bench_roadmap",
+    "benchmarks.bench_timeline",
+)
 START_RUNS = 5
 
 

@@ -1,15 +1,28 @@
-"""Overview page: what the workspace holds (a card per counted area) and recent changes."""
+"""Overview page (the home page): a dashboard of what needs attention in the portfolio.
+
+KPIs in critical or warning, stale KPIs, the top-ranked use cases, the highest residual
+risks and overdue risk reviews, upcoming milestones and gates, recent changes, and a
+compact line of counts. A section appears only when the area it belongs to is registered
+(``aipm_desktop.ui.areas.AREAS``), so there are no empty placeholders for areas the app
+does not have. Every item is clickable: the page emits :attr:`OverviewPage.navigate_requested`
+and the main window switches to the item's area.
+
+This page is built at start-up: it must not import matplotlib.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QResizeEvent, QShowEvent
+from collections.abc import Iterable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
     QScrollArea,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -21,8 +34,9 @@ from .context import AppContext
 
 #: Kinds every new workspace already holds from the built-in reference data.
 BUILT_IN_KINDS = frozenset({"scoring_model", "case_exercise"})
-RECENT_LIMIT = 15
-CARD_MIN_WIDTH = 150
+RECENT_LIMIT = 10
+SECTION_LIMIT = 5
+TWO_COLUMNS_FROM = 900  # page width (px) from which the cards sit side by side
 
 _VERBS = {"create": "added", "update": "updated", "delete": "deleted", "restore": "restored"}
 
@@ -32,6 +46,44 @@ EMPTY_TEXT = (
     "Start under <i>Workspace settings</i>: name the workspace and the client it is for. "
     "To see what a full portfolio looks like, choose "
     "<i>File ▸ Open Sample Workspace</i>."
+)
+
+#: Dashboard sections (the service's names) -> the area that must exist to show them.
+SECTION_AREAS = {"kpis": "kpis", "usecases": "usecases", "risks": "risks", "roadmap": "roadmap"}
+
+#: Entity kind (dashboard items and change log) -> the area that shows it.
+KIND_AREAS = {
+    "kpi": "kpis",
+    "kpi_snapshot": "kpis",
+    "use_case": "usecases",
+    "scoring_model": "usecases",
+    "risk": "risks",
+    "risk_review": "risks",
+    "risk_action": "risks",
+    "mitigation": "risks",
+    "roadmap_item": "roadmap",
+    "milestone": "roadmap",
+    "release": "roadmap",
+    "gate": "roadmap",
+    "launch_gate": "roadmap",
+    "launch_check": "roadmap",
+    "settings": "settings",
+}
+
+#: Cards: (key, title, dashboard attribute, section that provides it, empty text).
+CARDS = (
+    ("kpi_alerts", "KPIs in critical or warning", "kpi_alerts", "kpis", "All KPIs are on target."),
+    ("stale_kpis", "Stale KPIs", "stale_kpis", "kpis", "Every KPI has a recent snapshot."),
+    ("top_use_cases", "Top-ranked use cases", "top_use_cases", "usecases", "No use cases yet."),
+    ("top_risks", "Highest residual risks", "top_risks", "risks", "No open risks."),
+    (
+        "overdue_reviews",
+        "Overdue risk reviews",
+        "overdue_reviews",
+        "risks",
+        "No review is overdue.",
+    ),
+    ("upcoming", "Upcoming milestones and gates", "upcoming", "roadmap", "Nothing planned soon."),
 )
 
 
@@ -44,39 +96,160 @@ def describe_change(entry: ChangeEntry) -> str:
     return f"{entry.at} · {who} · {verb} {what}{label}"
 
 
-class CountCard(QFrame):
-    """A number and what it counts."""
+def _lower_first(label: str) -> str:
+    """``Use cases`` -> ``use cases``; ``KPI snapshots`` stays as it is."""
+    return label if label[:2].isupper() else label[:1].lower() + label[1:]
 
-    def __init__(self, kind: str, label: str, parent: QWidget | None = None) -> None:
+
+def registered_areas() -> list[str]:
+    """The names of the areas of the app (read when asked: others register theirs)."""
+    from .areas import AREAS
+
+    return [area.name for area in AREAS]
+
+
+def area_for(kind: str) -> str:
+    """The area showing entity ``kind`` ("" when none is known)."""
+    if kind in KIND_AREAS:
+        return KIND_AREAS[kind]
+    for prefix, area in (("kpi", "kpis"), ("risk", "risks"), ("use_case", "usecases")):
+        if kind.startswith(prefix):
+            return area
+    return ""
+
+
+class DashboardItem(QFrame):
+    """One clickable line: a severity dot, a title and a detail.
+
+    Signals:
+        activated(): clicked, or Enter / Space pressed while focused.
+    """
+
+    activated = Signal()
+
+    def __init__(
+        self,
+        title: str,
+        detail: str = "",
+        severity: str = "",
+        *,
+        clickable: bool = True,
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
-        self.kind = kind
-        self.setObjectName("countCard")
-        self.setMinimumWidth(CARD_MIN_WIDTH - 20)
-        self.value_label = QLabel("0")
-        self.value_label.setObjectName("cardValue")
-        self.caption = QLabel(label)
-        self.caption.setObjectName("cardLabel")
-        self.caption.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(2)
-        layout.addWidget(self.value_label)
-        layout.addWidget(self.caption)
+        self.setObjectName("dashboardItem")
+        self.clickable = clickable
+        self.dot = QLabel()
+        self.dot.setObjectName("severityDot")
+        self.dot.setProperty("severity", severity or "none")
+        self.dot.setFixedSize(10, 10)
+        self.title = QLabel(title)
+        self.title.setObjectName("dashboardItemTitle")
+        self.title.setTextFormat(Qt.TextFormat.PlainText)
+        self.title.setWordWrap(True)
+        self.detail = QLabel(detail)
+        self.detail.setObjectName("dashboardItemDetail")
+        self.detail.setTextFormat(Qt.TextFormat.PlainText)
+        self.detail.setWordWrap(True)
+        self.detail.setVisible(bool(detail))
+        text = QVBoxLayout()
+        text.setSpacing(0)
+        text.addWidget(self.title)
+        text.addWidget(self.detail)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 5, 8, 5)
+        layout.setSpacing(8)
+        layout.addWidget(self.dot, 0, Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignHCenter)
+        layout.addLayout(text, 1)
+        if clickable:
+            self.setCursor(Qt.CursorShape.PointingHandCursor)
+            self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+            self.setToolTip("Open in its area")
 
-    def set_value(self, value: int) -> None:
-        self.value_label.setText(f"{value:,}")
-        self.value_label.setProperty("empty", value == 0)
-        self.value_label.style().unpolish(self.value_label)
-        self.value_label.style().polish(self.value_label)
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if self.clickable and event.button() == Qt.MouseButton.LeftButton:
+            self.activated.emit()
+            return
+        super().mouseReleaseEvent(event)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if self.clickable and event.key() in (
+            Qt.Key.Key_Return,
+            Qt.Key.Key_Enter,
+            Qt.Key.Key_Space,
+        ):
+            self.activated.emit()
+            return
+        super().keyPressEvent(event)
+
+
+class DashboardCard(QFrame):
+    """A titled card of dashboard items with a line shown when it has none."""
+
+    def __init__(self, key: str, title: str, empty_text: str, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.key = key
+        self.setObjectName("dashboardCard")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
+        self.heading = QLabel(title)
+        self.heading.setObjectName("dashboardCardTitle")
+        self.count = QLabel()
+        self.count.setObjectName("mutedLabel")
+        self.empty = QLabel(empty_text)
+        self.empty.setObjectName("mutedLabel")
+        self.items: list[DashboardItem] = []
+        top = QHBoxLayout()
+        top.addWidget(self.heading, 1)
+        top.addWidget(self.count)
+        self._list = QVBoxLayout()
+        self._list.setSpacing(0)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(12, 10, 12, 10)
+        layout.setSpacing(4)
+        layout.addLayout(top)
+        layout.addWidget(self.empty)
+        layout.addLayout(self._list)
+
+    def set_items(self, items: list[DashboardItem], total: int | None = None) -> None:
+        for old in self.items:
+            self._list.removeWidget(old)
+            old.deleteLater()
+        self.items = items
+        for item in items:
+            self._list.addWidget(item)
+        self.empty.setVisible(not items)
+        total = len(items) if total is None else total
+        shown = f"{len(items)} of {total}" if total > len(items) else str(total)
+        self.count.setText(shown if items else "")
+
+    def titles(self) -> list[str]:
+        return [item.title.text() for item in self.items]
 
 
 class OverviewPage(QWidget):
-    """The workspace at a glance; refreshes itself when anything changes."""
+    """The workspace at a glance; refreshes itself when anything changes.
 
-    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+    ``areas``: the names of the areas the window has (default: the registered ones); a
+    dashboard section shows only when its area is among them.
+
+    Signals:
+        navigate_requested(str, int): show area ``name`` with entity ``id`` chosen
+            (``id`` 0: just the area). The main window acts on it.
+    """
+
+    navigate_requested = Signal(str, int)
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        parent: QWidget | None = None,
+        *,
+        areas: Iterable[str] | None = None,
+    ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("overviewPage")
+        self._areas = list(areas) if areas is not None else None
         self._dirty = True
         self._columns = 0
         self._refresh_timer = QTimer(self)
@@ -90,26 +263,23 @@ class OverviewPage(QWidget):
         self.subtitle.setObjectName("pageSubtitle")
         self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.subtitle.setWordWrap(True)
+        self.counts_label = QLabel()
+        self.counts_label.setObjectName("countsSummary")
+        self.counts_label.setWordWrap(True)
+        self.counts_label.setTextFormat(Qt.TextFormat.RichText)
 
         self.empty_hint = QLabel(EMPTY_TEXT)
         self.empty_hint.setObjectName("hintBox")
         self.empty_hint.setWordWrap(True)
         self.empty_hint.setTextFormat(Qt.TextFormat.RichText)
 
-        self.cards: dict[str, CountCard] = {
-            kind: CountCard(kind, label) for kind, (label, _model) in COUNTED.items()
-        }
+        self.cards: dict[str, DashboardCard] = {}
         self._grid = QGridLayout()
-        self._grid.setSpacing(12)
-
-        self.recent = QFrame()
-        self.recent.setObjectName("recentChanges")
-        self._recent_layout = QVBoxLayout(self.recent)
-        self._recent_layout.setContentsMargins(4, 4, 4, 4)
-        self._recent_layout.setSpacing(0)
-        self._recent_rows: list[QLabel] = []
-        self.no_changes = QLabel("No edits yet. Changes you make appear here.")
-        self.no_changes.setObjectName("mutedLabel")
+        self._grid.setHorizontalSpacing(14)
+        self._grid.setVerticalSpacing(14)
+        self.recent = DashboardCard(
+            "recent", "Recent changes", "No edits yet. Changes you make appear here."
+        )
 
         content = QWidget()
         content.setObjectName("pageContent")
@@ -118,13 +288,10 @@ class OverviewPage(QWidget):
         layout.setSpacing(10)
         layout.addWidget(self.title)
         layout.addWidget(self.subtitle)
-        layout.addSpacing(8)
+        layout.addWidget(self.counts_label)
+        layout.addSpacing(4)
         layout.addWidget(self.empty_hint)
-        layout.addWidget(_section("In this workspace"))
         layout.addLayout(self._grid)
-        layout.addSpacing(8)
-        layout.addWidget(_section("Recent changes"))
-        layout.addWidget(self.no_changes)
         layout.addWidget(self.recent)
         layout.addStretch(1)
 
@@ -136,14 +303,23 @@ class OverviewPage(QWidget):
         outer.setContentsMargins(0, 0, 0, 0)
         outer.addWidget(scroll)
 
-        self._arrange_cards(4)
         ctx.changed.connect(self._on_ctx_changed)
         self.refresh()
+
+    # -- sections -------------------------------------------------------------------------
+
+    def area_names(self) -> list[str]:
+        return list(self._areas) if self._areas is not None else registered_areas()
+
+    def sections(self) -> set[str]:
+        """The dashboard sections whose area exists."""
+        names = set(self.area_names())
+        return {section for section, area in SECTION_AREAS.items() if area in names}
 
     # -- refreshing -----------------------------------------------------------------------
 
     def refresh(self) -> None:
-        """Read names, counts and recent changes from the workspace again."""
+        """Read names, the dashboard and recent changes from the workspace again."""
         ws = self.ctx.workspace
         if ws is None:
             return
@@ -156,35 +332,77 @@ class OverviewPage(QWidget):
         parts.append(str(ws.path))
         self.subtitle.setText("  ·  ".join(parts))
 
-        numbers = workspace_service.counts(ws=ws)
-        for kind, card in self.cards.items():
-            card.set_value(numbers.get(kind, 0))
-        self.empty_hint.setVisible(
-            all(value == 0 for kind, value in numbers.items() if kind not in BUILT_IN_KINDS)
-        )
+        from ..services import dashboard as dashboard_service
 
-        entries = workspace_service.recent_changes(ws=ws, limit=RECENT_LIMIT)
-        while len(self._recent_rows) < len(entries):
-            row = QLabel()
-            row.setObjectName("changeRow")
-            row.setTextFormat(Qt.TextFormat.PlainText)
-            self._recent_layout.addWidget(row)
-            self._recent_rows.append(row)
-        for index, row in enumerate(self._recent_rows):
-            if index < len(entries):
-                entry = entries[index]
-                row.setText(describe_change(entry))
-                row.setToolTip(f"{entry.entity} #{entry.entity_id}")
-            row.setVisible(index < len(entries))
-        self.no_changes.setVisible(not entries)
-        self.recent.setVisible(bool(entries))
+        board = dashboard_service.dashboard(ws=ws, limit=SECTION_LIMIT, sections=self.sections())
+        numbers = board.counts or workspace_service.counts(ws=ws)
+        self.counts = numbers
+        shown = [
+            f"<b>{numbers.get(kind, 0):,}</b> {_lower_first(label)}"
+            for kind, (label, _model) in COUNTED.items()
+            if numbers.get(kind, 0) and kind not in BUILT_IN_KINDS
+        ]
+        self.counts_label.setText(" · ".join(shown))
+        self.counts_label.setVisible(bool(shown))
+        self.empty_hint.setVisible(not shown)
+
+        names = set(self.area_names())
+        wanted = []
+        for key, title, attribute, _section, empty_text in CARDS:
+            items = getattr(board, attribute, None)
+            if items is None:
+                continue
+            card = self.cards.get(key)
+            if card is None:
+                card = DashboardCard(key, title, empty_text)
+                self.cards[key] = card
+            card.set_items(
+                [self._item_widget(item, names) for item in items], board.counts.get(attribute)
+            )
+            wanted.append(key)
+        for key in list(self.cards):
+            if key not in wanted:
+                card = self.cards.pop(key)
+                self._grid.removeWidget(card)
+                card.deleteLater()
+        self._arrange_cards(self._columns or 2, force=True)
+
+        recent = []
+        for entry in board.recent[:RECENT_LIMIT]:
+            area = area_for(entry.entity)
+            clickable = area in names and entry.action != "delete"
+            row = DashboardItem(describe_change(entry), clickable=clickable)
+            row.setToolTip(f"{entry.entity} #{entry.entity_id}")
+            if clickable:
+                row.activated.connect(
+                    lambda a=area, i=entry.entity_id: self.navigate_requested.emit(a, int(i))
+                )
+            recent.append(row)
+        self.recent.set_items(recent)
+
+    def _item_widget(self, item, names: set[str]) -> DashboardItem:
+        area = area_for(item.kind)
+        clickable = area in names
+        row = DashboardItem(item.title, item.detail, item.severity, clickable=clickable)
+        row.setProperty("kind", item.kind)
+        row.setProperty("entity_id", item.entity_id)
+        if clickable:
+            row.activated.connect(
+                lambda a=area, i=item.entity_id: self.navigate_requested.emit(a, int(i))
+            )
+        return row
+
+    def card_titles(self, key: str) -> list[str]:
+        """The item titles of card ``key`` as shown ([] when the card is absent)."""
+        card = self.cards.get(key)
+        return card.titles() if card is not None else []
 
     def recent_lines(self) -> list[str]:
         """The recent-changes lines as shown, newest first."""
-        return [row.text() for row in self._recent_rows if not row.isHidden()]
+        return self.recent.titles()
 
     def _on_ctx_changed(self, _changes: Changes) -> None:
-        # Any write can change the counts or the change log: refresh once, when visible.
+        # Any write can change the dashboard or the change log: refresh once, when visible.
         self._dirty = True
         if self.isVisible():
             self._refresh_timer.start()
@@ -202,21 +420,15 @@ class OverviewPage(QWidget):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        columns = max(2, min(7, (event.size().width() - 64) // CARD_MIN_WIDTH))
-        if columns != self._columns:
-            self._arrange_cards(columns)
+        self._arrange_cards(2 if event.size().width() >= TWO_COLUMNS_FROM else 1)
 
-    def _arrange_cards(self, columns: int) -> None:
+    def _arrange_cards(self, columns: int, *, force: bool = False) -> None:
+        if columns == self._columns and not force:
+            return
         self._columns = columns
         for card in self.cards.values():
             self._grid.removeWidget(card)
         for index, card in enumerate(self.cards.values()):
-            self._grid.addWidget(card, index // columns, index % columns)
-        for column in range(7):
+            self._grid.addWidget(card, index // columns, index % columns, Qt.AlignmentFlag.AlignTop)
+        for column in range(2):
             self._grid.setColumnStretch(column, 1 if column < columns else 0)
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionTitle")
-    return label

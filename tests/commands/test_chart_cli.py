@@ -83,3 +83,38 @@ def test_radar_chart_by_candidate_name(demo_file: Path, tmp_path: Path) -> None:
         app, ["chart", str(demo_file), "radar", "--candidate", "Nobody", "--out", str(out)]
     )
     assert bad.exit_code == 1
+
+
+def test_kpi_chart_with_a_date_range(demo_file: Path, tmp_path: Path) -> None:
+    from aipm_desktop.services.kpis import status_all
+    from aipm_desktop.store import open_workspace
+
+    ws = open_workspace(demo_file, readonly=True)
+    try:
+        name = status_all(ws=ws)[0].name
+    finally:
+        ws.close()
+    out = tmp_path / "kpi.pdf"
+    args = [
+        "chart",
+        str(demo_file),
+        "kpi",
+        "--kpi",
+        name,
+        "--from",
+        "2026-01-01",
+        "--out",
+        str(out),
+    ]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    bad = CliRunner().invoke(
+        app, ["chart", str(demo_file), "kpi", "--kpi", name, "--from", "soon", "--out", str(out)]
+    )
+    assert bad.exit_code == 1
+    assert "--from takes a date" in bad.stderr
+    wrong = CliRunner().invoke(
+        app, ["chart", str(demo_file), "matrix", "--from", "2026-01-01", "--out", str(out)]
+    )
+    assert "--from does not apply to the matrix chart" in wrong.stderr

@@ -1,4 +1,4 @@
-"""Overview and settings pages, Open Sample, and the ``aipm-desktop`` entry point."""
+"""Settings page, Open Sample, and the ``aipm-desktop`` entry point."""
 
 from __future__ import annotations
 
@@ -10,41 +10,10 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from aipm_desktop import app, paths
-from aipm_desktop.models import UseCase, WorkspaceSettings
 from aipm_desktop.services.workspace import get_settings, new_workspace
 from aipm_desktop.ui import main_window as main_window_module
 from aipm_desktop.ui.areas import AREAS, Area, find_area
 from aipm_desktop.ui.main_window import MainWindow
-from aipm_desktop.ui.overview import OverviewPage
-from aipm_desktop.ui.undo import CreateRecordCommand, UpdateRecordCommand
-
-
-def test_overview_counts_and_recent_changes_follow_edits(qtbot, app_ctx, ws):
-    app_ctx.set_workspace(ws)
-    page = OverviewPage(app_ctx)
-    qtbot.addWidget(page)
-    page.show()
-    assert page.title.text() == "Test workspace"
-    assert page.cards["use_case"].value_label.text() == "0"
-    assert page.cards["scoring_model"].value_label.text() != "0"  # reference data
-    assert page.empty_hint.isVisible()
-    assert page.no_changes.isVisible()
-
-    app_ctx.settings.set_author_name("alice")
-    app_ctx.run_edit(CreateRecordCommand(app_ctx, UseCase, {"title": "Summarise cases"}))
-    app_ctx.run_edit(UpdateRecordCommand(app_ctx, WorkspaceSettings, 1, {"client": "Acme Corp"}))
-    qtbot.waitUntil(lambda: page.cards["use_case"].value_label.text() == "1")
-    assert not page.empty_hint.isVisible()
-    assert "Acme Corp" in page.subtitle.text()
-    lines = page.recent_lines()
-    assert lines[0].endswith(" · alice · updated workspace settings 'Test workspace'")
-    assert lines[1].endswith(" · alice · added use case 'Summarise cases'")
-    assert lines[1][:4].isdigit()
-
-    app_ctx.undo_stack.undo()
-    app_ctx.undo_stack.undo()
-    qtbot.waitUntil(lambda: page.cards["use_case"].value_label.text() == "0")
-    assert page.empty_hint.isVisible()
 
 
 def test_open_sample_runs_in_a_worker_with_progress(qtbot, app_ctx, monkeypatch):

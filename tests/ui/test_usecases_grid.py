@@ -12,6 +12,7 @@ from sqlalchemy import select
 from aipm_desktop.models import Score
 from aipm_desktop.services import scoring
 from aipm_desktop.services.workspace import new_workspace
+from aipm_desktop.ui.usecases.commands import SetScoreCommand
 
 
 @pytest.fixture
@@ -186,3 +187,139 @@ def test_models_dialog_copies_and_edits_weights(qtbot, page, demo_ws, app_ctx):
 
 def test_grid_model_passes_the_model_tester(qtmodeltester, page):
     qtmodeltester.check(page.grid_tab.grid_model)
+
+
+# -- rationales ---------------------------------------------------------------------------
+
+
+def _stored_score(ws, use_case_id: int, criterion_id: int) -> tuple[int, str] | None:
+    with ws.engine.connect() as conn:
+        row = conn.execute(
+            select(Score.value, Score.rationale).where(
+                Score.use_case_id == use_case_id, Score.criterion_id == criterion_id
+            )
+        ).first()
+    return (row[0], row[1]) if row else None
+
+
+def _go_to(qtbot, tab, row: int, column: int) -> None:
+    tab.view.setFocus()
+    tab.view.setCurrentIndex(tab.grid_model.index(row, column))
+
+
+def test_rationale_is_typed_saved_shown_and_undone(qtbot, page, demo_ws, app_ctx):
+    tab = page.grid_tab
+    model = tab.grid_model
+    entry = model.use_case_at(0)
+    crit = model.criterion_at(1)
+    value, old_rationale = _stored_score(demo_ws, entry.use_case_id, crit.id)
+    _go_to(qtbot, tab, 0, 1)
+    label = tab.rationale_label.text()
+    assert "Why" in label and crit.name in label and f"<b>{value}</b>" in label
+    assert entry.title in label
+    assert tab.rationale_edit.isEnabled()
+    assert tab.rationale_edit.toPlainText() == old_rationale
+
+    qtbot.keyClick(tab.view, Qt.Key.Key_F2)
+    assert tab.rationale_edit.hasFocus()
+    tab.rationale_edit.selectAll()
+    qtbot.keyClicks(tab.rationale_edit, "Pilot team measured it  ")
+    qtbot.keyClick(tab.rationale_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+
+    assert _stored_score(demo_ws, entry.use_case_id, crit.id) == (
+        value,
+        "Pilot team measured it",
+    )
+    assert scoring.use_case_scores(ws=demo_ws, use_case_id=entry.use_case_id)[crit.id] == (
+        value,
+        "Pilot team measured it",
+    )
+    assert tab.view.hasFocus()  # back to the grid to go on scoring
+    row = model.row_of(entry.use_case_id)
+    cell = model.index(row, model.column_of(crit.id))
+    assert "Why: Pilot team measured it" in cell.data(Qt.ItemDataRole.ToolTipRole)
+    assert cell.data() == str(value)
+    assert app_ctx.undo_stack.undoText().startswith("edit rationale")
+
+    app_ctx.undo_stack.undo()
+    assert _stored_score(demo_ws, entry.use_case_id, crit.id) == (value, old_rationale)
+    assert tab.rationale_edit.toPlainText() == old_rationale
+    assert "Pilot team" not in cell.data(Qt.ItemDataRole.ToolTipRole)
+    app_ctx.undo_stack.redo()
+    assert _stored_score(demo_ws, entry.use_case_id, crit.id) == (value, "Pilot team measured it")
+
+
+def test_leaving_the_rationale_box_saves_it_on_its_own_cell(qtbot, page, demo_ws, app_ctx):
+    tab = page.grid_tab
+    model = tab.grid_model
+    entry = model.use_case_at(1)
+    crit = model.criterion_at(2)
+    value = entry.values[crit.id]
+    _go_to(qtbot, tab, 1, 2)
+    qtbot.keyClick(tab.view, Qt.Key.Key_Return, Qt.KeyboardModifier.ShiftModifier)
+    assert tab.rationale_edit.hasFocus()
+    tab.rationale_edit.clear()
+    qtbot.keyClicks(tab.rationale_edit, "Two customers asked")
+    # Clicking another cell moves the focus away first: the text goes to the cell it was
+    # typed for, and the box then shows the new cell.
+    other = model.index(2, 3)
+    qtbot.mouseClick(
+        tab.view.viewport(), Qt.MouseButton.LeftButton, pos=tab.view.visualRect(other).center()
+    )
+    assert _stored_score(demo_ws, entry.use_case_id, crit.id) == (value, "Two customers asked")
+    shown = model.use_case_at(2)
+    assert tab.rationale_edit.toPlainText() == model.rationale(
+        shown.use_case_id, model.criterion_at(3).id
+    )
+    # Esc throws typing away.
+    qtbot.keyClick(tab.view, Qt.Key.Key_F2)
+    before = tab.rationale_edit.toPlainText()
+    qtbot.keyClicks(tab.rationale_edit, " and more")
+    qtbot.keyClick(tab.rationale_edit, Qt.Key.Key_Escape)
+    assert tab.rationale_edit.toPlainText() == before
+    assert tab.view.hasFocus()
+
+
+def test_unscored_cell_disables_the_rationale_box(qtbot, page, demo_ws):
+    tab = page.grid_tab
+    model = tab.grid_model
+    row = next(i for i, r in enumerate(model.rows) if not r.complete)
+    entry = model.use_case_at(row)
+    column = model.column_of(entry.missing[0])
+    _go_to(qtbot, tab, row, column)
+    assert not tab.rationale_edit.isEnabled()
+    assert "Type a level first" in tab.rationale_edit.placeholderText()
+    assert "No level yet" in tab.rationale_label.text()
+    qtbot.keyClick(tab.view, Qt.Key.Key_F2)
+    assert tab.view.hasFocus()
+    # Typing a level enables it.
+    qtbot.keyClick(tab.view, Qt.Key.Key_3)
+    assert tab.rationale_edit.isEnabled()
+    assert "Why" in tab.rationale_label.text()
+    # The title column has no rationale either.
+    _go_to(qtbot, tab, 0, 0)
+    assert not tab.rationale_edit.isEnabled()
+
+
+def test_cells_with_a_rationale_carry_a_corner_marker(qtbot, page, demo_ws, app_ctx):
+    from aipm_desktop.ui.usecases.grid import MARKER
+
+    tab = page.grid_tab
+    model = tab.grid_model
+    view = tab.view
+    _go_to(qtbot, tab, 0, 0)
+    entry = model.use_case_at(1)
+    crit = model.criterion_at(1)
+    value = entry.values[crit.id]
+    assert model.rationale(entry.use_case_id, crit.id)  # the demo explains its scores
+
+    def corner_colour() -> str:
+        image = view.viewport().grab().toImage()
+        rect = view.visualRect(model.index(model.row_of(entry.use_case_id), 1))
+        return image.pixelColor(rect.right() - 1, rect.top() + 1).name()
+
+    assert corner_colour() == MARKER.name()
+    app_ctx.run_edit(SetScoreCommand(app_ctx, entry.use_case_id, crit.id, value, rationale=""))
+    assert corner_colour() != MARKER.name()
+    tooltip = model.index(model.row_of(entry.use_case_id), 1).data(Qt.ItemDataRole.ToolTipRole)
+    assert "No rationale yet" in tooltip

@@ -26,7 +26,11 @@ CHARTS: dict[str, str] = {
     "matrix": "aipm_desktop.services.charts.matrix:build_figure",
     "heatmap": "aipm_desktop.services.charts.heatmap:build_figure",
     "radar": "aipm_desktop.services.charts.radar:build_figure",
+    "kpi": "aipm_desktop.services.charts.kpi:build_figure",
 }
+
+#: Command-line spelling of build_figure keywords whose names differ.
+_OPTION_NAMES = {"start": "--from", "end": "--to", "candidate_ids": "--candidate"}
 
 EXPORT_SUFFIXES = (".png", ".svg", ".pdf")
 
@@ -52,7 +56,10 @@ def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
     unknown = sorted(set(options) - accepted)
     if unknown:
         names = ", ".join(
-            "--" + name.replace("_ids", "").replace("_id", "").replace("_", "-") for name in unknown
+            _OPTION_NAMES.get(
+                name, "--" + name.replace("_ids", "").replace("_id", "").replace("_", "-")
+            )
+            for name in unknown
         )
         raise UserError(f"{names} does not apply to the {kind} chart.")
     return builder(ws=ws, **options)
@@ -64,8 +71,7 @@ def save_figure(figure: Figure, out: Path | str) -> Path:
     suffix = out.suffix.lower()
     if suffix not in EXPORT_SUFFIXES:
         raise UserError(
-            f"cannot export a chart as {suffix or 'a file without suffix'}; "
-            "use .png, .svg or .pdf."
+            f"cannot export a chart as {suffix or 'a file without suffix'}; use .png, .svg or .pdf."
         )
     if not out.parent.is_dir():
         raise UserError(f"The folder {out.parent} does not exist.")

@@ -20,7 +20,12 @@ from ..undo import RecordCommand
 
 
 class SetScoreCommand(RecordCommand):
-    """Set (or clear, with ``value=None``) one use case's score on one criterion."""
+    """Set (or clear, with ``value=None``) one use case's score on one criterion.
+
+    ``rationale=None`` keeps the stored rationale; a rationale-only edit passes the stored
+    level as ``value`` and the new text (``text`` names the step in Edit ▸ Undo). Undo puts
+    back the old level and rationale together.
+    """
 
     def __init__(
         self,
@@ -31,9 +36,11 @@ class SetScoreCommand(RecordCommand):
         *,
         rationale: str | None = None,
         label: str = "",
+        text: str | None = None,
     ) -> None:
         what = f" of '{label}'" if label else ""
-        text = f"clear score{what}" if value is None else f"set score{what} to {value}"
+        if text is None:
+            text = f"clear score{what}" if value is None else f"set score{what} to {value}"
         super().__init__(ctx, UseCase, text)
         self.use_case_id = use_case_id
         self.criterion_id = criterion_id

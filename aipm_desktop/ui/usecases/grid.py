@@ -5,31 +5,68 @@ score, incomplete ones after them, marked); columns are the use case, one per cr
 the score and the rank. Arrows move; typing 1-5 sets the score of the current cell at
 once; Delete or Backspace clears it; Enter moves down. After a change the rows re-sort and
 the current cell stays on the same use case.
+
+Below the grid, the Rationale panel shows why the current cell has its level and edits it
+(F2 or Shift+Enter jumps there; Ctrl+Enter or leaving the box saves, Esc reverts). Cells
+with a rationale carry a small corner marker and show the rationale in their tooltip.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import html
+import textwrap
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QAbstractTableModel, QItemSelectionModel, QModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFont, QKeyEvent, QShowEvent
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelectionModel,
+    QModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFocusEvent,
+    QFont,
+    QKeyEvent,
+    QPainter,
+    QPen,
+    QPolygonF,
+    QShowEvent,
+    QTextCursor,
+)
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
+from sqlalchemy import select
 
+from ...models import Score
 from ...services import scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
 from .commands import SetActiveModelCommand, SetScoreCommand
+
+if TYPE_CHECKING:
+    from ...store import Workspace
 
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
@@ -38,6 +75,11 @@ FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole
 ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
 FONT_ROLE = Qt.ItemDataRole.FontRole
 ID_ROLE = Qt.ItemDataRole.UserRole
+#: A criterion cell's rationale ("" when it has none).
+RATIONALE_ROLE = Qt.ItemDataRole.UserRole + 1
+#: Rows whose rationales are read together (one query) when one of them is first shown.
+RATIONALE_BLOCK = 200
+RationaleLoader = Callable[[list[int]], dict[tuple[int, int], str]]
 HORIZONTAL = Qt.Orientation.Horizontal
 _CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
@@ -53,6 +95,10 @@ GOOD_SCALE = {
 }
 EMPTY_CELL = QColor("#f4f5f7")
 MUTED = QColor("#8a96a3")
+#: The corner marker of a cell with a rationale.
+MARKER = QColor("#3e4c59")
+#: The frame of the current cell.
+CURRENT_FRAME = QColor("#2f6fd6")
 DIGIT_KEYS = {
     Qt.Key.Key_1: 1,
     Qt.Key.Key_2: 2,
@@ -75,6 +121,12 @@ class ScoreGridModel(QAbstractTableModel):
         super().__init__(parent)
         self.criteria: list[CriterionInfo] = []
         self.rows: list[RankedUseCase] = []
+        # Rationales are read in blocks of rows when first painted (10,000 use cases x 8
+        # criteria would take ~0.4 s to read at each refresh): (use case id, criterion id)
+        # -> rationale for the loaded use cases' scores that have one.
+        self._load_rationales: RationaleLoader | None = None
+        self._rationales: dict[tuple[int, int], str] = {}
+        self._rationales_loaded: set[int] = set()
         self._row_of: dict[int, int] = {}
         self._bold = QFont()
         self._bold.setBold(True)
@@ -90,10 +142,22 @@ class ScoreGridModel(QAbstractTableModel):
 
     # -- content --------------------------------------------------------------------------
 
-    def set_ranking(self, criteria: Sequence[CriterionInfo], rows: Sequence[RankedUseCase]) -> None:
-        """Show a new ranking; the current and selected cells follow their use cases."""
+    def set_ranking(
+        self,
+        criteria: Sequence[CriterionInfo],
+        rows: Sequence[RankedUseCase],
+        load_rationales: RationaleLoader | None = None,
+    ) -> None:
+        """Show a new ranking; the current and selected cells follow their use cases.
+
+        ``load_rationales(use_case_ids)`` reads the rationales of those use cases' scores
+        (``(use case id, criterion id) -> text``) when their rows are first shown.
+        """
         criteria = list(criteria)
         same_columns = [c.id for c in criteria] == [c.id for c in self.criteria]
+        self._load_rationales = load_rationales
+        self._rationales = {}
+        self._rationales_loaded = set()
         if not same_columns or not self.rows:
             self.beginResetModel()
             self.criteria = criteria
@@ -125,6 +189,23 @@ class ScoreGridModel(QAbstractTableModel):
 
     def use_case_at(self, row: int) -> RankedUseCase | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def rationale(self, use_case_id: int, criterion_id: int) -> str:
+        """The rationale of a score ("" when it has none or there is no such score)."""
+        if use_case_id not in self._rationales_loaded:
+            self._load_block(use_case_id)
+        return self._rationales.get((use_case_id, criterion_id), "")
+
+    def _load_block(self, use_case_id: int) -> None:
+        row = self._row_of.get(use_case_id)
+        if row is None:
+            ids = [use_case_id]
+        else:
+            start = row - row % RATIONALE_BLOCK
+            ids = [r.use_case_id for r in self.rows[start : start + RATIONALE_BLOCK]]
+        if self._load_rationales is not None:
+            self._rationales.update(self._load_rationales(ids))
+        self._rationales_loaded.update(ids)
 
     def criterion_at(self, column: int) -> CriterionInfo | None:
         index = column - 1
@@ -170,6 +251,8 @@ class ScoreGridModel(QAbstractTableModel):
             return self._rank_data(row, role)
         crit = self.criteria[column - 1]
         value = row.values.get(crit.id)
+        if role == RATIONALE_ROLE:
+            return self.rationale(row.use_case_id, crit.id)
         if role == DISPLAY_ROLE:
             return "" if value is None else str(value)
         if role == BACKGROUND_ROLE:
@@ -179,7 +262,8 @@ class ScoreGridModel(QAbstractTableModel):
         if role == ALIGNMENT_ROLE:
             return _CENTER
         if role == TOOLTIP_ROLE:
-            return cell_tooltip(crit, value, row.contributions.get(crit.id))
+            rationale = self.rationale(row.use_case_id, crit.id)
+            return cell_tooltip(crit, value, row.contributions.get(crit.id), rationale)
         return None
 
     def _title_data(self, row: RankedUseCase, role: int) -> Any:
@@ -272,14 +356,21 @@ def wrap_name(name: str, width: int = 13) -> str:
     return f"{first}\n{rest}"
 
 
-def cell_tooltip(crit: CriterionInfo, value: int | None, points: float | None) -> str:
-    """What a grid cell's tooltip says: the level's anchored text and its points."""
+def cell_tooltip(
+    crit: CriterionInfo, value: int | None, points: float | None, rationale: str = ""
+) -> str:
+    """What a grid cell's tooltip says: the level's anchored text, why (the rationale, if
+    any) and its points."""
     if value is None:
         return f"{crit.name}: not scored yet.\nType 1-5 to score it."
     level_text = crit.levels[value - 1] if len(crit.levels) >= value else ""
     lines = [f"{crit.name}: level {value} of 5"]
     if level_text:
         lines.append(level_text)
+    if rationale:
+        lines.append(textwrap.fill(f"Why: {rationale}", width=70))
+    else:
+        lines.append("No rationale yet (F2 to write one).")
     if points is not None:
         best = crit.weight_pct
         lines.append(f"Contribution: {points:.1f} of {best:.1f} possible points")
@@ -288,15 +379,76 @@ def cell_tooltip(crit: CriterionInfo, value: int | None, points: float | None) -
     return "\n".join(lines)
 
 
+def load_rationales(
+    *, ws: Workspace, criterion_ids: Iterable[int], use_case_ids: Iterable[int]
+) -> dict[tuple[int, int], str]:
+    """(use case id, criterion id) -> rationale of the scores of these use cases on these
+    criteria that have one (one Core query)."""
+    ids = list(criterion_ids)
+    use_cases = list(use_case_ids)
+    if not ids or not use_cases:
+        return {}
+    s = Score.__table__  # type: ignore[attr-defined]
+    with ws.session() as session:
+        rows = session.execute(
+            select(s.c.use_case_id, s.c.criterion_id, s.c.rationale).where(
+                s.c.use_case_id.in_(use_cases),
+                s.c.criterion_id.in_(ids),
+                s.c.rationale != "",
+            )
+        ).all()
+    return {(int(uc), int(crit)): str(text) for uc, crit, text in rows if text}
+
+
+class ScoreCellDelegate(QStyledItemDelegate):
+    """Paints the grid's cells: the current cell keeps its level colour inside a blue frame
+    (the style sheet's selected-item box would paint it grey), and a cell whose score has a
+    rationale gets a small triangle in its top-right corner (a spreadsheet's comment mark).
+    """
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        state = option.state  # type: ignore[attr-defined]
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        plain = QStyleOptionViewItem(option)
+        # Selected or focused, the style would shade the level colour: paint it plain.
+        plain.state = state & ~(  # type: ignore[attr-defined]
+            QStyle.StateFlag.State_Selected | QStyle.StateFlag.State_HasFocus
+        )
+        super().paint(painter, plain, index)
+        rect = QRectF(option.rect)  # type: ignore[attr-defined]
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if index.data(RATIONALE_ROLE):
+            size = max(6.0, rect.height() / 3.5)
+            right, top = rect.right(), rect.top()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(MARKER)
+            painter.drawPolygon(
+                QPolygonF(
+                    [QPointF(right - size, top), QPointF(right, top), QPointF(right, top + size)]
+                )
+            )
+        if selected:
+            pen = QPen(CURRENT_FRAME, 2.0)
+            pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
+            painter.setPen(pen)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(rect.adjusted(1.0, 1.0, -1.0, -1.0))
+        painter.restore()
+
+
 class ScoreGridView(QTableView):
     """The grid's table, with spreadsheet keys.
 
     Signals:
         score_entered(int, int, object): use case id, criterion id, level 1-5 or None
             (cleared), typed on the current cell.
+        rationale_requested(): F2 or Shift+Enter on a cell: edit the current cell's
+            rationale.
     """
 
     score_entered = Signal(int, int, object)
+    rationale_requested = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -307,6 +459,7 @@ class ScoreGridView(QTableView):
         self.setTabKeyNavigation(False)
         self.setWordWrap(False)
         self.setCornerButtonEnabled(False)
+        self.setItemDelegate(ScoreCellDelegate(self))
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         self.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 12)
         self.verticalHeader().hide()
@@ -336,6 +489,14 @@ class ScoreGridView(QTableView):
         key = event.key()
         modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
         index = self.currentIndex()
+        enter = key in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if index.isValid() and (
+            (key == Qt.Key.Key_F2 and modifiers == Qt.KeyboardModifier.NoModifier)
+            or (enter and modifiers == Qt.KeyboardModifier.ShiftModifier)
+        ):
+            self.rationale_requested.emit()
+            event.accept()
+            return
         if modifiers == Qt.KeyboardModifier.NoModifier and index.isValid():
             model = self.grid_model()
             crit = model.criterion_at(index.column())
@@ -350,12 +511,60 @@ class ScoreGridView(QTableView):
                     self.score_entered.emit(row.use_case_id, crit.id, None)
                 event.accept()
                 return
-            if key in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
+            if enter:
                 below = model.index(min(index.row() + 1, model.rowCount() - 1), index.column())
                 self.setCurrentIndex(below)
                 event.accept()
                 return
         super().keyPressEvent(event)
+
+
+class RationaleEdit(QPlainTextEdit):
+    """The rationale box: Ctrl+Enter saves, leaving it after typing saves, Esc reverts.
+
+    Signals:
+        commit_requested(): Ctrl+Enter was pressed.
+        editing_finished(): focus left the box and its text was modified.
+        revert_requested(): Esc was pressed.
+    """
+
+    commit_requested = Signal()
+    editing_finished = Signal()
+    revert_requested = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("rationaleEdit")
+        self.setTabChangesFocus(True)
+        lines = 3
+        self.setFixedHeight(self.fontMetrics().lineSpacing() * lines + 18)
+
+    def set_text(self, text: str) -> None:
+        self.setPlainText(text)
+        self.document().setModified(False)
+
+    def sizeHint(self) -> QSize:
+        return QSize(super().sizeHint().width(), self.height())
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        modifiers = event.modifiers() & ~Qt.KeyboardModifier.KeypadModifier
+        if (
+            event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and modifiers == Qt.KeyboardModifier.ControlModifier
+        ):
+            self.commit_requested.emit()
+            event.accept()
+            return
+        if event.key() == Qt.Key.Key_Escape and modifiers == Qt.KeyboardModifier.NoModifier:
+            self.revert_requested.emit()
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        if self.document().isModified():
+            self.editing_finished.emit()
 
 
 class GridTab(QWidget):
@@ -408,7 +617,9 @@ class GridTab(QWidget):
         self.view = ScoreGridView(self)
         self.view.setModel(self.grid_model)
         self.view.score_entered.connect(self._on_view_score_entered)
+        self.view.rationale_requested.connect(self._on_view_rationale_requested)
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
+        self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
         self.empty_label = QLabel(
             "No use cases to score yet. Add one in the List tab (Ctrl+N), then score it "
             "here: select a cell and type 1-5."
@@ -417,12 +628,38 @@ class GridTab(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.help = QLabel(
-            "Arrows move · type 1-5 to score · Del clears · Enter moves down · hover a cell "
-            "for the level's meaning and its points. Green is good: for criteria marked (-) "
-            "(risk, cost) a high level is red. ◌ = incomplete, ranked apart."
+            "Arrows move · type 1-5 to score · Del clears · Enter moves down · F2 or "
+            "Shift+Enter writes why · hover a cell for the level's meaning, its points and "
+            "its rationale (a dark corner marks cells that have one). Green is good: for "
+            "criteria marked (-) (risk, cost) a high level is red. ◌ = incomplete, ranked apart."
         )
         self.help.setObjectName("gridHelp")
         self.help.setWordWrap(True)
+
+        # -- the current cell's rationale --
+        #: (use case id, criterion id) the rationale box shows, or None.
+        self._rationale_target: tuple[int, int] | None = None
+        self.rationale_label = QLabel()
+        self.rationale_label.setObjectName("formLabel")
+        self.rationale_label.setTextFormat(Qt.TextFormat.RichText)
+        self.rationale_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.rationale_keys = QLabel("Ctrl+Enter saves · Esc reverts")
+        self.rationale_keys.setObjectName("mutedLabel")
+        self.rationale_edit = RationaleEdit()
+        self.rationale_edit.commit_requested.connect(self._on_rationale_edit_commit_requested)
+        self.rationale_edit.editing_finished.connect(self._on_rationale_edit_editing_finished)
+        self.rationale_edit.revert_requested.connect(self._on_rationale_edit_revert_requested)
+        self.rationale_panel = QFrame()
+        self.rationale_panel.setObjectName("formCard")
+        heading = QHBoxLayout()
+        heading.setSpacing(8)
+        heading.addWidget(self.rationale_label, 1)
+        heading.addWidget(self.rationale_keys)
+        panel = QVBoxLayout(self.rationale_panel)
+        panel.setContentsMargins(12, 8, 12, 10)
+        panel.setSpacing(6)
+        panel.addLayout(heading)
+        panel.addWidget(self.rationale_edit)
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 12)
@@ -430,8 +667,10 @@ class GridTab(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.empty_label, 1)
+        layout.addWidget(self.rationale_panel)
         layout.addWidget(self.help)
         self.empty_label.hide()
+        self._show_rationale()
 
     # -- refreshing -----------------------------------------------------------------------
 
@@ -455,7 +694,14 @@ class GridTab(QWidget):
         criteria = scoring.model_criteria(ws=ws)
         columns_before = self.grid_model.columnCount()
         had_rows = bool(self.grid_model.rows)
-        self.grid_model.set_ranking(criteria, ranking)
+        criterion_ids = [c.id for c in criteria]
+
+        def rationales_of(use_case_ids: list[int]) -> dict[tuple[int, int], str]:
+            if self.ctx.workspace is not ws:
+                return {}
+            return load_rationales(ws=ws, criterion_ids=criterion_ids, use_case_ids=use_case_ids)
+
+        self.grid_model.set_ranking(criteria, ranking, rationales_of)
         if self.grid_model.columnCount() != columns_before or not had_rows:
             self.view.size_columns()
         if not self.view.currentIndex().isValid() or self._pending is not None:
@@ -467,7 +713,9 @@ class GridTab(QWidget):
         )
         self.view.setVisible(bool(ranking))
         self.empty_label.setVisible(not ranking)
+        self.rationale_panel.setVisible(bool(ranking))
         self.view.setEnabled(not self.ctx.readonly)
+        self._show_rationale()
 
     def _fill_models(self) -> None:
         ws = self.ctx.workspace
@@ -521,6 +769,115 @@ class GridTab(QWidget):
             )
         )
 
+    # -- the rationale panel --------------------------------------------------------------
+
+    def _current_cell(self) -> tuple[RankedUseCase | None, CriterionInfo | None]:
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None, None
+        return (
+            self.grid_model.use_case_at(index.row()),
+            self.grid_model.criterion_at(index.column()),
+        )
+
+    def _show_rationale(self) -> None:
+        """Point the rationale panel at the current cell (keeping text being typed)."""
+        entry, crit = self._current_cell()
+        target = (entry.use_case_id, crit.id) if entry is not None and crit is not None else None
+        edit = self.rationale_edit
+        typing = edit.document().isModified() and target == self._rationale_target
+        self._rationale_target = target
+        if entry is None or crit is None:
+            self.rationale_label.setText("Rationale")
+            self.rationale_label.setToolTip("")
+            edit.setPlaceholderText("Select a criterion cell to see or write why it has its level.")
+            edit.set_text("")
+            edit.setEnabled(False)
+            self.rationale_keys.hide()
+            return
+        title = html.escape(_clip(entry.title, 60))
+        name = html.escape(_clip(crit.name, 40))
+        value = entry.values.get(crit.id)
+        if value is None:
+            self.rationale_label.setText(f"No level yet for <b>{name}</b> on <b>{title}</b>")
+            self.rationale_label.setToolTip("")
+            edit.setPlaceholderText(
+                "Type a level first (1-5 in the grid), then write here why it is that level."
+            )
+            edit.set_text("")
+            edit.setEnabled(False)
+            self.rationale_keys.hide()
+            return
+        anchor = crit.levels[value - 1] if len(crit.levels) >= value else ""
+        self.rationale_label.setText(f"Why <b>{name}</b> is <b>{value}</b> for <b>{title}</b>")
+        self.rationale_label.setToolTip(
+            f"{crit.name}, level {value} of 5" + (f": {anchor}" if anchor else "")
+        )
+        edit.setPlaceholderText(
+            "Why this level? The evidence, the assumption or who said so "
+            "(Ctrl+Enter or leaving the box saves)."
+        )
+        edit.setEnabled(not self.ctx.readonly)
+        self.rationale_keys.setVisible(not self.ctx.readonly)
+        if not typing:
+            edit.set_text(self.grid_model.rationale(entry.use_case_id, crit.id))
+
+    def _commit_rationale(self) -> None:
+        """Store the rationale box's text on its cell's score (keeping the level)."""
+        edit = self.rationale_edit
+        target = self._rationale_target
+        if not edit.document().isModified():
+            return
+        edit.document().setModified(False)
+        if target is None or self.ctx.readonly:
+            return
+        use_case_id, criterion_id = target
+        row = self.grid_model.row_of(use_case_id)
+        entry = self.grid_model.use_case_at(row) if row is not None else None
+        column = self.grid_model.column_of(criterion_id)
+        crit = self.grid_model.criterion_at(column) if column is not None else None
+        value = entry.values.get(criterion_id) if entry is not None else None
+        if entry is None or crit is None or value is None:
+            return
+        text = edit.toPlainText().strip()
+        if text == self.grid_model.rationale(use_case_id, criterion_id):
+            return
+        self.ctx.run_edit(
+            SetScoreCommand(
+                self.ctx,
+                use_case_id,
+                criterion_id,
+                value,
+                rationale=text,
+                text=f"edit rationale of '{_clip(entry.title, 40)} / {crit.name}'",
+            )
+        )
+
+    def _on_view_rationale_requested(self) -> None:
+        if self.rationale_edit.isEnabled():
+            self.rationale_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            self.rationale_edit.moveCursor(QTextCursor.MoveOperation.End)
+
+    def _on_rationale_edit_commit_requested(self) -> None:
+        self._commit_rationale()
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_rationale_edit_editing_finished(self) -> None:
+        self._commit_rationale()
+
+    def _on_rationale_edit_revert_requested(self) -> None:
+        self.rationale_edit.document().setModified(False)
+        self._show_rationale()
+        self.view.setFocus(Qt.FocusReason.ShortcutFocusReason)
+
+    def _on_selection_current_changed(self, current: QModelIndex, _previous: Any) -> None:
+        entry = self.grid_model.use_case_at(current.row()) if current.isValid() else None
+        crit = self.grid_model.criterion_at(current.column()) if current.isValid() else None
+        target = (entry.use_case_id, crit.id) if entry is not None and crit is not None else None
+        if target != self._rationale_target:
+            self._commit_rationale()  # typed text belongs to the cell it was typed for
+        self._show_rationale()
+
     def _on_selection_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
         entry = self.grid_model.use_case_at(current.row()) if current.isValid() else None
         self.current_changed.emit(entry.use_case_id if entry is not None else None)
@@ -540,3 +897,7 @@ class GridTab(QWidget):
         dialog = ModelsDialog(self.ctx, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"

@@ -1,0 +1,257 @@
+"""``aipm kpis``: list tracked KPIs, show their status, import and export snapshots."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from ..errors import UserError
+from .common import fail, guarded, open_for_reading, open_for_writing
+
+app = typer.Typer(
+    help="KPIs and their snapshots: list them, show status against thresholds, trend and "
+    "staleness, and import or export snapshots as CSV or XLSX.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+MAX_LISTED_REJECTIONS = 50
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
+    widths = [len(h) for h in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def _clip(text: str, width: int = 36) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _today(text: str | None) -> dt.date | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text.strip())
+    except ValueError:
+        raise UserError(f"--today {text!r} is not a date; use YYYY-MM-DD.") from None
+
+
+@app.command("list")
+@guarded
+def list_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    catalog: bool = typer.Option(
+        False, "--catalog", help="List the built-in KPI catalog instead of the tracked KPIs."
+    ),
+) -> None:
+    """List the KPIs the workspace tracks (or, with --catalog, the KPI catalog)."""
+    from ..services import kpis
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        if catalog:
+            entries = [
+                {
+                    "key": e.key,
+                    "name": e.name,
+                    "category": e.category,
+                    "unit": e.unit,
+                    "direction": e.direction,
+                    "frequency": e.frequency,
+                    "what": e.what,
+                    "why": e.why,
+                    "example_target": e.example_target,
+                }
+                for e in kpis.catalog(ws=ws)
+            ]
+        else:
+            items = kpis.kpi_rows(ws=ws)
+    finally:
+        ws.close()
+    if catalog:
+        if as_json:
+            typer.echo(json.dumps(entries, ensure_ascii=False))
+            return
+        rows = [
+            [e["key"], _clip(e["name"]), e["category"], e["unit"], e["direction"], e["frequency"]]
+            for e in entries
+        ]
+        typer.echo(
+            _table(["Key", "Name", "Category", "Unit", "Direction", "Frequency"], rows, set())
+        )
+        return
+    if as_json:
+        typer.echo(json.dumps(items, ensure_ascii=False))
+        return
+    if not items:
+        typer.echo("No KPIs tracked yet; `aipm kpis list FILE --catalog` shows the catalog.")
+        return
+
+    def number(value: Any) -> str:
+        return "-" if value is None else kpis.format_number(value)
+
+    rows = [
+        [
+            str(i["id"]),
+            _clip(i["name"]),
+            i["unit"] or "-",
+            "lower" if i["direction"] == "lower_is_better" else "higher",
+            i["frequency"],
+            number(i["baseline"]),
+            number(i["target"]),
+            number(i["warning"]),
+            number(i["critical"]),
+            _clip(i["use_case"] or "-", 28),
+            _clip(i["owner"] or "-", 20),
+        ]
+        for i in items
+    ]
+    header = [
+        "ID",
+        "Name",
+        "Unit",
+        "Better",
+        "Frequency",
+        "Baseline",
+        "Target",
+        "Warning",
+        "Critical",
+        "Use case",
+        "Owner",
+    ]
+    typer.echo(_table(header, rows, right={0, 5, 6, 7, 8}))
+
+
+@app.command("status")
+@guarded
+def status_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    today: str = typer.Option(
+        None, "--today", help="Judge staleness as of this date (YYYY-MM-DD; default today)."
+    ),
+) -> None:
+    """Per KPI: latest value, target, status, trend and whether it is stale."""
+    from ..services import kpis
+
+    day = _today(today)
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        statuses = kpis.status_all(ws=ws, today=day)
+    finally:
+        ws.close()
+    statuses.sort(key=lambda s: (kpis.STATUS_ORDER.get(s.status, 99), s.name.casefold()))
+    if as_json:
+        typer.echo(json.dumps([s.as_dict() for s in statuses], ensure_ascii=False))
+        return
+    if not statuses:
+        typer.echo("No KPIs tracked yet.")
+        return
+    rows = [
+        [
+            str(s.kpi_id),
+            _clip(s.name),
+            kpis.format_value(s.latest_value, s.unit) if s.latest_value is not None else "-",
+            s.latest_date.isoformat() if s.latest_date else "-",
+            kpis.format_value(s.target, s.unit) if s.target is not None else "-",
+            kpis.STATUS_LABELS[s.status],
+            kpis.TREND_LABELS[s.trend],
+            "stale" if s.stale else "",
+        ]
+        for s in statuses
+    ]
+    header = ["ID", "KPI", "Latest", "Date", "Target", "Status", "Trend", "Stale"]
+    typer.echo(_table(header, rows, right={0, 2, 4}))
+    alerts = sum(s.status in ("critical", "warning") for s in statuses)
+    stale = sum(s.stale for s in statuses)
+    typer.echo(f"\n{len(statuses)} KPIs · {alerts} in warning or critical · {stale} stale")
+
+
+@app.command("import")
+@guarded
+def import_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    source: Path = typer.Argument(
+        ..., help="CSV or XLSX with columns kpi, date, value and optional use_case, note."
+    ),
+    on_duplicate: str = typer.Option(
+        "replace",
+        "--on-duplicate",
+        help="When a KPI already has a snapshot on that date: replace it or skip the row.",
+    ),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Only check the file and print what would happen."
+    ),
+) -> None:
+    """Import KPI snapshots: every row is checked first; one bad row means nothing is written."""
+    from ..services import kpis
+
+    if on_duplicate not in kpis.DUPLICATE_CHOICES:
+        raise UserError(
+            f"--on-duplicate must be one of {', '.join(kpis.DUPLICATE_CHOICES)}, "
+            f"not {on_duplicate!r}."
+        )
+    path = file.expanduser()
+    if dry_run:
+        ws, _info = open_for_reading(path)
+    else:
+        ws = open_for_writing(path)
+    try:
+        preview = kpis.preview_import(ws=ws, source=source, on_duplicate=on_duplicate)
+        typer.echo(f"{preview.source}: {preview.summary()}")
+        if preview.rejected:
+            for line in preview.rejected_lines(MAX_LISTED_REJECTIONS):
+                typer.echo(f"  {line}", err=True)
+            more = len(preview.rejected) - MAX_LISTED_REJECTIONS
+            if more > 0:
+                typer.echo(f"  ... and {more} more", err=True)
+            raise fail(
+                f"{preview.source}: nothing imported; fix the {len(preview.rejected)} "
+                "rejected row(s) and try again."
+            )
+        if dry_run:
+            typer.echo("Dry run: nothing written.")
+            return
+        _changes, written = kpis.apply_import(ws=ws, preview=preview)
+    finally:
+        ws.close()
+    typer.echo(f"Imported {written:,} snapshot(s) into {path.name}.")
+
+
+@app.command("export")
+@guarded
+def export_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    out: Path = typer.Option(..., "--out", "-o", help="The CSV or XLSX file to write."),
+    kpi: list[str] = typer.Option(
+        None, "--kpi", help="Only this KPI (name, catalog key or id); repeat for several."
+    ),
+) -> None:
+    """Export KPI snapshots (kpi, date, value, use_case, note): the import format."""
+    from ..services import kpis
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        ids = [kpis.find_kpi(ws=ws, ref=ref) for ref in kpi] if kpi else None
+        written = kpis.export_snapshots(ws=ws, out=out, kpi_ids=ids)
+    finally:
+        ws.close()
+    typer.echo(f"Wrote {written}")

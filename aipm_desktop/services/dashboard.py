@@ -1,0 +1,371 @@
+"""The overview dashboard's data: what needs attention across the portfolio.
+
+Sections (ask for the ones whose areas exist; a section not asked for is None):
+
+- ``"kpis"``: KPIs in critical or warning (critical first), and stale KPIs (oldest first);
+- ``"usecases"``: the top-ranked use cases of the active scoring model;
+- ``"risks"``: the open risks with the highest residual score, and overdue risk reviews
+  (or expired acceptances);
+- ``"roadmap"``: milestones and releases due in the next :data:`UPCOMING_DAYS` days, and
+  open blocking launch checks of releases not yet past their target date.
+
+Each list holds at most ``limit`` items; :attr:`Dashboard.counts` has the full totals
+under the section's list name (``kpi_alerts``, ``stale_kpis``, ...) beside the
+workspace's record counts (by entity kind, as :func:`workspace.counts`). The use-case and
+risk sections use ``services.scoring`` and ``services.risks``, imported when asked for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import and_, case, func, or_, select
+
+from ..errors import UserError
+from ..models import LaunchCheck, Release, Risk, RoadmapItem
+from ..models.enums import CheckStatus, ItemKind, ItemStatus
+from . import kpis as kpi_service
+from .workspace import ChangeEntry, counts, recent_changes
+
+if TYPE_CHECKING:
+    from types import ModuleType
+
+    from ..store import Workspace
+
+SECTIONS: tuple[str, ...] = ("kpis", "usecases", "risks", "roadmap")
+UPCOMING_DAYS = 60
+RECENT_LIMIT = 10
+SEVERITIES = ("critical", "warning", "info")
+_DONE_CHECKS = (CheckStatus.DONE.value, CheckStatus.NOT_APPLICABLE.value)
+_CLOSED_ITEMS = (ItemStatus.DONE.value, ItemStatus.CANCELLED.value)
+
+
+@dataclass(frozen=True)
+class DashboardItem:
+    """One line of the dashboard; ``kind`` and ``entity_id`` say where a click goes."""
+
+    kind: str
+    entity_id: int
+    title: str
+    detail: str
+    severity: str  # "critical" | "warning" | "info"
+    day: dt.date | None = None
+
+
+@dataclass
+class Dashboard:
+    kpi_alerts: list[DashboardItem] | None
+    stale_kpis: list[DashboardItem] | None
+    top_use_cases: list[DashboardItem] | None
+    top_risks: list[DashboardItem] | None
+    overdue_reviews: list[DashboardItem] | None
+    upcoming: list[DashboardItem] | None
+    recent: list[ChangeEntry] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _optional(name: str) -> ModuleType | None:
+    """``services.<name>`` if that area's services exist in this build."""
+    try:
+        return importlib.import_module(f"{__package__}.{name}")
+    except ModuleNotFoundError:
+        return None
+
+
+def _ago(days: int | None) -> str:
+    if days is None:
+        return "no snapshot yet"
+    if days <= 0:
+        return "today" if days == 0 else f"dated {-days} days ahead"
+    return "yesterday" if days == 1 else f"{days} days ago"
+
+
+def _kpi_sections(
+    ws: Workspace, today: dt.date, limit: int, totals: dict[str, int]
+) -> tuple[list[DashboardItem], list[DashboardItem]]:
+    statuses = kpi_service.status_all(ws=ws, today=today)
+    alerts = [s for s in statuses if s.status in ("critical", "warning")]
+    alerts.sort(key=lambda s: (s.status != "critical", s.name.casefold(), s.kpi_id))
+    stale = [s for s in statuses if s.stale]
+    stale.sort(key=lambda s: (-(s.days_since or 0), s.name.casefold(), s.kpi_id))
+    totals["kpi_alerts"] = len(alerts)
+    totals["stale_kpis"] = len(stale)
+    alert_items = []
+    for s in alerts[:limit]:
+        threshold = s.critical if s.status == "critical" else s.warning
+        word = "critical" if s.status == "critical" else "warning"
+        parts = [
+            f"{kpi_service.format_value(s.latest_value, s.unit)} "
+            f"({word} at {kpi_service.format_value(threshold, s.unit)})"
+        ]
+        if s.target is not None:
+            parts.append(f"target {kpi_service.format_value(s.target, s.unit)}")
+        if s.trend != "unknown":
+            parts.append(kpi_service.TREND_LABELS[s.trend].lower())
+        parts.append(_ago(s.days_since))
+        alert_items.append(
+            DashboardItem("kpi", s.kpi_id, s.name, " · ".join(parts), s.status, s.latest_date)
+        )
+    stale_items = [
+        DashboardItem(
+            "kpi",
+            s.kpi_id,
+            s.name,
+            f"Last snapshot {_ago(s.days_since)} ({s.latest_date.isoformat()}); "
+            f"{kpi_service.FREQUENCY_LABELS.get(s.frequency, s.frequency).lower()}, "
+            f"stale after {kpi_service.stale_after_days(s.frequency)} days",
+            "warning",
+            s.latest_date,
+        )
+        for s in stale[:limit]
+        if s.latest_date is not None
+    ]
+    return alert_items, stale_items
+
+
+def _use_case_section(
+    ws: Workspace, scoring: Any, limit: int, totals: dict[str, int]
+) -> list[DashboardItem]:
+    try:
+        ranking = scoring.rank(ws=ws)
+    except UserError:  # no scoring model at all: nothing is ranked
+        ranking = []
+    ranked = [r for r in ranking if r.complete and r.score is not None]
+    totals["top_use_cases"] = len(ranked)
+    return [
+        DashboardItem(
+            "use_case",
+            r.use_case_id,
+            r.title,
+            f"#{r.rank} · score {r.score:.1f} · {str(r.status).replace('_', ' ')}",
+            "info",
+        )
+        for r in ranked[:limit]
+    ]
+
+
+def _risk_sections(
+    ws: Workspace, risks: Any, today: dt.date, limit: int, totals: dict[str, int]
+) -> tuple[list[DashboardItem], list[DashboardItem]]:
+    t = Risk.__table__  # type: ignore[attr-defined]
+    bands = risks.bands(ws=ws)
+    method = risks.method_of(ws=ws)
+    residual = risks.score_sql(*risks.cell_sql(residual=True), method)
+    inherent = risks.score_sql(*risks.cell_sql(residual=False), method)
+    active = t.c.status != "closed"
+    columns = [t.c[c] for c in _RISK_COLUMNS]
+    top_query = (
+        select(*columns)
+        .where(active)
+        .order_by(residual.desc(), inherent.desc(), t.c.title, t.c.id)
+        .limit(limit)
+    )
+    overdue_rule = risks.overdue_sql(today)
+    # The date the risk fell due: the review date, or an earlier expired acceptance.
+    expired = and_(
+        t.c.status == "accepted",
+        t.c.acceptance_expiry.is_not(None),
+        t.c.acceptance_expiry < today,
+        or_(t.c.next_review.is_(None), t.c.acceptance_expiry < t.c.next_review),
+    )
+    due = case((expired, t.c.acceptance_expiry), else_=t.c.next_review)
+    overdue_query = select(*columns).where(overdue_rule).order_by(due, t.c.title, t.c.id)
+    with ws.engine.connect() as conn:
+        top_rows = conn.execute(top_query).all()
+        count = select(func.count()).select_from(t)
+        totals["top_risks"] = int(conn.execute(count.where(active)).scalar_one())
+        totals["overdue_reviews"] = int(conn.execute(count.where(overdue_rule)).scalar_one())
+        overdue_rows = conn.execute(overdue_query.limit(limit)).all()
+    top = []
+    for row in top_rows:
+        result = risks.assess(row._mapping, bands=bands, method=method, today=today)
+        level = result.residual_level.name
+        severity = "critical" if level == bands[-1].name else "warning"
+        if len(bands) > 1 and level not in (bands[-1].name, bands[-2].name):
+            severity = "info"
+        owner = f" · {row.owner}" if row.owner else ""
+        basis = "residual" if result.residual_set else "inherent (no residual set)"
+        top.append(
+            DashboardItem(
+                "risk",
+                row.id,
+                row.title,
+                f"{basis} {result.residual_score} ({level}) · {row.status}{owner}",
+                severity,
+            )
+        )
+    assessed = [
+        (risks.assess(row._mapping, bands=bands, method=method, today=today), row)
+        for row in overdue_rows
+    ]
+    overdue = []
+    for result, row in assessed:
+        reason = result.overdue_reasons[0] if result.overdue_reasons else "Review overdue."
+        owner = f" Owner: {row.owner}." if row.owner else ""
+        overdue.append(
+            DashboardItem(
+                "risk",
+                row.id,
+                row.title,
+                f"{reason}{owner}",
+                "critical" if result.days_overdue > 30 else "warning",
+                row.next_review,
+            )
+        )
+    return top, overdue
+
+
+_RISK_COLUMNS = (
+    "id",
+    "title",
+    "owner",
+    "status",
+    "likelihood",
+    "impact",
+    "residual_likelihood",
+    "residual_impact",
+    "next_review",
+    "acceptance_expiry",
+)
+
+
+def _roadmap_section(
+    ws: Workspace, today: dt.date, limit: int, totals: dict[str, int]
+) -> list[DashboardItem]:
+    ri = RoadmapItem.__table__  # type: ignore[attr-defined]
+    rel = Release.__table__  # type: ignore[attr-defined]
+    lc = LaunchCheck.__table__  # type: ignore[attr-defined]
+    horizon = today + dt.timedelta(days=UPCOMING_DAYS)
+    linked = select(rel.c.roadmap_item_id).where(rel.c.roadmap_item_id.is_not(None))
+    items_q = select(ri.c.id, ri.c.title, ri.c.kind, ri.c.end, ri.c.status, ri.c.owner).where(
+        ri.c.kind.in_((ItemKind.MILESTONE.value, ItemKind.RELEASE.value)),
+        ri.c.end >= today,
+        ri.c.end <= horizon,
+        ri.c.status.not_in(_CLOSED_ITEMS),
+        ri.c.id.not_in(linked),
+    )
+    releases_q = select(rel.c.id, rel.c.name, rel.c.target_date, rel.c.feature_flag).where(
+        rel.c.target_date >= today, rel.c.target_date <= horizon
+    )
+    open_checks = and_(lc.c.blocking.is_(True), lc.c.status.not_in(_DONE_CHECKS))
+    checks_q = (
+        select(
+            lc.c.id,
+            lc.c.item,
+            lc.c.function,
+            lc.c.owner,
+            lc.c.status,
+            rel.c.name,
+            rel.c.target_date,
+        )
+        .select_from(lc.join(rel, rel.c.id == lc.c.release_id))
+        .where(open_checks, or_(rel.c.target_date.is_(None), rel.c.target_date >= today))
+    )
+    with ws.engine.connect() as conn:
+        items = conn.execute(items_q).all()
+        releases = conn.execute(releases_q).all()
+        checks = conn.execute(checks_q).all()
+        open_per_release: dict[int, int] = dict(
+            conn.execute(
+                select(lc.c.release_id, func.count()).where(open_checks).group_by(lc.c.release_id)
+            ).all()
+        )
+
+    def days_to(day: dt.date) -> str:
+        days = (day - today).days
+        when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
+        return f"{day.isoformat()} ({when})"
+
+    # (sort key, item): by date, a release before its checks, blocked checks first.
+    found: list[tuple[tuple[Any, ...], DashboardItem]] = []
+    for row in items:
+        kind = "Milestone" if row.kind == ItemKind.MILESTONE else "Release"
+        owner = f" · {row.owner}" if row.owner else ""
+        found.append(
+            (
+                (row.end, 0, row.title.casefold()),
+                DashboardItem(
+                    "roadmap_item",
+                    row.id,
+                    row.title,
+                    f"{kind} {days_to(row.end)} · {row.status.replace('_', ' ')}{owner}",
+                    "info",
+                    row.end,
+                ),
+            )
+        )
+    for rel_row in releases:
+        blocking = open_per_release.get(rel_row.id, 0)
+        detail = f"Release {days_to(rel_row.target_date)}"
+        if blocking:
+            detail += f" · {blocking} open blocking check{'s' if blocking != 1 else ''}"
+        found.append(
+            (
+                (rel_row.target_date, 0, rel_row.name.casefold()),
+                DashboardItem(
+                    "release",
+                    rel_row.id,
+                    rel_row.name,
+                    detail,
+                    "warning" if blocking else "info",
+                    rel_row.target_date,
+                ),
+            )
+        )
+    for check in checks:
+        blocked = check.status == CheckStatus.BLOCKED
+        owner = f" · {check.owner}" if check.owner else ""
+        when = days_to(check.target_date) if check.target_date else "no target date"
+        found.append(
+            (
+                (check.target_date or dt.date.max, 1, not blocked, check.item.casefold()),
+                DashboardItem(
+                    "launch_check",
+                    check.id,
+                    f"{check.name}: {check.item}",
+                    f"Blocking launch check, {check.status.replace('_', ' ')} · {check.function}"
+                    f"{owner} · release {when}",
+                    "critical" if blocked else "warning",
+                    check.target_date,
+                ),
+            )
+        )
+    found.sort(key=lambda pair: pair[0])
+    totals["upcoming"] = len(found)
+    return [item for _key, item in found[:limit]]
+
+
+def dashboard(
+    *,
+    ws: Workspace,
+    today: dt.date | None = None,
+    limit: int = 5,
+    sections: set[str] | frozenset[str] | None = None,
+    recent_limit: int = RECENT_LIMIT,
+) -> Dashboard:
+    """What needs attention, section by section (``sections``: default all of them).
+
+    A section not asked for, or whose area's services are not part of this build, is None.
+    """
+    wanted = set(SECTIONS) if sections is None else set(sections)
+    unknown = wanted - set(SECTIONS)
+    if unknown:
+        raise ValueError(f"unknown dashboard section(s): {', '.join(sorted(unknown))}")
+    today = today or dt.date.today()
+    limit = max(int(limit), 0)
+    totals: dict[str, int] = dict(counts(ws=ws))
+    board = Dashboard(None, None, None, None, None, None)
+    if "kpis" in wanted:
+        board.kpi_alerts, board.stale_kpis = _kpi_sections(ws, today, limit, totals)
+    if "usecases" in wanted and (scoring := _optional("scoring")) is not None:
+        board.top_use_cases = _use_case_section(ws, scoring, limit, totals)
+    if "risks" in wanted and (risks := _optional("risks")) is not None:
+        board.top_risks, board.overdue_reviews = _risk_sections(ws, risks, today, limit, totals)
+    if "roadmap" in wanted:
+        board.upcoming = _roadmap_section(ws, today, limit, totals)
+    board.recent = recent_changes(ws=ws, limit=recent_limit)
+    board.counts = totals
+    return board

@@ -1,0 +1,235 @@
+"""The KPI framework catalog: every metric with what it measures, why it matters, an
+example target, frequency, unit and direction; "Track this KPI" adds it to the workspace."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...models import Kpi
+from ...services import kpis as kpi_service
+from ...services import listing
+from ...store import Workspace
+from ..context import AppContext
+from .commands import TrackKpiCommand
+from .form import DIRECTION_LABELS, FREQUENCY_LABELS
+
+_USER = Qt.ItemDataRole.UserRole
+
+
+def _label(value: Any, labels: dict[Any, str]) -> str:
+    for key, text in labels.items():
+        if str(key) == str(value):
+            return text
+    return str(value)
+
+
+def tracked_catalog_keys(ws: Workspace) -> dict[str, int]:
+    """Catalog key -> how many tracked KPIs of the workspace come from it."""
+    from sqlalchemy import func, select
+
+    table = Kpi.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.catalog_key, func.count()).group_by(table.c.catalog_key)
+    with ws.engine.connect() as conn:
+        return {str(key): int(n) for key, n in conn.execute(stmt) if key}
+
+
+class CatalogPane(QWidget):
+    """The catalog list beside the chosen metric's description.
+
+    Signals:
+        tracked(int): a KPI was tracked from the catalog (the new KPI's id).
+    """
+
+    tracked = Signal(int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("kpiCatalog")
+        self._dirty = True
+        self._tracked: dict[str, int] = {}
+        self.entries: dict[str, Any] = {}
+
+        self.list = QListWidget()
+        self.list.setObjectName("catalogList")
+        self.list.currentItemChanged.connect(self._on_list_current_item_changed)
+
+        self.name_label = QLabel()
+        self.name_label.setObjectName("catalogName")
+        self.name_label.setWordWrap(True)
+        self.tracked_label = QLabel()
+        self.tracked_label.setObjectName("mutedLabel")
+        self.fields: dict[str, QLabel] = {}
+        card = QFrame()
+        card.setObjectName("formCard")
+        form = QFormLayout(card)
+        form.setContentsMargins(14, 12, 14, 12)
+        form.setVerticalSpacing(10)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        for key, caption in (
+            ("what", "What it measures"),
+            ("why", "Why it matters"),
+            ("example_target", "Example target"),
+            ("frequency", "Frequency"),
+            ("unit", "Unit"),
+            ("direction", "Direction"),
+            ("category", "Category"),
+        ):
+            value = QLabel()
+            value.setObjectName(f"catalog_{key}")
+            value.setWordWrap(True)
+            value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+            name = QLabel(caption)
+            name.setObjectName("formLabel")
+            form.addRow(name, value)
+            self.fields[key] = value
+
+        self.use_case_combo = QComboBox()
+        self.use_case_combo.setObjectName("catalogUseCaseCombo")
+        self.use_case_combo.setToolTip("Tie the new KPI to a use case (optional)")
+        self.track_button = QPushButton("Track this KPI")
+        self.track_button.setObjectName("primaryButton")
+        self.track_button.clicked.connect(self._on_track_button_clicked)
+        actions = QHBoxLayout()
+        actions.addWidget(QLabel("For use case"))
+        actions.addWidget(self.use_case_combo, 1)
+        actions.addWidget(self.track_button)
+
+        detail = QWidget()
+        detail.setObjectName("pageContent")
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(12, 0, 0, 0)
+        detail_layout.setSpacing(8)
+        detail_layout.addWidget(self.name_label)
+        detail_layout.addWidget(self.tracked_label)
+        detail_layout.addWidget(card)
+        detail_layout.addLayout(actions)
+        detail_layout.addStretch(1)
+
+        splitter = QSplitter(Qt.Orientation.Horizontal)
+        splitter.setObjectName("catalogSplitter")
+        splitter.setChildrenCollapsible(False)
+        splitter.addWidget(self.list)
+        splitter.addWidget(detail)
+        splitter.setSizes([300, 700])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 8, 0, 0)
+        layout.addWidget(splitter)
+
+    def invalidate(self) -> None:
+        self._dirty = True
+        if self.isVisible():
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    def refresh(self) -> None:
+        """Read the catalog and which entries are tracked."""
+        ws = self.ctx.workspace
+        self._dirty = False
+        if ws is None:
+            return
+        tracked_keys = tracked_catalog_keys(ws)
+        current = self.current_key()
+        self.entries = {entry.key: entry for entry in kpi_service.catalog(ws=ws)}
+        self._tracked = tracked_keys
+        self.list.blockSignals(True)
+        self.list.clear()
+        for key, entry in self.entries.items():
+            mark = "  ✓" if tracked_keys.get(key) else ""
+            item = QListWidgetItem(f"{entry.name}{mark}")
+            item.setData(_USER, key)
+            item.setToolTip(entry.what)
+            self.list.addItem(item)
+        self.list.blockSignals(False)
+        self._fill_use_cases()
+        self.select_key(current or next(iter(self.entries), ""))
+
+    def _fill_use_cases(self) -> None:
+        ws = self.ctx.workspace
+        combo = self.use_case_combo
+        previous = combo.currentData()
+        combo.clear()
+        combo.addItem("(none)", None)
+        if ws is not None:
+            spec = listing.use_case_list_spec()
+            ids = listing.query_ids(ws=ws, spec=spec)
+            rows = listing.fetch_rows(ws=ws, spec=spec, ids=ids)
+            for use_case_id in ids:
+                if use_case_id in rows:
+                    combo.addItem(str(rows[use_case_id][0]), use_case_id)
+        combo.setCurrentIndex(max(combo.findData(previous), 0))
+
+    def current_key(self) -> str:
+        item = self.list.currentItem()
+        return str(item.data(_USER)) if item is not None else ""
+
+    def select_key(self, key: str) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(_USER) == key:
+                self.list.setCurrentRow(row)
+                self._show(key)
+                return
+        self._show("")
+
+    def _show(self, key: str) -> None:
+        entry = self.entries.get(key)
+        self.track_button.setEnabled(entry is not None and not self.ctx.readonly)
+        if entry is None:
+            self.name_label.setText("")
+            self.tracked_label.setText("")
+            for label in self.fields.values():
+                label.setText("")
+            return
+        self.name_label.setText(entry.name)
+        count = self._tracked.get(key, 0)
+        self.tracked_label.setText(
+            f"Tracked in this workspace ({count} KPI{'s' if count != 1 else ''})."
+            if count
+            else "Not tracked in this workspace yet."
+        )
+        self.fields["what"].setText(entry.what)
+        self.fields["why"].setText(entry.why)
+        self.fields["example_target"].setText(entry.example_target)
+        self.fields["frequency"].setText(_label(entry.frequency, FREQUENCY_LABELS))
+        self.fields["unit"].setText(entry.unit or "—")
+        self.fields["direction"].setText(_label(entry.direction, DIRECTION_LABELS))
+        self.fields["category"].setText(str(entry.category or "—").capitalize())
+
+    def _on_list_current_item_changed(self, current: QListWidgetItem | None, _prev: Any) -> None:
+        self._show(str(current.data(_USER)) if current is not None else "")
+
+    def _on_track_button_clicked(self) -> None:
+        self.track(self.current_key(), self.use_case_combo.currentData())
+
+    def track(self, key: str, use_case_id: int | None = None) -> int | None:
+        """Track catalog entry ``key`` (undoable); the new KPI's id, or None."""
+        if self._dirty or not self.entries:
+            self.refresh()
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        command = TrackKpiCommand(self.ctx, key, name=entry.name, use_case_id=use_case_id)
+        if not self.ctx.run_edit(command) or command.kpi_id is None:
+            return None
+        self.tracked.emit(command.kpi_id)
+        return command.kpi_id

@@ -1,0 +1,373 @@
+"""The KPIs area: tracked KPIs (status, trend and stale badges, detail form, chart), the
+snapshot grid, small multiples and the KPI framework catalog."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QPushButton,
+    QSizePolicy,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...models import Kpi
+from ...services import kpis as kpi_service
+from ...services.changes import Changes
+from ..context import AppContext
+from ..undo import DeleteRecordCommand
+from .catalog import CatalogPane
+from .chart import KpiChartPanel, format_value
+from .form import KpiForm
+from .grid import SnapshotGrid
+from .multiples import SmallMultiples
+
+#: What the page refreshes on.
+WATCHED = ("kpi", "kpi_snapshot", "use_case", "release", "incident")
+TAB_TRACKED, TAB_GRID, TAB_MULTIPLES, TAB_CATALOG = range(4)
+TREND_ARROWS = {"improving": "↗", "flat": "→", "worsening": "↘", "unknown": "·"}
+_USER = Qt.ItemDataRole.UserRole
+
+
+def status_label(status: str) -> str:
+    return kpi_service.STATUS_LABELS.get(status, status.replace("_", " "))
+
+
+def trend_label(trend: str) -> str:
+    return kpi_service.TREND_LABELS.get(trend, trend)
+
+
+def badge_texts(status: kpi_service.KpiStatus) -> list[str]:
+    """The badges shown beside a KPI: status, trend and (when stale) how long."""
+    texts = [status_label(status.status)]
+    if status.trend != "unknown":
+        texts.append(f"{TREND_ARROWS.get(status.trend, '')} {trend_label(status.trend)}".strip())
+    if status.stale:
+        days = status.days_since
+        texts.append(f"Stale {days} d" if days is not None else "Stale")
+    return texts
+
+
+def _badge(text: str, kind: str, value: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("kpiBadge")
+    label.setProperty(kind, value)
+    return label
+
+
+class KpiRow(QWidget):
+    """One tracked KPI in the list: name, latest value, badges."""
+
+    def __init__(self, status: kpi_service.KpiStatus, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("kpiRow")
+        self.kpi_id = status.kpi_id
+        name = QLabel(status.name)
+        name.setObjectName("kpiRowName")
+        name.setMinimumWidth(20)
+        name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        name.setToolTip(status.name)
+        latest = QLabel(format_value(status.latest_value, status.unit))
+        latest.setObjectName("kpiRowValue")
+        latest.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        latest.ensurePolished()
+        latest.setMinimumWidth(latest.fontMetrics().horizontalAdvance(latest.text()) + 16)
+        top = QHBoxLayout()
+        top.setSpacing(6)
+        top.addWidget(name, 1)
+        top.addWidget(latest)
+        badges = QHBoxLayout()
+        badges.setSpacing(4)
+        texts = badge_texts(status)
+        self.badges = [_badge(texts[0], "status", status.status)]
+        if status.trend != "unknown":
+            self.badges.append(_badge(texts[1], "trend", status.trend))
+        if status.stale:
+            self.badges.append(_badge(texts[-1], "stale", "true"))
+        for badge in self.badges:
+            badges.addWidget(badge)
+        badges.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(8, 6, 8, 6)
+        layout.setSpacing(3)
+        layout.addLayout(top)
+        layout.addLayout(badges)
+
+    def badge_texts(self) -> list[str]:
+        return [badge.text() for badge in self.badges]
+
+
+class KpisPage(QWidget):
+    """The KPIs area of the main window.
+
+    Signals:
+        status_message(str): a short message for the status bar (exports).
+    """
+
+    status_message = Signal(str)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("kpisPage")
+        self.statuses: list[kpi_service.KpiStatus] = []
+        self._dirty = True
+        self._import_dialog = None
+        self._refresh_timer = QTimer(self)
+        self._refresh_timer.setSingleShot(True)
+        self._refresh_timer.setInterval(0)
+        self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+
+        self.title = QLabel("KPIs")
+        self.title.setObjectName("pageTitle")
+        self.summary = QLabel()
+        self.summary.setObjectName("pageSubtitle")
+        self.summary.setWordWrap(True)
+        self.import_button = QPushButton("Import snapshots…")
+        self.import_button.setObjectName("kpiImportButton")
+        self.import_button.setToolTip("Import KPI snapshots from a CSV or XLSX file")
+        self.import_button.clicked.connect(self._on_import_button_clicked)
+        header = QHBoxLayout()
+        titles = QVBoxLayout()
+        titles.setSpacing(2)
+        titles.addWidget(self.title)
+        titles.addWidget(self.summary)
+        header.addLayout(titles, 1)
+        header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        # Tracked KPIs: list | form | chart.
+        self.kpi_list = QListWidget()
+        self.kpi_list.setObjectName("kpiList")
+        self.kpi_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.kpi_list.setMinimumWidth(265)
+        self.kpi_list.currentItemChanged.connect(self._on_kpi_list_current_item_changed)
+        self.remove_button = QPushButton("Stop tracking")
+        self.remove_button.setObjectName("kpiRemoveButton")
+        self.remove_button.setToolTip("Delete the chosen KPI and its snapshots (undoable)")
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        self.list_empty = QLabel(
+            "No KPIs are tracked yet. Open the Catalog tab and choose “Track this KPI”, "
+            "or import snapshots."
+        )
+        self.list_empty.setObjectName("hintBox")
+        self.list_empty.setWordWrap(True)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.setSpacing(6)
+        left_layout.addWidget(self.list_empty)
+        left_layout.addWidget(self.kpi_list, 1)
+        left_layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
+
+        self.form = KpiForm(ctx)
+        self.form.setMinimumWidth(310)
+        self.chart = KpiChartPanel(ctx)
+        self.chart.setMinimumWidth(500)
+        self.chart.message.connect(self.status_message)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("kpiSplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.form)
+        self.splitter.addWidget(self.chart)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 0)
+        self.splitter.setStretchFactor(2, 1)
+        self.splitter.setSizes([290, 340, 480])
+        tracked = QWidget()
+        tracked_layout = QVBoxLayout(tracked)
+        tracked_layout.setContentsMargins(0, 8, 0, 0)
+        tracked_layout.addWidget(self.splitter)
+
+        self.grid = SnapshotGrid(ctx)
+        self.multiples = SmallMultiples(ctx)
+        self.catalog = CatalogPane(ctx)
+        self.catalog.tracked.connect(self._on_catalog_tracked)
+
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("kpiTabs")
+        self.tabs.addTab(tracked, "Tracked KPIs")
+        self.tabs.addTab(self.grid, "Snapshot grid")
+        self.tabs.addTab(self.multiples, "Small multiples")
+        self.tabs.addTab(self.catalog, "Catalog")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 18, 24, 16)
+        layout.setSpacing(8)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        self.refresh()
+
+    # -- refreshing -----------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Read statuses again and bring every tab up to date (hidden tabs when shown)."""
+        ws = self.ctx.workspace
+        self._dirty = False
+        if ws is None:
+            return
+        self.statuses = kpi_service.status_all(ws=ws)
+        self._fill_list()
+        self._update_summary()
+        self.import_button.setEnabled(not self.ctx.readonly)
+        self.remove_button.setEnabled(not self.ctx.readonly and self.current_kpi_id() is not None)
+        self.form.reload()
+        self._update_status_line()
+        self.chart.invalidate()
+        self.multiples.invalidate()
+        self.catalog.invalidate()
+        self.grid.invalidate(self.statuses)
+
+    def _fill_list(self) -> None:
+        current = self.current_kpi_id()
+        self.kpi_list.blockSignals(True)
+        self.kpi_list.clear()
+        for status in self.statuses:
+            item = QListWidgetItem()
+            item.setData(_USER, status.kpi_id)
+            row = KpiRow(status)
+            item.setSizeHint(QSize(10, row.sizeHint().height()))
+            item.setToolTip(f"{status.name}: " + ", ".join(badge_texts(status)))
+            self.kpi_list.addItem(item)
+            self.kpi_list.setItemWidget(item, row)
+        self.kpi_list.blockSignals(False)
+        has = bool(self.statuses)
+        self.list_empty.setVisible(not has)
+        self.kpi_list.setVisible(has)
+        ids = [s.kpi_id for s in self.statuses]
+        target = current if current in ids else (ids[0] if ids else None)
+        self._select_in_list(target)
+
+    def _select_in_list(self, kpi_id: int | None) -> None:
+        for row in range(self.kpi_list.count()):
+            if self.kpi_list.item(row).data(_USER) == kpi_id:
+                self.kpi_list.setCurrentRow(row)
+                break
+        self._show_kpi(kpi_id)
+
+    def _show_kpi(self, kpi_id: int | None) -> None:
+        if kpi_id != self.form.kpi_id:
+            self.form.load(kpi_id)
+        if kpi_id != self.chart.kpi_id:
+            self.chart.set_kpi(kpi_id)
+        self.remove_button.setEnabled(not self.ctx.readonly and kpi_id is not None)
+        self._update_status_line()
+
+    def _update_summary(self) -> None:
+        counts: dict[str, int] = {}
+        for status in self.statuses:
+            counts[status.status] = counts.get(status.status, 0) + 1
+        stale = sum(1 for s in self.statuses if s.stale)
+        parts = [f"{len(self.statuses)} tracked"]
+        for key in ("critical", "warning", "off_target", "on_target"):
+            if counts.get(key):
+                parts.append(f"{counts[key]} {status_label(key).lower()}")
+        if stale:
+            parts.append(f"{stale} stale")
+        self.summary.setText(" · ".join(parts))
+
+    def _update_status_line(self) -> None:
+        status = self.status_of(self.form.kpi_id)
+        if status is None:
+            self.form.set_status_text("")
+            return
+        parts = []
+        if status.latest_value is not None and status.latest_date is not None:
+            parts.append(
+                f"Latest <b>{escape(format_value(status.latest_value, status.unit))}</b> "
+                f"on {status.latest_date:%Y-%m-%d}"
+            )
+        else:
+            parts.append("No snapshots yet")
+        parts.append(f"<span class='{status.status}'>{escape(status_label(status.status))}</span>")
+        if status.trend != "unknown":
+            slope = ""
+            if status.slope_per_week is not None:
+                slope = f" ({status.slope_per_week:+.3g}/week)"
+            parts.append(f"{escape(trend_label(status.trend))}{slope}")
+        if status.stale:
+            parts.append(f"<b>stale</b> ({status.days_since} days since the last snapshot)")
+        self.form.set_status_text(" · ".join(parts))
+
+    def status_of(self, kpi_id: int | None) -> kpi_service.KpiStatus | None:
+        return next((s for s in self.statuses if s.kpi_id == kpi_id), None)
+
+    def row_widget(self, kpi_id: int) -> KpiRow | None:
+        """The list row of ``kpi_id`` (its badges are what the user sees)."""
+        for row in range(self.kpi_list.count()):
+            item = self.kpi_list.item(row)
+            if item.data(_USER) == kpi_id:
+                widget = self.kpi_list.itemWidget(item)
+                return widget if isinstance(widget, KpiRow) else None
+        return None
+
+    def current_kpi_id(self) -> int | None:
+        item = self.kpi_list.currentItem()
+        return None if item is None else int(item.data(_USER))
+
+    def select_kpi(self, kpi_id: int) -> None:
+        """Show the Tracked KPIs tab with ``kpi_id`` chosen."""
+        if self._dirty:
+            self.refresh()
+        self.tabs.setCurrentIndex(TAB_TRACKED)
+        self._select_in_list(kpi_id)
+
+    def show_entity(self, entity_id: int) -> None:
+        """Navigation from elsewhere (the overview): show KPI ``entity_id``."""
+        self.select_kpi(entity_id)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if not changes.touches(*WATCHED):
+            return
+        self._dirty = True
+        self._refresh_timer.start()
+
+    def _on_refresh_timer_timeout(self) -> None:
+        if self._dirty:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self.refresh()
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def _on_kpi_list_current_item_changed(self, current: QListWidgetItem | None, _prev) -> None:
+        self._show_kpi(None if current is None else int(current.data(_USER)))
+
+    def _on_catalog_tracked(self, kpi_id: int) -> None:
+        self.refresh()
+        self.select_kpi(kpi_id)
+
+    def _on_remove_button_clicked(self) -> None:
+        kpi_id = self.current_kpi_id()
+        if kpi_id is None:
+            return
+        status = self.status_of(kpi_id)
+        text = f"stop tracking KPI '{status.name}'" if status else None
+        self.ctx.run_edit(DeleteRecordCommand(self.ctx, Kpi, kpi_id, text=text))
+
+    def _on_import_button_clicked(self) -> None:
+        self.open_import_dialog()
+
+    def open_import_dialog(self):
+        """Open the import dialog (window-modal); returns it."""
+        from .import_dialog import ImportDialog
+
+        dialog = ImportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self._import_dialog = dialog
+        return dialog

@@ -1,0 +1,92 @@
+"""Importing KPI snapshots through the dialog: preview first, all-or-nothing, undoable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from aipm_desktop.services import kpis as kpi_service
+from aipm_desktop.ui.kpis.page import KpisPage
+
+
+@pytest.fixture
+def page(qtbot, app_ctx, ws):
+    app_ctx.set_workspace(ws)
+    widget = KpisPage(app_ctx)
+    qtbot.addWidget(widget)
+    widget.show()
+    return widget
+
+
+def _kpi(page) -> int:
+    kpi_id = page.catalog.track("ai_feature_adoption_rate")
+    assert kpi_id is not None
+    return kpi_id
+
+
+def _preview(qtbot, page, path):
+    dialog = page.open_import_dialog()
+    with qtbot.waitSignal(dialog.set_path(path).finished):
+        pass
+    return dialog
+
+
+def test_a_bad_row_is_shown_rejected_and_nothing_can_be_written(qtbot, page, ws, tmp_path):
+    kpi_id = _kpi(page)
+    source = tmp_path / "snapshots.csv"
+    source.write_text(
+        "kpi,date,value,note\n"
+        "AI Feature Adoption Rate,2026-01-05,21.5,launch week\n"
+        "AI Feature Adoption Rate,2026-01-12,lots,\n"
+        "AI Feature Adoption Rate,2026-01-19,24,\n"
+    )
+    dialog = _preview(qtbot, page, source)
+    assert dialog.row_actions()[0][:2] == (3, "rejected")
+    assert "number" in dialog.row_actions()[0][2]
+    assert [(n, a) for n, a, _m in dialog.row_actions()[1:]] == [(2, "add"), (4, "add")]
+    assert "1 rejected" in dialog.summary.text()
+    assert dialog.problem.isVisible()
+    assert not dialog.import_button.isEnabled()
+    assert dialog.start_import() is None
+    assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([], [])
+
+
+def test_a_clean_file_imports_and_undo_removes_the_rows(qtbot, page, app_ctx, ws, tmp_path):
+    kpi_id = _kpi(page)
+    kpi_service.set_snapshot(ws=ws, kpi_id=kpi_id, day=dt.date(2026, 1, 5), value=10.0)
+    source = tmp_path / "snapshots.csv"
+    source.write_text(
+        "kpi,date,value\n"
+        "AI Feature Adoption Rate,2026-01-05,21.5\n"
+        "AI Feature Adoption Rate,2026-01-12,23\n"
+        "AI Feature Adoption Rate,2026-01-19,24\n"
+    )
+    dialog = _preview(qtbot, page, source)
+    assert [a for _n, a, _m in dialog.row_actions()] == ["replace", "add", "add"]
+    assert dialog.import_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.finished):
+        dialog.import_button.click()
+    assert dialog.imported == 3
+    assert kpi_service.series(ws=ws, kpi_id=kpi_id)[1] == [21.5, 23.0, 24.0]
+    qtbot.waitUntil(lambda: page.status_of(kpi_id).latest_value == 24.0)
+
+    app_ctx.undo_stack.undo()
+    assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([dt.date(2026, 1, 5)], [10.0])
+    qtbot.waitUntil(lambda: page.status_of(kpi_id).latest_value == 10.0)
+    app_ctx.undo_stack.redo()
+    assert kpi_service.series(ws=ws, kpi_id=kpi_id)[1] == [21.5, 23.0, 24.0]
+
+
+def test_skip_keeps_existing_values(qtbot, page, ws, tmp_path):
+    kpi_id = _kpi(page)
+    kpi_service.set_snapshot(ws=ws, kpi_id=kpi_id, day=dt.date(2026, 1, 5), value=10.0)
+    source = tmp_path / "snapshots.csv"
+    source.write_text("kpi,date,value\nAI Feature Adoption Rate,2026-01-05,21.5\n")
+    dialog = _preview(qtbot, page, source)
+    dialog.duplicates_combo.setCurrentIndex(dialog.duplicates_combo.findData("skip"))
+    qtbot.waitUntil(lambda: [a for _n, a, _m in dialog.row_actions()] == ["skip"])
+    assert not dialog.import_button.isEnabled()
+    assert "Nothing to import" in dialog.problem.text()
+    assert kpi_service.series(ws=ws, kpi_id=kpi_id)[1] == [10.0]
