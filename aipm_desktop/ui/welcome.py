@@ -44,12 +44,11 @@ class WelcomePage(QWidget):
         title = QLabel(f"Welcome to {APP_NAME}")
         title.setObjectName("pageTitle")
         intro = QLabel(
-            "Keep a portfolio of AI features in one local file: use cases and their "
-            "scoring, risks, documents, KPIs, the roadmap and launch gates. "
+            "Keep a portfolio of AI features in one local file: use cases and their scoring,\n"
+            "risks, documents, KPIs, the roadmap and launch gates.\n"
             "Every edit is saved at once and can be undone."
         )
         intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
 
         self.new_button = QPushButton("New workspace…")
         self.new_button.setObjectName("primaryButton")
@@ -76,8 +75,8 @@ class WelcomePage(QWidget):
 
         card = QFrame()
         card.setObjectName("welcomeCard")
-        card.setMinimumWidth(640)
-        card.setMaximumWidth(760)
+        # A fixed width lets the wrapped intro text get the height it needs.
+        card.setFixedWidth(700)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(36, 32, 36, 32)
         inner.setSpacing(12)

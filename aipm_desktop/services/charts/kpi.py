@@ -254,7 +254,7 @@ def draw_kpi(
     ax.legend(
         loc="upper center",
         bbox_to_anchor=(0.5, -0.1),
-        ncol=4,
+        ncol=3,
         fontsize=8,
         frameon=False,
     )

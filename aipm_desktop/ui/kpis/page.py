@@ -194,7 +194,8 @@ class KpisPage(QWidget):
         self.catalog.tracked.connect(self._on_catalog_tracked)
 
         self.tabs = QTabWidget()
-        self.tabs.setObjectName("kpiTabs")
+        self.tabs.setObjectName("areaTabs")
+        self.tabs.setDocumentMode(True)
         self.tabs.addTab(tracked, "Tracked KPIs")
         self.tabs.addTab(self.grid, "Snapshot grid")
         self.tabs.addTab(self.multiples, "Small multiples")
