@@ -76,7 +76,7 @@ class WelcomePage(QWidget):
         card = QFrame()
         card.setObjectName("welcomeCard")
         # A fixed width lets the wrapped intro text get the height it needs.
-        card.setFixedWidth(700)
+        card.setFixedWidth(640)
         inner = QVBoxLayout(card)
         inner.setContentsMargins(36, 32, 36, 32)
         inner.setSpacing(12)
