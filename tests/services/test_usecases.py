@@ -194,3 +194,15 @@ def test_import_unknown_columns_and_model(ws, tmp_path: Path) -> None:
     assert count == 2
     assert [r.title for r in scoring.rank(ws=ws, model_id=rice)] == ["Quick", "Slow"]
     assert len(IMPORT_COLUMNS) > 20 and "title" in IMPORT_COLUMNS
+
+
+def test_titles_are_ordered_case_insensitively_and_filtered(ws) -> None:
+    from aipm_desktop.services.usecases import titles
+
+    ids = {}
+    for title in ("beta rollout", "Alpha triage", "gamma drafts"):
+        obj, _ = records.create(ws=ws, model=UseCase, data={"title": title})
+        ids[title] = obj.id
+    assert [t for _i, t in titles(ws=ws)] == ["Alpha triage", "beta rollout", "gamma drafts"]
+    assert titles(ws=ws, ids=[ids["gamma drafts"]]) == [(ids["gamma drafts"], "gamma drafts")]
+    assert titles(ws=ws, ids=[]) == []

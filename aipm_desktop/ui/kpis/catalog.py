@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...models import Kpi
 from ...services import kpis as kpi_service
-from ...services import listing
+from ...services import usecases as usecases_service
 from ...store import Workspace
 from ..context import AppContext
 from .commands import TrackKpiCommand
@@ -171,12 +171,8 @@ class CatalogPane(QWidget):
         combo.clear()
         combo.addItem("(none)", None)
         if ws is not None:
-            spec = listing.use_case_list_spec()
-            ids = listing.query_ids(ws=ws, spec=spec)
-            rows = listing.fetch_rows(ws=ws, spec=spec, ids=ids)
-            for use_case_id in ids:
-                if use_case_id in rows:
-                    combo.addItem(str(rows[use_case_id][0]), use_case_id)
+            for use_case_id, title in usecases_service.titles(ws=ws):
+                combo.addItem(title, use_case_id)
         combo.setCurrentIndex(max(combo.findData(previous), 0))
 
     def current_key(self) -> str:

@@ -32,7 +32,8 @@ from ...errors import UserError
 from ...models import Kpi
 from ...models.enums import Frequency, KpiDirection
 from ...models.kpis import KpiBase
-from ...services import listing, records
+from ...services import records
+from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 
@@ -301,12 +302,8 @@ class KpiForm(QWidget):
         combo.clear()
         combo.addItem("(none)", None)
         if ws is not None:
-            spec = listing.use_case_list_spec()
-            ids = listing.query_ids(ws=ws, spec=spec)
-            rows = listing.fetch_rows(ws=ws, spec=spec, ids=ids)
-            for use_case_id in ids:
-                if use_case_id in rows:
-                    combo.addItem(str(rows[use_case_id][0]), use_case_id)
+            for use_case_id, title in usecases_service.titles(ws=ws):
+                combo.addItem(title, use_case_id)
         index = combo.findData(self._record.get("use_case_id"))
         combo.setCurrentIndex(max(index, 0))
 

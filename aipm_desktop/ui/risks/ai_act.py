@@ -14,6 +14,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QButtonGroup,
@@ -43,7 +44,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from .commands import SaveAssessmentCommand
-from .fields import Badge, DateField, EnumCombo
+from .fields import Badge, DateField, EnumCombo, text_color_on
 from .form import use_case_titles
 
 TIER_COLORS = {
@@ -482,10 +483,14 @@ class AiActTab(QWidget):
         for row, (use_case_id, title) in enumerate(pairs):
             tier = self.tiers.get(use_case_id)
             table.setItem(row, 0, QTableWidgetItem(title))
-            cell = QTableWidgetItem()
+            # Plain items, not a widget per row: a portfolio of 10,000 use cases stays fast.
+            cell = QTableWidgetItem(tier_label(tier))
             cell.setData(Qt.ItemDataRole.UserRole, tier)
             cell.setToolTip(tier_label(tier))
-            table.setCellWidget(row, 1, _tier_chip(tier))
+            color = tier_color(tier)
+            cell.setBackground(QBrush(QColor(color)))
+            cell.setForeground(QBrush(QColor(text_color_on(color))))
+            cell.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
             table.setItem(row, 1, cell)
         table.blockSignals(False)
         self.left_stack.setCurrentWidget(self.use_case_table if pairs else self.no_use_cases)
@@ -569,14 +574,3 @@ class AiActTab(QWidget):
             self.load()
         elif changes.touches("compliance_obligation"):
             self.show_detail()
-
-
-def _tier_chip(tier: str | None) -> QWidget:
-    box = QWidget()
-    layout = QHBoxLayout(box)
-    layout.setContentsMargins(6, 2, 6, 2)
-    badge = Badge()
-    badge.set_badge(tier_label(tier), tier_color(tier))
-    layout.addWidget(badge)
-    layout.addStretch(1)
-    return box

@@ -42,9 +42,10 @@ from ...models import MitigationAction, Risk
 from ...models.enums import ActionStatus, RiskSource, RiskStatus, Treatment
 from ...models.risks import RiskBase
 from ...services import records, risks
+from ...services import usecases as usecases_service
 from ...services import workspace as workspace_service
 from ...services.changes import Changes
-from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids, use_case_list_spec
+from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from .commands import SetLinksCommand
@@ -94,14 +95,7 @@ def _action_spec(risk_id: int) -> ListSpec:
 
 def use_case_titles(ws: Any, ids: list[int] | None = None) -> list[tuple[int, str]]:
     """``(id, title)`` of the given use cases (all when ``ids`` is None), by title."""
-    spec = use_case_list_spec()
-    order = query_ids(ws=ws, spec=spec) if ids is None else list(ids)
-    rows = fetch_rows(ws=ws, spec=spec, ids=order)
-    title = spec.index_of("title")
-    pairs = [(i, rows[i][title]) for i in order if i in rows]
-    if ids is not None:
-        pairs.sort(key=lambda pair: pair[1].lower())
-    return pairs
+    return usecases_service.titles(ws=ws, ids=ids)
 
 
 class LinksDialog(QDialog):
