@@ -49,6 +49,7 @@ AREAS: tuple[Area, ...] = (
     Area("overview", "Overview", "aipm_desktop.ui.overview:OverviewPage"),
     Area("usecases", "Use cases", "aipm_desktop.ui.usecases.page:UseCasesPage"),
     Area("risks", "Risks", "aipm_desktop.ui.risks.page:RisksPage"),
+    Area("documents", "Documents", "aipm_desktop.ui.documents.page:DocumentsPage"),
     Area("kpis", "KPIs", "aipm_desktop.ui.kpis.page:KpisPage"),
     Area("interviews", "Interviews", "aipm_desktop.ui.interviews.page:InterviewsPage"),
     # New areas go here, above the settings, which stay last.

@@ -1,0 +1,231 @@
+"""``aipm docs``: PRDs and the other deliverables: list, new, export, review, search."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from .common import guarded, open_for_reading, open_for_writing
+
+app = typer.Typer(
+    name="docs",
+    help="Documents (AI PRDs and other deliverables): list, create, export, review, search.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+FORMATS = ("md", "html", "pdf")
+
+
+def _clip(text: str, width: int) -> str:
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _iso(value: Any) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+@app.command("list")
+@guarded
+def list_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+) -> None:
+    """Every document with its kind, status, use case and approval, by title."""
+    from ..services import documents
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        rows = documents.list_documents(ws=ws)
+    finally:
+        ws.close()
+    items = [
+        {
+            "id": r["id"],
+            "title": r["title"],
+            "kind": r["kind"],
+            "kind_name": documents.kind_name(r["kind"]),
+            "status": str(r["status"]),
+            "use_case_id": r["use_case_id"],
+            "use_case": r["use_case"],
+            "approver": r["approver"] or "",
+            "approved_on": _iso(r["approved_on"]),
+            "updated_at": _iso(r["updated_at"]),
+            "size": int(r["size"] or 0),
+        }
+        for r in rows
+    ]
+    if as_json:
+        typer.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        return
+    if not items:
+        typer.echo("No documents in this workspace.")
+        return
+    typer.echo(f"{'id':>5}  {'title':<44} {'kind':<28} {'status':<10} {'use case':<28} approved")
+    for r in items:
+        approved = f"{r['approved_on']} {r['approver']}" if r["approved_on"] else "-"
+        typer.echo(
+            f"{r['id']:>5}  {_clip(r['title'], 44):<44} {_clip(r['kind_name'], 28):<28} "
+            f"{r['status'].replace('_', ' '):<10} {_clip(r['use_case'] or '-', 28):<28} {approved}"
+        )
+    typer.echo(f"\n{len(items)} document{'s' if len(items) != 1 else ''}")
+
+
+@app.command("new")
+@guarded
+def new_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    kind: str = typer.Option(..., "--kind", help="Deliverable kind, e.g. ai_prd."),
+    title: str = typer.Option(..., "--title", help="The document's title."),
+    use_case: int | None = typer.Option(None, "--use-case", help="Id of the use case."),
+) -> None:
+    """Create a document from its kind's template; prints the new id."""
+    from ..services import documents
+
+    ws = open_for_writing(file.expanduser())
+    try:
+        doc_id, _changes = documents.new_document(
+            ws=ws, kind=kind, title=title, use_case_id=use_case
+        )
+    finally:
+        ws.close()
+    typer.echo(
+        f"Created document {doc_id}: {' '.join(title.split())} ({documents.kind_name(kind)})"
+    )
+
+
+@app.command("export")
+@guarded
+def export_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
+    fmt: str = typer.Option(..., "--format", "-f", help="md, html or pdf."),
+    out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
+) -> None:
+    """Write one document as markdown, standalone HTML or PDF."""
+    from ..errors import UserError
+    from ..services import rendering
+
+    fmt = fmt.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise UserError(f"Unknown format {fmt!r}; choose md, html or pdf.")
+    export_pdf: Any = None
+    if fmt == "pdf":
+        try:
+            from ..ui.documents.pdf import export_pdf
+        except ImportError as error:
+            raise UserError(
+                f"PDF export is not available in this installation ({error})."
+            ) from None
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        if fmt == "md":
+            written = rendering.export_markdown(ws=ws, document_id=document_id, out=out)
+        elif fmt == "html":
+            written = rendering.export_html(ws=ws, document_id=document_id, out=out)
+        else:
+            assert export_pdf is not None
+            written = export_pdf(ws=ws, document_ids=[document_id], out=out.expanduser())
+    finally:
+        ws.close()
+    typer.echo(f"Exported document {document_id} to {written}")
+
+
+@app.command("review")
+@guarded
+def review_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """The review findings (line, rule, suggested fix) and the readiness score."""
+    from ..services import documents
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        doc = documents.get_document(ws=ws, document_id=document_id)
+        high_risk = documents.is_high_risk(ws=ws, document_id=document_id)
+        result = documents.review_document(ws=ws, document_id=document_id)
+    finally:
+        ws.close()
+    if as_json:
+        data = {
+            "id": document_id,
+            "title": doc.title,
+            "kind": doc.kind,
+            "high_risk": high_risk,
+            "score": result.score,
+            "breakdown": result.breakdown,
+            "findings": [
+                {
+                    "line": f.line,
+                    "rule": f.rule,
+                    "severity": f.severity,
+                    "message": f.message,
+                    "suggestion": f.suggestion,
+                }
+                for f in result.findings
+            ],
+        }
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    risk = ", high-risk use case" if high_risk else ""
+    lines = [
+        f"Document {document_id}: {doc.title} ({documents.kind_name(doc.kind)}{risk})",
+        f"Readiness: {result.score}/100",
+    ]
+    if not result.findings:
+        lines.append("No findings.")
+    for f in result.findings:
+        lines.append(f"  line {f.line:>4}  {f.severity:<7} {f.message}")
+        if f.suggestion:
+            lines.append(f"{'':17}fix: {f.suggestion}")
+    lost = {rule: points for rule, points in result.breakdown.items() if points}
+    if lost:
+        lines.append("Points lost: " + ", ".join(f"{r} {p}" for r, p in lost.items()))
+    typer.echo("\n".join(lines))
+
+
+@app.command("search")
+@guarded
+def search_command(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    query: str = typer.Argument(..., help="Words that must all occur in a document."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    limit: int = typer.Option(50, "--limit", min=1, max=10_000, help="Most hits to show."),
+) -> None:
+    """Full-text search over the titles and bodies of every document."""
+    from ..services import documents
+
+    ws, _info = open_for_reading(file.expanduser())
+    try:
+        hits = documents.search(ws=ws, query=query, limit=limit)
+    finally:
+        ws.close()
+    if as_json:
+        data = [
+            {
+                "document_id": h.document_id,
+                "title": h.title,
+                "kind": h.kind,
+                "line": h.line,
+                "snippet": h.snippet,
+                "spans": [list(s) for s in h.spans],
+            }
+            for h in hits
+        ]
+        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    if not hits:
+        typer.echo(f"No document matches {query!r}.")
+        return
+    for h in hits:
+        where = f"{h.document_id}:{h.line}" if h.line else f"{h.document_id}:title"
+        typer.echo(f"{where:>10}  {_clip(h.title, 36):<36}  {h.snippet}")
+    typer.echo(f"\n{len(hits)} hit{'s' if len(hits) != 1 else ''}")

@@ -1,0 +1,1 @@
+"""The Documents area: PRDs and the other AI deliverables, edited, reviewed and exported."""

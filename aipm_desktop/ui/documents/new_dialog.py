@@ -1,0 +1,148 @@
+"""The "New document" dialog: kind, title, use case and template (built-in or the user's)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...models import UseCase
+from ...resources import load_json
+from ...services import documents, templates
+from ...store import Workspace
+
+
+def deliverable_kinds() -> list[tuple[str, str]]:
+    """``(key, name)`` of every deliverable kind, in the reference order."""
+    return [(entry["key"], entry["name"]) for entry in load_json("deliverable_kinds")]
+
+
+def kind_name(kind: str) -> str:
+    return documents.kind_name(kind)
+
+
+def use_case_choices(ws: Workspace) -> list[tuple[int, str]]:
+    """``(id, title)`` of every use case, by title."""
+    table = UseCase.__table__  # type: ignore[attr-defined]
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(table.c.id, table.c.title)).all()
+    return sorted(((r[0], r[1]) for r in rows), key=lambda pair: pair[1].lower())
+
+
+class NewDocumentDialog(QDialog):
+    """Asks what to create. ``values()`` gives the arguments of ``new_document``."""
+
+    def __init__(
+        self,
+        ws: Workspace,
+        *,
+        kind: str = "ai_prd",
+        use_case_id: int | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setObjectName("newDocumentDialog")
+        self.setWindowTitle("New document")
+        self.setMinimumWidth(540)
+        self.all_templates = templates.templates()
+
+        heading = QLabel("New document")
+        heading.setObjectName("dialogHeading")
+        self.kind_combo = QComboBox()
+        for key, name in deliverable_kinds():
+            self.kind_combo.addItem(name, key)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(kind)))
+        self.title_edit = QLineEdit()
+        self.title_edit.setPlaceholderText("e.g. AI PRD: Smart reply drafts")
+        self.use_case_combo = QComboBox()
+        self.use_case_combo.addItem("No use case", None)
+        for case_id, title in use_case_choices(ws):
+            self.use_case_combo.addItem(title, case_id)
+        if use_case_id is not None:
+            self.use_case_combo.setCurrentIndex(max(0, self.use_case_combo.findData(use_case_id)))
+        self.template_combo = QComboBox()
+        self.template_hint = QLabel()
+        self.template_hint.setObjectName("mutedLabel")
+        self.template_hint.setWordWrap(True)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorHint")
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
+        form.addRow("Kind", self.kind_combo)
+        form.addRow("Title", self.title_edit)
+        form.addRow("Use case", self.use_case_combo)
+        form.addRow("Template", self.template_combo)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addLayout(form)
+        layout.addWidget(self.template_hint)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._fill_templates())
+        self.template_combo.currentIndexChanged.connect(lambda _i: self._update_hint())
+        self._fill_templates()
+        self.resize(560, self.sizeHint().height())
+        self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _fill_templates(self) -> None:
+        kind = self.kind_combo.currentData()
+        combo = self.template_combo
+        combo.blockSignals(True)
+        combo.clear()
+        own = [t for t in self.all_templates if t.kind == kind]
+        others = [t for t in self.all_templates if t.kind != kind and t.source == "user"]
+        for template in own:
+            suffix = " (yours)" if template.source == "user" else ""
+            combo.addItem(f"{template.name}{suffix}", template.key)
+        for template in others:
+            combo.addItem(f"{template.name} (yours, {kind_name(template.kind)})", template.key)
+        combo.setCurrentIndex(0)
+        combo.blockSignals(False)
+        self._update_hint()
+
+    def _template(self) -> templates.Template | None:
+        key = self.template_combo.currentData()
+        return next((t for t in self.all_templates if t.key == key), None)
+
+    def _update_hint(self) -> None:
+        template = self._template()
+        if template is not None and template.required_sections:
+            self.template_hint.setText(
+                "Required sections: " + ", ".join(template.section_names) + "."
+            )
+        else:
+            self.template_hint.setText("")
+
+    def values(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind_combo.currentData(),
+            "title": self.title_edit.text().strip(),
+            "use_case_id": self.use_case_combo.currentData(),
+            "template_key": self.template_combo.currentData(),
+        }
+
+    def accept(self) -> None:
+        if not self.title_edit.text().strip():
+            self.error_label.setText("Give the document a title.")
+            self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+            return
+        super().accept()

@@ -1,0 +1,873 @@
+"""The Documents area: the list | the markdown editor beside its live preview | review.
+
+Left: the document list (filter by kind, status, use case and text) and a full-text
+search over every document. Middle: the document's title, use case and status workflow
+("Send for review", "Approve…", "Back to draft") above the source editor and the live
+preview (scrolling in step). Right: the review panel (readiness score and findings,
+refreshed as you type) and the revision history.
+
+Saving: there is no Save button. Edits autosave ``AUTOSAVE_MS`` after typing stops, when
+another document is opened, when a menu opens (so Edit ▸ Undo sees the latest text),
+and when the page goes away;
+each autosave stores a revision and is one step on the main window's undo stack.
+
+Undo: Ctrl+Z / Ctrl+Shift+Z *inside the editor* undo and redo typing (the editor's own
+undo). The main window's Edit ▸ Undo / Redo (the menu, or Ctrl+Z when the focus is not in
+the editor) undo whole autosaves, status changes, restores, new documents and deletes.
+
+Shortcuts (while focus is inside the page): Ctrl+Shift+N new document, Ctrl+S save now,
+Ctrl+Shift+F search all documents; in the editor Ctrl+B / Ctrl+I bold / italic,
+Tab / Shift+Tab indent / outdent list items, Ctrl+F find, Ctrl+H find and replace.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFrame,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QMenu,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...errors import UserError
+from ...models import Document
+from ...models.enums import DocumentStatus
+from ...services import documents, rendering, templates
+from ...services.changes import Changes
+from ...store import Workspace
+from ..context import AppContext
+from ..undo import UpdateRecordCommand
+from ..widgets.lazy_table import ListPane
+from .commands import (
+    DeleteDocumentCommand,
+    NewDocumentCommand,
+    RestoreRevisionCommand,
+    SaveBodyCommand,
+    SetStatusCommand,
+)
+from .editor import SourcePane
+from .history import HistoryPanel
+from .new_dialog import NewDocumentDialog, deliverable_kinds, kind_name, use_case_choices
+from .preview import PreviewBrowser
+from .review_panel import ReviewPanel
+from .search import SearchPane
+
+#: Milliseconds after the last keystroke before the body is saved (one revision).
+AUTOSAVE_MS = 1500
+SPLITTER_NAME = "documents"
+EDITOR_SPLITTER_NAME = "documents_editor"
+NEW_SHORTCUT = "Ctrl+Shift+N"
+SAVE_SHORTCUT = "Ctrl+S"
+SEARCH_SHORTCUT = "Ctrl+Shift+F"
+HIDDEN_COLUMNS = ("kind", "use_case", "approver", "updated")
+STATUS_TEXT = {
+    DocumentStatus.DRAFT.value: "Draft",
+    DocumentStatus.IN_REVIEW.value: "In review",
+    DocumentStatus.APPROVED.value: "Approved",
+}
+
+
+def _filter_combo(all_text: str) -> QComboBox:
+    combo = QComboBox()
+    combo.addItem(all_text, None)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
+def _refill(combo: QComboBox, items: list[tuple[str, Any]], first: str | None = None) -> None:
+    """Replace the items after the first ("All …") keeping the chosen one if it remains."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    if first is not None:
+        combo.setItemText(0, first)
+    for text, data in items:
+        combo.addItem(text, data)
+    index = combo.findData(current) if current is not None else 0
+    combo.setCurrentIndex(max(0, index))
+    combo.blockSignals(False)
+
+
+class DocumentsPage(QWidget):
+    """The Documents area (see the module docstring)."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.ws: Workspace = ctx.require_workspace()
+        self.setObjectName("documentsPage")
+        self.document_id: int | None = None
+        self.doc: dict[str, Any] = {}
+        self._saved_body = ""
+        self._loading = False
+        self.new_dialog: NewDocumentDialog | None = None
+        self.approve_dialog: QInputDialog | None = None
+        self.template_dialog: QInputDialog | None = None
+        self.confirm_box: QMessageBox | None = None
+        self.last_export: Path | None = None
+
+        self._build_header()
+        self._build_left()
+        self._build_middle()
+        self._build_right()
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("documentsSplitter")
+        self.splitter.addWidget(self.left_tabs)
+        self.splitter.addWidget(self.middle)
+        self.splitter.addWidget(self.right_tabs)
+        self.splitter.setStretchFactor(0, 2)
+        self.splitter.setStretchFactor(1, 6)
+        self.splitter.setStretchFactor(2, 2)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setSizes([330, 750, 320])
+        state = ctx.settings.splitter_state(SPLITTER_NAME)
+        if state is not None:
+            self.splitter.restoreState(state)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(self.header)
+        body = QVBoxLayout()
+        body.setContentsMargins(12, 0, 12, 12)
+        body.addWidget(self.splitter, 1)
+        layout.addLayout(body, 1)
+
+        self.autosave_timer = QTimer(self)
+        self.autosave_timer.setSingleShot(True)
+        self.autosave_timer.setInterval(AUTOSAVE_MS)
+        self.autosave_timer.timeout.connect(self.save_now)
+
+        self._add_action("New document", NEW_SHORTCUT, self.new_document)
+        self._add_action("Save now", SAVE_SHORTCUT, self.save_now)
+        self._add_action("Search all documents", SEARCH_SHORTCUT, self.focus_search)
+
+        self._connect()
+        self.load_choices()
+        self._open(None)
+        first = self.list.model.id_at(0)
+        if first is not None:
+            self.list.select_ids([first])
+
+    # -- construction ---------------------------------------------------------------------
+
+    def _add_action(self, text: str, shortcut: str, slot: Any) -> QAction:
+        action = QAction(text, self)
+        action.setShortcut(QKeySequence(shortcut))
+        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        action.triggered.connect(lambda _checked=False: slot())
+        self.addAction(action)
+        return action
+
+    def _build_header(self) -> None:
+        title = QLabel("Documents")
+        title.setObjectName("pageTitle")
+        subtitle = QLabel(
+            "PRDs, evaluation plans, behaviour specs and the other AI deliverables: write "
+            "them in markdown, see them reviewed as you type, export them."
+        )
+        subtitle.setObjectName("pageSubtitle")
+        subtitle.setWordWrap(True)
+        self.new_button = QPushButton("New document")
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.setToolTip(f"Create a document from a template ({NEW_SHORTCUT})")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete this document and its revisions (undoable)")
+        self.template_button = QPushButton("Save as template…")
+        self.template_button.setToolTip("Keep this document as one of your own templates")
+        self.export_button = QPushButton("Export")
+        self.export_menu = QMenu(self.export_button)
+        self.export_md_action = self.export_menu.addAction("Markdown…")
+        self.export_html_action = self.export_menu.addAction("HTML…")
+        self.export_pdf_action = self.export_menu.addAction("PDF (this document)…")
+        self.export_case_action = self.export_menu.addAction("PDF (all documents of its use case)…")
+        self.export_button.setMenu(self.export_menu)
+        self.header = QHBoxLayout()
+        self.header.setContentsMargins(24, 18, 24, 4)
+        heading = QVBoxLayout()
+        heading.addWidget(title)
+        heading.addWidget(subtitle)
+        self.header.addLayout(heading, 1)
+        for button in (
+            self.new_button,
+            self.delete_button,
+            self.template_button,
+            self.export_button,
+        ):
+            self.header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+
+    def _build_left(self) -> None:
+        self.kind_combo = _filter_combo("All kinds")
+        for key, name in deliverable_kinds():
+            self.kind_combo.addItem(name, key)
+        self.status_combo = _filter_combo("All statuses")
+        for status in DocumentStatus:
+            self.status_combo.addItem(STATUS_TEXT[status.value], status.value)
+        self.use_case_filter = _filter_combo("All use cases")
+        filters = QHBoxLayout()
+        filters.setContentsMargins(0, 0, 0, 0)
+        filters.setSpacing(4)
+        for combo in (self.kind_combo, self.status_combo):
+            filters.addWidget(combo, 1)
+        self.list = ListPane(documents.document_list_spec(), self.ws)
+        self.list.setObjectName("documentList")
+        keys = self.list.spec.keys
+        for key in HIDDEN_COLUMNS:
+            if key in keys:
+                self.list.column_chooser.set_column_visible(keys.index(key), False)
+        self.list.table.horizontalHeader().resizeSection(keys.index("title"), 200)
+        list_tab = QWidget()
+        list_layout = QVBoxLayout(list_tab)
+        list_layout.setContentsMargins(0, 8, 0, 0)
+        list_layout.setSpacing(4)
+        list_layout.addLayout(filters)
+        list_layout.addWidget(self.use_case_filter)
+        list_layout.addWidget(self.list, 1)
+        self.list_tab = list_tab
+        self.search = SearchPane()
+        self.search.set_workspace(self.ws)
+        search_tab = QWidget()
+        search_layout = QVBoxLayout(search_tab)
+        search_layout.setContentsMargins(0, 8, 0, 0)
+        search_layout.addWidget(self.search)
+        self.left_tabs = QTabWidget()
+        self.left_tabs.setObjectName("areaTabs")
+        self.left_tabs.setDocumentMode(True)
+        self.left_tabs.addTab(list_tab, "List")
+        self.left_tabs.addTab(search_tab, "Search")
+        self.left_tabs.setMinimumWidth(240)
+
+    def _build_middle(self) -> None:
+        self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("documentTitle")
+        self.title_edit.setPlaceholderText("Title")
+        self.status_chip = QLabel()
+        self.status_chip.setObjectName("statusChip")
+        self.kind_label = QLabel()
+        self.kind_label.setObjectName("mutedLabel")
+        self.use_case_combo = QComboBox()
+        self.use_case_combo.setObjectName("documentUseCase")
+        self.use_case_combo.addItem("No use case", None)
+        self.use_case_combo.setToolTip("The use case this document belongs to")
+        self.use_case_combo.setSizeAdjustPolicy(
+            QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
+        )
+        self.use_case_combo.setMinimumContentsLength(18)
+        self.review_button = QPushButton("Send for review")
+        self.review_button.setToolTip("Move this draft to review")
+        self.approve_button = QPushButton("Approve…")
+        self.approve_button.setToolTip("Record who approved this document (dated today)")
+        self.draft_button = QPushButton("Back to draft")
+        self.draft_button.setToolTip("Return this document to draft")
+        self.save_label = QLabel()
+        self.save_label.setObjectName("saveState")
+
+        top = QHBoxLayout()
+        top.setSpacing(8)
+        top.addWidget(self.title_edit, 1)
+        top.addWidget(self.status_chip)
+        second = QHBoxLayout()
+        second.setSpacing(8)
+        second.addWidget(self.kind_label)
+        second.addWidget(QLabel("Use case"))
+        second.addWidget(self.use_case_combo, 1)
+        second.addWidget(self.review_button)
+        second.addWidget(self.approve_button)
+        second.addWidget(self.draft_button)
+
+        self.source = SourcePane()
+        self.editor = self.source.editor
+        self.preview = PreviewBrowser()
+        self.preview.image_folder = self.ws.path.parent
+        self.editor_splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.editor_splitter.setObjectName("editorSplitter")
+        self.editor_splitter.addWidget(self.source)
+        self.editor_splitter.addWidget(self.preview)
+        self.editor_splitter.setSizes([400, 400])
+        state = self.ctx.settings.splitter_state(EDITOR_SPLITTER_NAME)
+        if state is not None:
+            self.editor_splitter.restoreState(state)
+
+        self.empty_label = QLabel(
+            "No document open. Pick one in the list, or create one with New document."
+        )
+        self.empty_label.setObjectName("emptyState")
+        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.empty_label.setWordWrap(True)
+
+        self.editor_box = QFrame()
+        self.editor_box.setObjectName("documentEditorBox")
+        box = QVBoxLayout(self.editor_box)
+        box.setContentsMargins(10, 8, 10, 6)
+        box.setSpacing(6)
+        box.addLayout(top)
+        box.addLayout(second)
+        box.addWidget(self.editor_splitter, 1)
+        box.addWidget(self.save_label)
+
+        self.middle = QWidget()
+        middle = QVBoxLayout(self.middle)
+        middle.setContentsMargins(6, 0, 6, 0)
+        middle.addWidget(self.editor_box, 1)
+        middle.addWidget(self.empty_label, 1)
+
+    def _build_right(self) -> None:
+        self.review = ReviewPanel()
+        self.history = HistoryPanel()
+        self.right_tabs = QTabWidget()
+        self.right_tabs.setObjectName("areaTabs")
+        self.right_tabs.setDocumentMode(True)
+        review_tab = QWidget()
+        r = QVBoxLayout(review_tab)
+        r.setContentsMargins(0, 8, 0, 0)
+        r.addWidget(self.review)
+        history_tab = QWidget()
+        h = QVBoxLayout(history_tab)
+        h.setContentsMargins(0, 8, 0, 0)
+        h.addWidget(self.history)
+        self.right_tabs.addTab(review_tab, "Review")
+        self.right_tabs.addTab(history_tab, "History")
+        self.right_tabs.setMinimumWidth(260)
+
+    def _connect(self) -> None:
+        self.new_button.clicked.connect(self.new_document)
+        self.delete_button.clicked.connect(self.delete_document)
+        self.template_button.clicked.connect(self.save_as_template)
+        self.export_md_action.triggered.connect(lambda: self.export("md"))
+        self.export_html_action.triggered.connect(lambda: self.export("html"))
+        self.export_pdf_action.triggered.connect(lambda: self.export("pdf"))
+        self.export_case_action.triggered.connect(lambda: self.export("case_pdf"))
+        for combo in (self.kind_combo, self.status_combo, self.use_case_filter):
+            combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
+        self.list.current_changed.connect(self._on_list_current_changed)
+        self.search.hit_activated.connect(self._on_search_hit_activated)
+        self.title_edit.editingFinished.connect(self._on_title_edit_editing_finished)
+        self.use_case_combo.activated.connect(self._on_use_case_combo_activated)
+        self.review_button.clicked.connect(self.send_for_review)
+        self.approve_button.clicked.connect(self.approve)
+        self.draft_button.clicked.connect(self.back_to_draft)
+        self.editor.textChanged.connect(self._on_editor_text_changed)
+        self.editor.verticalScrollBar().valueChanged.connect(self._on_editor_scrolled)
+        self.preview.refreshed.connect(self._on_editor_scrolled)
+        self.review.line_requested.connect(self.editor.go_to_line)
+        self.history.restore_requested.connect(self.restore_revision)
+        self.splitter.splitterMoved.connect(
+            lambda _p, _i: self.ctx.settings.set_splitter_state(
+                SPLITTER_NAME, self.splitter.saveState()
+            )
+        )
+        self.editor_splitter.splitterMoved.connect(
+            lambda _p, _i: self.ctx.settings.set_splitter_state(
+                EDITOR_SPLITTER_NAME, self.editor_splitter.saveState()
+            )
+        )
+        self.editor.installEventFilter(self)
+        self.ctx.changed.connect(self._on_ctx_changed)
+        self.ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
+
+    # -- filters --------------------------------------------------------------------------
+
+    def load_choices(self) -> None:
+        cases = use_case_choices(self.ws)
+        _refill(self.use_case_filter, [(title, case_id) for case_id, title in cases])
+        _refill(self.use_case_combo, [(title, case_id) for case_id, title in cases])
+        self._show_use_case()
+
+    def filters(self) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        for key, combo in (
+            ("kind", self.kind_combo),
+            ("status", self.status_combo),
+            ("use_case", self.use_case_filter),
+        ):
+            if combo.currentIndex() > 0:
+                result[key] = combo.currentData()
+        return result
+
+    def apply_filters(self) -> None:
+        self.list.set_filters(self.filters())
+
+    def focus_search(self) -> None:
+        self.left_tabs.setCurrentIndex(1)
+        self.search.query_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.search.query_edit.selectAll()
+
+    # -- the open document ----------------------------------------------------------------
+
+    def _read(self, document_id: int) -> dict[str, Any] | None:
+        t = Document.__table__  # type: ignore[attr-defined]
+        with self.ws.engine.connect() as conn:
+            row = conn.execute(select(t).where(t.c.id == document_id)).mappings().first()
+        return dict(row) if row is not None else None
+
+    def open_document(self, document_id: int | None, line: int | None = None) -> None:
+        """Show ``document_id`` (saving the one open first); put the cursor on ``line``."""
+        if document_id != self.document_id:
+            self.save_now()
+            self._open(document_id)
+            if document_id is not None and self.list.current_id() != document_id:
+                self.list.select_ids([document_id])
+        if line is not None and self.document_id is not None:
+            self.editor.go_to_line(line)
+
+    def _open(self, document_id: int | None) -> None:
+        doc = self._read(document_id) if document_id is not None else None
+        self.autosave_timer.stop()
+        if doc is None:
+            self.document_id = None
+            self.doc = {}
+            self._saved_body = ""
+            self._set_editor_text("")
+            self.preview.clear_document()
+            self.review.clear_review()
+            self.history.set_document(None, None)
+            self.editor_box.setVisible(False)
+            self.empty_label.setVisible(True)
+            self._update_actions()
+            return
+        self.document_id = doc["id"]
+        self.doc = doc
+        self._saved_body = doc["body"] or ""
+        self.editor_box.setVisible(True)
+        self.empty_label.setVisible(False)
+        self._set_editor_text(self._saved_body)
+        self.editor.moveCursor(self.editor.textCursor().MoveOperation.Start)
+        self._show_meta()
+        self.preview.set_markdown(self._saved_body, immediate=True)
+        self.review.set_text(
+            self._saved_body, kind=doc["kind"], high_risk=self._high_risk(), immediate=True
+        )
+        self.history.set_document(self.ws, self.document_id, doc["title"])
+        self.save_label.setText(self._saved_text())
+        self._update_actions()
+
+    def _set_editor_text(self, text: str) -> None:
+        self._loading = True
+        try:
+            self.editor.setPlainText(text)
+        finally:
+            self._loading = False
+
+    def _replace_editor_text(self, text: str) -> None:
+        """Show a body written elsewhere (undo, restore), keeping the cursor roughly put."""
+        position = self.editor.textCursor().position()
+        scroll = self.editor.verticalScrollBar().value()
+        self._set_editor_text(text)
+        cursor = self.editor.textCursor()
+        cursor.setPosition(min(position, len(text)))
+        self.editor.setTextCursor(cursor)
+        self.editor.verticalScrollBar().setValue(scroll)
+
+    def _high_risk(self) -> bool:
+        if self.document_id is None:
+            return False
+        return documents.is_high_risk(ws=self.ws, document_id=self.document_id)
+
+    def _show_meta(self) -> None:
+        doc = self.doc
+        if not self.title_edit.hasFocus() or self.title_edit.text() == "":
+            self.title_edit.setText(doc.get("title", ""))
+        status = str(doc.get("status", "draft"))
+        text = STATUS_TEXT.get(status, status)
+        if status == DocumentStatus.APPROVED.value and doc.get("approver"):
+            text += f" · {doc['approver']}"
+            if doc.get("approved_on"):
+                text += f" · {doc['approved_on']}"
+        self.status_chip.setText(text)
+        self.status_chip.setProperty("status", status)
+        self.status_chip.style().unpolish(self.status_chip)
+        self.status_chip.style().polish(self.status_chip)
+        self.kind_label.setText(kind_name(doc.get("kind", "")))
+        self._show_use_case()
+
+    def _show_use_case(self) -> None:
+        case_id = self.doc.get("use_case_id")
+        index = self.use_case_combo.findData(case_id) if case_id is not None else 0
+        self.use_case_combo.setCurrentIndex(max(0, index))
+
+    def _saved_text(self) -> str:
+        updated = self.doc.get("updated_at")
+        if isinstance(updated, dt.datetime):
+            if updated.tzinfo is None:
+                updated = updated.replace(tzinfo=dt.UTC)
+            return f"All changes saved · {updated.astimezone().strftime('%Y-%m-%d %H:%M')}"
+        return "All changes saved"
+
+    def _update_actions(self) -> None:
+        has_doc = self.document_id is not None
+        writable = has_doc and not self.ctx.readonly
+        status = str(self.doc.get("status", ""))
+        self.editor.setReadOnly(not writable)
+        self.title_edit.setReadOnly(not writable)
+        self.use_case_combo.setEnabled(writable)
+        self.review_button.setEnabled(writable and status == DocumentStatus.DRAFT.value)
+        self.approve_button.setEnabled(writable and status == DocumentStatus.IN_REVIEW.value)
+        self.draft_button.setEnabled(writable and status != DocumentStatus.DRAFT.value)
+        self.delete_button.setEnabled(writable)
+        self.template_button.setEnabled(has_doc)
+        self.export_button.setEnabled(has_doc)
+        self.export_case_action.setEnabled(has_doc and self.doc.get("use_case_id") is not None)
+        self.new_button.setEnabled(not self.ctx.readonly)
+        self.history.set_readonly(not writable)
+
+    # -- autosave -------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """True when the editor holds text not saved yet."""
+        return self.document_id is not None and self.editor.toPlainText() != self._saved_body
+
+    def save_now(self) -> bool:
+        """Save the editor's text now if it changed (one undo step, one revision)."""
+        self.autosave_timer.stop()
+        if not self.dirty or self.ctx.readonly or self.ctx.workspace is None:
+            return False
+        assert self.document_id is not None
+        body = self.editor.toPlainText()
+        command = SaveBodyCommand(
+            self.ctx, self.document_id, body, title=str(self.doc.get("title", ""))
+        )
+        if not self.ctx.run_edit(command):
+            return False
+        self._saved_body = body
+        return True
+
+    def _on_editor_text_changed(self) -> None:
+        if self._loading or self.document_id is None:
+            return
+        text = self.editor.toPlainText()
+        self.preview.set_markdown(text)
+        self.review.set_text(text)
+        if text != self._saved_body and not self.editor.isReadOnly():
+            self.save_label.setText("Editing… (saves when you pause)")
+            self.autosave_timer.start()
+        else:
+            self.autosave_timer.stop()
+            self.save_label.setText(self._saved_text())
+
+    def eventFilter(self, watched: Any, event: Any) -> bool:
+        if (
+            watched is self.editor
+            and event.type() == event.Type.FocusOut
+            and event.reason() == Qt.FocusReason.PopupFocusReason
+        ):
+            self.save_now()  # a menu opens: Edit ▸ Undo must see the latest text saved
+        return super().eventFilter(watched, event)
+
+    def hideEvent(self, event: QHideEvent) -> None:
+        self.save_now()
+        super().hideEvent(event)
+
+    def _on_ctx_workspace_closed(self) -> None:
+        # The context has already let go of the workspace; it is still open for this call.
+        if self.dirty:
+            assert self.document_id is not None
+            # Read-only or gone: nothing more can be done while closing.
+            with contextlib.suppress(UserError):
+                documents.save_body(
+                    ws=self.ws,
+                    document_id=self.document_id,
+                    body=self.editor.toPlainText(),
+                    who=self.ctx.author(),
+                )
+        self.autosave_timer.stop()
+        self._saved_body = self.editor.toPlainText()
+
+    def _on_editor_scrolled(self, *_args: Any) -> None:
+        bar = self.editor.verticalScrollBar()
+        fraction = bar.value() / bar.maximum() if bar.maximum() else 0.0
+        self.preview.scroll_to_fraction(fraction)
+
+    # -- changes from anywhere ------------------------------------------------------------
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if self.ctx.workspace is not self.ws:
+            return
+        self.list.apply_changes(changes)
+        if changes.touches("use_case"):
+            self.load_choices()
+        if changes.touches("document") and self.search.query_edit.text().strip():
+            self.search.run_search()
+        if self.document_id is None:
+            if changes.kind == "document" and changes.action in ("create", "restore"):
+                self.open_document(changes.ids[0] if changes.ids else None)
+            return
+        if not changes.touches("document", "use_case", "ai_act_assessment") or (
+            changes.kind == "document" and changes.ids and self.document_id not in changes.ids
+        ):
+            return
+        doc = self._read(self.document_id)
+        if doc is None:
+            self._open(self.list.current_id())
+            return
+        self.doc = doc
+        body = doc["body"] or ""
+        if body != self._saved_body:
+            self.autosave_timer.stop()
+            self._saved_body = body
+            if body != self.editor.toPlainText():
+                self._replace_editor_text(body)
+                self.preview.set_markdown(body, immediate=True)
+        self._show_meta()
+        self.review.set_text(
+            self.editor.toPlainText(),
+            kind=doc["kind"],
+            high_risk=self._high_risk(),
+            immediate=True,
+        )
+        self.history.title = doc["title"]
+        self.history.refresh()
+        if not self.autosave_timer.isActive():
+            self.save_label.setText(self._saved_text())
+        self._update_actions()
+
+    # -- list and search ------------------------------------------------------------------
+
+    def _on_list_current_changed(self, document_id: Any) -> None:
+        if document_id is not None and document_id != self.document_id:
+            self.save_now()
+            self._open(document_id)
+
+    def _on_search_hit_activated(self, document_id: int, line: int) -> None:
+        self.open_document(document_id, line)
+
+    # -- edits ----------------------------------------------------------------------------
+
+    def new_document(self) -> NewDocumentDialog | None:
+        """Open the New document dialog (non-modal; the document is made on Create)."""
+        if self.ctx.readonly:
+            return None
+        self.save_now()
+        case_id = self.use_case_filter.currentData()
+        kind = self.kind_combo.currentData() or "ai_prd"
+        dialog = NewDocumentDialog(self.ws, kind=kind, use_case_id=case_id, parent=self)
+        dialog.accepted.connect(lambda: self._create_from(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        self.new_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _create_from(self, dialog: NewDocumentDialog) -> int | None:
+        values = dialog.values()
+        command = NewDocumentCommand(self.ctx, **values)
+        if not self.ctx.run_edit(command) or command.document_id is None:
+            return None
+        new_id = command.document_id
+        if self.list.model.row_of(new_id) is None:
+            for combo in (self.kind_combo, self.status_combo, self.use_case_filter):
+                combo.setCurrentIndex(0)
+            self.list.filter_box.clear()
+            self.list.filter_box.flush()
+        self.left_tabs.setCurrentIndex(0)
+        self.open_document(new_id)
+        self.editor.setFocus(Qt.FocusReason.OtherFocusReason)
+        return new_id
+
+    def delete_document(self) -> QMessageBox | None:
+        """Ask, then delete the open document (undoable)."""
+        if self.document_id is None or self.ctx.readonly:
+            return None
+        self.save_now()
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Delete document",
+            f"Delete “{self.doc.get('title', '')}” and its revisions?\nEdit ▸ Undo brings it back.",
+            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+        document_id = self.document_id
+        title = str(self.doc.get("title", ""))
+        box.accepted.connect(
+            lambda: self.ctx.run_edit(DeleteDocumentCommand(self.ctx, document_id, title))
+        )
+        box.finished.connect(box.deleteLater)
+        self.confirm_box = box
+        box.open()
+        return box
+
+    def set_status(self, status: str, approver: str | None = None) -> bool:
+        if self.document_id is None:
+            return False
+        self.save_now()
+        return self.ctx.run_edit(
+            SetStatusCommand(self.ctx, self.document_id, status, approver=approver)
+        )
+
+    def send_for_review(self) -> bool:
+        return self.set_status(DocumentStatus.IN_REVIEW.value)
+
+    def back_to_draft(self) -> bool:
+        return self.set_status(DocumentStatus.DRAFT.value)
+
+    def approve(self) -> QInputDialog | None:
+        """Ask who approves (today's date is recorded), then approve."""
+        if self.document_id is None:
+            return None
+        self.save_now()
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Approve document")
+        dialog.setLabelText("Approved by (the date is today's):")
+        dialog.setTextValue(self.ctx.author() or "")
+        dialog.setOkButtonText("Approve")
+
+        def done() -> None:
+            name = dialog.textValue().strip()
+            if not name:
+                self.ctx.show_error(UserError("Enter the name of the approver."))
+                return
+            self.set_status(DocumentStatus.APPROVED.value, approver=name)
+
+        dialog.accepted.connect(done)
+        dialog.finished.connect(dialog.deleteLater)
+        self.approve_dialog = dialog
+        dialog.open()
+        return dialog
+
+    def restore_revision(self, revision_id: int) -> bool:
+        if self.document_id is None:
+            return False
+        self.save_now()
+        return self.ctx.run_edit(RestoreRevisionCommand(self.ctx, self.document_id, revision_id))
+
+    def _on_title_edit_editing_finished(self) -> None:
+        title = self.title_edit.text().strip()
+        if self.document_id is None or not title or title == self.doc.get("title"):
+            if not title:
+                self.title_edit.setText(str(self.doc.get("title", "")))
+            return
+        self.ctx.run_edit(
+            UpdateRecordCommand(self.ctx, Document, self.document_id, {"title": title})
+        )
+
+    def _on_use_case_combo_activated(self, _index: int) -> None:
+        case_id = self.use_case_combo.currentData()
+        if self.document_id is None or case_id == self.doc.get("use_case_id"):
+            return
+        self.ctx.run_edit(
+            UpdateRecordCommand(
+                self.ctx,
+                Document,
+                self.document_id,
+                {"use_case_id": case_id},
+                text="link document to use case",
+            )
+        )
+
+    def save_as_template(self) -> QInputDialog | None:
+        """Ask for a name, then write this document as one of the user's templates."""
+        if self.document_id is None:
+            return None
+        self.save_now()
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("Save as template")
+        dialog.setLabelText("Template name:")
+        dialog.setTextValue(str(self.doc.get("title", "")))
+        dialog.setOkButtonText("Save template")
+        document_id = self.document_id
+
+        def done() -> None:
+            try:
+                path = templates.save_as_template(
+                    ws=self.ws, document_id=document_id, name=dialog.textValue()
+                )
+            except UserError as err:
+                self.ctx.show_error(err)
+                return
+            self.save_label.setText(f"Saved as template: {path.name}")
+
+        dialog.accepted.connect(done)
+        dialog.finished.connect(dialog.deleteLater)
+        self.template_dialog = dialog
+        dialog.open()
+        return dialog
+
+    # -- export ---------------------------------------------------------------------------
+
+    def ask_save_path(self, caption: str, name: str, file_filter: str) -> Path | None:
+        """The file to write (a save dialog); None when cancelled."""
+        start = self.ctx.settings.last_directory() / name
+        chosen, _ = QFileDialog.getSaveFileName(self, caption, str(start), file_filter)
+        if not chosen:
+            return None
+        path = Path(chosen)
+        self.ctx.settings.set_last_directory(path.parent)
+        return path
+
+    def export(self, what: str) -> Path | None:
+        """Export the open document: ``md``, ``html``, ``pdf`` or ``case_pdf``."""
+        if self.document_id is None:
+            return None
+        self.save_now()
+        stem = templates.slug(str(self.doc.get("title", ""))) or "document"
+        if what == "case_pdf":
+            case_id = self.doc.get("use_case_id")
+            if case_id is None:
+                return None
+            case_title = self.use_case_combo.currentText()
+            name = f"{templates.slug(case_title) or 'use-case'}-documents.pdf"
+            caption, file_filter = "Export the use case's documents as PDF", "PDF (*.pdf)"
+        else:
+            suffix = {"md": ".md", "html": ".html", "pdf": ".pdf"}[what]
+            name = stem + suffix
+            caption = {
+                "md": "Export as Markdown",
+                "html": "Export as HTML",
+                "pdf": "Export as PDF",
+            }[what]
+            file_filter = {
+                "md": "Markdown (*.md)",
+                "html": "HTML (*.html)",
+                "pdf": "PDF (*.pdf)",
+            }[what]
+        out = self.ask_save_path(caption, name, file_filter)
+        if out is None:
+            return None
+        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            if what == "md":
+                path = rendering.export_markdown(ws=self.ws, document_id=self.document_id, out=out)
+            elif what == "html":
+                path = rendering.export_html(ws=self.ws, document_id=self.document_id, out=out)
+            else:
+                from .pdf import export_pdf
+
+                if what == "pdf":
+                    ids = [self.document_id]
+                    title = None
+                else:
+                    ids = self._use_case_document_ids(self.doc["use_case_id"])
+                    title = f"{self.use_case_combo.currentText()}: documents"
+                path = export_pdf(ws=self.ws, document_ids=ids, out=out, title=title)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return None
+        finally:
+            QGuiApplication.restoreOverrideCursor()
+        self.last_export = path
+        self.save_label.setText(f"Exported to {path}")
+        return path
+
+    def _use_case_document_ids(self, use_case_id: int) -> list[int]:
+        return documents.document_ids(ws=self.ws, use_case_id=use_case_id)
