@@ -319,12 +319,14 @@ def chart_command(
 
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from .commands import docs, interviews, kpis, risks, usecases
+    from .commands import docs, interviews, kpis, launch, risks, roadmap, usecases
 
     app.add_typer(usecases.app, name="usecases")
     app.add_typer(risks.app, name="risks")
     app.add_typer(docs.app, name="docs")
     app.add_typer(kpis.app, name="kpis")
+    app.add_typer(roadmap.app, name="roadmap")
+    app.add_typer(launch.app, name="launch")
     app.add_typer(interviews.app, name="interviews")
 
 

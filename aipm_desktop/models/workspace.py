@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from pydantic import field_validator
@@ -11,6 +12,7 @@ from sqlmodel import Field, SQLModel
 
 from .common import Schema, TableMixin, clean_text, enum_check, partial_model, require_text, utcnow
 from .enums import ChangeAction
+from .roadmap import DEFAULT_LANES
 
 DEFAULT_RISK_BANDS: list[dict[str, Any]] = [
     {"name": "low", "max": 4, "color": "#4caf50"},
@@ -30,6 +32,11 @@ class WorkspaceSettingsBase(Schema):
     risk_method: str = Field(default="multiply", max_length=40)
     risk_bands: list[dict[str, Any]] = Field(
         default_factory=lambda: [dict(b) for b in DEFAULT_RISK_BANDS], sa_type=JSON
+    )
+    roadmap_lanes: list[str] = Field(
+        default_factory=lambda: list(DEFAULT_LANES),
+        sa_type=JSON,
+        sa_column_kwargs={"server_default": json.dumps(list(DEFAULT_LANES))},
     )
 
     @field_validator("name")
@@ -56,6 +63,28 @@ class WorkspaceSettingsBase(Schema):
         if previous != 25:
             raise ValueError("the last risk band must end at 25")
         return v
+
+    @field_validator("roadmap_lanes")
+    @classmethod
+    def _lanes(cls, v: list[str] | None) -> list[str] | None:
+        """Lane names: stripped, non-empty, unique (ignoring case), at least one."""
+        if v is None:
+            return v
+        cleaned: list[str] = []
+        seen: set[str] = set()
+        for name in v:
+            text = str(name or "").strip()
+            if not text:
+                raise ValueError("a roadmap lane needs a name")
+            if len(text) > 100:
+                raise ValueError(f"the lane name {text[:40]!r}... is longer than 100 characters")
+            if text.casefold() in seen:
+                raise ValueError(f"the lane {text!r} is listed twice")
+            seen.add(text.casefold())
+            cleaned.append(text)
+        if not cleaned:
+            raise ValueError("the roadmap needs at least one lane")
+        return cleaned
 
 
 WorkspaceSettingsUpdate = partial_model(WorkspaceSettingsBase)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import exc, func, inspect, select
 from sqlmodel import Session
 
 from ..models import (
@@ -89,10 +89,27 @@ def open_or_create_default(path: Path) -> Workspace:
 
 def get_settings(*, ws: Workspace) -> WorkspaceSettings:
     with ws.session() as session:
-        settings = session.get(WorkspaceSettings, 1)
+        try:
+            settings = session.get(WorkspaceSettings, 1)
+        except exc.OperationalError:
+            # An older file read without migrating (``aipm info`` on a 0003 file): read the
+            # columns it has; the newer ones keep their defaults.
+            session.rollback()
+            return _settings_from_older_file(ws)
         if settings is None:  # a file whose settings row was lost: show a usable name
             return WorkspaceSettings(id=1, name=ws.path.stem)
         return settings
+
+
+def _settings_from_older_file(ws: Workspace) -> WorkspaceSettings:
+    table = WorkspaceSettings.__table__  # type: ignore[attr-defined]
+    present = {c["name"] for c in inspect(ws.engine).get_columns(table.name)}
+    columns = [c for c in table.columns if c.name in present]
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(*columns).where(table.c.id == 1)).mappings().first()
+    if row is None:
+        return WorkspaceSettings(id=1, name=ws.path.stem)
+    return WorkspaceSettings(**dict(row))
 
 
 def update_settings(

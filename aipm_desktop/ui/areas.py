@@ -51,6 +51,8 @@ AREAS: tuple[Area, ...] = (
     Area("risks", "Risks", "aipm_desktop.ui.risks.page:RisksPage"),
     Area("documents", "Documents", "aipm_desktop.ui.documents.page:DocumentsPage"),
     Area("kpis", "KPIs", "aipm_desktop.ui.kpis.page:KpisPage"),
+    Area("roadmap", "Roadmap", "aipm_desktop.ui.roadmap.page:RoadmapPage"),
+    Area("launch", "Launch", "aipm_desktop.ui.launch.page:LaunchPage"),
     Area("interviews", "Interviews", "aipm_desktop.ui.interviews.page:InterviewsPage"),
     # New areas go here, above the settings, which stay last.
     Area("settings", "Workspace settings", "aipm_desktop.ui.settings_page:SettingsPage"),

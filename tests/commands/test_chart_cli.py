@@ -118,3 +118,12 @@ def test_kpi_chart_with_a_date_range(demo_file: Path, tmp_path: Path) -> None:
         app, ["chart", str(demo_file), "matrix", "--from", "2026-01-01", "--out", str(out)]
     )
     assert "--from does not apply to the matrix chart" in wrong.stderr
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_roadmap_chart_for_a_range(demo_file: Path, tmp_path: Path, suffix: str) -> None:
+    out = tmp_path / f"roadmap{suffix}"
+    args = ["chart", str(demo_file), "roadmap", "--from", "2026-06-01", "--to", "2027-03-31"]
+    result = CliRunner().invoke(app, [*args, "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert out.stat().st_size > 3_000

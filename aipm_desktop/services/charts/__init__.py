@@ -27,6 +27,7 @@ CHARTS: dict[str, str] = {
     "heatmap": "aipm_desktop.services.charts.heatmap:build_figure",
     "radar": "aipm_desktop.services.charts.radar:build_figure",
     "kpi": "aipm_desktop.services.charts.kpi:build_figure",
+    "roadmap": "aipm_desktop.services.charts.roadmap:build_figure",
 }
 
 #: Command-line spelling of build_figure keywords whose names differ.

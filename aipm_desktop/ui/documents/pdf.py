@@ -6,7 +6,7 @@ document starting on a new page, tables as wide as the text (never wider), and a
 with the title and "Page n of N". The file is written whole or not at all (a temporary
 file beside the target, then ``os.replace``).
 
-Works headless: without a running Qt application one ``QGuiApplication`` is created, on
+Works headless: without a running Qt application one ``QApplication`` is created, on
 the ``offscreen`` platform when there is no display. The CLI imports this lazily.
 """
 
@@ -49,7 +49,11 @@ _BREAK = "page-break-before: always;"
 
 
 def ensure_gui_app() -> Any:
-    """The running Qt application, or a new QGuiApplication (offscreen without a display)."""
+    """The running Qt application, or a new one (offscreen without a display).
+
+    A ``QApplication`` rather than a bare ``QGuiApplication``: a process that exports a PDF
+    and later shows a widget (tests, scripts) would otherwise abort.
+    """
     global _app
     from PySide6.QtCore import QCoreApplication
 
@@ -62,9 +66,9 @@ def ensure_gui_app() -> Any:
         and not os.environ.get("WAYLAND_DISPLAY")
     ):
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
-    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
 
-    _app = QGuiApplication(["aipm"])
+    _app = QApplication(["aipm"])
     return _app
 
 

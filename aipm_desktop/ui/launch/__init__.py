@@ -1,0 +1,1 @@
+"""The Launch area: releases, rollout stages with KPI criteria, launch-readiness gates."""

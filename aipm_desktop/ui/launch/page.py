@@ -1,0 +1,402 @@
+"""The Launch area: releases beside their readiness, checklist, rollout stages and details.
+
+Left, the releases (name, target date, readiness %, GO / NO-GO). Right, for the selected
+release: "Readiness" (summary and the launch checklist grouped by function), "Rollout
+stages" (stages with KPI criteria and their live check) and "Release" (name, target
+date, feature flag, use case, description). Every edit is undoable (Edit ▸ Undo).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QFocusEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCheckBox,
+    QComboBox,
+    QDateEdit,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QPushButton,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QTableWidgetItem,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...models import Release, UseCase
+from ...services import launch, records
+from ...services.changes import Changes
+from ..context import AppContext
+from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from .checklist import ChecklistPanel
+from .commands import EnsureChecklistCommand
+from .stages import StagesPanel
+from .template_dialog import TemplateDialog
+
+#: Kinds whose changes can alter what the page shows.
+WATCHED = (
+    "release",
+    "rollout_stage",
+    "launch_check",
+    launch.TEMPLATE_KIND,
+    "kpi",
+    "kpi_snapshot",
+    "risk",
+    "document",
+    "use_case",
+    "settings",
+)
+RELEASE_COLUMNS = ("Release", "Target", "Ready", "Gate")
+GO_COLOR = QColor("#2e7d32")
+NO_GO_COLOR = QColor("#c62828")
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class _DescriptionEdit(QPlainTextEdit):
+    """A plain text edit that reports when the user leaves it.
+
+    Signals:
+        editing_finished(): focus left the editor.
+    """
+
+    editing_finished = Signal()
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:
+        super().focusOutEvent(event)
+        self.editing_finished.emit()
+
+
+class ReleaseForm(QWidget):
+    """Name, target date, feature flag, use case and description of one release."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.release: Release | None = None
+        self._filling = False
+        self.name = QLineEdit()
+        self.name.setObjectName("releaseName")
+        self.has_date = QCheckBox("Target date")
+        self.target = QDateEdit()
+        self.target.setCalendarPopup(True)
+        self.target.setDisplayFormat("yyyy-MM-dd")
+        self.flag = QLineEdit()
+        self.flag.setPlaceholderText("feature_flag_name")
+        self.use_case = QComboBox()
+        self.description = _DescriptionEdit()
+        self.description.setObjectName("releaseDescription")
+
+        form = QFormLayout()
+        form.addRow("Name", self.name)
+        date_row = QHBoxLayout()
+        date_row.addWidget(self.has_date)
+        date_row.addWidget(self.target, 1)
+        form.addRow("", date_row)
+        form.addRow("Feature flag", self.flag)
+        form.addRow("Use case", self.use_case)
+        form.addRow("Description", self.description)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(form)
+        layout.addStretch(1)
+
+        self.name.editingFinished.connect(lambda: self._save("name", self.name.text().strip()))
+        self.flag.editingFinished.connect(
+            lambda: self._save("feature_flag", self.flag.text().strip())
+        )
+        self.has_date.toggled.connect(self._on_has_date_toggled)
+        self.target.dateChanged.connect(self._on_target_dateChanged)
+        self.use_case.currentIndexChanged.connect(
+            lambda _i: self._save("use_case_id", self.use_case.currentData())
+        )
+        self.description.editing_finished.connect(
+            lambda: self._save("description", self.description.toPlainText())
+        )
+
+    def show_release(self, release: Release, use_cases: list[tuple[int, str]]) -> None:
+        self.release = release
+        self._filling = True
+        try:
+            self.name.setText(release.name)
+            self.flag.setText(release.feature_flag)
+            self.has_date.setChecked(release.target_date is not None)
+            self.target.setEnabled(release.target_date is not None)
+            day = release.target_date or dt.date.today()
+            self.target.setDate(QDate(day.year, day.month, day.day))
+            self.use_case.clear()
+            self.use_case.addItem("(no use case)", None)
+            for uc_id, title in use_cases:
+                self.use_case.addItem(title, uc_id)
+            self.use_case.setCurrentIndex(max(0, self.use_case.findData(release.use_case_id)))
+            if self.description.toPlainText() != release.description:
+                self.description.setPlainText(release.description)
+            for widget in (self.name, self.flag, self.has_date, self.use_case):
+                widget.setEnabled(not self.ctx.readonly)
+            self.description.setReadOnly(self.ctx.readonly)
+        finally:
+            self._filling = False
+
+    def _target_value(self) -> dt.date | None:
+        if not self.has_date.isChecked():
+            return None
+        q = self.target.date()
+        return dt.date(q.year(), q.month(), q.day())
+
+    def _on_has_date_toggled(self, on: bool) -> None:
+        self.target.setEnabled(on)
+        self._save("target_date", self._target_value())
+
+    def _on_target_dateChanged(self, _date: QDate) -> None:
+        self._save("target_date", self._target_value())
+
+    def _save(self, field: str, value: object) -> None:
+        release = self.release
+        if self._filling or release is None or self.ctx.readonly:
+            return
+        if getattr(release, field) == value:
+            return
+        label = field.replace("_id", "").replace("_", " ")
+        self.ctx.run_edit(
+            UpdateRecordCommand(
+                self.ctx, Release, int(release.id), {field: value}, text=f"edit release {label}"
+            )
+        )
+
+
+class LaunchPage(QWidget):
+    """Releases and launch-readiness gates of the open workspace."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("pageContent")
+        self.ctx = ctx
+        self.release_id: int | None = None
+        self._infos: list[launch.ReleaseInfo] = []
+        self._filling = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.refresh)
+
+        title = QLabel("Launch")
+        title.setObjectName("pageTitle")
+        subtitle = QLabel(
+            "Releases, phased rollouts with KPI criteria, and launch-readiness gates."
+        )
+        subtitle.setObjectName("pageSubtitle")
+
+        self.releases = QTableWidget(0, len(RELEASE_COLUMNS))
+        self.releases.setObjectName("releaseTable")
+        self.releases.setHorizontalHeaderLabels(list(RELEASE_COLUMNS))
+        self.releases.verticalHeader().setVisible(False)
+        self.releases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.releases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.releases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        header = self.releases.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.releases.itemSelectionChanged.connect(self._on_releases_itemSelectionChanged)
+        self.new_button = QPushButton("New release")
+        self.new_button.clicked.connect(self._on_new_button_clicked)
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.clicked.connect(self._on_delete_button_clicked)
+        left = QWidget()
+        left_layout = QVBoxLayout(left)
+        left_layout.setContentsMargins(0, 0, 0, 0)
+        left_layout.addWidget(self.releases, 1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.new_button)
+        buttons.addWidget(self.delete_button)
+        buttons.addStretch(1)
+        left_layout.addLayout(buttons)
+
+        self.heading = QLabel()
+        self.heading.setObjectName("formHeading")
+        self.checklist = ChecklistPanel(ctx)
+        self.checklist.create_requested.connect(self._on_checklist_create_requested)
+        self.checklist.template_requested.connect(self.edit_template)
+        self.stages = StagesPanel(ctx)
+        self.form = ReleaseForm(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("areaTabs")
+        self.tabs.addTab(self.checklist, "Readiness")
+        self.tabs.addTab(self.stages, "Rollout stages")
+        self.tabs.addTab(self.form, "Release")
+        detail = QWidget()
+        detail_layout = QVBoxLayout(detail)
+        detail_layout.setContentsMargins(0, 0, 0, 0)
+        detail_layout.addWidget(self.heading)
+        detail_layout.addWidget(self.tabs, 1)
+        self.empty = QLabel(
+            "No releases yet. Add one with \u201cNew release\u201d: give it a target date, a "
+            "feature flag and its rollout stages, then create its launch checklist."
+        )
+        self.empty.setObjectName("emptyState")
+        self.empty.setWordWrap(True)
+        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.empty)
+        self.stack.addWidget(detail)
+
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("launchSplitter")
+        self.splitter.addWidget(left)
+        self.splitter.addWidget(self.stack)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 3)
+        self.splitter.setSizes([320, 1000])
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(16, 12, 16, 12)
+        layout.addWidget(title)
+        layout.addWidget(subtitle)
+        layout.addWidget(self.splitter, 1)
+
+        ctx.changed.connect(self._on_ctx_changed)
+        self.refresh()
+        if self._infos:
+            self.select_release(
+                self._infos[-1].id if self._upcoming() is None else self._upcoming()
+            )
+
+    # -- data -------------------------------------------------------------------------------
+
+    def _upcoming(self) -> int | None:
+        """The first release whose target date is today or later."""
+        today = dt.date.today()
+        for info in self._infos:
+            if info.target_date is not None and info.target_date >= today:
+                return info.id
+        return None
+
+    def _use_cases(self) -> list[tuple[int, str]]:
+        t = UseCase.__table__  # type: ignore[attr-defined]
+        with self.ctx.require_workspace().engine.connect() as conn:
+            rows = conn.execute(select(t.c.id, t.c.title).order_by(t.c.title)).all()
+        return [(r.id, r.title) for r in rows]
+
+    def refresh(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        self._infos = launch.release_list(ws=ws)
+        ids = [info.id for info in self._infos]
+        if self.release_id not in ids:
+            self.release_id = None
+        self._filling = True
+        try:
+            self.releases.setRowCount(len(self._infos))
+            for row, info in enumerate(self._infos):
+                target = info.target_date.isoformat() if info.target_date else "\u2013"
+                gate = "GO" if info.go else "NO-GO"
+                cells = (info.name, target, f"{info.percent:.0f}%", gate)
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setData(ID_ROLE, info.id)
+                    if column == 0:
+                        item.setToolTip(
+                            f"{info.name}\nFlag: {info.feature_flag or 'none'}\n"
+                            f"Use case: {info.use_case or 'none'}"
+                        )
+                    if column in (2, 3):
+                        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+                    if column == 3:
+                        item.setForeground(QBrush(GO_COLOR if info.go else NO_GO_COLOR))
+                        font = item.font()
+                        font.setBold(True)
+                        item.setFont(font)
+                    self.releases.setItem(row, column, item)
+            if self.release_id is not None:
+                self.releases.selectRow(ids.index(self.release_id))
+        finally:
+            self._filling = False
+        self._show_current()
+
+    def _show_current(self) -> None:
+        ws = self.ctx.workspace
+        self.new_button.setEnabled(ws is not None and not self.ctx.readonly)
+        self.delete_button.setEnabled(self.release_id is not None and not self.ctx.readonly)
+        if ws is None or self.release_id is None:
+            self.stack.setCurrentWidget(self.empty)
+            if self._infos:
+                self.empty.setText("Select a release to see its readiness.")
+            return
+        self.stack.setCurrentIndex(1)
+        release = records.get(ws=ws, model=Release, id=self.release_id)
+        info = next(i for i in self._infos if i.id == self.release_id)
+        target = info.target_date.isoformat() if info.target_date else "no target date"
+        flag = f" · flag {info.feature_flag}" if info.feature_flag else ""
+        uc = f" · {info.use_case}" if info.use_case else ""
+        self.heading.setText(f"{info.name} — {target}{flag}{uc}")
+        self.checklist.show_release(self.release_id)
+        self.stages.show_release(self.release_id)
+        self.form.show_release(release, self._use_cases())  # type: ignore[arg-type]
+
+    def select_release(self, release_id: int) -> None:
+        ids = [info.id for info in self._infos]
+        if release_id in ids:
+            self.releases.selectRow(ids.index(release_id))
+
+    # -- slots ------------------------------------------------------------------------------
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(*WATCHED):
+            self._timer.start()
+
+    def _on_releases_itemSelectionChanged(self) -> None:
+        if self._filling:
+            return
+        rows = self.releases.selectionModel().selectedRows()
+        if not rows:
+            return
+        release_id = self.releases.item(rows[0].row(), 0).data(ID_ROLE)
+        if release_id != self.release_id:
+            self.release_id = int(release_id)
+            self._show_current()
+
+    def _on_new_button_clicked(self) -> None:
+        command = CreateRecordCommand(self.ctx, Release, {"name": "New release"})
+        if self.ctx.run_edit(command) and command.record_id is not None:
+            self.release_id = command.record_id
+            self.refresh()
+            self.tabs.setCurrentWidget(self.form)
+            self.form.name.setFocus()
+            self.form.name.selectAll()
+
+    def _on_delete_button_clicked(self) -> None:
+        if self.release_id is None:
+            return
+        info = next(i for i in self._infos if i.id == self.release_id)
+        answer = QMessageBox.question(
+            self,
+            "Delete release",
+            f"Delete the release \u201c{info.name}\u201d with its rollout stages and launch "
+            "checklist? You can undo this.",
+        )
+        if answer == QMessageBox.StandardButton.Yes:
+            self.ctx.run_edit(
+                DeleteRecordCommand(
+                    self.ctx, Release, self.release_id, text=f"delete release '{info.name}'"
+                )
+            )
+
+    def _on_checklist_create_requested(self) -> None:
+        if self.release_id is not None:
+            self.ctx.run_edit(EnsureChecklistCommand(self.ctx, self.release_id))
+
+    def edit_template(self) -> None:
+        dialog = TemplateDialog(self.ctx, self)
+        dialog.exec()

@@ -1,0 +1,358 @@
+"""The rollout stages of one release and the live check of their KPI criteria.
+
+The stage table is edited in place (name, audience %, entry / exit / rollback criteria
+typed in the cells, status from a combo); stages are added, removed and moved up or down.
+Below it, every KPI threshold found in the criteria is checked against the latest KPI
+snapshot: ✓ met, ✗ not met, ? no data (for a rollback criterion: ⚠ triggered or ✓ not
+triggered). Every edit is one undo step.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...models import RolloutStage
+from ...models.enums import StageStatus
+from ...services import kpis, launch
+from ..context import AppContext
+from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from .commands import ReorderStagesCommand
+
+STAGE_COLUMNS = ("Stage", "Audience %", "Entry criteria", "Exit criteria", "Rollback criteria")
+STAGE_FIELDS = ("name", "audience_pct", "entry_criteria", "exit_criteria", "rollback_criteria")
+COL_STATUS = len(STAGE_COLUMNS)
+CRITERIA_COLUMNS = ("Stage", "Criterion", "KPI", "Latest", "Check")
+ID_ROLE = Qt.ItemDataRole.UserRole
+MET_COLOR = QColor("#2e7d32")
+NOT_MET_COLOR = QColor("#c62828")
+NO_DATA_COLOR = QColor("#78909c")
+
+
+def verdict(check: launch.CriterionCheck) -> tuple[str, QColor]:
+    """The text and colour of a criterion's live check."""
+    if check.met is None:
+        reason = "no data" if check.kpi_id is not None else "no matching KPI"
+        return f"? {reason}", NO_DATA_COLOR
+    if check.which == "rollback":
+        if check.met:
+            return "⚠ triggered", NOT_MET_COLOR
+        return "✓ not triggered", MET_COLOR
+    return ("✓ met", MET_COLOR) if check.met else ("✗ not met", NOT_MET_COLOR)
+
+
+def _audience(value: float | None) -> str:
+    if value is None:
+        return ""
+    return f"{value:g}"
+
+
+class StagesPanel(QWidget):
+    """Rollout stages (editable) above their KPI criteria checks."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.release_id: int | None = None
+        self._stages: list[RolloutStage] = []
+        self._filling = False
+        self._select_next: int | None = None
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._refresh)
+
+        self.table = QTableWidget(0, len(STAGE_COLUMNS) + 1)
+        self.table.setObjectName("stageTable")
+        self.table.setHorizontalHeaderLabels([*STAGE_COLUMNS, "Status"])
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setWordWrap(True)
+        self.table.verticalHeader().setVisible(False)
+        self.table.verticalHeader().setDefaultSectionSize(62)
+        header = self.table.horizontalHeader()
+        for column in (2, 3, 4):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        self.table.setColumnWidth(0, 200)
+        self.table.setColumnWidth(1, 80)
+        self.table.setColumnWidth(COL_STATUS, 120)
+        self.table.itemChanged.connect(self._on_table_itemChanged)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+
+        self.add_button = QPushButton("Add stage")
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.remove_button = QPushButton("Remove stage")
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        self.up_button = QPushButton("Move up")
+        self.up_button.clicked.connect(lambda: self.move_current(-1))
+        self.down_button = QPushButton("Move down")
+        self.down_button.clicked.connect(lambda: self.move_current(1))
+
+        self.criteria = QTableWidget(0, len(CRITERIA_COLUMNS))
+        self.criteria.setObjectName("criteriaTable")
+        self.criteria.setHorizontalHeaderLabels(list(CRITERIA_COLUMNS))
+        self.criteria.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.criteria.verticalHeader().setVisible(False)
+        self.criteria.setAlternatingRowColors(True)
+        cheader = self.criteria.horizontalHeader()
+        cheader.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.criteria.setColumnWidth(0, 220)
+        self.criteria.setColumnWidth(2, 220)
+        self.criteria.setColumnWidth(3, 90)
+        self.criteria.setColumnWidth(4, 130)
+        self.criteria_hint = QLabel(
+            "Criteria written as KPI thresholds (\u201challucination rate < 3%\u201d, "
+            "\u201cP95 latency <= 4 s\u201d) are checked against each KPI's latest snapshot."
+        )
+        self.criteria_hint.setObjectName("mutedLabel")
+        self.criteria_hint.setWordWrap(True)
+
+        title = QLabel("Rollout stages")
+        title.setObjectName("sectionTitle")
+        buttons = QHBoxLayout()
+        buttons.addWidget(title)
+        buttons.addStretch(1)
+        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
+            buttons.addWidget(button)
+        criteria_title = QLabel("KPI criteria, latest snapshot")
+        criteria_title.setObjectName("sectionTitle")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(buttons)
+        layout.addWidget(self.table, 3)
+        layout.addWidget(criteria_title)
+        layout.addWidget(self.criteria_hint)
+        layout.addWidget(self.criteria, 2)
+
+    # -- showing ----------------------------------------------------------------------------
+
+    def show_release(self, release_id: int) -> None:
+        ws = self.ctx.require_workspace()
+        keep = self.current_stage_id() if release_id == self.release_id else None
+        if self._select_next is not None:
+            keep, self._select_next = self._select_next, None
+        self.release_id = release_id
+        self._stages = launch.stages(ws=ws, release_id=release_id)
+        self._filling = True
+        try:
+            self.table.clearContents()
+            self.table.setRowCount(len(self._stages))
+            editable = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if not self.ctx.readonly:
+                editable |= Qt.ItemFlag.ItemIsEditable
+            for row, stage in enumerate(self._stages):
+                values = (
+                    stage.name,
+                    _audience(stage.audience_pct),
+                    stage.entry_criteria,
+                    stage.exit_criteria,
+                    stage.rollback_criteria,
+                )
+                for column, value in enumerate(values):
+                    item = QTableWidgetItem(value)
+                    item.setData(ID_ROLE, stage.id)
+                    item.setFlags(editable)
+                    item.setToolTip(value)
+                    if column == 1:
+                        item.setTextAlignment(
+                            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+                        )
+                    self.table.setItem(row, column, item)
+                combo = QComboBox()
+                combo.setObjectName("stageStatus")
+                for status in StageStatus:
+                    combo.addItem(status.value.replace("_", " ").capitalize(), status.value)
+                combo.setCurrentIndex(combo.findData(str(stage.status)))
+                combo.setEnabled(not self.ctx.readonly)
+                combo.currentIndexChanged.connect(
+                    lambda _i, sid=stage.id, box=combo: self._on_status_changed(sid, box)
+                )
+                self.table.setCellWidget(row, COL_STATUS, combo)
+            if keep is not None:
+                self.select_stage(keep)
+        finally:
+            self._filling = False
+        self._show_criteria(launch.criteria_status(ws=ws, release_id=release_id))
+        self._update_buttons()
+
+    def _show_criteria(self, checks: list[launch.CriterionCheck]) -> None:
+        self.criteria.setRowCount(len(checks))
+        for row, check in enumerate(checks):
+            text, color = verdict(check)
+            latest = "" if check.latest is None else kpis.format_value(check.latest, check.unit)
+            cells = (
+                f"{check.stage} · {check.which}",
+                check.text,
+                check.kpi_name or "(no KPI of that name)",
+                latest,
+                text,
+            )
+            for column, value in enumerate(cells):
+                item = QTableWidgetItem(value)
+                item.setToolTip(value)
+                if column == 4:
+                    item.setForeground(QBrush(color))
+                    if check.latest_date is not None:
+                        item.setToolTip(f"{value} (snapshot of {check.latest_date.isoformat()})")
+                self.criteria.setItem(row, column, item)
+        self.criteria_hint.setVisible(not checks)
+
+    def criterion_rows(self) -> list[tuple[str, str]]:
+        """(criterion text, check text) of every row of the criteria table."""
+        return [
+            (self.criteria.item(r, 1).text(), self.criteria.item(r, 4).text())
+            for r in range(self.criteria.rowCount())
+        ]
+
+    # -- selection --------------------------------------------------------------------------
+
+    def current_stage_id(self) -> int | None:
+        row = self.table.currentRow()
+        if row < 0 or row >= len(self._stages):
+            return None
+        return int(self._stages[row].id)  # type: ignore[arg-type]
+
+    def select_stage(self, stage_id: int) -> None:
+        for row, stage in enumerate(self._stages):
+            if stage.id == stage_id:
+                self.table.selectRow(row)
+                return
+
+    def _update_buttons(self) -> None:
+        writable = not self.ctx.readonly and self.release_id is not None
+        row = self.table.currentRow() if self.current_stage_id() is not None else -1
+        self.add_button.setEnabled(writable)
+        self.remove_button.setEnabled(writable and row >= 0)
+        self.up_button.setEnabled(writable and row > 0)
+        self.down_button.setEnabled(writable and 0 <= row < len(self._stages) - 1)
+
+    # -- edits ------------------------------------------------------------------------------
+
+    def request_refresh(self) -> None:
+        """Show the stored stages again once the current event is handled (never from
+        inside a signal of a cell or combo that the refresh replaces)."""
+        self._timer.start()
+
+    def _refresh(self) -> None:
+        if self.release_id is not None and self.ctx.workspace is not None:
+            self.show_release(self.release_id)
+
+    def _on_table_itemChanged(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        stage_id = item.data(ID_ROLE)
+        column = item.column()
+        if stage_id is None or column >= len(STAGE_FIELDS):
+            return
+        field = STAGE_FIELDS[column]
+        text = item.text().strip()
+        value: Any = text
+        if field == "audience_pct":
+            cleaned = text.rstrip("%").strip().replace(",", ".")
+            if not cleaned:
+                value = None
+            else:
+                try:
+                    value = float(cleaned)
+                except ValueError:
+                    self.ctx.show_error(
+                        UserError(f"The audience must be a percentage from 0 to 100, not {text!r}.")
+                    )
+                    self.request_refresh()
+                    return
+        stage = next(s for s in self._stages if s.id == stage_id)
+        if getattr(stage, field) == value:
+            return
+        label = field.replace("_", " ").replace("pct", "%")
+        self.ctx.run_edit(
+            UpdateRecordCommand(
+                self.ctx,
+                RolloutStage,
+                int(stage_id),
+                {field: value},
+                text=f"edit {label} of stage '{stage.name}'",
+            )
+        )
+        self.request_refresh()
+
+    def _on_status_changed(self, stage_id: int, combo: QComboBox) -> None:
+        if self._filling:
+            return
+        self.ctx.run_edit(
+            UpdateRecordCommand(
+                self.ctx,
+                RolloutStage,
+                stage_id,
+                {"status": combo.currentData()},
+                text=f"set stage status to {combo.currentText().lower()}",
+            )
+        )
+        self.request_refresh()
+
+    def _on_add_button_clicked(self) -> None:
+        if self.release_id is None:
+            return
+        ws = self.ctx.require_workspace()
+        position = launch.next_stage_position(ws=ws, release_id=self.release_id)
+        command = CreateRecordCommand(
+            self.ctx,
+            RolloutStage,
+            {
+                "release_id": self.release_id,
+                "position": position,
+                "name": f"Stage {position + 1}",
+            },
+            text="add rollout stage",
+        )
+        if self.ctx.run_edit(command) and command.record_id is not None:
+            self._select_next = command.record_id
+            self.request_refresh()
+            self.table.setFocus()
+
+    def _on_remove_button_clicked(self) -> None:
+        stage_id = self.current_stage_id()
+        if stage_id is None:
+            return
+        stage = next(s for s in self._stages if s.id == stage_id)
+        answer = QMessageBox.question(
+            self,
+            "Remove stage",
+            f"Remove the rollout stage \u201c{stage.name}\u201d? You can undo this.",
+        )
+        if answer != QMessageBox.StandardButton.Yes:
+            return
+        self.ctx.run_edit(
+            DeleteRecordCommand(
+                self.ctx, RolloutStage, stage_id, text=f"remove stage '{stage.name}'"
+            )
+        )
+
+    def move_current(self, offset: int) -> None:
+        stage_id = self.current_stage_id()
+        if stage_id is None or self.release_id is None:
+            return
+        order = [int(s.id) for s in self._stages]  # type: ignore[arg-type]
+        index = order.index(stage_id)
+        target = index + offset
+        if not 0 <= target < len(order):
+            return
+        order[index], order[target] = order[target], order[index]
+        self._select_next = stage_id
+        self.ctx.run_edit(ReorderStagesCommand(self.ctx, self.release_id, order))
+        self.request_refresh()

@@ -1,0 +1,164 @@
+"""The "Edit default checklist…" dialog: the workspace's launch checklist template.
+
+Cells are edited in place (function, item, description); items are added and removed
+with the buttons. Every change is written at once as one undo step (Ctrl+Z in the main
+window undoes it); releases that already have a checklist keep theirs.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QDialog,
+    QDialogButtonBox,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...services import launch
+from ...services.changes import Changes
+from ..context import AppContext
+from .commands import AddTemplateItemCommand, DeleteTemplateItemCommand, UpdateTemplateItemCommand
+
+COLUMNS = ("Function", "Item", "Description")
+FIELDS = ("function", "item", "description")
+ID_ROLE = Qt.ItemDataRole.UserRole
+
+
+class TemplateDialog(QDialog):
+    """Edits :class:`~aipm_desktop.models.LaunchChecklistTemplate` rows, undoably."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Default launch checklist")
+        self.ctx = ctx
+        self._items: list[launch.TemplateItem] = []
+        self._filling = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self.reload)
+
+        heading = QLabel("Default launch checklist")
+        heading.setObjectName("dialogHeading")
+        hint = QLabel(
+            "New releases copy these items. Releases that already have a checklist keep "
+            "theirs. Edits are saved at once; Edit ▸ Undo takes them back."
+        )
+        hint.setObjectName("mutedLabel")
+        hint.setWordWrap(True)
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setObjectName("templateTable")
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.verticalHeader().setVisible(False)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table.setColumnWidth(0, 170)
+        self.table.setColumnWidth(1, 280)
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.itemChanged.connect(self._on_table_itemChanged)
+        self.table.itemSelectionChanged.connect(self._update_buttons)
+        self.add_button = QPushButton("Add item")
+        self.add_button.clicked.connect(self._on_add_button_clicked)
+        self.remove_button = QPushButton("Remove item")
+        self.remove_button.clicked.connect(self._on_remove_button_clicked)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        buttons.rejected.connect(self.reject)
+        buttons.accepted.connect(self.accept)
+
+        row = QHBoxLayout()
+        row.addWidget(self.add_button)
+        row.addWidget(self.remove_button)
+        row.addStretch(1)
+        row.addWidget(buttons)
+        layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
+        layout.addWidget(self.table, 1)
+        layout.addLayout(row)
+        self.resize(860, 560)
+        ctx.changed.connect(self._on_ctx_changed)
+        self.reload()
+
+    def reload(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        keep = self.current_item_id()
+        self._items = launch.template(ws=ws)
+        self._filling = True
+        try:
+            self.table.setRowCount(len(self._items))
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if not self.ctx.readonly:
+                flags |= Qt.ItemFlag.ItemIsEditable
+            for r, entry in enumerate(self._items):
+                for c, field in enumerate(FIELDS):
+                    item = QTableWidgetItem(getattr(entry, field))
+                    item.setData(ID_ROLE, entry.id)
+                    item.setFlags(flags)
+                    item.setToolTip(getattr(entry, field))
+                    self.table.setItem(r, c, item)
+            if keep is not None:
+                self.select_item(keep)
+        finally:
+            self._filling = False
+        self._update_buttons()
+
+    def current_item_id(self) -> int | None:
+        row = self.table.currentRow()
+        return self._items[row].id if 0 <= row < len(self._items) else None
+
+    def select_item(self, item_id: int) -> None:
+        for r, entry in enumerate(self._items):
+            if entry.id == item_id:
+                self.table.selectRow(r)
+                return
+
+    def _update_buttons(self) -> None:
+        self.add_button.setEnabled(not self.ctx.readonly)
+        self.remove_button.setEnabled(not self.ctx.readonly and self.current_item_id() is not None)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        if changes.touches(launch.TEMPLATE_KIND):
+            self._timer.start()
+
+    def _on_table_itemChanged(self, item: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        item_id = item.data(ID_ROLE)
+        field = FIELDS[item.column()]
+        entry = next(e for e in self._items if e.id == item_id)
+        value = item.text().strip()
+        if getattr(entry, field) == value:
+            return
+        self.ctx.run_edit(UpdateTemplateItemCommand(self.ctx, int(item_id), {field: value}))
+        self._timer.start()  # shows the stored value again when the edit was refused
+
+    def _on_add_button_clicked(self) -> None:
+        command = AddTemplateItemCommand(
+            self.ctx, {"function": "General", "item": "New checklist item"}
+        )
+        if self.ctx.run_edit(command) and command.item_id is not None:
+            self.reload()
+            self.select_item(command.item_id)
+            row = self.table.currentRow()
+            self.table.editItem(self.table.item(row, 1))
+
+    def _on_remove_button_clicked(self) -> None:
+        item_id = self.current_item_id()
+        if item_id is None:
+            return
+        entry = next(e for e in self._items if e.id == item_id)
+        self.ctx.run_edit(DeleteTemplateItemCommand(self.ctx, item_id, entry.item))
+
+    def done(self, result: int) -> None:
+        self.ctx.changed.disconnect(self._on_ctx_changed)
+        super().done(result)

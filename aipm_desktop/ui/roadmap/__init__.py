@@ -1,0 +1,1 @@
+"""The Roadmap area: a timeline of swim lanes, a Now / Next / Later board, predictability."""

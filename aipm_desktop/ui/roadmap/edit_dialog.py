@@ -1,0 +1,246 @@
+"""The small dialog that edits (or creates) one roadmap item.
+
+It validates through the same pydantic class the service uses, shows what is wrong
+inside the dialog (nothing is written then), and on OK makes the edit undoable with an
+``UpdateRecordCommand`` (or a ``CreateRecordCommand`` for a new item).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pydantic
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateEdit,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+from sqlalchemy import select
+
+from ...errors import NotFoundError
+from ...models import RoadmapItem, UseCase
+from ...models.enums import ItemKind, ItemStatus
+from ...models.roadmap import RoadmapItemCreate
+from ...services import roadmap
+from ..context import AppContext
+from ..undo import CreateRecordCommand, UpdateRecordCommand
+
+FIELDS = (
+    "title",
+    "lane",
+    "kind",
+    "start",
+    "end",
+    "status",
+    "progress",
+    "owner",
+    "use_case_id",
+)
+KIND_TEXT = {
+    ItemKind.WORK: "Work item",
+    ItemKind.MILESTONE: "Milestone",
+    ItemKind.RELEASE: "Release",
+}
+
+
+def enum_text(value: Any) -> str:
+    """``in_progress`` -> ``In progress``."""
+    text = str(getattr(value, "value", value) or "").replace("_", " ")
+    return text[:1].upper() + text[1:]
+
+
+def to_qdate(day: dt.date) -> QDate:
+    return QDate(day.year, day.month, day.day)
+
+
+def from_qdate(day: QDate) -> dt.date:
+    return dt.date(day.year(), day.month(), day.day())
+
+
+def use_case_choices(ws: Any) -> list[tuple[int, str]]:
+    """``(id, title)`` of every use case, by title (one Core query)."""
+    table = UseCase.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.id, table.c.title).order_by(table.c.title)
+    with ws.engine.connect() as conn:
+        return [(row.id, row.title) for row in conn.execute(stmt)]
+
+
+class ItemDialog(QDialog):
+    """Title, lane, kind, dates, status, progress, owner and use case of one item.
+
+    ``item_id=None`` makes a new item from ``defaults``. After ``accept()`` the edit has
+    been pushed; :attr:`record_id` is the item's id (the new one for a new item).
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        item_id: int | None = None,
+        *,
+        defaults: dict[str, Any] | None = None,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.item_id = item_id
+        self.record_id: int | None = item_id
+        self.setObjectName("roadmapItemDialog")
+        self.setWindowTitle("Roadmap item" if item_id is not None else "New roadmap item")
+        ws = ctx.require_workspace()
+        if item_id is not None:
+            with ws.session() as session:
+                record = session.get(RoadmapItem, item_id)
+                if record is None:
+                    raise NotFoundError(
+                        f"No roadmap item with id {item_id}; it may have been deleted."
+                    )
+                self.original: dict[str, Any] = {k: getattr(record, k) for k in FIELDS}
+        else:
+            today = dt.date.today()
+            self.original = {
+                "title": "",
+                "lane": (roadmap.lanes(ws=ws) or ["Product and UX"])[0],
+                "kind": ItemKind.WORK,
+                "start": today,
+                "end": today + dt.timedelta(days=13),
+                "status": ItemStatus.PLANNED,
+                "progress": 0,
+                "owner": "",
+                "use_case_id": None,
+            }
+            self.original.update(defaults or {})
+
+        self.title_edit = QLineEdit()
+        self.title_edit.setObjectName("roadmapTitleEdit")
+        self.title_edit.setPlaceholderText("What gets done, e.g. “Golden evaluation set v2”")
+        self.lane_combo = QComboBox()
+        lanes = roadmap.lanes(ws=ws)
+        if self.original["lane"] and self.original["lane"] not in lanes:
+            lanes = [*lanes, self.original["lane"]]
+        self.lane_combo.addItems(lanes)
+        self.kind_combo = QComboBox()
+        for kind in ItemKind:
+            self.kind_combo.addItem(KIND_TEXT[kind], kind.value)
+        self.start_edit = _date_edit()
+        self.end_edit = _date_edit()
+        self.status_combo = QComboBox()
+        for status in ItemStatus:
+            self.status_combo.addItem(enum_text(status), status.value)
+        self.progress_spin = QSpinBox()
+        self.progress_spin.setRange(0, 100)
+        self.progress_spin.setSuffix(" %")
+        self.owner_edit = QLineEdit()
+        self.use_case_combo = QComboBox()
+        self.use_case_combo.addItem("None", None)
+        for use_case_id, title in use_case_choices(ws):
+            self.use_case_combo.addItem(title, use_case_id)
+        self.error_label = QLabel()
+        self.error_label.setObjectName("errorHint")
+        self.error_label.setWordWrap(True)
+        self.error_label.setVisible(False)
+
+        form = QFormLayout()
+        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        form.addRow("&Title", self.title_edit)
+        form.addRow("&Lane", self.lane_combo)
+        form.addRow("&Kind", self.kind_combo)
+        form.addRow("&Start", self.start_edit)
+        form.addRow("&End", self.end_edit)
+        form.addRow("St&atus", self.status_combo)
+        form.addRow("&Progress", self.progress_spin)
+        form.addRow("&Owner", self.owner_edit)
+        form.addRow("&Use case", self.use_case_combo)
+        self.buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
+        self.buttons.accepted.connect(self.accept)
+        self.buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.buttons)
+        self.setMinimumWidth(460)
+
+        self._load(self.original)
+        self.kind_combo.currentIndexChanged.connect(lambda _i: self._sync_milestone())
+        self.start_edit.dateChanged.connect(lambda _d: self._sync_milestone())
+        self.title_edit.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _load(self, values: dict[str, Any]) -> None:
+        self.title_edit.setText(values["title"])
+        self.lane_combo.setCurrentIndex(max(0, self.lane_combo.findText(values["lane"])))
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(str(values["kind"]))))
+        self.start_edit.setDate(to_qdate(values["start"]))
+        self.end_edit.setDate(to_qdate(values["end"]))
+        self.status_combo.setCurrentIndex(max(0, self.status_combo.findData(str(values["status"]))))
+        self.progress_spin.setValue(int(values["progress"] or 0))
+        self.owner_edit.setText(values["owner"] or "")
+        self.use_case_combo.setCurrentIndex(
+            max(0, self.use_case_combo.findData(values["use_case_id"]))
+        )
+        self._sync_milestone()
+
+    def _sync_milestone(self) -> None:
+        single_day = self.kind_combo.currentData() != ItemKind.WORK.value
+        if single_day:
+            self.end_edit.setDate(self.start_edit.date())
+        self.end_edit.setEnabled(not single_day)
+
+    def values(self) -> dict[str, Any]:
+        """What the form says now."""
+        return {
+            "title": self.title_edit.text(),
+            "lane": self.lane_combo.currentText(),
+            "kind": self.kind_combo.currentData(),
+            "start": from_qdate(self.start_edit.date()),
+            "end": from_qdate(self.end_edit.date()),
+            "status": self.status_combo.currentData(),
+            "progress": self.progress_spin.value(),
+            "owner": self.owner_edit.text(),
+            "use_case_id": self.use_case_combo.currentData(),
+        }
+
+    def accept(self) -> None:
+        values = self.values()
+        try:
+            checked = RoadmapItemCreate.model_validate(values)
+        except pydantic.ValidationError as error:
+            messages = [str(e.get("msg", "")).removeprefix("Value error, ") for e in error.errors()]
+            self.error_label.setText("; ".join(m for m in messages if m) or "Invalid values.")
+            self.error_label.setVisible(True)
+            return
+        data = checked.model_dump(include=set(FIELDS))
+        if self.item_id is None:
+            data["planned_start"] = data["start"]
+            data["planned_end"] = data["end"]
+            command = CreateRecordCommand(self.ctx, RoadmapItem, data)
+            if not self.ctx.run_edit(command):
+                return
+            self.record_id = command.record_id
+        else:
+            changed = {k: v for k, v in data.items() if _plain(v) != _plain(self.original.get(k))}
+            if changed and not self.ctx.run_edit(
+                UpdateRecordCommand(self.ctx, RoadmapItem, self.item_id, changed)
+            ):
+                return
+        super().accept()
+
+
+def _plain(value: Any) -> Any:
+    return getattr(value, "value", value)
+
+
+def _date_edit() -> QDateEdit:
+    edit = QDateEdit()
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("d MMM yyyy")
+    return edit

@@ -1,0 +1,182 @@
+"""The Roadmap area: the timeline, the Now / Next / Later board and predictability.
+
+Shortcuts (active while focus is inside the page, so they never clash with the main
+window's): Ctrl+Shift+N adds an item, Del deletes the selected item (or the selected
+dependency arrow) on the timeline, Esc leaves the "add dependency" mode, Ctrl+wheel
+zooms the timeline around the cursor. Every edit is undoable with Edit ▸ Undo (Ctrl+Z).
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QTabWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ...errors import UserError
+from ...models import RoadmapItem
+from ...services.changes import Changes
+from ..context import AppContext
+from ..undo import DeleteRecordCommand
+from .board import BoardWidget
+from .edit_dialog import ItemDialog
+from .predictability import PredictabilityWidget
+from .timeline import TimelineWidget
+
+NEW_SHORTCUT = "Ctrl+Shift+N"
+
+
+class RoadmapPage(QWidget):
+    """The Roadmap area: Timeline, Now / Next / Later and Predictability tabs."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.setObjectName("roadmapPage")
+        self.dialog: ItemDialog | None = None
+
+        title = QLabel("Roadmap")
+        title.setObjectName("pageTitle")
+        subtitle = QLabel(
+            "Sequence data readiness, model iterations, UX and launch work on swim lanes; "
+            "drag to reschedule, link dependencies, and watch slip and predictability."
+        )
+        subtitle.setObjectName("pageSubtitle")
+        subtitle.setWordWrap(True)
+        self.new_button = QPushButton("New item")
+        self.new_button.setObjectName("primaryButton")
+        self.new_button.setToolTip(f"Add a roadmap item ({NEW_SHORTCUT})")
+        self.delete_button = QPushButton("Delete")
+        self.delete_button.setToolTip("Delete the selected item or dependency (Del)")
+        header = QHBoxLayout()
+        header.setContentsMargins(24, 18, 24, 4)
+        heading = QVBoxLayout()
+        heading.addWidget(title)
+        heading.addWidget(subtitle)
+        header.addLayout(heading, 1)
+        header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
+
+        self.timeline = TimelineWidget(ctx)
+        self.board = BoardWidget(ctx)
+        self.predictability = PredictabilityWidget(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.setObjectName("areaTabs")
+        self.tabs.setDocumentMode(True)
+        self.tabs.addTab(self.timeline, "Timeline")
+        self.tabs.addTab(self.board, "Now / Next / Later")
+        self.tabs.addTab(self.predictability, "Predictability")
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(6)
+        layout.addLayout(header)
+        layout.addWidget(self.tabs, 1)
+
+        self.new_action = QAction("New roadmap item", self)
+        self.new_action.setShortcut(QKeySequence(NEW_SHORTCUT))
+        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.new_action.triggered.connect(self.new_item)
+        self.addAction(self.new_action)
+        self.delete_action = QAction("Delete roadmap item", self.timeline)
+        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete_action.triggered.connect(self.delete_selected)
+        self.timeline.addAction(self.delete_action)
+
+        self.new_button.clicked.connect(self.new_item)
+        self.delete_button.clicked.connect(self.delete_selected)
+        self.timeline.edit_requested.connect(self.edit_item)
+        self.board.edit_requested.connect(self.edit_item)
+        self.timeline.selection_changed.connect(lambda _id: self._update_actions())
+        self.timeline.scene.laid_out.connect(self._update_actions)
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        ctx.changed.connect(self._on_ctx_changed)
+        self._update_actions()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def new_item(self) -> ItemDialog | None:
+        """Open the dialog for a new item (starting today, in the first lane)."""
+        if self.ctx.readonly:
+            return None
+        return self._open_dialog(None)
+
+    def edit_item(self, item_id: int) -> ItemDialog | None:
+        """Open the edit dialog of an item."""
+        if self.ctx.workspace is None:
+            return None
+        return self._open_dialog(item_id)
+
+    def _open_dialog(self, item_id: int | None) -> ItemDialog | None:
+        if self.dialog is not None:
+            self.dialog.close()
+        try:
+            dialog = ItemDialog(self.ctx, item_id, parent=self)
+        except UserError as err:
+            self.ctx.show_error(err)
+            return None
+        if self.ctx.readonly:
+            dialog.buttons.button(dialog.buttons.StandardButton.Ok).setEnabled(False)
+        dialog.accepted.connect(lambda: self._on_dialog_accepted(dialog))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
+        self.dialog = dialog
+        dialog.open()
+        return dialog
+
+    def _on_dialog_accepted(self, dialog: ItemDialog) -> None:
+        if dialog.item_id is None and dialog.record_id is not None:
+            self.timeline.select_item(dialog.record_id)
+            if dialog.record_id in self.timeline.scene.items_by_id:
+                self.timeline.scroll_to_item(dialog.record_id)
+
+    def delete_selected(self) -> bool:
+        """Delete the selected timeline item (or dependency); undoable."""
+        if self.ctx.readonly or self.tabs.currentWidget() is not self.timeline:
+            return False
+        if self.timeline.scene.selected_dependency is not None:
+            return self.timeline.delete_selected()
+        item_id = self.timeline.selected_id()
+        if item_id is None:
+            return False
+        title = self.timeline.scene.items_by_id[item_id].title
+        if self.ctx.run_edit(DeleteRecordCommand(self.ctx, RoadmapItem, item_id)):
+            self.timeline.hint.setText(f"Deleted “{title}”. Edit ▸ Undo brings it back.")
+            return True
+        return False
+
+    def _update_actions(self) -> None:
+        editable = not self.ctx.readonly
+        self.new_button.setEnabled(editable)
+        self.new_action.setEnabled(editable)
+        on_timeline = self.tabs.currentWidget() is self.timeline
+        scene = self.timeline.scene
+        has = scene.selected_id is not None or scene.selected_dependency is not None
+        self.delete_button.setEnabled(editable and on_timeline and has)
+        self.delete_action.setEnabled(editable and has)
+
+    # -- slots ----------------------------------------------------------------------------
+
+    def show_entity(self, item_id: int) -> None:
+        """Open the timeline on ``item_id`` (used when another view links here)."""
+        self.tabs.setCurrentWidget(self.timeline)
+        if item_id in self.timeline.scene.items_by_id:
+            self.timeline.select_item(item_id)
+            self.timeline.scroll_to_item(item_id)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        self.timeline.on_changed(changes)
+        self.board.on_changed(changes)
+        self.predictability.on_changed(changes)
+        self._update_actions()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_actions()

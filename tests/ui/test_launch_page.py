@@ -1,0 +1,156 @@
+"""The Launch page on the demo workspace: editing a check moves readiness and undo
+restores it; stage criteria are checked against the latest KPI snapshot; the go / no-go
+badge; creating a checklist from the template."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+
+from aipm_desktop.models import LaunchCheck, Release
+from aipm_desktop.services import launch, records
+from aipm_desktop.store import open_workspace
+from aipm_desktop.ui.areas import Area
+
+LAUNCH = Area("launch", "Launch", "aipm_desktop.ui.launch.page:LaunchPage")
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    from aipm_desktop.services.workspace import new_workspace
+
+    path = tmp_path_factory.mktemp("demo") / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def window(qtbot, app_ctx, demo_file, tmp_path):
+    from aipm_desktop.ui.main_window import MainWindow
+
+    path = tmp_path / "demo.aipm"
+    shutil.copyfile(demo_file, path)
+    win = MainWindow(app_ctx, areas=(LAUNCH,), persist=False)
+    qtbot.addWidget(win)
+    app_ctx.set_workspace(open_workspace(path))
+    win.show_area("launch")
+    win.resize(1400, 900)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def _page(window):
+    from aipm_desktop.ui.launch.page import LaunchPage
+
+    return window.findChild(LaunchPage)
+
+
+def _blocking_rows(page) -> list[str]:
+    box = page.checklist.summary.blocking
+    return [box.item(i).text() for i in range(box.count())]
+
+
+def test_marking_a_check_done_raises_readiness_and_ctrl_z_reverts(qtbot, window, app_ctx):
+    page = _page(window)
+    assert page.heading.text().startswith("Answer bot GA")
+    summary = page.checklist.summary
+    assert summary.bar.value() == 59 and summary.badge.text() == "NO-GO"
+    before = _blocking_rows(page)
+    assert any("Retention and residency confirmed" in row for row in before)
+    check = next(
+        c
+        for c in launch.checks(ws=app_ctx.workspace, release_id=page.release_id)
+        if c.item == "Retention and residency confirmed"
+    )
+    combo = page.checklist.status_combo(check.id)
+    assert combo.currentData() == "in_progress"
+
+    combo.setCurrentIndex(combo.findData("done"))
+    qtbot.waitUntil(lambda: summary.bar.value() == 64)  # 14 of 22
+    assert len(_blocking_rows(page)) == len(before) - 1
+    assert not any("Retention and residency" in row for row in _blocking_rows(page))
+    stored = records.get(ws=app_ctx.workspace, model=LaunchCheck, id=check.id)
+    assert stored.status == "done"
+    assert page.releases.item(1, 2).text() == "64%"
+
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    qtbot.waitUntil(lambda: summary.bar.value() == 59)
+    assert _blocking_rows(page) == before
+    assert page.checklist.status_combo(check.id).currentData() == "in_progress"
+    stored = records.get(ws=app_ctx.workspace, model=LaunchCheck, id=check.id)
+    assert stored.status == "in_progress"
+
+
+def test_stage_criterion_is_checked_against_the_latest_kpi_snapshot(qtbot, window, app_ctx):
+    page = _page(window)
+    page.tabs.setCurrentWidget(page.stages)
+    table = page.stages.table
+    cell = table.item(0, 3)  # exit criteria of the first stage
+    cell.setText("Hallucination rate < 3%")  # the demo's latest snapshot is 2.31%
+    qtbot.waitUntil(lambda: ("Hallucination rate < 3%", "✓ met") in page.stages.criterion_rows())
+    stages = launch.stages(ws=app_ctx.workspace, release_id=page.release_id)
+    assert stages[0].exit_criteria == "Hallucination rate < 3%"
+
+    page.stages.table.item(0, 3).setText("Hallucination rate < 2%")
+    qtbot.waitUntil(
+        lambda: ("Hallucination rate < 2%", "✗ not met") in page.stages.criterion_rows()
+    )
+    page.stages.table.item(0, 3).setText("CSAT >= 4.5")
+    qtbot.waitUntil(lambda: ("CSAT >= 4.5", "? no matching KPI") in page.stages.criterion_rows())
+    app_ctx.undo_stack.undo()
+    qtbot.waitUntil(
+        lambda: ("Hallucination rate < 2%", "✗ not met") in page.stages.criterion_rows()
+    )
+
+
+def test_go_badge_and_create_checklist_from_template(qtbot, window, app_ctx):
+    page = _page(window)
+    assert page.releases.item(0, 3).text() == "NO-GO"
+    assert page.checklist.summary.badge.text() == "NO-GO"
+
+    page.new_button.click()
+    qtbot.waitUntil(lambda: page.releases.rowCount() == 3)
+    new_id = page.release_id
+    assert records.get(ws=app_ctx.workspace, model=Release, id=new_id).name == "New release"
+    page.tabs.setCurrentWidget(page.checklist)
+    assert page.checklist.create_button.isVisibleTo(page)
+    assert not page.checklist.tree.isVisibleTo(page)
+
+    page.checklist.create_button.click()
+    qtbot.waitUntil(lambda: page.checklist.tree.isVisibleTo(page))
+    count = len(launch.template(ws=app_ctx.workspace))
+    assert len(launch.checks(ws=app_ctx.workspace, release_id=new_id)) == count
+    assert page.checklist.summary.bar.value() == 0
+    assert page.checklist.summary.badge.text() == "NO-GO"
+
+    app_ctx.undo_stack.undo()
+    qtbot.waitUntil(lambda: page.checklist.create_button.isVisibleTo(page))
+    assert launch.checks(ws=app_ctx.workspace, release_id=new_id) == []
+
+
+def test_badge_reads_go_when_everything_is_ready(qtbot, app_ctx, ws):
+    from aipm_desktop.models import Document, UseCase
+    from aipm_desktop.ui.launch.page import LaunchPage
+
+    uc, _ = records.create(ws=ws, model=UseCase, data={"title": "Bot"})
+    release, _ = records.create(ws=ws, model=Release, data={"name": "Bot GA", "use_case_id": uc.id})
+    launch.ensure_checklist(ws=ws, release_id=release.id)
+    for check in launch.checks(ws=ws, release_id=release.id):
+        records.update(ws=ws, model=LaunchCheck, id=check.id, data={"status": "done"})
+    for kind in ("ai_prd", "evaluation_plan", "analytics_dashboard_spec", "responsible_ai_pack"):
+        records.create(
+            ws=ws,
+            model=Document,
+            data={"kind": kind, "title": kind, "status": "approved", "use_case_id": uc.id},
+        )
+    app_ctx.set_workspace(ws)
+    page = LaunchPage(app_ctx)
+    qtbot.addWidget(page)
+    page.select_release(release.id)
+    assert page.checklist.summary.badge.text() == "GO"
+    assert page.releases.item(0, 3).text() == "GO"
+    assert page.checklist.summary.bar.value() == 100
+    assert page.checklist.summary.blocking.item(0).text() == "Nothing is blocking the launch."

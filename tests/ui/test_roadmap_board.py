@@ -1,0 +1,105 @@
+"""The Now / Next / Later board and the predictability tab on the demo workspace."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from aipm_desktop.models import Kpi, KpiSnapshot, RoadmapItem
+
+
+@pytest.fixture
+def demo_page(qtbot, app_ctx, tmp_path):
+    from aipm_desktop.services.workspace import new_workspace
+    from aipm_desktop.ui.roadmap.page import RoadmapPage
+
+    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+    app_ctx.set_workspace(ws)
+    page = RoadmapPage(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 800)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
+def _titles(ws, status):
+    table = RoadmapItem.__table__
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(table.c.title).where(table.c.status == status))
+        return {row.title for row in rows}
+
+
+def test_board_shows_the_in_progress_items_under_now(demo_page, app_ctx):
+    demo_page.tabs.setCurrentWidget(demo_page.board)
+    ws = app_ctx.workspace
+    columns = demo_page.board.columns
+    now = set(columns["now"].titles())
+    in_progress = _titles(ws, "in_progress")
+    assert in_progress and in_progress <= now
+    shown = now | set(columns["next"].titles()) | set(columns["later"].titles())
+    assert not shown & _titles(ws, "done")
+    assert columns["now"].heading.text() == f"Now  ·  {len(now)}"
+
+
+def test_double_clicking_a_card_opens_the_edit_dialog_and_saves_undoably(demo_page, app_ctx):
+    demo_page.tabs.setCurrentWidget(demo_page.board)
+    column = demo_page.board.columns["now"]
+    entry = column.list.item(0)
+    item = entry.data(256)
+    column.list.itemDoubleClicked.emit(entry)
+    dialog = demo_page.dialog
+    assert dialog is not None and dialog.title_edit.text() == item.title
+    dialog.progress_spin.setValue(90)
+    dialog.accept()
+    with app_ctx.workspace.session() as session:
+        assert session.get(RoadmapItem, item.id).progress == 90
+    app_ctx.undo_stack.undo()
+    with app_ctx.workspace.session() as session:
+        assert session.get(RoadmapItem, item.id).progress == item.progress
+
+
+def test_new_item_dialog_refuses_an_end_before_the_start(demo_page, app_ctx):
+    dialog = demo_page.new_item()
+    dialog.title_edit.setText("Shadow-mode rollout")
+    dialog.end_edit.setDate(dialog.start_edit.date().addDays(-3))
+    dialog.accept()
+    assert dialog.isVisible() and "end date" in dialog.error_label.text()
+    dialog.end_edit.setDate(dialog.start_edit.date().addDays(10))
+    dialog.accept()
+    assert not dialog.isVisible()
+    assert demo_page.timeline.selected_id() == dialog.record_id
+    assert demo_page.timeline.scene.items_by_id[dialog.record_id].title == "Shadow-mode rollout"
+
+
+def test_recording_predictability_as_a_kpi_snapshot_is_undoable(demo_page, app_ctx):
+    tab = demo_page.predictability
+    demo_page.tabs.setCurrentWidget(tab)
+    assert tab.table.rowCount() == len(tab.rows) > 0
+    ws = app_ctx.workspace
+    command = tab.record_kpi()
+    assert command is not None and command.written == 1
+    with ws.session() as session:
+        snap = (
+            session.execute(select(KpiSnapshot).where(KpiSnapshot.kpi_id == command.kpi_id))
+            .scalars()
+            .all()
+        )
+        assert [s.date for s in snap] == [command.day]
+        assert isinstance(command.day, dt.date)
+    assert "Recorded" in tab.status.text()
+    app_ctx.undo_stack.undo()
+    with ws.session() as session:
+        left = (
+            session.execute(
+                select(KpiSnapshot).where(
+                    KpiSnapshot.kpi_id == command.kpi_id, KpiSnapshot.date == command.day
+                )
+            )
+            .scalars()
+            .all()
+        )
+        kpi = session.get(Kpi, command.kpi_id)
+    assert not left and (command.created_kpi is (kpi is None))
