@@ -55,7 +55,7 @@ def test_area_registry_builds_pages_lazily(qtbot, app_ctx, ws):
         built.append(ctx.workspace.path.name)
         return QLabel("Extra area")
 
-    areas = (*AREAS, Area("extra", "Extra", factory))
+    areas = (AREAS[0], find_area("settings"), Area("extra", "Extra", factory))
     app_ctx.set_workspace(ws)
     window = MainWindow(app_ctx, areas=areas, persist=False)
     qtbot.addWidget(window)
@@ -138,3 +138,18 @@ def test_default_workspace_is_created_and_heavy_modules_stay_unloaded(tmp_path, 
         assert get_settings(ws=ws).name == "My AI portfolio"
     finally:
         ws.close()
+
+
+def _label_page(ctx):
+    from PySide6.QtWidgets import QLabel
+
+    return QLabel("page")
+
+
+def test_only_the_first_nine_areas_get_a_number_shortcut(qtbot, app_ctx, ws):
+    areas = tuple(Area(f"area{i}", f"Area {i}", _label_page) for i in range(1, 11))
+    app_ctx.set_workspace(ws)
+    window = MainWindow(app_ctx, areas=areas, persist=False)
+    qtbot.addWidget(window)
+    assert window.actions["view_area9"].shortcut().toString() == "Ctrl+9"
+    assert window.actions["view_area10"].shortcut().toString() == ""

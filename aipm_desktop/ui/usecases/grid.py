@@ -9,13 +9,20 @@ the current cell stays on the same use case.
 Below the grid, the Rationale panel shows why the current cell has its level and edits it
 (F2 or Shift+Enter jumps there; Ctrl+Enter or leaving the box saves, Esc reverts). Cells
 with a rationale carry a small corner marker and show the rationale in their tooltip.
+
+With "Risk criterion from the risk register" ticked (the page's ``risk_from_register``),
+the ranking takes the level of the model's first risk criterion from each use case's open
+residual risks; those *fed* cells are italic with a purple corner marker, and their
+tooltip names the residual exposure, the level it gives and the stored score (which is
+what typing a digit still edits).
 """
 
 from __future__ import annotations
 
 import html
 import textwrap
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import (
@@ -42,6 +49,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QComboBox,
     QFrame,
     QHBoxLayout,
@@ -60,7 +68,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy import select
 
 from ...models import Score
-from ...services import scoring
+from ...services import risks, scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
 from .commands import SetActiveModelCommand, SetScoreCommand
@@ -77,6 +85,8 @@ FONT_ROLE = Qt.ItemDataRole.FontRole
 ID_ROLE = Qt.ItemDataRole.UserRole
 #: A criterion cell's rationale ("" when it has none).
 RATIONALE_ROLE = Qt.ItemDataRole.UserRole + 1
+#: True on a criterion cell whose level came from the risk register.
+FED_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Rows whose rationales are read together (one query) when one of them is first shown.
 RATIONALE_BLOCK = 200
 RationaleLoader = Callable[[list[int]], dict[tuple[int, int], str]]
@@ -99,6 +109,16 @@ MUTED = QColor("#8a96a3")
 MARKER = QColor("#3e4c59")
 #: The frame of the current cell.
 CURRENT_FRAME = QColor("#2f6fd6")
+#: The corner marker of a cell whose level came from the risk register.
+FED_MARKER = QColor("#7b4fd6")
+RISK_FEED_LABEL = "Risk criterion from the risk register"
+RISK_FEED_TIP = (
+    "Let each use case's open residual risk exposure in the risk register set the level of "
+    "the model's risk criterion: the highest residual score (1-25) of the open risks linked "
+    "to it gives level 1-5 (1-5 → 1, 6-10 → 2, … 21-25 → 5). Scores, ranks, the matrix and "
+    "ranking stability use that level; the stored scores are not changed. Use cases without "
+    "linked open risks keep their own score."
+)
 DIGIT_KEYS = {
     Qt.Key.Key_1: 1,
     Qt.Key.Key_2: 2,
@@ -106,6 +126,51 @@ DIGIT_KEYS = {
     Qt.Key.Key_4: 4,
     Qt.Key.Key_5: 5,
 }
+
+
+@dataclass(frozen=True)
+class FedLevel:
+    """A use case's risk criterion level taken from the risk register.
+
+    ``exposure`` is the highest residual score (1-25) of its open linked risks, ``level``
+    the level it gives, ``stored`` the use case's own stored level (None when unscored).
+    """
+
+    exposure: int
+    level: int
+    stored: int | None
+
+
+def load_fed_levels(*, ws: Workspace, ranking: Sequence[RankedUseCase]) -> dict[int, FedLevel]:
+    """use case id -> :class:`FedLevel` for the rows of ``ranking`` the register fed."""
+    fed = {r.use_case_id: r for r in ranking if r.fed}
+    if not fed:
+        return {}
+    criterion_id = next(iter(fed.values())).fed[0]
+    exposures = risks.residual_exposure_by_use_case(ws=ws)
+    s = Score.__table__  # type: ignore[attr-defined]
+    query = select(s.c.use_case_id, s.c.value).where(s.c.criterion_id == criterion_id)
+    if len(fed) <= RATIONALE_BLOCK:
+        query = query.where(s.c.use_case_id.in_(sorted(fed)))
+    with ws.session() as session:
+        stored = {int(uc): int(v) for uc, v in session.execute(query) if uc in fed}
+    return {
+        uc: FedLevel(
+            exposure=round(exposures.get(uc, 0.0) * 25),
+            level=row.values[criterion_id],
+            stored=stored.get(uc),
+        )
+        for uc, row in fed.items()
+    }
+
+
+def fed_text(fed: FedLevel) -> str:
+    """``From the risk register: residual exposure 20 → level 4 (stored: 2)``."""
+    stored = "none" if fed.stored is None else str(fed.stored)
+    return (
+        f"From the risk register: residual exposure {fed.exposure} → level {fed.level} "
+        f"(stored: {stored})"
+    )
 
 
 def level_colour(level: int, direction: str) -> QColor:
@@ -128,6 +193,8 @@ class ScoreGridModel(QAbstractTableModel):
         self._rationales: dict[tuple[int, int], str] = {}
         self._rationales_loaded: set[int] = set()
         self._row_of: dict[int, int] = {}
+        #: use case id -> its risk-register level (only while the feed is on).
+        self.fed: dict[int, FedLevel] = {}
         self._bold = QFont()
         self._bold.setBold(True)
         self._italic = QFont()
@@ -147,13 +214,17 @@ class ScoreGridModel(QAbstractTableModel):
         criteria: Sequence[CriterionInfo],
         rows: Sequence[RankedUseCase],
         load_rationales: RationaleLoader | None = None,
+        fed: Mapping[int, FedLevel] | None = None,
     ) -> None:
         """Show a new ranking; the current and selected cells follow their use cases.
 
         ``load_rationales(use_case_ids)`` reads the rationales of those use cases' scores
-        (``(use case id, criterion id) -> text``) when their rows are first shown.
+        (``(use case id, criterion id) -> text``) when their rows are first shown. ``fed``
+        describes the cells whose level came from the risk register (see
+        :func:`load_fed_levels`).
         """
         criteria = list(criteria)
+        self.fed = dict(fed or {})
         same_columns = [c.id for c in criteria] == [c.id for c in self.criteria]
         self._load_rationales = load_rationales
         self._rationales = {}
@@ -189,6 +260,16 @@ class ScoreGridModel(QAbstractTableModel):
 
     def use_case_at(self, row: int) -> RankedUseCase | None:
         return self.rows[row] if 0 <= row < len(self.rows) else None
+
+    def is_fed(self, row: RankedUseCase, criterion_id: int) -> bool:
+        """True when the ranking took this cell's level from the risk register."""
+        return criterion_id in row.fed and row.use_case_id in self.fed
+
+    def stored_value(self, row: RankedUseCase, criterion_id: int) -> int | None:
+        """The level stored for this cell (a fed cell shows the register's level)."""
+        if self.is_fed(row, criterion_id):
+            return self.fed[row.use_case_id].stored
+        return row.values.get(criterion_id)
 
     def rationale(self, use_case_id: int, criterion_id: int) -> str:
         """The rationale of a score ("" when it has none or there is no such score)."""
@@ -251,10 +332,15 @@ class ScoreGridModel(QAbstractTableModel):
             return self._rank_data(row, role)
         crit = self.criteria[column - 1]
         value = row.values.get(crit.id)
+        fed = self.fed.get(row.use_case_id) if crit.id in row.fed else None
         if role == RATIONALE_ROLE:
             return self.rationale(row.use_case_id, crit.id)
+        if role == FED_ROLE:
+            return fed is not None
         if role == DISPLAY_ROLE:
             return "" if value is None else str(value)
+        if role == FONT_ROLE:
+            return self._italic if fed is not None else None
         if role == BACKGROUND_ROLE:
             if value is None:
                 return self._empty
@@ -263,7 +349,13 @@ class ScoreGridModel(QAbstractTableModel):
             return _CENTER
         if role == TOOLTIP_ROLE:
             rationale = self.rationale(row.use_case_id, crit.id)
-            return cell_tooltip(crit, value, row.contributions.get(crit.id), rationale)
+            text = cell_tooltip(crit, value, row.contributions.get(crit.id), rationale)
+            if fed is None:
+                return text
+            return (
+                f"{fed_text(fed)}\n{text}\nTyping 1-5 changes the stored score, which counts "
+                "again once the register no longer feeds this criterion."
+            )
         return None
 
     def _title_data(self, row: RankedUseCase, role: int) -> Any:
@@ -295,7 +387,10 @@ class ScoreGridModel(QAbstractTableModel):
         if role == TOOLTIP_ROLE:
             if row.score is None:
                 return f"No score: {len(row.missing)} criteria not scored yet."
-            return f"Score {row.score:.1f} of 100 (sum of the criteria's contributions)"
+            text = f"Score {row.score:.1f} of 100 (sum of the criteria's contributions)"
+            if row.fed and row.use_case_id in self.fed:
+                text += "\nThe risk criterion's level comes from the risk register."
+            return text
         return None
 
     def _rank_data(self, row: RankedUseCase, role: int) -> Any:
@@ -418,6 +513,20 @@ class ScoreCellDelegate(QStyledItemDelegate):
         rect = QRectF(option.rect)  # type: ignore[attr-defined]
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if index.data(FED_ROLE):
+            size = max(6.0, rect.height() / 3.5)
+            left, bottom = rect.left(), rect.bottom()
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(FED_MARKER)
+            painter.drawPolygon(
+                QPolygonF(
+                    [
+                        QPointF(left, bottom - size),
+                        QPointF(left, bottom),
+                        QPointF(left + size, bottom),
+                    ]
+                )
+            )
         if index.data(RATIONALE_ROLE):
             size = max(6.0, rect.height() / 3.5)
             right, top = rect.right(), rect.top()
@@ -507,7 +616,11 @@ class ScoreGridView(QTableView):
                 event.accept()
                 return
             if key in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace):
-                if crit is not None and row is not None and crit.id in row.values:
+                if (
+                    crit is not None
+                    and row is not None
+                    and model.stored_value(row, crit.id) is not None
+                ):
                     self.score_entered.emit(row.use_case_id, crit.id, None)
                 event.accept()
                 return
@@ -577,10 +690,13 @@ class GridTab(QWidget):
         current_changed(object): the use case of the current cell (id or None).
         ranking_needed(): the tab is visible and its ranking is out of date; the page
             answers with :meth:`show_ranking`.
+        risk_feed_toggled(bool): the user ticked or cleared "Risk criterion from the risk
+            register"; the page owns the setting and tells every tab.
     """
 
     current_changed = Signal(object)
     ranking_needed = Signal()
+    risk_feed_toggled = Signal(bool)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -601,6 +717,10 @@ class GridTab(QWidget):
             "Pick the active model, copy one, edit criteria, levels, directions and weights"
         )
         self.models_button.clicked.connect(self._on_models_button_clicked)
+        self.risk_feed_check = QCheckBox(RISK_FEED_LABEL)
+        self.risk_feed_check.setObjectName("riskFeedCheck")
+        self.risk_feed_check.setToolTip(RISK_FEED_TIP)
+        self.risk_feed_check.toggled.connect(self._on_risk_feed_check_toggled)
         self.summary = QLabel()
         self.summary.setObjectName("mutedLabel")
         caption = QLabel("Scoring model")
@@ -610,6 +730,8 @@ class GridTab(QWidget):
         top.addWidget(caption)
         top.addWidget(self.model_combo)
         top.addWidget(self.models_button)
+        top.addSpacing(12)
+        top.addWidget(self.risk_feed_check)
         top.addSpacing(12)
         top.addWidget(self.summary, 1)
 
@@ -631,7 +753,8 @@ class GridTab(QWidget):
             "Arrows move · type 1-5 to score · Del clears · Enter moves down · F2 or "
             "Shift+Enter writes why · hover a cell for the level's meaning, its points and "
             "its rationale (a dark corner marks cells that have one). Green is good: for "
-            "criteria marked (-) (risk, cost) a high level is red. ◌ = incomplete, ranked apart."
+            "criteria marked (-) (risk, cost) a high level is red. ◌ = incomplete, ranked apart. "
+            "Italic with a purple corner: level from the risk register."
         )
         self.help.setObjectName("gridHelp")
         self.help.setWordWrap(True)
@@ -701,21 +824,32 @@ class GridTab(QWidget):
                 return {}
             return load_rationales(ws=ws, criterion_ids=criterion_ids, use_case_ids=use_case_ids)
 
-        self.grid_model.set_ranking(criteria, ranking, rationales_of)
+        fed = load_fed_levels(ws=ws, ranking=ranking)
+        self.grid_model.set_ranking(criteria, ranking, rationales_of, fed)
         if self.grid_model.columnCount() != columns_before or not had_rows:
             self.view.size_columns()
         if not self.view.currentIndex().isValid() or self._pending is not None:
             self.select_use_case(self._pending if self._pending is not None else current_id)
         self._pending = None
         complete = sum(1 for r in ranking if r.complete)
-        self.summary.setText(
-            f"{complete} of {len(ranking)} use cases fully scored on {len(criteria)} criteria"
-        )
+        summary = f"{complete} of {len(ranking)} use cases fully scored on {len(criteria)} criteria"
+        if self.risk_feed_check.isChecked():
+            summary += f" · {len(fed)} with the risk level from the register"
+        self.summary.setText(summary)
         self.view.setVisible(bool(ranking))
         self.empty_label.setVisible(not ranking)
         self.rationale_panel.setVisible(bool(ranking))
         self.view.setEnabled(not self.ctx.readonly)
         self._show_rationale()
+
+    def set_risk_feed(self, on: bool) -> None:
+        """Show the risk-register option as ``on`` (without emitting a toggle)."""
+        self.risk_feed_check.blockSignals(True)
+        self.risk_feed_check.setChecked(on)
+        self.risk_feed_check.blockSignals(False)
+
+    def _on_risk_feed_check_toggled(self, on: bool) -> None:
+        self.risk_feed_toggled.emit(on)
 
     def _fill_models(self) -> None:
         ws = self.ctx.workspace
@@ -797,7 +931,21 @@ class GridTab(QWidget):
             return
         title = html.escape(_clip(entry.title, 60))
         name = html.escape(_clip(crit.name, 40))
-        value = entry.values.get(crit.id)
+        value = self.grid_model.stored_value(entry, crit.id)
+        fed = self.grid_model.fed.get(entry.use_case_id)
+        if fed is not None and crit.id in entry.fed and value is None:
+            self.rationale_label.setText(
+                f"<b>{name}</b> on <b>{title}</b>: level <b>{fed.level}</b> from the risk "
+                f"register (residual exposure {fed.exposure}); no stored score"
+            )
+            self.rationale_label.setToolTip(fed_text(fed))
+            edit.setPlaceholderText(
+                "No stored level yet: type 1-5 in the grid to store one, then write why here."
+            )
+            edit.set_text("")
+            edit.setEnabled(False)
+            self.rationale_keys.hide()
+            return
         if value is None:
             self.rationale_label.setText(f"No level yet for <b>{name}</b> on <b>{title}</b>")
             self.rationale_label.setToolTip("")
@@ -809,10 +957,13 @@ class GridTab(QWidget):
             self.rationale_keys.hide()
             return
         anchor = crit.levels[value - 1] if len(crit.levels) >= value else ""
-        self.rationale_label.setText(f"Why <b>{name}</b> is <b>{value}</b> for <b>{title}</b>")
-        self.rationale_label.setToolTip(
-            f"{crit.name}, level {value} of 5" + (f": {anchor}" if anchor else "")
-        )
+        heading = f"Why <b>{name}</b> is <b>{value}</b> for <b>{title}</b>"
+        tip = f"{crit.name}, level {value} of 5" + (f": {anchor}" if anchor else "")
+        if fed is not None and crit.id in entry.fed:
+            heading += f" <i>(stored; the register gives level {fed.level})</i>"
+            tip = f"{fed_text(fed)}\n{tip}"
+        self.rationale_label.setText(heading)
+        self.rationale_label.setToolTip(tip)
         edit.setPlaceholderText(
             "Why this level? The evidence, the assumption or who said so "
             "(Ctrl+Enter or leaving the box saves)."
@@ -836,7 +987,7 @@ class GridTab(QWidget):
         entry = self.grid_model.use_case_at(row) if row is not None else None
         column = self.grid_model.column_of(criterion_id)
         crit = self.grid_model.criterion_at(column) if column is not None else None
-        value = entry.values.get(criterion_id) if entry is not None else None
+        value = self.grid_model.stored_value(entry, criterion_id) if entry is not None else None
         if entry is None or crit is None or value is None:
             return
         text = edit.toPlainText().strip()

@@ -4,7 +4,9 @@ The figure is drawn by :func:`aipm_desktop.services.charts.matrix.draw_on` (the 
 drawing the ``aipm chart FILE matrix`` command saves), on a
 :class:`~aipm_desktop.ui.widgets.chart_canvas.ChartCanvas`. matplotlib is imported the
 first time the tab is shown. Hovering a bubble shows its use case; clicking one makes it
-the page's current use case; the current use case is highlighted.
+the page's current use case; the current use case is highlighted. With
+:attr:`MatrixTab.risk_from_register` (set by the page) the risk criterion's level, and so
+the scores and bubble colours, come from the risk register for use cases with open risks.
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ EMPTY_TEXT = (
     "Scoring grid tab and it appears here as a bubble."
 )
 EXPORT_FILTER = "PNG image (*.png);;SVG image (*.svg)"
+HINT_TEXT = "Colour: risk level · hover a bubble for details · click it to select"
+HINT_FED_TEXT = (
+    "Colour: risk level (risk criterion from the risk register) · hover a bubble for "
+    "details · click it to select"
+)
 
 
 class MatrixTab(QWidget):
@@ -59,6 +66,8 @@ class MatrixTab(QWidget):
         self.bubbles: dict[int, Any] = {}
         self.points: list[tuple[int, float, float, float]] = []
         self.draw_count = 0
+        #: Let open residual risks feed the risk criterion (the page's setting).
+        self.risk_from_register = False
 
         self.size_combo = QComboBox()
         self.size_combo.setObjectName("sizeByCombo")
@@ -71,7 +80,7 @@ class MatrixTab(QWidget):
         self.export_button.clicked.connect(self._on_export_button_clicked)
         caption = QLabel("Bubble size")
         caption.setObjectName("filterLabel")
-        hint = QLabel("Colour: risk level · hover a bubble for details · click it to select")
+        self.hint = hint = QLabel(HINT_TEXT)
         hint.setObjectName("mutedLabel")
         top = QHBoxLayout()
         top.setSpacing(8)
@@ -119,6 +128,13 @@ class MatrixTab(QWidget):
         if self.isVisible():
             self._timer.start()
 
+    def set_risk_from_register(self, on: bool) -> None:
+        """Rank with the risk criterion fed by the risk register (redraws)."""
+        if bool(on) != self.risk_from_register:
+            self.risk_from_register = bool(on)
+            self.hint.setText(HINT_FED_TEXT if on else HINT_TEXT)
+            self.mark_dirty()
+
     def set_highlight(self, use_case_id: int | None) -> None:
         if use_case_id != self._highlight:
             self._highlight = use_case_id
@@ -148,7 +164,9 @@ class MatrixTab(QWidget):
             return
         self._dirty = False
         try:
-            bubbles = matrix_chart.matrix_data(ws=ws, size_by=self.size_by)
+            bubbles = matrix_chart.matrix_data(
+                ws=ws, size_by=self.size_by, risk_from_register=self.risk_from_register
+            )
         except UserError as err:
             bubbles = []
             self.empty_label.setText(f"{err.message}\nEdit the model with Scoring grid ▸ Models….")

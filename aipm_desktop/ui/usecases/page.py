@@ -12,6 +12,13 @@ Keyboard (while the focus is inside the page):
 * Del: delete the selected use case, after a confirmation naming it (only while the list
   has the focus; in the grid Del clears a score). Edit ▸ Undo brings it back.
 * Ctrl+F: filter the list.
+
+The Scoring grid's "Risk criterion from the risk register" check box sets the page's
+:attr:`UseCasesPage.risk_from_register`: the grid, the form's score line, the matrix and
+ranking stability then rank with the level of the model's risk criterion taken from each
+use case's open residual risks (:func:`aipm_desktop.services.scoring.rank`). It is view
+state of the open workspace, kept in memory only (the app settings have no generic
+key/value store); stored scores never change.
 """
 
 from __future__ import annotations
@@ -52,6 +59,9 @@ SPLITTER_NAME = "usecases"
 NEW_TITLE = "Untitled use case"
 #: Change kinds that move scores, ranks or the matrix.
 SCORING_KINDS = ("use_case", "score", "criterion", "scoring_model", "settings")
+#: Change kinds that move the risk register's levels (risks, their use-case links), which
+#: matter only while :attr:`UseCasesPage.risk_from_register` is on.
+RISK_FEED_KINDS = ("risk", "risk_use_case")
 ALL = "__all__"
 
 
@@ -71,6 +81,8 @@ class UseCasesPage(QWidget):
         self._tag = ""
         self._ranking: list[RankedUseCase] | None = None
         self._ranking_by_id: dict[int, RankedUseCase] = {}
+        #: Rank with the risk criterion fed by the risk register (the grid's check box).
+        self.risk_from_register = False
 
         # -- header and actions --
         title = QLabel("Use cases")
@@ -173,6 +185,7 @@ class UseCasesPage(QWidget):
         self.list_pane.current_changed.connect(self._on_list_pane_current_changed)
         self.grid_tab.current_changed.connect(self._on_grid_tab_current_changed)
         self.grid_tab.ranking_needed.connect(self._on_grid_tab_ranking_needed)
+        self.grid_tab.risk_feed_toggled.connect(self._on_grid_tab_risk_feed_toggled)
         self.matrix_tab.use_case_clicked.connect(self._on_matrix_tab_use_case_clicked)
         self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
         ctx.changed.connect(self._on_ctx_changed)
@@ -266,12 +279,38 @@ class UseCasesPage(QWidget):
         """The ranking by the active model (computed once per change)."""
         if self._ranking is None:
             ws = self.ctx.workspace
-            self._ranking = scoring.rank(ws=ws) if ws is not None else []
+            self._ranking = (
+                scoring.rank(ws=ws, risk_from_register=self.risk_from_register)
+                if ws is not None
+                else []
+            )
             self._ranking_by_id = {r.use_case_id: r for r in self._ranking}
         return self._ranking
 
     def _on_grid_tab_ranking_needed(self) -> None:
         self.grid_tab.show_ranking(self.ranking(), self.current_id)
+
+    def set_risk_from_register(self, on: bool) -> None:
+        """Let open residual risks feed the risk criterion in every tab (or stop it)."""
+        on = bool(on)
+        self.grid_tab.set_risk_feed(on)
+        if on == self.risk_from_register:
+            return
+        self.risk_from_register = on
+        self._invalidate_ranking(stale_stability=False)
+        self.matrix_tab.set_risk_from_register(on)
+        self.stability_tab.set_risk_from_register(on)
+
+    def _on_grid_tab_risk_feed_toggled(self, on: bool) -> None:
+        self.set_risk_from_register(on)
+
+    def _invalidate_ranking(self, *, stale_stability: bool = True) -> None:
+        self._ranking = None
+        self.grid_tab.mark_dirty()
+        self.matrix_tab.mark_dirty()
+        if stale_stability:
+            self.stability_tab.mark_stale()
+        self._update_score_text()
 
     def _update_score_text(self) -> None:
         if self.current_id is None:
@@ -288,6 +327,8 @@ class UseCasesPage(QWidget):
                 f"Score <b>{entry.score:.1f}</b> / 100 · rank <b>{entry.rank}</b> of {complete}"
                 f" · complete ({n_criteria} of {n_criteria} criteria scored)"
             )
+            if entry.fed:
+                text += " · <i>risk level from the risk register</i>"
         else:
             text = (
                 f"<b>Incomplete</b>: {len(entry.values)} of {n_criteria} criteria scored, so "
@@ -299,12 +340,10 @@ class UseCasesPage(QWidget):
 
     def _on_ctx_changed(self, changes: Changes) -> None:
         self.list_pane.apply_changes(changes)
-        if changes.touches(*SCORING_KINDS):
-            self._ranking = None
-            self.grid_tab.mark_dirty()
-            self.matrix_tab.mark_dirty()
-            self.stability_tab.mark_stale()
-            self._update_score_text()
+        if changes.touches(*SCORING_KINDS) or (
+            self.risk_from_register and changes.touches(*RISK_FEED_KINDS)
+        ):
+            self._invalidate_ranking()
         if changes.touches("use_case"):
             self.form.reload()
             if self.form.use_case_id is None and self.current_id is not None:

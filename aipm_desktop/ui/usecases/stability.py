@@ -3,7 +3,8 @@
 Runs :func:`aipm_desktop.services.scoring.stability` off the UI thread (``ctx.tasks``)
 with a progress bar, then shows per use case its baseline rank, the probability it stays
 in the top N (a bar) and its rank distribution (a small histogram), both painted by a
-delegate, and a one-line summary.
+delegate, and a one-line summary. With :attr:`StabilityTab.risk_from_register` (set by
+the page) the runs rank with the risk criterion fed by the risk register.
 """
 
 from __future__ import annotations
@@ -207,6 +208,11 @@ class StabilityTab(QWidget):
         self.setObjectName("stabilityTab")
         self.task: Task | None = None
         self.result: StabilityResult | None = None
+        #: Let open residual risks feed the risk criterion (the page's setting).
+        self.risk_from_register = False
+        self._result_fed = False  # the setting of the run shown
+        self._run_fed = False  # the setting of the run in progress
+        self._edited = False  # scores or weights changed since the run shown
 
         self.spread_spin = QSpinBox()
         self.spread_spin.setObjectName("spreadSpin")
@@ -325,7 +331,9 @@ class StabilityTab(QWidget):
             spread=self.spread_spin.value() / 100.0,
             method=str(self.method_combo.currentData()),
             top_n=self.top_spin.value(),
+            risk_from_register=self.risk_from_register,
         )
+        self._run_fed = self.risk_from_register
         task.progress.connect(self._on_task_progress)
         task.finished.connect(self._on_task_finished)
         task.failed.connect(self._on_task_failed)
@@ -343,7 +351,7 @@ class StabilityTab(QWidget):
         self._end_task()
         if not isinstance(result, StabilityResult):
             return
-        self.show_result(result)
+        self.show_result(result, risk_from_register=self._run_fed)
         self.run_finished.emit()
 
     def _on_task_failed(self, error: object) -> None:
@@ -360,12 +368,17 @@ class StabilityTab(QWidget):
 
     # -- showing --------------------------------------------------------------------------
 
-    def show_result(self, result: StabilityResult) -> None:
+    def show_result(self, result: StabilityResult, *, risk_from_register: bool = False) -> None:
         self.result = result
+        self._result_fed = risk_from_register
+        self._edited = False
         titles = self._titles(result.use_case_ids)
         self.model.set_result(result, titles)
         self.stale_label.hide()
-        self.summary.setText(summary_text(result, titles))
+        text = summary_text(result, titles)
+        if risk_from_register and result.use_case_ids:
+            text += " The risk criterion's levels came from the risk register."
+        self.summary.setText(text)
 
     def _titles(self, ids: tuple[int, ...]) -> dict[int, str]:
         ws = self.ctx.workspace
@@ -377,9 +390,25 @@ class StabilityTab(QWidget):
             rows = conn.execute(select(t.c.id, t.c.title)).all()
         return {r[0]: r[1] for r in rows if r[0] in wanted}
 
+    def set_risk_from_register(self, on: bool) -> None:
+        """Rank the next runs with the risk criterion fed by the risk register."""
+        self.risk_from_register = bool(on)
+        if self.result is None or self._edited:
+            return
+        if self._result_fed != self.risk_from_register:
+            source = "the risk register" if self._result_fed else "the stored scores"
+            self.stale_label.setText(
+                f"This run took the risk criterion from {source}; press Run to see the "
+                "current picture."
+            )
+            self.stale_label.show()
+        else:
+            self.stale_label.hide()
+
     def mark_stale(self) -> None:
         """Scores or weights changed: the shown result no longer matches them."""
         if self.result is not None:
+            self._edited = True
             self.stale_label.setText(
                 "Scores or weights changed since this run; press Run to see the current picture."
             )
