@@ -12,28 +12,22 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
 import json
-import logging
-import logging.handlers
-import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
 import typer
 
 from . import __version__
+from .commands.common import fail as _fail
+from .commands.common import guarded as _guarded
+from .commands.common import open_for_reading as _open_for_reading
 from .errors import UserError
 
 if TYPE_CHECKING:
-    from .store import FileInfo, Workspace
+    pass
 
-EXIT_USER_ERROR = 1
-EXIT_UNEXPECTED = 2
 EXPORT_FORMATS = ("json",)
-
-F = TypeVar("F", bound=Callable[..., Any])
 
 app = typer.Typer(
     name="aipm",
@@ -44,59 +38,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-def _fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
-    """Print one error line on stderr; returns the Exit to raise."""
-    line = " ".join(str(message).split()) or "unknown error"
-    typer.echo(f"aipm: error: {line}", err=True)
-    return typer.Exit(code)
-
-
-def _log_unexpected(error: BaseException) -> str:
-    """Write the traceback to the log file; returns where it went (or '' if it could not)."""
-    try:
-        from .paths import log_file
-
-        path = log_file()
-        handler = logging.handlers.RotatingFileHandler(
-            path, maxBytes=1_000_000, backupCount=3, encoding="utf-8"
-        )
-    except Exception:  # the log folder itself is unusable: the one-line message must do
-        return ""
-    logger = logging.getLogger("aipm_desktop.cli.crash")
-    logger.propagate = False  # the traceback goes to the file only, never to the terminal
-    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
-    logger.addHandler(handler)
-    try:
-        logger.error("Unexpected error in aipm %s", " ".join(sys.argv[1:]), exc_info=error)
-    finally:
-        logger.removeHandler(handler)
-        handler.close()
-    return str(path)
-
-
-def _guarded(func: F) -> F:
-    """Turn errors into one line on stderr and an exit code, never a traceback."""
-
-    @functools.wraps(func)
-    def wrapper(*args: Any, **kwargs: Any) -> Any:
-        try:
-            return func(*args, **kwargs)
-        except typer.Exit:
-            raise
-        except UserError as error:
-            raise _fail(str(error)) from None
-        except KeyboardInterrupt:
-            raise _fail("interrupted", 130) from None
-        except Exception as error:
-            where = _log_unexpected(error)
-            hint = f"; details are in {where}" if where else ""
-            raise _fail(
-                f"unexpected {type(error).__name__}: {error}{hint}", EXIT_UNEXPECTED
-            ) from None
-
-    return wrapper  # type: ignore[return-value]
 
 
 def _version_callback(value: bool) -> None:
@@ -116,22 +57,6 @@ def _main(
     ),
 ) -> None:
     """AIPM Desktop on the command line."""
-
-
-def _open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
-    """Open ``path`` read-only without changing it, even when its schema is older.
-
-    ``open_workspace`` only migrates writable files, so an older file is read as it is
-    (counts and settings read the same in every known revision).
-    """
-    from .store import Workspace, inspect_file, open_workspace
-    from .store.engine import make_engine
-
-    info = inspect_file(path)
-    if info.needs_migration:
-        engine = make_engine(info.path, readonly=True)
-        return Workspace(path=info.path, engine=engine, readonly=True), info
-    return open_workspace(path, readonly=True), info
 
 
 @app.command()

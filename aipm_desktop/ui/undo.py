@@ -43,16 +43,23 @@ def _label_from(data: Mapping[str, Any]) -> str:
     return ""
 
 
-class RecordCommand(QUndoCommand):
-    """Shared plumbing: run a service call, report a ``UserError``, emit the changes."""
+class ServiceCommand(QUndoCommand):
+    """Base of every undo command: run a service call, report a ``UserError``, emit the
+    changes.
 
-    def __init__(self, ctx: AppContext, model: type[SQLModel], text: str) -> None:
+    ``_call(fn)`` runs ``fn`` (a service call returning ``Changes``); on a ``UserError`` the
+    error is shown as a plain message and the command marks itself obsolete, so the stack
+    drops it. Never name an attribute ``id`` on a subclass: it hides ``QUndoCommand.id()``.
+    """
+
+    def __init__(self, ctx: AppContext, text: str) -> None:
         super().__init__(text)
         self.ctx = ctx
-        self.model = model
         self.error: UserError | None = None
 
     def _call(self, fn: Callable[[], Changes]) -> bool:
+        if self.ctx.workspace is None:
+            return False
         try:
             changes = fn()
         except UserError as err:
@@ -62,6 +69,14 @@ class RecordCommand(QUndoCommand):
             return False
         self.ctx.notify(changes)
         return True
+
+
+class RecordCommand(ServiceCommand):
+    """A command over the generic record services of one entity ``model``."""
+
+    def __init__(self, ctx: AppContext, model: type[SQLModel], text: str) -> None:
+        super().__init__(ctx, text)
+        self.model = model
 
 
 class CreateRecordCommand(RecordCommand):

@@ -7,43 +7,18 @@ through the context. A ``UserError`` is reported and the command marks itself ob
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
-from ...errors import UserError
 from ...models import Document
 from ...services import documents, records
 from ...services.changes import Changes
 from ..context import AppContext
+from ..undo import ServiceCommand as DocumentCommand
 
 
 def _short(text: str, limit: int = 40) -> str:
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
-class DocumentCommand(QUndoCommand):
-    """Shared plumbing: run a service call, report a ``UserError``, emit the changes."""
-
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.error: UserError | None = None
-
-    def _call(self, fn: Callable[[], Changes]) -> bool:
-        if self.ctx.workspace is None:
-            return False
-        try:
-            changes = fn()
-        except UserError as err:
-            self.error = err
-            self.setObsolete(True)
-            self.ctx.show_error(err)
-            return False
-        self.ctx.notify(changes)
-        return True
 
 
 class SaveBodyCommand(DocumentCommand):

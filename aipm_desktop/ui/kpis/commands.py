@@ -9,16 +9,13 @@ obsolete.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
-from PySide6.QtGui import QUndoCommand
-
-from ...errors import UserError
 from ...models import Kpi
 from ...services import kpis as kpi_service
 from ...services import records
 from ...services.changes import Changes
 from ..context import AppContext
+from ..undo import ServiceCommand as KpiCommand
 
 #: Imports with more rows than this are not put on the undo stack: undoing them row by
 #: row would take too long (each row is one transaction).
@@ -27,26 +24,6 @@ IMPORT_UNDO_LIMIT = 5000
 
 def _number(value: float) -> str:
     return f"{value:g}"
-
-
-class KpiCommand(QUndoCommand):
-    """Shared plumbing: run a service call, report a ``UserError``, emit the changes."""
-
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.error: UserError | None = None
-
-    def _call(self, fn: Callable[[], Changes]) -> bool:
-        try:
-            changes = fn()
-        except UserError as err:
-            self.error = err
-            self.setObsolete(True)
-            self.ctx.show_error(err)
-            return False
-        self.ctx.notify(changes)
-        return True
 
 
 class SetSnapshotCommand(KpiCommand):

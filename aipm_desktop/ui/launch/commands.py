@@ -7,36 +7,13 @@ obsolete), and emits the returned ``Changes``.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
-from ...errors import UserError
 from ...services import launch, records
 from ...services.changes import Changes
 from ..context import AppContext
-
-
-class _ServiceCommand(QUndoCommand):
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.error: UserError | None = None
-
-    def _call(self, fn: Callable[[], Changes]) -> bool:
-        ws = self.ctx.workspace
-        if ws is None:
-            return False
-        try:
-            changes = fn()
-        except UserError as err:
-            self.error = err
-            self.setObsolete(True)
-            self.ctx.show_error(err)
-            return False
-        self.ctx.notify(changes)
-        return True
+from ..undo import ServiceCommand as _ServiceCommand
 
 
 class EnsureChecklistCommand(_ServiceCommand):

@@ -8,39 +8,14 @@ through the context, like the generic record commands.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
-
-from ...errors import UserError
 from ...models import RiskTaxonomy
 from ...services import ai_act, records, risks
 from ...services.changes import Changes
 from ..context import AppContext
-
-
-class ServiceCommand(QUndoCommand):
-    """Shared plumbing: run a service call, report a ``UserError``, emit the changes."""
-
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.error: UserError | None = None
-
-    def _call(self, fn: Callable[[], Changes]) -> bool:
-        ws = self.ctx.workspace
-        if ws is None:
-            return False
-        try:
-            changes = fn()
-        except UserError as err:
-            self.error = err
-            self.setObsolete(True)
-            self.ctx.show_error(err)
-            return False
-        self.ctx.notify(changes)
-        return True
+from ..undo import ServiceCommand
 
 
 class SetLinksCommand(ServiceCommand):

@@ -9,39 +9,15 @@ context, like the generic record commands in :mod:`aipm_desktop.ui.undo`.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtGui import QUndoCommand
 from sqlalchemy import select
 
-from ...errors import UserError
 from ...models import Kpi, KpiSnapshot
 from ...services import kpis, records, roadmap
 from ...services.changes import Changes
 from ..context import AppContext
-
-
-class ServiceCommand(QUndoCommand):
-    """Shared plumbing: run a service call, report a ``UserError``, emit the changes."""
-
-    def __init__(self, ctx: AppContext, text: str) -> None:
-        super().__init__(text)
-        self.ctx = ctx
-        self.error: UserError | None = None
-
-    def _call(self, fn: Callable[[], Changes]) -> bool:
-        if self.ctx.workspace is None:
-            return False
-        try:
-            changes = fn()
-        except UserError as err:
-            self.error = err
-            self.setObsolete(True)
-            self.ctx.show_error(err)
-            return False
-        self.ctx.notify(changes)
-        return True
+from ..undo import ServiceCommand
 
 
 class MoveItemCommand(ServiceCommand):
