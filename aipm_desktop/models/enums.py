@@ -58,7 +58,7 @@ class RiskStatus(enum.StrEnum):
 
 
 class ActionStatus(enum.StrEnum):
-    TODO = "todo"
+    TO_DO = "todo"
     IN_PROGRESS = "in_progress"
     DONE = "done"
     CANCELLED = "cancelled"

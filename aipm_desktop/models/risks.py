@@ -96,7 +96,7 @@ class MitigationActionBase(Schema):
     action: str = Field(max_length=500)
     owner: str = Field(default="", max_length=200)
     due_date: dt.date | None = None
-    status: ActionStatus = enum_field(ActionStatus.TODO)
+    status: ActionStatus = enum_field(ActionStatus.TO_DO)
 
     @field_validator("action")
     @classmethod

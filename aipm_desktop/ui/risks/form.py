@@ -178,7 +178,7 @@ class ActionDialog(QDialog):
         self.due_field = DateField("Due")
         self.due_field.set_value(data.get("due_date"))
         self.status_combo = EnumCombo(ActionStatus)
-        self.status_combo.set_value(data.get("status", ActionStatus.TODO))
+        self.status_combo.set_value(data.get("status", ActionStatus.TO_DO))
         self.hint = QLabel()
         self.hint.setObjectName("errorHint")
         self.hint.setVisible(False)
