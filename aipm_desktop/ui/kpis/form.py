@@ -36,6 +36,7 @@ from ...services import records
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.form_hints import HintRows, validation_text
 
 FIELD_HEIGHT = 28
 DIRECTION_LABELS = {
@@ -72,11 +73,6 @@ def parse_number(text: str) -> float | None:
     return float(text) if text else None
 
 
-def _sentence(message: str) -> str:
-    message = message.strip().rstrip(".")
-    return (message[:1].upper() + message[1:] + ".") if message else ""
-
-
 class DescriptionEdit(QPlainTextEdit):
     """A plain-text box that commits when the focus leaves it after typing."""
 
@@ -92,7 +88,7 @@ class DescriptionEdit(QPlainTextEdit):
             self._form.commit_description()
 
 
-class KpiForm(QWidget):
+class KpiForm(HintRows, QWidget):
     """Every field of one KPI; edits are undoable commands on the context."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -321,19 +317,6 @@ class KpiForm(QWidget):
 
     # -- hints ----------------------------------------------------------------------------
 
-    def hint_text(self, key: str) -> str:
-        """The red message under ``key`` ("" when none is shown)."""
-        hint = self.hints[key]
-        return hint.text() if self._hint_forms[key].isRowVisible(hint) else ""
-
-    def show_hint(self, key: str, message: str) -> None:
-        hint = self.hints[key]
-        hint.setText(message)
-        self._hint_forms[key].setRowVisible(hint, True)
-
-    def clear_hint(self, key: str) -> None:
-        self._hint_forms[key].setRowVisible(self.hints[key], False)
-
     # -- committing -----------------------------------------------------------------------
 
     def _validate(self, data: dict[str, Any]) -> str:
@@ -341,13 +324,14 @@ class KpiForm(QWidget):
         try:
             KpiBase.model_validate({**self._record, **data})
         except pydantic.ValidationError as error:
-            messages = []
-            for item in error.errors():
-                field = ".".join(str(p) for p in item.get("loc", ()))
-                msg = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
-                label = LINE_FIELDS.get(field, (field.replace("_", " ").capitalize(),))[0]
-                messages.append(f"{label}: {msg}" if field else msg)
-            return " ".join(_sentence(m) for m in messages)
+            return validation_text(
+                error,
+                lambda field: (
+                    LINE_FIELDS.get(field, (field.replace("_", " ").capitalize(),))[0]
+                    if field
+                    else ""
+                ),
+            )
         return ""
 
     def commit(self, key: str, data: dict[str, Any]) -> bool:

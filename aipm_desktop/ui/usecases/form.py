@@ -40,6 +40,7 @@ from ...services import records
 from ...services import usecases as usecase_service
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.form_hints import HintRows, validation_text
 
 FIELD_HEIGHT = 30
 TEXT_AREA_HEIGHT = 64
@@ -120,11 +121,6 @@ def _parse_date(text: str) -> dt.date | None:
     return dt.date.fromisoformat(text) if text else None
 
 
-def _sentence(message: str) -> str:
-    message = message.strip().rstrip(".")
-    return (message[:1].upper() + message[1:] + ".") if message else ""
-
-
 def metric_statement(record: dict[str, Any]) -> str:
     """``median case resolution: 42 → 36 min by 2026-09-30`` ("" without a metric)."""
     name = record.get("metric_name") or "Outcome"
@@ -166,7 +162,7 @@ class TextArea(QPlainTextEdit):
         self.document().setModified(False)
 
 
-class UseCaseForm(QWidget):
+class UseCaseForm(HintRows, QWidget):
     """Every field of one use case; edits are undoable commands on the context."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -494,19 +490,6 @@ class UseCaseForm(QWidget):
 
     # -- hints ----------------------------------------------------------------------------
 
-    def hint_text(self, key: str) -> str:
-        """The red message under ``key`` ("" when none is shown)."""
-        hint = self.hints[key]
-        return hint.text() if self._hint_forms[key].isRowVisible(hint) else ""
-
-    def show_hint(self, key: str, message: str) -> None:
-        hint = self.hints[key]
-        hint.setText(message)
-        self._hint_forms[key].setRowVisible(hint, True)
-
-    def clear_hint(self, key: str) -> None:
-        self._hint_forms[key].setRowVisible(self.hints[key], False)
-
     # -- committing -----------------------------------------------------------------------
 
     def _validate(self, data: dict[str, Any]) -> str:
@@ -514,13 +497,7 @@ class UseCaseForm(QWidget):
         try:
             UseCaseBase.model_validate({**self._record, **data})
         except pydantic.ValidationError as error:
-            messages = []
-            for item in error.errors():
-                field = ".".join(str(p) for p in item.get("loc", ()))
-                msg = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
-                label = _field_label(field)
-                messages.append(f"{label}: {msg}" if label else msg)
-            return " ".join(_sentence(m) for m in messages)
+            return validation_text(error, _field_label)
         return ""
 
     def commit(self, key: str, data: dict[str, Any]) -> bool:
