@@ -53,6 +53,9 @@ class DashboardItem:
     detail: str
     severity: str  # "critical" | "warning" | "info"
     day: dt.date | None = None
+    #: The record to open in the area when it is not ``entity_id`` itself (a launch check
+    #: opens its release).
+    open_id: int | None = None
 
 
 @dataclass
@@ -254,6 +257,7 @@ def _roadmap_section(
     checks_q = (
         select(
             lc.c.id,
+            lc.c.release_id,
             lc.c.item,
             lc.c.function,
             lc.c.owner,
@@ -330,6 +334,7 @@ def _roadmap_section(
                     f"{owner} · release {when}",
                     "critical" if blocked else "warning",
                     check.target_date,
+                    check.release_id,
                 ),
             )
         )

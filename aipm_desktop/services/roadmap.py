@@ -233,6 +233,83 @@ def set_lanes(
     return Changes("settings", (1,), "update"), old
 
 
+def rename_lane(
+    *, ws: Workspace, old: str, new: str, who: str | None = None
+) -> tuple[Changes, Changes]:
+    """Rename the lane ``old`` to ``new`` in one transaction: the lane keeps its place in
+    the configured list and every item in it (any case) moves to ``new``.
+
+    Renaming onto another lane's name (configured or used by items) is refused; a
+    change of case only is allowed. Undo is ``rename_lane(old=new, new=old)``. Returns
+    the settings changes and the changes of the moved items.
+    """
+    source = str(old or "").strip()
+    with ws.write() as session:
+        conn = session.connection()
+        settings = session.get(WorkspaceSettings, 1)
+        if settings is None:
+            raise NotFoundError("This workspace has no settings row; it cannot store lanes.")
+        configured = list(settings.roadmap_lanes or DEFAULT_LANES)
+        rows = conn.execute(select(_ITEM.c.id, _ITEM.c.title, _ITEM.c.lane)).all()
+        used = {row.lane for row in rows if row.lane}
+        known = {name.casefold(): name for name in [*configured, *sorted(used)]}
+        if source.casefold() not in known:
+            raise NotFoundError(f"There is no roadmap lane {source!r}.")
+        try:
+            checked = WorkspaceSettingsUpdate.model_validate({"roadmap_lanes": [new]})
+        except pydantic.ValidationError as error:
+            raise records.validation_error(error, "roadmap lane name") from error
+        target: str = checked.roadmap_lanes[0]  # type: ignore[attr-defined]
+        if target.casefold() != source.casefold() and target.casefold() in known:
+            raise UserError(
+                f"There is already a lane {known[target.casefold()]!r}; choose another name "
+                f"for {source!r}."
+            )
+        wanted = [target if name.casefold() == source.casefold() else name for name in configured]
+        moved = [row for row in rows if row.lane.casefold() == source.casefold()]
+        moved = [row for row in moved if row.lane != target]
+        now = utcnow()
+        logs = []
+        if wanted != configured:
+            settings.roadmap_lanes = wanted
+            settings.version += 1
+            settings.updated_at = now
+            session.flush()
+            logs.append(
+                _log_row(
+                    who=who,
+                    entity="settings",
+                    entity_id=1,
+                    action="update",
+                    label="Roadmap lanes",
+                    changes={"roadmap_lanes": [configured, wanted]},
+                )
+            )
+        if moved:
+            conn.execute(
+                update(_ITEM)
+                .where(_ITEM.c.id.in_([row.id for row in moved]))
+                .values(lane=target, version=_ITEM.c.version + 1, updated_at=now)
+            )
+            logs.extend(
+                _log_row(
+                    who=who,
+                    entity="roadmap_item",
+                    entity_id=row.id,
+                    action="update",
+                    label=row.title,
+                    changes={"lane": [row.lane, target]},
+                )
+                for row in moved
+            )
+        if logs:
+            conn.execute(insert(_LOG), logs)
+    return (
+        Changes("settings", (1,), "update"),
+        Changes("roadmap_item", tuple(row.id for row in moved), "update"),
+    )
+
+
 # --------------------------------------------------------------------------- reading
 
 _ITEM_COLUMNS = (

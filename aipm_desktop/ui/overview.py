@@ -63,10 +63,10 @@ KIND_AREAS = {
     "mitigation": "risks",
     "roadmap_item": "roadmap",
     "milestone": "roadmap",
-    "release": "roadmap",
-    "gate": "roadmap",
-    "launch_gate": "roadmap",
-    "launch_check": "roadmap",
+    "release": "launch",
+    "gate": "launch",
+    "launch_gate": "launch",
+    "launch_check": "launch",
     "settings": "settings",
 }
 
@@ -388,7 +388,9 @@ class OverviewPage(QWidget):
         row.setProperty("entity_id", item.entity_id)
         if clickable:
             row.activated.connect(
-                lambda a=area, i=item.entity_id: self.navigate_requested.emit(a, int(i))
+                lambda a=area, i=item.open_id or item.entity_id: self.navigate_requested.emit(
+                    a, int(i)
+                )
             )
         return row
 

@@ -212,6 +212,41 @@ def test_lanes_default_edit_and_refuse_dropping_a_used_lane(ws) -> None:
     assert roadmap.lanes(ws=ws) == list(DEFAULT_LANES)
 
 
+def test_renaming_a_lane_moves_its_items_in_one_step_and_renaming_back_undoes_it(ws) -> None:
+    labeling = _item(ws, "Labeling", D(2026, 1, 1), D(2026, 1, 9), lane="Data readiness")
+    other = _item(ws, "Retrain", D(2026, 1, 1), D(2026, 1, 9), lane="Model iteration")
+    settings_changes, item_changes = roadmap.rename_lane(
+        ws=ws, old="Data readiness", new=" Data and labels ", who="pm"
+    )
+    assert settings_changes.kind == "settings"
+    assert item_changes.kind == "roadmap_item" and item_changes.ids == (labeling,)
+    assert roadmap.lanes(ws=ws) == ["Data and labels", *DEFAULT_LANES[1:]]  # same place
+    assert roadmap.get_item(ws=ws, item_id=labeling).lane == "Data and labels"
+    assert roadmap.get_item(ws=ws, item_id=other).lane == "Model iteration"
+    with ws.session() as session:
+        logged = session.exec(
+            select(ChangeLog.entity, ChangeLog.entity_id).where(ChangeLog.who == "pm")
+        ).all()
+    assert sorted(logged) == [("roadmap_item", labeling), ("settings", 1)]
+    # onto another lane's name, empty, or a lane that does not exist: refused, unchanged
+    with pytest.raises(UserError, match="already a lane 'Model iteration'"):
+        roadmap.rename_lane(ws=ws, old="Data and labels", new="model iteration")
+    with pytest.raises(ValidationError, match="needs a name"):
+        roadmap.rename_lane(ws=ws, old="Data and labels", new="  ")
+    with pytest.raises(UserError, match="no roadmap lane 'Partnerships'"):
+        roadmap.rename_lane(ws=ws, old="Partnerships", new="Alliances")
+    assert roadmap.get_item(ws=ws, item_id=labeling).lane == "Data and labels"
+    # renaming back is the undo
+    roadmap.rename_lane(ws=ws, old="Data and labels", new="Data readiness")
+    assert roadmap.lanes(ws=ws) == list(DEFAULT_LANES)
+    assert roadmap.get_item(ws=ws, item_id=labeling).lane == "Data readiness"
+    # a lane only items use (not configured) is renamed on its items
+    vendor = _item(ws, "Imported", D(2026, 1, 1), D(2026, 1, 9), lane="Vendor work")
+    roadmap.rename_lane(ws=ws, old="vendor work", new="Vendors")
+    assert roadmap.get_item(ws=ws, item_id=vendor).lane == "Vendors"
+    assert roadmap.lanes(ws=ws) == [*DEFAULT_LANES, "Vendors"]
+
+
 def test_an_item_in_an_unlisted_lane_is_still_shown(ws) -> None:
     _item(ws, "Imported", D(2026, 1, 1), D(2026, 1, 9), lane="Vendor work")
     assert roadmap.lanes(ws=ws) == [*DEFAULT_LANES, "Vendor work"]

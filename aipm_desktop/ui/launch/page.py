@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 )
 from sqlalchemy import select
 
-from ...models import Release, UseCase
+from ...models import LaunchCheck, Release, RolloutStage, UseCase
 from ...services import launch, records
 from ...services.changes import Changes
 from ..context import AppContext
@@ -349,6 +349,41 @@ class LaunchPage(QWidget):
         ids = [info.id for info in self._infos]
         if release_id in ids:
             self.releases.selectRow(ids.index(release_id))
+
+    def show_entity(self, entity_id: int, kind: str = "release") -> bool:
+        """Select what another view (the overview) links to: a release (``kind``
+        "release"), or the release owning a launch check ("launch_check", the check
+        then selected in the Readiness tab) or a rollout stage ("rollout_stage", shown
+        in the Rollout stages tab). False when there is no such record."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return False
+        owner = {"launch_check": LaunchCheck, "rollout_stage": RolloutStage}.get(kind)
+        release_id: int | None = entity_id
+        if owner is not None:
+            t = owner.__table__  # type: ignore[attr-defined]
+            with ws.engine.connect() as conn:
+                release_id = conn.execute(
+                    select(t.c.release_id).where(t.c.id == entity_id)
+                ).scalar()
+        if release_id not in {info.id for info in self._infos}:
+            self.refresh()  # a release written since the last refresh
+        if release_id is None or release_id not in {info.id for info in self._infos}:
+            return False
+        self.select_release(release_id)
+        if kind == "rollout_stage":
+            self.tabs.setCurrentWidget(self.stages)
+        else:
+            self.tabs.setCurrentWidget(self.checklist)
+        if kind == "launch_check":
+            row = self.checklist.row_of(entity_id)
+            tree = self.checklist.tree
+            tree.setCurrentItem(row)
+            tree.scrollToItem(row)
+            tree.setFocus()
+        else:
+            self.releases.setFocus()
+        return True
 
     # -- slots ------------------------------------------------------------------------------
 

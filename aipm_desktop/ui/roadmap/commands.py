@@ -9,10 +9,12 @@ context, like the generic record commands in :mod:`aipm_desktop.ui.undo`.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import select
 
+from ...errors import UserError
 from ...models import Kpi, KpiSnapshot
 from ...services import kpis, records, roadmap
 from ...services.changes import Changes
@@ -141,6 +143,116 @@ class RemoveDependencyCommand(ServiceCommand):
             return changes
 
         self._call(run)
+
+
+class SetLanesCommand(ServiceCommand):
+    """Set the roadmap's lanes (order matters), renaming lanes on the way.
+
+    ``renames`` maps an old lane name to its new name (a name in ``lanes``); a rename
+    also moves the lane's items. The lanes are first set with the renamed lanes still
+    under their old names (so a lane still in use cannot disappear), then each lane is
+    renamed. When a step is refused, the steps already made are taken back, so the
+    workspace is left as it was. Undo renames the lanes back, then sets the old list.
+
+    With ``report_errors=False`` a refusal is kept in :attr:`error` and not shown (the
+    lanes dialog shows it itself).
+    """
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        lanes: Sequence[str],
+        *,
+        renames: Mapping[str, str] | None = None,
+        text: str = "edit roadmap lanes",
+        report_errors: bool = True,
+    ) -> None:
+        super().__init__(ctx, text)
+        self.lanes = [str(name) for name in lanes]
+        self.renames = _rename_order(dict(renames or {}))
+        self.report_errors = report_errors
+        self.old_lanes: list[str] | None = None
+
+    def _run(self, steps: Callable[[list[Changes]], None]) -> bool:
+        """Run ``steps`` (which appends the changes it makes); report a refusal."""
+        if self.ctx.workspace is None:
+            return False
+        done: list[Changes] = []
+        try:
+            steps(done)
+        except UserError as err:
+            self.error = err
+            self.setObsolete(True)
+            if self.report_errors:
+                self.ctx.show_error(err)
+            return False
+        finally:
+            for changes in _merged(done):
+                self.ctx.notify(changes)
+        return True
+
+    def redo(self) -> None:
+        ws = self.ctx.require_workspace()
+        who = self.ctx.author()
+        new_names = {new.casefold(): old for old, new in self.renames}
+        first = [new_names.get(name.strip().casefold(), name) for name in self.lanes]
+
+        def steps(done: list[Changes]) -> None:
+            changes, old = roadmap.set_lanes(ws=ws, lanes=first, who=who)
+            done.append(changes)
+            if self.old_lanes is None:
+                self.old_lanes = list(old)
+            renamed: list[tuple[str, str]] = []
+            try:
+                for old_name, new_name in self.renames:
+                    done.extend(roadmap.rename_lane(ws=ws, old=old_name, new=new_name, who=who))
+                    renamed.append((old_name, new_name))
+            except UserError:
+                for old_name, new_name in reversed(renamed):
+                    done.extend(roadmap.rename_lane(ws=ws, old=new_name, new=old_name, who=who))
+                done.append(roadmap.set_lanes(ws=ws, lanes=old, who=who)[0])
+                raise
+
+        self._run(steps)
+
+    def undo(self) -> None:
+        if self.old_lanes is None:
+            return
+        ws = self.ctx.require_workspace()
+        who = self.ctx.author()
+        old_lanes = list(self.old_lanes)
+
+        def steps(done: list[Changes]) -> None:
+            for old_name, new_name in reversed(self.renames):
+                done.extend(roadmap.rename_lane(ws=ws, old=new_name, new=old_name, who=who))
+            done.append(roadmap.set_lanes(ws=ws, lanes=old_lanes, who=who)[0])
+
+        self._run(steps)
+
+
+def _rename_order(renames: dict[str, str]) -> list[tuple[str, str]]:
+    """Renames in an order where no lane is renamed onto a name another lane still has
+    (``B → C`` before ``A → B``). A cycle keeps its order; the service refuses it."""
+    pending = [(old, new) for old, new in renames.items() if old != new]
+    ordered: list[tuple[str, str]] = []
+
+    def blocked(pair: tuple[str, str]) -> bool:
+        target = pair[1].strip().casefold()
+        return any(other is not pair and other[0].casefold() == target for other in pending)
+
+    while pending:
+        free = [pair for pair in pending if not blocked(pair)] or pending[:1]
+        ordered.append(free[0])
+        pending.remove(free[0])
+    return ordered
+
+
+def _merged(done: list[Changes]) -> list[Changes]:
+    """One ``Changes`` per kind (ids united), in the order the kinds first changed."""
+    ids: dict[str, dict[int, None]] = {}
+    for changes in done:
+        ids.setdefault(changes.kind, {}).update(dict.fromkeys(changes.ids))
+    return [Changes(kind, tuple(found), "update") for kind, found in ids.items()]
 
 
 class RecordPredictabilityCommand(ServiceCommand):

@@ -8,7 +8,7 @@ zooms the timeline around the cursor. Every edit is undoable with Edit ▸ Undo 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,6 +26,7 @@ from ..context import AppContext
 from ..undo import DeleteRecordCommand
 from .board import BoardWidget
 from .edit_dialog import ItemDialog
+from .lanes_dialog import LanesDialog
 from .predictability import PredictabilityWidget
 from .timeline import TimelineWidget
 
@@ -40,6 +41,7 @@ class RoadmapPage(QWidget):
         self.ctx = ctx
         self.setObjectName("roadmapPage")
         self.dialog: ItemDialog | None = None
+        self.lanes_dialog: LanesDialog | None = None
 
         title = QLabel("Roadmap")
         title.setObjectName("pageTitle")
@@ -54,12 +56,15 @@ class RoadmapPage(QWidget):
         self.new_button.setToolTip(f"Add a roadmap item ({NEW_SHORTCUT})")
         self.delete_button = QPushButton("Delete")
         self.delete_button.setToolTip("Delete the selected item or dependency (Del)")
+        self.lanes_button = QPushButton("Lanes…")
+        self.lanes_button.setToolTip("Add, rename, remove and reorder the swim lanes")
         header = QHBoxLayout()
         header.setContentsMargins(24, 18, 24, 4)
         heading = QVBoxLayout()
         heading.addWidget(title)
         heading.addWidget(subtitle)
         header.addLayout(heading, 1)
+        header.addWidget(self.lanes_button, 0, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
         header.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
 
@@ -92,6 +97,7 @@ class RoadmapPage(QWidget):
 
         self.new_button.clicked.connect(self.new_item)
         self.delete_button.clicked.connect(self.delete_selected)
+        self.lanes_button.clicked.connect(self.edit_lanes)
         self.timeline.edit_requested.connect(self.edit_item)
         self.board.edit_requested.connect(self.edit_item)
         self.timeline.selection_changed.connect(lambda _id: self._update_actions())
@@ -137,6 +143,19 @@ class RoadmapPage(QWidget):
             if dialog.record_id in self.timeline.scene.items_by_id:
                 self.timeline.scroll_to_item(dialog.record_id)
 
+    def edit_lanes(self) -> LanesDialog | None:
+        """Open the lanes dialog (read-only workspaces show the lanes without saving)."""
+        if self.ctx.workspace is None:
+            return None
+        if self.lanes_dialog is not None:
+            self.lanes_dialog.close()
+        dialog = LanesDialog(self.ctx, parent=self)
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.finished.connect(lambda _r: setattr(self, "lanes_dialog", None))
+        self.lanes_dialog = dialog
+        dialog.open()
+        return dialog
+
     def delete_selected(self) -> bool:
         """Delete the selected timeline item (or dependency); undoable."""
         if self.ctx.readonly or self.tabs.currentWidget() is not self.timeline:
@@ -164,12 +183,25 @@ class RoadmapPage(QWidget):
 
     # -- slots ----------------------------------------------------------------------------
 
-    def show_entity(self, item_id: int) -> None:
-        """Open the timeline on ``item_id`` (used when another view links here)."""
+    def show_entity(self, item_id: int) -> bool:
+        """Open the timeline on roadmap item ``item_id``: selected (highlighted) and
+        scrolled into view. Used when another view (the overview) links here; False
+        when there is no such item."""
         self.tabs.setCurrentWidget(self.timeline)
-        if item_id in self.timeline.scene.items_by_id:
-            self.timeline.select_item(item_id)
-            self.timeline.scroll_to_item(item_id)
+        if item_id not in self.timeline.scene.items_by_id:
+            self.timeline.reload()  # an item written since the last refresh
+        if item_id not in self.timeline.scene.items_by_id:
+            return False
+        self.timeline.select_item(item_id)
+        self._centre_on(item_id)
+        # The first show scrolls to today once events run; centre on the item after that.
+        QTimer.singleShot(0, self, lambda: self._centre_on(item_id))
+        self.timeline.view.setFocus()
+        return True
+
+    def _centre_on(self, item_id: int) -> None:
+        if self.timeline.scene.selected_id == item_id:
+            self.timeline.view.centerOn(self.timeline.scene.item_rect(item_id).center())
 
     def _on_ctx_changed(self, changes: Changes) -> None:
         self.timeline.on_changed(changes)
