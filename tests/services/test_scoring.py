@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from sqlalchemy import func, select
 
 from aipm_desktop.errors import NotFoundError, UserError, ValidationError
-from aipm_desktop.models import ChangeLog, Score, ScoringModel, UseCase
+from aipm_desktop.models import ChangeLog, Criterion, Score, ScoringModel, UseCase
 from aipm_desktop.services import records, scoring
 from aipm_desktop.services.scoring import CriterionInfo
 
@@ -161,6 +163,69 @@ def test_rice_and_ice_presets_give_sensible_orders(ws) -> None:
     assert ranking[-1].score == pytest.approx(0.0)
     # The default model has no scores yet: every use case is incomplete.
     assert all(not r.complete for r in scoring.rank(ws=ws))
+
+
+def test_rank_handles_models_wider_than_one_packed_integer(ws) -> None:
+    # 8 default criteria + 17 more: the levels no longer fit one 64-bit integer.
+    wide, _changes = scoring.copy_model(ws=ws, model_id=scoring.active_model_id(ws=ws), name="Wide")
+    for i in range(17):
+        records.create(
+            ws=ws,
+            model=Criterion,
+            data={
+                "model_id": wide,
+                "key": f"extra_{i}",
+                "name": f"Extra {i}",
+                "group": ("value", "feasibility", "risk")[i % 3],
+                "weight": 1.0 + i % 4,
+                "direction": "cost" if i % 3 == 2 else "benefit",
+                "description": "",
+                "levels": ["1", "2", "3", "4", "5"],
+                "position": 100 + i,
+            },
+        )
+    criteria = scoring.model_criteria(ws=ws, model_id=wide)
+    assert len(criteria) == 25
+    full = _use_case(ws, "Full")
+    gap = _use_case(ws, "Gap")
+    levels = [1 + (i * 3) % 5 for i in range(25)]
+    _score_all(ws, full, levels, model_id=wide)
+    for crit, level in zip(criteria, levels, strict=True):
+        if crit is not criteria[21]:
+            scoring.set_score(ws=ws, use_case_id=gap, criterion_id=crit.id, value=level)
+
+    ranking = scoring.rank(ws=ws, model_id=wide)
+    assert [r.use_case_id for r in ranking] == [full, gap]
+    expected = {c.id: level for c, level in zip(criteria, levels, strict=True)}
+    score, parts = scoring.score_value(expected, criteria)
+    assert ranking[0].values == expected
+    assert ranking[0].score == pytest.approx(score)
+    assert ranking[0].contributions == pytest.approx(parts)
+    assert ranking[1].missing == (criteria[21].id,) and ranking[1].score is None
+    # A long id list (filtered after the query) and a short one (filtered in SQL) agree.
+    many = [gap, *range(10_000, 10_600)]
+    assert [r.use_case_id for r in scoring.rank(ws=ws, model_id=wide, use_case_ids=many)] == [gap]
+    assert [r.use_case_id for r in scoring.rank(ws=ws, model_id=wide, use_case_ids=[gap])] == [gap]
+
+
+def test_ranked_rows_behave_like_plain_records(ws) -> None:
+    uc = _use_case(ws, "Solo")
+    _score_all(ws, uc, [4, 4, 4, 4, 4, 4, 2, 2])
+    row = scoring.rank(ws=ws)[0]
+    criteria = scoring.model_criteria(ws=ws)
+    score, parts = scoring.score_value(row.values, criteria)
+    built = scoring.RankedUseCase(
+        uc, "Solo", "idea", score, 1, True, (), {c.id: row.values[c.id] for c in criteria}, parts
+    )
+    assert scoring.rank(ws=ws)[0].contributions == built.contributions  # read first
+    assert scoring.rank(ws=ws)[0] == built
+    assert dataclasses.asdict(scoring.rank(ws=ws)[0]) == dataclasses.asdict(built)
+    moved = dataclasses.replace(scoring.rank(ws=ws)[0], rank=7)
+    assert moved.rank == 7 and moved.values == built.values
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        row.score = 1.0  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        _ = row.no_such_field  # type: ignore[attr-defined]
 
 
 # score edits --------------------------------------------------------------------------
