@@ -35,13 +35,12 @@ SHOW_RUNS = 3
 
 
 def run(large_path: Path) -> dict[str, float]:
-    from PySide6.QtWidgets import QApplication
-
+    from aipm_desktop.app import _application
     from aipm_desktop.store import open_workspace
     from aipm_desktop.ui.context import AppContext
     from aipm_desktop.ui.roadmap.timeline import ZOOMS, TimelineWidget
 
-    app = QApplication.instance() or QApplication([])
+    app = _application()  # the app's own Qt set-up (style, thread pool setting)
     ws = open_workspace(Path(large_path), readonly=True)
     ctx = AppContext()
     ctx.set_workspace(ws)

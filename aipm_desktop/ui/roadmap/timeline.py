@@ -38,6 +38,8 @@ from PySide6.QtGui import (
     QPaintEvent,
     QPen,
     QPolygonF,
+    QStaticText,
+    QTransform,
     QWheelEvent,
 )
 from PySide6.QtWidgets import (
@@ -48,10 +50,7 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsLineItem,
     QGraphicsPathItem,
-    QGraphicsPolygonItem,
-    QGraphicsRectItem,
     QGraphicsScene,
-    QGraphicsSimpleTextItem,
     QGraphicsView,
     QGridLayout,
     QHBoxLayout,
@@ -114,6 +113,29 @@ SELECTED = QColor("#102a43")
 CANCELLED = QColor("#c1c8d1")
 
 
+def _diamond(size: float) -> QPolygonF:
+    return QPolygonF([QPointF(0, -size), QPointF(size, 0), QPointF(0, size), QPointF(-size, 0)])
+
+
+def _flag() -> QPainterPath:
+    path = QPainterPath()
+    path.moveTo(-1, -MARKER - 2)
+    path.lineTo(MARKER + 4, -MARKER / 2 - 1)
+    path.lineTo(-1, 0)
+    path.closeSubpath()
+    path.addRect(QRectF(-1.5, -MARKER - 2, 2.0, 2 * MARKER + 2))
+    return path
+
+
+#: Marker shapes around (0, 0): a milestone diamond, a release flag, a baseline ghost.
+MILESTONE = _diamond(MARKER)
+RELEASE = _flag()
+GHOST_MARKER = _diamond(MARKER - 1)
+GHOST_PEN = QPen(QColor("#7b8794"), 1.0, Qt.PenStyle.DashLine)
+GHOST_MARKER_PEN = QPen(QColor("#7b8794"), 1.0, Qt.PenStyle.DotLine)
+GHOST_BRUSH = QBrush(QColor(123, 135, 148, 70))
+
+
 @dataclass(frozen=True)
 class LaneBand:
     """A lane's vertical extent in the scene."""
@@ -169,6 +191,61 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+class _Style:
+    """Pen and brushes shared by the items drawn alike (one batch per style)."""
+
+    __slots__ = ("brush", "pen", "shade", "text")
+
+    def __init__(self, pen: QPen, brush: QBrush, shade: QBrush, text: QColor) -> None:
+        self.pen = pen
+        self.brush = brush
+        self.shade = shade
+        self.text = text
+
+
+class _Batch:
+    """Shapes drawn with one style, sorted by their top so a frame takes a slice of rows."""
+
+    __slots__ = ("shapes", "style", "tops")
+
+    def __init__(self, style: Any) -> None:
+        self.style = style
+        self.tops: list[float] = []
+        self.shapes: list[Any] = []
+
+    def visible(self, top: float, bottom: float) -> list[Any]:
+        lo = bisect.bisect_left(self.tops, top)
+        hi = bisect.bisect_right(self.tops, bottom)
+        return self.shapes[lo:hi]
+
+
+class ItemLayer(QGraphicsItem):
+    """Paints every roadmap item of the scene (bars, markers, labels, baseline ghosts).
+
+    One graphics item for all of them: a frame draws the visible rows in a few batched
+    calls per style instead of walking thousands of graphics items; the arrows stay
+    below it and the today line above it.
+    """
+
+    def __init__(self, timeline: TimelineScene) -> None:
+        super().__init__()
+        self.timeline = timeline
+        self._rect = QRectF()
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption, True)
+        self.setZValue(2)
+
+    def set_rect(self, rect: QRectF) -> None:
+        if rect != self._rect:
+            self.prepareGeometryChange()
+            self._rect = QRectF(rect)
+
+    def boundingRect(self) -> QRectF:
+        return self._rect
+
+    def paint(self, painter: QPainter, option: Any, widget: Any = None) -> None:
+        self.timeline.paint_items(painter, option.exposedRect)
+
+
 class TimelineScene(QGraphicsScene):
     """The roadmap items of a workspace laid out on lanes and a time axis.
 
@@ -190,10 +267,10 @@ class TimelineScene(QGraphicsScene):
         self.deps: dict[int, Any] = {}
         self.deps_of: dict[int, list[int]] = defaultdict(list)
         self.row_top: dict[int, float] = {}
-        self.shapes: dict[int, QGraphicsItem] = {}
-        self.labels: dict[int, QGraphicsSimpleTextItem] = {}
-        self.fills: dict[int, QGraphicsRectItem] = {}
-        self.ghosts: dict[int, QGraphicsItem] = {}
+        #: item id -> (x0, x1) of its bar or marker as drawn now (moved while dragged).
+        self.drawn: dict[int, tuple[float, float]] = {}
+        #: item id -> top-left of its label, or None when the label is hidden.
+        self.label_pos: dict[int, QPointF | None] = {}
         self.arrows: dict[int, QGraphicsPathItem] = {}
         self.label_inside: dict[int, bool] = {}
         self.outside_labels = True
@@ -206,6 +283,13 @@ class TimelineScene(QGraphicsScene):
         self.font.setPointSizeF(max(8.0, self.font.pointSizeF() - 0.5))
         self.metrics = QFontMetricsF(self.font)
         self._text_width: dict[int, float] = {}
+        self._static_text: dict[int, QStaticText] = {}
+        self._rows: list[float] = []  # sorted distinct row tops
+        self._row_items: dict[float, list[int]] = {}
+        self._styles: dict[tuple[Any, ...], _Style] = {}
+        self._batches: dict[str, list[_Batch]] | None = None
+        self.layer = ItemLayer(self)
+        self.addItem(self.layer)
         self.today_line = QGraphicsLineItem()
         pen = QPen(TODAY, 1.5)
         pen.setCosmetic(True)
@@ -240,26 +324,44 @@ class TimelineScene(QGraphicsScene):
     def item_ids(self) -> list[int]:
         return list(self.items_by_id)
 
+    def item_at(self, point: QPointF) -> int | None:
+        """The roadmap item under a scene point: its bar or marker first, then its label."""
+        if not self._rows:
+            return None
+        x, y = point.x(), point.y()
+        index = bisect.bisect_right(self._rows, y) - 1
+        candidates: list[int] = []
+        for row in self._rows[max(index - 1, 0) : index + 2]:
+            candidates.extend(self._row_items[row])
+        for item_id in candidates:
+            x0, x1 = self.drawn[item_id]
+            top = self.row_top[item_id] + BAR_Y
+            if x0 - 1.5 <= x <= x1 + 1.5 and top - 1.5 <= y <= top + BAR_H + 1.5:
+                return item_id
+        height = self.metrics.height()
+        for item_id in candidates:
+            pos = self.label_pos[item_id]
+            if (
+                pos is not None
+                and pos.x() <= x <= pos.x() + self.text_width(item_id)
+                and pos.y() <= y <= pos.y() + height
+            ):
+                return item_id
+        return None
+
     # -- data -----------------------------------------------------------------------------
 
     def set_data(self, items: list[Any], deps: list[Any], lanes: list[str]) -> None:
-        """Show these items and dependencies (keeping graphics of items that stay)."""
+        """Show these items and dependencies (keeping the arrows of those that stay)."""
         new = {item.id: item for item in items}
-        for item_id in [i for i in self.items_by_id if i not in new]:
-            self._drop(item_id)
-        changed_text = {
-            i
-            for i, item in new.items()
-            if i in self.items_by_id and item.title != self.items_by_id[i].title
-        }
-        for item_id in changed_text:
-            self._text_width.pop(item_id, None)
-        for item_id, item in new.items():
-            old = self.items_by_id.get(item_id)
-            if old is not None and (old.kind != item.kind or item_id in changed_text):
-                self._drop(item_id)
+        for item_id, old in self.items_by_id.items():
+            item = new.get(item_id)
+            if item is None or item.title != old.title:
+                self._text_width.pop(item_id, None)
+                self._static_text.pop(item_id, None)
         self.items_by_id = new
-        for dep_id in [d for d in self.deps if d not in {dep.id for dep in deps}]:
+        dep_ids = {dep.id for dep in deps}
+        for dep_id in [d for d in self.deps if d not in dep_ids]:
             arrow = self.arrows.pop(dep_id, None)
             if arrow is not None:
                 self.removeItem(arrow)
@@ -279,57 +381,7 @@ class TimelineScene(QGraphicsScene):
             self.selected_dependency = None
         if self.link_source_id not in new:
             self.link_source_id = None
-        for item_id in new:
-            if item_id not in self.shapes:
-                self._create(item_id)
         self.relayout()
-
-    def _drop(self, item_id: int) -> None:
-        for store in (self.shapes, self.ghosts):
-            graphic = store.pop(item_id, None)
-            if graphic is not None:
-                self.removeItem(graphic)
-        self.labels.pop(item_id, None)
-        self.fills.pop(item_id, None)
-        self.label_inside.pop(item_id, None)
-        self._text_width.pop(item_id, None)
-
-    def _create(self, item_id: int) -> None:
-        item = self.items_by_id[item_id]
-        shape: QGraphicsItem
-        if item.kind == ItemKind.MILESTONE:
-            shape = QGraphicsPolygonItem(
-                QPolygonF(
-                    [
-                        QPointF(0, -MARKER),
-                        QPointF(MARKER, 0),
-                        QPointF(0, MARKER),
-                        QPointF(-MARKER, 0),
-                    ]
-                )
-            )
-        elif item.kind == ItemKind.RELEASE:
-            path = QPainterPath()
-            path.moveTo(-1, -MARKER - 2)
-            path.lineTo(MARKER + 4, -MARKER / 2 - 1)
-            path.lineTo(-1, 0)
-            path.closeSubpath()
-            path.addRect(QRectF(-1.5, -MARKER - 2, 2.0, 2 * MARKER + 2))
-            shape = QGraphicsPathItem(path)
-        else:
-            shape = QGraphicsRectItem()
-            fill = QGraphicsRectItem(shape)
-            fill.setPen(Qt.PenStyle.NoPen)
-            self.fills[item_id] = fill
-        shape.setData(ITEM_ID, item_id)
-        shape.setZValue(2)
-        label = QGraphicsSimpleTextItem(item.title, shape)
-        label.setFont(self.font)
-        label.setBrush(TEXT)
-        label.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-        self.labels[item_id] = label
-        self.shapes[item_id] = shape
-        self.addItem(shape)
 
     def text_width(self, item_id: int) -> float:
         width = self._text_width.get(item_id)
@@ -337,6 +389,15 @@ class TimelineScene(QGraphicsScene):
             width = self.metrics.horizontalAdvance(self.items_by_id[item_id].title)
             self._text_width[item_id] = width
         return width
+
+    def static_text(self, item_id: int) -> QStaticText:
+        text = self._static_text.get(item_id)
+        if text is None:
+            text = QStaticText(self.items_by_id[item_id].title)
+            text.setTextFormat(Qt.TextFormat.PlainText)
+            text.prepare(QTransform(), self.font)
+            self._static_text[item_id] = text
+        return text
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -368,6 +429,7 @@ class TimelineScene(QGraphicsScene):
         top = 0.0
         bands: list[LaneBand] = []
         self.row_top = {}
+        self.label_inside = {}
         for lane in self.lanes:
             ids = by_lane.get(lane, [])
             rows = self._pack(ids, top + LANE_PAD)
@@ -375,12 +437,21 @@ class TimelineScene(QGraphicsScene):
             bands.append(LaneBand(lane, top, height, len(ids)))
             top += height
         self.bands = bands
+        row_items: dict[float, list[int]] = defaultdict(list)
+        for item_id, row in self.row_top.items():
+            row_items[row].append(item_id)
+        self._row_items = dict(row_items)
+        self._rows = sorted(row_items)
         width = self.x_of(self.last_day)
-        self.setSceneRect(QRectF(0, 0, width, max(top, ROW_H)))
+        scene_rect = QRectF(0, 0, width, max(top, ROW_H))
+        self.setSceneRect(scene_rect)
+        self.drawn = {}
+        self.label_pos = {}
         for item_id in items:
             self._place(item_id)
         self._place_arrows(self.deps)
-        self._place_ghosts()
+        self.layer.set_rect(scene_rect.adjusted(-MARKER, -MARKER, 400, MARKER))
+        self._batches = None
         x = self.x_of(self.today) + self.ppd / 2
         self.today_line.setLine(x, 0, x, max(top, ROW_H))
         self.update()
@@ -392,7 +463,6 @@ class TimelineScene(QGraphicsScene):
         text = self.text_width(item_id)
         inside = self.items_by_id[item_id].kind == ItemKind.WORK and text + 2 * LABEL_GAP <= x1 - x0
         self.label_inside[item_id] = inside
-        self.labels[item_id].setVisible(inside or self.outside_labels)
         if inside or not self.outside_labels:
             return x0, x1 + 4
         return x0, x1 + LABEL_GAP + text + 4
@@ -427,70 +497,78 @@ class TimelineScene(QGraphicsScene):
     def _place(
         self, item_id: int, start: dt.date | None = None, end: dt.date | None = None
     ) -> None:
-        """Position an item's graphics (at other dates while it is being dragged)."""
+        """Position an item's bar or marker and label (at other dates while it is dragged)."""
         item = self.items_by_id[item_id]
-        shape = self.shapes[item_id]
-        label = self.labels[item_id]
         start = item.start if start is None else start
         end = item.end if end is None else end
         y = self.row_top[item_id] + BAR_Y
-        text_y = (BAR_H - self.metrics.height()) / 2
+        text_y = y + (BAR_H - self.metrics.height()) / 2
         if item.kind == ItemKind.WORK:
             x0 = self.x_of(start)
             width = max(self.x_of(end + dt.timedelta(days=1)) - x0, 2.0)
-            assert isinstance(shape, QGraphicsRectItem)
-            shape.setRect(QRectF(0, 0, width, BAR_H))
-            shape.setPos(x0, y)
-            fill = self.fills[item_id]
-            progress = 100 if item.status == ItemStatus.DONE else item.progress
-            fill.setRect(QRectF(0.5, 0.5, max(0.0, (width - 1) * progress / 100), BAR_H - 1))
-            fill.setVisible(progress > 0)
+            self.drawn[item_id] = (x0, x0 + width)
             if self.label_inside.get(item_id, False):
-                label.setPos(LABEL_GAP, text_y)
+                self.label_pos[item_id] = QPointF(x0 + LABEL_GAP, text_y)
+            elif self.outside_labels:
+                self.label_pos[item_id] = QPointF(x0 + width + LABEL_GAP, text_y)
             else:
-                label.setPos(width + LABEL_GAP, text_y)
+                self.label_pos[item_id] = None
         else:
             centre = self.x_of(start) + self.ppd / 2
-            shape.setPos(centre, y + BAR_H / 2)
-            label.setPos(MARKER + LABEL_GAP, text_y - BAR_H / 2)
-        self._style(item_id)
+            self.drawn[item_id] = (centre - MARKER, centre + MARKER)
+            if self.outside_labels:
+                self.label_pos[item_id] = QPointF(centre + MARKER + LABEL_GAP, text_y)
+            else:
+                self.label_pos[item_id] = None
 
     def lane_colours(self, lane: str) -> tuple[QColor, QColor]:
         index = self.lanes.index(lane) if lane in self.lanes else 0
         fill, accent = LANE_COLOURS[index % len(LANE_COLOURS)]
         return QColor(fill), QColor(accent)
 
-    def _style(self, item_id: int) -> None:
-        """Pen and brush of an item for its lane, status and selection."""
+    def item_style(self, item_id: int) -> _Style:
+        """Pen, brush, progress shade and text colour of an item for its lane, status and
+        selection (shared by the items that look alike)."""
         item = self.items_by_id[item_id]
-        shape = self.shapes[item_id]
-        fill, accent = self.lane_colours(item.lane)
+        lane_index = self.lanes.index(item.lane) if item.lane in self.lanes else 0
         cancelled = item.status == ItemStatus.CANCELLED
+        outline = "plain"
+        if item.status == ItemStatus.BLOCKED:
+            outline = "blocked"
+        if self.show_critical and item.critical:
+            outline = "critical"
+        if item_id == self.link_source_id:
+            outline = "link"
+        elif item_id == self.selected_id:
+            outline = "selected"
+        key = (lane_index % len(LANE_COLOURS), cancelled, outline, item.kind == ItemKind.WORK)
+        style = self._styles.get(key)
+        if style is None:
+            style = self._styles[key] = self._new_style(*key)
+        return style
+
+    @staticmethod
+    def _new_style(lane_index: int, cancelled: bool, outline: str, work: bool) -> _Style:
+        fill, accent = (QColor(c) for c in LANE_COLOURS[lane_index])
         if cancelled:
             fill, accent = QColor("#eef1f4"), CANCELLED
-        pen = QPen(accent, 1.0)
-        if item.status == ItemStatus.BLOCKED:
-            pen = QPen(VIOLATED, 1.6, Qt.PenStyle.DashLine)
-        if self.show_critical and item.critical:
-            pen = QPen(CRITICAL, 2.4)
-        if item_id == self.link_source_id:
-            pen = QPen(TODAY, 2.6, Qt.PenStyle.DashLine)
-        elif item_id == self.selected_id:
-            pen = QPen(SELECTED, 2.2)
+        pen = {
+            "plain": lambda: QPen(accent, 1.0),
+            "blocked": lambda: QPen(VIOLATED, 1.6, Qt.PenStyle.DashLine),
+            "critical": lambda: QPen(CRITICAL, 2.4),
+            "link": lambda: QPen(TODAY, 2.6, Qt.PenStyle.DashLine),
+            "selected": lambda: QPen(SELECTED, 2.2),
+        }[outline]()
         pen.setJoinStyle(Qt.PenJoinStyle.MiterJoin)
-        assert isinstance(shape, QGraphicsRectItem | QGraphicsPolygonItem | QGraphicsPathItem)
-        shape.setPen(pen)
-        shape.setBrush(QBrush(fill if item.kind == ItemKind.WORK else accent))
-        fill_item = self.fills.get(item_id)
-        if fill_item is not None:
-            shade = QColor(accent)
-            shade.setAlpha(110 if not cancelled else 60)
-            fill_item.setBrush(shade)
-        self.labels[item_id].setBrush(MUTED if cancelled else TEXT)
+        shade = QColor(accent)
+        shade.setAlpha(110 if not cancelled else 60)
+        return _Style(
+            pen, QBrush(fill if work else accent), QBrush(shade), MUTED if cancelled else TEXT
+        )
 
     def restyle(self) -> None:
-        for item_id in self.shapes:
-            self._style(item_id)
+        self._batches = None
+        self.layer.update()
         for dep_id in self.arrows:
             self._style_arrow(dep_id)
 
@@ -510,16 +588,8 @@ class TimelineScene(QGraphicsScene):
             self._style_arrow(dep_id)
 
     def _arrow_path(self, pred: int, succ: int) -> QPainterPath:
-        x1 = self.shapes[pred].sceneBoundingRect().right()
-        x2 = self.shapes[succ].sceneBoundingRect().left()
-        if self.items_by_id[pred].kind == ItemKind.WORK:
-            x1 = self.shapes[pred].pos().x() + self.shapes[pred].rect().width()  # type: ignore[attr-defined]
-        if self.items_by_id[succ].kind == ItemKind.WORK:
-            x2 = self.shapes[succ].pos().x()
-        else:
-            x2 = self.shapes[succ].pos().x() - MARKER
-        if self.items_by_id[pred].kind != ItemKind.WORK:
-            x1 = self.shapes[pred].pos().x() + MARKER
+        x1 = self.drawn[pred][1]
+        x2 = self.drawn[succ][0]
         y1 = self.row_top[pred] + BAR_Y + BAR_H / 2
         y2 = self.row_top[succ] + BAR_Y + BAR_H / 2
         path = QPainterPath(QPointF(x1, y1))
@@ -550,59 +620,11 @@ class TimelineScene(QGraphicsScene):
             pen = QPen(ARROW, 1.2)
         arrow.setPen(pen)
 
-    def _place_ghosts(self) -> None:
-        if not self.show_baseline:
-            for ghost in self.ghosts.values():
-                self.removeItem(ghost)
-            self.ghosts.clear()
-            return
-        for item_id, item in self.items_by_id.items():
-            ghost = self.ghosts.get(item_id)
-            if (
-                item.planned_start is None
-                or item.planned_end is None
-                or (item.planned_start == item.start and item.planned_end == item.end)
-            ):
-                if ghost is not None:
-                    self.removeItem(self.ghosts.pop(item_id))
-                continue
-            if ghost is None:
-                ghost = self._new_ghost(item.kind)
-                ghost.setData(ITEM_ID, item_id)
-                self.addItem(ghost)
-                self.ghosts[item_id] = ghost
-            if isinstance(ghost, QGraphicsRectItem):
-                x0 = self.x_of(item.planned_start)
-                x1 = self.x_of(item.planned_end + dt.timedelta(days=1))
-                y = self.row_top[item_id] + BAR_Y + BAR_H + 1
-                ghost.setRect(QRectF(x0, y, max(x1 - x0, 4.0), 4.0))
-            else:
-                centre = self.x_of(item.planned_start) + self.ppd / 2
-                ghost.setPos(centre, self.row_top[item_id] + BAR_Y + BAR_H / 2)
-
-    @staticmethod
-    def _new_ghost(kind: str) -> QGraphicsItem:
-        """A baseline ghost: a thin bar under a work item, a hollow diamond for a marker."""
-        pen = QPen(QColor("#7b8794"), 1.0, Qt.PenStyle.DashLine)
-        ghost: QGraphicsRectItem | QGraphicsPolygonItem
-        if kind == ItemKind.WORK:
-            ghost = QGraphicsRectItem()
-            ghost.setBrush(QColor(123, 135, 148, 70))
-        else:
-            size = MARKER - 1
-            ghost = QGraphicsPolygonItem(
-                QPolygonF(
-                    [QPointF(0, -size), QPointF(size, 0), QPointF(0, size), QPointF(-size, 0)]
-                )
-            )
-            pen.setStyle(Qt.PenStyle.DotLine)
-        ghost.setPen(pen)
-        ghost.setZValue(1.5)
-        return ghost
-
     def preview(self, item_id: int, start: dt.date, end: dt.date) -> None:
         """Show an item (and its arrows) at other dates while it is dragged."""
         self._place(item_id, start, end)
+        self._batches = None
+        self.layer.update()
         self._place_arrows(self.deps_of.get(item_id, []))
 
     def set_options(
@@ -613,7 +635,8 @@ class TimelineScene(QGraphicsScene):
     ) -> None:
         if baseline is not None and baseline != self.show_baseline:
             self.show_baseline = baseline
-            self._place_ghosts()
+            self._batches = None
+            self.layer.update()
         if critical is not None and critical != self.show_critical:
             self.show_critical = critical
             self.restyle()
@@ -621,28 +644,184 @@ class TimelineScene(QGraphicsScene):
     def select(self, item_id: int | None = None, dependency_id: int | None = None) -> None:
         old_item, old_dep = self.selected_id, self.selected_dependency
         self.selected_id, self.selected_dependency = item_id, dependency_id
-        for i in {old_item, item_id} - {None}:
-            if i in self.shapes:
-                self._style(i)  # type: ignore[arg-type]
+        if old_item != item_id:
+            self.restyle_items()
         for d in {old_dep, dependency_id} - {None}:
             if d in self.arrows:
                 self._style_arrow(d)  # type: ignore[arg-type]
 
     def set_link_source(self, item_id: int | None) -> None:
         old, self.link_source_id = self.link_source_id, item_id
-        for i in {old, item_id} - {None}:
-            if i in self.shapes:
-                self._style(i)  # type: ignore[arg-type]
+        if old != item_id:
+            self.restyle_items()
+
+    def restyle_items(self) -> None:
+        """Draw the items again after a selection or style change."""
+        self._batches = None
+        self.layer.update()
+
+    # -- painting -------------------------------------------------------------------------
+
+    def _build_batches(self) -> dict[str, list[_Batch]]:
+        """Group what the layer draws by style, each group sorted by row."""
+        bars: dict[int, _Batch] = {}
+        shades: dict[int, _Batch] = {}
+        milestones: dict[int, _Batch] = {}
+        releases: dict[int, _Batch] = {}
+        labels: dict[int, _Batch] = {}
+        ghost_bars = _Batch(None)
+        ghost_markers = _Batch(None)
+        for item_id in sorted(self.items_by_id, key=self.row_top.__getitem__):
+            item = self.items_by_id[item_id]
+            style = self.item_style(item_id)
+            key = id(style)
+            row = self.row_top[item_id]
+            y = row + BAR_Y
+            x0, x1 = self.drawn[item_id]
+            if item.kind == ItemKind.WORK:
+                batch = bars.get(key) or bars.setdefault(key, _Batch(style))
+                batch.tops.append(row)
+                batch.shapes.append(QRectF(x0, y, x1 - x0, BAR_H))
+                progress = 100 if item.status == ItemStatus.DONE else item.progress
+                if progress > 0:
+                    batch = shades.get(key) or shades.setdefault(key, _Batch(style))
+                    batch.tops.append(row)
+                    batch.shapes.append(
+                        QRectF(x0 + 0.5, y + 0.5, (x1 - x0 - 1) * progress / 100, BAR_H - 1)
+                    )
+            else:
+                markers = milestones if item.kind == ItemKind.MILESTONE else releases
+                batch = markers.get(key) or markers.setdefault(key, _Batch(style))
+                batch.tops.append(row)
+                centre = (x0 + x1) / 2
+                shape = MILESTONE if item.kind == ItemKind.MILESTONE else RELEASE
+                batch.shapes.append((x0, x1, shape.translated(centre, y + BAR_H / 2)))
+            pos = self.label_pos[item_id]
+            if pos is not None:
+                batch = labels.get(key) or labels.setdefault(key, _Batch(style))
+                batch.tops.append(row)
+                right = pos.x() + self.text_width(item_id)
+                batch.shapes.append((pos.x(), right, pos, self.static_text(item_id)))
+            if self.show_baseline and self._has_ghost(item):
+                row_ghost = y + BAR_H / 2
+                if item.kind == ItemKind.WORK:
+                    gx0 = self.x_of(item.planned_start)
+                    gx1 = self.x_of(item.planned_end + dt.timedelta(days=1))
+                    ghost_bars.tops.append(row)
+                    ghost_bars.shapes.append(QRectF(gx0, y + BAR_H + 1, max(gx1 - gx0, 4.0), 4.0))
+                else:
+                    centre = self.x_of(item.planned_start) + self.ppd / 2
+                    ghost_markers.tops.append(row)
+                    ghost_markers.shapes.append(
+                        (
+                            centre - MARKER,
+                            centre + MARKER,
+                            GHOST_MARKER.translated(centre, row_ghost),
+                        )
+                    )
+        return {
+            "ghost_bars": [ghost_bars],
+            "ghost_markers": [ghost_markers],
+            "bars": list(bars.values()),
+            "shades": list(shades.values()),
+            "milestones": list(milestones.values()),
+            "releases": list(releases.values()),
+            "labels": list(labels.values()),
+        }
+
+    @staticmethod
+    def _has_ghost(item: Any) -> bool:
+        return not (
+            item.planned_start is None
+            or item.planned_end is None
+            or (item.planned_start == item.start and item.planned_end == item.end)
+        )
+
+    def paint_items(self, painter: QPainter, rect: QRectF) -> None:
+        """Draw the items of the rows crossing ``rect``: ghosts, bars, markers, labels."""
+        if self._batches is None:
+            self._batches = self._build_batches()
+        batches = self._batches
+        top, bottom = rect.top() - ROW_H, rect.bottom() + 1
+        left, right = rect.left() - 4, rect.right() + 4
+        if self.show_baseline:
+            painter.setPen(GHOST_PEN)
+            painter.setBrush(GHOST_BRUSH)
+            shapes = batches["ghost_bars"][0].visible(top, bottom)
+            if shapes:
+                painter.drawRects(shapes)
+            painter.setPen(GHOST_MARKER_PEN)
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            for x0, x1, polygon in batches["ghost_markers"][0].visible(top, bottom):
+                if x1 >= left and x0 <= right:
+                    painter.drawPolygon(polygon)
+        for batch in batches["bars"]:
+            shapes = batch.visible(top, bottom)
+            if shapes:
+                painter.setPen(batch.style.pen)
+                painter.setBrush(batch.style.brush)
+                painter.drawRects(shapes)
+        painter.setPen(Qt.PenStyle.NoPen)
+        for batch in batches["shades"]:
+            shapes = batch.visible(top, bottom)
+            if shapes:
+                painter.setBrush(batch.style.shade)
+                painter.drawRects(shapes)
+        for batch in batches["milestones"]:
+            shapes = batch.visible(top, bottom)
+            if shapes:
+                painter.setPen(batch.style.pen)
+                painter.setBrush(batch.style.brush)
+                for x0, x1, polygon in shapes:
+                    if x1 >= left and x0 <= right:
+                        painter.drawPolygon(polygon)
+        for batch in batches["releases"]:
+            shapes = batch.visible(top, bottom)
+            if shapes:
+                painter.setPen(batch.style.pen)
+                painter.setBrush(batch.style.brush)
+                for x0, x1, path in shapes:
+                    if x1 >= left and x0 <= right:
+                        painter.drawPath(path)
+        painter.setFont(self.font)
+        for batch in batches["labels"]:
+            shapes = batch.visible(top, bottom)
+            if shapes:
+                painter.setPen(batch.style.text)
+                for x0, x1, pos, text in shapes:
+                    if x1 >= left and x0 <= right:
+                        painter.drawStaticText(pos, text)
 
     # -- background -----------------------------------------------------------------------
 
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
-        painter.fillRect(rect, LANE_BACKGROUNDS[0])
+        # Every pixel once: the lanes, then white where there is no lane (the view's
+        # viewport paints nothing itself).
+        covered_top, covered_bottom = rect.bottom(), rect.top()
         for index, band in enumerate(self.bands):
-            if band.top > rect.bottom() or band.top + band.height < rect.top():
+            band_top = max(band.top, rect.top())
+            band_bottom = min(band.top + band.height, rect.bottom())
+            if band_bottom <= band_top:
                 continue
-            lane_rect = QRectF(rect.left(), band.top, rect.width(), band.height)
+            lane_rect = QRectF(rect.left(), band_top, rect.width(), band_bottom - band_top)
             painter.fillRect(lane_rect, LANE_BACKGROUNDS[index % 2])
+            covered_top = min(covered_top, band_top)
+            covered_bottom = max(covered_bottom, band_bottom)
+        if covered_bottom <= covered_top:
+            painter.fillRect(rect, LANE_BACKGROUNDS[0])
+        else:
+            if covered_top > rect.top():
+                painter.fillRect(
+                    QRectF(rect.left(), rect.top(), rect.width(), covered_top - rect.top()),
+                    LANE_BACKGROUNDS[0],
+                )
+            if covered_bottom < rect.bottom():
+                painter.fillRect(
+                    QRectF(
+                        rect.left(), covered_bottom, rect.width(), rect.bottom() - covered_bottom
+                    ),
+                    LANE_BACKGROUNDS[0],
+                )
         painter.setPen(QPen(LANE_LINE, 0))
         for band in self.bands:
             y = band.top + band.height
@@ -677,7 +856,9 @@ class TimelineView(QGraphicsView):
         dependency_clicked(int): click on a dependency arrow.
         background_clicked(): click on empty space.
         zoom_requested(float, int): Ctrl+wheel: zoom factor and the viewport x to keep.
-        scrolled(): the visible part moved (headers follow).
+        scrolled(): the visible part moved.
+        scrolled_horizontally(): ... left or right (the time axis follows).
+        scrolled_vertically(): ... up or down (the lane header follows).
     """
 
     move_requested = Signal(int, object, object)
@@ -687,6 +868,8 @@ class TimelineView(QGraphicsView):
     background_clicked = Signal()
     zoom_requested = Signal(float, int)
     scrolled = Signal()
+    scrolled_horizontally = Signal()
+    scrolled_vertically = Signal()
 
     def __init__(self, scene: TimelineScene, parent: QWidget | None = None) -> None:
         super().__init__(scene, parent)
@@ -700,27 +883,24 @@ class TimelineView(QGraphicsView):
             QGraphicsView.OptimizationFlag.DontSavePainterState
             | QGraphicsView.OptimizationFlag.DontAdjustForAntialiasing
         )
-        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheBackground)
+        # drawBackground paints every pixel of the viewport: no cached background to blit
+        # and scroll, no fill of the viewport under it.
+        self.setCacheMode(QGraphicsView.CacheModeFlag.CacheNone)
+        self.viewport().setAutoFillBackground(False)
+        self.viewport().setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.NoAnchor)
         self.setMouseTracking(True)
         self.link_mode = False
         self._drag: dict[str, Any] | None = None
         self._pan: QPoint | None = None
-        self.horizontalScrollBar().valueChanged.connect(lambda _v: self.scrolled.emit())
-        self.verticalScrollBar().valueChanged.connect(lambda _v: self.scrolled.emit())
-        scene.laid_out.connect(self.resetCachedContent)
+        self.horizontalScrollBar().valueChanged.connect(self._on_horizontal_bar_value_changed)
+        self.verticalScrollBar().valueChanged.connect(self._on_vertical_bar_value_changed)
 
     # -- picking --------------------------------------------------------------------------
 
     def item_at(self, pos: QPoint) -> int | None:
         """The roadmap item under a viewport position (bar, marker or label)."""
-        for graphic in self.items(pos):
-            while graphic.parentItem() is not None:
-                graphic = graphic.parentItem()
-            value = graphic.data(ITEM_ID)
-            if value is not None and graphic is self.timeline.shapes.get(value):
-                return int(value)
-        return None
+        return self.timeline.item_at(self.mapToScene(pos))
 
     def dependency_at(self, pos: QPoint) -> int | None:
         area = QRectF(QPointF(pos) - QPointF(3, 3), QPointF(pos) + QPointF(3, 3))
@@ -856,8 +1036,12 @@ class TimelineView(QGraphicsView):
             return True
         return super().viewportEvent(event)
 
-    def scrollContentsBy(self, dx: int, dy: int) -> None:
-        super().scrollContentsBy(dx, dy)
+    def _on_horizontal_bar_value_changed(self, _value: int) -> None:
+        self.scrolled_horizontally.emit()
+        self.scrolled.emit()
+
+    def _on_vertical_bar_value_changed(self, _value: int) -> None:
+        self.scrolled_vertically.emit()
         self.scrolled.emit()
 
 
@@ -1132,7 +1316,8 @@ class TimelineWidget(QWidget):
         self.view.dependency_clicked.connect(self._on_view_dependency_clicked)
         self.view.background_clicked.connect(self._on_view_background_clicked)
         self.view.zoom_requested.connect(self._on_view_zoom_requested)
-        self.view.scrolled.connect(self._on_view_scrolled)
+        self.view.scrolled_horizontally.connect(self._on_view_scrolled_horizontally)
+        self.view.scrolled_vertically.connect(self._on_view_scrolled_vertically)
         self.scene.laid_out.connect(self._on_view_scrolled)
         self._scrolled_to_today = False
         self.reload()
@@ -1378,6 +1563,12 @@ class TimelineWidget(QWidget):
 
     def _on_view_scrolled(self) -> None:
         self.axis.update()
+        self.lanes_header.update()
+
+    def _on_view_scrolled_horizontally(self) -> None:
+        self.axis.update()
+
+    def _on_view_scrolled_vertically(self) -> None:
         self.lanes_header.update()
 
 
