@@ -18,7 +18,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -956,25 +955,17 @@ def release_list(*, ws: Workspace) -> list[ReleaseInfo]:
 
 def resolve_release(*, ws: Workspace, ref: str | int) -> int:
     """The id of the release ``ref`` names: an id, or a name (any case)."""
-    text = str(ref).strip()
-    with ws.engine.connect() as conn:
-        rows = conn.execute(select(_RELEASE.c.id, _RELEASE.c.name)).all()
-    if text.isdigit() and any(r.id == int(text) for r in rows):
-        return int(text)
-    matches = [r.id for r in rows if r.name.casefold() == text.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise UserError(f"{len(matches)} releases are called {text!r}; give the release id.")
-    names = [r.name for r in rows]
-    close = difflib.get_close_matches(text, names, n=3, cutoff=0.4)
-    if close:
-        hint = f"; did you mean {', '.join(repr(n) for n in close)}?"
-    elif names:
-        hint = f"; releases: {', '.join(repr(n) for n in names[:5])}."
-    else:
-        hint = "; this workspace has no releases yet."
-    raise UserError(f"No release {text!r}{hint}")
+    return records.resolve_ref(
+        ws=ws,
+        table=_RELEASE,
+        name_column="name",
+        ref=ref,
+        noun="release",
+        plural="releases",
+        id_hint="the release id",
+        cutoff=0.4,
+        list_names=True,
+    )
 
 
 def document_choices(*, ws: Workspace) -> list[tuple[int, str]]:

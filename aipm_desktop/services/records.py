@@ -10,6 +10,7 @@ and everything its deletion cascades to, which :func:`restore` puts back (undo).
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import getpass
 import importlib
 from collections.abc import Mapping
@@ -21,7 +22,7 @@ from sqlalchemy import Table, exc, insert, select
 from sqlalchemy import update as sql_update
 from sqlmodel import Session, SQLModel
 
-from ..errors import ConflictError, NotFoundError, ValidationError
+from ..errors import ConflictError, NotFoundError, UserError, ValidationError
 from ..models import ENTITIES, ChangeLog, utcnow
 from ..store import Workspace
 from .changes import Changes
@@ -321,3 +322,44 @@ def restore(*, ws: Workspace, stone: Tombstone, who: str | None = None) -> Chang
             who=who,
         )
     return Changes(stone.kind, (stone.id,), "restore")
+
+
+def resolve_ref(
+    *,
+    ws: Workspace,
+    table: Table,
+    name_column: str,
+    ref: str | int,
+    noun: str,
+    plural: str,
+    id_hint: str = "the id",
+    cutoff: float = 0.5,
+    list_names: bool = False,
+) -> int:
+    """The id of the record ``ref`` names: an id, or a name (any case) in ``name_column``.
+
+    Several records with that name, or none, raise a ``UserError`` (with close names as a
+    hint; with ``list_names`` the first few names when nothing is close).
+    """
+    text = str(ref).strip()
+    name = table.c[name_column]
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(table.c.id, name)).all()
+    if text.isdigit() and any(row[0] == int(text) for row in rows):
+        return int(text)
+    matches = [row[0] for row in rows if str(row[1]).casefold() == text.casefold()]
+    if len(matches) == 1:
+        return int(matches[0])
+    if matches:
+        raise UserError(f"{len(matches)} {plural} are called {text!r}; give {id_hint}.")
+    names = [str(row[1]) for row in rows]
+    close = difflib.get_close_matches(text, names, n=3, cutoff=cutoff)
+    if close:
+        hint = f"; did you mean {', '.join(repr(c) for c in close)}?"
+    elif list_names and names:
+        hint = f"; {plural}: {', '.join(repr(n) for n in names[:5])}."
+    elif list_names:
+        hint = f"; this workspace has no {plural} yet."
+    else:
+        hint = "."
+    raise UserError(f"No {noun} {text!r}{hint}")

@@ -14,7 +14,6 @@ milliseconds); the critical path is a longest-path pass over a topological order
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -413,19 +412,14 @@ def get_item(*, ws: Workspace, item_id: int) -> TimelineItem:
 
 def find_item(*, ws: Workspace, ref: int | str) -> int:
     """The id of the item ``ref`` names: an id or a title (any case)."""
-    text = str(ref).strip()
-    with ws.engine.connect() as conn:
-        rows = conn.execute(select(_ITEM.c.id, _ITEM.c.title)).all()
-    if text.isdigit() and any(r.id == int(text) for r in rows):
-        return int(text)
-    matches = [r.id for r in rows if r.title.casefold() == text.casefold()]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise UserError(f"{len(matches)} roadmap items are called {text!r}; give the id.")
-    close = difflib.get_close_matches(text, [r.title for r in rows], n=3, cutoff=0.5)
-    hint = f"; did you mean {', '.join(repr(c) for c in close)}?" if close else "."
-    raise UserError(f"No roadmap item {text!r}{hint}")
+    return records.resolve_ref(
+        ws=ws,
+        table=_ITEM,
+        name_column="title",
+        ref=ref,
+        noun="roadmap item",
+        plural="roadmap items",
+    )
 
 
 # --------------------------------------------------------------------------- critical path

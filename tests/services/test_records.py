@@ -129,3 +129,24 @@ def test_delete_cascades_and_restore_puts_everything_back(ws) -> None:
 def test_delete_of_missing_record_is_not_found(ws) -> None:
     with pytest.raises(NotFoundError):
         records.delete(ws=ws, model=UseCase, id=12345)
+
+
+def test_resolve_ref_by_id_or_name_with_clear_errors(ws) -> None:
+    from aipm_desktop.errors import UserError
+
+    first, _ = records.create(ws=ws, model=UseCase, data={"title": "Ticket triage"})
+    records.create(ws=ws, model=UseCase, data={"title": "Reply drafts"})
+    records.create(ws=ws, model=UseCase, data={"title": "reply drafts"})
+    table = UseCase.__table__
+
+    def resolve(ref):
+        return records.resolve_ref(
+            ws=ws, table=table, name_column="title", ref=ref, noun="use case", plural="use cases"
+        )
+
+    assert resolve(str(first.id)) == first.id
+    assert resolve("TICKET TRIAGE") == first.id
+    with pytest.raises(UserError, match="2 use cases are called 'Reply drafts'; give the id"):
+        resolve("Reply drafts")
+    with pytest.raises(UserError, match="did you mean 'Ticket triage'"):
+        resolve("Ticket triag")
