@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QGuiApplication, QHideEvent, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -56,6 +56,7 @@ from ...store import Workspace
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.lazy_table import ListPane
+from ..widgets.page_header import local_action, page_header
 from .commands import (
     DeleteDocumentCommand,
     NewDocumentCommand,
@@ -173,22 +174,9 @@ class DocumentsPage(QWidget):
     # -- construction ---------------------------------------------------------------------
 
     def _add_action(self, text: str, shortcut: str, slot: Any) -> QAction:
-        action = QAction(text, self)
-        action.setShortcut(QKeySequence(shortcut))
-        action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
-        self.addAction(action)
-        return action
+        return local_action(self, text, shortcut, lambda _checked=False: slot())
 
     def _build_header(self) -> None:
-        title = QLabel("Documents")
-        title.setObjectName("pageTitle")
-        subtitle = QLabel(
-            "PRDs, evaluation plans, behaviour specs and the other AI deliverables: write "
-            "them in markdown, see them reviewed as you type, export them."
-        )
-        subtitle.setObjectName("pageSubtitle")
-        subtitle.setWordWrap(True)
         self.new_button = QPushButton("New document")
         self.new_button.setObjectName("primaryButton")
         self.new_button.setToolTip(f"Create a document from a template ({NEW_SHORTCUT})")
@@ -203,19 +191,12 @@ class DocumentsPage(QWidget):
         self.export_pdf_action = self.export_menu.addAction("PDF (this document)…")
         self.export_case_action = self.export_menu.addAction("PDF (all documents of its use case)…")
         self.export_button.setMenu(self.export_menu)
-        self.header = QHBoxLayout()
-        self.header.setContentsMargins(24, 18, 24, 4)
-        heading = QVBoxLayout()
-        heading.addWidget(title)
-        heading.addWidget(subtitle)
-        self.header.addLayout(heading, 1)
-        for button in (
-            self.new_button,
-            self.delete_button,
-            self.template_button,
-            self.export_button,
-        ):
-            self.header.addWidget(button, 0, Qt.AlignmentFlag.AlignBottom)
+        self.header = page_header(
+            "Documents",
+            "PRDs, evaluation plans, behaviour specs and the other AI deliverables: write "
+            "them in markdown, see them reviewed as you type, export them.",
+            (self.new_button, self.delete_button, self.template_button, self.export_button),
+        )
 
     def _build_left(self) -> None:
         self.kind_combo = _filter_combo("All kinds")

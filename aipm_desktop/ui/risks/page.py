@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,6 +33,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.lazy_table import ListPane
+from ..widgets.page_header import local_action, page_header
 from .ai_act import AiActTab
 from .appetite import AppetiteDialog
 from .fields import enum_text, split_level
@@ -297,14 +298,6 @@ class RisksPage(QWidget):
         self.taxonomies_dialog: TaxonomiesDialog | None = None
         self.confirm_box: QMessageBox | None = None
 
-        title = QLabel("Risks")
-        title.setObjectName("pageTitle")
-        subtitle = QLabel(
-            "The responsible-AI risk register of this portfolio: score each risk, plan "
-            "mitigations, track reviews, and check each use case against the EU AI Act."
-        )
-        subtitle.setObjectName("pageSubtitle")
-        subtitle.setWordWrap(True)
         self.new_button = QPushButton("New risk")
         self.new_button.setObjectName("primaryButton")
         self.new_button.setToolTip(f"Add a risk to the register ({NEW_SHORTCUT})")
@@ -318,23 +311,18 @@ class RisksPage(QWidget):
         self.taxonomies_button.setToolTip(
             "Choose the taxonomies whose items are offered as categories, or add your own"
         )
-        header = QHBoxLayout()
-        header.setContentsMargins(24, 18, 24, 4)
-        heading = QVBoxLayout()
-        heading.addWidget(title)
-        heading.addWidget(subtitle)
-        header.addLayout(heading, 1)
-        header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
-        header.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
-        header.addWidget(self.appetite_button, 0, Qt.AlignmentFlag.AlignBottom)
-        header.addWidget(self.taxonomies_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header = page_header(
+            "Risks",
+            "The responsible-AI risk register of this portfolio: score each risk, plan "
+            "mitigations, track reviews, and check each use case against the EU AI Act.",
+            (self.new_button, self.delete_button, self.appetite_button, self.taxonomies_button),
+        )
 
         self.register = RegisterTab(ctx)
         self.heatmap = HeatmapTab(ctx)
         self.ai_act = AiActTab(ctx)
         self.tabs = QTabWidget()
         self.tabs.setObjectName("areaTabs")
-        self.tabs.setObjectName("risksTabs")
         self.tabs.setDocumentMode(True)
         self.tabs.addTab(self.register, "Register")
         self.tabs.addTab(self.heatmap, "Heat map")
@@ -346,16 +334,13 @@ class RisksPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
 
-        self.new_action = QAction("New risk", self)
-        self.new_action.setShortcut(QKeySequence(NEW_SHORTCUT))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.triggered.connect(self.new_risk)
-        self.addAction(self.new_action)
-        self.delete_action = QAction("Delete risk", self.register.list_host)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.delete_action.triggered.connect(self.delete_risk)
-        self.register.list_host.addAction(self.delete_action)
+        self.new_action = local_action(self, "New risk", NEW_SHORTCUT, self.new_risk)
+        self.delete_action = local_action(
+            self.register.list_host,
+            "Delete risk",
+            QKeySequence.StandardKey.Delete,
+            self.delete_risk,
+        )
 
         self.new_button.clicked.connect(self.new_risk)
         self.delete_button.clicked.connect(self.delete_risk)

@@ -8,11 +8,9 @@ zooms the timeline around the cursor. Every edit is undoable with Edit ▸ Undo 
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtCore import QTimer
+from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QLabel,
     QPushButton,
     QTabWidget,
     QVBoxLayout,
@@ -24,6 +22,7 @@ from ...models import RoadmapItem
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import DeleteRecordCommand
+from ..widgets.page_header import local_action, page_header
 from .board import BoardWidget
 from .edit_dialog import ItemDialog
 from .lanes_dialog import LanesDialog
@@ -43,14 +42,6 @@ class RoadmapPage(QWidget):
         self.dialog: ItemDialog | None = None
         self.lanes_dialog: LanesDialog | None = None
 
-        title = QLabel("Roadmap")
-        title.setObjectName("pageTitle")
-        subtitle = QLabel(
-            "Sequence data readiness, model iterations, UX and launch work on swim lanes; "
-            "drag to reschedule, link dependencies, and watch slip and predictability."
-        )
-        subtitle.setObjectName("pageSubtitle")
-        subtitle.setWordWrap(True)
         self.new_button = QPushButton("New item")
         self.new_button.setObjectName("primaryButton")
         self.new_button.setToolTip(f"Add a roadmap item ({NEW_SHORTCUT})")
@@ -58,15 +49,12 @@ class RoadmapPage(QWidget):
         self.delete_button.setToolTip("Delete the selected item or dependency (Del)")
         self.lanes_button = QPushButton("Lanes…")
         self.lanes_button.setToolTip("Add, rename, remove and reorder the swim lanes")
-        header = QHBoxLayout()
-        header.setContentsMargins(24, 18, 24, 4)
-        heading = QVBoxLayout()
-        heading.addWidget(title)
-        heading.addWidget(subtitle)
-        header.addLayout(heading, 1)
-        header.addWidget(self.lanes_button, 0, Qt.AlignmentFlag.AlignBottom)
-        header.addWidget(self.new_button, 0, Qt.AlignmentFlag.AlignBottom)
-        header.addWidget(self.delete_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header = page_header(
+            "Roadmap",
+            "Sequence data readiness, model iterations, UX and launch work on swim lanes; "
+            "drag to reschedule, link dependencies, and watch slip and predictability.",
+            (self.lanes_button, self.new_button, self.delete_button),
+        )
 
         self.timeline = TimelineWidget(ctx)
         self.board = BoardWidget(ctx)
@@ -84,16 +72,13 @@ class RoadmapPage(QWidget):
         layout.addLayout(header)
         layout.addWidget(self.tabs, 1)
 
-        self.new_action = QAction("New roadmap item", self)
-        self.new_action.setShortcut(QKeySequence(NEW_SHORTCUT))
-        self.new_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.new_action.triggered.connect(self.new_item)
-        self.addAction(self.new_action)
-        self.delete_action = QAction("Delete roadmap item", self.timeline)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.delete_action.triggered.connect(self.delete_selected)
-        self.timeline.addAction(self.delete_action)
+        self.new_action = local_action(self, "New roadmap item", NEW_SHORTCUT, self.new_item)
+        self.delete_action = local_action(
+            self.timeline,
+            "Delete roadmap item",
+            QKeySequence.StandardKey.Delete,
+            self.delete_selected,
+        )
 
         self.new_button.clicked.connect(self.new_item)
         self.delete_button.clicked.connect(self.delete_selected)
