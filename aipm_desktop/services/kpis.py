@@ -1182,3 +1182,11 @@ def export_snapshots(
             for name, day, value, title, note in conn.execute(query)
         ]
     return write_rows(out, EXPORT_HEADER, rows)
+
+
+def tracked_catalog_keys(*, ws: Workspace) -> dict[str, int]:
+    """Catalog key -> how many tracked KPIs of the workspace come from it."""
+    table = Kpi.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.catalog_key, func.count()).group_by(table.c.catalog_key)
+    with ws.engine.connect() as conn:
+        return {str(key): int(n) for key, n in conn.execute(stmt) if key}

@@ -959,3 +959,13 @@ def record_predictability_kpi(
             ],
         )
     return Changes("kpi_snapshot", (snapshot_id,), action), 1
+
+
+def lane_counts(*, ws: Workspace) -> dict[str, int]:
+    """Roadmap items per lane (keys case-folded)."""
+    with ws.engine.connect() as conn:
+        rows = conn.execute(select(_ITEM.c.lane, func.count()).group_by(_ITEM.c.lane)).all()
+    counts: dict[str, int] = {}
+    for lane, count in rows:
+        counts[str(lane).casefold()] = counts.get(str(lane).casefold(), 0) + int(count)
+    return counts

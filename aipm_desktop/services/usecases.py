@@ -117,6 +117,20 @@ def titles(*, ws: Workspace, ids: list[int] | None = None) -> list[tuple[int, st
         return [(int(row[0]), str(row[1])) for row in conn.execute(query)]
 
 
+def filter_choices(*, ws: Workspace) -> tuple[list[str], list[str], list[str]]:
+    """The product areas, owners and tags in use, for the list's filters (sorted)."""
+    t = UseCase.__table__  # type: ignore[attr-defined]
+    with ws.engine.connect() as conn:
+        areas = [r[0] for r in conn.execute(select(t.c.area).distinct().order_by(t.c.area))]
+        owners = [r[0] for r in conn.execute(select(t.c.owner).distinct().order_by(t.c.owner))]
+        tag_rows = [r[0] for r in conn.execute(select(t.c.tags).distinct())]
+    tags = sorted(
+        {tag.strip() for row in tag_rows for tag in (row or "").split(",") if tag.strip()},
+        key=str.casefold,
+    )
+    return [a for a in areas if a], [o for o in owners if o], tags
+
+
 def duplicate_use_case(
     *, ws: Workspace, use_case_id: int, who: str | None = None
 ) -> tuple[int, Changes]:

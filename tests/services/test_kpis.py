@@ -459,3 +459,11 @@ def test_find_kpi_by_id_name_key_and_close_names(ws) -> None:
     make_kpi(ws, "Hallucination (bot)", catalog_key="hallucination_rate")
     with pytest.raises(UserError, match="2 KPIs match"):
         kpis.find_kpi(ws=ws, ref="hallucination_rate")
+
+
+def test_tracked_catalog_keys_counts_kpis_per_catalog_entry(ws) -> None:
+    from aipm_desktop.services.kpis import add_from_catalog, tracked_catalog_keys
+
+    assert tracked_catalog_keys(ws=ws) == {}
+    add_from_catalog(ws=ws, catalog_key="hallucination_rate")
+    assert tracked_catalog_keys(ws=ws) == {"hallucination_rate": 1}

@@ -264,3 +264,18 @@ def test_demo_roadmap_respects_its_dependencies(tmp_path) -> None:
         assert len(path) >= 2 and all(i.critical for i in items if i.id in path)
     finally:
         demo.close()
+
+
+def test_lane_counts_fold_case(ws) -> None:
+    import datetime as dt
+
+    from aipm_desktop.models import RoadmapItem
+    from aipm_desktop.services import records
+    from aipm_desktop.services.roadmap import lane_counts
+
+    day = dt.date(2027, 1, 4)
+    for lane in ("Data readiness", "data readiness", "Launch and GTM"):
+        records.create(
+            ws=ws, model=RoadmapItem, data={"title": "x", "lane": lane, "start": day, "end": day}
+        )
+    assert lane_counts(ws=ws) == {"data readiness": 2, "launch and gtm": 1}

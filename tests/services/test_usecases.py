@@ -206,3 +206,15 @@ def test_titles_are_ordered_case_insensitively_and_filtered(ws) -> None:
     assert [t for _i, t in titles(ws=ws)] == ["Alpha triage", "beta rollout", "gamma drafts"]
     assert titles(ws=ws, ids=[ids["gamma drafts"]]) == [(ids["gamma drafts"], "gamma drafts")]
     assert titles(ws=ws, ids=[]) == []
+
+
+def test_filter_choices_list_areas_owners_and_tags_in_use(ws) -> None:
+    from aipm_desktop.services.usecases import filter_choices
+
+    records.create(
+        ws=ws,
+        model=UseCase,
+        data={"title": "A", "area": "Support", "owner": "Kim", "tags": "llm, rag"},
+    )
+    records.create(ws=ws, model=UseCase, data={"title": "B", "area": "", "tags": "rag,Vision"})
+    assert filter_choices(ws=ws) == (["Support"], ["Kim"], ["llm", "rag", "Vision"])

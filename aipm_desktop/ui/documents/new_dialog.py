@@ -15,11 +15,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from ...models import UseCase
 from ...resources import load_json
 from ...services import documents, templates
+from ...services import usecases as usecases_service
 from ...store import Workspace
 
 
@@ -32,12 +31,9 @@ def kind_name(kind: str) -> str:
     return documents.kind_name(kind)
 
 
-def use_case_choices(ws: Workspace) -> list[tuple[int, str]]:
+def use_case_choices(ws: Any) -> list[tuple[int, str]]:
     """``(id, title)`` of every use case, by title."""
-    table = UseCase.__table__  # type: ignore[attr-defined]
-    with ws.engine.connect() as conn:
-        rows = conn.execute(select(table.c.id, table.c.title)).all()
-    return sorted(((r[0], r[1]) for r in rows), key=lambda pair: pair[1].lower())
+    return usecases_service.titles(ws=ws)
 
 
 class NewDocumentDialog(QDialog):

@@ -21,10 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...models import Kpi
 from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
-from ...store import Workspace
 from ..context import AppContext
 from .commands import TrackKpiCommand
 from .form import DIRECTION_LABELS, FREQUENCY_LABELS
@@ -37,16 +35,6 @@ def _label(value: Any, labels: dict[Any, str]) -> str:
         if str(key) == str(value):
             return text
     return str(value)
-
-
-def tracked_catalog_keys(ws: Workspace) -> dict[str, int]:
-    """Catalog key -> how many tracked KPIs of the workspace come from it."""
-    from sqlalchemy import func, select
-
-    table = Kpi.__table__  # type: ignore[attr-defined]
-    stmt = select(table.c.catalog_key, func.count()).group_by(table.c.catalog_key)
-    with ws.engine.connect() as conn:
-        return {str(key): int(n) for key, n in conn.execute(stmt) if key}
 
 
 class CatalogPane(QWidget):
@@ -148,7 +136,7 @@ class CatalogPane(QWidget):
         self._dirty = False
         if ws is None:
             return
-        tracked_keys = tracked_catalog_keys(ws)
+        tracked_keys = kpi_service.tracked_catalog_keys(ws=ws)
         current = self.current_key()
         self.entries = {entry.key: entry for entry in kpi_service.catalog(ws=ws)}
         self._tracked = tracked_keys

@@ -24,13 +24,13 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from ...errors import NotFoundError
-from ...models import RoadmapItem, UseCase
+from ...models import RoadmapItem
 from ...models.enums import ItemKind, ItemStatus
 from ...models.roadmap import RoadmapItemCreate
 from ...services import roadmap
+from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import CreateRecordCommand, UpdateRecordCommand
 
@@ -67,11 +67,8 @@ def from_qdate(day: QDate) -> dt.date:
 
 
 def use_case_choices(ws: Any) -> list[tuple[int, str]]:
-    """``(id, title)`` of every use case, by title (one Core query)."""
-    table = UseCase.__table__  # type: ignore[attr-defined]
-    stmt = select(table.c.id, table.c.title).order_by(table.c.title)
-    with ws.engine.connect() as conn:
-        return [(row.id, row.title) for row in conn.execute(stmt)]
+    """``(id, title)`` of every use case, by title."""
+    return usecases_service.titles(ws=ws)
 
 
 class ItemDialog(QDialog):

@@ -23,9 +23,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import func, select
 
-from ...models import RoadmapItem
 from ...services import roadmap
 from ...services.workspace import get_settings
 from ..context import AppContext
@@ -48,7 +46,7 @@ class LanesDialog(QDialog):
         self.ctx = ctx
         ws = ctx.require_workspace()
         self.original = roadmap.lanes(ws=ws)
-        self.counts = _lane_counts(ws)
+        self.counts = roadmap.lane_counts(ws=ws)
         self.command: SetLanesCommand | None = None
 
         heading = QLabel("Roadmap lanes")
@@ -310,17 +308,6 @@ class LanesDialog(QDialog):
                 row = min(self.original.index(name), self.table.rowCount())
                 self._append(name, name, row)
         self._update_buttons()
-
-
-def _lane_counts(ws) -> dict[str, int]:
-    """Roadmap items per lane (keys case-folded)."""
-    t = RoadmapItem.__table__  # type: ignore[attr-defined]
-    with ws.engine.connect() as conn:
-        rows = conn.execute(select(t.c.lane, func.count()).group_by(t.c.lane)).all()
-    counts: dict[str, int] = {}
-    for lane, count in rows:
-        counts[str(lane).casefold()] = counts.get(str(lane).casefold(), 0) + int(count)
-    return counts
 
 
 def _describe(old: list[str], new: list[str], renames: dict[str, str]) -> str:

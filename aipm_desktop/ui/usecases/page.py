@@ -43,6 +43,7 @@ from sqlalchemy import bindparam, func, literal, select
 from ...models import UseCase
 from ...models.enums import UseCaseStatus
 from ...services import scoring
+from ...services import usecases as usecases_service
 from ...services.changes import Changes
 from ...services.listing import ListSpec, use_case_list_spec
 from ...services.scoring import RankedUseCase
@@ -380,17 +381,9 @@ class UseCasesPage(QWidget):
         ws = self.ctx.workspace
         if ws is None:
             return
-        t = UseCase.__table__  # type: ignore[attr-defined]
-        with ws.engine.connect() as conn:
-            areas = [r[0] for r in conn.execute(select(t.c.area).distinct().order_by(t.c.area))]
-            owners = [r[0] for r in conn.execute(select(t.c.owner).distinct().order_by(t.c.owner))]
-            tag_rows = [r[0] for r in conn.execute(select(t.c.tags).distinct())]
-        tags = sorted(
-            {tag.strip() for row in tag_rows for tag in (row or "").split(",") if tag.strip()},
-            key=str.casefold,
-        )
-        self._fill(self.area_filter, [a for a in areas if a])
-        self._fill(self.owner_filter, [o for o in owners if o])
+        areas, owners, tags = usecases_service.filter_choices(ws=ws)
+        self._fill(self.area_filter, areas)
+        self._fill(self.owner_filter, owners)
         self._fill(self.tag_filter, tags)
 
     def _fill(self, combo: QComboBox, values: list[str]) -> None:

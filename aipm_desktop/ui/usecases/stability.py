@@ -29,11 +29,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from ...errors import UserError
-from ...models import UseCase
 from ...services import scoring
+from ...services import usecases as usecases_service
 from ...services.scoring import StabilityResult
 from ..context import AppContext
 from ..tasks import Task, report_error
@@ -384,11 +383,7 @@ class StabilityTab(QWidget):
         ws = self.ctx.workspace
         if ws is None or not ids:
             return {}
-        t = UseCase.__table__  # type: ignore[attr-defined]
-        wanted = set(ids)
-        with ws.engine.connect() as conn:
-            rows = conn.execute(select(t.c.id, t.c.title)).all()
-        return {r[0]: r[1] for r in rows if r[0] in wanted}
+        return dict(usecases_service.titles(ws=ws, ids=list(ids)))
 
     def set_risk_from_register(self, on: bool) -> None:
         """Rank the next runs with the risk criterion fed by the risk register."""
