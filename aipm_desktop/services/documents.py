@@ -618,3 +618,30 @@ def search(
             if len(hits) >= limit:
                 return hits[:limit]
     return hits
+
+
+def export_records(*, ws: Workspace, document_ids: list[int]) -> list[dict[str, Any]]:
+    """What an export prints of each document, in the order asked: id, title, kind,
+    status, use case title, approver, approval date and body (one Core query)."""
+    d = Document.__table__  # type: ignore[attr-defined]
+    u = UseCase.__table__  # type: ignore[attr-defined]
+    stmt = (
+        select(
+            d.c.id,
+            d.c.title,
+            d.c.kind,
+            d.c.status,
+            u.c.title.label("use_case"),
+            d.c.approver,
+            d.c.approved_on,
+            d.c.body,
+        )
+        .select_from(d.outerjoin(u, d.c.use_case_id == u.c.id))
+        .where(d.c.id.in_(document_ids))
+    )
+    with ws.engine.connect() as conn:
+        rows = {r.id: dict(r._mapping) for r in conn.execute(stmt)}
+    missing = [i for i in document_ids if i not in rows]
+    if missing:
+        raise NotFoundError(f"No document with id {missing[0]}.")
+    return [rows[i] for i in document_ids]

@@ -1190,3 +1190,19 @@ def tracked_catalog_keys(*, ws: Workspace) -> dict[str, int]:
     stmt = select(table.c.catalog_key, func.count()).group_by(table.c.catalog_key)
     with ws.engine.connect() as conn:
         return {str(key): int(n) for key, n in conn.execute(stmt) if key}
+
+
+def snapshot_values(*, ws: Workspace, kpi_id: int) -> dict[dt.date, tuple[float, str]]:
+    """Every snapshot of a KPI: date -> (value, note)."""
+    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
+    query = select(s.c.date, s.c.value, s.c.note).where(s.c.kpi_id == kpi_id)
+    with ws.engine.connect() as conn:
+        return {row.date: (float(row.value), str(row.note)) for row in conn.execute(query)}
+
+
+def snapshot_key(*, ws: Workspace, snapshot_id: int) -> tuple[int | None, dt.date | None]:
+    """(KPI id, date) of a snapshot; (None, None) when it does not exist."""
+    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
+    with ws.engine.connect() as conn:
+        row = conn.execute(select(s.c.kpi_id, s.c.date).where(s.c.id == snapshot_id)).first()
+    return (None, None) if row is None else (int(row.kpi_id), row.date)

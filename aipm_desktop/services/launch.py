@@ -973,3 +973,15 @@ def document_choices(*, ws: Workspace) -> list[tuple[int, str]]:
     query = select(_DOC.c.id, _DOC.c.title, _DOC.c.status).order_by(_DOC.c.title, _DOC.c.id)
     with ws.engine.connect() as conn:
         return [(r.id, f"{r.title} ({r.status.replace('_', ' ')})") for r in conn.execute(query)]
+
+
+def release_of(*, ws: Workspace, kind: str, entity_id: int) -> int | None:
+    """The release a record belongs to: ``kind`` "release" (itself), "launch_check" or
+    "rollout_stage"; None when there is no such record."""
+    owner = {"launch_check": LaunchCheck, "rollout_stage": RolloutStage}.get(kind)
+    if owner is None:
+        return entity_id
+    t = owner.__table__  # type: ignore[attr-defined]
+    with ws.engine.connect() as conn:
+        found = conn.execute(select(t.c.release_id).where(t.c.id == entity_id)).scalar()
+    return None if found is None else int(found)

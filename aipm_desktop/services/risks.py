@@ -1266,3 +1266,11 @@ def export_risks(*, ws: Workspace, out: Path | str) -> Path:
     return tabular.write_rows(
         out, EXPORT_COLUMNS, ([row.get(key) for key in EXPORT_COLUMNS] for row in rows)
     )
+
+
+def owner_choices(*, ws: Workspace) -> list[str]:
+    """The distinct owners of the register (for the owner filter), sorted."""
+    table = Risk.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.owner).where(table.c.owner != "").distinct().order_by(table.c.owner)
+    with ws.engine.connect() as conn:
+        return [row[0] for row in conn.execute(stmt)]

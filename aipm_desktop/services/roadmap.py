@@ -969,3 +969,11 @@ def lane_counts(*, ws: Workspace) -> dict[str, int]:
     for lane, count in rows:
         counts[str(lane).casefold()] = counts.get(str(lane).casefold(), 0) + int(count)
     return counts
+
+
+def predictability_kpi_id(*, ws: Workspace) -> int | None:
+    """The tracked KPI that roadmap predictability is recorded in (None when untracked)."""
+    k = Kpi.__table__  # type: ignore[attr-defined]
+    query = select(k.c.id).where(k.c.catalog_key == PREDICTABILITY_KEY).order_by(k.c.id).limit(1)
+    with ws.engine.connect() as conn:
+        return conn.execute(query).scalar()

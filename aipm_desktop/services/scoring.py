@@ -893,3 +893,34 @@ def stability(
         worst_rank={uc: int(worst[j]) + 1 for j, uc in enumerate(ids)},
         **options,  # type: ignore[arg-type]
     )
+
+
+def rationales(
+    *, ws: Workspace, use_case_ids: Iterable[int], criterion_ids: Iterable[int]
+) -> dict[tuple[int, int], str]:
+    """(use case id, criterion id) -> rationale, for the scores among these that have one."""
+    ids = list(criterion_ids)
+    use_cases = list(use_case_ids)
+    if not ids or not use_cases:
+        return {}
+    s = Score.__table__  # type: ignore[attr-defined]
+    query = select(s.c.use_case_id, s.c.criterion_id, s.c.rationale).where(
+        s.c.use_case_id.in_(use_cases), s.c.criterion_id.in_(ids), s.c.rationale != ""
+    )
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return {(int(uc), int(crit)): str(text) for uc, crit, text in rows if text}
+
+
+def stored_levels(
+    *, ws: Workspace, criterion_id: int, use_case_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Use case id -> the level stored for ``criterion_id`` (all use cases when None)."""
+    s = Score.__table__  # type: ignore[attr-defined]
+    query = select(s.c.use_case_id, s.c.value).where(s.c.criterion_id == criterion_id)
+    wanted = None if use_case_ids is None else set(use_case_ids)
+    if wanted is not None and len(wanted) <= 500:
+        query = query.where(s.c.use_case_id.in_(sorted(wanted)))
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return {int(uc): int(v) for uc, v in rows if wanted is None or uc in wanted}

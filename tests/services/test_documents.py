@@ -255,3 +255,21 @@ def test_document_ids_of_a_use_case_in_kind_order(ws) -> None:
     assert len(documents.document_ids(ws=ws)) == 3
     assert documents.kind_name("ai_prd") == "AI PRD"
     assert documents.kind_name("team_memo") == "Team memo"
+
+
+def test_export_records_keep_the_order_asked_and_name_the_use_case(ws) -> None:
+    from aipm_desktop.errors import NotFoundError
+    from aipm_desktop.models import UseCase
+    from aipm_desktop.services import records
+    from aipm_desktop.services.documents import export_records, new_document
+
+    uc, _ = records.create(ws=ws, model=UseCase, data={"title": "Answer bot"})
+    first, _ = new_document(ws=ws, kind="ai_prd", title="PRD", use_case_id=uc.id)
+    second, _ = new_document(ws=ws, kind="evaluation_plan", title="Eval plan")
+    rows = export_records(ws=ws, document_ids=[second, first])
+    assert [(r["title"], r["use_case"]) for r in rows] == [
+        ("Eval plan", None),
+        ("PRD", "Answer bot"),
+    ]
+    with pytest.raises(NotFoundError):
+        export_records(ws=ws, document_ids=[first, 9999])

@@ -467,3 +467,21 @@ def test_tracked_catalog_keys_counts_kpis_per_catalog_entry(ws) -> None:
     assert tracked_catalog_keys(ws=ws) == {}
     add_from_catalog(ws=ws, catalog_key="hallucination_rate")
     assert tracked_catalog_keys(ws=ws) == {"hallucination_rate": 1}
+
+
+def test_snapshot_values_and_key(ws) -> None:
+    import datetime as dt
+
+    from aipm_desktop.services.kpis import (
+        add_from_catalog,
+        set_snapshot,
+        snapshot_key,
+        snapshot_values,
+    )
+
+    kpi_id, _ = add_from_catalog(ws=ws, catalog_key="hallucination_rate")
+    day = dt.date(2026, 11, 2)
+    changes, _old = set_snapshot(ws=ws, kpi_id=kpi_id, day=day, value=2.5, note="after fix")
+    assert snapshot_values(ws=ws, kpi_id=kpi_id) == {day: (2.5, "after fix")}
+    assert snapshot_key(ws=ws, snapshot_id=changes.ids[0]) == (kpi_id, day)
+    assert snapshot_key(ws=ws, snapshot_id=99999) == (None, None)

@@ -273,3 +273,19 @@ def test_template_items_edit_and_reorder_stages(ws) -> None:
     ]
     with pytest.raises(ValidationError):
         launch.reorder_stages(ws=ws, release_id=release.id, order=ids[:2])
+
+
+def test_release_of_finds_the_owning_release(ws) -> None:
+    from aipm_desktop.models import LaunchCheck, Release
+    from aipm_desktop.services import records
+    from aipm_desktop.services.launch import release_of
+
+    release, _ = records.create(ws=ws, model=Release, data={"name": "GA"})
+    check, _ = records.create(
+        ws=ws,
+        model=LaunchCheck,
+        data={"release_id": release.id, "function": "Security", "item": "Review"},
+    )
+    assert release_of(ws=ws, kind="release", entity_id=release.id) == release.id
+    assert release_of(ws=ws, kind="launch_check", entity_id=check.id) == release.id
+    assert release_of(ws=ws, kind="launch_check", entity_id=9999) is None

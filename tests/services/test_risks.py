@@ -568,3 +568,13 @@ def test_demo_register_is_consistent_with_the_settings(demo: Workspace) -> None:
     assert settings is not None and settings.risk_method in risks.METHODS
     levels = Counter(r["residual_level"] for r in risks.export_rows(ws=demo))
     assert set(levels) <= {b.name for b in risks.bands(ws=demo)}
+
+
+def test_owner_choices_are_the_distinct_owners(ws) -> None:
+    from aipm_desktop.models import Risk
+    from aipm_desktop.services import records
+    from aipm_desktop.services.risks import owner_choices
+
+    for title, owner in (("a", "Kim"), ("b", ""), ("c", "Ana"), ("d", "Kim")):
+        records.create(ws=ws, model=Risk, data={"title": title, "owner": owner})
+    assert owner_choices(ws=ws) == ["Ana", "Kim"]

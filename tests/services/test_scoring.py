@@ -483,3 +483,17 @@ def test_open_residual_risk_feeds_the_risk_criterion(ws) -> None:
     assert scoring.use_case_scores(ws=ws, use_case_id=risky)[safety.id] == (1, "")
     result = scoring.stability(ws=ws, draws=20, risk_from_register=True)
     assert unscored in result.use_case_ids
+
+
+def test_rationales_and_stored_levels_read_back_what_set_score_wrote(ws) -> None:
+    from aipm_desktop.models import UseCase
+    from aipm_desktop.services import records
+
+    uc, _ = records.create(ws=ws, model=UseCase, data={"title": "Triage"})
+    crit = scoring.model_criteria(ws=ws)[0].id
+    scoring.set_score(ws=ws, use_case_id=uc.id, criterion_id=crit, value=4, rationale="Clear pull")
+    assert scoring.rationales(ws=ws, use_case_ids=[uc.id], criterion_ids=[crit]) == {
+        (uc.id, crit): "Clear pull"
+    }
+    assert scoring.stored_levels(ws=ws, criterion_id=crit) == {uc.id: 4}
+    assert scoring.stored_levels(ws=ws, criterion_id=crit, use_case_ids=[uc.id + 1]) == {}

@@ -45,9 +45,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from ...errors import UserError
+from ...errors import NotFoundError, UserError
 from ...models import Document
 from ...models.enums import DocumentStatus
 from ...services import documents, rendering, templates
@@ -397,10 +396,11 @@ class DocumentsPage(QWidget):
     # -- the open document ----------------------------------------------------------------
 
     def _read(self, document_id: int) -> dict[str, Any] | None:
-        t = Document.__table__  # type: ignore[attr-defined]
-        with self.ws.engine.connect() as conn:
-            row = conn.execute(select(t).where(t.c.id == document_id)).mappings().first()
-        return dict(row) if row is not None else None
+        try:
+            doc = documents.get_document(ws=self.ws, document_id=document_id)
+        except NotFoundError:
+            return None
+        return {"id": doc.id, **doc.model_dump(warnings=False)}
 
     def open_document(self, document_id: int | None, line: int | None = None) -> None:
         """Show ``document_id`` (saving the one open first); put the cursor on ``line``."""

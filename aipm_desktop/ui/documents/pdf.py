@@ -21,9 +21,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ...errors import NotFoundError, UserError
-from ...models import Document, UseCase
-from ...services import rendering
+from ...errors import UserError
+from ...services import documents, rendering
 from ...store import Workspace
 
 PAGE_MARGINS_MM = (18.0, 16.0, 18.0, 14.0)  # left, top, right, bottom
@@ -99,41 +98,18 @@ def _kind_name(kind: str) -> str:
 
 
 def _load(ws: Workspace, document_ids: list[int]) -> list[_Doc]:
-    from sqlalchemy import select
-
-    d = Document.__table__  # type: ignore[attr-defined]
-    u = UseCase.__table__  # type: ignore[attr-defined]
-    stmt = (
-        select(
-            d.c.id,
-            d.c.title,
-            d.c.kind,
-            d.c.status,
-            u.c.title,
-            d.c.approver,
-            d.c.approved_on,
-            d.c.body,
-        )
-        .select_from(d.outerjoin(u, d.c.use_case_id == u.c.id))
-        .where(d.c.id.in_(document_ids))
-    )
-    with ws.engine.connect() as conn:
-        rows = {r[0]: r for r in conn.execute(stmt)}
-    missing = [i for i in document_ids if i not in rows]
-    if missing:
-        raise NotFoundError(f"No document with id {missing[0]}.")
     return [
         _Doc(
-            id=r[0],
-            title=r[1],
-            kind=r[2],
-            status=str(r[3]),
-            use_case=r[4] or "",
-            approver=r[5] or "",
-            approved_on=r[6],
-            body=r[7] or "",
+            id=r["id"],
+            title=r["title"],
+            kind=r["kind"],
+            status=str(r["status"]),
+            use_case=r["use_case"] or "",
+            approver=r["approver"] or "",
+            approved_on=r["approved_on"],
+            body=r["body"] or "",
         )
-        for r in (rows[i] for i in document_ids)
+        for r in documents.export_records(ws=ws, document_ids=document_ids)
     ]
 
 

@@ -33,10 +33,10 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from ...models import LaunchCheck, Release, RolloutStage, UseCase
+from ...models import Release
 from ...services import launch, records
+from ...services import usecases as usecases_service
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
@@ -283,10 +283,7 @@ class LaunchPage(QWidget):
         return None
 
     def _use_cases(self) -> list[tuple[int, str]]:
-        t = UseCase.__table__  # type: ignore[attr-defined]
-        with self.ctx.require_workspace().engine.connect() as conn:
-            rows = conn.execute(select(t.c.id, t.c.title).order_by(t.c.title)).all()
-        return [(r.id, r.title) for r in rows]
+        return usecases_service.titles(ws=self.ctx.require_workspace())
 
     def refresh(self) -> None:
         ws = self.ctx.workspace
@@ -358,14 +355,7 @@ class LaunchPage(QWidget):
         ws = self.ctx.workspace
         if ws is None:
             return False
-        owner = {"launch_check": LaunchCheck, "rollout_stage": RolloutStage}.get(kind)
-        release_id: int | None = entity_id
-        if owner is not None:
-            t = owner.__table__  # type: ignore[attr-defined]
-            with ws.engine.connect() as conn:
-                release_id = conn.execute(
-                    select(t.c.release_id).where(t.c.id == entity_id)
-                ).scalar()
+        release_id = launch.release_of(ws=ws, kind=kind, entity_id=entity_id)
         if release_id not in {info.id for info in self._infos}:
             self.refresh()  # a release written since the last refresh
         if release_id is None or release_id not in {info.id for info in self._infos}:

@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
 from ...models import Risk
 from ...models.enums import RiskStatus
@@ -471,14 +470,8 @@ class RisksPage(QWidget):
 
 
 def owner_choices(ws: Any) -> list[str]:
-    """The distinct owners of the register, for the owner filter.
-
-    (A read-only helper the risk service does not offer yet: one DISTINCT query.)
-    """
-    table = Risk.__table__  # type: ignore[attr-defined]
-    stmt = select(table.c.owner).where(table.c.owner != "").distinct().order_by(table.c.owner)
-    with ws.engine.connect() as conn:
-        return [row[0] for row in conn.execute(stmt)]
+    """The distinct owners of the register, for the owner filter."""
+    return risks.owner_choices(ws=ws)
 
 
 def _filter_combo(all_text: str) -> QComboBox:

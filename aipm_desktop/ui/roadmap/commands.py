@@ -10,13 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
-
-from sqlalchemy import select
 
 from ...errors import UserError
-from ...models import Kpi, KpiSnapshot
+from ...models import Kpi
 from ...services import kpis, records, roadmap
+from ...services import kpis as kpi_service
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import ServiceCommand
@@ -274,14 +272,16 @@ class RecordPredictabilityCommand(ServiceCommand):
 
     def redo(self) -> None:
         ws = self.ctx.require_workspace()
-        before = _predictability_kpi(ws)
-        old_snapshots = _snapshots(ws, before) if before is not None else {}
+        before = roadmap.predictability_kpi_id(ws=ws)
+        old_snapshots = (
+            kpi_service.snapshot_values(ws=ws, kpi_id=before) if before is not None else {}
+        )
 
         def run() -> Changes:
             changes, written = roadmap.record_predictability_kpi(ws=ws, who=self.ctx.author())
             self.written = written
             if written and changes.ids:
-                self.kpi_id, self.day = _snapshot_key(ws, changes.ids[0])
+                self.kpi_id, self.day = kpi_service.snapshot_key(ws=ws, snapshot_id=changes.ids[0])
                 self.created_kpi = before is None
                 self.old = old_snapshots.get(self.day) if self.day is not None else None
             return changes
@@ -309,29 +309,3 @@ class RecordPredictabilityCommand(ServiceCommand):
                 who=self.ctx.author(),
             )[0]
         )
-
-
-def _predictability_kpi(ws: Any) -> int | None:
-    k = Kpi.__table__  # type: ignore[attr-defined]
-    query = (
-        select(k.c.id)
-        .where(k.c.catalog_key == roadmap.PREDICTABILITY_KEY)
-        .order_by(k.c.id)
-        .limit(1)
-    )
-    with ws.engine.connect() as conn:
-        return conn.execute(query).scalar()
-
-
-def _snapshots(ws: Any, kpi_id: int) -> dict[dt.date, tuple[float, str]]:
-    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
-    query = select(s.c.date, s.c.value, s.c.note).where(s.c.kpi_id == kpi_id)
-    with ws.engine.connect() as conn:
-        return {row.date: (float(row.value), str(row.note)) for row in conn.execute(query)}
-
-
-def _snapshot_key(ws: Any, snapshot_id: int) -> tuple[int | None, dt.date | None]:
-    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
-    with ws.engine.connect() as conn:
-        row = conn.execute(select(s.c.kpi_id, s.c.date).where(s.c.id == snapshot_id)).first()
-    return (None, None) if row is None else (int(row.kpi_id), row.date)

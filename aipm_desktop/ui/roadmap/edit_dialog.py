@@ -25,11 +25,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import NotFoundError
 from ...models import RoadmapItem
 from ...models.enums import ItemKind, ItemStatus
 from ...models.roadmap import RoadmapItemCreate
-from ...services import roadmap
+from ...services import records, roadmap
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import CreateRecordCommand, UpdateRecordCommand
@@ -94,13 +93,8 @@ class ItemDialog(QDialog):
         self.setWindowTitle("Roadmap item" if item_id is not None else "New roadmap item")
         ws = ctx.require_workspace()
         if item_id is not None:
-            with ws.session() as session:
-                record = session.get(RoadmapItem, item_id)
-                if record is None:
-                    raise NotFoundError(
-                        f"No roadmap item with id {item_id}; it may have been deleted."
-                    )
-                self.original: dict[str, Any] = {k: getattr(record, k) for k in FIELDS}
+            record = records.get(ws=ws, model=RoadmapItem, id=item_id)
+            self.original: dict[str, Any] = {k: getattr(record, k) for k in FIELDS}
         else:
             today = dt.date.today()
             self.original = {

@@ -65,9 +65,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import select
 
-from ...models import Score
 from ...services import risks, scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
@@ -148,12 +146,7 @@ def load_fed_levels(*, ws: Workspace, ranking: Sequence[RankedUseCase]) -> dict[
         return {}
     criterion_id = next(iter(fed.values())).fed[0]
     exposures = risks.residual_exposure_by_use_case(ws=ws)
-    s = Score.__table__  # type: ignore[attr-defined]
-    query = select(s.c.use_case_id, s.c.value).where(s.c.criterion_id == criterion_id)
-    if len(fed) <= RATIONALE_BLOCK:
-        query = query.where(s.c.use_case_id.in_(sorted(fed)))
-    with ws.session() as session:
-        stored = {int(uc): int(v) for uc, v in session.execute(query) if uc in fed}
+    stored = scoring.stored_levels(ws=ws, criterion_id=criterion_id, use_case_ids=fed)
     return {
         uc: FedLevel(
             exposure=round(exposures.get(uc, 0.0) * 25),
@@ -478,21 +471,8 @@ def load_rationales(
     *, ws: Workspace, criterion_ids: Iterable[int], use_case_ids: Iterable[int]
 ) -> dict[tuple[int, int], str]:
     """(use case id, criterion id) -> rationale of the scores of these use cases on these
-    criteria that have one (one Core query)."""
-    ids = list(criterion_ids)
-    use_cases = list(use_case_ids)
-    if not ids or not use_cases:
-        return {}
-    s = Score.__table__  # type: ignore[attr-defined]
-    with ws.session() as session:
-        rows = session.execute(
-            select(s.c.use_case_id, s.c.criterion_id, s.c.rationale).where(
-                s.c.use_case_id.in_(use_cases),
-                s.c.criterion_id.in_(ids),
-                s.c.rationale != "",
-            )
-        ).all()
-    return {(int(uc), int(crit)): str(text) for uc, crit, text in rows if text}
+    criteria that have one."""
+    return scoring.rationales(ws=ws, use_case_ids=use_case_ids, criterion_ids=criterion_ids)
 
 
 class ScoreCellDelegate(QStyledItemDelegate):

@@ -38,14 +38,14 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
-from sqlalchemy import bindparam, func, literal, select
+from sqlalchemy import bindparam, func, literal
 
 from ...models import UseCase
 from ...models.enums import UseCaseStatus
 from ...services import scoring
 from ...services import usecases as usecases_service
 from ...services.changes import Changes
-from ...services.listing import ListSpec, use_case_list_spec
+from ...services.listing import ListSpec, count_rows, use_case_list_spec
 from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
@@ -356,10 +356,7 @@ class UseCasesPage(QWidget):
     def _update_header(self) -> None:
         total = self.list_pane.model.total_count() if self._tag == "" else None
         if total is None:
-            ws = self.ctx.workspace
-            t = UseCase.__table__  # type: ignore[attr-defined]
-            with ws.engine.connect() as conn:  # type: ignore[union-attr]
-                total = int(conn.execute(select(func.count()).select_from(t)).scalar_one())
+            total = count_rows(ws=self.ctx.workspace, spec=use_case_list_spec())
         self.subtitle.setText(
             f"{self.spec.count_text(total)} · frame them as outcomes, score them, "
             "compare value against feasibility"
