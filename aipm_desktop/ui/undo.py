@@ -19,6 +19,7 @@ from sqlmodel import SQLModel
 from ..errors import UserError
 from ..services import records
 from ..services.changes import Changes
+from ..store import Workspace
 from .context import AppContext
 
 _LABEL_FIELDS = ("title", "name", "item", "action")
@@ -79,23 +80,24 @@ class RecordCommand(ServiceCommand):
         self.model = model
 
 
-class CreateRecordCommand(RecordCommand):
-    """Create a record. Undo deletes it; redo restores the very same row (same id)."""
+class CreateByServiceCommand(RecordCommand):
+    """A command whose first redo creates a ``model`` row by a service call; undo deletes
+    that row (and what cascades from it) and later redos restore it with the same id.
+
+    ``create(ws)`` returns ``(new id, Changes)``; the id is kept as :attr:`record_id`.
+    """
 
     def __init__(
         self,
         ctx: AppContext,
         model: type[SQLModel],
-        data: Mapping[str, Any],
-        *,
-        text: str | None = None,
+        text: str,
+        create: Callable[[Workspace], tuple[int, Changes]],
     ) -> None:
-        label = _label_from(data)
-        default = f"add {describe(model)}" + (f" '{_short(label)}'" if label else "")
-        super().__init__(ctx, model, text or default)
-        self.data = dict(data)
+        super().__init__(ctx, model, text)
         self.record_id: int | None = None  # (not ``id``: that is QUndoCommand.id())
         self._stone: records.Tombstone | None = None
+        self._create = create
 
     def redo(self) -> None:
         ws = self.ctx.workspace
@@ -104,10 +106,7 @@ class CreateRecordCommand(RecordCommand):
         if self._stone is None:
 
             def create() -> Changes:
-                obj, changes = records.create(
-                    ws=ws, model=self.model, data=self.data, who=self.ctx.author()
-                )
-                self.record_id = obj.id  # type: ignore[attr-defined]
+                self.record_id, changes = self._create(ws)
                 return changes
 
             self._call(create)
@@ -128,6 +127,28 @@ class CreateRecordCommand(RecordCommand):
             return changes
 
         self._call(delete)
+
+
+class CreateRecordCommand(CreateByServiceCommand):
+    """Create a record from ``data``. Undo deletes it; redo restores the very same row."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        model: type[SQLModel],
+        data: Mapping[str, Any],
+        *,
+        text: str | None = None,
+    ) -> None:
+        label = _label_from(data)
+        default = f"add {describe(model)}" + (f" '{_short(label)}'" if label else "")
+        self.data = dict(data)
+
+        def create(ws: Workspace) -> tuple[int, Changes]:
+            obj, changes = records.create(ws=ws, model=model, data=self.data, who=ctx.author())
+            return int(obj.id), changes  # type: ignore[attr-defined]
+
+        super().__init__(ctx, model, text or default, create)
 
 
 class UpdateRecordCommand(RecordCommand):

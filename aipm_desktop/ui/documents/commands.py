@@ -13,6 +13,7 @@ from ...models import Document
 from ...services import documents, records
 from ...services.changes import Changes
 from ..context import AppContext
+from ..undo import CreateByServiceCommand
 from ..undo import ServiceCommand as DocumentCommand
 
 
@@ -148,7 +149,7 @@ class RestoreRevisionCommand(DocumentCommand):
         )
 
 
-class NewDocumentCommand(DocumentCommand):
+class NewDocumentCommand(CreateByServiceCommand):
     """Create a document from a template. Undo deletes it; redo brings back the same row."""
 
     def __init__(
@@ -160,50 +161,28 @@ class NewDocumentCommand(DocumentCommand):
         use_case_id: int | None = None,
         template_key: str | None = None,
     ) -> None:
-        super().__init__(ctx, f"new document '{_short(title)}'")
         self.kind = kind
         self.title = title
         self.use_case_id = use_case_id
         self.template_key = template_key
-        self.document_id: int | None = None
-        self._stone: records.Tombstone | None = None
+        super().__init__(
+            ctx,
+            Document,
+            f"new document '{_short(title)}'",
+            lambda ws: documents.new_document(
+                ws=ws,
+                kind=kind,
+                title=title,
+                use_case_id=use_case_id,
+                template_key=template_key,
+                who=ctx.author(),
+            ),
+        )
 
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        if self._stone is None:
-
-            def create() -> Changes:
-                new_id, changes = documents.new_document(
-                    ws=ws,
-                    kind=self.kind,
-                    title=self.title,
-                    use_case_id=self.use_case_id,
-                    template_key=self.template_key,
-                    who=self.ctx.author(),
-                )
-                self.document_id = new_id
-                return changes
-
-            self._call(create)
-        else:
-            stone = self._stone
-            self._call(lambda: records.restore(ws=ws, stone=stone, who=self.ctx.author()))
-
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self.document_id is None:
-            return
-        document_id = self.document_id
-
-        def delete() -> Changes:
-            self._stone, changes = records.delete(
-                ws=ws, model=Document, id=document_id, who=self.ctx.author()
-            )
-            return changes
-
-        self._call(delete)
+    @property
+    def document_id(self) -> int | None:
+        """The new document's id (after the first redo)."""
+        return self.record_id
 
 
 class DeleteDocumentCommand(DocumentCommand):

@@ -6,10 +6,9 @@ from collections.abc import Iterable
 
 from ...models import Evaluation
 from ...services import interviews as iv
-from ...services import records
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import RecordCommand
+from ..undo import CreateByServiceCommand, RecordCommand
 
 
 class SetRatingCommand(RecordCommand):
@@ -112,50 +111,24 @@ class SetSignalsCommand(RecordCommand):
         )
 
 
-class StartEvaluationCommand(RecordCommand):
+class StartEvaluationCommand(CreateByServiceCommand):
     """Start an empty evaluation. Undo deletes it (with any ratings); redo restores it."""
 
     def __init__(
         self, ctx: AppContext, candidate_id: int, exercise_id: int | None, interviewer: str
     ) -> None:
-        super().__init__(ctx, Evaluation, f"start interview by {interviewer.strip()}")
         self.candidate_id = candidate_id
         self.exercise_id = exercise_id
         self.interviewer = interviewer
-        self.record_id: int | None = None  # (not ``id``: that is QUndoCommand.id())
-        self._stone: records.Tombstone | None = None
-
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        if self._stone is None:
-
-            def run() -> Changes:
-                self.record_id, changes = iv.start_evaluation(
-                    ws=ws,
-                    candidate_id=self.candidate_id,
-                    exercise_id=self.exercise_id,
-                    interviewer=self.interviewer,
-                    who=self.ctx.author(),
-                )
-                return changes
-
-            self._call(run)
-        else:
-            stone = self._stone
-            self._call(lambda: records.restore(ws=ws, stone=stone, who=self.ctx.author()))
-
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self.record_id is None:
-            return
-        record_id = self.record_id
-
-        def run() -> Changes:
-            self._stone, changes = records.delete(
-                ws=ws, model=Evaluation, id=record_id, who=self.ctx.author()
-            )
-            return changes
-
-        self._call(run)
+        super().__init__(
+            ctx,
+            Evaluation,
+            f"start interview by {interviewer.strip()}",
+            lambda ws: iv.start_evaluation(
+                ws=ws,
+                candidate_id=candidate_id,
+                exercise_id=exercise_id,
+                interviewer=interviewer,
+                who=ctx.author(),
+            ),
+        )

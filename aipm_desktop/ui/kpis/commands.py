@@ -12,9 +12,9 @@ import datetime as dt
 
 from ...models import Kpi
 from ...services import kpis as kpi_service
-from ...services import records
 from ...services.changes import Changes
 from ..context import AppContext
+from ..undo import CreateByServiceCommand
 from ..undo import ServiceCommand as KpiCommand
 
 #: Imports with more rows than this are not put on the undo stack: undoing them row by
@@ -98,7 +98,7 @@ class SetSnapshotCommand(KpiCommand):
         )
 
 
-class TrackKpiCommand(KpiCommand):
+class TrackKpiCommand(CreateByServiceCommand):
     """Track a KPI of the catalog. Undo deletes the new KPI; redo restores the same row."""
 
     def __init__(
@@ -109,45 +109,21 @@ class TrackKpiCommand(KpiCommand):
         name: str = "",
         use_case_id: int | None = None,
     ) -> None:
-        super().__init__(ctx, f"track KPI '{name or catalog_key}'")
         self.catalog_key = catalog_key
         self.use_case_id = use_case_id
-        self.kpi_id: int | None = None
-        self._stone: records.Tombstone | None = None
+        super().__init__(
+            ctx,
+            Kpi,
+            f"track KPI '{name or catalog_key}'",
+            lambda ws: kpi_service.add_from_catalog(
+                ws=ws, catalog_key=catalog_key, use_case_id=use_case_id, who=ctx.author()
+            ),
+        )
 
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        if self._stone is None:
-
-            def add() -> Changes:
-                self.kpi_id, changes = kpi_service.add_from_catalog(
-                    ws=ws,
-                    catalog_key=self.catalog_key,
-                    use_case_id=self.use_case_id,
-                    who=self.ctx.author(),
-                )
-                return changes
-
-            self._call(add)
-        else:
-            stone = self._stone
-            self._call(lambda: records.restore(ws=ws, stone=stone, who=self.ctx.author()))
-
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self.kpi_id is None:
-            return
-        kpi_id = self.kpi_id
-
-        def delete() -> Changes:
-            self._stone, changes = records.delete(
-                ws=ws, model=Kpi, id=kpi_id, who=self.ctx.author()
-            )
-            return changes
-
-        self._call(delete)
+    @property
+    def kpi_id(self) -> int | None:
+        """The tracked KPI's id (after the first redo)."""
+        return self.record_id
 
 
 class ImportCommand(KpiCommand):

@@ -12,10 +12,10 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...models import RiskTaxonomy
-from ...services import ai_act, records, risks
+from ...services import ai_act, risks
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import ServiceCommand
+from ..undo import CreateByServiceCommand, ServiceCommand
 
 
 class SetLinksCommand(ServiceCommand):
@@ -180,50 +180,20 @@ class SetTaxonomyEnabledCommand(ServiceCommand):
         )
 
 
-class AddTaxonomyCommand(ServiceCommand):
+class AddTaxonomyCommand(CreateByServiceCommand):
     """Add a user taxonomy. Undo deletes it (with its items); redo restores the same rows."""
 
     def __init__(self, ctx: AppContext, name: str, items: Sequence[str | tuple[str, str]]) -> None:
-        super().__init__(ctx, f"add taxonomy '{name.strip()}'")
         self.name = name
         self.items: list[str | tuple[str, str]] = list(items)
-        self.taxonomy_id: int | None = None  # (not ``id``: that is QUndoCommand.id())
-        self._stone: records.Tombstone | None = None
+        super().__init__(
+            ctx,
+            RiskTaxonomy,
+            f"add taxonomy '{name.strip()}'",
+            lambda ws: risks.add_taxonomy(ws=ws, name=name, items=self.items, who=ctx.author()),
+        )
 
-    def redo(self) -> None:
-        stone = self._stone
-        if stone is not None:
-            self._call(
-                lambda: records.restore(
-                    ws=self.ctx.require_workspace(), stone=stone, who=self.ctx.author()
-                )
-            )
-            return
-
-        def run() -> Changes:
-            new_id, changes = risks.add_taxonomy(
-                ws=self.ctx.require_workspace(),
-                name=self.name,
-                items=self.items,
-                who=self.ctx.author(),
-            )
-            self.taxonomy_id = new_id
-            return changes
-
-        self._call(run)
-
-    def undo(self) -> None:
-        if self.taxonomy_id is None:
-            return
-        taxonomy_id = self.taxonomy_id
-
-        def run() -> Changes:
-            self._stone, changes = records.delete(
-                ws=self.ctx.require_workspace(),
-                model=RiskTaxonomy,
-                id=taxonomy_id,
-                who=self.ctx.author(),
-            )
-            return changes
-
-        self._call(run)
+    @property
+    def taxonomy_id(self) -> int | None:
+        """The new taxonomy's id (after the first redo)."""
+        return self.record_id

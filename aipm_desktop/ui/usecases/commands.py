@@ -8,15 +8,12 @@ directions, weights) use :class:`~aipm_desktop.ui.undo.UpdateRecordCommand` dire
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from ...models import ScoringModel, UseCase
-from ...services import records, scoring
+from ...services import scoring
 from ...services import usecases as usecase_service
 from ...services.changes import Changes
-from ...store import Workspace
 from ..context import AppContext
-from ..undo import RecordCommand
+from ..undo import CreateByServiceCommand, RecordCommand
 
 
 class SetScoreCommand(RecordCommand):
@@ -124,53 +121,7 @@ class SetActiveModelCommand(RecordCommand):
         self._call(lambda: scoring.set_active_model(ws=ws, model_id=previous)[0])
 
 
-class _CreatedRecordCommand(RecordCommand):
-    """A command whose first redo creates a row by a service call; undo deletes the row and
-    later redos restore it (same id)."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        model: type,
-        text: str,
-        create: Callable[[Workspace], tuple[int, Changes]],
-    ) -> None:
-        super().__init__(ctx, model, text)
-        self.record_id: int | None = None
-        self._stone: records.Tombstone | None = None
-        self._create = create
-
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        if self._stone is None:
-
-            def create() -> Changes:
-                self.record_id, changes = self._create(ws)
-                return changes
-
-            self._call(create)
-        else:
-            stone = self._stone
-            self._call(lambda: records.restore(ws=ws, stone=stone, who=self.ctx.author()))
-
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self.record_id is None:
-            return
-        record_id = self.record_id
-
-        def delete() -> Changes:
-            self._stone, changes = records.delete(
-                ws=ws, model=self.model, id=record_id, who=self.ctx.author()
-            )
-            return changes
-
-        self._call(delete)
-
-
-class DuplicateUseCaseCommand(_CreatedRecordCommand):
+class DuplicateUseCaseCommand(CreateByServiceCommand):
     """Copy a use case (with its scores). Undo deletes the copy."""
 
     def __init__(self, ctx: AppContext, use_case_id: int, *, label: str = "") -> None:
@@ -186,7 +137,7 @@ class DuplicateUseCaseCommand(_CreatedRecordCommand):
         self.source_id = use_case_id
 
 
-class CopyModelCommand(_CreatedRecordCommand):
+class CopyModelCommand(CreateByServiceCommand):
     """Copy a scoring model (criteria and scores) under a new name. Undo deletes the copy."""
 
     def __init__(self, ctx: AppContext, model_id: int, name: str) -> None:
