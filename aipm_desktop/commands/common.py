@@ -106,3 +106,9 @@ def open_for_writing(path: Path) -> Workspace:
         ws.close()
         raise UserError(f"{path} is read-only; cannot change it.")
     return ws
+
+
+def clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` characters with an ellipsis (for table columns)."""
+    text = text or ""
+    return text if len(text) <= width else text[: width - 1] + "…"

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from .common import guarded, open_for_reading, open_for_writing
+from .common import clip, guarded, open_for_reading, open_for_writing
 
 app = typer.Typer(
     name="docs",
@@ -20,11 +20,6 @@ app = typer.Typer(
 )
 
 FORMATS = ("md", "html", "pdf")
-
-
-def _clip(text: str, width: int) -> str:
-    text = text or ""
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _iso(value: Any) -> str | None:
@@ -71,8 +66,8 @@ def list_command(
     for r in items:
         approved = f"{r['approved_on']} {r['approver']}" if r["approved_on"] else "-"
         typer.echo(
-            f"{r['id']:>5}  {_clip(r['title'], 44):<44} {_clip(r['kind_name'], 28):<28} "
-            f"{r['status'].replace('_', ' '):<10} {_clip(r['use_case'] or '-', 28):<28} {approved}"
+            f"{r['id']:>5}  {clip(r['title'], 44):<44} {clip(r['kind_name'], 28):<28} "
+            f"{r['status'].replace('_', ' '):<10} {clip(r['use_case'] or '-', 28):<28} {approved}"
         )
     typer.echo(f"\n{len(items)} document{'s' if len(items) != 1 else ''}")
 
@@ -227,5 +222,5 @@ def search_command(
         return
     for h in hits:
         where = f"{h.document_id}:{h.line}" if h.line else f"{h.document_id}:title"
-        typer.echo(f"{where:>10}  {_clip(h.title, 36):<36}  {h.snippet}")
+        typer.echo(f"{where:>10}  {clip(h.title, 36):<36}  {h.snippet}")
     typer.echo(f"\n{len(hits)} hit{'s' if len(hits) != 1 else ''}")

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from ..errors import UserError
-from .common import fail, guarded, open_for_reading, open_for_writing
+from .common import clip, fail, guarded, open_for_reading, open_for_writing
 
 app = typer.Typer(
     help="KPIs and their snapshots: list them, show status against thresholds, trend and "
@@ -38,10 +38,6 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
         return "  ".join(parts).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
-
-
-def _clip(text: str, width: int = 36) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _today(text: str | None) -> dt.date | None:
@@ -91,7 +87,14 @@ def list_command(
             typer.echo(json.dumps(entries, ensure_ascii=False))
             return
         rows = [
-            [e["key"], _clip(e["name"]), e["category"], e["unit"], e["direction"], e["frequency"]]
+            [
+                e["key"],
+                clip(e["name"], 36),
+                e["category"],
+                e["unit"],
+                e["direction"],
+                e["frequency"],
+            ]
             for e in entries
         ]
         typer.echo(
@@ -111,7 +114,7 @@ def list_command(
     rows = [
         [
             str(i["id"]),
-            _clip(i["name"]),
+            clip(i["name"], 36),
             i["unit"] or "-",
             "lower" if i["direction"] == "lower_is_better" else "higher",
             i["frequency"],
@@ -119,8 +122,8 @@ def list_command(
             number(i["target"]),
             number(i["warning"]),
             number(i["critical"]),
-            _clip(i["use_case"] or "-", 28),
-            _clip(i["owner"] or "-", 20),
+            clip(i["use_case"] or "-", 28),
+            clip(i["owner"] or "-", 20),
         ]
         for i in items
     ]
@@ -168,7 +171,7 @@ def status_command(
     rows = [
         [
             str(s.kpi_id),
-            _clip(s.name),
+            clip(s.name, 36),
             kpis.format_value(s.latest_value, s.unit) if s.latest_value is not None else "-",
             s.latest_date.isoformat() if s.latest_date else "-",
             kpis.format_value(s.target, s.unit) if s.target is not None else "-",

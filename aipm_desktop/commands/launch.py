@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded, open_for_reading
+from .common import clip, guarded, open_for_reading
 
 app = typer.Typer(
     name="launch",
@@ -21,10 +21,6 @@ app = typer.Typer(
 _MARK = {True: "met", False: "NOT MET", None: "no data"}
 #: A rollback criterion that holds means: roll back now.
 _ROLLBACK = {True: "TRIGGERED", False: "ok", None: "no data"}
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @app.command("list")
@@ -53,7 +49,7 @@ def list_command(
     for r in releases:
         target = r.target_date.isoformat() if r.target_date else "-"
         typer.echo(
-            f"{r.id:>4}  {_clip(r.name, 32):<32} {target:<10} {_clip(r.feature_flag, 20):<20} "
+            f"{r.id:>4}  {clip(r.name, 32):<32} {target:<10} {clip(r.feature_flag, 20):<20} "
             f"{r.percent:>5.0f}%  {'GO' if r.go else 'NO-GO':<5} {r.use_case or '-'}"
         )
 
@@ -105,6 +101,6 @@ def status_command(
             kpi = c.kpi_name or "no matching KPI"
             mark = _ROLLBACK[c.met] if c.which == "rollback" else _MARK[c.met]
             typer.echo(
-                f"  {_clip(c.stage, 28):<28} {c.which:<8} {_clip(c.text, 44):<44} "
+                f"  {clip(c.stage, 28):<28} {c.which:<8} {clip(c.text, 44):<44} "
                 f"{mark:<9} {latest:>8}  {kpi}"
             )

@@ -8,7 +8,7 @@ from typing import Any
 
 import typer
 
-from .common import guarded, open_for_reading, open_for_writing
+from .common import clip, guarded, open_for_reading, open_for_writing
 
 app = typer.Typer(
     name="risks",
@@ -37,10 +37,6 @@ def _list_item(row: dict[str, Any]) -> dict[str, Any]:
         "days_overdue": row["days_overdue"],
         "use_case_ids": row["use_case_ids"],
     }
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 @app.command("list")
@@ -76,8 +72,8 @@ def list_command(
             review += " OVERDUE"
         links = ",".join(map(str, r["use_case_ids"])) or "-"
         typer.echo(
-            f"{r['id']:>5}  {_clip(r['title'], 44):<44} {_clip(r['category'], 24):<24} "
-            f"{r['status']:<10} {_clip(r['owner'], 16):<16} {inherent:<14} {residual:<14} "
+            f"{r['id']:>5}  {clip(r['title'], 44):<44} {clip(r['category'], 24):<24} "
+            f"{r['status']:<10} {clip(r['owner'], 16):<16} {inherent:<14} {residual:<14} "
             f"{review:<11} {links}"
         )
     overdue = sum(r["overdue"] for r in rows)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from .common import guarded, open_for_reading
+from .common import clip, guarded, open_for_reading
 
 app = typer.Typer(
     name="roadmap",
@@ -18,10 +18,6 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-
-
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
 
 
 def _date_option(value: str | None, name: str) -> dt.date | None:
@@ -89,7 +85,7 @@ def list_command(
             f"{p}!" if p in violated.get(item.id, []) else str(p) for p in after.get(item.id, [])
         )
         typer.echo(
-            f"{item.id:>5}  {_clip(item.title, 40):<40} {_clip(item.lane, 22):<22} "
+            f"{item.id:>5}  {clip(item.title, 40):<40} {clip(item.lane, 22):<22} "
             f"{item.kind:<9} {item.start.isoformat():<10} {item.end.isoformat():<10} "
             f"{slip:>5} {item.status:<11} {item.progress:>3}%  {'*' if item.critical else '':<4} "
             f"{deps_text or '-'}"

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .common import guarded, open_for_reading, open_for_writing
+from .common import clip, guarded, open_for_reading, open_for_writing
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -57,10 +57,6 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
     return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
 
 
-def _clip(text: str, width: int = 40) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 @app.command("list")
 @guarded
 def list_command(
@@ -106,10 +102,10 @@ def list_command(
     rows = [
         [
             str(i["id"]),
-            _clip(str(i["title"])),
+            clip(str(i["title"]), 40),
             str(i["status"]),
-            _clip(str(i["owner"]) or "-", 20),
-            _clip(str(i["area"]) or "-", 20),
+            clip(str(i["owner"]) or "-", 20),
+            clip(str(i["area"]) or "-", 20),
             _fmt_score(i["score"]),
             "-" if i["rank"] is None else str(i["rank"]),
             "yes" if i["complete"] else "no",
@@ -193,7 +189,7 @@ def rank_command(
         row = [
             "-" if r.rank is None else str(r.rank),
             str(r.use_case_id),
-            _clip(r.title, 36),
+            clip(r.title, 36),
             _fmt_score(r.score) if r.complete else "incomplete",
         ]
         row += [
@@ -328,7 +324,7 @@ def stability_command(
         [
             str(result.baseline_rank[uc]),
             str(uc),
-            _clip(titles.get(uc, ""), 36),
+            clip(titles.get(uc, ""), 36),
             f"{result.p_top_n[uc]:.0%}",
             f"{result.mean_rank[uc]:.1f}",
             f"{result.best_rank[uc]}-{result.worst_rank[uc]}",

@@ -676,20 +676,6 @@ def add_from_catalog(
     return int(obj.id), changes  # type: ignore[attr-defined]
 
 
-def _log_row(
-    *, who: str | None, entity: str, entity_id: int, action: str, label: str, changes: dict
-) -> dict[str, Any]:
-    return {
-        "at": utcnow(),
-        "who": records.default_author() if who is None else who,
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "label": label[:300],
-        "changes": records.jsonable(changes),
-    }
-
-
 def set_snapshot(
     *,
     ws: Workspace,
@@ -760,7 +746,7 @@ def set_snapshot(
         session.execute(
             insert(ChangeLog.__table__),  # type: ignore[attr-defined]
             [
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="kpi_snapshot",
                     entity_id=snapshot_id,
@@ -1131,7 +1117,7 @@ def apply_import(
                 conn.execute(
                     insert(ChangeLog.__table__),  # type: ignore[attr-defined]
                     [
-                        _log_row(
+                        records.change_log_row(
                             who=who,
                             entity="kpi",
                             entity_id=kid,

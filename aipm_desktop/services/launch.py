@@ -344,20 +344,6 @@ def criteria_status(*, ws: Workspace, release_id: int) -> list[CriterionCheck]:
 # --------------------------------------------------------------------------- checklist
 
 
-def _log_row(
-    *, who: str | None, entity: str, entity_id: int, action: str, label: str, changes: dict
-) -> dict[str, Any]:
-    return {
-        "at": utcnow(),
-        "who": records.default_author() if who is None else who,
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "label": label[:300],
-        "changes": records.jsonable(changes),
-    }
-
-
 @dataclass(frozen=True)
 class TemplateItem:
     id: int
@@ -419,7 +405,7 @@ def add_template_item(
         conn.execute(
             insert(_LOG),
             [
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity=TEMPLATE_KIND,
                     entity_id=item_id,
@@ -456,7 +442,7 @@ def update_template_item(
             conn.execute(
                 insert(_LOG),
                 [
-                    _log_row(
+                    records.change_log_row(
                         who=who,
                         entity=TEMPLATE_KIND,
                         entity_id=item_id,
@@ -531,7 +517,7 @@ def ensure_checklist(
             assert key is not None
             ids.append(int(key[0]))
             logs.append(
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="launch_check",
                     entity_id=ids[-1],
@@ -557,7 +543,7 @@ def delete_checks(*, ws: Workspace, check_ids: Sequence[int], who: str | None = 
             conn.execute(
                 insert(_LOG),
                 [
-                    _log_row(
+                    records.change_log_row(
                         who=who,
                         entity="launch_check",
                         entity_id=r.id,
@@ -627,7 +613,7 @@ def reorder_stages(
                     .values(position=position, version=_STAGE.c.version + 1, updated_at=now)
                 )
                 logs.append(
-                    _log_row(
+                    records.change_log_row(
                         who=who,
                         entity="rollout_stage",
                         entity_id=stage_id,

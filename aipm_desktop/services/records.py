@@ -105,6 +105,27 @@ def validate_create(model: type[SQLModel], data: Mapping[str, Any] | SQLModel) -
         raise validation_error(error, what) from error
 
 
+def change_log_row(
+    *,
+    entity: str,
+    entity_id: int,
+    action: str,
+    label: str,
+    changes: dict[str, Any],
+    who: str | None,
+) -> dict[str, Any]:
+    """One change-log row as plain values (for Core inserts of many rows at once)."""
+    return {
+        "at": utcnow(),
+        "who": default_author() if who is None else who,
+        "entity": entity,
+        "entity_id": entity_id,
+        "action": action,
+        "label": label[:300],
+        "changes": jsonable(changes),
+    }
+
+
 def _log(
     session: Session,
     *,
@@ -117,12 +138,14 @@ def _log(
 ) -> None:
     session.add(
         ChangeLog(
-            entity=kind,
-            entity_id=entity_id,
-            action=action,
-            label=label,
-            changes=jsonable(changes),
-            who=default_author() if who is None else who,
+            **change_log_row(
+                entity=kind,
+                entity_id=entity_id,
+                action=action,
+                label=label,
+                changes=changes,
+                who=who,
+            )
         )
     )
 

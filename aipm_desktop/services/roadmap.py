@@ -135,20 +135,6 @@ class QuarterPredictability:
         }
 
 
-def _log_row(
-    *, who: str | None, entity: str, entity_id: int, action: str, label: str, changes: dict
-) -> dict[str, Any]:
-    return {
-        "at": utcnow(),
-        "who": records.default_author() if who is None else who,
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "label": label[:300],
-        "changes": records.jsonable(changes),
-    }
-
-
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
@@ -219,7 +205,7 @@ def set_lanes(
             session.execute(
                 insert(_LOG),
                 [
-                    _log_row(
+                    records.change_log_row(
                         who=who,
                         entity="settings",
                         entity_id=1,
@@ -275,7 +261,7 @@ def rename_lane(
             settings.updated_at = now
             session.flush()
             logs.append(
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="settings",
                     entity_id=1,
@@ -291,7 +277,7 @@ def rename_lane(
                 .values(lane=target, version=_ITEM.c.version + 1, updated_at=now)
             )
             logs.extend(
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="roadmap_item",
                     entity_id=row.id,
@@ -571,7 +557,7 @@ def add_dependency(
         conn.execute(
             insert(_LOG),
             [
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="roadmap_dependency",
                     entity_id=dep_id,
@@ -603,7 +589,7 @@ def remove_dependency(
         conn.execute(
             insert(_LOG),
             [
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="roadmap_dependency",
                     entity_id=dependency_id,
@@ -645,7 +631,7 @@ def _write_dates(
         if old_end != end:
             diff["end"] = [old_end, end]
         logs.append(
-            _log_row(
+            records.change_log_row(
                 who=who,
                 entity="roadmap_item",
                 entity_id=item_id,
@@ -904,7 +890,7 @@ def record_predictability_kpi(
             conn.execute(
                 insert(_LOG),
                 [
-                    _log_row(
+                    records.change_log_row(
                         who=who,
                         entity="kpi",
                         entity_id=kpi_id,
@@ -948,7 +934,7 @@ def record_predictability_kpi(
         conn.execute(
             insert(_LOG),
             [
-                _log_row(
+                records.change_log_row(
                     who=who,
                     entity="kpi_snapshot",
                     entity_id=snapshot_id,
