@@ -34,7 +34,7 @@ from ..models import (
 from ..models.enums import DocumentStatus
 from ..store import Workspace
 from .changes import Changes
-from .listing import ListColumn, ListSpec, enum_order
+from .listing import ListColumn, ListSpec, enum_column
 from .records import default_author, jsonable, validation_error
 
 KIND = "document"
@@ -509,14 +509,7 @@ def document_list_spec() -> ListSpec:
                 width=22,
                 sort_expr=case(names, value=t.c.kind, else_=t.c.kind) if names else t.c.kind,
             ),
-            ListColumn(
-                "status",
-                "Status",
-                t.c.status,
-                width=10,
-                formatter="enum",
-                sort_expr=enum_order(t.c.status, DocumentStatus),
-            ),
+            enum_column("status", "Status", t.c.status, DocumentStatus, width=10),
             ListColumn("use_case", "Use case", type_coerce(uc.c.title, _UseCaseTitle()), width=28),
             ListColumn("approver", "Approver", t.c.approver, width=16),
             ListColumn(

@@ -192,6 +192,16 @@ class ListColumn:
         return FORMATTERS[self.formatter](value)
 
 
+def enum_column(
+    key: str, label: str, expr: ColumnElement[Any], enum_cls: type[enum.Enum], *, width: int = 0
+) -> ListColumn:
+    """A column showing an enum as words ("in_review" -> "In review"), sorted in the
+    enum's declaration (lifecycle) order."""
+    return ListColumn(
+        key, label, expr, width=width, formatter="enum", sort_expr=enum_order(expr, enum_cls)
+    )
+
+
 @dataclass(frozen=True, eq=False)
 class ListSpec:
     """A list over one table (or a join): what to select, the columns, the default order.
@@ -261,24 +271,10 @@ def use_case_list_spec() -> ListSpec:
         ),
         columns=(
             ListColumn("title", "Title", t.c.title, width=42),
-            ListColumn(
-                "status",
-                "Status",
-                t.c.status,
-                width=11,
-                formatter="enum",
-                sort_expr=enum_order(t.c.status, UseCaseStatus),
-            ),
+            enum_column("status", "Status", t.c.status, UseCaseStatus, width=11),
             ListColumn("area", "Area", t.c.area, width=16),
             ListColumn("owner", "Owner", t.c.owner, width=16),
-            ListColumn(
-                "decision",
-                "Decision",
-                t.c.decision,
-                width=10,
-                formatter="enum",
-                sort_expr=enum_order(t.c.decision, Decision),
-            ),
+            enum_column("decision", "Decision", t.c.decision, Decision, width=10),
             ListColumn("tags", "Tags", t.c.tags, width=20),
             ListColumn(
                 "updated",

@@ -61,7 +61,7 @@ from ..models.enums import RiskSource, RiskStatus, Treatment
 from ..store import Workspace
 from . import records, tabular
 from .changes import Changes
-from .listing import ListColumn, ListSpec, enum_order, query_ids
+from .listing import ListColumn, ListSpec, enum_column, query_ids
 
 # --------------------------------------------------------------------------- levels
 
@@ -443,31 +443,10 @@ def risk_list_spec(
         columns=(
             ListColumn("title", "Title", t.c.title, width=40),
             ListColumn("category", "Category", t.c.category, width=22),
-            ListColumn(
-                "status",
-                "Status",
-                t.c.status,
-                width=11,
-                formatter="enum",
-                sort_expr=enum_order(t.c.status, RiskStatus),
-            ),
+            enum_column("status", "Status", t.c.status, RiskStatus, width=11),
             ListColumn("owner", "Owner", t.c.owner, width=16),
-            ListColumn(
-                "source",
-                "Source",
-                t.c.source,
-                width=14,
-                formatter="enum",
-                sort_expr=enum_order(t.c.source, RiskSource),
-            ),
-            ListColumn(
-                "treatment",
-                "Treatment",
-                t.c.treatment,
-                width=10,
-                formatter="enum",
-                sort_expr=enum_order(t.c.treatment, Treatment),
-            ),
+            enum_column("source", "Source", t.c.source, RiskSource, width=14),
+            enum_column("treatment", "Treatment", t.c.treatment, Treatment, width=10),
             ListColumn(
                 "likelihood", "L", t.c.likelihood, width=4, align="right", tooltip="Likelihood"
             ),
