@@ -107,9 +107,9 @@ def start_path(file: str | None, demo: bool) -> Path:
 def open_start_workspace(file: str | None, demo: bool) -> Workspace:
     """The workspace to start on: FILE, the sample, or the default (raises UserError)."""
     from . import paths
-    from .services.workspace import open_or_create_default
+    from .services.workspace import create_sample_workspace, open_or_create_default
     from .store import open_workspace
-    from .ui.main_window import create_sample_workspace, sample_workspace_path
+    from .ui.main_window import sample_workspace_path
 
     if file:
         return open_workspace(Path(file))

@@ -5,6 +5,7 @@
 Keys: ``kpi_status_ms`` (status, trend and staleness of every KPI; target 200),
 ``kpi_chart_10k_ms`` (build and Agg-draw a KPI chart of 10,000 points; target 300),
 ``kpi_import_50k_s`` (preview and apply a 50,000-row CSV import into a copy; target 5),
+``kpi_import_undo_s`` / ``kpi_import_redo_s`` (undo, then redo, that import in the core),
 ``dashboard_ms`` (the overview dashboard's data, every section; the overview target is
 500). Each is the median of a few runs; the large file itself is never changed.
 """
@@ -98,6 +99,12 @@ def run(large_path: Path) -> dict[str, float]:
             _changes, written = kpis.apply_import(ws=target, preview=preview)
             results["kpi_import_50k_s"] = time.perf_counter() - began
             assert written == IMPORT_ROWS, written
+            began = time.perf_counter()
+            target.undo()
+            results["kpi_import_undo_s"] = time.perf_counter() - began
+            began = time.perf_counter()
+            target.redo()
+            results["kpi_import_redo_s"] = time.perf_counter() - began
         finally:
             target.close()
     finally:

@@ -48,6 +48,7 @@ from aipm_desktop.models import (
     utcnow,
 )
 from aipm_desktop.services.workspace import new_workspace
+from aipm_desktop.store.engine import make_engine
 
 SEED = 7_2024
 #: Rows of each kind at scale 1.0 (scores, links and snapshots follow from these).
@@ -455,8 +456,10 @@ def generate(
     counts = _counts(scale)
     path = Path(path)
     started = time.perf_counter()
-    ws = new_workspace(path, name="Benchmark workspace", overwrite=overwrite)
+    new_workspace(path, name="Benchmark workspace", overwrite=overwrite).close()
     setup = time.perf_counter() - started
+    # A bulk load, like creating a workspace: not an operation of the undo history.
+    engine = make_engine(path)
     inserted: dict[str, int] = {}
 
     def step(name: str, conn: Connection, table: Any, rows: Iterator[dict[str, Any]]) -> None:
@@ -466,7 +469,7 @@ def generate(
 
     try:
         started = time.perf_counter()
-        with ws.engine.begin() as conn:
+        with engine.begin() as conn:
             gen = _Generator(conn, counts, anchor or this_monday())
             model_id = conn.execute(
                 select(WorkspaceSettings.active_scoring_model_id).where(WorkspaceSettings.id == 1)
@@ -478,12 +481,12 @@ def generate(
             catalog = list(conn.execute(select(KpiCatalogEntry)).all())
             step("use_case", conn, UseCase, gen.use_cases())
             step("score", conn, Score, gen.scores(criterion_ids))
-        with ws.engine.begin() as conn:
+        with engine.begin() as conn:
             gen.conn = conn
             first_risk = _next_id(conn, Risk.__table__)  # type: ignore[arg-type]
             step("risk", conn, Risk, gen.risks(categories or ["Confabulation"], first_risk))
             step("risk_use_case", conn, RiskUseCaseLink, gen.risk_links(first_risk))
-        with ws.engine.begin() as conn:
+        with engine.begin() as conn:
             step("document", conn, Document, gen.documents())
             first_kpi = _next_id(conn, Kpi.__table__)  # type: ignore[arg-type]
             step("kpi", conn, Kpi, gen.kpis(catalog, first_kpi))
@@ -491,7 +494,7 @@ def generate(
             step("roadmap_item", conn, RoadmapItem, gen.roadmap())
         seconds = time.perf_counter() - started
     finally:
-        ws.close()
+        engine.dispose()
     rows = sum(inserted.values())
     return {
         "rows": rows,

@@ -1,9 +1,17 @@
-"""Shared fixtures: offscreen Qt, a temporary AIPM_HOME and a fresh workspace per test."""
+"""Shared fixtures: offscreen Qt, a temporary AIPM_HOME and a fresh workspace per test.
+
+Also a small plugin (qutebrowser's ``logfail``): a test fails when anything is logged
+with Python ``logging`` at ERROR or above while it runs (setup, call or teardown).
+pytest-qt's ``qt_log_level_fail`` does the same for Qt messages. A test that provokes
+a logged error on purpose (the crash dialog, a failing worker) says so with
+``@pytest.mark.allow_log_errors``; it can still check the records with ``caplog``.
+"""
 
 from __future__ import annotations
 
+import logging
 import os
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 
 import pytest
@@ -28,3 +36,60 @@ def ws(tmp_path: Path) -> Iterator:
     workspace = new_workspace(tmp_path / "test.aipm", name="Test workspace")
     yield workspace
     workspace.close()
+
+
+# -- fail on logged errors ---------------------------------------------------------------
+
+ALLOW_LOG_ERRORS = "allow_log_errors"
+
+
+class ErrorLogHandler(logging.Handler):
+    """Keeps the records at ERROR or above that reach the root logger."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.ERROR)
+        self.records: list[logging.LogRecord] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.records.append(record)
+
+
+def _describe(record: logging.LogRecord) -> str:
+    text = f"{record.levelname} {record.name}: {record.getMessage()}"
+    if record.exc_info and record.exc_info[1] is not None:
+        error = record.exc_info[1]
+        text += f" ({type(error).__name__}: {error})"
+    return text
+
+
+def _fail_on_logged_errors(item: pytest.Item, when: str) -> Generator[None, object, object]:
+    handler = ErrorLogHandler()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        result = yield
+    finally:
+        root.removeHandler(handler)
+    if handler.records and item.get_closest_marker(ALLOW_LOG_ERRORS) is None:
+        lines = "\n".join(f"  {_describe(record)}" for record in handler.records)
+        pytest.fail(
+            f"Logged {len(handler.records)} error(s) during {when} (mark the test "
+            f"@pytest.mark.{ALLOW_LOG_ERRORS} if it expects them):\n{lines}",
+            pytrace=False,
+        )
+    return result
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_setup(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _fail_on_logged_errors(item, "setup"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _fail_on_logged_errors(item, "call"))
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
+    return (yield from _fail_on_logged_errors(item, "teardown"))

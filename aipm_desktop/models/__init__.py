@@ -12,6 +12,15 @@ from .compliance import (
 )
 from .documents import Document, DocumentCreate, DocumentRevision, DocumentUpdate
 from .enums import *
+from .history import (
+    UNJOURNALED_TABLES,
+    EntityKind,
+    Operation,
+    OperationKind,
+    OperationRow,
+    OperationState,
+    kind_of_table,
+)
 from .interviews import (
     Candidate,
     CandidateCreate,
@@ -34,6 +43,17 @@ from .interviews import (
     ScorecardUpdate,
 )
 from .kpis import Kpi, KpiCreate, KpiSnapshot, KpiSnapshotCreate, KpiSnapshotUpdate, KpiUpdate
+from .launch import (
+    LaunchCheck,
+    LaunchCheckCreate,
+    LaunchCheckUpdate,
+    Release,
+    ReleaseCreate,
+    ReleaseUpdate,
+    RolloutStage,
+    RolloutStageCreate,
+    RolloutStageUpdate,
+)
 from .operations import (
     CostModel,
     CostModelCreate,
@@ -63,19 +83,10 @@ from .risks import (
 )
 from .roadmap import (
     DEFAULT_LANES,
-    LaunchCheck,
-    LaunchCheckCreate,
-    LaunchCheckUpdate,
-    Release,
-    ReleaseCreate,
-    ReleaseUpdate,
     RoadmapDependency,
     RoadmapItem,
     RoadmapItemCreate,
     RoadmapItemUpdate,
-    RolloutStage,
-    RolloutStageCreate,
-    RolloutStageUpdate,
 )
 from .usecases import (
     Criterion,

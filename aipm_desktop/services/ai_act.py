@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from .. import resources
 from ..errors import NotFoundError, ValidationError
-from ..models import AiActAssessment, AiActTier, ChangeLog, ComplianceObligation, UseCase, utcnow
+from ..models import AiActAssessment, AiActTier, ComplianceObligation, UseCase, utcnow
 from ..models.enums import CheckStatus
 from ..store import Workspace
 from . import records
@@ -291,7 +291,7 @@ def save_assessment(
     given = check_answers(answers)
     result = evaluate(given)
     table = ComplianceObligation.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         use_case = session.get(UseCase, use_case_id)
         if use_case is None:
             raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
@@ -366,16 +366,6 @@ def save_assessment(
             changes["obligations_added"] = added
         if removed:
             changes["obligations_removed"] = removed
-        session.add(
-            ChangeLog(
-                entity="ai_act_assessment",
-                entity_id=int(current.id or 0),
-                action=action,
-                label=f"{use_case.title}: {TIERS[result.tier][0]}"[:300],
-                changes=records.jsonable(changes),
-                who=records.default_author() if who is None else who,
-            )
-        )
         assessment_id = int(current.id or 0)
     return Changes("ai_act_assessment", (assessment_id,), action), snapshot
 
@@ -394,7 +384,7 @@ def restore_assessment(
     """
     assessments_t = AiActAssessment.__table__  # type: ignore[attr-defined]
     obligations_t = ComplianceObligation.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         use_case = session.get(UseCase, use_case_id)
         if use_case is None:
             raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
@@ -410,16 +400,6 @@ def restore_assessment(
         if rows:
             session.execute(insert(obligations_t), rows)
         entity_id = assessment["id"] if assessment else old_id
-        session.add(
-            ChangeLog(
-                entity="ai_act_assessment",
-                entity_id=entity_id or 0,
-                action="restore" if assessment else "delete",
-                label=use_case.title[:300],
-                changes={},
-                who=records.default_author() if who is None else who,
-            )
-        )
     return Changes(
         "ai_act_assessment",
         (entity_id,) if entity_id else (),

@@ -25,7 +25,6 @@ from sqlalchemy.sql import operators
 from ..errors import NotFoundError, ValidationError
 from ..models import (
     AiActAssessment,
-    ChangeLog,
     Document,
     DocumentRevision,
     UseCase,
@@ -35,7 +34,7 @@ from ..models.enums import DocumentStatus
 from ..store import Workspace
 from .changes import Changes
 from .listing import ListColumn, ListSpec, enum_column
-from .records import default_author, jsonable, validation_error
+from .records import validation_error
 
 KIND = "document"
 #: EU AI Act tiers for which a document counts as high-risk in the review.
@@ -80,19 +79,6 @@ def _check_kind(kind: str, template_kind: str | None, user_dir: Path | None = No
 # --- writes --------------------------------------------------------------------------------
 
 
-def _log(session: Any, *, entity_id: int, action: str, label: str, changes: dict, who) -> None:
-    session.add(
-        ChangeLog(
-            entity=KIND,
-            entity_id=entity_id,
-            action=action,
-            label=label[:300],
-            changes=jsonable(changes),
-            who=default_author() if who is None else who,
-        )
-    )
-
-
 def _size(text: str) -> str:
     return f"{len(text):,} characters"
 
@@ -120,7 +106,7 @@ def new_document(
     kind = _check_kind(kind, template.kind if template else None, user_dir)
     if template is None:
         template = template_for(kind, user_dir=user_dir)
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         use_case_title = ""
         if use_case_id is not None:
             use_case = session.get(UseCase, use_case_id)
@@ -148,19 +134,6 @@ def new_document(
                 note="Created from " + (template.name if template else "an empty page"),
             )
         )
-        _log(
-            session,
-            entity_id=doc_id,
-            action="create",
-            label=data.title,
-            changes={
-                "kind": [None, kind],
-                "title": [None, data.title],
-                "use_case_id": [None, use_case_id],
-                "body": [None, _size(body)],
-            },
-            who=who,
-        )
     return doc_id, Changes(KIND, (doc_id,), "create")
 
 
@@ -172,7 +145,7 @@ def save_body(
     document that is edited goes back to draft (its approval date is cleared; the
     approver's name stays)."""
     body = body if body is not None else ""
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         doc = session.get(Document, document_id)
         if doc is None:
             raise NotFoundError(f"No document with id {document_id}; it may have been deleted.")
@@ -197,14 +170,6 @@ def save_body(
                 body=body,
                 note=(note or "")[:300],
             )
-        )
-        _log(
-            session,
-            entity_id=document_id,
-            action="update",
-            label=doc.title,
-            changes=changes,
-            who=who,
         )
     return Changes(KIND, (document_id,), "update"), old
 
@@ -233,7 +198,7 @@ def set_status(
             f"Unknown document status {status!r}; choose one of: {choices}.",
             [("status", "unknown status")],
         ) from None
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         doc = session.get(Document, document_id)
         if doc is None:
             raise NotFoundError(f"No document with id {document_id}; it may have been deleted.")
@@ -262,14 +227,6 @@ def set_status(
             doc.approved_on = day
             doc.version += 1
             doc.updated_at = utcnow()
-            _log(
-                session,
-                entity_id=document_id,
-                action="update",
-                label=doc.title,
-                changes=diff,
-                who=who,
-            )
     return Changes(KIND, (document_id,), "update"), old
 
 
@@ -499,7 +456,6 @@ def document_list_spec() -> ListSpec:
             "No documents yet. Start an AI PRD, an evaluation plan or another deliverable "
             "from its template."
         ),
-        depends_on=("use_case",),
         columns=(
             ListColumn("title", "Title", t.c.title, width=40),
             ListColumn(

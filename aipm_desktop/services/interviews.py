@@ -30,7 +30,6 @@ from ..errors import NotFoundError, UserError, ValidationError
 from ..models import (
     Candidate,
     CaseExercise,
-    ChangeLog,
     Evaluation,
     Rating,
     Scorecard,
@@ -506,28 +505,6 @@ def start_evaluation(
     return obj.id, changes  # type: ignore[attr-defined]
 
 
-def _log(
-    session: Any,
-    *,
-    kind: str,
-    entity_id: int,
-    action: str,
-    label: str,
-    changes: dict[str, Any],
-    who: str | None,
-) -> None:
-    session.add(
-        ChangeLog(
-            entity=kind,
-            entity_id=entity_id,
-            action=action,
-            label=label,
-            changes=records.jsonable(changes),
-            who=records.default_author() if who is None else who,
-        )
-    )
-
-
 def set_rating(
     *,
     ws: Workspace,
@@ -547,7 +524,7 @@ def set_rating(
             f"A rating is a level from 1 to 4, not {rating!r}.", [("rating", "out of range")]
         )
     rt = Rating.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         ev = session.get(Evaluation, evaluation_id)
         if ev is None:
             raise NotFoundError(f"No evaluation with id {evaluation_id}; it may have been deleted.")
@@ -560,21 +537,12 @@ def set_rating(
             )
         ).scalar_one_or_none()
         old = None if current is None else (current.rating, current.evidence or "")
-        label = f"{ev.interviewer}: {dim.name}"
+        session.info["label"] = f"{ev.interviewer}: {dim.name}"
         if rating is None:
             if current is None:
                 return Changes("rating", (), "update"), old
             rating_id = current.id
             session.execute(delete(rt).where(rt.c.id == rating_id))
-            _log(
-                session,
-                kind="rating",
-                entity_id=rating_id,
-                action="delete",
-                label=label,
-                changes={"rating": [old[0] if old else None, None]},
-                who=who,
-            )
             action = "delete"
         elif current is None:
             new = Rating(
@@ -586,15 +554,6 @@ def set_rating(
             session.add(new)
             session.flush()
             rating_id = new.id  # type: ignore[assignment]
-            _log(
-                session,
-                kind="rating",
-                entity_id=rating_id,
-                action="create",
-                label=label,
-                changes={"rating": [None, rating], "evidence": [None, new.evidence]},
-                who=who,
-            )
             action = "create"
         else:
             rating_id = current.id  # type: ignore[assignment]
@@ -610,15 +569,6 @@ def set_rating(
             current.version += 1
             current.updated_at = utcnow()
             session.flush()
-            _log(
-                session,
-                kind="rating",
-                entity_id=rating_id,
-                action="update",
-                label=label,
-                changes=diff,
-                who=who,
-            )
             action = "update"
         ev.updated_at = utcnow()
     return Changes("rating", (rating_id,), action), old

@@ -44,7 +44,6 @@ from sqlalchemy import exc as sa_exc
 
 from ..errors import NotFoundError, ReadOnlyError, UserError, ValidationError
 from ..models import (
-    ChangeLog,
     Incident,
     Kpi,
     KpiCatalogEntry,
@@ -699,7 +698,7 @@ def set_snapshot(
             raise records.validation_error(error, "KPI snapshot") from error
         value = checked.value
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         kpi = session.get(Kpi, kpi_id)
         if kpi is None:
             raise NotFoundError(f"No KPI with id {kpi_id}; it may have been deleted.")
@@ -707,13 +706,12 @@ def set_snapshot(
             select(s.c.id, s.c.value, s.c.note).where(s.c.kpi_id == kpi_id, s.c.date == day)
         ).first()
         old = None if row is None else (float(row.value), str(row.note))
-        label = f"{kpi.name} · {day.isoformat()}"
+        session.info["label"] = f"{kpi.name} · {day.isoformat()}"
         if value is None:
             if row is None:
                 return Changes("kpi_snapshot", (), "delete"), None
             session.execute(s.delete().where(s.c.id == row.id))
             snapshot_id, action = int(row.id), "delete"
-            diff: dict[str, Any] = {"value": [row.value, None]}
         elif row is None:
             now = utcnow()
             result = session.connection().execute(
@@ -731,31 +729,16 @@ def set_snapshot(
             key = result.inserted_primary_key
             assert key is not None
             snapshot_id, action = int(key[0]), "create"
-            diff = {"value": [None, value], "note": [None, note or ""]}
         else:
             new_note = row.note if note is None else note
             snapshot_id, action = int(row.id), "update"
-            diff = {"value": [row.value, value]}
-            if new_note != row.note:
-                diff["note"] = [row.note, new_note]
+            if float(row.value) == value and new_note == row.note:
+                return Changes("kpi_snapshot", (snapshot_id,), action), old  # nothing to change
             session.execute(
                 update(s)
                 .where(s.c.id == row.id)
                 .values(value=value, note=new_note, version=s.c.version + 1, updated_at=utcnow())
             )
-        session.execute(
-            insert(ChangeLog.__table__),  # type: ignore[attr-defined]
-            [
-                records.change_log_row(
-                    who=who,
-                    entity="kpi_snapshot",
-                    entity_id=snapshot_id,
-                    action=action,
-                    label=label,
-                    changes=diff,
-                )
-            ],
-        )
     return Changes("kpi_snapshot", (snapshot_id,), action), old
 
 
@@ -1072,7 +1055,7 @@ def apply_import(
     with_note = update(s).where(keyed).values(**common, note=bp("b_note"), version=s.c.version + 1)
     keep_note = update(s).where(keyed).values(**common, version=s.c.version + 1)
     try:
-        with ws.write() as session:
+        with ws.write(who=who) as session:
             conn = session.connection()
             for chunk in _chunks(preview.add):
                 conn.execute(
@@ -1113,26 +1096,6 @@ def apply_import(
                 done += len(chunk)
                 if progress is not None:
                     progress(done, total)
-            if per_kpi:
-                conn.execute(
-                    insert(ChangeLog.__table__),  # type: ignore[attr-defined]
-                    [
-                        records.change_log_row(
-                            who=who,
-                            entity="kpi",
-                            entity_id=kid,
-                            action="update",
-                            label=name,
-                            changes={
-                                "snapshots": [
-                                    None,
-                                    f"{added} added, {replaced} replaced from {preview.source}",
-                                ]
-                            },
-                        )
-                        for kid, (name, added, replaced) in sorted(per_kpi.items())
-                    ],
-                )
     except sa_exc.IntegrityError as error:
         raise UserError(
             "The workspace changed since the preview (a snapshot was added or a KPI deleted); "

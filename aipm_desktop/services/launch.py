@@ -393,7 +393,7 @@ def add_template_item(
 ) -> tuple[int, Changes]:
     """Add an item at the end of the default checklist."""
     checked = _template_input({"function": function, "item": item, "description": description})
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         position = conn.execute(select(func.coalesce(func.max(_TEMPLATE.c.position), -1))).scalar()
         result = conn.execute(
@@ -402,19 +402,6 @@ def add_template_item(
         key = result.inserted_primary_key
         assert key is not None
         item_id = int(key[0])
-        conn.execute(
-            insert(_LOG),
-            [
-                records.change_log_row(
-                    who=who,
-                    entity=TEMPLATE_KIND,
-                    entity_id=item_id,
-                    action="create",
-                    label=checked.item,
-                    changes={k: [None, v] for k, v in checked.model_dump().items()},
-                )
-            ],
-        )
     return item_id, Changes(TEMPLATE_KIND, (item_id,), "create")
 
 
@@ -425,7 +412,7 @@ def update_template_item(
     unknown = set(data) - {"function", "item", "description"}
     if unknown:
         raise ValidationError(f"Invalid checklist item: unknown field(s) {', '.join(unknown)}")
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         row = conn.execute(select(_TEMPLATE).where(_TEMPLATE.c.id == item_id)).first()
         if row is None:
@@ -439,25 +426,10 @@ def update_template_item(
                 .where(_TEMPLATE.c.id == item_id)
                 .values({k: checked[k] for k in old})
             )
-            conn.execute(
-                insert(_LOG),
-                [
-                    records.change_log_row(
-                        who=who,
-                        entity=TEMPLATE_KIND,
-                        entity_id=item_id,
-                        action="update",
-                        label=checked["item"],
-                        changes={k: [old[k], checked[k]] for k in old},
-                    )
-                ],
-            )
     return Changes(TEMPLATE_KIND, (item_id,), "update"), old
 
 
-def delete_template_item(
-    *, ws: Workspace, item_id: int, who: str | None = None
-) -> tuple[records.Tombstone, Changes]:
+def delete_template_item(*, ws: Workspace, item_id: int, who: str | None = None) -> Changes:
     """Remove an item from the default checklist (existing releases keep their checks)."""
     return records.delete(ws=ws, model=LaunchChecklistTemplate, id=item_id, who=who)
 
@@ -470,7 +442,7 @@ def ensure_checklist(
     Returns the changes (the new check ids) and how many checks were created (0 when the
     release already had a checklist).
     """
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         release = conn.execute(
             select(_RELEASE.c.id, _RELEASE.c.name).where(_RELEASE.c.id == release_id)
@@ -494,7 +466,6 @@ def ensure_checklist(
             )
         now = utcnow()
         ids: list[int] = []
-        logs = []
         for function, item in rows:
             result = conn.execute(
                 insert(_CHECK).values(
@@ -516,17 +487,6 @@ def ensure_checklist(
             key = result.inserted_primary_key
             assert key is not None
             ids.append(int(key[0]))
-            logs.append(
-                records.change_log_row(
-                    who=who,
-                    entity="launch_check",
-                    entity_id=ids[-1],
-                    action="create",
-                    label=item,
-                    changes={"release_id": [None, release_id], "function": [None, function]},
-                )
-            )
-        conn.execute(insert(_LOG), logs)
     return Changes("launch_check", tuple(ids), "create"), len(ids)
 
 
@@ -535,25 +495,9 @@ def delete_checks(*, ws: Workspace, check_ids: Sequence[int], who: str | None = 
     ids = [int(i) for i in check_ids]
     if not ids:
         return Changes("launch_check", (), "delete")
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
-        rows = conn.execute(select(_CHECK.c.id, _CHECK.c.item).where(_CHECK.c.id.in_(ids))).all()
         conn.execute(_CHECK.delete().where(_CHECK.c.id.in_(ids)))
-        if rows:
-            conn.execute(
-                insert(_LOG),
-                [
-                    records.change_log_row(
-                        who=who,
-                        entity="launch_check",
-                        entity_id=r.id,
-                        action="delete",
-                        label=r.item,
-                        changes={},
-                    )
-                    for r in rows
-                ],
-            )
     return Changes("launch_check", tuple(ids), "delete")
 
 
@@ -588,7 +532,7 @@ def reorder_stages(
     """Put the release's stages in ``order`` (every stage id once). Returns the changes and
     the OLD order (undo)."""
     wanted = [int(i) for i in order]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         rows = conn.execute(
             select(_STAGE.c.id, _STAGE.c.name, _STAGE.c.position)
@@ -602,8 +546,6 @@ def reorder_stages(
                 [("order", "stage ids do not match")],
             )
         positions = {r.id: r.position for r in rows}
-        names = {r.id: r.name for r in rows}
-        logs = []
         now = utcnow()
         for position, stage_id in enumerate(wanted):
             if positions[stage_id] != position:
@@ -612,18 +554,6 @@ def reorder_stages(
                     .where(_STAGE.c.id == stage_id)
                     .values(position=position, version=_STAGE.c.version + 1, updated_at=now)
                 )
-                logs.append(
-                    records.change_log_row(
-                        who=who,
-                        entity="rollout_stage",
-                        entity_id=stage_id,
-                        action="update",
-                        label=names[stage_id],
-                        changes={"position": [positions[stage_id], position]},
-                    )
-                )
-        if logs:
-            conn.execute(insert(_LOG), logs)
     return Changes("rollout_stage", tuple(wanted), "update"), old
 
 

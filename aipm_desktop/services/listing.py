@@ -33,6 +33,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import math
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -52,9 +53,10 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.sql.expression import Select
+from sqlalchemy.sql.util import find_tables
 
 from ..errors import ValidationError
-from ..models import UseCase
+from ..models import UseCase, kind_of_table
 from ..models.enums import Decision, UseCaseStatus
 from ..store import Workspace
 
@@ -211,7 +213,9 @@ class ListSpec:
     the risks of one use case); ``noun`` is the (singular, plural) name of a row for
     counts and empty states; ``empty_text`` tells a user what to do when there is nothing
     to show yet; ``depends_on`` names further kinds whose writes change what the list
-    shows (e.g. ``("use_case",)`` for a risk list with a use-case column).
+    shows but that its SQL does not read (e.g. ``("settings",)`` when the workspace's
+    risk bands were baked into a column); the tables the SQL reads are found by
+    :attr:`kinds` itself.
     """
 
     kind: str
@@ -233,6 +237,29 @@ class ListSpec:
         self._by_key.update({k: i for i, k in enumerate(keys)})
         if self.default_sort is not None and self.default_sort not in self._by_key:
             raise ValueError(f"default sort {self.default_sort!r} is not a column")
+
+    @functools.cached_property
+    def kinds(self) -> frozenset[str]:
+        """Every entity kind whose writes can change what the list shows: its own kind,
+        the tables its source, conditions and columns read, and ``depends_on``."""
+        names: set[str] = set()
+        clauses = [self.source, *self.where]
+        for column in self.columns:
+            clauses.append(column.expr)
+            if column.sort_expr is not None:
+                clauses.append(column.sort_expr)
+        for clause in clauses:
+            for table in find_tables(clause, include_joins=True, include_aliases=True):
+                name = getattr(getattr(table, "element", table), "name", None)
+                if isinstance(name, str):
+                    names.add(name)
+        found: set[str] = set()
+        for name in names:
+            try:
+                found.add(kind_of_table(name).value)
+            except ValueError:
+                continue
+        return frozenset({self.kind, *self.depends_on, *found})
 
     def index_of(self, key: str) -> int:
         """Position of the column ``key``; raises KeyError for an unknown key."""

@@ -1,10 +1,9 @@
-"""Generic create / update / delete / restore of any entity, with validation and a change log.
+"""Generic create / update / delete of any entity, with validation.
 
-Every function runs one transaction on the workspace (each edit committed at once),
-validates input through the entity's pydantic classes (``XCreate``; ``XBase`` for the
-merged result of an update) so a rule lives in one place, records a :class:`ChangeLog`
-row, and returns :class:`Changes`. Deletion returns a :class:`Tombstone` holding the row
-and everything its deletion cascades to, which :func:`restore` puts back (undo).
+Every function runs one operation on the workspace (each edit committed at once, its
+change-log rows and undo history written by the operation layer in ``store``), validates
+input through the entity's pydantic classes (``XCreate``; ``XBase`` for the merged result
+of an update) so a rule lives in one place, and returns :class:`Changes`.
 """
 
 from __future__ import annotations
@@ -14,16 +13,14 @@ import difflib
 import getpass
 import importlib
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
-from sqlalchemy import Table, exc, insert, select
-from sqlalchemy import update as sql_update
-from sqlmodel import Session, SQLModel
+from sqlalchemy import Table, exc, select
+from sqlmodel import SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError, ValidationError
-from ..models import ENTITIES, ChangeLog, utcnow
+from ..models import ENTITIES, utcnow
 from ..store import Workspace
 from .changes import Changes
 
@@ -105,51 +102,6 @@ def validate_create(model: type[SQLModel], data: Mapping[str, Any] | SQLModel) -
         raise validation_error(error, what) from error
 
 
-def change_log_row(
-    *,
-    entity: str,
-    entity_id: int,
-    action: str,
-    label: str,
-    changes: dict[str, Any],
-    who: str | None,
-) -> dict[str, Any]:
-    """One change-log row as plain values (for Core inserts of many rows at once)."""
-    return {
-        "at": utcnow(),
-        "who": default_author() if who is None else who,
-        "entity": entity,
-        "entity_id": entity_id,
-        "action": action,
-        "label": label[:300],
-        "changes": jsonable(changes),
-    }
-
-
-def _log(
-    session: Session,
-    *,
-    kind: str,
-    entity_id: int,
-    action: str,
-    label: str,
-    changes: dict[str, Any],
-    who: str | None,
-) -> None:
-    session.add(
-        ChangeLog(
-            **change_log_row(
-                entity=kind,
-                entity_id=entity_id,
-                action=action,
-                label=label,
-                changes=changes,
-                who=who,
-            )
-        )
-    )
-
-
 def create(
     *,
     ws: Workspace,
@@ -161,19 +113,9 @@ def create(
     obj = validate_create(model, data)
     kind = kind_of(model)
     try:
-        with ws.write() as session:
+        with ws.write(who=who) as session:
             session.add(obj)
             session.flush()
-            values = {k: v for k, v in obj.model_dump().items() if k not in _SYSTEM_FIELDS}
-            _log(
-                session,
-                kind=kind,
-                entity_id=obj.id,
-                action="create",
-                label=label_of(obj),
-                changes={k: [None, v] for k, v in values.items()},
-                who=who,
-            )
     except exc.IntegrityError as error:
         raise integrity_error(error, kind.replace("_", " ")) from error
     return obj, Changes(kind, (obj.id,), "create")
@@ -203,7 +145,7 @@ def update(
     if unknown:
         raise ValidationError(f"Invalid {what}: unknown field(s) {', '.join(sorted(unknown))}")
     try:
-        with ws.write() as session:
+        with ws.write(who=who) as session:
             obj = session.get(model, id)
             if obj is None:
                 raise NotFoundError(f"No {what} with id {id}; it may have been deleted.")
@@ -233,118 +175,26 @@ def update(
                 obj.version += 1
                 obj.updated_at = utcnow()
                 session.flush()
-                _log(
-                    session,
-                    kind=kind,
-                    entity_id=id,
-                    action="update",
-                    label=label_of(obj),
-                    changes=diff,
-                    who=who,
-                )
     except exc.IntegrityError as error:
         raise integrity_error(error, what) from error
     return obj, Changes(kind, (id,), "update"), old
 
 
-@dataclass
-class Tombstone:
-    """A deleted row and what its deletion removed or unlinked, enough to restore it."""
-
-    kind: str
-    id: int
-    label: str
-    rows: list[tuple[str, list[dict[str, Any]]]] = field(default_factory=list)
-    nulled: list[tuple[str, str, list[dict[str, Any]]]] = field(default_factory=list)
-
-
-def _pk_filter(table: Table, row: Mapping[str, Any]) -> Any:
-    from sqlalchemy import and_
-
-    return and_(*(col == row[col.name] for col in table.primary_key.columns))
-
-
-def _collect(session: Session, table: Table, where: Any, stone: Tombstone) -> None:
-    rows = [dict(r) for r in session.execute(select(table).where(where)).mappings().all()]
-    if not rows:
-        return
-    stone.rows.append((table.name, rows))
-    metadata = SQLModel.metadata
-    pk_cols = list(table.primary_key.columns)
-    if len(pk_cols) != 1:
-        return
-    ids = [r[pk_cols[0].name] for r in rows]
-    for child in metadata.sorted_tables:
-        for fk in child.foreign_keys:
-            if fk.column.table is not table:
-                continue
-            col = fk.parent
-            ondelete = (fk.ondelete or "").upper()
-            if ondelete == "CASCADE":
-                _collect(session, child, col.in_(ids), stone)
-            elif ondelete == "SET NULL":
-                affected = session.execute(
-                    select(*child.primary_key.columns, col).where(col.in_(ids))
-                ).mappings()
-                refs = [dict(r) for r in affected]
-                if refs:
-                    stone.nulled.append((child.name, col.name, refs))
-
-
-def delete(
-    *, ws: Workspace, model: type[SQLModel], id: int, who: str | None = None
-) -> tuple[Tombstone, Changes]:
-    """Delete one row (and what cascades from it); returns a tombstone for undo."""
+def delete(*, ws: Workspace, model: type[SQLModel], id: int, who: str | None = None) -> Changes:
+    """Delete one row (and what cascades from it). Undo is the workspace's undo."""
     kind = kind_of(model)
-    table: Table = model.__table__  # type: ignore[attr-defined]
     try:
-        with ws.write() as session:
+        with ws.write(who=who) as session:
             obj = session.get(model, id)
             if obj is None:
                 raise NotFoundError(f"No {kind.replace('_', ' ')} with id {id}.")
-            stone = Tombstone(kind=kind, id=id, label=label_of(obj))
-            _collect(session, table, table.c.id == id, stone)
             session.delete(obj)
             session.flush()
-            _log(
-                session,
-                kind=kind,
-                entity_id=id,
-                action="delete",
-                label=stone.label,
-                changes={},
-                who=who,
-            )
     except exc.IntegrityError as error:
         raise ValidationError(
             f"Cannot delete this {kind.replace('_', ' ')}: other records still depend on it."
         ) from error
-    return stone, Changes(kind, (id,), "delete")
-
-
-def restore(*, ws: Workspace, stone: Tombstone, who: str | None = None) -> Changes:
-    """Put back what :func:`delete` removed, with the same ids."""
-    tables = SQLModel.metadata.tables
-    order = {t.name: i for i, t in enumerate(SQLModel.metadata.sorted_tables)}
-    with ws.write() as session:
-        for name, rows in sorted(stone.rows, key=lambda item: order[item[0]]):
-            session.execute(insert(tables[name]), rows)
-        for name, column, refs in stone.nulled:
-            table = tables[name]
-            for ref in refs:
-                session.execute(
-                    sql_update(table).where(_pk_filter(table, ref)).values({column: ref[column]})
-                )
-        _log(
-            session,
-            kind=stone.kind,
-            entity_id=stone.id,
-            action="restore",
-            label=stone.label,
-            changes={},
-            who=who,
-        )
-    return Changes(stone.kind, (stone.id,), "restore")
+    return Changes(kind, (id,), "delete")
 
 
 def resolve_ref(

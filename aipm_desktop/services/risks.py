@@ -47,7 +47,6 @@ from sqlalchemy.sql import operators
 from .. import resources
 from ..errors import NotFoundError, UserError, ValidationError
 from ..models import (
-    ChangeLog,
     Risk,
     RiskCreate,
     RiskTaxonomy,
@@ -55,7 +54,6 @@ from ..models import (
     RiskUseCaseLink,
     UseCase,
     WorkspaceSettings,
-    utcnow,
 )
 from ..models.enums import RiskSource, RiskStatus, Treatment
 from ..store import Workspace
@@ -706,28 +704,6 @@ def residual_exposure_by_use_case(*, ws: Workspace) -> dict[int, float]:
 # --------------------------------------------------------------------------- links
 
 
-def _log(
-    session: Any,
-    *,
-    entity: str,
-    entity_id: int,
-    action: str,
-    label: str,
-    changes: dict[str, Any],
-    who: str | None,
-) -> None:
-    session.add(
-        ChangeLog(
-            entity=entity,
-            entity_id=entity_id,
-            action=action,
-            label=label[:300],
-            changes=records.jsonable(changes),
-            who=records.default_author() if who is None else who,
-        )
-    )
-
-
 def linked_use_cases(*, ws: Workspace, risk_id: int) -> list[int]:
     """Ids of the use cases a risk is linked to, ascending."""
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
@@ -755,7 +731,7 @@ def set_links(
     wanted = sorted(set(int(i) for i in use_case_ids))
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
     uc = UseCase.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         risk = session.get(Risk, risk_id)
         if risk is None:
             raise NotFoundError(f"No risk with id {risk_id}; it may have been deleted.")
@@ -776,15 +752,6 @@ def set_links(
                 session.execute(
                     insert(link), [{"risk_id": risk_id, "use_case_id": i} for i in wanted]
                 )
-            _log(
-                session,
-                entity="risk",
-                entity_id=risk_id,
-                action="update",
-                label=risk.title,
-                changes={"use_case_ids": [old, wanted]},
-                who=who,
-            )
     return Changes("risk", (risk_id,), "update"), old
 
 
@@ -966,7 +933,7 @@ def add_taxonomy(
         text = "; ".join(f"{where}: {msg}" for where, msg in errors)
         raise ValidationError(f"Invalid taxonomy: {text}", errors)
     tax = RiskTaxonomy.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         keys = set(session.execute(select(tax.c.key)).scalars())
         base = f"custom_{_slug(name)}"
         key, counter = base, 2
@@ -991,15 +958,6 @@ def add_taxonomy(
                 }
             )
         session.execute(insert(RiskTaxonomyItem.__table__), rows)  # type: ignore[attr-defined]
-        _log(
-            session,
-            entity="risk_taxonomy",
-            entity_id=int(taxonomy.id or 0),
-            action="create",
-            label=name,
-            changes={"items": [None, [n for n, _ in parsed]]},
-            who=who,
-        )
         new_id = int(taxonomy.id or 0)
     return new_id, Changes("risk_taxonomy", (new_id,), "create")
 
@@ -1008,22 +966,13 @@ def set_taxonomy_enabled(
     *, ws: Workspace, taxonomy_id: int, enabled: bool, who: str | None = None
 ) -> tuple[Changes, bool]:
     """Offer (or stop offering) a taxonomy's items as choices; returns the old state."""
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         taxonomy = session.get(RiskTaxonomy, taxonomy_id)
         if taxonomy is None:
             raise NotFoundError(f"No risk taxonomy with id {taxonomy_id}.")
         old = bool(taxonomy.enabled)
         if old != bool(enabled):
             taxonomy.enabled = bool(enabled)
-            _log(
-                session,
-                entity="risk_taxonomy",
-                entity_id=taxonomy_id,
-                action="update",
-                label=taxonomy.name,
-                changes={"enabled": [old, bool(enabled)]},
-                who=who,
-            )
     return Changes("risk_taxonomy", (taxonomy_id,), "update"), old
 
 
@@ -1174,10 +1123,7 @@ def import_risks(
         )
     t = _risk_table()
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
-    log = ChangeLog.__table__  # type: ignore[attr-defined]
-    author = records.default_author() if who is None else who
-    now = utcnow()
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         result = session.execute(
             insert(t).returning(t.c.id, sort_by_parameter_order=True),
             [values for values, _ in prepared],
@@ -1190,21 +1136,6 @@ def import_risks(
         ]
         if link_rows:
             session.execute(insert(link), link_rows)
-        session.execute(
-            insert(log),
-            [
-                {
-                    "at": now,
-                    "who": author,
-                    "entity": "risk",
-                    "entity_id": risk_id,
-                    "action": "create",
-                    "label": values["title"][:300],
-                    "changes": {"imported_from": source.name},
-                }
-                for risk_id, (values, _links) in zip(ids, prepared, strict=True)
-            ],
-        )
     return Changes("risk", tuple(ids), "create"), len(ids)
 
 

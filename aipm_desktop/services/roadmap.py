@@ -174,7 +174,7 @@ def set_lanes(
     except pydantic.ValidationError as error:
         raise records.validation_error(error, "roadmap lanes") from error
     wanted: list[str] = list(checked.roadmap_lanes)  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         settings = session.get(WorkspaceSettings, 1)
         if settings is None:
             raise NotFoundError("This workspace has no settings row; it cannot store lanes.")
@@ -202,19 +202,6 @@ def set_lanes(
             settings.version += 1
             settings.updated_at = utcnow()
             session.flush()
-            session.execute(
-                insert(_LOG),
-                [
-                    records.change_log_row(
-                        who=who,
-                        entity="settings",
-                        entity_id=1,
-                        action="update",
-                        label="Roadmap lanes",
-                        changes={"roadmap_lanes": [old, wanted]},
-                    )
-                ],
-            )
     return Changes("settings", (1,), "update"), old
 
 
@@ -229,7 +216,7 @@ def rename_lane(
     the settings changes and the changes of the moved items.
     """
     source = str(old or "").strip()
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         settings = session.get(WorkspaceSettings, 1)
         if settings is None:
@@ -254,41 +241,17 @@ def rename_lane(
         moved = [row for row in rows if row.lane.casefold() == source.casefold()]
         moved = [row for row in moved if row.lane != target]
         now = utcnow()
-        logs = []
         if wanted != configured:
             settings.roadmap_lanes = wanted
             settings.version += 1
             settings.updated_at = now
             session.flush()
-            logs.append(
-                records.change_log_row(
-                    who=who,
-                    entity="settings",
-                    entity_id=1,
-                    action="update",
-                    label="Roadmap lanes",
-                    changes={"roadmap_lanes": [configured, wanted]},
-                )
-            )
         if moved:
             conn.execute(
                 update(_ITEM)
                 .where(_ITEM.c.id.in_([row.id for row in moved]))
                 .values(lane=target, version=_ITEM.c.version + 1, updated_at=now)
             )
-            logs.extend(
-                records.change_log_row(
-                    who=who,
-                    entity="roadmap_item",
-                    entity_id=row.id,
-                    action="update",
-                    label=row.title,
-                    changes={"lane": [row.lane, target]},
-                )
-                for row in moved
-            )
-        if logs:
-            conn.execute(insert(_LOG), logs)
     return (
         Changes("settings", (1,), "update"),
         Changes("roadmap_item", tuple(row.id for row in moved), "update"),
@@ -516,7 +479,7 @@ def add_dependency(
 ) -> tuple[int, Changes]:
     """Link two items finish-to-start. A self-link, a duplicate or a link that would close
     a cycle is refused with a message naming the items."""
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         titles = _titles(conn, (predecessor_id, successor_id))
         for item_id in (predecessor_id, successor_id):
@@ -554,22 +517,6 @@ def add_dependency(
         key = result.inserted_primary_key
         assert key is not None
         dep_id = int(key[0])
-        conn.execute(
-            insert(_LOG),
-            [
-                records.change_log_row(
-                    who=who,
-                    entity="roadmap_dependency",
-                    entity_id=dep_id,
-                    action="create",
-                    label=f"{pred_title} → {succ_title}",
-                    changes={
-                        "predecessor_id": [None, predecessor_id],
-                        "successor_id": [None, successor_id],
-                    },
-                )
-            ],
-        )
     return dep_id, Changes("roadmap_dependency", (dep_id,), "create")
 
 
@@ -577,29 +524,14 @@ def remove_dependency(
     *, ws: Workspace, dependency_id: int, who: str | None = None
 ) -> tuple[Changes, tuple[int, int]]:
     """Remove a dependency; returns the changes and ``(predecessor, successor)`` (undo)."""
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         row = conn.execute(
             select(_DEP.c.predecessor_id, _DEP.c.successor_id).where(_DEP.c.id == dependency_id)
         ).first()
         if row is None:
             raise NotFoundError(f"No dependency with id {dependency_id}; it may have been removed.")
-        titles = _titles(conn, (row.predecessor_id, row.successor_id))
         conn.execute(_DEP.delete().where(_DEP.c.id == dependency_id))
-        conn.execute(
-            insert(_LOG),
-            [
-                records.change_log_row(
-                    who=who,
-                    entity="roadmap_dependency",
-                    entity_id=dependency_id,
-                    action="delete",
-                    label=f"{titles.get(row.predecessor_id, '')} → "
-                    f"{titles.get(row.successor_id, '')}",
-                    changes={},
-                )
-            ],
-        )
     return (
         Changes("roadmap_dependency", (dependency_id,), "delete"),
         (int(row.predecessor_id), int(row.successor_id)),
@@ -617,7 +549,6 @@ def _write_dates(
     who: str | None,
 ) -> None:
     now = utcnow()
-    logs = []
     for item_id, (start, end) in moves.items():
         conn.execute(
             update(_ITEM)
@@ -630,18 +561,6 @@ def _write_dates(
             diff["start"] = [old_start, start]
         if old_end != end:
             diff["end"] = [old_end, end]
-        logs.append(
-            records.change_log_row(
-                who=who,
-                entity="roadmap_item",
-                entity_id=item_id,
-                action="update",
-                label=titles.get(item_id, ""),
-                changes=diff,
-            )
-        )
-    if logs:
-        conn.execute(insert(_LOG), logs)
 
 
 def move_item(
@@ -665,7 +584,7 @@ def move_item(
             "Invalid roadmap item: the end date must not be before the start date.",
             [("end", "before start")],
         )
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         row = conn.execute(
             select(_ITEM.c.id, _ITEM.c.kind, _ITEM.c.start, _ITEM.c.end).where(
@@ -749,7 +668,7 @@ def restore_dates(
     if not dates:
         return Changes("roadmap_item", (), "update")
     wanted = {int(i): (_as_date(s), _as_date(e)) for i, s, e in dates}
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         rows = conn.execute(
             select(_ITEM.c.id, _ITEM.c.title, _ITEM.c.start, _ITEM.c.end).where(
@@ -855,7 +774,7 @@ def record_predictability_kpi(
     k = Kpi.__table__  # type: ignore[attr-defined]
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
     c = KpiCatalogEntry.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         conn = session.connection()
         kpi = conn.execute(
             select(k.c.id, k.c.name)
@@ -886,22 +805,9 @@ def record_predictability_kpi(
                 number += 1
             session.add(obj)
             session.flush()
-            kpi_id, kpi_name = int(obj.id), obj.name  # type: ignore[attr-defined]
-            conn.execute(
-                insert(_LOG),
-                [
-                    records.change_log_row(
-                        who=who,
-                        entity="kpi",
-                        entity_id=kpi_id,
-                        action="create",
-                        label=kpi_name,
-                        changes={"catalog_key": [None, PREDICTABILITY_KEY]},
-                    )
-                ],
-            )
+            kpi_id = int(obj.id)  # type: ignore[attr-defined]
         else:
-            kpi_id, kpi_name = int(kpi.id), kpi.name
+            kpi_id = int(kpi.id)
         existing = conn.execute(
             select(s.c.id, s.c.value).where(and_(s.c.kpi_id == kpi_id, s.c.date == day))
         ).first()
@@ -922,29 +828,15 @@ def record_predictability_kpi(
             )
             key = result.inserted_primary_key
             assert key is not None
-            snapshot_id, action, diff = int(key[0]), "create", {"value": [None, value]}
+            snapshot_id = int(key[0])
         else:
-            snapshot_id, action = int(existing.id), "update"
-            diff = {"value": [existing.value, value]}
+            snapshot_id = int(existing.id)
             conn.execute(
                 update(s)
                 .where(s.c.id == snapshot_id)
                 .values(value=value, note=note, version=s.c.version + 1, updated_at=now)
             )
-        conn.execute(
-            insert(_LOG),
-            [
-                records.change_log_row(
-                    who=who,
-                    entity="kpi_snapshot",
-                    entity_id=snapshot_id,
-                    action=action,
-                    label=f"{kpi_name} · {day.isoformat()}",
-                    changes=diff,
-                )
-            ],
-        )
-    return Changes("kpi_snapshot", (snapshot_id,), action), 1
+    return Changes("kpi_snapshot", (snapshot_id,), "create" if existing is None else "update"), 1
 
 
 def lane_counts(*, ws: Workspace) -> dict[str, int]:

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import case, func, insert, literal, select
 
 from ..errors import NotFoundError, UserError, ValidationError
-from ..models import ChangeLog, Criterion, Score, ScoringModel, UseCase, WorkspaceSettings, utcnow
+from ..models import Criterion, Score, ScoringModel, UseCase, WorkspaceSettings, utcnow
 from ..models.enums import Direction
 from . import records
 from .changes import Changes
@@ -544,7 +544,7 @@ def set_score(
         value = _check_level(value)
     if rationale is not None and not isinstance(rationale, str):
         raise ValidationError("Invalid score: the rationale must be text.")
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         use_case = session.get(UseCase, use_case_id)
         if use_case is None:
             raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
@@ -557,12 +557,10 @@ def set_score(
             )
         ).scalar_one_or_none()
         old: tuple[int | None, str] = (row.value, row.rationale) if row is not None else (None, "")
-        label = f"{use_case.title} / {crit.name}"[:300]
+        session.info["label"] = f"{use_case.title} / {crit.name}"[:300]
         if value is None:
             if row is None:
                 return Changes("score", (use_case_id,), "update"), old
-            entity_id, action = row.id, "delete"
-            diff: dict[str, Any] = {"value": [row.value, None], "rationale": [row.rationale, None]}
             session.delete(row)
         elif row is None:
             row = Score(
@@ -573,35 +571,15 @@ def set_score(
             )
             session.add(row)
             session.flush()
-            entity_id, action = row.id, "create"
-            diff = {"value": [None, value], "rationale": [None, row.rationale]}
         else:
             new_rationale = row.rationale if rationale is None else rationale
             if row.value == value and row.rationale == new_rationale:
                 return Changes("score", (use_case_id,), "update"), old
-            diff = {}
-            if row.value != value:
-                diff["value"] = [row.value, value]
-            if row.rationale != new_rationale:
-                diff["rationale"] = [row.rationale, new_rationale]
             row.value = value
             row.rationale = new_rationale
             row.version += 1
             row.updated_at = utcnow()
-            entity_id, action = row.id, "update"
         session.flush()
-        diff["use_case_id"] = use_case_id
-        diff["criterion_id"] = criterion_id
-        session.add(
-            ChangeLog(
-                entity="score",
-                entity_id=entity_id,
-                action=action,
-                label=label,
-                changes=records.jsonable(diff),
-                who=records.default_author() if who is None else who,
-            )
-        )
     return Changes("score", (use_case_id,), "update"), old
 
 
@@ -638,7 +616,7 @@ def copy_model(
     if model_id not in {m[0] for m in models}:
         raise NotFoundError(f"No scoring model with id {model_id}.")
     s = Score.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         source = session.get(ScoringModel, model_id)
         assert source is not None
         copy = records.validate_create(
@@ -695,16 +673,6 @@ def copy_model(
                     ).where(s.c.criterion_id == old_id),
                 )
             )
-        session.add(
-            ChangeLog(
-                entity="scoring_model",
-                entity_id=copy.id,
-                action="create",
-                label=clean[:300],
-                changes={"copied_from": [None, model_id]},
-                who=records.default_author() if who is None else who,
-            )
-        )
         new_id = int(copy.id)
     return new_id, Changes("scoring_model", (new_id,), "create")
 
@@ -727,10 +695,8 @@ def check_model_deletable(*, ws: Workspace, model_id: int) -> None:
         )
 
 
-def delete_model(
-    *, ws: Workspace, model_id: int, who: str | None = None
-) -> tuple[records.Tombstone, Changes]:
-    """Delete a model with its criteria and scores; ``records.restore`` undoes it."""
+def delete_model(*, ws: Workspace, model_id: int, who: str | None = None) -> Changes:
+    """Delete a model with its criteria and scores (the workspace's undo brings them back)."""
     check_model_deletable(ws=ws, model_id=model_id)
     return records.delete(ws=ws, model=ScoringModel, id=model_id, who=who)
 

@@ -18,7 +18,7 @@ import pydantic
 from sqlalchemy import func, insert, literal, select
 
 from ..errors import ReadOnlyError, UserError, ValidationError
-from ..models import ChangeLog, Score, UseCase, UseCaseCreate, utcnow
+from ..models import Score, UseCase, UseCaseCreate, utcnow
 from ..models.enums import Decision, UseCaseStatus
 from ..models.usecases import COST_FIELDS
 from . import records, scoring
@@ -144,7 +144,7 @@ def duplicate_use_case(
     data["status"] = UseCaseStatus.IDEA
     copy = records.validate_create(UseCase, data)
     s = Score.__table__  # type: ignore[attr-defined]
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         session.add(copy)
         session.flush()
         now = utcnow()
@@ -159,16 +159,6 @@ def duplicate_use_case(
                     literal(now),
                     literal(now),
                 ).where(s.c.use_case_id == use_case_id),
-            )
-        )
-        session.add(
-            ChangeLog(
-                entity="use_case",
-                entity_id=copy.id,
-                action="create",
-                label=copy.title,
-                changes={"copied_from": [None, use_case_id]},
-                who=records.default_author() if who is None else who,
             )
         )
         new_id = int(copy.id)  # type: ignore[arg-type]
@@ -321,8 +311,7 @@ def import_use_cases(
     u = UseCase.__table__  # type: ignore[attr-defined]
     s = Score.__table__  # type: ignore[attr-defined]
     now = utcnow()
-    author = records.default_author() if who is None else who
-    with ws.write() as session:
+    with ws.write(who=who) as session:
         result = session.execute(
             insert(u).returning(u.c.id, sort_by_parameter_order=True),
             [{**data, "created_at": now, "updated_at": now, "version": 1} for data, _ in prepared],
@@ -343,21 +332,6 @@ def import_use_cases(
         ]
         if score_rows:
             session.execute(insert(s), score_rows)
-        session.execute(
-            insert(ChangeLog.__table__),  # type: ignore[attr-defined]
-            [
-                {
-                    "at": now,
-                    "who": author,
-                    "entity": "use_case",
-                    "entity_id": uc_id,
-                    "action": "create",
-                    "label": str(data["title"])[:300],
-                    "changes": {"imported_from": [None, source.name]},
-                }
-                for uc_id, (data, _scores) in zip(new_ids, prepared, strict=True)
-            ],
-        )
     return Changes("use_case", tuple(new_ids), "create"), len(new_ids)
 
 

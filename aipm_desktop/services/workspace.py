@@ -60,8 +60,13 @@ def new_workspace(
     demo: bool = False,
     overwrite: bool = False,
     progress: Callable[[int, int], None] | None = None,
+    today: dt.date | None = None,
 ) -> Workspace:
-    """Create a workspace with the reference data (and the demo portfolio if asked)."""
+    """Create a workspace with the reference data (and the demo portfolio if asked).
+
+    ``today`` dates the demo portfolio (relative to its week's Monday; default: the real
+    date), so a test can build the demo and compute its expectations from one date.
+    """
     path = Path(path)
     title = (name or "").strip() or path.stem.replace("_", " ").replace("-", " ").title()
 
@@ -73,9 +78,10 @@ def new_workspace(
         session.add(settings)
         session.flush()
         if demo:
-            from .demo import populate_demo
+            from .demo import populate_demo, this_monday
 
-            populate_demo(session, progress=progress)
+            anchor = None if today is None else this_monday(today)
+            populate_demo(session, anchor=anchor, progress=progress)
 
     return create_workspace(path, populate=populate, overwrite=overwrite)
 
@@ -85,6 +91,13 @@ def open_or_create_default(path: Path) -> Workspace:
     if path.exists():
         return open_workspace(path)
     return new_workspace(path, name="My AI portfolio")
+
+
+def create_sample_workspace(path: Path, progress: Callable[[int, int], None] | None = None) -> Path:
+    """Worker function: build the demo workspace file at ``path`` and close it."""
+    ws = new_workspace(path, demo=True, overwrite=True, progress=progress)
+    ws.close()
+    return path
 
 
 def get_settings(*, ws: Workspace) -> WorkspaceSettings:

@@ -20,6 +20,7 @@ def _set_pragmas(readonly: bool):
             cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=FULL")
         cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.execute("PRAGMA temp_store=MEMORY")  # the per-connection operation journal
         cursor.close()
 
     return on_connect

@@ -11,24 +11,28 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import getpass
 import os
 import sqlite3
 import stat
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, exc, text
 from sqlmodel import Session
 
 from ..errors import (
+    ConflictError,
     CorruptWorkspaceError,
     NewerWorkspaceError,
     NotAWorkspaceError,
     ReadOnlyError,
     WorkspaceError,
 )
-from . import migrate
+from . import history, migrate
 from .engine import APPLICATION_ID, make_engine
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -47,7 +51,13 @@ class FileInfo:
 
 @dataclass
 class Workspace:
-    """An open workspace: its file, engine and whether edits are allowed."""
+    """An open workspace: its file, engine and whether edits are allowed.
+
+    Every write is an operation (see :mod:`aipm_desktop.store.history`): :meth:`write`
+    journals what the transaction touched and records it, with its change-log rows, in
+    the same commit. Writes nested inside an open :meth:`write`/:meth:`operation` on the
+    same thread join it, so one user action is one operation and one undo step.
+    """
 
     path: Path
     engine: Engine
@@ -55,18 +65,134 @@ class Workspace:
     migrated_from: str | None = None
     backup_path: Path | None = None
     _closed: bool = field(default=False, repr=False)
+    _local: threading.local = field(default_factory=threading.local, repr=False)
+    _recorded: list[history.OperationResult] = field(default_factory=list, repr=False)
+    _recorded_base: int = field(default=0, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+    #: One writer at a time in this process (readers never take it).
+    _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
 
     def session(self) -> Session:
         """A new session; objects stay usable after commit."""
         return Session(self.engine, expire_on_commit=False)
 
     @contextlib.contextmanager
-    def write(self) -> Iterator[Session]:
-        """A session in one transaction, committed on success, rolled back on error."""
+    def write(self, *, label: str | None = None, who: str | None = None) -> Iterator[Session]:
+        """A session in one transaction, committed on success, rolled back on error.
+
+        The transaction is recorded as one undoable operation (``label`` names it; without
+        one a label is derived from what changed). Inside an enclosing write on the same
+        thread, the enclosing session is reused and nothing commits until it ends.
+        """
+        with self.operation(label, who=who) as op:
+            assert op.session is not None
+            yield op.session
+
+    @contextlib.contextmanager
+    def operation(self, label: str | None = None, *, who: str | None = None) -> Iterator[OpHandle]:
+        """Run the writes inside as one operation; the handle's ``result`` is set after."""
         if self.readonly:
             raise ReadOnlyError(f"{self.path.name} is open read-only; edits are disabled.")
+        outer: OpHandle | None = getattr(self._local, "op", None)
+        if outer is not None:
+            yield outer
+            return
+        pending = history.PendingOperation(label=label, actor=actor_name(who))
+        handle = OpHandle()
+        yield from self._run(pending, handle, None)
+
+    def _run(
+        self,
+        pending: history.PendingOperation,
+        handle: OpHandle,
+        reverse: int | None,
+    ) -> Iterator[OpHandle]:
+        try:
+            with self._writer, self.session() as session, session.begin():
+                conn = session.connection()
+                history.begin(conn)
+                handle.session = session
+                self._local.op = handle
+                try:
+                    if reverse is not None:
+                        history.apply_inverse(conn, reverse)
+                        history.mark_reversed(conn, reverse, pending.kind)
+                        yield handle
+                    else:
+                        yield handle
+                    session.flush()
+                    if pending.label is None and session.info.get("label"):
+                        pending.label = str(session.info["label"])
+                    handle.result = history.finish(conn, pending, force=reverse is not None)
+                finally:
+                    self._local.op = None
+                    history.end(conn)
+        except exc.IntegrityError as error:
+            if reverse is None:
+                raise
+            raise ConflictError(
+                "Cannot restore the records as they were: newer changes conflict with them. "
+                "Nothing was changed."
+            ) from error
+        if handle.result is not None:
+            with self._lock:
+                self._recorded.append(handle.result)
+                if len(self._recorded) > 2000:
+                    drop = len(self._recorded) - 1000
+                    del self._recorded[:drop]
+                    self._recorded_base += drop
+
+    def _reverse(self, kind: str, op_id: int | None, who: str | None) -> history.OperationResult:
+        if self.readonly:
+            raise ReadOnlyError(f"{self.path.name} is open read-only; edits are disabled.")
+        if getattr(self._local, "op", None) is not None:
+            raise RuntimeError("undo/redo cannot run inside another write")
+        with self.session() as session:
+            conn = session.connection()
+            if kind == "undo":
+                target, pending = history.prepare_undo(conn, op_id)
+            else:
+                target, pending = history.prepare_redo(conn, op_id)
+            session.rollback()
+        pending.actor = actor_name(who)
+        handle = OpHandle()
+        for _ in self._run(pending, handle, target):
+            pass
+        assert handle.result is not None
+        return handle.result
+
+    def undo(self, op_id: int | None = None, *, who: str | None = None) -> history.OperationResult:
+        """Undo operation ``op_id`` (default: the latest still applied) as a new operation."""
+        return self._reverse("undo", op_id, who)
+
+    def redo(
+        self, undo_id: int | None = None, *, who: str | None = None
+    ) -> history.OperationResult:
+        """Redo what the undo ``undo_id`` (default: the latest redoable) reversed."""
+        return self._reverse("redo", undo_id, who)
+
+    def merge_operations(self, first: int, second: int) -> bool:
+        """Fold ``second`` into ``first`` so they undo as one step (see history.merge)."""
+        if self.readonly:
+            return False
         with self.session() as session, session.begin():
-            yield session
+            return history.merge(session.connection(), first, second)
+
+    def history(self, *, limit: int = 50) -> list[dict[str, Any]]:
+        """The newest operations first, as plain values."""
+        with self.engine.connect() as conn:
+            return history.entries(conn, limit=limit)
+
+    def operation_mark(self) -> int:
+        """A position in this process's list of recorded operations (see operations_since)."""
+        with self._lock:
+            return self._recorded_base + len(self._recorded)
+
+    def operations_since(self, mark: int) -> list[history.OperationResult]:
+        """Operations this process recorded since ``mark``, oldest first."""
+        with self._lock:
+            start = max(0, mark - self._recorded_base)
+            return list(self._recorded[start:])
 
     @property
     def revision(self) -> str:
@@ -77,6 +203,24 @@ class Workspace:
         if not self._closed:
             self.engine.dispose()
             self._closed = True
+
+
+@dataclass
+class OpHandle:
+    """An operation under way: its session, and its result once committed."""
+
+    session: Session | None = None
+    result: history.OperationResult | None = None
+
+
+def actor_name(who: str | None) -> str:
+    """Who an operation is recorded for: ``who``, else the login name."""
+    if who is not None:
+        return who
+    try:
+        return getpass.getuser()
+    except Exception:  # pragma: no cover - no user database (containers)
+        return ""
 
 
 def _is_writable(path: Path) -> bool:
@@ -219,6 +363,8 @@ def open_workspace(path: Path | str, *, readonly: bool = False) -> Workspace:
         engine.dispose()
         migrated_from = info.revision
     engine = make_engine(path, readonly=readonly)
+    if not readonly:
+        history.guard_writes(engine)
     return Workspace(
         path=path,
         engine=engine,

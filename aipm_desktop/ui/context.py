@@ -76,7 +76,24 @@ class AppContext(QObject):
             old.close()
         self._workspace = ws
         if ws is not None:
+            self._restore_undo_steps(ws)
             self.workspace_opened.emit(ws)
+
+    #: How many of the file's recorded operations come back as undo steps on opening.
+    RESTORED_STEPS = 200
+
+    def _restore_undo_steps(self, ws: Workspace) -> None:
+        """Put the file's applied operations back on the undo stack (oldest first), so
+        Edit ▸ Undo after reopening undoes the last edit, as ``aipm undo`` would."""
+        if ws.readonly:
+            return
+        from .undo import OperationCommand
+
+        entries = ws.history(limit=self.RESTORED_STEPS)
+        for entry in reversed(entries):
+            if entry["kind"] in ("do", "redo") and entry["state"] == "active":
+                self.undo_stack.push(OperationCommand.recorded(self, entry["label"], entry["id"]))
+        self.undo_stack.setClean()
 
     def close_workspace(self) -> None:
         self.set_workspace(None)

@@ -59,13 +59,6 @@ def sample_workspace_path() -> Path:
     return paths.data_dir() / SAMPLE_FILE_NAME
 
 
-def create_sample_workspace(path: Path, progress: Callable[[int, int], None] | None = None) -> Path:
-    """Worker function: build the demo workspace file at ``path`` and close it."""
-    ws = _workspace_service().new_workspace(path, demo=True, overwrite=True, progress=progress)
-    ws.close()
-    return path
-
-
 def _with_extension(path: str) -> Path:
     result = Path(path).expanduser()
     return result if result.suffix else result.with_suffix(EXTENSION)
@@ -397,7 +390,7 @@ class MainWindow(QMainWindow):
             return None
         if self.sample_task is not None:
             return self.sample_task
-        task = self.ctx.tasks.run(create_sample_workspace, path, progress=True)
+        task = self.ctx.tasks.run(_workspace_service().create_sample_workspace, path, progress=True)
         self.sample_task = task
         progress = QProgressDialog("Creating the sample workspace…", "", 0, 0, self)
         progress.setObjectName("sampleProgress")

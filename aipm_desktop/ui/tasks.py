@@ -120,6 +120,9 @@ class TaskRunner(QObject):
         super().__init__(parent)
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(max_threads)
+        # The one writer: work that writes the workspace runs here, one job at a time.
+        self._writer = QThreadPool(self)
+        self._writer.setMaxThreadCount(1)
         self._active: set[Task] = set()
 
     @property
@@ -130,13 +133,30 @@ class TaskRunner(QObject):
         self, fn: Callable[..., Any], /, *args: Any, progress: bool = False, **kwargs: Any
     ) -> Task:
         """Start ``fn(*args, **kwargs)`` in a worker; returns its :class:`Task`."""
+        return self._start(self._pool, fn, args, kwargs, progress)
+
+    def run_write(
+        self, fn: Callable[..., Any], /, *args: Any, progress: bool = False, **kwargs: Any
+    ) -> Task:
+        """Like :meth:`run`, for work that writes the workspace: such jobs run one at a time
+        on the single writer thread (readers may still run in parallel on the pool)."""
+        return self._start(self._writer, fn, args, kwargs, progress)
+
+    def _start(
+        self,
+        pool: QThreadPool,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+        progress: bool,
+    ) -> Task:
         task = Task(getattr(fn, "__name__", "task"), self)
         if progress:
             kwargs["progress"] = task._progress_ready.emit
         task.done.connect(self._on_task_done)
         was_busy = self.busy
         self._active.add(task)
-        self._pool.start(_Runnable(task, fn, args, kwargs))
+        pool.start(_Runnable(task, fn, args, kwargs))
         if not was_busy:
             self.busy_changed.emit(True)
         return task
@@ -153,4 +173,4 @@ class TaskRunner(QObject):
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until every worker has finished (used on quit and in tests)."""
-        return self._pool.waitForDone(msecs)
+        return self._pool.waitForDone(msecs) and self._writer.waitForDone(msecs)

@@ -1,14 +1,22 @@
-"""Undo commands over the generic record services: every edit in the GUI is one of these.
+"""The GUI's undo: one generic command over the core's operations.
 
-Each command performs its service call in ``redo()`` (so pushing it makes the edit),
-reverses it in ``undo()``, and emits ``ctx.changed`` with the returned ``Changes``. A
-``UserError`` from the service (invalid value, read-only file, record gone) is reported
-through ``ctx.show_error`` and the command marks itself obsolete, so Qt drops it from the
-stack. Push them with ``ctx.run_edit(command)``.
+Every edit in the GUI is an :class:`OperationCommand`: its first ``redo()`` runs a service
+call inside one workspace operation (so the call, whatever it writes, is one undo step),
+``undo()`` asks the core to undo that operation and ``redo()`` to redo it. The history
+lives in the workspace file, so ``aipm undo`` and a reopened file see the same steps.
+After each step the command emits ``ctx.changed`` with the service's
+:class:`~aipm_desktop.services.changes.Changes`, carrying the entity kinds the operation
+actually touched (cascades included). A ``UserError`` (invalid value, read-only file,
+a conflict with a later edit) is shown as a plain message and the command is dropped.
+
+The small factories below (:func:`create_record`, :func:`update_record`,
+:func:`delete_record`) build commands over the generic record services; areas build
+theirs with :func:`service_command`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -20,6 +28,7 @@ from ..errors import UserError
 from ..services import records
 from ..services.changes import Changes
 from ..store import Workspace
+from ..store.history import OperationResult
 from .context import AppContext
 
 _LABEL_FIELDS = ("title", "name", "item", "action")
@@ -31,7 +40,8 @@ def describe(model: type[SQLModel]) -> str:
     return "workspace" if kind == "settings" else kind.replace("_", " ")
 
 
-def _short(text: str, limit: int = 40) -> str:
+def short(text: str, limit: int = 40) -> str:
+    """``text`` on one line, cut to ``limit`` characters with an ellipsis."""
     text = " ".join(str(text).split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -44,228 +54,218 @@ def _label_from(data: Mapping[str, Any]) -> str:
     return ""
 
 
-class ServiceCommand(QUndoCommand):
-    """Base of every undo command: run a service call, report a ``UserError``, emit the
-    changes.
+def _changes_in(result: Any) -> Changes | None:
+    if isinstance(result, Changes):
+        return result
+    if isinstance(result, tuple):
+        for item in result:
+            if isinstance(item, Changes):
+                return item
+    return None
 
-    ``_call(fn)`` runs ``fn`` (a service call returning ``Changes``); on a ``UserError`` the
-    error is shown as a plain message and the command marks itself obsolete, so the stack
-    drops it. Never name an attribute ``id`` on a subclass: it hides ``QUndoCommand.id()``.
+
+class OperationCommand(QUndoCommand):
+    """One undo step: a service call run as one workspace operation.
+
+    ``perform(ws)`` makes the edit through services and returns what they return (a
+    ``Changes``, or a tuple holding one); it is kept in :attr:`result`. With
+    ``merge_key``, consecutive commands with the same key become one step (spin boxes,
+    typing). Never name an attribute ``id``: it would hide ``QUndoCommand.id()``.
     """
 
-    def __init__(self, ctx: AppContext, text: str) -> None:
+    def __init__(
+        self,
+        ctx: AppContext,
+        text: str,
+        perform: Callable[[Workspace], Any],
+        *,
+        merge_key: str | None = None,
+        derive_text: bool = False,
+    ) -> None:
         super().__init__(text)
         self.ctx = ctx
+        self._derive_text = derive_text
+        self.perform = perform
+        self.result: Any = None
         self.error: UserError | None = None
-
-    def _call(self, fn: Callable[[], Changes]) -> bool:
-        if self.ctx.workspace is None:
-            return False
-        try:
-            changes = fn()
-        except UserError as err:
-            self.error = err
-            self.setObsolete(True)
-            self.ctx.show_error(err)
-            return False
-        self.ctx.notify(changes)
-        return True
-
-
-class RecordCommand(ServiceCommand):
-    """A command over the generic record services of one entity ``model``."""
-
-    def __init__(self, ctx: AppContext, model: type[SQLModel], text: str) -> None:
-        super().__init__(ctx, text)
-        self.model = model
-
-
-class CreateByServiceCommand(RecordCommand):
-    """A command whose first redo creates a ``model`` row by a service call; undo deletes
-    that row (and what cascades from it) and later redos restore it with the same id.
-
-    ``create(ws)`` returns ``(new id, Changes)``; the id is kept as :attr:`record_id`.
-    """
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        model: type[SQLModel],
-        text: str,
-        create: Callable[[Workspace], tuple[int, Changes]],
-    ) -> None:
-        super().__init__(ctx, model, text)
-        self.record_id: int | None = None  # (not ``id``: that is QUndoCommand.id())
-        self._stone: records.Tombstone | None = None
-        self._create = create
-
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        if self._stone is None:
-
-            def create() -> Changes:
-                self.record_id, changes = self._create(ws)
-                return changes
-
-            self._call(create)
-        else:
-            stone = self._stone
-            self._call(lambda: records.restore(ws=ws, stone=stone, who=self.ctx.author()))
-
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self.record_id is None:
-            return
-        record_id = self.record_id
-
-        def delete() -> Changes:
-            self._stone, changes = records.delete(
-                ws=ws, model=self.model, id=record_id, who=self.ctx.author()
-            )
-            return changes
-
-        self._call(delete)
-
-
-class CreateRecordCommand(CreateByServiceCommand):
-    """Create a record from ``data``. Undo deletes it; redo restores the very same row."""
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        model: type[SQLModel],
-        data: Mapping[str, Any],
-        *,
-        text: str | None = None,
-    ) -> None:
-        label = _label_from(data)
-        default = f"add {describe(model)}" + (f" '{_short(label)}'" if label else "")
-        self.data = dict(data)
-
-        def create(ws: Workspace) -> tuple[int, Changes]:
-            obj, changes = records.create(ws=ws, model=model, data=self.data, who=ctx.author())
-            return int(obj.id), changes  # type: ignore[attr-defined]
-
-        super().__init__(ctx, model, text or default, create)
-
-
-class UpdateRecordCommand(RecordCommand):
-    """Change fields of one record. Undo writes the old values back.
-
-    With ``merge=True`` and a single field, consecutive edits of that same field of the
-    same record become one undo step (for spin boxes, sliders and the like).
-    """
-
-    def __init__(
-        self,
-        ctx: AppContext,
-        model: type[SQLModel],
-        id: int,
-        data: Mapping[str, Any],
-        *,
-        text: str | None = None,
-        merge: bool = False,
-    ) -> None:
-        if len(data) == 1:
-            default = f"edit {describe(model)} {next(iter(data)).replace('_', ' ')}"
-        else:
-            default = f"edit {describe(model)}"
-        super().__init__(ctx, model, text or default)
-        self.record_id = id
-        self.data = dict(data)
-        self.old: dict[str, Any] | None = None
+        self.record_id: int | None = None
+        self.op_id: int | None = None  # the operation in effect (the edit or its redo)
+        self.undo_id: int | None = None  # the undo operation while undone
+        self._changes: Changes | None = None
         self._merge_id = -1
-        if merge and len(self.data) == 1:
-            key = f"{records.kind_of(model)}:{id}:{next(iter(self.data))}"
-            self._merge_id = zlib.crc32(key.encode()) & 0x7FFFFFFF
+        if merge_key:
+            self._merge_id = zlib.crc32(merge_key.encode()) & 0x7FFFFFFF
+
+    @classmethod
+    def recorded(cls, ctx: AppContext, text: str, op_id: int) -> OperationCommand:
+        """A step for an operation already in the file's history (pushing it does nothing;
+        undo undoes it). How a reopened workspace gets its undo steps back."""
+        command = cls(ctx, text, lambda ws: None)
+        command.op_id = op_id
+        return command
 
     def id(self) -> int:
         return self._merge_id
 
+    # -- Qt's protocol --------------------------------------------------------------------
+
+    def redo(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None:
+            return
+        try:
+            if self.op_id is None and self.undo_id is None:
+                self._first(ws)
+            elif self.undo_id is not None:
+                op = ws.redo(self.undo_id, who=self.ctx.author())
+                self.op_id, self.undo_id = op.id, None
+                self._notify(op, "redo")
+        except UserError as err:
+            self._fail(err)
+
+    def undo(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None or self.op_id is None:
+            return
+        try:
+            op = ws.undo(self.op_id, who=self.ctx.author())
+        except UserError as err:
+            self._fail(err)
+            return
+        self.undo_id, self.op_id = op.id, None
+        self._notify(op, "undo")
+
     def mergeWith(self, other: QUndoCommand) -> bool:
+        ws = self.ctx.workspace
         if (
-            not isinstance(other, UpdateRecordCommand)
+            ws is None
+            or not isinstance(other, OperationCommand)
             or self._merge_id == -1
             or other.id() != self._merge_id
-            or other.model is not self.model
-            or other.record_id != self.record_id
-            or set(other.data) != set(self.data)
+            or self.op_id is None
+            or other.op_id is None
             or other.error is not None
         ):
             return False
-        self.data = dict(other.data)
-        if self.old is not None and all(self.old.get(k) == v for k, v in self.data.items()):
-            self.setObsolete(True)  # back where it started: nothing left to undo
+        if not ws.merge_operations(self.op_id, other.op_id):
+            return False
+        self.result = other.result
         return True
 
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
+    # -- helpers --------------------------------------------------------------------------
+
+    def _first(self, ws: Workspace) -> None:
+        mark = ws.operation_mark()
+        label = None if self._derive_text else self.text()
+        with ws.operation(label, who=self.ctx.author()):
+            self.result = self.perform(ws)
+        ops = ws.operations_since(mark)
+        changes = _changes_in(self.result)
+        if not ops:
+            self.setObsolete(True)  # nothing changed: no undo step
+            if changes is not None:
+                self.ctx.notify(changes)
             return
-        first = self.old is None
+        op = ops[-1]
+        self.op_id = op.id
+        if self._derive_text:
+            self.setText(op.label)
+        self._changes = changes
+        self._notify(op, None)
 
-        def update() -> Changes:
-            _obj, changes, old = records.update(
-                ws=ws,
-                model=self.model,
-                id=self.record_id,
-                data=self.data,
-                who=self.ctx.author(),
-            )
-            if first:
-                self.old = {k: old.get(k, self.data[k]) for k in self.data}
-            return changes
+    def _notify(self, op: OperationResult, action: str | None) -> None:
+        base = self._changes or Changes(next(iter(sorted(op.kinds)), "workspace"))
+        if action is not None:
+            base = dataclasses.replace(base, action=action)
+        self.ctx.notify(base.with_kinds(op.kinds, (op.id,)))
 
-        if self._call(update) and first and self.old == self.data:
-            self.setObsolete(True)  # the values did not change: no undo step
-
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self.old is None:
-            return
-        old = dict(self.old)
-        self._call(
-            lambda: records.update(
-                ws=ws, model=self.model, id=self.record_id, data=old, who=self.ctx.author()
-            )[1]
-        )
+    def _fail(self, err: UserError) -> None:
+        self.error = err
+        self.setObsolete(True)
+        self.ctx.show_error(err)
 
 
-class DeleteRecordCommand(RecordCommand):
-    """Delete a record (and what cascades from it). Undo restores it with the same ids."""
+def service_command(
+    ctx: AppContext,
+    text: str,
+    perform: Callable[[Workspace], Any],
+    *,
+    merge_key: str | None = None,
+) -> OperationCommand:
+    """A command running ``perform(ws)`` (a service call) as one undo step."""
+    return OperationCommand(ctx, text, perform, merge_key=merge_key)
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        model: type[SQLModel],
-        id: int,
-        *,
-        text: str | None = None,
-    ) -> None:
-        super().__init__(ctx, model, text or f"delete {describe(model)}")
-        self.record_id = id
-        self._custom_text = text is not None
-        self._stone: records.Tombstone | None = None
 
-    def redo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
+def create_record(
+    ctx: AppContext,
+    model: type[SQLModel],
+    data: Mapping[str, Any],
+    *,
+    text: str | None = None,
+) -> OperationCommand:
+    """Create a record from ``data``; the new id is in ``record_id`` after the push."""
+    label = _label_from(data)
+    default = f"add {describe(model)}" + (f" '{short(label)}'" if label else "")
+    values = dict(data)
+    command = OperationCommand(ctx, text or default, lambda ws: None)
 
-        def delete() -> Changes:
-            self._stone, changes = records.delete(
-                ws=ws, model=self.model, id=self.record_id, who=self.ctx.author()
-            )
-            return changes
+    def perform(ws: Workspace) -> Changes:
+        obj, changes = records.create(ws=ws, model=model, data=values, who=ctx.author())
+        command.record_id = int(obj.id)  # type: ignore[attr-defined]
+        return changes
 
-        if self._call(delete) and not self._custom_text and self._stone is not None:
-            self.setText(f"delete {describe(self.model)} '{_short(self._stone.label)}'")
+    command.perform = perform
+    return command
 
-    def undo(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None or self._stone is None:
-            return
-        stone = self._stone
-        self._call(lambda: records.restore(ws=ws, stone=stone, who=self.ctx.author()))
+
+def update_record(
+    ctx: AppContext,
+    model: type[SQLModel],
+    id: int,
+    data: Mapping[str, Any],
+    *,
+    text: str | None = None,
+    merge: bool = False,
+) -> OperationCommand:
+    """Change fields of one record. With ``merge`` and a single field, consecutive edits
+    of that field of that record are one undo step."""
+    values = dict(data)
+    if len(values) == 1:
+        default = f"edit {describe(model)} {next(iter(values)).replace('_', ' ')}"
+    else:
+        default = f"edit {describe(model)}"
+    key = None
+    if merge and len(values) == 1:
+        key = f"{records.kind_of(model)}:{id}:{next(iter(values))}"
+    command = OperationCommand(
+        ctx,
+        text or default,
+        lambda ws: records.update(ws=ws, model=model, id=id, data=values, who=ctx.author()),
+        merge_key=key,
+    )
+    command.record_id = id
+    return command
+
+
+def delete_record(
+    ctx: AppContext,
+    model: type[SQLModel],
+    id: int,
+    *,
+    text: str | None = None,
+) -> OperationCommand:
+    """Delete a record and what cascades from it; undo brings back the same rows."""
+    command = OperationCommand(
+        ctx,
+        text or f"delete {describe(model)}",
+        lambda ws: records.delete(ws=ws, model=model, id=id, who=ctx.author()),
+        derive_text=text is None,
+    )
+    command.record_id = id
+    return command
+
+
+# The names the areas have always used.
+CreateRecordCommand = create_record
+UpdateRecordCommand = update_record
+DeleteRecordCommand = delete_record

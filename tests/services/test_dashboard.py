@@ -16,6 +16,8 @@ from aipm_desktop.services.demo import this_monday
 from aipm_desktop.services.workspace import new_workspace
 
 TODAY = dt.date(2025, 6, 30)
+#: The demo is dated from this day, and so are the expectations on it.
+DEMO_DAY = dt.date.today()
 
 
 def _importable(name: str):
@@ -27,13 +29,13 @@ def _importable(name: str):
 
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory: pytest.TempPathFactory):
-    ws = new_workspace(tmp_path_factory.mktemp("dash") / "demo.aipm", demo=True)
+    ws = new_workspace(tmp_path_factory.mktemp("dash") / "demo.aipm", demo=True, today=DEMO_DAY)
     yield ws
     ws.close()
 
 
 def test_demo_kpi_alerts_and_stale_kpis(demo) -> None:
-    today = this_monday() + dt.timedelta(days=1)
+    today = this_monday(DEMO_DAY) + dt.timedelta(days=1)
     board = dashboard(ws=demo, today=today, sections={"kpis"})
     alerts = board.kpi_alerts
     assert alerts, "the demo has KPIs in warning or critical"
@@ -60,7 +62,7 @@ def test_demo_kpi_alerts_and_stale_kpis(demo) -> None:
 
 
 def test_demo_use_case_and_risk_sections_follow_their_services(demo) -> None:
-    today = this_monday()
+    today = this_monday(DEMO_DAY)
     board = dashboard(ws=demo, today=today, limit=3)
     scoring = _importable("aipm_desktop.services.scoring")
     if scoring is None:
@@ -95,7 +97,7 @@ def test_demo_use_case_and_risk_sections_follow_their_services(demo) -> None:
 
 
 def test_demo_upcoming_release_and_blocked_check(demo) -> None:
-    board = dashboard(ws=demo, today=this_monday(), limit=50, sections={"roadmap"})
+    board = dashboard(ws=demo, today=this_monday(DEMO_DAY), limit=50, sections={"roadmap"})
     kinds = {(i.kind, i.title) for i in board.upcoming}
     assert ("release", "Answer bot GA") in kinds
     blocked = [i for i in board.upcoming if i.kind == "launch_check" and i.severity == "critical"]

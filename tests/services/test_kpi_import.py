@@ -96,12 +96,9 @@ def test_preview_classifies_rows_and_apply_writes_them(setup, tmp_path: Path) ->
             .where(ChangeLog.who == "importer")
             .order_by(ChangeLog.entity_id)
         ).all()
-    assert [(e, i) for e, i, _w, _c in logged] == [
-        ("kpi", ids["Adoption"]),
-        ("kpi", ids["Hallucination rate (drafts)"]),
-        ("kpi", ids["Hallucination rate (bot)"]),
-    ]
-    assert logged[0][3]["snapshots"][1] == "2 added, 1 replaced from in.csv"
+    # One change-log row per snapshot the import added or replaced, under the importer.
+    assert [e for e, _i, _w, _c in logged] == ["kpi_snapshot"] * 5
+    assert sorted(c["value"][1] for _e, _i, _w, c in logged) == [2.5, 3.2, 12.5, 14.0, 15.0]
 
 
 def test_one_bad_row_means_nothing_is_written(setup, tmp_path: Path) -> None:

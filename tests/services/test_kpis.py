@@ -228,9 +228,10 @@ def test_status_changes_when_a_snapshot_is_entered(ws) -> None:
 
 
 def test_demo_workspace_statuses(tmp_path: Path) -> None:
-    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+    day = dt.date.today()
+    ws = new_workspace(tmp_path / "demo.aipm", demo=True, today=day)
     try:
-        today = this_monday() + dt.timedelta(days=2)
+        today = this_monday(day) + dt.timedelta(days=2)
         statuses = {s.name: s for s in kpis.status_all(ws=ws, today=today)}
     finally:
         ws.close()

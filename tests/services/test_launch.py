@@ -252,9 +252,9 @@ def test_template_items_edit_and_reorder_stages(ws) -> None:
 
     with pytest.raises(ValidationError):
         launch.update_template_item(ws=ws, item_id=item_id, data={"function": "  "})
-    stone, _ = launch.delete_template_item(ws=ws, item_id=item_id)
+    launch.delete_template_item(ws=ws, item_id=item_id)
     assert len(launch.template(ws=ws)) == len(before)
-    records.restore(ws=ws, stone=stone)
+    ws.undo()
     assert launch.template(ws=ws)[-1].item == "Price ok"
 
     release, _ = records.create(ws=ws, model=Release, data={"name": "R"})

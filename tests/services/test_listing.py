@@ -53,8 +53,8 @@ def use_case_row(title: str, **values: Any) -> dict[str, Any]:
 
 
 def insert_use_cases(ws, rows: list[dict[str, Any]]) -> list[int]:
-    with ws.engine.begin() as conn:
-        conn.execute(insert(UseCase.__table__), rows)
+    with ws.write() as session:
+        session.connection().execute(insert(UseCase.__table__), rows)
     return query_ids(ws=ws, spec=use_case_list_spec(), sort_key="title")
 
 
@@ -273,8 +273,8 @@ def test_100k_rows(ws):
         )
         for i in range(100_000)
     ]
-    with ws.engine.begin() as conn:
-        conn.execute(insert(UseCase.__table__), rows)
+    with ws.write() as session:
+        session.connection().execute(insert(UseCase.__table__), rows)
     spec = use_case_list_spec()
     ids = query_ids(ws=ws, spec=spec)
     assert len(ids) == 100_000
@@ -289,3 +289,17 @@ def test_100k_rows(ws):
     page = fetch_rows(ws=ws, spec=spec, ids=desc[:200])
     assert page[desc[0]][0] == "Use case 099999"
     assert len(page) == 200
+
+
+def test_a_list_refreshes_for_the_tables_its_sql_reads(ws) -> None:
+    from aipm_desktop.services import documents, risks
+    from aipm_desktop.services.changes import Changes
+
+    doc_spec = documents.document_list_spec()
+    assert {"document", "use_case"} <= doc_spec.kinds  # the use-case column's join
+    risk_spec = risks.risk_list_spec(ws=ws)
+    assert {"risk", "risk_use_case", "mitigation_action"} <= risk_spec.kinds
+    # Deleting a use case nulls documents' links: the typed kinds reach the list.
+    deleted = Changes("use_case", (1,), "delete")
+    assert deleted.touches(*doc_spec.kinds)
+    assert not Changes("kpi", (1,), "update").touches(*doc_spec.kinds)

@@ -365,10 +365,16 @@ def test_set_links_returns_old_ids_for_undo(ws: Workspace) -> None:
     assert risks.linked_use_cases(ws=ws, risk_id=risk) == [one, two]
     with ws.session() as session:
         logged = session.execute(
-            select(ChangeLog).where(ChangeLog.entity == "risk", ChangeLog.action == "update")
+            select(ChangeLog).where(ChangeLog.entity == "risk_use_case")
         ).scalars().all()  # fmt: skip
-    assert [entry.changes["use_case_ids"] for entry in logged] == [
-        [[], [one, two]], [[one, two], [three]], [[three], [one, two]],
+    # Each link added or removed is logged under the risk, with the use case it names.
+    trail = [(e.action, e.entity_id, e.changes["use_case_id"]) for e in logged]
+    assert trail == [
+        ("create", risk, [None, one]), ("create", risk, [None, two]),
+        ("delete", risk, [one, None]), ("delete", risk, [two, None]),
+        ("create", risk, [None, three]),
+        ("delete", risk, [three, None]),
+        ("create", risk, [None, one]), ("create", risk, [None, two]),
     ]  # fmt: skip
 
 
@@ -416,9 +422,9 @@ def test_add_and_enable_taxonomies(ws: Workspace) -> None:
     assert "Confabulation" in risks.category_choices(ws=ws)
     second, _ = risks.add_taxonomy(ws=ws, name="Client policy risks", items=["Other"])
     assert next(t for t in risks.taxonomies(ws=ws) if t.id == second).key.endswith("_2")
-    stone, _ = records.delete(ws=ws, model=RiskTaxonomy, id=tax_id)  # undo of the add
+    records.delete(ws=ws, model=RiskTaxonomy, id=tax_id)  # undo of the add
     assert "Works-council objection" not in risks.category_choices(ws=ws)
-    records.restore(ws=ws, stone=stone)
+    ws.undo()
     assert "Works-council objection" in risks.category_choices(ws=ws)
 
 

@@ -334,9 +334,9 @@ def test_delete_model_refuses_active_and_last(ws) -> None:
         scoring.delete_model(ws=ws, model_id=active)
     rice = _model_id(ws, "rice")
     ice = _model_id(ws, "ice")
-    stone, _changes = scoring.delete_model(ws=ws, model_id=rice)
+    scoring.delete_model(ws=ws, model_id=rice)
     assert rice not in [m[0] for m in scoring.list_models(ws=ws)]
-    records.restore(ws=ws, stone=stone)
+    ws.undo()
     assert len(scoring.model_criteria(ws=ws, model_id=rice)) == 4
     scoring.delete_model(ws=ws, model_id=rice)
     scoring.delete_model(ws=ws, model_id=ice)

@@ -137,9 +137,11 @@ def test_truncated_workspace_is_reported_by_check(ws) -> None:
 
 def test_newer_schema_is_refused_untouched(ws) -> None:
     path = ws.path
-    with ws.engine.begin() as conn:
-        conn.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     ws.close()
+    conn = sqlite3.connect(path)  # as a newer app would leave it
+    conn.execute("UPDATE alembic_version SET version_num = '9999'")
+    conn.commit()
+    conn.close()
     before = _bytes(path)
     with pytest.raises(NewerWorkspaceError, match="newer version"):
         open_workspace(path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from aipm_desktop.services import documents, records, templates
 from aipm_desktop.ui.areas import Area
 from aipm_desktop.ui.documents import page as page_module
 from aipm_desktop.ui.documents.page import DocumentsPage
+from aipm_desktop.ui.documents.search import HTML_ROLE
 
 AREA = Area("documents", "Documents", "aipm_desktop.ui.documents.page:DocumentsPage")
 
@@ -209,6 +211,7 @@ def test_ctrl_z_undoes_typing_and_the_menu_undo_undoes_autosaves(qtbot, app_ctx,
     window = MainWindow(app_ctx, areas=(AREA,), persist=False)
     window.set_workspace(ws)
     _show(qtbot, window)
+    steps = app_ctx.undo_stack.count()  # the file's earlier operations (creating the doc)
     page = window.show_area("documents")
     assert isinstance(page, DocumentsPage)
     page.open_document(doc_id)
@@ -225,7 +228,7 @@ def test_ctrl_z_undoes_typing_and_the_menu_undo_undoes_autosaves(qtbot, app_ctx,
     qtbot.keyClick(page.editor, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert page.editor.toPlainText() == "# Brief\nxyz"
     assert not page.dirty
-    assert app_ctx.undo_stack.count() == 1  # one entry: the autosave
+    assert app_ctx.undo_stack.count() == steps + 1  # one more entry: the autosave
     # Edit ▸ Undo (the menu action) undoes the whole autosave, in the file and on screen.
     window.actions["undo"].trigger()
     assert _stored(ws, doc_id).body == "# Brief\n"
@@ -290,13 +293,13 @@ def test_search_finds_a_word_across_documents_and_opens_the_hit(page, qtbot, ws)
     qtbot.keyClicks(page.search.query_edit, "groundedness")
     qtbot.keyClick(page.search.query_edit, Qt.Key.Key_Return)
     results = page.search.results
-    assert results.count() == 2
+    assert results.model().rowCount() == 2
     titles = {hit.title for hit in page.search.hits}
     assert titles == {"Beta", "Gamma"}
     row = next(i for i, hit in enumerate(page.search.hits) if hit.document_id == target)
-    label = results.itemWidget(results.item(row))
-    assert "background-color:#ffe58f" in label.text()
-    rect = results.visualItemRect(results.item(row))
+    index = results.model().index(row, 0)
+    assert "background-color:#ffe58f" in index.data(HTML_ROLE)
+    rect = results.visualRect(index)
     qtbot.mouseClick(results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
     assert page.document_id == target
     assert page.editor.current_line() == 5
@@ -352,3 +355,50 @@ def test_save_as_template_is_offered_for_new_documents(page, qtbot, ws):
     ]
     assert "Team PRD template (yours)" in offered
     page.new_dialog.reject()
+
+
+def test_undoing_a_status_change_restores_the_previous_status_exactly(page, qtbot, ws):
+    approved_on = dt.date(2025, 3, 4)
+    doc_id = _doc(
+        ws, "Spec", "# Spec\n", status="approved", approver="Maya Okafor", approved_on=approved_on
+    )
+    page.list.refresh()
+    page.open_document(doc_id)
+    assert page.set_status("draft")
+    stored = _stored(ws, doc_id)
+    assert (stored.status, stored.approved_on) == ("draft", None)
+    assert page.status_chip.text() == "Draft"
+    page.ctx.undo_stack.undo()
+    stored = _stored(ws, doc_id)
+    assert (stored.status, stored.approver, stored.approved_on) == (
+        "approved",
+        "Maya Okafor",
+        approved_on,
+    )
+    qtbot.waitUntil(lambda: page.status_chip.text().startswith("Approved · Maya Okafor"))
+    page.ctx.undo_stack.redo()
+    assert _stored(ws, doc_id).status == "draft"
+    qtbot.waitUntil(lambda: page.status_chip.text() == "Draft")
+
+
+def test_undoing_a_delete_brings_back_the_document_with_its_revisions(page, qtbot, ws):
+    doc_id = _doc(ws, "Brief", "# Brief\n")
+    documents.save_body(ws=ws, document_id=doc_id, body="# Brief\n\nMore.\n")
+    revisions = _revision_count(ws, doc_id)
+    page.list.refresh()
+    page.open_document(doc_id)
+    box = page.delete_document()
+    assert box is not None
+    box.accept()
+    with ws.session() as session:
+        assert session.get(Document, doc_id) is None
+    assert page.ctx.undo_stack.undoText() == "delete document 'Brief'"
+    page.ctx.undo_stack.undo()
+    stored = _stored(ws, doc_id)
+    assert (stored.title, stored.body) == ("Brief", "# Brief\n\nMore.\n")
+    assert _revision_count(ws, doc_id) == revisions
+    qtbot.waitUntil(lambda: page.list.model.row_of(doc_id) is not None)
+    page.ctx.undo_stack.redo()
+    with ws.session() as session:
+        assert session.get(Document, doc_id) is None
+    assert _revision_count(ws, doc_id) == 0

@@ -81,7 +81,7 @@ def test_case_materials_are_rendered_without_scripts(qtbot, app_ctx, ws):
 
 
 def test_start_evaluation_then_rate(qtbot, app_ctx, ws):
-    from aipm_desktop.models import Candidate
+    from aipm_desktop.models import Candidate, Evaluation
     from aipm_desktop.services import interviews as iv
     from aipm_desktop.services import records
     from aipm_desktop.ui.interviews.interview_mode import InterviewModeTab
@@ -110,3 +110,15 @@ def test_start_evaluation_then_rate(qtbot, app_ctx, ws):
     assert "1 of 7" in tab.score_label.text()
     assert first.buttons[3].toolTip().startswith("<b>3 - Meets bar</b>")
     assert first.meets_bar.text().startswith("Meets the bar: ")
+
+    # Undo takes the rating back, then the evaluation itself; redo brings both back.
+    ev_id = tab.evaluation_id
+    app_ctx.undo_stack.undo()
+    assert first.dimension.id not in iv.get_evaluation(ws=ws, evaluation_id=ev_id).ratings
+    app_ctx.undo_stack.undo()
+    with ws.session() as session:
+        assert session.get(Evaluation, ev_id) is None
+    app_ctx.undo_stack.redo()
+    app_ctx.undo_stack.redo()
+    ev = iv.get_evaluation(ws=ws, evaluation_id=ev_id)
+    assert (ev.ratings[first.dimension.id].rating, ev.interviewer) == (3, "Maya")

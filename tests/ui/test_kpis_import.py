@@ -90,3 +90,31 @@ def test_skip_keeps_existing_values(qtbot, page, ws, tmp_path):
     assert not dialog.import_button.isEnabled()
     assert "Nothing to import" in dialog.problem.text()
     assert kpi_service.series(ws=ws, kpi_id=kpi_id)[1] == [10.0]
+
+
+def test_a_large_import_is_one_undo_step(qtbot, page, app_ctx, ws, tmp_path):
+    kpi_id = _kpi(page)
+    start = dt.date(2000, 1, 3)
+    rows = 6000  # more than the old limit of undoable imports
+    source = tmp_path / "many.csv"
+    source.write_text(
+        "kpi,date,value\n"
+        + "".join(
+            f"AI Feature Adoption Rate,{start + dt.timedelta(days=i)},{i % 50}\n"
+            for i in range(rows)
+        )
+    )
+    dialog = _preview(qtbot, page, source)
+    assert dialog.import_button.isEnabled()
+    assert not dialog.problem.isVisible()
+    with qtbot.waitSignal(dialog.finished, timeout=60000):
+        dialog.import_button.click()
+    assert dialog.imported == rows
+    assert len(kpi_service.series(ws=ws, kpi_id=kpi_id)[0]) == rows
+    assert app_ctx.undo_stack.count() == 2  # tracking the KPI, the import
+    assert app_ctx.undo_stack.undoText() == f"import {rows:,} KPI snapshots"
+
+    app_ctx.undo_stack.undo()
+    assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([], [])
+    app_ctx.undo_stack.redo()
+    assert len(kpi_service.series(ws=ws, kpi_id=kpi_id)[0]) == rows

@@ -69,10 +69,10 @@ def test_track_from_catalog_is_undoable(qtbot, page, app_ctx, ws):
     assert records.get(ws=ws, model=Kpi, id=kpi_id).catalog_key == "hallucination_rate"
     assert page.form.lines["name"].text() == "Hallucination Rate"
     app_ctx.undo_stack.undo()
-    qtbot.waitUntil(lambda: page.kpi_list.count() == 0)
+    qtbot.waitUntil(lambda: page.kpi_model.rowCount() == 0)
     assert kpi_service.status_all(ws=ws) == []
     app_ctx.undo_stack.redo()
-    qtbot.waitUntil(lambda: page.kpi_list.count() == 1)
+    qtbot.waitUntil(lambda: page.kpi_model.rowCount() == 1)
     assert page.current_kpi_id() == kpi_id
 
 
@@ -82,25 +82,25 @@ def test_typing_in_the_grid_sets_status_and_chart_and_undo_reverts(qtbot, page, 
         ws=ws, model=Kpi, id=kpi_id, data={"target": 40.0, "warning": 30.0, "critical": 20.0}
     )
     app_ctx.notify(records.Changes("kpi", (kpi_id,), "update"))
-    qtbot.waitUntil(lambda: page.row_widget(kpi_id).badge_texts()[0] == "No data")
+    qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "No data")
 
     page.tabs.setCurrentIndex(TAB_GRID)
     week = monday_of(dt.date.today())
     _type_in_cell(qtbot, page, _grid_index(page, kpi_id, week), "12.5")
     assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([week], [12.5])
-    qtbot.waitUntil(lambda: page.row_widget(kpi_id).badge_texts()[0] == "Critical")
+    qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "Critical")
     assert page.grid.model.data(_grid_index(page, kpi_id, week)) == "12.5"
 
     _type_in_cell(qtbot, page, _grid_index(page, kpi_id, week), "45")
-    qtbot.waitUntil(lambda: page.row_widget(kpi_id).badge_texts()[0] == "On target")
+    qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "On target")
     page.tabs.setCurrentIndex(0)
     qtbot.waitUntil(lambda: page.chart.line_data()[1][-1:] == [45.0])
 
     app_ctx.undo_stack.undo()  # back to 12.5
-    qtbot.waitUntil(lambda: page.row_widget(kpi_id).badge_texts()[0] == "Critical")
+    qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "Critical")
     qtbot.waitUntil(lambda: page.chart.line_data()[1][-1:] == [12.5])
     app_ctx.undo_stack.undo()  # no snapshot at all
-    qtbot.waitUntil(lambda: page.row_widget(kpi_id).badge_texts()[0] == "No data")
+    qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "No data")
     assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([], [])
 
 
@@ -203,12 +203,23 @@ def test_demo_workspace_badges_show_critical_warning_and_stale(qtbot, app_ctx, t
     statuses = {s.name: s for s in kpi_service.status_all(ws=ws)}
     stale = [name for name, s in statuses.items() if s.stale]
     assert stale
-    row = widget.row_widget(statuses[stale[0]].kpi_id)
-    assert any(text.startswith("Stale") for text in row.badge_texts())
+    badges = widget.badge_texts_of(statuses[stale[0]].kpi_id)
+    assert any(text.startswith("Stale") for text in badges)
     critical = [s for s in statuses.values() if s.status == "critical"]
     assert critical
-    assert widget.row_widget(critical[0].kpi_id).badge_texts()[0] == "Critical"
+    assert widget.badge_texts_of(critical[0].kpi_id)[0] == "Critical"
     assert "critical" in widget.summary.text()
+
+
+def test_kpi_list_model_passes_the_model_tester(qtmodeltester, app_ctx, tmp_path):
+    from aipm_desktop.services.workspace import new_workspace
+
+    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+    app_ctx.set_workspace(ws)
+    model = page_module.KpiListModel()
+    model.set_statuses(kpi_service.status_all(ws=ws))
+    assert model.rowCount() > 0
+    qtmodeltester.check(model)
 
 
 def test_matplotlib_is_imported_only_when_the_chart_is_shown(tmp_path, aipm_home):

@@ -13,6 +13,7 @@ from aipm_desktop.models import LaunchCheck, Release
 from aipm_desktop.services import launch, records
 from aipm_desktop.store import open_workspace
 from aipm_desktop.ui.areas import Area
+from aipm_desktop.ui.launch.checklist import COL_STATUS
 
 LAUNCH = Area("launch", "Launch", "aipm_desktop.ui.launch.page:LaunchPage")
 
@@ -65,10 +66,14 @@ def test_marking_a_check_done_raises_readiness_and_ctrl_z_reverts(qtbot, window,
         for c in launch.checks(ws=app_ctx.workspace, release_id=page.release_id)
         if c.item == "Retention and residency confirmed"
     )
-    combo = page.checklist.status_combo(check.id)
-    assert combo.currentData() == "in_progress"
-
+    checklist = page.checklist
+    assert checklist.status_of(check.id) == "in_progress"
+    row = checklist.row_of(check.id)
+    checklist.tree.editItem(row, COL_STATUS)  # the combo exists only while editing
+    combo = checklist.tree.itemWidget(row, COL_STATUS)
+    assert combo is not None and combo.currentData() == "in_progress"
     combo.setCurrentIndex(combo.findData("done"))
+    combo.activated.emit(combo.currentIndex())
     qtbot.waitUntil(lambda: summary.bar.value() == 64)  # 14 of 22
     assert len(_blocking_rows(page)) == len(before) - 1
     assert not any("Retention and residency" in row for row in _blocking_rows(page))
@@ -79,7 +84,7 @@ def test_marking_a_check_done_raises_readiness_and_ctrl_z_reverts(qtbot, window,
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     qtbot.waitUntil(lambda: summary.bar.value() == 59)
     assert _blocking_rows(page) == before
-    assert page.checklist.status_combo(check.id).currentData() == "in_progress"
+    assert page.checklist.status_of(check.id) == "in_progress"
     stored = records.get(ws=app_ctx.workspace, model=LaunchCheck, id=check.id)
     assert stored.status == "in_progress"
 
@@ -154,3 +159,59 @@ def test_badge_reads_go_when_everything_is_ready(qtbot, app_ctx, ws):
     assert page.releases.item(0, 3).text() == "GO"
     assert page.checklist.summary.bar.value() == 100
     assert page.checklist.summary.blocking.item(0).text() == "Nothing is blocking the launch."
+
+
+def _template_row(ws, item_id):
+    return next((e for e in launch.template(ws=ws) if e.id == item_id), None)
+
+
+def test_default_checklist_item_add_edit_remove_and_undo(qtbot, window, app_ctx):
+    from aipm_desktop.ui.launch.template_dialog import TemplateDialog
+
+    ws = app_ctx.workspace
+    dialog = TemplateDialog(app_ctx, window)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    count = len(launch.template(ws=ws))
+
+    dialog.add_button.click()
+    item_id = dialog.current_item_id()
+    assert item_id is not None and len(launch.template(ws=ws)) == count + 1
+    assert _template_row(ws, item_id).item == "New checklist item"
+    row = dialog.table.currentRow()
+    dialog.table.item(row, 1).setText("Red-team report signed off")
+    assert _template_row(ws, item_id).item == "Red-team report signed off"
+    assert app_ctx.undo_stack.undoText() == "edit default checklist item"
+    qtbot.wait(10)  # the dialog reloads on the next turn of the event loop
+
+    dialog.select_item(item_id)
+    dialog.remove_button.click()
+    assert _template_row(ws, item_id) is None
+    assert app_ctx.undo_stack.undoText() == (
+        "remove default checklist item 'Red-team report signed off'"
+    )
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == count)
+
+    app_ctx.undo_stack.undo()  # the same row (same id) comes back, edited text included
+    assert _template_row(ws, item_id).item == "Red-team report signed off"
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == count + 1)
+    app_ctx.undo_stack.redo()
+    assert _template_row(ws, item_id) is None
+    app_ctx.undo_stack.undo()
+    app_ctx.undo_stack.undo()  # the edit
+    assert _template_row(ws, item_id).item == "New checklist item"
+    app_ctx.undo_stack.undo()  # the add
+    assert _template_row(ws, item_id) is None
+    assert len(launch.template(ws=ws)) == count
+    app_ctx.undo_stack.redo()
+    assert _template_row(ws, item_id).item == "New checklist item"
+
+
+def test_editing_a_template_item_to_its_own_value_leaves_no_undo_step(qtbot, window, app_ctx):
+    from aipm_desktop.ui.launch.edits import UpdateTemplateItemCommand
+
+    ws = app_ctx.workspace
+    entry = launch.template(ws=ws)[0]
+    depth = app_ctx.undo_stack.count()
+    assert app_ctx.run_edit(UpdateTemplateItemCommand(app_ctx, entry.id, {"item": entry.item}))
+    assert app_ctx.undo_stack.count() == depth

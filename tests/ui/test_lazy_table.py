@@ -47,7 +47,7 @@ def _row(i: int) -> dict[str, Any]:
 @pytest.fixture
 def filled(ws):
     """The test workspace with 450 use cases ("Use case 0000" .. "Use case 0449")."""
-    with ws.session() as session, session.begin():
+    with ws.write() as session:
         session.execute(insert(UseCase.__table__), [_row(i) for i in range(450)])
     return ws
 
@@ -171,7 +171,7 @@ def test_refresh_after_create_keeps_selection(qtbot, pane, filled):
 def test_refresh_after_delete_drops_the_row(pane, filled):
     target = pane.model.id_at(3)
     pane.select_ids([target])
-    _stone, changes = records.delete(ws=filled, model=UseCase, id=target)
+    changes = records.delete(ws=filled, model=UseCase, id=target)
     pane.apply_changes(changes)
     assert pane.model.rowCount() == 449
     assert pane.model.row_of(target) is None

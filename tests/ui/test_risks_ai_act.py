@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialogButtonBox
+from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox
 
 from aipm_desktop.models import ComplianceObligation, UseCase
 from aipm_desktop.services import ai_act, records
@@ -76,11 +76,16 @@ def test_obligation_status_and_owner_edits_are_undoable(qtbot, tab, app_ctx, ws)
     dialog.set_answer("employment", True)
     assert dialog.save()
     table = tab.obligations
-    table.status_combos[0].setCurrentIndex(table.status_combos[0].findData("done"))
-    owner = table.owner_edits[1]
-    owner.setFocus()
+    table.set_value(0, "status", "done")
+    index = table.model().index(1, 3)  # owner of the second obligation
+    table.setCurrentIndex(index)
+    table.edit(index)
+    owner = table.indexWidget(index)
+    assert owner is not None  # an editor exists only while a cell is edited
     qtbot.keyClicks(owner, "Legal team")
     qtbot.keyClick(owner, Qt.Key.Key_Return)
+    # The delegate commits on the next turn of the event loop.
+    qtbot.waitUntil(lambda: table.state() != QAbstractItemView.State.EditingState)
     items = ai_act.obligations(ws=ws, use_case_id=cv)
     assert items[0].status == "done"
     assert items[1].owner == "Legal team"
@@ -89,4 +94,5 @@ def test_obligation_status_and_owner_edits_are_undoable(qtbot, tab, app_ctx, ws)
     app_ctx.undo_stack.undo()
     first = records.get(ws=ws, model=ComplianceObligation, id=items[0].id)
     assert first.status == "open"
-    assert table.status_combos[0].value() == "open"
+    assert table.value(0, "status") == "open"
+    assert table.item(0, 2).text() == "Open"

@@ -42,6 +42,23 @@ def _filter_choices(page) -> list[str]:
     return [combo.itemText(i) for i in range(combo.count())]
 
 
+def _click_in_use(qtbot, dialog, taxonomy_id: int) -> None:
+    """Click the "In use" check box the table paints in the taxonomy's row."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionViewItem
+
+    table = dialog.table
+    row = [t.id for t in dialog.taxonomies].index(taxonomy_id)
+    index = table.model().index(row, 0)
+    option = QStyleOptionViewItem()
+    option.initFrom(table.viewport())
+    option.rect = table.visualRect(index)
+    table.itemDelegate().initStyleOption(option, index)
+    check = table.style().subElementRect(
+        QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, table
+    )
+    qtbot.mouseClick(table.viewport(), Qt.MouseButton.LeftButton, pos=check.center())
+
+
 def _taxonomy(ws, key):
     return next(t for t in risks.taxonomies(ws=ws) if t.key == key)
 
@@ -56,9 +73,8 @@ def test_taking_nist_600_out_of_use_removes_its_categories_and_undo_restores(
     nist = _taxonomy(ws, NIST_600)
     assert "Confabulation" in _form_choices(page)
     assert "Confabulation" in _filter_choices(page)
-    box = dialog.checkboxes[nist.id]
-    assert box.isChecked()
-    qtbot.mouseClick(box, Qt.MouseButton.LeftButton)
+    assert dialog.is_in_use(nist.id)
+    _click_in_use(qtbot, dialog, nist.id)
 
     assert not _taxonomy(ws, NIST_600).enabled
     names = {name for _key, name, _desc in nist.items}
@@ -69,7 +85,7 @@ def test_taking_nist_600_out_of_use_removes_its_categories_and_undo_restores(
 
     app_ctx.undo_stack.undo()
     assert _taxonomy(ws, NIST_600).enabled
-    assert dialog.checkboxes[nist.id].isChecked()
+    assert dialog.is_in_use(nist.id)
     assert names <= set(_form_choices(page))
     assert names <= set(_filter_choices(page))
 
@@ -137,11 +153,11 @@ def test_invalid_taxonomy_shows_an_inline_message_and_creates_nothing(
 
 def test_ctrl_z_in_the_dialog_undoes_the_last_toggle(qtbot, page, dialog, ws):
     product = _taxonomy(ws, "ai_product_risks")
-    qtbot.mouseClick(dialog.checkboxes[product.id], Qt.MouseButton.LeftButton)
+    _click_in_use(qtbot, dialog, product.id)
     assert "Prompt injection" not in _form_choices(page)
     dialog.activateWindow()
     dialog.table.setFocus()
     qtbot.keyClick(dialog.table, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert _taxonomy(ws, "ai_product_risks").enabled
-    assert dialog.checkboxes[product.id].isChecked()
+    assert dialog.is_in_use(product.id)
     assert "Prompt injection" in _form_choices(page)

@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from aipm_desktop.models import Kpi, KpiSnapshot, RoadmapItem
+from aipm_desktop.models import KpiSnapshot, RoadmapItem
+from aipm_desktop.services import roadmap
 
 
 @pytest.fixture
@@ -79,27 +80,22 @@ def test_recording_predictability_as_a_kpi_snapshot_is_undoable(demo_page, app_c
     demo_page.tabs.setCurrentWidget(tab)
     assert tab.table.rowCount() == len(tab.rows) > 0
     ws = app_ctx.workspace
+    kpi_before = roadmap.predictability_kpi_id(ws=ws)
+
+    def snapshots(kpi_id) -> list[dt.date]:
+        with ws.session() as session:
+            rows = session.execute(select(KpiSnapshot.date).where(KpiSnapshot.kpi_id == kpi_id))
+            return list(rows.scalars())
+
     command = tab.record_kpi()
     assert command is not None and command.written == 1
-    with ws.session() as session:
-        snap = (
-            session.execute(select(KpiSnapshot).where(KpiSnapshot.kpi_id == command.kpi_id))
-            .scalars()
-            .all()
-        )
-        assert [s.date for s in snap] == [command.day]
-        assert isinstance(command.day, dt.date)
+    assert isinstance(command.day, dt.date)
+    assert snapshots(command.kpi_id) == [command.day]
     assert "Recorded" in tab.status.text()
     app_ctx.undo_stack.undo()
-    with ws.session() as session:
-        left = (
-            session.execute(
-                select(KpiSnapshot).where(
-                    KpiSnapshot.kpi_id == command.kpi_id, KpiSnapshot.date == command.day
-                )
-            )
-            .scalars()
-            .all()
-        )
-        kpi = session.get(Kpi, command.kpi_id)
-    assert not left and (command.created_kpi is (kpi is None))
+    assert command.day not in snapshots(command.kpi_id)
+    # a KPI the recording started tracking goes away with the snapshot; one that existed stays
+    assert roadmap.predictability_kpi_id(ws=ws) == kpi_before
+    app_ctx.undo_stack.redo()
+    assert snapshots(command.kpi_id) == [command.day]
+    assert roadmap.predictability_kpi_id(ws=ws) == command.kpi_id

@@ -95,6 +95,50 @@ def test_dragging_a_bar_moves_its_dates_and_undo_restores_them(page, ws, app_ctx
     assert _dates(ws, item_id) == before
 
 
+def test_a_drag_that_pushes_dependents_is_one_undo_step(page, ws, app_ctx):
+    timeline = page.timeline
+    timeline.set_zoom("weeks")
+    timeline.shift_check.setChecked(True)
+    data, model = page.ids["data"], page.ids["model"]
+    data_before, model_before = _dates(ws, data), _dates(ws, model)
+    depth = app_ctx.undo_stack.count()
+    start = _centre(timeline.view, data)
+    days = 14  # the data item now ends after "Fine-tune v2" starts
+    _drag(timeline.view, start, start + QPoint(round(days * timeline.scene.ppd), 0))
+
+    data_after, model_after = _dates(ws, data), _dates(ws, model)
+    assert data_after == tuple(d + dt.timedelta(days=days) for d in data_before)
+    assert model_after != model_before and model_after[0] >= data_after[1]  # pushed along
+    assert model_after[1] - model_after[0] == model_before[1] - model_before[0]
+    assert app_ctx.undo_stack.count() == depth + 1
+
+    app_ctx.undo_stack.undo()
+    assert _dates(ws, data) == data_before and _dates(ws, model) == model_before
+    app_ctx.undo_stack.redo()
+    assert _dates(ws, data) == data_after and _dates(ws, model) == model_after
+
+
+def test_removing_a_dependency_and_undo_brings_back_the_same_link(page, ws, app_ctx):
+    timeline = page.timeline
+    [dep] = roadmap.timeline(ws=ws)[1]
+    timeline.scene.select(None, dep.id)
+    assert timeline.delete_selected()
+    assert roadmap.timeline(ws=ws)[1] == []
+    assert dep.id not in timeline.scene.deps
+    assert app_ctx.undo_stack.undoText() == "remove roadmap dependency"
+
+    app_ctx.undo_stack.undo()
+    [back] = roadmap.timeline(ws=ws)[1]
+    assert (back.id, back.predecessor_id, back.successor_id) == (
+        dep.id,
+        page.ids["data"],
+        page.ids["model"],
+    )
+    assert dep.id in timeline.scene.deps
+    app_ctx.undo_stack.redo()
+    assert roadmap.timeline(ws=ws)[1] == []
+
+
 def test_dragging_the_right_edge_changes_only_the_end(page, ws):
     timeline = page.timeline
     timeline.set_zoom("weeks")
@@ -124,7 +168,7 @@ def test_zoom_levels_keep_the_today_line(page):
         assert timeline.zoom_buttons[name].isChecked()
         line = scene.today_line.line()
         assert scene.today_line.scene() is scene and scene.today_line.isVisible()
-        assert line.x1() == pytest.approx(scene.x_of(TODAY) + scene.ppd / 2)
+        assert line.x1() == pytest.approx(scene.x_of(scene.today) + scene.ppd / 2)
         assert line.y2() == pytest.approx(scene.sceneRect().height())
     # Ctrl+wheel zooms around the cursor: the date under the mouse stays there.
     timeline.set_zoom("weeks")

@@ -32,6 +32,7 @@ def hook(qapp):
         dialog.deleteLater()
 
 
+@pytest.mark.allow_log_errors  # the hook logs the unexpected error: that is the point
 def test_unexpected_exception_opens_crash_dialog_and_logs_traceback(qapp, hook, message_boxes):
     hook(*_raise(RuntimeError("boom in a slot")))
     dialogs = [d for d in hook.dialogs if isinstance(d, CrashDialog)]

@@ -10,8 +10,8 @@ from pathlib import Path
 from PySide6.QtGui import QImage
 
 from aipm_desktop import app, paths
+from aipm_desktop.services import workspace as workspace_service
 from aipm_desktop.services.workspace import get_settings, new_workspace
-from aipm_desktop.ui import main_window as main_window_module
 from aipm_desktop.ui.areas import AREAS, Area, find_area
 from aipm_desktop.ui.main_window import MainWindow
 
@@ -25,7 +25,7 @@ def test_open_sample_runs_in_a_worker_with_progress(qtbot, app_ctx, monkeypatch)
         new_workspace(path, name="Sample portfolio").close()
         return path
 
-    monkeypatch.setattr(main_window_module, "create_sample_workspace", fake_sample)
+    monkeypatch.setattr(workspace_service, "create_sample_workspace", fake_sample)
     window = MainWindow(app_ctx)
     qtbot.addWidget(window)
     window.show()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from aipm_desktop.errors import NotFoundError
+from aipm_desktop.errors import ConflictError
 from aipm_desktop.models import UseCase, WorkspaceSettings
 from aipm_desktop.services import records
-from aipm_desktop.services.changes import Changes
 from aipm_desktop.services.workspace import get_settings, new_workspace
 from aipm_desktop.ui.undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 
@@ -28,14 +27,20 @@ def test_create_undo_redo_keeps_the_id(qtbot, ctx, ws):
     command = CreateRecordCommand(ctx, UseCase, {"title": "Summarise support cases"})
     with qtbot.waitSignal(ctx.changed) as blocker:
         assert ctx.run_edit(command)
-    assert blocker.args[0] == Changes("use_case", (command.record_id,), "create")
+    changes = blocker.args[0]
+    assert (changes.kind, changes.ids, changes.action) == (
+        "use_case",
+        (command.record_id,),
+        "create",
+    )
+    assert changes.touches("use_case") and len(changes.op_ids) == 1
     first_id = command.record_id
     assert _use_case_titles(ws) == ["Summarise support cases"]
     assert ctx.undo_stack.undoText() == "add use case 'Summarise support cases'"
 
     with qtbot.waitSignal(ctx.changed) as blocker:
         ctx.undo_stack.undo()
-    assert blocker.args[0].action == "delete"
+    assert blocker.args[0].action == "undo" and blocker.args[0].touches("use_case")
     assert _use_case_titles(ws) == []
 
     ctx.undo_stack.redo()
@@ -96,7 +101,8 @@ def test_failed_undo_is_reported_and_dropped(qtbot, ctx, ws):
     records.delete(ws=ws, model=UseCase, id=command.record_id)  # deleted behind the stack's back
     with qtbot.waitSignal(ctx.user_error) as blocker:
         ctx.undo_stack.undo()
-    assert isinstance(blocker.args[0], NotFoundError)
+    assert isinstance(blocker.args[0], ConflictError)
+    assert "changed since" in str(blocker.args[0])
     assert ctx.undo_stack.count() == 0
 
 
@@ -121,3 +127,60 @@ def test_author_name_goes_to_the_change_log(ctx, ws):
     ctx.settings.set_author_name("Priya")
     ctx.run_edit(UpdateRecordCommand(ctx, WorkspaceSettings, 1, {"client": "Acme"}))
     assert recent_changes(ws=ws, limit=1)[0].who == "Priya"
+
+
+def _dump(path) -> dict[str, list[tuple]]:
+    import sqlite3
+
+    conn = sqlite3.connect(path)
+    try:
+        names = [
+            r[0]
+            for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
+            if r[0] not in {"operation", "operation_row", "change_log", "alembic_version"}
+        ]
+        return {n: conn.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in names}
+    finally:
+        conn.close()
+
+
+def test_gui_edit_is_undone_by_the_cli_after_reopening(ctx, ws):
+    from typer.testing import CliRunner
+
+    from aipm_desktop.cli import app
+
+    created, _ = records.create(ws=ws, model=UseCase, data={"title": "Before"})
+    before = _dump(ws.path)
+    assert ctx.run_edit(UpdateRecordCommand(ctx, UseCase, created.id, {"title": "After"}))
+    assert _use_case_titles(ws) == ["After"]
+    path = ws.path
+    ctx.close_workspace()
+
+    result = CliRunner().invoke(app, ["undo", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "undo edit use case title" in result.output
+    assert _dump(path) == before
+    listed = CliRunner().invoke(app, ["history", str(path), "--json"])
+    assert '"state": "undone"' in listed.output
+
+
+def test_reopened_workspace_can_undo_and_redo_its_last_edits(ctx, ws):
+    from aipm_desktop.store import open_workspace
+
+    created, _ = records.create(ws=ws, model=UseCase, data={"title": "Kept"})
+    before = _dump(ws.path)
+    assert ctx.run_edit(UpdateRecordCommand(ctx, UseCase, created.id, {"title": "Changed"}))
+    after = _dump(ws.path)
+    path = ws.path
+    ctx.close_workspace()
+
+    ctx.set_workspace(open_workspace(path))
+    assert ctx.undo_stack.canUndo()
+    assert ctx.undo_stack.undoText() == "edit use case title"
+    ctx.undo_stack.undo()
+    assert _dump(path) == before
+    ctx.undo_stack.redo()
+    assert _dump(path) == after
+    ctx.undo_stack.undo()
+    ctx.undo_stack.undo()  # the record's creation, made before by a service call
+    assert _use_case_titles(ctx.workspace) == []

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from aipm_desktop.models import Score
 from aipm_desktop.services import scoring
 from aipm_desktop.services.workspace import new_workspace
-from aipm_desktop.ui.usecases.commands import SetScoreCommand
+from aipm_desktop.ui.usecases.edits import SetScoreCommand
 
 
 @pytest.fixture
@@ -172,11 +172,15 @@ def test_models_dialog_copies_and_edits_weights(qtbot, page, demo_ws, app_ctx):
     assert dialog.selected_model() == copy_id
     assert len(scoring.model_criteria(ws=demo_ws, model_id=copy_id)) == len(dialog.criteria)
 
-    spin = dialog.table.cellWidget(0, 3)
-    spin.setValue(spin.value() * 2)
+    index = dialog.table.model().index(0, 3)
+    dialog.table.edit(index)  # the spin box exists only while the cell is edited
+    spin = dialog.table.indexWidget(index)
+    doubled = spin.value() * 2
+    spin.setValue(doubled)
+    dialog.table.itemDelegateForIndex(index).commitData.emit(spin)
     crit = scoring.model_criteria(ws=demo_ws, model_id=copy_id)[0]
     assert dialog.table.item(0, 4).text() == f"{crit.weight_pct:.1f}%"
-    assert crit.weight == spin.value()
+    assert crit.weight == doubled
     shares = sum(c.weight_pct for c in scoring.model_criteria(ws=demo_ws, model_id=copy_id))
     assert round(shares, 6) == 100.0
 

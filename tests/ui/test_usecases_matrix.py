@@ -85,7 +85,7 @@ def test_changing_size_by_redraws(qtbot, page):
 
 
 def test_a_score_edit_moves_the_bubble(qtbot, page, demo_ws, app_ctx):
-    from aipm_desktop.ui.usecases.commands import SetScoreCommand
+    from aipm_desktop.ui.usecases.edits import SetScoreCommand
 
     tab = _show_matrix(qtbot, page)
     use_case_id, x, _y, _r = tab.points[0]

@@ -98,17 +98,16 @@ def test_target_without_unit_shows_inline_message_and_stores_nothing(qtbot, page
 
     assert "needs a unit" in page.form.hint_text("metric")
     assert page.form.hints["metric"].isVisible()
-    assert target.text() == ""  # set back
+    assert target.text() == "36"  # kept for the user to fix, not stored
     with demo_ws.session() as session:
         stored = session.get(UseCase, new_id)
         assert stored.metric_target is None
 
     # With a unit the same metric is accepted and the message goes away.
     unit = page.form.metric_edits["metric_unit"]
+    unit.setFocus()
     qtbot.keyClicks(unit, "min")
-    target.setFocus()
-    qtbot.keyClicks(target, "36")
-    qtbot.keyClick(target, Qt.Key.Key_Return)
+    qtbot.keyClick(unit, Qt.Key.Key_Return)
     assert page.form.hint_text("metric") == ""
     with demo_ws.session() as session:
         stored = session.get(UseCase, new_id)
@@ -181,8 +180,13 @@ def test_duplicate_copies_the_use_case_and_selects_the_copy(qtbot, page, demo_ws
     assert title in page.form.heading.text()
     assert page.list_pane.current_id() == page.current_id
 
+    copy_id = page.current_id
     app_ctx.undo_stack.undo()
     assert len(_titles(demo_ws)) == before
+    app_ctx.undo_stack.redo()
+    assert len(_titles(demo_ws)) == before + 1
+    with demo_ws.engine.connect() as conn:
+        assert conn.execute(select(UseCase.id).where(UseCase.id == copy_id)).first() is not None
 
 
 def test_status_filter_narrows_the_list(qtbot, page, demo_ws):

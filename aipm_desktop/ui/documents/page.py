@@ -56,14 +56,14 @@ from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import local_action, page_header
-from .commands import (
+from .editor import SourcePane
+from .edits import (
     DeleteDocumentCommand,
     NewDocumentCommand,
     RestoreRevisionCommand,
     SaveBodyCommand,
     SetStatusCommand,
 )
-from .editor import SourcePane
 from .history import HistoryPanel
 from .new_dialog import NewDocumentDialog, deliverable_kinds, kind_name, use_case_choices
 from .preview import PreviewBrowser

@@ -7,13 +7,17 @@ document with the cursor on that line.
 from __future__ import annotations
 
 import html
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QVBoxLayout,
     QWidget,
 )
@@ -23,6 +27,10 @@ from ...store import Workspace
 
 SEARCH_DELAY_MS = 200
 HIT_ROLE = Qt.ItemDataRole.UserRole
+HTML_ROLE = Qt.ItemDataRole.UserRole + 1
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+MARGIN = 6
 
 
 def highlighted(snippet: str, spans: tuple[tuple[int, int], ...]) -> str:
@@ -48,6 +56,81 @@ def kind_label(kind: str) -> str:
     return text[:1].upper() + text[1:]
 
 
+def hit_html(hit: documents.SearchHit) -> str:
+    """A hit as the list shows it: title, kind and line, then the highlighted snippet."""
+    return (
+        f"<b>{html.escape(hit.title)}</b>"
+        f' <span style="color:#7b8794">· {html.escape(kind_label(hit.kind))}'
+        f" · line {hit.line}</span><br>{highlighted(hit.snippet, hit.spans)}"
+    )
+
+
+class HitModel(QAbstractListModel):
+    """The search hits as rows; :class:`HitDelegate` paints them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.hits: list[documents.SearchHit] = []
+
+    def set_hits(self, hits: list[documents.SearchHit]) -> None:
+        self.beginResetModel()
+        self.hits = list(hits)
+        self.endResetModel()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.hits)
+
+    def data(self, index: Any, role: int = _DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.hits):
+            return None
+        hit = self.hits[index.row()]
+        if role == _DISPLAY:
+            return f"{hit.title} · line {hit.line}: {hit.snippet}"
+        if role == HTML_ROLE:
+            return hit_html(hit)
+        if role == HIT_ROLE:
+            return index.row()
+        if role == _TOOLTIP:
+            return f"{hit.title}, line {hit.line}"
+        return None
+
+
+class HitDelegate(QStyledItemDelegate):
+    """Paints a hit's rich text (wrapped to the view's width) instead of a label widget."""
+
+    def _document(self, option: QStyleOptionViewItem, index: Any) -> QTextDocument:
+        document = QTextDocument()
+        document.setDefaultFont(option.font)
+        document.setDocumentMargin(0)
+        document.setHtml(str(index.data(HTML_ROLE) or ""))
+        document.setTextWidth(max(option.rect.width(), 200) - 2 * MARGIN)
+        return document
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        view = self.parent()
+        if isinstance(view, QListView):
+            option.rect.setWidth(view.viewport().width())
+        document = self._document(option, index)
+        return QSize(int(document.idealWidth()) + 2 * MARGIN, int(document.size().height()) + 10)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget is not None else None
+        text_option = QStyleOptionViewItem(option)
+        text_option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.ControlElement.CE_ItemViewItem, text_option, painter)
+        document = self._document(option, index)
+        painter.save()
+        painter.translate(option.rect.left() + MARGIN, option.rect.top() + 5)
+        context = QAbstractTextDocumentLayout.PaintContext()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        context.palette.setColor(QPalette.ColorRole.Text, option.palette.color(role))
+        document.documentLayout().draw(painter, context)
+        painter.restore()
+
+
 class SearchPane(QWidget):
     """A query box and the hits.
 
@@ -68,9 +151,15 @@ class SearchPane(QWidget):
         self.query_edit.setClearButtonEnabled(True)
         self.count_label = QLabel()
         self.count_label.setObjectName("listCount")
-        self.results = QListWidget()
+        self.model = HitModel(self)
+        self.results = QListView()
         self.results.setObjectName("searchResults")
-        self.results.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.results.setModel(self.model)
+        self.results.setItemDelegate(HitDelegate(self.results))
+        self.results.setVerticalScrollMode(QListView.ScrollMode.ScrollPerPixel)
+        self.results.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.results.setResizeMode(QListView.ResizeMode.Adjust)
+        self.results.setWordWrap(True)
         self.results.setUniformItemSizes(False)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -83,8 +172,8 @@ class SearchPane(QWidget):
         self._timer.timeout.connect(self.run_search)
         self.query_edit.textChanged.connect(lambda _t: self._timer.start())
         self.query_edit.returnPressed.connect(self.run_search)
-        self.results.itemClicked.connect(self._on_results_item_activated)
-        self.results.itemActivated.connect(self._on_results_item_activated)
+        self.results.clicked.connect(self._on_results_activated)
+        self.results.activated.connect(self._on_results_activated)
 
     def set_workspace(self, ws: Workspace | None) -> None:
         self.ws = ws
@@ -97,8 +186,8 @@ class SearchPane(QWidget):
     def run_search(self) -> None:
         self._timer.stop()
         query = self.query_edit.text().strip()
-        self.results.clear()
         self.hits = []
+        self.model.set_hits([])
         if self.ws is None or not query:
             self.count_label.setText("Type words to find them in every document.")
             return
@@ -108,28 +197,10 @@ class SearchPane(QWidget):
             if self.hits
             else f"No document contains “{query}”."
         )
-        width = max(200, self.results.viewport().width() - 12)
-        for index, hit in enumerate(self.hits):
-            item = QListWidgetItem()
-            item.setData(HIT_ROLE, index)
-            label = QLabel(
-                f"<b>{html.escape(hit.title)}</b>"
-                f' <span style="color:#7b8794">· {html.escape(kind_label(hit.kind))}'
-                f" · line {hit.line}</span><br>{highlighted(hit.snippet, hit.spans)}"
-            )
-            label.setObjectName("searchHit")
-            label.setTextFormat(Qt.TextFormat.RichText)
-            label.setWordWrap(True)
-            label.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents)
-            label.setContentsMargins(6, 4, 6, 4)
-            label.setFixedWidth(width)
-            item.setSizeHint(QSize(width, label.heightForWidth(width) + 4))
-            item.setToolTip(f"{hit.title}, line {hit.line}")
-            self.results.addItem(item)
-            self.results.setItemWidget(item, label)
+        self.model.set_hits(self.hits)
 
-    def _on_results_item_activated(self, item: QListWidgetItem) -> None:
-        index = item.data(HIT_ROLE)
+    def _on_results_activated(self, model_index: QModelIndex) -> None:
+        index = model_index.data(HIT_ROLE)
         if isinstance(index, int) and 0 <= index < len(self.hits):
             hit = self.hits[index]
             self.hit_activated.emit(hit.document_id, hit.line)

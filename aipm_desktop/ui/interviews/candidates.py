@@ -29,8 +29,8 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...models import Candidate
+from ...services import feedback
 from ...services import interviews as iv
-from ...services import reports
 from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import Task, report_error
@@ -370,15 +370,15 @@ class CandidatesTab(QWidget):
         if self.ctx.workspace is None or s is None:
             return None
         out = Path(path)
-        if out.suffix.lower() not in reports.EXPORT_SUFFIXES:
+        if out.suffix.lower() not in feedback.EXPORT_SUFFIXES:
             out = out.with_name(out.name + (".md" if markdown else ".pdf"))
         try:
-            reports.check_target(out)
+            feedback.check_target(out)
         except UserError as err:
             self.ctx.show_error(err)
             return None
         self.export_button.setEnabled(False)
-        task = self.ctx.tasks.run(reports.write_summary, s, out)
+        task = self.ctx.tasks.run(feedback.write_summary, s, out)
         task.finished.connect(self._on_export_finished)
         task.failed.connect(self._on_export_failed)
         return task

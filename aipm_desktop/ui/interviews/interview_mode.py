@@ -39,7 +39,7 @@ from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
-from .commands import SetRatingCommand, SetSignalsCommand, StartEvaluationCommand
+from .edits import SetRatingCommand, SetSignalsCommand, StartEvaluationCommand
 from .markdown_view import MarkdownBrowser
 from .timer import CountdownTimer
 from .widgets import NotesEdit, empty_state, muted_label, repolish, section_label

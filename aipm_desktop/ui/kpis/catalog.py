@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
 from ..context import AppContext
-from .commands import TrackKpiCommand
+from .edits import TrackKpiCommand
 from .form import DIRECTION_LABELS, FREQUENCY_LABELS
 
 _USER = Qt.ItemDataRole.UserRole

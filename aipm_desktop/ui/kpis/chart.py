@@ -36,7 +36,7 @@ from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..errors import show_user_error
 from ..widgets.chart_canvas import ChartCanvas
-from .commands import SetSnapshotCommand
+from .edits import SetSnapshotCommand
 
 #: Range combo entries: label -> months (0: everything, -1: the two date boxes).
 RANGES: tuple[tuple[str, int], ...] = (

@@ -2,7 +2,7 @@
 
 Typing a number in a cell sets that KPI's snapshot for the week (on the date of the
 snapshot already in that week, else on the week's Monday) through an undoable
-:class:`~aipm_desktop.ui.kpis.commands.SetSnapshotCommand`; Delete clears the selected
+:class:`~aipm_desktop.ui.kpis.edits.SetSnapshotCommand`; Delete clears the selected
 cells (one undo step). Cells are coloured by the status their value would have.
 """
 
@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from .chart import parse_value
-from .commands import SetSnapshotCommand
+from .edits import SetSnapshotCommand
 
 WEEK_CHOICES = (13, 26, 52, 104)
 DEFAULT_WEEKS = 13
@@ -146,8 +146,10 @@ class SnapshotGridModel(QAbstractTableModel):
         return f"{week:%Y-%m-%d}  W{week.isocalendar().week:02d}"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
         base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if not index.isValid() or self.readonly:
+        if self.readonly:
             return base
         return base | Qt.ItemFlag.ItemIsEditable
 

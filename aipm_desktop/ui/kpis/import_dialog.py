@@ -2,14 +2,14 @@
 every row as add / replace / skip / rejected BEFORE anything is written, then import all
 of it in one transaction (in a worker, with a progress dialog).
 
-Import stays disabled while any row is rejected: the file must be fixed first. An import
-of up to :data:`~aipm_desktop.ui.kpis.commands.IMPORT_UNDO_LIMIT` rows is undoable.
+Import stays disabled while any row is rejected: the file must be fixed first. Every
+import is one operation of the workspace, so Edit ▸ Undo takes all of it back.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QBrush, QColor
@@ -31,10 +31,11 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...services import kpis as kpi_service
+from ...services.changes import Changes
 from ..context import AppContext
 from ..errors import show_user_error
 from ..tasks import Task, report_error
-from .commands import IMPORT_UNDO_LIMIT, ImportCommand
+from .edits import ImportCommand, import_snapshots
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 DUPLICATE_LABELS = (
@@ -287,12 +288,6 @@ class ImportDialog(QDialog):
         elif preview.to_write == 0:
             self.problem.setText("Nothing to import: every row is skipped or the file is empty.")
             self.problem.setVisible(True)
-        elif preview.to_write > IMPORT_UNDO_LIMIT:
-            self.problem.setText(
-                f"This import writes {preview.to_write:,} snapshots; imports of more than "
-                f"{IMPORT_UNDO_LIMIT:,} rows cannot be undone with Ctrl+Z."
-            )
-            self.problem.setVisible(True)
         self.import_button.setEnabled(self.can_import())
 
     def can_import(self) -> bool:
@@ -318,8 +313,8 @@ class ImportDialog(QDialog):
             return None
         preview = self.preview
         assert preview is not None
-        task = self.ctx.tasks.run(
-            kpi_service.apply_import,
+        task = self.ctx.tasks.run_write(
+            import_snapshots,
             ws=ws,
             preview=preview,
             who=self.ctx.author(),
@@ -361,14 +356,12 @@ class ImportDialog(QDialog):
 
     def _on_import_task_finished(self, result: object) -> None:
         self._end_import()
-        changes, count = result  # type: ignore[misc]
+        changes, count = cast(tuple[Changes, int], result)
         preview = self.preview
         assert preview is not None
         self.imported = int(count)
-        if count <= IMPORT_UNDO_LIMIT:
-            self.ctx.run_edit(ImportCommand(self.ctx, preview, changes))
-        else:
-            self.ctx.notify(changes)
+        self.ctx.run_edit(ImportCommand(self.ctx, preview, changes))
+        self.ctx.notify(changes)
         self.accept()
 
     def _on_import_task_failed(self, error: object) -> None:

@@ -4,17 +4,28 @@ snapshot grid, small multiples and the KPI framework catalog."""
 from __future__ import annotations
 
 from html import escape
+from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QShowEvent
+from PySide6.QtCore import (
+    QAbstractListModel,
+    QModelIndex,
+    QObject,
+    QRect,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QShowEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
-    QListWidget,
-    QListWidgetItem,
+    QListView,
     QPushButton,
-    QSizePolicy,
     QSplitter,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -57,53 +68,131 @@ def badge_texts(status: kpi_service.KpiStatus) -> list[str]:
     return texts
 
 
-def _badge(text: str, kind: str, value: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("kpiBadge")
-    label.setProperty(kind, value)
-    return label
+#: Badge colours (background, text) by status / trend, as the style sheet's badges.
+STATUS_COLORS = {
+    "critical": ("#fbe0de", "#b71c1c"),
+    "warning": ("#fff1cc", "#8a5300"),
+    "off_target": ("#fdf0e6", "#6d4c41"),
+    "on_target": ("#e3f4e8", "#1b5e20"),
+}
+TREND_COLORS = {"improving": "#1b5e20", "worsening": "#b71c1c"}
+BADGE_BACKGROUND, BADGE_TEXT = "#eef1f5", "#52606d"
+STALE_COLORS = ("#ede7f6", "#4527a0")
+_DISPLAY = Qt.ItemDataRole.DisplayRole
+_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+_STATUS_ROLE = Qt.ItemDataRole.UserRole + 1
 
 
-class KpiRow(QWidget):
-    """One tracked KPI in the list: name, latest value, badges."""
+def badge_colors(status: kpi_service.KpiStatus) -> list[tuple[str, str, str]]:
+    """``(text, background, foreground)`` of each badge beside a KPI."""
+    texts = badge_texts(status)
+    background, foreground = STATUS_COLORS.get(status.status, (BADGE_BACKGROUND, BADGE_TEXT))
+    badges = [(texts[0], background, foreground)]
+    if status.trend != "unknown":
+        badges.append((texts[1], BADGE_BACKGROUND, TREND_COLORS.get(status.trend, BADGE_TEXT)))
+    if status.stale:
+        badges.append((texts[-1], *STALE_COLORS))
+    return badges
 
-    def __init__(self, status: kpi_service.KpiStatus, parent: QWidget | None = None) -> None:
+
+class KpiListModel(QAbstractListModel):
+    """The tracked KPIs as rows (one :class:`KpiStatus` each); the delegate paints them."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.setObjectName("kpiRow")
-        self.kpi_id = status.kpi_id
-        name = QLabel(status.name)
-        name.setObjectName("kpiRowName")
-        name.setMinimumWidth(20)
-        name.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
-        name.setToolTip(status.name)
-        latest = QLabel(format_value(status.latest_value, status.unit))
-        latest.setObjectName("kpiRowValue")
-        latest.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        latest.ensurePolished()
-        latest.setMinimumWidth(latest.fontMetrics().horizontalAdvance(latest.text()) + 16)
-        top = QHBoxLayout()
-        top.setSpacing(6)
-        top.addWidget(name, 1)
-        top.addWidget(latest)
-        badges = QHBoxLayout()
-        badges.setSpacing(4)
-        texts = badge_texts(status)
-        self.badges = [_badge(texts[0], "status", status.status)]
-        if status.trend != "unknown":
-            self.badges.append(_badge(texts[1], "trend", status.trend))
-        if status.stale:
-            self.badges.append(_badge(texts[-1], "stale", "true"))
-        for badge in self.badges:
-            badges.addWidget(badge)
-        badges.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(8, 6, 8, 6)
-        layout.setSpacing(3)
-        layout.addLayout(top)
-        layout.addLayout(badges)
+        self.statuses: list[kpi_service.KpiStatus] = []
 
-    def badge_texts(self) -> list[str]:
-        return [badge.text() for badge in self.badges]
+    def set_statuses(self, statuses: list[kpi_service.KpiStatus]) -> None:
+        self.beginResetModel()
+        self.statuses = list(statuses)
+        self.endResetModel()
+
+    def rowCount(self, parent: Any = QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self.statuses)
+
+    def data(self, index: Any, role: int = _DISPLAY) -> Any:
+        if not index.isValid() or not 0 <= index.row() < len(self.statuses):
+            return None
+        status = self.statuses[index.row()]
+        if role == _DISPLAY:
+            return status.name
+        if role == _USER:
+            return status.kpi_id
+        if role == _STATUS_ROLE:
+            return status
+        if role == _TOOLTIP:
+            return f"{status.name}: " + ", ".join(badge_texts(status))
+        return None
+
+    def row_of(self, kpi_id: int | None) -> int | None:
+        for row, status in enumerate(self.statuses):
+            if status.kpi_id == kpi_id:
+                return row
+        return None
+
+
+class KpiRowDelegate(QStyledItemDelegate):
+    """Paints one tracked KPI: its name and latest value, then its badges."""
+
+    PAD = 8
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Any) -> QSize:
+        metrics = option.fontMetrics
+        return QSize(10, metrics.height() * 2 + 22)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        status = index.data(_STATUS_ROLE)
+        if status is None:
+            return super().paint(painter, option, index)
+        painter.save()
+        rect = option.rect
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.fillRect(rect, QColor("#dbe7fb"))
+        painter.setPen(QColor("#f0f2f5"))
+        painter.drawLine(rect.bottomLeft(), rect.bottomRight())
+        pad = self.PAD
+        font = QFont(option.font)
+        metrics = QFontMetrics(font)
+        line_height = metrics.height()
+        value = format_value(status.latest_value, status.unit)
+        value_width = metrics.horizontalAdvance(value) + 4
+        top = QRect(rect.left() + pad, rect.top() + 6, rect.width() - 2 * pad, line_height)
+        painter.setPen(QColor("#52606d"))
+        painter.drawText(
+            top, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), value
+        )
+        bold = QFont(font)
+        bold.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(bold)
+        name_rect = top.adjusted(0, 0, -(value_width + 6), 0)
+        name = QFontMetrics(bold).elidedText(
+            status.name, Qt.TextElideMode.ElideRight, name_rect.width()
+        )
+        painter.setPen(QColor("#1a56b8" if selected else "#1f2933"))
+        painter.drawText(
+            name_rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), name
+        )
+        small = QFont(font)
+        small.setPointSizeF(max(font.pointSizeF() * 0.85, 7.0))
+        painter.setFont(small)
+        small_metrics = QFontMetrics(small)
+        x = rect.left() + pad
+        y = top.bottom() + 5
+        height = small_metrics.height() + 2
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        for text, background, foreground in badge_colors(status):
+            width = small_metrics.horizontalAdvance(text) + 14
+            if x + width > rect.right() - pad:
+                break
+            badge = QRect(x, y, width, height)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(background))
+            painter.drawRoundedRect(badge, 8, 8)
+            painter.setPen(QColor(foreground))
+            painter.drawText(badge, int(Qt.AlignmentFlag.AlignCenter), text)
+            x += width + 4
+        painter.restore()
 
 
 class KpisPage(QWidget):
@@ -145,11 +234,17 @@ class KpisPage(QWidget):
         header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
 
         # Tracked KPIs: list | form | chart.
-        self.kpi_list = QListWidget()
+        self.kpi_model = KpiListModel(self)
+        self.kpi_list = QListView()
         self.kpi_list.setObjectName("kpiList")
+        self.kpi_list.setModel(self.kpi_model)
+        self.kpi_list.setItemDelegate(KpiRowDelegate(self.kpi_list))
+        self.kpi_list.setUniformItemSizes(True)
         self.kpi_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.kpi_list.setMinimumWidth(265)
-        self.kpi_list.currentItemChanged.connect(self._on_kpi_list_current_item_changed)
+        self.kpi_list.selectionModel().currentRowChanged.connect(
+            self._on_kpi_list_current_row_changed
+        )
         self.remove_button = QPushButton("Stop tracking")
         self.remove_button.setObjectName("kpiRemoveButton")
         self.remove_button.setToolTip("Delete the chosen KPI and its snapshots (undoable)")
@@ -232,17 +327,10 @@ class KpisPage(QWidget):
 
     def _fill_list(self) -> None:
         current = self.current_kpi_id()
-        self.kpi_list.blockSignals(True)
-        self.kpi_list.clear()
-        for status in self.statuses:
-            item = QListWidgetItem()
-            item.setData(_USER, status.kpi_id)
-            row = KpiRow(status)
-            item.setSizeHint(QSize(10, row.sizeHint().height()))
-            item.setToolTip(f"{status.name}: " + ", ".join(badge_texts(status)))
-            self.kpi_list.addItem(item)
-            self.kpi_list.setItemWidget(item, row)
-        self.kpi_list.blockSignals(False)
+        selection = self.kpi_list.selectionModel()
+        selection.blockSignals(True)
+        self.kpi_model.set_statuses(self.statuses)
+        selection.blockSignals(False)
         has = bool(self.statuses)
         self.list_empty.setVisible(not has)
         self.kpi_list.setVisible(has)
@@ -251,10 +339,13 @@ class KpisPage(QWidget):
         self._select_in_list(target)
 
     def _select_in_list(self, kpi_id: int | None) -> None:
-        for row in range(self.kpi_list.count()):
-            if self.kpi_list.item(row).data(_USER) == kpi_id:
-                self.kpi_list.setCurrentRow(row)
-                break
+        row = self.kpi_model.row_of(kpi_id)
+        if row is not None:
+            selection = self.kpi_list.selectionModel()
+            selection.blockSignals(True)
+            self.kpi_list.setCurrentIndex(self.kpi_model.index(row))
+            selection.blockSignals(False)
+            self.kpi_list.scrollTo(self.kpi_model.index(row))
         self._show_kpi(kpi_id)
 
     def _show_kpi(self, kpi_id: int | None) -> None:
@@ -304,18 +395,17 @@ class KpisPage(QWidget):
     def status_of(self, kpi_id: int | None) -> kpi_service.KpiStatus | None:
         return next((s for s in self.statuses if s.kpi_id == kpi_id), None)
 
-    def row_widget(self, kpi_id: int) -> KpiRow | None:
-        """The list row of ``kpi_id`` (its badges are what the user sees)."""
-        for row in range(self.kpi_list.count()):
-            item = self.kpi_list.item(row)
-            if item.data(_USER) == kpi_id:
-                widget = self.kpi_list.itemWidget(item)
-                return widget if isinstance(widget, KpiRow) else None
-        return None
+    def badge_texts_of(self, kpi_id: int) -> list[str]:
+        """The badges the list shows beside ``kpi_id`` ([] when it is not listed)."""
+        row = self.kpi_model.row_of(kpi_id)
+        if row is None:
+            return []
+        status = self.kpi_model.index(row).data(_STATUS_ROLE)
+        return [text for text, _bg, _fg in badge_colors(status)]
 
     def current_kpi_id(self) -> int | None:
-        item = self.kpi_list.currentItem()
-        return None if item is None else int(item.data(_USER))
+        index = self.kpi_list.currentIndex()
+        return None if not index.isValid() else int(index.data(_USER))
 
     def select_kpi(self, kpi_id: int) -> None:
         """Show the Tracked KPIs tab with ``kpi_id`` chosen."""
@@ -345,8 +435,8 @@ class KpisPage(QWidget):
 
     # -- slots ----------------------------------------------------------------------------
 
-    def _on_kpi_list_current_item_changed(self, current: QListWidgetItem | None, _prev) -> None:
-        self._show_kpi(None if current is None else int(current.data(_USER)))
+    def _on_kpi_list_current_row_changed(self, current: QModelIndex, _previous: Any) -> None:
+        self._show_kpi(int(current.data(_USER)) if current.isValid() else None)
 
     def _on_catalog_tracked(self, kpi_id: int) -> None:
         self.refresh()

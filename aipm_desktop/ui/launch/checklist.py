@@ -15,6 +15,7 @@ from typing import Any
 from PySide6.QtCore import QDate, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
+    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
@@ -41,6 +42,7 @@ from ...models.enums import CheckStatus
 from ...services import launch
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 
 CHECK_COLUMNS = ("Item", "Owner", "Status", "Blocking", "Evidence", "Signed off")
 COL_ITEM, COL_OWNER, COL_STATUS, COL_BLOCKING, COL_EVIDENCE, COL_SIGNED = range(6)
@@ -291,8 +293,17 @@ class ChecklistPanel(QWidget):
         ):
             self.tree.setColumnWidth(column, width)
         self._no_edit = NoEditDelegate(self.tree)
-        for column in (COL_ITEM, COL_EVIDENCE, COL_SIGNED):
+        for column in (COL_ITEM, COL_BLOCKING, COL_EVIDENCE, COL_SIGNED):
             self.tree.setItemDelegateForColumn(column, self._no_edit)
+        self._status_delegate = ChoiceDelegate(
+            [(status.value, status_text(status.value)) for status in CheckStatus], self.tree
+        )
+        self.tree.setItemDelegateForColumn(COL_STATUS, self._status_delegate)
+        self.tree.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+        )
         self.tree.itemChanged.connect(self._on_tree_itemChanged)
         self.tree.itemDoubleClicked.connect(self._on_tree_itemDoubleClicked)
         self.tree.currentItemChanged.connect(self._update_buttons)
@@ -373,25 +384,9 @@ class ChecklistPanel(QWidget):
                     flags |= Qt.ItemFlag.ItemIsEditable
                 row.setFlags(flags)
                 self._rows[check.id] = row
-                combo = QComboBox()
-                combo.setObjectName("checkStatus")
-                for status in CheckStatus:
-                    combo.addItem(status_text(status.value), status.value)
-                combo.setEnabled(not readonly)
-                combo.currentIndexChanged.connect(
-                    lambda _i, cid=check.id, box=combo: self._on_status_changed(cid, box)
-                )
-                self.tree.setItemWidget(row, COL_STATUS, combo)
-                box = QCheckBox()
-                box.setObjectName("checkBlocking")
-                box.setToolTip("Blocks the launch until done")
-                box.setEnabled(not readonly)
-                box.toggled.connect(lambda on, cid=check.id: self._on_blocking_toggled(cid, on))
-                holder = QWidget()
-                holder_layout = QHBoxLayout(holder)
-                holder_layout.setContentsMargins(0, 0, 0, 0)
-                holder_layout.addWidget(box, 0, Qt.AlignmentFlag.AlignCenter)
-                self.tree.setItemWidget(row, COL_BLOCKING, holder)
+                if not readonly:
+                    row.setFlags(flags | Qt.ItemFlag.ItemIsUserCheckable)
+                row.setToolTip(COL_BLOCKING, "Blocks the launch until done")
                 self._fill_row(row, check)
             self.tree.expandAll()
             self._update_group_titles()
@@ -407,14 +402,11 @@ class ChecklistPanel(QWidget):
             row.setText(COL_EVIDENCE, evidence_text(check))
             row.setToolTip(COL_EVIDENCE, evidence_text(check))
             row.setText(COL_SIGNED, signed_text(check))
-            combo = self.status_combo(check.id)
-            combo.blockSignals(True)
-            combo.setCurrentIndex(combo.findData(check.status))
-            combo.blockSignals(False)
-            box = self.blocking_box(check.id)
-            box.blockSignals(True)
-            box.setChecked(check.blocking)
-            box.blockSignals(False)
+            row.setData(COL_STATUS, VALUE_ROLE, str(check.status))
+            row.setText(COL_STATUS, status_text(str(check.status)))
+            row.setCheckState(
+                COL_BLOCKING, Qt.CheckState.Checked if check.blocking else Qt.CheckState.Unchecked
+            )
         finally:
             self._filling = was
 
@@ -436,12 +428,19 @@ class ChecklistPanel(QWidget):
     def row_of(self, check_id: int) -> QTreeWidgetItem:
         return self._rows[check_id]
 
-    def status_combo(self, check_id: int) -> QComboBox:
-        return self.tree.itemWidget(self._rows[check_id], COL_STATUS)  # type: ignore[return-value]
+    def status_of(self, check_id: int) -> str:
+        """The status the row of ``check_id`` shows."""
+        return str(self._rows[check_id].data(COL_STATUS, VALUE_ROLE))
 
-    def blocking_box(self, check_id: int) -> QCheckBox:
-        holder = self.tree.itemWidget(self._rows[check_id], COL_BLOCKING)
-        return holder.findChild(QCheckBox)  # type: ignore[return-value]
+    def set_status(self, check_id: int, status: str) -> None:
+        """Choose a status in the row as the user does (the edit is stored, undoable)."""
+        row = self._rows[check_id]
+        row.setText(COL_STATUS, status_text(status))
+        row.setData(COL_STATUS, VALUE_ROLE, status)
+
+    def is_blocking(self, check_id: int) -> bool:
+        """Whether the "Blocking" box of ``check_id`` shows checked."""
+        return self._rows[check_id].checkState(COL_BLOCKING) == Qt.CheckState.Checked
 
     def current_check_id(self) -> int | None:
         item = self.tree.currentItem()
@@ -469,14 +468,14 @@ class ChecklistPanel(QWidget):
         self.ctx.run_edit(UpdateRecordCommand(self.ctx, LaunchCheck, check_id, data, text=text))
         self.request_refresh()  # also puts the old values back when the edit was refused
 
-    def _on_status_changed(self, check_id: int, combo: QComboBox) -> None:
+    def _on_status_changed(self, check_id: int, status: str) -> None:
         if self._filling:
             return
         check = self._checks[check_id]
+        if status == str(check.status):
+            return
         self._update(
-            check_id,
-            {"status": combo.currentData()},
-            f"set '{check.item}' to {combo.currentText().lower()}",
+            check_id, {"status": status}, f"set '{check.item}' to {status_text(status).lower()}"
         )
 
     def _on_blocking_toggled(self, check_id: int, on: bool) -> None:
@@ -487,10 +486,20 @@ class ChecklistPanel(QWidget):
         self._update(check_id, {"blocking": on}, f"mark '{check.item}' {word}")
 
     def _on_tree_itemChanged(self, item: QTreeWidgetItem, column: int) -> None:
-        if self._filling or column != COL_OWNER:
+        if self._filling:
             return
         check_id = item.data(COL_ITEM, ID_ROLE)
         if check_id is None:
+            return
+        if column == COL_STATUS:
+            self._on_status_changed(check_id, str(item.data(COL_STATUS, VALUE_ROLE)))
+            return
+        if column == COL_BLOCKING:
+            on = item.checkState(COL_BLOCKING) == Qt.CheckState.Checked
+            if on != self._checks[check_id].blocking:
+                self._on_blocking_toggled(check_id, on)
+            return
+        if column != COL_OWNER:
             return
         owner = item.text(COL_OWNER).strip()
         if owner == self._checks[check_id].owner:
@@ -498,7 +507,8 @@ class ChecklistPanel(QWidget):
         self._update(check_id, {"owner": owner}, f"set owner of '{self._checks[check_id].item}'")
 
     def _on_tree_itemDoubleClicked(self, item: QTreeWidgetItem, column: int) -> None:
-        if column != COL_OWNER and item.data(COL_ITEM, ID_ROLE) is not None:
+        editable_here = (COL_OWNER, COL_STATUS, COL_BLOCKING)
+        if column not in editable_here and item.data(COL_ITEM, ID_ROLE) is not None:
             self.edit_check(int(item.data(COL_ITEM, ID_ROLE)))
 
     def _on_edit_button_clicked(self) -> None:

@@ -41,7 +41,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from .checklist import ChecklistPanel
-from .commands import EnsureChecklistCommand
+from .edits import EnsureChecklistCommand
 from .stages import StagesPanel
 from .template_dialog import TemplateDialog
 

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -33,7 +32,8 @@ from ...models.enums import StageStatus
 from ...services import kpis, launch
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
-from .commands import ReorderStagesCommand
+from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
+from .edits import ReorderStagesCommand
 
 STAGE_COLUMNS = ("Stage", "Audience %", "Entry criteria", "Exit criteria", "Rollback criteria")
 STAGE_FIELDS = ("name", "audience_pct", "entry_criteria", "exit_criteria", "rollback_criteria")
@@ -55,6 +55,10 @@ def verdict(check: launch.CriterionCheck) -> tuple[str, QColor]:
             return "⚠ triggered", NOT_MET_COLOR
         return "✓ not triggered", MET_COLOR
     return ("✓ met", MET_COLOR) if check.met else ("✗ not met", NOT_MET_COLOR)
+
+
+def _status_text(value: str) -> str:
+    return value.replace("_", " ").capitalize()
 
 
 def _audience(value: float | None) -> str:
@@ -92,6 +96,10 @@ class StagesPanel(QWidget):
         self.table.setColumnWidth(0, 200)
         self.table.setColumnWidth(1, 80)
         self.table.setColumnWidth(COL_STATUS, 120)
+        self.table.setItemDelegateForColumn(
+            COL_STATUS,
+            ChoiceDelegate([(s.value, _status_text(s.value)) for s in StageStatus], self.table),
+        )
         self.table.itemChanged.connect(self._on_table_itemChanged)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
@@ -174,16 +182,12 @@ class StagesPanel(QWidget):
                             Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                         )
                     self.table.setItem(row, column, item)
-                combo = QComboBox()
-                combo.setObjectName("stageStatus")
-                for status in StageStatus:
-                    combo.addItem(status.value.replace("_", " ").capitalize(), status.value)
-                combo.setCurrentIndex(combo.findData(str(stage.status)))
-                combo.setEnabled(not self.ctx.readonly)
-                combo.currentIndexChanged.connect(
-                    lambda _i, sid=stage.id, box=combo: self._on_status_changed(sid, box)
-                )
-                self.table.setCellWidget(row, COL_STATUS, combo)
+                status = QTableWidgetItem(_status_text(str(stage.status)))
+                status.setData(ID_ROLE, stage.id)
+                status.setData(VALUE_ROLE, str(stage.status))
+                status.setFlags(editable)
+                status.setToolTip("Double click to change the stage's status")
+                self.table.setItem(row, COL_STATUS, status)
             if keep is not None:
                 self.select_stage(keep)
         finally:
@@ -258,6 +262,9 @@ class StagesPanel(QWidget):
             return
         stage_id = item.data(ID_ROLE)
         column = item.column()
+        if stage_id is not None and column == COL_STATUS:
+            self._on_status_changed(int(stage_id), str(item.data(VALUE_ROLE)))
+            return
         if stage_id is None or column >= len(STAGE_FIELDS):
             return
         field = STAGE_FIELDS[column]
@@ -291,16 +298,19 @@ class StagesPanel(QWidget):
         )
         self.request_refresh()
 
-    def _on_status_changed(self, stage_id: int, combo: QComboBox) -> None:
+    def _on_status_changed(self, stage_id: int, status: str) -> None:
         if self._filling:
+            return
+        stage = next((s for s in self._stages if s.id == stage_id), None)
+        if stage is None or str(stage.status) == status:
             return
         self.ctx.run_edit(
             UpdateRecordCommand(
                 self.ctx,
                 RolloutStage,
                 stage_id,
-                {"status": combo.currentData()},
-                text=f"set stage status to {combo.currentText().lower()}",
+                {"status": status},
+                text=f"set stage status to {_status_text(status).lower()}",
             )
         )
         self.request_refresh()

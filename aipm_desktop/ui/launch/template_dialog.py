@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ...services import launch
 from ...services.changes import Changes
 from ..context import AppContext
-from .commands import AddTemplateItemCommand, DeleteTemplateItemCommand, UpdateTemplateItemCommand
+from .edits import AddTemplateItemCommand, DeleteTemplateItemCommand, UpdateTemplateItemCommand
 
 COLUMNS = ("Function", "Item", "Description")
 FIELDS = ("function", "item", "description")

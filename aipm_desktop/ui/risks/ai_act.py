@@ -3,13 +3,14 @@ obligations checklist of a high-risk use case.
 
 The questionnaire shows the suggested tier and its reasons live as the user answers
 (:func:`aipm_desktop.services.ai_act.evaluate`); Save stores them as one undoable
-:class:`~aipm_desktop.ui.risks.commands.SaveAssessmentCommand`. Obligation items are
+:class:`~aipm_desktop.ui.risks.edits.SaveAssessmentCommand`. Obligation items are
 edited in place, each change one :class:`~aipm_desktop.ui.undo.UpdateRecordCommand`.
 Everything here is labelled as guidance, not legal advice.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import html
 from typing import Any
 
@@ -30,6 +31,8 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -43,8 +46,8 @@ from ...services import ai_act
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
-from .commands import SaveAssessmentCommand
-from .fields import Badge, DateField, EnumCombo, text_color_on
+from .edits import SaveAssessmentCommand
+from .fields import Badge, EnumCombo, enum_text, text_color_on
 from .form import use_case_titles
 
 TIER_COLORS = {
@@ -57,6 +60,7 @@ NOT_ASSESSED = "Not assessed"
 NOT_ASSESSED_COLOR = "#cbd2d9"
 KINDS = ("use_case", "ai_act_assessment", "compliance_obligation")
 OBLIGATION_COLUMNS = ("Article", "Obligation", "Status", "Owner", "Due date", "Evidence")
+STATUS_COLORS = {"done": "#1d6b35", "in_progress": "#8a5300", "blocked": "#c62828"}
 
 
 def tier_label(tier: str | None) -> str:
@@ -235,8 +239,74 @@ class QuestionnaireDialog(QDialog):
         return False
 
 
+OBLIGATION_FIELDS = (None, None, "status", "owner", "due_date", "evidence")
+_VALUE_ROLE = Qt.ItemDataRole.UserRole
+_EDIT_ROLE = Qt.ItemDataRole.EditRole
+
+
+def _date_text(value: dt.date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+class ObligationDelegate(QStyledItemDelegate):
+    """Editors for an obligation's cells, made only while a cell is edited.
+
+    Status: a combo that stores its choice at once; owner and evidence: a line; due date:
+    a line taking ``YYYY-MM-DD`` (empty clears it). A date that does not parse is refused
+    with a message in the table's ``message`` label.
+    """
+
+    def createEditor(self, parent: QWidget, option: QStyleOptionViewItem, index: Any) -> QWidget:
+        field = OBLIGATION_FIELDS[index.column()]
+        if field == "status":
+            combo = EnumCombo(CheckStatus, parent)
+            combo.activated.connect(lambda _i, c=combo: self._on_combo_activated(c))
+            return combo
+        edit = QLineEdit(parent)
+        if field == "owner":
+            edit.setMaxLength(200)
+            edit.setPlaceholderText("Owner")
+        elif field == "due_date":
+            edit.setPlaceholderText("YYYY-MM-DD")
+        else:
+            edit.setPlaceholderText("Link or note proving it is done")
+        return edit
+
+    def setEditorData(self, editor: QWidget, index: Any) -> None:
+        value = index.data(_VALUE_ROLE)
+        if isinstance(editor, EnumCombo):
+            editor.set_value(value or CheckStatus.OPEN)
+        elif isinstance(editor, QLineEdit):
+            editor.setText(_date_text(value) if isinstance(value, dt.date) else value or "")
+
+    def setModelData(self, editor: QWidget, model: Any, index: Any) -> None:
+        if isinstance(editor, EnumCombo):
+            model.setData(index, editor.value(), _VALUE_ROLE)
+        elif isinstance(editor, QLineEdit):
+            text = editor.text().strip()
+            if OBLIGATION_FIELDS[index.column()] == "due_date":
+                try:
+                    value: Any = dt.date.fromisoformat(text) if text else None
+                except ValueError:
+                    table = self.parent()
+                    if isinstance(table, ObligationsTable):
+                        table.show_message("Enter the due date as YYYY-MM-DD, e.g. 2026-09-30.")
+                    return
+            else:
+                value = text
+            model.setData(index, value, _VALUE_ROLE)
+
+    def _on_combo_activated(self, combo: EnumCombo) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
+
+
 class ObligationsTable(QTableWidget):
-    """The obligations of a high-risk use case, edited in place (each edit undoable)."""
+    """The obligations of a high-risk use case, edited in place (each edit undoable).
+
+    Cells hold values (the status, owner, due date and evidence of each obligation); the
+    :class:`ObligationDelegate` makes an editor only for the cell being edited.
+    """
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(0, len(OBLIGATION_COLUMNS), parent)
@@ -244,8 +314,15 @@ class ObligationsTable(QTableWidget):
         self.setObjectName("obligationsTable")
         self.setHorizontalHeaderLabels(list(OBLIGATION_COLUMNS))
         self.verticalHeader().setVisible(False)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.SelectedClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setItemDelegate(ObligationDelegate(self))
+        self.setWordWrap(True)
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -254,80 +331,98 @@ class ObligationsTable(QTableWidget):
         header.setSectionResizeMode(5, QHeaderView.ResizeMode.Stretch)
         self.setColumnWidth(2, 130)
         self.setColumnWidth(3, 130)
-        self.setColumnWidth(4, 190)
+        self.setColumnWidth(4, 110)
         self.ids: list[int] = []
-        self.status_combos: list[EnumCombo] = []
-        self.owner_edits: list[QLineEdit] = []
-        self.due_fields: list[DateField] = []
-        self.evidence_edits: list[QLineEdit] = []
+        self._filling = False
+        self.message = QLabel()
+        self.message.setObjectName("errorHint")
+        self.message.setWordWrap(True)
+        self.message.setVisible(False)
+        self.itemChanged.connect(self._on_item_changed)
+
+    def show_message(self, text: str) -> None:
+        self.message.setText(text)
+        self.message.setVisible(bool(text))
+
+    def value(self, row: int, field: str) -> Any:
+        """The value shown for ``field`` of the obligation in ``row``."""
+        item = self.item(row, OBLIGATION_FIELDS.index(field))
+        return None if item is None else item.data(_VALUE_ROLE)
+
+    def set_value(self, row: int, field: str, value: Any) -> None:
+        """Set a cell as the user would (the edit is stored, undoable)."""
+        item = self.item(row, OBLIGATION_FIELDS.index(field))
+        if item is not None:
+            item.setData(_VALUE_ROLE, value)
 
     def show_obligations(self, items: list[ComplianceObligation]) -> None:
-        ids = [int(o.id) for o in items]  # type: ignore[arg-type]
-        if ids != self.ids:
-            self._build(items)
-        for row, item in enumerate(items):
-            self.status_combos[row].set_value(item.status)
-            _set_text(self.owner_edits[row], item.owner)
-            self.due_fields[row].set_value(item.due_date)
-            _set_text(self.evidence_edits[row], item.evidence)
-
-    def _build(self, items: list[ComplianceObligation]) -> None:
-        self.ids = [int(o.id) for o in items]  # type: ignore[arg-type]
-        self.status_combos, self.owner_edits, self.due_fields, self.evidence_edits = [], [], [], []
-        self.setRowCount(len(items))
-        editable = not self.ctx.readonly
-        for row, item in enumerate(items):
-            obligation_id = int(item.id)  # type: ignore[arg-type]
-            article = QTableWidgetItem(item.article)
-            title = QTableWidgetItem(item.title)
-            title.setToolTip(item.description)
-            self.setItem(row, 0, article)
-            self.setItem(row, 1, title)
-            status = EnumCombo(CheckStatus)
-            status.setEnabled(editable)
-            status.currentIndexChanged.connect(
-                lambda _i, c=status, o=obligation_id: self._commit(o, "status", c.value())
-            )
-            owner = QLineEdit()
-            owner.setMaxLength(200)
-            owner.setPlaceholderText("Owner")
-            owner.setReadOnly(not editable)
-            owner.editingFinished.connect(
-                lambda e=owner, o=obligation_id: self._commit(o, "owner", e.text().strip())
-            )
-            due = DateField("Due")
-            due.set_editable(editable)
-            due.edited.connect(
-                lambda d=due, o=obligation_id: self._commit(o, "due_date", d.value())
-            )
-            evidence = QLineEdit()
-            evidence.setPlaceholderText("Link or note proving it is done")
-            evidence.setReadOnly(not editable)
-            evidence.editingFinished.connect(
-                lambda e=evidence, o=obligation_id: self._commit(o, "evidence", e.text().strip())
-            )
-            self.setCellWidget(row, 2, status)
-            self.setCellWidget(row, 3, owner)
-            self.setCellWidget(row, 4, due)
-            self.setCellWidget(row, 5, evidence)
-            self.status_combos.append(status)
-            self.owner_edits.append(owner)
-            self.due_fields.append(due)
-            self.evidence_edits.append(evidence)
+        self._filling = True
+        try:
+            ids = [int(o.id) for o in items]  # type: ignore[arg-type]
+            if ids != self.ids:
+                self.ids = ids
+                self.setRowCount(len(items))
+            editable = not self.ctx.readonly
+            for row, item in enumerate(items):
+                article = QTableWidgetItem(item.article)
+                article.setFlags(article.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                title = QTableWidgetItem(item.title)
+                title.setToolTip(item.description)
+                title.setFlags(title.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.setItem(row, 0, article)
+                self.setItem(row, 1, title)
+                for column, field in enumerate(OBLIGATION_FIELDS):
+                    if field is None:
+                        continue
+                    cell = self.item(row, column)
+                    if cell is None:
+                        cell = QTableWidgetItem()
+                        self.setItem(row, column, cell)
+                    cell.setData(_VALUE_ROLE, getattr(item, field))
+                    self._show_cell(cell, field)
+                    flags = cell.flags() | Qt.ItemFlag.ItemIsEditable
+                    if not editable:
+                        flags &= ~Qt.ItemFlag.ItemIsEditable
+                    cell.setFlags(flags)
+        finally:
+            self._filling = False
         self.resizeRowsToContents()
+
+    def _show_cell(self, cell: QTableWidgetItem, field: str) -> None:
+        value = cell.data(_VALUE_ROLE)
+        if field == "status":
+            text = enum_text(value)
+            cell.setForeground(QBrush(QColor(STATUS_COLORS.get(str(value), "#323f4b"))))
+        elif field == "due_date":
+            text = _date_text(value) if isinstance(value, dt.date) else ""
+        else:
+            text = value or ""
+        placeholder = {"owner": "Owner", "due_date": "Due date", "evidence": "Evidence"}
+        if not text and field in placeholder:
+            cell.setForeground(QBrush(QColor("#9aa5b1")))
+            text = f"({placeholder[field].lower()})"
+        elif field != "status":
+            cell.setForeground(QBrush(QColor("#1f2933")))
+        cell.setData(Qt.ItemDataRole.DisplayRole, text)
+        cell.setToolTip(f"{text} (double click or type to edit)")
+
+    def _on_item_changed(self, cell: QTableWidgetItem) -> None:
+        if self._filling:
+            return
+        field = OBLIGATION_FIELDS[cell.column()]
+        if field is None or not 0 <= cell.row() < len(self.ids):
+            return
+        self._filling = True
+        try:
+            self._show_cell(cell, field)
+        finally:
+            self._filling = False
+        self.show_message("")
+        self._commit(self.ids[cell.row()], field, cell.data(_VALUE_ROLE))
 
     def _commit(self, obligation_id: int, field: str, value: Any) -> None:
         ws = self.ctx.workspace
         if ws is None or self.ctx.readonly:
-            return
-        row = self.ids.index(obligation_id) if obligation_id in self.ids else -1
-        stored = {
-            "status": self.status_combos,
-            "owner": self.owner_edits,
-            "due_date": self.due_fields,
-            "evidence": self.evidence_edits,
-        }
-        if row < 0 or field not in stored:
             return
         from ...services import records
 
@@ -349,14 +444,6 @@ class ObligationsTable(QTableWidget):
                 merge=True,
             )
         )
-
-
-def _set_text(edit: QLineEdit, text: str) -> None:
-    if edit.hasFocus() and edit.isModified():
-        return
-    edit.setText(text or "")
-    edit.setModified(False)
-    edit.setCursorPosition(0)
 
 
 class AiActTab(QWidget):
@@ -426,6 +513,7 @@ class AiActTab(QWidget):
         d_layout.addWidget(self.reasons_label)
         d_layout.addWidget(self.obligations_title)
         d_layout.addWidget(self.obligations, 1)
+        d_layout.addWidget(self.obligations.message)
         d_layout.addStretch(0)
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)

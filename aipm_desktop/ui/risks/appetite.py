@@ -1,6 +1,6 @@
 """The risk-appetite dialog: the score bands' upper bounds and colours, the scoring method.
 
-Save pushes one undoable :class:`~aipm_desktop.ui.risks.commands.SetAppetiteCommand`;
+Save pushes one undoable :class:`~aipm_desktop.ui.risks.edits.SetAppetiteCommand`;
 bounds that do not increase are refused inline before anything is stored.
 """
 
@@ -26,7 +26,7 @@ from ...errors import ValidationError
 from ...services import risks
 from ...services import workspace as workspace_service
 from ..context import AppContext
-from .commands import SetAppetiteCommand
+from .edits import SetAppetiteCommand
 from .fields import text_color_on
 
 MAX_SCORE = 25

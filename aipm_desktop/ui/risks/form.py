@@ -1,10 +1,11 @@
-"""The detail form of one risk: every field, committed as the user leaves it (undoable).
+"""The detail form of one risk, on the shared :class:`RecordForm`, with its mitigation actions.
 
-Each edit validates through the model's own rules (``RiskBase``) before it is pushed as an
-:class:`~aipm_desktop.ui.undo.UpdateRecordCommand`; an invalid value shows a red message
-under the field and the field goes back to the stored value. Inherent and residual scores
-and levels come from :func:`aipm_desktop.services.risks.assess`, the one place they are
-derived.
+Every field commits as the user leaves it, as one undoable
+:class:`~aipm_desktop.ui.undo.UpdateRecordCommand`, after ``RiskBase`` accepted it; an
+invalid value is explained under the field and nothing is written. Inherent and residual
+scores and levels come from :func:`aipm_desktop.services.risks.assess`, the one place they
+are derived. Choosing "accepted" waits for a rationale and an approver, then stores all
+three together.
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import pydantic
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -28,9 +27,7 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QPushButton,
-    QScrollArea,
     QSpinBox,
-    QStackedWidget,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -48,17 +45,10 @@ from ...services.changes import Changes
 from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
-from .commands import SetLinksCommand
-from .fields import (
-    Badge,
-    DateField,
-    EnumCombo,
-    LevelCombo,
-    ListCompleter,
-    TextArea,
-)
+from ..widgets.record_form import DateInput, FieldSpec, RecordForm, TextArea
+from .edits import SetLinksCommand
+from .fields import NOT_SET, Badge, DateField, EnumCombo, ListCompleter, split_level
 
-LABEL_WIDTH = 150
 ACCEPTED = RiskStatus.ACCEPTED.value
 ACCEPT_HINT = "An accepted risk needs a rationale and an approver: fill them in below to accept it."
 EMPTY_TEXT = (
@@ -67,13 +57,6 @@ EMPTY_TEXT = (
 )
 RMF_TAXONOMY = "nist_ai_rmf"
 KINDS = ("risk", "mitigation_action", "use_case", "settings", "risk_taxonomy")
-
-
-def _message(error: pydantic.ValidationError) -> str:
-    """The model's own message(s) for an invalid risk, without the field paths."""
-    err = records.validation_error(error, "risk")
-    text = "; ".join(msg for _field, msg in err.errors) or err.message
-    return text[:1].upper() + text[1:]
 
 
 def _action_spec(risk_id: int) -> ListSpec:
@@ -213,13 +196,111 @@ class ActionDialog(QDialog):
         self.accept()
 
 
-class RiskForm(QWidget):
+S_RISK = "Risk"
+S_INHERENT = "Inherent risk"
+S_RESIDUAL = "Residual risk (after mitigation)"
+S_STATUS = "Status and review"
+
+
+def _levels(levels: tuple[str, ...], *, allow_unset: bool = False) -> list[tuple[Any, str]]:
+    """``(number, "4 · Likely")`` for each anchored level (first "Not set" when allowed)."""
+    items: list[tuple[Any, str]] = [(None, NOT_SET)] if allow_unset else []
+    items.extend((n, f"{n} · {split_level(text)[0]}") for n, text in enumerate(levels, start=1))
+    return items
+
+
+def _level_description(levels: tuple[str, ...], value: int | None) -> str:
+    return "" if value is None else split_level(levels[value - 1])[1]
+
+
+class RiskForm(RecordForm):
     """Every field of one risk; shows a hint of what to do when no risk is selected."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
         self.ctx = ctx
-        self.setObjectName("riskForm")
+        fields = (
+            FieldSpec("title", "Title", placeholder="A short name for the risk", section=S_RISK),
+            FieldSpec(
+                "description",
+                "Description",
+                "text",
+                placeholder="What could go wrong, for whom, and how it would show",
+                section=S_RISK,
+                height=76,
+            ),
+            FieldSpec(
+                "category",
+                "Category",
+                "combo",
+                placeholder="Pick a taxonomy item or type your own",
+                section=S_RISK,
+                choices=self._category_choices,
+                editable=True,
+            ),
+            FieldSpec("source", "Source", "combo", section=S_RISK, choices=RiskSource),
+            FieldSpec("owner", "Owner", placeholder="Who is accountable", section=S_RISK),
+            FieldSpec(
+                "likelihood",
+                "Likelihood",
+                "combo",
+                section=S_INHERENT,
+                choices=_levels(risks.LIKELIHOOD_LEVELS),
+            ),
+            FieldSpec(
+                "impact",
+                "Impact",
+                "combo",
+                section=S_INHERENT,
+                choices=_levels(risks.IMPACT_LEVELS),
+            ),
+            FieldSpec("treatment", "Treatment", "combo", section=S_INHERENT, choices=Treatment),
+            FieldSpec(
+                "residual_likelihood",
+                "Likelihood",
+                "combo",
+                section=S_RESIDUAL,
+                choices=_levels(risks.LIKELIHOOD_LEVELS, allow_unset=True),
+            ),
+            FieldSpec(
+                "residual_impact",
+                "Impact",
+                "combo",
+                section=S_RESIDUAL,
+                choices=_levels(risks.IMPACT_LEVELS, allow_unset=True),
+            ),
+            FieldSpec("status", "Status", "combo", section=S_STATUS, choices=RiskStatus),
+            FieldSpec(
+                "acceptance_rationale",
+                "Acceptance rationale",
+                "text",
+                placeholder="Why the remaining risk is acceptable",
+                section=S_STATUS,
+                height=60,
+            ),
+            FieldSpec(
+                "approver", "Approver", placeholder="Who accepted the risk", section=S_STATUS
+            ),
+            FieldSpec("acceptance_expiry", "Acceptance expiry", "date", section=S_STATUS),
+            FieldSpec(
+                "review_cadence_days",
+                "Review every",
+                "int",
+                section=S_STATUS,
+                minimum=1,
+                maximum=3650,
+                suffix=" days",
+            ),
+            FieldSpec("next_review", "Next review", "date", section=S_STATUS),
+            FieldSpec(
+                "framework_refs",
+                "Framework references",
+                placeholder="e.g. MAP 5; MEASURE 2 (separate with ;)",
+                section=S_STATUS,
+            ),
+        )
+        super().__init__(
+            fields, RiskBase, self._push, parent, empty_text=EMPTY_TEXT, name="riskForm"
+        )
         self.risk_id: int | None = None
         self.risk: Risk | None = None
         self.linked_ids: list[int] = []
@@ -227,44 +308,80 @@ class RiskForm(QWidget):
         self._pending_accept = False
         self._bands: list[risks.Band] = []
         self._method = "multiply"
-        self.hints: dict[str, QLabel] = {}
         self.links_dialog: LinksDialog | None = None
         self.action_dialog: ActionDialog | None = None
 
-        # -- widgets ------------------------------------------------------------------
-        self.heading = QLabel()
-        self.heading.setObjectName("riskFormHeading")
-        self.heading.setWordWrap(True)
+        editors = self.editors
+        self.title_edit: QLineEdit = editors["title"]  # type: ignore[assignment]
+        self.description_edit: TextArea = editors["description"]  # type: ignore[assignment]
+        self.category_combo: QComboBox = editors["category"]  # type: ignore[assignment]
+        self.source_combo: QComboBox = editors["source"]  # type: ignore[assignment]
+        self.owner_edit: QLineEdit = editors["owner"]  # type: ignore[assignment]
+        self.likelihood_combo: QComboBox = editors["likelihood"]  # type: ignore[assignment]
+        self.impact_combo: QComboBox = editors["impact"]  # type: ignore[assignment]
+        self.treatment_combo: QComboBox = editors["treatment"]  # type: ignore[assignment]
+        self.residual_likelihood_combo: QComboBox = editors["residual_likelihood"]  # type: ignore[assignment]
+        self.residual_impact_combo: QComboBox = editors["residual_impact"]  # type: ignore[assignment]
+        self.status_combo: QComboBox = editors["status"]  # type: ignore[assignment]
+        self.rationale_edit: TextArea = editors["acceptance_rationale"]  # type: ignore[assignment]
+        self.approver_edit: QLineEdit = editors["approver"]  # type: ignore[assignment]
+        self.expiry_field: DateInput = editors["acceptance_expiry"]  # type: ignore[assignment]
+        self.expiry_field.check.setText("Expires")
+        self.cadence_spin: QSpinBox = editors["review_cadence_days"]  # type: ignore[assignment]
+        self.next_review_field: DateInput = editors["next_review"]  # type: ignore[assignment]
+        self.refs_edit: QLineEdit = editors["framework_refs"]  # type: ignore[assignment]
+        for combo, levels in (
+            (self.likelihood_combo, risks.LIKELIHOOD_LEVELS),
+            (self.impact_combo, risks.IMPACT_LEVELS),
+            (self.residual_likelihood_combo, risks.LIKELIHOOD_LEVELS),
+            (self.residual_impact_combo, risks.IMPACT_LEVELS),
+        ):
+            for index in range(combo.count()):
+                value = combo.itemData(index)
+                if value is not None:
+                    name, description = split_level(levels[int(value) - 1])
+                    combo.setItemData(index, description or name, Qt.ItemDataRole.ToolTipRole)
 
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("riskTitleEdit")
-        self.title_edit.setMaxLength(200)
-        self.title_edit.setPlaceholderText("A short name for the risk")
-        self.description_edit = TextArea()
-        self.description_edit.setPlaceholderText(
-            "What could go wrong, for whom, and how it would show"
-        )
-        self.description_edit.setFixedHeight(76)
-        self.category_combo = QComboBox()
-        self.category_combo.setEditable(True)
-        self.category_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.category_combo.lineEdit().setPlaceholderText("Pick a taxonomy item or type your own")
-        self.source_combo = EnumCombo(RiskSource)
-        self.owner_edit = QLineEdit()
-        self.owner_edit.setMaxLength(200)
-        self.owner_edit.setPlaceholderText("Who is accountable")
+        # -- custom rows ----------------------------------------------------------------
         self.links_label = QLabel()
         self.links_label.setObjectName("riskLinksLabel")
         self.links_label.setWordWrap(True)
         self.links_button = QPushButton("Choose…")
         self.links_button.setToolTip("Choose the use cases this risk applies to")
+        links_row = QHBoxLayout()
+        links_row.addWidget(self.links_label, 1)
+        links_row.addWidget(self.links_button, 0, Qt.AlignmentFlag.AlignTop)
+        self.insert_row(S_RISK, "links", "Use cases", links_row)
 
-        self.likelihood_combo = LevelCombo(risks.LIKELIHOOD_LEVELS)
-        self.impact_combo = LevelCombo(risks.IMPACT_LEVELS)
         self.likelihood_help = _help_label()
         self.impact_help = _help_label()
         self.inherent_badge = Badge()
-        self.treatment_combo = EnumCombo(Treatment)
+        self.insert_row(
+            S_INHERENT, "likelihood_help", "", self.likelihood_help, after="likelihood", hint=False
+        )
+        self.insert_row(S_INHERENT, "impact_help", "", self.impact_help, after="impact", hint=False)
+        self.insert_row(
+            S_INHERENT,
+            "inherent",
+            "Inherent score",
+            _left(self.inherent_badge),
+            after="impact_help",
+        )
+
+        self.residual_badge = Badge()
+        self.residual_note = _help_label()
+        self.insert_row(
+            S_RESIDUAL,
+            "residual",
+            "Residual score",
+            _stack(_left(self.residual_badge), self.residual_note),
+        )
+        self.overdue_label = QLabel()
+        self.overdue_label.setObjectName("overdueLabel")
+        self.overdue_label.setVisible(False)
+        self.insert_row(
+            S_STATUS, "overdue", "", self.overdue_label, after="next_review", hint=False
+        )
 
         self.actions_table = QTableWidget(0, 4)
         self.actions_table.setObjectName("mitigationTable")
@@ -281,61 +398,10 @@ class RiskForm(QWidget):
         self.actions_table.setMaximumHeight(170)
         self.actions_empty = QLabel("No mitigation actions yet: add what will reduce this risk.")
         self.actions_empty.setObjectName("mutedLabel")
+        self.actions_empty.setWordWrap(True)
         self.add_action_button = QPushButton("Add action…")
         self.edit_action_button = QPushButton("Edit…")
         self.delete_action_button = QPushButton("Delete")
-
-        self.residual_likelihood_combo = LevelCombo(risks.LIKELIHOOD_LEVELS, allow_unset=True)
-        self.residual_impact_combo = LevelCombo(risks.IMPACT_LEVELS, allow_unset=True)
-        self.residual_badge = Badge()
-        self.residual_note = _help_label()
-
-        self.status_combo = EnumCombo(RiskStatus)
-        self.rationale_edit = TextArea()
-        self.rationale_edit.setPlaceholderText("Why the remaining risk is acceptable")
-        self.rationale_edit.setFixedHeight(60)
-        self.approver_edit = QLineEdit()
-        self.approver_edit.setMaxLength(200)
-        self.approver_edit.setPlaceholderText("Who accepted the risk")
-        self.expiry_field = DateField("Expires")
-        self.cadence_spin = QSpinBox()
-        self.cadence_spin.setRange(1, 3650)
-        self.cadence_spin.setSuffix(" days")
-        self.next_review_field = DateField("Set")
-        self.overdue_label = QLabel()
-        self.overdue_label.setObjectName("overdueLabel")
-        self.refs_edit = QLineEdit()
-        self.refs_edit.setMaxLength(500)
-        self.refs_edit.setPlaceholderText("e.g. MAP 5; MEASURE 2 (separate with ;)")
-
-        # -- layout -------------------------------------------------------------------
-        self._forms: dict[str, QFormLayout] = {}
-        content = QWidget()
-        content.setObjectName("riskFormContent")
-        body = QVBoxLayout(content)
-        body.setContentsMargins(18, 14, 18, 18)
-        body.setSpacing(8)
-        body.addWidget(self.heading)
-
-        links_row = QHBoxLayout()
-        links_row.addWidget(self.links_label, 1)
-        links_row.addWidget(self.links_button, 0, Qt.AlignmentFlag.AlignTop)
-        card = self._card(body, "Risk")
-        self._row(card, "title", "Title", self.title_edit)
-        self._row(card, "description", "Description", self.description_edit)
-        self._row(card, "category", "Category", self.category_combo)
-        self._row(card, "source", "Source", self.source_combo)
-        self._row(card, "owner", "Owner", self.owner_edit)
-        self._row(card, "links", "Use cases", links_row)
-
-        card = self._card(body, "Inherent risk")
-        self._row(card, "likelihood", "Likelihood", self.likelihood_combo)
-        card.insertRow(card.rowCount() - 1, "", self.likelihood_help)
-        self._row(card, "impact", "Impact", self.impact_combo)
-        card.insertRow(card.rowCount() - 1, "", self.impact_help)
-        self._row(card, "inherent", "Inherent score", _left(self.inherent_badge))
-        self._row(card, "treatment", "Treatment", self.treatment_combo)
-
         actions_box = QWidget()
         actions_layout = QVBoxLayout(actions_box)
         actions_layout.setContentsMargins(0, 0, 0, 0)
@@ -347,131 +413,24 @@ class RiskForm(QWidget):
         buttons.addWidget(self.delete_action_button)
         buttons.addStretch(1)
         actions_layout.addLayout(buttons)
-        body.addWidget(_section("Mitigation actions"))
-        body.addWidget(_framed(actions_box))
+        self.insert_card("Mitigation actions", actions_box, before=S_RESIDUAL)
 
-        card = self._card(body, "Residual risk (after mitigation)")
-        self._row(card, "residual_likelihood", "Likelihood", self.residual_likelihood_combo)
-        self._row(card, "residual_impact", "Impact", self.residual_impact_combo)
-        self._row(
-            card,
-            "residual",
-            "Residual score",
-            _stack(_left(self.residual_badge), self.residual_note),
-        )
-
-        card = self._card(body, "Status and review")
-        self._row(card, "status", "Status", self.status_combo)
-        self._row(card, "acceptance_rationale", "Acceptance rationale", self.rationale_edit)
-        self._row(card, "approver", "Approver", self.approver_edit)
-        self._row(card, "acceptance_expiry", "Acceptance expiry", self.expiry_field)
-        self._row(card, "review_cadence_days", "Review every", self.cadence_spin)
-        self._row(
-            card, "next_review", "Next review", _stack(self.next_review_field, self.overdue_label)
-        )
-        self._row(card, "framework_refs", "Framework references", self.refs_edit)
-        body.addStretch(1)
-
-        scroll = QScrollArea()
-        scroll.setObjectName("riskFormScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
-        self.scroll = scroll
-
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self._stack = QStackedWidget()
-        self._stack.addWidget(self.empty_label)
-        self._stack.addWidget(scroll)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self._stack)
-
-        # -- signals ------------------------------------------------------------------
-        self.title_edit.editingFinished.connect(self._on_title_edit_editing_finished)
-        self.title_edit.textEdited.connect(lambda _t: self._clear_hint("title"))
-        self.description_edit.editing_finished.connect(self._on_description_edit_editing_finished)
-        self.category_combo.lineEdit().editingFinished.connect(self._on_category_combo_edited)
-        self.category_combo.activated.connect(lambda _i: self._on_category_combo_edited())
-        self.source_combo.currentIndexChanged.connect(
-            lambda _i: self._commit_one("source", self.source_combo.value())
-        )
-        self.owner_edit.editingFinished.connect(
-            lambda: self._commit_one("owner", self.owner_edit.text().strip())
-        )
+        # -- signals --------------------------------------------------------------------
         self.links_button.clicked.connect(self._on_links_button_clicked)
-        self.likelihood_combo.currentIndexChanged.connect(
-            lambda _i: self._commit_one("likelihood", self.likelihood_combo.value())
-        )
-        self.impact_combo.currentIndexChanged.connect(
-            lambda _i: self._commit_one("impact", self.impact_combo.value())
-        )
-        self.treatment_combo.currentIndexChanged.connect(
-            lambda _i: self._commit_one("treatment", self.treatment_combo.value())
-        )
         self.actions_table.itemSelectionChanged.connect(self._update_action_buttons)
         self.actions_table.itemDoubleClicked.connect(lambda _item: self.edit_action())
         self.add_action_button.clicked.connect(lambda: self.add_action())
         self.edit_action_button.clicked.connect(lambda: self.edit_action())
         self.delete_action_button.clicked.connect(self.delete_action)
-        self.residual_likelihood_combo.currentIndexChanged.connect(
-            lambda _i: self._on_residual_changed("likelihood")
-        )
-        self.residual_impact_combo.currentIndexChanged.connect(
-            lambda _i: self._on_residual_changed("impact")
-        )
-        self.status_combo.currentIndexChanged.connect(self._on_status_combo_changed)
-        self.rationale_edit.editing_finished.connect(self._on_acceptance_edited)
-        self.approver_edit.editingFinished.connect(self._on_acceptance_edited)
-        self.expiry_field.edited.connect(
-            lambda: self._commit_one("acceptance_expiry", self.expiry_field.value())
-        )
-        self.cadence_spin.editingFinished.connect(
-            lambda: self._commit_one("review_cadence_days", self.cadence_spin.value())
-        )
-        self.next_review_field.edited.connect(
-            lambda: self._commit_one("next_review", self.next_review_field.value())
-        )
-        self.refs_edit.editingFinished.connect(
-            lambda: self._commit_one("framework_refs", self.refs_edit.text().strip())
-        )
         ctx.changed.connect(self._on_ctx_changed)
         self._load_reference()
         self.set_risk(None)
 
-    # -- building helpers ---------------------------------------------------------------
-
-    def _card(self, body: QVBoxLayout, title: str) -> QFormLayout:
-        body.addWidget(_section(title))
-        frame = QFrame()
-        frame.setObjectName("formCard")
-        form = QFormLayout(frame)
-        form.setContentsMargins(14, 12, 14, 12)
-        form.setHorizontalSpacing(14)
-        form.setVerticalSpacing(6)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        body.addWidget(frame)
-        return form
-
-    def _row(self, form: QFormLayout, field: str, label: str, widget: Any) -> None:
-        caption = QLabel(label)
-        caption.setMinimumWidth(LABEL_WIDTH)
-        caption.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        form.addRow(caption, widget)
-        hint = QLabel()
-        hint.setObjectName("errorHint")
-        hint.setWordWrap(True)
-        form.addRow("", hint)
-        form.setRowVisible(hint, False)
-        self.hints[field] = hint
-        self._forms[field] = form
-
     # -- loading ------------------------------------------------------------------------
+
+    def _category_choices(self) -> list[tuple[Any, str]]:
+        ws = self.ctx.workspace
+        return [] if ws is None else [(c, c) for c in risks.category_choices(ws=ws)]
 
     def _load_reference(self) -> None:
         """Bands, scoring method, category choices and the framework completer."""
@@ -480,25 +439,19 @@ class RiskForm(QWidget):
             return
         self._bands = list(risks.bands(ws=ws))
         self._method = workspace_service.get_settings(ws=ws).risk_method or "multiply"
-        text = self.category_combo.currentText()
-        self.category_combo.blockSignals(True)
-        self.category_combo.clear()
-        self.category_combo.addItems(risks.category_choices(ws=ws))
-        self.category_combo.setEditText(text)
-        self.category_combo.blockSignals(False)
+        self._fill_combo(self.category_combo, self.specs["category"])
         words = risks.framework_choices(ws=ws)
         self.refs_edit.setCompleter(ListCompleter(words, self.refs_edit))
 
     def set_risk(self, risk_id: int | None) -> None:
         """Show ``risk_id`` (None: the empty state)."""
-        if risk_id != self.risk_id:
+        force = risk_id != self.risk_id
+        if force:
             self._pending_accept = False
-            for field in self.hints:
-                self._clear_hint(field)
         self.risk_id = risk_id
-        self.load()
+        self.load(force=force)
 
-    def load(self) -> None:
+    def load(self, *, force: bool = False) -> None:
         """Read the risk again and show it (keeping a field the user is typing in)."""
         ws = self.ctx.workspace
         risk = None
@@ -510,63 +463,22 @@ class RiskForm(QWidget):
         self.risk = risk  # type: ignore[assignment]
         if risk is None:
             self.risk_id = None
-            self._stack.setCurrentWidget(self.empty_label)
+            self.set_record(None)
             return
-        self._stack.setCurrentWidget(self.scroll)
-        editable = not self.ctx.readonly
+        self.readonly = self.ctx.readonly
+        self.set_record({k: getattr(risk, k) for k in RiskBase.model_fields}, force=force)
         self.heading.setText(risk.title)
-        _set_line(self.title_edit, risk.title)
-        if not self.description_edit.hasFocus():
-            self.description_edit.setPlainText(risk.description)
-        if not self.category_combo.lineEdit().hasFocus():
-            self.category_combo.blockSignals(True)
-            self.category_combo.setEditText(risk.category)
-            self.category_combo.blockSignals(False)
-        self.source_combo.set_value(risk.source)
-        _set_line(self.owner_edit, risk.owner)
-        self.likelihood_combo.set_value(risk.likelihood)
-        self.impact_combo.set_value(risk.impact)
-        self.likelihood_help.setText(self.likelihood_combo.description())
-        self.impact_help.setText(self.impact_combo.description())
-        self.treatment_combo.set_value(risk.treatment)
-        self.residual_likelihood_combo.set_value(risk.residual_likelihood)
-        self.residual_impact_combo.set_value(risk.residual_impact)
-        self.status_combo.set_value(ACCEPTED if self._pending_accept else risk.status)
-        if not self.rationale_edit.hasFocus():
-            self.rationale_edit.setPlainText(risk.acceptance_rationale)
-        _set_line(self.approver_edit, risk.approver)
-        self.expiry_field.set_value(risk.acceptance_expiry)
-        self.cadence_spin.blockSignals(True)
-        self.cadence_spin.setValue(risk.review_cadence_days)
-        self.cadence_spin.blockSignals(False)
-        self.next_review_field.set_value(risk.next_review)
-        _set_line(self.refs_edit, risk.framework_refs)
+        if self._pending_accept:
+            blocked = self.status_combo.blockSignals(True)
+            self.status_combo.setCurrentIndex(self.status_combo.findData(ACCEPTED))
+            self.status_combo.blockSignals(blocked)
+        self.likelihood_help.setText(_level_description(risks.LIKELIHOOD_LEVELS, risk.likelihood))
+        self.impact_help.setText(_level_description(risks.IMPACT_LEVELS, risk.impact))
         self._load_links()
         self._load_actions()
         self._update_scores()
-        for widget in (
-            self.title_edit,
-            self.owner_edit,
-            self.approver_edit,
-            self.refs_edit,
-        ):
-            widget.setReadOnly(not editable)
-        self.description_edit.setReadOnly(not editable)
-        for widget in (
-            self.category_combo,
-            self.source_combo,
-            self.likelihood_combo,
-            self.impact_combo,
-            self.treatment_combo,
-            self.residual_likelihood_combo,
-            self.residual_impact_combo,
-            self.status_combo,
-            self.cadence_spin,
-            self.links_button,
-            self.add_action_button,
-        ):
-            widget.setEnabled(editable)
-        self.next_review_field.set_editable(editable)
+        self.links_button.setEnabled(not self.readonly)
+        self.add_action_button.setEnabled(not self.readonly)
         self._update_acceptance_enabled()
         self._update_action_buttons()
 
@@ -625,9 +537,10 @@ class RiskForm(QWidget):
             self.overdue_label.setVisible(True)
         else:
             self.overdue_label.setVisible(False)
-        self.next_review_field.edit.setProperty("overdue", result.overdue)
-        self.next_review_field.edit.style().unpolish(self.next_review_field.edit)
-        self.next_review_field.edit.style().polish(self.next_review_field.edit)
+        edit = self.next_review_field.edit
+        edit.setProperty("overdue", result.overdue)
+        edit.style().unpolish(edit)
+        edit.style().polish(edit)
 
     @property
     def assessment(self) -> risks.RiskAssessment | None:
@@ -636,143 +549,79 @@ class RiskForm(QWidget):
             return None
         return risks.assess(self.risk, bands=self._bands, method=self._method)
 
-    # -- hints --------------------------------------------------------------------------
-
-    def hint_text(self, field: str) -> str:
-        """The red message under ``field`` ("" when none is shown)."""
-        hint = self.hints[field]
-        return hint.text() if self._forms[field].isRowVisible(hint) else ""
-
-    def _show_hint(self, field: str, message: str) -> None:
-        hint = self.hints[field]
-        hint.setText(message)
-        self._forms[field].setRowVisible(hint, True)
-
-    def _clear_hint(self, field: str) -> None:
-        self._forms[field].setRowVisible(self.hints[field], False)
-
     # -- committing ---------------------------------------------------------------------
 
-    def _commit(self, data: dict[str, Any], field: str) -> bool:
-        """Validate and store ``data`` for the risk shown; on a refusal show why and revert."""
-        risk = self.risk
-        if risk is None or self.ctx.readonly:
-            self._revert()
+    def _push(self, changed: dict[str, Any]) -> bool:
+        if self.risk_id is None:
             return False
-        changed = {k: v for k, v in data.items() if getattr(risk, k) != v}
-        if not changed:
-            self._clear_hint(field)
-            return True
-        current = {k: getattr(risk, k) for k in RiskBase.model_fields}
-        try:
-            RiskBase.model_validate({**current, **changed})
-        except pydantic.ValidationError as error:
-            self._show_hint(field, f"{_message(error)}. It was set back.")
-            self._revert()
-            return False
-        self._clear_hint(field)
         command = UpdateRecordCommand(
-            self.ctx,
-            Risk,
-            risk.id,  # type: ignore[arg-type]
-            changed,
-            merge=len(changed) == 1,
+            self.ctx, Risk, self.risk_id, changed, merge=len(changed) == 1
         )
-        ok = self.ctx.run_edit(command)
-        if not ok:
-            self._revert()
-        return ok
+        return self.ctx.run_edit(command)
 
-    def _revert(self) -> None:
-        """Show the stored values again, also in the field being edited."""
-        for edit in (self.title_edit, self.owner_edit, self.approver_edit, self.refs_edit):
-            edit.setModified(False)
-        self.load()
+    def field_edited(self, name: str) -> None:
+        if name in ("residual_likelihood", "residual_impact"):
+            self._on_residual_changed(name)
+        elif name == "status":
+            self._on_status_changed()
+        elif name in ("acceptance_rationale", "approver") and self._pending_accept:
+            if not self._try_accept():
+                self._kept.update(("acceptance_rationale", "approver"))
+                self.show_hint("status", ACCEPT_HINT)
+        else:
+            super().field_edited(name)
 
-    def _commit_one(self, field: str, value: Any) -> bool:
-        return self._commit({field: value}, field)
-
-    def _on_title_edit_editing_finished(self) -> None:
-        if self.risk is not None and self.title_edit.isModified():
-            self._commit_one("title", self.title_edit.text().strip())
-        self.title_edit.setModified(False)
-
-    def _on_description_edit_editing_finished(self) -> None:
-        if self.risk is not None:
-            self._commit_one("description", self.description_edit.toPlainText().strip())
-
-    def _on_category_combo_edited(self) -> None:
-        if self.risk is not None:
-            self._commit_one("category", self.category_combo.currentText().strip())
-
-    def _on_residual_changed(self, which: str) -> None:
+    def _on_residual_changed(self, name: str) -> None:
         """Residual likelihood and impact are set together: fill the other from inherent."""
         risk = self.risk
         if risk is None:
             return
-        likelihood = self.residual_likelihood_combo.value()
-        impact = self.residual_impact_combo.value()
-        if which == "likelihood":
+        likelihood = self.value_of("residual_likelihood")
+        impact = self.value_of("residual_impact")
+        if name == "residual_likelihood":
             if likelihood is None:
                 impact = None
             elif impact is None:
                 impact = risk.impact
-        else:
-            if impact is None:
-                likelihood = None
-            elif likelihood is None:
-                likelihood = risk.likelihood
-        self._commit(
-            {"residual_likelihood": likelihood, "residual_impact": impact},
-            f"residual_{which}",
+        elif impact is None:
+            likelihood = None
+        elif likelihood is None:
+            likelihood = risk.likelihood
+        self.commit(
+            name, {"residual_likelihood": likelihood, "residual_impact": impact}, revert=True
         )
 
-    def _on_status_combo_changed(self, _index: int) -> None:
+    def _on_status_changed(self) -> None:
         risk = self.risk
         if risk is None:
             return
-        status = self.status_combo.value()
+        status = self.value_of("status")
         if status == ACCEPTED and risk.status != ACCEPTED:
             self._pending_accept = True
             self._update_acceptance_enabled()
             if not self._try_accept():
-                self._show_hint("status", ACCEPT_HINT)
+                self.show_hint("status", ACCEPT_HINT)
             return
         self._pending_accept = False
         self._update_acceptance_enabled()
-        self._commit_one("status", status)
-
-    def _acceptance_values(self) -> dict[str, Any]:
-        return {
-            "acceptance_rationale": self.rationale_edit.toPlainText().strip(),
-            "approver": self.approver_edit.text().strip(),
-        }
+        self.commit("status", {"status": status}, revert=True)
 
     def _try_accept(self) -> bool:
         """Store the pending "accepted" status once a rationale and an approver are given."""
-        values = self._acceptance_values()
+        values = {
+            "acceptance_rationale": self.value_of("acceptance_rationale"),
+            "approver": self.value_of("approver"),
+        }
         if not all(values.values()):
             return False
         self._pending_accept = False
-        if self._commit({"status": ACCEPTED, **values}, "status"):
+        if self.commit("status", {"status": ACCEPTED, **values}):
             return True
         self._pending_accept = True
         return False
 
-    def _on_acceptance_edited(self) -> None:
-        risk = self.risk
-        if risk is None:
-            return
-        if self._pending_accept:
-            if self._try_accept():
-                return
-            self._show_hint("status", ACCEPT_HINT)
-            return
-        field = "approver" if self.sender() is self.approver_edit else "acceptance_rationale"
-        self._commit_one(field, self._acceptance_values()[field])
-
     def _update_acceptance_enabled(self) -> None:
-        accepted = self.status_combo.value() == ACCEPTED and not self.ctx.readonly
+        accepted = self.status_combo.currentData() == ACCEPTED and not self.readonly
         self.rationale_edit.setReadOnly(not accepted)
         self.rationale_edit.setEnabled(accepted)
         self.approver_edit.setEnabled(accepted)
@@ -878,24 +727,10 @@ class RiskForm(QWidget):
             self.load()
 
 
-def _set_line(edit: QLineEdit, text: str) -> None:
-    if edit.hasFocus() and edit.isModified():
-        return
-    edit.setText(text or "")
-    edit.setModified(False)
-    edit.setCursorPosition(0)
-
-
 def _help_label() -> QLabel:
     label = QLabel()
     label.setObjectName("levelHelp")
     label.setWordWrap(True)
-    return label
-
-
-def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionTitle")
     return label
 
 
@@ -916,12 +751,3 @@ def _left(widget: QWidget) -> QWidget:
     layout.addWidget(widget)
     layout.addStretch(1)
     return box
-
-
-def _framed(widget: QWidget) -> QFrame:
-    frame = QFrame()
-    frame.setObjectName("formCard")
-    layout = QVBoxLayout(frame)
-    layout.setContentsMargins(12, 10, 12, 10)
-    layout.addWidget(widget)
-    return frame

@@ -3,18 +3,19 @@
 A taxonomy in use feeds the Category choices of the risk form and the register's
 filter (the NIST AI RMF one feeds the framework references instead). Putting one in or
 out of use and adding one are undoable commands
-(:class:`~aipm_desktop.ui.risks.commands.SetTaxonomyEnabledCommand`,
-:class:`~aipm_desktop.ui.risks.commands.AddTaxonomyCommand`); the dialog follows
+(:class:`~aipm_desktop.ui.risks.edits.SetTaxonomyEnabledCommand`,
+:class:`~aipm_desktop.ui.risks.edits.AddTaxonomyCommand`); the dialog follows
 ``ctx.changed`` so Edit ▸ Undo in the main window (or Ctrl+Z here) shows at once.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCheckBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -34,7 +35,7 @@ from PySide6.QtWidgets import (
 from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
-from .commands import AddTaxonomyCommand, SetTaxonomyEnabledCommand
+from .edits import AddTaxonomyCommand, SetTaxonomyEnabledCommand
 
 KIND = "risk_taxonomy"
 CATEGORY_USE = "Risk categories"
@@ -172,7 +173,8 @@ class TaxonomiesDialog(QDialog):
         self.setObjectName("taxonomiesDialog")
         self.setWindowTitle("Risk taxonomies")
         self.taxonomies: list[risks.Taxonomy] = []
-        self.checkboxes: dict[int, QCheckBox] = {}
+        #: The "In use" cell of each taxonomy (a check box painted by the view).
+        self.in_use_items: dict[int, QTableWidgetItem] = {}
         self.add_dialog: AddTaxonomyDialog | None = None
 
         heading = QLabel("Risk taxonomies")
@@ -269,6 +271,7 @@ class TaxonomiesDialog(QDialog):
 
         self.add_button.clicked.connect(self.open_add)
         self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._show_items(row))
+        self.table.itemChanged.connect(self._on_table_item_changed)
         ctx.changed.connect(self._on_ctx_changed)
         ctx.workspace_closed.connect(self.reject)
         self.reload()
@@ -292,32 +295,24 @@ class TaxonomiesDialog(QDialog):
         self.taxonomies = fresh
         editable = not self.ctx.readonly
         self.add_button.setEnabled(editable)
-        if same_rows:  # only states changed: update in place (a box may be signalling)
+        if same_rows:  # only states changed: update in place
+            self.table.blockSignals(True)
             for taxonomy in fresh:
-                box = self.checkboxes[taxonomy.id]
-                box.blockSignals(True)
-                box.setChecked(taxonomy.enabled)
-                box.setEnabled(editable)
-                box.blockSignals(False)
+                self._set_in_use_cell(self.in_use_items[taxonomy.id], taxonomy, editable)
+            self.table.blockSignals(False)
             self._show_items(self.table.currentRow())
             return
         self.table.blockSignals(True)
         self.table.setRowCount(len(fresh))
-        self.checkboxes = {}
+        self.in_use_items = {}
         for row, taxonomy in enumerate(fresh):
-            box = QCheckBox()
-            box.setObjectName("taxonomyInUse")
-            box.setAccessibleName(f"{taxonomy.name} in use")
-            box.setToolTip("Offer this taxonomy's items as choices")
-            box.setChecked(taxonomy.enabled)
-            box.setEnabled(editable)
-            box.toggled.connect(lambda checked, t=taxonomy.id: self.set_in_use(t, checked))
-            holder = QWidget()
-            holder_layout = QHBoxLayout(holder)
-            holder_layout.setContentsMargins(0, 0, 0, 0)
-            holder_layout.addWidget(box, 0, Qt.AlignmentFlag.AlignCenter)
-            self.table.setCellWidget(row, 0, holder)
-            self.checkboxes[taxonomy.id] = box
+            in_use = QTableWidgetItem()
+            in_use.setData(Qt.ItemDataRole.UserRole, taxonomy.id)
+            in_use.setData(Qt.ItemDataRole.AccessibleTextRole, f"{taxonomy.name} in use")
+            in_use.setToolTip("Offer this taxonomy's items as choices")
+            self._set_in_use_cell(in_use, taxonomy, editable)
+            self.table.setItem(row, 0, in_use)
+            self.in_use_items[taxonomy.id] = in_use
             name = QTableWidgetItem(taxonomy.name)
             name.setToolTip(taxonomy.source or taxonomy.name)
             self.table.setItem(row, 1, name)
@@ -332,6 +327,25 @@ class TaxonomiesDialog(QDialog):
         if row >= 0:
             self.table.selectRow(row)
         self._show_items(row)
+
+    @staticmethod
+    def _set_in_use_cell(item: QTableWidgetItem, taxonomy: Any, editable: bool) -> None:
+        flags = Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEnabled
+        if editable:
+            flags |= Qt.ItemFlag.ItemIsUserCheckable
+        item.setFlags(flags)
+        item.setCheckState(Qt.CheckState.Checked if taxonomy.enabled else Qt.CheckState.Unchecked)
+
+    def is_in_use(self, taxonomy_id: int) -> bool:
+        """Whether the "In use" box of ``taxonomy_id`` shows checked."""
+        return self.in_use_items[taxonomy_id].checkState() == Qt.CheckState.Checked
+
+    def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
+        if item.column() != 0:
+            return
+        taxonomy_id = item.data(Qt.ItemDataRole.UserRole)
+        if isinstance(taxonomy_id, int):
+            self.set_in_use(taxonomy_id, item.checkState() == Qt.CheckState.Checked)
 
     def _show_items(self, row: int) -> None:
         if not 0 <= row < len(self.taxonomies):

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 from ...services import roadmap
 from ...services.workspace import get_settings
 from ..context import AppContext
-from .commands import SetLanesCommand
+from .edits import SetLanesCommand
 
 COLUMNS = ("Lane", "Items")
 #: The lane's name when the dialog opened (None for a lane added here).
@@ -37,7 +37,7 @@ NEW_LANE = "New lane"
 
 class LanesDialog(QDialog):
     """Edits the ordered list of roadmap lanes; Save applies it through
-    :class:`~aipm_desktop.ui.roadmap.commands.SetLanesCommand`."""
+    :class:`~aipm_desktop.ui.roadmap.edits.SetLanesCommand`."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)

@@ -25,8 +25,9 @@ from PySide6.QtWidgets import (
 from ...services import roadmap
 from ...services.changes import Changes
 from ..context import AppContext
+from ..undo import OperationCommand
 from ..widgets.chart_canvas import ChartCanvas
-from .commands import RecordPredictabilityCommand
+from .edits import RecordPredictabilityCommand
 
 HEADERS = ("Quarter", "Planned", "On plan", "Predictability")
 PLANNED_COLOUR = "#c9d3df"
@@ -163,7 +164,7 @@ class PredictabilityWidget(QWidget):
         axes.set_title("Planned vs delivered on plan, by quarter", fontsize=11, loc="left")
         self.chart.set_figure(figure)
 
-    def record_kpi(self) -> RecordPredictabilityCommand | None:
+    def record_kpi(self) -> OperationCommand | None:
         """Record the latest completed quarter as a KPI snapshot (undoable)."""
         if self.ctx.readonly:
             return None

@@ -5,7 +5,9 @@
 thousands of them stay cheap), the dependency arrows and the today line; lane backgrounds
 and the calendar grid are painted in ``drawBackground`` for the exposed rectangle only.
 Items are packed into rows inside their lane so nothing overlaps; a label that does not
-fit inside its bar goes to its right and the packing keeps room for it.
+fit inside its bar goes to its right and the packing keeps room for it. The packing, lane
+bands, bar geometry and calendar come from :mod:`aipm_desktop.services.timeline_layout`,
+which the exported chart uses too, so the two put every item in the same lane row.
 
 :class:`TimelineView` handles the mouse: drag a bar to move it, drag an edge to resize
 it (dates snap to days), drag empty space to pan, Ctrl+wheel to zoom around the cursor,
@@ -19,7 +21,6 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-import heapq
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -66,10 +67,18 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ...models.enums import ItemKind, ItemStatus
 from ...services import roadmap
+from ...services import timeline_layout as tl
 from ...services.changes import Changes
+from ...services.timeline_layout import (  # noqa: F401  (the calendar helpers, re-exported)
+    MARGIN_DAYS,
+    add_months,
+    month_start,
+    quarter_name,
+    quarter_start,
+)
 from ..context import AppContext
-from .commands import AddDependencyCommand, MoveItemCommand, RemoveDependencyCommand
 from .edit_dialog import enum_text
+from .edits import AddDependencyCommand, MoveItemCommand, RemoveDependencyCommand
 
 #: Pixels per day of each zoom level of the segmented control.
 ZOOMS: dict[str, float] = {"weeks": 18.0, "months": 4.5, "quarters": 1.5}
@@ -84,7 +93,7 @@ AXIS_H = 46
 EDGE_PX = 6.0
 LABEL_GAP = 6.0
 MARKER = 7.0
-MARGIN_DAYS = 28
+ROW_PAD = 4.0  # pixels an item keeps free after it (and its label) in its row
 OUTSIDE_LABELS_PPD = 2.2
 OUTSIDE_LABELS_ITEMS = 400
 
@@ -144,23 +153,6 @@ class LaneBand:
     top: float
     height: float
     count: int
-
-
-def month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def quarter_start(day: dt.date) -> dt.date:
-    return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
-
-
-def quarter_name(day: dt.date) -> str:
-    return f"Q{(day.month - 1) // 3 + 1}"
 
 
 def item_tooltip(item: Any) -> str:
@@ -262,6 +254,7 @@ class TimelineScene(QGraphicsScene):
         self.origin = month_start(self.today - dt.timedelta(days=90))
         self.last_day = self.today + dt.timedelta(days=180)
         self.lanes: list[str] = []
+        self.plan = tl.layout([], [], origin=self.origin)
         self.bands: list[LaneBand] = []
         self.items_by_id: dict[int, Any] = {}
         self.deps: dict[int, Any] = {}
@@ -310,10 +303,10 @@ class TimelineScene(QGraphicsScene):
 
     def span(self, item_id: int) -> tuple[float, float]:
         """Scene x extent of an item's bar or marker (not its label)."""
-        item = self.items_by_id[item_id]
-        if item.kind == ItemKind.WORK:
-            return self.x_of(item.start), self.x_of(item.end + dt.timedelta(days=1))
-        centre = self.x_of(item.start) + self.ppd / 2
+        geometry = tl.bar(self.items_by_id[item_id], self.origin)
+        if not geometry.marker:
+            return geometry.start * self.ppd, geometry.end * self.ppd
+        centre = geometry.start * self.ppd + self.ppd / 2
         return centre - MARKER, centre + MARKER
 
     def item_rect(self, item_id: int) -> QRectF:
@@ -370,11 +363,7 @@ class TimelineScene(QGraphicsScene):
         for dep in deps:
             self.deps_of[dep.predecessor_id].append(dep.id)
             self.deps_of[dep.successor_id].append(dep.id)
-        seen = list(dict.fromkeys(lanes))
-        for item in items:
-            if item.lane not in seen:
-                seen.append(item.lane)
-        self.lanes = seen
+        self.lanes = tl.lane_order(items, lanes)
         if self.selected_id not in new:
             self.selected_id = None
         if self.selected_dependency not in self.deps:
@@ -410,32 +399,27 @@ class TimelineScene(QGraphicsScene):
     def relayout(self) -> None:
         """Place every item for the current data and zoom."""
         items = self.items_by_id
-        days = [self.today]
-        for item in items.values():
-            days.append(item.start)
-            days.append(item.end)
-            if item.planned_start is not None:
-                days.append(item.planned_start)
-            if item.planned_end is not None:
-                days.append(item.planned_end)
-        self.origin = month_start(min(days) - dt.timedelta(days=MARGIN_DAYS))
-        self.last_day = add_months(max(days) + dt.timedelta(days=MARGIN_DAYS), 1)
+        self.origin, self.last_day = tl.date_range(items.values(), self.today, MARGIN_DAYS)
         # Labels that do not fit their bar go beside it (and take room in the row), except
         # when many items are zoomed far out: then rows stay dense and tooltips name them.
         self.outside_labels = self.ppd >= OUTSIDE_LABELS_PPD or len(items) <= OUTSIDE_LABELS_ITEMS
-        by_lane: dict[str, list[int]] = defaultdict(list)
-        for item_id, item in items.items():
-            by_lane[item.lane].append(item_id)
+        # The same layout as the exported chart (services.timeline_layout), in pixels here.
+        self.plan = tl.layout(
+            list(items.values()), self.lanes, self.layout_metrics(), origin=self.origin
+        )
         top = 0.0
         bands: list[LaneBand] = []
         self.row_top = {}
         self.label_inside = {}
-        for lane in self.lanes:
-            ids = by_lane.get(lane, [])
-            rows = self._pack(ids, top + LANE_PAD)
-            height = max(rows, 1) * ROW_H + 2 * LANE_PAD
-            bands.append(LaneBand(lane, top, height, len(ids)))
+        for band in self.plan.bands:
+            height = band.rows * ROW_H + 2 * LANE_PAD
+            bands.append(LaneBand(band.name, top, height, band.count))
             top += height
+        lane_index = {band.name: index for index, band in enumerate(bands)}
+        for item_id, placed in self.plan.placements.items():
+            band = bands[lane_index[placed.lane]]
+            self.row_top[item_id] = band.top + LANE_PAD + placed.lane_row * ROW_H
+            self.label_inside[item_id] = placed.label_inside
         self.bands = bands
         row_items: dict[float, list[int]] = defaultdict(list)
         for item_id, row in self.row_top.items():
@@ -457,35 +441,32 @@ class TimelineScene(QGraphicsScene):
         self.update()
         self.laid_out.emit()
 
-    def _extent(self, item_id: int) -> tuple[float, float]:
-        """Scene x extent an item needs in its row: its bar or marker, and its label."""
-        x0, x1 = self.span(item_id)
-        text = self.text_width(item_id)
-        inside = self.items_by_id[item_id].kind == ItemKind.WORK and text + 2 * LABEL_GAP <= x1 - x0
-        self.label_inside[item_id] = inside
-        if inside or not self.outside_labels:
-            return x0, x1 + 4
-        return x0, x1 + LABEL_GAP + text + 4
+    def layout_metrics(self) -> tl.Metrics:
+        """The widths the layout packs with at this zoom: pixels, ``ppd`` of them a day."""
+        return tl.Metrics.from_pixels(
+            self.ppd,
+            lambda item: self.text_width(item.id),
+            gap=LABEL_GAP,
+            pad=ROW_PAD,
+            marker=MARKER,
+            outside_labels=self.outside_labels,
+        )
 
-    def _pack(self, ids: list[int], top: float) -> int:
-        """Give each item a row (first free row from the top); returns the rows used."""
-        extents = {i: self._extent(i) for i in ids}
-        order = sorted(ids, key=lambda i: (extents[i][0], extents[i][1], i))
-        free: list[tuple[int, float]] = []  # heap of (row, end x) of rows that are free now
-        busy: list[tuple[float, int]] = []  # heap of (end x, row)
-        rows = 0
-        for item_id in order:
-            x0, x1 = extents[item_id]
-            while busy and busy[0][0] <= x0:
-                end, row = heapq.heappop(busy)
-                heapq.heappush(free, (row, end))
-            if free:
-                row, _end = heapq.heappop(free)
-            else:
-                row, rows = rows, rows + 1
-            heapq.heappush(busy, (x1, row))
-            self.row_top[item_id] = top + row * ROW_H
-        return rows
+    def export_metrics(self) -> tl.Metrics:
+        """:meth:`layout_metrics` with every title measured now, so a worker that draws the
+        exported chart packs exactly as the screen does (no font metrics in the worker)."""
+        metrics = self.layout_metrics()
+        widths = {item.title: metrics.label_width(item) for item in self.items_by_id.values()}
+        char = self.metrics.averageCharWidth()
+        return tl.Metrics.from_widths(
+            widths,
+            lambda item: len(item.title) * char,
+            gap=metrics.gap,
+            pad=metrics.pad,
+            marker=metrics.marker,
+            outside_labels=metrics.outside_labels,
+            scale=metrics.scale,
+        )
 
     def lane_of_y(self, y: float) -> str | None:
         tops = [band.top for band in self.bands]
@@ -503,9 +484,10 @@ class TimelineScene(QGraphicsScene):
         end = item.end if end is None else end
         y = self.row_top[item_id] + BAR_Y
         text_y = y + (BAR_H - self.metrics.height()) / 2
-        if item.kind == ItemKind.WORK:
-            x0 = self.x_of(start)
-            width = max(self.x_of(end + dt.timedelta(days=1)) - x0, 2.0)
+        geometry = tl.bar(item, self.origin, start, end)
+        if not geometry.marker:
+            x0 = geometry.start * self.ppd
+            width = max(geometry.end * self.ppd - x0, 2.0)
             self.drawn[item_id] = (x0, x0 + width)
             if self.label_inside.get(item_id, False):
                 self.label_pos[item_id] = QPointF(x0 + LABEL_GAP, text_y)
@@ -514,7 +496,7 @@ class TimelineScene(QGraphicsScene):
             else:
                 self.label_pos[item_id] = None
         else:
-            centre = self.x_of(start) + self.ppd / 2
+            centre = geometry.start * self.ppd + self.ppd / 2
             self.drawn[item_id] = (centre - MARKER, centre + MARKER)
             if self.outside_labels:
                 self.label_pos[item_id] = QPointF(centre + MARKER + LABEL_GAP, text_y)
@@ -829,21 +811,18 @@ class TimelineScene(QGraphicsScene):
                 painter.drawLine(QPointF(rect.left(), y), QPointF(rect.right(), y))
         first = self.date_at(max(rect.left(), 0.0))
         last = self.date_at(rect.right()) + dt.timedelta(days=1)
-        if self.ppd >= 9:
-            day = first - dt.timedelta(days=first.weekday())
+        scale = tl.scale_for(self.ppd)
+        if scale == "weeks":
             painter.setPen(QPen(GRID_LINE, 0))
-            while day <= last:
+            for day in tl.weeks(first, last):
                 x = self.x_of(day)
                 painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-                day += dt.timedelta(days=7)
-        day = month_start(first)
-        while day <= last:
-            major = day.month in (1, 4, 7, 10)
-            painter.setPen(QPen(GRID_MAJOR if major or self.ppd >= 2.2 else GRID_LINE, 0))
-            if self.ppd >= 2.2 or major:
+        for day in tl.months(first, last):
+            major = day == quarter_start(day)
+            painter.setPen(QPen(GRID_MAJOR if major or scale != "quarters" else GRID_LINE, 0))
+            if scale != "quarters" or major:
                 x = self.x_of(day)
                 painter.drawLine(QPointF(x, rect.top()), QPointF(x, rect.bottom()))
-            day = add_months(day, 1)
 
 
 class TimelineView(QGraphicsView):
@@ -1066,37 +1045,9 @@ class AxisHeader(QWidget):
         scene = self.view.timeline
         left = scene.date_at(max(self.view.mapToScene(0, 0).x(), 0.0))
         right = scene.date_at(self.view.mapToScene(self.width(), 0).x()) + dt.timedelta(days=1)
-        top: list[tuple[dt.date, dt.date, str]] = []
-        bottom: list[tuple[dt.date, dt.date, str]] = []
-        if scene.ppd >= 9:
-            day = month_start(left)
-            while day <= right:
-                top.append((day, add_months(day, 1), f"{day:%B %Y}"))
-                day = add_months(day, 1)
-            day = left - dt.timedelta(days=left.weekday())
-            while day <= right:
-                bottom.append((day, day + dt.timedelta(days=7), f"{day.day} {day:%b}"))
-                day += dt.timedelta(days=7)
-        elif scene.ppd >= 2.2:
-            day = quarter_start(left)
-            while day <= right:
-                top.append((day, add_months(day, 3), f"{quarter_name(day)} {day.year}"))
-                day = add_months(day, 3)
-            day = month_start(left)
-            while day <= right:
-                label = f"{day:%B}" if scene.ppd * 28 > 80 else f"{day:%b}"
-                bottom.append((day, add_months(day, 1), label))
-                day = add_months(day, 1)
-        else:
-            day = dt.date(left.year, 1, 1)
-            while day <= right:
-                top.append((day, dt.date(day.year + 1, 1, 1), str(day.year)))
-                day = dt.date(day.year + 1, 1, 1)
-            day = quarter_start(left)
-            while day <= right:
-                bottom.append((day, add_months(day, 3), quarter_name(day)))
-                day = add_months(day, 3)
-        return top, bottom
+        return tl.axis_periods(
+            left, right, tl.scale_for(scene.ppd), long_month_names=scene.ppd * 28 > 80
+        )
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
@@ -1523,7 +1474,8 @@ class TimelineWidget(QWidget):
         progress.setWindowModality(Qt.WindowModality.WindowModal)
         progress.setMinimumDuration(400)
         self.progress = progress
-        task = self.ctx.tasks.run(_export, ws, start, end, path)
+        metrics = self.scene.export_metrics()
+        task = self.ctx.tasks.run(_export, ws, start, end, path, self.scene.today, metrics)
         task.finished.connect(self._on_export_task_finished)
         task.failed.connect(self._on_export_task_failed)
         self.export_task = task
@@ -1572,9 +1524,13 @@ class TimelineWidget(QWidget):
         self.lanes_header.update()
 
 
-def _export(ws: Any, start: dt.date, end: dt.date, path: Path) -> Path:
-    """Worker: build the roadmap chart of ``start..end`` and save it (no widgets here)."""
+def _export(
+    ws: Any, start: dt.date, end: dt.date, path: Path, today: dt.date, metrics: tl.Metrics
+) -> Path:
+    """Worker: build the roadmap chart of ``start..end`` and save it (no widgets here);
+    ``metrics`` make its rows those of the screen."""
     from ...services.charts import save_figure
     from ...services.charts.roadmap import build_figure
 
-    return save_figure(build_figure(ws=ws, start=start, end=end), path)
+    figure = build_figure(ws=ws, start=start, end=end, today=today, metrics=metrics)
+    return save_figure(figure, path)

@@ -69,7 +69,7 @@ from PySide6.QtWidgets import (
 from ...services import risks, scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
-from .commands import SetActiveModelCommand, SetScoreCommand
+from .edits import SetActiveModelCommand, SetScoreCommand
 
 if TYPE_CHECKING:
     from ...store import Workspace

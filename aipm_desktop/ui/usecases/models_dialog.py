@@ -12,10 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDialog,
     QDialogButtonBox,
-    QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
@@ -38,7 +36,8 @@ from ...services.changes import Changes
 from ...services.scoring import CriterionInfo
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
-from .commands import CopyModelCommand, SetActiveModelCommand
+from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
+from .edits import CopyModelCommand, SetActiveModelCommand
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole
 COLUMNS = ("Criterion", "Group", "Direction", "Weight", "Share")
@@ -98,6 +97,9 @@ class ModelsDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for column in range(1, len(COLUMNS)):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self._direction_delegate = ChoiceDelegate(DIRECTIONS, self.table)
+        self.table.setItemDelegateForColumn(2, self._direction_delegate)
+        self.table.setItemDelegateForColumn(3, NumberDelegate(0.1, 1000, 1, self.table))
         self.table.itemChanged.connect(self._on_table_item_changed)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
 
@@ -193,25 +195,17 @@ class ModelsDialog(QDialog):
                 name.setFlags(name.flags() & ~Qt.ItemFlag.ItemIsEditable)
             self.table.setItem(r, 0, name)
             self.table.setItem(r, 1, _fixed(crit.group))
-            direction = QComboBox()
-            for value, label in DIRECTIONS:
-                direction.addItem(label, value)
-            direction.setCurrentIndex(direction.findData(crit.direction))
-            direction.setEnabled(not readonly)
-            direction.currentIndexChanged.connect(
-                lambda _i, cid=crit.id, combo=direction: self._on_direction_changed(cid, combo)
-            )
-            self.table.setCellWidget(r, 2, direction)
-            weight = QDoubleSpinBox()
-            weight.setRange(0.1, 1000)
-            weight.setDecimals(1)
-            weight.setValue(crit.weight)
-            weight.setKeyboardTracking(False)
-            weight.setEnabled(not readonly)
-            weight.valueChanged.connect(
-                lambda value, cid=crit.id: self._on_weight_changed(cid, value)
-            )
-            self.table.setCellWidget(r, 3, weight)
+            direction = QTableWidgetItem(self._direction_delegate.label(crit.direction))
+            direction.setData(VALUE_ROLE, str(crit.direction))
+            direction.setToolTip("Double click to change")
+            weight = QTableWidgetItem(NumberDelegate.text(crit.weight))
+            weight.setData(VALUE_ROLE, float(crit.weight))
+            weight.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            weight.setToolTip("Double click or type to change the weight")
+            for column, cell in ((2, direction), (3, weight)):
+                if readonly:
+                    cell.setFlags(cell.flags() & ~Qt.ItemFlag.ItemIsEditable)
+                self.table.setItem(r, column, cell)
             share = _fixed(f"{crit.weight_pct:.1f}%")
             share.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             share.setToolTip("The weight as a share of the model's total weight")
@@ -223,16 +217,14 @@ class ModelsDialog(QDialog):
             item = self.table.item(r, 0)
             if item is not None and item.text() != crit.name:
                 item.setText(crit.name)
-            direction = self.table.cellWidget(r, 2)
-            if isinstance(direction, QComboBox):
-                direction.blockSignals(True)
-                direction.setCurrentIndex(direction.findData(crit.direction))
-                direction.blockSignals(False)
-            weight = self.table.cellWidget(r, 3)
-            if isinstance(weight, QDoubleSpinBox) and abs(weight.value() - crit.weight) > 1e-9:
-                weight.blockSignals(True)
-                weight.setValue(crit.weight)
-                weight.blockSignals(False)
+            direction = self.table.item(r, 2)
+            if direction is not None and direction.data(VALUE_ROLE) != str(crit.direction):
+                direction.setData(VALUE_ROLE, str(crit.direction))
+                direction.setText(self._direction_delegate.label(str(crit.direction)))
+            weight = self.table.item(r, 3)
+            if weight is not None and weight.data(VALUE_ROLE) != float(crit.weight):
+                weight.setData(VALUE_ROLE, float(crit.weight))
+                weight.setText(NumberDelegate.text(crit.weight))
             share = self.table.item(r, 4)
             if share is not None:
                 share.setText(f"{crit.weight_pct:.1f}%")
@@ -263,10 +255,20 @@ class ModelsDialog(QDialog):
             self.reload_criteria()
 
     def _on_table_item_changed(self, item: QTableWidgetItem) -> None:
-        if self._filling or item.column() != 0:
+        if self._filling or item.column() not in (0, 2, 3):
             return
         crit = self.criteria[item.row()] if item.row() < len(self.criteria) else None
         if crit is None:
+            return
+        if item.column() == 2:
+            value = item.data(VALUE_ROLE)
+            if value is not None and value != str(crit.direction):
+                self._update(crit.id, {"direction": Direction(value)})
+            return
+        if item.column() == 3:
+            value = item.data(VALUE_ROLE)
+            if value is not None and float(value) != float(crit.weight):
+                self._update(crit.id, {"weight": float(value)})
             return
         name = item.text().strip()
         if not name:
@@ -274,14 +276,6 @@ class ModelsDialog(QDialog):
             return
         if name != crit.name:
             self._update(crit.id, {"name": name})
-
-    def _on_direction_changed(self, criterion_id: int, combo: QComboBox) -> None:
-        if not self._filling:
-            self._update(criterion_id, {"direction": Direction(combo.currentData())})
-
-    def _on_weight_changed(self, criterion_id: int, value: float) -> None:
-        if not self._filling:
-            self._update(criterion_id, {"weight": float(value)})
 
     def _on_level_editing_finished(self) -> None:
         crit = self.current_criterion()

@@ -33,7 +33,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QTabWidget,
     QVBoxLayout,
     QWidget,
@@ -49,8 +48,8 @@ from ...services.listing import ListSpec, count_rows, use_case_list_spec
 from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
-from ..widgets.lazy_table import ListPane
-from .commands import DuplicateUseCaseCommand
+from ..widgets.master_detail import MasterDetail
+from .edits import DuplicateUseCaseCommand
 from .form import STATUS_LABELS, UseCaseForm
 from .grid import GridTab
 from .matrix import MatrixTab
@@ -118,23 +117,17 @@ class UseCasesPage(QWidget):
         # -- list tab --
         self._tag_param = bindparam("uc_tag_pattern", callable_=self._tag_pattern)
         self.spec = self._list_spec()
-        self.list_pane = ListPane(self.spec, ctx.workspace, self)
+        self.form = UseCaseForm(ctx, self)
+        self.master = MasterDetail(
+            self.spec, ctx.workspace, self.form, settings=ctx.settings, name=SPLITTER_NAME
+        )
+        self.list_pane = self.master.list_pane
         self.list_pane.setObjectName("useCaseList")
         self.list_pane.addAction(self.delete_action)
         self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.form = UseCaseForm(ctx, self)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter = self.master.splitter
         self.splitter.setObjectName("useCaseSplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.list_pane)
-        self.splitter.addWidget(self.form)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([560, 560])
-        state = ctx.settings.splitter_state(SPLITTER_NAME)
-        if state is not None:
-            self.splitter.restoreState(state)
 
         self.status_filter = self._filter_combo("statusFilter", "All statuses")
         for status in UseCaseStatus:
@@ -162,7 +155,7 @@ class UseCasesPage(QWidget):
         list_layout.setContentsMargins(12, 10, 12, 12)
         list_layout.setSpacing(8)
         list_layout.addLayout(filters)
-        list_layout.addWidget(self.splitter, 1)
+        list_layout.addWidget(self.master, 1)
 
         # -- other tabs --
         self.grid_tab = GridTab(ctx, self)
@@ -188,7 +181,6 @@ class UseCasesPage(QWidget):
         self.grid_tab.ranking_needed.connect(self._on_grid_tab_ranking_needed)
         self.grid_tab.risk_feed_toggled.connect(self._on_grid_tab_risk_feed_toggled)
         self.matrix_tab.use_case_clicked.connect(self._on_matrix_tab_use_case_clicked)
-        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
         ctx.changed.connect(self._on_ctx_changed)
         self._refresh_filter_choices()
         self._update_header()
@@ -528,6 +520,3 @@ class UseCasesPage(QWidget):
             event.accept()
             return
         super().keyPressEvent(event)
-
-    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
-        self.ctx.settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())

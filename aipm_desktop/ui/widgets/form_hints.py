@@ -45,5 +45,7 @@ def validation_text(error: pydantic.ValidationError, label_for: Callable[[str], 
         field = ".".join(str(p) for p in item.get("loc", ()))
         msg = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
         label = label_for(field)
-        messages.append(f"{label}: {msg}" if label else msg)
+        if label and not msg.lower().startswith(label.lower()):
+            msg = f"{label}: {msg}"
+        messages.append(msg)
     return " ".join(sentence(m) for m in messages)

@@ -230,7 +230,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def apply_changes(self, changes: Changes) -> bool:
         """Refresh when ``changes`` touch this list's kind; returns whether it did."""
-        if changes.touches(self._spec.kind, *self._spec.depends_on):
+        if changes.touches(*self._spec.kinds):
             self.refresh()
             return True
         return False

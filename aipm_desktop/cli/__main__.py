@@ -1,0 +1,5 @@
+"""``python -m aipm_desktop.cli``: run the ``aipm`` command line."""
+
+from .app import main
+
+main()

@@ -1,0 +1,269 @@
+"""``aipm``: the command line over the services (no Qt).
+
+Commands: ``new``, ``info``, ``check``, ``export``, ``import`` and ``--version``. A problem
+the user can fix (bad path, bad file, bad input) exits 1 with one ``aipm: error: ...``
+line on stderr; anything unexpected exits 2 with one line pointing at the log file, where
+the traceback goes. Commands that only read a file open it read-only and leave its bytes
+unchanged. The services are imported inside the commands so ``--version`` and ``--help``
+stay quick.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import typer
+
+from .. import __version__
+from ..errors import UserError
+from .common import fail as _fail
+from .common import guarded as _guarded
+from .common import open_for_reading as _open_for_reading
+
+if TYPE_CHECKING:
+    pass
+
+EXPORT_FORMATS = ("json",)
+
+app = typer.Typer(
+    name="aipm",
+    help="AIPM Desktop on the command line: create, inspect, check, export and import "
+    "workspace files.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+def _version_callback(value: bool) -> None:
+    if value:
+        typer.echo(f"aipm {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: bool = typer.Option(
+        False,
+        "--version",
+        callback=_version_callback,
+        is_eager=True,
+        help="Print the version and exit.",
+    ),
+) -> None:
+    """AIPM Desktop on the command line."""
+
+
+@app.command()
+@_guarded
+def new(
+    file: Path = typer.Argument(..., help="The workspace file to create (e.g. client.aipm)."),
+    name: str = typer.Option("", "--name", help="Workspace name (default: from the file name)."),
+    demo: bool = typer.Option(False, "--demo", help="Fill it with the sample portfolio."),
+    force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
+) -> None:
+    """Create a new workspace file with the built-in reference data."""
+    from ..services.workspace import info, new_workspace
+
+    file = file.expanduser()
+    if file.is_dir():
+        raise UserError(f"{file} is a folder; give a file name for the new workspace.")
+    if file.exists() and not force:
+        raise UserError(f"{file} already exists; use --force to replace it.")
+    ws = new_workspace(file, name=name or None, demo=demo, overwrite=force)
+    try:
+        summary = info(ws=ws)
+    finally:
+        ws.close()
+    typer.echo(f"Created {file} ({summary.name!r}, schema {summary.schema_version})")
+
+
+@app.command("info")
+@_guarded
+def info_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Show a workspace's name, client, schema version and what it holds."""
+    from ..services.workspace import COUNTED, info
+
+    ws, file_info = _open_for_reading(file.expanduser())
+    try:
+        summary = dataclasses.replace(info(ws=ws), readonly=not file_info.writable)
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, sort_keys=True))
+        return
+    schema = summary.schema_version
+    if schema != summary.app_schema_version:
+        schema += f" (older; the app upgrades it to {summary.app_schema_version} on opening)"
+    lines = [
+        f"File:      {summary.path}",
+        f"Name:      {summary.name}",
+        f"Client:    {summary.client or '-'}",
+        f"Schema:    {schema}",
+        f"Read-only: {'yes' if summary.readonly else 'no'}",
+        "",
+    ]
+    width = max(len(label) for label, _model in COUNTED.values())
+    for kind, count in summary.counts.items():
+        label = COUNTED[kind][0] if kind in COUNTED else kind
+        lines.append(f"{label:<{width}}  {count:>7}")
+    typer.echo("\n".join(lines))
+
+
+@app.command()
+@_guarded
+def check(file: Path = typer.Argument(..., help="The workspace file.")) -> None:
+    """Check a workspace file's integrity and schema version (exit 0 when sound)."""
+    from ..store import check_workspace, head_revision, inspect_file
+
+    file = file.expanduser()
+    problems = check_workspace(file)
+    info = inspect_file(file)
+    revision = info.revision
+    if not problems:
+        note = ""
+        if info.needs_migration:
+            note = f"; older than {head_revision()}, the app upgrades it when opened"
+        typer.echo(f"OK: {file} (schema {revision}{note})")
+        return
+    for problem in problems:
+        typer.echo(f"  {problem}")
+    more = f" (and {len(problems) - 1} more, listed above)" if len(problems) > 1 else ""
+    raise _fail(f"{file} (schema {revision}) failed its check: {problems[0]}{more}")
+
+
+@app.command("export")
+@_guarded
+def export_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    fmt: str = typer.Option("json", "--format", help="Output format: json."),
+    out: Path | None = typer.Option(None, "--out", help="The file to write."),
+) -> None:
+    """Write a full, lossless dump of a workspace (JSON)."""
+    from ..services.transfer import export_json
+
+    if fmt.lower() not in EXPORT_FORMATS:
+        raise UserError(
+            f"unsupported export format {fmt!r}; available: {', '.join(EXPORT_FORMATS)}."
+        )
+    if out is None:
+        raise UserError("give the file to write with --out OUT.json.")
+    ws, _info = _open_for_reading(file.expanduser())
+    try:
+        written = export_json(ws=ws, out=out)
+    finally:
+        ws.close()
+    typer.echo(f"Exported {file} to {written}")
+
+
+@app.command("import")
+@_guarded
+def import_command(
+    file: Path = typer.Argument(..., help="The new workspace file to create."),
+    source: Path = typer.Argument(..., help="The JSON dump to restore (from aipm export)."),
+    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+) -> None:
+    """Create a new workspace from a JSON dump (validated first, all or nothing)."""
+    from ..services.transfer import import_json
+    from ..services.workspace import info
+
+    file = file.expanduser()
+    if file.exists() and not force:
+        raise UserError(f"{file} already exists; use --force to replace it.")
+    ws = import_json(source=source, dest=file, overwrite=force)
+    try:
+        summary = info(ws=ws)
+    finally:
+        ws.close()
+    total = sum(summary.counts.values())
+    typer.echo(
+        f"Imported {source} into {file} ({summary.name!r}: {total} records in the main areas)"
+    )
+
+
+def _parse_day(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(f"{option} takes a date as YYYY-MM-DD, not {value!r}.") from None
+
+
+@app.command("chart")
+@_guarded
+def chart_command(
+    file: Path = typer.Argument(..., help="The workspace file."),
+    kind: str = typer.Argument(..., help="The chart: see 'Charts' in the README."),
+    out: Path | None = typer.Option(None, "--out", help="The file to write (.png or .svg)."),
+    residual: bool | None = typer.Option(None, "--residual", help="heatmap: residual risk."),
+    movement: bool | None = typer.Option(None, "--movement", help="heatmap: arrows."),
+    use_case: int | None = typer.Option(None, "--use-case", help="heatmap: one use case id."),
+    size_by: str | None = typer.Option(None, "--size-by", help="matrix: reach or cost."),
+    kpi: str | None = typer.Option(None, "--kpi", help="kpi: the KPI's name or id."),
+    candidate: list[str] | None = typer.Option(
+        None, "--candidate", help="radar: candidate id or name (repeatable)."
+    ),
+    start: str | None = typer.Option(None, "--from", help="kpi, roadmap: first date."),
+    end: str | None = typer.Option(None, "--to", help="kpi, roadmap: last date."),
+) -> None:
+    """Draw a chart of the workspace to a PNG or SVG file."""
+    from ..services.charts import render_chart
+
+    if out is None:
+        raise UserError("give the file to write with --out OUT.png (or .svg).")
+    given = {
+        "residual": residual,
+        "movement": movement,
+        "use_case_id": use_case,
+        "size_by": size_by,
+        "kpi": kpi,
+        "start": _parse_day(start, "--from"),
+        "end": _parse_day(end, "--to"),
+    }
+    options = {key: value for key, value in given.items() if value is not None}
+    ws, _info = _open_for_reading(file.expanduser())
+    try:
+        if candidate:
+            from ..services.interviews import resolve_candidate
+
+            options["candidate_ids"] = [resolve_candidate(ws=ws, ref=ref) for ref in candidate]
+        written = render_chart(ws=ws, kind=kind, out=out, **options)
+    finally:
+        ws.close()
+    typer.echo(f"Wrote {written}")
+
+
+def _add_groups() -> None:
+    """The area command groups (``aipm usecases ...``)."""
+    from . import docs, history, interviews, kpis, launch, risks, roadmap, usecases
+
+    history.register(app)
+
+    app.add_typer(usecases.app, name="usecases")
+    app.add_typer(risks.app, name="risks")
+    app.add_typer(docs.app, name="docs")
+    app.add_typer(kpis.app, name="kpis")
+    app.add_typer(roadmap.app, name="roadmap")
+    app.add_typer(launch.app, name="launch")
+    app.add_typer(interviews.app, name="interviews")
+
+
+_add_groups()
+
+
+def main() -> None:
+    """Entry point of the ``aipm`` script."""
+    app(prog_name="aipm")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,84 @@
+"""``aipm interviews``: candidate scores and feedback summaries from a workspace file."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+
+from .common import guarded, open_for_reading
+
+app = typer.Typer(
+    name="interviews",
+    help="Interview case kit: candidate scores and feedback summaries.",
+    add_completion=False,
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+
+@app.command("candidates")
+@guarded
+def candidates(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+) -> None:
+    """Per candidate: weighted score, per-dimension means and spread, red flags."""
+    from ..services import interviews as iv
+
+    ws, _info = open_for_reading(file)
+    try:
+        summaries = iv.candidate_summaries(ws=ws)
+    finally:
+        ws.close()
+    if as_json:
+        typer.echo(json.dumps([iv.summary_dict(s) for s in summaries], indent=2))
+        return
+    if not summaries:
+        typer.echo("No candidates in this workspace.")
+        return
+    for index, s in enumerate(summaries):
+        if index:
+            typer.echo("")
+        score = "not scored" if s.score is None else f"{s.score:.2f}/4 ({s.percent:.0f}%)"
+        date = s.candidate.interview_date.isoformat() if s.candidate.interview_date else "no date"
+        typer.echo(f"{s.name} (id {s.id}, {s.candidate.role_level or 'no role level'}, {date})")
+        typer.echo(f"  weighted score: {score}")
+        for flag in s.red_flags:
+            typer.echo(f"  RED FLAG: {flag.text} (ticked by {flag.interviewer})")
+        for ev in s.incomplete_evaluations:
+            typer.echo(
+                f"  incomplete: {ev.interviewer} ({ev.exercise_title}) missing "
+                f"{', '.join(ev.missing)}"
+            )
+        for dim in s.dimensions:
+            mean = "-" if dim.mean is None else f"{dim.mean:.1f}"
+            spread = "-" if dim.spread is None else str(dim.spread)
+            mark = "  DISAGREEMENT" if dim.disagreement else ""
+            typer.echo(
+                f"  {dim.name:<32} {dim.weight_pct:>4.0f}%  mean {mean:>3}  spread {spread}{mark}"
+            )
+        for ev in s.evaluations:
+            typer.echo(f"  {ev.interviewer}: {iv.recommendation_label(ev.recommendation)}")
+
+
+@app.command("export")
+@guarded
+def export(
+    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    candidate: str = typer.Argument(..., help="Candidate id or name."),
+    out: Path = typer.Option(..., "--out", "-o", help="Output file: .md or .pdf."),
+) -> None:
+    """Write a candidate's feedback summary for the hiring debrief (.md or .pdf)."""
+    from ..services import feedback
+    from ..services import interviews as iv
+
+    ws, _info = open_for_reading(file)
+    try:
+        candidate_id = iv.resolve_candidate(ws=ws, ref=candidate)
+        written = feedback.export_candidate(ws=ws, candidate=candidate_id, out=out)
+    finally:
+        ws.close()
+    typer.echo(f"Wrote {written}")

@@ -1,1 +1,0 @@
-"""Sub-command groups of the ``aipm`` command line, one module per area."""

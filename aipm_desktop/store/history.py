@@ -1,0 +1,777 @@
+"""Operations: every write journaled with before-images, undone and redone in the core.
+
+How it works (SQLite): on the first write of each database connection, temporary
+triggers are created on every workspace table (not in the file: edits made outside the
+app are not journaled, and a read-only file gets none). They copy the row each INSERT,
+UPDATE or DELETE touches — foreign-key cascades included, since those fire triggers too —
+into a per-connection temporary journal. When a write transaction ends, :func:`finish`
+turns that journal into one :class:`~aipm_desktop.models.Operation` with its
+:class:`~aipm_desktop.models.OperationRow` before-images, writes the change-log rows (one
+per record whose net content changed), derives the entity kinds from the tables touched,
+prunes the history to :data:`HISTORY_LIMIT` operations, and commits with the edit.
+
+Undo applies an operation's before-images in reverse order inside a new operation (whose
+own journal then holds what redo needs); redo reverses that undo the same way. Both refuse,
+writing nothing, when a later operation still in effect touched the same records.
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlmodel import SQLModel
+
+from ..errors import ConflictError, NotFoundError, UserError
+from ..models import (
+    UNJOURNALED_TABLES,
+    ChangeLog,
+    EntityKind,
+    Operation,
+    OperationKind,
+    OperationRow,
+    OperationState,
+    kind_of_table,
+    utcnow,
+)
+
+#: Operations kept for undo; older ones are pruned when a new one is recorded.
+HISTORY_LIMIT = 500
+
+_JOURNAL = "aipm_journal"
+_SYSTEM_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
+_LABEL_FIELDS = ("title", "name", "item", "action", "interviewer", "key")
+#: Tables whose rows are details of another record and get no change-log row of their own.
+_UNLOGGED_TABLES = frozenset({"document_revision"})
+#: Text longer than this is logged by its length, not copied into the change log.
+_LONG_TEXT = 300
+#: Operations touching more records log creations and deletions without their values.
+_DETAILED_LOG_LIMIT = 5_000
+_OP = Operation.__table__  # type: ignore[attr-defined]
+_ROWS = OperationRow.__table__  # type: ignore[attr-defined]
+_LOG = ChangeLog.__table__  # type: ignore[attr-defined]
+
+
+@dataclass
+class PendingOperation:
+    """What the caller knows of a write before it commits (label, actor, what it is)."""
+
+    label: str | None = None
+    actor: str = ""
+    kind: OperationKind = OperationKind.DO
+    target_id: int | None = None
+
+
+@dataclass(frozen=True)
+class OperationResult:
+    """A committed operation: its id, label and the entity kinds it touched."""
+
+    id: int
+    label: str
+    kind: str
+    kinds: frozenset[EntityKind] = field(default_factory=frozenset)
+    row_count: int = 0
+
+
+def journaled_tables() -> list[Table]:
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in UNJOURNALED_TABLES]
+
+
+def _width() -> int:
+    return max(len(t.columns) for t in journaled_tables())
+
+
+# -- the per-connection journal --------------------------------------------------------------
+
+
+def install_journal(dbapi_connection: Any) -> None:
+    """Create the temporary journal and its triggers on one SQLite connection (idempotent)."""
+    cursor = dbapi_connection.cursor()
+    try:
+        exists = cursor.execute(
+            "SELECT 1 FROM sqlite_temp_master WHERE type = 'table' AND name = ?", (_JOURNAL,)
+        ).fetchone()
+        if exists:
+            return
+        width = _width()
+        slots = ", ".join(f"c{i}" for i in range(width))
+        statements = [
+            f"CREATE TEMP TABLE {_JOURNAL} (seq INTEGER PRIMARY KEY, tbl TEXT NOT NULL, "
+            f"action TEXT NOT NULL, {slots})"
+        ]
+        for table in journaled_tables():
+            names = [c.name for c in table.columns]
+            cols = ", ".join(f"c{i}" for i in range(len(names)))
+            for event, action, ref in (
+                ("INSERT", "I", "NEW"),
+                ("UPDATE", "U", "OLD"),
+                ("DELETE", "D", "OLD"),
+            ):
+                values = ", ".join(f'{ref}."{n}"' for n in names)
+                statements.append(
+                    f"CREATE TEMP TRIGGER IF NOT EXISTS aipm_j_{table.name}_{action} "
+                    f'AFTER {event} ON main."{table.name}" BEGIN '
+                    f"INSERT INTO {_JOURNAL} (tbl, action, {cols}) "
+                    f"VALUES ('{table.name}', '{action}', {values}); END"
+                )
+        for statement in statements:
+            cursor.execute(statement)
+    finally:
+        cursor.close()
+
+
+_WRITE_VERBS = ("INSERT", "UPDATE", "DELETE", "REPLAC")
+_ACTIVE = "aipm_operation"
+
+
+def _refuse_stray_writes(
+    conn: Connection, _cursor: Any, statement: str, *_args: Any, **_kw: Any
+) -> None:
+    if conn.info.get(_ACTIVE):
+        return
+    head = statement.lstrip()[:6].upper()
+    if head in _WRITE_VERBS:
+        raise RuntimeError(
+            "a write outside an operation (use ws.write() / ws.operation()): "
+            + statement.split("\n", 1)[0][:120]
+        )
+
+
+def guard_writes(engine: Any) -> None:
+    """Make ``engine`` refuse any INSERT/UPDATE/DELETE not made inside an operation."""
+    from sqlalchemy import event
+
+    event.listen(engine, "before_cursor_execute", _refuse_stray_writes)
+
+
+def begin(conn: Connection) -> None:
+    """Start journaling a write on ``conn`` (inside its transaction)."""
+    conn.info[_ACTIVE] = True
+    install_journal(conn.connection.driver_connection)
+    # A DML statement opens the transaction, so the pragma below applies to it alone.
+    conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
+
+
+# -- recording ---------------------------------------------------------------------------------
+
+
+def _encode(value: Any) -> Any:
+    if isinstance(value, bytes | bytearray | memoryview):
+        return {"$bytes": base64.b64encode(bytes(value)).decode("ascii")}
+    return value
+
+
+def _decode(value: Any) -> Any:
+    if isinstance(value, dict) and set(value) == {"$bytes"}:
+        return base64.b64decode(value["$bytes"])
+    return value
+
+
+def fingerprint(row: Mapping[str, Any]) -> str:
+    """A short digest of a record's stored values (to tell whether it changed since)."""
+    text = repr(sorted(row.items()))
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _dumps(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, default=str)
+
+
+def _stamp(moment: dt.datetime) -> str:
+    """A timestamp as SQLAlchemy stores DateTime in SQLite."""
+    return moment.strftime("%Y-%m-%d %H:%M:%S.%f")
+
+
+def pk_text(table: Table, row: Mapping[str, Any]) -> str:
+    """A record's primary key as canonical JSON (how history rows name a record)."""
+    key = row.get("id")
+    if type(key) is int and _single_id(table):
+        return f'{{"id":{key}}}'
+    return json.dumps(
+        {c.name: row[c.name] for c in table.primary_key.columns},
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+_SINGLE_ID: dict[str, bool] = {}
+
+
+def _single_id(table: Table) -> bool:
+    known = _SINGLE_ID.get(table.name)
+    if known is None:
+        known = [c.name for c in table.primary_key.columns] == ["id"]
+        _SINGLE_ID[table.name] = known
+    return known
+
+
+def _pk_values(pk: str) -> dict[str, Any]:
+    if pk.startswith('{"id":'):
+        return {"id": int(pk[6:-1])}
+    return dict(json.loads(pk))
+
+
+def label_of(row: Mapping[str, Any] | None) -> str:
+    if not row:
+        return ""
+    for key in _LABEL_FIELDS:
+        value = row.get(key)
+        if isinstance(value, str) and value.strip():
+            return value.strip()[:300]
+    return f"#{row.get('id', '')}"
+
+
+def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]]:
+    tables = SQLModel.metadata.tables
+    width = _width()
+    slots = ", ".join(f"c{i}" for i in range(width))
+    out: list[tuple[int, str, str, dict[str, Any]]] = []
+    for seq, tbl, action, *values in conn.exec_driver_sql(
+        f"SELECT seq, tbl, action, {slots} FROM temp.{_JOURNAL} ORDER BY seq"
+    ):
+        names = [c.name for c in tables[tbl].columns]
+        out.append((seq, tbl, action, dict(zip(names, values, strict=False))))
+    return out
+
+
+def _current_rows(conn: Connection, table: Table, pks: Iterable[str]) -> dict[str, dict[str, Any]]:
+    """Today's raw rows of ``table`` for canonical primary keys ``pks``."""
+    keys = [_pk_values(pk) for pk in pks]
+    names = [c.name for c in table.columns]
+    pk_cols = [c.name for c in table.primary_key.columns]
+    found: dict[str, dict[str, Any]] = {}
+    select_list = ", ".join(f'"{n}"' for n in names)
+    if len(pk_cols) == 1:
+        col = pk_cols[0]
+        for start in range(0, len(keys), 500):
+            chunk = [k[col] for k in keys[start : start + 500]]
+            marks = ", ".join("?" for _ in chunk)
+            sql = f'SELECT {select_list} FROM "{table.name}" WHERE "{col}" IN ({marks})'
+            for values in conn.exec_driver_sql(sql, tuple(chunk)):
+                row = dict(zip(names, values, strict=True))
+                found[pk_text(table, row)] = row
+    else:
+        where = " AND ".join(f'"{c}" = ?' for c in pk_cols)
+        sql = f'SELECT {select_list} FROM "{table.name}" WHERE {where}'
+        for key in keys:
+            values = conn.exec_driver_sql(sql, tuple(key[c] for c in pk_cols)).first()
+            if values is not None:
+                row = dict(zip(names, values, strict=True))
+                found[pk_text(table, row)] = row
+    return found
+
+
+def _derive_label(
+    first: dict[tuple[str, str], tuple[str, dict[str, Any] | None]],
+    after: dict[tuple[str, str], dict[str, Any] | None],
+) -> str:
+    """A label for an operation nobody named: 'edit use case 'X'', 'add 12 risks'…"""
+    counts: dict[tuple[str, str], int] = defaultdict(int)
+    sample: dict[tuple[str, str], str] = {}
+    for (tbl, pk), (action, before) in first.items():
+        now = after.get((tbl, pk))
+        verb = {"I": "add", "D": "delete"}.get(action, "edit")
+        if action == "I" and now is None:
+            continue
+        counts[(tbl, verb)] += 1
+        sample.setdefault((tbl, verb), label_of(now or before))
+    if not counts:
+        return "change"
+    (tbl, verb), n = next(iter(counts.items()))
+    noun = kind_of_table(tbl).value.replace("_", " ")
+    if n == 1:
+        name = sample[(tbl, verb)]
+        text = f"{verb} {noun}" + (f" '{name}'" if name and not name.startswith("#") else "")
+    else:
+        text = f"{verb} {n} {noun}s"
+    if len(counts) > 1:
+        text += " and related records"
+    return text[:300]
+
+
+def _change_log_rows(
+    first: dict[tuple[str, str], tuple[str, dict[str, Any] | None]],
+    after: dict[tuple[str, str], dict[str, Any] | None],
+    *,
+    actor: str,
+    now: dt.datetime,
+    restore_ids: set[tuple[str, str]],
+    fallback: str,
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    # A bulk operation logs which records it touched, not every value of each.
+    detailed = len(first) <= _DETAILED_LOG_LIMIT
+    for (tbl, pk), (action, before) in first.items():
+        if tbl in _UNLOGGED_TABLES:
+            continue
+        now_row = after.get((tbl, pk))
+        source = now_row if now_row is not None else before
+        if source is None:
+            continue
+        if action == "I" and now_row is None:
+            continue  # created and removed within one operation
+        if action == "I" or before is None:
+            kind = "restore" if (tbl, pk) in restore_ids else "create"
+            diff = (
+                {k: [None, v] for k, v in now_row.items() if k not in _SYSTEM_FIELDS}
+                if now_row and kind == "create" and detailed
+                else {}
+            )
+        elif now_row is None:
+            kind = "delete"
+            diff = (
+                {k: [v, None] for k, v in before.items() if k not in _SYSTEM_FIELDS}
+                if detailed
+                else {}
+            )
+        else:
+            kind = "update"
+            diff = {
+                k: [before.get(k), v]
+                for k, v in now_row.items()
+                if k not in _SYSTEM_FIELDS and before.get(k) != v
+            }
+            if not diff:
+                continue
+        rows.append(
+            {
+                "at": now,
+                "who": actor,
+                "entity": kind_of_table(tbl).value,
+                # A link row (no id of its own) is logged under its first key column.
+                "entity_id": int(
+                    source["id"] if "id" in source else next(iter(json.loads(pk).values()))
+                ),
+                "action": kind,
+                "label": _row_label(source, fallback),
+                "changes": {k: [_jsonable(a), _jsonable(b)] for k, (a, b) in diff.items()},
+            }
+        )
+    return rows
+
+
+def _row_label(row: Mapping[str, Any], fallback: str) -> str:
+    text = label_of(row)
+    return fallback if text.startswith("#") and fallback else text
+
+
+def _jsonable(value: Any) -> Any:
+    kind = type(value)
+    if kind is int or kind is float or value is None:
+        return value
+    if kind is str:
+        if len(value) > _LONG_TEXT:
+            return f"{len(value):,} characters"
+        if value[:1] in ("[", "{"):
+            try:
+                return json.loads(value)
+            except ValueError:
+                return value
+        return value
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(bytes(value))} bytes>"
+    return value
+
+
+def finish(
+    conn: Connection, pending: PendingOperation, *, force: bool = False
+) -> OperationResult | None:
+    """Record the journaled write on ``conn`` as one operation (same transaction).
+
+    Returns ``None`` when the write touched no row (unless ``force``: undo and redo are
+    recorded even when there was nothing left to change).
+    """
+    entries = _read_journal(conn)
+    conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
+    if not entries and not force:
+        return None
+    return _record(conn, pending, entries)
+
+
+def end(conn: Connection) -> None:
+    """The operation on ``conn`` is over (committed or rolled back)."""
+    conn.info.pop(_ACTIVE, None)
+
+
+def _record(
+    conn: Connection,
+    pending: PendingOperation,
+    entries: list[tuple[int, str, str, dict[str, Any]]],
+) -> OperationResult:
+    tables = SQLModel.metadata.tables
+    first: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {}
+    history_rows: list[dict[str, Any]] = []
+    for index, (_seq, tbl, action, image) in enumerate(entries):
+        table = tables[tbl]
+        pk = pk_text(table, image)
+        before = None if action == "I" else {k: _encode(v) for k, v in image.items()}
+        head = (tbl, pk) not in first
+        first.setdefault((tbl, pk), (action, before))
+        history_rows.append(
+            {
+                "seq": index,
+                "tbl": tbl,
+                "action": action,
+                "pk": pk,
+                "before": before,
+                "head": head,
+                "after": None,
+            }
+        )
+    by_table: dict[str, list[str]] = defaultdict(list)
+    for tbl, pk in first:
+        by_table[tbl].append(pk)
+    after: dict[tuple[str, str], dict[str, Any] | None] = {}
+    for tbl, pks in by_table.items():
+        current = _current_rows(conn, tables[tbl], pks)
+        for pk in pks:
+            after[(tbl, pk)] = current.get(pk)
+    for row in history_rows:
+        if row["head"]:
+            now_row = after[(row["tbl"], row["pk"])]
+            row["after"] = None if now_row is None else {"#": fingerprint(now_row)}
+    kinds = frozenset(kind_of_table(tbl) for tbl in by_table)
+    label = (pending.label or _derive_label(first, after))[:300]
+    now = utcnow()
+    op_id = conn.execute(
+        insert(_OP).returning(_OP.c.id),
+        {
+            "at": now,
+            "actor": pending.actor,
+            "label": label,
+            "kind": pending.kind.value,
+            "target_id": pending.target_id,
+            "state": OperationState.ACTIVE.value,
+            "kinds": sorted(k.value for k in kinds),
+            "row_count": len(history_rows),
+        },
+    ).scalar_one()
+    raw = conn.connection.driver_connection
+    raw.executemany(
+        "INSERT INTO operation_row (op_id, seq, tbl, action, pk, before, head, after) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                op_id,
+                r["seq"],
+                r["tbl"],
+                r["action"],
+                r["pk"],
+                _dumps(r["before"]),
+                1 if r["head"] else 0,
+                _dumps(r["after"]),
+            )
+            for r in history_rows
+        ],
+    )
+    restore_ids = (
+        {key for key, (action, _b) in first.items() if action == "I"}
+        if pending.kind is not OperationKind.DO
+        else set()
+    )
+    log_rows = _change_log_rows(
+        first, after, actor=pending.actor, now=now, restore_ids=restore_ids, fallback=label
+    )
+    if log_rows:
+        raw.executemany(
+            "INSERT INTO change_log (at, who, entity, entity_id, action, label, changes) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [
+                (
+                    _stamp(r["at"]),
+                    r["who"],
+                    r["entity"],
+                    r["entity_id"],
+                    r["action"],
+                    r["label"],
+                    _dumps(r["changes"]),
+                )
+                for r in log_rows
+            ],
+        )
+    if pending.kind is OperationKind.DO:
+        conn.execute(
+            update(_OP)
+            .where(_OP.c.kind == OperationKind.UNDO.value, _OP.c.state == "active")
+            .values(state=OperationState.CLOSED.value)
+        )
+    _prune(conn, op_id)
+    return OperationResult(
+        id=op_id, label=label, kind=pending.kind.value, kinds=kinds, row_count=len(history_rows)
+    )
+
+
+def _prune(conn: Connection, newest: int) -> None:
+    keep_from = conn.execute(
+        select(_OP.c.id).order_by(_OP.c.id.desc()).offset(HISTORY_LIMIT - 1).limit(1)
+    ).scalar()
+    if keep_from is None:
+        return
+    old = select(_OP.c.id).where(_OP.c.id < keep_from)
+    conn.execute(delete(_ROWS).where(_ROWS.c.op_id.in_(old)))
+    conn.execute(delete(_OP).where(_OP.c.id < keep_from))
+
+
+# -- undo and redo -----------------------------------------------------------------------------
+
+
+def _get(conn: Connection, op_id: int) -> Mapping[str, Any]:
+    row = conn.execute(select(_OP).where(_OP.c.id == op_id)).mappings().first()
+    if row is None:
+        raise NotFoundError(
+            f"Operation {op_id} is not in the history (it may be older than the last "
+            f"{HISTORY_LIMIT} operations)."
+        )
+    return row
+
+
+def latest_undoable(conn: Connection) -> int | None:
+    return conn.execute(
+        select(_OP.c.id)
+        .where(
+            _OP.c.kind.in_([OperationKind.DO.value, OperationKind.REDO.value]),
+            _OP.c.state == OperationState.ACTIVE.value,
+        )
+        .order_by(_OP.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def latest_redoable(conn: Connection) -> int | None:
+    return conn.execute(
+        select(_OP.c.id)
+        .where(
+            _OP.c.kind == OperationKind.UNDO.value,
+            _OP.c.state == OperationState.ACTIVE.value,
+        )
+        .order_by(_OP.c.id.desc())
+        .limit(1)
+    ).scalar()
+
+
+def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
+    """Refuse when a record ``op_id`` touched is no longer as the operation left it."""
+    tables = SQLModel.metadata.tables
+    heads = conn.execute(
+        select(_ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
+            _ROWS.c.op_id == op_id, _ROWS.c.head.is_(True)
+        )
+    ).all()
+    by_table: dict[str, list[tuple[str, Any]]] = defaultdict(list)
+    for tbl, pk, after in heads:
+        by_table[tbl].append((pk, after))
+    for tbl, items in by_table.items():
+        table = tables.get(tbl)
+        if table is None:
+            continue
+        current = _current_rows(conn, table, [pk for pk, _a in items])
+        for pk, after in items:
+            now = current.get(pk)
+            same = (
+                (now is None)
+                if after is None
+                else (now is not None and fingerprint(now) == after.get("#"))
+            )
+            if not same:
+                noun = kind_of_table(tbl).value.replace("_", " ")
+                what = f" '{label_of(now)}'" if now else ""
+                raise ConflictError(
+                    f"Cannot {verb} this: the {noun}{what} was changed since. "
+                    f"{verb.capitalize()} the later changes first."
+                )
+
+
+def prepare_undo(conn: Connection, op_id: int | None) -> tuple[int, PendingOperation]:
+    """Check that ``op_id`` (default: the latest) can be undone; the pending undo."""
+    if op_id is None:
+        op_id = latest_undoable(conn)
+        if op_id is None:
+            raise UserError("Nothing to undo.")
+    op = _get(conn, op_id)
+    if op["kind"] == OperationKind.UNDO.value:
+        raise UserError(f"Operation #{op_id} is an undo; redo it instead.")
+    if op["state"] != OperationState.ACTIVE.value:
+        raise UserError(f"'{op['label']}' (#{op_id}) is already undone.")
+    _check_unchanged(conn, op_id, "undo")
+    label = op["label"] if op["kind"] == OperationKind.DO.value else _base_label(conn, op)
+    return op_id, PendingOperation(
+        label=f"undo {label}"[:300], kind=OperationKind.UNDO, target_id=op_id
+    )
+
+
+def prepare_redo(conn: Connection, undo_id: int | None) -> tuple[int, PendingOperation]:
+    """Check that the undo ``undo_id`` (default: the latest) can be redone."""
+    if undo_id is None:
+        undo_id = latest_redoable(conn)
+        if undo_id is None:
+            raise UserError("Nothing to redo.")
+    op = _get(conn, undo_id)
+    if op["kind"] != OperationKind.UNDO.value:
+        raise UserError(f"Operation #{undo_id} is not an undo; there is nothing to redo.")
+    if op["state"] == OperationState.CLOSED.value:
+        raise ConflictError(
+            f"Cannot redo '{op['label']}': newer changes were made after it was undone."
+        )
+    if op["state"] != OperationState.ACTIVE.value:
+        raise UserError(f"'{op['label']}' (#{undo_id}) was already redone.")
+    _check_unchanged(conn, undo_id, "redo")
+    label = str(op["label"]).removeprefix("undo ")
+    return undo_id, PendingOperation(
+        label=f"redo {label}"[:300], kind=OperationKind.REDO, target_id=undo_id
+    )
+
+
+def _base_label(conn: Connection, op: Mapping[str, Any]) -> str:
+    return str(op["label"]).removeprefix("redo ")
+
+
+def apply_inverse(conn: Connection, op_id: int) -> None:
+    """Put back the before-images of ``op_id`` in reverse order (inside a journaled write).
+
+    Consecutive entries of the same table, action and columns run as one batch.
+    """
+    tables = SQLModel.metadata.tables
+    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
+    raw = conn.connection.driver_connection
+    rows = conn.exec_driver_sql(
+        "SELECT tbl, action, pk, before FROM operation_row WHERE op_id = ? ORDER BY seq DESC",
+        (op_id,),
+    ).all()
+    batch_sql: str | None = None
+    batch: list[tuple[Any, ...]] = []
+
+    def flush() -> None:
+        nonlocal batch
+        if batch_sql is not None and batch:
+            raw.executemany(batch_sql, batch)
+        batch = []
+
+    try:
+        for tbl, action, pk, before_text in rows:
+            table = tables.get(tbl)
+            if table is None:
+                continue
+            key = _pk_values(pk)
+            where = " AND ".join(f'"{c}" = ?' for c in key)
+            params = tuple(key.values())
+            if action == "I":
+                sql, values = f'DELETE FROM "{tbl}" WHERE {where}', params
+            else:
+                before = json.loads(before_text) if before_text else {}
+                image = {k: _decode(v) for k, v in before.items() if k in table.columns}
+                if action == "U":
+                    sets = ", ".join(f'"{k}" = ?' for k in image)
+                    sql = f'UPDATE "{tbl}" SET {sets} WHERE {where}'
+                    values = (*image.values(), *params)
+                else:
+                    cols = ", ".join(f'"{k}"' for k in image)
+                    marks = ", ".join("?" for _ in image)
+                    sql = f'INSERT INTO "{tbl}" ({cols}) VALUES ({marks})'
+                    values = tuple(image.values())
+            if sql != batch_sql:
+                flush()
+                batch_sql = sql
+            batch.append(values)
+        flush()
+    except Exception as error:
+        if "constraint" in str(error).lower():
+            raise ConflictError(
+                "Cannot restore the records as they were: newer changes conflict with "
+                f"them ({error}). Nothing was changed."
+            ) from error
+        raise
+
+
+def mark_reversed(conn: Connection, target_id: int, kind: OperationKind) -> None:
+    """After an undo (redo) of ``target_id`` committed: mark it undone (redone)."""
+    state = OperationState.UNDONE if kind is OperationKind.UNDO else OperationState.REDONE
+    conn.execute(update(_OP).where(_OP.c.id == target_id).values(state=state.value))
+
+
+def merge(conn: Connection, first: int, second: int) -> bool:
+    """Fold operation ``second`` into ``first`` (one undo step); False when not allowed.
+
+    Allowed when both are applied edits and nothing was recorded between them.
+    """
+    ops = {
+        row["id"]: row
+        for row in conn.execute(select(_OP).where(_OP.c.id.in_([first, second]))).mappings()
+    }
+    if len(ops) != 2 or second <= first:
+        return False
+    conn.info[_ACTIVE] = True  # bookkeeping of the history itself, not a user edit
+    try:
+        return _merge(conn, ops, first, second)
+    finally:
+        conn.info.pop(_ACTIVE, None)
+
+
+def _merge(conn: Connection, ops: Mapping[int, Any], first: int, second: int) -> bool:
+    for row in ops.values():
+        if row["kind"] != OperationKind.DO.value or row["state"] != "active":
+            return False
+    between = conn.execute(
+        select(_OP.c.id).where(_OP.c.id > first, _OP.c.id < second).limit(1)
+    ).first()
+    if between is not None:
+        return False
+    offset = int(ops[first]["row_count"])
+    # A record both touched: the merged step leaves it as the second left it.
+    heads = {
+        (r.tbl, r.pk): r
+        for r in conn.execute(
+            select(_ROWS.c.id, _ROWS.c.op_id, _ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
+                _ROWS.c.op_id.in_([first, second]), _ROWS.c.head.is_(True)
+            )
+        )
+        if r.op_id == first
+    }
+    for r in conn.execute(
+        select(_ROWS.c.id, _ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
+            _ROWS.c.op_id == second, _ROWS.c.head.is_(True)
+        )
+    ).all():
+        earlier = heads.get((r.tbl, r.pk))
+        if earlier is not None:
+            conn.execute(update(_ROWS).where(_ROWS.c.id == earlier.id).values(after=r.after))
+            conn.execute(update(_ROWS).where(_ROWS.c.id == r.id).values(head=False, after=None))
+    conn.execute(
+        update(_ROWS).where(_ROWS.c.op_id == second).values(op_id=first, seq=_ROWS.c.seq + offset)
+    )
+    kinds = sorted(set(ops[first]["kinds"] or []) | set(ops[second]["kinds"] or []))
+    conn.execute(
+        update(_OP)
+        .where(_OP.c.id == first)
+        .values(kinds=kinds, row_count=offset + int(ops[second]["row_count"]))
+    )
+    conn.execute(delete(_OP).where(_OP.c.id == second))
+    return True
+
+
+def entries(conn: Connection, *, limit: int = 50) -> list[dict[str, Any]]:
+    """The newest operations first, as plain values (for ``aipm history``)."""
+    rows = conn.execute(select(_OP).order_by(_OP.c.id.desc()).limit(limit)).mappings().all()
+    out = []
+    for row in rows:
+        at = row["at"]
+        out.append(
+            {
+                "id": row["id"],
+                "at": at.isoformat(timespec="seconds") if isinstance(at, dt.datetime) else at,
+                "actor": row["actor"],
+                "label": row["label"],
+                "kind": row["kind"],
+                "target_id": row["target_id"],
+                "state": row["state"],
+                "kinds": list(row["kinds"] or []),
+                "rows": row["row_count"],
+            }
+        )
+    return out
