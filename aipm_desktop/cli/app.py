@@ -11,8 +11,6 @@ stay quick.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -20,6 +18,7 @@ import typer
 
 from .. import __version__
 from ..errors import UserError
+from .common import JsonFlag, WorkspaceFile, echo_json, new_app, parse_date, reading
 from .common import fail as _fail
 from .common import guarded as _guarded
 from .common import open_for_reading as _open_for_reading
@@ -29,14 +28,9 @@ if TYPE_CHECKING:
 
 EXPORT_FORMATS = ("json",)
 
-app = typer.Typer(
+app = new_app(
+    "AIPM Desktop on the command line: create, inspect, check, export and import workspace files.",
     name="aipm",
-    help="AIPM Desktop on the command line: create, inspect, check, export and import "
-    "workspace files.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 
@@ -86,8 +80,8 @@ def new(
 @app.command("info")
 @_guarded
 def info_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """Show a workspace's name, client, schema version and what it holds."""
     from ..services.workspace import COUNTED, info
@@ -98,7 +92,7 @@ def info_command(
     finally:
         ws.close()
     if as_json:
-        typer.echo(json.dumps(summary.as_dict(), ensure_ascii=False, sort_keys=True))
+        echo_json(summary.as_dict(), indent=None, sort_keys=True)
         return
     schema = summary.schema_version
     if schema != summary.app_schema_version:
@@ -120,7 +114,7 @@ def info_command(
 
 @app.command()
 @_guarded
-def check(file: Path = typer.Argument(..., help="The workspace file.")) -> None:
+def check(file: WorkspaceFile) -> None:
     """Check a workspace file's integrity and schema version (exit 0 when sound)."""
     from ..store import check_workspace, head_revision, inspect_file
 
@@ -143,7 +137,7 @@ def check(file: Path = typer.Argument(..., help="The workspace file.")) -> None:
 @app.command("export")
 @_guarded
 def export_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     fmt: str = typer.Option("json", "--format", help="Output format: json."),
     out: Path | None = typer.Option(None, "--out", help="The file to write."),
 ) -> None:
@@ -156,11 +150,8 @@ def export_command(
         )
     if out is None:
         raise UserError("give the file to write with --out OUT.json.")
-    ws, _info = _open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         written = export_json(ws=ws, out=out)
-    finally:
-        ws.close()
     typer.echo(f"Exported {file} to {written}")
 
 
@@ -189,19 +180,10 @@ def import_command(
     )
 
 
-def _parse_day(value: str | None, option: str) -> dt.date | None:
-    if value is None:
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        raise UserError(f"{option} takes a date as YYYY-MM-DD, not {value!r}.") from None
-
-
 @app.command("chart")
 @_guarded
 def chart_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     kind: str = typer.Argument(..., help="The chart: see 'Charts' in the README."),
     out: Path | None = typer.Option(None, "--out", help="The file to write (.png or .svg)."),
     residual: bool | None = typer.Option(None, "--residual", help="heatmap: residual risk."),
@@ -220,14 +202,14 @@ def chart_command(
 
     if out is None:
         raise UserError("give the file to write with --out OUT.png (or .svg).")
-    given = {
+    given: dict[str, object] = {
         "residual": residual,
         "movement": movement,
         "use_case_id": use_case,
         "size_by": size_by,
         "kpi": kpi,
-        "start": _parse_day(start, "--from"),
-        "end": _parse_day(end, "--to"),
+        "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
+        "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
     options = {key: value for key, value in given.items() if value is not None}
     ws, _info = _open_for_reading(file.expanduser())

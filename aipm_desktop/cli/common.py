@@ -7,13 +7,16 @@ line pointing at the log file, where the traceback goes.
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import functools
+import json
 import logging
 import logging.handlers
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
@@ -26,6 +29,23 @@ EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
+
+#: The workspace file every area command takes first.
+WorkspaceFile = Annotated[Path, typer.Argument(help="The workspace file (.aipm).")]
+#: ``--json``: print JSON instead of a table or text.
+JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
+
+
+def new_app(help: str, name: str | None = None) -> typer.Typer:
+    """A command group with the settings every ``aipm`` group shares."""
+    return typer.Typer(
+        name=name,
+        help=help,
+        add_completion=False,
+        no_args_is_help=True,
+        pretty_exceptions_enable=False,
+        rich_markup_mode=None,
+    )
 
 
 def fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
@@ -112,3 +132,61 @@ def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters with an ellipsis (for table columns)."""
     text = text or ""
     return text if len(text) <= width else text[: width - 1] + "…"
+
+
+@contextlib.contextmanager
+def reading(file: Path) -> Iterator[Workspace]:
+    """``with reading(file) as ws``: the workspace opened read-only, closed afterwards."""
+    ws, _info = open_for_reading(Path(file).expanduser())
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@contextlib.contextmanager
+def writing(file: Path) -> Iterator[Workspace]:
+    """``with writing(file) as ws``: the workspace opened for an edit, closed afterwards."""
+    ws = open_for_writing(Path(file).expanduser())
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def echo_json(data: Any, *, indent: int | None = 2, sort_keys: bool = False) -> None:
+    """Print ``data`` as JSON (UTF-8 text as it is, not escaped)."""
+    typer.echo(json.dumps(data, indent=indent, ensure_ascii=False, sort_keys=sort_keys))
+
+
+def plural(count: int, word: str) -> str:
+    """``3 risks``, ``1 risk``."""
+    return f"{count} {word}{'s' if count != 1 else ''}"
+
+
+def table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
+    """A plain-text table: a header, a rule and the rows; columns in ``right`` align right."""
+    widths = [len(h) for h in header]
+    for row in rows:
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], len(cell))
+
+    def line(cells: list[str]) -> str:
+        parts = [
+            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
+            for i, cell in enumerate(cells)
+        ]
+        return "  ".join(parts).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def parse_date(value: str | None, message: str) -> dt.date | None:
+    """``value`` (YYYY-MM-DD) as a date, None when blank; a UserError with ``message``
+    (formatted with ``value``) when it is not a date."""
+    if value is None or not value.strip():
+        return None
+    try:
+        return dt.date.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(message.format(value=value)) from None

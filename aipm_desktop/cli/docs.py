@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from .common import clip, guarded, open_for_reading, open_for_writing
+from .common import (
+    JsonFlag,
+    WorkspaceFile,
+    clip,
+    echo_json,
+    guarded,
+    new_app,
+    plural,
+    reading,
+    writing,
+)
 
-app = typer.Typer(
+app = new_app(
+    "Documents (AI PRDs and other deliverables): list, create, export, review, search.",
     name="docs",
-    help="Documents (AI PRDs and other deliverables): list, create, export, review, search.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 FORMATS = ("md", "html", "pdf")
@@ -29,17 +34,14 @@ def _iso(value: Any) -> str | None:
 @app.command("list")
 @guarded
 def list_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """Every document with its kind, status, use case and approval, by title."""
     from ..services import documents
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         rows = documents.list_documents(ws=ws)
-    finally:
-        ws.close()
     items = [
         {
             "id": r["id"],
@@ -57,7 +59,7 @@ def list_command(
         for r in rows
     ]
     if as_json:
-        typer.echo(json.dumps(items, indent=2, ensure_ascii=False))
+        echo_json(items)
         return
     if not items:
         typer.echo("No documents in this workspace.")
@@ -69,13 +71,13 @@ def list_command(
             f"{r['id']:>5}  {clip(r['title'], 44):<44} {clip(r['kind_name'], 28):<28} "
             f"{r['status'].replace('_', ' '):<10} {clip(r['use_case'] or '-', 28):<28} {approved}"
         )
-    typer.echo(f"\n{len(items)} document{'s' if len(items) != 1 else ''}")
+    typer.echo(f"\n{plural(len(items), 'document')}")
 
 
 @app.command("new")
 @guarded
 def new_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     kind: str = typer.Option(..., "--kind", help="Deliverable kind, e.g. ai_prd."),
     title: str = typer.Option(..., "--title", help="The document's title."),
     use_case: int | None = typer.Option(None, "--use-case", help="Id of the use case."),
@@ -83,13 +85,10 @@ def new_command(
     """Create a document from its kind's template; prints the new id."""
     from ..services import documents
 
-    ws = open_for_writing(file.expanduser())
-    try:
+    with writing(file) as ws:
         doc_id, _changes = documents.new_document(
             ws=ws, kind=kind, title=title, use_case_id=use_case
         )
-    finally:
-        ws.close()
     typer.echo(
         f"Created document {doc_id}: {' '.join(title.split())} ({documents.kind_name(kind)})"
     )
@@ -98,7 +97,7 @@ def new_command(
 @app.command("export")
 @guarded
 def export_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
     fmt: str = typer.Option(..., "--format", "-f", help="md, html or pdf."),
     out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
@@ -118,8 +117,7 @@ def export_command(
             raise UserError(
                 f"PDF export is not available in this installation ({error})."
             ) from None
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         if fmt == "md":
             written = rendering.export_markdown(ws=ws, document_id=document_id, out=out)
         elif fmt == "html":
@@ -127,28 +125,23 @@ def export_command(
         else:
             assert export_pdf is not None
             written = export_pdf(ws=ws, document_ids=[document_id], out=out.expanduser())
-    finally:
-        ws.close()
     typer.echo(f"Exported document {document_id} to {written}")
 
 
 @app.command("review")
 @guarded
 def review_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    as_json: JsonFlag = False,
 ) -> None:
     """The review findings (line, rule, suggested fix) and the readiness score."""
     from ..services import documents
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         doc = documents.get_document(ws=ws, document_id=document_id)
         high_risk = documents.is_high_risk(ws=ws, document_id=document_id)
         result = documents.review_document(ws=ws, document_id=document_id)
-    finally:
-        ws.close()
     if as_json:
         data = {
             "id": document_id,
@@ -168,7 +161,7 @@ def review_command(
                 for f in result.findings
             ],
         }
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data)
         return
     risk = ", high-risk use case" if high_risk else ""
     lines = [
@@ -190,19 +183,16 @@ def review_command(
 @app.command("search")
 @guarded
 def search_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     query: str = typer.Argument(..., help="Words that must all occur in a document."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    as_json: JsonFlag = False,
     limit: int = typer.Option(50, "--limit", min=1, max=10_000, help="Most hits to show."),
 ) -> None:
     """Full-text search over the titles and bodies of every document."""
     from ..services import documents
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         hits = documents.search(ws=ws, query=query, limit=limit)
-    finally:
-        ws.close()
     if as_json:
         data = [
             {
@@ -215,7 +205,7 @@ def search_command(
             }
             for h in hits
         ]
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data)
         return
     if not hits:
         typer.echo(f"No document matches {query!r}.")
@@ -223,4 +213,4 @@ def search_command(
     for h in hits:
         where = f"{h.document_id}:{h.line}" if h.line else f"{h.document_id}:title"
         typer.echo(f"{where:>10}  {clip(h.title, 36):<36}  {h.snippet}")
-    typer.echo(f"\n{len(hits)} hit{'s' if len(hits) != 1 else ''}")
+    typer.echo(f"\n{plural(len(hits), 'hit')}")

@@ -2,39 +2,31 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import typer
 
-from .common import guarded, open_for_reading
+from .common import JsonFlag, WorkspaceFile, echo_json, guarded, new_app, reading
 
-app = typer.Typer(
+app = new_app(
+    "Interview case kit: candidate scores and feedback summaries.",
     name="interviews",
-    help="Interview case kit: candidate scores and feedback summaries.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 
 @app.command("candidates")
 @guarded
 def candidates(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """Per candidate: weighted score, per-dimension means and spread, red flags."""
     from ..services import interviews as iv
 
-    ws, _info = open_for_reading(file)
-    try:
+    with reading(file) as ws:
         summaries = iv.candidate_summaries(ws=ws)
-    finally:
-        ws.close()
     if as_json:
-        typer.echo(json.dumps([iv.summary_dict(s) for s in summaries], indent=2))
+        echo_json([iv.summary_dict(s) for s in summaries])
         return
     if not summaries:
         typer.echo("No candidates in this workspace.")
@@ -67,7 +59,7 @@ def candidates(
 @app.command("export")
 @guarded
 def export(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     candidate: str = typer.Argument(..., help="Candidate id or name."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file: .md or .pdf."),
 ) -> None:
@@ -75,10 +67,7 @@ def export(
     from ..services import feedback
     from ..services import interviews as iv
 
-    ws, _info = open_for_reading(file)
-    try:
+    with reading(file) as ws:
         candidate_id = iv.resolve_candidate(ws=ws, ref=candidate)
         written = feedback.export_candidate(ws=ws, candidate=candidate_id, out=out)
-    finally:
-        ws.close()
     typer.echo(f"Wrote {written}")

@@ -2,58 +2,40 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
 from ..errors import UserError
-from .common import clip, fail, guarded, open_for_reading, open_for_writing
+from .common import (
+    JsonFlag,
+    WorkspaceFile,
+    clip,
+    echo_json,
+    fail,
+    guarded,
+    new_app,
+    open_for_reading,
+    open_for_writing,
+    parse_date,
+    reading,
+    table,
+)
 
-app = typer.Typer(
-    help="KPIs and their snapshots: list them, show status against thresholds, trend and "
+app = new_app(
+    "KPIs and their snapshots: list them, show status against thresholds, trend and "
     "staleness, and import or export snapshots as CSV or XLSX.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 MAX_LISTED_REJECTIONS = 50
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
-    widths = [len(h) for h in header]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-
-    def line(cells: list[str]) -> str:
-        parts = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(cells)
-        ]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
-
-
-def _today(text: str | None) -> dt.date | None:
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text.strip())
-    except ValueError:
-        raise UserError(f"--today {text!r} is not a date; use YYYY-MM-DD.") from None
-
-
 @app.command("list")
 @guarded
 def list_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
     catalog: bool = typer.Option(
         False, "--catalog", help="List the built-in KPI catalog instead of the tracked KPIs."
     ),
@@ -61,8 +43,7 @@ def list_command(
     """List the KPIs the workspace tracks (or, with --catalog, the KPI catalog)."""
     from ..services import kpis
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         if catalog:
             entries = [
                 {
@@ -80,11 +61,9 @@ def list_command(
             ]
         else:
             items = kpis.kpi_rows(ws=ws)
-    finally:
-        ws.close()
     if catalog:
         if as_json:
-            typer.echo(json.dumps(entries, ensure_ascii=False))
+            echo_json(entries, indent=None)
             return
         rows = [
             [
@@ -98,11 +77,11 @@ def list_command(
             for e in entries
         ]
         typer.echo(
-            _table(["Key", "Name", "Category", "Unit", "Direction", "Frequency"], rows, set())
+            table(["Key", "Name", "Category", "Unit", "Direction", "Frequency"], rows, set())
         )
         return
     if as_json:
-        typer.echo(json.dumps(items, ensure_ascii=False))
+        echo_json(items, indent=None)
         return
     if not items:
         typer.echo("No KPIs tracked yet; `aipm kpis list FILE --catalog` shows the catalog.")
@@ -140,14 +119,14 @@ def list_command(
         "Use case",
         "Owner",
     ]
-    typer.echo(_table(header, rows, right={0, 5, 6, 7, 8}))
+    typer.echo(table(header, rows, right={0, 5, 6, 7, 8}))
 
 
 @app.command("status")
 @guarded
 def status_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
     today: str = typer.Option(
         None, "--today", help="Judge staleness as of this date (YYYY-MM-DD; default today)."
     ),
@@ -155,15 +134,12 @@ def status_command(
     """Per KPI: latest value, target, status, trend and whether it is stale."""
     from ..services import kpis
 
-    day = _today(today)
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    day = parse_date(today, "--today {value!r} is not a date; use YYYY-MM-DD.")
+    with reading(file) as ws:
         statuses = kpis.status_all(ws=ws, today=day)
-    finally:
-        ws.close()
     statuses.sort(key=lambda s: (kpis.STATUS_ORDER.get(s.status, 99), s.name.casefold()))
     if as_json:
-        typer.echo(json.dumps([s.as_dict() for s in statuses], ensure_ascii=False))
+        echo_json([s.as_dict() for s in statuses], indent=None)
         return
     if not statuses:
         typer.echo("No KPIs tracked yet.")
@@ -182,7 +158,7 @@ def status_command(
         for s in statuses
     ]
     header = ["ID", "KPI", "Latest", "Date", "Target", "Status", "Trend", "Stale"]
-    typer.echo(_table(header, rows, right={0, 2, 4}))
+    typer.echo(table(header, rows, right={0, 2, 4}))
     alerts = sum(s.status in ("critical", "warning") for s in statuses)
     stale = sum(s.stale for s in statuses)
     typer.echo(f"\n{len(statuses)} KPIs · {alerts} in warning or critical · {stale} stale")
@@ -191,7 +167,7 @@ def status_command(
 @app.command("import")
 @guarded
 def import_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     source: Path = typer.Argument(
         ..., help="CSV or XLSX with columns kpi, date, value and optional use_case, note."
     ),
@@ -242,7 +218,7 @@ def import_command(
 @app.command("export")
 @guarded
 def export_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     out: Path = typer.Option(..., "--out", "-o", help="The CSV or XLSX file to write."),
     kpi: list[str] = typer.Option(
         None, "--kpi", help="Only this KPI (name, catalog key or id); repeat for several."
@@ -251,10 +227,7 @@ def export_command(
     """Export KPI snapshots (kpi, date, value, use_case, note): the import format."""
     from ..services import kpis
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         ids = [kpis.find_kpi(ws=ws, ref=ref) for ref in kpi] if kpi else None
         written = kpis.export_snapshots(ws=ws, out=out, kpi_ids=ids)
-    finally:
-        ws.close()
     typer.echo(f"Wrote {written}")

@@ -2,20 +2,13 @@
 
 from __future__ import annotations
 
-import json
-from pathlib import Path
-
 import typer
 
-from .common import clip, guarded, open_for_reading
+from .common import JsonFlag, WorkspaceFile, clip, echo_json, guarded, new_app, reading
 
-app = typer.Typer(
+app = new_app(
+    "Releases and launch-readiness gates: readiness %, blocking items, go / no-go.",
     name="launch",
-    help="Releases and launch-readiness gates: readiness %, blocking items, go / no-go.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 _MARK = {True: "met", False: "NOT MET", None: "no data"}
@@ -26,19 +19,16 @@ _ROLLBACK = {True: "TRIGGERED", False: "ok", None: "no data"}
 @app.command("list")
 @guarded
 def list_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """Every release with its target date, feature flag, readiness % and go / no-go."""
     from ..services import launch
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         releases = launch.release_list(ws=ws)
-    finally:
-        ws.close()
     if as_json:
-        typer.echo(json.dumps([r.as_dict() for r in releases], indent=2, ensure_ascii=False))
+        echo_json([r.as_dict() for r in releases])
         return
     if not releases:
         typer.echo("No releases in this workspace.")
@@ -57,26 +47,23 @@ def list_command(
 @app.command("status")
 @guarded
 def status_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     release: str = typer.Argument(..., help="Release name or id."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Readiness of one release: % done, blocking items, open high and critical risks,
     documentation, go / no-go with the reasons, and each rollout criterion against the
     latest KPI snapshot."""
     from ..services import launch
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         release_id = launch.resolve_release(ws=ws, ref=release)
         ready = launch.readiness(ws=ws, release_id=release_id)
         criteria = launch.criteria_status(ws=ws, release_id=release_id)
-    finally:
-        ws.close()
     if as_json:
         data = ready.as_dict()
         data["criteria"] = [c.as_dict() for c in criteria]
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data)
         return
     typer.echo(f"{ready.name}: {'GO' if ready.go else 'NO-GO'}")
     typer.echo(f"Readiness: {ready.percent:.0f}% ({ready.done} of {ready.total} items done)")

@@ -2,21 +2,26 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from .common import clip, guarded, open_for_reading, open_for_writing
+from .common import (
+    JsonFlag,
+    WorkspaceFile,
+    clip,
+    echo_json,
+    guarded,
+    new_app,
+    plural,
+    reading,
+    writing,
+)
 
-app = typer.Typer(
+app = new_app(
+    "Responsible-AI risk register: list, import, export; EU AI Act tier per use case.",
     name="risks",
-    help="Responsible-AI risk register: list, import, export; EU AI Act tier per use case.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 
@@ -42,20 +47,17 @@ def _list_item(row: dict[str, Any]) -> dict[str, Any]:
 @app.command("list")
 @guarded
 def list_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """Every risk with its inherent and residual score and level, by residual score."""
     from ..services import risks
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         rows = [_list_item(row) for row in risks.export_rows(ws=ws)]
-    finally:
-        ws.close()
     rows.sort(key=lambda r: (-r["residual_score"], -r["inherent_score"], r["id"]))
     if as_json:
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo_json(rows)
         return
     if not rows:
         typer.echo("No risks in this workspace.")
@@ -77,61 +79,52 @@ def list_command(
             f"{review:<11} {links}"
         )
     overdue = sum(r["overdue"] for r in rows)
-    typer.echo(f"\n{len(rows)} risk{'s' if len(rows) != 1 else ''}, {overdue} overdue for review")
+    typer.echo(f"\n{plural(len(rows), 'risk')}, {overdue} overdue for review")
 
 
 @app.command("import")
 @guarded
 def import_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     source: Path = typer.Argument(..., help="Spreadsheet of risks (.csv or .xlsx)."),
 ) -> None:
     """Add the risks of a spreadsheet (every row checked first; all or nothing)."""
     from ..services import risks
 
-    ws = open_for_writing(file.expanduser())
-    try:
+    with writing(file) as ws:
         _changes, count = risks.import_risks(ws=ws, source=source)
-    finally:
-        ws.close()
-    typer.echo(f"Imported {count} risk{'s' if count != 1 else ''} from {source} into {file}")
+    typer.echo(f"Imported {plural(count, 'risk')} from {source} into {file}")
 
 
 @app.command("export")
 @guarded
 def export_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     out: Path = typer.Option(..., "--out", "-o", help="The file to write: .csv or .xlsx."),
 ) -> None:
     """Write the register with derived scores and levels to a spreadsheet."""
     from ..services import risks
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         written = risks.export_risks(ws=ws, out=out)
-    finally:
-        ws.close()
     typer.echo(f"Exported the risks of {file} to {written}")
 
 
 @app.command("tier")
 @guarded
 def tier_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     use_case: str = typer.Argument(..., help="Use case id or title."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of text."),
+    as_json: JsonFlag = False,
 ) -> None:
     """The stored EU AI Act tier check of a use case: tier, reasons, obligations."""
     from ..errors import UserError
     from ..services import ai_act
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         use_case_id = ai_act.resolve_use_case(ws=ws, ref=use_case)
         assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
         items = ai_act.obligations(ws=ws, use_case_id=use_case_id)
-    finally:
-        ws.close()
     if assessment is None:
         raise UserError(
             f"use case {use_case_id} has no EU AI Act tier check yet; run it in the app "
@@ -158,7 +151,7 @@ def tier_command(
         "disclaimer": ai_act.DISCLAIMER,
     }
     if as_json:
-        typer.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        echo_json(data)
         return
     by = f" by {assessment.assessor}" if assessment.assessor else ""
     lines = [

@@ -2,57 +2,36 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-from pathlib import Path
-
 import typer
 
-from .common import clip, guarded, open_for_reading
+from .common import JsonFlag, WorkspaceFile, clip, echo_json, guarded, new_app, parse_date, reading
 
-app = typer.Typer(
+app = new_app(
+    "Roadmap items (dates, slip, dependencies, critical path) and predictability.",
     name="roadmap",
-    help="Roadmap items (dates, slip, dependencies, critical path) and predictability.",
-    add_completion=False,
-    no_args_is_help=True,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
-
-
-def _date_option(value: str | None, name: str) -> dt.date | None:
-    if value is None or not value.strip():
-        return None
-    try:
-        return dt.date.fromisoformat(value.strip())
-    except ValueError:
-        from ..errors import UserError
-
-        raise UserError(f"{name} must be a date like 2026-07-01, not {value!r}.") from None
 
 
 @app.command("list")
 @guarded
 def list_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
+    file: WorkspaceFile,
     start: str = typer.Option(None, "--from", help="Only items ending on or after this date."),
     end: str = typer.Option(None, "--to", help="Only items starting on or before this date."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Every roadmap item by start date: lane, kind, dates, slip against the plan, status,
     whether it is on the critical path, and its dependencies (violated ones flagged)."""
     from ..services import roadmap
 
-    first, last = _date_option(start, "--from"), _date_option(end, "--to")
+    first = parse_date(start, "--from must be a date like 2026-07-01, not {value!r}.")
+    last = parse_date(end, "--to must be a date like 2026-07-01, not {value!r}.")
     if first and last and last < first:
         from ..errors import UserError
 
         raise UserError("--to must not be before --from.")
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         items, deps = roadmap.timeline(ws=ws, start=first, end=last)
-    finally:
-        ws.close()
     after: dict[int, list[int]] = {}
     violated: dict[int, list[int]] = {}
     for dep in deps:
@@ -66,7 +45,7 @@ def list_command(
             row["depends_on"] = after.get(item.id, [])
             row["violated_dependencies"] = violated.get(item.id, [])
             rows.append(row)
-        typer.echo(json.dumps(rows, indent=2, ensure_ascii=False))
+        echo_json(rows)
         return
     if not items:
         typer.echo(
@@ -101,20 +80,17 @@ def list_command(
 @app.command("predictability")
 @guarded
 def predictability_command(
-    file: Path = typer.Argument(..., help="Workspace file (.aipm)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON instead of a table."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """Roadmap predictability per quarter: items delivered on their planned dates out of
     the items planned to end in that quarter (cancelled items left out)."""
     from ..services import roadmap
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         quarters = roadmap.predictability(ws=ws)
-    finally:
-        ws.close()
     if as_json:
-        typer.echo(json.dumps([q.as_dict() for q in quarters], indent=2))
+        echo_json([q.as_dict() for q in quarters])
         return
     if not quarters:
         typer.echo("No roadmap item with planned dates has come due yet.")

@@ -2,24 +2,30 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .common import clip, guarded, open_for_reading, open_for_writing
+from .common import (
+    JsonFlag,
+    WorkspaceFile,
+    clip,
+    echo_json,
+    guarded,
+    new_app,
+    plural,
+    reading,
+    table,
+    writing,
+)
 
 if TYPE_CHECKING:
     from ..store import Workspace
 
-app = typer.Typer(
-    help="Use cases and their scores: list, rank, import/export CSV or XLSX, and check how "
+app = new_app(
+    "Use cases and their scores: list, rank, import/export CSV or XLSX, and check how "
     "stable the ranking is when the weights move.",
-    no_args_is_help=True,
-    add_completion=False,
-    pretty_exceptions_enable=False,
-    rich_markup_mode=None,
 )
 
 _MODEL_HELP = "Scoring model by name (default: the workspace's active model)."
@@ -41,27 +47,11 @@ def _fmt_score(score: float | None) -> str:
     return "-" if score is None else f"{score:.1f}"
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> str:
-    widths = [len(h) for h in header]
-    for row in rows:
-        for i, cell in enumerate(row):
-            widths[i] = max(widths[i], len(cell))
-
-    def line(cells: list[str]) -> str:
-        parts = [
-            cell.rjust(widths[i]) if i in right else cell.ljust(widths[i])
-            for i, cell in enumerate(cells)
-        ]
-        return "  ".join(parts).rstrip()
-
-    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
-
-
 @app.command("list")
 @guarded
 def list_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
-    as_json: bool = typer.Option(False, "--json", help="Print a JSON array."),
+    file: WorkspaceFile,
+    as_json: JsonFlag = False,
 ) -> None:
     """List use cases with their score and rank on the active model (by rank)."""
     from sqlalchemy import select
@@ -69,8 +59,7 @@ def list_command(
     from ..models import UseCase
     from ..services import scoring
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         ranking = scoring.rank(ws=ws)
         u = UseCase.__table__  # type: ignore[attr-defined]
         with ws.session() as session:
@@ -78,8 +67,6 @@ def list_command(
                 r[0]: (r[1], r[2])
                 for r in session.execute(select(u.c.id, u.c.owner, u.c.area)).all()
             }
-    finally:
-        ws.close()
     items = [
         {
             "id": r.use_case_id,
@@ -94,7 +81,7 @@ def list_command(
         for r in ranking
     ]
     if as_json:
-        typer.echo(json.dumps(items, ensure_ascii=False))
+        echo_json(items, indent=None)
         return
     if not items:
         typer.echo("No use cases yet.")
@@ -113,28 +100,25 @@ def list_command(
         for i in items
     ]
     header = ["ID", "Title", "Status", "Owner", "Area", "Score", "Rank", "Complete"]
-    typer.echo(_table(header, rows, right={0, 5, 6}))
+    typer.echo(table(header, rows, right={0, 5, 6}))
 
 
 @app.command("rank")
 @guarded
 def rank_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
     risk_feed: bool = typer.Option(False, "--risk-from-register", help=_FEED_HELP),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    as_json: JsonFlag = False,
 ) -> None:
     """Rank use cases by a scoring model, with each criterion's contribution."""
     from ..services import scoring
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         model_id = _model_id(ws, model)
         name = scoring.model_name(ws=ws, model_id=model_id)
         criteria = scoring.model_criteria(ws=ws, model_id=model_id)
         ranking = scoring.rank(ws=ws, model_id=model_id, risk_from_register=risk_feed)
-    finally:
-        ws.close()
     if as_json:
         payload: dict[str, Any] = {
             "model": {"id": model_id, "name": name},
@@ -169,7 +153,7 @@ def rank_command(
                 for r in ranking
             ],
         }
-        typer.echo(json.dumps(payload, ensure_ascii=False))
+        echo_json(payload, indent=None)
         return
     typer.echo(f"Model: {name}")
     typer.echo(
@@ -197,7 +181,7 @@ def rank_command(
         ]
         rows.append(row)
     typer.echo("")
-    typer.echo(_table(header, rows, right={0, 1, 3, *range(4, 4 + len(criteria))}))
+    typer.echo(table(header, rows, right={0, 1, 3, *range(4, 4 + len(criteria))}))
     typer.echo("")
     typer.echo("Columns C1.. give each criterion's points of the score ('?' = not scored):")
     for i, c in enumerate(criteria):
@@ -207,7 +191,7 @@ def rank_command(
 @app.command("import")
 @guarded
 def import_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     source: Path = typer.Argument(..., help="The CSV or XLSX file to import."),
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
 ) -> None:
@@ -221,19 +205,16 @@ def import_command(
     """
     from ..services.usecases import import_use_cases
 
-    ws = open_for_writing(file.expanduser())
-    try:
+    with writing(file) as ws:
         model_id = _model_id(ws, model)
         _changes, count = import_use_cases(ws=ws, source=source, model_id=model_id)
-    finally:
-        ws.close()
-    typer.echo(f"Imported {count} use case{'s' if count != 1 else ''} from {source} into {file}")
+    typer.echo(f"Imported {plural(count, 'use case')} from {source} into {file}")
 
 
 @app.command("export")
 @guarded
 def export_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     out: Path | None = typer.Option(None, "--out", help="The CSV or XLSX file to write."),
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
 ) -> None:
@@ -243,18 +224,15 @@ def export_command(
 
     if out is None:
         raise UserError("give the file to write with --out OUT.csv or OUT.xlsx.")
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         written = export_use_cases(ws=ws, out=out, model_id=_model_id(ws, model))
-    finally:
-        ws.close()
     typer.echo(f"Exported use cases of {file} to {written}")
 
 
 @app.command("stability")
 @guarded
 def stability_command(
-    file: Path = typer.Argument(..., help="The workspace file."),
+    file: WorkspaceFile,
     draws: int = typer.Option(2000, "--draws", help="Random weight draws."),
     spread: float = typer.Option(0.2, "--spread", help="Weight spread, e.g. 0.2 for ±20%."),
     top: int = typer.Option(3, "--top", help="N of 'stays in the top N'."),
@@ -263,13 +241,12 @@ def stability_command(
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
     risk_feed: bool = typer.Option(False, "--risk-from-register", help=_FEED_HELP),
     limit: int = typer.Option(20, "--limit", help="Rows to print (table output)."),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+    as_json: JsonFlag = False,
 ) -> None:
     """How often each use case stays in the top N when the weights are perturbed."""
     from ..services import scoring
 
-    ws, _info = open_for_reading(file.expanduser())
-    try:
+    with reading(file) as ws:
         model_id = _model_id(ws, model)
         titles = {
             r.use_case_id: r.title
@@ -285,33 +262,29 @@ def stability_command(
             top_n=top,
             risk_from_register=risk_feed,
         )
-    finally:
-        ws.close()
     if as_json:
-        typer.echo(
-            json.dumps(
-                {
-                    "draws": result.draws,
-                    "spread": result.spread,
-                    "method": result.method,
-                    "seed": result.seed,
-                    "top_n": result.top_n,
-                    "use_cases": [
-                        {
-                            "id": uc,
-                            "title": titles.get(uc, ""),
-                            "baseline_rank": result.baseline_rank[uc],
-                            "p_top_n": round(result.p_top_n[uc], 4),
-                            "mean_rank": round(result.mean_rank[uc], 2),
-                            "best_rank": result.best_rank[uc],
-                            "worst_rank": result.worst_rank[uc],
-                            "rank_counts": result.rank_counts[uc],
-                        }
-                        for uc in result.use_case_ids
-                    ],
-                },
-                ensure_ascii=False,
-            )
+        echo_json(
+            {
+                "draws": result.draws,
+                "spread": result.spread,
+                "method": result.method,
+                "seed": result.seed,
+                "top_n": result.top_n,
+                "use_cases": [
+                    {
+                        "id": uc,
+                        "title": titles.get(uc, ""),
+                        "baseline_rank": result.baseline_rank[uc],
+                        "p_top_n": round(result.p_top_n[uc], 4),
+                        "mean_rank": round(result.mean_rank[uc], 2),
+                        "best_rank": result.best_rank[uc],
+                        "worst_rank": result.worst_rank[uc],
+                        "rank_counts": result.rank_counts[uc],
+                    }
+                    for uc in result.use_case_ids
+                ],
+            },
+            indent=None,
         )
         return
     if not result.use_case_ids:
@@ -332,7 +305,7 @@ def stability_command(
         for uc in result.use_case_ids[: max(limit, 0)]
     ]
     header = ["Rank", "ID", "Title", f"P(top {result.top_n})", "Mean rank", "Range"]
-    typer.echo(_table(header, rows, right={0, 1, 3, 4, 5}))
+    typer.echo(table(header, rows, right={0, 1, 3, 4, 5}))
     hidden = len(result.use_case_ids) - len(rows)
     if hidden > 0:
         typer.echo(f"(and {hidden} more; use --limit or --json)")

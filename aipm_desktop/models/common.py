@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 from typing import Any, Optional
 
-from pydantic import ConfigDict, create_model
+from pydantic import ConfigDict, create_model, field_validator
 from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
 
@@ -29,7 +29,9 @@ class Schema(SQLModel):
     """Base of the entity classes: pydantic builds each validator on first use, not at
     import, which keeps ~50 ms of model building out of the app's start-up."""
 
-    model_config = ConfigDict(defer_build=True)
+    # SQLModel types the attribute as its own ConfigDict subclass (which adds only `table`
+    # and `registry`); a plain ConfigDict is what pydantic documents and works the same.
+    model_config = ConfigDict(defer_build=True)  # type: ignore[assignment]
 
 
 class TableMixin(Schema):
@@ -92,3 +94,24 @@ def require_text(value: str, label: str = "This field") -> str:
     if not value:
         raise ValueError(f"{label} must not be empty")
     return value
+
+
+def validate_stripped(*fields: str) -> Any:
+    """A field validator for ``fields``: :func:`clean_text` on each value.
+
+    Use in a class body: ``_strip = validate_stripped("owner", "area")``.
+    """
+    return field_validator(*fields)(clean_text)
+
+
+def validate_required(*fields: str, label: str) -> Any:
+    """A field validator for ``fields``: :func:`require_text` with ``label``; None passes
+    (an ``XUpdate`` leaves the field as it is).
+
+    Use in a class body: ``_title = validate_required("title", label="Title")``.
+    """
+
+    def check(value: str | None) -> str | None:
+        return None if value is None else require_text(value, label)
+
+    return field_validator(*fields)(check)

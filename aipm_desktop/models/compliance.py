@@ -5,11 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import enum
 
-from pydantic import field_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .common import TableMixin, clean_text, enum_check, enum_field, partial_model, require_text
+from .common import (
+    TableMixin,
+    enum_check,
+    enum_field,
+    partial_model,
+    validate_required,
+    validate_stripped,
+)
 from .enums import CheckStatus
 
 
@@ -37,10 +43,7 @@ class AiActAssessmentBase(SQLModel):
     assessor: str = Field(default="", max_length=200)
     assessed_on: dt.date = Field(default_factory=dt.date.today)
 
-    @field_validator("assessor")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _strip = validate_stripped("assessor")
 
 
 class AiActAssessmentCreate(AiActAssessmentBase):
@@ -67,20 +70,9 @@ class ComplianceObligationBase(SQLModel):
     due_date: dt.date | None = None
     evidence: str = ""
 
-    @field_validator("article")
-    @classmethod
-    def _article(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Article")
-
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
-
-    @field_validator("owner")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _article = validate_required("article", label="Article")
+    _title = validate_required("title", label="Title")
+    _strip = validate_stripped("owner")
 
 
 class ComplianceObligationCreate(ComplianceObligationBase):

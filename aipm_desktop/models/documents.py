@@ -4,10 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator
 from sqlmodel import Field, SQLModel
 
-from .common import Schema, TableMixin, enum_check, enum_field, partial_model, require_text, utcnow
+from .common import (
+    Schema,
+    TableMixin,
+    enum_check,
+    enum_field,
+    partial_model,
+    utcnow,
+    validate_required,
+)
 from .enums import DocumentStatus
 
 
@@ -22,15 +29,8 @@ class DocumentBase(Schema):
     approver: str = Field(default="", max_length=200)
     approved_on: dt.date | None = None
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
-
-    @field_validator("kind")
-    @classmethod
-    def _kind(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Kind")
+    _title = validate_required("title", label="Title")
+    _kind = validate_required("kind", label="Kind")
 
 
 class DocumentCreate(DocumentBase):

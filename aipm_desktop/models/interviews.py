@@ -15,7 +15,7 @@ from .common import (
     enum_field,
     partial_model,
     range_check,
-    require_text,
+    validate_required,
 )
 from .enums import Recommendation, SignalKind
 
@@ -30,10 +30,7 @@ class CaseExerciseBase(Schema):
     dimension_keys: list[str] = Field(default_factory=list, sa_type=JSON)
     built_in: bool = False
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
+    _title = validate_required("title", label="Title")
 
 
 class CaseExerciseCreate(CaseExerciseBase):
@@ -53,10 +50,7 @@ class ScorecardBase(Schema):
     name: str = Field(max_length=200)
     rating_scale: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Scorecard name")
+    _name = validate_required("name", label="Scorecard name")
 
 
 class ScorecardCreate(ScorecardBase):
@@ -121,10 +115,7 @@ class CandidateBase(Schema):
     interview_date: dt.date | None = None
     interviewers: str = Field(default="", max_length=500)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Candidate name")
+    _name = validate_required("name", label="Candidate name")
 
 
 class CandidateCreate(CandidateBase):
@@ -149,10 +140,7 @@ class EvaluationBase(Schema):
     notes: str = ""
     signal_ids: list[int] = Field(default_factory=list, sa_type=JSON)
 
-    @field_validator("interviewer")
-    @classmethod
-    def _interviewer(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Interviewer")
+    _interviewer = validate_required("interviewer", label="Interviewer")
 
 
 class EvaluationCreate(EvaluationBase):

@@ -12,11 +12,11 @@ from sqlmodel import Field
 from .common import (
     Schema,
     TableMixin,
-    clean_text,
     enum_check,
     enum_field,
     partial_model,
-    require_text,
+    validate_required,
+    validate_stripped,
 )
 from .enums import Frequency, KpiDirection
 
@@ -39,15 +39,8 @@ class KpiBase(Schema):
         default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
     )
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "KPI name")
-
-    @field_validator("unit", "category", "owner", "data_source")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _name = validate_required("name", label="KPI name")
+    _strip = validate_stripped("unit", "category", "owner", "data_source")
 
     @model_validator(mode="after")
     def _threshold_order(self) -> KpiBase:

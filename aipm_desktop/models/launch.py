@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator
 from sqlmodel import Field
 
 from .common import (
@@ -14,7 +13,7 @@ from .common import (
     enum_field,
     partial_model,
     range_check,
-    require_text,
+    validate_required,
 )
 from .enums import CheckStatus, StageStatus
 
@@ -31,10 +30,7 @@ class ReleaseBase(Schema):
         default=None, foreign_key="roadmap_item.id", ondelete="SET NULL"
     )
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Release name")
+    _name = validate_required("name", label="Release name")
 
 
 class ReleaseCreate(ReleaseBase):
@@ -58,10 +54,7 @@ class RolloutStageBase(Schema):
     rollback_criteria: str = ""
     status: StageStatus = enum_field(StageStatus.PENDING)
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Stage name")
+    _name = validate_required("name", label="Stage name")
 
 
 class RolloutStageCreate(RolloutStageBase):
@@ -93,10 +86,7 @@ class LaunchCheckBase(Schema):
     signed_off_by: str = Field(default="", max_length=200)
     signed_off_on: dt.date | None = None
 
-    @field_validator("function", "item")
-    @classmethod
-    def _required(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Check")
+    _required = validate_required("function", "item", label="Check")
 
 
 class LaunchCheckCreate(LaunchCheckBase):

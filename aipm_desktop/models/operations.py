@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlmodel import Field
 
 from .common import (
@@ -14,7 +14,7 @@ from .common import (
     enum_field,
     partial_model,
     range_check,
-    require_text,
+    validate_required,
 )
 from .enums import ExperimentStatus, IncidentStatus, Severity
 
@@ -34,10 +34,7 @@ class ExperimentBase(Schema):
     result: str = ""
     decision: str = Field(default="", max_length=300)
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
+    _title = validate_required("title", label="Title")
 
     @model_validator(mode="after")
     def _dates(self) -> ExperimentBase:
@@ -72,10 +69,7 @@ class IncidentBase(Schema):
     rolled_back: bool = False
     status: IncidentStatus = enum_field(IncidentStatus.OPEN)
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
+    _title = validate_required("title", label="Title")
 
     @model_validator(mode="after")
     def _dates(self) -> IncidentBase:
@@ -115,10 +109,7 @@ class CostModelBase(Schema):
     target_cost_per_task: float | None = Field(default=None, ge=0)
     notes: str = ""
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Name")
+    _name = validate_required("name", label="Name")
 
 
 class CostModelCreate(CostModelBase):

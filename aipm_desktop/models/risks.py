@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlmodel import Field, SQLModel
 
 from .common import (
     Schema,
     TableMixin,
-    clean_text,
     enum_check,
     enum_field,
     partial_model,
     range_check,
-    require_text,
+    validate_required,
+    validate_stripped,
 )
 from .enums import ActionStatus, RiskSource, RiskStatus, Treatment
 
@@ -39,15 +39,8 @@ class RiskBase(Schema):
     next_review: dt.date | None = None
     framework_refs: str = Field(default="", max_length=500)
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
-
-    @field_validator("category", "owner", "approver", "framework_refs")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _title = validate_required("title", label="Title")
+    _strip = validate_stripped("category", "owner", "approver", "framework_refs")
 
     @model_validator(mode="after")
     def _accepted_needs_rationale(self) -> RiskBase:
@@ -98,10 +91,7 @@ class MitigationActionBase(Schema):
     due_date: dt.date | None = None
     status: ActionStatus = enum_field(ActionStatus.TO_DO)
 
-    @field_validator("action")
-    @classmethod
-    def _action(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Action")
+    _action = validate_required("action", label="Action")
 
 
 class MitigationActionCreate(MitigationActionBase):

@@ -4,19 +4,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .common import (
     Schema,
     TableMixin,
-    clean_text,
     enum_check,
     enum_field,
     partial_model,
     range_check,
-    require_text,
+    validate_required,
+    validate_stripped,
 )
 from .enums import ItemKind, ItemStatus
 
@@ -44,15 +44,8 @@ class RoadmapItemBase(Schema):
         default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
     )
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
-
-    @field_validator("lane", "owner")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _title = validate_required("title", label="Title")
+    _strip = validate_stripped("lane", "owner")
 
     @model_validator(mode="after")
     def _dates(self) -> RoadmapItemBase:

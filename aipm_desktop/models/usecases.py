@@ -11,12 +11,12 @@ from sqlmodel import Field
 from .common import (
     Schema,
     TableMixin,
-    clean_text,
     enum_check,
     enum_field,
     partial_model,
     range_check,
-    require_text,
+    validate_required,
+    validate_stripped,
 )
 from .enums import CriterionGroup, Decision, Direction, UseCaseStatus
 
@@ -58,15 +58,8 @@ class UseCaseBase(Schema):
     cost_buy_oneoff: float | None = Field(default=None, ge=0)
     cost_buy_yearly: float | None = Field(default=None, ge=0)
 
-    @field_validator("title")
-    @classmethod
-    def _title(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Title")
-
-    @field_validator("metric_name", "metric_unit", "owner", "area", "tags")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _title = validate_required("title", label="Title")
+    _strip = validate_stripped("metric_name", "metric_unit", "owner", "area", "tags")
 
     @model_validator(mode="after")
     def _metric_rules(self) -> UseCaseBase:
@@ -102,10 +95,7 @@ class ScoringModelBase(Schema):
     description: str = ""
     is_preset: bool = False
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Model name")
+    _name = validate_required("name", label="Model name")
 
 
 class ScoringModelCreate(ScoringModelBase):
@@ -130,10 +120,7 @@ class CriterionBase(Schema):
     levels: list[str] = Field(default_factory=list, sa_type=JSON)
     position: int = 0
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Criterion name")
+    _name = validate_required("name", label="Criterion name")
 
     @field_validator("levels")
     @classmethod

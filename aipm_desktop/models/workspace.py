@@ -10,7 +10,15 @@ from pydantic import field_validator
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
-from .common import Schema, TableMixin, clean_text, enum_check, partial_model, require_text, utcnow
+from .common import (
+    Schema,
+    TableMixin,
+    enum_check,
+    partial_model,
+    utcnow,
+    validate_required,
+    validate_stripped,
+)
 from .enums import ChangeAction
 from .roadmap import DEFAULT_LANES
 
@@ -39,15 +47,8 @@ class WorkspaceSettingsBase(Schema):
         sa_column_kwargs={"server_default": json.dumps(list(DEFAULT_LANES))},
     )
 
-    @field_validator("name")
-    @classmethod
-    def _name(cls, v: str | None) -> str | None:
-        return None if v is None else require_text(v, "Workspace name")
-
-    @field_validator("client", "owner_name")
-    @classmethod
-    def _strip(cls, v: str | None) -> str | None:
-        return clean_text(v)
+    _name = validate_required("name", label="Workspace name")
+    _strip = validate_stripped("client", "owner_name")
 
     @field_validator("risk_bands")
     @classmethod

@@ -16,7 +16,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, cast
+from typing import Any
 
 from sqlalchemy import delete, func, insert, select
 from sqlmodel import col
@@ -320,9 +320,8 @@ def save_assessment(
             "assessed_on": today or dt.date.today(),
         }
         if current is None:
-            current = cast(
-                AiActAssessment,
-                records.validate_create(AiActAssessment, {"use_case_id": use_case_id, **values}),
+            current = records.validate_create(
+                AiActAssessment, {"use_case_id": use_case_id, **values}
             )
             session.add(current)
             action = "create"

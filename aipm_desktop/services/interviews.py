@@ -12,7 +12,7 @@ Scoring rules (one place for the GUI, the CLI, the chart and the feedback report
   the complete evaluations' weighted scores.
 * A ticked red-flag signal is listed with who ticked it, whatever the score.
 
-Writes go through :mod:`.records` or one transaction with a change-log row, and return
+Writes go through :mod:`.records` or one ``ws.write()`` operation, and return
 :class:`Changes`.
 """
 
@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import RowMapping, delete, select
 
 from ..errors import NotFoundError, UserError, ValidationError
 from ..models import (
@@ -148,7 +148,7 @@ def list_scorecards(*, ws: Workspace) -> list[tuple[int, str]]:
     """(id, name) of every scorecard, the default first."""
     t = Scorecard.__table__  # type: ignore[attr-defined]
     with ws.session() as session:
-        rows = session.execute(select(t.c.id, t.c.name, t.c.key).order_by(t.c.id)).all()
+        rows = list(session.execute(select(t.c.id, t.c.name, t.c.key).order_by(t.c.id)))
     rows.sort(key=lambda r: (r.key != DEFAULT_SCORECARD_KEY, r.id))
     return [(r.id, r.name) for r in rows]
 
@@ -270,7 +270,7 @@ def get_exercise(*, ws: Workspace, exercise_id: int) -> ExerciseInfo:
     return _exercise(row)
 
 
-def _exercise(row: Mapping[str, Any]) -> ExerciseInfo:
+def _exercise(row: RowMapping) -> ExerciseInfo:
     return ExerciseInfo(
         id=row["id"],
         key=row["key"] or "",
@@ -306,7 +306,7 @@ def list_candidates(*, ws: Workspace) -> list[CandidateInfo]:
     return infos
 
 
-def _candidate(row: Mapping[str, Any]) -> CandidateInfo:
+def _candidate(row: RowMapping) -> CandidateInfo:
     return CandidateInfo(
         id=row["id"],
         name=row["name"],
@@ -384,7 +384,7 @@ class EvaluationScore:
 
 
 def _score(
-    ev: Mapping[str, Any], card: ScorecardInfo, ratings: dict[int, RatingInfo], exercise_title: str
+    ev: RowMapping, card: ScorecardInfo, ratings: dict[int, RatingInfo], exercise_title: str
 ) -> EvaluationScore:
     weights = {d.id: d.weight for d in card.dimensions}
     given = {dim_id: r.rating for dim_id, r in ratings.items()}
@@ -502,7 +502,8 @@ def start_evaluation(
         },
         who=who,
     )
-    return obj.id, changes  # type: ignore[attr-defined]
+    assert obj.id is not None
+    return obj.id, changes
 
 
 def set_rating(
@@ -553,10 +554,10 @@ def set_rating(
             )
             session.add(new)
             session.flush()
-            rating_id = new.id  # type: ignore[assignment]
+            rating_id = new.id
             action = "create"
         else:
-            rating_id = current.id  # type: ignore[assignment]
+            rating_id = current.id
             diff: dict[str, Any] = {}
             if current.rating != rating:
                 diff["rating"] = [current.rating, rating]
@@ -580,7 +581,7 @@ def set_signals(
     """Set the ticked signals of an evaluation; returns the changes and the old ids."""
     ids = sorted({int(i) for i in signal_ids})
     ev = records.get(ws=ws, model=Evaluation, id=evaluation_id)
-    known = {s.id for s in scorecard_info(ws=ws, scorecard_id=ev.scorecard_id).signals}  # type: ignore[attr-defined]
+    known = {s.id for s in scorecard_info(ws=ws, scorecard_id=ev.scorecard_id).signals}
     unknown = [i for i in ids if i not in known]
     if unknown:
         raise ValidationError(
@@ -749,10 +750,10 @@ def comparison(*, ws: Workspace, candidate_ids: Sequence[int] | None = None) -> 
     except UserError:
         pass
     for s in summaries:
-        for d in s.dimensions:
-            if d.key not in seen:
-                dims.append((d.key, d.name, d.weight_pct))
-                seen.add(d.key)
+        for dim in s.dimensions:
+            if dim.key not in seen:
+                dims.append((dim.key, dim.name, dim.weight_pct))
+                seen.add(dim.key)
     return Comparison(dims, summaries)
 
 

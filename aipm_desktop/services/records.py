@@ -13,19 +13,21 @@ import difflib
 import getpass
 import importlib
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, TypeVar
 
 import pydantic
 from sqlalchemy import Table, exc, select
 from sqlmodel import SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError, ValidationError
-from ..models import ENTITIES, utcnow
+from ..models import ENTITIES, TableMixin, utcnow
 from ..store import Workspace
 from .changes import Changes
 
 KIND_BY_MODEL: dict[type, str] = {model: kind for kind, model in ENTITIES.items()}
 _SYSTEM_FIELDS = {"id", "created_at", "updated_at", "version"}
+
+M = TypeVar("M", bound=SQLModel)
 
 
 def default_author() -> str:
@@ -36,7 +38,7 @@ def default_author() -> str:
 
 
 def kind_of(model: type[SQLModel]) -> str:
-    return KIND_BY_MODEL.get(model, model.__tablename__)  # type: ignore[attr-defined]
+    return KIND_BY_MODEL.get(model, model.__tablename__)  # type: ignore[arg-type]
 
 
 def companion(model: type[SQLModel], suffix: str) -> type[SQLModel]:
@@ -88,7 +90,7 @@ def integrity_error(error: exc.IntegrityError, what: str) -> ValidationError:
     return ValidationError(message, [("record", detail)])
 
 
-def validate_create(model: type[SQLModel], data: Mapping[str, Any] | SQLModel) -> SQLModel:
+def validate_create(model: type[M], data: Mapping[str, Any] | SQLModel) -> M:
     """Validate input for a new row of ``model``; returns the (unsaved) table object."""
     what = kind_of(model).replace("_", " ")
     try:
@@ -105,10 +107,10 @@ def validate_create(model: type[SQLModel], data: Mapping[str, Any] | SQLModel) -
 def create(
     *,
     ws: Workspace,
-    model: type[SQLModel],
+    model: type[M],
     data: Mapping[str, Any] | SQLModel,
     who: str | None = None,
-) -> tuple[SQLModel, Changes]:
+) -> tuple[M, Changes]:
     """Validate and insert one row; returns the stored object and the changes."""
     obj = validate_create(model, data)
     kind = kind_of(model)
@@ -118,10 +120,11 @@ def create(
             session.flush()
     except exc.IntegrityError as error:
         raise integrity_error(error, kind.replace("_", " ")) from error
-    return obj, Changes(kind, (obj.id,), "create")
+    # Every entity created here has an integer ``id`` (not only TableMixin ones: signals).
+    return obj, Changes(kind, (obj.id,), "create")  # type: ignore[attr-defined]
 
 
-def get(*, ws: Workspace, model: type[SQLModel], id: int) -> SQLModel:
+def get(*, ws: Workspace, model: type[M], id: int) -> M:
     with ws.session() as session:
         obj = session.get(model, id)
         if obj is None:
@@ -132,12 +135,12 @@ def get(*, ws: Workspace, model: type[SQLModel], id: int) -> SQLModel:
 def update(
     *,
     ws: Workspace,
-    model: type[SQLModel],
+    model: type[M],
     id: int,
     data: Mapping[str, Any],
     expected_version: int | None = None,
     who: str | None = None,
-) -> tuple[SQLModel, Changes, dict[str, Any]]:
+) -> tuple[M, Changes, dict[str, Any]]:
     """Change some fields of one row. Returns the object, changes and the old values."""
     kind = kind_of(model)
     what = kind.replace("_", " ")
@@ -149,7 +152,11 @@ def update(
             obj = session.get(model, id)
             if obj is None:
                 raise NotFoundError(f"No {what} with id {id}; it may have been deleted.")
-            if expected_version is not None and obj.version != expected_version:
+            if (
+                expected_version is not None
+                and isinstance(obj, TableMixin)
+                and obj.version != expected_version
+            ):
                 raise ConflictError(
                     f"This {what} was changed elsewhere since you opened it; reload and retry."
                 )
@@ -172,8 +179,9 @@ def update(
                     diff[key] = [current[key], new_value]
                     setattr(obj, key, new_value)
             if diff:
-                obj.version += 1
-                obj.updated_at = utcnow()
+                if isinstance(obj, TableMixin):  # reference rows (signals ...) have no version
+                    obj.version += 1
+                    obj.updated_at = utcnow()
                 session.flush()
     except exc.IntegrityError as error:
         raise integrity_error(error, what) from error

@@ -40,7 +40,7 @@ def _insert(session: Session, model: type, rows: list[dict[str, Any]]) -> None:
 def seed_catalogs(session: Session) -> None:
     """KPI catalog, deliverable kinds, risk taxonomies, the launch checklist template."""
     for model in (RiskTaxonomyItem, RiskTaxonomy, KpiCatalogEntry, DeliverableKind):
-        session.execute(delete(model.__table__))  # type: ignore[attr-defined]
+        session.execute(delete(model.__table__))  # type: ignore[union-attr]
     session.execute(delete(LaunchChecklistTemplate.__table__))  # type: ignore[attr-defined]
     kpi_fields = set(KpiCatalogEntry.model_fields) - {"id"}
     _insert(
@@ -141,6 +141,7 @@ def seed_interview_kit(session: Session) -> None:
     )
     session.add(card)
     session.flush()
+    assert card.id is not None  # assigned by the flush
     for position, dim in enumerate(card_spec["dimensions"]):
         session.add(
             ScorecardDimension(

@@ -1,7 +1,7 @@
 """The roadmap timeline's layout, shared by the screen and the exported chart.
 
 One pure function places roadmap items for both the Qt timeline
-(``ui/roadmap/timeline.py``) and the matplotlib chart (``services/charts/roadmap.py``),
+(``ui/roadmap/timeline_scene.py``) and the matplotlib chart (``services/charts/roadmap.py``),
 so the two always put an item in the same lane and row. Dates are measured in *days*
 from an origin date; the caller says how wide a title is through :class:`Metrics`, in
 days (the chart: a number of days per character) or in its own units with a number of

@@ -59,9 +59,13 @@ MAX_REPORTED = 20
 # --------------------------------------------------------------------------- tables
 
 
+#: The undo history belongs to one file: an export leaves it out, an import starts afresh.
+HISTORY_TABLES = frozenset({"operation", "operation_row"})
+
+
 def tables() -> list[Table]:
-    """Every table of the schema, parents before children (the insert order)."""
-    return list(SQLModel.metadata.sorted_tables)
+    """Every table of the workspace's content, parents before children (insert order)."""
+    return [t for t in SQLModel.metadata.sorted_tables if t.name not in HISTORY_TABLES]
 
 
 def _model_classes() -> dict[str, type[SQLModel]]:
@@ -69,7 +73,7 @@ def _model_classes() -> dict[str, type[SQLModel]]:
     found: dict[str, type[SQLModel]] = {}
     for value in vars(_models).values():
         if isinstance(value, type) and issubclass(value, SQLModel) and hasattr(value, "__table__"):
-            found[value.__tablename__] = value  # type: ignore[attr-defined]
+            found[value.__tablename__] = value  # type: ignore[index]
     return found
 
 
@@ -398,7 +402,10 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
         known = {c.name for c in columns}
         pk_names = [c.name for c in table.primary_key.columns]
         kinds = {c.name: _kind(c) for c in columns}
-        uniques = {group: {} for group in _unique_groups(table)}
+        # per unique group: its values seen so far → where they were seen
+        uniques: dict[tuple[str, ...], dict[tuple[Any, ...], str]] = {
+            group: {} for group in _unique_groups(table)
+        }
         for position, row in enumerate(rows, start=1):
             if not isinstance(row, dict):
                 problems.add(

@@ -147,12 +147,14 @@ def duplicate_use_case(
     with ws.write(who=who) as session:
         session.add(copy)
         session.flush()
+        new_id = copy.id
+        assert new_id is not None  # assigned by the flush
         now = utcnow()
         session.execute(
             insert(s).from_select(
                 ["use_case_id", "criterion_id", "value", "rationale", "created_at", "updated_at"],
                 select(
-                    literal(copy.id),
+                    literal(new_id),
                     s.c.criterion_id,
                     s.c.value,
                     s.c.rationale,
@@ -161,7 +163,6 @@ def duplicate_use_case(
                 ).where(s.c.use_case_id == use_case_id),
             )
         )
-        new_id = int(copy.id)  # type: ignore[arg-type]
     return new_id, Changes("use_case", (new_id,), "create")
 
 

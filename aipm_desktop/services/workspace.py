@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import exc, func, inspect, select
-from sqlmodel import Session
+from sqlmodel import Session, col
 
 from ..models import (
     Candidate,
@@ -129,7 +129,7 @@ def update_settings(
     *, ws: Workspace, data: dict[str, Any], who: str | None = None
 ) -> tuple[WorkspaceSettings, Changes, dict[str, Any]]:
     obj, changes, old = records.update(ws=ws, model=WorkspaceSettings, id=1, data=data, who=who)
-    return obj, changes, old  # type: ignore[return-value]
+    return obj, changes, old
 
 
 @dataclass
@@ -195,7 +195,7 @@ class ChangeEntry:
 def recent_changes(*, ws: Workspace, limit: int = 20) -> list[ChangeEntry]:
     with ws.session() as session:
         rows = session.execute(
-            select(ChangeLog).order_by(ChangeLog.id.desc()).limit(limit)
+            select(ChangeLog).order_by(col(ChangeLog.id).desc()).limit(limit)
         ).scalars()
         return [
             ChangeEntry(

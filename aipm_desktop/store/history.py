@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 from collections import defaultdict
@@ -26,7 +27,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, RowMapping, Table, delete, select, update
 from sqlmodel import SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError
@@ -42,8 +43,10 @@ from ..models import (
     utcnow,
 )
 
-#: Operations kept for undo; older ones are pruned when a new one is recorded.
+#: Operations kept for undo; older ones are pruned as new ones are recorded.
 HISTORY_LIMIT = 500
+#: Pruning runs with every this many operations (so the file holds at most this many more).
+_PRUNE_EVERY = 20
 
 _JOURNAL = "aipm_journal"
 _SYSTEM_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
@@ -80,10 +83,12 @@ class OperationResult:
     row_count: int = 0
 
 
-def journaled_tables() -> list[Table]:
-    return [t for t in SQLModel.metadata.sorted_tables if t.name not in UNJOURNALED_TABLES]
+@functools.cache
+def journaled_tables() -> tuple[Table, ...]:
+    return tuple(t for t in SQLModel.metadata.sorted_tables if t.name not in UNJOURNALED_TABLES)
 
 
+@functools.cache
 def _width() -> int:
     return max(len(t.columns) for t in journaled_tables())
 
@@ -261,9 +266,9 @@ def _current_rows(conn: Connection, table: Table, pks: Iterable[str]) -> dict[st
         where = " AND ".join(f'"{c}" = ?' for c in pk_cols)
         sql = f'SELECT {select_list} FROM "{table.name}" WHERE {where}'
         for key in keys:
-            values = conn.exec_driver_sql(sql, tuple(key[c] for c in pk_cols)).first()
-            if values is not None:
-                row = dict(zip(names, values, strict=True))
+            match = conn.exec_driver_sql(sql, tuple(key[c] for c in pk_cols)).first()
+            if match is not None:
+                row = dict(zip(names, match, strict=True))
                 found[pk_text(table, row)] = row
     return found
 
@@ -440,20 +445,23 @@ def _record(
     kinds = frozenset(kind_of_table(tbl) for tbl in by_table)
     label = (pending.label or _derive_label(first, after))[:300]
     now = utcnow()
-    op_id = conn.execute(
-        insert(_OP).returning(_OP.c.id),
-        {
-            "at": now,
-            "actor": pending.actor,
-            "label": label,
-            "kind": pending.kind.value,
-            "target_id": pending.target_id,
-            "state": OperationState.ACTIVE.value,
-            "kinds": sorted(k.value for k in kinds),
-            "row_count": len(history_rows),
-        },
-    ).scalar_one()
     raw = conn.connection.driver_connection
+    assert raw is not None  # the sqlite3 connection of a live Connection
+    cursor = raw.execute(
+        "INSERT INTO operation (at, actor, label, kind, target_id, state, kinds, row_count) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (
+            _stamp(now),
+            pending.actor,
+            label,
+            pending.kind.value,
+            pending.target_id,
+            OperationState.ACTIVE.value,
+            json.dumps(sorted(k.value for k in kinds)),
+            len(history_rows),
+        ),
+    )
+    op_id = int(cursor.lastrowid)
     raw.executemany(
         "INSERT INTO operation_row (op_id, seq, tbl, action, pk, before, head, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -502,7 +510,8 @@ def _record(
             .where(_OP.c.kind == OperationKind.UNDO.value, _OP.c.state == "active")
             .values(state=OperationState.CLOSED.value)
         )
-    _prune(conn, op_id)
+    if op_id % _PRUNE_EVERY == 0:
+        _prune(conn, op_id)
     return OperationResult(
         id=op_id, label=label, kind=pending.kind.value, kinds=kinds, row_count=len(history_rows)
     )
@@ -522,7 +531,7 @@ def _prune(conn: Connection, newest: int) -> None:
 # -- undo and redo -----------------------------------------------------------------------------
 
 
-def _get(conn: Connection, op_id: int) -> Mapping[str, Any]:
+def _get(conn: Connection, op_id: int) -> RowMapping:
     row = conn.execute(select(_OP).where(_OP.c.id == op_id)).mappings().first()
     if row is None:
         raise NotFoundError(
@@ -628,7 +637,7 @@ def prepare_redo(conn: Connection, undo_id: int | None) -> tuple[int, PendingOpe
     )
 
 
-def _base_label(conn: Connection, op: Mapping[str, Any]) -> str:
+def _base_label(conn: Connection, op: RowMapping) -> str:
     return str(op["label"]).removeprefix("redo ")
 
 
@@ -640,6 +649,7 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
     tables = SQLModel.metadata.tables
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     raw = conn.connection.driver_connection
+    assert raw is not None  # the sqlite3 connection of a live Connection
     rows = conn.exec_driver_sql(
         "SELECT tbl, action, pk, before FROM operation_row WHERE op_id = ? ORDER BY seq DESC",
         (op_id,),

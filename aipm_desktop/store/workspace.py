@@ -34,6 +34,7 @@ from ..errors import (
 )
 from . import history, migrate
 from .engine import APPLICATION_ID, make_engine
+from .history import OperationResult
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EXTENSION = ".aipm"
@@ -188,7 +189,7 @@ class Workspace:
         with self._lock:
             return self._recorded_base + len(self._recorded)
 
-    def operations_since(self, mark: int) -> list[history.OperationResult]:
+    def operations_since(self, mark: int) -> list[OperationResult]:
         """Operations this process recorded since ``mark``, oldest first."""
         with self._lock:
             start = max(0, mark - self._recorded_base)

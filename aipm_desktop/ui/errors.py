@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, __version__, paths
 from ..errors import UserError
+from .widgets.page_header import named_label
 
 log = logging.getLogger("aipm_desktop")
 
@@ -86,8 +87,7 @@ class CrashDialog(QDialog):
         self.resize(720, 460)
         self.details = details
 
-        heading = QLabel("Something went wrong")
-        heading.setObjectName("dialogHeading")
+        heading = named_label("Something went wrong", "dialogHeading")
         explanation = QLabel(
             f"{APP_NAME} hit an unexpected error: <b>{_escape(summary)}</b><br>"
             "Your workspace is safe: every edit up to this point was saved. "

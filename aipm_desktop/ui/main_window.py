@@ -437,7 +437,9 @@ class MainWindow(QMainWindow):
         if ws is None:
             self.setWindowTitle(APP_NAME)
             return
-        name = _workspace_service().get_settings(ws=ws).name
+        from ..services.dashboard import settings_summary
+
+        name = settings_summary(ws=ws).name
         title = f"{name} — {ws.path} — {APP_NAME}"
         self.setWindowTitle(title + (" [read-only]" if ws.readonly else ""))
 

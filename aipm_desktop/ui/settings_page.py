@@ -18,6 +18,7 @@ from ..services import workspace as workspace_service
 from ..services.changes import Changes
 from .context import AppContext
 from .undo import UpdateRecordCommand
+from .widgets.page_header import named_label
 
 SETTINGS_ID = 1
 MAX_LENGTH = 200
@@ -46,14 +47,13 @@ class SettingsPage(QWidget):
         self.hints: dict[str, QLabel] = {}
         self._values: dict[str, str] = {}
 
-        title = QLabel("Workspace settings")
-        title.setObjectName("pageTitle")
-        intro = QLabel(
+        title = named_label("Workspace settings", "pageTitle")
+        intro = named_label(
             "Changes are saved as soon as you leave a field or press Enter; "
-            "Edit ▸ Undo takes them back."
+            "Edit ▸ Undo takes them back.",
+            "pageSubtitle",
+            wrap=True,
         )
-        intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
 
         workspace_box = QFrame()
         workspace_box.setObjectName("formCard")
@@ -71,8 +71,7 @@ class SettingsPage(QWidget):
             edit.setMinimumHeight(FIELD_HEIGHT)
             edit.editingFinished.connect(lambda f=field: self._on_field_editing_finished(f))
             edit.textEdited.connect(lambda _text, f=field: self._clear_hint(f))
-            hint = QLabel()
-            hint.setObjectName("errorHint")
+            hint = named_label("", "errorHint")
             form.addRow(_form_label(label), edit)
             form.addRow("", hint)
             form.setRowVisible(hint, False)
@@ -80,8 +79,9 @@ class SettingsPage(QWidget):
             self.hints[field] = hint
         self._form = form
 
-        self.readonly_note = QLabel("This workspace is read-only: the settings cannot be changed.")
-        self.readonly_note.setObjectName("mutedLabel")
+        self.readonly_note = named_label(
+            "This workspace is read-only: the settings cannot be changed.", "mutedLabel"
+        )
 
         app_box = QFrame()
         app_box.setObjectName("formCard")
@@ -198,6 +198,5 @@ def _form_label(text: str) -> QLabel:
 
 
 def _section(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionTitle")
+    label = named_label(text, "sectionTitle")
     return label

@@ -70,7 +70,9 @@ class OperationCommand(QUndoCommand):
     ``perform(ws)`` makes the edit through services and returns what they return (a
     ``Changes``, or a tuple holding one); it is kept in :attr:`result`. With
     ``merge_key``, consecutive commands with the same key become one step (spin boxes,
-    typing). Never name an attribute ``id``: it would hide ``QUndoCommand.id()``.
+    typing); with ``derive_text`` the step is named after what the operation changed;
+    with ``report_errors=False`` a refusal is left in :attr:`error` for the caller.
+    Never name an attribute ``id``: it would hide ``QUndoCommand.id()``.
     """
 
     def __init__(
@@ -81,10 +83,12 @@ class OperationCommand(QUndoCommand):
         *,
         merge_key: str | None = None,
         derive_text: bool = False,
+        report_errors: bool = True,
     ) -> None:
         super().__init__(text)
         self.ctx = ctx
         self._derive_text = derive_text
+        self._report_errors = report_errors
         self.perform = perform
         self.result: Any = None
         self.error: UserError | None = None
@@ -182,7 +186,8 @@ class OperationCommand(QUndoCommand):
     def _fail(self, err: UserError) -> None:
         self.error = err
         self.setObsolete(True)
-        self.ctx.show_error(err)
+        if self._report_errors:
+            self.ctx.show_error(err)
 
 
 def service_command(
@@ -191,9 +196,13 @@ def service_command(
     perform: Callable[[Workspace], Any],
     *,
     merge_key: str | None = None,
+    report_errors: bool = True,
 ) -> OperationCommand:
-    """A command running ``perform(ws)`` (a service call) as one undo step."""
-    return OperationCommand(ctx, text, perform, merge_key=merge_key)
+    """A command running ``perform(ws)`` (a service call) as one undo step.
+
+    With ``report_errors=False`` a refusal is not shown: the caller reads ``error`` after
+    ``ctx.run_edit`` (a dialog that shows the message itself)."""
+    return OperationCommand(ctx, text, perform, merge_key=merge_key, report_errors=report_errors)
 
 
 def create_record(

@@ -8,7 +8,6 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from .widgets.page_header import named_label
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
 MAX_VISIBLE_ROWS = 8
@@ -41,14 +41,13 @@ class WelcomePage(QWidget):
         super().__init__(parent)
         self.setObjectName("welcomePage")
 
-        title = QLabel(f"Welcome to {APP_NAME}")
-        title.setObjectName("pageTitle")
-        intro = QLabel(
+        title = named_label(f"Welcome to {APP_NAME}", "pageTitle")
+        intro = named_label(
             "Keep a portfolio of AI features in one local file: use cases and their scoring,\n"
             "risks, documents, KPIs, the roadmap and launch gates.\n"
-            "Every edit is saved at once and can be undone."
+            "Every edit is saved at once and can be undone.",
+            "pageSubtitle",
         )
-        intro.setObjectName("pageSubtitle")
 
         self.new_button = QPushButton("New workspace…")
         self.new_button.setObjectName("primaryButton")
@@ -64,14 +63,12 @@ class WelcomePage(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
 
-        recent_title = QLabel("Recent workspaces")
-        recent_title.setObjectName("sectionTitle")
+        recent_title = named_label("Recent workspaces", "sectionTitle")
         self.recent = QListWidget()
         self.recent.setObjectName("recentFiles")
         self.recent.itemActivated.connect(self._on_recent_item_activated)
         self.recent.itemClicked.connect(self._on_recent_item_activated)
-        self.no_recent = QLabel("No recent workspaces yet.")
-        self.no_recent.setObjectName("mutedLabel")
+        self.no_recent = named_label("No recent workspaces yet.", "mutedLabel")
 
         card = QFrame()
         card.setObjectName("welcomeCard")

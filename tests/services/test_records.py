@@ -13,6 +13,7 @@ from aipm_desktop.models import (
     Risk,
     RiskUseCaseLink,
     Score,
+    ScorecardSignal,
     UseCase,
 )
 from aipm_desktop.services import records
@@ -86,6 +87,20 @@ def test_no_op_update_does_not_log(ws) -> None:
     updated, _, old = records.update(ws=ws, model=UseCase, id=obj.id, data={"title": "Summaries"})
     assert old == {} and updated.version == 1
     assert len(recent_changes(ws=ws, limit=100)) == before
+
+
+def test_update_of_an_unversioned_row(ws) -> None:
+    """Rows without a version counter (scorecard signals) can be edited and undone."""
+    with ws.session() as session:
+        signal_id = session.exec(select(ScorecardSignal.id)).first()
+    before = records.get(ws=ws, model=ScorecardSignal, id=signal_id).text
+    obj, changes, old = records.update(
+        ws=ws, model=ScorecardSignal, id=signal_id, data={"text": "Names the trade-off"}
+    )
+    assert obj.text == "Names the trade-off" and old == {"text": before}
+    assert changes.ids == (signal_id,)
+    ws.undo()
+    assert records.get(ws=ws, model=ScorecardSignal, id=signal_id).text == before
 
 
 def test_schema_rejects_dangling_references(ws) -> None:

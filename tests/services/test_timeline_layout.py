@@ -293,7 +293,8 @@ def test_screen_and_exported_chart_put_every_item_in_the_same_lane_row(qapp, dem
     from aipm_desktop.services import roadmap
     from aipm_desktop.services.charts import new_figure
     from aipm_desktop.services.charts.roadmap import draw_on
-    from aipm_desktop.ui.roadmap.timeline import LANE_PAD, ROW_H, ZOOMS, TimelineScene
+    from aipm_desktop.ui.roadmap.timeline_scene import TimelineScene
+    from aipm_desktop.ui.roadmap.timeline_style import LANE_PAD, ROW_H, ZOOMS
 
     items, deps = roadmap.timeline(ws=demo_ws)
     lanes = roadmap.lanes(ws=demo_ws)

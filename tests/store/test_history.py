@@ -191,6 +191,7 @@ def test_merge_makes_two_edits_one_step(demo) -> None:
 
 def test_history_is_bounded(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(history_mod, "HISTORY_LIMIT", 5)
+    monkeypatch.setattr(history_mod, "_PRUNE_EVERY", 1)
     ws = create_workspace(tmp_path / "w.aipm")
     try:
         uc, _ = records.create(ws=ws, model=UseCase, data={"title": "Bounded"})

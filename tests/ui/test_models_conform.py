@@ -140,7 +140,8 @@ def test_lazy_table_model(qtmodeltester, demo, name):
 
 
 def test_score_grid_model(qtmodeltester, qtbot, ctx):
-    from aipm_desktop.ui.usecases.grid import FED_ROLE, GridTab
+    from aipm_desktop.ui.usecases.grid import GridTab
+    from aipm_desktop.ui.usecases.grid_model import FED_ROLE
 
     tab = GridTab(ctx)
     qtbot.addWidget(tab)

@@ -126,7 +126,7 @@ def test_enter_moves_down_and_other_keys_do_not_score(qtbot, page, demo_ws):
 
 
 def test_cells_show_level_colour_and_contribution_tooltip(qtbot, page, demo_ws):
-    from aipm_desktop.ui.usecases.grid import level_colour
+    from aipm_desktop.ui.usecases.grid_model import level_colour
 
     model = page.grid_tab.grid_model
     for column in range(1, model.score_column):
@@ -306,7 +306,7 @@ def test_unscored_cell_disables_the_rationale_box(qtbot, page, demo_ws):
 
 
 def test_cells_with_a_rationale_carry_a_corner_marker(qtbot, page, demo_ws, app_ctx):
-    from aipm_desktop.ui.usecases.grid import MARKER
+    from aipm_desktop.ui.usecases.grid_model import MARKER
 
     tab = page.grid_tab
     model = tab.grid_model

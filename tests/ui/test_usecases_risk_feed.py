@@ -9,7 +9,8 @@ from sqlalchemy import select
 from aipm_desktop.models import Risk, Score, UseCase
 from aipm_desktop.services import records, risks, scoring
 from aipm_desktop.ui.undo import UpdateRecordCommand
-from aipm_desktop.ui.usecases.grid import FED_ROLE, RISK_FEED_LABEL
+from aipm_desktop.ui.usecases.grid import RISK_FEED_LABEL
+from aipm_desktop.ui.usecases.grid_model import FED_ROLE
 
 TOOLTIP = Qt.ItemDataRole.ToolTipRole
 FONT = Qt.ItemDataRole.FontRole

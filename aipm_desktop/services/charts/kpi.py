@@ -400,5 +400,5 @@ def build_grid_figure(
     cols = max(1, min(SPARK_COLUMNS_MAX, math.ceil(math.sqrt(len(items) or 1))))
     rows = math.ceil(max(len(items), 1) / cols)
     figure = new_figure(2.6 * cols + 0.3, 1.3 * rows + 0.1)
-    draw_sparklines(figure, items, columns=cols)  # type: ignore[arg-type]
+    draw_sparklines(figure, items, columns=cols)
     return figure

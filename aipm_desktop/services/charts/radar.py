@@ -44,7 +44,10 @@ def build_figure(*, ws: Workspace, candidate_ids: Sequence[int] | None = None) -
 
     count = len(data.dimensions)
     angles = [2 * math.pi * i / count for i in range(count)]
+    from matplotlib.projections.polar import PolarAxes  # loaded by add_subplot anyway
+
     ax = figure.add_subplot(projection="polar")
+    assert isinstance(ax, PolarAxes)
     ax.set_theta_offset(math.pi / 2)
     ax.set_theta_direction(-1)
     ax.set_ylim(0, LEVELS[-1])

@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from sqlalchemy import insert, select
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, col
 
 from ...models import (
     AiActAssessment,
@@ -177,7 +177,7 @@ class _DemoBuilder:
         criteria = {
             c.key: c.id
             for c in self.session.execute(
-                select(Criterion).where(Criterion.model_id == model_id)
+                select(Criterion).where(col(Criterion.model_id) == model_id)
             ).scalars()
         }
         scores = []
@@ -414,17 +414,16 @@ class _DemoBuilder:
             spec["key"]: obj for spec, obj in zip(self.content.roadmap, objs, strict=True)
         }
         for pred, succ in self.content.dependencies:
-            self.session.add(
-                RoadmapDependency(
-                    predecessor_id=self.items[pred].id, successor_id=self.items[succ].id
-                )
-            )
+            pred_id, succ_id = self.items[pred].id, self.items[succ].id
+            assert pred_id is not None and succ_id is not None  # flushed by add_many
+            self.session.add(RoadmapDependency(predecessor_id=pred_id, successor_id=succ_id))
 
     def add_releases(self) -> None:
-        template = self.session.execute(
-            select(LaunchChecklistTemplate).order_by(LaunchChecklistTemplate.position)
-        ).scalars()
-        template = list(template)
+        template = list(
+            self.session.execute(
+                select(LaunchChecklistTemplate).order_by(col(LaunchChecklistTemplate.position))
+            ).scalars()
+        )
         upcoming = self.content.upcoming_checks
         wiki = self.content.company["wiki"]
         for spec in self.content.releases:
@@ -538,14 +537,14 @@ class _DemoBuilder:
         self.add_many(CostModel, costs)
 
     def add_interviews(self) -> None:
-        card = self.session.execute(select(Scorecard).order_by(Scorecard.id)).scalars().first()
+        card = self.session.execute(select(Scorecard).order_by(col(Scorecard.id))).scalars().first()
         if card is None:
             return
         dims = list(
             self.session.execute(
                 select(ScorecardDimension)
-                .where(ScorecardDimension.scorecard_id == card.id)
-                .order_by(ScorecardDimension.position)
+                .where(col(ScorecardDimension.scorecard_id) == card.id)
+                .order_by(col(ScorecardDimension.position))
             ).scalars()
         )
         signals = {

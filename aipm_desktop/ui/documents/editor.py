@@ -28,7 +28,6 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -36,6 +35,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
     QWidget,
 )
+
+from ..widgets.page_header import named_label
 
 INDENT = "    "
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])(\s+|$)")
@@ -288,8 +289,7 @@ class FindBar(QFrame):
         self.case_check.setText("Aa")
         self.case_check.setCheckable(True)
         self.case_check.setToolTip("Match case")
-        self.status_label = QLabel()
-        self.status_label.setObjectName("findStatus")
+        self.status_label = named_label("", "findStatus")
         self.previous_button = QToolButton()
         self.previous_button.setText("↑")
         self.previous_button.setToolTip("Find the previous match (Shift+Enter)")

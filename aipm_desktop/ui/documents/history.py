@@ -40,6 +40,7 @@ from PySide6.QtWidgets import (
 
 from ...services import documents
 from ...store import Workspace
+from ..widgets.page_header import named_label
 
 REVISION_ROLE = Qt.ItemDataRole.UserRole
 DIFF_COLOURS = {
@@ -115,8 +116,7 @@ class DiffDialog(QDialog):
             button.setMinimumWidth(button.sizeHint().width() + 16)
             self.mode_group.addButton(button)
         self.side_button.setChecked(True)
-        self.summary = QLabel()
-        self.summary.setObjectName("mutedLabel")
+        self.summary = named_label("", "mutedLabel")
 
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("diffTable")
@@ -249,12 +249,12 @@ class HistoryPanel(QWidget):
         self.dialog: DiffDialog | None = None
         self.readonly = False
 
-        hint = QLabel(
+        hint = named_label(
             "Every autosave keeps a revision. Select one to compare it with the latest, "
-            "or two to compare them; Restore makes the selected one current (undoable)."
+            "or two to compare them; Restore makes the selected one current (undoable).",
+            "mutedLabel",
+            wrap=True,
         )
-        hint.setObjectName("mutedLabel")
-        hint.setWordWrap(True)
         self.list = QListWidget()
         self.list.setObjectName("revisionList")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)

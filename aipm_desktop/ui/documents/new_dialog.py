@@ -10,7 +10,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QVBoxLayout,
     QWidget,
@@ -20,6 +19,7 @@ from ...resources import load_json
 from ...services import documents, templates
 from ...services import usecases as usecases_service
 from ...store import Workspace
+from ..widgets.page_header import named_label
 
 
 def deliverable_kinds() -> list[tuple[str, str]]:
@@ -53,8 +53,7 @@ class NewDocumentDialog(QDialog):
         self.setMinimumWidth(540)
         self.all_templates = templates.templates()
 
-        heading = QLabel("New document")
-        heading.setObjectName("dialogHeading")
+        heading = named_label("New document", "dialogHeading")
         self.kind_combo = QComboBox()
         for key, name in deliverable_kinds():
             self.kind_combo.addItem(name, key)
@@ -68,11 +67,8 @@ class NewDocumentDialog(QDialog):
         if use_case_id is not None:
             self.use_case_combo.setCurrentIndex(max(0, self.use_case_combo.findData(use_case_id)))
         self.template_combo = QComboBox()
-        self.template_hint = QLabel()
-        self.template_hint.setObjectName("mutedLabel")
-        self.template_hint.setWordWrap(True)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorHint")
+        self.template_hint = named_label("", "mutedLabel", wrap=True)
+        self.error_label = named_label("", "errorHint")
 
         form = QFormLayout()
         form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)

@@ -12,7 +12,6 @@ from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QStyle,
@@ -21,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import review
+from ..widgets.page_header import named_label
 
 REVIEW_DELAY_MS = 400
 LINE_ROLE = Qt.ItemDataRole.UserRole
@@ -61,16 +61,12 @@ class ReviewPanel(QWidget):
         self._kind = "ai_prd"
         self._high_risk = False
 
-        self.badge = QLabel("—")
-        self.badge.setObjectName("readinessBadge")
+        self.badge = named_label("—", "readinessBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.badge.setMinimumSize(72, 56)
         self.badge.setToolTip("Readiness score 0-100: 100 minus the points each finding costs")
-        self.summary = QLabel("")
-        self.summary.setObjectName("reviewSummary")
-        self.summary.setWordWrap(True)
-        caption = QLabel("Readiness")
-        caption.setObjectName("sectionTitle")
+        self.summary = named_label("", "reviewSummary", wrap=True)
+        caption = named_label("Readiness", "sectionTitle")
         head_text = QVBoxLayout()
         head_text.setSpacing(2)
         head_text.addWidget(caption)

@@ -12,7 +12,6 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
-    QLabel,
     QLineEdit,
     QListView,
     QStyle,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 
 from ...services import documents
 from ...store import Workspace
+from ..widgets.page_header import named_label
 
 SEARCH_DELAY_MS = 200
 HIT_ROLE = Qt.ItemDataRole.UserRole
@@ -149,8 +149,7 @@ class SearchPane(QWidget):
         self.query_edit.setObjectName("searchEdit")
         self.query_edit.setPlaceholderText("Search all documents…")
         self.query_edit.setClearButtonEnabled(True)
-        self.count_label = QLabel()
-        self.count_label.setObjectName("listCount")
+        self.count_label = named_label("", "listCount")
         self.model = HitModel(self)
         self.results = QListView()
         self.results.setObjectName("searchResults")

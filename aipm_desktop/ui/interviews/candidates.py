@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -35,6 +34,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import Task, report_error
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.page_header import named_label
 from .widgets import empty_state, muted_label, section_label
 
 WATCHED = ("candidate", "evaluation", "rating", "case_exercise", "scorecard",
@@ -106,13 +106,9 @@ class CandidatesTab(QWidget):
             form.addRow(label, edit)
             self.edits[field] = edit
 
-        self.red_flag_banner = QLabel()
-        self.red_flag_banner.setObjectName("redFlagBanner")
-        self.red_flag_banner.setWordWrap(True)
+        self.red_flag_banner = named_label("", "redFlagBanner", wrap=True)
         self.red_flag_banner.hide()
-        self.score_label = QLabel()
-        self.score_label.setObjectName("candidateScore")
-        self.score_label.setWordWrap(True)
+        self.score_label = named_label("", "candidateScore", wrap=True)
 
         self.evaluations = QTableWidget(0, 4)
         self.evaluations.setObjectName("evaluationTable")

@@ -39,6 +39,7 @@ from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.page_header import named_label
 from .edits import SetRatingCommand, SetSignalsCommand, StartEvaluationCommand
 from .markdown_view import MarkdownBrowser
 from .timer import CountdownTimer
@@ -100,17 +101,14 @@ class DimensionRow(QFrame):
         super().__init__(parent)
         self.setObjectName("dimensionCard")
         self.dimension = dim
-        title = QLabel(f"<b>{html.escape(dim.name)}</b>")
-        title.setObjectName("dimensionTitle")
-        weight = QLabel(f"{dim.weight_pct:.0f}%")
-        weight.setObjectName("dimensionWeight")
+        title = named_label(f"<b>{html.escape(dim.name)}</b>", "dimensionTitle")
+        weight = named_label(f"{dim.weight_pct:.0f}%", "dimensionWeight")
         weight.setToolTip("Weight of this dimension in the weighted score (normalised to 100%)")
         head = QHBoxLayout()
         head.setSpacing(8)
         head.addWidget(title, 1)
         if probed:
-            tag = QLabel("probed by this case")
-            tag.setObjectName("probedTag")
+            tag = named_label("probed by this case", "probedTag")
             head.addWidget(tag)
         head.addWidget(weight)
 
@@ -209,8 +207,7 @@ class InterviewModeTab(QWidget):
             ("Case", self.exercise_combo),
             ("Interviewer", self.interviewer_combo),
         ):
-            label = QLabel(text)
-            label.setObjectName("fieldLabel")
+            label = named_label(text, "fieldLabel")
             bar.addWidget(label)
             bar.addWidget(widget)
         bar.addWidget(self.start_button)
@@ -222,8 +219,7 @@ class InterviewModeTab(QWidget):
         # -- left: timer and case
         self.timer = CountdownTimer(45 * 60, clock=clock, parent=self)
         self.timer.changed.connect(self._on_timer_changed)
-        self.time_label = QLabel("45:00")
-        self.time_label.setObjectName("caseTimer")
+        self.time_label = named_label("45:00", "caseTimer")
         self.time_label.setProperty("phase", "normal")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_label.setMinimumWidth(150)
@@ -255,12 +251,8 @@ class InterviewModeTab(QWidget):
         left_layout.addWidget(self.case_view, 1)
 
         # -- right: the scorecard
-        self.score_label = QLabel()
-        self.score_label.setObjectName("evaluationScore")
-        self.score_label.setWordWrap(True)
-        self.red_flag_banner = QLabel()
-        self.red_flag_banner.setObjectName("redFlagBanner")
-        self.red_flag_banner.setWordWrap(True)
+        self.score_label = named_label("", "evaluationScore", wrap=True)
+        self.red_flag_banner = named_label("", "redFlagBanner", wrap=True)
         self.red_flag_banner.hide()
         self.dimensions_box = QWidget()
         self.dimensions_layout = QVBoxLayout(self.dimensions_box)

@@ -13,7 +13,6 @@ from PySide6.QtWidgets import (
     QGridLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -36,6 +35,7 @@ from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.page_header import named_label
 from .widgets import NotesEdit, empty_state, muted_label, section_label
 
 USER_ROLE = Qt.ItemDataRole.UserRole
@@ -292,8 +292,7 @@ class ScorecardEditor(QWidget):
         self.card: iv.ScorecardInfo | None = None
         self._filling = False
 
-        self.title = QLabel()
-        self.title.setObjectName("scorecardName")
+        self.title = named_label("", "scorecardName")
         self.dimensions = QTableWidget(0, 3)
         self.dimensions.setObjectName("dimensionTable")
         self.dimensions.setHorizontalHeaderLabels(["Dimension", "Weight", "Share"])

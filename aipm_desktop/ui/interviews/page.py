@@ -5,9 +5,10 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QLabel, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
 
 from ..context import AppContext
+from ..widgets.page_header import named_label
 from .candidates import CandidatesTab
 from .comparison import ComparisonTab
 from .interview_mode import InterviewModeTab
@@ -27,14 +28,13 @@ class InterviewsPage(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.setObjectName("interviewsPage")
-        title = QLabel("Interviews")
-        title.setObjectName("pageTitle")
-        subtitle = QLabel(
+        title = named_label("Interviews", "pageTitle")
+        subtitle = named_label(
             "Case exercises, weighted scorecards and side-by-side comparison for AI PM "
-            "hiring loops. Every rating is saved at once; Edit ▸ Undo takes it back."
+            "hiring loops. Every rating is saved at once; Edit ▸ Undo takes it back.",
+            "pageSubtitle",
+            wrap=True,
         )
-        subtitle.setObjectName("pageSubtitle")
-        subtitle.setWordWrap(True)
 
         self.candidates = CandidatesTab(ctx)
         self.interview = InterviewModeTab(ctx, clock=clock)

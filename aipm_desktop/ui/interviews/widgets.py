@@ -6,6 +6,8 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
 
+from ..widgets.page_header import named_label
+
 
 class NotesEdit(QPlainTextEdit):
     """A plain-text box that reports when the user leaves it after typing.
@@ -44,22 +46,18 @@ class NotesEdit(QPlainTextEdit):
 
 
 def section_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("sectionTitle")
+    label = named_label(text, "sectionTitle")
     return label
 
 
 def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("mutedLabel")
+    label = named_label(text, "mutedLabel")
     label.setWordWrap(wrap)
     return label
 
 
 def empty_state(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("emptyState")
-    label.setWordWrap(True)
+    label = named_label(text, "emptyState", wrap=True)
     label.setMargin(24)
     from PySide6.QtCore import Qt
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -24,6 +23,8 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
 from ..context import AppContext
+from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .edits import TrackKpiCommand
 from .form import DIRECTION_LABELS, FREQUENCY_LABELS
 
@@ -37,7 +38,7 @@ def _label(value: Any, labels: dict[Any, str]) -> str:
     return str(value)
 
 
-class CatalogPane(QWidget):
+class CatalogPane(RefreshWhenShown, QWidget):
     """The catalog list beside the chosen metric's description.
 
     Signals:
@@ -58,11 +59,8 @@ class CatalogPane(QWidget):
         self.list.setObjectName("catalogList")
         self.list.currentItemChanged.connect(self._on_list_current_item_changed)
 
-        self.name_label = QLabel()
-        self.name_label.setObjectName("catalogName")
-        self.name_label.setWordWrap(True)
-        self.tracked_label = QLabel()
-        self.tracked_label.setObjectName("mutedLabel")
+        self.name_label = named_label("", "catalogName", wrap=True)
+        self.tracked_label = named_label("", "mutedLabel")
         self.fields: dict[str, QLabel] = {}
         card = QFrame()
         card.setObjectName("formCard")
@@ -83,8 +81,7 @@ class CatalogPane(QWidget):
             value.setObjectName(f"catalog_{key}")
             value.setWordWrap(True)
             value.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-            name = QLabel(caption)
-            name.setObjectName("formLabel")
+            name = named_label(caption, "formLabel")
             form.addRow(name, value)
             self.fields[key] = value
 
@@ -119,16 +116,6 @@ class CatalogPane(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 8, 0, 0)
         layout.addWidget(splitter)
-
-    def invalidate(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def refresh(self) -> None:
         """Read the catalog and which entries are tracked."""

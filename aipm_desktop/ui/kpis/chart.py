@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QKeyEvent, QShowEvent
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
@@ -36,6 +36,8 @@ from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..errors import show_user_error
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .edits import SetSnapshotCommand
 
 #: Range combo entries: label -> months (0: everything, -1: the two date boxes).
@@ -155,7 +157,7 @@ class SnapshotTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-class KpiChartPanel(QWidget):
+class KpiChartPanel(RefreshWhenShown, QWidget):
     """Chart, range, exports, before/after and snapshot table of one KPI.
 
     Signals:
@@ -217,9 +219,7 @@ class KpiChartPanel(QWidget):
             "Compare the means before and after this date (or click the chart)"
         )
         self.pivot_edit.dateChanged.connect(self._on_pivot_edit_date_changed)
-        self.before_after_label = QLabel()
-        self.before_after_label.setObjectName("kpiBeforeAfter")
-        self.before_after_label.setWordWrap(True)
+        self.before_after_label = named_label("", "kpiBeforeAfter", wrap=True)
         self.before_after_label.setTextFormat(Qt.TextFormat.RichText)
         compare = QFrame()
         compare.setObjectName("kpiCompareCard")
@@ -238,8 +238,7 @@ class KpiChartPanel(QWidget):
         self.table.value_entered.connect(self._on_table_value_entered)
         self.table.clear_requested.connect(self._on_table_clear_requested)
 
-        self.empty_label = QLabel("Choose a KPI to see its chart.")
-        self.empty_label.setObjectName("mutedLabel")
+        self.empty_label = named_label("Choose a KPI to see its chart.", "mutedLabel")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
         top = QWidget()
@@ -298,11 +297,6 @@ class KpiChartPanel(QWidget):
         self.end_edit.setDate(to_qdate(end))
         self._setting = False
         self.invalidate()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def _update_enabled(self) -> None:
         has = self.kpi_id is not None

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from ...errors import UserError
 from ...models import Kpi
@@ -21,6 +21,7 @@ from ...services import records
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.page_header import named_label
 from ..widgets.record_form import FieldSpec, RecordForm, format_number, parse_number
 
 __all__ = ["DIRECTION_LABELS", "FREQUENCY_LABELS", "KpiForm", "format_number", "parse_number"]
@@ -114,9 +115,7 @@ class KpiForm(RecordForm):
         self.frequency_combo = self.editors["frequency"]
         self.use_case_combo = self.editors["use_case_id"]
         self.status_line = self.summary
-        self.threshold_help = QLabel()
-        self.threshold_help.setObjectName("mutedLabel")
-        self.threshold_help.setWordWrap(True)
+        self.threshold_help = named_label("", "mutedLabel", wrap=True)
         self.insert_row(S_THRESHOLDS, "threshold_help", "", self.threshold_help, hint=False)
 
     def _use_cases(self) -> list[tuple[Any, str]]:

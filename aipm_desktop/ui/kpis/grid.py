@@ -12,12 +12,11 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QKeyEvent, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -25,6 +24,8 @@ from PySide6.QtWidgets import (
 
 from ...services import kpis as kpi_service
 from ..context import AppContext
+from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .chart import parse_value
 from .edits import SetSnapshotCommand
 
@@ -190,7 +191,7 @@ class GridView(QTableView):
         super().keyPressEvent(event)
 
 
-class SnapshotGrid(QWidget):
+class SnapshotGrid(RefreshWhenShown, QWidget):
     """Quick entry of weekly snapshots for every tracked KPI."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -209,13 +210,12 @@ class SnapshotGrid(QWidget):
             self.weeks_combo.addItem(f"Last {weeks} weeks", weeks)
         self.weeks_combo.setCurrentIndex(self.weeks_combo.findData(DEFAULT_WEEKS))
         self.weeks_combo.currentIndexChanged.connect(self._on_weeks_combo_index_changed)
-        help_text = QLabel(
+        help_text = named_label(
             "Type a number to set the week's snapshot; Delete clears it. "
-            "Edits can be undone (Ctrl+Z)."
+            "Edits can be undone (Ctrl+Z).",
+            "mutedLabel",
         )
-        help_text.setObjectName("mutedLabel")
-        self.message = QLabel()
-        self.message.setObjectName("errorHint")
+        self.message = named_label("", "errorHint")
         self.message.setVisible(False)
 
         self.view = GridView()
@@ -232,11 +232,11 @@ class SnapshotGrid(QWidget):
             | QAbstractItemView.EditTrigger.AnyKeyPressed
         )
         self.view.clear_requested.connect(self._on_view_clear_requested)
-        self.empty_label = QLabel(
-            "No KPIs are tracked yet. Track one from the Catalog tab to enter snapshots."
+        self.empty_label = named_label(
+            "No KPIs are tracked yet. Track one from the Catalog tab to enter snapshots.",
+            "hintBox",
+            wrap=True,
         )
-        self.empty_label.setObjectName("hintBox")
-        self.empty_label.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(self.weeks_combo)
@@ -254,11 +254,6 @@ class SnapshotGrid(QWidget):
         self._dirty = True
         self._statuses = statuses
         if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
             self.refresh()
 
     def refresh(self) -> None:

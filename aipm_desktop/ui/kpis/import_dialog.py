@@ -35,6 +35,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..errors import show_user_error
 from ..tasks import Task, report_error
+from ..widgets.page_header import named_label
 from .edits import ImportCommand, import_snapshots
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
@@ -153,16 +154,15 @@ class ImportDialog(QDialog):
         self.progress: QProgressDialog | None = None
         self.imported = 0
 
-        heading = QLabel("Import KPI snapshots")
-        heading.setObjectName("dialogHeading")
+        heading = named_label("Import KPI snapshots", "dialogHeading")
         columns = ", ".join(kpi_service.IMPORT_COLUMNS)
-        help_text = QLabel(
+        help_text = named_label(
             f"A CSV or XLSX file with the columns {columns} (kpi, date and value are "
             "required). Every row is checked first; nothing is written until you choose "
-            "Import, and then all rows or none."
+            "Import, and then all rows or none.",
+            "mutedLabel",
+            wrap=True,
         )
-        help_text.setObjectName("mutedLabel")
-        help_text.setWordWrap(True)
 
         self.path_edit = QLineEdit()
         self.path_edit.setObjectName("importPath")
@@ -184,12 +184,10 @@ class ImportDialog(QDialog):
         dup_row.addWidget(QLabel("When a KPI already has a value for the date:"))
         dup_row.addWidget(self.duplicates_combo, 1)
 
-        self.summary = QLabel("Choose a file to see what it would import.")
-        self.summary.setObjectName("importSummary")
-        self.summary.setWordWrap(True)
-        self.problem = QLabel()
-        self.problem.setObjectName("errorHint")
-        self.problem.setWordWrap(True)
+        self.summary = named_label(
+            "Choose a file to see what it would import.", "importSummary", wrap=True
+        )
+        self.problem = named_label("", "errorHint", wrap=True)
         self.problem.setVisible(False)
 
         self.model = PreviewModel(self)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .chart import months_before
 
 #: Range choices in months (0: everything).
@@ -18,7 +19,7 @@ SPAN_CHOICES = ((6, "Last 6 months"), (12, "Last 12 months"), (24, "Last 24 mont
 DEFAULT_SPAN = 12
 
 
-class SmallMultiples(QWidget):
+class SmallMultiples(RefreshWhenShown, QWidget):
     """Sparklines of every tracked KPI, drawn when the tab is first shown."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -34,18 +35,18 @@ class SmallMultiples(QWidget):
             self.span_combo.addItem(label, months)
         self.span_combo.setCurrentIndex(self.span_combo.findData(DEFAULT_SPAN))
         self.span_combo.currentIndexChanged.connect(self._on_span_combo_index_changed)
-        legend = QLabel(
+        legend = named_label(
             "Line colour: status of the latest value (green on target, amber warning, "
-            "red critical, grey no target or no data)."
+            "red critical, grey no target or no data).",
+            "mutedLabel",
+            wrap=True,
         )
-        legend.setObjectName("mutedLabel")
-        legend.setWordWrap(True)
         self.canvas = ChartCanvas()
-        self.empty_label = QLabel(
-            "No KPIs are tracked yet. Track one from the Catalog tab to see its sparkline."
+        self.empty_label = named_label(
+            "No KPIs are tracked yet. Track one from the Catalog tab to see its sparkline.",
+            "hintBox",
+            wrap=True,
         )
-        self.empty_label.setObjectName("hintBox")
-        self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignTop)
 
         top = QHBoxLayout()
@@ -56,16 +57,6 @@ class SmallMultiples(QWidget):
         layout.addLayout(top)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.canvas, 1)
-
-    def invalidate(self) -> None:
-        self._dirty = True
-        if self.isVisible():
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
-        if self._dirty:
-            self.refresh()
 
     def refresh(self) -> None:
         ws = self.ctx.workspace

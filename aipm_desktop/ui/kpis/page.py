@@ -16,10 +16,9 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QShowEvent
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QHBoxLayout,
-    QLabel,
     QListView,
     QPushButton,
     QSplitter,
@@ -36,6 +35,8 @@ from ...services import kpis as kpi_service
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import DeleteRecordCommand
+from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .catalog import CatalogPane
 from .chart import KpiChartPanel, format_value
 from .form import KpiForm
@@ -195,7 +196,7 @@ class KpiRowDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class KpisPage(QWidget):
+class KpisPage(RefreshWhenShown, QWidget):
     """The KPIs area of the main window.
 
     Signals:
@@ -216,11 +217,8 @@ class KpisPage(QWidget):
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
 
-        self.title = QLabel("KPIs")
-        self.title.setObjectName("pageTitle")
-        self.summary = QLabel()
-        self.summary.setObjectName("pageSubtitle")
-        self.summary.setWordWrap(True)
+        self.title = named_label("KPIs", "pageTitle")
+        self.summary = named_label("", "pageSubtitle", wrap=True)
         self.import_button = QPushButton("Import snapshots…")
         self.import_button.setObjectName("kpiImportButton")
         self.import_button.setToolTip("Import KPI snapshots from a CSV or XLSX file")
@@ -249,12 +247,12 @@ class KpisPage(QWidget):
         self.remove_button.setObjectName("kpiRemoveButton")
         self.remove_button.setToolTip("Delete the chosen KPI and its snapshots (undoable)")
         self.remove_button.clicked.connect(self._on_remove_button_clicked)
-        self.list_empty = QLabel(
+        self.list_empty = named_label(
             "No KPIs are tracked yet. Open the Catalog tab and choose “Track this KPI”, "
-            "or import snapshots."
+            "or import snapshots.",
+            "hintBox",
+            wrap=True,
         )
-        self.list_empty.setObjectName("hintBox")
-        self.list_empty.setWordWrap(True)
         left = QWidget()
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
@@ -425,11 +423,6 @@ class KpisPage(QWidget):
         self._refresh_timer.start()
 
     def _on_refresh_timer_timeout(self) -> None:
-        if self._dirty:
-            self.refresh()
-
-    def showEvent(self, event: QShowEvent) -> None:
-        super().showEvent(event)
         if self._dirty:
             self.refresh()
 

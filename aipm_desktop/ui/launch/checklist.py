@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QListWidget,
     QProgressBar,
@@ -43,6 +42,7 @@ from ...services import launch
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
+from ..widgets.page_header import named_label
 
 CHECK_COLUMNS = ("Item", "Owner", "Status", "Blocking", "Evidence", "Signed off")
 COL_ITEM, COL_OWNER, COL_STATUS, COL_BLOCKING, COL_EVIDENCE, COL_SIGNED = range(6)
@@ -91,23 +91,16 @@ class ReadinessSummary(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("readinessCard")
-        self.badge = QLabel("NO-GO")
-        self.badge.setObjectName("goBadge")
+        self.badge = named_label("NO-GO", "goBadge")
         self.badge.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.bar = QProgressBar()
         self.bar.setObjectName("readinessBar")
         self.bar.setRange(0, 100)
         self.bar.setFormat("%p% done")
-        self.counts = QLabel()
-        self.counts.setObjectName("mutedLabel")
-        self.reasons = QLabel()
-        self.reasons.setObjectName("reasonsText")
-        self.reasons.setWordWrap(True)
-        self.risks = QLabel()
-        self.risks.setObjectName("riskCount")
-        self.docs = QLabel()
-        self.docs.setObjectName("docsStatus")
-        self.docs.setWordWrap(True)
+        self.counts = named_label("", "mutedLabel")
+        self.reasons = named_label("", "reasonsText", wrap=True)
+        self.risks = named_label("", "riskCount")
+        self.docs = named_label("", "docsStatus", wrap=True)
         self.blocking = QListWidget()
         self.blocking.setObjectName("blockingList")
         self.blocking.setMaximumHeight(96)
@@ -123,8 +116,7 @@ class ReadinessSummary(QFrame):
         facts.addWidget(self.docs)
         top.addLayout(facts, 1)
 
-        blocking_title = QLabel("Blocking items")
-        blocking_title.setObjectName("sectionTitle")
+        blocking_title = named_label("Blocking items", "sectionTitle")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addLayout(top)
@@ -197,8 +189,7 @@ class CheckDialog(QDialog):
         self.signed_on_check.setChecked(check.signed_off_on is not None)
         self.signed_on.setEnabled(check.signed_off_on is not None)
         self.signed_on_check.toggled.connect(self.signed_on.setEnabled)
-        self.error = QLabel()
-        self.error.setObjectName("errorHint")
+        self.error = named_label("", "errorHint")
         self.error.setVisible(False)
 
         form = QFormLayout()
@@ -218,9 +209,7 @@ class CheckDialog(QDialog):
         buttons.accepted.connect(self._on_buttons_accepted)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        heading = QLabel(f"{check.function}: {check.item}")
-        heading.setObjectName("dialogHeading")
-        heading.setWordWrap(True)
+        heading = named_label(f"{check.function}: {check.item}", "dialogHeading", wrap=True)
         layout.addWidget(heading)
         layout.addLayout(form)
         layout.addWidget(self.error)
@@ -308,12 +297,12 @@ class ChecklistPanel(QWidget):
         self.tree.itemDoubleClicked.connect(self._on_tree_itemDoubleClicked)
         self.tree.currentItemChanged.connect(self._update_buttons)
 
-        self.empty = QLabel(
+        self.empty = named_label(
             "This release has no launch checklist yet. Create it from the workspace's "
-            "default checklist, then adjust owners and blocking items."
+            "default checklist, then adjust owners and blocking items.",
+            "emptyState",
+            wrap=True,
         )
-        self.empty.setObjectName("emptyState")
-        self.empty.setWordWrap(True)
         self.create_button = QPushButton("Create checklist from template")
         self.create_button.setObjectName("primaryButton")
         self.create_button.clicked.connect(self.create_requested)
@@ -322,8 +311,7 @@ class ChecklistPanel(QWidget):
         self.template_button = QPushButton("Edit default checklist…")
         self.template_button.clicked.connect(self.template_requested)
 
-        title = QLabel("Launch checklist")
-        title.setObjectName("sectionTitle")
+        title = named_label("Launch checklist", "sectionTitle")
         buttons = QHBoxLayout()
         buttons.addWidget(title)
         buttons.addStretch(1)

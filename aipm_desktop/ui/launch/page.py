@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
@@ -40,6 +39,7 @@ from ...services import usecases as usecases_service
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.page_header import named_label
 from .checklist import ChecklistPanel
 from .edits import EnsureChecklistCommand
 from .stages import StagesPanel
@@ -190,12 +190,11 @@ class LaunchPage(QWidget):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.refresh)
 
-        title = QLabel("Launch")
-        title.setObjectName("pageTitle")
-        subtitle = QLabel(
-            "Releases, phased rollouts with KPI criteria, and launch-readiness gates."
+        title = named_label("Launch", "pageTitle")
+        subtitle = named_label(
+            "Releases, phased rollouts with KPI criteria, and launch-readiness gates.",
+            "pageSubtitle",
         )
-        subtitle.setObjectName("pageSubtitle")
 
         self.releases = QTableWidget(0, len(RELEASE_COLUMNS))
         self.releases.setObjectName("releaseTable")
@@ -223,8 +222,7 @@ class LaunchPage(QWidget):
         buttons.addStretch(1)
         left_layout.addLayout(buttons)
 
-        self.heading = QLabel()
-        self.heading.setObjectName("formHeading")
+        self.heading = named_label("", "formHeading")
         self.checklist = ChecklistPanel(ctx)
         self.checklist.create_requested.connect(self._on_checklist_create_requested)
         self.checklist.template_requested.connect(self.edit_template)
@@ -240,12 +238,12 @@ class LaunchPage(QWidget):
         detail_layout.setContentsMargins(0, 0, 0, 0)
         detail_layout.addWidget(self.heading)
         detail_layout.addWidget(self.tabs, 1)
-        self.empty = QLabel(
+        self.empty = named_label(
             "No releases yet. Add one with \u201cNew release\u201d: give it a target date, a "
-            "feature flag and its rollout stages, then create its launch checklist."
+            "feature flag and its rollout stages, then create its launch checklist.",
+            "emptyState",
+            wrap=True,
         )
-        self.empty.setObjectName("emptyState")
-        self.empty.setWordWrap(True)
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.stack = QStackedWidget()
         self.stack.addWidget(self.empty)

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QMessageBox,
     QPushButton,
     QTableWidget,
@@ -33,6 +32,7 @@ from ...services import kpis, launch
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
+from ..widgets.page_header import named_label
 from .edits import ReorderStagesCommand
 
 STAGE_COLUMNS = ("Stage", "Audience %", "Entry criteria", "Exit criteria", "Rollback criteria")
@@ -124,22 +124,20 @@ class StagesPanel(QWidget):
         self.criteria.setColumnWidth(2, 220)
         self.criteria.setColumnWidth(3, 90)
         self.criteria.setColumnWidth(4, 130)
-        self.criteria_hint = QLabel(
+        self.criteria_hint = named_label(
             "Criteria written as KPI thresholds (\u201challucination rate < 3%\u201d, "
-            "\u201cP95 latency <= 4 s\u201d) are checked against each KPI's latest snapshot."
+            "\u201cP95 latency <= 4 s\u201d) are checked against each KPI's latest snapshot.",
+            "mutedLabel",
+            wrap=True,
         )
-        self.criteria_hint.setObjectName("mutedLabel")
-        self.criteria_hint.setWordWrap(True)
 
-        title = QLabel("Rollout stages")
-        title.setObjectName("sectionTitle")
+        title = named_label("Rollout stages", "sectionTitle")
         buttons = QHBoxLayout()
         buttons.addWidget(title)
         buttons.addStretch(1)
         for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
             buttons.addWidget(button)
-        criteria_title = QLabel("KPI criteria, latest snapshot")
-        criteria_title.setObjectName("sectionTitle")
+        criteria_title = named_label("KPI criteria, latest snapshot", "sectionTitle")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(buttons)

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...services import launch
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.page_header import named_label
 from .edits import AddTemplateItemCommand, DeleteTemplateItemCommand, UpdateTemplateItemCommand
 
 COLUMNS = ("Function", "Item", "Description")
@@ -46,14 +46,13 @@ class TemplateDialog(QDialog):
         self._timer.setInterval(0)
         self._timer.timeout.connect(self.reload)
 
-        heading = QLabel("Default launch checklist")
-        heading.setObjectName("dialogHeading")
-        hint = QLabel(
+        heading = named_label("Default launch checklist", "dialogHeading")
+        hint = named_label(
             "New releases copy these items. Releases that already have a checklist keep "
-            "theirs. Edits are saved at once; Edit ▸ Undo takes them back."
+            "theirs. Edits are saved at once; Edit ▸ Undo takes them back.",
+            "mutedLabel",
+            wrap=True,
         )
-        hint.setObjectName("mutedLabel")
-        hint.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("templateTable")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))

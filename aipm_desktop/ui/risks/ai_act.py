@@ -46,6 +46,7 @@ from ...services import ai_act
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.page_header import named_label
 from .edits import SaveAssessmentCommand
 from .fields import Badge, EnumCombo, enum_text, text_color_on
 from .form import use_case_titles
@@ -74,9 +75,7 @@ def tier_color(tier: str | None) -> str:
 
 
 def _disclaimer() -> QLabel:
-    label = QLabel(ai_act.DISCLAIMER)
-    label.setObjectName("disclaimerBox")
-    label.setWordWrap(True)
+    label = named_label(ai_act.DISCLAIMER, "disclaimerBox", wrap=True)
     return label
 
 
@@ -107,15 +106,13 @@ class QuestionnaireDialog(QDialog):
         self.yes_buttons: dict[str, QRadioButton] = {}
         self.no_buttons: dict[str, QRadioButton] = {}
 
-        heading = QLabel(f"EU AI Act tier check: {title}")
-        heading.setObjectName("dialogHeading")
-        heading.setWordWrap(True)
-        intro = QLabel(
+        heading = named_label(f"EU AI Act tier check: {title}", "dialogHeading", wrap=True)
+        intro = named_label(
             "Answer each question for this use case as it is (or will be) deployed. "
-            "The suggested tier on the right follows your answers."
+            "The suggested tier on the right follows your answers.",
+            "mutedLabel",
+            wrap=True,
         )
-        intro.setObjectName("mutedLabel")
-        intro.setWordWrap(True)
 
         questions = QWidget()
         questions.setObjectName("aiActQuestions")
@@ -123,8 +120,7 @@ class QuestionnaireDialog(QDialog):
         q_layout.setContentsMargins(4, 4, 12, 4)
         q_layout.setSpacing(6)
         for section, section_title in ai_act.SECTIONS.items():
-            label = QLabel(section_title)
-            label.setObjectName("sectionTitle")
+            label = named_label(section_title, "sectionTitle")
             q_layout.addWidget(label)
             for question in (q for q in ai_act.QUESTIONS if q.section == section):
                 q_layout.addWidget(self._question_card(question, answers.get(question.key)))
@@ -137,9 +133,7 @@ class QuestionnaireDialog(QDialog):
         self.tier_badge = Badge()
         self.tier_summary = QLabel()
         self.tier_summary.setWordWrap(True)
-        self.reasons_label = QLabel()
-        self.reasons_label.setObjectName("aiActReasons")
-        self.reasons_label.setWordWrap(True)
+        self.reasons_label = named_label("", "aiActReasons", wrap=True)
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
         self.reasons_label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
         self.assessor_edit = QLineEdit(assessor)
@@ -149,13 +143,11 @@ class QuestionnaireDialog(QDialog):
         result.setObjectName("formCard")
         r_layout = QVBoxLayout(result)
         r_layout.setContentsMargins(14, 12, 14, 12)
-        caption = QLabel("Suggested tier")
-        caption.setObjectName("sectionTitle")
+        caption = named_label("Suggested tier", "sectionTitle")
         r_layout.addWidget(caption)
         r_layout.addWidget(self.tier_badge, 0, Qt.AlignmentFlag.AlignLeft)
         r_layout.addWidget(self.tier_summary)
-        why = QLabel("Why")
-        why.setObjectName("sectionTitle")
+        why = named_label("Why", "sectionTitle")
         r_layout.addWidget(why)
         reasons_scroll = QScrollArea()
         reasons_scroll.setWidgetResizable(True)
@@ -187,12 +179,8 @@ class QuestionnaireDialog(QDialog):
     def _question_card(self, question: ai_act.Question, answer: bool | None) -> QFrame:
         card = QFrame()
         card.setObjectName("questionCard")
-        text = QLabel(question.text)
-        text.setObjectName("questionText")
-        text.setWordWrap(True)
-        help_label = QLabel(f"{question.article} · {question.help}")
-        help_label.setObjectName("levelHelp")
-        help_label.setWordWrap(True)
+        text = named_label(question.text, "questionText", wrap=True)
+        help_label = named_label(f"{question.article} · {question.help}", "levelHelp", wrap=True)
         yes = QRadioButton("Yes")
         no = QRadioButton("No")
         group = QButtonGroup(card)
@@ -334,9 +322,7 @@ class ObligationsTable(QTableWidget):
         self.setColumnWidth(4, 110)
         self.ids: list[int] = []
         self._filling = False
-        self.message = QLabel()
-        self.message.setObjectName("errorHint")
-        self.message.setWordWrap(True)
+        self.message = named_label("", "errorHint", wrap=True)
         self.message.setVisible(False)
         self.itemChanged.connect(self._on_item_changed)
 
@@ -467,32 +453,26 @@ class AiActTab(QWidget):
         header = self.use_case_table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        self.no_use_cases = QLabel(
-            "No use cases yet. Add a use case first, then check its EU AI Act tier here."
+        self.no_use_cases = named_label(
+            "No use cases yet. Add a use case first, then check its EU AI Act tier here.",
+            "emptyState",
+            wrap=True,
         )
-        self.no_use_cases.setObjectName("emptyState")
-        self.no_use_cases.setWordWrap(True)
         self.no_use_cases.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.left_stack = QStackedWidget()
         self.left_stack.addWidget(self.use_case_table)
         self.left_stack.addWidget(self.no_use_cases)
 
-        self.heading = QLabel()
-        self.heading.setObjectName("riskFormHeading")
-        self.heading.setWordWrap(True)
+        self.heading = named_label("", "riskFormHeading", wrap=True)
         self.tier_badge = Badge()
-        self.assessed_label = QLabel()
-        self.assessed_label.setObjectName("mutedLabel")
+        self.assessed_label = named_label("", "mutedLabel")
         self.summary_label = QLabel()
         self.summary_label.setWordWrap(True)
-        self.reasons_label = QLabel()
-        self.reasons_label.setObjectName("aiActReasons")
-        self.reasons_label.setWordWrap(True)
+        self.reasons_label = named_label("", "aiActReasons", wrap=True)
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
         self.check_button = QPushButton("Start the tier check…")
         self.check_button.setObjectName("primaryButton")
-        self.obligations_title = QLabel("Obligations of a high-risk system")
-        self.obligations_title.setObjectName("sectionTitle")
+        self.obligations_title = named_label("Obligations of a high-risk system", "sectionTitle")
         self.obligations = ObligationsTable(ctx)
         self.obligations.setMinimumHeight(260)
 
@@ -520,8 +500,9 @@ class AiActTab(QWidget):
         scroll.setFrameShape(QFrame.Shape.NoFrame)
         scroll.setWidget(detail)
 
-        self.empty_detail = QLabel("Select a use case on the left to check its EU AI Act tier.")
-        self.empty_detail.setObjectName("emptyState")
+        self.empty_detail = named_label(
+            "Select a use case on the left to check its EU AI Act tier.", "emptyState"
+        )
         self.empty_detail.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.detail_stack = QStackedWidget()
         self.detail_stack.addWidget(self.empty_detail)

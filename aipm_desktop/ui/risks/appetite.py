@@ -26,6 +26,7 @@ from ...errors import ValidationError
 from ...services import risks
 from ...services import workspace as workspace_service
 from ..context import AppContext
+from ..widgets.page_header import named_label
 from .edits import SetAppetiteCommand
 from .fields import text_color_on
 
@@ -46,8 +47,7 @@ class AppetiteDialog(QDialog):
         self.colors: list[str] = [str(b.get("color", "#9aa5b1")) for b in self.bands]
         self.color_dialog: QColorDialog | None = None
 
-        heading = QLabel("Risk appetite")
-        heading.setObjectName("dialogHeading")
+        heading = named_label("Risk appetite", "dialogHeading")
         intro = QLabel(
             "A risk's score falls in the first band whose upper bound it does not exceed. "
             "The colours are used in the register, the heat map and exports."
@@ -58,8 +58,7 @@ class AppetiteDialog(QDialog):
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
         for column, text in enumerate(("Band", "Scores", "Up to", "Colour")):
-            label = QLabel(text)
-            label.setObjectName("sectionTitle")
+            label = named_label(text, "sectionTitle")
             grid.addWidget(label, 0, column)
         self.spins: list[QSpinBox] = []
         self.range_labels: list[QLabel] = []
@@ -96,9 +95,7 @@ class AppetiteDialog(QDialog):
         method_row.addWidget(self.method_combo, 0, 1)
         method_row.setColumnStretch(1, 1)
 
-        self.hint = QLabel()
-        self.hint.setObjectName("errorHint")
-        self.hint.setWordWrap(True)
+        self.hint = named_label("", "errorHint", wrap=True)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
         )

@@ -45,6 +45,7 @@ from ...services.changes import Changes
 from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.page_header import named_label
 from ..widgets.record_form import DateInput, FieldSpec, RecordForm, TextArea
 from .edits import SetLinksCommand
 from .fields import NOT_SET, Badge, DateField, EnumCombo, ListCompleter, split_level
@@ -91,8 +92,7 @@ class LinksDialog(QDialog):
         self.setObjectName("riskLinksDialog")
         self.setWindowTitle("Linked use cases")
         self.resize(440, 480)
-        heading = QLabel("Which use cases does this risk apply to?")
-        heading.setObjectName("dialogHeading")
+        heading = named_label("Which use cases does this risk apply to?", "dialogHeading")
         self.filter_edit = QLineEdit()
         self.filter_edit.setPlaceholderText("Filter use cases…")
         self.filter_edit.setClearButtonEnabled(True)
@@ -106,9 +106,11 @@ class LinksDialog(QDialog):
                 Qt.CheckState.Checked if use_case_id in selected else Qt.CheckState.Unchecked
             )
             self.list.addItem(item)
-        empty = QLabel("There are no use cases yet: add them in the use-case area first.")
-        empty.setObjectName("mutedLabel")
-        empty.setWordWrap(True)
+        empty = named_label(
+            "There are no use cases yet: add them in the use-case area first.",
+            "mutedLabel",
+            wrap=True,
+        )
         empty.setVisible(not use_cases)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
@@ -162,8 +164,7 @@ class ActionDialog(QDialog):
         self.due_field.set_value(data.get("due_date"))
         self.status_combo = EnumCombo(ActionStatus)
         self.status_combo.set_value(data.get("status", ActionStatus.TO_DO))
-        self.hint = QLabel()
-        self.hint.setObjectName("errorHint")
+        self.hint = named_label("", "errorHint")
         self.hint.setVisible(False)
         form = QFormLayout()
         form.addRow("Action", self.action_edit)
@@ -343,9 +344,7 @@ class RiskForm(RecordForm):
                     combo.setItemData(index, description or name, Qt.ItemDataRole.ToolTipRole)
 
         # -- custom rows ----------------------------------------------------------------
-        self.links_label = QLabel()
-        self.links_label.setObjectName("riskLinksLabel")
-        self.links_label.setWordWrap(True)
+        self.links_label = named_label("", "riskLinksLabel", wrap=True)
         self.links_button = QPushButton("Choose…")
         self.links_button.setToolTip("Choose the use cases this risk applies to")
         links_row = QHBoxLayout()
@@ -376,8 +375,7 @@ class RiskForm(RecordForm):
             "Residual score",
             _stack(_left(self.residual_badge), self.residual_note),
         )
-        self.overdue_label = QLabel()
-        self.overdue_label.setObjectName("overdueLabel")
+        self.overdue_label = named_label("", "overdueLabel")
         self.overdue_label.setVisible(False)
         self.insert_row(
             S_STATUS, "overdue", "", self.overdue_label, after="next_review", hint=False
@@ -396,9 +394,9 @@ class RiskForm(RecordForm):
             header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
         self.actions_table.setMinimumHeight(110)
         self.actions_table.setMaximumHeight(170)
-        self.actions_empty = QLabel("No mitigation actions yet: add what will reduce this risk.")
-        self.actions_empty.setObjectName("mutedLabel")
-        self.actions_empty.setWordWrap(True)
+        self.actions_empty = named_label(
+            "No mitigation actions yet: add what will reduce this risk.", "mutedLabel", wrap=True
+        )
         self.add_action_button = QPushButton("Add action…")
         self.edit_action_button = QPushButton("Edit…")
         self.delete_action_button = QPushButton("Delete")
@@ -728,9 +726,7 @@ class RiskForm(RecordForm):
 
 
 def _help_label() -> QLabel:
-    label = QLabel()
-    label.setObjectName("levelHelp")
-    label.setWordWrap(True)
+    label = named_label("", "levelHelp", wrap=True)
     return label
 
 

@@ -46,6 +46,7 @@ from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import report_error
+from ..widgets.page_header import named_label
 from .fields import split_level, text_color_on
 from .form import use_case_titles
 
@@ -368,14 +369,10 @@ class HeatmapTab(QWidget):
         controls.addWidget(self.export_button)
 
         self.heatmap = HeatmapWidget()
-        self.summary = QLabel()
-        self.summary.setObjectName("pageSubtitle")
-        self.summary.setWordWrap(True)
-        self.legend = QLabel()
-        self.legend.setObjectName("heatmapLegend")
+        self.summary = named_label("", "pageSubtitle", wrap=True)
+        self.legend = named_label("", "heatmapLegend")
         self.legend.setTextFormat(Qt.TextFormat.RichText)
-        self.status = QLabel()
-        self.status.setObjectName("mutedLabel")
+        self.status = named_label("", "mutedLabel")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 12, 12, 12)

@@ -32,7 +32,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.lazy_table import ListPane
-from ..widgets.page_header import local_action, page_header
+from ..widgets.page_header import local_action, named_label, page_header
 from .ai_act import AiActTab
 from .appetite import AppetiteDialog
 from .fields import enum_text, split_level
@@ -61,8 +61,7 @@ class FilterChip(QFrame):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("filterChip")
-        self.label = QLabel()
-        self.label.setObjectName("filterChipText")
+        self.label = named_label("", "filterChipText")
         self.clear_button = QPushButton("clear")
         self.clear_button.setObjectName("filterChipClear")
         self.clear_button.setCursor(Qt.CursorShape.PointingHandCursor)

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QLineEdit,
     QPlainTextEdit,
     QPushButton,
@@ -35,6 +34,7 @@ from PySide6.QtWidgets import (
 from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.page_header import named_label
 from .edits import AddTaxonomyCommand, SetTaxonomyEnabledCommand
 
 KIND = "risk_taxonomy"
@@ -85,14 +85,13 @@ class AddTaxonomyDialog(QDialog):
         self.setObjectName("addTaxonomyDialog")
         self.setWindowTitle("Add taxonomy")
 
-        heading = QLabel("Add a taxonomy")
-        heading.setObjectName("dialogHeading")
-        intro = QLabel(
+        heading = named_label("Add a taxonomy", "dialogHeading")
+        intro = named_label(
             "Your own list of risk categories, e.g. the risks your legal team or a vendor "
-            "contract names. Its items join the Category choices while it is in use."
+            "contract names. Its items join the Category choices while it is in use.",
+            "mutedLabel",
+            wrap=True,
         )
-        intro.setObjectName("mutedLabel")
-        intro.setWordWrap(True)
 
         self.name_edit = QLineEdit()
         self.name_edit.setPlaceholderText("e.g. Vendor risks")
@@ -109,9 +108,7 @@ class AddTaxonomyDialog(QDialog):
         form.addRow("Name", self.name_edit)
         form.addRow("Items", self.items_edit)
 
-        self.hint = QLabel()
-        self.hint.setObjectName("errorHint")
-        self.hint.setWordWrap(True)
+        self.hint = named_label("", "errorHint", wrap=True)
         self.hint.setVisible(False)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -177,16 +174,15 @@ class TaxonomiesDialog(QDialog):
         self.in_use_items: dict[int, QTableWidgetItem] = {}
         self.add_dialog: AddTaxonomyDialog | None = None
 
-        heading = QLabel("Risk taxonomies")
-        heading.setObjectName("dialogHeading")
-        intro = QLabel(
+        heading = named_label("Risk taxonomies", "dialogHeading")
+        intro = named_label(
             "The taxonomies in use feed the Category choices of the risk form and the "
             "register's filter; the NIST AI RMF categories feed the framework references. "
             "Taking one out of use only hides its items as choices: risks keep the "
-            "category they have."
+            "category they have.",
+            "mutedLabel",
+            wrap=True,
         )
-        intro.setObjectName("mutedLabel")
-        intro.setWordWrap(True)
 
         self.table = QTableWidget(0, 4)
         self.table.setObjectName("listTable")
@@ -202,12 +198,8 @@ class TaxonomiesDialog(QDialog):
         header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.ResizeToContents)
 
-        self.detail_title = QLabel()
-        self.detail_title.setObjectName("riskFormHeading")
-        self.detail_title.setWordWrap(True)
-        self.detail_source = QLabel()
-        self.detail_source.setObjectName("mutedLabel")
-        self.detail_source.setWordWrap(True)
+        self.detail_title = named_label("", "riskFormHeading", wrap=True)
+        self.detail_source = named_label("", "mutedLabel", wrap=True)
         self.items_table = QTableWidget(0, 3)
         self.items_table.setObjectName("listTable")
         self.items_table.setHorizontalHeaderLabels(["Name", "Description", "Key"])

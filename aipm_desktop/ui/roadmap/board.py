@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QListWidget,
     QListWidgetItem,
     QStyle,
@@ -30,8 +29,9 @@ from ...models.enums import ItemKind, ItemStatus
 from ...services import roadmap
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.page_header import named_label
 from .edit_dialog import enum_text
-from .timeline import LANE_COLOURS
+from .timeline_style import LANE_COLOURS
 
 COLUMNS = (
     ("now", "Now", "In progress or already started"),
@@ -137,18 +137,15 @@ class BoardColumn(QFrame):
         self.key = key
         self.title = title
         self.setObjectName("roadmapBoardColumn")
-        self.heading = QLabel(title)
-        self.heading.setObjectName("roadmapBoardHeading")
-        sub = QLabel(hint)
-        sub.setObjectName("mutedLabel")
+        self.heading = named_label(title, "roadmapBoardHeading")
+        sub = named_label(hint, "mutedLabel")
         self.list = QListWidget()
         self.list.setObjectName("roadmapBoardList")
         self.list.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.setUniformItemSizes(True)
         self.list.setFrameShape(QFrame.Shape.NoFrame)
-        self.empty = QLabel("Nothing here.")
-        self.empty.setObjectName("mutedLabel")
+        self.empty = named_label("Nothing here.", "mutedLabel")
         self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(10, 10, 10, 10)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QFormLayout,
-    QLabel,
     QLineEdit,
     QSpinBox,
     QVBoxLayout,
@@ -32,6 +31,7 @@ from ...services import records, roadmap
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import CreateRecordCommand, UpdateRecordCommand
+from ..widgets.page_header import named_label
 
 FIELDS = (
     "title",
@@ -134,9 +134,7 @@ class ItemDialog(QDialog):
         self.use_case_combo.addItem("None", None)
         for use_case_id, title in use_case_choices(ws):
             self.use_case_combo.addItem(title, use_case_id)
-        self.error_label = QLabel()
-        self.error_label.setObjectName("errorHint")
-        self.error_label.setWordWrap(True)
+        self.error_label = named_label("", "errorHint", wrap=True)
         self.error_label.setVisible(False)
 
         form = QFormLayout()

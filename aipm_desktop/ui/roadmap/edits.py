@@ -12,9 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping, Sequence
-from typing import Any, cast
 
-from ...errors import UserError
 from ...models import KpiSnapshot
 from ...services import roadmap
 from ...services.changes import Changes
@@ -88,19 +86,6 @@ def RemoveDependencyCommand(ctx: AppContext, dependency_id: int) -> OperationCom
     return command
 
 
-class _Quiet:
-    """The context, but a refusal is not shown (the caller shows ``command.error``)."""
-
-    def __init__(self, ctx: AppContext) -> None:
-        self._ctx = ctx
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._ctx, name)
-
-    def show_error(self, err: UserError) -> None:
-        pass
-
-
 def SetLanesCommand(
     ctx: AppContext,
     lanes: Sequence[str],
@@ -132,8 +117,7 @@ def SetLanesCommand(
             roadmap.rename_lane(ws=ws, old=old_name, new=new_name, who=who)
         return changes
 
-    target = ctx if report_errors else cast(AppContext, _Quiet(ctx))
-    return service_command(target, text, perform)
+    return service_command(ctx, text, perform, report_errors=report_errors)
 
 
 def _rename_order(renames: dict[str, str]) -> list[tuple[str, str]]:

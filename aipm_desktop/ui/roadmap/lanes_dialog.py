@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,6 +26,7 @@ from PySide6.QtWidgets import (
 from ...services import roadmap
 from ...services.workspace import get_settings
 from ..context import AppContext
+from ..widgets.page_header import named_label
 from .edits import SetLanesCommand
 
 COLUMNS = ("Lane", "Items")
@@ -49,14 +49,13 @@ class LanesDialog(QDialog):
         self.counts = roadmap.lane_counts(ws=ws)
         self.command: SetLanesCommand | None = None
 
-        heading = QLabel("Roadmap lanes")
-        heading.setObjectName("dialogHeading")
-        hint = QLabel(
+        heading = named_label("Roadmap lanes", "dialogHeading")
+        hint = named_label(
             "The timeline and the board show the lanes in this order. Renaming a lane "
-            "moves its items along; a lane still holding items cannot be removed."
+            "moves its items along; a lane still holding items cannot be removed.",
+            "mutedLabel",
+            wrap=True,
         )
-        hint.setObjectName("mutedLabel")
-        hint.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setObjectName("lanesTable")
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -98,9 +97,7 @@ class LanesDialog(QDialog):
             side.addWidget(button)
         side.addStretch(1)
 
-        self.message = QLabel()
-        self.message.setObjectName("errorHint")
-        self.message.setWordWrap(True)
+        self.message = named_label("", "errorHint", wrap=True)
         self.message.setVisible(False)
         self.buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel

@@ -14,7 +14,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -27,6 +26,7 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import OperationCommand
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.page_header import named_label
 from .edits import RecordPredictabilityCommand
 
 HEADERS = ("Quarter", "Planned", "On plan", "Predictability")
@@ -48,20 +48,19 @@ class PredictabilityWidget(QWidget):
         self.rows: list[Any] = []
         self._stale = True
 
-        intro = QLabel(
+        intro = named_label(
             "Items delivered on their planned dates ÷ items planned, per quarter of the "
             "planned end date (cancelled items left out; the current quarter counts what "
-            "was due so far)."
+            "was due so far).",
+            "pageSubtitle",
+            wrap=True,
         )
-        intro.setObjectName("pageSubtitle")
-        intro.setWordWrap(True)
         self.record_button = QPushButton("Record as KPI snapshot")
         self.record_button.setToolTip(
             "Write the latest completed quarter's predictability as a snapshot of the "
             "“Roadmap predictability” KPI (Edit ▸ Undo takes it back)"
         )
-        self.status = QLabel()
-        self.status.setObjectName("mutedLabel")
+        self.status = named_label("", "mutedLabel")
         self.table = QTableWidget(0, len(HEADERS))
         self.table.setObjectName("roadmapPredictabilityTable")
         self.table.setHorizontalHeaderLabels(HEADERS)
@@ -73,12 +72,12 @@ class PredictabilityWidget(QWidget):
         self.table.setMaximumWidth(460)
         self.chart = ChartCanvas()
         self.chart.setMinimumHeight(260)
-        self.empty = QLabel(
+        self.empty = named_label(
             "No item has a planned end date in the past yet: predictability appears once "
-            "planned work comes due."
+            "planned work comes due.",
+            "hintBox",
+            wrap=True,
         )
-        self.empty.setObjectName("hintBox")
-        self.empty.setWordWrap(True)
 
         top = QHBoxLayout()
         top.addWidget(intro, 1)

@@ -23,6 +23,7 @@ from ...services import records
 from ...services import usecases as usecase_service
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.page_header import named_label
 from ..widgets.record_form import (
     SEPARATOR,
     FieldSpec,
@@ -174,9 +175,7 @@ class UseCaseForm(RecordForm):
         self.status_combo = self.editors["status"]
         self.decision_combo = self.editors["decision"]
 
-        self.metric_preview = QLabel()
-        self.metric_preview.setObjectName("metricPreview")
-        self.metric_preview.setWordWrap(True)
+        self.metric_preview = named_label("", "metricPreview", wrap=True)
         self.insert_row(S_METRIC, "metric_preview", "", self.metric_preview, hint=False)
         self.insert_row(S_DECISION, "costs", "3-year cost", self._build_tco())
 
@@ -188,16 +187,14 @@ class UseCaseForm(RecordForm):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(4)
         for column, text in enumerate(("", "One-off", "Yearly", "3-year total")):
-            header = QLabel(text)
-            header.setObjectName("tcoHeader")
+            header = named_label(text, "tcoHeader")
             grid.addWidget(header, 0, column)
         self.cost_edits: dict[str, QLineEdit] = {}
         self.tco_labels: dict[str, QLabel] = {}
         self.tco_names: dict[str, QLabel] = {}
         specs = iter(COST_FIELDS)
         for row, option in enumerate(OPTIONS, start=1):
-            name = QLabel(COST_LABELS[option])
-            name.setObjectName("tcoOption")
+            name = named_label(COST_LABELS[option], "tcoOption")
             grid.addWidget(name, row, 0)
             self.tco_names[option] = name
             for column in (1, 2):
@@ -206,14 +203,11 @@ class UseCaseForm(RecordForm):
                 edit.setMinimumWidth(60)
                 grid.addWidget(edit, row, column)
                 self.cost_edits[spec.name] = edit  # type: ignore[assignment]
-            total = QLabel("—")
-            total.setObjectName("tcoTotal")
+            total = named_label("—", "tcoTotal")
             total.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             grid.addWidget(total, row, 3)
             self.tco_labels[option] = total
-        self.cheapest_label = QLabel()
-        self.cheapest_label.setObjectName("mutedLabel")
-        self.cheapest_label.setWordWrap(True)
+        self.cheapest_label = named_label("", "mutedLabel", wrap=True)
         grid.addWidget(self.cheapest_label, len(OPTIONS) + 1, 0, 1, 4)
         for column in (1, 2, 3):
             grid.setColumnStretch(column, 1)

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.page_header import named_label
 
 REDRAW_DELAY_MS = 120
 #: Extra pixels around a bubble that still count as hitting it.
@@ -78,8 +79,7 @@ class MatrixTab(QWidget):
         self.export_button = QPushButton("Export PNG/SVG…")
         self.export_button.setObjectName("exportMatrixButton")
         self.export_button.clicked.connect(self._on_export_button_clicked)
-        caption = QLabel("Bubble size")
-        caption.setObjectName("filterLabel")
+        caption = named_label("Bubble size", "filterLabel")
         self.hint = hint = QLabel(HINT_TEXT)
         hint.setObjectName("mutedLabel")
         top = QHBoxLayout()
@@ -93,9 +93,7 @@ class MatrixTab(QWidget):
         self.chart = ChartCanvas(self)
         self.chart.set_hover_handler(self.hover_text)
         self.chart.clicked.connect(self._on_chart_clicked)
-        self.empty_label = QLabel(EMPTY_TEXT)
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setWordWrap(True)
+        self.empty_label = named_label(EMPTY_TEXT, "emptyState", wrap=True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._stack = QStackedWidget()
         self._stack.addWidget(self.chart)

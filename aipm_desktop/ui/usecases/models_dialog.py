@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QInputDialog,
-    QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
@@ -37,6 +36,7 @@ from ...services.scoring import CriterionInfo
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
+from ..widgets.page_header import named_label
 from .edits import CopyModelCommand, SetActiveModelCommand
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole
@@ -60,14 +60,13 @@ class ModelsDialog(QDialog):
         self._row_ids: list[int] = []
         self._filling = False
 
-        heading = QLabel("Scoring models")
-        heading.setObjectName("dialogHeading")
-        intro = QLabel(
+        heading = named_label("Scoring models", "dialogHeading")
+        intro = named_label(
             "The active model scores and ranks the use cases. Copy a model to experiment "
-            "with other weights without losing the original; the copy keeps every score."
+            "with other weights without losing the original; the copy keeps every score.",
+            "mutedLabel",
+            wrap=True,
         )
-        intro.setObjectName("mutedLabel")
-        intro.setWordWrap(True)
 
         self.model_list = QListWidget()
         self.model_list.setObjectName("modelList")
@@ -103,8 +102,7 @@ class ModelsDialog(QDialog):
         self.table.itemChanged.connect(self._on_table_item_changed)
         self.table.currentCellChanged.connect(self._on_table_current_cell_changed)
 
-        self.level_title = QLabel("Levels")
-        self.level_title.setObjectName("sectionTitle")
+        self.level_title = named_label("Levels", "sectionTitle")
         self.level_edits: list[QLineEdit] = []
         levels_form = QFormLayout()
         levels_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)

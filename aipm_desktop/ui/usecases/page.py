@@ -30,7 +30,6 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
-    QLabel,
     QMessageBox,
     QPushButton,
     QTabWidget,
@@ -49,6 +48,7 @@ from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.master_detail import MasterDetail
+from ..widgets.page_header import named_label
 from .edits import DuplicateUseCaseCommand
 from .form import STATUS_LABELS, UseCaseForm
 from .grid import GridTab
@@ -85,10 +85,8 @@ class UseCasesPage(QWidget):
         self.risk_from_register = False
 
         # -- header and actions --
-        title = QLabel("Use cases")
-        title.setObjectName("pageTitle")
-        self.subtitle = QLabel()
-        self.subtitle.setObjectName("pageSubtitle")
+        title = named_label("Use cases", "pageTitle")
+        self.subtitle = named_label("", "pageSubtitle")
         self.new_action = self._make_action("New", "Add a use case (Ctrl+N)", self._on_new)
         self.new_action.setObjectName("newUseCaseAction")
         self.duplicate_action = self._make_action(
@@ -143,8 +141,7 @@ class UseCasesPage(QWidget):
             ("Tag", self.tag_filter),
             ("Owner", self.owner_filter),
         ):
-            caption = QLabel(label)
-            caption.setObjectName("filterLabel")
+            caption = named_label(label, "filterLabel")
             filters.addWidget(caption)
             filters.addWidget(combo)
         filters.addStretch(1)

@@ -18,7 +18,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QProgressBar,
     QPushButton,
     QSpinBox,
@@ -36,6 +35,7 @@ from ...services import usecases as usecases_service
 from ...services.scoring import StabilityResult
 from ..context import AppContext
 from ..tasks import Task, report_error
+from ..widgets.page_header import named_label
 
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
@@ -256,8 +256,7 @@ class StabilityTab(QWidget):
             ("Draws", self.draws_spin),
             ("Top N", self.top_spin),
         ):
-            caption = QLabel(label)
-            caption.setObjectName("filterLabel")
+            caption = named_label(label, "filterLabel")
             controls.addWidget(caption)
             controls.addWidget(widget)
             controls.addSpacing(6)
@@ -265,15 +264,14 @@ class StabilityTab(QWidget):
         controls.addWidget(self.progress)
         controls.addStretch(1)
 
-        self.summary = QLabel(
+        self.summary = named_label(
             "Do the top picks hold when stakeholders weigh the criteria differently? "
             "Press Run to re-rank the fully scored use cases under thousands of random "
-            "weight changes."
+            "weight changes.",
+            "stabilitySummary",
+            wrap=True,
         )
-        self.summary.setObjectName("stabilitySummary")
-        self.summary.setWordWrap(True)
-        self.stale_label = QLabel()
-        self.stale_label.setObjectName("mutedLabel")
+        self.stale_label = named_label("", "mutedLabel")
         self.stale_label.hide()
 
         self.model = StabilityModel(self)

@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
-    QLabel,
     QStackedWidget,
     QTableView,
     QVBoxLayout,
@@ -45,6 +44,7 @@ from ...services.listing import ListSpec, count_rows, fetch_rows, query_ids
 from ...store import Workspace
 from .column_chooser import COLUMN_KEY_ROLE, ColumnChooser
 from .filter_box import FilterBox
+from .page_header import named_label
 
 log = logging.getLogger(__name__)
 
@@ -375,8 +375,7 @@ class ListPane(QWidget):
         self.model = LazyTableModel(spec, ws, self)
 
         self.filter_box = FilterBox(self)
-        self.count_label = QLabel(self)
-        self.count_label.setObjectName("listCount")
+        self.count_label = named_label(self, "listCount")
         self.count_label.setTextInteractionFlags(Qt.TextInteractionFlag.NoTextInteraction)
 
         self.table = QTableView(self)
@@ -384,8 +383,7 @@ class ListPane(QWidget):
         self._setup_table()
         self.column_chooser = ColumnChooser(self.table.horizontalHeader(), self)
 
-        self.empty_label = QLabel(self)
-        self.empty_label.setObjectName("emptyState")
+        self.empty_label = named_label(self, "emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setMargin(24)

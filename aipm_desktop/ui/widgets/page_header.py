@@ -46,3 +46,13 @@ def local_action(
     action.triggered.connect(slot)
     host.addAction(action)
     return action
+
+
+def named_label(text: str, name: str, *, wrap: bool = False) -> QLabel:
+    """A label with the object name the style sheet styles (``pageTitle``, ``mutedLabel``
+    ...), word-wrapped when ``wrap``."""
+    label = QLabel(text)
+    label.setObjectName(name)
+    if wrap:
+        label.setWordWrap(True)
+    return label

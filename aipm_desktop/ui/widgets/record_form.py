@@ -54,6 +54,7 @@ from PySide6.QtWidgets import (
 )
 
 from .form_hints import HintRows, validation_text
+from .page_header import named_label
 
 FIELD_HEIGHT = 30
 TEXT_HEIGHT = 64
@@ -233,12 +234,8 @@ class RecordForm(HintRows, QWidget):
         self._kept: set[str] = set()  # fields holding typed, refused text
         self._group_dirty: set[str] = set()
 
-        self.heading = QLabel()
-        self.heading.setObjectName("formHeading")
-        self.heading.setWordWrap(True)
-        self.summary = QLabel()
-        self.summary.setObjectName("scoreSummary")
-        self.summary.setWordWrap(True)
+        self.heading = named_label("", "formHeading", wrap=True)
+        self.summary = named_label("", "scoreSummary", wrap=True)
         self.summary.setVisible(False)
 
         content = QWidget()
@@ -259,8 +256,7 @@ class RecordForm(HintRows, QWidget):
         self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.scroll.setWidget(content)
 
-        self.empty_label = QLabel(empty_text)
-        self.empty_label.setObjectName("emptyState")
+        self.empty_label = named_label(empty_text, "emptyState")
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.empty_label.setWordWrap(True)
         self.empty_label.setMargin(24)
@@ -306,9 +302,7 @@ class RecordForm(HintRows, QWidget):
                     form.addRow(holder)
             for item in placed:
                 if item.help:
-                    help_label = QLabel(item.help)
-                    help_label.setObjectName("mutedLabel")
-                    help_label.setWordWrap(True)
+                    help_label = named_label(item.help, "mutedLabel", wrap=True)
                     help_label.setSizePolicy(
                         QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred
                     )
@@ -323,8 +317,7 @@ class RecordForm(HintRows, QWidget):
         grid.setHorizontalSpacing(8)
         grid.setVerticalSpacing(2)
         for column, spec in enumerate(specs):
-            caption = QLabel(spec.label)
-            caption.setObjectName("mutedLabel")
+            caption = named_label(spec.label, "mutedLabel")
             self.labels[spec.name] = caption
             editor = self.make_editor(spec)
             grid.addWidget(caption, 0, column)
@@ -338,8 +331,7 @@ class RecordForm(HintRows, QWidget):
             return self.cards[title]
         frame, form = self._new_card()
         if title:
-            section = QLabel(title)
-            section.setObjectName("sectionTitle")
+            section = named_label(title, "sectionTitle")
             self.body.addWidget(section)
             frame.setProperty("sectionLabel", section)
         self.body.addWidget(frame)
@@ -361,8 +353,7 @@ class RecordForm(HintRows, QWidget):
 
     def insert_card(self, title: str, widget: QWidget, *, before: str | None = None) -> None:
         """Add a card holding ``widget`` (before card ``before``, else at the end)."""
-        section = QLabel(title)
-        section.setObjectName("sectionTitle")
+        section = named_label(title, "sectionTitle")
         frame = QFrame()
         frame.setObjectName("formCard")
         layout = QVBoxLayout(frame)
@@ -425,17 +416,14 @@ class RecordForm(HintRows, QWidget):
             label.setMinimumWidth(width)
 
     def _add_hint(self, form: QFormLayout, key: str, row: int = -1) -> None:
-        hint = QLabel()
-        hint.setObjectName("errorHint")
-        hint.setWordWrap(True)
+        hint = named_label("", "errorHint", wrap=True)
         form.insertRow(row, "", hint)
         form.setRowVisible(hint, False)
         self.hints[key] = hint
         self._hint_forms[key] = form
 
     def _form_label(self, text: str) -> QLabel:
-        label = QLabel(text)
-        label.setObjectName("formLabel")
+        label = named_label(text, "formLabel")
         label.setMinimumHeight(FIELD_HEIGHT)
         label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return label

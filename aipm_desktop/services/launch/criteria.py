@@ -1,0 +1,283 @@
+"""Rollout criteria: the free-text entry, exit and rollback criteria of each rollout stage,
+read as KPI thresholds and checked against the KPIs' latest snapshots.
+
+Criteria are written as KPI thresholds: ``"14 days: hallucination rate <= 3%, P95
+latency <= 3.5 s"``. The text is split into clauses (at ``,`` ``;`` `` and `` `` or ``),
+each clause is read by :func:`parse_criterion` and matched to a tracked KPI
+(:func:`match_kpi`), and :func:`criteria_status` tells whether the KPI's latest snapshot
+meets it. Clauses without a comparison ("beta agreements signed") are not KPI checks and
+are left out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import func, select
+
+from ...errors import NotFoundError
+from ...models import Kpi, KpiSnapshot, Release, RolloutStage
+from ...store import Workspace
+
+_RELEASE = Release.__table__  # type: ignore[attr-defined]
+_STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
+_KPI = Kpi.__table__  # type: ignore[attr-defined]
+_SNAP = KpiSnapshot.__table__  # type: ignore[attr-defined]
+
+
+CRITERION_FIELDS = ("entry", "exit", "rollback")
+
+
+# --------------------------------------------------------------------------- criteria
+
+_OPS = {"<=": "<=", "≤": "<=", ">=": ">=", "≥": ">=", "<": "<", ">": ">", "=": "=", "==": "="}
+_CRITERION = re.compile(
+    r"^\s*(?P<metric>[^<>=≤≥]*?[A-Za-z][^<>=≤≥]*?)\s*"
+    r"(?P<op><=|>=|==|<|>|=|≤|≥)\s*"
+    r"(?P<dollar>\$)?\s*(?P<number>[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?)\s*"
+    r"(?P<unit>%|ms\b|s\b|sec\b|seconds?\b|per\s+1k\b|per\s+1,?000\b|USD\b|\$)?",
+    re.IGNORECASE,
+)
+_PREFIX = re.compile(r"^[^:<>=≤≥]*:\s*")
+_SPLIT = re.compile(r"\s*(?:[;,](?!\d{3}\b)|\band\b|\bor\b)\s*", re.IGNORECASE)
+_WORD = re.compile(r"[a-z0-9]+")
+
+
+def _unit(text: str | None, dollar: bool) -> str:
+    if dollar:
+        return "$"
+    if not text:
+        return ""
+    folded = " ".join(text.lower().split())
+    if folded in ("s", "sec", "second", "seconds"):
+        return "s"
+    if folded.startswith("per"):
+        return "per 1k"
+    if folded == "usd":
+        return "$"
+    return folded
+
+
+def parse_criterion(text: str) -> tuple[str, str, float, str] | None:
+    """``"Hallucination rate < 3%"`` -> ``("hallucination rate", "<", 3.0, "%")``.
+
+    Operators ``<`` ``<=`` ``>`` ``>=`` ``=`` (and ``≤`` ``≥``); units ``%``, ``ms``,
+    ``s``, ``$`` (before or after the number, ``USD`` alike) and ``per 1k``. A leading
+    ``"14 days:"`` and anything after the threshold ("for 30 minutes") are ignored. None
+    when the text holds no comparison.
+    """
+    text = _PREFIX.sub("", text.strip(), count=1) if _PREFIX.match(text.strip()) else text
+    match = _CRITERION.match(text)
+    if match is None:
+        return None
+    metric = " ".join(match.group("metric").lower().split()).strip(" .:-")
+    if not metric:
+        return None
+    number = float(match.group("number").replace(",", ""))
+    return (
+        metric,
+        _OPS[match.group("op")],
+        number,
+        _unit(match.group("unit"), bool(match["dollar"])),
+    )
+
+
+def split_clauses(text: str) -> list[str]:
+    """The clauses of a criteria text, with a leading ``"N days:"`` label dropped."""
+    body = text.strip()
+    label = _PREFIX.match(body)
+    if label:
+        body = body[label.end() :]
+    return [part.strip(" .") for part in _SPLIT.split(body) if part and part.strip(" .")]
+
+
+@dataclass(frozen=True)
+class CriterionCheck:
+    """One KPI threshold of a stage and whether the KPI's latest snapshot meets it.
+
+    ``met`` is None when no KPI matches or it has no snapshot. For a rollback criterion,
+    ``met`` True means the rollback trigger fires.
+    """
+
+    stage_id: int
+    stage: str
+    which: str  # "entry" | "exit" | "rollback"
+    text: str
+    kpi_id: int | None
+    kpi_name: str | None
+    op: str | None
+    threshold: float | None
+    latest: float | None
+    met: bool | None
+    unit: str = ""
+    latest_date: dt.date | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "stage_id": self.stage_id,
+            "stage": self.stage,
+            "which": self.which,
+            "text": self.text,
+            "kpi_id": self.kpi_id,
+            "kpi_name": self.kpi_name,
+            "op": self.op,
+            "threshold": self.threshold,
+            "unit": self.unit,
+            "latest": self.latest,
+            "latest_date": self.latest_date.isoformat() if self.latest_date else None,
+            "met": self.met,
+        }
+
+
+@dataclass(frozen=True)
+class _KpiRef:
+    id: int
+    name: str
+    key: str
+    unit: str
+    use_case_id: int | None
+    words: frozenset[str]
+    latest: float | None
+    latest_date: dt.date | None
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower().replace("_", " ")))
+
+
+def _kpi_refs(conn: Any) -> list[_KpiRef]:
+    newest = (
+        select(_SNAP.c.kpi_id, func.max(_SNAP.c.date).label("day"))
+        .group_by(_SNAP.c.kpi_id)
+        .subquery()
+    )
+    latest = select(_SNAP.c.kpi_id, _SNAP.c.date, _SNAP.c.value).join(
+        newest, (newest.c.kpi_id == _SNAP.c.kpi_id) & (newest.c.day == _SNAP.c.date)
+    )
+    values = {row.kpi_id: (row.value, row.date) for row in conn.execute(latest)}
+    refs = []
+    for row in conn.execute(
+        select(_KPI.c.id, _KPI.c.name, _KPI.c.catalog_key, _KPI.c.unit, _KPI.c.use_case_id)
+    ):
+        value, day = values.get(row.id, (None, None))
+        refs.append(
+            _KpiRef(
+                id=row.id,
+                name=row.name,
+                key=row.catalog_key or "",
+                unit=row.unit or "",
+                use_case_id=row.use_case_id,
+                words=_words(f"{row.name} {row.catalog_key or ''}"),
+                latest=value,
+                latest_date=day,
+            )
+        )
+    return refs
+
+
+def match_kpi(metric: str, refs: Sequence[Any], use_case_id: int | None = None) -> Any | None:
+    """The KPI a criterion's metric names: same name or catalog key (any case), else the
+    KPI whose name and key hold every word of the metric (``"P95 latency"`` finds
+    ``"Reply draft latency P95"``). Ties go to the release's use case, then the closest
+    name."""
+    folded = metric.casefold()
+    exact = [
+        r
+        for r in refs
+        if r.name.casefold() == folded or r.key.casefold() in (folded, folded.replace(" ", "_"))
+    ]
+    candidates = exact
+    if not candidates:
+        wanted = _words(metric)
+        if not wanted:
+            return None
+        candidates = [r for r in refs if wanted <= r.words]
+    if not candidates:
+        return None
+
+    def rank(ref: Any) -> tuple[int, int, int]:
+        return (0 if ref.use_case_id == use_case_id else 1, len(ref.words), ref.id)
+
+    return min(candidates, key=rank)
+
+
+def _convert(value: float, kpi_unit: str, unit: str) -> float:
+    """The KPI's value in the criterion's unit (only seconds / milliseconds differ)."""
+    kpi_unit = _unit(kpi_unit, False)
+    if kpi_unit == "ms" and unit == "s":
+        return value / 1000
+    if kpi_unit == "s" and unit == "ms":
+        return value * 1000
+    return value
+
+
+def compare(value: float, op: str, threshold: float) -> bool:
+    eps = 1e-9 * max(1.0, abs(threshold))
+    if op == "<":
+        return value < threshold - eps
+    if op == "<=":
+        return value <= threshold + eps
+    if op == ">":
+        return value > threshold + eps
+    if op == ">=":
+        return value >= threshold - eps
+    return abs(value - threshold) <= eps
+
+
+def _stage_checks(stage: Any, refs: Sequence[_KpiRef], use_case_id: int | None) -> list:
+    checks: list[CriterionCheck] = []
+    for which in CRITERION_FIELDS:
+        text = getattr(stage, f"{which}_criteria") or ""
+        for clause in split_clauses(text):
+            parsed = parse_criterion(clause)
+            if parsed is None:
+                continue
+            metric, op, threshold, unit = parsed
+            ref = match_kpi(metric, refs, use_case_id)
+            latest = None
+            met = None
+            if ref is not None and ref.latest is not None:
+                latest = _convert(ref.latest, ref.unit, unit)
+                met = compare(latest, op, threshold)
+            checks.append(
+                CriterionCheck(
+                    stage_id=stage.id,
+                    stage=stage.name,
+                    which=which,
+                    text=clause,
+                    kpi_id=ref.id if ref else None,
+                    kpi_name=ref.name if ref else None,
+                    op=op,
+                    threshold=threshold,
+                    latest=latest,
+                    met=met,
+                    unit=unit,
+                    latest_date=ref.latest_date if ref else None,
+                )
+            )
+    return checks
+
+
+def criteria_status(*, ws: Workspace, release_id: int) -> list[CriterionCheck]:
+    """Every KPI threshold in the release's rollout stages (in stage order, then entry,
+    exit, rollback) with the matched KPI's latest snapshot and whether it meets it."""
+    with ws.engine.connect() as conn:
+        release = conn.execute(
+            select(_RELEASE.c.id, _RELEASE.c.use_case_id).where(_RELEASE.c.id == release_id)
+        ).first()
+        if release is None:
+            raise NotFoundError(f"No release with id {release_id}.")
+        stages = conn.execute(
+            select(_STAGE)
+            .where(_STAGE.c.release_id == release_id)
+            .order_by(_STAGE.c.position, _STAGE.c.id)
+        ).all()
+        refs = _kpi_refs(conn)
+    result: list[CriterionCheck] = []
+    for stage in stages:
+        result.extend(_stage_checks(stage, refs, release.use_case_id))
+    return result

@@ -1,0 +1,133 @@
+"""The responsible-AI risk register: scoring, banding, lists, heat map, links, appetite,
+taxonomies, and spreadsheet import/export.
+
+Scores and levels are derived here and only here. :func:`assess` derives them in Python
+for one risk (forms, exports, reports); :func:`score_sql`, :func:`level_sql` and
+:func:`overdue_sql` derive the same values as SQL expressions for lists that sort and
+filter 20,000 risks in the database. Both read the same :class:`ScoringMethod` score table
+and the same :class:`Band` list, so the list, the heat map, dashboards and exports always
+agree. Nothing derived is stored: a residual level is never saved apart from the residual
+likelihood and impact it comes from, and a risk without a residual assessment takes its
+inherent values as residual.
+
+Overdue: a risk that is not closed is overdue when its next review date has passed, or
+when it is accepted and its acceptance has expired (the acceptance must be renewed).
+
+The package, by concern (every public name is importable from here):
+
+- :mod:`.scoring`: levels, scoring methods, bands and appetite, :func:`assess` and
+  its SQL twins;
+- :mod:`.register`: the register list spec, heat-map cell filters, risk-use case links,
+  owner choices;
+- :mod:`.exposure`: heat map, inherent-to-residual movements, exposure per use case;
+- :mod:`.taxonomy`: risk taxonomies and the category and framework choices;
+- :mod:`.imports`: spreadsheet import and export.
+"""
+
+from __future__ import annotations
+
+from .exposure import HeatmapData, Movement, heatmap, movements, residual_exposure_by_use_case
+from .imports import (
+    DERIVED_COLUMNS,
+    EXPORT_COLUMNS,
+    IMPORT_COLUMNS,
+    export_risks,
+    export_rows,
+    import_risks,
+)
+from .register import (
+    ACTIVE_STATUSES,
+    cell_filters,
+    ids_in_cell,
+    linked_titles_sql,
+    linked_use_cases,
+    links_by_risk,
+    owner_choices,
+    risk_list_spec,
+    set_links,
+)
+from .scoring import (
+    DEFAULT_METHOD,
+    IMPACT_LEVELS,
+    IMPACT_NAMES,
+    LIKELIHOOD_LEVELS,
+    LIKELIHOOD_NAMES,
+    METHODS,
+    Band,
+    RiskAssessment,
+    ScoringMethod,
+    assess,
+    bands,
+    bands_from_settings,
+    cell_sql,
+    level_of,
+    level_sql,
+    method_of,
+    overdue_sql,
+    risk_score,
+    score_sql,
+    scoring_method,
+    set_appetite,
+    validate_appetite,
+)
+from .taxonomy import (
+    FRAMEWORK_TAXONOMY_KEYS,
+    Taxonomy,
+    add_taxonomy,
+    category_choices,
+    framework_choices,
+    set_taxonomy_enabled,
+    taxonomies,
+)
+
+__all__ = [
+    "ACTIVE_STATUSES",
+    "DEFAULT_METHOD",
+    "DERIVED_COLUMNS",
+    "EXPORT_COLUMNS",
+    "FRAMEWORK_TAXONOMY_KEYS",
+    "IMPACT_LEVELS",
+    "IMPACT_NAMES",
+    "IMPORT_COLUMNS",
+    "LIKELIHOOD_LEVELS",
+    "LIKELIHOOD_NAMES",
+    "METHODS",
+    "Band",
+    "HeatmapData",
+    "Movement",
+    "RiskAssessment",
+    "ScoringMethod",
+    "Taxonomy",
+    "add_taxonomy",
+    "assess",
+    "bands",
+    "bands_from_settings",
+    "category_choices",
+    "cell_filters",
+    "cell_sql",
+    "export_risks",
+    "export_rows",
+    "framework_choices",
+    "heatmap",
+    "ids_in_cell",
+    "import_risks",
+    "level_of",
+    "level_sql",
+    "linked_titles_sql",
+    "linked_use_cases",
+    "links_by_risk",
+    "method_of",
+    "movements",
+    "overdue_sql",
+    "owner_choices",
+    "residual_exposure_by_use_case",
+    "risk_list_spec",
+    "risk_score",
+    "score_sql",
+    "scoring_method",
+    "set_appetite",
+    "set_links",
+    "set_taxonomy_enabled",
+    "taxonomies",
+    "validate_appetite",
+]

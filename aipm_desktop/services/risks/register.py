@@ -1,0 +1,310 @@
+"""The risk register list (:func:`risk_list_spec`, heat-map cell filters), the links
+between risks and use cases, and the owner choices.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    String,
+    TypeDecorator,
+    case,
+    delete,
+    exists,
+    func,
+    insert,
+    select,
+    type_coerce,
+)
+from sqlalchemy.sql import operators
+
+from ...errors import NotFoundError, ValidationError
+from ...models import Risk, RiskUseCaseLink, UseCase
+from ...models.enums import RiskSource, RiskStatus, Treatment
+from ...store import Workspace
+from ..changes import Changes
+from ..listing import ListColumn, ListSpec, enum_column, query_ids
+from .scoring import Band, bands, cell_sql, level_sql, method_of, overdue_sql, risk_table, score_sql
+
+#: Statuses of the live register (what the heat map and exposure figures count).
+ACTIVE_STATUSES: tuple[str, ...] = tuple(s.value for s in RiskStatus if s != RiskStatus.CLOSED)
+
+
+# --------------------------------------------------------------------------- the list
+
+
+class _LinkedUseCases(TypeDecorator):
+    """The "use cases" column of the risk list: shows the linked titles, filters by id.
+
+    ``column == 7`` means "linked to use case 7" and ``column.in_([7, 9])`` "linked to
+    any of them" (an EXISTS over the link table), so ``query_ids(filters={"use_case":
+    7})`` narrows the list to one use case's risks. ``None`` means "not linked".
+    """
+
+    impl = String
+    cache_ok = True
+
+    class comparator_factory(String.Comparator):
+        def operate(self, op: Any, *other: Any, **kwargs: Any) -> Any:
+            link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
+            risk = risk_table()
+            if op is operators.eq and other[0] is not None:
+                return exists().where(link.c.risk_id == risk.c.id, link.c.use_case_id == other[0])
+            if op is operators.in_op:
+                values = list(other[0])
+                return exists().where(link.c.risk_id == risk.c.id, link.c.use_case_id.in_(values))
+            return super().operate(op, *other, **kwargs)
+
+
+def linked_titles_sql() -> ColumnElement[str]:
+    """The titles of a risk's linked use cases, comma-separated (portable aggregate)."""
+    link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
+    uc = UseCase.__table__  # type: ignore[attr-defined]
+    risk = risk_table()
+    titles = (
+        select(func.aggregate_strings(uc.c.title, ", "))
+        .where(link.c.risk_id == risk.c.id, link.c.use_case_id == uc.c.id)
+        .correlate(risk)
+        .scalar_subquery()
+    )
+    return type_coerce(titles, _LinkedUseCases())
+
+
+def risk_list_spec(
+    *,
+    ws: Workspace,
+    today: dt.date | None = None,
+    band_list: Sequence[Band] | None = None,
+    method: str | None = None,
+) -> ListSpec:
+    """The risk register list, with scores and levels under the workspace's appetite.
+
+    Columns (keys): title, category, status, owner, source, treatment, likelihood,
+    impact, inherent_score, inherent_level, res_likelihood, res_impact, residual_score,
+    residual_level, next_review, overdue, use_case, updated. Filters by key through
+    ``query_ids(filters=...)``: ``category``, ``status`` (a list for several), ``owner``,
+    ``inherent_level`` / ``residual_level`` (band name), ``overdue`` (True), ``use_case``
+    (a use case id: the risks linked to it), and a heat-map cell with
+    :func:`cell_filters`. Levels sort by score. The spec holds the appetite of when it was
+    built: rebuild it when ``settings`` changes.
+    """
+    t = risk_table()
+    today = today or dt.date.today()
+    band_list = list(band_list) if band_list is not None else bands(ws=ws)
+    method = method or method_of(ws=ws)
+    inherent = score_sql(*cell_sql(residual=False), method)
+    res_l, res_i = cell_sql(residual=True)
+    residual = score_sql(res_l, res_i, method)
+    overdue = case((overdue_sql(today), True), else_=False).cast(Boolean)
+    return ListSpec(
+        kind="risk",
+        source=t,
+        id_column=t.c.id,
+        noun=("risk", "risks"),
+        empty_text=(
+            "No risks yet. Add the first risk of your AI features, or import a register "
+            "from a spreadsheet."
+        ),
+        depends_on=("use_case", "settings", "mitigation_action"),
+        columns=(
+            ListColumn("title", "Title", t.c.title, width=40),
+            ListColumn("category", "Category", t.c.category, width=22),
+            enum_column("status", "Status", t.c.status, RiskStatus, width=11),
+            ListColumn("owner", "Owner", t.c.owner, width=16),
+            enum_column("source", "Source", t.c.source, RiskSource, width=14),
+            enum_column("treatment", "Treatment", t.c.treatment, Treatment, width=10),
+            ListColumn(
+                "likelihood", "L", t.c.likelihood, width=4, align="right", tooltip="Likelihood"
+            ),
+            ListColumn("impact", "I", t.c.impact, width=4, align="right", tooltip="Impact"),
+            ListColumn(
+                "inherent_score",
+                "Inherent",
+                inherent,
+                width=8,
+                align="right",
+                formatter="integer",
+                tooltip="Inherent score: likelihood and impact before treatment",
+            ),
+            ListColumn(
+                "inherent_level",
+                "Inherent level",
+                level_sql(inherent, band_list),
+                width=10,
+                formatter="enum",
+                sort_expr=inherent,
+            ),
+            ListColumn(
+                "res_likelihood",
+                "Res. L",
+                res_l,
+                width=5,
+                align="right",
+                tooltip="Residual likelihood (the inherent one until a residual is set)",
+            ),
+            ListColumn(
+                "res_impact",
+                "Res. I",
+                res_i,
+                width=5,
+                align="right",
+                tooltip="Residual impact (the inherent one until a residual is set)",
+            ),
+            ListColumn(
+                "residual_score",
+                "Residual",
+                residual,
+                width=8,
+                align="right",
+                formatter="integer",
+                tooltip="Residual score after treatment (inherent when no residual is set)",
+            ),
+            ListColumn(
+                "residual_level",
+                "Residual level",
+                level_sql(residual, band_list),
+                width=10,
+                formatter="enum",
+                sort_expr=residual,
+            ),
+            ListColumn(
+                "next_review",
+                "Next review",
+                t.c.next_review,
+                width=11,
+                formatter="date",
+                filterable=False,
+            ),
+            ListColumn(
+                "overdue",
+                "Overdue",
+                overdue,
+                width=8,
+                formatter="bool",
+                filterable=False,
+                tooltip="Review date passed, or an accepted risk whose acceptance expired",
+            ),
+            ListColumn("use_case", "Use cases", linked_titles_sql(), width=28),
+            ListColumn(
+                "updated",
+                "Updated",
+                t.c.updated_at,
+                width=16,
+                formatter="datetime",
+                filterable=False,
+            ),
+        ),
+        default_sort="residual_score",
+        default_descending=True,
+    )
+
+
+def cell_filters(
+    likelihood: int,
+    impact: int,
+    *,
+    residual: bool = False,
+    use_case_id: int | None = None,
+    include_closed: bool = False,
+) -> dict[str, Any]:
+    """``query_ids`` filters selecting the risks the heat map counts in one cell."""
+    if not (1 <= likelihood <= 5 and 1 <= impact <= 5):
+        raise ValidationError(f"No heat-map cell at likelihood {likelihood}, impact {impact}.")
+    keys = ("res_likelihood", "res_impact") if residual else ("likelihood", "impact")
+    filters: dict[str, Any] = {keys[0]: likelihood, keys[1]: impact}
+    if not include_closed:
+        filters["status"] = list(ACTIVE_STATUSES)
+    if use_case_id is not None:
+        filters["use_case"] = use_case_id
+    return filters
+
+
+def ids_in_cell(
+    *,
+    ws: Workspace,
+    likelihood: int,
+    impact: int,
+    residual: bool = False,
+    use_case_id: int | None = None,
+    include_closed: bool = False,
+    spec: ListSpec | None = None,
+) -> list[int]:
+    """Ids of the risks in one heat-map cell, in the list's default order."""
+    return query_ids(
+        ws=ws,
+        spec=spec or risk_list_spec(ws=ws),
+        filters=cell_filters(
+            likelihood,
+            impact,
+            residual=residual,
+            use_case_id=use_case_id,
+            include_closed=include_closed,
+        ),
+    )
+
+
+# --------------------------------------------------------------------------- links
+
+
+def linked_use_cases(*, ws: Workspace, risk_id: int) -> list[int]:
+    """Ids of the use cases a risk is linked to, ascending."""
+    link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
+    stmt = select(link.c.use_case_id).where(link.c.risk_id == risk_id).order_by("use_case_id")
+    with ws.engine.connect() as conn:
+        return [row[0] for row in conn.execute(stmt)]
+
+
+def links_by_risk(*, ws: Workspace) -> dict[int, list[int]]:
+    """Every risk's linked use case ids (risks without links are absent)."""
+    link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
+    result: dict[int, list[int]] = {}
+    with ws.engine.connect() as conn:
+        for risk_id, uc in conn.execute(
+            select(link.c.risk_id, link.c.use_case_id).order_by(link.c.risk_id, link.c.use_case_id)
+        ):
+            result.setdefault(risk_id, []).append(uc)
+    return result
+
+
+def set_links(
+    *, ws: Workspace, risk_id: int, use_case_ids: Iterable[int], who: str | None = None
+) -> tuple[Changes, list[int]]:
+    """Link a risk to exactly ``use_case_ids``; returns the changes and the OLD ids (undo)."""
+    wanted = sorted(set(int(i) for i in use_case_ids))
+    link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
+    uc = UseCase.__table__  # type: ignore[attr-defined]
+    with ws.write(who=who) as session:
+        risk = session.get(Risk, risk_id)
+        if risk is None:
+            raise NotFoundError(f"No risk with id {risk_id}; it may have been deleted.")
+        if wanted:
+            found = set(session.execute(select(uc.c.id).where(uc.c.id.in_(wanted))).scalars())
+            missing = [i for i in wanted if i not in found]
+            if missing:
+                raise ValidationError(
+                    f"Cannot link the risk: no use case with id {', '.join(map(str, missing))}.",
+                    [("use_case_ids", "unknown use case")],
+                )
+        old = sorted(
+            session.execute(select(link.c.use_case_id).where(link.c.risk_id == risk_id)).scalars()
+        )
+        if old != wanted:
+            session.execute(delete(link).where(link.c.risk_id == risk_id))
+            if wanted:
+                session.execute(
+                    insert(link), [{"risk_id": risk_id, "use_case_id": i} for i in wanted]
+                )
+    return Changes("risk", (risk_id,), "update"), old
+
+
+def owner_choices(*, ws: Workspace) -> list[str]:
+    """The distinct owners of the register (for the owner filter), sorted."""
+    table = Risk.__table__  # type: ignore[attr-defined]
+    stmt = select(table.c.owner).where(table.c.owner != "").distinct().order_by(table.c.owner)
+    with ws.engine.connect() as conn:
+        return [row[0] for row in conn.execute(stmt)]

@@ -1,0 +1,136 @@
+"""Score edits and reads: one use case's scores, setting or removing a score, rationales
+and the stored levels of a criterion.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+from sqlmodel import col
+
+from ...errors import NotFoundError, ValidationError
+from ...models import Criterion, Score, ScoringModel, UseCase, utcnow
+from ..changes import Changes
+from .models import LEVELS, model_criteria
+
+if TYPE_CHECKING:
+    from ...store import Workspace
+
+
+# edits ------------------------------------------------------------------------------
+
+
+def use_case_scores(
+    *, ws: Workspace, use_case_id: int, model_id: int | None = None
+) -> dict[int, tuple[int, str]]:
+    """criterion id -> (level, rationale) of one use case on a model's criteria."""
+    ids = [c.id for c in model_criteria(ws=ws, model_id=model_id)]
+    if not ids:
+        return {}
+    s = Score.__table__  # type: ignore[attr-defined]
+    with ws.session() as session:
+        rows = session.execute(
+            select(s.c.criterion_id, s.c.value, s.c.rationale).where(
+                s.c.use_case_id == use_case_id, s.c.criterion_id.in_(ids)
+            )
+        ).all()
+    return {int(r[0]): (int(r[1]), str(r[2] or "")) for r in rows}
+
+
+def _check_level(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value not in LEVELS:
+        raise ValidationError(
+            f"Invalid score: {value!r} is not a level; use a whole number from 1 to 5.",
+            [("value", "must be a whole number from 1 to 5")],
+        )
+    return value
+
+
+def set_score(
+    *,
+    ws: Workspace,
+    use_case_id: int,
+    criterion_id: int,
+    value: int | None,
+    rationale: str | None = None,
+    who: str | None = None,
+) -> tuple[Changes, tuple[int | None, str]]:
+    """Set (or with ``value=None`` remove) one score; returns the changes and the old
+    ``(value, rationale)`` so an undo can put it back with another ``set_score``.
+
+    ``rationale=None`` keeps the stored rationale.
+    """
+    if value is not None:
+        value = _check_level(value)
+    if rationale is not None and not isinstance(rationale, str):
+        raise ValidationError("Invalid score: the rationale must be text.")
+    with ws.write(who=who) as session:
+        use_case = session.get(UseCase, use_case_id)
+        if use_case is None:
+            raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
+        crit = session.get(Criterion, criterion_id)
+        if crit is None or session.get(ScoringModel, crit.model_id) is None:
+            raise NotFoundError(f"No criterion with id {criterion_id} in any scoring model.")
+        row = session.execute(
+            select(Score).where(
+                col(Score.use_case_id) == use_case_id, col(Score.criterion_id) == criterion_id
+            )
+        ).scalar_one_or_none()
+        old: tuple[int | None, str] = (row.value, row.rationale) if row is not None else (None, "")
+        session.info["label"] = f"{use_case.title} / {crit.name}"[:300]
+        if value is None:
+            if row is None:
+                return Changes("score", (use_case_id,), "update"), old
+            session.delete(row)
+        elif row is None:
+            row = Score(
+                use_case_id=use_case_id,
+                criterion_id=criterion_id,
+                value=value,
+                rationale=rationale or "",
+            )
+            session.add(row)
+            session.flush()
+        else:
+            new_rationale = row.rationale if rationale is None else rationale
+            if row.value == value and row.rationale == new_rationale:
+                return Changes("score", (use_case_id,), "update"), old
+            row.value = value
+            row.rationale = new_rationale
+            row.version += 1
+            row.updated_at = utcnow()
+        session.flush()
+    return Changes("score", (use_case_id,), "update"), old
+
+
+def rationales(
+    *, ws: Workspace, use_case_ids: Iterable[int], criterion_ids: Iterable[int]
+) -> dict[tuple[int, int], str]:
+    """(use case id, criterion id) -> rationale, for the scores among these that have one."""
+    ids = list(criterion_ids)
+    use_cases = list(use_case_ids)
+    if not ids or not use_cases:
+        return {}
+    s = Score.__table__  # type: ignore[attr-defined]
+    query = select(s.c.use_case_id, s.c.criterion_id, s.c.rationale).where(
+        s.c.use_case_id.in_(use_cases), s.c.criterion_id.in_(ids), s.c.rationale != ""
+    )
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return {(int(uc), int(crit)): str(text) for uc, crit, text in rows if text}
+
+
+def stored_levels(
+    *, ws: Workspace, criterion_id: int, use_case_ids: Iterable[int] | None = None
+) -> dict[int, int]:
+    """Use case id -> the level stored for ``criterion_id`` (all use cases when None)."""
+    s = Score.__table__  # type: ignore[attr-defined]
+    query = select(s.c.use_case_id, s.c.value).where(s.c.criterion_id == criterion_id)
+    wanted = None if use_case_ids is None else set(use_case_ids)
+    if wanted is not None and len(wanted) <= 500:
+        query = query.where(s.c.use_case_id.in_(sorted(wanted)))
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return {int(uc): int(v) for uc, v in rows if wanted is None or uc in wanted}

@@ -1,0 +1,29 @@
+"""Views that read their data only when it can be seen."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class RefreshWhenShown:
+    """Mixin (before the Qt base) for a widget that reads its data in ``refresh()``.
+
+    ``invalidate()`` marks the data stale: a visible widget refreshes at once, a hidden
+    one when it is next shown. ``refresh()`` clears ``_dirty``.
+    """
+
+    _dirty: bool = True
+
+    def refresh(self) -> None:
+        raise NotImplementedError
+
+    def invalidate(self) -> None:
+        """The data changed: refresh now when visible, else when next shown."""
+        self._dirty = True
+        if self.isVisible():  # type: ignore[attr-defined]
+            self.refresh()
+
+    def showEvent(self, event: Any) -> None:
+        super().showEvent(event)  # type: ignore[misc]
+        if self._dirty:
+            self.refresh()
