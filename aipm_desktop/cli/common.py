@@ -14,7 +14,7 @@ import json
 import logging
 import logging.handlers
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
@@ -157,6 +157,21 @@ def writing(file: Path) -> Iterator[Workspace]:
 def echo_json(data: Any, *, indent: int | None = 2, sort_keys: bool = False) -> None:
     """Print ``data`` as JSON (UTF-8 text as it is, not escaped)."""
     typer.echo(json.dumps(data, indent=indent, ensure_ascii=False, sort_keys=sort_keys))
+
+
+def echo_json_or_empty(
+    items: Sequence[Any], *, as_json: bool, empty: str, data: Any = None, indent: int | None = 2
+) -> bool:
+    """The opening of a list command's output: with ``--json``, ``data`` (``items`` when
+    not given) as JSON; with nothing to list, the ``empty`` message. True when that was
+    the whole output (the command returns); False when the caller prints its table."""
+    if as_json:
+        echo_json(items if data is None else data, indent=indent)
+        return True
+    if not items:
+        typer.echo(empty)
+        return True
+    return False
 
 
 def plural(count: int, word: str) -> str:

@@ -12,6 +12,7 @@ from .common import (
     WorkspaceFile,
     clip,
     echo_json,
+    echo_json_or_empty,
     guarded,
     new_app,
     plural,
@@ -58,11 +59,7 @@ def list_command(
         }
         for r in rows
     ]
-    if as_json:
-        echo_json(items)
-        return
-    if not items:
-        typer.echo("No documents in this workspace.")
+    if echo_json_or_empty(items, as_json=as_json, empty="No documents in this workspace."):
         return
     typer.echo(f"{'id':>5}  {'title':<44} {'kind':<28} {'status':<10} {'use case':<28} approved")
     for r in items:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from .common import JsonFlag, WorkspaceFile, echo_json, guarded, new_app, reading
+from .common import JsonFlag, WorkspaceFile, echo_json_or_empty, guarded, new_app, reading
 
 app = new_app(
     "Interview case kit: candidate scores and feedback summaries.",
@@ -25,11 +25,12 @@ def candidates(
 
     with reading(file) as ws:
         summaries = iv.candidate_summaries(ws=ws)
-    if as_json:
-        echo_json([iv.summary_dict(s) for s in summaries])
-        return
-    if not summaries:
-        typer.echo("No candidates in this workspace.")
+    if echo_json_or_empty(
+        summaries,
+        as_json=as_json,
+        empty="No candidates in this workspace.",
+        data=[iv.summary_dict(s) for s in summaries],
+    ):
         return
     for index, s in enumerate(summaries):
         if index:

@@ -13,6 +13,7 @@ from .common import (
     WorkspaceFile,
     clip,
     echo_json,
+    echo_json_or_empty,
     fail,
     guarded,
     new_app,
@@ -80,11 +81,12 @@ def list_command(
             table(["Key", "Name", "Category", "Unit", "Direction", "Frequency"], rows, set())
         )
         return
-    if as_json:
-        echo_json(items, indent=None)
-        return
-    if not items:
-        typer.echo("No KPIs tracked yet; `aipm kpis list FILE --catalog` shows the catalog.")
+    if echo_json_or_empty(
+        items,
+        as_json=as_json,
+        empty="No KPIs tracked yet; `aipm kpis list FILE --catalog` shows the catalog.",
+        indent=None,
+    ):
         return
 
     def number(value: Any) -> str:
@@ -138,11 +140,13 @@ def status_command(
     with reading(file) as ws:
         statuses = kpis.status_all(ws=ws, today=day)
     statuses.sort(key=lambda s: (kpis.STATUS_ORDER.get(s.status, 99), s.name.casefold()))
-    if as_json:
-        echo_json([s.as_dict() for s in statuses], indent=None)
-        return
-    if not statuses:
-        typer.echo("No KPIs tracked yet.")
+    if echo_json_or_empty(
+        statuses,
+        as_json=as_json,
+        empty="No KPIs tracked yet.",
+        data=[s.as_dict() for s in statuses],
+        indent=None,
+    ):
         return
     rows = [
         [

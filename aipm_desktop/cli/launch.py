@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import typer
 
-from .common import JsonFlag, WorkspaceFile, clip, echo_json, guarded, new_app, reading
+from .common import (
+    JsonFlag,
+    WorkspaceFile,
+    clip,
+    echo_json,
+    echo_json_or_empty,
+    guarded,
+    new_app,
+    reading,
+)
 
 app = new_app(
     "Releases and launch-readiness gates: readiness %, blocking items, go / no-go.",
@@ -27,11 +36,12 @@ def list_command(
 
     with reading(file) as ws:
         releases = launch.release_list(ws=ws)
-    if as_json:
-        echo_json([r.as_dict() for r in releases])
-        return
-    if not releases:
-        typer.echo("No releases in this workspace.")
+    if echo_json_or_empty(
+        releases,
+        as_json=as_json,
+        empty="No releases in this workspace.",
+        data=[r.as_dict() for r in releases],
+    ):
         return
     typer.echo(
         f"{'id':>4}  {'name':<32} {'target':<10} {'flag':<20} {'ready':>6}  {'gate':<5} use case"

@@ -12,6 +12,7 @@ from .common import (
     WorkspaceFile,
     clip,
     echo_json,
+    echo_json_or_empty,
     guarded,
     new_app,
     plural,
@@ -56,11 +57,7 @@ def list_command(
     with reading(file) as ws:
         rows = [_list_item(row) for row in risks.export_rows(ws=ws)]
     rows.sort(key=lambda r: (-r["residual_score"], -r["inherent_score"], r["id"]))
-    if as_json:
-        echo_json(rows)
-        return
-    if not rows:
-        typer.echo("No risks in this workspace.")
+    if echo_json_or_empty(rows, as_json=as_json, empty="No risks in this workspace."):
         return
     typer.echo(
         f"{'id':>5}  {'title':<44} {'category':<24} {'status':<10} {'owner':<16} "

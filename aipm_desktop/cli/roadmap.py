@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from .common import JsonFlag, WorkspaceFile, clip, echo_json, guarded, new_app, parse_date, reading
+from .common import (
+    JsonFlag,
+    WorkspaceFile,
+    clip,
+    echo_json,
+    echo_json_or_empty,
+    guarded,
+    new_app,
+    parse_date,
+    reading,
+)
 
 app = new_app(
     "Roadmap items (dates, slip, dependencies, critical path) and predictability.",
@@ -89,11 +99,12 @@ def predictability_command(
 
     with reading(file) as ws:
         quarters = roadmap.predictability(ws=ws)
-    if as_json:
-        echo_json([q.as_dict() for q in quarters])
-        return
-    if not quarters:
-        typer.echo("No roadmap item with planned dates has come due yet.")
+    if echo_json_or_empty(
+        quarters,
+        as_json=as_json,
+        empty="No roadmap item with planned dates has come due yet.",
+        data=[q.as_dict() for q in quarters],
+    ):
         return
     typer.echo(f"{'quarter':<8} {'planned':>7} {'on plan':>7} {'ratio':>6}")
     for q in quarters:

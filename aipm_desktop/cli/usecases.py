@@ -12,6 +12,7 @@ from .common import (
     WorkspaceFile,
     clip,
     echo_json,
+    echo_json_or_empty,
     guarded,
     new_app,
     plural,
@@ -80,11 +81,7 @@ def list_command(
         }
         for r in ranking
     ]
-    if as_json:
-        echo_json(items, indent=None)
-        return
-    if not items:
-        typer.echo("No use cases yet.")
+    if echo_json_or_empty(items, as_json=as_json, empty="No use cases yet.", indent=None):
         return
     rows = [
         [

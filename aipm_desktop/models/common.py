@@ -15,7 +15,7 @@ import datetime as dt
 import enum
 from typing import Any, Optional
 
-from pydantic import ConfigDict, create_model, field_validator
+from pydantic import ConfigDict, create_model, field_validator, model_validator
 from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
 
@@ -46,6 +46,46 @@ class TableMixin(Schema):
 def enum_field(default: Any = ..., **kwargs: Any) -> Any:
     """A field holding a ``StrEnum``, stored as its plain string value (not the name)."""
     return Field(default=default, sa_type=String(30), **kwargs)
+
+
+def parent_ref(table: str, *, index: bool = True, **kwargs: Any) -> Any:
+    """A required reference to the row of ``table`` this row belongs to; deleting that row
+    deletes this one (``ON DELETE CASCADE``)."""
+    if index:
+        kwargs["index"] = True
+    return Field(foreign_key=f"{table}.id", ondelete="CASCADE", **kwargs)
+
+
+def optional_ref(table: str, *, index: bool = False) -> Any:
+    """An optional reference to a row of ``table``; deleting that row clears it
+    (``ON DELETE SET NULL``)."""
+    if index:
+        return Field(default=None, foreign_key=f"{table}.id", ondelete="SET NULL", index=True)
+    return Field(default=None, foreign_key=f"{table}.id", ondelete="SET NULL")
+
+
+def use_case_ref() -> Any:
+    """The optional, indexed link of a record to the use case it serves."""
+    return optional_ref("use_case", index=True)
+
+
+def person_field() -> Any:
+    """An optional person's name (owner, approver, assessor ...)."""
+    return Field(default="", max_length=200)
+
+
+#: Relative weights (of scoring criteria, of scorecard dimensions) lie in (0, WEIGHT_MAX].
+WEIGHT_MAX = 1000
+
+
+def weight_field() -> Any:
+    """A required relative weight, above 0 and at most :data:`WEIGHT_MAX`."""
+    return Field(gt=0, le=WEIGHT_MAX)
+
+
+def weight_check() -> CheckConstraint:
+    """The CHECK constraint that goes with :func:`weight_field`."""
+    return range_check("weight", 0.0001, WEIGHT_MAX)
 
 
 def enum_check(
@@ -115,3 +155,35 @@ def validate_required(*fields: str, label: str) -> Any:
         return None if value is None else require_text(value, label)
 
     return field_validator(*fields)(check)
+
+
+def validate_date_order(
+    first: str, last: str, message: str = "the end date must not be before the start date"
+) -> Any:
+    """A model validator: the date in field ``last`` must not be before the one in
+    ``first`` (either may be missing).
+
+    Use in a class body: ``_dates = validate_date_order("start", "end")``.
+    """
+
+    def check(self: Any) -> Any:
+        start, end = getattr(self, first), getattr(self, last)
+        if start is not None and end is not None and end < start:
+            raise ValueError(message)
+        return self
+
+    return model_validator(mode="after")(check)
+
+
+def validate_level_count(count: int, what: str) -> Any:
+    """A field validator for ``levels``: empty, or exactly ``count`` level descriptions.
+
+    Use in a class body: ``_levels = validate_level_count(5, "a criterion")``.
+    """
+
+    def check(value: list[str] | None) -> list[str] | None:
+        if value is not None and len(value) not in (0, count):
+            raise ValueError(f"{what} has exactly {count} level descriptions")
+        return value
+
+    return field_validator("levels")(check)

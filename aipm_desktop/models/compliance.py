@@ -12,7 +12,9 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    parent_ref,
     partial_model,
+    person_field,
     validate_required,
     validate_stripped,
 )
@@ -36,11 +38,11 @@ class AiActAssessmentBase(SQLModel):
     :func:`aipm_desktop.services.ai_act.save_assessment`, which derives the tier.
     """
 
-    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", unique=True)
+    use_case_id: int = parent_ref("use_case", index=False, unique=True)
     answers: dict[str, bool] = Field(default_factory=dict, sa_type=JSON)
     tier: AiActTier = enum_field(AiActTier.MINIMAL)
     reasons: list[str] = Field(default_factory=list, sa_type=JSON)
-    assessor: str = Field(default="", max_length=200)
+    assessor: str = person_field()
     assessed_on: dt.date = Field(default_factory=dt.date.today)
 
     _strip = validate_stripped("assessor")
@@ -61,12 +63,12 @@ class AiActAssessment(AiActAssessmentBase, TableMixin, table=True):
 class ComplianceObligationBase(SQLModel):
     """One trackable obligation of a use case (e.g. "Art. 14 Human oversight")."""
 
-    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
+    use_case_id: int = parent_ref("use_case")
     article: str = Field(max_length=40)
     title: str = Field(max_length=200)
     description: str = ""
     status: CheckStatus = enum_field(CheckStatus.OPEN)
-    owner: str = Field(default="", max_length=200)
+    owner: str = person_field()
     due_date: dt.date | None = None
     evidence: str = ""
 

@@ -11,7 +11,10 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    parent_ref,
     partial_model,
+    person_field,
+    use_case_ref,
     utcnow,
     validate_required,
 )
@@ -23,10 +26,8 @@ class DocumentBase(Schema):
     title: str = Field(max_length=300)
     body: str = ""
     status: DocumentStatus = enum_field(DocumentStatus.DRAFT)
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
-    approver: str = Field(default="", max_length=200)
+    use_case_id: int | None = use_case_ref()
+    approver: str = person_field()
     approved_on: dt.date | None = None
 
     _title = validate_required("title", label="Title")
@@ -51,7 +52,7 @@ class DocumentRevision(SQLModel, table=True):
     __tablename__ = "document_revision"
 
     id: int | None = Field(default=None, primary_key=True)
-    document_id: int = Field(foreign_key="document.id", ondelete="CASCADE", index=True)
+    document_id: int = parent_ref("document")
     created_at: dt.datetime = Field(default_factory=utcnow, nullable=False)
     title: str = Field(max_length=300)
     body: str = ""

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
-from .common import enum_check, utcnow
+from .common import enum_check, parent_ref, utcnow
 
 
 class EntityKind(enum.StrEnum):
@@ -117,7 +117,7 @@ class OperationRow(SQLModel, table=True):
     __table_args__ = (Index("ix_operation_row_tbl_pk", "tbl", "pk"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    op_id: int = Field(foreign_key="operation.id", ondelete="CASCADE", index=True)
+    op_id: int = parent_ref("operation")
     seq: int = Field(nullable=False)
     tbl: str = Field(max_length=60)
     action: str = Field(max_length=1)

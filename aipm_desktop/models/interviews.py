@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -13,9 +12,14 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    optional_ref,
+    parent_ref,
     partial_model,
     range_check,
+    validate_level_count,
     validate_required,
+    weight_check,
+    weight_field,
 )
 from .enums import Recommendation, SignalKind
 
@@ -65,20 +69,14 @@ class Scorecard(ScorecardBase, TableMixin, table=True):
 
 
 class ScorecardDimensionBase(Schema):
-    scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="CASCADE", index=True)
+    scorecard_id: int = parent_ref("scorecard")
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
-    weight: float = Field(gt=0, le=1000)
+    weight: float = weight_field()
     meets_bar: str = ""
     levels: list[str] = Field(default_factory=list, sa_type=JSON)
     position: int = 0
-
-    @field_validator("levels")
-    @classmethod
-    def _levels(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and len(v) not in (0, 4):
-            raise ValueError("a scorecard dimension has exactly 4 level descriptions")
-        return v
+    _levels = validate_level_count(4, "a scorecard dimension")
 
 
 class ScorecardDimensionCreate(ScorecardDimensionBase):
@@ -92,7 +90,7 @@ class ScorecardDimension(ScorecardDimensionBase, TableMixin, table=True):
     __tablename__ = "scorecard_dimension"
     __table_args__ = (
         UniqueConstraint("scorecard_id", "key", name="uq_scorecard_dimension_key"),
-        range_check("weight", 0.0001, 1000),
+        weight_check(),
     )
 
 
@@ -103,7 +101,7 @@ class ScorecardSignal(SQLModel, table=True):
     __table_args__ = (enum_check("kind", SignalKind, "ck_scorecard_signal_kind"),)
 
     id: int | None = Field(default=None, primary_key=True)
-    scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="CASCADE", index=True)
+    scorecard_id: int = parent_ref("scorecard")
     kind: SignalKind = enum_field()
     text: str = Field(max_length=500)
     position: int = 0
@@ -130,10 +128,8 @@ class Candidate(CandidateBase, TableMixin, table=True):
 
 
 class EvaluationBase(Schema):
-    candidate_id: int = Field(foreign_key="candidate.id", ondelete="CASCADE", index=True)
-    exercise_id: int | None = Field(
-        default=None, foreign_key="case_exercise.id", ondelete="SET NULL"
-    )
+    candidate_id: int = parent_ref("candidate")
+    exercise_id: int | None = optional_ref("case_exercise")
     scorecard_id: int = Field(foreign_key="scorecard.id", ondelete="RESTRICT")
     interviewer: str = Field(max_length=200)
     recommendation: Recommendation | None = enum_field(None, nullable=True)
@@ -161,8 +157,8 @@ class Evaluation(EvaluationBase, TableMixin, table=True):
 
 
 class RatingBase(Schema):
-    evaluation_id: int = Field(foreign_key="evaluation.id", ondelete="CASCADE", index=True)
-    dimension_id: int = Field(foreign_key="scorecard_dimension.id", ondelete="CASCADE")
+    evaluation_id: int = parent_ref("evaluation")
+    dimension_id: int = parent_ref("scorecard_dimension", index=False)
     rating: int = Field(ge=1, le=4)
     evidence: str = ""
 

@@ -14,7 +14,10 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    parent_ref,
     partial_model,
+    person_field,
+    use_case_ref,
     validate_required,
     validate_stripped,
 )
@@ -33,11 +36,9 @@ class KpiBase(Schema):
     critical: float | None = None
     frequency: Frequency = enum_field(Frequency.WEEKLY)
     category: str = Field(default="", max_length=60)
-    owner: str = Field(default="", max_length=200)
+    owner: str = person_field()
     data_source: str = Field(default="", max_length=300)
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
+    use_case_id: int | None = use_case_ref()
 
     _name = validate_required("name", label="KPI name")
     _strip = validate_stripped("unit", "category", "owner", "data_source")
@@ -71,7 +72,7 @@ class Kpi(KpiBase, TableMixin, table=True):
 
 
 class KpiSnapshotBase(Schema):
-    kpi_id: int = Field(foreign_key="kpi.id", ondelete="CASCADE", index=True)
+    kpi_id: int = parent_ref("kpi")
     date: dt.date
     value: float
     note: str = Field(default="", max_length=500)

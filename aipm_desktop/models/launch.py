@@ -11,8 +11,12 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    optional_ref,
+    parent_ref,
     partial_model,
+    person_field,
     range_check,
+    use_case_ref,
     validate_required,
 )
 from .enums import CheckStatus, StageStatus
@@ -23,12 +27,8 @@ class ReleaseBase(Schema):
     target_date: dt.date | None = None
     feature_flag: str = Field(default="", max_length=200)
     description: str = ""
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
-    roadmap_item_id: int | None = Field(
-        default=None, foreign_key="roadmap_item.id", ondelete="SET NULL"
-    )
+    use_case_id: int | None = use_case_ref()
+    roadmap_item_id: int | None = optional_ref("roadmap_item")
 
     _name = validate_required("name", label="Release name")
 
@@ -45,7 +45,7 @@ class Release(ReleaseBase, TableMixin, table=True):
 
 
 class RolloutStageBase(Schema):
-    release_id: int = Field(foreign_key="release.id", ondelete="CASCADE", index=True)
+    release_id: int = parent_ref("release")
     position: int = 0
     name: str = Field(max_length=200)
     audience_pct: float | None = Field(default=None, ge=0, le=100)
@@ -73,17 +73,15 @@ class RolloutStage(RolloutStageBase, TableMixin, table=True):
 
 
 class LaunchCheckBase(Schema):
-    release_id: int = Field(foreign_key="release.id", ondelete="CASCADE", index=True)
+    release_id: int = parent_ref("release")
     function: str = Field(max_length=100)
     item: str = Field(max_length=300)
-    owner: str = Field(default="", max_length=200)
+    owner: str = person_field()
     status: CheckStatus = enum_field(CheckStatus.OPEN)
     blocking: bool = True
     evidence_url: str = Field(default="", max_length=500)
-    evidence_document_id: int | None = Field(
-        default=None, foreign_key="document.id", ondelete="SET NULL"
-    )
-    signed_off_by: str = Field(default="", max_length=200)
+    evidence_document_id: int | None = optional_ref("document")
+    signed_off_by: str = person_field()
     signed_off_on: dt.date | None = None
 
     _required = validate_required("function", "item", label="Check")

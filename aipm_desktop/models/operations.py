@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import model_validator
 from sqlmodel import Field
 
 from .common import (
@@ -14,6 +13,8 @@ from .common import (
     enum_field,
     partial_model,
     range_check,
+    use_case_ref,
+    validate_date_order,
     validate_required,
 )
 from .enums import ExperimentStatus, IncidentStatus, Severity
@@ -22,9 +23,7 @@ from .enums import ExperimentStatus, IncidentStatus, Severity
 class ExperimentBase(Schema):
     title: str = Field(max_length=200)
     hypothesis: str = ""
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
+    use_case_id: int | None = use_case_ref()
     primary_metric: str = Field(default="", max_length=200)
     guardrails: str = ""
     design: str = ""
@@ -35,12 +34,7 @@ class ExperimentBase(Schema):
     decision: str = Field(default="", max_length=300)
 
     _title = validate_required("title", label="Title")
-
-    @model_validator(mode="after")
-    def _dates(self) -> ExperimentBase:
-        if self.start and self.end and self.end < self.start:
-            raise ValueError("the end date must not be before the start date")
-        return self
+    _dates = validate_date_order("start", "end")
 
 
 class ExperimentCreate(ExperimentBase):
@@ -60,9 +54,7 @@ class IncidentBase(Schema):
     severity: Severity = enum_field(Severity.SEV3)
     occurred_on: dt.date
     resolved_on: dt.date | None = None
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
+    use_case_id: int | None = use_case_ref()
     description: str = ""
     root_cause: str = ""
     actions: str = ""
@@ -70,12 +62,9 @@ class IncidentBase(Schema):
     status: IncidentStatus = enum_field(IncidentStatus.OPEN)
 
     _title = validate_required("title", label="Title")
-
-    @model_validator(mode="after")
-    def _dates(self) -> IncidentBase:
-        if self.occurred_on and self.resolved_on and self.resolved_on < self.occurred_on:
-            raise ValueError("an incident cannot be resolved before it occurred")
-        return self
+    _dates = validate_date_order(
+        "occurred_on", "resolved_on", "an incident cannot be resolved before it occurred"
+    )
 
 
 class IncidentCreate(IncidentBase):
@@ -97,9 +86,7 @@ class CostModelBase(Schema):
     """Unit economics of one AI feature: what a successful task costs."""
 
     name: str = Field(max_length=200)
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
+    use_case_id: int | None = use_case_ref()
     requests_per_month: float = Field(default=0, ge=0)
     tokens_per_request: float = Field(default=0, ge=0)
     cost_per_1k_tokens: float = Field(default=0, ge=0)

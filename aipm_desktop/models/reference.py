@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from .common import enum_check, enum_field
+from .common import enum_check, enum_field, parent_ref
 from .enums import Frequency, KpiDirection
 
 
@@ -54,7 +54,7 @@ class RiskTaxonomyItem(SQLModel, table=True):
     __tablename__ = "risk_taxonomy_item"
 
     id: int | None = Field(default=None, primary_key=True)
-    taxonomy_id: int = Field(foreign_key="risk_taxonomy.id", ondelete="CASCADE", index=True)
+    taxonomy_id: int = parent_ref("risk_taxonomy")
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
     description: str = ""

@@ -12,7 +12,9 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    parent_ref,
     partial_model,
+    person_field,
     range_check,
     validate_required,
     validate_stripped,
@@ -25,7 +27,7 @@ class RiskBase(Schema):
     description: str = ""
     category: str = Field(default="", max_length=200)
     source: RiskSource = enum_field(RiskSource.REVIEW)
-    owner: str = Field(default="", max_length=200)
+    owner: str = person_field()
     likelihood: int = Field(default=3, ge=1, le=5)
     impact: int = Field(default=3, ge=1, le=5)
     treatment: Treatment = enum_field(Treatment.MITIGATE)
@@ -33,7 +35,7 @@ class RiskBase(Schema):
     residual_impact: int | None = Field(default=None, ge=1, le=5)
     status: RiskStatus = enum_field(RiskStatus.OPEN)
     acceptance_rationale: str = ""
-    approver: str = Field(default="", max_length=200)
+    approver: str = person_field()
     acceptance_expiry: dt.date | None = None
     review_cadence_days: int = Field(default=90, ge=1, le=3650)
     next_review: dt.date | None = None
@@ -78,16 +80,14 @@ class RiskUseCaseLink(SQLModel, table=True):
 
     __tablename__ = "risk_use_case"
 
-    risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE", primary_key=True)
-    use_case_id: int = Field(
-        foreign_key="use_case.id", ondelete="CASCADE", primary_key=True, index=True
-    )
+    risk_id: int = parent_ref("risk", index=False, primary_key=True)
+    use_case_id: int = parent_ref("use_case", primary_key=True)
 
 
 class MitigationActionBase(Schema):
-    risk_id: int = Field(foreign_key="risk.id", ondelete="CASCADE", index=True)
+    risk_id: int = parent_ref("risk")
     action: str = Field(max_length=500)
-    owner: str = Field(default="", max_length=200)
+    owner: str = person_field()
     due_date: dt.date | None = None
     status: ActionStatus = enum_field(ActionStatus.TO_DO)
 

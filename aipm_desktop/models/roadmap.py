@@ -13,8 +13,12 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    parent_ref,
     partial_model,
+    person_field,
     range_check,
+    use_case_ref,
+    validate_date_order,
     validate_required,
     validate_stripped,
 )
@@ -39,18 +43,16 @@ class RoadmapItemBase(Schema):
     planned_end: dt.date | None = None
     status: ItemStatus = enum_field(ItemStatus.PLANNED)
     progress: int = Field(default=0, ge=0, le=100)
-    owner: str = Field(default="", max_length=200)
-    use_case_id: int | None = Field(
-        default=None, foreign_key="use_case.id", ondelete="SET NULL", index=True
-    )
+    owner: str = person_field()
+    use_case_id: int | None = use_case_ref()
 
     _title = validate_required("title", label="Title")
     _strip = validate_stripped("lane", "owner")
 
+    _dates = validate_date_order("start", "end")
+
     @model_validator(mode="after")
-    def _dates(self) -> RoadmapItemBase:
-        if self.start is not None and self.end is not None and self.end < self.start:
-            raise ValueError("the end date must not be before the start date")
+    def _milestone_one_day(self) -> RoadmapItemBase:
         if self.kind == ItemKind.MILESTONE and self.start != self.end and self.end is not None:
             raise ValueError("a milestone starts and ends on the same day")
         return self
@@ -83,5 +85,5 @@ class RoadmapDependency(SQLModel, table=True):
     )
 
     id: int | None = Field(default=None, primary_key=True)
-    predecessor_id: int = Field(foreign_key="roadmap_item.id", ondelete="CASCADE", index=True)
-    successor_id: int = Field(foreign_key="roadmap_item.id", ondelete="CASCADE", index=True)
+    predecessor_id: int = parent_ref("roadmap_item")
+    successor_id: int = parent_ref("roadmap_item")

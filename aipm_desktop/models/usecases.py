@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field
 
@@ -13,10 +13,15 @@ from .common import (
     TableMixin,
     enum_check,
     enum_field,
+    parent_ref,
     partial_model,
+    person_field,
     range_check,
+    validate_level_count,
     validate_required,
     validate_stripped,
+    weight_check,
+    weight_field,
 )
 from .enums import CriterionGroup, Decision, Direction, UseCaseStatus
 
@@ -41,7 +46,7 @@ class UseCaseBase(Schema):
     metric_unit: str = Field(default="", max_length=40)
     metric_date: dt.date | None = None
     status: UseCaseStatus = enum_field(UseCaseStatus.IDEA)
-    owner: str = Field(default="", max_length=200)
+    owner: str = person_field()
     area: str = Field(default="", max_length=200)
     tags: str = Field(default="", max_length=500)
     data_sources: str = ""
@@ -110,24 +115,18 @@ class ScoringModel(ScoringModelBase, TableMixin, table=True):
 
 
 class CriterionBase(Schema):
-    model_id: int = Field(foreign_key="scoring_model.id", ondelete="CASCADE", index=True)
+    model_id: int = parent_ref("scoring_model")
     key: str = Field(max_length=60)
     name: str = Field(max_length=200)
     group: CriterionGroup = enum_field()
-    weight: float = Field(gt=0, le=1000)
+    weight: float = weight_field()
     direction: Direction = enum_field(Direction.BENEFIT)
     description: str = ""
     levels: list[str] = Field(default_factory=list, sa_type=JSON)
     position: int = 0
 
     _name = validate_required("name", label="Criterion name")
-
-    @field_validator("levels")
-    @classmethod
-    def _levels(cls, v: list[str] | None) -> list[str] | None:
-        if v is not None and len(v) not in (0, 5):
-            raise ValueError("a criterion has exactly 5 level descriptions")
-        return v
+    _levels = validate_level_count(5, "a criterion")
 
 
 class CriterionCreate(CriterionBase):
@@ -143,13 +142,13 @@ class Criterion(CriterionBase, TableMixin, table=True):
         UniqueConstraint("model_id", "key", name="uq_criterion_model_key"),
         enum_check('"group"', CriterionGroup, "ck_criterion_group"),
         enum_check("direction", Direction, "ck_criterion_direction"),
-        range_check("weight", 0.0001, 1000),
+        weight_check(),
     )
 
 
 class ScoreBase(Schema):
-    use_case_id: int = Field(foreign_key="use_case.id", ondelete="CASCADE", index=True)
-    criterion_id: int = Field(foreign_key="criterion.id", ondelete="CASCADE", index=True)
+    use_case_id: int = parent_ref("use_case")
+    criterion_id: int = parent_ref("criterion")
     value: int = Field(ge=1, le=5)
     rationale: str = ""
 

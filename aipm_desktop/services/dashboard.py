@@ -41,6 +41,7 @@ from ..models import (
 )
 from ..models.enums import CheckStatus, ItemKind, ItemStatus
 from . import kpis as kpi_service
+from .scoring.ranking import PACK_BITS, pack_groups, packed_sums
 from .workspace import COUNTED, ChangeEntry, get_settings
 
 if TYPE_CHECKING:
@@ -244,10 +245,6 @@ def _use_case_section(
     ]
 
 
-_PACK_BITS = 3  # bits per criterion level (1-5) in a packed integer
-_PACK_WIDTH = 20  # criteria per packed 64-bit integer
-
-
 def _complete_ranking(
     ws: Workspace, criteria: list[Any], rank_key: Any
 ) -> list[tuple[Any, int, str, str, float]]:
@@ -267,18 +264,8 @@ def _complete_ranking(
     points = [
         (0.0, *(100.0 * c.weight * c.utility(v) / weights for v in range(1, 6))) for c in criteria
     ]
-    groups = [ids[i : i + _PACK_WIDTH] for i in range(0, len(ids), _PACK_WIDTH)]
-    codes = [
-        func.sum(
-            s.c.value
-            * case(
-                {cid: 1 << (_PACK_BITS * i) for i, cid in enumerate(group)},
-                value=s.c.criterion_id,
-                else_=0,
-            )
-        ).label(f"code{n}")
-        for n, group in enumerate(groups)
-    ]
+    groups = pack_groups(ids)
+    codes = packed_sums(s, groups)
     scored = func.count(case((s.c.criterion_id.in_(ids), 1))).label("scored")
     packed = select(s.c.use_case_id, scored, *codes).group_by(s.c.use_case_id).subquery()
     query = (
@@ -296,7 +283,7 @@ def _complete_ranking(
         for n, group in enumerate(groups):
             code = row[3 + n] or 0
             for i in range(len(group)):
-                level = (code >> (_PACK_BITS * i)) & 7
+                level = (code >> (PACK_BITS * i)) & 7
                 if not level:
                     complete = False
                     break

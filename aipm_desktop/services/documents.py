@@ -33,7 +33,7 @@ from ..models import (
 from ..models.enums import DocumentStatus
 from ..store import Workspace
 from .changes import Changes
-from .listing import ListColumn, ListSpec, enum_column
+from .listing import ListColumn, ListSpec, enum_column, updated_column
 from .records import validation_error
 
 KIND = "document"
@@ -468,14 +468,7 @@ def document_list_spec() -> ListSpec:
             enum_column("status", "Status", t.c.status, DocumentStatus, width=10),
             ListColumn("use_case", "Use case", type_coerce(uc.c.title, _UseCaseTitle()), width=28),
             ListColumn("approver", "Approver", t.c.approver, width=16),
-            ListColumn(
-                "updated",
-                "Updated",
-                t.c.updated_at,
-                width=16,
-                formatter="datetime",
-                filterable=False,
-            ),
+            updated_column(t),
         ),
         default_sort="updated",
         default_descending=True,

@@ -194,6 +194,19 @@ class ListColumn:
         return FORMATTERS[self.formatter](value)
 
 
+def updated_column(table: Any) -> ListColumn:
+    """The "Updated" column of a list of stored records (``table`` has ``updated_at``):
+    when each was last changed, shown as date and time, sortable, not filterable."""
+    return ListColumn(
+        "updated",
+        "Updated",
+        table.c.updated_at,
+        width=16,
+        formatter="datetime",
+        filterable=False,
+    )
+
+
 def enum_column(
     key: str, label: str, expr: ColumnElement[Any], enum_cls: type[enum.Enum], *, width: int = 0
 ) -> ListColumn:
@@ -303,14 +316,7 @@ def use_case_list_spec() -> ListSpec:
             ListColumn("owner", "Owner", t.c.owner, width=16),
             enum_column("decision", "Decision", t.c.decision, Decision, width=10),
             ListColumn("tags", "Tags", t.c.tags, width=20),
-            ListColumn(
-                "updated",
-                "Updated",
-                t.c.updated_at,
-                width=16,
-                formatter="datetime",
-                filterable=False,
-            ),
+            updated_column(t),
         ),
         default_sort="title",
     )

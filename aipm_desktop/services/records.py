@@ -8,6 +8,7 @@ of an update) so a rule lives in one place, and returns :class:`Changes`.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import getpass
@@ -64,6 +65,28 @@ def jsonable(value: Any) -> Any:
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
     return value
+
+
+def parse_date(value: Any) -> dt.date | None:
+    """A date from a date, a datetime or ISO text (``YYYY-MM-DD``); None for None or "".
+
+    Raises ``ValueError`` for text that is not a date; callers word the error for users.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value).strip())
+
+
+def record_dict(record: Any, **overrides: Any) -> dict[str, Any]:
+    """A dataclass record as a JSON-ready dict: every field in declaration order, dates as
+    ISO text; ``overrides`` replace the values of the fields they name."""
+    values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
+    values.update(overrides)
+    return {name: jsonable(value) for name, value in values.items()}
 
 
 def validation_error(error: pydantic.ValidationError, what: str) -> ValidationError:

@@ -143,15 +143,7 @@ class WorkspaceInfo:
     counts: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "path": self.path,
-            "name": self.name,
-            "client": self.client,
-            "schema_version": self.schema_version,
-            "app_schema_version": self.app_schema_version,
-            "readonly": self.readonly,
-            "counts": dict(self.counts),
-        }
+        return records.record_dict(self)
 
 
 def counts(*, ws: Workspace) -> dict[str, int]:

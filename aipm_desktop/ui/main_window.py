@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QSplitter,
     QStackedWidget,
     QStyle,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,6 +33,7 @@ from .dialogs import AboutDialog, ShortcutsDialog, menu_shortcuts
 from .errors import show_user_error
 from .tasks import Task, report_error
 from .welcome import WelcomePage
+from .widgets.builders import NO_MARGINS, panel, vbox
 
 
 def _workspace_service():
@@ -126,11 +126,13 @@ class MainWindow(QMainWindow):
                     item.setIcon(style.standardIcon(pixmap))
             self.sidebar.addItem(item)
         self.sidebar.currentRowChanged.connect(self._on_sidebar_current_row_changed)
-        side_layout = QVBoxLayout(self.sidebar_panel)
-        side_layout.setContentsMargins(0, 0, 0, 0)
-        side_layout.setSpacing(0)
-        side_layout.addWidget(self.sidebar_title)
-        side_layout.addWidget(self.sidebar, 1)
+        vbox(
+            self.sidebar_title,
+            (self.sidebar, 1),
+            margins=NO_MARGINS,
+            spacing=0,
+            parent=self.sidebar_panel,
+        )
 
         self.page_stack = QStackedWidget()
         self.page_stack.setObjectName("pageStack")
@@ -143,12 +145,7 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([SIDEBAR_WIDTH, 1280 - SIDEBAR_WIDTH])
 
-        self.workspace_view = QWidget()
-        view_layout = QVBoxLayout(self.workspace_view)
-        view_layout.setContentsMargins(0, 0, 0, 0)
-        view_layout.setSpacing(0)
-        view_layout.addWidget(self.banner)
-        view_layout.addWidget(self.splitter, 1)
+        self.workspace_view = panel(self.banner, (self.splitter, 1), spacing=0)
 
         self.root = QStackedWidget()
         self.root.addWidget(self.welcome)

@@ -31,6 +31,7 @@ from ..services import workspace as workspace_service
 from ..services.changes import Changes
 from ..services.workspace import COUNTED, ChangeEntry
 from .context import AppContext
+from .widgets.builders import vbox
 
 #: Kinds every new workspace already holds from the built-in reference data.
 BUILT_IN_KINDS = frozenset({"scoring_model", "case_exercise"})
@@ -207,12 +208,7 @@ class DashboardCard(QFrame):
         top.addWidget(self.count)
         self._list = QVBoxLayout()
         self._list.setSpacing(0)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 10)
-        layout.setSpacing(4)
-        layout.addLayout(top)
-        layout.addWidget(self.empty)
-        layout.addLayout(self._list)
+        vbox(top, self.empty, self._list, margins=(12, 10, 12, 10), spacing=4, parent=self)
 
     def set_items(self, items: list[DashboardItem], total: int | None = None) -> None:
         for old in self.items:

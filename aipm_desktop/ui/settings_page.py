@@ -5,11 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QFormLayout,
-    QFrame,
     QLabel,
     QLineEdit,
-    QScrollArea,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -18,12 +15,22 @@ from ..services import workspace as workspace_service
 from ..services.changes import Changes
 from .context import AppContext
 from .undo import UpdateRecordCommand
+from .widgets.builders import (
+    LABELS_RIGHT,
+    NO_MARGINS,
+    Space,
+    form_card,
+    panel,
+    scroll_area,
+    vbox,
+)
 from .widgets.page_header import named_label
 
 SETTINGS_ID = 1
 MAX_LENGTH = 200
 LABEL_WIDTH = 190
 FIELD_HEIGHT = 32
+CARD_MARGINS = (20, 18, 20, 18)
 
 #: Field name -> (label, undo text, placeholder, required).
 FIELDS: dict[str, tuple[str, str, str, bool]] = {
@@ -55,14 +62,13 @@ class SettingsPage(QWidget):
             wrap=True,
         )
 
-        workspace_box = QFrame()
-        workspace_box.setObjectName("formCard")
-        form = QFormLayout(workspace_box)
-        form.setContentsMargins(20, 18, 20, 18)
-        form.setHorizontalSpacing(18)
-        form.setVerticalSpacing(6)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        workspace_box, form = form_card(
+            CARD_MARGINS,
+            h_spacing=18,
+            v_spacing=6,
+            growth=QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow,
+            align=LABELS_RIGHT,
+        )
         for field, (label, _undo, placeholder, _required) in FIELDS.items():
             edit = QLineEdit()
             edit.setObjectName(f"{field}Edit")
@@ -83,12 +89,7 @@ class SettingsPage(QWidget):
             "This workspace is read-only: the settings cannot be changed.", "mutedLabel"
         )
 
-        app_box = QFrame()
-        app_box.setObjectName("formCard")
-        app_form = QFormLayout(app_box)
-        app_form.setContentsMargins(20, 18, 20, 18)
-        app_form.setHorizontalSpacing(18)
-        app_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        app_box, app_form = form_card(CARD_MARGINS, h_spacing=18, align=LABELS_RIGHT)
         self.author_edit = QLineEdit(ctx.settings.author_name())
         self.author_edit.setObjectName("authorEdit")
         self.author_edit.setMaxLength(MAX_LENGTH)
@@ -97,31 +98,26 @@ class SettingsPage(QWidget):
         self.author_edit.editingFinished.connect(self._on_author_edit_editing_finished)
         app_form.addRow(_form_label("Your name in the change log"), self.author_edit)
 
-        content = QWidget()
-        content.setObjectName("pageContent")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(32, 28, 32, 28)
-        layout.setSpacing(10)
-        layout.addWidget(title)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
-        layout.addWidget(_section("This workspace"))
-        layout.addWidget(workspace_box)
-        layout.addWidget(self.readonly_note)
-        layout.addSpacing(8)
-        layout.addWidget(_section("On this computer"))
-        layout.addWidget(app_box)
-        layout.addStretch(1)
+        content = panel(
+            title,
+            intro,
+            Space(6),
+            _section("This workspace"),
+            workspace_box,
+            self.readonly_note,
+            Space(8),
+            _section("On this computer"),
+            app_box,
+            1,
+            name="pageContent",
+            margins=(32, 28, 32, 28),
+            spacing=10,
+        )
         content.setMaximumWidth(760)
 
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(content)
+        scroll = scroll_area(content)
         scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+        vbox(scroll, margins=NO_MARGINS, parent=self)
 
         ctx.changed.connect(self._on_ctx_changed)
         self.load()

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from .widgets.builders import Space, vbox
 from .widgets.page_header import named_label
 
 PATH_ROLE = Qt.ItemDataRole.UserRole
@@ -74,17 +75,19 @@ class WelcomePage(QWidget):
         card.setObjectName("welcomeCard")
         # A fixed width lets the wrapped intro text get the height it needs.
         card.setFixedWidth(640)
-        inner = QVBoxLayout(card)
-        inner.setContentsMargins(36, 32, 36, 32)
-        inner.setSpacing(12)
-        inner.addWidget(title)
-        inner.addWidget(intro)
-        inner.addSpacing(8)
-        inner.addLayout(buttons)
-        inner.addSpacing(16)
-        inner.addWidget(recent_title)
-        inner.addWidget(self.no_recent)
-        inner.addWidget(self.recent)
+        vbox(
+            title,
+            intro,
+            Space(8),
+            buttons,
+            Space(16),
+            recent_title,
+            self.no_recent,
+            self.recent,
+            margins=(36, 32, 36, 32),
+            spacing=12,
+            parent=card,
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(40, 48, 40, 40)

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
 from ...models.enums import KpiDirection
-from .. import kpis
+from .. import kpis, records
 from . import new_figure
 
 if TYPE_CHECKING:
@@ -50,14 +50,8 @@ SPARK_NAME_CHARS = 30
 
 
 def _date_or_none(value: Any, what: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return records.parse_date(value)
     except ValueError:
         raise UserError(f"{what} {value!r} is not a date; use YYYY-MM-DD.") from None
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
-from .. import roadmap
+from .. import records, roadmap
 from .. import timeline_layout as tl
 from . import new_figure
 
@@ -79,14 +79,8 @@ class Layout:
 
 
 def _date(value: dt.date | str | None, name: str) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
     try:
-        return dt.date.fromisoformat(str(value).strip())
+        return records.parse_date(value)
     except ValueError:
         raise UserError(f"the {name} date must look like 2026-07-01, not {value!r}.") from None
 

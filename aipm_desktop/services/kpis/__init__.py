@@ -1,26 +1,6 @@
 """KPIs: status against thresholds, trend, staleness, snapshots, import and export.
 
-Status of a KPI is its latest snapshot against its thresholds, in the KPI's direction
-(for ``lower_is_better`` KPIs such as hallucination rate or latency a smaller value is
-better; thresholds then rise from target through warning to critical):
-
-- ``critical``: at or past the critical threshold;
-- ``on_target``: at or better than the target (checked before warning, so a target
-  equal to the warning threshold counts as on target);
-- ``warning``: at or past the warning threshold;
-- ``off_target``: worse than the target but no threshold crossed;
-- ``no_target``: no target set and no threshold crossed;
-- ``no_data``: no snapshot yet.
-
-Trend is the least-squares slope over the last ``window`` points (x in weeks), as a
-change over the window relative to the series' level (``|mean|``): within
-``FLAT_TOLERANCE`` (5 %) it is ``flat``; otherwise ``improving`` or ``worsening`` in the
-KPI's direction. Fewer than :data:`MIN_TREND_POINTS` points give ``unknown``.
-
-A KPI is stale when its latest snapshot is older than its frequency's period plus a grace
-period (:data:`FREQUENCY_DAYS` + :data:`GRACE_DAYS`): daily 1 + 1 days, weekly 7 + 3,
-biweekly 14 + 3, monthly 31 + 5, quarterly 92 + 10, per release 180 + 0. A KPI with no
-snapshot at all is ``no_data``, not stale.
+How status, trend and staleness are derived is described in :mod:`.status`.
 
 Reading uses SQLAlchemy Core: :func:`status_all` reads only the last ``window`` points of
 every KPI (one indexed query) and computes in Python. Imports validate every row first

@@ -39,6 +39,7 @@ from sqlalchemy import func, select
 from ...errors import NotFoundError, UserError
 from ...models import Kpi, KpiSnapshot
 from ...models.enums import Frequency, KpiDirection
+from ..records import record_dict
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -129,28 +130,7 @@ class KpiStatus:
 
     def as_dict(self) -> dict[str, Any]:
         """JSON-ready (dates as ISO text)."""
-        return {
-            "kpi_id": self.kpi_id,
-            "name": self.name,
-            "unit": self.unit,
-            "direction": self.direction,
-            "frequency": self.frequency,
-            "use_case_id": self.use_case_id,
-            "latest_value": self.latest_value,
-            "latest_date": self.latest_date.isoformat() if self.latest_date else None,
-            "baseline": self.baseline,
-            "target": self.target,
-            "warning": self.warning,
-            "critical": self.critical,
-            "status": self.status,
-            "trend": self.trend,
-            "slope_per_week": self.slope_per_week,
-            "stale": self.stale,
-            "days_since": self.days_since,
-            "points": self.points,
-            "category": self.category,
-            "owner": self.owner,
-        }
+        return record_dict(self)
 
 
 def direction_sign(direction: str) -> float:

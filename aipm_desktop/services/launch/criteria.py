@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from ...errors import NotFoundError
 from ...models import Kpi, KpiSnapshot, Release, RolloutStage
 from ...store import Workspace
+from ..records import record_dict
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
@@ -117,20 +118,7 @@ class CriterionCheck:
     latest_date: dt.date | None = None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "stage_id": self.stage_id,
-            "stage": self.stage,
-            "which": self.which,
-            "text": self.text,
-            "kpi_id": self.kpi_id,
-            "kpi_name": self.kpi_name,
-            "op": self.op,
-            "threshold": self.threshold,
-            "unit": self.unit,
-            "latest": self.latest,
-            "latest_date": self.latest_date.isoformat() if self.latest_date else None,
-            "met": self.met,
-        }
+        return record_dict(self)
 
 
 @dataclass(frozen=True)

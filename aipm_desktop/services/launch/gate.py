@@ -28,6 +28,7 @@ from ...models import (
 )
 from ...store import Workspace
 from .. import risks
+from ..records import record_dict
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _CHECK = LaunchCheck.__table__  # type: ignore[attr-defined]
@@ -83,19 +84,7 @@ class LaunchCheckInfo:
     signed_off_on: dt.date | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "function": self.function,
-            "item": self.item,
-            "owner": self.owner,
-            "status": self.status,
-            "blocking": self.blocking,
-            "evidence_url": self.evidence_url,
-            "evidence_document_id": self.evidence_document_id,
-            "evidence_title": self.evidence_title,
-            "signed_off_by": self.signed_off_by,
-            "signed_off_on": self.signed_off_on.isoformat() if self.signed_off_on else None,
-        }
+        return record_dict(self)
 
 
 @dataclass(frozen=True)

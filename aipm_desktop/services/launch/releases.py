@@ -95,16 +95,7 @@ class ReleaseInfo:
     go: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "name": self.name,
-            "target_date": self.target_date.isoformat() if self.target_date else None,
-            "feature_flag": self.feature_flag,
-            "use_case_id": self.use_case_id,
-            "use_case": self.use_case,
-            "percent": round(self.percent, 1),
-            "go": self.go,
-        }
+        return records.record_dict(self, percent=round(self.percent, 1))
 
 
 def release_list(*, ws: Workspace) -> list[ReleaseInfo]:

@@ -1,17 +1,9 @@
 """The responsible-AI risk register: scoring, banding, lists, heat map, links, appetite,
 taxonomies, and spreadsheet import/export.
 
-Scores and levels are derived here and only here. :func:`assess` derives them in Python
-for one risk (forms, exports, reports); :func:`score_sql`, :func:`level_sql` and
-:func:`overdue_sql` derive the same values as SQL expressions for lists that sort and
-filter 20,000 risks in the database. Both read the same :class:`ScoringMethod` score table
-and the same :class:`Band` list, so the list, the heat map, dashboards and exports always
-agree. Nothing derived is stored: a residual level is never saved apart from the residual
-likelihood and impact it comes from, and a risk without a residual assessment takes its
-inherent values as residual.
-
-Overdue: a risk that is not closed is overdue when its next review date has passed, or
-when it is accepted and its acceptance has expired (the acceptance must be renewed).
+Scores, levels and overdue are derived in one place, :mod:`.scoring` (in Python for one
+risk and as SQL expressions for lists), so lists, the heat map, dashboards and exports
+always agree.
 
 The package, by concern (every public name is importable from here):
 

@@ -28,7 +28,7 @@ from ...models import Risk, RiskUseCaseLink, UseCase
 from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec, enum_column, query_ids
+from ..listing import ListColumn, ListSpec, enum_column, query_ids, updated_column
 from .scoring import Band, bands, cell_sql, level_sql, method_of, overdue_sql, risk_table, score_sql
 
 #: Statuses of the live register (what the heat map and exposure figures count).
@@ -190,14 +190,7 @@ def risk_list_spec(
                 tooltip="Review date passed, or an accepted risk whose acceptance expired",
             ),
             ListColumn("use_case", "Use cases", linked_titles_sql(), width=28),
-            ListColumn(
-                "updated",
-                "Updated",
-                t.c.updated_at,
-                width=16,
-                formatter="datetime",
-                filterable=False,
-            ),
+            updated_column(t),
         ),
         default_sort="residual_score",
         default_descending=True,

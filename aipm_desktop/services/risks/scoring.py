@@ -225,27 +225,17 @@ def _text(value: Any) -> str:
     return str(getattr(value, "value", value) or "")
 
 
-def _as_date(value: Any) -> dt.date | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    return dt.date.fromisoformat(str(value))
-
-
 def _overdue(risk: Any, today: dt.date) -> tuple[int, tuple[str, ...]] | None:
     """(days overdue, reasons) or None. The Python twin of :func:`overdue_sql`."""
     status = _text(_field(risk, "status"))
     if status == RiskStatus.CLOSED:
         return None
     found: list[tuple[int, str]] = []
-    review = _as_date(_field(risk, "next_review"))
+    review = records.parse_date(_field(risk, "next_review"))
     if review is not None and review < today:
         days = (today - review).days
         found.append((days, f"Review was due on {review.isoformat()} ({_days(days)} ago)."))
-    expiry = _as_date(_field(risk, "acceptance_expiry"))
+    expiry = records.parse_date(_field(risk, "acceptance_expiry"))
     if status == RiskStatus.ACCEPTED and expiry is not None and expiry < today:
         days = (today - expiry).days
         found.append(

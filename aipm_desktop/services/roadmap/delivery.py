@@ -33,12 +33,7 @@ class QuarterPredictability:
     ratio: float | None
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "quarter": self.quarter,
-            "planned": self.planned,
-            "on_plan": self.on_plan,
-            "ratio": self.ratio,
-        }
+        return records.record_dict(self)
 
 
 # --------------------------------------------------------------------------- predictability

@@ -55,22 +55,7 @@ class TimelineItem:
         return (self.end - self.start).days + 1
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "title": self.title,
-            "lane": self.lane,
-            "kind": self.kind,
-            "start": self.start.isoformat(),
-            "end": self.end.isoformat(),
-            "planned_start": self.planned_start.isoformat() if self.planned_start else None,
-            "planned_end": self.planned_end.isoformat() if self.planned_end else None,
-            "status": self.status,
-            "progress": self.progress,
-            "owner": self.owner,
-            "use_case_id": self.use_case_id,
-            "slip_days": self.slip_days,
-            "critical": self.critical,
-        }
+        return records.record_dict(self)
 
 
 @dataclass(frozen=True)
@@ -84,12 +69,7 @@ class Dependency:
     violated: bool
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "predecessor_id": self.predecessor_id,
-            "successor_id": self.successor_id,
-            "violated": self.violated,
-        }
+        return records.record_dict(self)
 
 
 def as_date(value: Any) -> dt.date:

@@ -28,9 +28,33 @@ if TYPE_CHECKING:
 
 
 _IN_LIMIT = 500  # longer id lists are filtered after the query, not in an IN (...)
-_PACK_BITS = 3  # bits per criterion level (1-5) in a packed integer
-_PACK_WIDTH = 20  # criteria per packed 64-bit integer
+PACK_BITS = 3  # bits per criterion level (1-5) in a packed integer
+PACK_WIDTH = 20  # criteria per packed 64-bit integer
 _TIE_DIGITS = 9  # scores equal to this many decimals are ties (ordered stably)
+
+
+def pack_groups(criterion_ids: Sequence[int]) -> list[list[int]]:
+    """``criterion_ids`` in runs of ``PACK_WIDTH``: one packed integer per run."""
+    ids = list(criterion_ids)
+    return [ids[i : i + PACK_WIDTH] for i in range(0, len(ids), PACK_WIDTH)]
+
+
+def packed_sums(scores: Any, groups: Sequence[Sequence[int]]) -> list[Any]:
+    """Per group, the SQL sum (labelled ``code<n>``) packing a use case's levels into one
+    integer, ``PACK_BITS`` per criterion in group order; group the select by
+    ``use_case_id``. Scores of criteria outside the group add 0."""
+    s = scores
+    return [
+        func.sum(
+            s.c.value
+            * case(
+                {cid: 1 << (PACK_BITS * i) for i, cid in enumerate(group)},
+                value=s.c.criterion_id,
+                else_=0,
+            )
+        ).label(f"code{n}")
+        for n, group in enumerate(groups)
+    ]
 
 
 @dataclass(frozen=True)
@@ -153,24 +177,13 @@ def _fetch_levels(
 
     u = UseCase.__table__  # type: ignore[attr-defined]
     s = Score.__table__  # type: ignore[attr-defined]
-    ids = list(criterion_ids)
-    groups = [ids[i : i + _PACK_WIDTH] for i in range(0, len(ids), _PACK_WIDTH)]
+    groups = pack_groups(criterion_ids)
     by_id = wanted is not None and len(wanted) <= _IN_LIMIT
     codes = []
     if groups:
         # No WHERE on the criterion: SQLite would walk the criterion index and look every
         # score up; scores of other models' criteria just add 0.
-        sums = [
-            func.sum(
-                s.c.value
-                * case(
-                    {cid: 1 << (_PACK_BITS * i) for i, cid in enumerate(group)},
-                    value=s.c.criterion_id,
-                    else_=0,
-                )
-            ).label(f"code{n}")
-            for n, group in enumerate(groups)
-        ]
+        sums = packed_sums(s, groups)
         agg = select(s.c.use_case_id, *sums).group_by(s.c.use_case_id)
         if by_id:
             agg = agg.where(s.c.use_case_id.in_(sorted(wanted)))  # type: ignore[arg-type]
@@ -188,13 +201,13 @@ def _fetch_levels(
     table = list(zip(*rows, strict=True)) if rows else [()] * (1 + n_cols + len(codes))
     uc_ids = np.fromiter(table[0], dtype=np.int64, count=len(rows))
     cols = list(zip(*table[1 : 1 + n_cols], strict=True)) if n_cols else [()] * len(rows)
-    levels = np.zeros((len(rows), len(ids)), dtype=np.int8)
+    levels = np.zeros((len(rows), len(criterion_ids)), dtype=np.int8)
     for n, group in enumerate(groups):
         packed_codes = np.fromiter(
             (c or 0 for c in table[1 + n_cols + n]), dtype=np.int64, count=len(rows)
         )
-        shifts = np.arange(len(group), dtype=np.int64) * _PACK_BITS
-        start = n * _PACK_WIDTH
+        shifts = np.arange(len(group), dtype=np.int64) * PACK_BITS
+        start = n * PACK_WIDTH
         levels[:, start : start + len(group)] = (packed_codes[:, None] >> shifts) & 7
     if wanted is not None and not by_id:
         keep = np.isin(uc_ids, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))

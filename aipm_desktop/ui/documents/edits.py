@@ -14,10 +14,9 @@ from __future__ import annotations
 
 from ...models import Document
 from ...services import documents, records
-from ...services.changes import Changes
-from ...store import Workspace
 from ..context import AppContext
-from ..undo import OperationCommand, service_command, short
+from ..undo import OperationCommand, short
+from ..widgets.service_edits import call_command, create_command
 
 
 def SaveBodyCommand(
@@ -25,13 +24,8 @@ def SaveBodyCommand(
 ) -> OperationCommand:
     """Store a new body (one revision). Undo puts the old body back."""
     label = f" '{short(title)}'" if title else ""
-    return service_command(
-        ctx,
-        f"edit document{label}",
-        lambda ws: documents.save_body(
-            ws=ws, document_id=document_id, body=body, who=ctx.author(), note=note
-        ),
-    )
+    args = {"document_id": document_id, "body": body, "note": note}
+    return call_command(ctx, f"edit document{label}", documents.save_body, args)
 
 
 def SetStatusCommand(
@@ -39,23 +33,21 @@ def SetStatusCommand(
 ) -> OperationCommand:
     """Move a document through draft → in review → approved. Undo puts the old status,
     approver and approval date back, whatever the workflow would allow."""
-    return service_command(
+    return call_command(
         ctx,
         f"set document status to {status.replace('_', ' ')}",
-        lambda ws: documents.set_status(
-            ws=ws, document_id=document_id, status=status, approver=approver, who=ctx.author()
-        ),
+        documents.set_status,
+        {"document_id": document_id, "status": status, "approver": approver},
     )
 
 
 def RestoreRevisionCommand(ctx: AppContext, document_id: int, revision_id: int) -> OperationCommand:
     """Make an earlier revision the current body. Undo puts back the body it replaced."""
-    return service_command(
+    return call_command(
         ctx,
         "restore document revision",
-        lambda ws: documents.restore_revision(
-            ws=ws, document_id=document_id, revision_id=revision_id, who=ctx.author()
-        ),
+        documents.restore_revision,
+        {"document_id": document_id, "revision_id": revision_id},
     )
 
 
@@ -69,32 +61,22 @@ def NewDocumentCommand(
 ) -> OperationCommand:
     """Create a document from a template; its id is in ``document_id`` (and
     ``record_id``) after the push. Undo deletes it; redo brings back the same row."""
-    command = service_command(ctx, f"new document '{short(title)}'", lambda ws: None)
-    command.document_id = None  # type: ignore[attr-defined]
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = documents.new_document(
-            ws=ws,
-            kind=kind,
-            title=title,
-            use_case_id=use_case_id,
-            template_key=template_key,
-            who=ctx.author(),
-        )
-        command.record_id = command.document_id = new_id  # type: ignore[attr-defined]
-        return changes
-
-    command.perform = perform
-    return command
+    return create_command(
+        ctx,
+        f"new document '{short(title)}'",
+        documents.new_document,
+        {"kind": kind, "title": title, "use_case_id": use_case_id, "template_key": template_key},
+        id_attr="document_id",
+    )
 
 
 def DeleteDocumentCommand(ctx: AppContext, document_id: int, title: str = "") -> OperationCommand:
     """Delete a document with its revisions. Undo restores it (same id, same revisions)."""
     label = f" '{short(title)}'" if title else ""
-    command = service_command(
+    return call_command(
         ctx,
         f"delete document{label}",
-        lambda ws: records.delete(ws=ws, model=Document, id=document_id, who=ctx.author()),
+        records.delete,
+        {"model": Document, "id": document_id},
+        record_id=document_id,
     )
-    command.record_id = document_id
-    return command

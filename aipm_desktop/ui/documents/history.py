@@ -24,22 +24,28 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
     QHeaderView,
     QLabel,
     QListWidget,
     QListWidgetItem,
     QPlainTextEdit,
     QPushButton,
-    QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...services import documents
 from ...store import Workspace
+from ..widgets.builders import (
+    NO_MARGINS,
+    button,
+    button_row,
+    hbox,
+    resize_columns,
+    stacked,
+    table,
+    vbox,
+)
 from ..widgets.page_header import named_label
 
 REVISION_ROLE = Qt.ItemDataRole.UserRole
@@ -110,20 +116,15 @@ class DiffDialog(QDialog):
         self.side_button = QPushButton("Side by side")
         self.unified_button = QPushButton("Unified")
         self.mode_group = QButtonGroup(self)
-        for button in (self.side_button, self.unified_button):
-            button.setCheckable(True)
-            button.setObjectName("segmentButton")
-            button.setMinimumWidth(button.sizeHint().width() + 16)
-            self.mode_group.addButton(button)
+        for segment in (self.side_button, self.unified_button):
+            segment.setCheckable(True)
+            segment.setObjectName("segmentButton")
+            segment.setMinimumWidth(segment.sizeHint().width() + 16)
+            self.mode_group.addButton(segment)
         self.side_button.setChecked(True)
         self.summary = named_label("", "mutedLabel")
 
-        self.table = QTableWidget(0, 4)
-        self.table.setObjectName("diffTable")
-        self.table.setHorizontalHeaderLabels(["", "Older", "", "Newer"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = table(["", "Older", "", "Newer"], "diffTable", read_only=True, single=False)
         self.table.setShowGrid(False)
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
@@ -132,36 +133,27 @@ class DiffDialog(QDialog):
         rows = self.table.verticalHeader()
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(QFontMetrics(mono).height() + 6)
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
+        resize_columns(self.table, stretch=(1, 3), fit=(0, 2))
         self.unified = QPlainTextEdit()
         self.unified.setObjectName("unifiedDiff")
         self.unified.setReadOnly(True)
         self.unified.setFont(mono)
         self.unified.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
         self._highlighter = UnifiedHighlighter(self.unified.document())
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.table)
-        self.stack.addWidget(self.unified)
+        self.stack = stacked(self.table, self.unified)
 
-        top = QHBoxLayout()
-        top.addWidget(QLabel("From"))
-        top.addWidget(self.old_combo)
-        top.addWidget(QLabel("to"))
-        top.addWidget(self.new_combo)
-        top.addStretch(1)
-        top.addWidget(self.side_button)
-        top.addWidget(self.unified_button)
+        top = hbox(
+            QLabel("From"),
+            self.old_combo,
+            QLabel("to"),
+            self.new_combo,
+            1,
+            self.side_button,
+            self.unified_button,
+        )
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(top)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.stack, 1)
-        layout.addWidget(buttons)
+        vbox(top, self.summary, (self.stack, 1), buttons, parent=self)
 
         self.old_combo.currentIndexChanged.connect(lambda _i: self.refresh())
         self.new_combo.currentIndexChanged.connect(lambda _i: self.refresh())
@@ -261,19 +253,17 @@ class HistoryPanel(QWidget):
         self.list.setWordWrap(True)
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.list.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.compare_button = QPushButton("Compare…")
-        self.compare_button.setToolTip("Show what changed between the selected revisions")
-        self.restore_button = QPushButton("Restore")
-        self.restore_button.setToolTip("Make the selected revision the current text")
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.compare_button)
-        buttons.addWidget(self.restore_button)
-        buttons.addStretch(1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(hint)
-        layout.addWidget(self.list, 1)
-        layout.addLayout(buttons)
+        self.compare_button = button(
+            "Compare…", tip="Show what changed between the selected revisions"
+        )
+        self.restore_button = button("Restore", tip="Make the selected revision the current text")
+        vbox(
+            hint,
+            (self.list, 1),
+            button_row(self.compare_button, self.restore_button),
+            margins=NO_MARGINS,
+            parent=self,
+        )
 
         self.compare_button.clicked.connect(self.compare)
         self.restore_button.clicked.connect(self._on_restore_button_clicked)

@@ -11,7 +11,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QFormLayout,
     QLineEdit,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -19,6 +18,7 @@ from ...resources import load_json
 from ...services import documents, templates
 from ...services import usecases as usecases_service
 from ...store import Workspace
+from ..widgets.builders import dialog_buttons, form_layout, vbox
 from ..widgets.page_header import named_label
 
 
@@ -70,24 +70,16 @@ class NewDocumentDialog(QDialog):
         self.template_hint = named_label("", "mutedLabel", wrap=True)
         self.error_label = named_label("", "errorHint")
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow)
-        form.addRow("Kind", self.kind_combo)
-        form.addRow("Title", self.title_edit)
-        form.addRow("Use case", self.use_case_combo)
-        form.addRow("Template", self.template_combo)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        form = form_layout(
+            ("Kind", self.kind_combo),
+            ("Title", self.title_edit),
+            ("Use case", self.use_case_combo),
+            ("Template", self.template_combo),
+            growth=QFormLayout.FieldGrowthPolicy.AllNonFixedFieldsGrow,
         )
+        self.buttons = dialog_buttons(self)
         self.buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Create")
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addLayout(form)
-        layout.addWidget(self.template_hint)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        vbox(heading, form, self.template_hint, self.error_label, self.buttons, parent=self)
 
         self.kind_combo.currentIndexChanged.connect(lambda _i: self._fill_templates())
         self.template_combo.currentIndexChanged.connect(lambda _i: self._update_hint())

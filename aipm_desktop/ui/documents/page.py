@@ -32,16 +32,12 @@ from PySide6.QtGui import QAction, QHideEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
     QMenu,
     QMessageBox,
     QPushButton,
-    QSplitter,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -51,6 +47,8 @@ from ...services import documents
 from ...services.changes import Changes
 from ...store import Workspace
 from ..context import AppContext
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import NO_MARGINS, button, empty_state, hbox, panel, splitter, vbox
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import local_action, page_header
 from .editor import SourcePane
@@ -67,6 +65,8 @@ AUTOSAVE_MS = 1500
 SPLITTER_NAME = "documents"
 EDITOR_SPLITTER_NAME = "documents_editor"
 NEW_SHORTCUT = "Ctrl+Shift+N"
+#: Margins of a tab's content below the tab bar.
+TAB_MARGINS = (0, 8, 0, 0)
 SAVE_SHORTCUT = "Ctrl+S"
 SEARCH_SHORTCUT = "Ctrl+Shift+F"
 HIDDEN_COLUMNS = ("kind", "use_case", "approver", "updated")
@@ -124,28 +124,21 @@ class DocumentsPage(DocumentActions, QWidget):
         self._build_middle()
         self._build_right()
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("documentsSplitter")
-        self.splitter.addWidget(self.left_tabs)
-        self.splitter.addWidget(self.middle)
-        self.splitter.addWidget(self.right_tabs)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 6)
-        self.splitter.setStretchFactor(2, 2)
+        self.splitter = splitter(
+            self.left_tabs,
+            self.middle,
+            self.right_tabs,
+            stretch=(2, 6, 2),
+            name="documentsSplitter",
+        )
         self.splitter.setCollapsible(1, False)
         self.splitter.setSizes([330, 750, 320])
         state = ctx.settings.splitter_state(SPLITTER_NAME)
         if state is not None:
             self.splitter.restoreState(state)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(self.header)
-        body = QVBoxLayout()
-        body.setContentsMargins(12, 0, 12, 12)
-        body.addWidget(self.splitter, 1)
-        layout.addLayout(body, 1)
+        body = vbox((self.splitter, 1), margins=(12, 0, 12, 12))
+        vbox(self.header, (body, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
         self.autosave_timer = QTimer(self)
         self.autosave_timer.setSingleShot(True)
@@ -169,13 +162,17 @@ class DocumentsPage(DocumentActions, QWidget):
         return local_action(self, text, shortcut, lambda _checked=False: slot())
 
     def _build_header(self) -> None:
-        self.new_button = QPushButton("New document")
-        self.new_button.setObjectName("primaryButton")
-        self.new_button.setToolTip(f"Create a document from a template ({NEW_SHORTCUT})")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete this document and its revisions (undoable)")
-        self.template_button = QPushButton("Save as template…")
-        self.template_button.setToolTip("Keep this document as one of your own templates")
+        self.new_button = button(
+            "New document",
+            name="primaryButton",
+            tip=f"Create a document from a template ({NEW_SHORTCUT})",
+        )
+        self.delete_button = button(
+            "Delete", tip="Delete this document and its revisions (undoable)"
+        )
+        self.template_button = button(
+            "Save as template…", tip="Keep this document as one of your own templates"
+        )
         self.export_button = QPushButton("Export")
         self.export_menu = QMenu(self.export_button)
         self.export_md_action = self.export_menu.addAction("Markdown…")
@@ -198,11 +195,7 @@ class DocumentsPage(DocumentActions, QWidget):
         for status in DocumentStatus:
             self.status_combo.addItem(STATUS_TEXT[status.value], status.value)
         self.use_case_filter = _filter_combo("All use cases")
-        filters = QHBoxLayout()
-        filters.setContentsMargins(0, 0, 0, 0)
-        filters.setSpacing(4)
-        for combo in (self.kind_combo, self.status_combo):
-            filters.addWidget(combo, 1)
+        filters = hbox((self.kind_combo, 1), (self.status_combo, 1), margins=NO_MARGINS, spacing=4)
         self.list = ListPane(documents.document_list_spec(), self.ws)
         self.list.setObjectName("documentList")
         keys = self.list.spec.keys
@@ -210,25 +203,14 @@ class DocumentsPage(DocumentActions, QWidget):
             if key in keys:
                 self.list.column_chooser.set_column_visible(keys.index(key), False)
         self.list.table.horizontalHeader().resizeSection(keys.index("title"), 200)
-        list_tab = QWidget()
-        list_layout = QVBoxLayout(list_tab)
-        list_layout.setContentsMargins(0, 8, 0, 0)
-        list_layout.setSpacing(4)
-        list_layout.addLayout(filters)
-        list_layout.addWidget(self.use_case_filter)
-        list_layout.addWidget(self.list, 1)
+        list_tab = panel(
+            filters, self.use_case_filter, (self.list, 1), margins=TAB_MARGINS, spacing=4
+        )
         self.list_tab = list_tab
         self.search = SearchPane()
         self.search.set_workspace(self.ws)
-        search_tab = QWidget()
-        search_layout = QVBoxLayout(search_tab)
-        search_layout.setContentsMargins(0, 8, 0, 0)
-        search_layout.addWidget(self.search)
-        self.left_tabs = QTabWidget()
-        self.left_tabs.setObjectName("areaTabs")
-        self.left_tabs.setDocumentMode(True)
-        self.left_tabs.addTab(list_tab, "List")
-        self.left_tabs.addTab(search_tab, "Search")
+        search_tab = panel(self.search, margins=TAB_MARGINS)
+        self.left_tabs = area_tabs((list_tab, "List"), (search_tab, "Search"))
         self.left_tabs.setMinimumWidth(240)
 
     def _build_middle(self) -> None:
@@ -247,80 +229,60 @@ class DocumentsPage(DocumentActions, QWidget):
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
         self.use_case_combo.setMinimumContentsLength(18)
-        self.review_button = QPushButton("Send for review")
-        self.review_button.setToolTip("Move this draft to review")
-        self.approve_button = QPushButton("Approve…")
-        self.approve_button.setToolTip("Record who approved this document (dated today)")
-        self.draft_button = QPushButton("Back to draft")
-        self.draft_button.setToolTip("Return this document to draft")
+        self.review_button = button("Send for review", tip="Move this draft to review")
+        self.approve_button = button(
+            "Approve…", tip="Record who approved this document (dated today)"
+        )
+        self.draft_button = button("Back to draft", tip="Return this document to draft")
         self.save_label = QLabel()
         self.save_label.setObjectName("saveState")
 
-        top = QHBoxLayout()
-        top.setSpacing(8)
-        top.addWidget(self.title_edit, 1)
-        top.addWidget(self.status_chip)
-        second = QHBoxLayout()
-        second.setSpacing(8)
-        second.addWidget(self.kind_label)
-        second.addWidget(QLabel("Use case"))
-        second.addWidget(self.use_case_combo, 1)
-        second.addWidget(self.review_button)
-        second.addWidget(self.approve_button)
-        second.addWidget(self.draft_button)
+        top = hbox((self.title_edit, 1), self.status_chip, spacing=8)
+        second = hbox(
+            self.kind_label,
+            QLabel("Use case"),
+            (self.use_case_combo, 1),
+            self.review_button,
+            self.approve_button,
+            self.draft_button,
+            spacing=8,
+        )
 
         self.source = SourcePane()
         self.editor = self.source.editor
         self.preview = PreviewBrowser()
         self.preview.image_folder = self.ws.path.parent
-        self.editor_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.editor_splitter.setObjectName("editorSplitter")
-        self.editor_splitter.addWidget(self.source)
-        self.editor_splitter.addWidget(self.preview)
-        self.editor_splitter.setSizes([400, 400])
+        self.editor_splitter = splitter(
+            self.source, self.preview, sizes=(400, 400), name="editorSplitter"
+        )
         state = self.ctx.settings.splitter_state(EDITOR_SPLITTER_NAME)
         if state is not None:
             self.editor_splitter.restoreState(state)
 
-        self.empty_label = QLabel(
+        self.empty_label = empty_state(
             "No document open. Pick one in the list, or create one with New document."
         )
-        self.empty_label.setObjectName("emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
 
         self.editor_box = QFrame()
         self.editor_box.setObjectName("documentEditorBox")
-        box = QVBoxLayout(self.editor_box)
-        box.setContentsMargins(10, 8, 10, 6)
-        box.setSpacing(6)
-        box.addLayout(top)
-        box.addLayout(second)
-        box.addWidget(self.editor_splitter, 1)
-        box.addWidget(self.save_label)
-
-        self.middle = QWidget()
-        middle = QVBoxLayout(self.middle)
-        middle.setContentsMargins(6, 0, 6, 0)
-        middle.addWidget(self.editor_box, 1)
-        middle.addWidget(self.empty_label, 1)
+        vbox(
+            top,
+            second,
+            (self.editor_splitter, 1),
+            self.save_label,
+            margins=(10, 8, 10, 6),
+            spacing=6,
+            parent=self.editor_box,
+        )
+        self.middle = panel((self.editor_box, 1), (self.empty_label, 1), margins=(6, 0, 6, 0))
 
     def _build_right(self) -> None:
         self.review = ReviewPanel()
         self.history = HistoryPanel()
-        self.right_tabs = QTabWidget()
-        self.right_tabs.setObjectName("areaTabs")
-        self.right_tabs.setDocumentMode(True)
-        review_tab = QWidget()
-        r = QVBoxLayout(review_tab)
-        r.setContentsMargins(0, 8, 0, 0)
-        r.addWidget(self.review)
-        history_tab = QWidget()
-        h = QVBoxLayout(history_tab)
-        h.setContentsMargins(0, 8, 0, 0)
-        h.addWidget(self.history)
-        self.right_tabs.addTab(review_tab, "Review")
-        self.right_tabs.addTab(history_tab, "History")
+        self.right_tabs = area_tabs(
+            (panel(self.review, margins=TAB_MARGINS), "Review"),
+            (panel(self.history, margins=TAB_MARGINS), "History"),
+        )
         self.right_tabs.setMinimumWidth(260)
 
     def _connect(self) -> None:

@@ -8,21 +8,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QFormLayout,
-    QFrame,
-    QHBoxLayout,
     QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -34,11 +25,20 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import Task, report_error
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.builders import (
+    LABELS_RIGHT,
+    button,
+    button_row,
+    form_card,
+    list_panel,
+    panel,
+    splitter,
+    stacked,
+    table,
+    vbox,
+)
 from ..widgets.page_header import named_label
-from .widgets import empty_state, muted_label, section_label
-
-WATCHED = ("candidate", "evaluation", "rating", "case_exercise", "scorecard",
-           "scorecard_dimension", "scorecard_signal")  # fmt: skip
+from .widgets import INTERVIEW_KINDS, empty_state, list_id, muted_label, refill_list, section_label
 
 #: Field -> (label, placeholder).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -73,30 +73,17 @@ class CandidatesTab(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("candidateList")
         self.list.currentItemChanged.connect(self._on_list_current_changed)
-        self.new_button = QPushButton("New candidate")
-        self.new_button.setObjectName("newCandidateButton")
-        self.new_button.clicked.connect(self._on_new_button_clicked)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setObjectName("deleteCandidateButton")
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(buttons)
+        self.new_button = button(
+            "New candidate", self._on_new_button_clicked, name="newCandidateButton"
+        )
+        self.delete_button = button(
+            "Delete", self._on_delete_button_clicked, name="deleteCandidateButton"
+        )
+        left = list_panel(self.list, self.new_button, self.delete_button)
 
         # detail
         self.edits: dict[str, QLineEdit] = {}
-        form_box = QFrame()
-        form_box.setObjectName("formCard")
-        form = QFormLayout(form_box)
-        form.setContentsMargins(16, 12, 16, 12)
-        form.setHorizontalSpacing(14)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        form_box, form = form_card((16, 12, 16, 12), h_spacing=14, align=LABELS_RIGHT)
         for field, (label, placeholder) in FIELDS.items():
             edit = QLineEdit()
             edit.setObjectName(f"candidate_{field}")
@@ -110,14 +97,12 @@ class CandidatesTab(QWidget):
         self.red_flag_banner.hide()
         self.score_label = named_label("", "candidateScore", wrap=True)
 
-        self.evaluations = QTableWidget(0, 4)
-        self.evaluations.setObjectName("evaluationTable")
-        self.evaluations.setHorizontalHeaderLabels(
-            ["Interviewer", "Case", "Recommendation", "Weighted score"]
+        self.evaluations = table(
+            ["Interviewer", "Case", "Recommendation", "Weighted score"],
+            "evaluationTable",
+            read_only=True,
+            single=False,
         )
-        self.evaluations.verticalHeader().hide()
-        self.evaluations.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.evaluations.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         header = self.evaluations.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
@@ -126,47 +111,32 @@ class CandidatesTab(QWidget):
             "No evaluations yet. Press Start interview to rate this candidate on a case."
         )
 
-        self.start_button = QPushButton("Start interview…")
-        self.start_button.setObjectName("primaryButton")
-        self.start_button.clicked.connect(self._on_start_button_clicked)
-        self.export_button = QPushButton("Export feedback…")
-        self.export_button.setObjectName("exportFeedbackButton")
-        self.export_button.clicked.connect(self._on_export_button_clicked)
-        actions = QHBoxLayout()
-        actions.addWidget(self.start_button)
-        actions.addWidget(self.export_button)
-        actions.addStretch(1)
-
-        detail = QWidget()
-        detail.setObjectName("pageContent")
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(8, 0, 0, 0)
-        detail_layout.setSpacing(8)
-        detail_layout.addWidget(self.red_flag_banner)
-        detail_layout.addWidget(form_box)
-        detail_layout.addWidget(self.score_label)
-        detail_layout.addLayout(actions)
-        detail_layout.addWidget(section_label("Evaluations"))
-        detail_layout.addWidget(self.evaluations, 1)
-        detail_layout.addWidget(self.no_evaluations)
+        self.start_button = button(
+            "Start interview…", self._on_start_button_clicked, name="primaryButton"
+        )
+        self.export_button = button(
+            "Export feedback…", self._on_export_button_clicked, name="exportFeedbackButton"
+        )
+        detail = panel(
+            self.red_flag_banner,
+            form_box,
+            self.score_label,
+            button_row(self.start_button, self.export_button),
+            section_label("Evaluations"),
+            (self.evaluations, 1),
+            self.no_evaluations,
+            name="pageContent",
+            margins=(8, 0, 0, 0),
+            spacing=8,
+        )
 
         self.empty_label = empty_state(
             "No candidates yet. Press New candidate to add one (name, role level, interview "
             "date and interviewers), then run the interview in Interview mode."
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(detail)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(self.stack)
-        splitter.setSizes([260, 800])
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(splitter)
+        self.stack = stacked(self.empty_label, detail)
+        split = splitter(left, self.stack, sizes=(260, 800), stretch=(0, 1), collapsible=False)
+        vbox(split, margins=(16, 12, 16, 12), parent=self)
 
         ctx.changed.connect(self._on_ctx_changed)
         self.reload()
@@ -174,8 +144,7 @@ class CandidatesTab(QWidget):
     # -- data -----------------------------------------------------------------------------
 
     def current_id(self) -> int | None:
-        item = self.list.currentItem()
-        return None if item is None else item.data(USER_ROLE)
+        return list_id(self.list)
 
     def select(self, candidate_id: int) -> None:
         for row in range(self.list.count()):
@@ -187,28 +156,23 @@ class CandidatesTab(QWidget):
         ws = self.ctx.workspace
         if ws is None:
             return
-        current = self.current_id()
         summaries = iv.candidate_summaries(ws=ws)
-        self.list.blockSignals(True)
-        self.list.clear()
-        for s in summaries:
-            text = s.name
-            if s.candidate.role_level:
-                text += f"\n{s.candidate.role_level}"
-            item = QListWidgetItem(("⚑ " if s.red_flags else "") + text)
-            item.setData(USER_ROLE, s.id)
-            if s.red_flags:
-                item.setForeground(Qt.GlobalColor.darkRed)
-                item.setToolTip(f"{len(s.red_flags)} red flag(s)")
-            self.list.addItem(item)
-        self.list.blockSignals(False)
-        if summaries:
-            ids = [s.id for s in summaries]
-            self.select(current if current in ids else ids[0])
+        refill_list(self.list, ((self._list_item(s), s.id) for s in summaries))
         self._show_detail()
         readonly = self.ctx.readonly
         self.new_button.setEnabled(not readonly)
         self.delete_button.setEnabled(not readonly and bool(summaries))
+
+    @staticmethod
+    def _list_item(s: iv.CandidateSummary) -> QListWidgetItem:
+        text = s.name
+        if s.candidate.role_level:
+            text += f"\n{s.candidate.role_level}"
+        item = QListWidgetItem(("⚑ " if s.red_flags else "") + text)
+        if s.red_flags:
+            item.setForeground(Qt.GlobalColor.darkRed)
+            item.setToolTip(f"{len(s.red_flags)} red flag(s)")
+        return item
 
     def _show_detail(self) -> None:
         ws = self.ctx.workspace
@@ -286,7 +250,7 @@ class CandidatesTab(QWidget):
         self._show_detail()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*WATCHED):
+        if changes.touches(*INTERVIEW_KINDS):
             self.reload()
 
     # -- edits ----------------------------------------------------------------------------

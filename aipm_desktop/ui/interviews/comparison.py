@@ -8,16 +8,9 @@ from pathlib import Path
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFileDialog,
-    QHBoxLayout,
     QHeaderView,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,11 +18,9 @@ from ...errors import UserError
 from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.builders import button, hbox, panel, splitter, stacked, table, vbox
 from ..widgets.chart_canvas import ChartCanvas
-from .widgets import empty_state, muted_label
-
-WATCHED = ("candidate", "evaluation", "rating", "scorecard", "scorecard_dimension",
-           "scorecard_signal", "case_exercise")  # fmt: skip
+from .widgets import INTERVIEW_KINDS, empty_state, muted_label
 
 DISAGREEMENT_BG = QColor("#fff1cc")
 RED_FLAG_FG = QColor("#b71c1c")
@@ -45,11 +36,7 @@ class ComparisonTab(QWidget):
         self._chart_dirty = True
         self.data: iv.Comparison | None = None
 
-        self.table = QTableWidget()
-        self.table.setObjectName("comparisonTable")
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = table((), "comparisonTable", read_only=True, single=False)
         self.table.setWordWrap(False)
         self.legend = muted_label(
             "Cells show the mean rating (1-4) across interviewers and ± the spread; amber "
@@ -58,41 +45,23 @@ class ComparisonTab(QWidget):
 
         self.canvas = ChartCanvas()
         self.canvas.setMinimumHeight(320)
-        self.export_button = QPushButton("Export chart…")
-        self.export_button.setObjectName("exportChartButton")
-        self.export_button.clicked.connect(self._on_export_button_clicked)
-        chart_bar = QHBoxLayout()
-        chart_bar.addStretch(1)
-        chart_bar.addWidget(self.export_button)
-        chart_box = QWidget()
-        chart_layout = QVBoxLayout(chart_box)
-        chart_layout.setContentsMargins(0, 0, 0, 0)
-        chart_layout.addLayout(chart_bar)
-        chart_layout.addWidget(self.canvas, 1)
-
-        top = QWidget()
-        top_layout = QVBoxLayout(top)
-        top_layout.setContentsMargins(0, 0, 0, 0)
-        top_layout.addWidget(self.table, 1)
-        top_layout.addWidget(self.legend)
-
-        splitter = QSplitter(Qt.Orientation.Vertical)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(top)
-        splitter.addWidget(chart_box)
-        splitter.setSizes([220, 480])
+        self.export_button = button(
+            "Export chart…", self._on_export_button_clicked, name="exportChartButton"
+        )
+        chart_box = panel(hbox(1, self.export_button), (self.canvas, 1))
+        top = panel((self.table, 1), self.legend)
+        split = splitter(
+            top, chart_box, sizes=(220, 480), orientation=Qt.Orientation.Vertical,
+            collapsible=False,
+        )  # fmt: skip
 
         self.empty_label = empty_state(
             "Nothing to compare yet. Add candidates in the Candidates tab and rate them in "
             "Interview mode; they appear here side by side."
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(splitter)
-        self._content = splitter
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(self.stack)
+        self.stack = stacked(self.empty_label, split)
+        self._content = split
+        vbox(self.stack, margins=(16, 12, 16, 12), parent=self)
 
         ctx.changed.connect(self._on_ctx_changed)
         self.reload()
@@ -179,7 +148,7 @@ class ComparisonTab(QWidget):
             self._draw_chart()
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*WATCHED):
+        if changes.touches(*INTERVIEW_KINDS):
             self.reload()
 
     def _on_export_button_clicked(self) -> None:

@@ -12,10 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...services import interviews as iv
-from ...services.changes import Changes
-from ...store import Workspace
 from ..context import AppContext
-from ..undo import OperationCommand, service_command
+from ..undo import OperationCommand
+from ..widgets.service_edits import call_command, create_command
 
 
 def SetRatingCommand(
@@ -28,18 +27,8 @@ def SetRatingCommand(
     text: str = "rate dimension",
 ) -> OperationCommand:
     """Rate one dimension (and/or change its evidence). Undo puts the old rating back."""
-    return service_command(
-        ctx,
-        text,
-        lambda ws: iv.set_rating(
-            ws=ws,
-            evaluation_id=evaluation_id,
-            dimension_id=dimension_id,
-            rating=rating,
-            evidence=evidence,
-            who=ctx.author(),
-        ),
-    )
+    args = {"evaluation_id": evaluation_id, "dimension_id": dimension_id}
+    return call_command(ctx, text, iv.set_rating, args | {"rating": rating, "evidence": evidence})
 
 
 def SetSignalsCommand(
@@ -47,12 +36,8 @@ def SetSignalsCommand(
 ) -> OperationCommand:
     """Tick or untick signals of an evaluation. Undo restores the previous ticks."""
     ids = sorted(set(signal_ids))
-    return service_command(
-        ctx,
-        text,
-        lambda ws: iv.set_signals(
-            ws=ws, evaluation_id=evaluation_id, signal_ids=ids, who=ctx.author()
-        ),
+    return call_command(
+        ctx, text, iv.set_signals, {"evaluation_id": evaluation_id, "signal_ids": ids}
     )
 
 
@@ -61,18 +46,9 @@ def StartEvaluationCommand(
 ) -> OperationCommand:
     """Start an empty evaluation; its id is in ``record_id`` after the push. Undo deletes
     it (with any ratings); redo restores it."""
-    command = service_command(ctx, f"start interview by {interviewer.strip()}", lambda ws: None)
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = iv.start_evaluation(
-            ws=ws,
-            candidate_id=candidate_id,
-            exercise_id=exercise_id,
-            interviewer=interviewer,
-            who=ctx.author(),
-        )
-        command.record_id = int(new_id)
-        return changes
-
-    command.perform = perform
-    return command
+    return create_command(
+        ctx,
+        f"start interview by {interviewer.strip()}",
+        iv.start_evaluation,
+        {"candidate_id": candidate_id, "exercise_id": exercise_id, "interviewer": interviewer},
+    )

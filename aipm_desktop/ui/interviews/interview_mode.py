@@ -25,9 +25,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPushButton,
-    QScrollArea,
-    QSplitter,
-    QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,21 +36,22 @@ from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.builders import (
+    button,
+    fill,
+    hbox,
+    labelled_row,
+    panel,
+    scroll_area,
+    splitter,
+    stacked,
+    vbox,
+)
 from ..widgets.page_header import named_label
 from .edits import SetRatingCommand, SetSignalsCommand, StartEvaluationCommand
 from .markdown_view import MarkdownBrowser
 from .timer import CountdownTimer
-from .widgets import NotesEdit, empty_state, muted_label, repolish, section_label
-
-WATCHED = (
-    "candidate",
-    "case_exercise",
-    "evaluation",
-    "rating",
-    "scorecard",
-    "scorecard_dimension",
-    "scorecard_signal",
-)
+from .widgets import INTERVIEW_KINDS, NotesEdit, empty_state, muted_label, repolish, section_label
 
 SIGNAL_OBJECT_NAMES = {
     SignalKind.STRONG: "signalStrong",
@@ -150,8 +148,8 @@ class DimensionRow(QFrame):
         layout.addWidget(self.evidence)
 
     def show_rating(self, rating: int | None, evidence: str) -> None:
-        for level, button in self.buttons.items():
-            button.setChecked(level == rating)
+        for level, level_button in self.buttons.items():
+            level_button.setChecked(level == rating)
         if rating is None:
             self.level_label.setText("Not rated")
         else:
@@ -197,21 +195,18 @@ class InterviewModeTab(QWidget):
         self.interviewer_combo.setEditable(True)
         self.interviewer_combo.setMinimumWidth(170)
         self.interviewer_combo.lineEdit().setPlaceholderText("Your name")
-        self.start_button = QPushButton("Start evaluation")
-        self.start_button.setObjectName("primaryButton")
-        self.start_button.clicked.connect(self._on_start_button_clicked)
-        bar = QHBoxLayout()
-        bar.setSpacing(8)
-        for text, widget in (
-            ("Candidate", self.candidate_combo),
-            ("Case", self.exercise_combo),
-            ("Interviewer", self.interviewer_combo),
-        ):
-            label = named_label(text, "fieldLabel")
-            bar.addWidget(label)
-            bar.addWidget(widget)
-        bar.addWidget(self.start_button)
-        bar.addStretch(1)
+        self.start_button = button(
+            "Start evaluation", self._on_start_button_clicked, name="primaryButton"
+        )
+        bar = labelled_row(
+            [
+                ("Candidate", self.candidate_combo),
+                ("Case", self.exercise_combo),
+                ("Interviewer", self.interviewer_combo),
+            ],
+            label_name="fieldLabel",
+        )
+        fill(bar, self.start_button, 1)
         self.candidate_combo.currentIndexChanged.connect(self._on_candidate_combo_changed)
         self.exercise_combo.currentIndexChanged.connect(self._on_exercise_combo_changed)
         self.interviewer_combo.currentTextChanged.connect(self._on_interviewer_combo_changed)
@@ -223,58 +218,48 @@ class InterviewModeTab(QWidget):
         self.time_label.setProperty("phase", "normal")
         self.time_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.time_label.setMinimumWidth(150)
-        self.timer_start = QPushButton("Start")
-        self.timer_start.setObjectName("timerStart")
-        self.timer_start.clicked.connect(self._on_timer_start_clicked)
-        self.timer_reset = QPushButton("Reset")
-        self.timer_reset.setObjectName("timerReset")
-        self.timer_reset.clicked.connect(self.timer.reset)
+        self.timer_start = button("Start", self._on_timer_start_clicked, name="timerStart")
+        self.timer_reset = button("Reset", self.timer.reset, name="timerReset")
         self.time_box_label = muted_label("Time box", wrap=False)
-        timer_row = QHBoxLayout()
-        timer_row.setSpacing(8)
-        timer_row.addWidget(self.time_label)
-        timer_row.addWidget(self.timer_start)
-        timer_row.addWidget(self.timer_reset)
-        timer_row.addWidget(self.time_box_label, 1)
         timer_box = QFrame()
         timer_box.setObjectName("timerBox")
-        timer_box.setLayout(timer_row)
-        timer_row.setContentsMargins(12, 8, 12, 8)
+        timer_box.setLayout(
+            hbox(
+                self.time_label,
+                self.timer_start,
+                self.timer_reset,
+                (self.time_box_label, 1),
+                margins=(12, 8, 12, 8),
+                spacing=8,
+            )
+        )
 
         self.case_view = MarkdownBrowser()
         self.case_view.setObjectName("caseView")
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.setSpacing(8)
-        left_layout.addWidget(timer_box)
-        left_layout.addWidget(self.case_view, 1)
+        left = panel(timer_box, (self.case_view, 1), spacing=8)
 
         # -- right: the scorecard
         self.score_label = named_label("", "evaluationScore", wrap=True)
         self.red_flag_banner = named_label("", "redFlagBanner", wrap=True)
         self.red_flag_banner.hide()
-        self.dimensions_box = QWidget()
-        self.dimensions_layout = QVBoxLayout(self.dimensions_box)
-        self.dimensions_layout.setContentsMargins(0, 0, 0, 0)
-        self.dimensions_layout.setSpacing(8)
-        self.signals_box = QWidget()
-        self.signals_layout = QVBoxLayout(self.signals_box)
-        self.signals_layout.setContentsMargins(0, 0, 0, 0)
-        self.signals_layout.setSpacing(2)
+        self.dimensions_box = panel(spacing=8)
+        self.dimensions_layout = self.dimensions_box.layout()
+        self.signals_box = panel(spacing=2)
+        self.signals_layout = self.signals_box.layout()
 
         self.recommendation_group = QButtonGroup(self)
         self.recommendation_group.setExclusive(False)
-        rec_row = QHBoxLayout()
-        rec_row.setSpacing(6)
+        rec_row = hbox(spacing=6)
         for value in Recommendation:
-            button = QPushButton(iv.recommendation_label(value))
-            button.setObjectName("recommendationButton")
-            button.setProperty("tone", "no" if "no" in value.value.split("_") else "yes")
-            button.setCheckable(True)
-            button.clicked.connect(lambda _c=False, v=value: self._on_recommendation_clicked(v))
-            rec_row.addWidget(button)
-            self.recommendation_buttons[value.value] = button
+            choice = button(
+                iv.recommendation_label(value),
+                lambda _c=False, v=value: self._on_recommendation_clicked(v),
+                name="recommendationButton",
+            )
+            choice.setProperty("tone", "no" if "no" in value.value.split("_") else "yes")
+            choice.setCheckable(True)
+            rec_row.addWidget(choice)
+            self.recommendation_buttons[value.value] = choice
         rec_row.addStretch(1)
 
         self.notes_edit = NotesEdit()
@@ -283,47 +268,36 @@ class InterviewModeTab(QWidget):
         self.notes_edit.setFixedHeight(80)
         self.notes_edit.editing_finished.connect(self._on_notes_edit_editing_finished)
 
-        sheet = QWidget()
-        sheet.setObjectName("pageContent")
-        sheet_layout = QVBoxLayout(sheet)
-        sheet_layout.setContentsMargins(4, 0, 12, 12)
-        sheet_layout.setSpacing(8)
-        sheet_layout.addWidget(self.red_flag_banner)
-        sheet_layout.addWidget(self.score_label)
-        sheet_layout.addWidget(self.dimensions_box)
-        sheet_layout.addWidget(section_label("Signals"))
-        sheet_layout.addWidget(self.signals_box)
-        sheet_layout.addWidget(section_label("Overall recommendation"))
-        sheet_layout.addLayout(rec_row)
-        sheet_layout.addWidget(section_label("Notes"))
-        sheet_layout.addWidget(self.notes_edit)
-        sheet_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(sheet)
+        sheet = panel(
+            self.red_flag_banner,
+            self.score_label,
+            self.dimensions_box,
+            section_label("Signals"),
+            self.signals_box,
+            section_label("Overall recommendation"),
+            rec_row,
+            section_label("Notes"),
+            self.notes_edit,
+            1,
+            name="pageContent",
+            margins=(4, 0, 12, 12),
+            spacing=8,
+        )
+        scroll = scroll_area(sheet)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.sheet_scroll = scroll
 
         self.empty_label = empty_state("")
-        self.right_stack = QStackedWidget()
-        self.right_stack.addWidget(self.empty_label)
-        self.right_stack.addWidget(scroll)
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setObjectName("interviewSplitter")
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(self.right_stack)
-        splitter.setStretchFactor(0, 5)
-        splitter.setStretchFactor(1, 6)
-        splitter.setSizes([500, 620])
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(10)
-        layout.addLayout(bar)
-        layout.addWidget(splitter, 1)
+        self.right_stack = stacked(self.empty_label, scroll)
+        split = splitter(
+            left,
+            self.right_stack,
+            sizes=(500, 620),
+            stretch=(5, 6),
+            name="interviewSplitter",
+            collapsible=False,
+        )
+        vbox(bar, (split, 1), margins=(16, 12, 16, 12), spacing=10, parent=self)
 
         ctx.changed.connect(self._on_ctx_changed)
         self._fill_candidates()
@@ -365,39 +339,33 @@ class InterviewModeTab(QWidget):
 
     # -- combos ---------------------------------------------------------------------------
 
-    def _fill_candidates(self) -> None:
-        ws = self.ctx.workspace
-        if ws is None:
-            return
-        current = self.candidate_combo.currentData()
+    def _refill(self, combo: QComboBox, entries: list[tuple[str, int]]) -> None:
+        """Replace ``combo``'s (text, id) entries, keeping the current id when still there."""
+        current = combo.currentData()
         self._loading = True
         try:
-            self.candidate_combo.clear()
-            for cand in iv.list_candidates(ws=ws):
-                self.candidate_combo.addItem(cand.name, cand.id)
-            index = self.candidate_combo.findData(current)
-            self.candidate_combo.setCurrentIndex(
-                max(index, 0) if self.candidate_combo.count() else -1
-            )
+            combo.clear()
+            for text, entry_id in entries:
+                combo.addItem(text, entry_id)
+            index = combo.findData(current)
+            combo.setCurrentIndex(max(index, 0) if combo.count() else -1)
         finally:
             self._loading = False
+
+    def _fill_candidates(self) -> None:
+        ws = self.ctx.workspace
+        if ws is not None:
+            entries = [(cand.name, cand.id) for cand in iv.list_candidates(ws=ws)]
+            self._refill(self.candidate_combo, entries)
 
     def _fill_exercises(self) -> None:
         ws = self.ctx.workspace
         if ws is None:
             return
-        current = self.exercise_combo.currentData()
-        self._loading = True
-        try:
-            self.exercise_combo.clear()
-            for ex in iv.list_exercises(ws=ws):
-                self.exercise_combo.addItem(f"{ex.title} ({ex.time_box_minutes} min)", ex.id)
-            index = self.exercise_combo.findData(current)
-            self.exercise_combo.setCurrentIndex(
-                max(index, 0) if self.exercise_combo.count() else -1
-            )
-        finally:
-            self._loading = False
+        entries = [
+            (f"{ex.title} ({ex.time_box_minutes} min)", ex.id) for ex in iv.list_exercises(ws=ws)
+        ]
+        self._refill(self.exercise_combo, entries)
         self._show_case()
 
     def _fill_interviewers(self) -> None:
@@ -581,8 +549,8 @@ class InterviewModeTab(QWidget):
         probed = set(self._exercise.dimension_keys) if self._exercise else set()
         for dim in card.dimensions:
             row = DimensionRow(dim, card, dim.key in probed, self.dimensions_box)
-            for level, button in row.buttons.items():
-                button.clicked.connect(
+            for level, level_button in row.buttons.items():
+                level_button.clicked.connect(
                     lambda _c=False, d=dim.id, lv=level: self._on_rating_clicked(d, lv)
                 )
             row.evidence.editingFinished.connect(
@@ -735,7 +703,7 @@ class InterviewModeTab(QWidget):
     # -- refresh --------------------------------------------------------------------------
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if not changes.touches(*WATCHED):
+        if not changes.touches(*INTERVIEW_KINDS):
             return
         if changes.touches("candidate"):
             self._fill_candidates()

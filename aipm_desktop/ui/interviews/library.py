@@ -5,26 +5,15 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QFormLayout,
-    QFrame,
     QGridLayout,
-    QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QScrollArea,
     QSpinBox,
-    QSplitter,
-    QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,8 +24,22 @@ from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import (
+    LABELS_RIGHT_TOP,
+    button,
+    button_row,
+    list_panel,
+    panel,
+    resize_columns,
+    scroll_area,
+    splitter,
+    stacked,
+    table,
+    vbox,
+)
 from ..widgets.page_header import named_label
-from .widgets import NotesEdit, empty_state, muted_label, section_label
+from .widgets import NotesEdit, empty_state, list_id, muted_label, refill_list, section_label
 
 USER_ROLE = Qt.ItemDataRole.UserRole
 EXERCISE_TEXTS = {
@@ -63,19 +66,9 @@ class ExercisesEditor(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("exerciseList")
         self.list.currentItemChanged.connect(lambda *_: self._show())
-        self.new_button = QPushButton("New exercise")
-        self.new_button.clicked.connect(self._on_new_button_clicked)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.list, 1)
-        left_layout.addLayout(buttons)
+        self.new_button = button("New exercise", self._on_new_button_clicked)
+        self.delete_button = button("Delete", self._on_delete_button_clicked)
+        left = list_panel(self.list, self.new_button, self.delete_button)
 
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("exerciseTitle")
@@ -90,7 +83,7 @@ class ExercisesEditor(QWidget):
         self.built_in_label = muted_label("")
         self.texts: dict[str, NotesEdit] = {}
         form = QFormLayout()
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        form.setLabelAlignment(LABELS_RIGHT_TOP)
         form.addRow("Title", self.title_edit)
         form.addRow("Time box", self.time_box)
         for field, (label, placeholder) in EXERCISE_TEXTS.items():
@@ -108,58 +101,32 @@ class ExercisesEditor(QWidget):
         dims.setLayout(self.dimension_grid)
         form.addRow("Dimensions probed", dims)
 
-        editor = QWidget()
-        editor.setObjectName("pageContent")
-        editor_layout = QVBoxLayout(editor)
-        editor_layout.setContentsMargins(8, 0, 12, 12)
-        editor_layout.addWidget(self.built_in_label)
-        editor_layout.addLayout(form)
-        editor_layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setWidget(editor)
+        editor = panel(self.built_in_label, form, 1, name="pageContent", margins=(8, 0, 12, 12))
+        scroll = scroll_area(editor)
         self.empty_label = empty_state(
             "No case exercises. Press New exercise to write one: a prompt, materials to "
             "hand out, the expected outputs and a time box."
         )
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(scroll)
+        self.stack = stacked(self.empty_label, scroll)
         self._editor = scroll
-
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(self.stack)
-        splitter.setSizes([280, 800])
-        splitter.setStretchFactor(1, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(splitter)
+        split = splitter(left, self.stack, sizes=(280, 800), stretch=(0, 1), collapsible=False)
+        vbox(split, margins=(0, 8, 0, 0), parent=self)
         self.reload()
 
     def current_id(self) -> int | None:
-        item = self.list.currentItem()
-        return None if item is None else item.data(USER_ROLE)
+        return list_id(self.list)
 
     def reload(self) -> None:
         ws = self.ctx.workspace
         if ws is None:
             return
-        current = self.current_id()
-        exercises = iv.list_exercises(ws=ws)
-        self.list.blockSignals(True)
-        self.list.clear()
-        for ex in exercises:
-            item = QListWidgetItem(ex.title + ("  · built in" if ex.built_in else ""))
-            item.setData(USER_ROLE, ex.id)
-            self.list.addItem(item)
-        self.list.blockSignals(False)
-        ids = [ex.id for ex in exercises]
-        if ids:
-            target = current if current in ids else ids[0]
-            self.list.setCurrentRow(ids.index(target))
+        refill_list(
+            self.list,
+            (
+                (QListWidgetItem(ex.title + ("  · built in" if ex.built_in else "")), ex.id)
+                for ex in iv.list_exercises(ws=ws)
+            ),
+        )
         self._fill_dimensions()
         self._show()
 
@@ -293,26 +260,12 @@ class ScorecardEditor(QWidget):
         self._filling = False
 
         self.title = named_label("", "scorecardName")
-        self.dimensions = QTableWidget(0, 3)
-        self.dimensions.setObjectName("dimensionTable")
-        self.dimensions.setHorizontalHeaderLabels(["Dimension", "Weight", "Share"])
-        self.dimensions.verticalHeader().hide()
-        self.dimensions.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.dimensions.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.dimensions.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
-        header.setSectionResizeMode(2, QHeaderView.ResizeMode.ResizeToContents)
+        self.dimensions = table(["Dimension", "Weight", "Share"], "dimensionTable")
+        resize_columns(self.dimensions, stretch=(0,), fit=(1, 2))
         self.dimensions.itemChanged.connect(self._on_dimensions_item_changed)
         self.dimensions.currentCellChanged.connect(lambda *_: self._show_dimension())
-        self.add_dimension = QPushButton("Add dimension")
-        self.add_dimension.clicked.connect(self._on_add_dimension_clicked)
-        self.remove_dimension = QPushButton("Remove")
-        self.remove_dimension.clicked.connect(self._on_remove_dimension_clicked)
-        dim_buttons = QHBoxLayout()
-        dim_buttons.addWidget(self.add_dimension)
-        dim_buttons.addWidget(self.remove_dimension)
-        dim_buttons.addStretch(1)
+        self.add_dimension = button("Add dimension", self._on_add_dimension_clicked)
+        self.remove_dimension = button("Remove", self._on_remove_dimension_clicked)
 
         self.meets_bar = QLineEdit()
         self.meets_bar.setObjectName("meetsBarEdit")
@@ -329,58 +282,33 @@ class ScorecardEditor(QWidget):
             level_form.addRow(f"Level {level}", edit)
             self.level_edits.append(edit)
 
-        self.signals = QTableWidget(0, 2)
-        self.signals.setObjectName("signalTable")
-        self.signals.setHorizontalHeaderLabels(["Kind", "Signal"])
-        self.signals.verticalHeader().hide()
-        self.signals.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        sig_header = self.signals.horizontalHeader()
-        sig_header.setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
-        sig_header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.signals = table(["Kind", "Signal"], "signalTable", single=False)
+        resize_columns(self.signals, stretch=(1,), fit=(0,))
         self.signals.itemChanged.connect(self._on_signals_item_changed)
         self.signal_kind = QComboBox()
         for kind, label in KIND_LABELS.items():
             self.signal_kind.addItem(label, kind.value)
-        self.add_signal = QPushButton("Add signal")
-        self.add_signal.clicked.connect(self._on_add_signal_clicked)
-        self.remove_signal = QPushButton("Remove")
-        self.remove_signal.clicked.connect(self._on_remove_signal_clicked)
-        sig_buttons = QHBoxLayout()
-        sig_buttons.addWidget(self.signal_kind)
-        sig_buttons.addWidget(self.add_signal)
-        sig_buttons.addWidget(self.remove_signal)
-        sig_buttons.addStretch(1)
+        self.add_signal = button("Add signal", self._on_add_signal_clicked)
+        self.remove_signal = button("Remove", self._on_remove_signal_clicked)
 
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.title)
-        left_layout.addWidget(
-            muted_label("Weights are normalised: Share is each weight as a % of their sum.")
+        left = panel(
+            self.title,
+            muted_label("Weights are normalised: Share is each weight as a % of their sum."),
+            (self.dimensions, 1),
+            button_row(self.add_dimension, self.remove_dimension),
+            section_label("Selected dimension"),
+            level_form,
         )
-        left_layout.addWidget(self.dimensions, 1)
-        left_layout.addLayout(dim_buttons)
-        left_layout.addWidget(section_label("Selected dimension"))
-        left_layout.addLayout(level_form)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(section_label("Signals interviewers can tick"))
-        right_layout.addWidget(self.signals, 1)
-        right_layout.addLayout(sig_buttons)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.setChildrenCollapsible(False)
-        splitter.addWidget(left)
-        splitter.addWidget(right)
-        splitter.setSizes([560, 520])
+        right = panel(
+            section_label("Signals interviewers can tick"),
+            (self.signals, 1),
+            button_row(self.signal_kind, self.add_signal, self.remove_signal),
+        )
+        split = splitter(left, right, sizes=(560, 520), collapsible=False)
         self.empty_label = empty_state("This workspace has no scorecard.")
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(splitter)
-        self._content = splitter
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.addWidget(self.stack)
+        self.stack = stacked(self.empty_label, split)
+        self._content = split
+        vbox(self.stack, margins=(0, 8, 0, 0), parent=self)
         self.reload()
 
     def current_dimension(self) -> iv.DimensionInfo | None:
@@ -583,15 +511,10 @@ class CaseLibraryTab(QWidget):
         self.ctx = ctx
         self.exercises = ExercisesEditor(ctx)
         self.scorecard = ScorecardEditor(ctx)
-        tabs = QTabWidget()
+        tabs = area_tabs((self.exercises, "Case exercises"), (self.scorecard, "Scorecard"))
         tabs.setObjectName("libraryTabs")
-        tabs.setDocumentMode(True)
-        tabs.addTab(self.exercises, "Case exercises")
-        tabs.addTab(self.scorecard, "Scorecard")
         self.tabs = tabs
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 8, 16, 12)
-        layout.addWidget(tabs)
+        vbox(tabs, margins=(16, 8, 16, 12), parent=self)
         ctx.changed.connect(self._on_ctx_changed)
 
     def _on_ctx_changed(self, changes: Changes) -> None:

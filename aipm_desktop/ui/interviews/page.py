@@ -5,9 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtWidgets import QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QWidget
 
 from ..context import AppContext
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import vbox
 from ..widgets.page_header import named_label
 from .candidates import CandidatesTab
 from .comparison import ComparisonTab
@@ -40,21 +42,14 @@ class InterviewsPage(QWidget):
         self.interview = InterviewModeTab(ctx, clock=clock)
         self.comparison = ComparisonTab(ctx)
         self.library = CaseLibraryTab(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("areaTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.candidates, "Candidates")
-        self.tabs.addTab(self.interview, "Interview mode")
-        self.tabs.addTab(self.comparison, "Comparison")
-        self.tabs.addTab(self.library, "Case library")
+        self.tabs = area_tabs(
+            (self.candidates, "Candidates"),
+            (self.interview, "Interview mode"),
+            (self.comparison, "Comparison"),
+            (self.library, "Case library"),
+        )
         self.candidates.start_requested.connect(self._on_candidates_start_requested)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 8)
-        layout.setSpacing(6)
-        layout.addWidget(title)
-        layout.addWidget(subtitle)
-        layout.addWidget(self.tabs, 1)
+        vbox(title, subtitle, (self.tabs, 1), margins=(24, 20, 24, 8), spacing=6, parent=self)
 
     def _on_candidates_start_requested(self, candidate_id: int) -> None:
         self.interview.select(candidate_id)

@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtGui import QFocusEvent
-from PySide6.QtWidgets import QLabel, QPlainTextEdit, QWidget
+from collections.abc import Iterable
 
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QFocusEvent
+from PySide6.QtWidgets import QLabel, QListWidget, QListWidgetItem, QPlainTextEdit, QWidget
+
+from ..widgets import builders
 from ..widgets.page_header import named_label
+
+USER_ROLE = Qt.ItemDataRole.UserRole
+#: The tables whose changes the candidate, interview and comparison tabs show.
+INTERVIEW_KINDS = (
+    "candidate",
+    "case_exercise",
+    "evaluation",
+    "rating",
+    "scorecard",
+    "scorecard_dimension",
+    "scorecard_signal",
+)
 
 
 class NotesEdit(QPlainTextEdit):
@@ -45,6 +60,28 @@ class NotesEdit(QPlainTextEdit):
             self.editing_finished.emit()
 
 
+def list_id(view: QListWidget) -> int | None:
+    """The id (``UserRole``) of the list's current item, or None."""
+    item = view.currentItem()
+    return None if item is None else item.data(USER_ROLE)
+
+
+def refill_list(view: QListWidget, entries: Iterable[tuple[QListWidgetItem, int]]) -> None:
+    """Replace the list's items by ``(item, id)`` entries without signalling each step;
+    the current id stays current when still there, else the first row becomes current."""
+    current = list_id(view)
+    view.blockSignals(True)
+    view.clear()
+    ids = []
+    for item, entry_id in entries:
+        item.setData(USER_ROLE, entry_id)
+        view.addItem(item)
+        ids.append(entry_id)
+    view.blockSignals(False)
+    if ids:
+        view.setCurrentRow(ids.index(current) if current in ids else 0)
+
+
 def section_label(text: str) -> QLabel:
     label = named_label(text, "sectionTitle")
     return label
@@ -57,12 +94,7 @@ def muted_label(text: str = "", *, wrap: bool = True) -> QLabel:
 
 
 def empty_state(text: str) -> QLabel:
-    label = named_label(text, "emptyState", wrap=True)
-    label.setMargin(24)
-    from PySide6.QtCore import Qt
-
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
+    return builders.empty_state(text, margin=24)
 
 
 def repolish(widget: QWidget) -> None:

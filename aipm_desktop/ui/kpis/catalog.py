@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
 from ..context import AppContext
+from ..widgets.builders import panel
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edits import TrackKpiCommand
@@ -96,16 +97,16 @@ class CatalogPane(RefreshWhenShown, QWidget):
         actions.addWidget(self.use_case_combo, 1)
         actions.addWidget(self.track_button)
 
-        detail = QWidget()
-        detail.setObjectName("pageContent")
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(12, 0, 0, 0)
-        detail_layout.setSpacing(8)
-        detail_layout.addWidget(self.name_label)
-        detail_layout.addWidget(self.tracked_label)
-        detail_layout.addWidget(card)
-        detail_layout.addLayout(actions)
-        detail_layout.addStretch(1)
+        detail = panel(
+            self.name_label,
+            self.tracked_label,
+            card,
+            actions,
+            1,
+            name="pageContent",
+            margins=(12, 0, 0, 0),
+            spacing=8,
+        )
 
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.setObjectName("catalogSplitter")

@@ -20,6 +20,7 @@ from ...services.changes import Changes
 from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, service_command
+from ..widgets.new_record_command import new_record_command
 
 
 def _number(value: float) -> str:
@@ -67,18 +68,14 @@ def TrackKpiCommand(
 ) -> OperationCommand:
     """Track a KPI of the catalog; the new KPI's id is in ``kpi_id`` (and ``record_id``)
     after the push. Undo deletes the new KPI; redo restores the same row."""
-    command = service_command(ctx, f"track KPI '{name or catalog_key}'", lambda ws: None)
-    command.kpi_id = None  # type: ignore[attr-defined]
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = kpi_service.add_from_catalog(
+    return new_record_command(
+        ctx,
+        f"track KPI '{name or catalog_key}'",
+        lambda ws: kpi_service.add_from_catalog(
             ws=ws, catalog_key=catalog_key, use_case_id=use_case_id, who=ctx.author()
-        )
-        command.record_id = command.kpi_id = new_id  # type: ignore[attr-defined]
-        return changes
-
-    command.perform = perform
-    return command
+        ),
+        id_attr="kpi_id",
+    )
 
 
 def import_snapshots(

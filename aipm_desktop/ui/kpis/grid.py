@@ -18,12 +18,12 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...services import kpis as kpi_service
 from ..context import AppContext
+from ..widgets.builders import vbox
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .chart import parse_value
@@ -241,13 +241,15 @@ class SnapshotGrid(RefreshWhenShown, QWidget):
         top = QHBoxLayout()
         top.addWidget(self.weeks_combo)
         top.addWidget(help_text, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(top)
-        layout.addWidget(self.message)
-        layout.addWidget(self.empty_label)
-        layout.addWidget(self.view, 1)
+        vbox(
+            top,
+            self.message,
+            self.empty_label,
+            (self.view, 1),
+            margins=(0, 8, 0, 0),
+            spacing=6,
+            parent=self,
+        )
 
     def invalidate(self, statuses: list[kpi_service.KpiStatus] | None = None) -> None:
         """The data changed (``statuses``: the KPIs, when the caller has read them)."""

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -35,6 +34,8 @@ from ...services import kpis as kpi_service
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import DeleteRecordCommand
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import vbox
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .catalog import CatalogPane
@@ -286,19 +287,13 @@ class KpisPage(RefreshWhenShown, QWidget):
         self.catalog = CatalogPane(ctx)
         self.catalog.tracked.connect(self._on_catalog_tracked)
 
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("areaTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(tracked, "Tracked KPIs")
-        self.tabs.addTab(self.grid, "Snapshot grid")
-        self.tabs.addTab(self.multiples, "Small multiples")
-        self.tabs.addTab(self.catalog, "Catalog")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 18, 24, 16)
-        layout.setSpacing(8)
-        layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        self.tabs = area_tabs(
+            (tracked, "Tracked KPIs"),
+            (self.grid, "Snapshot grid"),
+            (self.multiples, "Small multiples"),
+            (self.catalog, "Catalog"),
+        )
+        vbox(header, (self.tabs, 1), margins=(24, 18, 24, 16), spacing=8, parent=self)
 
         ctx.changed.connect(self._on_ctx_changed)
         self.refresh()

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QFrame,
     QHBoxLayout,
@@ -28,7 +27,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QProgressBar,
-    QPushButton,
     QStyledItemDelegate,
     QTreeWidget,
     QTreeWidgetItem,
@@ -41,6 +39,7 @@ from ...models.enums import CheckStatus
 from ...services import launch
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.builders import NO_MARGINS, button, deferred, dialog_buttons, hbox, vbox
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.page_header import named_label
 
@@ -203,17 +202,9 @@ class CheckDialog(QDialog):
         date_row.addWidget(self.signed_on_check)
         date_row.addWidget(self.signed_on, 1)
         form.addRow("", date_row)
-        buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
-        )
-        buttons.accepted.connect(self._on_buttons_accepted)
-        buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
+        buttons = dialog_buttons(self, self._on_buttons_accepted)
         heading = named_label(f"{check.function}: {check.item}", "dialogHeading", wrap=True)
-        layout.addWidget(heading)
-        layout.addLayout(form)
-        layout.addWidget(self.error)
-        layout.addWidget(buttons)
+        vbox(heading, form, self.error, buttons, parent=self)
         self.resize(520, self.sizeHint().height())
 
     def _on_buttons_accepted(self) -> None:
@@ -258,10 +249,7 @@ class ChecklistPanel(QWidget):
         self._rows: dict[int, QTreeWidgetItem] = {}
         self._order: list[int] = []
         self._filling = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._refresh)
+        self._timer = deferred(self, self._refresh)
 
         self.summary = ReadinessSummary()
         self.tree = QTreeWidget()
@@ -303,27 +291,15 @@ class ChecklistPanel(QWidget):
             "emptyState",
             wrap=True,
         )
-        self.create_button = QPushButton("Create checklist from template")
-        self.create_button.setObjectName("primaryButton")
-        self.create_button.clicked.connect(self.create_requested)
-        self.edit_button = QPushButton("Edit check…")
-        self.edit_button.clicked.connect(self._on_edit_button_clicked)
-        self.template_button = QPushButton("Edit default checklist…")
-        self.template_button.clicked.connect(self.template_requested)
+        self.create_button = button(
+            "Create checklist from template", self.create_requested, name="primaryButton"
+        )
+        self.edit_button = button("Edit check…", self._on_edit_button_clicked)
+        self.template_button = button("Edit default checklist…", self.template_requested)
 
         title = named_label("Launch checklist", "sectionTitle")
-        buttons = QHBoxLayout()
-        buttons.addWidget(title)
-        buttons.addStretch(1)
-        buttons.addWidget(self.create_button)
-        buttons.addWidget(self.edit_button)
-        buttons.addWidget(self.template_button)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.summary)
-        layout.addLayout(buttons)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.tree, 1)
+        buttons = hbox(title, 1, self.create_button, self.edit_button, self.template_button)
+        vbox(self.summary, buttons, self.empty, (self.tree, 1), margins=NO_MARGINS, parent=self)
 
     # -- showing ----------------------------------------------------------------------------
 

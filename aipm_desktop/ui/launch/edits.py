@@ -13,35 +13,31 @@ from collections.abc import Mapping
 from typing import Any
 
 from ...services import launch
-from ...services.changes import Changes
-from ...store import Workspace
 from ..context import AppContext
-from ..undo import OperationCommand, service_command
+from ..undo import OperationCommand
+from ..widgets.service_edits import call_command, create_command
 
 
 def EnsureChecklistCommand(ctx: AppContext, release_id: int) -> OperationCommand:
     """Create a release's checklist from the default one; undo removes those checks."""
-    command = service_command(
+    return call_command(
         ctx,
         "create launch checklist",
-        lambda ws: launch.ensure_checklist(ws=ws, release_id=release_id, who=ctx.author()),
+        launch.ensure_checklist,
+        {"release_id": release_id},
+        record_id=release_id,
     )
-    command.record_id = release_id
-    return command
 
 
 def ReorderStagesCommand(ctx: AppContext, release_id: int, order: list[int]) -> OperationCommand:
     """Put a release's rollout stages in a new order; undo restores the old one."""
-    wanted = list(order)
-    command = service_command(
+    return call_command(
         ctx,
         "reorder rollout stages",
-        lambda ws: launch.reorder_stages(
-            ws=ws, release_id=release_id, order=wanted, who=ctx.author()
-        ),
+        launch.reorder_stages,
+        {"release_id": release_id, "order": list(order)},
+        record_id=release_id,
     )
-    command.record_id = release_id
-    return command
 
 
 def AddTemplateItemCommand(ctx: AppContext, data: Mapping[str, str]) -> OperationCommand:
@@ -49,20 +45,13 @@ def AddTemplateItemCommand(ctx: AppContext, data: Mapping[str, str]) -> Operatio
 
     The new item's id is in ``item_id`` (and ``record_id``) after the push.
     """
-    values = dict(data)
-    command = service_command(
-        ctx, f"add default checklist item '{values.get('item', '')}'", lambda ws: None
+    return create_command(
+        ctx,
+        f"add default checklist item '{data.get('item', '')}'",
+        launch.add_template_item,
+        data,
+        id_attr="item_id",
     )
-    command.item_id = None  # type: ignore[attr-defined]
-
-    def perform(ws: Workspace) -> Changes:
-        item_id, changes = launch.add_template_item(ws=ws, who=ctx.author(), **values)
-        command.item_id = item_id  # type: ignore[attr-defined]
-        command.record_id = item_id
-        return changes
-
-    command.perform = perform
-    return command
 
 
 def UpdateTemplateItemCommand(
@@ -72,26 +61,23 @@ def UpdateTemplateItemCommand(
 
     Nothing changed: no undo step.
     """
-    values = dict(data)
-    command = service_command(
+    return call_command(
         ctx,
         "edit default checklist item",
-        lambda ws: launch.update_template_item(
-            ws=ws, item_id=item_id, data=values, who=ctx.author()
-        ),
+        launch.update_template_item,
+        {"item_id": item_id, "data": dict(data)},
+        record_id=item_id,
+        id_attr="item_id",
     )
-    command.item_id = item_id  # type: ignore[attr-defined]
-    command.record_id = item_id
-    return command
 
 
 def DeleteTemplateItemCommand(ctx: AppContext, item_id: int, label: str) -> OperationCommand:
     """Remove an item from the default checklist; undo restores it (same id)."""
-    command = service_command(
+    return call_command(
         ctx,
         f"remove default checklist item '{label}'",
-        lambda ws: launch.delete_template_item(ws=ws, item_id=item_id, who=ctx.author()),
+        launch.delete_template_item,
+        {"item_id": item_id},
+        record_id=item_id,
+        id_attr="item_id",
     )
-    command.item_id = item_id  # type: ignore[attr-defined]
-    command.record_id = item_id
-    return command

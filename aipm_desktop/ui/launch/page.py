@@ -10,25 +10,18 @@ from __future__ import annotations
 
 import datetime as dt
 
-from PySide6.QtCore import QDate, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFocusEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDateEdit,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLineEdit,
     QMessageBox,
     QPlainTextEdit,
-    QPushButton,
-    QSplitter,
-    QStackedWidget,
-    QTableWidget,
     QTableWidgetItem,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -39,6 +32,19 @@ from ...services import usecases as usecases_service
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import (
+    button,
+    deferred,
+    empty_state,
+    list_panel,
+    panel,
+    resize_columns,
+    splitter,
+    stacked,
+    table,
+    vbox,
+)
 from ..widgets.page_header import named_label
 from .checklist import ChecklistPanel
 from .edits import EnsureChecklistCommand
@@ -185,10 +191,7 @@ class LaunchPage(QWidget):
         self.release_id: int | None = None
         self._infos: list[launch.ReleaseInfo] = []
         self._filling = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.refresh)
+        self._timer = deferred(self, self.refresh)
 
         title = named_label("Launch", "pageTitle")
         subtitle = named_label(
@@ -196,31 +199,12 @@ class LaunchPage(QWidget):
             "pageSubtitle",
         )
 
-        self.releases = QTableWidget(0, len(RELEASE_COLUMNS))
-        self.releases.setObjectName("releaseTable")
-        self.releases.setHorizontalHeaderLabels(list(RELEASE_COLUMNS))
-        self.releases.verticalHeader().setVisible(False)
-        self.releases.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.releases.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.releases.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.releases.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.releases = table(RELEASE_COLUMNS, "releaseTable", read_only=True)
+        resize_columns(self.releases, stretch=(0,), fit=(1, 2, 3))
         self.releases.itemSelectionChanged.connect(self._on_releases_itemSelectionChanged)
-        self.new_button = QPushButton("New release")
-        self.new_button.clicked.connect(self._on_new_button_clicked)
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.clicked.connect(self._on_delete_button_clicked)
-        left = QWidget()
-        left_layout = QVBoxLayout(left)
-        left_layout.setContentsMargins(0, 0, 0, 0)
-        left_layout.addWidget(self.releases, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.new_button)
-        buttons.addWidget(self.delete_button)
-        buttons.addStretch(1)
-        left_layout.addLayout(buttons)
+        self.new_button = button("New release", self._on_new_button_clicked)
+        self.delete_button = button("Delete", self._on_delete_button_clicked)
+        left = list_panel(self.releases, self.new_button, self.delete_button)
 
         self.heading = named_label("", "formHeading")
         self.checklist = ChecklistPanel(ctx)
@@ -228,40 +212,22 @@ class LaunchPage(QWidget):
         self.checklist.template_requested.connect(self.edit_template)
         self.stages = StagesPanel(ctx)
         self.form = ReleaseForm(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("areaTabs")
-        self.tabs.addTab(self.checklist, "Readiness")
-        self.tabs.addTab(self.stages, "Rollout stages")
-        self.tabs.addTab(self.form, "Release")
-        detail = QWidget()
-        detail_layout = QVBoxLayout(detail)
-        detail_layout.setContentsMargins(0, 0, 0, 0)
-        detail_layout.addWidget(self.heading)
-        detail_layout.addWidget(self.tabs, 1)
-        self.empty = named_label(
-            "No releases yet. Add one with \u201cNew release\u201d: give it a target date, a "
-            "feature flag and its rollout stages, then create its launch checklist.",
-            "emptyState",
-            wrap=True,
+        self.tabs = area_tabs(
+            (self.checklist, "Readiness"),
+            (self.stages, "Rollout stages"),
+            (self.form, "Release"),
         )
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty)
-        self.stack.addWidget(detail)
-
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("launchSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.stack)
-        self.splitter.setStretchFactor(0, 1)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([320, 1000])
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.addWidget(title)
-        layout.addWidget(subtitle)
-        layout.addWidget(self.splitter, 1)
+        self.tabs.setDocumentMode(False)
+        detail = panel(self.heading, (self.tabs, 1))
+        self.empty = empty_state(
+            "No releases yet. Add one with \u201cNew release\u201d: give it a target date, a "
+            "feature flag and its rollout stages, then create its launch checklist."
+        )
+        self.stack = stacked(self.empty, detail)
+        self.splitter = splitter(
+            left, self.stack, sizes=(320, 1000), stretch=(1, 3), name="launchSplitter"
+        )
+        vbox(title, subtitle, (self.splitter, 1), margins=(16, 12, 16, 12), parent=self)
 
         ctx.changed.connect(self._on_ctx_changed)
         self.refresh()

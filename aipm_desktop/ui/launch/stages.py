@@ -11,17 +11,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QHBoxLayout,
-    QHeaderView,
     QMessageBox,
-    QPushButton,
     QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +27,7 @@ from ...models.enums import StageStatus
 from ...services import kpis, launch
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.builders import NO_MARGINS, button, deferred, hbox, resize_columns, table, vbox
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.page_header import named_label
 from .edits import ReorderStagesCommand
@@ -77,22 +74,12 @@ class StagesPanel(QWidget):
         self._stages: list[RolloutStage] = []
         self._filling = False
         self._select_next: int | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self._refresh)
+        self._timer = deferred(self, self._refresh)
 
-        self.table = QTableWidget(0, len(STAGE_COLUMNS) + 1)
-        self.table.setObjectName("stageTable")
-        self.table.setHorizontalHeaderLabels([*STAGE_COLUMNS, "Status"])
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = table([*STAGE_COLUMNS, "Status"], "stageTable")
         self.table.setWordWrap(True)
-        self.table.verticalHeader().setVisible(False)
         self.table.verticalHeader().setDefaultSectionSize(62)
-        header = self.table.horizontalHeader()
-        for column in (2, 3, 4):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+        resize_columns(self.table, stretch=(2, 3, 4))
         self.table.setColumnWidth(0, 200)
         self.table.setColumnWidth(1, 80)
         self.table.setColumnWidth(COL_STATUS, 120)
@@ -103,14 +90,10 @@ class StagesPanel(QWidget):
         self.table.itemChanged.connect(self._on_table_itemChanged)
         self.table.itemSelectionChanged.connect(self._update_buttons)
 
-        self.add_button = QPushButton("Add stage")
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.remove_button = QPushButton("Remove stage")
-        self.remove_button.clicked.connect(self._on_remove_button_clicked)
-        self.up_button = QPushButton("Move up")
-        self.up_button.clicked.connect(lambda: self.move_current(-1))
-        self.down_button = QPushButton("Move down")
-        self.down_button.clicked.connect(lambda: self.move_current(1))
+        self.add_button = button("Add stage", self._on_add_button_clicked)
+        self.remove_button = button("Remove stage", self._on_remove_button_clicked)
+        self.up_button = button("Move up", lambda: self.move_current(-1))
+        self.down_button = button("Move down", lambda: self.move_current(1))
 
         self.criteria = QTableWidget(0, len(CRITERIA_COLUMNS))
         self.criteria.setObjectName("criteriaTable")
@@ -118,8 +101,7 @@ class StagesPanel(QWidget):
         self.criteria.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.criteria.verticalHeader().setVisible(False)
         self.criteria.setAlternatingRowColors(True)
-        cheader = self.criteria.horizontalHeader()
-        cheader.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        resize_columns(self.criteria, stretch=(1,))
         self.criteria.setColumnWidth(0, 220)
         self.criteria.setColumnWidth(2, 220)
         self.criteria.setColumnWidth(3, 90)
@@ -132,19 +114,19 @@ class StagesPanel(QWidget):
         )
 
         title = named_label("Rollout stages", "sectionTitle")
-        buttons = QHBoxLayout()
-        buttons.addWidget(title)
-        buttons.addStretch(1)
-        for button in (self.add_button, self.remove_button, self.up_button, self.down_button):
-            buttons.addWidget(button)
+        buttons = hbox(
+            title, 1, self.add_button, self.remove_button, self.up_button, self.down_button
+        )
         criteria_title = named_label("KPI criteria, latest snapshot", "sectionTitle")
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(buttons)
-        layout.addWidget(self.table, 3)
-        layout.addWidget(criteria_title)
-        layout.addWidget(self.criteria_hint)
-        layout.addWidget(self.criteria, 2)
+        vbox(
+            buttons,
+            (self.table, 3),
+            criteria_title,
+            self.criteria_hint,
+            (self.criteria, 2),
+            margins=NO_MARGINS,
+            parent=self,
+        )
 
     # -- showing ----------------------------------------------------------------------------
 

@@ -7,23 +7,18 @@ window undoes it); releases that already have a checklist keep theirs.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...services import launch
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.builders import button, deferred, dialog_buttons, hbox, resize_columns, table, vbox
 from ..widgets.page_header import named_label
 from .edits import AddTemplateItemCommand, DeleteTemplateItemCommand, UpdateTemplateItemCommand
 
@@ -41,10 +36,7 @@ class TemplateDialog(QDialog):
         self.ctx = ctx
         self._items: list[launch.TemplateItem] = []
         self._filling = False
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(0)
-        self._timer.timeout.connect(self.reload)
+        self._timer = deferred(self, self.reload)
 
         heading = named_label("Default launch checklist", "dialogHeading")
         hint = named_label(
@@ -53,35 +45,18 @@ class TemplateDialog(QDialog):
             "mutedLabel",
             wrap=True,
         )
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("templateTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = table(COLUMNS, "templateTable")
         self.table.setColumnWidth(0, 170)
         self.table.setColumnWidth(1, 280)
-        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        resize_columns(self.table, stretch=(2,))
         self.table.itemChanged.connect(self._on_table_itemChanged)
         self.table.itemSelectionChanged.connect(self._update_buttons)
-        self.add_button = QPushButton("Add item")
-        self.add_button.clicked.connect(self._on_add_button_clicked)
-        self.remove_button = QPushButton("Remove item")
-        self.remove_button.clicked.connect(self._on_remove_button_clicked)
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
-        buttons.rejected.connect(self.reject)
-        buttons.accepted.connect(self.accept)
+        self.add_button = button("Add item", self._on_add_button_clicked)
+        self.remove_button = button("Remove item", self._on_remove_button_clicked)
+        buttons = dialog_buttons(self, buttons=QDialogButtonBox.StandardButton.Close)
 
-        row = QHBoxLayout()
-        row.addWidget(self.add_button)
-        row.addWidget(self.remove_button)
-        row.addStretch(1)
-        row.addWidget(buttons)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(hint)
-        layout.addWidget(self.table, 1)
-        layout.addLayout(row)
+        row = hbox(self.add_button, self.remove_button, 1, buttons)
+        vbox(heading, hint, (self.table, 1), row, parent=self)
         self.resize(860, 560)
         ctx.changed.connect(self._on_ctx_changed)
         self.reload()

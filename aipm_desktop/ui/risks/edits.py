@@ -13,10 +13,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from ...services import ai_act, risks
-from ...services.changes import Changes
-from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, service_command
+from ..widgets.new_record_command import new_record_command
 
 
 def SetLinksCommand(ctx: AppContext, risk_id: int, use_case_ids: Sequence[int]) -> OperationCommand:
@@ -84,14 +83,9 @@ def AddTaxonomyCommand(
     The new taxonomy's id is in ``taxonomy_id`` (and ``record_id``) after the push.
     """
     entries: list[str | tuple[str, str]] = list(items)
-    command = service_command(ctx, f"add taxonomy '{name.strip()}'", lambda ws: None)
-    command.taxonomy_id = None  # type: ignore[attr-defined]
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = risks.add_taxonomy(ws=ws, name=name, items=entries, who=ctx.author())
-        command.record_id = new_id
-        command.taxonomy_id = new_id  # type: ignore[attr-defined]
-        return changes
-
-    command.perform = perform
-    return command
+    return new_record_command(
+        ctx,
+        f"add taxonomy '{name.strip()}'",
+        lambda ws: risks.add_taxonomy(ws=ws, name=name, items=entries, who=ctx.author()),
+        id_attr="taxonomy_id",
+    )

@@ -2,31 +2,25 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
 
-from PySide6.QtCore import QDate, QStringListModel, Qt, Signal
-from PySide6.QtGui import QColor, QFocusEvent
+from PySide6.QtCore import QStringListModel, Qt
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
-    QCheckBox,
     QComboBox,
     QCompleter,
-    QDateEdit,
-    QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QWidget,
 )
+
+from ..widgets.field_editors import enum_label
 
 NOT_SET = "Not set"
 
 
 def enum_text(value: str | enum.Enum | None) -> str:
     """``in_progress`` -> ``In progress``."""
-    if value is None:
-        return ""
-    text = str(value.value if isinstance(value, enum.Enum) else value).replace("_", " ")
-    return text[:1].upper() + text[1:]
+    return "" if value is None else enum_label(value)
 
 
 def text_color_on(background: str) -> str:
@@ -117,71 +111,6 @@ class LevelCombo(QComboBox):
         if value is None:
             return ""
         return split_level(self.levels[value - 1])[1]
-
-
-class DateField(QWidget):
-    """An optional date: a check box ("set") and a date editor with a calendar.
-
-    Signals:
-        edited(): the user changed the date or set/cleared it.
-    """
-
-    edited = Signal()
-
-    def __init__(self, check_text: str = "Set", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.check = QCheckBox(check_text)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate.currentDate())
-        self.edit.setEnabled(False)
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-        self.setFocusProxy(self.edit)
-        self.check.clicked.connect(self._on_check_clicked)
-        self.edit.editingFinished.connect(self.edited)
-        self.edit.calendarWidget().clicked.connect(lambda _date: self.edited.emit())
-
-    def value(self) -> dt.date | None:
-        if not self.check.isChecked():
-            return None
-        return self.edit.date().toPython()
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.check.setChecked(value is not None)
-        self.edit.setEnabled(value is not None and self.isEnabled())
-        self.edit.blockSignals(True)
-        self.edit.setDate(QDate(value) if value is not None else QDate.currentDate())
-        self.edit.blockSignals(False)
-
-    def set_editable(self, editable: bool) -> None:
-        self.check.setEnabled(editable)
-        self.edit.setEnabled(editable and self.check.isChecked())
-
-    def _on_check_clicked(self, checked: bool) -> None:
-        self.edit.setEnabled(checked)
-        self.edited.emit()
-
-
-class TextArea(QPlainTextEdit):
-    """A plain text editor that reports when the user leaves it.
-
-    Signals:
-        editing_finished(): focus left the editor.
-    """
-
-    editing_finished = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        self.editing_finished.emit()
 
 
 class ListCompleter(QCompleter):

@@ -45,10 +45,11 @@ from ...services.changes import Changes
 from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.field_editors import fill_combo
 from ..widgets.page_header import named_label
 from ..widgets.record_form import DateInput, FieldSpec, RecordForm, TextArea
 from .edits import SetLinksCommand
-from .fields import NOT_SET, Badge, DateField, EnumCombo, ListCompleter, split_level
+from .fields import NOT_SET, Badge, EnumCombo, ListCompleter, split_level
 
 ACCEPTED = RiskStatus.ACCEPTED.value
 ACCEPT_HINT = "An accepted risk needs a rationale and an approver: fill them in below to accept it."
@@ -160,7 +161,7 @@ class ActionDialog(QDialog):
         self.action_edit.setPlaceholderText("What will be done, e.g. add a jailbreak eval set")
         self.owner_edit = QLineEdit(data.get("owner", ""))
         self.owner_edit.setMaxLength(200)
-        self.due_field = DateField("Due")
+        self.due_field = DateInput("Due", field_height=0)
         self.due_field.set_value(data.get("due_date"))
         self.status_combo = EnumCombo(ActionStatus)
         self.status_combo.set_value(data.get("status", ActionStatus.TO_DO))
@@ -437,7 +438,7 @@ class RiskForm(RecordForm):
             return
         self._bands = list(risks.bands(ws=ws))
         self._method = workspace_service.get_settings(ws=ws).risk_method or "multiply"
-        self._fill_combo(self.category_combo, self.specs["category"])
+        fill_combo(self.category_combo, self.specs["category"])
         words = risks.framework_choices(ws=ws)
         self.refs_edit.setCompleter(ListCompleter(words, self.refs_edit))
 

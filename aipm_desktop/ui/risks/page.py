@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -31,6 +30,8 @@ from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import NO_MARGINS, vbox
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import local_action, named_label, page_header
 from .ai_act import AiActTab
@@ -319,18 +320,10 @@ class RisksPage(QWidget):
         self.register = RegisterTab(ctx)
         self.heatmap = HeatmapTab(ctx)
         self.ai_act = AiActTab(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("areaTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.register, "Register")
-        self.tabs.addTab(self.heatmap, "Heat map")
-        self.tabs.addTab(self.ai_act, "EU AI Act")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        self.tabs = area_tabs(
+            (self.register, "Register"), (self.heatmap, "Heat map"), (self.ai_act, "EU AI Act")
+        )
+        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
         self.new_action = local_action(self, "New risk", NEW_SHORTCUT, self.new_risk)
         self.delete_action = local_action(

@@ -30,6 +30,7 @@ from ...services import roadmap
 from ...services.changes import Changes
 from ..context import AppContext
 from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .edit_dialog import enum_text
 from .timeline_style import LANE_COLOURS
 
@@ -172,7 +173,7 @@ class BoardColumn(QFrame):
         return [self.list.item(row).data(DISPLAY_ROLE) for row in range(self.list.count())]
 
 
-class BoardWidget(QWidget):
+class BoardWidget(RefreshWhenShown, QWidget):
     """The Now / Next / Later tab.
 
     Signals:
@@ -196,7 +197,6 @@ class BoardWidget(QWidget):
             column.list.itemDoubleClicked.connect(self._on_list_item_double_clicked)
             self.columns[key] = column
             layout.addWidget(column, 1)
-        self._stale = True
         self.today: dt.date | None = None
 
     def reload(self) -> None:
@@ -207,18 +207,14 @@ class BoardWidget(QWidget):
         columns = roadmap.board(ws=ws, today=self.today)
         for key, column in self.columns.items():
             column.set_items(columns.get(key, []))
-        self._stale = False
+        self._dirty = False
 
     def on_changed(self, changes: Changes) -> None:
         if changes.touches("roadmap_item", "settings"):
-            self._stale = True
-            if self.isVisible():
-                self.reload()
+            self.invalidate()
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
+    def refresh(self) -> None:
+        self.reload()
 
     def _on_list_item_double_clicked(self, entry: QListWidgetItem) -> None:
         item = entry.data(ITEM_ROLE)

@@ -16,11 +16,9 @@ from PySide6.QtWidgets import (
     QComboBox,
     QDateEdit,
     QDialog,
-    QDialogButtonBox,
     QFormLayout,
     QLineEdit,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -31,6 +29,7 @@ from ...services import records, roadmap
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import CreateRecordCommand, UpdateRecordCommand
+from ..widgets.builders import dialog_buttons, form_layout, vbox
 from ..widgets.page_header import named_label
 
 FIELDS = (
@@ -137,26 +136,20 @@ class ItemDialog(QDialog):
         self.error_label = named_label("", "errorHint", wrap=True)
         self.error_label.setVisible(False)
 
-        form = QFormLayout()
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
-        form.addRow("&Title", self.title_edit)
-        form.addRow("&Lane", self.lane_combo)
-        form.addRow("&Kind", self.kind_combo)
-        form.addRow("&Start", self.start_edit)
-        form.addRow("&End", self.end_edit)
-        form.addRow("St&atus", self.status_combo)
-        form.addRow("&Progress", self.progress_spin)
-        form.addRow("&Owner", self.owner_edit)
-        form.addRow("&Use case", self.use_case_combo)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        form = form_layout(
+            ("&Title", self.title_edit),
+            ("&Lane", self.lane_combo),
+            ("&Kind", self.kind_combo),
+            ("&Start", self.start_edit),
+            ("&End", self.end_edit),
+            ("St&atus", self.status_combo),
+            ("&Progress", self.progress_spin),
+            ("&Owner", self.owner_edit),
+            ("&Use case", self.use_case_combo),
+            growth=QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow,
         )
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self)
+        vbox(form, self.error_label, self.buttons, parent=self)
         self.setMinimumWidth(460)
 
         self._load(self.original)

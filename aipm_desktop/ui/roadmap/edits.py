@@ -19,6 +19,7 @@ from ...services.changes import Changes
 from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, service_command
+from ..widgets.service_edits import call_command, create_command
 
 
 def MoveItemCommand(
@@ -35,20 +36,8 @@ def MoveItemCommand(
     The item and every dependent it pushed move in one operation: one undo step. Nothing
     moved: no undo step.
     """
-    command = service_command(
-        ctx,
-        text,
-        lambda ws: roadmap.move_item(
-            ws=ws,
-            item_id=item_id,
-            start=start,
-            end=end,
-            shift_dependents=shift_dependents,
-            who=ctx.author(),
-        ),
-    )
-    command.record_id = item_id
-    return command
+    args = {"item_id": item_id, "start": start, "end": end, "shift_dependents": shift_dependents}
+    return call_command(ctx, text, roadmap.move_item, args, record_id=item_id)
 
 
 def AddDependencyCommand(
@@ -59,31 +48,25 @@ def AddDependencyCommand(
     The new link's id is in ``dependency_id`` after the push (not ``id``: that is
     ``QUndoCommand.id()``).
     """
-    command = service_command(ctx, "add roadmap dependency", lambda ws: None)
-    command.dependency_id = None  # type: ignore[attr-defined]
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = roadmap.add_dependency(
-            ws=ws, predecessor_id=predecessor_id, successor_id=successor_id, who=ctx.author()
-        )
-        command.dependency_id = new_id  # type: ignore[attr-defined]
-        command.record_id = new_id
-        return changes
-
-    command.perform = perform
-    return command
+    return create_command(
+        ctx,
+        "add roadmap dependency",
+        roadmap.add_dependency,
+        {"predecessor_id": predecessor_id, "successor_id": successor_id},
+        id_attr="dependency_id",
+    )
 
 
 def RemoveDependencyCommand(ctx: AppContext, dependency_id: int) -> OperationCommand:
     """Remove a dependency. Undo brings the same link (same id) back."""
-    command = service_command(
+    return call_command(
         ctx,
         "remove roadmap dependency",
-        lambda ws: roadmap.remove_dependency(ws=ws, dependency_id=dependency_id, who=ctx.author()),
+        roadmap.remove_dependency,
+        {"dependency_id": dependency_id},
+        record_id=dependency_id,
+        id_attr="dependency_id",
     )
-    command.dependency_id = dependency_id  # type: ignore[attr-defined]
-    command.record_id = dependency_id
-    return command
 
 
 def SetLanesCommand(

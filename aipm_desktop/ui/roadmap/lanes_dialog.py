@@ -14,18 +14,14 @@ from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
     QDialogButtonBox,
-    QHBoxLayout,
-    QHeaderView,
-    QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...services import roadmap
 from ...services.workspace import get_settings
 from ..context import AppContext
+from ..widgets.builders import button, hbox, resize_columns, table, vbox
 from ..widgets.page_header import named_label
 from .edits import SetLanesCommand
 
@@ -56,46 +52,33 @@ class LanesDialog(QDialog):
             "mutedLabel",
             wrap=True,
         )
-        self.table = QTableWidget(0, len(COLUMNS))
-        self.table.setObjectName("lanesTable")
-        self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.verticalHeader().setVisible(False)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.table = table(COLUMNS, "lanesTable")
         self.table.setEditTriggers(
             QAbstractItemView.EditTrigger.DoubleClicked
             | QAbstractItemView.EditTrigger.EditKeyPressed
             | QAbstractItemView.EditTrigger.SelectedClicked
         )
-        header = self.table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        resize_columns(self.table, stretch=(0,), fit=(1,))
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemChanged.connect(self._on_table_itemChanged)
 
-        self.add_button = QPushButton("Add")
-        self.add_button.setToolTip("Add a lane at the end and name it")
-        self.add_button.clicked.connect(self.add_lane)
-        self.rename_button = QPushButton("Rename")
-        self.rename_button.setToolTip("Rename the selected lane (F2); its items move along")
-        self.rename_button.clicked.connect(self._on_rename_button_clicked)
-        self.remove_button = QPushButton("Remove")
-        self.remove_button.setToolTip("Remove the selected lane")
-        self.remove_button.clicked.connect(self.remove_lane)
-        self.up_button = QPushButton("Move up")
-        self.up_button.clicked.connect(lambda: self.move_lane(-1))
-        self.down_button = QPushButton("Move down")
-        self.down_button.clicked.connect(lambda: self.move_lane(1))
-        side = QVBoxLayout()
-        for button in (
+        self.add_button = button("Add", self.add_lane, tip="Add a lane at the end and name it")
+        self.rename_button = button(
+            "Rename",
+            self._on_rename_button_clicked,
+            tip="Rename the selected lane (F2); its items move along",
+        )
+        self.remove_button = button("Remove", self.remove_lane, tip="Remove the selected lane")
+        self.up_button = button("Move up", lambda: self.move_lane(-1))
+        self.down_button = button("Move down", lambda: self.move_lane(1))
+        side = vbox(
             self.add_button,
             self.rename_button,
             self.remove_button,
             self.up_button,
             self.down_button,
-        ):
-            side.addWidget(button)
-        side.addStretch(1)
+            1,
+        )
 
         self.message = named_label("", "errorHint", wrap=True)
         self.message.setVisible(False)
@@ -106,15 +89,8 @@ class LanesDialog(QDialog):
         self.buttons.accepted.connect(self.save)
         self.buttons.rejected.connect(self.reject)
 
-        body = QHBoxLayout()
-        body.addWidget(self.table, 1)
-        body.addLayout(side)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(hint)
-        layout.addLayout(body, 1)
-        layout.addWidget(self.message)
-        layout.addWidget(self.buttons)
+        body = hbox((self.table, 1), side)
+        vbox(heading, hint, (body, 1), self.message, self.buttons, parent=self)
         self.resize(520, 420)
 
         self._filling = False

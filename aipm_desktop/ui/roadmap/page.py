@@ -11,9 +11,6 @@ from __future__ import annotations
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
-    QPushButton,
-    QTabWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -22,6 +19,8 @@ from ...models import RoadmapItem
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import DeleteRecordCommand
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import NO_MARGINS, button, open_dialog, vbox
 from ..widgets.page_header import local_action, page_header
 from .board import BoardWidget
 from .edit_dialog import ItemDialog
@@ -42,13 +41,11 @@ class RoadmapPage(QWidget):
         self.dialog: ItemDialog | None = None
         self.lanes_dialog: LanesDialog | None = None
 
-        self.new_button = QPushButton("New item")
-        self.new_button.setObjectName("primaryButton")
-        self.new_button.setToolTip(f"Add a roadmap item ({NEW_SHORTCUT})")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected item or dependency (Del)")
-        self.lanes_button = QPushButton("Lanes…")
-        self.lanes_button.setToolTip("Add, rename, remove and reorder the swim lanes")
+        self.new_button = button(
+            "New item", name="primaryButton", tip=f"Add a roadmap item ({NEW_SHORTCUT})"
+        )
+        self.delete_button = button("Delete", tip="Delete the selected item or dependency (Del)")
+        self.lanes_button = button("Lanes…", tip="Add, rename, remove and reorder the swim lanes")
         header = page_header(
             "Roadmap",
             "Sequence data readiness, model iterations, UX and launch work on swim lanes; "
@@ -59,18 +56,12 @@ class RoadmapPage(QWidget):
         self.timeline = TimelineWidget(ctx)
         self.board = BoardWidget(ctx)
         self.predictability = PredictabilityWidget(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("areaTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(self.timeline, "Timeline")
-        self.tabs.addTab(self.board, "Now / Next / Later")
-        self.tabs.addTab(self.predictability, "Predictability")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        self.tabs = area_tabs(
+            (self.timeline, "Timeline"),
+            (self.board, "Now / Next / Later"),
+            (self.predictability, "Predictability"),
+        )
+        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
         self.new_action = local_action(self, "New roadmap item", NEW_SHORTCUT, self.new_item)
         self.delete_action = local_action(
@@ -116,11 +107,7 @@ class RoadmapPage(QWidget):
         if self.ctx.readonly:
             dialog.buttons.button(dialog.buttons.StandardButton.Ok).setEnabled(False)
         dialog.accepted.connect(lambda: self._on_dialog_accepted(dialog))
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_dialog(self, "dialog", dialog)
 
     def _on_dialog_accepted(self, dialog: ItemDialog) -> None:
         if dialog.item_id is None and dialog.record_id is not None:
@@ -134,12 +121,7 @@ class RoadmapPage(QWidget):
             return None
         if self.lanes_dialog is not None:
             self.lanes_dialog.close()
-        dialog = LanesDialog(self.ctx, parent=self)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.finished.connect(lambda _r: setattr(self, "lanes_dialog", None))
-        self.lanes_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_dialog(self, "lanes_dialog", LanesDialog(self.ctx, parent=self))
 
     def delete_selected(self) -> bool:
         """Delete the selected timeline item (or dependency); undoable."""

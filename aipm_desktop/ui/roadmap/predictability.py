@@ -11,13 +11,9 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
-    QHBoxLayout,
     QHeaderView,
     QPushButton,
-    QTableWidget,
     QTableWidgetItem,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -25,8 +21,10 @@ from ...services import roadmap
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import OperationCommand
+from ..widgets.builders import hbox, table, vbox
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .edits import RecordPredictabilityCommand
 
 HEADERS = ("Quarter", "Planned", "On plan", "Predictability")
@@ -38,7 +36,7 @@ def ratio_text(ratio: float | None) -> str:
     return "—" if ratio is None else f"{100 * ratio:.0f}%"
 
 
-class PredictabilityWidget(QWidget):
+class PredictabilityWidget(RefreshWhenShown, QWidget):
     """The Predictability tab: table, chart and the "Record as KPI snapshot" button."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -46,7 +44,6 @@ class PredictabilityWidget(QWidget):
         self.ctx = ctx
         self.setObjectName("roadmapPredictability")
         self.rows: list[Any] = []
-        self._stale = True
 
         intro = named_label(
             "Items delivered on their planned dates ÷ items planned, per quarter of the "
@@ -61,12 +58,7 @@ class PredictabilityWidget(QWidget):
             "“Roadmap predictability” KPI (Edit ▸ Undo takes it back)"
         )
         self.status = named_label("", "mutedLabel")
-        self.table = QTableWidget(0, len(HEADERS))
-        self.table.setObjectName("roadmapPredictabilityTable")
-        self.table.setHorizontalHeaderLabels(HEADERS)
-        self.table.verticalHeader().setVisible(False)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.table = table(HEADERS, "roadmapPredictabilityTable", read_only=True, single=False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         self.table.setMinimumWidth(340)
         self.table.setMaximumWidth(460)
@@ -79,20 +71,18 @@ class PredictabilityWidget(QWidget):
             wrap=True,
         )
 
-        top = QHBoxLayout()
-        top.addWidget(intro, 1)
+        top = hbox((intro, 1))
         top.addWidget(self.record_button, 0, Qt.AlignmentFlag.AlignTop)
-        body = QHBoxLayout()
-        body.setSpacing(16)
-        body.addWidget(self.table)
-        body.addWidget(self.chart, 1)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(16, 12, 16, 12)
-        layout.setSpacing(8)
-        layout.addLayout(top)
-        layout.addWidget(self.status)
-        layout.addWidget(self.empty)
-        layout.addLayout(body, 1)
+        body = hbox(self.table, (self.chart, 1), spacing=16)
+        vbox(
+            top,
+            self.status,
+            self.empty,
+            (body, 1),
+            margins=(16, 12, 16, 12),
+            spacing=8,
+            parent=self,
+        )
         self.record_button.clicked.connect(self.record_kpi)
 
     def reload(self) -> None:
@@ -118,7 +108,7 @@ class PredictabilityWidget(QWidget):
         self.empty.setVisible(not self.rows)
         self.record_button.setEnabled(bool(self.rows) and not self.ctx.readonly)
         self._draw()
-        self._stale = False
+        self._dirty = False
 
     def _draw(self) -> None:
         from ...services.charts import new_figure
@@ -181,11 +171,7 @@ class PredictabilityWidget(QWidget):
 
     def on_changed(self, changes: Changes) -> None:
         if changes.touches("roadmap_item"):
-            self._stale = True
-            if self.isVisible():
-                self.reload()
+            self.invalidate()
 
-    def showEvent(self, event: Any) -> None:
-        super().showEvent(event)
-        if self._stale:
-            self.reload()
+    def refresh(self) -> None:
+        self.reload()

@@ -13,10 +13,9 @@ from __future__ import annotations
 
 from ...services import scoring
 from ...services import usecases as usecase_service
-from ...services.changes import Changes
-from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, service_command
+from ..widgets.new_record_command import new_record_command
 
 
 def SetScoreCommand(
@@ -68,28 +67,20 @@ def DuplicateUseCaseCommand(
     """Copy a use case (with its scores); the copy's id is in ``record_id`` after the push.
     Undo deletes the copy; redo brings back the same row."""
     text = f"duplicate use case '{label}'" if label else "duplicate use case"
-    command = service_command(ctx, text, lambda ws: None)
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = usecase_service.duplicate_use_case(
+    return new_record_command(
+        ctx,
+        text,
+        lambda ws: usecase_service.duplicate_use_case(
             ws=ws, use_case_id=use_case_id, who=ctx.author()
-        )
-        command.record_id = new_id
-        return changes
-
-    command.perform = perform
-    return command
+        ),
+    )
 
 
 def CopyModelCommand(ctx: AppContext, model_id: int, name: str) -> OperationCommand:
     """Copy a scoring model (criteria and scores) under a new name; the copy's id is in
     ``record_id`` after the push. Undo deletes the copy."""
-    command = service_command(ctx, f"copy scoring model as '{name}'", lambda ws: None)
-
-    def perform(ws: Workspace) -> Changes:
-        new_id, changes = scoring.copy_model(ws=ws, model_id=model_id, name=name, who=ctx.author())
-        command.record_id = new_id
-        return changes
-
-    command.perform = perform
-    return command
+    return new_record_command(
+        ctx,
+        f"copy scoring model as '{name}'",
+        lambda ws: scoring.copy_model(ws=ws, model_id=model_id, name=name, who=ctx.author()),
+    )

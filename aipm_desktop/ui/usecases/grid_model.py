@@ -22,17 +22,21 @@ from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ...services import risks, scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
+from ..widgets.roles import (
+    ALIGNMENT_ROLE,
+    BACKGROUND_ROLE,
+    DISPLAY_ROLE,
+    FONT_ROLE,
+    FOREGROUND_ROLE,
+    HORIZONTAL,
+    ID_ROLE,
+    ITEM_FLAGS,
+    TOOLTIP_ROLE,
+)
 
 if TYPE_CHECKING:
     from ...store import Workspace
 
-DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
-TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
-BACKGROUND_ROLE = Qt.ItemDataRole.BackgroundRole
-FOREGROUND_ROLE = Qt.ItemDataRole.ForegroundRole
-ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
-FONT_ROLE = Qt.ItemDataRole.FontRole
-ID_ROLE = Qt.ItemDataRole.UserRole
 #: A criterion cell's rationale ("" when it has none).
 RATIONALE_ROLE = Qt.ItemDataRole.UserRole + 1
 #: True on a criterion cell whose level came from the risk register.
@@ -40,10 +44,8 @@ FED_ROLE = Qt.ItemDataRole.UserRole + 2
 #: Rows whose rationales are read together (one query) when one of them is first shown.
 RATIONALE_BLOCK = 200
 RationaleLoader = Callable[[list[int]], dict[tuple[int, int], str]]
-HORIZONTAL = Qt.Orientation.Horizontal
 _CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
 _RIGHT = int((Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter).value)
-_FLAGS = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
 
 #: Background per level on a good-to-bad scale (index 1 = worst, 5 = best).
 GOOD_SCALE = {
@@ -245,7 +247,7 @@ class ScoreGridModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(self.criteria) + 3
 
     def flags(self, index: Any) -> Qt.ItemFlag:
-        return _FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
+        return ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
     def data(self, index: Any, role: int = DISPLAY_ROLE) -> Any:
         if not index.isValid():

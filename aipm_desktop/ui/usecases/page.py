@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QMessageBox,
     QPushButton,
-    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -47,6 +46,8 @@ from ...services.listing import ListSpec, count_rows, use_case_list_spec
 from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import NO_MARGINS, vbox
 from ..widgets.master_detail import MasterDetail
 from ..widgets.page_header import named_label
 from .edits import DuplicateUseCaseCommand
@@ -158,19 +159,13 @@ class UseCasesPage(QWidget):
         self.grid_tab = GridTab(ctx, self)
         self.matrix_tab = MatrixTab(ctx, self)
         self.stability_tab = StabilityTab(ctx, self)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("areaTabs")
-        self.tabs.setDocumentMode(True)
-        self.tabs.addTab(list_tab, "List")
-        self.tabs.addTab(self.grid_tab, "Scoring grid")
-        self.tabs.addTab(self.matrix_tab, "Matrix")
-        self.tabs.addTab(self.stability_tab, "Ranking stability")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(header)
-        layout.addWidget(self.tabs, 1)
+        self.tabs = area_tabs(
+            (list_tab, "List"),
+            (self.grid_tab, "Scoring grid"),
+            (self.matrix_tab, "Matrix"),
+            (self.stability_tab, "Ranking stability"),
+        )
+        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=0, parent=self)
 
         # -- wiring --
         self.list_pane.current_changed.connect(self._on_list_pane_current_changed)

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QTableView,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -35,6 +34,7 @@ from ...services import usecases as usecases_service
 from ...services.scoring import StabilityResult
 from ..context import AppContext
 from ..tasks import Task, report_error
+from ..widgets.builders import vbox
 from ..widgets.page_header import named_label
 
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
@@ -295,13 +295,15 @@ class StabilityTab(QWidget):
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
-        layout.setSpacing(8)
-        layout.addLayout(controls)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.stale_label)
-        layout.addWidget(self.table, 1)
+        vbox(
+            controls,
+            self.summary,
+            self.stale_label,
+            (self.table, 1),
+            margins=(12, 10, 12, 12),
+            spacing=8,
+            parent=self,
+        )
 
     # -- running --------------------------------------------------------------------------
 

@@ -45,21 +45,12 @@ from ...store import Workspace
 from .column_chooser import COLUMN_KEY_ROLE, ColumnChooser
 from .filter_box import FilterBox
 from .page_header import named_label
+from .roles import ALIGNMENT_ROLE, DISPLAY_ROLE, HORIZONTAL, ID_ROLE, ITEM_FLAGS, TOOLTIP_ROLE
 
 log = logging.getLogger(__name__)
 
-# Enum lookups cached once: the short aliases (Qt.DisplayRole) cost ~7 µs each.
-DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
-TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
-ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
-#: Data role giving the id of a row (any column).
-ID_ROLE = Qt.ItemDataRole.UserRole
-HORIZONTAL = Qt.Orientation.Horizontal
 ASCENDING = Qt.SortOrder.AscendingOrder
 DESCENDING = Qt.SortOrder.DescendingOrder
-ITEM_FLAGS = (
-    Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemNeverHasChildren
-)
 _V_CENTER = Qt.AlignmentFlag.AlignVCenter
 ALIGNMENTS = {
     "left": int((Qt.AlignmentFlag.AlignLeft | _V_CENTER).value),

@@ -14,6 +14,8 @@ placeholder, card) and gives the form its pydantic ``XBase`` class and ONE commi
   brings back the stored value;
 - shows the stored values again after a change, keeping a field the user is typing in.
 
+The field specs and their editors live in :mod:`.field_editors` (re-exported here).
+
 Areas add their own widgets with :meth:`RecordForm.insert_row` (a labelled row with a hint
 row under it, e.g. a cost table whose editors come from :meth:`RecordForm.make_editor`) and
 :meth:`RecordForm.insert_card` (a whole card, e.g. a table of mitigation actions), and may
@@ -22,26 +24,21 @@ override :meth:`RecordForm.field_edited` to handle one field themselves.
 
 from __future__ import annotations
 
-import datetime as dt
-import enum
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 import pydantic
-from PySide6.QtCore import QDate, QEvent, QObject, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDoubleSpinBox,
     QFormLayout,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -53,150 +50,47 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .field_editors import (
+    FIELD_HEIGHT,
+    KINDS,
+    SEPARATOR,
+    TEXT_HEIGHT,
+    Choices,
+    DateInput,
+    FieldSpec,
+    TextArea,
+    create_editor,
+    display_value,
+    enum_label,
+    fill_combo,
+    format_number,
+    parse_number,
+    read_editor,
+    schema_max_length,
+    show_in_editor,
+)
 from .form_hints import HintRows, validation_text
 from .page_header import named_label
 
-FIELD_HEIGHT = 30
-TEXT_HEIGHT = 64
-#: Put in a choices list to draw a separator line in the combo.
-SEPARATOR: Any = object()
+__all__ = [
+    "FIELD_HEIGHT",
+    "KINDS",
+    "SEPARATOR",
+    "TEXT_HEIGHT",
+    "Choices",
+    "DateInput",
+    "FieldSpec",
+    "RecordForm",
+    "TextArea",
+    "enum_label",
+    "format_number",
+    "parse_number",
+]
+
 #: What an invalid typed value adds to the model's message.
 KEPT_SUFFIX = " Not saved: correct it, or press Esc for the stored value."
 #: What an invalid choice adds to the model's message.
 SET_BACK_SUFFIX = " It was set back."
-
-KINDS = ("line", "text", "number", "int", "float", "combo", "date", "check")
-Choices = Sequence[tuple[Any, str]]
-
-
-@dataclass(frozen=True)
-class FieldSpec:
-    """One field of a record form.
-
-    ``kind``: ``line`` (one line of text), ``text`` (several lines), ``number`` (an
-    optional number typed as text: "" is None), ``int`` / ``float`` (spin boxes),
-    ``combo`` (from an enum class, a list of ``(value, label)`` or a callable returning
-    one, read again on every load; ``editable`` lets the user type a value), ``date``
-    (an optional date: a check box and a date editor), ``check``.
-    ``group``: fields of one group validate and commit together; the hint row is the
-    group's. ``row``: consecutive fields with the same ``row`` share one form row labelled
-    ``row`` ("" spans the card), each with its ``label`` as a small caption above it.
-    """
-
-    name: str
-    label: str
-    kind: str = "line"
-    placeholder: str = ""
-    section: str = ""
-    choices: type[enum.Enum] | Choices | Callable[[], Choices] | None = None
-    group: str = ""
-    row: str | None = None
-    help: str = ""
-    tooltip: str = ""
-    editable: bool = False
-    minimum: float = 0
-    maximum: float = 1_000_000_000
-    decimals: int = 2
-    suffix: str = ""
-    height: int = TEXT_HEIGHT
-    width: int = 0
-    max_length: int = 0
-
-    @property
-    def key(self) -> str:
-        """The hint / commit key: the group, else the field itself."""
-        return self.group or self.name
-
-
-def enum_label(value: Any) -> str:
-    """``in_progress`` -> ``In progress``."""
-    raw = value.value if isinstance(value, enum.Enum) else value
-    text = str(raw).replace("_", " ")
-    return text[:1].upper() + text[1:]
-
-
-def format_number(value: float | None) -> str:
-    if value is None:
-        return ""
-    return str(int(value)) if float(value).is_integer() else f"{value:g}"
-
-
-def parse_number(text: str) -> float | None:
-    """``""`` -> None; ``"1,200"`` -> 1200.0; ``"12 %"`` -> 12.0; ValueError otherwise."""
-    text = text.strip().replace(",", "").replace("_", "").removesuffix("%").strip()
-    return float(text) if text else None
-
-
-class TextArea(QPlainTextEdit):
-    """A plain-text box that reports when the user leaves it after typing.
-
-    Signals:
-        editing_finished(): focus left the box and its text was modified.
-    """
-
-    editing_finished = Signal()
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setTabChangesFocus(True)
-        self.setFixedHeight(TEXT_HEIGHT)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        super().focusOutEvent(event)
-        if self.document().isModified():
-            self.editing_finished.emit()
-
-    def set_text(self, text: str) -> None:
-        self.setPlainText(text)
-        self.document().setModified(False)
-
-
-class DateInput(QWidget):
-    """An optional date: a check box ("set") and a date editor with a calendar.
-
-    Signals:
-        edited(): the user changed the date or set / cleared it.
-    """
-
-    edited = Signal()
-
-    def __init__(self, check_text: str = "Set", parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.check = QCheckBox(check_text)
-        self.edit = QDateEdit()
-        self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
-        self.edit.setDate(QDate.currentDate())
-        self.edit.setEnabled(False)
-        self.edit.setMinimumHeight(FIELD_HEIGHT)
-        self._editable = True
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.check)
-        layout.addWidget(self.edit, 1)
-        self.setFocusProxy(self.edit)
-        self.check.clicked.connect(self._on_check_clicked)
-        self.edit.editingFinished.connect(self.edited)
-        self.edit.calendarWidget().clicked.connect(lambda _date: self.edited.emit())
-
-    def value(self) -> dt.date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None
-
-    def set_value(self, value: dt.date | None) -> None:
-        self.check.setChecked(value is not None)
-        self.edit.setEnabled(value is not None and self._editable)
-        self.edit.blockSignals(True)
-        self.edit.setDate(QDate(value) if value is not None else QDate.currentDate())
-        self.edit.blockSignals(False)
-
-    def set_editable(self, editable: bool) -> None:
-        self._editable = editable
-        self.check.setEnabled(editable)
-        self.edit.setEnabled(editable and self.check.isChecked())
-
-    def _on_check_clicked(self, checked: bool) -> None:
-        self.edit.setEnabled(checked and self._editable)
-        self.edited.emit()
 
 
 class RecordForm(HintRows, QWidget):
@@ -433,167 +327,49 @@ class RecordForm(HintRows, QWidget):
         if spec.name not in self.specs:
             self.specs[spec.name] = spec
         name = spec.name
-        kind = spec.kind
-        editor: QWidget
-        if kind in ("line", "number"):
-            edit = QLineEdit()
-            edit.setMinimumHeight(FIELD_HEIGHT)
-            edit.setPlaceholderText(spec.placeholder)
-            max_length = spec.max_length or _max_length(self.schema, name)
-            if max_length:
-                edit.setMaxLength(max_length)
-            if kind == "number":
-                edit.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            edit.editingFinished.connect(lambda n=name: self._on_editor_finished(n))
-            edit.textEdited.connect(lambda _t, n=name: self._on_editor_typed(n))
-            editor = edit
-        elif kind == "text":
-            area = TextArea()
-            area.setPlaceholderText(spec.placeholder)
-            area.setFixedHeight(spec.height)
-            area.editing_finished.connect(lambda n=name: self._on_editor_finished(n))
-            area.textChanged.connect(lambda n=name: self._on_text_changed(n))
-            editor = area
-        elif kind in ("int", "float"):
-            spin = QSpinBox() if kind == "int" else QDoubleSpinBox()
-            if isinstance(spin, QDoubleSpinBox):
-                spin.setDecimals(spec.decimals)
-            spin.setRange(spec.minimum, spec.maximum)  # type: ignore[arg-type]
-            spin.setSuffix(spec.suffix)
-            spin.setMinimumHeight(FIELD_HEIGHT)
-            spin.setKeyboardTracking(False)
-            spin.editingFinished.connect(lambda n=name: self._on_editor_finished(n))
-            editor = spin
-        elif kind == "combo":
-            combo = QComboBox()
-            combo.setMinimumHeight(FIELD_HEIGHT)
-            combo.setSizeAdjustPolicy(
-                QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
-            )
-            combo.setMinimumContentsLength(10)
-            if spec.editable:
-                combo.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-                combo.setEditable(True)
-                combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-                combo.lineEdit().setPlaceholderText(spec.placeholder)
-                combo.lineEdit().editingFinished.connect(lambda n=name: self._on_editor_finished(n))
-                combo.activated.connect(lambda _i, n=name: self._on_editor_finished(n))
-                combo.lineEdit().installEventFilter(self)
-            else:
-                combo.currentIndexChanged.connect(lambda _i, n=name: self._on_editor_finished(n))
-            self._fill_combo(combo, spec)
-            editor = combo
-        elif kind == "date":
-            date = DateInput()
-            date.edited.connect(lambda n=name: self._on_editor_finished(n))
-            date.edit.installEventFilter(self)
-            editor = date
-        elif kind == "check":
-            check = QCheckBox(spec.placeholder)
-            check.toggled.connect(lambda _c, n=name: self._on_editor_finished(n))
-            editor = check
-        else:
-            raise ValueError(f"unknown field kind {kind!r} (one of {', '.join(KINDS)})")
-        editor.setObjectName(f"{name}Edit")
-        if spec.width:
-            editor.setMaximumWidth(spec.width)
-            editor.setMinimumWidth(min(spec.width, 60))
-        if spec.tooltip:
-            editor.setToolTip(spec.tooltip)
+        editor = create_editor(spec, spec.max_length or schema_max_length(self.schema, name))
+        if isinstance(editor, QLineEdit):
+            editor.editingFinished.connect(lambda n=name: self._on_editor_finished(n))
+            editor.textEdited.connect(lambda _t, n=name: self._on_editor_typed(n))
+        elif isinstance(editor, TextArea):
+            editor.editing_finished.connect(lambda n=name: self._on_editor_finished(n))
+            editor.textChanged.connect(lambda n=name: self._on_text_changed(n))
+        elif isinstance(editor, QSpinBox | QDoubleSpinBox):
+            editor.editingFinished.connect(lambda n=name: self._on_editor_finished(n))
+        elif isinstance(editor, QComboBox) and spec.editable:
+            line = editor.lineEdit()
+            line.editingFinished.connect(lambda n=name: self._on_editor_finished(n))
+            editor.activated.connect(lambda _i, n=name: self._on_editor_finished(n))
+            line.installEventFilter(self)
+        elif isinstance(editor, QComboBox):
+            editor.currentIndexChanged.connect(lambda _i, n=name: self._on_editor_finished(n))
+        elif isinstance(editor, DateInput):
+            editor.edited.connect(lambda n=name: self._on_editor_finished(n))
+            editor.edit.installEventFilter(self)
+        elif isinstance(editor, QCheckBox):
+            editor.toggled.connect(lambda _c, n=name: self._on_editor_finished(n))
         editor.installEventFilter(self)
         self.editors[name] = editor
         return editor
-
-    def _fill_combo(self, combo: QComboBox, spec: FieldSpec) -> None:
-        choices = spec.choices
-        if isinstance(choices, type) and issubclass(choices, enum.Enum):
-            items: Choices = [(member.value, enum_label(member)) for member in choices]
-        elif callable(choices):
-            items = choices()
-        else:
-            items = list(choices or ())
-        text = combo.currentText()
-        blocked = combo.blockSignals(True)
-        combo.clear()
-        for value, label in items:
-            if value is SEPARATOR:
-                combo.insertSeparator(combo.count())
-            else:
-                combo.addItem(label, value)
-        if spec.editable:
-            combo.setEditText(text)
-        combo.blockSignals(blocked)
 
     # -- values ---------------------------------------------------------------------------
 
     def value_of(self, name: str) -> Any:
         """The value typed in ``name``'s editor; ValueError (with a message) if unreadable."""
-        spec = self.specs[name]
-        editor = self.editors[name]
-        if isinstance(editor, QLineEdit):
-            if spec.kind == "number":
-                try:
-                    return parse_number(editor.text())
-                except ValueError:
-                    raise ValueError(f"{spec.label} must be a number, e.g. 42 or 3.5.") from None
-            return editor.text().strip()
-        if isinstance(editor, QPlainTextEdit):
-            return editor.toPlainText().strip()
-        if isinstance(editor, QSpinBox | QDoubleSpinBox):
-            return editor.value()
-        if isinstance(editor, QComboBox):
-            if spec.editable:
-                return editor.currentText().strip()
-            return _stored_type(self.record, name, editor.currentData())
-        if isinstance(editor, DateInput):
-            return editor.value()
-        if isinstance(editor, QCheckBox):
-            return editor.isChecked()
-        raise TypeError(name)
+        stored = None if self.record is None else self.record.get(name)
+        return read_editor(self.editors[name], self.specs[name], stored)
 
     def display(self, name: str) -> Any:
         """The stored value of ``name`` as its editor shows it."""
         value = None if self.record is None else self.record.get(name)
-        spec = self.specs[name]
-        if spec.kind == "number":
-            return format_number(value)
-        if spec.kind in ("line", "text"):
-            return "" if value is None else str(value)
-        return value
+        return display_value(self.specs[name], value)
 
     def show_value(self, name: str, *, force: bool = False) -> None:
         """Put the stored value of ``name`` in its editor (unless the user is typing)."""
         editor = self.editors[name]
         if not force and (name in self._kept or self._is_typing(editor)):
             return
-        value = self.display(name)
-        blocked = editor.blockSignals(True)
-        try:
-            if isinstance(editor, QLineEdit):
-                if editor.text() != value:
-                    editor.setText(value)
-                    editor.setCursorPosition(0)
-                editor.setModified(False)
-            elif isinstance(editor, TextArea):
-                if editor.toPlainText() != value:
-                    editor.set_text(value)
-                editor.document().setModified(False)
-            elif isinstance(editor, QSpinBox | QDoubleSpinBox):
-                editor.setValue(value if value is not None else editor.minimum())
-            elif isinstance(editor, QComboBox):
-                spec = self.specs[name]
-                if spec.editable:
-                    editor.setEditText("" if value is None else str(value))
-                else:
-                    raw = value.value if isinstance(value, enum.Enum) else value
-                    index = editor.findData(raw)
-                    editor.setCurrentIndex(max(index, 0) if editor.count() else -1)
-            elif isinstance(editor, DateInput):
-                editor.set_value(value)
-            elif isinstance(editor, QCheckBox):
-                editor.setChecked(bool(value))
-        finally:
-            editor.blockSignals(blocked)
+        show_in_editor(editor, self.specs[name], self.display(name))
         self._kept.discard(name)
 
     def _is_typing(self, editor: QWidget) -> bool:
@@ -636,7 +412,7 @@ class RecordForm(HintRows, QWidget):
                     and callable(spec.choices)
                     and not isinstance(spec.choices, type)
                 ):
-                    self._fill_combo(self.editors[name], spec)  # type: ignore[arg-type]
+                    fill_combo(self.editors[name], spec)  # type: ignore[arg-type]
                 self.show_value(name, force=force)
         finally:
             self._loading = False
@@ -839,25 +615,3 @@ class RecordForm(HintRows, QWidget):
             if isinstance(editor, DateInput) and watched is editor.edit:
                 return name
         return None
-
-
-def _max_length(schema: type[pydantic.BaseModel], name: str) -> int:
-    field = schema.model_fields.get(name)
-    if field is None:
-        return 0
-    for item in field.metadata:
-        length = getattr(item, "max_length", None)
-        if length:
-            return int(length)
-    return 0
-
-
-def _stored_type(record: Mapping[str, Any] | None, name: str, value: Any) -> Any:
-    """A combo's data as the record holds it (an enum member when the record has one)."""
-    current = None if record is None else record.get(name)
-    if isinstance(current, enum.Enum) and value is not None:
-        try:
-            return type(current)(value)
-        except ValueError:
-            return value
-    return value

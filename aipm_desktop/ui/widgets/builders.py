@@ -1,0 +1,301 @@
+"""Small builders for the widget set-ups the areas repeat: boxes of widgets, button rows,
+the list-plus-buttons left panel, splitters, form cards, stacks and plain tables.
+
+Each one does exactly what the hand-written lines did; a call site passes only what
+differs (margins, names, sizes), so a panel reads as what it holds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, TypeVar
+
+from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QBoxLayout,
+    QDialog,
+    QDialogButtonBox,
+    QFormLayout,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLayout,
+    QPushButton,
+    QScrollArea,
+    QSplitter,
+    QStackedWidget,
+    QTableWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .page_header import named_label
+
+
+class Space(int):
+    """A fixed gap in a box (``addSpacing``); a plain ``int`` item is a stretch."""
+
+
+#: What a box takes: a widget or layout (stretch 0), ``(widget_or_layout, stretch)``,
+#: an ``int`` for ``addStretch(n)`` or a :class:`Space`.
+Item = QWidget | QLayout | int | tuple[QWidget | QLayout, int]
+Margins = tuple[int, int, int, int]
+D = TypeVar("D", bound=QDialog)
+NO_MARGINS: Margins = (0, 0, 0, 0)
+#: Form label alignments: right-aligned, centred on the field or level with its top.
+OK_CANCEL = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+LABELS_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+LABELS_RIGHT_TOP = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
+
+
+def fill(layout: QBoxLayout, *items: Item) -> QBoxLayout:
+    """Add ``items`` to ``layout`` in order (see :data:`Item`)."""
+    for item in items:
+        if isinstance(item, Space):
+            layout.addSpacing(item)
+            continue
+        if isinstance(item, int):
+            layout.addStretch(item)
+            continue
+        stretch = 0
+        if isinstance(item, tuple):
+            item, stretch = item
+        if isinstance(item, QLayout):
+            layout.addLayout(item, stretch)
+        else:
+            layout.addWidget(item, stretch)
+    return layout
+
+
+def box(
+    layout: QBoxLayout,
+    *items: Item,
+    margins: Margins | None = None,
+    spacing: int | None = None,
+) -> QBoxLayout:
+    """``layout`` with its margins and spacing (when given) holding ``items``."""
+    if margins is not None:
+        layout.setContentsMargins(*margins)
+    if spacing is not None:
+        layout.setSpacing(spacing)
+    return fill(layout, *items)
+
+
+def vbox(*items: Item, parent: QWidget | None = None, **options: Any) -> QVBoxLayout:
+    """A vertical :func:`box` (laid on ``parent`` when given)."""
+    return box(QVBoxLayout(parent) if parent is not None else QVBoxLayout(), *items, **options)
+
+
+def hbox(*items: Item, parent: QWidget | None = None, **options: Any) -> QHBoxLayout:
+    """A horizontal :func:`box` (laid on ``parent`` when given)."""
+    return box(QHBoxLayout(parent) if parent is not None else QHBoxLayout(), *items, **options)
+
+
+def panel(
+    *items: Item,
+    name: str = "",
+    margins: Margins | None = NO_MARGINS,
+    spacing: int | None = None,
+) -> QWidget:
+    """A plain widget stacking ``items`` vertically, flush with its edges by default."""
+    widget = QWidget()
+    if name:
+        widget.setObjectName(name)
+    vbox(*items, margins=margins, spacing=spacing, parent=widget)
+    return widget
+
+
+def button(
+    text: str, slot: Callable[..., object] | None = None, *, name: str = "", tip: str = ""
+) -> QPushButton:
+    """A push button, with its object name, tool tip and ``clicked`` slot when given."""
+    widget = QPushButton(text)
+    if name:
+        widget.setObjectName(name)
+    if tip:
+        widget.setToolTip(tip)
+    if slot is not None:
+        widget.clicked.connect(slot)
+    return widget
+
+
+def labelled_row(
+    fields: Iterable[tuple[str, QWidget]], *, label_name: str, spacing: int = 8
+) -> QHBoxLayout:
+    """A row of ``(caption, widget)`` pairs, each caption a label styled ``label_name``."""
+    row = hbox(spacing=spacing)
+    for text, widget in fields:
+        row.addWidget(named_label(text, label_name))
+        row.addWidget(widget)
+    return row
+
+
+def button_row(*items: Item) -> QHBoxLayout:
+    """``items`` left-aligned in a row (a stretch after them)."""
+    return hbox(*items, 1)
+
+
+def list_panel(view: QWidget, *buttons: Item) -> QWidget:
+    """The left panel of a list-and-detail view: ``view`` over a row of ``buttons``."""
+    return panel((view, 1), button_row(*buttons))
+
+
+def splitter(
+    *widgets: QWidget,
+    sizes: Sequence[int] = (),
+    stretch: Sequence[int] = (),
+    name: str = "",
+    orientation: Qt.Orientation = Qt.Orientation.Horizontal,
+    collapsible: bool = True,
+) -> QSplitter:
+    """A splitter holding ``widgets``; ``stretch`` gives each one's stretch factor."""
+    split = QSplitter(orientation)
+    if name:
+        split.setObjectName(name)
+    if not collapsible:
+        split.setChildrenCollapsible(False)
+    for widget in widgets:
+        split.addWidget(widget)
+    for index, factor in enumerate(stretch):
+        split.setStretchFactor(index, factor)
+    if sizes:
+        split.setSizes(list(sizes))
+    return split
+
+
+def form_card(
+    margins: Margins,
+    *,
+    h_spacing: int | None = None,
+    v_spacing: int | None = None,
+    align: Qt.AlignmentFlag | None = None,
+    growth: QFormLayout.FieldGrowthPolicy | None = None,
+    name: str = "formCard",
+) -> tuple[QFrame, QFormLayout]:
+    """A framed card (styled by ``name``) and the form laid on it."""
+    card = QFrame()
+    card.setObjectName(name)
+    form = QFormLayout(card)
+    form.setContentsMargins(*margins)
+    if h_spacing is not None:
+        form.setHorizontalSpacing(h_spacing)
+    if v_spacing is not None:
+        form.setVerticalSpacing(v_spacing)
+    if growth is not None:
+        form.setFieldGrowthPolicy(growth)
+    if align is not None:
+        form.setLabelAlignment(align)
+    return card, form
+
+
+def scroll_area(widget: QWidget) -> QScrollArea:
+    """``widget`` in a frameless scroll area that resizes it."""
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setFrameShape(QFrame.Shape.NoFrame)
+    scroll.setWidget(widget)
+    return scroll
+
+
+def stacked(*widgets: QWidget) -> QStackedWidget:
+    """A stack of ``widgets`` (the first one current)."""
+    stack = QStackedWidget()
+    for widget in widgets:
+        stack.addWidget(widget)
+    return stack
+
+
+def empty_state(text: str, *, margin: int = 0) -> QLabel:
+    """The centred, word-wrapped message shown where a list or a detail is empty."""
+    label = named_label(text, "emptyState", wrap=True)
+    if margin:
+        label.setMargin(margin)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+def table(
+    headers: Iterable[str],
+    name: str,
+    *,
+    read_only: bool = False,
+    single: bool = True,
+    row_header: bool = False,
+) -> QTableWidget:
+    """A table widget with ``headers`` that selects whole rows (one at a time when
+    ``single``); ``read_only`` turns editing off; the row numbers are hidden."""
+    labels = list(headers)
+    widget = QTableWidget(0, len(labels))
+    widget.setObjectName(name)
+    widget.setHorizontalHeaderLabels(labels)
+    if not row_header:
+        widget.verticalHeader().setVisible(False)
+    if read_only:
+        widget.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    widget.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    if single:
+        widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    return widget
+
+
+def resize_columns(
+    view: QTableWidget,
+    *,
+    stretch: Iterable[int] = (),
+    fit: Iterable[int] = (),
+) -> QHeaderView:
+    """Columns ``stretch`` share the spare width; columns ``fit`` fit their contents."""
+    header = view.horizontalHeader()
+    for column in stretch:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.Stretch)
+    for column in fit:
+        header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+    return header
+
+
+def dialog_buttons(
+    dialog: QDialog,
+    accepted: Callable[[], object] | None = None,
+    buttons: QDialogButtonBox.StandardButton = OK_CANCEL,
+) -> QDialogButtonBox:
+    """The dialog's button box: accepting calls ``accepted`` (default ``dialog.accept``),
+    rejecting ``dialog.reject``."""
+    box = QDialogButtonBox(buttons)
+    box.accepted.connect(accepted or dialog.accept)
+    box.rejected.connect(dialog.reject)
+    return box
+
+
+def form_layout(
+    *rows: tuple[str, QWidget | QLayout],
+    growth: QFormLayout.FieldGrowthPolicy | None = None,
+) -> QFormLayout:
+    """A form with ``(label, field)`` rows (and its field growth policy when given)."""
+    form = QFormLayout()
+    if growth is not None:
+        form.setFieldGrowthPolicy(growth)
+    for label, field in rows:
+        form.addRow(label, field)
+    return form
+
+
+def open_dialog(owner: QObject, attribute: str, dialog: D) -> D:
+    """Open ``dialog`` (window-modal) as ``owner.<attribute>``: the attribute is reset to
+    None and the dialog deleted when it closes."""
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.finished.connect(lambda _r: setattr(owner, attribute, None))
+    setattr(owner, attribute, dialog)
+    dialog.open()
+    return dialog
+
+
+def deferred(parent: QObject, slot: Callable[[], object]) -> QTimer:
+    """A single-shot zero-delay timer calling ``slot``: ``start()`` runs it once after
+    the current event, however often it was started meanwhile."""
+    timer = QTimer(parent)
+    timer.setSingleShot(True)
+    timer.setInterval(0)
+    timer.timeout.connect(slot)
+    return timer

@@ -1,0 +1,54 @@
+"""Undoable edits that are one service call: the shape the areas' ``edits`` modules share.
+
+A service write takes the workspace and keyword arguments and the author as ``who``;
+:func:`call_command` wraps such a call in an :class:`~aipm_desktop.ui.undo.OperationCommand`
+(one undo step), :func:`create_command` one that returns ``(new_id, changes)`` and keeps
+the new id on the command (through :func:`.new_record_command.new_record_command`).
+The author is read when the edit runs, as before.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from ...services.changes import Changes
+from ..context import AppContext
+from ..undo import OperationCommand, service_command
+from .new_record_command import new_record_command
+
+
+def call_command(
+    ctx: AppContext,
+    text: str,
+    fn: Callable[..., Any],
+    args: Mapping[str, Any],
+    *,
+    record_id: int | None = None,
+    id_attr: str = "",
+) -> OperationCommand:
+    """``fn(ws=ws, **args, who=author)`` as one undo step; ``record_id`` (when given) is
+    kept on the command, under ``id_attr`` too when given."""
+    values = dict(args)
+    command = service_command(ctx, text, lambda ws: fn(ws=ws, **values, who=ctx.author()))
+    if record_id is not None:
+        command.record_id = record_id
+        if id_attr:
+            setattr(command, id_attr, record_id)
+    return command
+
+
+def create_command(
+    ctx: AppContext,
+    text: str,
+    fn: Callable[..., tuple[Any, Changes]],
+    args: Mapping[str, Any],
+    *,
+    id_attr: str = "",
+) -> OperationCommand:
+    """Like :func:`call_command` for a call returning ``(new_id, changes)``: the new id is
+    in ``record_id`` (and ``id_attr``, None until then) after the push."""
+    values = dict(args)
+    return new_record_command(
+        ctx, text, lambda ws: fn(ws=ws, **values, who=ctx.author()), id_attr=id_attr
+    )
