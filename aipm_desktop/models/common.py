@@ -187,3 +187,12 @@ def validate_level_count(count: int, what: str) -> Any:
         return value
 
     return field_validator("levels")(check)
+
+
+class TitledSchema(Schema):
+    """Base of the entities that open with a required title of at most 200 characters
+    (use cases, risks, roadmap items, experiments, incidents)."""
+
+    title: str = Field(max_length=200)
+
+    _title = validate_required("title", label="Title")

@@ -48,8 +48,7 @@ class AiActAssessmentBase(SQLModel):
     _strip = validate_stripped("assessor")
 
 
-class AiActAssessmentCreate(AiActAssessmentBase):
-    pass
+class AiActAssessmentCreate(AiActAssessmentBase): ...
 
 
 AiActAssessmentUpdate = partial_model(AiActAssessmentBase)
@@ -77,8 +76,7 @@ class ComplianceObligationBase(SQLModel):
     _strip = validate_stripped("owner")
 
 
-class ComplianceObligationCreate(ComplianceObligationBase):
-    pass
+class ComplianceObligationCreate(ComplianceObligationBase): ...
 
 
 ComplianceObligationUpdate = partial_model(ComplianceObligationBase)

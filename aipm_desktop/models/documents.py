@@ -34,8 +34,7 @@ class DocumentBase(Schema):
     _kind = validate_required("kind", label="Kind")
 
 
-class DocumentCreate(DocumentBase):
-    pass
+class DocumentCreate(DocumentBase): ...
 
 
 DocumentUpdate = partial_model(DocumentBase)

@@ -37,8 +37,7 @@ class CaseExerciseBase(Schema):
     _title = validate_required("title", label="Title")
 
 
-class CaseExerciseCreate(CaseExerciseBase):
-    pass
+class CaseExerciseCreate(CaseExerciseBase): ...
 
 
 CaseExerciseUpdate = partial_model(CaseExerciseBase)
@@ -57,8 +56,7 @@ class ScorecardBase(Schema):
     _name = validate_required("name", label="Scorecard name")
 
 
-class ScorecardCreate(ScorecardBase):
-    pass
+class ScorecardCreate(ScorecardBase): ...
 
 
 ScorecardUpdate = partial_model(ScorecardBase)
@@ -79,8 +77,7 @@ class ScorecardDimensionBase(Schema):
     _levels = validate_level_count(4, "a scorecard dimension")
 
 
-class ScorecardDimensionCreate(ScorecardDimensionBase):
-    pass
+class ScorecardDimensionCreate(ScorecardDimensionBase): ...
 
 
 ScorecardDimensionUpdate = partial_model(ScorecardDimensionBase)
@@ -116,8 +113,7 @@ class CandidateBase(Schema):
     _name = validate_required("name", label="Candidate name")
 
 
-class CandidateCreate(CandidateBase):
-    pass
+class CandidateCreate(CandidateBase): ...
 
 
 CandidateUpdate = partial_model(CandidateBase)
@@ -139,8 +135,7 @@ class EvaluationBase(Schema):
     _interviewer = validate_required("interviewer", label="Interviewer")
 
 
-class EvaluationCreate(EvaluationBase):
-    pass
+class EvaluationCreate(EvaluationBase): ...
 
 
 EvaluationUpdate = partial_model(EvaluationBase)
@@ -163,8 +158,7 @@ class RatingBase(Schema):
     evidence: str = ""
 
 
-class RatingCreate(RatingBase):
-    pass
+class RatingCreate(RatingBase): ...
 
 
 RatingUpdate = partial_model(RatingBase)

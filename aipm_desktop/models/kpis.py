@@ -56,8 +56,7 @@ class KpiBase(Schema):
         return self
 
 
-class KpiCreate(KpiBase):
-    pass
+class KpiCreate(KpiBase): ...
 
 
 KpiUpdate = partial_model(KpiBase)
@@ -86,8 +85,7 @@ class KpiSnapshotBase(Schema):
         return v
 
 
-class KpiSnapshotCreate(KpiSnapshotBase):
-    pass
+class KpiSnapshotCreate(KpiSnapshotBase): ...
 
 
 KpiSnapshotUpdate = partial_model(KpiSnapshotBase)

@@ -33,8 +33,7 @@ class ReleaseBase(Schema):
     _name = validate_required("name", label="Release name")
 
 
-class ReleaseCreate(ReleaseBase):
-    pass
+class ReleaseCreate(ReleaseBase): ...
 
 
 ReleaseUpdate = partial_model(ReleaseBase)
@@ -57,8 +56,7 @@ class RolloutStageBase(Schema):
     _name = validate_required("name", label="Stage name")
 
 
-class RolloutStageCreate(RolloutStageBase):
-    pass
+class RolloutStageCreate(RolloutStageBase): ...
 
 
 RolloutStageUpdate = partial_model(RolloutStageBase)
@@ -87,8 +85,7 @@ class LaunchCheckBase(Schema):
     _required = validate_required("function", "item", label="Check")
 
 
-class LaunchCheckCreate(LaunchCheckBase):
-    pass
+class LaunchCheckCreate(LaunchCheckBase): ...
 
 
 LaunchCheckUpdate = partial_model(LaunchCheckBase)

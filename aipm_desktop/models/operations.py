@@ -9,6 +9,7 @@ from sqlmodel import Field
 from .common import (
     Schema,
     TableMixin,
+    TitledSchema,
     enum_check,
     enum_field,
     partial_model,
@@ -20,8 +21,7 @@ from .common import (
 from .enums import ExperimentStatus, IncidentStatus, Severity
 
 
-class ExperimentBase(Schema):
-    title: str = Field(max_length=200)
+class ExperimentBase(TitledSchema):
     hypothesis: str = ""
     use_case_id: int | None = use_case_ref()
     primary_metric: str = Field(default="", max_length=200)
@@ -33,12 +33,10 @@ class ExperimentBase(Schema):
     result: str = ""
     decision: str = Field(default="", max_length=300)
 
-    _title = validate_required("title", label="Title")
     _dates = validate_date_order("start", "end")
 
 
-class ExperimentCreate(ExperimentBase):
-    pass
+class ExperimentCreate(ExperimentBase): ...
 
 
 ExperimentUpdate = partial_model(ExperimentBase)
@@ -49,8 +47,7 @@ class Experiment(ExperimentBase, TableMixin, table=True):
     __table_args__ = (enum_check("status", ExperimentStatus, "ck_experiment_status"),)
 
 
-class IncidentBase(Schema):
-    title: str = Field(max_length=200)
+class IncidentBase(TitledSchema):
     severity: Severity = enum_field(Severity.SEV3)
     occurred_on: dt.date
     resolved_on: dt.date | None = None
@@ -61,14 +58,12 @@ class IncidentBase(Schema):
     rolled_back: bool = False
     status: IncidentStatus = enum_field(IncidentStatus.OPEN)
 
-    _title = validate_required("title", label="Title")
     _dates = validate_date_order(
         "occurred_on", "resolved_on", "an incident cannot be resolved before it occurred"
     )
 
 
-class IncidentCreate(IncidentBase):
-    pass
+class IncidentCreate(IncidentBase): ...
 
 
 IncidentUpdate = partial_model(IncidentBase)
@@ -99,8 +94,7 @@ class CostModelBase(Schema):
     _name = validate_required("name", label="Name")
 
 
-class CostModelCreate(CostModelBase):
-    pass
+class CostModelCreate(CostModelBase): ...
 
 
 CostModelUpdate = partial_model(CostModelBase)

@@ -10,6 +10,7 @@ from sqlmodel import Field, SQLModel
 from .common import (
     Schema,
     TableMixin,
+    TitledSchema,
     enum_check,
     enum_field,
     parent_ref,
@@ -22,8 +23,7 @@ from .common import (
 from .enums import ActionStatus, RiskSource, RiskStatus, Treatment
 
 
-class RiskBase(Schema):
-    title: str = Field(max_length=200)
+class RiskBase(TitledSchema):
     description: str = ""
     category: str = Field(default="", max_length=200)
     source: RiskSource = enum_field(RiskSource.REVIEW)
@@ -41,7 +41,6 @@ class RiskBase(Schema):
     next_review: dt.date | None = None
     framework_refs: str = Field(default="", max_length=500)
 
-    _title = validate_required("title", label="Title")
     _strip = validate_stripped("category", "owner", "approver", "framework_refs")
 
     @model_validator(mode="after")
@@ -55,8 +54,7 @@ class RiskBase(Schema):
         return self
 
 
-class RiskCreate(RiskBase):
-    pass
+class RiskCreate(RiskBase): ...
 
 
 RiskUpdate = partial_model(RiskBase)
@@ -94,8 +92,7 @@ class MitigationActionBase(Schema):
     _action = validate_required("action", label="Action")
 
 
-class MitigationActionCreate(MitigationActionBase):
-    pass
+class MitigationActionCreate(MitigationActionBase): ...
 
 
 MitigationActionUpdate = partial_model(MitigationActionBase)

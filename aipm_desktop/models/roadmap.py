@@ -9,8 +9,8 @@ from sqlalchemy import CheckConstraint, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from .common import (
-    Schema,
     TableMixin,
+    TitledSchema,
     enum_check,
     enum_field,
     parent_ref,
@@ -19,7 +19,6 @@ from .common import (
     range_check,
     use_case_ref,
     validate_date_order,
-    validate_required,
     validate_stripped,
 )
 from .enums import ItemKind, ItemStatus
@@ -33,8 +32,7 @@ DEFAULT_LANES = (
 )
 
 
-class RoadmapItemBase(Schema):
-    title: str = Field(max_length=200)
+class RoadmapItemBase(TitledSchema):
     lane: str = Field(default=DEFAULT_LANES[2], max_length=100)
     kind: ItemKind = enum_field(ItemKind.WORK)
     start: dt.date
@@ -46,7 +44,6 @@ class RoadmapItemBase(Schema):
     owner: str = person_field()
     use_case_id: int | None = use_case_ref()
 
-    _title = validate_required("title", label="Title")
     _strip = validate_stripped("lane", "owner")
 
     _dates = validate_date_order("start", "end")
@@ -58,8 +55,7 @@ class RoadmapItemBase(Schema):
         return self
 
 
-class RoadmapItemCreate(RoadmapItemBase):
-    pass
+class RoadmapItemCreate(RoadmapItemBase): ...
 
 
 RoadmapItemUpdate = partial_model(RoadmapItemBase)

@@ -11,6 +11,7 @@ from sqlmodel import Field
 from .common import (
     Schema,
     TableMixin,
+    TitledSchema,
     enum_check,
     enum_field,
     parent_ref,
@@ -35,8 +36,7 @@ COST_FIELDS = (
 )
 
 
-class UseCaseBase(Schema):
-    title: str = Field(max_length=200)
+class UseCaseBase(TitledSchema):
     problem: str = ""
     target_users: str = ""
     value_hypothesis: str = ""
@@ -63,7 +63,6 @@ class UseCaseBase(Schema):
     cost_buy_oneoff: float | None = Field(default=None, ge=0)
     cost_buy_yearly: float | None = Field(default=None, ge=0)
 
-    _title = validate_required("title", label="Title")
     _strip = validate_stripped("metric_name", "metric_unit", "owner", "area", "tags")
 
     @model_validator(mode="after")
@@ -79,8 +78,7 @@ class UseCaseBase(Schema):
         return self
 
 
-class UseCaseCreate(UseCaseBase):
-    pass
+class UseCaseCreate(UseCaseBase): ...
 
 
 UseCaseUpdate = partial_model(UseCaseBase)
@@ -103,8 +101,7 @@ class ScoringModelBase(Schema):
     _name = validate_required("name", label="Model name")
 
 
-class ScoringModelCreate(ScoringModelBase):
-    pass
+class ScoringModelCreate(ScoringModelBase): ...
 
 
 ScoringModelUpdate = partial_model(ScoringModelBase)
@@ -129,8 +126,7 @@ class CriterionBase(Schema):
     _levels = validate_level_count(5, "a criterion")
 
 
-class CriterionCreate(CriterionBase):
-    pass
+class CriterionCreate(CriterionBase): ...
 
 
 CriterionUpdate = partial_model(CriterionBase)
@@ -153,8 +149,7 @@ class ScoreBase(Schema):
     rationale: str = ""
 
 
-class ScoreCreate(ScoreBase):
-    pass
+class ScoreCreate(ScoreBase): ...
 
 
 ScoreUpdate = partial_model(ScoreBase)

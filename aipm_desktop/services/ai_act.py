@@ -292,9 +292,7 @@ def save_assessment(
     result = evaluate(given)
     table = ComplianceObligation.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
-        use_case = session.get(UseCase, use_case_id)
-        if use_case is None:
-            raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
+        records.existing(session, UseCase, use_case_id)
         current = session.execute(
             select(AiActAssessment).where(col(AiActAssessment.use_case_id) == use_case_id)
         ).scalar_one_or_none()
@@ -384,9 +382,7 @@ def restore_assessment(
     assessments_t = AiActAssessment.__table__  # type: ignore[attr-defined]
     obligations_t = ComplianceObligation.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
-        use_case = session.get(UseCase, use_case_id)
-        if use_case is None:
-            raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
+        records.existing(session, UseCase, use_case_id)
         old_id = session.execute(
             select(assessments_t.c.id).where(assessments_t.c.use_case_id == use_case_id)
         ).scalar_one_or_none()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +22,7 @@ from .interviews import (
     candidate_summary,
     recommendation_label,
 )
+from .paths import export_target
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -265,52 +267,58 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
     pdf.set_fill_color(255, 255, 255)
     pdf.set_draw_color(203, 210, 217)
     header_style = FontFace(emphasis="BOLD", color=(31, 41, 51), fill_color=(238, 241, 245))
+
+    def table(
+        widths: tuple[int, ...], align: str | tuple[str, ...], rows: Sequence[Sequence[str]]
+    ) -> None:
+        """A table of ``rows``, the first its headings."""
+        with pdf.table(
+            col_widths=widths,
+            text_align=align,
+            headings_style=header_style,
+            line_height=5.5,
+            padding=1.5,
+            borders_layout="HORIZONTAL_LINES",
+        ) as grid:
+            for cells in rows:
+                row = grid.row()
+                for text in cells:
+                    row.cell(text)
+
     if summary.evaluations:
         heading("Recommendations")
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(50, 63, 75)
-        with pdf.table(
-            col_widths=(30, 40, 25, 25),
-            text_align="LEFT",
-            headings_style=header_style,
-            line_height=5.5,
-            padding=1.5,
-            borders_layout="HORIZONTAL_LINES",
-        ) as table:
-            row = table.row()
-            for title in ("Interviewer", "Case", "Recommendation", "Weighted score"):
-                row.cell(title)
-            for ev in summary.evaluations:
-                row = table.row()
-                row.cell(ev.interviewer)
-                row.cell(ev.exercise_title)
-                row.cell(recommendation_label(ev.recommendation))
-                row.cell(_score_text(ev.score, ev.percent) if ev.complete else "incomplete")
+        recommendations = [("Interviewer", "Case", "Recommendation", "Weighted score")]
+        recommendations += [
+            (
+                ev.interviewer,
+                ev.exercise_title,
+                recommendation_label(ev.recommendation),
+                _score_text(ev.score, ev.percent) if ev.complete else "incomplete",
+            )
+            for ev in summary.evaluations
+        ]
+        table((30, 40, 25, 25), "LEFT", recommendations)
 
     if summary.dimensions:
         heading("Ratings per dimension")
         pdf.set_font("DejaVu", "", 9)
-        with pdf.table(
-            col_widths=(38, 13, 10, 12, 39),
-            text_align=("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"),
-            headings_style=header_style,
-            line_height=5.5,
-            padding=1.5,
-            borders_layout="HORIZONTAL_LINES",
-        ) as table:
-            row = table.row()
-            for title in ("Dimension", "Weight", "Mean", "Spread", "Ratings"):
-                row.cell(title)
-            for dim in summary.dimensions:
-                row = table.row()
-                row.cell(dim.name)
-                row.cell(f"{dim.weight_pct:.0f}%")
-                row.cell(_mean_text(dim.mean))
-                spread = "-" if dim.spread is None else str(dim.spread)
-                if dim.disagreement:
-                    spread += " ⚠"
-                row.cell(spread)
-                row.cell(", ".join(f"{r.interviewer}: {r.rating}" for r in dim.ratings) or "-")
+        ratings = [("Dimension", "Weight", "Mean", "Spread", "Ratings")]
+        for dim in summary.dimensions:
+            spread = "-" if dim.spread is None else str(dim.spread)
+            if dim.disagreement:
+                spread += " ⚠"
+            ratings.append(
+                (
+                    dim.name,
+                    f"{dim.weight_pct:.0f}%",
+                    _mean_text(dim.mean),
+                    spread,
+                    ", ".join(f"{r.interviewer}: {r.rating}" for r in dim.ratings) or "-",
+                )
+            )
+        table((38, 13, 10, 12, 39), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"), ratings)
 
         heading("Evidence")
         for dim in summary.dimensions:
@@ -353,15 +361,7 @@ def export_candidate(*, ws: Workspace, candidate: int, out: Path | str) -> Path:
 
 def check_target(out: Path | str) -> Path:
     """``out`` as a path, or a plain error when it cannot take a feedback summary."""
-    out = Path(out).expanduser()
-    suffix = out.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
-        raise UserError(
-            f"Cannot export feedback as {suffix or 'a file without suffix'}; use .md or .pdf."
-        )
-    if not out.parent.is_dir():
-        raise UserError(f"The folder {out.parent} does not exist.")
-    return out
+    return export_target(out, EXPORT_SUFFIXES, "feedback")
 
 
 def write_summary(summary: CandidateSummary, out: Path | str) -> Path:

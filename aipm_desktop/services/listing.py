@@ -113,22 +113,22 @@ def _fmt_number(value: Any) -> str:
     return str(value)
 
 
-def _fmt_integer(value: Any) -> str:
+def _fmt_float(value: Any, render: Callable[[float], str]) -> str:
+    """``render`` of the value as a float; "" for None, the value's text if not a number."""
     if value is None:
         return ""
     try:
-        return f"{round(float(value)):,}"
+        return render(float(value))
     except (TypeError, ValueError):
         return str(value)
+
+
+def _fmt_integer(value: Any) -> str:
+    return _fmt_float(value, lambda v: f"{round(v):,}")
 
 
 def _fmt_percent(value: Any) -> str:
-    if value is None:
-        return ""
-    try:
-        return f"{float(value) * 100:.0f}%"
-    except (TypeError, ValueError):
-        return str(value)
+    return _fmt_float(value, lambda v: f"{v * 100:.0f}%")
 
 
 def _fmt_bool(value: Any) -> str:

@@ -18,7 +18,7 @@ from typing import Any, TypeVar
 
 import pydantic
 from sqlalchemy import Table, exc, select
-from sqlmodel import SQLModel
+from sqlmodel import Session, SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError, ValidationError
 from ..models import ENTITIES, TableMixin, utcnow
@@ -155,6 +155,16 @@ def get(*, ws: Workspace, model: type[M], id: int) -> M:
         return obj
 
 
+def existing(session: Session, model: type[M], id: int, *, what: str | None = None) -> M:
+    """The row ``id`` of ``model`` in an open write, or a :class:`NotFoundError` naming
+    ``what`` (default: the entity's kind in words)."""
+    obj = session.get(model, id)
+    if obj is None:
+        what = what or kind_of(model).replace("_", " ")
+        raise NotFoundError(f"No {what} with id {id}; it may have been deleted.")
+    return obj
+
+
 def update(
     *,
     ws: Workspace,
@@ -172,9 +182,7 @@ def update(
         raise ValidationError(f"Invalid {what}: unknown field(s) {', '.join(sorted(unknown))}")
     try:
         with ws.write(who=who) as session:
-            obj = session.get(model, id)
-            if obj is None:
-                raise NotFoundError(f"No {what} with id {id}; it may have been deleted.")
+            obj = existing(session, model, id, what=what)
             if (
                 expected_version is not None
                 and isinstance(obj, TableMixin)

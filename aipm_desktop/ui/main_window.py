@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
-    QProgressDialog,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -31,9 +30,15 @@ from .areas import AREAS, Area
 from .context import AppContext
 from .dialogs import AboutDialog, ShortcutsDialog, menu_shortcuts
 from .errors import show_user_error
-from .tasks import Task, report_error
+from .tasks import Task
 from .welcome import WelcomePage
 from .widgets.builders import NO_MARGINS, panel, vbox
+from .widgets.task_progress import (
+    TaskProgressDialog,
+    close_progress,
+    run_with_progress,
+    show_task_error,
+)
 
 
 def _workspace_service():
@@ -86,7 +91,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.actions: dict[str, QAction] = {}
         self.sample_task: Task | None = None
-        self._progress: QProgressDialog | None = None
+        self._progress: TaskProgressDialog | None = None
         self._current_area = areas[0].name
         self._closing = False
         self.setObjectName("mainWindow")
@@ -389,33 +394,23 @@ class MainWindow(QMainWindow):
             return self.sample_task
         task = self.ctx.tasks.run(_workspace_service().create_sample_workspace, path, progress=True)
         self.sample_task = task
-        progress = QProgressDialog("Creating the sample workspace…", "", 0, 0, self)
-        progress.setObjectName("sampleProgress")
-        progress.setWindowTitle(APP_NAME)
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(500)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self._progress = progress
-        task.progress.connect(self._on_sample_task_progress)
-        task.finished.connect(self._on_sample_task_finished)
-        task.failed.connect(self._on_sample_task_failed)
+        self._progress = run_with_progress(
+            task,
+            "Creating the sample workspace…",
+            self,
+            self._on_sample_task_finished,
+            self._on_sample_task_failed,
+            title=APP_NAME,
+            name="sampleProgress",
+        )
         self.statusBar().showMessage("Creating the sample workspace…")
         return task
 
     def _end_sample_task(self) -> None:
         self.sample_task = None
-        if self._progress is not None:
-            self._progress.close()
-            self._progress.deleteLater()
-            self._progress = None
+        close_progress(self._progress)
+        self._progress = None
         self.statusBar().clearMessage()
-
-    def _on_sample_task_progress(self, done: int, total: int) -> None:
-        if self._progress is not None and total > 0:
-            self._progress.setMaximum(total)
-            self._progress.setValue(min(done, total))
 
     def _on_sample_task_finished(self, path: object) -> None:
         self._end_sample_task()
@@ -424,10 +419,7 @@ class MainWindow(QMainWindow):
 
     def _on_sample_task_failed(self, error: object) -> None:
         self._end_sample_task()
-        if isinstance(error, UserError):
-            show_user_error(self, error)
-        elif isinstance(error, BaseException):
-            report_error(error)
+        show_task_error(self, error)
 
     def update_title(self) -> None:
         ws = self.ctx.workspace

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
+from ..paths import export_target
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -68,14 +69,8 @@ def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
 
 def save_figure(figure: Figure, out: Path | str) -> Path:
     """Write ``figure`` as PNG, SVG or PDF (by suffix), whole or not at all."""
-    out = Path(out).expanduser()
+    out = export_target(out, EXPORT_SUFFIXES, "a chart")
     suffix = out.suffix.lower()
-    if suffix not in EXPORT_SUFFIXES:
-        raise UserError(
-            f"cannot export a chart as {suffix or 'a file without suffix'}; use .png, .svg or .pdf."
-        )
-    if not out.parent.is_dir():
-        raise UserError(f"The folder {out.parent} does not exist.")
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         figure.savefig(tmp, format=suffix[1:], dpi=150 if suffix == ".png" else 100)

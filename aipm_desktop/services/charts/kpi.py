@@ -116,44 +116,33 @@ def draw_kpi(
 
     lower_better = status.direction == KpiDirection.LOWER_IS_BETTER
     bad_edge = high if lower_better else low
-    if status.warning is not None:
-        far = status.critical if status.critical is not None else bad_edge
-        ax.axhspan(
-            status.warning,
-            far,
-            color=BAND_COLORS["warning"],
-            alpha=0.7,
-            lw=0,
-            zorder=0,
-            label=f"Warning ({kpis.format_value(status.warning, status.unit)})",
-        )
-    if status.critical is not None:
-        ax.axhspan(
-            status.critical,
-            bad_edge,
-            color=BAND_COLORS["critical"],
-            alpha=0.7,
-            lw=0,
-            zorder=0,
-            label=f"Critical ({kpis.format_value(status.critical, status.unit)})",
-        )
-    if status.target is not None:
-        ax.axhline(
-            status.target,
-            color=TARGET_COLOR,
-            lw=1.4,
-            zorder=2,
-            label=f"Target {kpis.format_value(status.target, status.unit)}",
-        )
-    if status.baseline is not None:
-        ax.axhline(
-            status.baseline,
-            color=BASELINE_COLOR,
-            lw=1.1,
-            ls="--",
-            zorder=2,
-            label=f"Baseline {kpis.format_value(status.baseline, status.unit)}",
-        )
+    # A band from each threshold to the next one out (or to the bad edge of the axes).
+    bands = (("warning", status.warning, status.critical), ("critical", status.critical, None))
+    for band, edge, further in bands:
+        if edge is not None:
+            ax.axhspan(
+                edge,
+                further if further is not None else bad_edge,
+                color=BAND_COLORS[band],
+                alpha=0.7,
+                lw=0,
+                zorder=0,
+                label=f"{band.capitalize()} ({kpis.format_value(edge, status.unit)})",
+            )
+    lines = [
+        ("Target", status.target, TARGET_COLOR, 1.4, "-"),
+        ("Baseline", status.baseline, BASELINE_COLOR, 1.1, "--"),
+    ]
+    for name, level, line_color, width, style in lines:
+        if level is not None:
+            ax.axhline(
+                level,
+                color=line_color,
+                lw=width,
+                ls=style,
+                zorder=2,
+                label=f"{name} {kpis.format_value(level, status.unit)}",
+            )
 
     color = STATUS_COLORS.get(status.status, STATUS_COLORS["no_data"])
     few = len(y) <= POINT_MARKERS_UP_TO

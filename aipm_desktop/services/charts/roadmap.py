@@ -115,20 +115,6 @@ def layout(
     return Layout.of(tl.layout(items, lane_order, metrics, origin=origin))
 
 
-def _days_per_char(
-    items: Sequence[roadmap.TimelineItem],
-    figure: Figure | None,
-    start: dt.date | None,
-    end: dt.date | None,
-) -> float:
-    first = start or min(i.start for i in items)
-    last = end or max(i.end for i in items)
-    span = max(1, (last - first).days) * 1.25
-    width_in = figure.get_figwidth() * 0.82 if figure is not None else 13.0 * 0.82
-    chars = width_in * 72 / (LABEL_FONT_PT * 0.6)
-    return span / chars
-
-
 def label_days_per_char(
     items: Sequence[roadmap.TimelineItem],
     figure: Figure | None,
@@ -139,7 +125,12 @@ def label_days_per_char(
     drawn)."""
     if not items or len(items) > LABEL_ITEMS_UP_TO:
         return 0.0
-    return _days_per_char(items, figure, start, end)
+    first = start or min(i.start for i in items)
+    last = end or max(i.end for i in items)
+    span = max(1, (last - first).days) * 1.25
+    width_in = figure.get_figwidth() * 0.82 if figure is not None else 13.0 * 0.82
+    chars = width_in * 72 / (LABEL_FONT_PT * 0.6)
+    return span / chars
 
 
 def _cut(title: str, chars: float, *, cap: bool = True) -> str:
@@ -193,9 +184,9 @@ def draw_on(
     today = today or dt.date.today()
     ax = figure.add_subplot(1, 1, 1)
     label = bool(items) and len(items) <= LABEL_ITEMS_UP_TO
-    char_days = _days_per_char(items, figure, start, end) if items else 0.0
+    char_days = label_days_per_char(items, figure, start, end)
     if metrics is None:
-        metrics = chart_metrics(char_days if label else 0.0)
+        metrics = chart_metrics(char_days)
     plan = _window_layout(all_items or items, items, lane_order, metrics, today)
     if not items:
         ax.set_axis_off()
@@ -244,29 +235,21 @@ def draw_on(
         if geometry.marker:
             point = base + geometry.point
             marker = "D" if item.kind == "milestone" else ">"
-            if item.kind == "release":
+            marker_x: float = point
+            marker_y: float = y
+            if item.kind == "release":  # a flag: a pole with the marker at its top right
                 ax.plot([point] * 2, [y + 0.35, y - 0.35], color="#37474f", lw=1.2, zorder=3)
-                ax.plot(
-                    point + 0.6 * metrics.days(metrics.marker),
-                    y - 0.2,
-                    marker=marker,
-                    markersize=9,
-                    color=color,
-                    markeredgecolor=edge if item.critical else "#37474f",
-                    markeredgewidth=2 if item.critical else 0.8,
-                    zorder=4,
-                )
-            else:
-                ax.plot(
-                    point,
-                    y,
-                    marker=marker,
-                    markersize=9,
-                    color=color,
-                    markeredgecolor=edge if item.critical else "#37474f",
-                    markeredgewidth=2 if item.critical else 0.8,
-                    zorder=4,
-                )
+                marker_x, marker_y = point + 0.6 * metrics.days(metrics.marker), y - 0.2
+            ax.plot(
+                marker_x,
+                marker_y,
+                marker=marker,
+                markersize=9,
+                color=color,
+                markeredgecolor=edge if item.critical else "#37474f",
+                markeredgewidth=2 if item.critical else 0.8,
+                zorder=4,
+            )
             text_x = point + metrics.days(metrics.marker + metrics.gap)
             room = metrics.days(metrics.label_width(item))
         else:

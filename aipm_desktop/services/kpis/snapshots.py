@@ -181,9 +181,7 @@ def set_snapshot(
         value = checked.value
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
-        kpi = session.get(Kpi, kpi_id)
-        if kpi is None:
-            raise NotFoundError(f"No KPI with id {kpi_id}; it may have been deleted.")
+        kpi = records.existing(session, Kpi, kpi_id, what="KPI")
         row = session.execute(
             select(s.c.id, s.c.value, s.c.note).where(s.c.kpi_id == kpi_id, s.c.date == day)
         ).first()

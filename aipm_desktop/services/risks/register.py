@@ -23,10 +23,11 @@ from sqlalchemy import (
 )
 from sqlalchemy.sql import operators
 
-from ...errors import NotFoundError, ValidationError
+from ...errors import ValidationError
 from ...models import Risk, RiskUseCaseLink, UseCase
 from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
+from .. import records
 from ..changes import Changes
 from ..listing import ListColumn, ListSpec, enum_column, query_ids, updated_column
 from .scoring import Band, bands, cell_sql, level_sql, method_of, overdue_sql, risk_table, score_sql
@@ -272,9 +273,7 @@ def set_links(
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
     uc = UseCase.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
-        risk = session.get(Risk, risk_id)
-        if risk is None:
-            raise NotFoundError(f"No risk with id {risk_id}; it may have been deleted.")
+        records.existing(session, Risk, risk_id)
         if wanted:
             found = set(session.execute(select(uc.c.id).where(uc.c.id.in_(wanted))).scalars())
             missing = [i for i in wanted if i not in found]

@@ -352,11 +352,8 @@ def _rank(
     # Rows skip the frozen dataclass __init__ (about a microsecond per field, 10,000 times):
     # the fields go straight into __dict__, with the shared levels for values/contributions.
     new = object.__new__
-    ranked: list[RankedUseCase] = []
-    append = ranked.append
-    for position, (i, score) in enumerate(
-        zip(done.tolist(), scores[done].tolist(), strict=True), start=1
-    ):
+
+    def row(i: int, score: float | None, rank: int | None, gaps: tuple[int, ...]) -> RankedUseCase:
         title, status = cols[i]
         item = new(RankedUseCase)
         item.__dict__.update(
@@ -364,28 +361,16 @@ def _rank(
             title=title,
             status=status,
             score=score,
-            rank=position,
-            complete=True,
-            missing=(),
-            fed=fed_one if fed_flags[i] else (),
-            _levels=table,
-            _row=i,
-        )
-        append(item)
-    for i, gaps in zip(rest.tolist(), missing, strict=True):
-        title, status = cols[i]
-        item = new(RankedUseCase)
-        item.__dict__.update(
-            use_case_id=all_ids[i],
-            title=title,
-            status=status,
-            score=None,
-            rank=None,
-            complete=False,
+            rank=rank,
+            complete=rank is not None,
             missing=gaps,
             fed=fed_one if fed_flags[i] else (),
             _levels=table,
             _row=i,
         )
-        append(item)
+        return item
+
+    done_rows = enumerate(zip(done.tolist(), scores[done].tolist(), strict=True), start=1)
+    ranked = [row(i, score, position, ()) for position, (i, score) in done_rows]
+    ranked += [row(i, None, None, gaps) for i, gaps in zip(rest.tolist(), missing, strict=True)]
     return ranked

@@ -12,6 +12,7 @@ from sqlmodel import col
 
 from ...errors import NotFoundError, ValidationError
 from ...models import Criterion, Score, ScoringModel, UseCase, utcnow
+from .. import records
 from ..changes import Changes
 from .models import LEVELS, model_criteria
 
@@ -67,9 +68,7 @@ def set_score(
     if rationale is not None and not isinstance(rationale, str):
         raise ValidationError("Invalid score: the rationale must be text.")
     with ws.write(who=who) as session:
-        use_case = session.get(UseCase, use_case_id)
-        if use_case is None:
-            raise NotFoundError(f"No use case with id {use_case_id}; it may have been deleted.")
+        use_case = records.existing(session, UseCase, use_case_id)
         crit = session.get(Criterion, criterion_id)
         if crit is None or session.get(ScoringModel, crit.model_id) is None:
             raise NotFoundError(f"No criterion with id {criterion_id} in any scoring model.")

@@ -40,8 +40,8 @@ from ..widgets.page_header import named_label
 
 INDENT = "    "
 _LIST_ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])(\s+|$)")
-_KEY_B = Qt.Key.Key_B
-_KEY_I = Qt.Key.Key_I
+#: Ctrl+<key>: the markup wrapped around the selection (bold, italic).
+_WRAP_KEYS = {Qt.Key.Key_B: "**", Qt.Key.Key_I: "*"}
 _KEY_TAB = Qt.Key.Key_Tab
 _KEY_BACKTAB = Qt.Key.Key_Backtab
 _CTRL = Qt.KeyboardModifier.ControlModifier
@@ -235,7 +235,7 @@ class MarkdownEditor(QPlainTextEdit):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent):
             mods = event.modifiers() & _MODS
-            if mods == _CTRL and event.key() in (_KEY_B, _KEY_I):
+            if mods == _CTRL and event.key() in _WRAP_KEYS:
                 event.accept()  # ours, even when a window action uses the same keys
                 return True
         return super().event(event)
@@ -243,11 +243,8 @@ class MarkdownEditor(QPlainTextEdit):
     def keyPressEvent(self, event: QKeyEvent) -> None:
         key = event.key()
         mods = event.modifiers() & _MODS
-        if mods == _CTRL and key == _KEY_B:
-            self.wrap_selection("**")
-            return
-        if mods == _CTRL and key == _KEY_I:
-            self.wrap_selection("*")
+        if mods == _CTRL and key in _WRAP_KEYS:
+            self.wrap_selection(_WRAP_KEYS[key])
             return
         if key == _KEY_BACKTAB or (key == _KEY_TAB and mods == _SHIFT):
             self.indent_lines(outdent=True)

@@ -47,8 +47,8 @@ from ..widgets.builders import (
     vbox,
 )
 from ..widgets.page_header import named_label
+from ..widgets.roles import ID_ROLE as REVISION_ROLE
 
-REVISION_ROLE = Qt.ItemDataRole.UserRole
 DIFF_COLOURS = {
     "delete": ("#fdecea", "#fdecea"),
     "insert": ("#e6f4ea", "#e6f4ea"),

@@ -49,6 +49,7 @@ from ...store import Workspace
 from ..context import AppContext
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import NO_MARGINS, button, empty_state, hbox, panel, splitter, vbox
+from ..widgets.combos import chosen_filters, filter_combo
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import local_action, page_header
 from .editor import SourcePane
@@ -75,14 +76,6 @@ STATUS_TEXT = {
     DocumentStatus.IN_REVIEW.value: "In review",
     DocumentStatus.APPROVED.value: "Approved",
 }
-
-
-def _filter_combo(all_text: str) -> QComboBox:
-    combo = QComboBox()
-    combo.addItem(all_text, None)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(8)
-    return combo
 
 
 def _refill(combo: QComboBox, items: list[tuple[str, Any]], first: str | None = None) -> None:
@@ -188,13 +181,13 @@ class DocumentsPage(DocumentActions, QWidget):
         )
 
     def _build_left(self) -> None:
-        self.kind_combo = _filter_combo("All kinds")
+        self.kind_combo = filter_combo("All kinds")
         for key, name in deliverable_kinds():
             self.kind_combo.addItem(name, key)
-        self.status_combo = _filter_combo("All statuses")
+        self.status_combo = filter_combo("All statuses")
         for status in DocumentStatus:
             self.status_combo.addItem(STATUS_TEXT[status.value], status.value)
-        self.use_case_filter = _filter_combo("All use cases")
+        self.use_case_filter = filter_combo("All use cases")
         filters = hbox((self.kind_combo, 1), (self.status_combo, 1), margins=NO_MARGINS, spacing=4)
         self.list = ListPane(documents.document_list_spec(), self.ws)
         self.list.setObjectName("documentList")
@@ -330,15 +323,13 @@ class DocumentsPage(DocumentActions, QWidget):
         self._show_use_case()
 
     def filters(self) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for key, combo in (
-            ("kind", self.kind_combo),
-            ("status", self.status_combo),
-            ("use_case", self.use_case_filter),
-        ):
-            if combo.currentIndex() > 0:
-                result[key] = combo.currentData()
-        return result
+        return chosen_filters(
+            (
+                ("kind", self.kind_combo),
+                ("status", self.status_combo),
+                ("use_case", self.use_case_filter),
+            )
+        )
 
     def apply_filters(self) -> None:
         self.list.set_filters(self.filters())

@@ -8,12 +8,13 @@ widgets these methods read and connects its buttons and menus to them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QFileDialog, QInputDialog, QMessageBox, QWidget
 
 from ...errors import UserError
 from ...models import Document
@@ -29,6 +30,23 @@ from .edits import (
     SetStatusCommand,
 )
 from .new_dialog import NewDocumentDialog
+
+
+def _ask_text(
+    parent: QWidget, texts: tuple[str, str, str], value: str, done: Callable[[str], None]
+) -> QInputDialog:
+    """Open a window-modal text prompt; ``texts`` are its title, label and OK button.
+    Accepting calls ``done`` with the text; the dialog is deleted when it closes."""
+    dialog = QInputDialog(parent)
+    title, label, ok_text = texts
+    dialog.setWindowTitle(title)
+    dialog.setLabelText(label)
+    dialog.setTextValue(value)
+    dialog.setOkButtonText(ok_text)
+    dialog.accepted.connect(lambda: done(dialog.textValue()))
+    dialog.finished.connect(dialog.deleteLater)
+    dialog.open()
+    return dialog
 
 
 class DocumentActions:
@@ -119,24 +137,21 @@ class DocumentActions:
         if self.document_id is None:
             return None
         self.save_now()
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Approve document")
-        dialog.setLabelText("Approved by (the date is today's):")
-        dialog.setTextValue(self.ctx.author() or "")
-        dialog.setOkButtonText("Approve")
 
-        def done() -> None:
-            name = dialog.textValue().strip()
+        def done(value: str) -> None:
+            name = value.strip()
             if not name:
                 self.ctx.show_error(UserError("Enter the name of the approver."))
                 return
             self.set_status(DocumentStatus.APPROVED.value, approver=name)
 
-        dialog.accepted.connect(done)
-        dialog.finished.connect(dialog.deleteLater)
-        self.approve_dialog = dialog
-        dialog.open()
-        return dialog
+        self.approve_dialog = _ask_text(
+            self,
+            ("Approve document", "Approved by (the date is today's):", "Approve"),
+            self.ctx.author() or "",
+            done,
+        )
+        return self.approve_dialog
 
     def restore_revision(self, revision_id: int) -> bool:
         if self.document_id is None:
@@ -173,28 +188,23 @@ class DocumentActions:
         if self.document_id is None:
             return None
         self.save_now()
-        dialog = QInputDialog(self)
-        dialog.setWindowTitle("Save as template")
-        dialog.setLabelText("Template name:")
-        dialog.setTextValue(str(self.doc.get("title", "")))
-        dialog.setOkButtonText("Save template")
         document_id = self.document_id
 
-        def done() -> None:
+        def done(name: str) -> None:
             try:
-                path = templates.save_as_template(
-                    ws=self.ws, document_id=document_id, name=dialog.textValue()
-                )
+                path = templates.save_as_template(ws=self.ws, document_id=document_id, name=name)
             except UserError as err:
                 self.ctx.show_error(err)
                 return
             self.save_label.setText(f"Saved as template: {path.name}")
 
-        dialog.accepted.connect(done)
-        dialog.finished.connect(dialog.deleteLater)
-        self.template_dialog = dialog
-        dialog.open()
-        return dialog
+        self.template_dialog = _ask_text(
+            self,
+            ("Save as template", "Template name:", "Save template"),
+            str(self.doc.get("title", "")),
+            done,
+        )
+        return self.template_dialog
 
     # -- export ---------------------------------------------------------------------------
 

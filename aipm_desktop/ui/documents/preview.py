@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import QTimer, QUrl, Signal
+from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
 from PySide6.QtWidgets import QTextBrowser, QWidget
 
 from ...services import rendering
+from ..widgets.debounce import Debouncer
 from .markup import fit_tables, local_image
 
 #: Milliseconds after the last keystroke before the preview renders again.
@@ -59,10 +60,7 @@ class PreviewBrowser(QTextBrowser):
         self.html = ""
         self._text: str | None = None
         self._shown: str | None = None
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REFRESH_DELAY_MS)
-        self._timer.timeout.connect(self.refresh_now)
+        self._timer = Debouncer(self, REFRESH_DELAY_MS, self.refresh_now)
         self.anchorClicked.connect(self._on_self_anchor_clicked)
 
     @property
@@ -73,10 +71,7 @@ class PreviewBrowser(QTextBrowser):
     def set_markdown(self, text: str, *, immediate: bool = False) -> None:
         """Show ``text``: after the debounce, or at once with ``immediate``."""
         self._text = text
-        if immediate:
-            self.refresh_now()
-        else:
-            self._timer.start()
+        self._timer.request(immediate)
 
     def clear_document(self) -> None:
         self._timer.stop()

@@ -7,19 +7,13 @@ editor to move its cursor to that line.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, Signal
 from PySide6.QtGui import QResizeEvent
-from PySide6.QtWidgets import (
-    QFrame,
-    QHBoxLayout,
-    QListWidget,
-    QListWidgetItem,
-    QStyle,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QListWidget, QListWidgetItem, QStyle, QWidget
 
 from ...services import review
+from ..widgets.builders import NO_MARGINS, hbox, vbox
+from ..widgets.debounce import Debouncer
 from ..widgets.page_header import named_label
 
 REVIEW_DELAY_MS = 400
@@ -67,16 +61,10 @@ class ReviewPanel(QWidget):
         self.badge.setToolTip("Readiness score 0-100: 100 minus the points each finding costs")
         self.summary = named_label("", "reviewSummary", wrap=True)
         caption = named_label("Readiness", "sectionTitle")
-        head_text = QVBoxLayout()
-        head_text.setSpacing(2)
-        head_text.addWidget(caption)
-        head_text.addWidget(self.summary, 1)
         head = QFrame()
         head.setObjectName("reviewHead")
-        head_layout = QHBoxLayout(head)
-        head_layout.setContentsMargins(10, 8, 10, 8)
-        head_layout.addWidget(self.badge)
-        head_layout.addLayout(head_text, 1)
+        head_text = vbox(caption, (self.summary, 1), spacing=2)
+        hbox(self.badge, (head_text, 1), margins=(10, 8, 10, 8), parent=head)
 
         self.findings = QListWidget()
         self.findings.setObjectName("findingsList")
@@ -89,16 +77,9 @@ class ReviewPanel(QWidget):
         self.findings.setResizeMode(QListWidget.ResizeMode.Adjust)
         self.findings.setIconSize(QSize(20, 20))
 
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(6)
-        layout.addWidget(head)
-        layout.addWidget(self.findings, 1)
+        vbox(head, (self.findings, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(REVIEW_DELAY_MS)
-        self._timer.timeout.connect(self.review_now)
+        self._timer = Debouncer(self, REVIEW_DELAY_MS, self.review_now)
         self.findings.itemClicked.connect(self._on_findings_item_activated)
         self.findings.itemActivated.connect(self._on_findings_item_activated)
 
@@ -120,10 +101,7 @@ class ReviewPanel(QWidget):
             self._kind = kind
         if high_risk is not None:
             self._high_risk = high_risk
-        if immediate:
-            self.review_now()
-        else:
-            self._timer.start()
+        self._timer.request(immediate)
 
     def clear_review(self) -> None:
         self._timer.stop()

@@ -9,7 +9,7 @@ from __future__ import annotations
 import html
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QModelIndex, QSize, Qt, Signal
 from PySide6.QtGui import QAbstractTextDocumentLayout, QPainter, QPalette, QTextDocument
 from PySide6.QtWidgets import (
     QLineEdit,
@@ -17,19 +17,20 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QVBoxLayout,
     QWidget,
 )
 
 from ...services import documents
 from ...store import Workspace
+from ..widgets.builders import NO_MARGINS, vbox
+from ..widgets.debounce import Debouncer
 from ..widgets.page_header import named_label
+from ..widgets.roles import DISPLAY_ROLE, ID_ROLE, TOOLTIP_ROLE
+from ..widgets.row_list_model import RowListModel
 
 SEARCH_DELAY_MS = 200
-HIT_ROLE = Qt.ItemDataRole.UserRole
-HTML_ROLE = Qt.ItemDataRole.UserRole + 1
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
+HIT_ROLE = ID_ROLE
+HTML_ROLE = ID_ROLE + 1
 MARGIN = 6
 
 
@@ -65,32 +66,17 @@ def hit_html(hit: documents.SearchHit) -> str:
     )
 
 
-class HitModel(QAbstractListModel):
+class HitModel(RowListModel[documents.SearchHit]):
     """The search hits as rows; :class:`HitDelegate` paints them."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.hits: list[documents.SearchHit] = []
-
-    def set_hits(self, hits: list[documents.SearchHit]) -> None:
-        self.beginResetModel()
-        self.hits = list(hits)
-        self.endResetModel()
-
-    def rowCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.hits)
-
-    def data(self, index: Any, role: int = _DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.hits):
-            return None
-        hit = self.hits[index.row()]
-        if role == _DISPLAY:
+    def row_data(self, hit: documents.SearchHit, row: int, role: int) -> Any:
+        if role == DISPLAY_ROLE:
             return f"{hit.title} · line {hit.line}: {hit.snippet}"
         if role == HTML_ROLE:
             return hit_html(hit)
         if role == HIT_ROLE:
-            return index.row()
-        if role == _TOOLTIP:
+            return row
+        if role == TOOLTIP_ROLE:
             return f"{hit.title}, line {hit.line}"
         return None
 
@@ -160,15 +146,8 @@ class SearchPane(QWidget):
         self.results.setResizeMode(QListView.ResizeMode.Adjust)
         self.results.setWordWrap(True)
         self.results.setUniformItemSizes(False)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.query_edit)
-        layout.addWidget(self.count_label)
-        layout.addWidget(self.results, 1)
-        self._timer = QTimer(self)
-        self._timer.setSingleShot(True)
-        self._timer.setInterval(SEARCH_DELAY_MS)
-        self._timer.timeout.connect(self.run_search)
+        vbox(self.query_edit, self.count_label, (self.results, 1), margins=NO_MARGINS, parent=self)
+        self._timer = Debouncer(self, SEARCH_DELAY_MS, self.run_search)
         self.query_edit.textChanged.connect(lambda _t: self._timer.start())
         self.query_edit.returnPressed.connect(self.run_search)
         self.results.clicked.connect(self._on_results_activated)
@@ -186,7 +165,7 @@ class SearchPane(QWidget):
         self._timer.stop()
         query = self.query_edit.text().strip()
         self.hits = []
-        self.model.set_hits([])
+        self.model.set_rows([])
         if self.ws is None or not query:
             self.count_label.setText("Type words to find them in every document.")
             return
@@ -196,7 +175,7 @@ class SearchPane(QWidget):
             if self.hits
             else f"No document contains “{query}”."
         )
-        self.model.set_hits(self.hits)
+        self.model.set_rows(self.hits)
 
     def _on_results_activated(self, model_index: QModelIndex) -> None:
         index = model_index.data(HIT_ROLE)

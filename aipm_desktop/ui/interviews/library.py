@@ -39,9 +39,9 @@ from ..widgets.builders import (
     vbox,
 )
 from ..widgets.page_header import named_label
+from ..widgets.roles import ID_ROLE as USER_ROLE
 from .widgets import NotesEdit, empty_state, list_id, muted_label, refill_list, section_label
 
-USER_ROLE = Qt.ItemDataRole.UserRole
 EXERCISE_TEXTS = {
     "prompt": ("Prompt", "What the candidate is asked to do"),
     "materials": ("Materials (markdown)", "Hand-outs: scenario, data pack, risk brief…"),

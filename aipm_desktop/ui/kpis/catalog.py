@@ -24,6 +24,7 @@ from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..widgets.builders import panel
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edits import TrackKpiCommand
@@ -39,7 +40,7 @@ def _label(value: Any, labels: dict[Any, str]) -> str:
     return str(value)
 
 
-class CatalogPane(RefreshWhenShown, QWidget):
+class CatalogPane(RefreshWhenShown, ContextWidget):
     """The catalog list beside the chosen metric's description.
 
     Signals:
@@ -49,10 +50,7 @@ class CatalogPane(RefreshWhenShown, QWidget):
     tracked = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("kpiCatalog")
-        self._dirty = True
+        super().__init__(ctx, parent, name="kpiCatalog")
         self._tracked: dict[str, int] = {}
         self.entries: dict[str, Any] = {}
 
@@ -120,8 +118,7 @@ class CatalogPane(RefreshWhenShown, QWidget):
 
     def refresh(self) -> None:
         """Read the catalog and which entries are tracked."""
-        ws = self.ctx.workspace
-        self._dirty = False
+        ws = self.begin_refresh()
         if ws is None:
             return
         tracked_keys = kpi_service.tracked_catalog_keys(ws=ws)

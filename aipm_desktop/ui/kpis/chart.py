@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
-    QSplitter,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -35,7 +34,9 @@ from ...errors import UserError
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..errors import show_user_error
+from ..widgets.builders import splitter
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edits import SetSnapshotCommand
@@ -157,7 +158,7 @@ class SnapshotTable(QTableWidget):
         super().keyPressEvent(event)
 
 
-class KpiChartPanel(RefreshWhenShown, QWidget):
+class KpiChartPanel(RefreshWhenShown, ContextWidget):
     """Chart, range, exports, before/after and snapshot table of one KPI.
 
     Signals:
@@ -167,9 +168,7 @@ class KpiChartPanel(RefreshWhenShown, QWidget):
     message = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("kpiChartPanel")
+        super().__init__(ctx, parent, name="kpiChartPanel")
         self.kpi_id: int | None = None
         self.status: kpi_service.KpiStatus | None = None
         self.points: tuple[list[float], list[float]] = ([], [])
@@ -249,13 +248,14 @@ class KpiChartPanel(RefreshWhenShown, QWidget):
         top_layout.addWidget(self.canvas, 1)
         top_layout.addWidget(compare)
         top_layout.addLayout(exports)
-        self.splitter = QSplitter(Qt.Orientation.Vertical)
-        self.splitter.setObjectName("kpiChartSplitter")
-        self.splitter.addWidget(top)
-        self.splitter.addWidget(self.table)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([520, 180])
+        self.splitter = splitter(
+            top,
+            self.table,
+            sizes=(520, 180),
+            stretch=(3, 1),
+            name="kpiChartSplitter",
+            orientation=Qt.Orientation.Vertical,
+        )
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -316,8 +316,7 @@ class KpiChartPanel(RefreshWhenShown, QWidget):
 
     def refresh(self) -> None:
         """Read the KPI again and redraw the chart, comparison and table."""
-        ws = self.ctx.workspace
-        self._dirty = False
+        ws = self.begin_refresh()
         if ws is None or self.kpi_id is None:
             return
         from ...services.charts.kpi import draw_kpi

@@ -13,30 +13,21 @@ from typing import Any
 
 from PySide6.QtWidgets import QLineEdit, QWidget
 
-from ...errors import UserError
 from ...models import Kpi
-from ...models.enums import Frequency, KpiDirection
+from ...models.enums import KpiDirection
 from ...models.kpis import KpiBase
-from ...services import records
 from ...services import usecases as usecases_service
+from ...services.kpis import FREQUENCY_LABELS
 from ..context import AppContext
-from ..undo import UpdateRecordCommand
 from ..widgets.page_header import named_label
 from ..widgets.record_form import FieldSpec, RecordForm, format_number, parse_number
+from ..widgets.row_form import push_update, show_row
 
 __all__ = ["DIRECTION_LABELS", "FREQUENCY_LABELS", "KpiForm", "format_number", "parse_number"]
 
 DIRECTION_LABELS = {
     KpiDirection.HIGHER_IS_BETTER: "Higher is better",
     KpiDirection.LOWER_IS_BETTER: "Lower is better",
-}
-FREQUENCY_LABELS = {
-    Frequency.DAILY: "Daily",
-    Frequency.WEEKLY: "Weekly",
-    Frequency.BIWEEKLY: "Every two weeks",
-    Frequency.MONTHLY: "Monthly",
-    Frequency.QUARTERLY: "Quarterly",
-    Frequency.PER_RELEASE: "Per release",
 }
 THRESHOLDS = ("baseline", "target", "warning", "critical")
 EMPTY_TEXT = "Choose a KPI in the list to see and edit it here, or track one from the Catalog tab."
@@ -134,20 +125,10 @@ class KpiForm(RecordForm):
 
     def reload(self, *, force: bool = False) -> None:
         """Read the KPI again (after a change); fields being typed in keep their text."""
-        ws = self.ctx.workspace
-        obj = None
-        if ws is not None and self.kpi_id is not None:
-            try:
-                obj = records.get(ws=ws, model=Kpi, id=self.kpi_id)
-            except UserError:
-                obj = None
+        obj = show_row(self, self.ctx, Kpi, self.kpi_id, KpiBase, force=force)
         if obj is None:
             self.kpi_id = None
-            self.set_record(None)
             return
-        self.readonly = self.ctx.readonly
-        record = {name: getattr(obj, name) for name in KpiBase.model_fields}
-        self.set_record(record, force=force)
         self.heading.setText(obj.name)
         self._update_threshold_help()
 
@@ -166,7 +147,4 @@ class KpiForm(RecordForm):
     # -- committing -----------------------------------------------------------------------
 
     def _push(self, changed: dict[str, Any]) -> bool:
-        if self.kpi_id is None:
-            return False
-        command = UpdateRecordCommand(self.ctx, Kpi, self.kpi_id, changed, merge=len(changed) == 1)
-        return self.ctx.run_edit(command)
+        return push_update(self.ctx, Kpi, self.kpi_id, changed)

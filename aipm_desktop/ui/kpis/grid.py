@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..widgets.builders import vbox
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .chart import parse_value
@@ -191,14 +192,11 @@ class GridView(QTableView):
         super().keyPressEvent(event)
 
 
-class SnapshotGrid(RefreshWhenShown, QWidget):
+class SnapshotGrid(RefreshWhenShown, ContextWidget):
     """Quick entry of weekly snapshots for every tracked KPI."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("kpiSnapshotGrid")
-        self._dirty = True
+        super().__init__(ctx, parent, name="kpiSnapshotGrid")
         self._statuses: list[kpi_service.KpiStatus] | None = None
         self.model = SnapshotGridModel(self)
         self.model.edit_requested.connect(self._on_model_edit_requested)
@@ -260,8 +258,7 @@ class SnapshotGrid(RefreshWhenShown, QWidget):
 
     def refresh(self) -> None:
         """Read the KPIs and the snapshots of the shown weeks again."""
-        ws = self.ctx.workspace
-        self._dirty = False
+        ws = self.begin_refresh()
         if ws is None:
             return
         statuses = self._statuses

@@ -15,14 +15,12 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QFileDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
-    QProgressDialog,
     QPushButton,
     QTableView,
     QVBoxLayout,
@@ -33,9 +31,16 @@ from ...errors import UserError
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
 from ..context import AppContext
-from ..errors import show_user_error
 from ..tasks import Task, report_error
+from ..widgets.context_widgets import ContextDialog
+from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
+from ..widgets.task_progress import (
+    TaskProgressDialog,
+    close_progress,
+    run_with_progress,
+    show_task_error,
+)
 from .edits import ImportCommand, import_snapshots
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
@@ -138,30 +143,26 @@ class PreviewModel(QAbstractTableModel):
         return None
 
 
-class ImportDialog(QDialog):
+class ImportDialog(ContextDialog):
     """Choose, preview and import a snapshot file."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("kpiImportDialog")
-        self.setWindowTitle("Import KPI snapshots")
-        self.resize(900, 600)
+        super().__init__(
+            ctx, parent, name="kpiImportDialog", title="Import KPI snapshots", size=(900, 600)
+        )
         self.preview: kpi_service.ImportPreview | None = None
         self.path: Path | None = None
         self.preview_task: Task | None = None
         self.import_task: Task | None = None
-        self.progress: QProgressDialog | None = None
+        self.progress: TaskProgressDialog | None = None
         self.imported = 0
 
-        heading = named_label("Import KPI snapshots", "dialogHeading")
         columns = ", ".join(kpi_service.IMPORT_COLUMNS)
-        help_text = named_label(
+        heading, help_text = dialog_heading(
+            "Import KPI snapshots",
             f"A CSV or XLSX file with the columns {columns} (kpi, date and value are "
             "required). Every row is checked first; nothing is written until you choose "
             "Import, and then all rows or none.",
-            "mutedLabel",
-            wrap=True,
         )
 
         self.path_edit = QLineEdit()
@@ -322,35 +323,25 @@ class ImportDialog(QDialog):
         self.import_button.setEnabled(False)
         self.choose_button.setEnabled(False)
         self.duplicates_combo.setEnabled(False)
-        progress = QProgressDialog(
-            "Importing KPI snapshots…", "", 0, max(preview.to_write, 1), self
+        self.progress = run_with_progress(
+            task,
+            "Importing KPI snapshots…",
+            self,
+            self._on_import_task_finished,
+            self._on_import_task_failed,
+            title="Import KPI snapshots",
+            name="importProgress",
+            maximum=max(preview.to_write, 1),
+            delay=300,
         )
-        progress.setObjectName("importProgress")
-        progress.setWindowTitle("Import KPI snapshots")
-        progress.setCancelButton(None)
-        progress.setMinimumDuration(300)
-        progress.setAutoClose(False)
-        progress.setAutoReset(False)
-        progress.setWindowModality(Qt.WindowModality.WindowModal)
-        self.progress = progress
-        task.progress.connect(self._on_import_task_progress)
-        task.finished.connect(self._on_import_task_finished)
-        task.failed.connect(self._on_import_task_failed)
         return task
 
     def _end_import(self) -> None:
         self.import_task = None
-        if self.progress is not None:
-            self.progress.close()
-            self.progress.deleteLater()
-            self.progress = None
+        close_progress(self.progress)
+        self.progress = None
         self.choose_button.setEnabled(True)
         self.duplicates_combo.setEnabled(True)
-
-    def _on_import_task_progress(self, done: int, total: int) -> None:
-        if self.progress is not None and total > 0:
-            self.progress.setMaximum(total)
-            self.progress.setValue(min(done, total))
 
     def _on_import_task_finished(self, result: object) -> None:
         self._end_import()
@@ -365,10 +356,7 @@ class ImportDialog(QDialog):
     def _on_import_task_failed(self, error: object) -> None:
         self._end_import()
         self.import_button.setEnabled(self.can_import())
-        if isinstance(error, UserError):
-            show_user_error(self, error)
-        elif isinstance(error, BaseException):
-            report_error(error)
+        show_task_error(self, error)
 
     # -- slots ----------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .chart import months_before
@@ -19,14 +20,11 @@ SPAN_CHOICES = ((6, "Last 6 months"), (12, "Last 12 months"), (24, "Last 24 mont
 DEFAULT_SPAN = 12
 
 
-class SmallMultiples(RefreshWhenShown, QWidget):
+class SmallMultiples(RefreshWhenShown, ContextWidget):
     """Sparklines of every tracked KPI, drawn when the tab is first shown."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("kpiSmallMultiples")
-        self._dirty = True
+        super().__init__(ctx, parent, name="kpiSmallMultiples")
         self.kpi_ids: list[int] = []
 
         self.span_combo = QComboBox()
@@ -59,8 +57,7 @@ class SmallMultiples(RefreshWhenShown, QWidget):
         layout.addWidget(self.canvas, 1)
 
     def refresh(self) -> None:
-        ws = self.ctx.workspace
-        self._dirty = False
+        ws = self.begin_refresh()
         if ws is None:
             return
         from ...services.charts.kpi import draw_sparklines

@@ -7,9 +7,7 @@ from html import escape
 from typing import Any
 
 from PySide6.QtCore import (
-    QAbstractListModel,
     QModelIndex,
-    QObject,
     QRect,
     QSize,
     Qt,
@@ -36,8 +34,10 @@ from ..context import AppContext
 from ..undo import DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import vbox
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
+from ..widgets.row_list_model import RowListModel
 from .catalog import CatalogPane
 from .chart import KpiChartPanel, format_value
 from .form import KpiForm
@@ -97,25 +97,17 @@ def badge_colors(status: kpi_service.KpiStatus) -> list[tuple[str, str, str]]:
     return badges
 
 
-class KpiListModel(QAbstractListModel):
+class KpiListModel(RowListModel[kpi_service.KpiStatus]):
     """The tracked KPIs as rows (one :class:`KpiStatus` each); the delegate paints them."""
 
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self.statuses: list[kpi_service.KpiStatus] = []
+    @property
+    def statuses(self) -> list[kpi_service.KpiStatus]:
+        return self.rows
 
     def set_statuses(self, statuses: list[kpi_service.KpiStatus]) -> None:
-        self.beginResetModel()
-        self.statuses = list(statuses)
-        self.endResetModel()
+        self.set_rows(statuses)
 
-    def rowCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.statuses)
-
-    def data(self, index: Any, role: int = _DISPLAY) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.statuses):
-            return None
-        status = self.statuses[index.row()]
+    def row_data(self, status: kpi_service.KpiStatus, row: int, role: int) -> Any:
         if role == _DISPLAY:
             return status.name
         if role == _USER:
@@ -197,7 +189,7 @@ class KpiRowDelegate(QStyledItemDelegate):
         painter.restore()
 
 
-class KpisPage(RefreshWhenShown, QWidget):
+class KpisPage(RefreshWhenShown, ContextWidget):
     """The KPIs area of the main window.
 
     Signals:
@@ -207,11 +199,8 @@ class KpisPage(RefreshWhenShown, QWidget):
     status_message = Signal(str)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("kpisPage")
+        super().__init__(ctx, parent, name="kpisPage")
         self.statuses: list[kpi_service.KpiStatus] = []
-        self._dirty = True
         self._import_dialog = None
         self._refresh_timer = QTimer(self)
         self._refresh_timer.setSingleShot(True)
@@ -302,8 +291,7 @@ class KpisPage(RefreshWhenShown, QWidget):
 
     def refresh(self) -> None:
         """Read statuses again and bring every tab up to date (hidden tabs when shown)."""
-        ws = self.ctx.workspace
-        self._dirty = False
+        ws = self.begin_refresh()
         if ws is None:
             return
         self.statuses = kpi_service.status_all(ws=ws)

@@ -9,7 +9,7 @@ the ``...Command`` names the area's widgets have always used.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...services import launch
@@ -18,26 +18,26 @@ from ..undo import OperationCommand
 from ..widgets.service_edits import call_command, create_command
 
 
+def _on_record(
+    ctx: AppContext, text: str, fn: Callable[..., Any], key: str, record_id: int, **args: Any
+) -> OperationCommand:
+    """``fn(key=record_id, **args)`` as one undo step keeping ``record_id`` on the command
+    (a checklist item's id under ``item_id`` too)."""
+    id_attr = "item_id" if key == "item_id" else ""
+    values = {key: record_id, **args}
+    return call_command(ctx, text, fn, values, record_id=record_id, id_attr=id_attr)
+
+
 def EnsureChecklistCommand(ctx: AppContext, release_id: int) -> OperationCommand:
     """Create a release's checklist from the default one; undo removes those checks."""
-    return call_command(
-        ctx,
-        "create launch checklist",
-        launch.ensure_checklist,
-        {"release_id": release_id},
-        record_id=release_id,
-    )
+    text = "create launch checklist"
+    return _on_record(ctx, text, launch.ensure_checklist, "release_id", release_id)
 
 
 def ReorderStagesCommand(ctx: AppContext, release_id: int, order: list[int]) -> OperationCommand:
     """Put a release's rollout stages in a new order; undo restores the old one."""
-    return call_command(
-        ctx,
-        "reorder rollout stages",
-        launch.reorder_stages,
-        {"release_id": release_id, "order": list(order)},
-        record_id=release_id,
-    )
+    text = "reorder rollout stages"
+    return _on_record(ctx, text, launch.reorder_stages, "release_id", release_id, order=list(order))
 
 
 def AddTemplateItemCommand(ctx: AppContext, data: Mapping[str, str]) -> OperationCommand:
@@ -61,23 +61,11 @@ def UpdateTemplateItemCommand(
 
     Nothing changed: no undo step.
     """
-    return call_command(
-        ctx,
-        "edit default checklist item",
-        launch.update_template_item,
-        {"item_id": item_id, "data": dict(data)},
-        record_id=item_id,
-        id_attr="item_id",
-    )
+    text = "edit default checklist item"
+    return _on_record(ctx, text, launch.update_template_item, "item_id", item_id, data=dict(data))
 
 
 def DeleteTemplateItemCommand(ctx: AppContext, item_id: int, label: str) -> OperationCommand:
     """Remove an item from the default checklist; undo restores it (same id)."""
-    return call_command(
-        ctx,
-        f"remove default checklist item '{label}'",
-        launch.delete_template_item,
-        {"item_id": item_id},
-        record_id=item_id,
-        id_attr="item_id",
-    )
+    text = f"remove default checklist item '{label}'"
+    return _on_record(ctx, text, launch.delete_template_item, "item_id", item_id)

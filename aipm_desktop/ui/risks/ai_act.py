@@ -46,6 +46,8 @@ from ...services import ai_act
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.builders import SAVE_CANCEL, dialog_buttons, open_dialog, resize_columns, table
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from .edits import SaveAssessmentCommand
 from .fields import Badge, EnumCombo, enum_text, text_color_on
@@ -162,11 +164,7 @@ class QuestionnaireDialog(QDialog):
         body = QHBoxLayout()
         body.addWidget(scroll, 1)
         body.addWidget(result)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
+        self.buttons = dialog_buttons(self, self.save, SAVE_CANCEL)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not ctx.readonly)
         layout = QVBoxLayout(self)
         layout.addWidget(heading)
@@ -432,27 +430,17 @@ class ObligationsTable(QTableWidget):
         )
 
 
-class AiActTab(QWidget):
+class AiActTab(ContextWidget):
     """Use cases with their tier on the left; the chosen one's result and obligations."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("aiActTab")
+        super().__init__(ctx, parent, name="aiActTab")
         self.use_case_ids: list[int] = []
         self.tiers: dict[int, str] = {}
         self.dialog: QuestionnaireDialog | None = None
 
-        self.use_case_table = QTableWidget(0, 2)
-        self.use_case_table.setObjectName("aiActUseCases")
-        self.use_case_table.setHorizontalHeaderLabels(["Use case", "Tier"])
-        self.use_case_table.verticalHeader().setVisible(False)
-        self.use_case_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.use_case_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.use_case_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.use_case_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        header.setSectionResizeMode(1, QHeaderView.ResizeMode.ResizeToContents)
+        self.use_case_table = table(["Use case", "Tier"], "aiActUseCases", read_only=True)
+        resize_columns(self.use_case_table, stretch=(0,), fit=(1,))
         self.no_use_cases = named_label(
             "No use cases yet. Add a use case first, then check its EU AI Act tier here.",
             "emptyState",
@@ -627,11 +615,7 @@ class AiActTab(QWidget):
         answers = dict(assessment.answers) if assessment is not None else {}
         assessor = assessment.assessor if assessment is not None else (self.ctx.author() or "")
         dialog = QuestionnaireDialog(self.ctx, use_case_id, title, answers, assessor, self)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.finished.connect(lambda _r: setattr(self, "dialog", None))
-        self.dialog = dialog
-        dialog.open()
-        return dialog
+        return open_dialog(self, "dialog", dialog)
 
     # -- slots ----------------------------------------------------------------------------
 

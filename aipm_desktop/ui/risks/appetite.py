@@ -12,13 +12,11 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QColorDialog,
     QComboBox,
-    QDialog,
     QDialogButtonBox,
     QGridLayout,
     QLabel,
     QPushButton,
     QSpinBox,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -26,6 +24,9 @@ from ...errors import ValidationError
 from ...services import risks
 from ...services import workspace as workspace_service
 from ..context import AppContext
+from ..widgets.builders import SAVE_CANCEL, Space, dialog_buttons, vbox
+from ..widgets.context_widgets import ContextDialog
+from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
 from .edits import SetAppetiteCommand
 from .fields import text_color_on
@@ -33,27 +34,22 @@ from .fields import text_color_on
 MAX_SCORE = 25
 
 
-class AppetiteDialog(QDialog):
+class AppetiteDialog(ContextDialog):
     """Edit the four appetite bands (upper bound, colour) and the scoring method."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("appetiteDialog")
-        self.setWindowTitle("Risk appetite")
+        super().__init__(ctx, parent, name="appetiteDialog", title="Risk appetite")
         ws = ctx.require_workspace()
         settings = workspace_service.get_settings(ws=ws)
         self.bands: list[dict[str, Any]] = [dict(b) for b in settings.risk_bands]
         self.colors: list[str] = [str(b.get("color", "#9aa5b1")) for b in self.bands]
         self.color_dialog: QColorDialog | None = None
 
-        heading = named_label("Risk appetite", "dialogHeading")
-        intro = QLabel(
+        heading, intro = dialog_heading(
+            "Risk appetite",
             "A risk's score falls in the first band whose upper bound it does not exceed. "
-            "The colours are used in the register, the heat map and exports."
+            "The colours are used in the register, the heat map and exports.",
         )
-        intro.setWordWrap(True)
-        intro.setObjectName("mutedLabel")
 
         grid = QGridLayout()
         grid.setHorizontalSpacing(12)
@@ -96,20 +92,8 @@ class AppetiteDialog(QDialog):
         method_row.setColumnStretch(1, 1)
 
         self.hint = named_label("", "errorHint", wrap=True)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addLayout(grid)
-        layout.addSpacing(6)
-        layout.addLayout(method_row)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self.save, SAVE_CANCEL)
+        vbox(heading, intro, grid, Space(6), method_row, self.hint, self.buttons, parent=self)
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setEnabled(not ctx.readonly)
         self._update()
 

@@ -15,26 +15,21 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QListWidget,
     QListWidgetItem,
     QPushButton,
     QSpinBox,
-    QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
-from ...errors import UserError
 from ...models import MitigationAction, Risk
 from ...models.enums import ActionStatus, RiskSource, RiskStatus, Treatment
 from ...models.risks import RiskBase
@@ -45,9 +40,11 @@ from ...services.changes import Changes
 from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..widgets.builders import dialog_buttons, form_layout, open_dialog, resize_columns, table, vbox
 from ..widgets.field_editors import fill_combo
 from ..widgets.page_header import named_label
 from ..widgets.record_form import DateInput, FieldSpec, RecordForm, TextArea
+from ..widgets.row_form import push_update, show_row
 from .edits import SetLinksCommand
 from .fields import NOT_SET, Badge, EnumCombo, ListCompleter, split_level
 
@@ -167,20 +164,14 @@ class ActionDialog(QDialog):
         self.status_combo.set_value(data.get("status", ActionStatus.TO_DO))
         self.hint = named_label("", "errorHint")
         self.hint.setVisible(False)
-        form = QFormLayout()
-        form.addRow("Action", self.action_edit)
-        form.addRow("Owner", self.owner_edit)
-        form.addRow("Due date", self.due_field)
-        form.addRow("Status", self.status_combo)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        form = form_layout(
+            ("Action", self.action_edit),
+            ("Owner", self.owner_edit),
+            ("Due date", self.due_field),
+            ("Status", self.status_combo),
         )
-        self.buttons.accepted.connect(self._on_buttons_accepted)
-        self.buttons.rejected.connect(self.reject)
-        layout = QVBoxLayout(self)
-        layout.addLayout(form)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.buttons)
+        self.buttons = dialog_buttons(self, self._on_buttons_accepted)
+        vbox(form, self.hint, self.buttons, parent=self)
 
     def values(self) -> dict[str, Any]:
         return {
@@ -382,17 +373,10 @@ class RiskForm(RecordForm):
             S_STATUS, "overdue", "", self.overdue_label, after="next_review", hint=False
         )
 
-        self.actions_table = QTableWidget(0, 4)
-        self.actions_table.setObjectName("mitigationTable")
-        self.actions_table.setHorizontalHeaderLabels(["Action", "Owner", "Due", "Status"])
-        self.actions_table.verticalHeader().setVisible(False)
-        self.actions_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.actions_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.actions_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        header = self.actions_table.horizontalHeader()
-        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
-        for column in (1, 2, 3):
-            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+        self.actions_table = table(
+            ["Action", "Owner", "Due", "Status"], "mitigationTable", read_only=True
+        )
+        resize_columns(self.actions_table, stretch=(0,), fit=(1, 2, 3))
         self.actions_table.setMinimumHeight(110)
         self.actions_table.setMaximumHeight(170)
         self.actions_empty = named_label(
@@ -452,20 +436,11 @@ class RiskForm(RecordForm):
 
     def load(self, *, force: bool = False) -> None:
         """Read the risk again and show it (keeping a field the user is typing in)."""
-        ws = self.ctx.workspace
-        risk = None
-        if ws is not None and self.risk_id is not None:
-            try:
-                risk = records.get(ws=ws, model=Risk, id=self.risk_id)
-            except UserError:
-                risk = None
-        self.risk = risk  # type: ignore[assignment]
+        risk = show_row(self, self.ctx, Risk, self.risk_id, RiskBase, force=force)
+        self.risk = risk
         if risk is None:
             self.risk_id = None
-            self.set_record(None)
             return
-        self.readonly = self.ctx.readonly
-        self.set_record({k: getattr(risk, k) for k in RiskBase.model_fields}, force=force)
         self.heading.setText(risk.title)
         if self._pending_accept:
             blocked = self.status_combo.blockSignals(True)
@@ -551,12 +526,7 @@ class RiskForm(RecordForm):
     # -- committing ---------------------------------------------------------------------
 
     def _push(self, changed: dict[str, Any]) -> bool:
-        if self.risk_id is None:
-            return False
-        command = UpdateRecordCommand(
-            self.ctx, Risk, self.risk_id, changed, merge=len(changed) == 1
-        )
-        return self.ctx.run_edit(command)
+        return push_update(self.ctx, Risk, self.risk_id, changed)
 
     def field_edited(self, name: str) -> None:
         if name in ("residual_likelihood", "residual_impact"):
@@ -706,11 +676,7 @@ class RiskForm(RecordForm):
 
     def _open_action_dialog(self, dialog: ActionDialog, store: Callable[[], None]) -> ActionDialog:
         dialog.accepted.connect(store)
-        dialog.finished.connect(dialog.deleteLater)
-        dialog.finished.connect(lambda _r: setattr(self, "action_dialog", None))
-        self.action_dialog = dialog
-        dialog.open()
-        return dialog
+        return open_dialog(self, "action_dialog", dialog)
 
     def delete_action(self) -> None:
         action_id = self.current_action_id()

@@ -46,6 +46,7 @@ from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import report_error
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from .fields import split_level, text_color_on
 from .form import use_case_titles
@@ -307,7 +308,7 @@ class HeatmapWidget(QWidget):
                 painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(number))
 
 
-class HeatmapTab(QWidget):
+class HeatmapTab(ContextWidget):
     """The heat-map tab: controls, the map, its legend and the export.
 
     Signals:
@@ -320,9 +321,7 @@ class HeatmapTab(QWidget):
     appetite_requested = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("riskHeatmapTab")
+        super().__init__(ctx, parent, name="riskHeatmapTab")
         self.export_task: Any = None
         self._dirty = True
 

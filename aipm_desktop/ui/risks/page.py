@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QLabel,
     QMessageBox,
     QPushButton,
-    QSplitter,
     QVBoxLayout,
     QWidget,
 )
@@ -31,7 +30,9 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, vbox
+from ..widgets.builders import NO_MARGINS, button, splitter, vbox
+from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import confirm_delete
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import local_action, named_label, page_header
 from .ai_act import AiActTab
@@ -128,12 +129,7 @@ class RegisterTab(QWidget):
         self.left_layout.addLayout(filters)
         self.list = self._build_list(ws)
         self.left_layout.addWidget(self.list, 1)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("riskSplitter")
-        self.splitter.addWidget(left)
-        self.splitter.addWidget(self.form)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
+        self.splitter = splitter(left, self.form, stretch=(3, 2), name="riskSplitter")
         self.splitter.setCollapsible(1, False)
         self.form.setMinimumWidth(440)
         self.splitter.setSizes([640, 520])
@@ -286,29 +282,33 @@ class RegisterTab(QWidget):
             self.form.set_risk(self.list.current_id())
 
 
-class RisksPage(QWidget):
+class RisksPage(ContextWidget):
     """The Risks area: Register, Heat map and EU AI Act tabs."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("risksPage")
+        super().__init__(ctx, parent, name="risksPage")
         self.appetite_dialog: AppetiteDialog | None = None
         self.taxonomies_dialog: TaxonomiesDialog | None = None
         self.confirm_box: QMessageBox | None = None
 
-        self.new_button = QPushButton("New risk")
-        self.new_button.setObjectName("primaryButton")
-        self.new_button.setToolTip(f"Add a risk to the register ({NEW_SHORTCUT})")
-        self.delete_button = QPushButton("Delete")
-        self.delete_button.setToolTip("Delete the selected risk (Del in the list)")
-        self.appetite_button = QPushButton("Appetite…")
-        self.appetite_button.setToolTip(
-            "Edit the score bands, their colours and the scoring method"
+        self.new_button = button(
+            "New risk",
+            self.new_risk,
+            name="primaryButton",
+            tip=f"Add a risk to the register ({NEW_SHORTCUT})",
         )
-        self.taxonomies_button = QPushButton("Taxonomies…")
-        self.taxonomies_button.setToolTip(
-            "Choose the taxonomies whose items are offered as categories, or add your own"
+        self.delete_button = button(
+            "Delete", self.delete_risk, tip="Delete the selected risk (Del in the list)"
+        )
+        self.appetite_button = button(
+            "Appetite…",
+            self.open_appetite,
+            tip="Edit the score bands, their colours and the scoring method",
+        )
+        self.taxonomies_button = button(
+            "Taxonomies…",
+            self.open_taxonomies,
+            tip="Choose the taxonomies whose items are offered as categories, or add your own",
         )
         header = page_header(
             "Risks",
@@ -333,10 +333,6 @@ class RisksPage(QWidget):
             self.delete_risk,
         )
 
-        self.new_button.clicked.connect(self.new_risk)
-        self.delete_button.clicked.connect(self.delete_risk)
-        self.appetite_button.clicked.connect(self.open_appetite)
-        self.taxonomies_button.clicked.connect(self.open_taxonomies)
         self.heatmap.appetite_requested.connect(self.open_appetite)
         self.heatmap.cell_chosen.connect(self._on_heatmap_cell_chosen)
         self.register.list_replaced.connect(self._connect_list)
@@ -381,26 +377,21 @@ class RisksPage(QWidget):
         if risk_id is None or self.ctx.readonly:
             return None
         title = self.register.form.risk.title if self.register.form.risk is not None else ""
-        box = QMessageBox(self)
-        box.setObjectName("deleteRiskBox")
-        box.setIcon(QMessageBox.Icon.Question)
-        box.setWindowTitle("Delete risk")
-        box.setText(f"Delete the risk “{title}”?")
-        box.setInformativeText(
-            "Its mitigation actions and use-case links go with it. Edit ▸ Undo brings it back."
+        self.confirm_box = confirm_delete(
+            self,
+            "Delete risk",
+            f"Delete the risk “{title}”?",
+            informative="Its mitigation actions and use-case links go with it. "
+            "Edit ▸ Undo brings it back.",
+            name="deleteRiskBox",
+            no=QMessageBox.StandardButton.No,
+            on_yes=lambda: self.ctx.run_edit(DeleteRecordCommand(self.ctx, Risk, risk_id)),
         )
-        box.setStandardButtons(QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No)
-        box.setDefaultButton(QMessageBox.StandardButton.No)
-        box.finished.connect(lambda result: self._on_confirm_box_finished(box, risk_id))
-        box.finished.connect(box.deleteLater)
-        self.confirm_box = box
-        box.open()
-        return box
+        self.confirm_box.finished.connect(self._on_confirm_box_finished)
+        return self.confirm_box
 
-    def _on_confirm_box_finished(self, box: QMessageBox, risk_id: int) -> None:
+    def _on_confirm_box_finished(self, _result: int) -> None:
         self.confirm_box = None
-        if box.clickedButton() is box.button(QMessageBox.StandardButton.Yes):
-            self.ctx.run_edit(DeleteRecordCommand(self.ctx, Risk, risk_id))
 
     def open_appetite(self) -> AppetiteDialog | None:
         if self.ctx.workspace is None:

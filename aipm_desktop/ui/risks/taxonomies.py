@@ -16,9 +16,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -34,6 +32,9 @@ from PySide6.QtWidgets import (
 from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.builders import SAVE_CANCEL, Space, dialog_buttons, form_layout, vbox
+from ..widgets.context_widgets import ContextDialog
+from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
 from .edits import AddTaxonomyCommand, SetTaxonomyEnabledCommand
 
@@ -75,22 +76,17 @@ def taxonomy_problems(name: str, text: str, existing: list[str]) -> list[str]:
     return problems
 
 
-class AddTaxonomyDialog(QDialog):
+class AddTaxonomyDialog(ContextDialog):
     """A name and the items, one a line; Save adds the taxonomy (one undo step)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, parent, name="addTaxonomyDialog", title="Add taxonomy")
         self.taxonomy_id: int | None = None
-        self.setObjectName("addTaxonomyDialog")
-        self.setWindowTitle("Add taxonomy")
 
-        heading = named_label("Add a taxonomy", "dialogHeading")
-        intro = named_label(
+        heading, intro = dialog_heading(
+            "Add a taxonomy",
             "Your own list of risk categories, e.g. the risks your legal team or a vendor "
             "contract names. Its items join the Category choices while it is in use.",
-            "mutedLabel",
-            wrap=True,
         )
 
         self.name_edit = QLineEdit()
@@ -104,28 +100,15 @@ class AddTaxonomyDialog(QDialog):
         )
         self.items_edit.setTabChangesFocus(True)
         self.items_edit.setMinimumHeight(150)
-        form = QFormLayout()
-        form.addRow("Name", self.name_edit)
-        form.addRow("Items", self.items_edit)
+        form = form_layout(("Name", self.name_edit), ("Items", self.items_edit))
 
         self.hint = named_label("", "errorHint", wrap=True)
         self.hint.setVisible(False)
-        self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
-        )
+        self.buttons = dialog_buttons(self, self.save, SAVE_CANCEL)
         self.save_button = self.buttons.button(QDialogButtonBox.StandardButton.Save)
         self.save_button.setText("Add")
         self.save_button.setEnabled(not ctx.readonly)
-        self.buttons.accepted.connect(self.save)
-        self.buttons.rejected.connect(self.reject)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addSpacing(4)
-        layout.addLayout(form)
-        layout.addWidget(self.hint)
-        layout.addWidget(self.buttons)
+        vbox(heading, intro, Space(4), form, self.hint, self.buttons, parent=self)
         self.resize(480, 380)
 
         self.name_edit.textChanged.connect(lambda _t: self._recheck())
@@ -161,27 +144,22 @@ class AddTaxonomyDialog(QDialog):
         return False
 
 
-class TaxonomiesDialog(QDialog):
+class TaxonomiesDialog(ContextDialog):
     """Every taxonomy with an "In use" check box, the selected one's items, and "Add"."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("taxonomiesDialog")
-        self.setWindowTitle("Risk taxonomies")
+        super().__init__(ctx, parent, name="taxonomiesDialog", title="Risk taxonomies")
         self.taxonomies: list[risks.Taxonomy] = []
         #: The "In use" cell of each taxonomy (a check box painted by the view).
         self.in_use_items: dict[int, QTableWidgetItem] = {}
         self.add_dialog: AddTaxonomyDialog | None = None
 
-        heading = named_label("Risk taxonomies", "dialogHeading")
-        intro = named_label(
+        heading, intro = dialog_heading(
+            "Risk taxonomies",
             "The taxonomies in use feed the Category choices of the risk form and the "
             "register's filter; the NIST AI RMF categories feed the framework references. "
             "Taking one out of use only hides its items as choices: risks keep the "
             "category they have.",
-            "mutedLabel",
-            wrap=True,
         )
 
         self.table = QTableWidget(0, 4)

@@ -15,16 +15,29 @@ from .timeline_style import AXIS_H, GRID_MAJOR, LANE_HEADER_W, LANE_LINE, MUTED,
 from .timeline_view import TimelineView
 
 
-class AxisHeader(QWidget):
+class _Header(QWidget):
+    """A strip painted beside ``view`` (object name ``name``), with a bold font at hand."""
+
+    def __init__(self, view: TimelineView, name: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.view = view
+        self.setObjectName(name)
+        self.bold = QFont(self.font())
+        self.bold.setBold(True)
+
+    def begin_paint(self) -> QPainter:
+        """A painter on the strip, its background filled."""
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#f0f3f7"))
+        return painter
+
+
+class AxisHeader(_Header):
     """The time axis above the view: periods on two rows, a "Today" marker. Stays visible."""
 
     def __init__(self, view: TimelineView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.setObjectName("roadmapAxis")
+        super().__init__(view, "roadmapAxis", parent)
         self.setFixedHeight(AXIS_H)
-        self.bold = QFont(self.font())
-        self.bold.setBold(True)
 
     def _x(self, day: dt.date) -> float:
         return self.view.mapFromScene(QPointF(self.view.timeline.x_of(day), 0)).x()
@@ -41,8 +54,7 @@ class AxisHeader(QWidget):
         )
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#f0f3f7"))
+        painter = self.begin_paint()
         width = self.width()
         half = AXIS_H // 2
         top, bottom = self.periods()
@@ -94,20 +106,15 @@ class AxisHeader(QWidget):
         painter.end()
 
 
-class LaneHeader(QWidget):
+class LaneHeader(_Header):
     """The lane names left of the view, scrolled with it vertically."""
 
     def __init__(self, view: TimelineView, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.view = view
-        self.setObjectName("roadmapLanes")
+        super().__init__(view, "roadmapLanes", parent)
         self.setFixedWidth(LANE_HEADER_W)
-        self.bold = QFont(self.font())
-        self.bold.setBold(True)
 
     def paintEvent(self, event: QPaintEvent) -> None:
-        painter = QPainter(self)
-        painter.fillRect(self.rect(), QColor("#f0f3f7"))
+        painter = self.begin_paint()
         offset = self.view.mapFromScene(QPointF(0, 0)).y()
         scene = self.view.timeline
         for index, band in enumerate(scene.bands):

@@ -16,6 +16,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QPointF, QRectF, Qt, Signal
@@ -98,6 +99,36 @@ class _Batch:
         lo = bisect.bisect_left(self.tops, top)
         hi = bisect.bisect_right(self.tops, bottom)
         return self.shapes[lo:hi]
+
+
+def _pen_and_brush(painter: QPainter, style: _Style) -> None:
+    painter.setPen(style.pen)
+    painter.setBrush(style.brush)
+
+
+def _text_pen(painter: QPainter, style: _Style) -> None:
+    painter.setPen(style.text)
+
+
+def _paint_spans(
+    painter: QPainter,
+    batches: list[_Batch],
+    window: tuple[float, float, float, float],
+    draw: Callable[..., None],
+    apply_style: Callable[[QPainter, _Style], None] | None = None,
+) -> None:
+    """Draw the ``(x0, x1, *shape)`` shapes of ``batches`` in ``window`` (top, bottom,
+    left, right): the rows from top to bottom, of those the ones whose span x0..x1 meets
+    left..right, each as ``draw(*shape)``; a batch with rows in view first applies its
+    style (when ``apply_style`` is given)."""
+    top, bottom, left, right = window
+    for batch in batches:
+        shapes = batch.visible(top, bottom)
+        if shapes and apply_style is not None:
+            apply_style(painter, batch.style)
+        for x0, x1, *shape in shapes:
+            if x1 >= left and x0 <= right:
+                draw(*shape)
 
 
 class ItemLayer(QGraphicsItem):
@@ -614,7 +645,7 @@ class TimelineScene(QGraphicsScene):
             self._batches = self._build_batches()
         batches = self._batches
         top, bottom = rect.top() - ROW_H, rect.bottom() + 1
-        left, right = rect.left() - 4, rect.right() + 4
+        window = (top, bottom, rect.left() - 4, rect.right() + 4)
         if self.show_baseline:
             painter.setPen(GHOST_PEN)
             painter.setBrush(GHOST_BRUSH)
@@ -623,14 +654,11 @@ class TimelineScene(QGraphicsScene):
                 painter.drawRects(shapes)
             painter.setPen(GHOST_MARKER_PEN)
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            for x0, x1, polygon in batches["ghost_markers"][0].visible(top, bottom):
-                if x1 >= left and x0 <= right:
-                    painter.drawPolygon(polygon)
+            _paint_spans(painter, batches["ghost_markers"], window, painter.drawPolygon)
         for batch in batches["bars"]:
             shapes = batch.visible(top, bottom)
             if shapes:
-                painter.setPen(batch.style.pen)
-                painter.setBrush(batch.style.brush)
+                _pen_and_brush(painter, batch.style)
                 painter.drawRects(shapes)
         painter.setPen(Qt.PenStyle.NoPen)
         for batch in batches["shades"]:
@@ -638,30 +666,10 @@ class TimelineScene(QGraphicsScene):
             if shapes:
                 painter.setBrush(batch.style.shade)
                 painter.drawRects(shapes)
-        for batch in batches["milestones"]:
-            shapes = batch.visible(top, bottom)
-            if shapes:
-                painter.setPen(batch.style.pen)
-                painter.setBrush(batch.style.brush)
-                for x0, x1, polygon in shapes:
-                    if x1 >= left and x0 <= right:
-                        painter.drawPolygon(polygon)
-        for batch in batches["releases"]:
-            shapes = batch.visible(top, bottom)
-            if shapes:
-                painter.setPen(batch.style.pen)
-                painter.setBrush(batch.style.brush)
-                for x0, x1, path in shapes:
-                    if x1 >= left and x0 <= right:
-                        painter.drawPath(path)
+        _paint_spans(painter, batches["milestones"], window, painter.drawPolygon, _pen_and_brush)
+        _paint_spans(painter, batches["releases"], window, painter.drawPath, _pen_and_brush)
         painter.setFont(self.font)
-        for batch in batches["labels"]:
-            shapes = batch.visible(top, bottom)
-            if shapes:
-                painter.setPen(batch.style.text)
-                for x0, x1, pos, text in shapes:
-                    if x1 >= left and x0 <= right:
-                        painter.drawStaticText(pos, text)
+        _paint_spans(painter, batches["labels"], window, painter.drawStaticText, _text_pen)
 
     # -- background -----------------------------------------------------------------------
 

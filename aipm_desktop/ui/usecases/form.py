@@ -15,14 +15,11 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QWidget
 
-from ...errors import UserError
 from ...models import UseCase
 from ...models.enums import Decision, UseCaseStatus
 from ...models.usecases import UseCaseBase
-from ...services import records
 from ...services import usecases as usecase_service
 from ..context import AppContext
-from ..undo import UpdateRecordCommand
 from ..widgets.page_header import named_label
 from ..widgets.record_form import (
     SEPARATOR,
@@ -31,6 +28,7 @@ from ..widgets.record_form import (
     TextArea,
     format_number,
 )
+from ..widgets.row_form import push_update, show_row
 
 STATUS_LABELS = {
     UseCaseStatus.IDEA: "Idea",
@@ -223,20 +221,11 @@ class UseCaseForm(RecordForm):
 
     def reload(self, *, force: bool = False) -> None:
         """Read the shown use case again (keeping a field the user is typing in)."""
-        ws = self.ctx.workspace
-        obj: Any = None
-        if ws is not None and self.use_case_id is not None:
-            try:
-                obj = records.get(ws=ws, model=UseCase, id=self.use_case_id)
-            except UserError:
-                obj = None
+        obj = show_row(self, self.ctx, UseCase, self.use_case_id, UseCaseBase, force=force)
         if obj is None:
             self.use_case_id = None
-            self.set_record(None)
             return
-        self.readonly = self.ctx.readonly
-        record = {k: getattr(obj, k) for k in UseCaseBase.model_fields}
-        self.set_record(record, force=force)
+        record = self.record or {}
         self.heading.setText(record["title"])
         self.metric_preview.setText(metric_statement(record))
         self._show_tco(obj)
@@ -267,9 +256,4 @@ class UseCaseForm(RecordForm):
     # -- committing -----------------------------------------------------------------------
 
     def _push(self, changed: dict[str, Any]) -> bool:
-        if self.use_case_id is None:
-            return False
-        command = UpdateRecordCommand(
-            self.ctx, UseCase, self.use_case_id, changed, merge=len(changed) == 1
-        )
-        return self.ctx.run_edit(command)
+        return push_update(self.ctx, UseCase, self.use_case_id, changed)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from ...services import scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
+from ..widgets.context_widgets import ContextWidget
 from .edits import SetActiveModelCommand, SetScoreCommand
 from .grid_model import (
     ScoreCellDelegate,
@@ -205,7 +206,7 @@ class RationaleEdit(QPlainTextEdit):
             self.editing_finished.emit()
 
 
-class GridTab(QWidget):
+class GridTab(ContextWidget):
     """The Scoring grid tab: model picker, the grid, and what the colours mean.
 
     The page owns the ranking (shared with the form); the tab asks for it when it is shown
@@ -224,9 +225,7 @@ class GridTab(QWidget):
     risk_feed_toggled = Signal(bool)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("scoreGridTab")
+        super().__init__(ctx, parent, name="scoreGridTab")
         self._dirty = True
         self._pending: int | None = None
         self._filling = False

@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 
 REDRAW_DELAY_MS = 120
@@ -49,7 +50,7 @@ HINT_FED_TEXT = (
 )
 
 
-class MatrixTab(QWidget):
+class MatrixTab(ContextWidget):
     """The value / feasibility matrix of the portfolio.
 
     Signals:
@@ -59,9 +60,7 @@ class MatrixTab(QWidget):
     use_case_clicked = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("matrixTab")
+        super().__init__(ctx, parent, name="matrixTab")
         self._dirty = True
         self._highlight: int | None = None
         self.bubbles: dict[int, Any] = {}

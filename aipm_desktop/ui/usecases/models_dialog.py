@@ -12,7 +12,6 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
@@ -36,6 +35,8 @@ from ...services.scoring import CriterionInfo
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
+from ..widgets.context_widgets import ContextDialog
+from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
 from .edits import CopyModelCommand, SetActiveModelCommand
 
@@ -47,25 +48,19 @@ DIRECTIONS = (
 )
 
 
-class ModelsDialog(QDialog):
+class ModelsDialog(ContextDialog):
     """Scoring models of the workspace and the criteria of the selected one."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("modelsDialog")
-        self.setWindowTitle("Scoring models")
-        self.resize(980, 620)
+        super().__init__(ctx, parent, name="modelsDialog", title="Scoring models", size=(980, 620))
         self.criteria: list[CriterionInfo] = []
         self._row_ids: list[int] = []
         self._filling = False
 
-        heading = named_label("Scoring models", "dialogHeading")
-        intro = named_label(
+        heading, intro = dialog_heading(
+            "Scoring models",
             "The active model scores and ranks the use cases. Copy a model to experiment "
             "with other weights without losing the original; the copy keeps every score.",
-            "mutedLabel",
-            wrap=True,
         )
 
         self.model_list = QListWidget()

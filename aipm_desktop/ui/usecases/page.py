@@ -47,7 +47,9 @@ from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, vbox
+from ..widgets.builders import NO_MARGINS, labelled_row, vbox
+from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import confirm_delete
 from ..widgets.master_detail import MasterDetail
 from ..widgets.page_header import named_label
 from .edits import DuplicateUseCaseCommand
@@ -70,13 +72,11 @@ def _escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-class UseCasesPage(QWidget):
+class UseCasesPage(ContextWidget):
     """The Use cases area (view ``usecases``)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("useCasesPage")
+        super().__init__(ctx, parent, name="useCasesPage")
         self.current_id: int | None = None
         self._syncing = False
         self._tag = ""
@@ -134,17 +134,15 @@ class UseCasesPage(QWidget):
         self.area_filter = self._filter_combo("areaFilter", "All areas")
         self.tag_filter = self._filter_combo("tagFilter", "All tags")
         self.owner_filter = self._filter_combo("ownerFilter", "All owners")
-        filters = QHBoxLayout()
-        filters.setSpacing(8)
-        for label, combo in (
-            ("Status", self.status_filter),
-            ("Area", self.area_filter),
-            ("Tag", self.tag_filter),
-            ("Owner", self.owner_filter),
-        ):
-            caption = named_label(label, "filterLabel")
-            filters.addWidget(caption)
-            filters.addWidget(combo)
+        filters = labelled_row(
+            (
+                ("Status", self.status_filter),
+                ("Area", self.area_filter),
+                ("Tag", self.tag_filter),
+                ("Owner", self.owner_filter),
+            ),
+            label_name="filterLabel",
+        )
         filters.addStretch(1)
 
         list_tab = QWidget()
@@ -464,19 +462,15 @@ class UseCasesPage(QWidget):
         title = entry.title if entry is not None else f"#{target}"
         scored = len(entry.values) if entry is not None else 0
         detail = f" and its {scored} scores" if scored else ""
-        box = QMessageBox(
-            QMessageBox.Icon.Question,
+        box = confirm_delete(
+            self,
             "Delete use case",
             f"Delete the use case “{title}”{detail}?\n\nEdit ▸ Undo (Ctrl+Z) brings it back.",
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
-            self,
+            name="deleteUseCaseBox",
+            yes_text="Delete",
         )
-        box.setObjectName("deleteUseCaseBox")
-        confirm = box.button(QMessageBox.StandardButton.Yes)
-        confirm.setText("Delete")
-        box.setDefaultButton(QMessageBox.StandardButton.Cancel)
         box.exec()
-        confirmed = box.clickedButton() is confirm
+        confirmed = box.clickedButton() is box.button(QMessageBox.StandardButton.Yes)
         box.deleteLater()
         if not confirmed:
             return

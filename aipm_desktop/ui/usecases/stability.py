@@ -35,6 +35,7 @@ from ...services.scoring import StabilityResult
 from ..context import AppContext
 from ..tasks import Task, report_error
 from ..widgets.builders import vbox
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
@@ -192,7 +193,7 @@ class StabilityDelegate(QStyledItemDelegate):
             painter.drawRect(QRectF(x, rect.bottom() - height, width, height))
 
 
-class StabilityTab(QWidget):
+class StabilityTab(ContextWidget):
     """Controls, progress, result table and summary of a ranking-stability run.
 
     Signals:
@@ -202,9 +203,7 @@ class StabilityTab(QWidget):
     run_finished = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("stabilityTab")
+        super().__init__(ctx, parent, name="stabilityTab")
         self.task: Task | None = None
         self.result: StabilityResult | None = None
         #: Let open residual risks feed the risk criterion (the page's setting).

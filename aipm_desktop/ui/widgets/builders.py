@@ -46,6 +46,7 @@ D = TypeVar("D", bound=QDialog)
 NO_MARGINS: Margins = (0, 0, 0, 0)
 #: Form label alignments: right-aligned, centred on the field or level with its top.
 OK_CANCEL = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+SAVE_CANCEL = QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
 LABELS_RIGHT = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 LABELS_RIGHT_TOP = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop
 

@@ -17,6 +17,13 @@ class RefreshWhenShown:
     def refresh(self) -> None:
         raise NotImplementedError
 
+    def begin_refresh(self) -> Any:
+        """How ``refresh()`` starts: the data is read now (no longer stale); returns the
+        open workspace of ``self.ctx`` (None: nothing to read)."""
+        ws = self.ctx.workspace  # type: ignore[attr-defined]
+        self._dirty = False
+        return ws
+
     def invalidate(self) -> None:
         """The data changed: refresh now when visible, else when next shown."""
         self._dirty = True

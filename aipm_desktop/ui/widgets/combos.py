@@ -1,0 +1,24 @@
+"""Combo boxes the list filters share."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from PySide6.QtWidgets import QComboBox
+
+
+def filter_combo(all_text: str) -> QComboBox:
+    """A filter combo whose first choice, ``all_text`` (data None), filters nothing; it
+    sizes itself to about eight characters and its icon."""
+    combo = QComboBox()
+    combo.addItem(all_text, None)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(8)
+    return combo
+
+
+def chosen_filters(combos: Iterable[tuple[str, QComboBox]]) -> dict[str, Any]:
+    """``{key: chosen data}`` for each ``(key, combo)`` whose choice is not the first
+    ("All …") one."""
+    return {key: combo.currentData() for key, combo in combos if combo.currentIndex() > 0}
