@@ -35,6 +35,18 @@ class NewerWorkspaceError(WorkspaceError):
     """The file was written by a newer version of the app."""
 
 
+class BusyError(WorkspaceError):
+    """Another process holds the file's write lock longer than the busy timeout."""
+
+    title = "The workspace is busy"
+
+
+class WorkspaceGoneError(WorkspaceError):
+    """The open file was replaced or removed by another program."""
+
+    title = "The workspace file was replaced"
+
+
 class ReadOnlyError(UserError):
     """An edit was attempted on a workspace opened read-only."""
 

@@ -11,6 +11,7 @@ stay quick.
 from __future__ import annotations
 
 import dataclasses
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -244,7 +245,15 @@ _add_groups()
 
 def main() -> None:
     """Entry point of the ``aipm`` script."""
-    app(prog_name="aipm")
+    from .common import silence_stdout
+
+    try:
+        app(prog_name="aipm")
+    finally:
+        try:
+            sys.stdout.flush()
+        except BrokenPipeError:  # output piped into `head` ends quietly
+            silence_stdout()
 
 
 if __name__ == "__main__":

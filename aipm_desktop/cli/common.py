@@ -13,6 +13,7 @@ import functools
 import json
 import logging
 import logging.handlers
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -55,6 +56,16 @@ def fail(message: str, code: int = EXIT_USER_ERROR) -> typer.Exit:
     return typer.Exit(code)
 
 
+def silence_stdout() -> None:
+    """Point stdout at /dev/null so Python's final flush into a closed pipe stays quiet."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError):
+        pass
+
+
 def log_unexpected(error: BaseException) -> str:
     """Write the traceback to the log file; returns where it went (or '' if it could not)."""
     try:
@@ -91,6 +102,10 @@ def guarded(func: F) -> F:
             raise fail(str(error)) from None
         except KeyboardInterrupt:
             raise fail("interrupted", 130) from None
+        except BrokenPipeError:
+            # The reader went away (``aipm risks list F | head -2``): stop quietly.
+            silence_stdout()
+            raise typer.Exit(0) from None
         except Exception as error:
             where = log_unexpected(error)
             hint = f"; details are in {where}" if where else ""

@@ -24,9 +24,11 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import posixpath
 import re
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from ..errors import NotFoundError, UserError
 from ..store import Workspace
@@ -77,15 +79,32 @@ _cleaner: Any = None
 _md: Any = None
 
 
+def _decoded(url: str) -> str:
+    """``url`` with %-escapes undone (repeatedly: %252e) and backslashes as slashes."""
+    for _ in range(4):
+        decoded = unquote(url)
+        if decoded == url:
+            break
+        url = decoded
+    return url.replace("\\", "/")
+
+
+def local_image_ok(url: str) -> bool:
+    """True for a relative image path that stays inside the document's folder."""
+    path = _decoded(url)
+    if not path or _SCHEME.match(path) or path.startswith("/"):
+        return False
+    normal = posixpath.normpath(path)
+    return normal != ".." and not normal.startswith("../")
+
+
 def _url_ok(tag: str, value: str) -> bool:
     url = "".join(value.split())  # browsers ignore embedded white space: "java\nscript:"
     lowered = url.lower()
     if tag == "img":
         if _IMAGE_DATA.match(value.strip()):
             return True
-        return bool(url) and not (
-            _SCHEME.match(url) or url.startswith(("/", "\\")) or ".." in url.split("/")
-        )
+        return local_image_ok(url)
     if url.startswith("#"):
         return True
     if _SCHEME.match(url):

@@ -3,7 +3,8 @@
 Reading returns plain rows (dicts keyed by normalised header) with their spreadsheet row
 numbers, so importers can validate every row first and report errors by row. Writing
 neutralises formula injection: a text cell starting with ``= + - @`` (or a tab / carriage
-return) gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
+return), also behind white space or zero-width characters or in their full-width forms,
+gets a leading apostrophe, so a spreadsheet shows it as text instead of running it.
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ def _cell_text(value: Any) -> str:
         return str(int(value))
     text = str(value).strip()
     # A value this app exported with a protecting apostrophe comes back as it was.
-    if text.startswith("'") and text[1:2] in _FORMULA_START:
+    if text.startswith("'") and is_formula_like(text[1:]):
         return text[1:]
     return text
 
@@ -135,9 +136,27 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
     return [str(h) if h is not None else "" for h in header], body
 
 
+#: Characters a spreadsheet skips or folds before it looks for a formula: white space of
+#: every kind (no-break, ideographic, line feed), zero-width characters and the BOM.
+_INVISIBLE = "".join(
+    [" \t\r\n\v\f\u00a0\u1680\u202f\u205f\u3000\u2028\u2029\u200b\u200c\u200d\u2060\ufeff"]
+    + [chr(c) for c in range(0x2000, 0x200B)]  # en quad … hair space
+)
+#: Full-width forms some spreadsheets treat like their ASCII originals.
+_FULL_WIDTH = {"\uff1d": "=", "\uff0b": "+", "\uff0d": "-", "\uff20": "@"}
+
+
+def is_formula_like(value: str) -> bool:
+    """True when a spreadsheet might run ``value`` as a formula (OWASP CSV injection)."""
+    if value.startswith(_FORMULA_START):
+        return True
+    head = value.lstrip(_INVISIBLE)[:1]
+    return _FULL_WIDTH.get(head, head) in ("=", "+", "-", "@")
+
+
 def safe_cell(value: Any) -> Any:
     """A cell value that a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
+    if isinstance(value, str) and is_formula_like(value):
         return "'" + value
     return value
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import getpass
+import hashlib
 import os
 import sqlite3
 import stat
@@ -25,15 +26,17 @@ from sqlalchemy import Engine, exc, text
 from sqlmodel import Session
 
 from ..errors import (
+    BusyError,
     ConflictError,
     CorruptWorkspaceError,
     NewerWorkspaceError,
     NotAWorkspaceError,
     ReadOnlyError,
     WorkspaceError,
+    WorkspaceGoneError,
 )
-from . import history, migrate
-from .engine import APPLICATION_ID, make_engine
+from . import files, history, migrate, schema
+from .engine import APPLICATION_ID, make_engine, ro_uri
 from .history import OperationResult
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -72,6 +75,10 @@ class Workspace:
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
     #: One writer at a time in this process (readers never take it).
     _writer: threading.RLock = field(default_factory=threading.RLock, repr=False)
+    #: The file this workspace opened (a write refuses once the path names another).
+    _identity: files.FileIdentity | None = field(default=None, repr=False)
+    #: The shared lock telling other processes the file is open here.
+    _open_lock: files.OpenLock | None = field(default=None, repr=False)
 
     def session(self) -> Session:
         """A new session; objects stay usable after commit."""
@@ -108,6 +115,7 @@ class Workspace:
         handle: OpHandle,
         reverse: int | None,
     ) -> Iterator[OpHandle]:
+        self._check_still_there()
         try:
             with self._writer, self.session() as session, session.begin():
                 conn = session.connection()
@@ -128,6 +136,13 @@ class Workspace:
                 finally:
                     self._local.op = None
                     history.end(conn)
+        except exc.OperationalError as error:
+            if _is_busy(error):
+                raise BusyError(
+                    f"{self.path.name} is busy: another window or command is writing to it; "
+                    "try again."
+                ) from None
+            raise
         except exc.IntegrityError as error:
             if reverse is None:
                 raise
@@ -200,9 +215,18 @@ class Workspace:
         with self.engine.connect() as conn:
             return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
 
+    def _check_still_there(self) -> None:
+        if self._identity is not None and files.FileIdentity.of(self.path) != self._identity:
+            raise WorkspaceGoneError(
+                f"{self.path.name} was replaced or removed by another program since it was "
+                "opened here, so this change was not saved. Close it and open the file again."
+            )
+
     def close(self) -> None:
         if not self._closed:
             self.engine.dispose()
+            if self._open_lock is not None:
+                self._open_lock.release()
             self._closed = True
 
 
@@ -234,14 +258,22 @@ def _is_writable(path: Path) -> bool:
     return os.access(path, os.W_OK) and os.access(path.parent, os.W_OK)
 
 
+def _is_busy(error: Exception) -> bool:
+    text_ = str(getattr(error, "orig", error)).lower()
+    return "database is locked" in text_ or "database is busy" in text_
+
+
 def _ro_connect(path: Path) -> sqlite3.Connection:
-    uri = f"file:{path.resolve().as_posix()}?mode=ro"
+    """A read-only connection that writes nothing and leaves no side files."""
+    uri = ro_uri(path)
     conn = sqlite3.connect(uri, uri=True)
     try:
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
     except sqlite3.OperationalError:
         conn.close()
-        # A WAL file in a read-only folder cannot get its -shm; read it as immutable.
+        if "immutable=1" in uri:
+            raise
+        # A WAL file whose -shm cannot be made (e.g. the file is read-only): immutable.
         conn = sqlite3.connect(uri + "&immutable=1", uri=True)
     return conn
 
@@ -249,8 +281,17 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
 def inspect_file(path: Path) -> FileInfo:
     """Identify ``path`` as a workspace of a known revision, reading it only."""
     path = Path(path)
-    if not path.exists():
-        raise WorkspaceError(f"No such file: {path}")
+    try:
+        path.stat()
+    except FileNotFoundError:
+        raise WorkspaceError(f"No such file: {path}") from None
+    except PermissionError:
+        raise WorkspaceError(
+            f"Cannot open {path}: permission denied (you need read and search permission "
+            f"on the folder {path.parent})."
+        ) from None
+    except OSError as exc:
+        raise WorkspaceError(f"Cannot open {path}: {exc.strerror or exc}.") from None
     if path.is_dir():
         raise NotAWorkspaceError(f"{path} is a folder, not a workspace file.")
     try:
@@ -287,8 +328,8 @@ def inspect_file(path: Path) -> FileInfo:
             raise CorruptWorkspaceError(f"{path.name} is damaged ({exc}).") from exc
     finally:
         conn.close()
-    if row is None:
-        raise CorruptWorkspaceError(f"{path.name} has no schema version recorded.")
+    if row is None or row[0] is None or not str(row[0]).strip():
+        raise CorruptWorkspaceError(f"{path.name} is damaged: it has no schema version recorded.")
     revision = str(row[0])
     known = migrate.known_revisions()
     if revision not in known:
@@ -314,9 +355,33 @@ def backup_path_for(path: Path, revision: str) -> Path:
     return candidate
 
 
-def _sqlite_copy(source: Path, dest: Path) -> None:
+def _digest(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def backup_before_upgrade(path: Path, revision: str) -> Path:
+    """A copy of ``path`` as it is now, beside it; an identical earlier copy is reused
+    (a retried upgrade adds no second backup)."""
+    tmp = path.with_name(f".{path.name}.backup.tmp")
+    files.remove_stale(tmp)
+    _sqlite_copy(path, tmp, tmp=tmp.with_name(tmp.name + "2"))
+    digest = _digest(tmp)
+    for earlier in sorted(path.parent.glob(f"{path.name}.bak-{revision}-*")):
+        if earlier.stat().st_size == tmp.stat().st_size and _digest(earlier) == digest:
+            tmp.unlink(missing_ok=True)
+            return earlier
+    dest = backup_path_for(path, revision)
+    os.replace(tmp, dest)
+    return dest
+
+
+def _sqlite_copy(source: Path, dest: Path, *, tmp: Path | None = None) -> None:
     """Consistent copy of ``source`` (including its WAL) into a fresh file ``dest``."""
-    tmp = dest.with_name(f".{dest.name}.tmp")
+    tmp = tmp or dest.with_name(f".{dest.name}.tmp")
     tmp.unlink(missing_ok=True)
     src = _ro_connect(source)
     try:
@@ -350,19 +415,13 @@ def open_workspace(path: Path | str, *, readonly: bool = False) -> Workspace:
                 f"{path.name} was made by an older version and must be upgraded, "
                 "but it is read-only. Copy it somewhere writable and open the copy."
             )
-        backup = backup_path_for(path, info.revision)
-        _sqlite_copy(path, backup)
-        engine = make_engine(path)
-        try:
-            with engine.begin() as conn:
-                migrate.upgrade(conn)
-        except Exception as exc:
-            engine.dispose()
-            raise WorkspaceError(
-                f"Upgrading {path.name} failed ({exc}); the original is kept at {backup.name}."
-            ) from exc
-        engine.dispose()
+        with files.exclusive(path, what="upgrade"):
+            backup = backup_before_upgrade(path, info.revision)
+            _upgrade_in_place(path, backup)
         migrated_from = info.revision
+    if not info.needs_migration or migrated_from is not None:
+        _refuse_damaged_schema(path)
+    open_lock = files.OpenLock(path)
     engine = make_engine(path, readonly=readonly)
     if not readonly:
         history.guard_writes(engine)
@@ -372,7 +431,42 @@ def open_workspace(path: Path | str, *, readonly: bool = False) -> Workspace:
         readonly=readonly,
         migrated_from=migrated_from,
         backup_path=backup,
+        _identity=files.FileIdentity.of(path),
+        _open_lock=open_lock,
     )
+
+
+def _upgrade_in_place(path: Path, backup: Path) -> None:
+    """Run every pending migration in ONE transaction: all of it happens, or none."""
+    engine = make_engine(path, upgrading=True)
+    try:
+        with engine.begin() as conn:
+            migrate.upgrade(conn)
+            broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+            if broken:
+                raise WorkspaceError(f"{len(broken)} rows would refer to missing records")
+    except Exception as error:
+        reason = "the file is busy in another window" if _is_busy(error) else str(error)
+        raise WorkspaceError(
+            f"Upgrading {path.name} failed ({reason}); the file is unchanged and a copy of "
+            f"it is kept at {backup.name}."
+        ) from error
+    finally:
+        engine.dispose()
+
+
+def _refuse_damaged_schema(path: Path) -> None:
+    conn = _ro_connect(path)
+    try:
+        found = schema.problems(conn)
+    finally:
+        conn.close()
+    if found:
+        raise CorruptWorkspaceError(
+            f"{path.name} is damaged: {'; '.join(found[:5])}"
+            + (f" (and {len(found) - 5} more)" if len(found) > 5 else "")
+            + ". Run `aipm check` on it, or restore a backup."
+        )
 
 
 def create_workspace(
@@ -392,30 +486,57 @@ def create_workspace(
     if not path.parent.exists():
         raise WorkspaceError(f"The folder {path.parent} does not exist.")
     tmp = path.with_name(f".{path.name}.creating")
-    for suffix in ("", "-wal", "-shm"):
-        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
-    engine = make_engine(tmp)
+    if not files.remove_stale(tmp):
+        raise files.InUseError(
+            f"Another window or command is creating {path.name} right now; try again when "
+            "it has finished."
+        )
+    try:
+        tmp.touch()
+        held = files.hold(tmp)
+    except OSError as exc:
+        raise WorkspaceError(
+            f"Cannot create {path}: {exc.strerror or exc} (the folder must be writable)."
+        ) from exc
+    engine = make_engine(tmp, upgrading=True)
     try:
         with engine.begin() as conn:
             conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
             migrate.upgrade(conn)
+        engine.dispose()
         if populate is not None:
+            engine = make_engine(tmp)
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 populate(session)
-        engine.dispose()
-        for suffix in ("-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        os.replace(tmp, path)
+            engine.dispose()
+        # Fold the WAL into the file so it moves into place whole, then swap it in while
+        # no other process has the old file open.
+        conn = sqlite3.connect(tmp)
+        try:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        finally:
+            conn.close()
+        with files.exclusive(path, what="replace"):
+            for suffix in ("-wal", "-shm"):
+                Path(f"{path}{suffix}").unlink(missing_ok=True)
+            os.replace(tmp, path)
     except OSError as exc:
         engine.dispose()
-        tmp.unlink(missing_ok=True)
+        _drop(tmp)
         raise WorkspaceError(f"Cannot create {path}: {exc.strerror or exc}") from exc
     except BaseException:
         engine.dispose()
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{tmp}{suffix}").unlink(missing_ok=True)
+        _drop(tmp)
         raise
+    finally:
+        if held is not None:
+            os.close(held)
     return open_workspace(path)
+
+
+def _drop(tmp: Path) -> None:
+    for suffix in ("", "-wal", "-shm", "-journal"):
+        Path(f"{tmp}{suffix}").unlink(missing_ok=True)
 
 
 def save_copy(workspace: Workspace, dest: Path | str) -> Path:
@@ -444,6 +565,8 @@ def check_workspace(path: Path | str) -> list[str]:
             problems.extend(f"integrity: {r}" for r in rows[:20])
         fk_rows = conn.execute("PRAGMA foreign_key_check").fetchall()
         problems.extend(f"foreign key: {r[0]} row {r[1]} -> {r[2]}" for r in fk_rows[:20])
+        if not info.needs_migration:
+            problems.extend(f"schema: {p}" for p in schema.problems(conn))
     except sqlite3.DatabaseError as exc:
         problems.append(f"integrity: {exc}")
     finally:

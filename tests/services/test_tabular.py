@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
 import pytest
@@ -55,3 +56,34 @@ def test_missing_required_column_and_bad_files(tmp_path: Path) -> None:
 def test_failed_write_leaves_no_file(tmp_path: Path) -> None:
     with pytest.raises(UserError, match="does not exist"):
         write_rows(tmp_path / "nope" / "t.csv", ["a"], [[1]])
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        '\u200b=HYPERLINK("http://x")',  # zero-width space first
+        "\uff1dSUM(A1)",  # full-width equals sign
+        " =1+1",  # a leading space (survives a JSON dump)
+        "\u00a0@cmd",  # no-break space
+        "\n-2+3",  # line feed
+        "\ufeff+1",  # byte-order mark
+    ],
+)
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_hidden_formula_starts_are_defused_and_round_trip(
+    tmp_path: Path, value: str, suffix: str
+) -> None:
+    assert safe_cell(value) == "'" + value
+    out = write_rows(tmp_path / f"t{suffix}", ["a", "b"], [[value, "x"]])
+    if suffix == ".csv":
+        with out.open(encoding="utf-8-sig", newline="") as fh:
+            written = list(csv.reader(fh))[1][0]
+    else:
+        import openpyxl
+
+        book = openpyxl.load_workbook(out, read_only=True)
+        written = next(book.active.iter_rows(min_row=2, values_only=True))[0]
+        book.close()
+    assert written == "'" + value  # the spreadsheet shows it as text
+    rows = read_rows(out, required=["a"])
+    assert rows[0].cells["a"] == value  # read back exactly as it was
