@@ -511,11 +511,11 @@ def create_workspace(
             engine.dispose()
         # Fold the WAL into the file so it moves into place whole, then swap it in while
         # no other process has the old file open.
-        conn = sqlite3.connect(tmp)
+        folded = sqlite3.connect(tmp)
         try:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            folded.execute("PRAGMA wal_checkpoint(TRUNCATE)")
         finally:
-            conn.close()
+            folded.close()
         with files.exclusive(path, what="replace"):
             for suffix in ("-wal", "-shm"):
                 Path(f"{path}{suffix}").unlink(missing_ok=True)
