@@ -19,7 +19,7 @@ import typer
 
 from .. import __version__
 from ..errors import UserError
-from .common import JsonFlag, WorkspaceFile, echo_json, new_app, parse_date, reading
+from .common import ForceFlag, JsonFlag, WorkspaceFile, echo_json, new_app, parse_date, reading
 from .common import fail as _fail
 from .common import guarded as _guarded
 from .common import open_for_reading as _open_for_reading
@@ -141,6 +141,7 @@ def export_command(
     file: WorkspaceFile,
     fmt: str = typer.Option("json", "--format", help="Output format: json."),
     out: Path | None = typer.Option(None, "--out", help="The file to write."),
+    force: ForceFlag = False,
 ) -> None:
     """Write a full, lossless dump of a workspace (JSON)."""
     from ..services.transfer import export_json
@@ -152,7 +153,7 @@ def export_command(
     if out is None:
         raise UserError("give the file to write with --out OUT.json.")
     with reading(file) as ws:
-        written = export_json(ws=ws, out=out)
+        written = export_json(ws=ws, out=out, overwrite=force)
     typer.echo(f"Exported {file} to {written}")
 
 
@@ -187,6 +188,7 @@ def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(..., help="The chart: see 'Charts' in the README."),
     out: Path | None = typer.Option(None, "--out", help="The file to write (.png or .svg)."),
+    force: ForceFlag = False,
     residual: bool | None = typer.Option(None, "--residual", help="heatmap: residual risk."),
     movement: bool | None = typer.Option(None, "--movement", help="heatmap: arrows."),
     use_case: int | None = typer.Option(None, "--use-case", help="heatmap: one use case id."),
@@ -219,7 +221,7 @@ def chart_command(
             from ..services.interviews import resolve_candidate
 
             options["candidate_ids"] = [resolve_candidate(ws=ws, ref=ref) for ref in candidate]
-        written = render_chart(ws=ws, kind=kind, out=out, **options)
+        written = render_chart(ws=ws, kind=kind, out=out, overwrite=force, **options)
     finally:
         ws.close()
     typer.echo(f"Wrote {written}")

@@ -35,6 +35,7 @@ F = TypeVar("F", bound=Callable[..., Any])
 WorkspaceFile = Annotated[Path, typer.Argument(help="The workspace file (.aipm).")]
 #: ``--json``: print JSON instead of a table or text.
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
+ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 
 
 def new_app(help: str, name: str | None = None) -> typer.Typer:

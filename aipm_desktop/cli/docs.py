@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from .common import (
+    ForceFlag,
     JsonFlag,
     WorkspaceFile,
     clip,
@@ -98,6 +99,7 @@ def export_command(
     document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
     fmt: str = typer.Option(..., "--format", "-f", help="md, html or pdf."),
     out: Path = typer.Option(..., "--out", "-o", help="The file to write."),
+    force: ForceFlag = False,
 ) -> None:
     """Write one document as markdown, standalone HTML or PDF."""
     from ..errors import UserError
@@ -116,12 +118,18 @@ def export_command(
             ) from None
     with reading(file) as ws:
         if fmt == "md":
-            written = rendering.export_markdown(ws=ws, document_id=document_id, out=out)
+            written = rendering.export_markdown(
+                ws=ws, document_id=document_id, out=out, overwrite=force
+            )
         elif fmt == "html":
-            written = rendering.export_html(ws=ws, document_id=document_id, out=out)
+            written = rendering.export_html(
+                ws=ws, document_id=document_id, out=out, overwrite=force
+            )
         else:
             assert export_pdf is not None
-            written = export_pdf(ws=ws, document_ids=[document_id], out=out.expanduser())
+            written = export_pdf(
+                ws=ws, document_ids=[document_id], out=out.expanduser(), overwrite=force
+            )
     typer.echo(f"Exported document {document_id} to {written}")
 
 

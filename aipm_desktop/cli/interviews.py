@@ -6,7 +6,15 @@ from pathlib import Path
 
 import typer
 
-from .common import JsonFlag, WorkspaceFile, echo_json_or_empty, guarded, new_app, reading
+from .common import (
+    ForceFlag,
+    JsonFlag,
+    WorkspaceFile,
+    echo_json_or_empty,
+    guarded,
+    new_app,
+    reading,
+)
 
 app = new_app(
     "Interview case kit: candidate scores and feedback summaries.",
@@ -63,6 +71,7 @@ def export(
     file: WorkspaceFile,
     candidate: str = typer.Argument(..., help="Candidate id or name."),
     out: Path = typer.Option(..., "--out", "-o", help="Output file: .md or .pdf."),
+    force: ForceFlag = False,
 ) -> None:
     """Write a candidate's feedback summary for the hiring debrief (.md or .pdf)."""
     from ..services import feedback
@@ -70,5 +79,5 @@ def export(
 
     with reading(file) as ws:
         candidate_id = iv.resolve_candidate(ws=ws, ref=candidate)
-        written = feedback.export_candidate(ws=ws, candidate=candidate_id, out=out)
+        written = feedback.export_candidate(ws=ws, candidate=candidate_id, out=out, overwrite=force)
     typer.echo(f"Wrote {written}")

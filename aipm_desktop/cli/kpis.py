@@ -9,6 +9,7 @@ import typer
 
 from ..errors import UserError
 from .common import (
+    ForceFlag,
     JsonFlag,
     WorkspaceFile,
     clip,
@@ -224,6 +225,7 @@ def import_command(
 def export_command(
     file: WorkspaceFile,
     out: Path = typer.Option(..., "--out", "-o", help="The CSV or XLSX file to write."),
+    force: ForceFlag = False,
     kpi: list[str] = typer.Option(
         None, "--kpi", help="Only this KPI (name, catalog key or id); repeat for several."
     ),
@@ -233,5 +235,5 @@ def export_command(
 
     with reading(file) as ws:
         ids = [kpis.find_kpi(ws=ws, ref=ref) for ref in kpi] if kpi else None
-        written = kpis.export_snapshots(ws=ws, out=out, kpi_ids=ids)
+        written = kpis.export_snapshots(ws=ws, out=out, kpi_ids=ids, overwrite=force)
     typer.echo(f"Wrote {written}")

@@ -8,6 +8,7 @@ from typing import Any
 import typer
 
 from .common import (
+    ForceFlag,
     JsonFlag,
     WorkspaceFile,
     clip,
@@ -98,12 +99,13 @@ def import_command(
 def export_command(
     file: WorkspaceFile,
     out: Path = typer.Option(..., "--out", "-o", help="The file to write: .csv or .xlsx."),
+    force: ForceFlag = False,
 ) -> None:
     """Write the register with derived scores and levels to a spreadsheet."""
     from ..services import risks
 
     with reading(file) as ws:
-        written = risks.export_risks(ws=ws, out=out)
+        written = risks.export_risks(ws=ws, out=out, overwrite=force)
     typer.echo(f"Exported the risks of {file} to {written}")
 
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from .common import (
+    ForceFlag,
     JsonFlag,
     WorkspaceFile,
     clip,
@@ -213,6 +214,7 @@ def import_command(
 def export_command(
     file: WorkspaceFile,
     out: Path | None = typer.Option(None, "--out", help="The CSV or XLSX file to write."),
+    force: ForceFlag = False,
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
 ) -> None:
     """Export use cases with score, rank and one column per criterion (formula-safe)."""
@@ -222,7 +224,7 @@ def export_command(
     if out is None:
         raise UserError("give the file to write with --out OUT.csv or OUT.xlsx.")
     with reading(file) as ws:
-        written = export_use_cases(ws=ws, out=out, model_id=_model_id(ws, model))
+        written = export_use_cases(ws=ws, out=out, model_id=_model_id(ws, model), overwrite=force)
     typer.echo(f"Exported use cases of {file} to {written}")
 
 

@@ -10,19 +10,16 @@ prints. Files are written whole or not at all.
 from __future__ import annotations
 
 import datetime as dt
-import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..errors import UserError
 from ..models.enums import SignalKind
 from .interviews import (
     CandidateSummary,
     candidate_summary,
     recommendation_label,
 )
-from .paths import export_target
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -353,29 +350,29 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
 # --------------------------------------------------------------------------- export
 
 
-def export_candidate(*, ws: Workspace, candidate: int, out: Path | str) -> Path:
+def export_candidate(
+    *, ws: Workspace, candidate: int, out: Path | str, overwrite: bool = True
+) -> Path:
     """Write candidate ``candidate``'s feedback summary to ``out`` (.md or .pdf), whole."""
-    check_target(out)
-    return write_summary(candidate_summary(ws=ws, candidate_id=candidate), out)
+    check_target(out, overwrite=overwrite)
+    summary = candidate_summary(ws=ws, candidate_id=candidate)
+    return write_summary(summary, out, overwrite=overwrite)
 
 
-def check_target(out: Path | str) -> Path:
+def check_target(out: Path | str, *, overwrite: bool = True) -> Path:
     """``out`` as a path, or a plain error when it cannot take a feedback summary."""
-    return export_target(out, EXPORT_SUFFIXES, "feedback")
+    from .outputs import check_target as check_output
+
+    return check_output(out, overwrite=overwrite, suffixes=EXPORT_SUFFIXES, what="feedback")
 
 
-def write_summary(summary: CandidateSummary, out: Path | str) -> Path:
+def write_summary(summary: CandidateSummary, out: Path | str, *, overwrite: bool = True) -> Path:
     """Write an already read summary (plain data: safe in a worker thread), whole."""
+    from .outputs import write_bytes
+
     out = check_target(out)
     if out.suffix.lower() == ".md":
         data = summary_markdown(summary).encode("utf-8")
     else:
         data = summary_pdf(summary)
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {out}: {exc.strerror or exc}") from exc
-    return out
+    return write_bytes(out, data, overwrite=overwrite)

@@ -30,8 +30,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote
 
-from ..errors import NotFoundError, UserError
+from ..errors import NotFoundError
 from ..store import Workspace
+from .outputs import write_text
 
 ALLOWED_TAGS = frozenset(
     {
@@ -320,22 +321,6 @@ def _load(ws: Workspace, document_id: int) -> dict[str, Any]:
         }
 
 
-def _write_atomically(out: Path, text: str) -> Path:
-    out = Path(out).expanduser()
-    if out.is_dir():
-        raise UserError(f"{out} is a folder; give a file name to export to.")
-    if not out.parent.is_dir():
-        raise UserError(f"The folder {out.parent} does not exist.")
-    tmp = out.with_name(f".{out.name}.part")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {out}: {error.strerror or error}") from None
-    return out
-
-
 def subtitle_for(doc: dict[str, Any]) -> str:
     """ "AI PRD · Approved by Maya on 2025-03-01 · updated 2025-03-04"."""
     from .documents import kind_name
@@ -364,16 +349,16 @@ def without_title(body: str, title: str) -> str:
     return body
 
 
-def export_markdown(*, ws: Workspace, document_id: int, out: Path) -> Path:
+def export_markdown(*, ws: Workspace, document_id: int, out: Path, overwrite: bool = True) -> Path:
     """Write the document's markdown source to ``out`` (UTF-8); returns the path."""
     doc = _load(ws, document_id)
     body = doc["body"]
     if body and not body.endswith("\n"):
         body += "\n"
-    return _write_atomically(Path(out), body)
+    return write_text(out, body, overwrite=overwrite)
 
 
-def export_html(*, ws: Workspace, document_id: int, out: Path) -> Path:
+def export_html(*, ws: Workspace, document_id: int, out: Path, overwrite: bool = True) -> Path:
     """Write the document as one standalone, sanitised HTML page; returns the path."""
     doc = _load(ws, document_id)
     page = standalone_html(
@@ -381,4 +366,4 @@ def export_html(*, ws: Workspace, document_id: int, out: Path) -> Path:
         body_html=render_html(without_title(doc["body"], doc["title"])),
         subtitle=subtitle_for(doc),
     )
-    return _write_atomically(Path(out), page)
+    return write_text(out, page, overwrite=overwrite)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -161,14 +160,19 @@ def safe_cell(value: Any) -> Any:
     return value
 
 
-def write_rows(path: Path | str, header: Sequence[str], rows: Iterable[Sequence[Any]]) -> Path:
+def write_rows(
+    path: Path | str,
+    header: Sequence[str],
+    rows: Iterable[Sequence[Any]],
+    *,
+    overwrite: bool = True,
+) -> Path:
     """Write ``header`` and ``rows`` as CSV or XLSX (by suffix), whole or not at all."""
+    from .outputs import replacing
+
     path = Path(path).expanduser()
     suffix = _check_suffix(path)
-    if not path.parent.is_dir():
-        raise UserError(f"The folder {path.parent} does not exist.")
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
+    with replacing(path, overwrite=overwrite, what="a table") as tmp:
         if suffix == ".csv":
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
@@ -184,10 +188,6 @@ def write_rows(path: Path | str, header: Sequence[str], rows: Iterable[Sequence[
             for row in rows:
                 sheet.append([safe_cell(_export_value(v)) for v in row])
             book.save(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {path}: {exc.strerror or exc}") from exc
     return path
 
 

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -48,6 +46,7 @@ from .. import __version__
 from .. import models as _models
 from ..errors import UserError, ValidationError, WorkspaceError
 from ..store import Workspace, create_workspace, head_revision, known_revisions
+from .outputs import write_text
 from .records import companion
 
 FORMAT = "aipm-workspace"
@@ -142,33 +141,10 @@ def export_data(*, ws: Workspace) -> dict[str, Any]:
     }
 
 
-def export_json(*, ws: Workspace, out: Path) -> Path:
-    """Write the dump of ``ws`` to ``out`` (replaced atomically); returns ``out``."""
-    out = Path(out).expanduser()
-    folder = out.parent
-    if not folder.is_dir():
-        raise UserError(f"Cannot write {out}: the folder {folder} does not exist.")
-    if out.is_dir():
-        raise UserError(f"Cannot write {out}: it is a folder.")
+def export_json(*, ws: Workspace, out: Path, overwrite: bool = True) -> Path:
+    """Write the dump of ``ws`` to ``out`` (replaced whole, never onto a workspace)."""
     text = json.dumps(export_data(ws=ws), indent=2, ensure_ascii=False, sort_keys=True)
-    tmp = folder / f".{out.name}.{uuid.uuid4().hex[:12]}.tmp"
-    try:
-        fh = tmp.open("x", encoding="utf-8", newline="\n")
-    except OSError as error:
-        raise UserError(
-            f"Cannot write {out}: the folder {folder} is not writable ({error.strerror or error})."
-        ) from error
-    try:
-        with fh:
-            fh.write(text)
-            fh.write("\n")
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, out)
-    except OSError as error:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {out}: {error.strerror or error}") from error
-    return out
+    return write_text(out, text + "\n", overwrite=overwrite)
 
 
 # --------------------------------------------------------------------------- import

@@ -350,7 +350,9 @@ def export_header(criteria: list[scoring.CriterionInfo]) -> list[str]:
     ]
 
 
-def export_use_cases(*, ws: Workspace, out: Path | str, model_id: int | None = None) -> Path:
+def export_use_cases(
+    *, ws: Workspace, out: Path | str, model_id: int | None = None, overwrite: bool = True
+) -> Path:
     """Write every use case, ranked by the model, with its scores (CSV or XLSX by suffix).
 
     Rows follow the ranking (complete use cases by score, then incomplete ones). Text
@@ -390,4 +392,4 @@ def export_use_cases(*, ws: Workspace, out: Path | str, model_id: int | None = N
                 *(rationales.get((uc, cid), "") for cid in ids),
             ]
 
-    return write_rows(out, export_header(criteria), rows())
+    return write_rows(out, export_header(criteria), rows(), overwrite=overwrite)

@@ -130,3 +130,35 @@ def hold(path: Path) -> int | None:
     fd = os.open(path, os.O_RDONLY)
     fcntl.flock(fd, fcntl.LOCK_EX)
     return fd
+
+
+_SIDE_SUFFIXES = ("-wal", "-shm", "-journal")
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def is_workspace(path: Path) -> bool:
+    """True when ``path`` is an SQLite file carrying this app's ``application_id``."""
+    from .engine import APPLICATION_ID
+
+    try:
+        with path.open("rb") as fh:
+            header = fh.read(72)
+    except OSError:
+        return False
+    return (
+        len(header) == 72
+        and header.startswith(_SQLITE_MAGIC)
+        and int.from_bytes(header[68:72], "big") == APPLICATION_ID
+    )
+
+
+def workspace_part(path: Path) -> Path | None:
+    """The workspace ``path`` is, or whose side file (-wal, -shm, -journal) it is."""
+    if path.exists() and is_workspace(path):
+        return path
+    for suffix in _SIDE_SUFFIXES:
+        if path.name.endswith(suffix):
+            base = path.with_name(path.name[: -len(suffix)])
+            if base.exists() and is_workspace(base):
+                return base
+    return None

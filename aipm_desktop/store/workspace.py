@@ -546,7 +546,8 @@ def save_copy(workspace: Workspace, dest: Path | str) -> Path:
         raise WorkspaceError("Choose a different file name for the copy.")
     if not dest.parent.exists():
         raise WorkspaceError(f"The folder {dest.parent} does not exist.")
-    _sqlite_copy(workspace.path, dest)
+    with files.exclusive(dest, what="replace"):
+        _sqlite_copy(workspace.path, dest)
     return dest
 
 

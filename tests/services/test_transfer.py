@@ -322,7 +322,9 @@ def test_export_failing_midway_keeps_old_file(ws, tmp_path: Path, monkeypatch) -
     def disk_full(*_args: Any) -> None:
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(transfer.os, "replace", disk_full)
+    from aipm_desktop.services import outputs
+
+    monkeypatch.setattr(outputs.os, "replace", disk_full)
     with pytest.raises(UserError, match="No space left on device"):
         transfer.export_json(ws=ws, out=target)
     assert target.read_text(encoding="utf-8") == "old"

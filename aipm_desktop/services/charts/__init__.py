@@ -15,7 +15,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
-from ..paths import export_target
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -67,20 +66,18 @@ def build(*, ws: Workspace, kind: str, **options: Any) -> Figure:
     return builder(ws=ws, **options)
 
 
-def save_figure(figure: Figure, out: Path | str) -> Path:
+def save_figure(figure: Figure, out: Path | str, *, overwrite: bool = True) -> Path:
     """Write ``figure`` as PNG, SVG or PDF (by suffix), whole or not at all."""
-    out = export_target(out, EXPORT_SUFFIXES, "a chart")
-    suffix = out.suffix.lower()
-    tmp = out.with_name(f".{out.name}.tmp")
-    try:
+    from ..outputs import replacing
+
+    suffix = Path(out).suffix.lower()
+    with replacing(out, overwrite=overwrite, suffixes=EXPORT_SUFFIXES, what="a chart") as tmp:
         figure.savefig(tmp, format=suffix[1:], dpi=150 if suffix == ".png" else 100)
-        os.replace(tmp, out)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise UserError(f"Cannot write {out}: {exc.strerror or exc}") from exc
-    return out
+    return Path(out).expanduser()
 
 
-def render_chart(*, ws: Workspace, kind: str, out: Path | str, **options: Any) -> Path:
+def render_chart(
+    *, ws: Workspace, kind: str, out: Path | str, overwrite: bool = True, **options: Any
+) -> Path:
     """Build chart ``kind`` and save it to ``out``."""
-    return save_figure(build(ws=ws, kind=kind, **options), out)
+    return save_figure(build(ws=ws, kind=kind, **options), out, overwrite=overwrite)

@@ -410,7 +410,11 @@ def apply_import(
 
 
 def export_snapshots(
-    *, ws: Workspace, out: Path | str, kpi_ids: Iterable[int] | None = None
+    *,
+    ws: Workspace,
+    out: Path | str,
+    kpi_ids: Iterable[int] | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write snapshots as CSV or XLSX (by suffix): kpi, date, value, use_case, note.
 
@@ -432,4 +436,4 @@ def export_snapshots(
             (name, day, value, title or "", note)
             for name, day, value, title, note in conn.execute(query)
         ]
-    return write_rows(out, EXPORT_HEADER, rows)
+    return write_rows(out, EXPORT_HEADER, rows, overwrite=overwrite)

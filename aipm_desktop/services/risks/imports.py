@@ -216,9 +216,12 @@ def export_rows(*, ws: Workspace, today: dt.date | None = None) -> list[dict[str
     return result
 
 
-def export_risks(*, ws: Workspace, out: Path | str) -> Path:
+def export_risks(*, ws: Workspace, out: Path | str, overwrite: bool = True) -> Path:
     """Write the register to a CSV or XLSX file (formula-safe); returns the path."""
     rows = export_rows(ws=ws)
     return tabular.write_rows(
-        out, EXPORT_COLUMNS, ([row.get(key) for key in EXPORT_COLUMNS] for row in rows)
+        out,
+        EXPORT_COLUMNS,
+        ([row.get(key) for key in EXPORT_COLUMNS] for row in rows),
+        overwrite=overwrite,
     )

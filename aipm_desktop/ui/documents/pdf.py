@@ -244,14 +244,19 @@ def _entry_pages(
 
 
 def export_pdf(
-    *, ws: Workspace, document_ids: list[int], out: Path, title: str | None = None
+    *,
+    ws: Workspace,
+    document_ids: list[int],
+    out: Path,
+    title: str | None = None,
+    overwrite: bool = True,
 ) -> Path:
     """Write the documents ``document_ids`` (in that order) to the PDF ``out``."""
+    from ...services.outputs import check_target
+
     if not document_ids:
         raise UserError("Choose at least one document to export.")
-    out = Path(out).expanduser()
-    if not out.parent.is_dir():
-        raise UserError(f"Cannot write {out}: the folder {out.parent} does not exist.")
+    out = check_target(out, overwrite=overwrite, what="a PDF")
     docs = _load(ws, list(document_ids))
     ensure_gui_app()
 
