@@ -15,7 +15,6 @@ from .common import (
     clip,
     echo_json,
     echo_json_or_empty,
-    fail,
     guarded,
     new_app,
     open_for_reading,
@@ -24,6 +23,7 @@ from .common import (
     reading,
     table,
 )
+from .import_errors import ErrorsOption, refuse
 
 app = new_app(
     "KPIs and their snapshots: list them, show status against thresholds, trend and "
@@ -184,6 +184,7 @@ def import_command(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Only check the file and print what would happen."
     ),
+    errors: ErrorsOption = None,
 ) -> None:
     """Import KPI snapshots: every row is checked first; one bad row means nothing is written."""
     from ..services import kpis
@@ -202,14 +203,12 @@ def import_command(
         preview = kpis.preview_import(ws=ws, source=source, on_duplicate=on_duplicate)
         typer.echo(f"{preview.source}: {preview.summary()}")
         if preview.rejected:
-            for line in preview.rejected_lines(MAX_LISTED_REJECTIONS):
-                typer.echo(f"  {line}", err=True)
-            more = len(preview.rejected) - MAX_LISTED_REJECTIONS
-            if more > 0:
-                typer.echo(f"  ... and {more} more", err=True)
-            raise fail(
-                f"{preview.source}: nothing imported; fix the {len(preview.rejected)} "
-                "rejected row(s) and try again."
+            raise refuse(
+                f"{preview.source}: nothing imported; fix the {len(preview.rejected):,} "
+                "rejected row(s) and try again",
+                preview.rejected_summary(),
+                preview.problems(),
+                errors,
             )
         if dry_run:
             typer.echo("Dry run: nothing written.")

@@ -8,6 +8,8 @@ from typing import Any
 import typer
 
 from .common import (
+    MATCH_HELP,
+    UNKNOWN_ID_HELP,
     ForceFlag,
     JsonFlag,
     WorkspaceFile,
@@ -15,11 +17,13 @@ from .common import (
     echo_json,
     echo_json_or_empty,
     guarded,
+    import_result,
     new_app,
     plural,
     reading,
     writing,
 )
+from .import_errors import ErrorsOption, reported
 
 app = new_app(
     "Responsible-AI risk register: list, import, export; EU AI Act tier per use case.",
@@ -85,13 +89,36 @@ def list_command(
 def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(..., help="Spreadsheet of risks (.csv or .xlsx)."),
+    match: str = typer.Option("id", "--match", help=MATCH_HELP),
+    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=UNKNOWN_ID_HELP),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Only check the file and print what would happen."
+    ),
+    errors: ErrorsOption = None,
 ) -> None:
-    """Add the risks of a spreadsheet (every row checked first; all or nothing)."""
+    """Import risks: add new ones, update those with an id (every row checked first).
+
+    A row with an id updates that risk (only the columns in the file; a use_cases or
+    use_case_ids column sets its links); a row without one is added. One bad row means
+    nothing is written; re-importing an export changes nothing; `aipm undo` takes the
+    whole import back.
+    """
     from ..services import risks
 
-    with writing(file) as ws:
-        _changes, count = risks.import_risks(ws=ws, source=source)
-    typer.echo(f"Imported {plural(count, 'risk')} from {source} into {file}")
+    with reading(file) if dry_run else writing(file) as ws:
+        preview = risks.preview_risk_import(
+            ws=ws, source=source, match=match, on_unknown_id=on_unknown_id
+        )
+        typer.echo(f"{preview.source}: {preview.summary()}")
+        if dry_run:
+            if preview.rejected:
+                with reported(errors):
+                    risks.apply_risk_import(ws=ws, preview=preview)  # raises
+            typer.echo("Dry run: nothing written.")
+            return
+        with reported(errors):
+            risks.apply_risk_import(ws=ws, preview=preview)
+    typer.echo(import_result(preview, "risk", file))
 
 
 @app.command("export")

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from .common import (
+    MATCH_HELP,
+    UNKNOWN_ID_HELP,
     ForceFlag,
     JsonFlag,
     WorkspaceFile,
@@ -15,12 +17,13 @@ from .common import (
     echo_json,
     echo_json_or_empty,
     guarded,
+    import_result,
     new_app,
-    plural,
     reading,
     table,
     writing,
 )
+from .import_errors import ErrorsOption, reported
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -192,21 +195,41 @@ def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(..., help="The CSV or XLSX file to import."),
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
+    match: str = typer.Option("id", "--match", help=MATCH_HELP),
+    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=UNKNOWN_ID_HELP),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Only check the file and print what would happen."
+    ),
+    errors: ErrorsOption = None,
 ) -> None:
-    """Import use cases and scores from CSV/XLSX (every row checked first; all or nothing).
+    """Import use cases and scores from CSV/XLSX: add new ones, update those with an id.
 
-    Columns (header names are case-insensitive): title (required), status, owner, area,
+    Every row is checked first; one bad row means nothing is written. A row with an id
+    updates that use case (only the columns in the file); a row without one is added.
+    Re-importing an export changes nothing. The import is one step for `aipm undo`.
+    Columns (header names are case-insensitive): id, title, status, owner, area,
     tags, problem, target_users, value_hypothesis, metric_name, metric_baseline,
     metric_target, metric_unit, metric_date, decision, decision_rationale, cost_*,
     data_sources, data_availability, latency_requirement, safety_constraints,
     human_in_loop, and score:<criterion key> / rationale:<criterion key> per criterion.
     """
-    from ..services.usecases import import_use_cases
+    from ..services import usecases
 
-    with writing(file) as ws:
+    with reading(file) if dry_run else writing(file) as ws:
         model_id = _model_id(ws, model)
-        _changes, count = import_use_cases(ws=ws, source=source, model_id=model_id)
-    typer.echo(f"Imported {plural(count, 'use case')} from {source} into {file}")
+        preview = usecases.preview_use_case_import(
+            ws=ws, source=source, model_id=model_id, match=match, on_unknown_id=on_unknown_id
+        )
+        typer.echo(f"{preview.source}: {preview.summary()}")
+        if dry_run:
+            if preview.rejected:
+                with reported(errors):
+                    usecases.apply_use_case_import(ws=ws, preview=preview)  # raises
+            typer.echo("Dry run: nothing written.")
+            return
+        with reported(errors):
+            _changes, _count = usecases.apply_use_case_import(ws=ws, preview=preview)
+    typer.echo(import_result(preview, "use case", file))
 
 
 @app.command("export")

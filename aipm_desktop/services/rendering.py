@@ -16,6 +16,14 @@ result with ``nh3`` against an explicit allow-list:
 * no ``style`` attributes at all, so no CSS ``url()``; table alignment is kept through
   the ``align`` attribute.
 
+Pathological input is bounded before the markdown package sees it (:func:`guard_source`,
+deterministic, no timers, so the preview and every export agree): list and quote nesting
+deeper than :data:`MAX_NESTING` levels is flattened, and a block (text between blank
+lines) that is too long or would cost too much to format (runs of unmatched ``[``/``(``,
+thousands of emphasis, code or link delimiters), or any block past the whole document's
+formatting budget, is shown as plain text. Each such change adds a visible note at the
+top. Ordinary documents pass through untouched and render exactly as before.
+
 ``import markdown`` and ``import nh3`` happen inside the functions: start-up never pays
 for them.
 """
@@ -226,6 +234,151 @@ def _flat(tokens: list[dict[str, Any]]) -> int:
     return sum(1 + _flat(t.get("children", [])) for t in tokens)
 
 
+#: List/quote levels kept; deeper lines are shown at this level.
+MAX_NESTING = 20
+NESTING_NOTE = f"Note: nesting deeper than {MAX_NESTING} levels is shown flat."
+PLAIN_NOTE = "Note: parts of this document are too complex to format and are shown as plain text."
+#: A block longer than this (characters or lines) is shown as plain text.
+MAX_BLOCK_CHARS = 20_000
+MAX_BLOCK_LINES = 1_000
+#: Formatting cost (about 20 microseconds a unit) allowed for one block and in all.
+MAX_BLOCK_COST = 5_000
+MAX_TOTAL_COST = 20_000
+#: Characters the inline patterns look at; one unit each.
+_INLINE_SPECIALS = "[]()<>*_`&\\!~"
+#: Characters replaced in a plain-text block (restored after sanitising).
+_NEUTRAL = "[]()<>*_`&\\!~#|-+=:.{}"
+_STAND_IN = {c: chr(0xF0000 + i) for i, c in enumerate(_NEUTRAL)}
+_NEUTRALISE = str.maketrans(_STAND_IN)
+_RESTORE = [(v, html.escape(k, quote=False)) for k, v in _STAND_IN.items()]
+_DEEP = re.compile(
+    rf"^(?:(?: {{0,3}}\t| {{4}}){{{MAX_NESTING}}} |(?:[ \t]*>){{{MAX_NESTING + 1}}})", re.M
+)
+_QUOTES = re.compile(r"(?:[ \t]*>)+")
+_MARKER = re.compile(r"^[ \t]*(?:[#>*+-]|\d+[.)])", re.M)
+_FENCE = re.compile(r"^(`{3,}|~{3,})")
+_BRACKETS = {"[": re.compile(r"[\[\]]"), "(": re.compile(r"[()]")}
+
+
+def _flatten(line: str) -> str:
+    """``line`` with at most :data:`MAX_NESTING` quote and indentation levels."""
+    match = _QUOTES.match(line)
+    quotes = match.group(0).count(">") if match else 0
+    rest = line[match.end() :] if match else line
+    kept = min(quotes, MAX_NESTING)
+    body = rest.lstrip(" \t")
+    indent = len(rest[: len(rest) - len(body)].expandtabs(4))
+    indent = min(indent, (MAX_NESTING - kept) * 4)
+    return ">" * kept + (" " if kept and indent == 0 and body else "") + " " * indent + body
+
+
+def _scan_cost(block: str, opener: str) -> int:
+    """Characters the link patterns scan for ``opener``: up to its partner, or to the end."""
+    stack: list[int] = []
+    cost = 0
+    for match in _BRACKETS[opener].finditer(block):
+        if match.group(0) == opener:
+            stack.append(match.start())
+        elif stack:
+            cost += match.start() - stack.pop()
+    return cost + sum(len(block) - start for start in stack)
+
+
+def _block_cost(block: str) -> int | None:
+    """The formatting cost of one block, or None when it is past the per-block limits."""
+    if len(block) > MAX_BLOCK_CHARS or block.count("\n") >= MAX_BLOCK_LINES:
+        return None
+    cost = sum(map(block.count, _INLINE_SPECIALS))
+    if cost > MAX_BLOCK_COST:
+        return None
+    cost += 2 * len(_MARKER.findall(block))
+    for opener in _BRACKETS:  # the link patterns scan, in Python, about 50 characters a unit
+        if opener in block:
+            cost += _scan_cost(block, opener) // 50
+    return cost if cost <= MAX_BLOCK_COST else None
+
+
+def _plain(lines: list[str]) -> list[str]:
+    return [line.strip().translate(_NEUTRALISE) for line in lines]
+
+
+def guard_source(text: str) -> tuple[str, list[str]]:
+    """``text`` made safe to format in bounded time, and the notes to show above it.
+
+    Ordinary documents come back unchanged with no notes. Fenced code blocks are left
+    alone (the markdown package copies them through in linear time)."""
+    notes: list[str] = []
+    lines = text.split("\n")
+    if _DEEP.search(text):
+        fenced = _fenced_lines(lines)
+        flat = [
+            line if i in fenced or not _DEEP.match(line) else _flatten(line)
+            for i, line in enumerate(lines)
+        ]
+        if flat != lines:
+            lines = flat
+            notes.append(NESTING_NOTE)
+    fenced = _fenced_lines(lines)
+    out: list[str] = []
+    block: list[str] = []
+    total = 0
+    degraded = False
+
+    def flush() -> None:
+        nonlocal total, degraded
+        if not block:
+            return
+        # Past the budget, every further block is plain text without being measured.
+        cost = _block_cost("\n".join(block)) if total < MAX_TOTAL_COST else None
+        if cost is None or total + cost > MAX_TOTAL_COST:
+            if cost is not None:
+                total = MAX_TOTAL_COST  # the budget is spent
+            out.extend(_plain(block))
+            degraded = True
+        else:
+            total += cost
+            out.extend(block)
+        block.clear()
+
+    for i, line in enumerate(lines):
+        if i in fenced:
+            flush()
+            out.append(line)
+        elif line.strip():
+            block.append(line)
+        else:
+            flush()
+            out.append(line)
+    flush()
+    if degraded:
+        notes.append(PLAIN_NOTE)
+        return "\n".join(out), notes
+    return "\n".join(lines), notes
+
+
+def _fenced_lines(lines: list[str]) -> set[int]:
+    """Indexes of the lines of closed fenced code blocks (fences included)."""
+    fenced: set[int] = set()
+    i = 0
+    while i < len(lines):
+        match = _FENCE.match(lines[i])
+        if match:
+            fence = match.group(1)
+            for j in range(i + 1, len(lines)):
+                if lines[j].rstrip(" ") == fence:
+                    fenced.update(range(i, j + 1))
+                    i = j
+                    break
+        i += 1
+    return fenced
+
+
+def _restore(fragment: str) -> str:
+    for stand_in, original in _RESTORE:
+        fragment = fragment.replace(stand_in, original)
+    return fragment
+
+
 def render_html(text: str, *, toc: bool = True) -> str:
     """Markdown ``text`` as a sanitised HTML fragment.
 
@@ -233,15 +386,19 @@ def render_html(text: str, *, toc: bool = True) -> str:
     ``toc`` true, a document with three or more section headings (levels 2 to 4) and no
     ``[TOC]`` of its own gets a table of contents (``<div class="toc">``) at the top.
     """
+    source, notes = guard_source(text or "")
     md = _markdown()
     md.reset()
-    body = md.convert(text or "")
+    body = md.convert(source)
     if toc and "[TOC]" not in (text or "") and _flat(getattr(md, "toc_tokens", [])) >= 3:
         tokens = _section_tokens(md.toc_tokens)
         body = (
             f'<div class="toc"><p class="toc-title">Contents</p>{_toc_html(tokens)}</div>\n{body}'
         )
-    return sanitize(body)
+    if not notes:
+        return sanitize(body)
+    head = "".join(f'<p class="render-note">{html.escape(note)}</p>\n' for note in notes)
+    return head + _restore(sanitize(body))
 
 
 def _section_tokens(tokens: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -9,19 +9,39 @@ gets a leading apostrophe, so a spreadsheet shows it as text instead of running 
 
 from __future__ import annotations
 
+import codecs
 import csv
 import datetime as dt
-import io
-from collections.abc import Iterable, Sequence
+import itertools
+import re
+import zipfile
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
+from xml.parsers import expat
 
 from ..errors import UserError
+from .problems import quote
 
 SUFFIXES = (".csv", ".xlsx")
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+#: Caps of what an import reads: data rows below the header, columns, characters in one
+#: cell, and (XLSX) the uncompressed size of the workbook's parts together.
 MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+MAX_CELL_CHARS = 100_000
+MAX_UNCOMPRESSED = 200 * 1024 * 1024
+_SNIFF_BYTES = 64 * 1024
+_CHUNK_BYTES = 1024 * 1024
+#: C0 control characters (but tab and line feed) and DEL: stripped from imported cells.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+#: What an XLSX (XML 1.0) cannot hold: C0 controls but tab, LF, CR; lone surrogates.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_SAVE_AS_UTF8 = (
+    "save it from the spreadsheet app with File > Save As > 'CSV UTF-8 (Comma delimited)'"
+)
 
 
 @dataclass(frozen=True)
@@ -32,9 +52,17 @@ class SourceRow:
     cells: dict[str, str]
 
 
+def clean_text(text: str) -> str:
+    """Imported text without control characters: CR LF and CR become LF; the other C0
+    controls but tab and LF, and DEL, are dropped."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return _CONTROL.sub("", text)
+
+
 def normalise_header(name: Any) -> str:
     """``" Outcome Metric "`` -> ``"outcome_metric"``."""
-    text = str(name or "").strip().lower()
+    text = clean_text(str(name or "")).strip().lower()
     return "_".join(text.replace("-", " ").replace("/", " ").split())
 
 
@@ -47,7 +75,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = str(value).strip()
+    text = clean_text(str(value)).strip()
     # A value this app exported with a protecting apostrophe comes back as it was.
     if text.startswith("'") and is_formula_like(text[1:]):
         return text[1:]
@@ -64,75 +92,238 @@ def _check_suffix(path: Path) -> str:
 
 
 def read_rows(path: Path | str, *, required: Sequence[str] = ()) -> list[SourceRow]:
-    """Read a CSV (UTF-8, with or without BOM) or XLSX (first sheet) file into rows.
+    """Read a CSV or XLSX (first sheet) file into rows, streaming, within the caps.
 
-    The first row is the header. Blank rows are skipped. Missing ``required`` columns or an
-    unreadable file raise a :class:`UserError`.
+    CSV may be UTF-8 (with or without BOM), UTF-16 with BOM or without (Excel's "Unicode
+    text", tab-separated) or Windows-1252; the separator is what the header line uses
+    (``,`` ``;`` or tab). The first row is the header. Blank rows are skipped; control
+    characters are stripped from cells. Missing ``required`` columns, an unreadable file,
+    or more than :data:`MAX_ROWS` rows, :data:`MAX_COLUMNS` columns, :data:`MAX_CELL_CHARS`
+    characters in a cell or :data:`MAX_UNCOMPRESSED` bytes of XLSX content raise a
+    :class:`UserError` naming the file and the limit, as soon as the cap is passed.
     """
     path = Path(path).expanduser()
     suffix = _check_suffix(path)
     if not path.is_file():
         raise UserError(f"No such file: {path}")
-    if suffix == ".csv":
-        header, body = _read_csv(path)
-    else:
-        header, body = _read_xlsx(path)
-    keys = [normalise_header(h) for h in header]
+    try:
+        if suffix == ".csv":
+            return _collect(path, _csv_records(path), required)
+        return _read_xlsx(path, required)
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+
+
+def _too_many_rows(path: Path) -> UserError:
+    return UserError(
+        f"{path.name}: more than {MAX_ROWS:,} rows (the limit of an import); split the file."
+    )
+
+
+def _too_many_columns(path: Path, count: int | str) -> UserError:
+    return UserError(
+        f"{path.name}: {count} columns, more than the {MAX_COLUMNS:,} an import reads; "
+        "delete the columns that are not needed."
+    )
+
+
+def _cell_too_long(path: Path, where: str) -> UserError:
+    return UserError(
+        f"{path.name}: {where} holds more than {MAX_CELL_CHARS:,} characters (the limit of "
+        "one cell); shorten it."
+    )
+
+
+def _collect(
+    path: Path, records: Iterator[tuple[int, Sequence[Any]]], required: Sequence[str]
+) -> list[SourceRow]:
+    """Rows from ``(row number, values)`` records, the first being the header."""
+    first = next(records, None)
+    if first is None:
+        raise UserError(f"{path.name} is empty.")
+    _number, header = first
+    keys = [normalise_header(h) for h in _trimmed(header)]
+    if len(keys) > MAX_COLUMNS:
+        raise _too_many_columns(path, f"{len(keys):,}")
     if not any(keys):
         raise UserError(f"{path.name}: the first row must name the columns.")
     duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
     if duplicates:
-        raise UserError(f"{path.name}: duplicate column(s): {', '.join(duplicates)}.")
+        names = ", ".join(quote(k) for k in duplicates)
+        raise UserError(f"{path.name}: duplicate column(s): {names}.")
     missing = [c for c in required if c not in keys]
     if missing:
         raise UserError(f"{path.name}: missing column(s): {', '.join(missing)}.")
     rows: list[SourceRow] = []
-    for number, values in body:
-        cells = {k: _cell_text(v) for k, v in zip(keys, values, strict=False) if k}
+    for number, values in records:
+        if number > MAX_ROWS + 1:
+            raise _too_many_rows(path)
+        if len(values) > MAX_COLUMNS and len(_trimmed(values)) > MAX_COLUMNS:
+            raise _too_many_columns(path, f"row {number} has {len(_trimmed(values)):,}")
+        cells: dict[str, str] = {}
+        for key, value in zip(keys, values, strict=False):
+            if isinstance(value, str) and len(value) > MAX_CELL_CHARS:
+                raise _cell_too_long(path, f"row {number}, column {quote(key)},")
+            if key:
+                cells[key] = _cell_text(value)
+        for key in keys:  # a row cut short (trailing empty cells) still has every column
+            if key and key not in cells:
+                cells[key] = ""
         if any(cells.values()):
             rows.append(SourceRow(number=number, cells=cells))
-        if len(rows) > MAX_ROWS:
-            raise UserError(f"{path.name}: more than {MAX_ROWS:,} rows; split the file.")
     return rows
 
 
-def _read_csv(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+def _trimmed(values: Sequence[Any]) -> Sequence[Any]:
+    """``values`` without its trailing empty cells."""
+    end = len(values)
+    while end and values[end - 1] in (None, ""):
+        end -= 1
+    return values if end == len(values) else values[:end]
+
+
+# CSV ---------------------------------------------------------------------------------
+
+
+def _csv_encoding(path: Path) -> str:
+    """The encoding of a CSV file: by its BOM, a NUL pattern (UTF-16 without BOM), else
+    UTF-8 when every byte decodes strictly, else Windows-1252."""
+    with path.open("rb") as fh:
+        head = fh.read(_SNIFF_BYTES)
+        if head.startswith(codecs.BOM_UTF8):
+            encoding = "utf-8-sig"
+        elif head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            return "utf-16"
+        else:
+            sample = head[: len(head) - len(head) % 2]
+            pairs = len(sample) // 2
+            if pairs:
+                even_nul = sample[0::2].count(0)
+                odd_nul = sample[1::2].count(0)
+                if odd_nul > pairs * 0.3 and even_nul < pairs * 0.05:
+                    return "utf-16-le"
+                if even_nul > pairs * 0.3 and odd_nul < pairs * 0.05:
+                    return "utf-16-be"
+            encoding = "utf-8"
+        decoder = codecs.getincrementaldecoder("utf-8")("strict")
+        chunk = head
+        try:
+            while chunk:
+                decoder.decode(chunk)
+                chunk = fh.read(_CHUNK_BYTES)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return "cp1252"
+    return encoding
+
+
+def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    encoding = _csv_encoding(path)
     try:
-        text = path.read_bytes().decode("utf-8-sig")
+        with path.open("r", encoding=encoding, newline="") as fh:
+            first_line = fh.readline()
+            # Excel writes ';'-separated CSV in many locales, tab-separated "Unicode text".
+            delimiter = max((",", ";", "\t"), key=first_line.count)
+            reader = csv.reader(itertools.chain([first_line], fh), delimiter=delimiter)
+            yield from enumerate(reader, start=1)
     except UnicodeDecodeError as exc:
-        raise UserError(f"{path.name}: not UTF-8 text ({exc.reason} at byte {exc.start}).") from exc
-    except OSError as exc:
-        raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
-    first_line = text.split("\n", 1)[0]
-    # Excel in many locales writes ';'-separated CSV; pick what the header line uses.
-    delimiter = max((",", ";", "\t"), key=first_line.count)
-    try:
-        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
-        all_rows = list(reader)
+        raise UserError(
+            f"{path.name}: cannot read it as {encoding} text ({exc.reason} at byte "
+            f"{exc.start}); {_SAVE_AS_UTF8}."
+        ) from exc
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise _cell_too_long(path, "a cell") from exc
         raise UserError(f"{path.name}: not a readable CSV file ({exc}).") from exc
-    if not all_rows:
-        raise UserError(f"{path.name} is empty.")
-    return all_rows[0], [(i + 2, row) for i, row in enumerate(all_rows[1:])]
 
 
-def _read_xlsx(path: Path) -> tuple[list[str], list[tuple[int, list[Any]]]]:
+# XLSX --------------------------------------------------------------------------------
+
+
+def _check_zip(path: Path) -> None:
+    """Refuse a workbook whose parts unpack to more than :data:`MAX_UNCOMPRESSED` bytes,
+    and one whose shared strings hold a cell over :data:`MAX_CELL_CHARS` (read before
+    openpyxl loads them all)."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            members = archive.infolist()
+            total = sum(m.file_size for m in members)
+            if total > MAX_UNCOMPRESSED:
+                raise UserError(
+                    f"{path.name}: the workbook unpacks to {total / 2**20:,.0f} MB, more than "
+                    f"the {MAX_UNCOMPRESSED / 2**20:,.0f} MB an import reads; split the file."
+                )
+            for member in members:
+                if member.filename.lower().endswith("sharedstrings.xml"):
+                    with archive.open(member) as fh:
+                        _check_shared_strings(path, fh)
+    except zipfile.BadZipFile as exc:
+        raise UserError(f"{path.name}: not a readable XLSX workbook ({exc}).") from exc
+
+
+def _check_shared_strings(path: Path, fh: IO[bytes]) -> None:
+    """Stream the shared strings; stop at the first string over the cell cap."""
+    parser = expat.ParserCreate()
+    parser.buffer_text = False
+    length = 0
+
+    def start(name: str, _attrs: Any) -> None:
+        nonlocal length
+        if name.rpartition(":")[2] == "si":
+            length = 0
+
+    def text(data: str) -> None:
+        nonlocal length
+        length += len(data)
+        if length > MAX_CELL_CHARS:
+            raise _cell_too_long(path, "a cell")
+
+    parser.StartElementHandler = start
+    parser.CharacterDataHandler = text
+    try:
+        while chunk := fh.read(_CHUNK_BYTES):
+            parser.Parse(chunk, False)
+        parser.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise UserError(f"{path.name}: not a readable XLSX workbook ({exc}).") from exc
+
+
+def _read_xlsx(path: Path, required: Sequence[str]) -> list[SourceRow]:
     from openpyxl import load_workbook
 
+    _check_zip(path)
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many kinds for a damaged or foreign file
         raise UserError(f"{path.name}: not a readable XLSX workbook ({exc}).") from exc
     try:
         sheet = book.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
-        header = next(rows, None)
-        if header is None:
-            raise UserError(f"{path.name}: the first sheet is empty.")
-        body = [(i + 2, list(row)) for i, row in enumerate(rows)]
+        max_row, max_col = sheet.max_row, sheet.max_column  # as the sheet declares them
+        if max_row is not None and max_row > MAX_ROWS + 1:
+            raise UserError(
+                f"{path.name}: the sheet declares {max_row - 1:,} rows, more than the "
+                f"{MAX_ROWS:,} an import reads; split the file."
+            )
+        if max_col is not None and max_col > MAX_COLUMNS:
+            raise _too_many_columns(path, f"the sheet declares {max_col:,}")
+        # Read only the cells the sheet holds (a declared size is not padded out).
+        sheet.reset_dimensions()
+        records = _xlsx_records(path, sheet)
+        return _collect(path, records, required)
+    except UserError:
+        raise
+    except Exception as exc:
+        raise UserError(f"{path.name}: not a readable XLSX workbook ({exc}).") from exc
     finally:
         book.close()
-    return [str(h) if h is not None else "" for h in header], body
+
+
+def _xlsx_records(path: Path, sheet: Any) -> Iterator[tuple[int, Sequence[Any]]]:
+    index = 0
+    for index, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        yield index, row
+    if index == 0:
+        raise UserError(f"{path.name}: the first sheet is empty.")
 
 
 #: Characters a spreadsheet skips or folds before it looks for a formula: white space of
@@ -176,24 +367,28 @@ def write_rows(
         if suffix == ".csv":
             with tmp.open("w", encoding="utf-8-sig", newline="") as fh:
                 writer = csv.writer(fh)
-                writer.writerow([safe_cell(h) for h in header])
+                writer.writerow([safe_cell(_export_value(h, _SURROGATE)) for h in header])
                 for row in rows:
-                    writer.writerow([safe_cell(_export_value(v)) for v in row])
+                    writer.writerow([safe_cell(_export_value(v, _SURROGATE)) for v in row])
         else:
             from openpyxl import Workbook
 
             book = Workbook(write_only=True)
             sheet = book.create_sheet()
-            sheet.append([safe_cell(h) for h in header])
+            sheet.append([safe_cell(_export_value(h, _XML_ILLEGAL)) for h in header])
             for row in rows:
-                sheet.append([safe_cell(_export_value(v)) for v in row])
+                sheet.append([safe_cell(_export_value(v, _XML_ILLEGAL)) for v in row])
             book.save(tmp)
     return path
 
 
-def _export_value(value: Any) -> Any:
+def _export_value(value: Any, illegal: re.Pattern[str]) -> Any:
+    """A cell as the file holds it: text without the characters the format cannot hold
+    (control characters in XLSX, lone surrogates in either), dropped instead of failing."""
     if isinstance(value, dt.date | dt.datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
-        return ", ".join(str(v) for v in value)
+        value = ", ".join(str(v) for v in value)
+    if isinstance(value, str):
+        return illegal.sub("", value)
     return "" if value is None else value

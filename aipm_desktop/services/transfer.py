@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,12 +48,13 @@ from .. import models as _models
 from ..errors import UserError, ValidationError, WorkspaceError
 from ..store import Workspace, create_workspace, head_revision, known_revisions
 from .outputs import write_text
+from .problems import MAX_LISTED, ImportRefused, Problem, quote
 from .records import companion
 
 FORMAT = "aipm-workspace"
 FORMAT_VERSION = 1
 #: How many problems an import error lists (the total is always given).
-MAX_REPORTED = 20
+MAX_REPORTED = MAX_LISTED
 
 
 # --------------------------------------------------------------------------- tables
@@ -150,29 +152,28 @@ def export_json(*, ws: Workspace, out: Path, overwrite: bool = True) -> Path:
 # --------------------------------------------------------------------------- import
 
 
+#: How many problems an import keeps (beyond them it only counts).
+_KEPT = 100_000
+
+
 @dataclass
 class _Problems:
-    """Problems found in a dump: the first few in full, and how many there are."""
+    """Problems found in a dump; refused with one summary (:mod:`.problems`)."""
 
     total: int = 0
-    items: list[tuple[str, str]] = field(default_factory=list)
+    items: list[Problem] = field(default_factory=list)
 
     def add(self, where: str, message: str) -> None:
         self.total += 1
-        if len(self.items) < MAX_REPORTED:
-            self.items.append((where, message))
+        if len(self.items) < _KEPT:
+            place, _sep, column = where.partition(": ")
+            self.items.append(Problem(place, column, message))
 
     def raise_if_any(self, source: Path) -> None:
         if not self.total:
             return
-        shown = "; ".join(f"{where}: {message}" for where, message in self.items)
-        if self.total > len(self.items):
-            count = f"{self.total} problems, the first {len(self.items)} listed"
-        else:
-            count = f"{self.total} problem{'s' if self.total != 1 else ''}"
-        raise ValidationError(
-            f"{source.name} cannot be imported ({count}): {shown}", list(self.items)
-        )
+        count = f"{self.total:,} problem{'s' if self.total != 1 else ''}"
+        raise ImportRefused(f"{source.name} cannot be imported ({count})", self.items)
 
 
 class _BadValue(ValueError):
@@ -180,12 +181,39 @@ class _BadValue(ValueError):
 
 
 _INT_RANGE = (-(2**63), 2**63 - 1)
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_]{1,60}")
 
 
 def _show(value: Any) -> str:
-    """A value as a message quotes it: short."""
+    """A value as a message quotes it: short, escaped."""
+    if isinstance(value, str):
+        return quote(value)
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _name(name: str) -> str:
+    """A table or field name from the dump: as it is when plain, else quoted."""
+    return name if _PLAIN_NAME.fullmatch(name) else quote(name)
+
+
+def _check_text(value: Any) -> None:
+    """Refuse text SQLite cannot store: a lone surrogate (``"\\ud800"`` in the JSON)."""
+    if isinstance(value, str):
+        bad = _SURROGATE.search(value)
+        if bad is not None:
+            raise _BadValue(
+                f"contains a lone surrogate {quote(bad.group())} at character {bad.start() + 1}, "
+                "which is not valid text"
+            )
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _check_text(key)
+            _check_text(item)
+    elif isinstance(value, list):
+        for item in value:
+            _check_text(item)
 
 
 def _convert(kind: type, value: Any) -> Any:
@@ -225,9 +253,11 @@ def _convert(kind: type, value: Any) -> Any:
             raise _BadValue(f"expected an ISO 8601 date-time, got {_show(value)}") from None
         return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=dt.UTC)
     if kind is JSON:
+        _check_text(value)
         return value
     if not isinstance(value, str):
         raise _BadValue(f"expected text, got {_show(value)}")
+    _check_text(value)
     return value
 
 
@@ -356,7 +386,7 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
     classes = _model_classes()
 
     for name in sorted(set(data) - set(schema)):
-        problems.add(f"table {name}", "unknown table")
+        problems.add(f"table {_name(name)}", "unknown table")
     if at_head:
         for name in sorted(set(schema) - set(data)):
             problems.add(f"table {name}", "missing from the dump")
@@ -391,7 +421,7 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
             where = _record_label(table, row, position)
             bad = False
             for extra in sorted(set(row) - known):
-                problems.add(f"{where}: field {extra}", "unknown field")
+                problems.add(f"{where}: field {_name(extra)}", "unknown field")
                 bad = True
             values: dict[str, Any] = {}
             for column in columns:

@@ -1,10 +1,12 @@
 """Use cases: duplicate, 3-year cost of ownership, spreadsheet import and export.
 
-Import reads a CSV or XLSX file through :mod:`.tabular`, validates every row through
-:class:`~aipm_desktop.models.UseCaseCreate` (and every score column as a level 1-5)
-before writing anything, and then inserts all use cases and their scores in one
-transaction with SQLAlchemy Core: all or nothing. Export writes the same columns (plus
-id, score and rank), formula-safe, so an export imports back unchanged.
+Import reads a CSV or XLSX file through :mod:`.tabular`, matches each row to a stored
+use case (by ``id``, or by title when asked; see :mod:`.record_import`), validates it
+through :class:`~aipm_desktop.models.UseCaseCreate` (and every score column as a level
+1-5) and previews what is added, updated, unchanged or rejected before writing anything;
+then it writes the adds and updates, scores included, as one operation with SQLAlchemy
+Core: all or nothing, one undo step. Export writes the same columns (plus id, score and
+rank), formula-safe, so re-importing an export changes nothing.
 """
 
 from __future__ import annotations
@@ -15,14 +17,26 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pydantic
-from sqlalchemy import func, insert, literal, select
+from sqlalchemy import bindparam, delete, func, insert, literal, select, update
 
-from ..errors import ReadOnlyError, UserError, ValidationError
+from ..errors import ReadOnlyError, UserError
 from ..models import Score, UseCase, UseCaseCreate, utcnow
 from ..models.enums import Decision, UseCaseStatus
 from ..models.usecases import COST_FIELDS
 from . import records, scoring
 from .changes import Changes
+from .problems import ImportRefused, count_rows, from_pairs
+from .record_import import (
+    ImportPreview,
+    Matcher,
+    PlannedRow,
+    changed_fields,
+    check_choices,
+    check_versions,
+    header_of,
+    merged_values,
+    same_value,
+)
 from .tabular import read_rows, write_rows
 
 if TYPE_CHECKING:
@@ -40,6 +54,7 @@ _DECISIONS = ", ".join(d.value for d in Decision)
 #: The columns an import understands (header names are case-insensitive; spaces and
 #: dashes count as underscores), with what each holds. ``title`` is required.
 IMPORT_COLUMNS: dict[str, str] = {
+    "id": "The use case a row updates (empty: a new use case).",
     "title": "Short name of the use case (required, up to 200 characters).",
     "status": f"Pipeline status: {_STATUSES} (default idea).",
     "owner": "Who owns the use case.",
@@ -225,31 +240,32 @@ def _parse_level(text: str) -> int:
     return int(number)
 
 
-def _row_error_text(number: int, field: str, message: str) -> str:
-    return f"row {number}: {message}" if field == "record" else f"row {number}: {field}: {message}"
+def _problem(field: str, message: str) -> str:
+    return message if field == "record" else f"{field}: {message}"
 
 
-def import_use_cases(
-    *, ws: Workspace, source: Path | str, model_id: int | None = None, who: str | None = None
-) -> tuple[Changes, int]:
-    """Import use cases (and scores on the model's criteria) from a CSV or XLSX file.
+def _enum_cell(name: str, text: str) -> str:
+    return text.strip().lower() if name in _ENUM_FIELDS else text
 
-    Every row is validated first; any error raises one :class:`ValidationError` listing
-    the first 20 errors as ``row N: field: message`` and the total, and nothing is
-    written. Otherwise all rows go in one transaction. Returns the changes and the count.
-    """
-    source = Path(source).expanduser()
-    if ws.readonly:
-        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
-    model_id, criteria = _model_for(ws, model_id)
-    rows = read_rows(source, required=["title"])
-    by_key = {c.key: c for c in criteria}
-    header = list(rows[0].cells) if rows else []
+
+@dataclass(frozen=True)
+class _ScorePlan:
+    """Score writes of one row: ``set`` (criterion id, level, rationale) and ``drop``
+    (criterion ids whose stored score a blank level removes)."""
+
+    set: tuple[tuple[int, int, str], ...] = ()
+    drop: tuple[int, ...] = ()
+
+
+def _check_header(
+    ws: Workspace, source: Path, header: list[str], model_id: int, by_key: Mapping[str, Any]
+) -> None:
+    if "title" not in header and "id" not in header:
+        raise UserError(f"{source.name}: missing column(s): title.")
     unknown = []
     for column in header:
         if column.startswith((SCORE_PREFIX, RATIONALE_PREFIX)):
-            key = column.split(":", 1)[1]
-            if key not in by_key:
+            if column.split(":", 1)[1] not in by_key:
                 unknown.append(column)
         elif column not in FIELDS and column not in EXPORT_ONLY:
             unknown.append(column)
@@ -261,79 +277,306 @@ def import_use_cases(
             f"{', '.join(FIELDS)}; score columns are score:<key> for the criteria of "
             f"{model!r}: {keys}."
         )
+
+
+def _row_scores(
+    cells: Mapping[str, str],
+    header: set[str],
+    criteria: list[scoring.CriterionInfo],
+    stored: Mapping[int, tuple[int, str]],
+) -> tuple[_ScorePlan, list[str], list[tuple[str, str]]]:
+    """What a row does to the scores: the plan, the changed columns and the problems.
+
+    Only criteria with a score or rationale column in the file are touched; a blank level
+    removes a stored score; a missing rationale column keeps the stored rationale.
+    """
+    sets: list[tuple[int, int, str]] = []
+    drops: list[int] = []
+    changed: list[str] = []
+    problems: list[tuple[str, str]] = []
+    for crit in criteria:
+        level_col, why_col = SCORE_PREFIX + crit.key, RATIONALE_PREFIX + crit.key
+        if level_col not in header and why_col not in header:
+            continue
+        old = stored.get(crit.id)
+        if level_col in header:
+            level_text = cells.get(level_col, "")
+        else:
+            level_text = "" if old is None else str(old[0])
+        rationale = cells.get(why_col, "") if why_col in header else (old[1] if old else "")
+        if level_text == "":
+            if rationale and why_col in header:
+                problems.append((level_col, "a rationale needs a level from 1 to 5"))
+            elif old is not None:
+                drops.append(crit.id)
+                changed.append(level_col)
+            continue
+        try:
+            level = _parse_level(level_text)
+        except ValueError as exc:
+            problems.append((level_col, str(exc)))
+            continue
+        if old is None or old[0] != level or not same_value(rationale, old[1]):
+            sets.append((crit.id, level, rationale))
+            changed.append(level_col)
+    return _ScorePlan(tuple(sets), tuple(drops)), changed, problems
+
+
+def preview_use_case_import(
+    *,
+    ws: Workspace,
+    source: Path | str,
+    model_id: int | None = None,
+    match: str = "id",
+    on_unknown_id: str = "reject",
+) -> ImportPreview:
+    """Read and check a use case file; classify every row (nothing is written).
+
+    Rows match stored use cases as :mod:`.record_import` describes (by ``id``; with
+    ``match="title"`` rows without an id by title; an unknown id is rejected unless
+    ``on_unknown_id="add"``). An update changes only the columns present in the file;
+    ``score:<key>`` columns set the scores on the model's criteria (a blank level removes
+    a stored score). The export's ``score`` and ``rank`` columns are ignored.
+    """
+    check_choices(match, on_unknown_id)
+    source = Path(source).expanduser()
+    model_id, criteria = _model_for(ws, model_id)
+    rows = read_rows(source)
     if not rows:
         raise UserError(f"{source.name} has no use cases to import (only a header row).")
-
-    errors: list[tuple[str, str]] = []
-    texts: list[str] = []
-    prepared: list[tuple[dict[str, Any], list[tuple[int, int, str]]]] = []
-    for row in rows:
-        cells = row.cells
-        data: dict[str, Any] = {}
-        for name in FIELDS:
-            value = cells.get(name, "")
-            if value == "":
-                continue
-            data[name] = value.strip().lower() if name in _ENUM_FIELDS else value
-        row_errors: list[tuple[str, str]] = []
-        try:
-            checked = UseCaseCreate.model_validate(data)
-        except pydantic.ValidationError as error:
-            row_errors.extend(records.validation_error(error, "use case").errors)
-            checked = None
-        scores: list[tuple[int, int, str]] = []
-        for crit in criteria:
-            level_text = cells.get(SCORE_PREFIX + crit.key, "")
-            rationale = cells.get(RATIONALE_PREFIX + crit.key, "")
-            if level_text == "":
-                if rationale:
-                    row_errors.append(
-                        (SCORE_PREFIX + crit.key, "a rationale needs a level from 1 to 5")
-                    )
-                continue
-            try:
-                scores.append((crit.id, _parse_level(level_text), rationale))
-            except ValueError as exc:
-                row_errors.append((SCORE_PREFIX + crit.key, str(exc)))
-        for field, message in row_errors:
-            errors.append((f"row {row.number}: {field}", message))
-            texts.append(_row_error_text(row.number, field, message))
-        if checked is not None and not row_errors:
-            prepared.append((checked.model_dump(), scores))
-    if errors:
-        shown = "; ".join(texts[:MAX_REPORTED_ERRORS])
-        more = len(texts) - MAX_REPORTED_ERRORS
-        tail = f"; and {more} more" if more > 0 else ""
-        raise ValidationError(
-            f"{source.name}: nothing imported, {len(texts)} problem(s) found: {shown}{tail}.",
-            errors,
-        )
+    by_key = {c.key: c for c in criteria}
+    header = header_of(rows)
+    _check_header(ws, source, header, model_id, by_key)
+    columns = set(header)
+    present = [name for name in FIELDS if name in columns]
 
     u = UseCase.__table__  # type: ignore[attr-defined]
     s = Score.__table__  # type: ignore[attr-defined]
-    now = utcnow()
-    with ws.write(who=who) as session:
-        result = session.execute(
-            insert(u).returning(u.c.id, sort_by_parameter_order=True),
-            [{**data, "created_at": now, "updated_at": now, "version": 1} for data, _ in prepared],
+    crit_ids = [c.id for c in criteria]
+    with ws.engine.connect() as conn:
+        stored = {
+            int(r["id"]): dict(r)
+            for r in conn.execute(select(u.c.id, u.c.version, *(u.c[n] for n in FIELDS)))
+            .mappings()
+            .all()
+        }
+        stored_scores: dict[int, dict[int, tuple[int, str]]] = {}
+        if crit_ids:
+            query = select(s.c.use_case_id, s.c.criterion_id, s.c.value, s.c.rationale).where(
+                s.c.criterion_id.in_(crit_ids)
+            )
+            for uc, crit, value, why in conn.execute(query):
+                stored_scores.setdefault(uc, {})[crit] = (value, why or "")
+    matcher = Matcher(
+        "use case",
+        set(stored),
+        {i: r["title"] for i, r in stored.items()},
+        match=match,
+        on_unknown_id=on_unknown_id,
+    )
+
+    add: list[PlannedRow] = []
+    updates: list[PlannedRow] = []
+    unchanged: list[PlannedRow] = []
+    rejected: list[tuple[int, str]] = []
+    errors: list[tuple[str, str]] = []
+    for row in rows:
+        cells = row.cells
+        title = cells.get("title", "")
+        target, problem = matcher.find(row.number, cells.get("id", ""), title)
+        row_errors: list[tuple[str, str]] = [problem] if problem else []
+        old = stored.get(target) if target is not None else None
+        if old is None:
+            data = {n: _enum_cell(n, cells[n]) for n in FIELDS if cells.get(n, "") != ""}
+        else:
+            data = merged_values(UseCaseCreate, old, cells, present, _enum_cell)
+            data = {n: data[n] for n in FIELDS}
+        try:
+            checked = UseCaseCreate.model_validate(data).model_dump()
+        except pydantic.ValidationError as error:
+            row_errors.extend(records.validation_error(error, "use case").errors)
+            checked = None
+        plan, score_changes, score_problems = _row_scores(
+            cells, columns, criteria, stored_scores.get(target, {}) if target else {}
         )
-        new_ids = [int(r[0]) for r in result]
-        score_rows = [
-            {
-                "use_case_id": uc_id,
-                "criterion_id": crit_id,
-                "value": level,
-                "rationale": rationale,
-                "created_at": now,
-                "updated_at": now,
-                "version": 1,
-            }
-            for uc_id, (_data, scores) in zip(new_ids, prepared, strict=True)
-            for crit_id, level, rationale in scores
+        row_errors.extend(score_problems)
+        if row_errors or checked is None:
+            for where, message in row_errors:
+                errors.append((f"row {row.number}: {where}", message))
+            rejected.append((row.number, "; ".join(_problem(w, m) for w, m in row_errors)))
+            continue
+        if old is None or target is None:
+            add.append(PlannedRow(row.number, None, checked["title"], checked, extra=plan))
+            continue
+        values = changed_fields(checked, old, present)
+        item = PlannedRow(
+            row.number,
+            target,
+            old["title"],
+            values,
+            changed=(*values, *score_changes),
+            version=old["version"],
+            extra=plan,
+        )
+        (updates if item.changed else unchanged).append(item)
+    return ImportPreview(
+        source=source.name,
+        what="use case",
+        add=tuple(add),
+        update=tuple(updates),
+        unchanged=tuple(unchanged),
+        rejected=tuple(rejected),
+        errors=tuple(errors),
+        row_count=len(rows),
+        match=match,
+        on_unknown_id=on_unknown_id,
+    )
+
+
+def _raise_rejected(preview: ImportPreview) -> None:
+    found = from_pairs(preview.errors)
+    raise ImportRefused(
+        f"{preview.source}: nothing imported, {len(found):,} problem(s) found in "
+        f"{count_rows(found):,} row(s)",
+        found,
+    )
+
+
+def import_label(preview: ImportPreview) -> str:
+    """How an import is called in Edit ▸ Undo and in the workspace history."""
+    return (
+        f"import use cases from {preview.source}: {len(preview.add):,} added, "
+        f"{len(preview.update):,} updated"
+    )
+
+
+def apply_use_case_import(
+    *, ws: Workspace, preview: ImportPreview, who: str | None = None
+) -> tuple[Changes, int]:
+    """Write a checked use case import as one operation (one undo step): all or nothing.
+
+    Refuses (``ValidationError``) a preview with rejected rows, and (``UserError``, nothing
+    written) when a use case to update changed since the preview. Writes nothing at all
+    when every row is unchanged. Returns the changes and the number of use cases added or
+    updated.
+    """
+    if preview.rejected:
+        _raise_rejected(preview)
+    if ws.readonly:
+        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
+    if not preview.to_write:
+        return Changes("use_case", (), "import"), 0
+    u = UseCase.__table__  # type: ignore[attr-defined]
+    s = Score.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    stamps = {"created_at": now, "updated_at": now, "version": 1}
+    with ws.write(label=import_label(preview), who=who) as session:
+        new_ids: list[int] = []
+        if preview.add:
+            result = session.execute(
+                insert(u).returning(u.c.id, sort_by_parameter_order=True),
+                [{**item.values, **stamps} for item in preview.add],
+            )
+            new_ids = [int(r[0]) for r in result]
+        check_versions(session, u, preview)
+        # Updates, grouped by the fields they set (one executemany per group).
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for item in preview.update:
+            if item.values:
+                params = {f"b_{k}": v for k, v in item.values.items()}
+                params["b_id"] = item.record_id
+                groups.setdefault(tuple(sorted(item.values)), []).append(params)
+        for key, group in groups.items():
+            session.execute(
+                update(u)
+                .where(u.c.id == bindparam("b_id"))
+                .values(
+                    **{k: bindparam(f"b_{k}") for k in key},
+                    updated_at=now,
+                    version=u.c.version + 1,
+                ),
+                group,
+            )
+        targets = [
+            *zip(new_ids, preview.add, strict=True),
+            *((item.record_id, item) for item in preview.update),
         ]
-        if score_rows:
-            session.execute(insert(s), score_rows)
-    return Changes("use_case", tuple(new_ids), "create"), len(new_ids)
+        drops = [{"b_uc": uc, "b_crit": crit} for uc, item in targets for crit in item.extra.drop]
+        if drops:
+            session.execute(
+                delete(s).where(
+                    s.c.use_case_id == bindparam("b_uc"), s.c.criterion_id == bindparam("b_crit")
+                ),
+                drops,
+            )
+        sets = [
+            (uc, crit, level, why) for uc, item in targets for crit, level, why in item.extra.set
+        ]
+        if sets:
+            existing: set[tuple[int, int]] = set()
+            updated_ids = [item.record_id for item in preview.update]
+            for i in range(0, len(updated_ids), 500):
+                chunk = updated_ids[i : i + 500]
+                existing.update(
+                    (int(a), int(b))
+                    for a, b in session.execute(
+                        select(s.c.use_case_id, s.c.criterion_id).where(s.c.use_case_id.in_(chunk))
+                    )
+                )
+            fresh = [
+                {"use_case_id": uc, "criterion_id": crit, "value": level, "rationale": why} | stamps
+                for uc, crit, level, why in sets
+                if (uc, crit) not in existing
+            ]
+            changed = [
+                {"b_uc": uc, "b_crit": crit, "b_value": level, "b_why": why}
+                for uc, crit, level, why in sets
+                if (uc, crit) in existing
+            ]
+            if fresh:
+                session.execute(insert(s), fresh)
+            if changed:
+                session.execute(
+                    update(s)
+                    .where(
+                        s.c.use_case_id == bindparam("b_uc"),
+                        s.c.criterion_id == bindparam("b_crit"),
+                    )
+                    .values(
+                        value=bindparam("b_value"),
+                        rationale=bindparam("b_why"),
+                        updated_at=now,
+                        version=s.c.version + 1,
+                    ),
+                    changed,
+                )
+    ids = (*new_ids, *(item.record_id for item in preview.update if item.record_id is not None))
+    return Changes("use_case", tuple(ids), "import"), preview.to_write
+
+
+def import_use_cases(
+    *,
+    ws: Workspace,
+    source: Path | str,
+    model_id: int | None = None,
+    who: str | None = None,
+    match: str = "id",
+    on_unknown_id: str = "reject",
+) -> tuple[Changes, int]:
+    """Import use cases (and scores on the model's criteria) from a CSV or XLSX file.
+
+    :func:`preview_use_case_import` then :func:`apply_use_case_import`: every row is
+    checked first; any problem raises one :class:`ValidationError` listing the first 20
+    problems as ``row N: field: message`` and the total, and nothing is written.
+    Otherwise the adds and updates go in one operation. Returns the changes and the
+    number of use cases added or updated (a re-imported export: 0).
+    """
+    if ws.readonly:
+        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
+    preview = preview_use_case_import(
+        ws=ws, source=source, model_id=model_id, match=match, on_unknown_id=on_unknown_id
+    )
+    return apply_use_case_import(ws=ws, preview=preview, who=who)
 
 
 # export ------------------------------------------------------------------------------

@@ -87,18 +87,20 @@ def test_export_then_import_into_another_file(
     target = tmp_path / "target.aipm"
     new_workspace(target, name="Target").close()
     result = _run(runner, "import", target, out)
-    _one_error_line(result, "row 2, use_cases: no use case", "nothing was imported")
+    _one_error_line(result, "row 2: id: no risk has id", "nothing was imported")
+    result = _run(runner, "import", target, out, "--on-unknown-id", "add")
+    _one_error_line(result, "use_case_ids: no use case has id", "nothing was imported")
     csv_out = tmp_path / "register.csv"
     assert _run(runner, "export", demo_file, "--out", csv_out).exit_code == 0
     with csv_out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.DictReader(fh))
     for row in rows:
-        row["use_cases"] = ""
+        row["use_cases"] = row["use_case_ids"] = ""
     with csv_out.open("w", encoding="utf-8", newline="") as fh:
         writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
-    result = _run(runner, "import", target, csv_out)
+    result = _run(runner, "import", target, csv_out, "--on-unknown-id", "add")
     assert result.exit_code == 0, result.output
     assert "Imported 25 risks" in result.stdout
     listed = json.loads(_run(runner, "list", target, "--json").stdout)
@@ -110,7 +112,7 @@ def test_import_errors_are_one_line(runner: CliRunner, tmp_path: Path) -> None:
     new_workspace(target, name="W").close()
     bad = tmp_path / "bad.csv"
     bad.write_text("title,likelihood\nA,9\n", encoding="utf-8")
-    _one_error_line(_run(runner, "import", target, bad), "row 2, likelihood")
+    _one_error_line(_run(runner, "import", target, bad), "row 2: likelihood")
     _one_error_line(_run(runner, "import", target, tmp_path / "missing.csv"), "No such file")
     _one_error_line(_run(runner, "export", target, "--out", tmp_path / "x.pdf"), ".csv or .xlsx")
     assert json.loads(_run(runner, "list", target, "--json").stdout) == []

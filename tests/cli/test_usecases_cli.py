@@ -97,6 +97,8 @@ def test_export_import_round_trip(runner: CliRunner, demo_file: Path, tmp_path: 
     target = tmp_path / "fresh.aipm"
     new_workspace(target).close()
     result = _run(runner, "import", target, out)
+    _one_error_line(result, "row 2: id: no use case has id", "nothing imported")
+    result = _run(runner, "import", target, out, "--on-unknown-id", "add")
     assert result.exit_code == 0, result.output
     assert "Imported 12 use cases" in result.stdout
     ws = open_workspace(target)

@@ -212,3 +212,49 @@ def test_rendering_module_does_not_import_markdown_or_nh3_at_import_time() -> No
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["False", "False"]
+
+
+# Pathological input: bounded before the markdown package sees it (issue 12). Timings
+# are measured by benchmarks/bench_markdown.py, not asserted here.
+
+
+def test_thirty_kb_of_brackets_renders_as_text() -> None:
+    html = rendering.render_html("[" * 30_000)
+    assert "[" * 1000 in html
+
+
+def test_bracket_and_paren_mixes_render_as_text() -> None:
+    html = rendering.render_html("[(" * 4_000 + "\n\nafter")
+    assert "[(" * 500 in html and "<p>after</p>" in html
+    assert rendering.render_html("[](" * 2_700).count("[](") == 2_700
+
+
+def test_deep_list_nesting_is_flattened_with_a_note() -> None:
+    source = "".join("    " * i + f"- level {i}\n" for i in range(2_000))
+    html = rendering.render_html(source)
+    assert rendering.NESTING_NOTE in html
+    assert "level 0" in html and "level 1999" in html
+    assert html.count("<ul>") <= rendering.MAX_NESTING + 1
+
+
+def test_deep_quote_nesting_is_flattened_with_a_note() -> None:
+    html = rendering.render_html("".join(">" * i + f" quote {i}\n" for i in range(1, 2_000)))
+    assert rendering.NESTING_NOTE in html and "quote 1999" in html
+    assert html.count("<blockquote>") <= rendering.MAX_NESTING + 1
+
+
+def test_a_megabyte_of_mixed_markup_renders_with_a_plain_text_note() -> None:
+    unit = "*a* `b` [c](d) <e> &amp; _f_ [[( ** __ ``` ~~ \\ # - > | 1. "
+    source = "\n\n".join([unit * 10] * 1_700) + "\n\n" + "x" * 1_000 + "\n"
+    assert len(source) >= 1_000_000
+    html = rendering.render_html(source)
+    assert rendering.PLAIN_NOTE in html
+    assert "x" * 1_000 in html
+    assert "<script" not in html and "&lt;e&gt;" in html  # shown as text, still escaped
+    assert html.count("<em>a</em>") >= 1  # the start is still formatted
+
+
+def test_ordinary_documents_get_no_note_and_unchanged_source() -> None:
+    source = "# Title\n\n- a\n    - b\n\n> quote\n\n[link](https://example.com) *em*\n"
+    assert rendering.guard_source(source) == (source, [])
+    assert "render-note" not in rendering.render_html(source)

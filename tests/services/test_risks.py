@@ -469,7 +469,8 @@ def test_export_import_round_trip(ws: Workspace, tmp_path: Path, suffix: str) ->
     other = new_workspace(tmp_path / "other.aipm", name="Other")
     try:
         _small_register(other, with_risks=False)
-        changes, count = risks.import_risks(ws=other, source=out)
+        # The ids of another workspace are unknown here: added as new risks when asked.
+        changes, count = risks.import_risks(ws=other, source=out, on_unknown_id="add")
         assert count == 2 and changes.kind == "risk" and len(changes.ids) == 2
         assert _comparable(risks.export_rows(ws=other)) == _comparable(risks.export_rows(ws=ws))
         with other.session() as session:
@@ -539,11 +540,11 @@ def test_import_rejects_bad_rows_and_writes_nothing(ws: Workspace, tmp_path: Pat
         risks.import_risks(ws=ws, source=source)
     message = info.value.message
     assert "nothing was imported" in message and "5 of 6 rows" in message
-    assert "row 3, likelihood" in message
+    assert "row 3: likelihood" in message
     assert "row 4" in message and "rationale and an approver" in message
-    assert "row 5, status" in message
-    assert "row 6, use_cases: no use case 'Nonexistent feature'" in message
-    assert "row 7, title" in message
+    assert "row 5: status" in message
+    assert "row 6: use_cases: no use case 'Nonexistent feature'" in message
+    assert "row 7: title" in message
     assert "row 2" not in message
     assert (_count(ws, Risk), _count(ws, RiskUseCaseLink), _count(ws, ChangeLog)) == before
 

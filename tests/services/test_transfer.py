@@ -490,8 +490,11 @@ def test_many_problems_are_counted_and_the_first_listed(rich_dump: Path, tmp_pat
     for row in rows:
         row["direction"] = "sideways"
     error = _refusal(tmp_path, doc)
-    assert f"({len(rows)} problems, the first 20 listed)" in error.message
-    assert len(error.errors) == 20
+    # One summary: the first 20 of a kind, then how many more (issue 12); all kept.
+    assert f"({len(rows)} problems)" in error.message
+    assert f"… and {len(rows) - 20} more row" in error.message
+    assert error.message.endswith("with the same problem")
+    assert len(error.errors) == len(rows)
     assert error.errors[0][0] == f"table kpi_catalog, record {rows[0]['id']}: field direction"
 
 
@@ -631,3 +634,17 @@ def test_older_file_exports_as_its_schema_and_imports(tmp_path: Path) -> None:
         assert transfer.export_data(ws=restored)["tables"]["change_log"][0]["label"] == ""
     finally:
         restored.close()
+
+
+def test_lone_surrogate_is_refused_naming_table_record_and_field(
+    rich_dump: Path, tmp_path: Path
+) -> None:
+    doc = _load(rich_dump)
+    row = doc["tables"]["use_case"][0]
+    row["title"] = "broken \ud800 text"  # json.dumps writes it as the escape "\ud800"
+    error = _refusal(tmp_path, doc)
+    assert f"table use_case, record {row['id']}: field title: contains a lone surrogate" in (
+        error.message
+    )
+    assert "'\\ud800'" in error.message
+    error.message.encode("utf-8")  # the message itself prints anywhere

@@ -18,9 +18,10 @@ from sqlalchemy import and_, insert, select, update
 from sqlalchemy import bindparam as bp
 from sqlalchemy import exc as sa_exc
 
-from ...errors import ReadOnlyError, UserError, ValidationError
+from ...errors import ReadOnlyError, UserError
 from ...models import Kpi, KpiSnapshot, UseCase, utcnow
 from ..changes import Changes
+from ..problems import ImportRefused, Problem, summarise
 from ..tabular import read_rows, write_rows
 
 if TYPE_CHECKING:
@@ -98,6 +99,14 @@ class ImportPreview:
     def rejected_lines(self, limit: int | None = None) -> list[str]:
         shown = self.rejected if limit is None else self.rejected[:limit]
         return [f"row {number}: {message}" for number, message in shown]
+
+    def problems(self) -> list[Problem]:
+        """Every rejected row as a :class:`Problem` (for the summary and the error file)."""
+        return [Problem(number, "", message) for number, message in self.rejected]
+
+    def rejected_summary(self) -> list[str]:
+        """The rejected rows summarised: grouped by kind, the first 20 rows listed."""
+        return summarise(self.problems())
 
 
 def parse_day(text: str) -> dt.date:
@@ -330,13 +339,9 @@ def apply_import(
     number of snapshots written.
     """
     if preview.rejected:
-        shown = "; ".join(preview.rejected_lines(MAX_REPORTED_ERRORS))
-        more = len(preview.rejected) - MAX_REPORTED_ERRORS
-        tail = f"; and {more} more" if more > 0 else ""
-        raise ValidationError(
-            f"{preview.source}: nothing imported, {len(preview.rejected)} row(s) rejected: "
-            f"{shown}{tail}.",
-            [(f"row {n}", m) for n, m in preview.rejected],
+        raise ImportRefused(
+            f"{preview.source}: nothing imported, {len(preview.rejected):,} row(s) rejected",
+            preview.problems(),
         )
     if ws.readonly:
         raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")

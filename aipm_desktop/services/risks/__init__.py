@@ -23,9 +23,11 @@ from .imports import (
     DERIVED_COLUMNS,
     EXPORT_COLUMNS,
     IMPORT_COLUMNS,
+    apply_risk_import,
     export_risks,
     export_rows,
     import_risks,
+    preview_risk_import,
 )
 from .register import (
     ACTIVE_STATUSES,
@@ -91,6 +93,7 @@ __all__ = [
     "ScoringMethod",
     "Taxonomy",
     "add_taxonomy",
+    "apply_risk_import",
     "assess",
     "bands",
     "bands_from_settings",
@@ -112,6 +115,7 @@ __all__ = [
     "movements",
     "overdue_sql",
     "owner_choices",
+    "preview_risk_import",
     "residual_exposure_by_use_case",
     "risk_list_spec",
     "risk_score",

@@ -7,18 +7,31 @@ from __future__ import annotations
 import datetime as dt
 import enum
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import pydantic
-from sqlalchemy import insert, select
+from sqlalchemy import bindparam, delete, insert, select, update
 
-from ...errors import UserError, ValidationError
-from ...models import Risk, RiskCreate, RiskUseCaseLink, UseCase
+from ...errors import ReadOnlyError, UserError
+from ...models import RiskCreate, RiskUseCaseLink, UseCase, utcnow
 from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
 from .. import tabular
 from ..changes import Changes
+from ..problems import ImportRefused, from_pairs
+from ..record_import import (
+    ImportPreview,
+    Matcher,
+    PlannedRow,
+    changed_fields,
+    check_choices,
+    check_versions,
+    header_of,
+    merged_values,
+    parse_id,
+)
 from .register import links_by_risk
 from .scoring import assess, bands, method_of, risk_table
 
@@ -44,10 +57,16 @@ IMPORT_COLUMNS: dict[str, str] = {
     "next_review": "Next review date, YYYY-MM-DD",
     "framework_refs": "Framework references, e.g. NIST AI RMF MEASURE 2.5",
     "use_cases": "Linked use cases: ids or titles separated by ';'",
+    "use_case_ids": "Linked use cases by id, separated by ';' or ',' (a title in use_cases "
+    "that one of these ids has needs no other match)",
+    "id": "The risk to update (empty: a new risk)",
 }
+#: Risk fields an import sets (the other import columns are the id and the links).
+_FIELDS: tuple[str, ...] = tuple(
+    k for k in IMPORT_COLUMNS if k not in ("id", "use_cases", "use_case_ids")
+)
 #: Derived columns an export adds; an import accepts and ignores them.
 DERIVED_COLUMNS = (
-    "id",
     "inherent_score",
     "inherent_level",
     "residual_score",
@@ -79,8 +98,9 @@ EXPORT_COLUMNS: tuple[str, ...] = (
     "overdue",
     "framework_refs",
     "use_cases",
+    "use_case_ids",
 )
-_ALIASES = {"use_case": "use_cases", "linked_use_cases": "use_cases", "use_case_ids": "use_cases"}
+_ALIASES = {"use_case": "use_cases", "linked_use_cases": "use_cases"}
 _ENUM_FIELDS = {"source": RiskSource, "treatment": Treatment, "status": RiskStatus}
 _MAX_LISTED = 20
 
@@ -90,99 +110,290 @@ def _enum_value(text: str, enum_cls: type[enum.Enum]) -> str:
     return value if value in {m.value for m in enum_cls} else text
 
 
-def import_risks(
-    *, ws: Workspace, source: Path | str, who: str | None = None
-) -> tuple[Changes, int]:
-    """Import risks from a CSV or XLSX file, all or nothing.
+def _convert(name: str, text: str) -> str:
+    return _enum_value(text, _ENUM_FIELDS[name]) if name in _ENUM_FIELDS else text
 
-    Every row is validated first (the same rules as the risk form); any problem raises a
-    :class:`ValidationError` listing the rows and fields, and nothing is written. Linked
-    use cases are given by id or title. Returns the changes and the number imported.
-    """
-    source = Path(source).expanduser()
-    rows = tabular.read_rows(source, required=("title",))
-    if not rows:
-        raise UserError(f"{source.name} has no risks to import (only a header row).")
-    header = set(rows[0].cells)
-    for row in rows[1:]:
-        header |= set(row.cells)
+
+def _tokens(text: str, pattern: str = r"[;\n]") -> list[str]:
+    return [t.strip() for t in re.split(pattern, text) if t.strip()]
+
+
+@dataclass
+class _Links:
+    """Resolves a row's ``use_case_ids`` and ``use_cases`` cells to use case ids."""
+
+    titles: dict[int, str]
+    by_title: dict[str, list[int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for uc_id, title in self.titles.items():
+            self.by_title.setdefault(title.strip().casefold(), []).append(uc_id)
+
+    def resolve(self, ids_text: str, titles_text: str) -> tuple[list[int], list[tuple[str, str]]]:
+        """The linked use case ids and the ``(column, problem)`` pairs.
+
+        ``use_case_ids`` holds ids; ``use_cases`` ids or titles. A title that names one of
+        the ids already given is satisfied by it (so a title shared by several use cases
+        is fine next to their ids); any other title must name exactly one use case.
+        """
+        links: list[int] = []
+        problems: list[tuple[str, str]] = []
+        for token in _tokens(ids_text, r"[;,\s]+"):
+            try:
+                uc_id = parse_id(token)
+            except ValueError as exc:
+                problems.append(("use_case_ids", str(exc)))
+                continue
+            if uc_id in self.titles:
+                links.append(uc_id)
+            else:
+                problems.append(("use_case_ids", f"no use case has id {uc_id}"))
+        given = {self.titles[i].strip().casefold() for i in links}
+        for token in _tokens(titles_text):
+            if token.isdigit() and int(token) in self.titles:
+                links.append(int(token))
+                continue
+            key = token.casefold()
+            if key in given:
+                continue
+            matches = self.by_title.get(key, [])
+            if len(matches) == 1:
+                links.append(matches[0])
+            elif matches:
+                problems.append(("use_cases", f"{token!r} names several use cases; use ids"))
+            else:
+                problems.append(("use_cases", f"no use case {token!r}"))
+        return sorted(set(links)), problems
+
+
+def _check_header(source: Path, header: list[str]) -> None:
+    if "title" not in header and "id" not in header:
+        raise UserError(f"{source.name}: missing column(s): title.")
     known = set(IMPORT_COLUMNS) | set(DERIVED_COLUMNS) | set(_ALIASES)
-    unknown = sorted(header - known)
+    unknown = sorted(set(header) - known)
     if unknown:
         raise UserError(
             f"{source.name}: unknown column(s) {', '.join(unknown)}; the columns are "
             f"{', '.join(IMPORT_COLUMNS)}."
         )
+
+
+def preview_risk_import(
+    *, ws: Workspace, source: Path | str, match: str = "id", on_unknown_id: str = "reject"
+) -> ImportPreview:
+    """Read and check a risk file; classify every row (nothing is written).
+
+    Rows match stored risks as :mod:`..record_import` describes (by ``id``; with
+    ``match="title"`` rows without an id by title; an unknown id is rejected unless
+    ``on_unknown_id="add"``). An update changes only the columns present in the file;
+    with a ``use_cases`` or ``use_case_ids`` column it sets the risk's links to exactly
+    the use cases given. Derived columns of an export are ignored.
+    """
+    check_choices(match, on_unknown_id)
+    source = Path(source).expanduser()
+    rows = tabular.read_rows(source)
+    if not rows:
+        raise UserError(f"{source.name} has no risks to import (only a header row).")
+    raw_header = header_of(rows)
+    _check_header(source, raw_header)
+    header = {_ALIASES.get(k, k) for k in raw_header}
+    present = [name for name in _FIELDS if name in header]
+    with_links = "use_cases" in header or "use_case_ids" in header
+    t = risk_table()
     uc = UseCase.__table__  # type: ignore[attr-defined]
     with ws.engine.connect() as conn:
-        use_cases = [(row[0], row[1]) for row in conn.execute(select(uc.c.id, uc.c.title))]
-    by_id = {uc_id for uc_id, _ in use_cases}
-    by_title: dict[str, list[int]] = {}
-    for uc_id, title in use_cases:
-        by_title.setdefault(title.strip().lower(), []).append(uc_id)
+        titles = {int(r[0]): str(r[1]) for r in conn.execute(select(uc.c.id, uc.c.title))}
+        stored = {
+            int(r["id"]): dict(r)
+            for r in conn.execute(select(t.c.id, t.c.version, *(t.c[n] for n in _FIELDS)))
+            .mappings()
+            .all()
+        }
+    stored_links = {k: sorted(v) for k, v in links_by_risk(ws=ws).items()}
+    resolver = _Links(titles)
+    matcher = Matcher(
+        "risk",
+        set(stored),
+        {i: r["title"] for i, r in stored.items()},
+        match=match,
+        on_unknown_id=on_unknown_id,
+    )
 
+    add: list[PlannedRow] = []
+    updates: list[PlannedRow] = []
+    unchanged: list[PlannedRow] = []
+    rejected: list[tuple[int, str]] = []
     errors: list[tuple[str, str]] = []
-    prepared: list[tuple[dict[str, Any], list[int]]] = []
     for row in rows:
         cells = {_ALIASES.get(k, k): v for k, v in row.cells.items()}
-        payload: dict[str, Any] = {}
-        for key, value in cells.items():
-            if key in DERIVED_COLUMNS or key == "use_cases" or value == "":
-                continue
-            payload[key] = _enum_value(value, _ENUM_FIELDS[key]) if key in _ENUM_FIELDS else value
-        links: list[int] = []
-        for token in re.split(r"[;\n]", cells.get("use_cases", "")):
-            token = token.strip()
-            if not token:
-                continue
-            if token.isdigit() and int(token) in by_id:
-                links.append(int(token))
-                continue
-            matches = by_title.get(token.lower(), [])
-            if len(matches) == 1:
-                links.append(matches[0])
-            elif matches:
-                errors.append(
-                    (f"row {row.number}, use_cases", f"{token!r} names several use cases; use ids")
-                )
-            else:
-                errors.append((f"row {row.number}, use_cases", f"no use case {token!r}"))
+        target, problem = matcher.find(row.number, cells.get("id", ""), cells.get("title", ""))
+        problems: list[tuple[str, str]] = [problem] if problem else []
+        links, link_problems = resolver.resolve(
+            cells.get("use_case_ids", ""), cells.get("use_cases", "")
+        )
+        problems.extend(link_problems)
+        old = stored.get(target) if target is not None else None
+        if old is None:
+            payload = {k: _convert(k, v) for k, v in cells.items() if k in _FIELDS and v != ""}
+        else:
+            merged = merged_values(RiskCreate, old, cells, present, _convert)
+            payload = {n: merged[n] for n in _FIELDS}
+        checked: dict[str, Any] | None = None
         try:
-            checked = Risk.model_validate(RiskCreate.model_validate(payload))
+            checked = RiskCreate.model_validate(payload).model_dump()
         except pydantic.ValidationError as error:
             for item in error.errors():
                 loc = ".".join(str(p) for p in item.get("loc", ()))
                 msg = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
-                errors.append((f"row {row.number}, {loc}" if loc else f"row {row.number}", msg))
+                problems.append((loc, msg))
+        if problems or checked is None:
+            for where, message in problems:
+                errors.append(
+                    (f"row {row.number}, {where}" if where else f"row {row.number}", message)
+                )
+            rejected.append((row.number, "; ".join(f"{w}: {m}" if w else m for w, m in problems)))
             continue
-        values = checked.model_dump()
-        values.pop("id", None)
-        prepared.append((values, sorted(set(links))))
-    if errors:
-        bad_rows = len({where.split(",")[0] for where, _ in errors})
-        shown = "; ".join(f"{where}: {msg}" for where, msg in errors[:_MAX_LISTED])
-        more = f" (first {_MAX_LISTED} of {len(errors)} problems)" if len(errors) > 20 else ""
-        raise ValidationError(
-            f"{source.name}: {bad_rows} of {len(rows)} rows cannot be imported; nothing was "
-            f"imported{more}. {shown}",
-            errors,
+        if old is None or target is None:
+            add.append(PlannedRow(row.number, None, checked["title"], checked, extra=links))
+            continue
+        values = changed_fields(checked, old, present)
+        old_links = stored_links.get(target, [])
+        new_links = links if with_links else old_links
+        planned = PlannedRow(
+            row.number,
+            target,
+            old["title"],
+            values,
+            changed=(*values, *(("use_cases",) if new_links != old_links else ())),
+            version=old["version"],
+            extra=(old_links, new_links),
         )
+        (updates if planned.changed else unchanged).append(planned)
+    return ImportPreview(
+        source=source.name,
+        what="risk",
+        add=tuple(add),
+        update=tuple(updates),
+        unchanged=tuple(unchanged),
+        rejected=tuple(rejected),
+        errors=tuple(errors),
+        row_count=len(rows),
+        match=match,
+        on_unknown_id=on_unknown_id,
+    )
+
+
+def _raise_rejected(preview: ImportPreview) -> None:
+    found = from_pairs(preview.errors)
+    raise ImportRefused(
+        f"{preview.source}: {len(preview.rejected):,} of {preview.row_count:,} rows cannot be "
+        f"imported ({len(found):,} problem(s)); nothing was imported",
+        found,
+    )
+
+
+def import_label(preview: ImportPreview) -> str:
+    """How an import is called in Edit ▸ Undo and in the workspace history."""
+    return (
+        f"import risks from {preview.source}: {len(preview.add):,} added, "
+        f"{len(preview.update):,} updated"
+    )
+
+
+def apply_risk_import(
+    *, ws: Workspace, preview: ImportPreview, who: str | None = None
+) -> tuple[Changes, int]:
+    """Write a checked risk import as one operation (one undo step): all or nothing.
+
+    Refuses (``ValidationError``) a preview with rejected rows, and (``UserError``, nothing
+    written) when a risk to update changed since the preview. Writes nothing when every
+    row is unchanged. Returns the changes and the number of risks added or updated.
+    """
+    if preview.rejected:
+        _raise_rejected(preview)
+    if ws.readonly:
+        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
+    if not preview.to_write:
+        return Changes("risk", (), "import"), 0
     t = risk_table()
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
-    with ws.write(who=who) as session:
-        result = session.execute(
-            insert(t).returning(t.c.id, sort_by_parameter_order=True),
-            [values for values, _ in prepared],
-        )
-        ids = [row[0] for row in result]
-        link_rows = [
+    now = utcnow()
+    with ws.write(label=import_label(preview), who=who) as session:
+        new_ids: list[int] = []
+        if preview.add:
+            result = session.execute(
+                insert(t).returning(t.c.id, sort_by_parameter_order=True),
+                [
+                    {**item.values, "created_at": now, "updated_at": now, "version": 1}
+                    for item in preview.add
+                ],
+            )
+            new_ids = [int(r[0]) for r in result]
+        check_versions(session, t, preview)
+        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+        for item in preview.update:
+            if item.values:
+                params = {f"b_{k}": v for k, v in item.values.items()}
+                params["b_id"] = item.record_id
+                groups.setdefault(tuple(sorted(item.values)), []).append(params)
+        for key, group in groups.items():
+            session.execute(
+                update(t)
+                .where(t.c.id == bindparam("b_id"))
+                .values(
+                    **{k: bindparam(f"b_{k}") for k in key},
+                    updated_at=now,
+                    version=t.c.version + 1,
+                ),
+                group,
+            )
+        gone: list[dict[str, int]] = []
+        fresh: list[dict[str, int]] = [
             {"risk_id": risk_id, "use_case_id": uc_id}
-            for risk_id, (_values, links) in zip(ids, prepared, strict=True)
-            for uc_id in links
+            for risk_id, item in zip(new_ids, preview.add, strict=True)
+            for uc_id in item.extra
         ]
-        if link_rows:
-            session.execute(insert(link), link_rows)
-    return Changes("risk", tuple(ids), "create"), len(ids)
+        for item in preview.update:
+            old_links, new_links = item.extra
+            assert item.record_id is not None
+            gone += [{"b_risk": item.record_id, "b_uc": i} for i in set(old_links) - set(new_links)]
+            fresh += [
+                {"risk_id": item.record_id, "use_case_id": i}
+                for i in sorted(set(new_links) - set(old_links))
+            ]
+        if gone:
+            session.execute(
+                delete(link).where(
+                    link.c.risk_id == bindparam("b_risk"), link.c.use_case_id == bindparam("b_uc")
+                ),
+                gone,
+            )
+        if fresh:
+            session.execute(insert(link), fresh)
+    ids = (*new_ids, *(item.record_id for item in preview.update if item.record_id is not None))
+    return Changes("risk", tuple(ids), "import"), preview.to_write
+
+
+def import_risks(
+    *,
+    ws: Workspace,
+    source: Path | str,
+    who: str | None = None,
+    match: str = "id",
+    on_unknown_id: str = "reject",
+) -> tuple[Changes, int]:
+    """Import risks from a CSV or XLSX file, all or nothing.
+
+    :func:`preview_risk_import` then :func:`apply_risk_import`: every row is validated
+    first (the same rules as the risk form); any problem raises a
+    :class:`ValidationError` listing the rows and fields, and nothing is written. Linked
+    use cases are given by id or title. Returns the changes and the number of risks
+    added or updated (a re-imported export: 0).
+    """
+    if ws.readonly:
+        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
+    preview = preview_risk_import(ws=ws, source=source, match=match, on_unknown_id=on_unknown_id)
+    return apply_risk_import(ws=ws, preview=preview, who=who)
 
 
 def export_rows(*, ws: Workspace, today: dt.date | None = None) -> list[dict[str, Any]]:

@@ -243,7 +243,7 @@ class DocumentsPage(DocumentActions, QWidget):
 
         self.source = SourcePane()
         self.editor = self.source.editor
-        self.preview = PreviewBrowser()
+        self.preview = PreviewBrowser(tasks=self.ctx.tasks)
         self.preview.image_folder = self.ws.path.parent
         self.editor_splitter = splitter(
             self.source, self.preview, sizes=(400, 400), name="editorSplitter"

@@ -5,11 +5,18 @@ sanitised: no scripts, handlers, iframes, forms, remote resources or ``javascrip
 links). On top of that the browser itself loads nothing but local images from the
 workspace folder (``loadResource``), follows no link by itself, and opens http(s) and
 mailto links in the system browser only when the user clicks one.
+
+Rendering runs off the GUI thread (``ctx.tasks``): the preview keeps showing the last
+good HTML until the new one arrives, and one render at a time is in flight (the latest
+text is rendered next). Only an immediate refresh of a short text (opening a document)
+renders in place, so the document shows at once.
 """
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices, QTextDocument
@@ -19,8 +26,15 @@ from ...services import rendering
 from ..widgets.debounce import Debouncer
 from .markup import fit_tables, local_image
 
+if TYPE_CHECKING:
+    from ..tasks import Task, TaskRunner
+
+log = logging.getLogger(__name__)
+
 #: Milliseconds after the last keystroke before the preview renders again.
 REFRESH_DELAY_MS = 300
+#: An immediate refresh of a text up to this long renders on the GUI thread.
+SYNC_LIMIT = 20_000
 EXTERNAL_SCHEMES = ("http", "https", "mailto")
 PREVIEW_CSS = """
 body { color: #1f2933; }
@@ -50,8 +64,11 @@ class PreviewBrowser(QTextBrowser):
     refreshed = Signal()
     link_opened = Signal(QUrl)
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None, *, tasks: TaskRunner | None = None) -> None:
         super().__init__(parent)
+        self.tasks = tasks
+        self._task: Task | None = None
+        self._generation = 0
         self.setObjectName("documentPreview")
         self.setOpenLinks(False)
         self.setOpenExternalLinks(False)
@@ -65,33 +82,78 @@ class PreviewBrowser(QTextBrowser):
 
     @property
     def pending(self) -> bool:
-        """True while a refresh waits for the typing to pause."""
-        return self._timer.isActive()
+        """True while a refresh waits for the typing to pause or for its render."""
+        return self._timer.isActive() or self._task is not None
 
     def set_markdown(self, text: str, *, immediate: bool = False) -> None:
         """Show ``text``: after the debounce, or at once with ``immediate``."""
         self._text = text
-        self._timer.request(immediate)
+        if immediate and (self.tasks is None or len(text) <= SYNC_LIMIT):
+            self._timer.stop()
+            self._render_here()
+        else:
+            self._timer.request(immediate)
 
     def clear_document(self) -> None:
         self._timer.stop()
+        self._generation += 1  # a render still running is for the old document
+        self._task = None
         self._text = None
         self._shown = None
         self.html = ""
         self.clear()
 
     def refresh_now(self) -> None:
+        """Render the latest text: in a worker when there is a task runner."""
         self._timer.stop()
+        if self._text is None or self._text == self._shown:
+            if self._task is None:
+                self.refreshed.emit()
+            return
+        if self.tasks is None:
+            self._render_here()
+        elif self._task is None:  # else the finished render starts the next one
+            text = self._text
+            generation = self._generation
+            task = self.tasks.run(_render, text)
+            task.finished.connect(
+                lambda html, t=task: self._on_task_finished(t, generation, text, html)
+            )
+            task.failed.connect(lambda error, t=task: self._on_task_failed(t, error))
+            self._task = task
+
+    def _render_here(self) -> None:
         if self._text is None or self._text == self._shown:
             self.refreshed.emit()
             return
+        self._show(self._text, _render(self._text))
+        self.refreshed.emit()
+
+    def _show(self, text: str, html: str) -> None:
         bar = self.verticalScrollBar()
         position = bar.value()
-        self.html = fit_tables(rendering.render_html(self._text, toc=True), "99%")
-        self.setHtml(self.html)
-        self._shown = self._text
+        self.html = html
+        self.setHtml(html)
+        self._shown = text
         bar.setValue(min(position, bar.maximum()))
-        self.refreshed.emit()
+
+    def _on_task_finished(self, task: Task, generation: int, text: str, html: str) -> None:
+        if task is not self._task:
+            return
+        self._task = None
+        if generation != self._generation:
+            return
+        self._show(text, html)
+        if self._text != text and not self._timer.isActive():
+            self.refresh_now()  # the text changed while this one rendered
+        elif self._text == text:
+            self.refreshed.emit()
+
+    def _on_task_failed(self, task: Task, error: BaseException) -> None:
+        """Keep the last good preview; the error goes to the log."""
+        if task is self._task:
+            self._task = None
+        log.error("preview render failed", exc_info=error)
 
     def scroll_to_fraction(self, fraction: float) -> None:
         """Scroll so the same share of the document lies above the view as in the source."""
@@ -111,3 +173,8 @@ class PreviewBrowser(QTextBrowser):
             self.link_opened.emit(url)
         elif not url.scheme() and url.fragment():
             self.scrollToAnchor(url.fragment())
+
+
+def _render(text: str) -> str:
+    """The preview's HTML for ``text`` (runs in a worker thread: no widgets here)."""
+    return fit_tables(rendering.render_html(text, toc=True), "99%")

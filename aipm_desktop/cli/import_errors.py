@@ -1,0 +1,56 @@
+"""Import refusals on the command line: the summary on stderr, the full list to a file."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from .common import fail
+
+if TYPE_CHECKING:
+    from ..services.problems import Problem
+
+ErrorsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--errors",
+        help="When rows are rejected, write every problem (row, column, problem) to this "
+        "CSV or XLSX file.",
+    ),
+]
+
+
+def refuse(
+    headline: str, lines: Sequence[str], problems: Sequence[Problem], errors: Path | None
+) -> typer.Exit:
+    """Print the summary lines, write the full list to ``errors``; returns the Exit."""
+    from ..services.problems import write_problems
+
+    for line in lines:
+        typer.echo(f"  {line}", err=True)
+    if errors is not None:
+        written = write_problems(errors, problems)
+        typer.echo(f"  The full list of {len(problems):,} problem(s) is in {written}", err=True)
+    return fail(f"{headline}.")
+
+
+@contextlib.contextmanager
+def reported(errors: Path | None) -> Iterator[None]:
+    """Turn an :class:`~aipm_desktop.services.problems.ImportRefused` into one error line
+    (its summary) and the full list in ``errors`` when given."""
+    from ..services.problems import ImportRefused, write_problems
+
+    try:
+        yield
+    except ImportRefused as refusal:
+        if errors is None:
+            raise
+        written = write_problems(errors, refusal.problems)
+        raise fail(
+            f"{refusal.message} (the full list of {len(refusal.problems):,} problem(s) is "
+            f"in {written})"
+        ) from None

@@ -1,0 +1,252 @@
+"""The shared shape of imports that match spreadsheet rows to stored records.
+
+Use case and risk imports (and every later importer of records) work in two steps, like
+the KPI import: a *preview* reads and checks every row and classifies it as **add** (a
+new record), **update** (a stored record whose values the file changes), **unchanged**
+(a stored record the file repeats as it is) or **rejected** (with the reason); then an
+*apply* writes the adds and updates in one workspace operation (one undo step), or
+nothing at all when any row is rejected.
+
+Matching a row to a stored record:
+
+- a row with an ``id`` updates the record with that id; an id that no record has is
+  rejected, or added as a new record (with a new id) when ``on_unknown_id="add"``;
+- a row without an id is added, or, with ``match="title"``, updates the one record with
+  that title (case-insensitive; several records with the title reject the row);
+- two rows naming the same record reject the later one.
+
+An update writes only the columns present in the file. A blank cell clears an optional
+field (text, number, date) and leaves a field that always has a value (status,
+likelihood...) as it is.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from ..errors import UserError
+from .tabular import clean_text
+
+MATCH_CHOICES = ("id", "title")
+UNKNOWN_ID_CHOICES = ("reject", "add")
+
+
+@dataclass(frozen=True)
+class PlannedRow:
+    """What the import does with one valid row.
+
+    ``record_id`` is None for an add. ``values``: for an add, every field of the new
+    record; for an update, only the fields that change. ``changed`` names what changes
+    (fields, and e.g. ``score:<key>`` or ``use_cases``); ``version`` is the stored
+    record's version at preview time (an update writes only if it is still current).
+    ``extra`` holds what the importer writes beside the record (scores, links).
+    """
+
+    number: int
+    record_id: int | None
+    label: str
+    values: dict[str, Any]
+    changed: tuple[str, ...] = ()
+    version: int | None = None
+    extra: Any = None
+
+
+@dataclass(frozen=True)
+class ImportPreview:
+    """What an import would do, before anything is written.
+
+    ``rejected``: ``(row number, message)`` per rejected row; ``errors``: the same
+    problems as ``(where, message)`` pairs for a :class:`~aipm_desktop.errors.ValidationError`.
+    """
+
+    source: str
+    what: str
+    add: tuple[PlannedRow, ...]
+    update: tuple[PlannedRow, ...]
+    unchanged: tuple[PlannedRow, ...]
+    rejected: tuple[tuple[int, str], ...]
+    errors: tuple[tuple[str, str], ...] = ()
+    row_count: int = 0
+    match: str = "id"
+    on_unknown_id: str = "reject"
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    @property
+    def to_write(self) -> int:
+        return len(self.add) + len(self.update)
+
+    def summary(self) -> str:
+        """``2 to add, 1 to update, 12 unchanged, 0 rejected``."""
+        return (
+            f"{len(self.add):,} to add, {len(self.update):,} to update, "
+            f"{len(self.unchanged):,} unchanged, {len(self.rejected):,} rejected"
+        )
+
+    def rejected_lines(self, limit: int | None = None) -> list[str]:
+        shown = self.rejected if limit is None else self.rejected[:limit]
+        return [f"row {number}: {message}" for number, message in shown]
+
+
+def check_choices(match: str, on_unknown_id: str) -> None:
+    if match not in MATCH_CHOICES:
+        raise UserError(f"match must be one of {', '.join(MATCH_CHOICES)}, not {match!r}.")
+    if on_unknown_id not in UNKNOWN_ID_CHOICES:
+        raise UserError(
+            f"on unknown id must be one of {', '.join(UNKNOWN_ID_CHOICES)}, not {on_unknown_id!r}."
+        )
+
+
+def header_of(rows: Iterable[Any]) -> list[str]:
+    """Every column named in the rows (a short row lacks its trailing cells), in order."""
+    seen: dict[str, None] = {}
+    for row in rows:
+        for key in row.cells:
+            seen.setdefault(key, None)
+    return list(seen)
+
+
+def parse_id(text: str) -> int:
+    """A record id cell (``12``; a spreadsheet may give ``12.0``)."""
+    cleaned = text.strip()
+    try:
+        number = float(cleaned)
+    except ValueError:
+        number = float("nan")
+    if number != number or not number.is_integer() or number < 1:
+        raise ValueError(f"{cleaned!r} is not a record id (a whole number)")
+    return int(number)
+
+
+@dataclass
+class Matcher:
+    """Finds the stored record a row means (see the module docstring)."""
+
+    what: str
+    ids: set[int]
+    titles: Mapping[int, str]
+    match: str = "id"
+    on_unknown_id: str = "reject"
+    by_title: dict[str, list[int]] = field(default_factory=dict)
+    claimed: dict[int, int] = field(default_factory=dict)
+    new_titles: dict[str, int] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.match == "title":
+            for record_id, title in self.titles.items():
+                self.by_title.setdefault(title.strip().casefold(), []).append(record_id)
+
+    def find(
+        self, number: int, id_text: str, title: str
+    ) -> tuple[int | None, tuple[str, str] | None]:
+        """The stored record a row updates (None: add it), or the ``(column, problem)``."""
+        record_id: int | None = None
+        if id_text.strip():
+            try:
+                wanted = parse_id(id_text)
+            except ValueError as exc:
+                return None, ("id", str(exc))
+            if wanted in self.ids:
+                record_id = wanted
+            elif self.on_unknown_id != "add":
+                return None, (
+                    "id",
+                    f"no {self.what} has id {wanted} in this workspace (leave the id empty "
+                    "to add it as new, or import with on unknown id: add)",
+                )
+        elif self.match == "title" and title.strip():
+            found = self.by_title.get(title.strip().casefold(), [])
+            if len(found) > 1:
+                return None, (
+                    "title",
+                    f"{len(found)} {self.what}s are titled {title.strip()!r}; give the id",
+                )
+            if found:
+                record_id = found[0]
+            else:
+                key = title.strip().casefold()
+                earlier = self.new_titles.get(key)
+                if earlier is not None:
+                    return None, ("title", f"{title.strip()!r} is already in row {earlier}")
+                self.new_titles[key] = number
+        if record_id is not None:
+            earlier = self.claimed.get(record_id)
+            if earlier is not None:
+                return None, ("id", f"{self.what} {record_id} is already in row {earlier}")
+            self.claimed[record_id] = number
+        return record_id, None
+
+
+def field_default(model: Any, name: str) -> Any:
+    """The default of ``model``'s field ``name`` (``...`` when it has none)."""
+    info = model.model_fields[name]
+    return info.default
+
+
+def merged_values(
+    model: Any,
+    stored: Mapping[str, Any],
+    cells: Mapping[str, str],
+    columns: Iterable[str],
+    convert: Any = None,
+) -> dict[str, Any]:
+    """The stored values with the file's ``columns`` laid over them.
+
+    A blank cell clears a field whose default is empty (``""`` or None) and keeps a field
+    that always has a value. ``convert(name, text)`` may normalise a cell (enum labels).
+    """
+    merged = dict(stored)
+    for name in columns:
+        text = cells.get(name, "")
+        if text == "":
+            default = field_default(model, name)
+            if default is None or default == "":
+                merged[name] = default
+            continue
+        merged[name] = convert(name, text) if convert is not None else text
+    return merged
+
+
+def same_value(new: Any, old: Any) -> bool:
+    """True when a file's value equals the stored one as an import reads it back (text
+    compares as :func:`~.tabular.clean_text` leaves it, without surrounding white space)."""
+    if isinstance(new, str) and isinstance(old, str):
+        return clean_text(new).strip() == clean_text(old).strip()
+    if (
+        isinstance(old, dt.datetime)
+        and isinstance(new, dt.date)
+        and not isinstance(new, dt.datetime)
+    ):
+        return old.date() == new
+    if isinstance(new, float | int) and isinstance(old, float | int):
+        return float(new) == float(old)
+    return bool(new == old)
+
+
+def changed_fields(
+    new: Mapping[str, Any], stored: Mapping[str, Any], columns: Iterable[str]
+) -> dict[str, Any]:
+    """The fields among ``columns`` whose new value differs from the stored one."""
+    return {name: new[name] for name in columns if not same_value(new[name], stored.get(name))}
+
+
+def check_versions(session: Any, table: Any, preview: ImportPreview) -> None:
+    """Refuse (nothing written) when a record to update changed since the preview."""
+    wanted = {item.record_id: item.version for item in preview.update}
+    ids = list(wanted)
+    current: dict[int, int] = {}
+    for i in range(0, len(ids), 500):
+        query = select(table.c.id, table.c.version).where(table.c.id.in_(ids[i : i + 500]))
+        current.update((int(a), int(b)) for a, b in session.execute(query))
+    if any(current.get(i) != v for i, v in wanted.items()):  # type: ignore[arg-type]
+        raise UserError(
+            f"{preview.source}: some {preview.what}s were changed or deleted since the "
+            "preview; preview the import again. Nothing was imported."
+        )
