@@ -15,6 +15,7 @@ import datetime as dt
 import itertools
 import re
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -117,6 +118,13 @@ def read_rows(path: Path | str, *, required: Sequence[str] = ()) -> list[SourceR
 def _too_many_rows(path: Path) -> UserError:
     return UserError(
         f"{path.name}: more than {MAX_ROWS:,} rows (the limit of an import); split the file."
+    )
+
+
+def _declares_too_many_rows(path: Path, max_row: int) -> UserError:
+    return UserError(
+        f"{path.name}: the sheet declares {max_row - 1:,} rows, more than the "
+        f"{MAX_ROWS:,} an import reads; split the file."
     )
 
 
@@ -242,8 +250,9 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
 
 def _check_zip(path: Path) -> None:
     """Refuse a workbook whose parts unpack to more than :data:`MAX_UNCOMPRESSED` bytes,
-    and one whose shared strings hold a cell over :data:`MAX_CELL_CHARS` (read before
-    openpyxl loads them all)."""
+    one whose shared strings hold a cell over :data:`MAX_CELL_CHARS` (read before
+    openpyxl loads them all), and one whose first sheet holds more than :data:`MAX_ROWS`
+    rows below the header (counted before openpyxl parses it)."""
     try:
         with zipfile.ZipFile(path) as archive:
             members = archive.infolist()
@@ -257,7 +266,12 @@ def _check_zip(path: Path) -> None:
                 if member.filename.lower().endswith("sharedstrings.xml"):
                     with archive.open(member) as fh:
                         _check_shared_strings(path, fh)
-    except zipfile.BadZipFile as exc:
+            # Before openpyxl, which parses a sheet without a dimension to its end on load.
+            sheet = _first_worksheet(archive)
+            if sheet is not None:
+                with archive.open(sheet) as fh:
+                    _check_row_count(path, fh)
+    except (zipfile.BadZipFile, zlib.error, EOFError) as exc:
         raise UserError(f"{path.name}: not a readable XLSX workbook ({exc}).") from exc
 
 
@@ -288,6 +302,103 @@ def _check_shared_strings(path: Path, fh: IO[bytes]) -> None:
         raise UserError(f"{path.name}: not a readable XLSX workbook ({exc}).") from exc
 
 
+def _xml_elements(data: bytes, local: str) -> list[dict[str, str]]:
+    """The attributes of every ``local`` element of a small XML part (namespaced
+    attributes keyed ``"<uri> <name>"``)."""
+    found: list[dict[str, str]] = []
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name.rpartition(" ")[2] == local:
+            found.append(attrs)
+
+    parser = expat.ParserCreate(namespace_separator=" ")
+    parser.StartElementHandler = start
+    parser.Parse(data, True)
+    return found
+
+
+def _relationship_targets(
+    archive: zipfile.ZipFile, rels_name: str, base: str
+) -> list[tuple[str, str, str]]:
+    """``(id, type, archive member)`` of each relationship in ``rels_name``."""
+    targets = []
+    for rel in _xml_elements(archive.read(rels_name), "Relationship"):
+        target = rel.get("Target", "")
+        member = target.lstrip("/") if target.startswith("/") else base + target
+        parts: list[str] = []
+        for part in member.split("/"):
+            if part == "..":
+                if parts:
+                    parts.pop()
+            elif part not in ("", "."):
+                parts.append(part)
+        targets.append((rel.get("Id", ""), rel.get("Type", ""), "/".join(parts)))
+    return targets
+
+
+def _first_worksheet(archive: zipfile.ZipFile) -> str | None:
+    """The archive member of the workbook's first worksheet (openpyxl's
+    ``worksheets[0]``), or None when the package does not say (openpyxl then decides)."""
+    names = set(archive.namelist())
+    try:
+        book = next(
+            (
+                m
+                for _i, t, m in _relationship_targets(archive, "_rels/.rels", "")
+                if t.endswith("/officeDocument")
+            ),
+            "xl/workbook.xml",
+        )
+        folder, _sep, file = book.rpartition("/")
+        base = f"{folder}/" if folder else ""
+        rels = f"{base}_rels/{file}.rels"
+        if book not in names or rels not in names:
+            return None
+        by_id = {i: (t, m) for i, t, m in _relationship_targets(archive, rels, base)}
+        for sheet in _xml_elements(archive.read(book), "sheet"):
+            rel_id = next((v for k, v in sheet.items() if k.endswith(" id")), None)
+            kind, member = by_id.get(rel_id or "", ("", ""))
+            if kind.endswith("/worksheet") and member in names:
+                return member
+    except (expat.ExpatError, KeyError, ValueError):
+        return None
+    return None
+
+
+#: The root element of a worksheet part, to learn the prefix its elements carry.
+_WORKSHEET_ROOT = re.compile(rb"<(?:([A-Za-z_][\w.-]*):)?worksheet[\s>/]")
+#: The last row of a declared dimension (``<dimension ref="A1:D3000001"/>``).
+_DIMENSION_LAST_ROW = re.compile(
+    rb"<(?:[\w.-]+:)?dimension\s[^>]*?ref=\"[^\":]*:\$?[A-Za-z]*\$?(\d+)\""
+)
+
+
+def _check_row_count(path: Path, fh: IO[bytes]) -> None:
+    """Refuse a worksheet with more than :data:`MAX_ROWS` rows below the header, counting
+    its ``<row`` start tags in the decompressed stream before openpyxl parses any of it;
+    stop reading as soon as the count passes the cap. (A tag written unusually, such as
+    ``<row/>`` or ``<row`` and a line break, is not counted: the row cap of the read still
+    holds for it.)"""
+    head = b""
+    root = None
+    while root is None and len(head) <= _SNIFF_BYTES and (chunk := fh.read(_CHUNK_BYTES)):
+        head += chunk
+        root = _WORKSHEET_ROOT.search(head)
+    prefix = root.group(1) + b":" if root and root.group(1) else b""
+    needle = b"<" + prefix + b"row"
+    data, count = head, 0
+    while data:
+        count += data.count(needle + b" ") + data.count(needle + b">")
+        if count > MAX_ROWS + 1:
+            declared = _DIMENSION_LAST_ROW.search(head)
+            if declared and int(declared.group(1)) > MAX_ROWS + 1:
+                raise _declares_too_many_rows(path, int(declared.group(1)))
+            raise _too_many_rows(path)
+        # The carried tail is shorter than a whole match, so nothing is counted twice.
+        chunk = fh.read(_CHUNK_BYTES)
+        data = data[-len(needle) :] + chunk if chunk else b""
+
+
 def _read_xlsx(path: Path, required: Sequence[str]) -> list[SourceRow]:
     from openpyxl import load_workbook
 
@@ -300,10 +411,7 @@ def _read_xlsx(path: Path, required: Sequence[str]) -> list[SourceRow]:
         sheet = book.worksheets[0]
         max_row, max_col = sheet.max_row, sheet.max_column  # as the sheet declares them
         if max_row is not None and max_row > MAX_ROWS + 1:
-            raise UserError(
-                f"{path.name}: the sheet declares {max_row - 1:,} rows, more than the "
-                f"{MAX_ROWS:,} an import reads; split the file."
-            )
+            raise _declares_too_many_rows(path, max_row)
         if max_col is not None and max_col > MAX_COLUMNS:
             raise _too_many_columns(path, f"the sheet declares {max_col:,}")
         # Read only the cells the sheet holds (a declared size is not padded out).

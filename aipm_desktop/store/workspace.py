@@ -215,8 +215,13 @@ class Workspace:
         with self.engine.connect() as conn:
             return str(conn.execute(text("SELECT version_num FROM alembic_version")).scalar())
 
+    def still_there(self) -> bool:
+        """False when the path now names another file, or none (replaced or removed by
+        another program since it was opened here). Cheap: one ``stat``; never opens it."""
+        return self._identity is None or files.FileIdentity.of(self.path) == self._identity
+
     def _check_still_there(self) -> None:
-        if self._identity is not None and files.FileIdentity.of(self.path) != self._identity:
+        if not self.still_there():
             raise WorkspaceGoneError(
                 f"{self.path.name} was replaced or removed by another program since it was "
                 "opened here, so this change was not saved. Close it and open the file again."
@@ -224,10 +229,29 @@ class Workspace:
 
     def close(self) -> None:
         if not self._closed:
+            gone = not self.still_there()
             self.engine.dispose()
             if self._open_lock is not None:
                 self._open_lock.release()
             self._closed = True
+            if gone and not self.readonly:
+                _set_aside_orphans(self.path)
+
+
+def _set_aside_orphans(path: Path) -> None:
+    """After the file was replaced under an open workspace, its -wal/-shm beside the path
+    belong to the old file: SQLite would replay them into the new one on the next open.
+    Keep them under another name (a recovery copy), unless another window of this app has
+    the new file open (then they may be its own)."""
+    try:
+        with files.exclusive(path, what="tidy"):
+            stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+            for suffix in ("-wal", "-shm"):
+                side = Path(f"{path}{suffix}")
+                if side.exists():
+                    side.rename(side.with_name(f"{side.name}.orphaned-{stamp}"))
+    except (WorkspaceError, OSError):
+        pass
 
 
 @dataclass
@@ -486,6 +510,9 @@ def create_workspace(
     if not path.parent.exists():
         raise WorkspaceError(f"The folder {path.parent} does not exist.")
     tmp = path.with_name(f".{path.name}.creating")
+    for other in path.parent.glob(".*.creating"):
+        if other != tmp:
+            files.remove_stale(other)  # leftovers of killed runs, unless one is still going
     if not files.remove_stale(tmp):
         raise files.InUseError(
             f"Another window or command is creating {path.name} right now; try again when "

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QFrame,
@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, paths
-from ..errors import UserError, WorkspaceError
+from ..errors import UserError, WorkspaceError, WorkspaceGoneError
 from ..services.changes import Changes
 from ..store import EXTENSION, Workspace, open_workspace, save_copy
 from .areas import AREAS, Area
@@ -57,6 +57,12 @@ READONLY_TEXT = (
     "This workspace is read-only: edits are disabled. "
     "To change it, use File ▸ Save a Copy As… and open the copy."
 )
+GONE_TEXT = (
+    "This workspace file was replaced or removed by another program: edits are disabled. "
+    "Close it (File ▸ Close) and open the file again."
+)
+#: How often (ms) an open, writable workspace checks that its file is still the one opened.
+WATCH_INTERVAL_MS = 3000
 
 
 def sample_workspace_path() -> Path:
@@ -74,6 +80,10 @@ class MainWindow(QMainWindow):
 
     With ``persist=False`` (screenshots) the window neither restores nor saves its
     geometry and does not touch the recent-files list.
+
+    While a writable workspace is open, the window checks every few seconds (and when the
+    application becomes active again) that its file was not replaced or removed by another
+    program; if it was, it says so once and turns read-only (:meth:`check_workspace_file`).
     """
 
     def __init__(
@@ -94,6 +104,8 @@ class MainWindow(QMainWindow):
         self._progress: TaskProgressDialog | None = None
         self._current_area = areas[0].name
         self._closing = False
+        #: The open workspace's file was replaced or removed (edits disabled).
+        self.workspace_gone = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
         self.resize(1280, 820)
@@ -164,6 +176,14 @@ class MainWindow(QMainWindow):
         ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
         ctx.changed.connect(self._on_ctx_changed)
         ctx.user_error.connect(self._on_ctx_user_error)
+
+        self.watch_timer = QTimer(self)
+        self.watch_timer.setObjectName("workspaceWatchTimer")
+        self.watch_timer.setInterval(WATCH_INTERVAL_MS)
+        self.watch_timer.timeout.connect(self._on_watch_timer_timeout)
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.applicationStateChanged.connect(self._on_app_application_state_changed)
 
         if persist:
             self._restore_layout()
@@ -455,7 +475,13 @@ class MainWindow(QMainWindow):
             self.actions[f"view_{area.name}"].setEnabled(has_ws)
 
     def _on_ctx_workspace_opened(self, ws: Workspace) -> None:
+        self.workspace_gone = False
+        self.banner_label.setText(READONLY_TEXT)
         self.banner.setVisible(ws.readonly)
+        if ws.readonly:
+            self.watch_timer.stop()
+        else:
+            self.watch_timer.start()
         self.update_title()
         self.root.setCurrentWidget(self.workspace_view)
         self._update_actions()
@@ -470,6 +496,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(f"Opened {ws.path}", 5000)
 
     def _on_ctx_workspace_closed(self) -> None:
+        self.watch_timer.stop()
+        self.workspace_gone = False
         self._drop_pages()
         self.banner.setVisible(False)
         self.setWindowTitle(APP_NAME)
@@ -482,6 +510,48 @@ class MainWindow(QMainWindow):
 
     def _on_ctx_user_error(self, err: UserError) -> None:
         show_user_error(self, err)
+
+    # -- the file under the open workspace ------------------------------------------------
+
+    def check_workspace_file(self) -> bool:
+        """False when the open workspace's file was replaced or removed by another program.
+
+        The first time that is noticed, the user is told once (a plain message) and the
+        window turns read-only: the workspace refuses edits (before touching any file),
+        the undo history is dropped and a banner says to close and reopen the file. Nothing
+        is read from the path again, since it now names another file or none.
+        """
+        ws = self.ctx.workspace
+        if self.workspace_gone:
+            return False
+        if ws is None or ws.readonly or ws.still_there():
+            return True
+        self.workspace_gone = True
+        self.watch_timer.stop()
+        ws.readonly = True  # ctx.readonly now says so; every edit is refused up front
+        self.ctx.undo_stack.clear()
+        self.actions["undo"].setEnabled(False)
+        self.actions["redo"].setEnabled(False)
+        self.banner_label.setText(GONE_TEXT)
+        self.banner.setVisible(True)
+        if not self.windowTitle().endswith(" [read-only]"):
+            self.setWindowTitle(self.windowTitle() + " [read-only]")
+        self.statusBar().showMessage(f"{ws.path.name} was replaced or removed; edits are disabled.")
+        self.ctx.show_error(
+            WorkspaceGoneError(
+                f"{ws.path.name} was replaced or removed by another program since it was "
+                "opened here. Edits are now disabled, so nothing is written into the wrong "
+                "file. Close it and open the file again."
+            )
+        )
+        return False
+
+    def _on_watch_timer_timeout(self) -> None:
+        self.check_workspace_file()
+
+    def _on_app_application_state_changed(self, state: Qt.ApplicationState) -> None:
+        if state == Qt.ApplicationState.ApplicationActive:
+            self.check_workspace_file()
 
     # -- file menu ------------------------------------------------------------------------
 

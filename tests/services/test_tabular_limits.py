@@ -8,6 +8,7 @@ import codecs
 import zipfile
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from aipm_desktop.errors import UserError
@@ -97,6 +98,54 @@ def test_rows_past_the_cap_stop_the_read_even_without_a_dimension(tmp_path: Path
     path = build_xlsx(tmp_path / "sparse.xlsx", _row(1, "title") + _row(2, "A") + _row(far, "Z"))
     with pytest.raises(UserError, match=r"sparse\.xlsx: more than 200,000 rows"):
         read_rows(path)
+
+
+def test_millions_of_undeclared_rows_are_counted_before_parsing(
+    tmp_path: Path, monkeypatch
+) -> None:
+    body = _row(1, "title") + "".join(
+        f'<row r="{r}"><c r="A{r}"><v>1</v></c></row>' for r in range(2, tabular.MAX_ROWS + 3)
+    )
+    path = build_xlsx(tmp_path / "tall.xlsx", body)
+    assert path.stat().st_size < 2_000_000
+
+    def parsed(*_args, **_kwargs):
+        raise AssertionError("openpyxl opened the workbook")
+
+    monkeypatch.setattr(openpyxl, "load_workbook", parsed)
+    with pytest.raises(UserError, match=r"tall\.xlsx: more than 200,000 rows \(the limit"):
+        read_rows(path)
+
+
+@pytest.mark.parametrize("prefix", ["", "x:"])
+def test_the_row_count_spans_chunks_exactly(tmp_path: Path, monkeypatch, prefix: str) -> None:
+    monkeypatch.setattr(tabular, "MAX_ROWS", 10)
+    monkeypatch.setattr(tabular, "_CHUNK_BYTES", 7)  # every tag split across chunks
+
+    def sheet(rows: int) -> Path:
+        xml = "".join(
+            f'<{prefix}row r="{r}"><{prefix}c r="A{r}"><{prefix}v>1</{prefix}v></{prefix}c>'
+            f"</{prefix}row>"
+            for r in range(1, rows + 1)
+        )
+        ns = f'xmlns{":" + prefix[:-1] if prefix else ""}="{_MAIN}"'
+        path = tmp_path / f"p{rows}.xlsx"
+        with zipfile.ZipFile(path, "w") as archive:
+            archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+            archive.writestr("_rels/.rels", _ROOT_RELS)
+            archive.writestr("xl/workbook.xml", _WORKBOOK)
+            archive.writestr("xl/_rels/workbook.xml.rels", _WORKBOOK_RELS)
+            archive.writestr(
+                "xl/worksheets/sheet1.xml",
+                f"<{prefix}worksheet {ns}><{prefix}sheetData>{xml}</{prefix}sheetData>"
+                f"</{prefix}worksheet>",
+            )
+            archive.writestr("xl/sharedStrings.xml", f'<sst xmlns="{_MAIN}"/>')
+        return path
+
+    with pytest.raises(UserError, match=r"p12\.xlsx: more than 10 rows"):
+        tabular._check_zip(sheet(12))
+    tabular._check_zip(sheet(11))  # header and 10 rows: within the cap
 
 
 def test_declared_16384_columns_are_refused(tmp_path: Path) -> None:

@@ -101,6 +101,43 @@ def test_a_write_into_a_replaced_file_is_refused_not_lost(tmp_path: Path) -> Non
         check.close()
 
 
+def test_still_there_says_when_the_path_names_another_file_or_none(tmp_path: Path) -> None:
+    path = tmp_path / "w.aipm"
+    ws = create_workspace(path)
+    other = create_workspace(tmp_path / "other.aipm")
+    other.close()
+    try:
+        assert ws.still_there()
+        os.replace(tmp_path / "other.aipm", path)
+        assert not ws.still_there()
+        path.unlink()
+        assert not ws.still_there()
+        with pytest.raises(WorkspaceGoneError):
+            records.create(ws=ws, model=UseCase, data={"title": "Into the void"})
+    finally:
+        ws.close()
+
+
+def test_reopening_a_replaced_file_shows_the_new_file(tmp_path: Path) -> None:
+    path = tmp_path / "w.aipm"
+    ws = create_workspace(path)
+    other = create_workspace(tmp_path / "other.aipm")
+    other.close()
+    try:
+        records.create(ws=ws, model=UseCase, data={"title": "Written here before"})
+        os.replace(tmp_path / "other.aipm", path)
+    finally:
+        ws.close()
+    check = open_workspace(path, readonly=True)
+    try:
+        with check.session() as session:
+            assert session.exec(select(UseCase)).all() == []
+    finally:
+        check.close()
+    # The old file's journal is kept aside, not thrown away.
+    assert list(tmp_path.glob("w.aipm-wal.orphaned-*"))
+
+
 def test_a_busy_file_gives_one_clear_line(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(engine, "BUSY_TIMEOUT_MS", 100)
     path = tmp_path / "w.aipm"
@@ -227,3 +264,63 @@ def test_a_read_only_folder_opens_read_only_without_side_files(tmp_path: Path) -
 def test_creating_in_a_missing_or_unwritable_folder_names_it(tmp_path: Path) -> None:
     with pytest.raises(WorkspaceError, match="does not exist"):
         create_workspace(tmp_path / "nope" / "w.aipm")
+
+
+def test_a_killed_import_leaves_nothing_that_survives_the_next_run(tmp_path: Path) -> None:
+    """A real kill in the middle of `aipm import`: the next import clears its leftovers."""
+    source = tmp_path / "source.aipm"
+    ws = create_workspace(source)
+    with ws.write() as session:
+        from sqlalchemy import insert
+
+        session.connection().execute(
+            insert(UseCase.__table__),  # type: ignore[attr-defined]
+            [{"title": f"Use case {i:05d}", "version": 1} for i in range(20000)],
+        )
+    ws.close()
+    dump = tmp_path / "dump.json"
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "AIPM_HOME": str(tmp_path / "home")}
+    subprocess.run(
+        [sys.executable, "-m", "aipm_desktop.cli", "export", str(source), "--out", str(dump)],
+        check=True,
+        env=env,
+        capture_output=True,
+    )
+    target = tmp_path / "client.aipm"
+    leftover = tmp_path / ".client.aipm.creating"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "aipm_desktop.cli", "import", str(target), str(dump)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not leftover.exists() and time.monotonic() < deadline and proc.poll() is None:
+        time.sleep(0.01)
+    proc.kill()
+    proc.wait()
+    assert not target.exists()  # never a half-made workspace under the real name
+    assert leftover.exists()  # what a kill leaves (full size) ...
+    other = tmp_path / "other.aipm"
+    done = subprocess.run(
+        [sys.executable, "-m", "aipm_desktop.cli", "new", str(other)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()  # ... is cleared by the next run in that folder
+    done = subprocess.run(
+        [sys.executable, "-m", "aipm_desktop.cli", "import", str(target), str(dump)],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert done.returncode == 0, done.stderr
+    assert not leftover.exists()
+    check = open_workspace(target)
+    try:
+        with check.session() as session:
+            assert len(session.exec(select(UseCase)).all()) == 20000
+    finally:
+        check.close()

@@ -118,3 +118,74 @@ def test_a_large_import_is_one_undo_step(qtbot, page, app_ctx, ws, tmp_path):
     assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([], [])
     app_ctx.undo_stack.redo()
     assert len(kpi_service.series(ws=ws, kpi_id=kpi_id)[0]) == rows
+
+
+def test_save_problems_writes_every_rejected_row(qtbot, page, ws, tmp_path, monkeypatch):
+    import csv
+
+    from PySide6.QtWidgets import QFileDialog
+
+    from aipm_desktop.services.problems import MAX_LISTED
+
+    _kpi(page)
+    source = tmp_path / "snapshots.csv"
+    bad = MAX_LISTED + 15  # more than any on-screen summary lists
+    lines = ["kpi,date,value", "AI Feature Adoption Rate,2026-01-05,21.5"]
+    lines += [f"AI Feature Adoption Rate,2026-02-{1 + i % 28:02d},n/a{i}" for i in range(bad)]
+    lines.append("No such KPI,2026-01-06,3")
+    source.write_text("\n".join(lines) + "\n")
+
+    clean = tmp_path / "clean.csv"
+    clean.write_text("kpi,date,value\nAI Feature Adoption Rate,2026-01-05,21.5\n")
+    dialog = _preview(qtbot, page, clean)
+    assert not dialog.save_problems_button.isEnabled()
+
+    with qtbot.waitSignal(dialog.set_path(source).finished):
+        assert not dialog.save_problems_button.isEnabled()  # while checking
+    rejected = dialog.preview.rejected
+    assert len(rejected) == bad + 1
+    assert dialog.save_problems_button.isEnabled()
+    assert dialog.save_problems_button.text() == "Save problems…"
+
+    out = tmp_path / "out" / "problems"  # no suffix: the chosen filter decides
+    out.parent.mkdir()
+    asked: list = []
+
+    def fake_save(*args, **kwargs):
+        asked.append(args)
+        return str(out), "CSV file (*.csv)"
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", fake_save)
+    dialog.save_problems_button.click()
+
+    assert len(asked) == 1
+    assert asked[0][2].endswith("snapshots problems.csv")
+    written = out.with_suffix(".csv")
+    with written.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    assert rows[0] == ["row", "column", "problem"]
+    assert [(int(r[0]), r[2]) for r in rows[1:]] == [(n, m) for n, m in rejected]
+    assert {int(r[0]) for r in rows[1:]} == set(range(3, 3 + bad)) | {3 + bad}
+    assert str(written) in dialog.summary.text()
+    assert not dialog.import_button.isEnabled()
+
+    # XLSX as well, through the same service.
+    xlsx = tmp_path / "problems.xlsx"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(xlsx), ""))
+    dialog.save_problems_button.click()
+    from openpyxl import load_workbook
+
+    book = load_workbook(xlsx, read_only=True)
+    try:
+        sheet = book.active
+        assert sheet is not None
+        assert len(list(sheet.iter_rows(values_only=True))) == bad + 2
+    finally:
+        book.close()
+
+    # Cancelling the file dialog writes nothing.
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: ("", ""))
+    written.unlink()
+    dialog.save_problems_button.click()
+    assert not written.exists()
+    dialog.reject()

@@ -313,3 +313,90 @@ def test_overview_links_open_the_area_on_the_entity(qtbot, main_window, ws):
     assert main_window.pages["risks"].register.list.current_id() == risk.id
     main_window._on_page_navigate_requested("no-such-area", 1)
     assert main_window.current_area() == "risks"
+
+
+def _replace_with_other_workspace(ws, tmp_path: Path) -> bytes:
+    """Another program swaps a different workspace in under the open one's name."""
+    other = new_workspace(tmp_path / "other.aipm", name="Someone else's")
+    other.close()
+    os.replace(other.path, ws.path)
+    return ws.path.read_bytes()
+
+
+def test_replaced_file_is_noticed_and_window_turns_read_only(
+    qtbot, main_window, ws, tmp_path, message_boxes
+):
+    from aipm_desktop.errors import WorkspaceGoneError
+    from aipm_desktop.models import WorkspaceSettings
+    from aipm_desktop.ui.main_window import WATCH_INTERVAL_MS
+    from aipm_desktop.ui.undo import UpdateRecordCommand
+
+    ctx = main_window.ctx
+    page = main_window.show_area("settings")
+    # One edit, so there is something Edit ▸ Undo could otherwise try to undo.
+    assert ctx.run_edit(UpdateRecordCommand(ctx, WorkspaceSettings, 1, {"name": "Mine"}))
+    assert main_window.actions["undo"].isEnabled()
+    timer = main_window.watch_timer
+    assert timer.isActive() and timer.interval() == WATCH_INTERVAL_MS == 3000
+    assert ws.still_there()
+    assert main_window.check_workspace_file()
+    assert not main_window.banner.isVisible()
+
+    replaced = _replace_with_other_workspace(ws, tmp_path)
+    assert not ws.still_there()
+    shown: list = []
+    ctx.user_error.connect(shown.append)
+    timer.timeout.emit()  # the periodic check fires
+    main_window.check_workspace_file()  # ... and again: still one message
+    timer.timeout.emit()
+
+    assert len(shown) == 1
+    err = shown[0]
+    assert isinstance(err, WorkspaceGoneError)
+    assert "replaced or removed by another program" in str(err)
+    assert "Edits are now disabled" in str(err)
+    assert "Close it and open the file again" in str(err)
+    boxes = message_boxes(main_window)
+    assert len(boxes) == 1 and "replaced or removed" in boxes[0].text()
+    assert not timer.isActive()
+    assert main_window.banner.isVisible()
+    assert "replaced or removed by another program" in main_window.banner_label.text()
+    assert main_window.windowTitle().endswith(" [read-only]")
+    assert ctx.readonly
+    assert not main_window.actions["undo"].isEnabled()
+    assert not main_window.actions["redo"].isEnabled()
+    main_window.actions["undo"].trigger()
+
+    # An edit is refused up front: no undo step, and the new file is left as it was.
+    wal = ws.path.with_name(ws.path.name + "-wal")  # still this window's (old file's) log
+    wal_before = wal.read_bytes() if wal.exists() else None
+    with qtbot.waitSignal(ctx.user_error) as blocker:
+        ok = ctx.run_edit(UpdateRecordCommand(ctx, WorkspaceSettings, 1, {"name": "X"}))
+    assert not ok
+    assert blocker.args[0].title == "The workspace is read-only"
+    assert ctx.undo_stack.count() == 0
+    assert page.edits["name"].text() == "Mine"
+    assert ws.path.read_bytes() == replaced
+    assert (wal.read_bytes() if wal.exists() else None) == wal_before
+
+    # Closing it leaves the window as after any close (no banner, no timer).
+    main_window.actions["close"].trigger()
+    assert not main_window.banner.isVisible()
+    assert not main_window.watch_timer.isActive()
+    assert not main_window.workspace_gone
+    assert main_window.check_workspace_file()
+
+
+def test_removed_file_is_noticed_when_the_app_becomes_active(main_window, ws, message_boxes):
+    from PySide6.QtCore import Qt
+
+    shown: list = []
+    main_window.ctx.user_error.connect(shown.append)
+    main_window._on_app_application_state_changed(Qt.ApplicationState.ApplicationInactive)
+    assert shown == []
+    ws.path.unlink()
+    main_window._on_app_application_state_changed(Qt.ApplicationState.ApplicationActive)
+    assert len(shown) == 1
+    assert main_window.banner.isVisible()
+    assert main_window.ctx.readonly
+    assert not ws.path.exists()

@@ -2,8 +2,9 @@
 every row as add / replace / skip / rejected BEFORE anything is written, then import all
 of it in one transaction (in a worker, with a progress dialog).
 
-Import stays disabled while any row is rejected: the file must be fixed first. Every
-import is one operation of the workspace, so Edit ▸ Undo takes all of it back.
+Import stays disabled while any row is rejected: the file must be fixed first; Save
+problems… writes every rejected row (row, column, problem) to a CSV or XLSX file to work
+from. Every import is one operation of the workspace, so Edit ▸ Undo takes all of it back.
 """
 
 from __future__ import annotations
@@ -30,7 +31,9 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
+from ...services.problems import write_problems
 from ..context import AppContext
+from ..errors import show_user_error
 from ..tasks import Task, report_error
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
@@ -44,6 +47,7 @@ from ..widgets.task_progress import (
 from .edits import ImportCommand, import_snapshots
 
 FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
+PROBLEMS_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 DUPLICATE_LABELS = (
     ("replace", "Replace the existing value"),
     ("skip", "Keep the existing value (skip the row)"),
@@ -211,6 +215,15 @@ class ImportDialog(ContextDialog):
         self.import_button.setObjectName("primaryButton")
         self.import_button.setEnabled(False)
         self.import_button.clicked.connect(self._on_import_button_clicked)
+        self.save_problems_button = self.buttons.addButton(
+            "Save problems…", QDialogButtonBox.ButtonRole.ActionRole
+        )
+        self.save_problems_button.setObjectName("importSaveProblems")
+        self.save_problems_button.setToolTip(
+            "Save every rejected row (row, column, problem) to a CSV or XLSX file"
+        )
+        self.save_problems_button.setEnabled(False)
+        self.save_problems_button.clicked.connect(self._on_save_problems_button_clicked)
         self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         self.cancel_button.clicked.connect(self.reject)
 
@@ -244,6 +257,7 @@ class ImportDialog(ContextDialog):
         self.preview = None
         self.model.set_lines([])
         self.import_button.setEnabled(False)
+        self.save_problems_button.setEnabled(False)
         self.problem.setVisible(False)
         self.summary.setText(f"Checking {self.path.name}…")
         task = self.ctx.tasks.run(
@@ -281,13 +295,14 @@ class ImportDialog(ContextDialog):
             self.problem.setText(
                 f"{count} row{'s are' if count != 1 else ' is'} rejected (listed first). "
                 "Fix the file and choose it again: nothing is imported while any row is "
-                "rejected."
+                "rejected. Save problems… writes the full list to a file."
             )
             self.problem.setVisible(True)
         elif preview.to_write == 0:
             self.problem.setText("Nothing to import: every row is skipped or the file is empty.")
             self.problem.setVisible(True)
         self.import_button.setEnabled(self.can_import())
+        self.save_problems_button.setEnabled(bool(preview.rejected))
 
     def can_import(self) -> bool:
         preview = self.preview
@@ -302,6 +317,28 @@ class ImportDialog(ContextDialog):
     def row_actions(self) -> list[tuple[int, str, str]]:
         """``(row number, action, message)`` of the preview table, as shown."""
         return [(line[0], line[1], line[6]) for line in self.model.lines]
+
+    def save_problems(self, path: Path | str) -> Path | None:
+        """Write every rejected row of the preview to ``path`` (CSV or XLSX by suffix;
+        ``.csv`` when it has none). None when there is nothing to save or writing failed
+        (the reason is shown)."""
+        preview = self.preview
+        if preview is None or not preview.rejected:
+            return None
+        path = Path(path)
+        if not path.suffix:
+            path = path.with_suffix(".csv")
+        try:
+            out = write_problems(path, preview.problems())
+        except UserError as err:
+            show_user_error(self, err)
+            return None
+        count = len(preview.rejected)
+        self.summary.setText(
+            f"{preview.source}: {preview.summary()}. "
+            f"Saved the {count} rejected row{'s' if count != 1 else ''} to {out}."
+        )
+        return out
 
     # -- import ---------------------------------------------------------------------------
 
@@ -367,6 +404,21 @@ class ImportDialog(ContextDialog):
         )
         if chosen:
             self.set_path(chosen)
+
+    def _on_save_problems_button_clicked(self) -> None:
+        if self.preview is None or not self.preview.rejected:
+            return
+        folder = self.path.parent if self.path else self.ctx.settings.last_directory()
+        stem = self.path.stem if self.path else "import"
+        chosen, chosen_filter = QFileDialog.getSaveFileName(
+            self, "Save problems", str(Path(folder) / f"{stem} problems.csv"), PROBLEMS_FILTER
+        )
+        if not chosen:
+            return
+        path = Path(chosen)
+        if not path.suffix:
+            path = path.with_suffix(".xlsx" if "xlsx" in chosen_filter else ".csv")
+        self.save_problems(path)
 
     def _on_duplicates_index_changed(self, _index: int) -> None:
         if self.path is not None:
