@@ -19,9 +19,17 @@ import typer
 
 from .. import __version__
 from ..errors import UserError
-from .common import ForceFlag, JsonFlag, WorkspaceFile, echo_json, new_app, parse_date, reading
+from .common import (
+    ForceFlag,
+    JsonFlag,
+    WorkspaceFile,
+    command,
+    echo_json,
+    new_app,
+    parse_date,
+    reading,
+)
 from .common import fail as _fail
-from .common import guarded as _guarded
 from .common import open_for_reading as _open_for_reading
 
 if TYPE_CHECKING:
@@ -54,8 +62,7 @@ def _main(
     """AIPM Desktop on the command line."""
 
 
-@app.command()
-@_guarded
+@command(app)
 def new(
     file: Path = typer.Argument(..., help="The workspace file to create (e.g. client.aipm)."),
     name: str = typer.Option("", "--name", help="Workspace name (default: from the file name)."),
@@ -78,12 +85,8 @@ def new(
     typer.echo(f"Created {file} ({summary.name!r}, schema {summary.schema_version})")
 
 
-@app.command("info")
-@_guarded
-def info_command(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "info")
+def info_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Show a workspace's name, client, schema version and what it holds."""
     from ..services.workspace import COUNTED, info
 
@@ -113,8 +116,7 @@ def info_command(
     typer.echo("\n".join(lines))
 
 
-@app.command()
-@_guarded
+@command(app)
 def check(file: WorkspaceFile) -> None:
     """Check a workspace file's integrity and schema version (exit 0 when sound)."""
     from ..store import check_workspace, head_revision, inspect_file
@@ -135,8 +137,7 @@ def check(file: WorkspaceFile) -> None:
     raise _fail(f"{file} (schema {revision}) failed its check: {problems[0]}{more}")
 
 
-@app.command("export")
-@_guarded
+@command(app, "export")
 def export_command(
     file: WorkspaceFile,
     fmt: str = typer.Option("json", "--format", help="Output format: json."),
@@ -157,8 +158,7 @@ def export_command(
     typer.echo(f"Exported {file} to {written}")
 
 
-@app.command("import")
-@_guarded
+@command(app, "import")
 def import_command(
     file: Path = typer.Argument(..., help="The new workspace file to create."),
     source: Path = typer.Argument(..., help="The JSON dump to restore (from aipm export)."),
@@ -182,8 +182,7 @@ def import_command(
     )
 
 
-@app.command("chart")
-@_guarded
+@command(app, "chart")
 def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(..., help="The chart: see 'Charts' in the README."),

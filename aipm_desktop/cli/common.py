@@ -117,6 +117,16 @@ def guarded(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+def command(app: typer.Typer, name: str | None = None) -> Callable[[F], F]:
+    """``@command(app, "list")``: register the function as a command of ``app``, wrapped in
+    :func:`guarded` (one-line errors and exit codes)."""
+
+    def register(func: F) -> F:
+        return app.command(name)(guarded(func))
+
+    return register
+
+
 def open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
     """Open ``path`` read-only without changing it, even when its schema is older.
 

@@ -7,19 +7,8 @@ from typing import Any
 
 import typer
 
-from .common import (
-    ForceFlag,
-    JsonFlag,
-    WorkspaceFile,
-    clip,
-    echo_json,
-    echo_json_or_empty,
-    guarded,
-    new_app,
-    plural,
-    reading,
-    writing,
-)
+from . import common
+from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
 
 app = new_app(
     "Documents (AI PRDs and other deliverables): list, create, export, review, search.",
@@ -33,16 +22,12 @@ def _iso(value: Any) -> str | None:
     return value.isoformat() if value is not None else None
 
 
-@app.command("list")
-@guarded
-def list_command(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "list")
+def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Every document with its kind, status, use case and approval, by title."""
     from ..services import documents
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         rows = documents.list_documents(ws=ws)
     items = [
         {
@@ -60,20 +45,20 @@ def list_command(
         }
         for r in rows
     ]
-    if echo_json_or_empty(items, as_json=as_json, empty="No documents in this workspace."):
+    if common.echo_json_or_empty(items, as_json=as_json, empty="No documents in this workspace."):
         return
     typer.echo(f"{'id':>5}  {'title':<44} {'kind':<28} {'status':<10} {'use case':<28} approved")
     for r in items:
         approved = f"{r['approved_on']} {r['approver']}" if r["approved_on"] else "-"
         typer.echo(
-            f"{r['id']:>5}  {clip(r['title'], 44):<44} {clip(r['kind_name'], 28):<28} "
-            f"{r['status'].replace('_', ' '):<10} {clip(r['use_case'] or '-', 28):<28} {approved}"
+            f"{r['id']:>5}  {common.clip(r['title'], 44):<44} "
+            f"{common.clip(r['kind_name'], 28):<28} {r['status'].replace('_', ' '):<10} "
+            f"{common.clip(r['use_case'] or '-', 28):<28} {approved}"
         )
-    typer.echo(f"\n{plural(len(items), 'document')}")
+    typer.echo(f"\n{common.plural(len(items), 'document')}")
 
 
-@app.command("new")
-@guarded
+@command(app, "new")
 def new_command(
     file: WorkspaceFile,
     kind: str = typer.Option(..., "--kind", help="Deliverable kind, e.g. ai_prd."),
@@ -83,7 +68,7 @@ def new_command(
     """Create a document from its kind's template; prints the new id."""
     from ..services import documents
 
-    with writing(file) as ws:
+    with common.writing(file) as ws:
         doc_id, _changes = documents.new_document(
             ws=ws, kind=kind, title=title, use_case_id=use_case
         )
@@ -92,8 +77,7 @@ def new_command(
     )
 
 
-@app.command("export")
-@guarded
+@command(app, "export")
 def export_command(
     file: WorkspaceFile,
     document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
@@ -116,7 +100,7 @@ def export_command(
             raise UserError(
                 f"PDF export is not available in this installation ({error})."
             ) from None
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         if fmt == "md":
             written = rendering.export_markdown(
                 ws=ws, document_id=document_id, out=out, overwrite=force
@@ -133,8 +117,7 @@ def export_command(
     typer.echo(f"Exported document {document_id} to {written}")
 
 
-@app.command("review")
-@guarded
+@command(app, "review")
 def review_command(
     file: WorkspaceFile,
     document_id: int = typer.Argument(..., metavar="ID", help="Document id."),
@@ -143,7 +126,7 @@ def review_command(
     """The review findings (line, rule, suggested fix) and the readiness score."""
     from ..services import documents
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         doc = documents.get_document(ws=ws, document_id=document_id)
         high_risk = documents.is_high_risk(ws=ws, document_id=document_id)
         result = documents.review_document(ws=ws, document_id=document_id)
@@ -166,7 +149,7 @@ def review_command(
                 for f in result.findings
             ],
         }
-        echo_json(data)
+        common.echo_json(data)
         return
     risk = ", high-risk use case" if high_risk else ""
     lines = [
@@ -185,8 +168,7 @@ def review_command(
     typer.echo("\n".join(lines))
 
 
-@app.command("search")
-@guarded
+@command(app, "search")
 def search_command(
     file: WorkspaceFile,
     query: str = typer.Argument(..., help="Words that must all occur in a document."),
@@ -196,7 +178,7 @@ def search_command(
     """Full-text search over the titles and bodies of every document."""
     from ..services import documents
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         hits = documents.search(ws=ws, query=query, limit=limit)
     if as_json:
         data = [
@@ -210,12 +192,12 @@ def search_command(
             }
             for h in hits
         ]
-        echo_json(data)
+        common.echo_json(data)
         return
     if not hits:
         typer.echo(f"No document matches {query!r}.")
         return
     for h in hits:
         where = f"{h.document_id}:{h.line}" if h.line else f"{h.document_id}:title"
-        typer.echo(f"{where:>10}  {clip(h.title, 36):<36}  {h.snippet}")
-    typer.echo(f"\n{plural(len(hits), 'hit')}")
+        typer.echo(f"{where:>10}  {common.clip(h.title, 36):<36}  {h.snippet}")
+    typer.echo(f"\n{common.plural(len(hits), 'hit')}")

@@ -8,55 +8,55 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Annotated
 
 import typer
 
-from .common import clip, guarded, open_for_reading, open_for_writing
+from .common import clip, command, open_for_reading, open_for_writing
 
 
 def _describe(op: object) -> str:
     return f"#{op.id} {op.label}"  # type: ignore[attr-defined]
 
 
+_Who = Annotated[str | None, typer.Option("--who", help="Name recorded in the change log.")]
+
+
+def _step(file: Path, op: int | None, who: str | None, *, redo: bool) -> None:
+    ws = open_for_writing(file)
+    try:
+        result = ws.redo(op, who=who) if redo else ws.undo(op, who=who)
+    finally:
+        ws.close()
+    typer.echo(f"Done: {_describe(result)}")
+
+
 def register(app: typer.Typer) -> None:
     """Add the history commands to the root ``aipm`` app."""
 
-    @app.command("undo")
-    @guarded
+    @command(app, "undo")
     def undo_command(
         file: Path = typer.Argument(..., help="The workspace file."),
         op: int | None = typer.Option(
             None, "--op", help="The operation to undo (default: the latest still applied)."
         ),
-        who: str | None = typer.Option(None, "--who", help="Name recorded in the change log."),
+        who: _Who = None,
     ) -> None:
         """Undo the latest change (or operation --op) recorded in the workspace."""
-        ws = open_for_writing(file)
-        try:
-            result = ws.undo(op, who=who)
-        finally:
-            ws.close()
-        typer.echo(f"Done: {_describe(result)}")
+        _step(file, op, who, redo=False)
 
-    @app.command("redo")
-    @guarded
+    @command(app, "redo")
     def redo_command(
         file: Path = typer.Argument(..., help="The workspace file."),
         op: int | None = typer.Option(
             None, "--op", help="The undo to redo (default: the latest one that can be)."
         ),
-        who: str | None = typer.Option(None, "--who", help="Name recorded in the change log."),
+        who: _Who = None,
     ) -> None:
         """Redo what the latest undo (or the undo --op) reversed."""
-        ws = open_for_writing(file)
-        try:
-            result = ws.redo(op, who=who)
-        finally:
-            ws.close()
-        typer.echo(f"Done: {_describe(result)}")
+        _step(file, op, who, redo=True)
 
-    @app.command("history")
-    @guarded
+    @command(app, "history")
     def history_command(
         file: Path = typer.Argument(..., help="The workspace file."),
         limit: int = typer.Option(30, "--limit", "-n", min=1, help="How many, newest first."),

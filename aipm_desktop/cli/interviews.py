@@ -6,15 +6,8 @@ from pathlib import Path
 
 import typer
 
-from .common import (
-    ForceFlag,
-    JsonFlag,
-    WorkspaceFile,
-    echo_json_or_empty,
-    guarded,
-    new_app,
-    reading,
-)
+from . import common
+from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
 
 app = new_app(
     "Interview case kit: candidate scores and feedback summaries.",
@@ -22,18 +15,14 @@ app = new_app(
 )
 
 
-@app.command("candidates")
-@guarded
-def candidates(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "candidates")
+def candidates(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Per candidate: weighted score, per-dimension means and spread, red flags."""
     from ..services import interviews as iv
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         summaries = iv.candidate_summaries(ws=ws)
-    if echo_json_or_empty(
+    if common.echo_json_or_empty(
         summaries,
         as_json=as_json,
         empty="No candidates in this workspace.",
@@ -65,8 +54,7 @@ def candidates(
             typer.echo(f"  {ev.interviewer}: {iv.recommendation_label(ev.recommendation)}")
 
 
-@app.command("export")
-@guarded
+@command(app, "export")
 def export(
     file: WorkspaceFile,
     candidate: str = typer.Argument(..., help="Candidate id or name."),
@@ -77,7 +65,7 @@ def export(
     from ..services import feedback
     from ..services import interviews as iv
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         candidate_id = iv.resolve_candidate(ws=ws, ref=candidate)
         written = feedback.export_candidate(ws=ws, candidate=candidate_id, out=out, overwrite=force)
     typer.echo(f"Wrote {written}")

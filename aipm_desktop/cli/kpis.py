@@ -3,26 +3,13 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
 from ..errors import UserError
-from .common import (
-    ForceFlag,
-    JsonFlag,
-    WorkspaceFile,
-    clip,
-    echo_json,
-    echo_json_or_empty,
-    guarded,
-    new_app,
-    open_for_reading,
-    open_for_writing,
-    parse_date,
-    reading,
-    table,
-)
+from . import common
+from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
 from .import_errors import ErrorsOption, refuse
 
 app = new_app(
@@ -32,20 +19,28 @@ app = new_app(
 
 MAX_LISTED_REJECTIONS = 50
 
+_Catalog = Annotated[
+    bool,
+    typer.Option("--catalog", help="List the built-in KPI catalog instead of the tracked KPIs."),
+]
+_Today = Annotated[
+    str | None,
+    typer.Option(
+        help="Judge staleness as of this date (YYYY-MM-DD; default today).", show_default=False
+    ),
+]
 
-@app.command("list")
-@guarded
+
+@command(app, "list")
 def list_command(
     file: WorkspaceFile,
     as_json: JsonFlag = False,
-    catalog: bool = typer.Option(
-        False, "--catalog", help="List the built-in KPI catalog instead of the tracked KPIs."
-    ),
+    catalog: _Catalog = False,
 ) -> None:
     """List the KPIs the workspace tracks (or, with --catalog, the KPI catalog)."""
     from ..services import kpis
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         if catalog:
             entries = [
                 {
@@ -65,12 +60,12 @@ def list_command(
             items = kpis.kpi_rows(ws=ws)
     if catalog:
         if as_json:
-            echo_json(entries, indent=None)
+            common.echo_json(entries, indent=None)
             return
         rows = [
             [
                 e["key"],
-                clip(e["name"], 36),
+                common.clip(e["name"], 36),
                 e["category"],
                 e["unit"],
                 e["direction"],
@@ -79,10 +74,10 @@ def list_command(
             for e in entries
         ]
         typer.echo(
-            table(["Key", "Name", "Category", "Unit", "Direction", "Frequency"], rows, set())
+            common.table(["Key", "Name", "Category", "Unit", "Direction", "Frequency"], rows, set())
         )
         return
-    if echo_json_or_empty(
+    if common.echo_json_or_empty(
         items,
         as_json=as_json,
         empty="No KPIs tracked yet; `aipm kpis list FILE --catalog` shows the catalog.",
@@ -96,7 +91,7 @@ def list_command(
     rows = [
         [
             str(i["id"]),
-            clip(i["name"], 36),
+            common.clip(i["name"], 36),
             i["unit"] or "-",
             "lower" if i["direction"] == "lower_is_better" else "higher",
             i["frequency"],
@@ -104,8 +99,8 @@ def list_command(
             number(i["target"]),
             number(i["warning"]),
             number(i["critical"]),
-            clip(i["use_case"] or "-", 28),
-            clip(i["owner"] or "-", 20),
+            common.clip(i["use_case"] or "-", 28),
+            common.clip(i["owner"] or "-", 20),
         ]
         for i in items
     ]
@@ -122,26 +117,23 @@ def list_command(
         "Use case",
         "Owner",
     ]
-    typer.echo(table(header, rows, right={0, 5, 6, 7, 8}))
+    typer.echo(common.table(header, rows, right={0, 5, 6, 7, 8}))
 
 
-@app.command("status")
-@guarded
+@command(app, "status")
 def status_command(
     file: WorkspaceFile,
     as_json: JsonFlag = False,
-    today: str = typer.Option(
-        None, "--today", help="Judge staleness as of this date (YYYY-MM-DD; default today)."
-    ),
+    today: _Today = None,
 ) -> None:
     """Per KPI: latest value, target, status, trend and whether it is stale."""
     from ..services import kpis
 
-    day = parse_date(today, "--today {value!r} is not a date; use YYYY-MM-DD.")
-    with reading(file) as ws:
+    day = common.parse_date(today, "--today {value!r} is not a date; use YYYY-MM-DD.")
+    with common.reading(file) as ws:
         statuses = kpis.status_all(ws=ws, today=day)
     statuses.sort(key=lambda s: (kpis.STATUS_ORDER.get(s.status, 99), s.name.casefold()))
-    if echo_json_or_empty(
+    if common.echo_json_or_empty(
         statuses,
         as_json=as_json,
         empty="No KPIs tracked yet.",
@@ -152,7 +144,7 @@ def status_command(
     rows = [
         [
             str(s.kpi_id),
-            clip(s.name, 36),
+            common.clip(s.name, 36),
             kpis.format_value(s.latest_value, s.unit) if s.latest_value is not None else "-",
             s.latest_date.isoformat() if s.latest_date else "-",
             kpis.format_value(s.target, s.unit) if s.target is not None else "-",
@@ -163,14 +155,13 @@ def status_command(
         for s in statuses
     ]
     header = ["ID", "KPI", "Latest", "Date", "Target", "Status", "Trend", "Stale"]
-    typer.echo(table(header, rows, right={0, 2, 4}))
+    typer.echo(common.table(header, rows, right={0, 2, 4}))
     alerts = sum(s.status in ("critical", "warning") for s in statuses)
     stale = sum(s.stale for s in statuses)
     typer.echo(f"\n{len(statuses)} KPIs · {alerts} in warning or critical · {stale} stale")
 
 
-@app.command("import")
-@guarded
+@command(app, "import")
 def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(
@@ -196,9 +187,9 @@ def import_command(
         )
     path = file.expanduser()
     if dry_run:
-        ws, _info = open_for_reading(path)
+        ws, _info = common.open_for_reading(path)
     else:
-        ws = open_for_writing(path)
+        ws = common.open_for_writing(path)
     try:
         preview = kpis.preview_import(ws=ws, source=source, on_duplicate=on_duplicate)
         typer.echo(f"{preview.source}: {preview.summary()}")
@@ -219,8 +210,7 @@ def import_command(
     typer.echo(f"Imported {written:,} snapshot(s) into {path.name}.")
 
 
-@app.command("export")
-@guarded
+@command(app, "export")
 def export_command(
     file: WorkspaceFile,
     out: Path = typer.Option(..., "--out", "-o", help="The CSV or XLSX file to write."),
@@ -232,7 +222,7 @@ def export_command(
     """Export KPI snapshots (kpi, date, value, use_case, note): the import format."""
     from ..services import kpis
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         ids = [kpis.find_kpi(ws=ws, ref=ref) for ref in kpi] if kpi else None
         written = kpis.export_snapshots(ws=ws, out=out, kpi_ids=ids, overwrite=force)
     typer.echo(f"Wrote {written}")

@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from .common import (
-    JsonFlag,
-    WorkspaceFile,
-    clip,
-    echo_json,
-    echo_json_or_empty,
-    guarded,
-    new_app,
-    reading,
-)
+from . import common
+from .common import JsonFlag, WorkspaceFile, command, new_app
 
 app = new_app(
     "Releases and launch-readiness gates: readiness %, blocking items, go / no-go.",
@@ -25,18 +17,14 @@ _MARK = {True: "met", False: "NOT MET", None: "no data"}
 _ROLLBACK = {True: "TRIGGERED", False: "ok", None: "no data"}
 
 
-@app.command("list")
-@guarded
-def list_command(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "list")
+def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Every release with its target date, feature flag, readiness % and go / no-go."""
     from ..services import launch
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         releases = launch.release_list(ws=ws)
-    if echo_json_or_empty(
+    if common.echo_json_or_empty(
         releases,
         as_json=as_json,
         empty="No releases in this workspace.",
@@ -49,13 +37,13 @@ def list_command(
     for r in releases:
         target = r.target_date.isoformat() if r.target_date else "-"
         typer.echo(
-            f"{r.id:>4}  {clip(r.name, 32):<32} {target:<10} {clip(r.feature_flag, 20):<20} "
+            f"{r.id:>4}  {common.clip(r.name, 32):<32} {target:<10} "
+            f"{common.clip(r.feature_flag, 20):<20} "
             f"{r.percent:>5.0f}%  {'GO' if r.go else 'NO-GO':<5} {r.use_case or '-'}"
         )
 
 
-@app.command("status")
-@guarded
+@command(app, "status")
 def status_command(
     file: WorkspaceFile,
     release: str = typer.Argument(..., help="Release name or id."),
@@ -66,14 +54,14 @@ def status_command(
     latest KPI snapshot."""
     from ..services import launch
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         release_id = launch.resolve_release(ws=ws, ref=release)
         ready = launch.readiness(ws=ws, release_id=release_id)
         criteria = launch.criteria_status(ws=ws, release_id=release_id)
     if as_json:
         data = ready.as_dict()
         data["criteria"] = [c.as_dict() for c in criteria]
-        echo_json(data)
+        common.echo_json(data)
         return
     typer.echo(f"{ready.name}: {'GO' if ready.go else 'NO-GO'}")
     typer.echo(f"Readiness: {ready.percent:.0f}% ({ready.done} of {ready.total} items done)")
@@ -98,6 +86,6 @@ def status_command(
             kpi = c.kpi_name or "no matching KPI"
             mark = _ROLLBACK[c.met] if c.which == "rollback" else _MARK[c.met]
             typer.echo(
-                f"  {clip(c.stage, 28):<28} {c.which:<8} {clip(c.text, 44):<44} "
+                f"  {common.clip(c.stage, 28):<28} {c.which:<8} {common.clip(c.text, 44):<44} "
                 f"{mark:<9} {latest:>8}  {kpi}"
             )

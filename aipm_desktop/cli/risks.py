@@ -7,22 +7,8 @@ from typing import Any
 
 import typer
 
-from .common import (
-    MATCH_HELP,
-    UNKNOWN_ID_HELP,
-    ForceFlag,
-    JsonFlag,
-    WorkspaceFile,
-    clip,
-    echo_json,
-    echo_json_or_empty,
-    guarded,
-    import_result,
-    new_app,
-    plural,
-    reading,
-    writing,
-)
+from . import common
+from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
 from .import_errors import ErrorsOption, reported
 
 app = new_app(
@@ -50,19 +36,15 @@ def _list_item(row: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-@app.command("list")
-@guarded
-def list_command(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "list")
+def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Every risk with its inherent and residual score and level, by residual score."""
     from ..services import risks
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         rows = [_list_item(row) for row in risks.export_rows(ws=ws)]
     rows.sort(key=lambda r: (-r["residual_score"], -r["inherent_score"], r["id"]))
-    if echo_json_or_empty(rows, as_json=as_json, empty="No risks in this workspace."):
+    if common.echo_json_or_empty(rows, as_json=as_json, empty="No risks in this workspace."):
         return
     typer.echo(
         f"{'id':>5}  {'title':<44} {'category':<24} {'status':<10} {'owner':<16} "
@@ -76,21 +58,20 @@ def list_command(
             review += " OVERDUE"
         links = ",".join(map(str, r["use_case_ids"])) or "-"
         typer.echo(
-            f"{r['id']:>5}  {clip(r['title'], 44):<44} {clip(r['category'], 24):<24} "
-            f"{r['status']:<10} {clip(r['owner'], 16):<16} {inherent:<14} {residual:<14} "
+            f"{r['id']:>5}  {common.clip(r['title'], 44):<44} {common.clip(r['category'], 24):<24} "
+            f"{r['status']:<10} {common.clip(r['owner'], 16):<16} {inherent:<14} {residual:<14} "
             f"{review:<11} {links}"
         )
     overdue = sum(r["overdue"] for r in rows)
-    typer.echo(f"\n{plural(len(rows), 'risk')}, {overdue} overdue for review")
+    typer.echo(f"\n{common.plural(len(rows), 'risk')}, {overdue} overdue for review")
 
 
-@app.command("import")
-@guarded
+@command(app, "import")
 def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(..., help="Spreadsheet of risks (.csv or .xlsx)."),
-    match: str = typer.Option("id", "--match", help=MATCH_HELP),
-    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=UNKNOWN_ID_HELP),
+    match: str = typer.Option("id", "--match", help=common.MATCH_HELP),
+    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=common.UNKNOWN_ID_HELP),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Only check the file and print what would happen."
     ),
@@ -105,7 +86,7 @@ def import_command(
     """
     from ..services import risks
 
-    with reading(file) if dry_run else writing(file) as ws:
+    with common.reading(file) if dry_run else common.writing(file) as ws:
         preview = risks.preview_risk_import(
             ws=ws, source=source, match=match, on_unknown_id=on_unknown_id
         )
@@ -118,11 +99,10 @@ def import_command(
             return
         with reported(errors):
             risks.apply_risk_import(ws=ws, preview=preview)
-    typer.echo(import_result(preview, "risk", file))
+    typer.echo(common.import_result(preview, "risk", file))
 
 
-@app.command("export")
-@guarded
+@command(app, "export")
 def export_command(
     file: WorkspaceFile,
     out: Path = typer.Option(..., "--out", "-o", help="The file to write: .csv or .xlsx."),
@@ -131,13 +111,12 @@ def export_command(
     """Write the register with derived scores and levels to a spreadsheet."""
     from ..services import risks
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         written = risks.export_risks(ws=ws, out=out, overwrite=force)
     typer.echo(f"Exported the risks of {file} to {written}")
 
 
-@app.command("tier")
-@guarded
+@command(app, "tier")
 def tier_command(
     file: WorkspaceFile,
     use_case: str = typer.Argument(..., help="Use case id or title."),
@@ -147,7 +126,7 @@ def tier_command(
     from ..errors import UserError
     from ..services import ai_act
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         use_case_id = ai_act.resolve_use_case(ws=ws, ref=use_case)
         assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
         items = ai_act.obligations(ws=ws, use_case_id=use_case_id)
@@ -177,7 +156,7 @@ def tier_command(
         "disclaimer": ai_act.DISCLAIMER,
     }
     if as_json:
-        echo_json(data)
+        common.echo_json(data)
         return
     by = f" by {assessment.assessor}" if assessment.assessor else ""
     lines = [

@@ -4,17 +4,8 @@ from __future__ import annotations
 
 import typer
 
-from .common import (
-    JsonFlag,
-    WorkspaceFile,
-    clip,
-    echo_json,
-    echo_json_or_empty,
-    guarded,
-    new_app,
-    parse_date,
-    reading,
-)
+from . import common
+from .common import JsonFlag, WorkspaceFile, command, new_app
 
 app = new_app(
     "Roadmap items (dates, slip, dependencies, critical path) and predictability.",
@@ -22,8 +13,7 @@ app = new_app(
 )
 
 
-@app.command("list")
-@guarded
+@command(app, "list")
 def list_command(
     file: WorkspaceFile,
     start: str = typer.Option(None, "--from", help="Only items ending on or after this date."),
@@ -34,13 +24,13 @@ def list_command(
     whether it is on the critical path, and its dependencies (violated ones flagged)."""
     from ..services import roadmap
 
-    first = parse_date(start, "--from must be a date like 2026-07-01, not {value!r}.")
-    last = parse_date(end, "--to must be a date like 2026-07-01, not {value!r}.")
+    first = common.parse_date(start, "--from must be a date like 2026-07-01, not {value!r}.")
+    last = common.parse_date(end, "--to must be a date like 2026-07-01, not {value!r}.")
     if first and last and last < first:
         from ..errors import UserError
 
         raise UserError("--to must not be before --from.")
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         items, deps = roadmap.timeline(ws=ws, start=first, end=last)
     after: dict[int, list[int]] = {}
     violated: dict[int, list[int]] = {}
@@ -55,7 +45,7 @@ def list_command(
             row["depends_on"] = after.get(item.id, [])
             row["violated_dependencies"] = violated.get(item.id, [])
             rows.append(row)
-        echo_json(rows)
+        common.echo_json(rows)
         return
     if not items:
         typer.echo(
@@ -74,7 +64,7 @@ def list_command(
             f"{p}!" if p in violated.get(item.id, []) else str(p) for p in after.get(item.id, [])
         )
         typer.echo(
-            f"{item.id:>5}  {clip(item.title, 40):<40} {clip(item.lane, 22):<22} "
+            f"{item.id:>5}  {common.clip(item.title, 40):<40} {common.clip(item.lane, 22):<22} "
             f"{item.kind:<9} {item.start.isoformat():<10} {item.end.isoformat():<10} "
             f"{slip:>5} {item.status:<11} {item.progress:>3}%  {'*' if item.critical else '':<4} "
             f"{deps_text or '-'}"
@@ -87,19 +77,15 @@ def list_command(
     )
 
 
-@app.command("predictability")
-@guarded
-def predictability_command(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "predictability")
+def predictability_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Roadmap predictability per quarter: items delivered on their planned dates out of
     the items planned to end in that quarter (cancelled items left out)."""
     from ..services import roadmap
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         quarters = roadmap.predictability(ws=ws)
-    if echo_json_or_empty(
+    if common.echo_json_or_empty(
         quarters,
         as_json=as_json,
         empty="No roadmap item with planned dates has come due yet.",

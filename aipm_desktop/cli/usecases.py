@@ -7,22 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import typer
 
-from .common import (
-    MATCH_HELP,
-    UNKNOWN_ID_HELP,
-    ForceFlag,
-    JsonFlag,
-    WorkspaceFile,
-    clip,
-    echo_json,
-    echo_json_or_empty,
-    guarded,
-    import_result,
-    new_app,
-    reading,
-    table,
-    writing,
-)
+from . import common
+from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
 from .import_errors import ErrorsOption, reported
 
 if TYPE_CHECKING:
@@ -52,19 +38,15 @@ def _fmt_score(score: float | None) -> str:
     return "-" if score is None else f"{score:.1f}"
 
 
-@app.command("list")
-@guarded
-def list_command(
-    file: WorkspaceFile,
-    as_json: JsonFlag = False,
-) -> None:
+@command(app, "list")
+def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """List use cases with their score and rank on the active model (by rank)."""
     from sqlalchemy import select
 
     from ..models import UseCase
     from ..services import scoring
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         ranking = scoring.rank(ws=ws)
         u = UseCase.__table__  # type: ignore[attr-defined]
         with ws.session() as session:
@@ -85,15 +67,15 @@ def list_command(
         }
         for r in ranking
     ]
-    if echo_json_or_empty(items, as_json=as_json, empty="No use cases yet.", indent=None):
+    if common.echo_json_or_empty(items, as_json=as_json, empty="No use cases yet.", indent=None):
         return
     rows = [
         [
             str(i["id"]),
-            clip(str(i["title"]), 40),
+            common.clip(str(i["title"]), 40),
             str(i["status"]),
-            clip(str(i["owner"]) or "-", 20),
-            clip(str(i["area"]) or "-", 20),
+            common.clip(str(i["owner"]) or "-", 20),
+            common.clip(str(i["area"]) or "-", 20),
             _fmt_score(i["score"]),
             "-" if i["rank"] is None else str(i["rank"]),
             "yes" if i["complete"] else "no",
@@ -101,11 +83,10 @@ def list_command(
         for i in items
     ]
     header = ["ID", "Title", "Status", "Owner", "Area", "Score", "Rank", "Complete"]
-    typer.echo(table(header, rows, right={0, 5, 6}))
+    typer.echo(common.table(header, rows, right={0, 5, 6}))
 
 
-@app.command("rank")
-@guarded
+@command(app, "rank")
 def rank_command(
     file: WorkspaceFile,
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
@@ -115,7 +96,7 @@ def rank_command(
     """Rank use cases by a scoring model, with each criterion's contribution."""
     from ..services import scoring
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         model_id = _model_id(ws, model)
         name = scoring.model_name(ws=ws, model_id=model_id)
         criteria = scoring.model_criteria(ws=ws, model_id=model_id)
@@ -154,7 +135,7 @@ def rank_command(
                 for r in ranking
             ],
         }
-        echo_json(payload, indent=None)
+        common.echo_json(payload, indent=None)
         return
     typer.echo(f"Model: {name}")
     typer.echo(
@@ -174,7 +155,7 @@ def rank_command(
         row = [
             "-" if r.rank is None else str(r.rank),
             str(r.use_case_id),
-            clip(r.title, 36),
+            common.clip(r.title, 36),
             _fmt_score(r.score) if r.complete else "incomplete",
         ]
         row += [
@@ -182,21 +163,20 @@ def rank_command(
         ]
         rows.append(row)
     typer.echo("")
-    typer.echo(table(header, rows, right={0, 1, 3, *range(4, 4 + len(criteria))}))
+    typer.echo(common.table(header, rows, right={0, 1, 3, *range(4, 4 + len(criteria))}))
     typer.echo("")
     typer.echo("Columns C1.. give each criterion's points of the score ('?' = not scored):")
     for i, c in enumerate(criteria):
         typer.echo(f"  C{i + 1} = {c.name} ({c.key})")
 
 
-@app.command("import")
-@guarded
+@command(app, "import")
 def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(..., help="The CSV or XLSX file to import."),
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
-    match: str = typer.Option("id", "--match", help=MATCH_HELP),
-    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=UNKNOWN_ID_HELP),
+    match: str = typer.Option("id", "--match", help=common.MATCH_HELP),
+    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=common.UNKNOWN_ID_HELP),
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Only check the file and print what would happen."
     ),
@@ -215,7 +195,7 @@ def import_command(
     """
     from ..services import usecases
 
-    with reading(file) if dry_run else writing(file) as ws:
+    with common.reading(file) if dry_run else common.writing(file) as ws:
         model_id = _model_id(ws, model)
         preview = usecases.preview_use_case_import(
             ws=ws, source=source, model_id=model_id, match=match, on_unknown_id=on_unknown_id
@@ -229,11 +209,10 @@ def import_command(
             return
         with reported(errors):
             _changes, _count = usecases.apply_use_case_import(ws=ws, preview=preview)
-    typer.echo(import_result(preview, "use case", file))
+    typer.echo(common.import_result(preview, "use case", file))
 
 
-@app.command("export")
-@guarded
+@command(app, "export")
 def export_command(
     file: WorkspaceFile,
     out: Path | None = typer.Option(None, "--out", help="The CSV or XLSX file to write."),
@@ -246,13 +225,12 @@ def export_command(
 
     if out is None:
         raise UserError("give the file to write with --out OUT.csv or OUT.xlsx.")
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         written = export_use_cases(ws=ws, out=out, model_id=_model_id(ws, model), overwrite=force)
     typer.echo(f"Exported use cases of {file} to {written}")
 
 
-@app.command("stability")
-@guarded
+@command(app, "stability")
 def stability_command(
     file: WorkspaceFile,
     draws: int = typer.Option(2000, "--draws", help="Random weight draws."),
@@ -268,7 +246,7 @@ def stability_command(
     """How often each use case stays in the top N when the weights are perturbed."""
     from ..services import scoring
 
-    with reading(file) as ws:
+    with common.reading(file) as ws:
         model_id = _model_id(ws, model)
         titles = {
             r.use_case_id: r.title
@@ -285,7 +263,7 @@ def stability_command(
             risk_from_register=risk_feed,
         )
     if as_json:
-        echo_json(
+        common.echo_json(
             {
                 "draws": result.draws,
                 "spread": result.spread,
@@ -319,7 +297,7 @@ def stability_command(
         [
             str(result.baseline_rank[uc]),
             str(uc),
-            clip(titles.get(uc, ""), 36),
+            common.clip(titles.get(uc, ""), 36),
             f"{result.p_top_n[uc]:.0%}",
             f"{result.mean_rank[uc]:.1f}",
             f"{result.best_rank[uc]}-{result.worst_rank[uc]}",
@@ -327,7 +305,7 @@ def stability_command(
         for uc in result.use_case_ids[: max(limit, 0)]
     ]
     header = ["Rank", "ID", "Title", f"P(top {result.top_n})", "Mean rank", "Range"]
-    typer.echo(table(header, rows, right={0, 1, 3, 4, 5}))
+    typer.echo(common.table(header, rows, right={0, 1, 3, 4, 5}))
     hidden = len(result.use_case_ids) - len(rows)
     if hidden > 0:
         typer.echo(f"(and {hidden} more; use --limit or --json)")

@@ -15,9 +15,28 @@ import datetime as dt
 import enum
 from typing import Any, Optional
 
-from pydantic import ConfigDict, create_model, field_validator, model_validator
+from pydantic import ConfigDict, create_model
 from sqlalchemy import CheckConstraint, String
 from sqlmodel import Field, SQLModel
+
+from .validators import (
+    clean_text as clean_text,
+)
+from .validators import (
+    require_text as require_text,
+)
+from .validators import (
+    validate_date_order as validate_date_order,
+)
+from .validators import (
+    validate_level_count as validate_level_count,
+)
+from .validators import (
+    validate_required as validate_required,
+)
+from .validators import (
+    validate_stripped as validate_stripped,
+)
 
 
 def utcnow() -> dt.datetime:
@@ -121,72 +140,6 @@ def partial_model(base: type[SQLModel], name: str | None = None) -> type[SQLMode
         fields[field_name] = (Optional[info.annotation], optional)  # noqa: UP045
     model_name = name or base.__name__.removesuffix("Base") + "Update"
     return create_model(model_name, __base__=base, **fields)
-
-
-def clean_text(value: str | None) -> str | None:
-    """Strip surrounding white space; keep None."""
-    return value.strip() if isinstance(value, str) else value
-
-
-def require_text(value: str, label: str = "This field") -> str:
-    """Stripped text that must not be empty."""
-    value = (value or "").strip()
-    if not value:
-        raise ValueError(f"{label} must not be empty")
-    return value
-
-
-def validate_stripped(*fields: str) -> Any:
-    """A field validator for ``fields``: :func:`clean_text` on each value.
-
-    Use in a class body: ``_strip = validate_stripped("owner", "area")``.
-    """
-    return field_validator(*fields)(clean_text)
-
-
-def validate_required(*fields: str, label: str) -> Any:
-    """A field validator for ``fields``: :func:`require_text` with ``label``; None passes
-    (an ``XUpdate`` leaves the field as it is).
-
-    Use in a class body: ``_title = validate_required("title", label="Title")``.
-    """
-
-    def check(value: str | None) -> str | None:
-        return None if value is None else require_text(value, label)
-
-    return field_validator(*fields)(check)
-
-
-def validate_date_order(
-    first: str, last: str, message: str = "the end date must not be before the start date"
-) -> Any:
-    """A model validator: the date in field ``last`` must not be before the one in
-    ``first`` (either may be missing).
-
-    Use in a class body: ``_dates = validate_date_order("start", "end")``.
-    """
-
-    def check(self: Any) -> Any:
-        start, end = getattr(self, first), getattr(self, last)
-        if start is not None and end is not None and end < start:
-            raise ValueError(message)
-        return self
-
-    return model_validator(mode="after")(check)
-
-
-def validate_level_count(count: int, what: str) -> Any:
-    """A field validator for ``levels``: empty, or exactly ``count`` level descriptions.
-
-    Use in a class body: ``_levels = validate_level_count(5, "a criterion")``.
-    """
-
-    def check(value: list[str] | None) -> list[str] | None:
-        if value is not None and len(value) not in (0, count):
-            raise ValueError(f"{what} has exactly {count} level descriptions")
-        return value
-
-    return field_validator("levels")(check)
 
 
 class TitledSchema(Schema):

@@ -8,17 +8,9 @@ import enum
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .common import (
-    TableMixin,
-    enum_check,
-    enum_field,
-    parent_ref,
-    partial_model,
-    person_field,
-    validate_required,
-    validate_stripped,
-)
+from .common import TableMixin, enum_check, enum_field, parent_ref, partial_model, person_field
 from .enums import CheckStatus
+from .validators import validate_required, validate_stripped
 
 
 class AiActTier(enum.StrEnum):

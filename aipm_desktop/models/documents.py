@@ -16,9 +16,9 @@ from .common import (
     person_field,
     use_case_ref,
     utcnow,
-    validate_required,
 )
 from .enums import DocumentStatus
+from .validators import validate_required
 
 
 class DocumentBase(Schema):

@@ -16,12 +16,11 @@ from .common import (
     parent_ref,
     partial_model,
     range_check,
-    validate_level_count,
-    validate_required,
     weight_check,
     weight_field,
 )
 from .enums import Recommendation, SignalKind
+from .validators import validate_level_count, validate_required
 
 
 class CaseExerciseBase(Schema):

@@ -18,10 +18,9 @@ from .common import (
     partial_model,
     person_field,
     use_case_ref,
-    validate_required,
-    validate_stripped,
 )
 from .enums import Frequency, KpiDirection
+from .validators import validate_required, validate_stripped
 
 
 class KpiBase(Schema):

@@ -17,9 +17,9 @@ from .common import (
     person_field,
     range_check,
     use_case_ref,
-    validate_required,
 )
 from .enums import CheckStatus, StageStatus
+from .validators import validate_required
 
 
 class ReleaseBase(Schema):

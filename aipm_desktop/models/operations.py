@@ -15,10 +15,9 @@ from .common import (
     partial_model,
     range_check,
     use_case_ref,
-    validate_date_order,
-    validate_required,
 )
 from .enums import ExperimentStatus, IncidentStatus, Severity
+from .validators import validate_date_order, validate_required
 
 
 class ExperimentBase(TitledSchema):

@@ -17,10 +17,9 @@ from .common import (
     partial_model,
     person_field,
     range_check,
-    validate_required,
-    validate_stripped,
 )
 from .enums import ActionStatus, RiskSource, RiskStatus, Treatment
+from .validators import validate_required, validate_stripped
 
 
 class RiskBase(TitledSchema):

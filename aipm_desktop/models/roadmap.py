@@ -18,10 +18,9 @@ from .common import (
     person_field,
     range_check,
     use_case_ref,
-    validate_date_order,
-    validate_stripped,
 )
 from .enums import ItemKind, ItemStatus
+from .validators import validate_date_order, validate_stripped
 
 DEFAULT_LANES = (
     "Data readiness",

@@ -18,13 +18,11 @@ from .common import (
     partial_model,
     person_field,
     range_check,
-    validate_level_count,
-    validate_required,
-    validate_stripped,
     weight_check,
     weight_field,
 )
 from .enums import CriterionGroup, Decision, Direction, UseCaseStatus
+from .validators import validate_level_count, validate_required, validate_stripped
 
 COST_FIELDS = (
     "cost_build_oneoff",

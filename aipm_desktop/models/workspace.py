@@ -10,17 +10,10 @@ from pydantic import field_validator
 from sqlalchemy import JSON
 from sqlmodel import Field, SQLModel
 
-from .common import (
-    Schema,
-    TableMixin,
-    enum_check,
-    partial_model,
-    utcnow,
-    validate_required,
-    validate_stripped,
-)
+from .common import Schema, TableMixin, enum_check, partial_model, utcnow
 from .enums import ChangeAction
 from .roadmap import DEFAULT_LANES
+from .validators import validate_required, validate_stripped
 
 DEFAULT_RISK_BANDS: list[dict[str, Any]] = [
     {"name": "low", "max": 4, "color": "#4caf50"},

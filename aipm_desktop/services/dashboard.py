@@ -42,7 +42,7 @@ from ..models import (
 from ..models.enums import CheckStatus, ItemKind, ItemStatus
 from . import kpis as kpi_service
 from .scoring.ranking import PACK_BITS, pack_groups, packed_sums
-from .workspace import COUNTED, ChangeEntry, get_settings
+from .workspace import COUNTED, ChangeEntry, change_entry, get_settings
 
 if TYPE_CHECKING:
     from types import ModuleType
@@ -122,13 +122,6 @@ def settings_summary(*, ws: Workspace) -> Any:
     return row if row is not None else get_settings(ws=ws)
 
 
-def _local_minute(moment: dt.datetime) -> str:
-    """A stored UTC timestamp in the computer's local time, as the change log shows it."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone().strftime("%Y-%m-%d %H:%M")
-
-
 def _recent_changes(ws: Workspace, limit: int) -> list[ChangeEntry]:
     """The newest change-log entries, as :func:`workspace.recent_changes` (Core query)."""
     c = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -139,17 +132,7 @@ def _recent_changes(ws: Workspace, limit: int) -> list[ChangeEntry]:
     )
     with ws.engine.connect() as conn:
         rows = conn.execute(query).all()
-    return [
-        ChangeEntry(
-            at=_local_minute(row.at),
-            who=row.who,
-            entity=row.entity,
-            entity_id=row.entity_id,
-            action=row.action,
-            label=row.label,
-        )
-        for row in rows
-    ]
+    return [change_entry(row) for row in rows]
 
 
 def _record_counts(ws: Workspace) -> dict[str, int]:

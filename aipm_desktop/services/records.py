@@ -243,7 +243,7 @@ def resolve_ref(
     name_column: str,
     ref: str | int,
     noun: str,
-    plural: str,
+    plural: str | None = None,
     id_hint: str = "the id",
     cutoff: float = 0.5,
     list_names: bool = False,
@@ -251,8 +251,10 @@ def resolve_ref(
     """The id of the record ``ref`` names: an id, or a name (any case) in ``name_column``.
 
     Several records with that name, or none, raise a ``UserError`` (with close names as a
-    hint; with ``list_names`` the first few names when nothing is close).
+    hint; with ``list_names`` the first few names when nothing is close). ``plural``
+    defaults to ``noun`` + "s".
     """
+    plural = plural or f"{noun}s"
     text = str(ref).strip()
     name = table.c[name_column]
     with ws.engine.connect() as conn:

@@ -184,19 +184,21 @@ class ChangeEntry:
     label: str
 
 
+def change_entry(row: Any) -> ChangeEntry:
+    """One change-log row (an ORM object or a Core row) as the change list shows it."""
+    return ChangeEntry(
+        at=_local(row.at).strftime("%Y-%m-%d %H:%M"),
+        who=row.who,
+        entity=row.entity,
+        entity_id=row.entity_id,
+        action=row.action,
+        label=row.label,
+    )
+
+
 def recent_changes(*, ws: Workspace, limit: int = 20) -> list[ChangeEntry]:
     with ws.session() as session:
         rows = session.execute(
             select(ChangeLog).order_by(col(ChangeLog.id).desc()).limit(limit)
         ).scalars()
-        return [
-            ChangeEntry(
-                at=_local(row.at).strftime("%Y-%m-%d %H:%M"),
-                who=row.who,
-                entity=row.entity,
-                entity_id=row.entity_id,
-                action=row.action,
-                label=row.label,
-            )
-            for row in rows
-        ]
+        return [change_entry(row) for row in rows]

@@ -23,11 +23,8 @@ if TYPE_CHECKING:
 
 #: Chart kind -> ``"module:function"`` building its figure.
 CHARTS: dict[str, str] = {
-    "matrix": "aipm_desktop.services.charts.matrix:build_figure",
-    "heatmap": "aipm_desktop.services.charts.heatmap:build_figure",
-    "radar": "aipm_desktop.services.charts.radar:build_figure",
-    "kpi": "aipm_desktop.services.charts.kpi:build_figure",
-    "roadmap": "aipm_desktop.services.charts.roadmap:build_figure",
+    kind: f"{__name__}.{kind}:build_figure"
+    for kind in ("matrix", "heatmap", "radar", "kpi", "roadmap")
 }
 
 #: Command-line spelling of build_figure keywords whose names differ.

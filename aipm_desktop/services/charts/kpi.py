@@ -28,14 +28,14 @@ if TYPE_CHECKING:
 
     from ...store import Workspace
 
-STATUS_COLORS: dict[str, str] = {
-    "critical": "#c62828",
-    "warning": "#ef8f00",
-    "off_target": "#6d4c41",
-    "on_target": "#2e7d32",
-    "no_target": "#1565c0",
-    "no_data": "#9e9e9e",
-}
+#: One colour per KPI status, in the order of :data:`kpis.STATUS_LABELS`.
+STATUS_COLORS: dict[str, str] = dict(
+    zip(
+        kpis.STATUS_LABELS,
+        ("#c62828", "#ef8f00", "#6d4c41", "#2e7d32", "#1565c0", "#9e9e9e"),
+        strict=True,
+    )
+)
 BAND_COLORS = {"warning": "#ffe9b3", "critical": "#f8c9c4"}
 TARGET_COLOR = "#2e7d32"
 BASELINE_COLOR = "#757575"

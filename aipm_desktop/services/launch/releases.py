@@ -140,7 +140,6 @@ def resolve_release(*, ws: Workspace, ref: str | int) -> int:
         name_column="name",
         ref=ref,
         noun="release",
-        plural="releases",
         id_hint="the release id",
         cutoff=0.4,
         list_names=True,

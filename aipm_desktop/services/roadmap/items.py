@@ -160,5 +160,4 @@ def find_item(*, ws: Workspace, ref: int | str) -> int:
         name_column="title",
         ref=ref,
         noun="roadmap item",
-        plural="roadmap items",
     )
