@@ -18,7 +18,6 @@ from ...store import Workspace
 from .. import records
 from ..changes import Changes
 
-_RELEASE = Release.__table__  # type: ignore[attr-defined]
 _CHECK = LaunchCheck.__table__  # type: ignore[attr-defined]
 _TEMPLATE = LaunchChecklistTemplate.__table__  # type: ignore[attr-defined]
 
@@ -130,12 +129,8 @@ def ensure_checklist(
     release already had a checklist).
     """
     with ws.write(who=who) as session:
+        records.existing(session, Release, release_id)
         conn = session.connection()
-        release = conn.execute(
-            select(_RELEASE.c.id, _RELEASE.c.name).where(_RELEASE.c.id == release_id)
-        ).first()
-        if release is None:
-            raise NotFoundError(f"No release with id {release_id}; it may have been deleted.")
         has = conn.execute(
             select(func.count()).select_from(_CHECK).where(_CHECK.c.release_id == release_id)
         ).scalar()

@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from ...errors import NotFoundError
 from ...models import Kpi, KpiSnapshot, Release, RolloutStage
 from ...store import Workspace
-from ..records import record_dict
+from ._records import AsDict
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
@@ -97,7 +97,7 @@ def split_clauses(text: str) -> list[str]:
 
 
 @dataclass(frozen=True)
-class CriterionCheck:
+class CriterionCheck(AsDict):
     """One KPI threshold of a stage and whether the KPI's latest snapshot meets it.
 
     ``met`` is None when no KPI matches or it has no snapshot. For a rollback criterion,
@@ -116,9 +116,6 @@ class CriterionCheck:
     met: bool | None
     unit: str = ""
     latest_date: dt.date | None = None
-
-    def as_dict(self) -> dict[str, Any]:
-        return record_dict(self)
 
 
 @dataclass(frozen=True)

@@ -28,7 +28,7 @@ from ...models import (
 )
 from ...store import Workspace
 from .. import risks
-from ..records import record_dict
+from ._records import AsDict
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _CHECK = LaunchCheck.__table__  # type: ignore[attr-defined]
@@ -70,7 +70,7 @@ DOCUMENTATION: dict[str, DocRequirement] = {
 
 
 @dataclass(frozen=True)
-class LaunchCheckInfo:
+class LaunchCheckInfo(AsDict):
     id: int
     function: str
     item: str
@@ -82,9 +82,6 @@ class LaunchCheckInfo:
     evidence_title: str
     signed_off_by: str
     signed_off_on: dt.date | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return record_dict(self)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,6 @@ from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QDateEdit,
     QFileDialog,
     QFrame,
@@ -36,6 +35,7 @@ from ..context import AppContext
 from ..errors import show_user_error
 from ..widgets.builders import splitter
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
@@ -180,12 +180,9 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         self._setting = False
         self._pivot_for: int | None = None
 
-        self.range_combo = QComboBox()
-        self.range_combo.setObjectName("kpiRangeCombo")
-        for label, months in RANGES:
-            self.range_combo.addItem(label, months)
-        self.range_combo.setCurrentIndex(self.range_combo.findData(DEFAULT_RANGE))
-        self.range_combo.currentIndexChanged.connect(self._on_range_combo_index_changed)
+        self.range_combo = choice_combo(
+            "kpiRangeCombo", RANGES, DEFAULT_RANGE, self._on_range_combo_index_changed
+        )
         today = dt.date.today()
         self.start_edit = _date_edit("kpiRangeStart", months_before(today, DEFAULT_RANGE))
         self.end_edit = _date_edit("kpiRangeEnd", today)
@@ -476,16 +473,17 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         name = self.status.name if self.status else ""
         self.ctx.run_edit(SetSnapshotCommand(self.ctx, self.kpi_id, day, None, kpi_name=name))
 
-    def _on_export_chart_clicked(self) -> None:
+    def _ask_export_path(self, title: str, suffix: str, filters: str) -> tuple[str, str]:
+        """Ask where to export the current KPI; ``("", "")`` when there is none or on cancel."""
         if self.kpi_id is None:
-            return
+            return "", ""
         name = _file_stem(self.status.name if self.status else "kpi")
         start_dir = Path(str(self.ctx.settings.last_directory()))
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self,
-            "Export chart",
-            str(start_dir / f"{name}.png"),
-            "PNG image (*.png);;SVG image (*.svg)",
+        return QFileDialog.getSaveFileName(self, title, str(start_dir / f"{name}{suffix}"), filters)
+
+    def _on_export_chart_clicked(self) -> None:
+        chosen, chosen_filter = self._ask_export_path(
+            "Export chart", ".png", "PNG image (*.png);;SVG image (*.svg)"
         )
         if chosen:
             self.export_chart(Path(chosen), svg="svg" in chosen_filter.lower())
@@ -503,13 +501,7 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         return out
 
     def _on_export_data_clicked(self) -> None:
-        if self.kpi_id is None:
-            return
-        name = _file_stem(self.status.name if self.status else "kpi")
-        start_dir = Path(str(self.ctx.settings.last_directory()))
-        chosen, _filter = QFileDialog.getSaveFileName(
-            self, "Export KPI data", str(start_dir / f"{name}.csv"), "CSV file (*.csv)"
-        )
+        chosen, _filter = self._ask_export_path("Export KPI data", ".csv", "CSV file (*.csv)")
         if chosen:
             self.export_data(Path(chosen))
 

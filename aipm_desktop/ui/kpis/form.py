@@ -36,6 +36,17 @@ S_THRESHOLDS = "Thresholds"
 S_TRACKING = "Tracking"
 
 
+def _labelled_combo(name: str, label: str, section: str, labels: dict[Any, str]) -> FieldSpec:
+    """A combo whose stored values are the string form of the ``labels`` keys."""
+    return FieldSpec(
+        name,
+        label,
+        "combo",
+        section=section,
+        choices=tuple((str(value), text) for value, text in labels.items()),
+    )
+
+
 class KpiForm(RecordForm):
     """Every field of one KPI; edits are undoable commands on the context."""
 
@@ -51,13 +62,7 @@ class KpiForm(RecordForm):
                 section=S_DEFINITION,
             ),
             FieldSpec("unit", "Unit", placeholder="e.g. %, s, USD, per 1k", section=S_DEFINITION),
-            FieldSpec(
-                "direction",
-                "Direction",
-                "combo",
-                section=S_DEFINITION,
-                choices=tuple((str(d), label) for d, label in DIRECTION_LABELS.items()),
-            ),
+            _labelled_combo("direction", "Direction", S_DEFINITION, DIRECTION_LABELS),
             *(
                 FieldSpec(
                     name,
@@ -69,13 +74,7 @@ class KpiForm(RecordForm):
                 )
                 for name in THRESHOLDS
             ),
-            FieldSpec(
-                "frequency",
-                "Frequency",
-                "combo",
-                section=S_TRACKING,
-                choices=tuple((str(f), label) for f, label in FREQUENCY_LABELS.items()),
-            ),
+            _labelled_combo("frequency", "Frequency", S_TRACKING, FREQUENCY_LABELS),
             FieldSpec("owner", "Owner", placeholder="Who reports it", section=S_TRACKING),
             FieldSpec(
                 "data_source",

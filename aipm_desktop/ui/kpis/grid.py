@@ -15,7 +15,6 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QComboBox,
     QHBoxLayout,
     QTableView,
     QWidget,
@@ -24,6 +23,7 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..widgets.builders import vbox
+from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
@@ -202,12 +202,12 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
         self.model.edit_requested.connect(self._on_model_edit_requested)
         self.model.invalid_input.connect(self._on_model_invalid_input)
 
-        self.weeks_combo = QComboBox()
-        self.weeks_combo.setObjectName("gridWeeksCombo")
-        for weeks in WEEK_CHOICES:
-            self.weeks_combo.addItem(f"Last {weeks} weeks", weeks)
-        self.weeks_combo.setCurrentIndex(self.weeks_combo.findData(DEFAULT_WEEKS))
-        self.weeks_combo.currentIndexChanged.connect(self._on_weeks_combo_index_changed)
+        self.weeks_combo = choice_combo(
+            "gridWeeksCombo",
+            ((f"Last {weeks} weeks", weeks) for weeks in WEEK_CHOICES),
+            DEFAULT_WEEKS,
+            self._on_weeks_combo_index_changed,
+        )
         help_text = named_label(
             "Type a number to set the week's snapshot; Delete clears it. "
             "Edits can be undone (Ctrl+Z).",

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
@@ -27,12 +28,12 @@ class SmallMultiples(RefreshWhenShown, ContextWidget):
         super().__init__(ctx, parent, name="kpiSmallMultiples")
         self.kpi_ids: list[int] = []
 
-        self.span_combo = QComboBox()
-        self.span_combo.setObjectName("multiplesSpanCombo")
-        for months, label in SPAN_CHOICES:
-            self.span_combo.addItem(label, months)
-        self.span_combo.setCurrentIndex(self.span_combo.findData(DEFAULT_SPAN))
-        self.span_combo.currentIndexChanged.connect(self._on_span_combo_index_changed)
+        self.span_combo = choice_combo(
+            "multiplesSpanCombo",
+            ((label, months) for months, label in SPAN_CHOICES),
+            DEFAULT_SPAN,
+            self._on_span_combo_index_changed,
+        )
         legend = named_label(
             "Line colour: status of the latest value (green on target, amber warning, "
             "red critical, grey no target or no data).",

@@ -202,6 +202,23 @@ def _levels(levels: tuple[str, ...], *, allow_unset: bool = False) -> list[tuple
     return items
 
 
+def _level_fields(prefix: str, section: str, *, allow_unset: bool = False) -> list[FieldSpec]:
+    """The likelihood and impact combos of one rating (inherent or residual)."""
+    return [
+        FieldSpec(
+            f"{prefix}{name}",
+            label,
+            "combo",
+            section=section,
+            choices=_levels(levels, allow_unset=allow_unset),
+        )
+        for name, label, levels in (
+            ("likelihood", "Likelihood", risks.LIKELIHOOD_LEVELS),
+            ("impact", "Impact", risks.IMPACT_LEVELS),
+        )
+    ]
+
+
 def _level_description(levels: tuple[str, ...], value: int | None) -> str:
     return "" if value is None else split_level(levels[value - 1])[1]
 
@@ -232,35 +249,9 @@ class RiskForm(RecordForm):
             ),
             FieldSpec("source", "Source", "combo", section=S_RISK, choices=RiskSource),
             FieldSpec("owner", "Owner", placeholder="Who is accountable", section=S_RISK),
-            FieldSpec(
-                "likelihood",
-                "Likelihood",
-                "combo",
-                section=S_INHERENT,
-                choices=_levels(risks.LIKELIHOOD_LEVELS),
-            ),
-            FieldSpec(
-                "impact",
-                "Impact",
-                "combo",
-                section=S_INHERENT,
-                choices=_levels(risks.IMPACT_LEVELS),
-            ),
+            *_level_fields("", S_INHERENT),
             FieldSpec("treatment", "Treatment", "combo", section=S_INHERENT, choices=Treatment),
-            FieldSpec(
-                "residual_likelihood",
-                "Likelihood",
-                "combo",
-                section=S_RESIDUAL,
-                choices=_levels(risks.LIKELIHOOD_LEVELS, allow_unset=True),
-            ),
-            FieldSpec(
-                "residual_impact",
-                "Impact",
-                "combo",
-                section=S_RESIDUAL,
-                choices=_levels(risks.IMPACT_LEVELS, allow_unset=True),
-            ),
+            *_level_fields("residual_", S_RESIDUAL, allow_unset=True),
             FieldSpec("status", "Status", "combo", section=S_STATUS, choices=RiskStatus),
             FieldSpec(
                 "acceptance_rationale",

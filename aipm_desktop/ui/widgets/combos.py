@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from PySide6.QtWidgets import QComboBox
@@ -22,3 +22,20 @@ def chosen_filters(combos: Iterable[tuple[str, QComboBox]]) -> dict[str, Any]:
     """``{key: chosen data}`` for each ``(key, combo)`` whose choice is not the first
     ("All …") one."""
     return {key: combo.currentData() for key, combo in combos if combo.currentIndex() > 0}
+
+
+def choice_combo(
+    name: str,
+    items: Iterable[tuple[str, Any]],
+    current: Any,
+    on_change: Callable[[int], object],
+) -> QComboBox:
+    """A combo named ``name`` offering ``(label, data)`` items, showing the item whose data
+    is ``current``, that calls ``on_change(index)`` when the choice changes."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for label, data in items:
+        combo.addItem(label, data)
+    combo.setCurrentIndex(combo.findData(current))
+    combo.currentIndexChanged.connect(on_change)
+    return combo
