@@ -218,7 +218,10 @@ def test_a_stale_temporary_file_is_cleaned_but_a_live_one_is_respected(tmp_path:
         holder.wait()
 
 
-@pytest.mark.skipif(os.name != "posix", reason="POSIX permissions")
+@pytest.mark.skipif(
+    os.name != "posix",
+    reason="needs POSIX file modes and switching to an unprivileged user (Linux, macOS)",
+)
 def test_a_read_only_folder_opens_read_only_without_side_files(tmp_path: Path) -> None:
     base = Path(tempfile.mkdtemp(prefix="aipm-ro-"))  # /tmp: reachable by other users
     base.chmod(0o755)

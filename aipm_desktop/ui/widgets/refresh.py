@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 
@@ -13,9 +14,8 @@ class RefreshWhenShown:
     """
 
     _dirty: bool = True
-
-    def refresh(self) -> None:
-        raise NotImplementedError
+    #: Read the data and show it (each view defines it).
+    refresh: Callable[[], None]
 
     def begin_refresh(self) -> Any:
         """How ``refresh()`` starts: the data is read now (no longer stale); returns the

@@ -6,7 +6,7 @@ index, and :meth:`RowListModel.set_rows` swaps the whole list in one reset.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, Generic, TypeVar
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject
@@ -18,6 +18,10 @@ R = TypeVar("R")
 
 class RowListModel(QAbstractListModel, Generic[R]):
     """The records in ``rows`` as the rows of a flat list."""
+
+    #: What a record (at a row) shows for a role; None for a role it lacks. Each
+    #: subclass defines it as ``def row_data(self, record, row, role)``.
+    row_data: Callable[[R, int, int], Any]
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
@@ -35,7 +39,3 @@ class RowListModel(QAbstractListModel, Generic[R]):
         if not index.isValid() or not 0 <= index.row() < len(self.rows):
             return None
         return self.row_data(self.rows[index.row()], index.row(), role)
-
-    def row_data(self, record: R, row: int, role: int) -> Any:
-        """What ``record`` (at ``row``) shows for ``role``; None for a role it lacks."""
-        raise NotImplementedError
