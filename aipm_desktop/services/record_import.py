@@ -90,6 +90,13 @@ class ImportPreview:
             f"{len(self.unchanged):,} unchanged, {len(self.rejected):,} rejected"
         )
 
+    def undo_label(self) -> str:
+        """How the import is called in Edit ▸ Undo and in the workspace history."""
+        return (
+            f"import {self.what}s from {self.source}: {len(self.add):,} added, "
+            f"{len(self.update):,} updated"
+        )
+
     def rejected_lines(self, limit: int | None = None) -> list[str]:
         shown = self.rejected if limit is None else self.rejected[:limit]
         return [f"row {number}: {message}" for number, message in shown]

@@ -442,14 +442,6 @@ def _raise_rejected(preview: ImportPreview) -> None:
     )
 
 
-def import_label(preview: ImportPreview) -> str:
-    """How an import is called in Edit ▸ Undo and in the workspace history."""
-    return (
-        f"import use cases from {preview.source}: {len(preview.add):,} added, "
-        f"{len(preview.update):,} updated"
-    )
-
-
 def apply_use_case_import(
     *, ws: Workspace, preview: ImportPreview, who: str | None = None
 ) -> tuple[Changes, int]:
@@ -470,7 +462,7 @@ def apply_use_case_import(
     s = Score.__table__  # type: ignore[attr-defined]
     now = utcnow()
     stamps = {"created_at": now, "updated_at": now, "version": 1}
-    with ws.write(label=import_label(preview), who=who) as session:
+    with ws.write(label=preview.undo_label(), who=who) as session:
         new_ids: list[int] = []
         if preview.add:
             result = session.execute(

@@ -292,14 +292,6 @@ def _raise_rejected(preview: ImportPreview) -> None:
     )
 
 
-def import_label(preview: ImportPreview) -> str:
-    """How an import is called in Edit ▸ Undo and in the workspace history."""
-    return (
-        f"import risks from {preview.source}: {len(preview.add):,} added, "
-        f"{len(preview.update):,} updated"
-    )
-
-
 def apply_risk_import(
     *, ws: Workspace, preview: ImportPreview, who: str | None = None
 ) -> tuple[Changes, int]:
@@ -318,7 +310,7 @@ def apply_risk_import(
     t = risk_table()
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
     now = utcnow()
-    with ws.write(label=import_label(preview), who=who) as session:
+    with ws.write(label=preview.undo_label(), who=who) as session:
         new_ids: list[int] = []
         if preview.add:
             result = session.execute(
