@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -13,6 +13,7 @@ from .common import fail
 
 if TYPE_CHECKING:
     from ..services.problems import Problem
+    from ..services.record_import import ImportPreview
 
 ErrorsOption = Annotated[
     Path | None,
@@ -54,3 +55,25 @@ def reported(errors: Path | None) -> Iterator[None]:
             f"{refusal.message} (the full list of {len(refusal.problems):,} problem(s) is "
             f"in {written})"
         ) from None
+
+
+def apply_preview(
+    ws: Any,
+    preview: ImportPreview,
+    apply: Callable[..., Any],
+    *,
+    dry_run: bool,
+    errors: Path | None,
+) -> bool:
+    """Print a record import's preview summary, then write it with ``apply`` (or, on a dry
+    run, only refuse rejected rows). Returns whether anything was applied."""
+    from ..services.record_import import refuse_rejected
+
+    typer.echo(f"{preview.source}: {preview.summary()}")
+    with reported(errors):
+        if dry_run:
+            refuse_rejected(preview)
+            typer.echo("Dry run: nothing written.")
+            return False
+        apply(ws=ws, preview=preview)
+    return True

@@ -9,7 +9,7 @@ import typer
 
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import ErrorsOption, reported
+from .import_errors import ErrorsOption, apply_preview
 
 app = new_app(
     "Responsible-AI risk register: list, import, export; EU AI Act tier per use case.",
@@ -90,16 +90,11 @@ def import_command(
         preview = risks.preview_risk_import(
             ws=ws, source=source, match=match, on_unknown_id=on_unknown_id
         )
-        typer.echo(f"{preview.source}: {preview.summary()}")
-        if dry_run:
-            if preview.rejected:
-                with reported(errors):
-                    risks.apply_risk_import(ws=ws, preview=preview)  # raises
-            typer.echo("Dry run: nothing written.")
-            return
-        with reported(errors):
-            risks.apply_risk_import(ws=ws, preview=preview)
-    typer.echo(common.import_result(preview, "risk", file))
+        applied = apply_preview(
+            ws, preview, risks.apply_risk_import, dry_run=dry_run, errors=errors
+        )
+    if applied:
+        typer.echo(common.import_result(preview, "risk", file))
 
 
 @command(app, "export")

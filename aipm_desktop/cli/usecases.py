@@ -9,7 +9,7 @@ import typer
 
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import ErrorsOption, reported
+from .import_errors import ErrorsOption, apply_preview
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -200,16 +200,11 @@ def import_command(
         preview = usecases.preview_use_case_import(
             ws=ws, source=source, model_id=model_id, match=match, on_unknown_id=on_unknown_id
         )
-        typer.echo(f"{preview.source}: {preview.summary()}")
-        if dry_run:
-            if preview.rejected:
-                with reported(errors):
-                    usecases.apply_use_case_import(ws=ws, preview=preview)  # raises
-            typer.echo("Dry run: nothing written.")
-            return
-        with reported(errors):
-            _changes, _count = usecases.apply_use_case_import(ws=ws, preview=preview)
-    typer.echo(common.import_result(preview, "use case", file))
+        applied = apply_preview(
+            ws, preview, usecases.apply_use_case_import, dry_run=dry_run, errors=errors
+        )
+    if applied:
+        typer.echo(common.import_result(preview, "use case", file))
 
 
 @command(app, "export")

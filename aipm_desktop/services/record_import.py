@@ -27,9 +27,10 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, insert, select, update
 
 from ..errors import UserError
+from .problems import ImportRefused, from_pairs
 from .tabular import clean_text
 
 MATCH_CHOICES = ("id", "title")
@@ -100,6 +101,62 @@ class ImportPreview:
     def rejected_lines(self, limit: int | None = None) -> list[str]:
         shown = self.rejected if limit is None else self.rejected[:limit]
         return [f"row {number}: {message}" for number, message in shown]
+
+
+@dataclass
+class PreviewBuilder:
+    """Collects an import's rows as they are checked, then makes the :class:`ImportPreview`."""
+
+    add: list[PlannedRow] = field(default_factory=list)
+    update: list[PlannedRow] = field(default_factory=list)
+    unchanged: list[PlannedRow] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def reject(self, number: int, problems: Iterable[tuple[str, str]]) -> None:
+        """Reject row ``number`` for ``(field, message)`` problems (field ``""`` or
+        ``record``: the whole row)."""
+        found = list(problems)
+        for where, message in found:
+            self.errors.append((f"row {number}: {where}" if where else f"row {number}", message))
+        self.rejected.append(
+            (number, "; ".join(m if w in ("", "record") else f"{w}: {m}" for w, m in found))
+        )
+
+    def keep(self, planned: PlannedRow) -> None:
+        """A valid row: an add (no record id), an update (something changes) or unchanged."""
+        if planned.record_id is None:
+            self.add.append(planned)
+        else:
+            (self.update if planned.changed else self.unchanged).append(planned)
+
+    def finish(
+        self, *, source: str, what: str, row_count: int, match: str, on_unknown_id: str
+    ) -> ImportPreview:
+        return ImportPreview(
+            source=source,
+            what=what,
+            add=tuple(self.add),
+            update=tuple(self.update),
+            unchanged=tuple(self.unchanged),
+            rejected=tuple(self.rejected),
+            errors=tuple(self.errors),
+            row_count=row_count,
+            match=match,
+            on_unknown_id=on_unknown_id,
+        )
+
+
+def refuse_rejected(preview: ImportPreview) -> None:
+    """Raise :class:`ImportRefused` when the preview rejected any row (nothing is written)."""
+    if not preview.rejected:
+        return
+    found = from_pairs(preview.errors)
+    raise ImportRefused(
+        f"{preview.source}: nothing imported, {len(preview.rejected):,} of "
+        f"{preview.row_count:,} rows cannot be imported ({len(found):,} problem(s))",
+        found,
+    )
 
 
 def check_choices(match: str, on_unknown_id: str) -> None:
@@ -257,3 +314,40 @@ def check_versions(session: Any, table: Any, preview: ImportPreview) -> None:
             f"{preview.source}: some {preview.what}s were changed or deleted since the "
             "preview; preview the import again. Nothing was imported."
         )
+
+
+def write_records(session: Any, table: Any, preview: ImportPreview, now: dt.datetime) -> list[int]:
+    """Insert the preview's adds and apply its updates to ``table`` (after
+    :func:`check_versions`); returns the new records' ids in the order of ``preview.add``.
+
+    Updates are grouped by the fields they set, one executemany per group.
+    """
+    new_ids: list[int] = []
+    if preview.add:
+        result = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True),
+            [
+                {**item.values, "created_at": now, "updated_at": now, "version": 1}
+                for item in preview.add
+            ],
+        )
+        new_ids = [int(r[0]) for r in result]
+    check_versions(session, table, preview)
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for item in preview.update:
+        if item.values:
+            params = {f"b_{k}": v for k, v in item.values.items()}
+            params["b_id"] = item.record_id
+            groups.setdefault(tuple(sorted(item.values)), []).append(params)
+    for key, group in groups.items():
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("b_id"))
+            .values(
+                **{k: bindparam(f"b_{k}") for k in key},
+                updated_at=now,
+                version=table.c.version + 1,
+            ),
+            group,
+        )
+    return new_ids

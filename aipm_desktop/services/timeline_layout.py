@@ -26,26 +26,18 @@ import datetime as dt
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..models.enums import ItemKind
+
+if TYPE_CHECKING:
+    from .roadmap.items import TimelineItem
 
 #: Zoom thresholds (screen pixels a day): week columns from here, months from here.
 WEEKS_FROM_PPD = 9.0
 MONTHS_FROM_PPD = 2.2
 #: Days of margin the screen keeps before the first and after the last date.
 MARGIN_DAYS = 28
-
-
-class Item(Protocol):
-    """What the layout reads of a roadmap item (``services.roadmap.TimelineItem``)."""
-
-    id: int
-    title: str
-    lane: str
-    kind: str
-    start: dt.date
-    end: dt.date
 
 
 # -- calendar -------------------------------------------------------------------------------
@@ -185,7 +177,7 @@ class Bar(NamedTuple):
 
 
 def bar(
-    item: Any, origin: dt.date, start: dt.date | None = None, end: dt.date | None = None
+    item: TimelineItem, origin: dt.date, start: dt.date | None = None, end: dt.date | None = None
 ) -> Bar:
     """Geometry of ``item`` (at other dates when ``start``/``end`` are given)."""
     start = item.start if start is None else start
@@ -415,7 +407,7 @@ def pack(extents: Mapping[int, tuple[float, float]]) -> tuple[dict[int, int], in
 
 
 def layout(
-    items: Sequence[Any],
+    items: Sequence[TimelineItem],
     lanes: Sequence[str],
     metrics: Metrics = NO_LABELS,
     origin: dt.date | None = None,

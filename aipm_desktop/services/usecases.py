@@ -25,17 +25,18 @@ from ..models.enums import Decision, UseCaseStatus
 from ..models.usecases import COST_FIELDS
 from . import records, scoring
 from .changes import Changes
-from .problems import ImportRefused, count_rows, from_pairs
 from .record_import import (
     ImportPreview,
     Matcher,
     PlannedRow,
+    PreviewBuilder,
     changed_fields,
     check_choices,
-    check_versions,
     header_of,
     merged_values,
+    refuse_rejected,
     same_value,
+    write_records,
 )
 from .tabular import read_rows, write_rows
 
@@ -240,10 +241,6 @@ def _parse_level(text: str) -> int:
     return int(number)
 
 
-def _problem(field: str, message: str) -> str:
-    return message if field == "record" else f"{field}: {message}"
-
-
 def _enum_cell(name: str, text: str) -> str:
     return text.strip().lower() if name in _ENUM_FIELDS else text
 
@@ -375,11 +372,7 @@ def preview_use_case_import(
         on_unknown_id=on_unknown_id,
     )
 
-    add: list[PlannedRow] = []
-    updates: list[PlannedRow] = []
-    unchanged: list[PlannedRow] = []
-    rejected: list[tuple[int, str]] = []
-    errors: list[tuple[str, str]] = []
+    built = PreviewBuilder()
     for row in rows:
         cells = row.cells
         title = cells.get("title", "")
@@ -401,44 +394,20 @@ def preview_use_case_import(
         )
         row_errors.extend(score_problems)
         if row_errors or checked is None:
-            for where, message in row_errors:
-                errors.append((f"row {row.number}: {where}", message))
-            rejected.append((row.number, "; ".join(_problem(w, m) for w, m in row_errors)))
-            continue
-        if old is None or target is None:
-            add.append(PlannedRow(row.number, None, checked["title"], checked, extra=plan))
-            continue
-        values = changed_fields(checked, old, present)
-        item = PlannedRow(
-            row.number,
-            target,
-            old["title"],
-            values,
-            changed=(*values, *score_changes),
-            version=old["version"],
-            extra=plan,
-        )
-        (updates if item.changed else unchanged).append(item)
-    return ImportPreview(
+            built.reject(row.number, row_errors)
+        elif old is None or target is None:
+            built.keep(PlannedRow(row.number, None, checked["title"], checked, extra=plan))
+        else:
+            values = changed_fields(checked, old, present)
+            changed = (*values, *score_changes)
+            version = old["version"]
+            built.keep(PlannedRow(row.number, target, old["title"], values, changed, version, plan))
+    return built.finish(
         source=source.name,
         what="use case",
-        add=tuple(add),
-        update=tuple(updates),
-        unchanged=tuple(unchanged),
-        rejected=tuple(rejected),
-        errors=tuple(errors),
         row_count=len(rows),
         match=match,
         on_unknown_id=on_unknown_id,
-    )
-
-
-def _raise_rejected(preview: ImportPreview) -> None:
-    found = from_pairs(preview.errors)
-    raise ImportRefused(
-        f"{preview.source}: nothing imported, {len(found):,} problem(s) found in "
-        f"{count_rows(found):,} row(s)",
-        found,
     )
 
 
@@ -452,8 +421,7 @@ def apply_use_case_import(
     when every row is unchanged. Returns the changes and the number of use cases added or
     updated.
     """
-    if preview.rejected:
-        _raise_rejected(preview)
+    refuse_rejected(preview)
     if ws.readonly:
         raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
     if not preview.to_write:
@@ -463,32 +431,7 @@ def apply_use_case_import(
     now = utcnow()
     stamps = {"created_at": now, "updated_at": now, "version": 1}
     with ws.write(label=preview.undo_label(), who=who) as session:
-        new_ids: list[int] = []
-        if preview.add:
-            result = session.execute(
-                insert(u).returning(u.c.id, sort_by_parameter_order=True),
-                [{**item.values, **stamps} for item in preview.add],
-            )
-            new_ids = [int(r[0]) for r in result]
-        check_versions(session, u, preview)
-        # Updates, grouped by the fields they set (one executemany per group).
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in preview.update:
-            if item.values:
-                params = {f"b_{k}": v for k, v in item.values.items()}
-                params["b_id"] = item.record_id
-                groups.setdefault(tuple(sorted(item.values)), []).append(params)
-        for key, group in groups.items():
-            session.execute(
-                update(u)
-                .where(u.c.id == bindparam("b_id"))
-                .values(
-                    **{k: bindparam(f"b_{k}") for k in key},
-                    updated_at=now,
-                    version=u.c.version + 1,
-                ),
-                group,
-            )
+        new_ids = write_records(session, u, preview, now)
         targets = [
             *zip(new_ids, preview.add, strict=True),
             *((item.record_id, item) for item in preview.update),

@@ -8,7 +8,9 @@ never call each other.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, Signal
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..errors import UserError
@@ -113,9 +115,32 @@ class AppContext(QObject):
         self.undo_stack.push(command)
         return getattr(command, "error", None) is None
 
+    def watch(self, owner: QObject, kinds: tuple[str, ...], slot: Callable[[], None]) -> QObject:
+        """Call ``slot`` after every write, undo or redo that touches one of ``kinds``, for
+        as long as ``owner`` lives. Returns the watcher (delete it to stop watching)."""
+        return _Watcher(self, owner, kinds, slot)
+
     def notify(self, changes: Changes) -> None:
         """Tell every view what a write changed."""
         self.changed.emit(changes)
 
     def show_error(self, err: UserError) -> None:
         self.user_error.emit(err)
+
+
+class _Watcher(QObject):
+    """One :meth:`AppContext.watch`: a child of the watching widget, so the connection
+    ends with it."""
+
+    def __init__(
+        self, ctx: AppContext, owner: QObject, kinds: tuple[str, ...], slot: Callable[[], None]
+    ) -> None:
+        super().__init__(owner)
+        self._kinds = kinds
+        self._slot = slot
+        ctx.changed.connect(self._on_changed)
+
+    @Slot(object)
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches(*self._kinds):
+            self._slot()

@@ -12,7 +12,6 @@ from PySide6.QtWidgets import (
 
 from ..models import WorkspaceSettings
 from ..services import workspace as workspace_service
-from ..services.changes import Changes
 from .context import AppContext
 from .undo import UpdateRecordCommand
 from .widgets.builders import (
@@ -119,7 +118,7 @@ class SettingsPage(QWidget):
         scroll.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         vbox(scroll, margins=NO_MARGINS, parent=self)
 
-        ctx.changed.connect(self._on_ctx_changed)
+        ctx.watch(self, ("settings",), self.load)
         self.load()
 
     def load(self) -> None:
@@ -137,10 +136,6 @@ class SettingsPage(QWidget):
                 edit.setModified(False)
             edit.setReadOnly(readonly)
         self.readonly_note.setVisible(readonly)
-
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches("settings"):
-            self.load()
 
     def _on_field_editing_finished(self, field: str) -> None:
         edit = self.edits[field]

@@ -87,9 +87,9 @@ def test_export_then_import_into_another_file(
     target = tmp_path / "target.aipm"
     new_workspace(target, name="Target").close()
     result = _run(runner, "import", target, out)
-    _one_error_line(result, "row 2: id: no risk has id", "nothing was imported")
+    _one_error_line(result, "row 2: id: no risk has id", "nothing imported")
     result = _run(runner, "import", target, out, "--on-unknown-id", "add")
-    _one_error_line(result, "use_case_ids: no use case has id", "nothing was imported")
+    _one_error_line(result, "use_case_ids: no use case has id", "nothing imported")
     csv_out = tmp_path / "register.csv"
     assert _run(runner, "export", demo_file, "--out", csv_out).exit_code == 0
     with csv_out.open(encoding="utf-8-sig", newline="") as fh:

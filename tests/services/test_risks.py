@@ -539,7 +539,7 @@ def test_import_rejects_bad_rows_and_writes_nothing(ws: Workspace, tmp_path: Pat
     with pytest.raises(ValidationError) as info:
         risks.import_risks(ws=ws, source=source)
     message = info.value.message
-    assert "nothing was imported" in message and "5 of 6 rows" in message
+    assert "nothing imported" in message and "5 of 6 rows" in message
     assert "row 3: likelihood" in message
     assert "row 4" in message and "rationale and an approver" in message
     assert "row 5: status" in message

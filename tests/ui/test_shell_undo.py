@@ -184,3 +184,20 @@ def test_reopened_workspace_can_undo_and_redo_its_last_edits(ctx, ws):
     ctx.undo_stack.undo()
     ctx.undo_stack.undo()  # the record's creation, made before by a service call
     assert _use_case_titles(ctx.workspace) == []
+
+
+def test_watch_calls_back_on_matching_changes_until_the_owner_goes(qtbot, ctx):
+    from PySide6.QtWidgets import QWidget
+
+    from aipm_desktop.services.changes import Changes
+
+    owner = QWidget()
+    calls: list[str] = []
+    ctx.watch(owner, ("risk",), lambda: calls.append("risk"))
+    ctx.notify(Changes("use_case", (1,), "updated"))
+    assert calls == []
+    ctx.notify(Changes("risk", (1,), "updated"))
+    assert calls == ["risk"]
+    del owner  # the only reference: the widget and its watcher are destroyed
+    ctx.notify(Changes("risk", (1,), "updated"))
+    assert calls == ["risk"]

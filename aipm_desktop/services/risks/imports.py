@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
-from sqlalchemy import bindparam, delete, insert, select, update
+from sqlalchemy import bindparam, delete, insert, select
 
 from ...errors import ReadOnlyError, UserError
 from ...models import RiskCreate, RiskUseCaseLink, UseCase, utcnow
@@ -20,17 +20,18 @@ from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
 from .. import tabular
 from ..changes import Changes
-from ..problems import ImportRefused, from_pairs
 from ..record_import import (
     ImportPreview,
     Matcher,
     PlannedRow,
+    PreviewBuilder,
     changed_fields,
     check_choices,
-    check_versions,
     header_of,
     merged_values,
     parse_id,
+    refuse_rejected,
+    write_records,
 )
 from .register import links_by_risk
 from .scoring import assess, bands, method_of, risk_table
@@ -219,11 +220,7 @@ def preview_risk_import(
         on_unknown_id=on_unknown_id,
     )
 
-    add: list[PlannedRow] = []
-    updates: list[PlannedRow] = []
-    unchanged: list[PlannedRow] = []
-    rejected: list[tuple[int, str]] = []
-    errors: list[tuple[str, str]] = []
+    built = PreviewBuilder()
     for row in rows:
         cells = {_ALIASES.get(k, k): v for k, v in row.cells.items()}
         target, problem = matcher.find(row.number, cells.get("id", ""), cells.get("title", ""))
@@ -247,48 +244,24 @@ def preview_risk_import(
                 msg = str(item.get("msg", "invalid value")).removeprefix("Value error, ")
                 problems.append((loc, msg))
         if problems or checked is None:
-            for where, message in problems:
-                errors.append(
-                    (f"row {row.number}, {where}" if where else f"row {row.number}", message)
-                )
-            rejected.append((row.number, "; ".join(f"{w}: {m}" if w else m for w, m in problems)))
-            continue
-        if old is None or target is None:
-            add.append(PlannedRow(row.number, None, checked["title"], checked, extra=links))
-            continue
-        values = changed_fields(checked, old, present)
-        old_links = stored_links.get(target, [])
-        new_links = links if with_links else old_links
-        planned = PlannedRow(
-            row.number,
-            target,
-            old["title"],
-            values,
-            changed=(*values, *(("use_cases",) if new_links != old_links else ())),
-            version=old["version"],
-            extra=(old_links, new_links),
-        )
-        (updates if planned.changed else unchanged).append(planned)
-    return ImportPreview(
+            built.reject(row.number, problems)
+        elif old is None or target is None:
+            built.keep(PlannedRow(row.number, None, checked["title"], checked, extra=links))
+        else:
+            values = changed_fields(checked, old, present)
+            old_links = stored_links.get(target, [])
+            new_links = links if with_links else old_links
+            changed = (*values, *(("use_cases",) if new_links != old_links else ()))
+            version, extra = old["version"], (old_links, new_links)
+            built.keep(
+                PlannedRow(row.number, target, old["title"], values, changed, version, extra)
+            )
+    return built.finish(
         source=source.name,
         what="risk",
-        add=tuple(add),
-        update=tuple(updates),
-        unchanged=tuple(unchanged),
-        rejected=tuple(rejected),
-        errors=tuple(errors),
         row_count=len(rows),
         match=match,
         on_unknown_id=on_unknown_id,
-    )
-
-
-def _raise_rejected(preview: ImportPreview) -> None:
-    found = from_pairs(preview.errors)
-    raise ImportRefused(
-        f"{preview.source}: {len(preview.rejected):,} of {preview.row_count:,} rows cannot be "
-        f"imported ({len(found):,} problem(s)); nothing was imported",
-        found,
     )
 
 
@@ -301,8 +274,7 @@ def apply_risk_import(
     written) when a risk to update changed since the preview. Writes nothing when every
     row is unchanged. Returns the changes and the number of risks added or updated.
     """
-    if preview.rejected:
-        _raise_rejected(preview)
+    refuse_rejected(preview)
     if ws.readonly:
         raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
     if not preview.to_write:
@@ -311,34 +283,7 @@ def apply_risk_import(
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
     now = utcnow()
     with ws.write(label=preview.undo_label(), who=who) as session:
-        new_ids: list[int] = []
-        if preview.add:
-            result = session.execute(
-                insert(t).returning(t.c.id, sort_by_parameter_order=True),
-                [
-                    {**item.values, "created_at": now, "updated_at": now, "version": 1}
-                    for item in preview.add
-                ],
-            )
-            new_ids = [int(r[0]) for r in result]
-        check_versions(session, t, preview)
-        groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-        for item in preview.update:
-            if item.values:
-                params = {f"b_{k}": v for k, v in item.values.items()}
-                params["b_id"] = item.record_id
-                groups.setdefault(tuple(sorted(item.values)), []).append(params)
-        for key, group in groups.items():
-            session.execute(
-                update(t)
-                .where(t.c.id == bindparam("b_id"))
-                .values(
-                    **{k: bindparam(f"b_{k}") for k in key},
-                    updated_at=now,
-                    version=t.c.version + 1,
-                ),
-                group,
-            )
+        new_ids = write_records(session, t, preview, now)
         gone: list[dict[str, int]] = []
         fresh: list[dict[str, int]] = [
             {"risk_id": risk_id, "use_case_id": uc_id}

@@ -21,7 +21,6 @@ from ...errors import UserError
 from ...models import Candidate
 from ...services import feedback
 from ...services import interviews as iv
-from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import Task, report_error
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
@@ -138,7 +137,7 @@ class CandidatesTab(QWidget):
         split = splitter(left, self.stack, sizes=(260, 800), stretch=(0, 1), collapsible=False)
         vbox(split, margins=(16, 12, 16, 12), parent=self)
 
-        ctx.changed.connect(self._on_ctx_changed)
+        ctx.watch(self, INTERVIEW_KINDS, self.reload)
         self.reload()
 
     # -- data -----------------------------------------------------------------------------
@@ -248,10 +247,6 @@ class CandidatesTab(QWidget):
 
     def _on_list_current_changed(self, *_args: object) -> None:
         self._show_detail()
-
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*INTERVIEW_KINDS):
-            self.reload()
 
     # -- edits ----------------------------------------------------------------------------
 

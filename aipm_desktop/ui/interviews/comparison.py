@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...services import interviews as iv
-from ...services.changes import Changes
 from ..context import AppContext
 from ..widgets.builders import button, hbox, panel, splitter, stacked, table, vbox
 from ..widgets.chart_canvas import ChartCanvas
@@ -63,7 +62,7 @@ class ComparisonTab(QWidget):
         self._content = split
         vbox(self.stack, margins=(16, 12, 16, 12), parent=self)
 
-        ctx.changed.connect(self._on_ctx_changed)
+        ctx.watch(self, INTERVIEW_KINDS, self.reload)
         self.reload()
 
     def reload(self) -> None:
@@ -146,10 +145,6 @@ class ComparisonTab(QWidget):
         super().showEvent(event)
         if self.data is not None and self.data.candidates:
             self._draw_chart()
-
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(*INTERVIEW_KINDS):
-            self.reload()
 
     def _on_export_button_clicked(self) -> None:
         path, _ = QFileDialog.getSaveFileName(

@@ -47,6 +47,7 @@ from ..widgets.builders import (
     stacked,
     vbox,
 )
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from .edits import SetRatingCommand, SetSignalsCommand, StartEvaluationCommand
 from .markdown_view import MarkdownBrowser
@@ -162,7 +163,7 @@ class DimensionRow(QFrame):
             self.evidence.setModified(False)
 
 
-class InterviewModeTab(QWidget):
+class InterviewModeTab(ContextWidget):
     """The live interview screen for one evaluation (candidate x case x interviewer)."""
 
     def __init__(
@@ -172,9 +173,7 @@ class InterviewModeTab(QWidget):
         *,
         clock: Callable[[], float] = time.monotonic,
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("interviewMode")
+        super().__init__(ctx, parent, name="interviewMode")
         self._loading = False
         self._evaluation: iv.EvaluationScore | None = None
         self._structure: tuple | None = None

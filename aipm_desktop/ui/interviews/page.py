@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from PySide6.QtWidgets import QWidget
 
 from ..context import AppContext
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import vbox
+from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from .candidates import CandidatesTab
 from .comparison import ComparisonTab
@@ -17,19 +15,11 @@ from .interview_mode import InterviewModeTab
 from .library import CaseLibraryTab
 
 
-class InterviewsPage(QWidget):
+class InterviewsPage(ContextWidget):
     """Run AI PM case interviews: weighted scorecards, live interview mode, comparison."""
 
-    def __init__(
-        self,
-        ctx: AppContext,
-        parent: QWidget | None = None,
-        *,
-        clock: Callable[[], float] = time.monotonic,
-    ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
-        self.setObjectName("interviewsPage")
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent, name="interviewsPage")
         title = named_label("Interviews", "pageTitle")
         subtitle = named_label(
             "Case exercises, weighted scorecards and side-by-side comparison for AI PM "
@@ -39,7 +29,7 @@ class InterviewsPage(QWidget):
         )
 
         self.candidates = CandidatesTab(ctx)
-        self.interview = InterviewModeTab(ctx, clock=clock)
+        self.interview = InterviewModeTab(ctx)
         self.comparison = ComparisonTab(ctx)
         self.library = CaseLibraryTab(ctx)
         self.tabs = area_tabs(

@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import launch
-from ...services.changes import Changes
 from ..context import AppContext
 from ..widgets.builders import button, deferred, dialog_buttons, hbox, resize_columns, table, vbox
 from ..widgets.page_header import named_label
@@ -58,7 +57,7 @@ class TemplateDialog(QDialog):
         row = hbox(self.add_button, self.remove_button, 1, buttons)
         vbox(heading, hint, (self.table, 1), row, parent=self)
         self.resize(860, 560)
-        ctx.changed.connect(self._on_ctx_changed)
+        self._watcher = ctx.watch(self, (launch.TEMPLATE_KIND,), self._timer.start)
         self.reload()
 
     def reload(self) -> None:
@@ -100,10 +99,6 @@ class TemplateDialog(QDialog):
         self.add_button.setEnabled(not self.ctx.readonly)
         self.remove_button.setEnabled(not self.ctx.readonly and self.current_item_id() is not None)
 
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(launch.TEMPLATE_KIND):
-            self._timer.start()
-
     def _on_table_itemChanged(self, item: QTableWidgetItem) -> None:
         if self._filling:
             return
@@ -134,5 +129,5 @@ class TemplateDialog(QDialog):
         self.ctx.run_edit(DeleteTemplateItemCommand(self.ctx, item_id, entry.item))
 
     def done(self, result: int) -> None:
-        self.ctx.changed.disconnect(self._on_ctx_changed)
+        self._watcher.deleteLater()
         super().done(result)

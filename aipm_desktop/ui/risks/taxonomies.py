@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import risks
-from ...services.changes import Changes
 from ..context import AppContext
 from ..widgets.builders import SAVE_CANCEL, Space, dialog_buttons, form_layout, vbox
 from ..widgets.context_widgets import ContextDialog
@@ -242,7 +241,7 @@ class TaxonomiesDialog(ContextDialog):
         self.add_button.clicked.connect(self.open_add)
         self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._show_items(row))
         self.table.itemChanged.connect(self._on_table_item_changed)
-        ctx.changed.connect(self._on_ctx_changed)
+        ctx.watch(self, (KIND,), self.reload)
         ctx.workspace_closed.connect(self.reject)
         self.reload()
         if self.taxonomies:
@@ -372,7 +371,3 @@ class TaxonomiesDialog(ContextDialog):
     def _on_added(self, dialog: AddTaxonomyDialog) -> None:
         if dialog.taxonomy_id is not None:
             self.select_taxonomy(dialog.taxonomy_id)
-
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches(KIND):
-            self.reload()

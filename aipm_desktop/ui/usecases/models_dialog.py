@@ -30,7 +30,6 @@ from PySide6.QtWidgets import (
 from ...models import Criterion
 from ...models.enums import Direction
 from ...services import scoring
-from ...services.changes import Changes
 from ...services.scoring import CriterionInfo
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
@@ -125,7 +124,7 @@ class ModelsDialog(ContextDialog):
         layout.addLayout(body, 1)
         layout.addWidget(buttons)
 
-        ctx.changed.connect(self._on_ctx_changed)
+        ctx.watch(self, ("criterion", "scoring_model", "settings"), self.reload_models)
         self.reload_models()
 
     # -- loading --------------------------------------------------------------------------
@@ -325,10 +324,6 @@ class ModelsDialog(ContextDialog):
             self.reload_models(select=command.record_id)
             return command.record_id
         return None
-
-    def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches("criterion", "scoring_model", "settings"):
-            self.reload_models()
 
 
 def _fixed(text: str) -> QTableWidgetItem:
