@@ -58,10 +58,29 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--screenshot",
         metavar="OUT.png",
-        help="render the main window at 1400x900 to OUT.png and exit",
+        help="render the main window to OUT.png (at --size) and exit",
+    )
+    parser.add_argument(
+        "--size",
+        metavar="WxH",
+        type=_size,
+        default=SCREENSHOT_SIZE,
+        help="the window size of --screenshot, e.g. 1280x720 (default: 1400x900)",
     )
     parser.add_argument("--version", action="version", version=f"aipm-desktop {__version__}")
     return parser
+
+
+def _size(text: str) -> tuple[int, int]:
+    """``1280x720`` -> (1280, 720)."""
+    width, sep, height = text.lower().partition("x")
+    try:
+        size = (int(width), int(height))
+    except ValueError:
+        size = (0, 0)
+    if not sep or not (320 <= size[0] <= 7680 and 240 <= size[1] <= 4320):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a window size like 1280x720")
+    return size
 
 
 def load_stylesheet() -> str:
@@ -147,18 +166,25 @@ def _screenshot(args: argparse.Namespace) -> int:
     try:
         ctx.set_workspace(ws)
         window.show_area(args.view)
-        window.resize(*SCREENSHOT_SIZE)
+        size = tuple(args.size)
+        window.resize(*size)
         window.show()
         _settle(app)
         window.repaint()
         _settle(app)
         pixmap = window.grab()
         image = pixmap.toImage()
-        if (image.width(), image.height()) != SCREENSHOT_SIZE:
+        if (image.width(), image.height()) != size:
             from PySide6.QtCore import Qt
 
+            print(
+                f"aipm-desktop: the {args.view} view needs at least "
+                f"{image.width()}x{image.height()}; the screenshot is scaled to "
+                f"{size[0]}x{size[1]}",
+                file=sys.stderr,
+            )
             image = image.scaled(
-                *SCREENSHOT_SIZE,
+                *size,
                 Qt.AspectRatioMode.IgnoreAspectRatio,
                 Qt.TransformationMode.SmoothTransformation,
             )

@@ -25,6 +25,9 @@ def aipm_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
     """Every test gets its own AIPM_HOME: settings, logs and data never leak between tests."""
     home = tmp_path_factory.mktemp("aipm_home")
     monkeypatch.setenv("AIPM_HOME", str(home))
+    from aipm_desktop.services import dates
+
+    dates.set_style(dates.ISO)  # the process-wide date style never leaks between tests
     return home
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -185,26 +185,59 @@ def import_command(
 @command(app, "chart")
 def chart_command(
     file: WorkspaceFile,
-    kind: str = typer.Argument(..., help="The chart: see 'Charts' in the README."),
-    out: Path | None = typer.Option(None, "--out", help="The file to write (.png or .svg)."),
-    force: ForceFlag = False,
-    residual: bool | None = typer.Option(None, "--residual", help="heatmap: residual risk."),
-    movement: bool | None = typer.Option(None, "--movement", help="heatmap: arrows."),
-    use_case: int | None = typer.Option(None, "--use-case", help="heatmap: one use case id."),
-    size_by: str | None = typer.Option(None, "--size-by", help="matrix: reach or cost."),
-    kpi: str | None = typer.Option(None, "--kpi", help="kpi: the KPI's name or id."),
-    candidate: list[str] | None = typer.Option(
-        None, "--candidate", help="radar: candidate id or name (repeatable)."
+    kind: str = typer.Argument(
+        ..., help="The chart: matrix, roadmap, heatmap, radar or kpi.", metavar="KIND"
     ),
-    start: str | None = typer.Option(None, "--from", help="kpi, roadmap: first date."),
-    end: str | None = typer.Option(None, "--to", help="kpi, roadmap: last date."),
+    out: Path | None = typer.Option(
+        None, "--out", help="The file to write: .png, .svg or .pdf (the suffix picks the format)."
+    ),
+    force: ForceFlag = False,
+    residual: bool | None = typer.Option(
+        None, "--residual", help="heatmap: place risks by their residual rating."
+    ),
+    movement: bool | None = typer.Option(
+        None, "--movement", help="heatmap: arrows from each risk's inherent to residual cell."
+    ),
+    use_case: int | None = typer.Option(
+        None, "--use-case", help="heatmap: only the risks of this use case (its id)."
+    ),
+    size_by: str | None = typer.Option(
+        None, "--size-by", help="matrix: bubble size by reach (default) or cost.", metavar="WHAT"
+    ),
+    kpi: str | None = typer.Option(
+        None, "--kpi", help="kpi: the KPI to draw, by name or id (required).", metavar="KPI"
+    ),
+    candidate: list[str] | None = typer.Option(
+        None,
+        "--candidate",
+        help="radar: a candidate, by id or name (repeatable; default: all rated).",
+        metavar="CANDIDATE",
+    ),
+    start: str | None = typer.Option(
+        None, "--from", help="kpi, roadmap: first date, YYYY-MM-DD.", metavar="DATE"
+    ),
+    end: str | None = typer.Option(
+        None, "--to", help="kpi, roadmap: last date, YYYY-MM-DD.", metavar="DATE"
+    ),
 ) -> None:
-    """Draw a chart of the workspace to a PNG or SVG file."""
+    """Draw a chart of the workspace to a PNG, SVG or PDF file.
+
+    \b
+    KIND is one of:
+      matrix   use cases by value and feasibility, coloured by risk
+      roadmap  the roadmap timeline: lanes, bars, milestones, dependencies
+      heatmap  live risks on the 5x5 likelihood x impact grid
+      radar    interview candidates on the scorecard dimensions
+      kpi      one KPI over time, with its target and thresholds
+
+    Every chart carries a footer: the workspace name, its client and today's
+    date. Options apply to the charts they name. See "Charts" in the README.
+    """
     from ..services.charts import render_chart
 
     if out is None:
-        raise UserError("give the file to write with --out OUT.png (or .svg).")
-    given: dict[str, object] = {
+        raise UserError("give the file to write with --out OUT.png (or .svg or .pdf).")
+    given: dict[str, Any] = {
         "residual": residual,
         "movement": movement,
         "use_case_id": use_case,

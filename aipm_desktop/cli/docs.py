@@ -26,6 +26,7 @@ def _iso(value: Any) -> str | None:
 def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Every document with its kind, status, use case and approval, by title."""
     from ..services import documents
+    from ..services.dates import format_date
 
     with common.reading(file) as ws:
         rows = documents.list_documents(ws=ws)
@@ -48,8 +49,8 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     if common.echo_json_or_empty(items, as_json=as_json, empty="No documents in this workspace."):
         return
     typer.echo(f"{'id':>5}  {'title':<44} {'kind':<28} {'status':<10} {'use case':<28} approved")
-    for r in items:
-        approved = f"{r['approved_on']} {r['approver']}" if r["approved_on"] else "-"
+    for row, r in zip(rows, items, strict=True):
+        approved = f"{format_date(row['approved_on'])} {r['approver']}" if r["approved_on"] else "-"
         typer.echo(
             f"{r['id']:>5}  {common.clip(r['title'], 44):<44} "
             f"{common.clip(r['kind_name'], 28):<28} {r['status'].replace('_', ' '):<10} "
@@ -58,10 +59,18 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     typer.echo(f"\n{common.plural(len(items), 'document')}")
 
 
+def _kinds_help() -> str:
+    """The --kind help: every built-in deliverable kind (a user template's kind works too)."""
+    from ..resources import load_json
+
+    keys = ", ".join(k["key"] for k in load_json("deliverable_kinds"))
+    return f"Deliverable kind: {keys}; or the kind of one of your own templates."
+
+
 @command(app, "new")
 def new_command(
     file: WorkspaceFile,
-    kind: str = typer.Option(..., "--kind", help="Deliverable kind, e.g. ai_prd."),
+    kind: str = typer.Option(..., "--kind", help=_kinds_help()),
     title: str = typer.Option(..., "--title", help="The document's title."),
     use_case: int | None = typer.Option(None, "--use-case", help="Id of the use case."),
 ) -> None:
@@ -125,11 +134,13 @@ def review_command(
 ) -> None:
     """The review findings (line, rule, suggested fix) and the readiness score."""
     from ..services import documents
+    from ..services.review import readiness
 
     with common.reading(file) as ws:
         doc = documents.get_document(ws=ws, document_id=document_id)
         high_risk = documents.is_high_risk(ws=ws, document_id=document_id)
         result = documents.review_document(ws=ws, document_id=document_id)
+    ready = readiness(result)
     if as_json:
         data = {
             "id": document_id,
@@ -137,6 +148,8 @@ def review_command(
             "kind": doc.kind,
             "high_risk": high_risk,
             "score": result.score,
+            "verdict": ready.verdict,
+            "band": ready.band,
             "breakdown": result.breakdown,
             "findings": [
                 {
@@ -154,10 +167,8 @@ def review_command(
     risk = ", high-risk use case" if high_risk else ""
     lines = [
         f"Document {document_id}: {doc.title} ({documents.kind_name(doc.kind)}{risk})",
-        f"Readiness: {result.score}/100",
+        f"Readiness: {result.score}/100, {ready.verdict.lower()}: {ready.summary}",
     ]
-    if not result.findings:
-        lines.append("No findings.")
     for f in result.findings:
         lines.append(f"  line {f.line:>4}  {f.severity:<7} {f.message}")
         if f.suggestion:

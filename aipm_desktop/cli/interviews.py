@@ -19,6 +19,7 @@ app = new_app(
 def candidates(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Per candidate: weighted score, per-dimension means and spread, red flags."""
     from ..services import interviews as iv
+    from ..services.dates import format_date
 
     with common.reading(file) as ws:
         summaries = iv.candidate_summaries(ws=ws)
@@ -32,8 +33,8 @@ def candidates(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     for index, s in enumerate(summaries):
         if index:
             typer.echo("")
-        score = "not scored" if s.score is None else f"{s.score:.2f}/4 ({s.percent:.0f}%)"
-        date = s.candidate.interview_date.isoformat() if s.candidate.interview_date else "no date"
+        score = s.score_text(empty="not scored")
+        date = format_date(s.candidate.interview_date, "no date")
         typer.echo(f"{s.name} (id {s.id}, {s.candidate.role_level or 'no role level'}, {date})")
         typer.echo(f"  weighted score: {score}")
         for flag in s.red_flags:

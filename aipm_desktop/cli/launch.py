@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from ..services.dates import format_date
 from . import common
 from .common import JsonFlag, WorkspaceFile, command, new_app
 
@@ -15,6 +16,15 @@ app = new_app(
 _MARK = {True: "met", False: "NOT MET", None: "no data"}
 #: A rollback criterion that holds means: roll back now.
 _ROLLBACK = {True: "TRIGGERED", False: "ok", None: "no data"}
+#: A finished stage whose window the change log does not know: what its status records.
+_RECORDED = {
+    ("complete", "entry"): "met",
+    ("complete", "exit"): "met",
+    ("complete", "rollback"): "ok",
+    ("rolled_back", "entry"): "met",
+    ("rolled_back", "exit"): "ROLLED BACK",
+    ("rolled_back", "rollback"): "ROLLED BACK",
+}
 
 
 @command(app, "list")
@@ -32,14 +42,14 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     ):
         return
     typer.echo(
-        f"{'id':>4}  {'name':<32} {'target':<10} {'flag':<20} {'ready':>6}  {'gate':<5} use case"
+        f"{'id':>4}  {'name':<32} {'target':<10} {'flag':<20} {'ready':>6}  {'gate':<8} use case"
     )
     for r in releases:
-        target = r.target_date.isoformat() if r.target_date else "-"
+        target = format_date(r.target_date, "-")
         typer.echo(
             f"{r.id:>4}  {common.clip(r.name, 32):<32} {target:<10} "
             f"{common.clip(r.feature_flag, 20):<20} "
-            f"{r.percent:>5.0f}%  {'GO' if r.go else 'NO-GO':<5} {r.use_case or '-'}"
+            f"{r.percent:>5.0f}%  {r.state_text:<8} {r.use_case or '-'}"
         )
 
 
@@ -63,12 +73,12 @@ def status_command(
         data["criteria"] = [c.as_dict() for c in criteria]
         common.echo_json(data)
         return
-    typer.echo(f"{ready.name}: {'GO' if ready.go else 'NO-GO'}")
+    typer.echo(f"{ready.name}: {ready.state_text}")
     typer.echo(f"Readiness: {ready.percent:.0f}% ({ready.done} of {ready.total} items done)")
-    for reason in ready.reasons:
+    for reason in ready.reasons_except("blocking"):
         typer.echo(f"  - {reason}")
     if ready.blocking:
-        typer.echo("\nBlocking items:")
+        typer.echo(f"\nBlocking items not done ({len(ready.blocking)}):")
         for check in ready.blocking:
             owner = f" ({check.owner})" if check.owner else ""
             typer.echo(
@@ -80,12 +90,20 @@ def status_command(
     )
     typer.echo("Documentation: " + ", ".join(f"{k} {v}" for k, v in ready.documentation.items()))
     if criteria:
-        typer.echo("\nRollout criteria (latest KPI snapshot):")
+        typer.echo(
+            "\nRollout criteria (stages to come and running: the latest KPI snapshot; "
+            "finished stages: the snapshots of their own window):"
+        )
         for c in criteria:
             latest = "-" if c.latest is None else f"{c.latest:g}"
             kpi = c.kpi_name or "no matching KPI"
-            mark = _ROLLBACK[c.met] if c.which == "rollback" else _MARK[c.met]
+            if c.basis == "recorded":
+                mark = _RECORDED.get((c.stage_status, c.which), "recorded")
+                latest, on = "-", "recorded"
+            else:
+                mark = _ROLLBACK[c.met] if c.which == "rollback" else _MARK[c.met]
+                on = format_date(c.latest_date, "-")
             typer.echo(
                 f"  {common.clip(c.stage, 28):<28} {c.which:<8} {common.clip(c.text, 44):<44} "
-                f"{mark:<9} {latest:>8}  {kpi}"
+                f"{mark:<9} {latest:>8} {on:<10}  {kpi}"
             )

@@ -3,15 +3,19 @@
 Sections (ask for the ones whose areas exist; a section not asked for is None):
 
 - ``"kpis"``: KPIs in critical or warning (critical first), and stale KPIs (oldest first);
-- ``"usecases"``: the top-ranked use cases of the active scoring model;
-- ``"risks"``: the open risks with the highest residual score, and overdue risk reviews
-  (or expired acceptances);
+- ``"usecases"``: the top-ranked use cases of the active scoring model that a PM can
+  still act on (not launched, parked or retired), each dot coloured by status family;
+- ``"risks"``: the open risks with the highest residual score (dots in the workspace's
+  risk level colours), and overdue risk reviews (or expired acceptances);
 - ``"roadmap"``: milestones and releases due in the next :data:`UPCOMING_DAYS` days, and
   open blocking launch checks of releases not yet past their target date.
 
 Each list holds at most ``limit`` items; :attr:`Dashboard.counts` has the full totals
 under the section's list name (``kpi_alerts``, ``stale_kpis``, ...) beside the
-workspace's record counts (by entity kind, as :func:`workspace.counts`). The use-case and
+workspace's record counts (by entity kind, as :func:`workspace.counts`).
+:attr:`Dashboard.empty` says, per list, why it is empty and what to do (a new workspace
+has no KPI to be "on target"), and :attr:`Dashboard.legends` what the dot colours of a
+list mean. The use-case and
 risk sections use ``services.scoring`` and ``services.risks``, imported when asked for.
 
 The overview builds this at start-up, so it reads with SQLAlchemy Core only (the first
@@ -41,6 +45,7 @@ from ..models import (
 )
 from ..models.enums import CheckStatus, ItemKind, ItemStatus
 from . import kpis as kpi_service
+from .dates import format_date
 from .scoring.ranking import PACK_BITS, pack_groups, packed_sums
 from .workspace import COUNTED, ChangeEntry, change_entry, get_settings
 
@@ -55,6 +60,18 @@ RECENT_LIMIT = 10
 SEVERITIES = ("critical", "warning", "info")
 _DONE_CHECKS = (CheckStatus.DONE.value, CheckStatus.NOT_APPLICABLE.value)
 _CLOSED_ITEMS = (ItemStatus.DONE.value, ItemStatus.CANCELLED.value)
+#: Use cases a PM can no longer act on: left out of "top-ranked use cases".
+SETTLED_USE_CASES = frozenset({"launched", "parked", "retired"})
+#: Use-case status -> (family, dot colour) on the overview.
+USE_CASE_FAMILIES: dict[str, tuple[str, str]] = {
+    "idea": ("exploring", "#8e6ccf"),
+    "discovery": ("exploring", "#8e6ccf"),
+    "validated": ("validated", "#3b7ddd"),
+    "pilot": ("in pilot", "#00897b"),
+    "launched": ("live", "#2e7d32"),
+    "parked": ("on hold", "#9aa5b1"),
+    "retired": ("on hold", "#9aa5b1"),
+}
 
 
 @dataclass(frozen=True)
@@ -70,6 +87,11 @@ class DashboardItem:
     #: The record to open in the area when it is not ``entity_id`` itself (a launch check
     #: opens its release).
     open_id: int | None = None
+    #: The dot's colour (``#rrggbb``) when it is not the severity's: a risk's level colour,
+    #: a use case's status family colour.
+    color: str = ""
+    #: What the dot means, in words (its tooltip): "high risk", "exploring", ...
+    marker: str = ""
 
 
 @dataclass
@@ -82,6 +104,10 @@ class Dashboard:
     upcoming: list[DashboardItem] | None
     recent: list[ChangeEntry] = field(default_factory=list)
     counts: dict[str, int] = field(default_factory=dict)
+    #: Per list (attribute name): the line to show when it is empty.
+    empty: dict[str, str] = field(default_factory=dict)
+    #: Per list: what its dot colours mean, as ``[(label, "#rrggbb"), ...]``.
+    legends: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 def _optional(name: str) -> ModuleType | None:
@@ -188,7 +214,7 @@ def _kpi_sections(
             "kpi",
             s.kpi_id,
             s.name,
-            f"Last snapshot {_ago(s.days_since)} ({s.latest_date.isoformat()}); "
+            f"Last snapshot {_ago(s.days_since)} ({format_date(s.latest_date)}); "
             f"{kpi_service.FREQUENCY_LABELS.get(s.frequency, s.frequency).lower()}, "
             f"stale after {kpi_service.stale_after_days(s.frequency)} days",
             "warning",
@@ -202,7 +228,8 @@ def _kpi_sections(
 
 def _use_case_section(
     ws: Workspace, scoring: Any, settings: Any, limit: int, totals: dict[str, int]
-) -> list[DashboardItem]:
+) -> tuple[list[DashboardItem], int]:
+    """The top-ranked use cases still open to action, and how many are ranked at all."""
     # The active model as scoring.active_model_id chooses it: the one the settings name,
     # or else the first; none at all: nothing is ranked.
     models = [model[0] for model in scoring.list_models(ws=ws)]
@@ -213,19 +240,28 @@ def _use_case_section(
     except UserError:
         criteria = []
     ranked = _complete_ranking(ws, criteria, scoring.rank_key)
-    totals["top_use_cases"] = len(ranked)
-    return [
-        DashboardItem(
-            "use_case",
-            use_case_id,
-            title,
-            f"#{position} · score {score:.1f} · {str(status).replace('_', ' ')}",
-            "info",
-        )
-        for position, (_key, use_case_id, title, status, score) in enumerate(
-            ranked[:limit], start=1
-        )
+    open_ranked = [
+        (rank, entry)
+        for rank, entry in enumerate(ranked, start=1)
+        if str(entry[3]) not in SETTLED_USE_CASES
     ]
+    totals["top_use_cases"] = len(open_ranked)
+    items = []
+    for rank, (_key, use_case_id, title, status, score) in open_ranked[:limit]:
+        family, color = USE_CASE_FAMILIES.get(str(status), ("", ""))
+        label = str(status).replace("_", " ")
+        items.append(
+            DashboardItem(
+                "use_case",
+                use_case_id,
+                title,
+                f"#{rank} overall · score {score:.1f} · {label}",
+                "info",
+                color=color,
+                marker=f"{label} ({family})" if family and family != label else label,
+            )
+        )
+    return items, len(ranked)
 
 
 def _complete_ranking(
@@ -331,14 +367,20 @@ def _risk_sections(
         if len(bands) > 1 and level not in (bands[-1].name, bands[-2].name):
             severity = "info"
         owner = f" · {row.owner}" if row.owner else ""
-        basis = "residual" if result.residual_set else "inherent (no residual set)"
+        score = f"{result.residual_score} ({level})"
+        if result.residual_set:
+            score = f"residual {score}"
+        else:
+            score += ", inherent: no residual assessment yet"
         top.append(
             DashboardItem(
                 "risk",
                 row.id,
                 row.title,
-                f"{basis} {result.residual_score} ({level}) · {row.status}{owner}",
+                f"{score} · {str(row.status).replace('_', ' ')}{owner}",
                 severity,
+                color=result.residual_level.color,
+                marker=f"{level} risk",
             )
         )
     assessed = [
@@ -422,7 +464,7 @@ def _roadmap_section(
     def days_to(day: dt.date) -> str:
         days = (day - today).days
         when = "today" if days == 0 else ("tomorrow" if days == 1 else f"in {days} days")
-        return f"{day.isoformat()} ({when})"
+        return f"{format_date(day)} ({when})"
 
     # (sort key, item): by date, a release before its checks, blocked checks first.
     found: list[tuple[tuple[Any, ...], DashboardItem]] = []
@@ -507,14 +549,79 @@ def dashboard(
     board = Dashboard(None, None, None, None, None, None)
     if "kpis" in wanted:
         board.kpi_alerts, board.stale_kpis = _kpi_sections(ws, today, limit, totals)
+    ranked = 0
     if "usecases" in wanted and (scoring := _optional("scoring")) is not None:
-        board.top_use_cases = _use_case_section(ws, scoring, settings, limit, totals)
+        board.top_use_cases, ranked = _use_case_section(ws, scoring, settings, limit, totals)
+        board.legends["top_use_cases"] = _families(
+            s for s in USE_CASE_FAMILIES if s not in SETTLED_USE_CASES
+        )
     if "risks" in wanted and (risks := _optional("risks")) is not None:
         board.top_risks, board.overdue_reviews = _risk_sections(
             ws, risks, settings, today, limit, totals
         )
+        assert settings is not None  # read above whenever risks are asked for
+        bands = risks.bands_from_settings(settings.risk_bands)
+        board.legends["top_risks"] = [(band.name, band.color) for band in bands]
     if "roadmap" in wanted:
         board.upcoming = _roadmap_section(ws, today, limit, totals)
     board.recent = _recent_changes(ws, recent_limit)
     board.counts = totals
+    board.empty = empty_texts(totals, ranked_use_cases=ranked)
     return board
+
+
+def _families(statuses: Any) -> list[tuple[str, str]]:
+    """``[(family, colour), ...]`` of ``statuses``, each family once, in order."""
+    seen: dict[str, str] = {}
+    for status in statuses:
+        family, color = USE_CASE_FAMILIES[status]
+        seen.setdefault(family, color)
+    return list(seen.items())
+
+
+def empty_texts(counts: dict[str, int], *, ranked_use_cases: int = 0) -> dict[str, str]:
+    """What each dashboard list says when it is empty, from the record ``counts`` (as
+    :attr:`Dashboard.counts`): a list empty because nothing is tracked yet says so and
+    where to start, rather than "all is well"."""
+    kpis = counts.get("kpi", 0)
+    snapshots = counts.get("kpi_snapshot", 0)
+    risks = counts.get("risk", 0)
+    if not kpis:
+        alerts = (
+            "No KPIs tracked yet. Add them under KPIs (from the catalogue) and record "
+            "snapshots; those in warning or critical show here."
+        )
+        stale = "No KPIs tracked yet, so none can go stale."
+    elif not snapshots:
+        alerts = "No KPI has a snapshot yet: record values under KPIs to see how they stand."
+        stale = "No KPI has a snapshot yet."
+    else:
+        alerts = "No KPI is in warning or critical."
+        stale = "Every KPI has a recent snapshot."
+    if not counts.get("use_case", 0):
+        use_cases = "No use cases yet. Add them under Use cases and score them to rank them."
+    elif not ranked_use_cases:
+        use_cases = (
+            "No use case is scored on every criterion of the active model yet: score them "
+            "under Use cases to rank them."
+        )
+    else:
+        use_cases = "Every ranked use case is launched, parked or retired: none left to act on."
+    if not risks:
+        top_risks = "No risks recorded yet. Add them under Risks to see the highest here."
+        overdue = "No risks recorded yet, so no review is due."
+    else:
+        top_risks = "No open risks."
+        overdue = "No review is overdue."
+    if not counts.get("roadmap_item", 0) and not counts.get("release", 0):
+        upcoming = "Nothing planned yet. Add milestones under Roadmap and releases under Launch."
+    else:
+        upcoming = f"Nothing due in the next {UPCOMING_DAYS} days."
+    return {
+        "kpi_alerts": alerts,
+        "stale_kpis": stale,
+        "top_use_cases": use_cases,
+        "top_risks": top_risks,
+        "overdue_reviews": overdue,
+        "upcoming": upcoming,
+    }

@@ -33,6 +33,7 @@ from ..models import (
 from ..models.enums import DocumentStatus
 from ..store import Workspace
 from .changes import Changes
+from .dates import format_datetime
 from .listing import ListColumn, ListSpec, enum_column, updated_column
 from .records import validation_error
 
@@ -287,7 +288,7 @@ def restore_revision(
         ).first()
     if row is None:
         raise NotFoundError(f"Document {document_id} has no revision with id {revision_id}.")
-    when = _aware(row[1]).astimezone().strftime("%Y-%m-%d %H:%M")
+    when = format_datetime(_aware(row[1]))
     return save_body(
         ws=ws, document_id=document_id, body=row[0], who=who, note=f"Restored revision of {when}"
     )

@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ..models.enums import SignalKind
+from .dates import format_date
 from .interviews import (
+    SCALE,
     CandidateSummary,
     candidate_summary,
     recommendation_label,
@@ -30,12 +32,6 @@ EXPORT_SUFFIXES = (".md", ".pdf")
 # --------------------------------------------------------------------------- formatting
 
 
-def _score_text(score: float | None, percent: float | None) -> str:
-    if score is None or percent is None:
-        return "not scored"
-    return f"{score:.2f} / 4 ({percent:.0f}%)"
-
-
 def _mean_text(value: float | None) -> str:
     return "-" if value is None else f"{value:.1f}"
 
@@ -46,7 +42,7 @@ def _cell(text: Any) -> str:
 
 
 def _date(value: dt.date | None) -> str:
-    return value.isoformat() if value else "not set"
+    return format_date(value, "not set")
 
 
 # --------------------------------------------------------------------------- markdown
@@ -77,7 +73,7 @@ def summary_markdown(summary: CandidateSummary) -> str:
     lines += ["## Overall", ""]
     complete = summary.complete_evaluations
     lines.append(
-        f"- Weighted score: **{_score_text(summary.score, summary.percent)}**"
+        f"- Weighted score: **{summary.score_text(empty='not scored')}**"
         + (f" over {len(complete)} complete evaluation(s)" if complete else "")
     )
     for ev in summary.incomplete_evaluations:
@@ -96,11 +92,11 @@ def summary_markdown(summary: CandidateSummary) -> str:
         lines += [
             "## Recommendations",
             "",
-            "| Interviewer | Case | Recommendation | Weighted score |",
+            f"| Interviewer | Case | Recommendation | Weighted score ({SCALE}) |",
             "|---|---|---|---|",
         ]
         for ev in summary.evaluations:
-            score = _score_text(ev.score, ev.percent) if ev.complete else "incomplete"
+            score = ev.score_text(short=True) if ev.complete else "incomplete"
             lines.append(
                 f"| {_cell(ev.interviewer)} | {_cell(ev.exercise_title)} | "
                 f"{recommendation_label(ev.recommendation)} | {score} |"
@@ -240,7 +236,7 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
     heading("Overall")
     complete = summary.complete_evaluations
     body(
-        f"Weighted score: {_score_text(summary.score, summary.percent)}"
+        f"Weighted score: {summary.score_text(empty='not scored')}"
         + (f" over {len(complete)} complete evaluation(s)" if complete else ""),
         style="B",
     )
@@ -286,13 +282,13 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
         heading("Recommendations")
         pdf.set_font("DejaVu", "", 9)
         pdf.set_text_color(50, 63, 75)
-        recommendations = [("Interviewer", "Case", "Recommendation", "Weighted score")]
+        recommendations = [("Interviewer", "Case", "Recommendation", f"Weighted score ({SCALE})")]
         recommendations += [
             (
                 ev.interviewer,
                 ev.exercise_title,
                 recommendation_label(ev.recommendation),
-                _score_text(ev.score, ev.percent) if ev.complete else "incomplete",
+                ev.score_text(short=True) if ev.complete else "incomplete",
             )
             for ev in summary.evaluations
         ]

@@ -3,9 +3,12 @@
 Scoring rules (one place for the GUI, the CLI, the chart and the feedback report):
 
 * Dimension weights are normalised to 100 % within a scorecard, whatever they add up to.
-* An evaluation's weighted score is ``sum(weight% x rating)`` on the 1-4 scale, also given
-  as 0-100 % (1 -> 0 %, 4 -> 100 %). An evaluation missing a rating for any dimension of
-  its scorecard is *incomplete*: it has no score (never a zero) and says what is missing.
+* An evaluation's weighted score is ``sum(weight% x rating)`` on the 1-4 scale. People
+  read it as :func:`score_text` writes it, "2.05 on the 1-4 scale (closest level: 2 Below
+  bar)": on the scale, with the level it is closest to, never as a percentage (2.05 / 4
+  reads as 51 %, and the old 1 -> 0 % mapping said 35 %). An evaluation missing a rating
+  for any dimension of its scorecard is *incomplete*: it has no score (never a zero) and
+  says what is missing.
 * Per candidate and dimension: the mean of every given rating (an incomplete evaluation
   contributes the ratings it has), the spread (max - min) and a disagreement flag when
   ratings differ by :data:`DISAGREEMENT_LEVELS` or more. The overall score is the mean of
@@ -90,10 +93,40 @@ def weighted_score(ratings: Mapping[Any, int | None], weights: Mapping[Any, floa
 
 
 def score_percent(score: float | None) -> float | None:
-    """A 1-4 score as 0-100 % (1 -> 0, 4 -> 100)."""
+    """A 1-4 score as 0-100 % (1 -> 0, 4 -> 100). Not for display: people read a percent
+    next to a score out of 4 as score / 4; show :func:`score_text` instead."""
     if score is None:
         return None
     return (score - LEVELS[0]) / (LEVELS[-1] - LEVELS[0]) * 100.0
+
+
+#: The rating scale as people read it: "1-4" with an en dash.
+SCALE = f"{LEVELS[0]}\u2013{LEVELS[-1]}"
+
+
+def nearest_level(score: float) -> int:
+    """The level a weighted score is closest to (halves round up: 2.5 -> 3)."""
+    return min(LEVELS[-1], max(LEVELS[0], int(score + 0.5)))
+
+
+def score_text(
+    score: float | None,
+    labels: Mapping[int, str] | None = None,
+    *,
+    short: bool = False,
+    empty: str = "not scored yet",
+) -> str:
+    """A weighted score as people should read it: on the 1-4 scale, with the level it is
+    closest to. ``"2.05 on the 1-4 scale (closest level: 2 Below bar)"``; ``short`` (for a
+    column headed "Weighted score (1-4)"): ``"2.05 · 2 Below bar"``; ``empty`` for None."""
+    if score is None:
+        return empty
+    level = nearest_level(score)
+    name = (labels or {}).get(level, "")
+    closest = f"{level} {name}".strip()
+    if short:
+        return f"{score:.2f} \u00b7 {closest}"
+    return f"{score:.2f} on the {SCALE} scale (closest level: {closest})"
 
 
 def recommendation_label(value: str | None) -> str:
@@ -139,6 +172,11 @@ class ScorecardInfo:
             if item.get("level") == level:
                 return str(item.get("label", level))
         return str(level)
+
+    @property
+    def level_labels(self) -> dict[int, str]:
+        """Level -> its name on this scorecard ("Meets bar")."""
+        return {level: self.level_label(level) for level in LEVELS}
 
     def signals_of(self, kind: str) -> list[SignalInfo]:
         return [s for s in self.signals if s.kind == kind]
@@ -369,6 +407,8 @@ class EvaluationScore:
     missing: tuple[str, ...]
     score: float | None
     signals: list[SignalInfo] = field(default_factory=list)
+    #: The level names of its scorecard (1 -> "Well below bar" ...).
+    level_labels: dict[int, str] = field(default_factory=dict)
 
     @property
     def complete(self) -> bool:
@@ -376,7 +416,12 @@ class EvaluationScore:
 
     @property
     def percent(self) -> float | None:
+        """See :func:`score_percent` (not for display)."""
         return score_percent(self.score)
+
+    def score_text(self, *, short: bool = False, empty: str = "not scored yet") -> str:
+        """The weighted score on the 1-4 scale with its closest level (:func:`score_text`)."""
+        return score_text(self.score, self.level_labels, short=short, empty=empty)
 
     @property
     def red_flags(self) -> list[SignalInfo]:
@@ -405,6 +450,7 @@ def _score(
         missing=missing,
         score=None if missing else weighted_score(given, weights),
         signals=[by_id[i] for i in signal_ids if i in by_id],
+        level_labels=card.level_labels,
     )
 
 
@@ -467,6 +513,18 @@ def find_evaluation(
             if row.interviewer.strip().casefold() == wanted:
                 return row.id
     return None
+
+
+def evaluation_to_open(
+    *, ws: Workspace, candidate_id: int, interviewer: str | None = None
+) -> EvaluationScore | None:
+    """The evaluation interview mode opens on for a candidate: ``interviewer``'s latest
+    evaluation of them, else the latest anyone started; None when they have none."""
+    evs = evaluations(ws=ws, candidate_ids=[candidate_id])
+    wanted = (interviewer or "").strip().casefold()
+    mine = [e for e in evs if wanted and e.interviewer.strip().casefold() == wanted]
+    pool = mine or evs
+    return max(pool, key=lambda e: e.id) if pool else None
 
 
 def start_evaluation(
@@ -668,7 +726,13 @@ class CandidateSummary:
 
     @property
     def percent(self) -> float | None:
+        """See :func:`score_percent` (not for display)."""
         return score_percent(self.score)
+
+    def score_text(self, *, short: bool = False, empty: str = "not scored yet") -> str:
+        """The overall weighted score on the 1-4 scale with its closest level."""
+        labels = next((e.level_labels for e in self.complete_evaluations), {})
+        return score_text(self.score, labels, short=short, empty=empty)
 
     @property
     def red_flags(self) -> list[RedFlag]:
@@ -769,7 +833,9 @@ def summary_dict(summary: CandidateSummary) -> dict[str, Any]:
             else None
         ),
         "weighted_score": None if summary.score is None else round(summary.score, 2),
-        "weighted_percent": None if summary.percent is None else round(summary.percent, 1),
+        "scale": [LEVELS[0], LEVELS[-1]],
+        "closest_level": None if summary.score is None else nearest_level(summary.score),
+        "score_text": summary.score_text(empty=""),
         "dimensions": [
             {
                 "key": d.key,

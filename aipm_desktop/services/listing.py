@@ -42,6 +42,7 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
+    Numeric,
     String,
     TypeDecorator,
     and_,
@@ -51,14 +52,16 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    true,
 )
 from sqlalchemy.sql.expression import Select
 from sqlalchemy.sql.util import find_tables
 
 from ..errors import ValidationError
-from ..models import UseCase, kind_of_table
-from ..models.enums import Decision, UseCaseStatus
+from ..models import Criterion, Score, ScoringModel, UseCase, WorkspaceSettings, kind_of_table
+from ..models.enums import Decision, Direction, UseCaseStatus
 from ..store import Workspace
+from . import dates
 
 #: Ids per ``IN (...)`` query in :func:`fetch_rows`; well under every database's limit.
 _IN_CHUNK = 500
@@ -80,14 +83,6 @@ def _fmt_enum(value: Any) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _fmt_date(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = _local(value).date()
-    return value.isoformat() if isinstance(value, dt.date) else str(value)
-
-
 def _local(value: dt.datetime) -> dt.datetime:
     """Stored timestamps are UTC; show them in local time."""
     if value.tzinfo is None:
@@ -95,11 +90,18 @@ def _local(value: dt.datetime) -> dt.datetime:
     return value.astimezone()
 
 
-def _fmt_datetime(value: Any) -> str:
-    if value is None:
-        return ""
+def _fmt_date(value: Any) -> str:
+    """A day in the app's date style (:mod:`.dates`); a timestamp's local day."""
     if isinstance(value, dt.datetime):
-        return _local(value).strftime("%Y-%m-%d %H:%M")
+        value = _local(value).date()
+    if isinstance(value, dt.date):
+        return dates.format_date(value)
+    return "" if value is None else str(value)
+
+
+def _fmt_datetime(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        return dates.format_datetime(value)
     return _fmt_date(value)
 
 
@@ -127,6 +129,10 @@ def _fmt_integer(value: Any) -> str:
     return _fmt_float(value, lambda v: f"{round(v):,}")
 
 
+def _fmt_decimal1(value: Any) -> str:
+    return _fmt_float(value, lambda v: f"{v:,.1f}")
+
+
 def _fmt_percent(value: Any) -> str:
     return _fmt_float(value, lambda v: f"{v * 100:.0f}%")
 
@@ -145,6 +151,7 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "datetime": _fmt_datetime,
     "number": _fmt_number,
     "integer": _fmt_integer,
+    "decimal1": _fmt_decimal1,
     "percent": _fmt_percent,
     "bool": _fmt_bool,
 }
@@ -166,7 +173,10 @@ class ListColumn:
     joined table); ``sort_expr`` overrides what the column sorts by (e.g.
     :func:`enum_order`). ``width`` is a hint in average character widths (0: the view
     decides); ``align`` is ``"left"``, ``"right"`` or ``"center"``; ``formatter`` names
-    an entry of :data:`FORMATTERS`.
+    an entry of :data:`FORMATTERS`. ``tooltip`` explains the column in its header;
+    ``empty_tooltip`` is the tooltip of an empty cell (why it is empty, e.g. "incomplete").
+    ``colors`` maps stored values (before formatting) to ``#rrggbb`` colours the view
+    shows as a chip beside the text (e.g. a risk level in its heat-map colour).
     """
 
     key: str
@@ -179,6 +189,8 @@ class ListColumn:
     formatter: str = "text"
     sort_expr: ColumnElement[Any] | None = None
     tooltip: str = ""
+    empty_tooltip: str = ""
+    colors: Mapping[Any, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.align not in ALIGNMENTS:
@@ -192,6 +204,13 @@ class ListColumn:
 
     def format(self, value: Any) -> str:
         return FORMATTERS[self.formatter](value)
+
+    def color_of(self, value: Any) -> str | None:
+        """The chip colour of a stored value, or None."""
+        if not self.colors or value is None:
+            return None
+        key = value.value if isinstance(value, enum.Enum) else value
+        return self.colors.get(key)
 
 
 def updated_column(table: Any) -> ListColumn:
@@ -297,8 +316,120 @@ class ListSpec:
         return self.empty_text or f"No {self.noun[1]} yet."
 
 
+#: The tooltip of a use case's empty Score and Rank cells.
+INCOMPLETE_TOOLTIP = (
+    "Incomplete: not every criterion of the active scoring model is scored, so it has no "
+    "score and is ranked apart (after the ranked ones). Score it in the Scoring grid tab."
+)
+
+
+def _active_model_sql() -> tuple[ColumnElement[int], Any]:
+    """The active scoring model's id (the one the workspace settings name, else the first
+    model) and a one-row subquery of its criteria count ``n`` and weight ``total``."""
+    c = Criterion.__table__  # type: ignore[attr-defined]
+    m = ScoringModel.__table__  # type: ignore[attr-defined]
+    st = WorkspaceSettings.__table__  # type: ignore[attr-defined]
+    chosen = (
+        select(st.c.active_scoring_model_id)
+        .where(st.c.active_scoring_model_id.in_(select(m.c.id)))
+        .order_by(st.c.id)
+        .limit(1)
+        .scalar_subquery()
+    )
+    active = func.coalesce(chosen, select(func.min(m.c.id)).scalar_subquery())
+    model = (
+        select(func.count().label("n"), func.sum(c.c.weight).label("total"))
+        .where(c.c.model_id == active)
+        .subquery("active_model")
+    )
+    return active, model
+
+
+def _points_sql(active: ColumnElement[int]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
+    """Per score row (joined to its criterion): ``weight * 4 * utility`` when the
+    criterion belongs to the active model (else NULL), and 1 / 0 for "counts"."""
+    s = Score.__table__  # type: ignore[attr-defined]
+    c = Criterion.__table__  # type: ignore[attr-defined]
+    utility = case((c.c.direction == Direction.COST.value, 5 - s.c.value), else_=s.c.value - 1)
+    in_model = c.c.model_id == active
+    return case((in_model, c.c.weight * utility)), case((in_model, 1), else_=0)
+
+
+def use_case_score_sql(use_case_id: ColumnElement[int]) -> ColumnElement[float]:
+    """The 0-100 score of the use case ``use_case_id`` (a correlated column) under the
+    active scoring model; NULL when it misses a score of the model (incomplete).
+
+    ``100 * sum(weight * utility) / sum(weight)`` with utility ``(v - 1) / 4`` (benefit)
+    or ``(5 - v) / 4`` (cost), as :func:`aipm_desktop.services.scoring.score_value`.
+    """
+    s = Score.__table__  # type: ignore[attr-defined]
+    c = Criterion.__table__  # type: ignore[attr-defined]
+    active, model = _active_model_sql()
+    points, counts = _points_sql(active)
+    return (
+        select(literal(25.0) * func.sum(points) / func.max(model.c.total))
+        .select_from(s.join(c, c.c.id == s.c.criterion_id).join(model, true()))
+        .where(s.c.use_case_id == use_case_id)
+        .having(and_(func.sum(counts) == func.max(model.c.n), func.max(model.c.total) > 0))
+        .scalar_subquery()
+    )
+
+
+def use_case_ranking_sql() -> Any:
+    """Every *complete* use case's 0-100 score and rank under the active scoring model,
+    as a subquery with the columns ``use_case_id``, ``score`` and ``rank``.
+
+    The same numbers as :func:`aipm_desktop.services.scoring.rank` (without the risk
+    register feed): a use case missing a score of the model has no row (no score, ranked
+    apart); ranks run 1..n by score descending (equal to 9 decimals is a tie), then title
+    (case-insensitive), then id. One pass over the scores (by use case, no criterion
+    filter: the criterion index would make SQLite look every score up).
+    """
+    uc = UseCase.__table__  # type: ignore[attr-defined]
+    s = Score.__table__  # type: ignore[attr-defined]
+    c = Criterion.__table__  # type: ignore[attr-defined]
+    active, model = _active_model_sql()
+    points, counts = _points_sql(active)
+    scored = (
+        select(
+            s.c.use_case_id,
+            func.sum(points).label("points"),
+            func.sum(counts).label("scored"),
+        )
+        .select_from(s.join(c, c.c.id == s.c.criterion_id))
+        .group_by(s.c.use_case_id)
+        .subquery("scored")
+    )
+    score = literal(25.0) * scored.c.points / model.c.total
+    rank = func.row_number().over(
+        order_by=(
+            func.round(cast(score, Numeric), 9).desc(),
+            func.lower(uc.c.title),
+            uc.c.id,
+        )
+    )
+    return (
+        select(scored.c.use_case_id, score.label("score"), rank.label("rank"))
+        .select_from(
+            scored.join(model, and_(scored.c.scored == model.c.n, model.c.total > 0)).join(
+                uc, uc.c.id == scored.c.use_case_id
+            )
+        )
+        .subquery("ranking")
+    )
+
+
+def use_case_rank_sql(use_case_id: ColumnElement[int]) -> ColumnElement[int]:
+    """The rank of the use case ``use_case_id`` (a correlated column) under the active
+    scoring model (:func:`use_case_ranking_sql`); NULL when it is incomplete. The ranking
+    is computed once per query (SQLite materialises it with an automatic index)."""
+    ranking = use_case_ranking_sql()
+    return select(ranking.c.rank).where(ranking.c.use_case_id == use_case_id).scalar_subquery()
+
+
 def use_case_list_spec() -> ListSpec:
-    """The use-case list: title, status, area, owner, decision, tags, last update."""
+    """The use-case list: title, score and rank (active scoring model), status, area,
+    owner, decision, tags, last update."""
     t = UseCase.__table__  # type: ignore[attr-defined]
     return ListSpec(
         kind="use_case",
@@ -310,7 +441,31 @@ def use_case_list_spec() -> ListSpec:
             "comparing your portfolio."
         ),
         columns=(
-            ListColumn("title", "Title", t.c.title, width=42),
+            ListColumn("title", "Title", t.c.title, width=34),
+            ListColumn(
+                "score",
+                "Score",
+                use_case_score_sql(t.c.id),
+                width=6,
+                align="right",
+                formatter="decimal1",
+                filterable=False,
+                tooltip="Score (0-100) by the active scoring model, from the stored scores; "
+                "blank: incomplete",
+                empty_tooltip=INCOMPLETE_TOOLTIP,
+            ),
+            ListColumn(
+                "rank",
+                "Rank",
+                use_case_rank_sql(t.c.id),
+                width=5,
+                align="right",
+                formatter="integer",
+                filterable=False,
+                tooltip="Rank by the active scoring model (1 = best), from the stored scores; "
+                "blank: incomplete",
+                empty_tooltip=INCOMPLETE_TOOLTIP,
+            ),
             enum_column("status", "Status", t.c.status, UseCaseStatus, width=11),
             ListColumn("area", "Area", t.c.area, width=16),
             ListColumn("owner", "Owner", t.c.owner, width=16),

@@ -40,6 +40,7 @@ from urllib.parse import unquote
 
 from ..errors import NotFoundError
 from ..store import Workspace
+from .dates import format_date
 from .outputs import write_text
 
 ALLOWED_TAGS = frozenset(
@@ -486,11 +487,11 @@ def subtitle_for(doc: dict[str, Any]) -> str:
     status = doc["status"].replace("_", " ").capitalize()
     if doc["status"] == "approved" and doc.get("approver"):
         on = doc.get("approved_on")
-        status += f" by {doc['approver']}" + (f" on {on.isoformat()}" if on else "")
+        status += f" by {doc['approver']}" + (f" on {format_date(on)}" if on else "")
     parts.append(status)
     updated = doc.get("updated_at")
     if isinstance(updated, dt.datetime):
-        parts.append(f"updated {updated.date().isoformat()}")
+        parts.append(f"updated {format_date(updated)}")
     return " · ".join(parts)
 
 

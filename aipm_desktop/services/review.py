@@ -13,13 +13,22 @@ ignored. Rules:
 * ``metric_without_target``: a success metric without a number, a unit or a date;
 * ``guardrail_without_threshold``: a guardrail without a number;
 * ``no_fallback_plan``: no rollback, fallback or safe-mode plan;
-* ``no_monitoring``: no monitoring, or no drift / retraining trigger;
+* ``no_monitoring``: no monitoring plan, or no real trigger: a statement naming a metric,
+  a threshold and the action taken when it is crossed ("hallucination rate above 4% on
+  the weekly sample: pause the rollout", "input drift above 0.2 PSI for 7 days triggers
+  retraining", or a table row with a number under a *Threshold* column and an action).
+  Inside a monitoring section (a heading with one of the rule's ``anchor_headings`` or
+  "trigger", "alert" ...) a stated condition before an action is enough ("any
+  cross-tenant citation: turn the feature flag off"). Extra action words can be given as
+  the rule's ``action_patterns``; a stated trigger counts as a monitoring plan;
 * ``no_out_of_scope``: no out-of-scope use;
 * ``no_human_in_loop``: no human-in-the-loop statement, for high-risk use cases only;
 * ``vague_language``: "smarter", "seamless", "best-in-class", ... (one per occurrence).
 
 Readiness score: ``100 - sum(min(max_points, weight * findings))`` over the rules,
-never below 0.
+never below 0. :func:`readiness` turns a result into a band and a verdict, capped by the
+worst finding: any error is "Not ready" (red) whatever the score, a warning "Almost ready"
+(amber) at best.
 """
 
 from __future__ import annotations
@@ -64,6 +73,62 @@ class ReviewResult:
     findings: tuple[Finding, ...]
     score: int
     breakdown: dict[str, int] = field(default_factory=dict)
+
+    def count(self, severity: str) -> int:
+        """How many findings have ``severity``."""
+        return sum(1 for f in self.findings if f.severity == severity)
+
+    @property
+    def worst(self) -> str | None:
+        """The most serious severity found (``error`` first), None without findings."""
+        found = {f.severity for f in self.findings}
+        return next((s for s in SEVERITIES if s in found), None)
+
+
+#: Readiness bands, best first: the badge colour (``good`` green, ``fair`` amber,
+#: ``poor`` red).
+BANDS = ("good", "fair", "poor")
+#: The best band a document can reach with a finding of each severity: an error is never
+#: green, and not amber either (it has to be fixed); a warning caps it at amber.
+_BAND_CAP = {"error": "poor", "warning": "fair", "info": "good"}
+
+
+@dataclass(frozen=True)
+class Readiness:
+    """What the readiness score means: the band (badge colour) and the words for it."""
+
+    score: int
+    band: str
+    verdict: str  # "Ready", "Almost ready", "Not ready"
+    summary: str  # e.g. "2 errors, 1 warning to fix."
+
+
+def score_band(score: int) -> str:
+    """The band of a bare score: ``good`` (80+), ``fair`` (50-79) or ``poor``."""
+    if score >= 80:
+        return "good"
+    if score >= 50:
+        return "fair"
+    return "poor"
+
+
+def readiness(result: ReviewResult) -> Readiness:
+    """The band and verdict of a review: the score's band, capped by the worst finding
+    (any error: ``poor`` and "Not ready", whatever the score; a warning: ``fair`` at best)."""
+    band = score_band(result.score)
+    if result.worst is not None:
+        band = max(band, _BAND_CAP.get(result.worst, "good"), key=BANDS.index)
+    verdict = {"good": "Ready", "fair": "Almost ready", "poor": "Not ready"}[band]
+    counts = [(s, result.count(s)) for s in SEVERITIES]
+    parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts if n]
+    if not parts:
+        summary = "No findings: this document passes every review rule."
+    elif result.count("error") or result.count("warning"):
+        summary = f"{', '.join(parts)} to fix."
+    else:
+        summary = f"{', '.join(parts)} to consider."
+    summary = summary[0].upper() + summary[1:]
+    return Readiness(result.score, band, verdict, summary)
 
 
 def load_rules() -> dict[str, Any]:
@@ -175,6 +240,137 @@ def _cells(line: str) -> list[str]:
     if s.endswith("|"):
         s = s[:-1]
     return [c.strip() for c in s.split("|")]
+
+
+# --- triggers (rule no_monitoring) --------------------------------------------------------
+
+#: A threshold: a comparison followed by a number ("above 4%", "down 5 points", "> 0.2"),
+#: or a number followed by "or more / or higher / or lower / or less".
+_THRESHOLD = re.compile(
+    r"(?:(?<![\w-])(?:above|below|over|under|beyond|outside|exceed(?:s|ed|ing)?"
+    r"|(?:more|less|fewer|greater|higher|lower|worse|better) than|at (?:least|most)"
+    r"|(?:drop|fall|rise|climb|reach|cross|increase|decrease|grow)(?:s|es|ed|ing)?"
+    r"|fell|rose|down|up|no (?:lower|higher|more|less) than)"
+    r"|[<>]=?|[≥≤])\s*(?:by\s+)?(?:[a-z]+\s+){0,2}?[-+]?[$€£]?\d"
+    r"|\d[\d.,]*\s*(?:%|pp|points?|pts|ms|s|x)?\s+or\s+(?:more|higher|lower|less|worse|above|below)",
+    re.I,
+)
+#: What someone does when a threshold is crossed.
+_ACTION = re.compile(
+    r"(?<![\w-])(?:paus(?:e|es|ed|ing)|stop(?:s|ped|ping)?|halt(?:s|ed)?|freeze[sn]?"
+    r"|roll(?:s|ed|ing)?[ -]back|revert(?:s|ed)?|re-?train(?:s|ed|ing)?"
+    r"|re-?evaluat\w*|re-?run\w*|re-?calibrat\w*|re-?tun\w*|fine-?tun\w*"
+    r"|refresh(?:es)? the model|(?:full|offline|new|complete)\s+(?:\w+\s+)?evaluation"
+    r"|alert(?:s|ed|ing)?|pag(?:e|es|ed|ing) (?:the |an? )?(?:on-?call|owner|team|engineer)"
+    r"|notif(?:y|ies|ied)|escalat(?:e|es|ed|ing)|investigat(?:e|es|ed|ing)"
+    r"|(?:open|declare|raise|file)(?:s|ed)? (?:an? |the )?(?:incident|ticket)|sev ?\d"
+    r"|(?:turn|switch)(?:s|ed)? (?:\w+ ){0,3}off|disabl(?:e|es|ed)|kill[ -]switch"
+    r"|fall(?:s)? back|block(?:s|ed)? (?:the )?(?:release|rollout|launch|deploy\w*)"
+    r"|hold (?:the )?(?:rollout|release|launch)|trigger(?:s|ed)?)(?![\w-])",
+    re.I,
+)
+#: Headings (besides the rule's anchor headings) whose sections are monitoring plans.
+_MONITORING_HEADINGS = ("trigger", "alert", "observab", "post-launch", "after launch")
+#: A stated condition before the action: "X: action", "X -> action", "if/when X, action".
+_CONDITION = re.compile(r"\S\s*(?::|→|->|=>)\s*\S|(?<![\w-])(?:if|when|whenever|once)\s", re.I)
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z])")
+_THRESHOLD_COLUMN = re.compile(r"threshold|trigger|limit|alert|when|condition", re.I)
+_ACTION_COLUMN = re.compile(r"action|response|then|what we do|owner action|next step", re.I)
+
+
+@dataclass(frozen=True)
+class _Statement:
+    """A sentence of a paragraph or list item, or a table row (with its header)."""
+
+    line: int  # 0-based index of the first line
+    text: str
+    header: tuple[str, ...] = ()
+    cells: tuple[str, ...] = ()
+
+
+def _statements(doc: _Doc) -> list[_Statement]:
+    """The document's statements outside headings, comments and code (a paragraph or
+    list item spread over several lines is one text, split into sentences)."""
+    out: list[_Statement] = []
+    current: list[str] = []
+    start = 0
+    header: list[str] = []
+
+    def flush() -> None:
+        if current:
+            joined = " ".join(part.strip() for part in current)
+            out.extend(_Statement(start, s) for s in _SENTENCE_END.split(joined) if s.strip())
+            current.clear()
+
+    for i, raw in enumerate(doc.lines):
+        s = raw.strip()
+        if i in doc.heading_lines or not s:
+            flush()
+            header = []
+            continue
+        if "|" in s and _TABLE_ROW.match(s):
+            flush()
+            if _TABLE_SEPARATOR.match(s):
+                continue
+            if i + 1 < len(doc.lines) and _TABLE_SEPARATOR.match(doc.lines[i + 1]):
+                header = _cells(s)
+                continue
+            cells = _cells(s)
+            # each cell read with its column name: "Draft acceptance rate Alert below 40%"
+            names = [*header[1:], *[""] * len(cells)]
+            pairs = zip(names, cells[1:], strict=False)
+            named = [cells[0], *(f"{h} {c}".strip() for h, c in pairs if c)]
+            text = " ".join(c for c in named if c)
+            out.append(_Statement(i, text, tuple(header), tuple(cells)))
+            continue
+        item = _LIST_ITEM.match(raw)
+        if item:
+            flush()
+            start = i
+            current.append(item.group(1))
+            continue
+        if not current:
+            start = i
+        current.append(s)
+    flush()
+    return out
+
+
+def is_trigger(
+    text: str, *, in_monitoring: bool = False, action: re.Pattern[str] = _ACTION
+) -> bool:
+    """True when ``text`` states a trigger: a metric crossing a threshold and what is done
+    then ("hallucination rate above 4% on the weekly sample: pause the rollout").
+
+    Inside a monitoring section a stated condition with an action is enough, as in
+    "any cross-tenant citation: turn the feature flag off" (an event is the threshold).
+    """
+    act = action.search(text)
+    if act is None:
+        return False
+    threshold = _THRESHOLD.search(text)
+    if threshold is not None and re.search(r"[A-Za-z]{2,}", text[: threshold.start()]):
+        return True  # a named metric before its threshold
+    if not in_monitoring:
+        return False
+    condition = _CONDITION.search(text)
+    return condition is not None and condition.start() < act.start()
+
+
+def _table_trigger(statement: _Statement, action: re.Pattern[str] = _ACTION) -> bool:
+    """A table row of a trigger table: a number under a threshold column and an action
+    (in an action column, or anywhere in the row)."""
+    if not statement.header:
+        return False
+    threshold = acted = False
+    for name, cell in zip(statement.header, statement.cells, strict=False):
+        if not cell:
+            continue
+        if _THRESHOLD_COLUMN.search(name) and _DIGIT.search(cell):
+            threshold = True
+        if _ACTION_COLUMN.search(name) or action.search(cell):
+            acted = True
+    return threshold and acted
 
 
 # --- rules --------------------------------------------------------------------------------
@@ -379,10 +575,9 @@ class _Run:
         regex = _patterns_regex(spec.get("patterns", []))
         found = regex is None or bool(regex.search(self.content_text))
         if rule == "no_monitoring":
-            trigger = _patterns_regex(spec.get("trigger_patterns", []))
-            has_trigger = trigger is None or bool(trigger.search(self.content_text))
+            has_trigger = self.has_trigger(spec)
             missing = []
-            if not found:
+            if not (found or has_trigger):  # a stated trigger is a monitoring plan
                 missing.append("monitoring plan")
             if not has_trigger:
                 missing.append("drift or retraining trigger")
@@ -391,6 +586,20 @@ class _Run:
             return
         if not found:
             self.add(rule, self.anchor(rule))
+
+    def has_trigger(self, spec: dict[str, Any]) -> bool:
+        """True when some statement is a real trigger (see :func:`is_trigger`)."""
+        action = _ACTION
+        extra = _patterns_regex(spec.get("action_patterns", []))
+        if extra is not None:
+            action = re.compile(f"{_ACTION.pattern}|{extra.pattern}", re.I)
+        terms = [*spec.get("anchor_headings", []), *_MONITORING_HEADINGS]
+        watched = {i for h in self.headings_matching(terms) for i in self.doc.section_lines(h)}
+        return any(
+            is_trigger(unit.text, in_monitoring=unit.line in watched, action=action)
+            or _table_trigger(unit, action)
+            for unit in _statements(self.doc)
+        )
 
     def vague(self) -> None:
         if not self.applies("vague_language"):

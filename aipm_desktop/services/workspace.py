@@ -30,7 +30,7 @@ from ..models import (
     WorkspaceSettings,
 )
 from ..store import Workspace, create_workspace, head_revision, open_workspace
-from . import records
+from . import dates, records
 from .changes import Changes
 from .reference import seed_all
 
@@ -167,13 +167,6 @@ def info(*, ws: Workspace) -> WorkspaceInfo:
     )
 
 
-def _local(moment: dt.datetime) -> dt.datetime:
-    """A stored UTC timestamp in the computer's local time, for display."""
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=dt.UTC)
-    return moment.astimezone()
-
-
 @dataclass
 class ChangeEntry:
     at: str
@@ -187,7 +180,7 @@ class ChangeEntry:
 def change_entry(row: Any) -> ChangeEntry:
     """One change-log row (an ORM object or a Core row) as the change list shows it."""
     return ChangeEntry(
-        at=_local(row.at).strftime("%Y-%m-%d %H:%M"),
+        at=dates.format_datetime(row.at),
         who=row.who,
         entity=row.entity,
         entity_id=row.entity_id,

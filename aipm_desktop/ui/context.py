@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, Signal, Slot
 from PySide6.QtGui import QUndoCommand, QUndoStack
 
 from ..errors import UserError
+from ..services import dates
 from ..services.changes import Changes
 from ..store import Workspace
 from .settings import Settings
@@ -45,6 +46,7 @@ class AppContext(QObject):
     ) -> None:
         super().__init__(parent)
         self.settings = settings if settings is not None else Settings()
+        dates.set_style(self.settings.date_style())
         self.tasks = tasks if tasks is not None else TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self._workspace: Workspace | None = None
@@ -119,6 +121,12 @@ class AppContext(QObject):
         """Call ``slot`` after every write, undo or redo that touches one of ``kinds``, for
         as long as ``owner`` lives. Returns the watcher (delete it to stop watching)."""
         return _Watcher(self, owner, kinds, slot)
+
+    def set_date_style(self, name: str) -> None:
+        """Show dates in style ``name`` from now on (saved), and redraw every view."""
+        self.settings.set_date_style(name)
+        dates.set_style(name)
+        self.notify(Changes("workspace"))
 
     def notify(self, changes: Changes) -> None:
         """Tell every view what a write changed."""

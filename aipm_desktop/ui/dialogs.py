@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialog,
@@ -51,6 +51,32 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip(".…")
 
 
+#: The keys every area follows (``ui/widgets/page_header.py`` says where they come from).
+AREA_CONVENTIONS: list[tuple[str, str, str]] = [
+    ("Every area", "New record (use case, risk, document, release…)", "Ctrl+Shift+N"),
+    ("Every area", "Delete the selected record (asks first; Edit ▸ Undo brings it back)", "Del"),
+    ("Every area", "Filter the list", "Ctrl+F"),
+]
+
+
+def widget_shortcuts(where: str, widget: QWidget) -> list[tuple[str, str, str]]:
+    """``(where, action, shortcut)`` for the actions with a shortcut that live in
+    ``widget`` (an area page's own keys, such as Ctrl+S in Documents)."""
+    rows: list[tuple[str, str, str]] = []
+    seen: set[tuple[str, str]] = set()
+    for action in [*widget.actions(), *widget.findChildren(QAction)]:
+        keys = ", ".join(
+            s.toString(QKeySequence.SequenceFormat.NativeText)
+            for s in action.shortcuts()
+            if not s.isEmpty()
+        )
+        text = _plain(action.text())
+        if keys and text and (text, keys) not in seen:
+            seen.add((text, keys))
+            rows.append((where, text, keys))
+    return rows
+
+
 class ShortcutsDialog(QDialog):
     """A table of every keyboard shortcut in the menus."""
 
@@ -66,7 +92,7 @@ class ShortcutsDialog(QDialog):
         self.resize(560, 520)
         all_rows = rows + (extra or [])
         self.table = QTableWidget(len(all_rows), 3)
-        self.table.setHorizontalHeaderLabels(["Menu", "Action", "Shortcut"])
+        self.table.setHorizontalHeaderLabels(["Where", "Action", "Shortcut"])
         self.table.verticalHeader().setVisible(False)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)

@@ -28,7 +28,13 @@ from ..services.changes import Changes
 from ..store import EXTENSION, Workspace, open_workspace, save_copy
 from .areas import AREAS, Area
 from .context import AppContext
-from .dialogs import AboutDialog, ShortcutsDialog, menu_shortcuts
+from .dialogs import (
+    AREA_CONVENTIONS,
+    AboutDialog,
+    ShortcutsDialog,
+    menu_shortcuts,
+    widget_shortcuts,
+)
 from .errors import show_user_error
 from .tasks import Task
 from .welcome import WelcomePage
@@ -53,6 +59,10 @@ FILE_FILTER = f"AIPM workspaces (*{EXTENSION});;All files (*)"
 SAMPLE_FILE_NAME = "demo.aipm"
 SPLITTER_NAME = "main"
 SIDEBAR_WIDTH = 220
+#: The first window's size when the screen has room (a 1280x720 laptop gets less).
+DEFAULT_SIZE = (1280, 800)
+#: The smallest screen every area is made to fit (a test checks each area at this size).
+SMALLEST_WINDOW = (1280, 720)
 READONLY_TEXT = (
     "This workspace is read-only: edits are disabled. "
     "To change it, use File ▸ Save a Copy As… and open the copy."
@@ -73,6 +83,19 @@ def sample_workspace_path() -> Path:
 def _with_extension(path: str) -> Path:
     result = Path(path).expanduser()
     return result if result.suffix else result.with_suffix(EXTENSION)
+
+
+def first_window_size() -> tuple[int, int]:
+    """:data:`DEFAULT_SIZE`, shrunk to the primary screen's available area (without the
+    taskbar and the window frame) so the first window never opens taller or wider
+    than the screen."""
+    width, height = DEFAULT_SIZE
+    screen = QGuiApplication.primaryScreen()
+    if screen is None:
+        return width, height
+    room = screen.availableGeometry()
+    frame = 40  # title bar and borders the window manager adds
+    return max(640, min(width, room.width())), max(480, min(height, room.height() - frame))
 
 
 class MainWindow(QMainWindow):
@@ -108,7 +131,7 @@ class MainWindow(QMainWindow):
         self.workspace_gone = False
         self.setObjectName("mainWindow")
         self.setWindowTitle(APP_NAME)
-        self.resize(1280, 820)
+        self.resize(*first_window_size())
 
         # Welcome page (no workspace) and workspace view share the central stack.
         self.welcome = WelcomePage()
@@ -160,7 +183,7 @@ class MainWindow(QMainWindow):
         self.splitter.setCollapsible(1, False)
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([SIDEBAR_WIDTH, 1280 - SIDEBAR_WIDTH])
+        self.splitter.setSizes([SIDEBAR_WIDTH, self.width() - SIDEBAR_WIDTH])
 
         self.workspace_view = panel(self.banner, (self.splitter, 1), spacing=0)
 
@@ -646,7 +669,12 @@ class MainWindow(QMainWindow):
         self._set_sidebar_visible(checked)
 
     def _on_shortcuts_action_triggered(self) -> ShortcutsDialog:
-        dialog = ShortcutsDialog(menu_shortcuts(self.menuBar()), parent=self)
+        extra = list(AREA_CONVENTIONS)
+        for area in self.areas:
+            page = self.pages.get(area.name)
+            if page is not None:
+                extra.extend(widget_shortcuts(area.label, page))
+        dialog = ShortcutsDialog(menu_shortcuts(self.menuBar()), extra, parent=self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.open()
         return dialog

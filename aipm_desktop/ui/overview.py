@@ -1,8 +1,12 @@
 """Overview page (the home page): a dashboard of what needs attention in the portfolio.
 
-KPIs in critical or warning, stale KPIs, the top-ranked use cases, the highest residual
-risks and overdue risk reviews, upcoming milestones and gates, recent changes, and a
-compact line of counts. A section appears only when the area it belongs to is registered
+KPIs in critical or warning, stale KPIs, the top-ranked use cases still open to action,
+the highest residual risks and overdue risk reviews, upcoming milestones and gates, recent
+changes, and a compact line of counts. Each item's dot carries meaning: severity for
+alerts, the risk level's colour for risks, the status family for use cases; a legend
+under a card's title says what the colours mean and each dot's tooltip says it in words.
+An empty card says why (nothing tracked yet, and where to start) rather than "all well".
+A section appears only when the area it belongs to is registered
 (``aipm_desktop.ui.areas.AREAS``), so there are no empty placeholders for areas the app
 does not have. Every item is clickable: the page emits :attr:`OverviewPage.navigate_requested`
 and the main window switches to the item's area.
@@ -12,6 +16,7 @@ This page is built at start-up: it must not import matplotlib.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -40,6 +45,8 @@ SECTION_LIMIT = 5
 TWO_COLUMNS_FROM = 900  # page width (px) from which the cards sit side by side
 
 _VERBS = {"create": "added", "update": "updated", "delete": "deleted", "restore": "restored"}
+#: A dot's tooltip when its colour is the item's severity.
+SEVERITY_WORDS = {"critical": "critical", "warning": "needs attention", "info": "for information"}
 
 EMPTY_TEXT = (
     "<b>This workspace is still empty.</b> The built-in reference data is loaded: "
@@ -68,12 +75,21 @@ KIND_AREAS = {
     "gate": "launch",
     "launch_gate": "launch",
     "launch_check": "launch",
+    "rollout_stage": "launch",
     "settings": "settings",
 }
+#: Kinds shown in the Launch area through the release they belong to.
+OWNED_BY_RELEASE = frozenset({"launch_check", "rollout_stage"})
 
 #: Cards: (key, title, dashboard attribute, section that provides it, empty text).
 CARDS = (
-    ("kpi_alerts", "KPIs in critical or warning", "kpi_alerts", "kpis", "All KPIs are on target."),
+    (
+        "kpi_alerts",
+        "KPIs in critical or warning",
+        "kpi_alerts",
+        "kpis",
+        "No KPI is in warning or critical.",
+    ),
     ("stale_kpis", "Stale KPIs", "stale_kpis", "kpis", "Every KPI has a recent snapshot."),
     ("top_use_cases", "Top-ranked use cases", "top_use_cases", "usecases", "No use cases yet."),
     ("top_risks", "Highest residual risks", "top_risks", "risks", "No open risks."),
@@ -135,6 +151,8 @@ class DashboardItem(QFrame):
         severity: str = "",
         *,
         clickable: bool = True,
+        color: str = "",
+        marker: str = "",
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
@@ -147,6 +165,10 @@ class DashboardItem(QFrame):
         self.dot.setObjectName("severityDot")
         self.dot.setProperty("severity", severity or "none")
         self.dot.setFixedSize(10, 10)
+        self.color = color
+        if color:  # a colour with a meaning of its own (a risk level, a status family)
+            self.dot.setStyleSheet(dot_style(color))
+        self.dot.setToolTip(marker or SEVERITY_WORDS.get(severity, ""))
         self.title = QLabel(title, self)
         self.title.setObjectName("dashboardItemTitle")
         self.title.setTextFormat(Qt.TextFormat.PlainText)
@@ -188,8 +210,22 @@ class DashboardItem(QFrame):
         super().keyPressEvent(event)
 
 
+def dot_style(color: str) -> str:
+    """The style of a severity dot drawn in ``color``."""
+    return f"background: {color}; border-radius: 5px;"
+
+
+def legend_html(entries: list[tuple[str, str]]) -> str:
+    """``● low  ● medium ...`` with each dot in its colour (rich text)."""
+    return "&nbsp;&nbsp;".join(
+        f'<span style="color:{html.escape(color)}">\u25cf</span>&nbsp;{html.escape(label)}'
+        for label, color in entries
+    )
+
+
 class DashboardCard(QFrame):
-    """A titled card of dashboard items with a line shown when it has none."""
+    """A titled card of dashboard items with a line shown when it has none, and a legend
+    of its dot colours when they need one."""
 
     def __init__(self, key: str, title: str, empty_text: str, parent: QWidget | None = None):
         super().__init__(parent)
@@ -202,13 +238,37 @@ class DashboardCard(QFrame):
         self.count.setObjectName("mutedLabel")
         self.empty = QLabel(empty_text)
         self.empty.setObjectName("mutedLabel")
+        self.empty.setWordWrap(True)
+        self.legend = QLabel()
+        self.legend.setObjectName("dashboardLegend")
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.setWordWrap(True)
+        self.legend.setVisible(False)
+        self.legend_entries: list[tuple[str, str]] = []
         self.items: list[DashboardItem] = []
         top = QHBoxLayout()
         top.addWidget(self.heading, 1)
         top.addWidget(self.count)
         self._list = QVBoxLayout()
         self._list.setSpacing(0)
-        vbox(top, self.empty, self._list, margins=(12, 10, 12, 10), spacing=4, parent=self)
+        vbox(
+            top,
+            self.legend,
+            self.empty,
+            self._list,
+            margins=(12, 10, 12, 10),
+            spacing=4,
+            parent=self,
+        )
+
+    def set_legend(self, entries: list[tuple[str, str]]) -> None:
+        """Show what the dot colours mean (hidden when ``entries`` is empty)."""
+        self.legend_entries = list(entries)
+        self.legend.setText(legend_html(entries) if entries else "")
+        self.legend.setToolTip("What the dot colours mean")
+
+    def set_empty_text(self, text: str) -> None:
+        self.empty.setText(text)
 
     def set_items(self, items: list[DashboardItem], total: int | None = None) -> None:
         for old in self.items:
@@ -218,6 +278,7 @@ class DashboardCard(QFrame):
         for item in items:
             self._list.addWidget(item)
         self.empty.setVisible(not items)
+        self.legend.setVisible(bool(items) and bool(self.legend.text()))
         total = len(items) if total is None else total
         shown = f"{len(items)} of {total}" if total > len(items) else str(total)
         self.count.setText(shown if items else "")
@@ -356,6 +417,8 @@ class OverviewPage(QWidget):
             if card is None:
                 card = DashboardCard(key, title, empty_text)
                 self.cards[key] = card
+            card.set_empty_text(board.empty.get(attribute, empty_text))
+            card.set_legend(board.legends.get(attribute, []))
             card.set_items(
                 [self._item_widget(item, names) for item in items], board.counts.get(attribute)
             )
@@ -375,7 +438,7 @@ class OverviewPage(QWidget):
             row.setToolTip(f"{entry.entity} #{entry.entity_id}")
             if clickable:
                 row.activated.connect(
-                    lambda a=area, i=entry.entity_id: self.navigate_requested.emit(a, int(i))
+                    lambda a=area, k=entry.entity, i=entry.entity_id: self._open_change(a, k, i)
                 )
             recent.append(row)
         self.recent.set_items(recent)
@@ -383,7 +446,14 @@ class OverviewPage(QWidget):
     def _item_widget(self, item, names: set[str]) -> DashboardItem:
         area = area_for(item.kind)
         clickable = area in names
-        row = DashboardItem(item.title, item.detail, item.severity, clickable=clickable)
+        row = DashboardItem(
+            item.title,
+            item.detail,
+            item.severity,
+            clickable=clickable,
+            color=item.color,
+            marker=item.marker,
+        )
         row.setProperty("kind", item.kind)
         row.setProperty("entity_id", item.entity_id)
         if clickable:
@@ -393,6 +463,19 @@ class OverviewPage(QWidget):
                 )
             )
         return row
+
+    def _open_change(self, area: str, kind: str, entity_id: int) -> None:
+        """Open the record a change-log line names: a launch check or a rollout stage
+        opens its release (the Launch area shows releases)."""
+        ws = self.ctx.workspace
+        if kind in OWNED_BY_RELEASE and ws is not None:
+            from ..services import launch
+
+            release_id = launch.release_of(ws=ws, kind=kind, entity_id=int(entity_id))
+            if release_id is None:
+                return  # removed since
+            entity_id = release_id
+        self.navigate_requested.emit(area, int(entity_id))
 
     def card_titles(self, key: str) -> list[str]:
         """The item titles of card ``key`` as shown ([] when the card is absent)."""

@@ -23,6 +23,8 @@ _GEOMETRY = "window/geometry"
 _STATE = "window/state"
 _SIDEBAR = "window/sidebar_visible"
 _SPLITTER = "splitters/"
+_HEADER = "columns/"
+_DATE_STYLE = "user/date_style"
 
 
 def _as_list(value: object) -> list[str]:
@@ -139,3 +141,21 @@ class Settings:
 
     def set_sidebar_visible(self, visible: bool) -> None:
         self._qs.setValue(_SIDEBAR, bool(visible))
+
+    def header_state(self, name: str) -> QByteArray | None:
+        """The saved column layout (order, widths, hidden columns) of the list ``name``."""
+        return self._bytes(_HEADER + name)
+
+    def set_header_state(self, name: str, value: QByteArray | bytes) -> None:
+        self._set_bytes(_HEADER + name, value)
+
+    def date_style(self) -> str:
+        """How dates are shown: ``iso`` (default) or ``locale``
+        (see :mod:`aipm_desktop.services.dates`)."""
+        from ..services import dates
+
+        value = str(self._qs.value(_DATE_STYLE, dates.ISO) or dates.ISO)
+        return value if value in dates.STYLES else dates.ISO
+
+    def set_date_style(self, name: str) -> None:
+        self._qs.setValue(_DATE_STYLE, name)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
+    QComboBox,
     QFormLayout,
     QLabel,
     QLineEdit,
@@ -11,6 +12,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..models import WorkspaceSettings
+from ..services import dates
 from ..services import workspace as workspace_service
 from .context import AppContext
 from .undo import UpdateRecordCommand
@@ -96,6 +98,15 @@ class SettingsPage(QWidget):
         self.author_edit.setMinimumHeight(FIELD_HEIGHT)
         self.author_edit.editingFinished.connect(self._on_author_edit_editing_finished)
         app_form.addRow(_form_label("Your name in the change log"), self.author_edit)
+        self.date_combo = QComboBox()
+        self.date_combo.setObjectName("dateStyleCombo")
+        self.date_combo.setMinimumHeight(FIELD_HEIGHT)
+        for style, text in dates.STYLES.items():
+            self.date_combo.addItem(text, style)
+        self.date_combo.setCurrentIndex(max(0, self.date_combo.findData(dates.style())))
+        self.date_combo.setToolTip("How dates are shown in every area (files keep ISO dates)")
+        self.date_combo.activated.connect(self._on_date_combo_activated)
+        app_form.addRow(_form_label("Date format"), self.date_combo)
 
         content = panel(
             title,
@@ -136,6 +147,11 @@ class SettingsPage(QWidget):
                 edit.setModified(False)
             edit.setReadOnly(readonly)
         self.readonly_note.setVisible(readonly)
+
+    def _on_date_combo_activated(self, index: int) -> None:
+        style = self.date_combo.itemData(index)
+        if style != dates.style():
+            self.ctx.set_date_style(style)
 
     def _on_field_editing_finished(self, field: str) -> None:
         edit = self.edits[field]

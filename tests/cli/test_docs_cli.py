@@ -91,8 +91,12 @@ def test_review_prints_findings_and_score(runner, demo_file: Path) -> None:
     result = _run(runner, "review", demo_file, 1)
     assert result.exit_code == 0, result.output
     assert result.stdout.startswith("Document 1: AI PRD: Help-center answer bot (AI PRD")
-    assert "Readiness: " in result.stdout and "fix: " in result.stdout
-    data = json.loads(_run(runner, "review", demo_file, 1, "--json").stdout)
+    assert "Readiness: 100/100, ready: No findings" in result.stdout
+    result = _run(runner, "review", demo_file, 3)  # the behaviour spec: one error
+    assert "Readiness: 92/100, not ready: 1 error to fix." in result.stdout
+    assert "fix: " in result.stdout
+    data = json.loads(_run(runner, "review", demo_file, 3, "--json").stdout)
+    assert (data["verdict"], data["band"]) == ("Not ready", "poor")
     assert 0 <= data["score"] <= 100
     assert data["score"] == 100 - sum(data["breakdown"].values())
     assert data["findings"] and all(
@@ -164,3 +168,12 @@ def test_missing_workspace_is_one_error_line(runner, tmp_path: Path) -> None:
     assert result.exit_code == 1
     assert result.stderr.startswith("aipm: error: ")
     assert not (tmp_path / "nope.aipm").exists()
+
+
+def test_new_help_lists_every_kind(runner) -> None:
+    from aipm_desktop.services.documents import known_kinds
+
+    result = runner.invoke(app, ["new", "--help"], env={"COLUMNS": "200"})
+    assert result.exit_code == 0
+    for kind in known_kinds():
+        assert kind in result.output

@@ -23,7 +23,9 @@ def test_candidates_text_shows_scores_and_red_flag(demo_file):
     result = CliRunner().invoke(app, ["candidates", str(demo_file)])
     assert result.exit_code == 0, result.output
     assert "Chloe Nguyen (id 3" in result.output
-    assert "weighted score: 2.05/4 (35%)" in result.output
+    score = "weighted score: 2.05 on the 1\u20134 scale (closest level: 2 Below bar)"
+    assert score in result.output
+    assert "%)" not in result.output
     assert "RED FLAG: Would ship to production without monitoring" in result.output
     assert "Product sense (AI use cases)" in result.output
 
@@ -35,6 +37,9 @@ def test_candidates_json(demo_file):
     assert set(data) == {"Ana Silva", "Ben Carter", "Chloe Nguyen"}
     ana = data["Ana Silva"]
     assert ana["weighted_score"] == 3.58 and ana["red_flags"] == []
+    assert ana["scale"] == [1, 4] and ana["closest_level"] == 4
+    assert ana["score_text"] == "3.58 on the 1\u20134 scale (closest level: 4 Exceeds bar)"
+    assert "weighted_percent" not in ana
     product = ana["dimensions"][0]
     assert product == {
         "key": "product_sense",

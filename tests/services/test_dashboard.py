@@ -69,9 +69,14 @@ def test_demo_use_case_and_risk_sections_follow_their_services(demo) -> None:
         assert board.top_use_cases is None
     else:
         ranked = [r for r in scoring.rank(ws=demo) if r.complete]
-        assert [i.entity_id for i in board.top_use_cases] == [r.use_case_id for r in ranked[:3]]
-        assert board.top_use_cases[0].detail.startswith("#1 · score ")
-        assert board.counts["top_use_cases"] == len(ranked)
+        # only the use cases a PM can still act on: not launched, parked or retired
+        ranks = {r.use_case_id: n for n, r in enumerate(ranked, start=1)}
+        actionable = [r for r in ranked if r.status not in ("launched", "parked", "retired")]
+        assert len(actionable) < len(ranked)  # the demo has launched and parked ones
+        assert [i.entity_id for i in board.top_use_cases] == [r.use_case_id for r in actionable[:3]]
+        first = board.top_use_cases[0]
+        assert first.detail.startswith(f"#{ranks[first.entity_id]} overall · score ")
+        assert board.counts["top_use_cases"] == len(actionable)
     risks = _importable("aipm_desktop.services.risks")
     if risks is None:
         assert board.top_risks is None and board.overdue_reviews is None

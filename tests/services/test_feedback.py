@@ -26,10 +26,15 @@ def test_markdown_puts_red_flags_first_and_lists_ratings_and_evidence(demo):
     assert flag < text.index("## Overall") < text.index("## Ratings per dimension")
     assert "Would ship to production without monitoring or a rollback plan." in text
     assert "ticked by Jonas Berg" in text
-    assert "Weighted score: **2.05 / 4 (35%)** over 2 complete evaluation(s)" in text
+    assert (
+        "Weighted score: **2.05 on the 1\u20134 scale (closest level: 2 Below bar)** "
+        "over 2 complete evaluation(s)"
+    ) in text
+    assert "%)" not in text  # no percentage that reads as score / 4
     assert "| AI evaluation & lifecycle | 15% | 1.5 | 1 | Jonas Berg: 1, Daniel Reyes: 2 |" in text
     assert "- **Jonas Berg** rated 1: No monitoring, no rollback criteria." in text
-    assert "| Jonas Berg | Responsible AI Launch Gate Review | No | 1.90 / 4 (30%) |" in text
+    assert "| Recommendation | Weighted score (1\u20134) |" in text
+    assert "| Jonas Berg | Responsible AI Launch Gate Review | No | 1.90 · 2 Below bar |" in text
     assert "### Weak signals" in text
 
 

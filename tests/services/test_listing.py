@@ -178,7 +178,8 @@ def test_status_sorts_in_lifecycle_order(ws, portfolio):
     spec = use_case_list_spec()
     ids = query_ids(ws=ws, spec=spec, sort_key="status")
     rows = fetch_rows(ws=ws, spec=spec, ids=ids)
-    assert [rows[i][1] for i in ids] == ["Idea", "Idea", "Discovery", "Validated", "Pilot"]
+    status = spec.index_of("status")
+    assert [rows[i][status] for i in ids] == ["Idea", "Idea", "Discovery", "Validated", "Pilot"]
 
 
 def test_sort_by_timestamp(ws, portfolio):
@@ -193,9 +194,11 @@ def test_fetch_rows_gives_display_values_in_column_order(ws, portfolio):
     spec = use_case_list_spec()
     triage = portfolio["Support ticket triage"]
     rows = fetch_rows(ws=ws, spec=spec, ids=[triage])
-    title, status, area, owner, decision, tags, updated = rows[triage]
-    assert (title, status, area, owner, decision, tags) == (
+    title, score, rank, status, area, owner, decision, tags, updated = rows[triage]
+    assert (title, score, rank, status, area, owner, decision, tags) == (
         "Support ticket triage",
+        "",  # not scored: incomplete, no score and no rank
+        "",
         "Pilot",
         "Support",
         "Ana Ruiz",
@@ -204,7 +207,7 @@ def test_fetch_rows_gives_display_values_in_column_order(ws, portfolio):
     )
     assert updated == T0.astimezone().strftime("%Y-%m-%d %H:%M")
     raw = fetch_rows(ws=ws, spec=spec, ids=[triage], raw=True)[triage]
-    assert raw[1] == "pilot"
+    assert raw[spec.index_of("status")] == "pilot"
 
 
 def test_fetch_rows_skips_missing_ids_and_handles_empty(ws, portfolio):

@@ -231,7 +231,11 @@ def test_document_level_rules_fire_when_the_statement_is_gone(rule: str, sentenc
             "the feature flag turns routing off within 5 minutes",
             "Low-confidence claims fall back to the manual queue",
         ],
-        "no_monitoring": ["We monitor override rate daily"],
+        # a stated trigger is a monitoring plan too: take both out
+        "no_monitoring": [
+            "We monitor override rate daily; input drift above 0.2 PSI for 7 days triggers "
+            "retraining."
+        ],
         "no_out_of_scope": ["Out of scope: fraud decisions and payouts"],
         "no_human_in_loop": [
             "every routing is reviewed by a human adjuster\n"

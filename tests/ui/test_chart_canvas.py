@@ -67,3 +67,43 @@ def test_set_figure_replaces_the_canvas(qtbot, chart):
     assert chart.figure() is figure
     assert chart.canvas is not old
     assert chart.canvas.figure is figure
+
+
+def test_export_carries_the_footer_of_the_view_s_workspace(qtbot, app_ctx, ws, tmp_path):
+    from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+    from aipm_desktop.services.charts import footer_texts
+    from aipm_desktop.services.workspace import update_settings
+    from aipm_desktop.ui.widgets.chart_canvas import ChartCanvas
+
+    update_settings(ws=ws, data={"name": "Acme AI", "client": "Acme Bank"})
+    app_ctx.set_workspace(ws)
+    view = QWidget()
+    view.ctx = app_ctx  # a page holds its context as ``ctx``
+    canvas = ChartCanvas()
+    QVBoxLayout(view).addWidget(canvas)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    figure = canvas.figure()
+    figure.add_subplot().plot([1, 2], [3, 1])
+    size = tuple(figure.get_size_inches())
+    footer = canvas.export_footer()
+    assert footer is not None and footer.source == "Acme AI · Client: Acme Bank"
+    out = canvas.export(tmp_path / "chart.svg")
+    assert "Acme AI · Client: Acme Bank" in out.read_text(encoding="utf-8")
+    # The figure on screen is as it was: no footer, same size.
+    assert footer_texts(figure) == [] and tuple(figure.get_size_inches()) == size
+
+
+def test_a_page_may_give_the_footer(chart, tmp_path):
+    import datetime as dt
+
+    from aipm_desktop.services.charts import Footer
+
+    chart.set_footer_source(lambda: Footer("Given", "", dt.date(2026, 1, 2)))
+    out = chart.export(tmp_path / "given.svg")
+    svg = out.read_text(encoding="utf-8")
+    assert "Given" in svg and "2026-01-02" in svg
+    chart.set_footer_source(lambda: None)
+    assert "Given" not in chart.export(tmp_path / "none.svg").read_text(encoding="utf-8")

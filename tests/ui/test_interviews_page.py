@@ -52,7 +52,7 @@ def test_empty_workspace_says_what_to_do(window):
 def test_rate_in_interview_mode_tick_red_flag_undo_and_compare(qtbot, window, ws):
     page = _page(window)
     # Add a candidate in the Candidates tab and name her.
-    qtbot.mouseClick(page.candidates.new_button, Qt.MouseButton.LeftButton)
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     name = page.candidates.edits["name"]
     name.selectAll()
     qtbot.keyClicks(name, "Dana Ortiz")
@@ -80,7 +80,11 @@ def test_rate_in_interview_mode_tick_red_flag_undo_and_compare(qtbot, window, ws
         qtbot.mouseClick(row.buttons[4 if index == 0 else 3], Qt.MouseButton.LeftButton)
     ev = iv.get_evaluation(ws=ws, evaluation_id=ev_id)
     assert ev.complete and ev.score == pytest.approx(3.2)
-    assert "Weighted score 3.20 / 4 (73%)" in mode.score_label.text()
+    assert (
+        "Weighted score 3.20 on the 1\u20134 scale (closest level: 3 Meets bar)"
+        in mode.score_label.text()
+    )
+    assert "%" not in mode.score_label.text()
 
     # Tick a red flag.
     card = iv.scorecard_info(ws=ws)
@@ -92,7 +96,7 @@ def test_rate_in_interview_mode_tick_red_flag_undo_and_compare(qtbot, window, ws
     # The comparison shows the candidate, the means and the red flag.
     comparison = page.comparison
     assert comparison.cell_text("Dana Ortiz", "Product sense (AI use cases)") == "4.0"
-    assert comparison.cell_text("Dana Ortiz", "Weighted score") == "3.20 (73%)"
+    assert comparison.cell_text("Dana Ortiz", "Weighted score") == "3.20 · 3 Meets bar"
     assert red.text in comparison.cell_text("Dana Ortiz", "Red flags")
     assert page.candidates.red_flag_banner.text().count("⚑") == 1
 
@@ -155,3 +159,14 @@ def test_export_feedback_and_chart(qtbot, open_window, app_ctx, ws, tmp_path, mo
     png = page.comparison.export_chart(tmp_path / "chart.png")
     assert png is not None and png.read_bytes().startswith(b"\x89PNG")
     assert page.comparison.canvas.figure().legends
+
+
+def test_case_library_actions_sit_above_the_list(qtbot, window):
+    page = _page(window)
+    page.tabs.setCurrentWidget(page.library)
+    exercises = page.library.exercises
+    qtbot.waitUntil(exercises.list.isVisible)
+    button_y = exercises.new_button.mapTo(exercises, exercises.new_button.rect().topLeft()).y()
+    list_y = exercises.list.mapTo(exercises, exercises.list.rect().topLeft()).y()
+    assert button_y < list_y
+    assert exercises.new_button.objectName() == "primaryButton"

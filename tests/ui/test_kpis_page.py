@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QAbstractItemView
+from sqlmodel import select
 
 from aipm_desktop.models import Kpi
 from aipm_desktop.services import kpis as kpi_service
@@ -258,3 +259,130 @@ def test_matplotlib_is_imported_only_when_the_chart_is_shown(tmp_path, aipm_home
 def test_page_module_does_not_import_matplotlib_at_module_level():
     source = Path(page_module.__file__).read_text()
     assert "import matplotlib" not in source
+
+
+# -- fit and finish: header actions, shortcuts, a laptop screen, dates ---------------------
+
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+@pytest.fixture
+def demo_page(qtbot, app_ctx, tmp_path):
+    from aipm_desktop.services.workspace import new_workspace
+
+    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+    app_ctx.set_workspace(ws)
+    widget = KpisPage(app_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1060, 640)  # what the page gets in a 1280x720 window
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def _kpi_count(ws) -> int:
+    with ws.session() as session:
+        return len(session.exec(select(Kpi)).all())
+
+
+def test_page_fits_a_1280x720_window(qtbot, demo_page):
+    for index in range(demo_page.tabs.count()):
+        demo_page.tabs.setCurrentIndex(index)
+        qtbot.wait(1)
+        hint = demo_page.minimumSizeHint()
+        assert hint.width() <= 1100 and hint.height() <= 640, (
+            demo_page.tabs.tabText(index),
+            hint,
+        )
+
+
+def test_in_a_1280x720_window_the_page_is_not_forced_wider(qtbot, app_ctx, tmp_path):
+    from aipm_desktop.services.workspace import new_workspace
+    from aipm_desktop.ui.main_window import MainWindow
+
+    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+    window = MainWindow(app_ctx, persist=False)
+    qtbot.addWidget(window)
+    window.set_workspace(ws)
+    page = window.show_area("kpis")
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    assert (window.width(), window.height()) == (1280, 720)
+    assert page.chart.width() >= 440  # the chart keeps a readable width
+
+
+def test_header_holds_new_stop_tracking_and_import_in_that_order(qtbot, demo_page):
+    page = demo_page
+    buttons = [page.new_button, page.remove_button, page.import_button]
+    assert [b.text() for b in buttons] == ["New KPI", "Stop tracking", "Import snapshots…"]
+    assert page.new_button.objectName() == "primaryButton"
+    xs = [b.mapTo(page, b.rect().topLeft()).x() for b in buttons]
+    assert xs == sorted(xs)
+    tabs_top = page.tabs.mapTo(page, page.tabs.rect().topLeft()).y()
+    for b in buttons:  # in the header, none under the list
+        assert b.mapTo(page, b.rect().bottomLeft()).y() < tabs_top
+
+
+def test_del_in_the_list_stops_tracking_and_undo_brings_it_back(qtbot, demo_page, app_ctx):
+    page = demo_page
+    ws = app_ctx.workspace
+    before = _kpi_count(ws)
+    chosen = page.current_kpi_id()
+    assert chosen is not None
+    assert page.remove_button.isEnabled()
+    page.activateWindow()
+    page.kpi_list.setFocus()
+    qtbot.waitUntil(page.kpi_list.hasFocus)
+    qtbot.keyClick(page.kpi_list, Qt.Key.Key_Delete)
+    assert _kpi_count(ws) == before - 1
+    qtbot.waitUntil(lambda: page.kpi_model.row_of(chosen) is None)
+    app_ctx.undo_stack.undo()
+    assert _kpi_count(ws) == before
+    qtbot.waitUntil(lambda: page.kpi_model.row_of(chosen) is not None)
+
+
+def test_ctrl_shift_n_adds_a_kpi_and_puts_the_cursor_in_its_name(qtbot, page, app_ctx, ws):
+    assert not page.remove_button.isEnabled()
+    assert page.remove_button.toolTip() == "Choose a tracked KPI in the list first."
+    page.activateWindow()
+    page.tabs.setCurrentIndex(TAB_GRID)
+    page.grid.setFocus()
+    qtbot.keyClick(page.grid, Qt.Key.Key_N, CTRL_SHIFT)
+    assert _kpi_count(ws) == 1
+    assert page.tabs.currentIndex() == 0
+    name = page.form.lines["name"]
+    assert name.hasFocus() and name.selectedText() == "New KPI"
+    qtbot.keyClicks(name, "Deflection rate")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+    with ws.session() as session:
+        assert [k.name for k in session.exec(select(Kpi))] == ["Deflection rate"]
+    assert page.remove_button.isEnabled()
+    app_ctx.undo_stack.undo()  # the name
+    app_ctx.undo_stack.undo()  # the KPI
+    assert _kpi_count(ws) == 0
+
+
+def test_read_only_workspace_disables_the_header_actions_with_a_reason(qtbot, app_ctx, tmp_path):
+    from aipm_desktop.services.workspace import new_workspace
+    from aipm_desktop.store import open_workspace
+
+    path = tmp_path / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    app_ctx.set_workspace(open_workspace(path, readonly=True))
+    page = KpisPage(app_ctx)
+    qtbot.addWidget(page)
+    for button in (page.new_button, page.remove_button, page.import_button):
+        assert not button.isEnabled()
+        assert button.toolTip() == "This workspace is open read-only."
+
+
+def test_latest_date_follows_the_date_style(qtbot, demo_page):
+    from aipm_desktop.services import dates
+
+    status = demo_page.status_of(demo_page.current_kpi_id())
+    assert status.latest_date is not None
+    assert f"on {status.latest_date.isoformat()}" in demo_page.form.summary.text()
+    dates.set_style(dates.LOCALE)
+    demo_page.refresh()
+    assert f"on {dates.format_date(status.latest_date)}" in demo_page.form.summary.text()

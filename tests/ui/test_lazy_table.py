@@ -78,11 +78,12 @@ def test_model_passes_qt_model_tester(qtmodeltester, filled):
 def test_model_shows_values_ids_and_tooltips(filled):
     model = LazyTableModel(use_case_list_spec(), filled, page_size=50)
     assert model.rowCount() == 450
-    assert model.columnCount() == 7
+    assert model.columnCount() == 9
     assert model.headerData(0, Qt.Orientation.Horizontal, DISPLAY) == "Title"
     first = model.index(0, 0)
     assert model.data(first, DISPLAY) == "Use case 0000"
-    assert model.data(model.index(0, 1), DISPLAY) == "Pilot"
+    status = model.spec.index_of("status")
+    assert model.data(model.index(0, status), DISPLAY) == "Pilot"
     row_id = model.data(first, ID_ROLE)
     assert model.id_at(0) == row_id
     assert model.row_of(row_id) == 0
@@ -110,8 +111,9 @@ def test_sorting_through_the_view_changes_the_first_row(pane):
     pane.table.sortByColumn(0, Qt.SortOrder.DescendingOrder)
     assert shown_titles(pane, 2) == ["Use case 0449", "Use case 0448"]
     # Status sorts in lifecycle order: ideas before pilots.
-    pane.table.sortByColumn(1, Qt.SortOrder.AscendingOrder)
-    assert pane.table.model().data(pane.table.model().index(0, 1), DISPLAY) == "Idea"
+    status = pane.spec.index_of("status")
+    pane.table.sortByColumn(status, Qt.SortOrder.AscendingOrder)
+    assert pane.table.model().data(pane.table.model().index(0, status), DISPLAY) == "Idea"
     assert pane.model.sort_key == "status"
 
 
@@ -184,15 +186,25 @@ def test_column_chooser_hides_shows_and_round_trips(qtbot, pane, filled):
     tags = pane.spec.index_of("tags")
     menu = chooser.menu()
     labels = [a.text() for a in menu.actions() if a.isCheckable()]
-    assert labels == ["Title", "Status", "Area", "Owner", "Decision", "Tags", "Updated"]
+    assert labels == [
+        "Title",
+        "Score",
+        "Rank",
+        "Status",
+        "Area",
+        "Owner",
+        "Decision",
+        "Tags",
+        "Updated",
+    ]
     with qtbot.waitSignal(chooser.columns_changed):
         next(a for a in menu.actions() if a.text() == "Tags").trigger()
     assert header.isSectionHidden(tags)
 
     # Hiding everything leaves the last column visible, its menu entry disabled.
-    for section in range(7):
+    for section in range(9):
         chooser.set_column_visible(section, False)
-    assert chooser.visible_sections() == [6]
+    assert chooser.visible_sections() == [8]
     last = next(a for a in chooser.menu().actions() if a.text() == "Updated")
     assert last.isChecked() and not last.isEnabled()
     for section in (0, 1):
@@ -206,10 +218,10 @@ def test_column_chooser_hides_shows_and_round_trips(qtbot, pane, filled):
     qtbot.addWidget(other)
     assert other.restore_state(state)
     other_header = other.table.horizontalHeader()
-    assert [other_header.isSectionHidden(s) for s in range(7)] == [
-        header.isSectionHidden(s) for s in range(7)
+    assert [other_header.isSectionHidden(s) for s in range(9)] == [
+        header.isSectionHidden(s) for s in range(9)
     ]
-    assert other.column_chooser.visible_sections() == [1, 0, 6]
+    assert other.column_chooser.visible_sections() == [1, 0, 8]
     assert other_header.sectionSize(0) == 333
     assert other.model.sort_key == "title" and other.model.descending
     assert json.loads(other.state())["columns"] == json.loads(state)["columns"]
@@ -217,7 +229,7 @@ def test_column_chooser_hides_shows_and_round_trips(qtbot, pane, filled):
     assert not other.column_chooser.restore_state("not json")
     assert not other.restore_state(b"\xff\xfe")
     assert not other.restore_state(None)
-    assert other.column_chooser.visible_sections() == [1, 0, 6]
+    assert other.column_chooser.visible_sections() == [1, 0, 8]
 
 
 def test_empty_workspace_says_what_to_do(qtbot, ws):
@@ -279,3 +291,124 @@ def test_ctrl_f_focuses_the_filter_box(qtbot, pane):
     qtbot.waitUntil(lambda: pane.table.hasFocus())
     qtbot.keyClick(pane.table, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
     assert pane.filter_box.hasFocus()
+
+
+# -- colour chips, empty-cell tooltips, saved column layouts ------------------------------
+
+
+def _coloured_spec():
+    """The use-case list with its status shown as a colour chip."""
+    import dataclasses
+
+    spec = use_case_list_spec()
+    columns = tuple(
+        dataclasses.replace(c, colors={"idea": "#ffc107", "pilot": "#2e7d32"})
+        if c.key == "status"
+        else c
+        for c in spec.columns
+    )
+    return dataclasses.replace(spec, columns=columns)
+
+
+def test_coloured_column_shows_a_chip_in_the_value_colour(qtmodeltester, filled):
+    from PySide6.QtGui import QIcon
+
+    spec = _coloured_spec()
+    model = LazyTableModel(spec, filled, page_size=50, max_pages=2)
+    qtmodeltester.check(model)
+    status = spec.index_of("status")
+    decoration = Qt.ItemDataRole.DecorationRole
+    for row in (0, 1, 120, 449):  # "pilot" when i % 3 == 0, else "idea"
+        index = model.index(row, status)
+        expected = "#2e7d32" if model.data(index, DISPLAY) == "Pilot" else "#ffc107"
+        assert model.cell_color(row, status).name() == expected
+        icon = model.data(index, decoration)
+        assert isinstance(icon, QIcon)
+        image = icon.pixmap(16, 16).toImage()
+        assert image.pixelColor(8, 8).name() == expected
+        # The chip keeps its colour on a selected row.
+        selected = icon.pixmap(16, 16, QIcon.Mode.Selected).toImage()
+        assert selected.pixelColor(8, 8).name() == expected
+    # Other columns have no chip.
+    assert model.data(model.index(0, 0), decoration) is None
+    assert model.cell_color(0, 0) is None
+
+
+def test_empty_score_cells_say_why_in_their_tooltip(filled):
+    from aipm_desktop.services.listing import INCOMPLETE_TOOLTIP
+
+    model = LazyTableModel(use_case_list_spec(), filled)
+    score = model.spec.index_of("score")
+    rank = model.spec.index_of("rank")
+    assert model.data(model.index(0, score), DISPLAY) == ""
+    assert model.data(model.index(0, score), TOOLTIP) == INCOMPLETE_TOOLTIP
+    assert model.data(model.index(0, rank), TOOLTIP) == INCOMPLETE_TOOLTIP
+    assert "active scoring model" in model.headerData(score, Qt.Orientation.Horizontal, TOOLTIP)
+
+
+def test_persisted_layout_is_restored_by_the_next_pane(qtbot, filled):
+    from aipm_desktop.ui.settings import Settings
+
+    settings = Settings()
+    pane = ListPane(use_case_list_spec(), filled)
+    qtbot.addWidget(pane)
+    assert not pane.persist(settings, "usecases")  # nothing saved yet
+    header = pane.table.horizontalHeader()
+    spec = pane.spec
+    header.resizeSection(0, 321)
+    header.moveSection(header.visualIndex(spec.index_of("owner")), 1)
+    pane.column_chooser.set_column_visible(spec.index_of("tags"), False)
+    pane.table.sortByColumn(spec.index_of("rank"), Qt.SortOrder.AscendingOrder)
+    settings.sync()
+
+    # A new start: a fresh settings object over the same file, a fresh pane.
+    again = ListPane(use_case_list_spec(), filled)
+    qtbot.addWidget(again)
+    assert again.persist(Settings(settings.path), "usecases")
+    other = again.table.horizontalHeader()
+    assert other.sectionSize(0) == 321
+    assert other.logicalIndex(1) == spec.index_of("owner")
+    assert other.isSectionHidden(spec.index_of("tags"))
+    assert again.model.sort_key == "rank"
+    # Another list's name has its own layout.
+    third = ListPane(use_case_list_spec(), filled)
+    qtbot.addWidget(third)
+    assert not third.persist(Settings(settings.path), "elsewhere")
+    assert third.table.horizontalHeader().sectionSize(0) != 321
+
+
+def test_layout_saved_with_an_older_column_set_still_applies(qtbot, filled):
+    from aipm_desktop.ui.settings import Settings
+
+    # Saved before the Score and Rank columns existed, with a column since removed.
+    old = {
+        "columns": {
+            "keys": ["title", "status", "area", "owner", "decision", "tags", "gone", "updated"],
+            "hidden": ["decision", "gone"],
+            "order": ["owner", "title", "status", "area", "decision", "tags", "gone", "updated"],
+            "widths": {"title": 280, "owner": 150, "gone": 90},
+        },
+        "sort": ["gone", True],
+    }
+    settings = Settings()
+    settings.set_header_state("usecases", json.dumps(old).encode("utf-8"))
+    pane = ListPane(use_case_list_spec(), filled)
+    qtbot.addWidget(pane)
+    assert pane.persist(settings, "usecases")
+    chooser = pane.column_chooser
+    keys = [chooser.key(s) for s in chooser.visible_sections()]
+    # The saved order and hidden columns apply; the new columns show after the column
+    # they follow by default (the title); the unknown column and sort are ignored.
+    assert keys == ["owner", "title", "score", "rank", "status", "area", "tags", "updated"]
+    assert pane.table.horizontalHeader().sectionSize(0) == 280
+    assert pane.model.sort_key == "title"
+
+
+def test_merge_order_places_new_columns_beside_their_neighbours():
+    from aipm_desktop.ui.widgets.column_chooser import merge_order
+
+    keys = ["a", "b", "c", "d"]
+    assert merge_order(["d", "c", "b", "a"], keys) == ["d", "c", "b", "a"]
+    assert merge_order(["c", "a"], keys) == ["c", "d", "a", "b"]  # each after its predecessor
+    assert merge_order(["b", "x", "c"], keys) == ["a", "b", "c", "d"]
+    assert merge_order([], keys) == keys

@@ -124,3 +124,55 @@ def test_page_does_not_import_matplotlib(qapp):
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip() == "False"
+
+
+def test_movement_counts_sit_in_badges_over_the_arrows(qtbot, page, app_ctx):
+    from PySide6.QtGui import QColor
+
+    _add(app_ctx, "Injection", 4, 4, residual=(2, 3))
+    _add(app_ctx, "Injection 2", 4, 4, residual=(2, 3))
+    _add(app_ctx, "Leak", 3, 4, residual=(2, 2))
+    _add(app_ctx, "Bias", 5, 5, residual=(1, 5))
+    _add(app_ctx, "Drift", 3, 3, residual=(2, 4))
+    page.tabs.setCurrentWidget(page.heatmap)
+    page.heatmap.movement_check.setChecked(True)
+    heatmap = page.heatmap.heatmap
+    heatmap.resize(600, 460)
+    assert heatmap.show_movement and heatmap.arrow_ends()
+    badges = {
+        (lik, imp): heatmap.count_badge_rect(lik, imp)
+        for lik in range(1, 6)
+        for imp in range(1, 6)
+        if heatmap.count(lik, imp)
+    }
+    assert badges
+    for _start, tip in heatmap.arrow_ends():
+        assert not any(badge.contains(tip) for badge in badges.values())
+    # Painted over the arrows: a badge is white inside, whatever runs under it.
+    image = heatmap.grab().toImage()
+    for badge in badges.values():
+        corner = badge.topLeft().toPoint()
+        pixel = QColor(image.pixel(corner.x() + 3, corner.y() + badge.height() / 2))
+        assert pixel.lightness() > 240
+
+
+def test_axis_names_fit_their_cells_at_the_smallest_size(qtbot, page):
+    from PySide6.QtGui import QFontMetricsF
+
+    page.tabs.setCurrentWidget(page.heatmap)
+    heatmap = page.heatmap.heatmap
+    heatmap.resize(heatmap.minimumSize())
+    side = heatmap.cell_rectf(1, 1).width()
+    small = heatmap.font()
+    small.setPixelSize(9)
+    for name in heatmap.impact_names:
+        assert QFontMetricsF(small).horizontalAdvance(name) <= side - 4
+
+
+def test_mode_buttons_are_wide_enough_for_their_bold_checked_text(page):
+    from PySide6.QtGui import QFont, QFontMetricsF
+
+    for button in (page.heatmap.inherent_button, page.heatmap.residual_button):
+        bold = QFont(button.font())
+        bold.setBold(True)
+        assert button.minimumWidth() >= QFontMetricsF(bold).horizontalAdvance(button.text()) + 34

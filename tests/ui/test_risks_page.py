@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from sqlmodel import select
 
@@ -223,3 +223,167 @@ def test_appetite_dialog_changes_levels_and_undo(page, app_ctx, ws):
     assert "must be above 4" in dialog.hint.text()
     dialog.reject()
     assert [b.high for b in risks.bands(ws=ws)] == [4, 9, 16, 25]
+
+
+# -- fit and finish: key columns first, level chips, saved layouts, a laptop screen -------
+
+KEY_COLUMNS = (
+    "title",
+    "likelihood",
+    "impact",
+    "inherent_score",
+    "residual_score",
+    "residual_level",
+    "next_review",
+)
+
+
+@pytest.fixture
+def demo_ws(tmp_path):
+    from aipm_desktop.services.workspace import new_workspace
+
+    workspace = new_workspace(tmp_path / "demo.aipm", demo=True)
+    yield workspace
+    workspace.close()
+
+
+def _laptop_window(qtbot, app_ctx, ws, area: str):
+    """The main window at 1280x720 (sidebar shown) on ``area``; returns (window, page)."""
+    from aipm_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(app_ctx, persist=False)
+    qtbot.addWidget(window)
+    window.set_workspace(ws)
+    page = window.show_area(area)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, page
+
+
+def test_key_columns_come_first_and_fit_at_1280x720(qtbot, app_ctx, demo_ws):
+    window, page = _laptop_window(qtbot, app_ctx, demo_ws, "risks")
+    assert (window.width(), window.height()) == (1280, 720)
+    pane = page.register.list
+    header = pane.table.horizontalHeader()
+    sections = [pane.spec.index_of(key) for key in KEY_COLUMNS]
+    assert [header.visualIndex(s) for s in sections] == list(range(len(KEY_COLUMNS)))
+    visible_width = pane.table.viewport().width()
+    for key, section in zip(KEY_COLUMNS, sections, strict=True):
+        assert not header.isSectionHidden(section), key
+        right = header.sectionViewportPosition(section) + header.sectionSize(section)
+        assert right <= visible_width, f"{key} ends at {right} > {visible_width}"
+        # Never so narrow that its header label is cut.
+        label = pane.model.headerData(section, Qt.Orientation.Horizontal)
+        assert header.sectionSize(section) >= header.fontMetrics().horizontalAdvance(label)
+    # Category and owner come after them.
+    for key in ("category", "owner"):
+        assert header.visualIndex(pane.spec.index_of(key)) > len(KEY_COLUMNS)
+
+
+def test_level_cells_carry_the_heat_map_colour(qtbot, app_ctx, demo_ws):
+    from PySide6.QtGui import QIcon
+
+    app_ctx.set_workspace(demo_ws)
+    page = _risks_page(qtbot, app_ctx)
+    pane = page.register.list
+    colours = {b.name: b.color for b in risks.bands(ws=demo_ws)}
+    column = pane.spec.index_of("residual_level")
+    model = pane.model
+    seen = set()
+    for row in range(model.rowCount()):
+        index = model.index(row, column)
+        name = index.data().lower()
+        icon = index.data(Qt.ItemDataRole.DecorationRole)
+        assert isinstance(icon, QIcon)
+        assert icon.pixmap(16, 16).toImage().pixelColor(8, 8).name() == colours[name]
+        seen.add(name)
+    assert len(seen) >= 2  # the demo has risks of several levels
+    # The delegate that paints overdue dates still paints the level column.
+    assert pane.table.itemDelegate() is page.register.delegate
+
+
+def _risks_page(qtbot, app_ctx):
+    from aipm_desktop.ui.risks.page import RisksPage
+
+    widget = RisksPage(app_ctx)
+    qtbot.addWidget(widget)
+    widget.resize(1060, 640)
+    widget.show()
+    qtbot.waitExposed(widget)
+    return widget
+
+
+def test_column_layout_is_saved_and_restored_on_the_next_start(qtbot, app_ctx, demo_ws):
+    from aipm_desktop.ui.settings import Settings
+
+    app_ctx.set_workspace(demo_ws)
+    page = _risks_page(qtbot, app_ctx)
+    pane = page.register.list
+    header = pane.table.horizontalHeader()
+    spec = pane.spec
+    owner, status, title = (spec.index_of(k) for k in ("owner", "status", "title"))
+    header.resizeSection(title, 301)
+    header.moveSection(header.visualIndex(owner), 1)  # the owner right after the title
+    pane.column_chooser.set_column_visible(status, False)
+    qtbot.mouseClick(
+        header.viewport(),
+        Qt.MouseButton.LeftButton,
+        pos=header.viewport().rect().topLeft()
+        + QPoint(header.sectionViewportPosition(title) + 20, header.height() // 2),
+    )
+    assert pane.model.sort_key == "title"
+    page.close()
+
+    # The next start reads the settings file again and builds the page afresh.
+    app_ctx.settings.sync()
+    app_ctx.settings = Settings(app_ctx.settings.path)
+    again = _risks_page(qtbot, app_ctx)
+    other_pane = again.register.list
+    other = other_pane.table.horizontalHeader()
+    assert other.sectionSize(title) == 301
+    assert other.visualIndex(owner) == 1
+    assert other.isSectionHidden(status)
+    assert other_pane.model.sort_key == "title"
+    # Changing the appetite rebuilds the list: the layout stays.
+    again.register.rebuild_list()
+    rebuilt = again.register.list.table.horizontalHeader()
+    assert rebuilt.sectionSize(title) == 301
+    assert rebuilt.visualIndex(owner) == 1
+    assert rebuilt.isSectionHidden(status)
+
+
+def test_page_fits_a_1280x720_window(qtbot, app_ctx, demo_ws):
+    app_ctx.set_workspace(demo_ws)
+    page = _risks_page(qtbot, app_ctx)
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        hint = page.minimumSizeHint()
+        assert hint.width() <= 1100 and hint.height() <= 640, (page.tabs.tabText(index), hint)
+
+
+def test_delete_is_disabled_with_a_reason(qtbot, page, app_ctx, ws):
+    assert not page.delete_button.isEnabled()
+    assert page.delete_button.toolTip() == "Select a risk in the register first."
+    risk_id = _add_risk(app_ctx)
+    page.register.list.select_ids([risk_id], current=risk_id)
+    assert page.delete_button.isEnabled()
+    assert "Del" in page.delete_button.toolTip()
+    page.tabs.setCurrentWidget(page.heatmap)
+    assert not page.delete_button.isEnabled()
+    assert "Register tab" in page.delete_button.toolTip()
+    # Header order: New first, then Delete, then the others.
+    buttons = [page.new_button, page.delete_button, page.appetite_button, page.taxonomies_button]
+    xs = [b.mapTo(page, b.rect().topLeft()).x() for b in buttons]
+    assert xs == sorted(xs)
+    assert page.new_button.objectName() == "primaryButton"
+
+
+def test_mitigation_action_buttons_say_why_they_cannot_act(page, app_ctx):
+    risk_id = _add_risk(app_ctx)
+    page.register.list.select_ids([risk_id], current=risk_id)
+    form = page.register.form
+    assert form.add_action_button.isEnabled()
+    for button in (form.edit_action_button, form.delete_action_button):
+        assert not button.isEnabled()
+        assert button.toolTip() == "Select a mitigation action first."

@@ -99,3 +99,50 @@ def test_recording_predictability_as_a_kpi_snapshot_is_undoable(demo_page, app_c
     app_ctx.undo_stack.redo()
     assert snapshots(command.kpi_id) == [command.day]
     assert roadmap.predictability_kpi_id(ws=ws) == command.kpi_id
+
+
+# -- fit and finish: header order, dates, a laptop screen ----------------------------------
+
+
+def test_header_actions_are_new_delete_then_lanes(demo_page):
+    page = demo_page
+    buttons = [page.new_button, page.delete_button, page.lanes_button]
+    xs = [b.mapTo(page, b.rect().topLeft()).x() for b in buttons]
+    assert xs == sorted(xs)
+    assert page.new_button.objectName() == "primaryButton"
+    # Nothing selected: Delete says why it cannot act.
+    assert not page.delete_button.isEnabled()
+    assert "Select an item" in page.delete_button.toolTip()
+    page.tabs.setCurrentWidget(page.board)
+    assert "Timeline tab" in page.delete_button.toolTip()
+
+
+def test_board_cards_show_dates_in_the_date_style(demo_page):
+    from aipm_desktop.services import dates
+    from aipm_desktop.ui.roadmap.board import schedule_text
+
+    demo_page.tabs.setCurrentWidget(demo_page.board)
+    column = demo_page.board.columns["now"]
+    item = column.list.item(0).data(256)
+    assert item.start != item.end
+    text = schedule_text(item)
+    assert text.startswith(f"{item.start.isoformat()} → {item.end.isoformat()} · ")
+    dates.set_style(dates.LOCALE)
+    assert schedule_text(item).startswith(dates.format_range(item.start, item.end))
+
+
+def test_item_dialog_dates_use_the_date_style(demo_page):
+    dialog = demo_page.new_item()
+    assert dialog.start_edit.displayFormat() == "yyyy-MM-dd"
+    assert dialog.start_edit.text() == dt.date.today().isoformat()
+    dialog.reject()
+
+
+def test_page_fits_a_1280x720_window(qtbot, demo_page):
+    for index in range(demo_page.tabs.count()):
+        demo_page.tabs.setCurrentIndex(index)
+        hint = demo_page.minimumSizeHint()
+        assert hint.width() <= 1100 and hint.height() <= 640, (
+            demo_page.tabs.tabText(index),
+            hint,
+        )

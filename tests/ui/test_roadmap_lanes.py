@@ -163,3 +163,16 @@ def test_moving_a_lane_up_reorders_the_timeline(qtbot, page, app_ctx, ws):
     app_ctx.undo_stack.undo()
     assert scene.lanes == list(DEFAULT_LANES)
     assert scene.item_rect(ids["beta"]).top() > scene.item_rect(ids["tune"]).top()
+
+
+def test_lane_buttons_that_cannot_act_say_why(qtbot, page):
+    dialog = _open(qtbot, page)
+    dialog.table.setCurrentCell(0, 0)
+    assert not dialog.up_button.isEnabled()
+    assert dialog.up_button.toolTip() == "It is already the first lane."
+    assert dialog.down_button.isEnabled()
+    assert dialog.down_button.toolTip() == "Move the selected lane down"
+    dialog.table.setCurrentCell(dialog.table.rowCount() - 1, 0)
+    assert not dialog.down_button.isEnabled()
+    assert dialog.down_button.toolTip() == "It is already the last lane."
+    dialog.reject()

@@ -236,3 +236,60 @@ def test_export_writes_a_png_of_the_visible_range(page, tmp_path, qtbot):
     with qtbot.waitSignal(page.timeline.export_finished, timeout=20000):
         page.timeline.export_to(out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# -- legend and export footer ---------------------------------------------------------------
+
+
+def test_the_legend_says_what_outlines_mean_and_fits_a_laptop_window(qtbot, page):
+    from aipm_desktop.ui.roadmap.timeline_headers import LEGEND_ENTRIES
+
+    legend = page.timeline.legend
+    assert legend.isVisible()
+    texts = legend.texts()
+    for meaning in ("Critical path", "Blocked", "Selected", "Planned dates", "Violated"):
+        assert meaning in texts
+    assert len(texts) == len(LEGEND_ENTRIES)
+    # Narrow enough never to widen the window; at a 1280-wide window the entries fit the
+    # legend's width (wrapping onto more rows if needed) and the rows are all shown.
+    assert legend.minimumSizeHint().width() < 300
+    page.resize(1280 - 220, 720 - 110)  # the page beside the navigation, under the menu
+    qtbot.wait(20)
+    rects = legend.entry_rects()
+    assert all(rect.right() <= legend.width() + 0.5 for rect in rects)
+    assert legend.height() >= max(rect.bottom() for rect in rects) - 0.5
+    assert page.minimumSizeHint().width() <= 1280 - 220
+    image = legend.grab().toImage()
+    assert image.width() == legend.width()
+
+
+def test_the_legend_wraps_on_a_narrow_window(qtbot, page):
+    legend = page.timeline.legend
+    one_row = legend.heightForWidth(4000)
+    assert legend.heightForWidth(300) > one_row
+    page.resize(700, 700)
+    qtbot.waitUntil(lambda: legend.height() == legend.heightForWidth(legend.width()))
+    assert legend.height() > one_row
+
+
+def test_export_carries_the_footer(page, tmp_path, qtbot, ws):
+    from aipm_desktop.services.workspace import get_settings, update_settings
+
+    update_settings(ws=ws, data={"client": "Acme Bank"})
+    out = tmp_path / "roadmap.svg"
+    with qtbot.waitSignal(page.timeline.export_finished, timeout=20000):
+        page.timeline.export_to(out)
+    svg = out.read_text(encoding="utf-8")
+    assert "Client: Acme Bank" in svg and get_settings(ws=ws).name in svg
+    assert page.timeline.scene.today.isoformat() in svg
+
+
+def test_item_tooltip_dates_use_the_date_format(page):
+    from aipm_desktop.services import dates
+    from aipm_desktop.ui.roadmap.timeline_view import item_tooltip
+
+    item = page.timeline.scene.items_by_id[page.ids["model"]]
+    text = item_tooltip(item)
+    assert dates.format_range(item.start, item.end) in text
+    milestone = page.timeline.scene.items_by_id[page.ids["launch"]]
+    assert dates.format_date(milestone.start) in item_tooltip(milestone)

@@ -289,6 +289,15 @@ def test_shortcuts_and_about_dialogs(main_window, ws):
     assert by_action["Keyboard Shortcuts"] == "F1"
     assert "Ctrl+Shift+Z" in by_action["Redo"]
     assert by_action["Overview"] == "Ctrl+1"
+    where = {(place, keys) for place, _action, keys in rows}
+    assert ("Every area", "Ctrl+Shift+N") in where
+    assert ("Every area", "Del") in where
+    dialog.close()
+
+    # An area's own keys are listed once the area has been opened.
+    main_window.show_area("documents")
+    dialog = main_window._on_shortcuts_action_triggered()
+    assert any(place == "Documents" and keys == "Ctrl+S" for place, _a, keys in dialog.shortcuts())
     dialog.close()
 
     about = main_window._on_about_action_triggered()
@@ -400,3 +409,20 @@ def test_removed_file_is_noticed_when_the_app_becomes_active(main_window, ws, me
     assert main_window.banner.isVisible()
     assert main_window.ctx.readonly
     assert not ws.path.exists()
+
+
+def test_the_date_format_is_chosen_once_for_every_view_and_remembered(main_window):
+    from aipm_desktop.services import dates
+    from aipm_desktop.ui.settings import Settings
+
+    page = main_window.show_area("settings")
+    seen: list[str] = []
+    main_window.ctx.watch(page, ("use_case",), lambda: seen.append(dates.style()))
+    combo = page.date_combo
+    assert combo.currentData() == dates.ISO
+    combo.setCurrentIndex(combo.findData(dates.LOCALE))
+    combo.activated.emit(combo.currentIndex())
+    assert dates.style() == dates.LOCALE
+    assert seen == [dates.LOCALE]  # every view was told to redraw
+    main_window.ctx.settings.sync()
+    assert Settings(main_window.ctx.settings.path).date_style() == dates.LOCALE

@@ -47,10 +47,13 @@ def _visible_titles(page) -> list[str]:
     return [model.index(row, column).data() for row in range(model.rowCount())]
 
 
-def test_new_with_ctrl_n_then_typing_a_title_stores_it(qtbot, page, demo_ws):
+CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+
+
+def test_new_with_ctrl_shift_n_then_typing_a_title_stores_it(qtbot, page, demo_ws):
     before = len(_titles(demo_ws))
     page.list_pane.table.setFocus()
-    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, CTRL_SHIFT)
     title_edit = page.form.lines["title"]
     assert title_edit.hasFocus()
     assert title_edit.selectedText() == "Untitled use case"
@@ -64,7 +67,9 @@ def test_new_with_ctrl_n_then_typing_a_title_stores_it(qtbot, page, demo_ws):
     assert page.form.heading.text() == "Draft replies for billing tickets"
 
 
-def test_ctrl_n_in_the_page_does_not_start_a_new_workspace(qtbot, app_ctx, demo_ws, monkeypatch):
+def test_ctrl_n_in_the_page_is_new_workspace_and_ctrl_shift_n_new_use_case(
+    qtbot, app_ctx, demo_ws, monkeypatch
+):
     from aipm_desktop.ui import main_window as main_window_module
     from aipm_desktop.ui.main_window import MainWindow
 
@@ -82,14 +87,23 @@ def test_ctrl_n_in_the_page_does_not_start_a_new_workspace(qtbot, app_ctx, demo_
     qtbot.waitExposed(window)
     page = window.show_area("usecases")
     before = len(_titles(demo_ws))
+    window.activateWindow()
     page.list_pane.table.setFocus()
+    qtbot.waitUntil(page.list_pane.table.hasFocus)
+    # Ctrl+N is File ▸ New workspace everywhere, this area included.
     qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
-    assert asked == []
+    assert asked == ["new workspace"]
+    assert len(_titles(demo_ws)) == before
+    # Ctrl+Shift+N adds a use case, as it adds a record in every area.
+    page.list_pane.table.setFocus()
+    qtbot.waitUntil(page.list_pane.table.hasFocus)
+    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, CTRL_SHIFT)
+    assert asked == ["new workspace"]
     assert len(_titles(demo_ws)) == before + 1
 
 
 def test_target_without_unit_shows_inline_message_and_stores_nothing(qtbot, page, demo_ws):
-    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, CTRL_SHIFT)
     new_id = page.current_id
     target = page.form.metric_edits["metric_target"]
     target.setFocus()
@@ -116,7 +130,7 @@ def test_target_without_unit_shows_inline_message_and_stores_nothing(qtbot, page
 
 
 def test_launching_without_a_metric_is_refused_inline(qtbot, page, demo_ws):
-    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, Qt.KeyboardModifier.ControlModifier)
+    qtbot.keyClick(page.list_pane.table, Qt.Key.Key_N, CTRL_SHIFT)
     combo = page.form.status_combo
     combo.setCurrentIndex(combo.findData("launched"))
     assert "needs an outcome metric" in page.form.hint_text("status")
@@ -254,5 +268,134 @@ def test_empty_workspace_says_what_to_do(qtbot, app_ctx, ws):
     qtbot.addWidget(widget)
     widget.show()
     assert "Add your first AI use case" in widget.list_pane.empty_label.text()
-    assert "Ctrl+N" in widget.form.empty_label.text()
+    assert "Ctrl+Shift+N" in widget.form.empty_label.text()
+    assert "Ctrl+N " not in widget.form.empty_label.text()
     assert not widget.delete_button.isEnabled()
+    assert widget.delete_button.toolTip() == "Select a use case in the list first."
+    assert not widget.duplicate_button.isEnabled()
+    assert widget.new_button.isEnabled()
+
+
+# -- fit and finish: Score and Rank columns, saved layouts, a laptop screen ---------------
+
+
+def _laptop_window(qtbot, app_ctx, ws, area: str):
+    """The main window at 1280x720 (sidebar shown) on ``area``; returns (window, page)."""
+    from aipm_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(app_ctx, persist=False)
+    qtbot.addWidget(window)
+    window.set_workspace(ws)
+    page = window.show_area(area)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    return window, page
+
+
+def test_score_and_rank_sit_beside_the_title_and_fit_at_1280x720(qtbot, app_ctx, demo_ws):
+    from aipm_desktop.services import scoring
+
+    window, page = _laptop_window(qtbot, app_ctx, demo_ws, "usecases")
+    assert (window.width(), window.height()) == (1280, 720)
+    pane = page.list_pane
+    header = pane.table.horizontalHeader()
+    keys = ("title", "score", "rank", "status")
+    sections = [pane.spec.index_of(k) for k in keys]
+    assert [header.visualIndex(s) for s in sections] == [0, 1, 2, 3]
+    width = pane.table.viewport().width()
+    for key, section in zip(keys, sections, strict=True):
+        assert not header.isSectionHidden(section)
+        assert header.sectionViewportPosition(section) + header.sectionSize(section) <= width, key
+    # The cells say what the form's score line says.
+    model = pane.model
+    ranking = scoring.rank(ws=demo_ws)
+    best = ranking[0]
+    row = model.row_of(best.use_case_id)
+    assert model.index(row, sections[1]).data() == f"{best.score:.1f}"
+    assert model.index(row, sections[2]).data() == "1"
+    incomplete = next(r for r in ranking if not r.complete)
+    row = model.row_of(incomplete.use_case_id)
+    assert model.index(row, sections[1]).data() == ""
+    tip = model.index(row, sections[2]).data(Qt.ItemDataRole.ToolTipRole)
+    assert "Incomplete" in tip and "ranked apart" in tip
+
+
+def test_clicking_the_rank_header_sorts_best_first(qtbot, page, demo_ws):
+    from PySide6.QtCore import QPoint
+
+    from aipm_desktop.services import scoring
+
+    pane = page.list_pane
+    header = pane.table.horizontalHeader()
+    rank = pane.spec.index_of("rank")
+    x = header.sectionViewportPosition(rank) + header.sectionSize(rank) // 2
+    qtbot.mouseClick(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(x, 5))
+    assert pane.model.sort_key == "rank" and not pane.model.descending
+    complete = [r.title for r in scoring.rank(ws=demo_ws) if r.complete]
+    assert _visible_titles(page)[: len(complete)] == complete
+
+
+def test_scoring_a_use_case_updates_its_score_and_rank_cells(qtbot, page, app_ctx, demo_ws):
+    from aipm_desktop.services import scoring
+
+    incomplete = next(r for r in scoring.rank(ws=demo_ws) if not r.complete)
+    pane = page.list_pane
+    score = pane.spec.index_of("score")
+    for criterion_id in incomplete.missing:
+        changes, _old = scoring.set_score(
+            ws=demo_ws, use_case_id=incomplete.use_case_id, criterion_id=criterion_id, value=5
+        )
+        app_ctx.notify(changes)
+    entry = next(r for r in scoring.rank(ws=demo_ws) if r.use_case_id == incomplete.use_case_id)
+    assert entry.complete
+    row = pane.model.row_of(incomplete.use_case_id)
+    assert pane.model.index(row, score).data() == f"{entry.score:.1f}"
+
+
+def test_list_columns_are_restored_on_the_next_start(qtbot, app_ctx, demo_ws):
+    from aipm_desktop.ui.settings import Settings
+    from aipm_desktop.ui.usecases.page import UseCasesPage
+
+    app_ctx.set_workspace(demo_ws)
+    first = UseCasesPage(app_ctx)
+    qtbot.addWidget(first)
+    first.show()
+    pane = first.list_pane
+    header = pane.table.horizontalHeader()
+    spec = pane.spec
+    header.resizeSection(spec.index_of("title"), 277)
+    header.moveSection(header.visualIndex(spec.index_of("area")), 1)
+    pane.column_chooser.set_column_visible(spec.index_of("decision"), False)
+    pane.table.sortByColumn(spec.index_of("score"), Qt.SortOrder.DescendingOrder)
+    first.close()
+    app_ctx.settings.sync()
+
+    app_ctx.settings = Settings(app_ctx.settings.path)
+    again = UseCasesPage(app_ctx)
+    qtbot.addWidget(again)
+    again.show()
+    other = again.list_pane.table.horizontalHeader()
+    assert other.sectionSize(spec.index_of("title")) == 277
+    assert other.visualIndex(spec.index_of("area")) == 1
+    assert other.isSectionHidden(spec.index_of("decision"))
+    assert again.list_pane.model.sort_key == "score" and again.list_pane.model.descending
+
+
+def test_page_fits_a_1280x720_window(qtbot, page):
+    for index in range(page.tabs.count()):
+        page.tabs.setCurrentIndex(index)
+        hint = page.minimumSizeHint()
+        assert hint.width() <= 1100 and hint.height() <= 640, (page.tabs.tabText(index), hint)
+
+
+def test_header_actions_follow_the_convention(qtbot, page):
+    buttons = [page.new_button, page.delete_button, page.duplicate_button]
+    assert [b.text() for b in buttons] == ["New use case", "Delete", "Duplicate"]
+    assert page.new_button.objectName() == "primaryButton"
+    xs = [b.mapTo(page, b.rect().topLeft()).x() for b in buttons]
+    assert xs == sorted(xs)
+    # All in the header, above the tabs.
+    tabs_top = page.tabs.mapTo(page, page.tabs.rect().topLeft()).y()
+    assert all(b.mapTo(page, b.rect().bottomLeft()).y() < tabs_top for b in buttons)
+    assert page.new_action.shortcut().toString() == "Ctrl+Shift+N"

@@ -6,7 +6,9 @@ way, so :func:`cell_at` maps a click in data coordinates back to a cell. Cells a
 coloured by the workspace's appetite band for the cell's score under its scoring method
 and show how many live (not closed) risks sit there. With ``movement`` every (inherent
 cell -> residual cell) pair gets one arrow, thicker the more risks make that move, and
-offset a little per pair so overlapping arrows stay visible. The counts, colours and
+offset a little per pair so overlapping arrows stay visible; the counts then sit in
+white badges in the cells' top-left corners, drawn above the arrows, so an arrow never
+hides a count. The counts, colours and
 arrows come from :func:`aipm_desktop.services.risks.heatmap` and
 :func:`~aipm_desktop.services.risks.movements`, the one place scores are derived.
 
@@ -23,7 +25,7 @@ from typing import TYPE_CHECKING
 from ...errors import NotFoundError
 from ...models import UseCase
 from .. import risks
-from . import new_figure
+from . import new_figure, wrap
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -36,7 +38,9 @@ AXES_LABEL = "heatmap"
 EMPTY_CELL_ALPHA = 0.35
 FILLED_CELL_ALPHA = 0.9
 ARROW_COLOR = "#263238"
-TITLE_CHARS = 60
+ARROW_ZORDER = 4
+COUNT_ZORDER = 6  # counts above the arrows
+SUBTITLE_WRAP = 100
 
 
 def cell_at(x: float | None, y: float | None) -> tuple[int, int] | None:
@@ -76,8 +80,7 @@ def _use_case_title(ws: Workspace, use_case_id: int) -> str:
         use_case = session.get(UseCase, use_case_id)
     if use_case is None:
         raise NotFoundError(f"No use case with id {use_case_id}.")
-    title = use_case.title
-    return title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
+    return use_case.title
 
 
 def draw_grid(
@@ -108,7 +111,7 @@ def draw_grid(
                     linewidth=2,
                 )
             )
-            if count and corner_counts:
+            if count and corner_counts:  # a badge above the arrows, clear of their heads
                 ax.text(
                     impact - 0.42,
                     likelihood + 0.4,
@@ -117,7 +120,14 @@ def draw_grid(
                     va="top",
                     fontsize=10,
                     fontweight="bold",
-                    color=_text_color(color),
+                    color="#1f2933",
+                    zorder=COUNT_ZORDER,
+                    bbox={
+                        "boxstyle": "round,pad=0.25",
+                        "facecolor": "white",
+                        "edgecolor": "#90a4ae",
+                        "linewidth": 0.6,
+                    },
                 )
             elif count:
                 ax.text(
@@ -179,7 +189,7 @@ def draw_movements(ax: Axes, moves: list[risks.Movement]) -> int:
                 alpha=0.85,
                 shrinkA=2,
                 shrinkB=2,
-                zorder=4,
+                zorder=ARROW_ZORDER,
                 path_effects=[patheffects.withStroke(linewidth=width + 2.5, foreground="white")],
             )
         )
@@ -247,7 +257,9 @@ def build_figure(
         subtitle += f" · {detail}"
     if not total:
         subtitle += " · add risks to see them here"
-    ax.set_title(f"{title}\n", fontsize=14, fontweight="bold", loc="left")
-    ax.text(0.0, 1.02, subtitle, transform=ax.transAxes, fontsize=9, color="#546e7a")
+    subtitle = wrap(subtitle, SUBTITLE_WRAP)
+    lines = subtitle.count("\n") + 1
+    ax.set_title(title + "\n" * lines, fontsize=14, fontweight="bold", loc="left")
+    ax.text(0.0, 1.02, subtitle, transform=ax.transAxes, fontsize=9, color="#546e7a", va="bottom")
     draw_legend(ax, data)
     return figure

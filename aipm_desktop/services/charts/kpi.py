@@ -6,7 +6,8 @@ them for a lower-is-better one), the baseline dashed, and release / incident mar
 thin vertical lines with small labels. It returns the line and its points for hover.
 :func:`draw_sparklines` draws a grid of small series coloured by status with the latest
 value. :func:`build_figure` is the chart registered as ``kpi`` (``aipm chart FILE kpi``);
-:func:`build_grid_figure` the one registered as ``kpi_grid``.
+:func:`build_grid_figure` draws the sparklines of every tracked KPI (the KPI page's small
+multiples as one figure; not an ``aipm chart`` kind).
 
 matplotlib is imported inside the functions only.
 """
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 from ...errors import UserError
 from ...models.enums import KpiDirection
 from .. import kpis, records
-from . import new_figure
+from . import new_figure, wrap
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -42,7 +43,7 @@ BASELINE_COLOR = "#757575"
 MARKER_COLORS = {"release": "#3949ab", "incident": "#c62828"}
 MARKER_STYLES = {"release": "-.", "incident": ":"}
 POINT_MARKERS_UP_TO = 120  # draw a dot on every point up to this many points
-MARKER_LABEL_CHARS = 28
+MARKER_LABEL_CHARS = 30  # a release or incident label wraps at about this many characters
 MAX_MARKER_LABELS = 12
 EMPTY_TEXT = "No snapshots in this range yet"
 SPARK_COLUMNS_MAX = 5
@@ -99,6 +100,7 @@ def draw_kpi(
     """
     import matplotlib.dates as mdates
     import numpy as np
+    from matplotlib import patheffects
 
     if start is not None or end is not None:
         kept = [
@@ -205,14 +207,16 @@ def draw_kpi(
             ax.text(
                 mx,
                 0.98,
-                " " + _shorten(marker.label, MARKER_LABEL_CHARS),
-                transform=ax.get_xaxis_transform(),
+                wrap(marker.label, MARKER_LABEL_CHARS),
+                transform=ax.get_xaxis_transform() + _offset(figure, 0.03, 0),
                 rotation=90,
                 ha="left",
                 va="top",
                 fontsize=7,
+                linespacing=1.1,
                 color=MARKER_COLORS.get(marker.kind, "#555555"),
                 zorder=6,
+                path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")],
             )
     for kind, label in (("release", "Release"), ("incident", "Incident")):
         if any(m.kind == kind for m in shown):

@@ -21,6 +21,7 @@ from ...errors import UserError
 from ...models.usecases import COST_FIELDS
 from .. import scoring
 from ..usecases import tco
+from . import KeyNumber, key_handler_map, text_size, wrap
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -44,8 +45,10 @@ SPLIT = 50.0
 MARGIN = 5.0  # axis margin around 0-100
 LABEL_ALL_UP_TO = 30  # label every bubble up to this many; beyond, the top ones only
 LABEL_TOP = 12
-LABEL_CHARS = 28
+LABEL_WRAP = 24  # a label wraps onto lines of about this many characters
+KEY_WRAP = 30  # a key entry too
 LABEL_FONT_SIZE = 8.0
+NUMBER_FONT_SIZE = 7.5
 
 
 @dataclass(frozen=True)
@@ -198,13 +201,41 @@ def _areas(bubbles: Sequence[Bubble], size_by: str) -> list[float]:
     return [s_min + (s_max - s_min) * (min(max(b.size, 1.0), 5.0) - 1.0) / 4.0 for b in bubbles]
 
 
-def _short(title: str) -> str:
-    return title if len(title) <= LABEL_CHARS else title[: LABEL_CHARS - 1].rstrip() + "…"
+def _label_text(title: str) -> str:
+    """A bubble's label: the whole title, wrapped on words (never cut)."""
+    return wrap(title, LABEL_WRAP)
 
 
 def _overlaps(box: tuple[float, float, float, float], others: list[tuple]) -> bool:
     x0, y0, x1, y1 = box
     return any(not (x1 <= a0 or a1 <= x0 or y1 <= b0 or b1 <= y0) for a0, b0, a1, b1 in others)
+
+
+def _free_spot(
+    centre: tuple[float, float],
+    radius: float,
+    size: tuple[float, float],
+    others: list[tuple[float, float, float, float]],
+    frame: Any,
+    px_per_pt: float,
+    steps: Sequence[float],
+) -> tuple[float, float, int, int, tuple[float, float, float, float], float] | None:
+    """The first position around a bubble where a box of ``size`` (pixels) is inside the
+    axes and clear of ``others``: ``(dx, dy, side x, side y, box, step)`` or None."""
+    cx, cy = centre
+    width, height = size
+    for step in steps:
+        gap = radius + 3.0 * px_per_pt * step
+        for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1), (0, -1), (1, 0), (-1, 0)):
+            ox, oy = dx * gap * (0.72 if dy else 1.0), dy * gap * (0.72 if dx else 1.0)
+            x0 = cx + ox - (0 if dx > 0 else width if dx < 0 else width / 2)
+            y0 = cy + oy - (0 if dy > 0 else height if dy < 0 else height / 2)
+            box = (x0, y0, x0 + width, y0 + height)
+            inside = frame.x0 <= box[0] and box[2] <= frame.x1
+            inside = inside and frame.y0 <= box[1] and box[3] <= frame.y1
+            if inside and not _overlaps(box, others):
+                return ox, oy, dx, dy, box, step
+    return None
 
 
 def _place_labels(
@@ -213,8 +244,15 @@ def _place_labels(
     bubbles: Sequence[Bubble],
     radii_px: list[float],
     highlight: int | None,
-) -> dict[int, Any]:
-    """Greedy label placement: try positions around each bubble, keep the first free one."""
+    numbered_ids: frozenset[int] = frozenset(),
+) -> tuple[dict[int, Any], list[tuple[int, str]], list[int]]:
+    """Greedy label placement: try positions around each bubble, keep the first free one.
+
+    A label is the whole title, wrapped; a bubble whose label finds no free spot gets a
+    number instead (placed the same way), and the key (returned as ``(number, title)``)
+    names it (so do the bubbles of ``numbered_ids``). Returns ``(use case id -> label
+    artist, key, the use case ids named by a number)``.
+    """
     n = len(bubbles)
     picked = list(range(n)) if n <= LABEL_ALL_UP_TO else list(range(min(LABEL_TOP, n)))
     for i, b in enumerate(bubbles):
@@ -224,13 +262,11 @@ def _place_labels(
             picked.remove(i)
             picked.insert(0, i)
     if not picked:
-        return {}
+        return {}, [], []
     engine = figure.get_layout_engine()
     if engine is not None:
         engine.execute(figure)  # final axes position, without drawing anything
     px_per_pt = figure.dpi / 72.0
-    char_px = 0.58 * LABEL_FONT_SIZE * px_per_pt
-    line_px = 1.35 * LABEL_FONT_SIZE * px_per_pt
     frame = ax.get_window_extent()
     centres = ax.transData.transform([(b.value, b.feasibility) for b in bubbles])
     # Labelled bubbles are obstacles for other labels.
@@ -243,58 +279,97 @@ def _place_labels(
     for text in ax.texts:
         if text.get_text() in QUADRANTS:
             tx, ty = ax.transData.transform(text.get_position())
-            w = len(text.get_text()) * 0.62 * 11 * px_per_pt
-            h = 1.4 * 11 * px_per_pt
+            w, h = (v * px_per_pt for v in text_size(text.get_text(), 11, weight="bold"))
             x0 = tx - w if text.get_horizontalalignment() == "right" else tx
             y0 = ty - h if text.get_verticalalignment() == "top" else ty
             taken.append((x0, y0, x0 + w, y0 + h))
     labels: dict[int, Any] = {}
+    numbered: list[int] = []
     for i in picked:
         b = bubbles[i]
-        text = _short(b.title)
-        width, height = len(text) * char_px, line_px
+        text = _label_text(b.title)
+        bold = b.use_case_id == highlight
+        w_pt, h_pt = text_size(text, LABEL_FONT_SIZE, weight="bold" if bold else "normal")
+        size = (w_pt * px_per_pt + 2, h_pt * px_per_pt + 2)
         cx, cy = centres[i]
         own = (cx - radii_px[i], cy - radii_px[i], cx + radii_px[i], cy + radii_px[i])
         others = [box for box in taken if box != own]
         chosen = None
-        for step in (1.0, 2.2, 3.6):
-            gap = radii_px[i] + 3.0 * px_per_pt * step
-            for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (0, 1), (0, -1), (1, 0), (-1, 0)):
-                ox, oy = dx * gap * (0.72 if dy else 1.0), dy * gap * (0.72 if dx else 1.0)
-                x0 = cx + ox - (0 if dx > 0 else width if dx < 0 else width / 2)
-                y0 = cy + oy - (0 if dy > 0 else height if dy < 0 else height / 2)
-                box = (x0, y0, x0 + width, y0 + height)
-                inside = (box[0] >= frame.x0 and box[2] <= frame.x1 and box[1] >= frame.y0) and box[
-                    3
-                ] <= frame.y1
-                if inside and not _overlaps(box, others):
-                    chosen = (ox, oy, dx, dy, box, step)
-                    break
-            if chosen is not None:
-                break
-        if chosen is None:
-            if b.use_case_id != highlight:
-                continue
+        if bold or b.use_case_id not in numbered_ids:
+            chosen = _free_spot(
+                (cx, cy), radii_px[i], size, others, frame, px_per_pt, (1.0, 2.2, 3.6)
+            )
+        if chosen is None and not bold:
+            numbered.append(i)
+            continue
+        if chosen is None:  # the highlighted bubble is always named
             gap = radii_px[i] + 3.0 * px_per_pt
-            chosen = (gap, gap, 1, 1, (cx, cy, cx + width, cy + height), 1.0)
-        ox, oy, dx, dy, box, step = chosen
-        taken.append(box)
-        annotation = ax.annotate(
-            text,
-            (b.value, b.feasibility),
-            xytext=(ox / px_per_pt, oy / px_per_pt),
-            textcoords="offset points",
-            ha="left" if dx > 0 else "right" if dx < 0 else "center",
-            va="bottom" if dy > 0 else "top" if dy < 0 else "center",
-            fontsize=LABEL_FONT_SIZE,
-            fontweight="bold" if b.use_case_id == highlight else "normal",
-            color="#212121",
-            arrowprops={"arrowstyle": "-", "color": "#757575", "lw": 0.6} if step > 1 else None,
-            annotation_clip=False,
+            chosen = (gap, gap, 1, 1, (cx, cy, cx + size[0], cy + size[1]), 1.0)
+        labels[b.use_case_id] = _annotate(ax, b, text, chosen, px_per_pt, bold=bold)
+        taken.append(chosen[4])
+    key: list[tuple[int, str]] = []
+    ids: list[int] = []
+    for i in numbered:
+        b = bubbles[i]
+        number = str(len(key) + 1)
+        w_pt, h_pt = text_size(number, NUMBER_FONT_SIZE, weight="bold")
+        size = (w_pt * px_per_pt + 4, h_pt * px_per_pt + 2)
+        cx, cy = centres[i]
+        own = (cx - radii_px[i], cy - radii_px[i], cx + radii_px[i], cy + radii_px[i])
+        others = [box for box in taken if box != own]
+        chosen = _free_spot(
+            (cx, cy), radii_px[i], size, others, frame, px_per_pt, (0.6, 1.2, 2.2, 3.6, 5.0, 6.5)
         )
-        annotation.set_in_layout(False)
-        labels[b.use_case_id] = annotation
-    return labels
+        if chosen is None:
+            continue  # nowhere to write even a number (bubbles piled up): hover names it
+        labels[b.use_case_id] = _annotate(ax, b, number, chosen, px_per_pt, number=True)
+        taken.append(chosen[4])
+        key.append((len(key) + 1, b.title))
+        ids.append(b.use_case_id)
+    return labels, key, ids
+
+
+def _annotate(
+    ax: Any,
+    b: Bubble,
+    text: str,
+    chosen: tuple[float, float, int, int, Any, float],
+    px_per_pt: float,
+    *,
+    bold: bool = False,
+    number: bool = False,
+) -> Any:
+    ox, oy, dx, dy, _box, step = chosen
+    annotation = ax.annotate(
+        text,
+        (b.value, b.feasibility),
+        xytext=(ox / px_per_pt, oy / px_per_pt),
+        textcoords="offset points",
+        ha="left" if dx > 0 else "right" if dx < 0 else "center",
+        va="bottom" if dy > 0 else "top" if dy < 0 else "center",
+        fontsize=NUMBER_FONT_SIZE if number else LABEL_FONT_SIZE,
+        fontweight="bold" if bold or number else "normal",
+        color="#212121",
+        linespacing=1.1,
+        arrowprops={"arrowstyle": "-", "color": "#757575", "lw": 0.6} if step > 1 else None,
+        annotation_clip=False,
+        zorder=5,
+    )
+    annotation.set_in_layout(False)
+    return annotation
+
+
+def _legend(
+    ax: Any, handles: list[Any], key: list[tuple[int, str]], kwargs: dict[str, Any]
+) -> None:
+    """The risk colours, then the key of the bubbles named by a number."""
+    numbers = [KeyNumber(number) for number, _title in key]
+    ax.legend(
+        handles=[*handles, *numbers],
+        labels=[*(h.get_label() for h in handles), *(wrap(t, KEY_WRAP) for _n, t in key)],
+        handler_map=key_handler_map(),
+        **kwargs,
+    )
 
 
 def draw_on(
@@ -311,7 +386,8 @@ def draw_on(
     ``(use_case_id, x, y, radius_px)`` with ``x, y`` in data coordinates (0-100; turn
     them into pixels with ``axes.transData.transform``) and the bubble radius in pixels at
     the figure's dpi, topmost bubble last; ``labels`` maps use case ids to their label
-    artists.
+    artists: the whole title (wrapped), or a number that the legend's key explains when
+    the title finds no free room near its bubble.
     """
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
@@ -405,17 +481,31 @@ def draw_on(
         for level in present
     ]
     size_text = "reach" if size_by == "reach" else "3-year cost"
-    ax.legend(
-        handles=handles,
-        title=f"Colour: risk\nSize: {size_text}",
-        alignment="left",
-        loc="upper left",
-        bbox_to_anchor=(1.01, 1.0),
-        frameon=False,
-        fontsize=9,
-        title_fontsize=9,
-    )
-    labels = _place_labels(ax, figure, bubbles, radii, highlight)
+    legend_kwargs = {
+        "title": f"Colour: risk\nSize: {size_text}",
+        "alignment": "left",
+        "loc": "upper left",
+        "bbox_to_anchor": (1.01, 1.0),
+        "frameon": False,
+        "fontsize": 9,
+        "title_fontsize": 9,
+    }
+    # The key (bubbles named by a number) sits in the legend, which takes room from the
+    # axes: place the labels again while the key grows (a bubble once named by a number
+    # stays so, so this ends).
+    key: list[tuple[int, str]] = []
+    numbered: frozenset[int] = frozenset()
+    labels: dict[int, Any] = {}
+    for _attempt in range(4):
+        _legend(ax, handles, key, legend_kwargs)
+        for artist in labels.values():
+            artist.remove()
+        labels, placed_key, ids = _place_labels(ax, figure, bubbles, radii, highlight, numbered)
+        if placed_key == key:
+            break
+        key, numbered = placed_key, numbered | frozenset(ids)
+    else:
+        _legend(ax, handles, key, legend_kwargs)
     points = [
         (bubbles[i].use_case_id, bubbles[i].value, bubbles[i].feasibility, radii[i]) for i in order
     ]

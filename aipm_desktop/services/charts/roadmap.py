@@ -25,7 +25,8 @@ from typing import TYPE_CHECKING, Any
 from ...errors import UserError
 from .. import records, roadmap
 from .. import timeline_layout as tl
-from . import new_figure
+from ..dates import format_date, format_range
+from . import KeyNumber, key_handler_map, new_figure, text_size, wrap
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -48,8 +49,14 @@ LANE_SHADES = ("#f7f9fc", "#ffffff")
 EMPTY_HINT = "No roadmap items in this period"
 LABEL_ITEMS_UP_TO = 160  # write titles beside bars up to this many items
 ARROWS_UP_TO = 400  # draw arrow heads up to this many dependencies; plain lines beyond
-LABEL_CHARS = 34
 LABEL_FONT_PT = 7
+LABEL_GAP_PT = 3.0  # between a bar and its title (and either side of a title inside)
+LABEL_PAD_PT = 6.0  # room an item keeps free after its title in its row
+MARKER_HALF_PT = 5.5  # half the width of a milestone or release marker
+MAX_TAIL = 0.6  # room after the last date for titles: at most this share of the window
+KEY_FONT_PT = 7
+TODAY_ROOM_PT = 13  # the key starts this far under the plot, below the "today" label
+KEY_WRAP = 48  # a key entry wraps at about this many characters
 TICKS_UP_TO = 20  # most periods the time axis shows before it takes a coarser scale
 ROW_HEIGHT = 0.28  # inches per packed row
 MAX_HEIGHT = 60.0
@@ -87,10 +94,9 @@ def _date(value: dt.date | str | None, name: str) -> dt.date | None:
 
 def chart_metrics(days_per_char: float) -> tl.Metrics:
     """The layout's widths for a chart where a title character covers ``days_per_char``
-    days (titles cut to :data:`LABEL_CHARS`; 0: no titles beside the bars)."""
+    days (whole titles; 0: no titles beside the bars)."""
     return tl.Metrics.from_chars(
         days_per_char,
-        max_chars=LABEL_CHARS,
         gap_chars=1.0,
         pad_chars=2.0,
         marker_days=1.1 * days_per_char,
@@ -115,31 +121,53 @@ def layout(
     return Layout.of(tl.layout(items, lane_order, metrics, origin=origin))
 
 
-def label_days_per_char(
+def _title_widths(items: Sequence[roadmap.TimelineItem]) -> dict[str, float]:
+    """title -> its width in points at the label size (a point spare)."""
+    return {i.title: text_size(i.title, LABEL_FONT_PT)[0] + 1.0 for i in items}
+
+
+def _tail(
     items: Sequence[roadmap.TimelineItem],
-    figure: Figure | None,
-    start: dt.date | None,
-    end: dt.date | None,
+    widths: dict[str, float],
+    span: tuple[float, float],
+    axes_pt: float,
 ) -> float:
-    """How many days one character of a 7-point label covers (0 when titles are not
-    drawn)."""
-    if not items or len(items) > LABEL_ITEMS_UP_TO:
-        return 0.0
-    first = start or min(i.start for i in items)
-    last = end or max(i.end for i in items)
-    span = max(1, (last - first).days) * 1.25
-    width_in = figure.get_figwidth() * 0.82 if figure is not None else 13.0 * 0.82
-    chars = width_in * 72 / (LABEL_FONT_PT * 0.6)
-    return span / chars
+    """Days to add after the window's end so the titles beside the last bars fit (at
+    most :data:`MAX_TAIL` of the window; titles that still do not fit go to the key).
+
+    A title ``w`` points wide after a bar ending at ``e`` needs ``e + (gap + w) * dpp <=
+    right + tail``, with ``dpp = (window + tail) / axes_pt`` days a point."""
+    left, right = span
+    window = right - left
+    tail = 0.0
+    for _round in range(2):  # a wider window makes bars narrower: titles may move out
+        dpp = (window + tail) / axes_pt
+        need = 0.0
+        for item in items:
+            begin = _num(item.start)
+            if item.kind == "work":
+                stop = _num(item.end) + 1
+                room = stop - max(begin, left)
+                text = widths[item.title] + 2 * LABEL_GAP_PT
+                if stop > right or text * dpp <= room:
+                    continue  # ends past the window, or its title fits inside
+                share = (3 * LABEL_GAP_PT + widths[item.title]) / axes_pt
+            else:
+                stop = begin + 0.5
+                if stop > right:
+                    continue
+                share = (MARKER_HALF_PT + 3 * LABEL_GAP_PT + widths[item.title]) / axes_pt
+            if share >= 0.9:
+                continue
+            need = max(need, (stop - right + share * window) / (1 - share))
+        tail = min(max(need, 0.0), MAX_TAIL * window)
+    return tail
 
 
-def _cut(title: str, chars: float, *, cap: bool = True) -> str:
-    """``title`` cut to ``chars`` characters (and to :data:`LABEL_CHARS` with ``cap``), an
-    ellipsis ending a cut title."""
-    limit = min(LABEL_CHARS, int(chars)) if cap else int(chars)
-    if len(title) <= limit:
-        return title
-    return title[: limit - 1] + "…" if limit >= 2 else ""
+def _num(day: dt.date) -> float:
+    from matplotlib import dates as mdates
+
+    return float(mdates.date2num(day))
 
 
 def _window_layout(
@@ -173,10 +201,13 @@ def draw_on(
 
     Rows come from the shared layout of ``all_items`` (default: ``items``) with the rows
     left empty by the shown ``items`` removed; ``metrics`` (default: this chart's title
-    widths) may be the screen's, so the chart keeps the screen's rows: titles are then
-    cut to the room the screen keeps for them.
+    widths, measured) may be the screen's, so the chart keeps the screen's rows.
+
+    Titles are never cut: a title goes inside its bar (from where the bar comes into
+    view) when it fits there, else beside it when there is room before the next item of
+    its row, else the item gets a number and the key under the chart names it. The
+    window keeps room after its last date for the titles of the last items.
     """
-    from matplotlib import dates as mdates
     from matplotlib.collections import LineCollection
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
@@ -184,19 +215,36 @@ def draw_on(
     today = today or dt.date.today()
     ax = figure.add_subplot(1, 1, 1)
     label = bool(items) and len(items) <= LABEL_ITEMS_UP_TO
-    char_days = label_days_per_char(items, figure, start, end)
-    if metrics is None:
-        metrics = chart_metrics(char_days)
-    plan = _window_layout(all_items or items, items, lane_order, metrics, today)
     if not items:
+        plan = _window_layout(all_items or items, items, lane_order, tl.NO_LABELS, today)
         ax.set_axis_off()
         ax.text(0.5, 0.5, EMPTY_HINT, ha="center", va="center", fontsize=12, color="#607d8b")
         return plan
+    x = _num
 
-    def x(day: dt.date) -> float:
-        return float(mdates.date2num(day))
+    first_day = start or min(i.start for i in items)
+    last_day = end or max(i.end for i in items)
+    pad = max(3, ((last_day - first_day).days) // 40)
+    left, right = x(first_day) - pad, x(last_day) + pad
 
-    base = x(plan.plan.origin)  # the layout measures days from its origin
+    # The frame first (lane names, time axis, legend), to know how wide the axes are.
+    ax.set_yticks(range(len(lane_order) or 1), list(lane_order) or [""])
+    ax.tick_params(axis="y", length=0, labelsize=9)
+    ax.set_xlim(left, right)
+    _axis_ticks(ax, x, first_day - dt.timedelta(days=pad), last_day + dt.timedelta(days=pad))
+    ax.xaxis.tick_top()
+    for side in ("right", "bottom", "left"):
+        ax.spines[side].set_visible(False)
+    figure.legend(handles=_legend_handles(Patch, Line2D), **_LEGEND)
+    axes_pt = _axes_width_pt(figure, ax)
+
+    widths = _title_widths(all_items or items) if label else {}
+    tail = _tail(items, widths, (left, right), axes_pt) if label else 0.0
+    right += tail
+    dpp = (right - left) / axes_pt  # days a point
+    if metrics is None:
+        metrics = _measured_metrics(widths, dpp) if label else tl.NO_LABELS
+    plan = _window_layout(all_items or items, items, lane_order, metrics, today)
 
     # lanes: shaded bands, labels on the y axis
     ticks, labels = [], []
@@ -206,22 +254,16 @@ def draw_on(
         ticks.append(first + (count - 1) / 2)
         labels.append(lane)
     ax.set_yticks(ticks, labels)
-    ax.tick_params(axis="y", length=0, labelsize=9)
     ax.set_ylim(plan.total_rows - 0.5, -0.5)
 
-    first_day = start or min(i.start for i in items)
-    last_day = end or max(i.end for i in items)
-    pad = max(3, ((last_day - first_day).days) // 40)
-    left_edge = x(first_day) - pad
+    base = x(plan.plan.origin)  # the layout measures days from its origin
     position: dict[int, tuple[int, roadmap.TimelineItem]] = {}
     for placed in plan.rows:
         item, y = placed.item, placed.row
-        shape = plan.plan.placements[item.id]
-        geometry = shape.bar
+        geometry = plan.plan.placements[item.id].bar
         position[item.id] = (y, item)
         color = STATUS_COLORS.get(item.status, STATUS_COLORS["planned"])
         edge = CRITICAL_COLOR if item.critical else "none"
-        width = 2.0 if item.critical else 0.0
         if item.slip_days and item.planned_start is not None and item.planned_end is not None:
             ax.barh(
                 y + 0.3,
@@ -239,7 +281,7 @@ def draw_on(
             marker_y: float = y
             if item.kind == "release":  # a flag: a pole with the marker at its top right
                 ax.plot([point] * 2, [y + 0.35, y - 0.35], color="#37474f", lw=1.2, zorder=3)
-                marker_x, marker_y = point + 0.6 * metrics.days(metrics.marker), y - 0.2
+                marker_x, marker_y = point + 0.6 * MARKER_HALF_PT * dpp, y - 0.2
             ax.plot(
                 marker_x,
                 marker_y,
@@ -250,8 +292,6 @@ def draw_on(
                 markeredgewidth=2 if item.critical else 0.8,
                 zorder=4,
             )
-            text_x = point + metrics.days(metrics.marker + metrics.gap)
-            room = metrics.days(metrics.label_width(item))
         else:
             days = geometry.length
             ax.barh(
@@ -261,7 +301,7 @@ def draw_on(
                 height=0.56,
                 color=color,
                 edgecolor=edge,
-                linewidth=width,
+                linewidth=2.0 if item.critical else 0.0,
                 zorder=3,
             )
             if 0 < item.progress < 100:
@@ -274,27 +314,27 @@ def draw_on(
                     alpha=0.12,
                     zorder=3,
                 )
-            gap = metrics.days(metrics.gap)
-            if shape.label_inside:  # from where the bar comes into view
-                text_x = max(base + geometry.start, left_edge) + gap
-                room = base + geometry.end - gap - text_x
-            else:
-                text_x = base + geometry.end + gap
-                room = metrics.days(metrics.label_width(item))
-        inside = shape.label_inside
-        if label and (inside or metrics.outside_labels):
-            title = _cut(item.title, room / char_days + 1e-6, cap=not inside)
-            dark = inside and item.status in ("in_progress", "blocked")
+
+    key: list[tuple[int, str]] = []
+    if label:
+        for spot in _title_spots(plan, base, (left, right), dpp, widths):
+            text = spot.item.title
+            if spot.number:
+                key.append((len(key) + 1, text))
+                text = str(len(key))
+            dark = spot.inside and spot.item.status == "in_progress"
             ax.text(
-                text_x,
-                y,
-                title,
+                spot.x,
+                spot.row,
+                text,
                 va="center",
                 ha="left",
                 fontsize=LABEL_FONT_PT,
+                fontweight="bold" if spot.number else "normal",
                 color="#ffffff" if dark else "#263238",
                 zorder=5,
-                clip_on=True,
+                clip_on=False,
+                gid="roadmap-title",
             )
 
     # dependencies
@@ -325,28 +365,154 @@ def draw_on(
     elif segments:
         ax.add_collection(LineCollection(segments, colors=colors, linewidths=0.6, zorder=2))
 
-    ax.set_xlim(x(first_day) - pad, x(last_day) + pad * (4 if label else 1))
+    ax.set_xlim(left, right)
     if first_day <= today <= last_day + dt.timedelta(days=pad):
         ax.axvline(x(today), color=TODAY_COLOR, linestyle="--", linewidth=1.2, zorder=6)
-        ax.text(x(today), -0.5, " today", color=TODAY_COLOR, fontsize=8, va="bottom", ha="left")
-    _axis_ticks(ax, x, first_day - dt.timedelta(days=pad), last_day + dt.timedelta(days=pad))
-    ax.xaxis.tick_top()
+        # Under the foot of the line: the time axis above has its labels, the rows theirs.
+        ax.text(
+            x(today),
+            plan.total_rows - 0.5,
+            " today",
+            color=TODAY_COLOR,
+            fontsize=8,
+            va="top",
+            ha="center",
+            clip_on=False,
+        )
     ax.grid(axis="x", color="#eceff1", linewidth=0.6, zorder=0)
-    for side in ("right", "bottom", "left"):
-        ax.spines[side].set_visible(False)
+    if key:
+        _draw_key(figure, ax, key)
+    return plan
 
+
+_LEGEND: dict[str, Any] = {
+    "loc": "outside lower center",
+    "ncol": 5,
+    "fontsize": 8,
+    "frameon": False,
+}
+
+
+def _legend_handles(patch: Any, line: Any) -> list[Any]:
     handles: list[Any] = [
-        Patch(color=STATUS_COLORS[s], label=s.replace("_", " ")) for s in STATUS_COLORS
+        patch(color=STATUS_COLORS[s], label=s.replace("_", " ")) for s in STATUS_COLORS
     ]
     handles += [
-        Patch(facecolor="white", edgecolor=CRITICAL_COLOR, linewidth=2, label="critical path"),
-        Patch(color=BASELINE_COLOR, alpha=0.6, label="baseline (planned)"),
-        Line2D([], [], color=VIOLATED_COLOR, label="violated dependency"),
-        Line2D([], [], marker="D", linestyle="", color="#607d8b", label="milestone"),
-        Line2D([], [], marker=">", linestyle="", color="#607d8b", label="release"),
+        patch(facecolor="white", edgecolor=CRITICAL_COLOR, linewidth=2, label="critical path"),
+        patch(color=BASELINE_COLOR, alpha=0.6, label="baseline (planned)"),
+        line([], [], color=VIOLATED_COLOR, label="violated dependency"),
+        line([], [], marker="D", linestyle="", color="#607d8b", label="milestone"),
+        line([], [], marker=">", linestyle="", color="#607d8b", label="release"),
     ]
-    figure.legend(handles=handles, loc="outside lower center", ncol=5, fontsize=8, frameon=False)
-    return plan
+    return handles
+
+
+def _axes_width_pt(figure: Figure, ax: Any) -> float:
+    """The axes' width in points once the figure is laid out (nothing drawn)."""
+    engine = figure.get_layout_engine()
+    if engine is not None:
+        engine.execute(figure)
+    return max(ax.get_position().width * figure.get_figwidth() * 72, 72.0)
+
+
+def _measured_metrics(widths: dict[str, float], dpp: float) -> tl.Metrics:
+    """The layout's widths in days, from titles measured in points (``dpp`` days a
+    point)."""
+    return tl.Metrics(
+        label_width=lambda item: widths.get(item.title, 0.0) * dpp,
+        gap=LABEL_GAP_PT * dpp,
+        pad=LABEL_PAD_PT * dpp,
+        marker=MARKER_HALF_PT * dpp,
+        outside_labels=True,
+    )
+
+
+@dataclass(frozen=True)
+class _Spot:
+    """Where an item's title (or its number, when ``number``) is written."""
+
+    item: roadmap.TimelineItem
+    row: int
+    x: float
+    inside: bool
+    number: bool
+
+
+def _title_spots(
+    plan: Layout,
+    base: float,
+    window: tuple[float, float],
+    dpp: float,
+    widths: dict[str, float],
+) -> list[_Spot]:
+    """Where each title goes, in row order (top to bottom, then left to right): inside
+    its bar from where the bar comes into view when it fits, else after the bar (or
+    marker) when the row is free up to the next item and the window's edge, else a
+    number in the same places (inside first)."""
+    left, right = window
+    gap = LABEL_GAP_PT * dpp
+    marker = MARKER_HALF_PT * dpp
+    by_row: dict[int, list[tuple[float, float, Row]]] = {}
+    for placed in plan.rows:
+        geometry = plan.plan.placements[placed.item.id].bar
+        if geometry.marker:
+            x0 = base + geometry.point - marker
+            x1 = base + geometry.point + marker
+        else:
+            x0, x1 = base + geometry.start, base + geometry.end
+        by_row.setdefault(placed.row, []).append((x0, x1, placed))
+    spots: list[_Spot] = []
+    for row in sorted(by_row):
+        shapes = sorted(by_row[row], key=lambda s: (s[0], s[1], s[2].item.id))
+        for index, (x0, x1, placed) in enumerate(shapes):
+            item = placed.item
+            limit = min(shapes[index + 1][0] if index + 1 < len(shapes) else right, right)
+            marker_item = plan.plan.placements[item.id].bar.marker
+            seen = (max(x0, left), min(x1, right))
+            after = x1 + gap
+            title = widths.get(item.title, 0.0) * dpp
+            number = text_size(str(len(spots) + 1), LABEL_FONT_PT, weight="bold")[0] * dpp
+            room_after = limit - gap - after if x1 < right else -1.0
+            for width, is_number in ((title, False), (number, True)):
+                if not marker_item and width + 2 * gap <= seen[1] - seen[0]:
+                    spots.append(_Spot(item, row, seen[0] + gap, True, is_number))
+                    break
+                if width <= room_after:
+                    spots.append(_Spot(item, row, after, False, is_number))
+                    break
+            else:  # not even a number fits: at the start of what shows of it
+                spots.append(_Spot(item, row, max(seen[0] + gap, left + gap), True, True))
+    return spots
+
+
+def _draw_key(figure: Figure, ax: Any, key: list[tuple[int, str]]) -> None:
+    """The numbered key under the chart (it grows the figure by the key's height)."""
+    from matplotlib.transforms import ScaledTranslation
+
+    columns = 3 if len(key) > 4 else max(1, len(key))
+    texts = [wrap(title, KEY_WRAP) for _number, title in key]
+    legend = ax.legend(
+        handles=[KeyNumber(number) for number, _title in key],
+        labels=texts,
+        handler_map=key_handler_map(),
+        loc="upper left",
+        bbox_to_anchor=(0.0, 0.0),
+        bbox_transform=ax.transAxes
+        + ScaledTranslation(0, -TODAY_ROOM_PT / 72, figure.dpi_scale_trans),
+        ncol=columns,
+        fontsize=KEY_FONT_PT,
+        frameon=False,
+        handlelength=1.2,
+        handletextpad=0.5,
+        columnspacing=1.6,
+        title="Numbered items",
+        title_fontsize=KEY_FONT_PT,
+        alignment="left",
+    )
+    legend.set_in_layout(True)
+    tall = legend.get_window_extent().height / figure.dpi  # inches
+    width, height = figure.get_size_inches()
+    figure.set_size_inches(width, height + tall + 4 / 72, forward=False)
 
 
 def _axis_ticks(ax: Any, x: Any, first: dt.date, last: dt.date) -> None:
@@ -396,11 +562,9 @@ def build_figure(
     else:
         items, deps = roadmap.timeline(ws=ws, start=first, end=last)
     lane_order = roadmap.lanes(ws=ws)
-    chars = label_days_per_char(items, None, first, last)
-    plan = _window_layout(all_items, items, lane_order, metrics or chart_metrics(chars), today)
-    height = min(MAX_HEIGHT, max(4.5, 1.6 + plan.total_rows * ROW_HEIGHT))
-    figure = new_figure(13.0, height)
-    draw_on(
+    provisional = 6.0
+    figure = new_figure(13.0, provisional)
+    plan = draw_on(
         figure,
         items,
         deps,
@@ -411,8 +575,15 @@ def build_figure(
         metrics=metrics,
         all_items=all_items,
     )
+    key = figure.get_figheight() - provisional  # what the numbered key added, if any
+    height = min(MAX_HEIGHT, max(4.5, 1.6 + plan.total_rows * ROW_HEIGHT)) + key
+    figure.set_size_inches(13.0, height, forward=False)
     title = "Roadmap"
-    if first or last:
-        title += f" {first.isoformat() if first else '…'} to {last.isoformat() if last else '…'}"
+    if first and last:
+        title += f" {format_range(first, last)}"
+    elif first:
+        title += f" from {format_date(first)}"
+    elif last:
+        title += f" until {format_date(last)}"
     figure.suptitle(title, fontsize=12, x=0.01, ha="left")
     return figure

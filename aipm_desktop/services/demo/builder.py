@@ -94,6 +94,14 @@ def _slug(text: str) -> str:
     return "-".join("".join(c if c.isalnum() else " " for c in text.lower()).split())
 
 
+def _stage_status(stage: dict[str, Any]) -> str:
+    """A demo stage's status from its ``started`` / ``completed`` days (``releases.json``:
+    days from the anchor): complete, active, or pending when it has neither."""
+    if "completed" in stage:
+        return "complete"
+    return "active" if "started" in stage else "pending"
+
+
 def _fmt(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
@@ -441,8 +449,7 @@ class _DemoBuilder:
             )
             self.session.flush()
             shipped = spec["shipped"]
-            stage_status = ["complete"] * 5 if shipped else ["complete", "active"] + ["pending"] * 3
-            self.add_many(
+            stage_rows = self.add_many(
                 RolloutStage,
                 [
                     {
@@ -453,11 +460,12 @@ class _DemoBuilder:
                         "entry_criteria": stage["entry_criteria"],
                         "exit_criteria": stage["exit_criteria"],
                         "rollback_criteria": stage["rollback_criteria"],
-                        "status": stage_status[position],
+                        "status": _stage_status(stage),
                     }
                     for position, stage in enumerate(spec["stages"])
                 ],
             )
+            self._log_stage_moves(spec["stages"], stage_rows)
             checks = []
             for row in template:
                 if shipped:
@@ -500,6 +508,26 @@ class _DemoBuilder:
             for check in self.add_many(LaunchCheck, checks):
                 if not shipped:
                     self.checks[check.item] = check.id
+
+    def _log_stage_moves(self, specs: list[dict[str, Any]], stages: list[RolloutStage]) -> None:
+        """Change-log rows for the days each stage was set active and complete, so a
+        finished stage is judged on the KPI snapshots of its own window."""
+        for spec, stage in zip(specs, stages, strict=True):
+            assert stage.id is not None  # flushed by add_many
+            moves = [("started", "pending", "active"), ("completed", "active", "complete")]
+            for key, old, new in moves:
+                if key in spec:
+                    self.session.add(
+                        ChangeLog(
+                            at=self.moment(spec[key], 9, 30),
+                            who=self.owner,
+                            entity="rollout_stage",
+                            entity_id=stage.id,
+                            action="update",
+                            label=stage.name,
+                            changes={"status": [old, new]},
+                        )
+                    )
 
     def add_operations(self) -> None:
         experiments = []

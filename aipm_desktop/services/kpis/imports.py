@@ -21,6 +21,7 @@ from sqlalchemy import exc as sa_exc
 from ...errors import ReadOnlyError, UserError
 from ...models import Kpi, KpiSnapshot, UseCase, utcnow
 from ..changes import Changes
+from ..dates import format_date
 from ..problems import ImportRefused, Problem, summarise
 from ..tabular import read_rows, write_rows
 
@@ -286,7 +287,7 @@ def preview_import(
             earlier = seen.get(key)
             if earlier is not None:
                 problems.append(
-                    f"{kpi_row.name!r} on {day.isoformat()} is already given in row {earlier}"
+                    f"{kpi_row.name!r} on {format_date(day)} is already given in row {earlier}"
                 )
             else:
                 seen[key] = row.number

@@ -15,6 +15,7 @@ from ...errors import NotFoundError, UserError
 from ...models import Incident, Kpi, KpiSnapshot, KpiSnapshotCreate, Release, utcnow
 from .. import records
 from ..changes import Changes
+from ..dates import format_date
 from .definitions import get_kpi
 from .status import direction_sign
 
@@ -186,7 +187,7 @@ def set_snapshot(
             select(s.c.id, s.c.value, s.c.note).where(s.c.kpi_id == kpi_id, s.c.date == day)
         ).first()
         old = None if row is None else (float(row.value), str(row.note))
-        session.info["label"] = f"{kpi.name} · {day.isoformat()}"
+        session.info["label"] = f"{kpi.name} · {format_date(day)}"
         if value is None:
             if row is None:
                 return Changes("kpi_snapshot", (), "delete"), None

@@ -19,7 +19,9 @@ The package, by concern (every public name is importable from here):
 - :mod:`.criteria`: parsing rollout criteria and checking them against KPIs;
 - :mod:`.checklist`: the default checklist and a release's checks;
 - :mod:`.releases`: releases, rollout stages, release lookups;
-- :mod:`.gate`: launch checks, documentation, readiness and go / no-go.
+- :mod:`.gate`: launch checks, documentation, readiness and go / no-go;
+- :mod:`.rollout`: when each stage ran (from the change log) and whether a release has
+  launched (then it shows "Launched on <date>" instead of a go / no-go).
 """
 
 from __future__ import annotations
@@ -65,18 +67,22 @@ from .releases import (
     resolve_release,
     stages,
 )
+from .rollout import SETTLED_STAGES, LaunchState, StageWindow, launch_state, stage_windows
 
 __all__ = [
     "CRITERION_FIELDS",
     "DOCUMENTATION",
     "OPEN_RISK_STATUSES",
     "SETTLED",
+    "SETTLED_STAGES",
     "TEMPLATE_KIND",
     "CriterionCheck",
     "DocRequirement",
     "LaunchCheckInfo",
+    "LaunchState",
     "Readiness",
     "ReleaseInfo",
+    "StageWindow",
     "TemplateItem",
     "TemplateItemInput",
     "add_template_item",
@@ -88,6 +94,7 @@ __all__ = [
     "document_choices",
     "documentation",
     "ensure_checklist",
+    "launch_state",
     "match_kpi",
     "next_stage_position",
     "parse_criterion",
@@ -97,6 +104,7 @@ __all__ = [
     "reorder_stages",
     "resolve_release",
     "split_clauses",
+    "stage_windows",
     "stages",
     "template",
     "update_template_item",

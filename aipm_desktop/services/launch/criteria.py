@@ -1,12 +1,13 @@
 """Rollout criteria: the free-text entry, exit and rollback criteria of each rollout stage,
-read as KPI thresholds and checked against the KPIs' latest snapshots.
+read as KPI thresholds and checked against the KPIs' snapshots (the latest ones for a
+stage still to run or running, those of its own window for a stage that is over).
 
 Criteria are written as KPI thresholds: ``"14 days: hallucination rate <= 3%, P95
 latency <= 3.5 s"``. The text is split into clauses (at ``,`` ``;`` `` and `` `` or ``),
 each clause is read by :func:`parse_criterion` and matched to a tracked KPI
-(:func:`match_kpi`), and :func:`criteria_status` tells whether the KPI's latest snapshot
-meets it. Clauses without a comparison ("beta agreements signed") are not KPI checks and
-are left out.
+(:func:`match_kpi`), and :func:`criteria_status` tells whether the KPI meets it.
+Clauses without a comparison ("beta agreements signed") are not KPI checks and are left
+out.
 """
 
 from __future__ import annotations
@@ -20,9 +21,10 @@ from typing import Any
 from sqlalchemy import func, select
 
 from ...errors import NotFoundError
-from ...models import Kpi, KpiSnapshot, Release, RolloutStage
+from ...models import Kpi, KpiSnapshot, Release, RolloutStage, StageStatus
 from ...store import Workspace
 from ._records import AsDict
+from .rollout import SETTLED_STAGES, StageWindow, stage_windows
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
@@ -98,10 +100,11 @@ def split_clauses(text: str) -> list[str]:
 
 @dataclass(frozen=True)
 class CriterionCheck(AsDict):
-    """One KPI threshold of a stage and whether the KPI's latest snapshot meets it.
+    """One KPI threshold of a stage and whether it is met (see ``basis``).
 
-    ``met`` is None when no KPI matches or it has no snapshot. For a rollback criterion,
-    ``met`` True means the rollback trigger fires.
+    ``met`` is None when no KPI matches or it has no snapshot to judge on. For a rollback
+    criterion, ``met`` True means the rollback trigger fires (fired, for a settled stage).
+    ``latest`` and ``latest_date`` are the value and day the check was judged on.
     """
 
     stage_id: int
@@ -116,6 +119,13 @@ class CriterionCheck(AsDict):
     met: bool | None
     unit: str = ""
     latest_date: dt.date | None = None
+    #: What ``met`` rests on: "latest" (the KPI's latest snapshot; pending and active
+    #: stages), "window" (the snapshots of a settled stage's own window) or "recorded"
+    #: (a settled stage whose window is unknown: what its status records).
+    basis: str = "latest"
+    stage_status: str = ""
+    window_start: dt.date | None = None
+    window_end: dt.date | None = None
 
 
 @dataclass(frozen=True)
@@ -213,7 +223,64 @@ def compare(value: float, op: str, threshold: float) -> bool:
     return abs(value - threshold) <= eps
 
 
-def _stage_checks(stage: Any, refs: Sequence[_KpiRef], use_case_id: int | None) -> list:
+def _snapshot_values(conn: Any, kpi_ids: set[int]) -> dict[int, list[tuple[dt.date, float]]]:
+    """Every snapshot of ``kpi_ids`` as ``{kpi id: [(date, value), ...]}`` by date."""
+    if not kpi_ids:
+        return {}
+    found: dict[int, list[tuple[dt.date, float]]] = {}
+    rows = conn.execute(
+        select(_SNAP.c.kpi_id, _SNAP.c.date, _SNAP.c.value)
+        .where(_SNAP.c.kpi_id.in_(sorted(kpi_ids)))
+        .order_by(_SNAP.c.kpi_id, _SNAP.c.date)
+    )
+    for kpi_id, day, value in rows:
+        found.setdefault(int(kpi_id), []).append((day, float(value)))
+    return found
+
+
+def _in_window(
+    series: Sequence[tuple[dt.date, float]], which: str, window: StageWindow
+) -> list[tuple[dt.date, float]]:
+    """The snapshots a settled stage's criterion is judged on: for an entry criterion the
+    last one on or before the stage started; else those from its start to its end (the
+    last one before the end when none fell inside)."""
+    end = window.ended or dt.date.max
+    if which == "entry" and window.started is not None:
+        end = window.started
+    before = [point for point in series if point[0] <= end]
+    if which == "entry" or window.started is None:
+        return before[-1:]
+    inside = [point for point in before if point[0] >= window.started]
+    return inside or before[-1:]
+
+
+def _judge(
+    which: str, op: str, threshold: float, points: Sequence[tuple[dt.date, float]]
+) -> tuple[float | None, dt.date | None, bool | None]:
+    """(value, date, met) over ``points`` (already in the criterion's unit): a rollback
+    criterion fires when any point meets it (that point is reported), any other is judged
+    on the last point."""
+    if not points:
+        return None, None, None
+    if which == "rollback":
+        fired = [p for p in points if compare(p[1], op, threshold)]
+        if fired:
+            return fired[-1][1], fired[-1][0], True
+    day, value = points[-1]
+    return value, day, compare(value, op, threshold)
+
+
+def _stage_checks(
+    stage: Any,
+    refs: Sequence[_KpiRef],
+    use_case_id: int | None,
+    window: StageWindow,
+    series: dict[int, list[tuple[dt.date, float]]],
+) -> list[CriterionCheck]:
+    settled = str(stage.status) in SETTLED_STAGES
+    basis = "latest"
+    if settled:
+        basis = "window" if window.ended is not None else "recorded"
     checks: list[CriterionCheck] = []
     for which in CRITERION_FIELDS:
         text = getattr(stage, f"{which}_criteria") or ""
@@ -223,10 +290,20 @@ def _stage_checks(stage: Any, refs: Sequence[_KpiRef], use_case_id: int | None) 
                 continue
             metric, op, threshold, unit = parsed
             ref = match_kpi(metric, refs, use_case_id)
-            latest = None
-            met = None
-            if ref is not None and ref.latest is not None:
+            latest: float | None = None
+            day: dt.date | None = None
+            met: bool | None = None
+            if basis == "recorded":
+                met = _recorded(str(stage.status), which)
+            elif ref is not None and basis == "window":
+                points = [
+                    (d, _convert(v, ref.unit, unit))
+                    for d, v in _in_window(series.get(ref.id, []), which, window)
+                ]
+                latest, day, met = _judge(which, op, threshold, points)
+            elif ref is not None and ref.latest is not None:
                 latest = _convert(ref.latest, ref.unit, unit)
+                day = ref.latest_date
                 met = compare(latest, op, threshold)
             checks.append(
                 CriterionCheck(
@@ -241,15 +318,37 @@ def _stage_checks(stage: Any, refs: Sequence[_KpiRef], use_case_id: int | None) 
                     latest=latest,
                     met=met,
                     unit=unit,
-                    latest_date=ref.latest_date if ref else None,
+                    latest_date=day,
+                    basis=basis,
+                    stage_status=str(stage.status),
+                    window_start=window.started if settled else None,
+                    window_end=window.ended if settled else None,
                 )
             )
     return checks
 
 
+def _recorded(status: str, which: str) -> bool | None:
+    """What a settled stage's status records about a criterion: a complete stage met
+    its entry and exit criteria and was not rolled back; a rolled-back stage had
+    started, and which rollback criterion fired is not recorded."""
+    if which == "entry":
+        return True
+    if status == StageStatus.COMPLETE.value:
+        return which == "exit"
+    return None
+
+
 def criteria_status(*, ws: Workspace, release_id: int) -> list[CriterionCheck]:
     """Every KPI threshold in the release's rollout stages (in stage order, then entry,
-    exit, rollback) with the matched KPI's latest snapshot and whether it meets it."""
+    exit, rollback) and whether it is met.
+
+    Pending and active stages are judged on each KPI's latest snapshot. A complete or
+    rolled-back stage is history: it is judged on the snapshots of its own window
+    (:func:`~.rollout.stage_windows`; ``basis`` "window"), or, when the change log does
+    not say when it ran, shows what its status records (``basis`` "recorded"), never
+    today's values.
+    """
     with ws.engine.connect() as conn:
         release = conn.execute(
             select(_RELEASE.c.id, _RELEASE.c.use_case_id).where(_RELEASE.c.id == release_id)
@@ -262,7 +361,22 @@ def criteria_status(*, ws: Workspace, release_id: int) -> list[CriterionCheck]:
             .order_by(_STAGE.c.position, _STAGE.c.id)
         ).all()
         refs = _kpi_refs(conn)
+        windows = stage_windows(conn, stages)
+        wanted: set[int] = set()
+        for stage in stages:
+            if str(stage.status) in SETTLED_STAGES and windows[int(stage.id)].ended:
+                for which in CRITERION_FIELDS:
+                    for clause in split_clauses(getattr(stage, f"{which}_criteria") or ""):
+                        parsed = parse_criterion(clause)
+                        if parsed is None:
+                            continue
+                        ref = match_kpi(parsed[0], refs, release.use_case_id)
+                        if ref is not None:
+                            wanted.add(ref.id)
+        series = _snapshot_values(conn, wanted)
     result: list[CriterionCheck] = []
     for stage in stages:
-        result.extend(_stage_checks(stage, refs, release.use_case_id))
+        result.extend(
+            _stage_checks(stage, refs, release.use_case_id, windows[int(stage.id)], series)
+        )
     return result

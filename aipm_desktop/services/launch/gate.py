@@ -25,15 +25,18 @@ from ...models import (
     Risk,
     RiskStatus,
     RiskUseCaseLink,
+    RolloutStage,
 )
 from ...store import Workspace
 from .. import risks
 from ._records import AsDict
+from .rollout import LaunchState, launch_state, stage_windows
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _CHECK = LaunchCheck.__table__  # type: ignore[attr-defined]
 _TEMPLATE = LaunchChecklistTemplate.__table__  # type: ignore[attr-defined]
 _DOC = Document.__table__  # type: ignore[attr-defined]
+_STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
 
 
 #: Check statuses that no longer hold a launch up.
@@ -100,6 +103,32 @@ class Readiness:
     go: bool
     reasons: tuple[str, ...]
     risk_titles: tuple[str, ...] = field(default=())
+    #: What each reason is about, in step with ``reasons``: "checklist", "blocking",
+    #: "risks", "use_case", "docs_missing", "docs_draft", "go" or "launched".
+    reason_kinds: tuple[str, ...] = field(default=())
+    #: Whether the release has launched (every rollout stage complete) and when; a
+    #: launched release shows that instead of a go / no-go.
+    launch: LaunchState = field(default=LaunchState(False, None, 0))
+
+    @property
+    def state(self) -> str:
+        """ "launched", "go" or "no-go"."""
+        if self.launch.launched:
+            return "launched"
+        return "go" if self.go else "no-go"
+
+    @property
+    def state_text(self) -> str:
+        """``"Launched on 2026-10-22"``, ``"GO"`` or ``"NO-GO"``."""
+        return self.launch.text() or ("GO" if self.go else "NO-GO")
+
+    def reasons_except(self, *kinds: str) -> tuple[str, ...]:
+        """The reasons not of ``kinds`` (the blocking items are listed on their own)."""
+        return tuple(
+            reason
+            for reason, kind in zip(self.reasons, self.reason_kinds, strict=False)
+            if kind not in kinds
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -113,6 +142,10 @@ class Readiness:
             "open_critical_risks": self.open_critical_risks,
             "documentation": dict(self.documentation),
             "go": self.go,
+            "state": self.state,
+            "launched_on": (
+                None if self.launch.launched_on is None else self.launch.launched_on.isoformat()
+            ),
             "reasons": list(self.reasons),
         }
 
@@ -224,6 +257,17 @@ def _plural(count: int, word: str) -> str:
     return f"{count} {word}" + ("" if count == 1 else "s")
 
 
+def _launch_state(ws: Workspace, release_id: int, target_date: dt.date | None) -> LaunchState:
+    with ws.engine.connect() as conn:
+        stages = conn.execute(
+            select(_STAGE.c.id, _STAGE.c.status)
+            .where(_STAGE.c.release_id == release_id)
+            .order_by(_STAGE.c.position, _STAGE.c.id)
+        ).all()
+        windows = stage_windows(conn, stages)
+    return launch_state(stages, windows, target_date)
+
+
 def _listing(names: Sequence[str], limit: int = 4) -> str:
     shown = ", ".join(names[:limit])
     return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
@@ -235,13 +279,14 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
 
     Go only when no blocking item is open, no open (or mitigating) risk on the use case
     has a high or critical residual level, and every document of :data:`DOCUMENTATION`
-    is present and approved.
+    is present and approved. A launched release (:mod:`.rollout`) is past its gate: its
+    first reason says when it launched and the others are what is still open.
     """
     with ws.engine.connect() as conn:
         release = conn.execute(
-            select(_RELEASE.c.id, _RELEASE.c.name, _RELEASE.c.use_case_id).where(
-                _RELEASE.c.id == release_id
-            )
+            select(
+                _RELEASE.c.id, _RELEASE.c.name, _RELEASE.c.use_case_id, _RELEASE.c.target_date
+            ).where(_RELEASE.c.id == release_id)
         ).first()
     if release is None:
         raise NotFoundError(f"No release with id {release_id}.")
@@ -253,38 +298,58 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
     blocking = tuple(c for c in items if c.blocking and c.status not in SETTLED)
     high, critical, risk_titles = _open_risks(ws, release.use_case_id)
     docs = documentation(ws=ws, use_case_id=release.use_case_id)
-    reasons: list[str] = []
-    if not items:
-        reasons.append("No launch checklist yet: create it from the default checklist.")
+    state = _launch_state(ws, release_id, release.target_date)
+    reasons: list[tuple[str, str]] = []
+    if not items and not state.launched:
+        reasons.append(
+            ("checklist", "No launch checklist yet: create it from the default checklist.")
+        )
     if blocking:
         reasons.append(
-            f"{_plural(len(blocking), 'blocking item')} not done: "
-            f"{_listing([c.item for c in blocking])}."
+            (
+                "blocking",
+                f"{_plural(len(blocking), 'blocking item')} not done: "
+                f"{_listing([c.item for c in blocking])}.",
+            )
         )
     if critical or high:
         parts = []
         if critical:
-            parts.append(_plural(critical, "critical"))
+            parts.append(f"{critical} critical")
         if high:
-            parts.append(_plural(high, "high"))
+            parts.append(f"{high} high")
         where = "" if release.use_case_id is None else " on the release's use case"
         reasons.append(
-            f"Open residual risk{'s' if critical + high > 1 else ''}{where}: "
-            f"{' and '.join(parts)} ({_listing(risk_titles, 3)})."
+            (
+                "risks",
+                f"Open residual risk{'s' if critical + high > 1 else ''}{where}: "
+                f"{' and '.join(parts)} ({_listing(risk_titles, 3)}).",
+            )
         )
     if release.use_case_id is None:
-        reasons.append("The release is not linked to a use case, so its risks are not checked.")
+        reasons.append(
+            ("use_case", "The release is not linked to a use case, so its risks are not checked.")
+        )
     missing = [label for label, status in docs.items() if status == "missing"]
     unapproved = [label for label, status in docs.items() if status == "draft"]
     if missing:
-        reasons.append(f"Documentation missing: {', '.join(missing)}.")
+        reasons.append(("docs_missing", f"Documentation missing: {', '.join(missing)}."))
     if unapproved:
-        reasons.append(f"Documentation not approved yet: {', '.join(unapproved)}.")
+        reasons.append(("docs_draft", f"Documentation not approved yet: {', '.join(unapproved)}."))
     go = not reasons
-    if go:
+    if state.launched:
+        stages = _plural(state.stages, "rollout stage")
+        every = "its" if state.stages == 1 else f"all {stages}"
+        reasons.insert(0, ("launched", f"{state.text()}: {every} complete."))
+        if len(reasons) > 1:
+            reasons[1:] = [(kind, f"Still open: {text}") for kind, text in reasons[1:]]
+    elif go:
         reasons.append(
-            f"All blocking items are done ({done} of {total} items), no open high or "
-            "critical risk, and the documentation is approved."
+            (
+                "go",
+                f"All blocking items are done ({done} of {total} items), no open high or "
+                "critical risk, and the documentation is approved.",
+            )
         )
     return Readiness(
         release_id=release.id,
@@ -297,6 +362,8 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
         open_critical_risks=critical,
         documentation=docs,
         go=go,
-        reasons=tuple(reasons),
+        reasons=tuple(text for _kind, text in reasons),
         risk_titles=tuple(risk_titles),
+        reason_kinds=tuple(kind for kind, _text in reasons),
+        launch=state,
     )

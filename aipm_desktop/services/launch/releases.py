@@ -93,6 +93,16 @@ class ReleaseInfo:
     use_case: str
     percent: float
     go: bool
+    #: "launched", "go" or "no-go" (:attr:`.gate.Readiness.state`).
+    state: str = ""
+    launched_on: dt.date | None = None
+
+    @property
+    def state_text(self) -> str:
+        """``"Launched"``, ``"GO"`` or ``"NO-GO"``: short, for a list column."""
+        if self.state == "launched":
+            return "Launched"
+        return "GO" if self.go else "NO-GO"
 
     def as_dict(self) -> dict[str, Any]:
         return records.record_dict(self, percent=round(self.percent, 1))
@@ -127,6 +137,8 @@ def release_list(*, ws: Workspace) -> list[ReleaseInfo]:
                 use_case=row.title or "",
                 percent=ready.percent,
                 go=ready.go,
+                state=ready.state,
+                launched_on=ready.launch.launched_on,
             )
         )
     return result

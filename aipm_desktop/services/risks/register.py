@@ -30,7 +30,17 @@ from ...store import Workspace
 from .. import records
 from ..changes import Changes
 from ..listing import ListColumn, ListSpec, enum_column, query_ids, updated_column
-from .scoring import Band, bands, cell_sql, level_sql, method_of, overdue_sql, risk_table, score_sql
+from .scoring import (
+    Band,
+    bands,
+    cell_sql,
+    level_colors,
+    level_sql,
+    method_of,
+    overdue_sql,
+    risk_table,
+    score_sql,
+)
 
 #: Statuses of the live register (what the heat map and exposure figures count).
 ACTIVE_STATUSES: tuple[str, ...] = tuple(s.value for s in RiskStatus if s != RiskStatus.CLOSED)
@@ -85,9 +95,10 @@ def risk_list_spec(
 ) -> ListSpec:
     """The risk register list, with scores and levels under the workspace's appetite.
 
-    Columns (keys): title, category, status, owner, source, treatment, likelihood,
-    impact, inherent_score, inherent_level, res_likelihood, res_impact, residual_score,
-    residual_level, next_review, overdue, use_case, updated. Filters by key through
+    Columns (keys), in their default order: title, likelihood, impact, inherent_score,
+    residual_score, residual_level ("Level", with the band's colour as a chip), next_review,
+    status, overdue, category, owner, inherent_level, source, treatment, res_likelihood,
+    res_impact, use_case, updated. Filters by key through
     ``query_ids(filters=...)``: ``category``, ``status`` (a list for several), ``owner``,
     ``inherent_level`` / ``residual_level`` (band name), ``overdue`` (True), ``use_case``
     (a use case id: the risks linked to it), and a heat-map cell with
@@ -102,6 +113,7 @@ def risk_list_spec(
     res_l, res_i = cell_sql(residual=True)
     residual = score_sql(res_l, res_i, method)
     overdue = case((overdue_sql(today), True), else_=False).cast(Boolean)
+    colors = level_colors(band_list)
     return ListSpec(
         kind="risk",
         source=t,
@@ -113,25 +125,62 @@ def risk_list_spec(
         ),
         depends_on=("use_case", "settings", "mitigation_action"),
         columns=(
-            ListColumn("title", "Title", t.c.title, width=40),
-            ListColumn("category", "Category", t.c.category, width=22),
-            enum_column("status", "Status", t.c.status, RiskStatus, width=11),
-            ListColumn("owner", "Owner", t.c.owner, width=16),
-            enum_column("source", "Source", t.c.source, RiskSource, width=14),
-            enum_column("treatment", "Treatment", t.c.treatment, Treatment, width=10),
+            # What a reader scans first (fits a laptop screen): the scores, the level
+            # chip and the review date; who and what kind of risk after them.
+            ListColumn("title", "Title", t.c.title, width=28),
             ListColumn(
-                "likelihood", "L", t.c.likelihood, width=4, align="right", tooltip="Likelihood"
+                "likelihood", "L", t.c.likelihood, width=3, align="right", tooltip="Likelihood"
             ),
-            ListColumn("impact", "I", t.c.impact, width=4, align="right", tooltip="Impact"),
+            ListColumn("impact", "I", t.c.impact, width=3, align="right", tooltip="Impact"),
             ListColumn(
                 "inherent_score",
                 "Inherent",
                 inherent,
-                width=8,
+                width=7,
                 align="right",
                 formatter="integer",
                 tooltip="Inherent score: likelihood and impact before treatment",
             ),
+            ListColumn(
+                "residual_score",
+                "Residual",
+                residual,
+                width=7,
+                align="right",
+                formatter="integer",
+                tooltip="Residual score after treatment (inherent when no residual is set)",
+            ),
+            ListColumn(
+                "residual_level",
+                "Level",
+                level_sql(residual, band_list),
+                width=8,
+                formatter="enum",
+                sort_expr=residual,
+                tooltip="Residual level (the inherent one when no residual is set), "
+                "in the colours of the risk appetite and the heat map",
+                colors=colors,
+            ),
+            ListColumn(
+                "next_review",
+                "Next review",
+                t.c.next_review,
+                width=10,
+                formatter="date",
+                filterable=False,
+            ),
+            enum_column("status", "Status", t.c.status, RiskStatus, width=10),
+            ListColumn(
+                "overdue",
+                "Overdue",
+                overdue,
+                width=7,
+                formatter="bool",
+                filterable=False,
+                tooltip="Review date passed, or an accepted risk whose acceptance expired",
+            ),
+            ListColumn("category", "Category", t.c.category, width=22),
+            ListColumn("owner", "Owner", t.c.owner, width=16),
             ListColumn(
                 "inherent_level",
                 "Inherent level",
@@ -139,7 +188,11 @@ def risk_list_spec(
                 width=10,
                 formatter="enum",
                 sort_expr=inherent,
+                tooltip="Level of the inherent score",
+                colors=colors,
             ),
+            enum_column("source", "Source", t.c.source, RiskSource, width=14),
+            enum_column("treatment", "Treatment", t.c.treatment, Treatment, width=10),
             ListColumn(
                 "res_likelihood",
                 "Res. L",
@@ -155,40 +208,6 @@ def risk_list_spec(
                 width=5,
                 align="right",
                 tooltip="Residual impact (the inherent one until a residual is set)",
-            ),
-            ListColumn(
-                "residual_score",
-                "Residual",
-                residual,
-                width=8,
-                align="right",
-                formatter="integer",
-                tooltip="Residual score after treatment (inherent when no residual is set)",
-            ),
-            ListColumn(
-                "residual_level",
-                "Residual level",
-                level_sql(residual, band_list),
-                width=10,
-                formatter="enum",
-                sort_expr=residual,
-            ),
-            ListColumn(
-                "next_review",
-                "Next review",
-                t.c.next_review,
-                width=11,
-                formatter="date",
-                filterable=False,
-            ),
-            ListColumn(
-                "overdue",
-                "Overdue",
-                overdue,
-                width=8,
-                formatter="bool",
-                filterable=False,
-                tooltip="Review date passed, or an accepted risk whose acceptance expired",
             ),
             ListColumn("use_case", "Use cases", linked_titles_sql(), width=28),
             updated_column(t),

@@ -35,6 +35,7 @@ from ...models.enums import RiskStatus
 from ...store import Workspace
 from .. import records
 from ..changes import Changes
+from ..dates import format_date
 
 # --------------------------------------------------------------------------- levels
 
@@ -188,6 +189,11 @@ def level_of(score: int, bands: Sequence[Band]) -> Band:
     return bands[-1]
 
 
+def level_colors(bands: Sequence[Band]) -> dict[str, str]:
+    """Each level's colour (``#rrggbb``) by band name: the colours the heat map paints."""
+    return {band.name: band.color for band in bands}
+
+
 def level_sql(score: ColumnElement[int], bands: Sequence[Band]) -> ColumnElement[str]:
     """:func:`level_of` (the band name) as a portable SQL CASE."""
     whens = [(score <= band.high, band.name) for band in bands[:-1]]
@@ -234,14 +240,14 @@ def _overdue(risk: Any, today: dt.date) -> tuple[int, tuple[str, ...]] | None:
     review = records.parse_date(_field(risk, "next_review"))
     if review is not None and review < today:
         days = (today - review).days
-        found.append((days, f"Review was due on {review.isoformat()} ({_days(days)} ago)."))
+        found.append((days, f"Review was due on {format_date(review)} ({_days(days)} ago)."))
     expiry = records.parse_date(_field(risk, "acceptance_expiry"))
     if status == RiskStatus.ACCEPTED and expiry is not None and expiry < today:
         days = (today - expiry).days
         found.append(
             (
                 days,
-                f"The risk acceptance expired on {expiry.isoformat()} ({_days(days)} ago): "
+                f"The risk acceptance expired on {format_date(expiry)} ({_days(days)} ago): "
                 "renew the approval or treat the risk.",
             )
         )

@@ -8,8 +8,6 @@ current body (an undoable command).
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import (
     QColor,
@@ -35,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import documents
+from ...services.dates import format_datetime
 from ...store import Workspace
 from ..widgets.builders import (
     NO_MARGINS,
@@ -58,10 +57,7 @@ DIFF_COLOURS = {
 
 def revision_label(info: documents.RevisionInfo) -> str:
     """``2026-11-20 16:30 · note (1,234 chars)`` in local time."""
-    stamp = info.created_at
-    if stamp.tzinfo is None:
-        stamp = stamp.replace(tzinfo=dt.UTC)
-    when = stamp.astimezone().strftime("%Y-%m-%d %H:%M")
+    when = format_datetime(info.created_at)
     note = info.note or "Saved"
     return f"{when} · {info.size:,} characters\n{note}"
 

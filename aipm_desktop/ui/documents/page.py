@@ -15,9 +15,21 @@ Undo: Ctrl+Z / Ctrl+Shift+Z *inside the editor* undo and redo typing (the editor
 undo). The main window's Edit ▸ Undo / Redo (the menu, or Ctrl+Z when the focus is not in
 the editor) undo whole autosaves, status changes, restores, new documents and deletes.
 
-Shortcuts (while focus is inside the page): Ctrl+Shift+N new document, Ctrl+S save now,
-Ctrl+Shift+F search all documents; in the editor Ctrl+B / Ctrl+I bold / italic,
-Tab / Shift+Tab indent / outdent list items, Ctrl+F find, Ctrl+H find and replace.
+Room: the page fits a 1280x720 window. The preview and the right-hand pane (review and
+history) can be hidden with the "Preview" and "Review" toggles above the editor or
+Ctrl+Shift+P / Ctrl+Shift+R; the choice is remembered between runs. Until the user
+chooses, the preview shows only when the editor keeps :data:`EDITOR_COLUMNS` characters
+beside it, so a laptop opens on an editor a writer can use.
+
+Wrapping: the editor wraps at its own edge, at word boundaries, and never scrolls
+sideways. A paragraph written as one line (as the sample documents are) re-wraps to any
+width; text hard-wrapped at ~80 columns shows its own breaks as they are.
+
+Shortcuts (while focus is inside the page): Ctrl+Shift+N new document, Del (in the list)
+delete the selected document, Ctrl+S save now, Ctrl+Shift+F search all documents,
+Ctrl+Shift+P / Ctrl+Shift+R show or hide the preview / review pane; in the editor
+Ctrl+B / Ctrl+I bold / italic, Tab / Shift+Tab indent / outdent list items, Ctrl+F find,
+Ctrl+H find and replace.
 """
 
 from __future__ import annotations
@@ -28,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QHideEvent
+from PySide6.QtGui import QAction, QFont, QFontMetrics, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -45,10 +57,20 @@ from ...errors import NotFoundError, UserError
 from ...models.enums import DocumentStatus
 from ...services import documents
 from ...services.changes import Changes
+from ...services.dates import format_date, format_datetime
 from ...store import Workspace
 from ..context import AppContext
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, button, empty_state, hbox, panel, splitter, vbox
+from ..widgets.builders import (
+    NO_MARGINS,
+    Space,
+    button,
+    empty_state,
+    hbox,
+    panel,
+    splitter,
+    vbox,
+)
 from ..widgets.combos import chosen_filters, filter_combo
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import local_action, page_header
@@ -70,6 +92,14 @@ NEW_SHORTCUT = "Ctrl+Shift+N"
 TAB_MARGINS = (0, 8, 0, 0)
 SAVE_SHORTCUT = "Ctrl+S"
 SEARCH_SHORTCUT = "Ctrl+Shift+F"
+PREVIEW_SHORTCUT = "Ctrl+Shift+P"
+REVIEW_SHORTCUT = "Ctrl+Shift+R"
+#: The settings entry (a splitter-state slot) remembering which panes are shown.
+PANES_NAME = "documents_panes"
+PANES = ("preview", "review")
+#: Characters per line the editor keeps before the preview is shown beside it by default.
+EDITOR_COLUMNS = 64
+PREVIEW_MIN_WIDTH = 300
 HIDDEN_COLUMNS = ("kind", "use_case", "approver", "updated")
 STATUS_TEXT = {
     DocumentStatus.DRAFT.value: "Draft",
@@ -91,6 +121,16 @@ def _refill(combo: QComboBox, items: list[tuple[str, Any]], first: str | None = 
     index = combo.findData(current) if current is not None else 0
     combo.setCurrentIndex(max(0, index))
     combo.blockSignals(False)
+
+
+def _parse_panes(data: bytes) -> dict[str, bool]:
+    """``b"preview=1,review=0"`` (as saved) -> ``{"preview": True, "review": False}``."""
+    shown: dict[str, bool] = {}
+    for part in data.decode("ascii", "replace").split(","):
+        name, _, value = part.partition("=")
+        if name in PANES and value in ("0", "1"):
+            shown[name] = value == "1"
+    return shown
 
 
 class DocumentsPage(DocumentActions, QWidget):
@@ -125,10 +165,12 @@ class DocumentsPage(DocumentActions, QWidget):
             name="documentsSplitter",
         )
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([330, 750, 320])
+        self.splitter.setSizes([280, 800, 300])
         state = ctx.settings.splitter_state(SPLITTER_NAME)
         if state is not None:
             self.splitter.restoreState(state)
+        for index in range(self.splitter.count()):
+            self.splitter.widget(index).setVisible(True)  # a pane is hidden by its toggle only
 
         body = vbox((self.splitter, 1), margins=(12, 0, 12, 12))
         vbox(self.header, (body, 1), margins=NO_MARGINS, spacing=6, parent=self)
@@ -141,6 +183,16 @@ class DocumentsPage(DocumentActions, QWidget):
         self._add_action("New document", NEW_SHORTCUT, self.new_document)
         self._add_action("Save now", SAVE_SHORTCUT, self.save_now)
         self._add_action("Search all documents", SEARCH_SHORTCUT, self.focus_search)
+        self.delete_action = local_action(
+            self.list, "Delete document", QKeySequence.StandardKey.Delete, self.delete_document
+        )
+        self.preview_action = self._add_action(
+            "Show preview", PREVIEW_SHORTCUT, self.preview_button.toggle
+        )
+        self.review_action = self._add_action(
+            "Show review", REVIEW_SHORTCUT, self.review_pane_button.toggle
+        )
+        self._restore_panes()
 
         self._connect()
         self.load_choices()
@@ -190,6 +242,7 @@ class DocumentsPage(DocumentActions, QWidget):
         self.use_case_filter = filter_combo("All use cases")
         filters = hbox((self.kind_combo, 1), (self.status_combo, 1), margins=NO_MARGINS, spacing=4)
         self.list = ListPane(documents.document_list_spec(), self.ws)
+        self.list.persist(self.ctx.settings, "documents")
         self.list.setObjectName("documentList")
         keys = self.list.spec.keys
         for key in HIDDEN_COLUMNS:
@@ -204,7 +257,7 @@ class DocumentsPage(DocumentActions, QWidget):
         self.search.set_workspace(self.ws)
         search_tab = panel(self.search, margins=TAB_MARGINS)
         self.left_tabs = area_tabs((list_tab, "List"), (search_tab, "Search"))
-        self.left_tabs.setMinimumWidth(240)
+        self.left_tabs.setMinimumWidth(200)
 
     def _build_middle(self) -> None:
         self.title_edit = QLineEdit()
@@ -221,7 +274,7 @@ class DocumentsPage(DocumentActions, QWidget):
         self.use_case_combo.setSizeAdjustPolicy(
             QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon
         )
-        self.use_case_combo.setMinimumContentsLength(18)
+        self.use_case_combo.setMinimumContentsLength(10)
         self.review_button = button("Send for review", tip="Move this draft to review")
         self.approve_button = button(
             "Approve…", tip="Record who approved this document (dated today)"
@@ -230,9 +283,24 @@ class DocumentsPage(DocumentActions, QWidget):
         self.save_label = QLabel()
         self.save_label.setObjectName("saveState")
 
-        top = hbox((self.title_edit, 1), self.status_chip, spacing=8)
-        second = hbox(
+        self.preview_button = self._pane_toggle(
+            "preview",
+            "Preview",
+            f"Show or hide the live preview beside the editor ({PREVIEW_SHORTCUT})",
+        )
+        self.review_pane_button = self._pane_toggle(
+            "review", "Review", f"Show or hide the review and history pane ({REVIEW_SHORTCUT})"
+        )
+        top = hbox(
+            (self.title_edit, 1),
             self.kind_label,
+            self.status_chip,
+            Space(8),
+            self.preview_button,
+            self.review_pane_button,
+            spacing=6,
+        )
+        second = hbox(
             QLabel("Use case"),
             (self.use_case_combo, 1),
             self.review_button,
@@ -246,11 +314,13 @@ class DocumentsPage(DocumentActions, QWidget):
         self.preview = PreviewBrowser(tasks=self.ctx.tasks)
         self.preview.image_folder = self.ws.path.parent
         self.editor_splitter = splitter(
-            self.source, self.preview, sizes=(400, 400), name="editorSplitter"
+            self.source, self.preview, sizes=(560, 400), stretch=(3, 2), name="editorSplitter"
         )
+        self.editor_splitter.setCollapsible(0, False)
         state = self.ctx.settings.splitter_state(EDITOR_SPLITTER_NAME)
         if state is not None:
             self.editor_splitter.restoreState(state)
+        self.preview.setVisible(True)
 
         self.empty_label = empty_state(
             "No document open. Pick one in the list, or create one with New document."
@@ -276,7 +346,78 @@ class DocumentsPage(DocumentActions, QWidget):
             (panel(self.review, margins=TAB_MARGINS), "Review"),
             (panel(self.history, margins=TAB_MARGINS), "History"),
         )
-        self.right_tabs.setMinimumWidth(260)
+        self.right_tabs.setMinimumWidth(220)
+
+    def _pane_toggle(self, pane: str, text: str, tip: str) -> QPushButton:
+        toggle = button(text, name="segmentButton", tip=tip)
+        toggle.setCheckable(True)
+        toggle.setChecked(True)
+        bold = QFont(toggle.font())
+        bold.setBold(True)  # the checked state is bold: leave room for it
+        toggle.setMinimumWidth(QFontMetrics(bold).horizontalAdvance(text) + 36)
+        toggle.toggled.connect(lambda _on: self._on_pane_toggled(pane))
+        return toggle
+
+    # -- panes ----------------------------------------------------------------------------
+
+    def pane_visible(self, pane: str) -> bool:
+        """Whether ``pane`` (``preview`` or ``review``) is shown (its toggle is on)."""
+        return self._toggle(pane).isChecked()
+
+    def set_pane_visible(self, pane: str, visible: bool) -> None:
+        """Show or hide the live preview or the review pane, as its toggle button does
+        (the choice is remembered for the next run)."""
+        self._toggle(pane).setChecked(visible)
+
+    def _toggle(self, pane: str) -> QPushButton:
+        return self.preview_button if pane == "preview" else self.review_pane_button
+
+    def _restore_panes(self) -> None:
+        saved = self.ctx.settings.splitter_state(PANES_NAME)
+        shown = _parse_panes(bytes(saved.data()) if saved is not None else b"")
+        self._chosen = set(shown)
+        for pane in PANES:
+            toggle = self._toggle(pane)
+            toggle.blockSignals(True)
+            toggle.setChecked(shown.get(pane, True))
+            toggle.blockSignals(False)
+        self._apply_panes()
+
+    def _apply_panes(self) -> None:
+        preview = self.preview_button.isChecked()
+        review = self.review_pane_button.isChecked()
+        self.preview.setVisible(preview)
+        self.right_tabs.setVisible(review)
+        self.preview_action.setText("Hide preview" if preview else "Show preview")
+        self.review_action.setText("Hide review" if review else "Show review")
+        if preview and self.document_id is not None:  # catch up with the text typed
+            self.preview.set_markdown(self.editor.toPlainText(), immediate=True)
+
+    def _on_pane_toggled(self, pane: str) -> None:
+        self._chosen.add(pane)
+        self._apply_panes()
+        state = ",".join(f"{p}={int(self.pane_visible(p))}" for p in PANES if p in self._chosen)
+        self.ctx.settings.set_splitter_state(PANES_NAME, state.encode())
+
+    def room_for_preview(self) -> int:
+        """The width the editor area needs to show the preview beside an editor of
+        :data:`EDITOR_COLUMNS` characters."""
+        column = self.editor.fontMetrics().horizontalAdvance("m")
+        editor = EDITOR_COLUMNS * column + self.editor.verticalScrollBar().sizeHint().width() + 24
+        return editor + PREVIEW_MIN_WIDTH + self.editor_splitter.handleWidth()
+
+    def _fit_preview(self) -> None:
+        """Until the user chooses, show the preview only when the editor keeps
+        :data:`EDITOR_COLUMNS` characters beside it (so a laptop screen gets a writable
+        editor first and the preview one click or Ctrl+Shift+P away)."""
+        if "preview" in self._chosen:
+            return
+        wanted = self.editor_splitter.width() >= self.room_for_preview()
+        if self.preview_button.isChecked() != wanted:
+            self.preview_button.blockSignals(True)
+            self.preview_button.setChecked(wanted)
+            self.preview_button.blockSignals(False)
+            self._apply_panes()
 
     def _connect(self) -> None:
         self.new_button.clicked.connect(self.new_document)
@@ -311,6 +452,7 @@ class DocumentsPage(DocumentActions, QWidget):
             )
         )
         self.editor.installEventFilter(self)
+        self.editor_splitter.installEventFilter(self)
         self.ctx.changed.connect(self._on_ctx_changed)
         self.ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
 
@@ -415,12 +557,14 @@ class DocumentsPage(DocumentActions, QWidget):
         doc = self.doc
         if not self.title_edit.hasFocus() or self.title_edit.text() == "":
             self.title_edit.setText(doc.get("title", ""))
+            self.title_edit.setCursorPosition(0)  # a long title shows its start
+            self.title_edit.setToolTip(doc.get("title", ""))
         status = str(doc.get("status", "draft"))
         text = STATUS_TEXT.get(status, status)
         if status == DocumentStatus.APPROVED.value and doc.get("approver"):
             text += f" · {doc['approver']}"
             if doc.get("approved_on"):
-                text += f" · {doc['approved_on']}"
+                text += f" · {format_date(doc['approved_on'])}"
         self.status_chip.setText(text)
         self.status_chip.setProperty("status", status)
         self.status_chip.style().unpolish(self.status_chip)
@@ -436,9 +580,7 @@ class DocumentsPage(DocumentActions, QWidget):
     def _saved_text(self) -> str:
         updated = self.doc.get("updated_at")
         if isinstance(updated, dt.datetime):
-            if updated.tzinfo is None:
-                updated = updated.replace(tzinfo=dt.UTC)
-            return f"All changes saved · {updated.astimezone().strftime('%Y-%m-%d %H:%M')}"
+            return f"All changes saved · {format_datetime(updated)}"
         return "All changes saved"
 
     def _update_actions(self) -> None:
@@ -452,6 +594,35 @@ class DocumentsPage(DocumentActions, QWidget):
         self.approve_button.setEnabled(writable and status == DocumentStatus.IN_REVIEW.value)
         self.draft_button.setEnabled(writable and status != DocumentStatus.DRAFT.value)
         self.delete_button.setEnabled(writable)
+        self.delete_action.setEnabled(writable)
+        why = (
+            "This workspace is open read-only"
+            if self.ctx.readonly
+            else "Open a document first"
+            if not has_doc
+            else ""
+        )
+        now = STATUS_TEXT.get(status, status).lower()
+        tips = (
+            (
+                self.review_button,
+                "Move this draft to review",
+                f"Only a draft goes to review; this one is {now}",
+            ),
+            (
+                self.approve_button,
+                "Record who approved this document (dated today)",
+                f"Send the document for review first; it is {now}",
+            ),
+            (
+                self.draft_button,
+                "Return this document to draft",
+                "This document is a draft already",
+            ),
+            (self.delete_button, "Delete this document and its revisions (undoable)", ""),
+        )
+        for widget, tip, not_now in tips:
+            widget.setToolTip(tip if widget.isEnabled() else (why or not_now))
         self.template_button.setEnabled(has_doc)
         self.export_button.setEnabled(has_doc)
         self.export_case_action.setEnabled(has_doc and self.doc.get("use_case_id") is not None)
@@ -494,6 +665,8 @@ class DocumentsPage(DocumentActions, QWidget):
             self.save_label.setText(self._saved_text())
 
     def eventFilter(self, watched: Any, event: Any) -> bool:
+        if watched is self.editor_splitter and event.type() == event.Type.Resize:
+            self._fit_preview()
         if (
             watched is self.editor
             and event.type() == event.Type.FocusOut

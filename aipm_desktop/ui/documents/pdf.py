@@ -23,6 +23,7 @@ from typing import Any
 
 from ...errors import UserError
 from ...services import documents, rendering
+from ...services.dates import format_date
 from ...store import Workspace
 
 PAGE_MARGINS_MM = (18.0, 16.0, 18.0, 14.0)  # left, top, right, bottom
@@ -125,7 +126,7 @@ def _meta_table(rows: list[tuple[str, str]]) -> str:
 def _doc_meta(doc: _Doc) -> list[tuple[str, str]]:
     status = _label(doc.status)
     if doc.status == "approved" and doc.approver:
-        when = f" on {doc.approved_on.isoformat()}" if doc.approved_on else ""
+        when = f" on {format_date(doc.approved_on)}" if doc.approved_on else ""
         status += f" by {doc.approver}{when}"
     return [("Kind", _kind_name(doc.kind)), ("Status", status), ("Use case", doc.use_case)]
 
@@ -164,7 +165,7 @@ def _build_html(
     """
     from .markup import fit_tables
 
-    today = dt.date.today().isoformat()
+    today = format_date(dt.date.today())
     single = len(docs) == 1
     parts: list[str] = [f"<h1>{html.escape(title)}</h1>"]
     if single:

@@ -1,8 +1,10 @@
 """The review panel: the readiness score and the findings of the AI PRD check.
 
-Refreshed ``REVIEW_DELAY_MS`` after typing pauses. Each finding shows its severity icon,
-its line, the message and the suggested fix; activating one (click, Enter) asks the
-editor to move its cursor to that line.
+Refreshed ``REVIEW_DELAY_MS`` after typing pauses. The badge's colour and the caption
+above the summary come from :func:`~aipm_desktop.services.review.readiness`: the worst
+finding caps them, so a document with an error is "Not ready" (red) whatever its score.
+Each finding shows its severity icon, its line, the message and the suggested fix;
+activating one (click, Enter) asks the editor to move its cursor to that line.
 """
 
 from __future__ import annotations
@@ -25,15 +27,6 @@ SEVERITY_ICONS = {
     "info": QStyle.StandardPixmap.SP_MessageBoxInformation,
 }
 SEVERITY_ORDER = {"error": 0, "warning": 1, "info": 2}
-
-
-def score_band(score: int) -> str:
-    """``good`` (80+), ``fair`` (50-79) or ``poor``: the badge colour."""
-    if score >= 80:
-        return "good"
-    if score >= 50:
-        return "fair"
-    return "poor"
 
 
 class ReviewPanel(QWidget):
@@ -60,7 +53,9 @@ class ReviewPanel(QWidget):
         self.badge.setMinimumSize(72, 56)
         self.badge.setToolTip("Readiness score 0-100: 100 minus the points each finding costs")
         self.summary = named_label("", "reviewSummary", wrap=True)
-        caption = named_label("Readiness", "sectionTitle")
+        self.readiness: review.Readiness | None = None
+        self.caption = named_label("Readiness", "sectionTitle")
+        caption = self.caption
         head = QFrame()
         head.setObjectName("reviewHead")
         head_text = vbox(caption, (self.summary, 1), spacing=2)
@@ -108,8 +103,10 @@ class ReviewPanel(QWidget):
         self._text = None
         self.result = None
         self.findings.clear()
+        self.readiness = None
         self.badge.setText("—")
         self._set_band("")
+        self.caption.setText("Readiness")
         self.summary.setText("No document open.")
 
     def review_now(self) -> None:
@@ -118,16 +115,19 @@ class ReviewPanel(QWidget):
             return
         result = review.review(self._text, kind=self._kind, high_risk=self._high_risk)
         self.result = result
+        ready = review.readiness(result)
+        self.readiness = ready
         self.badge.setText(str(result.score))
-        self._set_band(score_band(result.score))
-        counts = {s: 0 for s in SEVERITY_ORDER}
-        for finding in result.findings:
-            counts[finding.severity] = counts.get(finding.severity, 0) + 1
+        self._set_band(ready.band)
+        self.caption.setText(ready.verdict)
+        text = ready.summary
         if result.findings:
-            parts = [f"{n} {s}{'s' if n != 1 else ''}" for s, n in counts.items() if n]
-            self.summary.setText(", ".join(parts) + ". Click a finding to jump to its line.")
-        else:
-            self.summary.setText("No findings: this document passes every review rule.")
+            text += " Click a finding to jump to its line."
+        self.summary.setText(text)
+        self.badge.setToolTip(
+            f"Readiness {result.score}/100 ({ready.verdict.lower()}): 100 minus the points "
+            "each finding costs; any error keeps a document from being ready."
+        )
         self._fill(result)
         self.reviewed.emit(result)
 

@@ -13,14 +13,16 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QListWidget,
     QListWidgetItem,
+    QMessageBox,
     QTableWidgetItem,
     QWidget,
 )
 
 from ...errors import UserError
 from ...models import Candidate
-from ...services import feedback
+from ...services import dates, feedback
 from ...services import interviews as iv
+from ...services.dates import format_date
 from ..context import AppContext
 from ..tasks import Task, report_error
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
@@ -29,13 +31,13 @@ from ..widgets.builders import (
     button,
     button_row,
     form_card,
-    list_panel,
     panel,
     splitter,
     stacked,
     table,
     vbox,
 )
+from ..widgets.dialog_parts import confirm_delete
 from ..widgets.page_header import named_label
 from .widgets import INTERVIEW_KINDS, empty_state, list_id, muted_label, refill_list, section_label
 
@@ -49,10 +51,19 @@ FIELDS: dict[str, tuple[str, str]] = {
 USER_ROLE = Qt.ItemDataRole.UserRole
 
 
-def score_text(score: float | None, percent: float | None) -> str:
-    if score is None or percent is None:
-        return "not scored yet"
-    return f"{score:.2f} / 4 ({percent:.0f}%)"
+def _parse_date(text: str) -> dt.date | None:
+    """A date typed as YYYY-MM-DD, or as this computer's short date when dates are shown
+    that way; None when it is neither."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        pass
+    if dates.style() == dates.LOCALE:
+        try:
+            return dt.datetime.strptime(text, "%x").date()
+        except ValueError:
+            return None
+    return None
 
 
 class CandidatesTab(QWidget):
@@ -72,13 +83,9 @@ class CandidatesTab(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("candidateList")
         self.list.currentItemChanged.connect(self._on_list_current_changed)
-        self.new_button = button(
-            "New candidate", self._on_new_button_clicked, name="newCandidateButton"
-        )
-        self.delete_button = button(
-            "Delete", self._on_delete_button_clicked, name="deleteCandidateButton"
-        )
-        left = list_panel(self.list, self.new_button, self.delete_button)
+        self.confirm_box: QMessageBox | None = None
+        # New candidate and Delete sit in the page header (InterviewsPage).
+        left = panel((self.list, 1))
 
         # detail
         self.edits: dict[str, QLineEdit] = {}
@@ -97,7 +104,7 @@ class CandidatesTab(QWidget):
         self.score_label = named_label("", "candidateScore", wrap=True)
 
         self.evaluations = table(
-            ["Interviewer", "Case", "Recommendation", "Weighted score"],
+            ["Interviewer", "Case", "Recommendation", f"Weighted score ({iv.SCALE})"],
             "evaluationTable",
             read_only=True,
             single=False,
@@ -158,9 +165,6 @@ class CandidatesTab(QWidget):
         summaries = iv.candidate_summaries(ws=ws)
         refill_list(self.list, ((self._list_item(s), s.id) for s in summaries))
         self._show_detail()
-        readonly = self.ctx.readonly
-        self.new_button.setEnabled(not readonly)
-        self.delete_button.setEnabled(not readonly and bool(summaries))
 
     @staticmethod
     def _list_item(s: iv.CandidateSummary) -> QListWidgetItem:
@@ -190,9 +194,7 @@ class CandidatesTab(QWidget):
         values = {
             "name": s.candidate.name,
             "role_level": s.candidate.role_level,
-            "interview_date": s.candidate.interview_date.isoformat()
-            if s.candidate.interview_date
-            else "",
+            "interview_date": format_date(s.candidate.interview_date, ""),
             "interviewers": s.candidate.interviewers,
         }
         for field, edit in self.edits.items():
@@ -210,7 +212,7 @@ class CandidatesTab(QWidget):
                 f"<b>Red flag{'s' if len(flags) > 1 else ''}</b><br>{items}"
             )
         self.red_flag_banner.setVisible(bool(flags))
-        parts = [f"<b>Overall weighted score: {score_text(s.score, s.percent)}</b>"]
+        parts = [f"<b>Overall weighted score: {html.escape(s.score_text())}</b>"]
         if s.incomplete_evaluations:
             parts.append(f"{len(s.incomplete_evaluations)} incomplete evaluation(s) not counted")
         if s.disagreements:
@@ -223,7 +225,7 @@ class CandidatesTab(QWidget):
         self.evaluations.setRowCount(len(s.evaluations))
         for row, ev in enumerate(s.evaluations):
             if ev.complete:
-                score = score_text(ev.score, ev.percent)
+                score = ev.score_text(short=True)
             else:
                 score = f"Incomplete ({len(ev.missing)} not rated)"
             cells = [
@@ -262,9 +264,8 @@ class CandidatesTab(QWidget):
             if not text:
                 value = None
             else:
-                try:
-                    value = dt.date.fromisoformat(text)
-                except ValueError:
+                value = _parse_date(text)
+                if value is None:
                     self.ctx.show_error(
                         UserError(f"{text!r} is not a date; write it as YYYY-MM-DD.")
                     )
@@ -278,24 +279,45 @@ class CandidatesTab(QWidget):
         ):
             self._show_detail()
 
-    def _on_new_button_clicked(self) -> None:
+    def new_candidate(self) -> int | None:
+        """Add a candidate interviewed today (undoable); select it, name field focused."""
+        if self.ctx.readonly:
+            return None
         command = CreateRecordCommand(
             self.ctx,
             Candidate,
             {"name": "New candidate", "interview_date": dt.date.today()},
             text="add candidate",
         )
-        if self.ctx.run_edit(command) and command.record_id is not None:
-            self.select(command.record_id)
-            edit = self.edits["name"]
-            edit.setFocus()
-            edit.selectAll()
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return None
+        self.select(command.record_id)
+        edit = self.edits["name"]
+        edit.setFocus()
+        edit.selectAll()
+        return command.record_id
 
-    def _on_delete_button_clicked(self) -> None:
+    def delete_candidate(self) -> QMessageBox | None:
+        """Ask, then delete the selected candidate with their evaluations (undoable)."""
         candidate_id = self.current_id()
-        if candidate_id is None:
-            return
-        self.ctx.run_edit(DeleteRecordCommand(self.ctx, Candidate, candidate_id))
+        if candidate_id is None or self.ctx.readonly:
+            return None
+        item = self.list.currentItem()
+        name = item.text().split("\n")[0].removeprefix("⚑ ") if item is not None else ""
+        count = len(self._summary.evaluations) if self._summary is not None else 0
+        evaluations = f" and {count} evaluation{'s' if count != 1 else ''}" if count else ""
+        self.confirm_box = confirm_delete(
+            self,
+            "Delete candidate",
+            f"Delete “{name}”{evaluations}?",
+            informative="Edit ▸ Undo brings them back.",
+            name="confirmDeleteCandidate",
+            yes_text="Delete",
+            on_yes=lambda: self.ctx.run_edit(
+                DeleteRecordCommand(self.ctx, Candidate, candidate_id)
+            ),
+        )
+        return self.confirm_box
 
     def _on_start_button_clicked(self) -> None:
         candidate_id = self.current_id()

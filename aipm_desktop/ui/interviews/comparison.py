@@ -38,7 +38,8 @@ class ComparisonTab(QWidget):
         self.table = table((), "comparisonTable", read_only=True, single=False)
         self.table.setWordWrap(False)
         self.legend = muted_label(
-            "Cells show the mean rating (1-4) across interviewers and ± the spread; amber "
+            f"Weighted score: on the {iv.SCALE} scale with the level it is closest to. Cells "
+            f"show the mean rating ({iv.SCALE}) across interviewers and ± the spread; amber "
             "cells mark a disagreement of 2 or more levels. Hover a cell for each rating."
         )
 
@@ -74,7 +75,7 @@ class ComparisonTab(QWidget):
             self.stack.setCurrentWidget(self.empty_label)
             return
         self.stack.setCurrentWidget(self._content)
-        headers = ["Candidate", "Weighted score"]
+        headers = ["Candidate", f"Weighted score\n{iv.SCALE} scale"]
         headers += [f"{name}\n{weight:.0f}%" for _key, name, weight in data.dimensions]
         headers += ["Red flags", "Incomplete"]
         self.table.clear()
@@ -86,10 +87,9 @@ class ComparisonTab(QWidget):
             name = QTableWidgetItem(cand.name)
             name.setData(Qt.ItemDataRole.UserRole, cand.id)
             self.table.setItem(row, 0, name)
-            score = (
-                "not scored" if cand.score is None else f"{cand.score:.2f} ({cand.percent:.0f}%)"
-            )
-            self.table.setItem(row, 1, _item(score, align_right=True))
+            score = _item(cand.score_text(short=True, empty="not scored"))
+            score.setToolTip(cand.score_text(empty="Not scored: no complete evaluation yet"))
+            self.table.setItem(row, 1, score)
             for offset, (key, _name, _weight) in enumerate(data.dimensions):
                 dim = cand.dimension(key)
                 item = _dimension_item(dim)

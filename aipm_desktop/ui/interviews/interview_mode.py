@@ -77,6 +77,16 @@ def case_markdown(exercise: iv.ExerciseInfo) -> str:
     return "\n\n".join(parts)
 
 
+def _combo(name: str, characters: int) -> QComboBox:
+    """A combo box that shows ``characters`` at least and grows with the room it gets,
+    instead of asking for the width of its longest entry."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(characters)
+    return combo
+
+
 class ClickableLabel(QLabel):
     """A wrapped label that toggles its check box when clicked."""
 
@@ -183,16 +193,10 @@ class InterviewModeTab(ContextWidget):
         self.recommendation_buttons: dict[str, QPushButton] = {}
 
         # -- selection bar
-        self.candidate_combo = QComboBox()
-        self.candidate_combo.setObjectName("candidateCombo")
-        self.candidate_combo.setMinimumWidth(200)
-        self.exercise_combo = QComboBox()
-        self.exercise_combo.setObjectName("exerciseCombo")
-        self.exercise_combo.setMinimumWidth(240)
-        self.interviewer_combo = QComboBox()
-        self.interviewer_combo.setObjectName("interviewerCombo")
+        self.candidate_combo = _combo("candidateCombo", 14)
+        self.exercise_combo = _combo("exerciseCombo", 20)
+        self.interviewer_combo = _combo("interviewerCombo", 12)
         self.interviewer_combo.setEditable(True)
-        self.interviewer_combo.setMinimumWidth(170)
         self.interviewer_combo.lineEdit().setPlaceholderText("Your name")
         self.start_button = button(
             "Start evaluation", self._on_start_button_clicked, name="primaryButton"
@@ -205,7 +209,13 @@ class InterviewModeTab(ContextWidget):
             ],
             label_name="fieldLabel",
         )
-        fill(bar, self.start_button, 1)
+        for combo, stretch in (
+            (self.candidate_combo, 2),
+            (self.exercise_combo, 3),
+            (self.interviewer_combo, 2),
+        ):
+            bar.setStretchFactor(combo, stretch)
+        fill(bar, self.start_button)
         self.candidate_combo.currentIndexChanged.connect(self._on_candidate_combo_changed)
         self.exercise_combo.currentIndexChanged.connect(self._on_exercise_combo_changed)
         self.interviewer_combo.currentTextChanged.connect(self._on_interviewer_combo_changed)
@@ -303,7 +313,7 @@ class InterviewModeTab(ContextWidget):
         self._fill_exercises()
         self._fill_interviewers()
         self._on_timer_changed()
-        self._resolve()
+        self.select(self.candidate_combo.currentData())
 
     # -- public ---------------------------------------------------------------------------
 
@@ -317,7 +327,14 @@ class InterviewModeTab(ContextWidget):
         exercise_id: int | None = None,
         interviewer: str | None = None,
     ) -> None:
-        """Show the evaluation of this candidate / case / interviewer (or offer to start it)."""
+        """Show the evaluation of this candidate / case / interviewer (or offer to start it).
+
+        With only a candidate, open on their evaluation (:meth:`_evaluation_to_open`): the
+        case they were evaluated on, not whatever case was picked before."""
+        if candidate_id is not None and exercise_id is None and interviewer is None:
+            opened = self._evaluation_to_open(candidate_id)
+            if opened is not None:
+                exercise_id, interviewer = opened
         self._loading = True
         try:
             if candidate_id is not None:
@@ -335,6 +352,15 @@ class InterviewModeTab(ContextWidget):
             self._loading = False
         self._show_case()
         self._resolve()
+
+    def _evaluation_to_open(self, candidate_id: int) -> tuple[int | None, str] | None:
+        """(case id, interviewer) of the evaluation to show for ``candidate_id``: the
+        user's own latest one, else the latest anyone started; None without any."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return None
+        ev = iv.evaluation_to_open(ws=ws, candidate_id=candidate_id, interviewer=self.ctx.author())
+        return None if ev is None else (ev.exercise_id, ev.interviewer)
 
     # -- combos ---------------------------------------------------------------------------
 
@@ -396,8 +422,7 @@ class InterviewModeTab(ContextWidget):
     def _on_candidate_combo_changed(self, _index: int) -> None:
         if self._loading:
             return
-        self._fill_interviewers()
-        self._resolve()
+        self.select(self.candidate_combo.currentData())
 
     def _on_exercise_combo_changed(self, _index: int) -> None:
         if self._loading:
@@ -589,7 +614,7 @@ class InterviewModeTab(ContextWidget):
     def _show_score(self, ev: iv.EvaluationScore) -> None:
         if ev.complete and ev.score is not None:
             self.score_label.setText(
-                f"<b>Weighted score {ev.score:.2f} / 4 ({ev.percent:.0f}%)</b> · "
+                f"<b>Weighted score {html.escape(ev.score_text())}</b> · "
                 f"{html.escape(ev.interviewer)} on {html.escape(ev.exercise_title)}"
             )
             self.score_label.setProperty("incomplete", False)

@@ -66,7 +66,7 @@ class ExercisesEditor(QWidget):
         self.list = QListWidget()
         self.list.setObjectName("exerciseList")
         self.list.currentItemChanged.connect(lambda *_: self._show())
-        self.new_button = button("New exercise", self._on_new_button_clicked)
+        self.new_button = button("New exercise", self._on_new_button_clicked, name="primaryButton")
         self.delete_button = button("Delete", self._on_delete_button_clicked)
         left = list_panel(self.list, self.new_button, self.delete_button)
 

@@ -1,18 +1,30 @@
-"""The Interviews area: candidates, interview mode, comparison and the case library."""
+"""The Interviews area: candidates, interview mode, comparison and the case library.
+
+The header holds the candidate actions (the area convention of
+:mod:`~aipm_desktop.ui.widgets.page_header`): "New candidate" (Ctrl+Shift+N anywhere in the
+area) and "Delete" (Del in the candidate list; asks first, Edit ▸ Undo brings the
+candidate back). Delete acts on the candidate selected in the Candidates tab, so it is
+enabled only there.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..context import AppContext
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import vbox
+from ..widgets.builders import NO_MARGINS, button, vbox
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.page_header import named_label
+from ..widgets.page_header import local_action, page_header
 from .candidates import CandidatesTab
 from .comparison import ComparisonTab
 from .interview_mode import InterviewModeTab
 from .library import CaseLibraryTab
+from .widgets import INTERVIEW_KINDS
+
+NEW_SHORTCUT = "Ctrl+Shift+N"
+DELETE_TIP = "Delete the selected candidate and their evaluations (asks first; undoable)"
 
 
 class InterviewsPage(ContextWidget):
@@ -20,12 +32,18 @@ class InterviewsPage(ContextWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="interviewsPage")
-        title = named_label("Interviews", "pageTitle")
-        subtitle = named_label(
+        self.new_button = button(
+            "New candidate",
+            self.new_candidate,
+            name="primaryButton",
+            tip=f"Add a candidate ({NEW_SHORTCUT})",
+        )
+        self.delete_button = button("Delete", self.delete_candidate, tip=DELETE_TIP)
+        header = page_header(
+            "Interviews",
             "Case exercises, weighted scorecards and side-by-side comparison for AI PM "
             "hiring loops. Every rating is saved at once; Edit ▸ Undo takes it back.",
-            "pageSubtitle",
-            wrap=True,
+            (self.new_button, self.delete_button),
         )
 
         self.candidates = CandidatesTab(ctx)
@@ -39,7 +57,54 @@ class InterviewsPage(ContextWidget):
             (self.library, "Case library"),
         )
         self.candidates.start_requested.connect(self._on_candidates_start_requested)
-        vbox(title, subtitle, (self.tabs, 1), margins=(24, 20, 24, 8), spacing=6, parent=self)
+        self.candidates.list.currentItemChanged.connect(lambda *_a: self._update_actions())
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        tabs_box = vbox((self.tabs, 1), margins=(24, 0, 24, 8))
+        vbox(header, (tabs_box, 1), margins=NO_MARGINS, spacing=6, parent=self)
+
+        self.new_action = local_action(self, "New candidate", NEW_SHORTCUT, self.new_candidate)
+        self.delete_action = local_action(
+            self.candidates.list,
+            "Delete candidate",
+            QKeySequence.StandardKey.Delete,
+            self.delete_candidate,
+        )
+        ctx.watch(self, INTERVIEW_KINDS, self._update_actions)
+        self._update_actions()
+
+    # -- actions --------------------------------------------------------------------------
+
+    def new_candidate(self) -> int | None:
+        """Add a candidate (undoable), show it in the Candidates tab, name field focused."""
+        if self.ctx.readonly:
+            return None
+        self.tabs.setCurrentWidget(self.candidates)
+        return self.candidates.new_candidate()
+
+    def delete_candidate(self) -> QMessageBox | None:
+        """Ask, then delete the candidate selected in the Candidates tab (undoable)."""
+        if self.ctx.readonly or self.tabs.currentWidget() is not self.candidates:
+            return None
+        return self.candidates.delete_candidate()
+
+    def _update_actions(self) -> None:
+        writable = not self.ctx.readonly
+        self.new_button.setEnabled(writable)
+        self.new_action.setEnabled(writable)
+        on_list = self.tabs.currentWidget() is self.candidates
+        selected = self.candidates.current_id() is not None
+        can_delete = writable and on_list and selected
+        self.delete_button.setEnabled(can_delete)
+        self.delete_action.setEnabled(can_delete)
+        if can_delete:
+            tip = DELETE_TIP
+        elif not writable:
+            tip = "This workspace is open read-only"
+        elif not on_list:
+            tip = "Delete works on the candidate selected in the Candidates tab"
+        else:
+            tip = "No candidate selected"
+        self.delete_button.setToolTip(tip)
 
     def _on_candidates_start_requested(self, candidate_id: int) -> None:
         self.interview.select(candidate_id)

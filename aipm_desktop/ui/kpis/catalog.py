@@ -25,12 +25,14 @@ from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..widgets.builders import panel
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edits import TrackKpiCommand
 from .form import DIRECTION_LABELS, FREQUENCY_LABELS
 
 _USER = Qt.ItemDataRole.UserRole
+TRACK_TIP = "Add this metric to the workspace's tracked KPIs (undoable)"
 
 
 def _label(value: Any, labels: dict[Any, str]) -> str:
@@ -113,7 +115,7 @@ class CatalogPane(RefreshWhenShown, ContextWidget):
         splitter.addWidget(detail)
         splitter.setSizes([300, 700])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(12, 10, 12, 12)
         layout.addWidget(splitter)
 
     def refresh(self) -> None:
@@ -162,7 +164,10 @@ class CatalogPane(RefreshWhenShown, ContextWidget):
 
     def _show(self, key: str) -> None:
         entry = self.entries.get(key)
-        self.track_button.setEnabled(entry is not None and not self.ctx.readonly)
+        why = "This workspace is open read-only." if self.ctx.readonly else "Choose a metric first."
+        set_enabled_why(
+            self.track_button, entry is not None and not self.ctx.readonly, TRACK_TIP, why
+        )
         if entry is None:
             self.name_label.setText("")
             self.tracked_label.setText("")

@@ -31,12 +31,14 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...services import kpis as kpi_service
+from ...services.dates import format_date
 from ..context import AppContext
 from ..errors import show_user_error
 from ..widgets.builders import splitter
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edits import SetSnapshotCommand
@@ -129,7 +131,7 @@ class SnapshotTable(QTableWidget):
         self.setRowCount(len(rows))
         for row, record in enumerate(rows):
             day, value = record["date"], record["value"]
-            date_item = QTableWidgetItem(day.isoformat())
+            date_item = QTableWidgetItem(format_date(day))
             date_item.setData(_USER, day)
             date_item.setFlags(date_item.flags() & ~Qt.ItemFlag.ItemIsEditable)
             value_item = QTableWidgetItem(f"{value:g}")
@@ -381,7 +383,7 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         unit = self.status.unit
         if result.n_before == 0 or result.n_after == 0:
             self.before_after_label.setText(
-                f"Not enough snapshots on both sides of {pivot:%Y-%m-%d}: "
+                f"Not enough snapshots on both sides of {format_date(pivot)}: "
                 f"{result.n_before} before, {result.n_after} after."
             )
             return
@@ -418,7 +420,7 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
             return None
         index = best[1]
         unit = self.status.unit if self.status else ""
-        return f"{date_from_num(xs[index]):%Y-%m-%d}: {format_value(ys[index], unit)}"
+        return f"{format_date(date_from_num(xs[index]))}: {format_value(ys[index], unit)}"
 
     # -- slots ----------------------------------------------------------------------------
 
@@ -541,5 +543,5 @@ def _date_edit(name: str, day: dt.date) -> QDateEdit:
     edit = QDateEdit(to_qdate(day))
     edit.setObjectName(name)
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("yyyy-MM-dd")
+    edit.setDisplayFormat(date_display_format())
     return edit

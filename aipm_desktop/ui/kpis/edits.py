@@ -17,6 +17,7 @@ from collections.abc import Callable
 
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
+from ...services.dates import format_date
 from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, service_command
@@ -47,9 +48,9 @@ def SetSnapshotCommand(
     """
     what = f" of {kpi_name}" if kpi_name else ""
     if value is None:
-        text = f"clear snapshot{what} on {day:%Y-%m-%d}"
+        text = f"clear snapshot{what} on {format_date(day)}"
     else:
-        text = f"set snapshot{what} on {day:%Y-%m-%d} to {_number(value)}"
+        text = f"set snapshot{what} on {format_date(day)} to {_number(value)}"
     return service_command(
         ctx,
         text,

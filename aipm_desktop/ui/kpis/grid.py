@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...services import kpis as kpi_service
+from ...services.dates import format_date
 from ..context import AppContext
 from ..widgets.builders import vbox
 from ..widgets.combos import choice_combo
@@ -128,8 +129,8 @@ class SnapshotGridModel(QAbstractTableModel):
             kpi = self.kpis[index.column()]
             if found is None:
                 week = self.weeks[index.row()]
-                return f"{kpi.name}: no snapshot in the week of {week:%Y-%m-%d}"
-            return f"{kpi.name} on {found[0]:%Y-%m-%d}: {found[1]:g} {kpi.unit}".rstrip()
+                return f"{kpi.name}: no snapshot in the week of {format_date(week)}"
+            return f"{kpi.name} on {format_date(found[0])}: {found[1]:g} {kpi.unit}".rstrip()
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
@@ -145,7 +146,7 @@ class SnapshotGridModel(QAbstractTableModel):
         if section >= len(self.weeks) or role != _DISPLAY:
             return None
         week = self.weeks[section]
-        return f"{week:%Y-%m-%d}  W{week.isocalendar().week:02d}"
+        return f"{format_date(week)}  W{week.isocalendar().week:02d}"
 
     def flags(self, index: Index) -> Qt.ItemFlag:
         if not index.isValid():
@@ -244,7 +245,7 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
             self.message,
             self.empty_label,
             (self.view, 1),
-            margins=(0, 8, 0, 0),
+            margins=(12, 10, 12, 12),
             spacing=6,
             parent=self,
         )

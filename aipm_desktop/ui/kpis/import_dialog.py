@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
+from ...services.dates import format_date
 from ...services.problems import write_problems
 from ..context import AppContext
 from ..errors import show_user_error
@@ -94,7 +95,7 @@ def preview_lines(preview: kpi_service.ImportPreview) -> list[PreviewLine]:
                     item.number,
                     action,
                     item.kpi_name,
-                    item.day.isoformat(),
+                    format_date(item.day),
                     f"{item.value:g}",
                     old,
                     message,

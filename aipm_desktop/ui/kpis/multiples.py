@@ -52,7 +52,7 @@ class SmallMultiples(RefreshWhenShown, ContextWidget):
         top.addWidget(self.span_combo)
         top.addWidget(legend, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 8, 0, 0)
+        layout.setContentsMargins(12, 10, 12, 12)
         layout.addLayout(top)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.canvas, 1)

@@ -1,5 +1,11 @@
 """The KPIs area: tracked KPIs (status, trend and stale badges, detail form, chart), the
-snapshot grid, small multiples and the KPI framework catalog."""
+snapshot grid, small multiples and the KPI framework catalog.
+
+The header holds the area's actions (as in every area): "New KPI" (Ctrl+Shift+N) adds a
+KPI of your own and puts the cursor in its name, "Stop tracking" (Del in the list) deletes
+the chosen KPI with its snapshots (Edit ▸ Undo brings it back), "Import snapshots…" reads
+a CSV or XLSX file. A KPI from the framework is tracked from the Catalog tab.
+"""
 
 from __future__ import annotations
 
@@ -14,11 +20,10 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter
 from PySide6.QtWidgets import (
-    QHBoxLayout,
+    QLabel,
     QListView,
-    QPushButton,
     QSplitter,
     QStyle,
     QStyledItemDelegate,
@@ -28,14 +33,16 @@ from PySide6.QtWidgets import (
 )
 
 from ...models import Kpi
+from ...services import dates
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import DeleteRecordCommand
+from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import vbox
+from ..widgets.builders import NO_MARGINS, button, vbox
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.page_header import named_label
+from ..widgets.lazy_table import set_enabled_why
+from ..widgets.page_header import local_action, named_label, page_header
 from ..widgets.refresh import RefreshWhenShown
 from ..widgets.row_list_model import RowListModel
 from .catalog import CatalogPane
@@ -49,6 +56,17 @@ WATCHED = ("kpi", "kpi_snapshot", "use_case", "release", "incident")
 TAB_TRACKED, TAB_GRID, TAB_MULTIPLES, TAB_CATALOG = range(4)
 TREND_ARROWS = {"improving": "↗", "flat": "→", "worsening": "↘", "unknown": "·"}
 _USER = Qt.ItemDataRole.UserRole
+NEW_KPI_NAME = "New KPI"
+NEW_SHORTCUT = "Ctrl+Shift+N"
+NEW_TIP = f"Add a KPI of your own and name it ({NEW_SHORTCUT}); the Catalog tab tracks a known one"
+REMOVE_TIP = "Stop tracking the chosen KPI: delete it and its snapshots (Del in the list; undoable)"
+IMPORT_TIP = "Import KPI snapshots from a CSV or XLSX file"
+READ_ONLY_WHY = "This workspace is open read-only."
+#: Narrowest widths of the Tracked KPIs panes (list, form, chart): together they fit a
+#: 1280-pixel-wide window with the sidebar shown.
+LIST_MIN_WIDTH, FORM_MIN_WIDTH, CHART_MIN_WIDTH = 220, 280, 360
+#: Margins of each tab's content (as the other areas).
+TAB_MARGINS = (12, 10, 12, 12)
 
 
 def status_label(status: str) -> str:
@@ -207,19 +225,14 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
 
-        self.title = named_label("KPIs", "pageTitle")
-        self.summary = named_label("", "pageSubtitle", wrap=True)
-        self.import_button = QPushButton("Import snapshots…")
+        self.new_button = button("New KPI", self.new_kpi, name="primaryButton", tip=NEW_TIP)
+        self.remove_button = button("Stop tracking", self._on_remove_button_clicked, tip=REMOVE_TIP)
+        self.remove_button.setObjectName("kpiRemoveButton")
+        self.import_button = button(
+            "Import snapshots…", self._on_import_button_clicked, tip=IMPORT_TIP
+        )
         self.import_button.setObjectName("kpiImportButton")
-        self.import_button.setToolTip("Import KPI snapshots from a CSV or XLSX file")
-        self.import_button.clicked.connect(self._on_import_button_clicked)
-        header = QHBoxLayout()
-        titles = QVBoxLayout()
-        titles.setSpacing(2)
-        titles.addWidget(self.title)
-        titles.addWidget(self.summary)
-        header.addLayout(titles, 1)
-        header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
+        header = page_header("KPIs", "", (self.new_button, self.remove_button, self.import_button))
 
         # Tracked KPIs: list | form | chart.
         self.kpi_model = KpiListModel(self)
@@ -229,17 +242,13 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         self.kpi_list.setItemDelegate(KpiRowDelegate(self.kpi_list))
         self.kpi_list.setUniformItemSizes(True)
         self.kpi_list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.kpi_list.setMinimumWidth(265)
+        self.kpi_list.setMinimumWidth(LIST_MIN_WIDTH)
         self.kpi_list.selectionModel().currentRowChanged.connect(
             self._on_kpi_list_current_row_changed
         )
-        self.remove_button = QPushButton("Stop tracking")
-        self.remove_button.setObjectName("kpiRemoveButton")
-        self.remove_button.setToolTip("Delete the chosen KPI and its snapshots (undoable)")
-        self.remove_button.clicked.connect(self._on_remove_button_clicked)
         self.list_empty = named_label(
             "No KPIs are tracked yet. Open the Catalog tab and choose “Track this KPI”, "
-            "or import snapshots.",
+            f"add one of your own with New KPI ({NEW_SHORTCUT}), or import snapshots.",
             "hintBox",
             wrap=True,
         )
@@ -247,14 +256,13 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         left_layout = QVBoxLayout(left)
         left_layout.setContentsMargins(0, 0, 0, 0)
         left_layout.setSpacing(6)
-        left_layout.addWidget(self.list_empty)
+        left_layout.addWidget(self.list_empty, 1, Qt.AlignmentFlag.AlignTop)
         left_layout.addWidget(self.kpi_list, 1)
-        left_layout.addWidget(self.remove_button, 0, Qt.AlignmentFlag.AlignLeft)
 
         self.form = KpiForm(ctx)
-        self.form.setMinimumWidth(310)
+        self.form.setMinimumWidth(FORM_MIN_WIDTH)
         self.chart = KpiChartPanel(ctx)
-        self.chart.setMinimumWidth(500)
+        self.chart.setMinimumWidth(CHART_MIN_WIDTH)
         self.chart.message.connect(self.status_message)
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("kpiSplitter")
@@ -265,10 +273,10 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         self.splitter.setStretchFactor(0, 0)
         self.splitter.setStretchFactor(1, 0)
         self.splitter.setStretchFactor(2, 1)
-        self.splitter.setSizes([290, 340, 480])
+        self.splitter.setSizes([230, 300, 500])
         tracked = QWidget()
         tracked_layout = QVBoxLayout(tracked)
-        tracked_layout.setContentsMargins(0, 8, 0, 0)
+        tracked_layout.setContentsMargins(*TAB_MARGINS)
         tracked_layout.addWidget(self.splitter)
 
         self.grid = SnapshotGrid(ctx)
@@ -282,7 +290,19 @@ class KpisPage(RefreshWhenShown, ContextWidget):
             (self.multiples, "Small multiples"),
             (self.catalog, "Catalog"),
         )
-        vbox(header, (self.tabs, 1), margins=(24, 18, 24, 16), spacing=8, parent=self)
+        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
+        summary = self.findChild(QLabel, "pageSubtitle")
+        assert summary is not None
+        self.summary: QLabel = summary
+
+        self.new_action = local_action(self, "New KPI", NEW_SHORTCUT, self.new_kpi)
+        self.remove_action = local_action(
+            self.kpi_list,
+            "Stop tracking KPI",
+            QKeySequence.StandardKey.Delete,
+            self._on_remove_button_clicked,
+            owner=self,
+        )
 
         ctx.changed.connect(self._on_ctx_changed)
         self.refresh()
@@ -297,8 +317,7 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         self.statuses = kpi_service.status_all(ws=ws)
         self._fill_list()
         self._update_summary()
-        self.import_button.setEnabled(not self.ctx.readonly)
-        self.remove_button.setEnabled(not self.ctx.readonly and self.current_kpi_id() is not None)
+        self._update_actions()
         self.form.reload()
         self._update_status_line()
         self.chart.invalidate()
@@ -334,8 +353,20 @@ class KpisPage(RefreshWhenShown, ContextWidget):
             self.form.load(kpi_id)
         if kpi_id != self.chart.kpi_id:
             self.chart.set_kpi(kpi_id)
-        self.remove_button.setEnabled(not self.ctx.readonly and kpi_id is not None)
+        self._update_actions()
         self._update_status_line()
+
+    def _update_actions(self) -> None:
+        """Enable the header's actions for the KPI chosen in the list (or say why not)."""
+        kpi_id = self.current_kpi_id()
+        writable = not self.ctx.readonly
+        set_enabled_why(self.new_button, writable, NEW_TIP, READ_ONLY_WHY)
+        set_enabled_why(self.import_button, writable, IMPORT_TIP, READ_ONLY_WHY)
+        has = kpi_id is not None
+        why = READ_ONLY_WHY if not writable else "Choose a tracked KPI in the list first."
+        set_enabled_why(self.remove_button, writable and has, REMOVE_TIP, why)
+        self.new_action.setEnabled(writable)
+        self.remove_action.setEnabled(writable and has)
 
     def _update_summary(self) -> None:
         counts: dict[str, int] = {}
@@ -359,7 +390,7 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         if status.latest_value is not None and status.latest_date is not None:
             parts.append(
                 f"Latest <b>{escape(format_value(status.latest_value, status.unit))}</b> "
-                f"on {status.latest_date:%Y-%m-%d}"
+                f"on {escape(dates.format_date(status.latest_date))}"
             )
         else:
             parts.append("No snapshots yet")
@@ -418,9 +449,23 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         self.refresh()
         self.select_kpi(kpi_id)
 
+    def new_kpi(self) -> int | None:
+        """Add a KPI named "New KPI", show it and put the cursor in its name."""
+        if self.ctx.readonly or self.ctx.workspace is None:
+            return None
+        command = CreateRecordCommand(self.ctx, Kpi, {"name": NEW_KPI_NAME}, text="add KPI")
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return None
+        self.refresh()
+        self.select_kpi(command.record_id)
+        name = self.form.lines["name"]
+        name.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        name.selectAll()
+        return command.record_id
+
     def _on_remove_button_clicked(self) -> None:
         kpi_id = self.current_kpi_id()
-        if kpi_id is None:
+        if kpi_id is None or self.ctx.readonly:
             return
         status = self.status_of(kpi_id)
         text = f"stop tracking KPI '{status.name}'" if status else None

@@ -1,7 +1,8 @@
 """The readiness summary and the launch checklist of one release.
 
-The summary shows % done, the go / no-go badge with its reasons, the blocking items, the
-open high and critical risks and documentation completeness. The checklist is grouped by
+The summary shows % done, the go / no-go badge (LAUNCHED once every rollout stage is
+complete) with its reasons, the open high and critical risks, documentation
+completeness, and the blocking items (listed once, in their own box). The checklist is grouped by
 function; status and blocking are edited in place, the owner by typing in its cell, and
 evidence and sign-off in a small dialog (double-click a row or "Edit check…"). Every
 edit is one undo step.
@@ -13,7 +14,7 @@ import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -37,16 +38,23 @@ from PySide6.QtWidgets import (
 from ...models import LaunchCheck
 from ...models.enums import CheckStatus
 from ...services import launch
+from ...services.dates import format_date
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.builders import NO_MARGINS, button, deferred, dialog_buttons, hbox, vbox
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
+from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
 
 CHECK_COLUMNS = ("Item", "Owner", "Status", "Blocking", "Evidence", "Signed off")
 COL_ITEM, COL_OWNER, COL_STATUS, COL_BLOCKING, COL_EVIDENCE, COL_SIGNED = range(6)
 ID_ROLE = Qt.ItemDataRole.UserRole
 DOC_MARKS = {"approved": "✓ approved", "draft": "✎ not approved", "missing": "✗ missing"}
+#: Below this width the checklist hides its Evidence and Signed off columns (the row's
+#: tooltip and "Edit check…" still show them).
+NARROW_CHECKLIST = 860
+#: The blocking box shows this many rows at most (it scrolls for more).
+BLOCKING_ROWS = 4
 
 
 def status_text(status: str) -> str:
@@ -73,8 +81,17 @@ def evidence_text(check: launch.LaunchCheckInfo) -> str:
 def signed_text(check: launch.LaunchCheckInfo) -> str:
     if not check.signed_off_by and check.signed_off_on is None:
         return "\u2013"
-    day = check.signed_off_on.isoformat() if check.signed_off_on else "no date"
+    day = format_date(check.signed_off_on, "no date")
     return f"{check.signed_off_by or 'unnamed'} · {day}"
+
+
+def choice_width(view: QWidget, labels: list[str]) -> int:
+    """A column width in which a combo offering ``labels`` shows every one whole (the
+    cell's editor takes the cell's width)."""
+    combo = QComboBox()  # no parent: never shown, gone when this returns
+    combo.setFont(view.font())
+    combo.addItems(labels)
+    return combo.sizeHint().width() + 8
 
 
 class NoEditDelegate(QStyledItemDelegate):
@@ -96,13 +113,12 @@ class ReadinessSummary(QFrame):
         self.bar.setObjectName("readinessBar")
         self.bar.setRange(0, 100)
         self.bar.setFormat("%p% done")
-        self.counts = named_label("", "mutedLabel")
+        self.counts = named_label("", "mutedLabel", wrap=True)
         self.reasons = named_label("", "reasonsText", wrap=True)
-        self.risks = named_label("", "riskCount")
+        self.risks = named_label("", "riskCount", wrap=True)
         self.docs = named_label("", "docsStatus", wrap=True)
         self.blocking = QListWidget()
         self.blocking.setObjectName("blockingList")
-        self.blocking.setMaximumHeight(96)
 
         top = QHBoxLayout()
         top.addWidget(self.badge)
@@ -115,17 +131,20 @@ class ReadinessSummary(QFrame):
         facts.addWidget(self.docs)
         top.addLayout(facts, 1)
 
-        blocking_title = named_label("Blocking items", "sectionTitle")
+        self.blocking_title = named_label("Blocking items", "sectionTitle")
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addLayout(top)
         layout.addWidget(self.reasons)
-        layout.addWidget(blocking_title)
+        layout.addWidget(self.blocking_title)
         layout.addWidget(self.blocking)
 
     def show_readiness(self, ready: launch.Readiness) -> None:
-        self.badge.setText("GO" if ready.go else "NO-GO")
+        launched = ready.state == "launched"
+        self.badge.setText("LAUNCHED" if launched else ready.state_text)
+        self.badge.setToolTip(ready.state_text if launched else "")
         self.badge.setProperty("go", "true" if ready.go else "false")
+        self.badge.setProperty("state", ready.state)
         self.badge.style().unpolish(self.badge)
         self.badge.style().polish(self.badge)
         self.bar.setValue(round(ready.percent))
@@ -140,8 +159,14 @@ class ReadinessSummary(QFrame):
             "Documentation: "
             + ", ".join(f"{k} {DOC_MARKS[v]}" for k, v in ready.documentation.items())
         )
-        self.reasons.setText("\n".join(f"• {r}" for r in ready.reasons))
+        # The blocking items are listed once: in their box, not among the reasons.
+        self.reasons.setText("\n".join(f"• {r}" for r in ready.reasons_except("blocking")))
+        self.reasons.setVisible(bool(ready.reasons_except("blocking")))
         self.blocking.clear()
+        count = len(ready.blocking)
+        self.blocking_title.setText(
+            f"Blocking items not done ({count})" if count else "Blocking items"
+        )
         for check in ready.blocking:
             owner = f" — {check.owner}" if check.owner else ""
             self.blocking.addItem(
@@ -149,6 +174,14 @@ class ReadinessSummary(QFrame):
             )
         if not ready.blocking:
             self.blocking.addItem("Nothing is blocking the launch.")
+        rows = min(max(self.blocking.count(), 1), BLOCKING_ROWS)
+        height = self.blocking.sizeHintForRow(0) * rows + 2 * self.blocking.frameWidth()
+        self.blocking.setFixedHeight(height + 2)
+
+    def reason_lines(self) -> list[str]:
+        """The reasons as shown (one per bullet)."""
+        text = self.reasons.text()
+        return [line.removeprefix("• ") for line in text.splitlines()] if text else []
 
 
 class CheckDialog(QDialog):
@@ -183,7 +216,7 @@ class CheckDialog(QDialog):
         self.signed_on_check = QCheckBox("Signed off on")
         self.signed_on = QDateEdit()
         self.signed_on.setCalendarPopup(True)
-        self.signed_on.setDisplayFormat("yyyy-MM-dd")
+        self.signed_on.setDisplayFormat(date_display_format())
         self.signed_on.setDate(_qdate(check.signed_off_on or dt.date.today()))
         self.signed_on_check.setChecked(check.signed_off_on is not None)
         self.signed_on.setEnabled(check.signed_off_on is not None)
@@ -263,12 +296,13 @@ class ChecklistPanel(QWidget):
         header.setStretchLastSection(False)
         for column, width in (
             (COL_OWNER, 115),
-            (COL_STATUS, 112),
             (COL_BLOCKING, 62),
             (COL_EVIDENCE, 170),
             (COL_SIGNED, 160),
         ):
             self.tree.setColumnWidth(column, width)
+        status_labels = [status_text(status.value) for status in CheckStatus]
+        self.tree.setColumnWidth(COL_STATUS, choice_width(self.tree, status_labels))
         self._no_edit = NoEditDelegate(self.tree)
         for column in (COL_ITEM, COL_BLOCKING, COL_EVIDENCE, COL_SIGNED):
             self.tree.setItemDelegateForColumn(column, self._no_edit)
@@ -362,6 +396,10 @@ class ChecklistPanel(QWidget):
         self._filling = True
         try:
             row.setText(COL_ITEM, check.item)
+            row.setToolTip(
+                COL_ITEM,
+                f"{check.item}\nEvidence: {evidence_text(check)}\nSigned off: {signed_text(check)}",
+            )
             row.setText(COL_OWNER, check.owner)
             row.setText(COL_EVIDENCE, evidence_text(check))
             row.setToolTip(COL_EVIDENCE, evidence_text(check))
@@ -386,6 +424,12 @@ class ChecklistPanel(QWidget):
             self._filling = True
             group.setText(0, f"{name}  ({done}/{len(counted)} done)")
             self._filling = was
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        narrow = event.size().width() < NARROW_CHECKLIST
+        for column in (COL_EVIDENCE, COL_SIGNED):
+            self.tree.setColumnHidden(column, narrow)
 
     # -- lookups (also for tests) ------------------------------------------------------------
 

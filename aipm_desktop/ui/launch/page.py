@@ -1,9 +1,13 @@
 """The Launch area: releases beside their readiness, checklist, rollout stages and details.
 
-Left, the releases (name, target date, readiness %, GO / NO-GO). Right, for the selected
-release: "Readiness" (summary and the launch checklist grouped by function), "Rollout
-stages" (stages with KPI criteria and their live check) and "Release" (name, target
-date, feature flag, use case, description). Every edit is undoable (Edit ▸ Undo).
+The header holds "New release" (Ctrl+Shift+N) and "Delete" (Del in the release list).
+Left, the releases (name, target date, readiness %, and GO / NO-GO or "Launched" once
+every rollout stage is complete). Right, for the selected release: "Readiness" (summary
+and the launch checklist grouped by function), "Rollout stages" (stages with KPI
+criteria and their check) and "Release" (name, target date, feature flag, use case,
+description). Every edit is undoable (Edit ▸ Undo). The page fits a 1280x720 window:
+the release list can be collapsed and the checklist drops its widest columns when
+narrow.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFocusEvent
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,14 +34,15 @@ from ...models import Release
 from ...services import launch, records
 from ...services import usecases as usecases_service
 from ...services.changes import Changes
+from ...services.dates import format_date
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import (
+    NO_MARGINS,
     button,
     deferred,
     empty_state,
-    list_panel,
     panel,
     resize_columns,
     splitter,
@@ -45,7 +50,9 @@ from ..widgets.builders import (
     table,
     vbox,
 )
-from ..widgets.page_header import named_label
+from ..widgets.dialog_parts import confirm_delete
+from ..widgets.field_editors import date_display_format
+from ..widgets.page_header import local_action, named_label, page_header
 from .checklist import ChecklistPanel
 from .edits import EnsureChecklistCommand
 from .stages import StagesPanel
@@ -67,6 +74,12 @@ WATCHED = (
 RELEASE_COLUMNS = ("Release", "Target", "Ready", "Gate")
 GO_COLOR = QColor("#2e7d32")
 NO_GO_COLOR = QColor("#c62828")
+LAUNCHED_COLOR = QColor("#1f5f99")
+STATE_COLORS = {"go": GO_COLOR, "no-go": NO_GO_COLOR, "launched": LAUNCHED_COLOR}
+NEW_SHORTCUT = "Ctrl+Shift+N"
+#: The widest the release list gets when fitted to its names (drag the splitter for more).
+MAX_LIST_WIDTH = 420
+READONLY_TIP = "The workspace is open read-only."
 ID_ROLE = Qt.ItemDataRole.UserRole
 
 
@@ -97,7 +110,7 @@ class ReleaseForm(QWidget):
         self.has_date = QCheckBox("Target date")
         self.target = QDateEdit()
         self.target.setCalendarPopup(True)
-        self.target.setDisplayFormat("yyyy-MM-dd")
+        self.target.setDisplayFormat(date_display_format())
         self.flag = QLineEdit()
         self.flag.setPlaceholderText("feature_flag_name")
         self.use_case = QComboBox()
@@ -190,23 +203,32 @@ class LaunchPage(QWidget):
         self.ctx = ctx
         self.release_id: int | None = None
         self._infos: list[launch.ReleaseInfo] = []
+        self._fitted_names: list[str] | None = None
+        self._shown = False
+        self.confirm_box: QMessageBox | None = None
         self._filling = False
         self._timer = deferred(self, self.refresh)
 
-        title = named_label("Launch", "pageTitle")
-        subtitle = named_label(
+        self.new_button = button(
+            "New release",
+            self._on_new_button_clicked,
+            name="primaryButton",
+            tip=f"Add a release ({NEW_SHORTCUT})",
+        )
+        self.delete_button = button("Delete", self._on_delete_button_clicked)
+        header = page_header(
+            "Launch",
             "Releases, phased rollouts with KPI criteria, and launch-readiness gates.",
-            "pageSubtitle",
+            (self.new_button, self.delete_button),
         )
 
         self.releases = table(RELEASE_COLUMNS, "releaseTable", read_only=True)
+        self.releases.setWordWrap(False)
+        self.releases.setTextElideMode(Qt.TextElideMode.ElideNone)
         resize_columns(self.releases, stretch=(0,), fit=(1, 2, 3))
         self.releases.itemSelectionChanged.connect(self._on_releases_itemSelectionChanged)
-        self.new_button = button("New release", self._on_new_button_clicked)
-        self.delete_button = button("Delete", self._on_delete_button_clicked)
-        left = list_panel(self.releases, self.new_button, self.delete_button)
 
-        self.heading = named_label("", "formHeading")
+        self.heading = named_label("", "formHeading", wrap=True)
         self.checklist = ChecklistPanel(ctx)
         self.checklist.create_requested.connect(self._on_checklist_create_requested)
         self.checklist.template_requested.connect(self.edit_template)
@@ -220,21 +242,27 @@ class LaunchPage(QWidget):
         self.tabs.setDocumentMode(False)
         detail = panel(self.heading, (self.tabs, 1))
         self.empty = empty_state(
-            "No releases yet. Add one with \u201cNew release\u201d: give it a target date, a "
-            "feature flag and its rollout stages, then create its launch checklist."
+            "No releases yet. Add one with \u201cNew release\u201d (Ctrl+Shift+N): give it a "
+            "target date, a feature flag and its rollout stages, then create its launch "
+            "checklist."
         )
         self.stack = stacked(self.empty, detail)
         self.splitter = splitter(
-            left, self.stack, sizes=(320, 1000), stretch=(1, 3), name="launchSplitter"
+            self.releases, self.stack, sizes=(330, 900), stretch=(0, 1), name="launchSplitter"
         )
-        vbox(title, subtitle, (self.splitter, 1), margins=(16, 12, 16, 12), parent=self)
+        body = panel((self.splitter, 1), margins=(24, 0, 24, 12))
+        vbox(header, (body, 1), margins=NO_MARGINS, spacing=6, parent=self)
+
+        self.new_action = local_action(self, "New release", NEW_SHORTCUT, self.new_release)
+        self.delete_action = local_action(
+            self.releases, "Delete release", QKeySequence.StandardKey.Delete, self.delete_release
+        )
 
         ctx.changed.connect(self._on_ctx_changed)
         self.refresh()
         if self._infos:
-            self.select_release(
-                self._infos[-1].id if self._upcoming() is None else self._upcoming()
-            )
+            upcoming = self._upcoming()
+            self.select_release(self._infos[-1].id if upcoming is None else upcoming)
 
     # -- data -------------------------------------------------------------------------------
 
@@ -261,9 +289,8 @@ class LaunchPage(QWidget):
         try:
             self.releases.setRowCount(len(self._infos))
             for row, info in enumerate(self._infos):
-                target = info.target_date.isoformat() if info.target_date else "\u2013"
-                gate = "GO" if info.go else "NO-GO"
-                cells = (info.name, target, f"{info.percent:.0f}%", gate)
+                target = format_date(info.target_date)
+                cells = (info.name, target, f"{info.percent:.0f}%", info.state_text)
                 for column, text in enumerate(cells):
                     item = QTableWidgetItem(text)
                     item.setData(ID_ROLE, info.id)
@@ -275,21 +302,69 @@ class LaunchPage(QWidget):
                     if column in (2, 3):
                         item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                     if column == 3:
-                        item.setForeground(QBrush(GO_COLOR if info.go else NO_GO_COLOR))
+                        item.setForeground(QBrush(STATE_COLORS.get(info.state, NO_GO_COLOR)))
                         font = item.font()
                         font.setBold(True)
                         item.setFont(font)
+                        if info.state == "launched":
+                            item.setToolTip(
+                                f"Launched on {format_date(info.launched_on)}: every rollout "
+                                "stage is complete"
+                            )
                     self.releases.setItem(row, column, item)
             if self.release_id is not None:
                 self.releases.selectRow(ids.index(self.release_id))
         finally:
             self._filling = False
+        names = [info.name for info in self._infos]
+        if names != self._fitted_names:  # refit only when names change: keep a user's drag
+            self._fitted_names = names
+            self._fit_release_list()
         self._show_current()
+
+    def _fit_release_list(self) -> None:
+        """Give the release list the width its names and columns need (names never wrap
+        or clip), up to :data:`MAX_LIST_WIDTH`."""
+        view = self.releases
+        view.ensurePolished()
+        header = view.horizontalHeader()
+        columns = sum(
+            max(header.sectionSizeHint(c), view.sizeHintForColumn(c))
+            for c in range(view.columnCount())
+        )
+        wanted = columns + 2 * view.frameWidth() + view.verticalScrollBar().sizeHint().width()
+        left = min(wanted, MAX_LIST_WIDTH)
+        self.splitter.setSizes([left, max(sum(self.splitter.sizes()) - left, 1000)])
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown:  # fonts and styles are final now: fit the list to them
+            self._shown = True
+            self._fit_release_list()
+
+    def _update_actions(self) -> None:
+        ws = self.ctx.workspace
+        writable = ws is not None and not self.ctx.readonly
+        self.new_button.setEnabled(writable)
+        self.new_action.setEnabled(writable)
+        can_delete = writable and self.release_id is not None
+        self.delete_button.setEnabled(can_delete)
+        self.delete_action.setEnabled(can_delete)
+        if not writable:
+            why = READONLY_TIP if ws is not None else "No workspace is open."
+            self.new_button.setToolTip(why)
+            self.delete_button.setToolTip(why)
+        else:
+            self.new_button.setToolTip(f"Add a release ({NEW_SHORTCUT})")
+            self.delete_button.setToolTip(
+                "Delete the selected release with its stages and checklist (Del in the list)"
+                if can_delete
+                else "Select a release to delete it."
+            )
 
     def _show_current(self) -> None:
         ws = self.ctx.workspace
-        self.new_button.setEnabled(ws is not None and not self.ctx.readonly)
-        self.delete_button.setEnabled(self.release_id is not None and not self.ctx.readonly)
+        self._update_actions()
         if ws is None or self.release_id is None:
             self.stack.setCurrentWidget(self.empty)
             if self._infos:
@@ -298,7 +373,7 @@ class LaunchPage(QWidget):
         self.stack.setCurrentIndex(1)
         release = records.get(ws=ws, model=Release, id=self.release_id)
         info = next(i for i in self._infos if i.id == self.release_id)
-        target = info.target_date.isoformat() if info.target_date else "no target date"
+        target = format_date(info.target_date, "no target date")
         flag = f" · flag {info.feature_flag}" if info.feature_flag else ""
         uc = f" · {info.use_case}" if info.use_case else ""
         self.heading.setText(f"{info.name} — {target}{flag}{uc}")
@@ -357,6 +432,15 @@ class LaunchPage(QWidget):
             self._show_current()
 
     def _on_new_button_clicked(self) -> None:
+        self.new_release()
+
+    def _on_delete_button_clicked(self) -> None:
+        self.delete_release()
+
+    def new_release(self) -> None:
+        """Add a release named "New release" and open its form to name it (undoable)."""
+        if self.ctx.workspace is None or self.ctx.readonly:
+            return
         command = CreateRecordCommand(self.ctx, Release, {"name": "New release"})
         if self.ctx.run_edit(command) and command.record_id is not None:
             self.release_id = command.record_id
@@ -365,22 +449,32 @@ class LaunchPage(QWidget):
             self.form.name.setFocus()
             self.form.name.selectAll()
 
-    def _on_delete_button_clicked(self) -> None:
-        if self.release_id is None:
-            return
-        info = next(i for i in self._infos if i.id == self.release_id)
-        answer = QMessageBox.question(
+    def delete_release(self) -> QMessageBox | None:
+        """Ask, then delete the selected release with its stages and checklist
+        (undoable). Returns the (window-modal) question box."""
+        if self.release_id is None or self.ctx.readonly:
+            return None
+        release_id = self.release_id
+        info = next(i for i in self._infos if i.id == release_id)
+        self.confirm_box = confirm_delete(
             self,
             "Delete release",
-            f"Delete the release \u201c{info.name}\u201d with its rollout stages and launch "
-            "checklist? You can undo this.",
-        )
-        if answer == QMessageBox.StandardButton.Yes:
-            self.ctx.run_edit(
+            f"Delete the release \u201c{info.name}\u201d?",
+            informative="Its rollout stages and launch checklist go with it. "
+            "Edit \u25b8 Undo brings it back.",
+            name="deleteReleaseBox",
+            no=QMessageBox.StandardButton.No,
+            on_yes=lambda: self.ctx.run_edit(
                 DeleteRecordCommand(
-                    self.ctx, Release, self.release_id, text=f"delete release '{info.name}'"
+                    self.ctx, Release, release_id, text=f"delete release '{info.name}'"
                 )
-            )
+            ),
+        )
+        self.confirm_box.finished.connect(self._on_confirm_box_finished)
+        return self.confirm_box
+
+    def _on_confirm_box_finished(self, _result: int) -> None:
+        self.confirm_box = None
 
     def _on_checklist_create_requested(self) -> None:
         if self.release_id is not None:

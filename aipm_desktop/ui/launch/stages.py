@@ -2,9 +2,11 @@
 
 The stage table is edited in place (name, audience %, entry / exit / rollback criteria
 typed in the cells, status from a combo); stages are added, removed and moved up or down.
-Below it, every KPI threshold found in the criteria is checked against the latest KPI
-snapshot: ✓ met, ✗ not met, ? no data (for a rollback criterion: ⚠ triggered or ✓ not
-triggered). Every edit is one undo step.
+Below it, every KPI threshold found in the criteria is checked: for a stage to come or
+running against the KPI's latest snapshot, for a finished stage against the snapshots
+of its own window (or, when its dates are unknown, what its status records), never
+today's values: ✓ met, ✗ not met, ? no data (for a rollback criterion: ⚠ triggered or
+✓ not triggered). Every edit is one undo step.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush, QColor, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QMessageBox,
@@ -25,25 +27,42 @@ from ...errors import UserError
 from ...models import RolloutStage
 from ...models.enums import StageStatus
 from ...services import kpis, launch
+from ...services.dates import format_date, format_range
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from ..widgets.builders import NO_MARGINS, button, deferred, hbox, resize_columns, table, vbox
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.page_header import named_label
+from .checklist import choice_width
 from .edits import ReorderStagesCommand
 
 STAGE_COLUMNS = ("Stage", "Audience %", "Entry criteria", "Exit criteria", "Rollback criteria")
 STAGE_FIELDS = ("name", "audience_pct", "entry_criteria", "exit_criteria", "rollback_criteria")
 COL_STATUS = len(STAGE_COLUMNS)
-CRITERIA_COLUMNS = ("Stage", "Criterion", "KPI", "Latest", "Check")
+CRITERIA_COLUMNS = ("Stage", "Criterion", "KPI", "Value (snapshot)", "Check")
 ID_ROLE = Qt.ItemDataRole.UserRole
 MET_COLOR = QColor("#2e7d32")
 NOT_MET_COLOR = QColor("#c62828")
 NO_DATA_COLOR = QColor("#78909c")
+#: Below this width the criteria table hides its KPI column.
+NARROW_CRITERIA = 900
+
+
+#: A finished stage whose dates are unknown: what its status records, by (status, which).
+RECORDED = {
+    ("complete", "entry"): ("✓ met (recorded)", MET_COLOR),
+    ("complete", "exit"): ("✓ met (recorded)", MET_COLOR),
+    ("complete", "rollback"): ("✓ not triggered (recorded)", MET_COLOR),
+    ("rolled_back", "entry"): ("✓ met (recorded)", MET_COLOR),
+    ("rolled_back", "exit"): ("↩ rolled back", NOT_MET_COLOR),
+    ("rolled_back", "rollback"): ("⚠ rolled back", NOT_MET_COLOR),
+}
 
 
 def verdict(check: launch.CriterionCheck) -> tuple[str, QColor]:
-    """The text and colour of a criterion's live check."""
+    """The text and colour of a criterion's check."""
+    if check.basis == "recorded":
+        return RECORDED.get((check.stage_status, check.which), ("recorded", NO_DATA_COLOR))
     if check.met is None:
         reason = "no data" if check.kpi_id is not None else "no matching KPI"
         return f"? {reason}", NO_DATA_COLOR
@@ -52,6 +71,25 @@ def verdict(check: launch.CriterionCheck) -> tuple[str, QColor]:
             return "⚠ triggered", NOT_MET_COLOR
         return "✓ not triggered", MET_COLOR
     return ("✓ met", MET_COLOR) if check.met else ("✗ not met", NOT_MET_COLOR)
+
+
+def basis_text(check: launch.CriterionCheck) -> str:
+    """What a criterion's check was judged on, in a sentence (the Check cell's tooltip)."""
+    on = f"the snapshot of {format_date(check.latest_date)}" if check.latest_date else ""
+    if check.basis == "recorded":
+        return (
+            f"The stage is {_status_text(check.stage_status).lower()}; the change log does "
+            "not say when it ran, so this shows what its status records, not today's KPIs."
+        )
+    if check.basis == "window":
+        start, end = check.window_start, check.window_end
+        if start is not None and end is not None:
+            window = format_range(start, end)
+        else:
+            window = f"until {format_date(end)}"
+        judged = on or "no snapshot in that window"
+        return f"Finished stage, judged on its own window ({window}): {judged}."
+    return f"Judged on the KPI's latest snapshot: {on}." if on else "No snapshot yet."
 
 
 def _status_text(value: str) -> str:
@@ -80,9 +118,11 @@ class StagesPanel(QWidget):
         self.table.setWordWrap(True)
         self.table.verticalHeader().setDefaultSectionSize(62)
         resize_columns(self.table, stretch=(2, 3, 4))
-        self.table.setColumnWidth(0, 200)
+        self.table.setColumnWidth(0, 170)
         self.table.setColumnWidth(1, 80)
-        self.table.setColumnWidth(COL_STATUS, 120)
+        self.table.setColumnWidth(
+            COL_STATUS, choice_width(self.table, [_status_text(s.value) for s in StageStatus])
+        )
         self.table.setItemDelegateForColumn(
             COL_STATUS,
             ChoiceDelegate([(s.value, _status_text(s.value)) for s in StageStatus], self.table),
@@ -102,13 +142,15 @@ class StagesPanel(QWidget):
         self.criteria.verticalHeader().setVisible(False)
         self.criteria.setAlternatingRowColors(True)
         resize_columns(self.criteria, stretch=(1,))
-        self.criteria.setColumnWidth(0, 220)
-        self.criteria.setColumnWidth(2, 220)
-        self.criteria.setColumnWidth(3, 90)
-        self.criteria.setColumnWidth(4, 130)
+        self.criteria.setColumnWidth(0, 170)
+        self.criteria.setColumnWidth(2, 180)
+        self.criteria.setColumnWidth(3, 140)
+        self.criteria.setColumnWidth(4, 150)
         self.criteria_hint = named_label(
             "Criteria written as KPI thresholds (\u201challucination rate < 3%\u201d, "
-            "\u201cP95 latency <= 4 s\u201d) are checked against each KPI's latest snapshot.",
+            "\u201cP95 latency <= 4 s\u201d) are checked against the KPIs: stages to come "
+            "and the running one on the latest snapshot, finished stages on the snapshots "
+            "of their own window.",
             "mutedLabel",
             wrap=True,
         )
@@ -117,7 +159,7 @@ class StagesPanel(QWidget):
         buttons = hbox(
             title, 1, self.add_button, self.remove_button, self.up_button, self.down_button
         )
-        criteria_title = named_label("KPI criteria, latest snapshot", "sectionTitle")
+        criteria_title = named_label("KPI criteria", "sectionTitle")
         vbox(
             buttons,
             (self.table, 3),
@@ -179,23 +221,35 @@ class StagesPanel(QWidget):
         self.criteria.setRowCount(len(checks))
         for row, check in enumerate(checks):
             text, color = verdict(check)
-            latest = "" if check.latest is None else kpis.format_value(check.latest, check.unit)
+            value = ""
+            if check.latest is not None:
+                value = kpis.format_value(check.latest, check.unit)
+                if check.latest_date is not None:
+                    value += f" ({format_date(check.latest_date)})"
+            elif check.basis == "recorded":
+                value = "stage dates unknown"
             cells = (
                 f"{check.stage} · {check.which}",
                 check.text,
                 check.kpi_name or "(no KPI of that name)",
-                latest,
+                value,
                 text,
             )
-            for column, value in enumerate(cells):
-                item = QTableWidgetItem(value)
-                item.setToolTip(value)
+            for column, cell in enumerate(cells):
+                item = QTableWidgetItem(cell)
+                item.setToolTip(cell)
+                if column == 1:
+                    item.setToolTip(f"{cell}\nKPI: {check.kpi_name or 'no KPI of that name'}")
                 if column == 4:
                     item.setForeground(QBrush(color))
-                    if check.latest_date is not None:
-                        item.setToolTip(f"{value} (snapshot of {check.latest_date.isoformat()})")
+                    item.setToolTip(basis_text(check))
                 self.criteria.setItem(row, column, item)
-        self.criteria_hint.setVisible(not checks)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        # Narrow (a 1280-wide window): the KPI column gives way to the criterion, whose
+        # tooltip names the KPI.
+        self.criteria.setColumnHidden(2, event.size().width() < NARROW_CRITERIA)
 
     def criterion_rows(self) -> list[tuple[str, str]]:
         """(criterion text, check text) of every row of the criteria table."""

@@ -42,12 +42,13 @@ from PySide6.QtWidgets import (
 from ...errors import UserError
 from ...models import ComplianceObligation
 from ...models.enums import CheckStatus
-from ...services import ai_act
+from ...services import ai_act, dates
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
 from ..widgets.builders import SAVE_CANCEL, dialog_buttons, open_dialog, resize_columns, table
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from .edits import SaveAssessmentCommand
 from .fields import Badge, EnumCombo, enum_text, text_color_on
@@ -60,6 +61,7 @@ TIER_COLORS = {
     "minimal": "#43a047",
 }
 NOT_ASSESSED = "Not assessed"
+CHECK_TIP = "Answer the EU AI Act screening questions to set this use case's tier"
 NOT_ASSESSED_COLOR = "#cbd2d9"
 KINDS = ("use_case", "ai_act_assessment", "compliance_obligation")
 OBLIGATION_COLUMNS = ("Article", "Obligation", "Status", "Owner", "Due date", "Evidence")
@@ -378,7 +380,7 @@ class ObligationsTable(QTableWidget):
             text = enum_text(value)
             cell.setForeground(QBrush(QColor(STATUS_COLORS.get(str(value), "#323f4b"))))
         elif field == "due_date":
-            text = _date_text(value) if isinstance(value, dt.date) else ""
+            text = dates.format_date(value, "") if isinstance(value, dt.date) else ""
         else:
             text = value or ""
         placeholder = {"owner": "Owner", "due_date": "Due date", "evidence": "Evidence"}
@@ -460,6 +462,7 @@ class AiActTab(ContextWidget):
         self.reasons_label.setTextFormat(Qt.TextFormat.RichText)
         self.check_button = QPushButton("Start the tier check…")
         self.check_button.setObjectName("primaryButton")
+        self.check_button.setToolTip(CHECK_TIP)
         self.obligations_title = named_label("Obligations of a high-risk system", "sectionTitle")
         self.obligations = ObligationsTable(ctx)
         self.obligations.setMinimumHeight(260)
@@ -571,7 +574,7 @@ class AiActTab(ContextWidget):
         self.heading.setText(title)
         assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
         editable = not self.ctx.readonly
-        self.check_button.setEnabled(editable)
+        set_enabled_why(self.check_button, editable, CHECK_TIP, "This workspace is open read-only.")
         if assessment is None:
             self.tier_badge.set_badge(NOT_ASSESSED, NOT_ASSESSED_COLOR)
             self.assessed_label.setText("")
@@ -586,7 +589,9 @@ class AiActTab(ContextWidget):
             tier = str(assessment.tier)
             self.tier_badge.set_badge(tier_label(tier), tier_color(tier))
             by = f" by {assessment.assessor}" if assessment.assessor else ""
-            self.assessed_label.setText(f"Assessed on {assessment.assessed_on.isoformat()}{by}")
+            self.assessed_label.setText(
+                f"Assessed on {dates.format_date(assessment.assessed_on)}{by}"
+            )
             self.summary_label.setText(ai_act.TIERS.get(tier, ("", ""))[1])
             self.reasons_label.setText(_reasons_html(assessment.reasons))
             self.check_button.setText("Review the answers…")

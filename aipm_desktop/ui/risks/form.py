@@ -42,6 +42,7 @@ from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from ..widgets.builders import dialog_buttons, form_layout, open_dialog, resize_columns, table, vbox
 from ..widgets.field_editors import fill_combo
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from ..widgets.record_form import DateInput, FieldSpec, RecordForm, TextArea
 from ..widgets.row_form import push_update, show_row
@@ -55,6 +56,11 @@ EMPTY_TEXT = (
     "or press “New risk” (Ctrl+Shift+N) to add one."
 )
 RMF_TAXONOMY = "nist_ai_rmf"
+READ_ONLY_WHY = "This workspace is open read-only."
+LINKS_TIP = "Choose the use cases this risk applies to"
+ADD_ACTION_TIP = "Add a mitigation action (what will reduce this risk, who, by when)"
+EDIT_ACTION_TIP = "Edit the selected mitigation action (or double click it)"
+DELETE_ACTION_TIP = "Delete the selected mitigation action (Edit ▸ Undo brings it back)"
 KINDS = ("risk", "mitigation_action", "use_case", "settings", "risk_taxonomy")
 
 
@@ -329,7 +335,7 @@ class RiskForm(RecordForm):
         # -- custom rows ----------------------------------------------------------------
         self.links_label = named_label("", "riskLinksLabel", wrap=True)
         self.links_button = QPushButton("Choose…")
-        self.links_button.setToolTip("Choose the use cases this risk applies to")
+        self.links_button.setToolTip(LINKS_TIP)
         links_row = QHBoxLayout()
         links_row.addWidget(self.links_label, 1)
         links_row.addWidget(self.links_button, 0, Qt.AlignmentFlag.AlignTop)
@@ -442,8 +448,8 @@ class RiskForm(RecordForm):
         self._load_links()
         self._load_actions()
         self._update_scores()
-        self.links_button.setEnabled(not self.readonly)
-        self.add_action_button.setEnabled(not self.readonly)
+        set_enabled_why(self.links_button, not self.readonly, LINKS_TIP, READ_ONLY_WHY)
+        set_enabled_why(self.add_action_button, not self.readonly, ADD_ACTION_TIP, READ_ONLY_WHY)
         self._update_acceptance_enabled()
         self._update_action_buttons()
 
@@ -622,9 +628,11 @@ class RiskForm(RecordForm):
         return self.action_ids[row] if 0 <= row < len(self.action_ids) else None
 
     def _update_action_buttons(self) -> None:
-        has = self.current_action_id() is not None and not self.ctx.readonly
-        self.edit_action_button.setEnabled(has)
-        self.delete_action_button.setEnabled(has)
+        writable = not self.ctx.readonly
+        has = self.current_action_id() is not None and writable
+        why = "Select a mitigation action first." if writable else READ_ONLY_WHY
+        set_enabled_why(self.edit_action_button, has, EDIT_ACTION_TIP, why)
+        set_enabled_why(self.delete_action_button, has, DELETE_ACTION_TIP, why)
 
     def add_action(self) -> ActionDialog | None:
         """Open the dialog for a new mitigation action; OK adds it (undoable)."""

@@ -2,9 +2,11 @@
 
 :class:`HeatmapWidget` paints the cells coloured by appetite band with their counts, the
 level names on both axes and, in movement mode, an arrow per (inherent cell -> residual
-cell) pair. A click on a cell reports it; the page then filters the register to it.
+cell) pair; the counts then move to badges in the cells' top-left corners, painted over
+the arrows, so an arrow never hides a count. A click on a cell reports it; the page then
+filters the register to it.
 :class:`HeatmapTab` adds the controls (inherent/residual, movement, use case) and the
-PNG/SVG export, which runs :mod:`aipm_desktop.services.charts.heatmap` (matplotlib) in a
+PNG/SVG/PDF export, which runs :mod:`aipm_desktop.services.charts.heatmap` (matplotlib) in a
 worker, so matplotlib is imported only when the user exports.
 """
 
@@ -20,6 +22,7 @@ from PySide6.QtGui import (
     QBrush,
     QColor,
     QFont,
+    QFontMetricsF,
     QHelpEvent,
     QMouseEvent,
     QPainter,
@@ -53,22 +56,24 @@ from .form import use_case_titles
 
 LEVELS = range(1, 6)
 AXIS_LEFT = 150
-AXIS_BOTTOM = 62
+AXIS_BOTTOM = 72
 MARGIN = 16
 REFRESH_KINDS = ("risk", "settings", "risk_use_case", "use_case")
 EMPTY_ALPHA = 90
+ARROW_OFFSET = 0.18  # arrows run this share of a cell below and right of the centres
 PORTFOLIO = "Whole portfolio"
 
 
 def export_heatmap(
     ws: Any, out: Path, residual: bool, use_case_id: int | None, movement: bool
 ) -> Path:
-    """Worker: build the heat-map figure (matplotlib) and write it as PNG or SVG."""
-    from ...services.charts import save_figure
+    """Worker: build the heat-map figure (matplotlib) and write it as PNG, SVG or PDF, with
+    the chart footer (workspace, client, date)."""
+    from ...services.charts import footer_for, save_figure
     from ...services.charts.heatmap import build_figure
 
     figure = build_figure(ws=ws, residual=residual, use_case_id=use_case_id, movement=movement)
-    return save_figure(figure, out)
+    return save_figure(figure, out, footer=footer_for(ws=ws))
 
 
 class HeatmapWidget(QWidget):
@@ -197,6 +202,7 @@ class HeatmapWidget(QWidget):
         self._paint_axes(painter, left, top, side)
         if self.show_movement:
             self._paint_movements(painter, side)
+            self._paint_count_badges(painter, side)
         painter.end()
 
     def _paint_cells(self, painter: QPainter, side: float) -> None:
@@ -216,7 +222,7 @@ class HeatmapWidget(QWidget):
                 painter.setPen(QPen(QColor("#ffffff"), 2))
                 painter.setBrush(QBrush(fill))
                 painter.drawRect(rect)
-                if count:
+                if count and not self.show_movement:
                     painter.setFont(count_font)
                     painter.setPen(QColor(text_color_on(color.name())))
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, f"{count:,}")
@@ -244,23 +250,73 @@ class HeatmapWidget(QWidget):
         bottom = top + 5 * side
         for impact in LEVELS:
             rect = self.cell_rectf(1, impact)
-            label = QRectF(rect.left(), bottom + 4, rect.width(), 20)
-            painter.setFont(small)
+            name = self.impact_names[impact - 1]
+            font = QFont(small)
+            while font.pixelSize() > 9 and (
+                QFontMetricsF(font).horizontalAdvance(name) > rect.width() - 4
+            ):
+                font.setPixelSize(font.pixelSize() - 1)
+            painter.setFont(font)
+            label = QRectF(rect.left(), bottom + 3, rect.width(), 32)
             painter.drawText(
                 label,
                 Qt.AlignmentFlag.AlignHCenter | Qt.AlignmentFlag.AlignTop,
-                f"{impact} · {self.impact_names[impact - 1]}",
+                f"{impact}\n{name}",
             )
         painter.setFont(bold)
         painter.setPen(QColor("#52606d"))
         painter.drawText(
-            QRectF(left, bottom + 26, 5 * side, 22), Qt.AlignmentFlag.AlignCenter, "Impact →"
+            QRectF(left, bottom + 36, 5 * side, 22), Qt.AlignmentFlag.AlignCenter, "Impact →"
         )
         painter.save()
         painter.translate(18, top + 5 * side / 2)
         painter.rotate(-90)
         painter.drawText(QRectF(-80, -10, 160, 20), Qt.AlignmentFlag.AlignCenter, "Likelihood →")
         painter.restore()
+
+    def count_badge_rect(self, likelihood: int, impact: int) -> QRectF:
+        """Where a cell's count badge is painted in movement mode (its top-left corner)."""
+        rect = self.cell_rectf(likelihood, impact)
+        font = self._badge_font(rect.width())
+        metrics = QFontMetricsF(font)
+        text = f"{self.count(likelihood, impact):,}"
+        width = metrics.horizontalAdvance(text) + 10
+        height = metrics.height() + 4
+        inset = max(3.0, rect.width() * 0.05)
+        return QRectF(rect.left() + inset, rect.top() + inset, width, height)
+
+    def _badge_font(self, side: float) -> QFont:
+        font = QFont(self.font())
+        font.setPixelSize(max(11, int(side * 0.16)))
+        font.setBold(True)
+        return font
+
+    def _paint_count_badges(self, painter: QPainter, side: float) -> None:
+        """The counts in white badges over the arrows (movement mode)."""
+        painter.setFont(self._badge_font(side))
+        for likelihood in LEVELS:
+            for impact in LEVELS:
+                count = self.count(likelihood, impact)
+                if not count:
+                    continue
+                badge = self.count_badge_rect(likelihood, impact)
+                painter.setPen(QPen(QColor("#9aa5b1"), 1))
+                painter.setBrush(QBrush(QColor("#ffffff")))
+                painter.drawRoundedRect(badge, 5, 5)
+                painter.setPen(QColor("#1f2933"))
+                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, f"{count:,}")
+
+    def arrow_ends(self) -> list[tuple[QPointF, QPointF]]:
+        """(start, tip) of each movement arrow, in widget coordinates (movement mode)."""
+        pairs = Counter(
+            (m.inherent, m.residual) for m in self.movements if m.inherent != m.residual
+        )
+        _left, _top, side = self._grid()
+        offset = QPointF(side * ARROW_OFFSET, side * ARROW_OFFSET)
+        return [
+            (self.cell_rectf(*start).center() + offset, self.cell_rectf(*end).center() + offset)
+            for start, end in sorted(pairs)
+        ]
 
     def _paint_movements(self, painter: QPainter, side: float) -> None:
         pairs = Counter(
@@ -269,13 +325,14 @@ class HeatmapWidget(QWidget):
         if not pairs:
             return
         most = max(pairs.values())
+        badges: list[tuple[QPointF, QPointF, int]] = []
         color = QColor("#1f2933")
         color.setAlpha(190)
         for (start, end), number in sorted(pairs.items()):
             a = self.cell_rectf(*start).center()
             b = self.cell_rectf(*end).center()
-            # Shift a little off the centre so the counts stay readable.
-            offset = QPointF(side * 0.18, side * 0.18)
+            # Shift towards the bottom right, away from the count badges (top left).
+            offset = QPointF(side * ARROW_OFFSET, side * ARROW_OFFSET)
             a, b = a + offset, b + offset
             width = 1.5 + 3.5 * (number / most)
             painter.setPen(QPen(color, width, Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
@@ -300,12 +357,41 @@ class HeatmapWidget(QWidget):
             painter.setPen(Qt.PenStyle.NoPen)
             painter.drawPolygon(tip)
             if number > 1:
-                middle = (a + b) / 2
-                painter.setPen(QColor("#1f2933"))
-                painter.setBrush(QBrush(QColor("#ffffff")))
-                badge = QRectF(middle.x() - 11, middle.y() - 9, 22, 18)
-                painter.drawRoundedRect(badge, 8, 8)
-                painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, str(number))
+                badges.append((a, b, number))
+        self._paint_move_badges(painter, badges)
+
+    def _paint_move_badges(
+        self, painter: QPainter, badges: list[tuple[QPointF, QPointF, int]]
+    ) -> None:
+        """How many risks made each move ("x2", with a multiplication sign) in a dark pill
+        on its arrow, at the first point along it clear of the count badges and of the
+        other pills."""
+        font = QFont(self.font())
+        font.setPixelSize(11)
+        font.setBold(True)
+        metrics = QFontMetricsF(font)
+        taken = [
+            self.count_badge_rect(likelihood, impact).adjusted(-2, -2, 2, 2)
+            for likelihood in LEVELS
+            for impact in LEVELS
+            if self.count(likelihood, impact)
+        ]
+        painter.setFont(font)
+        for a, b, number in badges:
+            text = f"×{number}"  # noqa: RUF001 - a multiplication sign
+            width, height = metrics.horizontalAdvance(text) + 10, metrics.height() + 2
+            pill = QRectF()
+            for share in (0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8):
+                point = a + (b - a) * share
+                pill = QRectF(point.x() - width / 2, point.y() - height / 2, width, height)
+                if not any(pill.intersects(other) for other in taken):
+                    break
+            taken.append(pill)
+            painter.setPen(QPen(QColor("#ffffff"), 1))
+            painter.setBrush(QBrush(QColor("#1f2933")))
+            painter.drawRoundedRect(pill, height / 2, height / 2)
+            painter.setPen(QColor("#ffffff"))
+            painter.drawText(pill, Qt.AlignmentFlag.AlignCenter, text)
 
 
 class HeatmapTab(ContextWidget):
@@ -331,7 +417,9 @@ class HeatmapTab(ContextWidget):
         for button in (self.inherent_button, self.residual_button):
             button.setCheckable(True)
             button.setObjectName("segmentButton")
-            button.setMinimumWidth(button.fontMetrics().horizontalAdvance(button.text()) + 36)
+            bold = QFont(button.font())
+            bold.setBold(True)  # the checked button's text is bold (style sheet)
+            button.setMinimumWidth(QFontMetricsF(bold).horizontalAdvance(button.text()) + 44)
             self.mode_group.addButton(button)
         self.inherent_button.setChecked(True)
         self.inherent_button.setToolTip("Place each risk by its likelihood and impact")
@@ -353,7 +441,7 @@ class HeatmapTab(ContextWidget):
             "Edit the score bands, their colours and the scoring method"
         )
         self.export_button = QPushButton("Export…")
-        self.export_button.setToolTip("Save this heat map as a PNG or SVG image")
+        self.export_button.setToolTip("Save this heat map as a PNG, SVG or PDF file")
 
         controls = QHBoxLayout()
         controls.addWidget(self.inherent_button)
@@ -464,7 +552,10 @@ class HeatmapTab(ContextWidget):
             "risk-heatmap-residual.png" if self.residual else "risk-heatmap.png"
         )
         path, _filter = QFileDialog.getSaveFileName(
-            self, "Export heat map", str(default), "PNG image (*.png);;SVG image (*.svg)"
+            self,
+            "Export heat map",
+            str(default),
+            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
         )
         if path:
             self.export_to(Path(path))
@@ -474,7 +565,7 @@ class HeatmapTab(ContextWidget):
         ws = self.ctx.workspace
         if ws is None:
             return None
-        if out.suffix.lower() not in (".png", ".svg"):
+        if out.suffix.lower() not in (".png", ".svg", ".pdf"):
             out = out.with_suffix(".png")
         self.ctx.settings.set_last_directory(out.parent)
         self.export_button.setEnabled(False)

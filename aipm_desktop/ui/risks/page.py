@@ -3,6 +3,9 @@
 Shortcuts (active while focus is inside the page, so they never clash with the main
 window's): Ctrl+Shift+N adds a risk, Del (in the list) deletes the selected risk after a
 confirmation. Every edit is undoable with the main window's Edit ▸ Undo (Ctrl+Z).
+
+The register's list leads with what a reader scans (likelihood, impact, scores, the level
+in its heat-map colour, the next review) and keeps its column layout in the app settings.
 """
 
 from __future__ import annotations
@@ -33,7 +36,7 @@ from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import NO_MARGINS, button, splitter, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.dialog_parts import confirm_delete
-from ..widgets.lazy_table import ListPane
+from ..widgets.lazy_table import ListPane, set_enabled_why
 from ..widgets.page_header import local_action, named_label, page_header
 from .ai_act import AiActTab
 from .appetite import AppetiteDialog
@@ -44,8 +47,15 @@ from .overdue import OverdueDelegate
 from .taxonomies import TaxonomiesDialog
 
 SPLITTER_NAME = "risks"
+#: The settings name of the register list's column layout.
+LIST_NAME = "risks"
 NEW_RISK_TITLE = "New risk"
 NEW_SHORTCUT = "Ctrl+Shift+N"
+NEW_TIP = f"Add a risk to the register ({NEW_SHORTCUT})"
+DELETE_TIP = "Delete the selected risk (Del in the list); Edit ▸ Undo brings it back"
+READ_ONLY_WHY = "This workspace is open read-only."
+#: The detail form's narrowest width (its labels and fields still readable).
+FORM_MIN_WIDTH = 380
 #: Columns hidden at first (the header's context menu shows them).
 HIDDEN_COLUMNS = ("source", "treatment", "res_likelihood", "res_impact", "updated", "use_case")
 FILTER_KINDS = ("risk", "use_case", "settings", "risk_taxonomy")
@@ -131,8 +141,9 @@ class RegisterTab(QWidget):
         self.left_layout.addWidget(self.list, 1)
         self.splitter = splitter(left, self.form, stretch=(3, 2), name="riskSplitter")
         self.splitter.setCollapsible(1, False)
-        self.form.setMinimumWidth(440)
-        self.splitter.setSizes([640, 520])
+        self.form.setMinimumWidth(FORM_MIN_WIDTH)
+        # The list gets the room its leading columns need on a laptop screen.
+        self.splitter.setSizes([680, 400])
         state = ctx.settings.splitter_state(SPLITTER_NAME)
         if state is not None:
             self.splitter.restoreState(state)
@@ -164,6 +175,7 @@ class RegisterTab(QWidget):
         pane.table.setItemDelegate(delegate)
         for key in HIDDEN_COLUMNS:
             pane.column_chooser.set_column_visible(keys.index(key), False)
+        pane.persist(self.ctx.settings, LIST_NAME)
         self.delegate = delegate
         pane.current_changed.connect(self._on_list_current_changed)
         return pane
@@ -291,15 +303,8 @@ class RisksPage(ContextWidget):
         self.taxonomies_dialog: TaxonomiesDialog | None = None
         self.confirm_box: QMessageBox | None = None
 
-        self.new_button = button(
-            "New risk",
-            self.new_risk,
-            name="primaryButton",
-            tip=f"Add a risk to the register ({NEW_SHORTCUT})",
-        )
-        self.delete_button = button(
-            "Delete", self.delete_risk, tip="Delete the selected risk (Del in the list)"
-        )
+        self.new_button = button("New risk", self.new_risk, name="primaryButton", tip=NEW_TIP)
+        self.delete_button = button("Delete", self.delete_risk, tip=DELETE_TIP)
         self.appetite_button = button(
             "Appetite…",
             self.open_appetite,
@@ -423,11 +428,17 @@ class RisksPage(ContextWidget):
 
     def _update_actions(self) -> None:
         editable = not self.ctx.readonly
-        self.new_button.setEnabled(editable)
+        set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
         self.new_action.setEnabled(editable)
         has = self.register.list.current_id() is not None
         on_register = self.tabs.currentWidget() is self.register
-        self.delete_button.setEnabled(editable and has and on_register)
+        if not editable:
+            why = READ_ONLY_WHY
+        elif not on_register:
+            why = "Open the Register tab and select a risk to delete it."
+        else:
+            why = "Select a risk in the register first."
+        set_enabled_why(self.delete_button, editable and has and on_register, DELETE_TIP, why)
         self.delete_action.setEnabled(editable and has)
 
     # -- slots ----------------------------------------------------------------------------

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from ...models.enums import ItemKind, ItemStatus
 from ...services import roadmap
 from ...services.changes import Changes
+from ...services.dates import format_date, format_range
 from ..context import AppContext
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
@@ -43,6 +44,17 @@ ITEM_ROLE = Qt.ItemDataRole.UserRole
 DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
 CARD_H = 86
 KIND_MARK = {ItemKind.MILESTONE: "◆ ", ItemKind.RELEASE: "⚑ "}
+
+
+def schedule_text(item: Any) -> str:
+    """A card's third line: its dates (one day, or start → end, in the app's date style),
+    its status and any slip, e.g. ``2026-12-06 → 2027-01-28 · In progress · slipped 5 d``."""
+    one_day = item.start == item.end
+    when = format_date(item.start) if one_day else format_range(item.start, item.end)
+    status = enum_text(item.status)
+    if item.slip_days and item.slip_days > 0:
+        status += f" · slipped {item.slip_days} d"
+    return f"{when} · {status}"
 
 
 class CardDelegate(QStyledItemDelegate):
@@ -102,19 +114,10 @@ class CardDelegate(QStyledItemDelegate):
             small.elidedText(meta, Qt.TextElideMode.ElideRight, int(inner.width())),
         )
         line += small.height() + 2
-        if item.start == item.end:
-            dates = f"{item.start:%d %b %Y}"
-        else:
-            dates = f"{item.start:%d %b} → {item.end:%d %b %Y}"
-        status = enum_text(item.status)
-        if item.slip_days:
-            status += f" · slipped {item.slip_days} d" if item.slip_days > 0 else ""
         painter.drawText(
             QRectF(inner.left(), line, inner.width(), small.height()),
             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter),
-            small.elidedText(
-                f"{dates} · {status}", Qt.TextElideMode.ElideRight, int(inner.width())
-            ),
+            small.elidedText(schedule_text(item), Qt.TextElideMode.ElideRight, int(inner.width())),
         )
         if item.kind == ItemKind.WORK:
             bar = QRectF(inner.left(), inner.bottom() - 5, inner.width(), 5)

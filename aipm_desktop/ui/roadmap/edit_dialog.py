@@ -30,6 +30,7 @@ from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import CreateRecordCommand, UpdateRecordCommand
 from ..widgets.builders import dialog_buttons, form_layout, vbox
+from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
 
 FIELDS = (
@@ -224,5 +225,5 @@ def _plain(value: Any) -> Any:
 def _date_edit() -> QDateEdit:
     edit = QDateEdit()
     edit.setCalendarPopup(True)
-    edit.setDisplayFormat("d MMM yyyy")
+    edit.setDisplayFormat(date_display_format())
     return edit

@@ -22,6 +22,7 @@ from ...services import roadmap
 from ...services.workspace import get_settings
 from ..context import AppContext
 from ..widgets.builders import button, hbox, resize_columns, table, vbox
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from .edits import SetLanesCommand
 
@@ -29,6 +30,14 @@ COLUMNS = ("Lane", "Items")
 #: The lane's name when the dialog opened (None for a lane added here).
 ORIGINAL_ROLE = Qt.ItemDataRole.UserRole
 NEW_LANE = "New lane"
+READ_ONLY_WHY = "This workspace is open read-only."
+TIPS = {
+    "add": "Add a lane at the end and name it",
+    "rename": "Rename the selected lane (F2); its items move along",
+    "remove": "Remove the selected lane",
+    "up": "Move the selected lane up",
+    "down": "Move the selected lane down",
+}
 
 
 class LanesDialog(QDialog):
@@ -62,15 +71,11 @@ class LanesDialog(QDialog):
         self.table.itemSelectionChanged.connect(self._update_buttons)
         self.table.itemChanged.connect(self._on_table_itemChanged)
 
-        self.add_button = button("Add", self.add_lane, tip="Add a lane at the end and name it")
-        self.rename_button = button(
-            "Rename",
-            self._on_rename_button_clicked,
-            tip="Rename the selected lane (F2); its items move along",
-        )
-        self.remove_button = button("Remove", self.remove_lane, tip="Remove the selected lane")
-        self.up_button = button("Move up", lambda: self.move_lane(-1))
-        self.down_button = button("Move down", lambda: self.move_lane(1))
+        self.add_button = button("Add", self.add_lane, tip=TIPS["add"])
+        self.rename_button = button("Rename", self._on_rename_button_clicked, tip=TIPS["rename"])
+        self.remove_button = button("Remove", self.remove_lane, tip=TIPS["remove"])
+        self.up_button = button("Move up", lambda: self.move_lane(-1), tip=TIPS["up"])
+        self.down_button = button("Move down", lambda: self.move_lane(1), tip=TIPS["down"])
         side = vbox(
             self.add_button,
             self.rename_button,
@@ -201,12 +206,22 @@ class LanesDialog(QDialog):
     def _update_buttons(self) -> None:
         editable = not self.ctx.readonly
         row = self.current_row()
-        self.add_button.setEnabled(editable)
-        self.rename_button.setEnabled(editable and row >= 0)
-        self.remove_button.setEnabled(editable and row >= 0 and self.table.rowCount() > 1)
-        self.up_button.setEnabled(editable and row > 0)
-        self.down_button.setEnabled(editable and 0 <= row < self.table.rowCount() - 1)
-        self.save_button.setEnabled(editable)
+        count = self.table.rowCount()
+        pick = READ_ONLY_WHY if not editable else "Select a lane first."
+        set_enabled_why(self.add_button, editable, TIPS["add"], READ_ONLY_WHY)
+        set_enabled_why(self.rename_button, editable and row >= 0, TIPS["rename"], pick)
+        if editable and row >= 0 and count <= 1:
+            pick_remove = "The roadmap needs at least one lane."
+        else:
+            pick_remove = pick
+        set_enabled_why(
+            self.remove_button, editable and row >= 0 and count > 1, TIPS["remove"], pick_remove
+        )
+        first = "It is already the first lane." if editable and row == 0 else pick
+        set_enabled_why(self.up_button, editable and row > 0, TIPS["up"], first)
+        last = "It is already the last lane." if editable and row == count - 1 else pick
+        set_enabled_why(self.down_button, editable and 0 <= row < count - 1, TIPS["down"], last)
+        set_enabled_why(self.save_button, editable, "", READ_ONLY_WHY)
 
     # -- saving -----------------------------------------------------------------------------
 

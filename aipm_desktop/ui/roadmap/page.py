@@ -21,6 +21,7 @@ from ..context import AppContext
 from ..undo import DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import NO_MARGINS, button, open_dialog, vbox
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, page_header
 from .board import BoardWidget
 from .edit_dialog import ItemDialog
@@ -29,6 +30,10 @@ from .predictability import PredictabilityWidget
 from .timeline import TimelineWidget
 
 NEW_SHORTCUT = "Ctrl+Shift+N"
+NEW_TIP = f"Add a roadmap item ({NEW_SHORTCUT})"
+DELETE_TIP = "Delete the selected item or dependency (Del); Edit ▸ Undo brings it back"
+LANES_TIP = "Add, rename, remove and reorder the swim lanes"
+READ_ONLY_WHY = "This workspace is open read-only."
 
 
 class RoadmapPage(QWidget):
@@ -41,16 +46,14 @@ class RoadmapPage(QWidget):
         self.dialog: ItemDialog | None = None
         self.lanes_dialog: LanesDialog | None = None
 
-        self.new_button = button(
-            "New item", name="primaryButton", tip=f"Add a roadmap item ({NEW_SHORTCUT})"
-        )
-        self.delete_button = button("Delete", tip="Delete the selected item or dependency (Del)")
-        self.lanes_button = button("Lanes…", tip="Add, rename, remove and reorder the swim lanes")
+        self.new_button = button("New item", name="primaryButton", tip=NEW_TIP)
+        self.delete_button = button("Delete", tip=DELETE_TIP)
+        self.lanes_button = button("Lanes…", tip=LANES_TIP)
         header = page_header(
             "Roadmap",
             "Sequence data readiness, model iterations, UX and launch work on swim lanes; "
             "drag to reschedule, link dependencies, and watch slip and predictability.",
-            (self.lanes_button, self.new_button, self.delete_button),
+            (self.new_button, self.delete_button, self.lanes_button),
         )
 
         self.timeline = TimelineWidget(ctx)
@@ -140,12 +143,18 @@ class RoadmapPage(QWidget):
 
     def _update_actions(self) -> None:
         editable = not self.ctx.readonly
-        self.new_button.setEnabled(editable)
+        set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
         self.new_action.setEnabled(editable)
         on_timeline = self.tabs.currentWidget() is self.timeline
         scene = self.timeline.scene
         has = scene.selected_id is not None or scene.selected_dependency is not None
-        self.delete_button.setEnabled(editable and on_timeline and has)
+        if not editable:
+            why = READ_ONLY_WHY
+        elif not on_timeline:
+            why = "Open the Timeline tab and select an item or a dependency to delete it."
+        else:
+            why = "Select an item or a dependency arrow on the timeline first."
+        set_enabled_why(self.delete_button, editable and on_timeline and has, DELETE_TIP, why)
         self.delete_action.setEnabled(editable and has)
 
     # -- slots ----------------------------------------------------------------------------

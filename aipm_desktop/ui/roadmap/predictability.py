@@ -19,13 +19,20 @@ from PySide6.QtWidgets import (
 
 from ...services import roadmap
 from ...services.changes import Changes
+from ...services.dates import format_date
 from ..context import AppContext
 from ..undo import OperationCommand
 from ..widgets.builders import hbox, table, vbox
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edits import RecordPredictabilityCommand
+
+RECORD_TIP = (
+    "Write the latest completed quarter's predictability as a snapshot of the "
+    "“Roadmap predictability” KPI (Edit ▸ Undo takes it back)"
+)
 
 HEADERS = ("Quarter", "Planned", "On plan", "Predictability")
 PLANNED_COLOUR = "#c9d3df"
@@ -53,10 +60,7 @@ class PredictabilityWidget(RefreshWhenShown, QWidget):
             wrap=True,
         )
         self.record_button = QPushButton("Record as KPI snapshot")
-        self.record_button.setToolTip(
-            "Write the latest completed quarter's predictability as a snapshot of the "
-            "“Roadmap predictability” KPI (Edit ▸ Undo takes it back)"
-        )
+        self.record_button.setToolTip(RECORD_TIP)
         self.status = named_label("", "mutedLabel")
         self.table = table(HEADERS, "roadmapPredictabilityTable", read_only=True, single=False)
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
@@ -106,7 +110,14 @@ class PredictabilityWidget(RefreshWhenShown, QWidget):
                     )
                 self.table.setItem(row, column, cell)
         self.empty.setVisible(not self.rows)
-        self.record_button.setEnabled(bool(self.rows) and not self.ctx.readonly)
+        why = (
+            "This workspace is open read-only."
+            if self.ctx.readonly
+            else "No quarter has planned items yet: nothing to record."
+        )
+        set_enabled_why(
+            self.record_button, bool(self.rows) and not self.ctx.readonly, RECORD_TIP, why
+        )
         self._draw()
         self._dirty = False
 
@@ -163,7 +174,7 @@ class PredictabilityWidget(RefreshWhenShown, QWidget):
         if command.written:
             self.status.setText(
                 "Recorded as a snapshot of the “Roadmap predictability” KPI "
-                f"({command.day:%d %b %Y}). Edit ▸ Undo takes it back."
+                f"({format_date(command.day)}). Edit ▸ Undo takes it back."
             )
         else:
             self.status.setText("No completed quarter has planned items yet: nothing recorded.")

@@ -2,10 +2,11 @@
 
 :class:`TimelineWidget` puts the view beside a lane header column, under a time-axis
 header that stays visible, with a toolbar (zoom, baseline, critical path, dependencies,
-export) and turns the user's gestures into undoable commands.
+export) above and a legend (what the outlines, shades and markers mean) below, and turns
+the user's gestures into undoable commands.
 
 The pieces live beside it: :mod:`.timeline_scene` (the items laid out and painted),
-:mod:`.timeline_view` (the mouse), :mod:`.timeline_headers` (axis and lane names) and
+:mod:`.timeline_view` (the mouse), :mod:`.timeline_headers` (axis, lane names, legend) and
 :mod:`.timeline_style` (geometry and colours).
 """
 
@@ -37,7 +38,7 @@ from ...services import timeline_layout as tl
 from ...services.changes import Changes
 from ..context import AppContext
 from .edits import AddDependencyCommand, MoveItemCommand, RemoveDependencyCommand
-from .timeline_headers import AxisHeader, LaneHeader
+from .timeline_headers import AxisHeader, LaneHeader, TimelineLegend
 from .timeline_scene import TimelineScene
 from .timeline_style import AXIS_H, LANE_HEADER_W, MAX_PPD, MIN_PPD, ZOOM_TEXT, ZOOMS
 from .timeline_view import TimelineView
@@ -64,6 +65,7 @@ class TimelineWidget(QWidget):
         self.view = TimelineView(self.scene)
         self.axis = AxisHeader(self.view)
         self.lanes_header = LaneHeader(self.view)
+        self.legend = TimelineLegend()
         self.export_task: Any = None
         self.progress: QProgressDialog | None = None
 
@@ -142,9 +144,11 @@ class TimelineWidget(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(toolbar)
-        outer = QHBoxLayout()
-        outer.setContentsMargins(12, 0, 12, 12)
-        outer.addWidget(frame)
+        outer = QVBoxLayout()
+        outer.setContentsMargins(12, 0, 12, 8)
+        outer.setSpacing(6)
+        outer.addWidget(frame, 1)
+        outer.addWidget(self.legend)
         layout.addLayout(outer, 1)
 
         self.today_button.clicked.connect(self.scroll_to_today)
@@ -420,8 +424,8 @@ def _export(
 ) -> Path:
     """Worker: build the roadmap chart of ``start..end`` and save it (no widgets here);
     ``metrics`` make its rows those of the screen."""
-    from ...services.charts import save_figure
+    from ...services.charts import footer_for, save_figure
     from ...services.charts.roadmap import build_figure
 
     figure = build_figure(ws=ws, start=start, end=end, today=today, metrics=metrics)
-    return save_figure(figure, path)
+    return save_figure(figure, path, footer=footer_for(ws=ws, day=today))

@@ -15,6 +15,7 @@ from PySide6.QtGui import QHelpEvent, QMouseEvent, QPainter, QWheelEvent
 from PySide6.QtWidgets import QFrame, QGraphicsView, QToolTip, QWidget
 
 from ...models.enums import ItemKind
+from ...services.dates import format_date, format_range
 from .edit_dialog import enum_text
 from .timeline_scene import TimelineScene
 from .timeline_style import DEP_ID, EDGE_PX
@@ -25,10 +26,10 @@ def item_tooltip(item: Any) -> str:
     kind = {ItemKind.MILESTONE: "Milestone", ItemKind.RELEASE: "Release"}.get(item.kind, "")
     lines = [f"<b>{_escape(item.title)}</b>" + (f" <i>({kind})</i>" if kind else "")]
     if item.start == item.end:
-        lines.append(item.start.strftime("%a %d %b %Y"))
+        lines.append(format_date(item.start))
     else:
         days = (item.end - item.start).days + 1
-        lines.append(f"{item.start:%d %b %Y} → {item.end:%d %b %Y} ({days} days)")
+        lines.append(f"{format_range(item.start, item.end)} ({days} days)")
     status = enum_text(item.status)
     if item.kind == ItemKind.WORK:
         status += f" · {item.progress}% done"

@@ -57,7 +57,8 @@ DECISION_LABELS = {
 OPTIONS = ("build", "partner", "buy")
 COST_LABELS = {"build": "Build", "partner": "Partner", "buy": "Buy"}
 EMPTY_TEXT = (
-    "Select a use case in the list to see and edit it here,\nor press Ctrl+N (New) to add one."
+    "Select a use case in the list to see and edit it here,\n"
+    "or press Ctrl+Shift+N (New use case) to add one."
 )
 
 S_SUMMARY = "Summary"

@@ -267,7 +267,7 @@ class GridTab(ContextWidget):
         self.view.selectionModel().currentRowChanged.connect(self._on_selection_current_row_changed)
         self.view.selectionModel().currentChanged.connect(self._on_selection_current_changed)
         self.empty_label = QLabel(
-            "No use cases to score yet. Add one in the List tab (Ctrl+N), then score it "
+            "No use cases to score yet. Add one with New use case (Ctrl+Shift+N), then score it "
             "here: select a cell and type 1-5."
         )
         self.empty_label.setObjectName("emptyState")

@@ -32,6 +32,7 @@ from ...errors import UserError
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 
 REDRAW_DELAY_MS = 120
@@ -43,6 +44,7 @@ EMPTY_TEXT = (
     "Scoring grid tab and it appears here as a bubble."
 )
 EXPORT_FILTER = "PNG image (*.png);;SVG image (*.svg)"
+EXPORT_TIP = "Save the matrix as a PNG or SVG image"
 HINT_TEXT = "Colour: risk level · hover a bubble for details · click it to select"
 HINT_FED_TEXT = (
     "Colour: risk level (risk criterion from the risk register) · hover a bubble for "
@@ -77,6 +79,7 @@ class MatrixTab(ContextWidget):
         self.size_combo.currentIndexChanged.connect(self._on_size_combo_index_changed)
         self.export_button = QPushButton("Export PNG/SVG…")
         self.export_button.setObjectName("exportMatrixButton")
+        self.export_button.setToolTip(EXPORT_TIP)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         caption = named_label("Bubble size", "filterLabel")
         self.hint = hint = QLabel(HINT_TEXT)
@@ -173,10 +176,15 @@ class MatrixTab(ContextWidget):
         if not bubbles:
             self.points = []
             self._stack.setCurrentWidget(self.empty_label)
-            self.export_button.setEnabled(False)
+            set_enabled_why(
+                self.export_button,
+                False,
+                EXPORT_TIP,
+                "Nothing to export: no use case is fully scored yet.",
+            )
             return
         self._stack.setCurrentWidget(self.chart)
-        self.export_button.setEnabled(True)
+        set_enabled_why(self.export_button, True, EXPORT_TIP)
         figure = self.chart.figure()
         figure.clear()
         info = matrix_chart.draw_on(

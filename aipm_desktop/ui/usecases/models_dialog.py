@@ -36,10 +36,14 @@ from ..undo import UpdateRecordCommand
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from .edits import CopyModelCommand, SetActiveModelCommand
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole
+READ_ONLY_WHY = "This workspace is open read-only."
+ACTIVATE_TIP = "Rank and score every use case with this model"
+COPY_TIP = "Copy this model (criteria, weights and scores) to experiment with"
 COLUMNS = ("Criterion", "Group", "Direction", "Weight", "Share")
 DIRECTIONS = (
     (Direction.BENEFIT.value, "Benefit (higher is better)"),
@@ -160,8 +164,10 @@ class ModelsDialog(ContextDialog):
         if ws is None or model_id is None:
             return
         readonly = self.ctx.readonly
-        self.activate_button.setEnabled(not readonly and model_id != scoring.active_model_id(ws=ws))
-        self.copy_button.setEnabled(not readonly)
+        active = model_id == scoring.active_model_id(ws=ws)
+        why = READ_ONLY_WHY if readonly else "This model is already the active one."
+        set_enabled_why(self.activate_button, not readonly and not active, ACTIVATE_TIP, why)
+        set_enabled_why(self.copy_button, not readonly, COPY_TIP, READ_ONLY_WHY)
         row = max(self.table.currentRow(), 0)
         self.criteria = scoring.model_criteria(ws=ws, model_id=model_id)
         same_rows = [c.id for c in self.criteria] == self._row_ids

@@ -3,15 +3,17 @@
 The page keeps one *current use case* that every tab follows: selecting a row of the list,
 a row of the grid or a bubble of the matrix makes it current, and the others show it.
 
-Keyboard (while the focus is inside the page):
+Keyboard (while the focus is inside the page, as in every area; Ctrl+N stays File ▸ New
+workspace):
 
-* Ctrl+N: new use case. The main window uses Ctrl+N for a new workspace; inside this page
-  the page takes the key first (it accepts the ``ShortcutOverride`` event), so Ctrl+N here
-  means a new use case and everywhere else still a new workspace.
+* Ctrl+Shift+N: new use case.
 * Ctrl+D: duplicate the current use case (with its scores).
 * Del: delete the selected use case, after a confirmation naming it (only while the list
   has the focus; in the grid Del clears a score). Edit ▸ Undo brings it back.
 * Ctrl+F: filter the list.
+
+The list shows each use case's score and rank by the active scoring model (stored scores;
+blank for an incomplete one) and keeps its column layout in the app settings.
 
 The Scoring grid's "Risk criterion from the risk register" check box sets the page's
 :attr:`UseCasesPage.risk_from_register`: the grid, the form's score line, the matrix and
@@ -25,13 +27,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QEvent, Qt
-from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
-    QHBoxLayout,
+    QLabel,
     QMessageBox,
-    QPushButton,
     QVBoxLayout,
     QWidget,
 )
@@ -47,11 +48,12 @@ from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, labelled_row, vbox
+from ..widgets.builders import NO_MARGINS, button, labelled_row, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.dialog_parts import confirm_delete
+from ..widgets.lazy_table import set_enabled_why
 from ..widgets.master_detail import MasterDetail
-from ..widgets.page_header import named_label
+from ..widgets.page_header import local_action, page_header
 from .edits import DuplicateUseCaseCommand
 from .form import STATUS_LABELS, UseCaseForm
 from .grid import GridTab
@@ -60,6 +62,11 @@ from .stability import StabilityTab
 
 SPLITTER_NAME = "usecases"
 NEW_TITLE = "Untitled use case"
+NEW_SHORTCUT = "Ctrl+Shift+N"
+NEW_TIP = f"Add a use case ({NEW_SHORTCUT})"
+DELETE_TIP = "Delete the selected use case (Del in the list); Edit ▸ Undo brings it back"
+DUPLICATE_TIP = "Copy the current use case with its scores (Ctrl+D)"
+READ_ONLY_WHY = "This workspace is open read-only."
 #: Change kinds that move scores, ranks or the matrix.
 SCORING_KINDS = ("use_case", "score", "criterion", "scoring_model", "settings")
 #: Change kinds that move the risk register's levels (risks, their use-case links), which
@@ -85,33 +92,20 @@ class UseCasesPage(ContextWidget):
         #: Rank with the risk criterion fed by the risk register (the grid's check box).
         self.risk_from_register = False
 
-        # -- header and actions --
-        title = named_label("Use cases", "pageTitle")
-        self.subtitle = named_label("", "pageSubtitle")
-        self.new_action = self._make_action("New", "Add a use case (Ctrl+N)", self._on_new)
+        # -- header and actions (New, Delete, then the others; see page_header) --
+        self.new_button = button("New use case", self._on_new, name="primaryButton", tip=NEW_TIP)
+        self.delete_button = button("Delete", self._on_delete, tip=DELETE_TIP)
+        self.duplicate_button = button("Duplicate", self._on_duplicate, tip=DUPLICATE_TIP)
+        header = page_header(
+            "Use cases",
+            "",
+            (self.new_button, self.delete_button, self.duplicate_button),
+        )
+        self.new_action = local_action(self, "New use case", NEW_SHORTCUT, self._on_new)
         self.new_action.setObjectName("newUseCaseAction")
-        self.duplicate_action = self._make_action(
-            "Duplicate", "Copy the current use case with its scores (Ctrl+D)", self._on_duplicate
+        self.duplicate_action = local_action(
+            self, "Duplicate use case", "Ctrl+D", self._on_duplicate
         )
-        self.duplicate_action.setShortcut(QKeySequence("Ctrl+D"))
-        self.duplicate_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
-        self.addAction(self.duplicate_action)
-        self.delete_action = self._make_action(
-            "Delete…", "Delete the selected use case (Del in the list)", self._on_delete
-        )
-        self.new_button = self._button(self.new_action, "primaryButton")
-        self.duplicate_button = self._button(self.duplicate_action)
-        self.delete_button = self._button(self.delete_action)
-        header = QHBoxLayout()
-        header.setContentsMargins(20, 14, 20, 6)
-        heading = QVBoxLayout()
-        heading.setSpacing(2)
-        heading.addWidget(title)
-        heading.addWidget(self.subtitle)
-        header.addLayout(heading, 1)
-        header.addWidget(self.new_button)
-        header.addWidget(self.duplicate_button)
-        header.addWidget(self.delete_button)
 
         # -- list tab --
         self._tag_param = bindparam("uc_tag_pattern", callable_=self._tag_pattern)
@@ -122,9 +116,9 @@ class UseCasesPage(ContextWidget):
         )
         self.list_pane = self.master.list_pane
         self.list_pane.setObjectName("useCaseList")
-        self.list_pane.addAction(self.delete_action)
-        self.delete_action.setShortcut(QKeySequence(QKeySequence.StandardKey.Delete))
-        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.delete_action = local_action(
+            self.list_pane, "Delete use case", QKeySequence.StandardKey.Delete, self._on_delete
+        )
         self.splitter = self.master.splitter
         self.splitter.setObjectName("useCaseSplitter")
 
@@ -163,7 +157,10 @@ class UseCasesPage(ContextWidget):
             (self.matrix_tab, "Matrix"),
             (self.stability_tab, "Ranking stability"),
         )
-        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=0, parent=self)
+        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
+        subtitle = self.findChild(QLabel, "pageSubtitle")
+        assert subtitle is not None
+        self.subtitle: QLabel = subtitle
 
         # -- wiring --
         self.list_pane.current_changed.connect(self._on_list_pane_current_changed)
@@ -182,21 +179,6 @@ class UseCasesPage(ContextWidget):
             self.form.load(None)
 
     # -- building -------------------------------------------------------------------------
-
-    def _make_action(self, text: str, tip: str, slot: Any) -> QAction:
-        action = QAction(text, self)
-        action.setToolTip(tip)
-        action.setStatusTip(tip)
-        action.triggered.connect(slot)
-        return action
-
-    def _button(self, action: QAction, name: str = "") -> QPushButton:
-        button = QPushButton(action.text())
-        if name:
-            button.setObjectName(name)
-        button.setToolTip(action.toolTip())
-        button.clicked.connect(action.trigger)
-        return button
 
     def _filter_combo(self, name: str, all_label: str) -> QComboBox:
         combo = QComboBox()
@@ -347,12 +329,13 @@ class UseCasesPage(ContextWidget):
     def _update_actions(self) -> None:
         writable = not self.ctx.readonly
         has_current = self.current_id is not None
+        why = READ_ONLY_WHY if not writable else "Select a use case in the list first."
         self.new_action.setEnabled(writable)
         self.duplicate_action.setEnabled(writable and has_current)
         self.delete_action.setEnabled(writable and has_current)
-        self.new_button.setEnabled(self.new_action.isEnabled())
-        self.duplicate_button.setEnabled(self.duplicate_action.isEnabled())
-        self.delete_button.setEnabled(self.delete_action.isEnabled())
+        set_enabled_why(self.new_button, writable, NEW_TIP, READ_ONLY_WHY)
+        set_enabled_why(self.delete_button, writable and has_current, DELETE_TIP, why)
+        set_enabled_why(self.duplicate_button, writable and has_current, DUPLICATE_TIP, why)
 
     # -- filters --------------------------------------------------------------------------
 
@@ -486,23 +469,3 @@ class UseCasesPage(ContextWidget):
             else:
                 self.set_current(None, source="list")
                 self.form.load(None)
-
-    # -- events ---------------------------------------------------------------------------
-
-    def event(self, event: QEvent) -> bool:
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.matches(QKeySequence.StandardKey.New)
-            and self.new_action.isEnabled()
-        ):
-            event.accept()  # Ctrl+N inside this page: a new use case, not a new workspace
-            return True
-        return super().event(event)
-
-    def keyPressEvent(self, event: QKeyEvent) -> None:
-        if event.matches(QKeySequence.StandardKey.New) and self.new_action.isEnabled():
-            self.new_action.trigger()
-            event.accept()
-            return
-        super().keyPressEvent(event)

@@ -139,8 +139,9 @@ def button_row(*items: Item) -> QHBoxLayout:
 
 
 def list_panel(view: QWidget, *buttons: Item) -> QWidget:
-    """The left panel of a list-and-detail view: ``view`` over a row of ``buttons``."""
-    return panel((view, 1), button_row(*buttons))
+    """The left panel of a list-and-detail view inside a tab: its ``buttons`` (the primary
+    "New …" first) in a row above ``view``, never under it (see ``page_header``)."""
+    return panel(button_row(*buttons), (view, 1))
 
 
 def splitter(

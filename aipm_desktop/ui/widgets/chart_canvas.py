@@ -6,10 +6,16 @@ shown, never when the widget is built, so pages can create the widget up front.
 Coordinates: a hover handler gets matplotlib *display* coordinates (pixels from the
 figure's bottom-left corner, in device pixels, like ``Axes.transData.transform`` gives);
 :attr:`ChartCanvas.clicked` carries *data* coordinates of the axes under the mouse.
+
+Exports carry the chart footer (workspace, client, date; see
+:func:`aipm_desktop.services.charts.footer_for`): from :meth:`ChartCanvas.set_footer_source`
+when the page gives one, else from the workspace of the nearest view above the canvas that
+holds an app context (``ctx``), the way every page does.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,13 +23,14 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPoint, QPointF, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
-from ...services.charts import new_figure, save_figure
+from ...services.charts import Footer, footer_for, new_figure, save_figure
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
 
 HoverHandler = Callable[[float, float], "str | None"]
+FooterSource = Callable[[], "Footer | None"]
 
 
 class ChartCanvas(QWidget):
@@ -42,6 +49,7 @@ class ChartCanvas(QWidget):
         self._canvas: Any = None
         self._hover: HoverHandler | None = None
         self._tooltip = ""
+        self._footer_source: FooterSource | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
@@ -89,9 +97,28 @@ class ChartCanvas(QWidget):
         if self._canvas is not None:
             self._canvas.draw()
 
-    def export(self, path: Path | str) -> Path:
-        """Write the figure as PNG or SVG (by suffix); raises ``UserError`` on bad paths."""
-        return save_figure(self.figure(), path)
+    def export(self, path: Path | str, *, footer: Footer | None = None) -> Path:
+        """Write the figure as PNG, SVG or PDF (by suffix) with the chart footer
+        (``footer``, else :meth:`export_footer`); raises ``UserError`` on bad paths."""
+        return save_figure(self.figure(), path, footer=footer or self.export_footer())
+
+    def set_footer_source(self, source: FooterSource | None) -> None:
+        """``source() -> Footer or None``: the footer of the next exports."""
+        self._footer_source = source
+
+    def export_footer(self, day: dt.date | None = None) -> Footer | None:
+        """The footer an export gets: from the footer source, else from the workspace of
+        the nearest view above that has an app context; None without a workspace."""
+        if self._footer_source is not None:
+            return self._footer_source()
+        widget = self.parentWidget()
+        while widget is not None:
+            ctx = getattr(widget, "ctx", None)
+            ws = getattr(ctx, "workspace", None) if ctx is not None else None
+            if ws is not None:
+                return footer_for(ws=ws, day=day)
+            widget = widget.parentWidget()
+        return None
 
     # -- interaction ----------------------------------------------------------------------
 

@@ -19,8 +19,10 @@ class ColumnChooser(QObject):
     """A context menu on a horizontal header listing its columns as check boxes.
 
     At least one column always stays visible. :meth:`state` describes hidden columns,
-    widths and order by column key (so it survives columns added later) as a JSON string
-    for the caller to persist (e.g. in QSettings); :meth:`restore_state` applies one.
+    widths and order by column key, with the keys of every column it knew (the column
+    set), as a JSON string for the caller to persist (e.g. in QSettings);
+    :meth:`restore_state` applies one, also one saved with an older column set (see
+    :func:`merge_order`).
 
     Signals:
         columns_changed(): a column was shown, hidden or moved by the user.
@@ -131,6 +133,7 @@ class ColumnChooser(QObject):
         count = self._count()
         keys = [self.key(s) for s in range(count)]
         state = {
+            "keys": keys,
             "hidden": [keys[s] for s in range(count) if header.isSectionHidden(s)],
             "widths": {keys[s]: header.sectionSize(s) for s in range(count)},
             "order": [keys[header.logicalIndex(v)] for v in range(count)],
@@ -140,18 +143,21 @@ class ColumnChooser(QObject):
     def restore_state(self, state: bytes | bytearray | str | None) -> bool:
         """Apply a :meth:`state`; returns False (changing nothing) when it is unusable.
 
-        Unknown keys are ignored; columns the state does not mention keep their defaults.
+        Unknown keys are ignored. Columns the state does not know (added since it was
+        saved) show, at their default place beside the columns they follow.
         """
         data = _parse(state)
         if data is None:
             return False
         header = self._header
         count = self._count()
-        sections = {self.key(s): s for s in range(count)}
+        keys = [self.key(s) for s in range(count)]
+        sections = {k: s for s, k in enumerate(keys)}
         hidden = {sections[k] for k in data.get("hidden", []) if k in sections}
         if len(hidden) >= count:
             hidden = set()
-        order = [sections[k] for k in data.get("order", []) if k in sections]
+        saved_order = [str(k) for k in data.get("order", [])]
+        order = [sections[k] for k in merge_order(saved_order, keys)]
         for target, section in enumerate(order):
             current = header.visualIndex(section)
             if current != target:
@@ -162,6 +168,22 @@ class ColumnChooser(QObject):
         for section in range(count):
             header.setSectionHidden(section, section in hidden)
         return True
+
+
+def merge_order(saved: list[str], keys: list[str]) -> list[str]:
+    """The on-screen order of the columns ``keys`` (in their default order) from a saved
+    order: saved keys that still exist keep their saved order; the others (columns added
+    since) go right after the column they follow by default (first when none does)."""
+    present = set(keys)
+    order = [k for k in dict.fromkeys(saved) if k in present]
+    placed = set(order)
+    for i, key in enumerate(keys):
+        if key in placed:
+            continue
+        before = next((k for k in reversed(keys[:i]) if k in placed), None)
+        order.insert(0 if before is None else order.index(before) + 1, key)
+        placed.add(key)
+    return order
 
 
 def _parse(state: Any) -> dict[str, Any] | None:
@@ -185,5 +207,7 @@ def _parse(state: Any) -> dict[str, Any] | None:
     if not isinstance(data.get("hidden", []), list) or not isinstance(data.get("order", []), list):
         return None
     if not isinstance(data.get("widths", {}), dict):
+        return None
+    if not isinstance(data.get("keys", []), list):
         return None
     return data

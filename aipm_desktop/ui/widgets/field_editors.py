@@ -31,6 +31,20 @@ from PySide6.QtWidgets import (
 )
 
 FIELD_HEIGHT = 30
+
+
+def date_display_format() -> str:
+    """The ``QDateEdit`` display format matching :mod:`aipm_desktop.services.dates`' style
+    (ISO, or the locale's short date format)."""
+    from PySide6.QtCore import QLocale
+
+    from ...services import dates
+
+    if dates.style() == dates.ISO:
+        return "yyyy-MM-dd"
+    return QLocale().dateFormat(QLocale.FormatType.ShortFormat)
+
+
 TEXT_HEIGHT = 64
 #: Put in a choices list to draw a separator line in the combo.
 SEPARATOR: Any = object()
@@ -145,7 +159,7 @@ class DateInput(QWidget):
         self.check = QCheckBox(check_text)
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat("yyyy-MM-dd")
+        self.edit.setDisplayFormat(date_display_format())
         self.edit.setDate(QDate.currentDate())
         self.edit.setEnabled(False)
         self.edit.setMinimumHeight(field_height)

@@ -8,7 +8,8 @@ selected rows selected by id.
 
 :class:`ListPane` is what an area view embeds: a :class:`FilterBox`, the row count, the
 table (with a :class:`ColumnChooser` on its header) and an empty state that says what to
-do when there is nothing to show.
+do when there is nothing to show. :meth:`ListPane.persist` keeps its column layout (order,
+widths, hidden columns) and sort in the app settings, so a list looks the same next time.
 """
 
 from __future__ import annotations
@@ -27,8 +28,9 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QKeySequence, QShortcut
+from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -40,12 +42,14 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...services.changes import Changes
-from ...services.listing import ListSpec, count_rows, fetch_rows, query_ids
+from ...services.listing import FORMATTERS, ListSpec, count_rows, fetch_rows, query_ids
 from ...store import Workspace
 from .column_chooser import COLUMN_KEY_ROLE, ColumnChooser
 from .filter_box import FilterBox
 from .page_header import named_label
 from .roles import ALIGNMENT_ROLE, DISPLAY_ROLE, HORIZONTAL, ID_ROLE, ITEM_FLAGS, TOOLTIP_ROLE
+
+DECORATION_ROLE = Qt.ItemDataRole.DecorationRole
 
 log = logging.getLogger(__name__)
 
@@ -60,7 +64,16 @@ ALIGNMENTS = {
 #: Longest text shown in a cell; the tooltip has the rest.
 MAX_CELL_CHARS = 300
 
-__all__ = ["COLUMN_KEY_ROLE", "ID_ROLE", "LazyTableModel", "ListPane"]
+__all__ = ["COLUMN_KEY_ROLE", "ID_ROLE", "LazyTableModel", "ListPane", "set_enabled_why"]
+
+
+def set_enabled_why(
+    widget: QAbstractButton | QAction, enabled: bool, tip: str, why: str = ""
+) -> None:
+    """Enable ``widget`` with the tooltip ``tip``, or disable it with a tooltip saying
+    why it cannot act now (``why``, e.g. "Select a risk in the list to delete it.")."""
+    widget.setEnabled(enabled)
+    widget.setToolTip(tip if enabled or not why else why)
 
 
 def _cell_text(value: str) -> str:
@@ -102,7 +115,14 @@ class LazyTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._rows: dict[int, int] | None = None
         self._pages: OrderedDict[int, list[tuple[str, ...]]] = OrderedDict()
+        #: Per cached page with coloured columns, each row's chip colours (or None).
+        self._colors: dict[int, list[tuple[str | None, ...] | None]] = {}
         self._empty_row = ("",) * len(spec.columns)
+        self._color_columns = frozenset(i for i, c in enumerate(spec.columns) if c.colors)
+        self._qcolors: dict[str, QColor] = {}
+        self._chips: dict[str, QIcon] = {}
+        self._empty_tips = [c.empty_tooltip or None for c in spec.columns]
+        self._formatters = [FORMATTERS[c.formatter] for c in spec.columns]
         self._labels = [c.label for c in spec.columns]
         self._aligns = [ALIGNMENTS[c.align] for c in spec.columns]
         self._ncols = len(spec.columns)
@@ -183,7 +203,7 @@ class LazyTableModel(QAbstractTableModel):
         self._ws = ws
         self._ids = self._query() if ws is not None else []
         self._rows = None
-        self._pages.clear()
+        self._clear_pages()
         self.endResetModel()
         self.rows_changed.emit(len(self._ids))
 
@@ -247,7 +267,7 @@ class LazyTableModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         self._ids = new_ids
         self._rows = None
-        self._pages.clear()
+        self._clear_pages()
         if persistent:
             moved: list[QModelIndex] = []
             for index in persistent:
@@ -279,15 +299,52 @@ class LazyTableModel(QAbstractTableModel):
         values: dict[int, tuple[Any, ...]] = {}
         if self._ws is not None and ids:
             try:
-                values = fetch_rows(ws=self._ws, spec=self._spec, ids=ids)
+                values = fetch_rows(ws=self._ws, spec=self._spec, ids=ids, raw=True)
             except SQLAlchemyError:
                 log.exception("Cannot read rows of the %s list", self._spec.kind)
+        columns = self._spec.columns
+        formatters = self._formatters
         empty = self._empty_row
-        page = [values.get(row_id, empty) for row_id in ids]
+        page: list[tuple[str, ...]] = []
+        colors: list[tuple[str | None, ...] | None] = []
+        for row_id in ids:
+            raw = values.get(row_id)
+            if raw is None:
+                page.append(empty)
+                colors.append(None)
+                continue
+            page.append(tuple(f(v) for f, v in zip(formatters, raw, strict=True)))
+            if self._color_columns:
+                colors.append(tuple(c.color_of(v) for c, v in zip(columns, raw, strict=True)))
         self._pages[number] = page
+        if self._color_columns:
+            self._colors[number] = colors
         while len(self._pages) > self._max_pages:
-            self._pages.popitem(last=False)
+            dropped, _page = self._pages.popitem(last=False)
+            self._colors.pop(dropped, None)
         return page
+
+    def _clear_pages(self) -> None:
+        self._pages.clear()
+        self._colors.clear()
+
+    def cell_color(self, row: int, column: int) -> QColor | None:
+        """The chip colour of a cell of a coloured column (e.g. a risk level), or None."""
+        if column not in self._color_columns or not 0 <= row < len(self._ids):
+            return None
+        self._row_values(row)  # loads the page (and its colours)
+        number = row // self._page_size
+        colors = self._colors.get(number)
+        offset = row - number * self._page_size
+        if colors is None or offset >= len(colors) or colors[offset] is None:
+            return None
+        name = colors[offset][column]  # type: ignore[index]
+        if name is None:
+            return None
+        color = self._qcolors.get(name)
+        if color is None:
+            color = self._qcolors[name] = QColor(name)
+        return color
 
     @property
     def cached_pages(self) -> int:
@@ -315,10 +372,32 @@ class LazyTableModel(QAbstractTableModel):
         if role == ALIGNMENT_ROLE:
             return self._aligns[index.column()]
         if role == TOOLTIP_ROLE:
-            return self._row_values(index.row())[index.column()] or None
+            column = index.column()
+            return self._row_values(index.row())[column] or self._empty_tips[column]
         if role == ID_ROLE:
             return self._ids[index.row()]
+        if role == DECORATION_ROLE and index.column() in self._color_columns:
+            color = self.cell_color(index.row(), index.column())
+            return None if color is None else self._chip(color)
         return None
+
+    def _chip(self, color: QColor) -> QIcon:
+        """A rounded square of ``color``, the same when the row is selected."""
+        icon = self._chips.get(color.name())
+        if icon is None:
+            pixmap = QPixmap(16, 16)
+            pixmap.fill(QColor(0, 0, 0, 0))
+            painter = QPainter(pixmap)
+            painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+            painter.setPen(color.darker(130))
+            painter.setBrush(color)
+            painter.drawRoundedRect(1.5, 1.5, 13, 13, 3, 3)
+            painter.end()
+            icon = QIcon()
+            for mode in (QIcon.Mode.Normal, QIcon.Mode.Selected, QIcon.Mode.Active):
+                icon.addPixmap(pixmap, mode)
+            self._chips[color.name()] = icon
+        return icon
 
     def headerData(
         self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
@@ -330,7 +409,9 @@ class LazyTableModel(QAbstractTableModel):
         if role == TOOLTIP_ROLE:
             return self._spec.columns[section].tooltip or self._labels[section]
         if role == ALIGNMENT_ROLE:
-            return self._aligns[section]
+            # Right-aligned labels would run into the sort arrow: centre them instead.
+            align = self._aligns[section]
+            return ALIGNMENTS["center"] if align == ALIGNMENTS["right"] else align
         if role == COLUMN_KEY_ROLE:
             return self._spec.columns[section].key
         return None
@@ -341,7 +422,8 @@ class ListPane(QWidget):
 
     Ctrl+F (while focus is inside the pane) focuses the filter box; Enter or a double
     click activates the current row. :meth:`state` / :meth:`restore_state` carry the
-    columns (shown, widths, order) and sort as a JSON string for QSettings.
+    columns (shown, widths, order) and sort as a JSON string for QSettings;
+    :meth:`persist` restores the saved one and saves every change.
 
     Signals:
         activated(int): a row was activated (double click or Enter); carries its id.
@@ -363,6 +445,9 @@ class ListPane(QWidget):
     ) -> None:
         super().__init__(parent)
         self._empty_text = spec.no_rows_text()
+        self._settings: Any = None
+        self._state_name = ""
+        self._restoring = False
         self.model = LazyTableModel(spec, ws, self)
 
         self.filter_box = FilterBox(self)
@@ -432,9 +517,16 @@ class ListPane(QWidget):
         header.setHighlightSections(False)
         header.setStretchLastSection(True)
         char = table.fontMetrics().averageCharWidth()
+        label_metrics = header.fontMetrics()
+        chip = table.iconSize().width() if table.iconSize().width() > 0 else 16
         for section, column in enumerate(self.model.spec.columns):
             if column.width > 0:
-                header.resizeSection(section, column.width * char + 16)
+                width = column.width * char + 16
+                if column.colors:
+                    width += chip + 6  # the colour chip before the text
+                # Never narrower than the header's label and its sort arrow.
+                label = label_metrics.horizontalAdvance(column.label) + 30
+                header.resizeSection(section, max(width, label))
         header.setSortIndicator(self.model.sort_column(), self.model.sort_order())
         header.setSortIndicatorShown(True)
         table.setSortingEnabled(True)
@@ -497,6 +589,30 @@ class ListPane(QWidget):
             selection_model.setCurrentIndex(index, QItemSelectionModel.SelectionFlag.NoUpdate)
             self.table.scrollTo(index)
 
+    def persist(self, settings: Any, name: str) -> bool:
+        """Keep the column layout and sort in ``settings`` (the app's settings registry)
+        under ``name``: apply the saved one now (True when there was a usable one) and save
+        every change the user makes (resize, move, hide or show a column, sort).
+
+        A layout saved with another set of columns still applies to the columns both
+        share; columns it does not know keep their default place and show."""
+        self._settings, self._state_name = settings, name
+        saved = settings.header_state(name)
+        restored = False
+        if saved is not None:
+            restored = self.restore_state(bytes(saved.data()))
+        header = self.table.horizontalHeader()
+        header.sectionResized.connect(self._on_header_layout_changed)
+        header.sectionMoved.connect(self._on_header_layout_changed)
+        header.sortIndicatorChanged.connect(self._on_header_layout_changed)
+        self.column_chooser.columns_changed.connect(self._on_header_layout_changed)
+        return restored
+
+    def save_state(self) -> None:
+        """Write the layout to the settings given to :meth:`persist` (if any)."""
+        if self._settings is not None and self._state_name and not self._restoring:
+            self._settings.set_header_state(self._state_name, self.state().encode("utf-8"))
+
     def state(self) -> str:
         """Columns and sort as a JSON string (for the caller to keep in QSettings)."""
         return json.dumps(
@@ -517,21 +633,28 @@ class ListPane(QWidget):
             data = None
         if not isinstance(data, dict):
             return False
-        columns = data.get("columns")
-        if isinstance(columns, dict):
-            self.column_chooser.restore_state(json.dumps(columns))
-        sort = data.get("sort")
-        if isinstance(sort, list) and len(sort) == 2 and isinstance(sort[0], str):
-            try:
-                column = self.spec.index_of(sort[0])
-            except KeyError:
-                column = -1
-            if column >= 0 and self.spec.columns[column].sortable:
-                order = DESCENDING if sort[1] else ASCENDING
-                self.table.horizontalHeader().setSortIndicator(column, order)
+        self._restoring = True
+        try:
+            columns = data.get("columns")
+            if isinstance(columns, dict):
+                self.column_chooser.restore_state(json.dumps(columns))
+            sort = data.get("sort")
+            if isinstance(sort, list) and len(sort) == 2 and isinstance(sort[0], str):
+                try:
+                    column = self.spec.index_of(sort[0])
+                except KeyError:
+                    column = -1
+                if column >= 0 and self.spec.columns[column].sortable:
+                    order = DESCENDING if sort[1] else ASCENDING
+                    self.table.horizontalHeader().setSortIndicator(column, order)
+        finally:
+            self._restoring = False
         return True
 
     # -- slots ----------------------------------------------------------------------------
+
+    def _on_header_layout_changed(self, *_args: Any) -> None:
+        self.save_state()
 
     def _on_filter_box_filter_changed(self, text: str) -> None:
         self.model.set_text_filter(text)

@@ -3,8 +3,8 @@
 The list holds only ids and pages rows in (see :mod:`lazy_table`); the detail widget is
 shown the current row's id through one callback. The current record stays current across
 refreshes, filters and re-sorts (by id); when it leaves the list, the row that took its
-place becomes current (or nothing, on an empty list). The splitter's sizes are kept in the
-settings under ``name``.
+place becomes current (or nothing, on an empty list). The splitter's sizes and the list's
+column layout (order, widths, hidden columns, sort) are kept in the settings under ``name``.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ class MasterDetail(QWidget):
     """A :class:`ListPane` and a detail widget side by side.
 
     ``show(id_or_none)`` is called whenever the current record changes (e.g. the form's
-    ``load``). ``settings`` (the app's settings registry) and ``name`` persist the splitter.
+    ``load``). ``settings`` (the app's settings registry) and ``name`` persist the splitter
+    and the list's columns.
 
     Signals:
         current_changed(object): the current record's id, or None.
@@ -66,6 +67,7 @@ class MasterDetail(QWidget):
             state = settings.splitter_state(name)
             if state is not None:
                 self.splitter.restoreState(state)
+            self.list_pane.persist(settings, name)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)

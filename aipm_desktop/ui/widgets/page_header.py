@@ -1,4 +1,16 @@
-"""The header every area page starts with: title, one-line purpose, action buttons."""
+"""The header every area page starts with: title, one-line purpose, action buttons.
+
+The conventions every area follows (Help ▸ Keyboard shortcuts lists them):
+
+- The area's record actions sit in this header, top right, in this order: the primary
+  "New <record>" button (object name ``primaryButton``), then "Delete", then the others
+  (Duplicate, Import…, Export…, settings dialogs). No action buttons under a list.
+- Ctrl+Shift+N adds a record in the current area and Del deletes the selected one (both
+  :func:`local_action`, so they act only in the visible area); Ctrl+N is always File ▸
+  New workspace; Ctrl+F filters the current list; Ctrl+1…9 switch areas.
+- A button that cannot act now is disabled (the style sheet greys it out) and its
+  tooltip says why.
+"""
 
 from __future__ import annotations
 

@@ -1,0 +1,83 @@
+"""Every area is usable in a 1280x720 window, with the demo workspace open.
+
+A page whose minimum size is wider or taller than that forces the window past a laptop
+screen (and, with the stacked pages, keeps it from ever shrinking again).
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import QSize
+
+from aipm_desktop.store import open_workspace
+from aipm_desktop.ui.areas import AREAS
+from aipm_desktop.ui.main_window import SMALLEST_WINDOW, MainWindow, first_window_size
+
+
+@pytest.fixture(scope="module")
+def demo_file(tmp_path_factory):
+    from aipm_desktop.services.workspace import new_workspace
+
+    path = tmp_path_factory.mktemp("demo") / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def styled(qapp):
+    """The app's own style and style sheet (their padding and fonts set the sizes)."""
+    from aipm_desktop.app import load_stylesheet
+
+    before_sheet, before_style = qapp.styleSheet(), qapp.style().name()
+    qapp.setStyle("Fusion")
+    qapp.setStyleSheet(load_stylesheet())
+    yield
+    qapp.setStyleSheet(before_sheet)
+    qapp.setStyle(before_style)
+
+
+@pytest.fixture
+def window(qtbot, styled, app_ctx, demo_file, tmp_path):
+    path = tmp_path / "demo.aipm"
+    shutil.copyfile(demo_file, path)
+    win = MainWindow(app_ctx, persist=False)
+    qtbot.addWidget(win)
+    app_ctx.set_workspace(open_workspace(path))
+    win.resize(*SMALLEST_WINDOW)
+    win.show()
+    qtbot.waitExposed(win)
+    return win
+
+
+def test_the_first_window_fits_the_screen(qapp):
+    from PySide6.QtGui import QGuiApplication
+
+    room = QGuiApplication.primaryScreen().availableGeometry()
+    width, height = first_window_size()
+    assert width <= max(room.width(), 640)
+    assert height <= max(room.height(), 480)
+
+
+@pytest.mark.parametrize("area", [a.name for a in AREAS])
+def test_every_area_fits_a_1280x720_window(qtbot, window, area):
+    limit = QSize(*SMALLEST_WINDOW)
+    window.show_area(area)
+    qtbot.wait(50)
+    hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+    assert hint.width() <= limit.width(), f"{area} needs {hint.width()} px of width"
+    assert hint.height() <= limit.height(), f"{area} needs {hint.height()} px of height"
+    window.resize(limit)
+    qtbot.wait(20)
+    assert window.width() == limit.width() and window.height() == limit.height()
+
+
+def test_visiting_every_area_lets_the_window_shrink_back(qtbot, window):
+    for area in AREAS:
+        window.show_area(area.name)
+        qtbot.wait(20)
+    window.show_area(AREAS[0].name)
+    window.resize(*SMALLEST_WINDOW)
+    qtbot.wait(20)
+    assert (window.width(), window.height()) == SMALLEST_WINDOW
