@@ -22,6 +22,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from aipm_desktop.services import clock
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
@@ -84,7 +86,7 @@ def run(large_path: Path) -> dict[str, float]:
         shutil.copy2(large_path, copy)
         source = work / "snapshots.csv"
         # 50,000 rows: 100 KPIs x 500 days after the generated history (new snapshots).
-        start = dt.date.today() + dt.timedelta(days=1)
+        start = clock.today() + dt.timedelta(days=1)
         with source.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.writer(fh)
             writer.writerow(["kpi", "date", "value", "note"])

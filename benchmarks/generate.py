@@ -24,6 +24,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from aipm_desktop.services import clock
+
 try:
     import aipm_desktop  # noqa: F401
 except ImportError:  # run as a script from a source checkout
@@ -166,7 +168,7 @@ SECTIONS = [
 
 
 def this_monday() -> dt.date:
-    today = dt.date.today()
+    today = clock.today()
     return today - dt.timedelta(days=today.weekday())
 
 

@@ -9,6 +9,7 @@ a logged error on purpose (the crash dialog, a failing worker) says so with
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 from collections.abc import Generator, Iterator
@@ -18,6 +19,18 @@ import pytest
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@pytest.fixture(autouse=True, scope="session")
+def pinned_day() -> Iterator[dt.date]:
+    """One day for the whole run (``services.clock``): a run that crosses midnight judges
+    every date against the day it started, in the app and in the tests alike."""
+    from aipm_desktop.services import clock
+
+    day = clock.today()
+    clock.pin(day)
+    yield day
+    clock.pin(None)
 
 
 @pytest.fixture(autouse=True)

@@ -26,7 +26,7 @@ from ..errors import NotFoundError, ValidationError
 from ..models import AiActAssessment, AiActTier, ComplianceObligation, UseCase, utcnow
 from ..models.enums import CheckStatus
 from ..store import Workspace
-from . import records
+from . import clock, records
 from .changes import Changes
 
 _DATA = resources.load_json("ai_act")
@@ -315,7 +315,7 @@ def save_assessment(
             "tier": result.tier,
             "reasons": list(result.reasons),
             "assessor": (assessor or "").strip()[:200],
-            "assessed_on": today or dt.date.today(),
+            "assessed_on": today or clock.today(),
         }
         if current is None:
             current = records.validate_create(

@@ -44,6 +44,7 @@ from ..models import (
     WorkspaceSettings,
 )
 from ..models.enums import CheckStatus, ItemKind, ItemStatus
+from . import clock
 from . import kpis as kpi_service
 from .dates import format_date
 from .scoring.ranking import PACK_BITS, pack_groups, packed_sums
@@ -542,7 +543,7 @@ def dashboard(
     unknown = wanted - set(SECTIONS)
     if unknown:
         raise ValueError(f"unknown dashboard section(s): {', '.join(sorted(unknown))}")
-    today = today or dt.date.today()
+    today = today or clock.today()
     limit = max(int(limit), 0)
     totals = _record_counts(ws)
     settings = settings_summary(ws=ws) if wanted & {"usecases", "risks"} else None

@@ -32,6 +32,7 @@ from ..models import (
 )
 from ..models.enums import DocumentStatus
 from ..store import Workspace
+from . import clock
 from .changes import Changes
 from .dates import format_datetime
 from .listing import ListColumn, ListSpec, enum_column, updated_column
@@ -217,7 +218,7 @@ def set_status(
                     "An approved document needs an approver; give the approver's name.",
                     [("approver", "required")],
                 )
-            day = approved_on or dt.date.today()
+            day = approved_on or clock.today()
         else:
             day = None
         new = {"status": new_status.value, "approver": name, "approved_on": day}

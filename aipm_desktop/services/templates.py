@@ -34,6 +34,7 @@ from pathlib import Path
 
 from ..errors import NotFoundError, UserError, ValidationError
 from ..store import Workspace
+from . import clock
 
 BUILT_IN = "built-in"
 USER = "user"
@@ -207,7 +208,7 @@ def required_sections(kind: str) -> tuple[str, ...]:
 
 def fill(body: str, *, title: str, use_case: str = "", today: dt.date | None = None) -> str:
     """A template body with its ``{{title}}``, ``{{date}}`` and ``{{use_case}}`` filled in."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return (
         body.replace("{{title}}", title)
         .replace("{{date}}", today.isoformat())

@@ -3,13 +3,13 @@ the README documents them; and the written chart carries the workspace footer.""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from pathlib import Path
 
 from typer.testing import CliRunner
 
 from aipm_desktop.cli import app
+from aipm_desktop.services import clock
 from aipm_desktop.services.charts import CHARTS, EXPORT_SUFFIXES
 from aipm_desktop.services.workspace import new_workspace
 
@@ -43,7 +43,7 @@ def test_svg_and_pdf_are_written_with_the_footer(tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["chart", str(path), "heatmap", "--out", str(out)])
     assert result.exit_code == 0, result.output
     svg = out.read_text(encoding="utf-8")
-    assert "Acme AI" in svg and dt.date.today().isoformat() in svg
+    assert "Acme AI" in svg and clock.today().isoformat() in svg
     pdf = tmp_path / "heat.pdf"
     result = CliRunner().invoke(app, ["chart", str(path), "heatmap", "--out", str(pdf)])
     assert result.exit_code == 0 and pdf.read_bytes().startswith(b"%PDF")

@@ -12,13 +12,14 @@ from typer.testing import CliRunner
 
 from aipm_desktop.cli.kpis import app
 from aipm_desktop.models import KpiSnapshot
+from aipm_desktop.services import clock
 from aipm_desktop.services.demo import this_monday
 from aipm_desktop.services.tabular import read_rows, write_rows
 from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import open_workspace
 
 #: The demo is dated from this day, and so are the expectations on it.
-DEMO_DAY = dt.date.today()
+DEMO_DAY = clock.today()
 
 
 @pytest.fixture

@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select
 
 from aipm_desktop.models import Kpi, LaunchCheck, Release, RoadmapItem, UseCase
-from aipm_desktop.services import kpis, records
+from aipm_desktop.services import clock, kpis, records
 from aipm_desktop.services.dashboard import SECTIONS, UPCOMING_DAYS, dashboard
 from aipm_desktop.services.demo import this_monday
 from aipm_desktop.services.workspace import new_workspace
 
 TODAY = dt.date(2025, 6, 30)
 #: The demo is dated from this day, and so are the expectations on it.
-DEMO_DAY = dt.date.today()
+DEMO_DAY = clock.today()
 
 
 def _importable(name: str):

@@ -44,3 +44,16 @@ def test_the_locale_style_uses_the_locale_short_date(monkeypatch):
 def test_an_unknown_style_falls_back_to_iso():
     dates.set_style("roman")
     assert dates.style() == dates.ISO
+
+
+def test_the_clock_can_be_pinned_and_the_app_follows_it():
+    from aipm_desktop.services import clock, templates
+
+    real = clock.today()
+    clock.pin(dt.date(2030, 1, 2))
+    try:
+        assert clock.today() == dt.date(2030, 1, 2)
+        assert templates.fill("Written {{date}}", title="t") == "Written 2030-01-02"
+    finally:
+        clock.pin(real)
+    assert clock.today() == real

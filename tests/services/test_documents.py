@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from aipm_desktop.errors import NotFoundError, ValidationError
 from aipm_desktop.models import AiActAssessment, ChangeLog, Document, DocumentRevision, UseCase
-from aipm_desktop.services import documents, records
+from aipm_desktop.services import clock, documents, records
 from aipm_desktop.services.listing import fetch_rows, query_ids
 
 
@@ -91,14 +91,14 @@ def test_status_flow_with_approver_and_date_and_edit_back_to_draft(ws) -> None:
     with pytest.raises(ValidationError, match="approver"):
         documents.set_status(ws=ws, document_id=doc_id, status="approved")
     assert documents.get_document(ws=ws, document_id=doc_id).status == "in_review"
-    before = dt.date.today()
+    before = clock.today()
     _, old = documents.set_status(
         ws=ws, document_id=doc_id, status="approved", approver=" Maya  O "
     )
     assert old["status"] == "in_review"
     doc = documents.get_document(ws=ws, document_id=doc_id)
     assert (doc.status, doc.approver) == ("approved", "Maya O")
-    assert before <= doc.approved_on <= dt.date.today()  # dated today (even past midnight)
+    assert before <= doc.approved_on <= clock.today()  # dated today (even past midnight)
 
     documents.save_body(ws=ws, document_id=doc_id, body="# PRD\n\nedited\n")
     doc = documents.get_document(ws=ws, document_id=doc_id)

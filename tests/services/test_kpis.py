@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from aipm_desktop.errors import NotFoundError, ReadOnlyError, UserError, ValidationError
 from aipm_desktop.models import ChangeLog, Incident, Kpi, KpiSnapshot, Release, UseCase
-from aipm_desktop.services import kpis, records
+from aipm_desktop.services import clock, kpis, records
 from aipm_desktop.services.demo import STALE_KPI_KEY, STALE_WEEKS, this_monday
 from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import open_workspace
@@ -228,7 +228,7 @@ def test_status_changes_when_a_snapshot_is_entered(ws) -> None:
 
 
 def test_demo_workspace_statuses(tmp_path: Path) -> None:
-    day = dt.date.today()
+    day = clock.today()
     ws = new_workspace(tmp_path / "demo.aipm", demo=True, today=day)
     try:
         today = this_monday(day) + dt.timedelta(days=2)

@@ -8,10 +8,10 @@ import datetime as dt
 import pytest
 
 from aipm_desktop.models import ChangeLog, Kpi, LaunchCheck, Release, RolloutStage
-from aipm_desktop.services import kpis, launch, records
+from aipm_desktop.services import clock, kpis, launch, records
 
 D = dt.date
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _kpi(ws, name="Hallucination rate", unit="%") -> int:

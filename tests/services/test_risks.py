@@ -21,7 +21,7 @@ from aipm_desktop.models import (
     UseCase,
     WorkspaceSettings,
 )
-from aipm_desktop.services import records, risks
+from aipm_desktop.services import clock, records, risks
 from aipm_desktop.services.listing import fetch_rows, query_ids
 from aipm_desktop.services.workspace import get_settings, new_workspace
 from aipm_desktop.store import Workspace
@@ -165,7 +165,7 @@ def test_overdue_logic() -> None:
 
 
 def test_list_heatmap_and_export_agree_for_every_demo_risk(demo: Workspace) -> None:
-    today = dt.date.today()
+    today = clock.today()
     for method in risks.METHODS:
         risks.set_appetite(ws=demo, bands=get_settings(ws=demo).risk_bands, method=method)
         band_list = risks.bands(ws=demo)

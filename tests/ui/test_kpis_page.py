@@ -14,8 +14,8 @@ from PySide6.QtWidgets import QAbstractItemView
 from sqlmodel import select
 
 from aipm_desktop.models import Kpi
+from aipm_desktop.services import clock, records
 from aipm_desktop.services import kpis as kpi_service
-from aipm_desktop.services import records
 from aipm_desktop.ui.kpis import page as page_module
 from aipm_desktop.ui.kpis.grid import monday_of
 from aipm_desktop.ui.kpis.page import TAB_CATALOG, TAB_GRID, TAB_MULTIPLES, KpisPage
@@ -86,7 +86,7 @@ def test_typing_in_the_grid_sets_status_and_chart_and_undo_reverts(qtbot, page, 
     qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "No data")
 
     page.tabs.setCurrentIndex(TAB_GRID)
-    week = monday_of(dt.date.today())
+    week = monday_of(clock.today())
     _type_in_cell(qtbot, page, _grid_index(page, kpi_id, week), "12.5")
     assert kpi_service.series(ws=ws, kpi_id=kpi_id) == ([week], [12.5])
     qtbot.waitUntil(lambda: page.badge_texts_of(kpi_id)[0] == "Critical")
@@ -107,7 +107,7 @@ def test_typing_in_the_grid_sets_status_and_chart_and_undo_reverts(qtbot, page, 
 
 def test_delete_clears_a_grid_cell_and_bad_text_is_refused(qtbot, page, app_ctx, ws):
     kpi_id = _track(qtbot, page, "latency_p95")
-    week = monday_of(dt.date.today()) - dt.timedelta(weeks=1)
+    week = monday_of(clock.today()) - dt.timedelta(weeks=1)
     kpi_service.set_snapshot(ws=ws, kpi_id=kpi_id, day=week + dt.timedelta(days=2), value=3.2)
     app_ctx.notify(records.Changes("kpi_snapshot", (), "update"))
     page.tabs.setCurrentIndex(TAB_GRID)
@@ -150,7 +150,7 @@ def test_invalid_thresholds_show_the_inline_message_and_store_nothing(qtbot, pag
 
 def test_chart_hover_range_export_and_before_after(qtbot, page, app_ctx, ws, tmp_path):
     kpi_id = _track(qtbot, page, "ai_feature_adoption_rate")
-    monday = monday_of(dt.date.today())
+    monday = monday_of(clock.today())
     days = [monday - dt.timedelta(weeks=n) for n in range(20, -1, -1)]
     for n, day in enumerate(days):
         kpi_service.set_snapshot(ws=ws, kpi_id=kpi_id, day=day, value=10.0 if n < 10 else 20.0)

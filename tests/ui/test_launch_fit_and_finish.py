@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QComboBox, QMessageBox, QPushButton
 
 from aipm_desktop.models import Release
 from aipm_desktop.models.enums import CheckStatus, StageStatus
-from aipm_desktop.services import dates, launch, records
+from aipm_desktop.services import clock, dates, launch, records
 from aipm_desktop.store import open_workspace
 from aipm_desktop.ui.areas import Area
 from aipm_desktop.ui.launch.checklist import COL_STATUS, status_text
@@ -103,7 +103,7 @@ def test_finished_stages_are_judged_in_their_window_not_on_todays_kpis(qtbot, wi
     ws = app_ctx.workspace
     checks = launch.criteria_status(ws=ws, release_id=page.release_id)
     latency = next(c for c in checks if "latency" in c.text and c.which == "exit")
-    assert latency.basis == "window" and latency.latest_date < dates.dt.date.today()
+    assert latency.basis == "window" and latency.latest_date < clock.today()
     row = checks.index(latency)
     assert dates.format_date(latency.latest_date) in page.stages.criteria.item(row, 3).text()
     assert "own window" in page.stages.criteria.item(row, 4).toolTip()

@@ -183,7 +183,8 @@ def test_default_checklist_item_add_edit_remove_and_undo(qtbot, window, app_ctx)
     dialog.table.item(row, 1).setText("Red-team report signed off")
     assert _template_row(ws, item_id).item == "Red-team report signed off"
     assert app_ctx.undo_stack.undoText() == "edit default checklist item"
-    qtbot.wait(10)  # the dialog reloads on the next turn of the event loop
+    # The dialog reloads on a later turn of the event loop: wait for that, not a time.
+    qtbot.waitUntil(lambda: not dialog._timer.isActive(), timeout=5000)
 
     dialog.select_item(item_id)
     dialog.remove_button.click()

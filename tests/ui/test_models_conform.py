@@ -21,7 +21,7 @@ from PySide6.QtCore import QAbstractItemModel, QAbstractListModel, Qt
 from sqlalchemy import func, select
 
 from aipm_desktop.models import MitigationAction
-from aipm_desktop.services import documents, kpis, risks, scoring
+from aipm_desktop.services import clock, documents, kpis, risks, scoring
 from aipm_desktop.services.listing import ListSpec, use_case_list_spec
 from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import Workspace, open_workspace
@@ -30,7 +30,7 @@ USER_ROLE = int(Qt.ItemDataRole.UserRole.value)
 #: Every standard role (DisplayRole 0 ... InitialSortOrderRole 14) and a few user roles.
 ROLES = [*range(15), *range(USER_ROLE, USER_ROLE + 4)]
 #: The demo is dated from this day, and so are the expectations on it.
-DEMO_DAY = dt.date.today()
+DEMO_DAY = clock.today()
 
 
 @pytest.fixture(scope="module")

@@ -10,7 +10,7 @@ from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from sqlmodel import select
 
 from aipm_desktop.models import Risk, UseCase
-from aipm_desktop.services import records, risks
+from aipm_desktop.services import clock, records, risks
 
 
 @pytest.fixture
@@ -182,13 +182,13 @@ def test_mitigation_action_add_and_undo(qtbot, page, app_ctx, ws):
 
 
 def test_overdue_review_shows_red(page, app_ctx, ws):
-    late = dt.date.today() - dt.timedelta(days=6)
+    late = clock.today() - dt.timedelta(days=6)
     risk_id = _add_risk(app_ctx, next_review=late)
     page.register.list.select_ids([risk_id])
     form = page.register.form
     assert form.overdue_label.isVisible()
     # 6 days, or 7 when the clock passed midnight since ``late`` was computed
-    days = {6, (dt.date.today() - late).days}
+    days = {6, (clock.today() - late).days}
     assert form.overdue_label.text() in {f"Overdue by {n} days" for n in days}
     assert _cell(page, risk_id, "overdue") == "Yes"
     # The list paints the review cells of the overdue row red.

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from aipm_desktop.models import KpiSnapshot, RoadmapItem
-from aipm_desktop.services import roadmap
+from aipm_desktop.services import clock, roadmap
 
 
 @pytest.fixture
@@ -134,7 +134,7 @@ def test_board_cards_show_dates_in_the_date_style(demo_page):
 def test_item_dialog_dates_use_the_date_style(demo_page):
     dialog = demo_page.new_item()
     assert dialog.start_edit.displayFormat() == "yyyy-MM-dd"
-    assert dialog.start_edit.text() == dt.date.today().isoformat()
+    assert dialog.start_edit.text() == clock.today().isoformat()
     dialog.reject()
 
 

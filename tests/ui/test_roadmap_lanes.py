@@ -12,9 +12,9 @@ from PySide6.QtWidgets import QLineEdit
 
 from aipm_desktop.models import RoadmapItem
 from aipm_desktop.models.roadmap import DEFAULT_LANES
-from aipm_desktop.services import records, roadmap
+from aipm_desktop.services import clock, records, roadmap
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _item(ws, title, lane, offset=0, days=10) -> int:

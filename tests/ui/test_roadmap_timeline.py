@@ -9,9 +9,9 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtTest import QTest
 
 from aipm_desktop.models import RoadmapItem
-from aipm_desktop.services import records, roadmap
+from aipm_desktop.services import clock, records, roadmap
 
-TODAY = dt.date.today()
+TODAY = clock.today()
 
 
 def _item(ws, title, start_offset, days, lane="Product and UX", kind="work"):

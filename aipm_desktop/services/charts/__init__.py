@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
+from .. import clock
 from ..dates import format_date
 
 if TYPE_CHECKING:
@@ -198,7 +199,7 @@ def footer_for(*, ws: Workspace, day: dt.date | None = None) -> Footer:
     return Footer(
         workspace=settings.name or ws.path.stem,
         client=settings.client or "",
-        day=day or dt.date.today(),
+        day=day or clock.today(),
     )
 
 
@@ -363,7 +364,7 @@ def render_chart(
 ) -> Path:
     """Build chart ``kind`` and save it to ``out`` with the workspace's footer dated
     ``today`` (default: the current date; also the chart's "today" where it has one)."""
-    day = today or dt.date.today()
+    day = today or clock.today()
     if kind in CHARTS and _accepts(kind, "today"):
         options["today"] = day
     figure = build(ws=ws, kind=kind, **options)

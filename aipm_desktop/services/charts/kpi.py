@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
 from ...models.enums import KpiDirection
-from .. import kpis, records
+from .. import clock, kpis, records
 from . import new_figure, wrap
 
 if TYPE_CHECKING:
@@ -377,7 +377,7 @@ def build_grid_figure(
         raise UserError(f"weeks must be a whole number, not {weeks!r}.") from None
     if span < 1:
         raise UserError("weeks must be at least 1.")
-    day = today or dt.date.today()
+    day = today or clock.today()
     statuses = sorted(
         kpis.status_all(ws=ws, today=day),
         key=lambda s: (kpis.STATUS_ORDER.get(s.status, 99), s.name.casefold()),

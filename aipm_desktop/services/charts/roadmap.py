@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
-from .. import records, roadmap
+from .. import clock, records, roadmap
 from .. import timeline_layout as tl
 from ..dates import format_date, format_range
 from . import KeyNumber, key_handler_map, new_figure, text_size, wrap
@@ -212,7 +212,7 @@ def draw_on(
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
 
-    today = today or dt.date.today()
+    today = today or clock.today()
     ax = figure.add_subplot(1, 1, 1)
     label = bool(items) and len(items) <= LABEL_ITEMS_UP_TO
     if not items:
@@ -555,7 +555,7 @@ def build_figure(
     last = _date(end, "end")
     if first is not None and last is not None and last < first:
         raise UserError("the end date must not be before the start date.")
-    today = today or dt.date.today()
+    today = today or clock.today()
     all_items, all_deps = roadmap.timeline(ws=ws)
     if first is None and last is None:
         items, deps = all_items, all_deps

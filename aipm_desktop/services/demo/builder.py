@@ -51,6 +51,7 @@ from ...models import (
     utcnow,
 )
 from ...models.usecases import COST_FIELDS
+from .. import clock
 from ..ai_act import OBLIGATIONS, QUESTIONS, evaluate
 from ..records import validate_create
 from .content import DemoContent, load_content
@@ -62,7 +63,7 @@ SEED = 20240617
 
 def this_monday(today: dt.date | None = None) -> dt.date:
     """The Monday of the week containing ``today`` (default: the current week)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     return today - dt.timedelta(days=today.weekday())
 
 

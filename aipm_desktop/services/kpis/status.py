@@ -39,6 +39,7 @@ from sqlalchemy import func, select
 from ...errors import NotFoundError, UserError
 from ...models import Kpi, KpiSnapshot
 from ...models.enums import Frequency, KpiDirection
+from .. import clock
 from ..records import record_dict
 
 if TYPE_CHECKING:
@@ -266,7 +267,7 @@ def _statuses(
 ) -> list[KpiStatus]:
     if window < 1:
         raise UserError("the trend window must be at least one point.")
-    today = today or dt.date.today()
+    today = today or clock.today()
     k = Kpi.__table__  # type: ignore[attr-defined]
     query = select(*(k.c[name] for name in _KPI_COLUMNS)).order_by(k.c.name, k.c.id)
     if kpi_id is not None:

@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import select
 
 from ...models import ChangeLog, StageStatus
+from .. import clock
 from ..dates import format_date
 
 _LOG = ChangeLog.__table__  # type: ignore[attr-defined]
@@ -109,7 +110,7 @@ def launch_state(
     today: dt.date | None = None,
 ) -> LaunchState:
     """Whether the release with these stages (in order) has launched, and when."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     if not stages or any(str(s.status) != StageStatus.COMPLETE.value for s in stages):
         return LaunchState(False, None, len(stages))
     final = windows.get(int(stages[-1].id), StageWindow())

@@ -18,7 +18,7 @@ from ...errors import ReadOnlyError, UserError
 from ...models import RiskCreate, RiskUseCaseLink, UseCase, utcnow
 from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
-from .. import tabular
+from .. import clock, tabular
 from ..changes import Changes
 from ..record_import import (
     ImportPreview,
@@ -336,7 +336,7 @@ def import_risks(
 def export_rows(*, ws: Workspace, today: dt.date | None = None) -> list[dict[str, Any]]:
     """Every risk, by id, as a dict of :data:`EXPORT_COLUMNS` plus ``use_case_ids`` and
     ``days_overdue`` (derived values from :func:`assess`)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     band_list, method = bands(ws=ws), method_of(ws=ws)
     t = risk_table()
     uc = UseCase.__table__  # type: ignore[attr-defined]

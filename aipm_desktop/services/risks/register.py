@@ -27,7 +27,7 @@ from ...errors import ValidationError
 from ...models import Risk, RiskUseCaseLink, UseCase
 from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
-from .. import records
+from .. import clock, records
 from ..changes import Changes
 from ..listing import ListColumn, ListSpec, enum_column, query_ids, updated_column
 from .scoring import (
@@ -106,7 +106,7 @@ def risk_list_spec(
     built: rebuild it when ``settings`` changes.
     """
     t = risk_table()
-    today = today or dt.date.today()
+    today = today or clock.today()
     band_list = list(band_list) if band_list is not None else bands(ws=ws)
     method = method or method_of(ws=ws)
     inherent = score_sql(*cell_sql(residual=False), method)

@@ -33,7 +33,7 @@ from ...errors import ValidationError
 from ...models import Risk, WorkspaceSettings
 from ...models.enums import RiskStatus
 from ...store import Workspace
-from .. import records
+from .. import clock, records
 from ..changes import Changes
 from ..dates import format_date
 
@@ -269,7 +269,7 @@ def assess(
     values are the residual likelihood and impact when both are set, else the inherent
     ones: a risk nobody has treated yet keeps its inherent exposure.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     likelihood = int(_field(risk, "likelihood"))
     impact = int(_field(risk, "impact"))
     res_l, res_i = _field(risk, "residual_likelihood"), _field(risk, "residual_impact")

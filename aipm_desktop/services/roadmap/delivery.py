@@ -14,7 +14,7 @@ from sqlalchemy import and_, insert, select, update
 from ...errors import NotFoundError
 from ...models import ItemStatus, Kpi, KpiCatalogEntry, KpiSnapshot, RoadmapItem, utcnow
 from ...store import Workspace
-from .. import records
+from .. import clock, records
 from ..changes import Changes
 
 PREDICTABILITY_KEY = "roadmap_predictability"
@@ -58,7 +58,7 @@ def predictability(*, ws: Workspace, today: dt.date | None = None) -> list[Quart
     counts what was due so far), cancelled items excluded (a deliberate change of plan).
     On plan: done, with the end date on or before the planned end.
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     query = select(_ITEM.c.planned_end, _ITEM.c.end, _ITEM.c.status).where(
         _ITEM.c.planned_end.is_not(None),
         _ITEM.c.planned_end <= today,
@@ -90,7 +90,7 @@ def record_predictability_kpi(
     quarter's last day, of the KPI with catalog key ``roadmap_predictability`` (tracked
     from the catalog when missing). Returns the changes and the snapshots written (0 when
     no completed quarter had planned items)."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     done = [q for q in predictability(ws=ws, today=today) if quarter_end(q.quarter) < today]
     if not done or done[-1].ratio is None:
         return Changes("kpi_snapshot", (), "create"), 0

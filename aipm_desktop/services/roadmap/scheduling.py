@@ -13,6 +13,7 @@ from typing import Any
 
 from ...models import ItemStatus
 from ...store import Workspace
+from .. import clock
 from .items import (
     CLOSED_STATUSES,
     Dependency,
@@ -136,7 +137,7 @@ def board(*, ws: Workspace, today: dt.date | None = None) -> dict[str, list[Time
     """Now / Next / Later: ``now`` holds items in progress or already started, ``next``
     items starting within 90 days, ``later`` the rest. Done and cancelled items are left
     out. Each column is ordered by start date."""
-    today = today or dt.date.today()
+    today = today or clock.today()
     items, _deps = timeline(ws=ws)
     result: dict[str, list[TimelineItem]] = {"now": [], "next": [], "later": []}
     horizon = today + dt.timedelta(days=NEXT_WINDOW_DAYS)

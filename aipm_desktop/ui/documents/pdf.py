@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from ...errors import UserError
-from ...services import documents, rendering
+from ...services import clock, documents, rendering
 from ...services.dates import format_date
 from ...store import Workspace
 
@@ -165,7 +165,7 @@ def _build_html(
     """
     from .markup import fit_tables
 
-    today = format_date(dt.date.today())
+    today = format_date(clock.today())
     single = len(docs) == 1
     parts: list[str] = [f"<h1>{html.escape(title)}</h1>"]
     if single:

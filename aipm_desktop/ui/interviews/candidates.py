@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...models import Candidate
-from ...services import dates, feedback
+from ...services import clock, dates, feedback
 from ...services import interviews as iv
 from ...services.dates import format_date
 from ..context import AppContext
@@ -286,7 +286,7 @@ class CandidatesTab(QWidget):
         command = CreateRecordCommand(
             self.ctx,
             Candidate,
-            {"name": "New candidate", "interview_date": dt.date.today()},
+            {"name": "New candidate", "interview_date": clock.today()},
             text="add candidate",
         )
         if not self.ctx.run_edit(command) or command.record_id is None:

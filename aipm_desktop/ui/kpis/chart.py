@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import UserError
+from ...services import clock
 from ...services import kpis as kpi_service
 from ...services.dates import format_date
 from ..context import AppContext
@@ -185,7 +186,7 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         self.range_combo = choice_combo(
             "kpiRangeCombo", RANGES, DEFAULT_RANGE, self._on_range_combo_index_changed
         )
-        today = dt.date.today()
+        today = clock.today()
         self.start_edit = _date_edit("kpiRangeStart", months_before(today, DEFAULT_RANGE))
         self.end_edit = _date_edit("kpiRangeEnd", today)
         self.start_edit.dateChanged.connect(self._on_range_date_changed)
@@ -285,7 +286,7 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
             return from_qdate(self.start_edit.date()), from_qdate(self.end_edit.date())
         if months == 0:
             return None, None
-        today = dt.date.today()
+        today = clock.today()
         return months_before(today, int(months)), None
 
     def set_range(self, start: dt.date, end: dt.date) -> None:
@@ -432,7 +433,7 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         if not custom:
             start, _end = self.date_range()
             self._setting = True
-            today = dt.date.today()
+            today = clock.today()
             first = self.dates[0] if months == 0 and self.dates else start or today
             self.start_edit.setDate(to_qdate(first))
             self.end_edit.setDate(to_qdate(today))

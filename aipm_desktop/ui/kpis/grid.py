@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services import clock
 from ...services import kpis as kpi_service
 from ...services.dates import format_date
 from ..context import AppContext
@@ -267,7 +268,7 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
         if statuses is None:
             statuses = kpi_service.status_all(ws=ws)
         count = int(self.weeks_combo.currentData())
-        this_week = monday_of(dt.date.today())
+        this_week = monday_of(clock.today())
         weeks = [this_week - dt.timedelta(weeks=n) for n in range(count)]
         first = weeks[-1]
         row_of = {week: row for row, week in enumerate(weeks)}

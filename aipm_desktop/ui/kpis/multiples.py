@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 
+from ...services import clock
 from ...services import kpis as kpi_service
 from ..context import AppContext
 from ..widgets.chart_canvas import ChartCanvas
@@ -65,7 +64,7 @@ class SmallMultiples(RefreshWhenShown, ContextWidget):
 
         statuses = kpi_service.status_all(ws=ws)
         months = int(self.span_combo.currentData())
-        start = months_before(dt.date.today(), months) if months else None
+        start = months_before(clock.today(), months) if months else None
         items = []
         for status in statuses:
             dates, values = kpi_service.series(ws=ws, kpi_id=status.kpi_id, start=start)

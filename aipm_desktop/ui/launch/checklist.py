@@ -37,7 +37,7 @@ from PySide6.QtWidgets import (
 
 from ...models import LaunchCheck
 from ...models.enums import CheckStatus
-from ...services import launch
+from ...services import clock, launch
 from ...services.dates import format_date
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
@@ -217,7 +217,7 @@ class CheckDialog(QDialog):
         self.signed_on = QDateEdit()
         self.signed_on.setCalendarPopup(True)
         self.signed_on.setDisplayFormat(date_display_format())
-        self.signed_on.setDate(_qdate(check.signed_off_on or dt.date.today()))
+        self.signed_on.setDate(_qdate(check.signed_off_on or clock.today()))
         self.signed_on_check.setChecked(check.signed_off_on is not None)
         self.signed_on.setEnabled(check.signed_off_on is not None)
         self.signed_on_check.toggled.connect(self.signed_on.setEnabled)

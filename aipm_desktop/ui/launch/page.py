@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...models import Release
-from ...services import launch, records
+from ...services import clock, launch, records
 from ...services import usecases as usecases_service
 from ...services.changes import Changes
 from ...services.dates import format_date
@@ -152,7 +152,7 @@ class ReleaseForm(QWidget):
             self.flag.setText(release.feature_flag)
             self.has_date.setChecked(release.target_date is not None)
             self.target.setEnabled(release.target_date is not None)
-            day = release.target_date or dt.date.today()
+            day = release.target_date or clock.today()
             self.target.setDate(QDate(day.year, day.month, day.day))
             self.use_case.clear()
             self.use_case.addItem("(no use case)", None)
@@ -268,7 +268,7 @@ class LaunchPage(QWidget):
 
     def _upcoming(self) -> int | None:
         """The first release whose target date is today or later."""
-        today = dt.date.today()
+        today = clock.today()
         for info in self._infos:
             if info.target_date is not None and info.target_date >= today:
                 return info.id

@@ -25,7 +25,7 @@ from PySide6.QtWidgets import (
 from ...models import RoadmapItem
 from ...models.enums import ItemKind, ItemStatus
 from ...models.roadmap import RoadmapItemCreate
-from ...services import records, roadmap
+from ...services import clock, records, roadmap
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..undo import CreateRecordCommand, UpdateRecordCommand
@@ -96,7 +96,7 @@ class ItemDialog(QDialog):
             record = records.get(ws=ws, model=RoadmapItem, id=item_id)
             self.original: dict[str, Any] = {k: getattr(record, k) for k in FIELDS}
         else:
-            today = dt.date.today()
+            today = clock.today()
             self.original = {
                 "title": "",
                 "lane": (roadmap.lanes(ws=ws) or ["Product and UX"])[0],

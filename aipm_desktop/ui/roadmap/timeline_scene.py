@@ -34,6 +34,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsLineItem, QGraphicsPathItem, QGraphicsScene
 
 from ...models.enums import ItemKind, ItemStatus
+from ...services import clock
 from ...services import timeline_layout as tl
 from ...services.timeline_layout import MARGIN_DAYS, month_start, quarter_start
 from .timeline_style import (
@@ -170,7 +171,7 @@ class TimelineScene(QGraphicsScene):
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.ppd = ZOOMS["months"]
-        self.today = dt.date.today()
+        self.today = clock.today()
         self.origin = month_start(self.today - dt.timedelta(days=90))
         self.last_day = self.today + dt.timedelta(days=180)
         self.lanes: list[str] = []

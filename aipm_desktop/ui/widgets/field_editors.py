@@ -30,6 +30,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...services import clock
+
 FIELD_HEIGHT = 30
 
 
@@ -160,7 +162,7 @@ class DateInput(QWidget):
         self.edit = QDateEdit()
         self.edit.setCalendarPopup(True)
         self.edit.setDisplayFormat(date_display_format())
-        self.edit.setDate(QDate.currentDate())
+        self.edit.setDate(QDate(clock.today()))
         self.edit.setEnabled(False)
         self.edit.setMinimumHeight(field_height)
         self._editable = True
@@ -180,7 +182,7 @@ class DateInput(QWidget):
         self.check.setChecked(value is not None)
         self.edit.setEnabled(value is not None and self._editable)
         self.edit.blockSignals(True)
-        self.edit.setDate(QDate(value) if value is not None else QDate.currentDate())
+        self.edit.setDate(QDate(value if value is not None else clock.today()))
         self.edit.blockSignals(False)
 
     def set_editable(self, editable: bool) -> None:
