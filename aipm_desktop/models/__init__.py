@@ -64,6 +64,9 @@ from .operations import (
     Incident,
     IncidentCreate,
     IncidentUpdate,
+    ModelPrice,
+    ModelPriceCreate,
+    ModelPriceUpdate,
 )
 from .reference import (
     DeliverableKind,
@@ -129,6 +132,7 @@ ENTITIES: dict[str, type] = {
     "experiment": Experiment,
     "incident": Incident,
     "cost_model": CostModel,
+    "model_price": ModelPrice,
     "case_exercise": CaseExercise,
     "scorecard": Scorecard,
     "scorecard_dimension": ScorecardDimension,

@@ -22,6 +22,15 @@ class Decision(enum.StrEnum):
     BUY = "buy"
 
 
+class CostRole(enum.StrEnum):
+    """Which build / partner / buy option of its use case a cost model prices."""
+
+    NONE = "none"
+    BUILD = "build"
+    PARTNER = "partner"
+    BUY = "buy"
+
+
 class CriterionGroup(enum.StrEnum):
     VALUE = "value"
     FEASIBILITY = "feasibility"

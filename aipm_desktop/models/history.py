@@ -51,6 +51,7 @@ class EntityKind(enum.StrEnum):
     EXPERIMENT = "experiment"
     INCIDENT = "incident"
     COST_MODEL = "cost_model"
+    MODEL_PRICE = "model_price"
     CASE_EXERCISE = "case_exercise"
     SCORECARD = "scorecard"
     SCORECARD_DIMENSION = "scorecard_dimension"

@@ -374,6 +374,40 @@ def _unique_groups(table: Table) -> list[tuple[str, ...]]:
     return groups
 
 
+def _legacy_cost_model(row: Any) -> Any:
+    """A cost model of a dump older than schema 0006 in today's fields, with the same
+    cost per request (as migration 0006 converts a stored one)."""
+    if not isinstance(row, dict):
+        return row
+    row = dict(row)
+    renamed = {
+        "tokens_per_request": "input_tokens_per_request",
+        "other_cost_per_request": "retrieval_cost_per_request",
+    }
+    for old, new in renamed.items():
+        if old in row:
+            row.setdefault(new, row.pop(old))
+    if "cost_per_1k_tokens" in row:
+        per_1k = row.pop("cost_per_1k_tokens")
+        if isinstance(per_1k, int | float) and not isinstance(per_1k, bool):
+            row.setdefault("price_input_per_m", per_1k * 1000)
+        else:  # let validation name the bad value under its new field
+            row.setdefault("price_input_per_m", per_1k)
+    return row
+
+
+def _older_rows(revision: str, table: str, rows: Any) -> Any:
+    """Rows of ``table`` from a dump at schema ``revision``, in today's fields."""
+    order = known_revisions()
+    if (
+        table == "cost_model"
+        and isinstance(rows, list)
+        and order.index(revision) < order.index("0006")
+    ):
+        return [_legacy_cost_model(row) for row in rows]
+    return rows
+
+
 def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
     """Check a parsed dump completely; returns rows ready to insert, by table name.
 
@@ -395,7 +429,7 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
     keys: dict[str, set[Any]] = {}
     labels: dict[str, list[str]] = {}
     for table in tables():
-        rows = data.get(table.name, [])
+        rows = _older_rows(revision, table.name, data.get(table.name, []))
         ready[table.name] = []
         labels[table.name] = []
         keys[table.name] = set()

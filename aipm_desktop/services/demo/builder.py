@@ -35,6 +35,7 @@ from ...models import (
     LaunchCheck,
     LaunchChecklistTemplate,
     MitigationAction,
+    ModelPrice,
     Rating,
     Release,
     Risk,
@@ -558,12 +559,38 @@ class _DemoBuilder:
                 }
             )
         self.add_many(Incident, incidents)
-        costs = []
+        self.add_cost_models()
+
+    def add_cost_models(self) -> None:
+        """The options of a use case as cost models, priced from the price table and
+        linked to their KPI; an option with a build / partner / buy role fills that part
+        of its use case's cost of ownership, as ``costs.feed_ownership`` does."""
+        from ..costs import compute, inputs_of
+
+        prices = {
+            f"{p.provider}/{p.model}": p for p in self.session.execute(select(ModelPrice)).scalars()
+        }
+        kpis = {k.name: k.id for k in self.session.execute(select(Kpi)).scalars()}
+        rows, used = [], []
         for spec in self.content.cost_models:
             row = dict(spec)
             row["use_case_id"] = self.use_cases[row.pop("use_case")]
-            costs.append(row)
-        self.add_many(CostModel, costs)
+            kpi = row.pop("kpi", None)
+            row["kpi_id"] = kpis[kpi] if kpi else None
+            price = prices[row.pop("price")]
+            row["price_id"] = price.id
+            for name in ("price_input_per_m", "price_cached_input_per_m", "price_output_per_m"):
+                row[name] = getattr(price, name)  # kept if the row is ever deleted
+            rows.append(row)
+            used.append(price)
+        for model, price in zip(self.add_many(CostModel, rows), used, strict=True):
+            if model.role == "none":
+                continue
+            out = compute(inputs_of(model, price))
+            use_case = self.session.get(UseCase, model.use_case_id)
+            assert use_case is not None
+            setattr(use_case, f"cost_{model.role}_oneoff", out.build_cost_oneoff)
+            setattr(use_case, f"cost_{model.role}_yearly", out.yearly_cost)
 
     def add_interviews(self) -> None:
         card = self.session.execute(select(Scorecard).order_by(col(Scorecard.id))).scalars().first()

@@ -1,0 +1,143 @@
+"""Unit economics of AI features: cost per request and per successful task, scenarios,
+options compared, sensitivity, the model price table, and what cost models feed.
+
+The package, by concern (every public name is importable from here):
+
+- :mod:`.inputs`: :class:`CostInputs` (one model's inputs, prices resolved, no database),
+  :data:`INPUT_SPECS` (label, unit, group of each input), :func:`make_inputs` (validated
+  inputs from a form's values), :func:`inputs_of`;
+- :mod:`.calc`: :func:`compute` -> :class:`CostOutputs` (the formulas are in its module
+  docstring), :func:`compare` -> :class:`Comparison`, :func:`break_even`;
+- :mod:`.sensitivity`: :func:`sensitivity` -> :class:`Sensitivity` (tornado rows);
+- :mod:`.data`: reading (:func:`load_inputs`, :func:`all_inputs`, :func:`summaries`,
+  :func:`compare_use_case`, :func:`price_rows`), writes (cost models and prices, each one
+  undoable operation) and list specs;
+- :mod:`.links`: :func:`feed_ownership` (the use case's build / partner / buy costs),
+  :func:`record_kpi_snapshot`, :func:`envelope_breaches`.
+
+A view recalculates without the database: load the inputs once, change them with
+``dataclasses.replace`` (or :func:`make_inputs`) as the user types, and call
+:func:`compute` and :func:`sensitivity` (well under a millisecond together).
+"""
+
+from __future__ import annotations
+
+from .calc import (
+    MAX_COMPARED,
+    BreakEven,
+    ComparedOption,
+    Comparison,
+    CostOutputs,
+    Margin,
+    ScenarioFigures,
+    break_even,
+    compare,
+    compute,
+    cost_per_successful_task,
+    variable_cost,
+)
+from .data import (
+    CostModelSummary,
+    PriceRow,
+    all_inputs,
+    compare_use_case,
+    cost_model_list_spec,
+    create_model,
+    create_price,
+    delete_model,
+    delete_price,
+    find_model,
+    find_price,
+    load_inputs,
+    price_list_spec,
+    price_rows,
+    summaries,
+    update_model,
+    update_price,
+)
+from .inputs import (
+    INPUT_SPECS,
+    MONTHS,
+    ROLES,
+    SCENARIOS,
+    SPEC_BY_FIELD,
+    CostInputs,
+    InputSpec,
+    PriceRef,
+    format_amount,
+    format_count,
+    format_input,
+    format_share,
+    inputs_of,
+    make_inputs,
+)
+from .links import (
+    EnvelopeBreach,
+    Ownership,
+    envelope_breaches,
+    feed_ownership,
+    record_kpi_snapshot,
+)
+from .sensitivity import (
+    DEFAULT_SWING,
+    SENSITIVE_FIELDS,
+    Sensitivity,
+    TornadoRow,
+    sensitivity,
+)
+
+__all__ = [
+    "DEFAULT_SWING",
+    "INPUT_SPECS",
+    "MAX_COMPARED",
+    "MONTHS",
+    "ROLES",
+    "SCENARIOS",
+    "SENSITIVE_FIELDS",
+    "SPEC_BY_FIELD",
+    "BreakEven",
+    "ComparedOption",
+    "Comparison",
+    "CostInputs",
+    "CostModelSummary",
+    "CostOutputs",
+    "EnvelopeBreach",
+    "InputSpec",
+    "Margin",
+    "Ownership",
+    "PriceRef",
+    "PriceRow",
+    "ScenarioFigures",
+    "Sensitivity",
+    "TornadoRow",
+    "all_inputs",
+    "break_even",
+    "compare",
+    "compare_use_case",
+    "compute",
+    "cost_model_list_spec",
+    "cost_per_successful_task",
+    "create_model",
+    "create_price",
+    "delete_model",
+    "delete_price",
+    "envelope_breaches",
+    "feed_ownership",
+    "find_model",
+    "find_price",
+    "format_amount",
+    "format_count",
+    "format_input",
+    "format_share",
+    "inputs_of",
+    "load_inputs",
+    "make_inputs",
+    "price_list_spec",
+    "price_rows",
+    "record_kpi_snapshot",
+    "sensitivity",
+    "summaries",
+    "update_model",
+    "update_price",
+    "variable_cost",
+]
