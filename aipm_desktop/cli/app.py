@@ -186,7 +186,7 @@ def import_command(
 def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(
-        ..., help="The chart: matrix, roadmap, heatmap, radar or kpi.", metavar="KIND"
+        ..., help="The chart: matrix, roadmap, heatmap, radar, kpi or tornado.", metavar="KIND"
     ),
     out: Path | None = typer.Option(
         None, "--out", help="The file to write: .png, .svg or .pdf (the suffix picks the format)."
@@ -206,6 +206,9 @@ def chart_command(
     ),
     kpi: str | None = typer.Option(
         None, "--kpi", help="kpi: the KPI to draw, by name or id (required).", metavar="KPI"
+    ),
+    model: str | None = typer.Option(
+        None, "--model", help="tornado: the cost model, by name or id (required).", metavar="MODEL"
     ),
     candidate: list[str] | None = typer.Option(
         None,
@@ -229,6 +232,7 @@ def chart_command(
       heatmap  live risks on the 5x5 likelihood x impact grid
       radar    interview candidates on the scorecard dimensions
       kpi      one KPI over time, with its target and thresholds
+      tornado  which inputs move a cost model's cost per successful task most
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -243,6 +247,7 @@ def chart_command(
         "use_case_id": use_case,
         "size_by": size_by,
         "kpi": kpi,
+        "model": model,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -261,7 +266,7 @@ def chart_command(
 
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from . import docs, history, interviews, kpis, launch, risks, roadmap, usecases
+    from . import costs, docs, history, interviews, kpis, launch, risks, roadmap, usecases
 
     history.register(app)
 
@@ -272,6 +277,7 @@ def _add_groups() -> None:
     app.add_typer(roadmap.app, name="roadmap")
     app.add_typer(launch.app, name="launch")
     app.add_typer(interviews.app, name="interviews")
+    app.add_typer(costs.app, name="costs")
 
 
 _add_groups()

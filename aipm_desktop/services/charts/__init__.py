@@ -40,6 +40,7 @@ CHARTS: dict[str, str] = {
     kind: f"{__name__}.{kind}:build_figure"
     for kind in ("matrix", "heatmap", "radar", "kpi", "roadmap")
 }
+CHARTS["tornado"] = f"{__name__}.tornado:build_figure"
 
 #: Command-line spelling of build_figure keywords whose names differ.
 _OPTION_NAMES = {"start": "--from", "end": "--to", "candidate_ids": "--candidate"}
