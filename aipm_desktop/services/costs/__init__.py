@@ -76,6 +76,7 @@ from .links import (
     Ownership,
     envelope_breaches,
     feed_ownership,
+    ownership_of,
     record_kpi_snapshot,
 )
 from .sensitivity import (
@@ -132,6 +133,7 @@ __all__ = [
     "inputs_of",
     "load_inputs",
     "make_inputs",
+    "ownership_of",
     "price_list_spec",
     "price_rows",
     "record_kpi_snapshot",

@@ -32,7 +32,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 from ...errors import UserError
-from .inputs import MONTHS, SCENARIOS, CostInputs
+from .inputs import MONTHS, SCENARIOS, CostInputs, format_amount
 
 #: Options a comparison takes at most.
 MAX_COMPARED = 4
@@ -119,9 +119,7 @@ class CostOutputs:
 
 
 def _money(value: float, currency: str) -> str:
-    if value and abs(value) < 1:
-        return f"{value:,.4f} {currency}"
-    return f"{value:,.2f} {currency}"
+    return format_amount(value, currency)
 
 
 def _check_scenario(scenario: str) -> None:

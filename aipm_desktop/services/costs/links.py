@@ -17,7 +17,7 @@ from ...models.enums import CostRole
 from .. import records
 from ..changes import Changes
 from .calc import compute
-from .inputs import ROLES, inputs_of
+from .inputs import ROLES, CostInputs, inputs_of
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -37,6 +37,13 @@ class Ownership:
         return {f"cost_{self.role}_oneoff": self.one_off, f"cost_{self.role}_yearly": self.yearly}
 
 
+def ownership_of(inputs: CostInputs, role: str, scenario: str = "base") -> Ownership:
+    """What ``inputs`` write as the use case's ``role`` costs, rounded to cents (the use
+    case's cost fields are money as a person types it)."""
+    out = compute(inputs, scenario)
+    return Ownership(role, round(out.build_cost_oneoff, 2), round(out.yearly_cost, 2))
+
+
 def feed_ownership(
     *,
     ws: Workspace,
@@ -47,8 +54,8 @@ def feed_ownership(
 ) -> tuple[Ownership, Changes]:
     """Make a cost model its use case's ``role`` option (build, partner or buy; default:
     the role it has) and write its figures into the use case's cost of ownership:
-    one-off = the build cost, yearly = 12 x the monthly cost in ``scenario``; so the
-    3-year cost of ownership equals the model's 3-year cost.
+    one-off = the build cost, yearly = 12 x the monthly cost in ``scenario`` (to the
+    cent); so the 3-year cost of ownership equals the model's 3-year cost.
 
     Another option of the same use case holding that role gives it up. All of it is one
     operation. Refused, writing nothing, without a use case or a role.
@@ -71,8 +78,7 @@ def feed_ownership(
             )
         use_case = records.existing(session, UseCase, model.use_case_id, what="use case")
         price = session.get(ModelPrice, model.price_id) if model.price_id is not None else None
-        out = compute(inputs_of(model, price), scenario)
-        owned = Ownership(wanted, out.build_cost_oneoff, out.yearly_cost)
+        owned = ownership_of(inputs_of(model, price), wanted, scenario)
         session.info["label"] = f"{use_case.title}: {wanted} costs from {model.name}"
         now = utcnow()
         others = session.execute(

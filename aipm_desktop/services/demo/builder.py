@@ -565,7 +565,7 @@ class _DemoBuilder:
         """The options of a use case as cost models, priced from the price table and
         linked to their KPI; an option with a build / partner / buy role fills that part
         of its use case's cost of ownership, as ``costs.feed_ownership`` does."""
-        from ..costs import compute, inputs_of
+        from ..costs import inputs_of, ownership_of
 
         prices = {
             f"{p.provider}/{p.model}": p for p in self.session.execute(select(ModelPrice)).scalars()
@@ -586,11 +586,10 @@ class _DemoBuilder:
         for model, price in zip(self.add_many(CostModel, rows), used, strict=True):
             if model.role == "none":
                 continue
-            out = compute(inputs_of(model, price))
             use_case = self.session.get(UseCase, model.use_case_id)
             assert use_case is not None
-            setattr(use_case, f"cost_{model.role}_oneoff", out.build_cost_oneoff)
-            setattr(use_case, f"cost_{model.role}_yearly", out.yearly_cost)
+            for name, value in ownership_of(inputs_of(model, price), model.role).fields.items():
+                setattr(use_case, name, value)
 
     def add_interviews(self) -> None:
         card = self.session.execute(select(Scorecard).order_by(col(Scorecard.id))).scalars().first()
