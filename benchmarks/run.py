@@ -52,6 +52,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_documents",
     "benchmarks.bench_roadmap",
     "benchmarks.bench_timeline",
+    "benchmarks.bench_costs",
 )
 START_RUNS = 7
 

@@ -1,0 +1,213 @@
+"""``aipm costs``: list, show (every input and output), compare, prices, the edits (each
+one undoable step), and ``aipm chart FILE tornado --model``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aipm_desktop.cli import app
+from aipm_desktop.services import costs
+from aipm_desktop.services.workspace import new_workspace
+from aipm_desktop.store import open_workspace
+
+CACHED = "Reply drafts: large model + prompt cache"
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("costs-cli") / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def demo_file(demo_template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "demo.aipm"
+    copy.write_bytes(demo_template.read_bytes())
+    return copy
+
+
+def _run(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args], prog_name="aipm")
+
+
+def _inputs(path: Path, ref: str) -> costs.CostInputs:
+    ws = open_workspace(path, readonly=True)
+    try:
+        return costs.load_inputs(ws=ws, model_id=costs.find_model(ws=ws, ref=ref))
+    finally:
+        ws.close()
+
+
+def test_list_table_and_json(demo_template: Path) -> None:
+    result = _run("costs", "list", demo_template)
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split()[:4] == ["ID", "Name", "Use", "case"]
+    assert any(CACHED in line and "0.0343159" in line and "OVER" in line for line in lines)
+    data = json.loads(_run("costs", "list", demo_template, "--json").output)
+    assert {d["option_label"] for d in data} == {
+        "large model",
+        "large model + cache",
+        "small model",
+    }
+    cached = next(d for d in data if d["name"] == CACHED)
+    assert cached["role"] == "build" and cached["within_envelope"] is False
+    assert cached["cost_per_successful_task"] == pytest.approx(21_275.84 / 620_000)
+
+
+def test_show_prints_every_input_with_unit_and_source_and_every_output(
+    demo_template: Path,
+) -> None:
+    result = _run("costs", "show", demo_template, CACHED)
+    assert result.exit_code == 0, result.output
+    out = result.output
+    for spec in costs.INPUT_SPECS:
+        assert spec.label in out and spec.unit_for("USD") in out
+    assert "Drafts generated in the last 4 weeks" in out  # a source note
+    assert "Prices from the price table: OpenAI gpt-4.1, as of 2025-06-01" in out
+    # the demo by hand: per call 8,000 x (1 - 0.667) x 2 / 1e6 = 0.005328, cached
+    # 8,000 x 0.667 x 0.5 / 1e6 = 0.002668, output 500 x 8 / 1e6 = 0.004 -> 0.011996;
+    # x 1.04 = 0.01247584; + 0.0006 + 0.0004 + 0.004 x 1 / 60 x 42 (0.0028) = 0.01627584;
+    # monthly 1,000,000 x 0.01627584 + 5,000 = 21,275.84; / 620,000 = 0.0343159
+    for figure in (
+        "0.005328 USD",
+        "0.002668 USD",
+        "0.011996 USD",
+        "0.0124758 USD",
+        "0.0162758 USD",
+        "21,275.84 USD",
+        "0.0343159 USD",
+        "255,310.08 USD",
+        "1,185,930.24 USD",
+        "620,000",
+    ):
+        assert figure in out, figure
+    assert "= token cost per call x (1 + 0.04 retries)" in out
+    assert "Scenarios" in out and "low" in out and "1,400,000" in out
+    assert "requests a month the fixed 5,000.00 USD" in out  # break-even
+    assert "per seat a month: price 25.00 USD" in out
+    assert "OVER" in out
+
+
+def test_show_json_and_scenario(demo_template: Path) -> None:
+    result = _run("costs", "show", demo_template, CACHED, "--scenario", "low", "--json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["model"]["use_case"] == "Agent reply drafts"
+    assert data["model"]["kpi"] == "Cost per accepted draft"
+    fields = {i["field"]: i for i in data["inputs"]}
+    assert fields["cached_input_share"]["value"] == 0.667
+    assert fields["price_input_per_m"]["unit"] == "USD / million tokens"
+    assert fields["requests_per_month"]["source"].startswith("Drafts generated")
+    outputs = data["outputs"]
+    assert outputs["scenario"] == "low" and outputs["requests_per_month"] == 700_000
+    # 700,000 x 0.01627584 + 5,000 = 16,393.088
+    assert outputs["monthly_cost"] == pytest.approx(16_393.088)
+    assert outputs["break_even"]["verdict"] == "above"
+
+
+def test_show_errors_are_one_line(demo_template: Path) -> None:
+    result = _run("costs", "show", demo_template, "No such model")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("aipm: error: No cost model 'No such model'")
+    result = _run("costs", "show", demo_template, CACHED, "--scenario", "mid")
+    assert result.exit_code == 1 and "unknown scenario 'mid'" in result.stderr
+
+
+def test_compare_marks_the_cheapest(demo_template: Path) -> None:
+    result = _run("costs", "compare", demo_template, "Agent reply drafts")
+    assert result.exit_code == 0, result.output
+    assert "large model + cache *" in result.output
+    assert "* cheapest per successful task: large model + cache (0.0343159 USD)" in result.output
+    assert "Cost per successful task" in result.output and "3-year cost" in result.output
+    data = json.loads(_run("costs", "compare", demo_template, "1", "--json").output)
+    assert data["use_case"] == "Agent reply drafts"
+    cheapest = data["options"][data["cheapest"]]
+    assert cheapest["option_label"] == "large model + cache" and cheapest["cheapest"]
+    only = _run(
+        "costs", "compare", demo_template, "1", "--model", "Reply drafts: small model", "--json"
+    )
+    assert [o["option_label"] for o in json.loads(only.output)["options"]] == ["small model"]
+    missing = _run("costs", "compare", demo_template, "No such use case")
+    assert missing.exit_code == 1 and "No use case" in missing.stderr
+
+
+def test_prices_say_they_are_dated(demo_template: Path) -> None:
+    result = _run("costs", "prices", demo_template)
+    assert result.exit_code == 0, result.output
+    assert "gpt-4.1" in result.output and "2025-06-01" in result.output
+    assert "Prices change often" in result.output
+    data = json.loads(_run("costs", "prices", demo_template, "--json").output)
+    assert "check them" in data["note"]
+    gpt = next(p for p in data["prices"] if p["model"] == "gpt-4.1")
+    assert gpt["used_by"] == 2 and gpt["as_of"] == "2025-06-01"
+
+
+def test_new_set_delete_each_undoable(demo_file: Path) -> None:
+    result = _run(
+        "costs",
+        "new",
+        demo_file,
+        "Triage: vendor",
+        "use_case=Ticket auto-triage",
+        "option_label=vendor product",
+        "price=OpenAI/gpt-4o-mini",
+        "requests_per_month=50000",
+        "input_tokens_per_request=1000",
+        "success_rate=0.9",
+        "source.success_rate=Vendor pilot",
+    )
+    assert result.exit_code == 0, result.output
+    inputs = _inputs(demo_file, "Triage: vendor")
+    assert inputs.price is not None and inputs.price.model == "gpt-4o-mini"
+    assert inputs.sources == {"success_rate": "Vendor pilot"}
+    # 1,000 x 0.15 / 1e6 = 0.00015 per request
+    assert costs.compute(inputs).cost_per_request == pytest.approx(0.00015)
+
+    result = _run("costs", "set", demo_file, "Triage: vendor", "success_rate=0.5", "price=none")
+    assert result.exit_code == 0, result.output
+    assert "Changed price_id, success_rate" in result.output
+    changed = _inputs(demo_file, "Triage: vendor")
+    assert changed.success_rate == 0.5 and changed.price is None
+    assert changed.sources == {"success_rate": "Vendor pilot"}
+
+    bad = _run("costs", "set", demo_file, "Triage: vendor", "success_rate=1.5")
+    assert bad.exit_code == 1 and "success_rate" in bad.stderr
+    bad = _run("costs", "set", demo_file, "Triage: vendor", "review_minutes=lots")
+    assert bad.exit_code == 1 and "review_minutes takes a number" in bad.stderr
+    bad = _run("costs", "set", demo_file, "Triage: vendor", "colour=red")
+    assert bad.exit_code == 1 and "unknown field 'colour'" in bad.stderr
+
+    assert _run("undo", demo_file).exit_code == 0
+    assert _inputs(demo_file, "Triage: vendor").success_rate == 0.9
+
+    result = _run("costs", "delete", demo_file, "Triage: vendor")
+    assert result.exit_code == 0 and "aipm undo" in result.output
+    assert _run("undo", demo_file).exit_code == 0
+    assert _inputs(demo_file, "Triage: vendor").name == "Triage: vendor"
+
+
+def test_own_and_snapshot(demo_file: Path) -> None:
+    result = _run("costs", "own", demo_file, "Reply drafts: small model", "--role", "partner")
+    assert result.exit_code == 0, result.output
+    # one-off 400,000; yearly 12 x 17,480 = 209,760
+    assert "partner costs: one-off 400,000.00, yearly 209,760.00" in result.output
+    result = _run("costs", "snapshot", demo_file, CACHED, "--date", "2030-01-07")
+    assert result.exit_code == 0, result.output
+    assert "Recorded 0.0343159 for 2030-01-07" in result.output
+    result = _run("costs", "snapshot", demo_file, "Reply drafts: small model")
+    assert result.exit_code == 1 and "linked to no KPI" in result.stderr
+
+
+def test_tornado_chart(demo_template: Path, tmp_path: Path) -> None:
+    out = tmp_path / "tornado.png"
+    result = _run("chart", demo_template, "tornado", "--model", CACHED, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 10_000
+    result = _run("chart", demo_template, "matrix", "--model", CACHED, "--out", out, "--force")
+    assert result.exit_code == 1 and "--model does not apply to the matrix chart" in result.stderr
