@@ -8,7 +8,9 @@ Sections (ask for the ones whose areas exist; a section not asked for is None):
 - ``"risks"``: the open risks with the highest residual score (dots in the workspace's
   risk level colours), and overdue risk reviews (or expired acceptances);
 - ``"roadmap"``: milestones and releases due in the next :data:`UPCOMING_DAYS` days, and
-  open blocking launch checks of releases not yet past their target date.
+  open blocking launch checks of releases not yet past their target date;
+- ``"costs"``: cost models whose tracked KPI's latest actual is above their envelope
+  (``costs.envelope_breaches``, largest excess first).
 
 Each list holds at most ``limit`` items; :attr:`Dashboard.counts` has the full totals
 under the section's list name (``kpi_alerts``, ``stale_kpis``, ...) beside the
@@ -55,7 +57,7 @@ if TYPE_CHECKING:
 
     from ..store import Workspace
 
-SECTIONS: tuple[str, ...] = ("kpis", "usecases", "risks", "roadmap")
+SECTIONS: tuple[str, ...] = ("kpis", "usecases", "risks", "roadmap", "costs")
 UPCOMING_DAYS = 60
 RECENT_LIMIT = 10
 SEVERITIES = ("critical", "warning", "info")
@@ -109,6 +111,7 @@ class Dashboard:
     empty: dict[str, str] = field(default_factory=dict)
     #: Per list: what its dot colours mean, as ``[(label, "#rrggbb"), ...]``.
     legends: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
+    envelope_breaches: list[DashboardItem] | None = None
 
 
 def _optional(name: str) -> ModuleType | None:
@@ -527,6 +530,32 @@ def _roadmap_section(
     return [item for _key, item in found[:limit]]
 
 
+def _cost_section(
+    ws: Workspace, costs: Any, limit: int, totals: dict[str, int]
+) -> list[DashboardItem]:
+    """Cost models whose tracked KPI is above their envelope (critical from 50 % over)."""
+    from .dates import format_date
+
+    breaches = costs.envelope_breaches(ws=ws)
+    totals["envelope_breaches"] = len(breaches)
+    items = []
+    for b in breaches[:limit]:
+        over = f" ({b.excess_share:.0%} over)" if b.excess_share is not None else ""
+        unit = f" {b.unit}" if b.unit else ""
+        items.append(
+            DashboardItem(
+                "cost_model",
+                b.model_id,
+                b.model_name,
+                f"{b.kpi_name} {b.latest_value:g}{unit} on {format_date(b.latest_date)}, "
+                f"above the envelope of {b.envelope:g}{unit}{over}",
+                "critical" if (b.excess_share is None or b.excess_share >= 0.5) else "warning",
+                b.latest_date,
+            )
+        )
+    return items
+
+
 def dashboard(
     *,
     ws: Workspace,
@@ -565,6 +594,8 @@ def dashboard(
         board.legends["top_risks"] = [(band.name, band.color) for band in bands]
     if "roadmap" in wanted:
         board.upcoming = _roadmap_section(ws, today, limit, totals)
+    if "costs" in wanted and (costs := _optional("costs")) is not None:
+        board.envelope_breaches = _cost_section(ws, costs, limit, totals)
     board.recent = _recent_changes(ws, recent_limit)
     board.counts = totals
     board.empty = empty_texts(totals, ranked_use_cases=ranked)

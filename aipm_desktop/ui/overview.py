@@ -57,7 +57,13 @@ EMPTY_TEXT = (
 )
 
 #: Dashboard sections (the service's names) -> the area that must exist to show them.
-SECTION_AREAS = {"kpis": "kpis", "usecases": "usecases", "risks": "risks", "roadmap": "roadmap"}
+SECTION_AREAS = {
+    "kpis": "kpis",
+    "usecases": "usecases",
+    "risks": "risks",
+    "roadmap": "roadmap",
+    "costs": "costs",
+}
 
 #: Entity kind (dashboard items and change log) -> the area that shows it.
 KIND_AREAS = {
@@ -77,6 +83,8 @@ KIND_AREAS = {
     "launch_check": "launch",
     "rollout_stage": "launch",
     "settings": "settings",
+    "cost_model": "costs",
+    "model_price": "costs",
 }
 #: Kinds shown in the Launch area through the release they belong to.
 OWNED_BY_RELEASE = frozenset({"launch_check", "rollout_stage"})
@@ -101,6 +109,13 @@ CARDS = (
         "No review is overdue.",
     ),
     ("upcoming", "Upcoming milestones and gates", "upcoming", "roadmap", "Nothing planned soon."),
+    (
+        "envelope_breaches",
+        "Cost envelopes exceeded",
+        "envelope_breaches",
+        "costs",
+        "No tracked cost is above its envelope.",
+    ),
 )
 
 
