@@ -95,7 +95,7 @@ def draw_tornado(figure: Figure, data: Sensitivity, *, title: str = "", currency
     swing = f"±{data.swing * 100:g} %" if math.isfinite(data.swing) else ""
     heading = title or "Cost per successful task"
     ax.set_title(
-        f"{heading}\n{_amount(base)} in the {data.scenario} scenario; each input {swing} "
+        f"{heading}\n{_amount(base)} in the {data.scenario} scenario; each input {swing}\n"
         "(green: input low, red: input high)",
         fontsize=10,
         color=TEXT_COLOUR,

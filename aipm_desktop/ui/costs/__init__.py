@@ -1,0 +1,1 @@
+"""The Costs area: unit economics of each option of a use case, compared, with a tornado."""
