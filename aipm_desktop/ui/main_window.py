@@ -85,6 +85,14 @@ def _with_extension(path: str) -> Path:
     return result if result.suffix else result.with_suffix(EXTENSION)
 
 
+def _area_shortcut(index: int, name: str) -> str | None:
+    """Ctrl+1..9 for the first nine areas; the settings area (last) also has Ctrl+, (the
+    usual "preferences" key) wherever it stands."""
+    if index < 9:
+        return f"Ctrl+{index + 1}"
+    return "Ctrl+," if name == "settings" else None
+
+
 def first_window_size() -> tuple[int, int]:
     """:data:`DEFAULT_SIZE`, shrunk to the primary screen's available area (without the
     taskbar and the window frame) so the first window never opens taller or wider
@@ -305,7 +313,7 @@ class MainWindow(QMainWindow):
                 f"view_{area.name}",
                 area.label,
                 lambda _checked=False, name=area.name: self.show_area(name),
-                f"Ctrl+{index + 1}" if index < 9 else None,
+                _area_shortcut(index, area.name),
             )
             action.setCheckable(True)
             view_menu.addAction(action)
