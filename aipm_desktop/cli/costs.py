@@ -34,7 +34,9 @@ _Assignments = Annotated[
         "value clears an optional one), name, option_label, role (none, build, partner, "
         "buy), currency, notes, use_case (id or title), price (provider/model, or none for "
         "the model's own prices), kpi (name or id, or none), source.FIELD (the input's "
-        "source note).",
+        "source note), range.FIELD=LOW:HIGH (the tornado's low and high values of an input "
+        "instead of ±20 %; leave a side empty for its default, e.g. range.success_rate=0.7:, "
+        "and give no value, range.FIELD=, to clear it).",
         show_default=False,
     ),
 ]
@@ -139,6 +141,15 @@ def show_command(
                     }
                     for spec in costs.INPUT_SPECS
                 ],
+                "sensitivity_ranges": [
+                    {
+                        "field": field,
+                        "label": costs.SPEC_BY_FIELD[field].label,
+                        "low": low,
+                        "high": high,
+                    }
+                    for field, (low, high) in inputs.sensitivity_ranges.items()
+                ],
                 "outputs": out.as_dict(),
             }
         )
@@ -209,6 +220,23 @@ def _show_lines(inputs: CostInputs, out: CostOutputs, use_case: str, kpi: str) -
             f"{spec.unit_for(cur):<{unit_width}}  {note}"
         )
         lines.append(line.rstrip())
+    lines += ["", "Tornado ranges (aipm chart FILE tornado --model NAME)"]
+    swing = f"±{costs.DEFAULT_SWING * 100:g} %"
+    if inputs.sensitivity_ranges:
+        width = max(len(costs.SPEC_BY_FIELD[f].label) for f in inputs.sensitivity_ranges)
+        for field, (low, high) in inputs.sensitivity_ranges.items():
+            spec = costs.SPEC_BY_FIELD[field]
+            shown = [swing if v is None else costs.format_input(spec, v) for v in (low, high)]
+            lines.append(
+                f"    {spec.label:<{width}}  {shown[0]} \u2013 {shown[1]}  "
+                f"{spec.unit_for(cur)}  (range.{field})"
+            )
+        lines.append(f"    Every other input: its value {swing}.")
+    else:
+        lines.append(
+            f"    Every input {swing}; set your own with "
+            "`aipm costs set FILE MODEL range.FIELD=LOW:HIGH`."
+        )
     if inputs.notes:
         lines += ["", f"Notes: {inputs.notes}"]
 
@@ -499,6 +527,7 @@ def _parse_assignments(ws: Workspace, pairs: list[str]) -> dict[str, Any]:
 
     data: dict[str, Any] = {}
     sources: dict[str, str] = {}
+    ranges: dict[str, list[float | None] | None] = {}
     texts = {"name", "option_label", "role", "currency", "notes"}
     for pair in pairs:
         key, sep, value = pair.partition("=")
@@ -510,6 +539,14 @@ def _parse_assignments(ws: Workspace, pairs: list[str]) -> dict[str, Any]:
             if field not in COST_INPUT_FIELDS:
                 raise UserError(f"{key}: {field!r} is not an input of a cost model.")
             sources[field] = value
+        elif key.startswith("range."):
+            field = key.removeprefix("range.")
+            if field not in costs.SENSITIVE_FIELDS:
+                raise UserError(
+                    f"{key}: the tornado varies no input {field!r}; a range may be set for "
+                    f"{', '.join(costs.SENSITIVE_FIELDS)}."
+                )
+            ranges[field] = _range(key, value)
         elif key in texts:
             data[key] = value
         elif key == "use_case":
@@ -529,7 +566,35 @@ def _parse_assignments(ws: Workspace, pairs: list[str]) -> dict[str, Any]:
             )
     if sources:
         data["sources"] = sources
+    if ranges:
+        data["sensitivity_ranges"] = ranges
     return data
+
+
+def _range(key: str, value: str) -> list[float | None] | None:
+    """``LOW:HIGH`` (either side may be empty) as [low, high]; empty: None (clear)."""
+    if not value.strip():
+        return None
+    low, sep, high = value.partition(":")
+    if not sep:
+        raise UserError(
+            f"{key} takes LOW:HIGH (e.g. {key}=0.7:0.95; a side may be empty), not {value!r}."
+        )
+    pair = [_number(f"{key} (low)", low), _number(f"{key} (high)", high)]
+    return None if pair == [None, None] else pair
+
+
+def _merged_ranges(
+    current: dict[str, list[float | None]], changes: dict[str, list[float | None] | None]
+) -> dict[str, list[float | None]]:
+    """The model's ranges with ``changes`` applied (None: that input's range cleared)."""
+    merged = dict(current)
+    for field, pair in changes.items():
+        if pair is None:
+            merged.pop(field, None)
+        else:
+            merged[field] = pair
+    return merged
 
 
 def _number(key: str, value: str) -> float | None:
@@ -556,6 +621,8 @@ def new_command(
         data = _parse_assignments(ws, assignments or [])
         if data.get("name", name) != name:
             raise UserError("give the name once, as the NAME argument.")
+        if "sensitivity_ranges" in data:
+            data["sensitivity_ranges"] = _merged_ranges({}, data["sensitivity_ranges"])
         model, _changes = costs.create_model(ws=ws, data={**data, "name": name}, who=who)
     typer.echo(f"Added cost model {model.name!r} (#{model.id}) to {file}")
 
@@ -575,10 +642,16 @@ def set_command(
     with common.writing(file) as ws:
         model_id = costs.find_model(ws=ws, ref=model)
         data = _parse_assignments(ws, assignments)
+        if "sources" in data or "sensitivity_ranges" in data:
+            loaded = costs.load_inputs(ws=ws, model_id=model_id)
         if "sources" in data:
-            current = dict(costs.load_inputs(ws=ws, model_id=model_id).sources)
+            current = dict(loaded.sources)
             current.update(data["sources"])
             data["sources"] = current
+        if "sensitivity_ranges" in data:
+            data["sensitivity_ranges"] = _merged_ranges(
+                costs.ranges_record(loaded.sensitivity_ranges), data["sensitivity_ranges"]
+            )
         stored, _changes, old = costs.update_model(ws=ws, model_id=model_id, data=data, who=who)
     if not old:
         typer.echo(f"Nothing changed: {stored.name!r} already has these values.")

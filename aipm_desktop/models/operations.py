@@ -171,6 +171,90 @@ COST_INPUT_FIELDS = (
     "target_cost_per_task",
 )
 
+#: The inputs a tornado chart varies, one at a time (the volume is the scenario's), and so
+#: the inputs a cost model may store a sensitivity range for.
+SENSITIVE_FIELDS = (
+    "requests_per_month",
+    "input_tokens_per_request",
+    "output_tokens_per_request",
+    "cached_input_share",
+    "retries_per_request",
+    "price_input_per_m",
+    "price_cached_input_per_m",
+    "price_output_per_m",
+    "retrieval_cost_per_request",
+    "guardrail_calls_per_request",
+    "guardrail_cost_per_call",
+    "review_share",
+    "review_minutes",
+    "review_hourly_cost",
+    "fixed_monthly_cost",
+    "success_rate",
+)
+#: Inputs that are shares (0-1, shown as %).
+SHARE_FIELDS = frozenset({"cached_input_share", "review_share", "success_rate"})
+
+
+def _range_bound(name: str, which: str, value: object) -> float | None:
+    where = f"the {which} value of {name.replace('_', ' ')}"
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        try:
+            value = float(str(value))
+        except ValueError:
+            raise ValueError(f"{where} must be a number, not {value!r}") from None
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"{where} must be a finite number")
+    if number < 0:
+        raise ValueError(f"{where} cannot be negative")
+    if name in SHARE_FIELDS and number > 1:
+        raise ValueError(f"{where} is a share between 0 and 1 (0-100 %), not {number:g}")
+    if number > MAX_INPUT:
+        raise ValueError(f"{where} must be at most {MAX_INPUT:,.0f}")
+    return number
+
+
+def check_sensitivity_ranges(
+    value: object,
+) -> dict[str, list[float | None]] | None:
+    """The user's sensitivity ranges cleaned: input field -> [low, high], each a number in
+    the input's valid range or None (the tornado's ±swing default for that side), low not
+    above high; entries with neither side set are dropped. ValueError names the input."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise ValueError("sensitivity ranges map an input to its [low, high] values")
+    unknown = sorted(str(k) for k in value if k not in SENSITIVE_FIELDS)
+    if unknown:
+        raise ValueError(
+            f"sensitivity ranges name unknown input(s): {', '.join(unknown)}; a range may be "
+            f"set for {', '.join(SENSITIVE_FIELDS)}"
+        )
+    cleaned: dict[str, list[float | None]] = {}
+    for name in SENSITIVE_FIELDS:
+        if name not in value:
+            continue
+        pair = value[name]
+        if isinstance(pair, dict):
+            pair = [pair.get("low"), pair.get("high")]
+        if not isinstance(pair, list | tuple) or len(pair) != 2:
+            raise ValueError(
+                f"the range of {name.replace('_', ' ')} is two values, [low, high] "
+                "(null for the default)"
+            )
+        low = _range_bound(name, "low", pair[0])
+        high = _range_bound(name, "high", pair[1])
+        if low is not None and high is not None and low > high:
+            raise ValueError(
+                f"the range of {name.replace('_', ' ')}: the low value ({low:g}) is above "
+                f"the high value ({high:g})"
+            )
+        if low is not None or high is not None:
+            cleaned[name] = [low, high]
+    return cleaned
+
 
 class CostModelBase(Schema):
     """Unit economics of one option of an AI feature: what a successful task costs.
@@ -181,7 +265,9 @@ class CostModelBase(Schema):
     ``retries_per_request`` are extra model calls per request; the human review cost is
     ``review_share`` of requests x ``review_minutes`` at ``review_hourly_cost`` per hour;
     ``target_cost_per_task`` is the envelope for the cost per successful task.
-    ``sources`` maps an input's field name to where its value comes from.
+    ``sources`` maps an input's field name to where its value comes from;
+    ``sensitivity_ranges`` maps some of the :data:`SENSITIVE_FIELDS` to the low and high
+    values the tornado chart tries for them (see :func:`check_sensitivity_ranges`).
     """
 
     name: str = Field(max_length=200)
@@ -216,6 +302,9 @@ class CostModelBase(Schema):
     target_cost_per_task: float | None = Field(default=None, ge=0)
     kpi_id: int | None = optional_ref("kpi", index=True)
     sources: dict[str, str] = Field(default_factory=dict, sa_type=JSON)
+    #: The user's low / high values of some inputs for the tornado chart: input field ->
+    #: [low, high] (None on one side: that side is the input -/+ the swing).
+    sensitivity_ranges: dict[str, list[float | None]] = Field(default_factory=dict, sa_type=JSON)
     notes: str = ""
 
     _name = validate_required("name", label="Name")
@@ -233,6 +322,11 @@ class CostModelBase(Schema):
             raise ValueError(f"source notes name unknown input(s): {', '.join(unknown)}")
         cleaned = {k: str(v).strip() for k, v in value.items() if str(v or "").strip()}
         return {k: cleaned[k] for k in COST_INPUT_FIELDS if k in cleaned}
+
+    @field_validator("sensitivity_ranges", mode="before")
+    @classmethod
+    def _valid_ranges(cls, value: object) -> dict[str, list[float | None]] | None:
+        return check_sensitivity_ranges(value)
 
     @model_validator(mode="after")
     def _scenarios_and_seats(self) -> CostModelBase:

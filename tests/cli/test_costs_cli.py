@@ -211,3 +211,88 @@ def test_tornado_chart(demo_template: Path, tmp_path: Path) -> None:
     assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 10_000
     result = _run("chart", demo_template, "matrix", "--model", CACHED, "--out", out, "--force")
     assert result.exit_code == 1 and "--model does not apply to the matrix chart" in result.stderr
+
+
+def test_set_show_and_clear_tornado_ranges(demo_file: Path, tmp_path: Path) -> None:
+    result = _run(
+        "costs",
+        "set",
+        demo_file,
+        CACHED,
+        "range.success_rate=0.5:0.9",
+        "range.review_minutes=:3",
+    )
+    assert result.exit_code == 0, result.output
+    assert "Changed sensitivity_ranges" in result.output
+    assert _inputs(demo_file, CACHED).sensitivity_ranges == {
+        "review_minutes": (None, 3.0),
+        "success_rate": (0.5, 0.9),
+    }
+    shown = _run("costs", "show", demo_file, CACHED).output
+    lines = shown.splitlines()
+    start = lines.index("Tornado ranges (aipm chart FILE tornado --model NAME)")
+    block = "\n".join(lines[start : start + 4])
+    assert "Task success rate" in block and "50 % \u2013 90 %" in block
+    assert "Minutes per review" in block and "±20 % \u2013 3" in block
+    assert "Every other input: its value ±20 %." in block
+    data = json.loads(_run("costs", "show", demo_file, CACHED, "--json").output)
+    assert {r["field"]: (r["low"], r["high"]) for r in data["sensitivity_ranges"]} == {
+        "review_minutes": (None, 3.0),
+        "success_rate": (0.5, 0.9),
+    }
+    assert data["model"]["sensitivity_ranges"]["success_rate"] == [0.5, 0.9]
+
+    # The chart uses them: the success-rate bar is labelled as the user's range.
+    ws = open_workspace(demo_file, readonly=True)
+    try:
+        from aipm_desktop.services.charts import build
+
+        figure = build(ws=ws, kind="tornado", model=CACHED)
+        labels = [t.get_text() for t in figure.axes[0].get_yticklabels()]
+    finally:
+        ws.close()
+    assert "Task success rate\n50 % \u2013 90 % (your range)" in labels
+    out = tmp_path / "tornado.png"
+    result = _run("chart", demo_file, "tornado", "--model", CACHED, "--out", out)
+    assert result.exit_code == 0, result.output
+
+    # Another set keeps the other ranges; an empty value clears one; undo brings it back.
+    assert _run("costs", "set", demo_file, CACHED, "range.success_rate=").exit_code == 0
+    assert _inputs(demo_file, CACHED).sensitivity_ranges == {"review_minutes": (None, 3.0)}
+    assert _run("undo", demo_file).exit_code == 0
+    assert "success_rate" in _inputs(demo_file, CACHED).sensitivity_ranges
+    assert _run("costs", "set", demo_file, CACHED, "range.review_minutes=").exit_code == 0
+    assert _run("costs", "set", demo_file, CACHED, "range.success_rate=").exit_code == 0
+    shown = _run("costs", "show", demo_file, CACHED).output
+    assert "Every input ±20 %; set your own with" in shown
+
+
+@pytest.mark.parametrize(
+    ("assignment", "words"),
+    [
+        ("range.success_rate=0.9:0.5", "the low value (0.9) is above the high value (0.5)"),
+        ("range.review_share=0:1.5", "a share between 0 and 1"),
+        ("range.name=1:2", "the tornado varies no input 'name'"),
+        ("range.success_rate=0.7", "takes LOW:HIGH"),
+        ("range.success_rate=a:b", "takes a number, not 'a'"),
+    ],
+)
+def test_invalid_ranges_are_refused(demo_file: Path, assignment: str, words: str) -> None:
+    result = _run("costs", "set", demo_file, CACHED, assignment)
+    assert result.exit_code == 1
+    assert words in result.stderr
+    assert _inputs(demo_file, CACHED).sensitivity_ranges == {}
+
+
+def test_new_takes_ranges(demo_file: Path) -> None:
+    result = _run(
+        "costs",
+        "new",
+        demo_file,
+        "Ranged",
+        "requests_per_month=1000",
+        "success_rate=0.5",
+        "range.success_rate=0.25:1",
+    )
+    assert result.exit_code == 0, result.output
+    assert _inputs(demo_file, "Ranged").sensitivity_ranges == {"success_rate": (0.25, 1.0)}

@@ -313,29 +313,35 @@ def test_make_inputs_validates_with_clear_messages() -> None:
 
 # -- properties ------------------------------------------------------------------------------
 
-_amount = st.floats(min_value=0, max_value=1e4, allow_nan=False)
-_share = st.floats(min_value=0, max_value=1, allow_nan=False)
+_amount = st.floats(min_value=0, allow_subnormal=False, max_value=1e4, allow_nan=False)
+_share = st.floats(min_value=0, allow_subnormal=False, max_value=1, allow_nan=False)
 
 
 @st.composite
 def _inputs(draw: st.DrawFn) -> CostInputs:
     return CostInputs(
         requests_per_month=draw(st.floats(min_value=1, max_value=1e8)),
-        input_tokens_per_request=draw(st.floats(min_value=0, max_value=1e6)),
-        output_tokens_per_request=draw(st.floats(min_value=0, max_value=1e5)),
+        input_tokens_per_request=draw(st.floats(min_value=0, allow_subnormal=False, max_value=1e6)),
+        output_tokens_per_request=draw(
+            st.floats(min_value=0, allow_subnormal=False, max_value=1e5)
+        ),
         cached_input_share=draw(_share),
-        retries_per_request=draw(st.floats(min_value=0, max_value=5)),
+        retries_per_request=draw(st.floats(min_value=0, allow_subnormal=False, max_value=5)),
         price_input_per_m=draw(_amount),
         price_cached_input_per_m=draw(st.none() | _amount),
         price_output_per_m=draw(_amount),
-        retrieval_cost_per_request=draw(st.floats(min_value=0, max_value=10)),
-        guardrail_calls_per_request=draw(st.floats(min_value=0, max_value=10)),
-        guardrail_cost_per_call=draw(st.floats(min_value=0, max_value=1)),
-        fixed_monthly_cost=draw(st.floats(min_value=0, max_value=1e7)),
-        build_cost_oneoff=draw(st.floats(min_value=0, max_value=1e7)),
+        retrieval_cost_per_request=draw(
+            st.floats(min_value=0, allow_subnormal=False, max_value=10)
+        ),
+        guardrail_calls_per_request=draw(
+            st.floats(min_value=0, allow_subnormal=False, max_value=10)
+        ),
+        guardrail_cost_per_call=draw(st.floats(min_value=0, allow_subnormal=False, max_value=1)),
+        fixed_monthly_cost=draw(st.floats(min_value=0, allow_subnormal=False, max_value=1e7)),
+        build_cost_oneoff=draw(st.floats(min_value=0, allow_subnormal=False, max_value=1e7)),
         review_share=draw(_share),
-        review_minutes=draw(st.floats(min_value=0, max_value=120)),
-        review_hourly_cost=draw(st.floats(min_value=0, max_value=500)),
+        review_minutes=draw(st.floats(min_value=0, allow_subnormal=False, max_value=120)),
+        review_hourly_cost=draw(st.floats(min_value=0, allow_subnormal=False, max_value=500)),
         success_rate=draw(st.floats(min_value=0.001, max_value=1)),
         human_cost_per_task=draw(st.none() | _amount),
     )

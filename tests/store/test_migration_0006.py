@@ -80,6 +80,7 @@ def test_0005_cost_models_keep_their_values_and_cost(tmp_path: Path) -> None:
         assert inputs.target_cost_per_task == 0.06
         assert (inputs.role, inputs.currency, inputs.price) == ("none", "USD", None)
         assert "per 1,000 tokens" in inputs.sources["price_input_per_m"]
+        assert inputs.sensitivity_ranges == {}  # no tornado ranges of the user's yet
         # before: 3,200 tokens x 0.003 / 1,000 + 0.001 = 0.0106 per request, as now
         out = costs.compute(inputs)
         assert out.cost_per_request == pytest.approx(0.0106)
@@ -93,6 +94,12 @@ def test_0005_cost_models_keep_their_values_and_cost(tmp_path: Path) -> None:
         # the price table came with the upgrade, and the new columns take edits
         assert len(costs.price_rows(ws=ws)) >= 10
         costs.update_model(ws=ws, model_id=3, data={"success_rate": 0, "role": "partner"})
+        costs.update_model(
+            ws=ws, model_id=3, data={"sensitivity_ranges": {"success_rate": [0.3, 0.6]}}
+        )
+        assert costs.load_inputs(ws=ws, model_id=3).sensitivity_ranges == {
+            "success_rate": (0.3, 0.6)
+        }
         assert costs.compute(costs.load_inputs(ws=ws, model_id=3)).cost_per_successful_task is None
     finally:
         ws.close()

@@ -8,8 +8,10 @@ The package, by concern (every public name is importable from here):
   inputs from a form's values), :func:`inputs_of`;
 - :mod:`.calc`: :func:`compute` -> :class:`CostOutputs` (the formulas are in its module
   docstring), :func:`compare` -> :class:`Comparison`, :func:`break_even`;
-- :mod:`.sensitivity`: :func:`sensitivity` -> :class:`Sensitivity` (tornado rows);
-- :mod:`.data`: reading (:func:`load_inputs`, :func:`all_inputs`, :func:`summaries`,
+- :mod:`.sensitivity`: :func:`sensitivity` -> :class:`Sensitivity` (tornado rows; the
+  user's low / high values travel in ``CostInputs.sensitivity_ranges``);
+- :mod:`.data`: reading (:func:`load_inputs`, :func:`model_sensitivity`,
+  :func:`all_inputs`, :func:`summaries`,
   :func:`compare_use_case`, :func:`price_rows`), writes (cost models and prices, each one
   undoable operation) and list specs;
 - :mod:`.links`: :func:`feed_ownership` (the use case's build / partner / buy costs),
@@ -49,6 +51,7 @@ from .data import (
     find_model,
     find_price,
     load_inputs,
+    model_sensitivity,
     price_list_spec,
     price_rows,
     summaries,
@@ -70,6 +73,8 @@ from .inputs import (
     format_share,
     inputs_of,
     make_inputs,
+    ranges_of,
+    ranges_record,
 )
 from .links import (
     EnvelopeBreach,
@@ -84,7 +89,9 @@ from .sensitivity import (
     SENSITIVE_FIELDS,
     Sensitivity,
     TornadoRow,
+    default_bounds,
     sensitivity,
+    tornado_value,
 )
 
 __all__ = [
@@ -120,6 +127,7 @@ __all__ = [
     "cost_per_successful_task",
     "create_model",
     "create_price",
+    "default_bounds",
     "delete_model",
     "delete_price",
     "envelope_breaches",
@@ -133,12 +141,16 @@ __all__ = [
     "inputs_of",
     "load_inputs",
     "make_inputs",
+    "model_sensitivity",
     "ownership_of",
     "price_list_spec",
     "price_rows",
+    "ranges_of",
+    "ranges_record",
     "record_kpi_snapshot",
     "sensitivity",
     "summaries",
+    "tornado_value",
     "update_model",
     "update_price",
     "variable_cost",

@@ -20,6 +20,7 @@ from ..changes import Changes
 from ..listing import ListColumn, ListSpec, enum_column, updated_column
 from .calc import Comparison, compare, compute
 from .inputs import CostInputs, inputs_of
+from .sensitivity import DEFAULT_SWING, Sensitivity, sensitivity
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -73,6 +74,14 @@ def load_inputs(*, ws: Workspace, model_id: int) -> CostInputs:
             raise NotFoundError(f"No cost model with id {model_id}.")
         price = session.get(ModelPrice, model.price_id) if model.price_id is not None else None
         return inputs_of(model, price)
+
+
+def model_sensitivity(
+    *, ws: Workspace, model_id: int, scenario: str = "base", swing: float = DEFAULT_SWING
+) -> Sensitivity:
+    """The tornado of a stored cost model: its own low / high values for the inputs it has
+    ranges for, each other input -/+ ``swing``."""
+    return sensitivity(load_inputs(ws=ws, model_id=model_id), scenario, swing=swing)
 
 
 def all_inputs(

@@ -150,6 +150,11 @@ class CostInputs:
     human_cost_per_task: float | None = None
     target_cost_per_task: float | None = None
     sources: Mapping[str, str] = field(default_factory=dict)
+    #: The user's tornado ranges: input field -> (low, high), None on a side left to the
+    #: swing (see :func:`~.sensitivity.sensitivity`).
+    sensitivity_ranges: Mapping[str, tuple[float | None, float | None]] = field(
+        default_factory=dict
+    )
     notes: str = ""
     id: int | None = None
     use_case_id: int | None = None
@@ -207,6 +212,7 @@ class CostInputs:
             },
             **values,
             "sources": dict(self.sources),
+            "sensitivity_ranges": {k: list(v) for k, v in self.sensitivity_ranges.items()},
             "notes": self.notes,
             "warnings": list(self.warnings),
         }
@@ -250,6 +256,7 @@ def inputs_of(model: Any, price: Any = None) -> CostInputs:
         role=str(getattr(role, "value", role)),
         currency=currency,
         sources=dict(getattr(model, "sources", None) or {}),
+        sensitivity_ranges=ranges_of(getattr(model, "sensitivity_ranges", None)),
         notes=str(getattr(model, "notes", "") or ""),
         id=getattr(model, "id", None),
         use_case_id=getattr(model, "use_case_id", None),
@@ -258,6 +265,22 @@ def inputs_of(model: Any, price: Any = None) -> CostInputs:
         warnings=tuple(warnings),
         **numbers,
     )
+
+
+def ranges_of(stored: Any) -> dict[str, tuple[float | None, float | None]]:
+    """A stored ``sensitivity_ranges`` value (field -> [low, high]) as tuples of floats."""
+    found: dict[str, tuple[float | None, float | None]] = {}
+    for name, pair in dict(stored or {}).items():
+        low, high = (None if v is None else float(v) for v in pair)
+        found[str(name)] = (low, high)
+    return found
+
+
+def ranges_record(
+    ranges: Mapping[str, tuple[float | None, float | None]],
+) -> dict[str, list[float | None]]:
+    """Ranges as a cost model stores them (field -> [low, high])."""
+    return {name: [low, high] for name, (low, high) in ranges.items()}
 
 
 def make_inputs(values: Mapping[str, Any], *, price: Any = None) -> CostInputs:

@@ -16,7 +16,12 @@ from ..undo import OperationCommand, service_command, short
 from ..widgets.new_record_command import new_record_command
 
 #: What a field is called in an undo text (Edit ▸ Undo "edit cost model <what>").
-_FIELD_WORDS = {"price_id": "price table model", "sources": "source note", "kpi_id": "KPI"}
+_FIELD_WORDS = {
+    "price_id": "price table model",
+    "sources": "source note",
+    "kpi_id": "KPI",
+    "sensitivity_ranges": "tornado range",
+}
 
 
 def _what(data: Mapping[str, Any]) -> str:
@@ -40,15 +45,22 @@ def NewCostModelCommand(ctx: AppContext, data: Mapping[str, Any]) -> OperationCo
 
 
 def UpdateCostModelCommand(
-    ctx: AppContext, model_id: int, data: Mapping[str, Any], *, name: str = ""
+    ctx: AppContext,
+    model_id: int,
+    data: Mapping[str, Any],
+    *,
+    name: str = "",
+    report_errors: bool = True,
 ) -> OperationCommand:
-    """Change some inputs of a cost model (validated as a whole) as one undo step."""
+    """Change some inputs of a cost model (validated as a whole) as one undo step
+    (``report_errors=False``: a refusal is left in ``error`` for the caller to show)."""
     values = dict(data)
     of = f" of '{short(name, 30)}'" if name else ""
     command = service_command(
         ctx,
         f"edit {_what(values)}{of}",
         lambda ws: costs.update_model(ws=ws, model_id=model_id, data=values, who=ctx.author()),
+        report_errors=report_errors,
     )
     command.record_id = model_id
     return command

@@ -111,6 +111,7 @@ def record_of(inputs: costs.CostInputs) -> dict[str, Any]:
         kpi_id=inputs.kpi_id,
         price_id=inputs.price.id if inputs.price is not None else None,
         sources=dict(inputs.sources),
+        sensitivity_ranges=costs.ranges_record(inputs.sensitivity_ranges),
         notes=inputs.notes,
     )
     return record

@@ -1,17 +1,21 @@
 """Sensitivity: a tornado chart of which inputs move the chosen model's cost per
-successful task most, each input set lower and higher by a swing (±20 % by default).
+successful task most, each input set lower and higher by a swing (±20 % by default) or to
+the low / high values the user keeps for it in the table beside the chart
+(:mod:`.ranges`).
 
 The chart follows the inputs on screen (typed, not yet saved, included), redrawn shortly
-after typing pauses and only while the tab is visible (matplotlib loads on first show).
+after typing pauses and only while the tab is visible (matplotlib loads on first show);
+a low / high value stored in the table redraws it at once.
 """
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QSpinBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QSpinBox, QSplitter, QWidget
 
 from ...errors import UserError
 from ...services import costs
@@ -21,14 +25,17 @@ from ..errors import show_user_error
 from ..widgets.builders import button, empty_state, hbox, panel, stacked, vbox
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.page_header import named_label
+from .ranges import RangesPanel
 
 NO_MODEL = "Choose a cost model in the list to see which inputs move its cost most."
 EXPORT_FILTERS = "PNG image (*.png);;SVG image (*.svg);;PDF document (*.pdf)"
 REDRAW_DELAY_MS = 150
+SPLITTER_NAME = "costsSensitivity"
 
 
 class SensitivityTab(QWidget):
-    """The tornado of the inputs on screen, a swing, and an export button."""
+    """The tornado of the inputs on screen, a swing, the table of low / high values and an
+    export button."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,8 +73,24 @@ class SensitivityTab(QWidget):
         )
         self.canvas = ChartCanvas()
         self.canvas.setMinimumSize(300, 240)
+        self.ranges = RangesPanel(ctx)
+        self.ranges.ranges_changed.connect(self._on_ranges_ranges_changed)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setObjectName("costSensitivitySplitter")
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.canvas)
+        self.splitter.addWidget(self.ranges)
+        self.splitter.setStretchFactor(0, 3)
+        self.splitter.setStretchFactor(1, 2)
+        self.splitter.setSizes([520, 370])
+        state = ctx.settings.splitter_state(SPLITTER_NAME)
+        if state is not None:
+            self.splitter.restoreState(state)
+        self.splitter.splitterMoved.connect(
+            lambda _p, _i: ctx.settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())
+        )
         self.empty = empty_state(NO_MODEL, margin=24)
-        self.stack = stacked(self.empty, panel((self.canvas, 1)))
+        self.stack = stacked(self.empty, panel((self.splitter, 1)))
         vbox(controls, (self.stack, 1), margins=(4, 8, 4, 4), spacing=6, parent=self)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -79,6 +102,7 @@ class SensitivityTab(QWidget):
         """Show the tornado of ``inputs`` (redrawn when typing pauses, when visible)."""
         self.inputs, self.scenario = inputs, scenario
         self._dirty = True
+        self.ranges.show_for(inputs, scenario, self.swing.value() / 100)
         self._update_export()
         if inputs is None:
             self.stack.setCurrentWidget(self.empty)
@@ -90,6 +114,7 @@ class SensitivityTab(QWidget):
         """Draw the tornado now."""
         self._timer.stop()
         self._dirty = False
+        self.ranges.show_for(self.inputs, self.scenario, self.swing.value() / 100)
         if self.inputs is None:
             self.stack.setCurrentIndex(0)
             return
@@ -99,6 +124,12 @@ class SensitivityTab(QWidget):
         draw_tornado(figure, self.data, title=self.inputs.name, currency=self.inputs.currency)
         self.canvas.draw()
         self._update_export()
+
+    def _on_ranges_ranges_changed(self, ranges: object) -> None:
+        if self.inputs is None or not isinstance(ranges, dict):
+            return
+        self.inputs = dataclasses.replace(self.inputs, sensitivity_ranges=ranges)
+        self.redraw()
 
     def bar_count(self) -> int:
         """How many bars the chart shows (two per input drawn)."""

@@ -8,7 +8,9 @@ The cost model table is rebuilt with the inputs of a full unit-economics model. 
 stored model keeps its values: ``tokens_per_request`` becomes the input tokens per
 request, ``cost_per_1k_tokens`` the price per million input tokens (x 1000), and
 ``other_cost_per_request`` the embedding and retrieval cost per request, so each model's
-cost per request is what it was; a source note on each of those inputs says so. The new
+cost per request is what it was; a source note on each of those inputs says so. The
+``sensitivity_ranges`` column (the user's low / high values of inputs for the tornado
+chart) starts empty. The new
 ``model_price`` table is filled with the dated starting table shipped with the app
 (``resources/data/model_prices.json``).
 """
@@ -85,6 +87,7 @@ def _cost_model_columns() -> list[sa.schema.SchemaItem]:
         sa.Column("target_cost_per_task", sa.Float(), nullable=True),
         sa.Column("kpi_id", sa.Integer(), nullable=True),
         sa.Column("sources", sa.JSON(), nullable=False, server_default="{}"),
+        sa.Column("sensitivity_ranges", sa.JSON(), nullable=False, server_default="{}"),
         sa.Column("notes", text(), nullable=False, server_default=""),
         sa.CheckConstraint(
             "role IN ('none', 'build', 'partner', 'buy')", name="ck_cost_model_role"
@@ -188,6 +191,7 @@ def _migrated(row: Any) -> dict[str, Any]:
         tasks_per_seat=None,
         human_cost_per_task=None,
         kpi_id=None,
+        sensitivity_ranges="{}",
         sources=json.dumps(
             {
                 "input_tokens_per_request": "Tokens per request before the upgrade "
