@@ -16,6 +16,9 @@ The package, by concern (every public name is importable from here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .definitions import (
     add_from_catalog,
     catalog,
@@ -23,30 +26,6 @@ from .definitions import (
     get_kpi,
     kpi_rows,
     tracked_catalog_keys,
-)
-from .imports import (
-    DUPLICATE_CHOICES,
-    EXPORT_HEADER,
-    IMPORT_COLUMNS,
-    MAX_REPORTED_ERRORS,
-    ImportPreview,
-    ImportRow,
-    apply_import,
-    export_snapshots,
-    parse_day,
-    parse_value,
-    preview_import,
-)
-from .snapshots import (
-    BeforeAfter,
-    Marker,
-    before_after,
-    markers,
-    series,
-    set_snapshot,
-    snapshot_key,
-    snapshot_rows,
-    snapshot_values,
 )
 from .status import (
     DEFAULT_WINDOW,
@@ -68,6 +47,62 @@ from .status import (
     status_all,
     trend_of,
 )
+
+# Snapshot editing and import/export are loaded on first use: the overview, drawn at
+# start-up, needs only the status functions (and importing the spreadsheet readers would
+# cost it ~30 ms).
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "DUPLICATE_CHOICES": "imports",
+        "EXPORT_HEADER": "imports",
+        "IMPORT_COLUMNS": "imports",
+        "MAX_REPORTED_ERRORS": "imports",
+        "ImportPreview": "imports",
+        "ImportRow": "imports",
+        "apply_import": "imports",
+        "export_snapshots": "imports",
+        "parse_day": "imports",
+        "parse_value": "imports",
+        "preview_import": "imports",
+        "BeforeAfter": "snapshots",
+        "Marker": "snapshots",
+        "before_after": "snapshots",
+        "markers": "snapshots",
+        "series": "snapshots",
+        "set_snapshot": "snapshots",
+        "snapshot_key": "snapshots",
+        "snapshot_rows": "snapshots",
+        "snapshot_values": "snapshots",
+    },
+)
+
+if TYPE_CHECKING:
+    from .imports import (
+        DUPLICATE_CHOICES,
+        EXPORT_HEADER,
+        IMPORT_COLUMNS,
+        MAX_REPORTED_ERRORS,
+        ImportPreview,
+        ImportRow,
+        apply_import,
+        export_snapshots,
+        parse_day,
+        parse_value,
+        preview_import,
+    )
+    from .snapshots import (
+        BeforeAfter,
+        Marker,
+        before_after,
+        markers,
+        series,
+        set_snapshot,
+        snapshot_key,
+        snapshot_rows,
+        snapshot_values,
+    )
+
 
 __all__ = [
     "DEFAULT_WINDOW",

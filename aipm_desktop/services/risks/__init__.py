@@ -18,17 +18,10 @@ The package, by concern (every public name is importable from here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .exposure import HeatmapData, Movement, heatmap, movements, residual_exposure_by_use_case
-from .imports import (
-    DERIVED_COLUMNS,
-    EXPORT_COLUMNS,
-    IMPORT_COLUMNS,
-    apply_risk_import,
-    export_risks,
-    export_rows,
-    import_risks,
-    preview_risk_import,
-)
 from .register import (
     ACTIVE_STATUSES,
     cell_filters,
@@ -73,6 +66,33 @@ from .taxonomy import (
     set_taxonomy_enabled,
     taxonomies,
 )
+
+# The spreadsheet import/export loads on first use (see services/lazy.py).
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "DERIVED_COLUMNS": "imports",
+        "EXPORT_COLUMNS": "imports",
+        "IMPORT_COLUMNS": "imports",
+        "apply_risk_import": "imports",
+        "export_risks": "imports",
+        "export_rows": "imports",
+        "import_risks": "imports",
+        "preview_risk_import": "imports",
+    },
+)
+
+if TYPE_CHECKING:
+    from .imports import (
+        DERIVED_COLUMNS,
+        EXPORT_COLUMNS,
+        IMPORT_COLUMNS,
+        apply_risk_import,
+        export_risks,
+        export_rows,
+        import_risks,
+        preview_risk_import,
+    )
 
 __all__ = [
     "ACTIVE_STATUSES",
