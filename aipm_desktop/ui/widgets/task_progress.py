@@ -41,7 +41,12 @@ class TaskProgressDialog(QProgressDialog):
         self.setAutoReset(False)
         self.setWindowModality(Qt.WindowModality.WindowModal)
         self._ended = False
-        task.progress.connect(self._on_task_progress)
+        self._latest: tuple[int, int] | None = None
+        self._updating = False
+        # Queued: a window-modal QProgressDialog.setValue() runs the event loop, and doing
+        # that inside the task's progress emission would hand later progress values to
+        # the task's other listeners before this one had them (1, 3, 2 instead of 1, 2, 3).
+        task.progress.connect(self._on_task_progress, Qt.ConnectionType.QueuedConnection)
 
     def end(self) -> None:
         """Close and delete the dialog; the task's progress no longer reaches it."""
@@ -50,9 +55,19 @@ class TaskProgressDialog(QProgressDialog):
         self.deleteLater()
 
     def _on_task_progress(self, done: int, total: int) -> None:
-        if not self._ended and total > 0:
-            self.setMaximum(total)
-            self.setValue(min(done, total))
+        self._latest = (done, total)
+        if self._updating:  # called again from setValue's event loop: the loop below shows it
+            return
+        self._updating = True
+        try:
+            while self._latest is not None and not self._ended:
+                done, total = self._latest
+                self._latest = None
+                if total > 0:
+                    self.setMaximum(total)
+                    self.setValue(min(done, total))
+        finally:
+            self._updating = False
 
 
 def run_with_progress(
