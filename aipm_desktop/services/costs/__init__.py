@@ -24,6 +24,9 @@ A view recalculates without the database: load the inputs once, change them with
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .calc import (
     MAX_COMPARED,
     BreakEven,
@@ -37,26 +40,6 @@ from .calc import (
     compute,
     cost_per_successful_task,
     variable_cost,
-)
-from .data import (
-    CostModelSummary,
-    PriceRow,
-    all_inputs,
-    compare_use_case,
-    cost_model_list_spec,
-    create_model,
-    create_price,
-    delete_model,
-    delete_price,
-    find_model,
-    find_price,
-    load_inputs,
-    model_sensitivity,
-    price_list_spec,
-    price_rows,
-    summaries,
-    update_model,
-    update_price,
 )
 from .inputs import (
     INPUT_SPECS,
@@ -93,6 +76,53 @@ from .sensitivity import (
     sensitivity,
     tornado_value,
 )
+
+# Reading and writing stored cost models loads on first use (see services/lazy.py).
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "CostModelSummary": "data",
+        "PriceRow": "data",
+        "all_inputs": "data",
+        "compare_use_case": "data",
+        "cost_model_list_spec": "data",
+        "create_model": "data",
+        "create_price": "data",
+        "delete_model": "data",
+        "delete_price": "data",
+        "find_model": "data",
+        "find_price": "data",
+        "load_inputs": "data",
+        "model_sensitivity": "data",
+        "price_list_spec": "data",
+        "price_rows": "data",
+        "summaries": "data",
+        "update_model": "data",
+        "update_price": "data",
+    },
+)
+
+if TYPE_CHECKING:
+    from .data import (
+        CostModelSummary,
+        PriceRow,
+        all_inputs,
+        compare_use_case,
+        cost_model_list_spec,
+        create_model,
+        create_price,
+        delete_model,
+        delete_price,
+        find_model,
+        find_price,
+        load_inputs,
+        model_sensitivity,
+        price_list_spec,
+        price_rows,
+        summaries,
+        update_model,
+        update_price,
+    )
 
 __all__ = [
     "DEFAULT_SWING",

@@ -21,7 +21,6 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..lazy import lazy_exports
-from .exposure import HeatmapData, Movement, heatmap, movements, residual_exposure_by_use_case
 from .register import (
     ACTIVE_STATUSES,
     cell_filters,
@@ -57,15 +56,6 @@ from .scoring import (
     set_appetite,
     validate_appetite,
 )
-from .taxonomy import (
-    FRAMEWORK_TAXONOMY_KEYS,
-    Taxonomy,
-    add_taxonomy,
-    category_choices,
-    framework_choices,
-    set_taxonomy_enabled,
-    taxonomies,
-)
 
 # The spreadsheet import/export loads on first use (see services/lazy.py).
 __getattr__ = lazy_exports(
@@ -79,10 +69,23 @@ __getattr__ = lazy_exports(
         "export_rows": "imports",
         "import_risks": "imports",
         "preview_risk_import": "imports",
+        "HeatmapData": "exposure",
+        "Movement": "exposure",
+        "heatmap": "exposure",
+        "movements": "exposure",
+        "residual_exposure_by_use_case": "exposure",
+        "FRAMEWORK_TAXONOMY_KEYS": "taxonomy",
+        "Taxonomy": "taxonomy",
+        "add_taxonomy": "taxonomy",
+        "category_choices": "taxonomy",
+        "framework_choices": "taxonomy",
+        "set_taxonomy_enabled": "taxonomy",
+        "taxonomies": "taxonomy",
     },
 )
 
 if TYPE_CHECKING:
+    from .exposure import HeatmapData, Movement, heatmap, movements, residual_exposure_by_use_case
     from .imports import (
         DERIVED_COLUMNS,
         EXPORT_COLUMNS,
@@ -92,6 +95,15 @@ if TYPE_CHECKING:
         export_rows,
         import_risks,
         preview_risk_import,
+    )
+    from .taxonomy import (
+        FRAMEWORK_TAXONOMY_KEYS,
+        Taxonomy,
+        add_taxonomy,
+        category_choices,
+        framework_choices,
+        set_taxonomy_enabled,
+        taxonomies,
     )
 
 __all__ = [

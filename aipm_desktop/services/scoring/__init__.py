@@ -22,6 +22,9 @@ The package, by concern (every public name is importable from here):
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .models import (
     LEVELS,
     CriterionInfo,
@@ -47,7 +50,20 @@ from .ranking import (
     scored_rows,
 )
 from .scores import rationales, set_score, stored_levels, use_case_scores
-from .sensitivity import MAX_RANK_POSITIONS, STABILITY_METHODS, StabilityResult, stability
+
+# The ranking-stability analysis loads on first use (see services/lazy.py).
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "MAX_RANK_POSITIONS": "sensitivity",
+        "STABILITY_METHODS": "sensitivity",
+        "StabilityResult": "sensitivity",
+        "stability": "sensitivity",
+    },
+)
+
+if TYPE_CHECKING:
+    from .sensitivity import MAX_RANK_POSITIONS, STABILITY_METHODS, StabilityResult, stability
 
 __all__ = [
     "LEVELS",
