@@ -137,9 +137,54 @@ class Severity(enum.StrEnum):
 
 
 class IncidentStatus(enum.StrEnum):
+    """An incident's life: open -> mitigated -> resolved -> reviewed (post-incident
+    review done)."""
+
     OPEN = "open"
     MITIGATED = "mitigated"
     RESOLVED = "resolved"
+    REVIEWED = "reviewed"
+
+
+class RootCauseClass(enum.StrEnum):
+    """Where an incident's root cause lies (the domain's UX / data / model / policy split,
+    plus infrastructure and vendor)."""
+
+    UX = "ux"
+    DATA = "data"
+    MODEL = "model"
+    POLICY = "policy"
+    INFRASTRUCTURE = "infrastructure"
+    VENDOR = "vendor"
+
+
+class IncidentActionKind(enum.StrEnum):
+    """The domain's mitigation moves: roll back the feature flag, reduced-capability safe
+    mode, prompt update, policy filter, hotfix, data exclusion, vendor escalation."""
+
+    FEATURE_FLAG_ROLLBACK = "feature_flag_rollback"
+    SAFE_MODE = "safe_mode"
+    PROMPT_UPDATE = "prompt_update"
+    POLICY_FILTER = "policy_filter"
+    HOTFIX = "hotfix"
+    DATA_EXCLUSION = "data_exclusion"
+    VENDOR_ESCALATION = "vendor_escalation"
+    OTHER = "other"
+
+
+class CommunicationChannel(enum.StrEnum):
+    INTERNAL = "internal"
+    CUSTOMER = "customer"
+    STATUS_PAGE = "status_page"
+
+
+class ComparisonOp(enum.StrEnum):
+    """How a rollback criterion compares a KPI's value with its threshold."""
+
+    GT = ">"
+    GE = ">="
+    LT = "<"
+    LE = "<="
 
 
 class SignalKind(enum.StrEnum):

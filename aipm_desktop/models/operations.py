@@ -18,10 +18,11 @@ from .common import (
     enum_field,
     optional_ref,
     partial_model,
+    person_field,
     range_check,
     use_case_ref,
 )
-from .enums import CostRole, ExperimentStatus, IncidentStatus, Severity
+from .enums import CostRole, ExperimentStatus, IncidentStatus, RootCauseClass, Severity
 from .validators import validate_date_order, validate_required, validate_stripped
 
 
@@ -51,20 +52,70 @@ class Experiment(ExperimentBase, TableMixin, table=True):
     __table_args__ = (enum_check("status", ExperimentStatus, "ck_experiment_status"),)
 
 
+#: An incident's timestamps, in the order they must happen.
+INCIDENT_TIMESTAMPS = (
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "reviewed_at",
+)
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp with its time zone: a naive one is read as UTC; seconds kept."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).replace(microsecond=0)
+
+
 class IncidentBase(TitledSchema):
+    """An AI incident: what failed, how badly, where, and when each step of the response
+    happened (detected <= acknowledged <= mitigated <= resolved <= reviewed).
+
+    ``severity`` is SEV1-4 (the workspace's :class:`SeverityDefinition` rows say what
+    each means); ``category_id`` names the failure category of the triage list;
+    ``root_cause_class`` is UX, data, model, policy, infrastructure or vendor. Affected
+    use cases and KPIs are link rows (``incident_use_case``, ``incident_kpi``).
+    """
+
     severity: Severity = enum_field(Severity.SEV3)
-    occurred_on: dt.date
-    resolved_on: dt.date | None = None
-    use_case_id: int | None = use_case_ref()
+    status: IncidentStatus = enum_field(IncidentStatus.OPEN)
+    category_id: int | None = optional_ref("failure_category", index=True)
+    root_cause_class: RootCauseClass | None = enum_field(None, nullable=True)
+    release_id: int | None = optional_ref("release", index=True)
+    owner: str = person_field()
+    customer_impact: str = ""
+    detected_at: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    mitigated_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    reviewed_at: dt.datetime | None = None
     description: str = ""
     root_cause: str = ""
+    #: Free-text summary of what was done (the structured actions are ``incident_action``).
     actions: str = ""
     rolled_back: bool = False
-    status: IncidentStatus = enum_field(IncidentStatus.OPEN)
+    review_document_id: int | None = optional_ref("document")
 
-    _dates = validate_date_order(
-        "occurred_on", "resolved_on", "an incident cannot be resolved before it occurred"
-    )
+    _strip = validate_stripped("owner")
+    _aware = field_validator(*INCIDENT_TIMESTAMPS)(aware)
+
+    @model_validator(mode="after")
+    def _timestamps_in_order(self) -> IncidentBase:
+        previous: tuple[str, dt.datetime] | None = None
+        for name in INCIDENT_TIMESTAMPS:
+            value = getattr(self, name, None)
+            if value is None:
+                continue
+            if previous is not None and value < previous[1]:
+                raise ValueError(
+                    f"{name.removesuffix('_at')} cannot be before {previous[0].removesuffix('_at')}"
+                )
+            previous = (name, value)
+        return self
 
 
 class IncidentCreate(IncidentBase): ...
@@ -78,6 +129,7 @@ class Incident(IncidentBase, TableMixin, table=True):
     __table_args__ = (
         enum_check("severity", Severity, "ck_incident_severity"),
         enum_check("status", IncidentStatus, "ck_incident_status"),
+        enum_check("root_cause_class", RootCauseClass, "ck_incident_root_cause", nullable=True),
     )
 
 

@@ -181,3 +181,23 @@ def seed_all(session: Session) -> int | None:
     default_model = seed_scoring_models(session)
     seed_interview_kit(session)
     return default_model
+
+
+def incident_reference_rows() -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The severity definitions and failure categories a workspace starts with (no id, no
+    timestamps); migration 0007 seeds the same rows into every file."""
+    data = resources.load_json("incident_reference")
+    severities = [
+        {
+            "severity": s["severity"],
+            "name": s["name"],
+            "definition": s["definition"],
+            "acknowledge_within_hours": s.get("acknowledge_within_hours"),
+        }
+        for s in data["severities"]
+    ]
+    categories = [
+        {"name": c["name"], "description": c.get("description", ""), "position": i}
+        for i, c in enumerate(data["failure_categories"])
+    ]
+    return severities, categories

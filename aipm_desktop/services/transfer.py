@@ -396,15 +396,50 @@ def _legacy_cost_model(row: Any) -> Any:
     return row
 
 
-def _older_rows(revision: str, table: str, rows: Any) -> Any:
+def _legacy_incident(row: Any) -> Any:
+    """An incident of a dump older than schema 0007 in today's fields (as migration 0007
+    converts a stored one): the day it occurred is when it was detected, the day it was
+    resolved when it was resolved (midnight UTC); its use case becomes a link row."""
+    if not isinstance(row, dict):
+        return row
+    row = dict(row)
+    row.pop("use_case_id", None)
+    for old, new in (("occurred_on", "detected_at"), ("resolved_on", "resolved_at")):
+        if old in row:
+            value = row.pop(old)
+            if isinstance(value, str) and len(value) == 10:
+                value = f"{value}T00:00:00+00:00"
+            row.setdefault(new, value)
+    return row
+
+
+def _older_rows(revision: str, table: str, rows: Any, data: Mapping[str, Any]) -> Any:
     """Rows of ``table`` from a dump at schema ``revision``, in today's fields."""
     order = known_revisions()
-    if (
-        table == "cost_model"
-        and isinstance(rows, list)
-        and order.index(revision) < order.index("0006")
-    ):
+    before = order.index(revision)
+    if table == "cost_model" and isinstance(rows, list) and before < order.index("0006"):
         return [_legacy_cost_model(row) for row in rows]
+    if before < order.index("0007"):
+        if table == "incident" and isinstance(rows, list):
+            return [_legacy_incident(row) for row in rows]
+        if table == "incident_use_case" and not rows:
+            incidents = data.get("incident")
+            if isinstance(incidents, list):
+                return [
+                    {"incident_id": row.get("id"), "use_case_id": row["use_case_id"]}
+                    for row in incidents
+                    if isinstance(row, dict) and row.get("use_case_id") is not None
+                ]
+        if table in ("severity_definition", "failure_category") and not rows:
+            from .reference import incident_reference_rows
+
+            severities, categories = incident_reference_rows()
+            now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+            seeded = severities if table == "severity_definition" else categories
+            return [
+                {"id": i, "created_at": now, "updated_at": now, "version": 1, **values}
+                for i, values in enumerate(seeded, start=1)
+            ]
     return rows
 
 
@@ -429,7 +464,7 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
     keys: dict[str, set[Any]] = {}
     labels: dict[str, list[str]] = {}
     for table in tables():
-        rows = _older_rows(revision, table.name, data.get(table.name, []))
+        rows = _older_rows(revision, table.name, data.get(table.name, []), data)
         ready[table.name] = []
         labels[table.name] = []
         keys[table.name] = set()

@@ -56,7 +56,7 @@ def test_list_shows_the_demo_documents_as_a_table_and_json(runner, demo_file: Pa
     assert table.exit_code == 0, table.output
     assert "AI PRD: Help-center answer bot" in table.stdout
     assert "Launch Readiness Checklist" in table.stdout
-    assert table.stdout.rstrip().endswith("6 documents")
+    assert table.stdout.rstrip().endswith("7 documents")
     data = json.loads(_run(runner, "list", demo_file, "--json").stdout)
     prd = next(d for d in data if d["kind"] == "ai_prd")
     assert prd["kind_name"] == "AI PRD" and prd["status"] == "in_review"

@@ -270,6 +270,7 @@ def test_deliverable_kinds() -> None:
         "beta_plan",
         "responsible_ai_pack",
         "incident_runbook",
+        "post_incident_review",
         "stakeholder_update",
         "evaluation_plan",
     }

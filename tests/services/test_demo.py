@@ -36,6 +36,7 @@ from aipm_desktop.models import (
     RoadmapItem,
     RoadmapItemCreate,
     RolloutStage,
+    Runbook,
     Score,
     ScorecardDimension,
     ScorecardSignal,
@@ -131,7 +132,7 @@ def test_counts_match_the_spec(demo: Workspace) -> None:
 
         assert count(UseCase) == 12
         assert count(Risk) == 25
-        assert count(Document) == 6
+        assert count(Document) == 7  # the six deliverables and the SEV2's review
         assert count(Kpi) == 10
         assert count(KpiSnapshot) == 10 * 104
         assert count(RoadmapItem) == 30
@@ -139,6 +140,7 @@ def test_counts_match_the_spec(demo: Workspace) -> None:
         assert count(Candidate) == 3
         assert count(Evaluation) == 6
         assert count(Incident) == 3
+        assert count(Runbook) == 2
     assert check_workspace(demo.path) == []
 
 
@@ -223,7 +225,7 @@ def test_documents_are_real_markdown_with_revisions(demo: Workspace) -> None:
     revisions = Counter(r.document_id for r in _all(demo, DocumentRevision))
     docs = _all(demo, Document)
     assert {d.status for d in docs} == {"draft", "in_review", "approved"}
-    assert {d.kind for d in docs} == set(DEMO_KINDS)
+    assert {d.kind for d in docs} == {*DEMO_KINDS, "post_incident_review"}
     for doc in docs:
         assert doc.kind in kinds
         assert 60 <= len(doc.body.splitlines()) <= 200, doc.title
@@ -362,5 +364,5 @@ def test_candidates_are_fully_rated_and_one_has_a_red_flag(demo: Workspace) -> N
 def test_one_severe_incident_was_rolled_back(demo: Workspace) -> None:
     incidents = _all(demo, Incident)
     sev2 = [i for i in incidents if i.severity == "sev2"]
-    assert len(sev2) == 1 and sev2[0].rolled_back and sev2[0].resolved_on
-    assert all(i.occurred_on <= ANCHOR for i in incidents)
+    assert len(sev2) == 1 and sev2[0].rolled_back and sev2[0].resolved_at
+    assert all(i.detected_at.date() <= ANCHOR for i in incidents)

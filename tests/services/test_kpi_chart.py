@@ -61,7 +61,11 @@ def charted(ws):
     records.create(
         ws=ws,
         model=Incident,
-        data={"title": "Vendor upgrade", "severity": "sev2", "occurred_on": days[5]},
+        data={
+            "title": "Vendor upgrade",
+            "severity": "sev2",
+            "detected_at": dt.datetime.combine(days[5], dt.time(10), tzinfo=dt.UTC),
+        },
     )
     return ws, hall, adoption, days
 

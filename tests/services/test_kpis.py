@@ -275,6 +275,11 @@ def test_series_in_date_order_within_range(ws) -> None:
         kpis.series(ws=ws, kpi_id=999)
 
 
+def _at(day: dt.date) -> dt.datetime:
+    """An incident's detection time on ``day`` (09:30 UTC)."""
+    return dt.datetime.combine(day, dt.time(9, 30), tzinfo=dt.UTC)
+
+
 def test_markers_follow_the_kpis_use_case(ws) -> None:
     uc_a, _ = records.create(ws=ws, model=UseCase, data={"title": "Reply drafts"})
     uc_b, _ = records.create(ws=ws, model=UseCase, data={"title": "Triage"})
@@ -291,7 +296,11 @@ def test_markers_follow_the_kpis_use_case(ws) -> None:
     records.create(
         ws=ws,
         model=Incident,
-        data={"title": "Wrong refunds", "severity": "sev2", "occurred_on": day + dt.timedelta(3)},
+        data={
+            "title": "Wrong refunds",
+            "severity": "sev2",
+            "detected_at": _at(day + dt.timedelta(3)),
+        },
     )
     mine = kpis.markers(ws=ws, kpi_id=kpi_a)
     assert [(m.kind, m.label, m.date) for m in mine] == [

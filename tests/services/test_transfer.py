@@ -19,6 +19,7 @@ from aipm_desktop.errors import UserError, ValidationError, WorkspaceError
 from aipm_desktop.models import (
     Candidate,
     ChangeLog,
+    CommunicationTemplate,
     CostModel,
     Criterion,
     Document,
@@ -26,6 +27,11 @@ from aipm_desktop.models import (
     Evaluation,
     Experiment,
     Incident,
+    IncidentAction,
+    IncidentKpiLink,
+    IncidentRiskLink,
+    IncidentTimelineEntry,
+    IncidentUseCaseLink,
     Kpi,
     KpiCatalogEntry,
     KpiSnapshot,
@@ -37,7 +43,10 @@ from aipm_desktop.models import (
     RiskUseCaseLink,
     RoadmapDependency,
     RoadmapItem,
+    RollbackCriterion,
     RolloutStage,
+    Runbook,
+    RunbookContact,
     Score,
     Scorecard,
     ScorecardDimension,
@@ -139,7 +148,31 @@ def _populate_everything(ws) -> None:
         signed_off_on=dt.date(2026, 12, 20),
     )
     add(Experiment, title="Summary length A/B", start=dt.date(2027, 1, 10), use_case_id=uc2)
-    add(Incident, title="Wrong customer name", occurred_on=dt.date(2026, 10, 3), rolled_back=True)
+    incident = add(
+        Incident,
+        title="Wrong customer name",
+        detected_at=dt.datetime(2026, 10, 3, 8, tzinfo=dt.UTC),
+        rolled_back=True,
+        release_id=release,
+        review_document_id=doc,
+    )
+    add(
+        IncidentTimelineEntry,
+        incident_id=incident,
+        at=dt.datetime(2026, 10, 3, 8, 5, tzinfo=dt.UTC),
+        what="Acknowledged",
+    )
+    add(
+        IncidentAction,
+        incident_id=incident,
+        kind="hotfix",
+        at=dt.datetime(2026, 10, 3, 9, tzinfo=dt.UTC),
+        who="Kofi",
+    )
+    runbook = add(Runbook, title="Summaries runbook", use_case_id=uc, safe_mode="Links only")
+    add(RunbookContact, runbook_id=runbook, role="On-call", name="Kofi", reach="#inc")
+    add(RollbackCriterion, runbook_id=runbook, kpi_id=kpi, op=">", threshold=6, consecutive=2)
+    add(CommunicationTemplate, runbook_id=runbook, channel="internal", body="{title} at {started}")
     add(CostModel, name="Summaries", requests_per_month=40000, success_rate=0.93)
     candidate = add(Candidate, name="Alex Moreau", interview_date=dt.date(2026, 12, 3))
     card = _first_id(ws, Scorecard)
@@ -159,6 +192,15 @@ def _populate_everything(ws) -> None:
     add(Rating, evaluation_id=evaluation, dimension_id=dimension, rating=3, evidence="Clear KPIs")
     with ws.write() as session:
         session.execute(insert(RiskUseCaseLink.__table__), [{"risk_id": risk, "use_case_id": uc}])
+        session.execute(
+            insert(IncidentUseCaseLink.__table__), [{"incident_id": incident, "use_case_id": uc}]
+        )
+        session.execute(
+            insert(IncidentKpiLink.__table__), [{"incident_id": incident, "kpi_id": kpi}]
+        )
+        session.execute(
+            insert(IncidentRiskLink.__table__), [{"incident_id": incident, "risk_id": risk}]
+        )
         session.execute(
             insert(DocumentRevision.__table__),
             [{"document_id": doc, "title": "Summaries PRD", "body": "v1", "note": "first"}],

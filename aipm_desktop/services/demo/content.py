@@ -87,6 +87,7 @@ class DemoContent:
     check_evidence_documents: dict[str, str]
     experiments: list[dict[str, Any]]
     incidents: list[dict[str, Any]]
+    runbooks: list[dict[str, Any]]
     cost_models: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
     change_log: list[dict[str, Any]]
@@ -117,6 +118,7 @@ def load_content() -> DemoContent:
         check_evidence_documents=releases["check_evidence_documents"],
         experiments=operations["experiments"],
         incidents=operations["incidents"],
+        runbooks=operations["runbooks"],
         cost_models=operations["cost_models"],
         candidates=load_json("interviews"),
         change_log=load_json("change_log"),

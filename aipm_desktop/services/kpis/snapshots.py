@@ -12,7 +12,16 @@ import pydantic
 from sqlalchemy import insert, select, update
 
 from ...errors import NotFoundError, UserError
-from ...models import Incident, Kpi, KpiSnapshot, KpiSnapshotCreate, Release, utcnow
+from ...models import (
+    Incident,
+    IncidentKpiLink,
+    IncidentUseCaseLink,
+    Kpi,
+    KpiSnapshot,
+    KpiSnapshotCreate,
+    Release,
+    utcnow,
+)
 from .. import records
 from ..changes import Changes
 from ..dates import format_date
@@ -60,6 +69,16 @@ def snapshot_rows(*, ws: Workspace, kpi_id: int) -> list[dict[str, Any]]:
         return [dict(r._mapping) for r in conn.execute(query)]
 
 
+def _utc_midnight(day: dt.date) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, tzinfo=dt.UTC)
+
+
+def _utc_day(moment: dt.datetime) -> dt.date:
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(dt.UTC)
+    return moment.date()
+
+
 @dataclass(frozen=True)
 class Marker:
     """An event drawn on a KPI chart: a release's target date or an incident."""
@@ -77,32 +96,42 @@ def markers(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> list[Marker]:
-    """Releases (by target date) and incidents (by date occurred), oldest first.
+    """Releases (by target date) and incidents (by the day they were detected, in UTC),
+    oldest first.
 
     For a KPI tied to a use case, only events of that use case and portfolio-wide events
-    (no use case) are included.
+    (no use case) are included; an incident counts for a use case it affected (its
+    ``incident_use_case`` links) and for a KPI it is linked to, and is portfolio-wide
+    when it names no use case.
     """
     r = Release.__table__  # type: ignore[attr-defined]
     i = Incident.__table__  # type: ignore[attr-defined]
+    iu = IncidentUseCaseLink.__table__  # type: ignore[attr-defined]
+    ik = IncidentKpiLink.__table__  # type: ignore[attr-defined]
     use_case_id: int | None = None
     if kpi_id is not None:
         use_case_id = get_kpi(ws=ws, kpi_id=kpi_id).use_case_id
     releases = select(r.c.id, r.c.target_date, r.c.name).where(r.c.target_date.is_not(None))
-    incidents = select(i.c.id, i.c.occurred_on, i.c.title, i.c.severity)
+    incidents = select(i.c.id, i.c.detected_at, i.c.title, i.c.severity)
     if use_case_id is not None:
         releases = releases.where((r.c.use_case_id == use_case_id) | r.c.use_case_id.is_(None))
-        incidents = incidents.where((i.c.use_case_id == use_case_id) | i.c.use_case_id.is_(None))
+        linked = select(iu.c.incident_id).where(iu.c.use_case_id == use_case_id)
+        anywhere = select(iu.c.incident_id)
+        on_kpi = select(ik.c.incident_id).where(ik.c.kpi_id == kpi_id)
+        incidents = incidents.where(
+            i.c.id.in_(linked) | i.c.id.not_in(anywhere) | i.c.id.in_(on_kpi)
+        )
     if start is not None:
         releases = releases.where(r.c.target_date >= start)
-        incidents = incidents.where(i.c.occurred_on >= start)
+        incidents = incidents.where(i.c.detected_at >= _utc_midnight(start))
     if end is not None:
         releases = releases.where(r.c.target_date <= end)
-        incidents = incidents.where(i.c.occurred_on <= end)
+        incidents = incidents.where(i.c.detected_at < _utc_midnight(end + dt.timedelta(days=1)))
     with ws.engine.connect() as conn:
         found = [Marker(day, "release", name, rid) for rid, day, name in conn.execute(releases)]
         found += [
-            Marker(day, "incident", f"{severity.upper()}: {title}", iid)
-            for iid, day, title, severity in conn.execute(incidents)
+            Marker(_utc_day(moment), "incident", f"{severity.upper()}: {title}", iid)
+            for iid, moment, title, severity in conn.execute(incidents)
         ]
     found.sort(key=lambda m: (m.date, m.kind, m.label))
     return found

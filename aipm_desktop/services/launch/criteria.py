@@ -380,3 +380,54 @@ def criteria_status(*, ws: Workspace, release_id: int) -> list[CriterionCheck]:
             _stage_checks(stage, refs, release.use_case_id, windows[int(stage.id)], series)
         )
     return result
+
+
+# --------------------------------------------------------------------------- shared
+# The same reading serves the runbooks' rollback criteria (services/runbooks), which add
+# a count of consecutive snapshots ("... for 2 consecutive snapshots").
+
+_CONSECUTIVE = re.compile(
+    r"\bfor\s+(?P<n>\d+)\s+(?:consecutive|successive|straight)?\s*"
+    r"(?:snapshots?|weeks?|measurements?|readings?|samples?|days?)\b"
+    r"|\b(?P<m>\d+)\s+(?:consecutive|successive)\s+(?:snapshots?|weeks?|measurements?)\b"
+    r"|\b(?:twice|two times)\s+in\s+a\s+row\b",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class Condition:
+    """A KPI condition: ``metric op threshold unit`` on ``consecutive`` snapshots in a row."""
+
+    metric: str
+    op: str
+    threshold: float
+    unit: str
+    consecutive: int = 1
+
+
+def parse_condition(text: str) -> Condition | None:
+    """``"Hallucination rate > 4% for 2 consecutive snapshots"`` ->
+    ``Condition("hallucination rate", ">", 4.0, "%", 2)``: :func:`parse_criterion` plus
+    the number of consecutive snapshots ("for N consecutive snapshots|weeks", "N
+    consecutive snapshots", "twice in a row"; default 1). None without a comparison."""
+    parsed = parse_criterion(text)
+    if parsed is None:
+        return None
+    count = 1
+    match = _CONSECUTIVE.search(text)
+    if match is not None:
+        number = match.group("n") or match.group("m")
+        count = int(number) if number else 2
+    return Condition(*parsed, consecutive=max(count, 1))
+
+
+def kpi_refs(conn: Any) -> list[Any]:
+    """Every KPI as :func:`match_kpi` reads it (name, catalog key, unit, use case, latest
+    value), in one pass over the snapshots."""
+    return _kpi_refs(conn)
+
+
+def convert_unit(value: float, kpi_unit: str, unit: str) -> float:
+    """A KPI's value in a criterion's unit (seconds and milliseconds convert)."""
+    return _convert(value, kpi_unit, unit)

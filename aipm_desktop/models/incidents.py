@@ -1,0 +1,300 @@
+"""Incident work and runbooks: severity definitions, the failure-category triage list,
+an incident's timeline, actions and links, and runbooks (escalation path, rollback
+criteria as KPI conditions, communication templates).
+
+The incident itself is :class:`~.operations.Incident` (it predates this module).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from pydantic import field_validator
+from sqlalchemy import UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+from .common import (
+    Schema,
+    TableMixin,
+    TitledSchema,
+    enum_check,
+    enum_field,
+    optional_ref,
+    parent_ref,
+    partial_model,
+    person_field,
+    use_case_ref,
+)
+from .enums import CommunicationChannel, ComparisonOp, IncidentActionKind, Severity
+from .operations import aware
+from .validators import validate_required, validate_stripped
+
+# -- reference lists a workspace edits ---------------------------------------------------------
+
+
+class SeverityDefinitionBase(Schema):
+    """What SEV1-SEV4 mean in this workspace, and how fast each must be acknowledged."""
+
+    severity: Severity = enum_field()
+    name: str = Field(max_length=100)
+    definition: str = ""
+    #: Hours within which an incident of this severity should be acknowledged.
+    acknowledge_within_hours: float | None = Field(default=None, ge=0, le=10_000)
+
+    _name = validate_required("name", label="Name")
+
+
+class SeverityDefinitionCreate(SeverityDefinitionBase): ...
+
+
+SeverityDefinitionUpdate = partial_model(SeverityDefinitionBase)
+
+
+class SeverityDefinition(SeverityDefinitionBase, TableMixin, table=True):
+    __tablename__ = "severity_definition"
+    __table_args__ = (
+        enum_check("severity", Severity, "ck_severity_definition_severity"),
+        UniqueConstraint("severity", name="uq_severity_definition_severity"),
+    )
+
+
+class FailureCategoryBase(Schema):
+    """One entry of the triage list ("wrong answer", "unsafe response", ...)."""
+
+    name: str = Field(max_length=100)
+    description: str = ""
+    position: int = Field(default=0, ge=0)
+
+    _name = validate_required("name", label="Name")
+
+
+class FailureCategoryCreate(FailureCategoryBase): ...
+
+
+FailureCategoryUpdate = partial_model(FailureCategoryBase)
+
+
+class FailureCategory(FailureCategoryBase, TableMixin, table=True):
+    __tablename__ = "failure_category"
+    __table_args__ = (UniqueConstraint("name", name="uq_failure_category_name"),)
+
+
+# -- an incident's timeline, actions and links -------------------------------------------------
+
+
+class IncidentTimelineEntryBase(Schema):
+    """One line of an incident's timeline: who did or saw what, when."""
+
+    incident_id: int = parent_ref("incident")
+    at: dt.datetime
+    who: str = person_field()
+    what: str = Field(max_length=2000)
+
+    _what = validate_required("what", label="What happened")
+    _strip = validate_stripped("who")
+    _aware = field_validator("at")(aware)
+
+
+class IncidentTimelineEntryCreate(IncidentTimelineEntryBase): ...
+
+
+IncidentTimelineEntryUpdate = partial_model(IncidentTimelineEntryBase)
+
+
+class IncidentTimelineEntry(IncidentTimelineEntryBase, TableMixin, table=True):
+    __tablename__ = "incident_timeline_entry"
+
+
+class IncidentActionBase(Schema):
+    """A mitigation taken: a feature-flag rollback, safe mode, a prompt update ..."""
+
+    incident_id: int = parent_ref("incident")
+    kind: IncidentActionKind = enum_field()
+    at: dt.datetime
+    who: str = person_field()
+    notes: str = ""
+
+    _strip = validate_stripped("who")
+    _aware = field_validator("at")(aware)
+
+
+class IncidentActionCreate(IncidentActionBase): ...
+
+
+IncidentActionUpdate = partial_model(IncidentActionBase)
+
+
+class IncidentAction(IncidentActionBase, TableMixin, table=True):
+    __tablename__ = "incident_action"
+    __table_args__ = (enum_check("kind", IncidentActionKind, "ck_incident_action_kind"),)
+
+
+class IncidentUseCaseLink(SQLModel, table=True):
+    """Many-to-many: the use cases an incident affected."""
+
+    __tablename__ = "incident_use_case"
+
+    incident_id: int = parent_ref("incident", index=False, primary_key=True)
+    use_case_id: int = parent_ref("use_case", primary_key=True)
+
+
+class IncidentKpiLink(SQLModel, table=True):
+    """Many-to-many: the KPIs an incident moved."""
+
+    __tablename__ = "incident_kpi"
+
+    incident_id: int = parent_ref("incident", index=False, primary_key=True)
+    kpi_id: int = parent_ref("kpi", primary_key=True)
+
+
+class IncidentRiskLink(SQLModel, table=True):
+    """Many-to-many: the risk-register entries an incident bears on."""
+
+    __tablename__ = "incident_risk"
+
+    incident_id: int = parent_ref("incident", index=False, primary_key=True)
+    risk_id: int = parent_ref("risk", primary_key=True)
+
+
+# -- runbooks ----------------------------------------------------------------------------------
+
+
+class RunbookBase(TitledSchema):
+    """What to do when a use case's (or a release's) AI misbehaves."""
+
+    use_case_id: int | None = use_case_ref()
+    release_id: int | None = optional_ref("release", index=True)
+    owner: str = person_field()
+    scope: str = ""
+    #: What the feature does in reduced-capability "safe mode".
+    safe_mode: str = ""
+    notes: str = ""
+
+    _strip = validate_stripped("owner")
+
+
+class RunbookCreate(RunbookBase): ...
+
+
+RunbookUpdate = partial_model(RunbookBase)
+
+
+class Runbook(RunbookBase, TableMixin, table=True):
+    __tablename__ = "runbook"
+
+
+class RunbookContactBase(Schema):
+    """One step of a runbook's escalation path: a role, a person, how to reach them."""
+
+    runbook_id: int = parent_ref("runbook")
+    position: int = Field(default=0, ge=0)
+    role: str = Field(max_length=200)
+    name: str = person_field()
+    reach: str = Field(default="", max_length=300)
+
+    _role = validate_required("role", label="Role")
+    _strip = validate_stripped("name", "reach")
+
+
+class RunbookContactCreate(RunbookContactBase): ...
+
+
+RunbookContactUpdate = partial_model(RunbookContactBase)
+
+
+class RunbookContact(RunbookContactBase, TableMixin, table=True):
+    __tablename__ = "runbook_contact"
+
+
+#: The most consecutive snapshots a rollback criterion may ask for.
+MAX_CONSECUTIVE = 52
+
+
+class RollbackCriterionBase(Schema):
+    """A rollback criterion as a KPI condition: the KPI's value compared with a threshold
+    (in ``unit``, e.g. ``s`` for a KPI kept in ms) on ``consecutive`` latest snapshots
+    in a row. ``text`` is how the user wrote it."""
+
+    runbook_id: int = parent_ref("runbook")
+    position: int = Field(default=0, ge=0)
+    kpi_id: int | None = optional_ref("kpi", index=True)
+    op: ComparisonOp = enum_field(ComparisonOp.GT)
+    threshold: float
+    unit: str = Field(default="", max_length=20)
+    consecutive: int = Field(default=1, ge=1, le=MAX_CONSECUTIVE)
+    text: str = Field(default="", max_length=300)
+
+    @field_validator("threshold")
+    @classmethod
+    def _finite(cls, value: float | None) -> float | None:
+        if value is not None and not math.isfinite(value):
+            raise ValueError("must be a finite number")
+        return value
+
+
+class RollbackCriterionCreate(RollbackCriterionBase): ...
+
+
+RollbackCriterionUpdate = partial_model(RollbackCriterionBase)
+
+
+class RollbackCriterion(RollbackCriterionBase, TableMixin, table=True):
+    __tablename__ = "rollback_criterion"
+    __table_args__ = (enum_check("op", ComparisonOp, "ck_rollback_criterion_op"),)
+
+
+class CommunicationTemplateBase(Schema):
+    """A message ready to send during an incident, with ``{placeholders}`` filled from
+    it (see ``services.runbooks.PLACEHOLDERS``)."""
+
+    runbook_id: int = parent_ref("runbook")
+    channel: CommunicationChannel = enum_field()
+    subject: str = Field(default="", max_length=300)
+    body: str = ""
+
+
+class CommunicationTemplateCreate(CommunicationTemplateBase): ...
+
+
+CommunicationTemplateUpdate = partial_model(CommunicationTemplateBase)
+
+
+class CommunicationTemplate(CommunicationTemplateBase, TableMixin, table=True):
+    __tablename__ = "communication_template"
+    __table_args__ = (
+        enum_check("channel", CommunicationChannel, "ck_communication_template_channel"),
+        UniqueConstraint("runbook_id", "channel", name="uq_communication_template_channel"),
+    )
+
+
+__all__ = [
+    "MAX_CONSECUTIVE",
+    "CommunicationTemplate",
+    "CommunicationTemplateCreate",
+    "CommunicationTemplateUpdate",
+    "FailureCategory",
+    "FailureCategoryCreate",
+    "FailureCategoryUpdate",
+    "IncidentAction",
+    "IncidentActionCreate",
+    "IncidentActionUpdate",
+    "IncidentKpiLink",
+    "IncidentRiskLink",
+    "IncidentTimelineEntry",
+    "IncidentTimelineEntryCreate",
+    "IncidentTimelineEntryUpdate",
+    "IncidentUseCaseLink",
+    "RollbackCriterion",
+    "RollbackCriterionCreate",
+    "RollbackCriterionUpdate",
+    "Runbook",
+    "RunbookContact",
+    "RunbookContactCreate",
+    "RunbookContactUpdate",
+    "RunbookCreate",
+    "RunbookUpdate",
+    "SeverityDefinition",
+    "SeverityDefinitionCreate",
+    "SeverityDefinitionUpdate",
+]

@@ -1,0 +1,714 @@
+"""Incidents in the workspace: create, change, delete, move through open -> mitigated ->
+resolved -> reviewed, add timeline entries and actions, link use cases, KPIs and risks,
+and read them back (each write one undoable operation).
+
+Status transitions stamp their timestamp when it is still empty: *mitigated* stamps
+``mitigated_at``, *resolved* ``resolved_at`` (and ``mitigated_at`` when a resolution
+came without a separate mitigation), *reviewed* ``reviewed_at``; every move past *open*
+also stamps ``acknowledged_at`` when it is empty. Timestamps must follow each other
+(detected <= acknowledged <= mitigated <= resolved <= reviewed), else nothing is written.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import delete, insert, select
+
+from ...errors import NotFoundError, UserError, ValidationError
+from ...models import (
+    INCIDENT_TIMESTAMPS,
+    FailureCategory,
+    Incident,
+    IncidentAction,
+    IncidentActionKind,
+    IncidentKpiLink,
+    IncidentRiskLink,
+    IncidentStatus,
+    IncidentTimelineEntry,
+    IncidentUseCaseLink,
+    Kpi,
+    Release,
+    Risk,
+    RootCauseClass,
+    SeverityDefinition,
+    UseCase,
+    utcnow,
+)
+from ...models.operations import aware
+from .. import records
+from ..changes import Changes
+from ..listing import ListColumn, ListSpec, enum_column, enum_order
+
+if TYPE_CHECKING:
+    from ...store import Workspace
+
+_I = Incident.__table__  # type: ignore[attr-defined]
+_IU = IncidentUseCaseLink.__table__  # type: ignore[attr-defined]
+_IK = IncidentKpiLink.__table__  # type: ignore[attr-defined]
+_IR = IncidentRiskLink.__table__  # type: ignore[attr-defined]
+_TL = IncidentTimelineEntry.__table__  # type: ignore[attr-defined]
+_ACT = IncidentAction.__table__  # type: ignore[attr-defined]
+_CAT = FailureCategory.__table__  # type: ignore[attr-defined]
+_SEV = SeverityDefinition.__table__  # type: ignore[attr-defined]
+_UC = UseCase.__table__  # type: ignore[attr-defined]
+_KPI = Kpi.__table__  # type: ignore[attr-defined]
+_RISK = Risk.__table__  # type: ignore[attr-defined]
+_REL = Release.__table__  # type: ignore[attr-defined]
+
+#: The order an incident moves through.
+STATUS_ORDER = (
+    IncidentStatus.OPEN,
+    IncidentStatus.MITIGATED,
+    IncidentStatus.RESOLVED,
+    IncidentStatus.REVIEWED,
+)
+#: The timestamp each status stamps when it is reached.
+STATUS_STAMP = {
+    IncidentStatus.MITIGATED: "mitigated_at",
+    IncidentStatus.RESOLVED: "resolved_at",
+    IncidentStatus.REVIEWED: "reviewed_at",
+}
+#: Words for the action kinds and root-cause classes.
+ACTION_LABELS = {
+    IncidentActionKind.FEATURE_FLAG_ROLLBACK: "Feature-flag rollback",
+    IncidentActionKind.SAFE_MODE: "Safe mode",
+    IncidentActionKind.PROMPT_UPDATE: "Prompt update",
+    IncidentActionKind.POLICY_FILTER: "Policy filter",
+    IncidentActionKind.HOTFIX: "Hotfix",
+    IncidentActionKind.DATA_EXCLUSION: "Data exclusion",
+    IncidentActionKind.VENDOR_ESCALATION: "Vendor escalation",
+    IncidentActionKind.OTHER: "Other",
+}
+ROOT_CAUSE_LABELS = {
+    RootCauseClass.UX: "UX",
+    RootCauseClass.DATA: "Data",
+    RootCauseClass.MODEL: "Model",
+    RootCauseClass.POLICY: "Policy",
+    RootCauseClass.INFRASTRUCTURE: "Infrastructure",
+    RootCauseClass.VENDOR: "Vendor",
+}
+_LINK_FIELDS = ("use_case_ids", "kpi_ids", "risk_ids")
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentSummary:
+    """One incident in a list."""
+
+    id: int
+    title: str
+    severity: str
+    status: str
+    category: str
+    root_cause_class: str | None
+    owner: str
+    detected_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    mitigated_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    use_cases: tuple[str, ...] = ()
+
+    @property
+    def is_open(self) -> bool:
+        """Not yet resolved (open or mitigated)."""
+        return self.status in (IncidentStatus.OPEN, IncidentStatus.MITIGATED)
+
+    def as_dict(self) -> dict[str, Any]:
+        return records.record_dict(self, use_cases=list(self.use_cases))
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: int
+    at: dt.datetime
+    who: str
+    what: str
+
+
+@dataclass(frozen=True)
+class ActionEntry:
+    id: int
+    kind: str
+    label: str
+    at: dt.datetime
+    who: str
+    notes: str
+
+
+@dataclass(frozen=True)
+class IncidentDetail:
+    """Everything about one incident: its fields, links, timeline and actions."""
+
+    id: int
+    title: str
+    severity: str
+    severity_name: str
+    status: str
+    category_id: int | None
+    category: str
+    root_cause_class: str | None
+    release_id: int | None
+    release: str
+    owner: str
+    customer_impact: str
+    detected_at: dt.datetime
+    acknowledged_at: dt.datetime | None
+    mitigated_at: dt.datetime | None
+    resolved_at: dt.datetime | None
+    reviewed_at: dt.datetime | None
+    description: str
+    root_cause: str
+    actions_text: str
+    rolled_back: bool
+    review_document_id: int | None
+    version: int
+    use_cases: tuple[tuple[int, str], ...] = ()
+    kpis: tuple[tuple[int, str], ...] = ()
+    risks: tuple[tuple[int, str], ...] = ()
+    timeline: tuple[TimelineEntry, ...] = ()
+    actions: tuple[ActionEntry, ...] = field(default_factory=tuple)
+
+    def as_dict(self) -> dict[str, Any]:
+        return records.record_dict(
+            self,
+            use_cases=[{"id": i, "title": t} for i, t in self.use_cases],
+            kpis=[{"id": i, "name": n} for i, n in self.kpis],
+            risks=[{"id": i, "title": t} for i, t in self.risks],
+            timeline=[records.record_dict(e) for e in self.timeline],
+            actions=[records.record_dict(a) for a in self.actions],
+        )
+
+
+def find_incident(*, ws: Workspace, ref: str | int) -> int:
+    """The id of the incident ``ref`` names: an id or a title (any case)."""
+    return records.resolve_ref(
+        ws=ws,
+        table=_I,
+        name_column="title",
+        ref=ref,
+        noun="incident",
+        id_hint="its id (aipm incidents list)",
+    )
+
+
+def summaries(*, ws: Workspace, open_only: bool = False) -> list[IncidentSummary]:
+    """Every incident, newest detected first (only the unresolved ones with ``open_only``)."""
+    query = select(
+        _I.c.id,
+        _I.c.title,
+        _I.c.severity,
+        _I.c.status,
+        _CAT.c.name.label("category"),
+        _I.c.root_cause_class,
+        _I.c.owner,
+        *(_I.c[name] for name in INCIDENT_TIMESTAMPS),
+    ).select_from(_I.outerjoin(_CAT, _CAT.c.id == _I.c.category_id))
+    if open_only:
+        query = query.where(_I.c.status.in_([IncidentStatus.OPEN, IncidentStatus.MITIGATED]))
+    query = query.order_by(_I.c.detected_at.desc(), _I.c.id.desc())
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+        names: dict[int, list[str]] = {}
+        for incident_id, title in conn.execute(
+            select(_IU.c.incident_id, _UC.c.title)
+            .join(_UC, _UC.c.id == _IU.c.use_case_id)
+            .order_by(_UC.c.title)
+        ):
+            names.setdefault(int(incident_id), []).append(title)
+    return [
+        IncidentSummary(
+            id=r.id,
+            title=r.title,
+            severity=r.severity,
+            status=r.status,
+            category=r.category or "",
+            root_cause_class=r.root_cause_class,
+            owner=r.owner,
+            detected_at=r.detected_at,
+            acknowledged_at=r.acknowledged_at,
+            mitigated_at=r.mitigated_at,
+            resolved_at=r.resolved_at,
+            reviewed_at=r.reviewed_at,
+            use_cases=tuple(names.get(r.id, ())),
+        )
+        for r in rows
+    ]
+
+
+def detail(*, ws: Workspace, incident_id: int) -> IncidentDetail:
+    """One incident with its links, timeline (by time) and actions (by time)."""
+    with ws.engine.connect() as conn:
+        return _detail(conn, incident_id)
+
+
+def detail_from_session(session: Any, incident_id: int) -> IncidentDetail:
+    """:func:`detail` inside an open session (a write, the demo builder)."""
+    return _detail(session.connection(), incident_id)
+
+
+def _detail(conn: Any, incident_id: int) -> IncidentDetail:
+    row = conn.execute(
+        select(
+            _I,
+            _CAT.c.name.label("category_name"),
+            _SEV.c.name.label("severity_name"),
+            _REL.c.name.label("release_name"),
+        )
+        .select_from(
+            _I.outerjoin(_CAT, _CAT.c.id == _I.c.category_id)
+            .outerjoin(_SEV, _SEV.c.severity == _I.c.severity)
+            .outerjoin(_REL, _REL.c.id == _I.c.release_id)
+        )
+        .where(_I.c.id == incident_id)
+    ).first()
+    if row is None:
+        raise NotFoundError(f"No incident with id {incident_id}.")
+    use_cases = conn.execute(
+        select(_UC.c.id, _UC.c.title)
+        .join(_IU, _IU.c.use_case_id == _UC.c.id)
+        .where(_IU.c.incident_id == incident_id)
+        .order_by(_UC.c.title)
+    ).all()
+    kpis = conn.execute(
+        select(_KPI.c.id, _KPI.c.name)
+        .join(_IK, _IK.c.kpi_id == _KPI.c.id)
+        .where(_IK.c.incident_id == incident_id)
+        .order_by(_KPI.c.name)
+    ).all()
+    risks = conn.execute(
+        select(_RISK.c.id, _RISK.c.title)
+        .join(_IR, _IR.c.risk_id == _RISK.c.id)
+        .where(_IR.c.incident_id == incident_id)
+        .order_by(_RISK.c.title)
+    ).all()
+    timeline = conn.execute(
+        select(_TL.c.id, _TL.c.at, _TL.c.who, _TL.c.what)
+        .where(_TL.c.incident_id == incident_id)
+        .order_by(_TL.c.at, _TL.c.id)
+    ).all()
+    actions = conn.execute(
+        select(_ACT.c.id, _ACT.c.kind, _ACT.c.at, _ACT.c.who, _ACT.c.notes)
+        .where(_ACT.c.incident_id == incident_id)
+        .order_by(_ACT.c.at, _ACT.c.id)
+    ).all()
+    return IncidentDetail(
+        id=row.id,
+        title=row.title,
+        severity=row.severity,
+        severity_name=row.severity_name or "",
+        status=row.status,
+        category_id=row.category_id,
+        category=row.category_name or "",
+        root_cause_class=row.root_cause_class,
+        release_id=row.release_id,
+        release=row.release_name or "",
+        owner=row.owner,
+        customer_impact=row.customer_impact,
+        detected_at=row.detected_at,
+        acknowledged_at=row.acknowledged_at,
+        mitigated_at=row.mitigated_at,
+        resolved_at=row.resolved_at,
+        reviewed_at=row.reviewed_at,
+        description=row.description,
+        root_cause=row.root_cause,
+        actions_text=row.actions,
+        rolled_back=bool(row.rolled_back),
+        review_document_id=row.review_document_id,
+        version=row.version,
+        use_cases=tuple((int(i), str(t)) for i, t in use_cases),
+        kpis=tuple((int(i), str(n)) for i, n in kpis),
+        risks=tuple((int(i), str(t)) for i, t in risks),
+        timeline=tuple(TimelineEntry(int(e.id), e.at, e.who, e.what) for e in timeline),
+        actions=tuple(
+            ActionEntry(
+                int(a.id),
+                a.kind,
+                ACTION_LABELS.get(IncidentActionKind(a.kind), a.kind),
+                a.at,
+                a.who,
+                a.notes,
+            )
+            for a in actions
+        ),
+    )
+
+
+def severity_definitions(*, ws: Workspace) -> list[SeverityDefinition]:
+    """The workspace's SEV1-SEV4 definitions, SEV1 first."""
+    with ws.session() as session:
+        return list(session.execute(select(SeverityDefinition).order_by(_SEV.c.severity)).scalars())
+
+
+def failure_categories(*, ws: Workspace) -> list[FailureCategory]:
+    """The triage list, in its order."""
+    with ws.session() as session:
+        return list(
+            session.execute(
+                select(FailureCategory).order_by(_CAT.c.position, _CAT.c.name)
+            ).scalars()
+        )
+
+
+def find_category(*, ws: Workspace, ref: str | int) -> int:
+    """The id of the failure category ``ref`` names: an id or a name (any case)."""
+    return records.resolve_ref(
+        ws=ws,
+        table=_CAT,
+        name_column="name",
+        ref=ref,
+        noun="failure category",
+        plural="failure categories",
+        list_names=True,
+    )
+
+
+# -- writes ------------------------------------------------------------------------------------
+
+
+def _split_links(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, list[int] | None]]:
+    fields = {k: v for k, v in data.items() if k not in _LINK_FIELDS}
+    links: dict[str, list[int] | None] = {}
+    for name in _LINK_FIELDS:
+        if name in data:
+            value = data[name]
+            if value is None:
+                links[name] = []
+                continue
+            if isinstance(value, str | bytes) or not isinstance(value, Iterable):
+                raise ValidationError(
+                    f"Invalid incident: {name}: a list of ids is expected", [(name, "not a list")]
+                )
+            try:
+                links[name] = sorted({int(v) for v in value})
+            except (TypeError, ValueError) as error:
+                raise ValidationError(
+                    f"Invalid incident: {name}: ids are whole numbers", [(name, "not an id")]
+                ) from error
+    return fields, links
+
+
+def _set_links(session: Any, incident_id: int, links: Mapping[str, list[int] | None]) -> None:
+    spec = {
+        "use_case_ids": (_IU, "use_case_id", _UC, "use case"),
+        "kpi_ids": (_IK, "kpi_id", _KPI, "KPI"),
+        "risk_ids": (_IR, "risk_id", _RISK, "risk"),
+    }
+    for name, wanted in links.items():
+        if wanted is None:
+            continue
+        table, column, target, noun = spec[name]
+        found = {
+            int(i)
+            for i in session.execute(select(target.c.id).where(target.c.id.in_(wanted))).scalars()
+        }
+        missing = [i for i in wanted if i not in found]
+        if missing:
+            raise ValidationError(
+                f"Invalid incident: {name}: no {noun} with id {missing[0]}",
+                [(name, "unknown id")],
+            )
+        current = {
+            int(i)
+            for i in session.execute(
+                select(table.c[column]).where(table.c.incident_id == incident_id)
+            ).scalars()
+        }
+        gone = current - set(wanted)
+        new = [i for i in wanted if i not in current]
+        if gone:
+            session.execute(
+                delete(table).where(
+                    (table.c.incident_id == incident_id) & table.c[column].in_(sorted(gone))
+                )
+            )
+        if new:
+            session.execute(insert(table), [{"incident_id": incident_id, column: i} for i in new])
+
+
+def create_incident(
+    *, ws: Workspace, data: Mapping[str, Any], who: str | None = None
+) -> tuple[int, Changes]:
+    """Open an incident (one operation). ``data`` holds the incident's fields and
+    optionally ``use_case_ids``, ``kpi_ids`` and ``risk_ids``; ``detected_at`` defaults
+    to now."""
+    fields, links = _split_links(data)
+    fields.setdefault("detected_at", utcnow())
+    incident = records.validate_create(Incident, fields)
+    with ws.write(label=f"Open incident {incident.title}", who=who) as session:
+        session.add(incident)
+        session.flush()
+        assert incident.id is not None
+        _set_links(session, incident.id, links)
+    return incident.id, Changes("incident", (incident.id,), "create")
+
+
+def update_incident(
+    *,
+    ws: Workspace,
+    incident_id: int,
+    data: Mapping[str, Any],
+    expected_version: int | None = None,
+    who: str | None = None,
+) -> Changes:
+    """Change an incident's fields and links (one operation); the merged incident is
+    validated as a whole (timestamps in order)."""
+    fields, links = _split_links(data)
+    with ws.operation(None, who=who) as op:
+        session = op.session
+        assert session is not None
+        obj = records.existing(session, Incident, incident_id, what="incident")
+        session.info["label"] = f"Edit incident {obj.title}"
+        if fields:
+            records.update(
+                ws=ws,
+                model=Incident,
+                id=incident_id,
+                data=fields,
+                expected_version=expected_version,
+                who=who,
+            )
+        if links:
+            _set_links(session, incident_id, links)
+            if not fields:
+                obj.version += 1
+                obj.updated_at = utcnow()
+            session.flush()
+    return Changes("incident", (incident_id,), "update")
+
+
+def delete_incident(*, ws: Workspace, incident_id: int, who: str | None = None) -> Changes:
+    """Delete an incident with its timeline, actions and links (one operation)."""
+    return records.delete(ws=ws, model=Incident, id=incident_id, who=who)
+
+
+def set_status(
+    *,
+    ws: Workspace,
+    incident_id: int,
+    status: str,
+    at: dt.datetime | None = None,
+    who: str | None = None,
+) -> Changes:
+    """Move an incident to ``status`` (one operation), stamping the timestamps the move
+    implies when they are empty (at ``at``, default now; see the module docstring).
+
+    Going back (e.g. resolved -> open, a regression reopened) keeps the timestamps. A
+    timestamp before an earlier one is refused with a :class:`ValidationError`.
+    """
+    try:
+        target = IncidentStatus(str(status).strip().lower())
+    except ValueError as error:
+        choices = ", ".join(s.value for s in STATUS_ORDER)
+        raise ValidationError(
+            f"Invalid incident status {status!r}; choose one of: {choices}.",
+            [("status", "unknown status")],
+        ) from error
+    moment = aware(at) or utcnow()
+    with ws.operation(None, who=who) as op:
+        session = op.session
+        assert session is not None
+        obj = records.existing(session, Incident, incident_id, what="incident")
+        session.info["label"] = f"Incident {obj.title}: {target.value}"
+        data: dict[str, Any] = {"status": target}
+        rank = STATUS_ORDER.index(target)
+        if rank >= 1 and obj.acknowledged_at is None:
+            data["acknowledged_at"] = min(moment, _earliest_after_detection(obj, moment))
+        for reached in STATUS_ORDER[1 : rank + 1]:
+            stamp = STATUS_STAMP[reached]
+            if getattr(obj, stamp) is None:
+                data[stamp] = moment
+        if target == IncidentStatus.RESOLVED and obj.mitigated_at is None:
+            data["mitigated_at"] = moment
+        records.update(ws=ws, model=Incident, id=incident_id, data=data, who=who)
+    return Changes("incident", (incident_id,), "update")
+
+
+def _earliest_after_detection(obj: Incident, moment: dt.datetime) -> dt.datetime:
+    """The moment to stamp as acknowledged: ``moment``, never after a later stamp."""
+    later = [
+        aware(getattr(obj, name))
+        for name in ("mitigated_at", "resolved_at", "reviewed_at")
+        if getattr(obj, name) is not None
+    ]
+    return min([moment, *(v for v in later if v is not None)])
+
+
+def acknowledge(
+    *, ws: Workspace, incident_id: int, at: dt.datetime | None = None, who: str | None = None
+) -> Changes:
+    """Stamp ``acknowledged_at`` (one operation); refused when it is already set."""
+    moment = aware(at) or utcnow()
+    with ws.operation(None, who=who) as op:
+        session = op.session
+        assert session is not None
+        obj = records.existing(session, Incident, incident_id, what="incident")
+        if obj.acknowledged_at is not None:
+            raise UserError(f"Incident {obj.title!r} is already acknowledged.")
+        session.info["label"] = f"Acknowledge incident {obj.title}"
+        records.update(
+            ws=ws, model=Incident, id=incident_id, data={"acknowledged_at": moment}, who=who
+        )
+    return Changes("incident", (incident_id,), "update")
+
+
+def add_timeline_entry(
+    *,
+    ws: Workspace,
+    incident_id: int,
+    what: str,
+    who: str = "",
+    at: dt.datetime | None = None,
+    actor: str | None = None,
+) -> tuple[int, Changes]:
+    """Add a line to an incident's timeline (one operation); ``at`` defaults to now."""
+    entry = records.validate_create(
+        IncidentTimelineEntry,
+        {"incident_id": incident_id, "what": what, "who": who, "at": at or utcnow()},
+    )
+    with ws.write(label="Add incident timeline entry", who=actor) as session:
+        records.existing(session, Incident, incident_id, what="incident")
+        session.add(entry)
+        session.flush()
+        assert entry.id is not None
+    return entry.id, Changes("incident_timeline_entry", (entry.id,), "create")
+
+
+def add_action(
+    *,
+    ws: Workspace,
+    incident_id: int,
+    kind: str,
+    who: str = "",
+    at: dt.datetime | None = None,
+    notes: str = "",
+    actor: str | None = None,
+) -> tuple[int, Changes]:
+    """Record a mitigation action (one operation). A feature-flag rollback also marks
+    the incident as rolled back."""
+    action = records.validate_create(
+        IncidentAction,
+        {
+            "incident_id": incident_id,
+            "kind": str(kind).strip().lower().replace("-", "_").replace(" ", "_"),
+            "who": who,
+            "at": at or utcnow(),
+            "notes": notes,
+        },
+    )
+    label = ACTION_LABELS.get(IncidentActionKind(action.kind), action.kind)
+    with ws.write(label=f"Add incident action: {label}", who=actor) as session:
+        obj = records.existing(session, Incident, incident_id, what="incident")
+        session.add(action)
+        if action.kind == IncidentActionKind.FEATURE_FLAG_ROLLBACK and not obj.rolled_back:
+            obj.rolled_back = True
+            obj.version += 1
+            obj.updated_at = utcnow()
+        session.flush()
+        assert action.id is not None
+    return action.id, Changes("incident_action", (action.id,), "create")
+
+
+def delete_timeline_entry(*, ws: Workspace, entry_id: int, who: str | None = None) -> Changes:
+    return records.delete(ws=ws, model=IncidentTimelineEntry, id=entry_id, who=who)
+
+
+def delete_action(*, ws: Workspace, action_id: int, who: str | None = None) -> Changes:
+    return records.delete(ws=ws, model=IncidentAction, id=action_id, who=who)
+
+
+def update_severity_definition(
+    *, ws: Workspace, severity: str, data: Mapping[str, Any], who: str | None = None
+) -> Changes:
+    """Edit what a severity means in this workspace (one operation)."""
+    with ws.engine.connect() as conn:
+        found = conn.execute(
+            select(_SEV.c.id).where(_SEV.c.severity == str(severity).lower())
+        ).scalar()
+    if found is None:
+        raise NotFoundError(f"No severity {severity!r}; they are sev1 to sev4.")
+    if "severity" in data:
+        raise ValidationError("A severity definition keeps its severity.", [("severity", "")])
+    records.update(ws=ws, model=SeverityDefinition, id=int(found), data=data, who=who)
+    return Changes("severity_definition", (int(found),), "update")
+
+
+def add_category(
+    *, ws: Workspace, name: str, description: str = "", who: str | None = None
+) -> tuple[int, Changes]:
+    """Add a failure category at the end of the triage list (one operation)."""
+    with ws.engine.connect() as conn:
+        last = conn.execute(select(_CAT.c.position).order_by(_CAT.c.position.desc())).scalar()
+    obj, changes = records.create(
+        ws=ws,
+        model=FailureCategory,
+        data={"name": name, "description": description, "position": (last or 0) + 1},
+        who=who,
+    )
+    assert obj.id is not None
+    return obj.id, changes
+
+
+def rename_category(
+    *, ws: Workspace, category_id: int, data: Mapping[str, Any], who: str | None = None
+) -> Changes:
+    records.update(ws=ws, model=FailureCategory, id=category_id, data=data, who=who)
+    return Changes("failure_category", (category_id,), "update")
+
+
+def delete_category(*, ws: Workspace, category_id: int, who: str | None = None) -> Changes:
+    """Remove a failure category; incidents in it keep no category (one operation)."""
+    return records.delete(ws=ws, model=FailureCategory, id=category_id, who=who)
+
+
+# -- list spec ---------------------------------------------------------------------------------
+
+
+def incident_list_spec() -> ListSpec:
+    """The incident log: title, severity, status, category, owner, detected, resolved."""
+    from ...models import Severity
+
+    return ListSpec(
+        kind="incident",
+        source=_I.outerjoin(_CAT, _CAT.c.id == _I.c.category_id),
+        id_column=_I.c.id,
+        noun=("incident", "incidents"),
+        empty_text="No incidents recorded. Open one when an AI feature misbehaves.",
+        columns=(
+            ListColumn("title", "Title", _I.c.title, width=40),
+            enum_column("severity", "Severity", _I.c.severity, Severity, width=8),
+            ListColumn(
+                "status",
+                "Status",
+                _I.c.status,
+                width=10,
+                formatter="enum",
+                sort_expr=enum_order(_I.c.status, IncidentStatus),
+            ),
+            ListColumn("category", "Category", _CAT.c.name, width=20),
+            ListColumn("owner", "Owner", _I.c.owner, width=16),
+            ListColumn(
+                "detected",
+                "Detected",
+                _I.c.detected_at,
+                width=16,
+                formatter="datetime",
+                filterable=False,
+            ),
+            ListColumn(
+                "resolved",
+                "Resolved",
+                _I.c.resolved_at,
+                width=16,
+                formatter="datetime",
+                filterable=False,
+            ),
+        ),
+        default_sort="detected",
+    )

@@ -1,0 +1,214 @@
+"""Rollback criteria checked live against the KPIs' latest snapshots.
+
+A criterion ``KPI op threshold`` with ``consecutive = N`` is **met** when each of the
+KPI's N latest snapshots (by date) satisfies the comparison, after converting the KPI's
+value into the criterion's unit (seconds and milliseconds); **not met** when any of
+them does not, or when the KPI has fewer than N snapshots; **no data** when the
+criterion names no KPI (it was deleted) or the KPI has no snapshot. ``streak`` is how
+many of the latest snapshots in a row satisfy it.
+
+The whole check is two queries, whatever the number of criteria: the criteria with their
+KPIs, and the latest N snapshots of every KPI named (N the largest count asked for: per KPI the
+date of its N-th latest snapshot, found in the (KPI, date) index, and the snapshots from
+that date on).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import select
+
+from ...models import Kpi, KpiSnapshot, RollbackCriterion, Runbook, UseCase
+from .. import records
+from ..launch.criteria import compare, convert_unit
+
+if TYPE_CHECKING:
+    from ...store import Workspace
+
+MET = "met"
+NOT_MET = "not met"
+NO_DATA = "no data"
+
+_RB = Runbook.__table__  # type: ignore[attr-defined]
+_CRIT = RollbackCriterion.__table__  # type: ignore[attr-defined]
+_KPI = Kpi.__table__  # type: ignore[attr-defined]
+_SNAP = KpiSnapshot.__table__  # type: ignore[attr-defined]
+_UC = UseCase.__table__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class CriterionResult:
+    """One rollback criterion and whether it is met now."""
+
+    criterion_id: int
+    runbook_id: int
+    runbook: str
+    use_case_id: int | None
+    use_case: str
+    text: str
+    kpi_id: int | None
+    kpi_name: str | None
+    op: str
+    threshold: float
+    unit: str
+    consecutive: int
+    state: str  # MET | NOT_MET | NO_DATA
+    #: The latest snapshots judged, newest first, as (date, value in the criterion's unit).
+    values: tuple[tuple[dt.date, float], ...] = ()
+    streak: int = 0
+
+    @property
+    def met(self) -> bool:
+        return self.state == MET
+
+    @property
+    def latest(self) -> float | None:
+        return self.values[0][1] if self.values else None
+
+    @property
+    def latest_date(self) -> dt.date | None:
+        return self.values[0][0] if self.values else None
+
+    @property
+    def condition(self) -> str:
+        unit = self.unit
+        number = f"{self.threshold:g}{unit if unit in ('%', '') else ' ' + unit}"
+        tail = f" for {self.consecutive} consecutive snapshots" if self.consecutive > 1 else ""
+        return f"{self.kpi_name or '(no KPI)'} {self.op} {number}{tail}"
+
+    def as_dict(self) -> dict[str, Any]:
+        return records.record_dict(
+            self,
+            values=[{"date": d.isoformat(), "value": v} for d, v in self.values],
+            met=self.met,
+            condition=self.condition,
+        )
+
+
+def judge(op: str, threshold: float, consecutive: int, values: Sequence[float]) -> tuple[str, int]:
+    """(state, streak) of a criterion over ``values`` (newest first, in its unit)."""
+    if not values:
+        return NO_DATA, 0
+    streak = 0
+    for value in values:
+        if not compare(value, op, threshold):
+            break
+        streak += 1
+    return (MET if streak >= consecutive else NOT_MET), streak
+
+
+def latest_snapshots(
+    conn: Any, kpi_ids: Sequence[int], depth: int
+) -> dict[int, list[tuple[dt.date, float]]]:
+    """The ``depth`` latest snapshots of each KPI, newest first, in one query."""
+    if not kpi_ids or depth < 1:
+        return {}
+    # Per KPI, the date of its depth-th latest snapshot (one probe of the (kpi, date)
+    # index each), then the snapshots from that date on: an index range per KPI.
+    cutoff = (
+        select(_SNAP.c.date)
+        .where(_SNAP.c.kpi_id == _KPI.c.id)
+        .order_by(_SNAP.c.date.desc())
+        .limit(1)
+        .offset(depth - 1)
+        .correlate(_KPI)
+        .scalar_subquery()
+    )
+    # MATERIALIZED (SQLite 3.35+, PostgreSQL 12+): the cut-offs are found once per KPI,
+    # not once per snapshot row, which a flattened subquery would do.
+    cuts = (
+        select(_KPI.c.id.label("kpi_id"), cutoff.label("cutoff"))
+        .where(_KPI.c.id.in_(sorted(set(kpi_ids))))
+        .cte("cuts")
+        .prefix_with("MATERIALIZED")
+    )
+    query = (
+        select(_SNAP.c.kpi_id, _SNAP.c.date, _SNAP.c.value)
+        .select_from(cuts)
+        .join(
+            _SNAP,
+            (_SNAP.c.kpi_id == cuts.c.kpi_id)
+            & (cuts.c.cutoff.is_(None) | (_SNAP.c.date >= cuts.c.cutoff)),
+        )
+        .order_by(_SNAP.c.kpi_id, _SNAP.c.date.desc())
+    )
+    found: dict[int, list[tuple[dt.date, float]]] = {}
+    for kpi_id, day, value in conn.execute(query):
+        found.setdefault(int(kpi_id), []).append((day, float(value)))
+    return found
+
+
+def check(
+    *, ws: Workspace, runbook_id: int | None = None, use_case_id: int | None = None
+) -> list[CriterionResult]:
+    """Every rollback criterion (of one runbook or use case, if given), by runbook then
+    position, and whether it is met now (see the module docstring)."""
+    query = (
+        select(
+            _CRIT.c.id,
+            _CRIT.c.runbook_id,
+            _RB.c.title.label("runbook"),
+            _RB.c.use_case_id,
+            _UC.c.title.label("use_case"),
+            _CRIT.c.text,
+            _CRIT.c.kpi_id,
+            _KPI.c.name.label("kpi_name"),
+            _KPI.c.unit.label("kpi_unit"),
+            _CRIT.c.op,
+            _CRIT.c.threshold,
+            _CRIT.c.unit,
+            _CRIT.c.consecutive,
+        )
+        .select_from(
+            _CRIT.join(_RB, _RB.c.id == _CRIT.c.runbook_id)
+            .outerjoin(_KPI, _KPI.c.id == _CRIT.c.kpi_id)
+            .outerjoin(_UC, _UC.c.id == _RB.c.use_case_id)
+        )
+        .order_by(_RB.c.title, _RB.c.id, _CRIT.c.position, _CRIT.c.id)
+    )
+    if runbook_id is not None:
+        query = query.where(_CRIT.c.runbook_id == runbook_id)
+    if use_case_id is not None:
+        query = query.where(_RB.c.use_case_id == use_case_id)
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query).all()
+        kpi_ids = [int(r.kpi_id) for r in rows if r.kpi_id is not None]
+        depth = max((int(r.consecutive) for r in rows), default=0)
+        series = latest_snapshots(conn, kpi_ids, depth)
+    results = []
+    for r in rows:
+        points = series.get(int(r.kpi_id), []) if r.kpi_id is not None else []
+        judged = tuple(
+            (day, convert_unit(value, r.kpi_unit or "", r.unit))
+            for day, value in points[: int(r.consecutive)]
+        )
+        state, streak = judge(r.op, r.threshold, int(r.consecutive), [v for _, v in judged])
+        results.append(
+            CriterionResult(
+                criterion_id=r.id,
+                runbook_id=r.runbook_id,
+                runbook=r.runbook,
+                use_case_id=r.use_case_id,
+                use_case=r.use_case or "",
+                text=r.text,
+                kpi_id=r.kpi_id,
+                kpi_name=r.kpi_name,
+                op=r.op,
+                threshold=r.threshold,
+                unit=r.unit,
+                consecutive=int(r.consecutive),
+                state=state,
+                values=judged,
+                streak=streak,
+            )
+        )
+    return results
+
+
+def met_criteria(*, ws: Workspace, use_case_id: int | None = None) -> list[CriterionResult]:
+    """The rollback criteria met now (for the Overview and the use case)."""
+    return [r for r in check(ws=ws, use_case_id=use_case_id) if r.met]
