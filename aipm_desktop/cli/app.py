@@ -266,7 +266,19 @@ def chart_command(
 
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from . import costs, docs, history, interviews, kpis, launch, risks, roadmap, usecases
+    from . import (
+        costs,
+        docs,
+        history,
+        incidents,
+        interviews,
+        kpis,
+        launch,
+        risks,
+        roadmap,
+        runbooks,
+        usecases,
+    )
 
     history.register(app)
 
@@ -278,6 +290,8 @@ def _add_groups() -> None:
     app.add_typer(launch.app, name="launch")
     app.add_typer(interviews.app, name="interviews")
     app.add_typer(costs.app, name="costs")
+    app.add_typer(incidents.app, name="incidents")
+    app.add_typer(runbooks.app, name="runbooks")
 
 
 _add_groups()

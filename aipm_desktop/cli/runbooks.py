@@ -1,0 +1,97 @@
+"""``aipm runbooks``: runbooks for AI incidents: list them, check every rollback
+criterion against the latest KPI snapshots (exit code 1 when any is met), export one."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from . import common
+from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
+
+app = new_app(
+    "Runbooks for AI incidents: escalation path, rollback criteria checked against the "
+    "latest KPI snapshots, safe mode and communication templates."
+)
+
+
+@command(app, "list")
+def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
+    """List the runbooks with their use case, escalation steps and criteria."""
+    from ..services import runbooks
+
+    with common.reading(file) as ws:
+        items = runbooks.load_runbooks(ws=ws)
+    if common.echo_json_or_empty(
+        items,
+        as_json=as_json,
+        empty="No runbooks yet.",
+        data=[r.as_dict() for r in items],
+    ):
+        return
+    rows = [
+        [
+            str(r.id),
+            common.clip(r.title, 44),
+            common.clip(r.use_case or r.release or "-", 28),
+            str(len(r.contacts)),
+            str(len(r.criteria)),
+            ", ".join(t.channel for t in r.templates) or "-",
+        ]
+        for r in items
+    ]
+    header = ["ID", "Title", "Use case / release", "Escalation", "Criteria", "Templates"]
+    typer.echo(common.table(header, rows, right={0, 3, 4}))
+
+
+@command(app, "check")
+def check_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
+    """Every rollback criterion and whether it is met now, on the KPIs' latest snapshots
+    (exit code 1 when any is met)."""
+    from ..services import runbooks
+
+    with common.reading(file) as ws:
+        results = runbooks.check(ws=ws)
+    met = [r for r in results if r.met]
+    if as_json:
+        common.echo_json([r.as_dict() for r in results])
+    elif not results:
+        typer.echo("No rollback criteria yet.")
+    else:
+        rows = [
+            [
+                str(r.criterion_id),
+                common.clip(r.runbook, 34),
+                common.clip(r.condition, 60),
+                "-" if r.latest is None else f"{r.latest:g}",
+                "-" if r.latest_date is None else r.latest_date.isoformat(),
+                r.state.upper() if r.met else r.state,
+            ]
+            for r in results
+        ]
+        header = ["ID", "Runbook", "Criterion", "Latest", "On", "State"]
+        typer.echo(common.table(header, rows, right={0, 3}))
+        typer.echo("")
+        word = "criterion" if len(results) == 1 else "criteria"
+        typer.echo(f"{len(met)} of {len(results)} rollback {word} met")
+    if met:
+        raise typer.Exit(1)
+
+
+@command(app, "export")
+def export_command(
+    file: WorkspaceFile,
+    runbook: Annotated[str, typer.Argument(help="The runbook: its id or title.")],
+    out: Path = typer.Option(..., "--out", "-o", help="The file to write (.md or .html)."),
+    force: ForceFlag = False,
+) -> None:
+    """Write one runbook as Markdown or standalone HTML."""
+    from ..services import runbooks
+
+    with common.reading(file) as ws:
+        written = runbooks.export_runbook(
+            ws=ws, runbook_id=runbooks.find_runbook(ws=ws, ref=runbook), out=out, overwrite=force
+        )
+    typer.echo(f"Wrote {written}")
