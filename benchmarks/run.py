@@ -53,6 +53,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_roadmap",
     "benchmarks.bench_timeline",
     "benchmarks.bench_costs",
+    "benchmarks.bench_runbooks",
 )
 START_RUNS = 7
 
