@@ -5,7 +5,7 @@ KPI's N latest snapshots (by date) satisfies the comparison, after converting th
 value into the criterion's unit (seconds and milliseconds); **not met** when any of
 them does not, or when the KPI has fewer than N snapshots; **no data** when the
 criterion names no KPI (it was deleted) or the KPI has no snapshot. ``streak`` is how
-many of the latest snapshots in a row satisfy it.
+many of the N latest snapshots, newest first and in a row, satisfy it (at most N).
 
 The whole check is two queries, whatever the number of criteria: the criteria with their
 KPIs, and the latest N snapshots of every KPI named (N the largest count asked for: per KPI the
