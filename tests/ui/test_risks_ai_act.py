@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QAbstractItemView, QDialogButtonBox
 
 from aipm_desktop.models import ComplianceObligation, UseCase
 from aipm_desktop.services import ai_act, records
+from aipm_desktop.services.changes import Changes
 
 
 @pytest.fixture
@@ -96,3 +97,24 @@ def test_obligation_status_and_owner_edits_are_undoable(qtbot, tab, app_ctx, ws)
     assert first.status == "open"
     assert table.value(0, "status") == "open"
     assert table.item(0, 2).text() == "Open"
+
+
+def test_the_tab_reads_its_use_cases_only_when_opened_and_keeps_up_after(qtbot, app_ctx, ws):
+    from aipm_desktop.ui.risks.page import RisksPage
+
+    records.create(ws=ws, model=UseCase, data={"title": "CV screening"})
+    app_ctx.set_workspace(ws)
+    page = RisksPage(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(1300, 850)
+    page.show()
+    qtbot.waitExposed(page)
+    tab = page.ai_act
+    assert tab.use_case_table.rowCount() == 0  # the register is showing: nothing read yet
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.use_case_table.rowCount() == 1)
+    page.tabs.setCurrentIndex(0)
+    records.create(ws=ws, model=UseCase, data={"title": "Support chatbot"})
+    app_ctx.notify(Changes("use_case", (), "create"))
+    page.tabs.setCurrentWidget(tab)
+    qtbot.waitUntil(lambda: tab.use_case_table.rowCount() == 2)

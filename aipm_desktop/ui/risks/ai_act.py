@@ -50,6 +50,7 @@ from ..widgets.builders import SAVE_CANCEL, dialog_buttons, open_dialog, resize_
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
+from ..widgets.refresh import RefreshWhenShown
 from .edits import SaveAssessmentCommand
 from .fields import Badge, EnumCombo, enum_text, text_color_on
 from .form import use_case_titles
@@ -432,7 +433,7 @@ class ObligationsTable(QTableWidget):
         )
 
 
-class AiActTab(ContextWidget):
+class AiActTab(RefreshWhenShown, ContextWidget):
     """Use cases with their tier on the left; the chosen one's result and obligations."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -514,7 +515,8 @@ class AiActTab(ContextWidget):
         self.use_case_table.itemSelectionChanged.connect(self._on_use_case_table_selection)
         self.check_button.clicked.connect(lambda: self.open_questionnaire())
         ctx.changed.connect(self._on_ctx_changed)
-        self.load()
+        # Filled when first shown (a portfolio of 10,000 use cases is 20,000 table items
+        # that a user who never opens this tab should not pay for), then kept current.
 
     # -- loading --------------------------------------------------------------------------
 
@@ -529,10 +531,16 @@ class AiActTab(ContextWidget):
         if use_case_id in self.use_case_ids:
             self.use_case_table.selectRow(self.use_case_ids.index(use_case_id))
 
+    def refresh(self) -> None:
+        """Read the use cases and their tiers now (see ``RefreshWhenShown``)."""
+        if self.begin_refresh() is not None:
+            self.load()
+
     def load(self) -> None:
         ws = self.ctx.workspace
         if ws is None:
             return
+        self._dirty = False
         current = self.current_use_case()
         pairs = use_case_titles(ws)
         self.tiers = {int(k): str(v) for k, v in ai_act.assessments(ws=ws).items()}
@@ -629,6 +637,6 @@ class AiActTab(ContextWidget):
 
     def _on_ctx_changed(self, changes: Changes) -> None:
         if changes.touches("use_case", "ai_act_assessment"):
-            self.load()
-        elif changes.touches("compliance_obligation"):
+            self.invalidate()
+        elif changes.touches("compliance_obligation") and not self._dirty:
             self.show_detail()
