@@ -4,7 +4,6 @@ anything is saved, commits and undo, refusals, new and delete, the header action
 from __future__ import annotations
 
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -100,12 +99,8 @@ def test_typing_recalculates_on_screen_before_anything_is_saved(qtbot, page, dem
     assert page.outputs.per_task.text() != before
     # Nothing written yet.
     assert _stored(demo, model_id).success_rate == pytest.approx(0.62)
-
-    # Each keystroke is far below 10 ms of recalculation (compute and show).
-    started = time.perf_counter()
-    for _ in range(20):
-        page.form.recalculate(typing="success_rate")
-    assert (time.perf_counter() - started) / 20 < 0.010
+    # (How fast a keystroke recalculates is measured in benchmarks/bench_costs.py,
+    # never asserted here.)
 
 
 def test_finishing_an_edit_saves_it_and_undo_restores_it(qtbot, page, demo, app_ctx):
