@@ -197,12 +197,17 @@ def service_command(
     *,
     merge_key: str | None = None,
     report_errors: bool = True,
+    record_id: int | None = None,
 ) -> OperationCommand:
-    """A command running ``perform(ws)`` (a service call) as one undo step.
+    """A command running ``perform(ws)`` (a service call) as one undo step, about the
+    record ``record_id`` when given (the view reselects it after undo / redo).
 
     With ``report_errors=False`` a refusal is not shown: the caller reads ``error`` after
     ``ctx.run_edit`` (a dialog that shows the message itself)."""
-    return OperationCommand(ctx, text, perform, merge_key=merge_key, report_errors=report_errors)
+    command = OperationCommand(ctx, text, perform, merge_key=merge_key, report_errors=report_errors)
+    if record_id is not None:
+        command.record_id = record_id
+    return command
 
 
 def create_record(

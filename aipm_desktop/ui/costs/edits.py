@@ -14,6 +14,7 @@ from ...services import costs
 from ..context import AppContext
 from ..undo import OperationCommand, service_command, short
 from ..widgets.new_record_command import new_record_command
+from ..widgets.service_edits import call_command
 
 #: What a field is called in an undo text (Edit ▸ Undo "edit cost model <what>").
 _FIELD_WORDS = {
@@ -56,25 +57,19 @@ def UpdateCostModelCommand(
     (``report_errors=False``: a refusal is left in ``error`` for the caller to show)."""
     values = dict(data)
     of = f" of '{short(name, 30)}'" if name else ""
-    command = service_command(
+    return service_command(
         ctx,
         f"edit {_what(values)}{of}",
         lambda ws: costs.update_model(ws=ws, model_id=model_id, data=values, who=ctx.author()),
         report_errors=report_errors,
+        record_id=model_id,
     )
-    command.record_id = model_id
-    return command
 
 
 def DeleteCostModelCommand(ctx: AppContext, model_id: int, name: str = "") -> OperationCommand:
     """Delete a cost model; undo brings it back."""
-    command = service_command(
-        ctx,
-        f"delete cost model '{short(name)}'" if name else "delete cost model",
-        lambda ws: costs.delete_model(ws=ws, model_id=model_id, who=ctx.author()),
-    )
-    command.record_id = model_id
-    return command
+    text = f"delete cost model '{short(name)}'" if name else "delete cost model"
+    return call_command(ctx, text, costs.delete_model, {"model_id": model_id}, record_id=model_id)
 
 
 def FeedOwnershipCommand(
@@ -82,26 +77,17 @@ def FeedOwnershipCommand(
 ) -> OperationCommand:
     """Make the model its use case's ``role`` option and write its costs into the use
     case's cost of ownership (one undo step, the role change of another option included)."""
-    return service_command(
-        ctx,
-        f"use a cost model as the {role} cost",
-        lambda ws: costs.feed_ownership(
-            ws=ws, model_id=model_id, role=role, scenario=scenario, who=ctx.author()
-        ),
-    )
+    args = {"model_id": model_id, "role": role, "scenario": scenario}
+    return call_command(ctx, f"use a cost model as the {role} cost", costs.feed_ownership, args)
 
 
 def RecordSnapshotCommand(
     ctx: AppContext, model_id: int, scenario: str = "base"
 ) -> OperationCommand:
     """Record the model's cost per successful task as today's snapshot of its KPI."""
-    return service_command(
-        ctx,
-        "record a KPI snapshot from a cost model",
-        lambda ws: costs.record_kpi_snapshot(
-            ws=ws, model_id=model_id, scenario=scenario, who=ctx.author()
-        ),
-    )
+    args = {"model_id": model_id, "scenario": scenario}
+    text = "record a KPI snapshot from a cost model"
+    return call_command(ctx, text, costs.record_kpi_snapshot, args)
 
 
 def NewPriceCommand(ctx: AppContext, data: Mapping[str, Any]) -> OperationCommand:
@@ -126,25 +112,19 @@ def UpdatePriceCommand(
     values = dict(data)
     fields = ", ".join(k.replace("_", " ") for k in values)
     of = f" of '{short(name, 30)}'" if name else ""
-    command = service_command(
+    return service_command(
         ctx,
         f"edit model price {fields}{of}",
         lambda ws: costs.update_price(ws=ws, price_id=price_id, data=values, who=ctx.author()),
         report_errors=report_errors,
+        record_id=price_id,
     )
-    command.record_id = price_id
-    return command
 
 
 def DeletePriceCommand(ctx: AppContext, price_id: int, name: str = "") -> OperationCommand:
     """Delete a price table row (models using it keep its prices); undo brings it back."""
-    command = service_command(
-        ctx,
-        f"delete model price '{short(name)}'" if name else "delete model price",
-        lambda ws: costs.delete_price(ws=ws, price_id=price_id, who=ctx.author()),
-    )
-    command.record_id = price_id
-    return command
+    text = f"delete model price '{short(name)}'" if name else "delete model price"
+    return call_command(ctx, text, costs.delete_price, {"price_id": price_id}, record_id=price_id)
 
 
 def _created(result: tuple[Any, Any]) -> tuple[int, Any]:

@@ -30,11 +30,11 @@ def call_command(
     """``fn(ws=ws, **args, who=author)`` as one undo step; ``record_id`` (when given) is
     kept on the command, under ``id_attr`` too when given."""
     values = dict(args)
-    command = service_command(ctx, text, lambda ws: fn(ws=ws, **values, who=ctx.author()))
-    if record_id is not None:
-        command.record_id = record_id
-        if id_attr:
-            setattr(command, id_attr, record_id)
+    command = service_command(
+        ctx, text, lambda ws: fn(ws=ws, **values, who=ctx.author()), record_id=record_id
+    )
+    if record_id is not None and id_attr:
+        setattr(command, id_attr, record_id)
     return command
 
 
