@@ -329,3 +329,24 @@ def test_python_dash_m_works_and_never_shows_a_traceback(tmp_path: Path, aipm_ho
     assert bad.stderr.strip().splitlines() == [
         f"aipm: error: No such file: {tmp_path / 'missing.aipm'}"
     ]
+
+
+def test_echo_json_prints_service_records_as_their_dicts(capsys) -> None:
+    import dataclasses
+    import datetime as dt
+
+    from aipm_desktop.cli import common
+    from aipm_desktop.services.records import record_dict
+
+    @dataclasses.dataclass(frozen=True)
+    class Hit:
+        id: int
+        day: dt.date
+
+        def as_dict(self) -> dict:
+            return record_dict(self)
+
+    common.echo_json({"hits": [Hit(1, dt.date(2026, 1, 2))]}, indent=None)
+    assert json.loads(capsys.readouterr().out) == {"hits": [{"id": 1, "day": "2026-01-02"}]}
+    with pytest.raises(TypeError, match="not JSON serializable"):
+        common.echo_json({"when": dt.date(2026, 1, 2)})

@@ -180,9 +180,22 @@ def writing(file: Path) -> Iterator[Workspace]:
         ws.close()
 
 
+def _record_json(value: Any) -> Any:
+    """A service record (anything with ``as_dict``) as JSON carries it."""
+    as_dict = getattr(value, "as_dict", None)
+    if as_dict is None:
+        raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+    return as_dict()
+
+
 def echo_json(data: Any, *, indent: int | None = 2, sort_keys: bool = False) -> None:
-    """Print ``data`` as JSON (UTF-8 text as it is, not escaped)."""
-    typer.echo(json.dumps(data, indent=indent, ensure_ascii=False, sort_keys=sort_keys))
+    """Print ``data`` as JSON (UTF-8 text as it is, not escaped); service records in it
+    (anything with ``as_dict``) print as their dicts."""
+    typer.echo(
+        json.dumps(
+            data, indent=indent, ensure_ascii=False, sort_keys=sort_keys, default=_record_json
+        )
+    )
 
 
 def echo_json_or_empty(

@@ -63,7 +63,6 @@ def list_command(
         items,
         as_json=as_json,
         empty="No cost models yet; `aipm costs new FILE NAME ...` adds one.",
-        data=[s.as_dict() for s in items],
         indent=None,
     ):
         return
@@ -478,7 +477,7 @@ def prices_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     with common.reading(file) as ws:
         rows = costs.price_rows(ws=ws)
     if as_json:
-        common.echo_json({"note": PRICE_CAVEAT, "prices": [r.as_dict() for r in rows]}, indent=None)
+        common.echo_json({"note": PRICE_CAVEAT, "prices": rows}, indent=None)
         return
     if not rows:
         typer.echo("The price table is empty.")

@@ -192,18 +192,7 @@ def search_command(
     with common.reading(file) as ws:
         hits = documents.search(ws=ws, query=query, limit=limit)
     if as_json:
-        data = [
-            {
-                "document_id": h.document_id,
-                "title": h.title,
-                "kind": h.kind,
-                "line": h.line,
-                "snippet": h.snippet,
-                "spans": [list(s) for s in h.spans],
-            }
-            for h in hits
-        ]
-        common.echo_json(data)
+        common.echo_json(hits)
         return
     if not hits:
         typer.echo(f"No document matches {query!r}.")

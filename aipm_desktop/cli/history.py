@@ -31,30 +31,39 @@ def _step(file: Path, op: int | None, who: str | None, *, redo: bool) -> None:
     typer.echo(f"Done: {_describe(result)}")
 
 
+#: ``aipm undo`` and ``aipm redo``: (name, redo?, help of --op, what the command does).
+_STEPS = (
+    (
+        "undo",
+        False,
+        "The operation to undo (default: the latest still applied).",
+        "Undo the latest change (or operation --op) recorded in the workspace.",
+    ),
+    (
+        "redo",
+        True,
+        "The undo to redo (default: the latest one that can be).",
+        "Redo what the latest undo (or the undo --op) reversed.",
+    ),
+)
+
+
+def _register_step(app: typer.Typer, name: str, redo: bool, op_help: str, doc: str) -> None:
+    def step_command(
+        file: Path = typer.Argument(..., help="The workspace file."),
+        op: int | None = typer.Option(None, "--op", help=op_help),
+        who: _Who = None,
+    ) -> None:
+        _step(file, op, who, redo=redo)
+
+    step_command.__doc__ = doc
+    command(app, name)(step_command)
+
+
 def register(app: typer.Typer) -> None:
     """Add the history commands to the root ``aipm`` app."""
-
-    @command(app, "undo")
-    def undo_command(
-        file: Path = typer.Argument(..., help="The workspace file."),
-        op: int | None = typer.Option(
-            None, "--op", help="The operation to undo (default: the latest still applied)."
-        ),
-        who: _Who = None,
-    ) -> None:
-        """Undo the latest change (or operation --op) recorded in the workspace."""
-        _step(file, op, who, redo=False)
-
-    @command(app, "redo")
-    def redo_command(
-        file: Path = typer.Argument(..., help="The workspace file."),
-        op: int | None = typer.Option(
-            None, "--op", help="The undo to redo (default: the latest one that can be)."
-        ),
-        who: _Who = None,
-    ) -> None:
-        """Redo what the latest undo (or the undo --op) reversed."""
-        _step(file, op, who, redo=True)
+    for name, redo, op_help, doc in _STEPS:
+        _register_step(app, name, redo, op_help, doc)
 
     @command(app, "history")
     def history_command(

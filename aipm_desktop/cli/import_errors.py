@@ -9,11 +9,13 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from . import common
 from .common import fail
 
 if TYPE_CHECKING:
     from ..services.problems import Problem
     from ..services.record_import import ImportPreview
+    from ..store import Workspace
 
 ErrorsOption = Annotated[
     Path | None,
@@ -23,6 +25,13 @@ ErrorsOption = Annotated[
         "CSV or XLSX file.",
     ),
 ]
+
+#: ``--dry-run``, ``--match`` and ``--on-unknown-id`` of the imports.
+DryRunFlag = Annotated[
+    bool, typer.Option("--dry-run", help="Only check the file and print what would happen.")
+]
+MatchOption = Annotated[str, typer.Option("--match", help=common.MATCH_HELP)]
+UnknownIdOption = Annotated[str, typer.Option("--on-unknown-id", help=common.UNKNOWN_ID_HELP)]
 
 
 def refuse(
@@ -77,3 +86,21 @@ def apply_preview(
             return False
         apply(ws=ws, preview=preview)
     return True
+
+
+def import_records(
+    file: Path,
+    preview_of: Callable[[Workspace], ImportPreview],
+    apply: Callable[..., Any],
+    word: str,
+    *,
+    dry_run: bool,
+    errors: Path | None,
+) -> None:
+    """A record import command: ``preview_of`` the workspace (opened read-only on a dry
+    run), then :func:`apply_preview` and the one-line result (``word``: "risk" ...)."""
+    with common.reading(file) if dry_run else common.writing(file) as ws:
+        preview = preview_of(ws)
+        applied = apply_preview(ws, preview, apply, dry_run=dry_run, errors=errors)
+    if applied:
+        typer.echo(common.import_result(preview, word, file))

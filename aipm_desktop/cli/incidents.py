@@ -33,9 +33,7 @@ def list_command(
     with common.reading(file) as ws:
         items = incidents.summaries(ws=ws, open_only=open_only)
     empty = "No open incidents." if open_only else "No incidents recorded."
-    if common.echo_json_or_empty(
-        items, as_json=as_json, empty=empty, data=[i.as_dict() for i in items]
-    ):
+    if common.echo_json_or_empty(items, as_json=as_json, empty=empty):
         return
     rows = [
         [

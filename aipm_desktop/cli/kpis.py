@@ -10,7 +10,7 @@ import typer
 from ..errors import UserError
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import ErrorsOption, refuse
+from .import_errors import DryRunFlag, ErrorsOption, refuse
 
 app = new_app(
     "KPIs and their snapshots: list them, show status against thresholds, trend and "
@@ -31,6 +31,20 @@ _Today = Annotated[
 ]
 
 
+#: What ``list --catalog`` shows of each catalog entry, in order.
+_CATALOG = (
+    "key",
+    "name",
+    "category",
+    "unit",
+    "direction",
+    "frequency",
+    "what",
+    "why",
+    "example_target",
+)
+
+
 @command(app, "list")
 def list_command(
     file: WorkspaceFile,
@@ -42,20 +56,7 @@ def list_command(
 
     with common.reading(file) as ws:
         if catalog:
-            entries = [
-                {
-                    "key": e.key,
-                    "name": e.name,
-                    "category": e.category,
-                    "unit": e.unit,
-                    "direction": e.direction,
-                    "frequency": e.frequency,
-                    "what": e.what,
-                    "why": e.why,
-                    "example_target": e.example_target,
-                }
-                for e in kpis.catalog(ws=ws)
-            ]
+            entries = [{name: getattr(e, name) for name in _CATALOG} for e in kpis.catalog(ws=ws)]
         else:
             items = kpis.kpi_rows(ws=ws)
     if catalog:
@@ -137,7 +138,6 @@ def status_command(
         statuses,
         as_json=as_json,
         empty="No KPIs tracked yet.",
-        data=[s.as_dict() for s in statuses],
         indent=None,
     ):
         return
@@ -172,9 +172,7 @@ def import_command(
         "--on-duplicate",
         help="When a KPI already has a snapshot on that date: replace it or skip the row.",
     ),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="Only check the file and print what would happen."
-    ),
+    dry_run: DryRunFlag = False,
     errors: ErrorsOption = None,
 ) -> None:
     """Import KPI snapshots: every row is checked first; one bad row means nothing is written."""

@@ -38,7 +38,6 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
         releases,
         as_json=as_json,
         empty="No releases in this workspace.",
-        data=[r.as_dict() for r in releases],
     ):
         return
     typer.echo(

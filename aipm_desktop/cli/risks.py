@@ -9,7 +9,13 @@ import typer
 
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import ErrorsOption, apply_preview
+from .import_errors import (
+    DryRunFlag,
+    ErrorsOption,
+    MatchOption,
+    UnknownIdOption,
+    import_records,
+)
 
 app = new_app(
     "Responsible-AI risk register: list, import, export; EU AI Act tier per use case.",
@@ -70,11 +76,9 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
 def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(..., help="Spreadsheet of risks (.csv or .xlsx)."),
-    match: str = typer.Option("id", "--match", help=common.MATCH_HELP),
-    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=common.UNKNOWN_ID_HELP),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="Only check the file and print what would happen."
-    ),
+    match: MatchOption = "id",
+    on_unknown_id: UnknownIdOption = "reject",
+    dry_run: DryRunFlag = False,
     errors: ErrorsOption = None,
 ) -> None:
     """Import risks: add new ones, update those with an id (every row checked first).
@@ -86,15 +90,16 @@ def import_command(
     """
     from ..services import risks
 
-    with common.reading(file) if dry_run else common.writing(file) as ws:
-        preview = risks.preview_risk_import(
+    import_records(
+        file,
+        lambda ws: risks.preview_risk_import(
             ws=ws, source=source, match=match, on_unknown_id=on_unknown_id
-        )
-        applied = apply_preview(
-            ws, preview, risks.apply_risk_import, dry_run=dry_run, errors=errors
-        )
-    if applied:
-        typer.echo(common.import_result(preview, "risk", file))
+        ),
+        risks.apply_risk_import,
+        "risk",
+        dry_run=dry_run,
+        errors=errors,
+    )
 
 
 @command(app, "export")

@@ -89,7 +89,6 @@ def predictability_command(file: WorkspaceFile, as_json: JsonFlag = False) -> No
         quarters,
         as_json=as_json,
         empty="No roadmap item with planned dates has come due yet.",
-        data=[q.as_dict() for q in quarters],
     ):
         return
     typer.echo(f"{'quarter':<8} {'planned':>7} {'on plan':>7} {'ratio':>6}")

@@ -28,7 +28,6 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
         items,
         as_json=as_json,
         empty="No runbooks yet.",
-        data=[r.as_dict() for r in items],
     ):
         return
     rows = [
@@ -56,7 +55,7 @@ def check_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
         results = runbooks.check(ws=ws)
     met = [r for r in results if r.met]
     if as_json:
-        common.echo_json([r.as_dict() for r in results])
+        common.echo_json(results)
     elif not results:
         typer.echo("No rollback criteria yet.")
     else:

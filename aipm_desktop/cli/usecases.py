@@ -9,7 +9,13 @@ import typer
 
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import ErrorsOption, apply_preview
+from .import_errors import (
+    DryRunFlag,
+    ErrorsOption,
+    MatchOption,
+    UnknownIdOption,
+    import_records,
+)
 
 if TYPE_CHECKING:
     from ..store import Workspace
@@ -175,11 +181,9 @@ def import_command(
     file: WorkspaceFile,
     source: Path = typer.Argument(..., help="The CSV or XLSX file to import."),
     model: str | None = typer.Option(None, "--model", help=_MODEL_HELP),
-    match: str = typer.Option("id", "--match", help=common.MATCH_HELP),
-    on_unknown_id: str = typer.Option("reject", "--on-unknown-id", help=common.UNKNOWN_ID_HELP),
-    dry_run: bool = typer.Option(
-        False, "--dry-run", help="Only check the file and print what would happen."
-    ),
+    match: MatchOption = "id",
+    on_unknown_id: UnknownIdOption = "reject",
+    dry_run: DryRunFlag = False,
     errors: ErrorsOption = None,
 ) -> None:
     """Import use cases and scores from CSV/XLSX: add new ones, update those with an id.
@@ -195,16 +199,20 @@ def import_command(
     """
     from ..services import usecases
 
-    with common.reading(file) if dry_run else common.writing(file) as ws:
-        model_id = _model_id(ws, model)
-        preview = usecases.preview_use_case_import(
-            ws=ws, source=source, model_id=model_id, match=match, on_unknown_id=on_unknown_id
-        )
-        applied = apply_preview(
-            ws, preview, usecases.apply_use_case_import, dry_run=dry_run, errors=errors
-        )
-    if applied:
-        typer.echo(common.import_result(preview, "use case", file))
+    import_records(
+        file,
+        lambda ws: usecases.preview_use_case_import(
+            ws=ws,
+            source=source,
+            model_id=_model_id(ws, model),
+            match=match,
+            on_unknown_id=on_unknown_id,
+        ),
+        usecases.apply_use_case_import,
+        "use case",
+        dry_run=dry_run,
+        errors=errors,
+    )
 
 
 @command(app, "export")

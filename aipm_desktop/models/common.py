@@ -5,7 +5,11 @@ Pattern per entity (SQLModel's recommended layering):
 * ``XBase``  - the fields a user can set, with their validators (forms, importers, CLI);
 * ``XCreate`` - what a create call accepts (``XBase`` itself, subclassed for a clear name);
 * ``XUpdate`` - every field optional, built from ``XBase`` by :func:`partial_model`;
-* ``X(table=True)`` - the stored row: ``XBase`` plus id, timestamps and a ``version`` counter.
+* ``X(table=True)`` - the stored row: ``XBase`` plus id, timestamps and a ``version`` counter
+  (:class:`TableMixin`), in a table named after the class (``UseCase`` -> ``use_case``).
+
+Enum columns get their CHECK constraints from :func:`enum_checks`; many-to-many link
+tables come from :func:`link_table`.
 """
 
 from __future__ import annotations
@@ -13,10 +17,15 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import enum
-from typing import Any, Optional
+import re
+import sys
+import types
+from typing import Any, Optional, cast
 
 from pydantic import ConfigDict, create_model
 from sqlalchemy import CheckConstraint, String
+from sqlalchemy.orm import declared_attr
+from sqlalchemy.sql.compiler import RESERVED_WORDS
 from sqlmodel import Field, SQLModel
 
 from .validators import (
@@ -54,12 +63,21 @@ class Schema(SQLModel):
 
 
 class TableMixin(Schema):
-    """Columns every stored row has: id, created/updated timestamps, a version counter."""
+    """Columns every stored row has: id, created/updated timestamps, a version counter.
+
+    An entity's table is named after its class in snake case (``UseCase`` ->
+    ``use_case``, ``AiActAssessment`` -> ``ai_act_assessment``); the migrations create
+    those names, so renaming an entity class renames its table and needs a migration.
+    """
 
     id: int | None = Field(default=None, primary_key=True)
     created_at: dt.datetime = Field(default_factory=utcnow, nullable=False)
     updated_at: dt.datetime = Field(default_factory=utcnow, nullable=False)
     version: int = Field(default=1, nullable=False)
+
+    @declared_attr.directive
+    def __tablename__(cls) -> str:
+        return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
 
 
 def enum_field(default: Any = ..., **kwargs: Any) -> Any:
@@ -107,15 +125,32 @@ def weight_check() -> CheckConstraint:
     return range_check("weight", 0.0001, WEIGHT_MAX)
 
 
+def sql_column(column: str) -> str:
+    """``column`` as it stands in a portable CHECK expression: quoted when it is an SQL
+    reserved word (``"group"``, ``"end"``)."""
+    return f'"{column}"' if column in RESERVED_WORDS else column
+
+
 def enum_check(
     column: str, enum_cls: type[enum.Enum], name: str | None = None, *, nullable: bool = False
 ) -> CheckConstraint:
     """A portable CHECK constraint restricting ``column`` to the enum's values."""
     values = ", ".join(f"'{m.value}'" for m in enum_cls)
-    expr = f"{column} IN ({values})"
+    expr = f"{sql_column(column)} IN ({values})"
     if nullable:
-        expr = f"{column} IS NULL OR {expr}"
+        expr = f"{sql_column(column)} IS NULL OR {expr}"
     return CheckConstraint(expr, name=name or f"ck_{column}_enum")
+
+
+def enum_checks(table: str, **columns: type[enum.Enum]) -> tuple[CheckConstraint, ...]:
+    """The :func:`enum_check` of each of ``table``'s enum ``columns`` (column name -> enum),
+    named ``ck_<table>_<column>`` as the migrations name them.
+
+    Use in a table class: ``__table_args__ = enum_checks("risk", status=RiskStatus)``.
+    """
+    return tuple(
+        enum_check(column, enum_cls, f"ck_{table}_{column}") for column, enum_cls in columns.items()
+    )
 
 
 def range_check(column: str, low: float, high: float, *, nullable: bool = False) -> CheckConstraint:
@@ -124,6 +159,30 @@ def range_check(column: str, low: float, high: float, *, nullable: bool = False)
     if nullable:
         expr = f"{column} IS NULL OR ({expr})"
     return CheckConstraint(expr, name=f"ck_{column}_range")
+
+
+def link_table(owner: str, target: str, doc: str) -> type[SQLModel]:
+    """A many-to-many link table between the rows of ``owner`` and ``target``.
+
+    The table is ``<owner>_<target>``; its primary key is (``<owner>_id``,
+    ``<target>_id``), each a reference that cascades on delete; ``<target>_id`` has an
+    index of its own (the key's leading column serves ``<owner>_id``). The class is named
+    after both tables (``"incident", "kpi"`` -> ``IncidentKpiLink``), its docstring is
+    "Many-to-many: ``doc``", and it belongs to the module that calls this.
+    """
+    name = "".join(part.title() for part in f"{owner}_{target}".split("_")) + "Link"
+    owner_id, target_id = f"{owner}_id", f"{target}_id"
+    namespace = {
+        "__module__": sys._getframe(1).f_globals["__name__"],
+        "__qualname__": name,
+        "__doc__": f"Many-to-many: {doc}",
+        "__tablename__": f"{owner}_{target}",
+        "__annotations__": {owner_id: int, target_id: int},
+        owner_id: parent_ref(owner, index=False, primary_key=True),
+        target_id: parent_ref(target, primary_key=True),
+    }
+    link = types.new_class(name, (SQLModel,), {"table": True}, lambda ns: ns.update(namespace))
+    return cast("type[SQLModel]", link)
 
 
 def partial_model(base: type[SQLModel], name: str | None = None) -> type[SQLModel]:

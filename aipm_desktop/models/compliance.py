@@ -8,7 +8,7 @@ import enum
 from sqlalchemy import JSON, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .common import TableMixin, enum_check, enum_field, parent_ref, partial_model, person_field
+from .common import TableMixin, enum_checks, enum_field, parent_ref, partial_model, person_field
 from .enums import CheckStatus
 from .validators import validate_required, validate_stripped
 
@@ -47,8 +47,7 @@ AiActAssessmentUpdate = partial_model(AiActAssessmentBase)
 
 
 class AiActAssessment(AiActAssessmentBase, TableMixin, table=True):
-    __tablename__ = "ai_act_assessment"
-    __table_args__ = (enum_check("tier", AiActTier, "ck_ai_act_assessment_tier"),)
+    __table_args__ = enum_checks("ai_act_assessment", tier=AiActTier)
 
 
 class ComplianceObligationBase(SQLModel):
@@ -75,8 +74,7 @@ ComplianceObligationUpdate = partial_model(ComplianceObligationBase)
 
 
 class ComplianceObligation(ComplianceObligationBase, TableMixin, table=True):
-    __tablename__ = "compliance_obligation"
     __table_args__ = (
         UniqueConstraint("use_case_id", "article", name="uq_compliance_obligation_article"),
-        enum_check("status", CheckStatus, "ck_compliance_obligation_status"),
+        *enum_checks("compliance_obligation", status=CheckStatus),
     )

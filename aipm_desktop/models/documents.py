@@ -9,7 +9,7 @@ from sqlmodel import Field, SQLModel
 from .common import (
     Schema,
     TableMixin,
-    enum_check,
+    enum_checks,
     enum_field,
     parent_ref,
     partial_model,
@@ -41,8 +41,7 @@ DocumentUpdate = partial_model(DocumentBase)
 
 
 class Document(DocumentBase, TableMixin, table=True):
-    __tablename__ = "document"
-    __table_args__ = (enum_check("status", DocumentStatus, "ck_document_status"),)
+    __table_args__ = enum_checks("document", status=DocumentStatus)
 
 
 class DocumentRevision(SQLModel, table=True):

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
-from .common import enum_check, parent_ref, utcnow
+from .common import enum_checks, parent_ref, utcnow
 
 
 class EntityKind(enum.StrEnum):
@@ -106,10 +106,7 @@ class Operation(SQLModel, table=True):
     """One committed write."""
 
     __tablename__ = "operation"
-    __table_args__ = (
-        enum_check("kind", OperationKind, "ck_operation_kind"),
-        enum_check("state", OperationState, "ck_operation_state"),
-    )
+    __table_args__ = enum_checks("operation", kind=OperationKind, state=OperationState)
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, nullable=False)

@@ -8,18 +8,17 @@ The incident itself is :class:`~.operations.Incident` (it predates this module).
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from pydantic import field_validator
 from sqlalchemy import UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from .common import (
     Schema,
     TableMixin,
     TitledSchema,
-    enum_check,
+    enum_checks,
     enum_field,
+    link_table,
     optional_ref,
     parent_ref,
     partial_model,
@@ -27,8 +26,7 @@ from .common import (
     use_case_ref,
 )
 from .enums import CommunicationChannel, ComparisonOp, IncidentActionKind, Severity
-from .operations import aware
-from .validators import validate_required, validate_stripped
+from .validators import validate_aware, validate_finite, validate_required, validate_stripped
 
 # -- reference lists a workspace edits ---------------------------------------------------------
 
@@ -52,9 +50,8 @@ SeverityDefinitionUpdate = partial_model(SeverityDefinitionBase)
 
 
 class SeverityDefinition(SeverityDefinitionBase, TableMixin, table=True):
-    __tablename__ = "severity_definition"
     __table_args__ = (
-        enum_check("severity", Severity, "ck_severity_definition_severity"),
+        *enum_checks("severity_definition", severity=Severity),
         UniqueConstraint("severity", name="uq_severity_definition_severity"),
     )
 
@@ -76,7 +73,6 @@ FailureCategoryUpdate = partial_model(FailureCategoryBase)
 
 
 class FailureCategory(FailureCategoryBase, TableMixin, table=True):
-    __tablename__ = "failure_category"
     __table_args__ = (UniqueConstraint("name", name="uq_failure_category_name"),)
 
 
@@ -93,7 +89,7 @@ class IncidentTimelineEntryBase(Schema):
 
     _what = validate_required("what", label="What happened")
     _strip = validate_stripped("who")
-    _aware = field_validator("at")(aware)
+    _aware = validate_aware("at")
 
 
 class IncidentTimelineEntryCreate(IncidentTimelineEntryBase): ...
@@ -102,8 +98,7 @@ class IncidentTimelineEntryCreate(IncidentTimelineEntryBase): ...
 IncidentTimelineEntryUpdate = partial_model(IncidentTimelineEntryBase)
 
 
-class IncidentTimelineEntry(IncidentTimelineEntryBase, TableMixin, table=True):
-    __tablename__ = "incident_timeline_entry"
+class IncidentTimelineEntry(IncidentTimelineEntryBase, TableMixin, table=True): ...
 
 
 class IncidentActionBase(Schema):
@@ -116,7 +111,7 @@ class IncidentActionBase(Schema):
     notes: str = ""
 
     _strip = validate_stripped("who")
-    _aware = field_validator("at")(aware)
+    _aware = validate_aware("at")
 
 
 class IncidentActionCreate(IncidentActionBase): ...
@@ -126,35 +121,12 @@ IncidentActionUpdate = partial_model(IncidentActionBase)
 
 
 class IncidentAction(IncidentActionBase, TableMixin, table=True):
-    __tablename__ = "incident_action"
-    __table_args__ = (enum_check("kind", IncidentActionKind, "ck_incident_action_kind"),)
+    __table_args__ = enum_checks("incident_action", kind=IncidentActionKind)
 
 
-class IncidentUseCaseLink(SQLModel, table=True):
-    """Many-to-many: the use cases an incident affected."""
-
-    __tablename__ = "incident_use_case"
-
-    incident_id: int = parent_ref("incident", index=False, primary_key=True)
-    use_case_id: int = parent_ref("use_case", primary_key=True)
-
-
-class IncidentKpiLink(SQLModel, table=True):
-    """Many-to-many: the KPIs an incident moved."""
-
-    __tablename__ = "incident_kpi"
-
-    incident_id: int = parent_ref("incident", index=False, primary_key=True)
-    kpi_id: int = parent_ref("kpi", primary_key=True)
-
-
-class IncidentRiskLink(SQLModel, table=True):
-    """Many-to-many: the risk-register entries an incident bears on."""
-
-    __tablename__ = "incident_risk"
-
-    incident_id: int = parent_ref("incident", index=False, primary_key=True)
-    risk_id: int = parent_ref("risk", primary_key=True)
+IncidentUseCaseLink = link_table("incident", "use_case", "the use cases an incident affected.")
+IncidentKpiLink = link_table("incident", "kpi", "the KPIs an incident moved.")
+IncidentRiskLink = link_table("incident", "risk", "the risk-register entries an incident bears on.")
 
 
 # -- runbooks ----------------------------------------------------------------------------------
@@ -180,8 +152,7 @@ class RunbookCreate(RunbookBase): ...
 RunbookUpdate = partial_model(RunbookBase)
 
 
-class Runbook(RunbookBase, TableMixin, table=True):
-    __tablename__ = "runbook"
+class Runbook(RunbookBase, TableMixin, table=True): ...
 
 
 class RunbookContactBase(Schema):
@@ -203,8 +174,7 @@ class RunbookContactCreate(RunbookContactBase): ...
 RunbookContactUpdate = partial_model(RunbookContactBase)
 
 
-class RunbookContact(RunbookContactBase, TableMixin, table=True):
-    __tablename__ = "runbook_contact"
+class RunbookContact(RunbookContactBase, TableMixin, table=True): ...
 
 
 #: The most consecutive snapshots a rollback criterion may ask for.
@@ -225,12 +195,7 @@ class RollbackCriterionBase(Schema):
     consecutive: int = Field(default=1, ge=1, le=MAX_CONSECUTIVE)
     text: str = Field(default="", max_length=300)
 
-    @field_validator("threshold")
-    @classmethod
-    def _finite(cls, value: float | None) -> float | None:
-        if value is not None and not math.isfinite(value):
-            raise ValueError("must be a finite number")
-        return value
+    _finite = validate_finite("threshold")
 
 
 class RollbackCriterionCreate(RollbackCriterionBase): ...
@@ -240,8 +205,7 @@ RollbackCriterionUpdate = partial_model(RollbackCriterionBase)
 
 
 class RollbackCriterion(RollbackCriterionBase, TableMixin, table=True):
-    __tablename__ = "rollback_criterion"
-    __table_args__ = (enum_check("op", ComparisonOp, "ck_rollback_criterion_op"),)
+    __table_args__ = enum_checks("rollback_criterion", op=ComparisonOp)
 
 
 class CommunicationTemplateBase(Schema):
@@ -261,9 +225,8 @@ CommunicationTemplateUpdate = partial_model(CommunicationTemplateBase)
 
 
 class CommunicationTemplate(CommunicationTemplateBase, TableMixin, table=True):
-    __tablename__ = "communication_template"
     __table_args__ = (
-        enum_check("channel", CommunicationChannel, "ck_communication_template_channel"),
+        *enum_checks("communication_template", channel=CommunicationChannel),
         UniqueConstraint("runbook_id", "channel", name="uq_communication_template_channel"),
     )
 

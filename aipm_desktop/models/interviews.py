@@ -11,6 +11,7 @@ from .common import (
     Schema,
     TableMixin,
     enum_check,
+    enum_checks,
     enum_field,
     optional_ref,
     parent_ref,
@@ -43,7 +44,6 @@ CaseExerciseUpdate = partial_model(CaseExerciseBase)
 
 
 class CaseExercise(CaseExerciseBase, TableMixin, table=True):
-    __tablename__ = "case_exercise"
     __table_args__ = (range_check("time_box_minutes", 5, 480),)
 
 
@@ -61,8 +61,7 @@ class ScorecardCreate(ScorecardBase): ...
 ScorecardUpdate = partial_model(ScorecardBase)
 
 
-class Scorecard(ScorecardBase, TableMixin, table=True):
-    __tablename__ = "scorecard"
+class Scorecard(ScorecardBase, TableMixin, table=True): ...
 
 
 class ScorecardDimensionBase(Schema):
@@ -83,7 +82,6 @@ ScorecardDimensionUpdate = partial_model(ScorecardDimensionBase)
 
 
 class ScorecardDimension(ScorecardDimensionBase, TableMixin, table=True):
-    __tablename__ = "scorecard_dimension"
     __table_args__ = (
         UniqueConstraint("scorecard_id", "key", name="uq_scorecard_dimension_key"),
         weight_check(),
@@ -94,7 +92,7 @@ class ScorecardSignal(SQLModel, table=True):
     """A strong, weak or red-flag signal an interviewer can tick."""
 
     __tablename__ = "scorecard_signal"
-    __table_args__ = (enum_check("kind", SignalKind, "ck_scorecard_signal_kind"),)
+    __table_args__ = enum_checks("scorecard_signal", kind=SignalKind)
 
     id: int | None = Field(default=None, primary_key=True)
     scorecard_id: int = parent_ref("scorecard")
@@ -118,8 +116,7 @@ class CandidateCreate(CandidateBase): ...
 CandidateUpdate = partial_model(CandidateBase)
 
 
-class Candidate(CandidateBase, TableMixin, table=True):
-    __tablename__ = "candidate"
+class Candidate(CandidateBase, TableMixin, table=True): ...
 
 
 class EvaluationBase(Schema):
@@ -141,7 +138,6 @@ EvaluationUpdate = partial_model(EvaluationBase)
 
 
 class Evaluation(EvaluationBase, TableMixin, table=True):
-    __tablename__ = "evaluation"
     __table_args__ = (
         UniqueConstraint(
             "candidate_id", "exercise_id", "interviewer", name="uq_evaluation_per_interviewer"
@@ -164,7 +160,6 @@ RatingUpdate = partial_model(RatingBase)
 
 
 class Rating(RatingBase, TableMixin, table=True):
-    __tablename__ = "rating"
     __table_args__ = (
         UniqueConstraint("evaluation_id", "dimension_id", name="uq_rating_dimension"),
         range_check("rating", 1, 4),

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import math
 
-from pydantic import field_validator, model_validator
+from pydantic import model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
 from .common import (
     Schema,
     TableMixin,
-    enum_check,
+    enum_checks,
     enum_field,
     parent_ref,
     partial_model,
@@ -20,7 +19,7 @@ from .common import (
     use_case_ref,
 )
 from .enums import Frequency, KpiDirection
-from .validators import validate_required, validate_stripped
+from .validators import validate_finite, validate_required, validate_stripped
 
 
 class KpiBase(Schema):
@@ -62,11 +61,7 @@ KpiUpdate = partial_model(KpiBase)
 
 
 class Kpi(KpiBase, TableMixin, table=True):
-    __tablename__ = "kpi"
-    __table_args__ = (
-        enum_check("direction", KpiDirection, "ck_kpi_direction"),
-        enum_check("frequency", Frequency, "ck_kpi_frequency"),
-    )
+    __table_args__ = enum_checks("kpi", direction=KpiDirection, frequency=Frequency)
 
 
 class KpiSnapshotBase(Schema):
@@ -76,12 +71,7 @@ class KpiSnapshotBase(Schema):
     note: str = Field(default="", max_length=500)
     source: str = Field(default="", max_length=200)
 
-    @field_validator("value")
-    @classmethod
-    def _finite(cls, v: float | None) -> float | None:
-        if v is not None and not math.isfinite(v):
-            raise ValueError("a snapshot value must be a finite number")
-        return v
+    _finite = validate_finite("value", message="a snapshot value must be a finite number")
 
 
 class KpiSnapshotCreate(KpiSnapshotBase): ...
@@ -91,5 +81,4 @@ KpiSnapshotUpdate = partial_model(KpiSnapshotBase)
 
 
 class KpiSnapshot(KpiSnapshotBase, TableMixin, table=True):
-    __tablename__ = "kpi_snapshot"
     __table_args__ = (UniqueConstraint("kpi_id", "date", name="uq_kpi_snapshot_kpi_date"),)

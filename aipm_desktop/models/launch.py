@@ -9,7 +9,7 @@ from sqlmodel import Field
 from .common import (
     Schema,
     TableMixin,
-    enum_check,
+    enum_checks,
     enum_field,
     optional_ref,
     parent_ref,
@@ -39,8 +39,7 @@ class ReleaseCreate(ReleaseBase): ...
 ReleaseUpdate = partial_model(ReleaseBase)
 
 
-class Release(ReleaseBase, TableMixin, table=True):
-    __tablename__ = "release"
+class Release(ReleaseBase, TableMixin, table=True): ...
 
 
 class RolloutStageBase(Schema):
@@ -63,9 +62,8 @@ RolloutStageUpdate = partial_model(RolloutStageBase)
 
 
 class RolloutStage(RolloutStageBase, TableMixin, table=True):
-    __tablename__ = "rollout_stage"
     __table_args__ = (
-        enum_check("status", StageStatus, "ck_rollout_stage_status"),
+        *enum_checks("rollout_stage", status=StageStatus),
         range_check("audience_pct", 0, 100, nullable=True),
     )
 
@@ -92,5 +90,4 @@ LaunchCheckUpdate = partial_model(LaunchCheckBase)
 
 
 class LaunchCheck(LaunchCheckBase, TableMixin, table=True):
-    __tablename__ = "launch_check"
-    __table_args__ = (enum_check("status", CheckStatus, "ck_launch_check_status"),)
+    __table_args__ = enum_checks("launch_check", status=CheckStatus)

@@ -15,6 +15,7 @@ from .common import (
     TableMixin,
     TitledSchema,
     enum_check,
+    enum_checks,
     enum_field,
     optional_ref,
     partial_model,
@@ -23,7 +24,14 @@ from .common import (
     use_case_ref,
 )
 from .enums import CostRole, ExperimentStatus, IncidentStatus, RootCauseClass, Severity
-from .validators import validate_date_order, validate_required, validate_stripped
+from .validators import aware as aware  # re-exported: services.incidents.data imports it here
+from .validators import (
+    check_finite,
+    validate_aware,
+    validate_date_order,
+    validate_required,
+    validate_stripped,
+)
 
 
 class ExperimentBase(TitledSchema):
@@ -48,8 +56,7 @@ ExperimentUpdate = partial_model(ExperimentBase)
 
 
 class Experiment(ExperimentBase, TableMixin, table=True):
-    __tablename__ = "experiment"
-    __table_args__ = (enum_check("status", ExperimentStatus, "ck_experiment_status"),)
+    __table_args__ = enum_checks("experiment", status=ExperimentStatus)
 
 
 #: An incident's timestamps, in the order they must happen.
@@ -60,15 +67,6 @@ INCIDENT_TIMESTAMPS = (
     "resolved_at",
     "reviewed_at",
 )
-
-
-def aware(value: dt.datetime | None) -> dt.datetime | None:
-    """A timestamp with its time zone: a naive one is read as UTC; seconds kept."""
-    if value is None:
-        return None
-    if value.tzinfo is None or value.utcoffset() is None:
-        value = value.replace(tzinfo=dt.UTC)
-    return value.astimezone(dt.UTC).replace(microsecond=0)
 
 
 class IncidentBase(TitledSchema):
@@ -101,7 +99,7 @@ class IncidentBase(TitledSchema):
     review_document_id: int | None = optional_ref("document")
 
     _strip = validate_stripped("owner")
-    _aware = field_validator(*INCIDENT_TIMESTAMPS)(aware)
+    _aware = validate_aware(*INCIDENT_TIMESTAMPS)
 
     @model_validator(mode="after")
     def _timestamps_in_order(self) -> IncidentBase:
@@ -125,10 +123,8 @@ IncidentUpdate = partial_model(IncidentBase)
 
 
 class Incident(IncidentBase, TableMixin, table=True):
-    __tablename__ = "incident"
     __table_args__ = (
-        enum_check("severity", Severity, "ck_incident_severity"),
-        enum_check("status", IncidentStatus, "ck_incident_status"),
+        *enum_checks("incident", severity=Severity, status=IncidentStatus),
         enum_check("root_cause_class", RootCauseClass, "ck_incident_root_cause", nullable=True),
     )
 
@@ -151,10 +147,9 @@ def _check_currency(value: str | None) -> str | None:
 
 
 def _check_number(value: float | None) -> float | None:
+    value = check_finite(value)
     if value is None:
         return None
-    if not math.isfinite(value):
-        raise ValueError("must be a finite number")
     if value > MAX_INPUT:
         raise ValueError(f"must be at most {MAX_INPUT:,.0f}")
     return value
@@ -191,7 +186,6 @@ ModelPriceUpdate = partial_model(ModelPriceBase)
 
 
 class ModelPrice(ModelPriceBase, TableMixin, table=True):
-    __tablename__ = "model_price"
     __table_args__ = (UniqueConstraint("provider", "model", name="uq_model_price_provider_model"),)
 
 
@@ -403,9 +397,8 @@ CostModelUpdate = partial_model(CostModelBase)
 
 
 class CostModel(CostModelBase, TableMixin, table=True):
-    __tablename__ = "cost_model"
     __table_args__ = (
-        enum_check("role", CostRole, "ck_cost_model_role"),
+        *enum_checks("cost_model", role=CostRole),
         range_check("success_rate", 0, 1),
         range_check("cached_input_share", 0, 1),
         range_check("review_share", 0, 1),

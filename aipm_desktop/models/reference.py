@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlmodel import Field, SQLModel
 
-from .common import enum_check, enum_field, parent_ref
+from .common import enum_checks, enum_field, parent_ref
 from .enums import Frequency, KpiDirection
 
 
@@ -12,10 +12,7 @@ class KpiCatalogEntry(SQLModel, table=True):
     """One metric of the built-in KPI framework."""
 
     __tablename__ = "kpi_catalog"
-    __table_args__ = (
-        enum_check("direction", KpiDirection, "ck_kpi_catalog_direction"),
-        enum_check("frequency", Frequency, "ck_kpi_catalog_frequency"),
-    )
+    __table_args__ = enum_checks("kpi_catalog", direction=KpiDirection, frequency=Frequency)
 
     id: int | None = Field(default=None, primary_key=True)
     key: str = Field(max_length=60, unique=True)

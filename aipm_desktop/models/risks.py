@@ -5,14 +5,15 @@ from __future__ import annotations
 import datetime as dt
 
 from pydantic import model_validator
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from .common import (
     Schema,
     TableMixin,
     TitledSchema,
-    enum_check,
+    enum_checks,
     enum_field,
+    link_table,
     parent_ref,
     partial_model,
     person_field,
@@ -60,11 +61,8 @@ RiskUpdate = partial_model(RiskBase)
 
 
 class Risk(RiskBase, TableMixin, table=True):
-    __tablename__ = "risk"
     __table_args__ = (
-        enum_check("source", RiskSource, "ck_risk_source"),
-        enum_check("treatment", Treatment, "ck_risk_treatment"),
-        enum_check("status", RiskStatus, "ck_risk_status"),
+        *enum_checks("risk", source=RiskSource, treatment=Treatment, status=RiskStatus),
         range_check("likelihood", 1, 5),
         range_check("impact", 1, 5),
         range_check("residual_likelihood", 1, 5, nullable=True),
@@ -72,13 +70,7 @@ class Risk(RiskBase, TableMixin, table=True):
     )
 
 
-class RiskUseCaseLink(SQLModel, table=True):
-    """Many-to-many: which use cases a risk applies to."""
-
-    __tablename__ = "risk_use_case"
-
-    risk_id: int = parent_ref("risk", index=False, primary_key=True)
-    use_case_id: int = parent_ref("use_case", primary_key=True)
+RiskUseCaseLink = link_table("risk", "use_case", "which use cases a risk applies to.")
 
 
 class MitigationActionBase(Schema):
@@ -98,5 +90,4 @@ MitigationActionUpdate = partial_model(MitigationActionBase)
 
 
 class MitigationAction(MitigationActionBase, TableMixin, table=True):
-    __tablename__ = "mitigation_action"
-    __table_args__ = (enum_check("status", ActionStatus, "ck_mitigation_action_status"),)
+    __table_args__ = enum_checks("mitigation_action", status=ActionStatus)

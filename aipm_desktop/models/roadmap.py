@@ -11,7 +11,7 @@ from sqlmodel import Field, SQLModel
 from .common import (
     TableMixin,
     TitledSchema,
-    enum_check,
+    enum_checks,
     enum_field,
     parent_ref,
     partial_model,
@@ -61,10 +61,8 @@ RoadmapItemUpdate = partial_model(RoadmapItemBase)
 
 
 class RoadmapItem(RoadmapItemBase, TableMixin, table=True):
-    __tablename__ = "roadmap_item"
     __table_args__ = (
-        enum_check("kind", ItemKind, "ck_roadmap_item_kind"),
-        enum_check("status", ItemStatus, "ck_roadmap_item_status"),
+        *enum_checks("roadmap_item", kind=ItemKind, status=ItemStatus),
         range_check("progress", 0, 100),
         CheckConstraint('"end" >= start', name="ck_roadmap_item_dates"),
     )

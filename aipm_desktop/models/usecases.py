@@ -12,7 +12,7 @@ from .common import (
     Schema,
     TableMixin,
     TitledSchema,
-    enum_check,
+    enum_checks,
     enum_field,
     parent_ref,
     partial_model,
@@ -83,11 +83,7 @@ UseCaseUpdate = partial_model(UseCaseBase)
 
 
 class UseCase(UseCaseBase, TableMixin, table=True):
-    __tablename__ = "use_case"
-    __table_args__ = (
-        enum_check("status", UseCaseStatus, "ck_use_case_status"),
-        enum_check("decision", Decision, "ck_use_case_decision"),
-    )
+    __table_args__ = enum_checks("use_case", status=UseCaseStatus, decision=Decision)
 
 
 class ScoringModelBase(Schema):
@@ -105,8 +101,7 @@ class ScoringModelCreate(ScoringModelBase): ...
 ScoringModelUpdate = partial_model(ScoringModelBase)
 
 
-class ScoringModel(ScoringModelBase, TableMixin, table=True):
-    __tablename__ = "scoring_model"
+class ScoringModel(ScoringModelBase, TableMixin, table=True): ...
 
 
 class CriterionBase(Schema):
@@ -131,11 +126,9 @@ CriterionUpdate = partial_model(CriterionBase)
 
 
 class Criterion(CriterionBase, TableMixin, table=True):
-    __tablename__ = "criterion"
     __table_args__ = (
         UniqueConstraint("model_id", "key", name="uq_criterion_model_key"),
-        enum_check('"group"', CriterionGroup, "ck_criterion_group"),
-        enum_check("direction", Direction, "ck_criterion_direction"),
+        *enum_checks("criterion", group=CriterionGroup, direction=Direction),
         weight_check(),
     )
 
@@ -154,7 +147,6 @@ ScoreUpdate = partial_model(ScoreBase)
 
 
 class Score(ScoreBase, TableMixin, table=True):
-    __tablename__ = "score"
     __table_args__ = (
         UniqueConstraint("use_case_id", "criterion_id", name="uq_score_use_case_criterion"),
         range_check("value", 1, 5),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 from typing import Any
 
 from pydantic import field_validator, model_validator
@@ -17,6 +19,22 @@ def require_text(value: str, label: str = "This field") -> str:
     value = (value or "").strip()
     if not value:
         raise ValueError(f"{label} must not be empty")
+    return value
+
+
+def aware(value: dt.datetime | None) -> dt.datetime | None:
+    """A timestamp with its time zone: a naive one is read as UTC; seconds kept."""
+    if value is None:
+        return None
+    if value.tzinfo is None or value.utcoffset() is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def check_finite(value: float | None, message: str = "must be a finite number") -> float | None:
+    """The number itself, or ValueError(``message``) for infinity or NaN; None passes."""
+    if value is not None and not math.isfinite(value):
+        raise ValueError(message)
     return value
 
 
@@ -37,6 +55,26 @@ def validate_required(*fields: str, label: str) -> Any:
 
     def check(value: str | None) -> str | None:
         return None if value is None else require_text(value, label)
+
+    return field_validator(*fields)(check)
+
+
+def validate_aware(*fields: str) -> Any:
+    """A field validator for ``fields``: :func:`aware` on each timestamp.
+
+    Use in a class body: ``_aware = validate_aware("at")``.
+    """
+    return field_validator(*fields)(aware)
+
+
+def validate_finite(*fields: str, message: str = "must be a finite number") -> Any:
+    """A field validator for ``fields``: :func:`check_finite` with ``message``.
+
+    Use in a class body: ``_finite = validate_finite("value")``.
+    """
+
+    def check(value: float | None) -> float | None:
+        return check_finite(value, message)
 
     return field_validator(*fields)(check)
 

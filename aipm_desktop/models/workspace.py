@@ -84,8 +84,7 @@ class WorkspaceSettingsBase(Schema):
 WorkspaceSettingsUpdate = partial_model(WorkspaceSettingsBase)
 
 
-class WorkspaceSettings(WorkspaceSettingsBase, TableMixin, table=True):
-    __tablename__ = "workspace_settings"
+class WorkspaceSettings(WorkspaceSettingsBase, TableMixin, table=True): ...
 
 
 class ChangeLog(SQLModel, table=True):

@@ -23,7 +23,7 @@ from sqlmodel import col
 
 from .. import resources
 from ..errors import NotFoundError, ValidationError
-from ..models import AiActAssessment, AiActTier, ComplianceObligation, UseCase, utcnow
+from ..models import AiActAssessment, AiActTier, ComplianceObligation, UseCase
 from ..models.enums import CheckStatus
 from ..store import Workspace
 from . import clock, records
@@ -54,17 +54,7 @@ class Question:
     label: str = ""
 
 
-QUESTIONS: tuple[Question, ...] = tuple(
-    Question(
-        key=q["key"],
-        section=q["section"],
-        text=q["text"],
-        help=q["help"],
-        article=q["article"],
-        label=q["label"],
-    )
-    for q in _DATA["questions"]
-)
+QUESTIONS: tuple[Question, ...] = tuple(records.from_row(Question, q) for q in _DATA["questions"])
 _BY_KEY = {q.key: q for q in QUESTIONS}
 #: The answer claiming the Art. 6(3) exception for an Annex III area.
 DEROGATION_KEY = "art_6_3_derogation"
@@ -326,8 +316,7 @@ def save_assessment(
         else:
             for key, value in values.items():
                 setattr(current, key, value)
-            current.version += 1
-            current.updated_at = utcnow()
+            records.touch(current)
             action = "update"
         session.flush()
         added: list[str] = []

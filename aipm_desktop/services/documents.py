@@ -36,7 +36,7 @@ from . import clock
 from .changes import Changes
 from .dates import format_datetime
 from .listing import ListColumn, ListSpec, enum_column, updated_column
-from .records import validation_error
+from .records import record_dict, touch, validation_error
 
 KIND = "document"
 #: EU AI Act tiers for which a document counts as high-risk in the review.
@@ -162,8 +162,7 @@ def save_body(
             doc.approved_on = None
         now = utcnow()
         doc.body = body
-        doc.version += 1
-        doc.updated_at = now
+        touch(doc, now)
         session.add(
             DocumentRevision(
                 document_id=document_id,
@@ -227,8 +226,7 @@ def set_status(
             doc.status = new_status
             doc.approver = name
             doc.approved_on = day
-            doc.version += 1
-            doc.updated_at = utcnow()
+            touch(doc)
     return Changes(KIND, (document_id,), "update"), old
 
 
@@ -491,6 +489,9 @@ class SearchHit:
     line: int
     snippet: str
     spans: tuple[tuple[int, int], ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return record_dict(self)
 
 
 def _spans(text: str, regex: re.Pattern[str]) -> tuple[tuple[int, int], ...]:

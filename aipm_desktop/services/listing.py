@@ -226,6 +226,31 @@ def updated_column(table: Any) -> ListColumn:
     )
 
 
+def figure_column(
+    key: str,
+    label: str,
+    expr: ColumnElement[Any],
+    *,
+    formatter: str,
+    width: int,
+    tooltip: str = "",
+    empty_tooltip: str = "",
+) -> ListColumn:
+    """A column of figures (counts, amounts, scores): right-aligned and sortable, with no
+    text filter."""
+    return ListColumn(
+        key,
+        label,
+        expr,
+        width=width,
+        align="right",
+        formatter=formatter,
+        filterable=False,
+        tooltip=tooltip,
+        empty_tooltip=empty_tooltip,
+    )
+
+
 def enum_column(
     key: str, label: str, expr: ColumnElement[Any], enum_cls: type[enum.Enum], *, width: int = 0
 ) -> ListColumn:
@@ -442,26 +467,22 @@ def use_case_list_spec() -> ListSpec:
         ),
         columns=(
             ListColumn("title", "Title", t.c.title, width=34),
-            ListColumn(
+            figure_column(
                 "score",
                 "Score",
                 use_case_score_sql(t.c.id),
                 width=6,
-                align="right",
                 formatter="decimal1",
-                filterable=False,
                 tooltip="Score (0-100) by the active scoring model, from the stored scores; "
                 "blank: incomplete",
                 empty_tooltip=INCOMPLETE_TOOLTIP,
             ),
-            ListColumn(
+            figure_column(
                 "rank",
                 "Rank",
                 use_case_rank_sql(t.c.id),
                 width=5,
-                align="right",
                 formatter="integer",
-                filterable=False,
                 tooltip="Rank by the active scoring model (1 = best), from the stored scores; "
                 "blank: incomplete",
                 empty_tooltip=INCOMPLETE_TOOLTIP,

@@ -31,6 +31,20 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
+class RejectedRows:
+    """What every import preview says of its ``rejected`` rows, ``(row number, message)``."""
+
+    rejected: tuple[tuple[int, str], ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.rejected
+
+    def rejected_lines(self, limit: int | None = None) -> list[str]:
+        shown = self.rejected if limit is None else self.rejected[:limit]
+        return [f"row {number}: {message}" for number, message in shown]
+
+
 @dataclass(frozen=True, slots=True)
 class Problem:
     """One problem of an import: where (a row number or a label), the column, the message."""

@@ -29,8 +29,10 @@ from typing import Any
 
 from sqlalchemy import bindparam, insert, select, update
 
-from ..errors import UserError
-from .problems import ImportRefused, from_pairs
+from ..errors import ReadOnlyError, UserError
+from .changes import Changes
+from .problems import ImportRefused, RejectedRows, from_pairs
+from .records import new_row
 from .tabular import clean_text
 
 MATCH_CHOICES = ("id", "title")
@@ -58,7 +60,7 @@ class PlannedRow:
 
 
 @dataclass(frozen=True)
-class ImportPreview:
+class ImportPreview(RejectedRows):
     """What an import would do, before anything is written.
 
     ``rejected``: ``(row number, message)`` per rejected row; ``errors``: the same
@@ -77,10 +79,6 @@ class ImportPreview:
     on_unknown_id: str = "reject"
 
     @property
-    def ok(self) -> bool:
-        return not self.rejected
-
-    @property
     def to_write(self) -> int:
         return len(self.add) + len(self.update)
 
@@ -97,10 +95,6 @@ class ImportPreview:
             f"import {self.what}s from {self.source}: {len(self.add):,} added, "
             f"{len(self.update):,} updated"
         )
-
-    def rejected_lines(self, limit: int | None = None) -> list[str]:
-        shown = self.rejected if limit is None else self.rejected[:limit]
-        return [f"row {number}: {message}" for number, message in shown]
 
 
 @dataclass
@@ -130,20 +124,19 @@ class PreviewBuilder:
         else:
             (self.update if planned.changed else self.unchanged).append(planned)
 
-    def finish(
-        self, *, source: str, what: str, row_count: int, match: str, on_unknown_id: str
-    ) -> ImportPreview:
+    def finish(self, *, source: str, row_count: int, matcher: Matcher) -> ImportPreview:
+        """The preview of ``row_count`` rows read from ``source``, matched by ``matcher``."""
         return ImportPreview(
             source=source,
-            what=what,
+            what=matcher.what,
             add=tuple(self.add),
             update=tuple(self.update),
             unchanged=tuple(self.unchanged),
             rejected=tuple(self.rejected),
             errors=tuple(self.errors),
             row_count=row_count,
-            match=match,
-            on_unknown_id=on_unknown_id,
+            match=matcher.match,
+            on_unknown_id=matcher.on_unknown_id,
         )
 
 
@@ -157,6 +150,24 @@ def refuse_rejected(preview: ImportPreview) -> None:
         f"{preview.row_count:,} rows cannot be imported ({len(found):,} problem(s))",
         found,
     )
+
+
+def ready_to_write(ws: Any, preview: ImportPreview) -> bool:
+    """The checks before an apply writes ``preview``: refuses rejected rows
+    (:func:`refuse_rejected`) and a read-only workspace; False when nothing is to write."""
+    refuse_rejected(preview)
+    if ws.readonly:
+        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
+    return bool(preview.to_write)
+
+
+def import_changes(
+    kind: str, preview: ImportPreview, new_ids: Iterable[int]
+) -> tuple[Changes, int]:
+    """What an apply returns: the changes (the added ``new_ids``, then the updated
+    records) and how many records it added or updated."""
+    ids = (*new_ids, *(item.record_id for item in preview.update if item.record_id is not None))
+    return Changes(kind, tuple(ids), "import"), preview.to_write
 
 
 def check_choices(match: str, on_unknown_id: str) -> None:
@@ -202,6 +213,19 @@ class Matcher:
     claimed: dict[int, int] = field(default_factory=dict)
     new_titles: dict[str, int] = field(default_factory=dict)
 
+    @classmethod
+    def of(
+        cls,
+        what: str,
+        stored: Mapping[int, Mapping[str, Any]],
+        *,
+        match: str = "id",
+        on_unknown_id: str = "reject",
+    ) -> Matcher:
+        """A matcher over ``stored`` records (by id, each with its ``title``)."""
+        titles = {i: str(r["title"]) for i, r in stored.items()}
+        return cls(what, set(stored), titles, match=match, on_unknown_id=on_unknown_id)
+
     def __post_init__(self) -> None:
         if self.match == "title":
             for record_id, title in self.titles.items():
@@ -246,6 +270,13 @@ class Matcher:
                 return None, ("id", f"{self.what} {record_id} is already in row {earlier}")
             self.claimed[record_id] = number
         return record_id, None
+
+
+def stored_records(conn: Any, table: Any, fields: Iterable[str]) -> dict[int, dict[str, Any]]:
+    """Every record of ``table`` by id, with its ``version`` and ``fields``: what an import
+    compares its rows with."""
+    query = select(table.c.id, table.c.version, *(table.c[n] for n in fields))
+    return {int(r["id"]): dict(r) for r in conn.execute(query).mappings().all()}
 
 
 def field_default(model: Any, name: str) -> Any:
@@ -326,10 +357,7 @@ def write_records(session: Any, table: Any, preview: ImportPreview, now: dt.date
     if preview.add:
         result = session.execute(
             insert(table).returning(table.c.id, sort_by_parameter_order=True),
-            [
-                {**item.values, "created_at": now, "updated_at": now, "version": 1}
-                for item in preview.add
-            ],
+            [new_row(item.values, now) for item in preview.add],
         )
         new_ids = [int(r[0]) for r in result]
     check_versions(session, table, preview)

@@ -8,16 +8,18 @@ of an update) so a rule lives in one place, and returns :class:`Changes`.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import getpass
 import importlib
-from collections.abc import Mapping
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pydantic
-from sqlalchemy import Table, exc, select
+from sqlalchemy import Table, exc, insert, select
 from sqlmodel import Session, SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError, ValidationError
@@ -25,10 +27,14 @@ from ..models import ENTITIES, TableMixin, utcnow
 from ..store import Workspace
 from .changes import Changes
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 KIND_BY_MODEL: dict[type, str] = {model: kind for kind, model in ENTITIES.items()}
 _SYSTEM_FIELDS = {"id", "created_at", "updated_at", "version"}
 
 M = TypeVar("M", bound=SQLModel)
+R = TypeVar("R", bound="DataclassInstance")
 
 
 def default_author() -> str:
@@ -87,6 +93,28 @@ def record_dict(record: Any, **overrides: Any) -> dict[str, Any]:
     values = {f.name: getattr(record, f.name) for f in dataclasses.fields(record)}
     values.update(overrides)
     return {name: jsonable(value) for name, value in values.items()}
+
+
+@functools.cache
+def _init_fields(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in dataclasses.fields(cls) if f.init)
+
+
+def from_row(cls: type[R], row: Any, /, **values: Any) -> R:
+    """A dataclass record from a query row, a mapping or any object: every field
+    ``values`` does not give takes the row's value of the same name (a missing one is an
+    error)."""
+    mapping = row if isinstance(row, Mapping) else getattr(row, "_mapping", None)
+    for name in _init_fields(cls):
+        if name not in values:
+            values[name] = mapping[name] if mapping is not None else getattr(row, name)
+    return cls(**values)
+
+
+def field_values(obj: Any, schema: type[SQLModel]) -> dict[str, Any]:
+    """The values of ``obj`` for the fields ``schema`` declares (e.g. what ``XCreate``
+    takes: a row's own data, to copy it)."""
+    return {name: getattr(obj, name) for name in schema.model_fields}
 
 
 def validation_error(error: pydantic.ValidationError, what: str) -> ValidationError:
@@ -176,47 +204,163 @@ def update(
 ) -> tuple[M, Changes, dict[str, Any]]:
     """Change some fields of one row. Returns the object, changes and the old values."""
     kind = kind_of(model)
-    what = kind.replace("_", " ")
-    unknown = set(data) - set(model.model_fields) | (set(data) & _SYSTEM_FIELDS)
-    if unknown:
-        raise ValidationError(f"Invalid {what}: unknown field(s) {', '.join(sorted(unknown))}")
+    _check_known(model, data)
     try:
         with ws.write(who=who) as session:
-            obj = existing(session, model, id, what=what)
-            if (
-                expected_version is not None
-                and isinstance(obj, TableMixin)
-                and obj.version != expected_version
-            ):
-                raise ConflictError(
-                    f"This {what} was changed elsewhere since you opened it; reload and retry."
-                )
-            current = {k: getattr(obj, k) for k in model.model_fields if k not in _SYSTEM_FIELDS}
-            merged = {**current, **data}
-            try:
-                base_cls = companion(model, "Base")
-            except AttributeError:
-                base_cls = model
-            try:
-                checked = base_cls.model_validate(merged)
-            except pydantic.ValidationError as error:
-                raise validation_error(error, what) from error
-            old: dict[str, Any] = {}
-            diff: dict[str, Any] = {}
-            for key in data:
-                new_value = getattr(checked, key)
-                if current[key] != new_value:
-                    old[key] = current[key]
-                    diff[key] = [current[key], new_value]
-                    setattr(obj, key, new_value)
-            if diff:
-                if isinstance(obj, TableMixin):  # reference rows (signals ...) have no version
-                    obj.version += 1
-                    obj.updated_at = utcnow()
-                session.flush()
+            obj, old = _update_row(session, model, id, data, expected_version)
     except exc.IntegrityError as error:
-        raise integrity_error(error, what) from error
+        raise integrity_error(error, kind.replace("_", " ")) from error
     return obj, Changes(kind, (id,), "update"), old
+
+
+def _check_known(model: type[SQLModel], data: Mapping[str, Any]) -> None:
+    """Refuse fields ``model`` does not have, and the ones the app keeps itself."""
+    unknown = set(data) - set(model.model_fields) | (set(data) & _SYSTEM_FIELDS)
+    if unknown:
+        what = kind_of(model).replace("_", " ")
+        raise ValidationError(f"Invalid {what}: unknown field(s) {', '.join(sorted(unknown))}")
+
+
+def _update_row(
+    session: Session,
+    model: type[M],
+    id: int,
+    data: Mapping[str, Any],
+    expected_version: int | None,
+) -> tuple[M, dict[str, Any]]:
+    """:func:`update` inside an open write: the row and the old values of what changed."""
+    what = kind_of(model).replace("_", " ")
+    obj = existing(session, model, id, what=what)
+    if (
+        expected_version is not None
+        and isinstance(obj, TableMixin)
+        and obj.version != expected_version
+    ):
+        raise ConflictError(
+            f"This {what} was changed elsewhere since you opened it; reload and retry."
+        )
+    current = {k: getattr(obj, k) for k in model.model_fields if k not in _SYSTEM_FIELDS}
+    merged = {**current, **data}
+    try:
+        base_cls = companion(model, "Base")
+    except AttributeError:
+        base_cls = model
+    try:
+        checked = base_cls.model_validate(merged)
+    except pydantic.ValidationError as error:
+        raise validation_error(error, what) from error
+    old: dict[str, Any] = {}
+    for key in data:
+        new_value = getattr(checked, key)
+        if current[key] != new_value:
+            old[key] = current[key]
+            setattr(obj, key, new_value)
+    if old:
+        if isinstance(obj, TableMixin):  # reference rows (signals ...) have no version
+            touch(obj)
+        session.flush()
+    return obj, old
+
+
+def new_row(values: Mapping[str, Any], now: dt.datetime) -> dict[str, Any]:
+    """``values`` of a row inserted with SQLAlchemy Core, with the bookkeeping columns of a
+    new row: created and updated ``now``, version 1."""
+    return {**values, "created_at": now, "updated_at": now, "version": 1}
+
+
+def insert_row(conn: Any, table: Table, values: Mapping[str, Any]) -> int:
+    """Insert one row into ``table`` with SQLAlchemy Core inside an open write; returns
+    its id."""
+    key = conn.execute(insert(table).values(**values)).inserted_primary_key
+    assert key is not None
+    return int(key[0])
+
+
+def touch(obj: TableMixin, now: dt.datetime | None = None) -> None:
+    """Mark a row changed in place (outside :func:`update`): its version moves on and
+    ``updated_at`` is ``now`` (default: the current time)."""
+    obj.version += 1
+    obj.updated_at = now or utcnow()
+
+
+@contextlib.contextmanager
+def editing(
+    ws: Workspace,
+    model: type[M],
+    id: int,
+    label: Callable[[M], str],
+    *,
+    who: str | None = None,
+    what: str | None = None,
+) -> Iterator[tuple[Session, M]]:
+    """One operation on the row ``id`` of ``model`` (see :func:`existing`): yields the
+    open session and the row; ``label(row)`` names the operation."""
+    with ws.operation(None, who=who) as op:
+        session = op.session
+        assert session is not None
+        obj = existing(session, model, id, what=what)
+        session.info["label"] = label(obj)
+        yield session, obj
+
+
+@dataclasses.dataclass(frozen=True)
+class WithChildren(Generic[M]):
+    """The writes of a record kind whose data may also give child rows (links, nested
+    lists): ``split(data)`` returns the row's own fields and the children given;
+    ``apply(session, row, children)`` writes those for the row inside the open write."""
+
+    model: type[M]
+    split: Callable[[Mapping[str, Any]], tuple[dict[str, Any], Mapping[str, Any]]]
+    apply: Callable[[Session, M, Mapping[str, Any]], None]
+
+    def create(
+        self, ws: Workspace, data: Mapping[str, Any], verb: str, *, who: str | None = None
+    ) -> tuple[int, Changes]:
+        """Validate and add a row with its children, in one operation named
+        "<verb> <kind> <label>"; returns the new id and the changes."""
+        fields, children = self.split(data)
+        obj = validate_create(self.model, fields)
+        kind = kind_of(self.model)
+        label = f"{verb} {kind.replace('_', ' ')} {label_of(obj)}"
+        with ws.write(label=label, who=who) as session:
+            session.add(obj)
+            session.flush()
+            self.apply(session, obj, children)
+        new_id: int = obj.id  # type: ignore[attr-defined]
+        return new_id, Changes(kind, (new_id,), "create")
+
+    def update(
+        self,
+        ws: Workspace,
+        id: int,
+        data: Mapping[str, Any],
+        expected_version: int | None,
+        who: str | None,
+    ) -> Changes:
+        """Change a row's fields (checked as :func:`update` checks them) and the children
+        ``data`` gives, in one operation named "Edit <kind> <label>". Children changed
+        alone still count as an edit of the row: its version moves on (``expected_version``
+        is checked only when fields change)."""
+        fields, children = self.split(data)
+        kind = kind_of(self.model)
+        what = kind.replace("_", " ")
+
+        def label(row: M) -> str:
+            return f"Edit {what} {label_of(row)}"
+
+        with editing(ws, self.model, id, label, who=who) as (session, obj):
+            if fields:
+                _check_known(self.model, fields)
+                try:
+                    _update_row(session, self.model, id, fields, expected_version)
+                except exc.IntegrityError as error:
+                    raise integrity_error(error, what) from error
+            if children:
+                self.apply(session, obj, children)
+                if not fields:
+                    touch(obj)  # type: ignore[arg-type]
+                session.flush()
+        return Changes(kind, (id,), "update")
 
 
 def delete(*, ws: Workspace, model: type[SQLModel], id: int, who: str | None = None) -> Changes:
@@ -277,3 +421,21 @@ def resolve_ref(
     else:
         hint = "."
     raise UserError(f"No {noun} {text!r}{hint}")
+
+
+@dataclasses.dataclass(frozen=True)
+class RefFinder:
+    """A service's ``find_x(*, ws, ref) -> int``: the id of the record ``ref`` names in
+    ``table`` (an id, or a name in ``name_column``), by :func:`resolve_ref` with these
+    settings."""
+
+    table: Table
+    name_column: str
+    noun: str
+    plural: str | None = None
+    id_hint: str = "the id"
+    cutoff: float = 0.5
+    list_names: bool = False
+
+    def __call__(self, *, ws: Workspace, ref: str | int) -> int:
+        return resolve_ref(ws=ws, ref=ref, **vars(self))

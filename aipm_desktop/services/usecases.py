@@ -33,9 +33,11 @@ from .record_import import (
     changed_fields,
     check_choices,
     header_of,
+    import_changes,
     merged_values,
-    refuse_rejected,
+    ready_to_write,
     same_value,
+    stored_records,
     write_records,
 )
 from .tabular import read_rows, write_rows
@@ -155,7 +157,7 @@ def duplicate_use_case(
     Undo with ``records.delete(model=UseCase, id=new_id)``.
     """
     original = records.get(ws=ws, model=UseCase, id=use_case_id)
-    data = {name: getattr(original, name) for name in UseCaseCreate.model_fields}
+    data = records.field_values(original, UseCaseCreate)
     data["title"] = f"Copy of {original.title}"[:200]
     data["status"] = UseCaseStatus.IDEA
     copy = records.validate_create(UseCase, data)
@@ -351,12 +353,7 @@ def preview_use_case_import(
     s = Score.__table__  # type: ignore[attr-defined]
     crit_ids = [c.id for c in criteria]
     with ws.engine.connect() as conn:
-        stored = {
-            int(r["id"]): dict(r)
-            for r in conn.execute(select(u.c.id, u.c.version, *(u.c[n] for n in FIELDS)))
-            .mappings()
-            .all()
-        }
+        stored = stored_records(conn, u, FIELDS)
         stored_scores: dict[int, dict[int, tuple[int, str]]] = {}
         if crit_ids:
             query = select(s.c.use_case_id, s.c.criterion_id, s.c.value, s.c.rationale).where(
@@ -364,13 +361,7 @@ def preview_use_case_import(
             )
             for uc, crit, value, why in conn.execute(query):
                 stored_scores.setdefault(uc, {})[crit] = (value, why or "")
-    matcher = Matcher(
-        "use case",
-        set(stored),
-        {i: r["title"] for i, r in stored.items()},
-        match=match,
-        on_unknown_id=on_unknown_id,
-    )
+    matcher = Matcher.of("use case", stored, match=match, on_unknown_id=on_unknown_id)
 
     built = PreviewBuilder()
     for row in rows:
@@ -402,13 +393,7 @@ def preview_use_case_import(
             changed = (*values, *score_changes)
             version = old["version"]
             built.keep(PlannedRow(row.number, target, old["title"], values, changed, version, plan))
-    return built.finish(
-        source=source.name,
-        what="use case",
-        row_count=len(rows),
-        match=match,
-        on_unknown_id=on_unknown_id,
-    )
+    return built.finish(source=source.name, row_count=len(rows), matcher=matcher)
 
 
 def apply_use_case_import(
@@ -421,15 +406,11 @@ def apply_use_case_import(
     when every row is unchanged. Returns the changes and the number of use cases added or
     updated.
     """
-    refuse_rejected(preview)
-    if ws.readonly:
-        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
-    if not preview.to_write:
+    if not ready_to_write(ws, preview):
         return Changes("use_case", (), "import"), 0
     u = UseCase.__table__  # type: ignore[attr-defined]
     s = Score.__table__  # type: ignore[attr-defined]
     now = utcnow()
-    stamps = {"created_at": now, "updated_at": now, "version": 1}
     with ws.write(label=preview.undo_label(), who=who) as session:
         new_ids = write_records(session, u, preview, now)
         targets = [
@@ -459,7 +440,9 @@ def apply_use_case_import(
                     )
                 )
             fresh = [
-                {"use_case_id": uc, "criterion_id": crit, "value": level, "rationale": why} | stamps
+                records.new_row(
+                    {"use_case_id": uc, "criterion_id": crit, "value": level, "rationale": why}, now
+                )
                 for uc, crit, level, why in sets
                 if (uc, crit) not in existing
             ]
@@ -485,8 +468,7 @@ def apply_use_case_import(
                     ),
                     changed,
                 )
-    ids = (*new_ids, *(item.record_id for item in preview.update if item.record_id is not None))
-    return Changes("use_case", tuple(ids), "import"), preview.to_write
+    return import_changes("use_case", preview, new_ids)
 
 
 def import_use_cases(

@@ -11,7 +11,8 @@ a conflict with a later edit) is shown as a plain message and the command is dro
 
 The small factories below (:func:`create_record`, :func:`update_record`,
 :func:`delete_record`) build commands over the generic record services; areas build
-theirs with :func:`service_command`.
+theirs with :func:`service_command` (:func:`new_record_command` for a call that creates a
+row).
 """
 
 from __future__ import annotations
@@ -210,6 +211,32 @@ def service_command(
     return command
 
 
+def new_record_command(
+    ctx: AppContext,
+    text: str,
+    create: Callable[[Workspace], tuple[int, Changes]],
+    *,
+    id_attr: str = "",
+) -> OperationCommand:
+    """A command whose first redo runs ``create(ws) -> (new_id, changes)`` (a service call
+    that creates a row) and keeps the new id in ``record_id`` (and, for the widgets that
+    have always read it there, in ``id_attr``) after the push. Undo deletes the row; redo
+    brings the same row back."""
+    command = service_command(ctx, text, lambda ws: None)
+    if id_attr:
+        setattr(command, id_attr, None)
+
+    def perform(ws: Workspace) -> Changes:
+        new_id, changes = create(ws)
+        command.record_id = new_id
+        if id_attr:
+            setattr(command, id_attr, new_id)
+        return changes
+
+    command.perform = perform
+    return command
+
+
 def create_record(
     ctx: AppContext,
     model: type[SQLModel],
@@ -221,15 +248,12 @@ def create_record(
     label = _label_from(data)
     default = f"add {describe(model)}" + (f" '{short(label)}'" if label else "")
     values = dict(data)
-    command = OperationCommand(ctx, text or default, lambda ws: None)
 
-    def perform(ws: Workspace) -> Changes:
+    def create(ws: Workspace) -> tuple[int, Changes]:
         obj, changes = records.create(ws=ws, model=model, data=values, who=ctx.author())
-        command.record_id = int(obj.id)  # type: ignore[attr-defined]
-        return changes
+        return int(obj.id), changes  # type: ignore[attr-defined]
 
-    command.perform = perform
-    return command
+    return new_record_command(ctx, text or default, create)
 
 
 def update_record(

@@ -335,3 +335,14 @@ def test_stats_from_the_workspace_and_quarter_parsing(ws) -> None:
     assert (empty.total, empty.share_reviewed, empty.mitigate.median_hours) == (0, None, None)
     with pytest.raises(UserError, match="2026Q4"):
         Quarter.parse("Q4 of 2026")
+
+
+def test_changing_only_the_links_is_an_edit_of_the_incident(ws) -> None:
+    a = _use_case(ws, "A")
+    incident_id = _incident(ws)
+    assert ws.history(limit=1)[0]["label"] == "Open incident Drafts quote wrong refund windows"
+    incidents.update_incident(ws=ws, incident_id=incident_id, data={"use_case_ids": [a]})
+    assert incidents.detail(ws=ws, incident_id=incident_id).version == 2
+    assert ws.history(limit=1)[0]["label"] == "Edit incident Drafts quote wrong refund windows"
+    with pytest.raises(ValidationError, match="unknown field"):
+        incidents.update_incident(ws=ws, incident_id=incident_id, data={"nonsense": 1})

@@ -495,3 +495,21 @@ def test_snapshot_values_and_key(ws) -> None:
     assert snapshot_values(ws=ws, kpi_id=kpi_id) == {day: (2.5, "after fix")}
     assert snapshot_key(ws=ws, snapshot_id=changes.ids[0]) == (kpi_id, day)
     assert snapshot_key(ws=ws, snapshot_id=99999) == (None, None)
+
+
+def test_latest_snapshots_of_some_or_every_kpi_newest_first(ws) -> None:
+    from aipm_desktop.services.kpis.status import latest_snapshots
+
+    a, b, c = make_kpi(ws, "A"), make_kpi(ws, "B"), make_kpi(ws, "C")
+    for offset in range(4):
+        day = TODAY - dt.timedelta(days=offset)
+        kpis.set_snapshot(ws=ws, kpi_id=a, day=day, value=float(offset))
+    kpis.set_snapshot(ws=ws, kpi_id=b, day=TODAY, value=7)
+    with ws.engine.connect() as conn:
+        assert latest_snapshots(conn, [a], 2) == {
+            a: [(TODAY, 0.0), (TODAY - dt.timedelta(days=1), 1.0)]
+        }
+        every = latest_snapshots(conn, None, 3)
+        assert [v for _, v in every[a]] == [0.0, 1.0, 2.0]
+        assert every[b] == [(TODAY, 7.0)] and c not in every  # fewer than 3; none
+        assert latest_snapshots(conn, [], 3) == {} and latest_snapshots(conn, [a], 0) == {}

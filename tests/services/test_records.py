@@ -166,3 +166,64 @@ def test_resolve_ref_by_id_or_name_with_clear_errors(ws) -> None:
         resolve("Reply drafts")
     with pytest.raises(UserError, match="did you mean 'Ticket triage'"):
         resolve("Ticket triag")
+
+
+def test_from_row_takes_same_named_values_from_rows_mappings_and_objects(ws) -> None:
+    import dataclasses
+
+    from sqlalchemy import exc
+    from sqlalchemy import select as core_select
+
+    @dataclasses.dataclass(frozen=True)
+    class Item:
+        id: int
+        title: str
+        note: str = ""
+
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    table = UseCase.__table__
+    with ws.engine.connect() as conn:
+        row = conn.execute(core_select(table.c.id, table.c.title)).one()
+    assert records.from_row(Item, row, note="") == Item(obj.id, "Summaries")
+    assert records.from_row(Item, row, title="Other", note="n") == Item(obj.id, "Other", "n")
+    with pytest.raises(exc.NoSuchColumnError):  # a field the row lacks must be given
+        records.from_row(Item, row)
+    assert records.from_row(Item, {"id": 3, "title": "t", "note": "x", "more": 1}) == Item(
+        3, "t", "x"
+    )
+    assert records.from_row(Item, obj, note="from ORM") == Item(obj.id, "Summaries", "from ORM")
+    with pytest.raises(KeyError):
+        records.from_row(Item, {"id": 3})
+
+
+def test_ref_finder_is_resolve_ref_with_its_settings(ws) -> None:
+    from aipm_desktop.errors import UserError
+
+    first, _ = records.create(ws=ws, model=UseCase, data={"title": "Ticket triage"})
+    find = records.RefFinder(UseCase.__table__, "title", "use case", list_names=True)
+    assert find(ws=ws, ref="ticket TRIAGE") == first.id
+    assert find(ws=ws, ref=str(first.id)) == first.id
+    with pytest.raises(UserError, match="No use case 'Nothing like it'; use cases: 'Ticket"):
+        find(ws=ws, ref="Nothing like it")
+
+
+def test_editing_is_one_labelled_operation_and_touch_moves_the_version_on(ws) -> None:
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    with records.editing(ws, UseCase, obj.id, lambda row: f"Tidy {row.title}") as (_s, row):
+        row.owner = "Priya"
+        records.touch(row)
+    assert records.get(ws=ws, model=UseCase, id=obj.id).version == 2
+    assert ws.history(limit=1)[0]["label"] == "Tidy Summaries"
+    with pytest.raises(NotFoundError), records.editing(ws, UseCase, 12345, str):
+        pass
+
+
+def test_new_row_and_insert_row_write_with_core(ws) -> None:
+    import datetime as dt
+
+    now = dt.datetime(2026, 1, 2, 3, 4, tzinfo=dt.UTC)
+    values = records.new_row({"title": "Core row", "status": "idea"}, now)
+    assert values["version"] == 1 and values["created_at"] == values["updated_at"] == now
+    with ws.write() as session:
+        new_id = records.insert_row(session.connection(), UseCase.__table__, values)
+    assert records.get(ws=ws, model=UseCase, id=new_id).title == "Core row"

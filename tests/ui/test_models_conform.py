@@ -239,10 +239,10 @@ def test_import_preview_model(qtmodeltester, ctx, tmp_path):
     seen: set[str] = set()
     for on_duplicate in ("replace", "skip"):
         preview = kpis.preview_import(ws=ws, source=source, on_duplicate=on_duplicate)
-        model.set_lines(preview_lines(preview))
+        model.set_rows(preview_lines(preview))
         assert model.rowCount() == 4
-        seen |= {line[1] for line in model.lines}
+        seen |= {line[1] for line in model.rows}
         _read_everything(model)
     assert seen == {"add", "replace", "skip", "rejected"}
-    model.set_lines([])
+    model.set_rows([])
     assert model.rowCount() == 0

@@ -249,34 +249,24 @@ def footer_added(figure: Figure, footer: Footer | None) -> Iterator[Figure]:
                 x, y = text.get_position()
                 moved.append((text, (x, y)))
                 text.set_position((x, share + y * (1 - share)))
-    trans = figure.dpi_scale_trans
+    # The source line at the left of the strip, the ``right`` text (if any) at its right.
+    placed = [(_FOOTER_MARGIN_IN, source, "left")]
+    if right:
+        placed.append((width - _FOOTER_MARGIN_IN, right, "right"))
     texts = [
         figure.text(
-            _FOOTER_MARGIN_IN,
+            x,
             strip / 2,
-            source,
-            transform=trans,
-            ha="left",
+            words,
+            transform=figure.dpi_scale_trans,
+            ha=ha,
             va="center",
             fontsize=FOOTER_FONT_PT,
             color=FOOTER_COLOR,
             gid=FOOTER_GID,
         )
+        for x, words, ha in placed
     ]
-    if right:
-        texts.append(
-            figure.text(
-                width - _FOOTER_MARGIN_IN,
-                strip / 2,
-                right,
-                transform=trans,
-                ha="right",
-                va="center",
-                fontsize=FOOTER_FONT_PT,
-                color=FOOTER_COLOR,
-                gid=FOOTER_GID,
-            )
-        )
     for text in texts:
         text.set_in_layout(False)
     try:

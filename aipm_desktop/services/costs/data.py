@@ -13,11 +13,11 @@ from sqlalchemy import func, select
 from sqlmodel import col
 
 from ...errors import NotFoundError, UserError
-from ...models import CostModel, ModelPrice, UseCase, utcnow
+from ...models import CostModel, ModelPrice, UseCase
 from ...models.enums import CostRole
 from .. import records
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec, enum_column, updated_column
+from ..listing import ListColumn, ListSpec, enum_column, figure_column, updated_column
 from .calc import Comparison, compare, compute
 from .inputs import CostInputs, inputs_of
 from .sensitivity import DEFAULT_SWING, Sensitivity, sensitivity
@@ -29,17 +29,14 @@ if TYPE_CHECKING:
 # -- reading ---------------------------------------------------------------------------------
 
 
-def find_model(*, ws: Workspace, ref: str | int) -> int:
-    """The id of the cost model ``ref`` names: an id or a name (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=CostModel.__table__,  # type: ignore[attr-defined]
-        name_column="name",
-        ref=ref,
-        noun="cost model",
-        id_hint="its id (aipm costs list)",
-        list_names=True,
-    )
+#: The id of the cost model ``ref`` names: an id or a name (any case).
+find_model = records.RefFinder(
+    CostModel.__table__,  # type: ignore[attr-defined]
+    "name",
+    "cost model",
+    id_hint="its id (aipm costs list)",
+    list_names=True,
+)
 
 
 def find_price(*, ws: Workspace, ref: str | int) -> int:
@@ -136,23 +133,17 @@ def summaries(*, ws: Workspace, scenario: str = "base") -> list[CostModelSummary
     for inputs in all_inputs(ws=ws):
         out = compute(inputs, scenario)
         assert inputs.id is not None
+        # The figures (currency included) from the outputs, what it is from the inputs.
         found.append(
-            CostModelSummary(
+            records.from_row(
+                CostModelSummary,
+                out,
                 id=inputs.id,
                 name=inputs.name,
                 option_label=inputs.option_label,
                 role=inputs.role,
                 use_case_id=inputs.use_case_id,
                 use_case=titles.get(inputs.use_case_id, "") if inputs.use_case_id else "",
-                currency=inputs.currency,
-                requests_per_month=out.requests_per_month,
-                cost_per_request=out.cost_per_request,
-                cost_per_successful_task=out.cost_per_successful_task,
-                monthly_cost=out.monthly_cost,
-                three_year_cost=out.three_year_cost,
-                target_cost_per_task=out.target_cost_per_task,
-                within_envelope=out.within_envelope,
-                problems=out.problems,
             )
         )
     return found
@@ -260,22 +251,7 @@ def price_rows(*, ws: Workspace) -> list[PriceRow]:
         .order_by(func.lower(p.c.provider), func.lower(p.c.model), p.c.id)
     )
     with ws.engine.connect() as conn:
-        return [
-            PriceRow(
-                id=r.id,
-                provider=r.provider,
-                model=r.model,
-                price_input_per_m=r.price_input_per_m,
-                price_cached_input_per_m=r.price_cached_input_per_m,
-                price_output_per_m=r.price_output_per_m,
-                currency=r.currency,
-                as_of=r.as_of,
-                source=r.source,
-                notes=r.notes,
-                used_by=int(r.used_by),
-            )
-            for r in conn.execute(query)
-        ]
+        return [records.from_row(PriceRow, r, used_by=int(r.used_by)) for r in conn.execute(query)]
 
 
 def create_price(
@@ -320,8 +296,7 @@ def delete_price(*, ws: Workspace, price_id: int, who: str | None = None) -> Cha
             model.price_cached_input_per_m = row.price_cached_input_per_m
             model.price_output_per_m = row.price_output_per_m
             model.price_id = None
-            model.version += 1
-            model.updated_at = utcnow()
+            records.touch(model)
         session.flush()
         session.delete(row)
         session.flush()
@@ -353,32 +328,20 @@ def cost_model_list_spec() -> ListSpec:
             ListColumn("use_case", "Use case", u.c.title, width=28),
             ListColumn("option", "Option", c.c.option_label, width=20),
             enum_column("role", "Role", c.c.role, CostRole, width=8),
-            ListColumn(
+            figure_column(
                 "requests",
                 "Requests / month",
                 c.c.requests_per_month,
                 width=12,
-                align="right",
                 formatter="integer",
-                filterable=False,
             ),
-            ListColumn(
-                "success",
-                "Success",
-                c.c.success_rate,
-                width=8,
-                align="right",
-                formatter="percent",
-                filterable=False,
-            ),
-            ListColumn(
+            figure_column("success", "Success", c.c.success_rate, width=8, formatter="percent"),
+            figure_column(
                 "envelope",
                 "Envelope / task",
                 c.c.target_cost_per_task,
                 width=10,
-                align="right",
                 formatter="number",
-                filterable=False,
             ),
             updated_column(c),
         ),
@@ -391,9 +354,7 @@ def price_list_spec() -> ListSpec:
     p = ModelPrice.__table__  # type: ignore[attr-defined]
 
     def price(key: str, label: str, column: Any) -> ListColumn:
-        return ListColumn(
-            key, label, column, width=10, align="right", formatter="number", filterable=False
-        )
+        return figure_column(key, label, column, width=10, formatter="number")
 
     return ListSpec(
         kind="model_price",

@@ -90,20 +90,17 @@ def feed_ownership(
         ).scalars()
         for other in others:
             other.role = CostRole.NONE
-            other.version += 1
-            other.updated_at = now
+            records.touch(other, now)
         if model.role != wanted:
             model.role = CostRole(wanted)
-            model.version += 1
-            model.updated_at = now
+            records.touch(model, now)
         changed = False
         for name, value in owned.fields.items():
             if getattr(use_case, name) != value:
                 setattr(use_case, name, value)
                 changed = True
         if changed:
-            use_case.version += 1
-            use_case.updated_at = now
+            records.touch(use_case, now)
         session.flush()
     changes = Changes("use_case", (use_case.id,), "update")  # type: ignore[arg-type]
     if op.result is not None:
@@ -181,15 +178,15 @@ def envelope_breaches(*, ws: Workspace) -> list[EnvelopeBreach]:
     latest = select(s.c.kpi_id, func.max(s.c.date).label("day")).group_by(s.c.kpi_id).subquery()
     query = (
         select(
-            c.c.id,
-            c.c.name,
+            c.c.id.label("model_id"),
+            c.c.name.label("model_name"),
             c.c.use_case_id,
             c.c.target_cost_per_task,
             k.c.id.label("kpi_id"),
             k.c.name.label("kpi_name"),
             k.c.unit,
             s.c.value,
-            s.c.date,
+            s.c.date.label("latest_date"),
         )
         .select_from(
             c.join(k, k.c.id == c.c.kpi_id)
@@ -205,15 +202,10 @@ def envelope_breaches(*, ws: Workspace) -> list[EnvelopeBreach]:
         envelope = float(r.target_cost_per_task)
         excess = float(r.value) - envelope
         found.append(
-            EnvelopeBreach(
-                model_id=r.id,
-                model_name=r.name,
-                use_case_id=r.use_case_id,
-                kpi_id=r.kpi_id,
-                kpi_name=r.kpi_name,
-                unit=r.unit,
+            records.from_row(
+                EnvelopeBreach,
+                r,
                 latest_value=float(r.value),
-                latest_date=r.date,
                 envelope=envelope,
                 excess=excess,
                 excess_share=excess / envelope if envelope > 0 else None,

@@ -50,8 +50,8 @@ from ...models import (
 from ...models.usecases import COST_FIELDS
 from .. import clock
 from ..ai_act import OBLIGATIONS, QUESTIONS, evaluate
-from ..records import validate_create
-from .content import DemoContent, load_content
+from ..records import new_row, validate_create
+from .content import DemoContent, given_fields, load_content
 from .kpi_series import STALE_KPI_KEY, STALE_WEEKS, WEEKS_OF_HISTORY, kpi_value
 from .operations_demo import OperationsDemo
 
@@ -210,23 +210,11 @@ class _DemoBuilder(OperationsDemo):
             risk = self.add(
                 Risk,
                 {
-                    "title": spec["title"],
-                    "description": spec["description"],
-                    "category": spec["category"],
-                    "source": spec["source"],
-                    "owner": spec["owner"],
-                    "likelihood": spec["likelihood"],
-                    "impact": spec["impact"],
-                    "treatment": spec["treatment"],
-                    "residual_likelihood": spec["residual_likelihood"],
-                    "residual_impact": spec["residual_impact"],
-                    "status": spec["status"],
+                    **given_fields(spec, Risk),
                     "acceptance_rationale": acceptance["rationale"],
                     "approver": acceptance["approver"],
                     "acceptance_expiry": None if expiry is None else self.day(expiry),
-                    "review_cadence_days": spec["review_cadence_days"],
                     "next_review": self.day(spec["next_review_days"]),
-                    "framework_refs": spec["framework_refs"],
                 },
             )
             self.session.flush()
@@ -346,19 +334,11 @@ class _DemoBuilder(OperationsDemo):
             kpi = self.add(
                 Kpi,
                 {
+                    **given_fields(spec, Kpi),
                     "catalog_key": key if entry else "",
-                    "name": spec["name"],
-                    "description": spec["description"],
-                    "unit": spec["unit"],
                     "direction": entry.direction if entry else "higher_is_better",
-                    "baseline": spec["baseline"],
-                    "target": spec["target"],
-                    "warning": spec["warning"],
-                    "critical": spec["critical"],
                     "frequency": "weekly",
                     "category": entry.category if entry else "",
-                    "owner": spec["owner"],
-                    "data_source": spec["data_source"],
                     "use_case_id": self.use_cases.get(spec["use_case"] or ""),
                 },
             )
@@ -371,18 +351,14 @@ class _DemoBuilder(OperationsDemo):
             ]
             self.kpi_values[key] = values
             for t, value in enumerate(values):
-                snapshots.append(
-                    {
-                        "kpi_id": kpi.id,
-                        "date": last - dt.timedelta(weeks=WEEKS_OF_HISTORY - 1 - t),
-                        "value": value,
-                        "note": self.content.kpi_notes.get((key, t), ""),
-                        "source": source,
-                        "created_at": stamp,
-                        "updated_at": stamp,
-                        "version": 1,
-                    }
-                )
+                row = {
+                    "kpi_id": kpi.id,
+                    "date": last - dt.timedelta(weeks=WEEKS_OF_HISTORY - 1 - t),
+                    "value": value,
+                    "note": self.content.kpi_notes.get((key, t), ""),
+                    "source": source,
+                }
+                snapshots.append(new_row(row, stamp))
         self.session.execute(insert(KpiSnapshot.__table__), snapshots)  # type: ignore[attr-defined]
 
     def add_roadmap(self) -> None:

@@ -93,6 +93,11 @@ class DemoContent:
     change_log: list[dict[str, Any]]
 
 
+def given_fields(spec: dict[str, Any], model: Any) -> dict[str, Any]:
+    """What a demo data record gives, under their own names, for ``model``'s fields."""
+    return {name: spec[name] for name in model.model_fields if name in spec}
+
+
 def load_content() -> DemoContent:
     """Read every demo data file."""
     kpis = load_json("kpis")

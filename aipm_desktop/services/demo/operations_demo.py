@@ -33,6 +33,7 @@ from ...models import (
     RunbookContact,
     UseCase,
 )
+from .content import given_fields
 
 if TYPE_CHECKING:
     from .content import DemoContent
@@ -144,22 +145,13 @@ class OperationsDemo:
             incident = self.add(
                 Incident,
                 {
-                    "title": spec["title"],
-                    "severity": spec["severity"],
-                    "status": spec["status"],
+                    **given_fields(spec, Incident),
                     "category_id": categories[spec["category"]],
-                    "root_cause_class": spec["root_cause_class"],
-                    "owner": spec["owner"],
-                    "customer_impact": spec["customer_impact"],
                     "detected_at": detected,
                     "acknowledged_at": after(spec["acknowledged_minutes"]),
                     "mitigated_at": after(spec["mitigated_minutes"]),
                     "resolved_at": after(None if resolved is None else resolved * 1440),
                     "reviewed_at": after(None if reviewed is None else reviewed * 1440),
-                    "description": spec["description"],
-                    "root_cause": spec["root_cause"],
-                    "actions": spec["actions"],
-                    "rolled_back": spec["rolled_back"],
                 },
             )
             self.session.flush()

@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import delete, insert, select
 
@@ -91,7 +91,24 @@ ROOT_CAUSE_LABELS = {
     RootCauseClass.INFRASTRUCTURE: "Infrastructure",
     RootCauseClass.VENDOR: "Vendor",
 }
-_LINK_FIELDS = ("use_case_ids", "kpi_ids", "risk_ids")
+
+
+class _Link(NamedTuple):
+    """A link table from incidents to ``target`` (its ``column``), named by ``name_column``."""
+
+    table: Any
+    column: str
+    target: Any
+    name_column: str
+    noun: str
+
+
+_LINKS = {
+    "use_case_ids": _Link(_IU, "use_case_id", _UC, "title", "use case"),
+    "kpi_ids": _Link(_IK, "kpi_id", _KPI, "name", "KPI"),
+    "risk_ids": _Link(_IR, "risk_id", _RISK, "title", "risk"),
+}
+_LINK_FIELDS = tuple(_LINKS)
 
 
 # -- reading -----------------------------------------------------------------------------------
@@ -186,16 +203,8 @@ class IncidentDetail:
         )
 
 
-def find_incident(*, ws: Workspace, ref: str | int) -> int:
-    """The id of the incident ``ref`` names: an id or a title (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=_I,
-        name_column="title",
-        ref=ref,
-        noun="incident",
-        id_hint="its id (aipm incidents list)",
-    )
+#: The id of the incident ``ref`` names: an id or a title (any case).
+find_incident = records.RefFinder(_I, "title", "incident", id_hint="its id (aipm incidents list)")
 
 
 def summaries(*, ws: Workspace, open_only: bool = False) -> list[IncidentSummary]:
@@ -223,20 +232,8 @@ def summaries(*, ws: Workspace, open_only: bool = False) -> list[IncidentSummary
         ):
             names.setdefault(int(incident_id), []).append(title)
     return [
-        IncidentSummary(
-            id=r.id,
-            title=r.title,
-            severity=r.severity,
-            status=r.status,
-            category=r.category or "",
-            root_cause_class=r.root_cause_class,
-            owner=r.owner,
-            detected_at=r.detected_at,
-            acknowledged_at=r.acknowledged_at,
-            mitigated_at=r.mitigated_at,
-            resolved_at=r.resolved_at,
-            reviewed_at=r.reviewed_at,
-            use_cases=tuple(names.get(r.id, ())),
+        records.from_row(
+            IncidentSummary, r, category=r.category or "", use_cases=tuple(names.get(r.id, ()))
         )
         for r in rows
     ]
@@ -270,24 +267,6 @@ def _detail(conn: Any, incident_id: int) -> IncidentDetail:
     ).first()
     if row is None:
         raise NotFoundError(f"No incident with id {incident_id}.")
-    use_cases = conn.execute(
-        select(_UC.c.id, _UC.c.title)
-        .join(_IU, _IU.c.use_case_id == _UC.c.id)
-        .where(_IU.c.incident_id == incident_id)
-        .order_by(_UC.c.title)
-    ).all()
-    kpis = conn.execute(
-        select(_KPI.c.id, _KPI.c.name)
-        .join(_IK, _IK.c.kpi_id == _KPI.c.id)
-        .where(_IK.c.incident_id == incident_id)
-        .order_by(_KPI.c.name)
-    ).all()
-    risks = conn.execute(
-        select(_RISK.c.id, _RISK.c.title)
-        .join(_IR, _IR.c.risk_id == _RISK.c.id)
-        .where(_IR.c.incident_id == incident_id)
-        .order_by(_RISK.c.title)
-    ).all()
     timeline = conn.execute(
         select(_TL.c.id, _TL.c.at, _TL.c.who, _TL.c.what)
         .where(_TL.c.incident_id == incident_id)
@@ -298,33 +277,17 @@ def _detail(conn: Any, incident_id: int) -> IncidentDetail:
         .where(_ACT.c.incident_id == incident_id)
         .order_by(_ACT.c.at, _ACT.c.id)
     ).all()
-    return IncidentDetail(
-        id=row.id,
-        title=row.title,
-        severity=row.severity,
+    return records.from_row(
+        IncidentDetail,
+        row,
         severity_name=row.severity_name or "",
-        status=row.status,
-        category_id=row.category_id,
         category=row.category_name or "",
-        root_cause_class=row.root_cause_class,
-        release_id=row.release_id,
         release=row.release_name or "",
-        owner=row.owner,
-        customer_impact=row.customer_impact,
-        detected_at=row.detected_at,
-        acknowledged_at=row.acknowledged_at,
-        mitigated_at=row.mitigated_at,
-        resolved_at=row.resolved_at,
-        reviewed_at=row.reviewed_at,
-        description=row.description,
-        root_cause=row.root_cause,
         actions_text=row.actions,
         rolled_back=bool(row.rolled_back),
-        review_document_id=row.review_document_id,
-        version=row.version,
-        use_cases=tuple((int(i), str(t)) for i, t in use_cases),
-        kpis=tuple((int(i), str(n)) for i, n in kpis),
-        risks=tuple((int(i), str(t)) for i, t in risks),
+        use_cases=_linked(conn, _LINKS["use_case_ids"], incident_id),
+        kpis=_linked(conn, _LINKS["kpi_ids"], incident_id),
+        risks=_linked(conn, _LINKS["risk_ids"], incident_id),
         timeline=tuple(TimelineEntry(int(e.id), e.at, e.who, e.what) for e in timeline),
         actions=tuple(
             ActionEntry(
@@ -338,6 +301,18 @@ def _detail(conn: Any, incident_id: int) -> IncidentDetail:
             for a in actions
         ),
     )
+
+
+def _linked(conn: Any, link: _Link, incident_id: int) -> tuple[tuple[int, str], ...]:
+    """(id, name) of the records ``link`` ties to the incident, by name."""
+    name = link.target.c[link.name_column]
+    rows = conn.execute(
+        select(link.target.c.id, name)
+        .join(link.table, link.table.c[link.column] == link.target.c.id)
+        .where(link.table.c.incident_id == incident_id)
+        .order_by(name)
+    ).all()
+    return tuple((int(i), str(n)) for i, n in rows)
 
 
 def severity_definitions(*, ws: Workspace) -> list[SeverityDefinition]:
@@ -356,17 +331,10 @@ def failure_categories(*, ws: Workspace) -> list[FailureCategory]:
         )
 
 
-def find_category(*, ws: Workspace, ref: str | int) -> int:
-    """The id of the failure category ``ref`` names: an id or a name (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=_CAT,
-        name_column="name",
-        ref=ref,
-        noun="failure category",
-        plural="failure categories",
-        list_names=True,
-    )
+#: The id of the failure category ``ref`` names: an id or a name (any case).
+find_category = records.RefFinder(
+    _CAT, "name", "failure category", plural="failure categories", list_names=True
+)
 
 
 # -- writes ------------------------------------------------------------------------------------
@@ -394,16 +362,13 @@ def _split_links(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, lis
     return fields, links
 
 
-def _set_links(session: Any, incident_id: int, links: Mapping[str, list[int] | None]) -> None:
-    spec = {
-        "use_case_ids": (_IU, "use_case_id", _UC, "use case"),
-        "kpi_ids": (_IK, "kpi_id", _KPI, "KPI"),
-        "risk_ids": (_IR, "risk_id", _RISK, "risk"),
-    }
+def _set_links(session: Any, incident: Incident, links: Mapping[str, list[int] | None]) -> None:
+    incident_id = incident.id
+    assert incident_id is not None
     for name, wanted in links.items():
         if wanted is None:
             continue
-        table, column, target, noun = spec[name]
+        table, column, target, _name_column, noun = _LINKS[name]
         found = {
             int(i)
             for i in session.execute(select(target.c.id).where(target.c.id.in_(wanted))).scalars()
@@ -432,21 +397,17 @@ def _set_links(session: Any, incident_id: int, links: Mapping[str, list[int] | N
             session.execute(insert(table), [{"incident_id": incident_id, column: i} for i in new])
 
 
+#: An incident's writes: its fields, and its links to use cases, KPIs and risks.
+_WRITES = records.WithChildren(Incident, _split_links, _set_links)
+
+
 def create_incident(
     *, ws: Workspace, data: Mapping[str, Any], who: str | None = None
 ) -> tuple[int, Changes]:
     """Open an incident (one operation). ``data`` holds the incident's fields and
     optionally ``use_case_ids``, ``kpi_ids`` and ``risk_ids``; ``detected_at`` defaults
     to now."""
-    fields, links = _split_links(data)
-    fields.setdefault("detected_at", utcnow())
-    incident = records.validate_create(Incident, fields)
-    with ws.write(label=f"Open incident {incident.title}", who=who) as session:
-        session.add(incident)
-        session.flush()
-        assert incident.id is not None
-        _set_links(session, incident.id, links)
-    return incident.id, Changes("incident", (incident.id,), "create")
+    return _WRITES.create(ws, {"detected_at": utcnow(), **data}, "Open", who=who)
 
 
 def update_incident(
@@ -459,28 +420,7 @@ def update_incident(
 ) -> Changes:
     """Change an incident's fields and links (one operation); the merged incident is
     validated as a whole (timestamps in order)."""
-    fields, links = _split_links(data)
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        obj = records.existing(session, Incident, incident_id, what="incident")
-        session.info["label"] = f"Edit incident {obj.title}"
-        if fields:
-            records.update(
-                ws=ws,
-                model=Incident,
-                id=incident_id,
-                data=fields,
-                expected_version=expected_version,
-                who=who,
-            )
-        if links:
-            _set_links(session, incident_id, links)
-            if not fields:
-                obj.version += 1
-                obj.updated_at = utcnow()
-            session.flush()
-    return Changes("incident", (incident_id,), "update")
+    return _WRITES.update(ws, incident_id, data, expected_version, who)
 
 
 def delete_incident(*, ws: Workspace, incident_id: int, who: str | None = None) -> Changes:
@@ -511,11 +451,9 @@ def set_status(
             [("status", "unknown status")],
         ) from error
     moment = aware(at) or utcnow()
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        obj = records.existing(session, Incident, incident_id, what="incident")
-        session.info["label"] = f"Incident {obj.title}: {target.value}"
+    with records.editing(
+        ws, Incident, incident_id, lambda obj: f"Incident {obj.title}: {target.value}", who=who
+    ) as (_session, obj):
         data: dict[str, Any] = {"status": target}
         rank = STATUS_ORDER.index(target)
         if rank >= 1 and obj.acknowledged_at is None:
@@ -545,13 +483,11 @@ def acknowledge(
 ) -> Changes:
     """Stamp ``acknowledged_at`` (one operation); refused when it is already set."""
     moment = aware(at) or utcnow()
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        obj = records.existing(session, Incident, incident_id, what="incident")
+    with records.editing(
+        ws, Incident, incident_id, lambda obj: f"Acknowledge incident {obj.title}", who=who
+    ) as (_session, obj):
         if obj.acknowledged_at is not None:
             raise UserError(f"Incident {obj.title!r} is already acknowledged.")
-        session.info["label"] = f"Acknowledge incident {obj.title}"
         records.update(
             ws=ws, model=Incident, id=incident_id, data={"acknowledged_at": moment}, who=who
         )
@@ -608,8 +544,7 @@ def add_action(
         session.add(action)
         if action.kind == IncidentActionKind.FEATURE_FLAG_ROLLBACK and not obj.rolled_back:
             obj.rolled_back = True
-            obj.version += 1
-            obj.updated_at = utcnow()
+            records.touch(obj)
         session.flush()
         assert action.id is not None
     return action.id, Changes("incident_action", (action.id,), "create")

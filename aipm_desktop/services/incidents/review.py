@@ -27,7 +27,6 @@ from ...models import (
     Risk,
     RiskSource,
     RiskUseCaseLink,
-    utcnow,
 )
 from .. import records
 from ..changes import Changes
@@ -188,8 +187,7 @@ def post_incident_review(
             )
         )
         incident.review_document_id = document.id
-        incident.version += 1
-        incident.updated_at = utcnow()
+        records.touch(incident)
         session.flush()
     return document.id, Changes("document", (document.id,), "create")
 

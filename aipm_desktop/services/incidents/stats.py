@@ -219,17 +219,5 @@ def stats(*, ws: Workspace, quarter: str | Quarter | None = None) -> IncidentSta
             .where((i.c.detected_at >= start) & (i.c.detected_at < end))
         ).all()
         names = [n for (n,) in conn.execute(select(c.c.name).order_by(c.c.position, c.c.name))]
-    facts = [
-        IncidentFacts(
-            id=r.id,
-            severity=r.severity,
-            category=r.category,
-            status=r.status,
-            detected_at=r.detected_at,
-            acknowledged_at=r.acknowledged_at,
-            mitigated_at=r.mitigated_at,
-            reviewed_at=r.reviewed_at,
-        )
-        for r in rows
-    ]
+    facts = [records.from_row(IncidentFacts, r) for r in rows]
     return compute_stats(facts, q, names)

@@ -332,8 +332,7 @@ def set_rating(
                 current.evidence = evidence.strip()
             if not diff:
                 return Changes("rating", (rating_id,), "update"), old
-            current.version += 1
-            current.updated_at = utcnow()
+            records.touch(current)
             session.flush()
             action = "update"
         ev.updated_at = utcnow()

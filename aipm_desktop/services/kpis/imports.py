@@ -22,7 +22,8 @@ from ...errors import ReadOnlyError, UserError
 from ...models import Kpi, KpiSnapshot, UseCase, utcnow
 from ..changes import Changes
 from ..dates import format_date
-from ..problems import ImportRefused, Problem, summarise
+from ..problems import ImportRefused, Problem, RejectedRows, summarise
+from ..records import new_row
 from ..tabular import read_rows, write_rows
 
 if TYPE_CHECKING:
@@ -63,7 +64,7 @@ class ImportRow:
 
 
 @dataclass(frozen=True)
-class ImportPreview:
+class ImportPreview(RejectedRows):
     """What an import would do, before anything is written.
 
     ``add``: new snapshots; ``replace``: existing snapshots (same KPI and date) whose value
@@ -82,10 +83,6 @@ class ImportPreview:
     kpi_count: int = 0
 
     @property
-    def ok(self) -> bool:
-        return not self.rejected
-
-    @property
     def to_write(self) -> int:
         return len(self.add) + len(self.replace)
 
@@ -96,10 +93,6 @@ class ImportPreview:
             f"{len(self.add):,} to add, {len(self.replace):,} to replace, "
             f"{len(self.skip):,} to skip, {len(self.rejected):,} rejected{kpis}"
         )
-
-    def rejected_lines(self, limit: int | None = None) -> list[str]:
-        shown = self.rejected if limit is None else self.rejected[:limit]
-        return [f"row {number}: {message}" for number, message in shown]
 
     def problems(self) -> list[Problem]:
         """Every rejected row as a :class:`Problem` (for the summary and the error file)."""
@@ -369,16 +362,16 @@ def apply_import(
                 conn.execute(
                     insert(s),
                     [
-                        {
-                            "kpi_id": r.kpi_id,
-                            "date": r.day,
-                            "value": r.value,
-                            "note": r.note,
-                            "source": source,
-                            "created_at": now,
-                            "updated_at": now,
-                            "version": 1,
-                        }
+                        new_row(
+                            {
+                                "kpi_id": r.kpi_id,
+                                "date": r.day,
+                                "value": r.value,
+                                "note": r.note,
+                                "source": source,
+                            },
+                            now,
+                        )
                         for r in chunk
                     ],
                 )

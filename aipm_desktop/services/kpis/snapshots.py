@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pydantic
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from ...errors import NotFoundError, UserError
 from ...models import (
@@ -223,33 +223,50 @@ def set_snapshot(
             session.execute(s.delete().where(s.c.id == row.id))
             snapshot_id, action = int(row.id), "delete"
         elif row is None:
-            now = utcnow()
-            result = session.connection().execute(
-                insert(s).values(
-                    kpi_id=kpi_id,
-                    date=day,
-                    value=value,
-                    note=note or "",
-                    source="",
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                )
+            snapshot_id = store_snapshot(
+                session.connection(), kpi_id=kpi_id, day=day, value=value, note=note or ""
             )
-            key = result.inserted_primary_key
-            assert key is not None
-            snapshot_id, action = int(key[0]), "create"
+            action = "create"
         else:
             new_note = row.note if note is None else note
             snapshot_id, action = int(row.id), "update"
             if float(row.value) == value and new_note == row.note:
                 return Changes("kpi_snapshot", (snapshot_id,), action), old  # nothing to change
-            session.execute(
-                update(s)
-                .where(s.c.id == row.id)
-                .values(value=value, note=new_note, version=s.c.version + 1, updated_at=utcnow())
+            store_snapshot(
+                session.connection(),
+                kpi_id=kpi_id,
+                day=day,
+                value=value,
+                note=new_note,
+                snapshot_id=snapshot_id,
             )
     return Changes("kpi_snapshot", (snapshot_id,), action), old
+
+
+def store_snapshot(
+    conn: Any,
+    *,
+    kpi_id: int,
+    day: dt.date,
+    value: float,
+    note: str,
+    source: str = "",
+    snapshot_id: int | None = None,
+) -> int:
+    """Inside an open write: insert the snapshot of a KPI on ``day`` or, given its
+    ``snapshot_id``, replace that snapshot's value and note (its source stays). Returns
+    the snapshot's id."""
+    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
+    now = utcnow()
+    if snapshot_id is not None:
+        conn.execute(
+            update(s)
+            .where(s.c.id == snapshot_id)
+            .values(value=value, note=note, version=s.c.version + 1, updated_at=now)
+        )
+        return snapshot_id
+    values = {"kpi_id": kpi_id, "date": day, "value": value, "note": note, "source": source}
+    return records.insert_row(conn, s, records.new_row(values, now))
 
 
 def snapshot_values(*, ws: Workspace, kpi_id: int) -> dict[dt.date, tuple[float, str]]:

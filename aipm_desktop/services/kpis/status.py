@@ -40,7 +40,7 @@ from ...errors import NotFoundError, UserError
 from ...models import Kpi, KpiSnapshot
 from ...models.enums import Frequency, KpiDirection
 from .. import clock
-from ..records import record_dict
+from ..records import from_row, record_dict
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -231,35 +231,60 @@ _KPI_COLUMNS = (
 )
 
 
+def latest_snapshots(
+    conn: Any, kpi_ids: Sequence[int] | None, depth: int
+) -> dict[int, list[tuple[dt.date, float]]]:
+    """The ``depth`` latest snapshots of each KPI in ``kpi_ids`` (None: every KPI),
+    newest first, in one query."""
+    if (kpi_ids is not None and not kpi_ids) or depth < 1:
+        return {}
+    k = Kpi.__table__  # type: ignore[attr-defined]
+    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
+    # Per KPI, the date of its depth-th latest snapshot (one probe of the (kpi, date)
+    # index each), then the snapshots from that date on: an index range per KPI.
+    cutoff = (
+        select(s.c.date)
+        .where(s.c.kpi_id == k.c.id)
+        .order_by(s.c.date.desc())
+        .limit(1)
+        .offset(depth - 1)
+        .correlate(k)
+        .scalar_subquery()
+    )
+    # MATERIALIZED (SQLite 3.35+, PostgreSQL 12+): the cut-offs are found once per KPI,
+    # not once per snapshot row, which a flattened subquery would do.
+    cuts = select(k.c.id.label("kpi_id"), cutoff.label("cutoff"))
+    if kpi_ids is not None:
+        cuts = cuts.where(k.c.id.in_(sorted(set(kpi_ids))))
+    found_cuts = cuts.cte("cuts").prefix_with("MATERIALIZED")
+    query = (
+        select(s.c.kpi_id, s.c.date, s.c.value)
+        .select_from(found_cuts)
+        .join(
+            s,
+            (s.c.kpi_id == found_cuts.c.kpi_id)
+            & (found_cuts.c.cutoff.is_(None) | (s.c.date >= found_cuts.c.cutoff)),
+        )
+        .order_by(s.c.kpi_id, s.c.date.desc())
+    )
+    found: dict[int, list[tuple[dt.date, float]]] = {}
+    for kpi_id, day, value in conn.execute(query):
+        found.setdefault(int(kpi_id), []).append((day, float(value)))
+    return found
+
+
 def _tail_points(
     ws: Workspace, window: int, kpi_id: int | None
 ) -> tuple[dict[int, list[tuple[dt.date, float]]], dict[int, int]]:
     """The last ``window`` points of every KPI (or one), oldest first, and point counts."""
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
-    inner = s.alias("newer")
-    # The date of the window-th newest point of the row's KPI: an index seek per row.
-    cutoff = (
-        select(inner.c.date)
-        .where(inner.c.kpi_id == s.c.kpi_id)
-        .order_by(inner.c.date.desc())
-        .limit(1)
-        .offset(window - 1)
-        .correlate(s)
-        .scalar_subquery()
-    )
-    points = select(s.c.kpi_id, s.c.date, s.c.value).where(
-        s.c.date >= func.coalesce(cutoff, s.c.date)
-    )
     counts = select(s.c.kpi_id, func.count()).group_by(s.c.kpi_id)
     if kpi_id is not None:
-        points = points.where(s.c.kpi_id == kpi_id)
         counts = counts.where(s.c.kpi_id == kpi_id)
-    tails: dict[int, list[tuple[dt.date, float]]] = {}
     with ws.engine.connect() as conn:
-        for kid, day, value in conn.execute(points.order_by(s.c.kpi_id, s.c.date)):
-            tails.setdefault(kid, []).append((day, value))
+        latest = latest_snapshots(conn, None if kpi_id is None else [kpi_id], window)
         totals = {kid: int(n) for kid, n in conn.execute(counts)}
-    return tails, totals
+    return {kid: points[::-1] for kid, points in latest.items()}, totals
 
 
 def _statuses(
@@ -283,19 +308,12 @@ def _statuses(
         latest_date, latest_value = tail[-1] if tail else (None, None)
         trend, slope = trend_of([d for d, _ in tail], [v for _, v in tail], direction=row.direction)
         result.append(
-            KpiStatus(
+            from_row(
+                KpiStatus,
+                row,
                 kpi_id=row.id,
-                name=row.name,
-                unit=row.unit,
-                direction=row.direction,
-                frequency=row.frequency,
-                use_case_id=row.use_case_id,
                 latest_value=latest_value,
                 latest_date=latest_date,
-                baseline=row.baseline,
-                target=row.target,
-                warning=row.warning,
-                critical=row.critical,
                 status=classify(
                     latest_value,
                     direction=row.direction,
@@ -308,8 +326,6 @@ def _statuses(
                 stale=is_stale(latest_date, frequency=row.frequency, today=today),
                 days_since=None if latest_date is None else (today - latest_date).days,
                 points=totals.get(row.id, 0),
-                category=row.category,
-                owner=row.owner,
             )
         )
     return result

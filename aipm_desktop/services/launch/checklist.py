@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydantic
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import func, select, update
 
 from ...errors import NotFoundError, UserError, ValidationError
 from ...models import CheckStatus, LaunchCheck, LaunchChecklistTemplate, Release, utcnow
@@ -82,12 +82,9 @@ def add_template_item(
         position = conn.execute(
             select(func.coalesce(func.max(_TEMPLATE.c.position), -1))
         ).scalar_one()
-        result = conn.execute(
-            insert(_TEMPLATE).values(**checked.model_dump(), position=int(position) + 1)
+        item_id = records.insert_row(
+            conn, _TEMPLATE, {**checked.model_dump(), "position": int(position) + 1}
         )
-        key = result.inserted_primary_key
-        assert key is not None
-        item_id = int(key[0])
     return item_id, Changes(TEMPLATE_KIND, (item_id,), "create")
 
 
@@ -149,26 +146,19 @@ def ensure_checklist(
         now = utcnow()
         ids: list[int] = []
         for function, item in rows:
-            result = conn.execute(
-                insert(_CHECK).values(
-                    release_id=release_id,
-                    function=function,
-                    item=item,
-                    owner="",
-                    status=CheckStatus.OPEN.value,
-                    blocking=True,
-                    evidence_url="",
-                    evidence_document_id=None,
-                    signed_off_by="",
-                    signed_off_on=None,
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                )
-            )
-            key = result.inserted_primary_key
-            assert key is not None
-            ids.append(int(key[0]))
+            values = {
+                "release_id": release_id,
+                "function": function,
+                "item": item,
+                "owner": "",
+                "status": CheckStatus.OPEN.value,
+                "blocking": True,
+                "evidence_url": "",
+                "evidence_document_id": None,
+                "signed_off_by": "",
+                "signed_off_on": None,
+            }
+            ids.append(records.insert_row(conn, _CHECK, records.new_row(values, now)))
     return Changes("launch_check", tuple(ids), "create"), len(ids)
 
 

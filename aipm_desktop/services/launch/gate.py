@@ -28,7 +28,7 @@ from ...models import (
     RolloutStage,
 )
 from ...store import Workspace
-from .. import risks
+from .. import records, risks
 from ._records import AsDict
 from .rollout import LaunchState, launch_state, stage_windows
 
@@ -167,18 +167,14 @@ def checks(*, ws: Workspace, release_id: int) -> list[LaunchCheckInfo]:
     with ws.engine.connect() as conn:
         rows = conn.execute(query).all()
     return [
-        LaunchCheckInfo(
-            id=r.id,
-            function=r.function,
-            item=r.item,
+        records.from_row(
+            LaunchCheckInfo,
+            r,
             owner=r.owner or "",
-            status=r.status,
             blocking=bool(r.blocking),
             evidence_url=r.evidence_url or "",
-            evidence_document_id=r.evidence_document_id,
             evidence_title=r.doc_title or "",
             signed_off_by=r.signed_off_by or "",
-            signed_off_on=r.signed_off_on,
         )
         for r in rows
     ]

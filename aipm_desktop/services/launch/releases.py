@@ -128,12 +128,10 @@ def release_list(*, ws: Workspace) -> list[ReleaseInfo]:
     for row in rows:
         ready = readiness(ws=ws, release_id=row.id)
         result.append(
-            ReleaseInfo(
-                id=row.id,
-                name=row.name,
-                target_date=row.target_date,
+            records.from_row(
+                ReleaseInfo,
+                row,
                 feature_flag=row.feature_flag or "",
-                use_case_id=row.use_case_id,
                 use_case=row.title or "",
                 percent=ready.percent,
                 go=ready.go,
@@ -144,18 +142,10 @@ def release_list(*, ws: Workspace) -> list[ReleaseInfo]:
     return result
 
 
-def resolve_release(*, ws: Workspace, ref: str | int) -> int:
-    """The id of the release ``ref`` names: an id, or a name (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=_RELEASE,
-        name_column="name",
-        ref=ref,
-        noun="release",
-        id_hint="the release id",
-        cutoff=0.4,
-        list_names=True,
-    )
+#: The id of the release ``ref`` names: an id, or a name (any case).
+resolve_release = records.RefFinder(
+    _RELEASE, "name", "release", id_hint="the release id", cutoff=0.4, list_names=True
+)
 
 
 def document_choices(*, ws: Workspace) -> list[tuple[int, str]]:

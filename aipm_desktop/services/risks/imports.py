@@ -28,9 +28,11 @@ from ..record_import import (
     changed_fields,
     check_choices,
     header_of,
+    import_changes,
     merged_values,
     parse_id,
-    refuse_rejected,
+    ready_to_write,
+    stored_records,
     write_records,
 )
 from .register import links_by_risk
@@ -204,21 +206,10 @@ def preview_risk_import(
     uc = UseCase.__table__  # type: ignore[attr-defined]
     with ws.engine.connect() as conn:
         titles = {int(r[0]): str(r[1]) for r in conn.execute(select(uc.c.id, uc.c.title))}
-        stored = {
-            int(r["id"]): dict(r)
-            for r in conn.execute(select(t.c.id, t.c.version, *(t.c[n] for n in _FIELDS)))
-            .mappings()
-            .all()
-        }
+        stored = stored_records(conn, t, _FIELDS)
     stored_links = {k: sorted(v) for k, v in links_by_risk(ws=ws).items()}
     resolver = _Links(titles)
-    matcher = Matcher(
-        "risk",
-        set(stored),
-        {i: r["title"] for i, r in stored.items()},
-        match=match,
-        on_unknown_id=on_unknown_id,
-    )
+    matcher = Matcher.of("risk", stored, match=match, on_unknown_id=on_unknown_id)
 
     built = PreviewBuilder()
     for row in rows:
@@ -256,13 +247,7 @@ def preview_risk_import(
             built.keep(
                 PlannedRow(row.number, target, old["title"], values, changed, version, extra)
             )
-    return built.finish(
-        source=source.name,
-        what="risk",
-        row_count=len(rows),
-        match=match,
-        on_unknown_id=on_unknown_id,
-    )
+    return built.finish(source=source.name, row_count=len(rows), matcher=matcher)
 
 
 def apply_risk_import(
@@ -274,10 +259,7 @@ def apply_risk_import(
     written) when a risk to update changed since the preview. Writes nothing when every
     row is unchanged. Returns the changes and the number of risks added or updated.
     """
-    refuse_rejected(preview)
-    if ws.readonly:
-        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
-    if not preview.to_write:
+    if not ready_to_write(ws, preview):
         return Changes("risk", (), "import"), 0
     t = risk_table()
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
@@ -307,8 +289,7 @@ def apply_risk_import(
             )
         if fresh:
             session.execute(insert(link), fresh)
-    ids = (*new_ids, *(item.record_id for item in preview.update if item.record_id is not None))
-    return Changes("risk", tuple(ids), "import"), preview.to_write
+    return import_changes("risk", preview, new_ids)
 
 
 def import_risks(

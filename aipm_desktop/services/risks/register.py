@@ -193,21 +193,16 @@ def risk_list_spec(
             ),
             enum_column("source", "Source", t.c.source, RiskSource, width=14),
             enum_column("treatment", "Treatment", t.c.treatment, Treatment, width=10),
-            ListColumn(
-                "res_likelihood",
-                "Res. L",
-                res_l,
-                width=5,
-                align="right",
-                tooltip="Residual likelihood (the inherent one until a residual is set)",
-            ),
-            ListColumn(
-                "res_impact",
-                "Res. I",
-                res_i,
-                width=5,
-                align="right",
-                tooltip="Residual impact (the inherent one until a residual is set)",
+            *(
+                ListColumn(
+                    f"res_{name}",
+                    f"Res. {name[0].upper()}",
+                    expr,
+                    width=5,
+                    align="right",
+                    tooltip=f"Residual {name} (the inherent one until a residual is set)",
+                )
+                for name, expr in (("likelihood", res_l), ("impact", res_i))
             ),
             ListColumn("use_case", "Use cases", linked_titles_sql(), width=28),
             updated_column(t),

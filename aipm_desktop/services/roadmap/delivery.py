@@ -9,13 +9,14 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import and_, insert, select, update
+from sqlalchemy import and_, select
 
 from ...errors import NotFoundError
-from ...models import ItemStatus, Kpi, KpiCatalogEntry, KpiSnapshot, RoadmapItem, utcnow
+from ...models import ItemStatus, Kpi, KpiCatalogEntry, KpiSnapshot, RoadmapItem
 from ...store import Workspace
 from .. import clock, records
 from ..changes import Changes
+from ..kpis.snapshots import store_snapshot
 
 PREDICTABILITY_KEY = "roadmap_predictability"
 
@@ -138,31 +139,16 @@ def record_predictability_kpi(
         existing = conn.execute(
             select(s.c.id, s.c.value).where(and_(s.c.kpi_id == kpi_id, s.c.date == day))
         ).first()
-        now = utcnow()
         note = f"{latest.on_plan} of {latest.planned} items delivered on plan in {latest.quarter}"
-        if existing is None:
-            result = conn.execute(
-                insert(s).values(
-                    kpi_id=kpi_id,
-                    date=day,
-                    value=value,
-                    note=note,
-                    source="roadmap",
-                    created_at=now,
-                    updated_at=now,
-                    version=1,
-                )
-            )
-            key = result.inserted_primary_key
-            assert key is not None
-            snapshot_id = int(key[0])
-        else:
-            snapshot_id = int(existing.id)
-            conn.execute(
-                update(s)
-                .where(s.c.id == snapshot_id)
-                .values(value=value, note=note, version=s.c.version + 1, updated_at=now)
-            )
+        snapshot_id = store_snapshot(
+            conn,
+            kpi_id=kpi_id,
+            day=day,
+            value=value,
+            note=note,
+            source="roadmap",
+            snapshot_id=None if existing is None else int(existing.id),
+        )
     return Changes("kpi_snapshot", (snapshot_id,), "create" if existing is None else "update"), 1
 
 

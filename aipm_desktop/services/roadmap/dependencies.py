@@ -10,11 +10,12 @@ from collections import defaultdict, deque
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import select, update
 
 from ...errors import NotFoundError, ValidationError
 from ...models import ItemKind, RoadmapDependency, RoadmapItem, utcnow
 from ...store import Workspace
+from .. import records
 from ..changes import Changes
 from .items import as_date, dep_rows
 
@@ -93,12 +94,9 @@ def add_dependency(
                 f"({route}).",
                 [("successor_id", "cycle")],
             )
-        result = conn.execute(
-            insert(_DEP).values(predecessor_id=predecessor_id, successor_id=successor_id)
+        dep_id = records.insert_row(
+            conn, _DEP, {"predecessor_id": predecessor_id, "successor_id": successor_id}
         )
-        key = result.inserted_primary_key
-        assert key is not None
-        dep_id = int(key[0])
     return dep_id, Changes("roadmap_dependency", (dep_id,), "create")
 
 

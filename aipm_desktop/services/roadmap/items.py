@@ -123,22 +123,7 @@ def _slip(row: Any) -> int | None:
 
 def timeline_item(row: Any, critical: bool) -> TimelineItem:
     """A :class:`TimelineItem` from an item row."""
-    return TimelineItem(
-        id=row.id,
-        title=row.title,
-        lane=row.lane,
-        kind=row.kind,
-        start=row.start,
-        end=row.end,
-        planned_start=row.planned_start,
-        planned_end=row.planned_end,
-        status=row.status,
-        progress=row.progress,
-        owner=row.owner,
-        use_case_id=row.use_case_id,
-        slip_days=_slip(row),
-        critical=critical,
-    )
+    return records.from_row(TimelineItem, row, slip_days=_slip(row), critical=critical)
 
 
 def get_item(*, ws: Workspace, item_id: int) -> TimelineItem:
@@ -152,12 +137,5 @@ def get_item(*, ws: Workspace, item_id: int) -> TimelineItem:
     return timeline_item(row, False)
 
 
-def find_item(*, ws: Workspace, ref: int | str) -> int:
-    """The id of the item ``ref`` names: an id or a title (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=_ITEM,
-        name_column="title",
-        ref=ref,
-        noun="roadmap item",
-    )
+#: The id of the item ``ref`` names: an id or a title (any case).
+find_item = records.RefFinder(_ITEM, "title", "roadmap item")

@@ -75,8 +75,7 @@ def set_lanes(
                 )
         if wanted != old:
             settings.roadmap_lanes = wanted
-            settings.version += 1
-            settings.updated_at = utcnow()
+            records.touch(settings)
             session.flush()
     return Changes("settings", (1,), "update"), old
 
@@ -119,8 +118,7 @@ def rename_lane(
         now = utcnow()
         if wanted != configured:
             settings.roadmap_lanes = wanted
-            settings.version += 1
-            settings.updated_at = now
+            records.touch(settings, now)
             session.flush()
         if moved:
             conn.execute(

@@ -22,9 +22,11 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
-from ...models import Kpi, KpiSnapshot, RollbackCriterion, Runbook, UseCase
+from ...models import Kpi, RollbackCriterion, Runbook, UseCase
 from .. import records
+from ..kpis.status import latest_snapshots
 from ..launch.criteria import compare, convert_unit
+from .data import ConditionText
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -36,12 +38,11 @@ NO_DATA = "no data"
 _RB = Runbook.__table__  # type: ignore[attr-defined]
 _CRIT = RollbackCriterion.__table__  # type: ignore[attr-defined]
 _KPI = Kpi.__table__  # type: ignore[attr-defined]
-_SNAP = KpiSnapshot.__table__  # type: ignore[attr-defined]
 _UC = UseCase.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
-class CriterionResult:
+class CriterionResult(ConditionText):
     """One rollback criterion and whether it is met now."""
 
     criterion_id: int
@@ -73,13 +74,6 @@ class CriterionResult:
     def latest_date(self) -> dt.date | None:
         return self.values[0][0] if self.values else None
 
-    @property
-    def condition(self) -> str:
-        unit = self.unit
-        number = f"{self.threshold:g}{unit if unit in ('%', '') else ' ' + unit}"
-        tail = f" for {self.consecutive} consecutive snapshots" if self.consecutive > 1 else ""
-        return f"{self.kpi_name or '(no KPI)'} {self.op} {number}{tail}"
-
     def as_dict(self) -> dict[str, Any]:
         return records.record_dict(
             self,
@@ -99,47 +93,6 @@ def judge(op: str, threshold: float, consecutive: int, values: Sequence[float]) 
             break
         streak += 1
     return (MET if streak >= consecutive else NOT_MET), streak
-
-
-def latest_snapshots(
-    conn: Any, kpi_ids: Sequence[int], depth: int
-) -> dict[int, list[tuple[dt.date, float]]]:
-    """The ``depth`` latest snapshots of each KPI, newest first, in one query."""
-    if not kpi_ids or depth < 1:
-        return {}
-    # Per KPI, the date of its depth-th latest snapshot (one probe of the (kpi, date)
-    # index each), then the snapshots from that date on: an index range per KPI.
-    cutoff = (
-        select(_SNAP.c.date)
-        .where(_SNAP.c.kpi_id == _KPI.c.id)
-        .order_by(_SNAP.c.date.desc())
-        .limit(1)
-        .offset(depth - 1)
-        .correlate(_KPI)
-        .scalar_subquery()
-    )
-    # MATERIALIZED (SQLite 3.35+, PostgreSQL 12+): the cut-offs are found once per KPI,
-    # not once per snapshot row, which a flattened subquery would do.
-    cuts = (
-        select(_KPI.c.id.label("kpi_id"), cutoff.label("cutoff"))
-        .where(_KPI.c.id.in_(sorted(set(kpi_ids))))
-        .cte("cuts")
-        .prefix_with("MATERIALIZED")
-    )
-    query = (
-        select(_SNAP.c.kpi_id, _SNAP.c.date, _SNAP.c.value)
-        .select_from(cuts)
-        .join(
-            _SNAP,
-            (_SNAP.c.kpi_id == cuts.c.kpi_id)
-            & (cuts.c.cutoff.is_(None) | (_SNAP.c.date >= cuts.c.cutoff)),
-        )
-        .order_by(_SNAP.c.kpi_id, _SNAP.c.date.desc())
-    )
-    found: dict[int, list[tuple[dt.date, float]]] = {}
-    for kpi_id, day, value in conn.execute(query):
-        found.setdefault(int(kpi_id), []).append((day, float(value)))
-    return found
 
 
 def check(
@@ -188,18 +141,11 @@ def check(
         )
         state, streak = judge(r.op, r.threshold, int(r.consecutive), [v for _, v in judged])
         results.append(
-            CriterionResult(
+            records.from_row(
+                CriterionResult,
+                r,
                 criterion_id=r.id,
-                runbook_id=r.runbook_id,
-                runbook=r.runbook,
-                use_case_id=r.use_case_id,
                 use_case=r.use_case or "",
-                text=r.text,
-                kpi_id=r.kpi_id,
-                kpi_name=r.kpi_name,
-                op=r.op,
-                threshold=r.threshold,
-                unit=r.unit,
                 consecutive=int(r.consecutive),
                 state=state,
                 values=judged,

@@ -26,7 +26,6 @@ from ...models import (
     Runbook,
     RunbookContact,
     UseCase,
-    utcnow,
 )
 from .. import records
 from ..changes import Changes
@@ -61,13 +60,10 @@ class ContactInfo:
     reach: str
 
 
-@dataclass(frozen=True)
-class CriterionInfo:
-    id: int
-    text: str
-    kpi_id: int | None
+class ConditionText:
+    """The ``condition`` in words of a record with a rollback criterion's fields."""
+
     kpi_name: str | None
-    kpi_unit: str
     op: str
     threshold: float
     unit: str
@@ -80,6 +76,19 @@ class CriterionInfo:
         number = f"{self.threshold:g}{unit if unit in ('%', '') else ' ' + unit}"
         tail = f" for {self.consecutive} consecutive snapshots" if self.consecutive > 1 else ""
         return f"{self.kpi_name or '(no KPI)'} {self.op} {number}{tail}"
+
+
+@dataclass(frozen=True)
+class CriterionInfo(ConditionText):
+    id: int
+    text: str
+    kpi_id: int | None
+    kpi_name: str | None
+    kpi_unit: str
+    op: str
+    threshold: float
+    unit: str
+    consecutive: int
 
 
 @dataclass(frozen=True)
@@ -122,17 +131,10 @@ class RunbookInfo:
 # -- reading -----------------------------------------------------------------------------------
 
 
-def find_runbook(*, ws: Workspace, ref: str | int) -> int:
-    """The id of the runbook ``ref`` names: an id or a title (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=_RB,
-        name_column="title",
-        ref=ref,
-        noun="runbook",
-        id_hint="its id (aipm runbooks list)",
-        list_names=True,
-    )
+#: The id of the runbook ``ref`` names: an id or a title (any case).
+find_runbook = records.RefFinder(
+    _RB, "title", "runbook", id_hint="its id (aipm runbooks list)", list_names=True
+)
 
 
 def runbook_ids(*, ws: Workspace) -> list[int]:
@@ -171,17 +173,7 @@ def load_runbooks(*, ws: Workspace, ids: Sequence[int] | None = None) -> list[Ru
             .order_by(_CRIT.c.position, _CRIT.c.id)
         ):
             criteria.setdefault(c.runbook_id, []).append(
-                CriterionInfo(
-                    id=c.id,
-                    text=c.text,
-                    kpi_id=c.kpi_id,
-                    kpi_name=c.kpi_name,
-                    kpi_unit=c.kpi_unit or "",
-                    op=c.op,
-                    threshold=c.threshold,
-                    unit=c.unit,
-                    consecutive=c.consecutive,
-                )
+                records.from_row(CriterionInfo, c, kpi_unit=c.kpi_unit or "")
             )
         templates: dict[int, list[TemplateInfo]] = {}
         order = {ch.value: i for i, ch in enumerate(CommunicationChannel)}
@@ -190,18 +182,11 @@ def load_runbooks(*, ws: Workspace, ids: Sequence[int] | None = None) -> list[Ru
                 TemplateInfo(t.id, t.channel, t.subject, t.body)
             )
     return [
-        RunbookInfo(
-            id=r.id,
-            title=r.title,
-            use_case_id=r.use_case_id,
+        records.from_row(
+            RunbookInfo,
+            r,
             use_case=r.use_case_title or "",
-            release_id=r.release_id,
             release=r.release_name or "",
-            owner=r.owner,
-            scope=r.scope,
-            safe_mode=r.safe_mode,
-            notes=r.notes,
-            version=r.version,
             contacts=tuple(contacts.get(r.id, ())),
             criteria=tuple(criteria.get(r.id, ())),
             templates=tuple(sorted(templates.get(r.id, ()), key=lambda t: order[t.channel])),
@@ -309,20 +294,17 @@ def _split(data: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
     return fields, nested
 
 
+#: A runbook's writes: its fields, and its contacts, criteria and templates.
+_WRITES = records.WithChildren(Runbook, _split, _apply_nested)
+
+
 def create_runbook(
     *, ws: Workspace, data: Mapping[str, Any], who: str | None = None
 ) -> tuple[int, Changes]:
     """Add a runbook (one operation). ``data`` holds its fields and optionally
     ``contacts`` (role, name, reach), ``criteria`` (text or fields) and ``templates``
     (``{channel: {subject, body}}`` or ``{channel: body}``)."""
-    fields, nested = _split(data)
-    runbook = records.validate_create(Runbook, fields)
-    with ws.write(label=f"Add runbook {runbook.title}", who=who) as session:
-        session.add(runbook)
-        session.flush()
-        assert runbook.id is not None
-        _apply_nested(session, runbook, nested)
-    return runbook.id, Changes("runbook", (runbook.id,), "create")
+    return _WRITES.create(ws, data, "Add", who=who)
 
 
 def update_runbook(
@@ -335,39 +317,20 @@ def update_runbook(
 ) -> Changes:
     """Change a runbook (one operation); ``contacts``, ``criteria`` or ``templates``
     given replace the runbook's whole list of them."""
-    fields, nested = _split(data)
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        runbook = records.existing(session, Runbook, runbook_id, what="runbook")
-        session.info["label"] = f"Edit runbook {runbook.title}"
-        if fields:
-            records.update(
-                ws=ws,
-                model=Runbook,
-                id=runbook_id,
-                data=fields,
-                expected_version=expected_version,
-                who=who,
-            )
-        if nested:
-            _apply_nested(session, runbook, nested)
-            if not fields:
-                runbook.version += 1
-                runbook.updated_at = utcnow()
-                session.flush()
-    return Changes("runbook", (runbook_id,), "update")
+    return _WRITES.update(ws, runbook_id, data, expected_version, who)
 
 
 def add_criterion(
     *, ws: Workspace, runbook_id: int, criterion: str | Mapping[str, Any], who: str | None = None
 ) -> tuple[int, Changes]:
     """Append a rollback criterion to a runbook (one operation)."""
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        runbook = records.existing(session, Runbook, runbook_id, what="runbook")
-        session.info["label"] = f"Add rollback criterion to {runbook.title}"
+    with records.editing(
+        ws,
+        Runbook,
+        runbook_id,
+        lambda runbook: f"Add rollback criterion to {runbook.title}",
+        who=who,
+    ) as (session, runbook):
         count = len(
             session.execute(select(_CRIT.c.id).where(_CRIT.c.runbook_id == runbook_id)).all()
         )

@@ -17,7 +17,14 @@ from sqlalchemy import func, insert, literal, select
 from sqlmodel import col
 
 from ...errors import NotFoundError, UserError, ValidationError
-from ...models import Criterion, Score, ScoringModel, WorkspaceSettings, utcnow
+from ...models import (
+    Criterion,
+    CriterionCreate,
+    Score,
+    ScoringModel,
+    WorkspaceSettings,
+    utcnow,
+)
 from ...models.enums import Direction
 from .. import records
 from ..changes import Changes
@@ -193,17 +200,8 @@ def copy_model(
         ).scalars()
         pairs: list[tuple[int, Criterion]] = []
         for crit in criteria:
-            new = Criterion(
-                model_id=copy.id,
-                key=crit.key,
-                name=crit.name,
-                group=crit.group,
-                weight=crit.weight,
-                direction=crit.direction,
-                description=crit.description,
-                levels=list(crit.levels),
-                position=crit.position,
-            )
+            values = records.field_values(crit, CriterionCreate)
+            new = Criterion(**{**values, "model_id": copy.id, "levels": list(crit.levels)})
             session.add(new)
             pairs.append((crit.id, new))
         session.flush()

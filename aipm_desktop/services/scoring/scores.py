@@ -11,7 +11,7 @@ from sqlalchemy import select
 from sqlmodel import col
 
 from ...errors import NotFoundError, ValidationError
-from ...models import Criterion, Score, ScoringModel, UseCase, utcnow
+from ...models import Criterion, Score, ScoringModel, UseCase
 from .. import records
 from ..changes import Changes
 from .models import LEVELS, model_criteria
@@ -98,8 +98,7 @@ def set_score(
                 return Changes("score", (use_case_id,), "update"), old
             row.value = value
             row.rationale = new_rationale
-            row.version += 1
-            row.updated_at = utcnow()
+            records.touch(row)
         session.flush()
     return Changes("score", (use_case_id,), "update"), old
 

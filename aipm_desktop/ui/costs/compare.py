@@ -10,11 +10,11 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from ...services import costs
 from ..context import AppContext
-from ..widgets.builders import empty_state, stacked, vbox
+from ..widgets.builders import empty_state, stacked, table_view, vbox
 from ..widgets.page_header import named_label
 from .models import ComparisonModel
 
@@ -45,15 +45,13 @@ class CompareTab(QWidget):
         self.intro.setTextFormat(Qt.TextFormat.PlainText)
         self.note = named_label("", "mutedLabel", wrap=True)
         self.note.setTextFormat(Qt.TextFormat.PlainText)
-        self.table = QTableView()
-        self.table.setObjectName("costCompareTable")
-        self.table.setModel(self.model)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectColumns)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setWordWrap(True)
-        self.table.setShowGrid(False)
-        self.table.setAlternatingRowColors(True)
+        self.table = table_view(
+            self.model,
+            "costCompareTable",
+            select=QAbstractItemView.SelectionBehavior.SelectColumns,
+            wrap=True,
+            row_header=True,
+        )
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
         header.setMinimumSectionSize(110)

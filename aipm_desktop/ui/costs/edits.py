@@ -7,14 +7,14 @@ model's or a price row's new id is in ``record_id`` after the push.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...services import costs
+from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import OperationCommand, service_command, short
-from ..widgets.new_record_command import new_record_command
-from ..widgets.service_edits import call_command
+from ..undo import OperationCommand, short
+from ..widgets.service_edits import call_command, create_command
 
 #: What a field is called in an undo text (Edit ▸ Undo "edit cost model <what>").
 _FIELD_WORDS = {
@@ -37,12 +37,8 @@ def _what(data: Mapping[str, Any]) -> str:
 
 def NewCostModelCommand(ctx: AppContext, data: Mapping[str, Any]) -> OperationCommand:
     """Add a cost model; undo deletes it, redo brings the same row back."""
-    values = dict(data)
-    return new_record_command(
-        ctx,
-        f"add cost model '{short(str(values.get('name', '')))}'",
-        lambda ws: _created(costs.create_model(ws=ws, data=values, who=ctx.author())),
-    )
+    text = f"add cost model '{short(str(data.get('name', '')))}'"
+    return create_command(ctx, text, _new_id(costs.create_model), {"data": dict(data)})
 
 
 def UpdateCostModelCommand(
@@ -55,14 +51,10 @@ def UpdateCostModelCommand(
 ) -> OperationCommand:
     """Change some inputs of a cost model (validated as a whole) as one undo step
     (``report_errors=False``: a refusal is left in ``error`` for the caller to show)."""
-    values = dict(data)
-    of = f" of '{short(name, 30)}'" if name else ""
-    return service_command(
-        ctx,
-        f"edit {_what(values)}{of}",
-        lambda ws: costs.update_model(ws=ws, model_id=model_id, data=values, who=ctx.author()),
-        report_errors=report_errors,
-        record_id=model_id,
+    args = {"model_id": model_id, "data": dict(data)}
+    text = f"edit {_what(data)}{_of(name)}"
+    return call_command(
+        ctx, text, costs.update_model, args, record_id=model_id, report_errors=report_errors
     )
 
 
@@ -92,12 +84,8 @@ def RecordSnapshotCommand(
 
 def NewPriceCommand(ctx: AppContext, data: Mapping[str, Any]) -> OperationCommand:
     """Add a row to the model price table; undo deletes it."""
-    values = dict(data)
-    return new_record_command(
-        ctx,
-        f"add model price '{short(str(values.get('model', '')))}'",
-        lambda ws: _created(costs.create_price(ws=ws, data=values, who=ctx.author())),
-    )
+    text = f"add model price '{short(str(data.get('model', '')))}'"
+    return create_command(ctx, text, _new_id(costs.create_price), {"data": dict(data)})
 
 
 def UpdatePriceCommand(
@@ -109,15 +97,11 @@ def UpdatePriceCommand(
     report_errors: bool = True,
 ) -> OperationCommand:
     """Change a price table row (every cost model using it follows) as one undo step."""
-    values = dict(data)
-    fields = ", ".join(k.replace("_", " ") for k in values)
-    of = f" of '{short(name, 30)}'" if name else ""
-    return service_command(
-        ctx,
-        f"edit model price {fields}{of}",
-        lambda ws: costs.update_price(ws=ws, price_id=price_id, data=values, who=ctx.author()),
-        report_errors=report_errors,
-        record_id=price_id,
+    args = {"price_id": price_id, "data": dict(data)}
+    fields = ", ".join(k.replace("_", " ") for k in data)
+    text = f"edit model price {fields}{_of(name)}"
+    return call_command(
+        ctx, text, costs.update_price, args, record_id=price_id, report_errors=report_errors
     )
 
 
@@ -127,6 +111,17 @@ def DeletePriceCommand(ctx: AppContext, price_id: int, name: str = "") -> Operat
     return call_command(ctx, text, costs.delete_price, {"price_id": price_id}, record_id=price_id)
 
 
-def _created(result: tuple[Any, Any]) -> tuple[int, Any]:
-    row, changes = result
-    return int(row.id), changes
+def _of(name: str) -> str:
+    """`` of 'name'`` in an undo text (nothing without a name)."""
+    return f" of '{short(name, 30)}'" if name else ""
+
+
+def _new_id(create: Callable[..., tuple[Any, Changes]]) -> Callable[..., tuple[int, Changes]]:
+    """``create`` (a service call returning the new row and the changes) returning the new
+    row's id and the changes, as :func:`create_command` takes it."""
+
+    def created(**kwargs: Any) -> tuple[int, Changes]:
+        row, changes = create(**kwargs)
+        return int(row.id), changes
+
+    return created

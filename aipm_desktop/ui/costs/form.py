@@ -16,18 +16,7 @@ from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, QSize, Qt, Signal
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (
-    QComboBox,
-    QFrame,
-    QGridLayout,
-    QLabel,
-    QLineEdit,
-    QScrollArea,
-    QSizePolicy,
-    QStackedWidget,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from ...errors import UserError, ValidationError
 from ...models.operations import COST_INPUT_FIELDS
@@ -36,6 +25,7 @@ from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
 from ...services.dates import format_date
 from ..context import AppContext
+from ..widgets.builders import card_layout, fit_content_width, page_content, scrolled_or_empty
 from ..widgets.field_editors import FIELD_HEIGHT, TextArea, parse_number
 from ..widgets.page_header import named_label
 from .edits import UpdateCostModelCommand
@@ -54,6 +44,8 @@ GROUP_TITLES = {
     "Outcome": "Success, human baseline and envelope",
     "Revenue": "Pricing, for the margin",
 }
+#: The fields of a cost model that its inputs hold as they are, besides the numbers.
+OPTION_FIELDS = ("name", "option_label", "role", "currency", "use_case_id", "kpi_id")
 PRICE_FIELDS = ("price_input_per_m", "price_cached_input_per_m", "price_output_per_m")
 ROLE_LABELS = {
     "none": "None of them",
@@ -101,14 +93,9 @@ def _same(a: Any, b: Any) -> bool:
 
 def record_of(inputs: costs.CostInputs) -> dict[str, Any]:
     """The stored fields of a cost model (as ``CostModelBase`` takes them) from its inputs."""
-    record: dict[str, Any] = {name: getattr(inputs, name) for name in COST_INPUT_FIELDS}
+    plain = (*COST_INPUT_FIELDS, *OPTION_FIELDS)
+    record: dict[str, Any] = {name: getattr(inputs, name) for name in plain}
     record.update(
-        name=inputs.name,
-        option_label=inputs.option_label,
-        role=inputs.role,
-        currency=inputs.currency,
-        use_case_id=inputs.use_case_id,
-        kpi_id=inputs.kpi_id,
         price_id=inputs.price.id if inputs.price is not None else None,
         sources=dict(inputs.sources),
         sensitivity_ranges=costs.ranges_record(inputs.sensitivity_ranges),
@@ -147,12 +134,7 @@ class CostModelForm(QWidget):
 
         self.heading = named_label("", "formHeading", wrap=True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
-        content = QWidget()
-        content.setObjectName("pageContent")
-        self.body = QVBoxLayout(content)
-        self.body.setContentsMargins(4, 4, 12, 12)
-        self.body.setSpacing(6)
-        self.body.addWidget(self.heading)
+        content, self.body = page_content((4, 4, 12, 12), 6, self.heading)
 
         self._build_option_card()
         for group in dict.fromkeys(spec.group for spec in costs.INPUT_SPECS):
@@ -169,8 +151,7 @@ class CostModelForm(QWidget):
                     "(“Record KPI snapshot”); the overview says when its actual is over the "
                     "envelope."
                 )
-                self.kpi_combo.activated.connect(lambda _i: self._commit_choice("kpi_id"))
-                self._add_row(grid, "kpi_id", "Tracked KPI", self.kpi_combo)
+                self._add_choice_row(grid, "kpi_id", "Tracked KPI", self.kpi_combo)
         notes_grid = self._card("Notes")
         self.notes_edit = TextArea()
         self.notes_edit.setObjectName("costNotesEdit")
@@ -179,41 +160,20 @@ class CostModelForm(QWidget):
         self._add_row(notes_grid, "notes", "Notes", self.notes_edit)
         self.body.addStretch(1)
 
-        self.scroll_area = QScrollArea()
-        self.scroll_area.setObjectName("costFormScroll")
-        self.scroll_area.setWidgetResizable(True)
-        self.scroll_area.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll_area.setWidget(content)
-        self.empty_label = named_label(EMPTY_TEXT, "emptyState", wrap=True)
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setMargin(24)
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.empty_label)
-        self.stack.addWidget(self.scroll_area)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self.stack)
+        self.stack, self.scroll_area, self.empty_label = scrolled_or_empty(
+            self, content, EMPTY_TEXT, scroll_name="costFormScroll"
+        )
         self._content = content
 
     def minimumSizeHint(self) -> QSize:
         """Never narrower than the cards need (the scroll area has no horizontal bar)."""
-        hint = super().minimumSizeHint()
-        bar = self.scroll_area.verticalScrollBar().sizeHint().width()
-        return QSize(
-            max(hint.width(), self._content.minimumSizeHint().width() + bar + 4), hint.height()
-        )
+        return fit_content_width(super().minimumSizeHint(), self._content, self.scroll_area)
 
     # -- building -------------------------------------------------------------------------
 
     def _card(self, title: str) -> QGridLayout:
         self.body.addWidget(named_label(title, "sectionTitle"))
-        frame = QFrame()
-        frame.setObjectName("formCard")
-        grid = QGridLayout(frame)
-        grid.setContentsMargins(12, 10, 12, 10)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(3)
+        frame, grid = card_layout(QGridLayout, (12, 10, 12, 10), h_spacing=8, v_spacing=3)
         grid.setColumnStretch(1, 0)
         grid.setColumnStretch(2, 1)
         self.body.addWidget(frame)
@@ -241,6 +201,16 @@ class CostModelForm(QWidget):
         grid.addWidget(editor, row, 1, 1, 2)
         self._hint(grid, key, row + 1)
 
+    def _add_text_row(self, grid: QGridLayout, key: str, label: str, edit: QLineEdit) -> None:
+        """A row for the text field ``key``, committed when the user leaves it."""
+        edit.editingFinished.connect(lambda: self._commit_text(key, edit))
+        self._add_row(grid, key, label, edit)
+
+    def _add_choice_row(self, grid: QGridLayout, key: str, label: str, combo: QComboBox) -> None:
+        """A row for the choice ``key``, committed when the user picks an entry."""
+        combo.activated.connect(lambda _i: self._commit_choice(key, combo))
+        self._add_row(grid, key, label, combo)
+
     def _combo(self, name: str) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
@@ -263,16 +233,13 @@ class CostModelForm(QWidget):
     def _build_option_card(self) -> None:
         grid = self._card("Option")
         self.name_edit = self._line("costNameEdit", "What this cost model is called", 200)
-        self.name_edit.editingFinished.connect(lambda: self._commit_text("name"))
-        self._add_row(grid, "name", "Name", self.name_edit)
+        self._add_text_row(grid, "name", "Name", self.name_edit)
         self.use_case_combo = self._combo("costUseCaseCombo")
-        self.use_case_combo.activated.connect(lambda _i: self._commit_choice("use_case_id"))
-        self._add_row(grid, "use_case_id", "Use case", self.use_case_combo)
+        self._add_choice_row(grid, "use_case_id", "Use case", self.use_case_combo)
         self.option_edit = self._line(
             "costOptionEdit", "e.g. large model, small model + cache, vendor product", 100
         )
-        self.option_edit.editingFinished.connect(lambda: self._commit_text("option_label"))
-        self._add_row(grid, "option_label", "Option", self.option_edit)
+        self._add_text_row(grid, "option_label", "Option", self.option_edit)
         self.role_combo = self._combo("costRoleCombo")
         for role in costs.ROLES:
             self.role_combo.addItem(ROLE_LABELS[role], role)
@@ -280,13 +247,11 @@ class CostModelForm(QWidget):
             "Which of the use case's build / partner / buy options this is (set it with "
             "“Use as build/partner/buy cost…” to write the costs into the use case)"
         )
-        self.role_combo.activated.connect(lambda _i: self._commit_choice("role"))
-        self._add_row(grid, "role", "Role", self.role_combo)
+        self._add_choice_row(grid, "role", "Role", self.role_combo)
         self.currency_edit = self._line("costCurrencyEdit", "USD", 3)
         self.currency_edit.setMaximumWidth(VALUE_WIDTH)
         self.currency_edit.setToolTip("Three-letter currency code every amount is in")
-        self.currency_edit.editingFinished.connect(lambda: self._commit_text("currency"))
-        self._add_row(grid, "currency", "Currency", self.currency_edit)
+        self._add_text_row(grid, "currency", "Currency", self.currency_edit)
 
     def _add_price_choice(self, grid: QGridLayout) -> None:
         self.price_combo = self._combo("costPriceCombo")
@@ -582,14 +547,9 @@ class CostModelForm(QWidget):
         edit.setModified(False)
         self.commit({"sources": sources}, name)
 
-    def _commit_text(self, name: str) -> None:
+    def _commit_text(self, name: str, edit: QLineEdit) -> None:
         if self._loading or self.stored is None:
             return
-        edit = {
-            "name": self.name_edit,
-            "option_label": self.option_edit,
-            "currency": self.currency_edit,
-        }[name]
         if not edit.isModified() and name not in self._kept:
             return
         text = edit.text().strip()
@@ -599,14 +559,9 @@ class CostModelForm(QWidget):
             edit.setModified(False)
             self._kept.discard(name)
 
-    def _commit_choice(self, name: str) -> None:
+    def _commit_choice(self, name: str, combo: QComboBox) -> None:
         if self._loading or self.stored is None:
             return
-        combo = {
-            "use_case_id": self.use_case_combo,
-            "role": self.role_combo,
-            "kpi_id": self.kpi_combo,
-        }[name]
         if not self.commit({name: combo.currentData()}, name):
             self.reload(force=True)
 

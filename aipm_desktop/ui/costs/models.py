@@ -23,11 +23,11 @@ from ..widgets.roles import (
     DISPLAY_ROLE,
     FONT_ROLE,
     FOREGROUND_ROLE,
-    HORIZONTAL,
     ID_ROLE,
     ITEM_FLAGS,
     TOOLTIP_ROLE,
 )
+from ..widgets.row_list_model import RecordTableModel
 
 EDIT_ROLE = Qt.ItemDataRole.EditRole
 VERTICAL = Qt.Orientation.Vertical
@@ -55,7 +55,7 @@ def envelope_text(summary: costs.CostModelSummary) -> str:
 # -- the cost model list ---------------------------------------------------------------------
 
 
-class CostListModel(QAbstractTableModel):
+class CostListModel(RecordTableModel[costs.CostModelSummary]):
     """Cost models with their base-scenario figures, filtered by text and sorted.
 
     Signals:
@@ -73,12 +73,12 @@ class CostListModel(QAbstractTableModel):
         ("monthly", "Monthly cost"),
         ("envelope", "Envelope"),
     )
+    HEADERS = tuple(label for _key, label in COLUMNS)
     NUMERIC = frozenset({"per_task", "monthly"})
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.all_rows: list[costs.CostModelSummary] = []
-        self.rows: list[costs.CostModelSummary] = []
         self.text_filter = ""
         self.sort_column = 0
         self.sort_order = Qt.SortOrder.AscendingOrder
@@ -108,9 +108,7 @@ class CostListModel(QAbstractTableModel):
         rows.sort(key=lambda r: self._sort_key(r, key))
         if self.sort_order == Qt.SortOrder.DescendingOrder:
             rows.reverse()
-        self.beginResetModel()
-        self.rows = rows
-        self.endResetModel()
+        self.set_rows(rows)
         self.rows_changed.emit(len(rows))
 
     def _sort_key(self, row: costs.CostModelSummary, key: str) -> tuple[Any, ...]:
@@ -139,31 +137,16 @@ class CostListModel(QAbstractTableModel):
             return costs.format_amount(row.monthly_cost)
         return envelope_text(row)
 
-    def id_at(self, row: int) -> int | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
-
-    def row_of(self, model_id: int | None) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == model_id), None)
-
     def summary(self, model_id: int | None) -> costs.CostModelSummary | None:
         return next((r for r in self.all_rows if r.id == model_id), None)
 
     # -- QAbstractTableModel --------------------------------------------------------------
 
-    def rowCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.COLUMNS)
-
     def flags(self, index: Any) -> Qt.ItemFlag:
         return ITEM_FLAGS if index.isValid() else Qt.ItemFlag.NoItemFlags
 
-    def data(self, index: Any, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        key = self.COLUMNS[index.column()][0]
+    def cell_data(self, row: costs.CostModelSummary, column: int, role: int) -> Any:
+        key = self.COLUMNS[column][0]
         if role == DISPLAY_ROLE:
             text = self._text(row, key)
             if key in self.NUMERIC and text != EMPTY:
@@ -186,11 +169,7 @@ class CostListModel(QAbstractTableModel):
             return self._text(row, key) or None
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
-    ) -> Any:
-        if orientation != HORIZONTAL or not 0 <= section < len(self.COLUMNS):
-            return None
+    def header_data(self, section: int, role: int) -> Any:
         key, label = self.COLUMNS[section]
         if role == DISPLAY_ROLE:
             return label
@@ -351,32 +330,16 @@ _NUMBERS = frozenset({"price_input_per_m", "price_cached_input_per_m", "price_ou
 PriceCommit = Callable[[int, str, str], bool]
 
 
-class PriceTableModel(QAbstractTableModel):
+class PriceTableModel(RecordTableModel[costs.PriceRow]):
     """The model price table; editing a cell calls ``commit`` (which pushes an undo step),
     and the rows come back from the workspace when it has changed."""
 
+    HEADERS = tuple(label for _field, label, _editable in PRICE_COLUMNS)
+
     def __init__(self, commit: PriceCommit, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows: list[costs.PriceRow] = []
         self.editable = True
         self._commit = commit
-
-    def set_rows(self, rows: list[costs.PriceRow]) -> None:
-        self.beginResetModel()
-        self.rows = list(rows)
-        self.endResetModel()
-
-    def id_at(self, row: int) -> int | None:
-        return self.rows[row].id if 0 <= row < len(self.rows) else None
-
-    def row_of(self, price_id: int | None) -> int | None:
-        return next((i for i, r in enumerate(self.rows) if r.id == price_id), None)
-
-    def rowCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.rows)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(PRICE_COLUMNS)
 
     def flags(self, index: Any) -> Qt.ItemFlag:
         if not index.isValid():
@@ -396,11 +359,8 @@ class PriceTableModel(QAbstractTableModel):
             return f"{value} model{'s' if value != 1 else ''}" if value else ""
         return str(value or "")
 
-    def data(self, index: Any, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid() or not 0 <= index.row() < len(self.rows):
-            return None
-        row = self.rows[index.row()]
-        field = PRICE_COLUMNS[index.column()][0]
+    def cell_data(self, row: costs.PriceRow, column: int, role: int) -> Any:
+        field = PRICE_COLUMNS[column][0]
         if role == DISPLAY_ROLE:
             return self.display(row, field)
         if role == EDIT_ROLE:
@@ -432,11 +392,7 @@ class PriceTableModel(QAbstractTableModel):
             return False
         return bool(self._commit(row.id, field, text))
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
-    ) -> Any:
-        if orientation != HORIZONTAL or not 0 <= section < len(PRICE_COLUMNS):
-            return None
+    def header_data(self, section: int, role: int) -> Any:
         field, label, _editable = PRICE_COLUMNS[section]
         if role == DISPLAY_ROLE:
             return label

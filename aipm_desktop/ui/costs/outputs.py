@@ -10,17 +10,18 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import (
-    QFrame,
-    QGridLayout,
-    QHBoxLayout,
-    QLabel,
-    QScrollArea,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QWidget
 
 from ...services import costs
+from ..widgets.builders import (
+    NO_MARGINS,
+    card_layout,
+    fit_content_width,
+    hbox,
+    page_content,
+    panel,
+    scroll_area,
+)
 from ..widgets.page_header import named_label
 
 #: Rows of the cost-per-request breakdown: (key, label, bold).
@@ -99,14 +100,15 @@ class OutputsPanel(QWidget):
         self.per_task.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.envelope = named_label("", "costEnvelope", wrap=True)
         self.envelope.setProperty("status", "none")
-        headline = QFrame()
-        headline.setObjectName("countCard")
-        top = QVBoxLayout(headline)
-        top.setContentsMargins(14, 10, 14, 10)
-        top.setSpacing(2)
-        top.addWidget(self.per_task_caption)
-        top.addWidget(self.per_task)
-        top.addWidget(self.envelope)
+        headline = panel(
+            self.per_task_caption,
+            self.per_task,
+            self.envelope,
+            name="countCard",
+            margins=(14, 10, 14, 10),
+            spacing=2,
+            frame=True,
+        )
 
         self.problems = named_label("", "hintBox", wrap=True)
         self.problems.setObjectName("costProblems")
@@ -176,40 +178,24 @@ class OutputsPanel(QWidget):
         margins.addWidget(self.margin_detail, 3, 0, 1, 3)
 
         self.currency_note = named_label("", "mutedLabel", wrap=True)
-        content = QWidget()
-        content.setObjectName("pageContent")
-        layout = QVBoxLayout(content)
-        layout.setContentsMargins(4, 4, 12, 12)
-        layout.setSpacing(6)
-        layout.addWidget(headline)
-        layout.addWidget(self.problems)
+        sections = []
         for title, card in (
             ("Cost per request", breakdown_card),
             ("By scenario", scenario_card),
             ("Break-even against people", break_even_card),
             ("Gross margin", margin_card),
         ):
-            layout.addWidget(named_label(title, "sectionTitle"))
-            layout.addWidget(card)
-        layout.addWidget(self.currency_note)
-        layout.addStretch(1)
-        scroll = QScrollArea()
-        scroll.setObjectName("costOutputsScroll")
-        scroll.setWidgetResizable(True)
-        scroll.setFrameShape(QFrame.Shape.NoFrame)
-        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setWidget(content)
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(scroll)
+            sections += [named_label(title, "sectionTitle"), card]
+        content, _layout = page_content(
+            (4, 4, 12, 12), 6, headline, self.problems, *sections, self.currency_note, 1
+        )
+        self.scroll = scroll_area(content, name="costOutputsScroll", fit_width=True)
+        hbox(self.scroll, margins=NO_MARGINS, parent=self)
         self._content = content
-        self._bar = scroll.verticalScrollBar()
 
     def minimumSizeHint(self) -> QSize:
         """Never narrower than the cards need (the scroll area has no horizontal bar)."""
-        hint = super().minimumSizeHint()
-        width = self._content.minimumSizeHint().width() + self._bar.sizeHint().width() + 4
-        return QSize(max(hint.width(), width), hint.height())
+        return fit_content_width(super().minimumSizeHint(), self._content, self.scroll)
 
     # -- showing --------------------------------------------------------------------------
 
@@ -355,13 +341,7 @@ class OutputsPanel(QWidget):
 
 
 def _card() -> tuple[QFrame, QGridLayout]:
-    frame = QFrame()
-    frame.setObjectName("formCard")
-    grid = QGridLayout(frame)
-    grid.setContentsMargins(12, 8, 12, 8)
-    grid.setHorizontalSpacing(10)
-    grid.setVerticalSpacing(3)
-    return frame, grid
+    return card_layout(QGridLayout, (12, 8, 12, 8), h_spacing=10, v_spacing=3)
 
 
 def _bold(font: QFont) -> QFont:

@@ -16,16 +16,13 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QHeaderView,
     QMenu,
     QMessageBox,
     QPushButton,
-    QSplitter,
-    QTableView,
     QTabWidget,
     QWidget,
 )
@@ -34,11 +31,24 @@ from ...services import costs
 from ...services.changes import Changes
 from ..context import AppContext
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, button, empty_state, hbox, panel, stacked, vbox
+from ..widgets.builders import (
+    NO_MARGINS,
+    TAB_MARGINS,
+    button,
+    empty_state,
+    hbox,
+    keep_state,
+    panel,
+    segments,
+    splitter,
+    stacked,
+    table_view,
+    vbox,
+)
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.dialog_parts import confirm_delete
 from ..widgets.filter_box import FilterBox
-from ..widgets.page_header import local_action, named_label, page_header
+from ..widgets.page_header import NEW_SHORTCUT, named_label, page_header, record_actions
 from .compare import CompareTab
 from .edits import (
     DeleteCostModelCommand,
@@ -52,7 +62,6 @@ from .outputs import OutputsPanel
 from .prices import PricesTab
 from .tornado import SensitivityTab
 
-NEW_SHORTCUT = "Ctrl+Shift+N"
 NEW_NAME = "New cost model"
 #: What the page refreshes on.
 WATCHED = ("cost_model", "model_price", "use_case", "kpi", "kpi_snapshot")
@@ -114,18 +123,8 @@ class CostsPage(ContextWidget):
         self.filter_box = FilterBox()
         self.filter_box.setObjectName("costFilter")
         self.count_label = named_label("", "listCount")
-        self.table = QTableView()
-        self.table.setObjectName("costList")
-        self.table.setModel(self.list_model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self.table = table_view(self.list_model, "costList")
         self.table.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 8)
         list_header = self.table.horizontalHeader()
         list_header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -147,20 +146,16 @@ class CostsPage(ContextWidget):
         self.list_host.setMinimumWidth(200)
 
         # -- the detail -------------------------------------------------------------------
-        self.scenario_group = QButtonGroup(self)
-        self.scenario_group.setExclusive(True)
         self.scenario_buttons: dict[str, QPushButton] = {}
         for scenario in costs.SCENARIOS:
             segment = QPushButton(scenario.capitalize())
-            segment.setObjectName("segmentButton")
-            segment.setCheckable(True)
-            segment.setChecked(scenario == self.scenario)
             segment.setToolTip(
                 f"Show the figures at the {scenario} volume (requests a month, {scenario})"
             )
             segment.clicked.connect(lambda _c=False, s=scenario: self.set_scenario(s))
-            self.scenario_group.addButton(segment)
             self.scenario_buttons[scenario] = segment
+        self.scenario_group = segments(self, *self.scenario_buttons.values())
+        self.scenario_buttons[self.scenario].setChecked(True)
         self.message = named_label("", "mutedLabel")
         self.message.setObjectName("costMessage")
         self.message.setTextFormat(Qt.TextFormat.PlainText)
@@ -173,14 +168,9 @@ class CostsPage(ContextWidget):
         )
         self.form = CostModelForm(ctx)
         self.outputs = OutputsPanel()
-        self.detail_splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.detail_splitter.setObjectName("costDetailSplitter")
-        self.detail_splitter.setChildrenCollapsible(False)
-        self.detail_splitter.addWidget(self.form)
-        self.detail_splitter.addWidget(self.outputs)
-        self.detail_splitter.setStretchFactor(0, 3)
-        self.detail_splitter.setStretchFactor(1, 2)
-        self.detail_splitter.setSizes([450, 370])
+        self.detail_splitter = splitter(
+            self.form, self.outputs, stretch=(3, 2), name="costDetailSplitter", collapsible=False
+        )
         self.compare = CompareTab(ctx)
         self.sensitivity = SensitivityTab(ctx)
         self.detail_tabs = QTabWidget()
@@ -190,33 +180,18 @@ class CostsPage(ContextWidget):
         self.detail_tabs.addTab(self.sensitivity, "Sensitivity")
         self.detail = panel(scenario_bar, (self.detail_tabs, 1), spacing=6, name="costDetail")
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("costSplitter")
-        self.splitter.setChildrenCollapsible(True)
-        self.splitter.addWidget(self.list_host)
-        self.splitter.addWidget(self.detail)
-        self.splitter.setCollapsible(1, False)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 5)
-        self.splitter.setSizes([280, 820])
-        for splitter, name in (
-            (self.splitter, SPLITTER_NAME),
-            (self.detail_splitter, DETAIL_SPLITTER_NAME),
-        ):
-            state = ctx.settings.splitter_state(name)
-            if state is not None:
-                splitter.restoreState(state)
-            splitter.splitterMoved.connect(
-                lambda _p, _i, s=splitter, n=name: ctx.settings.set_splitter_state(n, s.saveState())
-            )
-        self.models_tab = panel(self.splitter, margins=(12, 10, 12, 12), name="costModelsTab")
+        self.splitter = splitter(
+            self.list_host, self.detail, stretch=(2, 5), name="costSplitter", rigid=(1,)
+        )
+        keep_state(self.splitter, ctx.settings, SPLITTER_NAME, (280, 820))
+        keep_state(self.detail_splitter, ctx.settings, DETAIL_SPLITTER_NAME, (450, 370))
+        self.models_tab = panel(self.splitter, margins=TAB_MARGINS, name="costModelsTab")
         self.prices = PricesTab(ctx)
         self.tabs = area_tabs((self.models_tab, "Cost models"), (self.prices, "Model prices"))
         vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
-        self.new_action = local_action(self, NEW_NAME, NEW_SHORTCUT, self.new_model)
-        self.delete_action = local_action(
-            self.table, "Delete cost model", QKeySequence.StandardKey.Delete, self.delete_model
+        self.new_action, self.delete_action = record_actions(
+            self, "cost model", self.new_model, self.table, self.delete_model
         )
 
         self._refresh_timer = QTimer(self)

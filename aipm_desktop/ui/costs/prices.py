@@ -14,12 +14,21 @@ from typing import Any
 import pydantic
 from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QMessageBox, QTableView, QWidget
+from PySide6.QtWidgets import QHeaderView, QMessageBox, QWidget
 
 from ...models.operations import ModelPriceBase
 from ...services import costs
 from ..context import AppContext
-from ..widgets.builders import button, empty_state, hbox, stacked, vbox
+from ..widgets.builders import (
+    TAB_MARGINS,
+    TYPE_TO_EDIT,
+    button,
+    empty_state,
+    hbox,
+    stacked,
+    table_view,
+    vbox,
+)
 from ..widgets.dialog_parts import confirm_delete
 from ..widgets.field_editors import parse_number
 from ..widgets.form_hints import validation_text
@@ -64,20 +73,7 @@ class PricesTab(QWidget):
             "Add model price", self.add_price, name="addPriceButton", tip="Add a row to the table"
         )
         self.delete_button = button("Delete price", self.delete_price, name="deletePriceButton")
-        self.table = QTableView()
-        self.table.setObjectName("priceTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
-        )
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.verticalHeader().hide()
+        self.table = table_view(self.model, "priceTable", edit=TYPE_TO_EDIT)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
@@ -94,7 +90,7 @@ class PricesTab(QWidget):
             margins=(0, 0, 0, 0),
             spacing=8,
         )
-        vbox(self.note, bar, (self.stack, 1), margins=(12, 10, 12, 12), spacing=8, parent=self)
+        vbox(self.note, bar, (self.stack, 1), margins=TAB_MARGINS, spacing=8, parent=self)
         self.delete_action = local_action(
             self.table, "Delete model price", QKeySequence.StandardKey.Delete, self.delete_price
         )

@@ -15,14 +15,14 @@ import math
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QObject, Qt, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from ...models.operations import check_sensitivity_ranges
 from ...services import costs
 from ..context import AppContext
-from ..widgets.builders import button, hbox, vbox
+from ..widgets.builders import TYPE_TO_EDIT, button, hbox, table_view, vbox
 from ..widgets.field_editors import parse_number
 from ..widgets.page_header import local_action, named_label
 from ..widgets.roles import (
@@ -30,10 +30,10 @@ from ..widgets.roles import (
     DISPLAY_ROLE,
     FONT_ROLE,
     FOREGROUND_ROLE,
-    HORIZONTAL,
     ITEM_FLAGS,
     TOOLTIP_ROLE,
 )
+from ..widgets.row_list_model import RowTableModel
 from .edits import UpdateCostModelCommand
 from .form import format_value
 from .outputs import compact
@@ -116,13 +116,16 @@ def parse_bound(spec: costs.InputSpec, text: str) -> float | None:
     return value
 
 
-class RangesModel(QAbstractTableModel):
-    """The inputs the tornado varies with their value and low / high values; editing a
-    Low or High cell calls ``commit`` (which pushes an undo step)."""
+class RangesModel(RowTableModel[str]):
+    """The inputs the tornado varies (a row each, by field name) with their value and
+    low / high values; editing a Low or High cell calls ``commit`` (which pushes an undo
+    step)."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, commit: BoundCommit, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.fields: tuple[str, ...] = costs.SENSITIVE_FIELDS
+        self.rows = list(costs.SENSITIVE_FIELDS)
         self.inputs: costs.CostInputs | None = None
         self.scenario = "base"
         self.swing = costs.DEFAULT_SWING
@@ -135,16 +138,16 @@ class RangesModel(QAbstractTableModel):
         """Show ``inputs`` in ``scenario`` with defaults at ``swing`` (the rows stay)."""
         self.inputs, self.scenario, self.swing = inputs, scenario, swing
         self.editable = editable
-        if self.fields:
+        if self.rows:
             self.dataChanged.emit(
-                self.index(0, 0), self.index(len(self.fields) - 1, len(COLUMNS) - 1)
+                self.index(0, 0), self.index(len(self.rows) - 1, len(COLUMNS) - 1)
             )
 
     def field_at(self, row: int) -> str | None:
-        return self.fields[row] if 0 <= row < len(self.fields) else None
+        return self.rows[row] if 0 <= row < len(self.rows) else None
 
     def row_of(self, field: str) -> int:
-        return self.fields.index(field)
+        return self.rows.index(field)
 
     def user_range(self, field: str) -> tuple[float | None, float | None]:
         """The user's (low, high) of ``field``: None on a side left to the swing."""
@@ -166,12 +169,6 @@ class RangesModel(QAbstractTableModel):
 
     # -- Qt -----------------------------------------------------------------------------
 
-    def rowCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.fields)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
     def flags(self, index: Any) -> Qt.ItemFlag:
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
@@ -179,11 +176,9 @@ class RangesModel(QAbstractTableModel):
             return ITEM_FLAGS | Qt.ItemFlag.ItemIsEditable
         return ITEM_FLAGS
 
-    def data(self, index: Any, role: int = DISPLAY_ROLE) -> Any:
-        field = self.field_at(index.row()) if index.isValid() else None
-        if field is None or self.inputs is None:
+    def cell_data(self, field: str, column: int, role: int) -> Any:
+        if self.inputs is None:
             return None
-        column = index.column()
         spec = costs.SPEC_BY_FIELD[field]
         unit = spec.unit_for(self.inputs.currency)
         if column == COL_INPUT:
@@ -240,11 +235,7 @@ class RangesModel(QAbstractTableModel):
             return False
         return bool(self._commit(field, side, text))
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
-    ) -> Any:
-        if orientation != HORIZONTAL or not 0 <= section < len(COLUMNS):
-            return None
+    def header_data(self, section: int, role: int) -> Any:
         if role == DISPLAY_ROLE:
             return COLUMNS[section]
         if role == ALIGNMENT_ROLE:
@@ -273,21 +264,12 @@ class RangesPanel(QWidget):
         self.setObjectName("costRangesPanel")
         self.ctx = ctx
         self.model = RangesModel(self.set_bound, self)
-        self.table = QTableView()
-        self.table.setObjectName("costRangesTable")
-        self.table.setModel(self.model)
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
-        self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.table.setEditTriggers(
-            QAbstractItemView.EditTrigger.DoubleClicked
-            | QAbstractItemView.EditTrigger.EditKeyPressed
-            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        self.table = table_view(
+            self.model,
+            "costRangesTable",
+            select=QAbstractItemView.SelectionBehavior.SelectItems,
+            edit=TYPE_TO_EDIT,
         )
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.table.fontMetrics().height() + 6)
         header = self.table.horizontalHeader()
         header.setHighlightSections(False)

@@ -13,17 +13,16 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QFileDialog, QLabel, QSpinBox, QSplitter, QWidget
+from PySide6.QtWidgets import QLabel, QSpinBox, QWidget
 
-from ...errors import UserError
 from ...services import costs
 from ...services.charts.tornado import draw_tornado
 from ..context import AppContext
-from ..errors import show_user_error
-from ..widgets.builders import button, empty_state, hbox, panel, stacked, vbox
+from ..widgets.builders import button, empty_state, hbox, keep_state, panel, splitter, stacked, vbox
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.dialog_parts import ask_save_path
 from ..widgets.page_header import named_label
 from .ranges import RangesPanel
 
@@ -75,20 +74,14 @@ class SensitivityTab(QWidget):
         self.canvas.setMinimumSize(300, 240)
         self.ranges = RangesPanel(ctx)
         self.ranges.ranges_changed.connect(self._on_ranges_ranges_changed)
-        self.splitter = QSplitter(Qt.Orientation.Horizontal)
-        self.splitter.setObjectName("costSensitivitySplitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.canvas)
-        self.splitter.addWidget(self.ranges)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 2)
-        self.splitter.setSizes([520, 370])
-        state = ctx.settings.splitter_state(SPLITTER_NAME)
-        if state is not None:
-            self.splitter.restoreState(state)
-        self.splitter.splitterMoved.connect(
-            lambda _p, _i: ctx.settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())
+        self.splitter = splitter(
+            self.canvas,
+            self.ranges,
+            stretch=(3, 2),
+            name="costSensitivitySplitter",
+            collapsible=False,
         )
+        keep_state(self.splitter, ctx.settings, SPLITTER_NAME, (520, 370))
         self.empty = empty_state(NO_MODEL, margin=24)
         self.stack = stacked(self.empty, panel((self.splitter, 1)))
         vbox(controls, (self.stack, 1), margins=(4, 8, 4, 4), spacing=6, parent=self)
@@ -159,10 +152,8 @@ class SensitivityTab(QWidget):
             self.redraw()
         if not path.suffix:
             path = path.with_suffix(".png")
-        try:
-            out = self.canvas.export(path)
-        except UserError as err:
-            show_user_error(self, err)
+        out = self.canvas.export_or_warn(path, self)
+        if out is None:
             return None
         self.saved.setText(f"Saved {out.name}")
         self.saved.setToolTip(str(out))
@@ -177,13 +168,6 @@ class SensitivityTab(QWidget):
         start = (
             Path(str(self.ctx.settings.last_directory())) / f"tornado-{stem or 'cost-model'}.png"
         )
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Export tornado chart", str(start), EXPORT_FILTERS
-        )
-        if not chosen:
-            return
-        path = Path(chosen)
-        if not path.suffix:
-            suffix = next((s for s in (".svg", ".pdf") if s[1:] in chosen_filter.lower()), ".png")
-            path = path.with_suffix(suffix)
-        self.export(path)
+        path = ask_save_path(self, "Export tornado chart", start, EXPORT_FILTERS)
+        if path is not None:
+            self.export(path)

@@ -18,7 +18,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QButtonGroup,
     QComboBox,
     QDialog,
     QDialogButtonBox,
@@ -41,6 +40,7 @@ from ..widgets.builders import (
     button_row,
     hbox,
     resize_columns,
+    segments,
     stacked,
     table,
     vbox,
@@ -111,12 +111,9 @@ class DiffDialog(QDialog):
         self.new_combo.setCurrentIndex(max(0, self.new_combo.findData(new_id)))
         self.side_button = QPushButton("Side by side")
         self.unified_button = QPushButton("Unified")
-        self.mode_group = QButtonGroup(self)
+        self.mode_group = segments(self, self.side_button, self.unified_button)
         for segment in (self.side_button, self.unified_button):
-            segment.setCheckable(True)
-            segment.setObjectName("segmentButton")
             segment.setMinimumWidth(segment.sizeHint().width() + 16)
-            self.mode_group.addButton(segment)
         self.side_button.setChecked(True)
         self.summary = named_label("", "mutedLabel")
 

@@ -67,13 +67,14 @@ from ..widgets.builders import (
     button,
     empty_state,
     hbox,
+    keep_state,
     panel,
     splitter,
     vbox,
 )
 from ..widgets.combos import chosen_filters, filter_combo
 from ..widgets.lazy_table import ListPane
-from ..widgets.page_header import local_action, page_header
+from ..widgets.page_header import NEW_SHORTCUT, local_action, page_header
 from .editor import SourcePane
 from .edits import SaveBodyCommand
 from .history import HistoryPanel
@@ -87,7 +88,6 @@ from .search import SearchPane
 AUTOSAVE_MS = 1500
 SPLITTER_NAME = "documents"
 EDITOR_SPLITTER_NAME = "documents_editor"
-NEW_SHORTCUT = "Ctrl+Shift+N"
 #: Margins of a tab's content below the tab bar.
 TAB_MARGINS = (0, 8, 0, 0)
 SAVE_SHORTCUT = "Ctrl+S"
@@ -165,10 +165,7 @@ class DocumentsPage(DocumentActions, QWidget):
             name="documentsSplitter",
         )
         self.splitter.setCollapsible(1, False)
-        self.splitter.setSizes([280, 800, 300])
-        state = ctx.settings.splitter_state(SPLITTER_NAME)
-        if state is not None:
-            self.splitter.restoreState(state)
+        keep_state(self.splitter, ctx.settings, SPLITTER_NAME, (280, 800, 300))
         for index in range(self.splitter.count()):
             self.splitter.widget(index).setVisible(True)  # a pane is hidden by its toggle only
 
@@ -314,12 +311,9 @@ class DocumentsPage(DocumentActions, QWidget):
         self.preview = PreviewBrowser(tasks=self.ctx.tasks)
         self.preview.image_folder = self.ws.path.parent
         self.editor_splitter = splitter(
-            self.source, self.preview, sizes=(560, 400), stretch=(3, 2), name="editorSplitter"
+            self.source, self.preview, stretch=(3, 2), name="editorSplitter", rigid=(0,)
         )
-        self.editor_splitter.setCollapsible(0, False)
-        state = self.ctx.settings.splitter_state(EDITOR_SPLITTER_NAME)
-        if state is not None:
-            self.editor_splitter.restoreState(state)
+        keep_state(self.editor_splitter, self.ctx.settings, EDITOR_SPLITTER_NAME, (560, 400))
         self.preview.setVisible(True)
 
         self.empty_label = empty_state(
@@ -441,16 +435,6 @@ class DocumentsPage(DocumentActions, QWidget):
         self.preview.refreshed.connect(self._on_editor_scrolled)
         self.review.line_requested.connect(self.editor.go_to_line)
         self.history.restore_requested.connect(self.restore_revision)
-        self.splitter.splitterMoved.connect(
-            lambda _p, _i: self.ctx.settings.set_splitter_state(
-                SPLITTER_NAME, self.splitter.saveState()
-            )
-        )
-        self.editor_splitter.splitterMoved.connect(
-            lambda _p, _i: self.ctx.settings.set_splitter_state(
-                EDITOR_SPLITTER_NAME, self.editor_splitter.saveState()
-            )
-        )
         self.editor.installEventFilter(self)
         self.editor_splitter.installEventFilter(self)
         self.ctx.changed.connect(self._on_ctx_changed)

@@ -7,18 +7,14 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor, QShowEvent
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QHeaderView,
-    QTableWidgetItem,
-    QWidget,
-)
+from PySide6.QtWidgets import QHeaderView, QTableWidgetItem, QWidget
 
 from ...errors import UserError
 from ...services import interviews as iv
 from ..context import AppContext
 from ..widgets.builders import button, hbox, panel, splitter, stacked, table, vbox
 from ..widgets.chart_canvas import ChartCanvas
+from ..widgets.dialog_parts import IMAGE_FILTERS, ask_save_path
 from .widgets import INTERVIEW_KINDS, empty_state, muted_label
 
 DISAGREEMENT_BG = QColor("#fff1cc")
@@ -147,13 +143,9 @@ class ComparisonTab(QWidget):
             self._draw_chart()
 
     def _on_export_button_clicked(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(
-            self,
-            "Export comparison chart",
-            str(Path.home() / "candidate-comparison.png"),
-            "PNG image (*.png);;SVG image (*.svg)",
-        )
-        if path:
+        start = Path.home() / "candidate-comparison.png"
+        path = ask_save_path(self, "Export comparison chart", start, IMAGE_FILTERS)
+        if path is not None:
             self.export_chart(path)
 
     def export_chart(self, path: str | Path) -> Path | None:

@@ -9,22 +9,23 @@ enabled only there.
 
 from __future__ import annotations
 
-from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..context import AppContext
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import NO_MARGINS, button, vbox
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.page_header import local_action, page_header
+from ..widgets.page_header import NEW_SHORTCUT, enable_delete, page_header, record_actions
 from .candidates import CandidatesTab
 from .comparison import ComparisonTab
 from .interview_mode import InterviewModeTab
 from .library import CaseLibraryTab
 from .widgets import INTERVIEW_KINDS
 
-NEW_SHORTCUT = "Ctrl+Shift+N"
 DELETE_TIP = "Delete the selected candidate and their evaluations (asks first; undoable)"
+READ_ONLY_WHY = "This workspace is open read-only"
+OFF_TAB_WHY = "Delete works on the candidate selected in the Candidates tab"
+NONE_CHOSEN_WHY = "No candidate selected"
 
 
 class InterviewsPage(ContextWidget):
@@ -62,12 +63,8 @@ class InterviewsPage(ContextWidget):
         tabs_box = vbox((self.tabs, 1), margins=(24, 0, 24, 8))
         vbox(header, (tabs_box, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
-        self.new_action = local_action(self, "New candidate", NEW_SHORTCUT, self.new_candidate)
-        self.delete_action = local_action(
-            self.candidates.list,
-            "Delete candidate",
-            QKeySequence.StandardKey.Delete,
-            self.delete_candidate,
+        self.new_action, self.delete_action = record_actions(
+            self, "candidate", self.new_candidate, self.candidates.list, self.delete_candidate
         )
         ctx.watch(self, INTERVIEW_KINDS, self._update_actions)
         self._update_actions()
@@ -91,20 +88,10 @@ class InterviewsPage(ContextWidget):
         writable = not self.ctx.readonly
         self.new_button.setEnabled(writable)
         self.new_action.setEnabled(writable)
-        on_list = self.tabs.currentWidget() is self.candidates
-        selected = self.candidates.current_id() is not None
-        can_delete = writable and on_list and selected
-        self.delete_button.setEnabled(can_delete)
-        self.delete_action.setEnabled(can_delete)
-        if can_delete:
-            tip = DELETE_TIP
-        elif not writable:
-            tip = "This workspace is open read-only"
-        elif not on_list:
-            tip = "Delete works on the candidate selected in the Candidates tab"
-        else:
-            tip = "No candidate selected"
-        self.delete_button.setToolTip(tip)
+        chosen = self.candidates.current_id() is not None
+        enable_delete(
+            self, self.candidates, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY, READ_ONLY_WHY
+        )
 
     def _on_candidates_start_requested(self, candidate_id: int) -> None:
         self.interview.select(candidate_id)

@@ -8,8 +8,6 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QFrame,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -23,7 +21,7 @@ from PySide6.QtWidgets import (
 from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service
 from ..context import AppContext
-from ..widgets.builders import panel
+from ..widgets.builders import LABELS_RIGHT_TOP, TAB_MARGINS, form_card, panel
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
@@ -63,12 +61,7 @@ class CatalogPane(RefreshWhenShown, ContextWidget):
         self.name_label = named_label("", "catalogName", wrap=True)
         self.tracked_label = named_label("", "mutedLabel")
         self.fields: dict[str, QLabel] = {}
-        card = QFrame()
-        card.setObjectName("formCard")
-        form = QFormLayout(card)
-        form.setContentsMargins(14, 12, 14, 12)
-        form.setVerticalSpacing(10)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
+        card, form = form_card((14, 12, 14, 12), v_spacing=10, align=LABELS_RIGHT_TOP)
         for key, caption in (
             ("what", "What it measures"),
             ("why", "Why it matters"),
@@ -115,7 +108,7 @@ class CatalogPane(RefreshWhenShown, ContextWidget):
         splitter.addWidget(detail)
         splitter.setSizes([300, 700])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(splitter)
 
     def refresh(self) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDateEdit,
-    QFileDialog,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -39,6 +38,7 @@ from ..widgets.builders import splitter
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import IMAGE_FILTERS, ask_save_path
 from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
@@ -476,37 +476,33 @@ class KpiChartPanel(RefreshWhenShown, ContextWidget):
         name = self.status.name if self.status else ""
         self.ctx.run_edit(SetSnapshotCommand(self.ctx, self.kpi_id, day, None, kpi_name=name))
 
-    def _ask_export_path(self, title: str, suffix: str, filters: str) -> tuple[str, str]:
-        """Ask where to export the current KPI; ``("", "")`` when there is none or on cancel."""
+    def _ask_export_path(self, title: str, suffix: str, filters: str) -> Path | None:
+        """Ask where to export the current KPI; None when there is none or on cancel."""
         if self.kpi_id is None:
-            return "", ""
+            return None
         name = _file_stem(self.status.name if self.status else "kpi")
         start_dir = Path(str(self.ctx.settings.last_directory()))
-        return QFileDialog.getSaveFileName(self, title, str(start_dir / f"{name}{suffix}"), filters)
+        return ask_save_path(self, title, start_dir / f"{name}{suffix}", filters)
 
     def _on_export_chart_clicked(self) -> None:
-        chosen, chosen_filter = self._ask_export_path(
-            "Export chart", ".png", "PNG image (*.png);;SVG image (*.svg)"
-        )
-        if chosen:
-            self.export_chart(Path(chosen), svg="svg" in chosen_filter.lower())
+        path = self._ask_export_path("Export chart", ".png", IMAGE_FILTERS)
+        if path is not None:
+            self.export_chart(path)
 
     def export_chart(self, path: Path, *, svg: bool = False) -> Path | None:
         """Write the chart to ``path`` (suffix added from the format when missing)."""
         if not path.suffix:
             path = path.with_suffix(".svg" if svg else ".png")
-        try:
-            out = self.canvas.export(path)
-        except UserError as err:
-            show_user_error(self, err)
+        out = self.canvas.export_or_warn(path, self)
+        if out is None:
             return None
         self.message.emit(f"Exported the chart to {out}")
         return out
 
     def _on_export_data_clicked(self) -> None:
-        chosen, _filter = self._ask_export_path("Export KPI data", ".csv", "CSV file (*.csv)")
-        if chosen:
-            self.export_data(Path(chosen))
+        path = self._ask_export_path("Export KPI data", ".csv", "CSV file (*.csv)")
+        if path is not None:
+            self.export_data(path)
 
     def export_data(self, path: Path) -> Path | None:
         """Write this KPI's snapshots as CSV (kpi, date, value, use case, note)."""

@@ -20,8 +20,7 @@ from ...services.changes import Changes
 from ...services.dates import format_date
 from ...store import Workspace
 from ..context import AppContext
-from ..undo import OperationCommand, service_command
-from ..widgets.new_record_command import new_record_command
+from ..undo import OperationCommand, new_record_command, service_command
 
 
 def _number(value: float) -> str:

@@ -24,7 +24,7 @@ from ...services import clock
 from ...services import kpis as kpi_service
 from ...services.dates import format_date
 from ..context import AppContext
-from ..widgets.builders import vbox
+from ..widgets.builders import TAB_MARGINS, vbox
 from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
@@ -246,7 +246,7 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
             self.message,
             self.empty_label,
             (self.view, 1),
-            margins=(12, 10, 12, 12),
+            margins=TAB_MARGINS,
             spacing=6,
             parent=self,
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, cast
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import (
     QComboBox,
@@ -39,6 +39,8 @@ from ..tasks import Task, report_error
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
+from ..widgets.roles import ALIGNMENT_ROLE, BACKGROUND_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE
+from ..widgets.row_list_model import RowTableModel
 from ..widgets.task_progress import (
     TaskProgressDialog,
     close_progress,
@@ -61,13 +63,8 @@ ACTION_COLORS = {
     "skip": QColor("#eef1f5"),
     "rejected": QColor("#fbe0de"),
 }
-_DISPLAY = Qt.ItemDataRole.DisplayRole
-_BACKGROUND = Qt.ItemDataRole.BackgroundRole
-_ALIGN = Qt.ItemDataRole.TextAlignmentRole
-_TOOLTIP = Qt.ItemDataRole.ToolTipRole
 _RIGHT = int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
 
-Index = QModelIndex | QPersistentModelIndex
 #: (row number, action, kpi, date, value, old value, message)
 PreviewLine = tuple[int, str, str, str, str, str, str]
 
@@ -105,46 +102,24 @@ def preview_lines(preview: kpi_service.ImportPreview) -> list[PreviewLine]:
     return lines + rows
 
 
-class PreviewModel(QAbstractTableModel):
+class PreviewModel(RowTableModel[PreviewLine]):
     """The preview rows (plain tuples: a 50,000-row file is fine)."""
 
-    def __init__(self, parent: Any = None) -> None:
-        super().__init__(parent)
-        self.lines: list[PreviewLine] = []
+    HEADERS = COLUMNS
 
-    def set_lines(self, lines: list[PreviewLine]) -> None:
-        self.beginResetModel()
-        self.lines = lines
-        self.endResetModel()
-
-    def rowCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.lines)
-
-    def columnCount(self, parent: Index = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Index, role: int = _DISPLAY) -> Any:
-        if not index.isValid():
-            return None
-        line = self.lines[index.row()]
-        column = index.column()
-        if role == _DISPLAY:
+    def cell_data(self, line: PreviewLine, column: int, role: int) -> Any:
+        if role == DISPLAY_ROLE:
             if column == 0:
                 return str(line[0])
             if column == 1:
                 return ACTION_LABELS[line[1]]
             return line[column]
-        if role == _BACKGROUND and column == 1:
+        if role == BACKGROUND_ROLE and column == 1:
             return QBrush(ACTION_COLORS[line[1]])
-        if role == _ALIGN and column in (0, 4, 5):
+        if role == ALIGNMENT_ROLE and column in (0, 4, 5):
             return _RIGHT
-        if role == _TOOLTIP and column == 6 and line[6]:
+        if role == TOOLTIP_ROLE and column == 6 and line[6]:
             return line[6]
-        return None
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
-        if role == _DISPLAY and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
         return None
 
 
@@ -256,7 +231,7 @@ class ImportDialog(ContextDialog):
         if ws is None or self.path is None:
             return None
         self.preview = None
-        self.model.set_lines([])
+        self.model.set_rows([])
         self.import_button.setEnabled(False)
         self.save_problems_button.setEnabled(False)
         self.problem.setVisible(False)
@@ -289,7 +264,7 @@ class ImportDialog(ContextDialog):
 
     def show_preview(self, preview: kpi_service.ImportPreview) -> None:
         self.preview = preview
-        self.model.set_lines(preview_lines(preview))
+        self.model.set_rows(preview_lines(preview))
         self.summary.setText(f"{preview.source}: {preview.summary()}.")
         if preview.rejected:
             count = len(preview.rejected)
@@ -317,7 +292,7 @@ class ImportDialog(ContextDialog):
 
     def row_actions(self) -> list[tuple[int, str, str]]:
         """``(row number, action, message)`` of the preview table, as shown."""
-        return [(line[0], line[1], line[6]) for line in self.model.lines]
+        return [(line[0], line[1], line[6]) for line in self.model.rows]
 
     def save_problems(self, path: Path | str) -> Path | None:
         """Write every rejected row of the preview to ``path`` (CSV or XLSX by suffix;

@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QHBoxLayout, QVBoxLayout, QWidget
 from ...services import clock
 from ...services import kpis as kpi_service
 from ..context import AppContext
+from ..widgets.builders import TAB_MARGINS
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
@@ -51,7 +52,7 @@ class SmallMultiples(RefreshWhenShown, ContextWidget):
         top.addWidget(self.span_combo)
         top.addWidget(legend, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addLayout(top)
         layout.addWidget(self.empty_label)
         layout.addWidget(self.canvas, 1)

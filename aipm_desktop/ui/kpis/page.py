@@ -20,7 +20,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QFontMetrics, QKeySequence, QPainter
+from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter
 from PySide6.QtWidgets import (
     QLabel,
     QListView,
@@ -39,10 +39,16 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, button, vbox
+from ..widgets.builders import NO_MARGINS, TAB_MARGINS, button, vbox
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import local_action, named_label, page_header
+from ..widgets.page_header import (
+    NEW_SHORTCUT,
+    READ_ONLY_WHY,
+    named_label,
+    page_header,
+    record_actions,
+    set_enabled_why,
+)
 from ..widgets.refresh import RefreshWhenShown
 from ..widgets.row_list_model import RowListModel
 from .catalog import CatalogPane
@@ -57,16 +63,12 @@ TAB_TRACKED, TAB_GRID, TAB_MULTIPLES, TAB_CATALOG = range(4)
 TREND_ARROWS = {"improving": "↗", "flat": "→", "worsening": "↘", "unknown": "·"}
 _USER = Qt.ItemDataRole.UserRole
 NEW_KPI_NAME = "New KPI"
-NEW_SHORTCUT = "Ctrl+Shift+N"
 NEW_TIP = f"Add a KPI of your own and name it ({NEW_SHORTCUT}); the Catalog tab tracks a known one"
 REMOVE_TIP = "Stop tracking the chosen KPI: delete it and its snapshots (Del in the list; undoable)"
 IMPORT_TIP = "Import KPI snapshots from a CSV or XLSX file"
-READ_ONLY_WHY = "This workspace is open read-only."
 #: Narrowest widths of the Tracked KPIs panes (list, form, chart): together they fit a
 #: 1280-pixel-wide window with the sidebar shown.
 LIST_MIN_WIDTH, FORM_MIN_WIDTH, CHART_MIN_WIDTH = 220, 280, 360
-#: Margins of each tab's content (as the other areas).
-TAB_MARGINS = (12, 10, 12, 12)
 
 
 def status_label(status: str) -> str:
@@ -295,12 +297,13 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         assert summary is not None
         self.summary: QLabel = summary
 
-        self.new_action = local_action(self, "New KPI", NEW_SHORTCUT, self.new_kpi)
-        self.remove_action = local_action(
+        self.new_action, self.remove_action = record_actions(
+            self,
+            "KPI",
+            self.new_kpi,
             self.kpi_list,
-            "Stop tracking KPI",
-            QKeySequence.StandardKey.Delete,
             self._on_remove_button_clicked,
+            delete_text="Stop tracking KPI",
             owner=self,
         )
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import QDate, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QFocusEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QBrush, QColor, QFocusEvent, QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -52,7 +52,7 @@ from ..widgets.builders import (
 )
 from ..widgets.dialog_parts import confirm_delete
 from ..widgets.field_editors import date_display_format
-from ..widgets.page_header import local_action, named_label, page_header
+from ..widgets.page_header import NEW_SHORTCUT, named_label, page_header, record_actions
 from .checklist import ChecklistPanel
 from .edits import EnsureChecklistCommand
 from .stages import StagesPanel
@@ -76,7 +76,6 @@ GO_COLOR = QColor("#2e7d32")
 NO_GO_COLOR = QColor("#c62828")
 LAUNCHED_COLOR = QColor("#1f5f99")
 STATE_COLORS = {"go": GO_COLOR, "no-go": NO_GO_COLOR, "launched": LAUNCHED_COLOR}
-NEW_SHORTCUT = "Ctrl+Shift+N"
 #: The widest the release list gets when fitted to its names (drag the splitter for more).
 MAX_LIST_WIDTH = 420
 READONLY_TIP = "The workspace is open read-only."
@@ -253,9 +252,8 @@ class LaunchPage(QWidget):
         body = panel((self.splitter, 1), margins=(24, 0, 24, 12))
         vbox(header, (body, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
-        self.new_action = local_action(self, "New release", NEW_SHORTCUT, self.new_release)
-        self.delete_action = local_action(
-            self.releases, "Delete release", QKeySequence.StandardKey.Delete, self.delete_release
+        self.new_action, self.delete_action = record_actions(
+            self, "release", self.new_release, self.releases, self.delete_release
         )
 
         ctx.changed.connect(self._on_ctx_changed)

@@ -30,7 +30,16 @@ from ...services import kpis, launch
 from ...services.dates import format_date, format_range
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
-from ..widgets.builders import NO_MARGINS, button, deferred, hbox, resize_columns, table, vbox
+from ..widgets.builders import (
+    NO_MARGINS,
+    button,
+    deferred,
+    hbox,
+    resize_columns,
+    select_id,
+    table,
+    vbox,
+)
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.page_header import named_label
 from .checklist import choice_width
@@ -267,10 +276,7 @@ class StagesPanel(QWidget):
         return int(self._stages[row].id)  # type: ignore[arg-type]
 
     def select_stage(self, stage_id: int) -> None:
-        for row, stage in enumerate(self._stages):
-            if stage.id == stage_id:
-                self.table.selectRow(row)
-                return
+        select_id(self.table, [stage.id for stage in self._stages], stage_id)
 
     def _update_buttons(self) -> None:
         writable = not self.ctx.readonly and self.release_id is not None

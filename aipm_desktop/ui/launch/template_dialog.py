@@ -17,7 +17,16 @@ from PySide6.QtWidgets import (
 
 from ...services import launch
 from ..context import AppContext
-from ..widgets.builders import button, deferred, dialog_buttons, hbox, resize_columns, table, vbox
+from ..widgets.builders import (
+    button,
+    deferred,
+    dialog_buttons,
+    hbox,
+    resize_columns,
+    select_id,
+    table,
+    vbox,
+)
 from ..widgets.page_header import named_label
 from .edits import AddTemplateItemCommand, DeleteTemplateItemCommand, UpdateTemplateItemCommand
 
@@ -90,10 +99,7 @@ class TemplateDialog(QDialog):
         return self._items[row].id if 0 <= row < len(self._items) else None
 
     def select_item(self, item_id: int) -> None:
-        for r, entry in enumerate(self._items):
-            if entry.id == item_id:
-                self.table.selectRow(r)
-                return
+        select_id(self.table, [entry.id for entry in self._items], item_id)
 
     def _update_buttons(self) -> None:
         self.add_button.setEnabled(not self.ctx.readonly)

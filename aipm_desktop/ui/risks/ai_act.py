@@ -46,7 +46,16 @@ from ...services import ai_act, dates
 from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
-from ..widgets.builders import SAVE_CANCEL, dialog_buttons, open_dialog, resize_columns, table
+from ..widgets.builders import (
+    SAVE_CANCEL,
+    TAB_MARGINS,
+    dialog_buttons,
+    open_dialog,
+    resize_columns,
+    select_id,
+    selected_id,
+    table,
+)
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
@@ -508,7 +517,7 @@ class AiActTab(RefreshWhenShown, ContextWidget):
         splitter.setStretchFactor(1, 5)
         splitter.setSizes([330, 800])
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(_disclaimer())
         layout.addWidget(splitter, 1)
 
@@ -521,26 +530,16 @@ class AiActTab(RefreshWhenShown, ContextWidget):
     # -- loading --------------------------------------------------------------------------
 
     def current_use_case(self) -> int | None:
-        rows = self.use_case_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        row = rows[0].row()
-        return self.use_case_ids[row] if 0 <= row < len(self.use_case_ids) else None
+        return selected_id(self.use_case_table, self.use_case_ids)
 
     def select_use_case(self, use_case_id: int) -> None:
-        if use_case_id in self.use_case_ids:
-            self.use_case_table.selectRow(self.use_case_ids.index(use_case_id))
+        select_id(self.use_case_table, self.use_case_ids, use_case_id)
 
     def refresh(self) -> None:
         """Read the use cases and their tiers now (see ``RefreshWhenShown``)."""
-        if self.begin_refresh() is not None:
-            self.load()
-
-    def load(self) -> None:
-        ws = self.ctx.workspace
+        ws = self.begin_refresh()
         if ws is None:
             return
-        self._dirty = False
         current = self.current_use_case()
         pairs = use_case_titles(ws)
         self.tiers = {int(k): str(v) for k, v in ai_act.assessments(ws=ws).items()}

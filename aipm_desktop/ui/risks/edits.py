@@ -14,8 +14,7 @@ from typing import Any
 
 from ...services import ai_act, risks
 from ..context import AppContext
-from ..undo import OperationCommand, service_command
-from ..widgets.new_record_command import new_record_command
+from ..undo import OperationCommand, new_record_command, service_command
 
 
 def SetLinksCommand(ctx: AppContext, risk_id: int, use_case_ids: Sequence[int]) -> OperationCommand:

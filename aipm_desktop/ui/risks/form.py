@@ -40,10 +40,18 @@ from ...services.changes import Changes
 from ...services.listing import ListColumn, ListSpec, fetch_rows, query_ids
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
-from ..widgets.builders import dialog_buttons, form_layout, open_dialog, resize_columns, table, vbox
+from ..widgets.builders import (
+    dialog_buttons,
+    form_layout,
+    open_dialog,
+    resize_columns,
+    select_id,
+    selected_id,
+    table,
+    vbox,
+)
 from ..widgets.field_editors import fill_combo
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import named_label
+from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.record_form import DateInput, FieldSpec, RecordForm, TextArea
 from ..widgets.row_form import push_update, show_row
 from .edits import SetLinksCommand
@@ -56,7 +64,6 @@ EMPTY_TEXT = (
     "or press “New risk” (Ctrl+Shift+N) to add one."
 )
 RMF_TAXONOMY = "nist_ai_rmf"
-READ_ONLY_WHY = "This workspace is open read-only."
 LINKS_TIP = "Choose the use cases this risk applies to"
 ADD_ACTION_TIP = "Add a mitigation action (what will reduce this risk, who, by when)"
 EDIT_ACTION_TIP = "Edit the selected mitigation action (or double click it)"
@@ -479,8 +486,7 @@ class RiskForm(RecordForm):
                 item = QTableWidgetItem(value)
                 item.setToolTip(value)
                 self.actions_table.setItem(row, column, item)
-        if selected in self.action_ids:
-            self.actions_table.selectRow(self.action_ids.index(selected))
+        select_id(self.actions_table, self.action_ids, selected)
         self.actions_table.setVisible(bool(self.action_ids))
         self.actions_empty.setVisible(not self.action_ids)
 
@@ -621,11 +627,7 @@ class RiskForm(RecordForm):
     # -- mitigation actions -------------------------------------------------------------
 
     def current_action_id(self) -> int | None:
-        rows = self.actions_table.selectionModel().selectedRows()
-        if not rows:
-            return None
-        row = rows[0].row()
-        return self.action_ids[row] if 0 <= row < len(self.action_ids) else None
+        return selected_id(self.actions_table, self.action_ids)
 
     def _update_action_buttons(self) -> None:
         writable = not self.ctx.readonly

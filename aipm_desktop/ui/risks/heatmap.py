@@ -32,10 +32,8 @@ from PySide6.QtGui import (
     QPolygonF,
 )
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -49,7 +47,9 @@ from ...services import risks
 from ...services.changes import Changes
 from ..context import AppContext
 from ..tasks import report_error
+from ..widgets.builders import segments
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import DRAWING_FILTERS, ask_save_path
 from ..widgets.page_header import named_label
 from .fields import split_level, text_color_on
 from .form import use_case_titles
@@ -413,14 +413,11 @@ class HeatmapTab(ContextWidget):
 
         self.inherent_button = QPushButton("Inherent")
         self.residual_button = QPushButton("Residual")
-        self.mode_group = QButtonGroup(self)
+        self.mode_group = segments(self, self.inherent_button, self.residual_button)
         for button in (self.inherent_button, self.residual_button):
-            button.setCheckable(True)
-            button.setObjectName("segmentButton")
             bold = QFont(button.font())
             bold.setBold(True)  # the checked button's text is bold (style sheet)
             button.setMinimumWidth(QFontMetricsF(bold).horizontalAdvance(button.text()) + 44)
-            self.mode_group.addButton(button)
         self.inherent_button.setChecked(True)
         self.inherent_button.setToolTip("Place each risk by its likelihood and impact")
         self.residual_button.setToolTip(
@@ -551,14 +548,9 @@ class HeatmapTab(ContextWidget):
         default = self.ctx.settings.last_directory() / (
             "risk-heatmap-residual.png" if self.residual else "risk-heatmap.png"
         )
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Export heat map",
-            str(default),
-            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
-        )
-        if path:
-            self.export_to(Path(path))
+        path = ask_save_path(self, "Export heat map", default, DRAWING_FILTERS)
+        if path is not None:
+            self.export_to(path)
 
     def export_to(self, out: Path) -> Any:
         """Write the heat map as shown (mode, movement, use case) to ``out`` in a worker."""

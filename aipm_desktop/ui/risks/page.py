@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -33,11 +33,19 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, button, splitter, vbox
+from ..widgets.builders import NO_MARGINS, TAB_MARGINS, button, keep_state, splitter, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.dialog_parts import confirm_delete
-from ..widgets.lazy_table import ListPane, set_enabled_why
-from ..widgets.page_header import local_action, named_label, page_header
+from ..widgets.lazy_table import ListPane
+from ..widgets.page_header import (
+    NEW_SHORTCUT,
+    READ_ONLY_WHY,
+    enable_delete,
+    named_label,
+    page_header,
+    record_actions,
+    set_enabled_why,
+)
 from .ai_act import AiActTab
 from .appetite import AppetiteDialog
 from .fields import enum_text, split_level
@@ -50,10 +58,10 @@ SPLITTER_NAME = "risks"
 #: The settings name of the register list's column layout.
 LIST_NAME = "risks"
 NEW_RISK_TITLE = "New risk"
-NEW_SHORTCUT = "Ctrl+Shift+N"
 NEW_TIP = f"Add a risk to the register ({NEW_SHORTCUT})"
 DELETE_TIP = "Delete the selected risk (Del in the list); Edit ▸ Undo brings it back"
-READ_ONLY_WHY = "This workspace is open read-only."
+OFF_TAB_WHY = "Open the Register tab and select a risk to delete it."
+NONE_CHOSEN_WHY = "Select a risk in the register first."
 #: The detail form's narrowest width (its labels and fields still readable).
 FORM_MIN_WIDTH = 380
 #: Columns hidden at first (the header's context menu shows them).
@@ -139,17 +147,13 @@ class RegisterTab(QWidget):
         self.left_layout.addLayout(filters)
         self.list = self._build_list(ws)
         self.left_layout.addWidget(self.list, 1)
-        self.splitter = splitter(left, self.form, stretch=(3, 2), name="riskSplitter")
-        self.splitter.setCollapsible(1, False)
         self.form.setMinimumWidth(FORM_MIN_WIDTH)
         # The list gets the room its leading columns need on a laptop screen.
-        self.splitter.setSizes([680, 400])
-        state = ctx.settings.splitter_state(SPLITTER_NAME)
-        if state is not None:
-            self.splitter.restoreState(state)
+        self.splitter = splitter(left, self.form, stretch=(3, 2), name="riskSplitter", rigid=(1,))
+        keep_state(self.splitter, ctx.settings, SPLITTER_NAME, (680, 400))
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.addWidget(self.splitter)
 
         for combo in (
@@ -162,7 +166,6 @@ class RegisterTab(QWidget):
             combo.currentIndexChanged.connect(lambda _i: self.apply_filters())
         self.overdue_check.toggled.connect(lambda _c: self.apply_filters())
         self.chip.cleared.connect(self.clear_cell)
-        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
         self.load_choices()
 
     def _build_list(self, ws: Any) -> ListPane:
@@ -275,9 +278,6 @@ class RegisterTab(QWidget):
     def _on_list_current_changed(self, risk_id: Any) -> None:
         self.form.set_risk(risk_id)
 
-    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
-        self.ctx.settings.set_splitter_state(SPLITTER_NAME, self.splitter.saveState())
-
     def on_changed(self, changes: Changes) -> None:
         if changes.touches(*FILTER_KINDS):
             self.load_choices()
@@ -330,12 +330,8 @@ class RisksPage(ContextWidget):
         )
         vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
-        self.new_action = local_action(self, "New risk", NEW_SHORTCUT, self.new_risk)
-        self.delete_action = local_action(
-            self.register.list_host,
-            "Delete risk",
-            QKeySequence.StandardKey.Delete,
-            self.delete_risk,
+        self.new_action, self.delete_action = record_actions(
+            self, "risk", self.new_risk, self.register.list_host, self.delete_risk
         )
 
         self.heatmap.appetite_requested.connect(self.open_appetite)
@@ -430,16 +426,8 @@ class RisksPage(ContextWidget):
         editable = not self.ctx.readonly
         set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
         self.new_action.setEnabled(editable)
-        has = self.register.list.current_id() is not None
-        on_register = self.tabs.currentWidget() is self.register
-        if not editable:
-            why = READ_ONLY_WHY
-        elif not on_register:
-            why = "Open the Register tab and select a risk to delete it."
-        else:
-            why = "Select a risk in the register first."
-        set_enabled_why(self.delete_button, editable and has and on_register, DELETE_TIP, why)
-        self.delete_action.setEnabled(editable and has)
+        chosen = self.register.list.current_id() is not None
+        enable_delete(self, self.register, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY)
 
     # -- slots ----------------------------------------------------------------------------
 

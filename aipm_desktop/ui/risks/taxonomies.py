@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...services import risks
 from ..context import AppContext
-from ..widgets.builders import SAVE_CANCEL, Space, dialog_buttons, form_layout, vbox
+from ..widgets.builders import SAVE_CANCEL, Space, dialog_buttons, form_layout, select_id, vbox
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
@@ -339,9 +339,7 @@ class TaxonomiesDialog(ContextDialog):
         self.items_table.scrollToTop()
 
     def select_taxonomy(self, taxonomy_id: int) -> None:
-        ids = [t.id for t in self.taxonomies]
-        if taxonomy_id in ids:
-            self.table.selectRow(ids.index(taxonomy_id))
+        select_id(self.table, [t.id for t in self.taxonomies], taxonomy_id)
 
     # -- edits --------------------------------------------------------------------------
 

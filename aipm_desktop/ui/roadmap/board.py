@@ -30,6 +30,7 @@ from ...services import roadmap
 from ...services.changes import Changes
 from ...services.dates import format_date, format_range
 from ..context import AppContext
+from ..widgets.builders import TAB_MARGINS
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
 from .edit_dialog import enum_text
@@ -192,7 +193,7 @@ class BoardWidget(RefreshWhenShown, QWidget):
         self.delegate = CardDelegate([], self)
         self.columns: dict[str, BoardColumn] = {}
         layout = QHBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.setSpacing(12)
         for key, title, hint in COLUMNS:
             column = BoardColumn(key, title, hint)

@@ -22,15 +22,13 @@ from ...services import roadmap
 from ...services.workspace import get_settings
 from ..context import AppContext
 from ..widgets.builders import button, hbox, resize_columns, table, vbox
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import named_label
+from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from .edits import SetLanesCommand
 
 COLUMNS = ("Lane", "Items")
 #: The lane's name when the dialog opened (None for a lane added here).
 ORIGINAL_ROLE = Qt.ItemDataRole.UserRole
 NEW_LANE = "New lane"
-READ_ONLY_WHY = "This workspace is open read-only."
 TIPS = {
     "add": "Add a lane at the end and name it",
     "rename": "Rename the selected lane (F2); its items move along",

@@ -9,7 +9,7 @@ zooms the timeline around the cursor. Every edit is undoable with Edit ▸ Undo 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QWidget,
 )
@@ -21,19 +21,25 @@ from ..context import AppContext
 from ..undo import DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import NO_MARGINS, button, open_dialog, vbox
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import local_action, page_header
+from ..widgets.page_header import (
+    NEW_SHORTCUT,
+    READ_ONLY_WHY,
+    enable_delete,
+    page_header,
+    record_actions,
+    set_enabled_why,
+)
 from .board import BoardWidget
 from .edit_dialog import ItemDialog
 from .lanes_dialog import LanesDialog
 from .predictability import PredictabilityWidget
 from .timeline import TimelineWidget
 
-NEW_SHORTCUT = "Ctrl+Shift+N"
 NEW_TIP = f"Add a roadmap item ({NEW_SHORTCUT})"
 DELETE_TIP = "Delete the selected item or dependency (Del); Edit ▸ Undo brings it back"
 LANES_TIP = "Add, rename, remove and reorder the swim lanes"
-READ_ONLY_WHY = "This workspace is open read-only."
+OFF_TAB_WHY = "Open the Timeline tab and select an item or a dependency to delete it."
+NONE_CHOSEN_WHY = "Select an item or a dependency arrow on the timeline first."
 
 
 class RoadmapPage(QWidget):
@@ -66,12 +72,8 @@ class RoadmapPage(QWidget):
         )
         vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
-        self.new_action = local_action(self, "New roadmap item", NEW_SHORTCUT, self.new_item)
-        self.delete_action = local_action(
-            self.timeline,
-            "Delete roadmap item",
-            QKeySequence.StandardKey.Delete,
-            self.delete_selected,
+        self.new_action, self.delete_action = record_actions(
+            self, "roadmap item", self.new_item, self.timeline, self.delete_selected
         )
 
         self.new_button.clicked.connect(self.new_item)
@@ -145,17 +147,9 @@ class RoadmapPage(QWidget):
         editable = not self.ctx.readonly
         set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
         self.new_action.setEnabled(editable)
-        on_timeline = self.tabs.currentWidget() is self.timeline
         scene = self.timeline.scene
-        has = scene.selected_id is not None or scene.selected_dependency is not None
-        if not editable:
-            why = READ_ONLY_WHY
-        elif not on_timeline:
-            why = "Open the Timeline tab and select an item or a dependency to delete it."
-        else:
-            why = "Select an item or a dependency arrow on the timeline first."
-        set_enabled_why(self.delete_button, editable and on_timeline and has, DELETE_TIP, why)
-        self.delete_action.setEnabled(editable and has)
+        chosen = scene.selected_id is not None or scene.selected_dependency is not None
+        enable_delete(self, self.timeline, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY)
 
     # -- slots ----------------------------------------------------------------------------
 

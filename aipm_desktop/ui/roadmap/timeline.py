@@ -18,9 +18,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
-    QFileDialog,
     QFrame,
     QGridLayout,
     QHBoxLayout,
@@ -37,6 +35,8 @@ from ...services import roadmap
 from ...services import timeline_layout as tl
 from ...services.changes import Changes
 from ..context import AppContext
+from ..widgets.builders import segments
+from ..widgets.dialog_parts import DRAWING_FILTERS, ask_save_path
 from .edits import AddDependencyCommand, MoveItemCommand, RemoveDependencyCommand
 from .timeline_headers import AxisHeader, LaneHeader, TimelineLegend
 from .timeline_scene import TimelineScene
@@ -69,7 +69,6 @@ class TimelineWidget(QWidget):
         self.export_task: Any = None
         self.progress: QProgressDialog | None = None
 
-        self.zoom_group = QButtonGroup(self)
         self.zoom_buttons: dict[str, QToolButton] = {}
         segment = QFrame()
         segment.setObjectName("roadmapZoom")
@@ -79,14 +78,12 @@ class TimelineWidget(QWidget):
         for index, (name, text) in enumerate(ZOOM_TEXT.items()):
             button = QToolButton()
             button.setText(text)
-            button.setCheckable(True)
-            button.setObjectName("segmentButton")
             button.setProperty("position", ("first", "middle", "last")[index])
             button.setToolTip(f"Zoom to {text.lower()} (Ctrl+wheel zooms freely)")
-            self.zoom_group.addButton(button)
             self.zoom_buttons[name] = button
             segment_layout.addWidget(button)
             button.clicked.connect(lambda _c=False, n=name: self.set_zoom(n))
+        self.zoom_group = segments(self, *self.zoom_buttons.values())
         self.zoom_buttons["months"].setChecked(True)
         self.today_button = QPushButton("Today")
         self.today_button.setToolTip("Scroll to today")
@@ -348,14 +345,11 @@ class TimelineWidget(QWidget):
     # -- export ---------------------------------------------------------------------------
 
     def _on_export_button_clicked(self) -> None:
-        path, _filter = QFileDialog.getSaveFileName(
-            self,
-            "Export the roadmap",
-            str(Path.home() / "roadmap.png"),
-            "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)",
+        path = ask_save_path(
+            self, "Export the roadmap", Path.home() / "roadmap.png", DRAWING_FILTERS
         )
-        if path:
-            self.export_to(Path(path))
+        if path is not None:
+            self.export_to(path)
 
     def export_to(self, path: Path) -> Any:
         """Save the visible date range as PNG, SVG or PDF (in a worker); returns the task."""

@@ -14,8 +14,7 @@ from __future__ import annotations
 from ...services import scoring
 from ...services import usecases as usecase_service
 from ..context import AppContext
-from ..undo import OperationCommand, service_command
-from ..widgets.new_record_command import new_record_command
+from ..undo import OperationCommand, new_record_command, service_command
 
 
 def SetScoreCommand(

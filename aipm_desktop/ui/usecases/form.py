@@ -13,13 +13,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QFrame, QGridLayout, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import QGridLayout, QLabel, QLineEdit, QWidget
 
 from ...models import UseCase
 from ...models.enums import Decision, UseCaseStatus
 from ...models.usecases import UseCaseBase
 from ...services import usecases as usecase_service
 from ..context import AppContext
+from ..widgets.builders import NO_MARGINS, card_layout
 from ..widgets.page_header import named_label
 from ..widgets.record_form import (
     SEPARATOR,
@@ -179,12 +180,7 @@ class UseCaseForm(RecordForm):
         self.insert_row(S_DECISION, "costs", "3-year cost", self._build_tco())
 
     def _build_tco(self) -> QWidget:
-        box = QFrame()
-        box.setObjectName("tcoTable")
-        grid = QGridLayout(box)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(8)
-        grid.setVerticalSpacing(4)
+        box, grid = card_layout(QGridLayout, NO_MARGINS, h_spacing=8, v_spacing=4, name="tcoTable")
         for column, text in enumerate(("", "One-off", "Yearly", "3-year total")):
             header = named_label(text, "tcoHeader")
             grid.addWidget(header, 0, column)

@@ -45,6 +45,7 @@ from PySide6.QtWidgets import (
 from ...services import scoring
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
+from ..widgets.builders import TAB_MARGINS
 from ..widgets.context_widgets import ContextWidget
 from .edits import SetActiveModelCommand, SetScoreCommand
 from .grid_model import (
@@ -309,7 +310,7 @@ class GridTab(ContextWidget):
         panel.addWidget(self.rationale_edit)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self.view, 1)

@@ -19,7 +19,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QComboBox,
-    QFileDialog,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -30,8 +29,10 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ..context import AppContext
+from ..widgets.builders import TAB_MARGINS
 from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import IMAGE_FILTERS, ask_save_path
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 
@@ -43,7 +44,6 @@ EMPTY_TEXT = (
     "No use case is fully scored yet. Score every criterion of a use case in the "
     "Scoring grid tab and it appears here as a bubble."
 )
-EXPORT_FILTER = "PNG image (*.png);;SVG image (*.svg)"
 EXPORT_TIP = "Save the matrix as a PNG or SVG image"
 HINT_TEXT = "Colour: risk level · hover a bubble for details · click it to select"
 HINT_FED_TEXT = (
@@ -102,7 +102,7 @@ class MatrixTab(ContextWidget):
         self._stack.addWidget(self.empty_label)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(12, 10, 12, 12)
+        layout.setContentsMargins(*TAB_MARGINS)
         layout.setSpacing(8)
         layout.addLayout(top)
         layout.addWidget(self._stack, 1)
@@ -242,15 +242,9 @@ class MatrixTab(ContextWidget):
 
     def _on_export_button_clicked(self) -> None:
         start = self.ctx.settings.last_directory() / "use-case-matrix.png"
-        path, chosen = QFileDialog.getSaveFileName(
-            self, "Export the matrix", str(start), EXPORT_FILTER
-        )
-        if not path:
-            return
-        out = Path(path)
-        if not out.suffix:
-            out = out.with_suffix(".svg" if "svg" in chosen.lower() else ".png")
-        self.export(out)
+        path = ask_save_path(self, "Export the matrix", start, IMAGE_FILTERS)
+        if path is not None:
+            self.export(path)
 
     def export(self, path: Path) -> bool:
         """Save the matrix as PNG or SVG; a problem is shown as a plain message."""

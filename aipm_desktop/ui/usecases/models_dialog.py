@@ -36,12 +36,10 @@ from ..undo import UpdateRecordCommand
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import named_label
+from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from .edits import CopyModelCommand, SetActiveModelCommand
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole
-READ_ONLY_WHY = "This workspace is open read-only."
 ACTIVATE_TIP = "Rank and score every use case with this model"
 COPY_TIP = "Copy this model (criteria, weights and scores) to experiment with"
 COLUMNS = ("Criterion", "Group", "Direction", "Weight", "Share")

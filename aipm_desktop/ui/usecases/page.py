@@ -48,12 +48,17 @@ from ...services.scoring import RankedUseCase
 from ..context import AppContext
 from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, button, labelled_row, vbox
+from ..widgets.builders import NO_MARGINS, TAB_MARGINS, button, labelled_row, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.dialog_parts import confirm_delete
-from ..widgets.lazy_table import set_enabled_why
 from ..widgets.master_detail import MasterDetail
-from ..widgets.page_header import local_action, page_header
+from ..widgets.page_header import (
+    NEW_SHORTCUT,
+    READ_ONLY_WHY,
+    local_action,
+    page_header,
+    set_enabled_why,
+)
 from .edits import DuplicateUseCaseCommand
 from .form import STATUS_LABELS, UseCaseForm
 from .grid import GridTab
@@ -62,11 +67,9 @@ from .stability import StabilityTab
 
 SPLITTER_NAME = "usecases"
 NEW_TITLE = "Untitled use case"
-NEW_SHORTCUT = "Ctrl+Shift+N"
 NEW_TIP = f"Add a use case ({NEW_SHORTCUT})"
 DELETE_TIP = "Delete the selected use case (Del in the list); Edit ▸ Undo brings it back"
 DUPLICATE_TIP = "Copy the current use case with its scores (Ctrl+D)"
-READ_ONLY_WHY = "This workspace is open read-only."
 #: Change kinds that move scores, ranks or the matrix.
 SCORING_KINDS = ("use_case", "score", "criterion", "scoring_model", "settings")
 #: Change kinds that move the risk register's levels (risks, their use-case links), which
@@ -142,7 +145,7 @@ class UseCasesPage(ContextWidget):
         list_tab = QWidget()
         list_tab.setObjectName("useCaseListTab")
         list_layout = QVBoxLayout(list_tab)
-        list_layout.setContentsMargins(12, 10, 12, 12)
+        list_layout.setContentsMargins(*TAB_MARGINS)
         list_layout.setSpacing(8)
         list_layout.addLayout(filters)
         list_layout.addWidget(self.master, 1)

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QRectF, Qt, Signal
+from PySide6.QtCore import QModelIndex, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
@@ -24,7 +23,6 @@ from PySide6.QtWidgets import (
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
-    QTableView,
     QWidget,
 )
 
@@ -34,16 +32,14 @@ from ...services import usecases as usecases_service
 from ...services.scoring import StabilityResult
 from ..context import AppContext
 from ..tasks import Task, report_error
-from ..widgets.builders import vbox
+from ..widgets.builders import TAB_MARGINS, table_view, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
+from ..widgets.roles import ALIGNMENT_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE
+from ..widgets.row_list_model import RowTableModel
 
-DISPLAY_ROLE = Qt.ItemDataRole.DisplayRole
-TOOLTIP_ROLE = Qt.ItemDataRole.ToolTipRole
-ALIGNMENT_ROLE = Qt.ItemDataRole.TextAlignmentRole
 #: Role carrying what the delegate paints: a probability or a list of counts.
 PAINT_ROLE = Qt.ItemDataRole.UserRole + 1
-HORIZONTAL = Qt.Orientation.Horizontal
 _CENTER = int(Qt.AlignmentFlag.AlignCenter.value)
 COLUMNS = ("Use case", "Baseline rank", "P(top N)", "Rank distribution", "Mean rank")
 P_COLUMN = 2
@@ -57,34 +53,26 @@ HIST_BASELINE = QColor("#2f6fd6")
 TEXT_COLOUR = QColor("#1f2933")
 
 
-class StabilityModel(QAbstractTableModel):
-    """One row per complete use case of a :class:`StabilityResult`, in baseline order."""
+class StabilityModel(RowTableModel[int]):
+    """One row per complete use case (its id) of a :class:`StabilityResult`, in baseline
+    order."""
+
+    HEADERS = COLUMNS
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.result: StabilityResult | None = None
         self.titles: dict[int, str] = {}
-        self.ids: list[int] = []
 
     def set_result(self, result: StabilityResult | None, titles: dict[int, str]) -> None:
-        self.beginResetModel()
         self.result = result
         self.titles = titles
-        self.ids = list(result.use_case_ids) if result is not None else []
-        self.endResetModel()
+        self.set_rows(result.use_case_ids if result is not None else [])
 
-    def rowCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(self.ids)
-
-    def columnCount(self, parent: Any = QModelIndex()) -> int:
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def data(self, index: Any, role: int = DISPLAY_ROLE) -> Any:
-        if not index.isValid() or self.result is None:
-            return None
+    def cell_data(self, uc: int, column: int, role: int) -> Any:
         result = self.result
-        uc = self.ids[index.row()]
-        column = index.column()
+        if result is None:
+            return None
         counts = result.rank_counts.get(uc, [])
         if role == DISPLAY_ROLE:
             if column == 0:
@@ -117,16 +105,10 @@ class StabilityModel(QAbstractTableModel):
                 return self.titles.get(uc)
         return None
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = DISPLAY_ROLE
-    ) -> Any:
-        if orientation != HORIZONTAL or not 0 <= section < len(COLUMNS):
-            return None
-        if role == DISPLAY_ROLE:
-            if section == P_COLUMN and self.result is not None:
-                return f"P(top {self.result.top_n})"
-            return COLUMNS[section]
-        return None
+    def header_data(self, section: int, role: int) -> Any:
+        if role == DISPLAY_ROLE and section == P_COLUMN and self.result is not None:
+            return f"P(top {self.result.top_n})"
+        return super().header_data(section, role)
 
 
 def _histogram_tooltip(counts: list[int], result: StabilityResult, uc: int) -> str:
@@ -274,15 +256,8 @@ class StabilityTab(ContextWidget):
         self.stale_label.hide()
 
         self.model = StabilityModel(self)
-        self.table = QTableView()
-        self.table.setObjectName("stabilityTable")
-        self.table.setModel(self.model)
+        self.table = table_view(self.model, "stabilityTable", single=False)
         self.table.setItemDelegate(StabilityDelegate(self.table))
-        self.table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.table.setAlternatingRowColors(True)
-        self.table.setShowGrid(False)
-        self.table.verticalHeader().hide()
         self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 14)
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -291,15 +266,13 @@ class StabilityTab(ContextWidget):
         for column, width in enumerate((0, 15, 24, 34, 12)):
             if width:
                 header.resizeSection(column, width * char)
-        self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
 
         vbox(
             controls,
             self.summary,
             self.stale_label,
             (self.table, 1),
-            margins=(12, 10, 12, 12),
+            margins=TAB_MARGINS,
             spacing=8,
             parent=self,
         )

@@ -1,5 +1,7 @@
 """Small builders for the widget set-ups the areas repeat: boxes of widgets, button rows,
-the list-plus-buttons left panel, splitters, form cards, stacks and plain tables.
+segmented buttons, the list-plus-buttons left panel, splitters (and their sizes kept in
+the settings), form and grid cards, scrolling content with its empty state, stacks, plain
+tables and table views (with the look-ups of a row by id).
 
 Each one does exactly what the hand-written lines did; a call site passes only what
 differs (margins, names, sizes), so a panel reads as what it holds.
@@ -10,14 +12,17 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QObject, QSize, Qt, QTimer
 from PySide6.QtWidgets import (
+    QAbstractButton,
     QAbstractItemView,
     QBoxLayout,
+    QButtonGroup,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QFrame,
+    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -26,6 +31,7 @@ from PySide6.QtWidgets import (
     QScrollArea,
     QSplitter,
     QStackedWidget,
+    QTableView,
     QTableWidget,
     QVBoxLayout,
     QWidget,
@@ -43,7 +49,10 @@ class Space(int):
 Item = QWidget | QLayout | int | tuple[QWidget | QLayout, int]
 Margins = tuple[int, int, int, int]
 D = TypeVar("D", bound=QDialog)
+L = TypeVar("L", QFormLayout, QGridLayout)
 NO_MARGINS: Margins = (0, 0, 0, 0)
+#: The margins of an area tab's content (under the page's tab bar).
+TAB_MARGINS: Margins = (12, 10, 12, 12)
 #: Form label alignments: right-aligned, centred on the field or level with its top.
 OK_CANCEL = QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
 SAVE_CANCEL = QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
@@ -99,9 +108,11 @@ def panel(
     name: str = "",
     margins: Margins | None = NO_MARGINS,
     spacing: int | None = None,
+    frame: bool = False,
 ) -> QWidget:
-    """A plain widget stacking ``items`` vertically, flush with its edges by default."""
-    widget = QWidget()
+    """A plain widget stacking ``items`` vertically, flush with its edges by default
+    (a :class:`QFrame`, e.g. a card the style sheet frames, when ``frame``)."""
+    widget = QFrame() if frame else QWidget()
     if name:
         widget.setObjectName(name)
     vbox(*items, margins=margins, spacing=spacing, parent=widget)
@@ -120,6 +131,17 @@ def button(
     if slot is not None:
         widget.clicked.connect(slot)
     return widget
+
+
+def segments(owner: QObject, *buttons: QAbstractButton) -> QButtonGroup:
+    """``buttons`` made checkable and styled as one segmented control (``segmentButton``),
+    in an exclusive group (a child of ``owner``)."""
+    group = QButtonGroup(owner)
+    for widget in buttons:
+        widget.setCheckable(True)
+        widget.setObjectName("segmentButton")
+        group.addButton(widget)
+    return group
 
 
 def labelled_row(
@@ -151,8 +173,10 @@ def splitter(
     name: str = "",
     orientation: Qt.Orientation = Qt.Orientation.Horizontal,
     collapsible: bool = True,
+    rigid: Sequence[int] = (),
 ) -> QSplitter:
-    """A splitter holding ``widgets``; ``stretch`` gives each one's stretch factor."""
+    """A splitter holding ``widgets``; ``stretch`` gives each one's stretch factor and
+    the panes ``rigid`` (indexes) cannot be collapsed."""
     split = QSplitter(orientation)
     if name:
         split.setObjectName(name)
@@ -160,11 +184,46 @@ def splitter(
         split.setChildrenCollapsible(False)
     for widget in widgets:
         split.addWidget(widget)
+    for index in rigid:
+        split.setCollapsible(index, False)
     for index, factor in enumerate(stretch):
         split.setStretchFactor(index, factor)
     if sizes:
         split.setSizes(list(sizes))
     return split
+
+
+def keep_state(split: QSplitter, settings: Any, name: str, sizes: Sequence[int] = ()) -> QSplitter:
+    """``split`` with the sizes saved in ``settings`` under ``name`` (else ``sizes``, when
+    given), saving them there again whenever the user moves a handle."""
+    if sizes:
+        split.setSizes(list(sizes))
+    state = settings.splitter_state(name)
+    if state is not None:
+        split.restoreState(state)
+    split.splitterMoved.connect(lambda _p, _i: settings.set_splitter_state(name, split.saveState()))
+    return split
+
+
+def card_layout(
+    kind: type[L],
+    margins: Margins,
+    *,
+    h_spacing: int | None = None,
+    v_spacing: int | None = None,
+    name: str = "formCard",
+) -> tuple[QFrame, L]:
+    """A framed card (styled by ``name``) and a layout of ``kind`` (a form or a grid) laid
+    on it with ``margins`` and spacings."""
+    card = QFrame()
+    card.setObjectName(name)
+    layout = kind(card)
+    layout.setContentsMargins(*margins)
+    if h_spacing is not None:
+        layout.setHorizontalSpacing(h_spacing)
+    if v_spacing is not None:
+        layout.setVerticalSpacing(v_spacing)
+    return card, layout
 
 
 def form_card(
@@ -176,15 +235,11 @@ def form_card(
     growth: QFormLayout.FieldGrowthPolicy | None = None,
     name: str = "formCard",
 ) -> tuple[QFrame, QFormLayout]:
-    """A framed card (styled by ``name``) and the form laid on it."""
-    card = QFrame()
-    card.setObjectName(name)
-    form = QFormLayout(card)
-    form.setContentsMargins(*margins)
-    if h_spacing is not None:
-        form.setHorizontalSpacing(h_spacing)
-    if v_spacing is not None:
-        form.setVerticalSpacing(v_spacing)
+    """A :func:`card_layout` holding a form (its growth policy and label alignment when
+    given)."""
+    card, form = card_layout(
+        QFormLayout, margins, h_spacing=h_spacing, v_spacing=v_spacing, name=name
+    )
     if growth is not None:
         form.setFieldGrowthPolicy(growth)
     if align is not None:
@@ -192,13 +247,47 @@ def form_card(
     return card, form
 
 
-def scroll_area(widget: QWidget) -> QScrollArea:
-    """``widget`` in a frameless scroll area that resizes it."""
+def scroll_area(widget: QWidget, *, name: str = "", fit_width: bool = False) -> QScrollArea:
+    """``widget`` in a frameless scroll area that resizes it; with ``fit_width`` it has no
+    horizontal scroll bar (the widget is as wide as the area)."""
     scroll = QScrollArea()
+    if name:
+        scroll.setObjectName(name)
     scroll.setWidgetResizable(True)
     scroll.setFrameShape(QFrame.Shape.NoFrame)
+    if fit_width:
+        scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
     scroll.setWidget(widget)
     return scroll
+
+
+def fit_content_width(hint: QSize, content: QWidget, scroll: QScrollArea) -> QSize:
+    """``hint`` made at least as wide as ``content`` needs inside ``scroll`` (which has no
+    horizontal bar): its minimum width, the vertical bar and a little room."""
+    width = content.minimumSizeHint().width() + scroll.verticalScrollBar().sizeHint().width()
+    return QSize(max(hint.width(), width + 4), hint.height())
+
+
+def page_content(margins: Margins, spacing: int, *items: Item) -> tuple[QWidget, QVBoxLayout]:
+    """The widget a scrolling detail or page draws on (styled ``pageContent``) and its
+    vertical layout, holding ``items``."""
+    content = QWidget()
+    content.setObjectName("pageContent")
+    layout = vbox(*items, margins=margins, spacing=spacing, parent=content)
+    return content, layout
+
+
+def scrolled_or_empty(
+    owner: QWidget, content: QWidget, empty_text: str, *, scroll_name: str
+) -> tuple[QStackedWidget, QScrollArea, QLabel]:
+    """Lay on ``owner`` (flush) a stack of the empty-state message ``empty_text`` (shown
+    first) and ``content`` in a scroll area as wide as the owner; returns the stack, the
+    scroll area and the message label."""
+    scroll = scroll_area(content, name=scroll_name, fit_width=True)
+    empty = empty_state(empty_text, margin=24)
+    stack = stacked(empty, scroll)
+    vbox(stack, margins=NO_MARGINS, parent=owner)
+    return stack, scroll, empty
 
 
 def stacked(*widgets: QWidget) -> QStackedWidget:
@@ -240,6 +329,63 @@ def table(
     if single:
         widget.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
     return widget
+
+
+#: The edit triggers of a table whose cells are typed in: double click, F2, any key.
+TYPE_TO_EDIT = (
+    QAbstractItemView.EditTrigger.DoubleClicked
+    | QAbstractItemView.EditTrigger.EditKeyPressed
+    | QAbstractItemView.EditTrigger.AnyKeyPressed
+)
+NO_EDIT = QAbstractItemView.EditTrigger.NoEditTriggers
+ROWS = QAbstractItemView.SelectionBehavior.SelectRows
+
+
+def table_view(
+    model: Any,
+    name: str,
+    *,
+    select: QAbstractItemView.SelectionBehavior = ROWS,
+    single: bool = True,
+    edit: QAbstractItemView.EditTrigger = NO_EDIT,
+    wrap: bool = False,
+    row_header: bool = False,
+) -> QTableView:
+    """A view of the table ``model``, the way the areas show one: alternating rows, no
+    grid, text elided on the right unless ``wrap``; it selects ``select`` (one at a time
+    when ``single``), edits on ``edit`` and hides the row numbers unless ``row_header``."""
+    view = QTableView()
+    view.setObjectName(name)
+    view.setModel(model)
+    view.setSelectionBehavior(select)
+    if single:
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    view.setEditTriggers(edit)
+    view.setAlternatingRowColors(True)
+    view.setShowGrid(False)
+    view.setWordWrap(wrap)
+    if not wrap:
+        view.setTextElideMode(Qt.TextElideMode.ElideRight)
+    if not row_header:
+        view.verticalHeader().hide()
+    return view
+
+
+def selected_id(view: QAbstractItemView, ids: Sequence[Any]) -> Any:
+    """The id (``ids`` gives each row's) of the first row selected in ``view``; None when
+    none is."""
+    rows = view.selectionModel().selectedRows()
+    if not rows:
+        return None
+    row = rows[0].row()
+    return ids[row] if 0 <= row < len(ids) else None
+
+
+def select_id(view: QAbstractItemView, ids: Sequence[Any], wanted: Any) -> None:
+    """Select the row of ``view`` whose id (``ids`` gives each row's) is ``wanted``, when
+    there is one."""
+    if wanted in ids:
+        view.selectRow(ids.index(wanted))  # type: ignore[attr-defined]
 
 
 def resize_columns(

@@ -23,7 +23,9 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import QPoint, QPointF, Signal
 from PySide6.QtWidgets import QToolTip, QVBoxLayout, QWidget
 
+from ...errors import UserError
 from ...services.charts import Footer, footer_for, new_figure, save_figure
+from ..errors import show_user_error
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -101,6 +103,14 @@ class ChartCanvas(QWidget):
         """Write the figure as PNG, SVG or PDF (by suffix) with the chart footer
         (``footer``, else :meth:`export_footer`); raises ``UserError`` on bad paths."""
         return save_figure(self.figure(), path, footer=footer or self.export_footer())
+
+    def export_or_warn(self, path: Path, parent: QWidget) -> Path | None:
+        """:meth:`export`; on a bad path, None after a plain warning over ``parent``."""
+        try:
+            return self.export(path)
+        except UserError as err:
+            show_user_error(parent, err)
+            return None
 
     def set_footer_source(self, source: FooterSource | None) -> None:
         """``source() -> Footer or None``: the footer of the next exports."""

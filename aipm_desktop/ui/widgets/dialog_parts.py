@@ -1,13 +1,19 @@
-"""Pieces the areas' dialogs share: the heading-and-intro block, the delete question."""
+"""Pieces the areas' dialogs share: the heading-and-intro block, the delete question, the
+question where to save an export."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
+from pathlib import Path
 
-from PySide6.QtWidgets import QLabel, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox, QWidget
 
 from .page_header import named_label
 
+#: What a chart exports to: images, or images and drawings.
+IMAGE_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
+DRAWING_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 YES = QMessageBox.StandardButton.Yes
 CANCEL = QMessageBox.StandardButton.Cancel
 
@@ -47,3 +53,17 @@ def confirm_delete(
         box.finished.connect(box.deleteLater)
         box.open()
     return box
+
+
+def ask_save_path(parent: QWidget, caption: str, start: Path, filters: str) -> Path | None:
+    """Ask where to save (a save dialog at ``start`` offering ``filters``, e.g.
+    ``"PNG image (*.png);;SVG image (*.svg)"``); None when cancelled. A name typed without
+    a suffix gets the suffix of the filter chosen."""
+    chosen, chosen_filter = QFileDialog.getSaveFileName(parent, caption, str(start), filters)
+    if not chosen:
+        return None
+    path = Path(chosen)
+    suffix = re.search(r"\(\*(\.\w+)", chosen_filter)
+    if not path.suffix and suffix is not None:
+        path = path.with_suffix(suffix.group(1))
+    return path

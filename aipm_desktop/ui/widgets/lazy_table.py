@@ -28,9 +28,8 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QAction, QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QColor, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractButton,
     QAbstractItemView,
     QHBoxLayout,
     QHeaderView,
@@ -46,7 +45,7 @@ from ...services.listing import FORMATTERS, ListSpec, count_rows, fetch_rows, qu
 from ...store import Workspace
 from .column_chooser import COLUMN_KEY_ROLE, ColumnChooser
 from .filter_box import FilterBox
-from .page_header import named_label
+from .page_header import named_label, set_enabled_why
 from .roles import ALIGNMENT_ROLE, DISPLAY_ROLE, HORIZONTAL, ID_ROLE, ITEM_FLAGS, TOOLTIP_ROLE
 
 DECORATION_ROLE = Qt.ItemDataRole.DecorationRole
@@ -65,15 +64,6 @@ ALIGNMENTS = {
 MAX_CELL_CHARS = 300
 
 __all__ = ["COLUMN_KEY_ROLE", "ID_ROLE", "LazyTableModel", "ListPane", "set_enabled_why"]
-
-
-def set_enabled_why(
-    widget: QAbstractButton | QAction, enabled: bool, tip: str, why: str = ""
-) -> None:
-    """Enable ``widget`` with the tooltip ``tip``, or disable it with a tooltip saying
-    why it cannot act now (``why``, e.g. "Select a risk in the list to delete it.")."""
-    widget.setEnabled(enabled)
-    widget.setToolTip(tip if enabled or not why else why)
 
 
 def _cell_text(value: str) -> str:

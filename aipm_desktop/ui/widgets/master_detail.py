@@ -12,12 +12,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWidget
 
 from ...services.changes import Changes
 from ...services.listing import ListSpec
 from ...store import Workspace
+from .builders import NO_MARGINS, keep_state, splitter, vbox
 from .lazy_table import LazyTableModel, ListPane
 
 
@@ -50,32 +51,25 @@ class MasterDetail(QWidget):
         self.list_pane = ListPane(spec, ws, self)
         self.detail = detail
         self._show = show
-        self._settings = settings
-        self._name = name
         self._current: int | None = None
         self._last_row = 0
 
-        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        self.splitter.setObjectName(f"{name or 'masterDetail'}Splitter")
-        self.splitter.setChildrenCollapsible(False)
-        self.splitter.addWidget(self.list_pane)
-        self.splitter.addWidget(detail)
-        self.splitter.setStretchFactor(0, 3)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes(list(sizes))
+        self.splitter = splitter(
+            self.list_pane,
+            detail,
+            sizes=sizes,
+            stretch=(3, 3),
+            name=f"{name or 'masterDetail'}Splitter",
+            collapsible=False,
+        )
         if settings is not None and name:
-            state = settings.splitter_state(name)
-            if state is not None:
-                self.splitter.restoreState(state)
+            keep_state(self.splitter, settings, name)
             self.list_pane.persist(settings, name)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.splitter)
+        vbox(self.splitter, margins=NO_MARGINS, parent=self)
 
         self.list_pane.current_changed.connect(self._on_list_pane_current_changed)
         self.list_pane.model.rows_changed.connect(self._on_model_rows_changed)
         self.list_pane.model.modelReset.connect(self._on_model_rows_changed)
-        self.splitter.splitterMoved.connect(self._on_splitter_splitter_moved)
 
     # -- public ---------------------------------------------------------------------------
 
@@ -144,7 +138,3 @@ class MasterDetail(QWidget):
         # The current record left the list: the row that took its place becomes current.
         row = min(self._last_row, count - 1)
         self.select(self.model.id_at(row))
-
-    def _on_splitter_splitter_moved(self, _pos: int, _index: int) -> None:
-        if self._settings is not None and self._name:
-            self._settings.set_splitter_state(self._name, self.splitter.saveState())

@@ -15,10 +15,11 @@ The conventions every area follows (Help ▸ Keyboard shortcuts lists them):
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QAbstractButton, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 
 def page_header(title: str, subtitle: str, buttons: Sequence[QWidget] = ()) -> QHBoxLayout:
@@ -58,6 +59,75 @@ def local_action(
     action.triggered.connect(slot)
     host.addAction(action)
     return action
+
+
+#: Adds a record in the current area (see the module doc).
+NEW_SHORTCUT = "Ctrl+Shift+N"
+
+
+def record_actions(
+    page: QWidget,
+    record: str,
+    new: Callable[[], object],
+    host: QWidget,
+    delete: Callable[[], object],
+    *,
+    delete_text: str = "",
+    owner: QWidget | None = None,
+) -> tuple[QAction, QAction]:
+    """An area's "New <record>" action (:data:`NEW_SHORTCUT` anywhere in ``page``) and
+    its "Delete <record>" action (Del inside ``host``, e.g. the list; ``delete_text``
+    names it otherwise, ``owner`` as for :func:`local_action`)."""
+    new_action = local_action(page, f"New {record}", NEW_SHORTCUT, new)
+    delete_action = local_action(
+        host,
+        delete_text or f"Delete {record}",
+        QKeySequence.StandardKey.Delete,
+        delete,
+        owner=owner,
+    )
+    return new_action, delete_action
+
+
+def set_enabled_why(
+    widget: QAbstractButton | QAction, enabled: bool, tip: str, why: str = ""
+) -> None:
+    """Enable ``widget`` with the tooltip ``tip``, or disable it with a tooltip saying
+    why it cannot act now (``why``, e.g. "Select a risk in the list to delete it.")."""
+    widget.setEnabled(enabled)
+    widget.setToolTip(tip if enabled or not why else why)
+
+
+#: Why an area's actions are off in a workspace opened read-only.
+READ_ONLY_WHY = "This workspace is open read-only."
+
+
+def enable_delete(
+    page: Any,
+    tab: QWidget,
+    chosen: bool,
+    tip: str,
+    off_tab: str,
+    none_chosen: str,
+    read_only: str = READ_ONLY_WHY,
+) -> None:
+    """Enable an area page's Delete for the record ``chosen`` in its tab ``tab``: its
+    ``delete_button`` (tooltip ``tip``, or why not: ``read_only``, ``off_tab`` on another
+    tab, ``none_chosen``) and its ``delete_action`` (Del, inside the tab)."""
+    writable = not page.ctx.readonly
+    why = first_reason(
+        (not writable, read_only),
+        (page.tabs.currentWidget() is not tab, off_tab),
+        (not chosen, none_chosen),
+    )
+    set_enabled_why(page.delete_button, not why, tip, why)
+    page.delete_action.setEnabled(writable and chosen)
+
+
+def first_reason(*checks: tuple[bool, str]) -> str:
+    """Why an action cannot act now: the text of the first ``(blocked, text)`` that is
+    blocked, or "" when none is (then it can)."""
+    return next((text for blocked, text in checks if blocked), "")
 
 
 def named_label(text: str, name: str, *, wrap: bool = False) -> QLabel:

@@ -42,14 +42,12 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QPlainTextEdit,
-    QScrollArea,
     QSizePolicy,
     QSpinBox,
-    QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
+from .builders import LABELS_RIGHT, form_card, page_content, panel, scrolled_or_empty
 from .field_editors import (
     FIELD_HEIGHT,
     KINDS,
@@ -87,6 +85,8 @@ __all__ = [
     "parse_number",
 ]
 
+#: The margins inside a card of fields.
+CARD_MARGINS = (14, 12, 14, 12)
 #: What an invalid typed value adds to the model's message.
 KEPT_SUFFIX = " Not saved: correct it, or press Esc for the stored value."
 #: What an invalid choice adds to the model's message.
@@ -132,34 +132,14 @@ class RecordForm(HintRows, QWidget):
         self.summary = named_label("", "scoreSummary", wrap=True)
         self.summary.setVisible(False)
 
-        content = QWidget()
-        content.setObjectName("pageContent")
-        self.body = QVBoxLayout(content)
-        self.body.setContentsMargins(16, 12, 16, 16)
-        self.body.setSpacing(8)
-        self.body.addWidget(self.heading)
-        self.body.addWidget(self.summary)
+        content, self.body = page_content((16, 12, 16, 16), 8, self.heading, self.summary)
         self._place_fields(fields)
         self.body.addStretch(1)
         self.align_labels()
 
-        self.scroll = QScrollArea()
-        self.scroll.setObjectName(f"{name}Scroll")
-        self.scroll.setWidgetResizable(True)
-        self.scroll.setFrameShape(QFrame.Shape.NoFrame)
-        self.scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.scroll.setWidget(content)
-
-        self.empty_label = named_label(empty_text, "emptyState")
-        self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty_label.setWordWrap(True)
-        self.empty_label.setMargin(24)
-        self._stack = QStackedWidget()
-        self._stack.addWidget(self.empty_label)
-        self._stack.addWidget(self.scroll)
-        outer = QVBoxLayout(self)
-        outer.setContentsMargins(0, 0, 0, 0)
-        outer.addWidget(self._stack)
+        self._stack, self.scroll, self.empty_label = scrolled_or_empty(
+            self, content, empty_text, scroll_name=f"{name}Scroll"
+        )
         app = QApplication.instance()
         if app is not None:
             app.focusChanged.connect(self._on_app_focus_changed)
@@ -234,25 +214,20 @@ class RecordForm(HintRows, QWidget):
         return form
 
     def _new_card(self) -> tuple[QFrame, QFormLayout]:
-        frame = QFrame()
-        frame.setObjectName("formCard")
-        form = QFormLayout(frame)
-        form.setContentsMargins(14, 12, 14, 12)
-        form.setHorizontalSpacing(12)
-        form.setVerticalSpacing(6)
-        form.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow)
+        frame, form = form_card(
+            CARD_MARGINS,
+            h_spacing=12,
+            v_spacing=6,
+            align=LABELS_RIGHT,
+            growth=QFormLayout.FieldGrowthPolicy.ExpandingFieldsGrow,
+        )
         form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.DontWrapRows)
-        form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return frame, form
 
     def insert_card(self, title: str, widget: QWidget, *, before: str | None = None) -> None:
         """Add a card holding ``widget`` (before card ``before``, else at the end)."""
         section = named_label(title, "sectionTitle")
-        frame = QFrame()
-        frame.setObjectName("formCard")
-        layout = QVBoxLayout(frame)
-        layout.setContentsMargins(14, 12, 14, 12)
-        layout.addWidget(widget)
+        frame = panel(widget, name="formCard", margins=CARD_MARGINS, frame=True)
         if before is not None and before in self._card_frames:
             target = self._card_frames[before]
             label = target.property("sectionLabel")

@@ -3,7 +3,7 @@
 A service write takes the workspace and keyword arguments and the author as ``who``;
 :func:`call_command` wraps such a call in an :class:`~aipm_desktop.ui.undo.OperationCommand`
 (one undo step), :func:`create_command` one that returns ``(new_id, changes)`` and keeps
-the new id on the command (through :func:`.new_record_command.new_record_command`).
+the new id on the command (through :func:`~aipm_desktop.ui.undo.new_record_command`).
 The author is read when the edit runs, as before.
 """
 
@@ -14,8 +14,7 @@ from typing import Any
 
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import OperationCommand, service_command
-from .new_record_command import new_record_command
+from ..undo import OperationCommand, new_record_command, service_command
 
 
 def call_command(
@@ -26,12 +25,18 @@ def call_command(
     *,
     record_id: int | None = None,
     id_attr: str = "",
+    report_errors: bool = True,
 ) -> OperationCommand:
     """``fn(ws=ws, **args, who=author)`` as one undo step; ``record_id`` (when given) is
-    kept on the command, under ``id_attr`` too when given."""
+    kept on the command, under ``id_attr`` too when given (``report_errors``: see
+    :func:`~aipm_desktop.ui.undo.service_command`)."""
     values = dict(args)
     command = service_command(
-        ctx, text, lambda ws: fn(ws=ws, **values, who=ctx.author()), record_id=record_id
+        ctx,
+        text,
+        lambda ws: fn(ws=ws, **values, who=ctx.author()),
+        record_id=record_id,
+        report_errors=report_errors,
     )
     if record_id is not None and id_attr:
         setattr(command, id_attr, record_id)
