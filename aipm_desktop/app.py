@@ -24,6 +24,9 @@ from typing import TYPE_CHECKING
 from . import APP_NAME, __version__
 from .ui.areas import AREAS, area_names
 
+#: How long after the first page is set up the rest of the entity classes are built.
+_PRELOAD_DELAY_MS = 300
+
 if TYPE_CHECKING:
     from PySide6.QtWidgets import QApplication
 
@@ -216,6 +219,7 @@ def start_gui(args: argparse.Namespace, *, persist: bool = True) -> MainWindow:
         _import_models_before_qt()
         from PySide6.QtCore import QTimer
 
+        from . import models
         from .errors import UserError
         from .ui.context import AppContext
         from .ui.errors import show_user_error
@@ -234,6 +238,9 @@ def start_gui(args: argparse.Namespace, *, persist: bool = True) -> MainWindow:
         # After the first paint: the first page reads its data here.
         try:
             window.set_workspace(open_start_workspace(args.file, args.demo))
+            # Once the page has painted, build the entity classes it did not need, so
+            # the first edit or area switch does not pay for them.
+            QTimer.singleShot(_PRELOAD_DELAY_MS, models.load_all)
         except UserError as err:
             window.show_welcome()
             show_user_error(window, err)
@@ -253,11 +260,11 @@ def start_gui(args: argparse.Namespace, *, persist: bool = True) -> MainWindow:
 
 
 def _import_models_before_qt() -> None:
-    """Import the entity models, and with them sqlmodel, SQLAlchemy and pydantic (~300
+    """Import the models package, and with it sqlmodel, SQLAlchemy and pydantic (~300
     modules), before PySide6: once PySide6 is imported, its import hook reads the source
     of every module imported after it (looking for its ``__feature__`` switches), which
-    cost ~50 ms of start-up for these. The models are needed before the first paint
-    anyway (the undo stack and the change notifications use them)."""
+    cost ~50 ms of start-up for these. The entity modules themselves load as pages need
+    them (see :mod:`aipm_desktop.models`)."""
     from . import models  # noqa: F401
 
 

@@ -109,9 +109,9 @@ def info_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
         f"Read-only: {'yes' if summary.readonly else 'no'}",
         "",
     ]
-    width = max(len(label) for label, _model in COUNTED.values())
+    width = max(len(label) for label in COUNTED.values())
     for kind, count in summary.counts.items():
-        label = COUNTED[kind][0] if kind in COUNTED else kind
+        label = COUNTED.get(kind, kind)
         lines.append(f"{label:<{width}}  {count:>7}")
     typer.echo("\n".join(lines))
 

@@ -1,16 +1,15 @@
-"""SQLModel entities, enums and validation. No Qt, no I/O."""
+"""SQLModel entities, enums and validation. No Qt, no I/O.
 
+Every public name is importable from here. The entity modules load on first use of one
+of their names (the names are listed once, in ``__init__.pyi``; see
+:mod:`aipm_desktop.lazy`): building ~150 pydantic and SQLAlchemy classes is the larger
+part of start-up, and the overview needs only some of them. :func:`load_all` builds
+them all, for the code that walks every table (the operation journal, the schema check, JSON
+export).
+"""
+
+from ..lazy import attach_stub
 from .common import TableMixin, partial_model, utcnow
-from .compliance import (
-    AiActAssessment,
-    AiActAssessmentCreate,
-    AiActAssessmentUpdate,
-    AiActTier,
-    ComplianceObligation,
-    ComplianceObligationCreate,
-    ComplianceObligationUpdate,
-)
-from .documents import Document, DocumentCreate, DocumentRevision, DocumentUpdate
 from .enums import *
 from .history import (
     UNJOURNALED_TABLES,
@@ -21,121 +20,6 @@ from .history import (
     OperationState,
     kind_of_table,
 )
-from .incidents import (
-    MAX_CONSECUTIVE,
-    CommunicationTemplate,
-    CommunicationTemplateCreate,
-    CommunicationTemplateUpdate,
-    FailureCategory,
-    FailureCategoryCreate,
-    FailureCategoryUpdate,
-    IncidentAction,
-    IncidentActionCreate,
-    IncidentActionUpdate,
-    IncidentKpiLink,
-    IncidentRiskLink,
-    IncidentTimelineEntry,
-    IncidentTimelineEntryCreate,
-    IncidentTimelineEntryUpdate,
-    IncidentUseCaseLink,
-    RollbackCriterion,
-    RollbackCriterionCreate,
-    RollbackCriterionUpdate,
-    Runbook,
-    RunbookContact,
-    RunbookContactCreate,
-    RunbookContactUpdate,
-    RunbookCreate,
-    RunbookUpdate,
-    SeverityDefinition,
-    SeverityDefinitionCreate,
-    SeverityDefinitionUpdate,
-)
-from .interviews import (
-    Candidate,
-    CandidateCreate,
-    CandidateUpdate,
-    CaseExercise,
-    CaseExerciseCreate,
-    CaseExerciseUpdate,
-    Evaluation,
-    EvaluationCreate,
-    EvaluationUpdate,
-    Rating,
-    RatingCreate,
-    RatingUpdate,
-    Scorecard,
-    ScorecardCreate,
-    ScorecardDimension,
-    ScorecardDimensionCreate,
-    ScorecardDimensionUpdate,
-    ScorecardSignal,
-    ScorecardUpdate,
-)
-from .kpis import Kpi, KpiCreate, KpiSnapshot, KpiSnapshotCreate, KpiSnapshotUpdate, KpiUpdate
-from .launch import (
-    LaunchCheck,
-    LaunchCheckCreate,
-    LaunchCheckUpdate,
-    Release,
-    ReleaseCreate,
-    ReleaseUpdate,
-    RolloutStage,
-    RolloutStageCreate,
-    RolloutStageUpdate,
-)
-from .operations import (
-    INCIDENT_TIMESTAMPS,
-    CostModel,
-    CostModelCreate,
-    CostModelUpdate,
-    Experiment,
-    ExperimentCreate,
-    ExperimentUpdate,
-    Incident,
-    IncidentCreate,
-    IncidentUpdate,
-    ModelPrice,
-    ModelPriceCreate,
-    ModelPriceUpdate,
-)
-from .reference import (
-    DeliverableKind,
-    KpiCatalogEntry,
-    LaunchChecklistTemplate,
-    RiskTaxonomy,
-    RiskTaxonomyItem,
-)
-from .risks import (
-    MitigationAction,
-    MitigationActionCreate,
-    MitigationActionUpdate,
-    Risk,
-    RiskCreate,
-    RiskUpdate,
-    RiskUseCaseLink,
-)
-from .roadmap import (
-    DEFAULT_LANES,
-    RoadmapDependency,
-    RoadmapItem,
-    RoadmapItemCreate,
-    RoadmapItemUpdate,
-)
-from .usecases import (
-    Criterion,
-    CriterionCreate,
-    CriterionUpdate,
-    Score,
-    ScoreCreate,
-    ScoreUpdate,
-    ScoringModel,
-    ScoringModelCreate,
-    ScoringModelUpdate,
-    UseCase,
-    UseCaseCreate,
-    UseCaseUpdate,
-)
 from .workspace import (
     DEFAULT_RISK_BANDS,
     ChangeLog,
@@ -144,40 +28,4 @@ from .workspace import (
     WorkspaceSettingsUpdate,
 )
 
-#: Entities a user edits, by the short kind name used in ``Changes`` and the change log.
-ENTITIES: dict[str, type] = {
-    "settings": WorkspaceSettings,
-    "use_case": UseCase,
-    "scoring_model": ScoringModel,
-    "criterion": Criterion,
-    "score": Score,
-    "risk": Risk,
-    "mitigation_action": MitigationAction,
-    "document": Document,
-    "kpi": Kpi,
-    "kpi_snapshot": KpiSnapshot,
-    "roadmap_item": RoadmapItem,
-    "release": Release,
-    "rollout_stage": RolloutStage,
-    "launch_check": LaunchCheck,
-    "experiment": Experiment,
-    "incident": Incident,
-    "incident_timeline_entry": IncidentTimelineEntry,
-    "incident_action": IncidentAction,
-    "severity_definition": SeverityDefinition,
-    "failure_category": FailureCategory,
-    "runbook": Runbook,
-    "runbook_contact": RunbookContact,
-    "rollback_criterion": RollbackCriterion,
-    "communication_template": CommunicationTemplate,
-    "cost_model": CostModel,
-    "model_price": ModelPrice,
-    "case_exercise": CaseExercise,
-    "scorecard": Scorecard,
-    "scorecard_dimension": ScorecardDimension,
-    "candidate": Candidate,
-    "evaluation": Evaluation,
-    "rating": Rating,
-    "ai_act_assessment": AiActAssessment,
-    "compliance_obligation": ComplianceObligation,
-}
+__getattr__, load_all = attach_stub(__name__, __file__)

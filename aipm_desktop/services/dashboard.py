@@ -32,7 +32,7 @@ import importlib
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import and_, case, exc, func, or_, select
+from sqlalchemy import and_, case, exc, func, or_, select, table
 
 from ..errors import UserError
 from ..models import (
@@ -168,11 +168,8 @@ def _recent_changes(ws: Workspace, limit: int) -> list[ChangeEntry]:
 def _record_counts(ws: Workspace) -> dict[str, int]:
     """The workspace's record counts, as :func:`workspace.counts`, in one query."""
     counted = [
-        select(func.count())
-        .select_from(model.__table__)  # type: ignore[attr-defined]
-        .scalar_subquery()
-        .label(kind)
-        for kind, (_label, model) in COUNTED.items()
+        select(func.count()).select_from(table(kind)).scalar_subquery().label(kind)
+        for kind in COUNTED
     ]
     with ws.engine.connect() as conn:
         row = conn.execute(select(*counted)).one()

@@ -23,14 +23,13 @@ from sqlalchemy import Table, exc, insert, select
 from sqlmodel import Session, SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError, ValidationError
-from ..models import ENTITIES, TableMixin, utcnow
+from ..models import TableMixin, kind_of_table, utcnow
 from ..store import Workspace
 from .changes import Changes
 
 if TYPE_CHECKING:
     from _typeshed import DataclassInstance
 
-KIND_BY_MODEL: dict[type, str] = {model: kind for kind, model in ENTITIES.items()}
 _SYSTEM_FIELDS = {"id", "created_at", "updated_at", "version"}
 
 M = TypeVar("M", bound=SQLModel)
@@ -45,7 +44,8 @@ def default_author() -> str:
 
 
 def kind_of(model: type[SQLModel]) -> str:
-    return KIND_BY_MODEL.get(model, model.__tablename__)  # type: ignore[arg-type]
+    """The entity kind of a table model (``Changes`` and the change log name it so)."""
+    return kind_of_table(model.__tablename__).value  # type: ignore[arg-type]
 
 
 def companion(model: type[SQLModel], suffix: str) -> type[SQLModel]:

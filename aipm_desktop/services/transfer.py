@@ -66,6 +66,7 @@ HISTORY_TABLES = frozenset({"operation", "operation_row"})
 
 def tables() -> list[Table]:
     """Every table of the workspace's content, parents before children (insert order)."""
+    _models.load_all()
     return [t for t in SQLModel.metadata.sorted_tables if t.name not in HISTORY_TABLES]
 
 

@@ -8,48 +8,30 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import exc, func, inspect, select
+from sqlalchemy import exc, func, inspect, select, table
 from sqlmodel import Session, col
 
-from ..models import (
-    Candidate,
-    CaseExercise,
-    ChangeLog,
-    CostModel,
-    Document,
-    Evaluation,
-    Experiment,
-    Incident,
-    Kpi,
-    KpiSnapshot,
-    Release,
-    Risk,
-    RoadmapItem,
-    ScoringModel,
-    UseCase,
-    WorkspaceSettings,
-)
+from ..models import ChangeLog, WorkspaceSettings
 from ..store import Workspace, create_workspace, head_revision, open_workspace
 from . import dates, records
 from .changes import Changes
-from .reference import seed_all
 
-#: What ``info`` counts, with the labels a person reads.
-COUNTED: dict[str, tuple[str, type]] = {
-    "use_case": ("Use cases", UseCase),
-    "scoring_model": ("Scoring models", ScoringModel),
-    "risk": ("Risks", Risk),
-    "document": ("Documents", Document),
-    "kpi": ("KPIs", Kpi),
-    "kpi_snapshot": ("KPI snapshots", KpiSnapshot),
-    "roadmap_item": ("Roadmap items", RoadmapItem),
-    "release": ("Releases", Release),
-    "experiment": ("Experiments", Experiment),
-    "incident": ("Incidents", Incident),
-    "cost_model": ("Cost models", CostModel),
-    "case_exercise": ("Case exercises", CaseExercise),
-    "candidate": ("Candidates", Candidate),
-    "evaluation": ("Evaluations", Evaluation),
+#: What ``info`` counts (each kind is its table), with the labels a person reads.
+COUNTED: dict[str, str] = {
+    "use_case": "Use cases",
+    "scoring_model": "Scoring models",
+    "risk": "Risks",
+    "document": "Documents",
+    "kpi": "KPIs",
+    "kpi_snapshot": "KPI snapshots",
+    "roadmap_item": "Roadmap items",
+    "release": "Releases",
+    "experiment": "Experiments",
+    "incident": "Incidents",
+    "cost_model": "Cost models",
+    "case_exercise": "Case exercises",
+    "candidate": "Candidates",
+    "evaluation": "Evaluations",
 }
 
 
@@ -71,6 +53,8 @@ def new_workspace(
     title = (name or "").strip() or path.stem.replace("_", " ").replace("-", " ").title()
 
     def populate(session: Session) -> None:
+        from .reference import seed_all  # reference data: only a new workspace needs it
+
         model_id = seed_all(session)
         settings = WorkspaceSettings.model_validate(
             {"name": title, "active_scoring_model_id": model_id}
@@ -149,8 +133,8 @@ class WorkspaceInfo:
 def counts(*, ws: Workspace) -> dict[str, int]:
     with ws.session() as session:
         return {
-            kind: int(session.execute(select(func.count()).select_from(model)).scalar_one())
-            for kind, (_label, model) in COUNTED.items()
+            kind: int(session.execute(select(func.count()).select_from(table(kind))).scalar_one())
+            for kind in COUNTED
         }
 
 

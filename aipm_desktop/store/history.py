@@ -40,6 +40,7 @@ from ..models import (
     OperationRow,
     OperationState,
     kind_of_table,
+    load_all,
     utcnow,
 )
 
@@ -84,7 +85,15 @@ class OperationResult:
 
 
 @functools.cache
+def _tables() -> Mapping[str, Table]:
+    """Every table of the workspace by name (the entity classes are built on first use)."""
+    load_all()
+    return SQLModel.metadata.tables
+
+
+@functools.cache
 def journaled_tables() -> tuple[Table, ...]:
+    _tables()
     return tuple(t for t in SQLModel.metadata.sorted_tables if t.name not in UNJOURNALED_TABLES)
 
 
@@ -234,7 +243,7 @@ def label_of(row: Mapping[str, Any] | None) -> str:
 
 
 def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]]:
-    tables = SQLModel.metadata.tables
+    tables = _tables()
     width = _width()
     slots = ", ".join(f"c{i}" for i in range(width))
     out: list[tuple[int, str, str, dict[str, Any]]] = []
@@ -410,7 +419,7 @@ def _record(
     pending: PendingOperation,
     entries: list[tuple[int, str, str, dict[str, Any]]],
 ) -> OperationResult:
-    tables = SQLModel.metadata.tables
+    tables = _tables()
     first: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {}
     history_rows: list[dict[str, Any]] = []
     for index, (_seq, tbl, action, image) in enumerate(entries):
@@ -567,7 +576,7 @@ def latest_redoable(conn: Connection) -> int | None:
 
 def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
     """Refuse when a record ``op_id`` touched is no longer as the operation left it."""
-    tables = SQLModel.metadata.tables
+    tables = _tables()
     heads = conn.execute(
         select(_ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
             _ROWS.c.op_id == op_id, _ROWS.c.head.is_(True)
@@ -646,7 +655,7 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
 
     Consecutive entries of the same table, action and columns run as one batch.
     """
-    tables = SQLModel.metadata.tables
+    tables = _tables()
     conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     raw = conn.connection.driver_connection
     assert raw is not None  # the sqlite3 connection of a live Connection

@@ -415,7 +415,7 @@ class OverviewPage(QWidget):
         self.counts = numbers
         shown = [
             f"<b>{numbers.get(kind, 0):,}</b> {_lower_first(label)}"
-            for kind, (label, _model) in COUNTED.items()
+            for kind, label in COUNTED.items()
             if numbers.get(kind, 0) and kind not in BUILT_IN_KINDS
         ]
         self.counts_label.setText(" · ".join(shown))

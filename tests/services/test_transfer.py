@@ -14,7 +14,7 @@ import pytest
 from sqlalchemy import func, insert, select, text
 from sqlmodel import SQLModel
 
-from aipm_desktop import __version__
+from aipm_desktop import __version__, models
 from aipm_desktop.errors import UserError, ValidationError, WorkspaceError
 from aipm_desktop.models import (
     Candidate,
@@ -255,6 +255,7 @@ def test_dump_covers_every_table(rich_dump: Path) -> None:
     assert doc["format_version"] == 1
     assert doc["schema_version"] == head_revision()
     assert doc["app_version"] == __version__
+    models.load_all()
     expected = {t.name for t in SQLModel.metadata.sorted_tables} - {"operation", "operation_row"}
     assert set(doc["tables"]) == expected
     assert "alembic_version" not in doc["tables"]

@@ -58,12 +58,13 @@ def test_create_refuses_to_overwrite_existing_file(tmp_path: Path) -> None:
 
 
 def test_failed_create_leaves_nothing_behind(tmp_path: Path, monkeypatch) -> None:
+    from aipm_desktop.services import reference
     from aipm_desktop.services import workspace as wsvc
 
     def boom(session):
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(wsvc, "seed_all", boom)
+    monkeypatch.setattr(reference, "seed_all", boom)
     with pytest.raises(RuntimeError):
         wsvc.new_workspace(tmp_path / "half.aipm")
     assert list(tmp_path.iterdir()) == []

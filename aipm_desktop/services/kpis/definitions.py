@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import func, select
 
 from ...errors import NotFoundError, UserError
-from ...models import Kpi, KpiCatalogEntry, UseCase
+from ...models import Kpi, UseCase
 from .. import records
 from ..changes import Changes
 
 if TYPE_CHECKING:
+    from ...models import KpiCatalogEntry
     from ...store import Workspace
 
 
@@ -93,6 +94,8 @@ def kpi_rows(*, ws: Workspace) -> list[dict[str, Any]]:
 
 def catalog(*, ws: Workspace) -> list[KpiCatalogEntry]:
     """The built-in KPI framework (what, why, example target, frequency, unit, direction)."""
+    from ...models import KpiCatalogEntry  # reference data: not needed at start-up
+
     with ws.session() as session:
         return list(
             session.execute(
@@ -113,6 +116,8 @@ def add_from_catalog(
     Thresholds start empty. When the catalog name is already taken by a tracked KPI, the
     use case's title (or a number) is appended so names stay unique.
     """
+    from ...models import KpiCatalogEntry
+
     k = Kpi.__table__  # type: ignore[attr-defined]
     with ws.session() as session:
         entry = session.execute(

@@ -5,7 +5,9 @@ from __future__ import annotations
 from alembic import context
 from sqlmodel import SQLModel
 
-import aipm_desktop.models  # noqa: F401  (registers every table on the metadata)
+import aipm_desktop.models
+
+aipm_desktop.models.load_all()  # every table on the metadata, for autogenerate
 
 config = context.config
 target_metadata = SQLModel.metadata

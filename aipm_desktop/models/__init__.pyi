@@ -1,0 +1,161 @@
+"""The names of :mod:`aipm_desktop.models`: the type checker reads them here, and the
+package reads the ``from .x import y`` lines to load each entity module on first use
+(see :mod:`aipm_desktop.lazy`)."""
+
+from .common import TableMixin as TableMixin, partial_model as partial_model, utcnow as utcnow
+from .compliance import (
+    AiActAssessment as AiActAssessment,
+    AiActAssessmentCreate as AiActAssessmentCreate,
+    AiActAssessmentUpdate as AiActAssessmentUpdate,
+    AiActTier as AiActTier,
+    ComplianceObligation as ComplianceObligation,
+    ComplianceObligationCreate as ComplianceObligationCreate,
+    ComplianceObligationUpdate as ComplianceObligationUpdate,
+)
+from .documents import (
+    Document as Document,
+    DocumentCreate as DocumentCreate,
+    DocumentRevision as DocumentRevision,
+    DocumentUpdate as DocumentUpdate,
+)
+from .enums import *  # noqa: F403
+from .history import (
+    UNJOURNALED_TABLES as UNJOURNALED_TABLES,
+    EntityKind as EntityKind,
+    Operation as Operation,
+    OperationKind as OperationKind,
+    OperationRow as OperationRow,
+    OperationState as OperationState,
+    kind_of_table as kind_of_table,
+)
+from .incidents import (
+    MAX_CONSECUTIVE as MAX_CONSECUTIVE,
+    CommunicationTemplate as CommunicationTemplate,
+    CommunicationTemplateCreate as CommunicationTemplateCreate,
+    CommunicationTemplateUpdate as CommunicationTemplateUpdate,
+    FailureCategory as FailureCategory,
+    FailureCategoryCreate as FailureCategoryCreate,
+    FailureCategoryUpdate as FailureCategoryUpdate,
+    IncidentAction as IncidentAction,
+    IncidentActionCreate as IncidentActionCreate,
+    IncidentActionUpdate as IncidentActionUpdate,
+    IncidentKpiLink as IncidentKpiLink,
+    IncidentRiskLink as IncidentRiskLink,
+    IncidentTimelineEntry as IncidentTimelineEntry,
+    IncidentTimelineEntryCreate as IncidentTimelineEntryCreate,
+    IncidentTimelineEntryUpdate as IncidentTimelineEntryUpdate,
+    IncidentUseCaseLink as IncidentUseCaseLink,
+    RollbackCriterion as RollbackCriterion,
+    RollbackCriterionCreate as RollbackCriterionCreate,
+    RollbackCriterionUpdate as RollbackCriterionUpdate,
+    Runbook as Runbook,
+    RunbookContact as RunbookContact,
+    RunbookContactCreate as RunbookContactCreate,
+    RunbookContactUpdate as RunbookContactUpdate,
+    RunbookCreate as RunbookCreate,
+    RunbookUpdate as RunbookUpdate,
+    SeverityDefinition as SeverityDefinition,
+    SeverityDefinitionCreate as SeverityDefinitionCreate,
+    SeverityDefinitionUpdate as SeverityDefinitionUpdate,
+)
+from .interviews import (
+    Candidate as Candidate,
+    CandidateCreate as CandidateCreate,
+    CandidateUpdate as CandidateUpdate,
+    CaseExercise as CaseExercise,
+    CaseExerciseCreate as CaseExerciseCreate,
+    CaseExerciseUpdate as CaseExerciseUpdate,
+    Evaluation as Evaluation,
+    EvaluationCreate as EvaluationCreate,
+    EvaluationUpdate as EvaluationUpdate,
+    Rating as Rating,
+    RatingCreate as RatingCreate,
+    RatingUpdate as RatingUpdate,
+    Scorecard as Scorecard,
+    ScorecardCreate as ScorecardCreate,
+    ScorecardDimension as ScorecardDimension,
+    ScorecardDimensionCreate as ScorecardDimensionCreate,
+    ScorecardDimensionUpdate as ScorecardDimensionUpdate,
+    ScorecardSignal as ScorecardSignal,
+    ScorecardUpdate as ScorecardUpdate,
+)
+from .kpis import (
+    Kpi as Kpi,
+    KpiCreate as KpiCreate,
+    KpiSnapshot as KpiSnapshot,
+    KpiSnapshotCreate as KpiSnapshotCreate,
+    KpiSnapshotUpdate as KpiSnapshotUpdate,
+    KpiUpdate as KpiUpdate,
+)
+from .launch import (
+    LaunchCheck as LaunchCheck,
+    LaunchCheckCreate as LaunchCheckCreate,
+    LaunchCheckUpdate as LaunchCheckUpdate,
+    Release as Release,
+    ReleaseCreate as ReleaseCreate,
+    ReleaseUpdate as ReleaseUpdate,
+    RolloutStage as RolloutStage,
+    RolloutStageCreate as RolloutStageCreate,
+    RolloutStageUpdate as RolloutStageUpdate,
+)
+from .operations import (
+    INCIDENT_TIMESTAMPS as INCIDENT_TIMESTAMPS,
+    CostModel as CostModel,
+    CostModelCreate as CostModelCreate,
+    CostModelUpdate as CostModelUpdate,
+    Experiment as Experiment,
+    ExperimentCreate as ExperimentCreate,
+    ExperimentUpdate as ExperimentUpdate,
+    Incident as Incident,
+    IncidentCreate as IncidentCreate,
+    IncidentUpdate as IncidentUpdate,
+    ModelPrice as ModelPrice,
+    ModelPriceCreate as ModelPriceCreate,
+    ModelPriceUpdate as ModelPriceUpdate,
+)
+from .reference import (
+    DeliverableKind as DeliverableKind,
+    KpiCatalogEntry as KpiCatalogEntry,
+    LaunchChecklistTemplate as LaunchChecklistTemplate,
+    RiskTaxonomy as RiskTaxonomy,
+    RiskTaxonomyItem as RiskTaxonomyItem,
+)
+from .risks import (
+    MitigationAction as MitigationAction,
+    MitigationActionCreate as MitigationActionCreate,
+    MitigationActionUpdate as MitigationActionUpdate,
+    Risk as Risk,
+    RiskCreate as RiskCreate,
+    RiskUpdate as RiskUpdate,
+    RiskUseCaseLink as RiskUseCaseLink,
+)
+from .roadmap import (
+    DEFAULT_LANES as DEFAULT_LANES,
+    RoadmapDependency as RoadmapDependency,
+    RoadmapItem as RoadmapItem,
+    RoadmapItemCreate as RoadmapItemCreate,
+    RoadmapItemUpdate as RoadmapItemUpdate,
+)
+from .usecases import (
+    Criterion as Criterion,
+    CriterionCreate as CriterionCreate,
+    CriterionUpdate as CriterionUpdate,
+    Score as Score,
+    ScoreCreate as ScoreCreate,
+    ScoreUpdate as ScoreUpdate,
+    ScoringModel as ScoringModel,
+    ScoringModelCreate as ScoringModelCreate,
+    ScoringModelUpdate as ScoringModelUpdate,
+    UseCase as UseCase,
+    UseCaseCreate as UseCaseCreate,
+    UseCaseUpdate as UseCaseUpdate,
+)
+from .workspace import (
+    DEFAULT_RISK_BANDS as DEFAULT_RISK_BANDS,
+    ChangeLog as ChangeLog,
+    WorkspaceSettings as WorkspaceSettings,
+    WorkspaceSettingsBase as WorkspaceSettingsBase,
+    WorkspaceSettingsUpdate as WorkspaceSettingsUpdate,
+)
+
+def load_all() -> None: ...
