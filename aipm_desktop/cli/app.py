@@ -186,7 +186,9 @@ def import_command(
 def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(
-        ..., help="The chart: matrix, roadmap, heatmap, radar, kpi or tornado.", metavar="KIND"
+        ...,
+        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado or experiment.",
+        metavar="KIND",
     ),
     out: Path | None = typer.Option(
         None, "--out", help="The file to write: .png, .svg or .pdf (the suffix picks the format)."
@@ -209,6 +211,18 @@ def chart_command(
     ),
     model: str | None = typer.Option(
         None, "--model", help="tornado: the cost model, by name or id (required).", metavar="MODEL"
+    ),
+    experiment: str | None = typer.Option(
+        None,
+        "--experiment",
+        help="experiment: the experiment, by title or id (required).",
+        metavar="EXPERIMENT",
+    ),
+    metric: str | None = typer.Option(
+        None,
+        "--metric",
+        help="experiment: the metric to draw (default: the primary metric).",
+        metavar="METRIC",
     ),
     candidate: list[str] | None = typer.Option(
         None,
@@ -233,6 +247,8 @@ def chart_command(
       radar    interview candidates on the scorecard dimensions
       kpi      one KPI over time, with its target and thresholds
       tornado  which inputs move a cost model's cost per successful task most
+      experiment  an experiment's cumulative lift with its interval, and each
+               arm's daily value
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -248,6 +264,8 @@ def chart_command(
         "size_by": size_by,
         "kpi": kpi,
         "model": model,
+        "experiment": experiment,
+        "metric": metric,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -269,6 +287,7 @@ def _add_groups() -> None:
     from . import (
         costs,
         docs,
+        experiments,
         history,
         incidents,
         interviews,
@@ -292,6 +311,7 @@ def _add_groups() -> None:
     app.add_typer(costs.app, name="costs")
     app.add_typer(incidents.app, name="incidents")
     app.add_typer(runbooks.app, name="runbooks")
+    app.add_typer(experiments.app, name="experiments")
 
 
 _add_groups()

@@ -19,6 +19,23 @@ from .documents import (
     DocumentUpdate as DocumentUpdate,
 )
 from .enums import *  # noqa: F403
+from .experiments import (
+    Correction as Correction,
+    Experiment as Experiment,
+    ExperimentCreate as ExperimentCreate,
+    ExperimentDecision as ExperimentDecision,
+    ExperimentGuardrail as ExperimentGuardrail,
+    ExperimentGuardrailCreate as ExperimentGuardrailCreate,
+    ExperimentGuardrailUpdate as ExperimentGuardrailUpdate,
+    ExperimentResult as ExperimentResult,
+    ExperimentResultCreate as ExperimentResultCreate,
+    ExperimentUpdate as ExperimentUpdate,
+    ExperimentVariant as ExperimentVariant,
+    ExperimentVariantCreate as ExperimentVariantCreate,
+    ExperimentVariantUpdate as ExperimentVariantUpdate,
+    MetricKind as MetricKind,
+    PeekingMethod as PeekingMethod,
+)
 from .history import (
     UNJOURNALED_TABLES as UNJOURNALED_TABLES,
     EntityKind as EntityKind,
@@ -103,9 +120,6 @@ from .operations import (
     CostModel as CostModel,
     CostModelCreate as CostModelCreate,
     CostModelUpdate as CostModelUpdate,
-    Experiment as Experiment,
-    ExperimentCreate as ExperimentCreate,
-    ExperimentUpdate as ExperimentUpdate,
     Incident as Incident,
     IncidentCreate as IncidentCreate,
     IncidentUpdate as IncidentUpdate,

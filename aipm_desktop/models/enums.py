@@ -123,9 +123,12 @@ class CheckStatus(enum.StrEnum):
 
 
 class ExperimentStatus(enum.StrEnum):
+    """draft -> running -> analysing -> decided; abandoned ends it without a decision."""
+
     DRAFT = "draft"
     RUNNING = "running"
-    CONCLUDED = "concluded"
+    ANALYSING = "analysing"
+    DECIDED = "decided"
     ABANDONED = "abandoned"
 
 

@@ -1,4 +1,4 @@
-"""Experiments, incidents, AI unit-economics cost models and the model price table."""
+"""Incidents, AI unit-economics cost models and the model price table."""
 
 from __future__ import annotations
 
@@ -23,41 +23,14 @@ from .common import (
     range_check,
     use_case_ref,
 )
-from .enums import CostRole, ExperimentStatus, IncidentStatus, RootCauseClass, Severity
+from .enums import CostRole, IncidentStatus, RootCauseClass, Severity
 from .validators import aware as aware  # re-exported: services.incidents.data imports it here
 from .validators import (
     check_finite,
     validate_aware,
-    validate_date_order,
     validate_required,
     validate_stripped,
 )
-
-
-class ExperimentBase(TitledSchema):
-    hypothesis: str = ""
-    use_case_id: int | None = use_case_ref()
-    primary_metric: str = Field(default="", max_length=200)
-    guardrails: str = ""
-    design: str = ""
-    start: dt.date | None = None
-    end: dt.date | None = None
-    status: ExperimentStatus = enum_field(ExperimentStatus.DRAFT)
-    result: str = ""
-    decision: str = Field(default="", max_length=300)
-
-    _dates = validate_date_order("start", "end")
-
-
-class ExperimentCreate(ExperimentBase): ...
-
-
-ExperimentUpdate = partial_model(ExperimentBase)
-
-
-class Experiment(ExperimentBase, TableMixin, table=True):
-    __table_args__ = enum_checks("experiment", status=ExperimentStatus)
-
 
 #: An incident's timestamps, in the order they must happen.
 INCIDENT_TIMESTAMPS = (

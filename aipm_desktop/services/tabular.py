@@ -115,6 +115,23 @@ def read_rows(path: Path | str, *, required: Sequence[str] = ()) -> list[SourceR
         raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
 
+def csv_rows(path: Path | str) -> Iterator[list[str]]:
+    """Stream a CSV file's records as lists of cells, the header first (record *n* is the
+    *n*-th item; a blank line is an empty list), read as :func:`read_rows` reads it
+    (encoding, separator) but without its row cap and without a dict per row: for
+    imports too large for :func:`read_rows` that check and aggregate the rows as they
+    come (per-unit experiment data)."""
+    path = Path(path).expanduser()
+    if _check_suffix(path) != ".csv":
+        raise UserError(f"{path.name}: only a CSV file can be streamed.")
+    if not path.is_file():
+        raise UserError(f"No such file: {path}")
+    try:
+        yield from _csv_rows(path)
+    except OSError as exc:
+        raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+
+
 def _too_many_rows(path: Path) -> UserError:
     return UserError(
         f"{path.name}: more than {MAX_ROWS:,} rows (the limit of an import); split the file."
@@ -226,6 +243,10 @@ def _csv_encoding(path: Path) -> str:
 
 
 def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
+    return enumerate(_csv_rows(path), start=1)
+
+
+def _csv_rows(path: Path) -> Iterator[list[str]]:
     encoding = _csv_encoding(path)
     try:
         with path.open("r", encoding=encoding, newline="") as fh:
@@ -233,7 +254,7 @@ def _csv_records(path: Path) -> Iterator[tuple[int, list[str]]]:
             # Excel writes ';'-separated CSV in many locales, tab-separated "Unicode text".
             delimiter = max((",", ";", "\t"), key=first_line.count)
             reader = csv.reader(itertools.chain([first_line], fh), delimiter=delimiter)
-            yield from enumerate(reader, start=1)
+            yield from reader
     except UnicodeDecodeError as exc:
         raise UserError(
             f"{path.name}: cannot read it as {encoding} text ({exc.reason} at byte "

@@ -414,10 +414,45 @@ def _legacy_incident(row: Any) -> Any:
     return row
 
 
+def _legacy_experiments(table: str, rows: Any, data: Mapping[str, Any]) -> Any:
+    """Experiments of a dump older than schema 0008 in today's fields, and their
+    free-text guardrails as guardrail rows (as migration 0008 converts stored ones)."""
+    from ..models.experiments import from_schema_0007
+
+    experiments = data.get("experiment")
+    if not isinstance(experiments, list):
+        return rows
+    if table == "experiment":
+        return [from_schema_0007(r)[0] if isinstance(r, dict) else r for r in experiments]
+    if rows:  # experiment_guardrail rows the dump has: kept as they are
+        return rows
+    now = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    made: list[dict[str, Any]] = []
+    for row in experiments:
+        if not isinstance(row, dict):
+            continue
+        _row, names = from_schema_0007(row)
+        made += [
+            {
+                "id": len(made) + position + 1,
+                "created_at": now,
+                "updated_at": now,
+                "version": 1,
+                "experiment_id": row.get("id"),
+                "name": name,
+                "position": position,
+            }
+            for position, name in enumerate(names)
+        ]
+    return made
+
+
 def _older_rows(revision: str, table: str, rows: Any, data: Mapping[str, Any]) -> Any:
     """Rows of ``table`` from a dump at schema ``revision``, in today's fields."""
     order = known_revisions()
     before = order.index(revision)
+    if table in ("experiment", "experiment_guardrail") and before < order.index("0008"):
+        return _legacy_experiments(table, rows, data)
     if table == "cost_model" and isinstance(rows, list) and before < order.index("0006"):
         return [_legacy_cost_model(row) for row in rows]
     if before < order.index("0007"):

@@ -26,6 +26,9 @@ from aipm_desktop.models import (
     DocumentRevision,
     Evaluation,
     Experiment,
+    ExperimentGuardrail,
+    ExperimentResult,
+    ExperimentVariant,
     Incident,
     IncidentAction,
     IncidentKpiLink,
@@ -147,7 +150,29 @@ def _populate_everything(ws) -> None:
         evidence_document_id=doc,
         signed_off_on=dt.date(2026, 12, 20),
     )
-    add(Experiment, title="Summary length A/B", start=dt.date(2027, 1, 10), use_case_id=uc2)
+    experiment = add(
+        Experiment,
+        title="Summary length A/B",
+        start=dt.date(2027, 1, 10),
+        use_case_id=uc2,
+        primary_metric="Handover rate",
+        baseline=0.3,
+        mde=0.1,
+        mde_relative=True,
+        kpi_id=kpi,
+        roadmap_item_id=item1,
+    )
+    arm = add(ExperimentVariant, experiment_id=experiment, name="Short", weight=1.0)
+    add(ExperimentGuardrail, experiment_id=experiment, name="CSAT", kind="mean", margin=0.1)
+    add(
+        ExperimentResult,
+        experiment_id=experiment,
+        variant_id=arm,
+        metric="Handover rate",
+        day=dt.date(2027, 1, 10),
+        units=120,
+        conversions=31.0,
+    )
     incident = add(
         Incident,
         title="Wrong customer name",

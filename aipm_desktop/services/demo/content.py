@@ -9,6 +9,9 @@ Every file is plain data an editor can change without touching code:
   risk's title, a roadmap item's ``key``, a document's ``kind``, a launch check's item).
 - ``roadmap.csv`` and ``roadmap_dependencies.csv``: the roadmap items and their
   finish-to-start dependencies.
+- ``experiment_results.csv``: daily aggregates per arm and metric of the experiments
+  that have results (``day`` counts days from the experiment's start), in the columns of
+  a results import.
 - ``documents.json`` and ``documents/*.md``: the deliverables; each markdown file is a
   :meth:`str.format` template over the dates in ``documents.json`` and the KPI figures.
 
@@ -86,6 +89,7 @@ class DemoContent:
     check_owners: dict[str, str]
     check_evidence_documents: dict[str, str]
     experiments: list[dict[str, Any]]
+    experiment_results: list[dict[str, str]]
     incidents: list[dict[str, Any]]
     runbooks: list[dict[str, Any]]
     cost_models: list[dict[str, Any]]
@@ -122,6 +126,7 @@ def load_content() -> DemoContent:
         check_owners=releases["check_owners"],
         check_evidence_documents=releases["check_evidence_documents"],
         experiments=operations["experiments"],
+        experiment_results=load_csv("experiment_results"),
         incidents=operations["incidents"],
         runbooks=operations["runbooks"],
         cost_models=operations["cost_models"],

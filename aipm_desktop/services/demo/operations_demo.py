@@ -1,4 +1,4 @@
-"""The sample workspace's operations: cost models, runbooks and incidents.
+"""The sample workspace's operations: experiments, cost models, runbooks and incidents.
 
 A mixin of the demo builder (:mod:`.builder`), kept apart so each module stays short; it
 uses the builder's ``add`` / ``add_many`` / ``day`` / ``moment`` and its remembered ids.
@@ -18,7 +18,6 @@ from ...models import (
     CostModel,
     Document,
     DocumentRevision,
-    Experiment,
     FailureCategory,
     Incident,
     IncidentAction,
@@ -34,12 +33,13 @@ from ...models import (
     UseCase,
 )
 from .content import given_fields
+from .experiments_demo import ExperimentsDemo
 
 if TYPE_CHECKING:
     from .content import DemoContent
 
 
-class OperationsDemo:
+class OperationsDemo(ExperimentsDemo):
     """Adds the operations rows (mixed into the demo builder, which provides these)."""
 
     session: Session
@@ -54,14 +54,7 @@ class OperationsDemo:
     add_many: Callable[[type[SQLModel], Sequence[dict[str, Any]]], list[Any]]
 
     def add_operations(self) -> None:
-        experiments = []
-        for spec in self.content.experiments:
-            row = dict(spec)
-            row["use_case_id"] = self.use_cases[row.pop("use_case")]
-            row["start"] = self.day(7 * spec["start"])
-            row["end"] = self.day(7 * spec["end"] - 3)
-            experiments.append(row)
-        self.add_many(Experiment, experiments)
+        self.add_experiments()
         self.add_runbooks()
         self.add_incidents()
         self.add_cost_models()
