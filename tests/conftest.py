@@ -54,6 +54,34 @@ def ws(tmp_path: Path) -> Iterator:
     workspace.close()
 
 
+@pytest.fixture(scope="session")
+def sample_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample (demo) workspace, built once per run: copy it before writing to it."""
+    from aipm_desktop.services.workspace import new_workspace
+
+    path = tmp_path_factory.mktemp("sample") / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def sample_path(sample_template: Path, tmp_path: Path) -> Path:
+    """A copy of the sample workspace of this test's own."""
+    path = tmp_path / "demo.aipm"
+    path.write_bytes(sample_template.read_bytes())
+    return path
+
+
+@pytest.fixture
+def sample_ws(sample_path: Path) -> Iterator:
+    """The sample workspace (a copy of this test's own), open."""
+    from aipm_desktop.store import open_workspace
+
+    workspace = open_workspace(sample_path)
+    yield workspace
+    workspace.close()
+
+
 # -- fail on logged errors ---------------------------------------------------------------
 
 ALLOW_LOG_ERRORS = "allow_log_errors"

@@ -1,12 +1,15 @@
 """``aipm incidents``: the incident log: list incidents, show one with its timeline and
-actions, and the quarterly figures."""
+actions, the quarterly figures; log an incident, move it to a status, add to its
+timeline (each edit one undoable step)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+import datetime as dt
+from typing import Annotated, Any
 
 import typer
 
+from ..errors import UserError
 from . import common
 from .common import JsonFlag, WorkspaceFile, command, new_app
 
@@ -139,3 +142,151 @@ def stats_command(
         )
     lines += ["", f"Post-incident review completed: {figures.reviewed} ({share})"]
     typer.echo("\n".join(lines))
+
+
+# -- edits -------------------------------------------------------------------------------------
+
+_Who = Annotated[
+    str | None, typer.Option("--who", help="Who makes the change (default: your user name).")
+]
+
+
+def _moment(value: str | None, what: str) -> dt.datetime | None:
+    """``2026-11-24 08:20`` or ``2026-11-24T08:20`` (local time unless it says its zone)
+    as an aware datetime; None for none."""
+    if value is None or not value.strip():
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(value.strip())
+    except ValueError:
+        raise UserError(
+            f"{what} must be a date and time like 2026-11-24 08:20, not {value!r}."
+        ) from None
+    return moment if moment.tzinfo is not None else moment.astimezone()
+
+
+@command(app, "add")
+def add_command(
+    file: WorkspaceFile,
+    title: Annotated[str, typer.Option("--title", help="What failed, in a line.")],
+    severity: Annotated[str, typer.Option("--severity", help="sev1 to sev4.")] = "sev3",
+    category: Annotated[
+        str | None, typer.Option("--category", help="The failure category (name or id).")
+    ] = None,
+    root_cause: Annotated[
+        str | None,
+        typer.Option("--root-cause", help="ux, data, model, policy, infrastructure or vendor."),
+    ] = None,
+    owner: Annotated[str, typer.Option("--owner", help="Who leads the response.")] = "",
+    impact: Annotated[str, typer.Option("--impact", help="The customer impact.")] = "",
+    description: Annotated[
+        str, typer.Option("--description", help="What happened, as it was seen.")
+    ] = "",
+    use_case: Annotated[
+        list[str] | None,
+        typer.Option("--use-case", help="An affected use case (id or title); repeatable."),
+    ] = None,
+    kpi: Annotated[
+        list[str] | None, typer.Option("--kpi", help="A KPI it moved (id or name); repeatable.")
+    ] = None,
+    release: Annotated[
+        str | None, typer.Option("--release", help="The release (id or name).")
+    ] = None,
+    detected: Annotated[
+        str | None,
+        typer.Option("--detected", help="When it was detected, e.g. 2026-11-24 08:20 (now)."),
+    ] = None,
+    who: _Who = None,
+) -> None:
+    """Log an incident (one undoable step); prints its id."""
+    from ..services import ai_act, incidents, kpis
+    from ..services.launch.releases import resolve_release
+
+    with common.writing(file) as ws:
+        data: dict[str, Any] = {
+            "title": title,
+            "severity": severity.strip().lower(),
+            "owner": owner,
+            "customer_impact": impact,
+            "description": description,
+            "use_case_ids": [ai_act.resolve_use_case(ws=ws, ref=r) for r in use_case or []],
+            "kpi_ids": [kpis.find_kpi(ws=ws, ref=r) for r in kpi or []],
+        }
+        if category is not None:
+            data["category_id"] = incidents.find_category(ws=ws, ref=category)
+        if root_cause is not None:
+            data["root_cause_class"] = root_cause.strip().lower()
+        if release is not None:
+            data["release_id"] = resolve_release(ws=ws, ref=release)
+        moment = _moment(detected, "--detected")
+        if moment is not None:
+            data["detected_at"] = moment
+        incident_id, _changes = incidents.create_incident(ws=ws, data=data, who=who)
+    typer.echo(f"Logged incident {incident_id}: {' '.join(title.split())}")
+
+
+@command(app, "status")
+def status_command(
+    file: WorkspaceFile,
+    incident: _Incident,
+    status: Annotated[str, typer.Argument(help="open, mitigated, resolved or reviewed.")],
+    at: Annotated[
+        str | None,
+        typer.Option("--at", help="When it happened, e.g. 2026-11-24 09:10 (default: now)."),
+    ] = None,
+    who: _Who = None,
+) -> None:
+    """Move an incident to a status, stamping the times the move implies when they are
+    empty (one undoable step)."""
+    from ..services import incidents
+    from ..services.dates import format_datetime
+
+    with common.writing(file) as ws:
+        incident_id = incidents.find_incident(ws=ws, ref=incident)
+        incidents.set_status(
+            ws=ws, incident_id=incident_id, status=status, at=_moment(at, "--at"), who=who
+        )
+        info = incidents.detail(ws=ws, incident_id=incident_id)
+    stamps = [
+        f"{name} {format_datetime(value)}"
+        for name, value in (
+            ("acknowledged", info.acknowledged_at),
+            ("mitigated", info.mitigated_at),
+            ("resolved", info.resolved_at),
+            ("reviewed", info.reviewed_at),
+        )
+        if value is not None
+    ]
+    typer.echo(
+        f"Incident {incident_id} is {info.status}" + (f" ({'; '.join(stamps)})" if stamps else "")
+    )
+
+
+@command(app, "note")
+def note_command(
+    file: WorkspaceFile,
+    incident: _Incident,
+    text: Annotated[str, typer.Argument(help="What happened, for the timeline.")],
+    by: Annotated[
+        str | None,
+        typer.Option("--by", help="Who saw or did it (default: who makes the change)."),
+    ] = None,
+    at: Annotated[
+        str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
+    ] = None,
+    who: _Who = None,
+) -> None:
+    """Add an entry to an incident's timeline (one undoable step)."""
+    from ..services import incidents, records
+
+    with common.writing(file) as ws:
+        incident_id = incidents.find_incident(ws=ws, ref=incident)
+        entry_id, _changes = incidents.add_timeline_entry(
+            ws=ws,
+            incident_id=incident_id,
+            what=text,
+            who=by if by is not None else (who or records.default_author()),
+            at=_moment(at, "--at"),
+            actor=who,
+        )
+    typer.echo(f"Added timeline entry {entry_id} to incident {incident_id}")

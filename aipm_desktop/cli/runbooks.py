@@ -1,5 +1,6 @@
 """``aipm runbooks``: runbooks for AI incidents: list them, check every rollback
-criterion against the latest KPI snapshots (exit code 1 when any is met), export one."""
+criterion against the latest KPI snapshots (exit code 1 when any is met), export one as
+Markdown, PDF or HTML."""
 
 from __future__ import annotations
 
@@ -83,14 +84,25 @@ def check_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
 def export_command(
     file: WorkspaceFile,
     runbook: Annotated[str, typer.Argument(help="The runbook: its id or title.")],
-    out: Path = typer.Option(..., "--out", "-o", help="The file to write (.md or .html)."),
+    out: Path = typer.Option(
+        ..., "--out", "-o", help="The file to write (.md, .pdf or .html; a suffix is added)."
+    ),
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", "-f", help="md, pdf or html (default: from the file's suffix)."),
+    ] = None,
     force: ForceFlag = False,
 ) -> None:
-    """Write one runbook as Markdown or standalone HTML."""
+    """Write one runbook as Markdown, PDF or standalone HTML."""
     from ..services import runbooks
+    from ..services.runbooks.export import export_runbook_file
 
     with common.reading(file) as ws:
-        written = runbooks.export_runbook(
-            ws=ws, runbook_id=runbooks.find_runbook(ws=ws, ref=runbook), out=out, overwrite=force
+        written = export_runbook_file(
+            ws=ws,
+            runbook_id=runbooks.find_runbook(ws=ws, ref=runbook),
+            out=out.expanduser(),
+            fmt=fmt,
+            overwrite=force,
         )
     typer.echo(f"Wrote {written}")

@@ -10,7 +10,9 @@ Sections (ask for the ones whose areas exist; a section not asked for is None):
 - ``"roadmap"``: milestones and releases due in the next :data:`UPCOMING_DAYS` days, and
   open blocking launch checks of releases not yet past their target date;
 - ``"costs"``: cost models whose tracked KPI's latest actual is above their envelope
-  (``costs.envelope_breaches``, largest excess first).
+  (``costs.envelope_breaches``, largest excess first);
+- ``"operations"``: the runbooks' rollback criteria met now on the KPIs' latest
+  snapshots (``runbooks.met_criteria``), each offering to open an incident.
 
 Each list holds at most ``limit`` items; :attr:`Dashboard.counts` has the full totals
 under the section's list name (``kpi_alerts``, ``stale_kpis``, ...) beside the
@@ -57,7 +59,7 @@ if TYPE_CHECKING:
 
     from ..store import Workspace
 
-SECTIONS: tuple[str, ...] = ("kpis", "usecases", "risks", "roadmap", "costs")
+SECTIONS: tuple[str, ...] = ("kpis", "usecases", "risks", "roadmap", "costs", "operations")
 UPCOMING_DAYS = 60
 RECENT_LIMIT = 10
 SEVERITIES = ("critical", "warning", "info")
@@ -112,6 +114,7 @@ class Dashboard:
     #: Per list: what its dot colours mean, as ``[(label, "#rrggbb"), ...]``.
     legends: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
     envelope_breaches: list[DashboardItem] | None = None
+    rollback_breaches: list[DashboardItem] | None = None
 
 
 def _optional(name: str) -> ModuleType | None:
@@ -553,6 +556,36 @@ def _cost_section(
     return items
 
 
+def _operations_section(
+    ws: Workspace, runbooks: Any, limit: int, totals: dict[str, int], empty: dict[str, str]
+) -> list[DashboardItem]:
+    """Rollback criteria met now (every one critical: the runbook says roll back)."""
+    checked = runbooks.check(ws=ws)
+    met = [r for r in checked if r.met]
+    totals["rollback_breaches"] = len(met)
+    empty["rollback_breaches"] = (
+        "No rollback criterion is met on the latest KPI snapshots."
+        if checked
+        else "No rollback criteria yet. Write them in the runbooks under Operations; one met "
+        "on the latest KPI snapshots shows here."
+    )
+    items = []
+    for r in met[:limit]:
+        latest = f"latest {r.latest:g}{r.unit if r.unit in ('%', '') else ' ' + r.unit}"
+        items.append(
+            DashboardItem(
+                "rollback_criterion",
+                r.criterion_id,
+                f"{r.use_case or r.runbook}: {r.condition}",
+                f"{latest} on {format_date(r.latest_date)} · {r.runbook} · "
+                "click to open an incident",
+                "critical",
+                r.latest_date,
+            )
+        )
+    return items
+
+
 def dashboard(
     *,
     ws: Workspace,
@@ -593,9 +626,11 @@ def dashboard(
         board.upcoming = _roadmap_section(ws, today, limit, totals)
     if "costs" in wanted and (costs := _optional("costs")) is not None:
         board.envelope_breaches = _cost_section(ws, costs, limit, totals)
+    board.empty = empty_texts(totals, ranked_use_cases=ranked)
+    if "operations" in wanted and (runbooks := _optional("runbooks")) is not None:
+        board.rollback_breaches = _operations_section(ws, runbooks, limit, totals, board.empty)
     board.recent = _recent_changes(ws, recent_limit)
     board.counts = totals
-    board.empty = empty_texts(totals, ranked_use_cases=ranked)
     return board
 
 

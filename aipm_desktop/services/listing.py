@@ -137,6 +137,16 @@ def _fmt_percent(value: Any) -> str:
     return _fmt_float(value, lambda v: f"{v * 100:.0f}%")
 
 
+def _fmt_hours(value: Any) -> str:
+    """A duration in hours: minutes below two hours (``45 min``), else ``3.5 h``."""
+    return _fmt_float(value, lambda v: f"{v * 60:.0f} min" if v < 2 else f"{v:,.1f} h")
+
+
+def _fmt_upper(value: Any) -> str:
+    """A code in capitals (``sev2`` -> ``SEV2``)."""
+    return _fmt_enum(value).upper()
+
+
 def _fmt_bool(value: Any) -> str:
     if value is None:
         return ""
@@ -154,6 +164,8 @@ FORMATTERS: dict[str, Callable[[Any], str]] = {
     "decimal1": _fmt_decimal1,
     "percent": _fmt_percent,
     "bool": _fmt_bool,
+    "hours": _fmt_hours,
+    "upper": _fmt_upper,
 }
 
 

@@ -54,6 +54,7 @@ AREAS: tuple[Area, ...] = (
     Area("roadmap", "Roadmap", "aipm_desktop.ui.roadmap.page:RoadmapPage"),
     Area("launch", "Launch", "aipm_desktop.ui.launch.page:LaunchPage"),
     Area("costs", "Costs", "aipm_desktop.ui.costs.page:CostsPage"),
+    Area("operations", "Operations", "aipm_desktop.ui.operations.page:OperationsPage"),
     Area("interviews", "Interviews", "aipm_desktop.ui.interviews.page:InterviewsPage"),
     # New areas go here, above the settings, which stay last.
     Area("settings", "Workspace settings", "aipm_desktop.ui.settings_page:SettingsPage"),

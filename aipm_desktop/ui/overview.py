@@ -1,8 +1,9 @@
 """Overview page (the home page): a dashboard of what needs attention in the portfolio.
 
 KPIs in critical or warning, stale KPIs, the top-ranked use cases still open to action,
-the highest residual risks and overdue risk reviews, upcoming milestones and gates, recent
-changes, and a compact line of counts. Each item's dot carries meaning: severity for
+the highest residual risks and overdue risk reviews, upcoming milestones and gates, cost
+envelopes exceeded, rollback criteria met (each offering to open an incident from the
+breach), recent changes, and a compact line of counts. Each item's dot carries meaning: severity for
 alerts, the risk level's colour for risks, the status family for use cases; a legend
 under a card's title says what the colours mean and each dot's tooltip says it in words.
 An empty card says why (nothing tracked yet, and where to start) rather than "all well".
@@ -63,6 +64,7 @@ SECTION_AREAS = {
     "risks": "risks",
     "roadmap": "roadmap",
     "costs": "costs",
+    "operations": "operations",
 }
 
 #: Entity kind (dashboard items and change log) -> the area that shows it.
@@ -85,12 +87,23 @@ KIND_AREAS = {
     "settings": "settings",
     "cost_model": "costs",
     "model_price": "costs",
+    "incident": "operations",
 }
+#: Dashboard items that open a dialog rather than their record: kind -> the area it needs.
+#: A met rollback criterion offers to open an incident from the breach.
+OFFER_AREAS = {"rollback_criterion": "operations"}
 #: Kinds shown in the Launch area through the release they belong to.
 OWNED_BY_RELEASE = frozenset({"launch_check", "rollout_stage"})
 
 #: Cards: (key, title, dashboard attribute, section that provides it, empty text).
 CARDS = (
+    (
+        "rollback_breaches",
+        "Rollback criteria met",
+        "rollback_breaches",
+        "operations",
+        "No rollback criterion is met on the latest KPI snapshots.",
+    ),
     (
         "kpi_alerts",
         "KPIs in critical or warning",
@@ -326,6 +339,7 @@ class OverviewPage(QWidget):
         self.ctx = ctx
         self.setObjectName("overviewPage")
         self._areas = list(areas) if areas is not None else None
+        self.breach_dialog: QWidget | None = None
         self._dirty = True
         self._columns = 0
         self._refresh_timer = QTimer(self)
@@ -459,7 +473,7 @@ class OverviewPage(QWidget):
         self.recent.set_items(recent)
 
     def _item_widget(self, item, names: set[str]) -> DashboardItem:
-        area = area_for(item.kind)
+        area = OFFER_AREAS.get(item.kind) or area_for(item.kind)
         clickable = area in names
         row = DashboardItem(
             item.title,
@@ -471,13 +485,28 @@ class OverviewPage(QWidget):
         )
         row.setProperty("kind", item.kind)
         row.setProperty("entity_id", item.entity_id)
-        if clickable:
+        if clickable and item.kind in OFFER_AREAS:
+            row.setToolTip("Open an incident from this breach")
+            row.activated.connect(lambda i=item.entity_id: self.offer_incident(int(i)))
+        elif clickable:
             row.activated.connect(
                 lambda a=area, i=item.open_id or item.entity_id: self.navigate_requested.emit(
                     a, int(i)
                 )
             )
         return row
+
+    def offer_incident(self, criterion_id: int) -> QWidget | None:
+        """Offer to open an incident pre-filled from a met rollback criterion; once it is
+        open, show it in Operations."""
+        from .operations.breach import offer_incident
+
+        return offer_incident(
+            self.ctx,
+            self,
+            criterion_id,
+            lambda incident_id: self.navigate_requested.emit("operations", int(incident_id)),
+        )
 
     def _open_change(self, area: str, kind: str, entity_id: int) -> None:
         """Open the record a change-log line names: a launch check or a rollout stage

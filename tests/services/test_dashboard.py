@@ -178,7 +178,9 @@ def test_fresh_workspace_dashboard_is_empty_not_broken(ws) -> None:
     assert board.kpi_alerts == [] and board.stale_kpis == [] and board.upcoming == []
     for name in ("top_use_cases", "top_risks", "overdue_reviews"):
         assert getattr(board, name) in ([], None)
-    assert set(SECTIONS) == {"kpis", "usecases", "risks", "roadmap", "costs"}
+    assert set(SECTIONS) == {"kpis", "usecases", "risks", "roadmap", "costs", "operations"}
+    assert board.rollback_breaches == []
+    assert "No rollback criteria yet" in board.empty["rollback_breaches"]
     with pytest.raises(ValueError, match="unknown dashboard section"):
         dashboard(ws=ws, sections={"kpis", "weather"})
 

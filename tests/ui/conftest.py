@@ -46,3 +46,17 @@ def message_boxes(qapp) -> Iterator:
     for box in _visible_message_boxes():
         box.close()
         box.deleteLater()
+
+
+@pytest.fixture
+def operations_page(qtbot, app_ctx, sample_ws):
+    """The Operations area over a copy of the sample workspace, shown at 1280x720."""
+    from aipm_desktop.ui.operations.page import OperationsPage
+
+    app_ctx.set_workspace(sample_ws)
+    page = OperationsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 720)
+    page.show()
+    qtbot.waitExposed(page)
+    return page

@@ -94,45 +94,54 @@ def use_case_titles(ws: Any, ids: list[int] | None = None) -> list[tuple[int, st
 
 
 class LinksDialog(QDialog):
-    """Choose the use cases a risk applies to: a filterable list of check boxes."""
+    """Choose the use cases a risk applies to: a filterable list of check boxes.
+
+    The words are the risk's by default; another area links other records with the same
+    dialog by giving its ``title``, ``heading``, ``noun`` (plural) and ``empty`` text.
+    """
 
     def __init__(
-        self, use_cases: list[tuple[int, str]], selected: set[int], parent: QWidget | None = None
+        self,
+        use_cases: list[tuple[int, str]],
+        selected: set[int],
+        parent: QWidget | None = None,
+        *,
+        title: str = "Linked use cases",
+        heading: str = "Which use cases does this risk apply to?",
+        noun: str = "use cases",
+        empty: str = "There are no use cases yet: add them in the use-case area first.",
+        name: str = "riskLinksDialog",
     ) -> None:
         super().__init__(parent)
-        self.setObjectName("riskLinksDialog")
-        self.setWindowTitle("Linked use cases")
+        self.setObjectName(name)
+        self.setWindowTitle(title)
         self.resize(440, 480)
-        heading = named_label("Which use cases does this risk apply to?", "dialogHeading")
+        heading_label = named_label(heading, "dialogHeading")
         self.filter_edit = QLineEdit()
-        self.filter_edit.setPlaceholderText("Filter use cases…")
+        self.filter_edit.setPlaceholderText(f"Filter {noun}…")
         self.filter_edit.setClearButtonEnabled(True)
         self.list = QListWidget()
         self.list.setObjectName("riskLinksList")
-        for use_case_id, title in use_cases:
-            item = QListWidgetItem(title)
+        for use_case_id, text in use_cases:
+            item = QListWidgetItem(text)
             item.setData(Qt.ItemDataRole.UserRole, use_case_id)
             item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
             item.setCheckState(
                 Qt.CheckState.Checked if use_case_id in selected else Qt.CheckState.Unchecked
             )
             self.list.addItem(item)
-        empty = named_label(
-            "There are no use cases yet: add them in the use-case area first.",
-            "mutedLabel",
-            wrap=True,
-        )
-        empty.setVisible(not use_cases)
+        empty_label = named_label(empty, "mutedLabel", wrap=True)
+        empty_label.setVisible(not use_cases)
         buttons = QDialogButtonBox(
             QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
         )
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        layout.addWidget(heading)
+        layout.addWidget(heading_label)
         layout.addWidget(self.filter_edit)
         layout.addWidget(self.list, 1)
-        layout.addWidget(empty)
+        layout.addWidget(empty_label)
         layout.addWidget(buttons)
         self.filter_edit.textChanged.connect(self._on_filter_edit_text_changed)
 

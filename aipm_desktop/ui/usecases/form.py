@@ -20,6 +20,7 @@ from ...models.enums import Decision, UseCaseStatus
 from ...models.usecases import UseCaseBase
 from ...services import usecases as usecase_service
 from ..context import AppContext
+from ..operations.breach import BreachPanel
 from ..widgets.builders import NO_MARGINS, card_layout
 from ..widgets.page_header import named_label
 from ..widgets.record_form import (
@@ -175,6 +176,8 @@ class UseCaseForm(RecordForm):
         self.status_combo = self.editors["status"]
         self.decision_combo = self.editors["decision"]
 
+        self.breaches = BreachPanel(ctx)
+        self.body.insertWidget(self.body.indexOf(self.summary) + 1, self.breaches)
         self.metric_preview = named_label("", "metricPreview", wrap=True)
         self.insert_row(S_METRIC, "metric_preview", "", self.metric_preview, hint=False)
         self.insert_row(S_DECISION, "costs", "3-year cost", self._build_tco())
@@ -219,6 +222,7 @@ class UseCaseForm(RecordForm):
     def reload(self, *, force: bool = False) -> None:
         """Read the shown use case again (keeping a field the user is typing in)."""
         obj = show_row(self, self.ctx, UseCase, self.use_case_id, UseCaseBase, force=force)
+        self.breaches.show_for(self.use_case_id if obj is not None else None)
         if obj is None:
             self.use_case_id = None
             return

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -83,7 +83,14 @@ def _escape_like(text: str) -> str:
 
 
 class UseCasesPage(ContextWidget):
-    """The Use cases area (view ``usecases``)."""
+    """The Use cases area (view ``usecases``).
+
+    Signals:
+        navigate_requested(str, int): show area ``name`` on record ``id`` (an incident
+            opened from a met rollback criterion, in Operations).
+    """
+
+    navigate_requested = Signal(str, int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="useCasesPage")
@@ -171,6 +178,9 @@ class UseCasesPage(ContextWidget):
         self.grid_tab.ranking_needed.connect(self._on_grid_tab_ranking_needed)
         self.grid_tab.risk_feed_toggled.connect(self._on_grid_tab_risk_feed_toggled)
         self.matrix_tab.use_case_clicked.connect(self._on_matrix_tab_use_case_clicked)
+        self.form.breaches.incident_opened.connect(
+            lambda incident_id: self.navigate_requested.emit("operations", incident_id)
+        )
         ctx.changed.connect(self._on_ctx_changed)
         self._refresh_filter_choices()
         self._update_header()

@@ -15,12 +15,13 @@ from dataclasses import dataclass
 from typing import Any
 
 import pydantic
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, QDateTime, Qt, QTime, Signal
 from PySide6.QtGui import QFocusEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDateEdit,
+    QDateTimeEdit,
     QDoubleSpinBox,
     QHBoxLayout,
     QLineEdit,
@@ -55,7 +56,7 @@ KEPT_SUFFIX = " Not saved: correct it, or press Esc for the stored value."
 #: What an invalid choice adds to the model's message.
 SET_BACK_SUFFIX = " It was set back."
 
-KINDS = ("line", "text", "number", "int", "float", "combo", "date", "check")
+KINDS = ("line", "text", "number", "int", "float", "combo", "date", "datetime", "check")
 Choices = Sequence[tuple[Any, str]]
 
 
@@ -67,7 +68,8 @@ class FieldSpec:
     optional number typed as text: "" is None), ``int`` / ``float`` (spin boxes),
     ``combo`` (from an enum class, a list of ``(value, label)`` or a callable returning
     one, read again on every load; ``editable`` lets the user type a value), ``date``
-    (an optional date: a check box and a date editor), ``check``.
+    (an optional date: a check box and a date editor), ``datetime`` (the same with a
+    time: stored in UTC, shown in local time), ``check``.
     ``group``: fields of one group validate and commit together; the hint row is the
     group's. ``row``: consecutive fields with the same ``row`` share one form row labelled
     ``row`` ("" spans the card), each with its ``label`` as a small caption above it.
@@ -141,8 +143,26 @@ class TextArea(QPlainTextEdit):
         self.document().setModified(False)
 
 
+def utc_moment(shown: QDateTime) -> dt.datetime:
+    """A local date and time shown in an editor as an aware UTC datetime, to the minute."""
+    day, time = shown.date(), shown.time()
+    local = dt.datetime(day.year(), day.month(), day.day(), time.hour(), time.minute())
+    return local.astimezone().astimezone(dt.UTC)
+
+
+def local_moment(value: dt.datetime) -> QDateTime:
+    """A stored moment (UTC; naive is read as UTC) as the local time an editor shows."""
+    moment = (value if value.tzinfo else value.replace(tzinfo=dt.UTC)).astimezone()
+    return QDateTime(
+        QDate(moment.year, moment.month, moment.day), QTime(moment.hour, moment.minute)
+    )
+
+
 class DateInput(QWidget):
     """An optional date: a check box ("set") and a date editor with a calendar.
+
+    With ``with_time`` it is an optional moment: a date and time editor showing local
+    time; :meth:`value` gives it back as an aware UTC datetime (to the minute).
 
     Signals:
         edited(): the user changed the date or set / cleared it.
@@ -156,13 +176,18 @@ class DateInput(QWidget):
         parent: QWidget | None = None,
         *,
         field_height: int = FIELD_HEIGHT,
+        with_time: bool = False,
     ) -> None:
         super().__init__(parent)
+        self.with_time = with_time
         self.check = QCheckBox(check_text)
-        self.edit = QDateEdit()
+        self.edit = QDateTimeEdit() if with_time else QDateEdit()
         self.edit.setCalendarPopup(True)
-        self.edit.setDisplayFormat(date_display_format())
-        self.edit.setDate(QDate(clock.today()))
+        self.edit.setDisplayFormat(date_display_format() + (" HH:mm" if with_time else ""))
+        if with_time:
+            self.edit.setDateTime(QDateTime.currentDateTime())
+        else:
+            self.edit.setDate(QDate(clock.today()))
         self.edit.setEnabled(False)
         self.edit.setMinimumHeight(field_height)
         self._editable = True
@@ -175,14 +200,25 @@ class DateInput(QWidget):
         self.edit.editingFinished.connect(self.edited)
         self.edit.calendarWidget().clicked.connect(lambda _date: self.edited.emit())
 
-    def value(self) -> dt.date | None:
-        return self.edit.date().toPython() if self.check.isChecked() else None
+    def value(self) -> dt.date | dt.datetime | None:
+        if not self.check.isChecked():
+            return None
+        if self.with_time:
+            return utc_moment(self.edit.dateTime())
+        return self.edit.date().toPython()
 
-    def set_value(self, value: dt.date | None) -> None:
+    def set_value(self, value: dt.date | dt.datetime | None) -> None:
         self.check.setChecked(value is not None)
         self.edit.setEnabled(value is not None and self._editable)
         self.edit.blockSignals(True)
-        self.edit.setDate(QDate(value if value is not None else clock.today()))
+        if self.with_time:
+            self.edit.setDateTime(
+                local_moment(value)
+                if isinstance(value, dt.datetime)
+                else QDateTime.currentDateTime()
+            )
+        else:
+            self.edit.setDate(QDate(value if value is not None else clock.today()))
         self.edit.blockSignals(False)
 
     def set_editable(self, editable: bool) -> None:
@@ -224,8 +260,8 @@ def create_editor(spec: FieldSpec, max_length: int = 0) -> QWidget:
         editor = spin
     elif kind == "combo":
         editor = _new_combo(spec)
-    elif kind == "date":
-        editor = DateInput()
+    elif kind in ("date", "datetime"):
+        editor = DateInput(with_time=kind == "datetime")
     elif kind == "check":
         editor = QCheckBox(spec.placeholder)
     else:

@@ -1,0 +1,235 @@
+"""A runbook exported as Markdown, HTML or PDF.
+
+:func:`runbook_pdf` lays a runbook out on A4 with fpdf2 in DejaVu Sans (shipped with
+matplotlib, so any text prints): the title and its use case, release and owner, the
+scope, the escalation path as a table (step, role, name, how to reach), the rollback
+criteria, the safe-mode behaviour, each communication template (subject, and the body
+with its ``{placeholders}`` as written) and the notes; every page carries the runbook's
+title and its page number. Markdown and HTML are those of
+:func:`~.actions.runbook_markdown` and :func:`~.actions.export_runbook`.
+
+:func:`export_runbook_file` is what the GUI and ``aipm runbooks export`` call: the format
+from ``fmt`` or the file's suffix. :func:`write_runbook` writes an already read runbook
+(plain data: safe in a worker thread). Files are written whole or not at all.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ...errors import UserError
+from ...models import CommunicationChannel
+from .actions import export_runbook, runbook_markdown
+from .data import CHANNEL_LABELS, RunbookInfo, get_runbook
+
+if TYPE_CHECKING:
+    from ...store import Workspace
+
+#: The formats a runbook exports to, by the suffix of their file.
+FORMATS = {"md": ".md", "html": ".html", "pdf": ".pdf"}
+_SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+_INK = (31, 41, 51)
+_TEXT = (50, 63, 75)
+_MUTED = (97, 110, 124)
+_RULE = (203, 210, 217)
+_BOX = (244, 246, 248)
+
+
+def export_format(out: Path | str, fmt: str | None = None) -> tuple[Path, str]:
+    """``(path, format)`` of an export to ``out``: ``fmt`` (md, html or pdf; the suffix
+    added when ``out`` has none) or else the suffix of ``out``. A suffix that says another
+    format than ``fmt``, or no known format at all, is a plain error."""
+    path = Path(out)
+    by_suffix = _SUFFIX_FORMATS.get(path.suffix.lower())
+    if fmt is None:
+        if by_suffix is None:
+            raise UserError(
+                f"Export a runbook as .md, .html or .pdf, not {path.suffix or 'no suffix'}."
+            )
+        return path, by_suffix
+    wanted = str(fmt).strip().lower().lstrip(".")
+    wanted = "md" if wanted == "markdown" else wanted
+    if wanted not in FORMATS:
+        raise UserError(f"Unknown format {fmt!r}; choose md, html or pdf.")
+    if not path.suffix:
+        return path.with_suffix(FORMATS[wanted]), wanted
+    if by_suffix != wanted:
+        raise UserError(
+            f"{path.name} ends in {path.suffix} but the format asked for is {wanted}; "
+            f"name the file *{FORMATS[wanted]} or leave the format out."
+        )
+    return path, wanted
+
+
+def write_runbook(
+    info: RunbookInfo, out: Path | str, *, fmt: str | None = None, overwrite: bool = True
+) -> Path:
+    """Write the runbook ``info`` to ``out`` as PDF or Markdown (by ``fmt`` or suffix),
+    whole or not at all (HTML needs the workspace: :func:`export_runbook_file`)."""
+    from ..outputs import write_bytes, write_text
+
+    path, chosen = export_format(out, fmt)
+    if chosen == "pdf":
+        return write_bytes(path, runbook_pdf(info), overwrite=overwrite)
+    if chosen == "md":
+        return write_text(path, runbook_markdown(info), overwrite=overwrite)
+    raise ValueError("write an HTML runbook with export_runbook_file")
+
+
+def export_runbook_file(
+    *,
+    ws: Workspace,
+    runbook_id: int,
+    out: Path | str,
+    fmt: str | None = None,
+    overwrite: bool = False,
+) -> Path:
+    """Write runbook ``runbook_id`` to ``out`` (format ``fmt``, else by suffix)."""
+    path, chosen = export_format(out, fmt)
+    if chosen == "html":
+        return export_runbook(ws=ws, runbook_id=runbook_id, out=path, overwrite=overwrite)
+    info = get_runbook(ws=ws, runbook_id=runbook_id)
+    return write_runbook(info, path, fmt=chosen, overwrite=overwrite)
+
+
+# -- PDF -------------------------------------------------------------------------------------
+
+
+def _font_dir() -> Path:
+    """matplotlib's DejaVu fonts, found without importing matplotlib (~0.5 s)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations, "matplotlib is installed"
+    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
+
+
+def _new_pdf(title: str) -> Any:
+    """An A4 document with the DejaVu fonts, margins and a footer naming ``title``."""
+    from fpdf import FPDF
+
+    class RunbookPdf(FPDF):
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_font("DejaVu", "", 7.5)
+            self.set_text_color(*_MUTED)
+            self.cell(self.epw * 0.8, 5, title[:110], align="L")
+            self.cell(self.epw * 0.2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    pdf = RunbookPdf(format="A4")
+    pdf.set_title(title)
+    pdf.set_creator("AIPM Desktop")
+    fonts = _font_dir()
+    for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"), ("I", "DejaVuSans-Oblique")):
+        pdf.add_font("DejaVu", style, str(fonts / f"{name}.ttf"))
+    pdf.add_font("DejaVuMono", "", str(fonts / "DejaVuSansMono.ttf"))
+    pdf.set_margins(18, 16, 18)
+    pdf.set_auto_page_break(True, margin=18)
+    pdf.alias_nb_pages()
+    pdf.add_page()
+    return pdf
+
+
+def runbook_pdf(info: RunbookInfo) -> bytes:
+    """The runbook as a PDF document (A4; see the module docstring)."""
+    from fpdf.fonts import FontFace
+
+    pdf = _new_pdf(f"Runbook: {info.title}")
+    width = pdf.epw
+
+    def heading(text: str, size: float = 13) -> None:
+        pdf.ln(3)
+        pdf.set_font("DejaVu", "B", size)
+        pdf.set_text_color(*_INK)
+        pdf.multi_cell(width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1.5)
+
+    def body(text: str, style: str = "", size: float = 9.5, colour: Sequence[int] = _TEXT) -> None:
+        pdf.set_font("DejaVu", style, size)
+        pdf.set_text_color(*colour)
+        pdf.multi_cell(width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+    heading(info.title, 18)
+    facts = [
+        f"{label}: {value}"
+        for label, value in (("Use case", info.use_case), ("Release", info.release))
+        if value
+    ]
+    facts.append(f"Owner: {info.owner or 'not set'}")
+    body("   ·   ".join(facts), colour=_MUTED)
+    if info.scope:
+        heading("Scope")
+        body(info.scope)
+
+    heading("Escalation path")
+    if info.contacts:
+        pdf.set_font("DejaVu", "", 9)
+        pdf.set_text_color(*_TEXT)
+        pdf.set_draw_color(*_RULE)
+        header = FontFace(emphasis="BOLD", color=_INK, fill_color=(238, 241, 245))
+        with pdf.table(
+            col_widths=(6, 44, 24, 40),
+            text_align=("RIGHT", "LEFT", "LEFT", "LEFT"),
+            headings_style=header,
+            line_height=5.5,
+            padding=1.5,
+            borders_layout="HORIZONTAL_LINES",
+        ) as grid:
+            for cells in [("#", "Role", "Name", "How to reach")] + [
+                (str(n), c.role, c.name or "-", c.reach or "-")
+                for n, c in enumerate(info.contacts, start=1)
+            ]:
+                row = grid.row()
+                for text in cells:
+                    row.cell(text)
+    else:
+        body("No escalation path yet.", style="I")
+
+    heading("Rollback criteria")
+    if info.criteria:
+        body("Roll back (or switch to safe mode) when any of these is met:")
+        pdf.ln(1)
+        for criterion in info.criteria:
+            body(f"•  {criterion.condition}")
+    else:
+        body("No rollback criteria yet.", style="I")
+
+    heading("Safe mode")
+    body(info.safe_mode or "Not described yet.", style="" if info.safe_mode else "I")
+
+    heading("Communication templates")
+    if not info.templates:
+        body("No templates yet.", style="I")
+    for template in info.templates:
+        name = CHANNEL_LABELS.get(CommunicationChannel(template.channel), template.channel)
+        text = template.body.rstrip("\n") or " "
+        pdf.set_font("DejaVuMono", "", 8.5)
+        box = pdf.multi_cell(width, 4.4, text, dry_run=True, output="HEIGHT", padding=(2, 3))
+        needed = box + 16  # its name, subject and gaps: keep a template on one page
+        if needed < pdf.eph and pdf.get_y() + needed > pdf.page_break_trigger:
+            pdf.add_page()
+        body(name, style="B", size=10.5, colour=_INK)
+        if template.subject:
+            body(f"Subject: {template.subject}", size=9)
+        pdf.ln(1)
+        pdf.set_font("DejaVuMono", "", 8.5)
+        pdf.set_text_color(*_TEXT)
+        pdf.set_fill_color(*_BOX)
+        pdf.multi_cell(
+            width,
+            4.4,
+            text,
+            fill=True,
+            new_x="LMARGIN",
+            new_y="NEXT",
+            align="L",
+            padding=(2, 3, 2, 3),
+        )
+        pdf.ln(3)
+    if info.notes:
+        heading("Notes")
+        body(info.notes)
+    return bytes(pdf.output())

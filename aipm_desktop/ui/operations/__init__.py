@@ -1,0 +1,1 @@
+"""The Operations area: incidents, runbooks and the incident figures."""

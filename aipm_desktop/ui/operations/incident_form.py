@@ -1,0 +1,297 @@
+"""The fields of one incident, on the shared :class:`RecordForm`.
+
+Every field commits as the user leaves it, as one undoable edit through
+``incidents.update_incident``, after ``IncidentBase`` accepted the whole incident (a
+timestamp before an earlier one is explained under the field and nothing is written).
+The severity shows the workspace's definition of the chosen level under it; affected use
+cases and KPIs are chosen in a list of check boxes; linked risks come from "Add to the
+risk register".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QLabel,
+    QPushButton,
+    QSizePolicy,
+    QWidget,
+)
+
+from ...models import Incident
+from ...models.operations import IncidentBase
+from ...services import incidents
+from ...services import usecases as usecases_service
+from ...services.incidents import workflow
+from ..context import AppContext
+from ..risks.form import LinksDialog
+from ..widgets.builders import open_dialog
+from ..widgets.lazy_table import set_enabled_why
+from ..widgets.page_header import named_label
+from ..widgets.record_form import FieldSpec, RecordForm
+from ..widgets.row_form import show_row
+from .edits import UpdateIncidentCommand
+
+S_INCIDENT = "Incident"
+S_AFFECTED = "Affected"
+S_TIMES = "Timestamps"
+EMPTY_TEXT = "Choose an incident in the log to see and work it here."
+READ_ONLY_WHY = "This workspace is open read-only."
+#: The timestamps in the order they must follow each other.
+TIMESTAMPS = (
+    ("detected_at", "Detected"),
+    ("acknowledged_at", "Acknowledged"),
+    ("mitigated_at", "Mitigated"),
+    ("resolved_at", "Resolved"),
+    ("reviewed_at", "Reviewed"),
+)
+
+
+def widen_combos(form: RecordForm) -> None:
+    """Let the form's choice fields take the row's width (long names never clip)."""
+    for editor in form.editors.values():
+        if isinstance(editor, QComboBox):
+            editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+
+
+class IncidentForm(RecordForm):
+    """Every field of one incident; edits are undoable commands on the context."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        self.ctx = ctx
+        self._definitions: dict[str, tuple[str, str, float | None]] = {}
+        fields = (
+            FieldSpec("title", "Title", placeholder="What failed, in a line", section=S_INCIDENT),
+            FieldSpec(
+                "severity", "Severity", "combo", section=S_INCIDENT, choices=self._severities
+            ),
+            FieldSpec(
+                "category_id",
+                "Failure category",
+                "combo",
+                section=S_INCIDENT,
+                choices=self._categories,
+                tooltip="The triage list: wrong answer, unsafe response, latency spike …",
+            ),
+            FieldSpec(
+                "root_cause_class",
+                "Root cause",
+                "combo",
+                section=S_INCIDENT,
+                choices=(
+                    (None, "(not classified yet)"),
+                    *((c.value, text) for c, text in incidents.ROOT_CAUSE_LABELS.items()),
+                ),
+                tooltip="Where the cause lies: UX, data, model, policy, infrastructure, vendor",
+            ),
+            FieldSpec("owner", "Owner", placeholder="Who leads the response", section=S_INCIDENT),
+            FieldSpec(
+                "customer_impact",
+                "Customer impact",
+                "text",
+                placeholder="Who was hurt and how (accounts, drafts sent, money)",
+                section=S_INCIDENT,
+            ),
+            FieldSpec(
+                "description",
+                "What happened",
+                "text",
+                placeholder="The failure as it was seen",
+                section=S_INCIDENT,
+            ),
+            FieldSpec(
+                "root_cause",
+                "Cause in words",
+                "text",
+                placeholder="Why it happened (for the review)",
+                section=S_INCIDENT,
+            ),
+            FieldSpec("release_id", "Release", "combo", section=S_AFFECTED, choices=self._releases),
+            *(FieldSpec(name, label, "datetime", section=S_TIMES) for name, label in TIMESTAMPS),
+        )
+        super().__init__(
+            fields, IncidentBase, self._push, parent, empty_text=EMPTY_TEXT, name="incidentForm"
+        )
+        self.body.setContentsMargins(4, 0, 8, 8)
+        self.heading.setVisible(False)  # the detail pane above names the incident
+        widen_combos(self)
+        self.incident_id: int | None = None
+        self.info: incidents.IncidentDetail | None = None
+        self.links_dialog: LinksDialog | None = None
+        self.severity_combo: QComboBox = self.editors["severity"]  # type: ignore[assignment]
+        self.severity_hint = named_label("", "mutedLabel", wrap=True)
+        self.severity_hint.setObjectName("severityHint")
+        self.insert_row(
+            S_INCIDENT, "severity_hint", "", self.severity_hint, after="severity", hint=False
+        )
+        self.severity_combo.currentIndexChanged.connect(self._on_severity_combo_index_changed)
+        self.use_cases_label, self.use_cases_button = self._links_row(
+            "use_cases", "Use cases", self.choose_use_cases
+        )
+        self.kpis_label, self.kpis_button = self._links_row("kpis", "KPIs", self.choose_kpis)
+        self.risks_label = named_label("", "mutedLabel", wrap=True)
+        self.risks_label.setObjectName("incidentRisks")
+        self.insert_row(S_AFFECTED, "risks", "Risks", self.risks_label, hint=False)
+        for name, label in TIMESTAMPS:
+            self.editors[name].setToolTip(
+                f"When the incident was {label.lower()} (your local time); each step comes "
+                "after the one above"
+            )
+
+    def _links_row(
+        self, key: str, label: str, slot: Callable[[], object]
+    ) -> tuple[QLabel, QPushButton]:
+        text = named_label("", "riskLinksLabel", wrap=True)
+        text.setTextFormat(Qt.TextFormat.PlainText)
+        button = QPushButton("Choose…")
+        button.setObjectName(f"{key}ChooseButton")
+        button.clicked.connect(slot)
+        row = QHBoxLayout()
+        row.addWidget(text, 1)
+        row.addWidget(button, 0, Qt.AlignmentFlag.AlignTop)
+        self.insert_row(S_AFFECTED, key, label, row)
+        return text, button
+
+    # -- choices ----------------------------------------------------------------------------
+
+    def _severities(self) -> list[tuple[Any, str]]:
+        ws = self.ctx.workspace
+        found = incidents.severity_definitions(ws=ws) if ws is not None else []
+        self._definitions = {
+            str(d.severity): (
+                d.name,
+                d.definition,
+                d.acknowledge_within_hours,
+            )
+            for d in found
+        }
+        return [
+            (code, f"{code.upper()} · {name}" if name else code.upper())
+            for code, (name, _d, _h) in self._definitions.items()
+        ] or [(s, s.upper()) for s in workflow.SEVERITY_LABELS]
+
+    def _categories(self) -> list[tuple[Any, str]]:
+        ws = self.ctx.workspace
+        items: list[tuple[Any, str]] = [(None, "(no category)")]
+        if ws is not None:
+            items += [(c.id, c.name) for c in incidents.failure_categories(ws=ws)]
+        return items
+
+    def _releases(self) -> list[tuple[Any, str]]:
+        ws = self.ctx.workspace
+        items: list[tuple[Any, str]] = [(None, "(no release)")]
+        if ws is not None:
+            items += workflow.choices(ws=ws, kind="release")
+        return items
+
+    def severity_text(self, code: str | None) -> str:
+        """What the workspace says severity ``code`` means, and how fast to acknowledge."""
+        if code is None or code not in self._definitions:
+            return ""
+        name, definition, hours = self._definitions[code]
+        within = ""
+        if hours is not None:
+            within = (
+                f" Acknowledge within {hours * 60:.0f} minutes."
+                if hours < 1
+                else f" Acknowledge within {hours:g} hour{'s' if hours != 1 else ''}."
+            )
+        return f"{name}: {definition}{within}".strip()
+
+    # -- loading ----------------------------------------------------------------------------
+
+    def load(self, incident_id: int | None) -> None:
+        """Show incident ``incident_id`` (None: the empty state)."""
+        force = incident_id != self.incident_id
+        self.incident_id = incident_id
+        self.reload(force=force)
+
+    def reload(self, *, force: bool = False) -> None:
+        """Read the shown incident again (keeping a field the user is typing in)."""
+        obj = show_row(self, self.ctx, Incident, self.incident_id, IncidentBase, force=force)
+        ws = self.ctx.workspace
+        if obj is None or ws is None or self.incident_id is None:
+            self.incident_id = None
+            self.info = None
+            return
+        self.info = incidents.detail(ws=ws, incident_id=self.incident_id)
+        self.severity_hint.setText(self.severity_text(self.severity_combo.currentData()))
+        for label, pairs, none in (
+            (self.use_cases_label, self.info.use_cases, "No use case linked yet."),
+            (self.kpis_label, self.info.kpis, "No KPI linked yet."),
+            (
+                self.risks_label,
+                self.info.risks,
+                "Not in the risk register yet: use \u201cAdd to the risk register\u201d.",
+            ),
+        ):
+            label.setText(", ".join(name for _i, name in pairs) or none)
+        for button in (self.use_cases_button, self.kpis_button):
+            set_enabled_why(
+                button, not self.readonly, "Choose which ones it affected", READ_ONLY_WHY
+            )
+
+    # -- links ------------------------------------------------------------------------------
+
+    def choose_use_cases(self) -> LinksDialog | None:
+        """Open the chooser of the use cases the incident affected (OK stores them)."""
+        ws = self.ctx.workspace
+        if ws is None or self.info is None:
+            return None
+        return self._choose(
+            "use_case_ids",
+            usecases_service.titles(ws=ws),
+            {i for i, _t in self.info.use_cases},
+            title="Affected use cases",
+            heading="Which use cases did this incident affect?",
+            noun="use cases",
+            empty="There are no use cases yet: add them under Use cases first.",
+        )
+
+    def choose_kpis(self) -> LinksDialog | None:
+        """Open the chooser of the KPIs the incident moved (OK stores them)."""
+        ws = self.ctx.workspace
+        if ws is None or self.info is None:
+            return None
+        return self._choose(
+            "kpi_ids",
+            workflow.choices(ws=ws, kind="kpi"),
+            {i for i, _t in self.info.kpis},
+            title="Affected KPIs",
+            heading="Which KPIs did this incident move?",
+            noun="KPIs",
+            empty="No KPIs are tracked yet: add them under KPIs first.",
+        )
+
+    def _choose(
+        self, field: str, items: list[tuple[int, str]], chosen: set[int], **words: str
+    ) -> LinksDialog | None:
+        if self.readonly or self.incident_id is None:
+            return None
+        incident_id = self.incident_id
+        dialog = LinksDialog(items, chosen, self, name="incidentLinksDialog", **words)
+        dialog.accepted.connect(
+            lambda: self._store_links(incident_id, field, chosen, dialog.checked_ids())
+        )
+        return open_dialog(self, "links_dialog", dialog)
+
+    def _store_links(
+        self, incident_id: int, field: str, before: set[int], chosen: list[int]
+    ) -> None:
+        if set(chosen) != before:
+            self.ctx.run_edit(UpdateIncidentCommand(self.ctx, incident_id, {field: chosen}))
+
+    # -- committing -------------------------------------------------------------------------
+
+    def _push(self, changed: dict[str, Any]) -> bool:
+        if self.incident_id is None:
+            return False
+        return self.ctx.run_edit(UpdateIncidentCommand(self.ctx, self.incident_id, changed))
+
+    def _on_severity_combo_index_changed(self, _index: int) -> None:
+        self.severity_hint.setText(self.severity_text(self.severity_combo.currentData()))

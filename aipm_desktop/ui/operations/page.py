@@ -1,0 +1,152 @@
+"""The Operations area: incidents, runbooks and the quarter's figures.
+
+**Incidents**: the incident log (unresolved first) beside the chosen incident: its
+status and the moves it can take, its fields (severity with the workspace's definition,
+failure category, root cause, affected use cases, release and KPIs, owner, customer
+impact, timestamps), its timeline and actions, "Write the post-incident review" and "Add
+to the risk register". **Runbooks**: a runbook per use case or release with its
+escalation path, rollback criteria (live: met / not met / no data), safe mode and
+communication templates; export as PDF or Markdown. **Figures**: incident figures per
+quarter as a table and charts.
+
+Shortcuts (while focus is inside the page, so they never clash with the main window's;
+Ctrl+N stays File ▸ New workspace): Ctrl+Shift+N logs a new incident, Del in the log
+deletes the chosen one after asking, Ctrl+E puts the cursor in the timeline's entry line
+(type, Enter), Ctrl+F filters the list. Every edit is one step of Edit ▸ Undo.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ...models import utcnow
+from ..context import AppContext
+from ..widgets.area_tabs import area_tabs
+from ..widgets.builders import NO_MARGINS, button, vbox
+from ..widgets.context_widgets import ContextWidget
+from ..widgets.lazy_table import set_enabled_why
+from ..widgets.page_header import local_action, page_header
+from .edits import DeleteIncidentCommand, NewIncidentCommand
+from .figures import FiguresTab
+from .incident_detail import TAB_DETAILS
+from .incidents_tab import IncidentsTab
+from .parts import READ_ONLY_WHY, ask_to_delete, who_am_i
+from .runbooks_tab import RunbooksTab
+
+NEW_SHORTCUT = "Ctrl+Shift+N"
+NEW_TITLE = "New incident"
+NEW_TIP = f"Log an incident: an AI feature misbehaving ({NEW_SHORTCUT})"
+DELETE_TIP = "Delete the chosen incident (Del in the log); Edit ▸ Undo brings it back"
+
+
+class OperationsPage(ContextWidget):
+    """The Operations area: Incidents, Runbooks and Figures tabs.
+
+    Signals:
+        navigate_requested(str, int): show area ``name`` on record ``id`` (the review in
+            Documents, a linked risk in Risks); the main window acts on it.
+    """
+
+    navigate_requested = Signal(str, int)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent, name="operationsPage")
+        self.confirm_box: QMessageBox | None = None
+        self.new_button = button(
+            "New incident", self.new_incident, name="primaryButton", tip=NEW_TIP
+        )
+        self.delete_button = button("Delete", self.delete_incident, tip=DELETE_TIP)
+        header = page_header(
+            "Operations",
+            "AI incidents from detection to review, runbooks with rollback criteria checked "
+            "against the latest KPIs, and the figures per quarter.",
+            (self.new_button, self.delete_button),
+        )
+        self.incidents = IncidentsTab(ctx)
+        self.runbooks = RunbooksTab(ctx)
+        self.figures = FiguresTab(ctx)
+        self.tabs = area_tabs(
+            (self.incidents, "Incidents"), (self.runbooks, "Runbooks"), (self.figures, "Figures")
+        )
+        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
+
+        self.new_action = local_action(self, NEW_TITLE, NEW_SHORTCUT, self.new_incident)
+        self.delete_action = local_action(
+            self.incidents.list_pane,
+            "Delete incident",
+            QKeySequence.StandardKey.Delete,
+            self.delete_incident,
+        )
+        self.incidents.detail.navigate_requested.connect(self.navigate_requested)
+        self.incidents.master.current_changed.connect(lambda _i: self._update_actions())
+        self.runbooks.incident_opened.connect(self.show_incident)
+        self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self._update_actions()
+
+    # -- navigation -------------------------------------------------------------------------
+
+    def show_entity(self, incident_id: int) -> bool:
+        """Open the Incidents tab on ``incident_id`` (the overview links here)."""
+        return self.show_incident(incident_id)
+
+    def show_incident(self, incident_id: int) -> bool:
+        self.tabs.setCurrentWidget(self.incidents)
+        return self.incidents.select(incident_id)
+
+    # -- actions ----------------------------------------------------------------------------
+
+    def new_incident(self) -> int | None:
+        """Log an incident detected now, choose it and put the cursor in its title."""
+        if self.ctx.readonly or self.ctx.workspace is None:
+            return None
+        data = {
+            "title": NEW_TITLE,
+            "severity": "sev3",
+            "owner": who_am_i(self.ctx),
+            "detected_at": utcnow(),
+        }
+        command = NewIncidentCommand(self.ctx, data)
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return None
+        self.show_incident(command.record_id)
+        detail = self.incidents.detail
+        detail.tabs.setCurrentIndex(TAB_DETAILS)
+        title = detail.form.editors["title"]
+        title.setFocus(Qt.FocusReason.OtherFocusReason)
+        title.selectAll()  # type: ignore[attr-defined]
+        return command.record_id
+
+    def delete_incident(self) -> QMessageBox | None:
+        """Ask, then delete the chosen incident (undoable)."""
+        info = self.incidents.detail.info
+        if info is None or self.ctx.readonly:
+            return None
+        incident_id, title = info.id, info.title
+        return ask_to_delete(
+            self,
+            "incident",
+            title,
+            "Its timeline, actions and links go with it (a review document and linked risks stay).",
+            lambda: DeleteIncidentCommand(self.ctx, incident_id, title),
+        )
+
+    def _update_actions(self) -> None:
+        editable = not self.ctx.readonly
+        set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
+        self.new_action.setEnabled(editable)
+        chosen = self.incidents.current_id() is not None
+        on_log = self.tabs.currentWidget() is self.incidents
+        if not editable:
+            why = READ_ONLY_WHY
+        elif not on_log:
+            why = "Open the Incidents tab and choose an incident to delete it."
+        else:
+            why = "Choose an incident in the log first."
+        set_enabled_why(self.delete_button, editable and chosen and on_log, DELETE_TIP, why)
+        self.delete_action.setEnabled(editable and chosen)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        self._update_actions()

@@ -1,0 +1,290 @@
+"""An incident's timeline and its mitigation actions, as two small tables.
+
+:class:`TimelinePanel` lists the entries (when, who, what), oldest first; the entry line
+under the detail pane adds to it (:class:`EntryLine`: type, Enter). :class:`ActionsPanel`
+lists the actions taken (feature-flag rollback, safe mode, prompt update, policy filter,
+hotfix, data exclusion, vendor escalation), each with who and when, and adds one from the
+row above the table. Del (or "Remove") removes the chosen row; every change is undoable.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from PySide6.QtCore import QDateTime, Signal
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDateTimeEdit,
+    QLineEdit,
+    QWidget,
+)
+
+from ...models import IncidentActionKind
+from ...services import incidents
+from ...services.dates import format_datetime
+from ..context import AppContext
+from ..undo import OperationCommand
+from ..widgets.builders import button, empty_state, hbox, stacked, vbox
+from ..widgets.column_table_model import Column, ColumnTableModel
+from ..widgets.field_editors import date_display_format, utc_moment
+from ..widgets.lazy_table import set_enabled_why
+from ..widgets.page_header import local_action, named_label
+from .edits import (
+    AddActionCommand,
+    AddTimelineEntryCommand,
+    DeleteActionCommand,
+    DeleteTimelineEntryCommand,
+)
+from .parts import READ_ONLY_WHY, record_table, who_am_i, wrap_rows
+
+NO_TIMELINE = (
+    "No timeline entries yet. Type what happened in the line under this pane and press "
+    "Enter: each entry is stamped with the time and your name."
+)
+NO_ACTIONS = (
+    "No actions recorded yet. Choose what was done above (a feature-flag rollback, safe "
+    "mode, a prompt update …), who did it and when, then press Enter or \u201cAdd action\u201d."
+)
+
+
+class _RecordsPanel(QWidget):
+    """A table of an incident's rows with a "Remove" button and Del to remove one."""
+
+    #: Makes the undo step removing the row with an id (each panel sets it).
+    remove_command: Any
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        model: ColumnTableModel[Any],
+        parent: QWidget | None = None,
+        *,
+        name: str,
+        empty_text: str,
+        stretch: int,
+        noun: str,
+    ) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.noun = noun
+        self.incident_id: int | None = None
+        self.model = model
+        self.table = record_table(name, model, stretch)
+        self.empty = empty_state(empty_text, margin=16)
+        self.stack = stacked(self.empty, self.table)
+        self.remove_button = button(f"Remove {noun}", self.remove_current)
+        self.remove_action = local_action(
+            self.table, f"Remove {noun}", QKeySequence.StandardKey.Delete, self.remove_current
+        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
+
+    def show_rows(self, incident_id: int | None, rows: Any) -> None:
+        self.incident_id = incident_id
+        self.model.set_rows(rows)
+        self.stack.setCurrentWidget(self.table if self.model.rows else self.empty)
+        self._update_actions()
+
+    def current_id(self) -> int | None:
+        row = self.table.currentIndex().row()
+        record = self.model.record(row)
+        return None if record is None else int(record.id)
+
+    def remove_current(self) -> bool:
+        """Remove the chosen row (undoable); False when none is chosen."""
+        row_id = self.current_id()
+        if row_id is None or self.ctx.readonly:
+            return False
+        return self.ctx.run_edit(self.remove_command(self.ctx, row_id))
+
+    def _update_actions(self) -> None:
+        can = not self.ctx.readonly and self.current_id() is not None
+        why = READ_ONLY_WHY if self.ctx.readonly else f"Choose a {self.noun} in the list first."
+        set_enabled_why(self.remove_button, can, f"Remove the chosen {self.noun} (Del)", why)
+        self.remove_action.setEnabled(can)
+
+
+class TimelinePanel(_RecordsPanel):
+    """The timeline of the shown incident (when, who, what), oldest first."""
+
+    remove_command = staticmethod(DeleteTimelineEntryCommand)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        model: ColumnTableModel[incidents.TimelineEntry] = ColumnTableModel(
+            (
+                Column("When", lambda e: format_datetime(e.at)),
+                Column("Who", lambda e: e.who or "-"),
+                Column("What", lambda e: " ".join(e.what.split()), tip=lambda e: e.what),
+            ),
+            key=lambda e: e.id,
+        )
+        super().__init__(
+            ctx,
+            model,
+            parent,
+            name="timelineTable",
+            empty_text=NO_TIMELINE,
+            stretch=2,
+            noun="entry",
+        )
+        self.setObjectName("timelinePanel")
+        top = hbox(
+            named_label("Who saw or did what, and when (your local time).", "mutedLabel"),
+            1,
+            self.remove_button,
+            spacing=8,
+        )
+        vbox(top, (self.stack, 1), margins=(6, 6, 6, 6), spacing=6, parent=self)
+        wrap_rows(self.table)
+
+    def whats(self) -> list[str]:
+        """The entries' texts as listed."""
+        return [e.what for e in self.model.rows]
+
+
+class EntryLine(QLineEdit):
+    """The line that adds a timeline entry: type what happened, press Enter.
+
+    Signals:
+        entry_added(int): an entry was added (its id); the line is empty again.
+    """
+
+    entry_added = Signal(int)
+
+    PLACEHOLDER = "Add to the timeline: type what happened and press Enter (Ctrl+E)"
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.incident_id: int | None = None
+        self.setObjectName("timelineEntryLine")
+        self.setPlaceholderText(self.PLACEHOLDER)
+        self.setClearButtonEnabled(True)
+        self.setMaxLength(2000)
+        self.returnPressed.connect(self._on_self_return_pressed)
+
+    def set_incident(self, incident_id: int | None) -> None:
+        self.incident_id = incident_id
+        editable = incident_id is not None and not self.ctx.readonly
+        self.setEnabled(editable)
+        self.setToolTip(
+            "Each entry is stamped with the time and your name; Edit \u25b8 Undo removes it."
+            if editable
+            else (READ_ONLY_WHY if self.ctx.readonly else "Choose an incident first.")
+        )
+
+    def add_entry(self) -> int | None:
+        """Add the typed text as an entry now (undoable); its id, or None (nothing typed,
+        or refused: the text stays)."""
+        text = self.text().strip()
+        if not text or self.incident_id is None or self.ctx.readonly:
+            return None
+        command: OperationCommand = AddTimelineEntryCommand(
+            self.ctx, self.incident_id, text, who_am_i(self.ctx)
+        )
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return None
+        self.clear()
+        self.entry_added.emit(command.record_id)
+        return command.record_id
+
+    def _on_self_return_pressed(self) -> None:
+        self.add_entry()
+
+
+def _action_kinds() -> list[tuple[str, str]]:
+    return [(kind.value, label) for kind, label in incidents.ACTION_LABELS.items()]
+
+
+class ActionsPanel(_RecordsPanel):
+    """The actions taken on the shown incident, and a row to add one."""
+
+    remove_command = staticmethod(DeleteActionCommand)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        model: ColumnTableModel[incidents.ActionEntry] = ColumnTableModel(
+            (
+                Column("When", lambda a: format_datetime(a.at)),
+                Column("Action", lambda a: a.label),
+                Column("Who", lambda a: a.who or "-"),
+                Column("Notes", lambda a: " ".join(a.notes.split()), tip=lambda a: a.notes or None),
+            ),
+            key=lambda a: a.id,
+        )
+        super().__init__(
+            ctx, model, parent, name="actionsTable", empty_text=NO_ACTIONS, stretch=3, noun="action"
+        )
+        self.setObjectName("actionsPanel")
+        self.kind_combo = QComboBox()
+        self.kind_combo.setObjectName("actionKindCombo")
+        for value, label in _action_kinds():
+            self.kind_combo.addItem(label, value)
+        self.kind_combo.setToolTip("What was done")
+        self.who_edit = QLineEdit()
+        self.who_edit.setObjectName("actionWhoEdit")
+        self.who_edit.setPlaceholderText("Who")
+        self.when_edit = QDateTimeEdit()
+        self.when_edit.setObjectName("actionWhenEdit")
+        self.when_edit.setCalendarPopup(True)
+        self.when_edit.setDisplayFormat(date_display_format() + " HH:mm")
+        self.when_edit.setToolTip("When it was done (your local time)")
+        self.notes_edit = QLineEdit()
+        self.notes_edit.setObjectName("actionNotesEdit")
+        self.notes_edit.setPlaceholderText("Notes (optional)")
+        self.add_button = button(
+            "Add action", self.add_action, name="addActionButton", tip="Record this action (Enter)"
+        )
+        add_row = vbox(
+            hbox((self.kind_combo, 1), (self.who_edit, 1), self.when_edit, spacing=6),
+            hbox((self.notes_edit, 1), self.add_button, spacing=6),
+            spacing=6,
+        )
+        top = hbox(
+            named_label("What was done to stop the harm, by whom and when.", "mutedLabel"),
+            1,
+            self.remove_button,
+            spacing=8,
+        )
+        vbox(add_row, top, (self.stack, 1), margins=(6, 6, 6, 6), spacing=6, parent=self)
+        wrap_rows(self.table)
+        for line in (self.who_edit, self.notes_edit):
+            line.returnPressed.connect(self.add_action)
+
+    def show_rows(self, incident_id: int | None, rows: Any) -> None:
+        if incident_id != self.incident_id:
+            self.who_edit.setText(who_am_i(self.ctx))
+            self.notes_edit.clear()
+            self.when_edit.setDateTime(QDateTime.currentDateTime())
+        super().show_rows(incident_id, rows)
+        editable = incident_id is not None and not self.ctx.readonly
+        for widget in (self.kind_combo, self.who_edit, self.when_edit, self.notes_edit):
+            widget.setEnabled(editable)
+        set_enabled_why(
+            self.add_button,
+            editable,
+            "Record this action (Enter)",
+            READ_ONLY_WHY if self.ctx.readonly else "Choose an incident first.",
+        )
+
+    def when(self) -> dt.datetime:
+        """The moment in the "when" box, as UTC."""
+        return utc_moment(self.when_edit.dateTime())
+
+    def add_action(self) -> int | None:
+        """Record the action described in the row above the table (undoable)."""
+        if self.incident_id is None or self.ctx.readonly:
+            return None
+        kind = str(self.kind_combo.currentData() or IncidentActionKind.OTHER.value)
+        command = AddActionCommand(
+            self.ctx,
+            self.incident_id,
+            kind,
+            who=self.who_edit.text().strip(),
+            at=self.when(),
+            notes=self.notes_edit.text().strip(),
+        )
+        if not self.ctx.run_edit(command) or command.record_id is None:
+            return None
+        self.notes_edit.clear()
+        return command.record_id
