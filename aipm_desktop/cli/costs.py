@@ -519,7 +519,7 @@ def prices_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
 
 def _parse_assignments(ws: Workspace, pairs: list[str]) -> dict[str, Any]:
     """FIELD=VALUE pairs as the values a cost model stores (see ``_Assignments``)."""
-    from ..models.operations import COST_INPUT_FIELDS
+    from ..models.costs import COST_INPUT_FIELDS
     from ..services import costs
     from ..services.ai_act import resolve_use_case
     from ..services.kpis import find_kpi

@@ -12,7 +12,7 @@ import typer
 from ..errors import UserError
 from . import common
 from .common import JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import ErrorsOption, refuse
+from .import_errors import DryRunFlag, ErrorsOption, refuse
 
 if TYPE_CHECKING:
     from ..services.experiments import ArmInput, MetricReadout, Plan, Readout
@@ -37,12 +37,7 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
 
     with common.reading(file) as ws:
         items = experiments.summaries(ws=ws)
-    if common.echo_json_or_empty(
-        items,
-        as_json=as_json,
-        empty="No experiments yet.",
-        data=[i.as_dict() for i in items],
-    ):
+    if common.echo_json_or_empty(items, as_json=as_json, empty="No experiments yet."):
         return
     rows = [
         [
@@ -124,7 +119,13 @@ def plan_command(
     """Plan an experiment: sample size per arm and in total, and with --daily the days it
     runs (rounded up to whole weeks). Give --baseline for a rate or --mean and --sd for a
     continuous metric. With --daily and --days instead of --mde: the detectable effect."""
-    from ..services.experiments import detectable_effect, plain, plan_mean, plan_proportion
+    from ..services.experiments import (
+        TestSettings,
+        detectable_effect,
+        plain,
+        plan_mean,
+        plan_proportion,
+    )
 
     if (baseline is None) == (mean is None):
         raise UserError("give either --baseline (a rate) or --mean with --sd (a mean metric).")
@@ -132,13 +133,9 @@ def plan_command(
         raise UserError("a mean metric needs its standard deviation: --sd.")
     if baseline is not None and sd is not None:
         raise UserError("--sd goes with --mean, not with --baseline.")
-    common_args: dict[str, Any] = {
-        "alpha": alpha,
-        "power": power,
-        "ratio": ratio,
-        "treatments": treatments,
-        "correction": correction,
-    }
+    test = TestSettings(
+        alpha=alpha, power=power, ratio=ratio, treatments=treatments, correction=correction
+    )
     if mde is None:
         if days is None or daily is None:
             raise UserError(
@@ -149,19 +146,19 @@ def plan_command(
         base = baseline if baseline is not None else mean
         assert base is not None
         effect = detectable_effect(
-            metric=metric, baseline=base, sd=sd, daily=daily, days=days, **common_args
+            metric=metric, baseline=base, sd=sd, daily=daily, days=days, **test
         )
         _print_effect(metric, base, effect, daily, days, as_json=as_json)
         return
     if days is not None:
         raise UserError("--days gives the detectable effect: leave out --mde to use it.")
-    shared = {**common_args, "mde": mde, "relative": relative, "daily": daily}
+    shared: dict[str, Any] = {"mde": mde, "relative": relative, "daily": daily}
     shared["round_to_weeks"] = not exact_days
     if baseline is not None:
-        plan = plan_proportion(baseline=baseline, **shared)
+        plan = plan_proportion(baseline=baseline, **shared, **test)
     else:
         assert mean is not None and sd is not None
-        plan = plan_mean(mean=mean, sd=sd, **shared)
+        plan = plan_mean(mean=mean, sd=sd, **shared, **test)
     if as_json:
         common.echo_json(plain(plan))
         return
@@ -233,21 +230,14 @@ def import_command(
             "--merge", help="Keep stored days the file does not hold (default: replace all)."
         ),
     ] = False,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only check the file and print what would happen.")
-    ] = False,
+    dry_run: DryRunFlag = False,
     errors: ErrorsOption = None,
 ) -> None:
     """Import an experiment's results: every row is checked first; any problem means
     nothing is written."""
     from ..services import experiments
 
-    path = file.expanduser()
-    if dry_run:
-        ws, _info = common.open_for_reading(path)
-    else:
-        ws = common.open_for_writing(path)
-    try:
+    with common.reading(file) if dry_run else common.writing(file) as ws:
         experiment_id = experiments.find_experiment(ws=ws, ref=experiment)
         preview = experiments.preview_results(
             ws=ws, experiment_id=experiment_id, path=source, per_unit=per_unit, merge=merge
@@ -262,11 +252,9 @@ def import_command(
             typer.echo("Dry run: nothing written.")
             return
         experiments.apply_results(ws=ws, preview=preview)
-    finally:
-        ws.close()
     typer.echo(
         f"Imported {len(preview.rows):,} daily aggregates into {preview.experiment!r} "
-        f"({path.name}); SHA-256 of {preview.source}: {preview.sha256}."
+        f"({file.name}); SHA-256 of {preview.source}: {preview.sha256}."
     )
 
 

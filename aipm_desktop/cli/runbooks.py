@@ -95,10 +95,9 @@ def export_command(
 ) -> None:
     """Write one runbook as Markdown, PDF or standalone HTML."""
     from ..services import runbooks
-    from ..services.runbooks.export import export_runbook_file
 
     with common.reading(file) as ws:
-        written = export_runbook_file(
+        written = runbooks.export_runbook(
             ws=ws,
             runbook_id=runbooks.find_runbook(ws=ws, ref=runbook),
             out=out.expanduser(),

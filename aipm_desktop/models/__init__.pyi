@@ -12,6 +12,14 @@ from .compliance import (
     ComplianceObligationCreate as ComplianceObligationCreate,
     ComplianceObligationUpdate as ComplianceObligationUpdate,
 )
+from .costs import (
+    CostModel as CostModel,
+    CostModelCreate as CostModelCreate,
+    CostModelUpdate as CostModelUpdate,
+    ModelPrice as ModelPrice,
+    ModelPriceCreate as ModelPriceCreate,
+    ModelPriceUpdate as ModelPriceUpdate,
+)
 from .documents import (
     Document as Document,
     DocumentCreate as DocumentCreate,
@@ -46,6 +54,7 @@ from .history import (
     kind_of_table as kind_of_table,
 )
 from .incidents import (
+    INCIDENT_TIMESTAMPS as INCIDENT_TIMESTAMPS,
     MAX_CONSECUTIVE as MAX_CONSECUTIVE,
     CommunicationTemplate as CommunicationTemplate,
     CommunicationTemplateCreate as CommunicationTemplateCreate,
@@ -53,14 +62,17 @@ from .incidents import (
     FailureCategory as FailureCategory,
     FailureCategoryCreate as FailureCategoryCreate,
     FailureCategoryUpdate as FailureCategoryUpdate,
+    Incident as Incident,
     IncidentAction as IncidentAction,
     IncidentActionCreate as IncidentActionCreate,
     IncidentActionUpdate as IncidentActionUpdate,
+    IncidentCreate as IncidentCreate,
     IncidentKpiLink as IncidentKpiLink,
     IncidentRiskLink as IncidentRiskLink,
     IncidentTimelineEntry as IncidentTimelineEntry,
     IncidentTimelineEntryCreate as IncidentTimelineEntryCreate,
     IncidentTimelineEntryUpdate as IncidentTimelineEntryUpdate,
+    IncidentUpdate as IncidentUpdate,
     IncidentUseCaseLink as IncidentUseCaseLink,
     RollbackCriterion as RollbackCriterion,
     RollbackCriterionCreate as RollbackCriterionCreate,
@@ -114,18 +126,6 @@ from .launch import (
     RolloutStage as RolloutStage,
     RolloutStageCreate as RolloutStageCreate,
     RolloutStageUpdate as RolloutStageUpdate,
-)
-from .operations import (
-    INCIDENT_TIMESTAMPS as INCIDENT_TIMESTAMPS,
-    CostModel as CostModel,
-    CostModelCreate as CostModelCreate,
-    CostModelUpdate as CostModelUpdate,
-    Incident as Incident,
-    IncidentCreate as IncidentCreate,
-    IncidentUpdate as IncidentUpdate,
-    ModelPrice as ModelPrice,
-    ModelPriceCreate as ModelPriceCreate,
-    ModelPriceUpdate as ModelPriceUpdate,
 )
 from .reference import (
     DeliverableKind as DeliverableKind,

@@ -23,7 +23,7 @@ import types
 from typing import Any, Optional, cast
 
 from pydantic import ConfigDict, create_model
-from sqlalchemy import CheckConstraint, String
+from sqlalchemy import CheckConstraint, String, Table
 from sqlalchemy.orm import declared_attr
 from sqlalchemy.sql.compiler import RESERVED_WORDS
 from sqlmodel import Field, SQLModel
@@ -78,6 +78,12 @@ class TableMixin(Schema):
     @declared_attr.directive
     def __tablename__(cls) -> str:
         return re.sub(r"(?<!^)(?=[A-Z])", "_", cls.__name__).lower()
+
+
+def table_of(model: type) -> Table:
+    """The SQLAlchemy Core table of a table class (its ``__table__``, which SQLModel does
+    not declare to type checkers)."""
+    return cast("Table", model.__table__)  # type: ignore[attr-defined]
 
 
 def enum_field(default: Any = ..., **kwargs: Any) -> Any:

@@ -389,6 +389,7 @@ class ExperimentResultCreate(ExperimentResultBase): ...
 class ExperimentResult(ExperimentResultBase, table=True):
     """Stored without timestamps or version (rows are written only by imports, whole)."""
 
+    __tablename__ = "experiment_result"  # no TableMixin: named as migration 0008 names it
     __table_args__ = (
         UniqueConstraint(
             "experiment_id", "day", "variant_id", "metric", name="uq_experiment_result_key"

@@ -2,13 +2,13 @@
 an incident's timeline, actions and links, and runbooks (escalation path, rollback
 criteria as KPI conditions, communication templates).
 
-The incident itself is :class:`~.operations.Incident` (it predates this module).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 
+from pydantic import model_validator
 from sqlalchemy import UniqueConstraint
 from sqlmodel import Field
 
@@ -16,6 +16,7 @@ from .common import (
     Schema,
     TableMixin,
     TitledSchema,
+    enum_check,
     enum_checks,
     enum_field,
     link_table,
@@ -25,8 +26,87 @@ from .common import (
     person_field,
     use_case_ref,
 )
-from .enums import CommunicationChannel, ComparisonOp, IncidentActionKind, Severity
+from .enums import (
+    CommunicationChannel,
+    ComparisonOp,
+    IncidentActionKind,
+    IncidentStatus,
+    RootCauseClass,
+    Severity,
+)
 from .validators import validate_aware, validate_finite, validate_required, validate_stripped
+
+# -- the incident ------------------------------------------------------------------------------
+
+#: An incident's timestamps, in the order they must happen.
+INCIDENT_TIMESTAMPS = (
+    "detected_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+    "reviewed_at",
+)
+
+
+class IncidentBase(TitledSchema):
+    """An AI incident: what failed, how badly, where, and when each step of the response
+    happened (detected <= acknowledged <= mitigated <= resolved <= reviewed).
+
+    ``severity`` is SEV1-4 (the workspace's :class:`SeverityDefinition` rows say what
+    each means); ``category_id`` names the failure category of the triage list;
+    ``root_cause_class`` is UX, data, model, policy, infrastructure or vendor. Affected
+    use cases and KPIs are link rows (``incident_use_case``, ``incident_kpi``).
+    """
+
+    severity: Severity = enum_field(Severity.SEV3)
+    status: IncidentStatus = enum_field(IncidentStatus.OPEN)
+    category_id: int | None = optional_ref("failure_category", index=True)
+    root_cause_class: RootCauseClass | None = enum_field(None, nullable=True)
+    release_id: int | None = optional_ref("release", index=True)
+    owner: str = person_field()
+    customer_impact: str = ""
+    detected_at: dt.datetime
+    acknowledged_at: dt.datetime | None = None
+    mitigated_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    reviewed_at: dt.datetime | None = None
+    description: str = ""
+    root_cause: str = ""
+    #: Free-text summary of what was done (the structured actions are ``incident_action``).
+    actions: str = ""
+    rolled_back: bool = False
+    review_document_id: int | None = optional_ref("document")
+
+    _strip = validate_stripped("owner")
+    _aware = validate_aware(*INCIDENT_TIMESTAMPS)
+
+    @model_validator(mode="after")
+    def _timestamps_in_order(self) -> IncidentBase:
+        previous: tuple[str, dt.datetime] | None = None
+        for name in INCIDENT_TIMESTAMPS:
+            value = getattr(self, name, None)
+            if value is None:
+                continue
+            if previous is not None and value < previous[1]:
+                raise ValueError(
+                    f"{name.removesuffix('_at')} cannot be before {previous[0].removesuffix('_at')}"
+                )
+            previous = (name, value)
+        return self
+
+
+class IncidentCreate(IncidentBase): ...
+
+
+IncidentUpdate = partial_model(IncidentBase)
+
+
+class Incident(IncidentBase, TableMixin, table=True):
+    __table_args__ = (
+        *enum_checks("incident", severity=Severity, status=IncidentStatus),
+        enum_check("root_cause_class", RootCauseClass, "ck_incident_root_cause", nullable=True),
+    )
+
 
 # -- reference lists a workspace edits ---------------------------------------------------------
 

@@ -225,17 +225,20 @@ class ListColumn:
         return self.colors.get(key)
 
 
+def moment_column(
+    key: str, label: str, expr: ColumnElement[Any], *, tooltip: str = ""
+) -> ListColumn:
+    """A column of moments (a record's timestamps), shown as date and time: sortable, with
+    no text filter."""
+    return ListColumn(
+        key, label, expr, width=16, formatter="datetime", filterable=False, tooltip=tooltip
+    )
+
+
 def updated_column(table: Any) -> ListColumn:
     """The "Updated" column of a list of stored records (``table`` has ``updated_at``):
-    when each was last changed, shown as date and time, sortable, not filterable."""
-    return ListColumn(
-        "updated",
-        "Updated",
-        table.c.updated_at,
-        width=16,
-        formatter="datetime",
-        filterable=False,
-    )
+    when each was last changed (a :func:`moment_column`)."""
+    return moment_column("updated", "Updated", table.c.updated_at)
 
 
 def figure_column(
@@ -298,6 +301,25 @@ class ListSpec:
     empty_text: str = ""
     depends_on: tuple[str, ...] = ()
     _by_key: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    @classmethod
+    def of(
+        cls, table: Any, *columns: ListColumn, source: FromClause | None = None, **options: Any
+    ) -> ListSpec:
+        """The list of the records of ``table`` in ``columns``: its kind and id column are
+        the table's, a row is named after the kind ("cost_model": "cost model", "cost
+        models"); the rows are read from ``source`` (default: the table alone, e.g. it
+        joined to the tables the columns show). ``options`` are the other fields."""
+        kind = kind_of_table(table.name).value
+        noun = kind.replace("_", " ")
+        return cls(
+            kind=kind,
+            source=table if source is None else source,
+            id_column=table.c.id,
+            columns=columns,
+            noun=(noun, f"{noun}s"),
+            **options,
+        )
 
     def __post_init__(self) -> None:
         keys = [c.key for c in self.columns]

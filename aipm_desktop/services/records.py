@@ -12,14 +12,15 @@ import contextlib
 import dataclasses
 import datetime as dt
 import difflib
+import enum
 import functools
 import getpass
 import importlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 import pydantic
-from sqlalchemy import Table, exc, insert, select
+from sqlalchemy import FromClause, Table, exc, func, insert, select
 from sqlmodel import Session, SQLModel
 
 from ..errors import ConflictError, NotFoundError, UserError, ValidationError
@@ -34,6 +35,7 @@ _SYSTEM_FIELDS = {"id", "created_at", "updated_at", "version"}
 
 M = TypeVar("M", bound=SQLModel)
 R = TypeVar("R", bound="DataclassInstance")
+E = TypeVar("E", bound=enum.Enum)
 
 
 def default_author() -> str:
@@ -95,6 +97,14 @@ def record_dict(record: Any, **overrides: Any) -> dict[str, Any]:
     return {name: jsonable(value) for name, value in values.items()}
 
 
+class AsDict:
+    """A dataclass record whose :meth:`as_dict` is its plain :func:`record_dict` (mix it
+    into the record's class)."""
+
+    def as_dict(self) -> dict[str, Any]:
+        return record_dict(self)
+
+
 @functools.cache
 def _init_fields(cls: type) -> tuple[str, ...]:
     return tuple(f.name for f in dataclasses.fields(cls) if f.init)
@@ -109,6 +119,21 @@ def from_row(cls: type[R], row: Any, /, **values: Any) -> R:
         if name not in values:
             values[name] = mapping[name] if mapping is not None else getattr(row, name)
     return cls(**values)
+
+
+def named_row(conn: Any, table: Table, id: int, what: str, **names: tuple[Any, Any]) -> Any:
+    """The row ``id`` of ``table`` (on an open connection), with the names of the rows it
+    refers to: each keyword is a label, its value ``(name column, join condition)`` of
+    the table referred to (an outer join: no such row reads ""). A
+    :class:`NotFoundError` "No <what> with id <id>." when there is no row ``id``."""
+    source: FromClause = table
+    for column, condition in names.values():
+        source = source.outerjoin(column.table, condition)
+    labelled = [func.coalesce(column, "").label(label) for label, (column, _) in names.items()]
+    row = conn.execute(select(table, *labelled).select_from(source).where(table.c.id == id)).first()
+    if row is None:
+        raise NotFoundError(f"No {what} with id {id}.")
+    return row
 
 
 def field_values(obj: Any, schema: type[SQLModel]) -> dict[str, Any]:
@@ -173,6 +198,36 @@ def create(
         raise integrity_error(error, kind.replace("_", " ")) from error
     # Every entity created here has an integer ``id`` (not only TableMixin ones: signals).
     return obj, Changes(kind, (obj.id,), "create")  # type: ignore[attr-defined]
+
+
+def add_row(session: Session, obj: SQLModel) -> tuple[int, Changes]:
+    """Add a validated row (see :func:`validate_create`) inside an open write; returns its
+    new id and the changes (a create of its kind)."""
+    session.add(obj)
+    session.flush()
+    new_id: int = obj.id  # type: ignore[attr-defined]
+    return new_id, Changes(kind_of(type(obj)), (new_id,), "create")
+
+
+def choice_of(
+    enum_cls: type[E],
+    value: Any,
+    *,
+    what: str,
+    field: str,
+    problem: str = "unknown status",
+    options: Sequence[E] | None = None,
+) -> E:
+    """The member of ``enum_cls`` ``value`` names (any case, surrounding white space
+    ignored), or a :class:`ValidationError` "Invalid <what> <value>; choose one of: ..."
+    (``options``, default every member) with the pair ``(field, problem)``."""
+    try:
+        return enum_cls(str(value).strip().lower())
+    except ValueError as error:
+        choices = ", ".join(str(m.value) for m in (options or list(enum_cls)))
+        raise ValidationError(
+            f"Invalid {what} {value!r}; choose one of: {choices}.", [(field, problem)]
+        ) from error
 
 
 def get(*, ws: Workspace, model: type[M], id: int) -> M:

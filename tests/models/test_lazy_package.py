@@ -31,7 +31,7 @@ def test_importing_the_package_builds_no_entity_module_until_a_name_is_used() ->
     )
     before, after = out.splitlines()
     assert "incidents" not in before and "interviews" not in before
-    assert "operations" in after  # Incident lives there; its neighbours stay unbuilt
+    assert "incidents" in after  # Incident lives there; its neighbours stay unbuilt
     assert "interviews" not in after
 
 

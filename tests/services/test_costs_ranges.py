@@ -10,7 +10,7 @@ import json
 import pytest
 
 from aipm_desktop.errors import ValidationError
-from aipm_desktop.models.operations import SENSITIVE_FIELDS, check_sensitivity_ranges
+from aipm_desktop.models.costs import SENSITIVE_FIELDS, check_sensitivity_ranges
 from aipm_desktop.services import costs, transfer
 from aipm_desktop.services.charts import build
 

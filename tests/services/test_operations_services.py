@@ -19,7 +19,7 @@ from aipm_desktop.services.charts.incidents import EMPTY_TEXT, draw_incident_fig
 from aipm_desktop.services.incidents import quarterly, workflow
 from aipm_desktop.services.listing import fetch_rows, query_ids
 from aipm_desktop.services.runbooks import editing
-from aipm_desktop.services.runbooks.export import export_format, export_runbook_file, runbook_pdf
+from aipm_desktop.services.runbooks.export import export_format, runbook_pdf
 
 UTC = dt.UTC
 
@@ -190,7 +190,7 @@ def test_export_format_follows_the_suffix_or_the_format_asked() -> None:
 
 def test_the_pdf_holds_the_escalation_path_criteria_and_templates(demo, tmp_path) -> None:
     runbook_id = runbooks.find_runbook(ws=demo, ref="Reply drafts: AI incident runbook")
-    out = export_runbook_file(ws=demo, runbook_id=runbook_id, out=tmp_path / "rb", fmt="pdf")
+    out = runbooks.export_runbook(ws=demo, runbook_id=runbook_id, out=tmp_path / "rb", fmt="pdf")
     assert out.name == "rb.pdf" and out.read_bytes().startswith(b"%PDF")
     tool = shutil.which("pdftotext")
     if tool is None:
@@ -205,12 +205,12 @@ def test_the_pdf_holds_the_escalation_path_criteria_and_templates(demo, tmp_path
         assert criterion.condition in text
     assert "Customer notice" in text and "{next_update}" in text and "Page 1 of" in text
     with pytest.raises(UserError, match="already exists"):
-        export_runbook_file(ws=demo, runbook_id=runbook_id, out=out)
+        runbooks.export_runbook(ws=demo, runbook_id=runbook_id, out=out)
 
 
 def test_an_empty_runbook_exports_with_what_is_missing(ws, tmp_path) -> None:
     runbook_id, _changes = runbooks.create_runbook(ws=ws, data={"title": "Bare"})
     pdf = runbook_pdf(runbooks.get_runbook(ws=ws, runbook_id=runbook_id))
     assert pdf.startswith(b"%PDF")
-    md = export_runbook_file(ws=ws, runbook_id=runbook_id, out=tmp_path / "bare.md")
+    md = runbooks.export_runbook(ws=ws, runbook_id=runbook_id, out=tmp_path / "bare.md")
     assert "No escalation path yet." in md.read_text(encoding="utf-8")

@@ -249,5 +249,5 @@ def test_export_markdown_and_html(setup, tmp_path: Path) -> None:
     assert "<h2" in html.read_text(encoding="utf-8") and "<script" not in html.read_text()
     with pytest.raises(UserError, match="already exists"):
         runbooks.export_runbook(ws=ws, runbook_id=runbook_id, out=tmp_path / "rb.md")
-    with pytest.raises(UserError, match=r"\.md or \.html"):
-        runbooks.export_runbook(ws=ws, runbook_id=runbook_id, out=tmp_path / "rb.pdf")
+    with pytest.raises(UserError, match=r"\.md, \.html or \.pdf"):
+        runbooks.export_runbook(ws=ws, runbook_id=runbook_id, out=tmp_path / "rb.docx")

@@ -48,7 +48,7 @@ def _shortcut(qtbot, page, target, key, modifiers) -> None:
 
 def _choose(page, incident_id: int) -> None:
     assert page.show_incident(incident_id)
-    assert page.incidents.detail.incident_id == incident_id
+    assert page.incidents.detail.record_id == incident_id
 
 
 def test_the_log_lists_open_incidents_first_with_their_figures(page, demo):

@@ -20,7 +20,7 @@ from typing import Any
 
 import pydantic
 
-from ...models.operations import COST_INPUT_FIELDS, CostModelBase
+from ...models.costs import COST_INPUT_FIELDS, CostModelBase
 from ..records import validation_error
 
 #: Scenario names, low to high volume.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ...errors import UserError
-from ...models.operations import SENSITIVE_FIELDS, SHARE_FIELDS
+from ...models.costs import SENSITIVE_FIELDS, SHARE_FIELDS
 from .calc import _check_scenario, cost_per_successful_task
 from .inputs import SPEC_BY_FIELD, CostInputs
 

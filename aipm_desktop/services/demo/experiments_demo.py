@@ -22,6 +22,7 @@ from ...models import (
     Kpi,
     RoadmapItem,
 )
+from ...models.common import table_of
 
 if TYPE_CHECKING:
     from .content import DemoContent
@@ -67,6 +68,8 @@ class ExperimentsDemo:
         """The four experiments; the decided placement test and the running citations
         test carry daily results (``experiment_results.csv``), so their readouts and
         charts show something to read."""
+        from ..experiments.imports import AGGREGATE_COLUMNS
+
         kpis = {k.name: k.id for k in self.session.execute(select(Kpi)).scalars()}
         starts: dict[str, dt.date] = {}
         variants: dict[tuple[str, str], int] = {}
@@ -117,22 +120,15 @@ class ExperimentsDemo:
                 "day": starts[title] + dt.timedelta(days=int(r["day"])),
                 "units": int(r["units"]),
             }
-            for column, name in (
-                ("conversions", "conversions"),
-                ("sum", "total"),
-                ("sum_sq", "total_sq"),
-                ("pre_sum", "pre_total"),
-                ("pre_sum_sq", "pre_total_sq"),
-                ("cross_sum", "cross_total"),
-            ):
-                values[name] = float(r[column]) if r[column] else None
+            for column, name in AGGREGATE_COLUMNS.items():
+                if name != "units":
+                    values[name] = float(r[column]) if r[column] else None
             results.append(values)
         if results:
-            table = ExperimentResult.__table__  # type: ignore[attr-defined]
-            self.session.execute(insert(table), results)
+            self.session.execute(insert(table_of(ExperimentResult)), results)
 
     def _experiment_id(self, title: str) -> int:
-        table = Experiment.__table__  # type: ignore[attr-defined]
+        table = table_of(Experiment)
         return int(
             self.session.execute(select(table.c.id).where(table.c.title == title)).scalar_one()
         )

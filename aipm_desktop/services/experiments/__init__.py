@@ -73,7 +73,14 @@ _NAMES = {
         "plan_of",
         "readout_of",
     ),
-    "design": ("Plan", "detectable_effect", "mde_curve", "plan_mean", "plan_proportion"),
+    "design": (
+        "Plan",
+        "TestSettings",
+        "detectable_effect",
+        "mde_curve",
+        "plan_mean",
+        "plan_proportion",
+    ),
     "stats": (
         "ArmTotals",
         "Comparison",
@@ -109,7 +116,14 @@ if TYPE_CHECKING:
         find_experiment,
         summaries,
     )
-    from .design import Plan, detectable_effect, mde_curve, plan_mean, plan_proportion
+    from .design import (
+        Plan,
+        TestSettings,
+        detectable_effect,
+        mde_curve,
+        plan_mean,
+        plan_proportion,
+    )
     from .edits import (
         DecisionOutcome,
         add_guardrail,

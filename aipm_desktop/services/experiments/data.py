@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
-from ...errors import NotFoundError
 from ...models import (
     Experiment,
     ExperimentDecision,
@@ -24,19 +23,26 @@ from ...models import (
     RoadmapItem,
     UseCase,
 )
+from ...models.common import table_of
 from .. import records
 from ..listing import ListColumn, ListSpec, enum_column
 
 if TYPE_CHECKING:
     from ...store import Workspace
 
-_E = Experiment.__table__  # type: ignore[attr-defined]
-_V = ExperimentVariant.__table__  # type: ignore[attr-defined]
-_G = ExperimentGuardrail.__table__  # type: ignore[attr-defined]
-_R = ExperimentResult.__table__  # type: ignore[attr-defined]
-_UC = UseCase.__table__  # type: ignore[attr-defined]
-_KPI = Kpi.__table__  # type: ignore[attr-defined]
-_ITEM = RoadmapItem.__table__  # type: ignore[attr-defined]
+_E, _V, _G, _R = map(
+    table_of, (Experiment, ExperimentVariant, ExperimentGuardrail, ExperimentResult)
+)
+_UC, _KPI, _ITEM = map(table_of, (UseCase, Kpi, RoadmapItem))
+#: The records an experiment refers to, by the field its detail shows their name in:
+#: (name column, join condition).
+_REFERRED = {
+    "use_case": (_UC.c.title, _UC.c.id == _E.c.use_case_id),
+    "kpi": (_KPI.c.name, _KPI.c.id == _E.c.kpi_id),
+    "roadmap_item": (_ITEM.c.title, _ITEM.c.id == _E.c.roadmap_item_id),
+}
+#: Experiments with their use case (the lists show its title).
+_WITH_USE_CASE = _E.outerjoin(_UC, _REFERRED["use_case"][1])
 
 #: The order an experiment moves through (abandoned ends it without a decision).
 STATUS_ORDER = (
@@ -68,7 +74,7 @@ DECISION_LABELS = {
 
 
 @dataclass(frozen=True)
-class ExperimentSummary:
+class ExperimentSummary(records.AsDict):
     """One experiment in a list."""
 
     id: int
@@ -83,12 +89,9 @@ class ExperimentSummary:
     decision: str | None
     result_rows: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return records.record_dict(self)
-
 
 @dataclass(frozen=True)
-class VariantInfo:
+class VariantInfo(records.AsDict):
     """An arm: ``share`` is its planned allocation (its weight over the weights' sum)."""
 
     id: int
@@ -99,12 +102,9 @@ class VariantInfo:
     description: str
     is_control: bool
 
-    def as_dict(self) -> dict[str, Any]:
-        return records.record_dict(self)
-
 
 @dataclass(frozen=True)
-class GuardrailInfo:
+class GuardrailInfo(records.AsDict):
     id: int
     name: str
     kind: str
@@ -113,12 +113,9 @@ class GuardrailInfo:
     higher_is_better: bool
     position: int
 
-    def as_dict(self) -> dict[str, Any]:
-        return records.record_dict(self)
-
 
 @dataclass(frozen=True)
-class MetricInfo:
+class MetricInfo(records.AsDict):
     """A metric a readout reports: the primary metric or a guardrail (``margin`` set only
     for a guardrail that has one)."""
 
@@ -128,9 +125,6 @@ class MetricInfo:
     role: str  # "primary" or "guardrail"
     margin: float | None = None
     relative: bool = False
-
-    def as_dict(self) -> dict[str, Any]:
-        return records.record_dict(self)
 
 
 @dataclass(frozen=True)
@@ -213,28 +207,11 @@ class ExperimentDetail:
         )
 
 
-#: Fields of :class:`ExperimentDetail` read as the experiment row stores them.
-_STORED = (
-    "id", "version", "title", "hypothesis", "use_case_id", "owner", "status",
-    "randomisation_unit", "eligibility", "start", "planned_end", "primary_metric",
-    "primary_kind", "primary_higher_is_better", "peeking", "baseline", "sd", "mde",
-    "mde_relative", "alpha", "power", "correction", "daily_units", "kpi_id",
-    "roadmap_item_id", "design", "result", "decision", "rationale", "decided_by",
-    "decided_at", "results_file", "results_sha256", "results_rows", "results_imported_at",
-)  # fmt: skip
-
-
-def find_experiment(*, ws: Workspace, ref: str | int) -> int:
-    """The id of the experiment ``ref`` names: an id or a title (any case)."""
-    return records.resolve_ref(
-        ws=ws,
-        table=_E,
-        name_column="title",
-        ref=ref,
-        noun="experiment",
-        id_hint="its id (aipm experiments list)",
-        list_names=True,
-    )
+#: ``find_experiment(*, ws, ref)``: the id of the experiment ``ref`` names, an id or a
+#: title (any case).
+find_experiment = records.RefFinder(
+    _E, "title", "experiment", id_hint="its id (aipm experiments list)", list_names=True
+)
 
 
 def summaries(*, ws: Workspace) -> list[ExperimentSummary]:
@@ -259,9 +236,9 @@ def summaries(*, ws: Workspace) -> list[ExperimentSummary]:
         _E.c.decision,
         func.coalesce(results.c.n, 0).label("result_rows"),
     ).select_from(
-        _E.outerjoin(_UC, _UC.c.id == _E.c.use_case_id)
-        .outerjoin(variants, variants.c.experiment_id == _E.c.id)
-        .outerjoin(results, results.c.experiment_id == _E.c.id)
+        _WITH_USE_CASE.outerjoin(variants, variants.c.experiment_id == _E.c.id).outerjoin(
+            results, results.c.experiment_id == _E.c.id
+        )
     )
     rank = {
         ExperimentStatus.RUNNING: 0,
@@ -273,17 +250,11 @@ def summaries(*, ws: Workspace) -> list[ExperimentSummary]:
     with ws.engine.connect() as conn:
         rows = conn.execute(query).all()
     found = [
-        ExperimentSummary(
-            id=r.id,
-            title=r.title,
-            status=r.status,
+        records.from_row(
+            ExperimentSummary,
+            r,
             use_case=r.use_case or "",
-            owner=r.owner,
-            primary_metric=r.primary_metric,
-            start=r.start,
-            planned_end=r.planned_end,
             variants=int(r.variants),
-            decision=r.decision,
             result_rows=int(r.result_rows),
         )
         for r in rows
@@ -301,22 +272,7 @@ def detail(*, ws: Workspace, experiment_id: int) -> ExperimentDetail:
 
 def detail_from_connection(conn: Any, experiment_id: int) -> ExperimentDetail:
     """:func:`detail` on an open connection (a write's, the demo builder's)."""
-    row = conn.execute(
-        select(
-            _E,
-            _UC.c.title.label("use_case_title"),
-            _KPI.c.name.label("kpi_name"),
-            _ITEM.c.title.label("item_title"),
-        )
-        .select_from(
-            _E.outerjoin(_UC, _UC.c.id == _E.c.use_case_id)
-            .outerjoin(_KPI, _KPI.c.id == _E.c.kpi_id)
-            .outerjoin(_ITEM, _ITEM.c.id == _E.c.roadmap_item_id)
-        )
-        .where(_E.c.id == experiment_id)
-    ).first()
-    if row is None:
-        raise NotFoundError(f"No experiment with id {experiment_id}.")
+    row = records.named_row(conn, _E, experiment_id, "experiment", **_REFERRED)
     variant_rows = conn.execute(
         select(_V.c.id, _V.c.name, _V.c.weight, _V.c.position, _V.c.description)
         .where(_V.c.experiment_id == experiment_id)
@@ -326,47 +282,31 @@ def detail_from_connection(conn: Any, experiment_id: int) -> ExperimentDetail:
     guardrail_rows = conn.execute(
         select(_G).where(_G.c.experiment_id == experiment_id).order_by(_G.c.position, _G.c.id)
     ).all()
-    span = conn.execute(
+    count, first_day, last_day = conn.execute(
         select(func.count(), func.min(_R.c.day), func.max(_R.c.day)).where(
             _R.c.experiment_id == experiment_id
         )
     ).one()
-    return ExperimentDetail(
-        **{name: row._mapping[name] for name in _STORED},
-        use_case=row.use_case_title or "",
-        kpi=row.kpi_name or "",
-        roadmap_item=row.item_title or "",
+    return records.from_row(
+        ExperimentDetail,
+        row,
         variants=tuple(
-            VariantInfo(
-                id=int(v.id),
-                name=v.name,
-                weight=float(v.weight),
-                share=float(v.weight) / weights,
-                position=int(v.position),
-                description=v.description,
-                is_control=i == 0,
-            )
+            records.from_row(VariantInfo, v, share=float(v.weight) / weights, is_control=i == 0)
             for i, v in enumerate(variant_rows)
         ),
-        guardrails=tuple(
-            GuardrailInfo(
-                id=int(g.id),
-                name=g.name,
-                kind=g.kind,
-                margin=g.margin,
-                relative=bool(g.relative),
-                higher_is_better=bool(g.higher_is_better),
-                position=int(g.position),
-            )
-            for g in guardrail_rows
-        ),
-        result_count=int(span[0]),
-        first_day=span[1],
-        last_day=span[2],
+        guardrails=tuple(records.from_row(GuardrailInfo, g) for g in guardrail_rows),
+        result_count=int(count),
+        first_day=first_day,
+        last_day=last_day,
     )
 
 
 # -- list spec ---------------------------------------------------------------------------------
+
+
+def _date_column(key: str, label: str, column: Any) -> ListColumn:
+    """A column of dates: sortable, not filterable."""
+    return ListColumn(key, label, column, width=11, formatter="date", filterable=False)
 
 
 def experiment_list_spec() -> ListSpec:
@@ -376,7 +316,7 @@ def experiment_list_spec() -> ListSpec:
 
     return ListSpec(
         kind="experiment",
-        source=_E.outerjoin(_UC, _UC.c.id == _E.c.use_case_id),
+        source=_WITH_USE_CASE,
         id_column=_E.c.id,
         noun=("experiment", "experiments"),
         empty_text="No experiments yet. Add one to plan an A/B test and read its results.",
@@ -386,15 +326,8 @@ def experiment_list_spec() -> ListSpec:
             ListColumn("use_case", "Use case", _UC.c.title, width=24),
             ListColumn("metric", "Primary metric", _E.c.primary_metric, width=24),
             ListColumn("owner", "Owner", _E.c.owner, width=16),
-            ListColumn("start", "Start", _E.c.start, width=11, formatter="date", filterable=False),
-            ListColumn(
-                "planned_end",
-                "Planned end",
-                _E.c.planned_end,
-                width=11,
-                formatter="date",
-                filterable=False,
-            ),
+            _date_column("start", "Start", _E.c.start),
+            _date_column("planned_end", "Planned end", _E.c.planned_end),
             enum_column("decision", "Decision", _E.c.decision, ExperimentDecision, width=9),
         ),
         default_sort="start",

@@ -52,10 +52,12 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from typing import TypedDict, Unpack
 
 import numpy as np
 from scipy import stats  # type: ignore[import-untyped]
 
+from ..records import from_row
 from .stats_common import (
     CORRECTIONS,
     MAX_TREATMENTS,
@@ -113,6 +115,20 @@ class Plan:
     round_to_weeks: bool = True
 
 
+class TestSettings(TypedDict, total=False):
+    """The test a plan is for, as every function here takes it (each key may be left
+    out): ``alpha``, the two-sided significance level (default 0.05); ``power`` (0.8);
+    ``ratio``, treatment units per control unit (1.0); ``treatments``, the arms beside
+    the control (1); ``correction`` over them: "holm" (the default), "bonferroni" or
+    "none"."""
+
+    alpha: float
+    power: float
+    ratio: float
+    treatments: int
+    correction: str
+
+
 @dataclass(frozen=True)
 class _Test:
     """Checked test settings shared by every function here."""
@@ -126,7 +142,14 @@ class _Test:
     z: float  # z_{1-a/2} + z_{1-β}, a the level per test
 
 
-def _test(alpha: float, power: float, ratio: float, treatments: int, correction: str) -> _Test:
+def _test(
+    alpha: float = 0.05,
+    power: float = 0.8,
+    ratio: float = 1.0,
+    treatments: int = 1,
+    correction: str = "holm",
+) -> _Test:
+    """The checked :class:`TestSettings` (their defaults are these)."""
     alpha = open_unit("alpha", "The significance level (alpha)", alpha)
     power = open_unit("power", "The power", power)
     ratio = positive("ratio", "The ratio of treatment to control units", ratio)
@@ -158,20 +181,16 @@ def plan_proportion(
     baseline: float,
     mde: float,
     relative: bool = False,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    ratio: float = 1.0,
-    treatments: int = 1,
-    correction: str = "holm",
     daily: float | None = None,
     round_to_weeks: bool = True,
+    **test: Unpack[TestSettings],
 ) -> Plan:
     """The plan for a conversion-rate metric: ``baseline`` is the control's rate (0 to 1),
     ``mde`` the smallest rise worth detecting, in rate points (0.02 = 2 points) or, with
     ``relative``, as a share of the baseline (0.1 = +10 %). Raises ValidationError for a
     value out of range, naming the field."""
     p1 = open_unit("baseline", "The baseline rate", baseline)
-    test = _test(alpha, power, ratio, treatments, correction)
+    checked = _test(**test)
     delta = _effect(mde, p1, relative)
     p2 = p1 + delta
     if p2 >= 1.0:
@@ -180,9 +199,9 @@ def plan_proportion(
             f"A rise of {number(delta * 100)} points takes the rate from {percent(p1)} to "
             f"{percent(p2)}: the treatment rate must stay below 100%.",
         )
-    variance = p1 * (1 - p1) + p2 * (1 - p2) / test.ratio
-    raw = test.z**2 * variance / delta**2
-    return _plan("proportion", p1, None, delta, p2, raw, test, daily, round_to_weeks)
+    variance = p1 * (1 - p1) + p2 * (1 - p2) / checked.ratio
+    raw = checked.z**2 * variance / delta**2
+    return _plan("proportion", p1, None, delta, p2, raw, checked, daily, round_to_weeks)
 
 
 def plan_mean(
@@ -191,13 +210,9 @@ def plan_mean(
     sd: float,
     mde: float,
     relative: bool = False,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    ratio: float = 1.0,
-    treatments: int = 1,
-    correction: str = "holm",
     daily: float | None = None,
     round_to_weeks: bool = True,
+    **test: Unpack[TestSettings],
 ) -> Plan:
     """The plan for a mean metric (revenue per user, minutes per session): ``mean`` and
     ``sd`` are the control's per-unit mean and standard deviation (both arms are assumed to
@@ -205,10 +220,10 @@ def plan_mean(
     with ``relative``, as a share of ``|mean|``. Raises ValidationError naming the field."""
     mean = finite("mean", "The baseline mean", mean)
     sd = positive("sd", "The standard deviation (sd)", sd)
-    test = _test(alpha, power, ratio, treatments, correction)
+    checked = _test(**test)
     delta = _effect(mde, mean, relative)
-    raw = test.z**2 * sd**2 * (1 + 1 / test.ratio) / delta**2
-    return _plan("mean", mean, sd, delta, mean + delta, raw, test, daily, round_to_weeks)
+    raw = checked.z**2 * sd**2 * (1 + 1 / checked.ratio) / delta**2
+    return _plan("mean", mean, sd, delta, mean + delta, raw, checked, daily, round_to_weeks)
 
 
 def _plan(
@@ -232,18 +247,14 @@ def _plan(
         days = max(1, _ceil(n_total / daily))
         weeks = math.ceil(days / 7)
         run_days = weeks * 7 if round_to_weeks else days
-    plan = Plan(
+    plan = from_row(
+        Plan,
+        test,  # alpha, alpha_per_test, power, ratio, treatments, correction
         metric=metric,
         baseline=baseline,
         sd=sd,
         mde_abs=delta,
         mde_rel=delta / abs(baseline) if baseline else None,
-        alpha=test.alpha,
-        alpha_per_test=test.alpha_per_test,
-        power=test.power,
-        ratio=test.ratio,
-        treatments=test.treatments,
-        correction=test.correction,
         n_control=n_control,
         n_treatment=n_treatment,
         n_total=n_total,
@@ -325,13 +336,9 @@ def detectable_effect(
     metric: str,
     baseline: float,
     sd: float | None = None,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    ratio: float = 1.0,
-    treatments: int = 1,
-    correction: str = "holm",
     daily: float,
     days: int,
+    **test: Unpack[TestSettings],
 ) -> float:
     """The smallest absolute effect (rate points as a share, e.g. 0.02, or the mean's
     units) that ``days`` days of ``daily`` eligible units detect with the planned test:
@@ -340,16 +347,7 @@ def detectable_effect(
     detectable."""
     days = whole("days", "The number of days", days, low=1)
     ((_, effect),) = mde_curve(
-        metric=metric,
-        baseline=baseline,
-        sd=sd,
-        alpha=alpha,
-        power=power,
-        ratio=ratio,
-        treatments=treatments,
-        correction=correction,
-        daily=daily,
-        days=[days],
+        metric=metric, baseline=baseline, sd=sd, daily=daily, days=[days], **test
     )
     return effect
 
@@ -359,13 +357,9 @@ def mde_curve(
     metric: str,
     baseline: float,
     sd: float | None = None,
-    alpha: float = 0.05,
-    power: float = 0.8,
-    ratio: float = 1.0,
-    treatments: int = 1,
-    correction: str = "holm",
     daily: float,
     days: Sequence[int],
+    **test: Unpack[TestSettings],
 ) -> list[tuple[int, float]]:
     """``(day, detectable absolute effect)`` for each of ``days``: how the minimum
     detectable effect shrinks as the experiment runs longer (see
@@ -378,16 +372,16 @@ def mde_curve(
         if sd is None:
             raise invalid("sd", "A mean metric needs its standard deviation (sd).")
         sd = positive("sd", "The standard deviation (sd)", sd)
-    test = _test(alpha, power, ratio, treatments, correction)
+    settings = _test(**test)
     daily = positive("daily", "The eligible units a day (daily)", daily)
     checked = [whole("days", "The number of days", d, low=1) for d in days]
-    k = test.ratio
-    n_control = np.asarray(checked, dtype=float) * daily / (1 + k * test.treatments)
+    k = settings.ratio
+    n_control = np.asarray(checked, dtype=float) * daily / (1 + k * settings.treatments)
     if metric == "mean":
         assert sd is not None
-        effects = test.z * sd * np.sqrt((1 + 1 / k) / n_control)
+        effects = settings.z * sd * np.sqrt((1 + 1 / k) / n_control)
     else:
-        a = n_control / test.z**2 + 1 / k
+        a = n_control / settings.z**2 + 1 / k
         b = (1 - 2 * p1) / k
         c = p1 * (1 - p1) * (1 + 1 / k)
         effects = (b + np.sqrt(b * b + 4 * a * c)) / (2 * a)

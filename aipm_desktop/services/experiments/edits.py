@@ -13,7 +13,8 @@ a guardrail renames its stored results too, so a readout keeps finding them.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +30,7 @@ from ...models import (
     RoadmapItem,
     utcnow,
 )
+from ...models.common import table_of
 from ...models.experiments import MAX_VARIANTS
 from .. import records
 from ..changes import Changes
@@ -126,18 +128,19 @@ def create_experiment(
     _variant_rows(0, wanted)  # refused before anything is written
     _guardrail_rows(0, guardrails, experiment.primary_metric)
     with ws.write(label=f"Add experiment {experiment.title}", who=who) as session:
-        session.add(experiment)
+        new_id, changes = records.add_row(session, experiment)
+        session.add_all(_variant_rows(new_id, wanted))
+        session.add_all(_guardrail_rows(new_id, guardrails, experiment.primary_metric))
         session.flush()
-        assert experiment.id is not None
-        session.add_all(_variant_rows(experiment.id, wanted))
-        session.add_all(_guardrail_rows(experiment.id, guardrails, experiment.primary_metric))
-        session.flush()
-    return experiment.id, Changes("experiment", (experiment.id,), "create")
+    return new_id, changes
 
 
-def _touch(obj: Experiment) -> None:
-    obj.version += 1
-    obj.updated_at = utcnow()
+def _editing(
+    ws: Workspace, experiment_id: int, label: Callable[[Experiment], str], who: str | None
+) -> AbstractContextManager[tuple[Session, Experiment]]:
+    """One operation on the experiment (:func:`~..records.editing`): the open session and
+    the experiment; ``label(experiment)`` names the operation."""
+    return records.editing(ws, Experiment, experiment_id, label, who=who, what="experiment")
 
 
 def _rename_results(session: Session, experiment_id: int, old: str, new: str) -> None:
@@ -179,11 +182,7 @@ def update_experiment(
             f"{' and '.join(calls)}.",
             [(n, "") for n in own],
         )
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        obj = records.existing(session, Experiment, experiment_id, what="experiment")
-        session.info["label"] = f"Edit experiment {obj.title}"
+    with _editing(ws, experiment_id, lambda o: f"Edit experiment {o.title}", who) as (session, obj):
         old_metric = obj.primary_metric
         if "primary_metric" in data:
             others = _metric_names(session, experiment_id)[1 if old_metric else 0 :]
@@ -205,17 +204,6 @@ def delete_experiment(*, ws: Workspace, experiment_id: int, who: str | None = No
     return records.delete(ws=ws, model=Experiment, id=experiment_id, who=who)
 
 
-def _status(value: str) -> ExperimentStatus:
-    try:
-        return ExperimentStatus(str(value).strip().lower())
-    except ValueError as error:
-        choices = ", ".join(s.value for s in ExperimentStatus)
-        raise ValidationError(
-            f"Invalid experiment status {value!r}; choose one of: {choices}.",
-            [("status", "unknown status")],
-        ) from error
-
-
 def set_status(
     *,
     ws: Workspace,
@@ -229,11 +217,12 @@ def set_status(
     reopening a decided experiment clears its decision."""
     from .. import clock
 
-    target = _status(status)
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        obj = records.existing(session, Experiment, experiment_id, what="experiment")
+    target = records.choice_of(ExperimentStatus, status, what="experiment status", field="status")
+
+    def label(obj: Experiment) -> str:
+        return f"Experiment {obj.title}: {target.value}"
+
+    with _editing(ws, experiment_id, label, who) as (session, obj):
         current = ExperimentStatus(obj.status)
         if target == current:
             return Changes("experiment", (experiment_id,), "update")
@@ -247,7 +236,6 @@ def set_status(
             raise UserError(
                 f"Experiment {obj.title!r} cannot go from {current.value} to {target.value}." + hint
             )
-        session.info["label"] = f"Experiment {obj.title}: {target.value}"
         changes: dict[str, Any] = {"status": target}
         if target == ExperimentStatus.RUNNING and current == ExperimentStatus.DRAFT:
             _check_ready(session, obj)
@@ -259,7 +247,7 @@ def set_status(
             obj.decided_by = ""
         for name, value in changes.items():
             setattr(obj, name, value)
-        _touch(obj)
+        records.touch(obj)
         session.flush()
     return Changes("experiment", (experiment_id,), "update")
 
@@ -278,16 +266,6 @@ def _check_ready(session: Session, obj: Experiment) -> None:
         raise UserError(
             f"Experiment {obj.title!r} cannot start yet: it needs {' and '.join(missing)}."
         )
-
-
-def _decision(value: str) -> ExperimentDecision:
-    try:
-        return ExperimentDecision(str(value).strip().lower())
-    except ValueError as error:
-        raise ValidationError(
-            f"Invalid decision {value!r}; choose one of: ship, iterate, stop.",
-            [("decision", "unknown decision")],
-        ) from error
 
 
 @dataclass(frozen=True)
@@ -324,12 +302,16 @@ def record_decision(
     from ...models import ItemStatus
     from ..kpis import set_snapshot
 
-    chosen = _decision(decision)
+    chosen = records.choice_of(
+        ExperimentDecision, decision, what="decision", field="decision", problem="unknown decision"
+    )
     moment = decided_at or utcnow()
-    with ws.operation(None, who=who) as op:
-        session = op.session
-        assert session is not None
-        obj = records.existing(session, Experiment, experiment_id, what="experiment")
+    verdict = DECISION_LABELS[chosen]
+
+    def label(obj: Experiment) -> str:
+        return f"Decide experiment {obj.title}: {verdict}"
+
+    with _editing(ws, experiment_id, label, who) as (_session, obj):
         if obj.status not in (
             ExperimentStatus.RUNNING,
             ExperimentStatus.ANALYSING,
@@ -339,7 +321,6 @@ def record_decision(
                 f"Experiment {obj.title!r} is {obj.status}: only a running or analysing "
                 "experiment is decided."
             )
-        session.info["label"] = f"Decide experiment {obj.title}: {DECISION_LABELS[chosen]}"
         records.update(
             ws=ws,
             model=Experiment,
@@ -361,7 +342,7 @@ def record_decision(
                 kpi_id=obj.kpi_id,
                 day=kpi_day or moment.date(),
                 value=kpi_value,
-                note=f"Experiment {obj.title}: {DECISION_LABELS[chosen]}"[:500],
+                note=f"Experiment {obj.title}: {verdict}"[:500],
                 who=who,
             )
         moved = None
@@ -370,14 +351,9 @@ def record_decision(
                 raise UserError(
                     f"Experiment {obj.title!r} is linked to no roadmap item; link one first."
                 )
-            try:
-                moved = ItemStatus(str(roadmap_status).strip().lower())
-            except ValueError:
-                choices = ", ".join(s.value for s in ItemStatus)
-                raise ValidationError(
-                    f"Invalid roadmap status {roadmap_status!r}; choose one of: {choices}.",
-                    [("roadmap_status", "unknown status")],
-                ) from None
+            moved = records.choice_of(
+                ItemStatus, roadmap_status, what="roadmap status", field="roadmap_status"
+            )
             records.update(
                 ws=ws,
                 model=RoadmapItem,
@@ -395,11 +371,40 @@ def record_decision(
 # -- variants and guardrails -------------------------------------------------------------------
 
 
-def _next_position(session: Session, table: Any, experiment_id: int) -> int:
+_Child = type[ExperimentVariant] | type[ExperimentGuardrail]
+
+
+def _what(model: _Child) -> tuple[str, str]:
+    """What a variant or guardrail is called, and what its name must differ from the
+    names of (the other variants; the experiment's other metrics)."""
+    return ("variant", "variant") if model is ExperimentVariant else ("guardrail", "metric")
+
+
+def _add_child(
+    session: Session,
+    obj: Experiment,
+    model: _Child,
+    values: Mapping[str, Any],
+    taken: Sequence[str],
+) -> tuple[int, Changes]:
+    """Validate and add a variant or guardrail at the end of the experiment's list, inside
+    an open write; its name must differ from the ``taken`` ones."""
+    what, among = _what(model)
+    table = table_of(model)
     last = session.execute(
-        select(func.max(table.c.position)).where(table.c.experiment_id == experiment_id)
+        select(func.max(table.c.position)).where(table.c.experiment_id == obj.id)
     ).scalar()
-    return 0 if last is None else int(last) + 1
+    child = records.validate_create(
+        model,
+        {
+            **values,
+            "experiment_id": obj.id,
+            "position": 0 if last is None else int(last) + 1,
+        },
+    )
+    _checked_names([*taken, child.name], among)
+    session.info["label"] = f"Add {what} {child.name} to {obj.title}"
+    return records.add_row(session, child)
 
 
 def add_variant(
@@ -423,36 +428,17 @@ def add_variant(
                 f"Experiment {obj.title!r} already has {MAX_VARIANTS} variants (a control and "
                 f"{MAX_VARIANTS - 1} treatments), the most it can have."
             )
-        variant = records.validate_create(
-            ExperimentVariant,
-            {
-                "experiment_id": experiment_id,
-                "name": name,
-                "weight": weight,
-                "description": description,
-                "position": _next_position(session, _V, experiment_id),
-            },
-        )
-        _checked_names([*names, variant.name], "variant")
-        session.info["label"] = f"Add variant {variant.name} to {obj.title}"
-        session.add(variant)
-        session.flush()
-        assert variant.id is not None
-    return variant.id, Changes("experiment_variant", (variant.id,), "create")
+        values = {"name": name, "weight": weight, "description": description}
+        return _add_child(session, obj, ExperimentVariant, values, names)
 
 
 def _update_child(
-    *,
-    ws: Workspace,
-    model: Any,
-    row_id: int,
-    data: Mapping[str, Any],
-    what: str,
-    others: Any,
-    who: str | None,
-) -> None:
+    ws: Workspace, model: _Child, row_id: int, data: Mapping[str, Any], who: str | None
+) -> Changes:
     """Change a variant or guardrail (one operation): it stays in its experiment, and a
-    new name must differ from ``others(session, row)`` (the names it may not take)."""
+    new name must differ from the other variants' (a guardrail's: from the experiment's
+    other metrics); a guardrail's new name renames its stored results too."""
+    what, among = _what(model)
     if "experiment_id" in data or "position" in data:
         raise ValidationError(
             f"Invalid {what}: it stays in its experiment; reorder with reorder_{what}s.",
@@ -462,27 +448,25 @@ def _update_child(
         row = records.existing(session, model, row_id, what=what)
         old = row.name
         if "name" in data:
-            kind = "variant" if what == "variant" else "metric"
-            _checked_names([*others(session, row), str(data["name"] or "")], kind)
+            if model is ExperimentVariant:
+                query = select(_V.c.name).where(
+                    _V.c.experiment_id == row.experiment_id, _V.c.id != row.id
+                )
+                others = list(session.execute(query).scalars())
+            else:
+                others = _metric_names(session, row.experiment_id, skip_guardrail=row_id)
+            _checked_names([*others, str(data["name"] or "")], among)
         records.update(ws=ws, model=model, id=row_id, data=data, who=who)
-        if what == "guardrail":
+        if model is ExperimentGuardrail:
             _rename_results(session, row.experiment_id, old, row.name)
+    return Changes(records.kind_of(model), (row_id,), "update")
 
 
 def update_variant(
     *, ws: Workspace, variant_id: int, data: Mapping[str, Any], who: str | None = None
 ) -> Changes:
     """Rename a variant or change its weight or description (one operation)."""
-
-    def others(session: Session, row: ExperimentVariant) -> list[str]:
-        query = select(_V.c.name).where(_V.c.experiment_id == row.experiment_id, _V.c.id != row.id)
-        return list(session.execute(query).scalars())
-
-    _update_child(
-        ws=ws, model=ExperimentVariant, row_id=variant_id, data=data, what="variant",
-        others=others, who=who,
-    )  # fmt: skip
-    return Changes("experiment_variant", (variant_id,), "update")
+    return _update_child(ws, ExperimentVariant, variant_id, data, who)
 
 
 def delete_variant(*, ws: Workspace, variant_id: int, who: str | None = None) -> Changes:
@@ -503,8 +487,11 @@ def delete_variant(*, ws: Workspace, variant_id: int, who: str | None = None) ->
 
 
 def _reorder(
-    *, ws: Workspace, experiment_id: int, ids: Sequence[int], table: Any, what: str, who: str | None
-) -> None:
+    ws: Workspace, experiment_id: int, ids: Sequence[int], model: _Child, who: str | None
+) -> Changes:
+    """Put the experiment's variants or guardrails in the order of ``ids`` (one operation)."""
+    table = table_of(model)
+    what, _among = _what(model)
     with ws.write(who=who) as session:
         obj = records.existing(session, Experiment, experiment_id, what="experiment")
         current = {
@@ -525,14 +512,14 @@ def _reorder(
                     .where(table.c.id == int(row_id))
                     .values(position=position, version=table.c.version + 1, updated_at=utcnow())
                 )
+    return Changes(records.kind_of(model), tuple(int(i) for i in ids), "update")
 
 
 def reorder_variants(
     *, ws: Workspace, experiment_id: int, variant_ids: Sequence[int], who: str | None = None
 ) -> Changes:
     """Put the variants in this order (one operation); the first is the control."""
-    _reorder(ws=ws, experiment_id=experiment_id, ids=variant_ids, table=_V, what="variant", who=who)
-    return Changes("experiment_variant", tuple(int(i) for i in variant_ids), "update")
+    return _reorder(ws, experiment_id, variant_ids, ExperimentVariant, who)
 
 
 def add_guardrail(
@@ -543,35 +530,15 @@ def add_guardrail(
     ``higher_is_better``."""
     with ws.write(who=who) as session:
         obj = records.existing(session, Experiment, experiment_id, what="experiment")
-        guardrail = records.validate_create(
-            ExperimentGuardrail,
-            {
-                **data,
-                "experiment_id": experiment_id,
-                "position": _next_position(session, _G, experiment_id),
-            },
-        )
-        _checked_names([*_metric_names(session, experiment_id), guardrail.name], "metric")
-        session.info["label"] = f"Add guardrail {guardrail.name} to {obj.title}"
-        session.add(guardrail)
-        session.flush()
-        assert guardrail.id is not None
-    return guardrail.id, Changes("experiment_guardrail", (guardrail.id,), "create")
+        taken = _metric_names(session, experiment_id)
+        return _add_child(session, obj, ExperimentGuardrail, data, taken)
 
 
 def update_guardrail(
     *, ws: Workspace, guardrail_id: int, data: Mapping[str, Any], who: str | None = None
 ) -> Changes:
     """Change a guardrail (one operation); a new name renames its stored results too."""
-
-    def others(session: Session, row: ExperimentGuardrail) -> list[str]:
-        return _metric_names(session, row.experiment_id, skip_guardrail=guardrail_id)
-
-    _update_child(
-        ws=ws, model=ExperimentGuardrail, row_id=guardrail_id, data=data, what="guardrail",
-        others=others, who=who,
-    )  # fmt: skip
-    return Changes("experiment_guardrail", (guardrail_id,), "update")
+    return _update_child(ws, ExperimentGuardrail, guardrail_id, data, who)
 
 
 def delete_guardrail(*, ws: Workspace, guardrail_id: int, who: str | None = None) -> Changes:
@@ -584,17 +551,16 @@ def reorder_guardrails(
     *, ws: Workspace, experiment_id: int, guardrail_ids: Sequence[int], who: str | None = None
 ) -> Changes:
     """Put the guardrails in this order (one operation)."""
-    _reorder(
-        ws=ws, experiment_id=experiment_id, ids=guardrail_ids, table=_G, what="guardrail", who=who
-    )
-    return Changes("experiment_guardrail", tuple(int(i) for i in guardrail_ids), "update")
+    return _reorder(ws, experiment_id, guardrail_ids, ExperimentGuardrail, who)
 
 
 def clear_results(*, ws: Workspace, experiment_id: int, who: str | None = None) -> Changes:
     """Delete an experiment's imported results (one operation)."""
-    with ws.write(who=who) as session:
-        obj = records.existing(session, Experiment, experiment_id, what="experiment")
-        session.info["label"] = f"Clear the results of {obj.title}"
+
+    def label(obj: Experiment) -> str:
+        return f"Clear the results of {obj.title}"
+
+    with _editing(ws, experiment_id, label, who) as (session, obj):
         session.execute(_R.delete().where(_R.c.experiment_id == experiment_id))
         for name, value in (
             ("results_file", ""),
@@ -603,6 +569,6 @@ def clear_results(*, ws: Workspace, experiment_id: int, who: str | None = None) 
             ("results_imported_at", None),
         ):
             setattr(obj, name, value)
-        _touch(obj)
+        records.touch(obj)
         session.flush()
     return Changes("experiment_result", (experiment_id,), "delete")

@@ -48,18 +48,16 @@ import numpy as np
 from sqlalchemy import select, tuple_
 
 from ...errors import UserError
-from ...models import Experiment, ExperimentResult, utcnow
+from ...models import Experiment, utcnow
 from ...models.experiments import RESULT_SUMS, check_result
 from .. import records
 from ..changes import Changes
 from ..problems import MAX_LISTED, ImportRefused, Problem, quote, summarise
 from ..tabular import csv_rows, normalise_header, read_rows
-from .data import ExperimentDetail, detail
+from .data import _R, _V, ExperimentDetail, detail
 
 if TYPE_CHECKING:
     from ...store import Workspace
-
-_R = ExperimentResult.__table__  # type: ignore[attr-defined]
 
 #: File columns of the daily aggregates -> stored fields.
 AGGREGATE_COLUMNS = {
@@ -156,11 +154,8 @@ class _Problems:
 
 
 def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
     with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _key(name: str) -> str:
@@ -686,15 +681,19 @@ def apply_results(*, ws: Workspace, preview: ResultsPreview, who: str | None = N
     found any problem or the experiment's variants changed since."""
     if not preview.ok:
         raise preview.refusal()
-    with ws.write(who=who) as session:
-        obj = records.existing(session, Experiment, preview.experiment_id, what="experiment")
+
+    def label(obj: Experiment) -> str:
+        return f"Import results of {obj.title} from {preview.source}"
+
+    with records.editing(
+        ws, Experiment, preview.experiment_id, label, who=who, what="experiment"
+    ) as (session, obj):
         current = detail_variants(session, preview.experiment_id)
         if current != dict(preview.variant_ids):
             raise UserError(
                 f"The variants of {obj.title!r} changed since the preview; preview the import "
                 "again. Nothing was imported."
             )
-        session.info["label"] = f"Import results of {obj.title} from {preview.source}"
         where = _R.c.experiment_id == preview.experiment_id
         if preview.merge:
             keys = [(r["day"], r["variant_id"], r["metric"]) for r in preview.rows]
@@ -717,21 +716,17 @@ def apply_results(*, ws: Workspace, preview: ResultsPreview, who: str | None = N
         obj.results_sha256 = preview.sha256
         obj.results_rows = preview.row_count
         obj.results_imported_at = utcnow()
-        obj.version += 1
-        obj.updated_at = utcnow()
+        records.touch(obj)
         session.flush()
     return Changes("experiment_result", (preview.experiment_id,), "update")
 
 
 def detail_variants(session: Any, experiment_id: int) -> dict[str, int]:
     """The experiment's variant names -> ids, in an open session."""
-    from ...models import ExperimentVariant
-
-    table = ExperimentVariant.__table__  # type: ignore[attr-defined]
     return {
         str(name): int(i)
         for i, name in session.execute(
-            select(table.c.id, table.c.name).where(table.c.experiment_id == experiment_id)
+            select(_V.c.id, _V.c.name).where(_V.c.experiment_id == experiment_id)
         )
     }
 

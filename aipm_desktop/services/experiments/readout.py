@@ -37,24 +37,22 @@ import numpy as np
 from sqlalchemy import func, select
 
 from ...errors import UserError
-from ...models import ExperimentResult
+from ...models.experiments import RESULT_SUMS
 from .. import records
-from .data import ExperimentDetail, MetricInfo, detail_from_connection
+from .data import _R, ExperimentDetail, MetricInfo, detail_from_connection
 
 if TYPE_CHECKING:
     from ...store import Workspace
     from .design import Plan
     from .stats import ArmTotals, Comparison, GuardrailResult, SrmResult, StopDecision
 
-_R = ExperimentResult.__table__  # type: ignore[attr-defined]
-_SUMS = ("conversions", "total", "total_sq", "pre_total", "pre_total_sq", "cross_total")
 _COVARIATE = ("pre_total", "pre_total_sq", "cross_total")
 #: Earlier looks an O'Brien-Fleming answer takes into account (the most recent ones).
 MAX_EARLIER_LOOKS = 4
 
 
 @dataclass(frozen=True)
-class ArmInput:
+class ArmInput(records.AsDict):
     """One arm's summed aggregates for one metric, as the comparison used them, and its
     planned share of the units (its weight over the weights' sum)."""
 
@@ -69,9 +67,6 @@ class ArmInput:
     pre_total: float | None
     pre_total_sq: float | None
     cross_total: float | None
-
-    def as_dict(self) -> dict[str, Any]:
-        return records.record_dict(self)
 
 
 @dataclass(frozen=True)
@@ -216,8 +211,8 @@ def plain(value: Any) -> Any:
 def _arm_sums(conn: Any, experiment_id: int) -> dict[tuple[str, int], dict[str, Any]]:
     """(metric, variant id) -> the summed aggregates, with the days and whether every row
     had each sum (a sum some rows lack is left out: None)."""
-    columns = [func.sum(_R.c[name]).label(name) for name in _SUMS]
-    counts = [func.count(_R.c[name]).label(f"n_{name}") for name in _SUMS]
+    columns = [func.sum(_R.c[name]).label(name) for name in RESULT_SUMS]
+    counts = [func.count(_R.c[name]).label(f"n_{name}") for name in RESULT_SUMS]
     query = (
         select(
             _R.c.metric,
@@ -234,7 +229,7 @@ def _arm_sums(conn: Any, experiment_id: int) -> dict[tuple[str, int], dict[str, 
     found: dict[tuple[str, int], dict[str, Any]] = {}
     for row in conn.execute(query).mappings():
         values: dict[str, Any] = {"days": int(row["days"]), "units": int(row["units"] or 0)}
-        for name in _SUMS:
+        for name in RESULT_SUMS:
             complete = row[f"n_{name}"] == row["rows"]
             values[name] = float(row[name]) if complete and row[name] is not None else None
         found[(str(row["metric"]), int(row["variant_id"]))] = values
@@ -250,7 +245,7 @@ def _arm_input(info: ExperimentDetail, variant_index: int, sums: dict[str, Any] 
         planned_share=v.share,
         days=int(sums.get("days", 0)),
         units=int(sums.get("units", 0)),
-        **{name: sums.get(name) for name in _SUMS},
+        **{name: sums.get(name) for name in RESULT_SUMS},
     )
 
 
@@ -400,24 +395,17 @@ def build_readout(
             except ValidationError as error:
                 notes.append(f"No sample-ratio check: {error}")
             break
-    return Readout(
+    return records.from_row(
+        Readout,
+        info,
         experiment_id=info.id,
-        title=info.title,
-        status=info.status,
-        alpha=info.alpha,
-        correction=info.correction,
-        peeking=info.peeking,
         control=info.variants[0].name if info.variants else "",
-        first_day=info.first_day,
-        last_day=info.last_day,
         days=days,
         srm_metric=srm_metric,
         srm=srm,
         metrics=tuple(metrics),
         plan=plan,
         plan_problem=plan_problem,
-        results_file=info.results_file,
-        results_sha256=info.results_sha256,
         notes=tuple(notes),
     )
 
@@ -587,21 +575,21 @@ def cumulative(
         info = detail_from_connection(conn, experiment_id)
         chosen = _chosen_metric(info, metric)
         rows = conn.execute(
-            select(_R.c.day, _R.c.variant_id, _R.c.units, *(_R.c[n] for n in _SUMS))
+            select(_R.c.day, _R.c.variant_id, _R.c.units, *(_R.c[n] for n in RESULT_SUMS))
             .where(_R.c.experiment_id == experiment_id, _R.c.metric == chosen.name)
             .order_by(_R.c.day)
         ).all()
     days = sorted({r.day for r in rows})
     position = {d: i for i, d in enumerate(days)}
     variants = [v.id for v in info.variants]
-    table = np.zeros((len(variants), len(days), 1 + len(_SUMS)))
-    present = np.zeros((len(variants), len(days), len(_SUMS)), dtype=bool)
+    table = np.zeros((len(variants), len(days), 1 + len(RESULT_SUMS)))
+    present = np.zeros((len(variants), len(days), len(RESULT_SUMS)), dtype=bool)
     for r in rows:
         if r.variant_id not in variants:
             continue
         v, d = variants.index(r.variant_id), position[r.day]
         table[v, d, 0] = r.units
-        for k, name in enumerate(_SUMS):
+        for k, name in enumerate(RESULT_SUMS):
             value = getattr(r, name)
             if value is not None:
                 table[v, d, 1 + k] = value
@@ -679,6 +667,8 @@ def _chosen_metric(info: ExperimentDetail, name: str | None) -> MetricInfo:
 def _running_arm(
     info: ExperimentDetail, index: int, sums: np.ndarray, complete: np.ndarray
 ) -> ArmInput:
-    values = {name: float(sums[1 + k]) if complete[k] else None for k, name in enumerate(_SUMS)}
+    values = {
+        name: float(sums[1 + k]) if complete[k] else None for k, name in enumerate(RESULT_SUMS)
+    }
     v = info.variants[index]
     return ArmInput(v.name, v.id, v.share, 0, int(sums[0]), **values)

@@ -49,6 +49,7 @@ import functools
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Required, TypedDict, Unpack
 
 import numpy as np
 from scipy import optimize, special, stats  # type: ignore[import-untyped]
@@ -107,40 +108,48 @@ def mixing_tau(
     return math.sqrt(optimal_mixing_ratio(alpha) * v_planned)
 
 
+class MixtureOptions(TypedDict, total=False):
+    """What :func:`always_valid_interval` and :func:`always_valid_p_value` take beside
+    the two arms: the ``metric`` ("proportion" or "mean"; required), ``alpha`` (default
+    0.05), the mixing standard deviation ``tau`` in the difference's units (default: tuned
+    for ``planned_units``) and ``planned_units``, both arms together (default
+    :data:`DEFAULT_PLANNED_UNITS`); see the module docstring."""
+
+    metric: Required[str]
+    alpha: float
+    tau: float | None
+    planned_units: int | None
+
+
 def _mixture(
-    control: ArmTotals,
-    treatment: ArmTotals,
-    metric: str,
-    alpha: float,
-    tau: float | None,
-    planned_units: int | None,
-) -> tuple[float, float, float]:
-    """The observed difference, its variance V and the mixing variance τ²."""
-    alpha = open_unit("alpha", "The significance level (alpha)", alpha)
+    control: ArmTotals, treatment: ArmTotals, options: MixtureOptions
+) -> tuple[float, float, float, float]:
+    """The observed difference, its variance V, the mixing variance τ² and alpha."""
+    metric = options["metric"]
+    alpha = open_unit("alpha", "The significance level (alpha)", options.get("alpha", 0.05))
     diff, v = difference(control, treatment, metric)
+    tau = options.get("tau")
     if tau is not None:
         tau = positive("tau", "The mixing standard deviation (tau)", tau)
     else:
         tau = mixing_tau(
-            control, treatment, metric=metric, alpha=alpha, planned_units=planned_units
+            control,
+            treatment,
+            metric=metric,
+            alpha=alpha,
+            planned_units=options.get("planned_units"),
         )
-    return diff, v, tau * tau
+    return diff, v, tau * tau, alpha
 
 
 def always_valid_interval(
-    control: ArmTotals,
-    treatment: ArmTotals,
-    *,
-    metric: str,
-    alpha: float = 0.05,
-    tau: float | None = None,
-    planned_units: int | None = None,
+    control: ArmTotals, treatment: ArmTotals, **options: Unpack[MixtureOptions]
 ) -> tuple[float, float]:
     """The always-valid (1 - alpha) interval of the absolute difference treatment - control
     (mSPRT with a normal mixing distribution; see the module docstring, also for τ and
     ``planned_units``). Wider than the fixed-horizon interval: the price of looking at
     any time. An interval of zero width when neither arm varies."""
-    diff, v, t2 = _mixture(control, treatment, metric, alpha, tau, planned_units)
+    diff, v, t2, alpha = _mixture(control, treatment, options)
     if v <= 0:
         return diff, diff
     half = math.sqrt(v * (v + t2) / t2 * (math.log((v + t2) / v) - 2 * math.log(alpha)))
@@ -148,18 +157,12 @@ def always_valid_interval(
 
 
 def always_valid_p_value(
-    control: ArmTotals,
-    treatment: ArmTotals,
-    *,
-    metric: str,
-    tau: float | None = None,
-    planned_units: int | None = None,
-    alpha: float = 0.05,
+    control: ArmTotals, treatment: ArmTotals, **options: Unpack[MixtureOptions]
 ) -> float:
     """min(1, 1 / Λ(0)) at this look: below alpha exactly when :func:`always_valid_interval`
     excludes zero. (Over a series of looks the always-valid p-value is the running
     minimum of these.) ``alpha`` only tunes the default τ."""
-    diff, v, t2 = _mixture(control, treatment, metric, alpha, tau, planned_units)
+    diff, v, t2, _alpha = _mixture(control, treatment, options)
     if v <= 0:
         return 1.0 if diff == 0 else 0.0
     log_ratio = 0.5 * math.log(v / (v + t2)) + t2 * diff * diff / (2 * v * (v + t2))

@@ -6,7 +6,9 @@ The package, by concern (every public name is importable from here):
   severity definitions and failure categories), writes (create, update, delete,
   :func:`set_status` with its timestamps, :func:`add_timeline_entry`,
   :func:`add_action`, the editable severity definitions and triage list; each one
-  undoable operation) and :func:`incident_list_spec`;
+  undoable operation);
+- :mod:`.workflow` (used as a module): the incident log as a list
+  (:func:`~.workflow.incident_log_spec`) and the status moves it offers;
 - :mod:`.stats`: :func:`stats` per quarter (counts by severity and category, time to
   acknowledge and to mitigate as median and p90, share reviewed; the percentile
   definition is in its docstring), :func:`percentile`, :class:`Quarter`;
@@ -37,7 +39,6 @@ from .data import (
     failure_categories,
     find_category,
     find_incident,
-    incident_list_spec,
     rename_category,
     set_status,
     severity_definitions,
@@ -93,7 +94,6 @@ __all__ = [
     "failure_categories",
     "find_category",
     "find_incident",
-    "incident_list_spec",
     "linked_incidents",
     "percentile",
     "post_incident_review",

@@ -38,10 +38,9 @@ from ...models import (
     UseCase,
     utcnow,
 )
-from ...models.operations import aware
+from ...models.validators import aware
 from .. import records
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec, enum_column, enum_order
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -251,22 +250,15 @@ def detail_from_session(session: Any, incident_id: int) -> IncidentDetail:
 
 
 def _detail(conn: Any, incident_id: int) -> IncidentDetail:
-    row = conn.execute(
-        select(
-            _I,
-            _CAT.c.name.label("category_name"),
-            _SEV.c.name.label("severity_name"),
-            _REL.c.name.label("release_name"),
-        )
-        .select_from(
-            _I.outerjoin(_CAT, _CAT.c.id == _I.c.category_id)
-            .outerjoin(_SEV, _SEV.c.severity == _I.c.severity)
-            .outerjoin(_REL, _REL.c.id == _I.c.release_id)
-        )
-        .where(_I.c.id == incident_id)
-    ).first()
-    if row is None:
-        raise NotFoundError(f"No incident with id {incident_id}.")
+    row = records.named_row(
+        conn,
+        _I,
+        incident_id,
+        "incident",
+        category_name=(_CAT.c.name, _CAT.c.id == _I.c.category_id),
+        severity_name=(_SEV.c.name, _SEV.c.severity == _I.c.severity),
+        release_name=(_REL.c.name, _REL.c.id == _I.c.release_id),
+    )
     timeline = conn.execute(
         select(_TL.c.id, _TL.c.at, _TL.c.who, _TL.c.what)
         .where(_TL.c.incident_id == incident_id)
@@ -280,9 +272,8 @@ def _detail(conn: Any, incident_id: int) -> IncidentDetail:
     return records.from_row(
         IncidentDetail,
         row,
-        severity_name=row.severity_name or "",
-        category=row.category_name or "",
-        release=row.release_name or "",
+        category=row.category_name,
+        release=row.release_name,
         actions_text=row.actions,
         rolled_back=bool(row.rolled_back),
         use_cases=_linked(conn, _LINKS["use_case_ids"], incident_id),
@@ -442,14 +433,9 @@ def set_status(
     Going back (e.g. resolved -> open, a regression reopened) keeps the timestamps. A
     timestamp before an earlier one is refused with a :class:`ValidationError`.
     """
-    try:
-        target = IncidentStatus(str(status).strip().lower())
-    except ValueError as error:
-        choices = ", ".join(s.value for s in STATUS_ORDER)
-        raise ValidationError(
-            f"Invalid incident status {status!r}; choose one of: {choices}.",
-            [("status", "unknown status")],
-        ) from error
+    target = records.choice_of(
+        IncidentStatus, status, what="incident status", field="status", options=STATUS_ORDER
+    )
     moment = aware(at) or utcnow()
     with records.editing(
         ws, Incident, incident_id, lambda obj: f"Incident {obj.title}: {target.value}", who=who
@@ -510,10 +496,7 @@ def add_timeline_entry(
     )
     with ws.write(label="Add incident timeline entry", who=actor) as session:
         records.existing(session, Incident, incident_id, what="incident")
-        session.add(entry)
-        session.flush()
-        assert entry.id is not None
-    return entry.id, Changes("incident_timeline_entry", (entry.id,), "create")
+        return records.add_row(session, entry)
 
 
 def add_action(
@@ -541,13 +524,10 @@ def add_action(
     label = ACTION_LABELS.get(IncidentActionKind(action.kind), action.kind)
     with ws.write(label=f"Add incident action: {label}", who=actor) as session:
         obj = records.existing(session, Incident, incident_id, what="incident")
-        session.add(action)
         if action.kind == IncidentActionKind.FEATURE_FLAG_ROLLBACK and not obj.rolled_back:
             obj.rolled_back = True
             records.touch(obj)
-        session.flush()
-        assert action.id is not None
-    return action.id, Changes("incident_action", (action.id,), "create")
+        return records.add_row(session, action)
 
 
 def delete_timeline_entry(*, ws: Workspace, entry_id: int, who: str | None = None) -> Changes:
@@ -600,50 +580,3 @@ def rename_category(
 def delete_category(*, ws: Workspace, category_id: int, who: str | None = None) -> Changes:
     """Remove a failure category; incidents in it keep no category (one operation)."""
     return records.delete(ws=ws, model=FailureCategory, id=category_id, who=who)
-
-
-# -- list spec ---------------------------------------------------------------------------------
-
-
-def incident_list_spec() -> ListSpec:
-    """The incident log: title, severity, status, category, owner, detected, resolved."""
-    from ...models import Severity
-
-    return ListSpec(
-        kind="incident",
-        source=_I.outerjoin(_CAT, _CAT.c.id == _I.c.category_id),
-        id_column=_I.c.id,
-        noun=("incident", "incidents"),
-        empty_text="No incidents recorded. Open one when an AI feature misbehaves.",
-        columns=(
-            ListColumn("title", "Title", _I.c.title, width=40),
-            enum_column("severity", "Severity", _I.c.severity, Severity, width=8),
-            ListColumn(
-                "status",
-                "Status",
-                _I.c.status,
-                width=10,
-                formatter="enum",
-                sort_expr=enum_order(_I.c.status, IncidentStatus),
-            ),
-            ListColumn("category", "Category", _CAT.c.name, width=20),
-            ListColumn("owner", "Owner", _I.c.owner, width=16),
-            ListColumn(
-                "detected",
-                "Detected",
-                _I.c.detected_at,
-                width=16,
-                formatter="datetime",
-                filterable=False,
-            ),
-            ListColumn(
-                "resolved",
-                "Resolved",
-                _I.c.resolved_at,
-                width=16,
-                formatter="datetime",
-                filterable=False,
-            ),
-        ),
-        default_sort="detected",
-    )

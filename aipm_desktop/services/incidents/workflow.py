@@ -17,14 +17,12 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, case, extract, func, select
 
-from ...models import FailureCategory, Incident, IncidentStatus, Kpi, Release, Risk, Severity
-from ..listing import ListColumn, ListSpec
+from ...models import IncidentStatus, Severity
+from ..listing import ListColumn, ListSpec, figure_column, moment_column
+from .data import _CAT, _I, _KPI, _REL, _RISK, _UC
 
 if TYPE_CHECKING:
     from ...store import Workspace
-
-_I = Incident.__table__  # type: ignore[attr-defined]
-_CAT = FailureCategory.__table__  # type: ignore[attr-defined]
 
 #: The statuses of an incident not yet resolved.
 OPEN_STATUSES = (IncidentStatus.OPEN.value, IncidentStatus.MITIGATED.value)
@@ -95,15 +93,16 @@ def allowed_moves(status: str) -> tuple[StatusMove, ...]:
 
 #: What an incident links to, by name: the table and the column naming a row.
 _LINKABLE = {
-    "release": (Release.__table__, "name"),  # type: ignore[attr-defined]
-    "kpi": (Kpi.__table__, "name"),  # type: ignore[attr-defined]
-    "risk": (Risk.__table__, "title"),  # type: ignore[attr-defined]
+    "use_case": (_UC, "title"),
+    "release": (_REL, "name"),
+    "kpi": (_KPI, "name"),
+    "risk": (_RISK, "title"),
 }
 
 
 def choices(*, ws: Workspace, kind: str) -> list[tuple[int, str]]:
-    """``(id, name)`` of every release, KPI or risk (``kind``), by name: what an
-    incident's pickers offer (one Core query)."""
+    """``(id, name)`` of every use case, release, KPI or risk (``kind``), by name: what
+    an incident's pickers offer (one Core query)."""
     table, column = _LINKABLE[kind]
     query = select(table.c.id, table.c[column]).order_by(func.lower(table.c[column]), table.c.id)
     with ws.engine.connect() as conn:
@@ -124,56 +123,44 @@ def _open_first() -> ColumnElement[Any]:
 
 def incident_log_spec() -> ListSpec:
     """The incident log of the Operations area (see the module docstring)."""
-    return ListSpec(
-        kind="incident",
+    return ListSpec.of(
+        _I,
+        ListColumn("title", "Title", _I.c.title, width=30),
+        ListColumn(
+            "severity",
+            "Severity",
+            _I.c.severity,
+            width=5,
+            formatter="upper",
+            tooltip="SEV1 (critical) to SEV4 (low), as the workspace defines them",
+        ),
+        ListColumn(
+            "status",
+            "Status",
+            _I.c.status,
+            width=8,
+            formatter="enum",
+            sort_expr=_open_first(),
+            tooltip="Open and mitigated incidents first, newest first within a status",
+        ),
+        ListColumn("category", "Category", _CAT.c.name, width=14),
+        moment_column(
+            "opened", "Opened", _I.c.detected_at, tooltip="When the incident was detected"
+        ),
+        figure_column(
+            "to_mitigate",
+            "To mitigate",
+            _hours_between(_I.c.detected_at, _I.c.mitigated_at),
+            width=7,
+            formatter="hours",
+            tooltip="Time from detection to mitigation",
+            empty_tooltip="Not mitigated yet",
+        ),
+        ListColumn("owner", "Owner", _I.c.owner, width=14),
         source=_I.outerjoin(_CAT, _CAT.c.id == _I.c.category_id),
-        id_column=_I.c.id,
-        noun=("incident", "incidents"),
         empty_text=(
             "No incidents. Press Ctrl+Shift+N (or \u201cNew incident\u201d) to log one when "
             "an AI feature misbehaves."
-        ),
-        columns=(
-            ListColumn("title", "Title", _I.c.title, width=30),
-            ListColumn(
-                "severity",
-                "Severity",
-                _I.c.severity,
-                width=5,
-                formatter="upper",
-                tooltip="SEV1 (critical) to SEV4 (low), as the workspace defines them",
-            ),
-            ListColumn(
-                "status",
-                "Status",
-                _I.c.status,
-                width=8,
-                formatter="enum",
-                sort_expr=_open_first(),
-                tooltip="Open and mitigated incidents first, newest first within a status",
-            ),
-            ListColumn("category", "Category", _CAT.c.name, width=14),
-            ListColumn(
-                "opened",
-                "Opened",
-                _I.c.detected_at,
-                width=16,
-                formatter="datetime",
-                filterable=False,
-                tooltip="When the incident was detected",
-            ),
-            ListColumn(
-                "to_mitigate",
-                "To mitigate",
-                _hours_between(_I.c.detected_at, _I.c.mitigated_at),
-                width=7,
-                align="right",
-                formatter="hours",
-                filterable=False,
-                tooltip="Time from detection to mitigation",
-                empty_tooltip="Not mitigated yet",
-            ),
-            ListColumn("owner", "Owner", _I.c.owner, width=14),
         ),
         default_sort="status",
     )

@@ -10,8 +10,9 @@ The package, by concern (every public name is importable from here):
 - :mod:`.check`: :func:`check` (every criterion met / not met / no data on the latest
   snapshots, two queries), :func:`met_criteria`, :func:`judge`;
 - :mod:`.actions`: :func:`communication` (a template filled from an incident, the
-  placeholders are listed there), :func:`open_incident_from_breach`,
-  :func:`runbook_markdown` and :func:`export_runbook`.
+  placeholders are listed there), :func:`open_incident_from_breach` and
+  :func:`runbook_markdown`;
+- :mod:`.export`: :func:`export_runbook` (Markdown, HTML or PDF).
 """
 
 from __future__ import annotations
@@ -19,7 +20,6 @@ from __future__ import annotations
 from .actions import (
     PLACEHOLDERS,
     communication,
-    export_runbook,
     fill_placeholders,
     open_incident_from_breach,
     runbook_markdown,
@@ -50,6 +50,7 @@ from .data import (
     runbook_ids,
     update_runbook,
 )
+from .export import export_runbook
 
 __all__ = [
     "CHANNEL_LABELS",

@@ -1,5 +1,6 @@
 """What a runbook does during an incident: fill its communication templates, open an
-incident from a met rollback criterion, and export the runbook as Markdown or HTML.
+incident from a met rollback criterion, and write the runbook as Markdown (its exports:
+:mod:`.export`).
 
 Placeholders a template may use (``{name}``; an unknown name is left as written):
 ``{title}``, ``{severity}`` (``SEV2``), ``{severity_name}`` (``Major``), ``{status}``,
@@ -12,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError, ValidationError
@@ -206,28 +206,3 @@ def runbook_markdown(info: RunbookInfo) -> str:
 
 def _cell(text: str) -> str:
     return " ".join(text.replace("|", "\\|").split()) or " "
-
-
-def export_runbook(
-    *, ws: Workspace, runbook_id: int, out: Path | str, overwrite: bool = False
-) -> Path:
-    """Write the runbook to ``out``: Markdown (``.md``) or self-contained HTML
-    (``.html``) through the document export's renderer."""
-    from ..outputs import write_text
-
-    target = Path(out)
-    info = get_runbook(ws=ws, runbook_id=runbook_id)
-    text = runbook_markdown(info)
-    suffix = target.suffix.lower()
-    if suffix in (".md", ".markdown"):
-        return write_text(target, text, overwrite=overwrite)
-    if suffix in (".html", ".htm"):
-        from ..rendering import render_html, standalone_html, without_title
-
-        page = standalone_html(
-            title=info.title,
-            body_html=render_html(without_title(text, info.title), toc=False),
-            subtitle=info.use_case,
-        )
-        return write_text(target, page, overwrite=overwrite)
-    raise UserError(f"Export a runbook as .md or .html, not {target.suffix or 'no suffix'}.")

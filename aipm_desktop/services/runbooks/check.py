@@ -20,13 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
-from ...models import Kpi, RollbackCriterion, Runbook, UseCase
 from .. import records
 from ..kpis.status import latest_snapshots
 from ..launch.criteria import compare, convert_unit
-from .data import ConditionText
+from .data import _CRIT, _RB, _UC, ConditionText, criteria_query
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -34,11 +31,6 @@ if TYPE_CHECKING:
 MET = "met"
 NOT_MET = "not met"
 NO_DATA = "no data"
-
-_RB = Runbook.__table__  # type: ignore[attr-defined]
-_CRIT = RollbackCriterion.__table__  # type: ignore[attr-defined]
-_KPI = Kpi.__table__  # type: ignore[attr-defined]
-_UC = UseCase.__table__  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
@@ -101,26 +93,10 @@ def check(
     """Every rollback criterion (of one runbook or use case, if given), by runbook then
     position, and whether it is met now (see the module docstring)."""
     query = (
-        select(
-            _CRIT.c.id,
-            _CRIT.c.runbook_id,
-            _RB.c.title.label("runbook"),
-            _RB.c.use_case_id,
-            _UC.c.title.label("use_case"),
-            _CRIT.c.text,
-            _CRIT.c.kpi_id,
-            _KPI.c.name.label("kpi_name"),
-            _KPI.c.unit.label("kpi_unit"),
-            _CRIT.c.op,
-            _CRIT.c.threshold,
-            _CRIT.c.unit,
-            _CRIT.c.consecutive,
-        )
-        .select_from(
-            _CRIT.join(_RB, _RB.c.id == _CRIT.c.runbook_id)
-            .outerjoin(_KPI, _KPI.c.id == _CRIT.c.kpi_id)
-            .outerjoin(_UC, _UC.c.id == _RB.c.use_case_id)
-        )
+        criteria_query()
+        .add_columns(_RB.c.title.label("runbook"), _RB.c.use_case_id, _UC.c.title.label("use_case"))
+        .join(_RB, _RB.c.id == _CRIT.c.runbook_id)
+        .outerjoin(_UC, _UC.c.id == _RB.c.use_case_id)
         .order_by(_RB.c.title, _RB.c.id, _CRIT.c.position, _CRIT.c.id)
     )
     if runbook_id is not None:

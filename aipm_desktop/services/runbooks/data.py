@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import Select, delete, select
 
 from ...errors import NotFoundError, ValidationError
 from ...models import (
@@ -131,6 +131,14 @@ class RunbookInfo:
 # -- reading -----------------------------------------------------------------------------------
 
 
+def criteria_query() -> Select[Any]:
+    """The rollback criteria, each with its KPI's name and unit (``kpi_name`` and
+    ``kpi_unit``; None when the KPI is gone): what the runbooks and their check read."""
+    return select(_CRIT, _KPI.c.name.label("kpi_name"), _KPI.c.unit.label("kpi_unit")).select_from(
+        _CRIT.outerjoin(_KPI, _KPI.c.id == _CRIT.c.kpi_id)
+    )
+
+
 #: The id of the runbook ``ref`` names: an id or a title (any case).
 find_runbook = records.RefFinder(
     _RB, "title", "runbook", id_hint="its id (aipm runbooks list)", list_names=True
@@ -167,8 +175,7 @@ def load_runbooks(*, ws: Workspace, ids: Sequence[int] | None = None) -> list[Ru
             contacts.setdefault(c.runbook_id, []).append(ContactInfo(c.id, c.role, c.name, c.reach))
         criteria: dict[int, list[CriterionInfo]] = {}
         for c in conn.execute(
-            select(_CRIT, _KPI.c.name.label("kpi_name"), _KPI.c.unit.label("kpi_unit"))
-            .select_from(_CRIT.outerjoin(_KPI, _KPI.c.id == _CRIT.c.kpi_id))
+            criteria_query()
             .where(_CRIT.c.runbook_id.in_(wanted))
             .order_by(_CRIT.c.position, _CRIT.c.id)
         ):
@@ -336,10 +343,7 @@ def add_criterion(
         )
         (row,) = _criterion_rows(session, runbook, [criterion])
         row.position = count
-        session.add(row)
-        session.flush()
-        assert row.id is not None
-    return row.id, Changes("rollback_criterion", (row.id,), "create")
+        return records.add_row(session, row)
 
 
 def delete_criterion(*, ws: Workspace, criterion_id: int, who: str | None = None) -> Changes:

@@ -19,28 +19,14 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import delete, func, select
 
 from ...errors import ValidationError
-from ...models import (
-    CommunicationChannel,
-    CommunicationTemplate,
-    Release,
-    RollbackCriterion,
-    Runbook,
-    RunbookContact,
-    UseCase,
-)
+from ...models import CommunicationChannel, CommunicationTemplate, RollbackCriterion, Runbook
 from .. import records
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec
+from ..listing import ListColumn, ListSpec, figure_column
+from .data import _CONTACT, _CRIT, _RB, _REL, _TPL, _UC
 
 if TYPE_CHECKING:
     from ...store import Workspace
-
-_RB = Runbook.__table__  # type: ignore[attr-defined]
-_CONTACT = RunbookContact.__table__  # type: ignore[attr-defined]
-_CRIT = RollbackCriterion.__table__  # type: ignore[attr-defined]
-_TPL = CommunicationTemplate.__table__  # type: ignore[attr-defined]
-_UC = UseCase.__table__  # type: ignore[attr-defined]
-_REL = Release.__table__  # type: ignore[attr-defined]
 
 #: The fields of a rollback criterion the editor changes; changing one drops the words
 #: the criterion was first written in (its condition is read from the fields).
@@ -60,43 +46,35 @@ def _count(table: Any) -> Any:
 
 def runbook_list_spec() -> ListSpec:
     """The runbooks, by use case then title (see the module docstring)."""
-    return ListSpec(
-        kind="runbook",
+    return ListSpec.of(
+        _RB,
+        ListColumn("title", "Runbook", _RB.c.title, width=24),
+        ListColumn("use_case", "Use case", _UC.c.title, width=16),
+        ListColumn("release", "Release", _REL.c.name, width=12),
+        ListColumn("owner", "Owner", _RB.c.owner, width=12),
+        figure_column(
+            "contacts",
+            "Escalation",
+            _count(_CONTACT),
+            width=6,
+            formatter="integer",
+            tooltip="Steps of the escalation path",
+        ),
+        figure_column(
+            "criteria",
+            "Criteria",
+            _count(_CRIT),
+            width=6,
+            formatter="integer",
+            tooltip="Rollback criteria checked against the KPIs",
+        ),
         source=_RB.outerjoin(_UC, _UC.c.id == _RB.c.use_case_id).outerjoin(
             _REL, _REL.c.id == _RB.c.release_id
         ),
-        id_column=_RB.c.id,
-        noun=("runbook", "runbooks"),
         empty_text=(
             "No runbooks yet. Press \u201cNew runbook\u201d to write one per use case (or "
             "release): who to call, when to roll back, what safe mode does and what to tell "
             "customers."
-        ),
-        columns=(
-            ListColumn("title", "Runbook", _RB.c.title, width=24),
-            ListColumn("use_case", "Use case", _UC.c.title, width=16),
-            ListColumn("release", "Release", _REL.c.name, width=12),
-            ListColumn("owner", "Owner", _RB.c.owner, width=12),
-            ListColumn(
-                "contacts",
-                "Escalation",
-                _count(_CONTACT),
-                width=6,
-                align="right",
-                formatter="integer",
-                filterable=False,
-                tooltip="Steps of the escalation path",
-            ),
-            ListColumn(
-                "criteria",
-                "Criteria",
-                _count(_CRIT),
-                width=6,
-                align="right",
-                formatter="integer",
-                filterable=False,
-                tooltip="Rollback criteria checked against the KPIs",
-            ),
         ),
         default_sort="use_case",
         depends_on=("runbook_contact", "rollback_criterion"),

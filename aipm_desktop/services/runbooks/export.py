@@ -5,12 +5,12 @@ matplotlib, so any text prints): the title and its use case, release and owner, 
 scope, the escalation path as a table (step, role, name, how to reach), the rollback
 criteria, the safe-mode behaviour, each communication template (subject, and the body
 with its ``{placeholders}`` as written) and the notes; every page carries the runbook's
-title and its page number. Markdown and HTML are those of
-:func:`~.actions.runbook_markdown` and :func:`~.actions.export_runbook`.
+title and its page number. Markdown is :func:`~.actions.runbook_markdown`, and HTML that
+Markdown rendered as a self-contained page (:func:`runbook_html`).
 
-:func:`export_runbook_file` is what the GUI and ``aipm runbooks export`` call: the format
-from ``fmt`` or the file's suffix. :func:`write_runbook` writes an already read runbook
-(plain data: safe in a worker thread). Files are written whole or not at all.
+:func:`export_runbook` is what ``aipm runbooks export`` calls: the format from ``fmt`` or
+the file's suffix. :func:`write_runbook` writes an already read runbook (plain data: safe
+in a worker thread; the GUI's export). Files are written whole or not at all.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
 from ...models import CommunicationChannel
-from .actions import export_runbook, runbook_markdown
+from .actions import runbook_markdown
 from .data import CHANNEL_LABELS, RunbookInfo, get_runbook
 
 if TYPE_CHECKING:
@@ -64,22 +64,32 @@ def export_format(out: Path | str, fmt: str | None = None) -> tuple[Path, str]:
     return path, wanted
 
 
+def runbook_html(info: RunbookInfo) -> str:
+    """The runbook as a self-contained HTML page (the document export's renderer)."""
+    from ..rendering import render_html, standalone_html, without_title
+
+    return standalone_html(
+        title=info.title,
+        body_html=render_html(without_title(runbook_markdown(info), info.title), toc=False),
+        subtitle=info.use_case,
+    )
+
+
 def write_runbook(
     info: RunbookInfo, out: Path | str, *, fmt: str | None = None, overwrite: bool = True
 ) -> Path:
-    """Write the runbook ``info`` to ``out`` as PDF or Markdown (by ``fmt`` or suffix),
-    whole or not at all (HTML needs the workspace: :func:`export_runbook_file`)."""
+    """Write the runbook ``info`` to ``out`` as Markdown, HTML or PDF (by ``fmt`` or the
+    suffix), whole or not at all."""
     from ..outputs import write_bytes, write_text
 
     path, chosen = export_format(out, fmt)
     if chosen == "pdf":
         return write_bytes(path, runbook_pdf(info), overwrite=overwrite)
-    if chosen == "md":
-        return write_text(path, runbook_markdown(info), overwrite=overwrite)
-    raise ValueError("write an HTML runbook with export_runbook_file")
+    text = runbook_html(info) if chosen == "html" else runbook_markdown(info)
+    return write_text(path, text, overwrite=overwrite)
 
 
-def export_runbook_file(
+def export_runbook(
     *,
     ws: Workspace,
     runbook_id: int,
@@ -87,12 +97,10 @@ def export_runbook_file(
     fmt: str | None = None,
     overwrite: bool = False,
 ) -> Path:
-    """Write runbook ``runbook_id`` to ``out`` (format ``fmt``, else by suffix)."""
-    path, chosen = export_format(out, fmt)
-    if chosen == "html":
-        return export_runbook(ws=ws, runbook_id=runbook_id, out=path, overwrite=overwrite)
+    """Write runbook ``runbook_id`` to ``out`` (format ``fmt``, else by suffix; see
+    :func:`write_runbook`)."""
     info = get_runbook(ws=ws, runbook_id=runbook_id)
-    return write_runbook(info, path, fmt=chosen, overwrite=overwrite)
+    return write_runbook(info, out, fmt=fmt, overwrite=overwrite)
 
 
 # -- PDF -------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QLineEdit, QSizePolicy, QWidget
 
 from ...errors import UserError, ValidationError
-from ...models.operations import COST_INPUT_FIELDS
+from ...models.costs import COST_INPUT_FIELDS
 from ...services import costs
 from ...services import kpis as kpi_service
 from ...services import usecases as usecases_service

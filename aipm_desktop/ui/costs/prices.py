@@ -16,7 +16,7 @@ from PySide6.QtCore import QItemSelectionModel, QTimer, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QHeaderView, QMessageBox, QWidget
 
-from ...models.operations import ModelPriceBase
+from ...models.costs import ModelPriceBase
 from ...services import costs
 from ..context import AppContext
 from ..widgets.builders import (

@@ -19,7 +19,7 @@ from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont, QKeySequence
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
-from ...models.operations import check_sensitivity_ranges
+from ...models.costs import check_sensitivity_ranges
 from ...services import costs
 from ..context import AppContext
 from ..widgets.builders import TYPE_TO_EDIT, button, hbox, table_view, vbox

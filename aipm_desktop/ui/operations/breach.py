@@ -18,14 +18,23 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QComboBox, QFrame, QLineEdit, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QFrame, QVBoxLayout, QWidget
 
 from ...models import Severity
 from ...services import runbooks
 from ...services.dates import format_date
 from ...services.runbooks import CriterionResult
 from ..context import AppContext
-from ..widgets.builders import button, dialog_buttons, form_layout, hbox, open_dialog, vbox
+from ..widgets.builders import (
+    button,
+    clear_layout,
+    dialog_buttons,
+    form_layout,
+    hbox,
+    line_edit,
+    open_dialog,
+    vbox,
+)
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
@@ -78,9 +87,7 @@ class BreachDialog(ContextDialog):
         for severity in Severity:
             self.severity_combo.addItem(severity.value.upper(), severity.value)
         self.severity_combo.setCurrentIndex(self.severity_combo.findData(Severity.SEV2.value))
-        self.owner_edit = QLineEdit()
-        self.owner_edit.setObjectName("breachOwner")
-        self.owner_edit.setPlaceholderText("The runbook's owner")
+        self.owner_edit = line_edit("breachOwner", "The runbook's owner")
         ws = ctx.workspace
         if ws is not None:
             self.owner_edit.setText(runbooks.get_runbook(ws=ws, runbook_id=result.runbook_id).owner)
@@ -162,16 +169,7 @@ class BreachPanel(QFrame):
         if ws is not None and self.use_case_id is not None:
             found = runbooks.met_criteria(ws=ws, use_case_id=self.use_case_id)
         self.results = found
-        while self._rows.count():
-            item = self._rows.takeAt(0)
-            layout = item.layout() if item is not None else None
-            if layout is not None:
-                while layout.count():
-                    child = layout.takeAt(0)
-                    widget = child.widget() if child is not None else None
-                    if widget is not None:
-                        widget.hide()
-                        widget.deleteLater()
+        clear_layout(self._rows)
         for result in found:
             text = named_label(
                 f"{result.condition} \u2014 latest {values_text(result)} ({result.runbook})",

@@ -17,8 +17,7 @@ from typing import Any
 from ...services import incidents, runbooks
 from ...services.runbooks import editing
 from ..context import AppContext
-from ..undo import OperationCommand, service_command, short
-from ..widgets.new_record_command import new_record_command
+from ..undo import OperationCommand, short
 from ..widgets.service_edits import call_command, create_command
 
 # -- incidents --------------------------------------------------------------------------------
@@ -62,12 +61,13 @@ def AddTimelineEntryCommand(
     ctx: AppContext, incident_id: int, what: str, who: str
 ) -> OperationCommand:
     """Add a line to an incident's timeline, now; undo removes it."""
-    return new_record_command(
+    args = {"incident_id": incident_id, "what": what, "who": who}
+    return create_command(
         ctx,
         f"add timeline entry '{short(what, 30)}'",
-        lambda ws: incidents.add_timeline_entry(
-            ws=ws, incident_id=incident_id, what=what, who=who, actor=ctx.author()
-        ),
+        incidents.add_timeline_entry,
+        args,
+        author_as="actor",
     )
 
 
@@ -82,18 +82,9 @@ def AddActionCommand(
 ) -> OperationCommand:
     """Record a mitigation action (a rollback also marks the incident rolled back)."""
     label = incidents.ACTION_LABELS.get(kind, kind)  # type: ignore[call-overload]
-    return new_record_command(
-        ctx,
-        f"add action '{label}'",
-        lambda ws: incidents.add_action(
-            ws=ws,
-            incident_id=incident_id,
-            kind=kind,
-            who=who,
-            at=at,
-            notes=notes,
-            actor=ctx.author(),
-        ),
+    args = {"incident_id": incident_id, "kind": kind, "who": who, "at": at, "notes": notes}
+    return create_command(
+        ctx, f"add action '{label}'", incidents.add_action, args, author_as="actor"
     )
 
 
@@ -201,16 +192,11 @@ def SetTemplateCommand(
     ctx: AppContext, runbook_id: int, channel: str, subject: str, body: str
 ) -> OperationCommand:
     """Write one communication template of a runbook (empty: removed)."""
-    return service_command(
+    args = {"runbook_id": runbook_id, "channel": channel, "subject": subject, "body": body}
+    return call_command(
         ctx,
         f"edit the {channel.replace('_', ' ')} template",
-        lambda ws: editing.set_template(
-            ws=ws,
-            runbook_id=runbook_id,
-            channel=channel,
-            subject=subject,
-            body=body,
-            who=ctx.author(),
-        ),
+        editing.set_template,
+        args,
         record_id=runbook_id,
     )

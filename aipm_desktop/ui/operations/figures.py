@@ -14,9 +14,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtWidgets import QComboBox, QFileDialog, QHeaderView, QWidget
+from PySide6.QtWidgets import QHeaderView, QWidget
 
-from ...errors import UserError
 from ...services.charts.incidents import draw_incident_figures
 from ...services.incidents import IncidentStats
 from ...services.incidents.quarterly import (
@@ -26,15 +25,16 @@ from ...services.incidents.quarterly import (
     quarterly_stats,
 )
 from ..context import AppContext
-from ..widgets.builders import button, hbox, splitter, vbox
+from ..widgets.builders import hbox, splitter, vbox
 from ..widgets.chart_canvas import ChartCanvas
-from ..widgets.column_table_model import Column, ColumnTableModel
+from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import DRAWING_FILTERS, ask_save_path, export_controls, show_saved
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
+from ..widgets.row_list_model import Column, ColumnTableModel
 from .parts import record_table
 
-EXPORT_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
 WATCHED = ("incident", "failure_category")
 #: The spans the tab offers: (label, quarters; None: since the first incident).
 SPANS = (
@@ -83,19 +83,15 @@ class FiguresTab(RefreshWhenShown, ContextWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="figuresTab")
         self.stats: list[IncidentStats] = []
-        self.span = QComboBox()
-        self.span.setObjectName("figuresSpan")
-        for label, count in SPANS:
-            self.span.addItem(label, count)
+        self.span = choice_combo(
+            "figuresSpan", SPANS, DEFAULT_QUARTERS, self._on_span_current_index_changed
+        )
         self.span.setToolTip("Which quarters to show (the current one last)")
-        self.span.currentIndexChanged.connect(lambda _i: self.refresh())
-        self.export_button = button(
-            "Export chart…",
+        self.export_button, self.saved = export_controls(
             self.choose_export,
             name="exportFiguresButton",
             tip="Save the charts as a PNG, SVG or PDF file",
         )
-        self.saved = named_label("", "mutedLabel")
         self.note = named_label(
             "A quarter holds the incidents detected in it. Median and p90 by linear "
             "interpolation; “-”: no incident reached that step.",
@@ -104,7 +100,6 @@ class FiguresTab(RefreshWhenShown, ContextWidget):
         )
         self.model: ColumnTableModel[_Line] = ColumnTableModel(_figure_columns([]))
         self.table = record_table("figuresTable", self.model, -1)
-        self.table.setWordWrap(False)
         self.canvas = ChartCanvas()
         self.canvas.setMinimumSize(320, 260)
         left = QWidget()
@@ -172,30 +167,19 @@ class FiguresTab(RefreshWhenShown, ContextWidget):
         if ws is None:
             return None
         start = Path(str(self.ctx.settings.last_directory())) / "incident-figures.png"
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Export incident charts", str(start), EXPORT_FILTERS
-        )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if not path.suffix:
-            path = path.with_suffix(
-                next((s for s in (".svg", ".pdf") if s[1:] in chosen_filter.lower()), ".png")
-            )
-        return self.export(path)
+        path = ask_save_path(self, "Export incident charts", start, DRAWING_FILTERS)
+        return None if path is None else self.export(path)
 
     def export(self, path: Path) -> Path | None:
         """Write the charts as shown to ``path`` (PNG, SVG or PDF; PNG without a suffix)."""
         if self._dirty or self.canvas.canvas is None:
             self.refresh()
-        if not path.suffix:
-            path = path.with_suffix(".png")
-        try:
-            out = self.canvas.export(path)
-        except UserError as err:
-            self.ctx.show_error(err)
+        out = self.canvas.export_or_warn(path if path.suffix else path.with_suffix(".png"), self)
+        if out is None:
             return None
         self.ctx.settings.set_last_directory(out.parent)
-        self.saved.setText(f"Saved {out.name}")
-        self.saved.setToolTip(str(out))
+        show_saved(self.saved, out)
         return out
+
+    def _on_span_current_index_changed(self, _index: int) -> None:
+        self.refresh()

@@ -14,29 +14,21 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (
-    QHBoxLayout,
-    QInputDialog,
-    QMenu,
-    QMessageBox,
-    QPushButton,
-    QTabWidget,
-    QWidget,
-)
+from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QMessageBox, QPushButton, QWidget
 
 from ...errors import UserError
 from ...services import incidents
 from ...services.dates import format_datetime
 from ...services.incidents import workflow
 from ...services.incidents.quarterly import hours_text
+from ...store import Workspace
 from ..context import AppContext
-from ..widgets.builders import button, empty_state, hbox, panel, stacked, vbox
-from ..widgets.context_widgets import ContextWidget
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import named_label
+from ..widgets.builders import button, clear_layout, empty_state, hbox, panel, tab_widget
+from ..widgets.dialog_parts import YES, question_box
+from ..widgets.page_header import named_label, set_enabled_why
 from .edits import AddToRiskRegisterCommand, SetStatusCommand, WriteReviewCommand
 from .incident_form import IncidentForm
-from .parts import READ_ONLY_WHY, read_or_none
+from .parts import READ_ONLY_WHY, RecordPane
 from .timeline import ActionsPanel, EntryLine, TimelinePanel
 
 EMPTY = "Choose an incident in the log, or press Ctrl+Shift+N to log a new one."
@@ -48,7 +40,7 @@ RISK_TIP = "Create a risk from this incident, or link it to a risk already in th
 TAB_DETAILS, TAB_TIMELINE, TAB_ACTIONS = range(3)
 
 
-class IncidentDetail(ContextWidget):
+class IncidentDetail(RecordPane):
     """One incident, worked from detection to review (see the module docstring).
 
     Signals:
@@ -58,10 +50,10 @@ class IncidentDetail(ContextWidget):
 
     navigate_requested = Signal(str, int)
 
+    info: incidents.IncidentDetail | None
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="incidentDetail")
-        self.incident_id: int | None = None
-        self.info: incidents.IncidentDetail | None = None
         self.message_box: QMessageBox | None = None
         self.move_buttons: dict[str, QPushButton] = {}
 
@@ -95,11 +87,12 @@ class IncidentDetail(ContextWidget):
         self.form = IncidentForm(ctx)
         self.timeline = TimelinePanel(ctx)
         self.actions_panel = ActionsPanel(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("incidentTabs")
-        self.tabs.addTab(self.form, "Details")
-        self.tabs.addTab(self.timeline, "Timeline")
-        self.tabs.addTab(self.actions_panel, "Actions")
+        self.tabs = tab_widget(
+            "incidentTabs",
+            (self.form, "Details"),
+            (self.timeline, "Timeline"),
+            (self.actions_panel, "Actions"),
+        )
         self.entry_line = EntryLine(ctx)
         self.entry_line.entry_added.connect(self._on_entry_line_entry_added)
         self.entry_note = named_label("", "mutedLabel")
@@ -115,41 +108,29 @@ class IncidentDetail(ContextWidget):
             spacing=6,
             margins=(6, 0, 0, 0),
         )
-        self.empty = empty_state(EMPTY, margin=24)
-        self.stack = stacked(self.empty, body)
-        vbox(self.stack, margins=(0, 0, 0, 0), parent=self)
+        self.lay_out(body, empty_state(EMPTY, margin=24))
 
     # -- showing ----------------------------------------------------------------------------
 
-    def show_incident(self, incident_id: int | None) -> None:
-        """Show incident ``incident_id`` (None: the empty state)."""
-        if incident_id != self.incident_id:
+    def show_record(self, record_id: int | None) -> None:
+        """Show incident ``record_id`` (None: the empty state)."""
+        if record_id != self.record_id:
             self.entry_note.setText("")
-        self.incident_id = incident_id
-        self.refresh(force=True)
+        super().show_record(record_id)
 
-    def refresh(self, *, force: bool = False) -> None:
-        """Read the shown incident again (after a change)."""
-        ws, incident_id = self.ctx.workspace, self.incident_id
-        info = None
-        if ws is not None and incident_id is not None:
-            info = read_or_none(lambda: incidents.detail(ws=ws, incident_id=incident_id))
-        self.info = info
-        if info is None:
-            self.incident_id = None
-            self.stack.setCurrentWidget(self.empty)
-            self.form.load(None)
-            self.entry_line.set_incident(None)
-            self.timeline.show_rows(None, [])
-            self.actions_panel.show_rows(None, [])
-            return
-        self.stack.setCurrentIndex(1)
+    def read(self, ws: Workspace, record_id: int) -> incidents.IncidentDetail:
+        return incidents.detail(ws=ws, incident_id=record_id)
+
+    def show_none(self) -> None:
+        self.form.load(None)
+        self.entry_line.set_incident(None)
+        self.timeline.show_rows(None, [])
+        self.actions_panel.show_rows(None, [])
+
+    def show_info(self, info: incidents.IncidentDetail) -> None:
         self.heading.setText(info.title)
         self._show_status(info)
-        if force:
-            self.form.load(info.id)
-        else:
-            self.form.reload()
+        self.form.load(info.id)
         self.timeline.show_rows(info.id, info.timeline)
         self.actions_panel.show_rows(info.id, info.actions)
         self.tabs.setTabText(TAB_TIMELINE, f"Timeline ({len(info.timeline)})")
@@ -177,12 +158,7 @@ class IncidentDetail(ContextWidget):
         self.facts.setText(" · ".join(parts))
 
     def _update_actions(self, info: incidents.IncidentDetail) -> None:
-        while self.moves.count():
-            item = self.moves.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.moves)
         self.move_buttons = {}
         editable = not self.ctx.readonly
         for move in workflow.allowed_moves(info.status):
@@ -211,9 +187,9 @@ class IncidentDetail(ContextWidget):
 
     def move_to(self, status: str) -> bool:
         """Move the shown incident to ``status`` (undoable)."""
-        if self.incident_id is None or self.ctx.readonly:
+        if self.record_id is None or self.ctx.readonly:
             return False
-        return self.ctx.run_edit(SetStatusCommand(self.ctx, self.incident_id, status))
+        return self.ctx.run_edit(SetStatusCommand(self.ctx, self.record_id, status))
 
     def focus_entry_line(self) -> None:
         """Put the cursor in the entry line (Ctrl+E)."""
@@ -248,9 +224,9 @@ class IncidentDetail(ContextWidget):
     def add_to_risk_register(self, risk_id: int | None = None) -> incidents.RiskLinkResult | None:
         """Create a risk from the incident, or link ``risk_id``; then say what to check
         and offer to open the risk."""
-        if self.incident_id is None or self.ctx.readonly:
+        if self.record_id is None or self.ctx.readonly:
             return None
-        command = AddToRiskRegisterCommand(self.ctx, self.incident_id, risk_id)
+        command = AddToRiskRegisterCommand(self.ctx, self.record_id, risk_id)
         if not self.ctx.run_edit(command):
             return None
         result = command.result
@@ -288,27 +264,23 @@ class IncidentDetail(ContextWidget):
         return risk_id
 
     def _ask(self, title: str, text: str, question: str, yes_text: str, on_yes: Any) -> QMessageBox:
-        box = QMessageBox(
-            QMessageBox.Icon.Information,
+        """Say ``text`` and ask ``question``: Yes (captioned ``yes_text``, the default)
+        runs ``on_yes``; the box is :attr:`message_box` while open."""
+        box = question_box(
+            self,
             title,
             text,
-            QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.No,
-            self,
+            icon=QMessageBox.Icon.Information,
+            informative=question,
+            name="operationsMessage",
+            no=QMessageBox.StandardButton.No,
+            yes_text=yes_text,
+            no_text="Not now",
+            default=YES,
+            on_yes=on_yes,
         )
-        box.setObjectName("operationsMessage")
-        box.setInformativeText(question)
-        box.button(QMessageBox.StandardButton.Yes).setText(yes_text)
-        box.button(QMessageBox.StandardButton.No).setText("Not now")
-        box.setDefaultButton(QMessageBox.StandardButton.Yes)
-        box.finished.connect(
-            lambda _r: (
-                box.clickedButton() is box.button(QMessageBox.StandardButton.Yes) and on_yes()
-            )
-        )
-        box.finished.connect(box.deleteLater)
         box.finished.connect(lambda _r: setattr(self, "message_box", None))
         self.message_box = box
-        box.open()
         return box
 
     def _on_entry_line_entry_added(self, _entry_id: int) -> None:

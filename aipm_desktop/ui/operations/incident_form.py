@@ -14,34 +14,25 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (
-    QComboBox,
-    QHBoxLayout,
-    QLabel,
-    QPushButton,
-    QSizePolicy,
-    QWidget,
-)
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...models import Incident
-from ...models.operations import IncidentBase
+from ...models.incidents import IncidentBase
 from ...services import incidents
-from ...services import usecases as usecases_service
 from ...services.incidents import workflow
 from ..context import AppContext
 from ..risks.form import LinksDialog
 from ..widgets.builders import open_dialog
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
-from ..widgets.record_form import FieldSpec, RecordForm
-from ..widgets.row_form import show_row
+from ..widgets.record_form import FieldSpec, in_section
 from .edits import UpdateIncidentCommand
+from .parts import READ_ONLY_WHY, PaneForm
 
 S_INCIDENT = "Incident"
 S_AFFECTED = "Affected"
 S_TIMES = "Timestamps"
 EMPTY_TEXT = "Choose an incident in the log to see and work it here."
-READ_ONLY_WHY = "This workspace is open read-only."
 #: The timestamps in the order they must follow each other.
 TIMESTAMPS = (
     ("detected_at", "Detected"),
@@ -50,77 +41,78 @@ TIMESTAMPS = (
     ("resolved_at", "Resolved"),
     ("reviewed_at", "Reviewed"),
 )
+#: The words of the use-case and KPI choosers.
+USE_CASE_WORDS = {
+    "title": "Affected use cases",
+    "heading": "Which use cases did this incident affect?",
+    "noun": "use cases",
+    "empty": "There are no use cases yet: add them under Use cases first.",
+}
+KPI_WORDS = {
+    "title": "Affected KPIs",
+    "heading": "Which KPIs did this incident move?",
+    "noun": "KPIs",
+    "empty": "No KPIs are tracked yet: add them under KPIs first.",
+}
 
 
-def widen_combos(form: RecordForm) -> None:
-    """Let the form's choice fields take the row's width (long names never clip)."""
-    for editor in form.editors.values():
-        if isinstance(editor, QComboBox):
-            editor.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
-
-
-class IncidentForm(RecordForm):
+class IncidentForm(PaneForm):
     """Every field of one incident; edits are undoable commands on the context."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        self.ctx = ctx
         self._definitions: dict[str, tuple[str, str, float | None]] = {}
         fields = (
-            FieldSpec("title", "Title", placeholder="What failed, in a line", section=S_INCIDENT),
-            FieldSpec(
-                "severity", "Severity", "combo", section=S_INCIDENT, choices=self._severities
-            ),
-            FieldSpec(
-                "category_id",
-                "Failure category",
-                "combo",
-                section=S_INCIDENT,
-                choices=self._categories,
-                tooltip="The triage list: wrong answer, unsafe response, latency spike …",
-            ),
-            FieldSpec(
-                "root_cause_class",
-                "Root cause",
-                "combo",
-                section=S_INCIDENT,
-                choices=(
-                    (None, "(not classified yet)"),
-                    *((c.value, text) for c, text in incidents.ROOT_CAUSE_LABELS.items()),
+            *in_section(
+                S_INCIDENT,
+                FieldSpec("title", "Title", placeholder="What failed, in a line"),
+                FieldSpec("severity", "Severity", "combo", choices=self._severities),
+                FieldSpec(
+                    "category_id",
+                    "Failure category",
+                    "combo",
+                    choices=self._categories,
+                    tooltip="The triage list: wrong answer, unsafe response, latency spike …",
                 ),
-                tooltip="Where the cause lies: UX, data, model, policy, infrastructure, vendor",
-            ),
-            FieldSpec("owner", "Owner", placeholder="Who leads the response", section=S_INCIDENT),
-            FieldSpec(
-                "customer_impact",
-                "Customer impact",
-                "text",
-                placeholder="Who was hurt and how (accounts, drafts sent, money)",
-                section=S_INCIDENT,
-            ),
-            FieldSpec(
-                "description",
-                "What happened",
-                "text",
-                placeholder="The failure as it was seen",
-                section=S_INCIDENT,
-            ),
-            FieldSpec(
-                "root_cause",
-                "Cause in words",
-                "text",
-                placeholder="Why it happened (for the review)",
-                section=S_INCIDENT,
+                FieldSpec(
+                    "root_cause_class",
+                    "Root cause",
+                    "combo",
+                    choices=(
+                        (None, "(not classified yet)"),
+                        *((c.value, text) for c, text in incidents.ROOT_CAUSE_LABELS.items()),
+                    ),
+                    tooltip="Where the cause lies: UX, data, model, policy, infrastructure, vendor",
+                ),
+                FieldSpec("owner", "Owner", placeholder="Who leads the response"),
+                FieldSpec(
+                    "customer_impact",
+                    "Customer impact",
+                    "text",
+                    placeholder="Who was hurt and how (accounts, drafts sent, money)",
+                ),
+                FieldSpec(
+                    "description", "What happened", "text", placeholder="The failure as it was seen"
+                ),
+                FieldSpec(
+                    "root_cause",
+                    "Cause in words",
+                    "text",
+                    placeholder="Why it happened (for the review)",
+                ),
             ),
             FieldSpec("release_id", "Release", "combo", section=S_AFFECTED, choices=self._releases),
             *(FieldSpec(name, label, "datetime", section=S_TIMES) for name, label in TIMESTAMPS),
         )
         super().__init__(
-            fields, IncidentBase, self._push, parent, empty_text=EMPTY_TEXT, name="incidentForm"
+            ctx,
+            fields,
+            Incident,
+            IncidentBase,
+            UpdateIncidentCommand,
+            parent,
+            empty_text=EMPTY_TEXT,
+            name="incidentForm",
         )
-        self.body.setContentsMargins(4, 0, 8, 8)
-        self.heading.setVisible(False)  # the detail pane above names the incident
-        widen_combos(self)
-        self.incident_id: int | None = None
         self.info: incidents.IncidentDetail | None = None
         self.links_dialog: LinksDialog | None = None
         self.severity_combo: QComboBox = self.editors["severity"]  # type: ignore[assignment]
@@ -205,21 +197,14 @@ class IncidentForm(RecordForm):
 
     # -- loading ----------------------------------------------------------------------------
 
-    def load(self, incident_id: int | None) -> None:
-        """Show incident ``incident_id`` (None: the empty state)."""
-        force = incident_id != self.incident_id
-        self.incident_id = incident_id
-        self.reload(force=force)
-
-    def reload(self, *, force: bool = False) -> None:
-        """Read the shown incident again (keeping a field the user is typing in)."""
-        obj = show_row(self, self.ctx, Incident, self.incident_id, IncidentBase, force=force)
+    def load(self, row_id: int | None) -> Any:
+        """Show incident ``row_id`` with its links (None: the empty state)."""
+        obj = super().load(row_id)
         ws = self.ctx.workspace
-        if obj is None or ws is None or self.incident_id is None:
-            self.incident_id = None
+        if obj is None or ws is None or self.row_id is None:
             self.info = None
-            return
-        self.info = incidents.detail(ws=ws, incident_id=self.incident_id)
+            return obj
+        self.info = incidents.detail(ws=ws, incident_id=self.row_id)
         self.severity_hint.setText(self.severity_text(self.severity_combo.currentData()))
         for label, pairs, none in (
             (self.use_cases_label, self.info.use_cases, "No use case linked yet."),
@@ -235,45 +220,27 @@ class IncidentForm(RecordForm):
             set_enabled_why(
                 button, not self.readonly, "Choose which ones it affected", READ_ONLY_WHY
             )
+        return obj
 
     # -- links ------------------------------------------------------------------------------
 
     def choose_use_cases(self) -> LinksDialog | None:
         """Open the chooser of the use cases the incident affected (OK stores them)."""
-        ws = self.ctx.workspace
-        if ws is None or self.info is None:
-            return None
-        return self._choose(
-            "use_case_ids",
-            usecases_service.titles(ws=ws),
-            {i for i, _t in self.info.use_cases},
-            title="Affected use cases",
-            heading="Which use cases did this incident affect?",
-            noun="use cases",
-            empty="There are no use cases yet: add them under Use cases first.",
-        )
+        return self._choose("use_case_ids", USE_CASE_WORDS)
 
     def choose_kpis(self) -> LinksDialog | None:
         """Open the chooser of the KPIs the incident moved (OK stores them)."""
-        ws = self.ctx.workspace
-        if ws is None or self.info is None:
-            return None
-        return self._choose(
-            "kpi_ids",
-            workflow.choices(ws=ws, kind="kpi"),
-            {i for i, _t in self.info.kpis},
-            title="Affected KPIs",
-            heading="Which KPIs did this incident move?",
-            noun="KPIs",
-            empty="No KPIs are tracked yet: add them under KPIs first.",
-        )
+        return self._choose("kpi_ids", KPI_WORDS)
 
-    def _choose(
-        self, field: str, items: list[tuple[int, str]], chosen: set[int], **words: str
-    ) -> LinksDialog | None:
-        if self.readonly or self.incident_id is None:
+    def _choose(self, field: str, words: dict[str, str]) -> LinksDialog | None:
+        """The chooser of the records ``field`` links (``use_case_ids``: the use cases),
+        worded by ``words``; OK stores the ones checked."""
+        ws, info, incident_id = self.ctx.workspace, self.info, self.row_id
+        if ws is None or info is None or self.readonly or incident_id is None:
             return None
-        incident_id = self.incident_id
+        kind = field.removesuffix("_ids")
+        chosen = {i for i, _t in getattr(info, f"{kind}s")}
+        items = workflow.choices(ws=ws, kind=kind)
         dialog = LinksDialog(items, chosen, self, name="incidentLinksDialog", **words)
         dialog.accepted.connect(
             lambda: self._store_links(incident_id, field, chosen, dialog.checked_ids())
@@ -285,13 +252,6 @@ class IncidentForm(RecordForm):
     ) -> None:
         if set(chosen) != before:
             self.ctx.run_edit(UpdateIncidentCommand(self.ctx, incident_id, {field: chosen}))
-
-    # -- committing -------------------------------------------------------------------------
-
-    def _push(self, changed: dict[str, Any]) -> bool:
-        if self.incident_id is None:
-            return False
-        return self.ctx.run_edit(UpdateIncidentCommand(self.ctx, self.incident_id, changed))
 
     def _on_severity_combo_index_changed(self, _index: int) -> None:
         self.severity_hint.setText(self.severity_text(self.severity_combo.currentData()))

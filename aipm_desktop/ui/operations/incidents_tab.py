@@ -15,15 +15,14 @@ from PySide6.QtWidgets import QWidget
 from ...models import Severity
 from ...services.incidents import workflow
 from ..context import AppContext
-from ..widgets.builders import labelled_row, vbox
+from ..widgets.builders import TAB_MARGINS, labelled_row, vbox
 from ..widgets.combos import choice_combo, chosen_filters
-from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import local_action
 from .incident_detail import IncidentDetail
-from .parts import master_detail, select_listed
+from .parts import ListPlace, RecordsTab
 
-#: The settings name of the splitter and the log's columns.
-LIST_NAME = "incidents"
+#: Where the log sits (its settings name "incidents"); the owner column hidden at first.
+LIST_PLACE = ListPlace("incidents", "incidentLog", (500, 660), 420, ("owner",))
 #: What the tab refreshes on.
 WATCHED = (
     "incident",
@@ -48,7 +47,7 @@ STATUS_FILTERS: tuple[tuple[str, Any], ...] = (
 )
 
 
-class IncidentsTab(ContextWidget):
+class IncidentsTab(RecordsTab):
     """Filters above the incident log, the log beside the chosen incident."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
@@ -70,24 +69,13 @@ class IncidentsTab(ContextWidget):
         )
         filters.addStretch(1)
         self.detail = IncidentDetail(ctx)
-        self.detail.setMinimumWidth(420)
-        self.master = master_detail(
-            ctx,
-            workflow.incident_log_spec(),
-            self.detail,
-            self.detail.show_incident,
-            name=LIST_NAME,
-            object_name="incidentLog",
-            sizes=(500, 660),
-            hidden=("owner",),
-        )
-        self.list_pane = self.master.list_pane
-        vbox(filters, (self.master, 1), margins=(12, 10, 12, 12), spacing=8, parent=self)
+        self.list_beside(self.detail, workflow.incident_log_spec(), LIST_PLACE)
+        vbox(filters, (self.master, 1), margins=TAB_MARGINS, spacing=8, parent=self)
 
         self.entry_action = local_action(
             self, "Add to the timeline", "Ctrl+E", self.detail.focus_entry_line
         )
-        ctx.watch(self, WATCHED, self._on_watched_changed)
+        self.watch(WATCHED)
         self.master.select_first()
 
     # -- filters ----------------------------------------------------------------------------
@@ -99,19 +87,7 @@ class IncidentsTab(ContextWidget):
         """Show every incident (a new or linked one may be filtered out)."""
         for combo in (self.status_combo, self.severity_combo):
             combo.setCurrentIndex(0)
-        self.list_pane.filter_box.clear()
-        self.list_pane.filter_box.flush()
-
-    def select(self, incident_id: int) -> bool:
-        """Make ``incident_id`` the chosen incident (clearing filters that hide it)."""
-        return select_listed(self.master, incident_id, self.clear_filters)
-
-    def current_id(self) -> int | None:
-        return self.master.current_id()
+        super().clear_filters()
 
     def _on_filter_combo_index_changed(self, _index: int) -> None:
         self.list_pane.set_filters(self.filters())
-
-    def _on_watched_changed(self) -> None:
-        self.master.refresh()
-        self.detail.refresh()

@@ -17,25 +17,28 @@ deletes the chosen one after asking, Ctrl+E puts the cursor in the timeline's en
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShowEvent
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...models import utcnow
 from ..context import AppContext
-from ..widgets.area_tabs import area_tabs
-from ..widgets.builders import NO_MARGINS, button, vbox
+from ..widgets.area_tabs import area_header, tabbed_page
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.lazy_table import set_enabled_why
-from ..widgets.page_header import local_action, page_header
+from ..widgets.page_header import (
+    NEW_SHORTCUT,
+    READ_ONLY_WHY,
+    enable_delete,
+    record_actions,
+    set_enabled_why,
+)
 from .edits import DeleteIncidentCommand, NewIncidentCommand
 from .figures import FiguresTab
 from .incident_detail import TAB_DETAILS
 from .incidents_tab import IncidentsTab
-from .parts import READ_ONLY_WHY, ask_to_delete, who_am_i
+from .parts import ask_to_delete, who_am_i
 from .runbooks_tab import RunbooksTab
 
-NEW_SHORTCUT = "Ctrl+Shift+N"
 NEW_TITLE = "New incident"
 NEW_TIP = f"Log an incident: an AI feature misbehaving ({NEW_SHORTCUT})"
 DELETE_TIP = "Delete the chosen incident (Del in the log); Edit ▸ Undo brings it back"
@@ -54,30 +57,28 @@ class OperationsPage(ContextWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="operationsPage")
         self.confirm_box: QMessageBox | None = None
-        self.new_button = button(
-            "New incident", self.new_incident, name="primaryButton", tip=NEW_TIP
-        )
-        self.delete_button = button("Delete", self.delete_incident, tip=DELETE_TIP)
-        header = page_header(
+        header, self.new_button, self.delete_button = area_header(
             "Operations",
             "AI incidents from detection to review, runbooks with rollback criteria checked "
             "against the latest KPIs, and the figures per quarter.",
-            (self.new_button, self.delete_button),
+            "incident",
+            self.new_incident,
+            self.delete_incident,
+            new_tip=NEW_TIP,
+            delete_tip=DELETE_TIP,
         )
         self.incidents = IncidentsTab(ctx)
         self.runbooks = RunbooksTab(ctx)
         self.figures = FiguresTab(ctx)
-        self.tabs = area_tabs(
-            (self.incidents, "Incidents"), (self.runbooks, "Runbooks"), (self.figures, "Figures")
+        self.tabs = tabbed_page(
+            self,
+            header,
+            (self.incidents, "Incidents"),
+            (self.runbooks, "Runbooks"),
+            (self.figures, "Figures"),
         )
-        vbox(header, (self.tabs, 1), margins=NO_MARGINS, spacing=6, parent=self)
-
-        self.new_action = local_action(self, NEW_TITLE, NEW_SHORTCUT, self.new_incident)
-        self.delete_action = local_action(
-            self.incidents.list_pane,
-            "Delete incident",
-            QKeySequence.StandardKey.Delete,
-            self.delete_incident,
+        self.new_action, self.delete_action = record_actions(
+            self, "incident", self.new_incident, self.incidents.list_pane, self.delete_incident
         )
         self.incidents.detail.navigate_requested.connect(self.navigate_requested)
         self.incidents.master.current_changed.connect(lambda _i: self._update_actions())
@@ -113,39 +114,31 @@ class OperationsPage(ContextWidget):
         self.show_incident(command.record_id)
         detail = self.incidents.detail
         detail.tabs.setCurrentIndex(TAB_DETAILS)
-        title = detail.form.editors["title"]
-        title.setFocus(Qt.FocusReason.OtherFocusReason)
-        title.selectAll()  # type: ignore[attr-defined]
+        detail.form.focus_field("title")
         return command.record_id
 
     def delete_incident(self) -> QMessageBox | None:
         """Ask, then delete the chosen incident (undoable)."""
-        info = self.incidents.detail.info
-        if info is None or self.ctx.readonly:
-            return None
-        incident_id, title = info.id, info.title
         return ask_to_delete(
             self,
             "incident",
-            title,
+            self.incidents.detail.info,
             "Its timeline, actions and links go with it (a review document and linked risks stay).",
-            lambda: DeleteIncidentCommand(self.ctx, incident_id, title),
+            DeleteIncidentCommand,
         )
 
     def _update_actions(self) -> None:
         editable = not self.ctx.readonly
         set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
         self.new_action.setEnabled(editable)
-        chosen = self.incidents.current_id() is not None
-        on_log = self.tabs.currentWidget() is self.incidents
-        if not editable:
-            why = READ_ONLY_WHY
-        elif not on_log:
-            why = "Open the Incidents tab and choose an incident to delete it."
-        else:
-            why = "Choose an incident in the log first."
-        set_enabled_why(self.delete_button, editable and chosen and on_log, DELETE_TIP, why)
-        self.delete_action.setEnabled(editable and chosen)
+        enable_delete(
+            self,
+            self.incidents,
+            self.incidents.current_id() is not None,
+            DELETE_TIP,
+            "Open the Incidents tab and choose an incident to delete it.",
+            "Choose an incident in the log first.",
+        )
 
     def showEvent(self, event: QShowEvent) -> None:
         super().showEvent(event)

@@ -20,16 +20,15 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QLineEdit, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
 from ...services import runbooks
 from ...services.runbooks import ContactInfo, CriterionInfo, CriterionResult
 from ..context import AppContext
-from ..widgets.builders import button, empty_state, hbox, stacked, vbox
-from ..widgets.column_table_model import Column, ColumnTableModel
-from ..widgets.context_widgets import ContextWidget
+from ..widgets.builders import button, hbox, line_edit, vbox
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
+from ..widgets.row_list_model import Column, edited_as_shown
 from .breach import BreachDialog, offer_incident, values_text
 from .edits import (
     AddCriterionCommand,
@@ -37,7 +36,7 @@ from .edits import (
     SetContactsCommand,
     UpdateCriterionCommand,
 )
-from .parts import READ_ONLY_WHY, record_table, wrap_rows
+from .parts import READ_ONLY_WHY, RowsPanel, wrap_rows
 
 EDIT_TRIGGERS = (
     QAbstractItemView.EditTrigger.DoubleClicked
@@ -48,16 +47,7 @@ STATE_COLOURS = {runbooks.MET: "#c62828", runbooks.NOT_MET: "#2e7d32", runbooks.
 CONTACT_FIELDS = ("role", "name", "reach")
 
 
-def _line(name: str, placeholder: str, width: int = 0) -> QLineEdit:
-    edit = QLineEdit()
-    edit.setObjectName(name)
-    edit.setPlaceholderText(placeholder)
-    if width:
-        edit.setMaximumWidth(width)
-    return edit
-
-
-class _RunbookPanel(ContextWidget):
+class _RunbookPanel(RowsPanel):
     """A part of the runbook editor: a table of the runbook's rows, editable in place."""
 
     def __init__(
@@ -65,25 +55,19 @@ class _RunbookPanel(ContextWidget):
         ctx: AppContext,
         parent: QWidget | None,
         name: str,
-        model: ColumnTableModel[Any],
+        columns: Sequence[Column[Any]],
         stretch: int,
         empty: str,
     ) -> None:
-        super().__init__(ctx, parent, name=name)
-        self.runbook_id: int | None = None
-        self.model = model
-        self.table = record_table(f"{name}Table", model, stretch)
+        super().__init__(ctx, columns, parent, name=name, empty_text=empty, stretch=stretch)
         self.table.setEditTriggers(EDIT_TRIGGERS)
-        self.empty = empty_state(empty, margin=16)
-        self.stack = stacked(self.empty, self.table)
-        model.edited.connect(self._on_model_edited)
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_actions())
+        self.model.edited.connect(self._on_model_edited)
 
     def show_rows(self, runbook_id: int | None, rows: Sequence[Any]) -> None:
+        """Show ``rows`` of runbook ``runbook_id``, the same cell current (when there is
+        still one), editable unless the workspace is read-only."""
         current = self.table.currentIndex()
-        self.runbook_id = runbook_id
-        self.model.set_rows(rows)
-        self.stack.setCurrentWidget(self.table if rows else self.empty)
+        super().show_rows(runbook_id, rows)
         if current.isValid() and current.row() < len(rows):
             self.table.setCurrentIndex(self.model.index(current.row(), current.column()))
         self.table.setEditTriggers(
@@ -95,9 +79,6 @@ class _RunbookPanel(ContextWidget):
         index = self.table.currentIndex()
         return index.row() if index.isValid() else -1
 
-    def update_actions(self) -> None:  # each panel enables its buttons
-        raise NotImplementedError
-
     def _on_model_edited(self, row: int, column: int, value: object) -> None:
         raise NotImplementedError
 
@@ -106,26 +87,24 @@ class ContactsPanel(_RunbookPanel):
     """The escalation path of the shown runbook (see the module docstring)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        model: ColumnTableModel[ContactInfo] = ColumnTableModel(
-            (
-                Column("Role", lambda c: c.role, edit=lambda c: c.role),
-                Column("Name", lambda c: c.name, edit=lambda c: c.name),
-                Column("How to reach", lambda c: c.reach, edit=lambda c: c.reach),
-            ),
-            key=lambda c: c.id,
+        columns: tuple[Column[ContactInfo], ...] = (
+            edited_as_shown("Role", lambda c: c.role),
+            edited_as_shown("Name", lambda c: c.name),
+            edited_as_shown("How to reach", lambda c: c.reach),
         )
         super().__init__(
             ctx,
             parent,
             "contacts",
-            model,
+            columns,
             2,
             "No escalation path yet. Add the first step above: who responds first, who "
             "decides on rollback or safe mode, who talks to customers, the vendor contact.",
         )
-        self.role_edit = _line("contactRole", "Role (e.g. on-call ML engineer)")
-        self.name_edit = _line("contactName", "Name", 160)
-        self.reach_edit = _line("contactReach", "How to reach (pager, phone, channel)")
+        self.role_edit = line_edit("contactRole", "Role (e.g. on-call ML engineer)")
+        self.name_edit = line_edit("contactName", "Name")
+        self.name_edit.setMaximumWidth(160)
+        self.reach_edit = line_edit("contactReach", "How to reach (pager, phone, channel)")
         self.add_button = button("Add step", self.add_contact, name="addContactButton")
         self.remove_button = button("Remove", self.remove_contact)
         self.up_button = button("Move up", lambda: self.move_step(-1))
@@ -163,9 +142,9 @@ class ContactsPanel(_RunbookPanel):
         return [{f: getattr(c, f) for f in CONTACT_FIELDS} for c in self.model.rows]
 
     def _store(self, rows: list[dict[str, str]], what: str) -> bool:
-        if self.runbook_id is None or self.ctx.readonly:
+        if self.owner_id is None or self.ctx.readonly:
             return False
-        return self.ctx.run_edit(SetContactsCommand(self.ctx, self.runbook_id, rows, what))
+        return self.ctx.run_edit(SetContactsCommand(self.ctx, self.owner_id, rows, what))
 
     def add_contact(self) -> bool:
         """Add the step typed above the table at the end of the path."""
@@ -216,7 +195,7 @@ class ContactsPanel(_RunbookPanel):
         self._store(rows, f"escalation {field}")
 
     def update_actions(self) -> None:
-        editable = self.runbook_id is not None and not self.ctx.readonly
+        editable = self.owner_id is not None and not self.ctx.readonly
         row = self.current_row()
         why = READ_ONLY_WHY if self.ctx.readonly else "Choose a step first."
         set_enabled_why(
@@ -271,55 +250,50 @@ class CriteriaPanel(_RunbookPanel):
     incident_opened = Signal(int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        model: ColumnTableModel[CriterionRow] = ColumnTableModel(
-            (
-                Column("KPI", lambda r: r.info.kpi_name or "(KPI deleted)"),
-                Column(
-                    "Compare",
-                    lambda r: r.info.op,
-                    edit=lambda r: r.info.op,
-                    header_tip="Roll back when the KPI is >, >=, < or <= the threshold",
-                ),
-                Column(
-                    "Threshold",
-                    lambda r: f"{r.info.threshold:g}",
-                    align="right",
-                    edit=lambda r: float(r.info.threshold),
-                ),
-                Column(
-                    "Unit",
-                    lambda r: r.info.unit,
-                    edit=lambda r: r.info.unit,
-                    header_tip="The threshold's unit (s and ms convert)",
-                ),
-                Column(
-                    "For",
-                    _streak,
-                    edit=lambda r: int(r.info.consecutive),
-                    header_tip="How many latest snapshots in a row must meet it",
-                ),
-                Column(
-                    "State now",
-                    lambda r: r.state,
-                    color=lambda r: STATE_COLOURS.get(r.state, ""),
-                    header_tip="Judged on the KPI's latest snapshots",
-                ),
-                Column("Latest", _latest, header_tip="The snapshots judged, newest first"),
+        columns: tuple[Column[CriterionRow], ...] = (
+            Column("KPI", lambda r: r.info.kpi_name or "(KPI deleted)"),
+            edited_as_shown(
+                "Compare",
+                lambda r: r.info.op,
+                header_tip="Roll back when the KPI is >, >=, < or <= the threshold",
             ),
-            key=lambda r: r.id,
+            Column(
+                "Threshold",
+                lambda r: f"{r.info.threshold:g}",
+                align="right",
+                edit=lambda r: float(r.info.threshold),
+            ),
+            edited_as_shown(
+                "Unit",
+                lambda r: r.info.unit,
+                header_tip="The threshold's unit (s and ms convert)",
+            ),
+            Column(
+                "For",
+                _streak,
+                edit=lambda r: int(r.info.consecutive),
+                header_tip="How many latest snapshots in a row must meet it",
+            ),
+            Column(
+                "State now",
+                lambda r: r.state,
+                color=lambda r: STATE_COLOURS.get(r.state, ""),
+                header_tip="Judged on the KPI's latest snapshots",
+            ),
+            Column("Latest", _latest, header_tip="The snapshots judged, newest first"),
         )
         super().__init__(
             ctx,
             parent,
             "criteria",
-            model,
+            columns,
             6,
             "No rollback criteria yet. Write one above, e.g. \u201challucination rate > 4% "
             "for 2 consecutive snapshots\u201d or \u201cP95 latency > 5 s\u201d, and press "
             "Enter: it is checked against the KPI's latest snapshots from then on.",
         )
         self.breach_dialog: BreachDialog | None = None
-        self.add_edit = _line(
+        self.add_edit = line_edit(
             "criterionText",
             "Add a criterion: e.g. hallucination rate > 4% for 2 consecutive snapshots (Enter)",
         )
@@ -369,14 +343,14 @@ class CriteriaPanel(_RunbookPanel):
             self.summary.setText(f"None of {len(rows)} is met on the latest snapshots.")
 
     def current(self) -> CriterionRow | None:
-        return self.model.record(self.current_row())
+        return self.model.record_at(self.table.currentIndex())
 
     def add_criterion(self) -> int | None:
         """Add the criterion written in the line above the table (undoable)."""
         text = self.add_edit.text().strip()
-        if not text or self.runbook_id is None or self.ctx.readonly:
+        if not text or self.owner_id is None or self.ctx.readonly:
             return None
-        command = AddCriterionCommand(self.ctx, self.runbook_id, text)
+        command = AddCriterionCommand(self.ctx, self.owner_id, text)
         if not self.ctx.run_edit(command) or command.record_id is None:
             return None
         self.add_edit.clear()
@@ -396,9 +370,7 @@ class CriteriaPanel(_RunbookPanel):
         return offer_incident(self.ctx, self, row.id, self.incident_opened.emit)
 
     def _on_model_edited(self, row: int, column: int, value: object) -> None:
-        record = self.model.record(row)
-        if record is None:
-            return
+        record = self.model.rows[row]
         field = {1: "op", 2: "threshold", 3: "unit", 4: "consecutive"}.get(column)
         if field is None:
             return
@@ -408,7 +380,7 @@ class CriteriaPanel(_RunbookPanel):
         self.ctx.run_edit(UpdateCriterionCommand(self.ctx, record.id, {field: new}))
 
     def update_actions(self) -> None:
-        editable = self.runbook_id is not None and not self.ctx.readonly
+        editable = self.owner_id is not None and not self.ctx.readonly
         row = self.current()
         why = READ_ONLY_WHY if self.ctx.readonly else "Choose a criterion first."
         set_enabled_why(

@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QTabWidget, QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...errors import UserError
 from ...models import Runbook
@@ -24,28 +24,29 @@ from ...services import usecases as usecases_service
 from ...services.incidents import workflow
 from ...services.runbooks import RunbookInfo, editing
 from ...services.runbooks.export import write_runbook
+from ...store import Workspace
 from ..context import AppContext
 from ..tasks import Task, report_error
-from ..widgets.builders import button, button_row, panel, stacked, vbox
-from ..widgets.context_widgets import ContextWidget
+from ..widgets.builders import TAB_MARGINS, button, button_row, panel, tab_widget, vbox
+from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem, show_saved
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
-from ..widgets.record_form import FieldSpec, RecordForm
-from ..widgets.row_form import show_row
+from ..widgets.record_form import FieldSpec, in_section
 from .edits import DeleteRunbookCommand, NewRunbookCommand, UpdateRunbookCommand
-from .incident_form import widen_combos
 from .parts import (
     READ_ONLY_WHY,
+    ListPlace,
+    PaneForm,
+    RecordPane,
+    RecordsTab,
     ask_to_delete,
-    master_detail,
-    read_or_none,
-    select_listed,
     who_am_i,
 )
 from .runbook_parts import ContactsPanel, CriteriaPanel
 from .templates import TemplatesPanel
 
-LIST_NAME = "runbooks"
+#: Where the runbook list sits (its settings name "runbooks").
+LIST_PLACE = ListPlace("runbooks", "runbookList", (380, 780), 460, ("release", "owner"))
 NEW_TITLE = "New runbook"
 EXPORT_FILTERS = "PDF document (*.pdf);;Markdown (*.md)"
 WATCHED = (
@@ -64,41 +65,34 @@ S_RUNBOOK = "Runbook"
 S_SAFE = "Safe mode and notes"
 
 
-class RunbookForm(RecordForm):
+class RunbookForm(PaneForm):
     """The fields of one runbook; each commits when the cursor leaves it (undoable)."""
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        self.ctx = ctx
         fields = (
-            FieldSpec(
-                "title",
-                "Title",
-                placeholder="e.g. Reply drafts: AI incident runbook",
-                section=S_RUNBOOK,
+            *in_section(
+                S_RUNBOOK,
+                FieldSpec("title", "Title", placeholder="e.g. Reply drafts: AI incident runbook"),
+                FieldSpec("use_case_id", "Use case", "combo", choices=self._use_cases),
+                FieldSpec("release_id", "Release", "combo", choices=self._releases),
+                FieldSpec("owner", "Owner", placeholder="Who keeps it current"),
+                FieldSpec("scope", "Scope", "text", placeholder="Which failures it covers"),
             ),
-            FieldSpec(
-                "use_case_id", "Use case", "combo", section=S_RUNBOOK, choices=self._use_cases
+            *in_section(
+                S_SAFE,
+                FieldSpec(
+                    "safe_mode",
+                    "Safe mode",
+                    "text",
+                    placeholder="What the feature does in reduced-capability mode",
+                    height=96,
+                ),
+                FieldSpec("notes", "Notes", "text"),
             ),
-            FieldSpec("release_id", "Release", "combo", section=S_RUNBOOK, choices=self._releases),
-            FieldSpec("owner", "Owner", placeholder="Who keeps it current", section=S_RUNBOOK),
-            FieldSpec(
-                "scope", "Scope", "text", placeholder="Which failures it covers", section=S_RUNBOOK
-            ),
-            FieldSpec(
-                "safe_mode",
-                "Safe mode",
-                "text",
-                placeholder="What the feature does in reduced-capability mode",
-                section=S_SAFE,
-                height=96,
-            ),
-            FieldSpec("notes", "Notes", "text", section=S_SAFE),
         )
-        super().__init__(fields, RunbookBase, self._push, parent, empty_text="", name="runbookForm")
-        self.body.setContentsMargins(4, 0, 8, 8)
-        self.heading.setVisible(False)
-        widen_combos(self)
-        self.runbook_id: int | None = None
+        super().__init__(
+            ctx, fields, Runbook, RunbookBase, UpdateRunbookCommand, parent, name="runbookForm"
+        )
 
     def _use_cases(self) -> list[tuple[Any, str]]:
         ws = self.ctx.workspace
@@ -108,66 +102,41 @@ class RunbookForm(RecordForm):
         ws = self.ctx.workspace
         return [(None, "(no release)"), *(workflow.choices(ws=ws, kind="release") if ws else [])]
 
-    def load(self, runbook_id: int | None) -> None:
-        force = runbook_id != self.runbook_id
-        self.runbook_id = runbook_id
-        if show_row(self, self.ctx, Runbook, runbook_id, RunbookBase, force=force) is None:
-            self.runbook_id = None
 
-    def _push(self, changed: dict[str, Any]) -> bool:
-        if self.runbook_id is None:
-            return False
-        return self.ctx.run_edit(UpdateRunbookCommand(self.ctx, self.runbook_id, changed))
-
-
-class RunbookEditor(ContextWidget):
+class RunbookEditor(RecordPane):
     """The shown runbook in four tabs (see the module docstring)."""
+
+    info: RunbookInfo | None
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="runbookEditor")
-        self.runbook_id: int | None = None
-        self.info: RunbookInfo | None = None
         self.heading = named_label("", "formHeading", wrap=True)
         self.form = RunbookForm(ctx)
         self.contacts = ContactsPanel(ctx)
         self.criteria = CriteriaPanel(ctx)
         self.templates = TemplatesPanel(ctx)
-        self.tabs = QTabWidget()
-        self.tabs.setObjectName("runbookTabs")
-        for widget, title in (
+        self.tabs = tab_widget(
+            "runbookTabs",
             (self.form, "Runbook"),
             (self.contacts, "Escalation path"),
             (self.criteria, "Rollback criteria"),
             (self.templates, "Communication"),
-        ):
-            self.tabs.addTab(widget, title)
-        self.empty = named_label(
+        )
+        empty = named_label(
             "Choose a runbook in the list, or press \u201cNew runbook\u201d to write one.",
             "emptyState",
             wrap=True,
         )
-        self.body = panel(self.heading, (self.tabs, 1), spacing=6, margins=(6, 0, 0, 0))
-        self.stack = stacked(self.empty, self.body)
-        vbox(self.stack, margins=(0, 0, 0, 0), parent=self)
+        self.lay_out(panel(self.heading, (self.tabs, 1), spacing=6, margins=(6, 0, 0, 0)), empty)
 
-    def show_runbook(self, runbook_id: int | None) -> None:
-        self.runbook_id = runbook_id
-        self.refresh()
+    def read(self, ws: Workspace, record_id: int) -> RunbookInfo:
+        return runbooks.get_runbook(ws=ws, runbook_id=record_id)
 
-    def refresh(self) -> None:
-        """Read the shown runbook again (keeping a field the user is typing in)."""
-        ws, runbook_id = self.ctx.workspace, self.runbook_id
-        info = None
-        if ws is not None and runbook_id is not None:
-            info = read_or_none(lambda: runbooks.get_runbook(ws=ws, runbook_id=runbook_id))
-        self.info = info
-        if info is None:
-            self.runbook_id = None
-            self.stack.setCurrentWidget(self.empty)
-            self.form.load(None)
-            self.templates.show_runbook(None)
-            return
-        self.stack.setCurrentWidget(self.body)
+    def show_none(self) -> None:
+        self.form.load(None)
+        self.templates.show_runbook(None)
+
+    def show_info(self, info: RunbookInfo) -> None:
         where = info.use_case or info.release
         self.heading.setText(f"{info.title}" + (f" \u2014 {where}" if where else ""))
         self.form.load(info.id)
@@ -182,7 +151,7 @@ class RunbookEditor(ContextWidget):
         )
 
 
-class RunbooksTab(ContextWidget):
+class RunbooksTab(RecordsTab):
     """The runbooks beside the chosen one's editor (see the module docstring).
 
     Signals:
@@ -196,27 +165,17 @@ class RunbooksTab(ContextWidget):
         self.confirm_box: QMessageBox | None = None
         self.export_task: Task | None = None
         self.editor = RunbookEditor(ctx)
-        self.editor.setMinimumWidth(460)
-        self.master = master_detail(
-            ctx,
-            editing.runbook_list_spec(),
-            self.editor,
-            self.editor.show_runbook,
-            name=LIST_NAME,
-            object_name="runbookList",
-            sizes=(380, 780),
-            hidden=("release", "owner"),
-        )
-        self.list_pane = self.master.list_pane
+        self.list_beside(self.editor, editing.runbook_list_spec(), LIST_PLACE)
         self.new_button = button("New runbook", self.new_runbook, name="newRunbookButton")
         self.delete_button = button("Delete", self.delete_runbook, name="deleteRunbookButton")
-        self.export_button = button("Export…", self.choose_export, name="exportRunbookButton")
-        self.status = named_label("", "mutedLabel")
+        self.export_button, self.status = export_controls(
+            self.choose_export, name="exportRunbookButton", text="Export…"
+        )
         self.status.setObjectName("runbookExportStatus")
         vbox(
             button_row(self.new_button, self.delete_button, self.export_button, self.status),
             (self.master, 1),
-            margins=(12, 10, 12, 12),
+            margins=TAB_MARGINS,
             spacing=6,
             parent=self,
         )
@@ -225,22 +184,11 @@ class RunbooksTab(ContextWidget):
         )
         self.editor.criteria.incident_opened.connect(self.incident_opened)
         self.master.current_changed.connect(lambda _i: self.update_actions())
-        ctx.watch(self, WATCHED, self._on_watched_changed)
+        self.watch(WATCHED)
         self.master.select_first()
         self.update_actions()
 
     # -- actions ----------------------------------------------------------------------------
-
-    def current_id(self) -> int | None:
-        return self.master.current_id()
-
-    def select(self, runbook_id: int) -> bool:
-        """Make ``runbook_id`` the chosen runbook (clearing a filter that hides it)."""
-        return select_listed(self.master, runbook_id, self._clear_filter)
-
-    def _clear_filter(self) -> None:
-        self.list_pane.filter_box.clear()
-        self.list_pane.filter_box.flush()
 
     def new_runbook(self) -> int | None:
         """Add a runbook (for the chosen one's use case), choose it, focus its title."""
@@ -255,23 +203,17 @@ class RunbooksTab(ContextWidget):
         self.master.refresh()
         self.select(command.record_id)
         self.editor.tabs.setCurrentIndex(TAB_RUNBOOK)
-        title = self.editor.form.editors["title"]
-        title.setFocus()
-        title.selectAll()  # type: ignore[attr-defined]
+        self.editor.form.focus_field("title")
         return command.record_id
 
     def delete_runbook(self) -> QMessageBox | None:
         """Ask, then delete the chosen runbook (undoable)."""
-        info = self.editor.info
-        if info is None or self.ctx.readonly:
-            return None
-        runbook_id, title = info.id, info.title
         return ask_to_delete(
             self,
             "runbook",
-            title,
+            self.editor.info,
             "Its escalation path, rollback criteria and templates go with it.",
-            lambda: DeleteRunbookCommand(self.ctx, runbook_id, title),
+            DeleteRunbookCommand,
         )
 
     def choose_export(self) -> Task | None:
@@ -279,17 +221,12 @@ class RunbooksTab(ContextWidget):
         info = self.editor.info
         if info is None:
             return None
-        stem = "-".join("".join(c if c.isalnum() else " " for c in info.title).lower().split())
-        start = Path(str(self.ctx.settings.last_directory())) / f"{stem or 'runbook'}.pdf"
-        chosen, chosen_filter = QFileDialog.getSaveFileName(
-            self, "Export runbook", str(start), EXPORT_FILTERS
+        start = (
+            Path(str(self.ctx.settings.last_directory()))
+            / f"{file_stem(info.title, 'runbook')}.pdf"
         )
-        if not chosen:
-            return None
-        path = Path(chosen)
-        if not path.suffix:
-            path = path.with_suffix(".md" if "*.md" in chosen_filter else ".pdf")
-        return self.export_to(path)
+        path = ask_save_path(self, "Export runbook", start, EXPORT_FILTERS)
+        return None if path is None else self.export_to(path)
 
     def export_to(self, out: Path) -> Task | None:
         """Write the chosen runbook to ``out`` (.pdf or .md) in the background."""
@@ -307,8 +244,7 @@ class RunbooksTab(ContextWidget):
 
     def _on_export_task_finished(self, path: object) -> None:
         self.export_task = None
-        self.status.setText(f"Saved {Path(str(path)).name}")
-        self.status.setToolTip(str(path))
+        show_saved(self.status, Path(str(path)))
         self.update_actions()
 
     def _on_export_task_failed(self, error: BaseException) -> None:
@@ -342,6 +278,5 @@ class RunbooksTab(ContextWidget):
         )
 
     def _on_watched_changed(self) -> None:
-        self.master.refresh()
-        self.editor.refresh()
+        super()._on_watched_changed()
         self.update_actions()

@@ -13,7 +13,6 @@ from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
@@ -25,7 +24,7 @@ from ...models import CommunicationChannel
 from ...services import incidents, runbooks
 from ...services.runbooks import RunbookInfo
 from ..context import AppContext
-from ..widgets.builders import hbox, panel, splitter, vbox
+from ..widgets.builders import hbox, line_edit, panel, splitter, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.field_editors import TextArea
 from ..widgets.page_header import named_label
@@ -55,10 +54,9 @@ class TemplatesPanel(ContextWidget):
             self.group.addButton(segment)
             self.channel_buttons[channel.value] = segment
         self.channel_buttons[self.channel].setChecked(True)
-        self.subject_edit = QLineEdit()
-        self.subject_edit.setObjectName("templateSubject")
-        self.subject_edit.setPlaceholderText("Subject, e.g. [{severity}] {title}")
-        self.subject_edit.setMaxLength(300)
+        self.subject_edit = line_edit(
+            "templateSubject", "Subject, e.g. [{severity}] {title}", max_length=300
+        )
         self.body_edit = TextArea()
         self.body_edit.setObjectName("templateBody")
         self.body_edit.setPlaceholderText(

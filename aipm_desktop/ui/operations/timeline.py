@@ -10,6 +10,7 @@ row above the table. Del (or "Remove") removes the chosen row; every change is u
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Signal
@@ -26,18 +27,18 @@ from ...services import incidents
 from ...services.dates import format_datetime
 from ..context import AppContext
 from ..undo import OperationCommand
-from ..widgets.builders import button, empty_state, hbox, stacked, vbox
-from ..widgets.column_table_model import Column, ColumnTableModel
+from ..widgets.builders import button, hbox, line_edit, vbox
 from ..widgets.field_editors import date_display_format, utc_moment
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
+from ..widgets.row_list_model import Column
 from .edits import (
     AddActionCommand,
     AddTimelineEntryCommand,
     DeleteActionCommand,
     DeleteTimelineEntryCommand,
 )
-from .parts import READ_ONLY_WHY, record_table, who_am_i, wrap_rows
+from .parts import READ_ONLY_WHY, RowsPanel, who_am_i, wrap_rows
 
 NO_TIMELINE = (
     "No timeline entries yet. Type what happened in the line under this pane and press "
@@ -49,46 +50,24 @@ NO_ACTIONS = (
 )
 
 
-class _RecordsPanel(QWidget):
+class _RecordsPanel(RowsPanel):
     """A table of an incident's rows with a "Remove" button and Del to remove one."""
 
     #: Makes the undo step removing the row with an id (each panel sets it).
     remove_command: Any
 
     def __init__(
-        self,
-        ctx: AppContext,
-        model: ColumnTableModel[Any],
-        parent: QWidget | None = None,
-        *,
-        name: str,
-        empty_text: str,
-        stretch: int,
-        noun: str,
+        self, ctx: AppContext, columns: Sequence[Column[Any]], *, noun: str, **options: Any
     ) -> None:
-        super().__init__(parent)
-        self.ctx = ctx
+        super().__init__(ctx, columns, **options)
         self.noun = noun
-        self.incident_id: int | None = None
-        self.model = model
-        self.table = record_table(name, model, stretch)
-        self.empty = empty_state(empty_text, margin=16)
-        self.stack = stacked(self.empty, self.table)
         self.remove_button = button(f"Remove {noun}", self.remove_current)
         self.remove_action = local_action(
             self.table, f"Remove {noun}", QKeySequence.StandardKey.Delete, self.remove_current
         )
-        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._update_actions())
-
-    def show_rows(self, incident_id: int | None, rows: Any) -> None:
-        self.incident_id = incident_id
-        self.model.set_rows(rows)
-        self.stack.setCurrentWidget(self.table if self.model.rows else self.empty)
-        self._update_actions()
 
     def current_id(self) -> int | None:
-        row = self.table.currentIndex().row()
-        record = self.model.record(row)
+        record = self.model.record_at(self.table.currentIndex())
         return None if record is None else int(record.id)
 
     def remove_current(self) -> bool:
@@ -98,7 +77,7 @@ class _RecordsPanel(QWidget):
             return False
         return self.ctx.run_edit(self.remove_command(self.ctx, row_id))
 
-    def _update_actions(self) -> None:
+    def update_actions(self) -> None:
         can = not self.ctx.readonly and self.current_id() is not None
         why = READ_ONLY_WHY if self.ctx.readonly else f"Choose a {self.noun} in the list first."
         set_enabled_why(self.remove_button, can, f"Remove the chosen {self.noun} (Del)", why)
@@ -111,24 +90,20 @@ class TimelinePanel(_RecordsPanel):
     remove_command = staticmethod(DeleteTimelineEntryCommand)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        model: ColumnTableModel[incidents.TimelineEntry] = ColumnTableModel(
-            (
-                Column("When", lambda e: format_datetime(e.at)),
-                Column("Who", lambda e: e.who or "-"),
-                Column("What", lambda e: " ".join(e.what.split()), tip=lambda e: e.what),
-            ),
-            key=lambda e: e.id,
+        columns: tuple[Column[incidents.TimelineEntry], ...] = (
+            Column("When", lambda e: format_datetime(e.at)),
+            Column("Who", lambda e: e.who or "-"),
+            Column("What", lambda e: " ".join(e.what.split()), tip=lambda e: e.what),
         )
         super().__init__(
             ctx,
-            model,
-            parent,
-            name="timelineTable",
+            columns,
+            parent=parent,
+            name="timelinePanel",
             empty_text=NO_TIMELINE,
             stretch=2,
             noun="entry",
         )
-        self.setObjectName("timelinePanel")
         top = hbox(
             named_label("Who saw or did what, and when (your local time).", "mutedLabel"),
             1,
@@ -203,35 +178,33 @@ class ActionsPanel(_RecordsPanel):
     remove_command = staticmethod(DeleteActionCommand)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
-        model: ColumnTableModel[incidents.ActionEntry] = ColumnTableModel(
-            (
-                Column("When", lambda a: format_datetime(a.at)),
-                Column("Action", lambda a: a.label),
-                Column("Who", lambda a: a.who or "-"),
-                Column("Notes", lambda a: " ".join(a.notes.split()), tip=lambda a: a.notes or None),
-            ),
-            key=lambda a: a.id,
+        columns: tuple[Column[incidents.ActionEntry], ...] = (
+            Column("When", lambda a: format_datetime(a.at)),
+            Column("Action", lambda a: a.label),
+            Column("Who", lambda a: a.who or "-"),
+            Column("Notes", lambda a: " ".join(a.notes.split()), tip=lambda a: a.notes or None),
         )
         super().__init__(
-            ctx, model, parent, name="actionsTable", empty_text=NO_ACTIONS, stretch=3, noun="action"
+            ctx,
+            columns,
+            parent=parent,
+            name="actionsPanel",
+            empty_text=NO_ACTIONS,
+            stretch=3,
+            noun="action",
         )
-        self.setObjectName("actionsPanel")
         self.kind_combo = QComboBox()
         self.kind_combo.setObjectName("actionKindCombo")
         for value, label in _action_kinds():
             self.kind_combo.addItem(label, value)
         self.kind_combo.setToolTip("What was done")
-        self.who_edit = QLineEdit()
-        self.who_edit.setObjectName("actionWhoEdit")
-        self.who_edit.setPlaceholderText("Who")
+        self.who_edit = line_edit("actionWhoEdit", "Who")
         self.when_edit = QDateTimeEdit()
         self.when_edit.setObjectName("actionWhenEdit")
         self.when_edit.setCalendarPopup(True)
         self.when_edit.setDisplayFormat(date_display_format() + " HH:mm")
         self.when_edit.setToolTip("When it was done (your local time)")
-        self.notes_edit = QLineEdit()
-        self.notes_edit.setObjectName("actionNotesEdit")
-        self.notes_edit.setPlaceholderText("Notes (optional)")
+        self.notes_edit = line_edit("actionNotesEdit", "Notes (optional)")
         self.add_button = button(
             "Add action", self.add_action, name="addActionButton", tip="Record this action (Enter)"
         )
@@ -252,7 +225,7 @@ class ActionsPanel(_RecordsPanel):
             line.returnPressed.connect(self.add_action)
 
     def show_rows(self, incident_id: int | None, rows: Any) -> None:
-        if incident_id != self.incident_id:
+        if incident_id != self.owner_id:
             self.who_edit.setText(who_am_i(self.ctx))
             self.notes_edit.clear()
             self.when_edit.setDateTime(QDateTime.currentDateTime())
@@ -273,12 +246,12 @@ class ActionsPanel(_RecordsPanel):
 
     def add_action(self) -> int | None:
         """Record the action described in the row above the table (undoable)."""
-        if self.incident_id is None or self.ctx.readonly:
+        if self.owner_id is None or self.ctx.readonly:
             return None
         kind = str(self.kind_combo.currentData() or IncidentActionKind.OTHER.value)
         command = AddActionCommand(
             self.ctx,
-            self.incident_id,
+            self.owner_id,
             kind,
             who=self.who_edit.text().strip(),
             at=self.when(),

@@ -1,7 +1,7 @@
 """Small builders for the widget set-ups the areas repeat: boxes of widgets, button rows,
 segmented buttons, the list-plus-buttons left panel, splitters (and their sizes kept in
-the settings), form and grid cards, scrolling content with its empty state, stacks, plain
-tables and table views (with the look-ups of a row by id).
+the settings), form and grid cards, scrolling content with its empty state, stacks, tab
+widgets, line edits, plain tables and table views (with the look-ups of a row by id).
 
 Each one does exactly what the hand-written lines did; a call site passes only what
 differs (margins, names, sizes), so a panel reads as what it holds.
@@ -27,12 +27,14 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLayout,
+    QLineEdit,
     QPushButton,
     QScrollArea,
     QSplitter,
     QStackedWidget,
     QTableView,
     QTableWidget,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -288,6 +290,45 @@ def scrolled_or_empty(
     stack = stacked(empty, scroll)
     vbox(stack, margins=NO_MARGINS, parent=owner)
     return stack, scroll, empty
+
+
+def tab_widget(name: str, *tabs: tuple[QWidget, str], document: bool = False) -> QTabWidget:
+    """A tab widget named ``name`` holding ``(widget, title)``s, the first one current
+    (in document mode when ``document``)."""
+    widget = QTabWidget()
+    widget.setObjectName(name)
+    if document:
+        widget.setDocumentMode(True)
+    for page, title in tabs:
+        widget.addTab(page, title)
+    return widget
+
+
+def line_edit(name: str, placeholder: str = "", *, max_length: int = 0) -> QLineEdit:
+    """A one-line text box named ``name`` showing ``placeholder`` while empty (holding
+    at most ``max_length`` characters when given)."""
+    edit = QLineEdit()
+    edit.setObjectName(name)
+    if placeholder:
+        edit.setPlaceholderText(placeholder)
+    if max_length:
+        edit.setMaxLength(max_length)
+    return edit
+
+
+def clear_layout(layout: QLayout) -> None:
+    """Take every item out of ``layout`` (and out of the layouts in it): each widget is
+    hidden and deleted (a row of buttons, say, built again for the record shown)."""
+    while layout.count():
+        item = layout.takeAt(0)
+        if item is None:
+            continue
+        inner, widget = item.layout(), item.widget()
+        if inner is not None:
+            clear_layout(inner)
+        elif widget is not None:
+            widget.hide()
+            widget.deleteLater()
 
 
 def stacked(*widgets: QWidget) -> QStackedWidget:

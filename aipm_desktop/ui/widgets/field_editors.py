@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import enum
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import pydantic
@@ -98,6 +98,11 @@ class FieldSpec:
     def key(self) -> str:
         """The hint / commit key: the group, else the field itself."""
         return self.group or self.name
+
+
+def in_section(section: str, *fields: FieldSpec) -> tuple[FieldSpec, ...]:
+    """``fields`` in the card ``section`` (each one's ``section`` set to it)."""
+    return tuple(replace(field, section=section) for field in fields)
 
 
 def enum_label(value: Any) -> str:

@@ -62,6 +62,7 @@ from .field_editors import (
     enum_label,
     fill_combo,
     format_number,
+    in_section,
     parse_number,
     read_editor,
     schema_max_length,
@@ -82,6 +83,7 @@ __all__ = [
     "TextArea",
     "enum_label",
     "format_number",
+    "in_section",
     "parse_number",
 ]
 
@@ -359,6 +361,16 @@ class RecordForm(HintRows, QWidget):
     def fields_of(self, key: str) -> list[str]:
         """The fields committed under ``key`` (a group's fields, or the field itself)."""
         return [n for n, s in self.specs.items() if s.key == key and n in self.editors]
+
+    def focus_field(
+        self, name: str, reason: Qt.FocusReason = Qt.FocusReason.OtherFocusReason
+    ) -> None:
+        """Put the cursor in field ``name``, its text selected (a new record's title, to
+        type over)."""
+        editor = self.editors[name]
+        editor.setFocus(reason)
+        if isinstance(editor, QLineEdit):
+            editor.selectAll()
 
     # -- loading --------------------------------------------------------------------------
 

@@ -3,22 +3,27 @@
 The KPI, risk and use-case forms share both halves: read the row (None when it is gone),
 show its ``XBase`` fields (read-only when the workspace is), and push the changed fields
 as one :class:`~aipm_desktop.ui.undo.UpdateRecordCommand` (merged while one field is
-typed in).
+typed in). :class:`RowForm` is such a form that keeps the id of the row it shows and
+stores its edits through a command of the area's own (a service call).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QWidget
 
 from ...errors import UserError
 from ...services import records
 from ..undo import UpdateRecordCommand
+from .record_form import FieldSpec, RecordForm
 
 if TYPE_CHECKING:
     import pydantic
 
     from ..context import AppContext
-    from .record_form import RecordForm
 
 
 def show_row(
@@ -55,3 +60,40 @@ def push_update(
         return False
     command = UpdateRecordCommand(ctx, model, row_id, changed, merge=len(changed) == 1)
     return ctx.run_edit(command)
+
+
+class RowForm(RecordForm):
+    """A :class:`RecordForm` of the stored row :attr:`row_id` of ``model`` (its ``schema``
+    fields): :meth:`load` shows a row, and each edit is stored as one undo step made by
+    ``update(ctx, row_id, changed)``."""
+
+    def __init__(
+        self,
+        ctx: AppContext,
+        fields: Sequence[FieldSpec],
+        model: type[Any],
+        schema: type[pydantic.BaseModel],
+        update: Callable[[AppContext, int, dict[str, Any]], QUndoCommand],
+        parent: QWidget | None = None,
+        **options: Any,
+    ) -> None:
+        self.ctx = ctx  # the fields' choices read the workspace while the form is built
+        super().__init__(fields, schema, self._push, parent, **options)
+        self.model = model
+        self.update_command = update
+        self.row_id: int | None = None
+
+    def load(self, row_id: int | None) -> Any:
+        """Show row ``row_id`` (None, or a row that is gone: the empty state), keeping a
+        field the user is typing in when it is the row shown; the row read, or None."""
+        force = row_id != self.row_id
+        self.row_id = row_id
+        obj = show_row(self, self.ctx, self.model, row_id, self.schema, force=force)
+        if obj is None:
+            self.row_id = None
+        return obj
+
+    def _push(self, changed: dict[str, Any]) -> bool:
+        if self.row_id is None:
+            return False
+        return self.ctx.run_edit(self.update_command(self.ctx, self.row_id, changed))

@@ -1,6 +1,8 @@
 """Undoable edits that are one service call: the shape the areas' ``edits`` modules share.
 
-A service write takes the workspace and keyword arguments and the author as ``who``;
+A service write takes the workspace and keyword arguments and the author as ``who`` (or
+under another name, ``author_as``, where ``who`` means something else: who did what a
+timeline entry records);
 :func:`call_command` wraps such a call in an :class:`~aipm_desktop.ui.undo.OperationCommand`
 (one undo step), :func:`create_command` one that returns ``(new_id, changes)`` and keeps
 the new id on the command (through :func:`~aipm_desktop.ui.undo.new_record_command`).
@@ -26,15 +28,16 @@ def call_command(
     record_id: int | None = None,
     id_attr: str = "",
     report_errors: bool = True,
+    author_as: str = "who",
 ) -> OperationCommand:
-    """``fn(ws=ws, **args, who=author)`` as one undo step; ``record_id`` (when given) is
-    kept on the command, under ``id_attr`` too when given (``report_errors``: see
-    :func:`~aipm_desktop.ui.undo.service_command`)."""
+    """``fn(ws=ws, **args, who=author)`` as one undo step (the author under the keyword
+    ``author_as``); ``record_id`` (when given) is kept on the command, under ``id_attr``
+    too when given (``report_errors``: see :func:`~aipm_desktop.ui.undo.service_command`)."""
     values = dict(args)
     command = service_command(
         ctx,
         text,
-        lambda ws: fn(ws=ws, **values, who=ctx.author()),
+        lambda ws: fn(ws=ws, **values, **{author_as: ctx.author()}),
         record_id=record_id,
         report_errors=report_errors,
     )
@@ -50,10 +53,11 @@ def create_command(
     args: Mapping[str, Any],
     *,
     id_attr: str = "",
+    author_as: str = "who",
 ) -> OperationCommand:
     """Like :func:`call_command` for a call returning ``(new_id, changes)``: the new id is
     in ``record_id`` (and ``id_attr``, None until then) after the push."""
     values = dict(args)
     return new_record_command(
-        ctx, text, lambda ws: fn(ws=ws, **values, who=ctx.author()), id_attr=id_attr
+        ctx, text, lambda ws: fn(ws=ws, **values, **{author_as: ctx.author()}), id_attr=id_attr
     )
