@@ -287,6 +287,7 @@ def _add_groups() -> None:
     from . import (
         costs,
         docs,
+        experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
         experiments,
         history,
         incidents,

@@ -53,6 +53,7 @@ AREAS: tuple[Area, ...] = (
     Area("kpis", "KPIs", "aipm_desktop.ui.kpis.page:KpisPage"),
     Area("roadmap", "Roadmap", "aipm_desktop.ui.roadmap.page:RoadmapPage"),
     Area("launch", "Launch", "aipm_desktop.ui.launch.page:LaunchPage"),
+    Area("experiments", "Experiments", "aipm_desktop.ui.experiments.page:ExperimentsPage"),
     Area("costs", "Costs", "aipm_desktop.ui.costs.page:CostsPage"),
     Area("operations", "Operations", "aipm_desktop.ui.operations.page:OperationsPage"),
     Area("interviews", "Interviews", "aipm_desktop.ui.interviews.page:InterviewsPage"),

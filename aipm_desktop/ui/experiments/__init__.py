@@ -1,0 +1,1 @@
+"""The Experiments area: plan an A/B test, read its results, record the decision."""
