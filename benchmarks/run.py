@@ -54,6 +54,8 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_timeline",
     "benchmarks.bench_costs",
     "benchmarks.bench_runbooks",
+    "benchmarks.bench_experiments",
+    "benchmarks.bench_experiment_readout",
 )
 START_RUNS = 7
 
