@@ -30,6 +30,7 @@ EXIT_USER_ERROR = 1
 EXIT_UNEXPECTED = 2
 
 F = TypeVar("F", bound=Callable[..., Any])
+T = TypeVar("T")
 
 #: The workspace file every area command takes first.
 WorkspaceFile = Annotated[Path, typer.Argument(help="The workspace file (.aipm).")]
@@ -211,6 +212,27 @@ def echo_json_or_empty(
         typer.echo(empty)
         return True
     return False
+
+
+def listed(
+    file: Path,
+    load: Callable[..., Sequence[T]],
+    *,
+    as_json: bool,
+    empty: str,
+    data: Callable[[Sequence[T]], Any] | None = None,
+    indent: int | None = 2,
+) -> Sequence[T]:
+    """What a list command shows: ``load(ws=...)`` read from the workspace ``file``. With
+    ``--json`` (``data(items)`` when given) or with nothing to list (the ``empty`` message)
+    the output is whole and the command ends here (:func:`echo_json_or_empty`); otherwise
+    the items come back for the caller's table."""
+    with reading(file) as ws:
+        items = load(ws=ws)
+    shown = None if data is None else data(items)
+    if echo_json_or_empty(items, as_json=as_json, empty=empty, data=shown, indent=indent):
+        raise typer.Exit(0)
+    return items
 
 
 def plural(count: int, word: str) -> str:

@@ -5,6 +5,7 @@ input and output, compare a use case's options, the model price table, and edits
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -57,15 +58,13 @@ def list_command(
     """List the cost models with their headline figures in a scenario."""
     from ..services import costs
 
-    with common.reading(file) as ws:
-        items = costs.summaries(ws=ws, scenario=scenario)
-    if common.echo_json_or_empty(
-        items,
+    items = common.listed(
+        file,
+        functools.partial(costs.summaries, scenario=scenario),
         as_json=as_json,
         empty="No cost models yet; `aipm costs new FILE NAME ...` adds one.",
         indent=None,
-    ):
-        return
+    )
     amount = costs.format_amount
     rows = [
         [

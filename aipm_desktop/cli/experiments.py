@@ -35,10 +35,7 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     from ..services import experiments
     from ..services.dates import format_date
 
-    with common.reading(file) as ws:
-        items = experiments.summaries(ws=ws)
-    if common.echo_json_or_empty(items, as_json=as_json, empty="No experiments yet."):
-        return
+    items = common.listed(file, experiments.summaries, as_json=as_json, empty="No experiments yet.")
     rows = [
         [
             str(i.id),

@@ -5,6 +5,7 @@ timeline (each edit one undoable step)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from typing import Annotated, Any
 
 import typer
@@ -33,11 +34,9 @@ def list_command(
     from ..services import incidents
     from ..services.dates import format_datetime
 
-    with common.reading(file) as ws:
-        items = incidents.summaries(ws=ws, open_only=open_only)
     empty = "No open incidents." if open_only else "No incidents recorded."
-    if common.echo_json_or_empty(items, as_json=as_json, empty=empty):
-        return
+    load = functools.partial(incidents.summaries, open_only=open_only)
+    items = common.listed(file, load, as_json=as_json, empty=empty)
     rows = [
         [
             str(i.id),

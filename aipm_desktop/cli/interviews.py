@@ -21,15 +21,13 @@ def candidates(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     from ..services import interviews as iv
     from ..services.dates import format_date
 
-    with common.reading(file) as ws:
-        summaries = iv.candidate_summaries(ws=ws)
-    if common.echo_json_or_empty(
-        summaries,
+    summaries = common.listed(
+        file,
+        iv.candidate_summaries,
         as_json=as_json,
         empty="No candidates in this workspace.",
-        data=[iv.summary_dict(s) for s in summaries],
-    ):
-        return
+        data=lambda items: [iv.summary_dict(s) for s in items],
+    )
     for index, s in enumerate(summaries):
         if index:
             typer.echo("")

@@ -32,14 +32,9 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """Every release with its target date, feature flag, readiness % and go / no-go."""
     from ..services import launch
 
-    with common.reading(file) as ws:
-        releases = launch.release_list(ws=ws)
-    if common.echo_json_or_empty(
-        releases,
-        as_json=as_json,
-        empty="No releases in this workspace.",
-    ):
-        return
+    releases = common.listed(
+        file, launch.release_list, as_json=as_json, empty="No releases in this workspace."
+    )
     typer.echo(
         f"{'id':>4}  {'name':<32} {'target':<10} {'flag':<20} {'ready':>6}  {'gate':<8} use case"
     )

@@ -83,14 +83,12 @@ def predictability_command(file: WorkspaceFile, as_json: JsonFlag = False) -> No
     the items planned to end in that quarter (cancelled items left out)."""
     from ..services import roadmap
 
-    with common.reading(file) as ws:
-        quarters = roadmap.predictability(ws=ws)
-    if common.echo_json_or_empty(
-        quarters,
+    quarters = common.listed(
+        file,
+        roadmap.predictability,
         as_json=as_json,
         empty="No roadmap item with planned dates has come due yet.",
-    ):
-        return
+    )
     typer.echo(f"{'quarter':<8} {'planned':>7} {'on plan':>7} {'ratio':>6}")
     for q in quarters:
         ratio = "-" if q.ratio is None else f"{100 * q.ratio:.0f}%"

@@ -23,14 +23,7 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """List the runbooks with their use case, escalation steps and criteria."""
     from ..services import runbooks
 
-    with common.reading(file) as ws:
-        items = runbooks.load_runbooks(ws=ws)
-    if common.echo_json_or_empty(
-        items,
-        as_json=as_json,
-        empty="No runbooks yet.",
-    ):
-        return
+    items = common.listed(file, runbooks.load_runbooks, as_json=as_json, empty="No runbooks yet.")
     rows = [
         [
             str(r.id),

@@ -111,26 +111,23 @@ COST_INPUT_FIELDS = (
     "target_cost_per_task",
 )
 
-#: The inputs a tornado chart varies, one at a time (the volume is the scenario's), and so
-#: the inputs a cost model may store a sensitivity range for.
-SENSITIVE_FIELDS = (
-    "requests_per_month",
-    "input_tokens_per_request",
-    "output_tokens_per_request",
-    "cached_input_share",
-    "retries_per_request",
-    "price_input_per_m",
-    "price_cached_input_per_m",
-    "price_output_per_m",
-    "retrieval_cost_per_request",
-    "guardrail_calls_per_request",
-    "guardrail_cost_per_call",
-    "review_share",
-    "review_minutes",
-    "review_hourly_cost",
-    "fixed_monthly_cost",
-    "success_rate",
+#: The inputs a tornado chart leaves alone: the volume's low and high (it varies the
+#: scenario's volume), the one-off build cost and the pricing and benchmark figures.
+_NOT_VARIED = frozenset(
+    {
+        "requests_per_month_low",
+        "requests_per_month_high",
+        "build_cost_oneoff",
+        "price_per_task",
+        "price_per_seat",
+        "tasks_per_seat",
+        "human_cost_per_task",
+        "target_cost_per_task",
+    }
 )
+#: The inputs a tornado chart varies, one at a time, and so the inputs a cost model may
+#: store a sensitivity range for.
+SENSITIVE_FIELDS = tuple(name for name in COST_INPUT_FIELDS if name not in _NOT_VARIED)
 #: Inputs that are shares (0-1, shown as %).
 SHARE_FIELDS = frozenset({"cached_input_share", "review_share", "success_rate"})
 

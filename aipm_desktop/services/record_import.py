@@ -309,6 +309,23 @@ def merged_values(
     return merged
 
 
+def row_values(
+    model: Any,
+    fields: Iterable[str],
+    stored: Mapping[str, Any] | None,
+    cells: Mapping[str, str],
+    columns: Iterable[str],
+    convert: Any,
+) -> dict[str, Any]:
+    """What a row gives ``model`` to validate: for a new record its non-blank cells among
+    ``fields``; for a stored one every field, with the file's ``columns`` laid over it
+    (:func:`merged_values`). ``convert(name, text)`` normalises a cell."""
+    if stored is None:
+        return {n: convert(n, cells[n]) for n in fields if cells.get(n, "") != ""}
+    merged = merged_values(model, stored, cells, columns, convert)
+    return {n: merged[n] for n in fields}
+
+
 def same_value(new: Any, old: Any) -> bool:
     """True when a file's value equals the stored one as an import reads it back (text
     compares as :func:`~.tabular.clean_text` leaves it, without surrounding white space)."""

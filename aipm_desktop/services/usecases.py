@@ -34,8 +34,8 @@ from .record_import import (
     check_choices,
     header_of,
     import_changes,
-    merged_values,
     ready_to_write,
+    row_values,
     same_value,
     stored_records,
     write_records,
@@ -370,11 +370,7 @@ def preview_use_case_import(
         target, problem = matcher.find(row.number, cells.get("id", ""), title)
         row_errors: list[tuple[str, str]] = [problem] if problem else []
         old = stored.get(target) if target is not None else None
-        if old is None:
-            data = {n: _enum_cell(n, cells[n]) for n in FIELDS if cells.get(n, "") != ""}
-        else:
-            data = merged_values(UseCaseCreate, old, cells, present, _enum_cell)
-            data = {n: data[n] for n in FIELDS}
+        data = row_values(UseCaseCreate, FIELDS, old, cells, present, _enum_cell)
         try:
             checked = UseCaseCreate.model_validate(data).model_dump()
         except pydantic.ValidationError as error:

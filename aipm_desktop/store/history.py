@@ -550,30 +550,6 @@ def _get(conn: Connection, op_id: int) -> RowMapping:
     return row
 
 
-def latest_undoable(conn: Connection) -> int | None:
-    return conn.execute(
-        select(_OP.c.id)
-        .where(
-            _OP.c.kind.in_([OperationKind.DO.value, OperationKind.REDO.value]),
-            _OP.c.state == OperationState.ACTIVE.value,
-        )
-        .order_by(_OP.c.id.desc())
-        .limit(1)
-    ).scalar()
-
-
-def latest_redoable(conn: Connection) -> int | None:
-    return conn.execute(
-        select(_OP.c.id)
-        .where(
-            _OP.c.kind == OperationKind.UNDO.value,
-            _OP.c.state == OperationState.ACTIVE.value,
-        )
-        .order_by(_OP.c.id.desc())
-        .limit(1)
-    ).scalar()
-
-
 def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
     """Refuse when a record ``op_id`` touched is no longer as the operation left it."""
     tables = _tables()
@@ -606,13 +582,27 @@ def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
                 )
 
 
+def _chosen(
+    conn: Connection, op_id: int | None, verb: str, *kinds: OperationKind
+) -> tuple[int, RowMapping]:
+    """``op_id`` (default: the newest active operation of one of ``kinds``) and its row."""
+    if op_id is None:
+        op_id = conn.execute(
+            select(_OP.c.id)
+            .where(
+                _OP.c.kind.in_([k.value for k in kinds]), _OP.c.state == OperationState.ACTIVE.value
+            )
+            .order_by(_OP.c.id.desc())
+            .limit(1)
+        ).scalar()
+        if op_id is None:
+            raise UserError(f"Nothing to {verb}.")
+    return op_id, _get(conn, op_id)
+
+
 def prepare_undo(conn: Connection, op_id: int | None) -> tuple[int, PendingOperation]:
     """Check that ``op_id`` (default: the latest) can be undone; the pending undo."""
-    if op_id is None:
-        op_id = latest_undoable(conn)
-        if op_id is None:
-            raise UserError("Nothing to undo.")
-    op = _get(conn, op_id)
+    op_id, op = _chosen(conn, op_id, "undo", OperationKind.DO, OperationKind.REDO)
     if op["kind"] == OperationKind.UNDO.value:
         raise UserError(f"Operation #{op_id} is an undo; redo it instead.")
     if op["state"] != OperationState.ACTIVE.value:
@@ -626,11 +616,7 @@ def prepare_undo(conn: Connection, op_id: int | None) -> tuple[int, PendingOpera
 
 def prepare_redo(conn: Connection, undo_id: int | None) -> tuple[int, PendingOperation]:
     """Check that the undo ``undo_id`` (default: the latest) can be redone."""
-    if undo_id is None:
-        undo_id = latest_redoable(conn)
-        if undo_id is None:
-            raise UserError("Nothing to redo.")
-    op = _get(conn, undo_id)
+    undo_id, op = _chosen(conn, undo_id, "redo", OperationKind.UNDO)
     if op["kind"] != OperationKind.UNDO.value:
         raise UserError(f"Operation #{undo_id} is not an undo; there is nothing to redo.")
     if op["state"] == OperationState.CLOSED.value:

@@ -7,11 +7,8 @@ uses the builder's ``add`` / ``add_many`` / ``day`` / ``moment`` and its remembe
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import insert, select
-from sqlmodel import Session, SQLModel
 
 from ...models import (
     CommunicationTemplate,
@@ -35,23 +32,14 @@ from ...models import (
 from .content import given_fields
 from .experiments_demo import ExperimentsDemo
 
-if TYPE_CHECKING:
-    from .content import DemoContent
-
 
 class OperationsDemo(ExperimentsDemo):
-    """Adds the operations rows (mixed into the demo builder, which provides these)."""
+    """Adds the operations rows (mixed into the demo builder, which provides these and
+    what :class:`ExperimentsDemo` lists)."""
 
-    session: Session
-    content: DemoContent
     owner: str
-    use_cases: dict[str, int]
     risks: dict[str, int]
     criteria: dict[str, int]
-    day: Callable[[int], dt.date]
-    moment: Callable[..., dt.datetime]
-    add: Callable[[type[SQLModel], dict[str, Any]], Any]
-    add_many: Callable[[type[SQLModel], Sequence[dict[str, Any]]], list[Any]]
 
     def add_operations(self) -> None:
         self.add_experiments()

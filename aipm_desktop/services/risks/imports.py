@@ -29,9 +29,9 @@ from ..record_import import (
     check_choices,
     header_of,
     import_changes,
-    merged_values,
     parse_id,
     ready_to_write,
+    row_values,
     stored_records,
     write_records,
 )
@@ -221,11 +221,7 @@ def preview_risk_import(
         )
         problems.extend(link_problems)
         old = stored.get(target) if target is not None else None
-        if old is None:
-            payload = {k: _convert(k, v) for k, v in cells.items() if k in _FIELDS and v != ""}
-        else:
-            merged = merged_values(RiskCreate, old, cells, present, _convert)
-            payload = {n: merged[n] for n in _FIELDS}
+        payload = row_values(RiskCreate, _FIELDS, old, cells, present, _convert)
         checked: dict[str, Any] | None = None
         try:
             checked = RiskCreate.model_validate(payload).model_dump()

@@ -59,7 +59,8 @@ def swing_text(swing: float) -> str:
     return f"±{swing * 100:g} %"
 
 
-#: Short names of the inputs for the narrow table (the tooltip has the full label).
+#: Short names of the inputs for the narrow table (the tooltip has the full label), in the
+#: table's row order.
 SHORT_LABELS = {
     "requests_per_month": "Requests a month",
     "input_tokens_per_request": "Input tokens",
@@ -125,7 +126,7 @@ class RangesModel(RowTableModel[str]):
 
     def __init__(self, commit: BoundCommit, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.rows = list(costs.SENSITIVE_FIELDS)
+        self.rows = list(SHORT_LABELS)
         self.inputs: costs.CostInputs | None = None
         self.scenario = "base"
         self.swing = costs.DEFAULT_SWING

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QFileDialog, QHeaderView, QWidget
+from PySide6.QtWidgets import QComboBox, QDialogButtonBox, QHeaderView, QWidget
 
 from ...errors import UserError
 from ...services import experiments
@@ -35,13 +35,12 @@ from ..widgets.builders import (
     vbox,
 )
 from ..widgets.context_widgets import ContextDialog
-from ..widgets.dialog_parts import dialog_heading
+from ..widgets.dialog_parts import choose_spreadsheet, dialog_heading
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
 from .edits import ResultsImportCommand, apply_import
 from .figures import figure
 
-FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 LAYOUTS = (("Daily aggregates per arm", False), ("Per-unit rows (one row per unit)", True))
 MODES = (
     ("Replace the stored results", False),
@@ -323,10 +322,8 @@ class ResultsImportDialog(ContextDialog):
     # -- slots ----------------------------------------------------------------------------
 
     def choose_file(self) -> None:
-        folder = self.path.parent if self.path else self.ctx.settings.last_directory()
-        path, _chosen_filter = QFileDialog.getOpenFileName(
-            self, "Import experiment results", str(folder), FILE_FILTER
-        )
+        start = self.ctx.settings.last_directory()
+        path = choose_spreadsheet(self, "Import experiment results", self.path, start)
         if path:
             self.set_path(path)
 

@@ -29,6 +29,7 @@ from ..widgets.builders import (
     LABELS_RIGHT_TOP,
     button,
     button_row,
+    line_edit,
     list_panel,
     panel,
     resize_columns,
@@ -275,9 +276,7 @@ class ScorecardEditor(QWidget):
         level_form = QFormLayout()
         level_form.addRow("Meets the bar", self.meets_bar)
         for level in iv.LEVELS:
-            edit = QLineEdit()
-            edit.setObjectName(f"levelEdit{level}")
-            edit.setPlaceholderText(f"What a {level} looks like")
+            edit = line_edit(f"levelEdit{level}", f"What a {level} looks like")
             edit.editingFinished.connect(self._on_level_editing_finished)
             level_form.addRow(f"Level {level}", edit)
             self.level_edits.append(edit)

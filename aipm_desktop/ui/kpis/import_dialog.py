@@ -37,7 +37,7 @@ from ..context import AppContext
 from ..errors import show_user_error
 from ..tasks import Task, report_error
 from ..widgets.context_widgets import ContextDialog
-from ..widgets.dialog_parts import dialog_heading
+from ..widgets.dialog_parts import choose_spreadsheet, dialog_heading
 from ..widgets.page_header import named_label
 from ..widgets.roles import ALIGNMENT_ROLE, BACKGROUND_ROLE, DISPLAY_ROLE, TOOLTIP_ROLE
 from ..widgets.row_list_model import RowTableModel
@@ -49,7 +49,6 @@ from ..widgets.task_progress import (
 )
 from .edits import ImportCommand, import_snapshots
 
-FILE_FILTER = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 PROBLEMS_FILTER = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 DUPLICATE_LABELS = (
     ("replace", "Replace the existing value"),
@@ -374,10 +373,8 @@ class ImportDialog(ContextDialog):
     # -- slots ----------------------------------------------------------------------------
 
     def _on_choose_button_clicked(self) -> None:
-        start = self.path.parent if self.path else self.ctx.settings.last_directory()
-        chosen, _filter = QFileDialog.getOpenFileName(
-            self, "Import KPI snapshots", str(start), FILE_FILTER
-        )
+        start = self.ctx.settings.last_directory()
+        chosen = choose_spreadsheet(self, "Import KPI snapshots", self.path, start)
         if chosen:
             self.set_path(chosen)
 

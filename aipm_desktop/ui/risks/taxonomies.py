@@ -19,7 +19,6 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHBoxLayout,
     QHeaderView,
-    QLineEdit,
     QPlainTextEdit,
     QPushButton,
     QSplitter,
@@ -31,7 +30,15 @@ from PySide6.QtWidgets import (
 
 from ...services import risks
 from ..context import AppContext
-from ..widgets.builders import SAVE_CANCEL, Space, dialog_buttons, form_layout, select_id, vbox
+from ..widgets.builders import (
+    SAVE_CANCEL,
+    Space,
+    dialog_buttons,
+    form_layout,
+    line_edit,
+    select_id,
+    vbox,
+)
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
@@ -88,9 +95,7 @@ class AddTaxonomyDialog(ContextDialog):
             "contract names. Its items join the Category choices while it is in use.",
         )
 
-        self.name_edit = QLineEdit()
-        self.name_edit.setPlaceholderText("e.g. Vendor risks")
-        self.name_edit.setMaxLength(200)
+        self.name_edit = line_edit("", "e.g. Vendor risks", max_length=200)
         self.items_edit = QPlainTextEdit()
         self.items_edit.setPlaceholderText(
             "One item a line, optionally “Name: description”, e.g.\n"

@@ -33,6 +33,7 @@ from ...services import scoring
 from ...services.scoring import CriterionInfo
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.builders import line_edit
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
@@ -103,9 +104,7 @@ class ModelsDialog(ContextDialog):
         levels_form = QFormLayout()
         levels_form.setLabelAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         for level in range(1, 6):
-            edit = QLineEdit()
-            edit.setObjectName(f"level{level}Edit")
-            edit.setPlaceholderText(f"What level {level} means")
+            edit = line_edit(f"level{level}Edit", f"What level {level} means")
             edit.editingFinished.connect(self._on_level_editing_finished)
             levels_form.addRow(f"{level}", edit)
             self.level_edits.append(edit)

@@ -16,6 +16,8 @@ from .page_header import named_label
 #: What a chart exports to: images, or images and drawings.
 IMAGE_FILTERS = "PNG image (*.png);;SVG image (*.svg)"
 DRAWING_FILTERS = "PNG image (*.png);;SVG drawing (*.svg);;PDF document (*.pdf)"
+#: What a spreadsheet import reads.
+SPREADSHEET_FILTERS = "Spreadsheets (*.csv *.xlsx);;CSV files (*.csv);;Excel workbooks (*.xlsx)"
 YES = QMessageBox.StandardButton.Yes
 CANCEL = QMessageBox.StandardButton.Cancel
 
@@ -23,6 +25,14 @@ CANCEL = QMessageBox.StandardButton.Cancel
 def dialog_heading(title: str, intro: str) -> tuple[QLabel, QLabel]:
     """A dialog's heading (``dialogHeading``) and the muted, word-wrapped intro under it."""
     return named_label(title, "dialogHeading"), named_label(intro, "mutedLabel", wrap=True)
+
+
+def choose_spreadsheet(parent: QWidget, title: str, current: Path | None, start: Path) -> str:
+    """Ask for a spreadsheet to import, in the folder of the ``current`` file (or in
+    ``start``): the chosen path, or "" when the user cancelled."""
+    folder = current.parent if current else start
+    chosen, _filter = QFileDialog.getOpenFileName(parent, title, str(folder), SPREADSHEET_FILTERS)
+    return chosen
 
 
 def confirm_delete(
