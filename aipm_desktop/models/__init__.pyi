@@ -5,24 +5,19 @@ package reads the ``from .x import y`` lines to load each entity module on first
 from .common import TableMixin as TableMixin, partial_model as partial_model, utcnow as utcnow
 from .compliance import (
     AiActAssessment as AiActAssessment,
-    AiActAssessmentCreate as AiActAssessmentCreate,
     AiActAssessmentUpdate as AiActAssessmentUpdate,
     AiActTier as AiActTier,
     ComplianceObligation as ComplianceObligation,
-    ComplianceObligationCreate as ComplianceObligationCreate,
     ComplianceObligationUpdate as ComplianceObligationUpdate,
 )
 from .costs import (
     CostModel as CostModel,
-    CostModelCreate as CostModelCreate,
     CostModelUpdate as CostModelUpdate,
     ModelPrice as ModelPrice,
-    ModelPriceCreate as ModelPriceCreate,
     ModelPriceUpdate as ModelPriceUpdate,
 )
 from .documents import (
     Document as Document,
-    DocumentCreate as DocumentCreate,
     DocumentRevision as DocumentRevision,
     DocumentUpdate as DocumentUpdate,
 )
@@ -66,7 +61,6 @@ from .incidents import (
     IncidentAction as IncidentAction,
     IncidentActionCreate as IncidentActionCreate,
     IncidentActionUpdate as IncidentActionUpdate,
-    IncidentCreate as IncidentCreate,
     IncidentKpiLink as IncidentKpiLink,
     IncidentRiskLink as IncidentRiskLink,
     IncidentTimelineEntry as IncidentTimelineEntry,
@@ -89,21 +83,15 @@ from .incidents import (
 )
 from .interviews import (
     Candidate as Candidate,
-    CandidateCreate as CandidateCreate,
     CandidateUpdate as CandidateUpdate,
     CaseExercise as CaseExercise,
-    CaseExerciseCreate as CaseExerciseCreate,
     CaseExerciseUpdate as CaseExerciseUpdate,
     Evaluation as Evaluation,
-    EvaluationCreate as EvaluationCreate,
     EvaluationUpdate as EvaluationUpdate,
     Rating as Rating,
-    RatingCreate as RatingCreate,
     RatingUpdate as RatingUpdate,
     Scorecard as Scorecard,
-    ScorecardCreate as ScorecardCreate,
     ScorecardDimension as ScorecardDimension,
-    ScorecardDimensionCreate as ScorecardDimensionCreate,
     ScorecardDimensionUpdate as ScorecardDimensionUpdate,
     ScorecardSignal as ScorecardSignal,
     ScorecardUpdate as ScorecardUpdate,
@@ -118,13 +106,10 @@ from .kpis import (
 )
 from .launch import (
     LaunchCheck as LaunchCheck,
-    LaunchCheckCreate as LaunchCheckCreate,
     LaunchCheckUpdate as LaunchCheckUpdate,
     Release as Release,
-    ReleaseCreate as ReleaseCreate,
     ReleaseUpdate as ReleaseUpdate,
     RolloutStage as RolloutStage,
-    RolloutStageCreate as RolloutStageCreate,
     RolloutStageUpdate as RolloutStageUpdate,
 )
 from .reference import (
@@ -136,7 +121,6 @@ from .reference import (
 )
 from .risks import (
     MitigationAction as MitigationAction,
-    MitigationActionCreate as MitigationActionCreate,
     MitigationActionUpdate as MitigationActionUpdate,
     Risk as Risk,
     RiskCreate as RiskCreate,
@@ -155,10 +139,8 @@ from .usecases import (
     CriterionCreate as CriterionCreate,
     CriterionUpdate as CriterionUpdate,
     Score as Score,
-    ScoreCreate as ScoreCreate,
     ScoreUpdate as ScoreUpdate,
     ScoringModel as ScoringModel,
-    ScoringModelCreate as ScoringModelCreate,
     ScoringModelUpdate as ScoringModelUpdate,
     UseCase as UseCase,
     UseCaseCreate as UseCaseCreate,

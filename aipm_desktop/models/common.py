@@ -3,7 +3,8 @@
 Pattern per entity (SQLModel's recommended layering):
 
 * ``XBase``  - the fields a user can set, with their validators (forms, importers, CLI);
-* ``XCreate`` - what a create call accepts (``XBase`` itself, subclassed for a clear name);
+* ``XCreate`` - what a create call accepts: ``XBase`` itself, subclassed for a clear name
+  where code names it (elsewhere ``XBase`` serves: :func:`services.records.input_model`);
 * ``XUpdate`` - every field optional, built from ``XBase`` by :func:`partial_model`;
 * ``X(table=True)`` - the stored row: ``XBase`` plus id, timestamps and a ``version`` counter
   (:class:`TableMixin`), in a table named after the class (``UseCase`` -> ``use_case``).

@@ -40,9 +40,6 @@ class AiActAssessmentBase(SQLModel):
     _strip = validate_stripped("assessor")
 
 
-class AiActAssessmentCreate(AiActAssessmentBase): ...
-
-
 AiActAssessmentUpdate = partial_model(AiActAssessmentBase)
 
 
@@ -65,9 +62,6 @@ class ComplianceObligationBase(SQLModel):
     _article = validate_required("article", label="Article")
     _title = validate_required("title", label="Title")
     _strip = validate_stripped("owner")
-
-
-class ComplianceObligationCreate(ComplianceObligationBase): ...
 
 
 ComplianceObligationUpdate = partial_model(ComplianceObligationBase)

@@ -73,9 +73,6 @@ class ModelPriceBase(Schema):
     )(_check_number)
 
 
-class ModelPriceCreate(ModelPriceBase): ...
-
-
 ModelPriceUpdate = partial_model(ModelPriceBase)
 
 
@@ -279,9 +276,6 @@ class CostModelBase(Schema):
                 "a price per seat needs the successful tasks per seat a month (above 0)"
             )
         return self
-
-
-class CostModelCreate(CostModelBase): ...
 
 
 CostModelUpdate = partial_model(CostModelBase)

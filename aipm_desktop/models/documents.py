@@ -34,9 +34,6 @@ class DocumentBase(Schema):
     _kind = validate_required("kind", label="Kind")
 
 
-class DocumentCreate(DocumentBase): ...
-
-
 DocumentUpdate = partial_model(DocumentBase)
 
 

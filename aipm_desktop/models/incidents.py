@@ -95,9 +95,6 @@ class IncidentBase(TitledSchema):
         return self
 
 
-class IncidentCreate(IncidentBase): ...
-
-
 IncidentUpdate = partial_model(IncidentBase)
 
 

@@ -37,9 +37,6 @@ class CaseExerciseBase(Schema):
     _title = validate_required("title", label="Title")
 
 
-class CaseExerciseCreate(CaseExerciseBase): ...
-
-
 CaseExerciseUpdate = partial_model(CaseExerciseBase)
 
 
@@ -53,9 +50,6 @@ class ScorecardBase(Schema):
     rating_scale: list[dict[str, object]] = Field(default_factory=list, sa_type=JSON)
 
     _name = validate_required("name", label="Scorecard name")
-
-
-class ScorecardCreate(ScorecardBase): ...
 
 
 ScorecardUpdate = partial_model(ScorecardBase)
@@ -73,9 +67,6 @@ class ScorecardDimensionBase(Schema):
     levels: list[str] = Field(default_factory=list, sa_type=JSON)
     position: int = 0
     _levels = validate_level_count(4, "a scorecard dimension")
-
-
-class ScorecardDimensionCreate(ScorecardDimensionBase): ...
 
 
 ScorecardDimensionUpdate = partial_model(ScorecardDimensionBase)
@@ -110,9 +101,6 @@ class CandidateBase(Schema):
     _name = validate_required("name", label="Candidate name")
 
 
-class CandidateCreate(CandidateBase): ...
-
-
 CandidateUpdate = partial_model(CandidateBase)
 
 
@@ -129,9 +117,6 @@ class EvaluationBase(Schema):
     signal_ids: list[int] = Field(default_factory=list, sa_type=JSON)
 
     _interviewer = validate_required("interviewer", label="Interviewer")
-
-
-class EvaluationCreate(EvaluationBase): ...
 
 
 EvaluationUpdate = partial_model(EvaluationBase)
@@ -151,9 +136,6 @@ class RatingBase(Schema):
     dimension_id: int = parent_ref("scorecard_dimension", index=False)
     rating: int = Field(ge=1, le=4)
     evidence: str = ""
-
-
-class RatingCreate(RatingBase): ...
 
 
 RatingUpdate = partial_model(RatingBase)

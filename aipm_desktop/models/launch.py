@@ -33,9 +33,6 @@ class ReleaseBase(Schema):
     _name = validate_required("name", label="Release name")
 
 
-class ReleaseCreate(ReleaseBase): ...
-
-
 ReleaseUpdate = partial_model(ReleaseBase)
 
 
@@ -53,9 +50,6 @@ class RolloutStageBase(Schema):
     status: StageStatus = enum_field(StageStatus.PENDING)
 
     _name = validate_required("name", label="Stage name")
-
-
-class RolloutStageCreate(RolloutStageBase): ...
 
 
 RolloutStageUpdate = partial_model(RolloutStageBase)
@@ -81,9 +75,6 @@ class LaunchCheckBase(Schema):
     signed_off_on: dt.date | None = None
 
     _required = validate_required("function", "item", label="Check")
-
-
-class LaunchCheckCreate(LaunchCheckBase): ...
 
 
 LaunchCheckUpdate = partial_model(LaunchCheckBase)

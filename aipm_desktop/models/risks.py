@@ -83,9 +83,6 @@ class MitigationActionBase(Schema):
     _action = validate_required("action", label="Action")
 
 
-class MitigationActionCreate(MitigationActionBase): ...
-
-
 MitigationActionUpdate = partial_model(MitigationActionBase)
 
 

@@ -95,9 +95,6 @@ class ScoringModelBase(Schema):
     _name = validate_required("name", label="Model name")
 
 
-class ScoringModelCreate(ScoringModelBase): ...
-
-
 ScoringModelUpdate = partial_model(ScoringModelBase)
 
 
@@ -138,9 +135,6 @@ class ScoreBase(Schema):
     criterion_id: int = parent_ref("criterion")
     value: int = Field(ge=1, le=5)
     rationale: str = ""
-
-
-class ScoreCreate(ScoreBase): ...
 
 
 ScoreUpdate = partial_model(ScoreBase)

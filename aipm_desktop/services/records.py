@@ -56,6 +56,17 @@ def companion(model: type[SQLModel], suffix: str) -> type[SQLModel]:
     return getattr(module, model.__name__ + suffix)
 
 
+def input_model(model: type[SQLModel]) -> type[SQLModel]:
+    """The class holding a table's input rules: ``XCreate`` where the entity names one,
+    else ``XBase``, else the table class itself (a table with no user input)."""
+    for suffix in ("Create", "Base"):
+        try:
+            return companion(model, suffix)
+        except AttributeError:
+            continue
+    return model
+
+
 def label_of(obj: Any) -> str:
     for attr in ("title", "name", "item", "action", "interviewer"):
         value = getattr(obj, attr, None)
@@ -169,10 +180,7 @@ def integrity_error(error: exc.IntegrityError, what: str) -> ValidationError:
 def validate_create(model: type[M], data: Mapping[str, Any] | SQLModel) -> M:
     """Validate input for a new row of ``model``; returns the (unsaved) table object."""
     what = kind_of(model).replace("_", " ")
-    try:
-        create_cls = companion(model, "Create")
-    except AttributeError:
-        create_cls = model
+    create_cls = input_model(model)
     try:
         payload = data if isinstance(data, create_cls) else create_cls.model_validate(data)
         return model.model_validate(payload)

@@ -49,7 +49,7 @@ from ..errors import UserError, ValidationError, WorkspaceError
 from ..store import Workspace, create_workspace, head_revision, known_revisions
 from .outputs import write_text
 from .problems import MAX_LISTED, ImportRefused, Problem, quote
-from .records import companion
+from .records import input_model
 
 FORMAT = "aipm-workspace"
 FORMAT_VERSION = 1
@@ -77,19 +77,6 @@ def _model_classes() -> dict[str, type[SQLModel]]:
         if isinstance(value, type) and issubclass(value, SQLModel) and hasattr(value, "__table__"):
             found[value.__tablename__] = value  # type: ignore[index]
     return found
-
-
-def _validator_for(model: type[SQLModel]) -> type[SQLModel]:
-    """The class holding a table's input rules: ``XCreate``, else ``XBase``, else itself.
-
-    The same classes forms and :mod:`records` validate with, so a rule lives in one place.
-    """
-    for suffix in ("Create", "Base"):
-        try:
-            return companion(model, suffix)
-        except AttributeError:
-            continue
-    return model
 
 
 def _kind(column: Any) -> type:
@@ -508,7 +495,7 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
             problems.add(f"table {table.name}", "expected a list of records")
             continue
         model = classes.get(table.name)
-        validator = _validator_for(model) if model is not None else None
+        validator = input_model(model) if model is not None else None
         columns = list(table.columns)
         known = {c.name for c in columns}
         pk_names = [c.name for c in table.primary_key.columns]
