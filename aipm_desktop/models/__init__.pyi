@@ -50,10 +50,6 @@ from .history import (
 )
 from .incidents import (
     INCIDENT_TIMESTAMPS as INCIDENT_TIMESTAMPS,
-    MAX_CONSECUTIVE as MAX_CONSECUTIVE,
-    CommunicationTemplate as CommunicationTemplate,
-    CommunicationTemplateCreate as CommunicationTemplateCreate,
-    CommunicationTemplateUpdate as CommunicationTemplateUpdate,
     FailureCategory as FailureCategory,
     FailureCategoryCreate as FailureCategoryCreate,
     FailureCategoryUpdate as FailureCategoryUpdate,
@@ -68,15 +64,6 @@ from .incidents import (
     IncidentTimelineEntryUpdate as IncidentTimelineEntryUpdate,
     IncidentUpdate as IncidentUpdate,
     IncidentUseCaseLink as IncidentUseCaseLink,
-    RollbackCriterion as RollbackCriterion,
-    RollbackCriterionCreate as RollbackCriterionCreate,
-    RollbackCriterionUpdate as RollbackCriterionUpdate,
-    Runbook as Runbook,
-    RunbookContact as RunbookContact,
-    RunbookContactCreate as RunbookContactCreate,
-    RunbookContactUpdate as RunbookContactUpdate,
-    RunbookCreate as RunbookCreate,
-    RunbookUpdate as RunbookUpdate,
     SeverityDefinition as SeverityDefinition,
     SeverityDefinitionCreate as SeverityDefinitionCreate,
     SeverityDefinitionUpdate as SeverityDefinitionUpdate,
@@ -133,6 +120,21 @@ from .roadmap import (
     RoadmapItem as RoadmapItem,
     RoadmapItemCreate as RoadmapItemCreate,
     RoadmapItemUpdate as RoadmapItemUpdate,
+)
+from .runbooks import (
+    MAX_CONSECUTIVE as MAX_CONSECUTIVE,
+    CommunicationTemplate as CommunicationTemplate,
+    CommunicationTemplateCreate as CommunicationTemplateCreate,
+    CommunicationTemplateUpdate as CommunicationTemplateUpdate,
+    RollbackCriterion as RollbackCriterion,
+    RollbackCriterionCreate as RollbackCriterionCreate,
+    RollbackCriterionUpdate as RollbackCriterionUpdate,
+    Runbook as Runbook,
+    RunbookContact as RunbookContact,
+    RunbookContactCreate as RunbookContactCreate,
+    RunbookContactUpdate as RunbookContactUpdate,
+    RunbookCreate as RunbookCreate,
+    RunbookUpdate as RunbookUpdate,
 )
 from .usecases import (
     Criterion as Criterion,

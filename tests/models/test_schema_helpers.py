@@ -17,13 +17,10 @@ from sqlmodel import SQLModel
 import aipm_desktop.models as models_package
 from aipm_desktop.models.common import enum_check, enum_checks
 from aipm_desktop.models.compliance import AiActAssessment
-from aipm_desktop.models.incidents import (
-    IncidentKpiLink,
-    IncidentTimelineEntryCreate,
-    RollbackCriterionCreate,
-)
+from aipm_desktop.models.incidents import IncidentKpiLink, IncidentTimelineEntryCreate
 from aipm_desktop.models.kpis import KpiSnapshotCreate
 from aipm_desktop.models.risks import RiskUseCaseLink
+from aipm_desktop.models.runbooks import RollbackCriterionCreate
 from aipm_desktop.models.workspace import WorkspaceSettings
 
 

@@ -26,17 +26,9 @@ The package, by concern (every public name is importable from here):
 
 from __future__ import annotations
 
-from .checklist import (
-    TEMPLATE_KIND,
-    TemplateItem,
-    TemplateItemInput,
-    add_template_item,
-    delete_checks,
-    delete_template_item,
-    ensure_checklist,
-    template,
-    update_template_item,
-)
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .criteria import (
     CRITERION_FIELDS,
     CriterionCheck,
@@ -46,28 +38,75 @@ from .criteria import (
     parse_criterion,
     split_clauses,
 )
-from .gate import (
-    DOCUMENTATION,
-    OPEN_RISK_STATUSES,
-    SETTLED,
-    DocRequirement,
-    LaunchCheckInfo,
-    Readiness,
-    checks,
-    documentation,
-    readiness,
-)
-from .releases import (
-    ReleaseInfo,
-    document_choices,
-    next_stage_position,
-    release_list,
-    release_of,
-    reorder_stages,
-    resolve_release,
-    stages,
-)
 from .rollout import SETTLED_STAGES, LaunchState, StageWindow, launch_state, stage_windows
+
+# The checklist, releases and the gate load on first use (see aipm_desktop/lazy.py): the
+# overview's runbook check reads rollout criteria and needs none of them.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "TEMPLATE_KIND": "checklist",
+        "TemplateItem": "checklist",
+        "TemplateItemInput": "checklist",
+        "add_template_item": "checklist",
+        "delete_checks": "checklist",
+        "delete_template_item": "checklist",
+        "ensure_checklist": "checklist",
+        "template": "checklist",
+        "update_template_item": "checklist",
+        "DOCUMENTATION": "gate",
+        "OPEN_RISK_STATUSES": "gate",
+        "SETTLED": "gate",
+        "DocRequirement": "gate",
+        "LaunchCheckInfo": "gate",
+        "Readiness": "gate",
+        "checks": "gate",
+        "documentation": "gate",
+        "readiness": "gate",
+        "ReleaseInfo": "releases",
+        "document_choices": "releases",
+        "next_stage_position": "releases",
+        "release_list": "releases",
+        "release_of": "releases",
+        "reorder_stages": "releases",
+        "resolve_release": "releases",
+        "stages": "releases",
+    },
+)
+
+if TYPE_CHECKING:
+    from .checklist import (
+        TEMPLATE_KIND,
+        TemplateItem,
+        TemplateItemInput,
+        add_template_item,
+        delete_checks,
+        delete_template_item,
+        ensure_checklist,
+        template,
+        update_template_item,
+    )
+    from .gate import (
+        DOCUMENTATION,
+        OPEN_RISK_STATUSES,
+        SETTLED,
+        DocRequirement,
+        LaunchCheckInfo,
+        Readiness,
+        checks,
+        documentation,
+        readiness,
+    )
+    from .releases import (
+        ReleaseInfo,
+        document_choices,
+        next_stage_position,
+        release_list,
+        release_of,
+        reorder_stages,
+        resolve_release,
+        stages,
+    )
 
 __all__ = [
     "CRITERION_FIELDS",

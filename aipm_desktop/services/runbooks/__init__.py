@@ -17,13 +17,9 @@ The package, by concern (every public name is importable from here):
 
 from __future__ import annotations
 
-from .actions import (
-    PLACEHOLDERS,
-    communication,
-    fill_placeholders,
-    open_incident_from_breach,
-    runbook_markdown,
-)
+from typing import TYPE_CHECKING
+
+from ..lazy import lazy_exports
 from .check import (
     MET,
     NO_DATA,
@@ -50,7 +46,30 @@ from .data import (
     runbook_ids,
     update_runbook,
 )
-from .export import export_runbook
+
+# Communication, incidents from breaches and export load on first use (see
+# aipm_desktop/lazy.py): the overview checks the criteria and needs none of them.
+__getattr__ = lazy_exports(
+    __name__,
+    {
+        "PLACEHOLDERS": "actions",
+        "communication": "actions",
+        "fill_placeholders": "actions",
+        "open_incident_from_breach": "actions",
+        "runbook_markdown": "actions",
+        "export_runbook": "export",
+    },
+)
+
+if TYPE_CHECKING:
+    from .actions import (
+        PLACEHOLDERS,
+        communication,
+        fill_placeholders,
+        open_incident_from_breach,
+        runbook_markdown,
+    )
+    from .export import export_runbook
 
 __all__ = [
     "CHANNEL_LABELS",

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...errors import UserError
 from ...models import Runbook
-from ...models.incidents import RunbookBase
+from ...models.runbooks import RunbookBase
 from ...services import runbooks
 from ...services import usecases as usecases_service
 from ...services.incidents import workflow
