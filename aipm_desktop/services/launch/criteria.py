@@ -23,7 +23,7 @@ from sqlalchemy import func, select
 from ...errors import NotFoundError
 from ...models import Kpi, KpiSnapshot, Release, RolloutStage, StageStatus
 from ...store import Workspace
-from ._records import AsDict
+from ..records import AsDict
 from .rollout import SETTLED_STAGES, StageWindow, stage_windows
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]

@@ -29,7 +29,7 @@ from ...models import (
 )
 from ...store import Workspace
 from .. import records, risks
-from ._records import AsDict
+from ..records import AsDict
 from .rollout import LaunchState, launch_state, stage_windows
 
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
