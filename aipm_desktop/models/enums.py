@@ -205,6 +205,14 @@ class Recommendation(enum.StrEnum):
     STRONG_YES = "strong_yes"
 
 
+class HiringDecision(enum.StrEnum):
+    """The panel's decision on a candidate after the debrief."""
+
+    HIRE = "hire"
+    NO_HIRE = "no_hire"
+    HOLD = "hold"
+
+
 class ChangeAction(enum.StrEnum):
     CREATE = "create"
     UPDATE = "update"

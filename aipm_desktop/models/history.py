@@ -73,6 +73,7 @@ class EntityKind(enum.StrEnum):
     CANDIDATE = "candidate"
     EVALUATION = "evaluation"
     RATING = "rating"
+    REFERENCE_RATING = "reference_rating"
     AI_ACT_ASSESSMENT = "ai_act_assessment"
     COMPLIANCE_OBLIGATION = "compliance_obligation"
 

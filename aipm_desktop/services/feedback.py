@@ -3,14 +3,13 @@
 Red flags come first, whatever the score; then the overall weighted score, each
 interviewer's recommendation, the ratings per dimension (mean, spread, every
 interviewer's rating and evidence), the ticked signals and the interviewers' notes.
-The PDF is drawn with fpdf2 in DejaVu Sans (shipped with matplotlib), so any text
-prints. Files are written whole or not at all.
+The PDF is drawn with fpdf2 (:mod:`.pdf_doc`). Files are written whole or not at all.
+Blind scoring applies: only the ratings the whole panel may see are in it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -84,6 +83,8 @@ def summary_markdown(summary: CandidateSummary) -> str:
     if summary.disagreements:
         names = ", ".join(d.name for d in summary.disagreements)
         lines.append(f"- Interviewers disagree by 2+ levels on: {names}.")
+    if summary.blind_text():
+        lines.append(f"- {summary.blind_text()}.")
     if not summary.evaluations:
         lines.append("- No evaluations yet.")
     lines.append("")
@@ -156,82 +157,30 @@ def summary_markdown(summary: CandidateSummary) -> str:
 # --------------------------------------------------------------------------- PDF
 
 
-def _font_dir() -> Path:
-    import matplotlib
-
-    return Path(matplotlib.get_data_path()) / "fonts" / "ttf"
-
-
 def summary_pdf(summary: CandidateSummary) -> bytes:
     """The feedback summary as a PDF document (A4)."""
-    from fpdf import FPDF
-    from fpdf.fonts import FontFace
+    from .pdf_doc import INK, MUTED, WARN, PdfDocument
 
     cand = summary.candidate
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"Feedback summary: {cand.name}")
-    pdf.set_creator("AIPM Desktop")
-    fonts = _font_dir()
-    pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
-    pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.add_font("DejaVu", "I", str(fonts / "DejaVuSans-Oblique.ttf"))
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=16)
-    pdf.add_page()
-    width = pdf.epw
-
-    def heading(text: str, size: float = 13) -> None:
-        pdf.ln(3)
-        pdf.set_font("DejaVu", "B", size)
-        pdf.set_text_color(31, 41, 51)
-        pdf.multi_cell(width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-
-    def body(text: str, style: str = "", size: float = 9.5, colour=(50, 63, 75)) -> None:
-        pdf.set_font("DejaVu", style, size)
-        pdf.set_text_color(*colour)
-        pdf.multi_cell(width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    doc = PdfDocument(f"Feedback summary: {cand.name}")
+    heading, body = doc.heading, doc.body
 
     heading(f"Feedback summary: {cand.name}", 18)
     body(
         f"Role level: {cand.role_level or 'not set'}   ·   Interview date: "
         f"{_date(cand.interview_date)}   ·   Interviewers: {cand.interviewers or 'not set'}",
-        colour=(97, 110, 124),
+        colour=MUTED,
     )
 
     flags = summary.red_flags
     if flags:
-        pdf.ln(3)
-        pdf.set_fill_color(253, 236, 234)
-        pdf.set_draw_color(198, 40, 40)
-        pdf.set_text_color(150, 24, 24)
-        pdf.set_font("DejaVu", "B", 11)
-        text = f"⚠ Red flags ({len(flags)})"
-        pdf.multi_cell(
-            width,
-            7,
-            text,
-            border="LTR",
-            fill=True,
-            new_x="LMARGIN",
-            new_y="NEXT",
-            padding=(1, 3, 0, 3),
-            align="L",
+        doc.flag_box(
+            f"⚠ Red flags ({len(flags)})",
+            [
+                f"{flag.text} (ticked by {flag.interviewer}, {flag.exercise_title})"
+                for flag in flags
+            ],
         )
-        pdf.set_font("DejaVu", "", 9.5)
-        for index, flag in enumerate(flags):
-            last = index == len(flags) - 1
-            pdf.multi_cell(
-                width,
-                5,
-                f"• {flag.text} (ticked by {flag.interviewer}, {flag.exercise_title})",
-                border="LRB" if last else "LR",
-                fill=True,
-                align="L",
-                new_x="LMARGIN",
-                new_y="NEXT",
-                padding=(0, 3, 2 if last else 0, 3),
-            )
 
     heading("Overall")
     complete = summary.complete_evaluations
@@ -244,44 +193,23 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
         body(
             f"Incomplete: {ev.interviewer} ({ev.exercise_title}) has not rated "
             f"{', '.join(ev.missing)}; not counted in the score.",
-            colour=(122, 75, 0),
+            colour=WARN,
         )
     if summary.disagreements:
         body(
             "Interviewers disagree by 2+ levels on: "
             + ", ".join(d.name for d in summary.disagreements)
             + ".",
-            colour=(122, 75, 0),
+            colour=WARN,
         )
+    blind = summary.blind_text()
+    if blind:
+        body(blind + ".", colour=WARN)
     if not summary.evaluations:
         body("No evaluations yet.")
 
-    # The red-flag box above leaves its colours set; the tables start from neutral ones.
-    pdf.set_fill_color(255, 255, 255)
-    pdf.set_draw_color(203, 210, 217)
-    header_style = FontFace(emphasis="BOLD", color=(31, 41, 51), fill_color=(238, 241, 245))
-
-    def table(
-        widths: tuple[int, ...], align: str | tuple[str, ...], rows: Sequence[Sequence[str]]
-    ) -> None:
-        """A table of ``rows``, the first its headings."""
-        with pdf.table(
-            col_widths=widths,
-            text_align=align,
-            headings_style=header_style,
-            line_height=5.5,
-            padding=1.5,
-            borders_layout="HORIZONTAL_LINES",
-        ) as grid:
-            for cells in rows:
-                row = grid.row()
-                for text in cells:
-                    row.cell(text)
-
     if summary.evaluations:
         heading("Recommendations")
-        pdf.set_font("DejaVu", "", 9)
-        pdf.set_text_color(50, 63, 75)
         recommendations = [("Interviewer", "Case", "Recommendation", f"Weighted score ({SCALE})")]
         recommendations += [
             (
@@ -292,11 +220,10 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
             )
             for ev in summary.evaluations
         ]
-        table((30, 40, 25, 25), "LEFT", recommendations)
+        doc.table((30, 40, 25, 25), "LEFT", recommendations)
 
     if summary.dimensions:
         heading("Ratings per dimension")
-        pdf.set_font("DejaVu", "", 9)
         ratings = [("Dimension", "Weight", "Mean", "Spread", "Ratings")]
         for dim in summary.dimensions:
             spread = "-" if dim.spread is None else str(dim.spread)
@@ -311,17 +238,17 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
                     ", ".join(f"{r.interviewer}: {r.rating}" for r in dim.ratings) or "-",
                 )
             )
-        table((38, 13, 10, 12, 39), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"), ratings)
+        doc.table((38, 13, 10, 12, 39), ("LEFT", "RIGHT", "RIGHT", "RIGHT", "LEFT"), ratings)
 
         heading("Evidence")
         for dim in summary.dimensions:
-            body(dim.name, style="B", size=10, colour=(31, 41, 51))
+            body(dim.name, style="B", size=10, colour=INK)
             if not dim.ratings:
                 body("Not rated.", style="I")
             for r in dim.ratings:
                 evidence = f": {r.evidence}" if r.evidence else ""
                 body(f"• {r.interviewer} rated {r.rating}{evidence}")
-            pdf.ln(1.5)
+            doc.pdf.ln(1.5)
 
     strong = summary.signals(SignalKind.STRONG)
     weak = summary.signals(SignalKind.WEAK)
@@ -330,17 +257,17 @@ def summary_pdf(summary: CandidateSummary) -> bytes:
         for title, items in (("Strong signals", strong), ("Weak signals", weak)):
             if not items:
                 continue
-            body(title, style="B", size=10, colour=(31, 41, 51))
+            body(title, style="B", size=10, colour=INK)
             for signal, who in items:
                 body(f"• {signal.text} ({who})")
-            pdf.ln(1.5)
+            doc.pdf.ln(1.5)
 
     notes = [ev for ev in summary.evaluations if ev.notes.strip()]
     if notes:
         heading("Interviewer notes")
         for ev in notes:
             body(f"• {ev.interviewer} ({ev.exercise_title}): {' '.join(ev.notes.split())}")
-    return bytes(pdf.output())
+    return doc.output()
 
 
 # --------------------------------------------------------------------------- export

@@ -31,6 +31,18 @@ def quote(value: object, limit: int = _QUOTE_LIMIT) -> str:
     return text if len(text) <= limit else text[: limit - 4] + "...'"
 
 
+def check_format_version(version: object, current: int, *, name: str, what: str) -> None:
+    """Refuse the ``format_version`` of a file ``name`` (a ``what``: "dump", "case pack")
+    unless it is ``current``: a newer one says to update the app."""
+    if isinstance(version, int) and not isinstance(version, bool) and version > current:
+        raise ValidationError(
+            f"{name} uses {what} format {version}, written by a newer version of AIPM Desktop; "
+            f"this version reads format {current}. Update the app to import it."
+        )
+    if version != current:
+        raise ValidationError(f'{name} has an invalid "format_version": {version!r}.')
+
+
 class RejectedRows:
     """What every import preview says of its ``rejected`` rows, ``(row number, message)``."""
 

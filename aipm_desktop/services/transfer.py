@@ -48,7 +48,7 @@ from .. import models as _models
 from ..errors import UserError, ValidationError, WorkspaceError
 from ..store import Workspace, create_workspace, head_revision, known_revisions
 from .outputs import write_text
-from .problems import MAX_LISTED, ImportRefused, Problem, quote
+from .problems import MAX_LISTED, ImportRefused, Problem, check_format_version, quote
 from .records import input_model
 
 FORMAT = "aipm-workspace"
@@ -326,14 +326,7 @@ def _check_header(doc: Any, source: Path) -> tuple[str, Mapping[str, Any]]:
         raise ValidationError(
             f'{name} is not an AIPM workspace dump (its "format" is not "{FORMAT}").'
         )
-    version = doc.get("format_version")
-    if isinstance(version, int) and not isinstance(version, bool) and version > FORMAT_VERSION:
-        raise ValidationError(
-            f"{name} uses dump format {version}, written by a newer version of AIPM Desktop; "
-            f"this version reads format {FORMAT_VERSION}. Update the app to import it."
-        )
-    if version != FORMAT_VERSION:
-        raise ValidationError(f'{name} has an invalid "format_version": {version!r}.')
+    check_format_version(doc.get("format_version"), FORMAT_VERSION, name=name, what="dump")
     revision = doc.get("schema_version")
     if not isinstance(revision, str) or not revision:
         raise ValidationError(f'{name} has no valid "schema_version".')
@@ -434,10 +427,27 @@ def _legacy_experiments(table: str, rows: Any, data: Mapping[str, Any]) -> Any:
     return made
 
 
+def _legacy_evaluations(rows: Any, data: Mapping[str, Any]) -> Any:
+    """Evaluations of a dump from before blind scoring (no ``submitted_at``): one with a
+    rating counts as submitted at its last change (as the migration converts them)."""
+    ratings = data.get("rating")
+    if not isinstance(rows, list) or not isinstance(ratings, list):
+        return rows
+    rated = {r.get("evaluation_id") for r in ratings if isinstance(r, dict)}
+    return [
+        {**row, "submitted_at": row.get("updated_at") if row.get("id") in rated else None}
+        if isinstance(row, dict) and "submitted_at" not in row
+        else row
+        for row in rows
+    ]
+
+
 def _older_rows(revision: str, table: str, rows: Any, data: Mapping[str, Any]) -> Any:
     """Rows of ``table`` from a dump at schema ``revision``, in today's fields."""
     order = known_revisions()
     before = order.index(revision)
+    if table == "evaluation" and revision != head_revision():
+        return _legacy_evaluations(rows, data)
     if table in ("experiment", "experiment_guardrail") and before < order.index("0008"):
         return _legacy_experiments(table, rows, data)
     if table == "cost_model" and isinstance(rows, list) and before < order.index("0006"):

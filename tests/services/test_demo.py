@@ -137,8 +137,8 @@ def test_counts_match_the_spec(demo: Workspace) -> None:
         assert count(KpiSnapshot) == 10 * 104
         assert count(RoadmapItem) == 30
         assert count(Release) == 2
-        assert count(Candidate) == 3
-        assert count(Evaluation) == 6
+        assert count(Candidate) == 7
+        assert count(Evaluation) == 6 * 3 + 2 + 2  # six panels of three, one of two, practice
         assert count(Incident) == 3
         assert count(Runbook) == 2
     assert check_workspace(demo.path) == []
@@ -348,17 +348,39 @@ def test_candidates_are_fully_rated_and_one_has_a_red_flag(demo: Workspace) -> N
         assert 1 <= rating.rating <= 4 and rating.evidence
         ratings[rating.evaluation_id].add(rating.dimension_id)
     flagged = set()
-    evaluations = _all(demo, Evaluation)
-    for ev in evaluations:
+    everything = _all(demo, Evaluation)
+    evaluations = [ev for ev in everything if not ev.practice]
+    for ev in everything:
         assert ratings[ev.id] == dims
+    for ev in evaluations:
         assert ev.recommendation and ev.exercise_id and ev.signal_ids
         if red_flags & set(ev.signal_ids):
             flagged.add(ev.candidate_id)
     assert len(flagged) == 1
     per_candidate = Counter(ev.candidate_id for ev in evaluations)
-    assert set(per_candidate.values()) == {2}
-    assert all(len({e.interviewer for e in evaluations if e.candidate_id == c}) == 2
-               for c in per_candidate)  # fmt: skip
+    assert sorted(per_candidate.values()) == [2, 3, 3, 3, 3, 3, 3]
+    assert all(len({e.interviewer for e in evaluations if e.candidate_id == c}) == n
+               for c, n in per_candidate.items())  # fmt: skip
+    # One evaluation is still being scored (blind); every other one is submitted.
+    assert [ev.interviewer for ev in evaluations if ev.submitted_at is None] == ["Jonas Berg"]
+
+
+def test_the_panel_has_a_lenient_rater_and_a_calibration_case(demo: Workspace) -> None:
+    from aipm_desktop.services import interviews as iv
+    from aipm_desktop.services.interviews import agreement
+
+    figures = agreement.agreement(ws=demo, resamples=200)
+    assert len(figures.units) == 6 and len(figures.interviewers) == 3
+    tendencies = {o.interviewer: o.tendency for o in figures.offsets}
+    assert tendencies["Daniel Reyes"] == "rates high"
+    assert [t for name, t in tendencies.items() if name != "Daniel Reyes"] == [
+        "in line with the panel"
+    ] * 2
+    assert figures.poor and len(figures.poor) < len(figures.dimensions)
+    (case,) = iv.calibration_cases(ws=demo)
+    assert case.sample_answer and len(iv.reference_ratings(ws=demo, exercise_id=case.id)) == 7
+    results = iv.practice_results(ws=demo, exercise_id=case.id)
+    assert [r.evaluation.interviewer for r in results] == ["Maya Okafor", "Daniel Reyes"]
 
 
 def test_one_severe_incident_was_rolled_back(demo: Workspace) -> None:

@@ -127,7 +127,7 @@ def test_counts_a_user_sees(data: DemoContent, ws: Workspace) -> None:
         for model, count in expected.items():
             assert session.scalar(select(func.count()).select_from(model)) == count, model
     assert (len(data.experiments), len(data.incidents), len(data.cost_models)) == (4, 3, 3)
-    assert (len(data.candidates), len(data.ai_act), len(data.change_log)) == (3, 4, 7)
+    assert (len(data.candidates), len(data.ai_act), len(data.change_log)) == (7, 4, 7)
 
 
 def test_keys_are_unique(data: DemoContent) -> None:

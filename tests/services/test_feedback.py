@@ -25,17 +25,27 @@ def test_markdown_puts_red_flags_first_and_lists_ratings_and_evidence(demo):
     flag = text.index("## ⚠ Red flags (1)")
     assert flag < text.index("## Overall") < text.index("## Ratings per dimension")
     assert "Would ship to production without monitoring or a rollback plan." in text
-    assert "ticked by Jonas Berg" in text
+    assert "ticked by Maya Okafor" in text
     assert (
-        "Weighted score: **2.05 on the 1\u20134 scale (closest level: 2 Below bar)** "
-        "over 2 complete evaluation(s)"
+        "Weighted score: **2.12 on the 1\u20134 scale (closest level: 2 Below bar)** "
+        "over 3 complete evaluation(s)"
     ) in text
     assert "%)" not in text  # no percentage that reads as score / 4
-    assert "| AI evaluation & lifecycle | 15% | 1.5 | 1 | Jonas Berg: 1, Daniel Reyes: 2 |" in text
-    assert "- **Jonas Berg** rated 1: No monitoring, no rollback criteria." in text
+    assert (
+        "| AI evaluation & lifecycle | 15% | 1.3 | 1 | "
+        "Maya Okafor: 1, Lena Fischer: 2, Daniel Reyes: 1 |"
+    ) in text
+    assert "- **Maya Okafor** rated 1: No monitoring, no rollback criteria." in text
     assert "| Recommendation | Weighted score (1\u20134) |" in text
-    assert "| Jonas Berg | Responsible AI Launch Gate Review | No | 1.90 · 2 Below bar |" in text
+    assert "| Maya Okafor | Responsible AI Launch Gate Review | No | 1.90 · 2 Below bar |" in text
     assert "### Weak signals" in text
+
+
+def test_a_candidate_still_being_scored_shows_no_ratings(demo):
+    grace = iv.resolve_candidate(ws=demo, ref="Grace Kim")
+    text = feedback.candidate_markdown(ws=demo, candidate_id=grace)
+    assert "2 evaluations hidden until submitted (waiting for Jonas Berg)." in text
+    assert "## Ratings per dimension" not in text and "Thorough evaluation plan" not in text
 
 
 def test_markdown_without_red_flag_has_no_red_flag_section(demo):

@@ -53,7 +53,7 @@ def test_missing_rating_makes_the_evaluation_incomplete_not_zero(ws):
     assert not ev.complete
     assert ev.score is None and ev.percent is None
     assert ev.missing == ("Communication",)
-    summary = iv.candidate_summary(ws=ws, candidate_id=cand)
+    summary = iv.candidate_summary(ws=ws, candidate_id=cand, blind=False)
     assert summary.score is None  # nothing complete: not scored, not 0
     assert summary.dimension("product_sense").mean == 4.0
     assert summary.dimension("communication").mean is None
@@ -83,6 +83,8 @@ def test_disagreement_when_interviewers_differ_by_two_levels(ws):
     b, _ = iv.start_evaluation(ws=ws, candidate_id=cand, exercise_id=ex, interviewer="Daniel")
     _rate_all(ws, a, [4, 3, 3, 3, 3, 3, 3])
     _rate_all(ws, b, [2, 2, 3, 3, 3, 3, 3])
+    for ev_id in (a, b):
+        iv.submit_evaluation(ws=ws, evaluation_id=ev_id)
     s = iv.candidate_summary(ws=ws, candidate_id=cand)
     product = s.dimension("product_sense")
     assert (product.mean, product.spread, product.disagreement) == (3.0, 2, True)
@@ -105,11 +107,12 @@ def test_red_flag_is_listed_with_who_ticked_it_whatever_the_score(ws):
     strong = card.signals_of(SignalKind.STRONG)[0]
     changes, old = iv.set_signals(ws=ws, evaluation_id=ev_id, signal_ids=[red.id, strong.id])
     assert old == [] and changes.kind == "evaluation"
+    with pytest.raises(ValidationError):
+        iv.set_signals(ws=ws, evaluation_id=ev_id, signal_ids=[99999])
+    iv.submit_evaluation(ws=ws, evaluation_id=ev_id)
     s = iv.candidate_summary(ws=ws, candidate_id=cand)
     assert s.percent == pytest.approx(100.0)
     assert [(f.text, f.interviewer) for f in s.red_flags] == [(red.text, "Jonas")]
-    with pytest.raises(ValidationError):
-        iv.set_signals(ws=ws, evaluation_id=ev_id, signal_ids=[99999])
 
 
 def test_set_rating_returns_the_old_value_for_undo_and_logs(ws):
@@ -163,17 +166,20 @@ def test_resolve_candidate_by_id_name_or_part(ws):
         iv.resolve_candidate(ws=ws, ref="Zed")
 
 
-def test_demo_comparison_has_three_candidates_and_one_red_flag(tmp_path):
+def test_demo_comparison_has_seven_candidates_one_waiting_and_one_red_flag(tmp_path):
     from aipm_desktop.services.workspace import new_workspace
 
     demo = new_workspace(tmp_path / "demo.aipm", demo=True)
     try:
         data = iv.comparison(ws=demo)
-        assert len(data.candidates) == 3
+        assert len(data.candidates) == 7
         assert [round(w) for _k, _n, w in data.dimensions] == [20, 20, 15, 15, 15, 10, 5]
         flagged = [c.name for c in data.candidates if c.red_flags]
         assert flagged == ["Chloe Nguyen"]
-        assert all(c.score is not None for c in data.candidates)
+        waiting = [c for c in data.candidates if not c.open]
+        assert [(c.name, c.waiting_for) for c in waiting] == [("Grace Kim", ["Jonas Berg"])]
+        assert waiting[0].score is None and waiting[0].evaluations == []
+        assert all(c.score is not None for c in data.candidates if c.open)
         from aipm_desktop.services.charts.radar import build_figure
 
         figure = build_figure(ws=demo)

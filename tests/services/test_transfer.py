@@ -41,6 +41,7 @@ from aipm_desktop.models import (
     LaunchCheck,
     MitigationAction,
     Rating,
+    ReferenceRating,
     Release,
     Risk,
     RiskUseCaseLink,
@@ -215,6 +216,7 @@ def _populate_everything(ws) -> None:
         signal_ids=[signal],
     )
     add(Rating, evaluation_id=evaluation, dimension_id=dimension, rating=3, evidence="Clear KPIs")
+    add(ReferenceRating, exercise_id=exercise, dimension_key="product_sense", rating=3)
     with ws.write() as session:
         session.execute(insert(RiskUseCaseLink.__table__), [{"risk_id": risk, "use_case_id": uc}])
         session.execute(

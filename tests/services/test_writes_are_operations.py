@@ -59,3 +59,101 @@ def test_a_service_write_yields_change_log_rows_and_typed_kinds(ws) -> None:
         ).one()
     assert tuple(logged) == ("use_case", obj.id, "create")
     assert changes.kind == "use_case"
+
+
+# -- interview calibration: every new write is one undoable operation ----------------------
+
+
+def _calibration_setup(ws):
+    from aipm_desktop.models import Candidate, CaseExercise
+    from aipm_desktop.services import interviews as iv
+
+    cand, _ = records.create(ws=ws, model=Candidate, data={"name": "Dana"})
+    case = iv.list_exercises(ws=ws)[0]
+    records.update(ws=ws, model=CaseExercise, id=case.id, data={"sample_answer": "Answer"})
+    iv.set_reference_rating(ws=ws, exercise_id=case.id, dimension_key="product_sense", rating=3)
+    ev_id, _ = iv.start_evaluation(
+        ws=ws, candidate_id=cand.id, exercise_id=case.id, interviewer="Maya"
+    )
+    for dim in iv.scorecard_info(ws=ws).dimensions:
+        iv.set_rating(ws=ws, evaluation_id=ev_id, dimension_id=dim.id, rating=3)
+    return {"candidate": cand.id, "case": case.id, "evaluation": ev_id}
+
+
+def _import_pack(ws, ids):
+    from aipm_desktop.services.interviews import case_pack
+
+    path = ws.path.with_name("case.zip")
+    case_pack.export_pack(ws=ws, exercise_id=ids["case"], out=path)
+    case_pack.import_pack(ws=ws, pack=path)
+
+
+CALIBRATION_WRITES = {
+    "submit": (
+        lambda ws, ids, iv: iv.submit_evaluation(ws=ws, evaluation_id=ids["evaluation"]),
+        {"evaluation"},
+    ),
+    "reveal": (
+        lambda ws, ids, iv: iv.reveal_ratings(ws=ws, candidate_id=ids["candidate"], reason="Away"),
+        {"candidate"},
+    ),
+    "decision": (
+        lambda ws, ids, iv: iv.record_decision(
+            ws=ws, candidate_id=ids["candidate"], decision="hire", rationale="Strong"
+        ),
+        {"candidate"},
+    ),
+    "reference rating": (
+        lambda ws, ids, iv: iv.set_reference_rating(
+            ws=ws, exercise_id=ids["case"], dimension_key="communication", rating=2
+        ),
+        {"reference_rating", "case_exercise"},
+    ),
+    "practice": (
+        lambda ws, ids, iv: iv.start_practice(ws=ws, exercise_id=ids["case"], interviewer="Lee"),
+        {"evaluation"},
+    ),
+    "import case pack": (
+        lambda ws, ids, iv: _import_pack(ws, ids),
+        {"case_exercise", "reference_rating"},
+    ),
+}
+
+
+@pytest.mark.parametrize("name", list(CALIBRATION_WRITES))
+def test_calibration_writes_are_one_undoable_operation(ws, name) -> None:
+    from aipm_desktop.services import interviews as iv
+
+    ids = _calibration_setup(ws)
+    write, kinds = CALIBRATION_WRITES[name]
+    snapshot = _tables(ws)
+    mark = ws.operation_mark()
+    write(ws, ids, iv)
+    ops = ws.operations_since(mark)
+    assert len(ops) == 1, [op.label for op in ops]
+    assert {k.value for k in ops[0].kinds} == kinds
+    assert _tables(ws) != snapshot
+    ws.undo(ops[0].id)
+    assert _tables(ws) == snapshot
+
+
+def test_reopening_is_one_undoable_operation(ws) -> None:
+    from aipm_desktop.services import interviews as iv
+
+    ids = _calibration_setup(ws)
+    iv.submit_evaluation(ws=ws, evaluation_id=ids["evaluation"])
+    snapshot = _tables(ws)
+    mark = ws.operation_mark()
+    iv.reopen_evaluation(ws=ws, evaluation_id=ids["evaluation"])
+    (op,) = ws.operations_since(mark)
+    assert {k.value for k in op.kinds} == {"evaluation"}
+    ws.undo(op.id)
+    assert _tables(ws) == snapshot
+
+
+def _tables(ws) -> dict[str, list[tuple]]:
+    names = ("candidate", "evaluation", "rating", "case_exercise", "reference_rating",
+             "scorecard", "scorecard_dimension", "scorecard_signal")  # fmt: skip
+    with ws.engine.connect() as conn:
+        return {n: [tuple(r) for r in conn.execute(text(f"SELECT * FROM {n} ORDER BY id"))]
+                for n in names}  # fmt: skip

@@ -152,9 +152,9 @@ def test_scores_read_on_the_scale_in_the_candidate_view_and_comparison(page, dem
     chloe = iv.resolve_candidate(ws=demo, ref="Chloe Nguyen")
     page.candidates.select(chloe)
     text = page.candidates.score_label.text()
-    assert "2.05 on the 1\u20134 scale (closest level: 2 Below bar)" in text
+    assert "2.12 on the 1\u20134 scale (closest level: 2 Below bar)" in text
     header = page.candidates.evaluations.horizontalHeaderItem(3).text()
     assert header == "Weighted score (1\u20134)"
     cells = [page.candidates.evaluations.item(r, 3).text() for r in range(2)]
     assert all("%" not in c and "\u00b7" in c for c in cells)
-    assert page.comparison.cell_text("Chloe Nguyen", "Weighted score") == "2.05 \u00b7 2 Below bar"
+    assert page.comparison.cell_text("Chloe Nguyen", "Weighted score") == "2.12 \u00b7 2 Below bar"

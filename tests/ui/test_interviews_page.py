@@ -93,26 +93,38 @@ def test_rate_in_interview_mode_tick_red_flag_undo_and_compare(qtbot, window, ws
     assert iv.get_evaluation(ws=ws, evaluation_id=ev_id).signal_ids == (red.id,)
     assert mode.red_flag_banner.isVisible()
 
-    # The comparison shows the candidate, the means and the red flag.
+    # Blind until submitted: the comparison waits for her submission.
     comparison = page.comparison
+    assert comparison.cell_text("Dana Ortiz", "Weighted score") == "waiting for Maya Okafor"
+    assert comparison.cell_text("Dana Ortiz", "Product sense (AI use cases)") == "hidden"
+    assert red.text not in comparison.cell_text("Dana Ortiz", "Red flags")
+    assert "Blind until submitted" in mode.submit_bar.label.text()
+
+    # Submit (Ctrl+Return): the ratings lock and the comparison shows them.
+    mode.setFocus()
+    qtbot.keyClick(mode, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
+    assert iv.get_evaluation(ws=ws, evaluation_id=ev_id).submitted
+    assert not rows[0].buttons[1].isEnabled() and not mode.signal_boxes[red.id].isEnabled()
+    assert mode.submit_bar.reopen_button.isVisible()
     assert comparison.cell_text("Dana Ortiz", "Product sense (AI use cases)") == "4.0"
     assert comparison.cell_text("Dana Ortiz", "Weighted score") == "3.20 · 3 Meets bar"
     assert red.text in comparison.cell_text("Dana Ortiz", "Red flags")
     assert page.candidates.red_flag_banner.text().count("⚑") == 1
 
-    # Ctrl+Z takes the red flag back, then the last rating.
-    mode.setFocus()
+    # Ctrl+Z takes the submission back (hidden again), then the red flag, then a rating.
+    qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not iv.get_evaluation(ws=ws, evaluation_id=ev_id).submitted
+    assert comparison.cell_text("Dana Ortiz", "Product sense (AI use cases)") == "hidden"
+    assert rows[0].buttons[1].isEnabled()
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     assert iv.get_evaluation(ws=ws, evaluation_id=ev_id).signal_ids == ()
     assert not mode.signal_boxes[red.id].isChecked()
-    assert comparison.cell_text("Dana Ortiz", "Red flags") == ""
     qtbot.keyClick(window, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     ev = iv.get_evaluation(ws=ws, evaluation_id=ev_id)
     assert not ev.complete and ev.missing == ("Communication",)
     assert not rows[-1].buttons[3].isChecked()
-    assert comparison.cell_text("Dana Ortiz", "Communication") == "-"
-    assert comparison.cell_text("Dana Ortiz", "Weighted score") == "not scored"
-    assert "Maya Okafor (1 missing)" in comparison.cell_text("Dana Ortiz", "Incomplete")
+    assert not mode.submit_bar.submit_button.isEnabled()
+    assert "not rated yet: Communication" in mode.submit_bar.submit_button.toolTip()
     assert cand_id is not None
 
 
@@ -129,6 +141,7 @@ def test_second_interviewer_disagreement_is_highlighted(qtbot, open_window, ws):
             iv.set_rating(
                 ws=ws, evaluation_id=ev_id, dimension_id=dim.id, rating=first if index == 0 else 3
             )
+        iv.submit_evaluation(ws=ws, evaluation_id=ev_id)
     page = _page(open_window())
     assert page.comparison.cell_text("Eli Park", "Product sense (AI use cases)") == "3.0 ±2 ⚠"
     assert "interviewers disagree on Product sense" in page.candidates.score_label.text()
@@ -143,6 +156,7 @@ def test_export_feedback_and_chart(qtbot, open_window, app_ctx, ws, tmp_path, mo
     ev_id, _ = iv.start_evaluation(ws=ws, candidate_id=cand.id, exercise_id=ex, interviewer="Maya")
     for dim in iv.scorecard_info(ws=ws).dimensions:
         iv.set_rating(ws=ws, evaluation_id=ev_id, dimension_id=dim.id, rating=3, evidence="ok")
+    iv.submit_evaluation(ws=ws, evaluation_id=ev_id)
     page = _page(open_window())
     from PySide6.QtWidgets import QFileDialog
 

@@ -33,6 +33,7 @@ from ...models import (
     LaunchChecklistTemplate,
     MitigationAction,
     Rating,
+    ReferenceRating,
     Release,
     Risk,
     RiskUseCaseLink,
@@ -506,6 +507,8 @@ class _DemoBuilder(OperationsDemo):
                     )
 
     def add_interviews(self) -> None:
+        """Candidates with their panel's evaluations (submitted unless the demo says not),
+        decisions, and the calibration case with its practice evaluations."""
         card = self.session.execute(select(Scorecard).order_by(col(Scorecard.id))).scalars().first()
         if card is None:
             return
@@ -524,6 +527,7 @@ class _DemoBuilder(OperationsDemo):
         }
         exercises = {e.key: e.id for e in self.session.execute(select(CaseExercise)).scalars()}
         for spec in self.content.candidates:
+            decision = spec.get("decision") or {}
             candidate = self.add(
                 Candidate,
                 {
@@ -531,6 +535,10 @@ class _DemoBuilder(OperationsDemo):
                     "role_level": spec["role_level"],
                     "interview_date": self.day(spec["days"]),
                     "interviewers": ", ".join(spec["interviewers"]),
+                    "decision": decision.get("decision"),
+                    "decision_rationale": decision.get("rationale", ""),
+                    "decided_by": decision.get("by", ""),
+                    "decided_at": self.moment(decision["days"], 16) if decision else None,
                 },
             )
             self.session.flush()
@@ -545,21 +553,71 @@ class _DemoBuilder(OperationsDemo):
                         "recommendation": ev["recommendation"],
                         "notes": ev["notes"],
                         "signal_ids": [signals[text] for text in ev["signals"] if text in signals],
+                        "submitted_at": (
+                            self.moment(spec["days"], 17) if ev.get("submitted", True) else None
+                        ),
                     },
                 )
                 self.session.flush()
-                ratings = []
-                for dim in dims:
-                    rating, evidence = ev["ratings"].get(dim.key, (2, "Not observed."))
-                    ratings.append(
-                        {
-                            "evaluation_id": evaluation.id,
-                            "dimension_id": dim.id,
-                            "rating": rating,
-                            "evidence": evidence,
-                        }
-                    )
-                self.add_many(Rating, ratings)
+                self._rate(evaluation.id, dims, ev["ratings"])
+        self.add_calibration(exercises, dims, card.id)
+
+    def _rate(self, evaluation_id: int, dims: list[Any], given: dict[str, Any]) -> None:
+        """Ratings of every dimension: ``given`` maps a dimension key to (level, evidence)."""
+        ratings = []
+        for dim in dims:
+            rating, evidence = given.get(dim.key, (2, "Not observed."))
+            ratings.append(
+                {
+                    "evaluation_id": evaluation_id,
+                    "dimension_id": dim.id,
+                    "rating": rating,
+                    "evidence": evidence,
+                }
+            )
+        self.add_many(Rating, ratings)
+
+    def add_calibration(self, exercises: dict[str, int], dims: list[Any], card_id: int) -> None:
+        """The calibration case: a sample answer, its reference ratings, and the practice
+        evaluations of the interviewers who have scored it."""
+        spec = self.content.calibration
+        exercise_id = exercises.get(spec["exercise"])
+        if exercise_id is None:
+            return
+        exercise = self.session.get(CaseExercise, exercise_id)
+        assert exercise is not None
+        exercise.sample_answer = spec["sample_answer"]
+        self.add_many(
+            ReferenceRating,
+            [
+                {
+                    "exercise_id": exercise_id,
+                    "dimension_key": key,
+                    "rating": level,
+                    "rationale": why,
+                }
+                for key, (level, why) in spec["references"].items()
+            ],
+        )
+        for interviewer, practice in spec["practice"].items():
+            evaluation = self.add(
+                Evaluation,
+                {
+                    "candidate_id": None,
+                    "practice": True,
+                    "exercise_id": exercise_id,
+                    "scorecard_id": card_id,
+                    "interviewer": interviewer,
+                    "submitted_at": self.moment(practice["days"], 15),
+                },
+            )
+            self.session.flush()
+            levels = dict(zip([d.key for d in dims], practice["ratings"], strict=True))
+            self._rate(
+                evaluation.id,
+                dims,
+                {k: (v, "Scored from the recording.") for k, v in levels.items()},
+            )
 
     def _change_log_target(self, entity: str, ref: str) -> int:
         """The id of the row a change-log entry names by its key (0 if there is none)."""

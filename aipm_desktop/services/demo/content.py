@@ -94,6 +94,7 @@ class DemoContent:
     runbooks: list[dict[str, Any]]
     cost_models: list[dict[str, Any]]
     candidates: list[dict[str, Any]]
+    calibration: dict[str, Any]
     change_log: list[dict[str, Any]]
 
 
@@ -131,5 +132,6 @@ def load_content() -> DemoContent:
         runbooks=operations["runbooks"],
         cost_models=operations["cost_models"],
         candidates=load_json("interviews"),
+        calibration=load_json("calibration"),
         change_log=load_json("change_log"),
     )

@@ -15,15 +15,31 @@ Scoring rules (one place for the GUI, the CLI, the chart and the feedback report
   the complete evaluations' weighted scores.
 * A ticked red-flag signal is listed with who ticked it, whatever the score.
 
+* Blind scoring: ratings stay hidden from the other interviewers and the comparison
+  until submitted (:mod:`.blind`).
+
 The package: :mod:`.scores` (the maths and how scores read), :mod:`.library`
 (scorecards and case exercises), :mod:`.evaluations` (candidates, evaluations, ratings,
-signals), :mod:`.summaries` (per-candidate summaries and the comparison). Writes go
-through :mod:`..records` or one ``ws.write()`` operation, and return
-:class:`Changes`.
+signals), :mod:`.blind` (who sees what, submitting, "compare now", the decision),
+:mod:`.summaries` (per-candidate summaries and the comparison), :mod:`.practice`
+(calibration sessions on a sample answer). Imported on their own, as they need more:
+:mod:`.agreement` (inter-rater agreement, with :mod:`.reliability`), :mod:`.debrief`
+and :mod:`.case_pack`. Writes go through :mod:`..records` or one ``ws.write()``
+operation, and return :class:`Changes`.
 """
 
 from __future__ import annotations
 
+from .blind import (
+    DECISION_LABELS,
+    can_see,
+    decision_label,
+    panel_open,
+    record_decision,
+    reopen_evaluation,
+    reveal_ratings,
+    submit_evaluation,
+)
 from .evaluations import (
     CandidateInfo,
     EvaluationScore,
@@ -35,6 +51,7 @@ from .evaluations import (
     interviewer_names,
     list_candidates,
     resolve_candidate,
+    same_person,
     set_rating,
     set_signals,
     start_evaluation,
@@ -50,6 +67,17 @@ from .library import (
     list_scorecards,
     new_dimension_key,
     scorecard_info,
+)
+from .practice import (
+    Distance,
+    PracticeResult,
+    ReferenceInfo,
+    calibration_cases,
+    practice_result,
+    practice_results,
+    reference_ratings,
+    set_reference_rating,
+    start_practice,
 )
 from .scores import (
     DEFAULT_SCORECARD_KEY,
@@ -71,13 +99,17 @@ from .summaries import (
     DimensionSummary,
     InterviewerRating,
     RedFlag,
+    SubmittedRating,
     candidate_summaries,
     candidate_summary,
     comparison,
+    submitted_ratings,
     summary_dict,
+    withheld,
 )
 
 __all__ = [
+    "DECISION_LABELS",
     "DEFAULT_SCORECARD_KEY",
     "DISAGREEMENT_LEVELS",
     "LEVELS",
@@ -89,16 +121,23 @@ __all__ = [
     "Comparison",
     "DimensionInfo",
     "DimensionSummary",
+    "Distance",
     "EvaluationScore",
     "ExerciseInfo",
     "InterviewerRating",
+    "PracticeResult",
     "RatingInfo",
     "RedFlag",
+    "ReferenceInfo",
     "ScorecardInfo",
     "SignalInfo",
+    "SubmittedRating",
+    "calibration_cases",
+    "can_see",
     "candidate_summaries",
     "candidate_summary",
     "comparison",
+    "decision_label",
     "default_scorecard_id",
     "evaluation_to_open",
     "evaluations",
@@ -112,14 +151,27 @@ __all__ = [
     "nearest_level",
     "new_dimension_key",
     "normalised_weights",
+    "panel_open",
+    "practice_result",
+    "practice_results",
     "recommendation_label",
+    "record_decision",
+    "reference_ratings",
+    "reopen_evaluation",
     "resolve_candidate",
+    "reveal_ratings",
+    "same_person",
     "score_percent",
     "score_text",
     "scorecard_info",
     "set_rating",
+    "set_reference_rating",
     "set_signals",
     "start_evaluation",
+    "start_practice",
+    "submit_evaluation",
+    "submitted_ratings",
     "summary_dict",
     "weighted_score",
+    "withheld",
 ]

@@ -39,6 +39,19 @@ class CandidateInfo:
     role_level: str
     interview_date: dt.date | None
     interviewers: str
+    #: "Compare now": when a lead showed the panel's ratings early, who and why.
+    revealed_at: dt.datetime | None = None
+    revealed_by: str = ""
+    reveal_reason: str = ""
+    #: The panel's decision (hire / no_hire / hold), its rationale, who and when.
+    decision: str | None = None
+    decision_rationale: str = ""
+    decided_by: str = ""
+    decided_at: dt.datetime | None = None
+
+    @property
+    def revealed(self) -> bool:
+        return self.revealed_at is not None
 
 
 def list_candidates(*, ws: Workspace) -> list[CandidateInfo]:
@@ -52,12 +65,10 @@ def list_candidates(*, ws: Workspace) -> list[CandidateInfo]:
 
 
 def _candidate(row: RowMapping) -> CandidateInfo:
-    return CandidateInfo(
-        id=row["id"],
-        name=row["name"],
-        role_level=row["role_level"] or "",
-        interview_date=row["interview_date"],
-        interviewers=row["interviewers"] or "",
+    return records.from_row(
+        CandidateInfo,
+        row,
+        decision=str(row["decision"]) if row["decision"] else None,
     )
 
 
@@ -90,6 +101,15 @@ def resolve_candidate(*, ws: Workspace, ref: str) -> int:
 # --------------------------------------------------------------------------- evaluations
 
 
+def refuse_if_submitted(ev: Evaluation) -> None:
+    """A plain error when ``ev`` is submitted: its ratings are locked until reopened."""
+    if ev.submitted_at is not None:
+        raise UserError(
+            f"{ev.interviewer}'s evaluation is submitted, so its ratings are locked; "
+            "reopen it to change them."
+        )
+
+
 @dataclass(frozen=True)
 class RatingInfo:
     dimension_id: int
@@ -116,10 +136,18 @@ class EvaluationScore:
     signals: list[SignalInfo] = field(default_factory=list)
     #: The level names of its scorecard (1 -> "Well below bar" ...).
     level_labels: dict[int, str] = field(default_factory=dict)
+    #: When the interviewer submitted it (None: still being scored, hidden from others).
+    submitted_at: dt.datetime | None = None
+    #: A calibration exercise on a case's sample answer (no candidate).
+    practice: bool = False
 
     @property
     def complete(self) -> bool:
         return not self.missing
+
+    @property
+    def submitted(self) -> bool:
+        return self.submitted_at is not None
 
     @property
     def percent(self) -> float | None:
@@ -158,21 +186,33 @@ def _score(
         score=None if missing else weighted_score(given, weights),
         signals=[by_id[i] for i in signal_ids if i in by_id],
         level_labels=card.level_labels,
+        submitted_at=ev["submitted_at"],
+        practice=bool(ev["practice"]),
     )
 
 
 def evaluations(
-    *, ws: Workspace, candidate_ids: Sequence[int] | None = None
+    *,
+    ws: Workspace,
+    candidate_ids: Sequence[int] | None = None,
+    practice: bool = False,
+    exercise_id: int | None = None,
 ) -> list[EvaluationScore]:
-    """Scored evaluations (of ``candidate_ids``, default all), by candidate, case, interviewer."""
+    """Scored evaluations (of ``candidate_ids``, default all), by candidate, case, interviewer.
+
+    Hiring evaluations by default; with ``practice`` the calibration ones instead (of
+    the case ``exercise_id`` when given)."""
     et = Evaluation.__table__  # type: ignore[attr-defined]
     rt = Rating.__table__  # type: ignore[attr-defined]
     xt = CaseExercise.__table__  # type: ignore[attr-defined]
     query = select(et, xt.c.title.label("exercise_title")).select_from(
         et.outerjoin(xt, xt.c.id == et.c.exercise_id)
     )
+    query = query.where(et.c.practice == practice)
     if candidate_ids is not None:
         query = query.where(et.c.candidate_id.in_(list(candidate_ids)))
+    if exercise_id is not None:
+        query = query.where(et.c.exercise_id == exercise_id)
     with ws.session() as session:
         rows = session.execute(query.order_by(et.c.candidate_id, et.c.id)).mappings().all()
         ids = [r["id"] for r in rows]
@@ -196,28 +236,45 @@ def evaluations(
 def get_evaluation(*, ws: Workspace, evaluation_id: int) -> EvaluationScore:
     et = Evaluation.__table__  # type: ignore[attr-defined]
     with ws.session() as session:
-        candidate_id = session.scalar(select(et.c.candidate_id).where(et.c.id == evaluation_id))
-    if candidate_id is None:
+        row = session.execute(
+            select(et.c.candidate_id, et.c.exercise_id, et.c.practice).where(
+                et.c.id == evaluation_id
+            )
+        ).first()
+    if row is None:
         raise NotFoundError(f"No evaluation with id {evaluation_id}; it may have been deleted.")
-    for ev in evaluations(ws=ws, candidate_ids=[candidate_id]):
+    if row.practice:
+        found = evaluations(ws=ws, practice=True, exercise_id=row.exercise_id)
+    else:
+        found = evaluations(ws=ws, candidate_ids=[row.candidate_id])
+    for ev in found:
         if ev.id == evaluation_id:
             return ev
     raise NotFoundError(f"No evaluation with id {evaluation_id}.")  # pragma: no cover
 
 
+def same_person(a: str | None, b: str | None) -> bool:
+    """True when two interviewer names are the same person (case and spaces aside)."""
+    return (
+        bool(a and b) and " ".join(str(a).split()).casefold() == " ".join(str(b).split()).casefold()
+    )
+
+
 def find_evaluation(
-    *, ws: Workspace, candidate_id: int, exercise_id: int | None, interviewer: str
+    *, ws: Workspace, candidate_id: int | None, exercise_id: int | None, interviewer: str
 ) -> int | None:
-    """The evaluation of this candidate, case and interviewer (case-insensitive), if any."""
+    """The evaluation of this candidate, case and interviewer (case-insensitive), if any;
+    with no candidate, the interviewer's practice evaluation of the case."""
     et = Evaluation.__table__  # type: ignore[attr-defined]
-    query = select(et.c.id, et.c.interviewer).where(et.c.candidate_id == candidate_id)
+    query = select(et.c.id, et.c.interviewer).where(
+        et.c.candidate_id.is_(None) if candidate_id is None else et.c.candidate_id == candidate_id
+    )
     query = query.where(
         et.c.exercise_id.is_(None) if exercise_id is None else et.c.exercise_id == exercise_id
     )
-    wanted = interviewer.strip().casefold()
     with ws.session() as session:
         for row in session.execute(query):
-            if row.interviewer.strip().casefold() == wanted:
+            if same_person(row.interviewer, interviewer):
                 return row.id
     return None
 
@@ -228,22 +285,34 @@ def evaluation_to_open(
     """The evaluation interview mode opens on for a candidate: ``interviewer``'s latest
     evaluation of them, else the latest anyone started; None when they have none."""
     evs = evaluations(ws=ws, candidate_ids=[candidate_id])
-    wanted = (interviewer or "").strip().casefold()
-    mine = [e for e in evs if wanted and e.interviewer.strip().casefold() == wanted]
+    mine = [e for e in evs if same_person(e.interviewer, interviewer)]
     pool = mine or evs
     return max(pool, key=lambda e: e.id) if pool else None
+
+
+def case_scorecard_id(*, ws: Workspace, exercise_id: int | None) -> int:
+    """The scorecard a case is scored on: its own, else the workspace's default."""
+    if exercise_id is not None:
+        t = CaseExercise.__table__  # type: ignore[attr-defined]
+        with ws.session() as session:
+            own = session.scalar(select(t.c.scorecard_id).where(t.c.id == exercise_id))
+        if own is not None:
+            return int(own)
+    return default_scorecard_id(ws=ws)
 
 
 def start_evaluation(
     *,
     ws: Workspace,
-    candidate_id: int,
+    candidate_id: int | None,
     exercise_id: int | None,
     interviewer: str,
     scorecard_id: int | None = None,
     who: str | None = None,
 ) -> tuple[int, Changes]:
-    """A new, empty evaluation (default scorecard); refused when one exists already."""
+    """A new, empty evaluation (the case's scorecard, else the default); refused when one
+    exists already. Without a candidate it is a practice evaluation of the case's sample
+    answer (see :mod:`.practice`)."""
     interviewer = (interviewer or "").strip()
     if not interviewer:
         raise ValidationError("Interviewer must not be empty.", [("interviewer", "required")])
@@ -251,19 +320,22 @@ def start_evaluation(
         ws=ws, candidate_id=candidate_id, exercise_id=exercise_id, interviewer=interviewer
     )
     if existing is not None:
+        what = "this candidate" if candidate_id is not None else "the sample answer"
         raise ValidationError(
-            f"{interviewer} already has an evaluation of this candidate on this case.",
+            f"{interviewer} already has an evaluation of {what} on this case.",
             [("interviewer", "duplicate")],
         )
-    card_id = default_scorecard_id(ws=ws) if scorecard_id is None else scorecard_id
+    if scorecard_id is None:
+        scorecard_id = case_scorecard_id(ws=ws, exercise_id=exercise_id)
     obj, changes = records.create(
         ws=ws,
         model=Evaluation,
         data={
             "candidate_id": candidate_id,
             "exercise_id": exercise_id,
-            "scorecard_id": card_id,
+            "scorecard_id": scorecard_id,
             "interviewer": interviewer,
+            "practice": candidate_id is None,
         },
         who=who,
     )
@@ -291,9 +363,8 @@ def set_rating(
         )
     rt = Rating.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
-        ev = session.get(Evaluation, evaluation_id)
-        if ev is None:
-            raise NotFoundError(f"No evaluation with id {evaluation_id}; it may have been deleted.")
+        ev = records.existing(session, Evaluation, evaluation_id)
+        refuse_if_submitted(ev)
         dim = session.get(ScorecardDimension, dimension_id)
         if dim is None or dim.scorecard_id != ev.scorecard_id:
             raise NotFoundError("That dimension is not on this evaluation's scorecard.")
@@ -345,6 +416,7 @@ def set_signals(
     """Set the ticked signals of an evaluation; returns the changes and the old ids."""
     ids = sorted({int(i) for i in signal_ids})
     ev = records.get(ws=ws, model=Evaluation, id=evaluation_id)
+    refuse_if_submitted(ev)
     known = {s.id for s in scorecard_info(ws=ws, scorecard_id=ev.scorecard_id).signals}
     unknown = [i for i in ids if i not in known]
     if unknown:

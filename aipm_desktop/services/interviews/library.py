@@ -176,6 +176,10 @@ class ExerciseInfo:
     time_box_minutes: int
     dimension_keys: tuple[str, ...]
     built_in: bool
+    #: The recorded answer scored in calibration sessions (markdown; may be empty).
+    sample_answer: str = ""
+    #: The scorecard it is scored on; None: the workspace's default.
+    scorecard_id: int | None = None
 
 
 def list_exercises(*, ws: Workspace) -> list[ExerciseInfo]:
@@ -206,4 +210,6 @@ def _exercise(row: RowMapping) -> ExerciseInfo:
         time_box_minutes=int(row["time_box_minutes"]),
         dimension_keys=tuple(row["dimension_keys"] or ()),
         built_in=bool(row["built_in"]),
+        sample_answer=row["sample_answer"] or "",
+        scorecard_id=row["scorecard_id"],
     )

@@ -8,7 +8,6 @@ from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QFileDialog,
     QHeaderView,
     QLineEdit,
     QListWidget,
@@ -20,11 +19,11 @@ from PySide6.QtWidgets import (
 
 from ...errors import UserError
 from ...models import Candidate
-from ...services import clock, dates, feedback
+from ...services import clock, dates, feedback, records
 from ...services import interviews as iv
 from ...services.dates import format_date
 from ..context import AppContext
-from ..tasks import Task, report_error
+from ..tasks import Task
 from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
 from ..widgets.builders import (
     LABELS_RIGHT,
@@ -39,7 +38,16 @@ from ..widgets.builders import (
 )
 from ..widgets.dialog_parts import confirm_delete
 from ..widgets.page_header import named_label
-from .widgets import INTERVIEW_KINDS, empty_state, list_id, muted_label, refill_list, section_label
+from .widgets import (
+    INTERVIEW_KINDS,
+    ask_document_path,
+    empty_state,
+    export_document,
+    list_id,
+    muted_label,
+    refill_list,
+    section_label,
+)
 
 #: Field -> (label, placeholder).
 FIELDS: dict[str, tuple[str, str]] = {
@@ -152,6 +160,10 @@ class CandidatesTab(QWidget):
     def current_id(self) -> int | None:
         return list_id(self.list)
 
+    def viewer(self) -> str:
+        """Who looks (blind scoring): the author set in the settings, else the login."""
+        return self.ctx.author() or records.default_author()
+
     def select(self, candidate_id: int) -> None:
         for row in range(self.list.count()):
             if self.list.item(row).data(USER_ROLE) == candidate_id:
@@ -162,7 +174,7 @@ class CandidatesTab(QWidget):
         ws = self.ctx.workspace
         if ws is None:
             return
-        summaries = iv.candidate_summaries(ws=ws)
+        summaries = iv.candidate_summaries(ws=ws, viewer=self.viewer())
         refill_list(self.list, ((self._list_item(s), s.id) for s in summaries))
         self._show_detail()
 
@@ -185,7 +197,7 @@ class CandidatesTab(QWidget):
             self.stack.setCurrentWidget(self.empty_label)
             return
         try:
-            s = iv.candidate_summary(ws=ws, candidate_id=candidate_id)
+            s = iv.candidate_summary(ws=ws, candidate_id=candidate_id, viewer=self.viewer())
         except UserError:
             self.stack.setCurrentWidget(self.empty_label)
             return
@@ -220,14 +232,36 @@ class CandidatesTab(QWidget):
                 "interviewers disagree on "
                 + ", ".join(html.escape(d.name) for d in s.disagreements)
             )
+        if s.blind_text():
+            parts.append(html.escape(s.blind_text()))
+        if s.candidate.decision:
+            parts.append(
+                f"<b>decision: {html.escape(iv.decision_label(s.candidate.decision))}</b> "
+                f"({html.escape(s.candidate.decided_by or 'unknown')})"
+            )
         self.score_label.setText(" · ".join(parts))
 
-        self.evaluations.setRowCount(len(s.evaluations))
-        for row, ev in enumerate(s.evaluations):
+        shown = {e.id for e in s.evaluations}
+        self.evaluations.setRowCount(len(s.panel))
+        for row, ev in enumerate(s.panel):
+            if ev.id not in shown:
+                state = "submitted" if ev.submitted else "not submitted yet"
+                cells = [ev.interviewer, ev.exercise_title, "hidden", f"hidden ({state})"]
+                for column, text in enumerate(cells):
+                    item = QTableWidgetItem(text)
+                    item.setForeground(Qt.GlobalColor.gray)
+                    item.setToolTip(
+                        "Blind scoring: shown once you have submitted your own evaluation "
+                        "and theirs is submitted (or, off the panel, once everyone has)."
+                    )
+                    self.evaluations.setItem(row, column, item)
+                continue
             if ev.complete:
                 score = ev.score_text(short=True)
             else:
                 score = f"Incomplete ({len(ev.missing)} not rated)"
+            if not ev.submitted:
+                score += " · not submitted"
             cells = [
                 ev.interviewer + (" ⚑" if ev.red_flags else ""),
                 ev.exercise_title,
@@ -243,8 +277,8 @@ class CandidatesTab(QWidget):
                     item.setForeground(Qt.GlobalColor.darkRed)
                     item.setToolTip("\n".join(f.text for f in ev.red_flags))
                 self.evaluations.setItem(row, column, item)
-        self.evaluations.setVisible(bool(s.evaluations))
-        self.no_evaluations.setVisible(not s.evaluations)
+        self.evaluations.setVisible(bool(s.panel))
+        self.no_evaluations.setVisible(not s.panel)
         self.start_button.setEnabled(not self.ctx.readonly)
 
     def _on_list_current_changed(self, *_args: object) -> None:
@@ -304,7 +338,7 @@ class CandidatesTab(QWidget):
             return None
         item = self.list.currentItem()
         name = item.text().split("\n")[0].removeprefix("⚑ ") if item is not None else ""
-        count = len(self._summary.evaluations) if self._summary is not None else 0
+        count = len(self._summary.panel) if self._summary is not None else 0
         evaluations = f" and {count} evaluation{'s' if count != 1 else ''}" if count else ""
         self.confirm_box = confirm_delete(
             self,
@@ -326,19 +360,11 @@ class CandidatesTab(QWidget):
 
     def _on_export_button_clicked(self) -> None:
         s = self._summary
-        ws = self.ctx.workspace
-        if s is None or ws is None:
+        if s is None or self.ctx.workspace is None:
             return
-        suggested = str(Path.home() / f"Feedback - {s.name}.pdf")
-        path, chosen = QFileDialog.getSaveFileName(
-            self,
-            "Export feedback summary",
-            suggested,
-            "PDF document (*.pdf);;Markdown (*.md)",
-        )
-        if not path:
-            return
-        self.export_to(path, markdown="*.md" in chosen)
+        path, markdown = ask_document_path(self, "Export feedback summary", f"Feedback - {s.name}")
+        if path:
+            self.export_to(path, markdown=markdown)
 
     def export_to(self, path: str | Path, *, markdown: bool = False) -> Task | None:
         """Write the current candidate's feedback summary in a worker (suffix added if
@@ -346,29 +372,8 @@ class CandidatesTab(QWidget):
         s = self._summary
         if self.ctx.workspace is None or s is None:
             return None
-        out = Path(path)
-        if out.suffix.lower() not in feedback.EXPORT_SUFFIXES:
-            out = out.with_name(out.name + (".md" if markdown else ".pdf"))
-        try:
-            feedback.check_target(out)
-        except UserError as err:
-            self.ctx.show_error(err)
-            return None
-        self.export_button.setEnabled(False)
-        task = self.ctx.tasks.run(feedback.write_summary, s, out)
-        task.finished.connect(self._on_export_finished)
-        task.failed.connect(self._on_export_failed)
-        return task
-
-    def _on_export_finished(self, written: Path) -> None:
-        self.export_button.setEnabled(True)
-        status = getattr(self.window(), "statusBar", None)
-        if callable(status):
-            status().showMessage(f"Wrote {written}", 5000)
-
-    def _on_export_failed(self, error: BaseException) -> None:
-        self.export_button.setEnabled(True)
-        if isinstance(error, UserError):
-            self.ctx.show_error(error)
-        else:
-            report_error(error)
+        return export_document(
+            self.ctx, self, self.export_button, path, s, markdown=markdown,
+            suffixes=feedback.EXPORT_SUFFIXES, check=feedback.check_target,
+            write=feedback.write_summary,
+        )  # fmt: skip

@@ -52,3 +52,56 @@ def StartEvaluationCommand(
         iv.start_evaluation,
         {"candidate_id": candidate_id, "exercise_id": exercise_id, "interviewer": interviewer},
     )
+
+
+def SubmitCommand(
+    ctx: AppContext, evaluation_id: int, interviewer: str, *, reopen: bool = False
+) -> OperationCommand:
+    """Submit an evaluation (ratings lock and count for the panel), or reopen it."""
+    if reopen:
+        return call_command(
+            ctx, f"reopen evaluation by {interviewer}", iv.reopen_evaluation,
+            {"evaluation_id": evaluation_id},
+        )  # fmt: skip
+    return call_command(
+        ctx, f"submit evaluation by {interviewer}", iv.submit_evaluation,
+        {"evaluation_id": evaluation_id},
+    )  # fmt: skip
+
+
+def RevealCommand(ctx: AppContext, candidate_id: int, reason: str) -> OperationCommand:
+    """ "Compare now": show a candidate's ratings before everyone submitted, with a reason
+    (the author is recorded as who revealed them)."""
+    return call_command(
+        ctx, "compare now", iv.reveal_ratings, {"candidate_id": candidate_id, "reason": reason}
+    )
+
+
+def DecisionCommand(
+    ctx: AppContext, candidate_id: int, decision: str | None, rationale: str
+) -> OperationCommand:
+    """Record (or clear) the panel's decision on a candidate with its rationale."""
+    args = {"candidate_id": candidate_id, "decision": decision, "rationale": rationale}
+    return call_command(
+        ctx, f"decide {iv.decision_label(decision).lower()}", iv.record_decision, args
+    )
+
+
+def ReferenceRatingCommand(
+    ctx: AppContext,
+    exercise_id: int,
+    dimension_key: str,
+    rating: int | None,
+    rationale: str | None = None,
+) -> OperationCommand:
+    """Set or remove the reference rating of a case's sample answer on one dimension."""
+    args = {"exercise_id": exercise_id, "dimension_key": dimension_key, "rating": rating}
+    return call_command(
+        ctx, "set reference rating", iv.set_reference_rating, args | {"rationale": rationale}
+    )
+
+
+def StartPracticeCommand(ctx: AppContext, exercise_id: int, interviewer: str) -> OperationCommand:
+    """Start a practice evaluation of a calibration case; its id is in ``record_id``."""
+    args = {"exercise_id": exercise_id, "interviewer": interviewer}
+    return create_command(ctx, f"start practice by {interviewer.strip()}", iv.start_practice, args)

@@ -1,10 +1,11 @@
 """Interview mode: the live session screen.
 
 Pick a candidate, a case and an interviewer; the case prompt and materials sit on the
-left under a countdown of the time box, the scorecard on the right: quick rating buttons
-1-4 per dimension (the anchored level description as tooltip, "meets the bar" shown),
-evidence notes, signal check boxes, the overall recommendation and notes. Every change is
-saved at once through an undoable command.
+left under a countdown of the time box, the scorecard on the right (:mod:`.scoresheet`:
+quick rating buttons 1-4 per dimension, evidence notes), signal check boxes, the overall
+recommendation and notes. Every change is saved at once through an undoable command.
+Blind scoring: the bar above the sheet says what stays hidden until the evaluation is
+submitted (Ctrl+Return); a submitted evaluation is locked until reopened.
 """
 
 from __future__ import annotations
@@ -21,11 +22,8 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
     QGridLayout,
-    QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -49,10 +47,26 @@ from ..widgets.builders import (
 )
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
-from .edits import SetRatingCommand, SetSignalsCommand, StartEvaluationCommand
+from .edits import SetSignalsCommand, StartEvaluationCommand
 from .markdown_view import MarkdownBrowser
+from .scoresheet import (
+    ScoreSheet,
+    SubmitBar,
+    case_markdown,
+    chosen_exercise,
+    combo,
+    selected_evaluation,
+)
 from .timer import CountdownTimer
-from .widgets import INTERVIEW_KINDS, NotesEdit, empty_state, muted_label, repolish, section_label
+from .widgets import (
+    INTERVIEW_KINDS,
+    NotesEdit,
+    clear_layout,
+    empty_state,
+    muted_label,
+    repolish,
+    section_label,
+)
 
 SIGNAL_OBJECT_NAMES = {
     SignalKind.STRONG: "signalStrong",
@@ -64,27 +78,6 @@ SIGNAL_TITLES = {
     SignalKind.WEAK: "Weak signals",
     SignalKind.RED_FLAG: "Red flags",
 }
-
-
-def case_markdown(exercise: iv.ExerciseInfo) -> str:
-    """The prompt, materials and expected outputs of a case as one markdown document."""
-    parts = [f"# {exercise.title}", f"*Time box: {exercise.time_box_minutes} minutes*"]
-    parts += ["## Prompt", exercise.prompt or "No prompt written yet."]
-    if exercise.materials.strip():
-        parts += ["## Materials for the candidate", exercise.materials]
-    if exercise.expected_outputs.strip():
-        parts += ["## Expected outputs (for the interviewer)", exercise.expected_outputs]
-    return "\n\n".join(parts)
-
-
-def _combo(name: str, characters: int) -> QComboBox:
-    """A combo box that shows ``characters`` at least and grows with the room it gets,
-    instead of asking for the width of its longest entry."""
-    combo = QComboBox()
-    combo.setObjectName(name)
-    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
-    combo.setMinimumContentsLength(characters)
-    return combo
 
 
 class ClickableLabel(QLabel):
@@ -99,78 +92,6 @@ class ClickableLabel(QLabel):
         super().mouseReleaseEvent(event)
         if self._box.isEnabled():
             self._box.click()
-
-
-class DimensionRow(QFrame):
-    """One scorecard dimension: rating buttons 1-4, meets-the-bar text and evidence."""
-
-    def __init__(
-        self, dim: iv.DimensionInfo, card: iv.ScorecardInfo, probed: bool, parent: QWidget
-    ) -> None:
-        super().__init__(parent)
-        self.setObjectName("dimensionCard")
-        self.dimension = dim
-        title = named_label(f"<b>{html.escape(dim.name)}</b>", "dimensionTitle")
-        weight = named_label(f"{dim.weight_pct:.0f}%", "dimensionWeight")
-        weight.setToolTip("Weight of this dimension in the weighted score (normalised to 100%)")
-        head = QHBoxLayout()
-        head.setSpacing(8)
-        head.addWidget(title, 1)
-        if probed:
-            tag = named_label("probed by this case", "probedTag")
-            head.addWidget(tag)
-        head.addWidget(weight)
-
-        self.meets_bar = muted_label(f"Meets the bar: {dim.meets_bar}" if dim.meets_bar else "")
-        self.meets_bar.setObjectName("meetsBar")
-        self.meets_bar.setVisible(bool(dim.meets_bar))
-
-        self.buttons: dict[int, QPushButton] = {}
-        buttons = QHBoxLayout()
-        buttons.setSpacing(6)
-        for level in iv.LEVELS:
-            button = QPushButton(str(level))
-            button.setObjectName("ratingButton")
-            button.setCheckable(True)
-            button.setFixedSize(40, 32)
-            description = dim.levels[level - 1] if len(dim.levels) == 4 else ""
-            button.setToolTip(
-                f"<b>{level} - {html.escape(card.level_label(level))}</b><br>"
-                f"{html.escape(description)}"
-            )
-            buttons.addWidget(button)
-            self.buttons[level] = button
-        self.level_label = muted_label("Not rated", wrap=True)
-        self.level_label.setObjectName("levelDescription")
-        buttons.addSpacing(6)
-        buttons.addWidget(self.level_label, 1)
-
-        self.evidence = QLineEdit()
-        self.evidence.setObjectName("evidenceEdit")
-        self.evidence.setMaxLength(2000)
-        self.evidence.setPlaceholderText("Evidence: what the candidate said or did")
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(14, 10, 14, 12)
-        layout.setSpacing(6)
-        layout.addLayout(head)
-        layout.addWidget(self.meets_bar)
-        layout.addLayout(buttons)
-        layout.addWidget(self.evidence)
-
-    def show_rating(self, rating: int | None, evidence: str) -> None:
-        for level, level_button in self.buttons.items():
-            level_button.setChecked(level == rating)
-        if rating is None:
-            self.level_label.setText("Not rated")
-        else:
-            levels = self.dimension.levels
-            self.level_label.setText(levels[rating - 1] if len(levels) == 4 else "")
-        typing = self.evidence.isModified() and (self.evidence.hasFocus() or rating is None)
-        if not typing:
-            self.evidence.setText(evidence)
-            self.evidence.setCursorPosition(0)
-            self.evidence.setModified(False)
 
 
 class InterviewModeTab(ContextWidget):
@@ -188,14 +109,13 @@ class InterviewModeTab(ContextWidget):
         self._evaluation: iv.EvaluationScore | None = None
         self._structure: tuple | None = None
         self._exercise: iv.ExerciseInfo | None = None
-        self.rows: dict[int, DimensionRow] = {}
         self.signal_boxes: dict[int, QCheckBox] = {}
         self.recommendation_buttons: dict[str, QPushButton] = {}
 
         # -- selection bar
-        self.candidate_combo = _combo("candidateCombo", 14)
-        self.exercise_combo = _combo("exerciseCombo", 20)
-        self.interviewer_combo = _combo("interviewerCombo", 12)
+        self.candidate_combo = combo("candidateCombo", 14)
+        self.exercise_combo = combo("exerciseCombo", 20)
+        self.interviewer_combo = combo("interviewerCombo", 12)
         self.interviewer_combo.setEditable(True)
         self.interviewer_combo.lineEdit().setPlaceholderText("Your name")
         self.start_button = button(
@@ -209,12 +129,12 @@ class InterviewModeTab(ContextWidget):
             ],
             label_name="fieldLabel",
         )
-        for combo, stretch in (
+        for widget, stretch in (
             (self.candidate_combo, 2),
             (self.exercise_combo, 3),
             (self.interviewer_combo, 2),
         ):
-            bar.setStretchFactor(combo, stretch)
+            bar.setStretchFactor(widget, stretch)
         fill(bar, self.start_button)
         self.candidate_combo.currentIndexChanged.connect(self._on_candidate_combo_changed)
         self.exercise_combo.currentIndexChanged.connect(self._on_exercise_combo_changed)
@@ -251,8 +171,9 @@ class InterviewModeTab(ContextWidget):
         self.score_label = named_label("", "evaluationScore", wrap=True)
         self.red_flag_banner = named_label("", "redFlagBanner", wrap=True)
         self.red_flag_banner.hide()
-        self.dimensions_box = panel(spacing=8)
-        self.dimensions_layout = self.dimensions_box.layout()
+        self.submit_bar = SubmitBar(ctx, self)
+        self.sheet = ScoreSheet(ctx)
+        self.sheet.edited.connect(self._on_sheet_edited)
         self.signals_box = panel(spacing=2)
         self.signals_layout = self.signals_box.layout()
 
@@ -280,7 +201,8 @@ class InterviewModeTab(ContextWidget):
         sheet = panel(
             self.red_flag_banner,
             self.score_label,
-            self.dimensions_box,
+            self.submit_bar,
+            self.sheet,
             section_label("Signals"),
             self.signals_box,
             section_label("Overall recommendation"),
@@ -320,6 +242,11 @@ class InterviewModeTab(ContextWidget):
     @property
     def evaluation_id(self) -> int | None:
         return None if self._evaluation is None else self._evaluation.id
+
+    @property
+    def rows(self) -> dict:
+        """The dimension rows of the score sheet, by dimension id."""
+        return self.sheet.rows
 
     def select(
         self,
@@ -437,14 +364,7 @@ class InterviewModeTab(ContextWidget):
     # -- case and timer -------------------------------------------------------------------
 
     def _show_case(self) -> None:
-        ws = self.ctx.workspace
-        exercise_id = self.exercise_combo.currentData()
-        exercise = None
-        if ws is not None and exercise_id is not None:
-            try:
-                exercise = iv.get_exercise(ws=ws, exercise_id=exercise_id)
-            except UserError:
-                exercise = None
+        exercise = chosen_exercise(self.ctx, self.exercise_combo)
         changed_box = (
             exercise is None
             or self._exercise is None
@@ -484,15 +404,12 @@ class InterviewModeTab(ContextWidget):
 
     def _resolve(self) -> None:
         """Find the evaluation of the current selection and show it (or the empty state)."""
-        ws = self.ctx.workspace
         candidate_id = self.candidate_combo.currentData()
         exercise_id = self.exercise_combo.currentData()
         interviewer = self.interviewer_combo.currentText().strip()
         evaluation_id = None
-        if ws is not None and candidate_id is not None and interviewer:
-            evaluation_id = iv.find_evaluation(
-                ws=ws, candidate_id=candidate_id, exercise_id=exercise_id, interviewer=interviewer
-            )
+        if candidate_id is not None:
+            evaluation_id = selected_evaluation(self.ctx, candidate_id, exercise_id, interviewer)
         if evaluation_id is None:
             self._evaluation = None
             self._structure = None
@@ -530,22 +447,15 @@ class InterviewModeTab(ContextWidget):
             self._resolve()
             return
         self._evaluation = ev
-        structure = (
-            card.id,
-            tuple((d.id, d.name, d.weight_pct, d.meets_bar, d.levels) for d in card.dimensions),
-            tuple((s.id, s.kind, s.text) for s in card.signals),
-            self._exercise.dimension_keys if self._exercise else (),
-        )
-        if structure != self._structure:
-            self._build(card)
-            self._structure = structure
+        locked = self.ctx.readonly or ev.submitted
+        probed = self._exercise.dimension_keys if self._exercise else ()
+        self.sheet.show_evaluation(ev, card, probed, locked)
+        signals = (card.id, tuple((s.id, s.kind, s.text) for s in card.signals))
+        if signals != self._structure:
+            self._build_signals(card)
+            self._structure = signals
         self._loading = True
         try:
-            for dim_id, row in self.rows.items():
-                rating = ev.ratings.get(dim_id)
-                row.show_rating(
-                    rating.rating if rating else None, rating.evidence if rating else ""
-                )
             for signal_id, box in self.signal_boxes.items():
                 box.setChecked(signal_id in ev.signal_ids)
             for value, button in self.recommendation_buttons.items():
@@ -554,38 +464,16 @@ class InterviewModeTab(ContextWidget):
         finally:
             self._loading = False
         self._show_score(ev)
-        readonly = self.ctx.readonly
-        for row in self.rows.values():
-            for button in row.buttons.values():
-                button.setEnabled(not readonly)
-            row.evidence.setReadOnly(readonly)
+        self.submit_bar.show_evaluation(ev)
         for box in self.signal_boxes.values():
-            box.setEnabled(not readonly)
+            box.setEnabled(not locked)
         for button in self.recommendation_buttons.values():
-            button.setEnabled(not readonly)
-        self.notes_edit.setReadOnly(readonly)
+            button.setEnabled(not locked)
+        self.notes_edit.setReadOnly(locked)
         self.right_stack.setCurrentWidget(self.sheet_scroll)
 
-    def _build(self, card: iv.ScorecardInfo) -> None:
-        for row in self.rows.values():
-            row.deleteLater()
-        self.rows.clear()
-        probed = set(self._exercise.dimension_keys) if self._exercise else set()
-        for dim in card.dimensions:
-            row = DimensionRow(dim, card, dim.key in probed, self.dimensions_box)
-            for level, level_button in row.buttons.items():
-                level_button.clicked.connect(
-                    lambda _c=False, d=dim.id, lv=level: self._on_rating_clicked(d, lv)
-                )
-            row.evidence.editingFinished.connect(
-                lambda d=dim.id: self._on_evidence_editing_finished(d)
-            )
-            self.dimensions_layout.addWidget(row)
-            self.rows[dim.id] = row
-        while self.signals_layout.count():
-            item = self.signals_layout.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
+    def _build_signals(self, card: iv.ScorecardInfo) -> None:
+        clear_layout(self.signals_layout)
         self.signal_boxes.clear()
         for kind in (SignalKind.STRONG, SignalKind.WEAK, SignalKind.RED_FLAG):
             signals = card.signals_of(kind)
@@ -647,46 +535,9 @@ class InterviewModeTab(ContextWidget):
         )
         self._resolve()
 
-    def _on_rating_clicked(self, dimension_id: int, level: int) -> None:
-        ev = self._evaluation
-        if ev is None or self._loading:
-            return
-        row = self.rows[dimension_id]
-        stored = ev.ratings.get(dimension_id)
-        text = row.evidence.text().strip()
-        evidence = text if text != (stored.evidence if stored else "") else None
-        name = row.dimension.name
-        self.ctx.run_edit(
-            SetRatingCommand(
-                self.ctx, ev.id, dimension_id, level, evidence, text=f"rate {name} {level}"
-            )
-        )
-        self._load(ev.id)
-
-    def _on_evidence_editing_finished(self, dimension_id: int) -> None:
-        ev = self._evaluation
-        if ev is None or self._loading:
-            return
-        row = self.rows[dimension_id]
-        if not row.evidence.isModified():
-            return
-        stored = ev.ratings.get(dimension_id)
-        if stored is None:
-            return  # kept in the box; saved together with the rating
-        text = row.evidence.text().strip()
-        row.evidence.setModified(False)
-        if text == stored.evidence:
-            return
-        self.ctx.run_edit(
-            SetRatingCommand(
-                self.ctx,
-                ev.id,
-                dimension_id,
-                stored.rating,
-                text,
-                text=f"edit evidence for {row.dimension.name}",
-            )
-        )
+    def _on_sheet_edited(self) -> None:
+        if self._evaluation is not None:
+            self._load(self._evaluation.id)
 
     def _on_signal_box_clicked(self) -> None:
         ev = self._evaluation

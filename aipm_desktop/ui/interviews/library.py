@@ -1,6 +1,13 @@
-"""Case library tab: the case exercises and the scorecard (dimensions, weights, levels, signals)."""
+"""Case library tab: the case exercises and the scorecard (dimensions, weights, levels, signals).
+
+A case may carry a sample answer and its reference ratings (:mod:`.references`), which
+make it a calibration case; "Export pack…" and "Import pack…" share a case with its
+scorecard as one zip (:mod:`.packs`), never with candidates.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -30,7 +37,6 @@ from ..widgets.builders import (
     button,
     button_row,
     line_edit,
-    list_panel,
     panel,
     resize_columns,
     scroll_area,
@@ -41,12 +47,27 @@ from ..widgets.builders import (
 )
 from ..widgets.page_header import named_label
 from ..widgets.roles import ID_ROLE as USER_ROLE
-from .widgets import NotesEdit, empty_state, list_id, muted_label, refill_list, section_label
+from . import packs
+from .references import ReferenceEditor
+from .widgets import (
+    NotesEdit,
+    clear_layout,
+    empty_state,
+    list_id,
+    muted_label,
+    refill_list,
+    row_of,
+    section_label,
+)
 
 EXERCISE_TEXTS = {
     "prompt": ("Prompt", "What the candidate is asked to do"),
     "materials": ("Materials (markdown)", "Hand-outs: scenario, data pack, risk brief…"),
     "expected_outputs": ("Expected outputs", "What a strong answer contains (interviewer only)"),
+    "sample_answer": (
+        "Sample answer (markdown)",
+        "A recorded answer interviewers score in calibration sessions (Calibration tab)",
+    ),
 }
 KIND_LABELS = {
     SignalKind.STRONG: "Strong",
@@ -69,7 +90,26 @@ class ExercisesEditor(QWidget):
         self.list.currentItemChanged.connect(lambda *_: self._show())
         self.new_button = button("New exercise", self._on_new_button_clicked, name="primaryButton")
         self.delete_button = button("Delete", self._on_delete_button_clicked)
-        left = list_panel(self.list, self.new_button, self.delete_button)
+        self.export_pack_button = button(
+            "Export pack…",
+            self._on_export_pack_button_clicked,
+            name="exportPackButton",
+            tip="Write the selected case with its materials and scorecard as one zip (no "
+            "candidate data), to share with another hiring team",
+        )
+        self.import_pack_button = button(
+            "Import pack…",
+            self._on_import_pack_button_clicked,
+            name="importPackButton",
+            tip="Add a case from a case pack (checked whole first; undoable)",
+        )
+        left = panel(
+            button_row(self.new_button, self.delete_button),
+            button_row(self.export_pack_button, self.import_pack_button),
+            (self.list, 1),
+        )
+        self.import_question: object = None
+        self._card_id: int | None = None
 
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("exerciseTitle")
@@ -101,8 +141,22 @@ class ExercisesEditor(QWidget):
         dims = QWidget()
         dims.setLayout(self.dimension_grid)
         form.addRow("Dimensions probed", dims)
+        self.references = ReferenceEditor(ctx)
+        self.references_hint = muted_label(
+            "The level the sample answer deserves on each dimension: with a sample answer "
+            "and these set, the case appears in the Calibration tab."
+        )
 
-        editor = panel(self.built_in_label, form, 1, name="pageContent", margins=(8, 0, 12, 12))
+        editor = panel(
+            self.built_in_label,
+            form,
+            section_label("Reference ratings of the sample answer"),
+            self.references_hint,
+            self.references,
+            1,
+            name="pageContent",
+            margins=(8, 0, 12, 12),
+        )
         scroll = scroll_area(editor)
         self.empty_label = empty_state(
             "No case exercises. Press New exercise to write one: a prompt, materials to "
@@ -128,24 +182,23 @@ class ExercisesEditor(QWidget):
                 for ex in iv.list_exercises(ws=ws)
             ),
         )
-        self._fill_dimensions()
+        self._card_id = None
         self._show()
 
-    def _fill_dimensions(self) -> None:
+    def _card(self, ex: iv.ExerciseInfo) -> iv.ScorecardInfo | None:
         ws = self.ctx.workspace
-        while self.dimension_grid.count():
-            item = self.dimension_grid.takeAt(0)
-            if item.widget() is not None:
-                item.widget().deleteLater()
-        self.dimension_boxes.clear()
         try:
-            card = iv.scorecard_info(ws=ws) if ws is not None else None
+            return None if ws is None else iv.scorecard_info(ws=ws, scorecard_id=ex.scorecard_id)
         except UserError:
-            card = None
+            return None
+
+    def _fill_dimensions(self, card: iv.ScorecardInfo | None) -> None:
+        clear_layout(self.dimension_grid)
+        self.dimension_boxes.clear()
         if card is None:
             return
         for index, dim in enumerate(card.dimensions):
-            box = QCheckBox(dim.name)
+            box = QCheckBox(dim.name.replace("&", "&&"))  # "&" is not a mnemonic
             box.setObjectName("probedDimension")
             box.clicked.connect(self._on_dimension_box_clicked)
             self.dimension_grid.addWidget(box, index // 2, index % 2)
@@ -156,6 +209,8 @@ class ExercisesEditor(QWidget):
         exercise_id = self.current_id()
         readonly = self.ctx.readonly
         self.new_button.setEnabled(not readonly)
+        self.import_pack_button.setEnabled(not readonly)
+        self.export_pack_button.setEnabled(exercise_id is not None)
         if ws is None or exercise_id is None:
             self._exercise = None
             self.delete_button.setEnabled(False)
@@ -167,6 +222,12 @@ class ExercisesEditor(QWidget):
             self.stack.setCurrentWidget(self.empty_label)
             return
         self._exercise = ex
+        card = self._card(ex)
+        if card is not None and card.id != self._card_id:
+            self._fill_dimensions(card)
+            self._card_id = card.id
+        if card is not None:
+            self.references.show_case(ex, card)
         self.stack.setCurrentWidget(self._editor)
         self.delete_button.setEnabled(not readonly and not ex.built_in)
         self.built_in_label.setText(
@@ -239,15 +300,37 @@ class ExercisesEditor(QWidget):
             text="add case exercise",
         )
         if self.ctx.run_edit(command) and command.record_id is not None:
-            for row in range(self.list.count()):
-                if self.list.item(row).data(USER_ROLE) == command.record_id:
-                    self.list.setCurrentRow(row)
+            self.select(command.record_id)
             self.title_edit.setFocus()
             self.title_edit.selectAll()
 
     def _on_delete_button_clicked(self) -> None:
         if self._exercise is not None and not self._exercise.built_in:
             self.ctx.run_edit(DeleteRecordCommand(self.ctx, CaseExercise, self._exercise.id))
+
+    def _on_export_pack_button_clicked(self) -> None:
+        if self._exercise is not None:
+            packs.ask_export(self.ctx, self, self._exercise.id, self._exercise.title)
+
+    def _on_import_pack_button_clicked(self) -> None:
+        self.import_pack(None)
+
+    def import_pack(self, path: Path | None) -> object:
+        """Import a case pack (asking for the file when ``path`` is None) and select the
+        new case; returns the command, the question asked first, or None."""
+        result = (
+            packs.import_from(self.ctx, self, path) if path else packs.ask_import(self.ctx, self)
+        )
+        self.import_question = result
+        record = getattr(result, "record_id", None)
+        if record is not None:
+            self.select(record)
+        return result
+
+    def select(self, exercise_id: int) -> None:
+        for row in range(self.list.count()):
+            if self.list.item(row).data(USER_ROLE) == exercise_id:
+                self.list.setCurrentRow(row)
 
 
 class ScorecardEditor(QWidget):
@@ -311,10 +394,7 @@ class ScorecardEditor(QWidget):
         self.reload()
 
     def current_dimension(self) -> iv.DimensionInfo | None:
-        row = self.dimensions.currentRow()
-        if self.card is None or not 0 <= row < len(self.card.dimensions):
-            return None
-        return self.card.dimensions[row]
+        return row_of(self.dimensions, None if self.card is None else self.card.dimensions)
 
     def reload(self) -> None:
         ws = self.ctx.workspace
@@ -517,7 +597,7 @@ class CaseLibraryTab(QWidget):
         ctx.changed.connect(self._on_ctx_changed)
 
     def _on_ctx_changed(self, changes: Changes) -> None:
-        if changes.touches("case_exercise", "scorecard_dimension", "scorecard"):
+        if changes.touches("case_exercise", "scorecard_dimension", "scorecard", "reference_rating"):
             self.exercises.reload()
         if changes.touches("scorecard", "scorecard_dimension", "scorecard_signal"):
             self.scorecard.reload()

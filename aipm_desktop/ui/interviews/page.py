@@ -1,4 +1,5 @@
-"""The Interviews area: candidates, interview mode, comparison and the case library.
+"""The Interviews area: candidates, interview mode, comparison, debrief, the panel's
+agreement, calibration practice and the case library.
 
 The header holds the candidate actions (the area convention of
 :mod:`~aipm_desktop.ui.widgets.page_header`): "New candidate" (Ctrl+Shift+N anywhere in the
@@ -16,10 +17,13 @@ from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import NO_MARGINS, button, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import NEW_SHORTCUT, enable_delete, page_header, record_actions
+from .agreement import AgreementTab
 from .candidates import CandidatesTab
 from .comparison import ComparisonTab
+from .debrief import DebriefTab
 from .interview_mode import InterviewModeTab
 from .library import CaseLibraryTab
+from .practice import PracticeTab
 from .widgets import INTERVIEW_KINDS
 
 DELETE_TIP = "Delete the selected candidate and their evaluations (asks first; undoable)"
@@ -42,7 +46,7 @@ class InterviewsPage(ContextWidget):
         self.delete_button = button("Delete", self.delete_candidate, tip=DELETE_TIP)
         header = page_header(
             "Interviews",
-            "Case exercises, weighted scorecards and side-by-side comparison for AI PM "
+            "Case exercises, weighted scorecards, blind scoring and calibration for AI PM "
             "hiring loops. Every rating is saved at once; Edit ▸ Undo takes it back.",
             (self.new_button, self.delete_button),
         )
@@ -50,11 +54,17 @@ class InterviewsPage(ContextWidget):
         self.candidates = CandidatesTab(ctx)
         self.interview = InterviewModeTab(ctx)
         self.comparison = ComparisonTab(ctx)
+        self.debrief = DebriefTab(ctx)
+        self.agreement = AgreementTab(ctx)
+        self.practice = PracticeTab(ctx)
         self.library = CaseLibraryTab(ctx)
         self.tabs = area_tabs(
             (self.candidates, "Candidates"),
             (self.interview, "Interview mode"),
             (self.comparison, "Comparison"),
+            (self.debrief, "Debrief"),
+            (self.agreement, "Agreement"),
+            (self.practice, "Calibration"),
             (self.library, "Case library"),
         )
         self.candidates.start_requested.connect(self._on_candidates_start_requested)
