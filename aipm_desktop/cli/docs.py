@@ -101,14 +101,6 @@ def export_command(
     fmt = fmt.lower().lstrip(".")
     if fmt not in FORMATS:
         raise UserError(f"Unknown format {fmt!r}; choose md, html or pdf.")
-    export_pdf: Any = None
-    if fmt == "pdf":
-        try:
-            from ..ui.documents.pdf import export_pdf
-        except ImportError as error:
-            raise UserError(
-                f"PDF export is not available in this installation ({error})."
-            ) from None
     with common.reading(file) as ws:
         if fmt == "md":
             written = rendering.export_markdown(
@@ -119,7 +111,8 @@ def export_command(
                 ws=ws, document_id=document_id, out=out, overwrite=force
             )
         else:
-            assert export_pdf is not None
+            from ..services.documents_pdf import export_pdf
+
             written = export_pdf(
                 ws=ws, document_ids=[document_id], out=out.expanduser(), overwrite=force
             )

@@ -1,13 +1,24 @@
-"""The look of the short reports written with fpdf2 (feedback summary, debrief; no Qt).
+"""The one PDF engine (fpdf2, no Qt): documents, runbooks, debriefs and feedback summaries.
 
-A4, DejaVu Sans (shipped with matplotlib, found without importing it) so any text
-prints; headings, body text, tables with horizontal rules (rows may be highlighted) and
-a tinted warning box for red flags.
+A4 or US Letter in DejaVu Sans (shipped with matplotlib, found without importing it) so
+any text prints. Every page but the first carries a running header (when one is given)
+and every page a footer: the document's name on the left, "Page n of N" on the right.
+The building blocks are headings, body text, tables with horizontal rules (rows may be
+highlighted; a table that runs over a page repeats its header row), a tinted warning
+box, a monospaced box kept on one page, and Markdown already rendered to safe HTML
+(:func:`aipm_desktop.services.rendering.render_html`) laid out with fpdf2's HTML writer.
+
+Output is reproducible: the creation date is fixed by the caller (``created``), so the
+same input gives the same bytes.
 """
 
 from __future__ import annotations
 
+import base64
+import datetime as dt
+import html
 import importlib.util
+import re
 from collections.abc import Collection, Sequence
 from pathlib import Path
 from typing import Any
@@ -17,11 +28,18 @@ TEXT = (50, 63, 75)
 MUTED = (97, 110, 124)
 WARN = (122, 75, 0)
 RULE = (203, 210, 217)
+BOX = (244, 246, 248)
 HEADER_FILL = (238, 241, 245)
 HIGHLIGHT_FILL = (255, 241, 204)
 FLAG_FILL = (253, 236, 234)
 FLAG_LINE = (198, 40, 40)
 FLAG_TEXT = (150, 24, 24)
+LINK = (26, 86, 184)
+CODE = (106, 27, 154)
+
+PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
+#: A fixed creation date for callers without one of their own (reproducible bytes).
+EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
 
 
 def font_dir() -> Path:
@@ -31,31 +49,76 @@ def font_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
+def _new_fpdf(page_format: str, footer: str, header: str) -> Any:
+    from fpdf import FPDF
+
+    class Pages(FPDF):
+        def header(self) -> None:
+            if not header or self.page_no() == 1:
+                return
+            self.set_y(7)
+            self.set_font("DejaVu", "", 7.5)
+            self.set_text_color(*MUTED)
+            self.cell(self.epw, 4, header[:140], align="R")
+            self.set_y(self.t_margin)
+
+        def footer(self) -> None:
+            self.set_y(-12)
+            self.set_draw_color(*RULE)
+            self.line(self.l_margin, self.get_y(), self.w - self.r_margin, self.get_y())
+            self.ln(1)
+            self.set_font("DejaVu", "", 7.5)
+            self.set_text_color(*MUTED)
+            self.cell(self.epw * 0.8, 5, footer[:120], align="L")
+            self.cell(self.epw * 0.2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
+
+    return Pages(format=PAGE_FORMATS.get(page_format.lower(), "A4"))
+
+
 class PdfDocument:
-    """An A4 document being written top to bottom."""
+    """A document being written top to bottom."""
 
-    def __init__(self, title: str) -> None:
-        from fpdf import FPDF
-
-        pdf = FPDF(format="A4")
+    def __init__(
+        self,
+        title: str,
+        *,
+        footer: str | None = None,
+        header: str = "",
+        page_format: str = "a4",
+        created: dt.datetime | None = None,
+    ) -> None:
+        pdf = _new_fpdf(page_format, title if footer is None else footer, header)
         pdf.set_title(title)
         pdf.set_creator("AIPM Desktop")
+        pdf.set_producer("AIPM Desktop")
+        pdf.set_creation_date(created or EPOCH)
         fonts = font_dir()
-        for style, name in (
-            ("", "DejaVuSans"),
-            ("B", "DejaVuSans-Bold"),
-            ("I", "DejaVuSans-Oblique"),
+        for family, style, name in (
+            ("DejaVu", "", "DejaVuSans"),
+            ("DejaVu", "B", "DejaVuSans-Bold"),
+            ("DejaVu", "I", "DejaVuSans-Oblique"),
+            ("DejaVu", "BI", "DejaVuSans-BoldOblique"),
+            ("DejaVuMono", "", "DejaVuSansMono"),
+            ("DejaVuMono", "B", "DejaVuSansMono-Bold"),
         ):
-            pdf.add_font("DejaVu", style, str(fonts / f"{name}.ttf"))
+            pdf.add_font(family, style, str(fonts / f"{name}.ttf"))
         pdf.set_margins(18, 16, 18)
-        pdf.set_auto_page_break(True, margin=16)
+        pdf.set_auto_page_break(True, margin=18)
         pdf.add_page()
         self.pdf: Any = pdf
         self.width: float = pdf.epw
 
-    def heading(self, text: str, size: float = 13) -> None:
+    # -- blocks -------------------------------------------------------------------------
+
+    def heading(self, text: str, size: float = 13, *, section: int | None = None) -> None:
+        """A heading; with ``section`` (a level, 0 = top) it is also a PDF bookmark."""
         pdf = self.pdf
-        pdf.ln(3)
+        if pdf.get_y() > pdf.page_break_trigger - KEEP_MM:
+            pdf.add_page()  # never the last line of a page
+        else:
+            pdf.ln(3)
+        if section is not None:
+            pdf.start_section(text, section, strict=False)
         pdf.set_font("DejaVu", "B", size)
         pdf.set_text_color(*INK)
         pdf.multi_cell(self.width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
@@ -68,6 +131,16 @@ class PdfDocument:
         pdf.set_font("DejaVu", style, size)
         pdf.set_text_color(*colour)
         pdf.multi_cell(self.width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+
+    def rule(self) -> None:
+        pdf = self.pdf
+        pdf.ln(1)
+        pdf.set_draw_color(*RULE)
+        pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
+        pdf.ln(2)
+
+    def new_page(self) -> None:
+        self.pdf.add_page()
 
     def flag_box(self, title: str, lines: Sequence[str]) -> None:
         """A tinted box: ``title`` in bold, then one bullet per line."""
@@ -93,6 +166,29 @@ class PdfDocument:
         pdf.set_fill_color(255, 255, 255)
         pdf.set_draw_color(*RULE)
 
+    def mono_box(self, text: str, *, keep_with: float = 0) -> None:
+        """``text`` in a tinted monospaced box; the box starts a new page rather than split
+        when it (and ``keep_with`` mm of what comes before it) fits on one page."""
+        pdf = self.pdf
+        text = text.rstrip("\n") or " "
+        pdf.set_font("DejaVuMono", "", 8.5)
+        box = pdf.multi_cell(self.width, 4.4, text, dry_run=True, output="HEIGHT", padding=(2, 3))
+        needed = box + keep_with
+        if needed < pdf.eph and pdf.get_y() + needed > pdf.page_break_trigger:
+            pdf.add_page()
+
+    def mono_text(self, text: str) -> None:
+        """The box of :meth:`mono_box` itself (call :meth:`mono_box` first to keep it whole)."""
+        pdf = self.pdf
+        pdf.set_font("DejaVuMono", "", 8.5)
+        pdf.set_text_color(*TEXT)
+        pdf.set_fill_color(*BOX)
+        pdf.multi_cell(
+            self.width, 4.4, text.rstrip("\n") or " ", fill=True, new_x="LMARGIN",
+            new_y="NEXT", align="L", padding=(2, 3, 2, 3),
+        )  # fmt: skip
+        pdf.set_fill_color(255, 255, 255)
+
     def table(
         self,
         widths: tuple[int, ...],
@@ -101,9 +197,11 @@ class PdfDocument:
         *,
         highlight: Collection[int] = (),
         size: float = 9,
+        headings: bool = True,
     ) -> None:
-        """A table of ``rows``, the first its headings; the rows numbered in
-        ``highlight`` (1 = the first after the headings) on an amber ground."""
+        """A table of ``rows``, the first its headings (unless ``headings`` is false); the
+        rows numbered in ``highlight`` (1 = the first after the headings) on an amber
+        ground. A table longer than the page repeats its headings on the next."""
         from fpdf.fonts import FontFace
 
         pdf = self.pdf
@@ -116,6 +214,7 @@ class PdfDocument:
             col_widths=widths,
             text_align=align,
             headings_style=header,
+            first_row_as_headings=headings,
             line_height=5.5,
             padding=1.5,
             borders_layout="HORIZONTAL_LINES",
@@ -126,5 +225,199 @@ class PdfDocument:
                 for text in cells:
                     row.cell(text, style=style)
 
+    def contents(self, entries: Sequence[tuple[int, str, int | None]]) -> None:
+        """A contents list: ``(level, text, page)`` per line, indented by level, the page
+        number on the right (blank while unknown) and a link to it."""
+        pdf = self.pdf
+        for level, text, page in entries:
+            pdf.set_font("DejaVu", "B" if level <= 0 else "", 9.5 if level <= 0 else 9)
+            pdf.set_text_color(*(INK if level <= 0 else TEXT))
+            indent = 6 * max(level, 0)
+            link = pdf.add_link(page=page) if page else ""
+            pdf.set_x(pdf.l_margin + indent)
+            room = self.width - indent - 16
+            if pdf.get_string_width(text) > room:
+                while text and pdf.get_string_width(text + "…") > room:
+                    text = text[:-1]
+                text = text.rstrip() + "…"
+            pdf.cell(room + 2, 5.2, text, link=link)
+            pdf.cell(14, 5.2, str(page or ""), align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+
+    def facts(self, rows: Sequence[tuple[str, str]]) -> None:
+        """A two-column key/value table (no header row); empty values are left out."""
+        kept = [(key, value) for key, value in rows if value]
+        if kept:
+            self.table((22, 78), "LEFT", kept, headings=False)
+            self.pdf.ln(2)
+
+    def html(self, fragment: str, *, folder: Path | None = None) -> None:
+        """Safe HTML from :func:`~aipm_desktop.services.rendering.render_html`, laid out
+        with the house style; headings become bookmarks. Local images are read from
+        ``folder`` (the workspace's); anything else shows as its alt text."""
+        from fpdf.fonts import FontFace, TextStyle
+
+        def block(
+            size: float,
+            *,
+            style: str = "",
+            colour: Sequence[int] = TEXT,
+            top: float = 0,
+            bottom: float = 2,
+            family: str = "DejaVu",
+        ) -> Any:
+            # fpdf2 reads a top margin of 0 as "one line": a hair keeps blocks close.
+            top = max(top, 0.01)
+            return TextStyle(
+                font_family=family, font_style=style, font_size_pt=size, color=colour,
+                t_margin=top, b_margin=bottom,
+            )  # fmt: skip
+
+        styles = {
+            # A heading's bottom margin is a share of its own height (fpdf2's rule).
+            "h1": block(16, style="B", colour=INK, top=4, bottom=0.3),
+            "h2": block(13, style="B", colour=INK, top=4, bottom=0.3),
+            "h3": block(11.5, style="B", colour=INK, top=3, bottom=0.25),
+            "h4": block(10.5, style="B", colour=TEXT, top=2, bottom=0.2),
+            "h5": block(10, style="B", colour=TEXT, top=2, bottom=0.2),
+            "h6": block(9.5, style="B", colour=MUTED, top=2, bottom=0.2),
+            "p": block(9.5, top=2, bottom=1),
+            "li": TextStyle(
+                font_family="DejaVu", font_size_pt=9.5, color=TEXT, l_margin=5, t_margin=0.6
+            ),
+            "ul": block(9.5, bottom=2.5),
+            "ol": block(9.5, bottom=2.5),
+            "blockquote": TextStyle(
+                font_family="DejaVu",
+                font_style="I",
+                font_size_pt=9.5,
+                color=MUTED,
+                l_margin=6,
+                t_margin=1,
+                b_margin=2,
+            ),
+            "pre": block(8.5, family="DejaVuMono", top=1, bottom=2),
+            "code": FontFace(family="DejaVuMono", color=CODE),
+            "a": FontFace(color=LINK),
+            "dt": block(9.5, style="B", top=1, bottom=0),
+            "dd": TextStyle(font_family="DejaVu", font_size_pt=9.5, color=TEXT, l_margin=6),
+        }
+        pdf = self.pdf
+        # One call per heading and what follows it, so that a heading never ends a page
+        # without at least a few lines of its text below it.
+        for part in _HEADING_START.split(pdf_ready_html(fragment, folder)):
+            if not part.strip():
+                continue
+            if _HEADING_START.match(part) and pdf.get_y() > pdf.page_break_trigger - KEEP_MM:
+                pdf.add_page()
+            pdf.set_font("DejaVu", "", 9.5)
+            pdf.set_text_color(*TEXT)
+            pdf.set_draw_color(*RULE)
+            pdf.write_html(
+                part,
+                font_family="DejaVu",
+                tag_styles=styles,
+                ul_bullet_char="•",
+                li_prefix_color=TEXT,
+                table_line_separators=True,
+                warn_on_tags_not_matching=False,
+            )
+        pdf.set_text_color(*TEXT)
+
+    def sections(self) -> list[tuple[str, int]]:
+        """``(name, page)`` of every bookmark written so far, in order."""
+        return [(s.name, s.page_number) for s in self.pdf._outline]
+
     def output(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+# -- HTML for fpdf2's writer ----------------------------------------------------------------
+
+_IMG = re.compile(r"<img\b([^>]*)>", re.I)
+_ATTR = re.compile(r'([a-zA-Z-]+)="([^"]*)"')
+_CHECKBOX = re.compile(r"<input\b[^>]*>", re.I)
+_TABLE = re.compile(r"<table\b[^>]*>(.*?)</table>", re.I | re.S)
+_ROW = re.compile(r"<tr\b[^>]*>(.*?)</tr>", re.I | re.S)
+_CELL = re.compile(r"<(t[hd])\b([^>]*)>(.*?)</t[hd]>", re.I | re.S)
+_TAGS = re.compile(r"<[^>]+>")
+_DROPPED_BLOCKS = re.compile(
+    r"</?(div|span|details|summary|thead|tbody|tfoot|colgroup|col)\b[^>]*>", re.I
+)
+_HEADING_START = re.compile(r"(?=<h[1-6][ >])", re.I)
+_BETWEEN_BLOCKS = re.compile(
+    r"(</?(?:p|ul|ol|li|h[1-6]|table|tr|td|th|blockquote|hr|dl|dt|dd)\b[^>]*>)\s+(?=<)", re.I
+)
+#: Room (mm) a heading needs below it on its page; less, and it starts the next page.
+KEEP_MM = 22
+_IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".bmp"}
+
+
+def _image(match: re.Match[str], folder: Path | None) -> str:
+    attrs = dict(_ATTR.findall(match.group(1)))
+    src, alt = attrs.get("src", ""), attrs.get("alt", "")
+    fallback = f"<i>[image{': ' + html.escape(alt) if alt else ''}]</i>"
+    if src.startswith("data:image/"):
+        try:
+            base64.b64decode(src.split(",", 1)[1], validate=True)
+        except (IndexError, ValueError):
+            return fallback
+        return f'<img src="{src}">'
+    if folder is None or not src:
+        return fallback
+    from urllib.parse import unquote
+
+    path = (folder / unquote(html.unescape(src))).resolve()
+    inside = folder.resolve() in path.parents
+    if not inside or not path.is_file() or path.suffix.lower() not in _IMAGE_SUFFIXES:
+        return fallback
+    return f'<img src="{html.escape(str(path))}">'
+
+
+def _column_widths(table: str) -> list[int]:
+    """Percent widths for a table's columns, by the longest text in each (bounded)."""
+    longest: list[int] = []
+    words: list[int] = []
+    for row in _ROW.findall(table):
+        for col, (_tag, _attrs, cell) in enumerate(_CELL.findall(row)):
+            text = html.unescape(_TAGS.sub("", cell)).strip()
+            size = min(max(len(text), 4), 60)
+            word = min(max((len(w) for w in text.split()), default=0), 24)
+            if col >= len(longest):
+                longest.append(size)
+                words.append(word)
+            else:
+                longest[col] = max(longest[col], size)
+                words[col] = max(words[col], word)
+    total = sum(longest) or 1
+    # Share by length, but never so narrow that the longest word has to break.
+    widths = [max(8, round(100 * n / total), 2 * w) for n, w in zip(longest, words, strict=True)]
+    while sum(widths) > 100 and max(widths) > 8:
+        widths[widths.index(max(widths))] -= 1
+    widths[-1] += 100 - sum(widths) if widths else 0
+    return widths
+
+
+def _table(match: re.Match[str]) -> str:
+    inner = _DROPPED_BLOCKS.sub("", match.group(1))
+    widths = _column_widths(inner)
+    rows = []
+    for index, row in enumerate(_ROW.findall(inner)):
+        cells = []
+        for col, (tag, attrs, cell) in enumerate(_CELL.findall(row)):
+            found = dict(_ATTR.findall(attrs))
+            align = found.get("align", "left")
+            width = f' width="{widths[col]}%"' if index == 0 and col < len(widths) else ""
+            text = html.escape(" ".join(html.unescape(_TAGS.sub("", cell)).split()))
+            cells.append(f'<{tag} align="{align}"{width}>{text}</{tag}>')
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    return f'<table width="100%" align="left">{"".join(rows)}</table>'
+
+
+def pdf_ready_html(fragment: str, folder: Path | None) -> str:
+    """Safe HTML made fit for fpdf2's writer: checkboxes as ☐/☑, local images resolved
+    (others as their alt text), tables as wide as the text with columns sized by content,
+    left-aligned plain-text cells, and wrapper tags dropped."""
+    text = _CHECKBOX.sub(lambda m: "☑ " if "checked" in m.group(0) else "☐ ", fragment)
+    text = _IMG.sub(lambda m: _image(m, folder), text)
+    text = _TABLE.sub(_table, text)
+    return _BETWEEN_BLOCKS.sub(r"\1", _DROPPED_BLOCKS.sub("", text))

@@ -374,6 +374,66 @@ def _fenced_lines(lines: list[str]) -> set[int]:
     return fenced
 
 
+_ITEM = re.compile(r"^([ \t]*)((?:[-*+]|\d{1,9}[.)])[ \t]+)\S")
+_FIRST_ITEM = re.compile(r"^(?:[-*+]|1[.)])")
+_OPENS_BLOCK = re.compile(r"^ {0,3}(?:#|>|\||```|~~~|<)")
+_EMPTY_HEAD = re.compile(
+    r"<thead>\s*<tr>(?:\s*<th(?: align=\"\w+\")?>\s*</th>)+\s*</tr>\s*</thead>\s*", re.I
+)
+
+
+def lists_after_lines(text: str) -> str:
+    """Lists written the way GitHub reads them, made plain to Python-Markdown.
+
+    * A list that starts on the line after a paragraph line is a list (Python-Markdown
+      needs a blank line first and otherwise runs the items into the paragraph:
+      "Intended use: - Answering ..."); a blank line is put before such a first item (a
+      bullet, or an ordered item numbered 1), unless the line before is a heading, quote,
+      table row or indented.
+    * A nested item indented to its parent's text (``3. Decide:`` then ``   - Flag off``,
+      three spaces) is a nested item: Python-Markdown wants four spaces per level, so
+      nested items are re-indented by their depth.
+
+    Lines inside fenced code are left alone."""
+    lines = text.split("\n")
+    fenced = _fenced_lines(lines)
+    out: list[str] = []
+    columns: list[int] = []  # the text column of each open list item, outermost first
+    previous = ""
+    for i, line in enumerate(lines):
+        if i in fenced or not line.strip():
+            out.append(line)
+            previous = line if line.strip() else ""
+            continue
+        item = _ITEM.match(line)
+        if item is None:
+            if not line.startswith((" ", "\t")):
+                columns.clear()
+            out.append(line)
+            previous = line
+            continue
+        indent = len(item.group(1).expandtabs(4))
+        if not columns and indent > 3:
+            out.append(line)  # indented code, not a list
+            previous = line
+            continue
+        if (
+            not columns
+            and previous.strip()
+            and _FIRST_ITEM.match(item.group(2))
+            and not _OPENS_BLOCK.match(previous)
+            and not previous.startswith((" ", "\t"))
+        ):
+            out.append("")
+        while columns and indent < columns[-1]:
+            columns.pop()
+        depth = len(columns)
+        columns.append(indent + len(item.group(2)))
+        out.append(" " * (4 * depth) + line.lstrip(" \t") if depth else line)
+        previous = line
+    return "\n".join(out)
+
+
 def _restore(fragment: str) -> str:
     for stand_in, original in _RESTORE:
         fragment = fragment.replace(stand_in, original)
@@ -390,7 +450,8 @@ def render_html(text: str, *, toc: bool = True) -> str:
     source, notes = guard_source(text or "")
     md = _markdown()
     md.reset()
-    body = md.convert(source)
+    # A key/value table written with an empty header row gets no header row.
+    body = _EMPTY_HEAD.sub("", md.convert(lists_after_lines(source)))
     if toc and "[TOC]" not in (text or "") and _flat(getattr(md, "toc_tokens", [])) >= 3:
         tokens = _section_tokens(md.toc_tokens)
         body = (

@@ -258,3 +258,37 @@ def test_ordinary_documents_get_no_note_and_unchanged_source() -> None:
     source = "# Title\n\n- a\n    - b\n\n> quote\n\n[link](https://example.com) *em*\n"
     assert rendering.guard_source(source) == (source, [])
     assert "render-note" not in rendering.render_html(source)
+
+
+# -- lists and tables as GitHub reads them -------------------------------------------------
+
+
+def test_a_list_right_under_a_line_is_a_list():
+    out = rendering.render_html("Intended use:\n- Answering questions\n- Collecting details\n")
+    assert "<p>Intended use:</p>" in out
+    assert out.count("<li>") == 2
+    # An ordered list interrupts a paragraph only when it starts at 1 (as on GitHub).
+    assert "<ol>" in rendering.render_html("Steps:\n1. First\n2. Second\n")
+    assert "<ol" not in rendering.render_html("In the year\n2026. was good\n")
+
+
+def test_an_item_indented_to_its_parents_text_is_nested():
+    out = rendering.render_html("3. Decide containment:\n   - Flag off\n   - Safe mode\n4. Record.\n")
+    assert out.count("<ol") == 1
+    nested = out.split("<ul>", 1)[1].split("</ul>", 1)[0]
+    assert "Flag off" in nested and "Safe mode" in nested
+    assert "Record." not in nested
+    two_spaces = rendering.render_html("- one\n  - child\n    - grandchild\n- back\n")
+    assert two_spaces.count("<ul>") == 3
+
+
+def test_fenced_code_and_indented_code_are_left_alone():
+    out = rendering.render_html("Text\n```\nline\n- not an item\n```\n")
+    assert "<li>" not in out and "- not an item" in out
+
+
+def test_a_table_with_an_empty_header_row_has_no_header_row():
+    out = rendering.render_html("| | |\n|---|---|\n| Owner | Maya |\n| Status | Draft |\n")
+    assert "<thead>" not in out and "<th" not in out
+    assert out.count("<tr>") == 2
+    assert "<thead>" in rendering.render_html("| Key | Value |\n|---|---|\n| Owner | Maya |\n")

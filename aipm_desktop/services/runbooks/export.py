@@ -15,9 +15,8 @@ in a worker thread; the GUI's export). Files are written whole or not at all.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from ...errors import UserError
 from ...models import CommunicationChannel
@@ -30,12 +29,6 @@ if TYPE_CHECKING:
 #: The formats a runbook exports to, by the suffix of their file.
 FORMATS = {"md": ".md", "html": ".html", "pdf": ".pdf"}
 _SUFFIX_FORMATS = {".md": "md", ".markdown": "md", ".html": "html", ".htm": "html", ".pdf": "pdf"}
-
-_INK = (31, 41, 51)
-_TEXT = (50, 63, 75)
-_MUTED = (97, 110, 124)
-_RULE = (203, 210, 217)
-_BOX = (244, 246, 248)
 
 
 def export_format(out: Path | str, fmt: str | None = None) -> tuple[Path, str]:
@@ -106,59 +99,12 @@ def export_runbook(
 # -- PDF -------------------------------------------------------------------------------------
 
 
-def _font_dir() -> Path:
-    """matplotlib's DejaVu fonts, found without importing matplotlib (~0.5 s)."""
-    import importlib.util
-
-    spec = importlib.util.find_spec("matplotlib")
-    assert spec is not None and spec.submodule_search_locations, "matplotlib is installed"
-    return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
-
-
-def _new_pdf(title: str) -> Any:
-    """An A4 document with the DejaVu fonts, margins and a footer naming ``title``."""
-    from fpdf import FPDF
-
-    class RunbookPdf(FPDF):
-        def footer(self) -> None:
-            self.set_y(-12)
-            self.set_font("DejaVu", "", 7.5)
-            self.set_text_color(*_MUTED)
-            self.cell(self.epw * 0.8, 5, title[:110], align="L")
-            self.cell(self.epw * 0.2, 5, f"Page {self.page_no()} of {{nb}}", align="R")
-
-    pdf = RunbookPdf(format="A4")
-    pdf.set_title(title)
-    pdf.set_creator("AIPM Desktop")
-    fonts = _font_dir()
-    for style, name in (("", "DejaVuSans"), ("B", "DejaVuSans-Bold"), ("I", "DejaVuSans-Oblique")):
-        pdf.add_font("DejaVu", style, str(fonts / f"{name}.ttf"))
-    pdf.add_font("DejaVuMono", "", str(fonts / "DejaVuSansMono.ttf"))
-    pdf.set_margins(18, 16, 18)
-    pdf.set_auto_page_break(True, margin=18)
-    pdf.alias_nb_pages()
-    pdf.add_page()
-    return pdf
-
-
 def runbook_pdf(info: RunbookInfo) -> bytes:
     """The runbook as a PDF document (A4; see the module docstring)."""
-    from fpdf.fonts import FontFace
+    from ..pdf_doc import INK, MUTED, PdfDocument
 
-    pdf = _new_pdf(f"Runbook: {info.title}")
-    width = pdf.epw
-
-    def heading(text: str, size: float = 13) -> None:
-        pdf.ln(3)
-        pdf.set_font("DejaVu", "B", size)
-        pdf.set_text_color(*_INK)
-        pdf.multi_cell(width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
-        pdf.ln(1.5)
-
-    def body(text: str, style: str = "", size: float = 9.5, colour: Sequence[int] = _TEXT) -> None:
-        pdf.set_font("DejaVu", style, size)
-        pdf.set_text_color(*colour)
-        pdf.multi_cell(width, size * 0.5, text, new_x="LMARGIN", new_y="NEXT", align="L")
+    doc = PdfDocument(f"Runbook: {info.title}")
+    heading, body = doc.heading, doc.body
 
     heading(info.title, 18)
     facts = [
@@ -167,39 +113,26 @@ def runbook_pdf(info: RunbookInfo) -> bytes:
         if value
     ]
     facts.append(f"Owner: {info.owner or 'not set'}")
-    body("   ·   ".join(facts), colour=_MUTED)
+    body("   ·   ".join(facts), colour=MUTED)
     if info.scope:
         heading("Scope")
         body(info.scope)
 
     heading("Escalation path")
     if info.contacts:
-        pdf.set_font("DejaVu", "", 9)
-        pdf.set_text_color(*_TEXT)
-        pdf.set_draw_color(*_RULE)
-        header = FontFace(emphasis="BOLD", color=_INK, fill_color=(238, 241, 245))
-        with pdf.table(
-            col_widths=(6, 44, 24, 40),
-            text_align=("RIGHT", "LEFT", "LEFT", "LEFT"),
-            headings_style=header,
-            line_height=5.5,
-            padding=1.5,
-            borders_layout="HORIZONTAL_LINES",
-        ) as grid:
-            for cells in [("#", "Role", "Name", "How to reach")] + [
-                (str(n), c.role, c.name or "-", c.reach or "-")
-                for n, c in enumerate(info.contacts, start=1)
-            ]:
-                row = grid.row()
-                for text in cells:
-                    row.cell(text)
+        rows = [("#", "Role", "Name", "How to reach")]
+        rows += [
+            (str(n), c.role, c.name or "-", c.reach or "-")
+            for n, c in enumerate(info.contacts, start=1)
+        ]
+        doc.table((6, 44, 24, 40), ("RIGHT", "LEFT", "LEFT", "LEFT"), rows)
     else:
         body("No escalation path yet.", style="I")
 
     heading("Rollback criteria")
     if info.criteria:
         body("Roll back (or switch to safe mode) when any of these is met:")
-        pdf.ln(1)
+        doc.pdf.ln(1)
         for criterion in info.criteria:
             body(f"•  {criterion.condition}")
     else:
@@ -213,31 +146,14 @@ def runbook_pdf(info: RunbookInfo) -> bytes:
         body("No templates yet.", style="I")
     for template in info.templates:
         name = CHANNEL_LABELS.get(CommunicationChannel(template.channel), template.channel)
-        text = template.body.rstrip("\n") or " "
-        pdf.set_font("DejaVuMono", "", 8.5)
-        box = pdf.multi_cell(width, 4.4, text, dry_run=True, output="HEIGHT", padding=(2, 3))
-        needed = box + 16  # its name, subject and gaps: keep a template on one page
-        if needed < pdf.eph and pdf.get_y() + needed > pdf.page_break_trigger:
-            pdf.add_page()
-        body(name, style="B", size=10.5, colour=_INK)
+        doc.mono_box(template.body, keep_with=16)  # with its name and subject
+        body(name, style="B", size=10.5, colour=INK)
         if template.subject:
             body(f"Subject: {template.subject}", size=9)
-        pdf.ln(1)
-        pdf.set_font("DejaVuMono", "", 8.5)
-        pdf.set_text_color(*_TEXT)
-        pdf.set_fill_color(*_BOX)
-        pdf.multi_cell(
-            width,
-            4.4,
-            text,
-            fill=True,
-            new_x="LMARGIN",
-            new_y="NEXT",
-            align="L",
-            padding=(2, 3, 2, 3),
-        )
-        pdf.ln(3)
+        doc.pdf.ln(1)
+        doc.mono_text(template.body)
+        doc.pdf.ln(3)
     if info.notes:
         heading("Notes")
         body(info.notes)
-    return bytes(pdf.output())
+    return doc.output()

@@ -254,7 +254,7 @@ class DocumentActions:
             elif what == "html":
                 path = rendering.export_html(ws=self.ws, document_id=self.document_id, out=out)
             else:
-                from .pdf import export_pdf
+                from ...services.documents_pdf import export_pdf
 
                 if what == "pdf":
                     ids = [self.document_id]
