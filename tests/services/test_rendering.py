@@ -273,7 +273,9 @@ def test_a_list_right_under_a_line_is_a_list():
 
 
 def test_an_item_indented_to_its_parents_text_is_nested():
-    out = rendering.render_html("3. Decide containment:\n   - Flag off\n   - Safe mode\n4. Record.\n")
+    out = rendering.render_html(
+        "3. Decide containment:\n   - Flag off\n   - Safe mode\n4. Record.\n"
+    )
     assert out.count("<ol") == 1
     nested = out.split("<ul>", 1)[1].split("</ul>", 1)[0]
     assert "Flag off" in nested and "Safe mode" in nested
