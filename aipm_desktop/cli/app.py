@@ -187,7 +187,7 @@ def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(
         ...,
-        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado or experiment.",
+        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment or incidents.",
         metavar="KIND",
     ),
     out: Path | None = typer.Option(
@@ -230,6 +230,12 @@ def chart_command(
         help="radar: a candidate, by id or name (repeatable; default: all rated).",
         metavar="CANDIDATE",
     ),
+    quarters: int | None = typer.Option(
+        None,
+        "--quarters",
+        help="incidents: how many quarters up to this one (default 4, at most 16).",
+        metavar="N",
+    ),
     start: str | None = typer.Option(
         None, "--from", help="kpi, roadmap: first date, YYYY-MM-DD.", metavar="DATE"
     ),
@@ -249,6 +255,9 @@ def chart_command(
       tornado  which inputs move a cost model's cost per successful task most
       experiment  an experiment's cumulative lift with its interval, and each
                arm's daily value
+      incidents  incident figures per quarter: counts by severity and by
+               failure category, hours to acknowledge and to mitigate
+               (median, p90), share with a completed review
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -266,6 +275,7 @@ def chart_command(
         "model": model,
         "experiment": experiment,
         "metric": metric,
+        "quarters": quarters,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -290,6 +300,7 @@ def _add_groups() -> None:
         experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
         experiments,
         history,
+        incident_definitions,  # noqa: F401  (adds severities, categories, action)
         incidents,
         interviews,
         kpis,

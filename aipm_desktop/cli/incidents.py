@@ -19,7 +19,7 @@ app = new_app(
     "incident's timeline and actions, and the figures per quarter."
 )
 
-_Incident = Annotated[str, typer.Argument(help="The incident: its id or title.")]
+INCIDENT_ARG = Annotated[str, typer.Argument(help="The incident: its id or title.")]
 
 
 @command(app, "list")
@@ -57,7 +57,7 @@ def list_command(
 
 
 @command(app, "show")
-def show_command(file: WorkspaceFile, incident: _Incident, as_json: JsonFlag = False) -> None:
+def show_command(file: WorkspaceFile, incident: INCIDENT_ARG, as_json: JsonFlag = False) -> None:
     """One incident: its facts, links, timeline and actions."""
     from ..services import incidents
     from ..services.dates import format_datetime
@@ -145,12 +145,12 @@ def stats_command(
 
 # -- edits -------------------------------------------------------------------------------------
 
-_Who = Annotated[
+WHO_OPTION = Annotated[
     str | None, typer.Option("--who", help="Who makes the change (default: your user name).")
 ]
 
 
-def _moment(value: str | None, what: str) -> dt.datetime | None:
+def moment(value: str | None, what: str) -> dt.datetime | None:
     """``2026-11-24 08:20`` or ``2026-11-24T08:20`` (local time unless it says its zone)
     as an aware datetime; None for none."""
     if value is None or not value.strip():
@@ -195,7 +195,7 @@ def add_command(
         str | None,
         typer.Option("--detected", help="When it was detected, e.g. 2026-11-24 08:20 (now)."),
     ] = None,
-    who: _Who = None,
+    who: WHO_OPTION = None,
 ) -> None:
     """Log an incident (one undoable step); prints its id."""
     from ..services import ai_act, incidents, kpis
@@ -217,9 +217,9 @@ def add_command(
             data["root_cause_class"] = root_cause.strip().lower()
         if release is not None:
             data["release_id"] = resolve_release(ws=ws, ref=release)
-        moment = _moment(detected, "--detected")
-        if moment is not None:
-            data["detected_at"] = moment
+        detected_at = moment(detected, "--detected")
+        if detected_at is not None:
+            data["detected_at"] = detected_at
         incident_id, _changes = incidents.create_incident(ws=ws, data=data, who=who)
     typer.echo(f"Logged incident {incident_id}: {' '.join(title.split())}")
 
@@ -227,13 +227,13 @@ def add_command(
 @command(app, "status")
 def status_command(
     file: WorkspaceFile,
-    incident: _Incident,
+    incident: INCIDENT_ARG,
     status: Annotated[str, typer.Argument(help="open, mitigated, resolved or reviewed.")],
     at: Annotated[
         str | None,
         typer.Option("--at", help="When it happened, e.g. 2026-11-24 09:10 (default: now)."),
     ] = None,
-    who: _Who = None,
+    who: WHO_OPTION = None,
 ) -> None:
     """Move an incident to a status, stamping the times the move implies when they are
     empty (one undoable step)."""
@@ -243,7 +243,7 @@ def status_command(
     with common.writing(file) as ws:
         incident_id = incidents.find_incident(ws=ws, ref=incident)
         incidents.set_status(
-            ws=ws, incident_id=incident_id, status=status, at=_moment(at, "--at"), who=who
+            ws=ws, incident_id=incident_id, status=status, at=moment(at, "--at"), who=who
         )
         info = incidents.detail(ws=ws, incident_id=incident_id)
     stamps = [
@@ -264,7 +264,7 @@ def status_command(
 @command(app, "note")
 def note_command(
     file: WorkspaceFile,
-    incident: _Incident,
+    incident: INCIDENT_ARG,
     text: Annotated[str, typer.Argument(help="What happened, for the timeline.")],
     by: Annotated[
         str | None,
@@ -273,7 +273,7 @@ def note_command(
     at: Annotated[
         str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
     ] = None,
-    who: _Who = None,
+    who: WHO_OPTION = None,
 ) -> None:
     """Add an entry to an incident's timeline (one undoable step)."""
     from ..services import incidents, records
@@ -285,7 +285,7 @@ def note_command(
             incident_id=incident_id,
             what=text,
             who=by if by is not None else (who or records.default_author()),
-            at=_moment(at, "--at"),
+            at=moment(at, "--at"),
             actor=who,
         )
     typer.echo(f"Added timeline entry {entry_id} to incident {incident_id}")

@@ -71,7 +71,7 @@ def test_severity_definitions_and_categories_are_editable_and_undoable(ws) -> No
     with pytest.raises(ValidationError):
         incidents.add_category(ws=ws, name="Tone problem")  # unique
     incident_id = _incident(ws, category_id=category_id)
-    incidents.delete_category(ws=ws, category_id=category_id)
+    incidents.delete_category(ws=ws, category_id=category_id, clear=True)
     assert incidents.detail(ws=ws, incident_id=incident_id).category == ""
     ws.undo()
     assert incidents.detail(ws=ws, incident_id=incident_id).category == "Tone problem"

@@ -13,9 +13,12 @@ reads the workspace.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from ...errors import UserError
+from ..incidents.quarterly import DEFAULT_QUARTERS, MAX_QUARTERS
 from . import new_figure, text_size
 
 if TYPE_CHECKING:
@@ -209,10 +212,16 @@ def _reviews(ax: Axes, labels: list[str], stats: Sequence[IncidentStats]) -> Non
     _style(ax, "Review completed")
 
 
-def build_figure(*, ws: Workspace, quarters: int = 4) -> Figure:
-    """The incident figures of the last ``quarters`` quarters of ``ws``."""
+def build_figure(
+    *, ws: Workspace, quarters: int | None = DEFAULT_QUARTERS, today: dt.date | None = None
+) -> Figure:
+    """The incident figures of the last ``quarters`` quarters of ``ws`` up to the one of
+    ``today`` (None: every quarter since the first incident, as the Figures tab's "Since
+    the first incident"); a count outside 1-16 is refused."""
     from ..incidents.quarterly import quarterly_stats
 
+    if quarters is not None and not 1 <= int(quarters) <= MAX_QUARTERS:
+        raise UserError(f"--quarters takes 1 to {MAX_QUARTERS}, not {quarters}.")
     figure = new_figure(10.0, 7.0)
-    draw_incident_figures(figure, quarterly_stats(ws=ws, count=quarters))
+    draw_incident_figures(figure, quarterly_stats(ws=ws, count=quarters, today=today))
     return figure

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 from sqlalchemy import delete, insert, select
 
-from ...errors import NotFoundError, UserError, ValidationError
+from ...errors import UserError, ValidationError
 from ...models import (
     INCIDENT_TIMESTAMPS,
     FailureCategory,
@@ -306,28 +306,6 @@ def _linked(conn: Any, link: _Link, incident_id: int) -> tuple[tuple[int, str], 
     return tuple((int(i), str(n)) for i, n in rows)
 
 
-def severity_definitions(*, ws: Workspace) -> list[SeverityDefinition]:
-    """The workspace's SEV1-SEV4 definitions, SEV1 first."""
-    with ws.session() as session:
-        return list(session.execute(select(SeverityDefinition).order_by(_SEV.c.severity)).scalars())
-
-
-def failure_categories(*, ws: Workspace) -> list[FailureCategory]:
-    """The triage list, in its order."""
-    with ws.session() as session:
-        return list(
-            session.execute(
-                select(FailureCategory).order_by(_CAT.c.position, _CAT.c.name)
-            ).scalars()
-        )
-
-
-#: The id of the failure category ``ref`` names: an id or a name (any case).
-find_category = records.RefFinder(
-    _CAT, "name", "failure category", plural="failure categories", list_names=True
-)
-
-
 # -- writes ------------------------------------------------------------------------------------
 
 
@@ -515,7 +493,7 @@ def add_action(
         IncidentAction,
         {
             "incident_id": incident_id,
-            "kind": str(kind).strip().lower().replace("-", "_").replace(" ", "_"),
+            "kind": _action_kind(kind),
             "who": who,
             "at": at or utcnow(),
             "notes": notes,
@@ -524,10 +502,49 @@ def add_action(
     label = ACTION_LABELS.get(IncidentActionKind(action.kind), action.kind)
     with ws.write(label=f"Add incident action: {label}", who=actor) as session:
         obj = records.existing(session, Incident, incident_id, what="incident")
-        if action.kind == IncidentActionKind.FEATURE_FLAG_ROLLBACK and not obj.rolled_back:
-            obj.rolled_back = True
-            records.touch(obj)
+        _mark_rolled_back(obj, action.kind)
         return records.add_row(session, action)
+
+
+def _action_kind(value: Any) -> IncidentActionKind:
+    """``Feature-flag rollback`` / ``feature-flag-rollback`` as the stored kind; a
+    ValidationError naming the kinds otherwise."""
+    return records.choice_of(
+        IncidentActionKind,
+        str(value).strip().lower().replace("-", "_").replace(" ", "_"),
+        what="action",
+        field="kind",
+        problem="unknown action",
+    )
+
+
+def _mark_rolled_back(incident: Incident, kind: str) -> None:
+    """A feature-flag rollback marks its incident as rolled back."""
+    if kind == IncidentActionKind.FEATURE_FLAG_ROLLBACK and not incident.rolled_back:
+        incident.rolled_back = True
+        records.touch(incident)
+
+
+def update_action(
+    *, ws: Workspace, action_id: int, data: Mapping[str, Any], actor: str | None = None
+) -> Changes:
+    """Change what an action was, who took it, when, or its notes (one operation; the
+    action is checked as a whole). Changing it into a feature-flag rollback marks the
+    incident as rolled back, as adding one does."""
+    values = dict(data)
+    if "incident_id" in values:
+        raise ValidationError(
+            "An action stays with its incident.", [("incident_id", "not editable")]
+        )
+    if "kind" in values:
+        values["kind"] = _action_kind(values["kind"])
+    with records.editing(
+        ws, IncidentAction, action_id, lambda a: "Edit incident action", who=actor
+    ) as (session, action):
+        records.update(ws=ws, model=IncidentAction, id=action_id, data=values, who=actor)
+        incident = records.existing(session, Incident, action.incident_id, what="incident")
+        _mark_rolled_back(incident, action.kind)
+    return Changes("incident_action", (action_id,), "update")
 
 
 def delete_timeline_entry(*, ws: Workspace, entry_id: int, who: str | None = None) -> Changes:
@@ -536,47 +553,3 @@ def delete_timeline_entry(*, ws: Workspace, entry_id: int, who: str | None = Non
 
 def delete_action(*, ws: Workspace, action_id: int, who: str | None = None) -> Changes:
     return records.delete(ws=ws, model=IncidentAction, id=action_id, who=who)
-
-
-def update_severity_definition(
-    *, ws: Workspace, severity: str, data: Mapping[str, Any], who: str | None = None
-) -> Changes:
-    """Edit what a severity means in this workspace (one operation)."""
-    with ws.engine.connect() as conn:
-        found = conn.execute(
-            select(_SEV.c.id).where(_SEV.c.severity == str(severity).lower())
-        ).scalar()
-    if found is None:
-        raise NotFoundError(f"No severity {severity!r}; they are sev1 to sev4.")
-    if "severity" in data:
-        raise ValidationError("A severity definition keeps its severity.", [("severity", "")])
-    records.update(ws=ws, model=SeverityDefinition, id=int(found), data=data, who=who)
-    return Changes("severity_definition", (int(found),), "update")
-
-
-def add_category(
-    *, ws: Workspace, name: str, description: str = "", who: str | None = None
-) -> tuple[int, Changes]:
-    """Add a failure category at the end of the triage list (one operation)."""
-    with ws.engine.connect() as conn:
-        last = conn.execute(select(_CAT.c.position).order_by(_CAT.c.position.desc())).scalar()
-    obj, changes = records.create(
-        ws=ws,
-        model=FailureCategory,
-        data={"name": name, "description": description, "position": (last or 0) + 1},
-        who=who,
-    )
-    assert obj.id is not None
-    return obj.id, changes
-
-
-def rename_category(
-    *, ws: Workspace, category_id: int, data: Mapping[str, Any], who: str | None = None
-) -> Changes:
-    records.update(ws=ws, model=FailureCategory, id=category_id, data=data, who=who)
-    return Changes("failure_category", (category_id,), "update")
-
-
-def delete_category(*, ws: Workspace, category_id: int, who: str | None = None) -> Changes:
-    """Remove a failure category; incidents in it keep no category (one operation)."""
-    return records.delete(ws=ws, model=FailureCategory, id=category_id, who=who)

@@ -1,0 +1,130 @@
+"""``aipm incidents severities | categories | action``: the reference lists shown and
+edited from the command line (each edit one undoable step), a category in use refused
+unless told where its incidents go, and bad input explained with nothing written."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from aipm_desktop.cli import app
+
+
+def _run(*args: object):
+    return CliRunner().invoke(app, [str(a) for a in args], prog_name="aipm")
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _categories(path: Path) -> dict[str, int]:
+    result = _run("incidents", "categories", path, "--json")
+    assert result.exit_code == 0, result.output
+    return {c["name"]: c["incidents"] for c in json.loads(result.stdout)}
+
+
+def test_severities_show_and_change_in_one_undo_step(sample_path: Path) -> None:
+    shown = _run("incidents", "severities", sample_path)
+    assert shown.exit_code == 0, shown.output
+    assert "SEV2  Major  (acknowledge within 1 h)" in shown.output
+    changed = _run(
+        "incidents",
+        "severities",
+        sample_path,
+        "--set",
+        "SEV2=A rollback criterion met",
+        "--name",
+        "sev4=Cosmetic",
+        "--ack-within",
+        "4=-",
+    )
+    assert changed.exit_code == 0, changed.output
+    assert "Changed 2 severities" in changed.output
+    data = {
+        d["severity"]: d
+        for d in json.loads(_run("incidents", "severities", sample_path, "--json").stdout)
+    }
+    assert data["sev2"]["definition"] == "A rollback criterion met"
+    assert (data["sev4"]["name"], data["sev4"]["acknowledge_within_hours"]) == ("Cosmetic", None)
+    assert _run("undo", sample_path).exit_code == 0
+    data = {
+        d["severity"]: d
+        for d in json.loads(_run("incidents", "severities", sample_path, "--json").stdout)
+    }
+    assert data["sev4"]["name"] == "Low" and data["sev2"]["definition"].startswith("A major")
+
+
+def test_categories_add_move_rename_and_remove(sample_path: Path) -> None:
+    added = _run("incidents", "categories", sample_path, "--add", "Tone problem",
+                 "--description", "Rude or off-brand replies")  # fmt: skip
+    assert added.exit_code == 0, added.output
+    assert list(_categories(sample_path))[-1] == "Tone problem"
+    assert _run("incidents", "categories", sample_path, "--up", "Tone problem").exit_code == 0
+    assert list(_categories(sample_path))[-2] == "Tone problem"
+    renamed = _run("incidents", "categories", sample_path, "--rename", "Tone problem=Tone")
+    assert renamed.exit_code == 0, renamed.output
+    removed = _run("incidents", "categories", sample_path, "--remove", "Tone")
+    assert removed.exit_code == 0, removed.output
+    assert "Tone" not in _categories(sample_path)
+    assert _run("undo", sample_path).exit_code == 0
+    assert "Tone" in _categories(sample_path)
+
+
+def test_a_category_in_use_needs_to_be_told_where_its_incidents_go(sample_path: Path) -> None:
+    before = _digest(sample_path)
+    refused = _run("incidents", "categories", sample_path, "--remove", "Wrong answer")
+    assert refused.exit_code == 1
+    assert "is the category of 1 incident" in refused.output and "--move-to" in refused.output
+    assert _digest(sample_path) == before
+    moved = _run("incidents", "categories", sample_path, "--remove", "Wrong answer",
+                 "--move-to", "Data mismatch")  # fmt: skip
+    assert moved.exit_code == 0, moved.output
+    counts = _categories(sample_path)
+    assert "Wrong answer" not in counts and counts["Data mismatch"] == 1
+    shown = json.loads(_run("incidents", "show", sample_path, "1", "--json").stdout)
+    assert shown["category"] == "Data mismatch"
+
+
+def test_action_records_who_and_when(sample_path: Path) -> None:
+    result = _run("incidents", "action", sample_path, "3", "vendor-escalation", "--by", "Ravi",
+                  "--at", "2026-11-24 10:00+00:00", "--notes", "Raised a P1 with the vendor")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    shown = json.loads(_run("incidents", "show", sample_path, "3", "--json").stdout)
+    action = shown["actions"][-1]
+    assert (action["label"], action["who"], action["notes"]) == (
+        "Vendor escalation",
+        "Ravi",
+        "Raised a P1 with the vendor",
+    )
+    assert action["at"].startswith("2026-11-24T10:00")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("severities", "--set", "SEV9=x"), "choose one of: sev1, sev2, sev3, sev4"),
+        (("severities", "--set", "just text"), '--set takes SEV2="definition"'),
+        (("severities", "--name", "sev1="), "Name"),
+        (("severities", "--ack-within", "sev1=soon"), "takes hours"),
+        (("severities", "--ack-within", "sev1=-3"), "acknowledge_within_hours"),
+        (("categories", "--add", "wrong ANSWER"), "already has 'Wrong answer'"),
+        (("categories", "--add", "X", "--remove", "Cost spike"), "one change at a time"),
+        (("categories", "--clear"), "go with --remove"),
+        (("categories", "--remove", "weather"), "No failure category 'weather'"),
+        (("categories", "--rename", "Cost spike"), "--rename takes"),
+        (("categories", "--remove", "Cost spike", "--move-to", "Cost spike"), "another category"),
+        (("action", "3", "reboot"), "choose one of: feature_flag_rollback"),
+        (("action", "3", "hotfix", "--at", "soon"), "--at must be a date"),
+    ],
+)
+def test_bad_input_is_explained_and_writes_nothing(sample_path: Path, args, message) -> None:
+    before = _digest(sample_path)
+    result = _run("incidents", args[0], sample_path, *args[1:])
+    assert result.exit_code == 1, result.output
+    assert message in result.output
+    assert _digest(sample_path) == before
