@@ -99,6 +99,22 @@ class IncidentForm(PaneForm):
                     "text",
                     placeholder="Why it happened (for the review)",
                 ),
+                FieldSpec(
+                    "actions",
+                    "Response in words",
+                    "text",
+                    placeholder="What was done, in a few sentences (each action with who and "
+                    "when is on the Actions tab)",
+                    tooltip="A summary of the response for the review; the structured actions "
+                    "are on the Actions tab",
+                ),
+                FieldSpec(
+                    "rolled_back",
+                    "Rolled back",
+                    "check",
+                    placeholder="The feature was rolled back (a feature-flag rollback sets it)",
+                    tooltip="Whether the AI feature was rolled back during this incident",
+                ),
             ),
             FieldSpec("release_id", "Release", "combo", section=S_AFFECTED, choices=self._releases),
             *(FieldSpec(name, label, "datetime", section=S_TIMES) for name, label in TIMESTAMPS),

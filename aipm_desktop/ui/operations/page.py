@@ -7,7 +7,8 @@ impact, timestamps), its timeline and actions, "Write the post-incident review" 
 to the risk register". **Runbooks**: a runbook per use case or release with its
 escalation path, rollback criteria (live: met / not met / no data), safe mode and
 communication templates; export as PDF or Markdown. **Figures**: incident figures per
-quarter as a table and charts.
+quarter as a table and charts. "Definitions…" in the header edits what SEV1-SEV4 mean
+and the failure-category triage list (:mod:`.definitions`).
 
 Shortcuts (while focus is inside the page, so they never clash with the main window's;
 Ctrl+N stays File ▸ New workspace): Ctrl+Shift+N logs a new incident, Del in the log
@@ -17,7 +18,7 @@ deletes the chosen one after asking, Ctrl+E puts the cursor in the timeline's en
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -32,6 +33,7 @@ from ..widgets.page_header import (
     record_actions,
     set_enabled_why,
 )
+from .definitions import DefinitionsDialog, definitions_button
 from .edits import DeleteIncidentCommand, NewIncidentCommand
 from .figures import FiguresTab
 from .incident_detail import TAB_DETAILS
@@ -57,6 +59,7 @@ class OperationsPage(ContextWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="operationsPage")
         self.confirm_box: QMessageBox | None = None
+        self.definitions_dialog: DefinitionsDialog | None = None
         header, self.new_button, self.delete_button = area_header(
             "Operations",
             "AI incidents from detection to review, runbooks with rollback criteria checked "
@@ -67,6 +70,8 @@ class OperationsPage(ContextWidget):
             new_tip=NEW_TIP,
             delete_tip=DELETE_TIP,
         )
+        self.definitions_button = definitions_button(self, ctx)
+        header.addWidget(self.definitions_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.incidents = IncidentsTab(ctx)
         self.runbooks = RunbooksTab(ctx)
         self.figures = FiguresTab(ctx)

@@ -3,8 +3,10 @@
 :class:`TimelinePanel` lists the entries (when, who, what), oldest first; the entry line
 under the detail pane adds to it (:class:`EntryLine`: type, Enter). :class:`ActionsPanel`
 lists the actions taken (feature-flag rollback, safe mode, prompt update, policy filter,
-hotfix, data exclusion, vendor escalation), each with who and when, and adds one from the
-row above the table. Del (or "Remove") removes the chosen row; every change is undoable.
+hotfix, data exclusion, vendor escalation), each with who, when and notes, and adds one
+from the row above the table; "Edit" (or a double-click, or Enter on a row) puts the
+chosen action into that row to change any of its fields, "Save changes" stores them.
+Del (or "Remove") removes the chosen row; every change is undoable.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from ...services.dates import format_datetime
 from ..context import AppContext
 from ..undo import OperationCommand
 from ..widgets.builders import button, hbox, line_edit, vbox
-from ..widgets.field_editors import date_display_format, utc_moment
+from ..widgets.field_editors import date_display_format, local_moment, utc_moment
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
 from ..widgets.row_list_model import Column
@@ -37,6 +39,7 @@ from .edits import (
     AddTimelineEntryCommand,
     DeleteActionCommand,
     DeleteTimelineEntryCommand,
+    UpdateActionCommand,
 )
 from .parts import READ_ONLY_WHY, RowsPanel, who_am_i, wrap_rows
 
@@ -44,6 +47,9 @@ NO_TIMELINE = (
     "No timeline entries yet. Type what happened in the line under this pane and press "
     "Enter: each entry is stamped with the time and your name."
 )
+ADD_TEXT, SAVE_TEXT = "Add action", "Save changes"
+SAVE_TIP = "Store these fields on the action being edited (Enter)"
+EDIT_TIP = "Change the chosen action's kind, who, when or notes (double-click, Enter)"
 NO_ACTIONS = (
     "No actions recorded yet. Choose what was done above (a feature-flag rollback, safe "
     "mode, a prompt update …), who did it and when, then press Enter or \u201cAdd action\u201d."
@@ -205,30 +211,43 @@ class ActionsPanel(_RecordsPanel):
         self.when_edit.setDisplayFormat(date_display_format() + " HH:mm")
         self.when_edit.setToolTip("When it was done (your local time)")
         self.notes_edit = line_edit("actionNotesEdit", "Notes (optional)")
+        #: The action whose fields the row above the table shows for a change (None: the
+        #: row describes a new action).
+        self.editing_id: int | None = None
         self.add_button = button(
-            "Add action", self.add_action, name="addActionButton", tip="Record this action (Enter)"
+            ADD_TEXT, self.commit, name="addActionButton", tip="Record this action (Enter)"
         )
+        self.cancel_button = button(
+            "Cancel", self.stop_editing, name="cancelActionEditButton", tip="Keep it as it was"
+        )
+        self.cancel_button.setVisible(False)
+        self.edit_button = button("Edit", self.edit_current, name="editActionButton", tip=EDIT_TIP)
         add_row = vbox(
             hbox((self.kind_combo, 1), (self.who_edit, 1), self.when_edit, spacing=6),
-            hbox((self.notes_edit, 1), self.add_button, spacing=6),
+            hbox((self.notes_edit, 1), self.cancel_button, self.add_button, spacing=6),
             spacing=6,
         )
         top = hbox(
             named_label("What was done to stop the harm, by whom and when.", "mutedLabel"),
             1,
+            self.edit_button,
             self.remove_button,
             spacing=8,
         )
         vbox(add_row, top, (self.stack, 1), margins=(6, 6, 6, 6), spacing=6, parent=self)
         wrap_rows(self.table)
         for line in (self.who_edit, self.notes_edit):
-            line.returnPressed.connect(self.add_action)
+            line.returnPressed.connect(self.commit)
+        self.table.doubleClicked.connect(lambda _i: self.edit_current())
+        self.table.activated.connect(lambda _i: self.edit_current())
 
     def show_rows(self, incident_id: int | None, rows: Any) -> None:
         if incident_id != self.owner_id:
-            self.who_edit.setText(who_am_i(self.ctx))
-            self.notes_edit.clear()
-            self.when_edit.setDateTime(QDateTime.currentDateTime())
+            self.editing_id = None
+            self._reset_entry()
+        elif self.editing_id is not None and all(r.id != self.editing_id for r in rows):
+            self.editing_id = None  # the action went (undo, removed)
+            self._reset_entry()
         super().show_rows(incident_id, rows)
         editable = incident_id is not None and not self.ctx.readonly
         for widget in (self.kind_combo, self.who_edit, self.when_edit, self.notes_edit):
@@ -236,9 +255,67 @@ class ActionsPanel(_RecordsPanel):
         set_enabled_why(
             self.add_button,
             editable,
-            "Record this action (Enter)",
+            "Record this action (Enter)" if self.editing_id is None else SAVE_TIP,
             READ_ONLY_WHY if self.ctx.readonly else "Choose an incident first.",
         )
+        self.add_button.setText(ADD_TEXT if self.editing_id is None else SAVE_TEXT)
+        self.cancel_button.setVisible(self.editing_id is not None)
+
+    def update_actions(self) -> None:
+        super().update_actions()
+        can = not self.ctx.readonly and self.current_id() is not None
+        why = READ_ONLY_WHY if self.ctx.readonly else "Choose an action in the list first."
+        set_enabled_why(self.edit_button, can, EDIT_TIP, why)
+
+    def _reset_entry(self) -> None:
+        """The row above the table ready for a new action: by you, now, no notes."""
+        self.who_edit.setText(who_am_i(self.ctx))
+        self.notes_edit.clear()
+        self.when_edit.setDateTime(QDateTime.currentDateTime())
+
+    def edit_current(self) -> int | None:
+        """Put the chosen action's fields into the row above the table to change them;
+        its id (None when no action is chosen)."""
+        record = self.model.record_at(self.table.currentIndex())
+        if record is None or self.ctx.readonly:
+            return None
+        self.editing_id = int(record.id)
+        self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(record.kind)))
+        self.who_edit.setText(record.who)
+        self.when_edit.setDateTime(local_moment(record.at))
+        self.notes_edit.setText(record.notes)
+        self.show_rows(self.owner_id, self.model.rows)
+        self.notes_edit.setFocus()
+        return self.editing_id
+
+    def stop_editing(self) -> None:
+        """Leave the chosen action as it is; the row describes a new action again."""
+        self.editing_id = None
+        self._reset_entry()
+        self.show_rows(self.owner_id, self.model.rows)
+
+    def commit(self) -> int | None:
+        """Add the action the row describes, or save the changes to the one being edited."""
+        return self.add_action() if self.editing_id is None else self.save_action()
+
+    def _entry(self) -> dict[str, Any]:
+        return {
+            "kind": str(self.kind_combo.currentData() or IncidentActionKind.OTHER.value),
+            "who": self.who_edit.text().strip(),
+            "at": self.when(),
+            "notes": self.notes_edit.text().strip(),
+        }
+
+    def save_action(self) -> int | None:
+        """Store the row's fields on the action being edited (undoable); its id."""
+        action_id = self.editing_id
+        if action_id is None or self.ctx.readonly:
+            return None
+        command = UpdateActionCommand(self.ctx, action_id, self._entry())
+        if not self.ctx.run_edit(command):
+            return None
+        self.stop_editing()
+        return action_id
 
     def when(self) -> dt.datetime:
         """The moment in the "when" box, as UTC."""
@@ -248,15 +325,8 @@ class ActionsPanel(_RecordsPanel):
         """Record the action described in the row above the table (undoable)."""
         if self.owner_id is None or self.ctx.readonly:
             return None
-        kind = str(self.kind_combo.currentData() or IncidentActionKind.OTHER.value)
-        command = AddActionCommand(
-            self.ctx,
-            self.owner_id,
-            kind,
-            who=self.who_edit.text().strip(),
-            at=self.when(),
-            notes=self.notes_edit.text().strip(),
-        )
+        entry = self._entry()
+        command = AddActionCommand(self.ctx, self.owner_id, entry.pop("kind"), **entry)
         if not self.ctx.run_edit(command) or command.record_id is None:
             return None
         self.notes_edit.clear()

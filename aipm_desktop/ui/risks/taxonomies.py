@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QKeySequence
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QDialogButtonBox,
@@ -235,13 +235,7 @@ class TaxonomiesDialog(ContextDialog):
         layout.addLayout(bottom)
         self.resize(1100, 600)
 
-        # Ctrl+Z / Ctrl+Shift+Z here too: the dialog is its own window.
-        undo = ctx.undo_stack.createUndoAction(self, "Undo")
-        undo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Undo)])
-        redo = ctx.undo_stack.createRedoAction(self, "Redo")
-        redo.setShortcuts([QKeySequence(QKeySequence.StandardKey.Redo)])
-        self.addAction(undo)
-        self.addAction(redo)
+        self.add_undo_shortcuts()
 
         self.add_button.clicked.connect(self.open_add)
         self.table.currentCellChanged.connect(lambda row, _c, _r, _pc: self._show_items(row))

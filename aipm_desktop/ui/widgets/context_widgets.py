@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialog, QWidget
 
 if TYPE_CHECKING:
@@ -42,3 +43,14 @@ class ContextDialog(QDialog):
         self.setWindowTitle(title)
         if size is not None:
             self.resize(*size)
+
+    def add_undo_shortcuts(self) -> None:
+        """Ctrl+Z / Ctrl+Shift+Z (the platform's undo and redo keys) in this dialog too,
+        on the app's undo stack: a non-modal dialog is its own window."""
+        stack = self.ctx.undo_stack
+        for action, keys in (
+            (stack.createUndoAction(self, "Undo"), QKeySequence.StandardKey.Undo),
+            (stack.createRedoAction(self, "Redo"), QKeySequence.StandardKey.Redo),
+        ):
+            action.setShortcuts([QKeySequence(keys)])
+            self.addAction(action)
