@@ -71,12 +71,16 @@ def severities_command(
     from ..services import incidents
 
     changes: dict[str, dict[str, Any]] = {}
-    for key, text in _pairs(set_, "--set", 'SEV2="definition"'):
-        changes.setdefault(incidents.severity_of(key).value, {})["definition"] = text.strip()
-    for key, text in _pairs(name, "--name", "SEV4=Cosmetic"):
-        changes.setdefault(incidents.severity_of(key).value, {})["name"] = text
-    for key, text in _pairs(ack_within, "--ack-within", "SEV1=0.25"):
-        changes.setdefault(incidents.severity_of(key).value, {})["acknowledge_within_hours"] = _hours(text, key)
+    given = (
+        (set_, "--set", 'SEV2="definition"', "definition", str.strip),
+        (name, "--name", "SEV4=Cosmetic", "name", str),
+        (ack_within, "--ack-within", "SEV1=0.25", "acknowledge_within_hours", None),
+    )
+    for values, option, example, field, convert in given:
+        for key, text in _pairs(values, option, example):
+            level = incidents.severity_of(key).value
+            value = _hours(text, key) if convert is None else convert(text)
+            changes.setdefault(level, {})[field] = value
     if changes:
         with common.writing(file) as ws:
             incidents.update_severity_definitions(ws=ws, changes=changes, who=who)
@@ -101,10 +105,8 @@ def severities_command(
         within = "" if hours is None else f"  (acknowledge within {hours:g} h)"
         lines += [f"{d.severity.upper()}  {d.name}{within}", f"      {d.definition or '-'}"]
     if changes:
-        lines += [
-            "",
-            f"Changed {len(changes)} severit{'ies' if len(changes) != 1 else 'y'} (aipm undo takes it back)",
-        ]
+        word = "severity" if len(changes) == 1 else "severities"
+        lines += ["", f"Changed {len(changes)} {word} (aipm undo takes it back)"]
     typer.echo("\n".join(lines))
 
 

@@ -11,7 +11,8 @@ from typer.testing import CliRunner
 
 from aipm_desktop.cli import app
 from aipm_desktop.services import charts, incidents
-from aipm_desktop.services.charts import CHARTS, incidents as incident_chart
+from aipm_desktop.services.charts import CHARTS
+from aipm_desktop.services.charts import incidents as incident_chart
 
 T0 = dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC)
 TODAY = dt.date(2026, 11, 30)

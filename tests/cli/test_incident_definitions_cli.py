@@ -91,8 +91,10 @@ def test_a_category_in_use_needs_to_be_told_where_its_incidents_go(sample_path: 
 
 
 def test_action_records_who_and_when(sample_path: Path) -> None:
-    result = _run("incidents", "action", sample_path, "3", "vendor-escalation", "--by", "Ravi",
-                  "--at", "2026-11-24 10:00+00:00", "--notes", "Raised a P1 with the vendor")  # fmt: skip
+    result = _run(
+        *("incidents", "action", sample_path, "3", "vendor-escalation", "--by", "Ravi"),
+        *("--at", "2026-11-24 10:00+00:00", "--notes", "Raised a P1 with the vendor"),
+    )
     assert result.exit_code == 0, result.output
     shown = json.loads(_run("incidents", "show", sample_path, "3", "--json").stdout)
     action = shown["actions"][-1]

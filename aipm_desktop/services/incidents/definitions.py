@@ -15,7 +15,7 @@ Rules a user notices:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -237,7 +237,7 @@ def move_category(*, ws: Workspace, category_id: int, step: int, who: str | None
     """Move a category ``step`` places up (negative) or down the triage list (one
     operation; the list is numbered 0, 1, 2 ... again). Moving past an end stops there;
     a move that changes nothing writes nothing."""
-    order = [c.id for c in failure_categories(ws=ws)]
+    order = [int(c.id) for c in failure_categories(ws=ws) if c.id is not None]
     if category_id not in order:
         raise NotFoundError(f"No failure category with id {category_id}.")
     here = order.index(category_id)
@@ -300,7 +300,7 @@ def delete_category(
     return Changes("failure_category", (category_id,), "delete")
 
 
-def _in_use_message(name: str, used: list[Any]) -> str:
+def _in_use_message(name: str, used: Sequence[Any]) -> str:
     titles = ", ".join(f"#{r.id} {r.title!r}" for r in used[:_NAMED])
     more = f" and {len(used) - _NAMED} more" if len(used) > _NAMED else ""
     count = f"{len(used)} incident{'s' if len(used) != 1 else ''}"
