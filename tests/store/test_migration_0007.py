@@ -1,6 +1,7 @@
 """Migration 0007 (incidents and runbooks): a 0006 file's incidents (the demo's three, as
 0006 stored them) keep their data, their use case as a link and their day on KPI charts;
-the reference lists are seeded; a 0006 JSON dump imports the same way."""
+the reference lists are seeded; the downgrade gives the 0006 rows back (and keeps the
+review kind while a document uses it); a 0006 JSON dump imports the same way."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ import datetime as dt
 import json
 from pathlib import Path
 
+from alembic import command
 from sqlalchemy import text
 
 from aipm_desktop.models import Kpi, UseCase
 from aipm_desktop.services import incidents, kpis, records, transfer
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
-from aipm_desktop.store.migrate import upgrade
+from aipm_desktop.store.migrate import alembic_config, upgrade
 
 STAMP = "'2025-01-01 00:00:00'"
 #: The demo's three incidents as schema 0006 stored them.
@@ -181,3 +183,118 @@ def test_a_0006_dump_imports_with_converted_incidents(ws, tmp_path: Path) -> Non
         assert len(incidents.failure_categories(ws=restored)) >= 5
     finally:
         restored.close()
+
+
+def _old_incident_rows(path: Path) -> list[tuple]:
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        rows = conn.execute(
+            text(
+                "SELECT id, title, severity, occurred_on, resolved_on, use_case_id, description,"
+                " root_cause, actions, rolled_back, status FROM incident ORDER BY id"
+            )
+        ).all()
+    engine.dispose()
+    return [tuple(r) for r in rows]
+
+
+def _downgrade_to_0006(path: Path) -> set[str]:
+    """Downgrade the file to 0006; the tables it has then."""
+    engine = make_engine(path)
+    with engine.begin() as conn:
+        command.downgrade(alembic_config(conn), "0006")
+    with engine.connect() as conn:
+        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
+        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
+    engine.dispose()
+    assert revision == "0006"
+    return tables
+
+
+def test_downgrade_gives_the_0006_incidents_back(tmp_path: Path) -> None:
+    path = tmp_path / "legacy.aipm"
+    _make_0006_workspace(path)
+    before = _old_incident_rows(path)
+    assert [r[0] for r in before] == [1, 2, 3]
+    ws = open_workspace(path)  # upgraded to the head
+    try:
+        t = dt.datetime(2026, 11, 26, 15, 30, tzinfo=dt.UTC)
+        # incident 3 is resolved and reviewed, gets a second use case, a timeline and an
+        # action; incident 1 gets its review document and a category
+        incidents.set_status(ws=ws, incident_id=3, status="resolved", at=t)
+        incidents.set_status(ws=ws, incident_id=3, status="reviewed", at=t)
+        incidents.update_incident(ws=ws, incident_id=3, data={"use_case_ids": [8, 7]})
+        incidents.add_timeline_entry(ws=ws, incident_id=3, what="Rate limit raised", at=t)
+        incidents.add_action(ws=ws, incident_id=3, kind="vendor escalation", at=t)
+        wrong = incidents.find_category(ws=ws, ref="Wrong answer")
+        incidents.update_incident(ws=ws, incident_id=1, data={"category_id": wrong})
+        review_id, _ = incidents.post_incident_review(ws=ws, incident_id=1)
+    finally:
+        ws.close()
+    tables = _downgrade_to_0006(path)
+    after = _old_incident_rows(path)
+    # Unchanged incidents come back as 0006 stored them; the edited one keeps its edits in
+    # the old columns (reviewed reads as resolved, the day it was resolved, the first use
+    # case by id).
+    expected = [list(r) for r in before]
+    expected[2][4] = "2026-11-26"
+    expected[2][10] = "resolved"
+    assert [list(r) for r in after] == expected
+    gone = {
+        "severity_definition",
+        "failure_category",
+        "incident_timeline_entry",
+        "incident_action",
+        "incident_use_case",
+        "incident_kpi",
+        "incident_risk",
+        "runbook",
+        "runbook_contact",
+        "rollback_criterion",
+        "communication_template",
+    }
+    assert not gone & tables
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(incident)"))}
+        kinds = {k for (k,) in conn.execute(text("SELECT key FROM deliverable_kind"))}
+        review_kind = conn.execute(
+            text("SELECT kind FROM document WHERE id = :id"), {"id": review_id}
+        ).scalar()
+    engine.dispose()
+    assert "detected_at" not in columns and "occurred_on" in columns
+    # the review document stays, and so does its kind (a document still uses it)
+    assert review_kind == "post_incident_review" and "post_incident_review" in kinds
+    # and up again: the same incidents, the reference lists seeded afresh
+    ws = open_workspace(path)
+    try:
+        assert ws.migrated_from == "0006"
+        info = incidents.detail(ws=ws, incident_id=3)
+        assert (info.status, info.resolved_at) == (
+            "resolved",
+            dt.datetime(2026, 11, 26, tzinfo=dt.UTC),
+        )
+        assert [u for u, _ in info.use_cases] == [7] and info.timeline == ()
+        assert len(incidents.severity_definitions(ws=ws)) == 4
+        assert incidents.detail(ws=ws, incident_id=1).category == ""
+    finally:
+        ws.close()
+
+
+def test_downgrade_without_a_review_removes_the_review_kind(ws) -> None:
+    incident_id, _ = incidents.create_incident(
+        ws=ws, data={"title": "Wrong refunds", "severity": "sev2"}
+    )
+    path = ws.path
+    ws.close()
+    _downgrade_to_0006(path)
+    engine = make_engine(path)
+    with engine.connect() as conn:
+        kinds = {k for (k,) in conn.execute(text("SELECT key FROM deliverable_kind"))}
+        row = conn.execute(
+            text("SELECT title, severity, status, use_case_id FROM incident WHERE id = :id"),
+            {"id": incident_id},
+        ).one()
+    engine.dispose()
+    assert "post_incident_review" not in kinds and kinds
+    assert tuple(row) == ("Wrong refunds", "sev2", "open", None)

@@ -412,7 +412,13 @@ def downgrade() -> None:
         conn.execute(table.insert(), restored)
     op.drop_table("failure_category")
     op.drop_table("severity_definition")
-    conn.execute(sa.text("DELETE FROM deliverable_kind WHERE key = 'post_incident_review'"))
+    # The kind goes unless a document (a review written since) still is of that kind.
+    conn.execute(
+        sa.text(
+            "DELETE FROM deliverable_kind WHERE key = 'post_incident_review' AND NOT EXISTS"
+            " (SELECT 1 FROM document WHERE kind = 'post_incident_review')"
+        )
+    )
 
 
 def _day(value: Any) -> dt.date | None:
