@@ -300,7 +300,7 @@ def _add_groups() -> None:
         experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
         experiments,
         history,
-        incident_definitions,  # noqa: F401  (adds severities, categories, action)
+        incident_work,  # noqa: F401  (adds severities, categories, action, review, risk)
         incidents,
         interviews,
         kpis,

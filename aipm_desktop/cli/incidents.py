@@ -87,8 +87,16 @@ def show_command(file: WorkspaceFile, incident: INCIDENT_ARG, as_json: JsonFlag 
         f"  Reviewed:        {format_datetime(info.reviewed_at, '-')}"
         + (f" (document {info.review_document_id})" if info.review_document_id else ""),
     ]
-    if info.customer_impact:
-        lines += ["", "Customer impact:", f"  {info.customer_impact}"]
+    if info.rolled_back:
+        lines.append("  Rolled back:     yes")
+    for heading, text in (
+        ("Customer impact", info.customer_impact),
+        ("What happened", info.description),
+        ("Cause", info.root_cause),
+        ("Response", info.actions_text),
+    ):
+        if text.strip():
+            lines += ["", f"{heading}:", *(f"  {line}" for line in text.strip().splitlines())]
     if info.timeline:
         lines += ["", "Timeline:"]
         lines += [

@@ -98,3 +98,35 @@ def export_command(
             overwrite=force,
         )
     typer.echo(f"Wrote {written}")
+
+
+@command(app, "message")
+def message_command(
+    file: WorkspaceFile,
+    runbook: Annotated[str, typer.Argument(help="The runbook: its id or title.")],
+    channel: Annotated[str, typer.Argument(help="internal, customer or status-page.")],
+    incident: Annotated[
+        str, typer.Option("--incident", help="The incident whose facts fill it (id or title).")
+    ],
+    next_update: Annotated[
+        str | None,
+        typer.Option("--next-update", help="When the next update comes (default: in an hour)."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """A communication template of the runbook, its {placeholders} filled from the
+    incident: the subject, a blank line, the body (nothing is written to the file)."""
+    from ..services import incidents, runbooks
+
+    with common.reading(file) as ws:
+        subject, body = runbooks.communication(
+            ws=ws,
+            runbook_id=runbooks.find_runbook(ws=ws, ref=runbook),
+            incident_id=incidents.find_incident(ws=ws, ref=incident),
+            channel=channel,
+            next_update=next_update,
+        )
+    if as_json:
+        common.echo_json({"subject": subject, "body": body})
+        return
+    typer.echo(f"{subject}\n\n{body}")

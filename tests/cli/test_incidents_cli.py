@@ -57,8 +57,13 @@ def test_show_names_the_story(demo_file: Path) -> None:
     shown = _run("incidents", "show", demo_file, "1")
     assert shown.exit_code == 0, shown.output
     for text in ("SEV2 (Major)", "Feature-flag rollback", "Runbook criterion met",
-                 "Hallucination regression after a model vendor upgrade"):  # fmt: skip
+                 "Hallucination regression after a model vendor upgrade",
+                 "Rolled back:     yes", "Cause:", "Response:", "What happened:"):  # fmt: skip
         assert text in shown.stdout
+    # the free-text fields, as stored
+    data = json.loads(_run("incidents", "show", demo_file, "1", "--json").stdout)
+    for text in (data["description"], data["root_cause"], data["actions_text"]):
+        assert text and text.splitlines()[0] in shown.stdout
     data = json.loads(_run("incidents", "show", demo_file, "1", "--json").stdout)
     assert data["review_document_id"] and data["rolled_back"]
     assert data["actions"][0]["kind"] == "feature_flag_rollback"

@@ -1,6 +1,8 @@
-"""``aipm incidents severities | categories | action``: the reference lists shown and
-edited from the command line (each edit one undoable step), a category in use refused
-unless told where its incidents go, and bad input explained with nothing written."""
+"""``aipm incidents severities | categories | action | review | risk`` and ``aipm runbooks
+message``: the reference lists shown and edited from the command line (each edit one
+undoable step), a category in use refused unless told where its incidents go, the review
+and the risk register, a filled communication template, and bad input explained with
+nothing written."""
 
 from __future__ import annotations
 
@@ -129,4 +131,47 @@ def test_bad_input_is_explained_and_writes_nothing(sample_path: Path, args, mess
     result = _run("incidents", args[0], sample_path, *args[1:])
     assert result.exit_code == 1, result.output
     assert message in result.output
+    assert _digest(sample_path) == before
+
+
+def test_review_writes_the_document_once(sample_path: Path) -> None:
+    result = _run("incidents", "review", sample_path, "3", "--title", "PIR: EU latency spike")
+    assert result.exit_code == 0, result.output
+    shown = json.loads(_run("incidents", "show", sample_path, "3", "--json").stdout)
+    document_id = shown["review_document_id"]
+    assert f"as document {document_id}" in result.output
+    docs = json.loads(_run("docs", "list", sample_path, "--json").stdout)
+    review = next(d for d in docs if d["id"] == document_id)
+    assert review["title"] == "PIR: EU latency spike"
+    before = _digest(sample_path)
+    again = _run("incidents", "review", sample_path, "3")
+    assert again.exit_code == 1 and "already has its review" in again.output
+    assert _digest(sample_path) == before
+
+
+def test_risk_creates_or_links_and_asks_to_review_the_likelihood(sample_path: Path) -> None:
+    created = _run("incidents", "risk", sample_path, "3")
+    assert created.exit_code == 0, created.output
+    assert created.output.startswith("Created risk") and "check both" in created.output
+    linked = _run("incidents", "risk", sample_path, "3", "--link", "1")
+    assert linked.exit_code == 0, linked.output
+    assert "Review its likelihood" in linked.output
+    shown = json.loads(_run("incidents", "show", sample_path, "3", "--json").stdout)
+    assert 1 in [r["id"] for r in shown["risks"]] and len(shown["risks"]) == 2
+    before = _digest(sample_path)
+    missing = _run("incidents", "risk", sample_path, "3", "--link", "999")
+    assert missing.exit_code == 1 and "No risk with id 999" in missing.output
+    assert _digest(sample_path) == before
+
+
+def test_runbook_message_fills_the_placeholders_from_the_incident(sample_path: Path) -> None:
+    before = _digest(sample_path)
+    result = _run("runbooks", "message", sample_path, "1", "status-page", "--incident", "1",
+                  "--next-update", "15:00 UTC", "--json")  # fmt: skip
+    assert result.exit_code == 0, result.output
+    message = json.loads(result.stdout)
+    assert "{" not in message["subject"] + message["body"]
+    assert "15:00 UTC" in message["body"]
+    unknown = _run("runbooks", "message", sample_path, "1", "pager", "--incident", "1")
+    assert unknown.exit_code == 1 and "choose one of: internal, customer" in unknown.output
     assert _digest(sample_path) == before

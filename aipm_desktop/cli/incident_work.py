@@ -1,7 +1,8 @@
-"""``aipm incidents severities | categories | action``: the workspace's incident reference
-lists (what SEV1-SEV4 mean; the failure-category triage list) shown and edited, and a
-mitigation action recorded on an incident. Each edit is one undoable step (``aipm
-undo``); a refused edit says why, exits 1 and writes nothing.
+"""``aipm incidents severities | categories | action | review | risk``: the workspace's
+incident reference lists (what SEV1-SEV4 mean; the failure-category triage list) shown
+and edited, a mitigation action recorded on an incident, its post-incident review
+written, and the incident added to the risk register. Each edit is one undoable step
+(``aipm undo``); a refused edit says why, exits 1 and writes nothing.
 
 The commands join the ``aipm incidents`` group when this module is imported (the
 command line's ``app`` imports it with the other groups).
@@ -280,3 +281,52 @@ def action_command(
             actor=who,
         )
     typer.echo(f"Recorded action {action_id} on incident {incident_id}")
+
+
+@command(app, "review")
+def review_command(
+    file: WorkspaceFile,
+    incident: INCIDENT_ARG,
+    title: Annotated[
+        str | None,
+        typer.Option("--title", help='The document\'s title (default "Post-incident review: …").'),
+    ] = None,
+    who: WHO_OPTION = None,
+) -> None:
+    """Write the incident's post-incident review: a document in Documents from its
+    template, filled with the incident's facts, timeline and actions (one undoable step;
+    an incident that has its review already is refused)."""
+    from ..services import incidents
+
+    with common.writing(file) as ws:
+        incident_id = incidents.find_incident(ws=ws, ref=incident)
+        document_id, _changes = incidents.post_incident_review(
+            ws=ws, incident_id=incident_id, title=title, who=who
+        )
+    typer.echo(
+        f"Wrote the post-incident review of incident {incident_id} as document {document_id} "
+        f"(aipm docs export {file} {document_id} to read it)"
+    )
+
+
+@command(app, "risk")
+def risk_command(
+    file: WorkspaceFile,
+    incident: INCIDENT_ARG,
+    link: Annotated[
+        int | None,
+        typer.Option("--link", help="Link this risk (its id) instead of creating a new one."),
+    ] = None,
+    who: WHO_OPTION = None,
+) -> None:
+    """Add the incident to the risk register: a new risk made from it, or (--link) a risk
+    already in the register linked to it, with what to review next (one undoable step)."""
+    from ..services import incidents
+
+    with common.writing(file) as ws:
+        incident_id = incidents.find_incident(ws=ws, ref=incident)
+        result = incidents.add_to_risk_register(
+            ws=ws, incident_id=incident_id, risk_id=link, who=who
+        )
+    verb = "Created risk" if result.created else "Linked risk"
+    typer.echo(f"{verb} {result.risk_id} for incident {incident_id}. {result.prompt}")
