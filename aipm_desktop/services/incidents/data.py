@@ -512,7 +512,7 @@ def _action_kind(value: Any) -> IncidentActionKind:
     return records.choice_of(
         IncidentActionKind,
         str(value).strip().lower().replace("-", "_").replace(" ", "_"),
-        what="action",
+        what="action kind",
         field="kind",
         problem="unknown action",
     )
