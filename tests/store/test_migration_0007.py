@@ -9,16 +9,34 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
 from aipm_desktop.models import Kpi, UseCase
 from aipm_desktop.services import incidents, kpis, records, transfer
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
-from aipm_desktop.store.migrate import alembic_config, upgrade
+from aipm_desktop.store.migrate import upgrade
 
 STAMP = "'2025-01-01 00:00:00'"
+#: The tables 0007 adds beside the rebuilt incident table.
+NEW_TABLES = (
+    "severity_definition",
+    "failure_category",
+    "incident_timeline_entry",
+    "incident_action",
+    "incident_use_case",
+    "incident_kpi",
+    "incident_risk",
+    "runbook",
+    "runbook_contact",
+    "rollback_criterion",
+    "communication_template",
+)
+#: The incident columns of schema 0006.
+OLD_COLUMNS = (
+    "SELECT id, title, severity, occurred_on, resolved_on, use_case_id, description,"
+    " root_cause, actions, rolled_back, status FROM incident ORDER BY id"
+)
 #: The demo's three incidents as schema 0006 stored them.
 OLD_INCIDENTS = [
     (1, "Drafts quoted refund windows that do not exist after the model upgrade", "sev2",
@@ -140,19 +158,7 @@ def test_a_0006_dump_imports_with_converted_incidents(ws, tmp_path: Path) -> Non
     transfer.export_json(ws=ws, out=dump)
     doc = json.loads(dump.read_text(encoding="utf-8"))
     doc["schema_version"] = "0006"
-    for table in (
-        "severity_definition",
-        "failure_category",
-        "incident_timeline_entry",
-        "incident_action",
-        "incident_use_case",
-        "incident_kpi",
-        "incident_risk",
-        "runbook",
-        "runbook_contact",
-        "rollback_criterion",
-        "communication_template",
-    ):
+    for table in NEW_TABLES:
         doc["tables"].pop(table)
     doc["tables"]["incident"] = [
         {
@@ -185,36 +191,10 @@ def test_a_0006_dump_imports_with_converted_incidents(ws, tmp_path: Path) -> Non
         restored.close()
 
 
-def _old_incident_rows(path: Path) -> list[tuple]:
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT id, title, severity, occurred_on, resolved_on, use_case_id, description,"
-                " root_cause, actions, rolled_back, status FROM incident ORDER BY id"
-            )
-        ).all()
-    engine.dispose()
-    return [tuple(r) for r in rows]
-
-
-def _downgrade_to_0006(path: Path) -> set[str]:
-    """Downgrade the file to 0006; the tables it has then."""
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0006")
-    with engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    engine.dispose()
-    assert revision == "0006"
-    return tables
-
-
-def test_downgrade_gives_the_0006_incidents_back(tmp_path: Path) -> None:
+def test_downgrade_gives_the_0006_incidents_back(tmp_path: Path, read_rows, downgrade) -> None:
     path = tmp_path / "legacy.aipm"
     _make_0006_workspace(path)
-    before = _old_incident_rows(path)
+    before = read_rows(path, OLD_COLUMNS)
     assert [r[0] for r in before] == [1, 2, 3]
     ws = open_workspace(path)  # upgraded to the head
     try:
@@ -231,8 +211,8 @@ def test_downgrade_gives_the_0006_incidents_back(tmp_path: Path) -> None:
         review_id, _ = incidents.post_incident_review(ws=ws, incident_id=1)
     finally:
         ws.close()
-    tables = _downgrade_to_0006(path)
-    after = _old_incident_rows(path)
+    tables = downgrade(path, "0006")
+    after = read_rows(path, OLD_COLUMNS)
     # Unchanged incidents come back as 0006 stored them; the edited one keeps its edits in
     # the old columns (reviewed reads as resolved, the day it was resolved, the first use
     # case by id).
@@ -240,28 +220,10 @@ def test_downgrade_gives_the_0006_incidents_back(tmp_path: Path) -> None:
     expected[2][4] = "2026-11-26"
     expected[2][10] = "resolved"
     assert [list(r) for r in after] == expected
-    gone = {
-        "severity_definition",
-        "failure_category",
-        "incident_timeline_entry",
-        "incident_action",
-        "incident_use_case",
-        "incident_kpi",
-        "incident_risk",
-        "runbook",
-        "runbook_contact",
-        "rollback_criterion",
-        "communication_template",
-    }
-    assert not gone & tables
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        columns = {r[1] for r in conn.execute(text("PRAGMA table_info(incident)"))}
-        kinds = {k for (k,) in conn.execute(text("SELECT key FROM deliverable_kind"))}
-        review_kind = conn.execute(
-            text("SELECT kind FROM document WHERE id = :id"), {"id": review_id}
-        ).scalar()
-    engine.dispose()
+    assert not set(NEW_TABLES) & tables
+    columns = {r[1] for r in read_rows(path, "PRAGMA table_info(incident)")}
+    kinds = {k for (k,) in read_rows(path, "SELECT key FROM deliverable_kind")}
+    ((review_kind,),) = read_rows(path, "SELECT kind FROM document WHERE id = :id", id=review_id)
     assert "detected_at" not in columns and "occurred_on" in columns
     # the review document stays, and so does its kind (a document still uses it)
     assert review_kind == "post_incident_review" and "post_incident_review" in kinds
@@ -281,20 +243,18 @@ def test_downgrade_gives_the_0006_incidents_back(tmp_path: Path) -> None:
         ws.close()
 
 
-def test_downgrade_without_a_review_removes_the_review_kind(ws) -> None:
+def test_downgrade_without_a_review_removes_the_review_kind(ws, read_rows, downgrade) -> None:
     incident_id, _ = incidents.create_incident(
         ws=ws, data={"title": "Wrong refunds", "severity": "sev2"}
     )
     path = ws.path
     ws.close()
-    _downgrade_to_0006(path)
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        kinds = {k for (k,) in conn.execute(text("SELECT key FROM deliverable_kind"))}
-        row = conn.execute(
-            text("SELECT title, severity, status, use_case_id FROM incident WHERE id = :id"),
-            {"id": incident_id},
-        ).one()
-    engine.dispose()
+    downgrade(path, "0006")
+    kinds = {k for (k,) in read_rows(path, "SELECT key FROM deliverable_kind")}
     assert "post_incident_review" not in kinds and kinds
-    assert tuple(row) == ("Wrong refunds", "sev2", "open", None)
+    row = read_rows(
+        path,
+        "SELECT title, severity, status, use_case_id FROM incident WHERE id = :id",
+        id=incident_id,
+    )
+    assert row == [("Wrong refunds", "sev2", "open", None)]

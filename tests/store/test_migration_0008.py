@@ -8,13 +8,12 @@ import datetime as dt
 import json
 from pathlib import Path
 
-from alembic import command
 from sqlalchemy import text
 
 from aipm_desktop.services import experiments, transfer
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
-from aipm_desktop.store.migrate import alembic_config, upgrade
+from aipm_desktop.store.migrate import upgrade
 
 STAMP = "'2025-01-01 00:00:00'"
 LONG = "x" * 230
@@ -71,17 +70,11 @@ def _make_0007_workspace(path: Path) -> None:
     engine.dispose()
 
 
-def _old_rows(path: Path) -> list[tuple]:
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        rows = conn.execute(
-            text(
-                "SELECT id, title, hypothesis, use_case_id, primary_metric, guardrails, design,"
-                ' start, "end", status, result, decision FROM experiment ORDER BY id'
-            )
-        ).all()
-    engine.dispose()
-    return [tuple(r) for r in rows]
+#: The experiment columns of schema 0007.
+OLD_COLUMNS = (
+    "SELECT id, title, hypothesis, use_case_id, primary_metric, guardrails, design,"
+    ' start, "end", status, result, decision FROM experiment ORDER BY id'
+)
 
 
 def test_0008_is_known_and_follows_0007() -> None:
@@ -146,10 +139,10 @@ def test_0007_experiments_keep_their_data(tmp_path: Path) -> None:
         ws.close()
 
 
-def test_downgrade_gives_the_0007_rows_back(tmp_path: Path) -> None:
+def test_downgrade_gives_the_0007_rows_back(tmp_path: Path, read_rows, downgrade) -> None:
     path = tmp_path / "legacy.aipm"
     _make_0007_workspace(path)
-    before = _old_rows(path)
+    before = read_rows(path, OLD_COLUMNS)
     ws = open_workspace(path)  # upgraded to the head
     try:
         experiments.add_guardrail(ws=ws, experiment_id=2, data={"name": "Latency", "kind": "mean"})
@@ -158,11 +151,8 @@ def test_downgrade_gives_the_0007_rows_back(tmp_path: Path) -> None:
         experiments.set_status(ws=ws, experiment_id=2, status="analysing")
     finally:
         ws.close()
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0007")
-    engine.dispose()
-    after = _old_rows(path)
+    tables = downgrade(path, "0007")
+    after = read_rows(path, OLD_COLUMNS)
     # Unchanged rows come back as they were (the long guardrail name as cut); the edited
     # one keeps its edits in the old fields (analysing reads as running).
     expected = [list(r) for r in before]
@@ -171,12 +161,6 @@ def test_downgrade_gives_the_0007_rows_back(tmp_path: Path) -> None:
     expected[0][5] = "Unedited-send rate; CSAT; handle time"
     expected[1][5] = "Latency"
     assert [list(r) for r in after] == expected
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master"))}
-        revision = conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
-    engine.dispose()
-    assert revision == "0007"
     assert not {"experiment_variant", "experiment_guardrail", "experiment_result"} & tables
     # and up again: the same experiments
     ws = open_workspace(path)
@@ -189,18 +173,15 @@ def test_downgrade_gives_the_0007_rows_back(tmp_path: Path) -> None:
         ws.close()
 
 
-def test_downgrade_writes_the_decision_into_the_old_text(ws) -> None:
+def test_downgrade_writes_the_decision_into_the_old_text(ws, read_rows, downgrade) -> None:
     experiment_id, _ = experiments.create_experiment(
         ws=ws, data={"title": "Tone A/B", "primary_metric": "CSAT", "status": "running"}
     )
     experiments.record_decision(ws=ws, experiment_id=experiment_id, decision="ship", rationale="Up")
     path = ws.path
     ws.close()
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), "0007")
-    engine.dispose()
-    row = _old_rows(path)[0]
+    downgrade(path, "0007")
+    row = read_rows(path, OLD_COLUMNS)[0]
     assert (row[9], row[11]) == ("concluded", "Ship: Up")
 
 
