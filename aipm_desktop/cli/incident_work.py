@@ -17,7 +17,7 @@ import typer
 from ..errors import UserError
 from . import common
 from .common import JsonFlag, WorkspaceFile, command
-from .incidents import INCIDENT_ARG, WHO_OPTION, app, moment
+from .incidents import AT_OPTION, INCIDENT_ARG, WHO_OPTION, add_to_incident, app
 
 _Pairs = list[str] | None
 
@@ -259,27 +259,17 @@ def action_command(
         str | None,
         typer.Option("--by", help="Who took the action (default: who makes the change)."),
     ] = None,
-    at: Annotated[
-        str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
-    ] = None,
+    at: AT_OPTION = None,
     notes: Annotated[str, typer.Option("--notes", help="What exactly was done.")] = "",
     who: WHO_OPTION = None,
 ) -> None:
     """Record a mitigation action on an incident, with who and when (one undoable step);
     a feature-flag rollback also marks the incident as rolled back."""
-    from ..services import incidents, records
+    from ..services import incidents
 
-    with common.writing(file) as ws:
-        incident_id = incidents.find_incident(ws=ws, ref=incident)
-        action_id, _changes = incidents.add_action(
-            ws=ws,
-            incident_id=incident_id,
-            kind=kind,
-            who=by if by is not None else (who or records.default_author()),
-            at=moment(at, "--at"),
-            notes=notes,
-            actor=who,
-        )
+    action_id, incident_id = add_to_incident(
+        file, incident, incidents.add_action, kind=kind, notes=notes, by=by, at=at, who=who
+    )
     typer.echo(f"Recorded action {action_id} on incident {incident_id}")
 
 

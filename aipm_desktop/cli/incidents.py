@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+from collections.abc import Callable
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -269,6 +271,35 @@ def status_command(
     )
 
 
+#: ``--at``: when a timeline entry or an action happened.
+AT_OPTION = Annotated[
+    str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
+]
+
+
+def add_to_incident(
+    file: Path, incident: str, add: Callable[..., tuple[int, Any]], **values: Any
+) -> tuple[int, int]:
+    """``add(ws=, incident_id=, who=, at=, actor=, **values)`` on the incident ``incident``
+    names (a timeline entry, an action) in the workspace ``file``: ``who`` is ``by`` (who
+    saw or did it) else the author of the change; returns the new row's id and the
+    incident's."""
+    from ..services import incidents, records
+
+    by, at, actor = values.pop("by"), values.pop("at"), values.pop("who")
+    with common.writing(file) as ws:
+        incident_id = incidents.find_incident(ws=ws, ref=incident)
+        new_id, _changes = add(
+            ws=ws,
+            incident_id=incident_id,
+            who=by if by is not None else (actor or records.default_author()),
+            at=moment(at, "--at"),
+            actor=actor,
+            **values,
+        )
+    return new_id, incident_id
+
+
 @command(app, "note")
 def note_command(
     file: WorkspaceFile,
@@ -278,22 +309,13 @@ def note_command(
         str | None,
         typer.Option("--by", help="Who saw or did it (default: who makes the change)."),
     ] = None,
-    at: Annotated[
-        str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
-    ] = None,
+    at: AT_OPTION = None,
     who: WHO_OPTION = None,
 ) -> None:
     """Add an entry to an incident's timeline (one undoable step)."""
-    from ..services import incidents, records
+    from ..services import incidents
 
-    with common.writing(file) as ws:
-        incident_id = incidents.find_incident(ws=ws, ref=incident)
-        entry_id, _changes = incidents.add_timeline_entry(
-            ws=ws,
-            incident_id=incident_id,
-            what=text,
-            who=by if by is not None else (who or records.default_author()),
-            at=moment(at, "--at"),
-            actor=who,
-        )
+    entry_id, incident_id = add_to_incident(
+        file, incident, incidents.add_timeline_entry, what=text, by=by, at=at, who=who
+    )
     typer.echo(f"Added timeline entry {entry_id} to incident {incident_id}")

@@ -1,6 +1,6 @@
 """``aipm incidents add / status / note`` and ``aipm runbooks export --format``: each edit
-is one undoable step; bad input says what is wrong, exits 1 and leaves the file as it
-was."""
+is one undoable step; bad input (to these and to ``severities``, ``categories`` and
+``action``) says what is wrong, exits 1 and leaves the file as it was."""
 
 from __future__ import annotations
 
@@ -94,6 +94,19 @@ def test_status_stamps_the_times_and_note_adds_to_the_timeline(demo_file: Path) 
         (("status", "3", "resolved", "--at", "2020-01-01 00:00"), "cannot be before"),
         (("note", "3", "   "), "What happened"),
         (("note", "99", "text"), "No incident"),
+        (("severities", "--set", "SEV9=x"), "choose one of: sev1, sev2, sev3, sev4"),
+        (("severities", "--set", "just text"), '--set takes SEV2="definition"'),
+        (("severities", "--name", "sev1="), "Name"),
+        (("severities", "--ack-within", "sev1=soon"), "takes hours"),
+        (("severities", "--ack-within", "sev1=-3"), "acknowledge_within_hours"),
+        (("categories", "--add", "wrong ANSWER"), "already has 'Wrong answer'"),
+        (("categories", "--add", "X", "--remove", "Cost spike"), "one change at a time"),
+        (("categories", "--clear"), "go with --remove"),
+        (("categories", "--remove", "weather"), "No failure category 'weather'"),
+        (("categories", "--rename", "Cost spike"), "--rename takes"),
+        (("categories", "--remove", "Cost spike", "--move-to", "Cost spike"), "another category"),
+        (("action", "3", "reboot"), "choose one of: feature_flag_rollback"),
+        (("action", "3", "hotfix", "--at", "soon"), "--at must be a date"),
     ],
 )
 def test_bad_input_is_explained_and_writes_nothing(demo_file: Path, args, message) -> None:

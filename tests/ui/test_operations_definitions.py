@@ -13,8 +13,11 @@ from PySide6.QtCore import Qt
 
 from aipm_desktop.services import incidents
 
-SEV2 = "Drafts quoted refund windows that do not exist after the model upgrade"
-SEV4 = "Draft latency spike during EU morning peak"
+#: The demo's SEV2 (reviewed, rolled back) and SEV4 (mitigated) incidents.
+SEV2, SEV4 = (
+    "Drafts quoted refund windows that do not exist after the model upgrade",
+    "Draft latency spike during EU morning peak",
+)
 
 
 @pytest.fixture
@@ -23,12 +26,13 @@ def page(operations_page):
 
 
 @pytest.fixture
-def dialog(qtbot, page):
-    qtbot.mouseClick(page.definitions_button, Qt.MouseButton.LeftButton)
-    shown = page.definitions_dialog
-    assert shown is not None and shown.isVisible()
-    yield shown
-    shown.close()
+def dialog(qtbot, operations_page):
+    """The Definitions window, opened from the area's header as a user does."""
+    operations_page.definitions_button.click()
+    opened = operations_page.definitions_dialog
+    assert opened is not None and opened.isVisible()
+    yield opened
+    opened.close()
 
 
 def _severity(ws, level: str):

@@ -213,58 +213,47 @@ def UpdateActionCommand(
 
 
 # -- the reference lists (severities, failure categories) -------------------------------------
+# Their refusals are shown in the Definitions dialog, where they were typed.
+
+
+def _definitions_edit(ctx: AppContext, text: str, fn: Any, **args: Any) -> OperationCommand:
+    return call_command(ctx, text, fn, args, report_errors=False)
 
 
 def UpdateSeveritiesCommand(
     ctx: AppContext, changes: Mapping[str, Mapping[str, Any]]
 ) -> OperationCommand:
-    """Change what one or more severities mean, as one step (refusals shown inline)."""
+    """Change what one or more severities mean, as one step."""
     values = {level: dict(data) for level, data in changes.items()}
-    what = ", ".join(level.upper() for level in values)
-    return call_command(
-        ctx,
-        f"edit severity {what}",
-        incidents.update_severity_definitions,
-        {"changes": values},
-        report_errors=False,
-    )
+    text = f"edit severity {', '.join(level.upper() for level in values)}"
+    return _definitions_edit(ctx, text, incidents.update_severity_definitions, changes=values)
 
 
 def AddCategoryCommand(ctx: AppContext, name: str, description: str) -> OperationCommand:
     """Add a failure category at the end of the triage list; ``result[0]`` is its id."""
-    args = {"name": name, "description": description}
     text = f"add failure category '{short(name)}'"
-    return call_command(ctx, text, incidents.add_category, args, report_errors=False)
+    return _definitions_edit(ctx, text, incidents.add_category, name=name, description=description)
 
 
 def EditCategoryCommand(
     ctx: AppContext, category_id: int, data: Mapping[str, Any]
 ) -> OperationCommand:
     """Rename or describe a failure category."""
-    args = {"category_id": category_id, "data": dict(data)}
-    verb = "rename" if "name" in data else "describe"
-    return call_command(
-        ctx, f"{verb} failure category", incidents.rename_category, args, report_errors=False
-    )
+    text = f"{'rename' if 'name' in data else 'describe'} failure category"
+    fn = incidents.rename_category
+    return _definitions_edit(ctx, text, fn, category_id=category_id, data=dict(data))
 
 
 def MoveCategoryCommand(ctx: AppContext, category_id: int, step: int) -> OperationCommand:
     """Move a failure category up (negative ``step``) or down the triage list."""
-    args = {"category_id": category_id, "step": step}
-    return call_command(
-        ctx, "reorder the failure categories", incidents.move_category, args, report_errors=False
-    )
+    text = "reorder the failure categories"
+    return _definitions_edit(ctx, text, incidents.move_category, category_id=category_id, step=step)
 
 
 def DeleteCategoryCommand(
     ctx: AppContext, category_id: int, name: str, *, move_to: int | None, clear: bool
 ) -> OperationCommand:
     """Remove a failure category, its incidents moved to ``move_to`` or cleared."""
-    args = {"category_id": category_id, "move_to": move_to, "clear": clear}
-    return call_command(
-        ctx,
-        f"remove failure category '{short(name)}'",
-        incidents.delete_category,
-        args,
-        report_errors=False,
-    )
+    text = f"remove failure category '{short(name)}'"
+    fn = incidents.delete_category
+    return _definitions_edit(ctx, text, fn, category_id=category_id, move_to=move_to, clear=clear)
