@@ -249,7 +249,15 @@ class ActionsPanel(_RecordsPanel):
             self.editing_id = None  # the action went (undo, removed)
             self._reset_entry()
         super().show_rows(incident_id, rows)
-        editable = incident_id is not None and not self.ctx.readonly
+        if self.editing_id is not None:  # keep the action being edited chosen
+            row = self.model.row_of_key(self.editing_id)
+            if row is not None:
+                self.table.setCurrentIndex(self.model.index(row, 0))
+        self._show_mode()
+
+    def _show_mode(self) -> None:
+        """The row above the table as it is now: adding a new action or changing one."""
+        editable = self.owner_id is not None and not self.ctx.readonly
         for widget in (self.kind_combo, self.who_edit, self.when_edit, self.notes_edit):
             widget.setEnabled(editable)
         set_enabled_why(
@@ -284,7 +292,7 @@ class ActionsPanel(_RecordsPanel):
         self.who_edit.setText(record.who)
         self.when_edit.setDateTime(local_moment(record.at))
         self.notes_edit.setText(record.notes)
-        self.show_rows(self.owner_id, self.model.rows)
+        self._show_mode()
         self.notes_edit.setFocus()
         return self.editing_id
 
@@ -292,7 +300,7 @@ class ActionsPanel(_RecordsPanel):
         """Leave the chosen action as it is; the row describes a new action again."""
         self.editing_id = None
         self._reset_entry()
-        self.show_rows(self.owner_id, self.model.rows)
+        self._show_mode()
 
     def commit(self) -> int | None:
         """Add the action the row describes, or save the changes to the one being edited."""
