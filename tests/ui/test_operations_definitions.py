@@ -241,3 +241,30 @@ def test_the_details_show_and_edit_the_response_text_and_the_rollback_flag(
     app_ctx.undo_stack.undo()
     restored = incidents.detail(ws=sample_ws, incident_id=incident_id)
     assert restored.rolled_back and restored.actions_text == info.actions_text
+
+
+def test_a_read_only_workspace_shows_the_definitions_without_edits(
+    qtbot, app_ctx, sample_template, tmp_path
+):
+    from aipm_desktop.store import open_workspace
+    from aipm_desktop.ui.operations.page import OperationsPage
+
+    path = tmp_path / "ro.aipm"
+    path.write_bytes(sample_template.read_bytes())
+    app_ctx.set_workspace(open_workspace(path, readonly=True))
+    page = OperationsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.show()
+    page.definitions_button.click()
+    dialog = page.definitions_dialog
+    assert dialog.severities.names["sev2"].text() == "Major"
+    assert dialog.severities.names["sev2"].isReadOnly()
+    assert not dialog.severities.save_button.isEnabled() and dialog.severities.save() is False
+    panel = dialog.categories
+    assert panel.names()[0] == "Wrong answer"
+    assert not panel.add_button.isEnabled() and not panel.name_edit.isEnabled()
+    assert not panel.table.item(0, 0).flags() & Qt.ItemFlag.ItemIsEditable
+    panel.table.selectRow(0)
+    assert not panel.remove_button.isEnabled() and panel.remove() is None
+    assert not panel.up_button.isEnabled() and not panel.down_button.isEnabled()
+    dialog.close()
