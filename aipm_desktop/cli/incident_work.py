@@ -1,7 +1,8 @@
-"""``aipm incidents severities | categories | action | review | risk``: the workspace's
-incident reference lists (what SEV1-SEV4 mean; the failure-category triage list) shown
-and edited, a mitigation action recorded on an incident, its post-incident review
-written, and the incident added to the risk register. Each edit is one undoable step
+"""``aipm incidents edit | severities | categories | action | review | risk``: an
+incident's fields changed, the workspace's incident reference lists (what SEV1-SEV4
+mean; the failure-category triage list) shown and edited, a mitigation action recorded
+on an incident, its post-incident review written, and the incident added to the risk
+register. Each edit is one undoable step
 (``aipm undo``); a refused edit says why, exits 1 and writes nothing.
 
 The commands join the ``aipm incidents`` group when this module is imported (the
@@ -17,7 +18,19 @@ import typer
 from ..errors import UserError
 from . import common
 from .common import JsonFlag, WorkspaceFile, command
-from .incidents import AT_OPTION, INCIDENT_ARG, WHO_OPTION, add_to_incident, app
+from .incidents import (
+    AT_OPTION,
+    CATEGORY_OPTION,
+    INCIDENT_ARG,
+    KPI_OPTION,
+    RELEASE_OPTION,
+    ROOT_CAUSE_OPTION,
+    USE_CASE_OPTION,
+    WHO_OPTION,
+    add_to_incident,
+    app,
+    incident_fields,
+)
 
 _Pairs = list[str] | None
 
@@ -320,3 +333,76 @@ def risk_command(
         )
     verb = "Created risk" if result.created else "Linked risk"
     typer.echo(f"{verb} {result.risk_id} for incident {incident_id}. {result.prompt}")
+
+
+_TIME_HELP = "e.g. 2026-11-24 09:10 (local time unless it says its zone)"
+
+
+@command(app, "edit")
+def edit_command(
+    file: WorkspaceFile,
+    incident: INCIDENT_ARG,
+    title: Annotated[str | None, typer.Option("--title", help="What failed, in a line.")] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="sev1 to sev4.")] = None,
+    category: CATEGORY_OPTION = None,
+    root_cause: ROOT_CAUSE_OPTION = None,
+    owner: Annotated[str | None, typer.Option("--owner", help="Who leads the response.")] = None,
+    impact: Annotated[str | None, typer.Option("--impact", help="The customer impact.")] = None,
+    description: Annotated[
+        str | None, typer.Option("--description", help="What happened, as it was seen.")
+    ] = None,
+    cause: Annotated[str | None, typer.Option("--cause", help="Why it happened.")] = None,
+    response: Annotated[
+        str | None, typer.Option("--response", help="What was done, in words (for the review).")
+    ] = None,
+    rolled_back: Annotated[
+        bool | None,
+        typer.Option("--rolled-back/--not-rolled-back", help="Whether it was rolled back."),
+    ] = None,
+    use_case: USE_CASE_OPTION = None,
+    kpi: KPI_OPTION = None,
+    release: RELEASE_OPTION = None,
+    detected: Annotated[str | None, typer.Option("--detected", help=_TIME_HELP)] = None,
+    acknowledged: Annotated[str | None, typer.Option("--acknowledged", help=_TIME_HELP)] = None,
+    mitigated: Annotated[str | None, typer.Option("--mitigated", help=_TIME_HELP)] = None,
+    resolved: Annotated[str | None, typer.Option("--resolved", help=_TIME_HELP)] = None,
+    reviewed: Annotated[str | None, typer.Option("--reviewed", help=_TIME_HELP)] = None,
+    who: WHO_OPTION = None,
+) -> None:
+    """Change an incident's fields: only the options given, all as one undoable step
+    (--use-case and --kpi replace the linked ones; "none" clears a category, root cause
+    or release). The times must follow each other, else nothing is written."""
+    from ..services import incidents
+
+    with common.writing(file) as ws:
+        incident_id = incidents.find_incident(ws=ws, ref=incident)
+        data = incident_fields(
+            ws,
+            title=title,
+            severity=severity,
+            category_id=category,
+            root_cause_class=root_cause,
+            owner=owner,
+            customer_impact=impact,
+            description=description,
+            root_cause=cause,
+            actions=response,
+            rolled_back=rolled_back,
+            use_case_ids=use_case,
+            kpi_ids=kpi,
+            release_id=release,
+            detected_at=detected,
+            acknowledged_at=acknowledged,
+            mitigated_at=mitigated,
+            resolved_at=resolved,
+            reviewed_at=reviewed,
+        )
+        if not data:
+            raise UserError("say what to change, e.g. --owner NAME or --category NAME.")
+        incidents.update_incident(ws=ws, incident_id=incident_id, data=data, who=who)
+    words = {"actions": "response", "root_cause": "cause", "customer_impact": "impact"}
+    changed = [
+        words.get(name, name.removesuffix("_ids").removesuffix("_id").replace("_", " "))
+        for name in data
+    ]
+    typer.echo(f"Changed incident {incident_id}: {', '.join(changed)}")

@@ -174,33 +174,72 @@ def moment(value: str | None, what: str) -> dt.datetime | None:
     return moment if moment.tzinfo is not None else moment.astimezone()
 
 
+#: The options ``add`` and ``edit`` share (``edit``: "none" clears a category, a root
+#: cause or a release; the use cases and KPIs given replace the linked ones).
+CATEGORY_OPTION = Annotated[
+    str | None, typer.Option("--category", help="The failure category (name or id).")
+]
+ROOT_CAUSE_OPTION = Annotated[
+    str | None,
+    typer.Option("--root-cause", help="ux, data, model, policy, infrastructure or vendor."),
+]
+USE_CASE_OPTION = Annotated[
+    list[str] | None,
+    typer.Option("--use-case", help="An affected use case (id or title); repeatable."),
+]
+KPI_OPTION = Annotated[
+    list[str] | None, typer.Option("--kpi", help="A KPI it moved (id or name); repeatable.")
+]
+RELEASE_OPTION = Annotated[str | None, typer.Option("--release", help="The release (id or name).")]
+_CLEAR = {"none", "-"}
+
+
+def incident_fields(ws: Any, **given: Any) -> dict[str, Any]:
+    """The incident fields the options given (not None) ask for, with the use cases, KPIs,
+    category and release they name resolved to ids and the times read (``detected`` ->
+    ``detected_at``; see :func:`moment`); "none" clears a category, root cause or
+    release."""
+    from ..services import ai_act, incidents, kpis
+    from ..services.launch.releases import resolve_release
+
+    resolvers = {
+        "category_id": lambda r: incidents.find_category(ws=ws, ref=r),
+        "release_id": lambda r: resolve_release(ws=ws, ref=r),
+        "root_cause_class": lambda r: r.strip().lower(),
+        "severity": lambda r: r.strip().lower(),
+    }
+    data: dict[str, Any] = {}
+    for name, value in given.items():
+        if value is None:
+            continue
+        if name in resolvers:
+            data[name] = None if value.strip().lower() in _CLEAR else resolvers[name](value)
+        elif name == "use_case_ids":
+            data[name] = [ai_act.resolve_use_case(ws=ws, ref=r) for r in value]
+        elif name == "kpi_ids":
+            data[name] = [kpis.find_kpi(ws=ws, ref=r) for r in value]
+        elif name.endswith("_at"):
+            data[name] = moment(value, f"--{name.removesuffix('_at')}")
+        else:
+            data[name] = value
+    return data
+
+
 @command(app, "add")
 def add_command(
     file: WorkspaceFile,
     title: Annotated[str, typer.Option("--title", help="What failed, in a line.")],
     severity: Annotated[str, typer.Option("--severity", help="sev1 to sev4.")] = "sev3",
-    category: Annotated[
-        str | None, typer.Option("--category", help="The failure category (name or id).")
-    ] = None,
-    root_cause: Annotated[
-        str | None,
-        typer.Option("--root-cause", help="ux, data, model, policy, infrastructure or vendor."),
-    ] = None,
+    category: CATEGORY_OPTION = None,
+    root_cause: ROOT_CAUSE_OPTION = None,
     owner: Annotated[str, typer.Option("--owner", help="Who leads the response.")] = "",
     impact: Annotated[str, typer.Option("--impact", help="The customer impact.")] = "",
     description: Annotated[
         str, typer.Option("--description", help="What happened, as it was seen.")
     ] = "",
-    use_case: Annotated[
-        list[str] | None,
-        typer.Option("--use-case", help="An affected use case (id or title); repeatable."),
-    ] = None,
-    kpi: Annotated[
-        list[str] | None, typer.Option("--kpi", help="A KPI it moved (id or name); repeatable.")
-    ] = None,
-    release: Annotated[
-        str | None, typer.Option("--release", help="The release (id or name).")
-    ] = None,
+    use_case: USE_CASE_OPTION = None,
+    kpi: KPI_OPTION = None,
+    release: RELEASE_OPTION = None,
     detected: Annotated[
         str | None,
         typer.Option("--detected", help="When it was detected, e.g. 2026-11-24 08:20 (now)."),
@@ -208,28 +247,23 @@ def add_command(
     who: WHO_OPTION = None,
 ) -> None:
     """Log an incident (one undoable step); prints its id."""
-    from ..services import ai_act, incidents, kpis
-    from ..services.launch.releases import resolve_release
+    from ..services import incidents
 
     with common.writing(file) as ws:
-        data: dict[str, Any] = {
-            "title": title,
-            "severity": severity.strip().lower(),
-            "owner": owner,
-            "customer_impact": impact,
-            "description": description,
-            "use_case_ids": [ai_act.resolve_use_case(ws=ws, ref=r) for r in use_case or []],
-            "kpi_ids": [kpis.find_kpi(ws=ws, ref=r) for r in kpi or []],
-        }
-        if category is not None:
-            data["category_id"] = incidents.find_category(ws=ws, ref=category)
-        if root_cause is not None:
-            data["root_cause_class"] = root_cause.strip().lower()
-        if release is not None:
-            data["release_id"] = resolve_release(ws=ws, ref=release)
-        detected_at = moment(detected, "--detected")
-        if detected_at is not None:
-            data["detected_at"] = detected_at
+        data = incident_fields(
+            ws,
+            title=title,
+            severity=severity,
+            owner=owner,
+            customer_impact=impact,
+            description=description,
+            use_case_ids=use_case or [],
+            kpi_ids=kpi or [],
+            category_id=category,
+            root_cause_class=root_cause,
+            release_id=release,
+            detected_at=detected,
+        )
         incident_id, _changes = incidents.create_incident(ws=ws, data=data, who=who)
     typer.echo(f"Logged incident {incident_id}: {' '.join(title.split())}")
 

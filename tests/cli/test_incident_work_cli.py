@@ -148,3 +148,42 @@ def test_runbook_message_fills_the_placeholders_from_the_incident(sample_path: P
     unknown = _run("runbooks", "message", sample_path, "1", "pager", "--incident", "1")
     assert unknown.exit_code == 1 and "choose one of: internal, customer" in unknown.output
     assert _digest(sample_path) == before
+
+
+def test_edit_changes_only_the_fields_given_in_one_undo_step(sample_path: Path) -> None:
+    before = _show_json(sample_path, "3")
+    result = _run(
+        *("incidents", "edit", sample_path, "3", "--category", "Cost spike"),
+        *("--root-cause", "none", "--owner", "Priya Raman", "--response", "Raised the tier"),
+        *(
+            "--not-rolled-back",
+            "--acknowledged",
+            "2026-11-24 08:25+00:00",
+            "--kpi",
+            "Tier-2 escalation rate",
+        ),
+    )
+    assert result.exit_code == 0, result.output
+    assert "owner" in result.output and "response" in result.output
+    after = _show_json(sample_path, "3")
+    assert (after["category"], after["root_cause_class"], after["owner"]) == (
+        "Cost spike",
+        None,
+        "Priya Raman",
+    )
+    assert after["actions_text"] == "Raised the tier" and after["rolled_back"] is False
+    assert after["acknowledged_at"].startswith("2026-11-24T08:25")
+    assert [k["name"] for k in after["kpis"]] == ["Tier-2 escalation rate"]
+    for same in ("title", "severity", "customer_impact", "description", "use_cases"):
+        assert after[same] == before[same], same
+    assert _run("undo", sample_path).exit_code == 0
+    undone = _show_json(sample_path, "3")
+    assert {k: undone[k] for k in before if k != "version"} == {
+        k: before[k] for k in before if k != "version"
+    }
+
+
+def _show_json(path: Path, ref: str) -> dict:
+    result = _run("incidents", "show", path, ref, "--json")
+    assert result.exit_code == 0, result.output
+    return json.loads(result.stdout)

@@ -1,6 +1,6 @@
 """``aipm incidents add / status / note`` and ``aipm runbooks export --format``: each edit
-is one undoable step; bad input (to these and to ``severities``, ``categories`` and
-``action``) says what is wrong, exits 1 and leaves the file as it was."""
+is one undoable step; bad input (to these and to ``edit``, ``severities``, ``categories``
+and ``action``) says what is wrong, exits 1 and leaves the file as it was."""
 
 from __future__ import annotations
 
@@ -94,6 +94,11 @@ def test_status_stamps_the_times_and_note_adds_to_the_timeline(demo_file: Path) 
         (("status", "3", "resolved", "--at", "2020-01-01 00:00"), "cannot be before"),
         (("note", "3", "   "), "What happened"),
         (("note", "99", "text"), "No incident"),
+        (("edit", "3"), "say what to change"),
+        (("edit", "3", "--acknowledged", "2020-01-01 00:00"), "cannot be before detected"),
+        (("edit", "3", "--category", "weather"), "No failure category 'weather'"),
+        (("edit", "3", "--root-cause", "gremlins"), "root_cause_class"),
+        (("edit", "3", "--title", " "), "Title"),
         (("severities", "--set", "SEV9=x"), "choose one of: sev1, sev2, sev3, sev4"),
         (("severities", "--set", "just text"), '--set takes SEV2="definition"'),
         (("severities", "--name", "sev1="), "Name"),
