@@ -299,6 +299,7 @@ def _add_groups() -> None:
         docs,
         experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
         experiments,
+        feedback_triage,
         history,
         incident_work,  # noqa: F401  (adds severities, categories, action, review, risk)
         incidents,
@@ -324,6 +325,7 @@ def _add_groups() -> None:
     app.add_typer(incidents.app, name="incidents")
     app.add_typer(runbooks.app, name="runbooks")
     app.add_typer(experiments.app, name="experiments")
+    app.add_typer(feedback_triage.app, name="feedback")
 
 
 _add_groups()

@@ -36,6 +36,9 @@ T = TypeVar("T")
 WorkspaceFile = Annotated[Path, typer.Argument(help="The workspace file (.aipm).")]
 #: ``--json``: print JSON instead of a table or text.
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
+WhoOption = Annotated[
+    str | None, typer.Option("--who", help="Who made the change (default: your user name).")
+]
 ForceFlag = Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")]
 
 
@@ -175,6 +178,18 @@ def reading(file: Path) -> Iterator[Workspace]:
 def writing(file: Path) -> Iterator[Workspace]:
     """``with writing(file) as ws``: the workspace opened for an edit, closed afterwards."""
     ws = open_for_writing(Path(file).expanduser())
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+@contextlib.contextmanager
+def for_import(file: Path, dry_run: bool) -> Iterator[Workspace]:
+    """The workspace an import works on, closed afterwards: read only for a dry run (it
+    writes nothing), else opened for the edit."""
+    path = Path(file).expanduser()
+    ws = open_for_reading(path)[0] if dry_run else open_for_writing(path)
     try:
         yield ws
     finally:

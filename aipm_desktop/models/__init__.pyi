@@ -139,6 +139,13 @@ from .runbooks import (
     RunbookCreate as RunbookCreate,
     RunbookUpdate as RunbookUpdate,
 )
+from .triage import (
+    MAX_FEEDBACK_TEXT as MAX_FEEDBACK_TEXT,
+    FeedbackClass as FeedbackClass,
+    FeedbackImport as FeedbackImport,
+    FeedbackItem as FeedbackItem,
+    FeedbackItemUpdate as FeedbackItemUpdate,
+)
 from .usecases import (
     Criterion as Criterion,
     CriterionCreate as CriterionCreate,

@@ -64,6 +64,8 @@ class EntityKind(enum.StrEnum):
     RUNBOOK_CONTACT = "runbook_contact"
     ROLLBACK_CRITERION = "rollback_criterion"
     COMMUNICATION_TEMPLATE = "communication_template"
+    FEEDBACK_IMPORT = "feedback_import"
+    FEEDBACK_ITEM = "feedback_item"
     COST_MODEL = "cost_model"
     MODEL_PRICE = "model_price"
     CASE_EXERCISE = "case_exercise"

@@ -188,7 +188,9 @@ class ListColumn:
     an entry of :data:`FORMATTERS`. ``tooltip`` explains the column in its header;
     ``empty_tooltip`` is the tooltip of an empty cell (why it is empty, e.g. "incomplete").
     ``colors`` maps stored values (before formatting) to ``#rrggbb`` colours the view
-    shows as a chip beside the text (e.g. a risk level in its heat-map colour).
+    shows as a chip beside the text (e.g. a risk level in its heat-map colour);
+    ``labels`` maps stored values to the words shown for them (``not_ai`` -> "Not AI"),
+    other values go through the formatter.
     """
 
     key: str
@@ -203,6 +205,7 @@ class ListColumn:
     tooltip: str = ""
     empty_tooltip: str = ""
     colors: Mapping[Any, str] = field(default_factory=dict)
+    labels: Mapping[Any, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.align not in ALIGNMENTS:
@@ -215,7 +218,16 @@ class ListColumn:
         return self.expr if self.sort_expr is None else self.sort_expr
 
     def format(self, value: Any) -> str:
-        return FORMATTERS[self.formatter](value)
+        return self.format_value(value)
+
+    @functools.cached_property
+    def format_value(self) -> Callable[[Any], str]:
+        """What turns a stored value into its text: the ``labels``, else the formatter."""
+        formatter = FORMATTERS[self.formatter]
+        labels = self.labels
+        if not labels:
+            return formatter
+        return lambda value: labels[value] if value in labels else formatter(value)
 
     def color_of(self, value: Any) -> str | None:
         """The chip colour of a stored value, or None."""
@@ -287,7 +299,12 @@ class ListSpec:
     to show yet; ``depends_on`` names further kinds whose writes change what the list
     shows but that its SQL does not read (e.g. ``("settings",)`` when the workspace's
     risk bands were baked into a column); the tables the SQL reads are found by
-    :attr:`kinds` itself.
+    :attr:`kinds` itself. ``search``, when given, turns the filter box's text into the
+    condition rows must meet (e.g. through a full-text index) instead of LIKE over the
+    filterable columns, and ``count_search``, when given, counts the rows a search alone
+    finds faster than the list's SQL would (None: it cannot). ``window``, when not 0, is
+    how many ids a view reads at a time (the rest as the user scrolls: a list of 200,000
+    items need not read them all).
     """
 
     kind: str
@@ -300,6 +317,9 @@ class ListSpec:
     noun: tuple[str, str] = ("row", "rows")
     empty_text: str = ""
     depends_on: tuple[str, ...] = ()
+    search: Callable[[str], ColumnElement[bool] | None] | None = None
+    count_search: Callable[[Workspace, str], int | None] | None = None
+    window: int = 0
     _by_key: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @classmethod
@@ -556,7 +576,10 @@ def _searchable(expr: ColumnElement[Any]) -> ColumnElement[str]:
 
 
 def _text_condition(spec: ListSpec, text: str) -> ColumnElement[bool] | None:
-    """Every word of ``text`` must occur (case-insensitively) in some filterable column."""
+    """Every word of ``text`` must occur (case-insensitively) in some filterable column
+    (or the spec's own ``search`` condition)."""
+    if spec.search is not None:
+        return spec.search(text) if text.split() else None
     words = text.split()
     columns = [c.expr for c in spec.columns if c.filterable]
     if not words or not columns:
@@ -592,6 +615,8 @@ def build_ids_query(
     filters: Mapping[str, Any] | None = None,
     sort_key: str | None = None,
     descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> Select[Any]:
     """The SELECT behind :func:`query_ids` (exposed for EXPLAIN and tests)."""
     stmt = select(spec.id_column).select_from(spec.source)
@@ -622,7 +647,10 @@ def build_ids_query(
                 expr = func.lower(expr)
             order.append(expr.desc() if descending else expr.asc())
     order.append(spec.id_column.asc())
-    return stmt.order_by(*order)
+    stmt = stmt.order_by(*order)
+    if offset:
+        stmt = stmt.offset(offset)
+    return stmt if limit is None else stmt.limit(limit)
 
 
 def query_ids(
@@ -633,8 +661,11 @@ def query_ids(
     filters: Mapping[str, Any] | None = None,
     sort_key: str | None = None,
     descending: bool = False,
+    offset: int = 0,
+    limit: int | None = None,
 ) -> list[int]:
-    """Ids of the rows matching ``text`` and ``filters``, in display order.
+    """Ids of the rows matching ``text`` and ``filters``, in display order (``limit`` of
+    them from the ``offset``-th on, when given).
 
     ``text``: each white-space separated word must occur, case-insensitively, in at least
     one filterable column. ``filters``: exact match per column key (a list or tuple means
@@ -643,10 +674,29 @@ def query_ids(
     ascending, so the order is stable.
     """
     stmt = build_ids_query(
-        spec=spec, text=text, filters=filters, sort_key=sort_key, descending=descending
+        spec=spec,
+        text=text,
+        filters=filters,
+        sort_key=sort_key,
+        descending=descending,
+        offset=offset,
+        limit=limit,
     )
     with ws.engine.connect() as conn:
-        return [row[0] for row in conn.execute(stmt)]
+        return list(conn.execute(stmt).scalars())
+
+
+def count_ids(
+    *, ws: Workspace, spec: ListSpec, text: str = "", filters: Mapping[str, Any] | None = None
+) -> int:
+    """How many rows :func:`query_ids` would list for ``text`` and ``filters``."""
+    if spec.count_search is not None and text.split() and not filters and not spec.where:
+        found = spec.count_search(ws, text)
+        if found is not None:
+            return found
+    ids = build_ids_query(spec=spec, text=text, filters=filters).order_by(None).subquery()
+    with ws.engine.connect() as conn:
+        return int(conn.execute(select(func.count()).select_from(ids)).scalar_one())
 
 
 def count_rows(*, ws: Workspace, spec: ListSpec) -> int:
@@ -670,7 +720,7 @@ def fetch_rows(
     if not wanted:
         return {}
     exprs = [c.expr for c in spec.columns]
-    formatters = [FORMATTERS[c.formatter] for c in spec.columns]
+    formatters = [c.format_value for c in spec.columns]
     result: dict[int, tuple[Any, ...]] = {}
     with ws.engine.connect() as conn:
         for start in range(0, len(wanted), _IN_CHUNK):

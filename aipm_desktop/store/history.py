@@ -43,15 +43,16 @@ from ..models import (
     load_all,
     utcnow,
 )
+from . import bulk
 
 #: Operations kept for undo; older ones are pruned as new ones are recorded.
 HISTORY_LIMIT = 500
 #: Pruning runs with every this many operations (so the file holds at most this many more).
 _PRUNE_EVERY = 20
 
-_JOURNAL = "aipm_journal"
+_JOURNAL = bulk.JOURNAL
 _SYSTEM_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
-_LABEL_FIELDS = ("title", "name", "item", "action", "interviewer", "key")
+_LABEL_FIELDS = bulk.LABEL_FIELDS
 #: Tables whose rows are details of another record and get no change-log row of their own.
 _UNLOGGED_TABLES = frozenset({"document_revision"})
 #: Text longer than this is logged by its length, not copied into the change log.
@@ -121,20 +122,7 @@ def install_journal(dbapi_connection: Any) -> None:
             f"action TEXT NOT NULL, {slots})"
         ]
         for table in journaled_tables():
-            names = [c.name for c in table.columns]
-            cols = ", ".join(f"c{i}" for i in range(len(names)))
-            for event, action, ref in (
-                ("INSERT", "I", "NEW"),
-                ("UPDATE", "U", "OLD"),
-                ("DELETE", "D", "OLD"),
-            ):
-                values = ", ".join(f'{ref}."{n}"' for n in names)
-                statements.append(
-                    f"CREATE TEMP TRIGGER IF NOT EXISTS aipm_j_{table.name}_{action} "
-                    f'AFTER {event} ON main."{table.name}" BEGIN '
-                    f"INSERT INTO {_JOURNAL} (tbl, action, {cols}) "
-                    f"VALUES ('{table.name}', '{action}', {values}); END"
-                )
+            statements.extend(bulk.trigger_sql(table, action) for action in "IUD")
         for statement in statements:
             cursor.execute(statement)
     finally:
@@ -250,6 +238,10 @@ def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]
     for seq, tbl, action, *values in conn.exec_driver_sql(
         f"SELECT seq, tbl, action, {slots} FROM temp.{_JOURNAL} ORDER BY seq"
     ):
+        if action in bulk.RANGE_ACTIONS:  # a range: first and last id (and erased rows)
+            key = bulk.range_key(values[0], values[1])
+            out.append((seq, tbl, action, {"action": action, "key": key, "rows": values[2]}))
+            continue
         names = [c.name for c in tables[tbl].columns]
         out.append((seq, tbl, action, dict(zip(names, values, strict=False))))
     return out
@@ -285,10 +277,15 @@ def _current_rows(conn: Connection, table: Table, pks: Iterable[str]) -> dict[st
 def _derive_label(
     first: dict[tuple[str, str], tuple[str, dict[str, Any] | None]],
     after: dict[tuple[str, str], dict[str, Any] | None],
+    ranges: Iterable[tuple[str, dict[str, Any]]] = (),
 ) -> str:
     """A label for an operation nobody named: 'edit use case 'X'', 'add 12 risks'…"""
     counts: dict[tuple[str, str], int] = defaultdict(int)
     sample: dict[tuple[str, str], str] = {}
+    for tbl, image in ranges:
+        verb = "add" if image["action"] == bulk.BULK_INSERT else "delete"
+        counts[(tbl, verb)] += bulk.range_size(image["key"])
+        sample.setdefault((tbl, verb), "")
     for (tbl, pk), (action, before) in first.items():
         now = after.get((tbl, pk))
         verb = {"I": "add", "D": "delete"}.get(action, "edit")
@@ -422,8 +419,13 @@ def _record(
     tables = _tables()
     first: dict[tuple[str, str], tuple[str, dict[str, Any] | None]] = {}
     history_rows: list[dict[str, Any]] = []
+    ranges: list[tuple[str, dict[str, Any]]] = []
     for index, (_seq, tbl, action, image) in enumerate(entries):
         table = tables[tbl]
+        if action in bulk.RANGE_ACTIONS:
+            ranges.append((tbl, image))
+            history_rows.append(bulk.history_row(conn, table, index, image))
+            continue
         pk = pk_text(table, image)
         before = None if action == "I" else {k: _encode(v) for k, v in image.items()}
         head = (tbl, pk) not in first
@@ -448,11 +450,12 @@ def _record(
         for pk in pks:
             after[(tbl, pk)] = current.get(pk)
     for row in history_rows:
-        if row["head"]:
+        if row["head"] and not row.get("raw"):  # a range has its digest already
             now_row = after[(row["tbl"], row["pk"])]
             row["after"] = None if now_row is None else {"#": fingerprint(now_row)}
-    kinds = frozenset(kind_of_table(tbl) for tbl in by_table)
-    label = (pending.label or _derive_label(first, after))[:300]
+    kinds = frozenset(kind_of_table(tbl) for tbl in [*by_table, *(t for t, _i in ranges)])
+    label = (pending.label or _derive_label(first, after, ranges))[:300]
+    row_count = len(history_rows) + sum(bulk.range_size(i["key"]) - 1 for _t, i in ranges)
     now = utcnow()
     raw = conn.connection.driver_connection
     assert raw is not None  # the sqlite3 connection of a live Connection
@@ -467,7 +470,7 @@ def _record(
             pending.target_id,
             OperationState.ACTIVE.value,
             json.dumps(sorted(k.value for k in kinds)),
-            len(history_rows),
+            row_count,
         ),
     )
     op_id = int(cursor.lastrowid)
@@ -481,7 +484,7 @@ def _record(
                 r["tbl"],
                 r["action"],
                 r["pk"],
-                _dumps(r["before"]),
+                r["before"] if r.get("raw") else _dumps(r["before"]),
                 1 if r["head"] else 0,
                 _dumps(r["after"]),
             )
@@ -513,6 +516,9 @@ def _record(
                 for r in log_rows
             ],
         )
+    restoring = pending.kind is not OperationKind.DO
+    for tbl, image in ranges:
+        bulk.log_range(conn, tables[tbl], image, _stamp(now), pending.actor, restoring, label)
     if pending.kind is OperationKind.DO:
         conn.execute(
             update(_OP)
@@ -522,7 +528,7 @@ def _record(
     if op_id % _PRUNE_EVERY == 0:
         _prune(conn, op_id)
     return OperationResult(
-        id=op_id, label=label, kind=pending.kind.value, kinds=kinds, row_count=len(history_rows)
+        id=op_id, label=label, kind=pending.kind.value, kinds=kinds, row_count=row_count
     )
 
 
@@ -554,12 +560,15 @@ def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
     """Refuse when a record ``op_id`` touched is no longer as the operation left it."""
     tables = _tables()
     heads = conn.execute(
-        select(_ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
+        select(_ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after, _ROWS.c.action).where(
             _ROWS.c.op_id == op_id, _ROWS.c.head.is_(True)
         )
     ).all()
     by_table: dict[str, list[tuple[str, Any]]] = defaultdict(list)
-    for tbl, pk, after in heads:
+    for tbl, pk, after, action in heads:
+        if action in bulk.RANGE_ACTIONS:
+            bulk.check_range(conn, tables.get(tbl), pk, after, verb)
+            continue
         by_table[tbl].append((pk, after))
     for tbl, items in by_table.items():
         table = tables.get(tbl)
@@ -663,6 +672,11 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
             table = tables.get(tbl)
             if table is None:
                 continue
+            if action in bulk.RANGE_ACTIONS:
+                flush()
+                batch_sql = None
+                bulk.reverse(conn, table, action, pk, before_text)
+                continue
             key = _pk_values(pk)
             where = " AND ".join(f'"{c}" = ?' for c in key)
             params = tuple(key.values())
@@ -709,7 +723,7 @@ def merge(conn: Connection, first: int, second: int) -> bool:
         row["id"]: row
         for row in conn.execute(select(_OP).where(_OP.c.id.in_([first, second]))).mappings()
     }
-    if len(ops) != 2 or second <= first:
+    if len(ops) != 2 or second <= first or bulk.ranges_in(conn, [first, second]):
         return False
     conn.info[_ACTIVE] = True  # bookkeeping of the history itself, not a user edit
     try:

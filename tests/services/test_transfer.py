@@ -29,6 +29,8 @@ from aipm_desktop.models import (
     ExperimentGuardrail,
     ExperimentResult,
     ExperimentVariant,
+    FeedbackImport,
+    FeedbackItem,
     Incident,
     IncidentAction,
     IncidentKpiLink,
@@ -200,6 +202,23 @@ def _populate_everything(ws) -> None:
     add(RollbackCriterion, runbook_id=runbook, kpi_id=kpi, op=">", threshold=6, consecutive=2)
     add(CommunicationTemplate, runbook_id=runbook, channel="internal", body="{title} at {started}")
     add(CostModel, name="Summaries", requests_per_month=40000, success_rate=0.93)
+    batch = add(FeedbackImport, file_name="tickets.csv", sha256="ab" * 32, row_count=1, added=1)
+    add(
+        FeedbackItem,
+        text="Résumé skipped the deadline 「締切」",
+        date=dt.date(2026, 10, 4),
+        source="Zendesk",
+        customer="Kunde GmbH",
+        triage_class="model",
+        cluster="missed commitments",
+        use_case_id=uc,
+        risk_id=risk,
+        incident_id=incident,
+        roadmap_item_id=item1,
+        triaged_at=dt.datetime(2026, 10, 5, 9, tzinfo=dt.UTC),
+        triaged_by="Lena",
+        import_id=batch,
+    )
     candidate = add(Candidate, name="Alex Moreau", interview_date=dt.date(2026, 12, 3))
     card = _first_id(ws, Scorecard)
     with ws.session() as session:

@@ -13,7 +13,7 @@ from sqlmodel import SQLModel
 
 from aipm_desktop import models
 from aipm_desktop.services import ai_act, risks
-from aipm_desktop.store import head_revision, known_revisions, open_workspace
+from aipm_desktop.store import fulltext, head_revision, known_revisions, open_workspace
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
 from aipm_desktop.store.migrate import upgrade
 
@@ -99,5 +99,7 @@ def test_0002_file_is_backed_up_and_migrated_with_data_intact(tmp_path: Path) ->
 def test_fresh_workspace_schema_matches_the_models(ws) -> None:
     models.load_all()
     with ws.engine.connect() as conn:
-        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        context = MigrationContext.configure(
+            conn, opts={"compare_type": True, "include_name": fulltext.include_name}
+        )
         assert compare_metadata(context, SQLModel.metadata) == []

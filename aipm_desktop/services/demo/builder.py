@@ -135,9 +135,21 @@ class _DemoBuilder(OperationsDemo):
             self.add_roadmap,
             self.add_releases,
             self.add_operations,
+            self.add_feedback,
             self.add_interviews,
             self.add_change_log,
         ]
+
+    def add_feedback(self) -> None:
+        from .feedback_demo import add_feedback
+
+        add_feedback(
+            self.session,
+            self.content.feedback,
+            day=self.day,
+            use_cases=self.use_cases,
+            risks=self.risks,
+        )
 
     # helpers ---------------------------------------------------------------------
 

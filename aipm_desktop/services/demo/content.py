@@ -12,6 +12,10 @@ Every file is plain data an editor can change without touching code:
 - ``experiment_results.csv``: daily aggregates per arm and metric of the experiments
   that have results (``day`` counts days from the experiment's start), in the columns of
   a results import.
+- ``feedback.csv``: customer feedback and tickets for the feedback inbox (``days`` from
+  the anchor), most triaged (class, failure cluster, links by use case key, risk title
+  and incident title), the last two weeks mostly not yet; the refund-policy cluster
+  spikes after the model update of the SEV2 incident.
 - ``documents.json`` and ``documents/*.md``: the deliverables; each markdown file is a
   :meth:`str.format` template over the dates in ``documents.json`` and the KPI figures.
 
@@ -93,6 +97,7 @@ class DemoContent:
     incidents: list[dict[str, Any]]
     runbooks: list[dict[str, Any]]
     cost_models: list[dict[str, Any]]
+    feedback: list[dict[str, str]]
     candidates: list[dict[str, Any]]
     calibration: dict[str, Any]
     change_log: list[dict[str, Any]]
@@ -131,6 +136,7 @@ def load_content() -> DemoContent:
         incidents=operations["incidents"],
         runbooks=operations["runbooks"],
         cost_models=operations["cost_models"],
+        feedback=load_csv("feedback"),
         candidates=load_json("interviews"),
         calibration=load_json("calibration"),
         change_log=load_json("change_log"),

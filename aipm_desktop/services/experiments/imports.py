@@ -34,9 +34,6 @@ stored days the file does not hold (a daily feed appending new days).
 
 from __future__ import annotations
 
-import contextlib
-import gc
-import hashlib
 import itertools
 import math
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -53,7 +50,8 @@ from ...models.experiments import RESULT_SUMS, check_result
 from .. import records
 from ..changes import Changes
 from ..problems import MAX_LISTED, ImportRefused, Problem, quote, summarise
-from ..tabular import csv_rows, normalise_header, read_rows
+from ..tabular import collector_paused, csv_rows, normalise_header, read_rows
+from ..tabular import file_sha256 as _sha256
 from .data import _R, _V, ExperimentDetail, detail
 
 if TYPE_CHECKING:
@@ -151,11 +149,6 @@ class _Problems:
         self.total += 1
         if len(self.items) < _KEPT:
             self.items.append(Problem(row, column, message))
-
-
-def _sha256(path: Path) -> str:
-    with path.open("rb") as fh:
-        return hashlib.file_digest(fh, "sha256").hexdigest()
 
 
 def _key(name: str) -> str:
@@ -349,20 +342,6 @@ def _floats(column: Sequence[str], codes: _Codes | None = None) -> tuple[np.ndar
                 values[i] = np.nan
                 bad.append(i)
         return values, bad
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector off while a million rows are read: each chunk of
-    rows is a burst of container objects that would set it off again and again (the rows
-    hold no reference cycles; reference counting frees them). Tripled the import's speed."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _unit_records(path: Path) -> Iterator[list[str]]:
@@ -620,7 +599,7 @@ def preview_results(
     problems = _Problems()
     notes: list[str] = []
     if per_unit:
-        with _collector_paused():
+        with collector_paused():
             rows, row_count = _per_unit_rows(path, names, problems, notes)
     else:
         source = read_rows(path, required=("variant", "metric", "units"))

@@ -6,6 +6,7 @@ from alembic import context
 from sqlmodel import SQLModel
 
 import aipm_desktop.models
+from aipm_desktop.store.fulltext import include_name
 
 aipm_desktop.models.load_all()  # every table on the metadata, for autogenerate
 
@@ -22,6 +23,7 @@ def run_migrations_online() -> None:
         target_metadata=target_metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -13,14 +13,13 @@ An import runs in a worker (:func:`import_snapshots`, one operation however many
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
 from ...services.dates import format_date
-from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, new_record_command, service_command
+from ..widgets.service_edits import recorded_import
 
 
 def _number(value: float) -> str:
@@ -78,25 +77,9 @@ def TrackKpiCommand(
     )
 
 
-def import_snapshots(
-    *,
-    ws: Workspace,
-    preview: kpi_service.ImportPreview,
-    who: str | None = None,
-    progress: Callable[[int, int], None] | None = None,
-) -> tuple[Changes, int]:
-    """Apply a checked import as one named operation (safe to run in a worker).
-
-    Returns the changes, carrying the operation's id for :func:`ImportCommand`, and the
-    number of snapshots written.
-    """
-    with ws.operation(import_text(preview), who=who) as op:
-        changes, count = kpi_service.apply_import(
-            ws=ws, preview=preview, progress=progress, who=who
-        )
-    if op.result is not None:
-        changes = changes.with_kinds(op.result.kinds, (op.result.id,))
-    return changes, count
+#: Apply a checked import as one named operation (safe to run in a worker): the changes,
+#: carrying the operation's id for :func:`ImportCommand`, and the snapshots written.
+import_snapshots = recorded_import(kpi_service.apply_import, import_text)
 
 
 def ImportCommand(

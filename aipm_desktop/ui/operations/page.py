@@ -6,7 +6,8 @@ failure category, root cause, affected use cases, release and KPIs, owner, custo
 impact, timestamps), its timeline and actions, "Write the post-incident review" and "Add
 to the risk register". **Runbooks**: a runbook per use case or release with its
 escalation path, rollback criteria (live: met / not met / no data), safe mode and
-communication templates; export as PDF or Markdown. **Figures**: incident figures per
+communication templates; export as PDF or Markdown. **Feedback**: the feedback inbox,
+triaged from the keyboard (:mod:`.feedback_tab`). **Figures**: incident figures per
 quarter as a table and charts. "Definitions…" in the header edits what SEV1-SEV4 mean
 and the failure-category triage list (:mod:`.definitions`).
 
@@ -35,6 +36,7 @@ from ..widgets.page_header import (
 )
 from .definitions import DefinitionsDialog, definitions_button
 from .edits import DeleteIncidentCommand, NewIncidentCommand
+from .feedback_tab import FeedbackTab
 from .figures import FiguresTab
 from .incident_detail import TAB_DETAILS
 from .incidents_tab import IncidentsTab
@@ -47,7 +49,7 @@ DELETE_TIP = "Delete the chosen incident (Del in the log); Edit ▸ Undo brings 
 
 
 class OperationsPage(ContextWidget):
-    """The Operations area: Incidents, Runbooks and Figures tabs.
+    """The Operations area: Incidents, Runbooks, Feedback and Figures tabs.
 
     Signals:
         navigate_requested(str, int): show area ``name`` on record ``id`` (the review in
@@ -75,11 +77,13 @@ class OperationsPage(ContextWidget):
         self.incidents = IncidentsTab(ctx)
         self.runbooks = RunbooksTab(ctx)
         self.figures = FiguresTab(ctx)
+        self.feedback = FeedbackTab(ctx)
         self.tabs = tabbed_page(
             self,
             header,
             (self.incidents, "Incidents"),
             (self.runbooks, "Runbooks"),
+            (self.feedback, "Feedback"),
             (self.figures, "Figures"),
         )
         self.new_action, self.delete_action = record_actions(

@@ -199,15 +199,22 @@ class RecordsTab(ContextWidget):
     """An area tab: the list of a spec beside the :class:`RecordPane` of the chosen record
     (set up by :meth:`list_beside`); both are read again when ``watched`` kinds change."""
 
-    def list_beside(self, pane: RecordPane, spec: ListSpec, place: ListPlace) -> MasterDetail:
-        """The list of ``spec`` beside ``pane``, as ``place`` says (see :class:`ListPlace`)."""
+    def list_beside(
+        self,
+        pane: Any,
+        spec: ListSpec,
+        place: ListPlace,
+        show: Callable[[int | None], Any] | None = None,
+    ) -> MasterDetail:
+        """The list of ``spec`` beside ``pane`` (a :class:`RecordPane`, or any widget when
+        ``show`` is what shows a record in it), as ``place`` says (see :class:`ListPlace`)."""
         self.pane = pane
         pane.setMinimumWidth(place.pane_width)
         self.master = MasterDetail(
             spec,
             self.ctx.workspace,
             pane,
-            show=pane.show_record,
+            show=pane.show_record if show is None else show,
             settings=self.ctx.settings,
             name=place.name,
             sizes=place.sizes,

@@ -430,7 +430,7 @@ def select_id(view: QAbstractItemView, ids: Sequence[Any], wanted: Any) -> None:
 
 
 def resize_columns(
-    view: QTableWidget,
+    view: QTableView,
     *,
     stretch: Iterable[int] = (),
     fit: Iterable[int] = (),

@@ -41,7 +41,7 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...services.changes import Changes
-from ...services.listing import FORMATTERS, ListSpec, count_rows, fetch_rows, query_ids
+from ...services.listing import ListSpec, count_ids, count_rows, fetch_rows, query_ids
 from ...store import Workspace
 from .column_chooser import COLUMN_KEY_ROLE, ColumnChooser
 from .filter_box import FilterBox
@@ -60,6 +60,8 @@ ALIGNMENTS = {
     "right": int((Qt.AlignmentFlag.AlignRight | _V_CENTER).value),
     "center": int((Qt.AlignmentFlag.AlignHCenter | _V_CENTER).value),
 }
+#: Look-ups of a row by id that search the list before the id -> row map is built.
+_SEARCHES_BEFORE_MAP = 4
 #: Longest text shown in a cell; the tooltip has the rest.
 MAX_CELL_CHARS = 300
 
@@ -103,7 +105,10 @@ class LazyTableModel(QAbstractTableModel):
         self._sort_key: str | None = spec.default_sort
         self._descending = spec.default_descending
         self._ids: list[int] = []
+        #: With a windowed spec: how many rows match (None: all of them are read).
+        self._total: int | None = None
         self._rows: dict[int, int] | None = None
+        self._searches = 0
         self._pages: OrderedDict[int, list[tuple[str, ...]]] = OrderedDict()
         #: Per cached page with coloured columns, each row's chip colours (or None).
         self._colors: dict[int, list[tuple[str | None, ...] | None]] = {}
@@ -112,7 +117,7 @@ class LazyTableModel(QAbstractTableModel):
         self._qcolors: dict[str, QColor] = {}
         self._chips: dict[str, QIcon] = {}
         self._empty_tips = [c.empty_tooltip or None for c in spec.columns]
-        self._formatters = [FORMATTERS[c.formatter] for c in spec.columns]
+        self._formatters = [c.format_value for c in spec.columns]
         self._labels = [c.label for c in spec.columns]
         self._aligns = [ALIGNMENTS[c.align] for c in spec.columns]
         self._ncols = len(spec.columns)
@@ -170,14 +175,28 @@ class LazyTableModel(QAbstractTableModel):
         return None
 
     def row_of(self, id: int) -> int | None:
-        """The row showing ``id``, or None when it is not in the (filtered) list."""
+        """The row showing ``id``, or None when it is not in the (filtered) list.
+
+        The first few look-ups after the rows changed search the list (in C, ~1 ms for
+        200,000 rows); more build the id -> row map (~15 ms), so a triage keystroke that
+        looks up two or three rows never pays for the map."""
         if self._rows is None:
+            self._searches += 1
+            if self._searches <= _SEARCHES_BEFORE_MAP:
+                try:
+                    return self._ids.index(id)
+                except ValueError:
+                    return None
             self._rows = {row_id: row for row, row_id in enumerate(self._ids)}
         return self._rows.get(id)
 
     def index_of(self, id: int, column: int = 0) -> QModelIndex:
         row = self.row_of(id)
         return QModelIndex() if row is None else self.index(row, column)
+
+    def row_total(self) -> int:
+        """How many rows match the filters (with a windowed spec, more than are read)."""
+        return len(self._ids) if self._total is None else self._total
 
     def total_count(self) -> int:
         """Rows the list holds without any filter (one COUNT query)."""
@@ -193,6 +212,7 @@ class LazyTableModel(QAbstractTableModel):
         self._ws = ws
         self._ids = self._query() if ws is not None else []
         self._rows = None
+        self._searches = 0
         self._clear_pages()
         self.endResetModel()
         self.rows_changed.emit(len(self._ids))
@@ -236,17 +256,77 @@ class LazyTableModel(QAbstractTableModel):
             return True
         return False
 
-    def _query(self) -> list[int]:
+    def drop_ids(self, ids: Iterable[int]) -> None:
+        """Take the rows of ``ids`` out of the list without reading it again (an edit
+        the caller made moved them out of the filter): one query instead of a requery."""
+        rows = sorted(
+            (r for r in (self.row_of(i) for i in set(ids)) if r is not None), reverse=True
+        )
+        if not rows:
+            return
+        for row in rows:
+            self.beginRemoveRows(QModelIndex(), row, row)
+            del self._ids[row]
+            if self._total is not None:
+                self._total -= 1
+            self._rows = None
+            self._searches = 0
+            self.endRemoveRows()
+        self._clear_pages()
+        self.rows_changed.emit(len(self._ids))
+
+    def reload_ids(self, ids: Iterable[int]) -> None:
+        """Read the values of the rows of ``ids`` again (the caller changed them)."""
+        rows = [r for r in (self.row_of(i) for i in set(ids)) if r is not None]
+        if not rows:
+            return
+        for number in {r // self._page_size for r in rows}:
+            self._pages.pop(number, None)
+            self._colors.pop(number, None)
+        last = self._ncols - 1
+        self.dataChanged.emit(self.index(min(rows), 0), self.index(max(rows), last))
+
+    def _query(self, offset: int = 0, *, count: bool = True) -> list[int]:
+        """The ids to show: all of them, or with a windowed spec the first window (from
+        ``offset``: the next), the number that match then counted apart."""
+        self._total = None
         if self._ws is None:
             return []
-        return query_ids(
+        window = self._spec.window or None
+        ids = query_ids(
             ws=self._ws,
             spec=self._spec,
             text=self._text,
             filters=self._filters,
             sort_key=self._sort_key,
             descending=self._descending,
+            offset=offset,
+            limit=window,
         )
+        if count and window is not None and len(ids) == window:
+            self._total = count_ids(
+                ws=self._ws, spec=self._spec, text=self._text, filters=self._filters
+            )
+        return ids
+
+    def canFetchMore(self, parent: Any = QModelIndex()) -> bool:
+        return not parent.isValid() and self._total is not None and self._total > len(self._ids)
+
+    def fetchMore(self, parent: Any = QModelIndex()) -> None:
+        """Read the next window of ids (the view scrolled to the end of those read)."""
+        if not self.canFetchMore(parent):
+            return
+        total, known = self._total, set(self._ids)
+        more = [i for i in self._query(len(self._ids), count=False) if i not in known]
+        self._total = total if more else None
+        if not more:
+            return
+        first = len(self._ids)
+        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
+        self._ids.extend(more)
+        self._rows = None
+        self._searches = 0
+        self.endInsertRows()
 
     def _requery(self, *, force: bool = False) -> None:
         new_ids = self._query()
@@ -257,6 +337,7 @@ class LazyTableModel(QAbstractTableModel):
         persistent = self.persistentIndexList()
         self._ids = new_ids
         self._rows = None
+        self._searches = 0
         self._clear_pages()
         if persistent:
             moved: list[QModelIndex] = []
@@ -674,7 +755,7 @@ class ListPane(QWidget):
 
     def _update_state(self) -> None:
         model = self.model
-        count = model.rowCount()
+        count = model.row_total()
         spec = model.spec
         if model.workspace is None:
             self.count_label.setText("")

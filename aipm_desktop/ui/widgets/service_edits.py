@@ -15,6 +15,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...services.changes import Changes
+from ...store import Workspace
 from ..context import AppContext
 from ..undo import OperationCommand, new_record_command, service_command
 
@@ -61,3 +62,27 @@ def create_command(
     return new_record_command(
         ctx, text, lambda ws: fn(ws=ws, **values, **{author_as: ctx.author()}), id_attr=id_attr
     )
+
+
+def recorded_import(
+    apply: Callable[..., tuple[Changes, int]], label: Callable[[Any], str]
+) -> Callable[..., tuple[Changes, int]]:
+    """An import's writer for a worker: ``apply(ws=, preview=, progress=, who=)`` (a
+    service's ``apply_import``) run as one operation named ``label(preview)``. The
+    changes it returns carry the operation's id, so the undo step pushed afterwards
+    writes nothing again; with them, how many rows were written."""
+
+    def run(
+        *,
+        ws: Workspace,
+        preview: Any,
+        who: str | None = None,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> tuple[Changes, int]:
+        with ws.operation(label(preview), who=who) as op:
+            changes, count = apply(ws=ws, preview=preview, progress=progress, who=who)
+        if op.result is not None:
+            changes = changes.with_kinds(op.result.kinds, (op.result.id,))
+        return changes, count
+
+    return run

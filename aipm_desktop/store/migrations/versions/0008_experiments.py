@@ -27,6 +27,8 @@ import sqlalchemy as sa
 import sqlmodel
 from alembic import op
 
+from aipm_desktop.store.migrations.columns import row_columns as _row_columns
+
 revision = "0008"
 down_revision = "0007"
 branch_labels = None
@@ -48,15 +50,6 @@ _KEPT = (
     "start",
     "result",
 )
-
-
-def _row_columns() -> list[sa.Column[Any]]:
-    return [
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", _STAMP(), nullable=False),
-        sa.Column("updated_at", _STAMP(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-    ]
 
 
 def _experiment_columns() -> list[sa.schema.SchemaItem]:

@@ -1,0 +1,337 @@
+"""Feedback import from CSV or XLSX: every row checked first, then all of it or nothing.
+
+Columns: ``text``, ``date`` (YYYY-MM-DD or a spreadsheet date), ``source`` (Zendesk,
+Intercom, a survey ...) and ``customer`` are required columns (source and customer cells
+may be blank); ``tags`` is optional, and so are ``class`` (UX, data, model, policy, not AI)
+and ``cluster`` for feedback triaged elsewhere. Other columns (a help desk export has
+many) are ignored and named in the preview.
+
+A row the workspace already holds (same date, source, customer and text) is skipped, so
+importing the same file again adds nothing; the preview also names an earlier import of a
+file with the same SHA-256. The apply writes the batch (file name, SHA-256, rows) and its
+items in one operation: one undo step takes the whole import back.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import and_, select
+
+from ...errors import ReadOnlyError, UserError
+from ...models import FeedbackClass, FeedbackImport, utcnow
+from ...models.triage import MAX_FEEDBACK_TEXT
+from ...store import Workspace, bulk
+from ..changes import Changes
+from ..dates import format_date
+from ..kpis.imports import parse_day
+from ..problems import MAX_LISTED, ImportRefused, Problem, RejectedRows, summarise
+from ..records import insert_row, new_row
+from ..tabular import collector_paused, file_sha256, read_rows
+from .data import FEEDBACK, parse_class
+
+IMPORTS = FeedbackImport.__table__  # type: ignore[attr-defined]
+REQUIRED = ("text", "date", "source", "customer")
+IMPORT_COLUMNS: dict[str, str] = {
+    "text": "the feedback or ticket text (required)",
+    "date": "YYYY-MM-DD or a spreadsheet date (required)",
+    "source": "where it came from: Zendesk, Intercom, survey ... (column required, may be blank)",
+    "customer": "the customer or account (column required, may be blank)",
+    "tags": "comma-separated tags (optional)",
+    "class": "UX, data, model, policy or not AI, if triaged elsewhere (optional)",
+    "cluster": "the failure cluster (optional)",
+}
+_LIMITS = {"source": 100, "customer": 200, "tags": 500, "cluster": 200}
+_UNTRIAGED = FeedbackClass.UNTRIAGED.value
+#: Rows per INSERT batch and per progress call.
+_CHUNK = 20_000
+
+#: A valid row: (row number, text, date, source, customer, tags, class, cluster).
+Row = tuple[int, str, Any, str, str, str, str, str]
+#: The columns an import writes per item: a row's values but its number, then who
+#: triaged it and when (items classified in the file).
+_ITEM_COLUMNS = (
+    "text",
+    "date",
+    "source",
+    "customer",
+    "tags",
+    "triage_class",
+    "cluster",
+    "triaged_at",
+    "triaged_by",
+)
+
+
+@dataclass(frozen=True)
+class FeedbackPreview(RejectedRows):
+    """What an import would add, before anything is written: ``rows`` to add,
+    ``duplicates`` (row numbers of items already stored, skipped), ``rejected`` /
+    ``problems`` (nothing is imported while any row is rejected)."""
+
+    source: str
+    sha256: str
+    row_count: int
+    rows: tuple[Row, ...]
+    duplicates: tuple[int, ...]
+    rejected: tuple[tuple[int, str], ...]
+    problems: tuple[Problem, ...]
+    ignored_columns: tuple[str, ...] = ()
+    earlier_import: str = ""
+
+    @property
+    def to_write(self) -> int:
+        return len(self.rows)
+
+    def summary(self) -> str:
+        """``1,200 rows: 1,180 to add, 20 already stored, 0 rejected``."""
+        return (
+            f"{self.row_count:,} rows: {len(self.rows):,} to add, {len(self.duplicates):,} "
+            f"already stored, {len(self.rejected):,} rejected"
+        )
+
+    def notes(self) -> list[str]:
+        """What is worth knowing that refuses nothing."""
+        found = []
+        if self.earlier_import:
+            found.append(self.earlier_import)
+        if self.ignored_columns:
+            found.append(f"Ignored column(s): {', '.join(self.ignored_columns)}.")
+        return found
+
+    def lines(self, limit: int = MAX_LISTED) -> list[str]:
+        return summarise(self.problems, limit=limit)
+
+    def refusal(self) -> ImportRefused:
+        return ImportRefused(
+            f"{self.source}: nothing imported, {len(self.rejected):,} of {self.row_count:,} "
+            "rows cannot be imported",
+            self.problems,
+        )
+
+    def undo_label(self) -> str:
+        return f"import {len(self.rows):,} feedback items from {self.source}"
+
+
+@dataclass
+class _Checker:
+    """Checks rows one by one (dates parsed once per distinct text)."""
+
+    today: Any
+    days: dict[str, Any] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+    def day(self, text: str) -> Any:
+        """The date ``text`` names, or what is wrong with it (parsed once per text)."""
+        known = self.days.get(text)
+        if known is None:
+            try:
+                known = parse_day(text)
+            except ValueError as exc:
+                known = str(exc)
+            else:
+                if known > self.today:
+                    known = f"{format_date(known)} is in the future"
+            self.days[text] = known
+        return known
+
+    def check(self, number: int, cells: dict[str, str]) -> Row | None:
+        """The row to add, or None (its problems noted) when it is rejected."""
+        get = cells.get
+        text = get("text", "").strip()
+        day = self.day(get("date", ""))
+        source, customer, tags, cluster = (_squeeze(get(name, "")) for name in _LIMITS)
+        if (
+            text
+            and len(text) <= MAX_FEEDBACK_TEXT
+            and not isinstance(day, str)
+            and len(source) <= _LIMITS["source"]
+            and len(customer) <= _LIMITS["customer"]
+            and len(tags) <= _LIMITS["tags"]
+            and len(cluster) <= _LIMITS["cluster"]
+            and not get("class", "").strip()
+        ):  # the common case, checked without building anything
+            return (number, text, day, source, customer, tags, _UNTRIAGED, cluster)
+        return self._check_fully(number, cells)
+
+    def _check_fully(self, number: int, cells: dict[str, str]) -> Row | None:
+        found: list[tuple[str, str]] = []
+        text = cells.get("text", "").strip()
+        if not text:
+            found.append(("text", "the text is empty"))
+        elif len(text) > MAX_FEEDBACK_TEXT:
+            found.append(("text", f"longer than {MAX_FEEDBACK_TEXT:,} characters"))
+        day = self.day(cells.get("date", ""))
+        if isinstance(day, str):
+            found.append(("date", day))
+        values = {name: _squeeze(cells.get(name, "")) for name in _LIMITS}
+        for name, limit in _LIMITS.items():
+            if len(values[name]) > limit:
+                found.append((name, f"longer than {limit} characters"))
+        klass = FeedbackClass.UNTRIAGED.value
+        if cells.get("class", "").strip():
+            try:
+                klass = parse_class(cells["class"]).value
+            except UserError as exc:
+                found.append(("class", str(exc).rstrip(".")))
+        if found:
+            for column, message in found:
+                self.problems.append(Problem(number, column, message))
+            self.rejected.append((number, "; ".join(f"{c}: {m}" for c, m in found)))
+            return None
+        return (
+            number,
+            text,
+            day,
+            values["source"],
+            values["customer"],
+            values["tags"],
+            klass,
+            values["cluster"],
+        )
+
+
+def _day_of(row: Row) -> Any:
+    return row[2]
+
+
+def _squeeze(text: str) -> str:
+    """``text`` with its runs of white space as one space, trimmed."""
+    if "  " in text or not text.isprintable() or text != text.strip():
+        return " ".join(text.split())
+    return text
+
+
+def _key(day: Any, source: str, customer: str, text: str) -> tuple[Any, str, str, int]:
+    return (day, source.casefold(), customer.casefold(), hash(text))
+
+
+def _stored_keys(ws: Workspace, rows: Iterable[Row]) -> Counter[tuple[Any, str, str, int]]:
+    """How often each (date, source, customer, text) of the file's dates is stored."""
+    days = [r[2] for r in rows]
+    if not days:
+        return Counter()
+    query = select(FEEDBACK.c.date, FEEDBACK.c.source, FEEDBACK.c.customer, FEEDBACK.c.text).where(
+        and_(FEEDBACK.c.date >= min(days), FEEDBACK.c.date <= max(days))
+    )
+    with ws.engine.connect() as conn:
+        return Counter(_key(*row) for row in conn.execute(query))
+
+
+def _earlier(ws: Workspace, sha256: str) -> str:
+    query = (
+        select(IMPORTS.c.file_name, IMPORTS.c.created_at)
+        .where(IMPORTS.c.sha256 == sha256)
+        .order_by(IMPORTS.c.id.desc())
+        .limit(1)
+    )
+    with ws.engine.connect() as conn:
+        row = conn.execute(query).first()
+    if row is None:
+        return ""
+    return (
+        f"A file with the same content ({row[0]}) was imported on {format_date(row[1])}; "
+        "its rows are already stored."
+    )
+
+
+def preview_import(*, ws: Workspace, source: Path | str) -> FeedbackPreview:
+    """Read and check a feedback file; nothing is written (see the module docstring)."""
+    from .. import clock
+
+    path = Path(source).expanduser()
+    table_rows = read_rows(path, required=REQUIRED)
+    header = list(table_rows[0].cells) if table_rows else []
+    ignored = tuple(c for c in header if c not in IMPORT_COLUMNS)
+    checker = _Checker(today=clock.today())
+    with collector_paused():
+        valid = [r for r in (checker.check(row.number, row.cells) for row in table_rows) if r]
+    stored = _stored_keys(ws, valid)
+    rows: list[Row] = []
+    duplicates: list[int] = []
+    for row in valid:
+        key = _key(row[2], row[3], row[4], row[1])
+        if stored[key] > 0:
+            stored[key] -= 1
+            duplicates.append(row[0])
+        else:
+            rows.append(row)
+    sha256 = file_sha256(path)
+    return FeedbackPreview(
+        source=path.name,
+        sha256=sha256,
+        row_count=len(table_rows),
+        rows=tuple(rows),
+        duplicates=tuple(duplicates),
+        rejected=tuple(checker.rejected),
+        problems=tuple(checker.problems),
+        ignored_columns=ignored,
+        earlier_import=_earlier(ws, sha256),
+    )
+
+
+def apply_import(
+    *,
+    ws: Workspace,
+    preview: FeedbackPreview,
+    progress: Callable[[int, int], None] | None = None,
+    who: str | None = None,
+) -> tuple[Changes, int]:
+    """Write a checked import as one operation: the batch row and every item, or, on any
+    problem, nothing. Refuses a preview with rejected rows. ``progress(done, total)``
+    after each batch of rows. Returns the changes and how many items were added."""
+    if preview.rejected:
+        raise preview.refusal()
+    if ws.readonly:
+        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
+    total = len(preview.rows)
+    if progress is not None:
+        progress(0, total)
+    if not total:
+        return Changes("feedback_item", (), "import"), 0
+    now = utcnow()
+    who_name = who or ""
+    with ws.write(label=preview.undo_label(), who=who) as session:
+        conn = session.connection()
+        batch = {
+            "file_name": preview.source[:300],
+            "sha256": preview.sha256,
+            "row_count": preview.row_count,
+            "added": total,
+        }
+        batch_id = insert_row(conn, IMPORTS, new_row(batch, now))
+        shared = {"created_at": now, "updated_at": now, "version": 1, "import_id": batch_id}
+        # Oldest first: the date indexes then grow at one end (several times faster).
+        rows = sorted(preview.rows, key=_day_of)
+        for start in range(0, total, _CHUNK):
+            chunk = rows[start : start + _CHUNK]
+            bulk.insert_rows(
+                conn,
+                FEEDBACK,
+                _ITEM_COLUMNS,
+                (
+                    (
+                        *row[1:],
+                        None if row[6] == _UNTRIAGED else now,
+                        "" if row[6] == _UNTRIAGED else who_name,
+                    )
+                    for row in chunk
+                ),
+                count=len(chunk),
+                constants=shared,
+            )
+            if progress is not None:
+                progress(min(start + _CHUNK, total), total)
+    return Changes("feedback_item", (), "import"), total
+
+
+def import_batches(*, ws: Workspace) -> list[dict[str, Any]]:
+    """The imported files, newest first: name, SHA-256, rows read and items added."""
+    query = select(IMPORTS).order_by(IMPORTS.c.id.desc())
+    with ws.engine.connect() as conn:
+        return [dict(row) for row in conn.execute(query).mappings()]

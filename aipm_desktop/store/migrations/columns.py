@@ -1,0 +1,24 @@
+"""Column pieces the migrations share (0007 on): the types of the models' text and time
+stamp fields and the columns every entity table starts with. What they create must never
+change, since shipped migrations use them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sqlalchemy as sa
+import sqlmodel
+
+#: How the models' ``str`` and aware ``datetime`` fields are stored.
+TEXT = sqlmodel.sql.sqltypes.AutoString
+STAMP = sqlmodel.sql.sqltypes.UTCDateTime
+
+
+def row_columns() -> list[sa.Column[Any]]:
+    """The columns every entity table starts with (:class:`~aipm_desktop.models.TableMixin`)."""
+    return [
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", STAMP(), nullable=False),
+        sa.Column("updated_at", STAMP(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+    ]
