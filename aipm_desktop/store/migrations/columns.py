@@ -7,11 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 import sqlalchemy as sa
-import sqlmodel
+from sqlmodel.sql import sqltypes
 
 #: How the models' ``str`` and aware ``datetime`` fields are stored.
-TEXT = sqlmodel.sql.sqltypes.AutoString
-STAMP = sqlmodel.sql.sqltypes.UTCDateTime
+TEXT = sqltypes.AutoString
+STAMP = sqltypes.UTCDateTime
 
 
 def row_columns() -> list[sa.Column[Any]]:
