@@ -80,7 +80,7 @@ class FeedbackImportDialog(ImportDialog):
         self.notes.hide()
         self.model = PreviewModel(self)
         self.table.setModel(self.model)
-        resize_columns(self.table, stretch=(4,), fit=(0, 1, 2))
+        resize_columns(self.table, stretch=(4,), fit=(0, 1, 2, 3))
         self.lay_out(below=(self.notes,))
 
     def preview_call(self, path: Path) -> tuple[Callable[..., Any], dict[str, Any]]:
