@@ -70,6 +70,36 @@ def test_an_import_adds_every_row_with_its_batch_and_sha256(ws, tmp_path) -> Non
     assert triage.count_items(ws=ws) == 0 and triage.import_batches(ws=ws) == []
 
 
+def test_an_xlsx_with_date_cells_and_classes_triaged_elsewhere(ws, tmp_path) -> None:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["Text", "Date", "Source", "Customer", "Tags", "Class", "Cluster"])
+    sheet.append(["Made-up refund rule", dt.datetime(2026, 10, 2), "Zendesk", "Harbor",
+                  "refund, ai-reply", "3", "refund policy hallucination"])  # fmt: skip
+    sheet.append(["Login is broken", dt.datetime(2026, 10, 3), "Intercom", None, None, None, None])
+    source = tmp_path / "tickets.xlsx"
+    book.save(source)
+    preview = triage.preview_import(ws=ws, source=source)
+    assert (preview.to_write, preview.rejected) == (2, ())
+    triage.apply_import(ws=ws, preview=preview, who="Lena")
+    older, newer = triage.items(ws=ws, ids=sorted(triage.list_ids(ws=ws)))
+    assert (older.date, older.triage_class, older.cluster, older.tags) == (
+        dt.date(2026, 10, 2),
+        "model",
+        "refund policy hallucination",
+        "refund, ai-reply",
+    )
+    assert older.triaged_by == "Lena" and older.triaged_at is not None
+    assert (newer.triage_class, newer.customer, newer.triaged_by, newer.triaged_at) == (
+        "untriaged",
+        "",
+        "",
+        None,
+    )
+
+
 def test_a_file_with_a_bad_row_imports_nothing_and_names_the_rows(ws, tmp_path) -> None:
     rows = [*ROWS, ("", "2026-10-08", "Zendesk", "X"), ("ok", "31/12/2026", "Zendesk", "X")]
     path = _csv(tmp_path / "bad.csv", rows)
