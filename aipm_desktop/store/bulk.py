@@ -21,8 +21,9 @@ no binary or floating-point columns (JSON keeps neither exactly).
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Float, LargeBinary, Table, text
@@ -116,109 +117,105 @@ def _journal_range(raw: Any, table: Table, action: str, first: int, last: int, r
 def insert_rows(
     conn: Connection,
     table: Table,
-    names: Sequence[str],
-    rows: Iterable[Sequence[Any]],
+    names: Sequence[str | None],
+    rows: Sequence[Sequence[Any]],
     *,
-    count: int,
     constants: Mapping[str, Any] | None = None,
 ) -> tuple[int, int]:
-    """Insert ``count`` rows into ``table`` inside an open operation on ``conn``, with
+    """Insert ``rows`` into ``table`` inside an open operation on ``conn``, with
     consecutive new ids, journaled as one range. Each row holds the values of the columns
-    ``names`` (not ``id``); ``constants`` the values every row shares (time stamps, the
-    version, an import's id), given once; the other columns take their scalar defaults.
+    ``names`` (not ``id``; a name None marks a value that is not stored, such as the
+    row's number in its file); ``constants`` the values every row shares (time stamps,
+    the version, an import's id), given once; the other columns take their scalar
+    defaults.
 
     Values go through the columns' SQLAlchemy types, as an ORM or Core insert would store
-    them. Returns the first and last id (``(0, -1)`` when ``count`` is 0)."""
+    them, each distinct value once; the rows are turned into columns and back in C, so no
+    Python code runs per row. Returns the first and last id (``(0, -1)`` for no rows)."""
     check_bulk_table(table)
-    if count <= 0:
+    count = len(rows)
+    if not count:
         return 0, -1
-    fixed = dict(constants or {})
-    for column in table.columns:  # the other columns take their defaults, as in Core
-        if column.name != "id" and column.name not in fixed and column.name not in names:
-            default = column.default
-            if default is not None and not getattr(default, "is_scalar", False):
-                raise ValueError(f"{table.name}.{column.name}: give its value")
-            fixed[column.name] = None if default is None else getattr(default, "arg", None)
-    dialect = conn.dialect
-
-    def processor(name: str) -> Any:
-        return table.columns[name].type._cached_bind_processor(dialect)
-
-    shared = tuple(v if (p := processor(n)) is None else p(v) for n, v in fixed.items())
-    # Each distinct value converted once (an import repeats its dates).
-    converted = [(i, _memo(p)) for i, n in enumerate(names) if (p := processor(n)) is not None]
-    columns = ["id", *names, *fixed]
-    quoted = ", ".join(f'"{n}"' for n in columns)
-    marks = ", ".join("?" for _ in columns)
-    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+    stored = [n for n in names if n is not None]
+    fixed = _defaults(table, stored, constants or {})
+    columns = list(zip(*rows, strict=True))
+    if len(columns) != len(names):
+        raise ValueError(f"{table.name}: rows of {len(columns)} values for {len(names)} names")
+    values = [_stored(table, conn, n, c) for n, c in zip(names, columns, strict=True) if n]
+    shared = [_stored(table, conn, n, [v])[0] for n, v in fixed.items()]
+    quoted = ", ".join(f'"{n}"' for n in ["id", *stored, *fixed])
+    marks = ", ".join("?" for _ in range(1 + len(stored) + len(fixed)))
     raw = _raw(conn)
     first = int(raw.execute(f'SELECT max(id) FROM "{table.name}"').fetchone()[0] or 0) + 1
     last = first + count - 1
-
-    def tuples() -> Iterable[tuple[Any, ...]]:
-        for number, row in enumerate(rows, start=first):
-            if number > last:
-                raise ValueError(f"{table.name}: more rows than the {count:,} announced")
-            if converted:
-                values = list(row)
-                for i, process in converted:
-                    values[i] = process(values[i])
-                yield (number, *values, *shared)
-            else:
-                yield (number, *row, *shared)
-
+    constant_columns = [itertools.repeat(v, count) for v in shared]
     with _Suspended(raw, table, "I") as suspended:
-        inserted = raw.executemany(sql, tuples()).rowcount
-        if inserted != count:
-            raise ValueError(f"{table.name}: {inserted:,} rows given, {count:,} announced")
+        raw.executemany(
+            f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})',
+            zip(range(first, last + 1), *values, *constant_columns, strict=True),
+        )
         if suspended.indexed:
             fulltext.index_range(raw, table.name, first, last)
     _journal_range(raw, table, BULK_INSERT, first, last, None)
     return first, last
 
 
-def _memo(process: Any) -> Any:
-    known: dict[Any, Any] = {}
-
-    def convert(value: Any) -> Any:
-        try:
-            return known[value]
-        except KeyError:
-            known[value] = found = process(value)
-            return found
-        except TypeError:  # not hashable
-            return process(value)
-
-    return convert
+def _defaults(table: Table, names: Sequence[str], given: Mapping[str, Any]) -> dict[str, Any]:
+    """``given`` and the scalar default of every other column not in ``names`` (as a
+    Core insert fills them); a column with a computed default must be given."""
+    fixed = dict(given)
+    for column in table.columns:
+        if column.name != "id" and column.name not in fixed and column.name not in names:
+            default = column.default
+            if default is not None and not getattr(default, "is_scalar", False):
+                raise ValueError(f"{table.name}.{column.name}: give its value")
+            fixed[column.name] = None if default is None else getattr(default, "arg", None)
+    return fixed
 
 
-def _digest_columns(table: Table) -> list[str]:
-    """The columns :func:`range_digest` reads: where every edit moves the ``version`` (as
-    the services' writes and :func:`~aipm_desktop.services.records.touch` do), the id, the
-    version, ``updated_at`` and the foreign keys (which a cascade changes without moving
-    the version); else every column."""
+def _stored(table: Table, conn: Connection, name: str, column: Sequence[Any]) -> Sequence[Any]:
+    """The values of ``column`` as the column ``name`` stores them (its type's bind
+    processor run once per distinct value)."""
+    process = table.columns[name].type._cached_bind_processor(conn.dialect)
+    if process is None:
+        return column
+    try:
+        known = {value: process(value) for value in set(column)}
+    except TypeError:  # a value that cannot be hashed
+        return [process(value) for value in column]
+    return list(map(known.__getitem__, column))
+
+
+def _digest_sql(table: Table) -> str:
+    """What :func:`range_digest` reads of a range. Where every edit moves the ``version``
+    (as the services' writes and :func:`~aipm_desktop.services.records.touch` do; an undo
+    puts the old one back), aggregates SQLite computes without building anything: how
+    many rows and ids, the sum of the versions, the latest ``updated_at``, and per foreign
+    key (which a cascade changes without moving the version) how many are set and their
+    sum. Otherwise every value of every row, joined."""
     names = [c.name for c in table.columns]
     if "version" not in names:
-        return names
-    keys = [c.name for c in table.columns if c.foreign_keys]
-    return ["id", "version", *(["updated_at"] if "updated_at" in names else []), *keys]
+        line = " || ',' || ".join(f'quote("{n}")' for n in names)
+        return f"group_concat({line}, char(10))"
+    parts = ["count(*)", "total(id)", "total(version)"]
+    if "updated_at" in names:
+        parts.append("max(updated_at)")
+    for column in table.columns:
+        if column.foreign_keys:
+            parts += [f'count("{column.name}")', f'total("{column.name}")']
+    return ", ".join(parts)
 
 
 def range_digest(conn: Connection, table: Table, first: int, last: int) -> str:
-    """A digest of the rows ``first``..``last`` of ``table`` (which ids are there and the
-    values of :func:`_digest_columns`), read and joined by SQLite."""
+    """A digest of the rows ``first``..``last`` of ``table`` (see :func:`_digest_sql`),
+    read by SQLite a chunk of ids at a time."""
     raw = _raw(conn)
-    values = " || ',' || ".join(f'quote("{n}")' for n in _digest_columns(table))
+    sql = f'SELECT {_digest_sql(table)} FROM (SELECT * FROM "{table.name}" '
+    sql += "WHERE id BETWEEN ? AND ? ORDER BY id)"
     digest = hashlib.blake2b(digest_size=12)
     for start in range(first, last + 1, CHUNK):
-        end = min(start + CHUNK - 1, last)
-        text = raw.execute(
-            f"SELECT group_concat(line, char(10)) FROM (SELECT {values} AS line "
-            f'FROM "{table.name}" WHERE id BETWEEN ? AND ? ORDER BY id)',
-            (start, end),
-        ).fetchone()[0]
-        digest.update((text or "").encode("utf-8", "surrogatepass"))
-        digest.update(b"\x1e")
+        found = raw.execute(sql, (start, min(start + CHUNK - 1, last))).fetchone()
+        digest.update(repr(tuple(found)).encode("utf-8", "surrogatepass"))
     return digest.hexdigest()
 
 

@@ -84,7 +84,7 @@ def test_an_xlsx_with_date_cells_and_classes_triaged_elsewhere(ws, tmp_path) -> 
     preview = triage.preview_import(ws=ws, source=source)
     assert (preview.to_write, preview.rejected) == (2, ())
     triage.apply_import(ws=ws, preview=preview, who="Lena")
-    older, newer = triage.items(ws=ws, ids=sorted(triage.list_ids(ws=ws)))
+    newer, older = triage.items(ws=ws, ids=triage.list_ids(ws=ws))  # newest first
     assert (older.date, older.triage_class, older.cluster, older.tags) == (
         dt.date(2026, 10, 2),
         "model",

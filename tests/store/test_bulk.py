@@ -34,9 +34,7 @@ def _insert(ws, rows: list[tuple], label: str = "import tickets") -> tuple[int, 
     now = utcnow()
     shared = {"created_at": now, "updated_at": now, "version": 1}
     with ws.write(label=label) as session:
-        return bulk.insert_rows(
-            session.connection(), ITEMS, NAMES, iter(rows), count=len(rows), constants=shared
-        )
+        return bulk.insert_rows(session.connection(), ITEMS, NAMES, rows, constants=shared)
 
 
 def _table(path: Path, sql: str) -> list[tuple]:
@@ -110,7 +108,7 @@ def test_a_cascade_from_a_deleted_link_blocks_the_undo_until_it_is_undone(ws) ->
     now = utcnow()
     shared = {"created_at": now, "updated_at": now, "version": 1, "use_case_id": use_case.id}
     with ws.write(label="import linked tickets") as session:
-        bulk.insert_rows(session.connection(), ITEMS, NAMES, _rows(2), count=2, constants=shared)
+        bulk.insert_rows(session.connection(), ITEMS, NAMES, _rows(2), constants=shared)
     import_op = ws.history(limit=1)[0]["id"]
     # Deleting the use case clears the items' link (ON DELETE SET NULL; no version moves).
     records.delete(ws=ws, model=UseCase, id=use_case.id)

@@ -52,19 +52,8 @@ _CHUNK = 20_000
 
 #: A valid row: (row number, text, date, source, customer, tags, class, cluster).
 Row = tuple[int, str, Any, str, str, str, str, str]
-#: The columns an import writes per item: a row's values but its number, then who
-#: triaged it and when (items classified in the file).
-_ITEM_COLUMNS = (
-    "text",
-    "date",
-    "source",
-    "customer",
-    "tags",
-    "triage_class",
-    "cluster",
-    "triaged_at",
-    "triaged_by",
-)
+#: The columns of a row as an import stores them (its number is not stored).
+_ITEM_COLUMNS = (None, "text", "date", "source", "customer", "tags", "triage_class", "cluster")
 
 
 @dataclass(frozen=True)
@@ -295,7 +284,6 @@ def apply_import(
     if not total:
         return Changes("feedback_item", (), "import"), 0
     now = utcnow()
-    who_name = who or ""
     with ws.write(label=preview.undo_label(), who=who) as session:
         conn = session.connection()
         batch = {
@@ -306,25 +294,20 @@ def apply_import(
         }
         batch_id = insert_row(conn, IMPORTS, new_row(batch, now))
         shared = {"created_at": now, "updated_at": now, "version": 1, "import_id": batch_id}
+        stamps = {
+            True: {**shared, "triaged_at": None, "triaged_by": ""},
+            False: {**shared, "triaged_at": now, "triaged_by": who or ""},
+        }
         # Oldest first: the date indexes then grow at one end (several times faster).
         rows = sorted(preview.rows, key=_day_of)
         for start in range(0, total, _CHUNK):
             chunk = rows[start : start + _CHUNK]
-            bulk.insert_rows(
-                conn,
-                FEEDBACK,
-                _ITEM_COLUMNS,
-                (
-                    (
-                        *row[1:],
-                        None if row[6] == _UNTRIAGED else now,
-                        "" if row[6] == _UNTRIAGED else who_name,
+            for untriaged in (True, False):
+                part = [r for r in chunk if (r[6] == _UNTRIAGED) is untriaged]
+                if part:
+                    bulk.insert_rows(
+                        conn, FEEDBACK, _ITEM_COLUMNS, part, constants=stamps[untriaged]
                     )
-                    for row in chunk
-                ),
-                count=len(chunk),
-                constants=shared,
-            )
             if progress is not None:
                 progress(min(start + _CHUNK, total), total)
     return Changes("feedback_item", (), "import"), total
