@@ -7,8 +7,6 @@ and the journal working; the full-text index follows every step."""
 from __future__ import annotations
 
 import datetime as dt
-import sqlite3
-from pathlib import Path
 
 import pytest
 
@@ -17,6 +15,8 @@ from aipm_desktop.models import FeedbackItem, KpiSnapshot, UseCase, utcnow
 from aipm_desktop.services import records, triage
 from aipm_desktop.store import bulk
 from aipm_desktop.store import history as history_mod
+
+from .conftest import rows_of
 
 ITEMS = FeedbackItem.__table__  # type: ignore[attr-defined]
 NAMES = ("text", "date", "source", "customer")
@@ -37,16 +37,8 @@ def _insert(ws, rows: list[tuple], label: str = "import tickets") -> tuple[int, 
         return bulk.insert_rows(session.connection(), ITEMS, NAMES, rows, constants=shared)
 
 
-def _table(path: Path, sql: str) -> list[tuple]:
-    conn = sqlite3.connect(path)
-    try:
-        return conn.execute(sql).fetchall()
-    finally:
-        conn.close()
-
-
 def _items(ws) -> list[tuple]:
-    return _table(ws.path, "SELECT * FROM feedback_item ORDER BY id")
+    return rows_of(ws.path, "SELECT * FROM feedback_item ORDER BY id")
 
 
 def test_rows_get_consecutive_ids_one_history_entry_and_a_log_row_each(ws) -> None:
@@ -62,9 +54,9 @@ def test_rows_get_consecutive_ids_one_history_entry_and_a_log_row_each(ws) -> No
     )
     op = ws.history(limit=1)[0]
     assert (op["label"], op["rows"], op["kinds"]) == ("import tickets", 5, ["feedback_item"])
-    entries = _table(ws.path, f"SELECT action, pk FROM operation_row WHERE op_id = {op['id']}")
+    entries = rows_of(ws.path, f"SELECT action, pk FROM operation_row WHERE op_id = {op['id']}")
     assert entries == [("B", '{"first":3,"last":7}')]
-    log = _table(ws.path, "SELECT entity, entity_id, action, label FROM change_log ORDER BY id")
+    log = rows_of(ws.path, "SELECT entity, entity_id, action, label FROM change_log ORDER BY id")
     assert log[-5:] == [("feedback_item", i, "create", "import tickets") for i in range(3, 8)]
     assert len(triage.list_ids(ws=ws, search="refund")) == 7
 
@@ -79,13 +71,13 @@ def test_undo_deletes_the_range_and_redo_brings_back_the_same_rows(ws) -> None:
     assert _items(ws) == before
     assert triage.list_ids(ws=ws, search="refund") == []
     assert len(triage.list_ids(ws=ws, search="older")) == 2
-    deleted = _table(ws.path, "SELECT entity_id FROM change_log WHERE action = 'delete'")
+    deleted = rows_of(ws.path, "SELECT entity_id FROM change_log WHERE action = 'delete'")
     assert sorted(i for (i,) in deleted) == [3, 4, 5, 6]
 
     ws.redo()
     assert _items(ws) == after
     assert len(triage.list_ids(ws=ws, search="refund")) == 4
-    restored = _table(ws.path, "SELECT entity_id FROM change_log WHERE action = 'restore'")
+    restored = rows_of(ws.path, "SELECT entity_id FROM change_log WHERE action = 'restore'")
     assert sorted(i for (i,) in restored) == [3, 4, 5, 6]
     ws.undo()
     assert _items(ws) == before
@@ -126,7 +118,7 @@ def test_a_failed_insert_leaves_nothing_and_the_journal_working(ws) -> None:
     with pytest.raises(Exception, match="NOT NULL"):
         _insert(ws, rows)
     assert triage.count_items(ws=ws) == 0 and ws.history() == []
-    triggers = _table(ws.path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
+    triggers = rows_of(ws.path, "SELECT name FROM sqlite_master WHERE type = 'trigger'")
     assert ("feedback_fts_ai",) in triggers
     _insert(ws, _rows(2))
     triage.classify(ws=ws, item_id=1, triage_class="ux")  # journaled row by row again

@@ -4,17 +4,14 @@ downgrade drops them (index and triggers too) and leaves the 0009 data as it was
 
 from __future__ import annotations
 
-import sqlite3
 from pathlib import Path
-
-from alembic import command
-from sqlalchemy import text
 
 from aipm_desktop.services import triage
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
 from aipm_desktop.store.engine import make_engine
-from aipm_desktop.store.migrate import alembic_config, upgrade
+from aipm_desktop.store.migrate import upgrade
 
+from .conftest import downgrade_file, rows_of
 from .test_migration_0008 import _make_0007_workspace
 
 #: The revision this migration has and the one before it.
@@ -30,14 +27,6 @@ def _make_old_workspace(path: Path) -> None:
     with engine.begin() as conn:
         upgrade(conn, PREVIOUS)
     engine.dispose()
-
-
-def _tables(path: Path) -> set[str]:
-    conn = sqlite3.connect(path)
-    try:
-        return {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
-    finally:
-        conn.close()
 
 
 def test_0010_follows_the_previous_revision() -> None:
@@ -62,7 +51,8 @@ def test_an_0009_file_upgrades_and_takes_feedback(tmp_path: Path) -> None:
         assert triage.item(ws=ws, item_id=item_id).links == {"use_case_id": "Agent reply drafts"}
     finally:
         ws.close()
-    assert {"feedback_item", "feedback_import", "feedback_fts"} <= _tables(path)
+    tables = {name for (name,) in rows_of(path, "SELECT name FROM sqlite_master")}
+    assert {"feedback_item", "feedback_import", "feedback_fts"} <= tables
 
 
 def test_the_downgrade_drops_the_feedback_tables_with_data_in_them(tmp_path: Path) -> None:
@@ -78,16 +68,10 @@ def test_the_downgrade_drops_the_feedback_tables_with_data_in_them(tmp_path: Pat
         triage.reclassify(ws=ws, item_ids=triage.list_ids(ws=ws), triage_class="model")
     finally:
         ws.close()
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), PREVIOUS)
-    with engine.connect() as conn:
-        assert conn.execute(text("SELECT version_num FROM alembic_version")).scalar() == PREVIOUS
-        assert conn.execute(text("SELECT title FROM use_case")).scalar() == "Agent reply drafts"
-        triggers = conn.execute(text("SELECT name FROM sqlite_master WHERE type='trigger'")).all()
-    engine.dispose()
-    assert not any(name.startswith("feedback") for name in _tables(path))
-    assert triggers == []
+    tables = downgrade_file(path, PREVIOUS)
+    assert rows_of(path, "SELECT title FROM use_case") == [("Agent reply drafts",)]
+    assert rows_of(path, "SELECT name FROM sqlite_master WHERE type = 'trigger'") == []
+    assert not any(name.startswith("feedback") for name in tables)
     # and up again: an empty inbox
     ws = open_workspace(path)
     try:
