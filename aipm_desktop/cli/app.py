@@ -187,7 +187,8 @@ def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(
         ...,
-        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment or incidents.",
+        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment, incidents, "
+        "eval, eval_slices or eval_reliability.",
         metavar="KIND",
     ),
     out: Path | None = typer.Option(
@@ -221,8 +222,21 @@ def chart_command(
     metric: str | None = typer.Option(
         None,
         "--metric",
-        help="experiment: the metric to draw (default: the primary metric).",
+        help="experiment: the metric to draw (default: the primary metric); eval, "
+        "eval_slices: the suite's metric, by name, id or kind (default: its first).",
         metavar="METRIC",
+    ),
+    suite: str | None = typer.Option(
+        None,
+        "--suite",
+        help="eval charts: the eval suite, by name or id (required).",
+        metavar="SUITE",
+    ),
+    run: str | None = typer.Option(
+        None,
+        "--run",
+        help="eval_slices, eval_reliability: the run's version (default: latest).",
+        metavar="VERSION",
     ),
     candidate: list[str] | None = typer.Option(
         None,
@@ -258,6 +272,9 @@ def chart_command(
       incidents  incident figures per quarter: counts by severity and by
                failure category, hours to acknowledge and to mitigate
                (median, p90), share with a completed review
+      eval     an eval suite's metric across its runs, with the threshold band
+      eval_slices       a run's metric per slice, with 95% intervals
+      eval_reliability  a run's reliability diagram (calibration)
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -276,6 +293,8 @@ def chart_command(
         "experiment": experiment,
         "metric": metric,
         "quarters": quarters,
+        "suite": suite,
+        "run": run,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -297,6 +316,7 @@ def _add_groups() -> None:
     from . import (
         costs,
         docs,
+        evals,
         experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
         experiments,
         history,
@@ -324,6 +344,7 @@ def _add_groups() -> None:
     app.add_typer(incidents.app, name="incidents")
     app.add_typer(runbooks.app, name="runbooks")
     app.add_typer(experiments.app, name="experiments")
+    app.add_typer(evals.app, name="evals")
 
 
 _add_groups()

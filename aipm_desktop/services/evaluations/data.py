@@ -305,3 +305,74 @@ def _failing_of_run(ws: Workspace, suite: Sequence, run: object) -> list[Failing
 
 def slice_names(suite: EvalSuite) -> list[str]:
     return name_list(suite.slices)
+
+
+@dataclass(frozen=True)
+class TrendPoint(AsDict):
+    """A metric's value on one run, with its interval."""
+
+    run_id: int
+    run: str
+    run_date: dt.date | None
+    value: float | None
+    low: float | None
+    high: float | None
+    passed: bool | None
+
+
+@dataclass(frozen=True)
+class Trend:
+    """A metric across a suite's runs, oldest first (the trend chart's data)."""
+
+    suite: str
+    spec: MetricSpec
+    points: tuple[TrendPoint, ...]
+
+
+def find_metric(*, ws: Workspace, suite_id: int, ref: str | int | None) -> MetricSpec:
+    """The suite's metric ``ref`` names (its name, any case, or id; None: the first)."""
+    specs = metric_specs(ws=ws, suite_id=suite_id)
+    if not specs:
+        raise UserError("This suite has no metrics yet: add one first.")
+    if ref is None or str(ref).strip() == "":
+        return specs[0]
+    text = str(ref).strip()
+    for spec in specs:
+        if spec.name.casefold() == text.casefold() or (text.isdigit() and spec.id == int(text)):
+            return spec
+    for spec in specs:  # a kind names its first metric of that kind
+        if spec.kind == text.lower():
+            return spec
+    names = ", ".join(repr(s.name) for s in specs)
+    raise UserError(f"No metric {text!r} in this suite; its metrics: {names}.")
+
+
+def trend(
+    *,
+    ws: Workspace,
+    suite_id: int,
+    metric_id: int,
+    resamples: int = 1_000,
+    progress: Progress | None = None,
+) -> Trend:
+    """The metric on every run of the suite (overall, with 95 % intervals)."""
+    from .imports import load_results
+    from .metrics import metric_report
+
+    spec = next((s for s in metric_specs(ws=ws, suite_id=suite_id) if s.id == metric_id), None)
+    if spec is None:
+        raise NotFoundError(f"No metric {metric_id} in eval suite {suite_id}.")
+    found = runs(ws=ws, suite_id=suite_id)
+    points = []
+    for done, run in enumerate(found, start=1):
+        result = metric_report(
+            spec, load_results(ws=ws, run_id=run.id), resamples=resamples, slices=False
+        )
+        points.append(
+            TrendPoint(
+                run.id, run.name, run.run_date, result.value, result.low, result.high, result.passed
+            )
+        )
+        if progress:
+            progress(done, len(found))
+    return Trend(suite_row(ws=ws, suite_id=suite_id).name, spec, tuple(points))

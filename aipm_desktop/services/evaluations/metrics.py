@@ -358,3 +358,43 @@ def run_metrics(
         if progress:
             progress(position + 1, len(specs))
     return tuple(out)
+
+
+@dataclass(frozen=True)
+class ReliabilityBin(AsDict):
+    """One confidence bin of a reliability diagram: its range, examples, their mean
+    confidence and their accuracy (None when empty)."""
+
+    low: float
+    high: float
+    n: int
+    confidence: float | None
+    accuracy: float | None
+
+
+def reliability(data: Results, bins: int = stats.ECE_BINS) -> tuple[ReliabilityBin, ...]:
+    """The reliability diagram of a run: per equal-width confidence bin, the mean
+    confidence and the share of right predictions (the bins ECE weighs)."""
+    if not data.has("probability") or not data.has("expected"):
+        return ()
+    confidence = data.values["probability"]
+    mask = np.isfinite(confidence) & (data.values["expected"] >= 0)
+    conf = confidence[mask]
+    right = (data.values["expected"][mask] == _predicted(data)[mask]).astype(np.float64)
+    index = np.minimum((conf * bins).astype(np.intp), bins - 1)
+    counts = np.bincount(index, minlength=bins)
+    conf_sum = np.bincount(index, weights=conf, minlength=bins)
+    right_sum = np.bincount(index, weights=right, minlength=bins)
+    out = []
+    for b in range(bins):
+        n = int(counts[b])
+        out.append(
+            ReliabilityBin(
+                b / bins,
+                (b + 1) / bins,
+                n,
+                float(conf_sum[b] / n) if n else None,
+                float(right_sum[b] / n) if n else None,
+            )
+        )
+    return tuple(out)
