@@ -85,7 +85,9 @@ def parse_metric(text: str) -> dict[str, Any]:
     return values
 
 
-def _metric_values(suite_id: int, spec: Mapping[str, Any] | str, position: int) -> EvalMetric:
+def metric_row(suite_id: int, spec: Mapping[str, Any] | str, position: int) -> EvalMetric:
+    """A validated metric row of the suite from a mapping of fields or a metric text
+    (:func:`parse_metric`); the name and direction default from the kind."""
     values = parse_metric(spec) if isinstance(spec, str) else dict(spec)
     kind = str(values.get("kind", EvalMetricKind.ACCURACY.value))
     values.setdefault(
@@ -128,11 +130,11 @@ def create_suite(
     """Add a suite with its metrics (mappings of :class:`EvalMetric` fields or metric
     texts, see :func:`parse_metric`), one operation."""
     suite = records.validate_create(EvalSuite, data)
-    checked = [_metric_values(0, m, i) for i, m in enumerate(metrics)]
+    checked = [metric_row(0, m, i) for i, m in enumerate(metrics)]
     _check_metric_names(checked)
     with ws.write(label=f"Add eval suite {suite.name}", who=who) as session:
         new_id, changes = records.add_row(session, suite)
-        session.add_all([_metric_values(new_id, m, i) for i, m in enumerate(metrics)])
+        session.add_all([metric_row(new_id, m, i) for i, m in enumerate(metrics)])
         session.flush()
     return new_id, changes
 
@@ -166,7 +168,7 @@ def add_metric(
         last = conn.execute(
             select(func.coalesce(func.max(_M.c.position), -1)).where(_M.c.suite_id == suite_id)
         ).scalar_one()
-        metric = _metric_values(suite_id, data, int(last) + 1)
+        metric = metric_row(suite_id, data, int(last) + 1)
         names = conn.execute(select(_M.c.name).where(_M.c.suite_id == suite_id)).scalars()
         if metric.name.casefold() in {n.casefold() for n in names}:
             raise ValidationError(

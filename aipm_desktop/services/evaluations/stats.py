@@ -24,7 +24,8 @@ so each resample's percentile is one Beta draw.
 resamples from a seeded generator (the same data and seed give the same interval).
 Paired differences resample *pairs* (the joint cell of each example in both runs); a
 percentile difference resamples the two runs independently. The two-sided bootstrap
-p-value of a difference is ``2 * min(P(d <= 0), P(d >= 0))`` over the resamples.
+p-value of a difference is ``2 * min(P(d <= 0), P(d >= 0))`` over the resamples (each
+share counted as ``(k + 1) / (B + 1)``).
 
 **McNemar's exact test** (McNemar 1947; exact form: the binomial test of the discordant
 pairs) for boolean outcomes: with *b* examples passing in A only and *c* in B only,
@@ -291,13 +292,16 @@ def _joint(codes: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
 
 
 def bootstrap_p(differences: np.ndarray) -> float | None:
-    """Two-sided bootstrap p-value of a difference being 0."""
+    """Two-sided bootstrap p-value of a difference being 0: ``2 * min`` of the shares of
+    resamples at or below and at or above 0, each counted as ``(k + 1) / (B + 1)`` (so
+    it is never 0: the resolution of B resamples), at most 1."""
     finite = differences[np.isfinite(differences)]
     if finite.size == 0:
         return None
-    below = float(np.mean(finite <= 0))
-    above = float(np.mean(finite >= 0))
-    return min(1.0, 2 * min(below, above))
+    total = finite.size + 1
+    below = (np.count_nonzero(finite <= 0) + 1) / total
+    above = (np.count_nonzero(finite >= 0) + 1) / total
+    return float(min(1.0, 2 * min(below, above)))
 
 
 def mcnemar_exact(b: int, c: int) -> float:

@@ -1,0 +1,172 @@
+"""The sample workspace's evaluations: two suites (ticket triage, the answer bot) from
+``resources/demo/evaluations.json``, three runs each, with per-example results generated
+from a seeded generator.
+
+The examples of a suite keep their language, tier or topic and a latent draw across runs,
+and a run gets an example right when that draw is below the run's quality for the
+example's language (its flags likewise): so a better run fixes examples without breaking
+others, and the triage suite's third run -- better overall, thanks to English tickets --
+breaks German ones, the regression on one slice the comparison finds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sqlmodel import Session
+
+from ...models import EvalRun, EvalRunResults, EvalSuite
+from ...models.common import table_of
+from ..records import insert_row, new_row, validate_create
+
+#: Seed of the generated results (with the suite's and run's positions).
+EVAL_SEED = 14
+
+
+def _choice(
+    rng: np.random.Generator, shares: Mapping[str, float], n: int
+) -> tuple[list[str], np.ndarray]:
+    names = list(shares)
+    weights = np.array([shares[k] for k in names], dtype=np.float64)
+    return names, rng.choice(len(names), size=n, p=weights / weights.sum()).astype(np.int32)
+
+
+def _columns(*specs: tuple[str, str]) -> list[Any]:
+    from ..evaluations.results import Column
+
+    return [Column(name, field, name) for name, field in specs]
+
+
+def triage_results(spec: Mapping[str, Any], run: Mapping[str, Any], seed: Sequence[int]) -> Any:
+    """A triage run's results: expected queue, prediction, confidence, latency, cost."""
+    from ..evaluations.results import build
+
+    n = int(spec["examples"])
+    base = np.random.default_rng([EVAL_SEED, *seed])
+    classes = [c.strip() for c in spec["classes"].split(",")]
+    languages, language = _choice(base, spec["languages"], n)
+    tiers, tier = _choice(base, spec["tiers"], n)
+    expected = base.choice(len(classes), size=n, p=[0.3, 0.25, 0.2, 0.15, 0.1]).astype(np.int32)
+    latent = base.random(n)
+    wrong = ((expected + base.integers(1, len(classes), n)) % len(classes)).astype(np.int32)
+    run_rng = np.random.default_rng([EVAL_SEED, *seed, int(run["days_ago"])])
+    quality = np.array([run["quality"][k] for k in languages])[language]
+    right = latent < quality
+    predicted = np.where(right, expected, wrong).astype(np.int32)
+    confidence = np.where(right, 0.9 - 0.5 * latent * (1 - quality), 0.55 + 0.3 * latent * quality)
+    confidence = np.clip(confidence + run_rng.normal(0, 0.05, n), 0.05, 0.999).round(3)
+    latency = run_rng.gamma(4.0, run["latency"] / 4.0, n).round(0)
+    cost = np.clip(run_rng.normal(run["cost"], run["cost"] * 0.2, n), 0, None).round(6)
+    ids = [f"{spec['id_prefix']}{10_001 + i}" for i in range(n)]
+    columns = _columns(
+        ("id", "id"),
+        ("expected", "expected"),
+        ("predicted", "predicted"),
+        ("probability", "probability"),
+        ("latency", "latency"),
+        ("cost", "cost"),
+        ("language", "slice"),
+        ("tier", "slice"),
+    )
+    values = {
+        "expected": expected,
+        "predicted": predicted,
+        "probability": confidence,
+        "latency": latency,
+        "cost": cost,
+        "language": language,
+        "tier": tier,
+    }
+    return build(ids, columns, values, {"label": classes, "language": languages, "tier": tiers})
+
+
+def bot_results(spec: Mapping[str, Any], run: Mapping[str, Any], seed: Sequence[int]) -> Any:
+    """An answer-bot run's results: flags, a judge's score, latency, cost."""
+    from ..evaluations.results import build
+
+    n = int(spec["examples"])
+    base = np.random.default_rng([EVAL_SEED, *seed])
+    languages, language = _choice(base, spec["languages"], n)
+    topics, topic = _choice(base, spec["topics"], n)
+    latent = {name: base.random(n) for name in ("hallucinated", "grounded", "refused", "judge")}
+    run_rng = np.random.default_rng([EVAL_SEED, *seed, int(run["days_ago"])])
+    flags = {
+        name: (latent[name] < float(run[key])).astype(np.float64)
+        for name, key in (
+            ("hallucinated", "hallucination"),
+            ("grounded", "grounded"),
+            ("refused", "refused"),
+        )
+    }
+    judge = np.clip(np.round(float(run["judge"]) + 1.6 * (0.5 - latent["judge"])), 1, 5)
+    latency = run_rng.gamma(3.0, run["latency"] / 3.0, n).round(0)
+    cost = np.clip(run_rng.normal(run["cost"], run["cost"] * 0.15, n), 0, None).round(6)
+    ids = [f"{spec['id_prefix']}{20_001 + i}" for i in range(n)]
+    columns = _columns(
+        ("id", "id"),
+        ("hallucinated", "flag"),
+        ("grounded", "flag"),
+        ("refused", "flag"),
+        ("judge", "score"),
+        ("latency", "latency"),
+        ("cost", "cost"),
+        ("language", "slice"),
+        ("topic", "slice"),
+    )
+    values = {**flags, "judge": judge, "latency": latency, "cost": cost}
+    values.update(language=language, topic=topic)
+    return build(ids, columns, values, {"language": languages, "topic": topics})
+
+
+class EvalsDemo:
+    """Adds the eval suites with their runs (mixed into the demo builder)."""
+
+    session: Session
+    use_cases: dict[str, int]
+    day: Callable[[int], dt.date]
+    moment: Callable[..., dt.datetime]
+
+    def add_evaluations(self) -> None:
+        from ..demo.content import load_json
+        from ..evaluations.edits import metric_row
+        from ..evaluations.results import describe, encode
+
+        suite_fields = set(EvalSuite.model_fields) - {"use_case_id", "mapping"}
+        for position, spec in enumerate(load_json("evaluations")["suites"]):
+            fields = {k: v for k, v in spec.items() if k in suite_fields}
+            suite = validate_create(
+                EvalSuite, {**fields, "use_case_id": self.use_cases[spec["use_case"]]}
+            )
+            self.session.add(suite)
+            self.session.flush()
+            suite_id = int(suite.id)  # type: ignore[arg-type]
+            for index, metric in enumerate(spec["metrics"]):
+                self.session.add(metric_row(suite_id, metric, index))
+            generate = triage_results if spec.get("classes") else bot_results
+            for run in spec["runs"]:
+                data = generate(spec, run, (position,))
+                row = validate_create(
+                    EvalRun,
+                    {
+                        "suite_id": suite_id,
+                        "name": run["name"],
+                        "run_date": self.day(-int(run["days_ago"])),
+                        "environment": run["environment"],
+                        "notes": run["notes"],
+                        "source_file": "(demo results, generated)",
+                        "source_rows": len(data),
+                        "imported_at": self.moment(-int(run["days_ago"]), 17),
+                    },
+                )
+                self.session.add(row)
+                self.session.flush()
+                payload = encode(data)
+                values = {"run_id": row.id, "rows": len(data), "columns": describe(data.columns)}
+                insert_row(
+                    self.session.connection(),
+                    table_of(EvalRunResults),
+                    new_row({**values, "payload": payload}, self.moment(-int(run["days_ago"]), 17)),
+                )
