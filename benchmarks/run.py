@@ -56,6 +56,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_runbooks",
     "benchmarks.bench_experiments",
     "benchmarks.bench_experiment_readout",
+    "benchmarks.bench_evals",
 )
 START_RUNS = 7
 

@@ -47,11 +47,11 @@ _KIND_NAMES = {
 
 
 def kind_label(kind: str, column: str = "") -> str:
-    """A metric's default name: ``Accuracy``, ``Rate of hallucinated``, ``Mean judge``."""
+    """A metric's default name: ``Accuracy``, ``Hallucinated rate``, ``Mean judge``."""
     name = _KIND_NAMES[EvalMetricKind(kind)]
     if column:
         word = column.replace("_", " ")
-        return f"{name} of {word}" if kind == EvalMetricKind.PASS_RATE else f"{name} {word}"
+        return f"{word.capitalize()} rate" if kind == EvalMetricKind.PASS_RATE else f"{name} {word}"
     return name
 
 

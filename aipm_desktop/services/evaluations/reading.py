@@ -300,6 +300,8 @@ def guess_mapping(
             (f for f, names in _KNOWN_HEADERS.items() if column in names and f not in taken),
             None,
         )
+        if known is None and column.endswith("_id") and "id" not in taken:
+            known = "id"  # ticket_id, case_id ...: the first such column
         if known is not None:
             mapping[column] = known
             taken.add(known)
