@@ -39,7 +39,10 @@ _NAMES = {
         "FailingMetric",
         "RunInfo",
         "SuiteInfo",
+        "Trend",
+        "TrendPoint",
         "failing_blocking",
+        "find_metric",
         "find_run",
         "find_suite",
         "metric_specs",
@@ -47,6 +50,7 @@ _NAMES = {
         "runs",
         "suite_row",
         "suites",
+        "trend",
     ),
     "edits": (
         "RUN_FIELDS",
@@ -56,6 +60,7 @@ _NAMES = {
         "delete_run",
         "delete_suite",
         "kind_label",
+        "metric_row",
         "parse_metric",
         "record_kpi_snapshot",
         "update_metric",
@@ -71,7 +76,15 @@ _NAMES = {
         "load_results",
         "preview_import",
     ),
-    "metrics": ("MetricResult", "MetricSpec", "RunReport", "SliceResult", "run_metrics"),
+    "metrics": (
+        "MetricResult",
+        "MetricSpec",
+        "ReliabilityBin",
+        "RunReport",
+        "SliceResult",
+        "reliability",
+        "run_metrics",
+    ),
     "reading": ("guess_mapping", "parse_field", "parse_mapping", "read_source"),
     "results": ("Column", "Results"),
 }
@@ -94,7 +107,10 @@ if TYPE_CHECKING:
         FailingMetric,
         RunInfo,
         SuiteInfo,
+        Trend,
+        TrendPoint,
         failing_blocking,
+        find_metric,
         find_run,
         find_suite,
         metric_specs,
@@ -102,6 +118,7 @@ if TYPE_CHECKING:
         runs,
         suite_row,
         suites,
+        trend,
     )
     from .edits import (
         RUN_FIELDS,
@@ -111,6 +128,7 @@ if TYPE_CHECKING:
         delete_run,
         delete_suite,
         kind_label,
+        metric_row,
         parse_metric,
         record_kpi_snapshot,
         update_metric,
@@ -126,7 +144,15 @@ if TYPE_CHECKING:
         load_results,
         preview_import,
     )
-    from .metrics import MetricResult, MetricSpec, RunReport, SliceResult, run_metrics
+    from .metrics import (
+        MetricResult,
+        MetricSpec,
+        ReliabilityBin,
+        RunReport,
+        SliceResult,
+        reliability,
+        run_metrics,
+    )
     from .reading import guess_mapping, parse_field, parse_mapping, read_source
     from .results import Column, Results
 
