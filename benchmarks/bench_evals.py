@@ -25,16 +25,17 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import timeit
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path[:0] = [] if str(ROOT) in sys.path else [str(ROOT)]
 
 EXAMPLES = 100_000
 RUNS = 3
@@ -91,13 +92,9 @@ def write_run(path: Path, quality: float, seed: int) -> None:
 
 
 def _median_ms(action, runs: int = RUNS) -> float:
-    action()  # warm-up: module imports, file caches
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+    """The median of ``runs`` timings of ``action`` after one warm-up (module imports,
+    file caches), in milliseconds."""
+    return statistics.median(timeit.repeat(action, number=1, repeat=runs + 1)[1:]) * 1000
 
 
 def _rss_mb(field: str = "VmRSS") -> float:
@@ -157,13 +154,9 @@ def run(path: Path | None = None) -> dict[str, float | int]:
         ws.close()
         memory = []
         for _ in range(RUNS):
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", str(workspace), str(a)],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-            )
+            command = [sys.executable, __file__, "--child", str(workspace), str(a)]
+            env = {**os.environ, "PYTHONPATH": str(ROOT)}
+            proc = subprocess.run(command, capture_output=True, text=True, check=True, env=env)
             memory.append(json.loads(proc.stdout))
     return {
         "evals_import_100k_ms": round(import_ms, 1),

@@ -182,6 +182,10 @@ def import_command(
     )
 
 
+_SUITE_HELP = "eval charts: the eval suite, by name or id (required)."
+_RUN_HELP = "eval_slices, eval_reliability: the run's version (default: latest)."
+
+
 @command(app, "chart")
 def chart_command(
     file: WorkspaceFile,
@@ -226,18 +230,8 @@ def chart_command(
         "eval_slices: the suite's metric, by name, id or kind (default: its first).",
         metavar="METRIC",
     ),
-    suite: str | None = typer.Option(
-        None,
-        "--suite",
-        help="eval charts: the eval suite, by name or id (required).",
-        metavar="SUITE",
-    ),
-    run: str | None = typer.Option(
-        None,
-        "--run",
-        help="eval_slices, eval_reliability: the run's version (default: latest).",
-        metavar="VERSION",
-    ),
+    suite: str | None = typer.Option(None, "--suite", help=_SUITE_HELP, metavar="SUITE"),
+    run: str | None = typer.Option(None, "--run", help=_RUN_HELP, metavar="VERSION"),
     candidate: list[str] | None = typer.Option(
         None,
         "--candidate",
@@ -311,40 +305,23 @@ def chart_command(
     typer.echo(f"Wrote {written}")
 
 
+#: The area command groups, in the order ``aipm --help`` lists them; each is the ``app``
+#: of the module of the same name.
+GROUPS = ("usecases", "risks", "docs", "kpis", "roadmap", "launch", "interviews", "costs",
+          "incidents", "runbooks", "experiments", "evals")  # fmt: skip
+
+
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from . import (
-        costs,
-        docs,
-        evals,
-        experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
-        experiments,
-        history,
-        incident_work,  # noqa: F401  (adds severities, categories, action, review, risk)
-        incidents,
-        interviews,
-        kpis,
-        launch,
-        risks,
-        roadmap,
-        runbooks,
-        usecases,
-    )
+    import importlib
+
+    # experiment_docs adds "doc" to the experiments group; incident_work adds severities,
+    # categories, action, review and risk to the incidents group.
+    from . import experiment_docs, history, incident_work  # noqa: F401
 
     history.register(app)
-
-    app.add_typer(usecases.app, name="usecases")
-    app.add_typer(risks.app, name="risks")
-    app.add_typer(docs.app, name="docs")
-    app.add_typer(kpis.app, name="kpis")
-    app.add_typer(roadmap.app, name="roadmap")
-    app.add_typer(launch.app, name="launch")
-    app.add_typer(interviews.app, name="interviews")
-    app.add_typer(costs.app, name="costs")
-    app.add_typer(incidents.app, name="incidents")
-    app.add_typer(runbooks.app, name="runbooks")
-    app.add_typer(experiments.app, name="experiments")
-    app.add_typer(evals.app, name="evals")
+    for name in GROUPS:
+        app.add_typer(importlib.import_module(f"{__package__}.{name}").app, name=name)
 
 
 _add_groups()

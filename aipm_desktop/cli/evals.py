@@ -6,17 +6,17 @@ it), export a run's results, and create a suite for scripting."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
 from ..errors import UserError
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import DryRunFlag, ErrorsOption, refuse
+from .import_errors import DryRunFlag, ErrorsOption, dry_run_ends
 
 if TYPE_CHECKING:
-    from ..services.evaluations import Comparison, RunReport
+    from ..services.evaluations import Comparison, RunReport, SuiteInfo
 
 app = new_app(
     "Evaluations: suites of test examples per use case, runs of a model/prompt version "
@@ -27,6 +27,18 @@ app = new_app(
 EXIT_REGRESSION = 1
 
 _Suite = Annotated[str, typer.Argument(help="The eval suite: its id or name.")]
+_Results = Annotated[
+    Path,
+    typer.Argument(
+        help="CSV, XLSX or JSONL: one row per example with an id, and any of the expected "
+        "label, the prediction, a probability, flags, scores, latency, cost, slices."
+    ),
+]
+_Run = Annotated[str | None, typer.Option("--run", help="The run's version (default: latest).")]
+_Flips = Annotated[
+    Path | None,
+    typer.Option("--flips", help="Write every flipped example to this CSV or XLSX file."),
+]
 _Resamples = Annotated[
     int, typer.Option("--resamples", help="Bootstrap resamples for the intervals.", min=0)
 ]
@@ -52,22 +64,17 @@ def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     from ..services.dates import format_date
 
     items = common.listed(file, ev.suites, as_json=as_json, empty="No eval suites yet.")
-    rows = [
-        [
-            str(s.id),
-            common.clip(s.name, 36),
-            common.clip(s.use_case or "-", 28),
-            str(s.metrics),
-            str(s.runs),
-            common.clip(s.latest_run or "-", 20),
-            format_date(s.latest_date, "-"),
-        ]
-        for s in items
-    ]
+    rows = [_suite_cells(s, format_date(s.latest_date, "-")) for s in items]
     header = ["ID", "Suite", "Use case", "Metrics", "Runs", "Latest run", "Run date"]
     typer.echo(common.table(header, rows, right={0, 3, 4}))
     typer.echo("")
     typer.echo(common.plural(len(items), "eval suite"))
+
+
+def _suite_cells(s: SuiteInfo, date: str) -> list[str]:
+    name, use_case = common.clip(s.name, 36), common.clip(s.use_case or "-", 28)
+    latest = common.clip(s.latest_run or "-", 20)
+    return [str(s.id), name, use_case, str(s.metrics), str(s.runs), latest, date]
 
 
 @command(app, "new-suite")
@@ -124,11 +131,7 @@ def new_suite_command(
 def import_command(
     file: WorkspaceFile,
     suite: _Suite,
-    source: Path = typer.Argument(
-        ...,
-        help="CSV, XLSX or JSONL: one row per example with an id, and any of the expected "
-        "label, the prediction, a probability, flags, scores, latency, cost, slices.",
-    ),
+    source: _Results,
     version: Annotated[
         str, typer.Option("--version", help="The model/prompt/system version the run scored.")
     ] = "",
@@ -166,21 +169,10 @@ def import_command(
         typer.echo(f"{preview.source}: {preview.summary()}")
         shown = ", ".join(f"{k}={v}" for k, v in preview.mapping.items())
         typer.echo(f"  mapping: {shown}")
-        if not preview.ok:
-            refusal = preview.refusal()
-            raise refuse(refusal.headline, preview.lines(), list(preview.problems), errors)
-        if dry_run:
-            typer.echo("Dry run: nothing written.")
+        if dry_run_ends(preview, dry_run, errors):
             return
-        ev.apply_import(
-            ws=ws,
-            preview=preview,
-            name=version,
-            run_date=run_date,
-            environment=environment,
-            notes=notes,
-            replace=replace,
-        )
+        details: dict[str, Any] = {"run_date": run_date, "environment": environment, "notes": notes}
+        ev.apply_import(ws=ws, preview=preview, name=version, replace=replace, **details)
     typer.echo(
         f"Imported {preview.row_count:,} results as run {version!r} of {preview.suite!r} "
         f"(SHA-256 {preview.sha256[:12]}…)."
@@ -191,9 +183,7 @@ def import_command(
 def report_command(
     file: WorkspaceFile,
     suite: _Suite,
-    run: Annotated[
-        str | None, typer.Option("--run", help="The run's version (default: latest).")
-    ] = None,
+    run: _Run = None,
     resamples: _Resamples = 1000,
     seed: _Seed = 2024,
     as_json: JsonFlag = False,
@@ -275,10 +265,7 @@ def compare_command(
     b: Annotated[str, typer.Argument(help="The candidate run (its version).")],
     resamples: _Resamples = 1000,
     seed: _Seed = 2024,
-    flips: Annotated[
-        Path | None,
-        typer.Option("--flips", help="Write every flipped example to this CSV or XLSX file."),
-    ] = None,
+    flips: _Flips = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Compare run B with run A on their common examples: per metric and slice the

@@ -26,24 +26,10 @@ from pydantic import field_validator, model_validator
 from sqlalchemy import LargeBinary, UniqueConstraint
 from sqlmodel import Field
 
-from .common import (
-    Schema,
-    TableMixin,
-    enum_checks,
-    enum_field,
-    optional_ref,
-    parent_ref,
-    partial_model,
-    person_field,
-    use_case_ref,
-)
+from . import common as c
+from . import validators as v
+from .common import Schema, TableMixin, partial_model
 from .enums import KpiDirection
-from .validators import (
-    validate_aware,
-    validate_finite,
-    validate_required,
-    validate_stripped,
-)
 
 
 class EvalMetricKind(enum.StrEnum):
@@ -118,7 +104,7 @@ class EvalSuiteBase(Schema):
     """A test set for one use case and how it was made."""
 
     name: str = Field(max_length=200)
-    use_case_id: int | None = use_case_ref()
+    use_case_id: int | None = c.use_case_ref()
     purpose: str = ""
     dataset: str = ""
     size: int | None = Field(default=None, ge=0)
@@ -126,7 +112,7 @@ class EvalSuiteBase(Schema):
     licence: str = Field(default="", max_length=200)
     labelling: str = ""
     refresh_cadence: str = Field(default="", max_length=100)
-    owner: str = person_field()
+    owner: str = c.person_field()
     #: Slice columns of the results, comma separated (``language, tier``).
     slices: str = Field(default="", max_length=500)
     #: The label classes an expected label or a prediction may take, comma separated
@@ -137,8 +123,8 @@ class EvalSuiteBase(Schema):
     #: The column mapping last used to import results, as JSON ``{file column: field}``.
     mapping: str = Field(default="", max_length=10_000)
 
-    _name = validate_required("name", label="Suite name")
-    _strip = validate_stripped("owner", "refresh_cadence", "licence", "positive_label")
+    _name = v.validate_required("name", label="Suite name")
+    _strip = v.validate_stripped("owner", "refresh_cadence", "licence", "positive_label")
 
     @field_validator("slices")
     @classmethod
@@ -188,20 +174,20 @@ class EvalMetricBase(Schema):
     launch. ``column`` is the flag (pass rate) or score (mean) column read; ``slice_column``
     and ``slice_value`` restrict the metric to the examples of one slice."""
 
-    suite_id: int = parent_ref("eval_suite")
+    suite_id: int = c.parent_ref("eval_suite")
     name: str = Field(max_length=200)
-    kind: EvalMetricKind = enum_field(EvalMetricKind.ACCURACY)
+    kind: EvalMetricKind = c.enum_field(EvalMetricKind.ACCURACY)
     column: str = Field(default="", max_length=100)
-    direction: KpiDirection = enum_field(KpiDirection.HIGHER_IS_BETTER)
+    direction: KpiDirection = c.enum_field(KpiDirection.HIGHER_IS_BETTER)
     threshold: float | None = None
     blocking: bool = False
     slice_column: str = Field(default="", max_length=100)
     slice_value: str = Field(default="", max_length=200)
     position: int = Field(default=0, ge=0)
 
-    _name = validate_required("name", label="Metric name")
-    _strip = validate_stripped("slice_value")
-    _finite = validate_finite("threshold")
+    _name = v.validate_required("name", label="Metric name")
+    _strip = v.validate_stripped("slice_value")
+    _finite = v.validate_finite("threshold")
 
     @field_validator("column", "slice_column")
     @classmethod
@@ -231,13 +217,13 @@ EvalMetricUpdate = partial_model(EvalMetricBase)
 
 
 class EvalMetric(EvalMetricBase, TableMixin, table=True):
-    __table_args__ = enum_checks("eval_metric", kind=EvalMetricKind, direction=KpiDirection)
+    __table_args__ = c.enum_checks("eval_metric", kind=EvalMetricKind, direction=KpiDirection)
 
 
 class EvalRunBase(Schema):
     """One version scored on a suite, and the results file it came from."""
 
-    suite_id: int = parent_ref("eval_suite")
+    suite_id: int = c.parent_ref("eval_suite")
     #: The model / prompt / system version scored (unique within the suite).
     name: str = Field(max_length=200)
     run_date: dt.date | None = None
@@ -248,11 +234,11 @@ class EvalRunBase(Schema):
     source_rows: int = Field(default=0, ge=0)
     imported_at: dt.datetime | None = None
     #: The KPI snapshot this run recorded (offline quality beside online quality).
-    kpi_snapshot_id: int | None = optional_ref("kpi_snapshot")
+    kpi_snapshot_id: int | None = c.optional_ref("kpi_snapshot")
 
-    _name = validate_required("name", label="Version")
-    _strip = validate_stripped("environment")
-    _stamps = validate_aware("imported_at")
+    _name = v.validate_required("name", label="Version")
+    _strip = v.validate_stripped("environment")
+    _stamps = v.validate_aware("imported_at")
 
 
 EvalRunUpdate = partial_model(EvalRunBase)
@@ -266,7 +252,7 @@ class EvalRunResults(TableMixin, table=True):
     """The per-example results of one run: ``columns`` (JSON) lists each stored column
     with its field and type; ``payload`` holds the arrays (compressed ``.npz``)."""
 
-    run_id: int = parent_ref("eval_run", unique=True)
+    run_id: int = c.parent_ref("eval_run", unique=True)
     rows: int = Field(default=0, ge=0)
     columns: str = Field(default="[]")
     payload: bytes = Field(sa_type=LargeBinary, nullable=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect
 
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
@@ -35,35 +35,21 @@ def _tables(path: Path) -> set[str]:
         engine.dispose()
 
 
-def test_an_older_file_gains_the_eval_tables_and_keeps_its_use_cases(tmp_path: Path) -> None:
+def test_an_older_file_gains_the_eval_tables(tmp_path: Path) -> None:
     path = tmp_path / "older.aipm"
     engine = make_engine(path)
-    stamp = "'2025-01-01 00:00:00'"
     with engine.begin() as conn:
         conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
         upgrade(conn, _previous())
-    with engine.begin() as conn:
-        conn.execute(
-            text(
-                "INSERT INTO use_case (id, created_at, updated_at, version, title, problem,"
-                " target_users, value_hypothesis, metric_name, metric_unit, status, owner,"
-                " area, tags, data_sources, data_availability, latency_requirement,"
-                " safety_constraints, human_in_loop, decision, decision_rationale) VALUES"
-                f" (7, {stamp}, {stamp}, 1, 'Ticket triage', '', '', '', '', '',"
-                " 'launched', '', '', '', '', '', '', '', '', 'undecided', '')"
-            )
-        )
     engine.dispose()
     assert not EVAL_TABLES & _tables(path)
     ws = open_workspace(path)
     try:
-        assert ws.revision == head_revision()
+        assert ws.migrated_from == _previous() and ws.revision == head_revision()
         from aipm_desktop.services import evaluations as ev
 
-        ev.create_suite(
-            ws=ws, data={"name": "Triage set", "use_case_id": 7}, metrics=["accuracy:0.9"]
-        )
-        assert [s.use_case for s in ev.suites(ws=ws)] == ["Ticket triage"]
+        ev.create_suite(ws=ws, data={"name": "Triage set"}, metrics=["accuracy:0.9"])
+        assert [(s.name, s.metrics) for s in ev.suites(ws=ws)] == [("Triage set", 1)]
     finally:
         ws.close()
     assert _tables(path) >= EVAL_TABLES

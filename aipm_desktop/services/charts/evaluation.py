@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 from . import new_figure, wrap
+from .experiment import GRID, MUTED, TEXT_COLOUR, style_axes
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -22,22 +23,11 @@ if TYPE_CHECKING:
     from ..evaluations.data import Trend
     from ..evaluations.metrics import MetricResult, ReliabilityBin
 
-TEXT_COLOUR = "#323f4b"
-MUTED = "#616e7c"
-GRID = "#e4e7eb"
 LINE = "#1565c0"
 PASS = "#2e9d5b"
 FAIL = "#c0392b"
 BAND = "#fdecea"
 TITLE_CHARS = 70
-
-
-def _style(ax: Axes) -> None:
-    for side in ("top", "right"):
-        ax.spines[side].set_visible(False)
-    ax.grid(axis="y", color=GRID, linewidth=0.6)
-    ax.set_axisbelow(True)
-    ax.tick_params(labelsize=8)
 
 
 def _empty(ax: Axes, message: str) -> None:
@@ -95,7 +85,7 @@ def draw_trend(figure: Figure, data: Trend) -> None:
     note = f"95% bootstrap intervals; shaded: {side} the threshold (fails)"
     note += " — blocking" if spec.blocking else ""
     ax.set_title(note, fontsize=9, color=MUTED, loc="left")
-    _style(ax)
+    style_axes(ax)
 
 
 def draw_slices(figure: Figure, result: MetricResult, title: str = "") -> None:
@@ -171,12 +161,12 @@ def draw_reliability(figure: Figure, bins: Sequence[ReliabilityBin], title: str 
     top.set_xlim(0, 1)
     top.set_ylim(0, 1.02)
     top.legend(fontsize=8, frameon=False, loc="upper left")
-    _style(top)
+    style_axes(top)
     centres = [(b.low + b.high) / 2 for b in bins]
     bottom.bar(centres, [b.n / total for b in bins], width=0.09, color=LINE, alpha=0.6)
     bottom.set_ylabel("Share", fontsize=9, color=TEXT_COLOUR)
     bottom.set_xlabel("Confidence", fontsize=9, color=TEXT_COLOUR)
-    _style(bottom)
+    style_axes(bottom)
 
 
 def _chosen(ws: Workspace, suite: str | int | None, what: str) -> int:

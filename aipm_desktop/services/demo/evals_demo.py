@@ -21,6 +21,7 @@ from sqlmodel import Session
 from ...models import EvalRun, EvalRunResults, EvalSuite
 from ...models.common import table_of
 from ..records import insert_row, new_row, validate_create
+from .content import DemoContent
 
 #: Seed of the generated results (with the suite's and run's positions).
 EVAL_SEED = 14
@@ -34,10 +35,24 @@ def _choice(
     return names, rng.choice(len(names), size=n, p=weights / weights.sum()).astype(np.int32)
 
 
-def _columns(*specs: tuple[str, str]) -> list[Any]:
+def _columns(spec: str) -> list[Any]:
+    """Columns from ``"id expected language:slice"`` (a name alone is its own field)."""
     from ..evaluations.results import Column
 
-    return [Column(name, field, name) for name, field in specs]
+    out = []
+    for item in spec.split():
+        name, _sep, field = item.partition(":")
+        out.append(Column(name, field or name, name))
+    return out
+
+
+def _timing(
+    rng: np.random.Generator, run: Mapping[str, Any], shape: float, n: int
+) -> dict[str, np.ndarray]:
+    """Latency (gamma, the run's mean) and cost (normal around the run's) of n examples."""
+    latency = rng.gamma(shape, run["latency"] / shape, n).round(0)
+    cost = np.clip(rng.normal(run["cost"], run["cost"] * 0.2, n), 0, None).round(6)
+    return {"latency": latency, "cost": cost}
 
 
 def triage_results(spec: Mapping[str, Any], run: Mapping[str, Any], seed: Sequence[int]) -> Any:
@@ -58,28 +73,10 @@ def triage_results(spec: Mapping[str, Any], run: Mapping[str, Any], seed: Sequen
     predicted = np.where(right, expected, wrong).astype(np.int32)
     confidence = np.where(right, 0.9 - 0.5 * latent * (1 - quality), 0.55 + 0.3 * latent * quality)
     confidence = np.clip(confidence + run_rng.normal(0, 0.05, n), 0.05, 0.999).round(3)
-    latency = run_rng.gamma(4.0, run["latency"] / 4.0, n).round(0)
-    cost = np.clip(run_rng.normal(run["cost"], run["cost"] * 0.2, n), 0, None).round(6)
     ids = [f"{spec['id_prefix']}{10_001 + i}" for i in range(n)]
-    columns = _columns(
-        ("id", "id"),
-        ("expected", "expected"),
-        ("predicted", "predicted"),
-        ("probability", "probability"),
-        ("latency", "latency"),
-        ("cost", "cost"),
-        ("language", "slice"),
-        ("tier", "slice"),
-    )
-    values = {
-        "expected": expected,
-        "predicted": predicted,
-        "probability": confidence,
-        "latency": latency,
-        "cost": cost,
-        "language": language,
-        "tier": tier,
-    }
+    columns = _columns("id expected predicted probability latency cost language:slice tier:slice")
+    values = {"expected": expected, "predicted": predicted, "probability": confidence}
+    values.update(_timing(run_rng, run, 4.0, n), language=language, tier=tier)
     return build(ids, columns, values, {"label": classes, "language": languages, "tier": tiers})
 
 
@@ -102,21 +99,12 @@ def bot_results(spec: Mapping[str, Any], run: Mapping[str, Any], seed: Sequence[
         )
     }
     judge = np.clip(np.round(float(run["judge"]) + 1.6 * (0.5 - latent["judge"])), 1, 5)
-    latency = run_rng.gamma(3.0, run["latency"] / 3.0, n).round(0)
-    cost = np.clip(run_rng.normal(run["cost"], run["cost"] * 0.15, n), 0, None).round(6)
     ids = [f"{spec['id_prefix']}{20_001 + i}" for i in range(n)]
     columns = _columns(
-        ("id", "id"),
-        ("hallucinated", "flag"),
-        ("grounded", "flag"),
-        ("refused", "flag"),
-        ("judge", "score"),
-        ("latency", "latency"),
-        ("cost", "cost"),
-        ("language", "slice"),
-        ("topic", "slice"),
+        "id hallucinated:flag grounded:flag refused:flag judge:score latency cost "
+        "language:slice topic:slice"
     )
-    values = {**flags, "judge": judge, "latency": latency, "cost": cost}
+    values = {**flags, "judge": judge, **_timing(run_rng, run, 3.0, n)}
     values.update(language=language, topic=topic)
     return build(ids, columns, values, {"language": languages, "topic": topics})
 
@@ -125,17 +113,17 @@ class EvalsDemo:
     """Adds the eval suites with their runs (mixed into the demo builder)."""
 
     session: Session
+    content: DemoContent
     use_cases: dict[str, int]
     day: Callable[[int], dt.date]
     moment: Callable[..., dt.datetime]
 
     def add_evaluations(self) -> None:
-        from ..demo.content import load_json
         from ..evaluations.edits import metric_row
         from ..evaluations.results import describe, encode
 
         suite_fields = set(EvalSuite.model_fields) - {"use_case_id", "mapping"}
-        for position, spec in enumerate(load_json("evaluations")["suites"]):
+        for position, spec in enumerate(self.content.eval_suites):
             fields = {k: v for k, v in spec.items() if k in suite_fields}
             suite = validate_create(
                 EvalSuite, {**fields, "use_case_id": self.use_cases[spec["use_case"]]}

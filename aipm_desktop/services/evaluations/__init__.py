@@ -89,10 +89,7 @@ _NAMES = {
     "results": ("Column", "Results"),
 }
 
-__getattr__ = lazy_exports(
-    __name__, {name: module for module, names in _NAMES.items() for name in names}
-)
-
+__getattr__ = lazy_exports(__name__, {n: m for m, names in _NAMES.items() for n in names})
 if TYPE_CHECKING:
     from .compare import (
         ALPHA,

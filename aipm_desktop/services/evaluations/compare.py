@@ -350,16 +350,10 @@ def _flips(
     return out
 
 
-def compare_runs(
-    *,
-    ws: Workspace,
-    run_a: int,
-    run_b: int,
-    resamples: int | None = None,
-    seed: int | None = None,
-    progress: Progress | None = None,
-) -> Comparison:
-    """Compare two stored runs of one suite (A the baseline, B the candidate)."""
+def compare_runs(*, ws: Workspace, run_a: int, run_b: int, **options: Any) -> Comparison:
+    """Compare two stored runs of one suite (A the baseline, B the candidate); ``options``
+    as :func:`compare_results` takes them (``resamples``, ``seed``, ``progress``; None
+    for the defaults)."""
     from ...errors import UserError
     from ...models import EvalRun
     from .data import metric_specs, suite_row
@@ -381,9 +375,7 @@ def compare_runs(
         suite=suite.name,
         run_a=names[0],
         run_b=names[1],
-        resamples=stats.DEFAULT_RESAMPLES if resamples is None else resamples,
-        seed=stats.DEFAULT_SEED if seed is None else seed,
-        progress=progress,
+        **{k: v for k, v in options.items() if v is not None},
     )
 
 

@@ -11,14 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
 from ...errors import NotFoundError, UserError
 from ...models import EvalMetric, EvalRun, EvalRunResults, EvalSuite, UseCase
 from ...models.common import table_of
-from ...models.evaluations import name_list
+from .. import records
 from ..records import AsDict, RefFinder, from_row
 
 if TYPE_CHECKING:
@@ -131,11 +131,8 @@ def _latest_runs(conn: object, suite_ids: Sequence[int] | None = None) -> list:
 
 
 def suite_row(*, ws: Workspace, suite_id: int) -> EvalSuite:
-    with ws.session() as session:
-        suite = session.get(EvalSuite, suite_id)
-        if suite is None:
-            raise NotFoundError(f"No eval suite with id {suite_id}.")
-        return suite
+    """The suite as an ORM object (for a form)."""
+    return records.get(ws=ws, model=EvalSuite, id=suite_id)
 
 
 def metric_specs(*, ws: Workspace, suite_id: int) -> list[MetricSpec]:
@@ -266,45 +263,29 @@ def failing_blocking(
         latest = _latest_runs(conn, wanted) if wanted else []
     out: list[FailingMetric] = []
     for run in sorted(latest, key=lambda r: chosen[r.suite_id][1].casefold()):
-        out.extend(_failing_of_run(ws, chosen[run.suite_id], run))
+        out.extend(_failing_of_run(ws, tuple(chosen[run.suite_id]), run))
     return out
 
 
-def _failing_of_run(ws: Workspace, suite: Sequence, run: object) -> list[FailingMetric]:
+def _failing_of_run(
+    ws: Workspace, suite: tuple[int, str, int | None, str], run: Any
+) -> list[FailingMetric]:
     from .imports import load_results
     from .metrics import metric_report
 
     specs = [
         s for s in metric_specs(ws=ws, suite_id=suite[0]) if s.blocking and s.threshold is not None
     ]
-    data = load_results(ws=ws, run_id=run.id)  # type: ignore[attr-defined]
+    data = load_results(ws=ws, run_id=run.id)
     out = []
     for spec in specs:
         result: MetricResult = metric_report(spec, data, resamples=0, slices=False)
         if result.passed is not False and result.value is not None:
             continue
-        out.append(
-            FailingMetric(
-                suite_id=suite[0],
-                suite=suite[1],
-                use_case_id=suite[2],
-                use_case=suite[3],
-                run_id=run.id,  # type: ignore[attr-defined]
-                run=run.name,  # type: ignore[attr-defined]
-                metric_id=spec.id,
-                metric=spec.name,
-                kind=spec.kind,
-                value=result.value,
-                threshold=spec.threshold,
-                direction=spec.direction,
-                note=result.note,
-            )
-        )
+        where = (*suite, int(run.id), str(run.name))
+        what = (spec.id, spec.name, spec.kind, result.value, spec.threshold, spec.direction)
+        out.append(FailingMetric(*where, *what, result.note))
     return out
-
-
-def slice_names(suite: EvalSuite) -> list[str]:
-    return name_list(suite.slices)
 
 
 @dataclass(frozen=True)
@@ -347,15 +328,9 @@ def find_metric(*, ws: Workspace, suite_id: int, ref: str | int | None) -> Metri
     raise UserError(f"No metric {text!r} in this suite; its metrics: {names}.")
 
 
-def trend(
-    *,
-    ws: Workspace,
-    suite_id: int,
-    metric_id: int,
-    resamples: int = 1_000,
-    progress: Progress | None = None,
-) -> Trend:
-    """The metric on every run of the suite (overall, with 95 % intervals)."""
+def trend(*, ws: Workspace, suite_id: int, metric_id: int, **options: Any) -> Trend:
+    """The metric on every run of the suite (overall, with 95 % intervals); ``options``:
+    ``resamples`` (default 1,000) and ``progress(done, total)``."""
     from .imports import load_results
     from .metrics import metric_report
 
@@ -365,14 +340,13 @@ def trend(
     found = runs(ws=ws, suite_id=suite_id)
     points = []
     for done, run in enumerate(found, start=1):
-        result = metric_report(
-            spec, load_results(ws=ws, run_id=run.id), resamples=resamples, slices=False
-        )
+        data = load_results(ws=ws, run_id=run.id)
+        result = metric_report(spec, data, resamples=options.get("resamples", 1_000), slices=False)
         points.append(
             TrendPoint(
                 run.id, run.name, run.run_date, result.value, result.low, result.high, result.passed
             )
         )
-        if progress:
-            progress(done, len(found))
+        if options.get("progress"):
+            options["progress"](done, len(found))
     return Trend(suite_row(ws=ws, suite_id=suite_id).name, spec, tuple(points))

@@ -139,18 +139,10 @@ def create_suite(
     return new_id, changes
 
 
-def update_suite(
-    *,
-    ws: Workspace,
-    suite_id: int,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-    who: str | None = None,
-) -> Changes:
-    """Change a suite's fields (one operation)."""
-    return records.update(
-        ws=ws, model=EvalSuite, id=suite_id, data=data, expected_version=expected_version, who=who
-    )[1]
+def update_suite(*, ws: Workspace, suite_id: int, data: Mapping[str, Any], **kw: Any) -> Changes:
+    """Change a suite's fields (one operation; ``expected_version``, ``who`` as
+    :func:`~..records.update` takes them)."""
+    return records.update(ws=ws, model=EvalSuite, id=suite_id, data=data, **kw)[1]
 
 
 def delete_suite(*, ws: Workspace, suite_id: int, who: str | None = None) -> Changes:
@@ -179,20 +171,11 @@ def add_metric(
         return records.add_row(session, metric)
 
 
-def update_metric(
-    *,
-    ws: Workspace,
-    metric_id: int,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-    who: str | None = None,
-) -> Changes:
+def update_metric(*, ws: Workspace, metric_id: int, data: Mapping[str, Any], **kw: Any) -> Changes:
     """Change a metric's fields (kind, column, direction, threshold, blocking, slice)."""
     if "suite_id" in data:
         raise ValidationError("Invalid metric: it stays in its suite.", [("suite_id", "")])
-    return records.update(
-        ws=ws, model=EvalMetric, id=metric_id, data=data, expected_version=expected_version, who=who
-    )[1]
+    return records.update(ws=ws, model=EvalMetric, id=metric_id, data=data, **kw)[1]
 
 
 def delete_metric(*, ws: Workspace, metric_id: int, who: str | None = None) -> Changes:
@@ -203,25 +186,14 @@ def delete_metric(*, ws: Workspace, metric_id: int, who: str | None = None) -> C
 RUN_FIELDS = frozenset({"name", "run_date", "environment", "notes"})
 
 
-def update_run(
-    *,
-    ws: Workspace,
-    run_id: int,
-    data: Mapping[str, Any],
-    expected_version: int | None = None,
-    who: str | None = None,
-) -> Changes:
+def update_run(*, ws: Workspace, run_id: int, data: Mapping[str, Any], **kw: Any) -> Changes:
     """Change a run's version name, date, environment or notes."""
     other = sorted(set(data) - RUN_FIELDS)
     if other:
-        raise ValidationError(
-            f"Invalid eval run: {', '.join(other)} {'is' if len(other) == 1 else 'are'} set by "
-            "the results import.",
-            [(n, "") for n in other],
-        )
-    return records.update(
-        ws=ws, model=EvalRun, id=run_id, data=data, expected_version=expected_version, who=who
-    )[1]
+        verb = "is" if len(other) == 1 else "are"
+        message = f"Invalid eval run: {', '.join(other)} {verb} set by the results import."
+        raise ValidationError(message, [(n, "") for n in other])
+    return records.update(ws=ws, model=EvalRun, id=run_id, data=data, **kw)[1]
 
 
 def delete_run(*, ws: Workspace, run_id: int, who: str | None = None) -> Changes:
@@ -230,13 +202,7 @@ def delete_run(*, ws: Workspace, run_id: int, who: str | None = None) -> Changes
 
 
 def record_kpi_snapshot(
-    *,
-    ws: Workspace,
-    run_id: int,
-    metric_id: int,
-    kpi_id: int,
-    scale: float = 1.0,
-    who: str | None = None,
+    *, ws: Workspace, run_id: int, metric_id: int, kpi_id: int, scale: float = 1.0, **kw: Any
 ) -> tuple[int, Changes]:
     """Record the metric's value on the run as a snapshot of the KPI on the run's date
     (times ``scale``: 100 for a KPI kept in %), so offline and online quality sit on one
@@ -258,7 +224,7 @@ def record_kpi_snapshot(
         raise UserError(f"{spec.name} has no value on run {run_name}; nothing recorded.")
     note = f"{spec.name} of eval run {run_name}"[:500]
     label = f"Record {kpi_name} from eval run {run_name}"
-    with ws.write(label=label[:300], who=who) as session:
+    with ws.write(label=label[:300], who=kw.get("who")) as session:
         existing_id = session.execute(
             select(_SNAP.c.id).where(_SNAP.c.kpi_id == kpi_id, _SNAP.c.date == day)
         ).scalar()

@@ -28,7 +28,7 @@ from ...models.common import table_of
 from ...models.evaluations import name_list
 from .. import records
 from ..changes import Changes
-from ..problems import MAX_LISTED, ImportRefused, Problem, quote, summarise
+from ..problems import Problem, ProblemSummary, quote
 from . import results as res
 from .reading import (
     FALSE_WORDS,
@@ -52,7 +52,7 @@ Progress = Callable[[int, int], None]
 
 
 @dataclass(frozen=True)
-class ImportPreview:
+class ImportPreview(ProblemSummary):
     """What importing ``source`` into the suite would store, before anything is written.
 
     ``mapping`` is the mapping used (file column -> field, every column), ``sample`` the
@@ -86,16 +86,6 @@ class ImportPreview:
         if self.problem_count:
             text += f"; {self.problem_count:,} problem(s)"
         return text
-
-    def lines(self, limit: int = MAX_LISTED) -> list[str]:
-        return summarise(self.problems, limit=limit)
-
-    def refusal(self) -> ImportRefused:
-        return ImportRefused(
-            f"{self.source}: nothing imported, {self.problem_count:,} problem(s) in "
-            f"{self.row_count:,} rows",
-            self.problems,
-        )
 
 
 class _Problems:
@@ -402,10 +392,9 @@ def import_results(
 def load_results(*, ws: Workspace, run_id: int) -> res.Results:
     """The per-example results of a run."""
     table = table_of(EvalRunResults)
+    query = select(table.c.payload, table.c.columns).where(table.c.run_id == run_id)
     with ws.engine.connect() as conn:
-        row = conn.execute(
-            select(table.c.payload, table.c.columns).where(table.c.run_id == run_id)
-        ).first()
+        row = conn.execute(query).first()
     if row is None:
         raise UserError(f"Run {run_id} has no stored results.")
     return res.decode(bytes(row.payload), row.columns)

@@ -32,14 +32,14 @@ from .. import records, risks
 from ..records import AsDict
 from .rollout import LaunchState, launch_state, stage_windows
 
-if TYPE_CHECKING:
-    from ..evaluations.gate import EvaluationItem
-
 _RELEASE = Release.__table__  # type: ignore[attr-defined]
 _CHECK = LaunchCheck.__table__  # type: ignore[attr-defined]
 _TEMPLATE = LaunchChecklistTemplate.__table__  # type: ignore[attr-defined]
 _DOC = Document.__table__  # type: ignore[attr-defined]
 _STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
+
+if TYPE_CHECKING:  # the computed evaluation item of the checklist
+    from ..evaluations.gate import EvaluationItem
 
 
 #: Check statuses that no longer hold a launch up.
