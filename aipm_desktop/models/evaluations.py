@@ -235,6 +235,10 @@ class EvalRunBase(Schema):
     imported_at: dt.datetime | None = None
     #: The KPI snapshot this run recorded (offline quality beside online quality).
     kpi_snapshot_id: int | None = c.optional_ref("kpi_snapshot")
+    #: Each metric's point value on this run, JSON ``{metric id: [value, note]}``: kept
+    #: by the service (at import, and when the suite's metrics change) so the Overview
+    #: and the launch gate read them without the statistics.
+    metric_values: str = Field(default="{}")
 
     _name = v.validate_required("name", label="Version")
     _strip = v.validate_stripped("environment")

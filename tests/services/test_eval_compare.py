@@ -142,3 +142,36 @@ def test_the_launch_gate_counts_a_failing_blocking_metric(demo) -> None:
     assert [f.metric_id for f in ready.evaluation.failing] == [metric.id]
     demo.undo()
     assert launch.readiness(ws=demo, release_id=release).evaluation.passed
+
+
+def test_failing_metrics_and_the_gate_read_stored_values_without_numpy(demo) -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from aipm_desktop.store import open_workspace\n"
+        "from aipm_desktop.services import evaluations as ev, launch\n"
+        f"ws = open_workspace({str(demo.path)!r}, readonly=True)\n"
+        "failing = ev.failing_blocking(ws=ws)\n"
+        "release = launch.resolve_release(ws=ws, ref='Answer bot GA')\n"
+        "item = launch.readiness(ws=ws, release_id=release).evaluation\n"
+        "print([f.metric for f in failing], item.state, 'numpy' in sys.modules)\n"
+    )
+    demo.close()
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "['Accuracy, German tickets'] pass False"
+
+
+def test_a_new_metric_gets_stored_values_on_every_run(demo) -> None:
+    suite = ev.find_suite(ws=demo, ref="Ticket triage regression set")
+    strict = {"name": "Strict accuracy", "kind": "accuracy", "threshold": 0.99, "blocking": True}
+    metric_id, _ = ev.add_metric(ws=demo, suite_id=suite, data=strict)
+    latest = ev.find_run(ws=demo, suite_id=suite, ref=None)
+    failing = {f.metric: f for f in ev.failing_blocking(ws=demo)}
+    assert set(failing) == {"Accuracy, German tickets", "Strict accuracy"}
+    report = ev.run_report(ws=demo, run_id=latest.id, resamples=0)
+    computed = next(m.value for m in report.metrics if m.spec.id == metric_id)
+    assert failing["Strict accuracy"].value == pytest.approx(computed)
+    demo.undo()
+    assert [f.metric for f in ev.failing_blocking(ws=demo)] == ["Accuracy, German tickets"]

@@ -119,6 +119,7 @@ class EvalsDemo:
     moment: Callable[..., dt.datetime]
 
     def add_evaluations(self) -> None:
+        from ..evaluations.data import refresh_values
         from ..evaluations.edits import metric_row
         from ..evaluations.results import describe, encode
 
@@ -158,3 +159,5 @@ class EvalsDemo:
                     table_of(EvalRunResults),
                     new_row({**values, "payload": payload}, self.moment(-int(run["days_ago"]), 17)),
                 )
+            self.session.flush()
+            refresh_values(self.session.connection(), suite_id)

@@ -78,13 +78,13 @@ _NAMES = {
     ),
     "metrics": (
         "MetricResult",
-        "MetricSpec",
         "ReliabilityBin",
         "RunReport",
         "SliceResult",
         "reliability",
         "run_metrics",
     ),
+    "spec": ("MetricSpec",),
     "reading": ("guess_mapping", "parse_field", "parse_mapping", "read_source"),
     "results": ("Column", "Results"),
 }
@@ -143,7 +143,6 @@ if TYPE_CHECKING:
     )
     from .metrics import (
         MetricResult,
-        MetricSpec,
         ReliabilityBin,
         RunReport,
         SliceResult,
@@ -152,5 +151,6 @@ if TYPE_CHECKING:
     )
     from .reading import guess_mapping, parse_field, parse_mapping, read_source
     from .results import Column, Results
+    from .spec import MetricSpec
 
 __all__ = sorted(name for names in _NAMES.values() for name in names)

@@ -9,11 +9,12 @@ bootstrap intervals (seconds on 100,000 examples: call it off the UI thread, wit
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from ...errors import NotFoundError, UserError
 from ...models import EvalMetric, EvalRun, EvalRunResults, EvalSuite, UseCase
@@ -23,7 +24,8 @@ from ..records import AsDict, RefFinder, from_row
 
 if TYPE_CHECKING:
     from ...store import Workspace
-    from .metrics import MetricResult, MetricSpec, Progress, RunReport
+    from .metrics import RunReport
+    from .spec import MetricSpec, Progress
 
 _S = table_of(EvalSuite)
 _M = table_of(EvalMetric)
@@ -120,6 +122,7 @@ def _latest_runs(conn: object, suite_ids: Sequence[int] | None = None) -> list:
         _RUN.c.suite_id,
         _RUN.c.name,
         _RUN.c.run_date,
+        _RUN.c.metric_values,
         func.row_number()
         .over(partition_by=_RUN.c.suite_id, order_by=[o.desc() for o in _run_order()])
         .label("rank"),
@@ -137,16 +140,33 @@ def suite_row(*, ws: Workspace, suite_id: int) -> EvalSuite:
 
 def metric_specs(*, ws: Workspace, suite_id: int) -> list[MetricSpec]:
     """The suite's metrics in order, as reports compute them."""
-    from .metrics import MetricSpec
-
     with ws.engine.connect() as conn:
-        positive = conn.execute(select(_S.c.positive_label).where(_S.c.id == suite_id)).scalar()
-        if positive is None:
-            raise NotFoundError(f"No eval suite with id {suite_id}.")
-        rows = conn.execute(
-            select(_M).where(_M.c.suite_id == suite_id).order_by(_M.c.position, _M.c.id)
-        ).all()
+        return specs_on(conn, suite_id)
+
+
+def specs_on(conn: Any, suite_id: int) -> list[MetricSpec]:
+    """:func:`metric_specs` on an open connection (inside a write)."""
+    from .spec import MetricSpec
+
+    positive = conn.execute(select(_S.c.positive_label).where(_S.c.id == suite_id)).scalar()
+    if positive is None:
+        raise NotFoundError(f"No eval suite with id {suite_id}.")
+    rows = conn.execute(
+        select(_M).where(_M.c.suite_id == suite_id).order_by(_M.c.position, _M.c.id)
+    ).all()
     return [from_row(MetricSpec, r, positive_label=positive) for r in rows]
+
+
+def refresh_values(conn: Any, suite_id: int) -> None:
+    """Recompute the stored point values of every run of the suite (inside the write that
+    changed its metrics, so undo puts the old ones back)."""
+    from .imports import results_on
+    from .metrics import point_values
+
+    specs = specs_on(conn, suite_id)
+    for run_id in conn.execute(select(_RUN.c.id).where(_RUN.c.suite_id == suite_id)).scalars():
+        values = json.dumps(point_values(specs, results_on(conn, run_id)))
+        conn.execute(update(_RUN).where(_RUN.c.id == run_id).values(metric_values=values))
 
 
 def runs(*, ws: Workspace, suite_id: int) -> list[RunInfo]:
@@ -270,22 +290,34 @@ def failing_blocking(
 def _failing_of_run(
     ws: Workspace, suite: tuple[int, str, int | None, str], run: Any
 ) -> list[FailingMetric]:
-    from .imports import load_results
-    from .metrics import metric_report
-
+    """The blocking metrics the run misses, from its stored point values (computed again,
+    with the statistics, only for a metric the run has no stored value of)."""
     specs = [
         s for s in metric_specs(ws=ws, suite_id=suite[0]) if s.blocking and s.threshold is not None
     ]
-    data = load_results(ws=ws, run_id=run.id)
+    stored = _stored(run.metric_values)
+    if any(str(s.id) not in stored for s in specs):
+        from .imports import load_results
+        from .metrics import point_values
+
+        stored = point_values(specs, load_results(ws=ws, run_id=run.id))
     out = []
     for spec in specs:
-        result: MetricResult = metric_report(spec, data, resamples=0, slices=False)
-        if result.passed is not False and result.value is not None:
+        value, note = stored[str(spec.id)]
+        if spec.meets(value) is not False and value is not None:
             continue
         where = (*suite, int(run.id), str(run.name))
-        what = (spec.id, spec.name, spec.kind, result.value, spec.threshold, spec.direction)
-        out.append(FailingMetric(*where, *what, result.note))
+        what = (spec.id, spec.name, spec.kind, value, spec.threshold, spec.direction)
+        out.append(FailingMetric(*where, *what, str(note or "")))
     return out
+
+
+def _stored(text: str | None) -> dict[str, Any]:
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
 
 
 @dataclass(frozen=True)

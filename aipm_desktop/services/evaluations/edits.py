@@ -22,6 +22,7 @@ from ...models.enums import KpiDirection
 from ...models.evaluations import LOWER_IS_BETTER_KINDS, EvalMetricKind
 from .. import records
 from ..changes import Changes
+from .data import refresh_values
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -141,8 +142,13 @@ def create_suite(
 
 def update_suite(*, ws: Workspace, suite_id: int, data: Mapping[str, Any], **kw: Any) -> Changes:
     """Change a suite's fields (one operation; ``expected_version``, ``who`` as
-    :func:`~..records.update` takes them)."""
-    return records.update(ws=ws, model=EvalSuite, id=suite_id, data=data, **kw)[1]
+    :func:`~..records.update` takes them). A new positive label recomputes the runs'
+    stored metric values in the same operation."""
+    with ws.write(who=kw.get("who")) as session:
+        changes = records.update(ws=ws, model=EvalSuite, id=suite_id, data=data, **kw)[1]
+        if "positive_label" in data:
+            refresh_values(session.connection(), suite_id)
+    return changes
 
 
 def delete_suite(*, ws: Workspace, suite_id: int, who: str | None = None) -> Changes:
@@ -168,14 +174,22 @@ def add_metric(
                 [("name", "duplicate name")],
             )
         session.info["label"] = f"Add metric {metric.name} to eval suite {suite.name}"
-        return records.add_row(session, metric)
+        added = records.add_row(session, metric)
+        refresh_values(conn, suite_id)
+        return added
 
 
 def update_metric(*, ws: Workspace, metric_id: int, data: Mapping[str, Any], **kw: Any) -> Changes:
-    """Change a metric's fields (kind, column, direction, threshold, blocking, slice)."""
+    """Change a metric's fields (kind, column, direction, threshold, blocking, slice); the
+    runs' stored values follow in the same operation."""
     if "suite_id" in data:
         raise ValidationError("Invalid metric: it stays in its suite.", [("suite_id", "")])
-    return records.update(ws=ws, model=EvalMetric, id=metric_id, data=data, **kw)[1]
+    with ws.write(who=kw.get("who")) as session:
+        metric, changes, _old = records.update(
+            ws=ws, model=EvalMetric, id=metric_id, data=data, **kw
+        )
+        refresh_values(session.connection(), metric.suite_id)
+    return changes
 
 
 def delete_metric(*, ws: Workspace, metric_id: int, who: str | None = None) -> Changes:

@@ -333,6 +333,11 @@ def apply_import(
             "imported_at": utcnow(),
         },
     )
+    from .data import metric_specs
+    from .metrics import point_values
+
+    specs = metric_specs(ws=ws, suite_id=preview.suite_id)
+    run.metric_values = json.dumps(point_values(specs, preview.results))
     payload = res.encode(preview.results)
     label = f"Import results of {run.name} into eval suite {preview.suite}"
     runs = table_of(EvalRun)
@@ -391,10 +396,15 @@ def import_results(
 
 def load_results(*, ws: Workspace, run_id: int) -> res.Results:
     """The per-example results of a run."""
+    with ws.engine.connect() as conn:
+        return results_on(conn, run_id)
+
+
+def results_on(conn: Any, run_id: int) -> res.Results:
+    """The per-example results of a run, read on an open connection (inside a write)."""
     table = table_of(EvalRunResults)
     query = select(table.c.payload, table.c.columns).where(table.c.run_id == run_id)
-    with ws.engine.connect() as conn:
-        row = conn.execute(query).first()
+    row = conn.execute(query).first()
     if row is None:
         raise UserError(f"Run {run_id} has no stored results.")
     return res.decode(bytes(row.payload), row.columns)

@@ -18,75 +18,22 @@ An example with an empty cell in a column a metric reads is left out of that met
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
-from ...models.enums import KpiDirection
 from ...models.evaluations import LABEL_KINDS, EvalMetricKind
 from ..records import AsDict, record_dict
 from . import stats
 from .results import Results
+from .spec import QUANTILES, MetricSpec, Progress
 
 K = EvalMetricKind
-QUANTILES = {K.LATENCY_P50: 0.5, K.LATENCY_P95: 0.95}
 _BINARY = {K.PRECISION: "precision", K.RECALL: "recall", K.F1: "f1"}
 _MACRO = {K.MACRO_PRECISION: "precision", K.MACRO_RECALL: "recall", K.MACRO_F1: "f1"}
 _POSITIVE_WORDS = ("1", "true", "yes", "positive", "pos")
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class MetricSpec(AsDict):
-    """A metric as a report computes it (an :class:`~aipm_desktop.models.EvalMetric`'s
-    fields and the suite's positive label)."""
-
-    id: int
-    name: str
-    kind: str
-    column: str = ""
-    direction: str = KpiDirection.HIGHER_IS_BETTER.value
-    threshold: float | None = None
-    blocking: bool = False
-    slice_column: str = ""
-    slice_value: str = ""
-    positive_label: str = ""
-
-    @property
-    def lower_is_better(self) -> bool:
-        return self.direction == KpiDirection.LOWER_IS_BETTER.value
-
-    @property
-    def reads(self) -> tuple[str, ...]:
-        """The result columns the metric reads (and the slice column it is restricted to)."""
-        kind = EvalMetricKind(self.kind)
-        if kind == K.ECE:
-            cols: tuple[str, ...] = ("expected", "predicted", "probability")
-        elif kind in LABEL_KINDS:
-            cols = ("expected", "predicted")
-        elif kind in QUANTILES:
-            cols = ("latency",)
-        elif kind == K.COST_PER_ITEM:
-            cols = ("cost",)
-        else:
-            cols = (self.column,)
-        return (*cols, self.slice_column) if self.slice_column else cols
-
-    @property
-    def restriction(self) -> str:
-        return f"{self.slice_column}={self.slice_value}" if self.slice_column else ""
-
-    def meets(self, value: float | None) -> bool | None:
-        """Whether ``value`` meets the threshold (None: no threshold or no value)."""
-        if self.threshold is None or value is None:
-            return None
-        return value <= self.threshold if self.lower_is_better else value >= self.threshold
-
-    def worse(self, a: float, b: float) -> bool:
-        """Whether ``b`` is worse than ``a`` in the metric's direction."""
-        return b > a if self.lower_is_better else b < a
 
 
 @dataclass(frozen=True)
@@ -398,3 +345,13 @@ def reliability(data: Results, bins: int = stats.ECE_BINS) -> tuple[ReliabilityB
             )
         )
     return tuple(out)
+
+
+def point_values(specs: Sequence[MetricSpec], data: Results) -> dict[str, list[Any]]:
+    """Each metric's point value on ``data`` and why it has none: ``{id: [value, note]}``
+    (what a run stores in ``metric_values``)."""
+    out: dict[str, list[Any]] = {}
+    for spec in specs:
+        result = metric_report(spec, data, resamples=0, slices=False)
+        out[str(spec.id)] = [result.value, result.note]
+    return out

@@ -106,6 +106,7 @@ def upgrade() -> None:
         sa.Column("source_rows", sa.Integer(), nullable=False),
         sa.Column("imported_at", _STAMP(), nullable=True),
         sa.Column("kpi_snapshot_id", sa.Integer(), nullable=True),
+        sa.Column("metric_values", _TEXT(), nullable=False),
         sa.ForeignKeyConstraint(["suite_id"], ["eval_suite.id"], ondelete="CASCADE"),
         sa.ForeignKeyConstraint(["kpi_snapshot_id"], ["kpi_snapshot.id"], ondelete="SET NULL"),
         sa.PrimaryKeyConstraint("id"),
