@@ -16,7 +16,7 @@ A results table holds one entry per example: its ``id`` and any of the fields
 Text columns are stored as integer codes into a list of categories (``expected`` and
 ``predicted`` share one list, so a confusion matrix is a bincount); numbers, flags
 included (1.0 / 0.0), as float64 with NaN for an empty cell. :func:`encode` packs a table
-into a compressed ``.npz`` (no pickled objects: :func:`decode` loads with
+into a compressed ``.npz`` (deflate level 1; no pickled objects: :func:`decode` loads with
 ``allow_pickle=False``); a 100,000-example run of 12 columns is about 1 MB.
 """
 
@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -126,7 +127,12 @@ def encode(results: Results) -> bytes:
     for name, cats in results.categories.items():
         arrays[f"c__{name}"] = np.asarray(cats, dtype=np.str_)
     buffer = io.BytesIO()
-    np.savez_compressed(buffer, **arrays)  # type: ignore[arg-type]
+    # An .npz as numpy writes it, but deflated at level 1: a third of the time of
+    # savez_compressed's default level for nearly the same size.
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, array in arrays.items():
+            with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
     return buffer.getvalue()
 
 
