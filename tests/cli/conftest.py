@@ -16,7 +16,7 @@ from aipm_desktop.services.workspace import new_workspace
 
 
 @pytest.fixture(scope="session")
-def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The sample workspace, built once per test session (copy it before writing)."""
     path = tmp_path_factory.mktemp("cli-demo") / "demo.aipm"
     new_workspace(path, demo=True).close()
@@ -24,10 +24,10 @@ def demo_source(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def demo_copy(demo_source: Path, tmp_path: Path) -> Path:
+def demo_file(demo_template: Path, tmp_path: Path) -> Path:
     """A copy of the sample workspace of this test's own."""
     copy = tmp_path / "demo.aipm"
-    copy.write_bytes(demo_source.read_bytes())
+    copy.write_bytes(demo_template.read_bytes())
     return copy
 
 
