@@ -1,5 +1,5 @@
-"""Fixtures of the command-line tests: a private copy of the sample workspace, and the
-``aipm`` command run in-process."""
+"""Fixtures of the command-line tests: the ``aipm`` command run in-process, and a file's
+digest (the sample workspace is ``sample_template`` / ``sample_path`` of tests/conftest.py)."""
 
 from __future__ import annotations
 
@@ -12,23 +12,6 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from aipm_desktop.cli import app
-from aipm_desktop.services.workspace import new_workspace
-
-
-@pytest.fixture(scope="session")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample workspace, built once per test session (copy it before writing)."""
-    path = tmp_path_factory.mktemp("cli-demo") / "demo.aipm"
-    new_workspace(path, demo=True).close()
-    return path
-
-
-@pytest.fixture
-def demo_file(demo_template: Path, tmp_path: Path) -> Path:
-    """A copy of the sample workspace of this test's own."""
-    copy = tmp_path / "demo.aipm"
-    copy.write_bytes(demo_template.read_bytes())
-    return copy
 
 
 @pytest.fixture

@@ -8,11 +8,27 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from aipm_desktop.cli import app
 from aipm_desktop.services import incidents, kpis
+from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import open_workspace
+
+
+@pytest.fixture(scope="module")
+def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("incidents-cli") / "demo.aipm"
+    new_workspace(path, demo=True).close()
+    return path
+
+
+@pytest.fixture
+def demo_file(demo_template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "demo.aipm"
+    copy.write_bytes(demo_template.read_bytes())
+    return copy
 
 
 def _run(*args: object):

@@ -33,10 +33,16 @@ def _run(runner: CliRunner, *args):
 
 @pytest.fixture(scope="module")
 def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample workspace built on the pinned day (it overrides the shared template)."""
     path = tmp_path_factory.mktemp("kpis-cli") / "demo.aipm"
     new_workspace(path, demo=True, today=DEMO_DAY).close()
-    return path  # demo_file (tests/cli/conftest.py) copies this one here
+    return path
+
+
+@pytest.fixture
+def demo_file(demo_template: Path, tmp_path: Path) -> Path:
+    copy = tmp_path / "demo.aipm"
+    copy.write_bytes(demo_template.read_bytes())
+    return copy
 
 
 def _snapshot_count(path: Path) -> int:
