@@ -3,7 +3,8 @@
 KPIs in critical or warning, stale KPIs, the top-ranked use cases still open to action,
 the highest residual risks and overdue risk reviews, upcoming milestones and gates, cost
 envelopes exceeded, rollback criteria met (each offering to open an incident from the
-breach), recent changes, and a compact line of counts. Each item's dot carries meaning: severity for
+breach), blocking evaluation metrics the latest run of their suite fails, recent
+changes, and a compact line of counts. Each item's dot carries meaning: severity for
 alerts, the risk level's colour for risks, the status family for use cases; a legend
 under a card's title says what the colours mean and each dot's tooltip says it in words.
 An empty card says why (nothing tracked yet, and where to start) rather than "all well".
@@ -88,12 +89,16 @@ KIND_AREAS = {
     "cost_model": "costs",
     "model_price": "costs",
     "incident": "operations",
+    "eval_metric": "evaluations",
 }
 #: Dashboard items that open a dialog rather than their record: kind -> the area it needs.
 #: A met rollback criterion offers to open an incident from the breach.
 OFFER_AREAS = {"rollback_criterion": "operations"}
 #: Kinds shown in the Launch area through the release they belong to.
 OWNED_BY_RELEASE = frozenset({"launch_check", "rollout_stage"})
+
+#: The card of failing blocking metrics (built by the Evaluations area's own reader).
+EVAL_CARD = "failing_metrics"
 
 #: Cards: (key, title, dashboard attribute, section that provides it, empty text).
 CARDS = (
@@ -452,6 +457,9 @@ class OverviewPage(QWidget):
                 [self._item_widget(item, names) for item in items], board.counts.get(attribute)
             )
             wanted.append(key)
+        if "evaluations" in names:
+            self._fill_evaluations_card(ws, names)
+            wanted.append(EVAL_CARD)
         for key in list(self.cards):
             if key not in wanted:
                 card = self.cards.pop(key)
@@ -471,6 +479,17 @@ class OverviewPage(QWidget):
                 )
             recent.append(row)
         self.recent.set_items(recent)
+
+    def _fill_evaluations_card(self, ws, names: set[str]) -> None:
+        """The failing blocking metrics (the service is imported here, not at start-up)."""
+        from .evaluations.overview_card import TITLE, card_content
+
+        content = card_content(ws, SECTION_LIMIT)
+        card = self.cards.get(EVAL_CARD)
+        if card is None:
+            card = self.cards[EVAL_CARD] = DashboardCard(EVAL_CARD, TITLE, content.empty)
+        card.set_empty_text(content.empty)
+        card.set_items([self._item_widget(i, names) for i in content.items], content.total)
 
     def _item_widget(self, item, names: set[str]) -> DashboardItem:
         area = OFFER_AREAS.get(item.kind) or area_for(item.kind)

@@ -1,0 +1,159 @@
+"""The Runs tab: every version scored on a suite, newest first, and the chosen run's
+record.
+
+A run comes from "Import results…" (Ctrl+I): one model / prompt / system version, its
+date, environment and notes, and the file its per-example results came from (name,
+SHA-256, rows). The chosen run's version, date, environment and notes are edited in place
+(each edit one undo step; a version the suite already has is refused); "Delete run"
+removes it with its results after asking.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QMessageBox, QWidget
+
+from ...models import EvalRun
+from ...models.evaluations import EvalRunBase
+from ...services.dates import format_date, format_datetime
+from ..context import AppContext
+from ..operations.parts import PaneForm, RowsPanel
+from ..widgets.builders import button, hbox, splitter, vbox
+from ..widgets.dialog_parts import confirm_delete
+from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
+from ..widgets.record_form import FieldSpec
+from ..widgets.row_list_model import Column
+from .edits import DeleteRunCommand, UpdateRunCommand
+from .texts import plural
+
+NO_RUNS = (
+    "No runs yet. Press “Import results…” (Ctrl+I) and choose the per-example results of "
+    "one version (CSV, XLSX or JSONL from your eval harness): one row per example with its "
+    "id, expected label, prediction and any flags, scores, latency, cost and slices."
+)
+IMPORT_TIP = "Import the per-example results of a version as a new run (Ctrl+I)"
+
+
+def run_columns() -> tuple[Column[Any], ...]:
+    return (
+        Column("Version", lambda r: r.name),
+        Column("Date", lambda r: format_date(r.run_date, "-")),
+        Column("Environment", lambda r: r.environment or "-"),
+        Column("Examples", lambda r: f"{r.source_rows:,}", align="right"),
+        Column("Notes", lambda r: " ".join(r.notes.split()), tip=lambda r: r.notes or None),
+    )
+
+
+def source_text(run: Any) -> str:
+    """Where a run's results came from: the file, its rows, when, its SHA-256."""
+    if not run.source_file:
+        return "No results file recorded."
+    when = f", imported {format_datetime(run.imported_at)}" if run.imported_at else ""
+    digest = f" · SHA-256 {run.source_sha256}" if run.source_sha256 else ""
+    return f"{run.source_file}: {plural(run.source_rows, 'example')}{when}{digest}"
+
+
+class RunsTab(RowsPanel):
+    """The runs of the shown suite and the chosen run's record (see the module docstring).
+
+    Signals:
+        import_requested(): the user asked to import results (the page opens the dialog).
+    """
+
+    import_requested = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(
+            ctx, run_columns(), parent, name="runsPanel", empty_text=NO_RUNS, stretch=4
+        )
+        self.suite: Any = None
+        self.confirm_box: QMessageBox | None = None
+        self.import_button = button(
+            "Import results…", self.import_requested.emit, name="importRunButton", tip=IMPORT_TIP
+        )
+        self.delete_button = button("Delete run", self.delete_run, name="deleteRunButton")
+        self.form = PaneForm(
+            ctx,
+            (
+                FieldSpec("name", "Version", placeholder="model / prompt / system version"),
+                FieldSpec("run_date", "Date", "date"),
+                FieldSpec("environment", "Environment", placeholder="e.g. staging, offline"),
+                FieldSpec("notes", "Notes", "text", placeholder="What changed in this version"),
+            ),
+            EvalRun,
+            EvalRunBase,
+            UpdateRunCommand,
+            empty_text="Choose a run in the list.",
+            name="runForm",
+        )
+        self.source = named_label("", "mutedLabel", wrap=True)
+        self.source.setObjectName("runSource")
+        self.source.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.form.insert_row("", "source", "Results", self.source, hint=False)
+        self.split = splitter(
+            self.stack, self.form, sizes=(200, 300), stretch=(2, 3), name="runs",
+            orientation=Qt.Orientation.Vertical,
+        )  # fmt: skip
+        vbox(
+            hbox(self.import_button, self.delete_button, 1, spacing=6),
+            (self.split, 1),
+            spacing=6,
+            margins=(4, 4, 4, 4),
+            parent=self,
+        )
+        self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_current())
+
+    def show_suite(self, suite: Any, runs: list[Any]) -> None:
+        """Show the runs of ``suite`` (None: none), keeping the chosen one chosen."""
+        chosen = self.current()
+        self.suite = suite
+        self.show_rows(suite.id if suite is not None else None, runs)
+        keep = self.model.row_of_key(chosen.id) if chosen is not None else None
+        self.table.selectRow(keep if keep is not None else 0)
+        self._show_current()
+
+    def current(self) -> Any:
+        return self.model.record_at(self.table.currentIndex())
+
+    def select_run(self, run_id: int) -> None:
+        row = self.model.row_of_key(run_id)
+        if row is not None:
+            self.table.selectRow(row)
+
+    def _show_current(self) -> None:
+        run = self.current()
+        self.form.load(run.id if run is not None else None)
+        self.source.setText(source_text(run) if run is not None else "")
+        self.update_actions()
+
+    def update_actions(self) -> None:
+        writable = not self.ctx.readonly and self.suite is not None
+        why = READ_ONLY_WHY if self.ctx.readonly else "Choose a suite first."
+        set_enabled_why(self.import_button, writable, IMPORT_TIP, why)
+        chosen = writable and self.current() is not None
+        set_enabled_why(
+            self.delete_button,
+            chosen,
+            "Delete the chosen run with its results (Edit ▸ Undo brings it back)",
+            why if not writable else "Choose a run first.",
+        )
+
+    def delete_run(self) -> QMessageBox | None:
+        """Ask, then delete the chosen run with its results (undoable)."""
+        run = self.current()
+        if run is None or self.ctx.readonly:
+            return None
+        run_id, version = run.id, run.name
+        box = confirm_delete(
+            self,
+            "Delete run",
+            f"Delete the run “{version}” with its {plural(run.source_rows, 'example')}?",
+            informative="Its report and comparisons go with it. Edit ▸ Undo brings it back.",
+            name="deleteRunBox",
+            on_yes=lambda: self.ctx.run_edit(DeleteRunCommand(self.ctx, run_id, version)),
+        )
+        box.finished.connect(lambda _r: setattr(self, "confirm_box", None))
+        self.confirm_box = box
+        return box
