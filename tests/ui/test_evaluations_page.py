@@ -12,24 +12,18 @@ from aipm_desktop.models import UseCase
 from aipm_desktop.services import evaluations, records
 from aipm_desktop.ui.evaluations.detail import TAB_METRICS, TAB_RUNS
 from aipm_desktop.ui.evaluations.page import EvaluationsPage
-from aipm_desktop.ui.main_window import MainWindow
 
 CTRL_SHIFT = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
 
 
 @pytest.fixture
-def page(qtbot, app_ctx, ws) -> EvaluationsPage:
+def page(ws, main_window) -> EvaluationsPage:
     """The area as the main window shows it (View ▸ Evaluations) at 1280x720, over a
     workspace with two use cases."""
     for title in ("Ticket routing", "Answer bot"):
         records.create(ws=ws, model=UseCase, data={"title": title})
-    app_ctx.set_workspace(ws)
-    window = MainWindow(app_ctx, persist=False)
-    window.resize(1280, 720)
-    qtbot.addWidget(window)
-    found = window.show_area("evaluations")
-    window.show()
-    qtbot.waitExposed(window)
+    main_window.resize(1280, 720)
+    found = main_window.show_area("evaluations")
     assert isinstance(found, EvaluationsPage) and found.isVisible()
     return found
 
@@ -192,7 +186,7 @@ def test_deleting_a_suite_asks_and_undo_brings_it_back(qtbot, page, ws, app_ctx)
     page.refresh()
     box = page.delete_suite()
     assert isinstance(box, QMessageBox) and "Routing held-out" in box.text()
-    box.button(QMessageBox.StandardButton.Cancel).click()  # nothing happens
+    box.button(QMessageBox.StandardButton.No).click()  # nothing happens
     assert len(evaluations.suites(ws=ws)) == 1
     box = page.delete_suite()
     box.button(QMessageBox.StandardButton.Yes).click()
@@ -224,7 +218,7 @@ def test_a_run_is_edited_in_place_and_deleted_after_asking(
     assert evaluations.runs(ws=ws, suite_id=suite_id)[-1].name == "v2"  # refused: taken
 
     box = runs.delete_run()
-    assert "v2" in box.text() and "2 examples" in box.text()
+    assert "v2" in box.text() and "2 examples" in box.informativeText()
     box.button(QMessageBox.StandardButton.Yes).click()
     assert [r.name for r in evaluations.runs(ws=ws, suite_id=suite_id)] == ["v1"]
     assert page.detail.tabs.tabText(TAB_RUNS) == "Runs (1)"

@@ -64,14 +64,9 @@ def suite(ws) -> int:
 
 
 @pytest.fixture
-def window(qtbot, app_ctx, ws) -> MainWindow:
-    app_ctx.set_workspace(ws)
-    window = MainWindow(app_ctx, persist=False)
-    window.resize(1280, 720)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def window(main_window) -> MainWindow:
+    main_window.resize(1280, 720)
+    return main_window
 
 
 @pytest.fixture

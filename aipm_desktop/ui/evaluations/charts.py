@@ -17,15 +17,9 @@ from typing import Any
 from PySide6.QtWidgets import QComboBox, QWidget
 
 from ..context import AppContext
-from ..widgets.builders import empty_state, hbox, stacked, vbox
+from ..widgets import dialog_parts as parts
+from ..widgets.builders import hbox
 from ..widgets.chart_canvas import ChartCanvas
-from ..widgets.dialog_parts import (
-    DRAWING_FILTERS,
-    ask_save_path,
-    export_controls,
-    file_stem,
-    show_saved,
-)
 from ..widgets.page_header import named_label, set_enabled_why
 from .computed import ComputedTab, fill_runs
 
@@ -69,29 +63,19 @@ class ChartsTab(ComputedTab):
             self.chart_combo.addItem(label, chart)
         self.metric_combo = self._combo("chartMetric")
         self.run_combo = self._combo("chartRun")
-        self.export_button, self.saved = export_controls(
+        self.export_button, self.saved = parts.export_controls(
             self.ask_export, name="exportEvalChart", tip="Save the chart as PNG, SVG or PDF"
         )
         self.chart = ChartCanvas()
         self.chart.setObjectName("evaluationChart")
         self.chart.setMinimumHeight(320)
-        self.empty = empty_state(NO_RUNS, margin=16)
-        self.body = stacked(self.empty, self.chart)
         self.run_label = named_label("Run", "formLabel")
         top = hbox(
             named_label("Chart", "formLabel"), self.chart_combo,
             named_label("Metric", "formLabel"), self.metric_combo,
             self.run_label, self.run_combo, 1, self.saved, self.export_button, spacing=8,
         )  # fmt: skip
-        vbox(
-            top,
-            self.progress,
-            self.message,
-            (self.body, 1),
-            spacing=6,
-            margins=(4, 4, 4, 4),
-            parent=self,
-        )
+        self.lay_out(top, self.chart, NO_RUNS)
         for combo in (self.chart_combo, self.metric_combo, self.run_combo):
             combo.currentIndexChanged.connect(lambda _i: self._on_choice_changed())
         self._show_run_choice()
@@ -161,9 +145,7 @@ class ChartsTab(ComputedTab):
             "run_id": run_id,
         }
 
-    def show_nothing(self, why: str) -> None:
-        self.empty.setText(why)
-        self.body.setCurrentWidget(self.empty)
+    def clear(self) -> None:
         self._enable_export()
 
     def show_result(self, figure: Any) -> None:
@@ -186,13 +168,15 @@ class ChartsTab(ComputedTab):
             return None
         out = self.chart.export_or_warn(path, self)
         if out is not None:
-            show_saved(self.saved, out)
+            parts.show_saved(self.saved, out)
         return out
 
     def ask_export(self) -> Path | None:
         if self.suite is None or self.result is None:
             return None
-        name = file_stem(f"{self.suite.name} {self.chart_combo.currentText()}", "evaluation")
+        name = parts.file_stem(f"{self.suite.name} {self.chart_combo.currentText()}", "evaluation")
         start = Path(self.ctx.settings.last_directory()) / f"{name}.png"
-        path = ask_save_path(self, "Export the evaluation chart", start, DRAWING_FILTERS)
+        path = parts.ask_save_path(
+            self, "Export the evaluation chart", start, parts.DRAWING_FILTERS
+        )
         return self.export_chart(path) if path is not None else None

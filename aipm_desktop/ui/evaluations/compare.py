@@ -26,7 +26,7 @@ from ...services import evaluations
 from ..context import AppContext
 from ..errors import show_user_error
 from ..operations.parts import record_table, wrap_rows
-from ..widgets.builders import button, empty_state, hbox, panel, splitter, stacked, vbox
+from ..widgets.builders import button, hbox, panel, splitter
 from ..widgets.dialog_parts import ask_save_path, file_stem, show_saved
 from ..widgets.page_header import named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
@@ -39,6 +39,7 @@ NEEDS_TWO = (
 )
 SAME_RUN = "Choose two different runs: A, the baseline, and B, the candidate."
 EXPORT_FILTERS = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+P_TIP = "McNemar's exact test for pass / fail outcomes, else the paired bootstrap's p-value"
 
 
 def _verdict(d: Any) -> tuple[str, str]:
@@ -50,6 +51,14 @@ def _verdict(d: Any) -> tuple[str, str]:
     if d.worse:
         return "Worse, not significant", UNSURE
     return "No clear change", UNSURE
+
+
+def p_cell(d: Any) -> str:
+    return p_text(d.p_value) + (" (McNemar)" if d.test == "mcnemar" else "")
+
+
+def _reason(d: Any) -> str | None:
+    return d.reason or None
 
 
 def group_text(d: Any) -> str:
@@ -75,19 +84,8 @@ def difference_columns() -> tuple[Column[Any], ...]:
             color=red,
             header_tip="The paired difference and its 95 % bootstrap interval",
         ),
-        Column(
-            "p",
-            lambda d: p_text(d.p_value) + (" (McNemar)" if d.test == "mcnemar" else ""),
-            align="right",
-            header_tip="McNemar's exact test for pass / fail outcomes, else the paired "
-            "bootstrap's p-value",
-        ),
-        Column(
-            "Verdict",
-            lambda d: _verdict(d)[0],
-            color=lambda d: _verdict(d)[1],
-            tip=lambda d: d.reason or None,
-        ),
+        Column("p", p_cell, align="right", header_tip=P_TIP),
+        Column("Verdict", lambda d: _verdict(d)[0], _reason, lambda d: _verdict(d)[1]),
     )
 
 
@@ -179,23 +177,13 @@ class CompareTab(ComputedTab):
             self.table, examples, sizes=(320, 200), stretch=(3, 2), name="compare",
             orientation=Qt.Orientation.Vertical,
         )  # fmt: skip
-        self.figures = panel(self.headline, (self.split, 1), spacing=6)
-        self.empty = empty_state(NEEDS_TWO, margin=16)
-        self.body = stacked(self.empty, self.figures)
+        figures = panel(self.headline, (self.split, 1), spacing=6)
         top = hbox(
             named_label("A (baseline)", "formLabel"), self.a_combo,
             named_label("B (candidate)", "formLabel"), self.b_combo,
             self.only_regressions, 1, spacing=8,
         )  # fmt: skip
-        vbox(
-            top,
-            self.progress,
-            self.message,
-            (self.body, 1),
-            spacing=6,
-            margins=(4, 4, 4, 4),
-            parent=self,
-        )
+        self.lay_out(top, figures, NEEDS_TWO)
         self._enable_export()
 
     def _run_combo(self, name: str) -> QComboBox:
@@ -232,20 +220,13 @@ class CompareTab(ComputedTab):
             return None
         return evaluations.compare_runs, {"run_a": run_a, "run_b": run_b}
 
-    def show_nothing(self, why: str) -> None:
+    def clear(self) -> None:
         self.model.set_rows([])
         self.example_model.set_rows([])
-        self.empty.setText(why)
-        self.body.setCurrentWidget(self.empty)
         self._enable_export()
 
     def show_result(self, comparison: Any) -> None:
-        self.body.setCurrentWidget(self.figures)
-        text, bad = headline(comparison)
-        self.headline.setText(text)
-        self.headline.setObjectName("breachText" if bad else "hintBox")
-        self.headline.style().unpolish(self.headline)
-        self.headline.style().polish(self.headline)
+        self.show_figures(self.headline, *headline(comparison))
         self.saved.setText("")
         self._show_rows()
         self._enable_export()

@@ -15,11 +15,12 @@ from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QComboBox, QProgressBar, QWidget
+from PySide6.QtWidgets import QComboBox, QLabel, QLayout, QProgressBar, QWidget
 
 from ...errors import UserError
 from ..context import AppContext
 from ..tasks import Task, report_error
+from ..widgets.builders import empty_state, stacked, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 
@@ -78,6 +79,22 @@ class ComputedTab(ContextWidget):
         if self.isVisible():
             self.start()
 
+    def lay_out(self, top: QLayout, figures: QWidget, empty_text: str) -> None:
+        """Lay the tab out: its choices (``top``), the progress bar and the message line,
+        then ``figures``, or the ``empty`` message in their place (:meth:`show_nothing`)."""
+        self.figures = figures
+        self.empty = empty_state(empty_text, margin=16)
+        self.body = stacked(self.empty, figures)
+        vbox(
+            top,
+            self.progress,
+            self.message,
+            (self.body, 1),
+            spacing=6,
+            margins=(4, 4, 4, 4),
+            parent=self,
+        )
+
     def job(self) -> tuple[Callable[..., Any], dict[str, Any]] | None:
         raise NotImplementedError
 
@@ -85,7 +102,21 @@ class ComputedTab(ContextWidget):
         raise NotImplementedError
 
     def show_nothing(self, why: str) -> None:
-        raise NotImplementedError
+        """Say ``why`` there is nothing to show, in place of the figures."""
+        self.clear()
+        self.empty.setText(why)
+        self.body.setCurrentWidget(self.empty)
+
+    def show_figures(self, headline: QLabel, text: str, bad: bool) -> None:
+        """Show the figures under ``headline`` saying ``text``, in red when ``bad``."""
+        self.body.setCurrentWidget(self.figures)
+        headline.setText(text)
+        headline.setObjectName("breachText" if bad else "hintBox")
+        headline.style().unpolish(headline)
+        headline.style().polish(headline)
+
+    def clear(self) -> None:
+        """Forget what was shown (a subclass empties its tables)."""
 
     def say(self, text: str) -> None:
         """Show ``text`` in the message line ("" hides it)."""

@@ -16,43 +16,33 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QDate, Qt, Signal
+from PySide6.QtCore import QDate, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QDateEdit,
-    QDialogButtonBox,
     QFileDialog,
-    QHeaderView,
     QWidget,
 )
 
-from ...errors import UserError
 from ...services import clock, evaluations
 from ...services.changes import Changes
-from ...services.problems import Problem
 from ..context import AppContext
-from ..experiments.import_dialog import problem_columns
 from ..tasks import Task
 from ..undo import OperationCommand, short
-from ..widgets import task_progress
 from ..widgets.builders import (
-    NO_MARGINS,
-    button,
-    dialog_buttons,
     form_layout,
     hbox,
     line_edit,
+    panel,
     scroll_area,
     splitter,
-    stacked,
-    table_view,
     vbox,
 )
-from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.field_editors import date_display_format
+from ..widgets.import_preview import PreviewImportDialog
 from ..widgets.page_header import named_label
-from ..widgets.row_list_model import Column, ColumnTableModel
+from ..widgets.row_list_model import Column
 from .mapping import MappingGrid
 
 RESULTS_FILTERS = (
@@ -65,8 +55,6 @@ INTRO = (
     "and slice columns. Every row is checked first; nothing is written until you choose "
     "Import, and then all of it or nothing."
 )
-#: Problems the table lists (the summary counts them all).
-SHOWN_PROBLEMS = 2000
 
 
 def sample_columns(header: tuple[str, ...], mapping: dict[str, str]) -> list[Column[Any]]:
@@ -97,36 +85,22 @@ def store_run(
     return run_id, changes if done is None else changes.with_kinds(done.kinds, (done.id,))
 
 
-class RunImportDialog(ContextDialog):
+class RunImportDialog(PreviewImportDialog):
     """Choose, map, preview and import a run's results (see the module docstring).
 
-    One worker at a time (:attr:`task`): the preview of the file and mapping chosen, then
-    the import; a preview that a newer choice replaced is ignored when it ends.
-
     Signals:
-        imported(int): the id of the run stored.
+        imported_run(int): the id of the run stored.
     """
 
-    imported = Signal(int)
+    imported_run = Signal(int)
 
     def __init__(self, ctx: AppContext, suite: Any, parent: QWidget | None = None) -> None:
-        super().__init__(
-            ctx, parent, name="runImportDialog", title="Import results", size=(980, 680)
-        )
+        super().__init__(ctx, parent, name="runImportDialog", size=(980, 680), prefix="run")
         self.suite = suite
-        self.path: Path | None = None
-        self.preview: Any = None
-        self.task: Task | None = None
-        self.importing = False
-        self.progress: task_progress.TaskProgressDialog | None = None
         self.run_id: int | None = None
-
         heading, intro = dialog_heading(f"Import results into “{suite.name}”", INTRO)
-        self.path_edit = line_edit("runPath", "No file chosen")
-        self.path_edit.setReadOnly(True)
-        self.choose_button = button("Choose file…", self.choose_file, name="runChoose")
         self.version_edit = line_edit("runVersion", "e.g. router-v3.2, prompt 2026-12-01")
-        self.version_edit.textChanged.connect(lambda _t: self._enable_import())
+        self.version_edit.textChanged.connect(lambda _t: self.enable_import())
         self.date_edit = QDateEdit(QDate(clock.today()))
         self.date_edit.setObjectName("runDate")
         self.date_edit.setCalendarPopup(True)
@@ -143,40 +117,17 @@ class RunImportDialog(ContextDialog):
         )
         self.mapping = MappingGrid()
         self.mapping.changed.connect(self.start_preview)
-        self.summary = named_label(
-            "Choose a file to see what it would import.", "importSummary", wrap=True
-        )
-        self.problem = named_label("", "errorHint", wrap=True)
-        for label in (self.summary, self.problem):
-            label.setTextFormat(Qt.TextFormat.PlainText)
-        self.problem.hide()
-        self.problems_model: ColumnTableModel[Problem] = ColumnTableModel(problem_columns(), self)
-        self.rows_model: ColumnTableModel[Any] = ColumnTableModel((), self)
-        self.problems_table = table_view(self.problems_model, "runProblems")
-        self.rows_table = table_view(self.rows_model, "runRows")
-        self.tables = stacked(self.rows_table, self.problems_table)
-        mapping_box = vbox(
-            named_label("What each column holds", "sectionTitle"), margins=NO_MARGINS
-        )
-        mapping_panel = QWidget()
-        vbox(
-            mapping_box,
+        mapping_panel = panel(
+            named_label("What each column holds", "sectionTitle"),
             (scroll_area(self.mapping, name="mappingScroll"), 1),
-            margins=NO_MARGINS,
-            parent=mapping_panel,
         )
         self.split = splitter(
             mapping_panel, self.tables, sizes=(420, 520), stretch=(2, 3), name="runImport"
         )
-        self.buttons = dialog_buttons(self, self.start_import)
-        self.import_button = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        self.import_button.setText("Import")
-        self.import_button.setObjectName("primaryButton")
-        self.import_button.setEnabled(False)
         vbox(
             heading,
             intro,
-            hbox((self.path_edit, 1), self.choose_button, margins=NO_MARGINS),
+            self.file_row(),
             run_form,
             self.summary,
             self.problem,
@@ -187,44 +138,11 @@ class RunImportDialog(ContextDialog):
             parent=self,
         )
 
-    # -- the worker -----------------------------------------------------------------------
+    def choice_widgets(self) -> tuple[QWidget, ...]:
+        return (self.mapping, self.version_edit, self.replace_check)
 
-    def _follow(self, task: Task, text: str, finished: Any, *, delay: int = 500) -> Task:
-        task_progress.close_progress(self.progress)
-        self.task = task
-        self.progress = task_progress.run_with_progress(
-            task, text, self, finished, self._on_task_failed,
-            title="Import results", name="runImportProgress", delay=delay,
-        )  # fmt: skip
-        return task
-
-    def _settle(self) -> bool:
-        if self.sender() is not self.task:
-            return False
-        self.task = None
-        task_progress.close_progress(self.progress)
-        self.progress = None
-        return True
-
-    def _say(self, summary: str, problem: str = "") -> None:
-        self.summary.setText(summary)
-        self.problem.setText(problem)
-        self.problem.setVisible(bool(problem))
-
-    def _on_task_failed(self, error: object) -> None:
-        if not self._settle():
-            return
-        self.importing = False
-        self._enable_choices(True)
-        if isinstance(error, UserError):
-            self._say("Nothing was imported.", str(error))
-        else:
-            task_progress.show_task_error(self, error)
-        self._enable_import()
-
-    def _enable_choices(self, enabled: bool) -> None:
-        for widget in (self.choose_button, self.mapping, self.version_edit, self.replace_check):
-            widget.setEnabled(enabled)
+    def ready(self) -> bool:
+        return bool(self.version_edit.text().strip())
 
     # -- preview --------------------------------------------------------------------------
 
@@ -232,7 +150,6 @@ class RunImportDialog(ContextDialog):
         """Preview ``path`` with the suite's remembered mapping (or a guess)."""
         self.path = Path(path)
         self.path_edit.setText(str(self.path))
-        self.preview = None
         return self.start_preview(guess=True)
 
     def start_preview(self, *, guess: bool = False) -> Task | None:
@@ -242,102 +159,49 @@ class RunImportDialog(ContextDialog):
         if ws is None or path is None or self.importing:
             return None
         mapping = None if guess else self.mapping.mapping()
-        self.preview = None
-        for model in (self.problems_model, self.rows_model):
-            model.set_rows([])
-        self._enable_import()
-        self._say(f"Checking {path.name}…")
+        self.clear_preview(f"Checking {path.name}…")
         task = self.ctx.tasks.run(
             evaluations.preview_import, ws=ws, suite_id=self.suite.id, path=path, mapping=mapping
         )
-        return self._follow(task, f"Checking {path.name}…", self._on_preview_task_finished)
+        return self.follow(task, f"Checking {path.name}…", self._on_preview_task_finished)
 
     def _on_preview_task_finished(self, preview: object) -> None:
-        if self._settle():
+        if self.settle():
             self.show_preview(preview)
 
     def show_preview(self, preview: Any) -> None:
-        self.preview = preview
         mapping = dict(preview.mapping)
         if list(self.mapping.combos) != list(preview.header) or self.mapping.mapping() != mapping:
             self.mapping.set_columns(preview.header, preview.sample, mapping)
         self.rows_model.set_columns(sample_columns(preview.header, mapping))
-        problem = ""
-        if preview.problem_count:
-            shown = list(preview.problems[:SHOWN_PROBLEMS])
-            self.problems_model.set_rows(shown)
-            self.tables.setCurrentWidget(self.problems_table)
-            listed = "" if len(shown) == preview.problem_count else f" ({len(shown):,} listed)"
-            problem = (
-                f"{preview.problem_count:,} problem(s){listed}: nothing can be imported while "
-                "any row has one. Change what a column holds, or fix the file and choose it "
-                "again."
-            )
-        else:
-            self.rows_model.set_rows(preview.sample)
-            self.tables.setCurrentWidget(self.rows_table)
-        self._say(f"{preview.source}: {preview.summary()}.", problem)
-        for view in (self.problems_table, self.rows_table):
-            header = view.horizontalHeader()
-            header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-            header.setStretchLastSection(True)
-        self._enable_import()
+        fix = "Change what a column holds, or fix the file and choose it again."
+        problem = self.show_rows_or_problems(preview, preview.sample, fix)
+        self.say(f"{preview.source}: {preview.summary()}.", problem)
+        self.enable_import()
 
-    def can_import(self) -> bool:
-        """A preview without problems, a version, a writable workspace, no worker."""
-        found = self.preview
-        return bool(
-            found is not None
-            and found.ok
-            and self.version_edit.text().strip()
-            and not self.ctx.readonly
-            and self.task is None
-        )
-
-    def _enable_import(self) -> None:
-        ok = self.can_import()
-        self.import_button.setEnabled(ok)
-        needs_version = self.preview is not None and self.preview.ok
-        self.import_button.setToolTip(
-            "" if ok else "Give the version these results are of." if needs_version else ""
-        )
-
-    def problem_lines(self) -> list[str]:
-        """The problems listed, as ``row N: column: message``."""
-        return [p.line() for p in self.problems_model.rows]
+    def enable_import(self) -> None:
+        super().enable_import()
+        good = self.preview is not None and self.preview.ok
+        need = "Give the version these results are of." if good and not self.ready() else ""
+        self.import_button.setToolTip(need)
 
     # -- import ---------------------------------------------------------------------------
 
-    def start_import(self) -> Task | None:
-        """Store the previewed results as a new run on the writer thread; the dialog
-        closes when they are stored."""
-        ws, preview = self.ctx.workspace, self.preview
-        if ws is None or preview is None or not self.can_import():
-            return None
-        self.importing = True
-        self.import_button.setEnabled(False)
-        self._enable_choices(False)
+    def write_job(self) -> tuple[Any, dict[str, Any], str]:
         day = self.date_edit.date()
-        task = self.ctx.tasks.run_write(
-            store_run,
-            ws=ws,
-            preview=preview,
-            who=self.ctx.author(),
-            name=self.version_edit.text().strip(),
-            run_date=dt.date(day.year(), day.month(), day.day()),
-            environment=self.environment_edit.text().strip(),
-            notes=self.notes_edit.text().strip(),
-            replace=self.replace_check.isChecked(),
-        )
-        return self._follow(
-            task, f"Importing {preview.source}…", self._on_import_task_finished, delay=300
-        )
+        kwargs = {
+            "preview": self.preview,
+            "who": self.ctx.author(),
+            "name": self.version_edit.text().strip(),
+            "run_date": dt.date(day.year(), day.month(), day.day()),
+            "environment": self.environment_edit.text().strip(),
+            "notes": self.notes_edit.text().strip(),
+            "replace": self.replace_check.isChecked(),
+        }
+        return store_run, kwargs, f"Importing {self.preview.source}…"
 
-    def _on_import_task_finished(self, result: object) -> None:
-        if not self._settle():
-            return
-        self.importing = False
-        run_id, changes = result  # type: ignore[misc]
+    def imported(self, result: Any) -> None:
+        run_id, changes = result
         text = import_text(self.version_edit.text().strip(), self.suite.name)
         if changes.op_ids:
             command = OperationCommand.recorded(self.ctx, text, changes.op_ids[-1])
@@ -345,10 +209,7 @@ class RunImportDialog(ContextDialog):
             self.ctx.run_edit(command)
         self.ctx.notify(changes)
         self.run_id = run_id
-        self.imported.emit(run_id)
-        self.accept()
-
-    # -- slots ----------------------------------------------------------------------------
+        self.imported_run.emit(run_id)
 
     def choose_file(self) -> None:
         folder = self.path.parent if self.path else self.ctx.settings.last_directory()
@@ -357,8 +218,3 @@ class RunImportDialog(ContextDialog):
         )
         if chosen:
             self.set_path(chosen)
-
-    def reject(self) -> None:
-        """Cancel, unless the import is being written (it cannot stop half-way)."""
-        if not self.importing:
-            super().reject()

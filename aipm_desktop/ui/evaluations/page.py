@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
@@ -29,6 +29,8 @@ from ...models import EvalMetric
 from ...services import evaluations, records
 from ...services import usecases as usecases_service
 from ..context import AppContext
+from ..operations.parts import ask_to_delete
+from ..widgets.area_tabs import area_header
 from ..widgets.builders import (
     NO_MARGINS,
     TAB_MARGINS,
@@ -42,13 +44,10 @@ from ..widgets.builders import (
 )
 from ..widgets.combos import filter_combo
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.dialog_parts import confirm_delete
 from ..widgets.page_header import (
     NEW_SHORTCUT,
     READ_ONLY_WHY,
-    first_reason,
     local_action,
-    page_header,
     record_actions,
     set_enabled_why,
 )
@@ -56,11 +55,12 @@ from .detail import TAB_REPORT, TAB_RUNS, SuiteDetailPane
 from .edits import DeleteSuiteCommand, NewSuiteCommand
 from .import_dialog import RunImportDialog
 from .suite_list import SuiteList
+from .texts import Named
 
 NEW_TITLE = "New suite"
 NEW_TIP = f"Add an evaluation suite: a test set for a use case and its metrics ({NEW_SHORTCUT})"
 DELETE_TIP = "Delete the chosen suite (Del in the list); Edit ▸ Undo brings it back"
-DELETE_WHAT = "Its metrics, runs and per-example results go with it. Edit ▸ Undo brings it back."
+DELETE_WHAT = "Its metrics, runs and per-example results go with it."
 IMPORT_TIP = "Import the per-example results of a version as a new run of the chosen suite (Ctrl+I)"
 LIST_NAME = "evalSuites"
 #: What the page refreshes on.
@@ -81,17 +81,21 @@ class EvaluationsPage(ContextWidget):
         super().__init__(ctx, parent, name="evaluationsPage")
         self.confirm_box: QMessageBox | None = None
         self.import_dialog: RunImportDialog | None = None
-        self.new_button = button(NEW_TITLE, self.new_suite, name="primaryButton", tip=NEW_TIP)
-        self.delete_button = button("Delete", self.delete_suite, tip=DELETE_TIP)
-        self.delete_button.setObjectName("deleteSuiteButton")
-        self.import_button = button("Import results…", self.import_results, tip=IMPORT_TIP)
-        self.import_button.setObjectName("pageImportButton")
-        header = page_header(
+        header, self.new_button, self.delete_button = area_header(
             "Evaluations",
             "Test suites per use case, metrics with confidence intervals against their "
             "thresholds, and the regressions between versions that decide a launch.",
-            (self.new_button, self.delete_button, self.import_button),
+            "suite",
+            self.new_suite,
+            self.delete_suite,
+            new_tip=NEW_TIP,
+            delete_tip=DELETE_TIP,
         )
+        self.delete_button.setObjectName("deleteSuiteButton")
+        self.import_button = button(
+            "Import results…", self.import_results, name="pageImportButton", tip=IMPORT_TIP
+        )
+        header.addWidget(self.import_button, 0, Qt.AlignmentFlag.AlignBottom)
         self.use_case_combo = filter_combo("All use cases")
         self.use_case_combo.setObjectName("suiteUseCaseFilter")
         self.use_case_combo.setToolTip("Show the suites of one use case")
@@ -184,20 +188,8 @@ class EvaluationsPage(ContextWidget):
     def delete_suite(self) -> QMessageBox | None:
         """Ask, then delete the chosen suite (undoable)."""
         info = self.detail.info
-        if info is None or self.ctx.readonly:
-            return None
-        suite_id, name = info.id, info.name
-        box = confirm_delete(
-            self,
-            "Delete suite",
-            f"Delete the evaluation suite \u201c{name}\u201d?",
-            informative=DELETE_WHAT,
-            name="deleteSuiteBox",
-            on_yes=lambda: self.ctx.run_edit(DeleteSuiteCommand(self.ctx, suite_id, name)),
-        )
-        box.finished.connect(lambda _r: setattr(self, "confirm_box", None))
-        self.confirm_box = box
-        return box
+        named = Named(info.id, info.name) if info is not None else None
+        return ask_to_delete(self, "suite", named, DELETE_WHAT, DeleteSuiteCommand)
 
     def import_results(self) -> RunImportDialog | None:
         """Open the results import for the chosen suite (Runs tab shown)."""
@@ -206,19 +198,19 @@ class EvaluationsPage(ContextWidget):
             return None
         self.detail.tabs.setCurrentIndex(TAB_RUNS)
         dialog = RunImportDialog(self.ctx, info, self)
-        dialog.imported.connect(self.detail.show_run)
+        dialog.imported_run.connect(self.detail.show_run)
         return open_dialog(self, "import_dialog", dialog)
 
     def _update_actions(self) -> None:
-        editable = not self.ctx.readonly
-        set_enabled_why(self.new_button, editable, NEW_TIP, READ_ONLY_WHY)
-        self.new_action.setEnabled(editable)
-        chosen = self.detail.info is not None
-        why = first_reason((not editable, READ_ONLY_WHY), (not chosen, "Choose a suite first."))
-        set_enabled_why(self.delete_button, not why, DELETE_TIP, why)
-        self.delete_action.setEnabled(not why)
-        set_enabled_why(self.import_button, not why, IMPORT_TIP, why)
-        self.import_action.setEnabled(not why)
+        read_only = READ_ONLY_WHY if self.ctx.readonly else ""
+        why = read_only or ("" if self.detail.info is not None else "Choose a suite first.")
+        for widget, action, tip, off in (
+            (self.new_button, self.new_action, NEW_TIP, read_only),
+            (self.delete_button, self.delete_action, DELETE_TIP, why),
+            (self.import_button, self.import_action, IMPORT_TIP, why),
+        ):
+            set_enabled_why(widget, not off, tip, off)
+            action.setEnabled(not off)
 
     def _fill_use_cases(self) -> None:
         ws = self.ctx.workspace

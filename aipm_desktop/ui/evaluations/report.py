@@ -20,11 +20,8 @@ from ...services import evaluations
 from ..context import AppContext
 from ..operations.parts import record_table, wrap_rows
 from ..widgets.builders import (
-    empty_state,
     hbox,
     panel,
-    stacked,
-    vbox,
 )
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
@@ -160,18 +157,8 @@ class ReportTab(ComputedTab):
             self.notes,
             spacing=6,
         )
-        self.empty = empty_state(NO_RUNS, margin=16)
-        self.body = stacked(self.empty, self.figures)
         top = hbox(named_label("Run", "formLabel"), self.run_combo, 1, spacing=8)
-        vbox(
-            top,
-            self.progress,
-            self.message,
-            (self.body, 1),
-            spacing=6,
-            margins=(4, 4, 4, 4),
-            parent=self,
-        )
+        self.lay_out(top, self.figures, NO_RUNS)
 
     # -- choices ----------------------------------------------------------------------------
 
@@ -206,19 +193,12 @@ class ReportTab(ComputedTab):
             return None
         return evaluations.run_report, {"run_id": run_id}
 
-    def show_nothing(self, why: str) -> None:
+    def clear(self) -> None:
         self.model.set_rows([])
         self.slice_model.set_rows([])
-        self.empty.setText(why)
-        self.body.setCurrentWidget(self.empty)
 
     def show_result(self, report: Any) -> None:
-        self.body.setCurrentWidget(self.figures)
-        text, bad = headline(report)
-        self.headline.setText(text)
-        self.headline.setObjectName("breachText" if bad else "hintBox")
-        self.headline.style().unpolish(self.headline)
-        self.headline.style().polish(self.headline)
+        self.show_figures(self.headline, *headline(report))
         chosen = self.table.currentIndex().row()
         self.model.set_rows(report.metrics)
         self.notes.setText(

@@ -19,14 +19,13 @@ from ...models import EvalRun
 from ...models.evaluations import EvalRunBase
 from ...services.dates import format_date, format_datetime
 from ..context import AppContext
-from ..operations.parts import PaneForm, RowsPanel
+from ..operations.parts import PaneForm, RowsPanel, ask_to_delete
 from ..widgets.builders import button, hbox, splitter, vbox
-from ..widgets.dialog_parts import confirm_delete
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.record_form import FieldSpec
 from ..widgets.row_list_model import Column
 from .edits import DeleteRunCommand, UpdateRunCommand
-from .texts import plural
+from .texts import Named, plural
 
 NO_RUNS = (
     "No runs yet. Press “Import results…” (Ctrl+I) and choose the per-example results of "
@@ -143,17 +142,6 @@ class RunsTab(RowsPanel):
     def delete_run(self) -> QMessageBox | None:
         """Ask, then delete the chosen run with its results (undoable)."""
         run = self.current()
-        if run is None or self.ctx.readonly:
-            return None
-        run_id, version = run.id, run.name
-        box = confirm_delete(
-            self,
-            "Delete run",
-            f"Delete the run “{version}” with its {plural(run.source_rows, 'example')}?",
-            informative="Its report and comparisons go with it. Edit ▸ Undo brings it back.",
-            name="deleteRunBox",
-            on_yes=lambda: self.ctx.run_edit(DeleteRunCommand(self.ctx, run_id, version)),
-        )
-        box.finished.connect(lambda _r: setattr(self, "confirm_box", None))
-        self.confirm_box = box
-        return box
+        named = Named(run.id, run.name) if run is not None else None
+        what = f"Its {plural(run.source_rows, 'example')} go with it." if run is not None else ""
+        return ask_to_delete(self, "run", named, what, DeleteRunCommand)

@@ -6,6 +6,7 @@ the area's tabs, the Overview card and the launch checklist."""
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 
 from ...models import evaluations as models_evaluations
 from ...services.experiments.stats_common import number
@@ -123,3 +124,11 @@ def verdict(passed: bool | None) -> tuple[str, str]:
 def plural(count: int, noun: str, nouns: str = "") -> str:
     """``"1 run"``, ``"3 runs"``."""
     return f"{count:,} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+@dataclass(frozen=True)
+class Named:
+    """A record as a delete question names it: its id and its title."""
+
+    id: int
+    title: str
