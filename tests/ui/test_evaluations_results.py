@@ -196,7 +196,7 @@ def test_the_report_shows_each_metric_with_its_interval_slices_and_verdict(
     assert report.model.cell_text(0, 3) == "Fail"
     assert report.model.cell_text(0, 5) == "language = de"  # 2 of 4 right there
     assert "Blocks a launch: 1 blocking metric fail" in report.headline.text()
-    assert report.headline.objectName() == "breachText"
+    assert report.headline.property("bad") == "true"  # shown in red
     slices = [report.slice_model.cell_text(r, 0) for r in range(report.slice_model.rowCount())]
     assert slices == ["language = de  (worst)", "language = en"]
     assert report.slice_model.cell_text(0, 2).splitlines()[0] == "50%"
@@ -217,8 +217,9 @@ def test_two_runs_compared_show_the_regression_and_the_examples_behind_it(
     assert (first.spec.name, first.group, first.regression) == ("Accuracy", "", True)
     assert tab.model.cell_text(0, 6) == "Regression"  # below its threshold in B
     assert tab.model.cell_text(0, 4).splitlines()[0] == "-12.5 pts"  # 75 % - 87.5 %
-    assert tab.model.cell_text(0, 5) == "1 (McNemar)"  # 1 vs 2 discordant: p = 1
-    assert "regression from v1 to v2" in tab.headline.text()
+    assert tab.model.cell_text(0, 5) == "1"  # 1 vs 2 discordant pairs: p = 1
+    assert "McNemar" in tab.model.data(tab.model.index(0, 5), Qt.ItemDataRole.ToolTipRole)
+    assert tab.headline.text().startswith("1 regression from v1 to v2: Accuracy on all examples")
     changes = {(e.example_id, e.change) for e in tab.example_model.rows}
     assert changes == {("e5", "pass→fail"), ("e6", "pass→fail"), ("e4", "fail→pass")}
     assert tab.example_model.rows[0].change == "pass→fail"  # worse first
@@ -255,3 +256,39 @@ def test_the_overview_card_names_the_failing_metric_and_opens_it(
     report = page.detail.report
     _computed(qtbot, report)
     assert report.model.record_at(report.table.currentIndex()).spec.name == "Accuracy"
+
+
+def test_the_launch_checklist_item_names_the_failing_metric_and_opens_it(
+    qtbot, window, ws, suite, tmp_path
+):
+    from aipm_desktop.models import Release
+    from aipm_desktop.ui.launch.page import LaunchPage
+
+    use_case = evaluations.suites(ws=ws)[0].use_case_id
+    release, _ = records.create(
+        ws=ws, model=Release, data={"name": "Routing GA", "use_case_id": use_case}
+    )
+    evaluations.import_results(
+        ws=ws, suite_id=suite, path=_file(tmp_path / "v1.csv", V1), name="v1"
+    )
+    launch = window.show_area("launch")
+    assert isinstance(launch, LaunchPage) and launch.show_entity(release.id)
+    summary = launch.checklist.summary
+    box = summary.evaluation
+    assert box.isVisible() and box.state.text().startswith("passes")  # 87.5 % >= 80 %
+    assert summary.badge.text() == "NO-GO"  # no checklist yet, but not for the evaluation
+    assert not any("Evaluations" in line for line in summary.reason_lines())
+
+    # the next version regresses: importing it turns the item red
+    evaluations.import_results(
+        ws=ws, suite_id=suite, path=_file(tmp_path / "v2.csv", V2), name="v2"
+    )
+    launch.refresh()
+    assert box.state.text() == "fails: blocks the launch"
+    assert box.lines() == ["Accuracy 75% (needs ≥ 80%) — Routing held-out, run v2"]
+    assert not any("Evaluations" in line for line in summary.reason_lines())  # listed once
+    box.list.setFocus()
+    qtbot.keyClick(box.list, Qt.Key.Key_Return)  # opens the metric in Evaluations
+    assert window.current_area() == "evaluations"
+    page = window.pages["evaluations"]
+    assert page.current_id() == suite and page.detail.tabs.currentIndex() == TAB_REPORT

@@ -23,11 +23,11 @@ from ..widgets.chart_canvas import ChartCanvas
 from ..widgets.page_header import named_label, set_enabled_why
 from .computed import ComputedTab, fill_runs
 
-#: The charts offered: (chart, label, whether it is of one run).
+#: The charts offered: (chart, label, whether it is of one run, whether of one metric).
 CHARTS = (
-    ("trend", "Trend across runs", False),
-    ("reliability", "Reliability diagram", True),
-    ("slices", "Slices with intervals", True),
+    ("trend", "Trend across runs", False, True),
+    ("slices", "Slices with intervals", True, True),
+    ("reliability", "Reliability diagram", True, False),
 )
 NO_RUNS = (
     "No runs to chart yet. Import the results of a version (Ctrl+I); its metrics show "
@@ -37,29 +37,29 @@ NO_METRICS = "This suite has no metrics yet: add them on the Metrics tab to char
 
 
 def draw_chart(
-    *,
-    ws: Any,
-    chart: str,
-    suite_id: int,
-    metric_id: int | None,
-    run_id: int | None,
-    progress: Any = None,
+    *, ws: Any, chart: str, suite_id: int, metric_id: int | None, run_id: int | None
 ) -> Any:
-    """Build the chosen evaluation chart as a matplotlib figure (in a worker)."""
-    from ...services.charts.evaluation import build_figure
+    """Build the chosen evaluation chart as a matplotlib figure (in a worker): the same
+    figures ``aipm chart FILE eval|eval_slices|eval_reliability`` draws."""
+    from ...services.charts import evaluation as charts
 
-    return build_figure(
-        ws=ws, chart=chart, suite=suite_id, metric=metric_id, run=run_id, progress=progress
-    )
+    metric, run = str(metric_id or ""), str(run_id or "")
+    if chart == "trend":
+        return charts.build_trend(ws=ws, suite=suite_id, metric=metric)
+    if chart == "slices":
+        return charts.build_slices(ws=ws, suite=suite_id, metric=metric, run=run)
+    return charts.build_reliability(ws=ws, suite=suite_id, run=run)
 
 
 class ChartsTab(ComputedTab):
     """The charts of the shown suite (see the module docstring)."""
 
+    PROGRESS = False  # one figure: the bar shows it is busy
+
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="chartsTab")
         self.chart_combo = self._combo("chartKind")
-        for chart, label, _of_run in CHARTS:
+        for chart, label, _of_run, _of_metric in CHARTS:
             self.chart_combo.addItem(label, chart)
         self.metric_combo = self._combo("chartMetric")
         self.run_combo = self._combo("chartRun")
@@ -70,9 +70,10 @@ class ChartsTab(ComputedTab):
         self.chart.setObjectName("evaluationChart")
         self.chart.setMinimumHeight(320)
         self.run_label = named_label("Run", "formLabel")
+        self.metric_label = named_label("Metric", "formLabel")
         top = hbox(
             named_label("Chart", "formLabel"), self.chart_combo,
-            named_label("Metric", "formLabel"), self.metric_combo,
+            self.metric_label, self.metric_combo,
             self.run_label, self.run_combo, 1, self.saved, self.export_button, spacing=8,
         )  # fmt: skip
         self.lay_out(top, self.chart, NO_RUNS)
@@ -87,15 +88,20 @@ class ChartsTab(ComputedTab):
         combo.setMinimumContentsLength(12)
         return combo
 
-    def _of_run(self) -> bool:
-        return next(
-            (of_run for c, _l, of_run in CHARTS if c == self.chart_combo.currentData()), False
-        )
+    def _chosen(self) -> tuple[bool, bool]:
+        """Whether the chart shown is of one run, and of one metric."""
+        chart = self.chart_combo.currentData()
+        return next(((r, m) for c, _l, r, m in CHARTS if c == chart), (False, True))
 
     def _show_run_choice(self) -> None:
-        of_run = self._of_run()
-        self.run_label.setVisible(of_run)
-        self.run_combo.setVisible(of_run)
+        of_run, of_metric = self._chosen()
+        for widget, shown in (
+            (self.run_label, of_run),
+            (self.run_combo, of_run),
+            (self.metric_label, of_metric),
+            (self.metric_combo, of_metric),
+        ):
+            widget.setVisible(shown)
 
     def _on_choice_changed(self) -> None:
         self._show_run_choice()
@@ -137,7 +143,7 @@ class ChartsTab(ComputedTab):
         if not suite.metrics:
             self.show_nothing(NO_METRICS)
             return None
-        run_id = self.run_combo.currentData() if self._of_run() else None
+        run_id = self.run_combo.currentData() if self._chosen()[0] else None
         return draw_chart, {
             "chart": self.chart_combo.currentData(),
             "suite_id": suite.id,

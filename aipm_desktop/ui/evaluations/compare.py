@@ -30,7 +30,7 @@ from ..widgets.builders import button, hbox, panel, splitter
 from ..widgets.dialog_parts import ask_save_path, file_stem, show_saved
 from ..widgets.page_header import named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .computed import ComputedTab, fill_runs
+from .computed import ComputedTab, fill_runs, headline_label
 from .texts import FAIL, PASS, UNSURE, difference_with_interval, p_text, plural, value_text
 
 NEEDS_TWO = (
@@ -53,8 +53,9 @@ def _verdict(d: Any) -> tuple[str, str]:
     return "No clear change", UNSURE
 
 
-def p_cell(d: Any) -> str:
-    return p_text(d.p_value) + (" (McNemar)" if d.test == "mcnemar" else "")
+def p_tip(d: Any) -> str:
+    test = {"mcnemar": "McNemar's exact test", "bootstrap": "the paired bootstrap"}
+    return f"p = {d.p_value:.3g} by {test.get(d.test, d.test)}" if d.p_value is not None else ""
 
 
 def _reason(d: Any) -> str | None:
@@ -84,7 +85,7 @@ def difference_columns() -> tuple[Column[Any], ...]:
             color=red,
             header_tip="The paired difference and its 95 % bootstrap interval",
         ),
-        Column("p", p_cell, align="right", header_tip=P_TIP),
+        Column("p", lambda d: p_text(d.p_value), p_tip, align="right", header_tip=P_TIP),
         Column("Verdict", lambda d: _verdict(d)[0], _reason, lambda d: _verdict(d)[1]),
     )
 
@@ -135,13 +136,12 @@ def headline(comparison: Any) -> tuple[str, bool]:
         paired += f" ({comparison.only_a:,} only in A, {comparison.only_b:,} only in B)"
     if not regressions:
         return f"No regression from {comparison.run_a} to {comparison.run_b}; {paired}.", False
-    named = "; ".join(
-        f"{d.spec.name} on {group_text(d)}" + (f": {d.reason}" if d.reason else "")
-        for d in regressions[:4]
-    )
-    more = f" and {len(regressions) - 4} more" if len(regressions) > 4 else ""
+    groups: dict[str, list[str]] = {}
+    for d in regressions:
+        groups.setdefault(d.spec.name, []).append(group_text(d))
+    named = "; ".join(f"{name} on {', '.join(where)}" for name, where in groups.items())
     text = f"{plural(len(regressions), 'regression')} from {comparison.run_a} to "
-    return f"{text}{comparison.run_b}: {named}{more}. {paired}.", True
+    return f"{text}{comparison.run_b}: {named}. {paired}.", True
 
 
 class CompareTab(ComputedTab):
@@ -158,11 +158,9 @@ class CompareTab(ComputedTab):
             "Export flipped examples…", self.ask_export, name="exportFlipsButton"
         )
         self.saved = named_label("", "mutedLabel")
-        self.headline = named_label("", "hintBox", wrap=True)
-        self.headline.setObjectName("compareHeadline")
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline = headline_label()
         self.model: ColumnTableModel[Any] = ColumnTableModel(difference_columns(), self)
-        self.table = record_table("differenceTable", self.model, 0)
+        self.table = record_table("differenceTable", self.model, 1)
         wrap_rows(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_examples())
         self.examples_title = named_label("Examples behind the chosen line", "sectionTitle")

@@ -44,11 +44,21 @@ def fill_runs(combo: QComboBox, runs: list[Any], chosen: Any, *, fallback: int =
     combo.blockSignals(blocked)
 
 
+def headline_label() -> QLabel:
+    """The sentence above a tab's figures (red when it is bad news: ``bad`` "true")."""
+    label = named_label("", "evalHeadline", wrap=True)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    return label
+
+
 class ComputedTab(ContextWidget):
     """A tab showing what a worker computes for the shown suite (see the module
     docstring). A subclass builds its widgets, calls :meth:`set_up` and answers
     :meth:`job` (the worker's function and keywords, or None when there is nothing to
     compute), :meth:`show_result` and :meth:`show_nothing`."""
+
+    #: Whether the worker reports its progress (a ``progress(done, total)`` keyword).
+    PROGRESS = True
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None, *, name: str) -> None:
         super().__init__(ctx, parent, name=name)
@@ -111,7 +121,7 @@ class ComputedTab(ContextWidget):
         """Show the figures under ``headline`` saying ``text``, in red when ``bad``."""
         self.body.setCurrentWidget(self.figures)
         headline.setText(text)
-        headline.setObjectName("breachText" if bad else "hintBox")
+        headline.setProperty("bad", "true" if bad else "false")
         headline.style().unpolish(headline)
         headline.style().polish(headline)
 
@@ -137,7 +147,7 @@ class ComputedTab(ContextWidget):
         self.progress.setRange(0, 0)
         self.progress.setFormat("Computing…")
         self.progress.setVisible(True)
-        task = self.ctx.tasks.run(fn, ws=self.ctx.workspace, progress=True, **kwargs)
+        task = self.ctx.tasks.run(fn, ws=self.ctx.workspace, progress=self.PROGRESS, **kwargs)
         self.task = task
         task.progress.connect(self._on_task_progress)
         task.finished.connect(self._on_task_finished)

@@ -13,7 +13,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHeaderView, QWidget
 
 from ...services import evaluations
@@ -25,7 +24,7 @@ from ..widgets.builders import (
 )
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .computed import ComputedTab, fill_runs
+from .computed import ComputedTab, fill_runs, headline_label
 from .metrics import slice_text
 from .texts import FAIL, plural, threshold_text, verdict, with_interval
 
@@ -134,9 +133,7 @@ class ReportTab(ComputedTab):
         self.run_combo.setObjectName("reportRun")
         self.run_combo.setMinimumContentsLength(24)
         self.run_combo.currentIndexChanged.connect(lambda _i: self.recompute())
-        self.headline = named_label("", "hintBox", wrap=True)
-        self.headline.setObjectName("reportHeadline")
-        self.headline.setTextFormat(Qt.TextFormat.PlainText)
+        self.headline = headline_label()
         self.model: ColumnTableModel[Any] = ColumnTableModel(
             metric_columns(), self, key=lambda r: r.spec.id
         )

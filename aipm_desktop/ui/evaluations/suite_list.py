@@ -63,7 +63,10 @@ class SuiteList(QWidget):
             suite_columns(), self, key=lambda s: s.id
         )
         self.table = record_table("suiteTable", self.model, 0)
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        header.setSectionResizeMode(2, QHeaderView.ResizeMode.Interactive)
+        header.resizeSection(2, 110)
         self.table.selectionModel().currentRowChanged.connect(self._on_table_current_row_changed)
         self.empty = empty_state(empty_text, margin=12)
         self.stack = stacked(self.empty, self.table)
