@@ -224,3 +224,38 @@ def test_a_run_is_edited_in_place_and_deleted_after_asking(
     assert page.detail.tabs.tabText(TAB_RUNS) == "Runs (1)"
     app_ctx.undo_stack.undo()
     assert [r.name for r in runs.model.rows] == ["v2", "v1"]
+
+
+def test_a_run_exports_its_results_and_records_a_kpi_snapshot(qtbot, page, ws, app_ctx, tmp_path):
+    import datetime as dt
+
+    from aipm_desktop.models import Kpi
+    from aipm_desktop.services import kpis
+
+    suite_id = _suite(ws, "Routing held-out")
+    evaluations.add_metric(ws=ws, suite_id=suite_id, data={"name": "Accuracy", "kind": "accuracy"})
+    results = tmp_path / "v1.csv"
+    results.write_text("id,expected,predicted\n1,a,a\n2,b,a\n3,b,b\n4,a,a\n", encoding="utf-8")
+    run_id, _ = evaluations.import_results(
+        ws=ws, suite_id=suite_id, path=results, name="v1", run_date=dt.date(2026, 11, 30)
+    )
+    kpi, _ = records.create(ws=ws, model=Kpi, data={"name": "Routing accuracy", "unit": "%"})
+    page.refresh()
+    page.detail.tabs.setCurrentIndex(TAB_RUNS)
+    runs = page.detail.runs
+
+    out = runs.export_results(tmp_path / "export.csv")
+    lines = out.read_text(encoding="utf-8-sig").splitlines()  # with a BOM, for Excel
+    assert lines[0] == "id,expected,predicted" and len(lines) == 5
+    assert runs.saved.text() == "Saved export.csv"
+
+    dialog = runs.record_kpi()
+    assert dialog.kpi_combo.currentText() == "Routing accuracy (%)"
+    assert dialog.percent_check.isChecked()  # a share into a KPI kept in percent
+    assert dialog.record()
+    values = kpis.snapshot_values(ws=ws, kpi_id=kpi.id)
+    assert values[dt.date(2026, 11, 30)][0] == pytest.approx(75.0)  # 3 of 4 right
+    assert evaluations.runs(ws=ws, suite_id=suite_id)[0].kpi_snapshot_id is not None
+    app_ctx.undo_stack.undo()
+    assert kpis.snapshot_values(ws=ws, kpi_id=kpi.id) == {}
+    assert run_id == runs.current().id

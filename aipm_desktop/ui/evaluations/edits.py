@@ -9,7 +9,7 @@ brings them back. An import is written by a worker (see :mod:`.import_dialog`).
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from ...services import evaluations
@@ -49,6 +49,27 @@ def DeleteSuiteCommand(ctx: AppContext, suite_id: int, name: str) -> OperationCo
 # -- metrics ------------------------------------------------------------------------------
 
 
+def dialog_command(
+    ctx: AppContext,
+    text: str,
+    write: Callable[[Workspace, str | None], tuple[int | None, Changes]],
+    *,
+    record_id: int | None = None,
+) -> OperationCommand:
+    """One undo step running ``write(ws, author) -> (new id or None, changes)``; a refusal
+    is left in ``error`` for the dialog to show, a new row's id in ``record_id``."""
+    command = service_command(ctx, text, lambda ws: None, report_errors=False, record_id=record_id)
+
+    def perform(ws: Workspace) -> Changes:
+        new_id, changes = write(ws, ctx.author())
+        if new_id is not None:
+            command.record_id = new_id
+        return changes
+
+    command.perform = perform
+    return command
+
+
 def SaveMetricCommand(
     ctx: AppContext, suite_id: int, metric_id: int | None, data: Mapping[str, Any]
 ) -> OperationCommand:
@@ -57,19 +78,14 @@ def SaveMetricCommand(
     left in ``error`` for the dialog to show."""
     values = {k: v for k, v in data.items() if k != "suite_id"}
     verb = "add" if metric_id is None else "edit"
+
+    def write(ws: Workspace, who: str | None) -> tuple[int | None, Changes]:
+        if metric_id is None:
+            return evaluations.add_metric(ws=ws, suite_id=suite_id, data=values, who=who)
+        return None, evaluations.update_metric(ws=ws, metric_id=metric_id, data=values, who=who)
+
     text = f"{verb} metric '{short(str(values.get('name', '')))}'"
-    command = service_command(ctx, text, lambda ws: None, report_errors=False, record_id=metric_id)
-
-    def perform(ws: Workspace) -> Changes:
-        who = ctx.author()
-        if metric_id is not None:
-            return evaluations.update_metric(ws=ws, metric_id=metric_id, data=values, who=who)
-        new_id, changes = evaluations.add_metric(ws=ws, suite_id=suite_id, data=values, who=who)
-        command.record_id = new_id
-        return changes
-
-    command.perform = perform
-    return command
+    return dialog_command(ctx, text, write, record_id=metric_id)
 
 
 def RemoveMetricCommand(ctx: AppContext, metric_id: int, name: str) -> OperationCommand:
@@ -100,8 +116,11 @@ def DeleteRunCommand(ctx: AppContext, run_id: int, version: str) -> OperationCom
 def RecordKpiCommand(
     ctx: AppContext, run_id: int, metric_id: int, kpi_id: int, scale: float
 ) -> OperationCommand:
-    """Record a metric's value on a run as a snapshot of a KPI (on the run's date)."""
+    """Record a metric's value on a run as a snapshot of a KPI (on the run's date); the
+    snapshot's id is in ``record_id``, a refusal in ``error`` for the dialog to show."""
     args = {"run_id": run_id, "metric_id": metric_id, "kpi_id": kpi_id, "scale": scale}
-    return create_command(
-        ctx, "record a KPI snapshot from a run", evaluations.record_kpi_snapshot, args
+    return dialog_command(
+        ctx,
+        "record a KPI snapshot from an evaluation run",
+        lambda ws, who: evaluations.record_kpi_snapshot(ws=ws, **args, who=who),
     )

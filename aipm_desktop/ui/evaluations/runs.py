@@ -10,21 +10,27 @@ removes it with its results after asking.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from ...errors import UserError
 from ...models import EvalRun
 from ...models.evaluations import EvalRunBase
+from ...services import evaluations
 from ...services.dates import format_date, format_datetime
 from ..context import AppContext
+from ..errors import show_user_error
 from ..operations.parts import PaneForm, RowsPanel, ask_to_delete
-from ..widgets.builders import button, hbox, splitter, vbox
+from ..widgets.builders import button, hbox, open_dialog, splitter, vbox
+from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem, show_saved
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.record_form import FieldSpec
 from ..widgets.row_list_model import Column
 from .edits import DeleteRunCommand, UpdateRunCommand
+from .kpi_dialog import KpiSnapshotDialog
 from .texts import Named, plural
 
 NO_RUNS = (
@@ -33,6 +39,7 @@ NO_RUNS = (
     "id, expected label, prediction and any flags, scores, latency, cost and slices."
 )
 IMPORT_TIP = "Import the per-example results of a version as a new run (Ctrl+I)"
+EXPORT_FILTERS = "CSV file (*.csv);;JSON lines (*.jsonl)"
 
 
 def run_columns() -> tuple[Column[Any], ...]:
@@ -73,6 +80,11 @@ class RunsTab(RowsPanel):
             "Import results…", self.import_requested.emit, name="importRunButton", tip=IMPORT_TIP
         )
         self.delete_button = button("Delete run", self.delete_run, name="deleteRunButton")
+        self.export_button, self.saved = export_controls(
+            self.ask_export, name="exportRunButton", text="Export results…"
+        )
+        self.kpi_button = button("Record as KPI snapshot…", self.record_kpi, name="runKpiButton")
+        self.kpi_dialog: KpiSnapshotDialog | None = None
         self.form = PaneForm(
             ctx,
             (
@@ -96,7 +108,15 @@ class RunsTab(RowsPanel):
             orientation=Qt.Orientation.Vertical,
         )  # fmt: skip
         vbox(
-            hbox(self.import_button, self.delete_button, 1, spacing=6),
+            hbox(
+                self.import_button,
+                self.delete_button,
+                self.kpi_button,
+                1,
+                self.saved,
+                self.export_button,
+                spacing=6,
+            ),
             (self.split, 1),
             spacing=6,
             margins=(4, 4, 4, 4),
@@ -132,11 +152,20 @@ class RunsTab(RowsPanel):
         why = READ_ONLY_WHY if self.ctx.readonly else "Choose a suite first."
         set_enabled_why(self.import_button, writable, IMPORT_TIP, why)
         chosen = writable and self.current() is not None
+        off = why if not writable else "Choose a run first."
+        for widget, tip in (
+            (
+                self.delete_button,
+                "Delete the chosen run with its results (Edit ▸ Undo brings it back)",
+            ),
+            (self.kpi_button, "Record a metric of the chosen run as a KPI snapshot on its date"),
+        ):
+            set_enabled_why(widget, chosen, tip, off)
         set_enabled_why(
-            self.delete_button,
-            chosen,
-            "Delete the chosen run with its results (Edit ▸ Undo brings it back)",
-            why if not writable else "Choose a run first.",
+            self.export_button,
+            self.current() is not None,
+            "Write the chosen run's per-example results as stored (CSV or JSONL)",
+            "Choose a run first.",
         )
 
     def delete_run(self) -> QMessageBox | None:
@@ -145,3 +174,34 @@ class RunsTab(RowsPanel):
         named = Named(run.id, run.name) if run is not None else None
         what = f"Its {plural(run.source_rows, 'example')} go with it." if run is not None else ""
         return ask_to_delete(self, "run", named, what, DeleteRunCommand)
+
+    def export_results(self, path: Path) -> Path | None:
+        """Write the chosen run's results as stored to ``path`` (CSV or JSONL: the headers
+        are the mapping's fields, so the file imports again as it is); None on a refusal
+        (the reason is shown)."""
+        run, ws = self.current(), self.ctx.workspace
+        if run is None or ws is None:
+            return None
+        try:
+            out = evaluations.export_results(ws=ws, run_id=run.id, out=path)
+        except UserError as err:
+            show_user_error(self, err)
+            return None
+        show_saved(self.saved, out)
+        return out
+
+    def ask_export(self) -> Path | None:
+        run = self.current()
+        if run is None:
+            return None
+        start = Path(self.ctx.settings.last_directory()) / f"{file_stem(run.name, 'run')}.csv"
+        path = ask_save_path(self, "Export the run's results", start, EXPORT_FILTERS)
+        return self.export_results(path) if path is not None else None
+
+    def record_kpi(self) -> KpiSnapshotDialog | None:
+        """Open the dialog recording a metric of the chosen run as a KPI snapshot."""
+        run = self.current()
+        if run is None or self.suite is None or self.ctx.readonly or self.kpi_dialog is not None:
+            return None
+        dialog = KpiSnapshotDialog(self.ctx, run, list(self.suite.metrics), self)
+        return open_dialog(self, "kpi_dialog", dialog)
