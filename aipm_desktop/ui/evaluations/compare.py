@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QHeaderView, QWidget
 
 from ...errors import UserError
 from ...services import evaluations
@@ -39,6 +39,10 @@ NEEDS_TWO = (
 )
 SAME_RUN = "Choose two different runs: A, the baseline, and B, the candidate."
 EXPORT_FILTERS = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+RUN_TIPS = {
+    "compareA": "A: the baseline run (by default the one before the latest)",
+    "compareB": "B: the candidate run (by default the latest)",
+}
 P_TIP = "McNemar's exact test for pass / fail outcomes, else the paired bootstrap's p-value"
 
 
@@ -49,7 +53,7 @@ def _verdict(d: Any) -> tuple[str, str]:
     if d.significant and not d.worse:
         return "Better", PASS
     if d.worse:
-        return "Worse, not significant", UNSURE
+        return "Worse, unsure", UNSURE
     return "No clear change", UNSURE
 
 
@@ -161,6 +165,8 @@ class CompareTab(ComputedTab):
         self.headline = headline_label()
         self.model: ColumnTableModel[Any] = ColumnTableModel(difference_columns(), self)
         self.table = record_table("differenceTable", self.model, 1)
+        self.table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().resizeSection(0, 140)
         wrap_rows(self.table)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self._show_examples())
         self.examples_title = named_label("Examples behind the chosen line", "sectionTitle")
@@ -177,9 +183,9 @@ class CompareTab(ComputedTab):
         )  # fmt: skip
         figures = panel(self.headline, (self.split, 1), spacing=6)
         top = hbox(
-            named_label("A (baseline)", "formLabel"), self.a_combo,
-            named_label("B (candidate)", "formLabel"), self.b_combo,
-            self.only_regressions, 1, spacing=8,
+            named_label("A", "formLabel"), (self.a_combo, 1),
+            named_label("B", "formLabel"), (self.b_combo, 1),
+            self.only_regressions, spacing=8,
         )  # fmt: skip
         self.lay_out(top, figures, NEEDS_TWO)
         self._enable_export()
@@ -187,7 +193,8 @@ class CompareTab(ComputedTab):
     def _run_combo(self, name: str) -> QComboBox:
         combo = QComboBox()
         combo.setObjectName(name)
-        combo.setMinimumContentsLength(16)
+        combo.setToolTip(RUN_TIPS[name])
+        combo.setMinimumContentsLength(12)
         combo.currentIndexChanged.connect(lambda _i: self.recompute())
         return combo
 

@@ -37,6 +37,7 @@ def fill_runs(combo: QComboBox, runs: list[Any], chosen: Any, *, fallback: int =
     for run in runs:
         when = f" · {run.run_date.isoformat()}" if run.run_date else ""
         combo.addItem(f"{run.name}{when}", run.id)
+        combo.setItemData(combo.count() - 1, f"{run.name}{when}", Qt.ItemDataRole.ToolTipRole)
     index = combo.findData(chosen)
     if index < 0 and runs:
         index = min(fallback, len(runs) - 1)

@@ -97,6 +97,9 @@ class MappingGrid(QWidget):
             self.grid.addWidget(values, line, 1)
             self.grid.addWidget(combo, line, 2)
             self.combos[name] = combo
+        for row in range(self.grid.rowCount()):
+            self.grid.setRowStretch(row, 0)
+        self.grid.setRowStretch(len(header) + 1, 1)  # the lines at the top, not spread
 
     def mapping(self) -> dict[str, str]:
         """The mapping shown: file column -> field (a kept name as ``slice:lang``)."""

@@ -79,25 +79,27 @@ def with_interval(kind: str, value: float | None, interval: tuple[float, float] 
     return f"{text}\n{bounds}" if bounds else text
 
 
-def difference_text(kind: str, value: float | None) -> str:
+def difference_text(kind: str, value: float | None, *, unit: bool = True) -> str:
     """A signed difference between two runs: a rate's in points, otherwise in the
-    metric's unit."""
+    metric's unit (left out without ``unit``)."""
     if value is None:
         return "-"
     sign = "+" if value > 0 else ""
     if is_rate(kind):
-        return f"{sign}{figure(value * 100)} pts"
-    return sign + value_text(kind, value)
+        return f"{sign}{figure(value * 100)}" + (" pts" if unit else "")
+    shown = value_text(kind, value) if unit else figure(value, 3 if kind == "ece" else 4)
+    return sign + shown
 
 
 def difference_with_interval(
     kind: str, value: float | None, interval: tuple[float, float] | None
 ) -> str:
-    """A difference over its paired interval, on two lines."""
+    """A difference over its paired interval (in the same unit), on two lines."""
     text = difference_text(kind, value)
     if interval is None:
         return text
-    return f"{text}\n{difference_text(kind, interval[0])} to {difference_text(kind, interval[1])}"
+    low, high = (difference_text(kind, v, unit=False) for v in interval)
+    return f"{text}\n{low} to {high}"
 
 
 def p_text(p: float | None) -> str:
