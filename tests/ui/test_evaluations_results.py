@@ -244,7 +244,8 @@ def test_the_overview_card_names_the_failing_metric_and_opens_it(
     )
     overview = window.show_area("overview")
     assert isinstance(overview, OverviewPage)
-    overview.refresh()
+    overview.refresh()  # the card is filled by a worker once the page has been painted
+    qtbot.waitUntil(lambda: overview.card_titles(EVAL_CARD) != [], timeout=10_000)
     [title] = overview.card_titles(EVAL_CARD)
     assert title == "Accuracy on Routing held-out"
     item = overview.cards[EVAL_CARD].items[0]

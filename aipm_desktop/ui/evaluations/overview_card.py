@@ -2,8 +2,8 @@
 its latest run misses, with the value beside the bar and the use case whose launch they
 hold. A click opens the metric in the Evaluations area (its suite's report).
 
-The Overview is built at start-up: this module imports only the service's reading
-functions and the area's wording, and the page imports it when it builds the card.
+The Overview is built at start-up: it imports this module only when it fills the card,
+in a worker, after its first paint (reading the latest runs' results needs numpy).
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ from ...services import evaluations
 from ...services.dashboard import DashboardItem
 from .texts import threshold_text, value_text
 
-TITLE = "Failing blocking metrics"
 EMPTY = "Every blocking metric passes on the latest run of its suite."
 NOTHING_YET = (
     "No evaluation metrics yet. In Evaluations, add a suite for a use case, mark the "
@@ -47,8 +46,8 @@ def item_for(failing: Any) -> DashboardItem:
     )
 
 
-def card_content(ws: Any, limit: int) -> CardContent:
-    """What the card shows for the workspace ``ws``."""
+def card_content(*, ws: Any, limit: int) -> CardContent:
+    """What the card shows for the workspace ``ws`` (safe in a worker)."""
     found = evaluations.failing_blocking(ws=ws)
     empty = EMPTY
     if not found and not any(suite.metrics for suite in evaluations.suites(ws=ws)):
