@@ -21,16 +21,14 @@ from typing import Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox, QComboBox, QHeaderView, QWidget
 
-from ...errors import UserError
 from ...services import evaluations
 from ..context import AppContext
-from ..errors import show_user_error
 from ..operations.parts import record_table, wrap_rows
 from ..widgets.builders import button, hbox, panel, splitter
-from ..widgets.dialog_parts import ask_save_path, file_stem, show_saved
+from ..widgets.dialog_parts import ask_save_path, file_stem
 from ..widgets.page_header import named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .computed import ComputedTab, fill_runs, headline_label
+from .computed import ComputedTab, fill_runs, headline_label, write_or_warn
 from .texts import FAIL, PASS, UNSURE, difference_with_interval, p_text, plural, value_text
 
 NEEDS_TWO = (
@@ -278,15 +276,10 @@ class CompareTab(ComputedTab):
     def export_flips(self, path: Path) -> Path | None:
         """Write the flipped examples to ``path`` (CSV or XLSX); None on a bad path (the
         reason is shown)."""
-        if self.result is None:
+        comparison = self.result
+        if comparison is None:
             return None
-        try:
-            out = evaluations.export_flips(self.result, path)
-        except UserError as err:
-            show_user_error(self, err)
-            return None
-        show_saved(self.saved, out)
-        return out
+        return write_or_warn(self, self.saved, lambda: evaluations.export_flips(comparison, path))
 
     def ask_export(self) -> Path | None:
         if self.result is None:

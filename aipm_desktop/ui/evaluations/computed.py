@@ -11,6 +11,7 @@ that share no example) is shown in the tab's message line.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -19,9 +20,11 @@ from PySide6.QtWidgets import QComboBox, QLabel, QLayout, QProgressBar, QWidget
 
 from ...errors import UserError
 from ..context import AppContext
+from ..errors import show_user_error
 from ..tasks import Task, report_error
 from ..widgets.builders import empty_state, stacked, vbox
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.dialog_parts import show_saved
 from ..widgets.page_header import named_label
 
 
@@ -43,6 +46,18 @@ def fill_runs(combo: QComboBox, runs: list[Any], chosen: Any, *, fallback: int =
         index = min(fallback, len(runs) - 1)
     combo.setCurrentIndex(index)
     combo.blockSignals(blocked)
+
+
+def write_or_warn(parent: QWidget, saved: QLabel, write: Callable[[], Path]) -> Path | None:
+    """Run the export ``write()``: the file written (said on ``saved``), or None after a
+    plain warning over ``parent`` when it was refused (a bad path, a full disk)."""
+    try:
+        out = write()
+    except UserError as err:
+        show_user_error(parent, err)
+        return None
+    show_saved(saved, out)
+    return out
 
 
 def headline_label() -> QLabel:

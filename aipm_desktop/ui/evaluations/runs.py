@@ -16,19 +16,18 @@ from typing import Any
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ...errors import UserError
 from ...models import EvalRun
 from ...models.evaluations import EvalRunBase
 from ...services import evaluations
 from ...services.dates import format_date, format_datetime
 from ..context import AppContext
-from ..errors import show_user_error
 from ..operations.parts import PaneForm, RowsPanel, ask_to_delete
 from ..widgets.builders import button, hbox, open_dialog, splitter, vbox
-from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem, show_saved
+from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.record_form import FieldSpec
 from ..widgets.row_list_model import Column
+from .computed import write_or_warn
 from .edits import DeleteRunCommand, UpdateRunCommand
 from .kpi_dialog import KpiSnapshotDialog
 from .texts import Named, plural
@@ -182,13 +181,10 @@ class RunsTab(RowsPanel):
         run, ws = self.current(), self.ctx.workspace
         if run is None or ws is None:
             return None
-        try:
-            out = evaluations.export_results(ws=ws, run_id=run.id, out=path)
-        except UserError as err:
-            show_user_error(self, err)
-            return None
-        show_saved(self.saved, out)
-        return out
+        run_id = run.id
+        return write_or_warn(
+            self, self.saved, lambda: evaluations.export_results(ws=ws, run_id=run_id, out=path)
+        )
 
     def ask_export(self) -> Path | None:
         run = self.current()
