@@ -470,6 +470,10 @@ class OverviewPage(QWidget):
         if "evaluations" in names:
             self._evaluations_card()
             wanted.append(EVAL_CARD)
+            # A launch blocker: right after the rollback breaches, not at the end.
+            order = [key for key in self.cards if key != EVAL_CARD]
+            order.insert(1 if order[:1] == ["rollback_breaches"] else 0, EVAL_CARD)
+            self.cards = {key: self.cards[key] for key in order}
         for key in list(self.cards):
             if key not in wanted:
                 card = self.cards.pop(key)

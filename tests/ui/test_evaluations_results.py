@@ -195,7 +195,7 @@ def test_the_report_shows_each_metric_with_its_interval_slices_and_verdict(
     assert value.splitlines()[0] == "75%"  # 6 of 8, by hand
     assert report.model.cell_text(0, 3) == "Fail"
     assert report.model.cell_text(0, 5) == "language = de"  # 2 of 4 right there
-    assert "Blocks a launch: 1 blocking metric fail" in report.headline.text()
+    assert "Blocks a launch: 1 blocking metric fails" in report.headline.text()
     assert report.headline.property("bad") == "true"  # shown in red
     slices = [report.slice_model.cell_text(r, 0) for r in range(report.slice_model.rowCount())]
     assert slices == ["language = de  (worst)", "language = en"]
@@ -249,7 +249,7 @@ def test_the_overview_card_names_the_failing_metric_and_opens_it(
     [title] = overview.card_titles(EVAL_CARD)
     assert title == "Accuracy on Routing held-out"
     item = overview.cards[EVAL_CARD].items[0]
-    assert item.detail.text() == "75%, needs ≥ 80% · run v2 · holds Ticket routing"
+    assert item.detail.text() == "75%, needs ≥ 80% · run v2 · blocks the launch of Ticket routing"
     item.activated.emit()
     page = window.pages["evaluations"]
     assert window.current_area() == "evaluations"

@@ -36,12 +36,12 @@ def item_for(failing: Any) -> DashboardItem:
     higher = str(failing.direction) != "lower_is_better"
     value = value_text(failing.kind, failing.value) if failing.value is not None else "no value"
     bar = threshold_text(failing.kind, failing.threshold, higher)
-    where = failing.use_case or "no use case"
+    where = f"blocks the launch of {failing.use_case}" if failing.use_case else "no use case"
     return DashboardItem(
         kind="eval_metric",
         entity_id=int(failing.metric_id),
         title=f"{failing.metric} on {failing.suite}",
-        detail=f"{value}, needs {bar} · run {failing.run} · holds {where}",
+        detail=f"{value}, needs {bar} · run {failing.run} · {where}",
         severity="critical",
     )
 

@@ -113,7 +113,8 @@ def headline(report: Any) -> tuple[str, bool]:
             f"(needs {threshold_text(m.spec.kind, m.spec.threshold, _higher(m))})"
             for m in failing
         )
-        return f"Blocks a launch: {plural(len(failing), 'blocking metric')} fail — {names}.", True
+        verb = "fails" if len(failing) == 1 else "fail"
+        return f"Blocks a launch: {plural(len(failing), 'blocking metric')} {verb} — {names}.", True
     blocking = [m for m in report.metrics if m.spec.blocking]
     missed = [m.spec.name for m in report.metrics if m.passed is False]
     others = f" Below their threshold, not blocking: {', '.join(missed)}." if missed else ""

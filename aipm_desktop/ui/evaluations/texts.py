@@ -29,7 +29,7 @@ KIND_LABELS = {
     "latency_p95": "Latency p95",
     "cost_per_item": "Cost per item",
 }
-#: Kinds whose value is a share of 1, shown in percent (ECE stays a plain number).
+#: Kinds whose value is a share of 1 (ECE too), shown in percent.
 SHARE_KINDS = frozenset(kind.value for kind in models_evaluations.SHARE_KINDS)
 
 
@@ -57,7 +57,7 @@ def value_text(kind: str, value: float | None) -> str:
         return f"{figure(value * 100)}%"
     if str(kind).startswith("latency"):
         return f"{figure(value)} ms"
-    return figure(value, 3 if kind == "ece" else 4)
+    return figure(value, 4)
 
 
 def kind_label(kind: str) -> str:
@@ -87,7 +87,7 @@ def difference_text(kind: str, value: float | None, *, unit: bool = True) -> str
     sign = "+" if value > 0 else ""
     if is_rate(kind):
         return f"{sign}{figure(value * 100)}" + (" pts" if unit else "")
-    shown = value_text(kind, value) if unit else figure(value, 3 if kind == "ece" else 4)
+    shown = value_text(kind, value) if unit else figure(value, 4)
     return sign + shown
 
 
