@@ -6,7 +6,6 @@ worker, so choosing suites in the list stays instant.
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,9 +14,10 @@ from PySide6.QtWidgets import QWidget
 
 from ...errors import UserError
 from ...services import evaluations
+from ...store import Workspace
 from ..context import AppContext
-from ..widgets.builders import empty_state, panel, stacked, tab_widget, vbox
-from ..widgets.context_widgets import ContextWidget
+from ..operations.parts import RecordPane
+from ..widgets.builders import empty_state, panel, tab_widget
 from ..widgets.page_header import named_label
 from .charts import ChartsTab
 from .compare import CompareTab
@@ -31,6 +31,7 @@ EMPTY = (
     "Choose a suite in the list, or press Ctrl+Shift+N to add one: the test set of a use "
     "case, the metrics a version must meet, then the results of each version."
 )
+TAB_TITLES = ("Suite", "Metrics", "Runs", "Report", "Compare", "Charts")
 TAB_SUITE, TAB_METRICS, TAB_RUNS, TAB_REPORT, TAB_COMPARE, TAB_CHARTS = range(6)
 
 
@@ -57,8 +58,9 @@ def read_suite(ws: Any, suite_id: int) -> SuiteShown:
     return SuiteShown(info, tuple(metrics), tuple(reversed(runs)))
 
 
-class SuiteDetailPane(ContextWidget):
-    """One suite with its metrics, runs, report, comparison and charts.
+class SuiteDetailPane(RecordPane):
+    """One suite with its metrics, runs, report, comparison and charts (its id is
+    :attr:`record_id`, what was read of it :attr:`info`).
 
     Signals:
         import_requested(): the user asked to import results as a new run.
@@ -68,57 +70,36 @@ class SuiteDetailPane(ContextWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="suiteDetail")
-        self.suite_id: int | None = None
-        self.info: Any = None
         self.heading = named_label("", "formHeading", wrap=True)
         self.heading.setTextFormat(Qt.TextFormat.PlainText)
         self.facts = named_label("", "mutedLabel", wrap=True)
         self.facts.setObjectName("suiteFacts")
         self.facts.setTextFormat(Qt.TextFormat.PlainText)
-        self.form = SuiteForm(ctx)
-        self.metrics = MetricsPanel(ctx)
-        self.runs = RunsTab(ctx)
-        self.report = ReportTab(ctx)
-        self.compare = CompareTab(ctx)
-        self.charts = ChartsTab(ctx)
-        self.tabs = tab_widget(
-            "suiteTabs",
-            (self.form, "Suite"),
-            (self.metrics, "Metrics"),
-            (self.runs, "Runs"),
-            (self.report, "Report"),
-            (self.compare, "Compare"),
-            (self.charts, "Charts"),
-        )
+        self.form, self.metrics, self.runs = SuiteForm(ctx), MetricsPanel(ctx), RunsTab(ctx)
+        self.report, self.compare, self.charts = ReportTab(ctx), CompareTab(ctx), ChartsTab(ctx)
+        pages = (self.form, self.metrics, self.runs, self.report, self.compare, self.charts)
+        self.tabs = tab_widget("suiteTabs", *zip(pages, TAB_TITLES, strict=True))
         self.runs.import_requested.connect(self.import_requested)
-        body = panel(self.heading, self.facts, (self.tabs, 1), spacing=4, margins=(6, 0, 0, 0))
-        self.empty = empty_state(EMPTY, margin=24)
-        self.stack = stacked(self.empty, body)
-        vbox(self.stack, margins=(0, 0, 0, 0), parent=self)
+        self.lay_out(
+            panel(self.heading, self.facts, (self.tabs, 1), spacing=4, margins=(6, 0, 0, 0)),
+            empty_state(EMPTY, margin=24),
+        )
 
     def show_suite(self, suite_id: int | None) -> None:
         """Show suite ``suite_id`` (None: the empty state)."""
-        self.suite_id = suite_id
-        self.refresh()
+        self.show_record(suite_id)
 
-    def refresh(self) -> None:
-        """Read the shown suite again after a change."""
-        ws, shown = self.ctx.workspace, self.suite_id
-        info = None
-        with contextlib.suppress(UserError):  # deleted, or its creation undone
-            if ws is not None and shown is not None:
-                info = read_suite(ws, shown)
-        self.info = info
-        if info is None:
-            self.suite_id = None
-            self.stack.setCurrentWidget(self.empty)
-            self.form.load(None)
-            for tab in (self.metrics, self.runs):
-                tab.show_suite(None, [])
-            for tab in (self.report, self.compare, self.charts):
-                tab.show_suite(None)
-            return
-        self.stack.setCurrentIndex(1)
+    def read(self, ws: Workspace, record_id: int) -> SuiteShown:
+        return read_suite(ws, record_id)
+
+    def show_none(self) -> None:
+        self.form.load(None)
+        for panel_ in (self.metrics, self.runs):
+            panel_.show_suite(None, [])
+        for tab in (self.report, self.compare, self.charts):
+            tab.show_suite(None)
+
+    def show_info(self, info: SuiteShown) -> None:
         self.heading.setText(info.name)
         self.facts.setText(self._facts(info))
         self.form.load(info.id)

@@ -36,7 +36,6 @@ from ..widgets.builders import (
     panel,
     scroll_area,
     splitter,
-    vbox,
 )
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.field_editors import date_display_format
@@ -124,19 +123,7 @@ class RunImportDialog(PreviewImportDialog):
         self.split = splitter(
             mapping_panel, self.tables, sizes=(420, 520), stretch=(2, 3), name="runImport"
         )
-        vbox(
-            heading,
-            intro,
-            self.file_row(),
-            run_form,
-            self.summary,
-            self.problem,
-            (self.split, 1),
-            self.buttons,
-            margins=(18, 16, 18, 14),
-            spacing=8,
-            parent=self,
-        )
+        self.lay_out(heading, intro, run_form, self.split)
 
     def choice_widgets(self) -> tuple[QWidget, ...]:
         return (self.mapping, self.version_edit, self.replace_check)

@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QGridLayout, QLabel, QWidget
 
+from ..widgets.builders import clear_layout
 from ..widgets.page_header import named_label
 
 #: What a file column may be, as the mapping names it, and as the user reads it.
@@ -66,12 +67,7 @@ class MappingGrid(QWidget):
     ) -> None:
         """Show the file's ``header`` (its first ``rows`` for the samples) mapped as
         ``mapping`` says."""
-        while self.grid.count():
-            item = self.grid.takeAt(0)
-            widget = item.widget() if item is not None else None
-            if widget is not None:
-                widget.hide()
-                widget.deleteLater()
+        clear_layout(self.grid)
         self.combos = {}
         self._names = {}
         for title, column in (("Column in the file", 0), ("Values", 1), ("Holds", 2)):

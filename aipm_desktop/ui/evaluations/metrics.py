@@ -15,12 +15,20 @@ from typing import Any
 import pydantic
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QCheckBox, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
 from ...models.evaluations import COLUMN_KINDS, LOWER_IS_BETTER_KINDS, EvalMetricBase, name_list
 from ..context import AppContext
 from ..operations.parts import RowsPanel
-from ..widgets.builders import button, dialog_buttons, form_layout, hbox, open_dialog, vbox
+from ..widgets import builders
+from ..widgets.builders import (
+    button,
+    dialog_buttons,
+    form_layout,
+    hbox,
+    open_dialog,
+    vbox,
+)
 from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
@@ -35,6 +43,10 @@ NO_METRICS = (
     "No metrics yet. Press “Add metric…” and choose what to measure (accuracy, recall, a "
     "pass rate of a flag such as hallucination, latency p95 …), the bar it must meet and "
     "whether missing it blocks a launch."
+)
+DIALOG_INTRO = (
+    "A run passes a metric when its value meets the threshold. A blocking metric that fails "
+    "holds the launch of the suite's use case at its gate."
 )
 DIRECTIONS = (("Higher is better", "higher_is_better"), ("Lower is better", "lower_is_better"))
 
@@ -114,18 +126,21 @@ class MetricsPanel(RowsPanel):
 
     def update_actions(self) -> None:
         writable = not self.ctx.readonly and self.suite is not None
-        chosen = self.current() is not None
+        chosen = writable and self.current() is not None
         why = READ_ONLY_WHY if self.ctx.readonly else "Choose a metric first."
-        set_enabled_why(self.add_button, writable, "Add a metric to the suite", why)
-        set_enabled_why(self.edit_button, writable and chosen, "Change the chosen metric", why)
-        set_enabled_why(self.remove_button, writable and chosen, "Remove the chosen metric", why)
+        for widget, enabled, tip in (
+            (self.add_button, writable, "Add a metric to the suite"),
+            (self.edit_button, chosen, "Change the chosen metric (Enter)"),
+            (self.remove_button, chosen, "Remove the chosen metric (Del)"),
+        ):
+            set_enabled_why(widget, enabled, tip, why)
 
     def add_metric(self) -> MetricDialog | None:
         return self._open(None)
 
     def edit_metric(self) -> MetricDialog | None:
-        metric = self.current()
-        return self._open(metric) if metric is not None else None
+        chosen = self.current()
+        return None if chosen is None else self._open(chosen)
 
     def _open(self, metric: Any) -> MetricDialog | None:
         if self.suite is None or self.ctx.readonly or self.dialog is not None:
@@ -153,23 +168,20 @@ class MetricDialog(ContextDialog):
         super().__init__(ctx, parent, name="metricDialog", title=title, size=(560, 460))
         self.suite = suite
         self.metric = metric
-        self.name_edit = QLineEdit()
-        self.name_edit.setObjectName("metricName")
-        self.name_edit.setPlaceholderText("e.g. Routing accuracy, Hallucination-free rate")
+        self.name_edit = builders.line_edit(
+            "metricName", "e.g. Routing accuracy, Hallucination-free rate"
+        )
         self.kind_combo = choice_combo(
             "metricKind",
             [(label, kind) for kind, label in KIND_LABELS.items()],
             "accuracy",
             self._on_kind_combo_index_changed,
         )
-        self.column_edit = QLineEdit()
-        self.column_edit.setObjectName("metricColumn")
+        self.column_edit = builders.line_edit("metricColumn")
         self.direction_combo = choice_combo(
             "metricDirection", DIRECTIONS, "higher_is_better", lambda _i: None
         )
-        self.threshold_edit = QLineEdit()
-        self.threshold_edit.setObjectName("metricThreshold")
-        self.threshold_edit.setPlaceholderText("empty: reported, not judged")
+        self.threshold_edit = builders.line_edit("metricThreshold", "empty: reported, not judged")
         self.unit = named_label("", "mutedLabel")
         self.blocking_check = QCheckBox("Missing the threshold blocks a launch")
         self.blocking_check.setObjectName("metricBlocking")
@@ -178,28 +190,27 @@ class MetricDialog(ContextDialog):
         self.slice_combo.addItem("All examples", "")
         for name in name_list(suite.slices):
             self.slice_combo.addItem(name, name)
-        self.slice_value = QLineEdit()
-        self.slice_value.setObjectName("metricSliceValue")
-        self.slice_value.setPlaceholderText("the slice's value, e.g. de")
+        self.slice_value = builders.line_edit("metricSliceValue", "the slice's value, e.g. de")
         self.slice_combo.currentIndexChanged.connect(self._on_slice_combo_index_changed)
-        heading, intro = dialog_heading(
-            title,
-            "A run passes a metric when its value meets the threshold. A blocking metric "
-            "that fails holds the launch of the suite's use case at its gate.",
-        )
         self.error = named_label("", "errorHint", wrap=True)
-        self.error.setVisible(False)
-        form = form_layout(
-            ("Name", self.name_edit),
-            ("Kind", self.kind_combo),
-            ("Column", self.column_edit),
-            ("Better when", self.direction_combo),
-            ("Threshold", hbox(self.threshold_edit, self.unit, spacing=6)),
-            ("", self.blocking_check),
-            ("Slice", hbox((self.slice_combo, 1), (self.slice_value, 1), spacing=6)),
-        )
         self.buttons = dialog_buttons(self, self._on_buttons_accepted)
-        vbox(heading, intro, form, self.error, 1, self.buttons, parent=self)
+        vbox(
+            *dialog_heading(title, DIALOG_INTRO),
+            form_layout(
+                ("Name", self.name_edit),
+                ("Kind", self.kind_combo),
+                ("Column", self.column_edit),
+                ("Better when", self.direction_combo),
+                ("Threshold", hbox(self.threshold_edit, self.unit, spacing=6)),
+                ("", self.blocking_check),
+                ("Slice", hbox((self.slice_combo, 1), (self.slice_value, 1), spacing=6)),
+            ),
+            self.error,
+            1,
+            self.buttons,
+            parent=self,
+        )
+        self.show_error("")
         if metric is not None:
             self._show_metric(metric)
         self._on_kind_combo_index_changed(0, keep_direction=metric is not None)
@@ -271,15 +282,23 @@ class MetricDialog(ContextDialog):
     def _on_slice_combo_index_changed(self, _index: int) -> None:
         self.slice_value.setEnabled(bool(self.slice_combo.currentData()))
 
-    def _on_buttons_accepted(self) -> None:
+    def checked_values(self) -> tuple[dict[str, Any], str]:
+        """The metric's fields and what is wrong with them ("" when nothing is): the
+        model's own check first, so a refusal never reaches the workspace."""
+        values: dict[str, Any] = {}
         try:
             values = self.values()
             EvalMetricBase.model_validate(values)
         except pydantic.ValidationError as error:
-            self.show_error(validation_text(error, _label))
-            return
+            return values, validation_text(error, _label)
         except ValueError as error:
-            self.show_error(str(error))
+            return values, str(error)
+        return values, ""
+
+    def _on_buttons_accepted(self) -> None:
+        values, problem = self.checked_values()
+        if problem:
+            self.show_error(problem)
             return
         metric_id = None if self.metric is None else self.metric.id
         if metric_id is not None:

@@ -21,7 +21,6 @@ from ..context import AppContext
 from ..tasks import Task
 from ..widgets.builders import (
     labelled_row,
-    vbox,
 )
 from ..widgets.dialog_parts import choose_spreadsheet, dialog_heading
 from ..widgets.import_preview import PreviewImportDialog
@@ -98,19 +97,7 @@ class ResultsImportDialog(PreviewImportDialog):
             label_name="formLabel",
         )
         choices.addStretch(1)
-        vbox(
-            heading,
-            intro,
-            self.file_row(),
-            choices,
-            self.summary,
-            self.problem,
-            (self.tables, 1),
-            self.buttons,
-            margins=(18, 16, 18, 14),
-            spacing=8,
-            parent=self,
-        )
+        self.lay_out(heading, intro, choices, self.tables)
 
     def _combo(self, name: str, items: Any) -> QComboBox:
         combo = QComboBox()

@@ -30,7 +30,7 @@ from ...services.problems import Problem
 from ..context import AppContext
 from ..tasks import Task
 from . import task_progress
-from .builders import NO_MARGINS, button, dialog_buttons, hbox, line_edit, stacked, table_view
+from .builders import NO_MARGINS, button, dialog_buttons, hbox, line_edit, stacked, table_view, vbox
 from .context_widgets import ContextDialog
 from .page_header import named_label
 from .row_list_model import Column, ColumnTableModel
@@ -92,9 +92,23 @@ class PreviewImportDialog(ContextDialog):
         self.import_button.setObjectName("primaryButton")
         self.import_button.setEnabled(False)
 
-    def file_row(self) -> Any:
-        """The file line and its "Choose file…" button, in a row."""
-        return hbox((self.path_edit, 1), self.choose_button, margins=NO_MARGINS)
+    def lay_out(self, heading: QWidget, intro: QWidget, choices: Any, body: QWidget) -> None:
+        """Lay the dialog out: ``heading`` and ``intro``, the file line, the subclass's
+        ``choices`` (a layout), the summary and problem lines, ``body`` (the tables, or a
+        widget holding them) and the buttons."""
+        vbox(
+            heading,
+            intro,
+            hbox((self.path_edit, 1), self.choose_button, margins=NO_MARGINS),
+            choices,
+            self.summary,
+            self.problem,
+            (body, 1),
+            self.buttons,
+            margins=(18, 16, 18, 14),
+            spacing=8,
+            parent=self,
+        )
 
     # -- what a subclass says -------------------------------------------------------------
 
