@@ -259,3 +259,26 @@ def test_a_run_exports_its_results_and_records_a_kpi_snapshot(qtbot, page, ws, a
     app_ctx.undo_stack.undo()
     assert kpis.snapshot_values(ws=ws, kpi_id=kpi.id) == {}
     assert run_id == runs.current().id
+
+
+def test_a_read_only_sample_workspace_shows_everything_and_edits_nothing(
+    qtbot, app_ctx, sample_path
+):
+    from aipm_desktop.store import open_workspace
+
+    app_ctx.set_workspace(open_workspace(sample_path, readonly=True))
+    page = EvaluationsPage(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(1280, 720)
+    page.show()
+    assert page.list_pane.count.text() == "2 suites"  # the sample's two suites
+    for button in (page.new_button, page.delete_button, page.import_button):
+        assert not button.isEnabled()
+        assert button.toolTip() == "This workspace is open read-only."
+    assert page.new_suite() is None and page.import_results() is None
+    page.detail.tabs.setCurrentIndex(TAB_METRICS)
+    assert not page.detail.metrics.add_button.isEnabled()
+    assert page.detail.metrics.add_metric() is None
+    page.detail.tabs.setCurrentIndex(TAB_RUNS)
+    assert not page.detail.runs.delete_button.isEnabled()
+    assert page.detail.runs.export_button.isEnabled()  # reading is fine

@@ -293,3 +293,36 @@ def test_the_launch_checklist_item_names_the_failing_metric_and_opens_it(
     assert window.current_area() == "evaluations"
     page = window.pages["evaluations"]
     assert page.current_id() == suite and page.detail.tabs.currentIndex() == TAB_REPORT
+
+
+def test_the_charts_draw_off_the_ui_thread_and_export_png_svg_pdf(qtbot, page, ws, suite, tmp_path):
+    from aipm_desktop.ui.evaluations.detail import TAB_CHARTS
+
+    charts = page.detail.charts
+    page.detail.tabs.setCurrentIndex(TAB_CHARTS)
+    assert (
+        charts.body.currentWidget() is charts.empty and "Import the results" in charts.empty.text()
+    )
+    assert not charts.export_button.isEnabled()
+    for version, rows in (("v1", V1), ("v2", V2)):
+        evaluations.import_results(
+            ws=ws, suite_id=suite, path=_file(tmp_path / f"{version}.csv", rows), name=version
+        )
+    page.refresh()
+    _computed(qtbot, charts)
+    assert charts.body.currentWidget() is charts.chart
+    assert charts.chart.figure().get_suptitle() == "Routing held-out: Accuracy across runs"
+    assert not charts.run_combo.isVisible()  # a trend is of every run
+    for suffix, start in ((".png", b"\x89PNG"), (".svg", b"<?xml"), (".pdf", b"%PDF")):
+        out = charts.export_chart(tmp_path / f"trend{suffix}")
+        assert out is not None and out.read_bytes().lstrip()[: len(start)] == start
+
+    charts.choose("slices")
+    _computed(qtbot, charts)
+    assert charts.run_combo.isVisible()
+    labels = [t.get_text() for t in charts.chart.figure().axes[0].get_yticklabels()]
+    assert "language=de" in labels and "language=en" in labels
+    charts.choose("reliability")
+    _computed(qtbot, charts)
+    assert not charts.metric_combo.isVisible()  # a reliability diagram is of the run
+    assert charts.chart.figure().get_suptitle().startswith("Reliability diagram, run v2")
