@@ -14,7 +14,7 @@ from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QSizePolicy, QWidget
 
 from ..widgets.builders import NO_MARGINS, button, hbox, vbox
 from ..widgets.page_header import named_label, set_enabled_why
@@ -51,6 +51,7 @@ class EvaluationBox(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("evaluationBox")
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Maximum)
         self.title = named_label("Evaluation (computed)", "sectionTitle")
         self.state = named_label("", "mutedLabel")
         self.list = QListWidget()
