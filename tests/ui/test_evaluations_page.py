@@ -256,6 +256,7 @@ def test_a_run_exports_its_results_and_records_a_kpi_snapshot(qtbot, page, ws, a
     values = kpis.snapshot_values(ws=ws, kpi_id=kpi.id)
     assert values[dt.date(2026, 11, 30)][0] == pytest.approx(75.0)  # 3 of 4 right
     assert evaluations.runs(ws=ws, suite_id=suite_id)[0].kpi_snapshot_id is not None
+    assert runs.source.text().endswith("recorded as a KPI snapshot")
     app_ctx.undo_stack.undo()
     assert kpis.snapshot_values(ws=ws, kpi_id=kpi.id) == {}
     assert run_id == runs.current().id

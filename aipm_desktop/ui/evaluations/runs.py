@@ -57,7 +57,8 @@ def source_text(run: Any) -> str:
         return "No results file recorded."
     when = f", imported {format_datetime(run.imported_at)}" if run.imported_at else ""
     digest = f" · SHA-256 {run.source_sha256}" if run.source_sha256 else ""
-    return f"{run.source_file}: {plural(run.source_rows, 'example')}{when}{digest}"
+    kpi = " · recorded as a KPI snapshot" if run.kpi_snapshot_id else ""
+    return f"{run.source_file}: {plural(run.source_rows, 'example')}{when}{digest}{kpi}"
 
 
 class RunsTab(RowsPanel):
