@@ -98,7 +98,8 @@ OFFER_AREAS = {"rollback_criterion": "operations"}
 OWNED_BY_RELEASE = frozenset({"launch_check", "rollout_stage"})
 
 #: The card of failing blocking metrics (built by the Evaluations area's own reader, in a
-#: worker, after the page's first paint: reading the latest runs' results needs numpy).
+#: worker, after the page's first paint: loading the evaluation models and services the
+#: first time costs a few hundred ms, which start-up does not wait for).
 EVAL_CARD = "failing_metrics"
 EVAL_TITLE = "Failing blocking metrics"
 EVAL_CHECKING = "Checking the latest run of each evaluation suite…"
@@ -495,8 +496,9 @@ class OverviewPage(QWidget):
         self.recent.set_items(recent)
 
     def _evaluations_card(self) -> None:
-        """The card of failing blocking metrics: made now, filled by a worker (reading the
-        latest runs' results needs numpy), once the page has been painted."""
+        """The card of failing blocking metrics: made now, filled by a worker once the page
+        has been painted (loading the evaluation models and services costs a few hundred
+        ms the first time)."""
         if EVAL_CARD not in self.cards:
             card = DashboardCard(EVAL_CARD, EVAL_TITLE, EVAL_CHECKING)
             card.set_items([])

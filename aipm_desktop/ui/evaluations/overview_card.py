@@ -3,7 +3,8 @@ its latest run misses, with the value beside the bar and the use case whose laun
 hold. A click opens the metric in the Evaluations area (its suite's report).
 
 The Overview is built at start-up: it imports this module only when it fills the card,
-in a worker, after its first paint (reading the latest runs' results needs numpy).
+in a worker, after its first paint (loading the evaluation models and services the first
+time costs a few hundred ms, which start-up does not wait for).
 """
 
 from __future__ import annotations
