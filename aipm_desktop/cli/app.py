@@ -182,12 +182,17 @@ def import_command(
     )
 
 
+_SUITE_HELP = "eval charts: the eval suite, by name or id (required)."
+_RUN_HELP = "eval_slices, eval_reliability: the run's version (default: latest)."
+
+
 @command(app, "chart")
 def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(
         ...,
-        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment or incidents.",
+        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment, incidents, "
+        "eval, eval_slices or eval_reliability.",
         metavar="KIND",
     ),
     out: Path | None = typer.Option(
@@ -221,9 +226,12 @@ def chart_command(
     metric: str | None = typer.Option(
         None,
         "--metric",
-        help="experiment: the metric to draw (default: the primary metric).",
+        help="experiment: the metric to draw (default: the primary metric); eval, "
+        "eval_slices: the suite's metric, by name, id or kind (default: its first).",
         metavar="METRIC",
     ),
+    suite: str | None = typer.Option(None, "--suite", help=_SUITE_HELP, metavar="SUITE"),
+    run: str | None = typer.Option(None, "--run", help=_RUN_HELP, metavar="VERSION"),
     candidate: list[str] | None = typer.Option(
         None,
         "--candidate",
@@ -258,6 +266,9 @@ def chart_command(
       incidents  incident figures per quarter: counts by severity and by
                failure category, hours to acknowledge and to mitigate
                (median, p90), share with a completed review
+      eval     an eval suite's metric across its runs, with the threshold band
+      eval_slices       a run's metric per slice, with 95% intervals
+      eval_reliability  a run's reliability diagram (calibration)
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -276,6 +287,8 @@ def chart_command(
         "experiment": experiment,
         "metric": metric,
         "quarters": quarters,
+        "suite": suite,
+        "run": run,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -292,40 +305,26 @@ def chart_command(
     typer.echo(f"Wrote {written}")
 
 
+#: The area command groups, in the order ``aipm --help`` lists them; each is the ``app``
+#: of the module of the same name (or the one MODULES names).
+GROUPS = ("usecases", "risks", "docs", "kpis", "roadmap", "launch", "interviews", "costs",
+          "incidents", "runbooks", "experiments", "feedback", "evals")  # fmt: skip
+#: Groups whose module has another name.
+MODULES = {"feedback": "feedback_triage"}
+
+
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
-    from . import (
-        costs,
-        docs,
-        experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
-        experiments,
-        feedback_triage,
-        history,
-        incident_work,  # noqa: F401  (adds severities, categories, action, review, risk)
-        incidents,
-        interviews,
-        kpis,
-        launch,
-        risks,
-        roadmap,
-        runbooks,
-        usecases,
-    )
+    import importlib
+
+    # experiment_docs adds "doc" to the experiments group; incident_work adds severities,
+    # categories, action, review and risk to the incidents group.
+    from . import experiment_docs, history, incident_work  # noqa: F401
 
     history.register(app)
-
-    app.add_typer(usecases.app, name="usecases")
-    app.add_typer(risks.app, name="risks")
-    app.add_typer(docs.app, name="docs")
-    app.add_typer(kpis.app, name="kpis")
-    app.add_typer(roadmap.app, name="roadmap")
-    app.add_typer(launch.app, name="launch")
-    app.add_typer(interviews.app, name="interviews")
-    app.add_typer(costs.app, name="costs")
-    app.add_typer(incidents.app, name="incidents")
-    app.add_typer(runbooks.app, name="runbooks")
-    app.add_typer(experiments.app, name="experiments")
-    app.add_typer(feedback_triage.app, name="feedback")
+    for name in GROUPS:
+        module = importlib.import_module(f"{__package__}.{MODULES.get(name, name)}")
+        app.add_typer(module.app, name=name)
 
 
 _add_groups()

@@ -12,7 +12,7 @@ import typer
 from ..errors import UserError
 from . import common
 from .common import JsonFlag, WorkspaceFile, command, new_app
-from .import_errors import DryRunFlag, ErrorsOption, refuse
+from .import_errors import DryRunFlag, ErrorsOption, dry_run_ends
 
 if TYPE_CHECKING:
     from ..services.experiments import ArmInput, MetricReadout, Plan, Readout
@@ -242,11 +242,7 @@ def import_command(
         typer.echo(f"{preview.source}: {preview.summary()}")
         for note in preview.notes:
             typer.echo(f"  {note}")
-        if not preview.ok:
-            refusal = preview.refusal()
-            raise refuse(refusal.headline, preview.lines(), list(preview.problems), errors)
-        if dry_run:
-            typer.echo("Dry run: nothing written.")
+        if dry_run_ends(preview, dry_run, errors):
             return
         experiments.apply_results(ws=ws, preview=preview)
     typer.echo(

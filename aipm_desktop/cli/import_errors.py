@@ -66,6 +66,17 @@ def reported(errors: Path | None) -> Iterator[None]:
         ) from None
 
 
+def dry_run_ends(preview: Any, dry_run: bool, errors: Path | None) -> bool:
+    """After a results preview was printed: refuse it (the problems listed, every one
+    in ``errors``; exit 1) unless it is clean; True when a dry run ends here."""
+    if not preview.ok:
+        refusal = preview.refusal()
+        raise refuse(refusal.headline, preview.lines(), list(preview.problems), errors)
+    if dry_run:
+        typer.echo("Dry run: nothing written.")
+    return dry_run
+
+
 def apply_preview(
     ws: Any,
     preview: ImportPreview,

@@ -83,6 +83,8 @@ def status_command(
         f"{ready.open_high_risks} high"
     )
     typer.echo("Documentation: " + ", ".join(f"{k} {v}" for k, v in ready.documentation.items()))
+    if ready.evaluation is not None:
+        typer.echo(ready.evaluation.text())
     if criteria:
         typer.echo(
             "\nRollout criteria (stages to come and running: the latest KPI snapshot; "

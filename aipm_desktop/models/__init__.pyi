@@ -22,6 +22,20 @@ from .documents import (
     DocumentUpdate as DocumentUpdate,
 )
 from .enums import *  # noqa: F403
+from .evaluations import (
+    COLUMN_KINDS as COLUMN_KINDS,
+    LABEL_KINDS as LABEL_KINDS,
+    LOWER_IS_BETTER_KINDS as LOWER_IS_BETTER_KINDS,
+    SHARE_KINDS as SHARE_KINDS,
+    EvalMetric as EvalMetric,
+    EvalMetricKind as EvalMetricKind,
+    EvalMetricUpdate as EvalMetricUpdate,
+    EvalRun as EvalRun,
+    EvalRunResults as EvalRunResults,
+    EvalRunUpdate as EvalRunUpdate,
+    EvalSuite as EvalSuite,
+    EvalSuiteUpdate as EvalSuiteUpdate,
+)
 from .experiments import (
     Correction as Correction,
     Experiment as Experiment,

@@ -78,6 +78,10 @@ class EntityKind(enum.StrEnum):
     REFERENCE_RATING = "reference_rating"
     AI_ACT_ASSESSMENT = "ai_act_assessment"
     COMPLIANCE_OBLIGATION = "compliance_obligation"
+    EVAL_SUITE = "eval_suite"
+    EVAL_METRIC = "eval_metric"
+    EVAL_RUN = "eval_run"
+    EVAL_RUN_RESULTS = "eval_run_results"
 
 
 #: Tables whose name differs from their kind.

@@ -146,6 +146,28 @@ class ImportRefused(ValidationError):
         self.detail = "\n".join(lines)
 
 
+class ProblemSummary:
+    """What an import preview says of its ``problems`` (mix it into the preview class,
+    which has ``source``, ``problems``, ``problem_count`` and ``row_count``)."""
+
+    source: str
+    problems: tuple[Problem, ...]
+    problem_count: int
+    row_count: int
+
+    def lines(self, limit: int = MAX_LISTED) -> list[str]:
+        """The problems summarised (grouped by kind, ``limit`` rows listed)."""
+        return summarise(self.problems, limit=limit)
+
+    def refusal(self) -> ImportRefused:
+        """The error an apply raises for this preview (nothing is written)."""
+        return ImportRefused(
+            f"{self.source}: nothing imported, {self.problem_count:,} problem(s) in "
+            f"{self.row_count:,} rows",
+            self.problems,
+        )
+
+
 ERRORS_HEADER = ("row", "column", "problem")
 
 

@@ -15,6 +15,7 @@ Core (no ORM objects), so large workspaces move quickly.
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import re
@@ -31,6 +32,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     Integer,
+    LargeBinary,
     String,
     Table,
     TypeDecorator,
@@ -85,7 +87,7 @@ def _kind(column: Any) -> type:
     col_type = column.type
     if isinstance(col_type, TypeDecorator):
         col_type = col_type.impl_instance
-    for kind in (Boolean, DateTime, Date, JSON, Integer, Float, String):
+    for kind in (Boolean, DateTime, Date, JSON, Integer, Float, LargeBinary, String):
         if isinstance(col_type, kind):
             return kind
     return String
@@ -97,6 +99,8 @@ def _kind(column: Any) -> type:
 def _to_json(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
+    if isinstance(value, bytes | memoryview):
+        return base64.b64encode(bytes(value)).decode("ascii")  # a binary column (LargeBinary)
     return value
 
 
@@ -243,6 +247,11 @@ def _convert(kind: type, value: Any) -> Any:
     if kind is JSON:
         _check_text(value)
         return value
+    if kind is LargeBinary:
+        try:
+            return base64.b64decode(str(value), validate=True)
+        except ValueError:
+            raise _BadValue(f"expected base64 data, got {_show(value)}") from None
     if not isinstance(value, str):
         raise _BadValue(f"expected text, got {_show(value)}")
     _check_text(value)

@@ -54,6 +54,7 @@ AREAS: tuple[Area, ...] = (
     Area("roadmap", "Roadmap", "aipm_desktop.ui.roadmap.page:RoadmapPage"),
     Area("launch", "Launch", "aipm_desktop.ui.launch.page:LaunchPage"),
     Area("experiments", "Experiments", "aipm_desktop.ui.experiments.page:ExperimentsPage"),
+    Area("evaluations", "Evaluations", "aipm_desktop.ui.evaluations.page:EvaluationsPage"),
     Area("costs", "Costs", "aipm_desktop.ui.costs.page:CostsPage"),
     Area("operations", "Operations", "aipm_desktop.ui.operations.page:OperationsPage"),
     Area("interviews", "Interviews", "aipm_desktop.ui.interviews.page:InterviewsPage"),

@@ -3,7 +3,8 @@
 KPIs in critical or warning, stale KPIs, the top-ranked use cases still open to action,
 the highest residual risks and overdue risk reviews, upcoming milestones and gates, cost
 envelopes exceeded, rollback criteria met (each offering to open an incident from the
-breach), recent changes, and a compact line of counts. Each item's dot carries meaning: severity for
+breach), blocking evaluation metrics the latest run of their suite fails, recent
+changes, and a compact line of counts. Each item's dot carries meaning: severity for
 alerts, the risk level's colour for risks, the status family for use cases; a legend
 under a card's title says what the colours mean and each dot's tooltip says it in words.
 An empty card says why (nothing tracked yet, and where to start) rather than "all well".
@@ -20,8 +21,8 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
-from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QMouseEvent, QResizeEvent, QShowEvent
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QMouseEvent, QPaintEvent, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGridLayout,
@@ -88,12 +89,21 @@ KIND_AREAS = {
     "cost_model": "costs",
     "model_price": "costs",
     "incident": "operations",
+    "eval_metric": "evaluations",
 }
 #: Dashboard items that open a dialog rather than their record: kind -> the area it needs.
 #: A met rollback criterion offers to open an incident from the breach.
 OFFER_AREAS = {"rollback_criterion": "operations"}
 #: Kinds shown in the Launch area through the release they belong to.
 OWNED_BY_RELEASE = frozenset({"launch_check", "rollout_stage"})
+
+#: The card of failing blocking metrics (built by the Evaluations area's own reader, in a
+#: worker, after the page's first paint: loading the evaluation models and services the
+#: first time costs a few hundred ms, which start-up does not wait for).
+EVAL_CARD = "failing_metrics"
+EVAL_TITLE = "Failing blocking metrics"
+EVAL_CHECKING = "Checking the latest run of each evaluation suite…"
+EVAL_DELAY_MS = 200
 
 #: Cards: (key, title, dashboard attribute, section that provides it, empty text).
 CARDS = (
@@ -346,6 +356,12 @@ class OverviewPage(QWidget):
         self._refresh_timer.setSingleShot(True)
         self._refresh_timer.setInterval(0)
         self._refresh_timer.timeout.connect(self._on_refresh_timer_timeout)
+        self._painted = False
+        self._eval_task: QObject | None = None
+        self._eval_timer = QTimer(self)
+        self._eval_timer.setSingleShot(True)
+        self._eval_timer.setInterval(EVAL_DELAY_MS)
+        self._eval_timer.timeout.connect(self._on_eval_timer_timeout)
 
         self.title = QLabel()
         self.title.setObjectName("pageTitle")
@@ -452,6 +468,13 @@ class OverviewPage(QWidget):
                 [self._item_widget(item, names) for item in items], board.counts.get(attribute)
             )
             wanted.append(key)
+        if "evaluations" in names:
+            self._evaluations_card()
+            wanted.append(EVAL_CARD)
+            # A launch blocker: right after the rollback breaches, not at the end.
+            order = [key for key in self.cards if key != EVAL_CARD]
+            order.insert(1 if order[:1] == ["rollback_breaches"] else 0, EVAL_CARD)
+            self.cards = {key: self.cards[key] for key in order}
         for key in list(self.cards):
             if key not in wanted:
                 card = self.cards.pop(key)
@@ -471,6 +494,52 @@ class OverviewPage(QWidget):
                 )
             recent.append(row)
         self.recent.set_items(recent)
+
+    def _evaluations_card(self) -> None:
+        """The card of failing blocking metrics: made now, filled by a worker once the page
+        has been painted (loading the evaluation models and services costs a few hundred
+        ms the first time)."""
+        if EVAL_CARD not in self.cards:
+            card = DashboardCard(EVAL_CARD, EVAL_TITLE, EVAL_CHECKING)
+            card.set_items([])
+            self.cards[EVAL_CARD] = card
+        if self._painted:
+            self._eval_timer.start()
+
+    def _on_eval_timer_timeout(self) -> None:
+        ws = self.ctx.workspace
+        if ws is None or EVAL_CARD not in self.cards:
+            return
+        from .evaluations.overview_card import card_content
+
+        task = self.ctx.tasks.run(card_content, ws=ws, limit=SECTION_LIMIT)
+        self._eval_task = task
+        task.finished.connect(self._on_eval_task_finished)
+        task.failed.connect(self._on_eval_task_failed)
+
+    def _on_eval_task_finished(self, content: object) -> None:
+        card = self.cards.get(EVAL_CARD)
+        if self.sender() is not self._eval_task or card is None:
+            return  # a newer one runs, or the card is gone
+        self._eval_task = None
+        names = set(self.area_names())
+        card.set_empty_text(content.empty)  # type: ignore[attr-defined]
+        items = [self._item_widget(i, names) for i in content.items]  # type: ignore[attr-defined]
+        card.set_items(items, content.total)  # type: ignore[attr-defined]
+
+    def _on_eval_task_failed(self, error: object) -> None:
+        card = self.cards.get(EVAL_CARD)
+        if self.sender() is self._eval_task and card is not None:
+            self._eval_task = None
+            card.set_empty_text(f"The evaluation suites could not be read: {error}")
+            card.set_items([])
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if not self._painted:  # the first paint: now the slower cards may be filled
+            self._painted = True
+            if EVAL_CARD in self.cards:
+                self._eval_timer.start()
 
     def _item_widget(self, item, names: set[str]) -> DashboardItem:
         area = OFFER_AREAS.get(item.kind) or area_for(item.kind)

@@ -11,24 +11,9 @@ from typer.testing import CliRunner
 
 from aipm_desktop.cli import app
 from aipm_desktop.services import costs
-from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import open_workspace
 
 CACHED = "Reply drafts: large model + prompt cache"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("costs-cli") / "demo.aipm"
-    new_workspace(path, demo=True).close()
-    return path
-
-
-@pytest.fixture
-def demo_file(demo_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.aipm"
-    copy.write_bytes(demo_template.read_bytes())
-    return copy
 
 
 def _run(*args: object):
@@ -43,13 +28,13 @@ def _inputs(path: Path, ref: str) -> costs.CostInputs:
         ws.close()
 
 
-def test_list_table_and_json(demo_template: Path) -> None:
-    result = _run("costs", "list", demo_template)
+def test_list_table_and_json(sample_template: Path) -> None:
+    result = _run("costs", "list", sample_template)
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
     assert lines[0].split()[:4] == ["ID", "Name", "Use", "case"]
     assert any(CACHED in line and "0.0343159" in line and "OVER" in line for line in lines)
-    data = json.loads(_run("costs", "list", demo_template, "--json").output)
+    data = json.loads(_run("costs", "list", sample_template, "--json").output)
     assert {d["option_label"] for d in data} == {
         "large model",
         "large model + cache",
@@ -61,9 +46,9 @@ def test_list_table_and_json(demo_template: Path) -> None:
 
 
 def test_show_prints_every_input_with_unit_and_source_and_every_output(
-    demo_template: Path,
+    sample_template: Path,
 ) -> None:
-    result = _run("costs", "show", demo_template, CACHED)
+    result = _run("costs", "show", sample_template, CACHED)
     assert result.exit_code == 0, result.output
     out = result.output
     for spec in costs.INPUT_SPECS:
@@ -94,8 +79,8 @@ def test_show_prints_every_input_with_unit_and_source_and_every_output(
     assert "OVER" in out
 
 
-def test_show_json_and_scenario(demo_template: Path) -> None:
-    result = _run("costs", "show", demo_template, CACHED, "--scenario", "low", "--json")
+def test_show_json_and_scenario(sample_template: Path) -> None:
+    result = _run("costs", "show", sample_template, CACHED, "--scenario", "low", "--json")
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)
     assert data["model"]["use_case"] == "Agent reply drafts"
@@ -111,48 +96,48 @@ def test_show_json_and_scenario(demo_template: Path) -> None:
     assert outputs["break_even"]["verdict"] == "above"
 
 
-def test_show_errors_are_one_line(demo_template: Path) -> None:
-    result = _run("costs", "show", demo_template, "No such model")
+def test_show_errors_are_one_line(sample_template: Path) -> None:
+    result = _run("costs", "show", sample_template, "No such model")
     assert result.exit_code == 1
     assert result.stderr.startswith("aipm: error: No cost model 'No such model'")
-    result = _run("costs", "show", demo_template, CACHED, "--scenario", "mid")
+    result = _run("costs", "show", sample_template, CACHED, "--scenario", "mid")
     assert result.exit_code == 1 and "unknown scenario 'mid'" in result.stderr
 
 
-def test_compare_marks_the_cheapest(demo_template: Path) -> None:
-    result = _run("costs", "compare", demo_template, "Agent reply drafts")
+def test_compare_marks_the_cheapest(sample_template: Path) -> None:
+    result = _run("costs", "compare", sample_template, "Agent reply drafts")
     assert result.exit_code == 0, result.output
     assert "large model + cache *" in result.output
     assert "* cheapest per successful task: large model + cache (0.0343159 USD)" in result.output
     assert "Cost per successful task" in result.output and "3-year cost" in result.output
-    data = json.loads(_run("costs", "compare", demo_template, "1", "--json").output)
+    data = json.loads(_run("costs", "compare", sample_template, "1", "--json").output)
     assert data["use_case"] == "Agent reply drafts"
     cheapest = data["options"][data["cheapest"]]
     assert cheapest["option_label"] == "large model + cache" and cheapest["cheapest"]
     only = _run(
-        "costs", "compare", demo_template, "1", "--model", "Reply drafts: small model", "--json"
+        "costs", "compare", sample_template, "1", "--model", "Reply drafts: small model", "--json"
     )
     assert [o["option_label"] for o in json.loads(only.output)["options"]] == ["small model"]
-    missing = _run("costs", "compare", demo_template, "No such use case")
+    missing = _run("costs", "compare", sample_template, "No such use case")
     assert missing.exit_code == 1 and "No use case" in missing.stderr
 
 
-def test_prices_say_they_are_dated(demo_template: Path) -> None:
-    result = _run("costs", "prices", demo_template)
+def test_prices_say_they_are_dated(sample_template: Path) -> None:
+    result = _run("costs", "prices", sample_template)
     assert result.exit_code == 0, result.output
     assert "gpt-4.1" in result.output and "2025-06-01" in result.output
     assert "Prices change often" in result.output
-    data = json.loads(_run("costs", "prices", demo_template, "--json").output)
+    data = json.loads(_run("costs", "prices", sample_template, "--json").output)
     assert "check them" in data["note"]
     gpt = next(p for p in data["prices"] if p["model"] == "gpt-4.1")
     assert gpt["used_by"] == 2 and gpt["as_of"] == "2025-06-01"
 
 
-def test_new_set_delete_each_undoable(demo_file: Path) -> None:
+def test_new_set_delete_each_undoable(sample_path: Path) -> None:
     result = _run(
         "costs",
         "new",
-        demo_file,
+        sample_path,
         "Triage: vendor",
         "use_case=Ticket auto-triage",
         "option_label=vendor product",
@@ -163,79 +148,79 @@ def test_new_set_delete_each_undoable(demo_file: Path) -> None:
         "source.success_rate=Vendor pilot",
     )
     assert result.exit_code == 0, result.output
-    inputs = _inputs(demo_file, "Triage: vendor")
+    inputs = _inputs(sample_path, "Triage: vendor")
     assert inputs.price is not None and inputs.price.model == "gpt-4o-mini"
     assert inputs.sources == {"success_rate": "Vendor pilot"}
     # 1,000 x 0.15 / 1e6 = 0.00015 per request
     assert costs.compute(inputs).cost_per_request == pytest.approx(0.00015)
 
-    result = _run("costs", "set", demo_file, "Triage: vendor", "success_rate=0.5", "price=none")
+    result = _run("costs", "set", sample_path, "Triage: vendor", "success_rate=0.5", "price=none")
     assert result.exit_code == 0, result.output
     assert "Changed price_id, success_rate" in result.output
-    changed = _inputs(demo_file, "Triage: vendor")
+    changed = _inputs(sample_path, "Triage: vendor")
     assert changed.success_rate == 0.5 and changed.price is None
     assert changed.sources == {"success_rate": "Vendor pilot"}
 
-    bad = _run("costs", "set", demo_file, "Triage: vendor", "success_rate=1.5")
+    bad = _run("costs", "set", sample_path, "Triage: vendor", "success_rate=1.5")
     assert bad.exit_code == 1 and "success_rate" in bad.stderr
-    bad = _run("costs", "set", demo_file, "Triage: vendor", "review_minutes=lots")
+    bad = _run("costs", "set", sample_path, "Triage: vendor", "review_minutes=lots")
     assert bad.exit_code == 1 and "review_minutes takes a number" in bad.stderr
-    bad = _run("costs", "set", demo_file, "Triage: vendor", "colour=red")
+    bad = _run("costs", "set", sample_path, "Triage: vendor", "colour=red")
     assert bad.exit_code == 1 and "unknown field 'colour'" in bad.stderr
 
-    assert _run("undo", demo_file).exit_code == 0
-    assert _inputs(demo_file, "Triage: vendor").success_rate == 0.9
+    assert _run("undo", sample_path).exit_code == 0
+    assert _inputs(sample_path, "Triage: vendor").success_rate == 0.9
 
-    result = _run("costs", "delete", demo_file, "Triage: vendor")
+    result = _run("costs", "delete", sample_path, "Triage: vendor")
     assert result.exit_code == 0 and "aipm undo" in result.output
-    assert _run("undo", demo_file).exit_code == 0
-    assert _inputs(demo_file, "Triage: vendor").name == "Triage: vendor"
+    assert _run("undo", sample_path).exit_code == 0
+    assert _inputs(sample_path, "Triage: vendor").name == "Triage: vendor"
 
 
-def test_own_and_snapshot(demo_file: Path) -> None:
-    result = _run("costs", "own", demo_file, "Reply drafts: small model", "--role", "partner")
+def test_own_and_snapshot(sample_path: Path) -> None:
+    result = _run("costs", "own", sample_path, "Reply drafts: small model", "--role", "partner")
     assert result.exit_code == 0, result.output
     # one-off 400,000; yearly 12 x 17,480 = 209,760
     assert "partner costs: one-off 400,000.00, yearly 209,760.00" in result.output
-    result = _run("costs", "snapshot", demo_file, CACHED, "--date", "2030-01-07")
+    result = _run("costs", "snapshot", sample_path, CACHED, "--date", "2030-01-07")
     assert result.exit_code == 0, result.output
     assert "Recorded 0.0343159 for 2030-01-07" in result.output
-    result = _run("costs", "snapshot", demo_file, "Reply drafts: small model")
+    result = _run("costs", "snapshot", sample_path, "Reply drafts: small model")
     assert result.exit_code == 1 and "linked to no KPI" in result.stderr
 
 
-def test_tornado_chart(demo_template: Path, tmp_path: Path) -> None:
+def test_tornado_chart(sample_template: Path, tmp_path: Path) -> None:
     out = tmp_path / "tornado.png"
-    result = _run("chart", demo_template, "tornado", "--model", CACHED, "--out", out)
+    result = _run("chart", sample_template, "tornado", "--model", CACHED, "--out", out)
     assert result.exit_code == 0, result.output
     assert out.read_bytes().startswith(b"\x89PNG") and out.stat().st_size > 10_000
-    result = _run("chart", demo_template, "matrix", "--model", CACHED, "--out", out, "--force")
+    result = _run("chart", sample_template, "matrix", "--model", CACHED, "--out", out, "--force")
     assert result.exit_code == 1 and "--model does not apply to the matrix chart" in result.stderr
 
 
-def test_set_show_and_clear_tornado_ranges(demo_file: Path, tmp_path: Path) -> None:
+def test_set_show_and_clear_tornado_ranges(sample_path: Path, tmp_path: Path) -> None:
     result = _run(
         "costs",
         "set",
-        demo_file,
+        sample_path,
         CACHED,
         "range.success_rate=0.5:0.9",
         "range.review_minutes=:3",
     )
     assert result.exit_code == 0, result.output
     assert "Changed sensitivity_ranges" in result.output
-    assert _inputs(demo_file, CACHED).sensitivity_ranges == {
+    assert _inputs(sample_path, CACHED).sensitivity_ranges == {
         "review_minutes": (None, 3.0),
         "success_rate": (0.5, 0.9),
     }
-    shown = _run("costs", "show", demo_file, CACHED).output
+    shown = _run("costs", "show", sample_path, CACHED).output
     lines = shown.splitlines()
     start = lines.index("Tornado ranges (aipm chart FILE tornado --model NAME)")
     block = "\n".join(lines[start : start + 4])
     assert "Task success rate" in block and "50 % \u2013 90 %" in block
     assert "Minutes per review" in block and "±20 % \u2013 3" in block
     assert "Every other input: its value ±20 %." in block
-    data = json.loads(_run("costs", "show", demo_file, CACHED, "--json").output)
+    data = json.loads(_run("costs", "show", sample_path, CACHED, "--json").output)
     assert {r["field"]: (r["low"], r["high"]) for r in data["sensitivity_ranges"]} == {
         "review_minutes": (None, 3.0),
         "success_rate": (0.5, 0.9),
@@ -243,7 +228,7 @@ def test_set_show_and_clear_tornado_ranges(demo_file: Path, tmp_path: Path) -> N
     assert data["model"]["sensitivity_ranges"]["success_rate"] == [0.5, 0.9]
 
     # The chart uses them: the success-rate bar is labelled as the user's range.
-    ws = open_workspace(demo_file, readonly=True)
+    ws = open_workspace(sample_path, readonly=True)
     try:
         from aipm_desktop.services.charts import build
 
@@ -253,17 +238,17 @@ def test_set_show_and_clear_tornado_ranges(demo_file: Path, tmp_path: Path) -> N
         ws.close()
     assert "Task success rate\n50 % \u2013 90 % (your range)" in labels
     out = tmp_path / "tornado.png"
-    result = _run("chart", demo_file, "tornado", "--model", CACHED, "--out", out)
+    result = _run("chart", sample_path, "tornado", "--model", CACHED, "--out", out)
     assert result.exit_code == 0, result.output
 
     # Another set keeps the other ranges; an empty value clears one; undo brings it back.
-    assert _run("costs", "set", demo_file, CACHED, "range.success_rate=").exit_code == 0
-    assert _inputs(demo_file, CACHED).sensitivity_ranges == {"review_minutes": (None, 3.0)}
-    assert _run("undo", demo_file).exit_code == 0
-    assert "success_rate" in _inputs(demo_file, CACHED).sensitivity_ranges
-    assert _run("costs", "set", demo_file, CACHED, "range.review_minutes=").exit_code == 0
-    assert _run("costs", "set", demo_file, CACHED, "range.success_rate=").exit_code == 0
-    shown = _run("costs", "show", demo_file, CACHED).output
+    assert _run("costs", "set", sample_path, CACHED, "range.success_rate=").exit_code == 0
+    assert _inputs(sample_path, CACHED).sensitivity_ranges == {"review_minutes": (None, 3.0)}
+    assert _run("undo", sample_path).exit_code == 0
+    assert "success_rate" in _inputs(sample_path, CACHED).sensitivity_ranges
+    assert _run("costs", "set", sample_path, CACHED, "range.review_minutes=").exit_code == 0
+    assert _run("costs", "set", sample_path, CACHED, "range.success_rate=").exit_code == 0
+    shown = _run("costs", "show", sample_path, CACHED).output
     assert "Every input ±20 %; set your own with" in shown
 
 
@@ -277,22 +262,22 @@ def test_set_show_and_clear_tornado_ranges(demo_file: Path, tmp_path: Path) -> N
         ("range.success_rate=a:b", "takes a number, not 'a'"),
     ],
 )
-def test_invalid_ranges_are_refused(demo_file: Path, assignment: str, words: str) -> None:
-    result = _run("costs", "set", demo_file, CACHED, assignment)
+def test_invalid_ranges_are_refused(sample_path: Path, assignment: str, words: str) -> None:
+    result = _run("costs", "set", sample_path, CACHED, assignment)
     assert result.exit_code == 1
     assert words in result.stderr
-    assert _inputs(demo_file, CACHED).sensitivity_ranges == {}
+    assert _inputs(sample_path, CACHED).sensitivity_ranges == {}
 
 
-def test_new_takes_ranges(demo_file: Path) -> None:
+def test_new_takes_ranges(sample_path: Path) -> None:
     result = _run(
         "costs",
         "new",
-        demo_file,
+        sample_path,
         "Ranged",
         "requests_per_month=1000",
         "success_rate=0.5",
         "range.success_rate=0.25:1",
     )
     assert result.exit_code == 0, result.output
-    assert _inputs(demo_file, "Ranged").sensitivity_ranges == {"success_rate": (0.25, 1.0)}
+    assert _inputs(sample_path, "Ranged").sensitivity_ranges == {"success_rate": (0.25, 1.0)}

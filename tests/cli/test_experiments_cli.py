@@ -10,27 +10,11 @@ import hashlib
 import json
 from pathlib import Path
 
-import pytest
 from typer.testing import CliRunner
 
 from aipm_desktop.cli import app
-from aipm_desktop.services.workspace import new_workspace
 
 PLACEMENT = "Draft placement: inline versus side panel"
-
-
-@pytest.fixture(scope="module")
-def demo_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("experiments-cli") / "demo.aipm"
-    new_workspace(path, demo=True).close()
-    return path
-
-
-@pytest.fixture
-def demo_file(demo_template: Path, tmp_path: Path) -> Path:
-    copy = tmp_path / "demo.aipm"
-    copy.write_bytes(demo_template.read_bytes())
-    return copy
 
 
 def _run(*args: object):
@@ -41,14 +25,14 @@ def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_list_and_json(demo_file: Path) -> None:
-    before = _digest(demo_file)
-    table = _run("experiments", "list", demo_file)
+def test_list_and_json(sample_path: Path) -> None:
+    before = _digest(sample_path)
+    table = _run("experiments", "list", sample_path)
     assert table.exit_code == 0, table.output
     assert PLACEMENT in table.stdout and table.stdout.rstrip().endswith("4 experiments")
-    items = json.loads(_run("experiments", "list", demo_file, "--json").stdout)
+    items = json.loads(_run("experiments", "list", sample_path, "--json").stdout)
     assert [i["status"] for i in items] == ["running", "draft", "decided", "decided"]
-    assert _digest(demo_file) == before
+    assert _digest(sample_path) == before
 
 
 def test_plan_a_rate_and_a_mean() -> None:
@@ -92,15 +76,15 @@ def test_plan_both_directions_and_bad_input() -> None:
         assert message in result.stderr, (args, result.stderr)
 
 
-def test_readout_text_and_json(demo_file: Path) -> None:
-    before = _digest(demo_file)
-    text = _run("experiments", "readout", demo_file, PLACEMENT)
+def test_readout_text_and_json(sample_path: Path) -> None:
+    before = _digest(sample_path)
+    text = _run("experiments", "readout", sample_path, PLACEMENT)
     assert text.exit_code == 0, text.output
     parts = ("Sample ratio (Draft acceptance rate)", "two-proportion z-test",
              "Welch's t-test with CUPED", "Guardrail: Unedited-send rate", "Summary:")  # fmt: skip
     for part in parts:
         assert part in text.stdout, part
-    data = json.loads(_run("experiments", "readout", demo_file, "1", "--json").stdout)
+    data = json.loads(_run("experiments", "readout", sample_path, "1", "--json").stdout)
     assert data["srm_detected"] is False and data["srm"]["dof"] == 1
     arms = data["metrics"][0]["arms"]
     assert {a["name"] for a in arms} == {"Side panel", "Inline"}
@@ -108,7 +92,7 @@ def test_readout_text_and_json(demo_file: Path) -> None:
     comparison = data["metrics"][0]["treatments"][0]["comparison"]
     assert comparison["p_adjusted"] < 0.05 and len(comparison["abs_ci"]) == 2
     assert data["plan"]["n_control"] > 0
-    assert _digest(demo_file) == before
+    assert _digest(sample_path) == before
 
 
 def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
@@ -119,7 +103,7 @@ def _write(path: Path, header: list[str], rows: list[list[object]]) -> Path:
     return path
 
 
-def test_import_dry_run_problems_and_srm_exit_code(demo_file: Path, tmp_path: Path) -> None:
+def test_import_dry_run_problems_and_srm_exit_code(sample_path: Path, tmp_path: Path) -> None:
     header = ["date", "variant", "metric", "units", "conversions"]
     bad = _write(
         tmp_path / "bad.csv",
@@ -127,32 +111,32 @@ def test_import_dry_run_problems_and_srm_exit_code(demo_file: Path, tmp_path: Pa
         [["2027-01-04", "Side panel", "Draft acceptance rate", 10, 11],
          ["2027-01-04", "Sidebar", "Draft acceptance rate", 10, 1]],
     )  # fmt: skip
-    before = _digest(demo_file)
+    before = _digest(sample_path)
     errors = tmp_path / "errors.csv"
-    refused = _run("experiments", "import", demo_file, PLACEMENT, bad, "--errors", errors)
+    refused = _run("experiments", "import", sample_path, PLACEMENT, bad, "--errors", errors)
     assert refused.exit_code == 1
     assert "more than the 10 units" in refused.stderr and "unknown variant" in refused.stderr
     assert "3,variant," in errors.read_text(encoding="utf-8")
-    assert _digest(demo_file) == before
+    assert _digest(sample_path) == before
     skewed = _write(
         tmp_path / "skewed.csv",
         header,
         [["2027-01-04", "Side panel", "Draft acceptance rate", 5000, 500],
          ["2027-01-04", "Inline", "Draft acceptance rate", 5400, 600]],
     )  # fmt: skip
-    dry = _run("experiments", "import", demo_file, "1", skewed, "--dry-run")
+    dry = _run("experiments", "import", sample_path, "1", skewed, "--dry-run")
     assert dry.exit_code == 0 and "Dry run: nothing written." in dry.stdout
-    assert _digest(demo_file) == before
-    done = _run("experiments", "import", demo_file, "1", skewed)
+    assert _digest(sample_path) == before
+    done = _run("experiments", "import", sample_path, "1", skewed)
     assert done.exit_code == 0, done.output
     assert "Imported 2 daily aggregates" in done.stdout
-    readout = _run("experiments", "readout", demo_file, "1")
+    readout = _run("experiments", "readout", sample_path, "1")
     assert readout.exit_code == 3
     assert "NOT TRUSTWORTHY" in readout.stdout
-    assert _run("experiments", "readout", demo_file, "1", "--json").exit_code == 3
+    assert _run("experiments", "readout", sample_path, "1", "--json").exit_code == 3
 
 
-def test_per_unit_import_and_chart(demo_file: Path, tmp_path: Path) -> None:
+def test_per_unit_import_and_chart(sample_path: Path, tmp_path: Path) -> None:
     rows = [[f"u{i}", "No citations" if i % 2 else "Numbered citations", "2027-01-04",
              3 + i % 3, i % 2] for i in range(40)]  # fmt: skip
     path = _write(
@@ -161,15 +145,15 @@ def test_per_unit_import_and_chart(demo_file: Path, tmp_path: Path) -> None:
         rows,
     )
     result = _run(
-        "experiments", "import", demo_file, "Citations in answer bot replies", path, "--per-unit"
+        "experiments", "import", sample_path, "Citations in answer bot replies", path, "--per-unit"
     )
     assert result.exit_code == 0, result.output
     assert "40 per-unit rows -> 4 daily aggregates" in result.stdout
     out = tmp_path / "chart.png"
-    chart = _run("chart", demo_file, "experiment", "--experiment", PLACEMENT, "--out", out)
+    chart = _run("chart", sample_path, "experiment", "--experiment", PLACEMENT, "--out", out)
     assert chart.exit_code == 0, chart.output
     assert out.read_bytes().startswith(b"\x89PNG")
-    missing = _run("chart", demo_file, "experiment", "--out", tmp_path / "x.png")
+    missing = _run("chart", sample_path, "experiment", "--out", tmp_path / "x.png")
     assert missing.exit_code == 1 and "--experiment" in missing.stderr
-    unknown = _run("experiments", "readout", demo_file, "Nope")
+    unknown = _run("experiments", "readout", sample_path, "Nope")
     assert unknown.exit_code == 1 and "No experiment 'Nope'" in unknown.stderr

@@ -176,6 +176,14 @@ def _populate_everything(ws) -> None:
         units=120,
         conversions=31.0,
     )
+    from aipm_desktop.services import evaluations
+
+    suite, _ = evaluations.create_suite(
+        ws=ws, data={"name": "Résumé set", "use_case_id": uc}, metrics=["accuracy:0.9:blocking"]
+    )
+    results = ws.path.parent / "eval_results.csv"
+    results.write_text("id,expected,predicted\nÄ-1,yes,yes\nÖ-2,no,yes\n", encoding="utf-8")
+    evaluations.import_results(ws=ws, suite_id=suite, path=results, name="v1 — März")
     incident = add(
         Incident,
         title="Wrong customer name",

@@ -43,6 +43,9 @@ CHARTS: dict[str, str] = {
 CHARTS["tornado"] = f"{__name__}.tornado:build_figure"
 CHARTS["experiment"] = f"{__name__}.experiment:build_figure"
 CHARTS["incidents"] = f"{__name__}.incidents:build_figure"
+CHARTS["eval"] = f"{__name__}.evaluation:build_trend"
+CHARTS["eval_slices"] = f"{__name__}.evaluation:build_slices"
+CHARTS["eval_reliability"] = f"{__name__}.evaluation:build_reliability"
 
 #: Command-line spelling of build_figure keywords whose names differ.
 _OPTION_NAMES = {"start": "--from", "end": "--to", "candidate_ids": "--candidate"}

@@ -31,7 +31,7 @@ GRID = "#e4e7eb"
 TITLE_CHARS = 70
 
 
-def _style(ax: object) -> None:
+def style_axes(ax: object) -> None:
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)  # type: ignore[attr-defined]
     ax.grid(axis="y", color=GRID, linewidth=0.6)  # type: ignore[attr-defined]
@@ -112,7 +112,7 @@ def draw_experiment(figure: Figure, data: CumulativeReadout) -> None:
         loc="left",
     )
     top.legend(fontsize=8, frameon=False, loc="upper left")
-    _style(top)
+    style_axes(top)
     value_scale = 100.0 if metric.kind == "proportion" else 1.0
     for index, arm in enumerate(data.arms):
         values = [v * value_scale if math.isfinite(v) else math.nan for v in arm.values]
@@ -129,7 +129,7 @@ def draw_experiment(figure: Figure, data: CumulativeReadout) -> None:
     bottom.set_ylabel(wrap(unit, 28), fontsize=9, color=TEXT_COLOUR)
     bottom.set_title("Each arm's value, day by day", fontsize=9, color=MUTED, loc="left")
     bottom.legend(fontsize=8, frameon=False, loc="best")
-    _style(bottom)
+    style_axes(bottom)
     _dates(bottom)
 
 

@@ -4,8 +4,9 @@ Every file is plain data an editor can change without touching code:
 
 - ``company.json``: the company, the workspace owner, the wiki base URL and the people.
 - ``use_cases.json``, ``risks.json``, ``ai_act.json``, ``kpis.json``, ``releases.json``,
-  ``operations.json`` (experiments, incidents, cost models), ``interviews.json`` and
-  ``change_log.json``: the rows of each area, linked by keys (a use case's ``key``, a
+  ``operations.json`` (experiments, incidents, cost models), ``evaluations.json`` (eval
+  suites, their metrics and the parameters of their generated runs), ``interviews.json``
+  and ``change_log.json``: the rows of each area, linked by keys (a use case's ``key``, a
   risk's title, a roadmap item's ``key``, a document's ``kind``, a launch check's item).
 - ``roadmap.csv`` and ``roadmap_dependencies.csv``: the roadmap items and their
   finish-to-start dependencies.
@@ -101,6 +102,7 @@ class DemoContent:
     candidates: list[dict[str, Any]]
     calibration: dict[str, Any]
     change_log: list[dict[str, Any]]
+    eval_suites: list[dict[str, Any]]
 
 
 def given_fields(spec: dict[str, Any], model: Any) -> dict[str, Any]:
@@ -140,4 +142,5 @@ def load_content() -> DemoContent:
         candidates=load_json("interviews"),
         calibration=load_json("calibration"),
         change_log=load_json("change_log"),
+        eval_suites=load_json("evaluations")["suites"],
     )

@@ -49,7 +49,7 @@ from ...models import Experiment, utcnow
 from ...models.experiments import RESULT_SUMS, check_result
 from .. import records
 from ..changes import Changes
-from ..problems import MAX_LISTED, ImportRefused, Problem, quote, summarise
+from ..problems import ImportRefused, Problem, ProblemSummary, quote
 from ..tabular import collector_paused, csv_rows, normalise_header, read_rows
 from ..tabular import file_sha256 as _sha256
 from .data import _R, _V, ExperimentDetail, detail
@@ -77,7 +77,7 @@ _KEPT = 100_000
 
 
 @dataclass(frozen=True)
-class ResultsPreview:
+class ResultsPreview(ProblemSummary):
     """What an import of ``source`` would store for the experiment, before anything is
     written. ``rows``: the daily aggregates (dicts of stored fields, ``variant_id`` and
     ``day`` included); ``problems``: every problem found (``problem_count`` counts those
@@ -125,19 +125,11 @@ class ResultsPreview:
             text += f"; replaces {self.replaced:,} stored"
         return text
 
-    def lines(self, limit: int = MAX_LISTED) -> list[str]:
-        """The problems summarised (grouped by kind, ``limit`` rows listed)."""
-        return summarise(self.problems, limit=limit)
-
     def refusal(self) -> ImportRefused:
         """The error an apply raises for this preview (nothing is written)."""
         if not self.rows and not self.problem_count:
             return ImportRefused(f"{self.source}: nothing imported, the file holds no results", [])
-        return ImportRefused(
-            f"{self.source}: nothing imported, {self.problem_count:,} problem(s) in "
-            f"{self.row_count:,} rows",
-            self.problems,
-        )
+        return super().refusal()
 
 
 @dataclass

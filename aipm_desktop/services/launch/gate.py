@@ -10,7 +10,7 @@ import datetime as dt
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 
@@ -37,6 +37,9 @@ _CHECK = LaunchCheck.__table__  # type: ignore[attr-defined]
 _TEMPLATE = LaunchChecklistTemplate.__table__  # type: ignore[attr-defined]
 _DOC = Document.__table__  # type: ignore[attr-defined]
 _STAGE = RolloutStage.__table__  # type: ignore[attr-defined]
+
+if TYPE_CHECKING:  # the computed evaluation item of the checklist
+    from ..evaluations.gate import EvaluationItem
 
 
 #: Check statuses that no longer hold a launch up.
@@ -104,11 +107,14 @@ class Readiness:
     reasons: tuple[str, ...]
     risk_titles: tuple[str, ...] = field(default=())
     #: What each reason is about, in step with ``reasons``: "checklist", "blocking",
-    #: "risks", "use_case", "docs_missing", "docs_draft", "go" or "launched".
+    #: "evaluation", "risks", "use_case", "docs_missing", "docs_draft", "go" or "launched".
     reason_kinds: tuple[str, ...] = field(default=())
     #: Whether the release has launched (every rollout stage complete) and when; a
     #: launched release shows that instead of a go / no-go.
     launch: LaunchState = field(default=LaunchState(False, None, 0))
+    #: The computed evaluation item (:func:`~..evaluations.evaluation_item`): None when
+    #: no eval suite is linked to the release's use case.
+    evaluation: EvaluationItem | None = None
 
     @property
     def state(self) -> str:
@@ -147,6 +153,7 @@ class Readiness:
                 None if self.launch.launched_on is None else self.launch.launched_on.isoformat()
             ),
             "reasons": list(self.reasons),
+            "evaluation": None if self.evaluation is None else self.evaluation.as_dict(),
         }
 
 
@@ -292,6 +299,9 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
     total = len(counted)
     percent = 100.0 * done / total if total else 0.0
     blocking = tuple(c for c in items if c.blocking and c.status not in SETTLED)
+    from ..evaluations.gate import evaluation_item
+
+    evaluation = evaluation_item(ws=ws, use_case_id=release.use_case_id)
     high, critical, risk_titles = _open_risks(ws, release.use_case_id)
     docs = documentation(ws=ws, use_case_id=release.use_case_id)
     state = _launch_state(ws, release_id, release.target_date)
@@ -308,6 +318,8 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
                 f"{_listing([c.item for c in blocking])}.",
             )
         )
+    if evaluation is not None and not evaluation.passed:
+        reasons.append(("evaluation", evaluation.text()))
     if critical or high:
         parts = []
         if critical:
@@ -344,7 +356,8 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
             (
                 "go",
                 f"All blocking items are done ({done} of {total} items), no open high or "
-                "critical risk, and the documentation is approved.",
+                "critical risk, and the documentation is approved."
+                + ("" if evaluation is None else " " + evaluation.text()),
             )
         )
     return Readiness(
@@ -362,4 +375,5 @@ def readiness(*, ws: Workspace, release_id: int) -> Readiness:
         risk_titles=tuple(risk_titles),
         reason_kinds=tuple(kind for kind, _text in reasons),
         launch=state,
+        evaluation=evaluation,
     )

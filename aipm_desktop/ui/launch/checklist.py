@@ -45,6 +45,7 @@ from ..widgets.builders import NO_MARGINS, button, deferred, dialog_buttons, hbo
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
+from .evaluation_box import EvaluationBox
 
 CHECK_COLUMNS = ("Item", "Owner", "Status", "Blocking", "Evidence", "Signed off")
 COL_ITEM, COL_OWNER, COL_STATUS, COL_BLOCKING, COL_EVIDENCE, COL_SIGNED = range(6)
@@ -119,6 +120,7 @@ class ReadinessSummary(QFrame):
         self.docs = named_label("", "docsStatus", wrap=True)
         self.blocking = QListWidget()
         self.blocking.setObjectName("blockingList")
+        self.evaluation = EvaluationBox()
 
         top = QHBoxLayout()
         top.addWidget(self.badge)
@@ -136,6 +138,7 @@ class ReadinessSummary(QFrame):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.addLayout(top)
         layout.addWidget(self.reasons)
+        layout.addWidget(self.evaluation)
         layout.addWidget(self.blocking_title)
         layout.addWidget(self.blocking)
 
@@ -159,9 +162,12 @@ class ReadinessSummary(QFrame):
             "Documentation: "
             + ", ".join(f"{k} {DOC_MARKS[v]}" for k, v in ready.documentation.items())
         )
-        # The blocking items are listed once: in their box, not among the reasons.
-        self.reasons.setText("\n".join(f"• {r}" for r in ready.reasons_except("blocking")))
-        self.reasons.setVisible(bool(ready.reasons_except("blocking")))
+        # The blocking items and the evaluation are listed once: in their boxes, not among
+        # the reasons.
+        reasons = ready.reasons_except("blocking", "evaluation")
+        self.reasons.setText("\n".join(f"• {r}" for r in reasons))
+        self.reasons.setVisible(bool(reasons))
+        self.evaluation.show_item(ready.evaluation)
         self.blocking.clear()
         count = len(ready.blocking)
         self.blocking_title.setText(

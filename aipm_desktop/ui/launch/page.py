@@ -61,6 +61,9 @@ from .template_dialog import TemplateDialog
 #: Kinds whose changes can alter what the page shows.
 WATCHED = (
     "release",
+    "eval_suite",
+    "eval_metric",
+    "eval_run",
     "rollout_stage",
     "launch_check",
     launch.TEMPLATE_KIND,
@@ -194,7 +197,14 @@ class ReleaseForm(QWidget):
 
 
 class LaunchPage(QWidget):
-    """Releases and launch-readiness gates of the open workspace."""
+    """Releases and launch-readiness gates of the open workspace.
+
+    Signals:
+        navigate_requested(str, int): show area ``name`` on record ``id`` (a failing
+            evaluation metric in Evaluations); the main window acts on it.
+    """
+
+    navigate_requested = Signal(str, int)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -231,6 +241,9 @@ class LaunchPage(QWidget):
         self.checklist = ChecklistPanel(ctx)
         self.checklist.create_requested.connect(self._on_checklist_create_requested)
         self.checklist.template_requested.connect(self.edit_template)
+        self.checklist.summary.evaluation.open_metric.connect(
+            lambda metric_id: self.navigate_requested.emit("evaluations", metric_id)
+        )
         self.stages = StagesPanel(ctx)
         self.form = ReleaseForm(ctx)
         self.tabs = area_tabs(

@@ -1,0 +1,1 @@
+"""The Evaluations area: suites, metrics, runs, reports, comparisons and charts."""
