@@ -306,6 +306,7 @@ def _add_groups() -> None:
         interviews,
         kpis,
         launch,
+        report,
         risks,
         roadmap,
         runbooks,
@@ -313,6 +314,7 @@ def _add_groups() -> None:
     )
 
     history.register(app)
+    report.register(app)
 
     app.add_typer(usecases.app, name="usecases")
     app.add_typer(risks.app, name="risks")

@@ -78,6 +78,7 @@ class EntityKind(enum.StrEnum):
     REFERENCE_RATING = "reference_rating"
     AI_ACT_ASSESSMENT = "ai_act_assessment"
     COMPLIANCE_OBLIGATION = "compliance_obligation"
+    SAVED_REPORT = "saved_report"
 
 
 #: Tables whose name differs from their kind.

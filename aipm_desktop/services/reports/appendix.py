@@ -123,8 +123,6 @@ def appendix(ctx: Context, title: str) -> Section:
             align="llrl",
             widths=(4, 2, 1, 1.4),
         ),
-        Heading("Reference data"),
-        table(("Reference data", "Version"), list(found["reference_data"].items()), widths=(1, 2)),
         Heading("Manifest"),
         facts(
             [
@@ -133,6 +131,10 @@ def appendix(ctx: Context, title: str) -> Section:
                 ("Schema", found["schema"]),
                 ("Report", f"{ctx.options.kind}, as of {ctx.as_of.isoformat()}"),
                 ("Profile", _profile_text(ctx)),
+                *(
+                    (f"Reference data: {name}", version)
+                    for name, version in found["reference_data"].items()
+                ),
             ]
         ),
     )

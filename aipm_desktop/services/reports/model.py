@@ -101,13 +101,15 @@ class Table:
 class Chart:
     """A chart: ``figure`` builds it (called once per rendering, see :mod:`.charts`), or
     ``svg`` holds it already drawn. ``key`` names it (unique within a report; used for
-    ids in HTML and for the SVG hash salt), ``width``/``height`` are its size in inches
-    when built from a figure, and ``caption`` is printed below it."""
+    ids in HTML and for the SVG hash salt), ``caption`` is printed below it and ``width``
+    is the share of the text width it takes."""
 
     key: str
     caption: str
     figure: Callable[[], Figure] | None = field(default=None, compare=False)
     svg: bytes | None = None
+    #: Share of the text width the chart takes (0-1]; renderers may ignore it.
+    width: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -219,7 +221,7 @@ def block_dict(block: Block, chart_svg: Callable[[Chart], bytes] | None = None) 
     """One block as JSON-ready data: ``{"type": "table", ...fields}``."""
     name = type(block).__name__.lower()
     if isinstance(block, Chart):
-        data: dict[str, Any] = {"key": block.key, "caption": block.caption}
+        data: dict[str, Any] = {"key": block.key, "caption": block.caption, "width": block.width}
         if chart_svg is not None:
             data["svg"] = chart_svg(block).decode("utf-8")
         return {"type": name, **data}
@@ -263,4 +265,4 @@ def table(
 def facts(pairs: Sequence[tuple[str, Any]]) -> Table:
     """A key/value table (no header row) of the pairs with a value."""
     kept = [(k, str(v)) for k, v in pairs if v not in (None, "")]
-    return table((), kept, align="ll", widths=(1, 3))
+    return table((), kept, align="ll", widths=(1.4, 3))

@@ -36,6 +36,8 @@ TOP_RISKS = 10
 MAX_MATRIX_USE_CASES = 60
 MAX_ROADMAP_ITEMS = 60
 MAX_SPARKLINES = 24
+#: The score rationales of this many leading use cases are printed.
+RATIONALE_USE_CASES = 3
 
 
 def iso(day: dt.date | dt.datetime | None) -> str:
@@ -240,7 +242,7 @@ def _rationales(ctx: Context, shown: Sequence[Any], criteria: Sequence[Any]) -> 
     from ...models import Score
 
     t = Score.__table__  # type: ignore[attr-defined]
-    ids = [r.use_case_id for r in shown[:10]]
+    ids = [r.use_case_id for r in shown[:RATIONALE_USE_CASES]]
     names = {c.id: c.name for c in criteria}
     with ctx.ws.engine.connect() as conn:
         found = conn.execute(
@@ -259,6 +261,7 @@ def _rationales(ctx: Context, shown: Sequence[Any], criteria: Sequence[Any]) -> 
         return []
     return [
         Heading("Score rationales"),
+        Paragraph(f"Why the {len(ids)} leading use cases score as they do.", "muted"),
         table(
             ("Use case", "Criterion", "Level", "Rationale"),
             rows,
@@ -347,7 +350,12 @@ def risks(ctx: Context, title: str) -> Section | None:
 
             name = "Residual" if residual_map else "Inherent"
             section.add(
-                Chart(f"heatmap-{name.lower()}", f"{name} risk: likelihood against impact.", heat)
+                Chart(
+                    f"heatmap-{name.lower()}",
+                    f"{name} risk: likelihood against impact.",
+                    heat,
+                    width=0.8,
+                )
             )
     section.add(
         Heading("Top risks"),
