@@ -59,8 +59,8 @@ def test_the_outline_follows_the_sections_chosen_and_their_order(qtbot, dialog) 
 
 def test_a_rai_pack_lists_the_chosen_use_case(qtbot, dialog) -> None:
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("rai-pack"))
-    row = [dialog.use_case_list.item(r).text()
-           for r in range(dialog.use_case_list.count())].index("Help-center answer bot")  # fmt: skip
+    titles = [dialog.use_case_list.item(r).text() for r in range(dialog.use_case_list.count())]
+    row = titles.index("Help-center answer bot")
     dialog.use_case_list.item(row).setCheckState(CHECKED)
     outline = _outline(qtbot, dialog)
     assert outline[0] == "Help-center answer bot: responsible-AI documentation"
