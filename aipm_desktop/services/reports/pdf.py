@@ -33,7 +33,7 @@ from .model import (
     Table,
 )
 
-_ALIGN = {"left": "LEFT", "right": "RIGHT", "center": "CENTER"}
+_ALIGN = {"left": "L", "right": "R", "center": "C"}
 #: A section starts a new page when less than this share of the page is left.
 _NEW_PAGE_BELOW = 0.33
 
@@ -102,20 +102,14 @@ def _widths(pdf: PdfDocument, block: Table) -> tuple[float, ...]:
 
 
 def _table(pdf: PdfDocument, block: Table) -> None:
+    if not block.rows:
+        return
     widths = _widths(pdf, block)
     align = tuple(_ALIGN[block.alignment(c)] for c in range(block.columns))
-    rows = [block.header, *block.rows] if block.header else list(block.rows)
-    if not rows:
-        return
-    pdf.table(
-        widths,
-        align,
-        rows,
-        highlight={i + 1 for i in block.highlight} if block.header else set(),
-        size=8.5,
-        headings=bool(block.header),
-    )
-    pdf.pdf.ln(1.5)
+    if pdf.room() < 20:  # a heading row alone at the foot of a page
+        pdf.new_page()
+    pdf.grid(widths, align, block.header, block.rows, highlight=block.highlight)
+    pdf.pdf.ln(2)
     pdf.caption(block.caption)
 
 
@@ -123,6 +117,9 @@ def _table(pdf: PdfDocument, block: Table) -> None:
 _LINE_MM = 5.2
 _CONTENTS_HEADING_MM = 16
 _HEADING_MM = 14
+#: Room for a table's header and first rows, and for a short paragraph.
+_TABLE_START_MM = 24
+_PARAGRAPH_MM = 12
 #: A cell this short is kept on one line (dates, amounts, statuses).
 _WHOLE_CHARS = 16
 
@@ -166,23 +163,34 @@ def render(report: Report, *, charts: ChartCache) -> bytes:
         elif not first:
             pdf.pdf.ln(6)
         first = False
-        _keep_with_chart(pdf, section.blocks[:1], charts)
+        _keep_with_next(pdf, section.blocks[:2], charts)
         pdf.heading(section.title, 16, section=0)
         for index, block in enumerate(section.blocks):
             if isinstance(block, Heading):
-                _keep_with_chart(pdf, section.blocks[index + 1 : index + 2], charts)
+                _keep_with_next(pdf, section.blocks[index + 1 : index + 3], charts)
             _block(pdf, block, charts)
     return pdf.output()
 
 
-def _keep_with_chart(pdf: PdfDocument, following: list[Any], charts: ChartCache) -> None:
-    """A heading right above a chart goes to the next page with it when the chart would
-    not fit below it."""
-    if following and isinstance(following[0], Chart):
-        chart = following[0]
-        height = pdf.svg_size(charts.svg(chart), pdf.width * chart.width)[1]
-        if pdf.room() < height + _HEADING_MM and height + _HEADING_MM < pdf.pdf.eph:
-            pdf.new_page()
+def _keep_with_next(pdf: PdfDocument, following: list[Any], charts: ChartCache) -> None:
+    """A heading goes to the next page with what follows it when that would not start
+    below it: a chart whole, a table with its header and first rows (an intro paragraph
+    between them counted too)."""
+    need = _HEADING_MM
+    for block in following[:2]:
+        if isinstance(block, Chart):
+            need += pdf.svg_size(charts.svg(block), pdf.width * block.width)[1]
+            break
+        if isinstance(block, Table):
+            need += _TABLE_START_MM
+            break
+        if not isinstance(block, Paragraph):
+            return
+        need += _PARAGRAPH_MM
+    else:
+        return
+    if pdf.room() < need < pdf.pdf.eph:
+        pdf.new_page()
 
 
 def _block(pdf: PdfDocument, block: Any, charts: ChartCache) -> None:
