@@ -29,14 +29,6 @@ RUNS = 3
 AS_OF = "2026-12-01"
 
 
-def _rss_mb() -> float:
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
-
-
 def child(path: str, out: str) -> dict[str, float]:
     """One report in this process: wall and CPU seconds from before the first import."""
     wall, cpu = time.perf_counter(), time.process_time()
@@ -44,6 +36,7 @@ def child(path: str, out: str) -> dict[str, float]:
 
     from aipm_desktop.services.reports import ReportOptions, export_report
     from aipm_desktop.store import open_workspace
+    from benchmarks.run import _rss_mb
 
     ws = open_workspace(path, readonly=True)
     idle = _rss_mb()

@@ -7,7 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import Qt
 
 from aipm_desktop.services.reports import saved as saved_reports
 
@@ -71,7 +71,7 @@ def test_a_rai_pack_lists_the_chosen_use_case(qtbot, dialog) -> None:
 def test_export_writes_the_file_in_a_worker_and_opens_it(qtbot, dialog, tmp_path: Path) -> None:
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("readout"))
     dialog.client_safe.setChecked(True)
-    dialog.as_of.setDate(QDate(2026, 12, 1))
+    dialog.as_of.set_value(dt.date(2026, 12, 1))
     out = tmp_path / "readout.html"
     with qtbot.waitSignal(dialog.exported, timeout=120_000) as signal:
         dialog.export_to(out)
@@ -89,7 +89,7 @@ def test_save_as_named_report_is_one_undo_step_and_loads_back(
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("readout"))
     dialog.page_size.setCurrentIndex(dialog.page_size.findData("letter"))
     dialog.hide_names.setChecked(True)
-    dialog.as_of.setDate(QDate(2026, 11, 30))
+    dialog.as_of.set_value(dt.date(2026, 11, 30))
     assert dialog.save_as("Monthly review")
     saved = saved_reports.find_saved(ws=sample_ws, name="Monthly review")
     assert saved.kind == "readout" and saved.options.page_size == "letter"

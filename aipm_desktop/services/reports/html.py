@@ -10,19 +10,8 @@ import html
 import re
 
 from ..rendering import render_html
+from . import model as m
 from .charts import ChartCache
-from .model import (
-    Chart,
-    Heading,
-    KeyFigures,
-    Markdown,
-    Note,
-    PageBreak,
-    Paragraph,
-    Report,
-    Section,
-    Table,
-)
 
 CSS = """
 :root { color-scheme: light; }
@@ -112,11 +101,11 @@ def inline_svg(data: bytes, prefix: str) -> str:
         return f'id="{prefix}-{name}{suffix}"'
 
     text = _IDS.sub(unique, text)
-    text = _REFS.sub(lambda m: f"{m.group(1)}{prefix}-{m.group(2)}", text)
+    text = _REFS.sub(lambda ref: f"{ref.group(1)}{prefix}-{ref.group(2)}", text)
     return f'<svg role="img" {text[len("<svg ") :]}'.strip()
 
 
-def _table(block: Table) -> str:
+def _table(block: m.Table) -> str:
     if not block.header:
         rows = "".join(
             "<tr>" + "".join(f"<td>{_e(c)}</td>" for c in row) + "</tr>" for row in block.rows
@@ -142,19 +131,19 @@ def _table(block: Table) -> str:
     )
 
 
-def _section(section: Section, anchors: dict[str, str], charts: ChartCache) -> str:
+def _section(section: m.Section, anchors: dict[str, str], charts: ChartCache) -> str:
     parts = [f'<section><h2 id="{anchors[section.title]}">{_e(section.title)}</h2>']
     for block in section.blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, m.Heading):
             tag = "h3" if block.level <= 1 else "h4"
             anchor = anchors.get(block.text, "") if block.level <= 1 else ""
             ident = f' id="{anchor}"' if anchor else ""
             parts.append(f"<{tag}{ident}>{_e(block.text)}</{tag}>")
-        elif isinstance(block, Paragraph):
+        elif isinstance(block, m.Paragraph):
             parts.append(f'<p class="{block.tone}">{_e(block.text)}</p>')
-        elif isinstance(block, Markdown):
+        elif isinstance(block, m.Markdown):
             parts.append(f'<div class="md">{render_html(block.text, toc=False)}</div>')
-        elif isinstance(block, KeyFigures):
+        elif isinstance(block, m.KeyFigures):
             items = "".join(
                 f'<div class="figure tone-{i.tone}"><div class="label">{_e(i.label)}</div>'
                 f'<div class="value">{_e(i.value)}</div>'
@@ -162,23 +151,23 @@ def _section(section: Section, anchors: dict[str, str], charts: ChartCache) -> s
                 for i in block.items
             )
             parts.append(f'<div class="figures">{items}</div>')
-        elif isinstance(block, Table):
+        elif isinstance(block, m.Table):
             parts.append(_table(block))
-        elif isinstance(block, Chart):
+        elif isinstance(block, m.Chart):
             svg = inline_svg(charts.svg(block), f"c-{block.key}")
             width = f' style="max-width: {block.width * 100:.0f}%"' if block.width < 1 else ""
             parts.append(
                 f"<figure{width}>{svg}<figcaption>{_e(block.caption)}</figcaption></figure>"
             )
-        elif isinstance(block, Note):
+        elif isinstance(block, m.Note):
             parts.append(f'<p class="note {block.kind}">{_e(block.text)}</p>')
-        elif isinstance(block, PageBreak):
+        elif isinstance(block, m.PageBreak):
             continue
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def render(report: Report, *, charts: ChartCache) -> bytes:
+def render(report: m.Report, *, charts: ChartCache) -> bytes:
     meta = report.meta
     taken: set[str] = set()
     anchors: dict[str, str] = {}

@@ -31,6 +31,11 @@ from typing import TYPE_CHECKING, Any, Literal
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
+__all__ = [
+    "Block", "Chart", "Heading", "KeyFigure", "KeyFigures", "Markdown", "Note", "PageBreak",
+    "Paragraph", "Report", "ReportMeta", "Section", "Table", "facts", "table",
+]  # fmt: skip
+
 Align = Literal["left", "right", "center"]
 Tone = Literal["neutral", "good", "warn", "bad"]
 
@@ -43,6 +48,9 @@ class Heading:
 
 @dataclass(frozen=True)
 class Paragraph:
+    """Plain text (no markup); a "lead" paragraph opens a section, a "muted" one
+    explains a table or chart."""
+
     text: str
     tone: Literal["body", "lead", "muted"] = "body"
 
@@ -114,6 +122,9 @@ class Chart:
 
 @dataclass(frozen=True)
 class Note:
+    """A boxed remark: "warning" for a gap the reader should see (nothing documented),
+    "omitted" for what a profile left out."""
+
     text: str
     kind: Literal["info", "warning", "omitted"] = "info"
 

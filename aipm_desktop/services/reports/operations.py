@@ -10,7 +10,7 @@ from typing import Any
 
 from .build import Context
 from .model import Chart, Heading, Markdown, Note, Paragraph, Section, Table, table
-from .sections import DASH, iso, label, shorten
+from .sections import DASH, iso, label, release_table, shorten
 
 MAX_ROWS = 25
 
@@ -25,18 +25,7 @@ def releases(ctx: Context, title: str) -> Section | None:
     found = [r for r in release_list(ws=ctx.ws) if _in_scope(ctx, r.use_case_id)]
     if not found:
         return None
-    section = Section("releases", title).add(
-        table(
-            ("Release", "Use case", "Target", "Checklist", "Gate"),
-            [
-                (r.name, r.use_case, iso(r.target_date), f"{r.percent:.0f}%", r.state_text)
-                for r in found
-            ],
-            align="lllrl",
-            widths=(3, 3, 1.4, 1.2, 1.2),
-            highlight=[i for i, r in enumerate(found) if r.state == "no-go"],
-        )
-    )
+    section = Section("releases", title).add(release_table(found))
     for release in found:
         if release.state != "no-go":
             continue

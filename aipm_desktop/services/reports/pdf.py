@@ -20,25 +20,15 @@ from typing import Any
 
 from ..pdf_doc import PdfDocument
 from ..rendering import render_html
+from . import model as m
 from .charts import ChartCache
-from .model import (
-    Chart,
-    Heading,
-    KeyFigures,
-    Markdown,
-    Note,
-    PageBreak,
-    Paragraph,
-    Report,
-    Table,
-)
 
 _ALIGN = {"left": "L", "right": "R", "center": "C"}
 #: A section starts a new page when less than this share of the page is left.
 _NEW_PAGE_BELOW = 0.33
 
 
-def _cover(pdf: PdfDocument, report: Report) -> None:
+def _cover(pdf: PdfDocument, report: m.Report) -> None:
     meta = report.meta
     doc = pdf.pdf
     doc.set_y(doc.h * 0.28)
@@ -73,7 +63,7 @@ def _cover(pdf: PdfDocument, report: Report) -> None:
         )
 
 
-def _widths(pdf: PdfDocument, block: Table) -> tuple[float, ...]:
+def _widths(pdf: PdfDocument, block: m.Table) -> tuple[float, ...]:
     """The columns' widths (mm): the block's shares, but never narrower than the longest
     word of a column's heading or than its short cells (a date, an amount, a status: up
     to :data:`_WHOLE_CHARS` characters are never broken); the room comes from the columns
@@ -101,7 +91,7 @@ def _widths(pdf: PdfDocument, block: Table) -> tuple[float, ...]:
     return tuple(round(w, 2) for w in widths)
 
 
-def _table(pdf: PdfDocument, block: Table) -> None:
+def _table(pdf: PdfDocument, block: m.Table) -> None:
     if not block.rows:
         return
     widths = _widths(pdf, block)
@@ -144,7 +134,7 @@ def _contents(pdf: PdfDocument, entries: int) -> None:
     doc.insert_toc_placeholder(draw, pages=pages)
 
 
-def render(report: Report, *, charts: ChartCache) -> bytes:
+def render(report: m.Report, *, charts: ChartCache) -> bytes:
     meta = report.meta
     pdf = PdfDocument(
         meta.title,
@@ -166,7 +156,7 @@ def render(report: Report, *, charts: ChartCache) -> bytes:
         _keep_with_next(pdf, section.blocks[:2], charts)
         pdf.heading(section.title, 16, section=0)
         for index, block in enumerate(section.blocks):
-            if isinstance(block, Heading):
+            if isinstance(block, m.Heading):
                 _keep_with_next(pdf, section.blocks[index + 1 : index + 3], charts)
             _block(pdf, block, charts)
     return pdf.output()
@@ -176,15 +166,15 @@ def _keep_with_next(pdf: PdfDocument, following: list[Any], charts: ChartCache) 
     """A heading goes to the next page with what follows it when that would not start
     below it: a chart whole, a table with its header and first rows (an intro paragraph
     between them counted too)."""
-    need = _HEADING_MM
+    need = float(_HEADING_MM)
     for block in following[:2]:
-        if isinstance(block, Chart):
+        if isinstance(block, m.Chart):
             need += pdf.svg_size(charts.svg(block), pdf.width * block.width)[1]
             break
-        if isinstance(block, Table):
+        if isinstance(block, m.Table):
             need += _TABLE_START_MM
             break
-        if not isinstance(block, Paragraph):
+        if not isinstance(block, m.Paragraph):
             return
         need += _PARAGRAPH_MM
     else:
@@ -194,24 +184,24 @@ def _keep_with_next(pdf: PdfDocument, following: list[Any], charts: ChartCache) 
 
 
 def _block(pdf: PdfDocument, block: Any, charts: ChartCache) -> None:
-    if isinstance(block, Heading):
+    if isinstance(block, m.Heading):
         size = 12.5 if block.level <= 1 else 11
         pdf.heading(block.text, size, section=block.level if block.level <= 1 else None)
-    elif isinstance(block, Paragraph):
+    elif isinstance(block, m.Paragraph):
         size = 10.5 if block.tone == "lead" else 9.5
         colour = (97, 110, 124) if block.tone == "muted" else (50, 63, 75)
         pdf.body(block.text, "", size, colour)
         pdf.pdf.ln(2)
-    elif isinstance(block, Markdown):
+    elif isinstance(block, m.Markdown):
         pdf.html(render_html(block.text, toc=False))
-    elif isinstance(block, KeyFigures):
+    elif isinstance(block, m.KeyFigures):
         pdf.figures([(i.label, i.value, i.detail, i.tone) for i in block.items])
-    elif isinstance(block, Table):
+    elif isinstance(block, m.Table):
         _table(pdf, block)
-    elif isinstance(block, Chart):
+    elif isinstance(block, m.Chart):
         pdf.svg(charts.svg(block), width=pdf.width * block.width)
         pdf.caption(block.caption)
-    elif isinstance(block, Note):
+    elif isinstance(block, m.Note):
         pdf.note(block.text, warning=block.kind == "warning")
-    elif isinstance(block, PageBreak):
+    elif isinstance(block, m.PageBreak):
         pdf.new_page()

@@ -15,21 +15,11 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from . import model as m
 from .build import Context
-from .model import (
-    Chart,
-    Heading,
-    KeyFigure,
-    KeyFigures,
-    Markdown,
-    Note,
-    Paragraph,
-    Section,
-    table,
-)
 
 DASH = "\u2013"
-#: Rows of the ranking table and of the top-risk list at most.
+#: Rows of the ranking m.table and of the top-risk list at most.
 TOP_USE_CASES = 50
 TOP_RISKS = 10
 #: Charts of more items than this would not be legible on one page.
@@ -56,10 +46,10 @@ def shorten(text: str, limit: int = 160) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def scope_note(ctx: Context) -> list[Note]:
+def scope_note(ctx: Context) -> list[m.Note]:
     if not ctx.chosen:
         return []
-    return [Note("Covers the use cases " + ", ".join(t for _, t in ctx.use_cases) + ".")]
+    return [m.Note("Covers the use cases " + ", ".join(t for _, t in ctx.use_cases) + ".")]
 
 
 # -- summary ---------------------------------------------------------------------------------
@@ -86,7 +76,7 @@ def _document(ctx: Context, ref: str, title: str) -> tuple[str, str] | None:
     return None if row is None else (row[0], row[1] or "")
 
 
-def key_figures(ctx: Context) -> KeyFigures:
+def key_figures(ctx: Context) -> m.KeyFigures:
     from ...models import Risk
     from .. import risks as risk_service
 
@@ -110,22 +100,22 @@ def key_figures(ctx: Context) -> KeyFigures:
     on_target = sum(1 for s in statuses if s.status == "on_target")
     alerts = sum(1 for s in statuses if s.status in ("critical", "warning"))
     figures.update(live_risks=live_risks, severe=severe, overdue=overdue, alerts=alerts)
-    return KeyFigures(
+    return m.KeyFigures(
         (
-            KeyFigure("Use cases", f"{len(ctx.use_cases):,}", "in scope"),
-            KeyFigure(
+            m.KeyFigure("Use cases", f"{len(ctx.use_cases):,}", "in scope"),
+            m.KeyFigure(
                 "Open risks",
                 f"{live_risks:,}",
                 f"{severe:,} high or above (residual)",
                 "bad" if severe else "good",
             ),
-            KeyFigure(
+            m.KeyFigure(
                 "Overdue reviews",
                 f"{overdue:,}",
                 "risk reviews or acceptances",
                 "warn" if overdue else "good",
             ),
-            KeyFigure(
+            m.KeyFigure(
                 "KPIs on target",
                 f"{on_target} of {len(statuses)}",
                 f"{alerts} in warning or critical",
@@ -135,8 +125,8 @@ def key_figures(ctx: Context) -> KeyFigures:
     )
 
 
-def summary(ctx: Context, title: str) -> Section:
-    section = Section("summary", title, new_page=False)
+def summary(ctx: Context, title: str) -> m.Section:
+    section = m.Section("summary", title, new_page=False)
     section.add(*scope_note(ctx), key_figures(ctx))
     found = _document(ctx, ctx.options.summary_document, "Executive summary")
     if found is not None:
@@ -145,14 +135,14 @@ def summary(ctx: Context, title: str) -> Section:
         text = ctx.profile.markdown(
             without_title(found[1], found[0]), "document paragraphs marked internal"
         )
-        section.add(Markdown(text))
+        section.add(m.Markdown(text))
     return section
 
 
 # -- portfolio -------------------------------------------------------------------------------
 
 
-def portfolio(ctx: Context, title: str) -> Section | None:
+def portfolio(ctx: Context, title: str) -> m.Section | None:
     from .. import scoring
 
     model_id = scoring.active_model_id(ws=ctx.ws)
@@ -163,15 +153,15 @@ def portfolio(ctx: Context, title: str) -> Section | None:
     name = scoring.model_name(ws=ctx.ws, model_id=model_id)
     complete = [r for r in ranked if r.complete]
     shown = ranked[:TOP_USE_CASES]
-    section = Section("portfolio", title).add(
-        Paragraph(
+    section = m.Section("portfolio", title).add(
+        m.Paragraph(
             f"Use cases ranked by the scoring model “{name}” ({len(criteria)} criteria, "
             f"scores 0-100). {len(complete):,} of {len(ranked):,} use cases are fully scored"
             + (f"; the top {TOP_USE_CASES} are listed." if len(ranked) > TOP_USE_CASES else "."),
             "lead",
         ),
-        Heading("Ranking"),
-        table(
+        m.Heading("Ranking"),
+        m.table(
             ("Rank", "Use case", "Status", "Score"),
             [
                 (
@@ -197,8 +187,8 @@ def portfolio(ctx: Context, title: str) -> Section | None:
 
         if not ctx.chosen:
             section.add(
-                Heading("Value and feasibility"),
-                Chart("matrix", "Value against feasibility; bubble size by reach.", matrix),
+                m.Heading("Value and feasibility"),
+                m.Chart("matrix", "Value against feasibility; bubble size by reach.", matrix),
             )
     if len(complete) >= 2 and not ctx.chosen:
         section.add(*_stability(ctx, model_id, {r.use_case_id: r.title for r in complete}))
@@ -220,14 +210,14 @@ def _stability(ctx: Context, model_id: int, titles: dict[int, str]) -> list[Any]
         for uc in result.use_case_ids[:10]
     ]
     return [
-        Heading("Ranking stability"),
-        Paragraph(
+        m.Heading("Ranking stability"),
+        m.Paragraph(
             f"How often each of the leading use cases stays in the top {result.top_n} when "
             f"every weight moves by up to ±{result.spread:.0%} ({result.draws} draws, "
             f"fixed seed {result.seed}).",
             "muted",
         ),
-        table(
+        m.table(
             ("Use case", "Rank", f"In top {result.top_n}", "Rank range"),
             rows,
             align="lrrr",
@@ -260,9 +250,9 @@ def _rationales(ctx: Context, shown: Sequence[Any], criteria: Sequence[Any]) -> 
     if not rows:
         return []
     return [
-        Heading("Score rationales"),
-        Paragraph(f"Why the {len(ids)} leading use cases score as they do.", "muted"),
-        table(
+        m.Heading("Score rationales"),
+        m.Paragraph(f"Why the {len(ids)} leading use cases score as they do.", "muted"),
+        m.table(
             ("Use case", "Criterion", "Level", "Rationale"),
             rows,
             align="llrl",
@@ -274,12 +264,12 @@ def _rationales(ctx: Context, shown: Sequence[Any], criteria: Sequence[Any]) -> 
 # -- risks -----------------------------------------------------------------------------------
 
 
-def risks(ctx: Context, title: str) -> Section | None:
+def risks(ctx: Context, title: str) -> m.Section | None:
     from ...models import MitigationAction, Risk, RiskUseCaseLink
     from .. import risks as risk_service
 
     t = Risk.__table__  # type: ignore[attr-defined]
-    m = MitigationAction.__table__  # type: ignore[attr-defined]
+    acts = MitigationAction.__table__  # type: ignore[attr-defined]
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
     bands = risk_service.bands(ws=ctx.ws)
     method = risk_service.method_of(ws=ctx.ws)
@@ -308,9 +298,9 @@ def risks(ctx: Context, title: str) -> Section | None:
         ).all()
         actions: dict[int, list[str]] = {}
         for risk_id, action, owner, status in conn.execute(
-            select(m.c.risk_id, m.c.action, m.c.owner, m.c.status)
-            .where(m.c.risk_id.in_([r[0] for r in top]))
-            .order_by(m.c.risk_id, m.c.id)
+            select(acts.c.risk_id, acts.c.action, acts.c.owner, acts.c.status)
+            .where(acts.c.risk_id.in_([r[0] for r in top]))
+            .order_by(acts.c.risk_id, acts.c.id)
         ):
             text = ctx.profile.text(action, "mitigations marked internal")
             if text:
@@ -330,8 +320,8 @@ def risks(ctx: Context, title: str) -> Section | None:
     total = sum(by_level.values())
     if not total and not overdue_total:
         return None
-    section = Section("risks", title).add(
-        Paragraph(
+    section = m.Section("risks", title).add(
+        m.Paragraph(
             f"{total:,} open risks in the register"
             + (" linked to the chosen use cases" if ctx.chosen else "")
             + ". Residual level: "
@@ -350,7 +340,7 @@ def risks(ctx: Context, title: str) -> Section | None:
 
             name = "Residual" if residual_map else "Inherent"
             section.add(
-                Chart(
+                m.Chart(
                     f"heatmap-{name.lower()}",
                     f"{name} risk: likelihood against impact.",
                     heat,
@@ -358,8 +348,8 @@ def risks(ctx: Context, title: str) -> Section | None:
                 )
             )
     section.add(
-        Heading("Top risks"),
-        table(
+        m.Heading("Top risks"),
+        m.table(
             ("Risk", "Owner", "Inherent", "Residual", "Mitigations"),
             [
                 (
@@ -377,8 +367,8 @@ def risks(ctx: Context, title: str) -> Section | None:
     )
     if overdue_total:
         section.add(
-            Heading("Overdue reviews"),
-            Paragraph(
+            m.Heading("Overdue reviews"),
+            m.Paragraph(
                 f"{overdue_total:,} risks are past their review date or acceptance expiry"
                 + (
                     f"; the {len(overdue)} longest overdue:"
@@ -386,7 +376,7 @@ def risks(ctx: Context, title: str) -> Section | None:
                     else ":"
                 ),
             ),
-            table(
+            m.table(
                 ("Risk", "Owner", "Review due", "Acceptance expires"),
                 [(r[0], ctx.profile.person(r[1]), iso(r[2]), iso(r[3])) for r in overdue],
                 widths=(4, 2, 1.4, 1.6),
@@ -398,7 +388,7 @@ def risks(ctx: Context, title: str) -> Section | None:
 # -- EU AI Act -------------------------------------------------------------------------------
 
 
-def ai_act(ctx: Context, title: str) -> Section | None:
+def ai_act(ctx: Context, title: str) -> m.Section | None:
     from ...models import AiActAssessment, ComplianceObligation
     from .. import ai_act as act
 
@@ -420,14 +410,14 @@ def ai_act(ctx: Context, title: str) -> Section | None:
         return None
     order = {"prohibited": 0, "high": 1, "limited": 2, "minimal": 3}
     tiers = sorted(tiers, key=lambda r: (order.get(r[1], 9), titles[r[0]].casefold()))
-    section = Section("ai-act", title).add(
-        Paragraph(
+    section = m.Section("ai-act", title).add(
+        m.Paragraph(
             f"{len(tiers)} of {len(titles)} use cases have a tier check under "
             "Regulation (EU) 2024/1689. Guidance, not legal advice: confirm each "
             "classification with legal counsel.",
             "lead",
         ),
-        table(
+        m.table(
             ("Use case", "Tier", "Assessed", "Assessor"),
             [
                 (titles[r[0]], act.TIERS[r[1]][0], iso(r[2]), ctx.profile.person(r[3]))
@@ -446,8 +436,8 @@ def ai_act(ctx: Context, title: str) -> Section | None:
             continue
         done = sum(1 for r in rows if str(r[3]) in ("done", "not_applicable"))
         section.add(
-            Heading(f"{titles[uc]}: obligations ({done} of {len(rows)} met)", 2),
-            table(
+            m.Heading(f"{titles[uc]}: obligations ({done} of {len(rows)} met)", 2),
+            m.table(
                 ("Article", "Obligation", "Status", "Owner", "Due"),
                 [(r[1], r[2], label(r[3]), ctx.profile.person(r[4]), iso(r[5])) for r in rows],
                 widths=(1.1, 4, 1.3, 1.8, 1.4),
@@ -459,7 +449,7 @@ def ai_act(ctx: Context, title: str) -> Section | None:
 # -- KPIs ------------------------------------------------------------------------------------
 
 
-def kpis(ctx: Context, title: str) -> Section | None:
+def kpis(ctx: Context, title: str) -> m.Section | None:
     from .. import kpis as kpi_service
 
     statuses = kpi_service.status_all(ws=ctx.ws, today=ctx.as_of)
@@ -472,8 +462,8 @@ def kpis(ctx: Context, title: str) -> Section | None:
     counts: dict[str, int] = {}
     for s in statuses:
         counts[s.status] = counts.get(s.status, 0) + 1
-    section = Section("kpis", title).add(
-        Paragraph(
+    section = m.Section("kpis", title).add(
+        m.Paragraph(
             ", ".join(
                 f"{n} {kpi_service.STATUS_LABELS.get(k, k).lower()}" for k, n in counts.items()
             )
@@ -499,8 +489,8 @@ def kpis(ctx: Context, title: str) -> Section | None:
 
     note = f" (the {len(shown)} most urgent)" if len(statuses) > len(shown) else ""
     section.add(
-        Chart("kpi-grid", f"Last 26 weeks of each KPI{note}, coloured by status.", grid),
-        table(
+        m.Chart("kpi-grid", f"Last 26 weeks of each KPI{note}, coloured by status.", grid),
+        m.table(
             ("KPI", "Latest", "Target", "Status", "Trend", "As of"),
             [
                 (
@@ -525,7 +515,7 @@ def kpis(ctx: Context, title: str) -> Section | None:
 # -- roadmap and launch ----------------------------------------------------------------------
 
 
-def roadmap(ctx: Context, title: str) -> Section | None:
+def roadmap(ctx: Context, title: str) -> m.Section | None:
     from .. import roadmap as roadmap_service
     from ..launch import release_list
 
@@ -538,7 +528,7 @@ def roadmap(ctx: Context, title: str) -> Section | None:
         releases = [r for r in releases if r.use_case_id in wanted]
     if not items and not releases:
         return None
-    section = Section("roadmap", title)
+    section = m.Section("roadmap", title)
     if items and len(items) <= MAX_ROADMAP_ITEMS and not ctx.chosen:
 
         def chart() -> Any:
@@ -547,11 +537,11 @@ def roadmap(ctx: Context, title: str) -> Section | None:
             return chart_module.build_figure(ws=ctx.ws, start=start, end=end, today=ctx.as_of)
 
         section.add(
-            Chart("roadmap", f"Roadmap from {iso(start)} to {iso(end)}; today marked.", chart)
+            m.Chart("roadmap", f"Roadmap from {iso(start)} to {iso(end)}; today marked.", chart)
         )
     elif items:
         section.add(
-            Note(
+            m.Note(
                 f"{len(items):,} roadmap items fall in the next six months; the milestones "
                 "are listed below."
             )
@@ -559,43 +549,45 @@ def roadmap(ctx: Context, title: str) -> Section | None:
     milestones = [i for i in items if i.kind == "milestone" and i.end >= ctx.as_of][:20]
     if milestones:
         section.add(
-            Heading("Milestones ahead"),
-            table(
+            m.Heading("Milestones ahead"),
+            m.table(
                 ("Milestone", "Lane", "Due", "Status"),
                 [(i.title, i.lane, iso(i.end), label(i.status)) for i in milestones],
                 widths=(4, 2, 1.4, 1.4),
             ),
         )
     if releases:
-        section.add(
-            Heading("Launch readiness"),
-            table(
-                ("Release", "Use case", "Target", "Checklist", "Gate"),
-                [
-                    (r.name, r.use_case, iso(r.target_date), f"{r.percent:.0f}%", r.state_text)
-                    for r in releases
-                ],
-                align="lllrl",
-                widths=(3, 3, 1.4, 1.2, 1.2),
-                highlight=[i for i, r in enumerate(releases) if r.state == "no-go"],
-            ),
-        )
+        section.add(m.Heading("Launch readiness"), release_table(releases))
     return section
+
+
+def release_table(releases: Sequence[Any]) -> Any:
+    """Releases with their target, checklist progress and gate (no-go marked)."""
+    return m.table(
+        ("Release", "Use case", "Target", "Checklist", "Gate"),
+        [
+            (r.name, r.use_case, iso(r.target_date), f"{r.percent:.0f}%", r.state_text)
+            for r in releases
+        ],
+        align="lllrl",
+        widths=(3, 3, 1.4, 1.2, 1.2),
+        highlight=[i for i, r in enumerate(releases) if r.state == "no-go"],
+    )
 
 
 # -- recommendations -------------------------------------------------------------------------
 
 
-def recommendations(ctx: Context, title: str) -> Section | None:
+def recommendations(ctx: Context, title: str) -> m.Section | None:
     from ...models import UseCase
 
-    section = Section("recommendations", title)
+    section = m.Section("recommendations", title)
     found = _document(ctx, "", "Recommendations")
     if found is not None:
         from ..rendering import without_title
 
         section.add(
-            Markdown(
+            m.Markdown(
                 ctx.profile.markdown(
                     without_title(found[1], found[0]), "document paragraphs marked internal"
                 )
@@ -611,8 +603,8 @@ def recommendations(ctx: Context, title: str) -> Section | None:
         ).all()
     if decided:
         section.add(
-            Heading("Build, partner or buy"),
-            table(
+            m.Heading("Build, partner or buy"),
+            m.table(
                 ("Use case", "Decision", "Rationale"),
                 [
                     (
@@ -633,6 +625,6 @@ def recommendations(ctx: Context, title: str) -> Section | None:
         todo.append(f"Act on the {figures['alerts']} KPIs in warning or critical.")
     if todo:
         section.add(
-            Heading("Next steps from the data"), Markdown("\n".join(f"- {t}" for t in todo))
+            m.Heading("Next steps from the data"), m.Markdown("\n".join(f"- {t}" for t in todo))
         )
     return section if section.blocks else None

@@ -8,26 +8,21 @@ Signals:
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt, QUrl, Signal
+from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
     QComboBox,
-    QDateEdit,
     QDialog,
     QFormLayout,
     QGridLayout,
-    QHBoxLayout,
     QInputDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -37,8 +32,11 @@ from ...services.reports import saved as saved_reports
 from ..context import AppContext
 from ..errors import show_user_error
 from ..tasks import Task
+from ..widgets.builders import button, button_row, hbox, vbox
 from ..widgets.debounce import Debouncer
 from ..widgets.dialog_parts import ask_save_path, dialog_heading, file_stem
+from ..widgets.field_editors import DateInput
+from ..widgets.page_header import named_label
 from ..widgets.service_edits import call_command
 from ..widgets.task_progress import TaskProgressDialog, close_progress, run_with_progress
 
@@ -106,8 +104,8 @@ class ExportReportDialog(QDialog):
             self.use_case_list.addItem(item)
         self.section_list = QListWidget(objectName="reportSections")
         self.section_list.setDragDropMode(QAbstractItemView.DragDropMode.InternalMove)
-        self.up_button = QPushButton("Up", objectName="sectionUp")
-        self.down_button = QPushButton("Down", objectName="sectionDown")
+        self.up_button = button("Up", self._on_up_button_clicked, name="sectionUp")
+        self.down_button = button("Down", self._on_down_button_clicked, name="sectionDown")
         self.outline = QListWidget(objectName="reportOutline")
         self.outline.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self.outline.setWordWrap(True)
@@ -118,53 +116,43 @@ class ExportReportDialog(QDialog):
         self.page_size = QComboBox(objectName="pageSize")
         self.page_size.addItem("A4", "a4")
         self.page_size.addItem("US Letter", "letter")
-        self.as_of = QDateEdit(objectName="asOf")
-        self.as_of.setCalendarPopup(True)
-        self.as_of.setDisplayFormat("yyyy-MM-dd")
-        self.as_of.setDate(QDate.currentDate())
+        # Unset: the report is dated the day it is written (a saved report too).
+        self.as_of = DateInput("Fixed date")
+        self.as_of.setObjectName("asOf")
         self.open_when_done = QCheckBox("Open when done", objectName="openWhenDone")
         self.open_when_done.setChecked(True)
-        self.status = QLabel("", objectName="mutedLabel")
-        self.status.setWordWrap(True)
-        self.save_button = QPushButton("Save as named report…", objectName="saveReport")
-        self.export_button = QPushButton("Export…", objectName="exportReport")
+        self.status = named_label("", "mutedLabel", wrap=True)
+        self.save_button = button(
+            "Save as named report…", self._on_save_button_clicked, name="saveReport"
+        )
+        self.export_button = button("Export…", self._on_export_button_clicked, name="exportReport")
         self.export_button.setDefault(True)
-        close_button = QPushButton("Close")
 
         options = QFormLayout()
         options.addRow("Report", self.kind_combo)
-        options.addRow("Saved reports", self.saved_combo)
         options.addRow("Page size", self.page_size)
         options.addRow("As of", self.as_of)
-        options.addRow("", self.client_safe)
-        options.addRow("", self.hide_names)
-        order = QHBoxLayout()
-        order.addWidget(self.up_button)
-        order.addWidget(self.down_button)
-        order.addStretch(1)
+        options.addRow("", vbox(self.client_safe, self.hide_names))
         grid = QGridLayout()
         grid.addLayout(options, 0, 0)
         grid.addWidget(QLabel("Use cases"), 1, 0)
         grid.addWidget(self.use_case_list, 2, 0)
         grid.addWidget(QLabel("Sections"), 0, 1, Qt.AlignmentFlag.AlignBottom)
         grid.addWidget(self.section_list, 1, 1, 2, 1)
-        grid.addLayout(order, 3, 1)
+        grid.addLayout(button_row(self.up_button, self.down_button), 3, 1)
         grid.addWidget(QLabel("Outline"), 0, 2, Qt.AlignmentFlag.AlignBottom)
         grid.addWidget(self.outline, 1, 2, 3, 1)
-        buttons = QHBoxLayout()
-        buttons.addWidget(self.open_when_done)
-        buttons.addStretch(1)
-        buttons.addWidget(self.save_button)
-        buttons.addWidget(self.export_button)
-        buttons.addWidget(close_button)
         for column in range(3):
             grid.setColumnStretch(column, 1)
-        layout = QVBoxLayout(self)
-        layout.addWidget(heading)
-        layout.addWidget(intro)
-        layout.addLayout(grid, 1)
-        layout.addWidget(self.status)
-        layout.addLayout(buttons)
+        vbox(
+            heading,
+            intro,
+            (grid, 1),
+            self.status,
+            hbox(QLabel("Saved reports"), self.saved_combo, self.save_button, 1,
+                 self.open_when_done, self.export_button, button("Close", self.reject)),
+            parent=self,
+        )  # fmt: skip
 
         self._fill_saved()
         self._fill_sections()
@@ -173,11 +161,6 @@ class ExportReportDialog(QDialog):
         self.section_list.itemChanged.connect(self._on_any_choice_changed)
         self.section_list.model().rowsMoved.connect(self._on_any_choice_changed)
         self.use_case_list.itemChanged.connect(self._on_any_choice_changed)
-        self.up_button.clicked.connect(self._on_up_button_clicked)
-        self.down_button.clicked.connect(self._on_down_button_clicked)
-        self.save_button.clicked.connect(self._on_save_button_clicked)
-        self.export_button.clicked.connect(self._on_export_button_clicked)
-        close_button.clicked.connect(self.reject)
         self.resize(1000, 560)
         self.refresh_outline()
 
@@ -217,14 +200,13 @@ class ExportReportDialog(QDialog):
             for item in _items(self.use_case_list)
             if item.checkState() == CHECKED
         )
-        day = self.as_of.date()
         return reports.ReportOptions(
             kind=str(self.kind_combo.currentData()),
             use_cases=use_cases,
             sections=sections,
             client_safe=self.client_safe.isChecked(),
             hide_names=self.hide_names.isChecked(),
-            as_of=dt.date(day.year(), day.month(), day.day()),
+            as_of=self.as_of.value(),  # type: ignore[arg-type]
             page_size=str(self.page_size.currentData()),
         )
 
@@ -243,8 +225,7 @@ class ExportReportDialog(QDialog):
         self.client_safe.setChecked(options.client_safe)
         self.hide_names.setChecked(options.hide_names)
         self.page_size.setCurrentIndex(max(0, self.page_size.findData(options.page_size)))
-        if options.as_of is not None:
-            self.as_of.setDate(QDate(options.as_of.year, options.as_of.month, options.as_of.day))
+        self.as_of.set_value(options.as_of)
         self.refresh_outline()
 
     def refresh_outline(self) -> None:

@@ -10,13 +10,10 @@ downgrade drops the table.
 """
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
-_TEXT = sqlmodel.sql.sqltypes.AutoString
-_STAMP = sqlmodel.sql.sqltypes.UTCDateTime
-
-# The lead may renumber this revision at a merge, with the constant of its test.
+# Renumbered with the constant of its test when another migration lands first.
 revision = "0012_reports"
 down_revision = "0009"
 branch_labels = None
@@ -27,11 +24,11 @@ def upgrade() -> None:
     op.create_table(
         "saved_report",
         sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", _STAMP(), nullable=False),
-        sa.Column("updated_at", _STAMP(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
         sa.Column("version", sa.Integer(), nullable=False),
-        sa.Column("name", _TEXT(length=200), nullable=False),
-        sa.Column("kind", _TEXT(length=40), nullable=False),
+        sa.Column("name", AutoString(length=200), nullable=False),
+        sa.Column("kind", AutoString(length=40), nullable=False),
         sa.Column("options", sa.JSON(), nullable=False),
         sa.PrimaryKeyConstraint("id"),
         sa.UniqueConstraint("name", name="uq_saved_report_name"),
