@@ -293,6 +293,11 @@ def test_rai_pack_has_the_domain_headings_per_use_case(sample_ws) -> None:
     # the out-of-scope list comes from the bot's PRD
     data = render(report, ".json").decode()
     assert "Legal, medical, financial or safety advice." in data
+    # every heading of the page has an id of its own (the same headings per use case)
+    page = render(report, ".html").decode()
+    ids = re.findall(r'\bid="([^"]+)"', page)
+    assert len(ids) == len(set(ids))
+    assert page.count('href="#intended-and-out-of-scope-use-2"') == 1
 
 
 def test_assessment_figures_match_the_workspace(assessment: Rendered, sample_readonly) -> None:

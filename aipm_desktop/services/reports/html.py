@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Iterator
 
 from ..rendering import render_html
 from . import model as m
@@ -131,12 +132,14 @@ def _table(block: m.Table) -> str:
     )
 
 
-def _section(section: m.Section, anchors: dict[str, str], charts: ChartCache) -> str:
-    parts = [f'<section><h2 id="{anchors[section.title]}">{_e(section.title)}</h2>']
+def _section(section: m.Section, anchors: Iterator[str], charts: ChartCache) -> str:
+    """One section; ``anchors`` gives the id of its title and of each of its level-1
+    headings, in outline order."""
+    parts = [f'<section><h2 id="{next(anchors)}">{_e(section.title)}</h2>']
     for block in section.blocks:
         if isinstance(block, m.Heading):
             tag = "h3" if block.level <= 1 else "h4"
-            anchor = anchors.get(block.text, "") if block.level <= 1 else ""
+            anchor = next(anchors) if block.level <= 1 else ""
             ident = f' id="{anchor}"' if anchor else ""
             parts.append(f"<{tag}{ident}>{_e(block.text)}</{tag}>")
         elif isinstance(block, m.Paragraph):
@@ -170,12 +173,11 @@ def _section(section: m.Section, anchors: dict[str, str], charts: ChartCache) ->
 def render(report: m.Report, *, charts: ChartCache) -> bytes:
     meta = report.meta
     taken: set[str] = set()
-    anchors: dict[str, str] = {}
     contents = []
     for level, text in report.outline():
         if level > 1:
             continue
-        anchor = anchors.setdefault(text, slug(text, taken))
+        anchor = slug(text, taken)
         contents.append((level, text, anchor))
     toc, open_sub = [], False
     for index, (level, text, anchor) in enumerate(contents):
@@ -201,7 +203,8 @@ def render(report: m.Report, *, charts: ChartCache) -> bytes:
         ("Classification", meta.confidentiality),
     ]
     cover = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts if v)
-    body = "\n".join(_section(s, anchors, charts) for s in report.sections)
+    ids = iter([anchor for _level, _text, anchor in contents])
+    body = "\n".join(_section(s, ids, charts) for s in report.sections)
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>

@@ -106,6 +106,8 @@ def _table(pdf: PdfDocument, block: m.Table) -> None:
 #: Height (mm) of a contents line and of the contents heading.
 _LINE_MM = 5.2
 _CONTENTS_HEADING_MM = 16
+#: Contents entries at most with the headings; more, and only the sections are listed.
+_CONTENTS_MAX = 45
 _HEADING_MM = 14
 #: Room for a table's header and first rows, and for a short paragraph.
 _TABLE_START_MM = 24
@@ -114,11 +116,15 @@ _PARAGRAPH_MM = 12
 _WHOLE_CHARS = 16
 
 
-def _contents(pdf: PdfDocument, entries: int) -> None:
+def _contents(pdf: PdfDocument, report: m.Report) -> None:
     """Room for the contents, filled in when the document is complete (fpdf2's ToC
     placeholder, so one layout pass knows every page number): below the cover when they
     fit there, else on pages of their own."""
     doc = pdf.pdf
+    outline = report.outline()
+    # A long contents lists the sections only (one RAI pack of many use cases).
+    deepest = 1 if sum(1 for level, _ in outline if level <= 1) <= _CONTENTS_MAX else 0
+    entries = sum(1 for level, _ in outline if level <= deepest)
     need = _CONTENTS_HEADING_MM + entries * _LINE_MM
     if pdf.room() < need + 10:
         pdf.new_page()
@@ -129,7 +135,7 @@ def _contents(pdf: PdfDocument, entries: int) -> None:
     pdf.heading("Contents", 14)
 
     def draw(doc: Any, outline: list[Any]) -> None:
-        pdf.contents([(s.level, s.name, s.page_number) for s in outline if s.level <= 1])
+        pdf.contents([(s.level, s.name, s.page_number) for s in outline if s.level <= deepest])
 
     doc.insert_toc_placeholder(draw, pages=pages)
 
@@ -144,7 +150,7 @@ def render(report: m.Report, *, charts: ChartCache) -> bytes:
         created=dt.datetime.combine(meta.as_of, dt.time(), tzinfo=dt.UTC),
     )
     _cover(pdf, report)
-    _contents(pdf, sum(1 for level, _ in report.outline() if level <= 1))
+    _contents(pdf, report)
     page_height = pdf.pdf.eph
     first = True
     for section in report.sections:
