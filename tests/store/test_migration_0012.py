@@ -1,5 +1,5 @@
-"""Migration 0012_reports: a 0009 file gains the empty saved-report table; the downgrade
-drops it and leaves everything else as it was."""
+"""Migration 0012_reports: a file at the previous head gains the empty saved-report table;
+the downgrade drops it and leaves everything else as it was."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from aipm_desktop.store.engine import APPLICATION_ID, make_engine
 from aipm_desktop.store.migrate import upgrade
 
 #: The revision under test and the one before it (renumbered together at a merge).
-REVISION, PREVIOUS = "0012_reports", "0009"
+REVISION, PREVIOUS = "0012_reports", "0010_feedback_triage"
 
 
 def _at_previous_revision(path: Path) -> None:

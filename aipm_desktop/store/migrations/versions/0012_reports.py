@@ -1,7 +1,7 @@
 """saved reports
 
 Revision ID: 0012_reports
-Revises: 0009
+Revises: 0010_feedback_triage
 Create Date: 2026-12-06
 
 New table ``saved_report``: a named report (kind, and the report options as JSON:
@@ -15,7 +15,7 @@ from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 # Renumbered with the constant of its test when another migration lands first.
 revision = "0012_reports"
-down_revision = "0009"
+down_revision = "0010_feedback_triage"
 branch_labels = None
 depends_on = None
 
