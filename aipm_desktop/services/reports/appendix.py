@@ -135,9 +135,9 @@ def appendix(ctx: Context, title: str) -> Section:
                 ("Schema", found["schema"]),
                 ("Report", f"{ctx.options.kind}, as of {ctx.as_of.isoformat()}"),
                 ("Profile", _profile_text(ctx)),
-                *(
-                    (f"Reference data: {name}", version)
-                    for name, version in found["reference_data"].items()
+                (
+                    "Reference data",
+                    "; ".join(f"{name}: {v}" for name, v in found["reference_data"].items()),
                 ),
             ]
         ),
