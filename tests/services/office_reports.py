@@ -92,3 +92,11 @@ def pptx_texts(data: bytes) -> list[str]:
         if slide.has_notes_slide:
             found.append(slide.notes_slide.notes_text_frame.text)
     return found
+
+
+def rendered(ws: Any, renderer: Any, **options: Any) -> tuple[Any, bytes]:
+    """The report ``options`` ask for (as of :data:`AS_OF`) and ``renderer``'s bytes of it."""
+    from aipm_desktop.services.reports import ChartCache, ReportOptions, build_report
+
+    report = build_report(ws=ws, options=ReportOptions(as_of=AS_OF, **options))
+    return report, renderer(report, charts=ChartCache())

@@ -5,9 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import docx
@@ -15,37 +12,16 @@ import pytest
 from docx.oxml.ns import qn
 
 from aipm_desktop.services import reports
-from aipm_desktop.services.reports import (
-    KeyFigures,
-    Markdown,
-    Note,
-    ReportOptions,
-    Table,
-    build_report,
-    docx_out,
-)
+from aipm_desktop.services.reports import docx_out
+from aipm_desktop.services.reports import model as m
 from aipm_desktop.services.reports.flow import markdown_flow
 
-from .office_reports import AS_OF, SECRET, docx_texts, seed_internal
-
-
-@pytest.fixture(scope="module")
-def seeded(sample_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from aipm_desktop.store import open_workspace
-
-    path = tmp_path_factory.mktemp("docx") / "demo.aipm"
-    shutil.copy(sample_template, path)
-    ws = open_workspace(path)
-    seed_internal(ws)
-    yield ws
-    ws.close()
+from .office_reports import AS_OF, SECRET, docx_texts, rendered
 
 
 @pytest.fixture(scope="module")
 def assessment(seeded: Any) -> tuple[Any, bytes]:
-    options = ReportOptions(kind="assessment", as_of=AS_OF, client_safe=True)
-    report = build_report(ws=seeded, options=options)
-    return report, docx_out.render(report, charts=reports.ChartCache())
+    return rendered(seeded, docx_out.render, kind="assessment", client_safe=True)
 
 
 def _open(data: bytes) -> Any:
@@ -77,14 +53,14 @@ def test_every_table_chart_and_note_is_there_with_the_report_table_style(assessm
     document = _open(data)
     blocks = [b for s in report.sections for b in s.blocks]
     in_markdown = sum(
-        isinstance(item, Table)
+        isinstance(item, m.Table)
         for b in blocks
-        if isinstance(b, Markdown)
+        if isinstance(b, m.Markdown)
         for item in markdown_flow(b.text)
     )
     expected = (
         1  # the cover's facts
-        + sum(isinstance(b, Table | KeyFigures | Note) for b in blocks)
+        + sum(isinstance(b, m.Table | m.KeyFigures | m.Note) for b in blocks)
         + in_markdown
     )
     assert len(document.tables) == expected
@@ -97,9 +73,8 @@ def test_every_table_chart_and_note_is_there_with_the_report_table_style(assessm
 
 def test_a_table_keeps_its_cells_header_row_and_alignment(assessment: Any) -> None:
     report, data = assessment
-    ranking = next(
-        b for s in report.sections if s.key == "portfolio" for b in s.blocks if isinstance(b, Table)
-    )
+    portfolio = next(s for s in report.sections if s.key == "portfolio")
+    ranking = next(b for b in portfolio.blocks if isinstance(b, m.Table))
     table = next(t for t in _open(data).tables if t.rows[0].cells[0].text == ranking.header[0])
     assert tuple(c.text for c in table.rows[0].cells) == ranking.header
     assert tuple(c.text for c in table.rows[1].cells) == ranking.rows[0]
@@ -157,38 +132,32 @@ def test_dates_in_the_file_come_from_the_report_not_the_clock(assessment: Any) -
 
 
 def test_the_same_report_gives_the_same_bytes(seeded: Any) -> None:
-    options = ReportOptions(kind="readout", as_of=AS_OF, page_size="letter")
-    first = docx_out.render(build_report(ws=seeded, options=options), charts=reports.ChartCache())
-    second = docx_out.render(build_report(ws=seeded, options=options), charts=reports.ChartCache())
+    _report, first = rendered(seeded, docx_out.render, kind="readout", page_size="letter")
+    _report, second = rendered(seeded, docx_out.render, kind="readout", page_size="letter")
     assert first == second
     assert abs(_open(first).sections[0].page_width.inches - 8.5) < 0.01
 
 
 def test_client_safe_leaves_out_every_seeded_internal_text(seeded: Any, assessment: Any) -> None:
     _report, data = assessment
-    pack = ReportOptions(kind="rai-pack", as_of=AS_OF, client_safe=True)
-    safe_pack = docx_out.render(build_report(ws=seeded, options=pack), charts=reports.ChartCache())
-    for rendered in (data, safe_pack):
-        assert not [t for t in docx_texts(rendered) if SECRET in t]
-    # The same reports without the profile do show them (so the check above can fail).
-    full = ReportOptions(kind="rai-pack", as_of=AS_OF)
-    shown = docx_texts(
-        docx_out.render(build_report(ws=seeded, options=full), charts=reports.ChartCache())
-    )
+    _report, safe_pack = rendered(seeded, docx_out.render, kind="rai-pack", client_safe=True)
+    for output in (data, safe_pack):
+        assert not [t for t in docx_texts(output) if SECRET in t]
+    # The same report without the profile does show them (so the check above can fail).
+    _report, full = rendered(seeded, docx_out.render, kind="rai-pack")
+    shown = docx_texts(full)
     assert len([t for t in shown if SECRET in t]) >= 2
 
 
 def test_markdown_lists_and_tables_become_word_paragraphs_and_tables() -> None:
-    from aipm_desktop.services.reports.model import Report, ReportMeta, Section
-
-    meta = ReportMeta(
+    meta = m.ReportMeta(
         kind="assessment", title="T", client="C", engagement="E", author="A", as_of=AS_OF
     )
     text = (
         "Intended use:\n- first **bold**\n- second\n\n1. one\n2. two\n\n"
         "| a | b |\n|---|--:|\n| 1 | 2 |"
     )
-    report = Report(meta, [Section("x", "X").add(Markdown(text))])
+    report = m.Report(meta, [m.Section("x", "X").add(m.Markdown(text))])
     document = _open(docx_out.render(report, charts=reports.ChartCache()))
     texts = [p.text for p in document.paragraphs]
     assert "Intended use:" in texts
@@ -201,13 +170,11 @@ def test_markdown_lists_and_tables_become_word_paragraphs_and_tables() -> None:
 
 
 def test_a_key_value_table_has_no_header_row_and_its_keys_stand_out() -> None:
-    from aipm_desktop.services.reports.model import Report, ReportMeta, Section
-
-    meta = ReportMeta(
+    meta = m.ReportMeta(
         kind="assessment", title="T", client="", engagement="E", author="", as_of=AS_OF
     )
-    kv = Table((), (("Owner", "Maya"), ("Tier", "High")))
-    report = Report(meta, [Section("x", "X").add(kv)])
+    kv = m.Table((), (("Owner", "Maya"), ("Tier", "High")))
+    report = m.Report(meta, [m.Section("x", "X").add(kv)])
     document = _open(docx_out.render(report, charts=reports.ChartCache()))
     last = document.tables[-1]
     assert [c.text for c in last.rows[0].cells] == ["Owner", "Maya"]

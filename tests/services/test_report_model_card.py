@@ -5,8 +5,6 @@ tests/resources/cyclonedx, resolved locally: no network)."""
 from __future__ import annotations
 
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +17,7 @@ from aipm_desktop.services.reports import ReportOptions
 from aipm_desktop.services.reports.cyclonedx import bom, bom_json
 from aipm_desktop.services.reports.model_card import build_card, card_markdown, export_model_card
 
-from .office_reports import ANSWER_BOT, AS_OF, REPLY_DRAFTS, SECRET, seed_internal
+from .office_reports import ANSWER_BOT, AS_OF, REPLY_DRAFTS, SECRET
 
 SCHEMAS = Path(__file__).parent.parent / "resources" / "cyclonedx"
 BOM_SCHEMA = "bom-1.6.SNAPSHOT.schema.json"
@@ -60,18 +58,6 @@ def validator() -> Draft7Validator:
     return Draft7Validator(
         schemas[BOM_SCHEMA], registry=registry, format_checker=Draft7Validator.FORMAT_CHECKER
     )
-
-
-@pytest.fixture(scope="module")
-def seeded(sample_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from aipm_desktop.store import open_workspace
-
-    path = tmp_path_factory.mktemp("card") / "demo.aipm"
-    shutil.copy(sample_template, path)
-    ws = open_workspace(path)
-    seed_internal(ws)
-    yield ws
-    ws.close()
 
 
 def _options(use_case: str, **more: Any) -> ReportOptions:

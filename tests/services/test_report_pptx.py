@@ -5,9 +5,6 @@ the section's text, reproducible, client-safe."""
 from __future__ import annotations
 
 import io
-import shutil
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pptx
@@ -19,33 +16,17 @@ from aipm_desktop.services.reports import (
     KeyFigure,
     KeyFigures,
     Paragraph,
-    ReportOptions,
     Table,
-    build_report,
     pptx_out,
 )
 from aipm_desktop.services.reports.model import Report, ReportMeta, Section
 
-from .office_reports import AS_OF, SECRET, pptx_texts, seed_internal
-
-
-@pytest.fixture(scope="module")
-def seeded(sample_template: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    from aipm_desktop.store import open_workspace
-
-    path = tmp_path_factory.mktemp("pptx") / "demo.aipm"
-    shutil.copy(sample_template, path)
-    ws = open_workspace(path)
-    seed_internal(ws)
-    yield ws
-    ws.close()
+from .office_reports import AS_OF, SECRET, pptx_texts, rendered
 
 
 @pytest.fixture(scope="module")
 def assessment(seeded: Any) -> tuple[Any, Any]:
-    options = ReportOptions(kind="assessment", as_of=AS_OF, client_safe=True)
-    report = build_report(ws=seeded, options=options)
-    data = pptx_out.render(report, charts=reports.ChartCache())
+    report, data = rendered(seeded, pptx_out.render, kind="assessment", client_safe=True)
     return report, pptx.Presentation(io.BytesIO(data))
 
 
@@ -192,9 +173,8 @@ def test_key_figures_past_four_continue_on_another_slide() -> None:
 
 
 def test_the_same_report_gives_the_same_bytes(seeded: Any) -> None:
-    options = ReportOptions(kind="readout", as_of=AS_OF)
-    first = pptx_out.render(build_report(ws=seeded, options=options), charts=reports.ChartCache())
-    second = pptx_out.render(build_report(ws=seeded, options=options), charts=reports.ChartCache())
+    _report, first = rendered(seeded, pptx_out.render, kind="readout")
+    _report, second = rendered(seeded, pptx_out.render, kind="readout")
     assert first == second
     core = pptx.Presentation(io.BytesIO(first)).core_properties
     assert core.modified.date() == AS_OF and core.created.date() == AS_OF
@@ -202,9 +182,7 @@ def test_the_same_report_gives_the_same_bytes(seeded: Any) -> None:
 
 def test_client_safe_leaves_out_every_seeded_internal_text(seeded: Any) -> None:
     for kind in ("assessment", "rai-pack"):
-        safe = ReportOptions(kind=kind, as_of=AS_OF, client_safe=True)
-        data = pptx_out.render(build_report(ws=seeded, options=safe), charts=reports.ChartCache())
+        _report, data = rendered(seeded, pptx_out.render, kind=kind, client_safe=True)
         assert not [t for t in pptx_texts(data) if SECRET in t]
-    full = ReportOptions(kind="rai-pack", as_of=AS_OF)
-    data = pptx_out.render(build_report(ws=seeded, options=full), charts=reports.ChartCache())
+    _report, data = rendered(seeded, pptx_out.render, kind="rai-pack")
     assert len([t for t in pptx_texts(data) if SECRET in t]) >= 2

@@ -27,20 +27,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Emu, Inches, Pt, RGBColor
 
+from . import model as m
 from .charts import ChartCache
 from .flow import Line, Run, markdown_flow
-from .model import (
-    Chart,
-    Heading,
-    KeyFigures,
-    Markdown,
-    Note,
-    PageBreak,
-    Paragraph,
-    Report,
-    Section,
-    Table,
-)
 from .office import cover_lines, picture, reproducible_zip, set_core_properties
 
 PAGES = {"a4": (Cm(21.0), Cm(29.7)), "letter": (Inches(8.5), Inches(11.0))}
@@ -80,7 +69,7 @@ TABLE_STYLE = "Report Table"
 TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
 
 
-def render(report: Report, *, charts: ChartCache) -> bytes:
+def render(report: m.Report, *, charts: ChartCache) -> bytes:
     """The report as DOCX bytes (``charts`` is unused: Word gets PNG pictures)."""
     doc = Document()
     _styles(doc)
@@ -96,7 +85,7 @@ def render(report: Report, *, charts: ChartCache) -> bytes:
     return reproducible_zip(buffer.getvalue())
 
 
-def _text_width(report: Report) -> Emu:
+def _text_width(report: m.Report) -> Emu:
     return Emu(PAGES[report.meta.page_size][0] - 2 * MARGIN)
 
 
@@ -134,7 +123,7 @@ def _styles(doc: Any) -> None:
     _cell_margins(table_style)
 
 
-def _page_setup(doc: Any, report: Report) -> None:
+def _page_setup(doc: Any, report: m.Report) -> None:
     section = doc.sections[0]
     section.page_width, section.page_height = PAGES[report.meta.page_size]
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
@@ -217,13 +206,14 @@ def _complex_field(paragraph: Any, part: str, instruction: str = "") -> None:
         _complex_field(paragraph, "separate")
 
 
-def _is_short(section: Section) -> bool:
+def _is_short(section: m.Section) -> bool:
     """A section of at most a few lines: no chart, no table of more than five rows, and
     at most three blocks."""
     if len(section.blocks) > 3:
         return False
     return not any(
-        isinstance(b, Chart) or (isinstance(b, Table) and len(b.rows) > 5) for b in section.blocks
+        isinstance(b, m.Chart) or (isinstance(b, m.Table) and len(b.rows) > 5)
+        for b in section.blocks
     )
 
 
@@ -254,14 +244,14 @@ class _Writer:
         return self.paragraph(text, f"Heading {level}")
 
     # -- cover and contents ---------------------------------------------------------
-    def cover(self, report: Report) -> None:
+    def cover(self, report: m.Report) -> None:
         meta = report.meta
         for _ in range(4):
             self.paragraph(style="Report Muted")
         self.paragraph(meta.title, "Cover Title")
         if meta.subtitle:
             self.paragraph(meta.subtitle, "Cover Subtitle")
-        self.table(Table((), tuple(cover_lines(meta)), widths=(1, 3)))
+        self.table(m.Table((), tuple(cover_lines(meta)), widths=(1, 3)))
         if meta.client_safe:
             self.paragraph(
                 "Client-safe edition: internal notes and texts marked internal are left "
@@ -269,7 +259,7 @@ class _Writer:
                 "Report Muted",
             )
 
-    def contents(self, report: Report) -> None:
+    def contents(self, report: m.Report) -> None:
         title = self.paragraph("Contents", "TOC Heading")
         title.paragraph_format.page_break_before = True
         entries = [(level, text) for level, text in report.outline() if level <= 1]
@@ -282,7 +272,7 @@ class _Writer:
         _complex_field(paragraphs[-1], "end")
 
     # -- blocks -----------------------------------------------------------------------
-    def section(self, section: Section) -> None:
+    def section(self, section: m.Section) -> None:
         heading = self.heading(section.title, 1)
         # The first section follows the contents page; the others start a page if asked,
         # unless the section before was only a few lines (no near-empty pages).
@@ -297,23 +287,23 @@ class _Writer:
 
     def block(self, block: Any) -> None:
         doc = self.doc
-        if isinstance(block, Heading):
+        if isinstance(block, m.Heading):
             self.depth = min(block.level + 1, 3)
             self.heading(block.text, self.depth)
-        elif isinstance(block, Paragraph):
+        elif isinstance(block, m.Paragraph):
             style = {"lead": "Report Lead", "muted": "Report Muted"}.get(block.tone, "Normal")
             self.paragraph(block.text, style)
-        elif isinstance(block, Markdown):
+        elif isinstance(block, m.Markdown):
             self.markdown(block.text)
-        elif isinstance(block, KeyFigures):
+        elif isinstance(block, m.KeyFigures):
             self.key_figures(block)
-        elif isinstance(block, Table):
+        elif isinstance(block, m.Table):
             self.table(block)
-        elif isinstance(block, Chart):
+        elif isinstance(block, m.Chart):
             self.chart(block)
-        elif isinstance(block, Note):
+        elif isinstance(block, m.Note):
             self.note(block)
-        elif isinstance(block, PageBreak):
+        elif isinstance(block, m.PageBreak):
             doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     def runs(self, paragraph: Any, runs: tuple[Run, ...]) -> None:
@@ -329,7 +319,7 @@ class _Writer:
         levels = [i.level for i in flow if isinstance(i, Line) and i.kind == "heading"]
         shift = self.depth + 1 - min(levels, default=1)
         for item in flow:
-            if isinstance(item, Table):
+            if isinstance(item, m.Table):
                 self.table(item)
                 continue
             if item.kind == "heading":
@@ -343,7 +333,7 @@ class _Writer:
                 paragraph = self.paragraph(style=style)
             self.runs(paragraph, item.runs)
 
-    def note(self, block: Note) -> None:
+    def note(self, block: m.Note) -> None:
         table = self.doc.add_table(rows=1, cols=1)
         table.style = self.doc.styles[TABLE_STYLE]
         cell = table.cell(0, 0)
@@ -356,7 +346,7 @@ class _Writer:
         paragraph.add_run(block.text)
         self.paragraph(style="Report Muted")
 
-    def key_figures(self, block: KeyFigures) -> None:
+    def key_figures(self, block: m.KeyFigures) -> None:
         per_row = 4
         items = list(block.items)
         rows = [items[i : i + per_row] for i in range(0, len(items), per_row)]
@@ -374,7 +364,7 @@ class _Writer:
                     self.paragraph(item.detail, "Key Figure Label", cell)
         self.paragraph(style="Report Muted")
 
-    def table(self, block: Table) -> None:
+    def table(self, block: m.Table) -> None:
         columns = block.columns
         if columns == 0:
             return
@@ -414,7 +404,7 @@ class _Writer:
         for line in lines[1:]:
             self.paragraph(line, style, cell).alignment = ALIGN[align]
 
-    def chart(self, block: Chart) -> None:
+    def chart(self, block: m.Chart) -> None:
         data, aspect = picture(block)
         width = self.width
         height_limit = Cm(14)

@@ -207,12 +207,50 @@ def _field(name: str, text: str) -> str:
     return f"**{name}:** {text}" if text else ""
 
 
+#: Parts of the card made of use case fields ("**label:** text") and document topics.
+_FILLED: dict[str, tuple[tuple[tuple[str, str], ...], tuple[str, ...]]] = {
+    "Direct use": (
+        (("Intended users", "target_users"), ("Value", "value_hypothesis")),
+        ("direct",),
+    ),
+    "Known limitations": ((), ("limitations",)),
+    "Recommendations": (
+        (("Human oversight", "human_in_loop"), ("Safety constraints", "safety_constraints")),
+        ("oversight", "disclosures"),
+    ),
+    "Training data": (
+        (("Data sources", "data_sources"), ("Availability", "data_availability")),
+        ("data",),
+    ),
+    "Testing data, factors and metrics": ((), ("evaluation",)),
+    "Technical specifications": ((("Latency requirement", "latency_requirement"),), ()),
+}
+#: Parts of the card made of the tables of a report section.
+_TABLES = {
+    "Results": "evaluations",
+    "Experiments": "experiments",
+    "Monitoring in production (KPIs)": "kpis",
+    "Environmental impact and costs": "costs",
+}
+
+
+def _filled(card: ModelCard, title: str, level: int = 3) -> list[str]:
+    """A card part: its heading and its text (or the gap)."""
+    if title in _TABLES:
+        body = _part(*(markdown_table(t) for t in card.tables.get(_TABLES[title], [])))
+    else:
+        fields, topics = _FILLED[title]
+        body = _part(
+            *(_field(name, card.texts[key]) for name, key in fields),
+            *(text for topic in topics for text in card.topics[topic]),
+        )
+    return [f"{'#' * level} {title}", body]
+
+
 def card_markdown(card: ModelCard) -> str:
     """The card as Markdown, in the Hugging Face model-card layout."""
-    meta, texts, topics = card.meta, card.texts, card.topics
-    direct = topics["direct"]
-    out_of_scope = [t for t in topics["out_of_scope"] if t not in direct]
-    tables = card.tables
+    meta, texts, direct = card.meta, card.texts, card.topics["direct"]
+    out_of_scope = [t for t in card.topics["out_of_scope"] if t not in direct]
     tags = [t.strip() for t in dict(card.facts).get("Tags", "").split(",") if t.strip()]
     front = ["---", "tags:", "- aipm-desktop", *(f"- {t}" for t in tags), "---"]
     parts = [
@@ -225,47 +263,24 @@ def card_markdown(card: ModelCard) -> str:
         markdown_table(Table((), tuple(card.facts))),
         _field("Why this decision", texts["decision_rationale"]),
         "## Uses",
-        "### Direct use",
-        _part(
-            _field("Intended users", texts["target_users"]),
-            _field("Value", texts["value_hypothesis"]),
-            *direct,
-        ),
+        *_filled(card, "Direct use"),
         "### Out-of-scope use",
         _part(*out_of_scope)
         if out_of_scope or not direct
         else "*See Direct use: the use case's documents cover both under one heading.*",
         "## Bias, risks, and limitations",
         markdown_table(card.risks) if card.risks is not None else f"*{GAP}*",
-        "### Known limitations",
-        _part(*topics["limitations"]),
-        "### Recommendations",
-        _part(
-            _field("Human oversight", texts["human_in_loop"]),
-            _field("Safety constraints", texts["safety_constraints"]),
-            *topics["oversight"],
-            *topics["disclosures"],
-        ),
+        *_filled(card, "Known limitations"),
+        *_filled(card, "Recommendations"),
         "## Training details",
-        "### Training data",
-        _part(
-            _field("Data sources", texts["data_sources"]),
-            _field("Availability", texts["data_availability"]),
-            *topics["data"],
-        ),
+        *_filled(card, "Training data"),
         "## Evaluation",
-        "### Testing data, factors and metrics",
-        _part(*topics["evaluation"]),
-        "### Results",
-        _part(*(markdown_table(t) for t in tables.get("evaluations", []))),
-        "### Experiments",
-        _part(*(markdown_table(t) for t in tables.get("experiments", []))),
-        "### Monitoring in production (KPIs)",
-        _part(*(markdown_table(t) for t in tables.get("kpis", []))),
-        "## Environmental impact and costs",
-        _part(*(markdown_table(t) for t in tables.get("costs", []))),
-        "## Technical specifications",
-        _part(_field("Latency requirement", texts["latency_requirement"])),
+        *_filled(card, "Testing data, factors and metrics"),
+        *_filled(card, "Results"),
+        *_filled(card, "Experiments"),
+        *_filled(card, "Monitoring in production (KPIs)"),
+        *_filled(card, "Environmental impact and costs", 2),
+        *_filled(card, "Technical specifications", 2),
         "## Model card authors",
         _part(meta.author),
         "## Model card contact",

@@ -26,21 +26,9 @@ from pptx.enum.shapes import MSO_SHAPE
 from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Inches, Pt
 
+from . import model as m
 from .charts import ChartCache
 from .flow import plain_text
-from .model import (
-    Block,
-    Chart,
-    Heading,
-    KeyFigure,
-    KeyFigures,
-    Markdown,
-    Note,
-    Paragraph,
-    Report,
-    Section,
-    Table,
-)
 from .office import block_text, cover_lines, picture, reproducible_zip, set_core_properties
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
@@ -74,11 +62,11 @@ class _Part:
     its text blocks (for notes and bullet slides) and what gets a slide of its own."""
 
     heading: str
-    text: list[Block] = field(default_factory=list)
-    shown: list[Block] = field(default_factory=list)
+    text: list[m.Block] = field(default_factory=list)
+    shown: list[m.Block] = field(default_factory=list)
 
 
-def render(report: Report, *, charts: ChartCache) -> bytes:
+def render(report: m.Report, *, charts: ChartCache) -> bytes:
     """The report as PPTX bytes (``charts`` is unused: slides get PNG pictures)."""
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT
@@ -107,7 +95,7 @@ def _widen_template(deck: Any) -> None:
             shape.width, shape.height = Emu(round(width * factor)), height
 
 
-def _title_slide(deck: Any, report: Report) -> None:
+def _title_slide(deck: Any, report: m.Report) -> None:
     meta = report.meta
     slide = deck.slides.add_slide(deck.slide_layouts[TITLE])
     slide.shapes.title.text = meta.title
@@ -128,7 +116,7 @@ def _title_slide(deck: Any, report: Report) -> None:
     _notes(slide, "\n".join(notes))
 
 
-def _agenda(deck: Any, report: Report) -> None:
+def _agenda(deck: Any, report: m.Report) -> None:
     slide = _slide(deck, "Agenda", TITLE_AND_CONTENT)
     body = slide.placeholders[1]
     body.left, body.top, body.width, body.height = LEFT, TOP, BODY_WIDTH, BODY_HEIGHT
@@ -138,16 +126,16 @@ def _agenda(deck: Any, report: Report) -> None:
     _notes(slide, "\n".join(titles))
 
 
-def _parts(section: Section) -> list[_Part]:
+def _parts(section: m.Section) -> list[_Part]:
     parts = [_Part("")]
     for block in section.blocks:
-        if isinstance(block, Heading):
+        if isinstance(block, m.Heading):
             parts.append(_Part(block.text))
-        elif isinstance(block, Table | Chart | KeyFigures):
+        elif isinstance(block, m.Table | m.Chart | m.KeyFigures):
             parts[-1].shown.append(block)
-            if isinstance(block, KeyFigures):
+            if isinstance(block, m.KeyFigures):
                 parts[-1].text.append(block)
-        elif isinstance(block, Paragraph | Markdown | Note):
+        elif isinstance(block, m.Paragraph | m.Markdown | m.Note):
             parts[-1].text.append(block)
     return [p for p in parts if p.text or p.shown]
 
@@ -155,12 +143,12 @@ def _parts(section: Section) -> list[_Part]:
 def _lead(part: _Part) -> str:
     """The part's first short paragraph: shown under the title of its first slide."""
     for block in part.text:
-        if isinstance(block, Paragraph) and len(block.text) <= LEAD_CHARS:
+        if isinstance(block, m.Paragraph) and len(block.text) <= LEAD_CHARS:
             return block.text
     return ""
 
 
-def _section_slides(deck: Any, section: Section) -> None:
+def _section_slides(deck: Any, section: m.Section) -> None:
     parts = _parts(section)
     # Text before the first heading with nothing to show of its own leads the next part.
     if len(parts) > 1 and not parts[0].heading and not parts[0].shown:
@@ -175,11 +163,11 @@ def _section_slides(deck: Any, section: Section) -> None:
         for block in part.shown:
             caption = getattr(block, "caption", "")
             slide_notes = "\n\n".join(t for t in (notes, caption) if t)
-            if isinstance(block, Chart):
+            if isinstance(block, m.Chart):
                 _chart_slide(deck, title, block, slide_notes, lead)
-            elif isinstance(block, Table):
+            elif isinstance(block, m.Table):
                 _table_slides(deck, title, block, slide_notes, lead)
-            elif isinstance(block, KeyFigures):
+            elif isinstance(block, m.KeyFigures):
                 _figure_slides(deck, title, block, slide_notes, lead)
             lead = ""
 
@@ -227,10 +215,10 @@ def _bullets(frame: Any, lines: list[str], size: int = 20) -> None:
             run.font.size = Pt(size - 2 * min(depth, 2))
 
 
-def _text_lines(blocks: list[Block]) -> list[str]:
+def _text_lines(blocks: list[m.Block]) -> list[str]:
     lines: list[str] = []
     for block in blocks:
-        if isinstance(block, Markdown):
+        if isinstance(block, m.Markdown):
             text = plain_text(block.text)
             lines.extend(
                 line.replace("- ", "", 1) if line.lstrip().startswith("- ") else line
@@ -244,7 +232,7 @@ def _text_lines(blocks: list[Block]) -> list[str]:
     return lines
 
 
-def _text_slide(deck: Any, title: str, blocks: list[Block], notes: str) -> None:
+def _text_slide(deck: Any, title: str, blocks: list[m.Block], notes: str) -> None:
     lines = _text_lines(blocks)
     if not lines:
         return
@@ -259,7 +247,7 @@ def _text_slide(deck: Any, title: str, blocks: list[Block], notes: str) -> None:
     _notes(slide, notes)
 
 
-def _chart_slide(deck: Any, title: str, block: Chart, notes: str, lead: str) -> None:
+def _chart_slide(deck: Any, title: str, block: m.Chart, notes: str, lead: str) -> None:
     slide = _slide(deck, title, lead=lead)
     data, aspect = picture(block)
     room = BODY_HEIGHT - Inches(0.4 if block.caption else 0)
@@ -298,7 +286,7 @@ def _row_height(cells: tuple[str, ...], widths: list[float]) -> float:
     return lines * line + 0.12
 
 
-def table_pages(block: Table, room: float = 5.0) -> list[range]:
+def table_pages(block: m.Table, room: float = 5.0) -> list[range]:
     """The body rows of each slide of a table: as many as fit in ``room`` inches under
     the header (a row taller than the room gets a slide of its own)."""
     widths = [share * BODY_WIDTH / 914400 for share in block.relative_widths()]
@@ -315,7 +303,7 @@ def table_pages(block: Table, room: float = 5.0) -> list[range]:
     return pages
 
 
-def _table_slides(deck: Any, title: str, block: Table, notes: str, lead: str) -> None:
+def _table_slides(deck: Any, title: str, block: m.Table, notes: str, lead: str) -> None:
     if block.columns == 0:
         return
     pages = table_pages(block, room=(BODY_HEIGHT / 914400) - (0.45 if block.caption else 0.1))
@@ -328,7 +316,7 @@ def _table_slides(deck: Any, title: str, block: Table, notes: str, lead: str) ->
         _notes(slide, notes)
 
 
-def _table(slide: Any, block: Table, rows: range) -> None:
+def _table(slide: Any, block: m.Table, rows: range) -> None:
     header = 1 if block.header else 0
     shape = slide.shapes.add_table(
         len(rows) + header, block.columns, LEFT, TOP, BODY_WIDTH, Inches(0.3)
@@ -360,7 +348,7 @@ def _table(slide: Any, block: Table, rows: range) -> None:
                 cell.fill.fore_color.rgb = HIGHLIGHT
 
 
-def _figure_slides(deck: Any, title: str, block: KeyFigures, notes: str, lead: str) -> None:
+def _figure_slides(deck: Any, title: str, block: m.KeyFigures, notes: str, lead: str) -> None:
     items = list(block.items)
     for start in range(0, len(items), KEY_FIGURES_PER_SLIDE):
         slide = _slide(deck, title, lead=lead if start == 0 else "")
@@ -372,7 +360,7 @@ def _figure_slides(deck: Any, title: str, block: KeyFigures, notes: str, lead: s
         _notes(slide, notes)
 
 
-def _figure_box(slide: Any, item: KeyFigure, left: Emu, width: Emu) -> None:
+def _figure_box(slide: Any, item: m.KeyFigure, left: Emu, width: Emu) -> None:
     box = slide.shapes.add_shape(MSO_SHAPE.ROUNDED_RECTANGLE, left, Inches(2.2), width, Inches(2.6))
     box.fill.solid()
     box.fill.fore_color.rgb = TONE_FILL.get(item.tone, TONE_FILL["neutral"])
@@ -393,7 +381,7 @@ def _figure_box(slide: Any, item: KeyFigure, left: Emu, width: Emu) -> None:
         run.font.color.rgb = colour
 
 
-def _footers(deck: Any, report: Report) -> None:
+def _footers(deck: Any, report: m.Report) -> None:
     """The confidentiality and "n / N" at the foot of every slide but the title slide."""
     total = len(deck.slides)
     for number, slide in enumerate(deck.slides, start=1):
