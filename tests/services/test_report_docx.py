@@ -20,8 +20,8 @@ from .office_reports import AS_OF, SECRET, docx_texts, rendered
 
 
 @pytest.fixture(scope="module")
-def assessment(seeded: Any) -> tuple[Any, bytes]:
-    return rendered(seeded, docx_out.render, kind="assessment", client_safe=True)
+def assessment(internal_ws: Any) -> tuple[Any, bytes]:
+    return rendered(internal_ws, docx_out.render, kind="assessment", client_safe=True)
 
 
 def _open(data: bytes) -> Any:
@@ -131,20 +131,22 @@ def test_dates_in_the_file_come_from_the_report_not_the_clock(assessment: Any) -
     assert core.title == report.meta.title
 
 
-def test_the_same_report_gives_the_same_bytes(seeded: Any) -> None:
-    _report, first = rendered(seeded, docx_out.render, kind="readout", page_size="letter")
-    _report, second = rendered(seeded, docx_out.render, kind="readout", page_size="letter")
+def test_the_same_report_gives_the_same_bytes(internal_ws: Any) -> None:
+    _report, first = rendered(internal_ws, docx_out.render, kind="readout", page_size="letter")
+    _report, second = rendered(internal_ws, docx_out.render, kind="readout", page_size="letter")
     assert first == second
     assert abs(_open(first).sections[0].page_width.inches - 8.5) < 0.01
 
 
-def test_client_safe_leaves_out_every_seeded_internal_text(seeded: Any, assessment: Any) -> None:
+def test_client_safe_leaves_out_every_seeded_internal_text(
+    internal_ws: Any, assessment: Any
+) -> None:
     _report, data = assessment
-    _report, safe_pack = rendered(seeded, docx_out.render, kind="rai-pack", client_safe=True)
+    _report, safe_pack = rendered(internal_ws, docx_out.render, kind="rai-pack", client_safe=True)
     for output in (data, safe_pack):
         assert not [t for t in docx_texts(output) if SECRET in t]
     # The same report without the profile does show them (so the check above can fail).
-    _report, full = rendered(seeded, docx_out.render, kind="rai-pack")
+    _report, full = rendered(internal_ws, docx_out.render, kind="rai-pack")
     shown = docx_texts(full)
     assert len([t for t in shown if SECRET in t]) >= 2
 

@@ -64,8 +64,10 @@ def _options(use_case: str, **more: Any) -> ReportOptions:
     return ReportOptions(kind="model-card", use_cases=(use_case,), as_of=AS_OF, **more)
 
 
-def test_markdown_follows_the_hugging_face_layout_filled_from_the_workspace(seeded: Any) -> None:
-    text = card_markdown(build_card(ws=seeded, options=_options(ANSWER_BOT)))
+def test_markdown_follows_the_hugging_face_layout_filled_from_the_workspace(
+    internal_ws: Any,
+) -> None:
+    text = card_markdown(build_card(ws=internal_ws, options=_options(ANSWER_BOT)))
     assert text.startswith("---\ntags:\n- aipm-desktop\n")
     assert f"# Model card for {ANSWER_BOT}" in text
     positions = [text.index(f"\n{h}\n") for h in HF_HEADINGS]
@@ -83,10 +85,10 @@ def test_markdown_follows_the_hugging_face_layout_filled_from_the_workspace(seed
 
 
 def test_a_cyclonedx_ml_bom_that_the_official_schema_accepts(
-    seeded: Any, validator: Draft7Validator
+    internal_ws: Any, validator: Draft7Validator
 ) -> None:
     for use_case in (ANSWER_BOT, REPLY_DRAFTS):
-        data = json.loads(bom_json(build_card(ws=seeded, options=_options(use_case))))
+        data = json.loads(bom_json(build_card(ws=internal_ws, options=_options(use_case))))
         errors = [f"{e.json_path}: {e.message}" for e in validator.iter_errors(data)]
         assert errors == []
         assert (data["bomFormat"], data["specVersion"]) == ("CycloneDX", "1.6")
@@ -99,8 +101,8 @@ def test_a_cyclonedx_ml_bom_that_the_official_schema_accepts(
         assert data["metadata"]["timestamp"] == "2026-12-01T00:00:00Z"
 
 
-def test_the_bom_carries_kpis_risks_and_properties(seeded: Any) -> None:
-    data = bom(build_card(ws=seeded, options=_options(ANSWER_BOT)))
+def test_the_bom_carries_kpis_risks_and_properties(internal_ws: Any) -> None:
+    data = bom(build_card(ws=internal_ws, options=_options(ANSWER_BOT)))
     (component,) = data["components"]
     metrics = component["modelCard"]["quantitativeAnalysis"]["performanceMetrics"]
     deflection = next(m for m in metrics if m["type"] == "Help-center deflection")
@@ -138,39 +140,41 @@ def test_the_schema_check_can_fail(validator: Draft7Validator) -> None:
     assert list(validator.iter_errors(licensed))
 
 
-def test_the_same_card_gives_the_same_bytes(seeded: Any, tmp_path: Path) -> None:
+def test_the_same_card_gives_the_same_bytes(internal_ws: Any, tmp_path: Path) -> None:
     for suffix in (".md", ".json"):
         first = export_model_card(
-            ws=seeded, options=_options(ANSWER_BOT), out=tmp_path / f"a{suffix}"
+            ws=internal_ws, options=_options(ANSWER_BOT), out=tmp_path / f"a{suffix}"
         ).read_bytes()
         second = export_model_card(
-            ws=seeded, options=_options(ANSWER_BOT), out=tmp_path / f"b{suffix}"
+            ws=internal_ws, options=_options(ANSWER_BOT), out=tmp_path / f"b{suffix}"
         ).read_bytes()
         assert first == second
     data = json.loads((tmp_path / "a.json").read_text(encoding="utf-8"))
     assert data["serialNumber"].startswith("urn:uuid:")
 
 
-def test_client_safe_card_leaves_out_the_seeded_internal_texts(seeded: Any) -> None:
+def test_client_safe_card_leaves_out_the_seeded_internal_texts(internal_ws: Any) -> None:
     for use_case in (ANSWER_BOT, REPLY_DRAFTS):
-        safe = build_card(ws=seeded, options=_options(use_case, client_safe=True))
+        safe = build_card(ws=internal_ws, options=_options(use_case, client_safe=True))
         assert SECRET not in card_markdown(safe)
         assert SECRET not in bom_json(safe).decode()
-    full = build_card(ws=seeded, options=_options(ANSWER_BOT))
+    full = build_card(ws=internal_ws, options=_options(ANSWER_BOT))
     assert card_markdown(full).count(SECRET) >= 2  # document paragraph and mitigation
-    drafts = card_markdown(build_card(ws=seeded, options=_options(REPLY_DRAFTS)))
+    drafts = card_markdown(build_card(ws=internal_ws, options=_options(REPLY_DRAFTS)))
     assert f"{SECRET} rationale" in drafts and f"{SECRET} cost note" in drafts
-    safe_text = card_markdown(build_card(ws=seeded, options=_options(ANSWER_BOT, client_safe=True)))
+    safe_text = card_markdown(
+        build_card(ws=internal_ws, options=_options(ANSWER_BOT, client_safe=True))
+    )
     assert "### Left out of this card" in safe_text
     assert "Document paragraphs marked internal: 1" in safe_text
 
 
-def test_one_use_case_a_known_one_and_md_or_json(seeded: Any, tmp_path: Path) -> None:
+def test_one_use_case_a_known_one_and_md_or_json(internal_ws: Any, tmp_path: Path) -> None:
     both = ReportOptions(kind="model-card", use_cases=(ANSWER_BOT, REPLY_DRAFTS), as_of=AS_OF)
     with pytest.raises(UserError, match="one use case"):
-        export_model_card(ws=seeded, options=both, out=tmp_path / "card.md")
+        export_model_card(ws=internal_ws, options=both, out=tmp_path / "card.md")
     with pytest.raises(UserError, match="no use case 'Nope'"):
-        export_model_card(ws=seeded, options=_options("Nope"), out=tmp_path / "card.md")
+        export_model_card(ws=internal_ws, options=_options("Nope"), out=tmp_path / "card.md")
     with pytest.raises(UserError, match=r"\.md or \.json"):
-        export_model_card(ws=seeded, options=_options(ANSWER_BOT), out=tmp_path / "card.pdf")
+        export_model_card(ws=internal_ws, options=_options(ANSWER_BOT), out=tmp_path / "card.pdf")
     assert not list(tmp_path.iterdir())  # nothing written

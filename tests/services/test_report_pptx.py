@@ -25,8 +25,8 @@ from .office_reports import AS_OF, SECRET, pptx_texts, rendered
 
 
 @pytest.fixture(scope="module")
-def assessment(seeded: Any) -> tuple[Any, Any]:
-    report, data = rendered(seeded, pptx_out.render, kind="assessment", client_safe=True)
+def assessment(internal_ws: Any) -> tuple[Any, Any]:
+    report, data = rendered(internal_ws, pptx_out.render, kind="assessment", client_safe=True)
     return report, pptx.Presentation(io.BytesIO(data))
 
 
@@ -172,17 +172,17 @@ def test_key_figures_past_four_continue_on_another_slide() -> None:
     assert [_title(s) for s in deck.slides][2:] == ["Summary", "Summary"]
 
 
-def test_the_same_report_gives_the_same_bytes(seeded: Any) -> None:
-    _report, first = rendered(seeded, pptx_out.render, kind="readout")
-    _report, second = rendered(seeded, pptx_out.render, kind="readout")
+def test_the_same_report_gives_the_same_bytes(internal_ws: Any) -> None:
+    _report, first = rendered(internal_ws, pptx_out.render, kind="readout")
+    _report, second = rendered(internal_ws, pptx_out.render, kind="readout")
     assert first == second
     core = pptx.Presentation(io.BytesIO(first)).core_properties
     assert core.modified.date() == AS_OF and core.created.date() == AS_OF
 
 
-def test_client_safe_leaves_out_every_seeded_internal_text(seeded: Any) -> None:
+def test_client_safe_leaves_out_every_seeded_internal_text(internal_ws: Any) -> None:
     for kind in ("assessment", "rai-pack"):
-        _report, data = rendered(seeded, pptx_out.render, kind=kind, client_safe=True)
+        _report, data = rendered(internal_ws, pptx_out.render, kind=kind, client_safe=True)
         assert not [t for t in pptx_texts(data) if SECRET in t]
-    _report, data = rendered(seeded, pptx_out.render, kind="rai-pack")
+    _report, data = rendered(internal_ws, pptx_out.render, kind="rai-pack")
     assert len([t for t in pptx_texts(data) if SECRET in t]) >= 2
