@@ -183,3 +183,16 @@ def test_a_key_value_table_has_no_header_row_and_its_keys_stand_out() -> None:
     assert len(last.rows) == 2
     assert last.rows[0].cells[0].paragraphs[0].style.name == "Table Header"
     assert last.rows[0].cells[1].paragraphs[0].style.name == "Table Text"
+
+
+def test_narrow_columns_widen_to_hold_their_longest_word() -> None:
+    from aipm_desktop.services.reports.office import fitted_widths
+
+    # 200 pt wide, shares 9:1. At 10 pt a character is 6.2 pt, plus 12 pt of padding:
+    # "Inherent" needs 8 * 6.2 + 12 = 61.6 pt, taken from the first column (200 - 61.6).
+    block = m.Table(("Name", "Inherent"), (("a", "12"),), widths=(9, 1))
+    first, second = fitted_widths(block, 200 * 12700, 10)
+    assert abs(second - 61.6 * 12700) <= 2 and abs(first - 138.4 * 12700) <= 2
+    # Wide enough already: the shares stay as given.
+    roomy = m.Table(("A", "B"), (("x", "y"),), widths=(1, 1))
+    assert fitted_widths(roomy, 200 * 12700, 10) == [100 * 12700, 100 * 12700]

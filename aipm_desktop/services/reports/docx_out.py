@@ -30,7 +30,7 @@ from docx.shared import Cm, Emu, Inches, Pt, RGBColor
 from . import model as m
 from .charts import ChartCache
 from .flow import Line, Run, markdown_flow
-from .office import cover_lines, picture, reproducible_zip, set_core_properties
+from .office import cover_lines, fitted_widths, picture, reproducible_zip, set_core_properties
 
 PAGES = {"a4": (Cm(21.0), Cm(29.7)), "letter": (Inches(8.5), Inches(11.0))}
 MARGIN = Cm(2.0)
@@ -66,7 +66,9 @@ STYLES: dict[str, tuple[str, float, bool, bool, RGBColor | None]] = {
     "TOC 2": ("Normal", 10, False, False, None),
 }
 TABLE_STYLE = "Report Table"
-TOC_INSTRUCTION = 'TOC \\o "1-2" \\h \\z \\u'
+TABLE_PT = 9
+#: Contents entries that fit one page; more, and only the section titles are listed.
+MAX_CONTENTS = 36
 
 
 def render(report: m.Report, *, charts: ChartCache) -> bytes:
@@ -79,6 +81,7 @@ def render(report: m.Report, *, charts: ChartCache) -> bytes:
     writer.contents(report)
     for section in report.sections:
         writer.section(section)
+    writer.close()
     set_core_properties(doc.core_properties, report.meta)
     buffer = io.BytesIO()
     doc.save(buffer)
@@ -229,6 +232,8 @@ class _Writer:
         self.first = True
         #: The section just written fills only a few lines.
         self.short = False
+        #: A table was the last thing written (see :meth:`separate`).
+        self.gap = False
 
     def paragraph(self, text: str = "", style: str = "Normal", container: Any = None) -> Any:
         """A new paragraph of ``style`` at the end of the document (or of ``container``)."""
@@ -252,21 +257,26 @@ class _Writer:
         if meta.subtitle:
             self.paragraph(meta.subtitle, "Cover Subtitle")
         self.table(m.Table((), tuple(cover_lines(meta)), widths=(1, 3)))
+        self.gap = False
         if meta.client_safe:
-            self.paragraph(
+            remark = self.paragraph(
                 "Client-safe edition: internal notes and texts marked internal are left "
                 "out (the appendix lists what).",
                 "Report Muted",
             )
+            remark.paragraph_format.space_before = Pt(8)
 
     def contents(self, report: m.Report) -> None:
         title = self.paragraph("Contents", "TOC Heading")
         title.paragraph_format.page_break_before = True
         entries = [(level, text) for level, text in report.outline() if level <= 1]
+        depth = 2
+        if len(entries) > MAX_CONTENTS:  # one page of contents: section titles only
+            entries, depth = [(lv, t) for lv, t in entries if lv == 0], 1
         if not entries:
             return
         paragraphs = [self.paragraph(style=f"TOC {level + 1}") for level, _ in entries]
-        _complex_field(paragraphs[0], "begin", TOC_INSTRUCTION)
+        _complex_field(paragraphs[0], "begin", f'TOC \\o "1-{depth}" \\h \\z \\u')
         for paragraph, (_, text) in zip(paragraphs, entries, strict=True):
             paragraph.add_run(text)
         _complex_field(paragraphs[-1], "end")
@@ -282,15 +292,34 @@ class _Writer:
         self.first = False
         self.short = _is_short(section)
         self.depth = 1
+        self.gap = False
         for block in section.blocks:
             self.block(block)
+
+    def close(self) -> None:
+        """Word wants a paragraph, not a table, at the end of the body: a one-point one."""
+        if self.gap:
+            end = self.paragraph(style="Report Muted")
+            end.paragraph_format.space_after = end.paragraph_format.space_before = Pt(0)
+            end.paragraph_format.line_spacing = Pt(1)
+
+    def separate(self) -> None:
+        """The space after a table, before what follows it in the same section (two
+        tables need a paragraph between them, or Word joins them). Never at the end of
+        a section: there it could spill onto a page of its own before a page break."""
+        if self.gap:
+            self.paragraph(style="Report Muted")
+            self.gap = False
 
     def block(self, block: Any) -> None:
         doc = self.doc
         if isinstance(block, m.Heading):
+            self.gap = False  # a heading has room above it
             self.depth = min(block.level + 1, 3)
             self.heading(block.text, self.depth)
-        elif isinstance(block, m.Paragraph):
+            return
+        self.separate()
+        if isinstance(block, m.Paragraph):
             style = {"lead": "Report Lead", "muted": "Report Muted"}.get(block.tone, "Normal")
             self.paragraph(block.text, style)
         elif isinstance(block, m.Markdown):
@@ -319,6 +348,7 @@ class _Writer:
         levels = [i.level for i in flow if isinstance(i, Line) and i.kind == "heading"]
         shift = self.depth + 1 - min(levels, default=1)
         for item in flow:
+            self.separate()
             if isinstance(item, m.Table):
                 self.table(item)
                 continue
@@ -336,6 +366,7 @@ class _Writer:
     def note(self, block: m.Note) -> None:
         table = self.doc.add_table(rows=1, cols=1)
         table.style = self.doc.styles[TABLE_STYLE]
+        _row_flags(table.rows[0], "w:cantSplit")
         cell = table.cell(0, 0)
         _fill(cell, NOTE_FILL.get(block.kind, NOTE_FILL["info"]))
         paragraph = cell.paragraphs[0]
@@ -344,7 +375,7 @@ class _Writer:
         if label:
             paragraph.add_run(label).bold = True
         paragraph.add_run(block.text)
-        self.paragraph(style="Report Muted")
+        self.gap = True
 
     def key_figures(self, block: m.KeyFigures) -> None:
         per_row = 4
@@ -354,6 +385,7 @@ class _Writer:
         table.style = self.doc.styles[TABLE_STYLE]
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         for r, chunk in enumerate(rows):
+            _row_flags(table.rows[r], "w:cantSplit")
             for c, item in enumerate(chunk):
                 cell = table.cell(r, c)
                 _fill(cell, TONE_FILL.get(item.tone, TONE_FILL["neutral"]))
@@ -362,7 +394,7 @@ class _Writer:
                 self.paragraph(item.label, "Key Figure Label", cell)
                 if item.detail:
                     self.paragraph(item.detail, "Key Figure Label", cell)
-        self.paragraph(style="Report Muted")
+        self.gap = True
 
     def table(self, block: m.Table) -> None:
         columns = block.columns
@@ -372,7 +404,7 @@ class _Writer:
         table = self.doc.add_table(rows=len(block.rows) + header, cols=columns)
         table.style = self.doc.styles[TABLE_STYLE]
         table.autofit = False
-        widths = [Emu(int(self.width * share)) for share in block.relative_widths()]
+        widths = [Emu(w) for w in fitted_widths(block, int(self.width), TABLE_PT)]
         for c, width in enumerate(widths):
             table.columns[c].width = width
         if header:
@@ -392,7 +424,7 @@ class _Writer:
         if block.caption:
             self.paragraph(block.caption, "Caption")
         else:
-            self.paragraph(style="Report Muted")
+            self.gap = True
 
     def _cell(self, cell: Any, text: str, style: str, align: str, width: Emu) -> None:
         cell.width = width

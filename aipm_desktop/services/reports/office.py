@@ -99,3 +99,34 @@ def cover_lines(meta: ReportMeta) -> list[tuple[str, str]]:
 
 def is_key_value(block: Table) -> bool:
     return not block.header
+
+
+#: A character's width as a share of the font size (a wide bold sans serif: DejaVu, where
+#: Calibri is missing).
+CHAR_WIDTH = 0.62
+EMU_PER_POINT = 12700
+
+
+def fitted_widths(block: Table, total: int, font_pt: float, padding_pt: float = 12) -> list[int]:
+    """Column widths (EMU, summing to ``total``) from the table's relative widths, each
+    widened to hold its longest word (header or cell) so that no word breaks inside,
+    the room taken from the columns with room to spare. A column never asks for more
+    than 40% of the table."""
+    widths = [share * total for share in block.relative_widths()]
+    columns = len(widths)
+    rows = ((block.header,) if block.header else ()) + block.rows
+    need = []
+    for column in range(columns):
+        words = [w for row in rows if column < len(row) for w in row[column].split()]
+        longest = max((len(w) for w in words), default=0)
+        points = longest * font_pt * CHAR_WIDTH + padding_pt
+        need.append(min(points * EMU_PER_POINT, total * 0.4))
+    short = sum(max(0.0, n - w) for n, w in zip(need, widths, strict=True))
+    spare = [max(0.0, w - n) for n, w in zip(need, widths, strict=True)]
+    if short and sum(spare):
+        give = min(1.0, short / sum(spare))
+        widths = [max(n, w - s * give) for n, w, s in zip(need, widths, spare, strict=True)]
+    scale = total / (sum(widths) or 1)
+    fitted = [int(w * scale) for w in widths]
+    fitted[-1] += total - sum(fitted)  # rounding
+    return fitted

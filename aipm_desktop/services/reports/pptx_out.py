@@ -29,7 +29,14 @@ from pptx.util import Emu, Inches, Pt
 from . import model as m
 from .charts import ChartCache
 from .flow import plain_text
-from .office import block_text, cover_lines, picture, reproducible_zip, set_core_properties
+from .office import (
+    block_text,
+    cover_lines,
+    fitted_widths,
+    picture,
+    reproducible_zip,
+    set_core_properties,
+)
 
 WIDTH, HEIGHT = Inches(13.333), Inches(7.5)
 LEFT = Inches(0.6)
@@ -186,7 +193,7 @@ def _slide(deck: Any, title: str, layout: int = TITLE_ONLY, lead: str = "") -> A
     for paragraph in frame.paragraphs:
         paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
-            run.font.size = Pt(28 if len(title) <= 55 else 22 if len(title) <= 75 else 18)
+            run.font.size = Pt(28 if len(title) <= 45 else 22 if len(title) <= 62 else 18)
             run.font.bold = True
             run.font.color.rgb = INK
     if lead:
@@ -289,7 +296,7 @@ def _row_height(cells: tuple[str, ...], widths: list[float]) -> float:
 def table_pages(block: m.Table, room: float = 5.0) -> list[range]:
     """The body rows of each slide of a table: as many as fit in ``room`` inches under
     the header (a row taller than the room gets a slide of its own)."""
-    widths = [share * BODY_WIDTH / 914400 for share in block.relative_widths()]
+    widths = [w / 914400 for w in fitted_widths(block, BODY_WIDTH, TABLE_PT)]
     header = _row_height(block.header, widths) if block.header else 0.0
     pages: list[range] = []
     start, used = 0, header
@@ -325,8 +332,8 @@ def _table(slide: Any, block: m.Table, rows: range) -> None:
     grid.first_row = bool(header)
     grid.first_col = not header and block.columns > 1  # key/value: the keys stand out
     grid.horz_banding = bool(header)
-    for column, share in enumerate(block.relative_widths()):
-        grid.columns[column].width = Emu(int(BODY_WIDTH * share))
+    for column, width in enumerate(fitted_widths(block, BODY_WIDTH, TABLE_PT)):
+        grid.columns[column].width = Emu(width)
     cells = [block.header] if header else []
     cells += [block.rows[i] for i in rows]
     for r, values in enumerate(cells):
@@ -392,6 +399,7 @@ def _footers(deck: Any, report: m.Report) -> None:
             (f"{number} / {total}", Emu(WIDTH - LEFT - Inches(3)), Inches(3), PP_ALIGN.RIGHT),
         ):
             box = slide.shapes.add_textbox(left, FOOT_TOP, width, Inches(0.3))
+            box.text_frame.word_wrap = True  # else LibreOffice centres the text on the box
             box.text_frame.text = text
             paragraph = box.text_frame.paragraphs[0]
             paragraph.alignment = align
