@@ -186,3 +186,16 @@ def test_client_safe_leaves_out_every_seeded_internal_text(internal_ws: Any) -> 
         assert not [t for t in pptx_texts(data) if SECRET in t]
     _report, data = rendered(internal_ws, pptx_out.render, kind="rai-pack")
     assert len([t for t in pptx_texts(data) if SECRET in t]) >= 2
+
+
+def test_a_long_title_puts_the_section_above_the_heading() -> None:
+    section = Section("rai-3", "Help-center answer bot: responsible-AI documentation").add(
+        Heading("Risks and mitigations"), Table(("Risk", "Owner"), (("Hallucination", "Dan"),))
+    )
+    deck = pptx.Presentation(
+        io.BytesIO(pptx_out.render(Report(_meta(), [section]), charts=reports.ChartCache()))
+    )
+    slide = deck.slides[2]
+    assert _title(slide) == "Risks and mitigations"
+    texts = [s.text_frame.text for s in slide.shapes if s.has_text_frame]
+    assert section.title in texts

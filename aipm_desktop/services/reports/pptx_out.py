@@ -60,6 +60,8 @@ TITLE, TITLE_AND_CONTENT, TITLE_ONLY = 0, 1, 5
 BULLETS_PER_SLIDE = 12
 #: A paragraph up to this long can lead a slide (under its title).
 LEAD_CHARS = 220
+#: A slide title longer than this is split: the section above, the heading as the title.
+LONG_TITLE = 62
 KEY_FIGURES_PER_SLIDE = 4
 
 
@@ -163,24 +165,30 @@ def _section_slides(deck: Any, section: m.Section) -> None:
         del parts[0]
     for part in parts:
         title = f"{section.title}: {part.heading}" if part.heading else section.title
+        kicker = ""
+        if part.heading and len(title) > LONG_TITLE:  # the section goes above the title
+            title, kicker = part.heading, section.title
         notes = "\n\n".join(t for t in (block_text(b) for b in part.text) if t)
         if not part.shown:
-            _text_slide(deck, title, part.text, notes)
+            _text_slide(deck, title, part.text, notes, kicker)
         lead = _lead(part)
         for block in part.shown:
             caption = getattr(block, "caption", "")
             slide_notes = "\n\n".join(t for t in (notes, caption) if t)
             if isinstance(block, m.Chart):
-                _chart_slide(deck, title, block, slide_notes, lead)
+                _chart_slide(deck, title, block, slide_notes, lead, kicker)
             elif isinstance(block, m.Table):
-                _table_slides(deck, title, block, slide_notes, lead)
+                _table_slides(deck, title, block, slide_notes, lead, kicker)
             elif isinstance(block, m.KeyFigures):
-                _figure_slides(deck, title, block, slide_notes, lead)
+                _figure_slides(deck, title, block, slide_notes, lead, kicker)
             lead = ""
 
 
-def _slide(deck: Any, title: str, layout: int = TITLE_ONLY, lead: str = "") -> Any:
-    """A slide with ``title`` (left-aligned, smaller when long) and ``lead`` under it."""
+def _slide(
+    deck: Any, title: str, layout: int = TITLE_ONLY, lead: str = "", kicker: str = ""
+) -> Any:
+    """A slide with ``title`` (left-aligned, smaller when long), ``lead`` under it and
+    ``kicker`` (the section of a long title) above it."""
     slide = deck.slides.add_slide(deck.slide_layouts[layout])
     heading = slide.shapes.title
     heading.left, heading.top, heading.width, heading.height = (
@@ -193,9 +201,17 @@ def _slide(deck: Any, title: str, layout: int = TITLE_ONLY, lead: str = "") -> A
     for paragraph in frame.paragraphs:
         paragraph.alignment = PP_ALIGN.LEFT
         for run in paragraph.runs:
-            run.font.size = Pt(28 if len(title) <= 45 else 22 if len(title) <= 62 else 18)
+            run.font.size = Pt(28 if len(title) <= 45 else 22 if len(title) <= LONG_TITLE else 18)
             run.font.bold = True
             run.font.color.rgb = INK
+    if kicker:
+        box = slide.shapes.add_textbox(LEFT, Inches(0.12), BODY_WIDTH, Inches(0.3))
+        box.text_frame.word_wrap = True
+        box.text_frame.text = kicker
+        for run in box.text_frame.paragraphs[0].runs:
+            run.font.size = Pt(12)
+            run.font.bold = True
+            run.font.color.rgb = MUTED
     if lead:
         box = slide.shapes.add_textbox(LEFT, Inches(1.0), BODY_WIDTH, Inches(0.5))
         box.text_frame.word_wrap = True
@@ -239,14 +255,14 @@ def _text_lines(blocks: list[m.Block]) -> list[str]:
     return lines
 
 
-def _text_slide(deck: Any, title: str, blocks: list[m.Block], notes: str) -> None:
+def _text_slide(deck: Any, title: str, blocks: list[m.Block], notes: str, kicker: str = "") -> None:
     lines = _text_lines(blocks)
     if not lines:
         return
     shown = lines[:BULLETS_PER_SLIDE]
     if len(lines) > BULLETS_PER_SLIDE:
         shown.append("… (the rest is in the speaker notes)")
-    slide = _slide(deck, title, TITLE_AND_CONTENT)
+    slide = _slide(deck, title, TITLE_AND_CONTENT, kicker=kicker)
     body = slide.placeholders[1]
     body.left, body.top, body.width, body.height = LEFT, TOP, BODY_WIDTH, BODY_HEIGHT
     longest = max(len(line) for line in shown)
@@ -254,8 +270,10 @@ def _text_slide(deck: Any, title: str, blocks: list[m.Block], notes: str) -> Non
     _notes(slide, notes)
 
 
-def _chart_slide(deck: Any, title: str, block: m.Chart, notes: str, lead: str) -> None:
-    slide = _slide(deck, title, lead=lead)
+def _chart_slide(
+    deck: Any, title: str, block: m.Chart, notes: str, lead: str, kicker: str = ""
+) -> None:
+    slide = _slide(deck, title, lead=lead, kicker=kicker)
     data, aspect = picture(block)
     room = BODY_HEIGHT - Inches(0.4 if block.caption else 0)
     width = BODY_WIDTH
@@ -310,13 +328,15 @@ def table_pages(block: m.Table, room: float = 5.0) -> list[range]:
     return pages
 
 
-def _table_slides(deck: Any, title: str, block: m.Table, notes: str, lead: str) -> None:
+def _table_slides(
+    deck: Any, title: str, block: m.Table, notes: str, lead: str, kicker: str = ""
+) -> None:
     if block.columns == 0:
         return
     pages = table_pages(block, room=(BODY_HEIGHT / 914400) - (0.45 if block.caption else 0.1))
     for number, rows in enumerate(pages, start=1):
         shown = title if number == 1 else f"{title} (continued, {number} of {len(pages)})"
-        slide = _slide(deck, shown, lead=lead if number == 1 else "")
+        slide = _slide(deck, shown, lead=lead if number == 1 else "", kicker=kicker)
         _table(slide, block, rows)
         if block.caption and number == len(pages):
             _caption(slide, block.caption, Emu(TOP + BODY_HEIGHT - Inches(0.35)))
@@ -355,10 +375,12 @@ def _table(slide: Any, block: m.Table, rows: range) -> None:
                 cell.fill.fore_color.rgb = HIGHLIGHT
 
 
-def _figure_slides(deck: Any, title: str, block: m.KeyFigures, notes: str, lead: str) -> None:
+def _figure_slides(
+    deck: Any, title: str, block: m.KeyFigures, notes: str, lead: str, kicker: str = ""
+) -> None:
     items = list(block.items)
     for start in range(0, len(items), KEY_FIGURES_PER_SLIDE):
-        slide = _slide(deck, title, lead=lead if start == 0 else "")
+        slide = _slide(deck, title, lead=lead if start == 0 else "", kicker=kicker)
         chunk = items[start : start + KEY_FIGURES_PER_SLIDE]
         gap = Inches(0.3)
         width = Emu(int((BODY_WIDTH - gap * (len(chunk) - 1)) / len(chunk)))
