@@ -40,6 +40,8 @@ RENDERERS: dict[str, str] = {
     ".pdf": f"{__name__}.pdf:render",
     ".html": f"{__name__}.html:render",
     ".json": f"{__name__}.json_out:render",
+    ".docx": f"{__name__}.docx_out:render",
+    ".pptx": f"{__name__}.pptx_out:render",
 }
 
 

@@ -44,7 +44,13 @@ CHECKED = Qt.CheckState.Checked
 UNCHECKED = Qt.CheckState.Unchecked
 USER = Qt.ItemDataRole.UserRole
 #: What the export writes, by suffix (the renderers registered in the services).
-FORMAT_NAMES = {".pdf": "PDF document", ".html": "HTML page", ".json": "JSON data"}
+FORMAT_NAMES = {
+    ".pdf": "PDF document",
+    ".html": "HTML page",
+    ".json": "JSON data",
+    ".docx": "Word document",
+    ".pptx": "PowerPoint deck",
+}
 
 
 def _filters() -> str:
