@@ -205,20 +205,9 @@ def _slide(
             run.font.bold = True
             run.font.color.rgb = INK
     if kicker:
-        box = slide.shapes.add_textbox(LEFT, Inches(0.12), BODY_WIDTH, Inches(0.3))
-        box.text_frame.word_wrap = True
-        box.text_frame.text = kicker
-        for run in box.text_frame.paragraphs[0].runs:
-            run.font.size = Pt(12)
-            run.font.bold = True
-            run.font.color.rgb = MUTED
+        _remark(slide, kicker, Inches(0.12), Inches(0.3), bold=True)
     if lead:
-        box = slide.shapes.add_textbox(LEFT, Inches(1.0), BODY_WIDTH, Inches(0.5))
-        box.text_frame.word_wrap = True
-        box.text_frame.text = lead
-        for run in box.text_frame.paragraphs[0].runs:
-            run.font.size = Pt(12)
-            run.font.color.rgb = MUTED
+        _remark(slide, lead, Inches(1.0), Inches(0.5))
     return slide
 
 
@@ -283,18 +272,23 @@ def _chart_slide(
     left = Emu(int((WIDTH - width) / 2))
     slide.shapes.add_picture(io.BytesIO(data), left, TOP, width=width, height=height)
     if block.caption:
-        _caption(slide, block.caption, Emu(TOP + height + Inches(0.05)))
+        _remark(slide, block.caption, Emu(TOP + height + Inches(0.05)), Inches(0.35), italic=True)
     _notes(slide, notes)
 
 
-def _caption(slide: Any, text: str, top: Emu) -> None:
-    box = slide.shapes.add_textbox(LEFT, top, BODY_WIDTH, Inches(0.35))
+def _remark(
+    slide: Any, text: str, top: int, height: int, *, bold: bool = False, italic: bool = False
+) -> None:
+    """A line of small grey text across the slide: a section above the title, a lead
+    under it, a caption under a chart or table."""
+    box = slide.shapes.add_textbox(LEFT, top, BODY_WIDTH, height)
     frame = box.text_frame
     frame.word_wrap = True
     frame.text = text
     for run in frame.paragraphs[0].runs:
         run.font.size = Pt(12)
-        run.font.italic = True
+        run.font.bold = bold
+        run.font.italic = italic
         run.font.color.rgb = MUTED
 
 
@@ -339,7 +333,13 @@ def _table_slides(
         slide = _slide(deck, shown, lead=lead if number == 1 else "", kicker=kicker)
         _table(slide, block, rows)
         if block.caption and number == len(pages):
-            _caption(slide, block.caption, Emu(TOP + BODY_HEIGHT - Inches(0.35)))
+            _remark(
+                slide,
+                block.caption,
+                Emu(TOP + BODY_HEIGHT - Inches(0.35)),
+                Inches(0.35),
+                italic=True,
+            )
         _notes(slide, notes)
 
 
