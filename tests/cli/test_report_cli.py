@@ -65,6 +65,6 @@ def test_bad_input_is_one_line_and_writes_nothing(sample_path: Path, tmp_path: P
         result = _report(sample_path, *args, "--out", out)
         assert result.exit_code == 1, (args, result.output)
         assert result.stderr.count("\n") == 1 and message in result.stderr
-    wrong = _report(sample_path, "--out", tmp_path / "r.docx")
-    assert wrong.exit_code == 1 and "use .pdf, .html or .json" in wrong.stderr
+    wrong = _report(sample_path, "--out", tmp_path / "r.odt")
+    assert wrong.exit_code == 1 and "use .pdf, .html, .json, .docx or .pptx" in wrong.stderr
     assert not list(tmp_path.glob("r.*"))

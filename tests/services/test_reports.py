@@ -325,6 +325,6 @@ def test_export_writes_the_file_whole_with_normal_permissions(sample_ws, tmp_pat
     out = tmp_path / "report.pdf"
     reports.export_report(ws=sample_ws, options=ReportOptions(kind="readout", as_of=AS_OF), out=out)
     assert out.read_bytes().startswith(b"%PDF") and (out.stat().st_mode & 0o777) == 0o644 & ~0o022
-    with pytest.raises(UserError, match=r"use \.pdf, \.html or \.json"):
+    with pytest.raises(UserError, match=r"use \.pdf, \.html, \.json, \.docx or \.pptx"):
         reports.export_report(ws=sample_ws, options=ReportOptions(), out=tmp_path / "r.txt")
     assert not (tmp_path / "r.txt").exists()
