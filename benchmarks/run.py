@@ -58,6 +58,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_experiment_readout",
     "benchmarks.bench_feedback",
     "benchmarks.bench_evals",
+    "benchmarks.bench_reports",
 )
 START_RUNS = 7
 

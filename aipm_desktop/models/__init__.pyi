@@ -138,6 +138,10 @@ from .roadmap import (
     RoadmapItemCreate as RoadmapItemCreate,
     RoadmapItemUpdate as RoadmapItemUpdate,
 )
+from .reports import (
+    SavedReport as SavedReport,
+    SavedReportBase as SavedReportBase,
+)
 from .runbooks import (
     MAX_CONSECUTIVE as MAX_CONSECUTIVE,
     CommunicationTemplate as CommunicationTemplate,

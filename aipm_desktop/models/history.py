@@ -82,6 +82,7 @@ class EntityKind(enum.StrEnum):
     EVAL_METRIC = "eval_metric"
     EVAL_RUN = "eval_run"
     EVAL_RUN_RESULTS = "eval_run_results"
+    SAVED_REPORT = "saved_report"
 
 
 #: Tables whose name differs from their kind.

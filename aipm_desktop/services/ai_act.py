@@ -189,7 +189,7 @@ def evaluate(answers: Mapping[str, bool]) -> TierResult:
 # --------------------------------------------------------------------------- storage
 
 
-def _article_order(article: str) -> tuple[int, str]:
+def article_order(article: str) -> tuple[int, str]:
     match = re.search(r"\d+", article)
     return (int(match.group()) if match else 10_000, article)
 
@@ -237,7 +237,7 @@ def obligations(*, ws: Workspace, use_case_id: int) -> list[ComplianceObligation
                 )
             ).scalars()
         )
-    return sorted(rows, key=lambda o: _article_order(o.article))
+    return sorted(rows, key=lambda o: article_order(o.article))
 
 
 def assessments(*, ws: Workspace) -> dict[int, str]:

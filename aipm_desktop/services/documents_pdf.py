@@ -79,7 +79,7 @@ def _default_title(docs: list[_Doc]) -> str:
 
 def documents_pdf(docs: list[_Doc], *, title: str, folder: Path | None, today: dt.date) -> bytes:
     """The PDF of ``docs`` (see the module docstring)."""
-    from .pdf_doc import PdfDocument
+    from .pdf_doc import PdfDocument, contents_pages
 
     single = len(docs) == 1
     bodies = [
@@ -125,12 +125,7 @@ def documents_pdf(docs: list[_Doc], *, title: str, folder: Path | None, today: d
             pdf.html(body, folder=folder)
         return pdf
 
-    first = lay_out(None)
-    found = iter(first.sections())
-    pages: list[int] = []
-    for _level, text in entries:
-        page = next((p for name, p in found if name == text), pages[-1] if pages else 1)
-        pages.append(page)
+    pages = contents_pages(entries, lay_out(None).sections())
     return lay_out(pages).output()
 
 

@@ -37,6 +37,10 @@ FLAG_TEXT = (150, 24, 24)
 LINK = (26, 86, 184)
 CODE = (106, 27, 154)
 
+GOOD = (46, 125, 50)
+BAD = (198, 40, 40)
+TONES = {"good": GOOD, "warn": WARN, "bad": BAD, "neutral": INK}
+
 PAGE_FORMATS = {"a4": "A4", "letter": "Letter"}
 #: A fixed creation date for callers without one of their own (reproducible bytes).
 EPOCH = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
@@ -121,7 +125,7 @@ class PdfDocument:
             pdf.start_section(text, section, strict=False)
         pdf.set_font("DejaVu", "B", size)
         pdf.set_text_color(*INK)
-        pdf.multi_cell(self.width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(self.width, size * 0.55, text, new_x="LMARGIN", new_y="NEXT", align="L")
         pdf.ln(1.5)
 
     def body(
@@ -191,7 +195,7 @@ class PdfDocument:
 
     def table(
         self,
-        widths: tuple[int, ...],
+        widths: tuple[float, ...],
         align: str | tuple[str, ...],
         rows: Sequence[Sequence[str]],
         *,
@@ -224,6 +228,63 @@ class PdfDocument:
                 style = marked if index in highlight else None
                 for text in cells:
                     row.cell(text, style=style)
+
+    def grid(
+        self,
+        widths: Sequence[float],
+        align: Sequence[str],
+        header: Sequence[str],
+        rows: Sequence[Sequence[str]],
+        *,
+        highlight: Collection[int] = (),
+        size: float = 8.5,
+    ) -> None:
+        """A table of ``rows`` in columns ``widths`` mm wide (``align``: "L", "R" or "C"
+        per column) under ``header`` (none when empty; repeated at the top of every page
+        the table runs onto); rows numbered in ``highlight`` (0 = the first) on an amber
+        ground, horizontal rules between rows. Laid out line by line (a cell breaks only
+        when its text is wider than the column): many times quicker than fpdf2's tables,
+        for the long tables of reports."""
+        pdf = self.pdf
+        line, pad = size * 0.5, 1.4
+
+        def lines_of(text: str, width: float) -> list[str]:
+            room = width - 2 * pad
+            if "\n" not in text and pdf.get_string_width(text) <= room:
+                return [text]
+            found = pdf.multi_cell(room, line, text, dry_run=True, output="LINES", padding=0)
+            return [str(part) for part in found] or [""]
+
+        def draw(cells: Sequence[str], *, bold: bool, fill: Sequence[int] | None) -> None:
+            pdf.set_font("DejaVu", "B" if bold else "", size)
+            laid = [lines_of(text, w) for text, w in zip(cells, widths, strict=False)]
+            most = int((pdf.eph - 20) / line)
+            laid = [lines[:most] for lines in laid]
+            height = max(len(lines) for lines in laid) * line + 2 * pad
+            if pdf.get_y() + height > pdf.page_break_trigger:
+                pdf.add_page()
+                if header and not bold:
+                    draw(header, bold=True, fill=HEADER_FILL)
+                    pdf.set_font("DejaVu", "", size)
+            top, x = pdf.get_y(), pdf.l_margin
+            if fill is not None:
+                pdf.set_fill_color(*fill)
+                pdf.rect(x, top, sum(widths), height, style="F")
+            pdf.set_text_color(*(INK if bold else TEXT))
+            for lines, width, how in zip(laid, widths, align, strict=False):
+                for n, text in enumerate(lines):
+                    pdf.set_xy(x + pad, top + pad + n * line)
+                    pdf.cell(width - 2 * pad, line, text, align=how)
+                x += width
+            pdf.set_draw_color(*RULE)
+            pdf.line(pdf.l_margin, top + height, pdf.l_margin + sum(widths), top + height)
+            pdf.set_xy(pdf.l_margin, top + height)
+
+        if header:
+            draw(header, bold=True, fill=HEADER_FILL)
+        for index, cells in enumerate(rows):
+            draw(cells, bold=False, fill=HIGHLIGHT_FILL if index in highlight else None)
+        pdf.set_fill_color(255, 255, 255)
 
     def contents(self, entries: Sequence[tuple[int, str, int | None]]) -> None:
         """A contents list: ``(level, text, page)`` per line, indented by level, the page
@@ -323,6 +384,85 @@ class PdfDocument:
             )
         pdf.set_text_color(*TEXT)
 
+    def svg(self, data: bytes, *, width: float | None = None) -> None:
+        """An SVG drawing (vector paths and text) ``width`` mm wide (default: the text
+        width, never taller than the page), on this page if it fits, else at the top of
+        the next."""
+        import io
+
+        pdf = self.pdf
+        w, h = self.svg_size(data, width)
+        if pdf.get_y() + h > pdf.page_break_trigger:
+            pdf.add_page()
+        x = pdf.l_margin + (self.width - w) / 2
+        # matplotlib names DejaVu Sans and fallbacks; the engine has it as "DejaVu".
+        # The engine draws a text without a fill colour invisibly; SVG's default is black.
+        data = _FONT_FAMILY.sub(b"font-family: DejaVu", data).replace(
+            b'<text style="', b'<text style="fill: #000000; '
+        )
+        pdf.image(io.BytesIO(data), x=x, y=pdf.get_y(), w=w, h=h)
+        pdf.set_y(pdf.get_y() + h + 1)
+
+    def svg_size(self, data: bytes, width: float | None = None) -> tuple[float, float]:
+        """``(width, height)`` in mm that :meth:`svg` gives the drawing."""
+        ratio = svg_ratio(data)
+        w = min(width or self.width, self.width, (self.pdf.eph - 12) / ratio)
+        return w, w * ratio
+
+    def caption(self, text: str) -> None:
+        if text:
+            self.body(text, "I", 8.5, MUTED)
+            self.pdf.ln(2)
+
+    def figures(self, items: Sequence[tuple[str, str, str, str]]) -> None:
+        """Key figures side by side: ``(label, value, detail, tone)`` each in a tinted
+        box (tone "good", "warn", "bad" or "neutral" colours the value)."""
+        pdf = self.pdf
+        if not items:
+            return
+        gap = 3.0
+        w = (self.width - gap * (len(items) - 1)) / len(items)
+        h = 24.0
+        if pdf.get_y() + h > pdf.page_break_trigger:
+            pdf.add_page()
+        top = pdf.get_y()
+        for n, (label, value, detail, tone) in enumerate(items):
+            x = pdf.l_margin + n * (w + gap)
+            pdf.set_fill_color(*BOX)
+            pdf.rect(x, top, w, h, style="F")
+            pdf.set_xy(x + 3, top + 2.5)
+            pdf.set_font("DejaVu", "", 8)
+            pdf.set_text_color(*MUTED)
+            pdf.cell(w - 6, 4, label)
+            pdf.set_xy(x + 3, top + 7.5)
+            pdf.set_font("DejaVu", "B", 16)
+            pdf.set_text_color(*TONES.get(tone, INK))
+            pdf.cell(w - 6, 8, value)
+            pdf.set_xy(x + 3, top + 16.5)
+            pdf.set_font("DejaVu", "", 7.5)
+            pdf.set_text_color(*MUTED)
+            pdf.multi_cell(w - 6, 3.4, detail, max_line_height=3.4, align="L")
+        pdf.set_fill_color(255, 255, 255)
+        pdf.set_xy(pdf.l_margin, top + h + 4)
+
+    def note(self, text: str, *, warning: bool = False) -> None:
+        """A remark in a tinted box (amber for a warning)."""
+        pdf = self.pdf
+        pdf.ln(1)
+        pdf.set_fill_color(*(HIGHLIGHT_FILL if warning else BOX))
+        pdf.set_text_color(*(WARN if warning else TEXT))
+        pdf.set_font("DejaVu", "", 9)
+        pdf.multi_cell(
+            self.width, 4.8, text, fill=True, new_x="LMARGIN", new_y="NEXT", align="L",
+            padding=(2, 3, 2, 3),
+        )  # fmt: skip
+        pdf.set_fill_color(255, 255, 255)
+        pdf.ln(2)
+
+    def room(self) -> float:
+        """What is left of this page (mm) above the footer."""
+        return float(self.pdf.page_break_trigger - self.pdf.get_y())
+
     def sections(self) -> list[tuple[str, int]]:
         """``(name, page)`` of every bookmark written so far, in order."""
         return [(s.name, s.page_number) for s in self.pdf._outline]
@@ -421,3 +561,33 @@ def pdf_ready_html(fragment: str, folder: Path | None) -> str:
     text = _IMG.sub(lambda m: _image(m, folder), text)
     text = _TABLE.sub(_table, text)
     return _BETWEEN_BLOCKS.sub(r"\1", _DROPPED_BLOCKS.sub("", text))
+
+
+_SVG_SIZE = re.compile(
+    rb'<svg\b[^>]*?\bwidth="([\d.]+)(?:pt|px)?"[^>]*?\bheight="([\d.]+)(?:pt|px)?"', re.S
+)
+
+
+_FONT_FAMILY = re.compile(rb"font-family:\s*'DejaVu Sans'[^;\"]*")
+
+
+def svg_ratio(data: bytes) -> float:
+    """Height over width of an SVG drawing (from its root ``width``/``height``)."""
+    match = _SVG_SIZE.search(data[:4000])
+    if match is None:
+        return 0.75
+    return float(match.group(2)) / max(float(match.group(1)), 1e-6)
+
+
+def contents_pages(
+    entries: Sequence[tuple[int, str]], sections: Sequence[tuple[str, int]]
+) -> list[int]:
+    """The page of each contents entry, matched in order against the bookmarks of a
+    first layout pass (:meth:`PdfDocument.sections`); an entry without its bookmark gets
+    the page of the one before."""
+    found = iter(sections)
+    pages: list[int] = []
+    for _level, text in entries:
+        page = next((p for name, p in found if name == text), pages[-1] if pages else 1)
+        pages.append(page)
+    return pages

@@ -8,6 +8,7 @@ from pathlib import Path
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QFileDialog,
     QFrame,
     QHBoxLayout,
@@ -290,6 +291,15 @@ class MainWindow(QMainWindow):
             )
         )
         file_menu.addAction(
+            self._action(
+                "export_report",
+                "Export &Report…",
+                self._on_export_report_action_triggered,
+                "Ctrl+Shift+E",
+                "Write a client-ready report (PDF, HTML) of this workspace",
+            )
+        )
+        file_menu.addAction(
             self._action("close", "&Close", self._on_close_action_triggered, "Ctrl+W")
         )
         file_menu.addSeparator()
@@ -500,7 +510,7 @@ class MainWindow(QMainWindow):
 
     def _update_actions(self) -> None:
         has_ws = self.ctx.workspace is not None
-        for key in ("save_copy", "close", "toggle_sidebar"):
+        for key in ("save_copy", "export_report", "close", "toggle_sidebar"):
             self.actions[key].setEnabled(has_ws)
         for area in self.areas:
             self.actions[f"view_{area.name}"].setEnabled(has_ws)
@@ -639,6 +649,20 @@ class MainWindow(QMainWindow):
         if self.persist:
             self.ctx.settings.set_last_directory(dest.parent)
         self.statusBar().showMessage(f"Saved a copy as {dest}", 8000)
+
+    def _on_export_report_action_triggered(self) -> None:
+        self.open_report_dialog()
+
+    def open_report_dialog(self) -> QDialog | None:
+        """File ▸ Export report… (the dialog loads the report services when opened)."""
+        if self.ctx.workspace is None:
+            return None
+        from .reports.export_dialog import ExportReportDialog
+
+        dialog = ExportReportDialog(self.ctx, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
 
     def _on_close_action_triggered(self) -> None:
         self.ctx.close_workspace()

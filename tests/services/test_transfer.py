@@ -53,6 +53,7 @@ from aipm_desktop.models import (
     RolloutStage,
     Runbook,
     RunbookContact,
+    SavedReport,
     Score,
     Scorecard,
     ScorecardDimension,
@@ -244,6 +245,7 @@ def _populate_everything(ws) -> None:
     )
     add(Rating, evaluation_id=evaluation, dimension_id=dimension, rating=3, evidence="Clear KPIs")
     add(ReferenceRating, exercise_id=exercise, dimension_key="product_sense", rating=3)
+    add(SavedReport, name="Monatsbericht", kind="readout", options={"sections": ["kpis"]})
     with ws.write() as session:
         session.execute(insert(RiskUseCaseLink.__table__), [{"risk_id": risk, "use_case_id": uc}])
         session.execute(

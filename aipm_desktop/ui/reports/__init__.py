@@ -1,0 +1,1 @@
+"""File ▸ Export report… (client reports)."""
