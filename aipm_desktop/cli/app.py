@@ -187,7 +187,8 @@ def chart_command(
     file: WorkspaceFile,
     kind: str = typer.Argument(
         ...,
-        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment or incidents.",
+        help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment, "
+        "incidents or controls-gaps.",
         metavar="KIND",
     ),
     out: Path | None = typer.Option(
@@ -236,6 +237,12 @@ def chart_command(
         help="incidents: how many quarters up to this one (default 4, at most 16).",
         metavar="N",
     ),
+    catalog: str | None = typer.Option(
+        None,
+        "--catalog",
+        help="controls-gaps: the catalog, by key, name or id (default: EU AI Act).",
+        metavar="CATALOG",
+    ),
     start: str | None = typer.Option(
         None, "--from", help="kpi, roadmap: first date, YYYY-MM-DD.", metavar="DATE"
     ),
@@ -258,6 +265,8 @@ def chart_command(
       incidents  incident figures per quarter: counts by severity and by
                failure category, hours to acknowledge and to mitigate
                (median, p90), share with a completed review
+      controls-gaps  control coverage per use case for one catalog, with the
+               missing controls by priority
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -276,6 +285,7 @@ def chart_command(
         "experiment": experiment,
         "metric": metric,
         "quarters": quarters,
+        "catalog": catalog,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -295,6 +305,7 @@ def chart_command(
 def _add_groups() -> None:
     """The area command groups (``aipm usecases ...``)."""
     from . import (
+        controls,
         costs,
         docs,
         experiment_docs,  # noqa: F401  (adds "doc" to the experiments group)
@@ -326,6 +337,7 @@ def _add_groups() -> None:
     app.add_typer(runbooks.app, name="runbooks")
     app.add_typer(experiments.app, name="experiments")
     app.add_typer(feedback_triage.app, name="feedback")
+    app.add_typer(controls.app, name="controls")
 
 
 _add_groups()

@@ -43,6 +43,7 @@ CHARTS: dict[str, str] = {
 CHARTS["tornado"] = f"{__name__}.tornado:build_figure"
 CHARTS["experiment"] = f"{__name__}.experiment:build_figure"
 CHARTS["incidents"] = f"{__name__}.incidents:build_figure"
+CHARTS["controls-gaps"] = f"{__name__}.controls_gaps:build_figure"
 
 #: Command-line spelling of build_figure keywords whose names differ.
 _OPTION_NAMES = {"start": "--from", "end": "--to", "candidate_ids": "--candidate"}

@@ -53,6 +53,7 @@ from .. import clock
 from ..ai_act import OBLIGATIONS, QUESTIONS, evaluate
 from ..records import new_row, validate_create
 from .content import DemoContent, given_fields, load_content
+from .controls_demo import ControlsDemo
 from .kpi_series import STALE_KPI_KEY, STALE_WEEKS, WEEKS_OF_HISTORY, kpi_value
 from .operations_demo import OperationsDemo
 
@@ -106,7 +107,7 @@ def _fmt(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-class _DemoBuilder(OperationsDemo):
+class _DemoBuilder(OperationsDemo, ControlsDemo):
     """Creates the demo rows area by area, remembering ids for the links between them."""
 
     def __init__(self, session: Session, anchor: dt.date, content: DemoContent) -> None:
@@ -136,6 +137,7 @@ class _DemoBuilder(OperationsDemo):
             self.add_releases,
             self.add_operations,
             self.add_feedback,
+            self.add_controls,
             self.add_interviews,
             self.add_change_log,
         ]

@@ -1,0 +1,217 @@
+"""Everything the control views compute from, read in a few queries: :class:`ControlsState`.
+
+Applicability of a control to a use case (:meth:`ControlsState.entry`), in this order:
+
+1. a :class:`~aipm_desktop.models.ControlStatus` row the user set decides (applies, or
+   not applicable with its justification), with its status, owner and due date;
+2. else, for an EU AI Act article the tier check tracks as an obligation item
+   (:mod:`..ai_act`), that item: open -> not started, in progress / blocked -> in
+   progress, done -> implemented, not applicable -> not applicable;
+3. else the tier check derives it: the control lists the tiers (``applies_tiers``) or
+   questions (``applies_answers``) that make it apply, and the roles it falls to; the
+   use case's role (:class:`~aipm_desktop.models.ControlProfile`, default both) must be
+   among them;
+4. else it is not in scope (the user chooses it with ``apply``).
+
+Organisation-wide controls (scope ``organisation``) are tracked once for the workspace
+(``use_case_id`` None); the tier check makes them apply when it makes them apply to any
+use case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from ...models import (
+    AiActAssessment,
+    AiActRole,
+    Applicability,
+    ComplianceObligation,
+    ControlProfile,
+    ControlScope,
+    ControlState,
+    EvidenceItem,
+    MappingStrength,
+)
+from ...models.common import table_of
+from ...store import Workspace
+from .catalogs import CATALOG_T, CONTROL_T, EVIDENCE_LINK_T, MAPPING_T, STATUS_T
+
+_ASSESSMENT_T = table_of(AiActAssessment)
+_OBLIGATION_T = table_of(ComplianceObligation)
+_PROFILE_T = table_of(ControlProfile)
+_EVIDENCE_T = table_of(EvidenceItem)
+
+_FROM_OBLIGATION = {
+    "open": ControlState.NOT_STARTED,
+    "in_progress": ControlState.IN_PROGRESS,
+    "blocked": ControlState.IN_PROGRESS,
+    "done": ControlState.IMPLEMENTED,
+}
+#: How a control's applicability was decided (shown beside it).
+SET, OBLIGATION, TIER_CHECK = "set", "obligation item", "tier check"
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A control as it stands for one use case (None: the workspace)."""
+
+    control_id: int
+    use_case_id: int | None
+    applies: bool
+    source: str
+    status: ControlState = ControlState.NOT_STARTED
+    owner: str = ""
+    due_date: dt.date | None = None
+    justification: str = ""
+    status_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    title: str
+    use_case_id: int | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+    def current(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+@dataclass
+class ControlsState:
+    """The controls, statuses, tier checks, roles, obligation items, evidence and
+    crosswalk of a workspace (or of one catalog's controls)."""
+
+    controls: dict[int, Any] = field(default_factory=dict)
+    catalog_keys: dict[int, str] = field(default_factory=dict)
+    statuses: dict[tuple[int, int | None], Any] = field(default_factory=dict)
+    tiers: dict[int, tuple[str, dict[str, bool]]] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
+    obligations: dict[tuple[int, str], Any] = field(default_factory=dict)
+    evidence: dict[int, Evidence] = field(default_factory=dict)
+    direct: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    equivalent: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    related: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+
+    @classmethod
+    def load(cls, *, ws: Workspace, catalog_id: int | None = None) -> ControlsState:
+        state = cls()
+        with ws.engine.connect() as conn:
+            query = select(CONTROL_T, CATALOG_T.c.key.label("catalog_key")).join(
+                CATALOG_T, CATALOG_T.c.id == CONTROL_T.c.catalog_id
+            )
+            if catalog_id is not None:
+                query = query.where(CONTROL_T.c.catalog_id == catalog_id)
+            for row in conn.execute(query.order_by(CONTROL_T.c.position, CONTROL_T.c.id)):
+                state.controls[row.id] = row
+                state.catalog_keys[row.id] = row.catalog_key
+            for row in conn.execute(select(STATUS_T)):
+                state.statuses[(row.control_id, row.use_case_id)] = row
+            for row in conn.execute(select(_ASSESSMENT_T)):
+                state.tiers[row.use_case_id] = (row.tier, dict(row.answers or {}))
+            state.roles = {
+                row[0]: row[1]
+                for row in conn.execute(select(_PROFILE_T.c.use_case_id, _PROFILE_T.c.role))
+            }
+            for row in conn.execute(select(_OBLIGATION_T)):
+                state.obligations[(row.use_case_id, row.article)] = row
+            for row in conn.execute(select(_EVIDENCE_T)):
+                state.evidence[row.id] = Evidence(
+                    row.id, row.title, row.use_case_id, row.valid_from, row.valid_until
+                )
+            for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)):
+                state.direct[control_id].add(evidence_id)
+            for row in conn.execute(select(MAPPING_T)):
+                group = (
+                    state.equivalent
+                    if row.strength == MappingStrength.EQUIVALENT
+                    else state.related
+                )
+                group[row.from_control_id].add(row.to_control_id)
+                group[row.to_control_id].add(row.from_control_id)
+        return state
+
+    # -- applicability ---------------------------------------------------------------------
+
+    def _derived(self, control: Any, use_case_id: int) -> bool:
+        tier = self.tiers.get(use_case_id)
+        if tier is None or not (control.applies_tiers or control.applies_answers):
+            return False
+        name, answers = tier
+        hit = name in (control.applies_tiers or []) or any(
+            answers.get(key) for key in control.applies_answers or []
+        )
+        role = self.roles.get(use_case_id, AiActRole.BOTH)
+        return hit and (role == AiActRole.BOTH or control.roles in (AiActRole.BOTH, role))
+
+    def entry(self, control_id: int, use_case_id: int | None) -> Entry:
+        """The control ``control_id`` for ``use_case_id`` (None: the workspace)."""
+        control = self.controls[control_id]
+        row = self.statuses.get((control_id, use_case_id))
+        if row is not None:
+            return Entry(
+                control_id,
+                use_case_id,
+                row.applicability == Applicability.APPLIES,
+                SET,
+                ControlState(row.status),
+                row.owner,
+                row.due_date,
+                row.justification,
+                row.id,
+            )
+        if use_case_id is not None and self.catalog_keys[control_id] == "eu_ai_act":
+            item = self.obligations.get((use_case_id, control.ref))
+            if item is not None:
+                if item.status == "not_applicable":
+                    return Entry(
+                        control_id,
+                        use_case_id,
+                        False,
+                        OBLIGATION,
+                        justification=(
+                            item.evidence or "marked not applicable on the obligation item"
+                        ),
+                    )
+                state = _FROM_OBLIGATION.get(item.status, ControlState.NOT_STARTED)
+                return Entry(
+                    control_id, use_case_id, True, OBLIGATION, state, item.owner, item.due_date
+                )
+        if use_case_id is None:
+            applies = any(self._derived(control, uc) for uc in self.tiers)
+        else:
+            applies = self._derived(control, use_case_id)
+        return Entry(control_id, use_case_id, applies, TIER_CHECK if applies else "")
+
+    def in_scope(self, control_id: int, use_case_id: int | None) -> bool:
+        """Whether the control is tracked at this level (organisation-wide controls at the
+        workspace level, the others per use case)."""
+        organisation = self.controls[control_id].scope == ControlScope.ORGANISATION
+        return organisation == (use_case_id is None)
+
+    # -- evidence --------------------------------------------------------------------------
+
+    def _serves(self, evidence_id: int, use_case_id: int | None) -> bool:
+        owner = self.evidence[evidence_id].use_case_id
+        return owner is None or owner == use_case_id
+
+    def evidence_for(self, control_id: int, use_case_id: int | None) -> tuple[list[int], list[int]]:
+        """The evidence items satisfying a control for a use case: ``(direct, via an
+        equivalent control of the crosswalk)``; items of another use case do not count."""
+        direct = sorted(e for e in self.direct.get(control_id, ()) if self._serves(e, use_case_id))
+        via = {
+            e
+            for other in self.equivalent.get(control_id, ())
+            for e in self.direct.get(other, ())
+            if self._serves(e, use_case_id)
+        }
+        return direct, sorted(via - set(direct))
