@@ -12,6 +12,7 @@ import typer
 from ..errors import UserError
 from . import common
 from .common import ForceFlag, JsonFlag, WorkspaceFile, command, new_app
+from .import_errors import DryRunFlag
 
 app = new_app(
     "Controls and evidence: catalogs, crosswalk, applicability and status per use case, "
@@ -33,6 +34,9 @@ _UseCase = Annotated[
     str | None,
     typer.Option("--use-case", help="The use case (id or title); without it, the workspace level."),
 ]
+_AllowRemovals = Annotated[
+    bool, typer.Option("--allow-removals", help="Load a version that drops controls in use.")
+]
 _Catalog = Annotated[
     str | None, typer.Option("--catalog", help="The catalog: key, name or id.", metavar="C")
 ]
@@ -48,6 +52,17 @@ def _control(ws: Any, ref: str, catalog: str | None = None) -> int:
     from ..services import controls
 
     return controls.find_control(ws=ws, ref=ref, catalog=catalog)
+
+
+def _set(file: Path, control: str, where: dict[str, str | None], **change: Any) -> None:
+    """Set ``change`` (``values``, ``links``, ``who``) of a control for the use case
+    ``where["use_case"]`` (None: the workspace); ``where["catalog"]`` narrows the ref."""
+    from ..services import controls
+
+    with common.writing(file) as ws:
+        control_id = _control(ws, control, where["catalog"])
+        use_case_id = _use_case(ws, where["use_case"])
+        controls.set_status(ws=ws, control_id=control_id, use_case_id=use_case_id, **change)
 
 
 # -- catalogs ----------------------------------------------------------------------------------
@@ -156,15 +171,8 @@ def import_catalog_command(
     published: Annotated[
         str | None, typer.Option("--published", help="Publication date, YYYY-MM-DD.")
     ] = None,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Show what would change; write nothing.")
-    ] = False,
-    allow_removals: Annotated[
-        bool,
-        typer.Option(
-            "--allow-removals", help="Load a version that drops controls carrying statuses."
-        ),
-    ] = False,
+    dry_run: DryRunFlag = False,
+    allow_removals: _AllowRemovals = False,
     as_json: JsonFlag = False,
     who: _Who = None,
 ) -> None:
@@ -218,18 +226,12 @@ def apply_command(
     who: _Who = None,
 ) -> None:
     """Say that a control applies to a use case (or the workspace), or that it does not."""
-    from ..services import controls
 
     applicability = "not_applicable" if not_applicable else "applies"
-    with common.writing(file) as ws:
-        control_id = _control(ws, control, catalog)
-        values: dict[str, Any] = {"applicability": applicability}
-        if why:
-            values["justification"] = why
-        controls.set_status(
-            ws=ws, control_id=control_id, use_case_id=_use_case(ws, use_case), values=values,
-            who=who,
-        )  # fmt: skip
+    values: dict[str, Any] = {"applicability": applicability}
+    if why:
+        values["justification"] = why
+    _set(file, control, {"use_case": use_case, "catalog": catalog}, values=values, who=who)
     typer.echo(f"{control}: {applicability.replace('_', ' ')}")
 
 
@@ -259,31 +261,23 @@ def status_command(
 ) -> None:
     """Set a control's status (and owner, due date, linked risks, mitigations, launch
     checks) for a use case or the workspace."""
-    from ..services import controls
 
     values: dict[str, Any] = {"status": status}
     if owner is not None:
         values["owner"] = owner
     if due is not None:
         values["due_date"] = common.parse_date(due, "--due takes a date as YYYY-MM-DD.")
-    with common.writing(file) as ws:
-        links = {
-            kind: _ids(flag, refs)
-            for kind, flag, refs in (
-                ("risks", "risk", risk),
-                ("mitigations", "mitigation", mitigation),
-                ("launch_checks", "launch-check", launch_check),
-            )
-            if refs
-        }
-        controls.set_status(
-            ws=ws,
-            control_id=_control(ws, control, catalog),
-            use_case_id=_use_case(ws, use_case),
-            values=values,
-            links=links,
-            who=who,
+    links = {
+        kind: _ids(flag, refs)
+        for kind, flag, refs in (
+            ("risks", "risk", risk),
+            ("mitigations", "mitigation", mitigation),
+            ("launch_checks", "launch-check", launch_check),
         )
+        if refs
+    }
+    where = {"use_case": use_case, "catalog": catalog}
+    _set(file, control, where, values=values, links=links, who=who)
     typer.echo(f"{control}: {status.strip().lower().replace('_', ' ')}")
 
 
@@ -333,20 +327,20 @@ def gaps_command(
         reports, as_json=as_json, empty="No control of this catalog applies yet."
     ):
         return
+    lines: list[str] = []
     for rep in reports:
         pct = "-" if rep.coverage_pct is None else f"{rep.coverage_pct:.1f}%"
-        by = rep.missing_by_priority()
-        typer.echo(
-            f"{rep.use_case}: {pct} covered ({rep.covered} of {rep.applicable}); missing "
-            f"{by['high']} high, {by['medium']} medium, {by['low']} low"
+        missing = ", ".join(f"{n} {p}" for p, n in rep.missing_by_priority().items())
+        lines.append(
+            f"{rep.use_case}: {pct} covered ({rep.covered} of {rep.applicable}); missing {missing}"
         )
-        for row in rep.missing:
-            typer.echo(f"  [{row.priority}] {row.ref} {row.title}: {row.missing}")
-        for item in rep.expiring:
-            typer.echo(
-                f"  expiring in {item.days_left} d ({item.valid_until.isoformat()}): "
-                f"{item.title} ({', '.join(item.controls)})"
-            )
+        lines += [f"  [{r.priority}] {r.ref} {r.title}: {r.missing}" for r in rep.missing]
+        lines += [
+            f"  expiring in {e.days_left} d ({e.valid_until.isoformat()}): {e.title} "
+            f"({', '.join(e.controls)})"
+            for e in rep.expiring
+        ]
+    typer.echo("\n".join(lines))
 
 
 @command(app, "trace")
@@ -397,20 +391,21 @@ def evidence_add_command(
     """Add evidence for controls: a file kept in the workspace, or a reference."""
     from ..services import controls
 
-    dates = {
-        "valid_from": common.parse_date(valid_from, "--valid-from takes YYYY-MM-DD."),
-        "valid_until": common.parse_date(valid_until, "--valid-until takes YYYY-MM-DD."),
-    }
     with common.writing(file) as ws:
-        ids = [_control(ws, ref) for ref in control or []]
-        shared: dict[str, Any] = {
-            "ws": ws, "control_ids": ids, "use_case_id": _use_case(ws, use_case), "title": title,
-            "added_by": who or "", "reviewer": reviewer, "who": who, **dates,
-        }  # fmt: skip
+        about = controls.About(
+            control_ids=tuple(_control(ws, ref) for ref in control or []),
+            use_case_id=_use_case(ws, use_case),
+            title=title,
+            added_by=who or "",
+            valid_from=common.parse_date(valid_from, "--valid-from takes YYYY-MM-DD."),
+            valid_until=common.parse_date(valid_until, "--valid-until takes YYYY-MM-DD."),
+            reviewer=reviewer,
+        )
         if kind.strip().lower() == "file":
-            added = controls.add_file(path=target, max_bytes=int(max_mb * 1024 * 1024), **shared)
+            limit = int(max_mb * 1024 * 1024)
+            added = controls.add_file(ws=ws, path=target, about=about, max_bytes=limit, who=who)
         else:
-            added = controls.add_reference(kind=kind, target=target, **shared)
+            added = controls.add_reference(ws=ws, kind=kind, target=target, about=about, who=who)
     if added.reused:
         typer.echo(f"Already stored as evidence {added.id}; linked it to the controls given.")
     else:
@@ -440,8 +435,11 @@ def evidence_list_command(
         ]
         for i in items
     ]
-    typer.echo(common.table(["ID", "Title", "Kind", "Use case", "Valid until", "Controls"],
-                            rows, right={0}))  # fmt: skip
+    typer.echo(
+        common.table(
+            ["ID", "Title", "Kind", "Use case", "Valid until", "Controls"], rows, right={0}
+        )
+    )
 
 
 @command(evidence_app, "satisfies")
@@ -512,10 +510,8 @@ def crosswalk_add_command(
     from ..services import controls
 
     with common.writing(file) as ws:
-        changes = controls.add_mapping(
-            ws=ws, from_control_id=_control(ws, first), to_control_id=_control(ws, second),
-            strength=strength, note=note, who=who,
-        )  # fmt: skip
+        pair = {"from_control_id": _control(ws, first), "to_control_id": _control(ws, second)}
+        changes = controls.add_mapping(ws=ws, **pair, strength=strength, note=note, who=who)
     typer.echo(f"Added crosswalk line {changes.ids[0]}: {first} {strength} {second}")
 
 

@@ -21,6 +21,7 @@ from sqlmodel import Field, SQLModel
 from .common import (
     Schema,
     TableMixin,
+    TitledSchema,
     enum_checks,
     enum_field,
     link_table,
@@ -43,6 +44,8 @@ class ControlState(enum.StrEnum):
 
 
 class Applicability(enum.StrEnum):
+    """Whether a control applies (``not_applicable`` always comes with a justification)."""
+
     APPLIES = "applies"
     NOT_APPLICABLE = "not_applicable"
 
@@ -55,6 +58,8 @@ class MappingStrength(enum.StrEnum):
 
 
 class EvidenceKind(enum.StrEnum):
+    """A file kept in the workspace, or a reference to something outside it."""
+
     FILE = "file"
     URL = "url"
     DOCUMENT = "document"
@@ -62,6 +67,8 @@ class EvidenceKind(enum.StrEnum):
 
 
 class ControlPriority(enum.StrEnum):
+    """How soon a missing control should be dealt with (gap lists sort by it)."""
+
     HIGH = "high"
     MEDIUM = "medium"
     LOW = "low"
@@ -230,12 +237,11 @@ ControlStatusLaunchCheckLink = link_table(
 # -- evidence ----------------------------------------------------------------------------------
 
 
-class EvidenceItemBase(Schema):
+class EvidenceItemBase(TitledSchema):
     """A file kept in the workspace (by its SHA-256) or a reference (a URL, a document
     of the workspace, a ticket id), with who added it, when, how long it is valid and
     who reviewed it. Without a use case it serves the whole workspace."""
 
-    title: str = Field(max_length=200)
     kind: EvidenceKind = enum_field(EvidenceKind.FILE)
     use_case_id: int | None = use_case_ref()
     sha256: str = Field(default="", max_length=64, index=True)
@@ -252,7 +258,6 @@ class EvidenceItemBase(Schema):
     reviewed_on: dt.date | None = None
     notes: str = ""
 
-    _title = validate_required("title", label="Title")
     _strip = validate_stripped("added_by", "reviewer", "url", "ticket")
     _dates = validate_date_order("valid_from", "valid_until", "valid until is before valid from")
 

@@ -46,6 +46,7 @@ from .catalogs import (
 from .crosswalk import MappingInfo, add_mapping, mappings, remove_mapping
 from .evidence import (
     DEFAULT_MAX_BYTES,
+    About,
     Added,
     EvidenceInfo,
     Satisfied,
@@ -66,6 +67,7 @@ from .versions import CatalogDiff, builtin_updates, catalog_diff, load_catalog
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "EXPIRY_WINDOW_DAYS",
+    "About",
     "Added",
     "CatalogDiff",
     "CatalogInfo",

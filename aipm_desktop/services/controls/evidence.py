@@ -88,27 +88,49 @@ class Added:
     changes: Changes | None = None
 
 
+@dataclass(frozen=True)
+class About:
+    """What an evidence item records beside its content: the controls it satisfies, its
+    use case (None: it serves every use case), a title (default: the file name or the
+    reference), who added it (default: your user name), how long it is valid, who
+    reviewed it and notes."""
+
+    control_ids: tuple[int, ...] = ()
+    use_case_id: int | None = None
+    title: str = ""
+    added_by: str = ""
+    valid_from: dt.date | None = None
+    valid_until: dt.date | None = None
+    reviewer: str = ""
+    notes: str = ""
+
+    def values(self, default_title: str) -> dict[str, Any]:
+        return {
+            "title": self.title.strip() or default_title[:200],
+            "use_case_id": self.use_case_id,
+            "added_by": self.added_by or records.default_author(),
+            "added_on": clock.today(),
+            "valid_from": self.valid_from,
+            "valid_until": self.valid_until,
+            "reviewer": self.reviewer,
+            "notes": self.notes,
+        }
+
+
 def add_file(
     *,
     ws: Workspace,
     path: Path | str,
-    control_ids: Iterable[int] = (),
-    use_case_id: int | None = None,
-    title: str = "",
-    added_by: str = "",
-    valid_from: dt.date | None = None,
-    valid_until: dt.date | None = None,
-    reviewer: str = "",
-    notes: str = "",
+    about: About = About(),
     max_bytes: int = DEFAULT_MAX_BYTES,
     who: str | None = None,
 ) -> Added:
-    """Store a file as evidence for ``control_ids`` (one undoable operation)."""
+    """Store a file as evidence (one undoable operation)."""
     path = Path(path).expanduser()
     data = read_evidence_file(path, max_bytes=max_bytes)
     digest = hashlib.sha256(data).hexdigest()
-    controls = list(control_ids)
-    with ws.write(label=f"Add evidence {title or path.name}", who=who) as session:
+    use_case_id = about.use_case_id
+    with ws.write(label=f"Add evidence {about.title or path.name}", who=who) as session:
         if use_case_id is not None:
             records.existing(session, UseCase, use_case_id)
         same = select(EVIDENCE_T.c.id).where(
@@ -121,7 +143,7 @@ def add_file(
         )
         existing = session.execute(same.order_by(EVIDENCE_T.c.id)).scalars().first()
         if existing is not None:
-            _link(session, existing, controls)
+            _link(session, existing, about.control_ids)
             return Added(existing, True, digest, Changes("evidence_item", (existing,), "update"))
         stored = session.execute(select(BLOB_T.c.sha256).where(BLOB_T.c.sha256 == digest)).first()
         if stored is None:
@@ -129,39 +151,20 @@ def add_file(
         obj = records.validate_create(
             EvidenceItem,
             {
-                "title": title.strip() or path.name,
+                **about.values(path.name),
                 "kind": EvidenceKind.FILE,
-                "use_case_id": use_case_id,
                 "sha256": digest,
                 "file_name": path.name,
                 "size_bytes": len(data),
-                "added_by": added_by or records.default_author(),
-                "added_on": clock.today(),
-                "valid_from": valid_from,
-                "valid_until": valid_until,
-                "reviewer": reviewer,
-                "notes": notes,
             },
         )
         new_id, changes = records.add_row(session, obj)
-        _link(session, new_id, controls)
+        _link(session, new_id, about.control_ids)
     return Added(new_id, False, digest, changes)
 
 
 def add_reference(
-    *,
-    ws: Workspace,
-    kind: str,
-    target: str,
-    control_ids: Iterable[int] = (),
-    use_case_id: int | None = None,
-    title: str = "",
-    added_by: str = "",
-    valid_from: dt.date | None = None,
-    valid_until: dt.date | None = None,
-    reviewer: str = "",
-    notes: str = "",
-    who: str | None = None,
+    *, ws: Workspace, kind: str, target: str, about: About = About(), who: str | None = None
 ) -> Added:
     """Add a reference as evidence: ``kind`` url (``target`` the URL), document (a
     document id of the workspace) or ticket (its id)."""
@@ -175,7 +178,7 @@ def add_reference(
     )
     if chosen == EvidenceKind.FILE:
         raise UserError("A file is added with add_file (aipm controls evidence add FILE).")
-    values: dict[str, Any] = {"kind": chosen, "use_case_id": use_case_id}
+    values: dict[str, Any] = {"kind": chosen}
     with ws.write(who=who) as session:
         if chosen == EvidenceKind.DOCUMENT:
             text = str(target).strip()
@@ -187,19 +190,10 @@ def add_reference(
         else:
             values["url" if chosen == EvidenceKind.URL else "ticket"] = str(target).strip()
             default_title = str(target).strip()
-        values.update(
-            title=title.strip() or default_title[:200],
-            added_by=added_by or records.default_author(),
-            added_on=clock.today(),
-            valid_from=valid_from,
-            valid_until=valid_until,
-            reviewer=reviewer,
-            notes=notes,
-        )
-        obj = records.validate_create(EvidenceItem, values)
+        obj = records.validate_create(EvidenceItem, {**about.values(default_title), **values})
         session.info["label"] = f"Add evidence {obj.title}"
         new_id, changes = records.add_row(session, obj)
-        _link(session, new_id, control_ids)
+        _link(session, new_id, about.control_ids)
     return Added(new_id, False, "", changes)
 
 

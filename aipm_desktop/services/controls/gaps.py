@@ -135,10 +135,13 @@ def report(
         assert item.valid_until is not None
         soon.append(
             Expiring(
-                evidence_id, item.title, item.valid_until, (item.valid_until - today).days,
+                evidence_id,
+                item.title,
+                item.valid_until,
+                (item.valid_until - today).days,
                 tuple(refs),
             )
-        )  # fmt: skip
+        )
     soon.sort(key=lambda e: (e.valid_until, e.evidence_id))
     return GapReport(
         catalog=catalog[0],

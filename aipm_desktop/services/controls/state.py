@@ -4,14 +4,14 @@ Applicability of a control to a use case (:meth:`ControlsState.entry`), in this 
 
 1. a :class:`~aipm_desktop.models.ControlStatus` row the user set decides (applies, or
    not applicable with its justification), with its status, owner and due date;
-2. else, for an EU AI Act article the tier check tracks as an obligation item
-   (:mod:`..ai_act`), that item: open -> not started, in progress / blocked -> in
-   progress, done -> implemented, not applicable -> not applicable;
-3. else the tier check derives it: the control lists the tiers (``applies_tiers``) or
+2. else the tier check derives it: the control lists the tiers (``applies_tiers``) or
    questions (``applies_answers``) that make it apply, and the roles it falls to; the
    use case's role (:class:`~aipm_desktop.models.ControlProfile`, default both) must be
-   among them;
-4. else it is not in scope (the user chooses it with ``apply``).
+   among them. For an EU AI Act article the tier check also tracks as an obligation
+   item (:mod:`..ai_act`), that item gives the status (open -> not started, in progress
+   / blocked -> in progress, done -> implemented), owner and due date, and an item
+   marked not applicable makes the article not applicable;
+3. else it is not in scope (the user chooses it with ``apply``).
 
 Organisation-wide controls (scope ``organisation``) are tracked once for the workspace
 (``use_case_id`` None); the tier check makes them apply when it makes them apply to any
@@ -41,11 +41,6 @@ from ...models import (
 from ...models.common import table_of
 from ...store import Workspace
 from .catalogs import CATALOG_T, CONTROL_T, EVIDENCE_LINK_T, MAPPING_T, STATUS_T
-
-_ASSESSMENT_T = table_of(AiActAssessment)
-_OBLIGATION_T = table_of(ComplianceObligation)
-_PROFILE_T = table_of(ControlProfile)
-_EVIDENCE_T = table_of(EvidenceItem)
 
 _FROM_OBLIGATION = {
     "open": ControlState.NOT_STARTED,
@@ -116,15 +111,13 @@ class ControlsState:
                 state.catalog_keys[row.id] = row.catalog_key
             for row in conn.execute(select(STATUS_T)):
                 state.statuses[(row.control_id, row.use_case_id)] = row
-            for row in conn.execute(select(_ASSESSMENT_T)):
+            for row in conn.execute(select(table_of(AiActAssessment))):
                 state.tiers[row.use_case_id] = (row.tier, dict(row.answers or {}))
-            state.roles = {
-                row[0]: row[1]
-                for row in conn.execute(select(_PROFILE_T.c.use_case_id, _PROFILE_T.c.role))
-            }
-            for row in conn.execute(select(_OBLIGATION_T)):
+            profiles = conn.execute(select(table_of(ControlProfile)))
+            state.roles = {row.use_case_id: row.role for row in profiles}
+            for row in conn.execute(select(table_of(ComplianceObligation))):
                 state.obligations[(row.use_case_id, row.article)] = row
-            for row in conn.execute(select(_EVIDENCE_T)):
+            for row in conn.execute(select(table_of(EvidenceItem))):
                 state.evidence[row.id] = Evidence(
                     row.id, row.title, row.use_case_id, row.valid_from, row.valid_until
                 )
@@ -169,27 +162,20 @@ class ControlsState:
                 row.justification,
                 row.id,
             )
-        if use_case_id is not None and self.catalog_keys[control_id] == "eu_ai_act":
-            item = self.obligations.get((use_case_id, control.ref))
-            if item is not None:
-                if item.status == "not_applicable":
-                    return Entry(
-                        control_id,
-                        use_case_id,
-                        False,
-                        OBLIGATION,
-                        justification=(
-                            item.evidence or "marked not applicable on the obligation item"
-                        ),
-                    )
-                state = _FROM_OBLIGATION.get(item.status, ControlState.NOT_STARTED)
-                return Entry(
-                    control_id, use_case_id, True, OBLIGATION, state, item.owner, item.due_date
-                )
         if use_case_id is None:
             applies = any(self._derived(control, uc) for uc in self.tiers)
-        else:
-            applies = self._derived(control, use_case_id)
+            return Entry(control_id, None, applies, TIER_CHECK if applies else "")
+        applies = self._derived(control, use_case_id)
+        item = None
+        if self.catalog_keys[control_id] == "eu_ai_act":
+            item = self.obligations.get((use_case_id, control.ref))
+        if item is not None and item.status == "not_applicable":
+            why = item.evidence or "marked not applicable on the obligation item"
+            return Entry(control_id, use_case_id, False, OBLIGATION, justification=why)
+        if item is not None and applies:
+            state = _FROM_OBLIGATION.get(item.status, ControlState.NOT_STARTED)
+            owner, due = item.owner, item.due_date
+            return Entry(control_id, use_case_id, True, OBLIGATION, state, owner, due)
         return Entry(control_id, use_case_id, applies, TIER_CHECK if applies else "")
 
     def in_scope(self, control_id: int, use_case_id: int | None) -> bool:

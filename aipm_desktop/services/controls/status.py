@@ -36,10 +36,13 @@ from ..changes import Changes
 #: Link kind -> (link table, its target column, the target model).
 LINKS: dict[str, tuple[Any, str, Any]] = {
     "risks": (table_of(ControlStatusRiskLink), "risk_id", Risk),
-    "mitigations": (table_of(ControlStatusMitigationActionLink), "mitigation_action_id",
-                    MitigationAction),
+    "mitigations": (
+        table_of(ControlStatusMitigationActionLink),
+        "mitigation_action_id",
+        MitigationAction,
+    ),
     "launch_checks": (table_of(ControlStatusLaunchCheckLink), "launch_check_id", LaunchCheck),
-}  # fmt: skip
+}
 _FIELDS = ("applicability", "justification", "status", "owner", "due_date", "notes")
 
 
@@ -74,12 +77,16 @@ def set_status(
     given = dict(values)
     if "applicability" in given:
         given["applicability"] = records.choice_of(
-            Applicability, given["applicability"], what="applicability", field="applicability",
+            Applicability,
+            given["applicability"],
+            what="applicability",
+            field="applicability",
             problem="unknown applicability",
-        )  # fmt: skip
+        )
     if "status" in given:
-        given["status"] = records.choice_of(ControlState, given["status"], what="status",
-                                            field="status")  # fmt: skip
+        given["status"] = records.choice_of(
+            ControlState, given["status"], what="status", field="status"
+        )
     with ws.operation(None, who=who) as op:
         session = op.session
         assert session is not None

@@ -124,8 +124,9 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
     return rows
 
 
-def export_trace(*, ws: Workspace, out: Path | str, use_case_id: int | None = None,
-                 overwrite: bool = True) -> Path:  # fmt: skip
+def export_trace(
+    *, ws: Workspace, out: Path | str, use_case_id: int | None = None, overwrite: bool = True
+) -> Path:
     """Write the matrix to a CSV or XLSX file (by suffix; formula-safe)."""
     rows = trace_rows(ws=ws, use_case_id=use_case_id)
     return write_rows(

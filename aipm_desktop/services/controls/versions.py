@@ -32,8 +32,6 @@ from .catalogs import (
     builtin_catalogs,
 )
 
-_USE_CASE_T = table_of(UseCase)
-
 
 @dataclass(frozen=True)
 class Affected(records.AsDict):
@@ -123,9 +121,10 @@ def _affected(conn: Any, removed: dict[int, str], changed: dict[int, str]) -> tu
     }
     out: list[Affected] = []
     seen: set[int] = set()
+    use_cases = table_of(UseCase)
     query = (
-        select(STATUS_T.c.control_id, STATUS_T.c.status, _USE_CASE_T.c.title)
-        .outerjoin(_USE_CASE_T, _USE_CASE_T.c.id == STATUS_T.c.use_case_id)
+        select(STATUS_T.c.control_id, STATUS_T.c.status, use_cases.c.title)
+        .outerjoin(use_cases, use_cases.c.id == STATUS_T.c.use_case_id)
         .where(STATUS_T.c.control_id.in_(ids))
         .order_by(STATUS_T.c.control_id, STATUS_T.c.id)
     )

@@ -53,7 +53,7 @@ from .. import clock
 from ..ai_act import OBLIGATIONS, QUESTIONS, evaluate
 from ..records import new_row, validate_create
 from .content import DemoContent, given_fields, load_content
-from .controls_demo import ControlsDemo
+from .controls_demo import DemoControls
 from .kpi_series import STALE_KPI_KEY, STALE_WEEKS, WEEKS_OF_HISTORY, kpi_value
 from .operations_demo import OperationsDemo
 
@@ -107,7 +107,7 @@ def _fmt(day: dt.date) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-class _DemoBuilder(OperationsDemo, ControlsDemo):
+class _DemoBuilder(OperationsDemo):
     """Creates the demo rows area by area, remembering ids for the links between them."""
 
     def __init__(self, session: Session, anchor: dt.date, content: DemoContent) -> None:
@@ -375,6 +375,9 @@ class _DemoBuilder(OperationsDemo, ControlsDemo):
                 }
                 snapshots.append(new_row(row, stamp))
         self.session.execute(insert(KpiSnapshot.__table__), snapshots)  # type: ignore[attr-defined]
+
+    def add_controls(self) -> None:
+        DemoControls(self.session, self.day, self.add, self.use_cases, self.risks).populate()
 
     def add_roadmap(self) -> None:
         rows = []

@@ -1,12 +1,14 @@
 """The demo's controls and evidence (``resources/demo/controls.json``): a few statuses
 on the demo use cases and the workspace, and evidence files and references, some expiring
-soon, so the gap analysis has something to say. Mixed into the demo builder."""
+soon, so the gap analysis has something to say. The demo builder calls
+:meth:`DemoControls.populate` after the releases and risks exist."""
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import insert, select
@@ -20,16 +22,16 @@ from ..controls.status import LINKS
 from .content import load_json
 
 
-class ControlsDemo:
-    """Adds the controls rows (the builder provides these)."""
+@dataclass(frozen=True)
+class DemoControls:
+    """Adds the controls rows of the demo inside the builder's open ``session``; ``day``
+    turns days from the anchor into dates, ``add`` validates and adds a row."""
 
     session: Session
-    owner: str
-    use_cases: dict[str, int]
-    risks: dict[str, int]
-
     day: Callable[[int], dt.date]
     add: Callable[[type[SQLModel], dict[str, Any]], Any]
+    use_cases: Mapping[str, int]
+    risks: Mapping[str, int]
 
     def _control_ids(self) -> dict[str, int]:
         query = select(CONTROL_T.c.id, CONTROL_T.c.ref, CATALOG_T.c.key).join(
@@ -37,7 +39,7 @@ class ControlsDemo:
         )
         return {f"{r.key}:{r.ref}": r.id for r in self.session.execute(query)}
 
-    def add_controls(self) -> None:
+    def populate(self) -> None:
         content = load_json("controls")
         controls = self._control_ids()
         risk_link, risk_column, _model = LINKS["risks"]
@@ -67,7 +69,7 @@ class ControlsDemo:
             "title": spec["title"],
             "kind": spec["kind"],
             "use_case_id": self.use_cases[spec["use_case"]] if spec["use_case"] else None,
-            "added_by": spec.get("reviewer", self.owner),
+            "added_by": spec["reviewer"],
             "added_on": self.day(-30),
             "valid_from": self.day(-30),
             "valid_until": (

@@ -13,38 +13,65 @@ touched; the downgrade drops the new tables.
 """
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
-_TEXT = sqlmodel.sql.sqltypes.AutoString
-_STAMP = sqlmodel.sql.sqltypes.UTCDateTime
-
-# The lead may renumber this revision at a merge, with the constant of its test.
+# (A merge may renumber this revision together with the constant of its test.)
 revision = "0013_controls"
 down_revision = "0009"
 branch_labels = None
 depends_on = None
 
-
-def _row_columns() -> list[sa.Column]:
-    return [
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("created_at", _STAMP(), nullable=False),
-        sa.Column("updated_at", _STAMP(), nullable=False),
-        sa.Column("version", sa.Integer(), nullable=False),
-    ]
-
-
-def _enum(name: str, table: str, values: tuple[str, ...]) -> sa.CheckConstraint:
-    listed = ", ".join(f"'{v}'" for v in values)
-    return sa.CheckConstraint(f"{name} IN ({listed})", name=f"ck_{table}_{name}")
-
-
-def _fk(column: str, target: str, ondelete: str = "CASCADE") -> sa.ForeignKeyConstraint:
-    return sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete)
-
-
+#: Each new table's own columns, ``name:type`` (``?`` nullable): ``text`` (unbounded) or
+#: ``textN`` (at most N characters), ``code`` (an enum value), ``int``, ``bool``,
+#: ``date``, ``json``, ``bytes``. Entity tables also get id, timestamps and version.
+_COLUMNS = {
+    "control_catalog": "key:text60 name:text200 catalog_version:text40 published:date? "
+    "source:text500 licence:text500 description:text built_in:bool",
+    "control": "catalog_id:int ref:text60 title:text200 summary:text section:text200 "
+    "priority:code roles:code scope:code applies_tiers:json applies_answers:json notes:text "
+    "position:int",
+    "control_profile": "use_case_id:int role:code",
+    "control_mapping": "from_control_id:int to_control_id:int strength:code note:text500",
+    "control_status": "control_id:int use_case_id:int? applicability:code justification:text "
+    "status:code owner:text200 due_date:date? notes:text",
+    "evidence_item": "title:text200 kind:code use_case_id:int? sha256:text64 "
+    "file_name:text255 size_bytes:int? url:text1000 document_id:int? ticket:text100 "
+    "added_by:text200 added_on:date valid_from:date? valid_until:date? reviewer:text200 "
+    "reviewed_on:date? notes:text",
+}
+_TYPES = {"int": sa.Integer, "bool": sa.Boolean, "date": sa.Date, "json": sa.JSON}
 _ROLES = ("provider", "deployer", "both")
+#: Enum columns: table -> column -> allowed values (CHECK ``ck_<table>_<column>``).
+_CHOICES = {
+    "control": {"priority": ("high", "medium", "low"), "roles": _ROLES,
+                "scope": ("use_case", "organisation")},
+    "control_profile": {"role": _ROLES},
+    "control_mapping": {"strength": ("equivalent", "related")},
+    "control_status": {"applicability": ("applies", "not_applicable"),
+                       "status": ("not_started", "in_progress", "implemented", "verified")},
+    "evidence_item": {"kind": ("file", "url", "document", "ticket")},
+}  # fmt: skip
+#: References: table -> column -> (target table, on delete).
+_REFERENCES = {
+    "control": {"catalog_id": ("control_catalog", "CASCADE")},
+    "control_profile": {"use_case_id": ("use_case", "CASCADE")},
+    "control_mapping": {"from_control_id": ("control", "CASCADE"),
+                        "to_control_id": ("control", "CASCADE")},
+    "control_status": {"control_id": ("control", "CASCADE"),
+                       "use_case_id": ("use_case", "CASCADE")},
+    "evidence_item": {"document_id": ("document", "SET NULL"),
+                      "use_case_id": ("use_case", "SET NULL")},
+}  # fmt: skip
+_UNIQUE = {
+    "control_catalog": [sa.UniqueConstraint("key", name="uq_control_catalog_key")],
+    "control": [sa.UniqueConstraint("catalog_id", "ref", name="uq_control_ref")],
+    "control_profile": [sa.UniqueConstraint("use_case_id")],
+    "control_mapping": [
+        sa.UniqueConstraint("from_control_id", "to_control_id", name="uq_control_mapping_pair"),
+        sa.CheckConstraint("from_control_id <> to_control_id", name="ck_control_mapping_self"),
+    ],
+}
 #: The link tables: (name, owner table, target table).
 _LINKS = (
     ("control_status_mitigation_action", "control_status", "mitigation_action"),
@@ -64,133 +91,69 @@ _INDEXES = (
 )
 
 
-def _create_tables() -> None:
+def _column(spec: str) -> sa.Column:
+    name, _, kind = spec.partition(":")
+    nullable = kind.endswith("?")
+    kind = kind.rstrip("?")
+    if kind == "code":
+        col_type: sa.types.TypeEngine = sa.String(length=30)
+    elif kind.startswith("text"):
+        col_type = AutoString(length=int(kind[4:])) if kind[4:] else AutoString()
+    else:
+        col_type = _TYPES[kind]()
+    return sa.Column(name, col_type, nullable=nullable)
+
+
+def _entity_table(name: str) -> None:
+    keys = [
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("created_at", UTCDateTime(), nullable=False),
+        sa.Column("updated_at", UTCDateTime(), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+    ]
+    checks = [
+        sa.CheckConstraint(
+            f"{column} IN ({', '.join(repr(v) for v in values)})", name=f"ck_{name}_{column}"
+        )
+        for column, values in _CHOICES.get(name, {}).items()
+    ]
+    references = [
+        sa.ForeignKeyConstraint([column], [f"{target}.id"], ondelete=ondelete)
+        for column, (target, ondelete) in _REFERENCES.get(name, {}).items()
+    ]
     op.create_table(
-        "control_catalog",
-        *_row_columns(),
-        sa.Column("key", _TEXT(length=60), nullable=False),
-        sa.Column("name", _TEXT(length=200), nullable=False),
-        sa.Column("catalog_version", _TEXT(length=40), nullable=False),
-        sa.Column("published", sa.Date(), nullable=True),
-        sa.Column("source", _TEXT(length=500), nullable=False),
-        sa.Column("licence", _TEXT(length=500), nullable=False),
-        sa.Column("description", _TEXT(), nullable=False),
-        sa.Column("built_in", sa.Boolean(), nullable=False),
+        name,
+        *keys,
+        *(_column(spec) for spec in _COLUMNS[name].split()),
+        *checks,
+        *references,
         sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("key", name="uq_control_catalog_key"),
+        *_UNIQUE.get(name, []),
     )
+
+
+def upgrade() -> None:
+    for name in _COLUMNS:
+        _entity_table(name)
     op.create_table(
         "evidence_blob",
-        sa.Column("sha256", _TEXT(length=64), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=False),
+        _column("sha256:text64"),
+        _column("size_bytes:int"),
         sa.Column("data", sa.LargeBinary(), nullable=False),
         sa.PrimaryKeyConstraint("sha256"),
-    )
-    op.create_table(
-        "control",
-        *_row_columns(),
-        sa.Column("catalog_id", sa.Integer(), nullable=False),
-        sa.Column("ref", _TEXT(length=60), nullable=False),
-        sa.Column("title", _TEXT(length=200), nullable=False),
-        sa.Column("summary", _TEXT(), nullable=False),
-        sa.Column("section", _TEXT(length=200), nullable=False),
-        sa.Column("priority", sa.String(length=30), nullable=False),
-        sa.Column("roles", sa.String(length=30), nullable=False),
-        sa.Column("scope", sa.String(length=30), nullable=False),
-        sa.Column("applies_tiers", sa.JSON(), nullable=False),
-        sa.Column("applies_answers", sa.JSON(), nullable=False),
-        sa.Column("notes", _TEXT(), nullable=False),
-        sa.Column("position", sa.Integer(), nullable=False),
-        _enum("priority", "control", ("high", "medium", "low")),
-        _enum("roles", "control", _ROLES),
-        _enum("scope", "control", ("use_case", "organisation")),
-        _fk("catalog_id", "control_catalog"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("catalog_id", "ref", name="uq_control_ref"),
-    )
-    op.create_table(
-        "control_profile",
-        *_row_columns(),
-        sa.Column("use_case_id", sa.Integer(), nullable=False),
-        sa.Column("role", sa.String(length=30), nullable=False),
-        _enum("role", "control_profile", _ROLES),
-        _fk("use_case_id", "use_case"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("use_case_id"),
-    )
-    op.create_table(
-        "control_mapping",
-        *_row_columns(),
-        sa.Column("from_control_id", sa.Integer(), nullable=False),
-        sa.Column("to_control_id", sa.Integer(), nullable=False),
-        sa.Column("strength", sa.String(length=30), nullable=False),
-        sa.Column("note", _TEXT(length=500), nullable=False),
-        _enum("strength", "control_mapping", ("equivalent", "related")),
-        sa.CheckConstraint("from_control_id <> to_control_id", name="ck_control_mapping_self"),
-        _fk("from_control_id", "control"),
-        _fk("to_control_id", "control"),
-        sa.PrimaryKeyConstraint("id"),
-        sa.UniqueConstraint("from_control_id", "to_control_id", name="uq_control_mapping_pair"),
-    )
-    op.create_table(
-        "control_status",
-        *_row_columns(),
-        sa.Column("control_id", sa.Integer(), nullable=False),
-        sa.Column("use_case_id", sa.Integer(), nullable=True),
-        sa.Column("applicability", sa.String(length=30), nullable=False),
-        sa.Column("justification", _TEXT(), nullable=False),
-        sa.Column("status", sa.String(length=30), nullable=False),
-        sa.Column("owner", _TEXT(length=200), nullable=False),
-        sa.Column("due_date", sa.Date(), nullable=True),
-        sa.Column("notes", _TEXT(), nullable=False),
-        _enum("applicability", "control_status", ("applies", "not_applicable")),
-        _enum(
-            "status", "control_status", ("not_started", "in_progress", "implemented", "verified")
-        ),
-        _fk("control_id", "control"),
-        _fk("use_case_id", "use_case"),
-        sa.PrimaryKeyConstraint("id"),
-    )
-    op.create_table(
-        "evidence_item",
-        *_row_columns(),
-        sa.Column("title", _TEXT(length=200), nullable=False),
-        sa.Column("kind", sa.String(length=30), nullable=False),
-        sa.Column("use_case_id", sa.Integer(), nullable=True),
-        sa.Column("sha256", _TEXT(length=64), nullable=False),
-        sa.Column("file_name", _TEXT(length=255), nullable=False),
-        sa.Column("size_bytes", sa.Integer(), nullable=True),
-        sa.Column("url", _TEXT(length=1000), nullable=False),
-        sa.Column("document_id", sa.Integer(), nullable=True),
-        sa.Column("ticket", _TEXT(length=100), nullable=False),
-        sa.Column("added_by", _TEXT(length=200), nullable=False),
-        sa.Column("added_on", sa.Date(), nullable=False),
-        sa.Column("valid_from", sa.Date(), nullable=True),
-        sa.Column("valid_until", sa.Date(), nullable=True),
-        sa.Column("reviewer", _TEXT(length=200), nullable=False),
-        sa.Column("reviewed_on", sa.Date(), nullable=True),
-        sa.Column("notes", _TEXT(), nullable=False),
-        _enum("kind", "evidence_item", ("file", "url", "document", "ticket")),
-        _fk("document_id", "document", "SET NULL"),
-        _fk("use_case_id", "use_case", "SET NULL"),
-        sa.PrimaryKeyConstraint("id"),
     )
     for table, column in _INDEXES:
         op.create_index(f"ix_{table}_{column}", table, [column], unique=False)
     for name, owner, target in _LINKS:
         op.create_table(
             name,
-            sa.Column(f"{owner}_id", sa.Integer(), nullable=False),
-            sa.Column(f"{target}_id", sa.Integer(), nullable=False),
-            _fk(f"{owner}_id", owner),
-            _fk(f"{target}_id", target),
+            _column(f"{owner}_id:int"),
+            _column(f"{target}_id:int"),
+            sa.ForeignKeyConstraint([f"{owner}_id"], [f"{owner}.id"], ondelete="CASCADE"),
+            sa.ForeignKeyConstraint([f"{target}_id"], [f"{target}.id"], ondelete="CASCADE"),
             sa.PrimaryKeyConstraint(f"{owner}_id", f"{target}_id"),
         )
         op.create_index(f"ix_{name}_{target}_id", name, [f"{target}_id"], unique=False)
-
-
-def upgrade() -> None:
-    _create_tables()
     from aipm_desktop.services.controls.catalogs import seed_builtin
 
     seed_builtin(op.get_bind())
@@ -202,13 +165,6 @@ def downgrade() -> None:
         op.drop_table(name)
     for table, column in reversed(_INDEXES):
         op.drop_index(f"ix_{table}_{column}", table_name=table)
-    for table in (
-        "evidence_item",
-        "control_status",
-        "control_mapping",
-        "control_profile",
-        "control",
-        "evidence_blob",
-        "control_catalog",
-    ):
-        op.drop_table(table)
+    op.drop_table("evidence_blob")
+    for name in reversed(list(_COLUMNS)):
+        op.drop_table(name)
