@@ -1,5 +1,5 @@
 """Helpers of the migration tests: a workspace file made by the app at an older revision
-holding given rows, and the rows a query reads from a file."""
+holding given rows (reading rows and downgrading: ``conftest.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import sqlalchemy as sa
-from sqlalchemy import text
 
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
 from aipm_desktop.store.migrate import upgrade
@@ -30,12 +29,3 @@ def file_at(path: Path, revision: str, rows: Mapping[str, Sequence[dict[str, obj
         for table, batch in rows.items():
             conn.execute(sa.table(table, *(sa.column(c) for c in batch[0])).insert(), batch)
     engine.dispose()
-
-
-def read_rows(path: Path, query: str) -> list[tuple]:
-    """The rows ``query`` reads from the file ``path``."""
-    engine = make_engine(path)
-    with engine.connect() as conn:
-        found = [tuple(r) for r in conn.execute(text(query))]
-    engine.dispose()
-    return found

@@ -7,14 +7,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from alembic import command
-
 from aipm_desktop.services import controls as ctl
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
-from aipm_desktop.store.engine import make_engine
-from aipm_desktop.store.migrate import alembic_config
 
-from .migration_files import file_at, read_rows, stamped
+from .migration_files import file_at, stamped
 
 #: The revision under test and the one before it (renumbered together at a merge).
 REVISION, PREVIOUS = "0013_controls", "0009"
@@ -70,7 +66,9 @@ def test_an_old_file_gains_the_catalogs_and_its_controls(tmp_path: Path) -> None
         ws.close()
 
 
-def test_downgrade_drops_the_new_tables_and_keeps_the_old_rows(tmp_path: Path) -> None:
+def test_downgrade_drops_the_new_tables_and_keeps_the_old_rows(
+    tmp_path: Path, read_rows, downgrade
+) -> None:
     path = tmp_path / "legacy.aipm"
     file_at(path, PREVIOUS, OLD_ROWS)
     queries = [f"SELECT * FROM {t} ORDER BY id" for t in OLD_ROWS]
@@ -92,14 +90,9 @@ def test_downgrade_drops_the_new_tables_and_keeps_the_old_rows(tmp_path: Path) -
         )
     finally:
         ws.close()
-    engine = make_engine(path, upgrading=True)
-    with engine.begin() as conn:
-        command.downgrade(alembic_config(conn), PREVIOUS)
-    engine.dispose()
+    tables = downgrade(path, PREVIOUS)
+    assert not tables & NEW_TABLES and "use_case" in tables
     assert {q: read_rows(path, q) for q in queries} == before
-    tables = {r[0] for r in read_rows(path, "SELECT name FROM sqlite_master WHERE type='table'")}
-    assert not tables & NEW_TABLES
-    assert read_rows(path, "SELECT version_num FROM alembic_version") == [(PREVIOUS,)]
     assert read_rows(path, "PRAGMA foreign_key_check") == []
     ws = open_workspace(path)  # and up again: seeded afresh
     try:
