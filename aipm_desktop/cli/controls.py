@@ -37,6 +37,18 @@ _UseCase = Annotated[
 _AllowRemovals = Annotated[
     bool, typer.Option("--allow-removals", help="Load a version that drops controls in use.")
 ]
+_CatalogKey = Annotated[str | None, typer.Option("--key", help="Catalog key (CSV/XLSX).")]
+_CatalogName = Annotated[str | None, typer.Option("--name", help="Catalog name (CSV/XLSX).")]
+_CatalogVersion = Annotated[
+    str | None, typer.Option("--version", help="Catalog version (CSV/XLSX).")
+]
+_Published = Annotated[
+    str | None, typer.Option("--published", help="Publication date, YYYY-MM-DD.")
+]
+_ControlFilter = Annotated[
+    str | None, typer.Option("--control", help="Only the lines of this control.")
+]
+_UseCaseArg = Annotated[str, typer.Argument(help="The use case (id or title).")]
 _Catalog = Annotated[
     str | None, typer.Option("--catalog", help="The catalog: key, name or id.", metavar="C")
 ]
@@ -163,14 +175,10 @@ def _print_diff(diff: Any) -> None:
 def import_catalog_command(
     file: WorkspaceFile,
     source: Annotated[Path, typer.Argument(help="The catalog: .json, .csv or .xlsx.")],
-    key: Annotated[str | None, typer.Option("--key", help="Catalog key (CSV/XLSX).")] = None,
-    name: Annotated[str | None, typer.Option("--name", help="Catalog name (CSV/XLSX).")] = None,
-    version: Annotated[
-        str | None, typer.Option("--version", help="Catalog version (CSV/XLSX).")
-    ] = None,
-    published: Annotated[
-        str | None, typer.Option("--published", help="Publication date, YYYY-MM-DD.")
-    ] = None,
+    key: _CatalogKey = None,
+    name: _CatalogName = None,
+    version: _CatalogVersion = None,
+    published: _Published = None,
     dry_run: DryRunFlag = False,
     allow_removals: _AllowRemovals = False,
     as_json: JsonFlag = False,
@@ -284,7 +292,7 @@ def status_command(
 @command(app, "role")
 def role_command(
     file: WorkspaceFile,
-    use_case: Annotated[str, typer.Argument(help="The use case (id or title).")],
+    use_case: _UseCaseArg,
     role: Annotated[str, typer.Argument(help="provider, deployer or both.")],
     who: _Who = None,
 ) -> None:
@@ -480,9 +488,7 @@ def evidence_verify_command(file: WorkspaceFile) -> None:
 @command(crosswalk_app, "list")
 def crosswalk_list_command(
     file: WorkspaceFile,
-    control: Annotated[
-        str | None, typer.Option("--control", help="Only the lines of this control.")
-    ] = None,
+    control: _ControlFilter = None,
     as_json: JsonFlag = False,
 ) -> None:
     """List the crosswalk lines."""
@@ -518,12 +524,13 @@ def crosswalk_add_command(
 @command(crosswalk_app, "remove")
 def crosswalk_remove_command(
     file: WorkspaceFile,
-    mapping_id: Annotated[int, typer.Argument(help="The crosswalk line's id.")],
+    mapping_ids: Annotated[list[int], typer.Argument(help="The crosswalk lines' ids.")],
     who: _Who = None,
 ) -> None:
-    """Remove one crosswalk line."""
+    """Remove crosswalk lines (each one undoable step)."""
     from ..services import controls
 
     with common.writing(file) as ws:
-        controls.remove_mapping(ws=ws, mapping_id=mapping_id, who=who)
-    typer.echo(f"Removed crosswalk line {mapping_id}")
+        for mapping_id in mapping_ids:
+            controls.remove_mapping(ws=ws, mapping_id=mapping_id, who=who)
+    typer.echo(f"Removed {common.plural(len(mapping_ids), 'crosswalk line')}")

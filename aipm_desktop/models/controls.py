@@ -18,75 +18,38 @@ from pydantic import model_validator
 from sqlalchemy import JSON, CheckConstraint, LargeBinary, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
-from .common import (
-    Schema,
-    TableMixin,
-    TitledSchema,
-    enum_checks,
-    enum_field,
-    link_table,
-    optional_ref,
-    parent_ref,
-    partial_model,
-    person_field,
-    use_case_ref,
-)
+from . import common
+from .common import Schema, TableMixin, TitledSchema, enum_checks, enum_field, parent_ref
 from .validators import validate_date_order, validate_required, validate_stripped
 
 
 class ControlState(enum.StrEnum):
-    """How far the work on a control is, in order."""
+    """How far the work on a control is, in order. (Each value is its name in lower
+    case, as :class:`enum.StrEnum` makes it from ``auto()``; the schema stores them.)"""
 
-    NOT_STARTED = "not_started"
-    IN_PROGRESS = "in_progress"
-    IMPLEMENTED = "implemented"
-    VERIFIED = "verified"
-
-
-class Applicability(enum.StrEnum):
-    """Whether a control applies (``not_applicable`` always comes with a justification)."""
-
-    APPLIES = "applies"
-    NOT_APPLICABLE = "not_applicable"
+    NOT_STARTED = enum.auto()
+    IN_PROGRESS = enum.auto()
+    IMPLEMENTED = enum.auto()
+    VERIFIED = enum.auto()
 
 
-class MappingStrength(enum.StrEnum):
-    """``equivalent``: evidence for one satisfies the other; ``related``: it helps."""
+#: Whether a control applies (``not_applicable`` always comes with a justification).
+Applicability = enum.StrEnum("Applicability", ["APPLIES", "NOT_APPLICABLE"], module=__name__)
 
-    EQUIVALENT = "equivalent"
-    RELATED = "related"
+#: ``equivalent``: evidence for one satisfies the other; ``related``: it helps.
+MappingStrength = enum.StrEnum("MappingStrength", ["EQUIVALENT", "RELATED"], module=__name__)
 
+#: A file kept in the workspace, or a reference to something outside it.
+EvidenceKind = enum.StrEnum("EvidenceKind", ["FILE", "URL", "DOCUMENT", "TICKET"], module=__name__)
 
-class EvidenceKind(enum.StrEnum):
-    """A file kept in the workspace, or a reference to something outside it."""
+#: How soon a missing control should be dealt with (gap lists sort by it).
+ControlPriority = enum.StrEnum("ControlPriority", ["HIGH", "MEDIUM", "LOW"], module=__name__)
 
-    FILE = "file"
-    URL = "url"
-    DOCUMENT = "document"
-    TICKET = "ticket"
+#: A use case's role under the EU AI Act (``both``: it builds and runs the system).
+AiActRole = enum.StrEnum("AiActRole", ["PROVIDER", "DEPLOYER", "BOTH"], module=__name__)
 
-
-class ControlPriority(enum.StrEnum):
-    """How soon a missing control should be dealt with (gap lists sort by it)."""
-
-    HIGH = "high"
-    MEDIUM = "medium"
-    LOW = "low"
-
-
-class AiActRole(enum.StrEnum):
-    """A use case's role under the EU AI Act (``both``: it builds and runs the system)."""
-
-    PROVIDER = "provider"
-    DEPLOYER = "deployer"
-    BOTH = "both"
-
-
-class ControlScope(enum.StrEnum):
-    """``use_case``: tracked per use case; ``organisation``: once for the workspace."""
-
-    USE_CASE = "use_case"
-    ORGANISATION = "organisation"
+#: ``use_case``: tracked per use case; ``organisation``: once for the workspace.
+ControlScope = enum.StrEnum("ControlScope", ["USE_CASE", "ORGANISATION"], module=__name__)
 
 
 # -- catalogs ----------------------------------------------------------------------------------
@@ -108,7 +71,7 @@ class ControlCatalogBase(Schema):
     _required = validate_required("key", "name", "catalog_version", label="Catalog")
 
 
-ControlCatalogUpdate = partial_model(ControlCatalogBase)
+ControlCatalogUpdate = common.partial_model(ControlCatalogBase)
 
 
 class ControlCatalog(ControlCatalogBase, TableMixin, table=True):
@@ -140,7 +103,7 @@ class ControlBase(Schema):
     _required = validate_required("ref", "title", label="Control")
 
 
-ControlUpdate = partial_model(ControlBase)
+ControlUpdate = common.partial_model(ControlBase)
 
 
 class Control(ControlBase, TableMixin, table=True):
@@ -165,7 +128,7 @@ class ControlMappingBase(Schema):
         return self
 
 
-ControlMappingUpdate = partial_model(ControlMappingBase)
+ControlMappingUpdate = common.partial_model(ControlMappingBase)
 
 
 class ControlMapping(ControlMappingBase, TableMixin, table=True):
@@ -186,7 +149,7 @@ class ControlProfileBase(Schema):
     role: AiActRole = enum_field(AiActRole.BOTH)
 
 
-ControlProfileUpdate = partial_model(ControlProfileBase)
+ControlProfileUpdate = common.partial_model(ControlProfileBase)
 
 
 class ControlProfile(ControlProfileBase, TableMixin, table=True):
@@ -202,7 +165,7 @@ class ControlStatusBase(Schema):
     applicability: Applicability = enum_field(Applicability.APPLIES)
     justification: str = ""
     status: ControlState = enum_field(ControlState.NOT_STARTED)
-    owner: str = person_field()
+    owner: str = common.person_field()
     due_date: dt.date | None = None
     notes: str = ""
 
@@ -218,18 +181,18 @@ class ControlStatusBase(Schema):
         return self
 
 
-ControlStatusUpdate = partial_model(ControlStatusBase)
+ControlStatusUpdate = common.partial_model(ControlStatusBase)
 
 
 class ControlStatus(ControlStatusBase, TableMixin, table=True):
     __table_args__ = enum_checks("control_status", applicability=Applicability, status=ControlState)
 
 
-ControlStatusRiskLink = link_table("control_status", "risk", "the risks a control treats.")
-ControlStatusMitigationActionLink = link_table(
+ControlStatusRiskLink = common.link_table("control_status", "risk", "the risks a control treats.")
+ControlStatusMitigationActionLink = common.link_table(
     "control_status", "mitigation_action", "the mitigation actions that carry out a control."
 )
-ControlStatusLaunchCheckLink = link_table(
+ControlStatusLaunchCheckLink = common.link_table(
     "control_status", "launch_check", "the launch checks that confirm a control."
 )
 
@@ -243,18 +206,18 @@ class EvidenceItemBase(TitledSchema):
     who reviewed it. Without a use case it serves the whole workspace."""
 
     kind: EvidenceKind = enum_field(EvidenceKind.FILE)
-    use_case_id: int | None = use_case_ref()
+    use_case_id: int | None = common.use_case_ref()
     sha256: str = Field(default="", max_length=64, index=True)
     file_name: str = Field(default="", max_length=255)
     size_bytes: int | None = Field(default=None, ge=0)
     url: str = Field(default="", max_length=1000)
-    document_id: int | None = optional_ref("document")
+    document_id: int | None = common.optional_ref("document")
     ticket: str = Field(default="", max_length=100)
-    added_by: str = person_field()
+    added_by: str = common.person_field()
     added_on: dt.date = Field(default_factory=dt.date.today)
     valid_from: dt.date | None = None
     valid_until: dt.date | None = None
-    reviewer: str = person_field()
+    reviewer: str = common.person_field()
     reviewed_on: dt.date | None = None
     notes: str = ""
 
@@ -277,14 +240,14 @@ class EvidenceItemBase(TitledSchema):
         return self
 
 
-EvidenceItemUpdate = partial_model(EvidenceItemBase)
+EvidenceItemUpdate = common.partial_model(EvidenceItemBase)
 
 
 class EvidenceItem(EvidenceItemBase, TableMixin, table=True):
     __table_args__ = enum_checks("evidence_item", kind=EvidenceKind)
 
 
-EvidenceItemControlLink = link_table(
+EvidenceItemControlLink = common.link_table(
     "evidence_item", "control", "the controls an evidence item satisfies directly."
 )
 

@@ -63,30 +63,12 @@ def test_evidence_added_once_satisfies_controls_across_catalogs(
 ) -> None:
     card = tmp_path / "model-card.md"
     card.write_text("# Model card\n")
-    out = _run(
-        "controls",
-        "evidence",
-        "add",
-        sample_path,
-        card,
-        "--control",
-        "eu_ai_act:Art. 11",
-        "--use-case",
-        "Automated QA scoring of conversations",
-    )
+    add = ("controls", "evidence", "add", sample_path, card)
+    qa = ("--use-case", "Automated QA scoring of conversations")
+    out = _run(*add, "--control", "eu_ai_act:Art. 11", *qa)
     assert out.exit_code == 0, out.output
     assert hashlib.sha256(card.read_bytes()).hexdigest() in out.output
-    again = _run(
-        "controls",
-        "evidence",
-        "add",
-        sample_path,
-        card,
-        "--control",
-        "A.6.2.3",
-        "--use-case",
-        "Automated QA scoring of conversations",
-    )
+    again = _run(*add, "--control", "A.6.2.3", *qa)
     assert "Already stored as evidence" in again.output
     items = json.loads(_run("controls", "evidence", "list", sample_path, "--json").output)
     (mine,) = [i for i in items if i["title"] == "model-card.md"]
