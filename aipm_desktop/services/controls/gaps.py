@@ -98,9 +98,8 @@ def report(
     missing: list[tuple[tuple[int, int], GapRow]] = []
     expiring: dict[int, list[str]] = {}
     horizon = today + dt.timedelta(days=EXPIRY_WINDOW_DAYS)
-    for position, control_id in enumerate(state.controls):
-        if not state.in_scope(control_id, use_case_id):
-            continue
+    for control_id in state.candidates(use_case_id):
+        position = state.order[control_id]
         entry = state.entry(control_id, use_case_id)
         if not entry.applies:
             not_applicable += entry.source != ""

@@ -50,6 +50,11 @@ _FROM_OBLIGATION = {
 }
 #: How a control's applicability was decided (shown beside it).
 SET, OBLIGATION, TIER_CHECK = "set", "obligation item", "tier check"
+_STATUS_COLUMNS = (
+    "id", "control_id", "use_case_id", "applicability", "justification", "status", "owner",
+    "due_date",
+)  # fmt: skip
+_EVIDENCE_COLUMNS = ("id", "title", "use_case_id", "valid_from", "valid_until")
 
 
 @dataclass(frozen=True)
@@ -96,6 +101,15 @@ class ControlsState:
     direct: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     equivalent: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     related: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: Use case (None: the workspace) -> the controls with a status row there.
+    by_scope: dict[int | None, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: Catalog position of each control (iteration order of the views).
+    order: dict[int, int] = field(default_factory=dict)
+    #: The controls the tier check can make apply; EU AI Act ref -> control id.
+    derivable: list[int] = field(default_factory=list)
+    eu_refs: dict[str, int] = field(default_factory=dict)
+    #: Use case -> the articles it has obligation items for.
+    articles: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
     def load(cls, *, ws: Workspace, catalog_id: int | None = None) -> ControlsState:
@@ -109,18 +123,29 @@ class ControlsState:
             for row in conn.execute(query.order_by(CONTROL_T.c.position, CONTROL_T.c.id)):
                 state.controls[row.id] = row
                 state.catalog_keys[row.id] = row.catalog_key
-            for row in conn.execute(select(STATUS_T)):
+                state.order[row.id] = len(state.order)
+                if row.applies_tiers or row.applies_answers:
+                    state.derivable.append(row.id)
+                if row.catalog_key == "eu_ai_act":
+                    state.eu_refs[row.ref] = row.id
+            columns = [STATUS_T.c[name] for name in _STATUS_COLUMNS]
+            statuses = select(*columns)
+            if catalog_id is not None:
+                statuses = statuses.join(CONTROL_T, CONTROL_T.c.id == STATUS_T.c.control_id)
+                statuses = statuses.where(CONTROL_T.c.catalog_id == catalog_id)
+            for row in conn.execute(statuses):
                 state.statuses[(row.control_id, row.use_case_id)] = row
+                state.by_scope[row.use_case_id].add(row.control_id)
             for row in conn.execute(select(table_of(AiActAssessment))):
                 state.tiers[row.use_case_id] = (row.tier, dict(row.answers or {}))
             profiles = conn.execute(select(table_of(ControlProfile)))
             state.roles = {row.use_case_id: row.role for row in profiles}
             for row in conn.execute(select(table_of(ComplianceObligation))):
                 state.obligations[(row.use_case_id, row.article)] = row
-            for row in conn.execute(select(table_of(EvidenceItem))):
-                state.evidence[row.id] = Evidence(
-                    row.id, row.title, row.use_case_id, row.valid_from, row.valid_until
-                )
+                state.articles[row.use_case_id].append(row.article)
+            evidence = table_of(EvidenceItem)
+            for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))):
+                state.evidence[row.id] = Evidence(*row)
             for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)):
                 state.direct[control_id].add(evidence_id)
             for row in conn.execute(select(MAPPING_T)):
@@ -177,6 +202,19 @@ class ControlsState:
             owner, due = item.owner, item.due_date
             return Entry(control_id, use_case_id, True, OBLIGATION, state, owner, due)
         return Entry(control_id, use_case_id, applies, TIER_CHECK if applies else "")
+
+    def candidates(self, use_case_id: int | None) -> list[int]:
+        """The controls that may apply at this level (set there, derivable by the tier
+        check, or tracked as an obligation item), in catalog order, among those loaded:
+        what a view walks instead of every control."""
+        found = set(self.by_scope.get(use_case_id, ()))
+        if use_case_id is None or use_case_id in self.tiers:
+            found.update(self.derivable)
+        if use_case_id is not None:
+            articles = self.articles.get(use_case_id, ())
+            found.update(self.eu_refs[a] for a in articles if a in self.eu_refs)
+        found = {c for c in found if c in self.controls and self.in_scope(c, use_case_id)}
+        return sorted(found, key=self.order.__getitem__)
 
     def in_scope(self, control_id: int, use_case_id: int | None) -> bool:
         """Whether the control is tracked at this level (organisation-wide controls at the

@@ -91,9 +91,8 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
     for uc, title in scopes:
         named_risks: set[str] = set()
         kpi_text = "; ".join(kpis.get(uc, [])) if uc is not None else ""
-        for control_id, control in state.controls.items():
-            if not state.in_scope(control_id, uc):
-                continue
+        for control_id in state.candidates(uc):
+            control = state.controls[control_id]
             entry = state.entry(control_id, uc)
             if not entry.applies:
                 continue
