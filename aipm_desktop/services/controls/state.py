@@ -98,7 +98,10 @@ class ControlsState:
     roles: dict[int, str] = field(default_factory=dict)
     obligations: dict[tuple[int, str], Any] = field(default_factory=dict)
     evidence: dict[int, Evidence] = field(default_factory=dict)
-    direct: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: (control, use case the evidence belongs to, None: all) -> evidence item ids.
+    direct: dict[tuple[int, int | None], list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
     equivalent: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     related: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     #: Use case (None: the workspace) -> the controls with a status row there.
@@ -147,7 +150,8 @@ class ControlsState:
             for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))):
                 state.evidence[row.id] = Evidence(*row)
             for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)):
-                state.direct[control_id].add(evidence_id)
+                owner = state.evidence[evidence_id].use_case_id
+                state.direct[(control_id, owner)].append(evidence_id)
             for row in conn.execute(select(MAPPING_T)):
                 group = (
                     state.equivalent
@@ -224,18 +228,20 @@ class ControlsState:
 
     # -- evidence --------------------------------------------------------------------------
 
-    def _serves(self, evidence_id: int, use_case_id: int | None) -> bool:
-        owner = self.evidence[evidence_id].use_case_id
-        return owner is None or owner == use_case_id
+    def _linked(self, control_id: int, use_case_id: int | None) -> list[int]:
+        """Evidence linked to a control that serves the use case: its own and the
+        workspace-wide items."""
+        own = self.direct.get((control_id, use_case_id), [])
+        if use_case_id is None:
+            return own
+        return own + self.direct.get((control_id, None), [])
 
     def evidence_for(self, control_id: int, use_case_id: int | None) -> tuple[list[int], list[int]]:
         """The evidence items satisfying a control for a use case: ``(direct, via an
         equivalent control of the crosswalk)``; items of another use case do not count."""
-        direct = sorted(e for e in self.direct.get(control_id, ()) if self._serves(e, use_case_id))
-        via = {
-            e
-            for other in self.equivalent.get(control_id, ())
-            for e in self.direct.get(other, ())
-            if self._serves(e, use_case_id)
-        }
-        return direct, sorted(via - set(direct))
+        direct = sorted(self._linked(control_id, use_case_id))
+        others = self.equivalent.get(control_id)
+        if not others:
+            return direct, []
+        via = {e for other in others for e in self._linked(other, use_case_id)}
+        return direct, sorted(via.difference(direct))
