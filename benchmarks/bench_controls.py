@@ -20,24 +20,21 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # run as a script
 
-RUNS = 5
-USE_CASES = 1_000
-CONTROLS = 300
-APPLIED = 100
-EVIDENCE = 2_000
+#: Runs per figure; the shape of the workspace measured.
+RUNS, USE_CASES, CONTROLS, APPLIED, EVIDENCE = 5, 1_000, 300, 100, 2_000
 
 
-def _median_ms(action, runs: int = RUNS) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def _timed(action, runs: int = RUNS) -> float:
+    """The median wall time of ``action()`` over ``runs`` calls, in milliseconds."""
+    return statistics.median(_once(action) for _ in range(runs))
+
+
+def _once(action) -> float:
+    start = time.perf_counter()
+    action()
+    return (time.perf_counter() - start) * 1000
 
 
 def _build(path: Path) -> int:
@@ -131,8 +128,8 @@ def run(_large_path: Path | None = None) -> dict[str, float]:
         ws = open_workspace(path, readonly=True)
         try:
             reports = controls.gap_overview(ws=ws, catalog_id=catalog_id)
-            gaps = _median_ms(lambda: controls.gap_overview(ws=ws, catalog_id=catalog_id))
-            trace = _median_ms(lambda: controls.trace_rows(ws=ws), runs=3)
+            gaps = _timed(lambda: controls.gap_overview(ws=ws, catalog_id=catalog_id))
+            trace = _timed(lambda: controls.trace_rows(ws=ws), runs=3)
         finally:
             ws.close()
     return {

@@ -57,6 +57,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_experiments",
     "benchmarks.bench_experiment_readout",
     "benchmarks.bench_feedback",
+    "benchmarks.bench_controls",
 )
 START_RUNS = 7
 

@@ -63,7 +63,7 @@ _REFERENCES = {
     "evidence_item": {"document_id": ("document", "SET NULL"),
                       "use_case_id": ("use_case", "SET NULL")},
 }  # fmt: skip
-_UNIQUE = {
+_UNIQUE: dict[str, list[sa.Constraint]] = {
     "control_catalog": [sa.UniqueConstraint("key", name="uq_control_catalog_key")],
     "control": [sa.UniqueConstraint("catalog_id", "ref", name="uq_control_ref")],
     "control_profile": [sa.UniqueConstraint("use_case_id")],
