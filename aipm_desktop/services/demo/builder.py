@@ -377,7 +377,8 @@ class _DemoBuilder(OperationsDemo):
         self.session.execute(insert(KpiSnapshot.__table__), snapshots)  # type: ignore[attr-defined]
 
     def add_controls(self) -> None:
-        DemoControls(self.session, self.day, self.add, self.use_cases, self.risks).populate()
+        parts = (self.session, self.day, self.add, self.use_cases, self.risks)
+        DemoControls(*parts, self.content.controls).populate()
 
     def add_roadmap(self) -> None:
         rows = []

@@ -101,6 +101,7 @@ class DemoContent:
     candidates: list[dict[str, Any]]
     calibration: dict[str, Any]
     change_log: list[dict[str, Any]]
+    controls: dict[str, Any]  # control statuses and evidence (controls.json)
 
 
 def given_fields(spec: dict[str, Any], model: Any) -> dict[str, Any]:
@@ -140,4 +141,5 @@ def load_content() -> DemoContent:
         candidates=load_json("interviews"),
         calibration=load_json("calibration"),
         change_log=load_json("change_log"),
+        controls=load_json("controls"),
     )

@@ -1,4 +1,5 @@
-"""The demo's controls and evidence (``resources/demo/controls.json``): a few statuses
+"""The demo's controls and evidence (``resources/demo/controls.json``, read with the rest
+of the demo content): a few statuses
 on the demo use cases and the workspace, and evidence files and references, some expiring
 soon, so the gap analysis has something to say. The demo builder calls
 :meth:`DemoControls.populate` after the releases and risks exist."""
@@ -19,19 +20,20 @@ from ...models.common import table_of
 from ..controls.catalogs import CATALOG_T, CONTROL_T
 from ..controls.evidence import BLOB_T
 from ..controls.status import LINKS
-from .content import load_json
 
 
 @dataclass(frozen=True)
 class DemoControls:
-    """Adds the controls rows of the demo inside the builder's open ``session``; ``day``
-    turns days from the anchor into dates, ``add`` validates and adds a row."""
+    """Adds the controls rows of the demo (``content``) inside the builder's open
+    ``session``; ``day`` turns days from the anchor into dates, ``add`` validates and adds
+    a row."""
 
     session: Session
     day: Callable[[int], dt.date]
     add: Callable[[type[SQLModel], dict[str, Any]], Any]
     use_cases: Mapping[str, int]
     risks: Mapping[str, int]
+    content: Mapping[str, Any]
 
     def _control_ids(self) -> dict[str, int]:
         query = select(CONTROL_T.c.id, CONTROL_T.c.ref, CATALOG_T.c.key).join(
@@ -40,7 +42,7 @@ class DemoControls:
         return {f"{r.key}:{r.ref}": r.id for r in self.session.execute(query)}
 
     def populate(self) -> None:
-        content = load_json("controls")
+        content = self.content
         controls = self._control_ids()
         risk_link, risk_column, _model = LINKS["risks"]
         for spec in content["statuses"]:
