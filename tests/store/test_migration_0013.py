@@ -1,4 +1,4 @@
-"""Migration 0013 (controls): a 0009 file gains the built-in catalogs and crosswalk, and
+"""Migration 0013 (controls): an older file gains the built-in catalogs and crosswalk, and
 its high-risk use case's controls follow from its stored tier check; the downgrade drops
 the new tables and leaves every older row as it was."""
 
@@ -13,13 +13,13 @@ from aipm_desktop.store import head_revision, known_revisions, open_workspace
 from .migration_files import file_at, stamped
 
 #: The revision under test and the one before it (renumbered together at a merge).
-REVISION, PREVIOUS = "0013_controls", "0009"
+REVISION, PREVIOUS = "0013_controls", "0010_feedback_triage"
 NEW_TABLES = {
     "control_catalog", "control", "control_mapping", "control_profile", "control_status",
     "control_status_risk", "control_status_mitigation_action", "control_status_launch_check",
     "evidence_item", "evidence_item_control", "evidence_blob",
 }  # fmt: skip
-#: The 0009 file: a use case the tier check found high-risk, Art. 9 done by Dana.
+#: The older file: a use case the tier check found high-risk, Art. 9 done by Dana.
 OLD_ROWS: dict[str, list[dict[str, object]]] = {
     "workspace_settings": [
         stamped(id=1, name="Legacy", client="", owner_name="", risk_method="multiply",

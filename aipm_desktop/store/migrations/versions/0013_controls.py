@@ -1,7 +1,7 @@
 """controls and evidence: catalogs, crosswalk, applicability and status, evidence files
 
 Revision ID: 0013_controls
-Revises: 0009
+Revises: 0010_feedback_triage
 Create Date: 2026-12-06
 
 New tables: ``control_catalog`` and ``control`` (seeded with the built-in EU AI Act, NIST
@@ -18,7 +18,7 @@ from sqlmodel.sql.sqltypes import AutoString, UTCDateTime
 
 # (A merge may renumber this revision together with the constant of its test.)
 revision = "0013_controls"
-down_revision = "0009"
+down_revision = "0010_feedback_triage"
 branch_labels = None
 depends_on = None
 
