@@ -59,6 +59,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_feedback",
     "benchmarks.bench_evals",
     "benchmarks.bench_reports",
+    "benchmarks.bench_controls",
 )
 START_RUNS = 7
 

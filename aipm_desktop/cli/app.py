@@ -192,7 +192,7 @@ def chart_command(
     kind: str = typer.Argument(
         ...,
         help="The chart: matrix, roadmap, heatmap, radar, kpi, tornado, experiment, incidents, "
-        "eval, eval_slices or eval_reliability.",
+        "eval, eval_slices, eval_reliability or controls-gaps.",
         metavar="KIND",
     ),
     out: Path | None = typer.Option(
@@ -244,6 +244,12 @@ def chart_command(
         help="incidents: how many quarters up to this one (default 4, at most 16).",
         metavar="N",
     ),
+    catalog: str | None = typer.Option(
+        None,
+        "--catalog",
+        help="controls-gaps: the catalog, by key, name or id (default: EU AI Act).",
+        metavar="CATALOG",
+    ),
     start: str | None = typer.Option(
         None, "--from", help="kpi, roadmap: first date, YYYY-MM-DD.", metavar="DATE"
     ),
@@ -269,6 +275,8 @@ def chart_command(
       eval     an eval suite's metric across its runs, with the threshold band
       eval_slices       a run's metric per slice, with 95% intervals
       eval_reliability  a run's reliability diagram (calibration)
+      controls-gaps  control coverage per use case for one catalog, with the
+               missing controls by priority
 
     Every chart carries a footer: the workspace name, its client and today's
     date. Options apply to the charts they name. See "Charts" in the README.
@@ -289,6 +297,7 @@ def chart_command(
         "quarters": quarters,
         "suite": suite,
         "run": run,
+        "catalog": catalog,
         "start": parse_date(start, "--from takes a date as YYYY-MM-DD, not {value!r}."),
         "end": parse_date(end, "--to takes a date as YYYY-MM-DD, not {value!r}."),
     }
@@ -308,7 +317,7 @@ def chart_command(
 #: The area command groups, in the order ``aipm --help`` lists them; each is the ``app``
 #: of the module of the same name (or the one MODULES names).
 GROUPS = ("usecases", "risks", "docs", "kpis", "roadmap", "launch", "interviews", "costs",
-          "incidents", "runbooks", "experiments", "feedback", "evals")  # fmt: skip
+          "incidents", "runbooks", "experiments", "feedback", "evals", "controls")  # fmt: skip
 #: Groups whose module has another name.
 MODULES = {"feedback": "feedback_triage"}
 

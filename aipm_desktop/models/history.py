@@ -83,13 +83,26 @@ class EntityKind(enum.StrEnum):
     EVAL_RUN = "eval_run"
     EVAL_RUN_RESULTS = "eval_run_results"
     SAVED_REPORT = "saved_report"
+    CONTROL_CATALOG = "control_catalog"
+    CONTROL = "control"
+    CONTROL_MAPPING = "control_mapping"
+    CONTROL_PROFILE = "control_profile"
+    CONTROL_STATUS = "control_status"
+    CONTROL_STATUS_RISK = "control_status_risk"
+    CONTROL_STATUS_MITIGATION_ACTION = "control_status_mitigation_action"
+    CONTROL_STATUS_LAUNCH_CHECK = "control_status_launch_check"
+    EVIDENCE_ITEM = "evidence_item"
+    EVIDENCE_ITEM_CONTROL = "evidence_item_control"
 
 
 #: Tables whose name differs from their kind.
 _TABLE_ALIASES = {"workspace_settings": EntityKind.SETTINGS}
 
-#: Tables never journaled: the history itself, the change log, Alembic's bookkeeping.
-UNJOURNALED_TABLES = frozenset({"operation", "operation_row", "change_log", "alembic_version"})
+#: Tables never journaled: the history itself, the change log, Alembic's bookkeeping, and
+#: the evidence file blobs (written once, content-addressed; undo keeps them for redo).
+UNJOURNALED_TABLES = frozenset(
+    {"operation", "operation_row", "change_log", "alembic_version", "evidence_blob"}
+)
 
 
 def kind_of_table(table: str) -> EntityKind:

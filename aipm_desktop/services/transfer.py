@@ -16,7 +16,9 @@ Core (no ORM objects), so large workspaces move quickly.
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
+import hashlib
 import json
 import re
 from collections.abc import Mapping
@@ -82,8 +84,9 @@ def _model_classes() -> dict[str, type[SQLModel]]:
 
 
 def _kind(column: Any) -> type:
-    """The storage kind of a column: Integer, Float, Boolean, Date, DateTime, JSON or
-    String (a TypeDecorator such as SQLModel's UTCDateTime counts as what it wraps)."""
+    """The storage kind of a column: Integer, Float, Boolean, Date, DateTime, JSON,
+    LargeBinary or String (a TypeDecorator such as SQLModel's UTCDateTime counts as what
+    it wraps)."""
     col_type = column.type
     if isinstance(col_type, TypeDecorator):
         col_type = col_type.impl_instance
@@ -99,8 +102,9 @@ def _kind(column: Any) -> type:
 def _to_json(value: Any) -> Any:
     if isinstance(value, dt.datetime | dt.date):
         return value.isoformat()
-    if isinstance(value, bytes | memoryview):
-        return base64.b64encode(bytes(value)).decode("ascii")  # a binary column (LargeBinary)
+    if isinstance(value, bytes | bytearray | memoryview):
+        # Evidence files: base64 text inside the dump (no side archive).
+        return base64.b64encode(bytes(value)).decode("ascii")
     return value
 
 
@@ -248,10 +252,12 @@ def _convert(kind: type, value: Any) -> Any:
         _check_text(value)
         return value
     if kind is LargeBinary:
+        if not isinstance(value, str):
+            raise _BadValue(f"expected base64 text, got {_show(value)}")
         try:
-            return base64.b64decode(str(value), validate=True)
-        except ValueError:
-            raise _BadValue(f"expected base64 data, got {_show(value)}") from None
+            return base64.b64decode(value, validate=True)
+        except (binascii.Error, ValueError):
+            raise _BadValue("expected base64 text (the bytes of a file)") from None
     if not isinstance(value, str):
         raise _BadValue(f"expected text, got {_show(value)}")
     _check_text(value)
@@ -563,6 +569,9 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
                 keys[table.name].add(key)
             if bad:
                 continue
+            if table.name == "evidence_blob" and _blob_mismatch(values):
+                problems.add(f"{where}: field data", "the bytes do not match the SHA-256 key")
+                continue
             if validator is not None:
                 before = problems.total
                 _validate_rules(validator, values, where, problems)
@@ -592,6 +601,13 @@ def validate_dump(doc: Any, *, source: Path) -> dict[str, list[dict[str, Any]]]:
     return ready
 
 
+def _blob_mismatch(values: Mapping[str, Any]) -> bool:
+    data = values.get("data") or b""
+    return hashlib.sha256(data).hexdigest() != values.get("sha256") or len(data) != values.get(
+        "size_bytes"
+    )
+
+
 def _check_references(
     ready: Mapping[str, list[dict[str, Any]]],
     labels: Mapping[str, list[str]],
@@ -616,7 +632,7 @@ def _check_references(
                     )
 
 
-def _populate(rows: Mapping[str, list[dict[str, Any]]]) -> Any:
+def _populate(rows: Mapping[str, list[dict[str, Any]]], *, seed_controls: bool = False) -> Any:
     def populate(session: Session) -> None:
         ordered = tables()
         for table in reversed(ordered):
@@ -625,6 +641,10 @@ def _populate(rows: Mapping[str, list[dict[str, Any]]]) -> Any:
             batch = rows.get(table.name) or []
             if batch:
                 session.execute(insert(table), batch)
+        if seed_controls:  # a dump older than the control catalogs: give it the built-in ones
+            from .controls import seed_builtin
+
+            seed_builtin(session)
 
     return populate
 
@@ -644,9 +664,15 @@ def import_json(*, source: Path, dest: Path, overwrite: bool = False) -> Workspa
         raise WorkspaceError(f"{dest} is a folder, not a workspace file.")
     if not dest.parent.is_dir():
         raise WorkspaceError(f"The folder {dest.parent} does not exist.")
-    rows = validate_dump(_parse(source), source=source)
+    doc = _parse(source)
+    rows = validate_dump(doc, source=source)
+    order = known_revisions()
+    older = order.index(doc["schema_version"]) < order.index("0013_controls")
+    seed = older and not rows.get("control_catalog")
     try:
-        return create_workspace(dest, populate=_populate(rows), overwrite=overwrite)
+        return create_workspace(
+            dest, populate=_populate(rows, seed_controls=seed), overwrite=overwrite
+        )
     except exc.IntegrityError as error:
         detail = str(error.orig) if error.orig is not None else str(error)
         raise ValidationError(

@@ -112,7 +112,9 @@ def _populate_everything(ws) -> None:
         acceptance_expiry=dt.date(2027, 1, 1),
         next_review=dt.date(2026, 12, 15),
     )
-    add(MitigationAction, risk_id=risk, action="Groundedness eval", due_date=dt.date(2026, 12, 1))
+    action = add(
+        MitigationAction, risk_id=risk, action="Groundedness eval", due_date=dt.date(2026, 12, 1)
+    )
     doc = add(
         Document, kind="ai_prd", title="Summaries PRD", body="# PRD\n\n* item", use_case_id=uc
     )
@@ -145,7 +147,7 @@ def _populate_everything(ws) -> None:
     )
     release = add(Release, name="Summaries beta", target_date=dt.date(2027, 1, 10), use_case_id=uc)
     add(RolloutStage, release_id=release, name="Internal", audience_pct=2.5, status="active")
-    add(
+    check = add(
         LaunchCheck,
         release_id=release,
         function="Legal",
@@ -265,6 +267,20 @@ def _populate_everything(ws) -> None:
             insert(RoadmapDependency.__table__),
             [{"predecessor_id": item1, "successor_id": item2}],
         )
+    _add_controls(ws, uc, {"risks": [risk], "mitigations": [action], "launch_checks": [check]})
+
+
+def _add_controls(ws, uc: int, links: dict[str, list[int]]) -> None:
+    """A role, a status with its links, and a file as evidence (the blob in the dump)."""
+    from aipm_desktop.services import controls as ctl
+
+    art12 = ctl.find_control(ws=ws, ref="eu_ai_act:Art. 12")
+    ctl.set_role(ws=ws, use_case_id=uc, role="provider")
+    ctl.set_status(ws=ws, control_id=art12, use_case_id=uc, values={"status": "verified"},
+                   links=links)  # fmt: skip
+    evidence = Path(ws.path).with_name("logging — design.md")
+    evidence.write_bytes("Événements journalisés\n".encode() + bytes(range(256)))
+    ctl.add_file(ws=ws, path=evidence, about=ctl.About(use_case_id=uc, control_ids=(art12,)))
 
 
 @pytest.fixture(scope="module")

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import sqlalchemy as sa
 from alembic import command
 from sqlalchemy import text
 
 from aipm_desktop.services import interviews as iv
 from aipm_desktop.store import head_revision, known_revisions, open_workspace
-from aipm_desktop.store.engine import APPLICATION_ID, make_engine
-from aipm_desktop.store.migrate import alembic_config, upgrade
+from aipm_desktop.store.engine import make_engine
+from aipm_desktop.store.migrate import alembic_config
+
+from .migration_files import file_at
 
 #: The revision under test and the one before it (renumbered together at a merge).
 REVISION, PREVIOUS = "0009", "0008"
@@ -59,14 +60,7 @@ OLD_ROWS: dict[str, list[dict[str, object]]] = {
 
 def _at_previous_revision(path: Path) -> None:
     """A workspace file made by the app at :data:`PREVIOUS`, holding :data:`OLD_ROWS`."""
-    engine = make_engine(path)
-    with engine.begin() as conn:
-        conn.exec_driver_sql(f"PRAGMA application_id = {APPLICATION_ID}")
-        upgrade(conn, PREVIOUS)
-    with engine.begin() as conn:
-        for table, rows in OLD_ROWS.items():
-            conn.execute(sa.table(table, *(sa.column(c) for c in rows[0])).insert(), rows)
-    engine.dispose()
+    file_at(path, PREVIOUS, OLD_ROWS)
 
 
 def _rows(path: Path, query: str) -> list[tuple]:

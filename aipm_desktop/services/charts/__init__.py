@@ -46,6 +46,7 @@ CHARTS["incidents"] = f"{__name__}.incidents:build_figure"
 CHARTS["eval"] = f"{__name__}.evaluation:build_trend"
 CHARTS["eval_slices"] = f"{__name__}.evaluation:build_slices"
 CHARTS["eval_reliability"] = f"{__name__}.evaluation:build_reliability"
+CHARTS["controls-gaps"] = f"{__name__}.controls_gaps:build_figure"
 
 #: Command-line spelling of build_figure keywords whose names differ.
 _OPTION_NAMES = {"start": "--from", "end": "--to", "candidate_ids": "--candidate"}

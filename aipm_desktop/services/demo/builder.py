@@ -53,6 +53,7 @@ from .. import clock
 from ..ai_act import OBLIGATIONS, QUESTIONS, evaluate
 from ..records import new_row, validate_create
 from .content import DemoContent, given_fields, load_content
+from .controls_demo import DemoControls
 from .evals_demo import EvalsDemo
 from .kpi_series import STALE_KPI_KEY, STALE_WEEKS, WEEKS_OF_HISTORY, kpi_value
 from .operations_demo import OperationsDemo
@@ -138,6 +139,7 @@ class _DemoBuilder(OperationsDemo, EvalsDemo):
             self.add_operations,
             self.add_feedback,
             self.add_evaluations,
+            self.add_controls,
             self.add_interviews,
             self.add_change_log,
         ]
@@ -375,6 +377,10 @@ class _DemoBuilder(OperationsDemo, EvalsDemo):
                 }
                 snapshots.append(new_row(row, stamp))
         self.session.execute(insert(KpiSnapshot.__table__), snapshots)  # type: ignore[attr-defined]
+
+    def add_controls(self) -> None:
+        parts = (self.session, self.day, self.add, self.use_cases, self.risks)
+        DemoControls(*parts, self.content.controls).populate()
 
     def add_roadmap(self) -> None:
         rows = []

@@ -103,6 +103,7 @@ class DemoContent:
     calibration: dict[str, Any]
     change_log: list[dict[str, Any]]
     eval_suites: list[dict[str, Any]]
+    controls: dict[str, Any]  # control statuses and evidence (controls.json)
 
 
 def given_fields(spec: dict[str, Any], model: Any) -> dict[str, Any]:
@@ -143,4 +144,5 @@ def load_content() -> DemoContent:
         calibration=load_json("calibration"),
         change_log=load_json("change_log"),
         eval_suites=load_json("evaluations")["suites"],
+        controls=load_json("controls"),
     )

@@ -1,0 +1,247 @@
+"""Everything the control views compute from, read in a few queries: :class:`ControlsState`.
+
+Applicability of a control to a use case (:meth:`ControlsState.entry`), in this order:
+
+1. a :class:`~aipm_desktop.models.ControlStatus` row the user set decides (applies, or
+   not applicable with its justification), with its status, owner and due date;
+2. else the tier check derives it: the control lists the tiers (``applies_tiers``) or
+   questions (``applies_answers``) that make it apply, and the roles it falls to; the
+   use case's role (:class:`~aipm_desktop.models.ControlProfile`, default both) must be
+   among them. For an EU AI Act article the tier check also tracks as an obligation
+   item (:mod:`..ai_act`), that item gives the status (open -> not started, in progress
+   / blocked -> in progress, done -> implemented), owner and due date, and an item
+   marked not applicable makes the article not applicable;
+3. else it is not in scope (the user chooses it with ``apply``).
+
+Organisation-wide controls (scope ``organisation``) are tracked once for the workspace
+(``use_case_id`` None); the tier check makes them apply when it makes them apply to any
+use case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+
+from ...models import (
+    AiActAssessment,
+    AiActRole,
+    Applicability,
+    ComplianceObligation,
+    ControlProfile,
+    ControlScope,
+    ControlState,
+    EvidenceItem,
+    MappingStrength,
+)
+from ...models.common import table_of
+from ...store import Workspace
+from .catalogs import CATALOG_T, CONTROL_T, EVIDENCE_LINK_T, MAPPING_T, STATUS_T
+
+_FROM_OBLIGATION = {
+    "open": ControlState.NOT_STARTED,
+    "in_progress": ControlState.IN_PROGRESS,
+    "blocked": ControlState.IN_PROGRESS,
+    "done": ControlState.IMPLEMENTED,
+}
+#: How a control's applicability was decided (shown beside it).
+SET, OBLIGATION, TIER_CHECK = "set", "obligation item", "tier check"
+_STATUS_COLUMNS = (
+    "id", "control_id", "use_case_id", "applicability", "justification", "status", "owner",
+    "due_date",
+)  # fmt: skip
+_EVIDENCE_COLUMNS = ("id", "title", "use_case_id", "valid_from", "valid_until")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A control as it stands for one use case (None: the workspace)."""
+
+    control_id: int
+    use_case_id: int | None
+    applies: bool
+    source: str
+    status: ControlState = ControlState.NOT_STARTED
+    owner: str = ""
+    due_date: dt.date | None = None
+    justification: str = ""
+    status_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    id: int
+    title: str
+    use_case_id: int | None
+    valid_from: dt.date | None
+    valid_until: dt.date | None
+
+    def current(self, day: dt.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= day) and (
+            self.valid_until is None or day <= self.valid_until
+        )
+
+
+@dataclass
+class ControlsState:
+    """The controls, statuses, tier checks, roles, obligation items, evidence and
+    crosswalk of a workspace (or of one catalog's controls)."""
+
+    controls: dict[int, Any] = field(default_factory=dict)
+    catalog_keys: dict[int, str] = field(default_factory=dict)
+    statuses: dict[tuple[int, int | None], Any] = field(default_factory=dict)
+    tiers: dict[int, tuple[str, dict[str, bool]]] = field(default_factory=dict)
+    roles: dict[int, str] = field(default_factory=dict)
+    obligations: dict[tuple[int, str], Any] = field(default_factory=dict)
+    evidence: dict[int, Evidence] = field(default_factory=dict)
+    #: (control, use case the evidence belongs to, None: all) -> evidence item ids.
+    direct: dict[tuple[int, int | None], list[int]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    equivalent: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    related: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: Use case (None: the workspace) -> the controls with a status row there.
+    by_scope: dict[int | None, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: Catalog position of each control (iteration order of the views).
+    order: dict[int, int] = field(default_factory=dict)
+    #: The controls the tier check can make apply; EU AI Act ref -> control id.
+    derivable: list[int] = field(default_factory=list)
+    eu_refs: dict[str, int] = field(default_factory=dict)
+    #: Use case -> the articles it has obligation items for.
+    articles: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
+
+    @classmethod
+    def load(cls, *, ws: Workspace, catalog_id: int | None = None) -> ControlsState:
+        state = cls()
+        with ws.engine.connect() as conn:
+            query = select(CONTROL_T, CATALOG_T.c.key.label("catalog_key")).join(
+                CATALOG_T, CATALOG_T.c.id == CONTROL_T.c.catalog_id
+            )
+            if catalog_id is not None:
+                query = query.where(CONTROL_T.c.catalog_id == catalog_id)
+            for row in conn.execute(query.order_by(CONTROL_T.c.position, CONTROL_T.c.id)):
+                state.controls[row.id] = row
+                state.catalog_keys[row.id] = row.catalog_key
+                state.order[row.id] = len(state.order)
+                if row.applies_tiers or row.applies_answers:
+                    state.derivable.append(row.id)
+                if row.catalog_key == "eu_ai_act":
+                    state.eu_refs[row.ref] = row.id
+            columns = [STATUS_T.c[name] for name in _STATUS_COLUMNS]
+            statuses = select(*columns)
+            if catalog_id is not None:
+                statuses = statuses.join(CONTROL_T, CONTROL_T.c.id == STATUS_T.c.control_id)
+                statuses = statuses.where(CONTROL_T.c.catalog_id == catalog_id)
+            for row in conn.execute(statuses):
+                state.statuses[(row.control_id, row.use_case_id)] = row
+                state.by_scope[row.use_case_id].add(row.control_id)
+            for row in conn.execute(select(table_of(AiActAssessment))):
+                state.tiers[row.use_case_id] = (row.tier, dict(row.answers or {}))
+            profiles = conn.execute(select(table_of(ControlProfile)))
+            state.roles = {row.use_case_id: row.role for row in profiles}
+            for row in conn.execute(select(table_of(ComplianceObligation))):
+                state.obligations[(row.use_case_id, row.article)] = row
+                state.articles[row.use_case_id].append(row.article)
+            evidence = table_of(EvidenceItem)
+            for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))):
+                state.evidence[row.id] = Evidence(*row)
+            for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)):
+                owner = state.evidence[evidence_id].use_case_id
+                state.direct[(control_id, owner)].append(evidence_id)
+            for row in conn.execute(select(MAPPING_T)):
+                group = (
+                    state.equivalent
+                    if row.strength == MappingStrength.EQUIVALENT
+                    else state.related
+                )
+                group[row.from_control_id].add(row.to_control_id)
+                group[row.to_control_id].add(row.from_control_id)
+        return state
+
+    # -- applicability ---------------------------------------------------------------------
+
+    def _derived(self, control: Any, use_case_id: int) -> bool:
+        tier = self.tiers.get(use_case_id)
+        if tier is None or not (control.applies_tiers or control.applies_answers):
+            return False
+        name, answers = tier
+        hit = name in (control.applies_tiers or []) or any(
+            answers.get(key) for key in control.applies_answers or []
+        )
+        role = self.roles.get(use_case_id, AiActRole.BOTH)
+        return hit and (role == AiActRole.BOTH or control.roles in (AiActRole.BOTH, role))
+
+    def entry(self, control_id: int, use_case_id: int | None) -> Entry:
+        """The control ``control_id`` for ``use_case_id`` (None: the workspace)."""
+        control = self.controls[control_id]
+        row = self.statuses.get((control_id, use_case_id))
+        if row is not None:
+            return Entry(
+                control_id,
+                use_case_id,
+                row.applicability == Applicability.APPLIES,
+                SET,
+                ControlState(row.status),
+                row.owner,
+                row.due_date,
+                row.justification,
+                row.id,
+            )
+        if use_case_id is None:
+            applies = any(self._derived(control, uc) for uc in self.tiers)
+            return Entry(control_id, None, applies, TIER_CHECK if applies else "")
+        applies = self._derived(control, use_case_id)
+        item = None
+        if self.catalog_keys[control_id] == "eu_ai_act":
+            item = self.obligations.get((use_case_id, control.ref))
+        if item is not None and item.status == "not_applicable":
+            why = item.evidence or "marked not applicable on the obligation item"
+            return Entry(control_id, use_case_id, False, OBLIGATION, justification=why)
+        if item is not None and applies:
+            state = _FROM_OBLIGATION.get(item.status, ControlState.NOT_STARTED)
+            owner, due = item.owner, item.due_date
+            return Entry(control_id, use_case_id, True, OBLIGATION, state, owner, due)
+        return Entry(control_id, use_case_id, applies, TIER_CHECK if applies else "")
+
+    def candidates(self, use_case_id: int | None) -> list[int]:
+        """The controls that may apply at this level (set there, derivable by the tier
+        check, or tracked as an obligation item), in catalog order, among those loaded:
+        what a view walks instead of every control."""
+        found = set(self.by_scope.get(use_case_id, ()))
+        if use_case_id is None or use_case_id in self.tiers:
+            found.update(self.derivable)
+        if use_case_id is not None:
+            articles = self.articles.get(use_case_id, ())
+            found.update(self.eu_refs[a] for a in articles if a in self.eu_refs)
+        found = {c for c in found if c in self.controls and self.in_scope(c, use_case_id)}
+        return sorted(found, key=self.order.__getitem__)
+
+    def in_scope(self, control_id: int, use_case_id: int | None) -> bool:
+        """Whether the control is tracked at this level (organisation-wide controls at the
+        workspace level, the others per use case)."""
+        organisation = self.controls[control_id].scope == ControlScope.ORGANISATION
+        return organisation == (use_case_id is None)
+
+    # -- evidence --------------------------------------------------------------------------
+
+    def _linked(self, control_id: int, use_case_id: int | None) -> list[int]:
+        """Evidence linked to a control that serves the use case: its own and the
+        workspace-wide items."""
+        own = self.direct.get((control_id, use_case_id), [])
+        if use_case_id is None:
+            return own
+        return own + self.direct.get((control_id, None), [])
+
+    def evidence_for(self, control_id: int, use_case_id: int | None) -> tuple[list[int], list[int]]:
+        """The evidence items satisfying a control for a use case: ``(direct, via an
+        equivalent control of the crosswalk)``; items of another use case do not count."""
+        direct = sorted(self._linked(control_id, use_case_id))
+        others = self.equivalent.get(control_id)
+        if not others:
+            return direct, []
+        via = {e for other in others for e in self._linked(other, use_case_id)}
+        return direct, sorted(via.difference(direct))

@@ -1,0 +1,133 @@
+"""The traceability matrix: use case -> risks -> mitigations / controls -> evidence ->
+launch checks -> KPIs, as flat rows a GUI table shows and a CSV/XLSX file holds.
+
+One row per control that applies to a use case (every catalog), with the risks,
+mitigation actions and launch checks linked to its status and the evidence satisfying
+it (direct, or ``(via <control>)`` through an equivalent crosswalk line); then one row per
+risk of the use case that no control row names, with its mitigation actions. Every row
+carries the use case's KPIs. Organisation-wide controls come first, under "(workspace)".
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ...models import Kpi, MitigationAction, Risk, RiskUseCaseLink, UseCase
+from ...models.common import table_of
+from ...store import Workspace
+from .. import records
+from ..tabular import write_rows
+from .state import ControlsState
+from .status import LINKS
+
+_UC = table_of(UseCase)
+_RISK = table_of(Risk)
+_RISK_UC = table_of(RiskUseCaseLink)
+_ACTION = table_of(MitigationAction)
+_KPI = table_of(Kpi)
+
+
+@dataclass(frozen=True)
+class TraceRow(records.AsDict):
+    use_case: str
+    risks: str
+    mitigations: str
+    control: str
+    control_title: str
+    status: str
+    evidence: str
+    launch_checks: str
+    kpis: str
+
+
+HEADER = tuple(f.name for f in fields(TraceRow))
+
+
+def _linked(conn: object, kind: str) -> dict[int, list[str]]:
+    table, column, model = LINKS[kind]
+    target = table_of(model)
+    name = {"risks": "title", "mitigations": "action", "launch_checks": "item"}[kind]
+    found: dict[int, list[str]] = defaultdict(list)
+    query = select(table.c.control_status_id, target.c[name]).join(
+        target, target.c.id == table.c[column]
+    )
+    for status_id, label in conn.execute(query.order_by(target.c.id)):  # type: ignore[attr-defined]
+        found[status_id].append(str(label))
+    return found
+
+
+def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRow]:
+    """The matrix rows, for every use case or one (with the workspace's rows)."""
+    state = ControlsState.load(ws=ws)
+    with ws.engine.connect() as conn:
+        use_cases = list(conn.execute(select(_UC.c.id, _UC.c.title).order_by(_UC.c.id)))
+        linked = {kind: _linked(conn, kind) for kind in LINKS}
+        risks: dict[int, list[tuple[int, str]]] = defaultdict(list)
+        for uc, risk_id, title in conn.execute(
+            select(_RISK_UC.c.use_case_id, _RISK.c.id, _RISK.c.title)
+            .join(_RISK, _RISK.c.id == _RISK_UC.c.risk_id)
+            .order_by(_RISK.c.id)
+        ):
+            risks[uc].append((risk_id, title))
+        actions: dict[int, list[str]] = defaultdict(list)
+        for risk_id, action in conn.execute(
+            select(_ACTION.c.risk_id, _ACTION.c.action).order_by(_ACTION.c.id)
+        ):
+            actions[risk_id].append(action)
+        kpis: dict[int, list[str]] = defaultdict(list)
+        for uc, name in conn.execute(
+            select(_KPI.c.use_case_id, _KPI.c.name).where(_KPI.c.use_case_id.is_not(None))
+        ):
+            kpis[uc].append(name)
+    scopes: list[tuple[int | None, str]] = [(None, "(workspace)")]
+    scopes += [(row.id, row.title) for row in use_cases]
+    if use_case_id is not None:
+        scopes = [s for s in scopes if s[0] in (None, use_case_id)]
+    rows: list[TraceRow] = []
+    for uc, title in scopes:
+        named_risks: set[str] = set()
+        kpi_text = "; ".join(kpis.get(uc, [])) if uc is not None else ""
+        for control_id in state.candidates(uc):
+            control = state.controls[control_id]
+            entry = state.entry(control_id, uc)
+            if not entry.applies:
+                continue
+            sid = entry.status_id
+            direct, via = state.evidence_for(control_id, uc)
+            evidence = [state.evidence[e].title for e in direct]
+            evidence += [f"{state.evidence[e].title} (via crosswalk)" for e in via]
+            status_risks = linked["risks"].get(sid, []) if sid else []
+            named_risks.update(status_risks)
+            rows.append(
+                TraceRow(
+                    title,
+                    "; ".join(status_risks),
+                    "; ".join(linked["mitigations"].get(sid, []) if sid else []),
+                    f"{state.catalog_keys[control_id]}:{control.ref}",
+                    control.title,
+                    entry.status.value,
+                    "; ".join(evidence),
+                    "; ".join(linked["launch_checks"].get(sid, []) if sid else []),
+                    kpi_text,
+                )
+            )
+        for risk_id, risk in risks.get(uc, []) if uc is not None else []:
+            if risk in named_risks:
+                continue
+            mitigations = "; ".join(actions.get(risk_id, []))
+            rows.append(TraceRow(title, risk, mitigations, "", "", "", "", "", kpi_text))
+    return rows
+
+
+def export_trace(
+    *, ws: Workspace, out: Path | str, use_case_id: int | None = None, overwrite: bool = True
+) -> Path:
+    """Write the matrix to a CSV or XLSX file (by suffix; formula-safe)."""
+    rows = trace_rows(ws=ws, use_case_id=use_case_id)
+    return write_rows(
+        out, HEADER, ([getattr(r, name) for name in HEADER] for r in rows), overwrite=overwrite
+    )
