@@ -353,3 +353,31 @@ def export_command(
         chosen = ev.find_run(ws=ws, suite_id=suite_id, ref=run)
         written = ev.export_results(ws=ws, run_id=chosen.id, out=out)
     typer.echo(f"Wrote {chosen.source_rows:,} results of run {chosen.name!r} to {written}")
+
+
+@command(app, "record-kpi")
+def record_kpi_command(
+    file: WorkspaceFile,
+    suite: _Suite,
+    metric: Annotated[str, typer.Option("--metric", help="The suite's metric: name or id.")],
+    kpi: Annotated[str, typer.Option("--kpi", help="The KPI to record it on: name or id.")],
+    run: _Run = None,
+    scale: Annotated[
+        float, typer.Option("--scale", help="Multiply the value (100 for a KPI kept in %).")
+    ] = 1.0,
+    who: common.WhoOption = None,
+) -> None:
+    """Record a run's metric value as a snapshot of a KPI on the run's date, so offline
+    and online quality sit on one chart (a snapshot on that date is updated)."""
+    from ..services import evaluations as ev
+    from ..services.kpis.definitions import find_kpi
+
+    with common.writing(file) as ws:
+        suite_id = ev.find_suite(ws=ws, ref=suite)
+        chosen = ev.find_run(ws=ws, suite_id=suite_id, ref=run)
+        spec = ev.find_metric(ws=ws, suite_id=suite_id, ref=metric)
+        kpi_id = find_kpi(ws=ws, ref=kpi)
+        ev.record_kpi_snapshot(
+            ws=ws, run_id=chosen.id, metric_id=spec.id, kpi_id=kpi_id, scale=scale, who=who
+        )
+    typer.echo(f"Recorded {spec.name} of run {chosen.name!r} as a snapshot of KPI {kpi!r}.")

@@ -150,3 +150,38 @@ def test_eval_charts(aipm, sample_path: Path, tmp_path: Path, kind: str, extra: 
     assert "<svg" in text
     missing = aipm("chart", sample_path, kind, "--out", tmp_path / "x.png")
     assert missing.exit_code == 1 and "--suite" in missing.stderr
+
+
+def test_record_kpi_puts_a_runs_metric_on_the_kpi_chart(aipm, sample_path: Path) -> None:
+    from sqlmodel import select
+
+    from aipm_desktop.models import Kpi, KpiSnapshot
+    from aipm_desktop.store import open_workspace
+
+    report = json.loads(
+        aipm(
+            "evals", "report", sample_path, TRIAGE, "--run", V3, "--resamples", "0", "--json"
+        ).stdout
+    )
+    accuracy = next(m for m in report["metrics"] if m["name"] == "Accuracy")["value"]
+    ws = open_workspace(sample_path, readonly=True)
+    with ws.session() as session:
+        kpi = session.exec(select(Kpi).order_by(Kpi.id)).first()
+        kpi_id, kpi_name = kpi.id, kpi.name
+    ws.close()
+    result = aipm(
+        "evals", "record-kpi", sample_path, TRIAGE, "--run", V3, "--metric", "accuracy",
+        "--kpi", kpi_name, "--scale", "100",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert "Recorded Accuracy" in result.stdout
+    ws = open_workspace(sample_path, readonly=True)
+    with ws.session() as session:
+        values = [
+            s.value for s in session.exec(select(KpiSnapshot).where(KpiSnapshot.kpi_id == kpi_id))
+        ]
+    ws.close()
+    assert any(abs(v - accuracy * 100) < 1e-9 for v in values)
+    # A metric the suite does not have is refused with a message; nothing is written.
+    bad = aipm("evals", "record-kpi", sample_path, TRIAGE, "--metric", "nope", "--kpi", kpi_name)
+    assert bad.exit_code != 0 and "nope" in bad.output
