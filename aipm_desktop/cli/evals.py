@@ -57,6 +57,14 @@ def _verdict(passed: bool | None) -> str:
     return {True: "pass", False: "FAIL", None: "-"}[passed]
 
 
+def _suite_run(ws: Any, suite: str, run: str | None) -> tuple[int, Any]:
+    """The suite ``suite`` names and its run ``run`` (None: the latest)."""
+    from ..services import evaluations as ev
+
+    suite_id = ev.find_suite(ws=ws, ref=suite)
+    return suite_id, ev.find_run(ws=ws, suite_id=suite_id, ref=run)
+
+
 @command(app, "list")
 def list_command(file: WorkspaceFile, as_json: JsonFlag = False) -> None:
     """List the eval suites with their use case, metrics, runs and latest run."""
@@ -193,8 +201,7 @@ def report_command(
     from ..services import evaluations as ev
 
     with common.reading(file) as ws:
-        suite_id = ev.find_suite(ws=ws, ref=suite)
-        chosen = ev.find_run(ws=ws, suite_id=suite_id, ref=run)
+        _, chosen = _suite_run(ws, suite, run)
         report = ev.run_report(ws=ws, run_id=chosen.id, resamples=resamples, seed=seed)
     if as_json:
         common.echo_json(report.as_dict())
@@ -349,8 +356,7 @@ def export_command(
     if out.exists() and not force:
         raise UserError(f"{out} exists; give --force to replace it.")
     with common.reading(file) as ws:
-        suite_id = ev.find_suite(ws=ws, ref=suite)
-        chosen = ev.find_run(ws=ws, suite_id=suite_id, ref=run)
+        _, chosen = _suite_run(ws, suite, run)
         written = ev.export_results(ws=ws, run_id=chosen.id, out=out)
     typer.echo(f"Wrote {chosen.source_rows:,} results of run {chosen.name!r} to {written}")
 
@@ -373,8 +379,7 @@ def record_kpi_command(
     from ..services.kpis.definitions import find_kpi
 
     with common.writing(file) as ws:
-        suite_id = ev.find_suite(ws=ws, ref=suite)
-        chosen = ev.find_run(ws=ws, suite_id=suite_id, ref=run)
+        suite_id, chosen = _suite_run(ws, suite, run)
         spec = ev.find_metric(ws=ws, suite_id=suite_id, ref=metric)
         kpi_id = find_kpi(ws=ws, ref=kpi)
         ev.record_kpi_snapshot(
