@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import String, select, type_coerce
 
 from ...models import (
     AiActAssessment,
@@ -55,9 +55,23 @@ _STATUS_COLUMNS = (
     "due_date",
 )  # fmt: skip
 _EVIDENCE_COLUMNS = ("id", "title", "use_case_id", "valid_from", "valid_until")
+#: Stored status text -> its member (a dict look-up is far cheaper than ``ControlState(x)``).
+STATES = {state.value: state for state in ControlState}
+#: Positions in a status row (see ``_STATUS_COLUMNS``).
+_ID, _CONTROL, _USE_CASE, APPLICABILITY, JUSTIFICATION, STATUS, OWNER, DUE = range(8)
+_APPLIES = Applicability.APPLIES.value
+#: See :meth:`ControlsState.standing`.
+Standing = tuple[bool, str, str, str, "dt.date | str | None", "int | None"]
 
 
-@dataclass(frozen=True)
+def due_of(text: str | None) -> dt.date | None:
+    """A due date stored as ISO text (None stays None)."""
+    return dt.date.fromisoformat(text) if text else None
+
+
+#: Not frozen, with slots: built once per control and use case, where a frozen
+#: dataclass's slower ``__init__`` was a fifth of the whole-workspace time.
+@dataclass(slots=True)
 class Entry:
     """A control as it stands for one use case (None: the workspace)."""
 
@@ -70,6 +84,21 @@ class Entry:
     due_date: dt.date | None = None
     justification: str = ""
     status_id: int | None = None
+
+
+def set_entry(row: Any) -> Entry:
+    """The :class:`Entry` of a status row the user set (see :attr:`ControlsState.statuses`)."""
+    return Entry(
+        row[_CONTROL],
+        row[_USE_CASE],
+        row[APPLICABILITY] == Applicability.APPLIES,
+        SET,
+        STATES.get(row[STATUS], ControlState.NOT_STARTED),
+        row[OWNER],
+        due_of(row[DUE]),
+        row[JUSTIFICATION],
+        row[_ID],
+    )
 
 
 @dataclass(frozen=True)
@@ -93,7 +122,14 @@ class ControlsState:
 
     controls: dict[int, Any] = field(default_factory=dict)
     catalog_keys: dict[int, str] = field(default_factory=dict)
+    #: Control -> (ref, title, priority): what the whole-workspace views show of it.
+    labels: dict[int, tuple[str, str, str]] = field(default_factory=dict)
+    #: (control, use case) -> the status row the user set there (columns as
+    #: ``_STATUS_COLUMNS``, the due date as text; :func:`set_entry` reads one).
     statuses: dict[tuple[int, int | None], Any] = field(default_factory=dict)
+    #: The loaded controls tracked once for the workspace, and those tracked per use case.
+    organisation: set[int] = field(default_factory=set)
+    per_use_case: set[int] = field(default_factory=set)
     tiers: dict[int, tuple[str, dict[str, bool]]] = field(default_factory=dict)
     roles: dict[int, str] = field(default_factory=dict)
     obligations: dict[tuple[int, str], Any] = field(default_factory=dict)
@@ -123,22 +159,30 @@ class ControlsState:
             )
             if catalog_id is not None:
                 query = query.where(CONTROL_T.c.catalog_id == catalog_id)
-            for row in conn.execute(query.order_by(CONTROL_T.c.position, CONTROL_T.c.id)):
+            for row in conn.execute(query.order_by(CONTROL_T.c.position, CONTROL_T.c.id)).all():
                 state.controls[row.id] = row
+                state.labels[row.id] = (row.ref, row.title, row.priority)
+                if row.scope == ControlScope.ORGANISATION:
+                    state.organisation.add(row.id)
+                else:
+                    state.per_use_case.add(row.id)
                 state.catalog_keys[row.id] = row.catalog_key
                 state.order[row.id] = len(state.order)
                 if row.applies_tiers or row.applies_answers:
                     state.derivable.append(row.id)
                 if row.catalog_key == "eu_ai_act":
                     state.eu_refs[row.ref] = row.id
-            columns = [STATUS_T.c[name] for name in _STATUS_COLUMNS]
-            statuses = select(*columns)
+            # the due date read as its ISO text, parsed only where shown (100k rows:
+            # a third of the read time goes on date conversion otherwise)
+            columns = [STATUS_T.c[name] for name in _STATUS_COLUMNS[:-1]]
+            statuses = select(*columns, type_coerce(STATUS_T.c.due_date, String))
             if catalog_id is not None:
                 statuses = statuses.join(CONTROL_T, CONTROL_T.c.id == STATUS_T.c.control_id)
                 statuses = statuses.where(CONTROL_T.c.catalog_id == catalog_id)
-            for row in conn.execute(statuses):
-                state.statuses[(row.control_id, row.use_case_id)] = row
-                state.by_scope[row.use_case_id].add(row.control_id)
+            rows = conn.execute(statuses).all()
+            state.statuses = {(row[_CONTROL], row[_USE_CASE]): row for row in rows}
+            for control_id, uc in state.statuses:
+                state.by_scope[uc].add(control_id)
             for row in conn.execute(select(table_of(AiActAssessment))):
                 state.tiers[row.use_case_id] = (row.tier, dict(row.answers or {}))
             profiles = conn.execute(select(table_of(ControlProfile)))
@@ -147,9 +191,9 @@ class ControlsState:
                 state.obligations[(row.use_case_id, row.article)] = row
                 state.articles[row.use_case_id].append(row.article)
             evidence = table_of(EvidenceItem)
-            for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))):
+            for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))).all():
                 state.evidence[row.id] = Evidence(*row)
-            for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)):
+            for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)).all():
                 owner = state.evidence[evidence_id].use_case_id
                 state.direct[(control_id, owner)].append(evidence_id)
             for row in conn.execute(select(MAPPING_T)):
@@ -177,20 +221,10 @@ class ControlsState:
 
     def entry(self, control_id: int, use_case_id: int | None) -> Entry:
         """The control ``control_id`` for ``use_case_id`` (None: the workspace)."""
+        stored = self.statuses.get((control_id, use_case_id))
+        if stored is not None:
+            return set_entry(stored)
         control = self.controls[control_id]
-        row = self.statuses.get((control_id, use_case_id))
-        if row is not None:
-            return Entry(
-                control_id,
-                use_case_id,
-                row.applicability == Applicability.APPLIES,
-                SET,
-                ControlState(row.status),
-                row.owner,
-                row.due_date,
-                row.justification,
-                row.id,
-            )
         if use_case_id is None:
             applies = any(self._derived(control, uc) for uc in self.tiers)
             return Entry(control_id, None, applies, TIER_CHECK if applies else "")
@@ -207,6 +241,19 @@ class ControlsState:
             return Entry(control_id, use_case_id, True, OBLIGATION, state, owner, due)
         return Entry(control_id, use_case_id, applies, TIER_CHECK if applies else "")
 
+    def standing(self, control_id: int, use_case_id: int | None) -> Standing:
+        """What :meth:`entry` says, as a plain tuple ``(applies, status value, source,
+        owner, due date or its ISO text, status row id)``: the whole-workspace views read
+        it for each control and use case, without building an :class:`Entry` for the
+        rows the user set (most of them)."""
+        row = self.statuses.get((control_id, use_case_id))
+        if row is not None:
+            applies = row[APPLICABILITY] == _APPLIES
+            return applies, row[STATUS], SET, row[OWNER], row[DUE], row[_ID]
+        entry = self.entry(control_id, use_case_id)
+        status = entry.status.value
+        return entry.applies, status, entry.source, entry.owner, entry.due_date, None
+
     def candidates(self, use_case_id: int | None) -> list[int]:
         """The controls that may apply at this level (set there, derivable by the tier
         check, or tracked as an obligation item), in catalog order, among those loaded:
@@ -217,14 +264,13 @@ class ControlsState:
         if use_case_id is not None:
             articles = self.articles.get(use_case_id, ())
             found.update(self.eu_refs[a] for a in articles if a in self.eu_refs)
-        found = {c for c in found if c in self.controls and self.in_scope(c, use_case_id)}
+        found &= self.organisation if use_case_id is None else self.per_use_case
         return sorted(found, key=self.order.__getitem__)
 
     def in_scope(self, control_id: int, use_case_id: int | None) -> bool:
         """Whether the control is tracked at this level (organisation-wide controls at the
         workspace level, the others per use case)."""
-        organisation = self.controls[control_id].scope == ControlScope.ORGANISATION
-        return organisation == (use_case_id is None)
+        return control_id in (self.organisation if use_case_id is None else self.per_use_case)
 
     # -- evidence --------------------------------------------------------------------------
 
@@ -235,6 +281,16 @@ class ControlsState:
         if use_case_id is None:
             return own
         return own + self.direct.get((control_id, None), [])
+
+    def may_have_evidence(self, control_id: int, use_case_id: int | None) -> bool:
+        """False when no evidence can satisfy the control for the use case (nothing linked
+        to it or to an equivalent control): :meth:`evidence_for` is then ``([], [])``."""
+        direct = self.direct
+        return (
+            (control_id, use_case_id) in direct
+            or (control_id, None) in direct
+            or control_id in self.equivalent
+        )
 
     def evidence_for(self, control_id: int, use_case_id: int | None) -> tuple[list[int], list[int]]:
         """The evidence items satisfying a control for a use case: ``(direct, via an
