@@ -113,26 +113,11 @@ def list_command(
 
     with common.reading(file) as ws:
         catalog_id = None if catalog is None else controls.find_catalog(ws=ws, ref=catalog)
-        items = controls.controls(ws=ws, catalog_id=catalog_id)
         uc = _use_case(ws, use_case)
-        state = controls.ControlsState.load(ws=ws, catalog_id=catalog_id)
-    data = []
-    for item in items:
-        entry = state.entry(item.id, uc)
-        direct, via = state.evidence_for(item.id, uc)
-        data.append(
-            {
-                **item.as_dict(),
-                "in_scope": state.in_scope(item.id, uc),
-                "applies": entry.applies,
-                "decided_by": entry.source,
-                "status": entry.status.value,
-                "owner": entry.owner,
-                "due_date": entry.due_date.isoformat() if entry.due_date else None,
-                "justification": entry.justification,
-                "evidence": len(direct) + len(via),
-            }
-        )
+        found = controls.control_rows(ws=ws, use_case_id=uc, catalog_id=catalog_id)
+    data = [row.as_dict() for row in found]
+    for item in data:
+        del item["status_id"]
     if common.echo_json_or_empty(data, as_json=as_json, empty="No controls."):
         return
     rows = [

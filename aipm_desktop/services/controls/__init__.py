@@ -25,7 +25,7 @@ later and sit on this core):
   dataclass records with ``as_dict`` (the CLI's ``--json``, a GUI's row models).
 
 Modules: :mod:`.catalogs`, :mod:`.versions`, :mod:`.crosswalk`, :mod:`.state`,
-:mod:`.status`, :mod:`.evidence`, :mod:`.gaps`, :mod:`.trace`.
+:mod:`.status`, :mod:`.listing`, :mod:`.evidence`, :mod:`.gaps`, :mod:`.trace`.
 """
 
 from __future__ import annotations
@@ -59,10 +59,27 @@ from .evidence import (
     verify_blobs,
 )
 from .gaps import EXPIRY_WINDOW_DAYS, GapReport, GapRow, gap_overview, gap_report
+from .listing import ControlRow, control_rows
 from .state import ControlsState, Entry
-from .status import LinkedRecords, clear_status, linked_records, set_role, set_status
+from .status import (
+    LinkedRecords,
+    clear_status,
+    link_choices,
+    linked_records,
+    role_of,
+    set_role,
+    set_status,
+)
 from .trace import TraceRow, export_trace, trace_rows
-from .versions import CatalogDiff, builtin_updates, catalog_diff, load_catalog
+from .versions import (
+    CatalogDiff,
+    CatalogPreview,
+    apply_preview,
+    builtin_updates,
+    catalog_diff,
+    load_catalog,
+    preview_catalog,
+)
 
 __all__ = [
     "DEFAULT_MAX_BYTES",
@@ -71,7 +88,9 @@ __all__ = [
     "Added",
     "CatalogDiff",
     "CatalogInfo",
+    "CatalogPreview",
     "ControlInfo",
+    "ControlRow",
     "ControlsState",
     "Entry",
     "EvidenceInfo",
@@ -85,6 +104,7 @@ __all__ = [
     "add_file",
     "add_mapping",
     "add_reference",
+    "apply_preview",
     "blob",
     "builtin_catalogs",
     "builtin_crosswalk",
@@ -92,6 +112,7 @@ __all__ = [
     "catalog_diff",
     "catalogs",
     "clear_status",
+    "control_rows",
     "controls",
     "evidence_items",
     "export_trace",
@@ -99,12 +120,15 @@ __all__ = [
     "find_control",
     "gap_overview",
     "gap_report",
+    "link_choices",
     "link_controls",
     "linked_records",
     "load_catalog",
     "mappings",
+    "preview_catalog",
     "read_catalog_file",
     "remove_mapping",
+    "role_of",
     "satisfied_controls",
     "seed_builtin",
     "set_role",

@@ -186,3 +186,44 @@ def linked_records(*, ws: Workspace, status_id: int) -> LinkedRecords:
 
 def due_label(due: dt.date | None) -> str:
     return due.isoformat() if due else "-"
+
+
+def link_choices(*, ws: Workspace, use_case_id: int | None) -> LinkedRecords:
+    """What a control's status may be linked to at this level: the risks of the use case
+    (every risk for the workspace level), the mitigation actions of those risks and every
+    launch check, each ``(id, label)``."""
+    from ...models import RiskUseCaseLink
+
+    risk, action, check = (table_of(m) for m in (Risk, MitigationAction, LaunchCheck))
+    risks = select(risk.c.id, risk.c.title).order_by(risk.c.id)
+    if use_case_id is not None:
+        link = table_of(RiskUseCaseLink)
+        risks = risks.join(link, link.c.risk_id == risk.c.id).where(
+            link.c.use_case_id == use_case_id
+        )
+    with ws.engine.connect() as conn:
+        found = tuple((int(r[0]), str(r[1])) for r in conn.execute(risks))
+        ids = [r[0] for r in found]
+        actions = conn.execute(
+            select(action.c.id, action.c.action)
+            .where(action.c.risk_id.in_(ids))
+            .order_by(action.c.id)
+        )
+        checks = conn.execute(
+            select(check.c.id, check.c.function, check.c.item).order_by(check.c.id)
+        )
+        return LinkedRecords(
+            risks=found,
+            mitigations=tuple((int(r[0]), str(r[1])) for r in actions),
+            launch_checks=tuple((int(r[0]), f"{r[1]}: {r[2]}") for r in checks),
+        )
+
+
+def role_of(*, ws: Workspace, use_case_id: int) -> str:
+    """A use case's EU AI Act role (``both`` until one is set)."""
+    profile = table_of(ControlProfile)
+    with ws.engine.connect() as conn:
+        role = conn.execute(
+            select(profile.c.role).where(profile.c.use_case_id == use_case_id)
+        ).scalar()
+    return str(role or AiActRole.BOTH.value)

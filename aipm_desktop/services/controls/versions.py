@@ -225,3 +225,78 @@ def builtin_updates(*, ws: Workspace) -> list[CatalogDiff]:
         )
         diffs.append(catalog_diff(ws=ws, parsed=parsed))
     return diffs
+
+
+# -- the GUI's import flow ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CatalogPreview:
+    """A catalog file read and compared with the stored version, before it is loaded:
+    what the import dialog shows (its ``source``, :meth:`summary`, the ``diff``) and
+    :func:`apply_preview` writes. Nothing is rejected here (a bad file is refused while
+    it is read); ``to_write`` is 0 when loading it would change nothing."""
+
+    source: str
+    parsed: ParsedCatalog
+    diff: CatalogDiff
+    rejected: int = 0
+
+    @property
+    def to_write(self) -> int:
+        if self.diff.unchanged:
+            return 0
+        return len(self.diff.added) + len(self.diff.changed) + len(self.diff.removed) or 1
+
+    @property
+    def drops_records(self) -> bool:
+        """Whether removed controls carry statuses or evidence (loading needs consent)."""
+        return any(a.change == "removed" for a in self.diff.affected)
+
+    def summary(self) -> str:
+        diff = self.diff
+        if diff.is_new:
+            return f"a new catalog, {diff.name} {diff.new_version}, with {len(diff.added)} controls"
+        if diff.unchanged:
+            return f"{diff.name} {diff.new_version} is already loaded, unchanged"
+        return (
+            f"{diff.name} {diff.old_version} \u2192 {diff.new_version}: {len(diff.added)} added, "
+            f"{len(diff.changed)} changed, {len(diff.removed)} removed; "
+            f"{len(diff.affected)} status or evidence record(s) affected"
+        )
+
+
+def preview_catalog(
+    *,
+    ws: Workspace,
+    path: Any,
+    key: str | None = None,
+    name: str | None = None,
+    catalog_version: str | None = None,
+) -> CatalogPreview:
+    """Read a catalog file (see :func:`~.catalogs.read_catalog_file`) and its diff
+    against the stored version."""
+    from pathlib import Path
+
+    from .catalogs import read_catalog_file
+
+    parsed = read_catalog_file(path, key=key, name=name, catalog_version=catalog_version)
+    return CatalogPreview(Path(path).name, parsed, catalog_diff(ws=ws, parsed=parsed))
+
+
+def apply_preview(
+    *,
+    ws: Workspace,
+    preview: CatalogPreview,
+    allow_removals: bool = False,
+    progress: Any = None,
+    who: str | None = None,
+) -> tuple[Changes, int]:
+    """Load a previewed catalog (one undoable operation); with the count of controls it
+    added, changed or removed."""
+    diff, changes = load_catalog(
+        ws=ws, parsed=preview.parsed, allow_removals=allow_removals, who=who
+    )
+    if progress is not None:
+        progress(preview.to_write, preview.to_write)
+    return changes, len(diff.added) + len(diff.changed) + len(diff.removed)

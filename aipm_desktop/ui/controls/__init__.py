@@ -1,0 +1,2 @@
+"""The Controls area: catalogs, applicability and status, evidence, crosswalk, gaps and
+the traceability matrix (see :mod:`.page`)."""

@@ -1,0 +1,109 @@
+"""The Traceability tab: the matrix use case -> risks -> mitigations / controls ->
+evidence -> launch checks -> KPIs for the use case chosen above (with the workspace's
+organisation-wide rows), or for every use case at the workspace level; filtered by text
+and exported as CSV or XLSX (formula-safe, the rows :mod:`...services.controls.trace`
+writes for ``aipm controls trace``)."""
+
+from __future__ import annotations
+
+from dataclasses import fields
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtWidgets import QWidget
+
+from ...errors import UserError
+from ...services import controls as controls_service
+from ..context import AppContext
+from ..errors import show_user_error
+from ..operations.parts import record_table
+from ..widgets.builders import TAB_MARGINS, empty_state, hbox, stacked, vbox
+from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem, show_saved
+from ..widgets.filter_box import FilterBox
+from ..widgets.page_header import named_label
+from ..widgets.row_list_model import Column, ColumnTableModel
+from .catalogs_tab import matches
+from .parts import LevelTab, fit_columns, shown
+
+FILTERS = "CSV file (*.csv);;Excel workbook (*.xlsx)"
+EMPTY = (
+    "Nothing to trace yet: no control applies here and no risk is linked. Apply controls on "
+    "the Applicability tab and link their risks, mitigations and launch checks there."
+)
+NAMES = tuple(f.name for f in fields(controls_service.TraceRow))
+
+
+def _columns() -> tuple[Column[Any], ...]:
+    titles = {"control_title": "Control title", "launch_checks": "Launch checks", "kpis": "KPIs"}
+    return tuple(
+        Column(
+            titles.get(name, shown(name).capitalize()),
+            lambda r, n=name: shown(getattr(r, n)) if n == "status" else getattr(r, n),
+        )
+        for name in NAMES
+    )
+
+
+class TraceTab(LevelTab):
+    """The matrix rows with a filter and Export."""
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent, name="traceTab")
+        self.rows: list[Any] = []
+        self.export_button, self.saved_label = export_controls(
+            self.export,
+            name="traceExportButton",
+            text="Export…",
+            tip="Save the matrix as CSV or XLSX",
+        )
+        self.filter_box = FilterBox()
+        self.filter_box.setObjectName("traceFilter")
+        self.count_label = named_label("", "mutedLabel")
+        self.model: ColumnTableModel[Any] = ColumnTableModel(_columns())
+        self.table = record_table("traceTable", self.model, stretch=4)
+        self.stack = stacked(empty_state(EMPTY, margin=24), self.table)
+        toolbar = hbox(
+            (self.filter_box, 1), self.count_label, self.saved_label, self.export_button, spacing=8
+        )
+        vbox(toolbar, (self.stack, 1), margins=TAB_MARGINS, spacing=8, parent=self)
+        self.filter_box.filter_changed.connect(lambda _t: self._show_rows())
+
+    def refresh(self) -> None:
+        ws = self.ctx.workspace
+        self.rows = controls_service.trace_rows(ws=ws, use_case_id=self.use_case_id) if ws else []
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        words = self.filter_box.filter_text.casefold().split()
+        rows = [r for r in self.rows if matches(words, *(getattr(r, n) for n in NAMES))]
+        self.model.set_rows(rows)
+        fit_columns(self.table, cap=200)
+        self.count_label.setText(f"{len(rows)} of {len(self.rows)} rows")
+        self.stack.setCurrentIndex(1 if self.rows else 0)
+        self.export_button.setEnabled(bool(self.rows))
+
+    def export(self, path: Path | None = None) -> Path | None:
+        """Write the matrix of this level to ``path`` (asked for when not given)."""
+        ws = self.ctx.workspace
+        if ws is None or not self.rows:
+            return None
+        if path is None:
+            stem = file_stem(f"traceability {self.level_name()}", "traceability")
+            path = ask_save_path(
+                self,
+                "Export traceability",
+                self.ctx.settings.last_directory() / f"{stem}.csv",
+                FILTERS,
+            )
+            if path is None:
+                return None
+        try:
+            written = controls_service.export_trace(ws=ws, out=path, use_case_id=self.use_case_id)
+        except UserError as err:
+            show_user_error(self, err)
+            return None
+        show_saved(self.saved_label, written)
+        return written
+
+    def level_name(self) -> str:
+        return "workspace" if self.use_case_id is None else f"use case {self.use_case_id}"
