@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
     QFormLayout,
@@ -90,7 +90,12 @@ class StatusDelegate(QStyledItemDelegate):
         combo = QComboBox(parent)
         for state in STATES:
             combo.addItem(shown(state), state)
+        combo.activated.connect(lambda _i, c=combo: self._on_combo_activated(c))
         return combo
+
+    def _on_combo_activated(self, combo: QComboBox) -> None:
+        self.commitData.emit(combo)
+        self.closeEditor.emit(combo)
 
     def setEditorData(self, editor: QWidget, index: Any) -> None:
         if isinstance(editor, QComboBox):
@@ -378,7 +383,8 @@ class ApplicabilityTab(LevelTab):
         field = "status" if column == STATUS_COLUMN else "owner"
         if field == "owner" and str(value).strip() == row.owner:
             return
-        self._set(row, {field: str(value).strip()})
+        # written once the cell's editor has closed (the rows are read again after it)
+        QTimer.singleShot(0, lambda: self._set(row, {field: str(value).strip()}))
 
     def _on_role_combo_activated(self, _index: int) -> None:
         if self.use_case_id is None or self.ctx.readonly:

@@ -123,6 +123,9 @@ class ControlsPage(ContextWidget):
     def show_level(self, use_case_id: int | None) -> bool:
         """Show use case ``use_case_id`` (None: the workspace) in every tab."""
         index = self.level_combo.findData(use_case_id or 0)
+        if index < 0:  # made since the list was read (e.g. by the command line)
+            self._fill_levels()
+            index = self.level_combo.findData(use_case_id or 0)
         if index < 0:
             return False
         self.level_combo.setCurrentIndex(index)
