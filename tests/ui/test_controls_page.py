@@ -188,9 +188,7 @@ def hiring(ws):
     return uc
 
 
-def test_applicability_follows_the_tier_check_and_edits_one_undo_step_each(
-    qtbot, page, ws, hiring
-):
+def test_applicability_follows_the_tier_check_and_edits_one_undo_step_each(qtbot, page, ws, hiring):
     page.tabs.setCurrentIndex(TAB_APPLICABILITY)
     assert page.show_level(hiring)
     tab = page.applicability
