@@ -48,15 +48,28 @@ def message_boxes(qapp) -> Iterator:
         box.deleteLater()
 
 
+def shown_page(qtbot, app_ctx, ws, page_class, size=(1280, 720)):
+    """An area page of ``page_class`` over ``ws``, shown at ``size``."""
+    app_ctx.set_workspace(ws)
+    page = page_class(app_ctx)
+    qtbot.addWidget(page)
+    page.resize(*size)
+    page.show()
+    qtbot.waitExposed(page)
+    return page
+
+
 @pytest.fixture
 def operations_page(qtbot, app_ctx, sample_ws):
     """The Operations area over a copy of the sample workspace, shown at 1280x720."""
     from aipm_desktop.ui.operations.page import OperationsPage
 
-    app_ctx.set_workspace(sample_ws)
-    page = OperationsPage(app_ctx)
-    qtbot.addWidget(page)
-    page.resize(1280, 720)
-    page.show()
-    qtbot.waitExposed(page)
-    return page
+    return shown_page(qtbot, app_ctx, sample_ws, OperationsPage)
+
+
+@pytest.fixture
+def controls_page(qtbot, app_ctx, ws):
+    """The Controls area over a fresh workspace, shown at 1280x720."""
+    from aipm_desktop.ui.controls.page import ControlsPage
+
+    return shown_page(qtbot, app_ctx, ws, ControlsPage)

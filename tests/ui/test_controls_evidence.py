@@ -36,15 +36,9 @@ def scoring(ws) -> int:
 
 
 @pytest.fixture
-def page(qtbot, app_ctx, ws, scoring):
-    app_ctx.set_workspace(ws)
-    widget = ControlsPage(app_ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    widget.show_level(scoring)
-    return widget
+def page(controls_page, scoring):
+    controls_page.show_level(scoring)
+    return controls_page
 
 
 def _tick(dialog, *refs: str) -> None:

@@ -15,7 +15,7 @@ from PySide6.QtGui import QKeySequence
 from aipm_desktop.models import Control, UseCase
 from aipm_desktop.services import controls as ctl
 from aipm_desktop.services import records
-from aipm_desktop.ui.controls.page import TAB_APPLICABILITY, TAB_CROSSWALK, ControlsPage
+from aipm_desktop.ui.controls.page import TAB_APPLICABILITY, TAB_CROSSWALK
 
 
 def _use_case(ws, title: str) -> int:
@@ -24,14 +24,8 @@ def _use_case(ws, title: str) -> int:
 
 
 @pytest.fixture
-def page(qtbot, app_ctx, ws):
-    app_ctx.set_workspace(ws)
-    widget = ControlsPage(app_ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1280, 720)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+def page(controls_page):
+    return controls_page
 
 
 def _texts(model, column: int) -> list[str]:

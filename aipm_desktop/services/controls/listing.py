@@ -8,28 +8,18 @@ import datetime as dt
 from dataclasses import dataclass
 
 from ...store import Workspace
-from .. import records
-from .catalogs import controls
+from .catalogs import ControlInfo, controls
 from .state import ControlsState
 
 
-@dataclass(frozen=True)
-class ControlRow(records.AsDict):
-    """One control for one use case (None: the workspace): ``in_scope`` says whether it
-    is tracked at that level, ``decided_by`` how its applicability was decided ("set",
-    "tier check", "obligation item"; "" when nothing makes it apply), ``evidence`` how
-    many items satisfy it (directly or through an equivalent control)."""
+@dataclass(frozen=True, kw_only=True)
+class ControlRow(ControlInfo):
+    """One control (its :class:`~.catalogs.ControlInfo` fields) for one use case (None:
+    the workspace): ``in_scope`` says whether it is tracked at that level, ``decided_by``
+    how its applicability was decided ("set", "tier check", "obligation item"; "" when
+    nothing makes it apply), ``evidence`` how many items satisfy it (directly or through
+    an equivalent control)."""
 
-    id: int
-    catalog: str
-    ref: str
-    title: str
-    section: str
-    priority: str
-    roles: str
-    scope: str
-    summary: str
-    notes: str
     in_scope: bool
     applies: bool
     decided_by: str

@@ -11,21 +11,18 @@ Ctrl+Return in the editor saves it. Every change is one undo step.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
-    QFormLayout,
-    QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QStyledItemDelegate,
     QStyleOptionViewItem,
     QWidget,
 )
 
+from ...errors import UserError
 from ...services import controls as controls_service
 from ..context import AppContext
 from ..operations.parts import record_table
@@ -34,19 +31,33 @@ from ..widgets.builders import (
     TYPE_TO_EDIT,
     button,
     button_row,
+    form_layout,
     keep_state,
     labelled_row,
+    line_edit,
     panel,
     scroll_area,
     splitter,
     vbox,
 )
-from ..widgets.filter_box import FilterBox
 from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_enabled_why
 from ..widgets.row_list_model import EDIT_ROLE, Column, ColumnTableModel
 from ..widgets.service_edits import call_command
-from .catalogs_tab import matches
-from .parts import STATES, LevelTab, catalog_combo, catalog_items, fit_columns, refill, shown
+from .parts import (
+    STATES,
+    LevelTab,
+    catalog_combo,
+    catalog_items,
+    check_items,
+    checked_ids,
+    day_in,
+    filtered,
+    named_combo,
+    named_filter,
+    refill,
+    show_rows,
+    shown,
+)
 
 #: The "Show" choices: which controls the table lists.
 SHOW = (
@@ -106,14 +117,6 @@ class StatusDelegate(QStyledItemDelegate):
             model.setData(index, editor.currentData(), EDIT_ROLE)
 
 
-def _combo(name: str, items: tuple[tuple[str, str], ...]) -> QComboBox:
-    combo = QComboBox()
-    combo.setObjectName(name)
-    for text, value in items:
-        combo.addItem(text, value)
-    return combo
-
-
 class ApplicabilityTab(LevelTab):
     """The controls of the level the page chose, beside the chosen control's editor."""
 
@@ -121,13 +124,12 @@ class ApplicabilityTab(LevelTab):
         super().__init__(ctx, parent, name="applicabilityTab")
         self.rows: list[controls_service.ControlRow] = []
         self.catalog_combo = catalog_combo("applicabilityCatalog", "Show one catalog's controls")
-        self.show_combo = _combo("applicabilityShow", SHOW)
-        self.role_combo = _combo("aiActRole", ROLES)
+        self.show_combo = named_combo("applicabilityShow", SHOW)
+        self.role_combo = named_combo("aiActRole", ROLES)
         self.role_combo.setToolTip(
             "The use case's role under the EU AI Act (which obligations fall to it)"
         )
-        self.filter_box = FilterBox()
-        self.filter_box.setObjectName("applicabilityFilter")
+        self.filter_box = named_filter("applicabilityFilter")
         self.count_label = named_label("", "mutedLabel")
         self.model: ColumnTableModel[Any] = ColumnTableModel(_columns(), key=lambda r: r.id)
         self.table = record_table("applicabilityTable", self.model, stretch=1)
@@ -165,25 +167,21 @@ class ApplicabilityTab(LevelTab):
     def _build_editor(self) -> None:
         self.heading = named_label("", "sectionTitle", wrap=True)
         self.source_label = named_label("", "mutedLabel", wrap=True)
-        self.applies_combo = _combo("appliesCombo", APPLIES)
-        self.justification = QLineEdit()
-        self.justification.setObjectName("justificationEdit")
-        self.justification.setPlaceholderText(
-            "Why it does not apply (required when not applicable)"
+        self.applies_combo = named_combo("appliesCombo", APPLIES)
+        self.justification = line_edit(
+            "justificationEdit", "Why it does not apply (required when not applicable)"
         )
-        self.status_combo = _combo("statusCombo", tuple((shown(s), s) for s in STATES))
-        self.owner_edit = QLineEdit()
-        self.owner_edit.setObjectName("ownerEdit")
-        self.due_edit = QLineEdit()
-        self.due_edit.setObjectName("dueEdit")
-        self.due_edit.setPlaceholderText("YYYY-MM-DD (empty: none)")
+        self.status_combo = named_combo("statusCombo", tuple((shown(s), s) for s in STATES))
+        self.owner_edit = line_edit("ownerEdit")
+        self.due_edit = line_edit("dueEdit", "YYYY-MM-DD (empty: none)")
         self.link_lists: dict[str, QListWidget] = {}
-        form = QFormLayout()
-        form.addRow("Applies", self.applies_combo)
-        form.addRow("Justification", self.justification)
-        form.addRow("Status", self.status_combo)
-        form.addRow("Owner", self.owner_edit)
-        form.addRow("Due date", self.due_edit)
+        form = form_layout(
+            ("Applies", self.applies_combo),
+            ("Justification", self.justification),
+            ("Status", self.status_combo),
+            ("Owner", self.owner_edit),
+            ("Due date", self.due_edit),
+        )
         for kind, title in LINK_KINDS:
             widget = QListWidget()
             widget.setObjectName(f"{kind}Links")
@@ -240,23 +238,20 @@ class ApplicabilityTab(LevelTab):
         return self.model.record_at(self.table.currentIndex())
 
     def _show_rows(self) -> None:
-        chosen = self.current()
         show = self.show_combo.currentData()
-        words = self.filter_box.filter_text.casefold().split()
-        rows = [
-            r
-            for r in self.rows
-            if (show == "all" or r.in_scope)
-            and (show != "applies" or r.applies)
-            and matches(words, r.name, r.title, r.owner, r.section)
-        ]
-        self.model.set_rows(rows)
-        fit_columns(self.table, cap=150, stretch=1)
+        rows = filtered(
+            self.filter_box,
+            (
+                r
+                for r in self.rows
+                if (show == "all" or r.in_scope) and (show != "applies" or r.applies)
+            ),
+            lambda r: (r.name, r.title, r.owner, r.section),
+        )
+        show_rows(self.table, self.model, rows, cap=150, stretch=1)
         self.count_label.setText(f"{len(rows)} of {len(self.rows)} controls")
         self.empty_label.setVisible(not rows)
         self.empty_label.setText(self._empty_text(show))
-        row = self.model.row_of_key(chosen.id if chosen is not None else None)
-        self.table.selectRow(row if row is not None else 0)
         self._show_editor()
 
     def _empty_text(self, show: str) -> str:
@@ -293,15 +288,7 @@ class ApplicabilityTab(LevelTab):
             linked = controls_service.linked_records(ws=ws, status_id=row.status_id)
         for kind, widget in self.link_lists.items():
             have = {i for i, _t in getattr(linked, kind)}
-            widget.clear()
-            for item_id, text in getattr(self.choices, kind):
-                item = QListWidgetItem(text, widget)
-                item.setToolTip(text)
-                item.setData(Qt.ItemDataRole.UserRole, item_id)
-                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(
-                    Qt.CheckState.Checked if item_id in have else Qt.CheckState.Unchecked
-                )
+            check_items(widget, getattr(self.choices, kind), have)
         why = READ_ONLY_WHY if self.ctx.readonly else "Nothing was set here."
         set_enabled_why(
             self.clear_button, row.decided_by == "set" and not self.ctx.readonly, CLEAR_TIP, why
@@ -321,24 +308,16 @@ class ApplicabilityTab(LevelTab):
     # -- edits ------------------------------------------------------------------------------
 
     def checked_links(self) -> dict[str, list[int]]:
-        out: dict[str, list[int]] = {}
-        for kind, widget in self.link_lists.items():
-            out[kind] = [
-                int(widget.item(i).data(Qt.ItemDataRole.UserRole))
-                for i in range(widget.count())
-                if widget.item(i).checkState() == Qt.CheckState.Checked
-            ]
-        return out
+        return {kind: checked_ids(widget) for kind, widget in self.link_lists.items()}
 
     def save(self) -> bool:
         row = self.current()
         if row is None or not row.in_scope or self.ctx.readonly:
             return False
-        text = self.due_edit.text().strip()
         try:
-            due = dt.date.fromisoformat(text) if text else None
-        except ValueError:
-            self.problem.setText(f"Due date {text!r} is not a date: write it as YYYY-MM-DD.")
+            due = day_in(self.due_edit, "Due date")
+        except UserError as err:
+            self.problem.setText(str(err))
             return False
         values = {
             "applicability": self.applies_combo.currentData(),

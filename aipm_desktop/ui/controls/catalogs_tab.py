@@ -27,10 +27,9 @@ from ..widgets.builders import (
 )
 from ..widgets.combos import filter_combo
 from ..widgets.context_widgets import ContextWidget
-from ..widgets.filter_box import FilterBox
 from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .parts import WATCHED, fit_columns, shown
+from .parts import WATCHED, filtered, named_filter, show_rows, shown
 
 SAVE_TIP = "Keep these notes with the control (Ctrl+S in the notes); Edit ▸ Undo takes them back"
 
@@ -59,12 +58,6 @@ def _control_columns() -> tuple[Column[Any], ...]:
     )
 
 
-def matches(words: list[str], *texts: str) -> bool:
-    """Whether every word is in one of ``texts`` (case-insensitive)."""
-    joined = " ".join(texts).casefold()
-    return all(word in joined for word in words)
-
-
 class CatalogsTab(ContextWidget):
     """Catalogs above, the chosen catalog's controls below beside the chosen control."""
 
@@ -79,8 +72,7 @@ class CatalogsTab(ContextWidget):
             _control_columns(), key=lambda c: c.id
         )
         self.control_table = record_table("catalogControlTable", self.control_model, stretch=1)
-        self.filter_box = FilterBox()
-        self.filter_box.setObjectName("catalogControlFilter")
+        self.filter_box = named_filter("catalogControlFilter")
         self.priority_combo: QComboBox = filter_combo("All priorities")
         self.priority_combo.setObjectName("catalogPriorityFilter")
         for name in ("high", "medium", "low"):
@@ -141,12 +133,8 @@ class CatalogsTab(ContextWidget):
 
     def refresh(self) -> None:
         ws = self.ctx.workspace
-        chosen = self.current_catalog()
         self.catalogs = controls_service.catalogs(ws=ws) if ws is not None else []
-        self.catalog_model.set_rows(self.catalogs)
-        fit_columns(self.catalog_table, cap=300)
-        row = self.catalog_model.row_of_key(chosen.id if chosen is not None else None)
-        self.catalog_table.selectRow(row if row is not None else 0)
+        show_rows(self.catalog_table, self.catalog_model, self.catalogs, cap=300)
         self._read_controls()
 
     def select_catalog(self, key: str) -> bool:
@@ -165,20 +153,14 @@ class CatalogsTab(ContextWidget):
         self._show_controls()
 
     def _show_controls(self) -> None:
-        chosen = self.current_control()
-        words = self.filter_box.filter_text.casefold().split()
         priority = self.priority_combo.currentData()
-        rows = [
-            c
-            for c in self.all_controls
-            if (priority is None or c.priority == priority)
-            and matches(words, c.ref, c.title, c.section, c.summary, c.notes)
-        ]
-        self.control_model.set_rows(rows)
-        fit_columns(self.control_table, cap=200, stretch=1)
+        rows = filtered(
+            self.filter_box,
+            (c for c in self.all_controls if priority is None or c.priority == priority),
+            lambda c: (c.ref, c.title, c.section, c.summary, c.notes),
+        )
+        show_rows(self.control_table, self.control_model, rows, cap=200, stretch=1)
         self.count_label.setText(f"{len(rows)} of {len(self.all_controls)} controls")
-        row = self.control_model.row_of_key(chosen.id if chosen is not None else None)
-        self.control_table.selectRow(row if row is not None else 0)
         self._show_control()
 
     def _show_control(self) -> None:

@@ -7,20 +7,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtWidgets import QComboBox, QCompleter, QFormLayout, QLineEdit, QWidget
+from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
 from ...services import controls as controls_service
 from ..context import AppContext
 from ..operations.parts import record_table
-from ..widgets.builders import TAB_MARGINS, button, dialog_buttons, hbox, open_dialog, vbox
+from ..widgets.builders import (
+    TAB_MARGINS,
+    button,
+    dialog_buttons,
+    form_layout,
+    hbox,
+    line_edit,
+    open_dialog,
+    vbox,
+)
 from ..widgets.context_widgets import ContextDialog, ContextWidget
 from ..widgets.dialog_parts import dialog_heading
-from ..widgets.filter_box import FilterBox
 from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
 from ..widgets.service_edits import call_command
-from .catalogs_tab import matches
-from .parts import WATCHED, fit_columns
+from .parts import WATCHED, filtered, named_combo, named_filter, show_rows
 
 ADD_TIP = "Link two controls of different catalogs"
 REMOVE_TIP = "Remove the chosen line (Del); Edit ▸ Undo brings it back"
@@ -43,12 +50,9 @@ def _columns() -> tuple[Column[Any], ...]:
 
 def control_combo(name: str, items: list[tuple[str, int]]) -> QComboBox:
     """A combo of controls the user may also type into (completing on any part)."""
-    combo = QComboBox()
-    combo.setObjectName(name)
+    combo = named_combo(name, items)
     combo.setEditable(True)
     combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-    for text, control_id in items:
-        combo.addItem(text, control_id)
     completer = combo.completer()
     completer.setFilterMode(completer.filterMode().MatchContains)
     completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
@@ -67,18 +71,15 @@ class MappingDialog(ContextDialog):
         items = [(f"{c.catalog}:{c.ref}  {c.title}", c.id) for c in found]
         self.from_combo = control_combo("mappingFrom", items)
         self.to_combo = control_combo("mappingTo", items)
-        self.strength_combo = QComboBox()
-        self.strength_combo.setObjectName("mappingStrength")
-        for text, value in STRENGTHS:
-            self.strength_combo.addItem(text, value)
-        self.note_edit = QLineEdit()
-        self.note_edit.setObjectName("mappingNote")
+        self.strength_combo = named_combo("mappingStrength", STRENGTHS)
+        self.note_edit = line_edit("mappingNote")
         self.problem = named_label("", "errorHint", wrap=True)
-        form = QFormLayout()
-        form.addRow("Control", self.from_combo)
-        form.addRow("Linked to", self.to_combo)
-        form.addRow("Strength", self.strength_combo)
-        form.addRow("Note", self.note_edit)
+        form = form_layout(
+            ("Control", self.from_combo),
+            ("Linked to", self.to_combo),
+            ("Strength", self.strength_combo),
+            ("Note", self.note_edit),
+        )
         heading, intro = dialog_heading(
             "Add a crosswalk line",
             "The line reads both ways; controls of one catalog cannot be linked.",
@@ -132,8 +133,7 @@ class CrosswalkTab(ContextWidget):
         self.lines: list[Any] = []
         self.add_button = button("Add line…", self.add_line, name="addMappingButton", tip=ADD_TIP)
         self.remove_button = button("Remove", self.remove_line, name="removeMappingButton")
-        self.filter_box = FilterBox()
-        self.filter_box.setObjectName("crosswalkFilter")
+        self.filter_box = named_filter("crosswalkFilter")
         self.count_label = named_label("", "mutedLabel")
         self.model: ColumnTableModel[Any] = ColumnTableModel(_columns(), key=lambda m: m.id)
         self.table = record_table("crosswalkTable", self.model, stretch=5)
@@ -156,20 +156,13 @@ class CrosswalkTab(ContextWidget):
         return self.model.record_at(self.table.currentIndex())
 
     def _show_lines(self) -> None:
-        chosen = self.current()
-        words = self.filter_box.filter_text.casefold().split()
-        rows = [
-            m
-            for m in self.lines
-            if matches(
-                words, m.from_control, m.from_title, m.to_control, m.to_title, m.strength, m.note
-            )
-        ]
-        self.model.set_rows(rows)
-        fit_columns(self.table, cap=260)
+        rows = filtered(
+            self.filter_box,
+            self.lines,
+            lambda m: (m.from_control, m.from_title, m.to_control, m.to_title, m.strength, m.note),
+        )
+        show_rows(self.table, self.model, rows, cap=260)
         self.count_label.setText(f"{len(rows)} of {len(self.lines)} lines")
-        row = self.model.row_of_key(chosen.id if chosen is not None else None)
-        self.table.selectRow(row if row is not None else 0)
         self._update_actions()
 
     def _update_actions(self) -> None:

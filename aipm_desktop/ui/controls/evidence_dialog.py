@@ -6,17 +6,11 @@ scheme, dates the wrong way round) show in the dialog and store nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
-    QComboBox,
     QFileDialog,
-    QFormLayout,
-    QLineEdit,
     QListWidget,
-    QListWidgetItem,
     QStackedWidget,
     QWidget,
 )
@@ -25,13 +19,20 @@ from ...errors import UserError
 from ...services import controls as controls_service
 from ...services import documents as documents_service
 from ..context import AppContext
-from ..widgets.builders import button, dialog_buttons, hbox, stacked, vbox
+from ..widgets.builders import (
+    button,
+    dialog_buttons,
+    form_layout,
+    hbox,
+    line_edit,
+    stacked,
+    vbox,
+)
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
-from ..widgets.filter_box import FilterBox
 from ..widgets.page_header import named_label
 from ..widgets.service_edits import call_command
-from .catalogs_tab import matches
+from .parts import check_items, checked_ids, day_in, matches, named_combo, named_filter
 
 KINDS = (
     ("A file (stored in the workspace)", "file"),
@@ -41,14 +42,7 @@ KINDS = (
 )
 
 
-def _date(edit: QLineEdit, label: str) -> dt.date | None:
-    text = edit.text().strip()
-    if not text:
-        return None
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError:
-        raise UserError(f"{label} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+OPEN_DATE = "YYYY-MM-DD (empty: open)"
 
 
 class EvidenceDialog(ContextDialog):
@@ -70,55 +64,39 @@ class EvidenceDialog(ContextDialog):
             "One item can satisfy several controls, and through the crosswalk's equivalent "
             "lines, controls of other catalogs too.",
         )
-        self.kind_combo = QComboBox()
-        self.kind_combo.setObjectName("evidenceKind")
-        for text, value in KINDS:
-            self.kind_combo.addItem(text, value)
-        self.path_edit = QLineEdit()
-        self.path_edit.setObjectName("evidencePath")
-        self.path_edit.setPlaceholderText("The file to store")
+        self.kind_combo = named_combo("evidenceKind", KINDS)
+        self.path_edit = line_edit("evidencePath", "The file to store")
         browse = button("Choose file…", self._on_browse_clicked, name="evidenceBrowse")
         file_row = QWidget()
         hbox((self.path_edit, 1), browse, margins=(0, 0, 0, 0), parent=file_row)
-        self.url_edit = QLineEdit()
-        self.url_edit.setObjectName("evidenceUrl")
-        self.url_edit.setPlaceholderText("https://…")
-        self.document_combo = QComboBox()
-        self.document_combo.setObjectName("evidenceDocument")
+        self.url_edit = line_edit("evidenceUrl", "https://…")
         ws = ctx.workspace
-        for doc in documents_service.list_documents(ws=ws) if ws is not None else []:
-            self.document_combo.addItem(str(doc["title"]), int(doc["id"]))
-        self.ticket_edit = QLineEdit()
-        self.ticket_edit.setObjectName("evidenceTicket")
-        self.ticket_edit.setPlaceholderText("e.g. JIRA-1234")
+        documents = documents_service.list_documents(ws=ws) if ws is not None else []
+        self.document_combo = named_combo(
+            "evidenceDocument", ((str(d["title"]), int(d["id"])) for d in documents)
+        )
+        self.ticket_edit = line_edit("evidenceTicket", "e.g. JIRA-1234")
         self.target: QStackedWidget = stacked(
             file_row, self.url_edit, self.document_combo, self.ticket_edit
         )
         self.kind_combo.currentIndexChanged.connect(self.target.setCurrentIndex)
-        self.title_edit = QLineEdit()
-        self.title_edit.setObjectName("evidenceTitle")
-        self.title_edit.setPlaceholderText("Default: the file name or the reference")
-        self.filter_box = FilterBox()
-        self.filter_box.setObjectName("evidenceControlFilter")
+        self.title_edit = line_edit("evidenceTitle", "Default: the file name or the reference")
+        self.filter_box = named_filter("evidenceControlFilter")
         self.control_list = QListWidget()
         self.control_list.setObjectName("evidenceControls")
-        self.valid_from = QLineEdit()
-        self.valid_until = QLineEdit()
-        for edit, name in ((self.valid_from, "validFrom"), (self.valid_until, "validUntil")):
-            edit.setObjectName(name)
-            edit.setPlaceholderText("YYYY-MM-DD (empty: open)")
-        self.reviewer_edit = QLineEdit()
-        self.reviewer_edit.setObjectName("evidenceReviewer")
-        self.notes_edit = QLineEdit()
-        self.notes_edit.setObjectName("evidenceNotes")
-        form = QFormLayout()
-        form.addRow("Kind", self.kind_combo)
-        form.addRow("What", self.target)
-        form.addRow("Title", self.title_edit)
-        form.addRow("Valid from", self.valid_from)
-        form.addRow("Valid until", self.valid_until)
-        form.addRow("Reviewer", self.reviewer_edit)
-        form.addRow("Notes", self.notes_edit)
+        self.valid_from = line_edit("validFrom", OPEN_DATE)
+        self.valid_until = line_edit("validUntil", OPEN_DATE)
+        self.reviewer_edit = line_edit("evidenceReviewer")
+        self.notes_edit = line_edit("evidenceNotes")
+        form = form_layout(
+            ("Kind", self.kind_combo),
+            ("What", self.target),
+            ("Title", self.title_edit),
+            ("Valid from", self.valid_from),
+            ("Valid until", self.valid_until),
+            ("Reviewer", self.reviewer_edit),
+            ("Notes", self.notes_edit),
+        )
         self.problem = named_label("", "errorHint", wrap=True)
         buttons = dialog_buttons(self, self.add)
         buttons.button(buttons.StandardButton.Ok).setText("Add")
@@ -141,37 +119,27 @@ class EvidenceDialog(ContextDialog):
     def _fill_controls(self, chosen: set[int]) -> None:
         ws = self.ctx.workspace
         rows = controls_service.control_rows(ws=ws, use_case_id=self.use_case_id) if ws else []
-        for row in rows:
-            if not row.in_scope:
-                continue
-            mark = "  (applies)" if row.applies else ""
-            item = QListWidgetItem(f"{row.name}  {row.title}{mark}", self.control_list)
-            item.setData(Qt.ItemDataRole.UserRole, row.id)
-            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-            ticked = Qt.CheckState.Checked if row.id in chosen else Qt.CheckState.Unchecked
-            item.setCheckState(ticked)
+        items = [
+            (row.id, f"{row.name}  {row.title}{'  (applies)' if row.applies else ''}")
+            for row in rows
+            if row.in_scope
+        ]
+        check_items(self.control_list, items, chosen)
+        self.items = items
 
     def checked_controls(self) -> tuple[int, ...]:
-        items = (self.control_list.item(i) for i in range(self.control_list.count()))
-        return tuple(
-            int(item.data(Qt.ItemDataRole.UserRole))
-            for item in items
-            if item.checkState() == Qt.CheckState.Checked
-        )
+        return tuple(checked_ids(self.control_list))
 
     def set_checked(self, control_ids: set[int]) -> None:
-        for i in range(self.control_list.count()):
-            item = self.control_list.item(i)
-            if int(item.data(Qt.ItemDataRole.UserRole)) in control_ids:
-                item.setCheckState(Qt.CheckState.Checked)
+        check_items(self.control_list, self.items, control_ids | set(self.checked_controls()))
 
     def about(self) -> controls_service.About:
         return controls_service.About(
             control_ids=self.checked_controls(),
             use_case_id=self.use_case_id,
             title=self.title_edit.text().strip(),
-            valid_from=_date(self.valid_from, "Valid from"),
-            valid_until=_date(self.valid_until, "Valid until"),
+            valid_from=day_in(self.valid_from, "Valid from"),
+            valid_until=day_in(self.valid_until, "Valid until"),
             reviewer=self.reviewer_edit.text().strip(),
             notes=self.notes_edit.text().strip(),
         )

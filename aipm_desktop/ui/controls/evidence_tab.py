@@ -33,12 +33,10 @@ from ..widgets.builders import (
     vbox,
 )
 from ..widgets.dialog_parts import ask_save_path, show_saved
-from ..widgets.filter_box import FilterBox
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .catalogs_tab import matches
 from .evidence_dialog import EvidenceDialog
-from .parts import LevelTab, fit_columns, shown
+from .parts import LevelTab, filtered, fit_columns, named_filter, show_rows, shown
 
 ADD_TIP = "Add a file or a reference as evidence for controls of this level"
 FILE_WHY = "Choose an evidence item that is a stored file."
@@ -88,8 +86,7 @@ class EvidenceTab(LevelTab):
         self.open_button = button("Open file", self.open_file, name="openEvidenceButton")
         self.save_button = button("Save file…", self.save_file, name="saveEvidenceButton")
         self.saved_label = named_label("", "mutedLabel")
-        self.filter_box = FilterBox()
-        self.filter_box.setObjectName("evidenceFilter")
+        self.filter_box = named_filter("evidenceFilter")
         self.model: ColumnTableModel[Any] = ColumnTableModel(_columns(), key=lambda e: e.id)
         self.table = record_table("evidenceTable", self.model, stretch=0)
         self.stack = stacked(empty_state(EMPTY, margin=24), self.table)
@@ -139,18 +136,13 @@ class EvidenceTab(LevelTab):
         return self.model.record_at(self.table.currentIndex())
 
     def _show_items(self) -> None:
-        chosen = self.current()
-        words = self.filter_box.filter_text.casefold().split()
-        rows = [
-            e
-            for e in self.items
-            if matches(words, e.title, e.target, e.kind, e.reviewer, e.added_by, *e.controls)
-        ]
-        self.model.set_rows(rows)
-        fit_columns(self.table, cap=220, stretch=0)
+        rows = filtered(
+            self.filter_box,
+            self.items,
+            lambda e: (e.title, e.target, e.kind, e.reviewer, e.added_by, *e.controls),
+        )
+        show_rows(self.table, self.model, rows, cap=220, stretch=0)
         self.stack.setCurrentIndex(1 if rows or self.items else 0)
-        row = self.model.row_of_key(chosen.id if chosen is not None else None)
-        self.table.selectRow(row if row is not None else 0)
         self._show_item()
 
     def _show_item(self) -> None:

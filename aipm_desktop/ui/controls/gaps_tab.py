@@ -38,7 +38,15 @@ from ..widgets.dialog_parts import (
 )
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .parts import LevelTab, catalog_combo, catalog_items, fit_columns, refill, shown
+from .parts import (
+    LevelTab,
+    catalog_combo,
+    catalog_items,
+    fit_columns,
+    refill,
+    show_rows,
+    shown,
+)
 
 EMPTY = (
     "No control of this catalog applies yet. Run the EU AI Act tier check of a use case "
@@ -169,8 +177,7 @@ class GapsTab(LevelTab):
             if ws is not None and catalog_id is not None
             else []
         )
-        self.overview_model.set_rows(self.reports)
-        fit_columns(self.overview, cap=260, stretch=0)
+        show_rows(self.overview, self.overview_model, self.reports, cap=260, stretch=0)
         self.stack.setCurrentIndex(1 if self.reports else 0)
         self.export_button.setEnabled(bool(self.reports))
         row = self.overview_model.row_of_key(self.use_case_id)

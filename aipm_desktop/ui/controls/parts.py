@@ -4,15 +4,32 @@ choices, and the base of a tab that reads its rows again for the level chosen.""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import datetime as dt
+from collections.abc import Callable, Iterable
+from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QComboBox, QHeaderView, QTableView, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHeaderView,
+    QLineEdit,
+    QListWidget,
+    QListWidgetItem,
+    QTableView,
+    QWidget,
+)
 
+from ...errors import UserError
 from ...services import controls as controls_service
+from ...services import records
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.filter_box import FilterBox
+from ..widgets.roles import ID_ROLE
+from ..widgets.row_list_model import ColumnTableModel
+
+T = TypeVar("T")
 
 #: The level combo's data for the workspace ("Organisation"): use case ids start at 1.
 ORGANISATION = 0
@@ -114,3 +131,77 @@ def fit_columns(view: QTableView, cap: int = 240, stretch: int | None = None) ->
             header.resizeSection(column, cap)
     if stretch is not None:
         header.setSectionResizeMode(stretch, QHeaderView.ResizeMode.Stretch)
+
+
+def show_rows(
+    view: QTableView,
+    model: ColumnTableModel[Any],
+    rows: Iterable[Any],
+    *,
+    cap: int = 240,
+    stretch: int | None = None,
+) -> None:
+    """Show ``rows`` in ``view`` (its columns fitted, see :func:`fit_columns`), the row
+    chosen before chosen again when it is still there, else the first."""
+    current = view.currentIndex()
+    key = current.data(ID_ROLE) if current.isValid() else None
+    model.set_rows(rows)
+    fit_columns(view, cap, stretch)
+    row = model.row_of_key(key) if key is not None else None
+    view.selectRow(row if row is not None else 0)
+
+
+def matches(words: list[str], *texts: str) -> bool:
+    """Whether every word is in one of ``texts`` (case-insensitive)."""
+    joined = " ".join(texts).casefold()
+    return all(word in joined for word in words)
+
+
+def filtered(box: FilterBox, items: Iterable[T], texts: Callable[[T], Iterable[str]]) -> list[T]:
+    """The ``items`` whose ``texts`` hold every word typed in the filter ``box``."""
+    words = box.filter_text.casefold().split()
+    return [item for item in items if matches(words, *texts(item))]
+
+
+def named_combo(name: str, items: Iterable[tuple[str, Any]]) -> QComboBox:
+    """A combo named ``name`` offering ``(text, data)`` items, the first chosen."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    for text, data in items:
+        combo.addItem(text, data)
+    return combo
+
+
+def day_in(edit: QLineEdit, label: str) -> dt.date | None:
+    """The date typed in ``edit`` (None when empty); a ``UserError`` naming ``label`` when
+    the text is not a date."""
+    text = edit.text().strip()
+    try:
+        return records.parse_date(text)
+    except ValueError:
+        raise UserError(f"{label} {text!r} is not a date: write it as YYYY-MM-DD.") from None
+
+
+def check_items(widget: QListWidget, items: Iterable[tuple[int, str]], checked: set[int]) -> None:
+    """Fill ``widget`` with checkable ``(id, text)`` items (text as tooltip too), those in
+    ``checked`` ticked."""
+    widget.clear()
+    for item_id, text in items:
+        item = QListWidgetItem(text, widget)
+        item.setToolTip(text)
+        item.setData(ID_ROLE, item_id)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if item_id in checked else Qt.CheckState.Unchecked)
+
+
+def checked_ids(widget: QListWidget) -> list[int]:
+    """The ids of the ticked items of ``widget`` (filled by :func:`check_items`)."""
+    items = (widget.item(i) for i in range(widget.count()))
+    return [int(i.data(ID_ROLE)) for i in items if i.checkState() == Qt.CheckState.Checked]
+
+
+def named_filter(name: str) -> FilterBox:
+    """A :class:`FilterBox` named ``name``."""
+    box = FilterBox()
+    box.setObjectName(name)
+    return box

@@ -19,11 +19,9 @@ from ..errors import show_user_error
 from ..operations.parts import record_table
 from ..widgets.builders import TAB_MARGINS, empty_state, hbox, stacked, vbox
 from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem, show_saved
-from ..widgets.filter_box import FilterBox
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
-from .catalogs_tab import matches
-from .parts import LevelTab, fit_columns, shown
+from .parts import LevelTab, filtered, named_filter, show_rows, shown
 
 FILTERS = "CSV file (*.csv);;Excel workbook (*.xlsx)"
 EMPTY = (
@@ -56,8 +54,7 @@ class TraceTab(LevelTab):
             text="Export…",
             tip="Save the matrix as CSV or XLSX",
         )
-        self.filter_box = FilterBox()
-        self.filter_box.setObjectName("traceFilter")
+        self.filter_box = named_filter("traceFilter")
         self.count_label = named_label("", "mutedLabel")
         self.model: ColumnTableModel[Any] = ColumnTableModel(_columns())
         self.table = record_table("traceTable", self.model, stretch=4)
@@ -74,10 +71,8 @@ class TraceTab(LevelTab):
         self._show_rows()
 
     def _show_rows(self) -> None:
-        words = self.filter_box.filter_text.casefold().split()
-        rows = [r for r in self.rows if matches(words, *(getattr(r, n) for n in NAMES))]
-        self.model.set_rows(rows)
-        fit_columns(self.table, cap=200)
+        rows = filtered(self.filter_box, self.rows, lambda r: (getattr(r, n) for n in NAMES))
+        show_rows(self.table, self.model, rows, cap=200)
         self.count_label.setText(f"{len(rows)} of {len(self.rows)} rows")
         self.stack.setCurrentIndex(1 if self.rows else 0)
         self.export_button.setEnabled(bool(self.rows))
