@@ -50,6 +50,7 @@ from .parts import (
     catalog_items,
     check_items,
     checked_ids,
+    current_row,
     day_in,
     filtered,
     named_combo,
@@ -235,7 +236,7 @@ class ApplicabilityTab(LevelTab):
         self._show_rows()
 
     def current(self) -> controls_service.ControlRow | None:
-        return self.model.record_at(self.table.currentIndex())
+        return current_row(self.table)
 
     def _show_rows(self) -> None:
         show = self.show_combo.currentData()

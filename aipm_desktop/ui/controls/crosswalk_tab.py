@@ -15,7 +15,6 @@ from ..operations.parts import record_table
 from ..widgets.builders import (
     TAB_MARGINS,
     button,
-    dialog_buttons,
     form_layout,
     hbox,
     line_edit,
@@ -27,7 +26,7 @@ from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
 from ..widgets.service_edits import call_command
-from .parts import WATCHED, filtered, named_combo, named_filter, show_rows
+from .parts import WATCHED, add_buttons, current_row, filtered, named_combo, named_filter, show_rows
 
 ADD_TIP = "Link two controls of different catalogs"
 REMOVE_TIP = "Remove the chosen line (Del); Edit ▸ Undo brings it back"
@@ -84,8 +83,7 @@ class MappingDialog(ContextDialog):
             "Add a crosswalk line",
             "The line reads both ways; controls of one catalog cannot be linked.",
         )
-        buttons = dialog_buttons(self, self.add)
-        buttons.button(buttons.StandardButton.Ok).setText("Add")
+        buttons = add_buttons(self, self.add)
         vbox(
             heading,
             intro,
@@ -153,7 +151,7 @@ class CrosswalkTab(ContextWidget):
         self._show_lines()
 
     def current(self) -> Any:
-        return self.model.record_at(self.table.currentIndex())
+        return current_row(self.table)
 
     def _show_lines(self) -> None:
         rows = filtered(

@@ -21,7 +21,6 @@ from ...services import documents as documents_service
 from ..context import AppContext
 from ..widgets.builders import (
     button,
-    dialog_buttons,
     form_layout,
     hbox,
     line_edit,
@@ -32,7 +31,7 @@ from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import named_label
 from ..widgets.service_edits import call_command
-from .parts import check_items, checked_ids, day_in, matches, named_combo, named_filter
+from .parts import add_buttons, check_items, checked_ids, day_in, matches, named_combo, named_filter
 
 KINDS = (
     ("A file (stored in the workspace)", "file"),
@@ -98,8 +97,7 @@ class EvidenceDialog(ContextDialog):
             ("Notes", self.notes_edit),
         )
         self.problem = named_label("", "errorHint", wrap=True)
-        buttons = dialog_buttons(self, self.add)
-        buttons.button(buttons.StandardButton.Ok).setText("Add")
+        buttons = add_buttons(self, self.add)
         vbox(
             heading,
             intro,

@@ -36,7 +36,7 @@ from ..widgets.dialog_parts import ask_save_path, show_saved
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
 from .evidence_dialog import EvidenceDialog
-from .parts import LevelTab, filtered, fit_columns, named_filter, show_rows, shown
+from .parts import LevelTab, current_row, filtered, fit_columns, named_filter, show_rows, shown
 
 ADD_TIP = "Add a file or a reference as evidence for controls of this level"
 FILE_WHY = "Choose an evidence item that is a stored file."
@@ -133,7 +133,7 @@ class EvidenceTab(LevelTab):
         self._show_items()
 
     def current(self) -> Any:
-        return self.model.record_at(self.table.currentIndex())
+        return current_row(self.table)
 
     def _show_items(self) -> None:
         rows = filtered(

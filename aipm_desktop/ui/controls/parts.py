@@ -11,6 +11,8 @@ from typing import Any, TypeVar
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QComboBox,
+    QDialog,
+    QDialogButtonBox,
     QHeaderView,
     QLineEdit,
     QListWidget,
@@ -24,6 +26,7 @@ from ...services import controls as controls_service
 from ...services import records
 from ...services import usecases as usecases_service
 from ..context import AppContext
+from ..widgets.builders import dialog_buttons
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.filter_box import FilterBox
 from ..widgets.roles import ID_ROLE
@@ -205,3 +208,16 @@ def named_filter(name: str) -> FilterBox:
     box = FilterBox()
     box.setObjectName(name)
     return box
+
+
+def add_buttons(dialog: QDialog, add: Callable[[], object]) -> QDialogButtonBox:
+    """A form dialog's Add (calling ``add``, which closes the dialog when it stored
+    something) and Cancel."""
+    buttons = dialog_buttons(dialog, add)
+    buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Add")
+    return buttons
+
+
+def current_row(view: QTableView) -> Any:
+    """The record of ``view``'s current row (its model a :class:`ColumnTableModel`)."""
+    return view.model().record_at(view.currentIndex())  # type: ignore[attr-defined]
