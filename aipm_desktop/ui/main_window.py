@@ -86,12 +86,16 @@ def _with_extension(path: str) -> Path:
     return result if result.suffix else result.with_suffix(EXTENSION)
 
 
+#: Areas past the ninth with a key of their own, wherever they stand: the settings have
+#: Ctrl+, (the usual "preferences" key), the Controls area Ctrl+0 (the one digit left).
+NAMED_SHORTCUTS = {"settings": "Ctrl+,", "controls": "Ctrl+0"}
+
+
 def _area_shortcut(index: int, name: str) -> str | None:
-    """Ctrl+1..9 for the first nine areas; the settings area (last) also has Ctrl+, (the
-    usual "preferences" key) wherever it stands."""
+    """Ctrl+1..9 for the first nine areas, then :data:`NAMED_SHORTCUTS`."""
     if index < 9:
         return f"Ctrl+{index + 1}"
-    return "Ctrl+," if name == "settings" else None
+    return NAMED_SHORTCUTS.get(name)
 
 
 def first_window_size() -> tuple[int, int]:

@@ -186,8 +186,11 @@ def test_trace_rows_filter_and_export_csv_and_xlsx(qtbot, page, ws, scoring, tmp
     assert xlsx is not None and xlsx.read_bytes()[:2] == b"PK"
 
 
-def test_the_area_opens_from_the_main_window(main_window, ws):
-    page = main_window.show_area("controls")
+def test_the_area_opens_from_the_main_window(qtbot, main_window, ws):
+    action = main_window.actions["view_controls"]
+    assert action.shortcut().toString() == "Ctrl+0"
+    action.trigger()
+    page = main_window.pages["controls"]
     assert isinstance(page, ControlsPage)
     assert page.tabs.count() == 6
     assert page.level_combo.itemText(0).startswith("Organisation")

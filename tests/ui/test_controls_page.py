@@ -337,3 +337,19 @@ def test_crosswalk_lines_are_added_refused_removed_and_undone(qtbot, page, ws):
     assert len(ctl.mappings(ws=ws)) == before
     page.ctx.undo_stack.undo()
     assert tab.model.rowCount() == 1
+
+
+def test_the_keyboard_reaches_the_page_actions(qtbot, page):
+    page.activateWindow()
+    page.tabs.setCurrentIndex(TAB_CROSSWALK)
+    page.crosswalk.table.setFocus()
+    qtbot.keySequence(page.crosswalk.table, QKeySequence("Ctrl+F"))
+    assert page.crosswalk.filter_box.hasFocus()
+    qtbot.keySequence(page.crosswalk.filter_box, QKeySequence("Ctrl+I"))
+    assert page.import_dialog is not None and page.import_dialog.isVisible()
+    page.import_dialog.reject()
+    qtbot.waitUntil(lambda: page.import_dialog is None)
+    qtbot.keySequence(page.crosswalk.table, QKeySequence("Ctrl+Shift+N"))
+    assert page.tabs.currentWidget() is page.evidence
+    assert page.evidence.dialog is not None and page.evidence.dialog.isVisible()
+    page.evidence.dialog.reject()

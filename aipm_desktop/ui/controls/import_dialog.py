@@ -88,6 +88,7 @@ class CatalogImportDialog(ImportDialog):
         self.removals.toggled.connect(lambda _on: self.import_button.setEnabled(self.can_import()))
         self.diff_model: ColumnTableModel[Any] = ColumnTableModel(_columns())
         self.table.setModel(self.diff_model)
+        self.table.horizontalHeader().setStretchLastSection(True)
         fields = labelled_row(
             (("Key", self.key_edit), ("Name", self.name_edit), ("Version", self.version_edit)),
             label_name="fieldLabel",

@@ -11,7 +11,7 @@ in the workspace and references, and which controls each satisfies across catalo
 days, the chart) and **Traceability** (the matrix, exported as CSV or XLSX). **Crosswalk**
 edits the lines between catalogs.
 
-Shortcuts (while focus is inside the page): Ctrl+Shift+E adds evidence, Ctrl+I imports a
+Shortcuts (while focus is inside the page): Ctrl+Shift+N adds evidence, Ctrl+I imports a
 catalog, Ctrl+L puts the focus on the level picker, Ctrl+F filters the current tab's
 list. Every edit is one step of Edit ▸ Undo.
 """
@@ -26,6 +26,7 @@ from ..widgets.area_tabs import tabbed_page
 from ..widgets.builders import button, labelled_row, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import (
+    NEW_SHORTCUT,
     READ_ONLY_WHY,
     local_action,
     page_header,
@@ -41,7 +42,7 @@ from .parts import WATCHED, LevelTab, level_items, refill, use_case_of
 from .trace_tab import TraceTab
 
 EVIDENCE_TIP = (
-    "Store a file or reference as evidence for controls of the level chosen (Ctrl+Shift+E)"
+    f"Store a file or reference as evidence for controls of the level chosen ({NEW_SHORTCUT})"
 )
 IMPORT_TIP = (
     "Load your own catalog, or a newer version of a loaded one, from JSON, CSV or XLSX (Ctrl+I)"
@@ -101,7 +102,7 @@ class ControlsPage(ContextWidget):
             self.trace,
         )
         self._stale: set[LevelTab] = set(self.level_tabs)
-        local_action(self, "Add evidence", "Ctrl+Shift+E", self.add_evidence)
+        local_action(self, "Add evidence", NEW_SHORTCUT, self.add_evidence)
         local_action(self, "Import catalog", "Ctrl+I", self.import_catalog)
         local_action(self, "Choose the use case", "Ctrl+L", self._focus_level)
         local_action(self, "Filter", "Ctrl+F", self._focus_filter)
