@@ -124,6 +124,7 @@ class ApplicabilityTab(LevelTab):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="applicabilityTab")
         self.rows: list[controls_service.ControlRow] = []
+        self.choices = controls_service.LinkedRecords()
         self.catalog_combo = catalog_combo("applicabilityCatalog", "Show one catalog's controls")
         self.show_combo = named_combo("applicabilityShow", SHOW)
         self.role_combo = named_combo("aiActRole", ROLES)

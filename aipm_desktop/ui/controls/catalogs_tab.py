@@ -67,7 +67,7 @@ class CatalogsTab(ContextWidget):
             _catalog_columns(), key=lambda c: c.id
         )
         self.catalog_table = record_table("catalogTable", self.catalog_model, stretch=5)
-        self.catalog_table.setMaximumHeight(150)
+        self.catalog_table.setMaximumHeight(130)
         self.control_model: ColumnTableModel[Any] = ColumnTableModel(
             _control_columns(), key=lambda c: c.id
         )
@@ -134,7 +134,7 @@ class CatalogsTab(ContextWidget):
     def refresh(self) -> None:
         ws = self.ctx.workspace
         self.catalogs = controls_service.catalogs(ws=ws) if ws is not None else []
-        show_rows(self.catalog_table, self.catalog_model, self.catalogs, cap=300)
+        show_rows(self.catalog_table, self.catalog_model, self.catalogs, cap=240, stretch=6)
         self._read_controls()
 
     def select_catalog(self, key: str) -> bool:
