@@ -132,11 +132,6 @@ class ControlsPage(ContextWidget):
         self.level_combo.setCurrentIndex(index)
         return True
 
-    def show_entity(self, use_case_id: int) -> bool:
-        """Open the Applicability tab on use case ``use_case_id``."""
-        self.tabs.setCurrentIndex(TAB_APPLICABILITY)
-        return self.show_level(use_case_id)
-
     def _fill_levels(self) -> None:
         refill(self.level_combo, level_items(self.ctx), self.level_combo.currentData())
 
