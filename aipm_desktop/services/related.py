@@ -29,6 +29,7 @@ from typing import Any
 from sqlalchemy import Column, Connection, ForeignKey, Table, select
 
 from ..errors import NotFoundError
+from ..models import load_all
 from ..store import Workspace
 from .search import SOURCE_BY_KIND, SOURCES
 
@@ -147,6 +148,7 @@ def related(*, ws: Workspace, kind: str, id: int) -> list[Link]:
     source = SOURCE_BY_KIND.get(kind)
     if source is None:
         raise NotFoundError(f"Nothing is linked to records of kind {kind!r}.")
+    load_all()  # every table, so every reference to this one is seen
     table = source.table()
     tables = table.metadata.tables
     links = _Collector(kind, id)

@@ -102,6 +102,12 @@ SOURCES: tuple[Source, ...] = (
 SOURCE_BY_KIND = {source.kind: source for source in SOURCES}
 _KIND_ORDER = {source.kind: i for i, source in enumerate(SOURCES)}
 
+
+def kind_order(kind: str) -> int:
+    """Where ``kind`` comes among results of equal rank (kinds not indexed come last)."""
+    return _KIND_ORDER.get(kind, len(SOURCES))
+
+
 #: The match tiers, best first.
 TIERS = ("prefix", "word start", "inside a word", "initials", "scattered")
 PREFIX, WORD_START, INSIDE, INITIALS, SCATTERED = range(5)
@@ -123,7 +129,8 @@ class Hit:
 
     @property
     def label(self) -> str:
-        return SOURCE_BY_KIND[self.kind].label
+        source = SOURCE_BY_KIND.get(self.kind)
+        return self.kind if source is None else source.label
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -274,6 +281,10 @@ class SearchIndex:
         for row in rows.values():
             self._put(source.kind, row[0], row[1], row[2])
 
+    def add(self, kind: str, id: int, title: str, context: str = "") -> None:
+        """Add (or replace) one entry by hand, e.g. the menu commands (any ``kind``)."""
+        self._put(kind, id, title, context)
+
     def _put(self, kind: str, id: int, title: Any, context: Any) -> None:
         title = str(title or "")
         context = "" if context is None or context is False else str(context)
@@ -368,12 +379,10 @@ class SearchIndex:
                 for i in slots:
                     scores = [scatter_score(t, folded[i]) for t in tokens]
                     if min(scores) > 0:  # letters strewn far apart are no match
-                        rows.append(
-                            (tier, -sum(scores), len(folded[i]), _KIND_ORDER[keys[i][0]], i)
-                        )
+                        rows.append((tier, -sum(scores), len(folded[i]), kind_order(keys[i][0]), i))
             else:
                 rows = [
-                    (tier, 0, len(folded[i]), _KIND_ORDER[keys[i][0]], i)
+                    (tier, 0, len(folded[i]), kind_order(keys[i][0]), i)
                     for i in heapq.nsmallest(room, slots, key=by_length)
                 ]
             ranked.extend(heapq.nsmallest(room, rows))
@@ -463,6 +472,17 @@ def search(
     """One lookup (``aipm search``): build the index of ``kinds`` and search it."""
     kinds = list(kinds) if kinds is not None else None
     return SearchIndex().build(ws=ws, kinds=kinds).search(query, kinds=kinds, limit=limit)
+
+
+def describe(*, ws: Workspace, kind: str, id: int) -> str | None:
+    """The title of record ``id`` of ``kind`` as the index shows it (None: no such
+    record, or a kind not indexed)."""
+    source = SOURCE_BY_KIND.get(kind)
+    if source is None:
+        return None
+    with ws.engine.connect() as conn:
+        row = conn.execute(source.query().where(source.table().c.id == id)).first()
+    return None if row is None else str(row[1])
 
 
 def parse_kind(text: str) -> str:

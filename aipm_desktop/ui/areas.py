@@ -64,6 +64,43 @@ AREAS: tuple[Area, ...] = (
 )
 
 
+@dataclass(frozen=True)
+class Opener:
+    """How the palette and the Related panel open a record of ``kind`` (an ``EntityKind``
+    value of :data:`aipm_desktop.services.search.SOURCES`): show area ``area``, then call
+    ``page.<method>(id, *args)`` on its page, which chooses the record. An area that owns
+    a kind adds one line to :data:`OPENERS`; a kind without an opener is still found by
+    ``aipm search`` but not listed in the palette."""
+
+    kind: str
+    area: str
+    method: str = "show_entity"
+    args: tuple[Any, ...] = ()
+
+
+OPENERS: tuple[Opener, ...] = (
+    Opener("use_case", "usecases"),
+    Opener("risk", "risks"),
+    Opener("document", "documents", "open_document"),
+    Opener("kpi", "kpis"),
+    Opener("roadmap_item", "roadmap"),
+    Opener("release", "launch", args=("release",)),
+    Opener("experiment", "experiments"),
+    Opener("eval_suite", "evaluations", "show_suite"),
+    Opener("incident", "operations"),
+    Opener("runbook", "operations", "show_runbook"),
+    Opener("cost_model", "costs"),
+    Opener("candidate", "interviews", "show_candidate"),
+    Opener("case_exercise", "interviews", "show_case"),
+)
+
+
+def find_opener(kind: str, areas: tuple[Area, ...] = AREAS) -> Opener | None:
+    """The opener of ``kind`` whose area is among ``areas``."""
+    names = set(area_names(areas))
+    return next((o for o in OPENERS if o.kind == kind and o.area in names), None)
+
+
 def area_names(areas: tuple[Area, ...] = AREAS) -> list[str]:
     return [area.name for area in areas]
 

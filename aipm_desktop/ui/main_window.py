@@ -37,6 +37,7 @@ from .dialogs import (
     widget_shortcuts,
 )
 from .errors import show_user_error
+from .go_anywhere import GoAnywhere
 from .tasks import Task
 from .welcome import WelcomePage
 from .widgets.builders import NO_MARGINS, panel, vbox
@@ -206,6 +207,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(self.root)
 
         self._build_menus()
+        self.go_anywhere = GoAnywhere(self, self.view_menu)
         self.statusBar().setSizeGripEnabled(True)
 
         ctx.workspace_opened.connect(self._on_ctx_workspace_opened)
@@ -321,7 +323,7 @@ class MainWindow(QMainWindow):
         edit_menu.addAction(undo)
         edit_menu.addAction(redo)
 
-        view_menu = bar.addMenu("&View")
+        view_menu = self.view_menu = bar.addMenu("&View")
         for index, area in enumerate(self.areas):
             action = self._action(
                 f"view_{area.name}",

@@ -114,3 +114,29 @@ def test_nothing_linked_and_unknown_records(linked):
         related(ws=ws, kind="use_case", id=999)
     with pytest.raises(NotFoundError):
         related(ws=ws, kind="kpi_snapshot", id=1)
+
+
+def test_every_table_is_followed_even_when_only_search_was_imported(linked, tmp_path):
+    """The models load lazily: a process that imported nothing but the search service
+    still sees every reference (documents, KPIs, risks… to a use case)."""
+    import json
+    import subprocess
+    import sys
+
+    ws, ids = linked
+    code = (
+        "import json, sys\n"
+        "from aipm_desktop.store import open_workspace\n"
+        "from aipm_desktop.services.related import related\n"
+        "ws = open_workspace(sys.argv[1], readonly=True)\n"
+        "links = related(ws=ws, kind='use_case', id=int(sys.argv[2]))\n"
+        "print(json.dumps(sorted({link.kind for link in links})))\n"
+        "ws.close()\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(ws.path), str(ids["uc"])],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(out.stdout) == ["control", "document", "incident", "kpi", "risk"]

@@ -39,7 +39,7 @@ import datetime as dt
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QFont, QFontMetrics, QHideEvent, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
@@ -135,7 +135,13 @@ def _parse_panes(data: bytes) -> dict[str, bool]:
 
 class DocumentsPage(DocumentActions, QWidget):
     """The Documents area (see the module docstring); the edits and exports of the open
-    document are in :class:`~.page_actions.DocumentActions`."""
+    document are in :class:`~.page_actions.DocumentActions`.
+
+    Signals:
+        current_entity_changed(): another document is open (:meth:`current_entity`).
+    """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -498,6 +504,7 @@ class DocumentsPage(DocumentActions, QWidget):
             self.editor_box.setVisible(False)
             self.empty_label.setVisible(True)
             self._update_actions()
+            self.current_entity_changed.emit()
             return
         self.document_id = doc["id"]
         self.doc = doc
@@ -514,6 +521,11 @@ class DocumentsPage(DocumentActions, QWidget):
         self.history.set_document(self.ws, self.document_id, doc["title"])
         self.save_label.setText(self._saved_text())
         self._update_actions()
+        self.current_entity_changed.emit()
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The open document, for the Related panel."""
+        return None if self.document_id is None else ("document", self.document_id)
 
     def _set_editor_text(self, text: str) -> None:
         self._loading = True

@@ -87,9 +87,11 @@ class ExperimentsPage(ContextWidget):
     Signals:
         navigate_requested(str, int): show area ``name`` on record ``id`` (the design
             document in Documents); the main window acts on it.
+        current_entity_changed(): another experiment is chosen (:meth:`current_entity`).
     """
 
     navigate_requested = Signal(str, int)
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="experimentsPage")
@@ -146,6 +148,7 @@ class ExperimentsPage(ContextWidget):
         self.detail.navigate_requested.connect(self.navigate_requested)
         self.detail.import_requested.connect(self.import_results)
         self.master.current_changed.connect(lambda _i: self._update_actions())
+        self.master.current_changed.connect(lambda _i: self.current_entity_changed.emit())
         ctx.watch(self, WATCHED, self._on_watched_changed)
         self.master.select_first()
         self._update_actions()
@@ -154,6 +157,11 @@ class ExperimentsPage(ContextWidget):
 
     def current_id(self) -> int | None:
         return self.master.current_id()
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The experiment chosen, for the Related panel."""
+        experiment_id = self.current_id()
+        return None if experiment_id is None else ("experiment", experiment_id)
 
     def show_entity(self, experiment_id: int) -> bool:
         """Choose ``experiment_id`` (the overview and other areas link here)."""

@@ -103,6 +103,16 @@ class InterviewsPage(ContextWidget):
             self, self.candidates, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY, READ_ONLY_WHY
         )
 
+    def show_candidate(self, candidate_id: int) -> None:
+        """Open the Candidates tab on ``candidate_id`` (the palette links here)."""
+        self.tabs.setCurrentWidget(self.candidates)
+        self.candidates.select(candidate_id)
+
+    def show_case(self, exercise_id: int) -> None:
+        """Open the Case library on exercise ``exercise_id`` (the palette links here)."""
+        self.tabs.setCurrentWidget(self.library)
+        self.library.select(exercise_id)
+
     def _on_candidates_start_requested(self, candidate_id: int) -> None:
         self.interview.select(candidate_id)
         self.tabs.setCurrentWidget(self.interview)

@@ -214,9 +214,11 @@ class KpisPage(RefreshWhenShown, ContextWidget):
 
     Signals:
         status_message(str): a short message for the status bar (exports).
+        current_entity_changed(): another KPI is chosen (:meth:`current_entity`).
     """
 
     status_message = Signal(str)
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="kpisPage")
@@ -247,6 +249,9 @@ class KpisPage(RefreshWhenShown, ContextWidget):
         self.kpi_list.setMinimumWidth(LIST_MIN_WIDTH)
         self.kpi_list.selectionModel().currentRowChanged.connect(
             self._on_kpi_list_current_row_changed
+        )
+        self.kpi_list.selectionModel().currentRowChanged.connect(
+            lambda *_a: self.current_entity_changed.emit()
         )
         self.list_empty = named_label(
             "No KPIs are tracked yet. Open the Catalog tab and choose “Track this KPI”, "
@@ -428,6 +433,11 @@ class KpisPage(RefreshWhenShown, ContextWidget):
             self.refresh()
         self.tabs.setCurrentIndex(TAB_TRACKED)
         self._select_in_list(kpi_id)
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The KPI chosen in the Tracked KPIs list, for the Related panel."""
+        kpi_id = self.current_kpi_id()
+        return None if kpi_id is None else ("kpi", kpi_id)
 
     def show_entity(self, entity_id: int) -> None:
         """Navigation from elsewhere (the overview): show KPI ``entity_id``."""

@@ -54,9 +54,12 @@ class OperationsPage(ContextWidget):
     Signals:
         navigate_requested(str, int): show area ``name`` on record ``id`` (the review in
             Documents, a linked risk in Risks); the main window acts on it.
+        current_entity_changed(): another incident or runbook is chosen, or the tab
+            changed (:meth:`current_entity`).
     """
 
     navigate_requested = Signal(str, int)
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="operationsPage")
@@ -93,6 +96,9 @@ class OperationsPage(ContextWidget):
         self.incidents.master.current_changed.connect(lambda _i: self._update_actions())
         self.runbooks.incident_opened.connect(self.show_incident)
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        for source in (self.incidents.master, self.runbooks.master):
+            source.current_changed.connect(lambda _i: self.current_entity_changed.emit())
+        self.tabs.currentChanged.connect(lambda _i: self.current_entity_changed.emit())
         self._update_actions()
 
     # -- navigation -------------------------------------------------------------------------
@@ -104,6 +110,19 @@ class OperationsPage(ContextWidget):
     def show_incident(self, incident_id: int) -> bool:
         self.tabs.setCurrentWidget(self.incidents)
         return self.incidents.select(incident_id)
+
+    def show_runbook(self, runbook_id: int) -> bool:
+        """Open the Runbooks tab on ``runbook_id`` (the palette, the Related panel)."""
+        self.tabs.setCurrentWidget(self.runbooks)
+        return self.runbooks.select(runbook_id)
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The incident or runbook chosen in the tab shown, for the Related panel."""
+        for tab, kind in ((self.incidents, "incident"), (self.runbooks, "runbook")):
+            if self.tabs.currentWidget() is tab:
+                record_id = tab.current_id()
+                return None if record_id is None else (kind, record_id)
+        return None
 
     # -- actions ----------------------------------------------------------------------------
 

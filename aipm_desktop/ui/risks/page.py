@@ -295,7 +295,13 @@ class RegisterTab(QWidget):
 
 
 class RisksPage(ContextWidget):
-    """The Risks area: Register, Heat map and EU AI Act tabs."""
+    """The Risks area: Register, Heat map and EU AI Act tabs.
+
+    Signals:
+        current_entity_changed(): another risk is chosen (:meth:`current_entity`).
+    """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="risksPage")
@@ -421,6 +427,7 @@ class RisksPage(ContextWidget):
 
     def _connect_list(self) -> None:
         self.register.list.current_changed.connect(lambda _id: self._update_actions())
+        self.register.list.current_changed.connect(lambda _id: self.current_entity_changed.emit())
 
     def _update_actions(self) -> None:
         editable = not self.ctx.readonly
@@ -430,6 +437,11 @@ class RisksPage(ContextWidget):
         enable_delete(self, self.register, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY)
 
     # -- slots ----------------------------------------------------------------------------
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The risk chosen in the register, for the Related panel."""
+        risk_id = self.register.list.current_id()
+        return None if risk_id is None else ("risk", risk_id)
 
     def show_entity(self, risk_id: int) -> None:
         """Open the register on ``risk_id`` (used when the overview links here)."""

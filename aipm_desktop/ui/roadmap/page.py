@@ -8,7 +8,7 @@ zooms the timeline around the cursor. Every edit is undoable with Edit ▸ Undo 
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import QTimer, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import (
     QWidget,
@@ -43,7 +43,13 @@ NONE_CHOSEN_WHY = "Select an item or a dependency arrow on the timeline first."
 
 
 class RoadmapPage(QWidget):
-    """The Roadmap area: Timeline, Now / Next / Later and Predictability tabs."""
+    """The Roadmap area: Timeline, Now / Next / Later and Predictability tabs.
+
+    Signals:
+        current_entity_changed(): another item is selected (:meth:`current_entity`).
+    """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -82,6 +88,7 @@ class RoadmapPage(QWidget):
         self.timeline.edit_requested.connect(self.edit_item)
         self.board.edit_requested.connect(self.edit_item)
         self.timeline.selection_changed.connect(lambda _id: self._update_actions())
+        self.timeline.selection_changed.connect(lambda _id: self.current_entity_changed.emit())
         self.timeline.scene.laid_out.connect(self._update_actions)
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
         ctx.changed.connect(self._on_ctx_changed)
@@ -152,6 +159,11 @@ class RoadmapPage(QWidget):
         enable_delete(self, self.timeline, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY)
 
     # -- slots ----------------------------------------------------------------------------
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The item selected on the timeline, for the Related panel."""
+        item_id = self.timeline.selected_id()
+        return None if item_id is None else ("roadmap_item", item_id)
 
     def show_entity(self, item_id: int) -> bool:
         """Open the timeline on roadmap item ``item_id``: selected (highlighted) and

@@ -88,9 +88,11 @@ class UseCasesPage(ContextWidget):
     Signals:
         navigate_requested(str, int): show area ``name`` on record ``id`` (an incident
             opened from a met rollback criterion, in Operations).
+        current_entity_changed(): another use case is chosen (:meth:`current_entity`).
     """
 
     navigate_requested = Signal(str, int)
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="useCasesPage")
@@ -239,6 +241,12 @@ class UseCasesPage(ContextWidget):
         finally:
             self._syncing = False
         self._update_actions()
+        if changed:
+            self.current_entity_changed.emit()
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The use case chosen, for the Related panel."""
+        return None if self.current_id is None else ("use_case", self.current_id)
 
     def _on_list_pane_current_changed(self, use_case_id: object) -> None:
         if isinstance(use_case_id, int):

@@ -1,0 +1,196 @@
+"""Go anywhere: the command palette (Ctrl+K) and the Related panel of the main window.
+
+:class:`GoAnywhere` adds both to a main window: View ▸ Go Anywhere… (Ctrl+K) and
+View ▸ Related Panel (Ctrl+Shift+L, a dock on the right). Records open through the
+registry of :data:`aipm_desktop.ui.areas.OPENERS` (which area, which page method).
+
+The Related panel follows the record chosen in the current area. A page takes part by
+offering ``current_entity() -> (kind, id) | None`` and a ``current_entity_changed()``
+signal it emits when the choice changes; a page without them shows "nothing chosen".
+
+The search index is built on the first Ctrl+K of an open workspace, then kept current
+from ``ctx.changed`` (only the records a write names are read again).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
+
+from ...services.changes import Changes
+from ...services.search import SearchIndex, describe
+from ...store import Workspace
+from ..areas import find_opener
+from .palette import CommandPalette, Entry, menu_actions
+from .related_panel import RelatedPanel
+
+PALETTE_SHORTCUT = "Ctrl+K"
+RELATED_SHORTCUT = "Ctrl+Shift+L"
+
+
+class GoAnywhere(QObject):
+    """The palette and the Related dock of ``window`` (a :class:`MainWindow`: its
+    ``ctx``, ``areas``, ``actions``, ``page_stack`` and ``show_area`` are used)."""
+
+    def __init__(self, window: Any, view_menu: QMenu) -> None:
+        super().__init__(window)
+        self.window: QMainWindow = window
+        self.ctx = window.ctx
+        self.index: SearchIndex | None = None
+        self._hooked: set[int] = set()
+        self._dock_wanted = False
+
+        self.palette = CommandPalette(self._records, self._commands, window)
+        self.palette.open_requested.connect(self.open)
+        self.related = RelatedPanel()
+        self.related.open_requested.connect(self.open)
+        self.dock = QDockWidget("Related", window)
+        self.dock.setObjectName("relatedDock")
+        self.dock.setWidget(self.related)
+        self.dock.setAllowedAreas(
+            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+        self.dock.hide()
+        self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
+
+        self.palette_action = QAction("&Go Anywhere…", window)
+        self.palette_action.setShortcut(QKeySequence(PALETTE_SHORTCUT))
+        self.palette_action.setStatusTip("Find any record by title, or run a menu command")
+        self.palette_action.triggered.connect(self.show_palette)
+        self.related_action = self.dock.toggleViewAction()
+        self.related_action.setText("&Related Panel")
+        self.related_action.setShortcut(QKeySequence(RELATED_SHORTCUT))
+        self.related_action.setStatusTip("Show what is linked to the chosen record")
+        window.actions["go_anywhere"] = self.palette_action  # type: ignore[attr-defined]
+        window.actions["toggle_related"] = self.related_action  # type: ignore[attr-defined]
+        view_menu.addSeparator()
+        view_menu.addAction(self.palette_action)
+        view_menu.addAction(self.related_action)
+
+        self.ctx.changed.connect(self._on_ctx_changed)
+        self.ctx.workspace_opened.connect(self._on_ctx_workspace_opened)
+        self.ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
+        window.page_stack.currentChanged.connect(self._on_page_stack_current_changed)  # type: ignore[attr-defined]
+        self._set_enabled(self.ctx.workspace is not None)
+
+    # -- palette --------------------------------------------------------------------------
+
+    def show_palette(self) -> CommandPalette | None:
+        """Ctrl+K: the palette over the window (building the index on first use)."""
+        if self.ctx.workspace is None:
+            return None
+        self.ensure_index()
+        self.palette.popup()
+        return self.palette
+
+    def ensure_index(self) -> SearchIndex:
+        ws = self.ctx.require_workspace()
+        if self.index is None:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+            try:
+                self.index = SearchIndex().build(ws=ws)
+            finally:
+                QApplication.restoreOverrideCursor()
+        return self.index
+
+    def _openable(self) -> list[str]:
+        from ...services.search import SOURCES
+
+        areas = self.window.areas  # type: ignore[attr-defined]
+        return [s.kind for s in SOURCES if find_opener(s.kind, areas) is not None]
+
+    def _records(self, query: str, limit: int) -> list[Entry]:
+        index = self.ensure_index()
+        return [
+            Entry(hit.kind, hit.id, hit.label, hit.title, hit.context, hit.tier, hit.score)
+            for hit in index.search(query, kinds=self._openable(), limit=limit)
+        ]
+
+    def _commands(self) -> list[QAction]:
+        return menu_actions(self.window.menuBar(), skip=(self.palette_action,))
+
+    # -- opening --------------------------------------------------------------------------
+
+    def open(self, kind: str, id: int) -> bool:
+        """Show record ``id`` of ``kind`` chosen in its area. False when no area opens
+        that kind or the record is gone."""
+        opener = find_opener(kind, self.window.areas)  # type: ignore[attr-defined]
+        page = None if opener is None else self.window.show_area(opener.area)  # type: ignore[attr-defined]
+        shown = False
+        if opener is not None and page is not None:
+            shown = getattr(page, opener.method)(id, *opener.args) is not False
+        if not shown:
+            self.window.statusBar().showMessage("That record cannot be shown here.", 5000)
+        return shown
+
+    # -- the Related panel ----------------------------------------------------------------
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The record chosen in the current area, if it says."""
+        page = self.window.page_stack.currentWidget()  # type: ignore[attr-defined]
+        current = getattr(page, "current_entity", None)
+        entity = current() if current is not None else None
+        return entity if entity is not None and entity[1] is not None else None
+
+    def refresh_related(self) -> None:
+        """List what is linked to the current record (when the panel is shown)."""
+        if not self.dock.isVisible():
+            return
+        ws: Workspace | None = self.ctx.workspace
+        entity = self.current_entity() if ws is not None else None
+        title = describe(ws=ws, kind=entity[0], id=entity[1]) if ws and entity else None
+        self.related.show_for(ws, entity if title is not None else None, title or "")
+
+    def _hook(self, page: Any) -> None:
+        signal = getattr(page, "current_entity_changed", None)
+        if signal is not None and id(page) not in self._hooked:
+            self._hooked.add(id(page))
+            signal.connect(lambda p=page: self._on_page_current_entity_changed(p))
+            page.destroyed.connect(lambda _o=None, key=id(page): self._hooked.discard(key))
+
+    def _on_page_current_entity_changed(self, page: Any) -> None:
+        if page is self.window.page_stack.currentWidget():  # type: ignore[attr-defined]
+            self.refresh_related()
+
+    def _on_page_stack_current_changed(self, _index: int) -> None:
+        page = self.window.page_stack.currentWidget()  # type: ignore[attr-defined]
+        if page is not None:
+            self._hook(page)
+        self.refresh_related()
+
+    def _on_dock_visibility_changed(self, visible: bool) -> None:
+        if visible:
+            self.refresh_related()
+
+    # -- workspace ------------------------------------------------------------------------
+
+    def _set_enabled(self, enabled: bool) -> None:
+        self.palette_action.setEnabled(enabled)
+        self.related_action.setEnabled(enabled)
+
+    def _on_ctx_changed(self, changes: Changes) -> None:
+        ws = self.ctx.workspace
+        if self.index is not None and ws is not None:
+            self.index.apply(changes, ws=ws)
+        self.refresh_related()
+
+    def _on_ctx_workspace_opened(self, _ws: Workspace) -> None:
+        self.index = None
+        self._set_enabled(True)
+        if self._dock_wanted:
+            self.dock.show()
+        self.refresh_related()
+
+    def _on_ctx_workspace_closed(self) -> None:
+        """No records without a workspace: the palette closes, the panel hides (and
+        comes back with the next workspace)."""
+        self.index = None
+        self.palette.hide()
+        self._dock_wanted = self.dock.isVisibleTo(self.window)
+        self.dock.hide()
+        self._set_enabled(False)
+        self.related.show_for(None, None, "")

@@ -1,0 +1,161 @@
+"""Go anywhere in the main window: Ctrl+K opens the palette, typing finds records of every
+area and menu commands, the arrow keys and Enter open the record in its area (chosen
+there) or run the command, Esc closes; the Related panel (Ctrl+Shift+L) lists what is
+linked to the record chosen in the current area, both directions, and a click opens one."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from aipm_desktop.models import Risk
+from aipm_desktop.services import records
+from aipm_desktop.services.search import search
+from aipm_desktop.ui.go_anywhere.palette import EMPTY_TEXT
+
+
+@pytest.fixture
+def window(qtbot, app_ctx, sample_ws):
+    from aipm_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(app_ctx, persist=False)
+    qtbot.addWidget(window)
+    window.set_workspace(sample_ws)
+    window.resize(1280, 720)
+    window.show()
+    qtbot.waitExposed(window)
+    return window
+
+
+def _open_palette(qtbot, window):
+    qtbot.keyClick(window, Qt.Key.Key_K, Qt.KeyboardModifier.ControlModifier)
+    palette = window.go_anywhere.palette
+    assert palette.isVisible()
+    return palette
+
+
+def _rows(palette) -> list[tuple[str, str]]:
+    return [(entry.label, entry.title) for entry in palette.entries()]
+
+
+def test_ctrl_k_finds_a_risk_and_enter_opens_it_chosen(qtbot, window, sample_ws):
+    palette = _open_palette(qtbot, window)
+    assert palette.empty.isVisible() and palette.empty.text() == EMPTY_TEXT
+    assert palette.edit.hasFocus()
+
+    qtbot.keyClicks(palette.edit, "refund sla")
+    risk = search(ws=sample_ws, query="refund sla", kinds=["risk"], limit=1)[0]
+    assert _rows(palette)[0] == ("Risk", risk.title)
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+
+    assert not palette.isVisible()
+    assert window.current_area() == "risks"
+    page = window.pages["risks"]
+    assert page.register.list.current_id() == risk.id
+
+
+def test_arrow_keys_choose_another_row_in_another_area(qtbot, window, sample_ws):
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "refund")
+    rows = _rows(palette)
+    assert rows[:2] == [
+        ("Risk", "Answer bot states refund or SLA terms that do not exist"),
+        ("Incident", "Drafts quoted refund windows that do not exist after the model upgrade"),
+    ]
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Up)
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Enter)
+
+    incident = search(ws=sample_ws, query=rows[1][1], kinds=["incident"], limit=1)[0]
+    assert window.current_area() == "operations"
+    page = window.pages["operations"]
+    assert page.tabs.currentWidget() is page.incidents
+    assert page.incidents.current_id() == incident.id
+
+
+def test_a_command_runs_and_a_disabled_one_does_not(qtbot, window):
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "sidebar")
+    entry = palette.entries()[0]
+    assert (entry.label, entry.title, entry.context) == ("Command", "Show Sidebar", "F9")
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+    assert not palette.isVisible()
+    assert not window.sidebar_panel.isVisible()
+
+    # Nothing to redo: the command is listed but greyed out, skipped by the arrow keys,
+    # and a click on it does nothing.
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "redo")
+    item = palette.results.topLevelItem(0)
+    assert palette.entries()[0].title == "Redo"
+    assert not item.flags() & Qt.ItemFlag.ItemIsEnabled
+    assert palette.results.currentItem() is not item
+    rect = palette.results.visualItemRect(item)
+    qtbot.mouseClick(palette.results.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    assert palette.isVisible()
+    assert window.ctx.undo_stack.index() == window.ctx.undo_stack.count()
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Escape)
+    assert not palette.isVisible()
+
+
+def test_no_match_says_so_and_a_new_record_is_found_at_once(qtbot, window, app_ctx, sample_ws):
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "qqzzxx")
+    assert palette.entries() == []
+    assert palette.empty.text() == "Nothing matches “qqzzxx”."
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Escape)
+
+    _created, changes = records.create(ws=sample_ws, model=Risk, data={"title": "Qqzzxx leak"})
+    app_ctx.notify(changes)
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "qqzzxx")
+    assert _rows(palette) == [("Risk", "Qqzzxx leak")]
+
+
+def test_related_panel_lists_both_directions_and_opens_one(qtbot, window, sample_ws):
+    qtbot.keyClick(
+        window,
+        Qt.Key.Key_L,
+        Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
+    )
+    panel = window.go_anywhere.related
+    assert window.go_anywhere.dock.isVisible()
+
+    use_case = search(ws=sample_ws, query="Agent reply drafts", kinds=["use_case"], limit=1)[0]
+    window.show_area("usecases")
+    window.pages["usecases"].show_entity(use_case.id)
+    assert panel.heading.text() == f"Use case: {use_case.title}"
+    links = panel.links()
+    kinds = {link.kind for link in links}
+    assert {"risk", "document", "kpi", "release", "incident"} <= kinds
+    assert {link.direction for link in links} == {"in"}
+
+    # Choose another use case in the list: the panel follows the selection.
+    other = search(ws=sample_ws, query="Keyword intent tagging", kinds=["use_case"], limit=1)[0]
+    window.pages["usecases"].list_pane.select_ids([other.id], current=other.id)
+    assert panel.heading.text().endswith("Nothing is linked to it yet.")
+    window.pages["usecases"].show_entity(use_case.id)
+
+    # One click on a linked document opens it in Documents; there the use case is a
+    # record the document refers to (out).
+    document = next(link for link in panel.links() if link.kind == "document")
+    item = panel.item_of("document", document.id)
+    rect = panel.tree.visualItemRect(item)
+    qtbot.mouseClick(panel.tree.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: window.current_area() == "documents")
+    assert window.pages["documents"].document_id == document.id
+    assert panel.heading.text() == f"Document: {document.title}"
+    back = [(link.kind, link.id, link.direction) for link in panel.links()]
+    assert ("use_case", use_case.id, "out") in back
+
+
+def test_related_panel_hides_with_no_workspace_and_commands_need_one(qtbot, window, app_ctx):
+    window.go_anywhere.related_action.trigger()
+    assert window.go_anywhere.dock.isVisible()
+    window.show_area("overview")
+    assert window.go_anywhere.related.links() == []
+    app_ctx.close_workspace()
+    assert not window.go_anywhere.dock.isVisible()
+    assert not window.actions["go_anywhere"].isEnabled()
+    assert window.go_anywhere.show_palette() is None
