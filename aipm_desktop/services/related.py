@@ -31,7 +31,7 @@ from sqlalchemy import Column, Connection, ForeignKey, Table, select
 from ..errors import NotFoundError
 from ..models import load_all
 from ..store import Workspace
-from .search import SOURCE_BY_KIND, SOURCES
+from .search import SOURCE_BY_KIND, SOURCES, Record
 
 #: Tables never followed: the history, and the feedback inbox (many rows per record).
 SKIPPED = frozenset(
@@ -41,29 +41,14 @@ _ORDER = {source.kind: i for i, source in enumerate(SOURCES)}
 
 
 @dataclass(frozen=True)
-class Link:
+class Link(Record):
     """One related entity. ``direction``: ``out`` when the entity asked about refers to
     it, ``in`` when it (or a link or detail row of it) refers to the entity asked about."""
 
-    kind: str
-    id: int
-    title: str
-    context: str
     direction: str
 
-    @property
-    def label(self) -> str:
-        return SOURCE_BY_KIND[self.kind].label
-
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "label": self.label,
-            "id": self.id,
-            "title": self.title,
-            "context": self.context,
-            "direction": self.direction,
-        }
+        return {**super().as_dict(), "direction": self.direction}
 
 
 def _references(table: Table) -> list[tuple[Column[Any], str]]:

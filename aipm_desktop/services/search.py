@@ -117,15 +117,14 @@ SCORED_AT_MOST = 600
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One result: the entity, why it matched (``tier``, ``score``) and its ``label``."""
+class Record:
+    """A record as go-anywhere lists it: its ``kind`` and ``id``, ``title`` and
+    ``context`` (a category, lane, catalog…) and the ``label`` of its kind."""
 
     kind: str
     id: int
     title: str
     context: str
-    tier: int
-    score: int
 
     @property
     def label(self) -> str:
@@ -139,8 +138,18 @@ class Hit:
             "id": self.id,
             "title": self.title,
             "context": self.context,
-            "match": TIERS[self.tier],
         }
+
+
+@dataclass(frozen=True)
+class Hit(Record):
+    """One search result and why it matched (``tier``, ``score``)."""
+
+    tier: int
+    score: int
+
+    def as_dict(self) -> dict[str, Any]:
+        return {**super().as_dict(), "match": TIERS[self.tier]}
 
 
 def fold(text: str) -> str:

@@ -120,7 +120,7 @@ def test_related_panel_lists_both_directions_and_opens_one(qtbot, window, sample
         Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier,
     )
     panel = window.go_anywhere.related
-    assert window.go_anywhere.dock.isVisible()
+    assert window.go_anywhere.related_visible()
 
     use_case = search(ws=sample_ws, query="Agent reply drafts", kinds=["use_case"], limit=1)[0]
     window.show_area("usecases")
@@ -151,11 +151,15 @@ def test_related_panel_lists_both_directions_and_opens_one(qtbot, window, sample
 
 
 def test_related_panel_hides_with_no_workspace_and_commands_need_one(qtbot, window, app_ctx):
-    window.go_anywhere.related_action.trigger()
-    assert window.go_anywhere.dock.isVisible()
+    action = window.actions["toggle_related"]
+    action.trigger()
+    assert window.go_anywhere.related_visible() and action.isChecked()
+    window.go_anywhere.dock.close()  # its own close button
+    assert not action.isChecked()
+    action.trigger()
     window.show_area("overview")
     assert window.go_anywhere.related.links() == []
     app_ctx.close_workspace()
-    assert not window.go_anywhere.dock.isVisible()
+    assert not window.go_anywhere.related_visible()
     assert not window.actions["go_anywhere"].isEnabled()
     assert window.go_anywhere.show_palette() is None

@@ -47,22 +47,17 @@ class GoAnywhere(QObject):
         self.palette.open_requested.connect(self.open)
         self.related = RelatedPanel()
         self.related.open_requested.connect(self.open)
-        self.dock = QDockWidget("Related", window)
-        self.dock.setObjectName("relatedDock")
-        self.dock.setWidget(self.related)
-        self.dock.setAllowedAreas(
-            Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
-        )
-        window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
-        self.dock.hide()
-        self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
+        #: The dock, made when first shown (a dock in the window, even hidden, changes
+        #: how the window's smallest size is worked out).
+        self.dock: QDockWidget | None = None
 
         self.palette_action = QAction("&Go Anywhere…", window)
         self.palette_action.setShortcut(QKeySequence(PALETTE_SHORTCUT))
         self.palette_action.setStatusTip("Find any record by title, or run a menu command")
         self.palette_action.triggered.connect(self.show_palette)
-        self.related_action = self.dock.toggleViewAction()
-        self.related_action.setText("&Related Panel")
+        self.related_action = QAction("&Related Panel", window)
+        self.related_action.setCheckable(True)
+        self.related_action.toggled.connect(self.set_related_visible)
         self.related_action.setShortcut(QKeySequence(RELATED_SHORTCUT))
         self.related_action.setStatusTip("Show what is linked to the chosen record")
         window.actions["go_anywhere"] = self.palette_action  # type: ignore[attr-defined]
@@ -136,9 +131,28 @@ class GoAnywhere(QObject):
         entity = current() if current is not None else None
         return entity if entity is not None and entity[1] is not None else None
 
+    def related_visible(self) -> bool:
+        return self.dock is not None and self.dock.isVisible()
+
+    def set_related_visible(self, visible: bool) -> None:
+        """Show or hide the Related panel (View ▸ Related Panel)."""
+        if visible and self.dock is None:
+            self.dock = QDockWidget("Related", self.window)
+            self.dock.setObjectName("relatedDock")
+            self.dock.setWidget(self.related)
+            self.dock.setAllowedAreas(
+                Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
+            )
+            self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
+        if self.dock is not None:
+            self.dock.setVisible(visible)
+        if self.related_action.isChecked() != visible:
+            self.related_action.setChecked(visible)
+
     def refresh_related(self) -> None:
         """List what is linked to the current record (when the panel is shown)."""
-        if not self.dock.isVisible():
+        if not self.related_visible():
             return
         ws: Workspace | None = self.ctx.workspace
         entity = self.current_entity() if ws is not None else None
@@ -165,6 +179,8 @@ class GoAnywhere(QObject):
     def _on_dock_visibility_changed(self, visible: bool) -> None:
         if visible:
             self.refresh_related()
+        elif self.dock is not None and not self.dock.isVisibleTo(self.window):
+            self.related_action.setChecked(False)  # closed by its own button
 
     # -- workspace ------------------------------------------------------------------------
 
@@ -182,7 +198,7 @@ class GoAnywhere(QObject):
         self.index = None
         self._set_enabled(True)
         if self._dock_wanted:
-            self.dock.show()
+            self.set_related_visible(True)
         self.refresh_related()
 
     def _on_ctx_workspace_closed(self) -> None:
@@ -190,7 +206,7 @@ class GoAnywhere(QObject):
         comes back with the next workspace)."""
         self.index = None
         self.palette.hide()
-        self._dock_wanted = self.dock.isVisibleTo(self.window)
-        self.dock.hide()
+        self._dock_wanted = self.related_action.isChecked()
+        self.set_related_visible(False)
         self._set_enabled(False)
         self.related.show_for(None, None, "")
