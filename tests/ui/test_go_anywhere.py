@@ -15,16 +15,11 @@ from aipm_desktop.ui.go_anywhere.palette import EMPTY_TEXT
 
 
 @pytest.fixture
-def window(qtbot, app_ctx, sample_ws):
-    from aipm_desktop.ui.main_window import MainWindow
-
-    window = MainWindow(app_ctx, persist=False)
-    qtbot.addWidget(window)
-    window.set_workspace(sample_ws)
-    window.resize(1280, 720)
-    window.show()
-    qtbot.waitExposed(window)
-    return window
+def window(main_window, sample_ws):
+    """The main window (tests/ui/conftest.py) on a copy of the sample workspace."""
+    main_window.set_workspace(sample_ws)
+    main_window.resize(1280, 720)
+    return main_window
 
 
 def _open_palette(qtbot, window):
