@@ -8,6 +8,8 @@ Keys (milliseconds; target from issue 19: first results <= 50 ms per keystroke):
 - ``search_keystroke_ms``: median time to the first results per keystroke while typing
   several queries letter by letter (each keystroke narrows the last one's candidates);
 - ``search_keystroke_max_ms``: the slowest of those keystrokes (target 50);
+- ``search_keystroke_max_cpu_ms``: the slowest keystroke in CPU time of this process,
+  which the load of other processes on a shared machine does not inflate;
 - ``search_cold_ms``: the slowest one-letter query over the whole index, nothing to
   narrow (the first keystroke after opening the palette);
 - ``search_update_ms``: keep the index current after one edited record (``apply``).
@@ -41,10 +43,10 @@ TYPED = (
 RUNS = 5
 
 
-def _ms(func) -> float:
-    start = time.perf_counter()
+def _ms(func, clock=time.perf_counter) -> float:
+    start = clock()
     func()
-    return (time.perf_counter() - start) * 1000
+    return (clock() - start) * 1000
 
 
 def run(large_path: Path) -> dict[str, float]:
@@ -57,10 +59,14 @@ def run(large_path: Path) -> dict[str, float]:
         index = SearchIndex()
         build = statistics.median(_ms(lambda: index.build(ws=ws)) for _ in range(3))
         keystrokes = []
+        cpu = []
         for _ in range(RUNS):
             for text in TYPED:
                 for end in range(1, len(text) + 1):
                     keystrokes.append(_ms(lambda q=text[:end]: index.search(q)))
+            for text in TYPED:  # the same keystrokes in CPU time (other load left out)
+                for end in range(1, len(text) + 1):
+                    cpu.append(_ms(lambda q=text[:end]: index.search(q), time.process_time))
         cold = []
         for letter in "aeirstxz":
             for _ in range(RUNS):
@@ -76,6 +82,7 @@ def run(large_path: Path) -> dict[str, float]:
         "search_build_ms": round(build, 1),
         "search_keystroke_ms": round(statistics.median(keystrokes), 1),
         "search_keystroke_max_ms": round(max(keystrokes), 1),
+        "search_keystroke_max_cpu_ms": round(max(cpu), 1),
         "search_cold_ms": round(max(cold), 1),
         "search_update_ms": round(update, 2),
         "search_entities": entities,
