@@ -12,9 +12,15 @@ Matching (:meth:`SearchIndex.search`) is case- and accent-insensitive. A query m
 title when each of its words is a subsequence of the title; results are ranked by tier
 (:data:`TIERS`: the title starts with the query, the query starts a word, the query is
 inside a word, the query is the initials of consecutive words, a scattered subsequence),
-then, among scattered matches, by a score for contiguous runs and word starts, then
-shorter titles first. Only the best ``limit`` are ordered. Typing on (a query that
+then, among scattered matches, by a score for contiguous runs and word starts
+(:func:`scatter_score`; letters strewn so far apart that the score is not positive are no
+match, and only the :data:`SCORED_AT_MOST` shortest scattered titles are scored), then
+shorter titles first. Only the best ``limit`` are ordered, tier by tier, so a query
+that fills them from the first tiers never looks at the others. Typing on (a query that
 extends the last one) narrows the last query's candidates instead of the whole index.
+
+Feedback clusters are not indexed (they are free text on feedback items, opened from
+the inbox).
 """
 
 from __future__ import annotations
@@ -26,7 +32,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import ColumnElement, FromClause, Select, select
+from sqlalchemy import ColumnElement, FromClause, Select, literal, select
 
 from ..models.common import table_of
 from ..store import Workspace
@@ -67,7 +73,7 @@ class Source:
         elif self.context:
             context = t.c[self.context]
         else:
-            context = t.c.id.is_(None)  # always false: no context
+            context = literal("")
         title: ColumnElement[Any] = t.c[self.title]
         if self.prefix:
             title = t.c[self.prefix] + " " + title
@@ -296,7 +302,7 @@ class SearchIndex:
 
     def _put(self, kind: str, id: int, title: Any, context: Any) -> None:
         title = str(title or "")
-        context = "" if context is None or context is False else str(context)
+        context = "" if context is None else str(context)
         folded = fold(title)
         key = (kind, id)
         slot = self._slot.get(key)

@@ -14,18 +14,20 @@ from ``ctx.changed`` (only the records a write names are read again).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
 
 from ...services.changes import Changes
-from ...services.search import SearchIndex, describe
 from ...store import Workspace
 from ..areas import find_opener
 from .palette import CommandPalette, Entry, menu_actions
 from .related_panel import RelatedPanel
+
+if TYPE_CHECKING:  # the services load with the first palette or panel, not at start-up
+    from ...services.search import SearchIndex
 
 PALETTE_SHORTCUT = "Ctrl+K"
 RELATED_SHORTCUT = "Ctrl+Shift+L"
@@ -83,6 +85,8 @@ class GoAnywhere(QObject):
         return self.palette
 
     def ensure_index(self) -> SearchIndex:
+        from ...services.search import SearchIndex
+
         ws = self.ctx.require_workspace()
         if self.index is None:
             QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
@@ -156,6 +160,8 @@ class GoAnywhere(QObject):
             return
         ws: Workspace | None = self.ctx.workspace
         entity = self.current_entity() if ws is not None else None
+        from ...services.search import describe
+
         title = describe(ws=ws, kind=entity[0], id=entity[1]) if ws and entity else None
         self.related.show_for(ws, entity if title is not None else None, title or "")
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
@@ -21,7 +22,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...services.search import SearchIndex
 from ..widgets.builders import vbox
 
 EMPTY_TEXT = "Type to search use cases, risks, documents… and commands"
@@ -96,7 +96,7 @@ class CommandPalette(QFrame):
         self._search = search
         self._commands = commands
         self._actions: list[QAction] = []
-        self._command_index = SearchIndex()
+        self._command_index: Any = None
         self.edit = QLineEdit()
         self.edit.setObjectName("paletteQuery")
         self.edit.setPlaceholderText("Go to a record or run a command…")
@@ -135,6 +135,8 @@ class CommandPalette(QFrame):
 
     def popup(self) -> None:
         """Show the palette over the top of the window, empty, with the cursor in it."""
+        from ...services.search import SearchIndex
+
         self._actions = self._commands()
         self._command_index = SearchIndex()
         for number, action in enumerate(self._actions):

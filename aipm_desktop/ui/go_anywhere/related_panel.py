@@ -4,12 +4,12 @@ Enter opens one in its area."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QWidget
 
 from ...errors import UserError
-from ...services.related import Link, related
-from ...services.search import SOURCE_BY_KIND
 from ...store import Workspace
 from ..widgets.builders import vbox
 
@@ -48,6 +48,9 @@ class RelatedPanel(QWidget):
     def show_for(self, ws: Workspace | None, subject: tuple[str, int] | None, title: str) -> None:
         """List what is linked to ``subject`` (kind, id) called ``title``; None: nothing
         is chosen."""
+        from ...services.related import related
+        from ...services.search import SOURCE_BY_KIND
+
         self.subject = subject
         self.tree.clear()
         if ws is None or subject is None or subject[0] not in SOURCE_BY_KIND:
@@ -88,7 +91,7 @@ class RelatedPanel(QWidget):
             group.setText(0, f"{group.text(0)} ({group.childCount()})")
         self.tree.expandAll()
 
-    def links(self) -> list[Link]:
+    def links(self) -> list[Any]:
         """The related records listed, top to bottom."""
         found = []
         for row in range(self.tree.topLevelItemCount()):
@@ -107,7 +110,7 @@ class RelatedPanel(QWidget):
 
     def _on_tree_item_activated(self, item: QTreeWidgetItem) -> None:
         link = item.data(0, _USER)
-        if isinstance(link, Link) and self._pending is None:
+        if link is not None and self._pending is None:
             # Opened once control is back in the event loop: opening it lists its own
             # related records here, which rebuilds the tree under this click.
             self._pending = (link.kind, link.id)
