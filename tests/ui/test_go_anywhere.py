@@ -73,7 +73,7 @@ def test_a_command_runs_and_a_disabled_one_does_not(qtbot, window):
     palette = _open_palette(qtbot, window)
     qtbot.keyClicks(palette.edit, "sidebar")
     entry = palette.entries()[0]
-    assert (entry.label, entry.title, entry.context) == ("Command", "Show Sidebar", "F9")
+    assert (entry.label, entry.title, entry.context) == ("Command", "Show Sidebar", "View · F9")
     qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
     assert not palette.isVisible()
     assert not window.sidebar_panel.isVisible()

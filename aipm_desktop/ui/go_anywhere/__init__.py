@@ -109,7 +109,7 @@ class GoAnywhere(QObject):
             for hit in index.search(query, kinds=self._openable(), limit=limit)
         ]
 
-    def _commands(self) -> list[QAction]:
+    def _commands(self) -> list[tuple[QAction, str]]:
         return menu_actions(self.window.menuBar(), skip=(self.palette_action,))
 
     # -- opening --------------------------------------------------------------------------

@@ -49,26 +49,32 @@ class Entry:
     action: QAction | None = None
 
 
-def menu_actions(bar: QMenuBar, skip: tuple[QAction, ...] = ()) -> list[QAction]:
-    """Every command of the menu bar (sub-menus walked, separators and sub-menu entries
-    left out), in menu order."""
-    found: list[QAction] = []
+def menu_actions(bar: QMenuBar, skip: tuple[QAction, ...] = ()) -> list[tuple[QAction, str]]:
+    """Every command of the menu bar with the name of its menu (sub-menus walked,
+    separators and sub-menu entries left out), in menu order."""
+    found: list[tuple[QAction, str]] = []
 
-    def walk(actions: list[QAction]) -> None:
+    def walk(actions: list[QAction], where: str) -> None:
         for action in actions:
             menu = action.menu()
             if menu is not None:
-                walk(menu.actions())  # type: ignore[union-attr]
+                walk(menu.actions(), where or plain_text(action))  # type: ignore[union-attr]
             elif not action.isSeparator() and action.text() and action not in skip:
-                found.append(action)
+                found.append((action, where))
 
-    walk(bar.actions())
+    walk(bar.actions(), "")
     return found
 
 
 def plain_text(action: QAction) -> str:
     """An action's menu text without its ``&`` accelerator marks and trailing dots."""
     return action.text().replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…. ")
+
+
+def command_context(action: QAction, menu: str) -> str:
+    """Where a command lives and its key: ``View · F9``."""
+    key = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    return " · ".join(part for part in (menu, key) if part)
 
 
 class CommandPalette(QFrame):
@@ -87,7 +93,7 @@ class CommandPalette(QFrame):
     def __init__(
         self,
         search: Callable[[str, int], list[Entry]],
-        commands: Callable[[], list[QAction]],
+        commands: Callable[[], list[tuple[QAction, str]]],
         parent: QWidget,
     ) -> None:
         super().__init__(parent)
@@ -137,10 +143,13 @@ class CommandPalette(QFrame):
         """Show the palette over the top of the window, empty, with the cursor in it."""
         from ...services.search import SearchIndex
 
-        self._actions = self._commands()
+        commands = self._commands()
+        self._actions = [action for action, _menu in commands]
         self._command_index = SearchIndex()
-        for number, action in enumerate(self._actions):
-            self._command_index.add(COMMAND, number, plain_text(action), _shortcut(action))
+        for number, (action, menu) in enumerate(commands):
+            self._command_index.add(
+                COMMAND, number, plain_text(action), command_context(action, menu)
+            )
         self.edit.blockSignals(True)
         self.edit.clear()
         self.edit.blockSignals(False)
@@ -268,7 +277,3 @@ class CommandPalette(QFrame):
             if focused is None or not self.isAncestorOf(focused):
                 self.hide()
         return super().eventFilter(watched, event)
-
-
-def _shortcut(action: QAction) -> str:
-    return action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
