@@ -19,7 +19,7 @@ import itertools
 import re
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any
@@ -56,6 +56,22 @@ class SourceRow:
     cells: dict[str, str]
 
 
+@dataclass(frozen=True)
+class SourceColumns:
+    """An imported table column by column (:func:`read_columns`): the 1-based line/row
+    number of each data row, and per named column of the header its cells, in row order."""
+
+    numbers: Sequence[int]
+    columns: Mapping[str, Sequence[str]]
+
+    def __len__(self) -> int:
+        return len(self.numbers)
+
+    def cells(self, index: int) -> dict[str, str]:
+        """The cells of the ``index``-th data row, as :class:`SourceRow` holds them."""
+        return {name: column[index] for name, column in self.columns.items()}
+
+
 def clean_text(text: str) -> str:
     """Imported text without control characters: CR LF and CR become LF; the other C0
     controls but tab and LF, and DEL, are dropped."""
@@ -70,10 +86,15 @@ def normalise_header(name: Any) -> str:
     return "_".join(text.replace("-", " ").replace("/", " ").split())
 
 
+def _unprotected(text: str) -> str:
+    """``text`` without the apostrophe this app puts before a formula-like cell it exports
+    (so a value exported and imported comes back as it was)."""
+    return text[1:] if text[:1] == "'" and is_formula_like(text[1:]) else text
+
+
 def _cell_text(value: Any) -> str:
     if type(value) is str and value.isprintable():  # most CSV cells: no control character
-        text = value.strip()
-        return text[1:] if text[:1] == "'" and is_formula_like(text[1:]) else text
+        return _unprotected(value.strip())
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
@@ -82,11 +103,7 @@ def _cell_text(value: Any) -> str:
         return value.isoformat()
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    text = clean_text(str(value)).strip()
-    # A value this app exported with a protecting apostrophe comes back as it was.
-    if text.startswith("'") and is_formula_like(text[1:]):
-        return text[1:]
-    return text
+    return _unprotected(clean_text(str(value)).strip())
 
 
 @contextlib.contextmanager
@@ -142,6 +159,71 @@ def read_rows(path: Path | str, *, required: Sequence[str] = ()) -> list[SourceR
         raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
 
 
+def read_columns(path: Path | str, *, required: Sequence[str] = ()) -> SourceColumns:
+    """:func:`read_rows` column by column, for imports of many rows: the same rows, cells,
+    caps and messages. A CSV file whose rows all have the header's width (or are blank)
+    and whose cells are within the cap is read without a Python object per row or cell:
+    each column is cleaned and checked at once. Anything else (and XLSX) is read row by
+    row, as :func:`read_rows` reads it."""
+    path = Path(path).expanduser()
+    if _check_suffix(path) == ".csv" and path.is_file():
+        try:
+            with collector_paused():
+                found = _csv_columns(path, required)
+        except OSError as exc:
+            raise UserError(f"Cannot read {path}: {exc.strerror or exc}") from exc
+        if found is not None:
+            return found
+    rows = read_rows(path, required=required)
+    names = list(rows[0].cells) if rows else []
+    return SourceColumns(
+        numbers=[r.number for r in rows],
+        columns={n: [r.cells[n] for r in rows] for n in names},
+    )
+
+
+def _csv_columns(path: Path, required: Sequence[str]) -> SourceColumns | None:
+    """A CSV file's columns, or None when a row needs :func:`_collect`'s row-by-row read
+    (one past the row cap, wider than the column cap, a cell over the cell cap)."""
+    records = _csv_rows(path)
+    header = next(records, None)
+    if header is None:
+        raise UserError(f"{path.name} is empty.")
+    keys = _header_keys(path, header, required)
+    body = list(itertools.islice(records, MAX_ROWS))
+    if next(records, None) is not None:
+        return None
+    width = len(keys)
+    lengths = set(map(len, body))
+    if max(lengths, default=0) > MAX_COLUMNS:
+        return None
+    if lengths - {width}:  # blank lines, rows cut short, rows with extra cells
+        padding = [""] * width
+        body = [v if len(v) == width else (v + padding)[:width] for v in body]
+    raw = list(zip(*body, strict=True)) if body else [() for _ in keys]
+    if max((_longest(column) for column in raw), default=0) > MAX_CELL_CHARS:
+        return None
+    columns = {k: _clean_column(column) for k, column in zip(keys, raw, strict=True) if k}
+    numbers: Sequence[int] = range(2, 2 + len(body))
+    kept = list(map(any, zip(*columns.values(), strict=True)))
+    if not all(kept):  # blank rows are skipped
+        numbers = list(itertools.compress(numbers, kept))
+        columns = {k: list(itertools.compress(c, kept)) for k, c in columns.items()}
+    return SourceColumns(numbers=numbers, columns=columns)
+
+
+def _clean_column(values: Sequence[str]) -> list[str]:
+    """The cell texts of a column of CSV cells, as :func:`_cell_text` makes them, tested
+    for control characters and protecting apostrophes all at once."""
+    joined = "".join(values)
+    if not joined.isprintable():
+        return list(map(_cell_text, values))
+    cells = list(map(str.strip, values))
+    if "'" in joined:
+        cells = [_unprotected(c) if c[:1] == "'" else c for c in cells]
+    return cells
+
+
 def csv_rows(path: Path | str) -> Iterator[list[str]]:
     """Stream a CSV file's records as lists of cells, the header first (record *n* is the
     *n*-th item; a blank line is an empty list), read as :func:`read_rows` reads it
@@ -193,19 +275,7 @@ def _collect(
     first = next(records, None)
     if first is None:
         raise UserError(f"{path.name} is empty.")
-    _number, header = first
-    keys = [normalise_header(h) for h in _trimmed(header)]
-    if len(keys) > MAX_COLUMNS:
-        raise _too_many_columns(path, f"{len(keys):,}")
-    if not any(keys):
-        raise UserError(f"{path.name}: the first row must name the columns.")
-    duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
-    if duplicates:
-        names = ", ".join(quote(k) for k in duplicates)
-        raise UserError(f"{path.name}: duplicate column(s): {names}.")
-    missing = [c for c in required if c not in keys]
-    if missing:
-        raise UserError(f"{path.name}: missing column(s): {', '.join(missing)}.")
+    keys = _header_keys(path, first[1], required)
     rows: list[SourceRow] = []
     width = len(keys)
     named = [k for k in keys if k]
@@ -226,6 +296,24 @@ def _collect(
         if any(cells.values()):
             rows.append(SourceRow(number=number, cells=cells))
     return rows
+
+
+def _header_keys(path: Path, header: Sequence[Any], required: Sequence[str]) -> list[str]:
+    """The normalised column names of a header row ("" for an unnamed column), refused
+    when there are too many, none, duplicates or a ``required`` one is missing."""
+    keys = [normalise_header(h) for h in _trimmed(header)]
+    if len(keys) > MAX_COLUMNS:
+        raise _too_many_columns(path, f"{len(keys):,}")
+    if not any(keys):
+        raise UserError(f"{path.name}: the first row must name the columns.")
+    duplicates = sorted({k for k in keys if k and keys.count(k) > 1})
+    if duplicates:
+        names = ", ".join(quote(k) for k in duplicates)
+        raise UserError(f"{path.name}: duplicate column(s): {names}.")
+    missing = [c for c in required if c not in keys]
+    if missing:
+        raise UserError(f"{path.name}: missing column(s): {', '.join(missing)}.")
+    return keys
 
 
 def _longest(values: Sequence[Any]) -> int:

@@ -23,7 +23,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import Connection, Float, LargeBinary, Table, text
@@ -121,13 +121,15 @@ def insert_rows(
     rows: Sequence[Sequence[Any]],
     *,
     constants: Mapping[str, Any] | None = None,
+    progress: Callable[[int], None] | None = None,
 ) -> tuple[int, int]:
     """Insert ``rows`` into ``table`` inside an open operation on ``conn``, with
     consecutive new ids, journaled as one range. Each row holds the values of the columns
     ``names`` (not ``id``; a name None marks a value that is not stored, such as the
     row's number in its file); ``constants`` the values every row shares (time stamps,
     the version, an import's id), given once; the other columns take their scalar
-    defaults.
+    defaults. ``progress(written)`` after each :data:`CHUNK` rows. The full-text index
+    (if the table has one) is filled once, after the last row, in one statement.
 
     Values go through the columns' SQLAlchemy types, as an ORM or Core insert would store
     them, each distinct value once; the rows are turned into columns and back in C, so no
@@ -136,28 +138,51 @@ def insert_rows(
     count = len(rows)
     if not count:
         return 0, -1
-    stored = [n for n in names if n is not None]
-    fixed = _defaults(table, stored, constants or {})
+    fixed = _defaults(table, [n for n in names if n is not None], constants or {})
+    shared = {n: _stored(table, conn, n, [v])[0] for n, v in fixed.items()}
     columns = list(zip(*rows, strict=True))
     if len(columns) != len(names):
         raise ValueError(f"{table.name}: rows of {len(columns)} values for {len(names)} names")
-    values = [_stored(table, conn, n, c) for n, c in zip(names, columns, strict=True) if n]
-    shared = [_stored(table, conn, n, [v])[0] for n, v in fixed.items()]
-    quoted = ", ".join(f'"{n}"' for n in ["id", *stored, *fixed])
-    marks = ", ".join("?" for _ in range(1 + len(stored) + len(fixed)))
+    varying: dict[str, Sequence[Any]] = {}
+    for name, column in zip(names, columns, strict=True):
+        if name is not None:
+            values = _stored(table, conn, name, column)
+            if values.count(values[0]) == count:  # one value in every row: given once
+                shared[name] = values[0]
+            else:
+                varying[name] = values
+    # What every row shares is written into the statement (binding it again for each
+    # row costs a fifth of the insert), but for values an SQL literal cannot hold.
+    literals = {n: sql for n, v in shared.items() if (sql := _literal(v)) is not None}
+    bound = [n for n in shared if n not in literals]
+    quoted = ", ".join(f'"{n}"' for n in ["id", *varying, *bound, *literals])
+    marks = ", ".join(["?"] * (1 + len(varying) + len(bound)) + list(literals.values()))
     raw = _raw(conn)
     first = int(raw.execute(f'SELECT max(id) FROM "{table.name}"').fetchone()[0] or 0) + 1
     last = first + count - 1
-    constant_columns = [itertools.repeat(v, count) for v in shared]
+    constant_columns = [itertools.repeat(shared[n], count) for n in bound]
+    given = zip(range(first, last + 1), *varying.values(), *constant_columns, strict=True)
+    sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
     with _Suspended(raw, table, "I") as suspended:
-        raw.executemany(
-            f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})',
-            zip(range(first, last + 1), *values, *constant_columns, strict=True),
-        )
+        for start in range(0, count, CHUNK):
+            raw.executemany(sql, itertools.islice(given, CHUNK))
+            if progress is not None:
+                progress(min(start + CHUNK, count))
         if suspended.indexed:
             fulltext.index_range(raw, table.name, first, last)
     _journal_range(raw, table, BULK_INSERT, first, last, None)
     return first, last
+
+
+def _literal(value: Any) -> str | None:
+    """``value`` as an SQL literal (None for a value better bound as a parameter)."""
+    if value is None:
+        return "NULL"
+    if type(value) is int:
+        return str(value)
+    if type(value) is str and value.isprintable():
+        return "'" + value.replace("'", "''") + "'"
+    return None
 
 
 def _defaults(table: Table, names: Sequence[str], given: Mapping[str, Any]) -> dict[str, Any]:

@@ -270,3 +270,44 @@ def test_the_next_untriaged_item_follows_the_given_order(filled) -> None:
     assert triage.first_untriaged(ws=filled, candidates=order) == order[3]
     assert triage.first_untriaged(ws=filled, candidates=order[:3]) is None
     assert triage.parse_class("Not AI") is triage.parse_class("5")
+
+
+def test_cells_are_tidied_and_classes_read_across_a_whole_file(ws, tmp_path) -> None:
+    path = tmp_path / "messy.csv"
+    path.write_text(
+        "text,date,source,customer,tags,class,cluster\n"
+        '" Wrong refund  rule ",2026-10-01,Zendesk,"North   wind","refund,\tai",Model,'
+        "refund  hallucination\n"
+        "Slow page,2026-10-02,  Intercom ,Harbor,,,\n"
+        "Stale status,2026-10-03,Survey,Kestrel,,not ai,\n",
+        encoding="utf-8",
+    )
+    preview = triage.preview_import(ws=ws, source=path)
+    assert preview.rejected == ()
+    assert [r[1:] for r in preview.rows] == [
+        ("Wrong refund  rule", dt.date(2026, 10, 1), "Zendesk", "North wind", "refund, ai",
+         "model", "refund hallucination"),
+        ("Slow page", dt.date(2026, 10, 2), "Intercom", "Harbor", "", "untriaged", ""),
+        ("Stale status", dt.date(2026, 10, 3), "Survey", "Kestrel", "", "not_ai", ""),
+    ]  # fmt: skip
+
+
+def test_a_large_import_reports_progress_and_is_searchable_and_undone_whole(
+    ws, tmp_path, monkeypatch
+) -> None:
+    from aipm_desktop.store import bulk
+
+    monkeypatch.setattr(bulk, "CHUNK", 2)  # three blocks of rows
+    preview = triage.preview_import(ws=ws, source=_csv(tmp_path / "tickets.csv", ROWS))
+    seen: list[tuple[int, int]] = []
+    triage.apply_import(
+        ws=ws, preview=preview, progress=lambda done, total: seen.append((done, total))
+    )
+    assert seen == [(0, 6), (2, 6), (4, 6), (6, 6)]
+    assert triage.count_items(ws=ws) == 6
+    assert len(triage.list_ids(ws=ws, search="refund")) == 3
+    assert len(triage.list_ids(ws=ws, search="northwind")) == 2
+    assert ws.history(limit=1)[0]["rows"] == 7  # the batch and six items, one operation
+    ws.undo()
+    assert triage.count_items(ws=ws) == 0
+    assert triage.list_ids(ws=ws, search="refund") == []

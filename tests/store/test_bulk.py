@@ -138,3 +138,18 @@ def test_range_operations_are_never_merged(ws) -> None:
     first, second = (op["id"] for op in reversed(ws.history(limit=2)))
     assert ws.merge_operations(first, second) is False
     assert history_mod.HISTORY_LIMIT > 0
+
+
+def test_values_every_row_shares_are_stored_exactly(ws) -> None:
+    now = utcnow()
+    shared = {"created_at": now, "updated_at": now, "version": 1, "triaged_by": "Dana O'Neil"}
+    rows = [("one; DROP TABLE x", DAY, "it's\nshared", "C'1"), ("two", DAY, "it's\nshared", "C2")]
+    with ws.write(label="import") as session:
+        bulk.insert_rows(session.connection(), ITEMS, NAMES, rows, constants=shared)
+    stored = rows_of(
+        ws.path, "SELECT text, source, customer, triaged_by, risk_id FROM feedback_item"
+    )
+    assert stored == [
+        ("one; DROP TABLE x", "it's\nshared", "C'1", "Dana O'Neil", None),
+        ("two", "it's\nshared", "C2", "Dana O'Neil", None),
+    ]

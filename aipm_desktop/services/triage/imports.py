@@ -15,8 +15,9 @@ items in one operation: one undo step takes the whole import back.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,7 @@ from ..dates import format_date
 from ..kpis.imports import parse_day
 from ..problems import MAX_LISTED, ImportRefused, Problem, RejectedRows, summarise
 from ..records import insert_row, new_row
-from ..tabular import collector_paused, file_sha256, read_rows
+from ..tabular import SourceColumns, collector_paused, file_sha256, read_columns
 from .data import FEEDBACK, parse_class
 
 IMPORTS = FeedbackImport.__table__  # type: ignore[attr-defined]
@@ -47,8 +48,6 @@ IMPORT_COLUMNS: dict[str, str] = {
 }
 _LIMITS = {"source": 100, "customer": 200, "tags": 500, "cluster": 200}
 _UNTRIAGED = FeedbackClass.UNTRIAGED.value
-#: Rows per INSERT batch and per progress call.
-_CHUNK = 20_000
 
 #: A valid row: (row number, text, date, source, customer, tags, class, cluster).
 Row = tuple[int, str, Any, str, str, str, str, str]
@@ -108,7 +107,8 @@ class FeedbackPreview(RejectedRows):
 
 @dataclass
 class _Checker:
-    """Checks rows one by one (dates parsed once per distinct text)."""
+    """Checks rows (dates parsed once per distinct text): all of them column by column
+    (:meth:`columns`), or one by one naming every problem (:meth:`check`)."""
 
     today: Any
     days: dict[str, Any] = field(default_factory=dict)
@@ -129,26 +129,51 @@ class _Checker:
             self.days[text] = known
         return known
 
+    def columns(self, table: SourceColumns) -> list[Row] | None:
+        """Every row to add, each check made once per column (and dates and classes once
+        per distinct text); None when any row is rejected (:meth:`check` then names
+        what is wrong with each)."""
+        count = len(table)
+        columns = table.columns
+        texts = list(map(str.strip, columns["text"]))
+        if count and ("" in texts or max(map(len, texts)) > MAX_FEEDBACK_TEXT):
+            return None
+        dates = columns["date"]
+        days = {text: self.day(text) for text in set(dates)}
+        if any(isinstance(day, str) for day in days.values()):
+            return None
+        values: dict[str, Iterable[str]] = {}
+        for name, limit in _LIMITS.items():
+            given = columns.get(name)
+            if given is None:
+                values[name] = [""] * count
+                continue
+            values[name] = cells = _squeezed(given)
+            if max(map(len, cells), default=0) > limit:
+                return None
+        classes: Iterable[str] = [_UNTRIAGED] * count
+        if "".join(columns.get("class", ())).strip():
+            try:
+                named = {c: _class_value(c) for c in set(columns["class"])}
+            except UserError:
+                return None
+            classes = map(named.__getitem__, columns["class"])
+        return list(
+            zip(
+                table.numbers,
+                texts,
+                map(days.__getitem__, dates),
+                values["source"],
+                values["customer"],
+                values["tags"],
+                classes,
+                values["cluster"],
+                strict=True,
+            )
+        )
+
     def check(self, number: int, cells: dict[str, str]) -> Row | None:
         """The row to add, or None (its problems noted) when it is rejected."""
-        get = cells.get
-        text = get("text", "").strip()
-        day = self.day(get("date", ""))
-        source, customer, tags, cluster = (_squeeze(get(name, "")) for name in _LIMITS)
-        if (
-            text
-            and len(text) <= MAX_FEEDBACK_TEXT
-            and not isinstance(day, str)
-            and len(source) <= _LIMITS["source"]
-            and len(customer) <= _LIMITS["customer"]
-            and len(tags) <= _LIMITS["tags"]
-            and len(cluster) <= _LIMITS["cluster"]
-            and not get("class", "").strip()
-        ):  # the common case, checked without building anything
-            return (number, text, day, source, customer, tags, _UNTRIAGED, cluster)
-        return self._check_fully(number, cells)
-
-    def _check_fully(self, number: int, cells: dict[str, str]) -> Row | None:
         found: list[tuple[str, str]] = []
         text = cells.get("text", "").strip()
         if not text:
@@ -185,8 +210,9 @@ class _Checker:
         )
 
 
-def _day_of(row: Row) -> Any:
-    return row[2]
+def _class_value(text: str) -> str:
+    """The class a cell names (untriaged when it is blank)."""
+    return parse_class(text).value if text.strip() else _UNTRIAGED
 
 
 def _squeeze(text: str) -> str:
@@ -196,13 +222,25 @@ def _squeeze(text: str) -> str:
     return text
 
 
+def _squeezed(column: Sequence[str]) -> Sequence[str]:
+    """:func:`_squeeze` over a column, which most columns need nothing of (tested at once:
+    no double space, no other white space, every cell trimmed)."""
+    if (
+        "  " in "\n".join(column)
+        or not "".join(column).isprintable()
+        or not all(map(str.__eq__, column, map(str.strip, column)))
+    ):
+        return list(map(_squeeze, column))
+    return column
+
+
 def _key(day: Any, source: str, customer: str, text: str) -> tuple[Any, str, str, int]:
     return (day, source.casefold(), customer.casefold(), hash(text))
 
 
-def _stored_keys(ws: Workspace, rows: Iterable[Row]) -> Counter[tuple[Any, str, str, int]]:
-    """How often each (date, source, customer, text) of the file's dates is stored."""
-    days = [r[2] for r in rows]
+def _stored_keys(ws: Workspace, days: Sequence[Any]) -> Counter[tuple[Any, str, str, int]]:
+    """How often each (date, source, customer, text) between the earliest and the latest
+    of ``days`` is stored."""
     if not days:
         return Counter()
     query = select(FEEDBACK.c.date, FEEDBACK.c.source, FEEDBACK.c.customer, FEEDBACK.c.text).where(
@@ -210,6 +248,24 @@ def _stored_keys(ws: Workspace, rows: Iterable[Row]) -> Counter[tuple[Any, str, 
     )
     with ws.engine.connect() as conn:
         return Counter(_key(*row) for row in conn.execute(query))
+
+
+def _new_rows(ws: Workspace, valid: list[Row]) -> tuple[list[Row], list[int]]:
+    """The rows of ``valid`` to add, and the numbers of those already stored (as often
+    as each is stored: two equal rows in a file, one stored, add one)."""
+    stored = _stored_keys(ws, list(map(itemgetter(2), valid)))
+    if not stored:
+        return valid, []
+    rows: list[Row] = []
+    duplicates: list[int] = []
+    for row in valid:
+        key = _key(row[2], row[3], row[4], row[1])
+        if stored.get(key, 0) > 0:
+            stored[key] -= 1
+            duplicates.append(row[0])
+        else:
+            rows.append(row)
+    return rows, duplicates
 
 
 def _earlier(ws: Workspace, sha256: str) -> str:
@@ -234,27 +290,20 @@ def preview_import(*, ws: Workspace, source: Path | str) -> FeedbackPreview:
     from .. import clock
 
     path = Path(source).expanduser()
-    table_rows = read_rows(path, required=REQUIRED)
-    header = list(table_rows[0].cells) if table_rows else []
-    ignored = tuple(c for c in header if c not in IMPORT_COLUMNS)
+    table = read_columns(path, required=REQUIRED)
+    ignored = tuple(c for c in table.columns if c not in IMPORT_COLUMNS)
     checker = _Checker(today=clock.today())
     with collector_paused():
-        valid = [r for r in (checker.check(row.number, row.cells) for row in table_rows) if r]
-    stored = _stored_keys(ws, valid)
-    rows: list[Row] = []
-    duplicates: list[int] = []
-    for row in valid:
-        key = _key(row[2], row[3], row[4], row[1])
-        if stored[key] > 0:
-            stored[key] -= 1
-            duplicates.append(row[0])
-        else:
-            rows.append(row)
+        valid = checker.columns(table)
+        if valid is None:
+            checked = (checker.check(n, table.cells(i)) for i, n in enumerate(table.numbers))
+            valid = [r for r in checked if r]
+        rows, duplicates = _new_rows(ws, valid)
     sha256 = file_sha256(path)
     return FeedbackPreview(
         source=path.name,
         sha256=sha256,
-        row_count=len(table_rows),
+        row_count=len(table),
         rows=tuple(rows),
         duplicates=tuple(duplicates),
         rejected=tuple(checker.rejected),
@@ -284,7 +333,7 @@ def apply_import(
     if not total:
         return Changes("feedback_item", (), "import"), 0
     now = utcnow()
-    with ws.write(label=preview.undo_label(), who=who) as session:
+    with collector_paused(), ws.write(label=preview.undo_label(), who=who) as session:
         conn = session.connection()
         batch = {
             "file_name": preview.source[:300],
@@ -299,18 +348,26 @@ def apply_import(
             False: {**shared, "triaged_at": now, "triaged_by": who or ""},
         }
         # Oldest first: the date indexes then grow at one end (several times faster).
-        rows = sorted(preview.rows, key=_day_of)
-        for start in range(0, total, _CHUNK):
-            chunk = rows[start : start + _CHUNK]
-            for untriaged in (True, False):
-                part = [r for r in chunk if (r[6] == _UNTRIAGED) is untriaged]
-                if part:
-                    bulk.insert_rows(
-                        conn, FEEDBACK, _ITEM_COLUMNS, part, constants=stamps[untriaged]
-                    )
-            if progress is not None:
-                progress(min(start + _CHUNK, total), total)
+        rows = sorted(preview.rows, key=itemgetter(2))
+        parts = [(True, rows)]
+        if any(r[6] != _UNTRIAGED for r in rows):
+            parts = [(u, [r for r in rows if (r[6] == _UNTRIAGED) is u]) for u in (True, False)]
+        done = 0
+        for untriaged, part in parts:
+            step = None if progress is None else _counting(progress, done, total)
+            bulk.insert_rows(
+                conn, FEEDBACK, _ITEM_COLUMNS, part, constants=stamps[untriaged], progress=step
+            )
+            done += len(part)
     return Changes("feedback_item", (), "import"), total
+
+
+def _counting(
+    progress: Callable[[int, int], None], before: int, total: int
+) -> Callable[[int], None]:
+    """``progress(done, total)`` for a part of an import that starts after ``before``
+    rows, called with how many of the part's rows are written."""
+    return lambda written: progress(before + written, total)
 
 
 def import_batches(*, ws: Workspace) -> list[dict[str, Any]]:
