@@ -91,21 +91,17 @@ from .history import (
 from .incidents import (
     INCIDENT_TIMESTAMPS as INCIDENT_TIMESTAMPS,
     FailureCategory as FailureCategory,
-    FailureCategoryCreate as FailureCategoryCreate,
     FailureCategoryUpdate as FailureCategoryUpdate,
     Incident as Incident,
     IncidentAction as IncidentAction,
-    IncidentActionCreate as IncidentActionCreate,
     IncidentActionUpdate as IncidentActionUpdate,
     IncidentKpiLink as IncidentKpiLink,
     IncidentRiskLink as IncidentRiskLink,
     IncidentTimelineEntry as IncidentTimelineEntry,
-    IncidentTimelineEntryCreate as IncidentTimelineEntryCreate,
     IncidentTimelineEntryUpdate as IncidentTimelineEntryUpdate,
     IncidentUpdate as IncidentUpdate,
     IncidentUseCaseLink as IncidentUseCaseLink,
     SeverityDefinition as SeverityDefinition,
-    SeverityDefinitionCreate as SeverityDefinitionCreate,
     SeverityDefinitionUpdate as SeverityDefinitionUpdate,
 )
 from .interviews import (

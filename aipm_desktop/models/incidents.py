@@ -114,9 +114,6 @@ class SeverityDefinitionBase(Schema):
     _name = validate_required("name", label="Name")
 
 
-class SeverityDefinitionCreate(SeverityDefinitionBase): ...
-
-
 SeverityDefinitionUpdate = partial_model(SeverityDefinitionBase)
 
 
@@ -135,9 +132,6 @@ class FailureCategoryBase(Schema):
     position: int = Field(default=0, ge=0)
 
     _name = validate_required("name", label="Name")
-
-
-class FailureCategoryCreate(FailureCategoryBase): ...
 
 
 FailureCategoryUpdate = partial_model(FailureCategoryBase)
@@ -163,9 +157,6 @@ class IncidentTimelineEntryBase(Schema):
     _aware = validate_aware("at")
 
 
-class IncidentTimelineEntryCreate(IncidentTimelineEntryBase): ...
-
-
 IncidentTimelineEntryUpdate = partial_model(IncidentTimelineEntryBase)
 
 
@@ -185,9 +176,6 @@ class IncidentActionBase(Schema):
     _aware = validate_aware("at")
 
 
-class IncidentActionCreate(IncidentActionBase): ...
-
-
 IncidentActionUpdate = partial_model(IncidentActionBase)
 
 
@@ -203,21 +191,17 @@ IncidentRiskLink = link_table("incident", "risk", "the risk-register entries an 
 __all__ = [
     "INCIDENT_TIMESTAMPS",
     "FailureCategory",
-    "FailureCategoryCreate",
     "FailureCategoryUpdate",
     "Incident",
     "IncidentAction",
-    "IncidentActionCreate",
     "IncidentActionUpdate",
     "IncidentBase",
     "IncidentKpiLink",
     "IncidentRiskLink",
     "IncidentTimelineEntry",
-    "IncidentTimelineEntryCreate",
     "IncidentTimelineEntryUpdate",
     "IncidentUpdate",
     "IncidentUseCaseLink",
     "SeverityDefinition",
-    "SeverityDefinitionCreate",
     "SeverityDefinitionUpdate",
 ]

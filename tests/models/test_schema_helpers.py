@@ -17,11 +17,12 @@ from sqlmodel import SQLModel
 import aipm_desktop.models as models_package
 from aipm_desktop.models.common import enum_check, enum_checks
 from aipm_desktop.models.compliance import AiActAssessment
-from aipm_desktop.models.incidents import IncidentKpiLink, IncidentTimelineEntryCreate
+from aipm_desktop.models.incidents import IncidentKpiLink, IncidentTimelineEntry
 from aipm_desktop.models.kpis import KpiSnapshotCreate
 from aipm_desktop.models.risks import RiskUseCaseLink
 from aipm_desktop.models.runbooks import RollbackCriterionCreate
 from aipm_desktop.models.workspace import WorkspaceSettings
+from aipm_desktop.services.records import input_model
 
 
 def _all_tables() -> list:
@@ -100,13 +101,10 @@ def test_numbers_must_be_finite(value: float) -> None:
 
 
 def test_timestamps_are_kept_in_utc_to_the_second() -> None:
-    naive = IncidentTimelineEntryCreate(
-        incident_id=1, at=dt.datetime(2025, 3, 1, 9, 30, 15, 999), what="Paged"
-    )
+    entry = input_model(IncidentTimelineEntry)  # what a new timeline entry is checked with
+    naive = entry(incident_id=1, at=dt.datetime(2025, 3, 1, 9, 30, 15, 999), what="Paged")
     assert naive.at == dt.datetime(2025, 3, 1, 9, 30, 15, tzinfo=dt.UTC)
     cet = dt.timezone(dt.timedelta(hours=1))
-    aware = IncidentTimelineEntryCreate(
-        incident_id=1, at=dt.datetime(2025, 3, 1, 10, 30, tzinfo=cet), what="Paged"
-    )
+    aware = entry(incident_id=1, at=dt.datetime(2025, 3, 1, 10, 30, tzinfo=cet), what="Paged")
     assert aware.at == dt.datetime(2025, 3, 1, 9, 30, tzinfo=dt.UTC)
     assert aware.at.tzinfo is dt.UTC

@@ -346,3 +346,31 @@ def test_changing_only_the_links_is_an_edit_of_the_incident(ws) -> None:
     assert ws.history(limit=1)[0]["label"] == "Edit incident Drafts quote wrong refund windows"
     with pytest.raises(ValidationError, match="unknown field"):
         incidents.update_incident(ws=ws, incident_id=incident_id, data={"nonsense": 1})
+
+
+def test_taking_back_a_rollback_clears_the_rolled_back_mark(ws) -> None:
+    incident_id = _incident(ws)
+
+    def rollback(kind: str = "feature-flag rollback") -> int:
+        action_id, _changes = incidents.add_action(
+            ws=ws, incident_id=incident_id, kind=kind, who="Kofi", at=T0
+        )
+        return action_id
+
+    def rolled_back() -> bool:
+        return incidents.detail(ws=ws, incident_id=incident_id).rolled_back
+
+    first, second = rollback(), rollback()
+    safe_mode = rollback("safe mode")
+    incidents.delete_action(ws=ws, action_id=safe_mode)
+    incidents.delete_action(ws=ws, action_id=first)
+    assert rolled_back()  # the second rollback still stands
+    incidents.delete_action(ws=ws, action_id=second)
+    assert not rolled_back()
+    assert ws.history(limit=1)[0]["label"] == "Delete incident action: Feature-flag rollback"
+    ws.undo()  # the action and the mark come back together
+    assert rolled_back() and len(incidents.detail(ws=ws, incident_id=incident_id).actions) == 1
+    incidents.update_action(ws=ws, action_id=second, data={"kind": "hotfix"})
+    assert not rolled_back()
+    ws.undo()
+    assert rolled_back()

@@ -260,3 +260,19 @@ def test_a_read_only_workspace_offers_no_edit(qtbot, app_ctx, sample_template, t
     detail = page.incidents.detail
     assert not detail.entry_line.isEnabled()
     assert all(not b.isEnabled() for b in detail.move_buttons.values())
+
+
+def test_removing_the_rollback_action_takes_back_rolled_back(qtbot, page, demo, app_ctx):
+    incident_id = _id(demo, SEV2)
+    _choose(page, incident_id)
+    detail = page.incidents.detail
+    assert "rolled back" in detail.facts.text()
+    actions = detail.actions_panel
+    row = next(r for r, a in enumerate(actions.model.rows) if a.kind == "feature_flag_rollback")
+    actions.table.setCurrentIndex(actions.model.index(row, 0))
+    assert actions.remove_current()
+    assert "rolled back" not in detail.facts.text()
+    assert not incidents.detail(ws=demo, incident_id=incident_id).rolled_back
+    app_ctx.undo_stack.undo()
+    assert "rolled back" in detail.facts.text()
+    assert incidents.detail(ws=demo, incident_id=incident_id).rolled_back

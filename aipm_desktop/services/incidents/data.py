@@ -43,6 +43,8 @@ from .. import records
 from ..changes import Changes
 
 if TYPE_CHECKING:
+    from sqlmodel import Session
+
     from ...store import Workspace
 
 _I = Incident.__table__  # type: ignore[attr-defined]
@@ -499,8 +501,7 @@ def add_action(
             "notes": notes,
         },
     )
-    label = ACTION_LABELS.get(IncidentActionKind(action.kind), action.kind)
-    with ws.write(label=f"Add incident action: {label}", who=actor) as session:
+    with ws.write(label=f"Add incident action: {_label(action)}", who=actor) as session:
         obj = records.existing(session, Incident, incident_id, what="incident")
         _mark_rolled_back(obj, action.kind)
         return records.add_row(session, action)
@@ -525,6 +526,22 @@ def _mark_rolled_back(incident: Incident, kind: str) -> None:
         records.touch(incident)
 
 
+def _unmark_rolled_back(session: Session, incident: Incident, kind: str) -> None:
+    """A feature-flag rollback taken back (deleted, or changed into another action)
+    clears the mark it set, unless another rollback of the incident is still recorded."""
+    if kind != IncidentActionKind.FEATURE_FLAG_ROLLBACK or not incident.rolled_back:
+        return
+    actions = IncidentAction.__table__  # type: ignore[attr-defined]
+    left = session.connection().execute(
+        select(actions.c.id)
+        .where(actions.c.incident_id == incident.id, actions.c.kind == kind)
+        .limit(1)
+    )
+    if left.first() is None:
+        incident.rolled_back = False
+        records.touch(incident)
+
+
 def update_action(
     *, ws: Workspace, action_id: int, data: Mapping[str, Any], actor: str | None = None
 ) -> Changes:
@@ -541,9 +558,13 @@ def update_action(
     with records.editing(
         ws, IncidentAction, action_id, lambda a: "Edit incident action", who=actor
     ) as (session, action):
+        before = action.kind
         records.update(ws=ws, model=IncidentAction, id=action_id, data=values, who=actor)
         incident = records.existing(session, Incident, action.incident_id, what="incident")
         _mark_rolled_back(incident, action.kind)
+        if action.kind != before:
+            session.flush()
+            _unmark_rolled_back(session, incident, before)
     return Changes("incident_action", (action_id,), "update")
 
 
@@ -552,4 +573,18 @@ def delete_timeline_entry(*, ws: Workspace, entry_id: int, who: str | None = Non
 
 
 def delete_action(*, ws: Workspace, action_id: int, who: str | None = None) -> Changes:
-    return records.delete(ws=ws, model=IncidentAction, id=action_id, who=who)
+    """Delete an action (one operation). Deleting an incident's last feature-flag
+    rollback also takes back the rolled-back mark that rollback set."""
+    with records.editing(
+        ws, IncidentAction, action_id, lambda a: f"Delete incident action: {_label(a)}", who=who
+    ) as (session, action):
+        incident = records.existing(session, Incident, action.incident_id, what="incident")
+        session.delete(action)
+        session.flush()
+        _unmark_rolled_back(session, incident, action.kind)
+    return Changes("incident_action", (action_id,), "delete")
+
+
+def _label(action: IncidentAction) -> str:
+    kind = IncidentActionKind(action.kind)
+    return ACTION_LABELS.get(kind, kind.value)
