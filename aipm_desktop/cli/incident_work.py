@@ -17,7 +17,7 @@ import typer
 
 from ..errors import UserError
 from . import common
-from .common import JsonFlag, WorkspaceFile, command
+from .common import JsonFlag, WhoOption, WorkspaceFile, command
 from .incidents import (
     AT_OPTION,
     CATEGORY_OPTION,
@@ -26,7 +26,6 @@ from .incidents import (
     RELEASE_OPTION,
     ROOT_CAUSE_OPTION,
     USE_CASE_OPTION,
-    WHO_OPTION,
     add_to_incident,
     app,
     incident_fields,
@@ -78,7 +77,7 @@ def severities_command(
         ),
     ] = None,
     as_json: JsonFlag = False,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Show what SEV1-SEV4 mean in this workspace; with --set, --name or --ack-within,
     change them first (all given changes are one undoable step)."""
@@ -160,7 +159,7 @@ def categories_command(
     up: Annotated[str | None, typer.Option("--up", help="Move one up the list.")] = None,
     down: Annotated[str | None, typer.Option("--down", help="Move one down the list.")] = None,
     as_json: JsonFlag = False,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Show the failure-category triage list with how many incidents are in each; with
     one of --add, --rename, --describe, --remove, --up or --down, change it first (one
@@ -274,7 +273,7 @@ def action_command(
     ] = None,
     at: AT_OPTION = None,
     notes: Annotated[str, typer.Option("--notes", help="What exactly was done.")] = "",
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Record a mitigation action on an incident, with who and when (one undoable step);
     a feature-flag rollback also marks the incident as rolled back."""
@@ -294,7 +293,7 @@ def review_command(
         str | None,
         typer.Option("--title", help='The document\'s title (default "Post-incident review: …").'),
     ] = None,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Write the incident's post-incident review: a document in Documents from its
     template, filled with the incident's facts, timeline and actions (one undoable step;
@@ -320,7 +319,7 @@ def risk_command(
         int | None,
         typer.Option("--link", help="Link this risk (its id) instead of creating a new one."),
     ] = None,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Add the incident to the risk register: a new risk made from it, or (--link) a risk
     already in the register linked to it, with what to review next (one undoable step)."""
@@ -367,7 +366,7 @@ def edit_command(
     mitigated: Annotated[str | None, typer.Option("--mitigated", help=_TIME_HELP)] = None,
     resolved: Annotated[str | None, typer.Option("--resolved", help=_TIME_HELP)] = None,
     reviewed: Annotated[str | None, typer.Option("--reviewed", help=_TIME_HELP)] = None,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Change an incident's fields: only the options given, all as one undoable step
     (--use-case and --kpi replace the linked ones; "none" clears a category, root cause

@@ -14,7 +14,7 @@ import typer
 
 from ..errors import UserError
 from . import common
-from .common import JsonFlag, WorkspaceFile, command, new_app
+from .common import JsonFlag, WhoOption, WorkspaceFile, command, new_app
 
 app = new_app(
     "Incidents: the log of AI failures (severity, status, category, timestamps), one "
@@ -155,10 +155,6 @@ def stats_command(
 
 # -- edits -------------------------------------------------------------------------------------
 
-WHO_OPTION = Annotated[
-    str | None, typer.Option("--who", help="Who makes the change (default: your user name).")
-]
-
 
 def moment(value: str | None, what: str) -> dt.datetime | None:
     """``2026-11-24 08:20`` or ``2026-11-24T08:20`` (local time unless it says its zone)
@@ -244,7 +240,7 @@ def add_command(
         str | None,
         typer.Option("--detected", help="When it was detected, e.g. 2026-11-24 08:20 (now)."),
     ] = None,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Log an incident (one undoable step); prints its id."""
     from ..services import incidents
@@ -277,7 +273,7 @@ def status_command(
         str | None,
         typer.Option("--at", help="When it happened, e.g. 2026-11-24 09:10 (default: now)."),
     ] = None,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Move an incident to a status, stamping the times the move implies when they are
     empty (one undoable step)."""
@@ -344,7 +340,7 @@ def note_command(
         typer.Option("--by", help="Who saw or did it (default: who makes the change)."),
     ] = None,
     at: AT_OPTION = None,
-    who: WHO_OPTION = None,
+    who: WhoOption = None,
 ) -> None:
     """Add an entry to an incident's timeline (one undoable step)."""
     from ..services import incidents

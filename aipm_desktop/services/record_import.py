@@ -23,9 +23,9 @@ likelihood...) as it is.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import bindparam, insert, select, update
 
@@ -152,13 +152,38 @@ def refuse_rejected(preview: ImportPreview) -> None:
     )
 
 
+class Refusable(Protocol):
+    """An import preview that says which rows it rejected and why nothing is written."""
+
+    @property
+    def rejected(self) -> Sequence[Any]: ...
+
+    def refusal(self) -> ImportRefused: ...
+
+
 def ready_to_write(ws: Any, preview: ImportPreview) -> bool:
     """The checks before an apply writes ``preview``: refuses rejected rows
     (:func:`refuse_rejected`) and a read-only workspace; False when nothing is to write."""
     refuse_rejected(preview)
+    return start_writing(ws, None, preview.to_write)
+
+
+def start_writing(
+    ws: Any,
+    preview: Refusable | None,
+    total: int,
+    progress: Callable[[int, int], None] | None = None,
+) -> bool:
+    """What every import's apply does before it writes ``total`` records: raise the
+    ``preview``'s refusal when it rejected rows (nothing is written), refuse a read-only
+    workspace, then ``progress(0, total)``. False when there is nothing to write."""
+    if preview is not None and preview.rejected:
+        raise preview.refusal()
     if ws.readonly:
         raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
-    return bool(preview.to_write)
+    if progress is not None:
+        progress(0, total)
+    return total > 0
 
 
 def import_changes(

@@ -18,11 +18,12 @@ from sqlalchemy import and_, insert, select, update
 from sqlalchemy import bindparam as bp
 from sqlalchemy import exc as sa_exc
 
-from ...errors import ReadOnlyError, UserError
+from ...errors import UserError
 from ...models import Kpi, KpiSnapshot, UseCase, utcnow
 from ..changes import Changes
 from ..dates import format_date
 from ..problems import ImportRefused, Problem, RejectedRows, summarise
+from ..record_import import start_writing
 from ..records import new_row
 from ..tabular import read_rows, write_rows
 
@@ -101,6 +102,13 @@ class ImportPreview(RejectedRows):
     def rejected_summary(self) -> list[str]:
         """The rejected rows summarised: grouped by kind, the first 20 rows listed."""
         return summarise(self.problems())
+
+    def refusal(self) -> ImportRefused:
+        """Why nothing is imported while rows are rejected."""
+        return ImportRefused(
+            f"{self.source}: nothing imported, {len(self.rejected):,} row(s) rejected",
+            self.problems(),
+        )
 
 
 def parse_day(text: str) -> dt.date:
@@ -332,16 +340,8 @@ def apply_import(
     Returns ``Changes("kpi_snapshot", (), "import")`` (empty ids: many snapshots) and the
     number of snapshots written.
     """
-    if preview.rejected:
-        raise ImportRefused(
-            f"{preview.source}: nothing imported, {len(preview.rejected):,} row(s) rejected",
-            preview.problems(),
-        )
-    if ws.readonly:
-        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
     total = preview.to_write
-    if progress is not None:
-        progress(0, total)
+    start_writing(ws, preview, total, progress)
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
     now = utcnow()
     source = f"import: {preview.source}"[:200]

@@ -23,7 +23,7 @@ from typing import Any
 
 from sqlalchemy import and_, select
 
-from ...errors import ReadOnlyError, UserError
+from ...errors import UserError
 from ...models import FeedbackClass, FeedbackImport, utcnow
 from ...models.triage import MAX_FEEDBACK_TEXT
 from ...store import Workspace, bulk
@@ -31,6 +31,7 @@ from ..changes import Changes
 from ..dates import format_date
 from ..kpis.imports import parse_day
 from ..problems import MAX_LISTED, ImportRefused, Problem, RejectedRows, summarise
+from ..record_import import start_writing
 from ..records import insert_row, new_row
 from ..tabular import SourceColumns, collector_paused, file_sha256, read_columns
 from .data import FEEDBACK, parse_class
@@ -323,14 +324,8 @@ def apply_import(
     """Write a checked import as one operation: the batch row and every item, or, on any
     problem, nothing. Refuses a preview with rejected rows. ``progress(done, total)``
     after each batch of rows. Returns the changes and how many items were added."""
-    if preview.rejected:
-        raise preview.refusal()
-    if ws.readonly:
-        raise ReadOnlyError(f"{ws.path.name} is open read-only; edits are disabled.")
     total = len(preview.rows)
-    if progress is not None:
-        progress(0, total)
-    if not total:
+    if not start_writing(ws, preview, total, progress):
         return Changes("feedback_item", (), "import"), 0
     now = utcnow()
     with collector_paused(), ws.write(label=preview.undo_label(), who=who) as session:
