@@ -5,8 +5,9 @@ operation's history and the change log, in Python; for an import of 200,000 feed
 items that is most of a minute. :func:`insert_rows` (called inside an open operation)
 gives the new rows consecutive ids and records them as ONE journal entry, action
 ``B`` ("bulk insert", key ``{"first": lo, "last": hi}``), whose after-image is a digest
-of the rows computed in SQL (:func:`range_digest`). The change log still gets one row a
-record, written by one INSERT ... SELECT.
+of the rows computed in SQL (:func:`range_digest`). The change log gets one row per
+entry (a block of up to :data:`CHUNK` records when an undo erases them), naming the ids
+it holds (:func:`log_range`), not one row a record.
 
 Undo deletes the range with one DELETE and journals it as ``E`` ("erased") entries, each
 holding a chunk of the deleted rows as one JSON document built by SQLite; redo puts those
@@ -26,7 +27,7 @@ import json
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Float, LargeBinary, Table, text
+from sqlalchemy import Connection, Float, LargeBinary, Table
 
 from ..errors import ConflictError
 from ..models import kind_of_table
@@ -322,16 +323,6 @@ def restore_range(conn: Connection, table: Table, stored: str) -> None:
     _journal_range(raw, table, BULK_INSERT, first, last, None)
 
 
-def _label_sql(table: Table, pick: Any) -> str:
-    """SQL naming a record as :func:`.history.label_of` does (``:fallback`` otherwise)."""
-    cases = [
-        f"WHEN trim(coalesce({pick(n)}, '')) <> '' THEN substr(trim({pick(n)}), 1, 300)"
-        for n in LABEL_FIELDS
-        if n in table.columns
-    ]
-    return f"CASE {' '.join(cases)} ELSE :fallback END" if cases else ":fallback"
-
-
 def log_range(
     conn: Connection,
     table: Table,
@@ -341,40 +332,39 @@ def log_range(
     restoring: bool,
     fallback: str,
 ) -> None:
-    """One change-log row a record of a range entry (``entry``: its ``action``, ``key``
-    and, for ``E``, the kept rows), stamped ``at`` by ``who``, its changes not itemised (a
-    bulk write); records put back by an undo or redo are logged as restored."""
-    params: dict[str, Any] = {
-        "at": at,
-        "who": who,
-        "entity": kind_of_table(table.name).value,
-        "action": log_action(entry["action"], restoring=restoring),
-        "fallback": fallback,
-    }
-    head = (
-        "INSERT INTO change_log (at, who, entity, entity_id, action, label, changes) "
-        "SELECT :at, :who, :entity, "
-    )
+    """The change-log row of a range entry (``entry``: its ``action``, ``key`` and, for
+    ``E``, the kept rows), stamped ``at`` by ``who`` and labelled ``fallback`` (the
+    operation's label). A bulk write is logged a block at a time, not a row a record: the
+    row names the block's first record, and its changes hold the block's ``first`` and
+    ``last`` id and how many records it holds (``count``). Records put back by an undo
+    or redo are logged as restored."""
+    raw = _raw(conn)
     if entry["action"] == BULK_INSERT:
         first, last = parse_range(entry["key"])
-        label = _label_sql(table, lambda n: f'"{n}"')
-        sql = (
-            f"{head}id, :action, {label}, '{{}}' FROM \"{table.name}\" "
-            "WHERE id BETWEEN :first AND :last ORDER BY id"
-        )
-        params.update(first=first, last=last)
+        count = last - first + 1
     else:
         # erase_range kept the columns in the table's order, in this same transaction
-        where = {c.name: i for i, c in enumerate(table.columns)}
-        label = _label_sql(
-            table, lambda n: f"json_extract(value, '$[{where[n]}]')" if n in where else "NULL"
-        )
-        sql = (
-            f"{head}json_extract(value, '$[{where['id']}]'), :action, {label}, '{{}}' "
-            "FROM json_each(:rows, '$.rows')"
-        )
-        params["rows"] = entry["rows"]
-    conn.execute(text(sql), params)
+        where = [c.name for c in table.columns].index("id")
+        first, last, count = raw.execute(
+            f"SELECT min(v), max(v), count(*) FROM (SELECT json_extract(value, '$[{where}]') "
+            "AS v FROM json_each(?, '$.rows'))",
+            (entry["rows"],),
+        ).fetchone()
+    if not count:
+        return
+    raw.execute(
+        "INSERT INTO change_log (at, who, entity, entity_id, action, label, changes) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+        (
+            at,
+            who,
+            kind_of_table(table.name).value,
+            first,
+            log_action(entry["action"], restoring=restoring),
+            fallback[:300],
+            json.dumps({"first": first, "last": last, "count": count}),
+        ),
+    )
 
 
 def history_row(
