@@ -38,7 +38,6 @@ from ...models import (
     UseCase,
     utcnow,
 )
-from ...models.common import table_of
 from ...models.validators import aware
 from .. import records
 from ..changes import Changes
@@ -48,18 +47,18 @@ if TYPE_CHECKING:
 
     from ...store import Workspace
 
-_I = table_of(Incident)
-_IU = table_of(IncidentUseCaseLink)
-_IK = table_of(IncidentKpiLink)
-_IR = table_of(IncidentRiskLink)
-_TL = table_of(IncidentTimelineEntry)
-_ACT = table_of(IncidentAction)
-_CAT = table_of(FailureCategory)
-_SEV = table_of(SeverityDefinition)
-_UC = table_of(UseCase)
-_KPI = table_of(Kpi)
-_RISK = table_of(Risk)
-_REL = table_of(Release)
+_I = Incident.__table__  # type: ignore[attr-defined]
+_IU = IncidentUseCaseLink.__table__  # type: ignore[attr-defined]
+_IK = IncidentKpiLink.__table__  # type: ignore[attr-defined]
+_IR = IncidentRiskLink.__table__  # type: ignore[attr-defined]
+_TL = IncidentTimelineEntry.__table__  # type: ignore[attr-defined]
+_ACT = IncidentAction.__table__  # type: ignore[attr-defined]
+_CAT = FailureCategory.__table__  # type: ignore[attr-defined]
+_SEV = SeverityDefinition.__table__  # type: ignore[attr-defined]
+_UC = UseCase.__table__  # type: ignore[attr-defined]
+_KPI = Kpi.__table__  # type: ignore[attr-defined]
+_RISK = Risk.__table__  # type: ignore[attr-defined]
+_REL = Release.__table__  # type: ignore[attr-defined]
 
 #: The order an incident moves through.
 STATUS_ORDER = (

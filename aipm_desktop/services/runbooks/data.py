@@ -27,7 +27,6 @@ from ...models import (
     RunbookContact,
     UseCase,
 )
-from ...models.common import table_of
 from .. import records
 from ..changes import Changes
 from ..launch.criteria import kpi_refs, match_kpi, parse_condition
@@ -37,13 +36,13 @@ if TYPE_CHECKING:
 
     from ...store import Workspace
 
-_RB = table_of(Runbook)
-_CONTACT = table_of(RunbookContact)
-_CRIT = table_of(RollbackCriterion)
-_TPL = table_of(CommunicationTemplate)
-_KPI = table_of(Kpi)
-_UC = table_of(UseCase)
-_REL = table_of(Release)
+_RB = Runbook.__table__  # type: ignore[attr-defined]
+_CONTACT = RunbookContact.__table__  # type: ignore[attr-defined]
+_CRIT = RollbackCriterion.__table__  # type: ignore[attr-defined]
+_TPL = CommunicationTemplate.__table__  # type: ignore[attr-defined]
+_KPI = Kpi.__table__  # type: ignore[attr-defined]
+_UC = UseCase.__table__  # type: ignore[attr-defined]
+_REL = Release.__table__  # type: ignore[attr-defined]
 
 CHANNEL_LABELS = {
     CommunicationChannel.INTERNAL: "Internal update",

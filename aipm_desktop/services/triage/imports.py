@@ -345,7 +345,7 @@ def apply_import(
         # Oldest first: the date indexes then grow at one end (several times faster).
         rows = sorted(preview.rows, key=itemgetter(2))
         parts = [(True, rows)]
-        if any(r[6] != _UNTRIAGED for r in rows):
+        if any(map(_UNTRIAGED.__ne__, map(itemgetter(6), rows))):
             parts = [(u, [r for r in rows if (r[6] == _UNTRIAGED) is u]) for u in (True, False)]
         done = 0
         for untriaged, part in parts:
