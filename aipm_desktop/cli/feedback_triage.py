@@ -18,17 +18,17 @@ app = new_app(
     "them as UX, data, model, policy or not AI, and count them per class and cluster."
 )
 
+_SOURCE_HELP = (
+    "CSV or XLSX with the columns text, date, source, customer and optional tags (and "
+    "class, cluster when triaged elsewhere)."
+)
 _CLASSES = "ux, data, model, policy, not_ai or untriaged (or the keys 1-5, 0)"
 
 
 @command(app, "import")
 def import_command(
     file: WorkspaceFile,
-    source: Path = typer.Argument(
-        ...,
-        help="CSV or XLSX with the columns text, date, source, customer and optional tags "
-        "(and class, cluster when triaged elsewhere).",
-    ),
+    source: Annotated[Path, typer.Argument(help=_SOURCE_HELP)],
     dry_run: DryRunFlag = False,
     errors: ErrorsOption = None,
 ) -> None:

@@ -186,6 +186,10 @@ USE_CASE_OPTION = Annotated[
 KPI_OPTION = Annotated[
     list[str] | None, typer.Option("--kpi", help="A KPI it moved (id or name); repeatable.")
 ]
+#: ``--at``: when a status move, a timeline entry or an action happened.
+AT_OPTION = Annotated[
+    str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
+]
 RELEASE_OPTION = Annotated[str | None, typer.Option("--release", help="The release (id or name).")]
 _CLEAR = {"none", "-"}
 
@@ -269,10 +273,7 @@ def status_command(
     file: WorkspaceFile,
     incident: INCIDENT_ARG,
     status: Annotated[str, typer.Argument(help="open, mitigated, resolved or reviewed.")],
-    at: Annotated[
-        str | None,
-        typer.Option("--at", help="When it happened, e.g. 2026-11-24 09:10 (default: now)."),
-    ] = None,
+    at: AT_OPTION = None,
     who: WhoOption = None,
 ) -> None:
     """Move an incident to a status, stamping the times the move implies when they are
@@ -299,12 +300,6 @@ def status_command(
     typer.echo(
         f"Incident {incident_id} is {info.status}" + (f" ({'; '.join(stamps)})" if stamps else "")
     )
-
-
-#: ``--at``: when a timeline entry or an action happened.
-AT_OPTION = Annotated[
-    str | None, typer.Option("--at", help="When, e.g. 2026-11-24 09:10 (default: now).")
-]
 
 
 def add_to_incident(
