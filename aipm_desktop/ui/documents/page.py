@@ -50,6 +50,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QPushButton,
+    QSizePolicy,
     QWidget,
 )
 
@@ -285,6 +286,8 @@ class DocumentsPage(DocumentActions, QWidget):
         self.draft_button = button("Back to draft", tip="Return this document to draft")
         self.save_label = QLabel()
         self.save_label.setObjectName("saveState")
+        # A status line: a long message (an export path) is cut, never widens the window.
+        self.save_label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
 
         self.preview_button = self._pane_toggle(
             "preview",

@@ -269,7 +269,8 @@ class DocumentActions:
         finally:
             QGuiApplication.restoreOverrideCursor()
         self.last_export = path
-        self.save_label.setText(f"Exported to {path}")
+        self.save_label.setText(f"Exported to {path.name}")
+        self.save_label.setToolTip(str(path))
         return path
 
     def _use_case_document_ids(self, use_case_id: int) -> list[int]:
