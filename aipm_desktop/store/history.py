@@ -43,7 +43,7 @@ from ..models import (
     load_all,
     utcnow,
 )
-from . import bulk
+from . import audit, bulk
 
 #: Operations kept for undo; older ones are pruned as new ones are recorded.
 HISTORY_LIMIT = 500
@@ -519,6 +519,7 @@ def _record(
     restoring = pending.kind is not OperationKind.DO
     for tbl, image in ranges:
         bulk.log_range(conn, tables[tbl], image, _stamp(now), pending.actor, restoring, label)
+    audit.seal(conn, op_id)  # chain this operation's change-log rows (store/audit.py)
     if pending.kind is OperationKind.DO:
         conn.execute(
             update(_OP)
