@@ -329,7 +329,7 @@ def _add_groups() -> None:
 
     # experiment_docs adds "doc" to the experiments group; incident_work adds severities,
     # categories, action, review and risk to the incidents group.
-    from . import experiment_docs, history, incident_work, report  # noqa: F401
+    from . import evidence_housekeeping, experiment_docs, history, incident_work, report  # noqa: F401
 
     history.register(app)
     report.register(app)

@@ -97,7 +97,7 @@ def log_command(
     rows = [
         [
             str(e.id),
-            e.at.isoformat(sep=" ", timespec="seconds"),
+            e.at.strftime("%Y-%m-%d %H:%M:%S"),
             common.clip(e.who, 12),
             e.entity,
             str(e.entity_id),

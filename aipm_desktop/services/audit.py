@@ -10,13 +10,14 @@ through the same conditions. No Qt.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, inspect, or_, select
+from sqlalchemy import ColumnElement, String, cast, func, inspect, or_, select
 
 from ..errors import UserError
 from ..models import ChangeLog, EntityKind
@@ -24,7 +25,7 @@ from ..models.common import table_of
 from ..store import Workspace
 from ..store import audit as chain
 from . import records
-from .listing import ListColumn, ListSpec, moment_column
+from .listing import ListColumn, ListSpec
 
 LOG_T = table_of(ChangeLog)
 #: The columns of an exported log (CSV/XLSX), in order.
@@ -76,10 +77,13 @@ class LogFilter:
                 f"({self.since.isoformat()})."
             )
         if self.since is not None:
-            out.append(c.at >= dt.datetime.combine(self.since, dt.time()))
+            out.append(c.at >= dt.datetime.combine(self.since, dt.time(), tzinfo=dt.UTC))
         if self.until is not None:
-            out.append(c.at < dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time()))
-        searched = [c.label, c.who, c.entity, cast(c.changes, String)]
+            out.append(
+                c.at
+                < dt.datetime.combine(self.until + dt.timedelta(days=1), dt.time(), tzinfo=dt.UTC)
+            )
+        searched = [c.label, c.who, c.entity, c.action, cast(c.changes, String)]
         for word in self.text.split():
             out.append(or_(*(col.icontains(word, autoescape=True) for col in searched)))
         return out
@@ -143,7 +147,7 @@ def _require_chain(conn: Any) -> None:
 
 def entries(*, ws: Workspace, where: LogFilter = LogFilter()) -> Iterator[LogEntry]:
     """The change-log entries ``where`` selects, oldest first."""
-    query = select(LOG_T).where(and_(*where.conditions())).order_by(LOG_T.c.id)
+    query = select(LOG_T).where(*where.conditions()).order_by(LOG_T.c.id)
     with ws.engine.connect() as conn:
         _require_chain(conn)
         for row in conn.execute(query):
@@ -189,8 +193,18 @@ def entity_kinds(*, ws: Workspace) -> list[str]:
         return [str(k) for k in found.scalars() if k]
 
 
+@dataclass(frozen=True, eq=False)
+class _ChangesColumn(ListColumn):
+    """The changes of an entry, shown as :func:`summarise` puts them."""
+
+    @functools.cached_property
+    def format_value(self) -> Callable[[Any], str]:
+        return summarise
+
+
 def audit_list_spec() -> ListSpec:
-    """The change log as a list (newest first), for the audit view."""
+    """The change log as a list (newest first), for the audit view: its text filter
+    searches the columns :class:`LogFilter` searches."""
     t = LOG_T
     return ListSpec(
         kind="change_log",
@@ -200,16 +214,17 @@ def audit_list_spec() -> ListSpec:
         empty_text="No change-log entries match. Clear the filters to see every entry.",
         columns=(
             ListColumn("id", "#", t.c.id, width=6, align="right", filterable=False),
-            moment_column("at", "When", t.c.at),
+            ListColumn("at", "When", t.c.at, width=19, formatter="datetime", filterable=False),
             ListColumn("who", "Who", t.c.who, width=14),
             ListColumn("entity", "Entity", t.c.entity, width=14, formatter="enum"),
-            ListColumn("entity_id", "ID", t.c.entity_id, width=5, align="right"),
+            ListColumn("entity_id", "ID", t.c.entity_id, width=5, align="right", filterable=False),
             ListColumn("action", "Action", t.c.action, width=8, formatter="enum"),
             ListColumn("label", "Record", t.c.label, width=30),
-            ListColumn("changes", "Changes", cast(t.c.changes, String), width=40),
+            _ChangesColumn("changes", "Changes", cast(t.c.changes, String), width=40),
         ),
         default_sort="id",
         default_descending=True,
+        window=2000,
     )
 
 

@@ -29,7 +29,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, text
+from sqlalchemy import Connection, RowMapping, text
 
 #: The "previous hash" of the first entry.
 GENESIS = "0" * 64
@@ -72,7 +72,7 @@ def _digests(changes: Any) -> tuple[str, str]:
     )
 
 
-def canonical(row: Mapping[str, Any]) -> str:
+def canonical(row: Mapping[Any, Any]) -> str:
     """The canonical text of a change-log entry (what its hash covers)."""
     before, after = _digests(row["changes"])
     return _dump(
@@ -91,7 +91,7 @@ def canonical(row: Mapping[str, Any]) -> str:
     )
 
 
-def entry_hash(previous: str, row: Mapping[str, Any]) -> str:
+def entry_hash(previous: str, row: Mapping[Any, Any]) -> str:
     """The hash of ``row`` chained on ``previous``."""
     return hashlib.sha256(f"{previous}\n{canonical(row)}".encode()).hexdigest()
 
@@ -169,7 +169,7 @@ class ChainReport:
         return self.broken is None
 
 
-def _rows(conn: Connection) -> Iterator[Mapping[str, Any]]:
+def _rows(conn: Connection) -> Iterator[RowMapping]:
     last = 0
     while True:
         batch = (
@@ -186,7 +186,7 @@ def _rows(conn: Connection) -> Iterator[Mapping[str, Any]]:
         last = int(batch[-1]["id"])
 
 
-def _broken(row: Mapping[str, Any], reason: str) -> Broken:
+def _broken(row: Mapping[Any, Any], reason: str) -> Broken:
     try:
         at = utc_iso(row["at"])
     except (TypeError, ValueError):

@@ -54,7 +54,7 @@ _JOURNAL = bulk.JOURNAL
 _SYSTEM_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
 _LABEL_FIELDS = bulk.LABEL_FIELDS
 #: Tables whose rows are details of another record and get no change-log row of their own.
-_UNLOGGED_TABLES = frozenset({"document_revision"})
+_UNLOGGED_TABLES = frozenset({"document_revision", "evidence_blob"})
 #: Text longer than this is logged by its length, not copied into the change log.
 _LONG_TEXT = 300
 #: Operations touching more records log creations and deletions without their values.
