@@ -60,6 +60,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_evals",
     "benchmarks.bench_reports",
     "benchmarks.bench_controls",
+    "benchmarks.bench_audit",
 )
 START_RUNS = 7
 

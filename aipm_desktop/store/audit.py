@@ -25,30 +25,39 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, RowMapping, text
+from sqlalchemy import Connection
 
 #: The "previous hash" of the first entry.
 GENESIS = "0" * 64
 #: Rows read per batch while verifying.
 _BATCH = 20_000
-_COLUMNS = "id, op_id, at, who, entity, entity_id, action, label, changes, entry_hash"
+_NAMES = ("id", "op_id", "at", "who", "entity", "entity_id", "action", "label", "changes",
+          "entry_hash")  # fmt: skip
+_COLUMNS = ", ".join(_NAMES)
 _EMPTY = hashlib.sha256(b"{}").hexdigest()
 
 
 def utc_iso(value: Any) -> str:
     """A stored time as UTC ISO 8601 with microseconds (a naive time is UTC)."""
+    if type(value) is str and len(value) == 26 and value[10] == " ":  # as SQLite keeps it
+        return f"{value[:10]}T{value[11:]}+00:00"
     moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
     if moment.tzinfo is not None:
         moment = moment.astimezone(dt.UTC).replace(tzinfo=None)
     return moment.isoformat(timespec="microseconds") + "+00:00"
 
 
-def _dump(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+#: A string as JSON (what ``json.dumps(..., ensure_ascii=False)`` writes for it).
+_text = json.encoder.encode_basestring
+_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+
+
+def _digest(value: dict[str, Any]) -> str:
+    return hashlib.sha256(_ENCODE(value).encode("utf-8")).hexdigest()
 
 
 def _digests(changes: Any) -> tuple[str, str]:
@@ -66,43 +75,50 @@ def _digests(changes: Any) -> tuple[str, str]:
             before[key], after[key] = pair
         else:
             after[key] = pair
+    return _digest(before), _digest(after)
+
+
+def _canonical(values: Sequence[Any]) -> str:
+    """:func:`canonical` of the values in :data:`_NAMES` order, written out directly (the
+    same text as the sorted-keys JSON of the entry; a test checks it against a written
+    example): building and encoding a dict per entry costs most of a verify."""
+    row_id, op_id, at, who, entity, entity_id, action, label, changes = values[:9]
+    before, after = _digests(changes)
+    op = "null" if op_id is None else int(op_id)
     return (
-        hashlib.sha256(_dump(before).encode("utf-8")).hexdigest(),
-        hashlib.sha256(_dump(after).encode("utf-8")).hexdigest(),
+        f'{{"action":{_text(action)},"actor":{_text(who or "")},"after":"{after}",'
+        f'"at":"{utc_iso(at)}","before":"{before}","entity":{_text(entity)},'
+        f'"entity_id":{int(entity_id)},"id":{int(row_id)},"label":{_text(label or "")},'
+        f'"op":{op}}}'
     )
 
 
 def canonical(row: Mapping[Any, Any]) -> str:
-    """The canonical text of a change-log entry (what its hash covers)."""
-    before, after = _digests(row["changes"])
-    return _dump(
-        {
-            "id": int(row["id"]),
-            "op": None if row["op_id"] is None else int(row["op_id"]),
-            "actor": row["who"] or "",
-            "at": utc_iso(row["at"]),
-            "entity": row["entity"],
-            "entity_id": int(row["entity_id"]),
-            "action": row["action"],
-            "label": row["label"] or "",
-            "before": before,
-            "after": after,
-        }
-    )
+    """The canonical text of a change-log entry (what its hash covers): JSON with sorted
+    keys and no spaces of its id, operation, actor, UTC time, entity kind and id, action,
+    label and the SHA-256 of the values before and after."""
+    return _canonical([row[name] for name in _NAMES[:9]])
+
+
+def _chain(previous: str, values: Sequence[Any]) -> str:
+    return hashlib.sha256(f"{previous}\n{_canonical(values)}".encode()).hexdigest()
 
 
 def entry_hash(previous: str, row: Mapping[Any, Any]) -> str:
     """The hash of ``row`` chained on ``previous``."""
-    return hashlib.sha256(f"{previous}\n{canonical(row)}".encode()).hexdigest()
+    return _chain(previous, [row[name] for name in _NAMES[:9]])
+
+
+def _mark(conn: Connection) -> str:
+    """The driver's parameter mark (``?`` for SQLite, ``%s`` for psycopg)."""
+    return "?" if conn.dialect.paramstyle == "qmark" else "%s"
 
 
 def _head(conn: Connection) -> tuple[int, str]:
     """The id and hash of the newest sealed entry ((0, GENESIS) when there is none)."""
-    found = conn.execute(
-        text(
-            "SELECT id, entry_hash FROM change_log WHERE entry_hash IS NOT NULL "
-            "ORDER BY id DESC LIMIT 1"
-        )
+    found = conn.exec_driver_sql(
+        "SELECT id, entry_hash FROM change_log WHERE entry_hash IS NOT NULL "
+        "ORDER BY id DESC LIMIT 1"
     ).first()
     return (0, GENESIS) if found is None else (int(found[0]), str(found[1]))
 
@@ -114,22 +130,27 @@ def seal(conn: Connection, op_id: int | None = None) -> int:
     then also record the operation's id); without: every unsealed entry (a new file).
     """
     last_id, previous = _head(conn)
-    sql = f"SELECT {_COLUMNS} FROM change_log WHERE id > :last AND entry_hash IS NULL"
-    params: dict[str, Any] = {"last": last_id}
+    m = _mark(conn)
+    sql = f"SELECT {_COLUMNS} FROM change_log WHERE id > {m} AND entry_hash IS NULL"
+    params: tuple[Any, ...] = (last_id,)
     if op_id is not None:
-        sql += " AND at = (SELECT at FROM operation WHERE id = :op)"
-        params["op"] = op_id
-    rows = conn.execute(text(sql + " ORDER BY id"), params).mappings().all()
+        sql += f" AND at = (SELECT at FROM operation WHERE id = {m})"
+        params += (op_id,)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        rows = cursor.execute(sql + " ORDER BY id", params).fetchall()
+    finally:
+        cursor.close()
     sealed = []
     for row in rows:
-        values = dict(row)
+        values = list(row)
         if op_id is not None:
-            values["op_id"] = op_id
-        previous = entry_hash(previous, values)
-        sealed.append({"id": values["id"], "op": values["op_id"], "hash": previous})
+            values[1] = op_id
+        previous = _chain(previous, values)
+        sealed.append((previous, values[1], values[0]))
     if sealed:
-        conn.execute(
-            text("UPDATE change_log SET entry_hash = :hash, op_id = :op WHERE id = :id"), sealed
+        conn.exec_driver_sql(
+            f"UPDATE change_log SET entry_hash = {m}, op_id = {m} WHERE id = {m}", sealed
         )
     return len(sealed)
 
@@ -169,24 +190,25 @@ class ChainReport:
         return self.broken is None
 
 
-def _rows(conn: Connection) -> Iterator[RowMapping]:
-    last = 0
-    while True:
-        batch = (
-            conn.execute(
-                text(f"SELECT {_COLUMNS} FROM change_log WHERE id > :last ORDER BY id LIMIT :n"),
-                {"last": last, "n": _BATCH},
-            )
-            .mappings()
-            .all()
-        )
-        if not batch:
-            return
-        yield from batch
-        last = int(batch[-1]["id"])
+def _rows(conn: Connection) -> Iterator[Sequence[Any]]:
+    """Every entry in id order, a batch at a time, as plain tuples from the driver."""
+    last, m = 0, _mark(conn)
+    cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    sql = f"SELECT {_COLUMNS} FROM change_log WHERE id > {m} ORDER BY id LIMIT {m}"
+    try:
+        while True:
+            cursor.execute(sql, (last, _BATCH))
+            batch = cursor.fetchall()
+            if not batch:
+                return
+            yield from batch
+            last = int(batch[-1][0])
+    finally:
+        cursor.close()
 
 
-def _broken(row: Mapping[Any, Any], reason: str) -> Broken:
+def _broken(values: Sequence[Any], reason: str) -> Broken:
+    row = dict(zip(_NAMES, values, strict=True))
     try:
         at = utc_iso(row["at"])
     except (TypeError, ValueError):
@@ -208,16 +230,15 @@ def verify_chain(conn: Connection) -> ChainReport:
     previous, previous_id, count = GENESIS, 0, 0
     for row in _rows(conn):
         count += 1
-        stored = row["entry_hash"]
+        row_id, stored = int(row[0]), row[9]
         if stored is None:
             reason = "it is not sealed (added outside the app)"
             return ChainReport(count, previous, _broken(row, reason))
         try:
-            expected = entry_hash(previous, row)
+            expected = _chain(previous, row)
         except (TypeError, ValueError) as error:
             return ChainReport(count, previous, _broken(row, f"it cannot be read ({error})"))
         if expected != stored:
-            row_id = int(row["id"])
             if row_id > previous_id + 1:
                 gap = f"{previous_id + 1}" if row_id == previous_id + 2 else ""
                 gap = gap or f"{previous_id + 1}-{row_id - 1}"
@@ -225,11 +246,11 @@ def verify_chain(conn: Connection) -> ChainReport:
             else:
                 reason = "it was changed since it was recorded (its hash does not match)"
             return ChainReport(count, previous, _broken(row, reason))
-        previous, previous_id = stored, int(row["id"])
+        previous, previous_id = stored, row_id
     return ChainReport(count, previous)
 
 
 def chain_hashes(conn: Connection) -> set[str]:
     """Every stored entry hash (to check a head hash recorded earlier is still there)."""
-    found = conn.execute(text("SELECT entry_hash FROM change_log WHERE entry_hash IS NOT NULL"))
+    found = conn.exec_driver_sql("SELECT entry_hash FROM change_log WHERE entry_hash IS NOT NULL")
     return {str(h) for (h,) in found}
