@@ -161,10 +161,10 @@ class Broken:
 
     id: int
     at: str
-    who: str
+    action: str
     entity: str
     entity_id: int
-    action: str
+    who: str
     label: str
     reason: str
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from aipm_desktop.errors import UserError
-from aipm_desktop.models import Risk, UseCase
+from aipm_desktop.models import UseCase
 from aipm_desktop.services import audit, records
 from aipm_desktop.services import controls as ctl
 from aipm_desktop.store import open_workspace
@@ -26,12 +26,8 @@ def _sql(path: Path, statement: str, *params: object) -> None:
 
 
 @pytest.fixture
-def edited(ws):
-    """A workspace with edits by two people: Dana adds two use cases, Lee a risk."""
-    records.create(ws=ws, model=UseCase, data={"title": "Reply drafts"}, who="Dana")
-    records.create(ws=ws, model=UseCase, data={"title": "=HYPERLINK(1)"}, who="Dana")
-    records.create(ws=ws, model=Risk, data={"title": "Prompt injection"}, who="Lee")
-    return ws
+def edited(edited_ws):
+    return edited_ws
 
 
 def test_a_clean_workspace_verifies_and_prints_its_head(edited) -> None:
@@ -84,11 +80,11 @@ def test_the_log_filters_by_actor_entity_days_and_words(edited) -> None:
     def ids(**where: object) -> list[str]:
         return [e.label for e in audit.entries(ws=edited, where=audit.LogFilter(**where))]
 
-    assert ids(actor="dana") == ["Reply drafts", "=HYPERLINK(1)"]
+    assert ids(actor="dana") == ["Reply drafts", "Ticket triage"]
     assert ids(entity="Risk") == ["Prompt injection"]
     assert ids(entity="use case", text="reply") == ["Reply drafts"]
     today = dt.datetime.now(dt.UTC).date()
-    assert ids(since=today, until=today) == ["Reply drafts", "=HYPERLINK(1)", "Prompt injection"]
+    assert ids(since=today, until=today) == ["Reply drafts", "Ticket triage", "Prompt injection"]
     assert ids(until=today - dt.timedelta(days=1)) == []
     assert ids(actor="Nobody") == []
     with pytest.raises(UserError, match="Unknown entity kind 'spaceship'"):
@@ -100,11 +96,12 @@ def test_the_log_filters_by_actor_entity_days_and_words(edited) -> None:
 
 
 def test_the_log_exports_to_csv_formula_safe(edited, tmp_path: Path) -> None:
+    records.create(ws=edited, model=UseCase, data={"title": "=HYPERLINK(1)"}, who="Dana")
     out = audit.export_log(ws=edited, out=tmp_path / "log.csv", where=audit.LogFilter(actor="Dana"))
     with out.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert rows[0] == list(audit.HEADER)
-    assert [r[6] for r in rows[1:]] == ["Reply drafts", "'=HYPERLINK(1)"]
+    assert [r[6] for r in rows[1:]] == ["Reply drafts", "Ticket triage", "'=HYPERLINK(1)"]
     assert rows[1][1].endswith("+00:00") and len(rows[1][9]) == 64
     assert rows[1][8].isdigit()  # the operation that wrote it
 

@@ -12,17 +12,14 @@ import sqlite3
 import pytest
 from PySide6.QtCore import QDate, Qt
 
-from aipm_desktop.models import Risk, UseCase
+from aipm_desktop.models import Risk
 from aipm_desktop.services import records
 from aipm_desktop.services import workspace as workspace_service
 
 
 @pytest.fixture
-def edited(ws):
-    records.create(ws=ws, model=UseCase, data={"title": "Reply drafts"}, who="Dana")
-    records.create(ws=ws, model=UseCase, data={"title": "Ticket triage"}, who="Dana")
-    records.create(ws=ws, model=Risk, data={"title": "Prompt injection"}, who="Lee")
-    return ws
+def edited(edited_ws):
+    return edited_ws
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QDate, Qt
@@ -172,7 +173,29 @@ class AuditPage(RefreshWhenShown, ContextWidget):
     def _on_ctx_changed(self, _changes: Changes) -> None:
         self.invalidate()
 
-    # -- verify ----------------------------------------------------------------------------
+    # -- background work: verify and export -------------------------------------------
+
+    def _start(self, name: str, fn: Callable[..., object], **kwargs: object) -> Task:
+        """Run ``fn`` for the ``name`` button (verify, export) in the background; the
+        button is off until it is over."""
+        getattr(self, f"{name}_button").setEnabled(False)
+        task = self.ctx.tasks.run(fn, **kwargs)
+        task.finished.connect(getattr(self, f"_on_{name}_task_finished"))
+        task.failed.connect(lambda error: self._on_task_failed(name, error))
+        setattr(self, f"{name}_task", task)
+        return task
+
+    def _over(self, name: str) -> None:
+        setattr(self, f"{name}_task", None)
+        getattr(self, f"{name}_button").setEnabled(True)
+
+    def _on_task_failed(self, name: str, error: BaseException) -> None:
+        self._over(name)
+        (self.saved if name == "export" else self.status).setText("")
+        if isinstance(error, UserError):
+            self.ctx.show_error(error)
+        else:
+            report_error(error)
 
     def _on_verify_clicked(self) -> Task | None:
         return self.verify()
@@ -182,18 +205,11 @@ class AuditPage(RefreshWhenShown, ContextWidget):
         ws = self.ctx.workspace
         if ws is None or self.verify_task is not None:
             return None
-        self.verify_button.setEnabled(False)
-        self.status.setProperty("state", "")
-        self.status.setText("Verifying the change log and the evidence files…")
-        task = self.ctx.tasks.run(audit.verify, ws=ws)
-        task.finished.connect(self._on_verify_task_finished)
-        task.failed.connect(self._on_verify_task_failed)
-        self.verify_task = task
-        return task
+        self._show_status("Verifying the change log and the evidence files…", ok=True)
+        return self._start("verify", audit.verify, ws=ws)
 
     def _on_verify_task_finished(self, report: object) -> None:
-        self.verify_task = None
-        self.verify_button.setEnabled(True)
+        self._over("verify")
         assert isinstance(report, audit.AuditReport)
         if report.broken is None:
             lines = [f"Chain verified: {report.entries:,} entries. Head hash {report.head}"]
@@ -205,21 +221,10 @@ class AuditPage(RefreshWhenShown, ContextWidget):
             lines.append("Every evidence file matches its SHA-256.")
         self._show_status("\n".join(lines), ok=report.ok)
 
-    def _on_verify_task_failed(self, error: BaseException) -> None:
-        self.verify_task = None
-        self.verify_button.setEnabled(True)
-        self._show_status("", ok=True)
-        if isinstance(error, UserError):
-            self.ctx.show_error(error)
-        else:
-            report_error(error)
-
     def _show_status(self, text: str, *, ok: bool) -> None:
         self.status.setObjectName("verifyStatus" if ok else "verifyStatusBroken")
         self.status.setStyleSheet("" if ok else "color: #c62828;")
         self.status.setText(text)
-
-    # -- export ----------------------------------------------------------------------------
 
     def _on_export_clicked(self) -> Task | None:
         start = Path(str(self.ctx.settings.last_directory())) / "audit-log.csv"
@@ -229,27 +234,12 @@ class AuditPage(RefreshWhenShown, ContextWidget):
     def export_to(self, out: Path) -> Task | None:
         """Write the entries the filters choose to ``out`` (.csv or .xlsx) in the background."""
         ws = self.ctx.workspace
-        if ws is None:
+        if ws is None or self.export_task is not None:
             return None
         self.ctx.settings.set_last_directory(out.parent)
-        self.export_button.setEnabled(False)
         self.saved.setText(f"Exporting {out.name}…")
-        task = self.ctx.tasks.run(audit.export_log, ws=ws, out=out, where=self.log_filter())
-        task.finished.connect(self._on_export_task_finished)
-        task.failed.connect(self._on_export_task_failed)
-        self.export_task = task
-        return task
+        return self._start("export", audit.export_log, ws=ws, out=out, where=self.log_filter())
 
     def _on_export_task_finished(self, path: object) -> None:
-        self.export_task = None
-        self.export_button.setEnabled(True)
+        self._over("export")
         show_saved(self.saved, Path(str(path)))
-
-    def _on_export_task_failed(self, error: BaseException) -> None:
-        self.export_task = None
-        self.export_button.setEnabled(True)
-        self.saved.setText("")
-        if isinstance(error, UserError):
-            self.ctx.show_error(error)
-        else:
-            report_error(error)
