@@ -13,12 +13,10 @@ from typing import Annotated
 import typer
 
 from . import common
-from .common import JsonFlag, WorkspaceFile, command
+from .common import JsonFlag, WhoOption, WorkspaceFile, command
 from .controls import evidence_app
 
-_Who = Annotated[
-    str | None, typer.Option("--who", help="Who makes the change (default: your user name).")
-]
+_DryRun = Annotated[bool, typer.Option("--dry-run", help="Only say what would be removed.")]
 
 
 def _size(count: int) -> str:
@@ -29,7 +27,7 @@ def _size(count: int) -> str:
 def remove_command(
     file: WorkspaceFile,
     evidence_ids: Annotated[list[int], typer.Argument(help="The evidence items' ids.")],
-    who: _Who = None,
+    who: WhoOption = None,
 ) -> None:
     """Remove evidence items; a stored file no other item names goes with them (one undo
     step: `aipm undo` brings both back)."""
@@ -46,11 +44,9 @@ def remove_command(
 @command(evidence_app, "prune")
 def prune_command(
     file: WorkspaceFile,
-    dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Only say what would be removed.")
-    ] = False,
+    dry_run: _DryRun = False,
     as_json: JsonFlag = False,
-    who: _Who = None,
+    who: WhoOption = None,
 ) -> None:
     """Remove stored files no evidence item names (left by older versions or by records
     deleted with their evidence); one undo step."""
@@ -80,7 +76,7 @@ def limit_command(
     megabytes: Annotated[
         int | None, typer.Argument(help="The new limit in MB (1-2048); without it, show it.")
     ] = None,
-    who: _Who = None,
+    who: WhoOption = None,
 ) -> None:
     """Show or set the workspace's size limit of one evidence file (default 50 MB)."""
     from ..services import controls

@@ -111,3 +111,29 @@ def test_summarise_shows_old_and_new_values() -> None:
         "status: draft -> approved; owner: - -> Ana"
     )
     assert audit.summarise("{}") == "" and audit.summarise('{"n": 3}') == "n: 3"
+
+
+def test_the_chain_survives_a_json_round_trip_and_a_tampered_dump_is_caught(
+    edited, tmp_path: Path
+) -> None:
+    import json
+
+    from aipm_desktop.services import transfer
+
+    head = audit.verify(ws=edited).head
+    dump = transfer.export_json(ws=edited, out=tmp_path / "dump.json")
+    restored = transfer.import_json(source=dump, dest=tmp_path / "restored.aipm")
+    try:
+        again = audit.verify(ws=restored)
+        assert again.ok and again.head == head
+    finally:
+        restored.close()
+    doc = json.loads(dump.read_text(encoding="utf-8"))
+    doc["tables"]["change_log"][1]["who"] = "Mallory"
+    dump.write_text(json.dumps(doc), encoding="utf-8")
+    forged = transfer.import_json(source=dump, dest=tmp_path / "forged.aipm")
+    try:
+        broken = audit.verify(ws=forged).broken
+        assert broken is not None and broken["who"] == "Mallory"
+    finally:
+        forged.close()
