@@ -61,6 +61,7 @@ AREA_BENCHMARKS = (
     "benchmarks.bench_reports",
     "benchmarks.bench_controls",
     "benchmarks.bench_search",
+    "benchmarks.bench_audit",
 )
 START_RUNS = 7
 

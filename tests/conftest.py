@@ -137,3 +137,16 @@ def pytest_runtest_call(item: pytest.Item) -> Generator[None, object, object]:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_teardown(item: pytest.Item) -> Generator[None, object, object]:
     return (yield from _fail_on_logged_errors(item, "teardown"))
+
+
+@pytest.fixture
+def edited_ws(ws):
+    """``ws`` after three edits by two people: Dana adds the use cases "Reply drafts" and
+    "Ticket triage", then Lee the risk "Prompt injection" (the audit trail's tests)."""
+    from aipm_desktop.models import Risk, UseCase
+    from aipm_desktop.services import records
+
+    records.create(ws=ws, model=UseCase, data={"title": "Reply drafts"}, who="Dana")
+    records.create(ws=ws, model=UseCase, data={"title": "Ticket triage"}, who="Dana")
+    records.create(ws=ws, model=Risk, data={"title": "Prompt injection"}, who="Lee")
+    return ws

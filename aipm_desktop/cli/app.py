@@ -317,7 +317,8 @@ def chart_command(
 #: The area command groups, in the order ``aipm --help`` lists them; each is the ``app``
 #: of the module of the same name (or the one MODULES names).
 GROUPS = ("usecases", "risks", "docs", "kpis", "roadmap", "launch", "interviews", "costs",
-          "incidents", "runbooks", "experiments", "feedback", "evals", "controls")  # fmt: skip
+          "incidents", "runbooks", "experiments", "feedback", "evals", "controls",
+          "audit")  # fmt: skip
 #: Groups whose module has another name.
 MODULES = {"feedback": "feedback_triage"}
 
@@ -328,7 +329,14 @@ def _add_groups() -> None:
 
     # experiment_docs adds "doc" to the experiments group; incident_work adds severities,
     # categories, action, review and risk to the incidents group.
-    from . import experiment_docs, history, incident_work, report, search  # noqa: F401
+    from . import (  # noqa: F401
+        evidence_housekeeping,
+        experiment_docs,
+        history,
+        incident_work,
+        report,
+        search,
+    )
 
     history.register(app)
     report.register(app)
@@ -336,6 +344,11 @@ def _add_groups() -> None:
     for name in GROUPS:
         module = importlib.import_module(f"{__package__}.{MODULES.get(name, name)}")
         app.add_typer(module.app, name=name)
+    # The short names of two controls commands: the same functions, two names.
+    from . import controls
+
+    app.add_typer(controls.evidence_app, name="evidence")
+    app.command("trace")(controls.trace_command)
 
 
 _add_groups()

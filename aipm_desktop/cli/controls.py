@@ -377,8 +377,13 @@ def evidence_add_command(
     valid_until: Annotated[str | None, typer.Option("--valid-until", help="YYYY-MM-DD.")] = None,
     reviewer: Annotated[str, typer.Option("--reviewer", help="Who reviewed it.")] = "",
     max_mb: Annotated[
-        float, typer.Option("--max-mb", help="Size limit of one file, in MB.", min=0.001)
-    ] = 50,
+        float | None,
+        typer.Option(
+            "--max-mb",
+            help="Size limit of one file, in MB (default: the workspace's, 50 unless set).",
+            min=0.001,
+        ),
+    ] = None,
     who: _Who = None,
 ) -> None:
     """Add evidence for controls: a file kept in the workspace, or a reference."""
@@ -395,7 +400,7 @@ def evidence_add_command(
             reviewer=reviewer,
         )
         if kind.strip().lower() == "file":
-            limit = int(max_mb * 1024 * 1024)
+            limit = None if max_mb is None else int(max_mb * 1024 * 1024)
             added = controls.add_file(ws=ws, path=target, about=about, max_bytes=limit, who=who)
         else:
             added = controls.add_reference(ws=ws, kind=kind, target=target, about=about, who=who)

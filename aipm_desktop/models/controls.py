@@ -255,8 +255,10 @@ EvidenceItemControlLink = common.link_table(
 class EvidenceBlob(SQLModel, table=True):
     """The bytes of an evidence file, once per content (its SHA-256 is the key).
 
-    Blobs are written once and never changed; they are not journaled (an undone
-    evidence item leaves its blob for redo), so the undo history does not copy files.
+    Blobs are written once and never changed. They are journaled like other rows (so
+    undoing an evidence file's addition removes its blob, and undoing the removal of
+    evidence brings the blob back: the undo history then holds a copy of the file until
+    it is pruned), but get no change-log rows of their own: their evidence items do.
     """
 
     __tablename__ = "evidence_blob"

@@ -93,16 +93,16 @@ class EntityKind(enum.StrEnum):
     CONTROL_STATUS_LAUNCH_CHECK = "control_status_launch_check"
     EVIDENCE_ITEM = "evidence_item"
     EVIDENCE_ITEM_CONTROL = "evidence_item_control"
+    EVIDENCE_BLOB = "evidence_blob"
 
 
 #: Tables whose name differs from their kind.
 _TABLE_ALIASES = {"workspace_settings": EntityKind.SETTINGS}
 
-#: Tables never journaled: the history itself, the change log, Alembic's bookkeeping, and
-#: the evidence file blobs (written once, content-addressed; undo keeps them for redo).
-UNJOURNALED_TABLES = frozenset(
-    {"operation", "operation_row", "change_log", "alembic_version", "evidence_blob"}
-)
+#: Tables never journaled: the history itself, the change log and Alembic's bookkeeping.
+#: (Evidence file blobs are journaled: removing an orphan blob is undone like any edit;
+#: they get no change-log rows of their own, their evidence items do.)
+UNJOURNALED_TABLES = frozenset({"operation", "operation_row", "change_log", "alembic_version"})
 
 
 def kind_of_table(table: str) -> EntityKind:

@@ -21,6 +21,9 @@ DEFAULT_RISK_BANDS: list[dict[str, Any]] = [
     {"name": "high", "max": 16, "color": "#ff7043"},
     {"name": "critical", "max": 25, "color": "#c62828"},
 ]
+#: The default size limit of one evidence file (MB) and the highest one allowed.
+DEFAULT_EVIDENCE_MAX_MB = 50
+MAX_EVIDENCE_MAX_MB = 2048
 
 
 class WorkspaceSettingsBase(Schema):
@@ -38,6 +41,13 @@ class WorkspaceSettingsBase(Schema):
         default_factory=lambda: list(DEFAULT_LANES),
         sa_type=JSON,
         sa_column_kwargs={"server_default": json.dumps(list(DEFAULT_LANES))},
+    )
+    #: The size limit of one evidence file stored in the workspace, in MB.
+    evidence_max_mb: int = Field(
+        default=DEFAULT_EVIDENCE_MAX_MB,
+        ge=1,
+        le=MAX_EVIDENCE_MAX_MB,
+        sa_column_kwargs={"server_default": str(DEFAULT_EVIDENCE_MAX_MB)},
     )
 
     _name = validate_required("name", label="Workspace name")
@@ -88,7 +98,7 @@ class WorkspaceSettings(WorkspaceSettingsBase, TableMixin, table=True): ...
 
 
 class ChangeLog(SQLModel, table=True):
-    """One row per edit: which entity, what changed, when and by whom."""
+    """One row per edit: which entity, what changed, when and by whom (hash-chained)."""
 
     __tablename__ = "change_log"
     __table_args__ = (enum_check("action", ChangeAction),)
@@ -101,6 +111,10 @@ class ChangeLog(SQLModel, table=True):
     action: str = Field(max_length=20)
     label: str = Field(default="", max_length=300, sa_column_kwargs={"server_default": ""})
     changes: dict[str, Any] = Field(default_factory=dict, sa_type=JSON)
+    #: The operation that wrote it (a plain number: the undo history is pruned, the
+    #: change log never is) and its hash chained over the previous entry (store/audit.py).
+    op_id: int | None = Field(default=None)
+    entry_hash: str | None = Field(default=None, max_length=64)
 
 
 __all__ = [

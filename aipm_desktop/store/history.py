@@ -43,7 +43,7 @@ from ..models import (
     load_all,
     utcnow,
 )
-from . import bulk
+from . import audit, bulk
 
 #: Operations kept for undo; older ones are pruned as new ones are recorded.
 HISTORY_LIMIT = 500
@@ -54,7 +54,7 @@ _JOURNAL = bulk.JOURNAL
 _SYSTEM_FIELDS = frozenset({"id", "created_at", "updated_at", "version"})
 _LABEL_FIELDS = bulk.LABEL_FIELDS
 #: Tables whose rows are details of another record and get no change-log row of their own.
-_UNLOGGED_TABLES = frozenset({"document_revision"})
+_UNLOGGED_TABLES = frozenset({"document_revision", "evidence_blob"})
 #: Text longer than this is logged by its length, not copied into the change log.
 _LONG_TEXT = 300
 #: Operations touching more records log creations and deletions without their values.
@@ -519,6 +519,7 @@ def _record(
     restoring = pending.kind is not OperationKind.DO
     for tbl, image in ranges:
         bulk.log_range(conn, tables[tbl], image, _stamp(now), pending.actor, restoring, label)
+    audit.seal(conn, op_id)  # chain this operation's change-log rows (store/audit.py)
     if pending.kind is OperationKind.DO:
         conn.execute(
             update(_OP)

@@ -35,7 +35,7 @@ from ..errors import (
     WorkspaceError,
     WorkspaceGoneError,
 )
-from . import files, history, migrate, schema
+from . import audit, files, history, migrate, schema
 from .engine import APPLICATION_ID, make_engine, ro_uri
 from .history import OperationResult
 
@@ -535,6 +535,7 @@ def create_workspace(
             engine = make_engine(tmp)
             with Session(engine, expire_on_commit=False) as session, session.begin():
                 populate(session)
+                audit.seal(session.connection())  # a new file starts its chain sealed
             engine.dispose()
         # Fold the WAL into the file so it moves into place whole, then swap it in while
         # no other process has the old file open.

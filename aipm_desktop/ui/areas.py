@@ -59,6 +59,7 @@ AREAS: tuple[Area, ...] = (
     Area("operations", "Operations", "aipm_desktop.ui.operations.page:OperationsPage"),
     Area("interviews", "Interviews", "aipm_desktop.ui.interviews.page:InterviewsPage"),
     Area("controls", "Controls", "aipm_desktop.ui.controls.page:ControlsPage"),
+    Area("audit", "Audit trail", "aipm_desktop.ui.audit.page:AuditPage"),
     # New areas go here, above the settings, which stay last.
     Area("settings", "Workspace settings", "aipm_desktop.ui.settings_page:SettingsPage"),
 )

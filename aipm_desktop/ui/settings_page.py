@@ -1,4 +1,5 @@
-"""Workspace settings page: name, client and owner, each edit one undoable command."""
+"""Workspace settings page: name, client, owner and the evidence file size limit, each
+edit one undoable command."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QLabel,
     QLineEdit,
+    QSpinBox,
     QWidget,
 )
 
 from ..models import WorkspaceSettings
+from ..models.workspace import DEFAULT_EVIDENCE_MAX_MB, MAX_EVIDENCE_MAX_MB
 from ..services import dates
 from ..services import workspace as workspace_service
 from .context import AppContext
@@ -54,6 +57,7 @@ class SettingsPage(QWidget):
         self.edits: dict[str, QLineEdit] = {}
         self.hints: dict[str, QLabel] = {}
         self._values: dict[str, str] = {}
+        self._limit = DEFAULT_EVIDENCE_MAX_MB
 
         title = named_label("Workspace settings", "pageTitle")
         intro = named_label(
@@ -84,6 +88,16 @@ class SettingsPage(QWidget):
             form.setRowVisible(hint, False)
             self.edits[field] = edit
             self.hints[field] = hint
+        self.evidence_limit = QSpinBox()
+        self.evidence_limit.setObjectName("evidenceLimitSpin")
+        self.evidence_limit.setRange(1, MAX_EVIDENCE_MAX_MB)
+        self.evidence_limit.setSuffix(" MB")
+        self.evidence_limit.setMinimumHeight(FIELD_HEIGHT)
+        self.evidence_limit.setToolTip(
+            "Evidence files above this size are refused (add a reference to them instead)"
+        )
+        self.evidence_limit.editingFinished.connect(self._on_evidence_limit_editing_finished)
+        form.addRow(_form_label("Evidence file size limit"), self.evidence_limit)
         self._form = form
 
         self.readonly_note = named_label(
@@ -146,7 +160,26 @@ class SettingsPage(QWidget):
                 edit.setText(value)
                 edit.setModified(False)
             edit.setReadOnly(readonly)
+        spin, shown = self.evidence_limit, self._limit
+        self._limit = settings.evidence_max_mb
+        if not (spin.hasFocus() and spin.value() != shown):  # keep a value being typed
+            spin.setValue(self._limit)
+        self.evidence_limit.setReadOnly(readonly)
         self.readonly_note.setVisible(readonly)
+
+    def _on_evidence_limit_editing_finished(self) -> None:
+        value = self.evidence_limit.value()
+        if self.evidence_limit.isReadOnly() or value == self._limit:
+            return
+        command = UpdateRecordCommand(
+            self.ctx,
+            WorkspaceSettings,
+            SETTINGS_ID,
+            {"evidence_max_mb": value},
+            text="set evidence size limit",
+        )
+        if not self.ctx.run_edit(command):
+            self.evidence_limit.setValue(self._limit)
 
     def _on_date_combo_activated(self, index: int) -> None:
         style = self.date_combo.itemData(index)

@@ -45,11 +45,11 @@ OLD_ROWS: dict[str, list[dict[str, object]]] = {
 
 def test_an_old_file_gains_the_catalogs_and_its_controls(tmp_path: Path) -> None:
     order = known_revisions()
-    assert order.index(REVISION) == order.index(PREVIOUS) + 1 and order[-1] == head_revision()
+    assert order.index(REVISION) == order.index(PREVIOUS) + 1
     file_at(tmp_path / "legacy.aipm", PREVIOUS, OLD_ROWS)
     ws = open_workspace(tmp_path / "legacy.aipm")
     try:
-        assert (ws.migrated_from, ws.revision) == (PREVIOUS, REVISION)
+        assert (ws.migrated_from, ws.revision) == (PREVIOUS, head_revision())
         assert {c.key: c.controls for c in ctl.catalogs(ws=ws)} == {
             "eu_ai_act": 20,
             "nist_ai_rmf": 72,

@@ -17,15 +17,17 @@ later and sit on this core):
   items stand for the article (no second copy of their status). All of this is read in
   a few queries into :class:`.state.ControlsState`, which the gap analysis, the trace
   matrix and a future GUI model share.
-- **Evidence.** Files live in ``evidence_blob`` keyed by SHA-256 (kept once, never
-  journaled: undo history does not copy files); ``evidence_item`` rows are the files or
-  references, linked to controls (``evidence_item_control``). Items with no use case
-  serve every use case.
+- **Evidence.** Files live in ``evidence_blob`` keyed by SHA-256 (kept once; removed in
+  the same operation as the last evidence item naming them, see :mod:`.housekeeping`,
+  and brought back by its undo); ``evidence_item`` rows are the files or references,
+  linked to controls (``evidence_item_control``). Items with no use case serve every use
+  case. The size limit of one file is a workspace setting (``evidence_max_mb``).
 - **Writes** go through operations (undoable, in the change log); reads return frozen
   dataclass records with ``as_dict`` (the CLI's ``--json``, a GUI's row models).
 
 Modules: :mod:`.catalogs`, :mod:`.versions`, :mod:`.crosswalk`, :mod:`.state`,
-:mod:`.status`, :mod:`.listing`, :mod:`.evidence`, :mod:`.gaps`, :mod:`.trace`.
+:mod:`.status`, :mod:`.listing`, :mod:`.evidence`, :mod:`.housekeeping`, :mod:`.gaps`,
+:mod:`.trace`.
 """
 
 from __future__ import annotations
@@ -59,6 +61,14 @@ from .evidence import (
     verify_blobs,
 )
 from .gaps import EXPIRY_WINDOW_DAYS, GapReport, GapRow, gap_overview, gap_report
+from .housekeeping import (
+    Removed,
+    evidence_limit_mb,
+    orphan_blobs,
+    prune_blobs,
+    remove_evidence,
+    set_evidence_limit,
+)
 from .listing import ControlRow, control_rows
 from .state import ControlsState, Entry
 from .status import (
@@ -99,6 +109,7 @@ __all__ = [
     "LinkedRecords",
     "MappingInfo",
     "ParsedCatalog",
+    "Removed",
     "Satisfied",
     "TraceRow",
     "add_file",
@@ -115,6 +126,7 @@ __all__ = [
     "control_rows",
     "controls",
     "evidence_items",
+    "evidence_limit_mb",
     "export_trace",
     "find_catalog",
     "find_control",
@@ -125,12 +137,16 @@ __all__ = [
     "linked_records",
     "load_catalog",
     "mappings",
+    "orphan_blobs",
     "preview_catalog",
+    "prune_blobs",
     "read_catalog_file",
+    "remove_evidence",
     "remove_mapping",
     "role_of",
     "satisfied_controls",
     "seed_builtin",
+    "set_evidence_limit",
     "set_role",
     "set_status",
     "trace_rows",

@@ -3,8 +3,9 @@
 A file is read once, hashed, and stored in ``evidence_blob`` under its SHA-256 unless a
 blob with that hash is already there (the same bytes are kept once). Adding a file whose
 content is already evidence of the same use case links the controls to that item instead
-of making a second one: evidence once, satisfies many. Files above the size limit
-(:data:`DEFAULT_MAX_BYTES` unless the caller gives another) are refused before reading.
+of making a second one: evidence once, satisfies many. Files above the size limit (the
+workspace's ``evidence_max_mb`` setting unless the caller gives another) are refused
+before reading.
 :func:`satisfied_controls` answers which controls an item satisfies, directly and through
 the crosswalk; :func:`verify_blobs` recomputes every stored file's hash.
 """
@@ -122,11 +123,16 @@ def add_file(
     ws: Workspace,
     path: Path | str,
     about: About = About(),
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     who: str | None = None,
 ) -> Added:
-    """Store a file as evidence (one undoable operation)."""
+    """Store a file as evidence (one undoable operation), refused above ``max_bytes``
+    (default: the workspace's size limit)."""
     path = Path(path).expanduser()
+    if max_bytes is None:
+        from .housekeeping import MB, evidence_limit_mb
+
+        max_bytes = evidence_limit_mb(ws=ws) * MB
     data = read_evidence_file(path, max_bytes=max_bytes)
     digest = hashlib.sha256(data).hexdigest()
     use_case_id = about.use_case_id

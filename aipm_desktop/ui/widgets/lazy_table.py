@@ -217,6 +217,14 @@ class LazyTableModel(QAbstractTableModel):
         self.endResetModel()
         self.rows_changed.emit(len(self._ids))
 
+    def set_spec(self, spec: ListSpec) -> None:
+        """Show the rows of ``spec``: the same columns narrowed another way (its
+        ``where``, e.g. a date range); the text filter, filters and sort stay."""
+        if spec.keys != self._spec.keys:
+            raise ValueError(f"list spec {spec.kind!r} has other columns")
+        self._spec = spec
+        self._requery(force=True)
+
     def set_text_filter(self, text: str) -> None:
         """Show only rows where every word of ``text`` occurs in some filterable column."""
         text = " ".join(text.split())

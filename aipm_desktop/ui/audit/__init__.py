@@ -1,0 +1,1 @@
+"""The Audit trail area: the hash-chained change log."""
