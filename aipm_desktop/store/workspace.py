@@ -120,6 +120,7 @@ class Workspace:
             with self._writer, self.session() as session, session.begin():
                 conn = session.connection()
                 history.begin(conn)
+                _claim_writer(conn)
                 handle.session = session
                 self._local.op = handle
                 try:
@@ -227,6 +228,14 @@ class Workspace:
                 "opened here, so this change was not saved. Close it and open the file again."
             )
 
+    def ping(self) -> None:
+        """Check the workspace can still be reached (cheap): a
+        :class:`~aipm_desktop.errors.WorkspaceGoneError` when the file was replaced or
+        removed, the driver's error when the database cannot be reached."""
+        self._check_still_there()
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def close(self) -> None:
         if not self._closed:
             gone = not self.still_there()
@@ -236,6 +245,15 @@ class Workspace:
             self._closed = True
             if gone and not self.readonly:
                 _set_aside_orphans(self.path)
+
+
+def _claim_writer(conn: Any) -> None:
+    """Take the file's write lock before the operation reads anything (SQLite's
+    ``BEGIN IMMEDIATE``; an UPDATE of no row takes it): what the operation reads is then
+    current until it commits, so a version it checks cannot move under it, and another
+    process's commit in between cannot fail the write as "busy"."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
 
 
 def _set_aside_orphans(path: Path) -> None:
