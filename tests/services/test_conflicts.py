@@ -41,9 +41,9 @@ def test_edit_after_another_window_changed_the_record_writes_nothing(ws, other) 
     # The other window saves first.
     records.update(ws=other, model=UseCase, id=obj.id, data={"owner": "Bob"})
     history_before = len(ws.history(limit=100))
-    with pytest.raises(ConflictError) as caught:
-        with expecting({key_of(UseCase, obj.id): read_version}):
-            records.update(ws=ws, model=UseCase, id=obj.id, data={"title": "Mine"})
+    expected = {key_of(UseCase, obj.id): read_version}
+    with pytest.raises(ConflictError) as caught, expecting(expected):
+        records.update(ws=ws, model=UseCase, id=obj.id, data={"title": "Mine"})
     conflict = caught.value.conflict
     assert conflict == RecordConflict("use_case", obj.id, read_version, read_version + 1)
     assert "changed elsewhere" in str(caught.value)
