@@ -50,6 +50,8 @@ class AppContext(QObject):
         self.tasks = tasks if tasks is not None else TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self._workspace: Workspace | None = None
+        #: The conflict dialog open now (see :mod:`.conflicts`), else None.
+        self.conflict_dialog: QObject | None = None
 
     # -- workspace ------------------------------------------------------------------------
 
@@ -112,10 +114,17 @@ class AppContext(QObject):
         """Push an undo command (which performs the edit). False when the edit failed.
 
         A command that fails with a ``UserError`` reports it through :attr:`user_error`
-        and marks itself obsolete, so it is not left on the stack.
+        and marks itself obsolete, so it is not left on the stack. An edit of a record
+        that changed since the user read it (the command's ``intent``) writes nothing and
+        opens the conflict dialog instead (:mod:`.conflicts`).
         """
         self.undo_stack.push(command)
-        return getattr(command, "error", None) is None
+        error = getattr(command, "error", None)
+        if getattr(command, "conflict_pending", False):
+            from .conflicts import offer_merge
+
+            offer_merge(self, command.intent, error)  # type: ignore[attr-defined]
+        return error is None
 
     def watch(self, owner: QObject, kinds: tuple[str, ...], slot: Callable[[], None]) -> QObject:
         """Call ``slot`` after every write, undo or redo that touches one of ``kinds``, for

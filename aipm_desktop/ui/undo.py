@@ -17,6 +17,7 @@ row).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import zlib
 from collections.abc import Callable, Mapping
@@ -25,8 +26,8 @@ from typing import Any
 from PySide6.QtGui import QUndoCommand
 from sqlmodel import SQLModel
 
-from ..errors import UserError
-from ..services import records
+from ..errors import ConflictError, UserError
+from ..services import conflicts, records
 from ..services.changes import Changes
 from ..store import Workspace
 from ..store.history import OperationResult
@@ -94,6 +95,11 @@ class OperationCommand(QUndoCommand):
         self.result: Any = None
         self.error: UserError | None = None
         self.record_id: int | None = None
+        #: The record edit this command makes, when it must find the record as the user
+        #: read it (see :mod:`.conflicts`); a conflict then offers to merge.
+        self.intent: Any = None
+        #: The first run was refused by a conflict the context offers to merge.
+        self.conflict_pending = False
         self.op_id: int | None = None  # the operation in effect (the edit or its redo)
         self.undo_id: int | None = None  # the undo operation while undone
         self._changes: Changes | None = None
@@ -118,14 +124,18 @@ class OperationCommand(QUndoCommand):
         ws = self.ctx.workspace
         if ws is None:
             return
+        first = self.op_id is None and self.undo_id is None
         try:
-            if self.op_id is None and self.undo_id is None:
+            if first:
                 self._first(ws)
             elif self.undo_id is not None:
                 op = ws.redo(self.undo_id, who=self.ctx.author())
                 self.op_id, self.undo_id = op.id, None
                 self._notify(op, "redo")
         except UserError as err:
+            self.conflict_pending = (
+                first and self.intent is not None and isinstance(err, ConflictError)
+            )
             self._fail(err)
 
     def undo(self) -> None:
@@ -162,8 +172,18 @@ class OperationCommand(QUndoCommand):
     def _first(self, ws: Workspace) -> None:
         mark = ws.operation_mark()
         label = None if self._derive_text else self.text()
-        with ws.operation(label, who=self.ctx.author()):
+        intent = self.intent
+        guard = (
+            conflicts.expecting({intent.key: intent.version})
+            if intent is not None
+            else contextlib.nullcontext()
+        )
+        with guard as expected, ws.operation(label, who=self.ctx.author()):
             self.result = self.perform(ws)
+        if intent is not None and intent.written is not None and expected is not None:
+            version = expected.written.get(intent.key)
+            if version is not None:
+                intent.written(version)
         ops = ws.operations_since(mark)
         changes = _changes_in(self.result)
         if not ops:
@@ -187,7 +207,7 @@ class OperationCommand(QUndoCommand):
     def _fail(self, err: UserError) -> None:
         self.error = err
         self.setObsolete(True)
-        if self._report_errors:
+        if self._report_errors and not self.conflict_pending:
             self.ctx.show_error(err)
 
 

@@ -110,3 +110,20 @@ def test_stored_values_and_last_change_say_what_the_other_window_wrote(ws, other
     records.delete(ws=other, model=UseCase, id=obj.id)
     with pytest.raises(NotFoundError, match="deleted elsewhere"):
         conflicts.stored_values(ws, UseCase, obj.id, ["owner"])
+
+
+def test_an_edit_flushing_the_record_twice_is_checked_once(ws) -> None:
+    obj = _new(ws)
+    key = key_of(UseCase, obj.id)
+    with (
+        expecting({key: obj.version}) as expected,
+        records.editing(ws, UseCase, obj.id, lambda r: "twice") as (session, row),
+    ):
+        row.title = "Once"
+        records.touch(row)
+        session.flush()
+        row.owner = "Twice"
+        records.touch(row)
+    stored = records.get(ws=ws, model=UseCase, id=obj.id)
+    assert (stored.title, stored.owner, stored.version) == ("Once", "Twice", obj.version + 2)
+    assert expected.written[key] == obj.version + 2

@@ -125,6 +125,8 @@ class RecordForm(HintRows, QWidget):
         self.cards: dict[str, QFormLayout] = {}
         self._card_frames: dict[str, QFrame] = {}
         self.record: dict[str, Any] | None = None
+        #: The stored version of the record shown (edits expect it), when known.
+        self.version: int | None = None
         self.readonly = False
         self._loading = False
         self._kept: set[str] = set()  # fields holding typed, refused text
