@@ -82,3 +82,9 @@ class ConflictError(UserError):
     def __init__(self, message: str, *, detail: str = "", conflict: object = None) -> None:
         super().__init__(message, detail=detail)
         self.conflict = conflict
+
+
+class UnavailableError(WorkspaceError):
+    """The workspace cannot be reached now (server down, file system gone away)."""
+
+    title = "The workspace is unavailable"

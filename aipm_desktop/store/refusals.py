@@ -27,18 +27,20 @@ def changed_since(
     """Why ``op_id`` cannot be undone (redone): which record changed since, and the later
     operation (who, when, what) that changed it, when the history still holds one."""
     noun = kind_of_table(tbl).value.replace("_", " ")
-    name = label_of(now)
-    what = f" \u201c{name}\u201d" if name and not name.startswith("#") else ""
     state = "was changed" if now is not None else "was deleted"
     own = conn.execute(select(_OP.c.label).where(_OP.c.id == op_id)).scalar()
     title = f" \u201c{own}\u201d" if own else " this"
     later = conn.execute(
-        select(_OP.c.actor, _OP.c.at, _OP.c.label)
+        select(_OP.c.actor, _OP.c.at, _OP.c.label, _ROWS.c.before)
         .select_from(_ROWS.join(_OP, _OP.c.id == _ROWS.c.op_id))
         .where(_ROWS.c.tbl == tbl, _ROWS.c.pk == pk, _ROWS.c.op_id > op_id)
-        .order_by(_ROWS.c.op_id.desc())
+        .order_by(_ROWS.c.op_id.desc(), _ROWS.c.seq)
         .limit(1)
     ).first()
+    # A deleted record is named by the image the deleting operation kept of it.
+    before = later.before if later is not None and isinstance(later.before, dict) else None
+    name = label_of(now if now is not None else before)
+    what = f" \u201c{name}\u201d" if name and not name.startswith("#") else ""
     if later is None:
         return (
             f"Cannot {verb}{title}: the {noun}{what} {state} since, outside this "

@@ -20,7 +20,7 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping
 
-from sqlalchemy import Connection, func, select
+from sqlalchemy import Connection, exc, func, select
 
 from ..models import EntityKind, Operation, OperationRow, kind_of_table
 from .bulk import RANGE_ACTIONS
@@ -34,7 +34,8 @@ _ROWS = OperationRow.__table__  # type: ignore[attr-defined]
 class ExternalOperation:
     """An operation another connection committed: its id, label, actor, kind (do, undo,
     redo), the entity kinds it touched and, per kind, the ids of the records it touched
-    (a bulk range or a record without an id of its own adds its kind alone)."""
+    (a bulk range or a record without an id of its own adds its kind alone), and per kind
+    what was done: "create", "delete" or "update" (some of each: "update")."""
 
     id: int
     label: str
@@ -42,6 +43,10 @@ class ExternalOperation:
     kind: str
     kinds: frozenset[EntityKind]
     ids: Mapping[EntityKind, tuple[int, ...]]
+    actions: Mapping[EntityKind, str] = dataclasses.field(default_factory=dict)
+
+
+_ACTIONS = {frozenset({"I"}): "create", frozenset({"D"}): "delete"}
 
 
 def latest_row_id(conn: Connection) -> int:
@@ -72,11 +77,13 @@ def operations_after(
         return [], row_id
     newest = max(r.id for r in rows)
     touched: dict[int, dict[EntityKind, set[int]]] = defaultdict(lambda: defaultdict(set))
+    done: dict[int, dict[EntityKind, set[str]]] = defaultdict(lambda: defaultdict(set))
     for r in rows:
         if r.op_id in own:
             continue
         kind = kind_of_table(r.tbl)
         ids = touched[r.op_id][kind]
+        done[r.op_id][kind].add(str(r.action))
         record = None if r.action in RANGE_ACTIONS else _record_id(r.pk)
         if record is not None:
             ids.add(record)
@@ -98,6 +105,7 @@ def operations_after(
                 kind=str(op.kind) if op is not None else "do",
                 kinds=frozenset(kinds),
                 ids={k: tuple(sorted(v)) for k, v in kinds.items()},
+                actions={k: _ACTIONS.get(frozenset(v), "update") for k, v in done[op_id].items()},
             )
         )
     return out, newest
@@ -125,3 +133,29 @@ class Watch:
         with self.ws.engine.connect() as conn:
             found, self.mark = operations_after(conn, self.mark, own)
         return found
+
+
+def is_connection_error(error: BaseException) -> bool:
+    """True when ``error`` says the workspace cannot be reached (server down, connection
+    dropped, the file's storage gone), not that a statement or the data is wrong."""
+    if isinstance(error, exc.DisconnectionError):
+        return True
+    if isinstance(error, exc.DBAPIError) and error.connection_invalidated:
+        return True
+    if isinstance(error, exc.OperationalError):
+        text = str(error.orig if error.orig is not None else error).lower()
+        return not any(word in text for word in _NOT_CONNECTION)
+    return False
+
+
+#: Operational errors that are about the statement or a lock, not about the connection.
+_NOT_CONNECTION = ("no such ", "syntax error", "database is locked", "database is busy")
+
+
+def writing(ws: Workspace) -> bool:
+    """True while another thread of this process writes to ``ws`` (a poll waits)."""
+    lock = ws._writer
+    if lock.acquire(blocking=False):
+        lock.release()
+        return False
+    return True

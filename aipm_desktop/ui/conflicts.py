@@ -71,7 +71,8 @@ class EditIntent:
     ``values``: the fields the user changed; ``version``: the version of the record they
     saw; ``resubmit(values, version)``: a new command making the edit of ``values``
     against ``version``; ``label_for(field)``: how the form names a field; ``written``:
-    called with the record's new version once an edit of it is stored.
+    called with the record's version once an edit of it is stored, and with the stored
+    version when a conflict showed the stored record again.
     """
 
     model: type[Any]
@@ -233,6 +234,8 @@ def offer_merge(ctx: AppContext, intent: EditIntent, error: ConflictError) -> Co
     except UserError as gone:
         ctx.show_error(gone)
         return None
+    if intent.written is not None:
+        intent.written(version)  # the form shows the stored record again
     dialog = ConflictDialog(intent, current, conflict_message(ctx, intent, error))
     dialog.setParent(QApplication.activeWindow(), dialog.windowFlags())
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)

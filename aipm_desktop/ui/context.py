@@ -50,6 +50,10 @@ class AppContext(QObject):
         self.tasks = tasks if tasks is not None else TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self._workspace: Workspace | None = None
+        from .live import LiveWorkspace
+
+        #: Live refresh from other windows and the lost-connection state (:mod:`.live`).
+        self.live = LiveWorkspace(self)
         #: The conflict dialog open now (see :mod:`.conflicts`), else None.
         self.conflict_dialog: QObject | None = None
 
@@ -61,8 +65,9 @@ class AppContext(QObject):
 
     @property
     def readonly(self) -> bool:
-        """True when no workspace is open or the open one is read-only."""
-        return self._workspace is None or self._workspace.readonly
+        """True when no workspace is open, the open one is read-only, or it cannot be
+        reached now (see :mod:`.live`)."""
+        return self._workspace is None or self._workspace.readonly or self.live.lost
 
     def require_workspace(self) -> Workspace:
         """The open workspace; a plain error when there is none."""

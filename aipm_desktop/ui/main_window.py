@@ -37,6 +37,7 @@ from .dialogs import (
     widget_shortcuts,
 )
 from .errors import show_user_error
+from .live import ConnectionBanner
 from .tasks import Task
 from .welcome import WelcomePage
 from .widgets.builders import NO_MARGINS, panel, vbox
@@ -198,7 +199,10 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([SIDEBAR_WIDTH, self.width() - SIDEBAR_WIDTH])
 
-        self.workspace_view = panel(self.banner, (self.splitter, 1), spacing=0)
+        self.connection_banner = ConnectionBanner(ctx)
+        self.workspace_view = panel(
+            self.banner, self.connection_banner, (self.splitter, 1), spacing=0
+        )
 
         self.root = QStackedWidget()
         self.root.addWidget(self.welcome)

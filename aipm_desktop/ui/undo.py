@@ -31,6 +31,7 @@ from ..services import conflicts, records
 from ..services.changes import Changes
 from ..store import Workspace
 from ..store.history import OperationResult
+from ..store.watch import is_connection_error
 from .context import AppContext
 
 _LABEL_FIELDS = ("title", "name", "item", "action")
@@ -126,6 +127,7 @@ class OperationCommand(QUndoCommand):
             return
         first = self.op_id is None and self.undo_id is None
         try:
+            self._check_reachable()
             if first:
                 self._first(ws)
             elif self.undo_id is not None:
@@ -137,15 +139,21 @@ class OperationCommand(QUndoCommand):
                 first and self.intent is not None and isinstance(err, ConflictError)
             )
             self._fail(err)
+        except Exception as err:
+            self._fail_unreachable(err)
 
     def undo(self) -> None:
         ws = self.ctx.workspace
         if ws is None or self.op_id is None:
             return
         try:
+            self._check_reachable()
             op = ws.undo(self.op_id, who=self.ctx.author())
         except UserError as err:
             self._fail(err)
+            return
+        except Exception as err:
+            self._fail_unreachable(err)
             return
         self.undo_id, self.op_id = op.id, None
         self._notify(op, "undo")
@@ -203,6 +211,18 @@ class OperationCommand(QUndoCommand):
         if action is not None:
             base = dataclasses.replace(base, action=action)
         self.ctx.notify(base.with_kinds(op.kinds, (op.id,)))
+
+    def _check_reachable(self) -> None:
+        if self.ctx.live.lost:
+            raise self.ctx.live.refusal()
+
+    def _fail_unreachable(self, err: Exception) -> None:
+        """A store error: when it says the workspace cannot be reached, the workspace is
+        lost (nothing was written: the operation rolled back) and the edit refused."""
+        if not is_connection_error(err):
+            raise err
+        self.ctx.live.connection_lost(err)
+        self._fail(self.ctx.live.refusal())
 
     def _fail(self, err: UserError) -> None:
         self.error = err

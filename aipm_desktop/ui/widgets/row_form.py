@@ -30,6 +30,12 @@ if TYPE_CHECKING:
 
     from ..context import AppContext
 
+#: What a field says when the workspace cannot be reached as the user saves it.
+UNAVAILABLE_HINT = (
+    "Not saved: the workspace cannot be reached. Your text is kept; press Enter in the "
+    "field again once the banner has gone."
+)
+
 
 def show_row(
     form: RecordForm,
@@ -53,8 +59,15 @@ def show_row(
         form.set_record(None)
         return None
     form.readonly = ctx.readonly
-    form.version = getattr(obj, "version", None)
-    form.set_record({k: getattr(obj, k) for k in schema.model_fields}, force=force)
+    record = {k: getattr(obj, k) for k in schema.model_fields}
+    if force or form.record is None:
+        form.version_held = False
+    elif form.typed_over(record):
+        form.version_held = True  # what the user types over changed: saving it asks
+    if not form.version_held:
+        form.version = getattr(obj, "version", None)
+    form.unavailable = lambda: UNAVAILABLE_HINT if ctx.live.lost else ""
+    form.set_record(record, force=force)
     return obj
 
 
