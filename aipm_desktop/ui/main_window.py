@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, paths
 from ..errors import UserError, WorkspaceError, WorkspaceGoneError
+from ..locations import is_server_url
 from ..services.changes import Changes
 from ..store import EXTENSION, Workspace, open_workspace, save_copy
+from . import connect
 from .areas import AREAS, Area
 from .context import AppContext
 from .dialogs import (
@@ -138,6 +140,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.actions: dict[str, QAction] = {}
         self.sample_task: Task | None = None
+        self.connect_dialog: QDialog | None = None
         self._progress: TaskProgressDialog | None = None
         self._current_area = areas[0].name
         self._closing = False
@@ -280,6 +283,14 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addMenu(self.recent_menu)
         self._fill_recent_menu()
+        file_menu.addAction(
+            self._action(
+                "connect",
+                "Connect to &Team Server…",
+                lambda: connect.ask_connection(self),
+                tip="Open a workspace kept on your team's PostgreSQL server",
+            )
+        )
         file_menu.addAction(
             self._action(
                 "open_sample",
@@ -433,7 +444,10 @@ class MainWindow(QMainWindow):
     # -- workspace ------------------------------------------------------------------------
 
     def open_path(self, path: Path | str) -> bool:
-        """Open the workspace at ``path``; on a bad file, say why and keep the current one."""
+        """Open the workspace at ``path`` (or a team server's URL); on a bad file, say why
+        and keep the current one."""
+        if is_server_url(path):
+            return connect.open_server(self, str(path))
         path = Path(path).expanduser()
         current = self.ctx.workspace
         if current is not None and current.path.resolve() == path.resolve():
@@ -501,7 +515,7 @@ class MainWindow(QMainWindow):
         title = f"{name} — {ws.path} — {APP_NAME}"
         self.setWindowTitle(title + (" [read-only]" if ws.readonly else ""))
 
-    def show_opening(self, path: Path) -> None:
+    def show_opening(self, path: Path | str) -> None:
         """Show the workspace layout while ``path`` opens, so the window paints at once."""
         self.root.setCurrentWidget(self.workspace_view)
         self.statusBar().showMessage(f"Opening {path}…")
@@ -682,13 +696,14 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(f"{path.name}  —  {path.parent}")
             action.setData(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
-        if not files:
+        servers = connect.add_recent_connections(self, self.recent_menu)
+        if not files and not servers:
             empty = self.recent_menu.addAction("No recent workspaces")
             empty.setEnabled(False)
         self.recent_menu.addSeparator()
         clear = self.recent_menu.addAction("Clear List")
         clear.setObjectName("clearRecent")
-        clear.setEnabled(bool(files))
+        clear.setEnabled(bool(files or servers))
         clear.triggered.connect(self._on_clear_recent_triggered)
 
     def _on_recent_menu_about_to_show(self) -> None:
@@ -696,6 +711,7 @@ class MainWindow(QMainWindow):
 
     def _on_clear_recent_triggered(self) -> None:
         self.ctx.settings.clear_recent_files()
+        self.ctx.settings.clear_recent_connections()
         self._fill_recent_menu()
         self.welcome.set_recent_files([])
 
