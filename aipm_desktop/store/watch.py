@@ -28,6 +28,8 @@ from .workspace import Workspace
 
 _OP = Operation.__table__  # type: ignore[attr-defined]
 _ROWS = OperationRow.__table__  # type: ignore[attr-defined]
+#: How often (s) the GUI asks an open workspace whether another connection committed.
+POLL_INTERVAL_S = 0.5
 
 
 @dataclasses.dataclass(frozen=True)

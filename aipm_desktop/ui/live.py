@@ -27,14 +27,20 @@ from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 from ..errors import UnavailableError
 from ..services.changes import Changes
 from ..store import Workspace
-from ..store.watch import ExternalOperation, Watch, is_connection_error, writing
+from ..store.watch import (
+    POLL_INTERVAL_S,
+    ExternalOperation,
+    Watch,
+    is_connection_error,
+    writing,
+)
 from .widgets.page_header import named_label
 
 if TYPE_CHECKING:
     from .context import AppContext
 
 #: How often (ms) the open workspace is asked whether another window committed.
-POLL_MS = 500
+POLL_MS = round(POLL_INTERVAL_S * 1000)
 #: Seconds between reconnection attempts: doubling from the first to the last.
 FIRST_RETRY_S = 1
 LAST_RETRY_S = 30
