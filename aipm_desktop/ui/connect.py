@@ -29,8 +29,9 @@ from ..errors import UnavailableError, UserError
 from ..store import open_workspace
 from ..store.watch import is_connection_error
 from .errors import show_user_error
-from .widgets.builders import dialog_buttons, form_layout, line_edit, open_dialog
+from .widgets.builders import LABELS_RIGHT, dialog_buttons, form_layout, line_edit, open_dialog
 from .widgets.dialog_parts import dialog_heading
+from .widgets.field_editors import FIELD_HEIGHT
 from .widgets.page_header import named_label
 
 if TYPE_CHECKING:
@@ -83,6 +84,10 @@ class ConnectDialog(QDialog):
             ("User", self.user_edit),
             ("SSL mode", self.ssl_combo),
         )
+        form.setLabelAlignment(LABELS_RIGHT)
+        for field in (self.host_edit, self.port_spin, self.database_edit, self.user_edit):
+            field.setMinimumHeight(FIELD_HEIGHT)
+        self.port_spin.setMaximumWidth(120)
         self.note = named_label(PASSWORD_NOTE, "mutedLabel", wrap=True)
         self.url_label = named_label("", "connectUrl", wrap=True)
         self.url_label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

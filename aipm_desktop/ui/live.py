@@ -208,8 +208,8 @@ class ConnectionBanner(QFrame):
             self.setVisible(False)
             return
         self.label.setText(
-            "The workspace cannot be reached: edits are disabled and nothing half-written "
-            f"was kept. Reconnecting automatically (next try in {self.live.retry_in} s). "
+            "The workspace cannot be reached, so edits are disabled (nothing was "
+            f"half-written). Reconnecting by itself: next try in {self.live.retry_in} s. "
             f"Reason: {self.live.lost_reason}"
         )
         self.setVisible(True)
