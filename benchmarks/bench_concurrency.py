@@ -36,15 +36,14 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
+#: Edits per process, shared records, and edits timed for the visibility delay.
+EDITS, RECORDS, SAMPLES = 1_000, 100, 100
+#: The longest pause (s) between reading a record and saving the edit of it.
+THINK_S = 0.002
+
 ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
-
-EDITS = 1_000
-RECORDS = 100
-SAMPLES = 100
-#: The longest pause (s) between reading a record and saving the edit of it.
-THINK_S = 0.002
 
 
 def _open(location: str) -> Any:

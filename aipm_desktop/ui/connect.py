@@ -77,15 +77,11 @@ class ConnectDialog(QDialog):
         self.ssl_combo.setObjectName("sslCombo")
         for mode in locations.SSL_MODES:
             self.ssl_combo.addItem(mode, mode)
-        form = form_layout(
-            ("Host", self.host_edit),
-            ("Port", self.port_spin),
-            ("Database", self.database_edit),
-            ("User", self.user_edit),
-            ("SSL mode", self.ssl_combo),
-        )
+        fields = (self.host_edit, self.port_spin, self.database_edit, self.user_edit)
+        labels = ("Host", "Port", "Database", "User", "SSL mode")
+        form = form_layout(*zip(labels, (*fields, self.ssl_combo), strict=True))
         form.setLabelAlignment(LABELS_RIGHT)
-        for field in (self.host_edit, self.port_spin, self.database_edit, self.user_edit):
+        for field in fields:
             field.setMinimumHeight(FIELD_HEIGHT)
         self.port_spin.setMaximumWidth(120)
         self.note = named_label(PASSWORD_NOTE, "mutedLabel", wrap=True)

@@ -73,13 +73,13 @@ class LiveWorkspace(QObject):
         self.poll_timer = QTimer(self)
         self.poll_timer.setObjectName("livePollTimer")
         self.poll_timer.setInterval(POLL_MS)
-        self.poll_timer.timeout.connect(self._on_poll_timer_timeout)
+        self.poll_timer.timeout.connect(self.poll)
         self.retry_timer = QTimer(self)
         self.retry_timer.setObjectName("reconnectTimer")
         self.retry_timer.setSingleShot(True)
-        self.retry_timer.timeout.connect(self._on_retry_timer_timeout)
-        ctx.workspace_opened.connect(self._on_ctx_workspace_opened)
-        ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
+        self.retry_timer.timeout.connect(self.reconnect)
+        ctx.workspace_opened.connect(self.start)
+        ctx.workspace_closed.connect(self.stop)
 
     @property
     def lost(self) -> bool:
@@ -169,20 +169,6 @@ class LiveWorkspace(QObject):
         self.availability_changed.emit(True)
         self.ctx.notify(Changes("workspace"))
         return True
-
-    # -- slots -----------------------------------------------------------------------------
-
-    def _on_ctx_workspace_opened(self, ws: Workspace) -> None:
-        self.start(ws)
-
-    def _on_ctx_workspace_closed(self) -> None:
-        self.stop()
-
-    def _on_poll_timer_timeout(self) -> None:
-        self.poll()
-
-    def _on_retry_timer_timeout(self) -> None:
-        self.reconnect()
 
 
 class ConnectionBanner(QFrame):

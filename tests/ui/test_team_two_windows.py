@@ -1,4 +1,5 @@
-"""Live refresh and the lost connection: two workspace objects on one file, as two windows."""
+"""Two windows on one workspace file, as the user sees them: the conflict dialog (no lost
+update), live refresh keeping selection and typing, and the lost connection."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
 from sqlalchemy import exc
 
 from aipm_desktop.errors import UnavailableError
@@ -24,18 +26,32 @@ def other(ws):
 
 
 @pytest.fixture
-def page(qtbot, app_ctx, ws):
-    from aipm_desktop.ui.usecases.page import UseCasesPage
-
+def seeded(ws) -> None:
     for title, owner in (("Summaries", "Ann"), ("Triage", "Tom")):
         records.create(ws=ws, model=UseCase, data={"title": title, "owner": owner})
-    app_ctx.set_workspace(ws)
-    widget = UseCasesPage(app_ctx)
-    qtbot.addWidget(widget)
-    widget.resize(1300, 800)
-    widget.show()
-    qtbot.waitExposed(widget)
-    return widget
+
+
+@pytest.fixture
+def page(seeded, main_window):
+    """The Use cases area of a main window over ``ws`` (two use cases, the first shown)."""
+    return main_window.show_area("usecases")
+
+
+def _stored(ws, record_id: int) -> UseCase:
+    return records.get(ws=ws, model=UseCase, id=record_id)
+
+
+def _type(qtbot, editor, text: str) -> None:
+    editor.setFocus()
+    editor.selectAll()
+    qtbot.keyClicks(editor, text)
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+
+
+def _dialog(app_ctx):
+    dialog = app_ctx.conflict_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
 
 
 def _titles(page) -> list[str]:
@@ -61,6 +77,88 @@ def _half_type(qtbot, editor, text: str) -> None:
 
 def _failing(*_args, **_kwargs):
     raise exc.OperationalError("SELECT 1", {}, Exception("server closed the connection"))
+
+
+def _conflict(qtbot, page, app_ctx, other, theirs: str = "Bob", mine: str = "Carol"):
+    """The other window stores ``theirs`` as the shown use case's owner, then the user
+    types ``mine`` there and presses Return: the record's id and the dialog shown."""
+    record_id = page.current_id
+    records.update(ws=other, model=UseCase, id=record_id, data={"owner": theirs}, who="bob")
+    _type(qtbot, page.form.lines["owner"], mine)
+    return record_id, _dialog(app_ctx)
+
+
+def test_saving_over_another_windows_change_asks_and_writes_nothing_until_asked(
+    qtbot, page, app_ctx, ws, other
+):
+    steps = app_ctx.undo_stack.count()
+    record_id, dialog = _conflict(qtbot, page, app_ctx, other)
+    assert _stored(ws, record_id).owner == "Bob"  # nothing written yet
+    assert app_ctx.undo_stack.count() == steps
+    assert "Carol" in dialog.findChild(QLabel, "conflictYours").text()
+    assert "Bob" in dialog.findChild(QLabel, "conflictTheirs").text()
+    message = dialog.findChild(QLabel, "conflictMessage").text()
+    assert "Summaries" in message and "by bob at " in message
+    # Behind the dialog the form already shows what is stored now.
+    assert page.form.lines["owner"].text() == "Bob"
+
+    dialog.save_button.click()  # keep mine (the default)
+    stored = _stored(ws, record_id)
+    assert stored.owner == "Carol"
+    assert app_ctx.conflict_dialog is None
+    assert page.form.lines["owner"].text() == "Carol"
+    app_ctx.undo_stack.undo()  # the merged edit is one undo step
+    assert _stored(ws, record_id).owner == "Bob"
+
+
+def test_take_theirs_keeps_the_current_record_and_all_mine_per_field(
+    qtbot, page, app_ctx, ws, other
+):
+    record_id, dialog = _conflict(qtbot, page, app_ctx, other)
+    dialog.all_theirs_button.click()
+    assert dialog.choices() == {"owner": False}
+    dialog.all_mine_button.click()
+    assert dialog.choices() == {"owner": True}
+    dialog.theirs_buttons["owner"].click()
+    dialog.save_button.click()
+    assert _stored(ws, record_id).owner == "Bob"
+    assert page.form.lines["owner"].text() == "Bob"
+
+
+def test_a_record_changed_again_while_the_dialog_is_open_asks_again(
+    qtbot, page, app_ctx, ws, other
+):
+    record_id, first = _conflict(qtbot, page, app_ctx, other)
+    records.update(ws=other, model=UseCase, id=record_id, data={"owner": "Dave"})
+    first.save_button.click()
+    second = _dialog(app_ctx)
+    assert second is not first
+    assert _stored(ws, record_id).owner == "Dave"
+    assert "Dave" in second.findChild(QLabel, "conflictTheirs").text()
+    second.save_button.click()
+    assert _stored(ws, record_id).owner == "Carol"
+
+
+def test_an_edit_after_the_form_saw_the_other_change_needs_no_dialog(
+    qtbot, page, app_ctx, ws, other
+):
+    record_id = page.current_id
+    _type(qtbot, page.form.lines["owner"], "Carol")
+    _type(qtbot, page.form.lines["owner"], "Carol Smith")  # my own edits never conflict
+    assert app_ctx.conflict_dialog is None
+    records.update(ws=other, model=UseCase, id=record_id, data={"title": "Their title"})
+    page.form.reload()  # what live refresh does (see test_team_live)
+    _type(qtbot, page.form.lines["owner"], "Eve")
+    assert app_ctx.conflict_dialog is None
+    stored = _stored(ws, record_id)
+    assert (stored.title, stored.owner) == ("Their title", "Eve")
+
+
+def test_cancel_writes_nothing(qtbot, page, app_ctx, ws, other):
+    record_id, dialog = _conflict(qtbot, page, app_ctx, other)
+    dialog.reject()
+    assert _stored(ws, record_id).owner == "Bob"
+    assert app_ctx.conflict_dialog is None
 
 
 def test_the_other_windows_edit_shows_keeping_selection_and_typing(qtbot, page, app_ctx, other):
@@ -118,11 +216,10 @@ def test_own_edits_and_other_kinds_are_not_announced_as_external(qtbot, page, ap
 
 
 def test_lost_connection_disables_edits_keeps_typing_and_reconnects(
-    qtbot, page, app_ctx, ws, monkeypatch
+    qtbot, page, main_window, app_ctx, ws, monkeypatch
 ):
     summaries = _select(page, "Summaries")
-    banner = live.ConnectionBanner(app_ctx)
-    qtbot.addWidget(banner)
+    banner = main_window.connection_banner
     monkeypatch.setattr(Workspace, "ping", _failing)
     monkeypatch.setattr(live.Watch, "poll", _failing)
     with qtbot.waitSignal(app_ctx.live.availability_changed, timeout=5000) as lost:
