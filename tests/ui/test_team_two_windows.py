@@ -42,9 +42,8 @@ def _stored(ws, record_id: int) -> UseCase:
 
 
 def _type(qtbot, editor, text: str) -> None:
-    editor.setFocus()
-    editor.selectAll()
-    qtbot.keyClicks(editor, text)
+    """Type ``text`` over the field and press Return (saving it)."""
+    _half_type(qtbot, editor, text)
     qtbot.keyClick(editor, Qt.Key.Key_Return)
 
 
