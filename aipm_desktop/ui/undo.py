@@ -24,6 +24,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+from sqlalchemy import exc
 from sqlmodel import SQLModel
 
 from ..errors import ConflictError, UserError
@@ -127,10 +128,11 @@ class OperationCommand(QUndoCommand):
             return
         first = self.op_id is None and self.undo_id is None
         try:
-            self._check_reachable()
             if first:
+                self._check_reachable()
                 self._first(ws)
             elif self.undo_id is not None:
+                self._check_reachable()
                 op = ws.redo(self.undo_id, who=self.ctx.author())
                 self.op_id, self.undo_id = op.id, None
                 self._notify(op, "redo")
@@ -170,7 +172,11 @@ class OperationCommand(QUndoCommand):
             or other.error is not None
         ):
             return False
-        if not ws.merge_operations(self.op_id, other.op_id):
+        try:
+            merged = ws.merge_operations(self.op_id, other.op_id)
+        except exc.OperationalError:  # another window holds the file: two undo steps
+            merged = False
+        if not merged:
             return False
         self.result = other.result
         return True
@@ -304,9 +310,13 @@ def update_record(
     *,
     text: str | None = None,
     merge: bool = False,
+    version: int | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> OperationCommand:
     """Change fields of one record. With ``merge`` and a single field, consecutive edits
-    of that field of that record are one undo step."""
+    of that field of that record are one undo step. With ``version`` (the one the user
+    saw), nothing is written if the record moved on since: the conflict dialog asks
+    (see :mod:`.conflicts`); ``written`` gets the record's version after the edit."""
     values = dict(data)
     if len(values) == 1:
         default = f"edit {describe(model)} {next(iter(values)).replace('_', ' ')}"
@@ -322,6 +332,15 @@ def update_record(
         merge_key=key,
     )
     command.record_id = id
+    if version is not None:
+        from .conflicts import EditIntent
+
+        def again(changed: dict[str, Any], current: int) -> OperationCommand:
+            return update_record(
+                ctx, model, id, changed, text=text, version=current, written=written
+            )
+
+        command.intent = EditIntent(model, id, version, values, again, written=written)
     return command
 
 

@@ -274,3 +274,36 @@ def test_an_edit_meeting_a_dropped_connection_writes_nothing_and_says_so(
         assert not app_ctx.run_edit(service_command(app_ctx, "edit", lambda w: None))
     assert isinstance(refused.args[0], UnavailableError)
     assert app_ctx.live.reconnect()
+
+
+def test_an_inline_cell_edit_over_another_windows_change_asks_too(
+    qtbot, app_ctx, ws, other, main_window
+):
+    """The AI Act obligations table is edited in its cells: the same dialog guards it."""
+    from aipm_desktop.models import ComplianceObligation
+    from aipm_desktop.services import ai_act
+
+    records.create(ws=ws, model=UseCase, data={"title": "CV screening"})
+    risks = main_window.show_area("risks")
+    tab = risks.ai_act
+    risks.tabs.setCurrentWidget(tab)
+    cv = records.resolve_ref(
+        ws=ws, table=UseCase.__table__, name_column="title", ref="CV screening", noun="use case"
+    )
+    dialog = tab.open_questionnaire(cv)
+    dialog.set_answer("employment", True)
+    assert dialog.save()
+    first = ai_act.obligations(ws=ws, use_case_id=cv)[0]
+    records.update(ws=other, model=ComplianceObligation, id=first.id, data={"owner": "Legal"})
+
+    tab.obligations.set_value(0, "status", "done")  # as a cell edit stores it
+
+    conflict = _dialog(app_ctx)
+    assert conflict.current == {"status": "open"}
+    assert records.get(ws=ws, model=ComplianceObligation, id=first.id).status == "open"
+    conflict.save_button.click()
+    stored = records.get(ws=ws, model=ComplianceObligation, id=first.id)
+    assert (stored.status, stored.owner) == ("done", "Legal")
+    tab.obligations.set_value(0, "owner", "Legal and HR")  # its own edits never conflict
+    assert app_ctx.conflict_dialog is None
+    assert records.get(ws=ws, model=ComplianceObligation, id=first.id).owner == "Legal and HR"
