@@ -96,3 +96,19 @@ def test_two_workspace_objects_never_fail_as_busy_when_interleaving(ws, other) -
         records.update(ws=ws, model=UseCase, id=obj.id, data={"owner": "C"})
     stored = records.get(ws=ws, model=UseCase, id=obj.id)
     assert (stored.title, stored.owner) == ("B", "C")
+
+
+def test_connection_errors_are_told_from_statement_errors() -> None:
+    from sqlalchemy import exc
+
+    from aipm_desktop.store.watch import is_connection_error
+
+    def operational(text: str) -> exc.OperationalError:
+        return exc.OperationalError("SELECT 1", {}, Exception(text))
+
+    assert is_connection_error(operational("server closed the connection unexpectedly"))
+    assert is_connection_error(operational("disk I/O error"))
+    assert is_connection_error(exc.DisconnectionError("gone"))
+    assert not is_connection_error(operational("no such table: use_case"))
+    assert not is_connection_error(operational("database is locked"))
+    assert not is_connection_error(ValueError("bad value"))

@@ -307,3 +307,18 @@ def test_an_inline_cell_edit_over_another_windows_change_asks_too(
     tab.obligations.set_value(0, "owner", "Legal and HR")  # its own edits never conflict
     assert app_ctx.conflict_dialog is None
     assert records.get(ws=ws, model=ComplianceObligation, id=first.id).owner == "Legal and HR"
+
+
+def test_saving_a_record_another_window_deleted_says_so(
+    qtbot, page, app_ctx, ws, other, message_boxes
+):
+    record_id = page.current_id
+    records.delete(ws=other, model=UseCase, id=record_id)
+    with qtbot.waitSignal(app_ctx.user_error) as shown:
+        _type(qtbot, page.form.lines["owner"], "Carol")
+    assert "may have been deleted" in str(shown.args[0])
+    assert app_ctx.conflict_dialog is None
+    app_ctx.live.poll()  # what the next tick of the poll timer does
+    assert _titles(page) == ["Triage"]  # the list shows it gone, nothing came back
+    with pytest.raises(Exception, match="No use case"):
+        records.get(ws=ws, model=UseCase, id=record_id)
