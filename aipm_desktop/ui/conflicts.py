@@ -135,14 +135,15 @@ class ConflictDialog(QDialog):
         for column, title in enumerate(("Field", "Yours", "Current", "Keep")):
             grid.addWidget(named_label(title, "conflictHeader"), 0, column)
         for row, name in enumerate(intent.values, start=1):
-            grid.addWidget(named_label(intent.field_label(name), "formLabel"), row, 0)
+            top = Qt.AlignmentFlag.AlignTop
+            grid.addWidget(named_label(intent.field_label(name), "formLabel"), row, 0, top)
             yours = named_label(show_value(intent.values[name]), "conflictYours", wrap=True)
             theirs = named_label(show_value(self.current.get(name)), "conflictTheirs", wrap=True)
             for label in (yours, theirs):
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 label.setMinimumWidth(160)
-            grid.addWidget(yours, row, 1)
-            grid.addWidget(theirs, row, 2)
+            grid.addWidget(yours, row, 1, top)
+            grid.addWidget(theirs, row, 2, top)
             mine_button = QRadioButton("Keep mine")
             mine_button.setObjectName(f"keepMine_{name}")
             theirs_button = QRadioButton("Take theirs")
@@ -157,7 +158,7 @@ class ConflictDialog(QDialog):
             line.setSpacing(0)
             line.addWidget(mine_button)
             line.addWidget(theirs_button)
-            grid.addWidget(holder, row, 3)
+            grid.addWidget(holder, row, 3, top)
             self.groups[name] = group
             self.mine_buttons[name] = mine_button
             self.theirs_buttons[name] = theirs_button
