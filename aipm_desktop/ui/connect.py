@@ -31,7 +31,6 @@ from ..store.watch import is_connection_error
 from .errors import show_user_error
 from .widgets.builders import LABELS_RIGHT, dialog_buttons, form_layout, line_edit, open_dialog
 from .widgets.dialog_parts import dialog_heading
-from .widgets.field_editors import FIELD_HEIGHT
 from .widgets.page_header import named_label
 
 if TYPE_CHECKING:
@@ -81,6 +80,8 @@ class ConnectDialog(QDialog):
         labels = ("Host", "Port", "Database", "User", "SSL mode")
         form = form_layout(*zip(labels, (*fields, self.ssl_combo), strict=True))
         form.setLabelAlignment(LABELS_RIGHT)
+        from .widgets.field_editors import FIELD_HEIGHT  # the forms' module, when needed
+
         for field in fields:
             field.setMinimumHeight(FIELD_HEIGHT)
         self.port_spin.setMaximumWidth(120)
