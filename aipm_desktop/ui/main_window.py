@@ -526,7 +526,8 @@ class MainWindow(QMainWindow):
         self._show_welcome()
 
     def _show_welcome(self) -> None:
-        self.welcome.set_recent_files(self.ctx.settings.recent_files())
+        settings = self.ctx.settings
+        self.welcome.set_recent_files(settings.recent_files(), settings.recent_connections())
         self.root.setCurrentWidget(self.welcome)
         self._update_actions()
 
@@ -753,9 +754,9 @@ class MainWindow(QMainWindow):
         self.open_sample()
 
     def _on_welcome_recent_activated(self, path: str) -> None:
-        if not Path(path).exists():
+        if not is_server_url(path) and not Path(path).exists():
             self.ctx.settings.remove_recent_file(path)
-            self.welcome.set_recent_files(self.ctx.settings.recent_files())
+            self._show_welcome()
             show_user_error(self, WorkspaceError(f"No such file: {path}"))
             return
         self.open_path(path)

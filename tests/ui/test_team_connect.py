@@ -124,3 +124,25 @@ def test_open_path_and_the_command_line_take_a_server_url(qtbot, app_ctx, ws, mo
     qtbot.addWidget(window)
     qtbot.waitUntil(lambda: window.ctx.workspace is ws, timeout=5000)
     window.ctx.close_workspace()
+
+
+def test_the_welcome_page_lists_recent_servers_beside_files(
+    qtbot, app_ctx, ws, monkeypatch, tmp_path
+):
+    from aipm_desktop.ui.main_window import MainWindow
+    from aipm_desktop.ui.welcome import PATH_ROLE
+
+    app_ctx.settings.add_recent_file(ws.path)
+    app_ctx.settings.add_recent_connection("postgresql://ann:s3cret@db.example.org/aipm")
+    monkeypatch.setattr(connect, "open_workspace", lambda url: ws)
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    window.show()
+    listed = window.welcome.recent
+    texts = [listed.item(row).text() for row in range(listed.count())]
+    assert texts[0].startswith("test    —    ")
+    assert texts[1] == "aipm on db.example.org (ann)    —    team server"
+    server = listed.item(1)
+    assert server.data(PATH_ROLE) == "postgresql://ann@db.example.org/aipm"
+    listed.itemClicked.emit(server)
+    assert app_ctx.workspace is ws
