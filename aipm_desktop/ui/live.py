@@ -116,13 +116,13 @@ class LiveWorkspace(QObject):
             return []  # a replaced file is the main window's to report; a write first
         try:
             found = watch.poll()
+            if found:  # the views read what changed: the connection may drop meanwhile
+                self.ctx.notify(changes_of(found))
         except Exception as error:
             if not is_connection_error(error):
                 raise
             self.connection_lost(error)
             return []
-        if found:
-            self.ctx.notify(changes_of(found))
         return found
 
     # -- lost and back ---------------------------------------------------------------------
