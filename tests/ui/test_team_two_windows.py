@@ -322,3 +322,27 @@ def test_saving_a_record_another_window_deleted_says_so(
     assert _titles(page) == ["Triage"]  # the list shows it gone, nothing came back
     with pytest.raises(Exception, match="No use case"):
         records.get(ws=ws, model=UseCase, id=record_id)
+
+
+def test_a_record_pane_form_gets_the_same_dialog(qtbot, operations_page, sample_ws, app_ctx):
+    """Forms on the shared record pane (incidents, runbooks, evaluations …) save through
+    the same guarded path."""
+    from aipm_desktop.models import Incident
+    from aipm_desktop.services import incidents
+
+    incident_id = incidents.find_incident(
+        ws=sample_ws, ref="Draft latency spike during EU morning peak"
+    )
+    assert operations_page.show_incident(incident_id)
+    second = open_workspace(Path(sample_ws.path))
+    try:
+        records.update(ws=second, model=Incident, id=incident_id, data={"owner": "Bob"})
+    finally:
+        second.close()
+    form = operations_page.incidents.detail.form
+    _type(qtbot, form.editors["owner"], "Priya Raman")
+    dialog = _dialog(app_ctx)
+    assert dialog.current == {"owner": "Bob"}
+    assert incidents.detail(ws=sample_ws, incident_id=incident_id).owner == "Bob"
+    dialog.save_button.click()
+    assert incidents.detail(ws=sample_ws, incident_id=incident_id).owner == "Priya Raman"
