@@ -134,7 +134,7 @@ def open_server(window: MainWindow, url: str) -> bool:
     current one. Remembered among the recent connections (without any password)."""
     url = url.strip()
     try:
-        ws = open_workspace(url)  # type: ignore[arg-type]  # a URL: the store tells
+        ws = open_workspace(url)  # a URL: the store knows it from a path
     except UserError as err:
         show_user_error(window, err)
         return False
