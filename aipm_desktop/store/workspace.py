@@ -35,6 +35,7 @@ from ..errors import (
     WorkspaceError,
     WorkspaceGoneError,
 )
+from ..models import OperationKind
 from . import files, history, migrate, schema
 from .engine import APPLICATION_ID, make_engine, ro_uri
 from .history import OperationResult
@@ -125,6 +126,7 @@ class Workspace:
                 self._local.op = handle
                 try:
                     if reverse is not None:
+                        _check_again(conn, reverse, pending)
                         history.apply_inverse(conn, reverse)
                         history.mark_reversed(conn, reverse, pending.kind)
                         yield handle
@@ -245,6 +247,16 @@ class Workspace:
             self._closed = True
             if gone and not self.readonly:
                 _set_aside_orphans(self.path)
+
+
+def _check_again(conn: Any, target: int, pending: history.PendingOperation) -> None:
+    """Check again, now that the write lock is held, that undoing (redoing) ``target``
+    overwrites nobody's later change: another process may have saved one since the
+    first check, which ran before the lock."""
+    if pending.kind is OperationKind.UNDO:
+        history.prepare_undo(conn, target)
+    else:
+        history.prepare_redo(conn, target)
 
 
 def _claim_writer(conn: Any) -> None:

@@ -112,3 +112,29 @@ def test_connection_errors_are_told_from_statement_errors() -> None:
     assert not is_connection_error(operational("no such table: use_case"))
     assert not is_connection_error(operational("database is locked"))
     assert not is_connection_error(ValueError("bad value"))
+
+
+def test_undo_checks_again_under_the_write_lock(ws, other, monkeypatch) -> None:
+    """Another process saving between undo's first check and its write is not
+    overwritten: the check runs again once the write lock is held."""
+    from aipm_desktop.store import history
+
+    obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Summaries"})
+    with ws.operation("rename") as mine:
+        records.update(ws=ws, model=UseCase, id=obj.id, data={"title": "Short"})
+    first_check = history.prepare_undo
+    calls: list[int] = []
+
+    def check_then_other_saves(conn, op_id):
+        found = first_check(conn, op_id)
+        calls.append(op_id)
+        if len(calls) == 1:  # right after the first check, before the lock
+            records.update(ws=other, model=UseCase, id=obj.id, data={"owner": "Bob"})
+        return found
+
+    monkeypatch.setattr(history, "prepare_undo", check_then_other_saves)
+    assert mine.result is not None
+    with pytest.raises(ConflictError, match="was changed since"):
+        ws.undo(mine.result.id)
+    stored = records.get(ws=ws, model=UseCase, id=obj.id)
+    assert (stored.title, stored.owner) == ("Short", "Bob")
