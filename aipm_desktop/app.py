@@ -48,7 +48,10 @@ def build_parser() -> argparse.ArgumentParser:
         "file",
         nargs="?",
         metavar="FILE",
-        help="workspace file to open (default: the embedded default workspace)",
+        help=(
+            "workspace file, or team server URL (postgresql://user@host/db), to open "
+            "(default: the embedded default workspace)"
+        ),
     )
     parser.add_argument("--demo", action="store_true", help="open the sample workspace")
     parser.add_argument(
@@ -116,11 +119,15 @@ def _application() -> QApplication:
     return app  # type: ignore[return-value]
 
 
-def start_path(file: str | None, demo: bool) -> Path:
-    """The file the app starts on: FILE, the sample, or the default workspace."""
+def start_path(file: str | None, demo: bool) -> Path | str:
+    """The file the app starts on: FILE (or a server URL), the sample, or the default
+    workspace."""
     from . import paths
+    from .locations import is_server_url
     from .ui.main_window import sample_workspace_path
 
+    if is_server_url(file):
+        return str(file)
     if file:
         return Path(file).expanduser()
     if demo:
@@ -221,6 +228,7 @@ def start_gui(args: argparse.Namespace, *, persist: bool = True) -> MainWindow:
 
         from . import models
         from .errors import UserError
+        from .locations import is_server_url
         from .ui.context import AppContext
         from .ui.errors import show_user_error
         from .ui.main_window import MainWindow, sample_workspace_path
@@ -237,7 +245,11 @@ def start_gui(args: argparse.Namespace, *, persist: bool = True) -> MainWindow:
     def open_start() -> None:
         # After the first paint: the first page reads its data here.
         try:
-            window.set_workspace(open_start_workspace(args.file, args.demo))
+            if is_server_url(args.file):  # the same path as File > Connect to team server
+                if not window.open_path(args.file):
+                    window.show_welcome()
+            else:
+                window.set_workspace(open_start_workspace(args.file, args.demo))
             # Once the page has painted, build the entity classes it did not need, so
             # the first edit or area switch does not pay for them.
             QTimer.singleShot(_PRELOAD_DELAY_MS, models.load_all)

@@ -70,6 +70,21 @@ class NotFoundError(UserError):
 
 
 class ConflictError(UserError):
-    """The record changed since it was read (its version moved on)."""
+    """The record changed since it was read (its version moved on).
+
+    ``conflict`` (when known) says which record: an object with ``kind``, ``record_id``,
+    ``expected`` (the version read) and ``current`` (the version stored now, None when
+    the record is gone); the GUI offers to merge the edit with the stored values.
+    """
 
     title = "Edit conflict"
+
+    def __init__(self, message: str, *, detail: str = "", conflict: object = None) -> None:
+        super().__init__(message, detail=detail)
+        self.conflict = conflict
+
+
+class UnavailableError(WorkspaceError):
+    """The workspace cannot be reached now (server down, file system gone away)."""
+
+    title = "The workspace is unavailable"

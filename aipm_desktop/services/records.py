@@ -23,9 +23,10 @@ import pydantic
 from sqlalchemy import FromClause, Table, exc, func, insert, select
 from sqlmodel import Session, SQLModel
 
-from ..errors import ConflictError, NotFoundError, UserError, ValidationError
+from ..errors import NotFoundError, UserError, ValidationError
 from ..models import TableMixin, kind_of_table, utcnow
 from ..store import Workspace
+from . import conflicts
 from .changes import Changes
 
 if TYPE_CHECKING:
@@ -299,8 +300,9 @@ def _update_row(
         and isinstance(obj, TableMixin)
         and obj.version != expected_version
     ):
-        raise ConflictError(
-            f"This {what} was changed elsewhere since you opened it; reload and retry."
+        raise conflicts.conflict_error(
+            conflicts.RecordConflict(kind_of(model), id, expected_version, obj.version),
+            label_of(obj) if not label_of(obj).startswith("#") else "",
         )
     current = {k: getattr(obj, k) for k in model.model_fields if k not in _SYSTEM_FIELDS}
     merged = {**current, **data}

@@ -584,12 +584,9 @@ def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
                 else (now is not None and fingerprint(now) == after.get("#"))
             )
             if not same:
-                noun = kind_of_table(tbl).value.replace("_", " ")
-                what = f" '{label_of(now)}'" if now else ""
-                raise ConflictError(
-                    f"Cannot {verb} this: the {noun}{what} was changed since. "
-                    f"{verb.capitalize()} the later changes first."
-                )
+                from .refusals import changed_since
+
+                raise ConflictError(changed_since(conn, op_id, verb, tbl, pk, now))
 
 
 def _chosen(

@@ -35,6 +35,7 @@ from ..errors import (
     WorkspaceError,
     WorkspaceGoneError,
 )
+from ..models import OperationKind
 from . import audit, files, history, migrate, schema
 from .engine import APPLICATION_ID, make_engine, ro_uri
 from .history import OperationResult
@@ -120,10 +121,12 @@ class Workspace:
             with self._writer, self.session() as session, session.begin():
                 conn = session.connection()
                 history.begin(conn)
+                _claim_writer(conn)
                 handle.session = session
                 self._local.op = handle
                 try:
                     if reverse is not None:
+                        _check_again(conn, reverse, pending)
                         history.apply_inverse(conn, reverse)
                         history.mark_reversed(conn, reverse, pending.kind)
                         yield handle
@@ -227,6 +230,14 @@ class Workspace:
                 "opened here, so this change was not saved. Close it and open the file again."
             )
 
+    def ping(self) -> None:
+        """Check the workspace can still be reached (cheap): a
+        :class:`~aipm_desktop.errors.WorkspaceGoneError` when the file was replaced or
+        removed, the driver's error when the database cannot be reached."""
+        self._check_still_there()
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
     def close(self) -> None:
         if not self._closed:
             gone = not self.still_there()
@@ -236,6 +247,25 @@ class Workspace:
             self._closed = True
             if gone and not self.readonly:
                 _set_aside_orphans(self.path)
+
+
+def _check_again(conn: Any, target: int, pending: history.PendingOperation) -> None:
+    """Check again, now that the write lock is held, that undoing (redoing) ``target``
+    overwrites nobody's later change: another process may have saved one since the
+    first check, which ran before the lock."""
+    if pending.kind is OperationKind.UNDO:
+        history.prepare_undo(conn, target)
+    else:
+        history.prepare_redo(conn, target)
+
+
+def _claim_writer(conn: Any) -> None:
+    """Take the file's write lock before the operation reads anything (SQLite's
+    ``BEGIN IMMEDIATE``; an UPDATE of no row takes it): what the operation reads is then
+    current until it commits, so a version it checks cannot move under it, and another
+    process's commit in between cannot fail the write as "busy"."""
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
 
 
 def _set_aside_orphans(path: Path) -> None:

@@ -50,6 +50,12 @@ class AppContext(QObject):
         self.tasks = tasks if tasks is not None else TaskRunner(self)
         self.undo_stack = QUndoStack(self)
         self._workspace: Workspace | None = None
+        from .live import LiveWorkspace
+
+        #: Live refresh from other windows and the lost-connection state (:mod:`.live`).
+        self.live = LiveWorkspace(self)
+        #: The conflict dialog open now (see :mod:`.conflicts`), else None.
+        self.conflict_dialog: QObject | None = None
 
     # -- workspace ------------------------------------------------------------------------
 
@@ -59,8 +65,9 @@ class AppContext(QObject):
 
     @property
     def readonly(self) -> bool:
-        """True when no workspace is open or the open one is read-only."""
-        return self._workspace is None or self._workspace.readonly
+        """True when no workspace is open, the open one is read-only, or it cannot be
+        reached now (see :mod:`.live`)."""
+        return self._workspace is None or self._workspace.readonly or self.live.lost
 
     def require_workspace(self) -> Workspace:
         """The open workspace; a plain error when there is none."""
@@ -112,10 +119,17 @@ class AppContext(QObject):
         """Push an undo command (which performs the edit). False when the edit failed.
 
         A command that fails with a ``UserError`` reports it through :attr:`user_error`
-        and marks itself obsolete, so it is not left on the stack.
+        and marks itself obsolete, so it is not left on the stack. An edit of a record
+        that changed since the user read it (the command's ``intent``) writes nothing and
+        opens the conflict dialog instead (:mod:`.conflicts`).
         """
         self.undo_stack.push(command)
-        return getattr(command, "error", None) is None
+        error = getattr(command, "error", None)
+        if getattr(command, "conflict_pending", False):
+            from .conflicts import offer_merge
+
+            offer_merge(self, command.intent, error)  # type: ignore[attr-defined]
+        return error is None
 
     def watch(self, owner: QObject, kinds: tuple[str, ...], slot: Callable[[], None]) -> QObject:
         """Call ``slot`` after every write, undo or redo that touches one of ``kinds``, for

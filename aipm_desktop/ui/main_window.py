@@ -25,8 +25,10 @@ from PySide6.QtWidgets import (
 
 from .. import APP_NAME, paths
 from ..errors import UserError, WorkspaceError, WorkspaceGoneError
+from ..locations import is_server_url
 from ..services.changes import Changes
 from ..store import EXTENSION, Workspace, open_workspace, save_copy
+from . import connect
 from .areas import AREAS, Area
 from .context import AppContext
 from .dialogs import (
@@ -38,6 +40,7 @@ from .dialogs import (
 )
 from .errors import show_user_error
 from .go_anywhere import GoAnywhere
+from .live import ConnectionBanner
 from .tasks import Task
 from .welcome import WelcomePage
 from .widgets.builders import NO_MARGINS, panel, vbox
@@ -138,6 +141,7 @@ class MainWindow(QMainWindow):
         self.pages: dict[str, QWidget] = {}
         self.actions: dict[str, QAction] = {}
         self.sample_task: Task | None = None
+        self.connect_dialog: QDialog | None = None
         self._progress: TaskProgressDialog | None = None
         self._current_area = areas[0].name
         self._closing = False
@@ -199,7 +203,10 @@ class MainWindow(QMainWindow):
         self.splitter.setStretchFactor(1, 1)
         self.splitter.setSizes([SIDEBAR_WIDTH, self.width() - SIDEBAR_WIDTH])
 
-        self.workspace_view = panel(self.banner, (self.splitter, 1), spacing=0)
+        self.connection_banner = ConnectionBanner(ctx)
+        self.workspace_view = panel(
+            self.banner, self.connection_banner, (self.splitter, 1), spacing=0
+        )
 
         self.root = QStackedWidget()
         self.root.addWidget(self.welcome)
@@ -278,6 +285,14 @@ class MainWindow(QMainWindow):
         self.recent_menu.aboutToShow.connect(self._on_recent_menu_about_to_show)
         file_menu.addMenu(self.recent_menu)
         self._fill_recent_menu()
+        file_menu.addAction(
+            self._action(
+                "connect",
+                "Connect to &Team Server…",
+                lambda: connect.ask_connection(self),
+                tip="Open a workspace kept on your team's PostgreSQL server",
+            )
+        )
         file_menu.addAction(
             self._action(
                 "open_sample",
@@ -431,7 +446,10 @@ class MainWindow(QMainWindow):
     # -- workspace ------------------------------------------------------------------------
 
     def open_path(self, path: Path | str) -> bool:
-        """Open the workspace at ``path``; on a bad file, say why and keep the current one."""
+        """Open the workspace at ``path`` (or a team server's URL); on a bad file, say why
+        and keep the current one."""
+        if is_server_url(path):
+            return connect.open_server(self, str(path))
         path = Path(path).expanduser()
         current = self.ctx.workspace
         if current is not None and current.path.resolve() == path.resolve():
@@ -499,7 +517,7 @@ class MainWindow(QMainWindow):
         title = f"{name} — {ws.path} — {APP_NAME}"
         self.setWindowTitle(title + (" [read-only]" if ws.readonly else ""))
 
-    def show_opening(self, path: Path) -> None:
+    def show_opening(self, path: Path | str) -> None:
         """Show the workspace layout while ``path`` opens, so the window paints at once."""
         self.root.setCurrentWidget(self.workspace_view)
         self.statusBar().showMessage(f"Opening {path}…")
@@ -510,7 +528,8 @@ class MainWindow(QMainWindow):
         self._show_welcome()
 
     def _show_welcome(self) -> None:
-        self.welcome.set_recent_files(self.ctx.settings.recent_files())
+        settings = self.ctx.settings
+        self.welcome.set_recent_files(settings.recent_files(), settings.recent_connections())
         self.root.setCurrentWidget(self.welcome)
         self._update_actions()
 
@@ -680,13 +699,14 @@ class MainWindow(QMainWindow):
             action = self.recent_menu.addAction(f"{path.name}  —  {path.parent}")
             action.setData(str(path))
             action.triggered.connect(lambda _checked=False, p=path: self.open_path(p))
-        if not files:
+        servers = connect.add_recent_connections(self, self.recent_menu)
+        if not files and not servers:
             empty = self.recent_menu.addAction("No recent workspaces")
             empty.setEnabled(False)
         self.recent_menu.addSeparator()
         clear = self.recent_menu.addAction("Clear List")
         clear.setObjectName("clearRecent")
-        clear.setEnabled(bool(files))
+        clear.setEnabled(bool(files or servers))
         clear.triggered.connect(self._on_clear_recent_triggered)
 
     def _on_recent_menu_about_to_show(self) -> None:
@@ -694,6 +714,7 @@ class MainWindow(QMainWindow):
 
     def _on_clear_recent_triggered(self) -> None:
         self.ctx.settings.clear_recent_files()
+        self.ctx.settings.clear_recent_connections()
         self._fill_recent_menu()
         self.welcome.set_recent_files([])
 
@@ -735,9 +756,9 @@ class MainWindow(QMainWindow):
         self.open_sample()
 
     def _on_welcome_recent_activated(self, path: str) -> None:
-        if not Path(path).exists():
+        if not is_server_url(path) and not Path(path).exists():
             self.ctx.settings.remove_recent_file(path)
-            self.welcome.set_recent_files(self.ctx.settings.recent_files())
+            self._show_welcome()
             show_user_error(self, WorkspaceError(f"No such file: {path}"))
             return
         self.open_path(path)

@@ -12,11 +12,13 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QSettings
 
 from .. import paths
+from ..locations import without_password
 
 SETTINGS_FILE_NAME = "settings.ini"
 MAX_RECENT_FILES = 10
 
 _RECENT = "files/recent"
+_CONNECTIONS = "connections/recent"
 _LAST_DIR = "files/last_directory"
 _AUTHOR = "user/author_name"
 _GEOMETRY = "window/geometry"
@@ -85,10 +87,33 @@ class Settings:
         self._write_recent([])
 
     def _write_recent(self, files: list[Path]) -> None:
-        if files:
-            self._qs.setValue(_RECENT, [str(p) for p in files])
+        self._write_list(_RECENT, [str(p) for p in files])
+
+    # -- recent team servers --------------------------------------------------------------
+
+    def recent_connections(self) -> list[str]:
+        """Team server URLs opened lately, most recent first (never with a password)."""
+        urls = [without_password(u) for u in _as_list(self._qs.value(_CONNECTIONS))]
+        return list(dict.fromkeys(urls))[:MAX_RECENT_FILES]
+
+    def add_recent_connection(self, url: str) -> None:
+        """Put ``url`` first in the recent connections (once; any password taken out)."""
+        url = without_password(url)
+        others = [u for u in self.recent_connections() if u != url]
+        self._write_list(_CONNECTIONS, [url, *others][:MAX_RECENT_FILES])
+
+    def remove_recent_connection(self, url: str) -> None:
+        url = without_password(url)
+        self._write_list(_CONNECTIONS, [u for u in self.recent_connections() if u != url])
+
+    def clear_recent_connections(self) -> None:
+        self._write_list(_CONNECTIONS, [])
+
+    def _write_list(self, key: str, values: list[str]) -> None:
+        if values:
+            self._qs.setValue(key, values)
         else:
-            self._qs.remove(_RECENT)
+            self._qs.remove(key)
         self._qs.sync()
 
     # -- folders and user -----------------------------------------------------------------

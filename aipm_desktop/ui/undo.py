@@ -17,19 +17,22 @@ row).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import zlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
 from PySide6.QtGui import QUndoCommand
+from sqlalchemy import exc
 from sqlmodel import SQLModel
 
-from ..errors import UserError
-from ..services import records
+from ..errors import ConflictError, UserError
+from ..services import conflicts, records
 from ..services.changes import Changes
 from ..store import Workspace
 from ..store.history import OperationResult
+from ..store.watch import is_connection_error
 from .context import AppContext
 
 _LABEL_FIELDS = ("title", "name", "item", "action")
@@ -94,6 +97,11 @@ class OperationCommand(QUndoCommand):
         self.result: Any = None
         self.error: UserError | None = None
         self.record_id: int | None = None
+        #: The record edit this command makes, when it must find the record as the user
+        #: read it (see :mod:`.conflicts`); a conflict then offers to merge.
+        self.intent: Any = None
+        #: The first run was refused by a conflict the context offers to merge.
+        self.conflict_pending = False
         self.op_id: int | None = None  # the operation in effect (the edit or its redo)
         self.undo_id: int | None = None  # the undo operation while undone
         self._changes: Changes | None = None
@@ -118,24 +126,36 @@ class OperationCommand(QUndoCommand):
         ws = self.ctx.workspace
         if ws is None:
             return
+        first = self.op_id is None and self.undo_id is None
         try:
-            if self.op_id is None and self.undo_id is None:
+            if first:
+                self._check_reachable()
                 self._first(ws)
             elif self.undo_id is not None:
+                self._check_reachable()
                 op = ws.redo(self.undo_id, who=self.ctx.author())
                 self.op_id, self.undo_id = op.id, None
                 self._notify(op, "redo")
         except UserError as err:
+            self.conflict_pending = (
+                first and self.intent is not None and isinstance(err, ConflictError)
+            )
             self._fail(err)
+        except Exception as err:
+            self._fail_unreachable(err)
 
     def undo(self) -> None:
         ws = self.ctx.workspace
         if ws is None or self.op_id is None:
             return
         try:
+            self._check_reachable()
             op = ws.undo(self.op_id, who=self.ctx.author())
         except UserError as err:
             self._fail(err)
+            return
+        except Exception as err:
+            self._fail_unreachable(err)
             return
         self.undo_id, self.op_id = op.id, None
         self._notify(op, "undo")
@@ -152,7 +172,11 @@ class OperationCommand(QUndoCommand):
             or other.error is not None
         ):
             return False
-        if not ws.merge_operations(self.op_id, other.op_id):
+        try:
+            merged = ws.merge_operations(self.op_id, other.op_id)
+        except exc.OperationalError:  # another window holds the file: two undo steps
+            merged = False
+        if not merged:
             return False
         self.result = other.result
         return True
@@ -162,8 +186,18 @@ class OperationCommand(QUndoCommand):
     def _first(self, ws: Workspace) -> None:
         mark = ws.operation_mark()
         label = None if self._derive_text else self.text()
-        with ws.operation(label, who=self.ctx.author()):
+        intent = self.intent
+        guard = (
+            conflicts.expecting({intent.key: intent.version})
+            if intent is not None
+            else contextlib.nullcontext()
+        )
+        with guard as expected, ws.operation(label, who=self.ctx.author()):
             self.result = self.perform(ws)
+        if intent is not None and intent.written is not None and expected is not None:
+            version = expected.written.get(intent.key)
+            if version is not None:
+                intent.written(version)
         ops = ws.operations_since(mark)
         changes = _changes_in(self.result)
         if not ops:
@@ -184,10 +218,22 @@ class OperationCommand(QUndoCommand):
             base = dataclasses.replace(base, action=action)
         self.ctx.notify(base.with_kinds(op.kinds, (op.id,)))
 
+    def _check_reachable(self) -> None:
+        if self.ctx.live.lost:
+            raise self.ctx.live.refusal()
+
+    def _fail_unreachable(self, err: Exception) -> None:
+        """A store error: when it says the workspace cannot be reached, the workspace is
+        lost (nothing was written: the operation rolled back) and the edit refused."""
+        if not is_connection_error(err):
+            raise err
+        self.ctx.live.connection_lost(err)
+        self._fail(self.ctx.live.refusal())
+
     def _fail(self, err: UserError) -> None:
         self.error = err
         self.setObsolete(True)
-        if self._report_errors:
+        if self._report_errors and not self.conflict_pending:
             self.ctx.show_error(err)
 
 
@@ -264,9 +310,13 @@ def update_record(
     *,
     text: str | None = None,
     merge: bool = False,
+    version: int | None = None,
+    written: Callable[[int], None] | None = None,
 ) -> OperationCommand:
     """Change fields of one record. With ``merge`` and a single field, consecutive edits
-    of that field of that record are one undo step."""
+    of that field of that record are one undo step. With ``version`` (the one the user
+    saw), nothing is written if the record moved on since: the conflict dialog asks
+    (see :mod:`.conflicts`); ``written`` gets the record's version after the edit."""
     values = dict(data)
     if len(values) == 1:
         default = f"edit {describe(model)} {next(iter(values)).replace('_', ' ')}"
@@ -282,6 +332,15 @@ def update_record(
         merge_key=key,
     )
     command.record_id = id
+    if version is not None:
+        from .conflicts import EditIntent
+
+        def again(changed: dict[str, Any], current: int) -> OperationCommand:
+            return update_record(
+                ctx, model, id, changed, text=text, version=current, written=written
+            )
+
+        command.intent = EditIntent(model, id, version, values, again, written=written)
     return command
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..locations import describe
 from .widgets.builders import Space, vbox
 from .widgets.page_header import named_label
 
@@ -94,17 +96,20 @@ class WelcomePage(QWidget):
         layout.addWidget(card, 0, Qt.AlignmentFlag.AlignHCenter)
         layout.addStretch(1)
 
-    def set_recent_files(self, files: list[Path]) -> None:
+    def set_recent_files(self, files: list[Path], servers: Sequence[str] = ()) -> None:
+        """List the recent workspace ``files``, then the recent team ``servers`` (URLs)."""
         self.recent.clear()
-        for path in files:
-            item = QListWidgetItem(f"{path.stem}    —    {path}")
-            item.setData(PATH_ROLE, str(path))
-            item.setToolTip(str(path))
+        entries = [(f"{path.stem}    —    {path}", str(path)) for path in files]
+        entries += [(f"{describe(url)}    —    team server", url) for url in servers]
+        for text, where in entries:
+            item = QListWidgetItem(text)
+            item.setData(PATH_ROLE, where)
+            item.setToolTip(where)
             self.recent.addItem(item)
-        self.recent.setVisible(bool(files))
-        self.no_recent.setVisible(not files)
-        rows = min(len(files), MAX_VISIBLE_ROWS)
-        row_height = self.recent.sizeHintForRow(0) if files else 0
+        self.recent.setVisible(bool(entries))
+        self.no_recent.setVisible(not entries)
+        rows = min(len(entries), MAX_VISIBLE_ROWS)
+        row_height = self.recent.sizeHintForRow(0) if entries else 0
         self.recent.setFixedHeight(row_height * rows + 2 * self.recent.frameWidth() + 10)
 
     def _on_recent_item_activated(self, item: QListWidgetItem) -> None:

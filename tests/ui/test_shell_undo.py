@@ -102,7 +102,7 @@ def test_failed_undo_is_reported_and_dropped(qtbot, ctx, ws):
     with qtbot.waitSignal(ctx.user_error) as blocker:
         ctx.undo_stack.undo()
     assert isinstance(blocker.args[0], ConflictError)
-    assert "changed since" in str(blocker.args[0])
+    assert "use case \u201cGone soon\u201d was deleted since" in str(blocker.args[0])
     assert ctx.undo_stack.count() == 0
 
 

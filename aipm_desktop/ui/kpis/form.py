@@ -146,4 +146,4 @@ class KpiForm(RecordForm):
     # -- committing -----------------------------------------------------------------------
 
     def _push(self, changed: dict[str, Any]) -> bool:
-        return push_update(self.ctx, Kpi, self.kpi_id, changed)
+        return push_update(self.ctx, Kpi, self.kpi_id, changed, self)

@@ -331,6 +331,8 @@ class ObligationsTable(QTableWidget):
         self.setColumnWidth(3, 130)
         self.setColumnWidth(4, 110)
         self.ids: list[int] = []
+        #: The version of each obligation shown (an edit expects it: no lost update).
+        self.versions: dict[int, int] = {}
         self._filling = False
         self.message = named_label("", "errorHint", wrap=True)
         self.message.setVisible(False)
@@ -355,6 +357,7 @@ class ObligationsTable(QTableWidget):
         self._filling = True
         try:
             ids = [int(o.id) for o in items]  # type: ignore[arg-type]
+            self.versions = {int(o.id): o.version for o in items}  # type: ignore[arg-type]
             if ids != self.ids:
                 self.ids = ids
                 self.setRowCount(len(items))
@@ -438,6 +441,8 @@ class ObligationsTable(QTableWidget):
                 {field: value},
                 text=f"edit obligation {field.replace('_', ' ')}",
                 merge=True,
+                version=self.versions.get(obligation_id),
+                written=lambda version: self.versions.__setitem__(obligation_id, version),
             )
         )
 

@@ -538,7 +538,7 @@ class RiskForm(RecordForm):
     # -- committing ---------------------------------------------------------------------
 
     def _push(self, changed: dict[str, Any]) -> bool:
-        return push_update(self.ctx, Risk, self.risk_id, changed)
+        return push_update(self.ctx, Risk, self.risk_id, changed, self)
 
     def field_edited(self, name: str) -> None:
         if name in ("residual_likelihood", "residual_impact"):

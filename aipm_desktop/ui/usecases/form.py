@@ -257,4 +257,4 @@ class UseCaseForm(RecordForm):
     # -- committing -----------------------------------------------------------------------
 
     def _push(self, changed: dict[str, Any]) -> bool:
-        return push_update(self.ctx, UseCase, self.use_case_id, changed)
+        return push_update(self.ctx, UseCase, self.use_case_id, changed, self)

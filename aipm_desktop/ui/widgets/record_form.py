@@ -125,6 +125,14 @@ class RecordForm(HintRows, QWidget):
         self.cards: dict[str, QFormLayout] = {}
         self._card_frames: dict[str, QFrame] = {}
         self.record: dict[str, Any] | None = None
+        #: The stored version of the record shown (edits expect it), when known.
+        self.version: int | None = None
+        #: True while a field being typed in changed in the store under the typing: the
+        #: form keeps expecting the version it read, so saving the field asks first.
+        self.version_held = False
+        #: Why edits cannot be stored now ("" when they can), e.g. the workspace is
+        #: unreachable: an edit then keeps its typed text and says so.
+        self.unavailable: Callable[[], str] | None = None
         self.readonly = False
         self._loading = False
         self._kept: set[str] = set()  # fields holding typed, refused text
@@ -349,6 +357,18 @@ class RecordForm(HintRows, QWidget):
         show_in_editor(editor, self.specs[name], self.display(name))
         self._kept.discard(name)
 
+    def typed_over(self, record: Mapping[str, Any]) -> bool:
+        """True when ``record`` (the stored record read again) has another value in a
+        field the user is typing in, or that holds refused text, than the form showed."""
+        if self.record is None:
+            return False
+        return any(
+            name in record
+            and self.record.get(name) != record[name]
+            and (name in self._kept or self._is_typing(editor))
+            for name, editor in self.editors.items()
+        )
+
     def _is_typing(self, editor: QWidget) -> bool:
         if isinstance(editor, QLineEdit):
             return editor.hasFocus() and editor.isModified()
@@ -466,6 +486,11 @@ class RecordForm(HintRows, QWidget):
             else:
                 self._kept.update(n for n in names if n in self.editors)
             return False
+        why = self.unavailable() if self.unavailable is not None else ""
+        if why:
+            self.show_hint(key, why)
+            self._kept.update(n for n in names if n in self.editors)
+            return False
         self.clear_hint(key)
         ok = bool(self._commit_callback(changed))
         if ok and self.record is not None:
@@ -497,6 +522,7 @@ class RecordForm(HintRows, QWidget):
         self._revert_fields(self.fields_of(key))
 
     def _revert_fields(self, names: list[str]) -> None:
+        self.version_held = False
         self._loading = True
         try:
             for name in names:
@@ -508,6 +534,7 @@ class RecordForm(HintRows, QWidget):
             self._group_dirty.discard(self.specs[name].key)
 
     def _settle(self, key: str, names: list[str]) -> None:
+        self.version_held = False
         self._group_dirty.discard(key)
         for name in names:
             self._kept.discard(name)

@@ -5,6 +5,10 @@ show its ``XBase`` fields (read-only when the workspace is), and push the change
 as one :class:`~aipm_desktop.ui.undo.UpdateRecordCommand` (merged while one field is
 typed in). :class:`RowForm` is such a form that keeps the id of the row it shows and
 stores its edits through a command of the area's own (a service call).
+
+Both remember the version of the row shown (``form.version``) and save against it: when
+another window or process changed the row since, nothing is written and the conflict
+dialog asks, per field, whose value to keep (:mod:`aipm_desktop.ui.conflicts`).
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...errors import UserError
 from ...services import records
+from ..conflicts import EditIntent, expect
 from ..undo import UpdateRecordCommand
 from .record_form import FieldSpec, RecordForm
 
@@ -24,6 +29,12 @@ if TYPE_CHECKING:
     import pydantic
 
     from ..context import AppContext
+
+#: What a field says when the workspace cannot be reached as the user saves it.
+UNAVAILABLE_HINT = (
+    "Not saved: the workspace cannot be reached. Your text is kept; press Enter in the "
+    "field again once the banner has gone."
+)
 
 
 def show_row(
@@ -48,17 +59,69 @@ def show_row(
         form.set_record(None)
         return None
     form.readonly = ctx.readonly
-    form.set_record({k: getattr(obj, k) for k in schema.model_fields}, force=force)
+    record = {k: getattr(obj, k) for k in schema.model_fields}
+    if force or form.record is None:
+        form.version_held = False
+    elif form.typed_over(record):
+        form.version_held = True  # what the user types over changed: saving it asks
+    if not form.version_held:
+        form.version = getattr(obj, "version", None)
+    form.unavailable = lambda: UNAVAILABLE_HINT if ctx.live.lost else ""
+    form.set_record(record, force=force)
     return obj
 
 
+def guarded(
+    form: RecordForm,
+    model: type[Any],
+    row_id: int,
+    changed: dict[str, Any],
+    make: Callable[[dict[str, Any]], QUndoCommand],
+    version: int | None = None,
+) -> QUndoCommand:
+    """``make(changed)``, the command storing ``changed`` on row ``row_id`` that ``form``
+    shows, made to write only while the row is at the version the form read (``version``,
+    default ``form.version``; no check when unknown). A conflict offers to merge; the
+    merged edit is made the same way."""
+    command = make(changed)
+    version = form.version if version is None else version
+    if version is None:
+        return command
+
+    def written(new_version: int) -> None:
+        if getattr(form, "row_shown", row_id) == row_id:
+            form.version = new_version
+
+    return expect(
+        command,
+        EditIntent(
+            model,
+            row_id,
+            version,
+            dict(changed),
+            lambda values, current: guarded(form, model, row_id, values, make, current),
+            form.label_for,
+            written,
+        ),
+    )
+
+
 def push_update(
-    ctx: AppContext, model: type[Any], row_id: int | None, changed: dict[str, Any]
+    ctx: AppContext,
+    model: type[Any],
+    row_id: int | None,
+    changed: dict[str, Any],
+    form: RecordForm | None = None,
 ) -> bool:
-    """Store ``changed`` on row ``row_id`` as one undo step; False when there is no row."""
+    """Store ``changed`` on row ``row_id`` as one undo step; False when there is no row.
+    With the ``form`` showing the row, only while the row is as the form read it."""
     if row_id is None:
         return False
-    command = UpdateRecordCommand(ctx, model, row_id, changed, merge=len(changed) == 1)
+
+    def make(values: dict[str, Any]) -> QUndoCommand:
+        return UpdateRecordCommand(ctx, model, row_id, values, merge=len(values) == 1)
+
+    command = make(changed) if form is None else guarded(form, model, row_id, changed, make)
     return ctx.run_edit(command)
 
 
@@ -93,7 +156,16 @@ class RowForm(RecordForm):
             self.row_id = None
         return obj
 
+    @property
+    def row_shown(self) -> int | None:
+        return self.row_id
+
     def _push(self, changed: dict[str, Any]) -> bool:
-        if self.row_id is None:
+        row_id = self.row_id
+        if row_id is None:
             return False
-        return self.ctx.run_edit(self.update_command(self.ctx, self.row_id, changed))
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return self.update_command(self.ctx, row_id, values)
+
+        return self.ctx.run_edit(guarded(self, self.model, row_id, changed, make))

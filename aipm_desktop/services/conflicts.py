@@ -1,0 +1,186 @@
+"""No lost update: an edit writes a record only if it is still the version the user read.
+
+A caller that knows which version of a record the user saw (a form shows version 7 of
+use case 12) runs its service call inside :func:`expecting`. Whatever the service writes
+through the ORM, the flush checks every record it changes or deletes against the
+versions expected: the version stored now is read again (``FOR UPDATE``, so on a server
+no other transaction can slip in between; on a file the operation holds the write lock),
+and a different one raises a :class:`~aipm_desktop.errors.ConflictError` carrying a
+:class:`RecordConflict`. Nothing is written (the operation rolls back). The versions the
+edit left are kept on the :class:`Expectation`, so the next edit expects them.
+
+:func:`stored_values` and :func:`last_change` give what a conflict dialog shows: the
+values stored now, and who changed the record when.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any
+
+from sqlalchemy import event, select
+from sqlalchemy import inspect as sa_inspect
+from sqlmodel import Session, SQLModel
+
+from ..errors import ConflictError, NotFoundError
+from ..models import ChangeLog, TableMixin, kind_of_table
+from ..models.common import table_of
+from ..store import Workspace
+
+#: ``(entity kind, record id)``: how an expectation names a record.
+Key = tuple[str, int]
+
+
+@dataclasses.dataclass(frozen=True)
+class RecordConflict:
+    """Record ``record_id`` of ``kind`` was at ``expected`` when read and is at
+    ``current`` now (None: it was deleted)."""
+
+    kind: str
+    record_id: int
+    expected: int
+    current: int | None
+
+    @property
+    def noun(self) -> str:
+        return self.kind.replace("_", " ")
+
+
+@dataclasses.dataclass
+class Expectation:
+    """The versions an edit expects (``versions``) and, once it ran, the versions it left
+    (``written``; None for a record it deleted)."""
+
+    versions: dict[Key, int]
+    written: dict[Key, int | None] = dataclasses.field(default_factory=dict)
+
+
+_EXPECTED: contextvars.ContextVar[Expectation | None] = contextvars.ContextVar(
+    "aipm_expected_versions", default=None
+)
+
+
+@contextlib.contextmanager
+def expecting(versions: Mapping[Key, int]) -> Iterator[Expectation]:
+    """Run the writes inside only if the records named are still at these versions."""
+    expectation = Expectation(dict(versions))
+    token = _EXPECTED.set(expectation)
+    try:
+        yield expectation
+    finally:
+        _EXPECTED.reset(token)
+
+
+def key_of(model: type[SQLModel], record_id: int) -> Key:
+    return (kind_of_table(str(model.__tablename__)).value, int(record_id))
+
+
+def conflict_error(conflict: RecordConflict, label: str = "") -> ConflictError:
+    """The error telling the user the record changed (or went) since they read it."""
+    name = f" \u201c{label}\u201d" if label else ""
+    if conflict.current is None:
+        text = f"The {conflict.noun}{name} was deleted elsewhere since you opened it; "
+        text += "your change was not saved."
+    else:
+        text = f"The {conflict.noun}{name} was changed elsewhere since you opened it; "
+        text += "nothing was saved."
+    return ConflictError(text, conflict=conflict)
+
+
+def _loaded(obj: Any, name: str) -> Any:
+    """The value of attribute ``name`` as loaded, before this edit changed it."""
+    history = sa_inspect(obj).attrs[name].history
+    before = [*history.deleted, *history.unchanged]
+    return before[0] if before else None
+
+
+def _label(obj: Any) -> str:
+    for name in ("title", "name"):
+        if name in sa_inspect(obj).attrs:
+            value = _loaded(obj, name)
+            if isinstance(value, str) and value:
+                return value
+    return ""
+
+
+def _check(session: Session, objects: Iterable[Any], deleted: bool) -> None:
+    expectation = _EXPECTED.get()
+    if expectation is None:
+        return
+    for obj in objects:
+        if not isinstance(obj, TableMixin) or obj.id is None:
+            continue
+        key = key_of(type(obj), obj.id)
+        expected = expectation.versions.get(key)
+        if expected is None:
+            continue
+        if key in expectation.written:  # checked at an earlier flush of this edit
+            expectation.written[key] = None if deleted else obj.version
+            continue
+        table = table_of(type(obj))
+        # Read the stored version again: locked on a server, current under the write lock
+        # of a file (the ORM's copy may predate another window's commit).
+        current = (
+            session.connection()
+            .execute(select(table.c.version).where(table.c.id == obj.id).with_for_update())
+            .scalar()
+        )
+        loaded = _loaded(obj, "version")
+        if current != expected or (loaded is not None and loaded != expected):
+            raise conflict_error(RecordConflict(key[0], key[1], expected, current), _label(obj))
+        expectation.written[key] = None if deleted else obj.version
+
+
+@event.listens_for(Session, "before_flush")
+def _on_before_flush(session: Session, _context: Any, _instances: Any) -> None:
+    if _EXPECTED.get() is None:
+        return
+    _check(session, list(session.dirty), deleted=False)
+    _check(session, list(session.deleted), deleted=True)
+
+
+def stored_values(
+    ws: Workspace, model: type[SQLModel], record_id: int, fields: Iterable[str]
+) -> tuple[dict[str, Any], int]:
+    """The values of ``fields`` stored now for record ``record_id`` and its version; a
+    :class:`NotFoundError` when it is gone."""
+    with ws.session() as session:
+        obj = session.get(model, record_id)
+        if not isinstance(obj, TableMixin):
+            noun = key_of(model, record_id)[0].replace("_", " ")
+            raise NotFoundError(f"The {noun} was deleted elsewhere; your change was not saved.")
+        return {name: getattr(obj, name) for name in fields}, obj.version
+
+
+@dataclasses.dataclass(frozen=True)
+class LastChange:
+    """Who last changed a record, when, and the change log's label of it."""
+
+    who: str
+    at: dt.datetime | None
+    label: str
+
+    def describe(self) -> str:
+        when = self.at.strftime("%Y-%m-%d %H:%M UTC") if self.at is not None else ""
+        who = self.who or "someone"
+        return f"by {who}" + (f" at {when}" if when else "")
+
+
+def last_change(ws: Workspace, kind: str, record_id: int) -> LastChange | None:
+    """The change log's latest entry for record ``record_id`` of ``kind`` (None: none)."""
+    log = table_of(ChangeLog)
+    with ws.engine.connect() as conn:
+        row = conn.execute(
+            select(log.c.who, log.c.at, log.c.label)
+            .where(log.c.entity == kind, log.c.entity_id == record_id)
+            .order_by(log.c.id.desc())
+            .limit(1)
+        ).first()
+    if row is None:
+        return None
+    at = row.at if isinstance(row.at, dt.datetime) else None
+    return LastChange(str(row.who or ""), at, str(row.label or ""))
