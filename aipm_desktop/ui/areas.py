@@ -93,6 +93,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener("cost_model", "costs"),
     Opener("candidate", "interviews", "show_candidate"),
     Opener("case_exercise", "interviews", "show_case"),
+    Opener("control", "controls", "show_control"),
 )
 
 

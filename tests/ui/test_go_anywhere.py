@@ -158,3 +158,20 @@ def test_related_panel_hides_with_no_workspace_and_commands_need_one(qtbot, wind
     assert not window.go_anywhere.related_visible()
     assert not window.actions["go_anywhere"].isEnabled()
     assert window.go_anywhere.show_palette() is None
+
+
+def test_a_control_opens_in_the_controls_catalogs_tab(qtbot, window, sample_ws):
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "art 14")
+    control = search(ws=sample_ws, query="art 14", kinds=["control"], limit=1)[0]
+    row = next(i for i, e in enumerate(palette.entries()) if e.kind == "control")
+    for _ in range(row):
+        qtbot.keyClick(palette.edit, Qt.Key.Key_Down)
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+
+    assert window.current_area() == "controls"
+    page = window.pages["controls"]
+    assert page.tabs.currentWidget() is page.catalogs
+    chosen = page.catalogs.current_control()
+    assert chosen is not None and chosen.id == control.id
+    assert control.title.split()[0] in page.catalogs.heading.text()

@@ -144,6 +144,22 @@ class CatalogsTab(ContextWidget):
         self.catalog_table.selectRow(row)
         return True
 
+    def select_control(self, catalog_id: int, control_id: int) -> bool:
+        """Choose control ``control_id`` of catalog ``catalog_id`` (filters cleared when
+        they hide it)."""
+        row = next((i for i, c in enumerate(self.catalogs) if c.id == catalog_id), None)
+        if row is None:
+            return False
+        self.catalog_table.selectRow(row)
+        if self.control_model.row_of_key(control_id) is None:
+            self.filter_box.clear()
+            self.priority_combo.setCurrentIndex(0)
+        found = self.control_model.row_of_key(control_id)
+        if found is None:
+            return False
+        self.control_table.selectRow(found)
+        return True
+
     def _read_controls(self) -> None:
         ws, catalog = self.ctx.workspace, self.current_catalog()
         found = []

@@ -21,6 +21,9 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QWidget
 
+from ...errors import UserError
+from ...models import Control
+from ...services import records
 from ..context import AppContext
 from ..widgets.area_tabs import tabbed_page
 from ..widgets.builders import button, labelled_row, vbox
@@ -131,6 +134,19 @@ class ControlsPage(ContextWidget):
             return False
         self.level_combo.setCurrentIndex(index)
         return True
+
+    def show_control(self, control_id: int) -> bool:
+        """Open control ``control_id`` (the command palette and the Related panel link
+        here): the Catalogs tab with its catalog and the control chosen."""
+        ws = self.ctx.workspace
+        if ws is None:
+            return False
+        try:
+            catalog_id = records.get(ws=ws, model=Control, id=control_id).catalog_id
+        except UserError:
+            return False
+        self.tabs.setCurrentWidget(self.catalogs)
+        return self.catalogs.select_control(catalog_id, control_id)
 
     def _fill_levels(self) -> None:
         refill(self.level_combo, level_items(self.ctx), self.level_combo.currentData())
