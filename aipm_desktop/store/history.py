@@ -43,7 +43,7 @@ from ..models import (
     load_all,
     utcnow,
 )
-from . import bulk
+from . import bulk, server
 
 #: Operations kept for undo; older ones are pruned as new ones are recorded.
 HISTORY_LIMIT = 500
@@ -156,6 +156,9 @@ def guard_writes(engine: Any) -> None:
 def begin(conn: Connection) -> None:
     """Start journaling a write on ``conn`` (inside its transaction)."""
     conn.info[_ACTIVE] = True
+    if server.is_server(conn):
+        server.begin(conn)
+        return
     install_journal(conn.connection.driver_connection)
     # A DML statement opens the transaction, so the pragma below applies to it alone.
     conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
@@ -232,6 +235,11 @@ def label_of(row: Mapping[str, Any] | None) -> str:
 
 def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]]:
     tables = _tables()
+    if server.is_server(conn):
+        return [
+            (seq, tbl, action, server.image(tables[tbl], found))
+            for seq, tbl, action, found in server.read_journal(conn)
+        ]
     width = _width()
     slots = ", ".join(f"c{i}" for i in range(width))
     out: list[tuple[int, str, str, dict[str, Any]]] = []
@@ -250,6 +258,8 @@ def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]
 def _current_rows(conn: Connection, table: Table, pks: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Today's raw rows of ``table`` for canonical primary keys ``pks``."""
     keys = [_pk_values(pk) for pk in pks]
+    if server.is_server(conn):
+        return {pk_text(table, row): row for row in server.current_images(conn, table, keys)}
     names = [c.name for c in table.columns]
     pk_cols = [c.name for c in table.primary_key.columns]
     found: dict[str, dict[str, Any]] = {}
@@ -400,7 +410,11 @@ def finish(
     recorded even when there was nothing left to change).
     """
     entries = _read_journal(conn)
-    conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
+    if server.is_server(conn):
+        server.clear_journal(conn)
+        server.sync_sequences(conn, {_tables()[e[1]] for e in entries if e[2] == "I"})
+    else:
+        conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
     if not entries and not force:
         return None
     return _record(conn, pending, entries)
@@ -457,11 +471,11 @@ def _record(
     label = (pending.label or _derive_label(first, after, ranges))[:300]
     row_count = len(history_rows) + sum(bulk.range_size(i["key"]) - 1 for _t, i in ranges)
     now = utcnow()
-    raw = conn.connection.driver_connection
-    assert raw is not None  # the sqlite3 connection of a live Connection
-    cursor = raw.execute(
+    returning = " RETURNING id" if server.is_server(conn) else ""
+    cursor = server.execute(
+        conn,
         "INSERT INTO operation (at, actor, label, kind, target_id, state, kinds, row_count) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + returning,
         (
             _stamp(now),
             pending.actor,
@@ -473,8 +487,9 @@ def _record(
             row_count,
         ),
     )
-    op_id = int(cursor.lastrowid)
-    raw.executemany(
+    op_id = int(cursor.fetchone()[0] if returning else cursor.lastrowid)
+    server.executemany(
+        conn,
         "INSERT INTO operation_row (op_id, seq, tbl, action, pk, before, head, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -485,7 +500,7 @@ def _record(
                 r["action"],
                 r["pk"],
                 r["before"] if r.get("raw") else _dumps(r["before"]),
-                1 if r["head"] else 0,
+                bool(r["head"]),
                 _dumps(r["after"]),
             )
             for r in history_rows
@@ -500,7 +515,8 @@ def _record(
         first, after, actor=pending.actor, now=now, restore_ids=restore_ids, fallback=label
     )
     if log_rows:
-        raw.executemany(
+        server.executemany(
+            conn,
             "INSERT INTO change_log (at, who, entity, entity_id, action, label, changes) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -651,11 +667,15 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
     Consecutive entries of the same table, action and columns run as one batch.
     """
     tables = _tables()
-    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    raw = conn.connection.driver_connection
-    assert raw is not None  # the sqlite3 connection of a live Connection
+    if server.is_server(conn):
+        server.defer_constraints(conn)
+    else:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     rows = conn.exec_driver_sql(
-        "SELECT tbl, action, pk, before FROM operation_row WHERE op_id = ? ORDER BY seq DESC",
+        server.params(
+            conn,
+            "SELECT tbl, action, pk, before FROM operation_row WHERE op_id = ? ORDER BY seq DESC",
+        ),
         (op_id,),
     ).all()
     batch_sql: str | None = None
@@ -664,7 +684,7 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
     def flush() -> None:
         nonlocal batch
         if batch_sql is not None and batch:
-            raw.executemany(batch_sql, batch)
+            server.executemany(conn, batch_sql, batch)
         batch = []
 
     try:
@@ -683,7 +703,7 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
             if action == "I":
                 sql, values = f'DELETE FROM "{tbl}" WHERE {where}', params
             else:
-                before = json.loads(before_text) if before_text else {}
+                before = _loaded(before_text)
                 image = {k: _decode(v) for k, v in before.items() if k in table.columns}
                 if action == "U":
                     sets = ", ".join(f'"{k}" = ?' for k in image)
@@ -706,6 +726,13 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
                 f"them ({error}). Nothing was changed."
             ) from error
         raise
+
+
+def _loaded(stored: Any) -> dict[str, Any]:
+    """A before-image as the history column returns it (text on SQLite, parsed on PG)."""
+    if not stored:
+        return {}
+    return dict(stored) if isinstance(stored, dict) else dict(json.loads(stored))
 
 
 def mark_reversed(conn: Connection, target_id: int, kind: OperationKind) -> None:

@@ -1,0 +1,198 @@
+"""Workspaces on a PostgreSQL server: open, create (``aipm server init``), check.
+
+The file checks of :mod:`.workspace` (magic bytes, application id, locks, backups) have
+no meaning for a database on a server; here a workspace is a database holding this app's
+Alembic revision. Opening migrates an older schema in one transaction (under an advisory
+lock, so two clients never upgrade at once); the copy to keep before that upgrade is the
+database administrator's backup, not the app's. A user who may not record operations
+(the ``aipm_viewer`` role) gets the workspace read-only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Connection, Engine, MetaData, exc
+from sqlmodel import Session
+
+from ..errors import NewerWorkspaceError, NotAWorkspaceError, WorkspaceError
+from . import history, migrate, server
+from .location import ServerLocation
+
+if TYPE_CHECKING:
+    from .workspace import Workspace
+
+#: The advisory lock an upgrade or creation holds (any number; "AIPM").
+_UPGRADE_LOCK = 0x4149504D
+
+
+def _connect_error(location: ServerLocation, error: Exception) -> WorkspaceError:
+    detail = " ".join(str(getattr(error, "orig", error)).split())
+    if "password" in detail.lower():
+        detail += " (the app never stores a password: put it in ~/.pgpass or PGPASSWORD)"
+    return WorkspaceError(f"Cannot connect to {location}: {detail}")
+
+
+def _revision(conn: Connection) -> str | None:
+    if "alembic_version" not in server.table_names(conn):
+        return None
+    found = conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+    return None if found is None else str(found)
+
+
+def _check_revision(location: ServerLocation, revision: str | None) -> None:
+    if revision is None:
+        raise NotAWorkspaceError(
+            f"The database {location.name} holds no AIPM workspace; set it up with "
+            f"`aipm server init {location}`."
+        )
+    if revision not in migrate.known_revisions():
+        raise NewerWorkspaceError(
+            f"{location.name} was written by a newer version of AIPM Desktop "
+            f"(schema {revision}); update the app to open it."
+        )
+
+
+def upgrade(conn: Connection) -> None:
+    """Migrate the database on ``conn`` to the head revision and (re)install the
+    journal's triggers, in the transaction of ``conn``."""
+    conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
+    migrate.upgrade(conn)
+    server.install(conn, history.journaled_tables())
+
+
+def open_server(location: ServerLocation, *, readonly: bool = False) -> Workspace:
+    """Open the workspace in the database at ``location`` (see the module docstring)."""
+    from .workspace import Workspace
+
+    probe = server.make_engine(location)
+    migrated_from = None
+    try:
+        with probe.connect() as conn:
+            revision = _revision(conn)
+            _check_revision(location, revision)
+            writer = server.may_write(conn)
+            user = server.current_user(conn)
+            conn.rollback()
+        readonly = readonly or not writer
+        if revision != migrate.head_revision():
+            if readonly:
+                raise WorkspaceError(
+                    f"{location.name} has an older schema ({revision}) and must be upgraded "
+                    "by a user who owns its tables: run `aipm server init` as that user "
+                    "(take a backup of the database first)."
+                )
+            _upgrade_existing(probe, location, revision)
+            migrated_from = revision
+        _refuse_damaged_schema(probe, location)
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    finally:
+        probe.dispose()
+    engine = server.make_engine(location, readonly=readonly)
+    if not readonly:
+        history.guard_writes(engine)
+    return Workspace(
+        path=location,  # type: ignore[arg-type]  # a location answers what a path is asked
+        engine=engine,
+        readonly=readonly,
+        migrated_from=migrated_from,
+        server_user=user,
+    )
+
+
+def _upgrade_existing(engine: Engine, location: ServerLocation, revision: str | None) -> None:
+    try:
+        with engine.begin() as conn:
+            upgrade(conn)
+    except exc.ProgrammingError as error:
+        raise WorkspaceError(
+            f"Upgrading {location.name} from schema {revision} failed, nothing was changed "
+            f"({' '.join(str(error.orig).split())}). Upgrading needs the owner of its "
+            "tables; take a backup of the database first."
+        ) from None
+
+
+def _refuse_damaged_schema(engine: Engine, location: ServerLocation) -> None:
+    from .schema import expected_columns
+
+    with engine.connect() as conn:
+        present = server.table_names(conn)
+        found = []
+        for name, columns in expected_columns().items():
+            if name not in present:
+                found.append(f"table {name} is missing")
+                continue
+            missing = [c for c in columns if c not in server.columns_of(conn, name)]
+            if missing:
+                found.append(f"table {name} is missing column(s) {', '.join(missing)}")
+        conn.rollback()
+    if found:
+        from ..errors import CorruptWorkspaceError
+
+        raise CorruptWorkspaceError(
+            f"{location.name} is damaged: {'; '.join(found[:5])}"
+            + (f" (and {len(found) - 5} more)" if len(found) > 5 else "")
+            + "."
+        )
+
+
+def create_server(
+    location: ServerLocation,
+    *,
+    populate: Callable[[Session], None] | None = None,
+    overwrite: bool = False,
+) -> Workspace:
+    """Build a new workspace in the (existing, empty) database at ``location``, in one
+    transaction: nothing is left behind when it fails. ``overwrite`` first drops an
+    existing workspace there (in the same transaction)."""
+    engine = server.make_engine(location)
+    try:
+        with engine.begin() as conn:
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
+            present = server.table_names(conn)
+            if present and not overwrite:
+                raise WorkspaceError(
+                    f"The database {location.name} is not empty ({len(present)} tables); "
+                    "choose an empty database (or replace its workspace with --force)."
+                )
+            if present:
+                _drop_everything(conn)
+            upgrade(conn)
+            if populate is not None:
+                with Session(bind=conn, expire_on_commit=False) as session:
+                    populate(session)
+                    session.flush()
+            server.sync_sequences(conn, history.journaled_tables())
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    except exc.ProgrammingError as error:
+        raise WorkspaceError(
+            f"Cannot set up {location.name}: {' '.join(str(error.orig).split())}. "
+            "The user needs the right to create tables in the database (its owner, or "
+            "GRANT CREATE ON SCHEMA public)."
+        ) from None
+    finally:
+        engine.dispose()
+    return open_server(location)
+
+
+def _drop_everything(conn: Connection) -> None:
+    meta = MetaData()
+    meta.reflect(bind=conn)
+    meta.drop_all(bind=conn)
+    conn.exec_driver_sql(f"DROP FUNCTION IF EXISTS {server.FUNCTION}() CASCADE")
+
+
+def grant_roles(location: ServerLocation) -> list[str]:
+    """Create the roles ``aipm_viewer`` and ``aipm_editor`` when missing and grant them
+    their rights on the workspace at ``location``; what was done, or why not."""
+    engine = server.make_engine(location)
+    try:
+        with engine.begin() as conn:
+            return server.grant_roles_if_allowed(conn)
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    finally:
+        engine.dispose()
