@@ -109,15 +109,36 @@ def start_cluster() -> Server:
     data = folder / "data"
     port = _free_port()
     subprocess.run(
-        [*run_as, str(tools / "initdb"), "-D", str(data), "-A", "trust", "-U", "postgres",
-         "--no-sync", "-E", "UTF8"],
+        [
+            *run_as,
+            str(tools / "initdb"),
+            "-D",
+            str(data),
+            "-A",
+            "trust",
+            "-U",
+            "postgres",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        ],
         check=True,
         capture_output=True,
     )
     options = f"-p {port} -k {folder} -c listen_addresses='' -c fsync=off"
     subprocess.run(
-        [*run_as, str(tools / "pg_ctl"), "-D", str(data), "-o", options, "-w",
-         "-l", str(folder / "log.txt"), "start"],
+        [
+            *run_as,
+            str(tools / "pg_ctl"),
+            "-D",
+            str(data),
+            "-o",
+            options,
+            "-w",
+            "-l",
+            str(folder / "log.txt"),
+            "start",
+        ],
         check=True,
         capture_output=True,
     )

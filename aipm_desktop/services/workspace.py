@@ -13,7 +13,7 @@ from sqlmodel import Session, col
 
 from ..models import ChangeLog, WorkspaceSettings
 from ..store import Workspace, create_workspace, head_revision, open_workspace
-from ..store.location import Location, ServerLocation, as_location
+from ..store.location import Location, as_location
 from . import dates, records
 from .changes import Changes
 

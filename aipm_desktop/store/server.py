@@ -221,8 +221,9 @@ def sync_sequences(conn: Connection, tables: Iterable[Table]) -> None:
         if sequence is None:
             continue
         conn.exec_driver_sql(
-            f"SELECT setval('{sequence}', greatest((SELECT coalesce(max(id), 1) FROM "
-            f'"{name}"), (SELECT last_value FROM {sequence})))'
+            f"SELECT setval('{sequence}', top) FROM (SELECT max(id) AS top FROM \"{name}\") m "
+            f"WHERE top >= (SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END "
+            f"FROM {sequence})"
         )
 
 
@@ -343,7 +344,7 @@ def grant_roles_if_allowed(conn: Connection) -> list[str]:
     try:
         with conn.begin_nested():
             return grant_roles(conn)
-    except Exception as error:  # noqa: BLE001 - any refusal is reported, not fatal
+    except Exception as error:
         detail = " ".join(str(getattr(error, "orig", error)).split())
         return [
             f"roles not set up ({detail}); a user with CREATEROLE can run "

@@ -445,9 +445,7 @@ def _sqlite_copy(source: Path, dest: Path, *, tmp: Path | None = None) -> None:
         src.close()
 
 
-def open_workspace(
-    path: Path | ServerLocation | str, *, readonly: bool = False
-) -> Workspace:
+def open_workspace(path: Path | ServerLocation | str, *, readonly: bool = False) -> Workspace:
     """Open an existing workspace, migrating it (after a backup) when it is older; a
     server URL opens the workspace in that database (see :mod:`.remote`)."""
     location = as_location(path)
