@@ -328,10 +328,11 @@ def _add_groups() -> None:
 
     # experiment_docs adds "doc" to the experiments group; incident_work adds severities,
     # categories, action, review and risk to the incidents group.
-    from . import experiment_docs, history, incident_work, report  # noqa: F401
+    from . import experiment_docs, history, incident_work, report, server  # noqa: F401
 
     history.register(app)
     report.register(app)
+    server.register(app)
     for name in GROUPS:
         module = importlib.import_module(f"{__package__}.{MODULES.get(name, name)}")
         app.add_typer(module.app, name=name)

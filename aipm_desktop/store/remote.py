@@ -196,3 +196,36 @@ def grant_roles(location: ServerLocation) -> list[str]:
         raise _connect_error(location, error) from None
     finally:
         engine.dispose()
+
+
+def holds_workspace(location: ServerLocation) -> bool:
+    """Whether the database at ``location`` has any table (a workspace, or something
+    else: :func:`upgrade_server` tells which)."""
+    engine = server.make_engine(location)
+    try:
+        with engine.connect() as conn:
+            return bool(server.table_names(conn))
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    finally:
+        engine.dispose()
+
+
+def upgrade_server(location: ServerLocation) -> str:
+    """Bring the workspace at ``location`` to this app's schema and (re)install its
+    triggers and index, in one transaction; the revision it is at afterwards."""
+    engine = server.make_engine(location)
+    try:
+        with engine.begin() as conn:
+            _check_revision(location, _revision(conn))
+            upgrade(conn)
+            return str(_revision(conn))
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    except exc.ProgrammingError as error:
+        raise WorkspaceError(
+            f"Cannot upgrade {location.name} ({' '.join(str(error.orig).split())}); nothing "
+            "was changed. Run it as the owner of the workspace's tables."
+        ) from None
+    finally:
+        engine.dispose()
