@@ -92,6 +92,11 @@ def _tables() -> Mapping[str, Table]:
     return SQLModel.metadata.tables
 
 
+def all_tables() -> tuple[Table, ...]:
+    """Every table of the workspace, the history's own included."""
+    return tuple(_tables().values())
+
+
 @functools.cache
 def journaled_tables() -> tuple[Table, ...]:
     _tables()

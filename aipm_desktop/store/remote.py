@@ -164,7 +164,7 @@ def create_server(
                 with Session(bind=conn, expire_on_commit=False) as session:
                     populate(session)
                     session.flush()
-            server.sync_sequences(conn, history.journaled_tables())
+            server.sync_sequences(conn, history.all_tables())
     except exc.OperationalError as error:
         raise _connect_error(location, error) from None
     except exc.ProgrammingError as error:

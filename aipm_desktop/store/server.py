@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-import select as _select
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -268,29 +267,44 @@ def columns_of(conn: Connection, table: str) -> set[str]:
 # -- listening ---------------------------------------------------------------------------------
 
 
-def listen_changes(
-    location: ServerLocation | str, *, timeout: float = 1.0, stop_after: int | None = None
-) -> Iterator[int]:
-    """The ids of operations committed on the server from now on, as they arrive.
+class ChangeListener:
+    """The ids of operations committed on a server from the moment it is made, in the
+    order they committed: iterate to wait for them (each wait up to ``timeout`` seconds;
+    the iteration ends after a wait with none). Close it (or use ``with``) when done."""
 
-    Stops after ``timeout`` seconds without one (or after ``stop_after`` ids)."""
-    import psycopg
+    def __init__(self, location: ServerLocation | str, *, timeout: float = 1.0) -> None:
+        import psycopg
 
-    if isinstance(location, str):
-        location = ServerLocation.parse(location)
-    url = location.url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(f"LISTEN {CHANNEL}")
-        seen = 0
-        while stop_after is None or seen < stop_after:
-            ready, _w, _x = _select.select([conn.fileno()], [], [], timeout)
-            if not ready:
-                return
-            for note in conn.notifies(timeout=0, stop_after=None):
-                seen += 1
+        if isinstance(location, str):
+            location = ServerLocation.parse(location)
+        url = location.url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.timeout = timeout
+        self._conn = psycopg.connect(url, autocommit=True)
+        self._conn.execute(f"LISTEN {CHANNEL}")
+
+    def __iter__(self) -> Iterator[int]:
+        while True:
+            found = False
+            for note in self._conn.notifies(timeout=self.timeout, stop_after=1):
+                found = True
                 yield int(note.payload)
-                if stop_after is not None and seen >= stop_after:
-                    return
+            if not found:
+                return
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> ChangeListener:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self.close()
+
+
+def listen_changes(location: ServerLocation | str, *, timeout: float = 1.0) -> ChangeListener:
+    """Listen for operations committed on the server at ``location`` (see
+    :class:`ChangeListener`), starting now."""
+    return ChangeListener(location, timeout=timeout)
 
 
 # -- roles -------------------------------------------------------------------------------------
@@ -318,7 +332,9 @@ def grant_roles(conn: Connection) -> list[str]:
     conn.exec_driver_sql(
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {EDITOR}"
     )
-    conn.exec_driver_sql(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {EDITOR}")
+    conn.exec_driver_sql(
+        f"GRANT USAGE, SELECT, UPDATE ON ALL SEQUENCES IN SCHEMA public TO {EDITOR}"
+    )
     conn.exec_driver_sql(
         f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO {VIEWER}"
     )
@@ -327,7 +343,8 @@ def grant_roles(conn: Connection) -> list[str]:
         f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {EDITOR}"
     )
     conn.exec_driver_sql(
-        f"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE, SELECT ON SEQUENCES TO {EDITOR}"
+        "ALTER DEFAULT PRIVILEGES IN SCHEMA public "
+        f"GRANT USAGE, SELECT, UPDATE ON SEQUENCES TO {EDITOR}"
     )
     done.append(f"granted {VIEWER} reading and {EDITOR} reading and writing")
     return done
