@@ -10,6 +10,7 @@ a logged error on purpose (the crash dialog, a failing worker) says so with
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
 import sys
@@ -152,6 +153,42 @@ def workspace_location(backend: str, tmp_path: Path, request: pytest.FixtureRequ
     url = server.new_database(template=server.template())
     request.addfinalizer(lambda: server.drop_database(url))
     return url
+
+
+@pytest.fixture
+def team_roles(pg_server: Any) -> Iterator[dict[str, str]]:
+    """A workspace on the server with the team roles set up, and the URLs of a login in
+    each (``viewer``, ``editor``) and of a login in neither (``outsider``)."""
+    from sqlalchemy import create_engine
+
+    from aipm_desktop.store import ServerLocation, remote
+
+    url = pg_server.new_database(template=pg_server.template())
+    location = ServerLocation.parse(url)
+    remote.grant_roles(location)
+    tag = f"{os.getpid()}_{next(_LOGINS)}"
+    logins = {kind: f"aipm_{kind[0]}_{tag}" for kind in ("viewer", "editor", "outsider")}
+    engine = create_engine(location.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for kind, name in logins.items():
+            member = "" if kind == "outsider" else f" IN ROLE aipm_{kind}"
+            conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN{member}")
+    engine.dispose()
+    yield {
+        kind: location.url.set(drivername="postgresql", username=name).render_as_string(
+            hide_password=False
+        )
+        for kind, name in logins.items()
+    }
+    pg_server.drop_database(url)
+    engine = create_engine(ServerLocation.parse(pg_server.url).url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for name in logins.values():
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+    engine.dispose()
+
+
+_LOGINS = itertools.count()
 
 
 # -- fail on logged errors ---------------------------------------------------------------

@@ -40,7 +40,10 @@ def workspace_location(value: str | Path) -> Path:
 
     if isinstance(value, Path):
         return value
-    return as_location(value)  # type: ignore[return-value]
+    try:
+        return as_location(value)  # type: ignore[return-value]
+    except UserError as error:
+        raise typer.BadParameter(str(error)) from None
 
 
 #: The workspace every area command takes first: a file, or a server's URL.

@@ -14,6 +14,7 @@ out. libpq finds it in its usual places (``~/.pgpass``, ``PGPASSWORD``, a servic
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TypeAlias
@@ -45,11 +46,6 @@ class ServerLocation:
         except ArgumentError as error:
             raise WorkspaceError(f"{text!r} is not a valid server address ({error}).") from None
         url = url.set(drivername="postgresql+psycopg")
-        if not url.database:
-            raise WorkspaceError(
-                f"{cls._hide(url)} names no database: add it after the host, as in "
-                "postgresql://user@host/database."
-            )
         return cls(url=url, shown=cls._hide(url))
 
     @staticmethod
@@ -59,12 +55,19 @@ class ServerLocation:
 
     @property
     def database(self) -> str:
-        return str(self.url.database)
+        return str(self.url.database or "")
 
     @property
     def host(self) -> str:
         host = self.url.host or self.url.query.get("host") or "localhost"
         return str(host if isinstance(host, str) else host[0])
+
+    @property
+    def user_name(self) -> str:
+        """The database user (as given; libpq's default, the login name, otherwise)."""
+        import getpass
+
+        return str(self.url.username or os.environ.get("PGUSER") or getpass.getuser())
 
     @property
     def name(self) -> str:

@@ -88,6 +88,12 @@ def open_server(location: ServerLocation, *, readonly: bool = False) -> Workspac
         _refuse_damaged_schema(probe, location)
     except exc.OperationalError as error:
         raise _connect_error(location, error) from None
+    except exc.ProgrammingError as error:
+        raise WorkspaceError(
+            f"{location.user_name} may not read {location.name} "
+            f"({' '.join(str(error.orig).split())}): ask its administrator to grant the role "
+            "aipm_viewer (read) or aipm_editor (read and write)."
+        ) from None
     finally:
         probe.dispose()
     engine = server.make_engine(location, readonly=readonly)

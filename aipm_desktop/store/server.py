@@ -31,6 +31,7 @@ from typing import Any
 
 from sqlalchemy import JSON, Connection, DateTime, Engine, Table, create_engine
 
+from ..errors import WorkspaceError
 from .location import ServerLocation
 
 #: The temporary journal table of a session, and the function its triggers call.
@@ -57,6 +58,11 @@ def is_server(bind: Connection | Engine) -> bool:
 
 def make_engine(location: ServerLocation, *, readonly: bool = False) -> Engine:
     """An engine on the server database: times in UTC, read-only sessions for a viewer."""
+    if not location.url.database:
+        raise WorkspaceError(
+            f"{location} names no database: add it after the host, as in "
+            "postgresql://user@host/database."
+        )
     options = "-c timezone=UTC"
     if readonly:
         options += " -c default_transaction_read_only=on"

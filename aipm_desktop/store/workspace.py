@@ -207,11 +207,13 @@ class Workspace:
         return self._reverse("redo", undo_id, who)
 
     def merge_operations(self, first: int, second: int) -> bool:
-        """Fold ``second`` into ``first`` so they undo as one step (see history.merge)."""
+        """Fold ``second`` into ``first`` so they undo as one step (see merging.merge)."""
         if self.readonly:
             return False
         with self.session() as session, session.begin():
-            return history.merge(session.connection(), first, second)
+            from .merging import merge
+
+            return merge(session.connection(), first, second)
 
     def history(self, *, limit: int = 50) -> list[dict[str, Any]]:
         """The newest operations first, as plain values."""

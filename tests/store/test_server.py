@@ -8,7 +8,6 @@ are skipped. Those marked ``backends`` run on SQLite too and must give the same 
 from __future__ import annotations
 
 import itertools
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +24,7 @@ from aipm_desktop.errors import (
 from aipm_desktop.models import ChangeLog, FeedbackItem, UseCase
 from aipm_desktop.services import records, transfer
 from aipm_desktop.services.workspace import get_settings, new_workspace
-from aipm_desktop.store import ServerLocation, bulk, listen_changes, open_workspace, remote
+from aipm_desktop.store import ServerLocation, bulk, listen_changes, open_workspace
 
 
 @pytest.fixture
@@ -142,32 +141,6 @@ def test_the_actor_is_the_database_user(server_ws: Any) -> None:
     assert user == "postgres"
     actors = [h["actor"] for h in server_ws.history(limit=2)]
     assert actors == [f"Ana Lima ({user})", user]
-
-
-@pytest.fixture
-def team_roles(pg_server: Any) -> Iterator[dict[str, str]]:
-    """A workspace with the team roles, and a login of each (their URLs)."""
-    url = pg_server.new_database(template=pg_server.template())
-    notes = remote.grant_roles(ServerLocation.parse(url))
-    assert any("granted" in n for n in notes)
-    tag = f"{os.getpid()}_{next(_COUNTER)}"
-    logins = {"viewer": f"aipm_v_{tag}", "editor": f"aipm_e_{tag}"}
-    for kind, name in logins.items():
-        _sql(url, f"CREATE ROLE {name} LOGIN IN ROLE aipm_{kind}")
-    location = ServerLocation.parse(url)
-    urls = {
-        kind: location.url.set(drivername="postgresql", username=name).render_as_string(
-            hide_password=False
-        )
-        for kind, name in logins.items()
-    }
-    yield urls
-    pg_server.drop_database(url)
-    for name in logins.values():
-        _sql(pg_server.url, f"DROP ROLE IF EXISTS {name}")
-
-
-_COUNTER = itertools.count()
 
 
 def test_a_viewer_opens_read_only_and_an_editor_writes_under_their_name(
