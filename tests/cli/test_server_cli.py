@@ -30,7 +30,8 @@ def test_server_init_sets_up_an_empty_database_and_can_run_again(aipm: Aipm, pg_
     assert "the workspace is at schema" in again.stdout
     shown = json.loads(aipm("info", pg_url, "--json").stdout)
     assert shown["name"] == "Team portfolio" and shown["counts"]["scoring_model"] == 3
-    assert "postgres@" in shown["path"] and shown["readonly"] is False
+    assert shown["path"].startswith(f"postgresql://{make_url(pg_url).username}@")
+    assert shown["readonly"] is False
     assert aipm("usecases", "list", pg_url).stdout.strip() == "No use cases yet."
 
 

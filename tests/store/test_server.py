@@ -138,7 +138,7 @@ def test_the_actor_is_the_database_user(server_ws: Any) -> None:
     records.create(ws=server_ws, model=UseCase, data={"title": "One"})
     records.create(ws=server_ws, model=UseCase, data={"title": "Two"}, who="Ana Lima")
     user = server_ws.server_user
-    assert user == "postgres"
+    assert user == server_ws.path.user_name  # the login of the URL
     actors = [h["actor"] for h in server_ws.history(limit=2)]
     assert actors == [f"Ana Lima ({user})", user]
 
