@@ -157,28 +157,18 @@ def open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
     ``open_workspace`` only migrates writable files, so an older file is read as it is
     (counts and settings read the same in every known revision).
     """
-    from ..store import FileInfo, Workspace, inspect_file, open_workspace
+    from ..store import Workspace, inspect_file, open_workspace
     from ..store.engine import make_engine
     from ..store.location import ServerLocation, as_location
 
     location = as_location(path)
+    info = inspect_file(location)
     if isinstance(location, ServerLocation):
-        ws = open_workspace(location, readonly=True)
-        writable = _server_writable(ws)
-        return ws, FileInfo(location, ws.revision, False, writable)  # type: ignore[arg-type]
-    info = inspect_file(path)
+        return open_workspace(location, readonly=True), info
     if info.needs_migration:
         engine = make_engine(info.path, readonly=True)
         return Workspace(path=info.path, engine=engine, readonly=True), info
     return open_workspace(path, readonly=True), info
-
-
-def _server_writable(ws: Workspace) -> bool:
-    """Whether this user may edit the server workspace ``ws`` (not a viewer)."""
-    from ..store import server
-
-    with ws.engine.connect() as conn:
-        return server.may_write(conn)
 
 
 def open_for_writing(path: Path) -> Workspace:

@@ -16,12 +16,17 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Connection, Engine, MetaData, exc
 from sqlmodel import Session
 
-from ..errors import NewerWorkspaceError, NotAWorkspaceError, WorkspaceError
+from ..errors import (
+    CorruptWorkspaceError,
+    NewerWorkspaceError,
+    NotAWorkspaceError,
+    WorkspaceError,
+)
 from . import history, migrate, server
 from .location import ServerLocation
 
 if TYPE_CHECKING:
-    from .workspace import Workspace
+    from .workspace import FileInfo, Workspace
 
 #: The advisory lock an upgrade or creation holds (any number; "AIPM").
 _UPGRADE_LOCK = 0x4149504D
@@ -32,6 +37,14 @@ def _connect_error(location: ServerLocation, error: Exception) -> WorkspaceError
     if "password" in detail.lower():
         detail += " (the app never stores a password: put it in ~/.pgpass or PGPASSWORD)"
     return WorkspaceError(f"Cannot connect to {location}: {detail}")
+
+
+def _no_rights_error(location: ServerLocation, error: exc.DBAPIError) -> WorkspaceError:
+    return WorkspaceError(
+        f"{location.user_name} may not read {location.name} "
+        f"({' '.join(str(error.orig).split())}): ask its administrator to grant the role "
+        "aipm_viewer (read) or aipm_editor (read and write)."
+    )
 
 
 def _revision(conn: Connection) -> str | None:
@@ -89,11 +102,7 @@ def open_server(location: ServerLocation, *, readonly: bool = False) -> Workspac
     except exc.OperationalError as error:
         raise _connect_error(location, error) from None
     except exc.ProgrammingError as error:
-        raise WorkspaceError(
-            f"{location.user_name} may not read {location.name} "
-            f"({' '.join(str(error.orig).split())}): ask its administrator to grant the role "
-            "aipm_viewer (read) or aipm_editor (read and write)."
-        ) from None
+        raise _no_rights_error(location, error) from None
     finally:
         probe.dispose()
     engine = server.make_engine(location, readonly=readonly)
@@ -120,12 +129,13 @@ def _upgrade_existing(engine: Engine, location: ServerLocation, revision: str | 
         ) from None
 
 
-def _refuse_damaged_schema(engine: Engine, location: ServerLocation) -> None:
+def _schema_problems(engine: Engine) -> list[str]:
+    """What differs between the database's tables and the head revision's."""
     from .schema import expected_columns
 
+    found = []
     with engine.connect() as conn:
         present = server.table_names(conn)
-        found = []
         for name, columns in expected_columns().items():
             if name not in present:
                 found.append(f"table {name} is missing")
@@ -134,14 +144,56 @@ def _refuse_damaged_schema(engine: Engine, location: ServerLocation) -> None:
             if missing:
                 found.append(f"table {name} is missing column(s) {', '.join(missing)}")
         conn.rollback()
-    if found:
-        from ..errors import CorruptWorkspaceError
+    return found
 
+
+def _refuse_damaged_schema(engine: Engine, location: ServerLocation) -> None:
+    found = _schema_problems(engine)
+    if found:
         raise CorruptWorkspaceError(
             f"{location.name} is damaged: {'; '.join(found[:5])}"
             + (f" (and {len(found) - 5} more)" if len(found) > 5 else "")
             + "."
         )
+
+
+def inspect_server(location: ServerLocation) -> FileInfo:
+    """What :func:`.workspace.inspect_file` tells of a file, of the database at
+    ``location``: its revision, whether it needs an upgrade, whether this user may write."""
+    from .workspace import FileInfo
+
+    engine = server.make_engine(location, readonly=True)
+    try:
+        with engine.connect() as conn:
+            revision = _revision(conn)
+            _check_revision(location, revision)
+            writable = server.may_write(conn)
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    except exc.ProgrammingError as error:
+        raise _no_rights_error(location, error) from None
+    finally:
+        engine.dispose()
+    assert revision is not None
+    return FileInfo(
+        path=location,  # type: ignore[arg-type]
+        revision=revision,
+        needs_migration=revision != migrate.head_revision(),
+        writable=writable,
+    )
+
+
+def check_server(location: ServerLocation) -> list[str]:
+    """The problems of the workspace at ``location`` (the server keeps its own pages and
+    keys sound: this checks the tables and columns against the schema revision)."""
+    info = inspect_server(location)
+    if info.needs_migration:
+        return []
+    engine = server.make_engine(location, readonly=True)
+    try:
+        return [f"schema: {p}" for p in _schema_problems(engine)]
+    finally:
+        engine.dispose()
 
 
 def create_server(

@@ -323,8 +323,13 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def inspect_file(path: Path) -> FileInfo:
-    """Identify ``path`` as a workspace of a known revision, reading it only."""
+def inspect_file(path: Path | ServerLocation) -> FileInfo:
+    """Identify ``path`` as a workspace of a known revision, reading it only (a server
+    location: the database, see :func:`.remote.inspect_server`)."""
+    if isinstance(path, ServerLocation):
+        from .remote import inspect_server
+
+        return inspect_server(path)
     path = Path(path)
     try:
         path.stat()
@@ -616,13 +621,18 @@ def save_copy(workspace: Workspace, dest: Path | str) -> Path:
     return dest
 
 
-def check_workspace(path: Path | str) -> list[str]:
+def check_workspace(path: Path | ServerLocation | str) -> list[str]:
     """Full integrity check; returns a list of problems (empty when sound).
 
     An older schema revision is not a problem: opening the file in the app upgrades it
     (``inspect_file(path).needs_migration`` tells).
     """
-    info = inspect_file(Path(path))
+    location = as_location(path)
+    if isinstance(location, ServerLocation):
+        from .remote import check_server
+
+        return check_server(location)
+    info = inspect_file(location)
     problems: list[str] = []
     conn = _ro_connect(info.path)
     try:

@@ -33,6 +33,8 @@ def test_server_init_sets_up_an_empty_database_and_can_run_again(aipm: Aipm, pg_
     assert shown["path"].startswith(f"postgresql://{make_url(pg_url).username}@")
     assert shown["readonly"] is False
     assert aipm("usecases", "list", pg_url).stdout.strip() == "No use cases yet."
+    checked = aipm("check", pg_url)
+    assert checked.exit_code == 0 and checked.stdout.startswith("OK: postgresql://")
 
 
 def test_copy_moves_a_file_to_the_server_and_back(
