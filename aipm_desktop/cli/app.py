@@ -23,6 +23,7 @@ from .common import (
     ForceFlag,
     JsonFlag,
     WorkspaceFile,
+    closed_summary,
     command,
     echo_json,
     new_app,
@@ -166,20 +167,12 @@ def import_command(
 ) -> None:
     """Create a new workspace from a JSON dump (validated first, all or nothing)."""
     from ..services.transfer import import_json
-    from ..services.workspace import info
 
     file = file.expanduser()
     if file.exists() and not force:
         raise UserError(f"{file} already exists; use --force to replace it.")
     ws = import_json(source=source, dest=file, overwrite=force)
-    try:
-        summary = info(ws=ws)
-    finally:
-        ws.close()
-    total = sum(summary.counts.values())
-    typer.echo(
-        f"Imported {source} into {file} ({summary.name!r}: {total} records in the main areas)"
-    )
+    typer.echo(f"Imported {source} into {file} ({closed_summary(ws)})")
 
 
 _SUITE_HELP = "eval charts: the eval suite, by name or id (required)."

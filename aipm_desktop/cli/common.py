@@ -183,6 +183,17 @@ def open_for_writing(path: Path) -> Workspace:
     return ws
 
 
+def closed_summary(ws: Workspace) -> str:
+    """``'Name': N records in the main areas`` of a workspace just made; closes it."""
+    from ..services.workspace import info
+
+    try:
+        summary = info(ws=ws)
+    finally:
+        ws.close()
+    return f"{summary.name!r}: {sum(summary.counts.values())} records in the main areas"
+
+
 def clip(text: str, width: int) -> str:
     """``text`` cut to ``width`` characters with an ellipsis (for table columns)."""
     text = text or ""

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .common import command, new_app
+from .common import closed_summary, command, new_app
 
 app = new_app("A workspace on a team's PostgreSQL server.", name="server")
 
@@ -55,19 +55,11 @@ def copy(
 ) -> None:
     """Copy a whole workspace file <-> server (validated first, all or nothing)."""
     from ..services.transfer import copy_workspace
-    from ..services.workspace import info
     from ..store.location import as_location
 
     ws = copy_workspace(source=source, dest=dest, overwrite=force)
-    try:
-        summary = info(ws=ws)
-    finally:
-        ws.close()
-    total = sum(summary.counts.values())
-    typer.echo(
-        f"Copied {as_location(source)} to {ws.path} "
-        f"({summary.name!r}: {total} records in the main areas)"
-    )
+    shown = str(ws.path)
+    typer.echo(f"Copied {as_location(source)} to {shown} ({closed_summary(ws)})")
 
 
 def register(root: typer.Typer) -> None:

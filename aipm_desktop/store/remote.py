@@ -10,7 +10,8 @@ database administrator's backup, not the app's. A user who may not record operat
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Connection, Engine, MetaData, exc
@@ -47,6 +48,24 @@ def _no_rights_error(location: ServerLocation, error: exc.DBAPIError) -> Workspa
     )
 
 
+@contextlib.contextmanager
+def _talking_to(
+    location: ServerLocation, engine: Engine, refused: Callable[[str], str] | None = None
+) -> Iterator[Engine]:
+    """Use ``engine`` on ``location``, its errors told as the user can act on them (a
+    refusal by ``refused(detail)`` when given), and dispose of it afterwards."""
+    try:
+        yield engine
+    except exc.OperationalError as error:
+        raise _connect_error(location, error) from None
+    except exc.ProgrammingError as error:
+        if refused is None:
+            raise _no_rights_error(location, error) from None
+        raise WorkspaceError(refused(" ".join(str(error.orig).split()))) from None
+    finally:
+        engine.dispose()
+
+
 def _revision(conn: Connection) -> str | None:
     if "alembic_version" not in server.table_names(conn):
         return None
@@ -79,9 +98,8 @@ def open_server(location: ServerLocation, *, readonly: bool = False) -> Workspac
     """Open the workspace in the database at ``location`` (see the module docstring)."""
     from .workspace import Workspace
 
-    probe = server.make_engine(location)
     migrated_from = None
-    try:
+    with _talking_to(location, server.make_engine(location)) as probe:
         with probe.connect() as conn:
             revision = _revision(conn)
             _check_revision(location, revision)
@@ -99,12 +117,6 @@ def open_server(location: ServerLocation, *, readonly: bool = False) -> Workspac
             _upgrade_existing(probe, location, revision)
             migrated_from = revision
         _refuse_damaged_schema(probe, location)
-    except exc.OperationalError as error:
-        raise _connect_error(location, error) from None
-    except exc.ProgrammingError as error:
-        raise _no_rights_error(location, error) from None
-    finally:
-        probe.dispose()
     engine = server.make_engine(location, readonly=readonly)
     if not readonly:
         history.guard_writes(engine)
@@ -163,17 +175,10 @@ def inspect_server(location: ServerLocation) -> FileInfo:
     from .workspace import FileInfo
 
     engine = server.make_engine(location, readonly=True)
-    try:
-        with engine.connect() as conn:
-            revision = _revision(conn)
-            _check_revision(location, revision)
-            writable = server.may_write(conn)
-    except exc.OperationalError as error:
-        raise _connect_error(location, error) from None
-    except exc.ProgrammingError as error:
-        raise _no_rights_error(location, error) from None
-    finally:
-        engine.dispose()
+    with _talking_to(location, engine), engine.connect() as conn:
+        revision = _revision(conn)
+        _check_revision(location, revision)
+        writable = server.may_write(conn)
     assert revision is not None
     return FileInfo(
         path=location,  # type: ignore[arg-type]
@@ -206,34 +211,30 @@ def create_server(
     transaction: nothing is left behind when it fails. ``overwrite`` first drops an
     existing workspace there (in the same transaction)."""
     engine = server.make_engine(location)
-    try:
-        with engine.begin() as conn:
-            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
-            present = server.table_names(conn)
-            if present and not overwrite:
-                raise WorkspaceError(
-                    f"The database {location.name} is not empty ({len(present)} tables); "
-                    "choose an empty database (or replace its workspace with --force)."
-                )
-            if present:
-                _drop_everything(conn)
-            upgrade(conn)
-            if populate is not None:
-                with Session(bind=conn, expire_on_commit=False) as session:
-                    populate(session)
-                    session.flush()
-            server.sync_sequences(conn, history.all_tables())
-    except exc.OperationalError as error:
-        raise _connect_error(location, error) from None
-    except exc.ProgrammingError as error:
-        raise WorkspaceError(
-            f"Cannot set up {location.name}: {' '.join(str(error.orig).split())}. "
-            "The user needs the right to create tables in the database (its owner, or "
-            "GRANT CREATE ON SCHEMA public)."
-        ) from None
-    finally:
-        engine.dispose()
+    with _talking_to(location, engine, _cannot_create(location)), engine.begin() as conn:
+        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({_UPGRADE_LOCK})")
+        present = server.table_names(conn)
+        if present and not overwrite:
+            raise WorkspaceError(
+                f"The database {location.name} is not empty ({len(present)} tables); "
+                "choose an empty database (or replace its workspace with --force)."
+            )
+        if present:
+            _drop_everything(conn)
+        upgrade(conn)
+        if populate is not None:
+            with Session(bind=conn, expire_on_commit=False) as session:
+                populate(session)
+                session.flush()
+        server.sync_sequences(conn, history.all_tables())
     return open_server(location)
+
+
+def _cannot_create(location: ServerLocation) -> Callable[[str], str]:
+    return lambda detail: (
+        f"Cannot set up {location.name}: {detail}. The user needs the right to create "
+        "tables in the database (its owner, or GRANT CREATE ON SCHEMA public)."
+    )
 
 
 def _drop_everything(conn: Connection) -> None:
@@ -246,44 +247,30 @@ def _drop_everything(conn: Connection) -> None:
 def grant_roles(location: ServerLocation) -> list[str]:
     """Create the roles ``aipm_viewer`` and ``aipm_editor`` when missing and grant them
     their rights on the workspace at ``location``; what was done, or why not."""
-    engine = server.make_engine(location)
-    try:
-        with engine.begin() as conn:
-            return server.grant_roles_if_allowed(conn)
-    except exc.OperationalError as error:
-        raise _connect_error(location, error) from None
-    finally:
-        engine.dispose()
+    with _talking_to(location, server.make_engine(location)) as engine, engine.begin() as conn:
+        return server.grant_roles_if_allowed(conn)
 
 
 def holds_workspace(location: ServerLocation) -> bool:
     """Whether the database at ``location`` has any table (a workspace, or something
     else: :func:`upgrade_server` tells which)."""
     engine = server.make_engine(location)
-    try:
-        with engine.connect() as conn:
-            return bool(server.table_names(conn))
-    except exc.OperationalError as error:
-        raise _connect_error(location, error) from None
-    finally:
-        engine.dispose()
+    with _talking_to(location, engine), engine.connect() as conn:
+        return bool(server.table_names(conn))
 
 
 def upgrade_server(location: ServerLocation) -> str:
     """Bring the workspace at ``location`` to this app's schema and (re)install its
     triggers and index, in one transaction; the revision it is at afterwards."""
     engine = server.make_engine(location)
-    try:
-        with engine.begin() as conn:
-            _check_revision(location, _revision(conn))
-            upgrade(conn)
-            return str(_revision(conn))
-    except exc.OperationalError as error:
-        raise _connect_error(location, error) from None
-    except exc.ProgrammingError as error:
-        raise WorkspaceError(
-            f"Cannot upgrade {location.name} ({' '.join(str(error.orig).split())}); nothing "
-            "was changed. Run it as the owner of the workspace's tables."
-        ) from None
-    finally:
-        engine.dispose()
+
+    def refused(detail: str) -> str:
+        return (
+            f"Cannot upgrade {location.name} ({detail}); nothing was changed. "
+            "Run it as the owner of the workspace's tables."
+        )
+
+    with _talking_to(location, engine, refused), engine.begin() as conn:
+        _check_revision(location, _revision(conn))
+        upgrade(conn)
+        return str(_revision(conn))
