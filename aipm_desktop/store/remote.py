@@ -227,6 +227,7 @@ def create_server(
                 populate(session)
                 session.flush()
         server.sync_sequences(conn, history.all_tables())
+        conn.exec_driver_sql("ANALYZE")  # the planner's statistics of what was loaded
     return open_server(location)
 
 
