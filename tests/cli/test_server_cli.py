@@ -73,6 +73,16 @@ def test_setting_up_without_the_right_to_create_tables_says_so(
     _one_line_error(result, "right to create tables")
 
 
+def test_new_makes_the_demo_in_an_empty_database_and_refuses_a_full_one(
+    aipm: Aipm, pg_url: str
+) -> None:
+    made = aipm("new", pg_url, "--demo")
+    assert made.exit_code == 0, made.output
+    assert "'Tidewell AI portfolio'" in made.stdout
+    assert "Agent reply drafts" in aipm("usecases", "list", pg_url).stdout
+    _one_line_error(aipm("new", pg_url), "not empty")
+
+
 def test_an_unreachable_server_is_one_line(aipm: Aipm, tmp_path: Path) -> None:
     url = f"postgresql://nobody@/nothing?host={tmp_path}&port=1"
     _one_line_error(aipm("info", url), "Cannot connect")
