@@ -50,7 +50,7 @@ class Server:
     url: str  # a URL of a database the user may connect to (to create others)
     stop: list[str] = field(default_factory=list)  # how to stop it (a throwaway cluster)
     _counter: itertools.count[int] = field(default_factory=itertools.count)
-    _template: str | None = None
+    _templates: set[str] = field(default_factory=set)
 
     def _admin(self) -> object:
         import psycopg
@@ -77,17 +77,20 @@ class Server:
         with self._admin() as conn:  # type: ignore[attr-defined]
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
-    def template(self) -> str:
-        """The database holding a new workspace ("Test workspace", reference data)."""
-        if self._template is None:
+    def template(self, *, demo: bool = False) -> str:
+        """A database holding a new workspace ("Test workspace", reference data), or
+        (``demo``) the sample workspace; made once per run, copied for each test."""
+        name = f"{TEMPLATE}_demo" if demo else TEMPLATE
+        if name not in self._templates:
             from aipm_desktop.services.workspace import new_workspace
 
             with self._admin() as conn:  # type: ignore[attr-defined]
-                conn.execute(f'DROP DATABASE IF EXISTS "{TEMPLATE}" WITH (FORCE)')
-                conn.execute(f'CREATE DATABASE "{TEMPLATE}"')
-            new_workspace(self.url_of(TEMPLATE), name="Test workspace").close()
-            self._template = TEMPLATE
-        return self._template
+                conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                conn.execute(f'CREATE DATABASE "{name}"')
+            title = None if demo else "Test workspace"
+            new_workspace(self.url_of(name), name=title, demo=demo).close()
+            self._templates.add(name)
+        return name
 
     def close(self) -> None:
         if self.stop:
