@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
-from sqlalchemy import JSON, Connection, DateTime, Engine, Table, create_engine
+from sqlalchemy import JSON, Connection, DateTime, Engine, Table, create_engine, event
 
 from ..errors import WorkspaceError
 from .location import ServerLocation
@@ -66,11 +66,27 @@ def make_engine(location: ServerLocation, *, readonly: bool = False) -> Engine:
     options = "-c timezone=UTC"
     if readonly:
         options += " -c default_transaction_read_only=on"
-    return create_engine(
+    engine = create_engine(
         location.url,
         pool_pre_ping=True,
         connect_args={"options": options, "application_name": "aipm-desktop"},
     )
+    if not readonly:
+        event.listen(engine, "connect", _make_journal)
+    return engine
+
+
+_JOURNAL_TABLE = (
+    f"CREATE TEMP TABLE IF NOT EXISTS {JOURNAL} (seq bigserial PRIMARY KEY, "
+    "tbl text NOT NULL, action text NOT NULL, image jsonb)"
+)
+
+
+def _make_journal(dbapi_connection: Any, _record: Any) -> None:
+    """Give each new session its (empty) journal table, once."""
+    with dbapi_connection.cursor() as cursor:
+        cursor.execute(_JOURNAL_TABLE)
+    dbapi_connection.commit()
 
 
 def params(conn: Connection, sql: str) -> str:
@@ -146,10 +162,6 @@ def install(conn: Connection, tables: Iterable[Table]) -> None:
 
 def begin(conn: Connection) -> None:
     """Switch the journal on for the transaction on ``conn`` (it starts empty)."""
-    conn.exec_driver_sql(
-        f"CREATE TEMP TABLE IF NOT EXISTS {JOURNAL} (seq bigserial PRIMARY KEY, "
-        "tbl text NOT NULL, action text NOT NULL, image jsonb)"
-    )
     conn.exec_driver_sql(f"SET LOCAL {SETTING} = 'on'")
     conn.exec_driver_sql(f"DELETE FROM pg_temp.{JOURNAL}")
 
