@@ -122,8 +122,8 @@ _SERVER_MATCH = f"{server.FEEDBACK_DOCUMENT} @@ to_tsquery('simple', :ts_query)"
 
 
 class _Match(ColumnElement[bool]):
-    """ "``id_column`` is a feedback item containing ``words``", written for the database
-    the query runs on (FTS5 on SQLite, the tsvector index on PostgreSQL)."""
+    """The condition that ``id_column`` is a feedback item containing ``words``, written
+    for the database the query runs on (FTS5 on SQLite, the tsvector index on PostgreSQL)."""
 
     type = Boolean()
     inherit_cache = False
