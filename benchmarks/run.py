@@ -192,7 +192,7 @@ def child_list(path: str) -> dict:
 
     app = _application()
     t0 = time.perf_counter()
-    ws = open_workspace(Path(path))
+    ws = open_workspace(path)  # a file, or a server's URL (benchmarks/bench_server.py)
     pane = ListPane(use_case_list_spec(), ws)
     pane.resize(1000, 800)
     waiter = _paint_waiter(pane.table.viewport())

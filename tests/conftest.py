@@ -10,12 +10,18 @@ a logged error on purpose (the crash dialog, a failing worker) says so with
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import logging
 import os
+import sys
 from collections.abc import Generator, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))  # the tests' helper modules (importlib mode)
+from pg_cluster import Backends
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 os.environ.setdefault("MPLBACKEND", "Agg")
@@ -45,11 +51,16 @@ def aipm_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.Monk
 
 
 @pytest.fixture
-def ws(tmp_path: Path) -> Iterator:
-    """A fresh workspace with the built-in reference data."""
+def ws(workspace_location: Any) -> Iterator:
+    """A fresh workspace with the built-in reference data (a file; on every selected back
+    end in the modules marked ``backends``)."""
     from aipm_desktop.services.workspace import new_workspace
+    from aipm_desktop.store import open_workspace
 
-    workspace = new_workspace(tmp_path / "test.aipm", name="Test workspace")
+    if isinstance(workspace_location, Path):
+        workspace = new_workspace(workspace_location, name="Test workspace")
+    else:
+        workspace = open_workspace(workspace_location)
     yield workspace
     workspace.close()
 
@@ -80,6 +91,104 @@ def sample_ws(sample_path: Path) -> Iterator:
     workspace = open_workspace(sample_path)
     yield workspace
     workspace.close()
+
+
+# -- back ends: SQLite files, and PostgreSQL databases ----------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        choices=("sqlite", "postgresql", "both"),
+        default=None,
+        help="Back ends of the tests marked `backends` (default: AIPM_TEST_BACKEND, else "
+        "both when a PostgreSQL server is at hand: AIPM_TEST_PG_URL, or initdb to start one).",
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.stash[BACKENDS] = Backends.from_config(config.getoption("--backend"))
+
+
+BACKENDS = pytest.StashKey[Backends]()
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames and metafunc.definition.get_closest_marker("backends"):
+        chosen = metafunc.config.stash[BACKENDS].chosen
+        metafunc.parametrize("backend", chosen, indirect=True)
+
+
+@pytest.fixture
+def backend(request: pytest.FixtureRequest) -> str:
+    """The back end this test runs on: ``sqlite`` unless the test is marked ``backends``."""
+    return str(getattr(request, "param", "sqlite"))
+
+
+@pytest.fixture(scope="session")
+def pg_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """The PostgreSQL server of the run (skips the test when there is none)."""
+    backends = request.config.stash[BACKENDS]
+    server = backends.server()
+    if server is None:
+        pytest.skip(backends.why_not or "no PostgreSQL server")
+    yield server
+
+
+@pytest.fixture
+def pg_url(pg_server: Any) -> Iterator[str]:
+    """The URL of a new, empty database of this test's own (dropped afterwards)."""
+    url = pg_server.new_database()
+    yield url
+    pg_server.drop_database(url)
+
+
+@pytest.fixture
+def workspace_location(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Any:
+    """Where this test's workspace goes: a file, or (``postgresql``) a URL of a database
+    already holding a new workspace with the reference data (a copy of a template)."""
+    if backend == "sqlite":
+        return tmp_path / "test.aipm"
+    server = request.getfixturevalue("pg_server")
+    url = server.new_database(template=server.template())
+    request.addfinalizer(lambda: server.drop_database(url))
+    return url
+
+
+@pytest.fixture
+def team_roles(pg_server: Any) -> Iterator[dict[str, str]]:
+    """A workspace on the server with the team roles set up, and the URLs of a login in
+    each (``viewer``, ``editor``) and of a login in neither (``outsider``)."""
+    from sqlalchemy import create_engine
+
+    from aipm_desktop.store import ServerLocation, remote
+
+    url = pg_server.new_database(template=pg_server.template())
+    location = ServerLocation.parse(url)
+    remote.grant_roles(location)
+    tag = f"{os.getpid()}_{next(_LOGINS)}"
+    logins = {kind: f"aipm_{kind[0]}_{tag}" for kind in ("viewer", "editor", "outsider")}
+    engine = create_engine(location.url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for kind, name in logins.items():
+            member = "" if kind == "outsider" else f" IN ROLE aipm_{kind}"
+            conn.exec_driver_sql(f"CREATE ROLE {name} LOGIN{member}")
+    engine.dispose()
+    yield {
+        kind: location.url.set(drivername="postgresql", username=name).render_as_string(
+            hide_password=False
+        )
+        for kind, name in logins.items()
+    }
+    pg_server.drop_database(url)
+    engine = create_engine(ServerLocation.parse(pg_server.url).url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as conn:
+        for name in logins.values():
+            conn.exec_driver_sql(f"DROP ROLE IF EXISTS {name}")
+    engine.dispose()
+
+
+_LOGINS = itertools.count()
 
 
 # -- fail on logged errors ---------------------------------------------------------------

@@ -49,3 +49,23 @@ def test_relative_imports_inside_functions_resolve_to_their_modules():
     path = PACKAGE / "cli" / "docs.py"
     names = [name for _line, name in _imports(path)]
     assert "aipm_desktop.services.documents_pdf" in names
+
+
+#: What would let a module tell SQLite from PostgreSQL (only the store may).
+BACK_END_MODULES = ("sqlite3", "psycopg", "aipm_desktop.store.engine", "aipm_desktop.store.remote")
+BACK_END_WORDS = ("dialect.name", "on_server", "is_server(")
+
+
+@pytest.mark.parametrize("layer", ("services", "ui"))
+def test_services_and_the_gui_never_branch_on_the_back_end(layer):
+    offending = []
+    for path in sorted((PACKAGE / layer).rglob("*.py")):
+        where = path.relative_to(PACKAGE.parent)
+        offending += [
+            f"{where}:{line} imports {name}"
+            for line, name in _imports(path)
+            if name.split(".")[0] in ("sqlite3", "psycopg") or name in BACK_END_MODULES
+        ]
+        text = path.read_text(encoding="utf-8")
+        offending += [f"{where} uses {word}" for word in BACK_END_WORDS if word in text]
+    assert offending == []

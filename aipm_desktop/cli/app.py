@@ -23,11 +23,13 @@ from .common import (
     ForceFlag,
     JsonFlag,
     WorkspaceFile,
+    closed_summary,
     command,
     echo_json,
     new_app,
     parse_date,
     reading,
+    workspace_location,
 )
 from .common import fail as _fail
 from .common import open_for_reading as _open_for_reading
@@ -64,19 +66,25 @@ def _main(
 
 @command(app)
 def new(
-    file: Path = typer.Argument(..., help="The workspace file to create (e.g. client.aipm)."),
+    file: Path = typer.Argument(
+        ...,
+        help="The workspace file to create (e.g. client.aipm), or an empty server database.",
+        parser=workspace_location,
+    ),
     name: str = typer.Option("", "--name", help="Workspace name (default: from the file name)."),
     demo: bool = typer.Option(False, "--demo", help="Fill it with the sample portfolio."),
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
 ) -> None:
     """Create a new workspace file with the built-in reference data."""
     from ..services.workspace import info, new_workspace
+    from ..store.location import ServerLocation
 
     file = file.expanduser()
-    if file.is_dir():
-        raise UserError(f"{file} is a folder; give a file name for the new workspace.")
-    if file.exists() and not force:
-        raise UserError(f"{file} already exists; use --force to replace it.")
+    if not isinstance(file, ServerLocation):  # a database must be empty (or --force)
+        if file.is_dir():
+            raise UserError(f"{file} is a folder; give a file name for the new workspace.")
+        if file.exists() and not force:
+            raise UserError(f"{file} already exists; use --force to replace it.")
     ws = new_workspace(file, name=name or None, demo=demo, overwrite=force)
     try:
         summary = info(ws=ws)
@@ -166,20 +174,12 @@ def import_command(
 ) -> None:
     """Create a new workspace from a JSON dump (validated first, all or nothing)."""
     from ..services.transfer import import_json
-    from ..services.workspace import info
 
     file = file.expanduser()
     if file.exists() and not force:
         raise UserError(f"{file} already exists; use --force to replace it.")
     ws = import_json(source=source, dest=file, overwrite=force)
-    try:
-        summary = info(ws=ws)
-    finally:
-        ws.close()
-    total = sum(summary.counts.values())
-    typer.echo(
-        f"Imported {source} into {file} ({summary.name!r}: {total} records in the main areas)"
-    )
+    typer.echo(f"Imported {source} into {file} ({closed_summary(ws)})")
 
 
 _SUITE_HELP = "eval charts: the eval suite, by name or id (required)."
@@ -336,11 +336,13 @@ def _add_groups() -> None:
         incident_work,
         report,
         search,
+        server,
     )
 
     history.register(app)
     report.register(app)
     search.register(app)
+    server.register(app)
     for name in GROUPS:
         module = importlib.import_module(f"{__package__}.{MODULES.get(name, name)}")
         app.add_typer(module.app, name=name)

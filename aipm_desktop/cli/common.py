@@ -32,8 +32,28 @@ EXIT_UNEXPECTED = 2
 F = TypeVar("F", bound=Callable[..., Any])
 T = TypeVar("T")
 
-#: The workspace file every area command takes first.
-WorkspaceFile = Annotated[Path, typer.Argument(help="The workspace file (.aipm).")]
+
+def workspace_location(value: str | Path) -> Path:
+    """What a FILE argument names: a workspace file, or a server database given by its
+    URL (``postgresql://user@host/db``; typed as a path, it answers what a path is asked)."""
+    from ..store.location import as_location
+
+    if isinstance(value, Path):
+        return value
+    try:
+        return as_location(value)  # type: ignore[return-value]
+    except UserError as error:
+        raise typer.BadParameter(str(error)) from None
+
+
+#: The workspace every area command takes first: a file, or a server's URL.
+WorkspaceFile = Annotated[
+    Path,
+    typer.Argument(
+        help="The workspace: a file (.aipm) or a server (postgresql://user@host/db).",
+        parser=workspace_location,
+    ),
+]
 #: ``--json``: print JSON instead of a table or text.
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or text.")]
 WhoOption = Annotated[
@@ -139,8 +159,12 @@ def open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
     """
     from ..store import Workspace, inspect_file, open_workspace
     from ..store.engine import make_engine
+    from ..store.location import ServerLocation, as_location
 
-    info = inspect_file(path)
+    location = as_location(path)
+    info = inspect_file(location)
+    if isinstance(location, ServerLocation):
+        return open_workspace(location, readonly=True), info
     if info.needs_migration:
         engine = make_engine(info.path, readonly=True)
         return Workspace(path=info.path, engine=engine, readonly=True), info
@@ -150,12 +174,24 @@ def open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
 def open_for_writing(path: Path) -> Workspace:
     """Open ``path`` for an edit (an older schema is migrated after a backup)."""
     from ..store import open_workspace
+    from ..store.location import as_location
 
-    ws = open_workspace(Path(path).expanduser())
+    ws = open_workspace(as_location(path))
     if ws.readonly:
         ws.close()
         raise UserError(f"{path} is read-only; cannot change it.")
     return ws
+
+
+def closed_summary(ws: Workspace) -> str:
+    """``'Name': N records in the main areas`` of a workspace just made; closes it."""
+    from ..services.workspace import info
+
+    try:
+        summary = info(ws=ws)
+    finally:
+        ws.close()
+    return f"{summary.name!r}: {sum(summary.counts.values())} records in the main areas"
 
 
 def clip(text: str, width: int) -> str:
@@ -167,7 +203,7 @@ def clip(text: str, width: int) -> str:
 @contextlib.contextmanager
 def reading(file: Path) -> Iterator[Workspace]:
     """``with reading(file) as ws``: the workspace opened read-only, closed afterwards."""
-    ws, _info = open_for_reading(Path(file).expanduser())
+    ws, _info = open_for_reading(file.expanduser())
     try:
         yield ws
     finally:
@@ -177,7 +213,7 @@ def reading(file: Path) -> Iterator[Workspace]:
 @contextlib.contextmanager
 def writing(file: Path) -> Iterator[Workspace]:
     """``with writing(file) as ws``: the workspace opened for an edit, closed afterwards."""
-    ws = open_for_writing(Path(file).expanduser())
+    ws = open_for_writing(file.expanduser())
     try:
         yield ws
     finally:
@@ -188,7 +224,7 @@ def writing(file: Path) -> Iterator[Workspace]:
 def for_import(file: Path, dry_run: bool) -> Iterator[Workspace]:
     """The workspace an import works on, closed afterwards: read only for a dry run (it
     writes nothing), else opened for the edit."""
-    path = Path(file).expanduser()
+    path = file.expanduser()
     ws = open_for_reading(path)[0] if dry_run else open_for_writing(path)
     try:
         yield ws

@@ -12,7 +12,7 @@ from typing import Annotated
 
 import typer
 
-from .common import clip, command, open_for_reading, open_for_writing
+from .common import WorkspaceFile, clip, command, open_for_reading, open_for_writing
 
 
 def _describe(op: object) -> str:
@@ -50,7 +50,7 @@ _STEPS = (
 
 def _register_step(app: typer.Typer, name: str, redo: bool, op_help: str, doc: str) -> None:
     def step_command(
-        file: Path = typer.Argument(..., help="The workspace file."),
+        file: WorkspaceFile,
         op: int | None = typer.Option(None, "--op", help=op_help),
         who: _Who = None,
     ) -> None:
@@ -67,7 +67,7 @@ def register(app: typer.Typer) -> None:
 
     @command(app, "history")
     def history_command(
-        file: Path = typer.Argument(..., help="The workspace file."),
+        file: WorkspaceFile,
         limit: int = typer.Option(30, "--limit", "-n", min=1, help="How many, newest first."),
         as_json: bool = typer.Option(False, "--json", help="Print one JSON array."),
     ) -> None:

@@ -9,7 +9,14 @@ from typing import Annotated
 import typer
 
 from ..errors import UserError
-from .common import ForceFlag, command, open_for_reading, open_for_writing, parse_date
+from .common import (
+    ForceFlag,
+    WorkspaceFile,
+    command,
+    open_for_reading,
+    open_for_writing,
+    parse_date,
+)
 
 _Sections = Annotated[
     str | None,
@@ -26,7 +33,7 @@ def register(app: typer.Typer) -> None:
 
     @command(app, "report")
     def report_command(
-        file: Path = typer.Argument(..., help="The workspace file (.aipm)."),
+        file: WorkspaceFile,
         out: Path | None = typer.Option(
             None, "--out", "-o", help="The file to write: .pdf, .html or .json."
         ),

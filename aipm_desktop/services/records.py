@@ -26,6 +26,7 @@ from sqlmodel import Session, SQLModel
 from ..errors import NotFoundError, UserError, ValidationError
 from ..models import TableMixin, kind_of_table, utcnow
 from ..store import Workspace
+from ..store.server import violation
 from . import conflicts
 from .changes import Changes
 
@@ -167,11 +168,12 @@ def validation_error(error: pydantic.ValidationError, what: str) -> ValidationEr
 
 def integrity_error(error: exc.IntegrityError, what: str) -> ValidationError:
     detail = str(error.orig) if error.orig is not None else str(error)
-    if "UNIQUE" in detail:
+    rule = violation(error)
+    if rule == "unique":
         message = f"Invalid {what}: a record with the same key already exists ({detail})."
-    elif "FOREIGN KEY" in detail:
+    elif rule == "foreign key":
         message = f"Invalid {what}: it refers to a record that does not exist."
-    elif "CHECK" in detail:
+    elif rule == "check":
         message = f"Invalid {what}: a value is out of range ({detail})."
     else:
         message = f"Invalid {what}: {detail}"

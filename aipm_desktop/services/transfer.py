@@ -50,7 +50,8 @@ from sqlmodel import Session, SQLModel
 from .. import __version__
 from .. import models as _models
 from ..errors import UserError, ValidationError, WorkspaceError
-from ..store import Workspace, create_workspace, head_revision, known_revisions
+from ..store import Workspace, create_workspace, head_revision, known_revisions, open_workspace
+from ..store.location import Location, as_location
 from .outputs import write_text
 from .problems import MAX_LISTED, ImportRefused, Problem, check_format_version, quote
 from .records import input_model
@@ -657,14 +658,35 @@ def import_json(*, source: Path, dest: Path, overwrite: bool = False) -> Workspa
     success).
     """
     source = Path(source).expanduser()
-    dest = Path(dest).expanduser()
-    if dest.exists() and not overwrite:
-        raise WorkspaceError(f"{dest} already exists.")
-    if dest.is_dir():
-        raise WorkspaceError(f"{dest} is a folder, not a workspace file.")
-    if not dest.parent.is_dir():
-        raise WorkspaceError(f"The folder {dest.parent} does not exist.")
-    doc = _parse(source)
+    return _restore(_parse(source), source=source, dest=dest, overwrite=overwrite)
+
+
+def copy_workspace(
+    *, source: Location | str, dest: Location | str, overwrite: bool = False
+) -> Workspace:
+    """Copy the whole workspace ``source`` into a new one at ``dest`` (a file or a server
+    database, either way), as an export and import would: validated first, all or
+    nothing, an existing ``dest`` replaced only with ``overwrite``. Returns it open."""
+    source, dest = as_location(source), as_location(dest)
+    if str(source) == str(dest):
+        raise WorkspaceError("Copy to another file or database than the one copied.")
+    ws = open_workspace(source, readonly=True)
+    try:
+        doc = export_data(ws=ws)
+    finally:
+        ws.close()
+    return _restore(doc, source=source, dest=dest, overwrite=overwrite)
+
+
+def _restore(doc: Any, *, source: Any, dest: Location | str, overwrite: bool) -> Workspace:
+    dest = as_location(dest)
+    if isinstance(dest, Path):
+        if dest.exists() and not overwrite:
+            raise WorkspaceError(f"{dest} already exists.")
+        if dest.is_dir():
+            raise WorkspaceError(f"{dest} is a folder, not a workspace file.")
+        if not dest.parent.is_dir():
+            raise WorkspaceError(f"The folder {dest.parent} does not exist.")
     rows = validate_dump(doc, source=source)
     order = known_revisions()
     older = order.index(doc["schema_version"]) < order.index("0013_controls")

@@ -13,6 +13,7 @@ from sqlmodel import Session, col
 
 from ..models import ChangeLog, WorkspaceSettings
 from ..store import Workspace, create_workspace, head_revision, open_workspace
+from ..store.location import Location, as_location
 from . import dates, records
 from .changes import Changes
 
@@ -36,7 +37,7 @@ COUNTED: dict[str, str] = {
 
 
 def new_workspace(
-    path: Path | str,
+    path: Location | str,
     *,
     name: str | None = None,
     demo: bool = False,
@@ -49,7 +50,7 @@ def new_workspace(
     ``today`` dates the demo portfolio (relative to its week's Monday; default: the real
     date), so a test can build the demo and compute its expectations from one date.
     """
-    path = Path(path)
+    path = as_location(path)
     title = (name or "").strip() or path.stem.replace("_", " ").replace("-", " ").title()
 
     def populate(session: Session) -> None:

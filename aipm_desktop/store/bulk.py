@@ -15,7 +15,9 @@ rows back with one INSERT ... SELECT from the JSON and journals them as ``B`` ag
 checks before an undo or redo compare the digest (``B``) or find the range empty
 (``E``), so a record changed since refuses the undo like any other.
 
-Only SQLite (the history is SQLite's), only tables with a single integer ``id`` key and
+The range entries are SQLite's: on PostgreSQL :func:`insert_rows` inserts the rows with
+one ``executemany`` and its journal trigger records each row (a server copes with that).
+Only tables with a single integer ``id`` key and
 no binary or floating-point columns (JSON keeps neither exactly).
 """
 
@@ -31,7 +33,7 @@ from sqlalchemy import Connection, Float, LargeBinary, Table
 
 from ..errors import ConflictError
 from ..models import kind_of_table
-from . import fulltext
+from . import fulltext, server
 
 #: The per-connection temporary journal (created by :func:`.history.install_journal`).
 JOURNAL = "aipm_journal"
@@ -152,6 +154,27 @@ def insert_rows(
                 shared[name] = values[0]
             else:
                 varying[name] = values
+    if server.is_server(conn):  # lock out other writers between max(id) and the insert
+        conn.exec_driver_sql(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE')
+    found = server.execute(conn, f'SELECT max(id) FROM "{table.name}"').fetchone()[0]
+    first = int(found or 0) + 1
+    last = first + count - 1
+    if server.is_server(conn):
+        # PostgreSQL: every row journaled by the table's trigger (no range entry).
+        quoted = ", ".join(f'"{n}"' for n in ["id", *varying, *shared])
+        marks = ", ".join("?" for _ in range(1 + len(varying) + len(shared)))
+        server.executemany(
+            conn,
+            f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})',
+            zip(
+                range(first, last + 1),
+                *varying.values(),
+                *(itertools.repeat(v, count) for v in shared.values()),
+                strict=True,
+            ),
+        )
+        server.sync_sequences(conn, [table])
+        return first, last
     # What every row shares is written into the statement (binding it again for each
     # row costs a fifth of the insert), but for values an SQL literal cannot hold.
     literals = {n: sql for n, v in shared.items() if (sql := _literal(v)) is not None}
@@ -159,8 +182,6 @@ def insert_rows(
     quoted = ", ".join(f'"{n}"' for n in ["id", *varying, *bound, *literals])
     marks = ", ".join(["?"] * (1 + len(varying) + len(bound)) + list(literals.values()))
     raw = _raw(conn)
-    first = int(raw.execute(f'SELECT max(id) FROM "{table.name}"').fetchone()[0] or 0) + 1
-    last = first + count - 1
     constant_columns = [itertools.repeat(shared[n], count) for n in bound]
     given = zip(range(first, last + 1), *varying.values(), *constant_columns, strict=True)
     sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
@@ -403,7 +424,8 @@ def range_size(key: str) -> int:
 def ranges_in(conn: Connection, op_ids: Sequence[int]) -> bool:
     """Whether any of the operations ``op_ids`` holds a range entry."""
     marks = ", ".join("?" for _ in op_ids)
-    found = _raw(conn).execute(
+    found = server.execute(
+        conn,
         f"SELECT 1 FROM operation_row WHERE op_id IN ({marks}) AND action IN (?, ?) LIMIT 1",
         (*op_ids, BULK_INSERT, BULK_ERASE),
     )

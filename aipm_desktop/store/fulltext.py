@@ -8,14 +8,31 @@ columns; at 200,000 items that is a few milliseconds, where a LIKE scan reads ev
 
 A workspace whose SQLite had no FTS5 when it was upgraded has no index:
 :func:`available` says so and the services fall back to LIKE.
+
+On PostgreSQL the same functions search a ``tsvector`` expression over the same columns
+through its GIN index (built by :func:`.server.install`), each word as a prefix.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import Column, ColumnElement, Engine, column, literal_column, select, table, text
+from sqlalchemy import (
+    Boolean,
+    Column,
+    ColumnElement,
+    Engine,
+    column,
+    literal_column,
+    select,
+    table,
+    text,
+)
+from sqlalchemy.ext.compiler import compiles
+
+from . import server
 
 FEEDBACK_FTS = "feedback_fts"
 #: Per table with a full-text index kept by triggers: the index and its columns.
@@ -41,11 +58,14 @@ def available(engine: Engine) -> bool:
     """Whether the workspace on ``engine`` has the feedback full-text index."""
     known = _AVAILABLE.get(engine)
     if known is None:
+        if server.is_server(engine):
+            sql = "SELECT 1 FROM pg_indexes WHERE indexname = :name"
+            name = server.FEEDBACK_INDEX
+        else:
+            sql = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"
+            name = FEEDBACK_FTS
         with engine.connect() as conn:
-            found = conn.execute(
-                text("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = :name"),
-                {"name": FEEDBACK_FTS},
-            ).first()
+            found = conn.execute(text(sql), {"name": name}).first()
         known = _AVAILABLE[engine] = found is not None
     return known
 
@@ -60,12 +80,26 @@ def match_query(words: str) -> str:
     return " ".join(terms)
 
 
+def ts_query(words: str) -> str:
+    """A PostgreSQL ``tsquery`` finding every word of ``words`` as a prefix (the words'
+    letters and digits only, as the ``simple`` configuration splits them)."""
+    terms = re.findall(r"\w+", words.lower())
+    return " & ".join(f"{t}:*" for t in terms)
+
+
 def count_matches(engine: Engine, words: str) -> int:
     """How many feedback items contain every word of ``words`` (as :func:`feedback_match`
     finds them), counted in the index alone."""
     query = match_query(words)
     if not query:
         return 0
+    if server.is_server(engine):
+        with engine.connect() as conn:
+            found = conn.execute(
+                text(f"SELECT count(*) FROM feedback_item WHERE {_SERVER_MATCH}"),
+                {"ts_query": ts_query(words)},
+            )
+            return int(found.scalar_one())
     with engine.connect() as conn:
         found = conn.execute(
             text(f"SELECT count(*) FROM {FEEDBACK_FTS} WHERE {FEEDBACK_FTS} MATCH :fts_query"),
@@ -80,6 +114,41 @@ def feedback_match(id_column: Column[int], words: str) -> ColumnElement[bool] | 
     query = match_query(words)
     if not query:
         return None
+    return _Match(id_column, words)
+
+
+#: The condition of a match on PostgreSQL (on ``feedback_item`` in scope).
+_SERVER_MATCH = f"{server.FEEDBACK_DOCUMENT} @@ to_tsquery('simple', :ts_query)"
+
+
+class _Match(ColumnElement[bool]):
+    """The condition that ``id_column`` is a feedback item containing ``words``, written
+    for the database the query runs on (FTS5 on SQLite, the tsvector index on PostgreSQL)."""
+
+    type = Boolean()
+    inherit_cache = False
+
+    def __init__(self, id_column: Column[int], words: str) -> None:
+        self.id_column = id_column
+        self.words = words
+
+
+@compiles(_Match)
+def _match_sqlite(element: _Match, compiler: Any, **kw: Any) -> str:
+    return str(compiler.process(_fts_match(element.id_column, element.words), **kw))
+
+
+@compiles(_Match, "postgresql")
+def _match_server(element: _Match, compiler: Any, **kw: Any) -> str:
+    inner = text(
+        f"SELECT aipm_fts.id FROM feedback_item AS aipm_fts WHERE {_SERVER_MATCH}"
+    ).bindparams(ts_query=ts_query(element.words))
+    condition = element.id_column.in_(inner.columns(column("id")).scalar_subquery())
+    return str(compiler.process(condition, **kw))
+
+
+def _fts_match(id_column: Column[int], words: str) -> ColumnElement[bool]:
+    query = match_query(words)
     fts = table(FEEDBACK_FTS, column("rowid"))
     matching = select(fts.c.rowid).where(
         text(f"{FEEDBACK_FTS} MATCH :fts_query").bindparams(fts_query=query)

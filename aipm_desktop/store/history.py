@@ -43,7 +43,7 @@ from ..models import (
     load_all,
     utcnow,
 )
-from . import audit, bulk
+from . import audit, bulk, server
 
 #: Operations kept for undo; older ones are pruned as new ones are recorded.
 HISTORY_LIMIT = 500
@@ -90,6 +90,11 @@ def _tables() -> Mapping[str, Table]:
     """Every table of the workspace by name (the entity classes are built on first use)."""
     load_all()
     return SQLModel.metadata.tables
+
+
+def all_tables() -> tuple[Table, ...]:
+    """Every table of the workspace, the history's own included."""
+    return tuple(_tables().values())
 
 
 @functools.cache
@@ -156,6 +161,9 @@ def guard_writes(engine: Any) -> None:
 def begin(conn: Connection) -> None:
     """Start journaling a write on ``conn`` (inside its transaction)."""
     conn.info[_ACTIVE] = True
+    if server.is_server(conn):
+        server.begin(conn)
+        return
     install_journal(conn.connection.driver_connection)
     # A DML statement opens the transaction, so the pragma below applies to it alone.
     conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
@@ -232,6 +240,11 @@ def label_of(row: Mapping[str, Any] | None) -> str:
 
 def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]]:
     tables = _tables()
+    if server.is_server(conn):
+        return [
+            (seq, tbl, action, server.image(tables[tbl], found))
+            for seq, tbl, action, found in server.read_journal(conn)
+        ]
     width = _width()
     slots = ", ".join(f"c{i}" for i in range(width))
     out: list[tuple[int, str, str, dict[str, Any]]] = []
@@ -250,6 +263,8 @@ def _read_journal(conn: Connection) -> list[tuple[int, str, str, dict[str, Any]]
 def _current_rows(conn: Connection, table: Table, pks: Iterable[str]) -> dict[str, dict[str, Any]]:
     """Today's raw rows of ``table`` for canonical primary keys ``pks``."""
     keys = [_pk_values(pk) for pk in pks]
+    if server.is_server(conn):
+        return {pk_text(table, row): row for row in server.current_images(conn, table, keys)}
     names = [c.name for c in table.columns]
     pk_cols = [c.name for c in table.primary_key.columns]
     found: dict[str, dict[str, Any]] = {}
@@ -400,7 +415,11 @@ def finish(
     recorded even when there was nothing left to change).
     """
     entries = _read_journal(conn)
-    conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
+    if server.is_server(conn):
+        server.clear_journal(conn)
+        server.sync_sequences(conn, {_tables()[e[1]] for e in entries if e[2] == "I"})
+    else:
+        conn.exec_driver_sql(f"DELETE FROM temp.{_JOURNAL}")
     if not entries and not force:
         return None
     return _record(conn, pending, entries)
@@ -457,11 +476,11 @@ def _record(
     label = (pending.label or _derive_label(first, after, ranges))[:300]
     row_count = len(history_rows) + sum(bulk.range_size(i["key"]) - 1 for _t, i in ranges)
     now = utcnow()
-    raw = conn.connection.driver_connection
-    assert raw is not None  # the sqlite3 connection of a live Connection
-    cursor = raw.execute(
+    returning = " RETURNING id" if server.is_server(conn) else ""
+    cursor = server.execute(
+        conn,
         "INSERT INTO operation (at, actor, label, kind, target_id, state, kinds, row_count) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)" + returning,
         (
             _stamp(now),
             pending.actor,
@@ -473,8 +492,9 @@ def _record(
             row_count,
         ),
     )
-    op_id = int(cursor.lastrowid)
-    raw.executemany(
+    op_id = int(cursor.fetchone()[0] if returning else cursor.lastrowid)
+    server.executemany(
+        conn,
         "INSERT INTO operation_row (op_id, seq, tbl, action, pk, before, head, after) "
         "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [
@@ -485,7 +505,7 @@ def _record(
                 r["action"],
                 r["pk"],
                 r["before"] if r.get("raw") else _dumps(r["before"]),
-                1 if r["head"] else 0,
+                bool(r["head"]),
                 _dumps(r["after"]),
             )
             for r in history_rows
@@ -500,7 +520,8 @@ def _record(
         first, after, actor=pending.actor, now=now, restore_ids=restore_ids, fallback=label
     )
     if log_rows:
-        raw.executemany(
+        server.executemany(
+            conn,
             "INSERT INTO change_log (at, who, entity, entity_id, action, label, changes) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             [
@@ -649,11 +670,15 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
     Consecutive entries of the same table, action and columns run as one batch.
     """
     tables = _tables()
-    conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
-    raw = conn.connection.driver_connection
-    assert raw is not None  # the sqlite3 connection of a live Connection
+    if server.is_server(conn):
+        server.defer_constraints(conn)
+    else:
+        conn.exec_driver_sql("PRAGMA defer_foreign_keys = ON")
     rows = conn.exec_driver_sql(
-        "SELECT tbl, action, pk, before FROM operation_row WHERE op_id = ? ORDER BY seq DESC",
+        server.params(
+            conn,
+            "SELECT tbl, action, pk, before FROM operation_row WHERE op_id = ? ORDER BY seq DESC",
+        ),
         (op_id,),
     ).all()
     batch_sql: str | None = None
@@ -662,7 +687,7 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
     def flush() -> None:
         nonlocal batch
         if batch_sql is not None and batch:
-            raw.executemany(batch_sql, batch)
+            server.executemany(conn, batch_sql, batch)
         batch = []
 
     try:
@@ -681,7 +706,7 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
             if action == "I":
                 sql, values = f'DELETE FROM "{tbl}" WHERE {where}', params
             else:
-                before = json.loads(before_text) if before_text else {}
+                before = _loaded(before_text)
                 image = {k: _decode(v) for k, v in before.items() if k in table.columns}
                 if action == "U":
                     sets = ", ".join(f'"{k}" = ?' for k in image)
@@ -706,70 +731,17 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
         raise
 
 
+def _loaded(stored: Any) -> dict[str, Any]:
+    """A before-image as the history column returns it (text on SQLite, parsed on PG)."""
+    if not stored:
+        return {}
+    return dict(stored) if isinstance(stored, dict) else dict(json.loads(stored))
+
+
 def mark_reversed(conn: Connection, target_id: int, kind: OperationKind) -> None:
     """After an undo (redo) of ``target_id`` committed: mark it undone (redone)."""
     state = OperationState.UNDONE if kind is OperationKind.UNDO else OperationState.REDONE
     conn.execute(update(_OP).where(_OP.c.id == target_id).values(state=state.value))
-
-
-def merge(conn: Connection, first: int, second: int) -> bool:
-    """Fold operation ``second`` into ``first`` (one undo step); False when not allowed.
-
-    Allowed when both are applied edits and nothing was recorded between them.
-    """
-    ops = {
-        row["id"]: row
-        for row in conn.execute(select(_OP).where(_OP.c.id.in_([first, second]))).mappings()
-    }
-    if len(ops) != 2 or second <= first or bulk.ranges_in(conn, [first, second]):
-        return False
-    conn.info[_ACTIVE] = True  # bookkeeping of the history itself, not a user edit
-    try:
-        return _merge(conn, ops, first, second)
-    finally:
-        conn.info.pop(_ACTIVE, None)
-
-
-def _merge(conn: Connection, ops: Mapping[int, Any], first: int, second: int) -> bool:
-    for row in ops.values():
-        if row["kind"] != OperationKind.DO.value or row["state"] != "active":
-            return False
-    between = conn.execute(
-        select(_OP.c.id).where(_OP.c.id > first, _OP.c.id < second).limit(1)
-    ).first()
-    if between is not None:
-        return False
-    offset = int(ops[first]["row_count"])
-    # A record both touched: the merged step leaves it as the second left it.
-    heads = {
-        (r.tbl, r.pk): r
-        for r in conn.execute(
-            select(_ROWS.c.id, _ROWS.c.op_id, _ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
-                _ROWS.c.op_id.in_([first, second]), _ROWS.c.head.is_(True)
-            )
-        )
-        if r.op_id == first
-    }
-    for r in conn.execute(
-        select(_ROWS.c.id, _ROWS.c.tbl, _ROWS.c.pk, _ROWS.c.after).where(
-            _ROWS.c.op_id == second, _ROWS.c.head.is_(True)
-        )
-    ).all():
-        earlier = heads.get((r.tbl, r.pk))
-        if earlier is not None:
-            conn.execute(update(_ROWS).where(_ROWS.c.id == earlier.id).values(after=r.after))
-            conn.execute(update(_ROWS).where(_ROWS.c.id == r.id).values(head=False, after=None))
-    conn.execute(
-        update(_ROWS).where(_ROWS.c.op_id == second).values(op_id=first, seq=_ROWS.c.seq + offset)
-    )
-    kinds = sorted(set(ops[first]["kinds"] or []) | set(ops[second]["kinds"] or []))
-    conn.execute(
-        update(_OP)
-        .where(_OP.c.id == first)
-        .values(kinds=kinds, row_count=offset + int(ops[second]["row_count"]))
-    )
-    conn.execute(delete(_OP).where(_OP.c.id == second))
-    return True
 
 
 def entries(conn: Connection, *, limit: int = 50) -> list[dict[str, Any]]:

@@ -36,9 +36,10 @@ from ..errors import (
     WorkspaceGoneError,
 )
 from ..models import OperationKind
-from . import audit, files, history, migrate, schema
+from . import audit, files, history, migrate, schema, server
 from .engine import APPLICATION_ID, make_engine, ro_uri
 from .history import OperationResult
+from .location import ServerLocation, as_location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EXTENSION = ".aipm"
@@ -80,6 +81,13 @@ class Workspace:
     _identity: files.FileIdentity | None = field(default=None, repr=False)
     #: The shared lock telling other processes the file is open here.
     _open_lock: files.OpenLock | None = field(default=None, repr=False)
+    #: On a server: the database user, who every operation is recorded for.
+    server_user: str | None = None
+
+    @property
+    def on_server(self) -> bool:
+        """Whether the workspace is a database on a server (not a file)."""
+        return isinstance(self.path, ServerLocation)
 
     def session(self) -> Session:
         """A new session; objects stay usable after commit."""
@@ -106,9 +114,18 @@ class Workspace:
         if outer is not None:
             yield outer
             return
-        pending = history.PendingOperation(label=label, actor=actor_name(who))
+        pending = history.PendingOperation(label=label, actor=self._actor(who))
         handle = OpHandle()
         yield from self._run(pending, handle, None)
+
+    def _actor(self, who: str | None) -> str:
+        """Who an operation is recorded for: on a server the database user (``who``, a
+        display name, beside it when it differs); in a file ``who`` or the login name."""
+        if self.server_user is None:
+            return actor_name(who)
+        if who and who != self.server_user:
+            return f"{who} ({self.server_user})"[:200]
+        return self.server_user
 
     def _run(
         self,
@@ -136,6 +153,8 @@ class Workspace:
                     if pending.label is None and session.info.get("label"):
                         pending.label = str(session.info["label"])
                     handle.result = history.finish(conn, pending, force=reverse is not None)
+                    if handle.result is not None and self.on_server:
+                        server.notify(conn, handle.result.id)
                 finally:
                     self._local.op = None
                     history.end(conn)
@@ -173,7 +192,7 @@ class Workspace:
             else:
                 target, pending = history.prepare_redo(conn, op_id)
             session.rollback()
-        pending.actor = actor_name(who)
+        pending.actor = self._actor(who)
         handle = OpHandle()
         for _ in self._run(pending, handle, target):
             pass
@@ -191,11 +210,13 @@ class Workspace:
         return self._reverse("redo", undo_id, who)
 
     def merge_operations(self, first: int, second: int) -> bool:
-        """Fold ``second`` into ``first`` so they undo as one step (see history.merge)."""
+        """Fold ``second`` into ``first`` so they undo as one step (see merging.merge)."""
         if self.readonly:
             return False
         with self.session() as session, session.begin():
-            return history.merge(session.connection(), first, second)
+            from .merging import merge
+
+            return merge(session.connection(), first, second)
 
     def history(self, *, limit: int = 50) -> list[dict[str, Any]]:
         """The newest operations first, as plain values."""
@@ -332,8 +353,13 @@ def _ro_connect(path: Path) -> sqlite3.Connection:
     return conn
 
 
-def inspect_file(path: Path) -> FileInfo:
-    """Identify ``path`` as a workspace of a known revision, reading it only."""
+def inspect_file(path: Path | ServerLocation) -> FileInfo:
+    """Identify ``path`` as a workspace of a known revision, reading it only (a server
+    location: the database, see :func:`.remote.inspect_server`)."""
+    if isinstance(path, ServerLocation):
+        from .remote import inspect_server
+
+        return inspect_server(path)
     path = Path(path)
     try:
         path.stat()
@@ -456,9 +482,15 @@ def _sqlite_copy(source: Path, dest: Path, *, tmp: Path | None = None) -> None:
         src.close()
 
 
-def open_workspace(path: Path | str, *, readonly: bool = False) -> Workspace:
-    """Open an existing workspace, migrating it (after a backup) when it is older."""
-    path = Path(path).expanduser()
+def open_workspace(path: Path | ServerLocation | str, *, readonly: bool = False) -> Workspace:
+    """Open an existing workspace, migrating it (after a backup) when it is older; a
+    server URL opens the workspace in that database (see :mod:`.remote`)."""
+    location = as_location(path)
+    if isinstance(location, ServerLocation):
+        from .remote import open_server
+
+        return open_server(location, readonly=readonly)
+    path = location
     info = inspect_file(path)
     readonly = readonly or not info.writable
     migrated_from = None
@@ -524,7 +556,7 @@ def _refuse_damaged_schema(path: Path) -> None:
 
 
 def create_workspace(
-    path: Path | str,
+    path: Path | ServerLocation | str,
     *,
     populate: Callable[[Session], None] | None = None,
     overwrite: bool = False,
@@ -532,9 +564,15 @@ def create_workspace(
     """Create a new workspace file at ``path`` and return it open.
 
     The file is built under a temporary name beside ``path`` and moved into place only
-    when complete, so a failure never leaves a half-made workspace behind.
+    when complete, so a failure never leaves a half-made workspace behind. A server URL
+    builds it in that (empty) database, in one transaction.
     """
-    path = Path(path).expanduser()
+    location = as_location(path)
+    if isinstance(location, ServerLocation):
+        from .remote import create_server
+
+        return create_server(location, populate=populate, overwrite=overwrite)
+    path = location
     if path.exists() and not overwrite:
         raise WorkspaceError(f"{path} already exists.")
     if not path.parent.exists():
@@ -599,6 +637,11 @@ def _drop(tmp: Path) -> None:
 
 def save_copy(workspace: Workspace, dest: Path | str) -> Path:
     """Write a consistent copy of the open workspace to ``dest`` (replacing it)."""
+    if workspace.on_server:
+        raise WorkspaceError(
+            f"{workspace.path.name} is on a server: copy it with `aipm copy` (a server's "
+            "backups are its administrator's job)."
+        )
     dest = Path(dest).expanduser()
     if dest.resolve() == workspace.path.resolve():
         raise WorkspaceError("Choose a different file name for the copy.")
@@ -609,13 +652,18 @@ def save_copy(workspace: Workspace, dest: Path | str) -> Path:
     return dest
 
 
-def check_workspace(path: Path | str) -> list[str]:
+def check_workspace(path: Path | ServerLocation | str) -> list[str]:
     """Full integrity check; returns a list of problems (empty when sound).
 
     An older schema revision is not a problem: opening the file in the app upgrades it
     (``inspect_file(path).needs_migration`` tells).
     """
-    info = inspect_file(Path(path))
+    location = as_location(path)
+    if isinstance(location, ServerLocation):
+        from .remote import check_server
+
+        return check_server(location)
+    info = inspect_file(location)
     problems: list[str] = []
     conn = _ro_connect(info.path)
     try:

@@ -35,8 +35,18 @@ def _one_error_line(result, *fragments: str) -> str:
     return lines[0]
 
 
+#: The commands on a file and on a server's URL alike (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
+
 @pytest.fixture
-def demo_file(tmp_path: Path) -> Path:
+def demo_file(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> Path:
+    """The sample workspace: a file, or (``postgresql``) a database's URL."""
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        url = server.new_database(template=server.template(demo=True))
+        request.addfinalizer(lambda: server.drop_database(url))
+        return url
     path = tmp_path / "demo.aipm"
     new_workspace(path, demo=True).close()
     return path

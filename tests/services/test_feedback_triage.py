@@ -17,6 +17,9 @@ from aipm_desktop.models import EntityKind, UseCase
 from aipm_desktop.services import records, triage
 from aipm_desktop.services.problems import ImportRefused
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 HEADER = "text,date,source,customer,tags\n"
 #: The hand-worked example: (text, date, source, customer).
 ROWS = [
@@ -210,6 +213,8 @@ def test_full_text_search_finds_word_prefixes_and_follows_edits_and_undo(filled)
     assert triage.list_ids(ws=filled, search="slow") == []
     filled.undo()
     assert triage.list_ids(ws=filled, search="slow") == [slow]
+    if filled.on_server:
+        return  # PostgreSQL's index is an expression index: nothing apart to drift
     check = sqlite3.connect(filled.path)  # the index agrees with the table
     try:
         check.execute("INSERT INTO feedback_fts(feedback_fts) VALUES ('integrity-check')")

@@ -16,6 +16,9 @@ from aipm_desktop.services.demo import STALE_KPI_KEY, STALE_WEEKS, this_monday
 from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import open_workspace
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 TODAY = dt.date(2025, 6, 30)  # a Monday
 HIGHER = "higher_is_better"
 LOWER = "lower_is_better"

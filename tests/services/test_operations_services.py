@@ -21,6 +21,9 @@ from aipm_desktop.services.listing import fetch_rows, query_ids
 from aipm_desktop.services.runbooks import editing
 from aipm_desktop.services.runbooks.export import export_format, runbook_pdf
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 UTC = dt.UTC
 
 

@@ -19,6 +19,9 @@ from aipm_desktop.models import (
 from aipm_desktop.services import records
 from aipm_desktop.services.workspace import counts, recent_changes
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 
 def _criterion_id(ws) -> int:
     with ws.session() as session:

@@ -26,6 +26,9 @@ from aipm_desktop.services.listing import fetch_rows, query_ids
 from aipm_desktop.services.workspace import get_settings, new_workspace
 from aipm_desktop.store import Workspace
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 TODAY = dt.date(2025, 6, 2)
 DEFAULT = risks.bands_from_settings(
     [

@@ -66,6 +66,9 @@ from aipm_desktop.store import Workspace, head_revision
 from aipm_desktop.store.engine import APPLICATION_ID, make_engine
 from aipm_desktop.store.migrate import upgrade
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 
 def _first_id(ws, model) -> int:
     with ws.session() as session:

@@ -22,6 +22,9 @@ from aipm_desktop.services.usecases import (
 )
 from aipm_desktop.services.workspace import new_workspace
 
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
 
 def _count(ws, model) -> int:
     with ws.session() as session:

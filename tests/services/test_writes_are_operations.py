@@ -8,6 +8,7 @@ any INSERT/UPDATE/DELETE made outside an operation (so the whole suite exercises
 from __future__ import annotations
 
 import ast
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,9 @@ from sqlalchemy import text
 import aipm_desktop.services as services_pkg
 from aipm_desktop.models import EntityKind, UseCase
 from aipm_desktop.services import records
+
+#: The same tests on SQLite and on PostgreSQL (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
 
 SERVICES = Path(services_pkg.__file__).parent
 FORBIDDEN_CALLS = {"begin", "commit"}  # engine.begin(), session.commit(), conn.commit()
@@ -83,7 +87,7 @@ def _calibration_setup(ws):
 def _import_pack(ws, ids):
     from aipm_desktop.services.interviews import case_pack
 
-    path = ws.path.with_name("case.zip")
+    path = Path(tempfile.mkdtemp()) / "case.zip"  # a server workspace has no folder
     case_pack.export_pack(ws=ws, exercise_id=ids["case"], out=path)
     case_pack.import_pack(ws=ws, pack=path)
 

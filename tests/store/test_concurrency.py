@@ -5,13 +5,12 @@ two fields expecting that version. Afterwards every edit the app accepted is sto
 superseded by a later accepted edit that saw it, every refused edit was reported as a
 conflict and left no trace, and no row holds fields of two different edits.
 
-The workspace location is a parameter: a file here; a team server when
-``AIPM_TEST_POSTGRES_URL`` names an initialised one (its use cases are added to).
+It runs on each back end of the run (tests/conftest.py: a file, and a database on the
+tests' PostgreSQL server when there is one).
 """
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -22,27 +21,17 @@ RECORDS = 8
 EDITS = 150
 
 
-def _locations() -> list[object]:
-    server = os.environ.get("AIPM_TEST_POSTGRES_URL", "")
-    return [
-        "file",
-        pytest.param(
-            server,
-            id="server",
-            marks=pytest.mark.skipif(not server, reason="AIPM_TEST_POSTGRES_URL is not set"),
-        ),
-    ]
+pytestmark = pytest.mark.backends
 
 
-@pytest.fixture(params=_locations())
-def location(request, tmp_path: Path) -> str:
-    if request.param != "file":
-        return str(request.param)
-    from aipm_desktop.services.workspace import new_workspace
+@pytest.fixture
+def location(workspace_location) -> str:
+    """A file (a new workspace made here) or a server database holding one."""
+    if isinstance(workspace_location, Path):
+        from aipm_desktop.services.workspace import new_workspace
 
-    path = tmp_path / "shared.aipm"
-    new_workspace(path).close()
-    return str(path)
+        new_workspace(workspace_location).close()
+    return str(workspace_location)
 
 
 def test_two_processes_lose_no_update(location: str, tmp_path: Path) -> None:

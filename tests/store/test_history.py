@@ -6,7 +6,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import create_engine, select, text
 
 from aipm_desktop.errors import ConflictError, UserError
 from aipm_desktop.models import (
@@ -20,7 +20,7 @@ from aipm_desktop.models import (
 )
 from aipm_desktop.services import records
 from aipm_desktop.services.workspace import new_workspace
-from aipm_desktop.store import create_workspace, open_workspace
+from aipm_desktop.store import ServerLocation, create_workspace, open_workspace
 from aipm_desktop.store import history as history_mod
 
 _SKIP = {"operation", "operation_row", "change_log", "alembic_version"}
@@ -28,6 +28,8 @@ _SKIP = {"operation", "operation_row", "change_log", "alembic_version"}
 
 def dump(path: Path) -> dict[str, list[tuple]]:
     """Every row of every workspace table (not the history itself), in key order."""
+    if isinstance(path, ServerLocation):
+        return _server_dump(path)
     conn = sqlite3.connect(path)
     try:
         names = [
@@ -40,9 +42,32 @@ def dump(path: Path) -> dict[str, list[tuple]]:
         conn.close()
 
 
+def _server_dump(location: ServerLocation) -> dict[str, list[tuple]]:
+    engine = create_engine(location.url)
+    try:
+        with engine.connect() as conn:
+            names = conn.execute(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
+            ).scalars()
+            return {
+                n: [tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{n}" ORDER BY 1, 2')]
+                for n in sorted(names)
+                if n not in _SKIP
+            }
+    finally:
+        engine.dispose()
+
+
 @pytest.fixture
-def demo(tmp_path: Path):
-    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+def demo(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+    """The sample workspace: a file, or (``postgresql``) a database of this test's own."""
+    if backend == "sqlite":
+        ws = new_workspace(tmp_path / "demo.aipm", demo=True)
+    else:
+        server = request.getfixturevalue("pg_server")
+        url = server.new_database(template=server.template(demo=True))
+        request.addfinalizer(lambda: server.drop_database(url))
+        ws = open_workspace(url)
     yield ws
     ws.close()
 
@@ -52,6 +77,7 @@ def _first(ws, model):
         return session.exec(select(model).order_by(model.id)).first()[0]
 
 
+@pytest.mark.backends
 def test_edit_reopen_undo_restores_the_whole_database(demo) -> None:
     path = demo.path
     before = dump(path)
@@ -70,6 +96,7 @@ def test_edit_reopen_undo_restores_the_whole_database(demo) -> None:
     assert dump(path) == before
 
 
+@pytest.mark.backends
 def test_delete_with_cascades_undo_and_redo_exactly(demo) -> None:
     path = demo.path
     before = dump(path)
@@ -87,6 +114,7 @@ def test_delete_with_cascades_undo_and_redo_exactly(demo) -> None:
     assert dump(path) == before
 
 
+@pytest.mark.backends
 def test_undo_redo_follow_a_stack(demo) -> None:
     path = demo.path
     states = [dump(path)]
@@ -106,6 +134,7 @@ def test_undo_redo_follow_a_stack(demo) -> None:
         demo.redo()
 
 
+@pytest.mark.backends
 def test_a_new_edit_clears_redo(demo) -> None:
     uc = _first(demo, UseCase)
     records.update(ws=demo, model=UseCase, id=uc.id, data={"title": "A"})
@@ -115,6 +144,7 @@ def test_a_new_edit_clears_redo(demo) -> None:
         demo.redo()
 
 
+@pytest.mark.backends
 def test_undo_refuses_when_a_later_edit_changed_the_same_record(demo) -> None:
     path = demo.path
     uc = _first(demo, UseCase)
@@ -127,6 +157,7 @@ def test_undo_refuses_when_a_later_edit_changed_the_same_record(demo) -> None:
     assert dump(path) == state  # nothing written
 
 
+@pytest.mark.backends
 def test_undo_of_an_older_independent_edit_is_allowed(demo) -> None:
     uc = _first(demo, UseCase)
     risk = _first(demo, Risk)
@@ -139,6 +170,7 @@ def test_undo_of_an_older_independent_edit_is_allowed(demo) -> None:
         assert session.get(Risk, risk.id).title == "Other record"
 
 
+@pytest.mark.backends
 def test_each_operation_writes_change_log_rows_with_the_actor(demo) -> None:
     uc = _first(demo, UseCase)
     with demo.session() as session:
@@ -146,13 +178,16 @@ def test_each_operation_writes_change_log_rows_with_the_actor(demo) -> None:
     records.update(ws=demo, model=UseCase, id=uc.id, data={"title": "Logged"}, who="ana")
     with demo.session() as session:
         rows = session.exec(select(ChangeLog).where(ChangeLog.id > last)).scalars().all()
+    # On a server the database user is recorded too: "ana (postgres)".
+    actor = "ana" if demo.server_user is None else f"ana ({demo.server_user})"
     assert [(r.entity, r.entity_id, r.action, r.who) for r in rows] == [
-        ("use_case", uc.id, "update", "ana")
+        ("use_case", uc.id, "update", actor)
     ]
     assert rows[0].changes == {"title": [uc.title, "Logged"]}
-    assert demo.history(limit=1)[0]["actor"] == "ana"
+    assert demo.history(limit=1)[0]["actor"] == actor
 
 
+@pytest.mark.backends
 def test_nested_writes_are_one_operation(demo) -> None:
     uc = _first(demo, UseCase)
     risk = _first(demo, Risk)
@@ -169,6 +204,7 @@ def test_nested_writes_are_one_operation(demo) -> None:
         assert session.get(Risk, risk.id).title == risk.title
 
 
+@pytest.mark.backends
 def test_a_failed_write_records_nothing(demo) -> None:
     uc = _first(demo, UseCase)
     count = len(demo.history(limit=1000))
@@ -177,6 +213,7 @@ def test_a_failed_write_records_nothing(demo) -> None:
     assert len(demo.history(limit=1000)) == count
 
 
+@pytest.mark.backends
 def test_merge_makes_two_edits_one_step(demo) -> None:
     uc = _first(demo, UseCase)
     records.update(ws=demo, model=UseCase, id=uc.id, data={"owner": "Mo"})
@@ -210,6 +247,7 @@ def test_history_is_bounded(tmp_path: Path, monkeypatch) -> None:
         ws.close()
 
 
+@pytest.mark.backends
 def test_writes_outside_an_operation_are_refused(demo) -> None:
     with demo.engine.begin() as conn, pytest.raises(RuntimeError, match="outside an operation"):
         conn.execute(text("UPDATE use_case SET title = 'sneaky'"))
@@ -250,6 +288,7 @@ def test_readonly_workspace_refuses_undo(demo, tmp_path: Path) -> None:
         ro.close()
 
 
+@pytest.mark.backends
 def test_a_document_comes_back_with_its_revisions(demo) -> None:
     path = demo.path
     before = dump(path)

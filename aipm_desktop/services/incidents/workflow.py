@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import ColumnElement, case, extract, func, select
+from sqlalchemy import BigInteger, ColumnElement, case, extract, func, literal, select
 
 from ...models import IncidentStatus, Severity
 from ..listing import ListColumn, ListSpec, figure_column, moment_column
@@ -118,7 +118,8 @@ def _open_first() -> ColumnElement[Any]:
     """The log's order: by status (open first), newest detected first within one."""
     ranks = {s.value: i for i, s in enumerate(IncidentStatus)}
     rank = case(ranks, value=_I.c.status, else_=len(ranks))
-    return rank * _RANK_STEP - extract("epoch", _I.c.detected_at)
+    # a 64-bit step: PostgreSQL multiplies two integers in 32 bits
+    return rank * literal(_RANK_STEP, BigInteger()) - extract("epoch", _I.c.detected_at)
 
 
 def incident_log_spec() -> ListSpec:

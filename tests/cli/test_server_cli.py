@@ -1,0 +1,89 @@
+"""``aipm server init`` and ``aipm copy``, and the area commands on a server's URL."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+from sqlalchemy.engine import make_url
+from typer.testing import Result
+
+Aipm = Callable[..., Result]
+
+
+def _one_line_error(result: Result, *fragments: str) -> None:
+    assert result.exit_code == 1, result.output
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("aipm: error: "), result.stderr
+    for fragment in fragments:
+        assert fragment in lines[0]
+
+
+def test_server_init_sets_up_an_empty_database_and_can_run_again(aipm: Aipm, pg_url: str) -> None:
+    first = aipm("server", "init", pg_url, "--name", "Team portfolio")
+    assert first.exit_code == 0, first.output
+    assert "created the workspace (schema" in first.stdout
+    assert "granted aipm_viewer reading and aipm_editor reading and writing" in first.stdout
+    again = aipm("server", "init", pg_url)
+    assert again.exit_code == 0, again.output
+    assert "the workspace is at schema" in again.stdout
+    shown = json.loads(aipm("info", pg_url, "--json").stdout)
+    assert shown["name"] == "Team portfolio" and shown["counts"]["scoring_model"] == 3
+    assert shown["path"].startswith(f"postgresql://{make_url(pg_url).username}@")
+    assert shown["readonly"] is False
+    assert aipm("usecases", "list", pg_url).stdout.strip() == "No use cases yet."
+    checked = aipm("check", pg_url)
+    assert checked.exit_code == 0 and checked.stdout.startswith("OK: postgresql://")
+
+
+def test_copy_moves_a_file_to_the_server_and_back(
+    aipm: Aipm, sample_path: Path, pg_url: str, tmp_path: Path
+) -> None:
+    listed = aipm("usecases", "list", sample_path, "--json").stdout
+    moved = aipm("copy", sample_path, pg_url)
+    assert moved.exit_code == 0, moved.output
+    assert "'Tidewell AI portfolio'" in moved.stdout
+    assert aipm("usecases", "list", pg_url, "--json").stdout == listed
+    _one_line_error(aipm("copy", sample_path, pg_url), "not empty", "--force")
+    assert aipm("copy", sample_path, pg_url, "--force").exit_code == 0
+    back = tmp_path / "back.aipm"
+    assert aipm("copy", pg_url, back).exit_code == 0
+    assert aipm("usecases", "list", back, "--json").stdout == listed
+    _one_line_error(aipm("copy", pg_url, back), "already exists")
+
+
+def test_a_viewer_reads_but_may_not_edit_and_an_outsider_is_told_why(
+    aipm: Aipm, team_roles: dict[str, str]
+) -> None:
+    viewer = team_roles["viewer"]
+    shown = json.loads(aipm("info", viewer, "--json").stdout)
+    assert shown["readonly"] is True
+    _one_line_error(aipm("undo", viewer), "read-only")
+    outsider = aipm("info", team_roles["outsider"])
+    _one_line_error(outsider, "may not read", "aipm_viewer")
+
+
+def test_setting_up_without_the_right_to_create_tables_says_so(
+    aipm: Aipm, pg_url: str, team_roles: dict[str, str]
+) -> None:
+    user = make_url(team_roles["outsider"]).username
+    as_outsider = make_url(pg_url).set(username=user).render_as_string(hide_password=False)
+    result = aipm("server", "init", as_outsider)
+    _one_line_error(result, "right to create tables")
+
+
+def test_new_makes_the_demo_in_an_empty_database_and_refuses_a_full_one(
+    aipm: Aipm, pg_url: str
+) -> None:
+    made = aipm("new", pg_url, "--demo")
+    assert made.exit_code == 0, made.output
+    assert "'Tidewell AI portfolio'" in made.stdout
+    assert "Agent reply drafts" in aipm("usecases", "list", pg_url).stdout
+    _one_line_error(aipm("new", pg_url), "not empty")
+
+
+def test_an_unreachable_server_is_one_line(aipm: Aipm, tmp_path: Path) -> None:
+    url = f"postgresql://nobody@/nothing?host={tmp_path}&port=1"
+    _one_line_error(aipm("info", url), "Cannot connect")
+    _one_line_error(aipm("info", "postgresql://nobody@localhost"), "names no database")
