@@ -57,6 +57,10 @@ _ASSESSMENT = (
 )  # fmt: skip
 
 
+#: The kind written by :mod:`.model_card` (one use case, .md or .json; no sections).
+MODEL_CARD = "model-card"
+
+
 @dataclass(frozen=True)
 class Kind:
     key: str
@@ -87,6 +91,13 @@ KINDS: dict[str, Kind] = {
             ("rai", "appendix"),
             "Per use case: intended use, data, evaluations, risks, limitations, "
             "disclosures, human oversight.",
+        ),
+        Kind(
+            MODEL_CARD,
+            "Model card",
+            (),
+            "One use case: a Hugging Face style model card (.md) or a CycloneDX 1.6 "
+            "ML-BOM (.json).",
         ),
     )
 }
@@ -128,6 +139,8 @@ def section_keys(options: ReportOptions) -> list[str]:
     """The sections of the report, in order (the kind's default when none were chosen);
     an unknown key is a clear error."""
     kind = kind_of(options.kind)
+    if kind.key == MODEL_CARD and options.sections:
+        raise UserError("a model card has no sections to choose; leave out --sections.")
     keys = list(options.sections) or list(kind.sections)
     unknown = [k for k in keys if k not in SECTIONS]
     if unknown:
@@ -185,6 +198,8 @@ def build_report(
 ) -> Report:
     """The report ``options`` ask for, from ``ws`` (reads only)."""
     kind = kind_of(options.kind)
+    if kind.key == MODEL_CARD:
+        raise UserError("a model card is written as Markdown (.md) or CycloneDX (.json).")
     keys = section_keys(options)
     as_of = options.as_of or clock.today()
     profile = Profile(client_safe=options.client_safe, hide_names=options.hide_names)
