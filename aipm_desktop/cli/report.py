@@ -68,10 +68,12 @@ def register(app: typer.Typer) -> None:
 
         \b
         Kinds and their default sections:
-          assessment  summary, portfolio, risks, ai-act, kpis, roadmap, evaluations,
-                      experiments, incidents, costs, recommendations, appendix
-          readout     summary, kpis, releases, incidents, costs, decisions, appendix
-          rai-pack    rai (one section per use case), appendix
+          assessment  summary, portfolio, risks, ai-act, controls, kpis, roadmap,
+                      evaluations, experiments, incidents, feedback, costs,
+                      recommendations, appendix
+          readout     summary, kpis, releases, incidents, feedback, costs, decisions,
+                      appendix
+          rai-pack    rai (one section per use case), controls, appendix
           model-card  one use case (--use-case X): Hugging Face model card (.md)
                       or CycloneDX 1.6 ML-BOM (.json); no sections
 

@@ -64,8 +64,8 @@ def test_a_rai_pack_lists_the_chosen_use_case(qtbot, dialog) -> None:
     dialog.use_case_list.item(row).setCheckState(CHECKED)
     outline = _outline(qtbot, dialog)
     assert outline[0] == "Help-center answer bot: responsible-AI documentation"
-    assert "    Human oversight" in outline
-    assert dialog.status.text() == "2 sections, 1 use case."
+    assert "    Human oversight" in outline and "Controls and evidence" in outline
+    assert dialog.status.text() == "3 sections, 1 use case."
 
 
 def test_export_writes_the_file_in_a_worker_and_opens_it(qtbot, dialog, tmp_path: Path) -> None:

@@ -30,6 +30,7 @@ _S = f"{__package__}.sections"
 _R = f"{__package__}.rai"
 _A = f"{__package__}.appendix"
 _O = f"{__package__}.operations"
+_C = f"{__package__}.controls"
 
 #: Section key -> ``(default title, "module:function")``.
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -37,12 +38,14 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "portfolio": ("Portfolio", f"{_S}:portfolio"),
     "risks": ("Risk register", f"{_S}:risks"),
     "ai-act": ("EU AI Act", f"{_S}:ai_act"),
+    "controls": ("Controls and evidence", f"{_C}:controls_section"),
     "kpis": ("KPI status", f"{_S}:kpis"),
     "roadmap": ("Roadmap and launch readiness", f"{_S}:roadmap"),
     "releases": ("Releases and gates", f"{_O}:releases"),
     "evaluations": ("Evaluations", f"{_O}:evaluations"),
     "experiments": ("Experiments", f"{_O}:experiments"),
     "incidents": ("Incidents", f"{_O}:incidents"),
+    "feedback": ("Feedback triage", f"{_C}:feedback"),
     "costs": ("Costs", f"{_O}:costs"),
     "decisions": ("Decisions needed", f"{_O}:decisions"),
     "recommendations": ("Recommendations", f"{_S}:recommendations"),
@@ -52,8 +55,8 @@ SECTIONS: dict[str, tuple[str, str]] = {
 
 
 _ASSESSMENT = (
-    "summary", "portfolio", "risks", "ai-act", "kpis", "roadmap", "evaluations",
-    "experiments", "incidents", "costs", "recommendations", "appendix",
+    "summary", "portfolio", "risks", "ai-act", "controls", "kpis", "roadmap", "evaluations",
+    "experiments", "incidents", "feedback", "costs", "recommendations", "appendix",
 )  # fmt: skip
 
 
@@ -81,14 +84,23 @@ KINDS: dict[str, Kind] = {
         Kind(
             "readout",
             "Executive readout",
-            ("summary", "kpis", "releases", "incidents", "costs", "decisions", "appendix"),
-            "Monthly business review: KPI trends, releases and gates, incidents, costs, "
-            "decisions needed.",
+            (
+                "summary",
+                "kpis",
+                "releases",
+                "incidents",
+                "feedback",
+                "costs",
+                "decisions",
+                "appendix",
+            ),
+            "Monthly business review: KPI trends, releases and gates, incidents and "
+            "runbooks, feedback triage, costs, decisions needed.",
         ),
         Kind(
             "rai-pack",
             "Responsible-AI documentation pack",
-            ("rai", "appendix"),
+            ("rai", "controls", "appendix"),
             "Per use case: intended use, data, evaluations, risks, limitations, "
             "disclosures, human oversight.",
         ),

@@ -399,10 +399,11 @@ class ExportReportDialog(QDialog):
 
 def _fits(kind: str, key: str) -> bool:
     """Whether section ``key`` can be added to a report of ``kind`` (the RAI sections
-    belong to the pack; the others to the portfolio reports; a model card has none)."""
+    belong to the pack; the others to the portfolio reports; controls and the appendix
+    to both; a model card has none)."""
     if kind == reports.MODEL_CARD:
         return False
-    return (key in ("rai", "appendix")) == (kind == "rai-pack") or key == "appendix"
+    return (key in ("rai", "appendix")) == (kind == "rai-pack") or key in ("appendix", "controls")
 
 
 def _items(widget: QListWidget) -> list[QListWidgetItem]:
