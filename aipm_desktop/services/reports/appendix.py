@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import inspect
 
 from .build import Context
-from .model import Heading, Paragraph, Section, facts, table
+from .model import Heading, Paragraph, Section, Table, table
 
 #: Tables that say how the file was edited, not what it holds.
 _NOT_CONTENT = frozenset(
@@ -131,7 +131,7 @@ def appendix(ctx: Context, title: str) -> Section:
             widths=(4, 2, 1, 1.4),
         ),
         Heading("Manifest"),
-        facts(
+        _manifest_table(
             [
                 ("Workspace content (SHA-256)", found["workspace_content_sha256"]),
                 ("App version", f"AIPM Desktop {found['app_version']}"),
@@ -151,6 +151,12 @@ def appendix(ctx: Context, title: str) -> Section:
             table((), [(line,) for line in ctx.profile.omitted()], widths=(1,)),
         )
     return section
+
+
+def _manifest_table(pairs: list[tuple[str, str]]) -> Table:
+    """The manifest as a key/value table whose value column holds a SHA-256 on one line
+    (the usual 1.4 : 3 split broke the hash before its last two digits)."""
+    return table((), [(k, v) for k, v in pairs if v], align="ll", widths=(1.0, 3.6))
 
 
 def _profile_text(ctx: Context) -> str:

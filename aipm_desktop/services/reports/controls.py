@@ -15,7 +15,7 @@ from typing import Any
 
 from .build import Context
 from .model import Heading, Paragraph, Section, table
-from .sections import iso, label, shorten
+from .sections import iso, shorten
 
 MAX_ROWS = 25
 ORGANISATION = "Organisation-wide"
@@ -31,6 +31,12 @@ def _catalog(rep: Any) -> str:
     """The catalog's name, with its version unless the name says it already."""
     version = rep.catalog_version
     return rep.catalog if not version or version in rep.catalog else f"{rep.catalog} ({version})"
+
+
+def _short(catalog: str) -> str:
+    """A catalog's name without its edition or kind: "ISO/IEC 42001:2023 Annex A" ->
+    "ISO/IEC 42001", "EU AI Act obligations" -> "EU AI Act"."""
+    return catalog.split(":")[0].removesuffix(" obligations").strip()
 
 
 def _gap_reports(ctx: Context) -> list[Any]:
@@ -90,19 +96,18 @@ def controls_section(ctx: Context, title: str) -> Section | None:
         section.add(
             Heading("Missing high-priority controls"),
             table(
-                ("Control", "Scope", "Status", "Owner", "Due", "What is missing"),
+                ("Control", "Scope", "Owner", "Due", "Missing"),
                 [
                     (
-                        f"{r.catalog}: {g.ref} {g.title}",
+                        f"{_short(r.catalog)} {g.ref}: {g.title}",
                         ORGANISATION if r.use_case_id is None else r.use_case,
-                        label(g.status),
                         ctx.profile.person(g.owner),
                         iso(g.due_date),
-                        g.missing,
+                        g.missing[:1].upper() + g.missing[1:],
                     )
                     for r, g in high[:MAX_ROWS]
                 ],
-                widths=(3.4, 2.2, 1.3, 1.5, 1.2, 1.8),
+                widths=(4.2, 2.6, 1.6, 1.3, 2.0),
                 caption=(
                     f"The first {MAX_ROWS} of {len(high)}; the rest in the workspace."
                     if len(high) > MAX_ROWS
@@ -114,11 +119,10 @@ def controls_section(ctx: Context, title: str) -> Section | None:
         section.add(
             Heading("Evidence expiring within 30 days"),
             table(
-                ("Evidence", "File or reference", "Scope", "Valid until", "Days", "Controls",
+                ("Evidence", "File or reference", "Scope", "Valid until", "Controls",
                  "Reviewer"),
                 expiring,
-                align="lllrrll",
-                widths=(2.4, 2.2, 1.8, 1.3, 0.8, 1.8, 1.4),
+                widths=(2.4, 2.3, 2.0, 1.9, 1.6, 1.6),
             ),
         )  # fmt: skip
     return section
@@ -144,13 +148,17 @@ def _expiring(ctx: Context, reports: list[Any]) -> list[tuple[str, ...]]:
                 item.title,
                 shorten(item.target, 60),
                 item.use_case or ORGANISATION,
-                iso(item.valid_until),
-                str((item.valid_until - ctx.as_of).days) if item.valid_until else "",
+                f"{iso(item.valid_until)} ({_days(item.valid_until, ctx)})",
                 ", ".join(serves[evidence_id]),
                 ctx.profile.person(item.reviewer),
             )
         )
     return rows
+
+
+def _days(day: Any, ctx: Context) -> str:
+    left = (day - ctx.as_of).days
+    return "today" if left == 0 else f"{left} day{'s' if left != 1 else ''}"
 
 
 def feedback(ctx: Context, title: str) -> Section | None:

@@ -36,6 +36,12 @@ def releases(ctx: Context, title: str) -> Section | None:
     return section
 
 
+def _number(value: float) -> str:
+    """Three significant digits and never an exponent from 100 up: 0.0213, 4.26, 721,
+    1,863 (a latency in ms read as 1.86e+03 before)."""
+    return f"{value:,.0f}" if abs(value) >= 99.95 else f"{value:.3g}"
+
+
 def evaluation_rows(ctx: Context, use_case_ids: set[int] | None) -> Table | None:
     """The latest run of each evaluation suite (of ``use_case_ids``; None: all): each
     metric's value, 95% bootstrap interval, threshold and result. None when there is
@@ -56,8 +62,10 @@ def evaluation_rows(ctx: Context, use_case_ids: set[int] | None) -> Table | None
         for result in report.metrics:
             if result.passed is False and result.spec.blocking:
                 failing.append(len(rows))
-            value = DASH if result.value is None else f"{result.value:.3g}"
-            interval = "" if result.low is None else f"{result.low:.3g}{DASH}{result.high:.3g}"
+            value = DASH if result.value is None else _number(result.value)
+            interval = (
+                "" if result.low is None else f"{_number(result.low)}{DASH}{_number(result.high)}"
+            )
             threshold = "" if result.spec.threshold is None else f"{result.spec.threshold:g}"
             verdict = {True: "pass", False: "fail", None: ""}[result.passed]
             rows.append(
