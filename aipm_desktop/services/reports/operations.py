@@ -63,9 +63,8 @@ def evaluation_rows(ctx: Context, use_case_ids: set[int] | None) -> Table | None
             if result.passed is False and result.spec.blocking:
                 failing.append(len(rows))
             value = DASH if result.value is None else _number(result.value)
-            interval = (
-                "" if result.low is None else f"{_number(result.low)}{DASH}{_number(result.high)}"
-            )
+            low, high = result.low, result.high
+            interval = "" if low is None or high is None else f"{_number(low)}{DASH}{_number(high)}"
             threshold = "" if result.spec.threshold is None else f"{result.spec.threshold:g}"
             verdict = {True: "pass", False: "fail", None: ""}[result.passed]
             rows.append(
