@@ -115,8 +115,11 @@ def test_file_menu_opens_the_dialog(qtbot, main_window) -> None:
 
 def test_a_model_card_needs_one_use_case_and_writes_markdown(qtbot, dialog, tmp_path: Path) -> None:
     dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("model-card"))
-    assert dialog.section_list.count() == 0
-    assert not dialog.export_button.isEnabled()
+    assert [dialog.section_list.item(r).text() for r in range(dialog.section_list.count())] == [
+        "A model card has fixed parts: see the outline."
+    ]
+    assert not dialog.section_list.isEnabled() and not dialog.up_button.isEnabled()
+    assert not dialog.export_button.isEnabled() and dialog.options().sections == ()
     assert dialog.outline.item(0).text() == "(check one use case to see its model card)"
     titles = [dialog.use_case_list.item(r).text() for r in range(dialog.use_case_list.count())]
     dialog.use_case_list.item(titles.index("Help-center answer bot")).setCheckState(CHECKED)
@@ -130,6 +133,9 @@ def test_a_model_card_needs_one_use_case_and_writes_markdown(qtbot, dialog, tmp_
         Qt.CheckState.Unchecked
     )
     dialog.as_of.set_value(dt.date(2026, 12, 1))
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("readout"))
+    assert dialog.section_list.isEnabled() and dialog.up_button.isEnabled()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("model-card"))
     out = tmp_path / "card.md"
     with qtbot.waitSignal(dialog.exported, timeout=120_000):
         dialog.export_to(out)

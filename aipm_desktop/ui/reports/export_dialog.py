@@ -193,6 +193,13 @@ class ExportReportDialog(QDialog):
             wanted = key in chosen if chosen else key in default
             item.setCheckState(CHECKED if wanted else UNCHECKED)
             self.section_list.addItem(item)
+        card = kind.key == reports.MODEL_CARD
+        if card:  # a card's parts are fixed: say so rather than show an empty list
+            note = QListWidgetItem("A model card has fixed parts: see the outline.")
+            note.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.section_list.addItem(note)
+        for widget in (self.section_list, self.up_button, self.down_button):
+            widget.setEnabled(not card)
         self.section_list.blockSignals(False)
 
     def options(self) -> reports.ReportOptions:
