@@ -48,20 +48,15 @@ def _seed_controls(ws, tmp_path: Path) -> int:
     implemented with a policy file valid 10 more days, A.3.2 in progress without
     evidence; one use case with nothing set (no row of its own)."""
     obj, _ = records.create(ws=ws, model=UseCase, data={"title": "Invoice matcher"})
-    policy = ctl.find_control(ws=ws, ref="iso_42001:A.2.2")
-    roles = ctl.find_control(ws=ws, ref="iso_42001:A.3.2")
-    ctl.set_status(
-        ws=ws,
-        control_id=policy,
-        use_case_id=None,
-        values={"status": "implemented", "owner": "Olga Owner", "notes": STATUS_NOTE},
-    )
-    ctl.set_status(
-        ws=ws,
-        control_id=roles,
-        use_case_id=None,
-        values={"status": "in_progress", "owner": "Olga Owner", "due_date": AS_OF},
-    )
+    statuses = {
+        "A.2.2": {"status": "implemented", "notes": STATUS_NOTE},
+        "A.3.2": {"status": "in_progress", "due_date": AS_OF},
+    }
+    ids = {ref: ctl.find_control(ws=ws, ref=f"iso_42001:{ref}") for ref in statuses}
+    for ref, values in statuses.items():
+        values = {**values, "owner": "Olga Owner"}
+        ctl.set_status(ws=ws, control_id=ids[ref], use_case_id=None, values=values)
+    policy = ids["A.2.2"]
     path = tmp_path / "ai-policy-v3.pdf"
     path.write_bytes(b"%PDF-1.4 policy")
     about = ctl.About(
