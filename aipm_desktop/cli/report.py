@@ -1,5 +1,6 @@
 """``aipm report``: client-ready reports (assessment, executive readout, RAI pack) as PDF,
-HTML or JSON, from options or from a report saved in the workspace."""
+HTML, DOCX, PPTX or JSON, and a use case's model card as Markdown or CycloneDX ML-BOM JSON,
+from options or from a report saved in the workspace."""
 
 from __future__ import annotations
 
@@ -35,10 +36,17 @@ def register(app: typer.Typer) -> None:
     def report_command(
         file: WorkspaceFile,
         out: Path | None = typer.Option(
-            None, "--out", "-o", help="The file to write: .pdf, .html or .json."
+            None,
+            "--out",
+            "-o",
+            help="The file to write: .pdf, .html, .docx, .pptx or .json (a model card: "
+            ".md or .json).",
         ),
         kind: str = typer.Option(
-            "assessment", "--kind", help="assessment, readout or rai-pack.", metavar="KIND"
+            "assessment",
+            "--kind",
+            help="assessment, readout, rai-pack or model-card.",
+            metavar="KIND",
         ),
         use_case: list[str] | None = typer.Option(
             None, "--use-case", help="A use case, by title or id (repeatable).", metavar="X"
@@ -67,10 +75,14 @@ def register(app: typer.Typer) -> None:
 
         \b
         Kinds and their default sections:
-          assessment  summary, portfolio, risks, ai-act, kpis, roadmap, evaluations,
-                      experiments, incidents, costs, recommendations, appendix
-          readout     summary, kpis, releases, incidents, costs, decisions, appendix
-          rai-pack    rai (one section per use case), appendix
+          assessment  summary, portfolio, risks, ai-act, controls, kpis, roadmap,
+                      evaluations, experiments, incidents, feedback, costs,
+                      recommendations, appendix
+          readout     summary, kpis, releases, incidents, feedback, costs, decisions,
+                      appendix
+          rai-pack    rai (one section per use case), controls, appendix
+          model-card  one use case (--use-case X): Hugging Face model card (.md)
+                      or CycloneDX 1.6 ML-BOM (.json); no sections
 
         The same workspace and options (with --as-of) give byte-identical files. See
         "Client reports" in the README.
@@ -109,7 +121,10 @@ def register(app: typer.Typer) -> None:
             if out is None:
                 return
         if out is None:
-            raise UserError("give the file to write with --out OUT.pdf (or .html or .json).")
+            raise UserError(
+                "give the file to write with --out OUT.pdf (or .html, .docx, .pptx, .json; "
+                "a model card .md or .json)."
+            )
         ws, _info = open_for_reading(file.expanduser())
         try:
             if saved is not None:

@@ -53,10 +53,25 @@ def font_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "mpl-data" / "fonts" / "ttf"
 
 
+#: Fonts added when first chosen (parsing a TrueType file costs ~25 ms; most documents
+#: never show code): family -> ``(style, file stem)``.
+_ON_FIRST_USE = {
+    "dejavumono": (("", "DejaVuSansMono"), ("B", "DejaVuSansMono-Bold")),
+}
+
+
 def _new_fpdf(page_format: str, footer: str, header: str) -> Any:
     from fpdf import FPDF
 
+    pending = dict(_ON_FIRST_USE)
+
     class Pages(FPDF):
+        def set_font(self, family: str | None = None, style: Any = "", size: float = 0) -> None:
+            wanted = pending.pop((family or "").lower(), ())
+            for font_style, name in wanted:
+                self.add_font(family, font_style, str(font_dir() / f"{name}.ttf"))
+            super().set_font(family, style, size)
+
         def header(self) -> None:
             if not header or self.page_no() == 1:
                 return
@@ -102,8 +117,6 @@ class PdfDocument:
             ("DejaVu", "B", "DejaVuSans-Bold"),
             ("DejaVu", "I", "DejaVuSans-Oblique"),
             ("DejaVu", "BI", "DejaVuSans-BoldOblique"),
-            ("DejaVuMono", "", "DejaVuSansMono"),
-            ("DejaVuMono", "B", "DejaVuSansMono-Bold"),
         ):
             pdf.add_font(family, style, str(fonts / f"{name}.ttf"))
         pdf.set_margins(18, 16, 18)
@@ -365,7 +378,8 @@ class PdfDocument:
         pdf = self.pdf
         # One call per heading and what follows it, so that a heading never ends a page
         # without at least a few lines of its text below it.
-        for part in _HEADING_START.split(pdf_ready_html(fragment, folder)):
+        ready = _LEADING.sub(r'<\1 style="line-height: 1.3"\2', pdf_ready_html(fragment, folder))
+        for part in _HEADING_START.split(ready):
             if not part.strip():
                 continue
             if _HEADING_START.match(part) and pdf.get_y() > pdf.page_break_trigger - KEEP_MM:
@@ -568,6 +582,9 @@ _SVG_SIZE = re.compile(
 )
 
 
+#: Paragraphs and lists get a line height of 1.3 (fpdf2's 1.0 set the lines of a
+#: paragraph touching).
+_LEADING = re.compile(r"<(p|ul|ol)(>|\s(?![^>]*style=))")
 _FONT_FAMILY = re.compile(rb"font-family:\s*'DejaVu Sans'[^;\"]*")
 
 

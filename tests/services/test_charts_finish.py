@@ -162,7 +162,7 @@ def test_roadmap_titles_are_whole_and_inside_the_figure(long_roadmap, window) ->
     }
     _names_whole(figure, shown)
     ax = figure.axes[0]
-    titles = [t for t in ax.texts if t.get_gid() == "roadmap-title"]
+    titles = [t for t in ax.texts if str(t.get_gid()).startswith("roadmap-title-")]
     assert titles
     frame = ax.get_window_extent(renderer)
     for text in titles:
@@ -174,6 +174,18 @@ def test_roadmap_titles_are_whole_and_inside_the_figure(long_roadmap, window) ->
     for i, a in enumerate(boxes):
         for b in boxes[i + 1 :]:
             assert not a.overlaps(b)
+
+
+def test_an_exported_roadmap_svg_has_no_repeated_id(long_roadmap, tmp_path: Path) -> None:
+    import re
+    from collections import Counter
+
+    from aipm_desktop.services.charts.roadmap import build_figure
+
+    out = save_figure(build_figure(ws=long_roadmap), tmp_path / "roadmap.svg")
+    ids = Counter(re.findall(r'\bid="([^"]+)"', out.read_text(encoding="utf-8")))
+    assert sum(1 for i in ids if i.startswith("roadmap-title-")) >= len(ROADMAP_TITLES) - 1
+    assert [i for i, n in ids.items() if n > 1] == []
 
 
 def test_roadmap_title_that_has_no_room_is_numbered_in_a_key(long_roadmap) -> None:
@@ -188,7 +200,7 @@ def test_roadmap_title_that_has_no_room_is_numbered_in_a_key(long_roadmap) -> No
     assert legend is not None
     key = [one_line(t.get_text()) for t in legend.get_texts()]
     assert ROADMAP_TITLES["late"] in key
-    numbers = [t.get_text() for t in ax.texts if t.get_gid() == "roadmap-title"]
+    numbers = [t.get_text() for t in ax.texts if str(t.get_gid()).startswith("roadmap-title-")]
     assert "1" in numbers
 
 
@@ -203,6 +215,18 @@ def test_roadmap_title_says_its_window_in_the_date_format(long_roadmap) -> None:
 
 
 # -- the heat map --------------------------------------------------------------------------
+
+
+def test_heatmap_legend_title_stays_inside_the_report_sized_figure(ws) -> None:
+    from aipm_desktop.services.charts.heatmap import build_figure
+
+    # 7 x 5 in is the reports' size; at it the one-line title ran past the right edge.
+    for width, height in ((7.0, 5.0), (6.0, 4.0), (9.0, 6.5)):
+        figure = build_figure(ws=ws, width=width, height=height)
+        renderer = _renderer(figure)
+        legend = figure.axes[0].get_legend()
+        assert legend.get_title().get_text().startswith("Appetite\n(")
+        assert _inside(legend.get_window_extent(renderer), figure.bbox), (width, height)
 
 
 def test_heatmap_counts_are_drawn_above_the_arrows_and_clear_of_their_heads(ws) -> None:
@@ -258,7 +282,7 @@ def test_radar_dimension_names_do_not_overlap_or_leave_the_figure(ws) -> None:
         figure.set_size_inches(*size)
         renderer = _renderer(figure)
         ax = figure.axes[0]
-        names = [t for t in ax.texts if t.get_gid() == "radar-dimension"]
+        names = [t for t in ax.texts if str(t.get_gid()).startswith("radar-dimension-")]
         assert len(names) >= 5
         boxes = [t.get_window_extent(renderer) for t in names]
         for text, box in zip(names, boxes, strict=True):

@@ -173,3 +173,27 @@ def test_the_pdf_engine_never_imports_qt(ws, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert page_count(out) == 1
+
+
+def _fonts(data: bytes) -> set[str]:
+    import io
+
+    reader = PdfReader(io.BytesIO(data))
+    return {
+        str(font.get_object()["/BaseFont"]).split("+")[-1]
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+
+
+def test_code_is_set_in_the_monospace_font_only_where_there_is_code() -> None:
+    from aipm_desktop.services.pdf_doc import PdfDocument
+    from aipm_desktop.services.rendering import render_html
+
+    with_code = PdfDocument("Runbook")
+    with_code.html(render_html("Restart with:\n\n```\nsystemctl restart bot\n```", toc=False))
+    prose = PdfDocument("Note")
+    prose.html(render_html("Just **prose** here.", toc=False))
+    assert "DejaVuSansMonoBook" in _fonts(with_code.output())
+    # the monospace font is added on first use (a document without code has none)
+    assert not [f for f in _fonts(prose.output()) if "Mono" in f]

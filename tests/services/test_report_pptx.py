@@ -57,6 +57,9 @@ def test_a_16_9_deck_opening_with_the_title_slide(assessment: Any) -> None:
     assert _title(deck.slides[1]) == "Agenda"
     agenda = deck.slides[1].placeholders[1].text_frame.text.splitlines()
     assert agenda == [s.title for s in report.sections]
+    # more than 12 sections: two columns, so the agenda still fits its slide
+    columns = deck.slides[1].placeholders[1].text_frame._txBody.bodyPr.get("numCol")
+    assert len(report.sections) > 12 and columns == "2"
 
 
 def test_one_slide_per_chart_with_its_picture_and_caption_in_the_notes(assessment: Any) -> None:

@@ -328,3 +328,11 @@ def test_export_writes_the_file_whole_with_normal_permissions(sample_ws, tmp_pat
     with pytest.raises(UserError, match=r"use \.pdf, \.html, \.json, \.docx or \.pptx"):
         reports.export_report(ws=sample_ws, options=ReportOptions(), out=tmp_path / "r.txt")
     assert not (tmp_path / "r.txt").exists()
+
+
+def test_evaluation_figures_never_read_in_exponents() -> None:
+    from aipm_desktop.services.reports.operations import _number
+
+    assert [_number(v) for v in (0.02134, 4.2567, 721.4, 999.96, 1863.2, 0.000605)] == [
+        "0.0213", "4.26", "721", "1,000", "1,863", "0.000605",
+    ]  # fmt: skip

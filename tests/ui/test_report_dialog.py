@@ -64,8 +64,8 @@ def test_a_rai_pack_lists_the_chosen_use_case(qtbot, dialog) -> None:
     dialog.use_case_list.item(row).setCheckState(CHECKED)
     outline = _outline(qtbot, dialog)
     assert outline[0] == "Help-center answer bot: responsible-AI documentation"
-    assert "    Human oversight" in outline
-    assert dialog.status.text() == "2 sections, 1 use case."
+    assert "    Human oversight" in outline and "Controls and evidence" in outline
+    assert dialog.status.text() == "3 sections, 1 use case."
 
 
 def test_export_writes_the_file_in_a_worker_and_opens_it(qtbot, dialog, tmp_path: Path) -> None:
@@ -111,3 +111,50 @@ def test_file_menu_opens_the_dialog(qtbot, main_window) -> None:
     assert dialog is not None and dialog.isVisible()
     qtbot.waitUntil(lambda: dialog.outline_task is None and dialog.outline.count() > 0)
     dialog.close()
+
+
+def test_a_model_card_needs_one_use_case_and_writes_markdown(qtbot, dialog, tmp_path: Path) -> None:
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("model-card"))
+    assert [dialog.section_list.item(r).text() for r in range(dialog.section_list.count())] == [
+        "A model card has fixed parts: see the outline."
+    ]
+    assert not dialog.section_list.isEnabled() and not dialog.up_button.isEnabled()
+    assert not dialog.export_button.isEnabled() and dialog.options().sections == ()
+    assert dialog.outline.item(0).text() == "(check one use case to see its model card)"
+    titles = [dialog.use_case_list.item(r).text() for r in range(dialog.use_case_list.count())]
+    dialog.use_case_list.item(titles.index("Help-center answer bot")).setCheckState(CHECKED)
+    outline = _outline(qtbot, dialog)
+    assert outline[0] == "Model card for Help-center answer bot"
+    assert "Uses" in [t.strip() for t in outline] and dialog.export_button.isEnabled()
+    assert dialog.status.text().startswith("Model card of Help-center answer bot")
+    dialog.use_case_list.item(titles.index("Agent reply drafts")).setCheckState(CHECKED)
+    assert not dialog.export_button.isEnabled()
+    dialog.use_case_list.item(titles.index("Agent reply drafts")).setCheckState(
+        Qt.CheckState.Unchecked
+    )
+    dialog.as_of.set_value(dt.date(2026, 12, 1))
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("readout"))
+    assert dialog.section_list.isEnabled() and dialog.up_button.isEnabled()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("model-card"))
+    out = tmp_path / "card.md"
+    with qtbot.waitSignal(dialog.exported, timeout=120_000):
+        dialog.export_to(out)
+    assert out.read_text().startswith("---\ntags:")
+    assert "# Model card for Help-center answer bot" in out.read_text()
+    assert dialog.opened == [str(out)]
+
+
+def test_the_save_dialog_offers_the_card_formats(monkeypatch, dialog) -> None:
+    from aipm_desktop.ui.reports import export_dialog
+
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(
+        export_dialog, "ask_save_path",
+        lambda _parent, _title, start, filters: asked.append((Path(start).name, filters)),
+    )  # fmt: skip
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("model-card"))
+    dialog._on_export_button_clicked()
+    dialog.kind_combo.setCurrentIndex(dialog.kind_combo.findData("readout"))
+    dialog._on_export_button_clicked()
+    assert asked[0] == ("model-card.md", "Model card, Markdown (*.md);;CycloneDX ML-BOM (*.json)")
+    assert asked[1][0] == "executive-readout.pdf" and "PowerPoint deck (*.pptx)" in asked[1][1]

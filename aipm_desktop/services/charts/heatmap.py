@@ -204,7 +204,8 @@ def draw_legend(ax: Axes, data: risks.HeatmapData) -> None:
     ]
     ax.legend(
         handles=handles,
-        title=f"Appetite ({risks.METHODS.get(data.method, data.method)})",
+        # On two lines: one line was wider than the bands and ran off a narrow figure.
+        title=f"Appetite\n({risks.METHODS.get(data.method, data.method)})",
         loc="upper left",
         bbox_to_anchor=(1.02, 1.0),
         frameon=False,

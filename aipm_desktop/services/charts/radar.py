@@ -222,7 +222,7 @@ def build_figure(*, ws: Workspace, candidate_ids: Sequence[int] | None = None) -
         names.append((angle, text, width / 72 + 0.02, height / 72 + 0.02))
     engine = RadarLayout(names)
     figure.set_layout_engine(engine)
-    for angle, text, _width, _height in names:
+    for index, (angle, text, _width, _height) in enumerate(names, start=1):
         ha, va = _alignment(angle)
         engine.texts.append(
             ax.text(
@@ -235,7 +235,7 @@ def build_figure(*, ws: Workspace, candidate_ids: Sequence[int] | None = None) -
                 color="#1f2933",
                 linespacing=1.2,
                 clip_on=False,
-                gid="radar-dimension",
+                gid=f"radar-dimension-{index}",  # SVG ids are unique in a file
             )
         )
     return figure

@@ -317,7 +317,8 @@ def draw_on(
 
     key: list[tuple[int, str]] = []
     if label:
-        for spot in _title_spots(plan, base, (left, right), dpp, widths):
+        spots = _title_spots(plan, base, (left, right), dpp, widths)
+        for index, spot in enumerate(spots, start=1):
             text = spot.item.title
             if spot.number:
                 key.append((len(key) + 1, text))
@@ -334,7 +335,7 @@ def draw_on(
                 color="#ffffff" if dark else "#263238",
                 zorder=5,
                 clip_on=False,
-                gid="roadmap-title",
+                gid=f"roadmap-title-{index}",  # SVG ids are unique in a file
             )
 
     # dependencies

@@ -13,7 +13,17 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ...errors import UserError
-from .build import KINDS, SECTIONS, Context, Kind, Progress, build_report, kind_of, section_keys
+from .build import (
+    KINDS,
+    MODEL_CARD,
+    SECTIONS,
+    Context,
+    Kind,
+    Progress,
+    build_report,
+    kind_of,
+    section_keys,
+)
 from .charts import ChartCache, png_of, svg_of
 from .model import (
     Block,
@@ -58,6 +68,22 @@ def render(report: Report, suffix: str, *, charts: ChartCache | None = None) -> 
     return renderer(report, charts=charts or ChartCache())  # type: ignore[no-any-return,unused-ignore]
 
 
+def outline(*, ws: Workspace, options: ReportOptions) -> list[tuple[int, str]]:
+    """``(level, heading)`` of what ``options`` would write, in order (charts are not
+    drawn): a report's sections and headings, or a model card's Markdown headings."""
+    if options.kind == MODEL_CARD:
+        from .model_card import build_card, card_markdown
+
+        text = card_markdown(build_card(ws=ws, options=options))
+        return [
+            (len(hashes) - 1, title)
+            for hashes, _, title in (
+                line.partition(" ") for line in text.splitlines() if line.startswith("#")
+            )
+        ]
+    return build_report(ws=ws, options=options).outline()
+
+
 def export_report(
     *,
     ws: Workspace,
@@ -67,9 +93,14 @@ def export_report(
     progress: Progress | None = None,
 ) -> Path:
     """Build the report ``options`` ask for and write it to ``out`` (format by suffix),
-    whole or not at all."""
+    whole or not at all; a model card (kind ``model-card``) goes to ``.md`` or ``.json``."""
     from ..outputs import check_target, write_bytes
 
+    if options.kind == MODEL_CARD:
+        from .model_card import export_model_card
+
+        section_keys(options)  # a card has no sections
+        return export_model_card(ws=ws, options=options, out=out, overwrite=overwrite)
     target = check_target(out, overwrite=overwrite, suffixes=tuple(RENDERERS), what="a report")
     report = build_report(ws=ws, options=options, progress=progress)
     return write_bytes(target, render(report, target.suffix), overwrite=overwrite)
@@ -77,6 +108,7 @@ def export_report(
 
 __all__ = [
     "KINDS",
+    "MODEL_CARD",
     "RENDERERS",
     "SECTIONS",
     "Block",
@@ -101,6 +133,7 @@ __all__ = [
     "build_report",
     "export_report",
     "kind_of",
+    "outline",
     "png_of",
     "render",
     "section_keys",

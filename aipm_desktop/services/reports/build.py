@@ -30,6 +30,7 @@ _S = f"{__package__}.sections"
 _R = f"{__package__}.rai"
 _A = f"{__package__}.appendix"
 _O = f"{__package__}.operations"
+_C = f"{__package__}.controls"
 
 #: Section key -> ``(default title, "module:function")``.
 SECTIONS: dict[str, tuple[str, str]] = {
@@ -37,12 +38,14 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "portfolio": ("Portfolio", f"{_S}:portfolio"),
     "risks": ("Risk register", f"{_S}:risks"),
     "ai-act": ("EU AI Act", f"{_S}:ai_act"),
+    "controls": ("Controls and evidence", f"{_C}:controls_section"),
     "kpis": ("KPI status", f"{_S}:kpis"),
     "roadmap": ("Roadmap and launch readiness", f"{_S}:roadmap"),
     "releases": ("Releases and gates", f"{_O}:releases"),
     "evaluations": ("Evaluations", f"{_O}:evaluations"),
     "experiments": ("Experiments", f"{_O}:experiments"),
     "incidents": ("Incidents", f"{_O}:incidents"),
+    "feedback": ("Feedback triage", f"{_C}:feedback"),
     "costs": ("Costs", f"{_O}:costs"),
     "decisions": ("Decisions needed", f"{_O}:decisions"),
     "recommendations": ("Recommendations", f"{_S}:recommendations"),
@@ -52,9 +55,13 @@ SECTIONS: dict[str, tuple[str, str]] = {
 
 
 _ASSESSMENT = (
-    "summary", "portfolio", "risks", "ai-act", "kpis", "roadmap", "evaluations",
-    "experiments", "incidents", "costs", "recommendations", "appendix",
+    "summary", "portfolio", "risks", "ai-act", "controls", "kpis", "roadmap", "evaluations",
+    "experiments", "incidents", "feedback", "costs", "recommendations", "appendix",
 )  # fmt: skip
+
+
+#: The kind written by :mod:`.model_card` (one use case, .md or .json; no sections).
+MODEL_CARD = "model-card"
 
 
 @dataclass(frozen=True)
@@ -77,16 +84,32 @@ KINDS: dict[str, Kind] = {
         Kind(
             "readout",
             "Executive readout",
-            ("summary", "kpis", "releases", "incidents", "costs", "decisions", "appendix"),
-            "Monthly business review: KPI trends, releases and gates, incidents, costs, "
-            "decisions needed.",
+            (
+                "summary",
+                "kpis",
+                "releases",
+                "incidents",
+                "feedback",
+                "costs",
+                "decisions",
+                "appendix",
+            ),
+            "Monthly business review: KPI trends, releases and gates, incidents and "
+            "runbooks, feedback triage, costs, decisions needed.",
         ),
         Kind(
             "rai-pack",
             "Responsible-AI documentation pack",
-            ("rai", "appendix"),
+            ("rai", "controls", "appendix"),
             "Per use case: intended use, data, evaluations, risks, limitations, "
             "disclosures, human oversight.",
+        ),
+        Kind(
+            MODEL_CARD,
+            "Model card",
+            (),
+            "One use case: a Hugging Face style model card (.md) or a CycloneDX 1.6 "
+            "ML-BOM (.json).",
         ),
     )
 }
@@ -128,6 +151,8 @@ def section_keys(options: ReportOptions) -> list[str]:
     """The sections of the report, in order (the kind's default when none were chosen);
     an unknown key is a clear error."""
     kind = kind_of(options.kind)
+    if kind.key == MODEL_CARD and options.sections:
+        raise UserError("a model card has no sections to choose; leave out --sections.")
     keys = list(options.sections) or list(kind.sections)
     unknown = [k for k in keys if k not in SECTIONS]
     if unknown:
@@ -185,6 +210,8 @@ def build_report(
 ) -> Report:
     """The report ``options`` ask for, from ``ws`` (reads only)."""
     kind = kind_of(options.kind)
+    if kind.key == MODEL_CARD:
+        raise UserError("a model card is written as Markdown (.md) or CycloneDX (.json).")
     keys = section_keys(options)
     as_of = options.as_of or clock.today()
     profile = Profile(client_safe=options.client_safe, hide_names=options.hide_names)

@@ -2,7 +2,7 @@
 
 Real structure rather than looks: section titles are "Heading 1", sub-headings "Heading 2"
 and "Heading 3" (Markdown headings below them), tables use the table style "Report Table"
-with a header row repeated on every page, charts are PNG pictures at 200 dpi with a
+with a header row repeated on every page, charts are PNG pictures at 150 dpi with a
 "Caption" below, and every other paragraph has a named style ("Report Lead", "Report
 Note", "Key Figure Value", "Table Text" ...; see :data:`STYLES`), so a firm's template
 can restyle the whole report by redefining the styles. The cover page has no header;

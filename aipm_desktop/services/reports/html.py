@@ -7,6 +7,7 @@ sideways, charts scale to the screen). User-written Markdown goes through the sa
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from collections.abc import Iterator
 
@@ -132,9 +133,12 @@ def _table(block: m.Table) -> str:
     )
 
 
-def _section(section: m.Section, anchors: Iterator[str], charts: ChartCache) -> str:
+def _section(
+    section: m.Section, anchors: Iterator[str], charts: ChartCache, numbers: Iterator[int]
+) -> str:
     """One section; ``anchors`` gives the id of its title and of each of its level-1
-    headings, in outline order."""
+    headings, in outline order; ``numbers`` numbers the charts of the page (their ids are
+    prefixed ``c<n>-<key>-``, so two charts never share one, even of the same key)."""
     parts = [f'<section><h2 id="{next(anchors)}">{_e(section.title)}</h2>']
     for block in section.blocks:
         if isinstance(block, m.Heading):
@@ -157,7 +161,7 @@ def _section(section: m.Section, anchors: Iterator[str], charts: ChartCache) -> 
         elif isinstance(block, m.Table):
             parts.append(_table(block))
         elif isinstance(block, m.Chart):
-            svg = inline_svg(charts.svg(block), f"c-{block.key}")
+            svg = inline_svg(charts.svg(block), f"c{next(numbers)}-{block.key}")
             width = f' style="max-width: {block.width * 100:.0f}%"' if block.width < 1 else ""
             parts.append(
                 f"<figure{width}>{svg}<figcaption>{_e(block.caption)}</figcaption></figure>"
@@ -204,7 +208,8 @@ def render(report: m.Report, *, charts: ChartCache) -> bytes:
     ]
     cover = "".join(f"<dt>{_e(k)}</dt><dd>{_e(v)}</dd>" for k, v in facts if v)
     ids = iter([anchor for _level, _text, anchor in contents])
-    body = "\n".join(_section(s, ids, charts) for s in report.sections)
+    numbers = itertools.count(1)
+    body = "\n".join(_section(s, ids, charts, numbers) for s in report.sections)
     page = f"""<!DOCTYPE html>
 <html lang="en">
 <head>

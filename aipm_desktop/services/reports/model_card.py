@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import select
 
 from ...errors import UserError
-from .build import Context, Kind, _meta, _use_cases
+from .build import MODEL_CARD, Context, _meta, _use_cases, kind_of
 from .model import ReportMeta, Section, Table
 from .profile import Profile, ReportOptions
 from .rai import _documents, _risks, _topic_text
@@ -34,12 +34,7 @@ from .sections import label
 if TYPE_CHECKING:
     from ...store import Workspace
 
-KIND = Kind(
-    "model-card",
-    "Model card",
-    (),
-    "Per use case: a Hugging Face style model card (.md) or a CycloneDX ML-BOM (.json).",
-)
+KIND = kind_of(MODEL_CARD)
 SUFFIXES = (".md", ".json")
 GAP = "Not documented in the workspace."
 #: Document headings (all words, any case) whose text fills a part of the card.

@@ -21,8 +21,9 @@ from .model import Block, Chart, KeyFigures, Markdown, Note, Paragraph, ReportMe
 
 #: The time every zip entry carries (the zip format cannot go before 1980).
 ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-#: Charts as pictures: Word and PowerPoint do not take SVG reliably.
-PICTURE_DPI = 200
+#: Charts as pictures (Word and PowerPoint do not take SVG reliably); 150 dpi is sharp at
+#: the width of a page or a 16:9 slide and draws ~25% quicker than 200.
+PICTURE_DPI = 150
 APP = "AIPM Desktop"
 
 

@@ -36,6 +36,12 @@ def releases(ctx: Context, title: str) -> Section | None:
     return section
 
 
+def _number(value: float) -> str:
+    """Three significant digits and never an exponent from 100 up: 0.0213, 4.26, 721,
+    1,863 (a latency in ms read as 1.86e+03 before)."""
+    return f"{value:,.0f}" if abs(value) >= 99.95 else f"{value:.3g}"
+
+
 def evaluation_rows(ctx: Context, use_case_ids: set[int] | None) -> Table | None:
     """The latest run of each evaluation suite (of ``use_case_ids``; None: all): each
     metric's value, 95% bootstrap interval, threshold and result. None when there is
@@ -56,8 +62,9 @@ def evaluation_rows(ctx: Context, use_case_ids: set[int] | None) -> Table | None
         for result in report.metrics:
             if result.passed is False and result.spec.blocking:
                 failing.append(len(rows))
-            value = DASH if result.value is None else f"{result.value:.3g}"
-            interval = "" if result.low is None else f"{result.low:.3g}{DASH}{result.high:.3g}"
+            value = DASH if result.value is None else _number(result.value)
+            low, high = result.low, result.high
+            interval = "" if low is None or high is None else f"{_number(low)}{DASH}{_number(high)}"
             threshold = "" if result.spec.threshold is None else f"{result.spec.threshold:g}"
             verdict = {True: "pass", False: "fail", None: ""}[result.passed]
             rows.append(
@@ -117,13 +124,14 @@ def incidents(ctx: Context, title: str) -> Section | None:
         if not ctx.chosen or titles.intersection(i.use_cases)
         if i.detected_at.date() <= ctx.as_of
     ]
-    if not found:
+    runbooks = _runbook_rows(ctx)
+    if not found and not runbooks:
         return None
     open_ones = [i for i in found if i.is_open]
     section = Section("incidents", title).add(
         Paragraph(f"{len(found)} incidents recorded, {len(open_ones)} still open.", "lead")
     )
-    if not ctx.chosen:
+    if found and not ctx.chosen:
 
         def chart() -> Any:
             from ..charts import incidents as chart_module
@@ -136,6 +144,55 @@ def incidents(ctx: Context, title: str) -> Section | None:
             return figure
 
         section.add(Chart("incidents", "Incidents of the last four quarters.", chart))
+    if found:
+        _incident_tables(ctx, section, found)
+    if runbooks:
+        section.add(
+            Heading("Runbooks and rollback criteria"),
+            Paragraph(
+                "Each runbook's rollback criteria, judged on the latest KPI snapshots: "
+                "a criterion met means roll back now.",
+                "muted",
+            ),
+            table(
+                ("Runbook", "Use case", "Owner", "Rollback criterion", "Now"),
+                runbooks[:MAX_ROWS],
+                widths=(2.4, 2.2, 1.5, 3.4, 1.1),
+                highlight=[n for n, r in enumerate(runbooks[:MAX_ROWS]) if r[-1] == "Met"],
+            ),
+        )
+    return section
+
+
+def _runbook_rows(ctx: Context) -> list[tuple[str, ...]]:
+    """One row per rollback criterion of the runbooks in scope (a runbook without any
+    gets one row saying so)."""
+    from .. import runbooks as runbook_service
+
+    found = [r for r in runbook_service.load_runbooks(ws=ctx.ws) if _in_scope(ctx, r.use_case_id)]
+    if not found:
+        return []
+    states = {
+        c.criterion_id: c.state
+        for c in runbook_service.check(ws=ctx.ws)
+        if c.runbook_id in {r.id for r in found}
+    }
+    words = {
+        runbook_service.MET: "Met",
+        runbook_service.NOT_MET: "Not met",
+        runbook_service.NO_DATA: "No data",
+    }
+    rows: list[tuple[str, ...]] = []
+    for r in found:
+        owner = ctx.profile.person(r.owner)
+        rows += [
+            (r.title, r.use_case, owner, c.text or c.condition, words[states[c.id]])
+            for c in r.criteria
+        ] or [(r.title, r.use_case, owner, "(none written)", "")]
+    return rows
+
+
+def _incident_tables(ctx: Context, section: Section, found: list[Any]) -> None:
     raw = _action_notes(ctx, [i.id for i in found])
     notes = [ctx.profile.notes(raw.get(i.id), "incident action notes") for i in found]
     section.add(
@@ -161,7 +218,6 @@ def incidents(ctx: Context, title: str) -> Section | None:
         section.add(
             Heading("Mitigation notes", 2), table(("Incident", "Note"), kept, widths=(1, 3))
         )
-    return section
 
 
 def _action_notes(ctx: Context, incident_ids: list[int]) -> dict[int, str]:

@@ -131,7 +131,12 @@ def _agenda(deck: Any, report: m.Report) -> None:
     body.left, body.top, body.width, body.height = LEFT, TOP, BODY_WIDTH, BODY_HEIGHT
     titles = [s.title for s in report.sections]
     frame = slide.placeholders[1].text_frame
-    _bullets(frame, titles[:BULLETS_PER_SLIDE] + (["…"] if len(titles) > BULLETS_PER_SLIDE else []))
+    room = BULLETS_PER_SLIDE
+    if len(titles) > BULLETS_PER_SLIDE:  # a long report: the agenda in two columns
+        room *= 2
+        frame._txBody.bodyPr.set("numCol", "2")
+        frame._txBody.bodyPr.set("spcCol", str(int(Inches(0.4))))
+    _bullets(frame, titles[:room] + (["…"] if len(titles) > room else []))
     _notes(slide, "\n".join(titles))
 
 

@@ -51,13 +51,14 @@ FORMAT_NAMES = {
     ".docx": "Word document",
     ".pptx": "PowerPoint deck",
 }
+#: What a model card is written as, by suffix.
+CARD_FORMAT_NAMES = {".md": "Model card, Markdown", ".json": "CycloneDX ML-BOM"}
 
 
-def _filters() -> str:
-    return ";;".join(
-        f"{FORMAT_NAMES.get(suffix, suffix[1:].upper())} (*{suffix})"
-        for suffix in reports.RENDERERS
-    )
+def _filters(kind: str) -> str:
+    names = CARD_FORMAT_NAMES if kind == reports.MODEL_CARD else FORMAT_NAMES
+    suffixes = tuple(names) if kind == reports.MODEL_CARD else tuple(reports.RENDERERS)
+    return ";;".join(f"{names.get(suffix, suffix[1:].upper())} (*{suffix})" for suffix in suffixes)
 
 
 def write_report(
@@ -73,9 +74,9 @@ def write_report(
 
 
 def outline_of(*, ws: object, options: reports.ReportOptions) -> list[tuple[int, str]]:
-    """The worker of the live outline: the report's sections and headings, in order
-    (charts are not drawn to build it)."""
-    return reports.build_report(ws=ws, options=options).outline()  # type: ignore[arg-type]
+    """The worker of the live outline: the report's sections and headings (a model
+    card's headings), in order (charts are not drawn to build it)."""
+    return reports.outline(ws=ws, options=options)  # type: ignore[arg-type]
 
 
 class ExportReportDialog(QDialog):
@@ -192,6 +193,13 @@ class ExportReportDialog(QDialog):
             wanted = key in chosen if chosen else key in default
             item.setCheckState(CHECKED if wanted else UNCHECKED)
             self.section_list.addItem(item)
+        card = kind.key == reports.MODEL_CARD
+        if card:  # a card's parts are fixed: say so rather than show an empty list
+            note = QListWidgetItem("A model card has fixed parts: see the outline.")
+            note.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.section_list.addItem(note)
+        for widget in (self.section_list, self.up_button, self.down_button):
+            widget.setEnabled(not card)
         self.section_list.blockSignals(False)
 
     def options(self) -> reports.ReportOptions:
@@ -239,13 +247,27 @@ class ExportReportDialog(QDialog):
         after the last change: its sections and headings as they will print)."""
         options = self.options()
         names = [i.text() for i in _items(self.use_case_list) if i.checkState() == CHECKED]
-        self.export_button.setEnabled(bool(options.sections))
         scope = (
             "the whole portfolio"
             if not names
             else f"{len(names)} use case{'s' if len(names) > 1 else ''}"
         )
-        self.status.setText(f"{len(options.sections)} sections, {scope}.")
+        if options.kind == reports.MODEL_CARD:
+            self.export_button.setEnabled(len(names) == 1)
+            self.status.setText(
+                f"Model card of {names[0]}: Markdown (.md) or CycloneDX ML-BOM (.json)."
+                if len(names) == 1
+                else f"A model card is of one use case: check one ({scope} checked)."
+            )
+            if len(names) != 1:
+                self._outline_later.stop()
+                self.outline_task = None  # a late outline of an older choice is dropped
+                self.outline.clear()
+                self.outline.addItem("(check one use case to see its model card)")
+                return
+        else:
+            self.export_button.setEnabled(bool(options.sections))
+            self.status.setText(f"{len(options.sections)} sections, {scope}.")
         self._outline_later.request()
 
     def _start_outline(self) -> Task:
@@ -329,10 +351,12 @@ class ExportReportDialog(QDialog):
         return True
 
     def _on_export_button_clicked(self) -> None:
+        kind = str(self.kind_combo.currentData())
+        suffix = ".md" if kind == reports.MODEL_CARD else ".pdf"
         start = Path(str(self.ctx.settings.last_directory())) / (
-            file_stem(self.kind_combo.currentText(), "report") + ".pdf"
+            file_stem(self.kind_combo.currentText(), "report") + suffix
         )
-        path = ask_save_path(self, "Export report", start, _filters())
+        path = ask_save_path(self, "Export report", start, _filters(kind))
         if path is not None:
             self.export_to(path)
 
@@ -382,8 +406,11 @@ class ExportReportDialog(QDialog):
 
 def _fits(kind: str, key: str) -> bool:
     """Whether section ``key`` can be added to a report of ``kind`` (the RAI sections
-    belong to the pack; the others to the portfolio reports)."""
-    return (key in ("rai", "appendix")) == (kind == "rai-pack") or key == "appendix"
+    belong to the pack; the others to the portfolio reports; controls and the appendix
+    to both; a model card has none)."""
+    if kind == reports.MODEL_CARD:
+        return False
+    return (key in ("rai", "appendix")) == (kind == "rai-pack") or key in ("appendix", "controls")
 
 
 def _items(widget: QListWidget) -> list[QListWidgetItem]:
