@@ -163,16 +163,17 @@ def insert_rows(
         # PostgreSQL: every row journaled by the table's trigger (no range entry).
         quoted = ", ".join(f'"{n}"' for n in ["id", *varying, *shared])
         marks = ", ".join("?" for _ in range(1 + len(varying) + len(shared)))
-        server.executemany(
-            conn,
-            f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})',
-            zip(
-                range(first, last + 1),
-                *varying.values(),
-                *(itertools.repeat(v, count) for v in shared.values()),
-                strict=True,
-            ),
+        rows_given = zip(
+            range(first, last + 1),
+            *varying.values(),
+            *(itertools.repeat(v, count) for v in shared.values()),
+            strict=True,
         )
+        insert_sql = f'INSERT INTO "{table.name}" ({quoted}) VALUES ({marks})'
+        for start in range(0, count, CHUNK):
+            server.executemany(conn, insert_sql, itertools.islice(rows_given, CHUNK))
+            if progress is not None:
+                progress(min(start + CHUNK, count))
         server.sync_sequences(conn, [table])
         return first, last
     # What every row shares is written into the statement (binding it again for each
