@@ -1,4 +1,7 @@
-"""A schema upgrade killed at any statement leaves a file that opens (and upgrades) later.
+"""A schema upgrade killed at one of its statements leaves a file that opens (and upgrades) later.
+
+The statements at either end of the upgrade are each killed at, those in the middle at a
+stride (see ``_kill_points``).
 
 Each run copies an old (0001) workspace, starts a process that opens it and kills
 itself (SIGKILL) just before the Nth SQL statement of the upgrade, then reopens the file
@@ -90,7 +93,29 @@ def _run(path: Path, stop_at: int) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_upgrade_survives_a_kill_before_any_statement(tmp_path: Path) -> None:
+#: Statements killed at one by one at each end of the upgrade (opening, backup and first
+#: schema changes; the last changes and the commit); in between, every STRIDE-th.
+EDGE, STRIDE = 15, 4
+
+
+def _kill_points(total: int) -> list[int]:
+    """Where to kill the upgrade: every statement at either end, and every STRIDE-th in the
+    middle, where each statement is one more schema change inside the same transaction (the
+    middle grows with every migration and each kill costs a process start)."""
+    middle = range(EDGE + 1, max(EDGE + 1, total - EDGE + 1), STRIDE)
+    return sorted(
+        {*range(1, min(EDGE, total) + 1), *middle, *range(max(1, total - EDGE + 1), total + 1)}
+    )
+
+
+def test_kill_points_cover_both_ends_and_thin_the_middle() -> None:
+    points = _kill_points(200)
+    assert points[:15] == list(range(1, 16)) and points[-15:] == list(range(186, 201))
+    assert 16 in points and 20 in points and 17 not in points
+    assert _kill_points(8) == list(range(1, 9))
+
+
+def test_upgrade_survives_a_kill_at_its_statements(tmp_path: Path) -> None:
     original = tmp_path / "original.aipm"
     _old_workspace(original)
     original_bytes = original.read_bytes()
@@ -102,7 +127,7 @@ def test_upgrade_survives_a_kill_before_any_statement(tmp_path: Path) -> None:
     total = int(done.stdout.split()[-1])
     assert total > 5
 
-    for stop_at in range(1, total + 1):
+    for stop_at in _kill_points(total):
         work = tmp_path / f"run{stop_at}"
         work.mkdir()
         path = work / "w.aipm"
