@@ -148,6 +148,22 @@ def test_not_applicable_needs_a_justification(ws, hiring) -> None:
     assert _count(ws, ControlStatus) == 0
 
 
+def test_an_organisation_wide_control_is_not_set_for_a_use_case(ws, hiring) -> None:
+    # Art. 17 (quality management system) is tracked once for the workspace
+    with pytest.raises(ValidationError, match="organisation-wide"):
+        ctl.set_status(
+            ws=ws,
+            control_id=_control(ws, "Art. 17"),
+            use_case_id=hiring,
+            values={"status": "implemented"},
+        )
+    assert _count(ws, ControlStatus) == 0
+    ctl.set_status(
+        ws=ws, control_id=_control(ws, "Art. 17"), use_case_id=None, values={"status": "verified"}
+    )
+    assert _count(ws, ControlStatus) == 1
+
+
 def test_evidence_once_satisfies_many_through_the_crosswalk(ws, tmp_path: Path) -> None:
     uc = _use_case(ws, "Support bot")
     other = _use_case(ws, "Pricing")

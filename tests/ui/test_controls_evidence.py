@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 
 import pytest
+from PySide6.QtGui import QDesktopServices
 from sqlalchemy import func, select
 
 from aipm_desktop.models import EvidenceItem, UseCase
@@ -47,7 +48,7 @@ def _tick(dialog, *refs: str) -> None:
 
 
 def test_a_file_is_stored_once_linked_again_and_saved_back_identical(
-    qtbot, page, ws, scoring, tmp_path
+    qtbot, page, ws, scoring, tmp_path, monkeypatch
 ):
     page.tabs.setCurrentIndex(TAB_EVIDENCE)
     tab = page.evidence
@@ -82,6 +83,15 @@ def test_a_file_is_stored_once_linked_again_and_saved_back_identical(
     out = tab.save_file(tmp_path / "copy.pdf")
     assert out is not None and out.read_bytes() == report.read_bytes()
     assert tab.saved_label.text() == "Saved copy.pdf"
+
+    # "Open file" hands the viewer a copy in one folder for the session, removed at exit
+    opened: list[str] = []
+    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url.toLocalFile()))
+    first, second = tab.open_file(), tab.open_file()
+    assert first is not None and second is not None and opened == [str(first), str(second)]
+    assert first.read_bytes() == report.read_bytes() and first.name == "logging-test.pdf"
+    assert first.parent.parent == second.parent.parent
+    assert first.parent.parent.name.startswith("aipm-evidence-")
 
     page.ctx.undo_stack.undo()  # the second link
     assert tab.model.rows[0].controls == ("eu_ai_act:Art. 12",)

@@ -18,6 +18,7 @@ from ...models import (
     Applicability,
     Control,
     ControlProfile,
+    ControlScope,
     ControlState,
     ControlStatus,
     ControlStatusLaunchCheckLink,
@@ -93,6 +94,11 @@ def set_status(
         control = records.existing(session, Control, control_id)
         if use_case_id is not None:
             records.existing(session, UseCase, use_case_id)
+            if control.scope == ControlScope.ORGANISATION:
+                raise ValidationError(
+                    f"Control {control.ref} is organisation-wide: set its status for the "
+                    "workspace, not for a use case."
+                )
         row = _status_row(session, control_id, use_case_id)
         where = f" for use case #{use_case_id}" if use_case_id else " for the workspace"
         session.info["label"] = f"Set control {control.ref}{where}"

@@ -47,6 +47,17 @@ EMPTY = (
 )
 
 
+_OPENED: list[tempfile.TemporaryDirectory[str]] = []
+
+
+def _opened_copies() -> str:
+    """The folder of this session's opened copies: removed (with what is in it) when
+    the process ends."""
+    if not _OPENED:
+        _OPENED.append(tempfile.TemporaryDirectory(prefix="aipm-evidence-"))
+    return _OPENED[0].name
+
+
 def _date(value: Any) -> str:
     return value.isoformat() if value else ""
 
@@ -208,12 +219,13 @@ class EvidenceTab(LevelTab):
         return path
 
     def open_file(self) -> Path | None:
-        """Write the stored file to a private temporary folder and open it."""
+        """Write the stored file to a private temporary folder and open it. The folder
+        holds the copies opened this session and is removed when the app quits."""
         found = self._stored_bytes()
         if found is None:
             return None
         item, data = found
-        folder = Path(tempfile.mkdtemp(prefix="aipm-evidence-"))
+        folder = Path(tempfile.mkdtemp(prefix=f"{item.id}-", dir=_opened_copies()))
         path = folder / Path(item.target).name
         path.write_bytes(data)
         QDesktopServices.openUrl(QUrl.fromLocalFile(str(path)))
