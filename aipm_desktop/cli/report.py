@@ -80,7 +80,7 @@ def register(app: typer.Typer) -> None:
                       recommendations, appendix
           readout     summary, kpis, releases, incidents, feedback, costs, decisions,
                       appendix
-          rai-pack    rai (one section per use case), controls, appendix
+          rai-pack    rai (one section per use case), controls, trace, appendix
           model-card  one use case (--use-case X): Hugging Face model card (.md)
                       or CycloneDX 1.6 ML-BOM (.json); no sections
 

@@ -103,6 +103,61 @@ def test_controls_coverage_gaps_and_expiring_evidence(ws, tmp_path: Path) -> Non
     assert "Controls and evidence" in pdf and "ai-policy-v3.pdf" in pdf
 
 
+def test_the_traceability_matrix_follows_each_control_to_its_evidence(ws, tmp_path: Path) -> None:
+    from aipm_desktop.models import Kpi, MitigationAction, Risk
+    from aipm_desktop.services import risks
+
+    uc = _seed_controls(ws, tmp_path)
+    # the use case opts into ISO A.6.2.8 (event logs), linked to one of its two risks
+    named, _ = records.create(ws=ws, model=Risk, data={"title": "Wrong invoice matched"})
+    loose, _ = records.create(ws=ws, model=Risk, data={"title": "Supplier data leaks"})
+    for risk in (named, loose):
+        risks.set_links(ws=ws, risk_id=risk.id, use_case_ids=[uc])
+    action = {"risk_id": loose.id, "action": "Mask bank details"}
+    records.create(ws=ws, model=MitigationAction, data=action)
+    records.create(ws=ws, model=Kpi, data={"name": "Match precision", "use_case_id": uc})
+    logs = ctl.find_control(ws=ws, ref="iso_42001:A.6.2.8")
+    ctl.set_status(
+        ws=ws,
+        control_id=logs,
+        use_case_id=uc,
+        values={"applicability": "applies", "status": "in_progress"},
+        links={"risks": [named.id]},
+    )
+    options = ReportOptions(kind="rai-pack", as_of=AS_OF)
+    assert "trace" in [s.key for s in build_report(ws=ws, options=options).sections]
+    report = build_report(ws=ws, options=ReportOptions(kind="assessment", sections=("trace",),
+                                                       as_of=AS_OF))  # fmt: skip
+    section = _section(report, "trace")
+    # 3 control lines (A.2.2 and A.3.2 for the workspace, A.6.2.8 for the use case), only
+    # A.2.2 has evidence; "Supplier data leaks" is named by no control
+    assert section.blocks[0].text.startswith(
+        "3 control lines across 2 scopes, 1 with evidence (33%); 1 risk is named by no control."
+    )
+    headings = [b.text for b in section.blocks if hasattr(b, "level")]
+    assert headings == ["Organisation-wide", "Invoice matcher"]
+    assert "KPIs: Match precision." in [getattr(b, "text", "") for b in section.blocks]
+    tables = [b for b in section.blocks if isinstance(b, Table)]
+    assert [r[:2] + r[4:5] for r in tables[0].rows] == [
+        ("ISO/IEC 42001 A.2.2: Have a documented AI policy", "Implemented", "AI policy v3"),
+        ("ISO/IEC 42001 A.3.2: Define and assign AI roles and responsibilities", "In progress", ""),
+    ]
+    assert tables[0].highlight == frozenset({1})
+    assert tables[1].rows == (
+        (
+            "ISO/IEC 42001 A.6.2.8: Record event logs",
+            "In progress",
+            "Wrong invoice matched",
+            "",
+            "",
+            "",
+        ),
+    )
+    assert tables[2].rows == (("Supplier data leaks", "Mask bank details"),)
+    pdf = _pdf_text(render(report, ".pdf"))
+    assert "Traceability matrix" in pdf and "Supplier data leaks" in pdf
+
+
 def test_a_client_safe_report_keeps_file_names_and_withholds_names(ws, tmp_path: Path) -> None:
     _seed_controls(ws, tmp_path)
     options = ReportOptions(

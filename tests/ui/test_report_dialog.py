@@ -65,7 +65,10 @@ def test_a_rai_pack_lists_the_chosen_use_case(qtbot, dialog) -> None:
     outline = _outline(qtbot, dialog)
     assert outline[0] == "Help-center answer bot: responsible-AI documentation"
     assert "    Human oversight" in outline and "Controls and evidence" in outline
-    assert dialog.status.text() == "3 sections, 1 use case."
+    # the matrix of the chosen use case follows the organisation-wide controls
+    trace = outline.index("Traceability matrix")
+    assert outline[trace + 1 : trace + 3] == ["    Organisation-wide", "    Help-center answer bot"]
+    assert dialog.status.text() == "4 sections, 1 use case."
 
 
 def test_export_writes_the_file_in_a_worker_and_opens_it(qtbot, dialog, tmp_path: Path) -> None:

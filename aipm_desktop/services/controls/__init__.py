@@ -80,7 +80,7 @@ from .status import (
     set_role,
     set_status,
 )
-from .trace import TraceRow, export_trace, trace_rows
+from .trace import WORKSPACE_SCOPE, TraceRow, export_trace, trace_rows
 from .versions import (
     CatalogDiff,
     CatalogPreview,
@@ -94,6 +94,7 @@ from .versions import (
 __all__ = [
     "DEFAULT_MAX_BYTES",
     "EXPIRY_WINDOW_DAYS",
+    "WORKSPACE_SCOPE",
     "About",
     "Added",
     "CatalogDiff",

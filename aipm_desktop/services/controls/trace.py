@@ -30,6 +30,8 @@ _RISK_UC = table_of(RiskUseCaseLink)
 _ACTION = table_of(MitigationAction)
 _KPI = table_of(Kpi)
 NONE: list[str] = []
+#: The use-case column of organisation-wide rows.
+WORKSPACE_SCOPE = "(workspace)"
 
 
 #: Not frozen, with slots: built once per control and use case, where a frozen
@@ -86,7 +88,7 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
             select(_KPI.c.use_case_id, _KPI.c.name).where(_KPI.c.use_case_id.is_not(None))
         ):
             kpis[uc].append(name)
-    scopes: list[tuple[int | None, str]] = [(None, "(workspace)")]
+    scopes: list[tuple[int | None, str]] = [(None, WORKSPACE_SCOPE)]
     scopes += [(row.id, row.title) for row in use_cases]
     if use_case_id is not None:
         scopes = [s for s in scopes if s[0] in (None, use_case_id)]

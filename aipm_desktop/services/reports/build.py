@@ -39,6 +39,7 @@ SECTIONS: dict[str, tuple[str, str]] = {
     "risks": ("Risk register", f"{_S}:risks"),
     "ai-act": ("EU AI Act", f"{_S}:ai_act"),
     "controls": ("Controls and evidence", f"{_C}:controls_section"),
+    "trace": ("Traceability matrix", f"{_C}:trace"),
     "kpis": ("KPI status", f"{_S}:kpis"),
     "roadmap": ("Roadmap and launch readiness", f"{_S}:roadmap"),
     "releases": ("Releases and gates", f"{_O}:releases"),
@@ -100,7 +101,7 @@ KINDS: dict[str, Kind] = {
         Kind(
             "rai-pack",
             "Responsible-AI documentation pack",
-            ("rai", "controls", "appendix"),
+            ("rai", "controls", "trace", "appendix"),
             "Per use case: intended use, data, evaluations, risks, limitations, "
             "disclosures, human oversight.",
         ),

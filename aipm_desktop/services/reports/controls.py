@@ -18,6 +18,8 @@ from .model import Heading, Paragraph, Section, table
 from .sections import iso, shorten
 
 MAX_ROWS = 25
+#: Matrix lines shown per scope (the CLI's `aipm trace` writes them all).
+MAX_TRACE_ROWS = 60
 ORGANISATION = "Organisation-wide"
 #: Months of failure clusters shown (the report's month and the ones before it).
 CLUSTER_MONTHS = 3
@@ -126,6 +128,98 @@ def controls_section(ctx: Context, title: str) -> Section | None:
             ),
         )  # fmt: skip
     return section
+
+
+def trace(ctx: Context, title: str) -> Section | None:
+    """The traceability matrix (:func:`..controls.trace_rows`): per scope (organisation-wide
+    first, then each chosen use case) the use case's KPIs, its controls with status,
+    linked risks and mitigations, evidence and launch checks (lines without evidence
+    highlighted), then the risks no control names with their mitigations."""
+    from .. import controls
+
+    if ctx.chosen:
+        rows = [
+            r
+            for n, use_case_id in enumerate(ctx.use_case_ids)
+            for r in controls.trace_rows(ws=ctx.ws, use_case_id=use_case_id)
+            if n == 0 or r.use_case != controls.WORKSPACE_SCOPE
+        ]
+    else:
+        rows = controls.trace_rows(ws=ctx.ws)
+    if not rows:
+        return None
+    names = {c.key: _short(c.name) for c in controls.catalogs(ws=ctx.ws)}
+    scopes: dict[str, list[Any]] = {}
+    for r in rows:
+        scopes.setdefault(r.use_case, []).append(r)
+    lines = [r for r in rows if r.control]
+    evidenced = sum(1 for r in lines if r.evidence)
+    loose = len(rows) - len(lines)
+    section = Section("trace", title).add(
+        Paragraph(
+            f"{len(lines)} control lines across {len(scopes)} scope"
+            f"{'s' if len(scopes) != 1 else ''}, {evidenced} with evidence "
+            f"({_percent(evidenced, len(lines))}); {loose} risk"
+            f"{'s are' if loose != 1 else ' is'} named by no control. Each line follows a "
+            "control that applies from the risks and mitigations linked to it to its "
+            "evidence and launch checks; lines without evidence are highlighted.",
+            "lead",
+        )
+    )
+    for scope, found in scopes.items():
+        section.add(Heading(ORGANISATION if scope == controls.WORKSPACE_SCOPE else scope))
+        if found[0].kpis:
+            section.add(Paragraph(f"KPIs: {found[0].kpis}.", "muted"))
+        named = [r for r in found if r.control]
+        if named:
+            shown = named[:MAX_TRACE_ROWS]
+            section.add(
+                table(
+                    ("Control", "Status", "Risks", "Mitigations", "Evidence", "Launch checks"),
+                    [_trace_cells(ctx, names, r) for r in shown],
+                    widths=(3.0, 1.3, 2.2, 2.4, 2.2, 1.7),
+                    highlight=[n for n, r in enumerate(shown) if not r.evidence],
+                    caption=_more(len(named), "control lines"),
+                )
+            )
+        unnamed = [r for r in found if not r.control][:MAX_TRACE_ROWS]
+        if unnamed:
+            section.add(
+                table(
+                    ("Risk (no control linked)", "Mitigations"),
+                    [
+                        (
+                            ctx.profile.text(r.risks, "risk titles marked internal"),
+                            shorten(ctx.profile.text(r.mitigations, "mitigations marked internal")),
+                        )
+                        for r in unnamed
+                    ],
+                    widths=(4.0, 8.0),
+                    caption=_more(len(found) - len(named), "risks"),
+                )
+            )
+    return section
+
+
+def _more(count: int, what: str) -> str:
+    if count <= MAX_TRACE_ROWS:
+        return ""
+    return (
+        f"The first {MAX_TRACE_ROWS} of {count} {what}; the whole matrix: "
+        "aipm trace FILE --out matrix.xlsx."
+    )
+
+
+def _trace_cells(ctx: Context, names: dict[str, str], r: Any) -> tuple[str, ...]:
+    key, _, ref = r.control.partition(":")
+    return (
+        f"{names.get(key, key)} {ref}: {r.control_title}",
+        r.status.replace("_", " ").capitalize(),
+        shorten(ctx.profile.text(r.risks, "risk titles marked internal")),
+        shorten(ctx.profile.text(r.mitigations, "mitigations marked internal")),
+        shorten(r.evidence),
+        shorten(r.launch_checks),
+    )
 
 
 def _expiring(ctx: Context, reports: list[Any]) -> list[tuple[str, ...]]:
