@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from pydantic import field_validator
-from sqlalchemy import JSON
+from sqlalchemy import JSON, Index
 from sqlmodel import Field, SQLModel
 
 from .common import Schema, TableMixin, enum_check, partial_model, utcnow
@@ -101,7 +101,11 @@ class ChangeLog(SQLModel, table=True):
     """One row per edit: which entity, what changed, when and by whom (hash-chained)."""
 
     __tablename__ = "change_log"
-    __table_args__ = (enum_check("action", ChangeAction),)
+    __table_args__ = (
+        enum_check("action", ChangeAction),
+        #: Who last changed a record: the newest entry naming it, one seek per record.
+        Index("ix_change_log_entity_record", "entity", "entity_id", "id"),
+    )
 
     id: int | None = Field(default=None, primary_key=True)
     at: dt.datetime = Field(default_factory=utcnow, nullable=False, index=True)

@@ -35,7 +35,7 @@ from ..store import Workspace
 from . import clock
 from .changes import Changes
 from .dates import format_datetime
-from .listing import ListColumn, ListSpec, enum_column, updated_column
+from .listing import ListColumn, ListSpec, change_columns, enum_column
 from .records import record_dict, touch, validation_error
 
 KIND = "document"
@@ -468,7 +468,7 @@ def document_list_spec() -> ListSpec:
             enum_column("status", "Status", t.c.status, DocumentStatus, width=10),
             ListColumn("use_case", "Use case", type_coerce(uc.c.title, _UseCaseTitle()), width=28),
             ListColumn("approver", "Approver", t.c.approver, width=16),
-            updated_column(t),
+            *change_columns(t),
         ),
         default_sort="updated",
         default_descending=True,

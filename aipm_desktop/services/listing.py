@@ -58,9 +58,19 @@ from sqlalchemy.sql.expression import Select
 from sqlalchemy.sql.util import find_tables
 
 from ..errors import ValidationError
-from ..models import Criterion, Score, ScoringModel, UseCase, WorkspaceSettings, kind_of_table
+from ..models import (
+    ChangeLog,
+    Criterion,
+    Score,
+    ScoringModel,
+    UseCase,
+    WorkspaceSettings,
+    kind_of_table,
+)
+from ..models.common import table_of
 from ..models.enums import Decision, Direction, UseCaseStatus
 from ..store import Workspace
+from ..store.bulk import CHUNK as BULK_BLOCK
 from . import dates
 
 #: Ids per ``IN (...)`` query in :func:`fetch_rows`; well under every database's limit.
@@ -251,6 +261,48 @@ def updated_column(table: Any) -> ListColumn:
     """The "Updated" column of a list of stored records (``table`` has ``updated_at``):
     when each was last changed (a :func:`moment_column`)."""
     return moment_column("updated", "Updated", table.c.updated_at)
+
+
+def updated_by_sql(table: Any) -> ColumnElement[str]:
+    """Who last changed each record of ``table``: the actor of the newest change-log entry
+    naming it. A bulk import logs one entry per block of records (naming the block's
+    first record, its ``last`` id in ``changes``), so a record without an entry of its
+    own takes its block's. One index seek per record (``ix_change_log_entity_record``)."""
+    log = table_of(ChangeLog)
+    row = table.c.id
+    in_block = and_(
+        log.c.entity_id < row,
+        log.c.entity_id > row - BULK_BLOCK,
+        log.c.changes["last"].as_integer() >= row,
+    )
+    return (
+        select(log.c.who)
+        .where(log.c.entity == kind_of_table(table.name).value)
+        .where(or_(log.c.entity_id == row, in_block))
+        .order_by(log.c.id.desc())
+        .limit(1)
+        .correlate(table)
+        .scalar_subquery()
+    )
+
+
+def change_columns(table: Any) -> tuple[ListColumn, ListColumn]:
+    """The "Updated" and "Updated by" columns of a list of stored records. Who is read
+    only for the rows shown (neither sorted nor searched by, which would read the
+    change log for every row)."""
+    return (
+        updated_column(table),
+        ListColumn(
+            "updated_by",
+            "Updated by",
+            updated_by_sql(table),
+            sortable=False,
+            filterable=False,
+            width=14,
+            tooltip="Who last changed it: on a team server the database user, on a file "
+            "the name in Settings",
+        ),
+    )
 
 
 def figure_column(
@@ -546,7 +598,7 @@ def use_case_list_spec() -> ListSpec:
             ListColumn("owner", "Owner", t.c.owner, width=16),
             enum_column("decision", "Decision", t.c.decision, Decision, width=10),
             ListColumn("tags", "Tags", t.c.tags, width=20),
-            updated_column(t),
+            *change_columns(t),
         ),
         default_sort="title",
     )

@@ -194,7 +194,7 @@ def test_fetch_rows_gives_display_values_in_column_order(ws, portfolio):
     spec = use_case_list_spec()
     triage = portfolio["Support ticket triage"]
     rows = fetch_rows(ws=ws, spec=spec, ids=[triage])
-    title, score, rank, status, area, owner, decision, tags, updated = rows[triage]
+    title, score, rank, status, area, owner, decision, tags, updated, updated_by = rows[triage]
     assert (title, score, rank, status, area, owner, decision, tags) == (
         "Support ticket triage",
         "",  # not scored: incomplete, no score and no rank
@@ -206,6 +206,7 @@ def test_fetch_rows_gives_display_values_in_column_order(ws, portfolio):
         "nlp, routing",
     )
     assert updated == T0.astimezone().strftime("%Y-%m-%d %H:%M")
+    assert updated_by == ws.history(limit=1)[0]["actor"]  # who created it: the last change
     raw = fetch_rows(ws=ws, spec=spec, ids=[triage], raw=True)[triage]
     assert raw[spec.index_of("status")] == "pilot"
 

@@ -243,6 +243,24 @@ def test_form_edit_is_stored_and_undoable(qtbot, page, demo_ws, app_ctx):
     assert owner.text() == old
 
 
+def test_the_list_shows_who_changed_a_use_case_last(qtbot, page, demo_ws, app_ctx):
+    app_ctx.settings.set_author_name("Grace Hopper")
+    model = page.list_pane.model
+    column = model.spec.index_of("updated_by")
+    assert model.headerData(column, Qt.Orientation.Horizontal) == "Updated by"
+    row = next(r for r in range(model.rowCount()) if model.id_at(r) == page.current_id)
+    owner = page.form.lines["owner"]
+    owner.setFocus()
+    owner.selectAll()
+    qtbot.keyClicks(owner, "Ada Lovelace")
+    qtbot.keyClick(owner, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: model.index(row, column).data() == "Grace Hopper")
+    app_ctx.undo_stack.undo()  # an undo is a change too, by whoever undoes it
+    app_ctx.settings.set_author_name("Alan Turing")
+    app_ctx.undo_stack.redo()
+    qtbot.waitUntil(lambda: model.index(row, column).data() == "Alan Turing")
+
+
 def test_cheapest_option_is_highlighted(qtbot, page, demo_ws):
     form = page.form
     cheapest = [o for o, label in form.tco_labels.items() if label.property("cheapest")]

@@ -17,7 +17,7 @@ from ...models import CostModel, ModelPrice, UseCase
 from ...models.enums import CostRole
 from .. import records
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec, enum_column, figure_column, updated_column
+from ..listing import ListColumn, ListSpec, change_columns, enum_column, figure_column
 from .calc import Comparison, compare, compute
 from .inputs import CostInputs, inputs_of
 from .sensitivity import DEFAULT_SWING, Sensitivity, sensitivity
@@ -343,7 +343,7 @@ def cost_model_list_spec() -> ListSpec:
                 width=10,
                 formatter="number",
             ),
-            updated_column(c),
+            *change_columns(c),
         ),
         default_sort="name",
     )

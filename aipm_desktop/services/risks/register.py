@@ -29,7 +29,7 @@ from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
 from .. import clock, records
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec, enum_column, query_ids, updated_column
+from ..listing import ListColumn, ListSpec, change_columns, enum_column, query_ids
 from .scoring import (
     Band,
     bands,
@@ -205,7 +205,7 @@ def risk_list_spec(
                 for name, expr in (("likelihood", res_l), ("impact", res_i))
             ),
             ListColumn("use_case", "Use cases", linked_titles_sql(), width=28),
-            updated_column(t),
+            *change_columns(t),
         ),
         default_sort="residual_score",
         default_descending=True,

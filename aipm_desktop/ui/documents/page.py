@@ -101,7 +101,7 @@ PANES = ("preview", "review")
 #: Characters per line the editor keeps before the preview is shown beside it by default.
 EDITOR_COLUMNS = 64
 PREVIEW_MIN_WIDTH = 300
-HIDDEN_COLUMNS = ("kind", "use_case", "approver", "updated")
+HIDDEN_COLUMNS = ("kind", "use_case", "approver", "updated", "updated_by")
 STATUS_TEXT = {
     DocumentStatus.DRAFT.value: "Draft",
     DocumentStatus.IN_REVIEW.value: "In review",

@@ -65,7 +65,15 @@ NONE_CHOSEN_WHY = "Select a risk in the register first."
 #: The detail form's narrowest width (its labels and fields still readable).
 FORM_MIN_WIDTH = 380
 #: Columns hidden at first (the header's context menu shows them).
-HIDDEN_COLUMNS = ("source", "treatment", "res_likelihood", "res_impact", "updated", "use_case")
+HIDDEN_COLUMNS = (
+    "source",
+    "treatment",
+    "res_likelihood",
+    "res_impact",
+    "updated",
+    "updated_by",
+    "use_case",
+)
 FILTER_KINDS = ("risk", "use_case", "settings", "risk_taxonomy")
 
 
