@@ -76,8 +76,8 @@ def new(
     force: bool = typer.Option(False, "--force", help="Replace the file if it exists."),
 ) -> None:
     """Create a new workspace file with the built-in reference data."""
+    from ..locations import ServerLocation
     from ..services.workspace import info, new_workspace
-    from ..store.location import ServerLocation
 
     file = file.expanduser()
     if not isinstance(file, ServerLocation):  # a database must be empty (or --force)
@@ -168,15 +168,23 @@ def export_command(
 
 @command(app, "import")
 def import_command(
-    file: Path = typer.Argument(..., help="The new workspace file to create."),
+    file: Path = typer.Argument(
+        ...,
+        help="The new workspace to create: a file, or an empty server database "
+        "(postgresql://user@host/db).",
+        parser=workspace_location,
+    ),
     source: Path = typer.Argument(..., help="The JSON dump to restore (from aipm export)."),
-    force: bool = typer.Option(False, "--force", help="Replace FILE if it exists."),
+    force: bool = typer.Option(
+        False, "--force", help="Replace FILE if it exists (a server database's workspace)."
+    ),
 ) -> None:
     """Create a new workspace from a JSON dump (validated first, all or nothing)."""
+    from ..locations import ServerLocation
     from ..services.transfer import import_json
 
     file = file.expanduser()
-    if file.exists() and not force:
+    if not isinstance(file, ServerLocation) and file.exists() and not force:
         raise UserError(f"{file} already exists; use --force to replace it.")
     ws = import_json(source=source, dest=file, overwrite=force)
     typer.echo(f"Imported {source} into {file} ({closed_summary(ws)})")

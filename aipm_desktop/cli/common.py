@@ -36,7 +36,7 @@ T = TypeVar("T")
 def workspace_location(value: str | Path) -> Path:
     """What a FILE argument names: a workspace file, or a server database given by its
     URL (``postgresql://user@host/db``; typed as a path, it answers what a path is asked)."""
-    from ..store.location import as_location
+    from ..locations import as_location
 
     if isinstance(value, Path):
         return value
@@ -157,9 +157,9 @@ def open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
     ``open_workspace`` only migrates writable files, so an older file is read as it is
     (counts and settings read the same in every known revision).
     """
+    from ..locations import ServerLocation, as_location
     from ..store import Workspace, inspect_file, open_workspace
     from ..store.engine import make_engine
-    from ..store.location import ServerLocation, as_location
 
     location = as_location(path)
     info = inspect_file(location)
@@ -173,8 +173,8 @@ def open_for_reading(path: Path) -> tuple[Workspace, FileInfo]:
 
 def open_for_writing(path: Path) -> Workspace:
     """Open ``path`` for an edit (an older schema is migrated after a backup)."""
+    from ..locations import as_location
     from ..store import open_workspace
-    from ..store.location import as_location
 
     ws = open_workspace(as_location(path))
     if ws.readonly:

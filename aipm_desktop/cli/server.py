@@ -29,9 +29,9 @@ def init(
     ] = "",
 ) -> None:
     """Set up (or upgrade) the workspace in a server database and its roles."""
+    from ..locations import ServerLocation
     from ..services.workspace import new_workspace
     from ..store import remote
-    from ..store.location import ServerLocation
 
     location = ServerLocation.parse(url)
     if remote.holds_workspace(location):
@@ -54,8 +54,8 @@ def copy(
     ] = False,
 ) -> None:
     """Copy a whole workspace file <-> server (validated first, all or nothing)."""
+    from ..locations import as_location
     from ..services.transfer import copy_workspace
-    from ..store.location import as_location
 
     ws = copy_workspace(source=source, dest=dest, overwrite=force)
     shown = str(ws.path)

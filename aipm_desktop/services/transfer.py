@@ -50,8 +50,8 @@ from sqlmodel import Session, SQLModel
 from .. import __version__
 from .. import models as _models
 from ..errors import UserError, ValidationError, WorkspaceError
+from ..locations import Location, as_location
 from ..store import Workspace, create_workspace, head_revision, known_revisions, open_workspace
-from ..store.location import Location, as_location
 from .outputs import write_text
 from .problems import MAX_LISTED, ImportRefused, Problem, check_format_version, quote
 from .records import input_model
@@ -650,12 +650,13 @@ def _populate(rows: Mapping[str, list[dict[str, Any]]], *, seed_controls: bool =
     return populate
 
 
-def import_json(*, source: Path, dest: Path, overwrite: bool = False) -> Workspace:
-    """Restore the dump ``source`` into a new workspace file ``dest``; returns it open.
+def import_json(*, source: Path, dest: Location | str, overwrite: bool = False) -> Workspace:
+    """Restore the dump ``source`` into a new workspace ``dest`` (a file, or an empty
+    server database); returns it open.
 
     Everything is validated before anything is written; the new file appears only when
-    complete. An existing ``dest`` is replaced only with ``overwrite`` (and only on
-    success).
+    complete (on a server: one transaction). An existing ``dest`` is replaced only with
+    ``overwrite`` (and only on success).
     """
     source = Path(source).expanduser()
     return _restore(_parse(source), source=source, dest=dest, overwrite=overwrite)

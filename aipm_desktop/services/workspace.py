@@ -11,9 +11,9 @@ from typing import Any
 from sqlalchemy import exc, func, inspect, select, table
 from sqlmodel import Session, col
 
+from ..locations import Location, as_location
 from ..models import ChangeLog, WorkspaceSettings
 from ..store import Workspace, create_workspace, head_revision, open_workspace
-from ..store.location import Location, as_location
 from . import dates, records
 from .changes import Changes
 

@@ -23,8 +23,8 @@ from ..errors import (
     NotAWorkspaceError,
     WorkspaceError,
 )
+from ..locations import ServerLocation
 from . import history, migrate, server
-from .location import ServerLocation
 
 if TYPE_CHECKING:
     from .workspace import FileInfo, Workspace

@@ -32,7 +32,7 @@ from typing import Any
 from sqlalchemy import JSON, Connection, DateTime, Engine, Table, create_engine, event
 
 from ..errors import WorkspaceError
-from .location import ServerLocation
+from ..locations import ServerLocation
 
 #: The temporary journal table of a session, and the function its triggers call.
 JOURNAL = "aipm_journal"
@@ -248,6 +248,23 @@ def defer_constraints(conn: Connection) -> None:
     conn.exec_driver_sql("SET CONSTRAINTS ALL DEFERRED")
 
 
+#: The transaction-level advisory lock every operation takes first (see :func:`claim_writer`).
+WRITER_LOCK = 0x4149504D  # "AIPM"
+#: How long an operation waits for another one's lock before it is refused as busy (ms).
+WRITER_WAIT_MS = 5000
+
+
+def claim_writer(conn: Connection) -> None:
+    """One operation at a time on the server, as SQLite's write lock gives a file: taken
+    before the operation reads or draws an id, held until it commits. So operations commit
+    in the order of their ids (a change feed reading "ids after the last one seen" misses
+    none) and each chains its change-log entries onto the previous operation's, never
+    onto the same entry as a concurrent one. A wait longer than :data:`WRITER_WAIT_MS`
+    fails as busy (``lock timeout``), like a file's busy timeout."""
+    conn.exec_driver_sql(f"SET LOCAL lock_timeout = {WRITER_WAIT_MS}")
+    conn.exec_driver_sql("SELECT pg_advisory_xact_lock(%s)", (WRITER_LOCK,))
+
+
 def notify(conn: Connection, op_id: int) -> None:
     """Tell listeners operation ``op_id`` committed (delivered when the transaction is)."""
     conn.exec_driver_sql("SELECT pg_notify(%s, %s)", (CHANNEL, str(op_id)))
@@ -295,9 +312,13 @@ class ChangeListener:
 
         if isinstance(location, str):
             location = ServerLocation.parse(location)
-        url = location.url.set(drivername="postgresql").render_as_string(hide_password=False)
         self.timeout = timeout
-        self._conn = psycopg.connect(url, autocommit=True)
+        self._conn = psycopg.connect(
+            location.given,
+            autocommit=True,
+            connect_timeout=10,
+            application_name="aipm-desktop-listen",
+        )
         self._conn.execute(f"LISTEN {CHANNEL}")
 
     def __iter__(self) -> Iterator[int]:

@@ -10,19 +10,32 @@ ids it touched, for the views to refresh.
 
 ``operation_row`` rather than ``operation``: merging two edits into one undo step (typing
 in one field) deletes the second operation, whose id a new one may then reuse, but moves
-its rows to the first, so their ids stay as they were.
+its rows to the first, so their ids stay as they were. On a server the ids come from a
+sequence; every operation takes the server's writer lock before it draws one
+(:func:`.server.claim_writer`), so they commit in id order and a poll never passes over
+one still to commit.
+
+Waking up: on a server, :func:`listen` starts a :class:`CommitListener`, a thread with a
+connection of its own that waits for the server's ``NOTIFY`` of each committed operation
+and calls back at once, so a poll can run then rather than on the next tick. On a file
+there is nothing to listen to (``listen`` gives None) and polling alone serves.
 """
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import json
+import threading
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from typing import Any
 
 from sqlalchemy import Connection, exc, func, select
 
+from ..locations import ServerLocation
 from ..models import EntityKind, Operation, OperationRow, kind_of_table
+from . import server
 from .bulk import RANGE_ACTIONS
 from .workspace import Workspace
 
@@ -30,6 +43,9 @@ _OP = Operation.__table__  # type: ignore[attr-defined]
 _ROWS = OperationRow.__table__  # type: ignore[attr-defined]
 #: How often (s) the GUI asks an open workspace whether another connection committed.
 POLL_INTERVAL_S = 0.5
+#: How long (s) a :class:`CommitListener` waits for a notification before it checks
+#: whether it was stopped (what stopping it may take).
+LISTEN_WAIT_S = 0.2
 
 
 @dataclasses.dataclass(frozen=True)
@@ -151,7 +167,13 @@ def is_connection_error(error: BaseException) -> bool:
 
 
 #: Operational errors that are about the statement or a lock, not about the connection.
-_NOT_CONNECTION = ("no such ", "syntax error", "database is locked", "database is busy")
+_NOT_CONNECTION = (
+    "no such ",
+    "syntax error",
+    "database is locked",
+    "database is busy",
+    "lock timeout",
+)
 
 
 def writing(ws: Workspace) -> bool:
@@ -161,3 +183,76 @@ def writing(ws: Workspace) -> bool:
         lock.release()
         return False
     return True
+
+
+class CommitListener:
+    """Calls ``woken(op_id)`` whenever an operation commits on the server of ``location``
+    (anyone's, this process's included), from a thread of its own with its own
+    connection (see the module docstring). When that connection cannot be made or drops,
+    it calls ``failed(error)`` once and ends; it never raises. :meth:`stop` ends it
+    (within :data:`LISTEN_WAIT_S`); no callback comes after ``stop`` returned."""
+
+    def __init__(
+        self,
+        location: ServerLocation,
+        woken: Callable[[int], None],
+        failed: Callable[[BaseException], None],
+    ) -> None:
+        self.location = location
+        self._woken = woken
+        self._failed = failed
+        self._stopped = threading.Event()
+        #: Held while a callback runs, so ``stop`` waits for one under way.
+        self._calling = threading.RLock()
+        self._thread = threading.Thread(target=self._run, name="aipm-listen", daemon=True)
+
+    def start(self) -> CommitListener:
+        self._thread.start()
+        return self
+
+    @property
+    def alive(self) -> bool:
+        """Whether it still listens (not stopped, connection not lost)."""
+        return self._thread.is_alive() and not self._stopped.is_set()
+
+    def stop(self) -> None:
+        self._stopped.set()
+        with self._calling:
+            pass
+        if self._thread.is_alive() and self._thread is not threading.current_thread():
+            self._thread.join(timeout=LISTEN_WAIT_S * 5)
+
+    def _call(self, callback: Callable[[Any], None], value: Any) -> None:
+        with self._calling:
+            if not self._stopped.is_set():
+                callback(value)
+
+    def _run(self) -> None:
+        try:
+            listener = server.listen_changes(self.location, timeout=LISTEN_WAIT_S)
+        except Exception as error:
+            self._call(self._failed, error)
+            return
+        try:
+            while not self._stopped.is_set():
+                for op_id in listener:
+                    if self._stopped.is_set():
+                        break
+                    self._call(self._woken, op_id)
+        except Exception as error:
+            self._call(self._failed, error)
+        finally:
+            with contextlib.suppress(Exception):  # a dropped connection may not close cleanly
+                listener.close()
+
+
+def listen(
+    ws: Workspace,
+    woken: Callable[[int], None],
+    failed: Callable[[BaseException], None],
+) -> CommitListener | None:
+    """A started :class:`CommitListener` on the server of ``ws``; None for a file (there
+    polling alone tells what other windows committed)."""
+    if not isinstance(ws.path, ServerLocation):
+        return None
+    return CommitListener(ws.path, woken, failed).start()

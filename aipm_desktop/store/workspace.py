@@ -35,11 +35,11 @@ from ..errors import (
     WorkspaceError,
     WorkspaceGoneError,
 )
+from ..locations import ServerLocation, as_location
 from ..models import OperationKind
 from . import audit, files, history, migrate, schema, server
 from .engine import APPLICATION_ID, make_engine, ro_uri
 from .history import OperationResult
-from .location import ServerLocation, as_location
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 EXTENSION = ".aipm"
@@ -284,9 +284,12 @@ def _claim_writer(conn: Any) -> None:
     """Take the file's write lock before the operation reads anything (SQLite's
     ``BEGIN IMMEDIATE``; an UPDATE of no row takes it): what the operation reads is then
     current until it commits, so a version it checks cannot move under it, and another
-    process's commit in between cannot fail the write as "busy"."""
+    process's commit in between cannot fail the write as "busy". On a server the same
+    with an advisory lock (:func:`.server.claim_writer`)."""
     if conn.dialect.name == "sqlite":
         conn.exec_driver_sql("UPDATE alembic_version SET version_num = version_num WHERE 0")
+    else:
+        server.claim_writer(conn)
 
 
 def _set_aside_orphans(path: Path) -> None:
@@ -335,7 +338,7 @@ def _is_writable(path: Path) -> bool:
 
 def _is_busy(error: Exception) -> bool:
     text_ = str(getattr(error, "orig", error)).lower()
-    return "database is locked" in text_ or "database is busy" in text_
+    return any(word in text_ for word in ("database is locked", "database is busy", "lock timeout"))
 
 
 def _ro_connect(path: Path) -> sqlite3.Connection:

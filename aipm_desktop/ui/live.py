@@ -7,6 +7,13 @@ then announced on ``ctx.changed`` like the app's own edits, so every view refres
 they touched (views keep the selection and the text being typed, as after an own edit).
 They are not put on this window's undo stack. A poll waits while this process writes.
 
+On a server the poll also runs the moment the server notifies a commit: a
+:class:`~aipm_desktop.store.watch.CommitListener` (its own thread and connection) wakes
+the GUI thread through a queued signal, and while it listens the timer polls only every
+:data:`LISTENING_POLL_MS` as a fallback. When the listener's connection drops, polling
+goes back to every :data:`POLL_MS` (which then finds the lost connection, if it is one);
+the listener starts again once the workspace is back.
+
 When the workspace cannot be reached (a server down, a file's storage gone: the store's
 connection errors), the workspace is *lost*: ``ctx.readonly`` is true, every edit is
 refused before it touches anything, the :class:`ConnectionBanner` says so, and
@@ -21,7 +28,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal, Slot
 from PySide6.QtWidgets import QFrame, QHBoxLayout, QPushButton, QWidget
 
 from ..errors import UnavailableError
@@ -29,9 +36,11 @@ from ..services.changes import Changes
 from ..store import Workspace
 from ..store.watch import (
     POLL_INTERVAL_S,
+    CommitListener,
     ExternalOperation,
     Watch,
     is_connection_error,
+    listen,
     writing,
 )
 from .widgets.page_header import named_label
@@ -41,6 +50,8 @@ if TYPE_CHECKING:
 
 #: How often (ms) the open workspace is asked whether another window committed.
 POLL_MS = round(POLL_INTERVAL_S * 1000)
+#: How often (ms) the timer still polls while the server's notifications wake the poll.
+LISTENING_POLL_MS = 5000
 #: Seconds between reconnection attempts: doubling from the first to the last.
 FIRST_RETRY_S = 1
 LAST_RETRY_S = 30
@@ -61,11 +72,18 @@ class LiveWorkspace(QObject):
     """The poller of the open workspace and its lost / back state (see the module)."""
 
     availability_changed = Signal(bool)
+    #: From the listener's thread: an operation committed; the listener's connection failed.
+    _committed = Signal()
+    _listener_failed = Signal(str)
 
     def __init__(self, ctx: AppContext) -> None:
         super().__init__(ctx)
         self.ctx = ctx
         self.watch: Watch | None = None
+        #: The server's notifications of commits (None on a file, or after it failed).
+        self.listener: CommitListener | None = None
+        #: Why the last listener ended ("" while it listens or none was started).
+        self.listener_error = ""
         #: Why the workspace is unavailable ("" while it is reachable).
         self.lost_reason = ""
         #: Seconds until the next reconnection attempt (while lost).
@@ -78,6 +96,14 @@ class LiveWorkspace(QObject):
         self.retry_timer.setObjectName("reconnectTimer")
         self.retry_timer.setSingleShot(True)
         self.retry_timer.timeout.connect(self.reconnect)
+        self.wake_timer = QTimer(self)  # one poll for a burst of notifications
+        self.wake_timer.setObjectName("liveWakeTimer")
+        self.wake_timer.setSingleShot(True)
+        self.wake_timer.setInterval(0)
+        self.wake_timer.timeout.connect(self.poll)
+        queued = Qt.ConnectionType.QueuedConnection
+        self._committed.connect(self.wake_timer.start, queued)
+        self._listener_failed.connect(self._on_listener_failed, queued)
         ctx.workspace_opened.connect(self.start)
         ctx.workspace_closed.connect(self.stop)
 
@@ -97,9 +123,37 @@ class LiveWorkspace(QObject):
                 raise
             self.connection_lost(error)
             return
-        self.poll_timer.start()
+        self._listen(ws)
+
+    def _listen(self, ws: Workspace) -> None:
+        """Poll from now on, woken by the server's notifications when there are any."""
+        self._stop_listening()
+        self.listener = listen(
+            ws,
+            lambda _op_id: self._committed.emit(),
+            lambda error: self._listener_failed.emit(_reason(error)),
+        )
+        self.poll_timer.start(POLL_MS if self.listener is None else LISTENING_POLL_MS)
+
+    def _stop_listening(self) -> None:
+        if self.listener is not None:
+            self.listener.stop()
+            self.listener = None
+        self.wake_timer.stop()
+
+    @Slot(str)
+    def _on_listener_failed(self, reason: str) -> None:
+        """The notifications stopped: poll as often as without them, and once at once (it
+        finds the lost connection when that is why)."""
+        self.listener_error = reason
+        self._stop_listening()
+        if self.watch is None or self.lost:
+            return
+        self.poll_timer.start(POLL_MS)
+        self.poll()
 
     def stop(self) -> None:
+        self._stop_listening()
         self.poll_timer.stop()
         self.retry_timer.stop()
         self.watch = None
@@ -137,11 +191,11 @@ class LiveWorkspace(QObject):
 
     def connection_lost(self, error: BaseException) -> None:
         """The store could not reach the workspace: turn read-only and start retrying."""
-        reason = " ".join(str(getattr(error, "orig", None) or error).split())[:200]
         first = not self.lost
-        self.lost_reason = reason or type(error).__name__
+        self.lost_reason = _reason(error)
         if not first:
             return
+        self._stop_listening()
         self.poll_timer.stop()
         self.retry_in = FIRST_RETRY_S
         self.retry_timer.start(self.retry_in * 1000)
@@ -158,17 +212,23 @@ class LiveWorkspace(QObject):
             ws.ping()
             watch = Watch(ws)
         except Exception as error:
-            self.lost_reason = " ".join(str(getattr(error, "orig", None) or error).split())[:200]
+            self.lost_reason = _reason(error)
             self.retry_in = min(self.retry_in * 2, LAST_RETRY_S)
             self.retry_timer.start(self.retry_in * 1000)
             self.availability_changed.emit(False)
             return False
         self.watch = watch
         self.lost_reason = ""
-        self.poll_timer.start()
+        self._listen(ws)
         self.availability_changed.emit(True)
         self.ctx.notify(Changes("workspace"))
         return True
+
+
+def _reason(error: BaseException) -> str:
+    """What an error says, on one line (the driver's own message when it has one)."""
+    text = " ".join(str(getattr(error, "orig", None) or error).split())[:200]
+    return text or type(error).__name__
 
 
 class ConnectionBanner(QFrame):
