@@ -1,6 +1,6 @@
 """Team-server timings: the large workspace copied to PostgreSQL and its use-case list.
 
-    python benchmarks/bench_server.py [LARGE.aipm]
+    python benchmarks/bench_server.py [LARGE.aipm] [--only visible]
 
 The server: ``AIPM_BENCH_PG_URL`` (a URL of a user who may create databases), else
 ``AIPM_TEST_PG_URL``, else a throwaway cluster started as the tests start one
@@ -14,6 +14,10 @@ The large workspace is LARGE.aipm (read only), else one generated for the run. K
   10,000 use cases (target 300); ``server_filter_ms``: one filter keystroke (target 100);
   ``server_sort_ms``: sort by a column. Measured as ``run.py`` measures the file's
   (``list_open_ms`` ...), in a fresh process.
+- ``server_visible_median_ms`` (target 1,000), ``server_visible_p90_ms``: from an edit in
+  one process to another seeing it, woken by the server's notification as the GUI is
+  (median of 100); ``server_visible_polled_median_ms``: the same found by polling alone.
+  ``--only visible`` measures these alone (no large workspace).
 
 Nothing here runs in CI.
 """
@@ -22,6 +26,7 @@ from __future__ import annotations
 
 import json
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -57,7 +62,24 @@ def _large(given: str | None, work: Path) -> Path:
     return path
 
 
-def run(large_path: Path | None = None) -> dict[str, float]:
+def visible(url: str, work: Path) -> dict[str, float]:
+    """The visibility figures, on a new workspace in the empty database at ``url``."""
+    from aipm_desktop.services.workspace import new_workspace
+    from benchmarks.bench_concurrency import SAMPLES, prepare, visibility
+
+    new_workspace(url).close()
+    record_id = prepare(url, 1)[0]
+    polled = sorted(visibility(url, record_id, SAMPLES, work))
+    woken = sorted(visibility(url, record_id, SAMPLES, work, woken=True))
+    return {
+        "server_visible_median_ms": round(statistics.median(woken) * 1000, 1),
+        "server_visible_p90_ms": round(woken[int(len(woken) * 0.9) - 1] * 1000, 1),
+        "server_visible_polled_median_ms": round(statistics.median(polled) * 1000, 1),
+        "server_visible_samples": len(woken),
+    }
+
+
+def run(large_path: Path | None = None, *, only: str = "") -> dict[str, float]:
     """The figures above (empty when there is no server)."""
     from benchmarks.run import _spawn
 
@@ -67,6 +89,8 @@ def run(large_path: Path | None = None) -> dict[str, float]:
     work = Path(tempfile.mkdtemp(prefix="aipm-bench-server-"))
     url = server.new_database()  # type: ignore[attr-defined]
     try:
+        if only == "visible":
+            return visible(url, work)
         large = _large(str(large_path) if large_path else None, work)
         env = dict(os.environ, AIPM_HOME=str(work / "home"), PYTHONPATH=str(ROOT))
         started = time.perf_counter()
@@ -78,7 +102,13 @@ def run(large_path: Path | None = None) -> dict[str, float]:
         )
         copy_s = time.perf_counter() - started
         listed = _spawn("list", url)  # type: ignore[arg-type]
+        seen_url = server.new_database()  # type: ignore[attr-defined]
+        try:
+            seen = visible(seen_url, work)
+        finally:
+            server.drop_database(seen_url)  # type: ignore[attr-defined]
         return {
+            **seen,
             "server_copy_s": round(copy_s, 2),
             "server_list_open_ms": round(listed["list_open_ms"], 1),
             "server_filter_ms": round(listed["filter_ms"], 1),
@@ -91,4 +121,12 @@ def run(large_path: Path | None = None) -> dict[str, float]:
 
 
 if __name__ == "__main__":
-    print(json.dumps(run(Path(sys.argv[1]) if len(sys.argv) > 1 else None), indent=2))
+    args = sys.argv[1:]
+    chosen = ""
+    if "--only" in args:
+        at = args.index("--only")
+        chosen = args[at + 1] if at + 1 < len(args) else ""
+        del args[at : at + 2]
+        if chosen != "visible":
+            sys.exit("usage: python benchmarks/bench_server.py [LARGE.aipm] [--only visible]")
+    print(json.dumps(run(Path(args[0]) if args else None, only=chosen), indent=2))

@@ -43,6 +43,8 @@ _OP = Operation.__table__  # type: ignore[attr-defined]
 _ROWS = OperationRow.__table__  # type: ignore[attr-defined]
 #: How often (s) the GUI asks an open workspace whether another connection committed.
 POLL_INTERVAL_S = 0.5
+#: How often (s) the GUI still polls while a :class:`CommitListener` wakes it (a fallback).
+LISTENING_POLL_INTERVAL_S = 5.0
 #: How long (s) a :class:`CommitListener` waits for a notification before it checks
 #: whether it was stopped (what stopping it may take).
 LISTEN_WAIT_S = 0.2
@@ -202,6 +204,8 @@ class CommitListener:
         self._woken = woken
         self._failed = failed
         self._stopped = threading.Event()
+        #: Set once its connection listens (a commit from then on is told).
+        self.listening = threading.Event()
         #: Held while a callback runs, so ``stop`` waits for one under way.
         self._calling = threading.RLock()
         self._thread = threading.Thread(target=self._run, name="aipm-listen", daemon=True)
@@ -233,6 +237,7 @@ class CommitListener:
         except Exception as error:
             self._call(self._failed, error)
             return
+        self.listening.set()
         try:
             while not self._stopped.is_set():
                 for op_id in listener:

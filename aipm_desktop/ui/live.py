@@ -35,6 +35,7 @@ from ..errors import UnavailableError
 from ..services.changes import Changes
 from ..store import Workspace
 from ..store.watch import (
+    LISTENING_POLL_INTERVAL_S,
     POLL_INTERVAL_S,
     CommitListener,
     ExternalOperation,
@@ -51,7 +52,7 @@ if TYPE_CHECKING:
 #: How often (ms) the open workspace is asked whether another window committed.
 POLL_MS = round(POLL_INTERVAL_S * 1000)
 #: How often (ms) the timer still polls while the server's notifications wake the poll.
-LISTENING_POLL_MS = 5000
+LISTENING_POLL_MS = round(LISTENING_POLL_INTERVAL_S * 1000)
 #: Seconds between reconnection attempts: doubling from the first to the last.
 FIRST_RETRY_S = 1
 LAST_RETRY_S = 30
