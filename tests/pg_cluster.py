@@ -77,6 +77,19 @@ class Server:
         with self._admin() as conn:  # type: ignore[attr-defined]
             conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
+    def cut_connections(self, url: str, application: str) -> int:
+        """Terminate the sessions ``application`` has on the database of ``url``, as a
+        server restart or a dropped network would; how many there were."""
+        from sqlalchemy.engine import make_url
+
+        with self._admin() as conn:  # type: ignore[attr-defined]
+            found = conn.execute(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE application_name = %s AND datname = %s",
+                (application, make_url(url).database),
+            ).fetchall()
+        return len(found)
+
     def template(self, *, demo: bool = False) -> str:
         """A database holding a new workspace ("Test workspace", reference data), or
         (``demo``) the sample workspace; made once per run, copied for each test."""

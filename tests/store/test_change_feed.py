@@ -138,7 +138,7 @@ def test_a_listener_wakes_on_each_commit_and_says_nothing_after_stop(server_url:
     listener = watch.listen(ws, woken.put, failures.append)
     try:
         assert listener is not None and listener.alive
-        _wait_listening(ws)
+        assert listener.listening.wait(timeout=30)
         with other.operation("add a use case") as op:
             records.create(ws=other, model=UseCase, data={"title": "Heard"})
         assert op.result is not None
@@ -154,14 +154,15 @@ def test_a_listener_wakes_on_each_commit_and_says_nothing_after_stop(server_url:
     assert failures == []
 
 
-def test_a_listener_whose_connection_drops_reports_it_once_and_ends(server_url: str) -> None:
+def test_a_listener_whose_connection_drops_reports_it_once_and_ends(
+    server_url: str, pg_server: Any
+) -> None:
     ws = open_workspace(server_url)
     failed: queue.Queue[BaseException] = queue.Queue()
     listener = watch.listen(ws, lambda _op: None, failed.put)
     try:
-        assert listener is not None
-        _wait_listening(ws)
-        _drop_listeners(ws)
+        assert listener is not None and listener.listening.wait(timeout=30)
+        assert pg_server.cut_connections(server_url, "aipm-desktop-listen") == 1
         error = failed.get(timeout=30)
         assert "terminat" in str(error) or "closed" in str(error)
         listener.stop()
@@ -173,35 +174,3 @@ def test_a_listener_whose_connection_drops_reports_it_once_and_ends(server_url: 
 
 def test_a_file_has_nothing_to_listen_to(ws: Any) -> None:
     assert watch.listen(ws, lambda _op: None, lambda _error: None) is None
-
-
-def _listeners(ws: Any) -> int:
-    with ws.engine.connect() as conn:
-        return int(
-            conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                    "'aipm-desktop-listen' AND datname = current_database() "
-                    "AND query LIKE 'LISTEN%'"
-                )
-            ).scalar()
-            or 0
-        )
-
-
-def _wait_listening(ws: Any) -> None:
-    """Until the listener listens (it connects in its own thread)."""
-    pause = threading.Event()
-    while not _listeners(ws):
-        pause.wait(0.02)
-
-
-def _drop_listeners(ws: Any) -> None:
-    """Cut the listener's connection, as a server restart or a network drop would."""
-    with ws.engine.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name "
-                "= 'aipm-desktop-listen' AND datname = current_database()"
-            )
-        )

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from sqlalchemy import exc, text
+from sqlalchemy import exc
 
 from aipm_desktop.models import UseCase
 from aipm_desktop.services import records
@@ -47,7 +47,7 @@ def page(qtbot, app_ctx, server_url: str):
     assert window.open_path(server_url)  # as File ▸ Connect to team server… does
     window.show()
     qtbot.waitExposed(window)
-    _wait_listening(qtbot, app_ctx.workspace)
+    _wait_listening(qtbot, app_ctx)
     return window.show_area("usecases")
 
 
@@ -57,22 +57,9 @@ def _titles(page) -> list[str]:
     return sorted(model.index(row, column).data() for row in range(model.rowCount()))
 
 
-def _listening(ws: Workspace) -> int:
-    with ws.engine.connect() as conn:
-        return int(
-            conn.execute(
-                text(
-                    "SELECT count(*) FROM pg_stat_activity WHERE application_name = "
-                    "'aipm-desktop-listen' AND datname = current_database() "
-                    "AND query LIKE 'LISTEN%'"
-                )
-            ).scalar()
-            or 0
-        )
-
-
-def _wait_listening(qtbot, ws: Workspace) -> None:
-    qtbot.waitUntil(lambda: _listening(ws) > 0, timeout=30_000)
+def _wait_listening(qtbot, app_ctx) -> None:
+    """Until the window's listener listens (it connects in a thread of its own)."""
+    qtbot.waitUntil(lambda: app_ctx.live.listener.listening.is_set(), timeout=30_000)
 
 
 def test_the_other_instances_edit_shows_on_the_servers_notification(
@@ -88,16 +75,10 @@ def test_the_other_instances_edit_shows_on_the_servers_notification(
 
 
 def test_a_dropped_listener_falls_back_to_polling_and_nothing_is_missed(
-    qtbot, page, app_ctx, other
+    qtbot, page, app_ctx, other, pg_server, server_url
 ) -> None:
     banner = page.window().connection_banner
-    with other.engine.connect() as conn:
-        conn.execute(
-            text(
-                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE application_name "
-                "= 'aipm-desktop-listen' AND datname = current_database()"
-            )
-        )
+    assert pg_server.cut_connections(server_url, "aipm-desktop-listen") == 1
     qtbot.waitUntil(lambda: app_ctx.live.listener is None, timeout=30_000)
     assert app_ctx.live.listener_error  # why it stopped is kept ...
     assert app_ctx.live.poll_timer.interval() == live.POLL_MS  # ... and polling took over
@@ -131,8 +112,7 @@ def test_a_lost_server_stops_listening_and_the_reconnect_listens_again(
     assert _titles(page) == ["Summaries", "While away"]
     assert app_ctx.live.listener is not None and app_ctx.live.listener.alive
     assert app_ctx.live.poll_timer.interval() == live.LISTENING_POLL_MS
-    ws = app_ctx.workspace
-    _wait_listening(qtbot, ws)
+    _wait_listening(qtbot, app_ctx)
     app_ctx.live.poll_timer.stop()
     records.create(ws=other, model=UseCase, data={"title": "Back again"})
     with qtbot.waitSignal(app_ctx.changed, timeout=30_000):
