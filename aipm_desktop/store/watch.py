@@ -191,8 +191,7 @@ class CommitListener:
     """Calls ``woken(op_id)`` whenever an operation commits on the server of ``location``
     (anyone's, this process's included), from a thread of its own with its own
     connection (see the module docstring). When that connection cannot be made or drops,
-    it calls ``failed(error)`` once and ends; it never raises. :meth:`stop` ends it
-    (within :data:`LISTEN_WAIT_S`); no callback comes after ``stop`` returned."""
+    it calls ``failed(error)`` once and ends; it never raises. :meth:`stop` ends it."""
 
     def __init__(
         self,
@@ -206,6 +205,8 @@ class CommitListener:
         self._stopped = threading.Event()
         #: Set once its connection listens (a commit from then on is told).
         self.listening = threading.Event()
+        #: Set once it has ended and closed its connection.
+        self.closed = threading.Event()
         #: Held while a callback runs, so ``stop`` waits for one under way.
         self._calling = threading.RLock()
         self._thread = threading.Thread(target=self._run, name="aipm-listen", daemon=True)
@@ -219,11 +220,13 @@ class CommitListener:
         """Whether it still listens (not stopped, connection not lost)."""
         return self._thread.is_alive() and not self._stopped.is_set()
 
-    def stop(self) -> None:
+    def stop(self, *, wait: bool = True) -> None:
+        """Stop listening: no callback comes after this returns; the thread closes its
+        connection within :data:`LISTEN_WAIT_S` (``wait``: this waits for that)."""
         self._stopped.set()
         with self._calling:
             pass
-        if self._thread.is_alive() and self._thread is not threading.current_thread():
+        if wait and self._thread.is_alive() and self._thread is not threading.current_thread():
             self._thread.join(timeout=LISTEN_WAIT_S * 5)
 
     def _call(self, callback: Callable[[Any], None], value: Any) -> None:
@@ -236,6 +239,7 @@ class CommitListener:
             listener = server.listen_changes(self.location, timeout=LISTEN_WAIT_S)
         except Exception as error:
             self._call(self._failed, error)
+            self.closed.set()
             return
         self.listening.set()
         try:
@@ -249,6 +253,7 @@ class CommitListener:
         finally:
             with contextlib.suppress(Exception):  # a dropped connection may not close cleanly
                 listener.close()
+            self.closed.set()
 
 
 def listen(

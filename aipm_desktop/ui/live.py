@@ -138,7 +138,7 @@ class LiveWorkspace(QObject):
 
     def _stop_listening(self) -> None:
         if self.listener is not None:
-            self.listener.stop()
+            self.listener.stop(wait=False)  # the GUI goes on; its thread ends by itself
             self.listener = None
         self.wake_timer.stop()
 

@@ -144,7 +144,7 @@ def test_a_listener_wakes_on_each_commit_and_says_nothing_after_stop(server_url:
         assert op.result is not None
         assert woken.get(timeout=30) == op.result.id
         listener.stop()
-        assert not listener.alive
+        assert not listener.alive and listener.closed.is_set()
         records.create(ws=other, model=UseCase, data={"title": "Unheard"})
         with pytest.raises(queue.Empty):
             woken.get(timeout=watch.LISTEN_WAIT_S * 3)

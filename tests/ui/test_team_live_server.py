@@ -126,3 +126,4 @@ def test_closing_the_workspace_stops_the_listener(qtbot, page, app_ctx) -> None:
     app_ctx.close_workspace()
     assert not listener.alive
     assert app_ctx.live.listener is None
+    assert listener.closed.wait(timeout=30)  # its connection closed by its own thread
