@@ -463,10 +463,14 @@ class MainWindow(QMainWindow):
         return True
 
     def set_workspace(self, ws: Workspace | None) -> None:
-        """Make ``ws`` the open workspace and remember it in the recent files."""
+        """Make ``ws`` the open workspace and remember it: a file in the recent files, a
+        team server in the recent connections (never with a password)."""
         if ws is not None and self.persist:
-            self.ctx.settings.add_recent_file(ws.path)
-            self.ctx.settings.set_last_directory(ws.path.parent)
+            if ws.on_server:
+                self.ctx.settings.add_recent_connection(ws.path.shown)  # type: ignore[attr-defined]
+            else:
+                self.ctx.settings.add_recent_file(ws.path)
+                self.ctx.settings.set_last_directory(ws.path.parent)
         self.ctx.set_workspace(ws)
 
     def open_sample(self) -> Task | None:

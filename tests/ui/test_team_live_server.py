@@ -127,3 +127,19 @@ def test_closing_the_workspace_stops_the_listener(qtbot, page, app_ctx) -> None:
     assert not listener.alive
     assert app_ctx.live.listener is None
     assert listener.closed.wait(timeout=30)  # its connection closed by its own thread
+
+
+def test_a_server_workspace_set_on_the_window_is_a_recent_connection(
+    qtbot, app_ctx, server_url: str
+) -> None:
+    from aipm_desktop.locations import without_password
+    from aipm_desktop.ui.main_window import MainWindow
+
+    window = MainWindow(app_ctx)
+    qtbot.addWidget(window)
+    ws = open_workspace(server_url)
+    window.set_workspace(ws)  # not a file: no recent file, no last directory
+    assert app_ctx.workspace is ws
+    assert app_ctx.settings.recent_connections() == [without_password(server_url)]
+    assert app_ctx.settings.recent_files() == []
+    window.close()  # saving the layout with a server open does not fail
