@@ -16,12 +16,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ...models import Kpi, MitigationAction, Risk, RiskUseCaseLink, UseCase
+from ...models import Applicability, Kpi, MitigationAction, Risk, RiskUseCaseLink, UseCase
 from ...models.common import table_of
 from ...store import Workspace
 from .. import records
 from ..tabular import write_rows
-from .state import ControlsState
+from .state import APPLICABILITY, ROW_ID, STATUS, ControlsState
 from .status import LINKS
 
 _UC = table_of(UseCase)
@@ -32,6 +32,7 @@ _KPI = table_of(Kpi)
 NONE: list[str] = []
 #: The use-case column of organisation-wide rows.
 WORKSPACE_SCOPE = "(workspace)"
+_APPLIES = Applicability.APPLIES.value
 
 
 #: Not frozen, with slots: built once per control and use case, where a frozen
@@ -92,34 +93,44 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
     scopes += [(row.id, row.title) for row in use_cases]
     if use_case_id is not None:
         scopes = [s for s in scopes if s[0] in (None, use_case_id)]
+    names = {
+        control_id: (f"{state.catalog_keys[control_id]}:{ref}", title)
+        for control_id, (ref, title, _priority) in state.labels.items()
+    }
     rows: list[TraceRow] = []
     risk_links, mitigation_links = linked["risks"], linked["mitigations"]
     check_links = linked["launch_checks"]
+    evidenced = state.evidenced
     for uc, title in scopes:
         named_risks: set[str] = set()
         kpi_text = "; ".join(kpis.get(uc, [])) if uc is not None else ""
+        set_rows = state.by_scope.get(uc, {})
         for control_id in state.candidates(uc):
-            applies, status, _source, _owner, _due, sid = state.standing(control_id, uc)
-            if not applies:
-                continue
-            control = state.controls[control_id]
-            evidence: list[str] = []
-            if state.may_have_evidence(control_id, uc):
-                direct, via = state.evidence_for(control_id, uc)
-                evidence = [state.evidence[e].title for e in direct]
-                evidence += [f"{state.evidence[e].title} (via crosswalk)" for e in via]
-            status_risks = risk_links.get(sid, NONE) if sid else NONE
+            row = set_rows.get(control_id)
+            if row is not None:  # set by the user (most rows): read as stored
+                if row[APPLICABILITY] != _APPLIES:
+                    continue
+                status, sid = row[STATUS], row[ROW_ID]
+            else:
+                applies, status, _source, _owner, _due, sid = state.standing(control_id, uc)
+                if not applies:
+                    continue
+            evidence = ""
+            if control_id in evidenced and state.may_have_evidence(control_id, uc):
+                evidence = _evidence_text(state, control_id, uc)
+            status_risks = risk_links.get(sid, NONE)
             named_risks.update(status_risks)
+            control, control_title = names[control_id]
             rows.append(
                 TraceRow(
                     title,
-                    "; ".join(status_risks),
-                    "; ".join(mitigation_links.get(sid, NONE) if sid else NONE),
-                    f"{state.catalog_keys[control_id]}:{control.ref}",
-                    control.title,
+                    _joined(status_risks),
+                    _joined(mitigation_links.get(sid, NONE)),
+                    control,
+                    control_title,
                     status,
-                    "; ".join(evidence),
-                    "; ".join(check_links.get(sid, NONE) if sid else NONE),
+                    evidence,
+                    _joined(check_links.get(sid, NONE)),
                     kpi_text,
                 )
             )
@@ -129,6 +140,19 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
             mitigations = "; ".join(actions.get(risk_id, []))
             rows.append(TraceRow(title, risk, mitigations, "", "", "", "", "", kpi_text))
     return rows
+
+
+def _joined(labels: list[str]) -> str:
+    return "; ".join(labels) if labels else ""
+
+
+def _evidence_text(state: ControlsState, control_id: int, use_case_id: int | None) -> str:
+    """The evidence satisfying a control for a use case: titles, those through an
+    equivalent crosswalk line marked ``(via crosswalk)``."""
+    direct, via = state.evidence_for(control_id, use_case_id)
+    titles = [state.evidence[e].title for e in direct]
+    titles += [f"{state.evidence[e].title} (via crosswalk)" for e in via]
+    return "; ".join(titles)
 
 
 def export_trace(
