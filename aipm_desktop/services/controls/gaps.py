@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, overload
 
@@ -29,6 +29,8 @@ from .catalogs import CATALOG_T
 from .state import APPLICABILITY, DUE, OWNER, SET, STATUS, ControlsState, due_of
 
 EXPIRY_WINDOW_DAYS = 30
+#: Levels (use cases) counted between two calls of a ``progress`` callback.
+PROGRESS_EVERY = 50
 _USE_CASE_T = table_of(UseCase)
 _DONE = ("implemented", "verified")
 _PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -285,7 +287,7 @@ def gap_report(
     today: dt.date | None = None,
 ) -> GapReport:
     """The gap report of one catalog for one use case (None: the workspace level)."""
-    state = ControlsState.load(ws=ws, catalog_id=catalog_id)
+    state = ControlsState.load(ws=ws, catalog_id=catalog_id, levels=(use_case_id,))
     titles = _use_case_titles(ws)
     if use_case_id is not None and use_case_id not in titles:
         raise NotFoundError(f"No use case with id {use_case_id}.")
@@ -300,18 +302,33 @@ def gap_report(
 
 
 def gap_overview(
-    *, ws: Workspace, catalog_id: int, today: dt.date | None = None
+    *,
+    ws: Workspace,
+    catalog_id: int,
+    today: dt.date | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[GapReport]:
     """The gap report of one catalog for the workspace level and each use case it has
-    applicable controls for (use cases in id order)."""
-    state = ControlsState.load(ws=ws, catalog_id=catalog_id)
+    applicable controls for (use cases in id order).
+
+    ``progress(done, total)`` is called as it goes (reading the workspace is the first
+    step, then every :data:`PROGRESS_EVERY` levels); an exception it raises stops the
+    work there (the GUI's Cancel)."""
     label = _catalog_label(ws, catalog_id)
     day = today or clock.today()
-    out = []
     scopes: list[tuple[int | None, str]] = [(None, "(workspace)")]
     scopes += list(_use_case_titles(ws).items())
-    for use_case_id, title in scopes:
+    total = len(scopes) + 1
+    if progress is not None:
+        progress(0, total)
+    state = ControlsState.load(ws=ws, catalog_id=catalog_id)
+    out = []
+    for done, (use_case_id, title) in enumerate(scopes, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 1:
+            progress(done, total)
         rep = report(state, catalog=label, use_case_id=use_case_id, use_case=title, today=day)
         if rep.applicable:
             out.append(rep)
+    if progress is not None:
+        progress(total, total)
     return out

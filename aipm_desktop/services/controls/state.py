@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import Connection, Select, select
+from sqlalchemy import Connection, Select, or_, select
 
 from ...models import (
     AiActAssessment,
@@ -166,7 +167,17 @@ class ControlsState:
     articles: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def load(cls, *, ws: Workspace, catalog_id: int | None = None) -> ControlsState:
+    def load(
+        cls,
+        *,
+        ws: Workspace,
+        catalog_id: int | None = None,
+        levels: Iterable[int | None] | None = None,
+    ) -> ControlsState:
+        """Read the state of one catalog's controls (None: every catalog). With
+        ``levels`` (use case ids, None for the workspace) only the status rows of those
+        levels are read, and only they may be asked about: one use case's view then
+        reads its own rows, not every use case's."""
         state = cls()
         with ws.engine.connect() as conn:
             query = select(CONTROL_T, CATALOG_T.c.key.label("catalog_key")).join(
@@ -194,6 +205,13 @@ class ControlsState:
             if catalog_id is not None:
                 statuses = statuses.join(CONTROL_T, CONTROL_T.c.id == STATUS_T.c.control_id)
                 statuses = statuses.where(CONTROL_T.c.catalog_id == catalog_id)
+            if levels is not None:
+                chosen = set(levels)
+                ids = [uc for uc in chosen if uc is not None]
+                where = STATUS_T.c.use_case_id.in_(ids)
+                statuses = statuses.where(
+                    or_(where, STATUS_T.c.use_case_id.is_(None)) if None in chosen else where
+                )
             by_scope = state.by_scope
             for status_row in plain(conn, statuses):
                 by_scope[status_row[_USE_CASE]][status_row[_CONTROL]] = status_row

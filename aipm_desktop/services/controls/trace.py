@@ -11,6 +11,7 @@ carries the use case's KPIs. Organisation-wide controls come first, under "(work
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from ...models.common import table_of
 from ...store import Workspace
 from .. import records
 from ..tabular import write_rows
+from .gaps import PROGRESS_EVERY
 from .state import APPLICABILITY, ROW_ID, STATUS, ControlsState
 from .status import LINKS
 
@@ -66,9 +68,21 @@ def _linked(conn: object, kind: str) -> dict[int, list[str]]:
     return found
 
 
-def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRow]:
-    """The matrix rows, for every use case or one (with the workspace's rows)."""
-    state = ControlsState.load(ws=ws)
+def trace_rows(
+    *,
+    ws: Workspace,
+    use_case_id: int | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> list[TraceRow]:
+    """The matrix rows, for every use case or one (with the workspace's rows).
+
+    ``progress(done, total)`` is called as it goes (reading the workspace is the first
+    step, then every :data:`~.gaps.PROGRESS_EVERY` levels); an exception it raises stops
+    the work there (the GUI's Cancel)."""
+    if progress is not None:
+        progress(0, 1)
+    levels = None if use_case_id is None else (None, use_case_id)
+    state = ControlsState.load(ws=ws, levels=levels)
     with ws.engine.connect() as conn:
         use_cases = list(conn.execute(select(_UC.c.id, _UC.c.title).order_by(_UC.c.id)))
         linked = {kind: _linked(conn, kind) for kind in LINKS}
@@ -101,7 +115,10 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
     risk_links, mitigation_links = linked["risks"], linked["mitigations"]
     check_links = linked["launch_checks"]
     evidenced = state.evidenced
-    for uc, title in scopes:
+    total = len(scopes) + 1
+    for done, (uc, title) in enumerate(scopes, start=1):
+        if progress is not None and done % PROGRESS_EVERY == 1:
+            progress(done, total)
         named_risks: set[str] = set()
         kpi_text = "; ".join(kpis.get(uc, [])) if uc is not None else ""
         set_rows = state.by_scope.get(uc, {})
@@ -139,6 +156,8 @@ def trace_rows(*, ws: Workspace, use_case_id: int | None = None) -> list[TraceRo
                 continue
             mitigations = "; ".join(actions.get(risk_id, []))
             rows.append(TraceRow(title, risk, mitigations, "", "", "", "", "", kpi_text))
+    if progress is not None:
+        progress(total, total)
     return rows
 
 
