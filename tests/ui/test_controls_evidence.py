@@ -132,6 +132,7 @@ def test_gaps_count_coverage_by_hand_list_expiry_and_draw_the_chart(
 ):
     page.tabs.setCurrentIndex(TAB_GAPS)
     tab = page.gaps
+    qtbot.waitUntil(lambda: not tab.busy.running)
     assert tab.stack.currentIndex() == 0 and "No control of this catalog" in tab.empty.text()
     # three ISO controls for the use case: A.6.2.8 implemented with evidence valid 10 more
     # days (covered), A.6.2.4 verified without evidence, A.5.3 not started: 1 of 3 covered
@@ -151,6 +152,7 @@ def test_gaps_count_coverage_by_hand_list_expiry_and_draw_the_chart(
     tab.catalog_combo.setCurrentIndex(
         tab.catalog_combo.findText("ISO/IEC 42001:2023 Annex A (2023)")
     )
+    qtbot.waitUntil(lambda: not tab.busy.running)  # computed off the UI thread
     assert tab.stack.currentIndex() == 1
     report = tab.current()
     assert (report.use_case, report.applicable, report.covered) == ("Claims scoring", 3, 1)
@@ -181,6 +183,7 @@ def test_trace_rows_filter_and_export_csv_and_xlsx(qtbot, page, ws, scoring, tmp
     tab = page.trace
     page.show_level(None)
     page.show_level(scoring)
+    qtbot.waitUntil(lambda: not tab.busy.running)
     rows = [(r.use_case, r.control, r.status, r.kpis) for r in tab.model.rows]
     assert ("Claims scoring", "iso_42001:A.6.2.8", "verified", "Claims auto-scored") in rows
     tab.filter_box.setText("A.6.2.8")

@@ -21,6 +21,7 @@ from ..widgets.builders import TAB_MARGINS, empty_state, hbox, stacked, vbox
 from ..widgets.dialog_parts import ask_save_path, export_controls, file_stem, show_saved
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
+from .background import BusyPanel
 from .parts import LevelTab, filtered, named_filter, show_rows, shown
 
 FILTERS = "CSV file (*.csv);;Excel workbook (*.xlsx)"
@@ -59,6 +60,10 @@ class TraceTab(LevelTab):
         self.model: ColumnTableModel[Any] = ColumnTableModel(_columns())
         self.table = record_table("traceTable", self.model, stretch=4)
         self.stack = stacked(empty_state(EMPTY, margin=24), self.table)
+        self.busy = BusyPanel(
+            ctx, self.stack, what="the traceability matrix", name="traceBusy", restart=self.refresh
+        )
+        self.busy.finished.connect(self._on_busy_finished)
         toolbar = hbox(
             (self.filter_box, 1), self.count_label, self.saved_label, self.export_button, spacing=8
         )
@@ -66,16 +71,27 @@ class TraceTab(LevelTab):
         self.filter_box.filter_changed.connect(lambda _t: self._show_rows())
 
     def refresh(self) -> None:
+        """Compute the matrix of the level shown in the background
+        (:class:`.background.BusyPanel`); the rows show when it is done."""
         ws = self.ctx.workspace
-        self.rows = controls_service.trace_rows(ws=ws, use_case_id=self.use_case_id) if ws else []
+        self.export_button.setEnabled(False)
+        if ws is None:
+            self.busy.stop()
+            self._on_busy_finished([])
+            return
+        self.busy.start(controls_service.trace_rows, ws=ws, use_case_id=self.use_case_id)
+
+    def _on_busy_finished(self, rows: object) -> None:
+        self.rows = list(rows)  # type: ignore[call-overload]
         self._show_rows()
 
     def _show_rows(self) -> None:
         rows = filtered(self.filter_box, self.rows, lambda r: (getattr(r, n) for n in NAMES))
         show_rows(self.table, self.model, rows, cap=200)
         self.count_label.setText(f"{len(rows)} of {len(self.rows)} rows")
-        self.stack.setCurrentIndex(1 if self.rows else 0)
-        self.export_button.setEnabled(bool(self.rows))
+        if not self.busy.running:  # else the rows of the level before, until it is done
+            self.stack.setCurrentIndex(1 if self.rows else 0)
+            self.export_button.setEnabled(bool(self.rows))
 
     def export(self, path: Path | None = None) -> Path | None:
         """Write the matrix of this level to ``path`` (asked for when not given)."""
