@@ -11,7 +11,7 @@ carries the use case's KPIs. Organisation-wide controls come first, under "(work
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, fields
 from pathlib import Path
 
@@ -178,7 +178,12 @@ def export_trace(
     *, ws: Workspace, out: Path | str, use_case_id: int | None = None, overwrite: bool = True
 ) -> Path:
     """Write the matrix to a CSV or XLSX file (by suffix; formula-safe)."""
-    rows = trace_rows(ws=ws, use_case_id=use_case_id)
+    return write_trace(out, trace_rows(ws=ws, use_case_id=use_case_id), overwrite=overwrite)
+
+
+def write_trace(out: Path | str, rows: Iterable[TraceRow], *, overwrite: bool = True) -> Path:
+    """Write matrix rows (as :func:`trace_rows` reads them) to a CSV or XLSX file (by
+    suffix; formula-safe): what the Traceability tab exports of the rows it shows."""
     return write_rows(
         out, HEADER, ([getattr(r, name) for name in HEADER] for r in rows), overwrite=overwrite
     )
