@@ -90,19 +90,27 @@ class Gaps(Sequence[GapRow]):
     def rows(self) -> tuple[GapRow, ...]:
         if self._built is None:
             labels = self._labels
-            self._built = tuple(
-                GapRow(
-                    control_id,
-                    *labels[control_id],
-                    status,
-                    owner,
-                    due_of(due),
-                    _missing_text(status, held),
-                    source,
-                )
-                for rows in self._pending.values()
-                for control_id, status, owner, due, held, source in rows
-            )
+            built: list[GapRow] = []
+            add = built.append
+            for rows in self._pending.values():
+                for control_id, status, owner, due, held, source in rows:
+                    ref, title, priority = labels[control_id]
+                    due_date = None if due is None else due_of(due)
+                    missing = _missing_text(status, held)
+                    add(
+                        GapRow(
+                            control_id,
+                            ref,
+                            title,
+                            priority,
+                            status,
+                            owner,
+                            due_date,
+                            missing,
+                            source,
+                        )
+                    )
+            self._built = tuple(built)
         return self._built
 
     def __len__(self) -> int:
