@@ -21,12 +21,12 @@ from typing import Any, overload
 from sqlalchemy import select
 
 from ...errors import NotFoundError
-from ...models import Applicability, UseCase
+from ...models import UseCase
 from ...models.common import table_of
 from ...store import Workspace
 from .. import clock, records
 from .catalogs import CATALOG_T
-from .state import APPLICABILITY, DUE, OWNER, SET, STATUS, ControlsState, due_of
+from .state import APPLICABILITY, APPLIES, DUE, OWNER, SET, STATUS, ControlsState, due_of
 
 EXPIRY_WINDOW_DAYS = 30
 #: Levels (use cases) counted between two calls of a ``progress`` callback.
@@ -34,7 +34,6 @@ PROGRESS_EVERY = 50
 _USE_CASE_T = table_of(UseCase)
 _DONE = ("implemented", "verified")
 _PRIORITY_ORDER = {"high": 0, "medium": 1, "low": 2}
-_APPLIES = Applicability.APPLIES.value
 
 
 #: Not frozen, with slots: built once per control and use case, where a frozen
@@ -218,7 +217,7 @@ def report(
     for control_id in state.candidates(use_case_id):
         row = rows.get(control_id)
         if row is not None:  # set by the user (most rows): read as stored
-            if row[APPLICABILITY] != _APPLIES:
+            if row[APPLICABILITY] != APPLIES:
                 not_applicable += 1
                 continue
             status, owner, due, source = row[STATUS], row[OWNER], row[DUE], SET

@@ -60,7 +60,8 @@ _EVIDENCE_COLUMNS = ("id", "title", "use_case_id", "valid_from", "valid_until")
 STATES = {state.value: state for state in ControlState}
 #: Positions in a status row (see ``_STATUS_COLUMNS``).
 ROW_ID, _CONTROL, _USE_CASE, APPLICABILITY, JUSTIFICATION, STATUS, OWNER, DUE = range(8)
-_APPLIES = Applicability.APPLIES.value
+#: The stored applicability of a control that applies.
+APPLIES = Applicability.APPLIES.value
 #: See :meth:`ControlsState.standing`.
 Standing = tuple[bool, str, str, str, "dt.date | str | None", "int | None"]
 
@@ -282,7 +283,7 @@ class ControlsState:
         rows the user set (most of them)."""
         row = self.status_row(control_id, use_case_id)
         if row is not None:
-            applies = row[APPLICABILITY] == _APPLIES
+            applies = row[APPLICABILITY] == APPLIES
             return applies, row[STATUS], SET, row[OWNER], row[DUE], row[ROW_ID]
         entry = self.entry(control_id, use_case_id)
         status = entry.status.value

@@ -17,13 +17,13 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from ...models import Applicability, Kpi, MitigationAction, Risk, RiskUseCaseLink, UseCase
+from ...models import Kpi, MitigationAction, Risk, RiskUseCaseLink, UseCase
 from ...models.common import table_of
 from ...store import Workspace
 from .. import records
 from ..tabular import write_rows
 from .gaps import PROGRESS_EVERY
-from .state import APPLICABILITY, ROW_ID, STATUS, ControlsState
+from .state import APPLICABILITY, APPLIES, ROW_ID, STATUS, ControlsState
 from .status import LINKS
 
 _UC = table_of(UseCase)
@@ -34,7 +34,6 @@ _KPI = table_of(Kpi)
 NONE: list[str] = []
 #: The use-case column of organisation-wide rows.
 WORKSPACE_SCOPE = "(workspace)"
-_APPLIES = Applicability.APPLIES.value
 
 
 #: Not frozen, with slots: built once per control and use case, where a frozen
@@ -125,7 +124,7 @@ def trace_rows(
         for control_id in state.candidates(uc):
             row = set_rows.get(control_id)
             if row is not None:  # set by the user (most rows): read as stored
-                if row[APPLICABILITY] != _APPLIES:
+                if row[APPLICABILITY] != APPLIES:
                     continue
                 status, sid = row[STATUS], row[ROW_ID]
             else:
