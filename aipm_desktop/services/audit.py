@@ -10,12 +10,11 @@ through the same conditions. No Qt.
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import ColumnElement, String, cast, func, inspect, or_, select
 
@@ -25,7 +24,9 @@ from ..models.common import table_of
 from ..store import Workspace
 from ..store import audit as chain
 from . import records
-from .listing import ListColumn, ListSpec
+
+if TYPE_CHECKING:
+    from .listing import ListSpec
 
 LOG_T = table_of(ChangeLog)
 #: The columns of an exported log (CSV/XLSX), in order.
@@ -193,39 +194,13 @@ def entity_kinds(*, ws: Workspace) -> list[str]:
         return [str(k) for k in found.scalars() if k]
 
 
-@dataclass(frozen=True, eq=False)
-class _ChangesColumn(ListColumn):
-    """The changes of an entry, shown as :func:`summarise` puts them."""
-
-    @functools.cached_property
-    def format_value(self) -> Callable[[Any], str]:
-        return summarise
-
-
 def audit_list_spec() -> ListSpec:
     """The change log as a list (newest first), for the audit view: its text filter
-    searches the columns :class:`LogFilter` searches."""
-    t = LOG_T
-    return ListSpec(
-        kind="change_log",
-        source=t,
-        id_column=t.c.id,
-        noun=("entry", "entries"),
-        empty_text="No change-log entries match. Clear the filters to see every entry.",
-        columns=(
-            ListColumn("id", "#", t.c.id, width=6, align="right", filterable=False),
-            ListColumn("at", "When", t.c.at, width=19, formatter="datetime", filterable=False),
-            ListColumn("who", "Who", t.c.who, width=14),
-            ListColumn("entity", "Entity", t.c.entity, width=14, formatter="enum"),
-            ListColumn("entity_id", "ID", t.c.entity_id, width=5, align="right", filterable=False),
-            ListColumn("action", "Action", t.c.action, width=8, formatter="enum"),
-            ListColumn("label", "Record", t.c.label, width=30),
-            _ChangesColumn("changes", "Changes", cast(t.c.changes, String), width=40),
-        ),
-        default_sort="id",
-        default_descending=True,
-        window=2000,
-    )
+    searches the columns :class:`LogFilter` searches (see :mod:`.audit_list`, loaded
+    here so ``aipm audit verify`` does not import the list machinery)."""
+    from .audit_list import change_log_spec
+
+    return change_log_spec()
 
 
 @dataclass(frozen=True)
@@ -252,11 +227,10 @@ def verify(*, ws: Workspace, expect_head: str | None = None) -> AuditReport:
     """Recompute the change log's chain and every evidence file's SHA-256; with
     ``expect_head`` (a head hash recorded earlier), check it is still in the chain (an
     entry removed from the end, or a chain rewritten since, is then detected)."""
-    from .controls import verify_blobs
-
     with ws.engine.connect() as conn:
         _require_chain(conn)
         report = chain.verify_chain(conn)
+        blob_problems = chain.blob_problems(conn)
         head_problem = ""
         wanted = (expect_head or "").strip().lower()
         if wanted and wanted not in chain.chain_hashes(conn):
@@ -270,6 +244,6 @@ def verify(*, ws: Workspace, expect_head: str | None = None) -> AuditReport:
         head=report.head,
         broken=None if broken is None else records.record_dict(broken),
         broken_text="" if broken is None else broken.describe(),
-        evidence_problems=tuple(verify_blobs(ws=ws)),
+        evidence_problems=tuple(blob_problems),
         head_problem=head_problem,
     )

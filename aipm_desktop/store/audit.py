@@ -27,6 +27,7 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from json import scanner as json_scanner
 from typing import Any
 
 from sqlalchemy import Connection
@@ -53,29 +54,80 @@ def utc_iso(value: Any) -> str:
 
 #: A string as JSON (what ``json.dumps(..., ensure_ascii=False)`` writes for it).
 _text = json.encoder.encode_basestring
-_ENCODE = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+#: ``_ENCODER.encode`` of a dict or list, without the per-call set-up it does: the C
+#: encoder it makes each time, made once (same text; no check for circular references,
+#: which decoded JSON cannot have). None where the C accelerator is missing.
+_MAKE_ENCODER = getattr(json.encoder, "c_make_encoder", None)
+_C_ENCODE = (
+    None
+    if _MAKE_ENCODER is None
+    else _MAKE_ENCODER(None, _ENCODER.default, _text, None, ":", ",", True, False, True)
+)
+#: The C scanner ``json.loads`` ends in (None where the accelerator is missing).
+_MAKE_SCANNER = getattr(json_scanner, "c_make_scanner", None)
+_C_SCAN = None if _MAKE_SCANNER is None else _MAKE_SCANNER(json.JSONDecoder())
+
+
+def _encoded(value: Any) -> str:
+    return _ENCODER.encode(value) if _C_ENCODE is None else _join(_C_ENCODE(value, 0))
+
+
+_join, _sha256 = "".join, hashlib.sha256
+#: Field names (in the entry's order) -> the digest of those fields all null.
+_CREATED: dict[tuple[str, ...], str] = {}
+
+
+def _loaded(text: str) -> Any:
+    """``json.loads(text)``, by the C scanner directly when the whole text is one value
+    with no white space around it (a change log's JSON as written); else by ``json``."""
+    if _C_SCAN is not None:
+        try:
+            value, end = _C_SCAN(text, 0)
+        except StopIteration:
+            pass
+        else:
+            if end == len(text):
+                return value
+    return json.loads(text)
 
 
 def _digest(value: dict[str, Any]) -> str:
-    return hashlib.sha256(_ENCODE(value).encode("utf-8")).hexdigest()
+    return _sha256(_encoded(value).encode()).hexdigest()
 
 
 def _digests(changes: Any) -> tuple[str, str]:
     """SHA-256 of the values before and after, from the entry's ``{field: [old, new]}``."""
-    if isinstance(changes, str | bytes):
-        if changes in ("{}", b"{}", ""):
+    if isinstance(changes, str):
+        if changes in ("{}", ""):
             return _EMPTY, _EMPTY
+        changes = _loaded(changes)
+    elif isinstance(changes, bytes):
         changes = json.loads(changes)
     if not changes:
         return _EMPTY, _EMPTY
     before: dict[str, Any] = {}
     after: dict[str, Any] = {}
-    for key, pair in dict(changes).items():
+    created = True  # every value before is null: a new record's entry
+    for key, pair in (changes if type(changes) is dict else dict(changes)).items():
         if isinstance(pair, list) and len(pair) == 2:
-            before[key], after[key] = pair
+            old, after[key] = pair
+            before[key] = old
+            created = created and old is None
         else:
             after[key] = pair
-    return _digest(before), _digest(after)
+    if _C_ENCODE is None:
+        return _digest(before), _digest(after)
+    if created:  # the same fields of a kind give the same "before": hashed once
+        fields = tuple(before)
+        digest = _CREATED.get(fields)
+        if digest is None:
+            digest = _sha256(_join(_C_ENCODE(before, 0)).encode()).hexdigest()
+            if len(_CREATED) < 1_000:
+                _CREATED[fields] = digest
+    else:
+        digest = _sha256(_join(_C_ENCODE(before, 0)).encode()).hexdigest()
+    return digest, _sha256(_join(_C_ENCODE(after, 0)).encode()).hexdigest()
 
 
 def _canonical(values: Sequence[Any]) -> str:
@@ -248,6 +300,35 @@ def verify_chain(conn: Connection) -> ChainReport:
             return ChainReport(count, previous, _broken(row, reason))
         previous, previous_id = stored, row_id
     return ChainReport(count, previous)
+
+
+def blob_problems(conn: Connection) -> list[str]:
+    """Problems of the stored evidence files: a blob whose bytes no longer hash to its
+    key (changed outside the app), or an evidence item whose file is missing; empty when
+    every file checks out. The tables are read by name, one blob at a time (``aipm audit
+    verify`` needs no model of them)."""
+    problems = []
+    present = set()
+    cursor: Any = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+    try:
+        cursor.execute("SELECT sha256, size_bytes, data FROM evidence_blob ORDER BY sha256")
+        for sha, size, data in cursor:
+            present.add(sha)
+            if len(data) != size or hashlib.sha256(data).hexdigest() != sha:
+                problems.append(
+                    f"evidence file {sha[:12]}… does not match its SHA-256 (changed outside "
+                    "the app)"
+                )
+        cursor.execute(
+            f"SELECT id, title, sha256 FROM evidence_item WHERE kind = {_mark(conn)} ORDER BY id",
+            ("file",),
+        )
+        for item_id, title, sha in cursor.fetchall():
+            if sha not in present:
+                problems.append(f"evidence item #{item_id} {title!r}: its file is missing")
+    finally:
+        cursor.close()
+    return problems
 
 
 def chain_hashes(conn: Connection) -> set[str]:

@@ -176,3 +176,37 @@ def test_the_change_log_outlives_the_pruned_history(ws, monkeypatch) -> None:
     )
     assert created == [(30,)]
     assert _verify(ws).ok
+
+
+def test_value_digests_follow_their_definition_for_every_shape() -> None:
+    """The before/after digests are the SHA-256 of the sorted-keys compact JSON of the
+    values (spelled out here with ``json.dumps``), whatever the entry holds: a new
+    record's nulls (seen again in another field order), nested values, text beyond
+    ASCII, a value that is not a pair, JSON with white space around it, or bytes."""
+
+    def spelled_out(changes: dict) -> tuple[str, str]:
+        before = {k: v[0] for k, v in changes.items() if isinstance(v, list) and len(v) == 2}
+        after = {k: v[1] if isinstance(v, list) and len(v) == 2 else v for k, v in changes.items()}
+        return tuple(  # type: ignore[return-value]
+            hashlib.sha256(
+                json.dumps(d, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+            ).hexdigest()
+            for d in (before, after)
+        )
+
+    shapes = [
+        {"title": [None, "Claims triage"], "owner": [None, "Ana"]},
+        {"owner": [None, "Bo"], "title": [None, "Churn"]},  # same fields, other order
+        {"title": [None, "Claims triage"], "owner": ["Ana", "Bo"]},  # not a new record
+        {"answers": [None, {"z": [1, 2.5], "a": {"y": None, "b": True}}]},
+        {"label": ["Prüfung", "Überprüfung 😀 \u2028"], "score": [1e300, -0.0]},
+        {"count": 3, "tags": [None, ["a", "b"]], "range": [1, 2, 3]},
+        {},
+    ]
+    for changes in shapes:
+        text = json.dumps(changes, ensure_ascii=False)
+        expected = spelled_out(changes)
+        assert audit._digests(text) == expected, text
+        assert audit._digests(f" {text}\n") == expected
+        assert audit._digests(text.encode()) == expected
+        assert audit._digests(changes) == expected

@@ -12,9 +12,9 @@ import pytest
 from PySide6.QtGui import QDesktopServices
 from sqlalchemy import func, select
 
-from aipm_desktop.models import EvidenceItem, UseCase
+from aipm_desktop.models import EvidenceItem, Risk, UseCase
 from aipm_desktop.models.common import table_of
-from aipm_desktop.services import clock, records
+from aipm_desktop.services import clock, records, risks
 from aipm_desktop.services import controls as ctl
 from aipm_desktop.services.changes import Changes
 from aipm_desktop.ui.controls.page import TAB_EVIDENCE, TAB_GAPS, TAB_TRACE, ControlsPage
@@ -132,6 +132,7 @@ def test_gaps_count_coverage_by_hand_list_expiry_and_draw_the_chart(
 ):
     page.tabs.setCurrentIndex(TAB_GAPS)
     tab = page.gaps
+    qtbot.waitUntil(lambda: not tab.busy.running)
     assert tab.stack.currentIndex() == 0 and "No control of this catalog" in tab.empty.text()
     # three ISO controls for the use case: A.6.2.8 implemented with evidence valid 10 more
     # days (covered), A.6.2.4 verified without evidence, A.5.3 not started: 1 of 3 covered
@@ -151,6 +152,7 @@ def test_gaps_count_coverage_by_hand_list_expiry_and_draw_the_chart(
     tab.catalog_combo.setCurrentIndex(
         tab.catalog_combo.findText("ISO/IEC 42001:2023 Annex A (2023)")
     )
+    qtbot.waitUntil(lambda: not tab.busy.running)  # computed off the UI thread
     assert tab.stack.currentIndex() == 1
     report = tab.current()
     assert (report.use_case, report.applicable, report.covered) == ("Claims scoring", 3, 1)
@@ -177,23 +179,32 @@ def test_trace_rows_filter_and_export_csv_and_xlsx(qtbot, page, ws, scoring, tmp
     control = ctl.find_control(ws=ws, ref="iso_42001:A.6.2.8")
     ctl.set_status(ws=ws, control_id=control, use_case_id=scoring, values={"status": "verified"})
     records.create(ws=ws, model=Kpi, data={"name": "Claims auto-scored", "use_case_id": scoring})
+    risk, _ = records.create(ws=ws, model=Risk, data={"title": "Scores drift"})
+    risks.set_links(ws=ws, risk_id=risk.id, use_case_ids=[scoring])  # a row of its own
     page.tabs.setCurrentIndex(TAB_TRACE)
     tab = page.trace
     page.show_level(None)
     page.show_level(scoring)
+    qtbot.waitUntil(lambda: not tab.busy.running)
     rows = [(r.use_case, r.control, r.status, r.kpis) for r in tab.model.rows]
     assert ("Claims scoring", "iso_42001:A.6.2.8", "verified", "Claims auto-scored") in rows
     tab.filter_box.setText("A.6.2.8")
     tab.filter_box.flush()
     assert tab.model.rowCount() == 1
     assert tab.model.index(0, 5).data() == "verified"
-    out = tab.export(tmp_path / "trace.csv")
-    with out.open(encoding="utf-8-sig", newline="") as handle:
+    # exported in the background: every row of the level, whatever the filter
+    with qtbot.waitSignal(tab.export(tmp_path / "trace.csv").done):
+        assert not tab.export_button.isEnabled()
+    assert tab.saved_label.text().startswith("Saved") and tab.export_button.isEnabled()
+    with (tmp_path / "trace.csv").open(encoding="utf-8-sig", newline="") as handle:
         table = list(csv.reader(handle))
     assert table[0][:4] == ["use_case", "risks", "mitigations", "control"]
     assert ["Claims scoring", "", "", "iso_42001:A.6.2.8"] in [row[:4] for row in table]
-    xlsx = tab.export(tmp_path / "trace.xlsx")
-    assert xlsx is not None and xlsx.read_bytes()[:2] == b"PK"
+    assert len(table) == 1 + len(tab.rows) and len(tab.rows) > tab.model.rowCount() == 1
+    assert ["Claims scoring", "Scores drift"] in [row[:2] for row in table]
+    with qtbot.waitSignal(tab.export(tmp_path / "trace.xlsx").done):
+        pass
+    assert (tmp_path / "trace.xlsx").read_bytes()[:2] == b"PK"
 
 
 def test_the_area_opens_from_the_main_window(qtbot, main_window, ws):

@@ -80,7 +80,7 @@ from .status import (
     set_role,
     set_status,
 )
-from .trace import WORKSPACE_SCOPE, TraceRow, export_trace, trace_rows
+from .trace import WORKSPACE_SCOPE, TraceRow, export_trace, trace_rows, write_trace
 from .versions import (
     CatalogDiff,
     CatalogPreview,
@@ -152,4 +152,5 @@ __all__ = [
     "set_status",
     "trace_rows",
     "verify_blobs",
+    "write_trace",
 ]

@@ -25,7 +25,7 @@ from sqlmodel import Session
 from ...errors import NotFoundError, UserError
 from ...models import Control, Document, EvidenceBlob, EvidenceItem, EvidenceKind, UseCase
 from ...models.common import table_of
-from ...store import Workspace
+from ...store import Workspace, audit
 from .. import clock, records
 from ..changes import Changes
 from .catalogs import CATALOG_T, CONTROL_T, EVIDENCE_LINK_T, MAPPING_T
@@ -337,25 +337,6 @@ def blob(*, ws: Workspace, sha256: str) -> bytes:
 def verify_blobs(*, ws: Workspace) -> list[str]:
     """Problems of the stored evidence files: a blob whose bytes no longer hash to its
     key (changed outside the app), or an evidence item whose file is missing. Empty
-    when every file checks out."""
-    problems = []
+    when every file checks out (see :func:`~aipm_desktop.store.audit.blob_problems`)."""
     with ws.engine.connect() as conn:
-        present = set()
-        for sha, size, data in conn.execute(
-            select(BLOB_T.c.sha256, BLOB_T.c.size_bytes, BLOB_T.c.data).order_by(BLOB_T.c.sha256)
-        ):
-            present.add(sha)
-            actual = hashlib.sha256(bytes(data)).hexdigest()
-            if actual != sha or len(data) != size:
-                problems.append(
-                    f"evidence file {sha[:12]}… does not match its SHA-256 (changed outside "
-                    "the app)"
-                )
-        for row in conn.execute(
-            select(EVIDENCE_T.c.id, EVIDENCE_T.c.title, EVIDENCE_T.c.sha256).where(
-                EVIDENCE_T.c.kind == EvidenceKind.FILE
-            )
-        ):
-            if row.sha256 not in present:
-                problems.append(f"evidence item #{row.id} {row.title!r}: its file is missing")
-    return problems
+        return audit.blob_problems(conn)

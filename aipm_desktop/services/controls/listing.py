@@ -51,7 +51,7 @@ def control_rows(
     """Every control (of one catalog, or all) as it stands for ``use_case_id`` (None: the
     workspace), in catalog order."""
     items = controls(ws=ws, catalog_id=catalog_id)
-    state = ControlsState.load(ws=ws, catalog_id=catalog_id)
+    state = ControlsState.load(ws=ws, catalog_id=catalog_id, levels=(use_case_id,))
     out = []
     for item in items:
         entry = state.entry(item.id, use_case_id)

@@ -22,10 +22,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import String, select, type_coerce
+from sqlalchemy import Connection, Select, or_, select
 
 from ...models import (
     AiActAssessment,
@@ -58,15 +59,30 @@ _EVIDENCE_COLUMNS = ("id", "title", "use_case_id", "valid_from", "valid_until")
 #: Stored status text -> its member (a dict look-up is far cheaper than ``ControlState(x)``).
 STATES = {state.value: state for state in ControlState}
 #: Positions in a status row (see ``_STATUS_COLUMNS``).
-_ID, _CONTROL, _USE_CASE, APPLICABILITY, JUSTIFICATION, STATUS, OWNER, DUE = range(8)
-_APPLIES = Applicability.APPLIES.value
+ROW_ID, _CONTROL, _USE_CASE, APPLICABILITY, JUSTIFICATION, STATUS, OWNER, DUE = range(8)
+#: The stored applicability of a control that applies.
+APPLIES = Applicability.APPLIES.value
 #: See :meth:`ControlsState.standing`.
 Standing = tuple[bool, str, str, str, "dt.date | str | None", "int | None"]
 
 
-def due_of(text: str | None) -> dt.date | None:
-    """A due date stored as ISO text (None stays None)."""
-    return dt.date.fromisoformat(text) if text else None
+def plain(conn: Connection, query: Select[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``query`` as the driver's plain tuples: no row objects and no result
+    type processing (on SQLite a date reads as its ISO text, on PostgreSQL as a date), a
+    third of the time of ``conn.execute(query).all()`` for the many status rows."""
+    result = conn.execute(query)
+    try:
+        return list(result.cursor.fetchall())
+    finally:
+        result.close()
+
+
+def due_of(value: str | dt.date | None) -> dt.date | None:
+    """A due date as read by :func:`plain`: ISO text on SQLite, a date on PostgreSQL
+    (None stays None)."""
+    if isinstance(value, str):
+        return dt.date.fromisoformat(value) if value else None
+    return value
 
 
 #: Not frozen, with slots: built once per control and use case, where a frozen
@@ -87,7 +103,7 @@ class Entry:
 
 
 def set_entry(row: Any) -> Entry:
-    """The :class:`Entry` of a status row the user set (see :attr:`ControlsState.statuses`)."""
+    """The :class:`Entry` of a status row the user set (see :attr:`ControlsState.by_scope`)."""
     return Entry(
         row[_CONTROL],
         row[_USE_CASE],
@@ -97,7 +113,7 @@ def set_entry(row: Any) -> Entry:
         row[OWNER],
         due_of(row[DUE]),
         row[JUSTIFICATION],
-        row[_ID],
+        row[ROW_ID],
     )
 
 
@@ -124,9 +140,6 @@ class ControlsState:
     catalog_keys: dict[int, str] = field(default_factory=dict)
     #: Control -> (ref, title, priority): what the whole-workspace views show of it.
     labels: dict[int, tuple[str, str, str]] = field(default_factory=dict)
-    #: (control, use case) -> the status row the user set there (columns as
-    #: ``_STATUS_COLUMNS``, the due date as text; :func:`set_entry` reads one).
-    statuses: dict[tuple[int, int | None], Any] = field(default_factory=dict)
     #: The loaded controls tracked once for the workspace, and those tracked per use case.
     organisation: set[int] = field(default_factory=set)
     per_use_case: set[int] = field(default_factory=set)
@@ -140,8 +153,12 @@ class ControlsState:
     )
     equivalent: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
     related: dict[int, set[int]] = field(default_factory=lambda: defaultdict(set))
-    #: Use case (None: the workspace) -> the controls with a status row there.
-    by_scope: dict[int | None, set[int]] = field(default_factory=lambda: defaultdict(set))
+    #: Use case (None: the workspace) -> control -> the status row the user set there
+    #: (columns as ``_STATUS_COLUMNS``, the due date as text; :func:`set_entry` reads one).
+    by_scope: dict[int | None, dict[int, Any]] = field(default_factory=lambda: defaultdict(dict))
+    #: The controls some evidence may satisfy at some level (linked to it or to an
+    #: equivalent control): a cheap first test before :meth:`may_have_evidence`.
+    evidenced: set[int] = field(default_factory=set)
     #: Catalog position of each control (iteration order of the views).
     order: dict[int, int] = field(default_factory=dict)
     #: The controls the tier check can make apply; EU AI Act ref -> control id.
@@ -151,7 +168,17 @@ class ControlsState:
     articles: dict[int, list[str]] = field(default_factory=lambda: defaultdict(list))
 
     @classmethod
-    def load(cls, *, ws: Workspace, catalog_id: int | None = None) -> ControlsState:
+    def load(
+        cls,
+        *,
+        ws: Workspace,
+        catalog_id: int | None = None,
+        levels: Iterable[int | None] | None = None,
+    ) -> ControlsState:
+        """Read the state of one catalog's controls (None: every catalog). With
+        ``levels`` (use case ids, None for the workspace) only the status rows of those
+        levels are read, and only they may be asked about: one use case's view then
+        reads its own rows, not every use case's."""
         state = cls()
         with ws.engine.connect() as conn:
             query = select(CONTROL_T, CATALOG_T.c.key.label("catalog_key")).join(
@@ -172,17 +199,23 @@ class ControlsState:
                     state.derivable.append(row.id)
                 if row.catalog_key == "eu_ai_act":
                     state.eu_refs[row.ref] = row.id
-            # the due date read as its ISO text, parsed only where shown (100k rows:
-            # a third of the read time goes on date conversion otherwise)
-            columns = [STATUS_T.c[name] for name in _STATUS_COLUMNS[:-1]]
-            statuses = select(*columns, type_coerce(STATUS_T.c.due_date, String))
+            # the driver's tuples (:func:`plain`): on SQLite the due date stays ISO text,
+            # parsed only where shown (100k rows: row objects and date conversion were
+            # two thirds of the read time)
+            statuses = select(*(STATUS_T.c[name] for name in _STATUS_COLUMNS))
             if catalog_id is not None:
                 statuses = statuses.join(CONTROL_T, CONTROL_T.c.id == STATUS_T.c.control_id)
                 statuses = statuses.where(CONTROL_T.c.catalog_id == catalog_id)
-            rows = conn.execute(statuses).all()
-            state.statuses = {(row[_CONTROL], row[_USE_CASE]): row for row in rows}
-            for control_id, uc in state.statuses:
-                state.by_scope[uc].add(control_id)
+            if levels is not None:
+                chosen = set(levels)
+                ids = [uc for uc in chosen if uc is not None]
+                where = STATUS_T.c.use_case_id.in_(ids)
+                statuses = statuses.where(
+                    or_(where, STATUS_T.c.use_case_id.is_(None)) if None in chosen else where
+                )
+            by_scope = state.by_scope
+            for status_row in plain(conn, statuses):
+                by_scope[status_row[_USE_CASE]][status_row[_CONTROL]] = status_row
             for row in conn.execute(select(table_of(AiActAssessment))):
                 state.tiers[row.use_case_id] = (row.tier, dict(row.answers or {}))
             profiles = conn.execute(select(table_of(ControlProfile)))
@@ -191,9 +224,9 @@ class ControlsState:
                 state.obligations[(row.use_case_id, row.article)] = row
                 state.articles[row.use_case_id].append(row.article)
             evidence = table_of(EvidenceItem)
-            for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))).all():
+            for row in conn.execute(select(*(evidence.c[n] for n in _EVIDENCE_COLUMNS))):
                 state.evidence[row.id] = Evidence(*row)
-            for evidence_id, control_id in conn.execute(select(EVIDENCE_LINK_T)).all():
+            for evidence_id, control_id in plain(conn, select(EVIDENCE_LINK_T)):
                 owner = state.evidence[evidence_id].use_case_id
                 state.direct[(control_id, owner)].append(evidence_id)
             for row in conn.execute(select(MAPPING_T)):
@@ -204,6 +237,8 @@ class ControlsState:
                 )
                 group[row.from_control_id].add(row.to_control_id)
                 group[row.to_control_id].add(row.from_control_id)
+        state.evidenced = {control_id for control_id, _uc in state.direct}
+        state.evidenced.update(state.equivalent)
         return state
 
     # -- applicability ---------------------------------------------------------------------
@@ -221,7 +256,7 @@ class ControlsState:
 
     def entry(self, control_id: int, use_case_id: int | None) -> Entry:
         """The control ``control_id`` for ``use_case_id`` (None: the workspace)."""
-        stored = self.statuses.get((control_id, use_case_id))
+        stored = self.status_row(control_id, use_case_id)
         if stored is not None:
             return set_entry(stored)
         control = self.controls[control_id]
@@ -246,13 +281,18 @@ class ControlsState:
         owner, due date or its ISO text, status row id)``: the whole-workspace views read
         it for each control and use case, without building an :class:`Entry` for the
         rows the user set (most of them)."""
-        row = self.statuses.get((control_id, use_case_id))
+        row = self.status_row(control_id, use_case_id)
         if row is not None:
-            applies = row[APPLICABILITY] == _APPLIES
-            return applies, row[STATUS], SET, row[OWNER], row[DUE], row[_ID]
+            applies = row[APPLICABILITY] == APPLIES
+            return applies, row[STATUS], SET, row[OWNER], row[DUE], row[ROW_ID]
         entry = self.entry(control_id, use_case_id)
         status = entry.status.value
         return entry.applies, status, entry.source, entry.owner, entry.due_date, None
+
+    def status_row(self, control_id: int, use_case_id: int | None) -> Any:
+        """The status row the user set for a control and use case (None: not set)."""
+        rows = self.by_scope.get(use_case_id)
+        return None if rows is None else rows.get(control_id)
 
     def candidates(self, use_case_id: int | None) -> list[int]:
         """The controls that may apply at this level (set there, derivable by the tier

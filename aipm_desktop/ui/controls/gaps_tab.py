@@ -38,6 +38,7 @@ from ..widgets.dialog_parts import (
 )
 from ..widgets.page_header import named_label
 from ..widgets.row_list_model import Column, ColumnTableModel
+from .background import BusyPanel
 from .parts import (
     LevelTab,
     catalog_combo,
@@ -156,6 +157,10 @@ class GapsTab(LevelTab):
         )
         self.empty = empty_state(EMPTY, margin=24)
         self.stack = stacked(self.empty, body)
+        self.busy = BusyPanel(
+            ctx, self.stack, what="the gap analysis", name="gapsBusy", restart=self.refresh
+        )
+        self.busy.finished.connect(self._on_busy_finished)
         toolbar = labelled_row((("Catalog", self.catalog_combo),), label_name="filterLabel")
         toolbar.addStretch(1)
         toolbar.addWidget(self.saved_label)
@@ -165,6 +170,8 @@ class GapsTab(LevelTab):
         self.overview.selectionModel().currentRowChanged.connect(lambda *_a: self._show_level())
 
     def refresh(self) -> None:
+        """Read the catalogs, then compute the gap analysis of the one chosen in the
+        background (:class:`.background.BusyPanel`); the figures show when it is done."""
         ws = self.ctx.workspace
         items = catalog_items(self.ctx)
         keep = self.catalog_combo.currentData()
@@ -172,11 +179,18 @@ class GapsTab(LevelTab):
             keep = next((i for t, i in items if t.startswith("EU AI Act")), None)
         refill(self.catalog_combo, items, keep)
         catalog_id = self.catalog_combo.currentData()
-        self.reports = (
-            controls_service.gap_overview(ws=ws, catalog_id=catalog_id)
-            if ws is not None and catalog_id is not None
-            else []
-        )
+        self.export_button.setEnabled(False)
+        if ws is None or catalog_id is None:
+            self.busy.stop()
+            self._show_reports([])
+            return
+        self.busy.start(controls_service.gap_overview, ws=ws, catalog_id=catalog_id)
+
+    def _on_busy_finished(self, reports: object) -> None:
+        self._show_reports(list(reports))  # type: ignore[call-overload]
+
+    def _show_reports(self, reports: list[Any]) -> None:
+        self.reports = reports
         show_rows(self.overview, self.overview_model, self.reports, cap=260, stretch=0)
         self.stack.setCurrentIndex(1 if self.reports else 0)
         self.export_button.setEnabled(bool(self.reports))
