@@ -237,7 +237,7 @@ def _stored(table: Table, conn: Connection, name: str, column: Sequence[Any]) ->
 def _digest_sql(table: Table) -> str:
     """What :func:`range_digest` reads of a range. Where every edit moves the ``version``
     (as the services' writes and :func:`~aipm_desktop.services.records.touch` do; an undo
-    puts the old one back), aggregates SQLite computes without building anything: how
+    moves it on too), aggregates SQLite computes without building anything: how
     many rows and ids, the sum of the versions, the latest ``updated_at``, and per foreign
     key (which a cascade changes without moving the version) how many are set and their
     sum. Otherwise every value of every row, joined."""
@@ -254,35 +254,75 @@ def _digest_sql(table: Table) -> str:
     return ", ".join(parts)
 
 
-def range_digest(conn: Connection, table: Table, first: int, last: int) -> str:
-    """A digest of the rows ``first``..``last`` of ``table`` (see :func:`_digest_sql`),
-    read by SQLite a chunk of ids at a time."""
+def range_digest(conn: Connection, table: Table, first: int, last: int) -> dict[str, str]:
+    """Digests of the rows ``first``..``last`` of ``table`` (see :func:`_digest_sql`),
+    read by SQLite a chunk of ids at a time: ``#`` of all it reads, ``~`` of all but the
+    sum of the versions (an undo puts rows back at new versions: see :func:`range_unchanged`)."""
     raw = _raw(conn)
     sql = f'SELECT {_digest_sql(table)} FROM (SELECT * FROM "{table.name}" '
     sql += "WHERE id BETWEEN ? AND ? ORDER BY id)"
+    versioned = "version" in table.columns
     digest = hashlib.blake2b(digest_size=12)
+    content = hashlib.blake2b(digest_size=12)
     for start in range(first, last + 1, CHUNK):
-        found = raw.execute(sql, (start, min(start + CHUNK - 1, last))).fetchone()
-        digest.update(repr(tuple(found)).encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+        found = tuple(raw.execute(sql, (start, min(start + CHUNK - 1, last))).fetchone())
+        digest.update(repr(found).encode("utf-8", "surrogatepass"))
+        rest = found[:2] + found[3:] if versioned else found
+        content.update(repr(rest).encode("utf-8", "surrogatepass"))
+    return {"#": digest.hexdigest(), "~": content.hexdigest()}
 
 
-def range_unchanged(conn: Connection, table: Table, key: str, after: Any) -> bool:
-    """Whether the range ``key`` is as its operation left it: the same digest (``after``
-    holds it), or no row at all (``after`` None: the operation erased them)."""
+def range_unchanged(
+    conn: Connection, table: Table, key: str, after: Any, op_id: int | None = None
+) -> bool:
+    """Whether the range ``key`` is as operation ``op_id`` left it: the same digest
+    (``after`` holds it), or no row at all (``after`` None: the operation erased them).
+    When only the versions differ, it is as left if every later operation that changed
+    one of its rows was undone (an undo puts a row back at a new version)."""
     first, last = parse_range(key)
     if after is None:
         found = _raw(conn).execute(
             f'SELECT 1 FROM "{table.name}" WHERE id BETWEEN ? AND ? LIMIT 1', (first, last)
         )
         return found.fetchone() is None
-    return bool(range_digest(conn, table, first, last) == after.get("#"))
+    now = range_digest(conn, table, first, last)
+    if now["#"] == after.get("#"):
+        return True
+    if op_id is None or now["~"] != after.get("~"):
+        return False
+    return not changed_later(conn, op_id, table.name, lambda key: first <= key.get("id", 0) <= last)
 
 
-def check_range(conn: Connection, table: Table | None, key: str, after: Any, verb: str) -> None:
-    """Refuse to ``verb`` (undo, redo) an operation whose range ``key`` of ``table`` is no
-    longer as the operation left it (see :func:`range_unchanged`)."""
-    if table is not None and not range_unchanged(conn, table, key, after):
+def changed_later(
+    conn: Connection, op_id: int, tbl: str, matches: Callable[[dict[str, Any]], bool]
+) -> bool:
+    """Whether a change made after operation ``op_id`` and still in effect touched a row
+    of table ``tbl`` whose key ``matches``: a later edit not undone, or the redo of one
+    (undo and redo of operations before ``op_id`` only move along the history)."""
+    found = conn.exec_driver_sql(
+        server.params(
+            conn,
+            "SELECT r.pk FROM operation_row r JOIN operation o ON o.id = r.op_id "
+            "LEFT JOIN operation u ON u.id = o.target_id "
+            "WHERE r.op_id > ? AND r.tbl = ? AND r.action IN ('I', 'U', 'D') "
+            "AND o.state = 'active' AND (o.kind = 'do' OR (o.kind = 'redo' AND u.target_id > ?))",
+        ),
+        (op_id, tbl, op_id),
+    )
+    return any(matches(json.loads(pk)) for (pk,) in found)
+
+
+def check_range(
+    conn: Connection,
+    table: Table | None,
+    key: str,
+    after: Any,
+    verb: str,
+    op_id: int | None = None,
+) -> None:
+    """Refuse to ``verb`` (undo, redo) operation ``op_id`` when its range ``key`` of
+    ``table`` is no longer as the operation left it (see :func:`range_unchanged`)."""
+    if table is not None and not range_unchanged(conn, table, key, after, op_id):
         noun = kind_of_table(table.name).value.replace("_", " ")
         raise ConflictError(
             f"Cannot {verb} this: some of its {noun}s were changed since. "
@@ -330,7 +370,10 @@ def restore_range(conn: Connection, table: Table, stored: str) -> None:
         raise ValueError(f"{table.name}: the kept rows have no ids")
     where = {n: i for i, n in enumerate(data["columns"])}
     quoted = ", ".join(f'"{n}"' for n in names)
-    picks = ", ".join(f"json_extract(value, '$[{where[n]}]')" for n in names)
+    # A row put back gets a version it never had (versions only grow: see history).
+    picks = ", ".join(
+        f"json_extract(value, '$[{where[n]}]')" + (" + 1" if n == "version" else "") for n in names
+    )
     ids = [row[where["id"]] for row in data["rows"]]
     if not ids:
         return
@@ -397,7 +440,7 @@ def history_row(
     inserted = image["action"] == BULK_INSERT
     after = None
     if inserted:
-        after = {"#": range_digest(conn, table, *parse_range(image["key"]))}
+        after = range_digest(conn, table, *parse_range(image["key"]))
     return {
         "seq": index,
         "tbl": table.name,

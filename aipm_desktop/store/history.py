@@ -12,7 +12,9 @@ prunes the history to :data:`HISTORY_LIMIT` operations, and commits with the edi
 
 Undo applies an operation's before-images in reverse order inside a new operation (whose
 own journal then holds what redo needs); redo reverses that undo the same way. Both refuse,
-writing nothing, when a later operation still in effect touched the same records.
+writing nothing, when a later operation still in effect touched the same records. A row
+they put back gets a version higher than any it had, never its old one back: an edit
+expecting a version read before (:mod:`aipm_desktop.services.conflicts`) is refused.
 """
 
 from __future__ import annotations
@@ -184,10 +186,31 @@ def _decode(value: Any) -> Any:
     return value
 
 
-def fingerprint(row: Mapping[str, Any]) -> str:
-    """A short digest of a record's stored values (to tell whether it changed since)."""
-    text = repr(sorted(row.items()))
-    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).hexdigest()
+def fingerprint(row: Mapping[str, Any], *, content: bool = False) -> str:
+    """A short digest of a record's stored values (to tell whether it changed since);
+    with ``content``, of all but its version."""
+    items = sorted(i for i in row.items() if not (content and i[0] == "version"))
+    return hashlib.blake2b(repr(items).encode("utf-8"), digest_size=12).hexdigest()
+
+
+def _digests(row: Mapping[str, Any]) -> dict[str, str]:
+    """What a history row keeps of a record as its operation left it: ``#`` the
+    fingerprint, ``~`` that of its content (all but the version)."""
+    return {"#": fingerprint(row), "~": fingerprint(row, content=True)}
+
+
+def _same_as_left(conn: Connection, op_id: int, tbl: str, pk: str, now: Any, after: Any) -> bool:
+    """Whether the row ``now`` (None: gone) is as operation ``op_id`` left it (``after``).
+    An undo puts a row back at a new version (versions only grow): a row differing only
+    in its version is as left when every later operation that changed it was undone."""
+    if after is None or now is None:
+        return after is None and now is None
+    if fingerprint(now) == after.get("#"):
+        return True
+    if fingerprint(now, content=True) != after.get("~"):
+        return False
+    key = _pk_values(pk)
+    return not bulk.changed_later(conn, op_id, tbl, lambda found: found == key)
 
 
 def _dumps(value: Any) -> str | None:
@@ -471,7 +494,7 @@ def _record(
     for row in history_rows:
         if row["head"] and not row.get("raw"):  # a range has its digest already
             now_row = after[(row["tbl"], row["pk"])]
-            row["after"] = None if now_row is None else {"#": fingerprint(now_row)}
+            row["after"] = None if now_row is None else _digests(now_row)
     kinds = frozenset(kind_of_table(tbl) for tbl in [*by_table, *(t for t, _i in ranges)])
     label = (pending.label or _derive_label(first, after, ranges))[:300]
     row_count = len(history_rows) + sum(bulk.range_size(i["key"]) - 1 for _t, i in ranges)
@@ -589,7 +612,7 @@ def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
     by_table: dict[str, list[tuple[str, Any]]] = defaultdict(list)
     for tbl, pk, after, action in heads:
         if action in bulk.RANGE_ACTIONS:
-            bulk.check_range(conn, tables.get(tbl), pk, after, verb)
+            bulk.check_range(conn, tables.get(tbl), pk, after, verb, op_id)
             continue
         by_table[tbl].append((pk, after))
     for tbl, items in by_table.items():
@@ -599,12 +622,7 @@ def _check_unchanged(conn: Connection, op_id: int, verb: str) -> None:
         current = _current_rows(conn, table, [pk for pk, _a in items])
         for pk, after in items:
             now = current.get(pk)
-            same = (
-                (now is None)
-                if after is None
-                else (now is not None and fingerprint(now) == after.get("#"))
-            )
-            if not same:
+            if not _same_as_left(conn, op_id, tbl, pk, now, after):
                 from .refusals import changed_since
 
                 raise ConflictError(changed_since(conn, op_id, verb, tbl, pk, now))
@@ -664,10 +682,27 @@ def _base_label(conn: Connection, op: RowMapping) -> str:
     return str(op["label"]).removeprefix("redo ")
 
 
+#: How undo and redo set a row's version: past both the version it has now and the one
+#: put back, so a version only grows (a form holding an older version cannot see it
+#: come back and save over the row).
+_SET_GROWN = '"version" = CASE WHEN "version" > ? THEN "version" ELSE ? END + 1'
+
+
+def _grown_values(image: Mapping[str, Any]) -> tuple[Any, ...]:
+    """The parameters of an UPDATE setting ``image`` (the version's twice, for
+    :data:`_SET_GROWN`)."""
+    out: list[Any] = []
+    for key, value in image.items():
+        out.extend((value, value) if key == "version" else (value,))
+    return tuple(out)
+
+
 def apply_inverse(conn: Connection, op_id: int) -> None:
     """Put back the before-images of ``op_id`` in reverse order (inside a journaled write).
 
-    Consecutive entries of the same table, action and columns run as one batch.
+    Every value comes back but the version, which moves past both the current one and
+    the one put back (versions only grow: see :data:`_SET_GROWN`). Consecutive entries
+    of the same table, action and columns run as one batch.
     """
     tables = _tables()
     if server.is_server(conn):
@@ -709,10 +744,12 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
                 before = _loaded(before_text)
                 image = {k: _decode(v) for k, v in before.items() if k in table.columns}
                 if action == "U":
-                    sets = ", ".join(f'"{k}" = ?' for k in image)
+                    sets = ", ".join(_SET_GROWN if k == "version" else f'"{k}" = ?' for k in image)
                     sql = f'UPDATE "{tbl}" SET {sets} WHERE {where}'
-                    values = (*image.values(), *params)
+                    values = (*_grown_values(image), *params)
                 else:
+                    if isinstance(image.get("version"), int):
+                        image["version"] += 1  # back, but never at a version it had
                     cols = ", ".join(f'"{k}"' for k in image)
                     marks = ", ".join("?" for _ in image)
                     sql = f'INSERT INTO "{tbl}" ({cols}) VALUES ({marks})'

@@ -41,6 +41,11 @@ def _items(ws) -> list[tuple]:
     return rows_of(ws.path, "SELECT * FROM feedback_item ORDER BY id")
 
 
+def _unversioned(row: tuple) -> tuple:
+    version = [c.name for c in ITEMS.columns].index("version")
+    return row[:version] + row[version + 1 :]
+
+
 def test_rows_get_consecutive_ids_one_history_entry_and_one_log_row(ws) -> None:
     _insert(ws, _rows(2), "first two")
     first, last = _insert(ws, _rows(5))
@@ -77,7 +82,10 @@ def test_undo_deletes_the_range_and_redo_brings_back_the_same_rows(ws) -> None:
     assert deleted == [(3, '{"first": 3, "last": 6, "count": 4}')]
 
     ws.redo()
-    assert _items(ws) == after
+    # The same rows, each at a version it never had (versions only grow).
+    assert [_unversioned(r) for r in _items(ws)] == [_unversioned(r) for r in after]
+    versions = rows_of(ws.path, "SELECT version FROM feedback_item WHERE id > 2")
+    assert versions == [(2,)] * 4
     assert len(triage.list_ids(ws=ws, search="refund")) == 4
     restored = rows_of(ws.path, "SELECT changes FROM change_log WHERE action = 'restore'")
     assert restored == [('{"first": 3, "last": 6, "count": 4}',)]
@@ -155,3 +163,18 @@ def test_values_every_row_shares_are_stored_exactly(ws) -> None:
         ("one; DROP TABLE x", "it's\nshared", "C'1", "Dana O'Neil", None),
         ("two", "it's\nshared", "C2", "Dana O'Neil", None),
     ]
+
+
+def test_an_edit_undone_and_redone_still_holds_the_range(ws) -> None:
+    """An undo moves a row's version on (versions only grow); the range is as the import
+    left it only while the later edits are undone, not once one is redone."""
+    _insert(ws, _rows(3))
+    import_op = ws.history(limit=1)[0]["id"]
+    triage.classify(ws=ws, item_id=2, triage_class="model")
+    ws.undo()
+    ws.redo()  # the classification is back
+    with pytest.raises(ConflictError, match="feedback items were changed since"):
+        ws.undo(import_op)
+    ws.undo()  # the classification again
+    ws.undo(import_op)
+    assert triage.count_items(ws=ws) == 0

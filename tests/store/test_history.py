@@ -27,7 +27,8 @@ _SKIP = {"operation", "operation_row", "change_log", "alembic_version"}
 
 
 def dump(path: Path) -> dict[str, list[tuple]]:
-    """Every row of every workspace table (not the history itself), in key order."""
+    """Every row of every workspace table (not the history itself), in key order, without
+    the versions (an undo puts back every value but the version, which only grows)."""
     if isinstance(path, ServerLocation):
         return _server_dump(path)
     conn = sqlite3.connect(path)
@@ -37,9 +38,14 @@ def dump(path: Path) -> dict[str, list[tuple]]:
             for row in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             if row[0] not in _SKIP and not row[0].startswith("sqlite_")
         ]
-        return {n: conn.execute(f'SELECT * FROM "{n}" ORDER BY 1, 2').fetchall() for n in names}
+        return {n: _unversioned(conn.execute(f'SELECT * FROM "{n}" ORDER BY 1, 2')) for n in names}
     finally:
         conn.close()
+
+
+def _unversioned(cursor) -> list[tuple]:
+    keep = [i for i, d in enumerate(cursor.description) if d[0] != "version"]
+    return [tuple(row[i] for i in keep) for row in cursor.fetchall()]
 
 
 def _server_dump(location: ServerLocation) -> dict[str, list[tuple]]:
@@ -50,7 +56,7 @@ def _server_dump(location: ServerLocation) -> dict[str, list[tuple]]:
                 text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
             ).scalars()
             return {
-                n: [tuple(r) for r in conn.exec_driver_sql(f'SELECT * FROM "{n}" ORDER BY 1, 2')]
+                n: _unversioned(conn.exec_driver_sql(f'SELECT * FROM "{n}" ORDER BY 1, 2').cursor)
                 for n in sorted(names)
                 if n not in _SKIP
             }
@@ -296,3 +302,53 @@ def test_a_document_comes_back_with_its_revisions(demo) -> None:
     records.delete(ws=demo, model=Document, id=doc.id)
     demo.undo()
     assert dump(path) == before
+
+
+def _version(ws, model, record_id: int) -> int:
+    return records.get(ws=ws, model=model, id=record_id).version
+
+
+@pytest.mark.backends
+def test_undo_and_redo_give_a_version_never_seen_so_a_stale_edit_is_refused(demo) -> None:
+    """Window A reads v3; B edits (v4) and undoes: the row is back as A read it but at v5,
+    not v3, so A's save against v3 is refused instead of overwriting B's undo."""
+    from aipm_desktop.services.conflicts import expecting, key_of
+
+    uc = _first(demo, UseCase)
+    for owner in ("One", "Two"):
+        records.update(ws=demo, model=UseCase, id=uc.id, data={"owner": owner})
+    read = _version(demo, UseCase, uc.id)  # window A reads the record
+    other = open_workspace(demo.path)  # window B
+    try:
+        records.update(ws=other, model=UseCase, id=uc.id, data={"title": "B's title"})
+        assert _version(other, UseCase, uc.id) == read + 1
+        other.undo()
+        restored = records.get(ws=other, model=UseCase, id=uc.id)
+        assert (restored.title, restored.version) == (uc.title, read + 2)
+        with pytest.raises(ConflictError), expecting({key_of(UseCase, uc.id): read}):
+            records.update(ws=demo, model=UseCase, id=uc.id, data={"owner": "A"})
+        assert records.get(ws=demo, model=UseCase, id=uc.id).owner == "Two"
+        other.redo()
+        assert _version(other, UseCase, uc.id) == read + 3
+        assert records.get(ws=other, model=UseCase, id=uc.id).title == "B's title"
+    finally:
+        other.close()
+
+
+@pytest.mark.backends
+def test_a_row_edited_twice_in_one_operation_and_a_deleted_row_come_back_newer(demo) -> None:
+    uc = _first(demo, UseCase)
+    start = _version(demo, UseCase, uc.id)
+    with demo.operation("two edits"):
+        records.update(ws=demo, model=UseCase, id=uc.id, data={"title": "X"})
+        records.update(ws=demo, model=UseCase, id=uc.id, data={"title": "Y"})
+    demo.undo()
+    back = records.get(ws=demo, model=UseCase, id=uc.id)
+    assert back.title == uc.title
+    assert back.version > start + 2  # above every version it had (start, +1, +2)
+
+    risk = _first(demo, Risk)
+    deleted_at = _version(demo, Risk, risk.id)
+    records.delete(ws=demo, model=Risk, id=risk.id)
+    demo.undo()
+    assert _version(demo, Risk, risk.id) == deleted_at + 1

@@ -139,7 +139,12 @@ def _dump(path) -> dict[str, list[tuple]]:
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             if r[0] not in {"operation", "operation_row", "change_log", "alembic_version"}
         ]
-        return {n: conn.execute(f'SELECT * FROM "{n}" ORDER BY 1').fetchall() for n in names}
+        out = {}
+        for name in names:  # every value but the version (an undo moves it on)
+            cursor = conn.execute(f'SELECT * FROM "{name}" ORDER BY 1')
+            keep = [i for i, d in enumerate(cursor.description) if d[0] != "version"]
+            out[name] = [tuple(row[i] for i in keep) for row in cursor.fetchall()]
+        return out
     finally:
         conn.close()
 
