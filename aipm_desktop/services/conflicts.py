@@ -135,6 +135,35 @@ def _check(session: Session, objects: Iterable[Any], deleted: bool) -> None:
         expectation.written[key] = None if deleted else obj.version
 
 
+def check_current(session: Session, model: type[SQLModel], record_id: int, expected: int) -> None:
+    """Refuse (a :class:`~aipm_desktop.errors.ConflictError`) when record ``record_id`` is
+    stored at another version than ``expected``, read inside the write ``session`` is part
+    of (locked: see the module's docstring). The check an edit makes before it writes
+    anything, whether its service writes through the ORM or with SQL statements; a record
+    that is gone is left to the service to report."""
+    table = table_of(model)
+    row = (
+        session.connection()
+        .execute(select(table).where(table.c.id == record_id).with_for_update())
+        .mappings()
+        .first()
+    )
+    if row is None or row["version"] == expected:
+        return
+    label = next((str(row[n]) for n in ("title", "name") if row.get(n)), "")
+    kind = key_of(model, record_id)[0]
+    raise conflict_error(RecordConflict(kind, record_id, expected, row["version"]), label)
+
+
+def version_now(session: Session, model: type[SQLModel], record_id: int) -> int | None:
+    """The version of record ``record_id`` inside the write ``session`` is part of, with
+    what it wrote so far (None: there is no such record)."""
+    session.flush()
+    table = table_of(model)
+    found = session.connection().execute(select(table.c.version).where(table.c.id == record_id))
+    return found.scalar()
+
+
 @event.listens_for(Session, "before_flush")
 def _on_before_flush(session: Session, _context: Any, _instances: Any) -> None:
     if _EXPECTED.get() is None:

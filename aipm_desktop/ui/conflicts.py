@@ -72,7 +72,7 @@ class EditIntent:
     saw; ``resubmit(values, version)``: a new command making the edit of ``values``
     against ``version``; ``label_for(field)``: how the form names a field; ``written``:
     called with the record's version once an edit of it is stored, and with the stored
-    version when a conflict showed the stored record again.
+    version when a conflict showed the stored record again; ``on_conflict``: see below.
     """
 
     model: type[Any]
@@ -82,6 +82,9 @@ class EditIntent:
     resubmit: Callable[[dict[str, Any], int], QUndoCommand]
     label_for: Callable[[str], str] | None = None
     written: Callable[[int], None] | None = None
+    #: Asks the user itself instead of the dialog (whole-document text): called with the
+    #: refusal.
+    on_conflict: Callable[[ConflictError], None] | None = None
 
     @property
     def key(self) -> conflicts.Key:
@@ -224,7 +227,10 @@ def conflict_message(ctx: AppContext, intent: EditIntent, error: ConflictError) 
 def offer_merge(ctx: AppContext, intent: EditIntent, error: ConflictError) -> ConflictDialog | None:
     """After ``error`` refused ``intent``: show the stored record again everywhere and open
     the dialog (kept in ``ctx.conflict_dialog`` while open). None when the record is gone
-    (then a plain message says so)."""
+    (then a plain message says so, or the edit's ``on_conflict`` asks the user itself)."""
+    if intent.on_conflict is not None:
+        intent.on_conflict(error)
+        return None
     kind, record_id = intent.key
     ctx.notify(Changes(kind, (record_id,), "update"))
     ws = ctx.workspace

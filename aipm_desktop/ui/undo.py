@@ -192,12 +192,16 @@ class OperationCommand(QUndoCommand):
             if intent is not None
             else contextlib.nullcontext()
         )
-        with guard as expected, ws.operation(label, who=self.ctx.author()):
+        version = None
+        with guard, ws.operation(label, who=self.ctx.author()) as op:
+            session = op.session
+            if intent is not None and session is not None:  # first, however the service writes
+                conflicts.check_current(session, intent.model, intent.record_id, intent.version)
             self.result = self.perform(ws)
-        if intent is not None and intent.written is not None and expected is not None:
-            version = expected.written.get(intent.key)
-            if version is not None:
-                intent.written(version)
+            if intent is not None and session is not None:
+                version = conflicts.version_now(session, intent.model, intent.record_id)
+        if intent is not None and intent.written is not None and version is not None:
+            intent.written(version)
         ops = ws.operations_since(mark)
         changes = _changes_in(self.result)
         if not ops:
@@ -312,11 +316,13 @@ def update_record(
     merge: bool = False,
     version: int | None = None,
     written: Callable[[int], None] | None = None,
+    label_for: Callable[[str], str] | None = None,
 ) -> OperationCommand:
     """Change fields of one record. With ``merge`` and a single field, consecutive edits
     of that field of that record are one undo step. With ``version`` (the one the user
     saw), nothing is written if the record moved on since: the conflict dialog asks
-    (see :mod:`.conflicts`); ``written`` gets the record's version after the edit."""
+    (see :mod:`.conflicts`: ``label_for`` names the fields there); ``written`` gets the
+    record's version after the edit."""
     values = dict(data)
     if len(values) == 1:
         default = f"edit {describe(model)} {next(iter(values)).replace('_', ' ')}"
@@ -332,15 +338,16 @@ def update_record(
         merge_key=key,
     )
     command.record_id = id
-    if version is not None:
-        from .conflicts import EditIntent
+    if version is None:
+        return command
+    from .widgets.versioned import guard_edit
 
-        def again(changed: dict[str, Any], current: int) -> OperationCommand:
-            return update_record(
-                ctx, model, id, changed, text=text, version=current, written=written
-            )
+    def make(changed: dict[str, Any]) -> QUndoCommand:
+        return update_record(ctx, model, id, changed, text=text)
 
-        command.intent = EditIntent(model, id, version, values, again, written=written)
+    guard_edit(
+        make, model, id, values, version, label_for=label_for, written=written, command=command
+    )
     return command
 
 

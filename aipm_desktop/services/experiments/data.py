@@ -101,6 +101,8 @@ class VariantInfo(records.AsDict):
     position: int
     description: str
     is_control: bool
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -112,6 +114,8 @@ class GuardrailInfo(records.AsDict):
     relative: bool
     higher_is_better: bool
     position: int
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -274,7 +278,7 @@ def detail_from_connection(conn: Any, experiment_id: int) -> ExperimentDetail:
     """:func:`detail` on an open connection (a write's, the demo builder's)."""
     row = records.named_row(conn, _E, experiment_id, "experiment", **_REFERRED)
     variant_rows = conn.execute(
-        select(_V.c.id, _V.c.name, _V.c.weight, _V.c.position, _V.c.description)
+        select(_V.c.id, _V.c.name, _V.c.weight, _V.c.position, _V.c.description, _V.c.version)
         .where(_V.c.experiment_id == experiment_id)
         .order_by(_V.c.position, _V.c.id)
     ).all()

@@ -88,6 +88,8 @@ class LaunchCheckInfo(AsDict):
     evidence_title: str
     signed_off_by: str
     signed_off_on: dt.date | None
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ class CriterionInfo(ConditionText):
     threshold: float
     unit: str
     consecutive: int
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)

@@ -40,11 +40,11 @@ from ...models.enums import CheckStatus
 from ...services import clock, launch
 from ...services.dates import format_date
 from ..context import AppContext
-from ..undo import UpdateRecordCommand
 from ..widgets.builders import NO_MARGINS, button, deferred, dialog_buttons, hbox, vbox
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
+from ..widgets.versioned import RowVersions
 from .evaluation_box import EvaluationBox
 
 CHECK_COLUMNS = ("Item", "Owner", "Status", "Blocking", "Evidence", "Signed off")
@@ -285,6 +285,7 @@ class ChecklistPanel(QWidget):
         self.ctx = ctx
         self.release_id: int | None = None
         self._checks: dict[int, launch.LaunchCheckInfo] = {}
+        self.versions = RowVersions()
         self._rows: dict[int, QTreeWidgetItem] = {}
         self._order: list[int] = []
         self._filling = False
@@ -350,6 +351,7 @@ class ChecklistPanel(QWidget):
         self.summary.show_readiness(launch.readiness(ws=ws, release_id=release_id))
         checks = launch.checks(ws=ws, release_id=release_id)
         self._checks = {c.id: c for c in checks}
+        self.versions.read(checks)  # an edit of a check expects the version shown
         ids = [c.id for c in checks]
         if changed or ids != self._order:
             self._rebuild(checks)
@@ -479,7 +481,7 @@ class ChecklistPanel(QWidget):
             self.show_release(self.release_id)
 
     def _update(self, check_id: int, data: dict[str, Any], text: str) -> None:
-        self.ctx.run_edit(UpdateRecordCommand(self.ctx, LaunchCheck, check_id, data, text=text))
+        self.ctx.run_edit(self.versions.update(self.ctx, LaunchCheck, check_id, data, text=text))
         self.request_refresh()  # also puts the old values back when the edit was refused
 
     def _on_status_changed(self, check_id: int, status: str) -> None:

@@ -29,7 +29,7 @@ from ...models.enums import StageStatus
 from ...services import kpis, launch
 from ...services.dates import format_date, format_range
 from ..context import AppContext
-from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.builders import (
     NO_MARGINS,
     button,
@@ -42,6 +42,7 @@ from ..widgets.builders import (
 )
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate
 from ..widgets.page_header import named_label
+from ..widgets.versioned import RowVersions
 from .checklist import choice_width
 from .edits import ReorderStagesCommand
 
@@ -119,6 +120,7 @@ class StagesPanel(QWidget):
         self.ctx = ctx
         self.release_id: int | None = None
         self._stages: list[RolloutStage] = []
+        self.versions = RowVersions()
         self._filling = False
         self._select_next: int | None = None
         self._timer = deferred(self, self._refresh)
@@ -188,6 +190,7 @@ class StagesPanel(QWidget):
             keep, self._select_next = self._select_next, None
         self.release_id = release_id
         self._stages = launch.stages(ws=ws, release_id=release_id)
+        self.versions.read(self._stages)  # an edit of a stage expects the version shown
         self._filling = True
         try:
             self.table.clearContents()
@@ -328,7 +331,7 @@ class StagesPanel(QWidget):
             return
         label = field.replace("_", " ").replace("pct", "%")
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx,
                 RolloutStage,
                 int(stage_id),
@@ -345,7 +348,7 @@ class StagesPanel(QWidget):
         if stage is None or str(stage.status) == status:
             return
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx,
                 RolloutStage,
                 stage_id,

@@ -28,10 +28,11 @@ from ...models.roadmap import RoadmapItemCreate
 from ...services import clock, records, roadmap
 from ...services import usecases as usecases_service
 from ..context import AppContext
-from ..undo import CreateRecordCommand, UpdateRecordCommand
+from ..undo import CreateRecordCommand
 from ..widgets.builders import dialog_buttons, form_layout, vbox
 from ..widgets.field_editors import date_display_format
 from ..widgets.page_header import named_label
+from ..widgets.versioned import RowVersions, run_from_dialog
 
 FIELDS = (
     "title",
@@ -89,12 +90,14 @@ class ItemDialog(QDialog):
         self.ctx = ctx
         self.item_id = item_id
         self.record_id: int | None = item_id
+        self.versions = RowVersions()
         self.setObjectName("roadmapItemDialog")
         self.setWindowTitle("Roadmap item" if item_id is not None else "New roadmap item")
         ws = ctx.require_workspace()
         if item_id is not None:
             record = records.get(ws=ws, model=RoadmapItem, id=item_id)
             self.original: dict[str, Any] = {k: getattr(record, k) for k in FIELDS}
+            self.versions.read([record])  # saving expects it: no lost update
         else:
             today = clock.today()
             self.original = {
@@ -211,9 +214,8 @@ class ItemDialog(QDialog):
             self.record_id = command.record_id
         else:
             changed = {k: v for k, v in data.items() if _plain(v) != _plain(self.original.get(k))}
-            if changed and not self.ctx.run_edit(
-                UpdateRecordCommand(self.ctx, RoadmapItem, self.item_id, changed)
-            ):
+            command = self.versions.update(self.ctx, RoadmapItem, self.item_id, changed)
+            if changed and not run_from_dialog(self.ctx, command, self):
                 return
         super().accept()
 

@@ -21,9 +21,9 @@ from PySide6.QtWidgets import QWidget
 
 from ...errors import UserError
 from ...services import records
-from ..conflicts import EditIntent, expect
 from ..undo import UpdateRecordCommand
 from .record_form import FieldSpec, RecordForm
+from .versioned import guard_edit
 
 if TYPE_CHECKING:
     import pydantic
@@ -83,26 +83,14 @@ def guarded(
     shows, made to write only while the row is at the version the form read (``version``,
     default ``form.version``; no check when unknown). A conflict offers to merge; the
     merged edit is made the same way."""
-    command = make(changed)
-    version = form.version if version is None else version
-    if version is None:
-        return command
 
     def written(new_version: int) -> None:
         if getattr(form, "row_shown", row_id) == row_id:
             form.version = new_version
 
-    return expect(
-        command,
-        EditIntent(
-            model,
-            row_id,
-            version,
-            dict(changed),
-            lambda values, current: guarded(form, model, row_id, values, make, current),
-            form.label_for,
-            written,
-        ),
+    version = form.version if version is None else version
+    return guard_edit(
+        make, model, row_id, changed, version, label_for=form.label_for, written=written
     )
 
 

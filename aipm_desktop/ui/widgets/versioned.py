@@ -1,0 +1,141 @@
+"""Edits of stored rows that carry the version the user read (no lost update), for every
+kind of view: a form, a dialog, a table edited in its cells.
+
+:func:`guard_edit` makes the command storing some fields of one row write only while
+the row is at the version the view read; when another window or process saved the row
+since, nothing is written and the conflict dialog (:mod:`aipm_desktop.ui.conflicts`)
+shows the user's values beside the current ones, keep mine / take theirs. The merged
+edit is made by the same factory, against the version stored then.
+
+:class:`RowVersions` keeps the versions of the rows a table or a dialog shows, read
+when it was filled, and moves one on when the view's own edit stored it (so the next
+edit of the same row needs no dialog). :func:`run_from_dialog` runs such an edit from a
+dialog that closes once the edit is stored or handed to the conflict dialog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import QWidget
+
+from ..conflicts import EditIntent, expect
+from ..undo import OperationCommand, update_record
+
+if TYPE_CHECKING:
+    from ..context import AppContext
+
+#: Makes the command storing the values given (the edit, or the merged edit).
+Make = Callable[[dict[str, Any]], QUndoCommand]
+
+
+def guard_edit(
+    make: Make,
+    model: type[Any],
+    row_id: int,
+    changed: Mapping[str, Any],
+    version: int | None,
+    *,
+    label_for: Callable[[str], str] | None = None,
+    written: Callable[[int], None] | None = None,
+    command: QUndoCommand | None = None,
+) -> QUndoCommand:
+    """``make(changed)`` (or ``command``, made already), made to write only while row
+    ``row_id`` of ``model`` is at ``version`` (no check when it is None). ``changed``
+    names the row's fields (the dialog shows their stored values); ``label_for`` names
+    them as the view does; ``written`` gets the row's version once the edit (or the
+    merged one) is stored."""
+    values = dict(changed)
+    if command is None:
+        command = make(values)
+    if version is None:
+        return command
+
+    def again(merged: dict[str, Any], current: int) -> QUndoCommand:
+        return guard_edit(
+            make, model, row_id, merged, current, label_for=label_for, written=written
+        )
+
+    return expect(command, EditIntent(model, row_id, version, values, again, label_for, written))
+
+
+def handed_over(command: QUndoCommand) -> bool:
+    """Whether ``command`` met another window's change and the conflict dialog took the
+    edit over."""
+    return bool(getattr(command, "conflict_pending", False))
+
+
+def run_from_dialog(ctx: AppContext, command: QUndoCommand, dialog: QWidget) -> bool:
+    """Run an edit made in ``dialog``: True when it was stored, or when the conflict
+    dialog took it over (then it is kept open over the window beneath ``dialog``, which
+    may close)."""
+    if ctx.run_edit(command):
+        return True
+    if not handed_over(command):
+        return False
+    conflict = ctx.conflict_dialog
+    if conflict is not None:
+        conflict.setParent(dialog.parentWidget(), conflict.windowFlags())
+        conflict.show()
+    return True
+
+
+class RowVersions:
+    """The version of each row a view shows, read when it was filled (see the module's
+    docstring)."""
+
+    def __init__(self) -> None:
+        self._versions: dict[int, int] = {}
+
+    def read(self, rows: Iterable[Any]) -> None:
+        """Keep the versions of ``rows`` (objects or records with ``id`` and ``version``)."""
+        self._versions = {int(row.id): int(row.version) for row in rows}
+
+    def get(self, row_id: int) -> int | None:
+        return self._versions.get(row_id)
+
+    def note(self, row_id: int, version: int) -> None:
+        """Row ``row_id`` is at ``version`` now (the view's own edit stored it)."""
+        self._versions[row_id] = version
+
+    def guard(
+        self,
+        make: Make,
+        model: type[Any],
+        row_id: int,
+        changed: Mapping[str, Any],
+        *,
+        label_for: Callable[[str], str] | None = None,
+    ) -> QUndoCommand:
+        """:func:`guard_edit` of row ``row_id`` against the version read."""
+        return guard_edit(
+            make,
+            model,
+            row_id,
+            changed,
+            self.get(row_id),
+            label_for=label_for,
+            written=lambda version: self.note(row_id, version),
+        )
+
+    def update(
+        self,
+        ctx: AppContext,
+        model: type[Any],
+        row_id: int,
+        data: Mapping[str, Any],
+        **options: Any,
+    ) -> OperationCommand:
+        """The generic update of ``data`` on row ``row_id`` (``options``: those of
+        :func:`~aipm_desktop.ui.undo.update_record`) against the version read."""
+        return update_record(
+            ctx,
+            model,
+            row_id,
+            data,
+            version=self.get(row_id),
+            written=lambda version: self.note(row_id, version),
+            **options,
+        )

@@ -1,0 +1,130 @@
+"""No lost update in every edit of a stored row: dialogs, tables edited in their cells and
+the document editor save against the version the user read. Another window (a second
+workspace on the same file) saves first; the user's save then writes nothing and asks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+from sqlalchemy import select
+
+from aipm_desktop.services import records
+from aipm_desktop.store import open_workspace
+
+from .conftest import shown_page
+
+
+def behind(ws, model, record_id: int, data: dict, who: str = "bob") -> None:
+    """Another window (its own workspace on the same file) saves ``data`` on the row."""
+    other = open_workspace(Path(ws.path))
+    try:
+        records.update(ws=other, model=model, id=record_id, data=data, who=who)
+    finally:
+        other.close()
+
+
+def conflict_shown(app_ctx):
+    dialog = app_ctx.conflict_dialog
+    assert dialog is not None and dialog.isVisible()
+    return dialog
+
+
+def stored(ws, model, record_id: int):
+    return records.get(ws=ws, model=model, id=record_id)
+
+
+# -- roadmap: the item dialog --------------------------------------------------------------------
+
+
+@pytest.fixture
+def roadmap_page(qtbot, app_ctx, sample_ws):
+    from aipm_desktop.ui.roadmap.page import RoadmapPage
+
+    return shown_page(qtbot, app_ctx, sample_ws, RoadmapPage, size=(1300, 800))
+
+
+def first_row(ws, model):
+    """The stored row of ``model`` with the lowest id."""
+    with ws.session() as session:
+        return session.exec(select(model).order_by(model.id)).first()[0]
+
+
+def test_roadmap_item_dialog_saved_over_another_windows_change_asks(
+    qtbot, roadmap_page, app_ctx, sample_ws
+):
+    from aipm_desktop.models import RoadmapItem
+
+    item = first_row(sample_ws, RoadmapItem)
+    dialog = roadmap_page.edit_item(item.id)
+    dialog.owner_edit.clear()
+    qtbot.keyClicks(dialog.owner_edit, "Mine")
+    dialog.progress_spin.setValue(55)
+    behind(sample_ws, RoadmapItem, item.id, {"owner": "Theirs", "title": "Their title"})
+
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    conflict = conflict_shown(app_ctx)
+    assert not dialog.isVisible()  # the conflict dialog took the edit over
+    assert stored(sample_ws, RoadmapItem, item.id).owner == "Theirs"  # nothing written yet
+    assert conflict.current == {"owner": "Theirs", "progress": item.progress}
+    assert "by bob at " in conflict.findChild(QLabel, "conflictMessage").text()
+    conflict.theirs_buttons["owner"].click()  # their owner, my progress
+    conflict.save_button.click()
+    after = stored(sample_ws, RoadmapItem, item.id)
+    assert (after.owner, after.progress, after.title) == ("Theirs", 55, "Their title")
+    assert app_ctx.conflict_dialog is None
+
+
+# -- launch: the stages table and the checklist, edited in their cells --------------------------
+
+
+@pytest.fixture
+def launch_page(qtbot, app_ctx, sample_ws):
+    from aipm_desktop.ui.launch.page import LaunchPage
+
+    return shown_page(qtbot, app_ctx, sample_ws, LaunchPage, size=(1400, 900))
+
+
+def test_a_stage_cell_typed_over_another_windows_change_asks(
+    qtbot, launch_page, app_ctx, sample_ws
+):
+    from aipm_desktop.models import RolloutStage
+    from aipm_desktop.services import launch
+
+    launch_page.tabs.setCurrentWidget(launch_page.stages)
+    stage = launch.stages(ws=sample_ws, release_id=launch_page.release_id)[0]
+    behind(sample_ws, RolloutStage, stage.id, {"exit_criteria": "CSAT >= 4.2"})
+    launch_page.stages.table.item(0, 3).setText("Hallucination rate < 3%")  # as typed
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"exit_criteria": "CSAT >= 4.2"}
+    assert stored(sample_ws, RolloutStage, stage.id).exit_criteria == "CSAT >= 4.2"
+    conflict.save_button.click()  # keep mine
+    assert stored(sample_ws, RolloutStage, stage.id).exit_criteria == "Hallucination rate < 3%"
+    qtbot.waitUntil(lambda: launch_page.stages.table.item(0, 3).text() == "Hallucination rate < 3%")
+    launch_page.stages.table.item(0, 2).setText("Staff only")  # my own edits never ask
+    assert app_ctx.conflict_dialog is None
+    assert stored(sample_ws, RolloutStage, stage.id).entry_criteria == "Staff only"
+
+
+def test_a_check_owner_typed_over_another_windows_change_asks(
+    qtbot, launch_page, app_ctx, sample_ws
+):
+    from aipm_desktop.models import LaunchCheck
+    from aipm_desktop.services import launch
+    from aipm_desktop.ui.launch.checklist import COL_OWNER
+
+    checklist = launch_page.checklist
+    check = launch.checks(ws=sample_ws, release_id=launch_page.release_id)[0]
+    behind(sample_ws, LaunchCheck, check.id, {"owner": "Legal"})
+    checklist.row_of(check.id).setText(COL_OWNER, "Priya")  # as typed in the cell
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"owner": "Legal"}
+    conflict.theirs_buttons["owner"].click()
+    conflict.save_button.click()
+    assert stored(sample_ws, LaunchCheck, check.id).owner == "Legal"
+    qtbot.waitUntil(lambda: checklist.row_of(check.id).text(COL_OWNER) == "Legal")
