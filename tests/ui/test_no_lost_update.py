@@ -128,3 +128,89 @@ def test_a_check_owner_typed_over_another_windows_change_asks(
     conflict.save_button.click()
     assert stored(sample_ws, LaunchCheck, check.id).owner == "Legal"
     qtbot.waitUntil(lambda: checklist.row_of(check.id).text(COL_OWNER) == "Legal")
+
+
+# -- experiments: the arms table and the guardrail dialog ---------------------------------------
+
+CITATIONS = "Citations in answer bot replies"
+
+
+@pytest.fixture
+def design(qtbot, app_ctx, sample_ws):
+    """The Design tab of the citations experiment: (its id, the tab)."""
+    from aipm_desktop.services import experiments
+    from aipm_desktop.ui.experiments.page import ExperimentsPage
+
+    page = shown_page(qtbot, app_ctx, sample_ws, ExperimentsPage)
+    experiment_id = experiments.find_experiment(ws=sample_ws, ref=CITATIONS)
+    page.show_entity(experiment_id)
+    return experiment_id, page.detail.design
+
+
+def test_an_arm_typed_over_another_windows_change_asks(qtbot, design, app_ctx, sample_ws):
+    from aipm_desktop.models import ExperimentVariant
+    from aipm_desktop.services import experiments
+
+    experiment_id, tab = design
+    treatment = experiments.detail(ws=sample_ws, experiment_id=experiment_id).variants[1]
+    behind(sample_ws, ExperimentVariant, treatment.id, {"weight": 3.0})
+    model = tab.variants.model
+    assert model.setData(model.index(1, 4), "Numbered sources")  # the description cell
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"description": treatment.description}
+    assert "Description" in [
+        label.text() for label in conflict.findChildren(QLabel, "formLabel")
+    ]
+    conflict.save_button.click()
+    after = stored(sample_ws, ExperimentVariant, treatment.id)
+    assert (after.description, after.weight) == ("Numbered sources", 3.0)  # both kept
+
+
+def test_a_guardrail_dialog_saved_over_another_windows_change_asks(
+    qtbot, design, app_ctx, sample_ws
+):
+    from aipm_desktop.models import ExperimentGuardrail
+    from aipm_desktop.services import experiments
+
+    experiment_id, tab = design
+    guardrail = experiments.detail(ws=sample_ws, experiment_id=experiment_id).guardrails[0]
+    tab.guardrails.table.selectRow(0)
+    dialog = tab.guardrails.edit_guardrail()
+    dialog.name_edit.clear()
+    qtbot.keyClicks(dialog.name_edit, "My metric")
+    behind(sample_ws, ExperimentGuardrail, guardrail.id, {"name": "Their metric"})
+    dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
+
+    conflict = conflict_shown(app_ctx)
+    assert not dialog.isVisible()
+    assert conflict.current == {"name": "Their metric"}  # only the field I changed
+    assert "Metric" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
+    conflict.reject()  # Cancel: the current record stays
+    assert stored(sample_ws, ExperimentGuardrail, guardrail.id).name == "Their metric"
+
+
+# -- operations: a runbook's rollback criteria, edited in their cells ---------------------------
+
+
+def test_a_rollback_criterion_typed_over_another_windows_change_asks(
+    qtbot, operations_page, app_ctx, sample_ws
+):
+    from aipm_desktop.models import RollbackCriterion
+    from aipm_desktop.services import runbooks
+
+    runbook_id = runbooks.find_runbook(ws=sample_ws, ref="Reply drafts: AI incident runbook")
+    operations_page.tabs.setCurrentWidget(operations_page.runbooks)
+    operations_page.runbooks.select(runbook_id)
+    criteria = operations_page.runbooks.editor.criteria
+    first = runbooks.get_runbook(ws=sample_ws, runbook_id=runbook_id).criteria[0]
+    behind(sample_ws, RollbackCriterion, first.id, {"threshold": 9.0, "text": ""})
+    row = criteria.model.row_of_key(first.id)
+    assert criteria.model.setData(criteria.model.index(row, 4), 3)  # consecutive snapshots
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"consecutive": first.consecutive}
+    assert stored(sample_ws, RollbackCriterion, first.id).consecutive == first.consecutive
+    conflict.save_button.click()
+    after = stored(sample_ws, RollbackCriterion, first.id)
+    assert (after.consecutive, after.threshold) == (3, 9.0)

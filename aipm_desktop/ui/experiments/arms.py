@@ -14,6 +14,7 @@ from __future__ import annotations
 from typing import Any
 
 import pydantic
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -23,7 +24,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...models.experiments import MAX_VARIANTS, ExperimentGuardrailBase
+from ...models.experiments import (
+    MAX_VARIANTS,
+    ExperimentGuardrail,
+    ExperimentGuardrailBase,
+    ExperimentVariant,
+)
 from ...services.experiments import ExperimentDetail, GuardrailInfo, VariantInfo
 from ..context import AppContext
 from ..widgets.builders import (
@@ -45,6 +51,7 @@ from ..widgets.field_editors import parse_number
 from ..widgets.form_hints import validation_text
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
+from ..widgets.versioned import RowVersions, guard_edit, run_from_dialog
 from .edits import (
     AddVariantCommand,
     DeleteGuardrailCommand,
@@ -126,11 +133,13 @@ class VariantsPanel(ContextWidget):
         )
         self.model.edited.connect(self._on_model_edited)
         self.table.selectionModel().currentRowChanged.connect(lambda *_a: self.update_actions())
+        self.versions = RowVersions()
 
     def show_info(self, info: ExperimentDetail | None) -> None:
         row = self.current_row()
         self.info = info
         self.model.set_rows(info.variants if info is not None else ())
+        self.versions.read(info.variants if info is not None else ())
         fit_rows(self.table, self.model.rowCount())
         if 0 <= row < self.model.rowCount():
             self.table.selectRow(row)
@@ -213,7 +222,15 @@ class VariantsPanel(ContextWidget):
             value = value.strip()
         if value == getattr(record, field) or value is None:
             return
-        self.ctx.run_edit(UpdateVariantCommand(self.ctx, info.id, record.id, {field: value}))
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return UpdateVariantCommand(self.ctx, info.id, record.id, values)
+
+        variant = ExperimentVariant
+        label = {"name": "Variant", "weight": "Weight", "description": "Description"}.get
+        self.ctx.run_edit(
+            self.versions.guard(make, variant, record.id, {field: value}, label_for=label)
+        )
 
 
 class GuardrailsPanel(ContextWidget):
@@ -414,13 +431,28 @@ class GuardrailDialog(ContextDialog):
         except ValueError as error:
             self.show_error(str(error))
             return
-        guardrail_id = self.guardrail.id if self.guardrail is not None else None
-        command = SaveGuardrailCommand(self.ctx, self.experiment_id, guardrail_id, values)
-        self.ctx.run_edit(command)
-        if command.error is not None:
+        command = self._save_command(values)
+        if command is not None and not run_from_dialog(self.ctx, command, self):
             self.show_error(str(command.error))
             return
         self.accept()
+
+    def _save_command(self, values: dict[str, Any]) -> QUndoCommand | None:
+        """The edit storing ``values``: a new guardrail, or the fields changed of the one
+        shown, against the version read (None: nothing changed)."""
+        guardrail = self.guardrail
+        if guardrail is None:
+            return SaveGuardrailCommand(self.ctx, self.experiment_id, None, values)
+        changed = {k: v for k, v in values.items() if getattr(guardrail, k) != v}
+        if not changed:
+            return None
+
+        def make(fields: dict[str, Any]) -> QUndoCommand:
+            return SaveGuardrailCommand(self.ctx, self.experiment_id, guardrail.id, fields)
+
+        model = ExperimentGuardrail
+        label = _guardrail_label
+        return guard_edit(make, model, guardrail.id, changed, guardrail.version, label_for=label)
 
 
 def _swap(choices: Any) -> list[tuple[str, Any]]:

@@ -19,9 +19,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
+from ...models import RollbackCriterion
 from ...services import runbooks
 from ...services.runbooks import ContactInfo, CriterionInfo, CriterionResult
 from ..context import AppContext
@@ -29,6 +30,7 @@ from ..widgets.builders import button, hbox, line_edit, vbox
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
 from ..widgets.row_list_model import Column, edited_as_shown
+from ..widgets.versioned import RowVersions
 from .breach import BreachDialog, offer_incident, values_text
 from .edits import (
     AddCriterionCommand,
@@ -293,6 +295,7 @@ class CriteriaPanel(_RunbookPanel):
             "Enter: it is checked against the KPI's latest snapshots from then on.",
         )
         self.breach_dialog: BreachDialog | None = None
+        self.versions = RowVersions()
         self.add_edit = line_edit(
             "criterionText",
             "Add a criterion: e.g. hallucination rate > 4% for 2 consecutive snapshots (Enter)",
@@ -326,6 +329,7 @@ class CriteriaPanel(_RunbookPanel):
         if ws is not None and runbook_id is not None and criteria:
             results = {r.criterion_id: r for r in runbooks.check(ws=ws, runbook_id=runbook_id)}
         rows = [CriterionRow(c, results.get(c.id)) for c in criteria]
+        self.versions.read(criteria)  # an edit of a criterion expects the version shown
         self.show_rows(runbook_id, rows)
         if self.current() is None:  # choose the first met one: "Open incident…" is ready
             first = next((i for i, r in enumerate(rows) if r.state == runbooks.MET), None)
@@ -377,7 +381,12 @@ class CriteriaPanel(_RunbookPanel):
         new: Any = str(value).strip() if field in ("op", "unit") else value
         if getattr(record.info, field) == new:
             return
-        self.ctx.run_edit(UpdateCriterionCommand(self.ctx, record.id, {field: new}))
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return UpdateCriterionCommand(self.ctx, record.id, values)
+
+        criterion = RollbackCriterion
+        self.ctx.run_edit(self.versions.guard(make, criterion, record.id, {field: new}))
 
     def update_actions(self) -> None:
         editable = self.owner_id is not None and not self.ctx.readonly
