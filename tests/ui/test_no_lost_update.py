@@ -159,9 +159,7 @@ def test_an_arm_typed_over_another_windows_change_asks(qtbot, design, app_ctx, s
 
     conflict = conflict_shown(app_ctx)
     assert conflict.current == {"description": treatment.description}
-    assert "Description" in [
-        label.text() for label in conflict.findChildren(QLabel, "formLabel")
-    ]
+    assert "Description" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
     conflict.save_button.click()
     after = stored(sample_ws, ExperimentVariant, treatment.id)
     assert (after.description, after.weight) == ("Numbered sources", 3.0)  # both kept
@@ -214,3 +212,91 @@ def test_a_rollback_criterion_typed_over_another_windows_change_asks(
     conflict.save_button.click()
     after = stored(sample_ws, RollbackCriterion, first.id)
     assert (after.consecutive, after.threshold) == (3, 9.0)
+
+
+# -- interviews: the case library and the score sheet -------------------------------------------
+
+
+@pytest.fixture
+def interviews_page(qtbot, app_ctx, ws):
+    from aipm_desktop.ui.interviews.page import InterviewsPage
+
+    return shown_page(qtbot, app_ctx, ws, InterviewsPage)
+
+
+def test_a_case_title_typed_over_another_windows_change_asks(qtbot, interviews_page, app_ctx, ws):
+    from aipm_desktop.models import CaseExercise
+    from aipm_desktop.services import interviews as iv
+
+    interviews_page.tabs.setCurrentWidget(interviews_page.library)
+    editor = interviews_page.library.exercises
+    exercise = iv.list_exercises(ws=ws)[0]
+    editor.select(exercise.id)
+    behind(ws, CaseExercise, exercise.id, {"title": "Their title", "time_box_minutes": 50})
+    editor.title_edit.setFocus()
+    editor.title_edit.selectAll()
+    qtbot.keyClicks(editor.title_edit, "My title")
+    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Return)
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"title": "Their title"}
+    assert stored(ws, CaseExercise, exercise.id).title == "Their title"
+    conflict.save_button.click()
+    after = stored(ws, CaseExercise, exercise.id)
+    assert (after.title, after.time_box_minutes) == ("My title", 50)
+
+
+def test_a_scorecard_dimension_renamed_over_another_windows_change_asks(
+    qtbot, interviews_page, app_ctx, ws
+):
+    from aipm_desktop.models import ScorecardDimension
+
+    interviews_page.tabs.setCurrentWidget(interviews_page.library)
+    editor = interviews_page.library.scorecard
+    dimension = editor.card.dimensions[0]
+    behind(ws, ScorecardDimension, dimension.id, {"name": "Their name"})
+    editor.dimensions.item(0, 0).setText("My name")  # as typed in the cell
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"name": "Their name"}
+    conflict.theirs_buttons["name"].click()
+    conflict.save_button.click()
+    assert stored(ws, ScorecardDimension, dimension.id).name == "Their name"
+
+
+def test_a_rating_changed_over_another_windows_change_asks(qtbot, interviews_page, app_ctx, ws):
+    from aipm_desktop.models import Candidate, Rating
+    from aipm_desktop.services import interviews as iv
+
+    from aipm_desktop.services.changes import Changes
+
+    data = {"name": "Dana Ortiz", "interviewers": "Maya"}
+    _candidate, changes = records.create(ws=ws, model=Candidate, data=data)
+    app_ctx.notify(changes)  # as the Candidates tab's New candidate does
+    interviews_page.tabs.setCurrentWidget(interviews_page.interview)
+    mode = interviews_page.interview
+    qtbot.mouseClick(mode.start_button, Qt.MouseButton.LeftButton)
+    row = next(iter(mode.rows.values()))
+    qtbot.mouseClick(row.buttons[3], Qt.MouseButton.LeftButton)
+    rating = iv.get_evaluation(ws=ws, evaluation_id=mode.evaluation_id).ratings[row.dimension.id]
+    behind(ws, Rating, rating.id, {"rating": 2, "evidence": "Their notes"})
+
+    qtbot.mouseClick(row.buttons[4], Qt.MouseButton.LeftButton)
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"rating": 2}
+    assert stored(ws, Rating, rating.id).rating == 2  # nothing written yet
+    conflict.save_button.click()  # keep my 4
+    after = stored(ws, Rating, rating.id)
+    assert (after.rating, after.evidence) == (4, "Their notes")
+
+    behind(ws, Rating, rating.id, {"rating": 1})
+    row.evidence.setFocus()
+    row.evidence.selectAll()
+    qtbot.keyClicks(row.evidence, "Strong framing")
+    row.evidence.editingFinished.emit()  # as leaving the box does
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"evidence": "Their notes"}
+    conflict.save_button.click()
+    after = stored(ws, Rating, rating.id)
+    assert after.rating == 1  # theirs: I changed only the evidence
+    assert after.evidence == "Strong framing"

@@ -115,6 +115,9 @@ class RatingInfo:
     dimension_id: int
     rating: int
     evidence: str
+    #: The rating row and its version as read (an edit of it expects them).
+    id: int = 0
+    version: int = 0
 
 
 @dataclass
@@ -219,12 +222,17 @@ def evaluations(
         ratings: dict[int, dict[int, RatingInfo]] = {i: {} for i in ids}
         if ids:
             for r in session.execute(
-                select(rt.c.evaluation_id, rt.c.dimension_id, rt.c.rating, rt.c.evidence).where(
-                    rt.c.evaluation_id.in_(ids)
-                )
+                select(
+                    rt.c.evaluation_id,
+                    rt.c.dimension_id,
+                    rt.c.rating,
+                    rt.c.evidence,
+                    rt.c.id,
+                    rt.c.version,
+                ).where(rt.c.evaluation_id.in_(ids))
             ):
                 ratings[r.evaluation_id][r.dimension_id] = RatingInfo(
-                    r.dimension_id, r.rating, r.evidence or ""
+                    r.dimension_id, r.rating, r.evidence or "", r.id, r.version
                 )
     cards = _scorecards(ws=ws, ids=[r["scorecard_id"] for r in rows])
     return [

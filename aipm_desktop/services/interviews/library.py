@@ -35,6 +35,8 @@ class DimensionInfo:
     meets_bar: str
     levels: tuple[str, ...]
     position: int
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -138,6 +140,7 @@ def _scorecards(*, ws: Workspace, ids: Iterable[int]) -> dict[int, ScorecardInfo
                     meets_bar=d["meets_bar"] or "",
                     levels=tuple(d["levels"] or ()),
                     position=d["position"],
+                    version=d["version"],
                 )
                 for d in own
             ),
@@ -180,6 +183,8 @@ class ExerciseInfo:
     sample_answer: str = ""
     #: The scorecard it is scored on; None: the workspace's default.
     scorecard_id: int | None = None
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 def list_exercises(*, ws: Workspace) -> list[ExerciseInfo]:
@@ -212,4 +217,5 @@ def _exercise(row: RowMapping) -> ExerciseInfo:
         built_in=bool(row["built_in"]),
         sample_answer=row["sample_answer"] or "",
         scorecard_id=row["scorecard_id"],
+        version=row["version"],
     )

@@ -9,11 +9,15 @@ names the area's widgets have always used.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
+from typing import Any
 
+from ...models import Rating
 from ...services import interviews as iv
+from ...services import records
+from ...store import Workspace
 from ..context import AppContext
-from ..undo import OperationCommand
+from ..undo import OperationCommand, service_command
 from ..widgets.service_edits import call_command, create_command
 
 
@@ -29,6 +33,34 @@ def SetRatingCommand(
     """Rate one dimension (and/or change its evidence). Undo puts the old rating back."""
     args = {"evaluation_id": evaluation_id, "dimension_id": dimension_id}
     return call_command(ctx, text, iv.set_rating, args | {"rating": rating, "evidence": evidence})
+
+
+def RateCommand(
+    ctx: AppContext,
+    evaluation_id: int,
+    stored: iv.RatingInfo,
+    values: Mapping[str, Any],
+    *,
+    text: str,
+) -> OperationCommand:
+    """Change the stored rating ``stored`` of one dimension: ``values`` holds its new
+    ``rating`` and/or ``evidence``; one not given keeps what is stored when the edit runs
+    (the other window's, after a conflict). Undo puts the old rating back."""
+    fields = dict(values)
+
+    def perform(ws: Workspace) -> Any:
+        now = records.get(ws=ws, model=Rating, id=stored.id)
+        rating = fields.get("rating", now.rating)
+        return iv.set_rating(
+            ws=ws,
+            evaluation_id=evaluation_id,
+            dimension_id=stored.dimension_id,
+            rating=rating,
+            evidence=fields.get("evidence"),
+            who=ctx.author(),
+        )
+
+    return service_command(ctx, text, perform)
 
 
 def SetSignalsCommand(

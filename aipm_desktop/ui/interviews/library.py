@@ -47,6 +47,7 @@ from ..widgets.builders import (
 )
 from ..widgets.page_header import named_label
 from ..widgets.roles import ID_ROLE as USER_ROLE
+from ..widgets.versioned import RowVersions
 from . import packs
 from .references import ReferenceEditor
 from .widgets import (
@@ -83,6 +84,7 @@ class ExercisesEditor(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.versions = RowVersions()
         self.ctx = ctx
         self._exercise: iv.ExerciseInfo | None = None
         self.list = QListWidget()
@@ -221,6 +223,9 @@ class ExercisesEditor(QWidget):
         except UserError:
             self.stack.setCurrentWidget(self.empty_label)
             return
+        typing = self.title_edit.hasFocus() and self.title_edit.isModified()
+        if not (typing and self._exercise is not None and self._exercise.id == ex.id):
+            self.versions.read([ex])  # (typing over the title: saving it expects what was read)
         self._exercise = ex
         card = self._card(ex)
         if card is not None and card.id != self._card_id:
@@ -254,7 +259,7 @@ class ExercisesEditor(QWidget):
         if self._exercise is None:
             return
         if not self.ctx.run_edit(
-            UpdateRecordCommand(self.ctx, CaseExercise, self._exercise.id, data, text=text)
+            self.versions.update(self.ctx, CaseExercise, self._exercise.id, data, text=text)
         ):
             self._show()
 
@@ -267,7 +272,7 @@ class ExercisesEditor(QWidget):
         if self._exercise is None or self._exercise.id != self.current_id():
             return
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx,
                 CaseExercise,
                 self._exercise.id,
@@ -339,6 +344,7 @@ class ScorecardEditor(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.dimension_versions = RowVersions()
         self.ctx = ctx
         self.card: iv.ScorecardInfo | None = None
         self._filling = False
@@ -402,6 +408,7 @@ class ScorecardEditor(QWidget):
             return
         try:
             self.card = card = iv.scorecard_info(ws=ws)
+            self.dimension_versions.read(card.dimensions)  # edits expect what is shown
         except UserError:
             self.card = None
             self.stack.setCurrentWidget(self.empty_label)
@@ -465,8 +472,9 @@ class ScorecardEditor(QWidget):
                 edit.setModified(False)
 
     def _update_dimension(self, dimension_id: int, data: dict, text: str) -> None:
+        versions = self.dimension_versions
         if not self.ctx.run_edit(
-            UpdateRecordCommand(self.ctx, ScorecardDimension, dimension_id, data, text=text)
+            versions.update(self.ctx, ScorecardDimension, dimension_id, data, text=text)
         ):
             self.reload()
 
@@ -548,7 +556,7 @@ class ScorecardEditor(QWidget):
             self.reload()
             return
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            UpdateRecordCommand(  # a signal has no version to check (no lost update)
                 self.ctx, ScorecardSignal, signal_id, {"text": text}, text="edit signal"
             )
         )

@@ -7,8 +7,10 @@ scoring. Every rating is saved at once through an undoable command.
 from __future__ import annotations
 
 import html
+from typing import Any
 
 from PySide6.QtCore import Signal
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -20,12 +22,14 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import UserError
+from ...models import Rating
 from ...services import interviews as iv
 from ...services.dates import format_datetime
 from ..context import AppContext
 from ..widgets.builders import button, hbox
 from ..widgets.page_header import local_action, named_label
-from .edits import SetRatingCommand, SubmitCommand
+from ..widgets.versioned import guard_edit
+from .edits import RateCommand, SetRatingCommand, SubmitCommand
 from .widgets import muted_label, repolish
 
 #: Submits the evaluation shown (interview mode, calibration).
@@ -224,12 +228,27 @@ class ScoreSheet(QWidget):
         text = row.evidence.text().strip()
         evidence = text if text != (stored.evidence if stored else "") else None
         name = row.dimension.name
-        self.ctx.run_edit(
-            SetRatingCommand(
-                self.ctx, ev.id, dimension_id, level, evidence, text=f"rate {name} {level}"
-            )
-        )
+        text = f"rate {name} {level}"
+        if stored is None:
+            command = SetRatingCommand(self.ctx, ev.id, dimension_id, level, evidence, text=text)
+        else:
+            changed: dict[str, Any] = {"rating": level}
+            if evidence is not None:
+                changed["evidence"] = evidence
+            command = self._guarded(ev.id, stored, changed, text)
+        self.ctx.run_edit(command)
         self.edited.emit()
+
+    def _guarded(
+        self, evaluation_id: int, stored: iv.RatingInfo, changed: dict[str, Any], text: str
+    ) -> QUndoCommand:
+        """The edit of the rating ``stored`` to ``changed``, against the version read."""
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return RateCommand(self.ctx, evaluation_id, stored, values, text=text)
+
+        label = {"rating": "Rating", "evidence": "Evidence"}.get
+        return guard_edit(make, Rating, stored.id, changed, stored.version, label_for=label)
 
     def _on_evidence_editing_finished(self, dimension_id: int) -> None:
         ev = self._evaluation
@@ -245,16 +264,8 @@ class ScoreSheet(QWidget):
         row.evidence.setModified(False)
         if text == stored.evidence:
             return
-        self.ctx.run_edit(
-            SetRatingCommand(
-                self.ctx,
-                ev.id,
-                dimension_id,
-                stored.rating,
-                text,
-                text=f"edit evidence for {row.dimension.name}",
-            )
-        )
+        what = f"edit evidence for {row.dimension.name}"
+        self.ctx.run_edit(self._guarded(ev.id, stored, {"evidence": text}, what))
 
 
 class SubmitBar(QFrame):
