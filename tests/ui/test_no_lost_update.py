@@ -268,8 +268,6 @@ def test_a_rating_changed_over_another_windows_change_asks(qtbot, interviews_pag
     from aipm_desktop.models import Candidate, Rating
     from aipm_desktop.services import interviews as iv
 
-    from aipm_desktop.services.changes import Changes
-
     data = {"name": "Dana Ortiz", "interviewers": "Maya"}
     _candidate, changes = records.create(ws=ws, model=Candidate, data=data)
     app_ctx.notify(changes)  # as the Candidates tab's New candidate does
