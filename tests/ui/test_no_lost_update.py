@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QLabel
 from sqlalchemy import select
 
 from aipm_desktop.services import records
+from aipm_desktop.services.changes import Changes
 from aipm_desktop.store import open_workspace
 
 from .conftest import shown_page
@@ -298,3 +299,108 @@ def test_a_rating_changed_over_another_windows_change_asks(qtbot, interviews_pag
     after = stored(ws, Rating, rating.id)
     assert after.rating == 1  # theirs: I changed only the evidence
     assert after.evidence == "Strong framing"
+
+
+# -- documents: the editor's autosave and the title --------------------------------------------
+
+
+@pytest.fixture
+def documents_page(qtbot, app_ctx, ws):
+    from aipm_desktop.models import Document
+    from aipm_desktop.ui.documents.page import DocumentsPage
+
+    data = {"kind": "ai_prd", "title": "Answer bot PRD", "body": "# Goals\n\nFaster replies."}
+    doc, _ = records.create(ws=ws, model=Document, data=data)
+    page = shown_page(qtbot, app_ctx, ws, DocumentsPage)
+    page.open_document(doc.id)
+    return page
+
+
+def _type_at_end(qtbot, editor, text: str) -> None:
+    editor.setFocus()
+    editor.moveCursor(editor.textCursor().MoveOperation.End)
+    qtbot.keyClicks(editor, text)
+
+
+def _their_body(ws, document_id: int, body: str) -> None:
+    """Another window saves ``body`` as the document's text (as its autosave does)."""
+    from aipm_desktop.services import documents
+
+    other = open_workspace(Path(ws.path))
+    try:
+        documents.save_body(ws=other, document_id=document_id, body=body, who="bob")
+    finally:
+        other.close()
+
+
+def _body(ws, document_id: int) -> str:
+    from aipm_desktop.models import Document
+
+    return stored(ws, Document, document_id).body
+
+
+def test_an_autosave_over_another_windows_text_keeps_mine_and_asks(
+    qtbot, documents_page, app_ctx, ws
+):
+    from aipm_desktop.ui.documents.body_guard import OVERWRITE
+
+    page = documents_page
+    doc_id = page.document_id
+    _type_at_end(qtbot, page.editor, " Mine.")
+    mine = page.editor.toPlainText()
+    _their_body(ws, doc_id, "# Goals\n\nTheir rewrite.")
+    app_ctx.notify(Changes("document", (doc_id,), "update"))  # as live refresh does
+    assert page.editor.toPlainText() == mine  # my unsaved typing is not replaced
+
+    assert not page.save_now()  # the autosave
+    box = page.conflict_box
+    assert box is not None and box.isVisible()
+    assert "Answer bot PRD" in box.text() and "changed elsewhere by bob at " in box.text()
+    assert _body(ws, doc_id) == "# Goals\n\nTheir rewrite."  # nothing written
+    assert page.editor.toPlainText() == mine  # my text is kept
+    assert "changed elsewhere" in page.save_label.text()
+
+    next(b for b in box.buttons() if b.text() == OVERWRITE).click()
+    assert _body(ws, doc_id) == mine
+    assert page.conflict_box is None and not page.dirty
+    app_ctx.undo_stack.undo()  # theirs comes back
+    assert _body(ws, doc_id) == "# Goals\n\nTheir rewrite."
+
+
+def test_reload_theirs_shows_the_stored_text_and_copies_mine(qtbot, documents_page, app_ctx, ws):
+    from PySide6.QtGui import QGuiApplication
+
+    from aipm_desktop.ui.documents.body_guard import RELOAD
+
+    page = documents_page
+    doc_id = page.document_id
+    _type_at_end(qtbot, page.editor, " Mine.")
+    mine = page.editor.toPlainText()
+    _their_body(ws, doc_id, "Their text.")
+    assert not page.save_now()
+    next(b for b in page.conflict_box.buttons() if b.text() == RELOAD).click()
+    assert page.editor.toPlainText() == "Their text."
+    assert QGuiApplication.clipboard().text() == mine
+    assert _body(ws, doc_id) == "Their text."
+    _type_at_end(qtbot, page.editor, " And mine.")  # an edit after reloading needs no asking
+    assert page.save_now()
+    assert _body(ws, doc_id) == "Their text. And mine."
+
+
+def test_a_document_title_renamed_over_another_windows_change_asks(
+    qtbot, documents_page, app_ctx, ws
+):
+    from aipm_desktop.models import Document
+
+    page = documents_page
+    doc_id = page.document_id
+    behind(ws, Document, doc_id, {"title": "Their PRD"})
+    page.title_edit.setFocus()
+    page.title_edit.selectAll()
+    qtbot.keyClicks(page.title_edit, "My PRD")
+    qtbot.keyClick(page.title_edit, Qt.Key.Key_Return)
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"title": "Their PRD"}
+    assert "Title" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
+    conflict.save_button.click()
+    assert stored(ws, Document, doc_id).title == "My PRD"

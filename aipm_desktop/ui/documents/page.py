@@ -34,7 +34,6 @@ Ctrl+H find and replace.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from pathlib import Path
 from typing import Any
@@ -54,7 +53,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import NotFoundError, UserError
+from ...errors import NotFoundError
 from ...models.enums import DocumentStatus
 from ...services import documents
 from ...services.changes import Changes
@@ -76,8 +75,8 @@ from ..widgets.builders import (
 from ..widgets.combos import chosen_filters, filter_combo
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import NEW_SHORTCUT, local_action, page_header
+from .body_guard import save_body_command, save_on_close
 from .editor import SourcePane
-from .edits import SaveBodyCommand
 from .history import HistoryPanel
 from .new_dialog import NewDocumentDialog, deliverable_kinds, kind_name, use_case_choices
 from .page_actions import DocumentActions
@@ -152,6 +151,9 @@ class DocumentsPage(DocumentActions, QWidget):
         self.document_id: int | None = None
         self.doc: dict[str, Any] = {}
         self._saved_body = ""
+        #: The version of the document the editor read (an autosave expects it).
+        self.saved_version: int | None = None
+        self.conflict_box: QMessageBox | None = None  # see body_guard
         self._loading = False
         self.new_dialog: NewDocumentDialog | None = None
         self.approve_dialog: QInputDialog | None = None
@@ -499,7 +501,7 @@ class DocumentsPage(DocumentActions, QWidget):
         if doc is None:
             self.document_id = None
             self.doc = {}
-            self._saved_body = ""
+            self._saved_body, self.saved_version = "", None
             self._set_editor_text("")
             self.preview.clear_document()
             self.review.clear_review()
@@ -511,7 +513,7 @@ class DocumentsPage(DocumentActions, QWidget):
             return
         self.document_id = doc["id"]
         self.doc = doc
-        self._saved_body = doc["body"] or ""
+        self._saved_body, self.saved_version = doc["body"] or "", doc["version"]
         self.editor_box.setVisible(True)
         self.empty_label.setVisible(False)
         self._set_editor_text(self._saved_body)
@@ -642,13 +644,20 @@ class DocumentsPage(DocumentActions, QWidget):
             return False
         assert self.document_id is not None
         body = self.editor.toPlainText()
-        command = SaveBodyCommand(
-            self.ctx, self.document_id, body, title=str(self.doc.get("title", ""))
-        )
-        if not self.ctx.run_edit(command):
-            return False
-        self._saved_body = body
-        return True
+        return self.ctx.run_edit(save_body_command(self, body, self.saved_version))
+
+    def saved_as(self, body: str, version: int) -> None:
+        """The editor's ``body`` is stored: the document is at ``version``."""
+        self._saved_body, self.saved_version = body, version
+
+    def show_stored_body(self) -> None:
+        """Show the body stored now in place of the editor's (Reload theirs)."""
+        doc = self._read(self.document_id) if self.document_id is not None else None
+        if doc is not None:
+            self.doc = doc
+            self.saved_as(doc["body"] or "", doc["version"])
+            self._replace_editor_text(self._saved_body)
+            self.save_label.setText(self._saved_text())
 
     def _on_editor_text_changed(self) -> None:
         if self._loading or self.document_id is None:
@@ -681,15 +690,7 @@ class DocumentsPage(DocumentActions, QWidget):
     def _on_ctx_workspace_closed(self) -> None:
         # The context has already let go of the workspace; it is still open for this call.
         if self.dirty:
-            assert self.document_id is not None
-            # Read-only or gone: nothing more can be done while closing.
-            with contextlib.suppress(UserError):
-                documents.save_body(
-                    ws=self.ws,
-                    document_id=self.document_id,
-                    body=self.editor.toPlainText(),
-                    who=self.ctx.author(),
-                )
+            save_on_close(self)
         self.autosave_timer.stop()
         self._saved_body = self.editor.toPlainText()
 
@@ -722,12 +723,16 @@ class DocumentsPage(DocumentActions, QWidget):
             return
         self.doc = doc
         body = doc["body"] or ""
-        if body != self._saved_body:
+        if body != self._saved_body and self.dirty:
+            pass  # the user's unsaved text stays; saving it over theirs asks (body_guard)
+        elif body != self._saved_body:
             self.autosave_timer.stop()
-            self._saved_body = body
+            self.saved_as(body, doc["version"])
             if body != self.editor.toPlainText():
                 self._replace_editor_text(body)
                 self.preview.set_markdown(body, immediate=True)
+        else:
+            self.saved_version = doc["version"]  # not its body: saving mine loses nothing
         self._show_meta()
         self.review.set_text(
             self.editor.toPlainText(),

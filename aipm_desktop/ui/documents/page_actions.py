@@ -165,21 +165,28 @@ class DocumentActions:
             if not title:
                 self.title_edit.setText(str(self.doc.get("title", "")))
             return
-        self.ctx.run_edit(
-            UpdateRecordCommand(self.ctx, Document, self.document_id, {"title": title})
-        )
+        self._update({"title": title})
 
     def _on_use_case_combo_activated(self, _index: int) -> None:
         case_id = self.use_case_combo.currentData()
         if self.document_id is None or case_id == self.doc.get("use_case_id"):
             return
-        self.ctx.run_edit(
+        self._update({"use_case_id": case_id}, text="link document to use case")
+
+    def _update(self, data: dict[str, Any], **options: Any) -> bool:
+        """Store ``data`` on the open document, only while it is as read (no lost update)."""
+        assert self.document_id is not None
+        labels = {"title": "Title", "use_case_id": "Use case"}.get
+        version = self.doc.get("version")
+        return self.ctx.run_edit(
             UpdateRecordCommand(
                 self.ctx,
                 Document,
                 self.document_id,
-                {"use_case_id": case_id},
-                text="link document to use case",
+                data,
+                version=version,
+                label_for=labels,
+                **options,
             )
         )
 

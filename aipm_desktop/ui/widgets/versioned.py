@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QWidget
 
+from ...errors import ConflictError
 from ..conflicts import EditIntent, expect
 from ..undo import OperationCommand, update_record
 
@@ -41,12 +42,14 @@ def guard_edit(
     label_for: Callable[[str], str] | None = None,
     written: Callable[[int], None] | None = None,
     command: QUndoCommand | None = None,
+    on_conflict: Callable[[ConflictError], None] | None = None,
 ) -> QUndoCommand:
     """``make(changed)`` (or ``command``, made already), made to write only while row
     ``row_id`` of ``model`` is at ``version`` (no check when it is None). ``changed``
     names the row's fields (the dialog shows their stored values); ``label_for`` names
     them as the view does; ``written`` gets the row's version once the edit (or the
-    merged one) is stored."""
+    merged one) is stored; ``on_conflict``, when given, asks the user instead of the
+    dialog (see :class:`~aipm_desktop.ui.conflicts.EditIntent`)."""
     values = dict(changed)
     if command is None:
         command = make(values)
@@ -55,10 +58,18 @@ def guard_edit(
 
     def again(merged: dict[str, Any], current: int) -> QUndoCommand:
         return guard_edit(
-            make, model, row_id, merged, current, label_for=label_for, written=written
+            make,
+            model,
+            row_id,
+            merged,
+            current,
+            label_for=label_for,
+            written=written,
+            on_conflict=on_conflict,
         )
 
-    return expect(command, EditIntent(model, row_id, version, values, again, label_for, written))
+    intent = EditIntent(model, row_id, version, values, again, label_for, written, on_conflict)
+    return expect(command, intent)
 
 
 def handed_over(command: QUndoCommand) -> bool:
