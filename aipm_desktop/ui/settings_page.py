@@ -18,7 +18,6 @@ from ..models.workspace import DEFAULT_EVIDENCE_MAX_MB, MAX_EVIDENCE_MAX_MB
 from ..services import dates
 from ..services import workspace as workspace_service
 from .context import AppContext
-from .undo import UpdateRecordCommand
 from .widgets.builders import (
     LABELS_RIGHT,
     NO_MARGINS,
@@ -29,6 +28,7 @@ from .widgets.builders import (
     vbox,
 )
 from .widgets.page_header import named_label
+from .widgets.versioned import RowVersions
 
 SETTINGS_ID = 1
 MAX_LENGTH = 200
@@ -52,6 +52,7 @@ class SettingsPage(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.versions = RowVersions()
         self.ctx = ctx
         self.setObjectName("settingsPage")
         self.edits: dict[str, QLineEdit] = {}
@@ -152,6 +153,7 @@ class SettingsPage(QWidget):
         if ws is None:
             return
         settings = workspace_service.get_settings(ws=ws)
+        self.versions.read([settings])  # an edit expects the version shown
         readonly = ws.readonly
         for field, edit in self.edits.items():
             value = getattr(settings, field) or ""
@@ -171,7 +173,7 @@ class SettingsPage(QWidget):
         value = self.evidence_limit.value()
         if self.evidence_limit.isReadOnly() or value == self._limit:
             return
-        command = UpdateRecordCommand(
+        command = self.versions.update(
             self.ctx,
             WorkspaceSettings,
             SETTINGS_ID,
@@ -203,7 +205,7 @@ class SettingsPage(QWidget):
                 edit.setText(text)
             edit.setModified(False)
             return
-        command = UpdateRecordCommand(
+        command = self.versions.update(
             self.ctx, WorkspaceSettings, SETTINGS_ID, {field: text}, text=undo_text
         )
         if not self.ctx.run_edit(command):

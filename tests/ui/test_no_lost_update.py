@@ -404,3 +404,118 @@ def test_a_document_title_renamed_over_another_windows_change_asks(
     assert "Title" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
     conflict.save_button.click()
     assert stored(ws, Document, doc_id).title == "My PRD"
+
+
+# -- interviews: a candidate's fields and an evaluation's notes ---------------------------------
+
+
+def _candidate(app_ctx, ws, name: str = "Dana Ortiz") -> int:
+    from aipm_desktop.models import Candidate
+
+    data = {"name": name, "interviewers": "Maya"}
+    candidate, changes = records.create(ws=ws, model=Candidate, data=data)
+    app_ctx.notify(changes)  # as the Candidates tab's New candidate does
+    return candidate.id
+
+
+def test_a_candidate_field_typed_over_another_windows_change_asks(
+    qtbot, interviews_page, app_ctx, ws
+):
+    from aipm_desktop.models import Candidate
+
+    candidate_id = _candidate(app_ctx, ws)
+    interviews_page.tabs.setCurrentWidget(interviews_page.candidates)
+    assert interviews_page.candidates.current_id() == candidate_id
+    behind(ws, Candidate, candidate_id, {"role_level": "Senior PM", "name": "Dana O."})
+    name = interviews_page.candidates.edits["name"]
+    name.setFocus()
+    name.selectAll()
+    qtbot.keyClicks(name, "Dana Ortiz-Reyes")
+    qtbot.keyClick(name, Qt.Key.Key_Return)
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"name": "Dana O."}
+    conflict.save_button.click()
+    after = stored(ws, Candidate, candidate_id)
+    assert (after.name, after.role_level) == ("Dana Ortiz-Reyes", "Senior PM")
+
+
+def test_evaluation_notes_typed_over_another_windows_change_ask(
+    qtbot, interviews_page, app_ctx, ws
+):
+    from aipm_desktop.models import Evaluation
+
+    _candidate(app_ctx, ws)
+    interviews_page.tabs.setCurrentWidget(interviews_page.interview)
+    mode = interviews_page.interview
+    qtbot.mouseClick(mode.start_button, Qt.MouseButton.LeftButton)
+    evaluation_id = mode.evaluation_id
+    behind(ws, Evaluation, evaluation_id, {"notes": "Their notes"})
+    mode.notes_edit.setFocus()
+    qtbot.keyClicks(mode.notes_edit, "Clear structure")
+    mode.notes_edit.editing_finished.emit()  # as leaving the box does
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"notes": "Their notes"}
+    conflict.theirs_buttons["notes"].click()
+    conflict.save_button.click()
+    assert stored(ws, Evaluation, evaluation_id).notes == "Their notes"
+
+
+# -- settings, scoring models and control notes ------------------------------------------------
+
+
+def test_workspace_settings_typed_over_another_windows_change_ask(qtbot, app_ctx, ws):
+    from aipm_desktop.models import WorkspaceSettings
+    from aipm_desktop.ui.settings_page import SettingsPage
+
+    page = shown_page(qtbot, app_ctx, ws, SettingsPage)
+    page.load()
+    behind(ws, WorkspaceSettings, 1, {"client": "Globex"})
+    client = page.edits["client"]
+    client.setFocus()
+    client.selectAll()
+    qtbot.keyClicks(client, "Acme")
+    qtbot.keyClick(client, Qt.Key.Key_Return)
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"client": "Globex"}
+    conflict.save_button.click()
+    assert stored(ws, WorkspaceSettings, 1).client == "Acme"
+
+
+def test_a_scoring_criterion_renamed_over_another_windows_change_asks(qtbot, app_ctx, sample_ws):
+    from aipm_desktop.models import Criterion
+    from aipm_desktop.ui.usecases.models_dialog import ModelsDialog
+
+    app_ctx.set_workspace(sample_ws)
+    dialog = ModelsDialog(app_ctx)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    criterion = dialog.criteria[0]
+    behind(sample_ws, Criterion, criterion.id, {"weight": criterion.weight + 1})
+    dialog.table.item(0, 0).setText("Business value (revenue)")  # as typed in the cell
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"name": criterion.name}
+    conflict.save_button.click()
+    after = stored(sample_ws, Criterion, criterion.id)
+    assert (after.name, after.weight) == ("Business value (revenue)", criterion.weight + 1)
+
+
+def test_control_notes_saved_over_another_windows_notes_ask(qtbot, controls_page, app_ctx, ws):
+    from aipm_desktop.models import Control
+
+    tab = controls_page.catalogs
+    assert tab.select_catalog("iso_42001")
+    control = tab.current_control()
+    behind(ws, Control, control.id, {"notes": "Their licensed text."})
+    tab.notes.setFocus()
+    qtbot.keyClicks(tab.notes, "My licensed text.")
+    qtbot.mouseClick(tab.save_button, Qt.MouseButton.LeftButton)
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"notes": "Their licensed text."}
+    assert stored(ws, Control, control.id).notes == "Their licensed text."
+    conflict.reject()  # Cancel: theirs stays
+    assert stored(ws, Control, control.id).notes == "Their licensed text."

@@ -184,6 +184,8 @@ class ControlInfo(records.AsDict):
     scope: str
     summary: str = ""
     notes: str = ""
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 def catalogs(*, ws: Workspace) -> list[CatalogInfo]:

@@ -48,6 +48,8 @@ class CandidateInfo:
     decision_rationale: str = ""
     decided_by: str = ""
     decided_at: dt.datetime | None = None
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
     @property
     def revealed(self) -> bool:
@@ -143,6 +145,8 @@ class EvaluationScore:
     submitted_at: dt.datetime | None = None
     #: A calibration exercise on a case's sample answer (no candidate).
     practice: bool = False
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
     @property
     def complete(self) -> bool:
@@ -191,6 +195,7 @@ def _score(
         level_labels=card.level_labels,
         submitted_at=ev["submitted_at"],
         practice=bool(ev["practice"]),
+        version=ev["version"],
     )
 
 

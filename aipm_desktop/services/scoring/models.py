@@ -50,6 +50,8 @@ class CriterionInfo:
     description: str
     levels: tuple[str, ...]
     position: int
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
     def utility(self, value: int) -> float:
         """The level as a utility in [0, 1] (cost criteria are inverted)."""
@@ -123,6 +125,7 @@ def model_criteria(*, ws: Workspace, model_id: int | None = None) -> list[Criter
                 t.c.description,
                 t.c.levels,
                 t.c.position,
+                t.c.version,
             )
             .where(t.c.model_id == model_id)
             .order_by(t.c.position, t.c.id)
@@ -140,6 +143,7 @@ def model_criteria(*, ws: Workspace, model_id: int | None = None) -> list[Criter
             description=str(r.description or ""),
             levels=tuple(str(level) for level in (r.levels or ())),
             position=int(r.position),
+            version=int(r.version),
         )
         for r in rows
     ]

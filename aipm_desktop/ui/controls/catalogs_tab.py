@@ -14,7 +14,6 @@ from ...models import Control
 from ...services import controls as controls_service
 from ..context import AppContext
 from ..operations.parts import record_table
-from ..undo import update_record
 from ..widgets.builders import (
     TAB_MARGINS,
     button,
@@ -29,6 +28,7 @@ from ..widgets.combos import filter_combo
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
+from ..widgets.versioned import RowVersions
 from .parts import WATCHED, filtered, named_filter, show_rows, shown
 
 SAVE_TIP = "Keep these notes with the control (Ctrl+S in the notes); Edit ▸ Undo takes them back"
@@ -63,6 +63,7 @@ class CatalogsTab(ContextWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="catalogsTab")
+        self.versions = RowVersions()  # of the controls read: saving notes expects them
         self.catalog_model: ColumnTableModel[Any] = ColumnTableModel(
             _catalog_columns(), key=lambda c: c.id
         )
@@ -166,6 +167,7 @@ class CatalogsTab(ContextWidget):
         if ws is not None and catalog is not None:
             found = controls_service.controls(ws=ws, catalog_id=catalog.id)
         self.all_controls = found
+        self.versions.read(found)
         self._show_controls()
 
     def _show_controls(self) -> None:
@@ -205,7 +207,7 @@ class CatalogsTab(ContextWidget):
         control = self.current_control()
         if control is None or self.ctx.readonly or self.notes.toPlainText() == control.notes:
             return False
-        command = update_record(
+        command = self.versions.update(
             self.ctx,
             Control,
             control.id,

@@ -24,7 +24,7 @@ from ...services import interviews as iv
 from ...services.dates import format_date
 from ..context import AppContext
 from ..tasks import Task
-from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.builders import (
     LABELS_RIGHT,
     button,
@@ -38,6 +38,7 @@ from ..widgets.builders import (
 )
 from ..widgets.dialog_parts import confirm_delete
 from ..widgets.page_header import named_label
+from ..widgets.versioned import RowVersions
 from .widgets import (
     INTERVIEW_KINDS,
     ask_document_path,
@@ -85,6 +86,7 @@ class CandidatesTab(QWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self.versions = RowVersions()
         self.ctx = ctx
         self._summary: iv.CandidateSummary | None = None
 
@@ -202,6 +204,7 @@ class CandidatesTab(QWidget):
             self.stack.setCurrentWidget(self.empty_label)
             return
         self._summary = s
+        self.versions.read([s.candidate])  # an edit of a field expects the version shown
         self.stack.setCurrentIndex(1)
         values = {
             "name": s.candidate.name,
@@ -307,7 +310,7 @@ class CandidatesTab(QWidget):
                     return
         label = FIELDS[field][0].lower()
         if not self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx, Candidate, candidate_id, {field: value}, text=f"edit candidate {label}"
             )
         ):

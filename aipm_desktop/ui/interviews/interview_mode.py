@@ -33,7 +33,6 @@ from ...models.enums import Recommendation, SignalKind
 from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import UpdateRecordCommand
 from ..widgets.builders import (
     button,
     fill,
@@ -47,6 +46,7 @@ from ..widgets.builders import (
 )
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
+from ..widgets.versioned import RowVersions
 from .edits import SetSignalsCommand, StartEvaluationCommand
 from .markdown_view import MarkdownBrowser
 from .scoresheet import (
@@ -107,6 +107,7 @@ class InterviewModeTab(ContextWidget):
         super().__init__(ctx, parent, name="interviewMode")
         self._loading = False
         self._evaluation: iv.EvaluationScore | None = None
+        self.versions = RowVersions()
         self._structure: tuple | None = None
         self._exercise: iv.ExerciseInfo | None = None
         self.signal_boxes: dict[int, QCheckBox] = {}
@@ -446,6 +447,9 @@ class InterviewModeTab(ContextWidget):
             self._evaluation = None
             self._resolve()
             return
+        typing = self.notes_edit.hasFocus() and self.notes_edit.is_modified()
+        if not (typing and self._evaluation is not None and self._evaluation.id == ev.id):
+            self.versions.read([ev])  # (typing notes: saving them expects what was read)
         self._evaluation = ev
         locked = self.ctx.readonly or ev.submitted
         probed = self._exercise.dimension_keys if self._exercise else ()
@@ -555,7 +559,7 @@ class InterviewModeTab(ContextWidget):
             return
         new = None if ev.recommendation == value.value else value.value
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx,
                 Evaluation,
                 ev.id,
@@ -570,7 +574,7 @@ class InterviewModeTab(ContextWidget):
         if ev is None or self._loading:
             return
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx, Evaluation, ev.id, {"notes": self.notes_edit.toPlainText().strip()}
             )
         )

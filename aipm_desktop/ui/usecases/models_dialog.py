@@ -32,12 +32,12 @@ from ...models.enums import Direction
 from ...services import scoring
 from ...services.scoring import CriterionInfo
 from ..context import AppContext
-from ..undo import UpdateRecordCommand
 from ..widgets.builders import line_edit
 from ..widgets.choice_delegate import VALUE_ROLE, ChoiceDelegate, NumberDelegate
 from ..widgets.context_widgets import ContextDialog
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
+from ..widgets.versioned import RowVersions
 from .edits import CopyModelCommand, SetActiveModelCommand
 
 MODEL_ROLE = Qt.ItemDataRole.UserRole
@@ -55,6 +55,7 @@ class ModelsDialog(ContextDialog):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="modelsDialog", title="Scoring models", size=(980, 620))
+        self.versions = RowVersions()  # of the criteria shown: an edit expects them
         self.criteria: list[CriterionInfo] = []
         self._row_ids: list[int] = []
         self._filling = False
@@ -167,6 +168,7 @@ class ModelsDialog(ContextDialog):
         set_enabled_why(self.copy_button, not readonly, COPY_TIP, READ_ONLY_WHY)
         row = max(self.table.currentRow(), 0)
         self.criteria = scoring.model_criteria(ws=ws, model_id=model_id)
+        self.versions.read(self.criteria)
         same_rows = [c.id for c in self.criteria] == self._row_ids
         self._row_ids = [c.id for c in self.criteria]
         self._filling = True
@@ -245,7 +247,7 @@ class ModelsDialog(ContextDialog):
     def _update(self, criterion_id: int, data: dict, *, merge: bool = True) -> None:
         if self.ctx.readonly:
             return
-        command = UpdateRecordCommand(self.ctx, Criterion, criterion_id, data, merge=merge)
+        command = self.versions.update(self.ctx, Criterion, criterion_id, data, merge=merge)
         if not self.ctx.run_edit(command):
             self.reload_criteria()
 
