@@ -519,3 +519,28 @@ def test_control_notes_saved_over_another_windows_notes_ask(qtbot, controls_page
     assert stored(ws, Control, control.id).notes == "Their licensed text."
     conflict.reject()  # Cancel: theirs stays
     assert stored(ws, Control, control.id).notes == "Their licensed text."
+
+
+def test_an_incident_action_changed_over_another_windows_change_asks(
+    qtbot, operations_page, app_ctx, sample_ws
+):
+    from aipm_desktop.models import IncidentAction
+    from aipm_desktop.services import incidents
+
+    incident_id = incidents.find_incident(
+        ws=sample_ws, ref="Drafts quoted refund windows that do not exist after the model upgrade"
+    )
+    assert operations_page.show_incident(incident_id)
+    actions = operations_page.incidents.detail.actions_panel
+    action = incidents.detail(ws=sample_ws, incident_id=incident_id).actions[0]
+    actions.table.setCurrentIndex(actions.model.index(actions.model.row_of_key(action.id), 0))
+    assert actions.edit_current() == action.id
+    behind(sample_ws, IncidentAction, action.id, {"who": "Their lead"})
+    actions.notes_edit.setText("Rolled back to the previous model")
+    actions.commit()
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"notes": action.notes}  # only what I changed
+    conflict.save_button.click()
+    after = stored(sample_ws, IncidentAction, action.id)
+    assert (after.notes, after.who) == ("Rolled back to the previous model", "Their lead")

@@ -158,6 +158,8 @@ class ActionEntry:
     at: dt.datetime
     who: str
     notes: str
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -267,7 +269,7 @@ def _detail(conn: Any, incident_id: int) -> IncidentDetail:
         .order_by(_TL.c.at, _TL.c.id)
     ).all()
     actions = conn.execute(
-        select(_ACT.c.id, _ACT.c.kind, _ACT.c.at, _ACT.c.who, _ACT.c.notes)
+        select(_ACT.c.id, _ACT.c.kind, _ACT.c.at, _ACT.c.who, _ACT.c.notes, _ACT.c.version)
         .where(_ACT.c.incident_id == incident_id)
         .order_by(_ACT.c.at, _ACT.c.id)
     ).all()
@@ -290,6 +292,7 @@ def _detail(conn: Any, incident_id: int) -> IncidentDetail:
                 a.at,
                 a.who,
                 a.notes,
+                a.version,
             )
             for a in actions
         ),

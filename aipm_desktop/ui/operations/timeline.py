@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PySide6.QtCore import QDateTime, Signal
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QDateTimeEdit,
@@ -24,7 +24,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...models import IncidentActionKind
+from ...models import IncidentAction, IncidentActionKind
 from ...services import incidents
 from ...services.dates import format_datetime
 from ..context import AppContext
@@ -34,6 +34,7 @@ from ..widgets.field_editors import date_display_format, local_moment, utc_momen
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
 from ..widgets.row_list_model import Column
+from ..widgets.versioned import guard_edit, handed_over
 from .edits import (
     AddActionCommand,
     AddTimelineEntryCommand,
@@ -214,6 +215,7 @@ class ActionsPanel(_RecordsPanel):
         #: The action whose fields the row above the table shows for a change (None: the
         #: row describes a new action).
         self.editing_id: int | None = None
+        self.editing: Any = None  # the action being changed, as read
         self.add_button = button(
             ADD_TEXT, self.commit, name="addActionButton", tip="Record this action (Enter)"
         )
@@ -288,6 +290,7 @@ class ActionsPanel(_RecordsPanel):
         if record is None or self.ctx.readonly:
             return None
         self.editing_id = int(record.id)
+        self.editing = record  # saving expects it as read (no lost update)
         self.kind_combo.setCurrentIndex(max(0, self.kind_combo.findData(record.kind)))
         self.who_edit.setText(record.who)
         self.when_edit.setDateTime(local_moment(record.at))
@@ -319,8 +322,15 @@ class ActionsPanel(_RecordsPanel):
         action_id = self.editing_id
         if action_id is None or self.ctx.readonly:
             return None
-        command = UpdateActionCommand(self.ctx, action_id, self._entry())
-        if not self.ctx.run_edit(command):
+        read = self.editing
+        changed = {k: v for k, v in self._entry().items() if getattr(read, k, None) != v}
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return UpdateActionCommand(self.ctx, action_id, values)
+
+        version = getattr(read, "version", None)
+        command = guard_edit(make, IncidentAction, action_id, changed, version)
+        if changed and not self.ctx.run_edit(command) and not handed_over(command):
             return None
         self.stop_editing()
         return action_id
