@@ -544,3 +544,40 @@ def test_an_incident_action_changed_over_another_windows_change_asks(
     conflict.save_button.click()
     after = stored(sample_ws, IncidentAction, action.id)
     assert (after.notes, after.who) == ("Rolled back to the previous model", "Their lead")
+
+
+def test_a_timeline_drag_over_another_windows_move_asks(qtbot, app_ctx, ws):
+    import datetime as dt
+
+    from PySide6.QtCore import QPoint
+    from PySide6.QtTest import QTest
+
+    from aipm_desktop.models import RoadmapItem
+    from aipm_desktop.services import clock
+    from aipm_desktop.ui.roadmap.page import RoadmapPage
+
+    start = clock.today() + dt.timedelta(days=10)
+    end = start + dt.timedelta(days=9)
+    data = {"title": "Fine-tune v2", "lane": "Model iteration", "start": start, "end": end}
+    item, _ = records.create(ws=ws, model=RoadmapItem, data=data)
+    page = shown_page(qtbot, app_ctx, ws, RoadmapPage, size=(1300, 800))
+    timeline = page.timeline
+    timeline.set_zoom("weeks")
+    theirs = (start + dt.timedelta(days=1), end + dt.timedelta(days=1))
+    behind(ws, RoadmapItem, item.id, {"start": theirs[0], "end": theirs[1]})
+
+    grab = timeline.view.viewport_rect(item.id).center().toPoint()
+    drop = grab + QPoint(round(4 * timeline.scene.ppd), 0)
+    viewport = timeline.view.viewport()
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, grab)
+    QTest.mouseMove(viewport, QPoint((grab.x() + drop.x()) // 2, grab.y()))
+    QTest.mouseMove(viewport, drop)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier, drop)
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"start": theirs[0], "end": theirs[1]}
+    after = stored(ws, RoadmapItem, item.id)
+    assert (after.start, after.end) == theirs  # nothing written yet
+    conflict.save_button.click()  # keep my dates
+    after = stored(ws, RoadmapItem, item.id)
+    assert (after.start, after.end) == (start + dt.timedelta(days=4), end + dt.timedelta(days=4))

@@ -49,6 +49,8 @@ class TimelineItem:
     use_case_id: int | None
     slip_days: int | None
     critical: bool
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
     @property
     def duration_days(self) -> int:
@@ -96,6 +98,7 @@ _ITEM_COLUMNS = (
     "progress",
     "owner",
     "use_case_id",
+    "version",
 )
 
 

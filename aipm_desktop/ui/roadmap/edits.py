@@ -40,6 +40,34 @@ def MoveItemCommand(
     return call_command(ctx, text, roadmap.move_item, args, record_id=item_id)
 
 
+def MoveReadItemCommand(
+    ctx: AppContext,
+    item: roadmap.TimelineItem,
+    dates: Mapping[str, dt.date],
+    *,
+    shift_dependents: bool = False,
+    text: str = "move roadmap item",
+) -> OperationCommand:
+    """Give ``item`` the ``start`` and/or ``end`` in ``dates``, the one not given kept as
+    stored when the edit runs (another window's, after a conflict), as
+    :func:`MoveItemCommand`; made to write only while the item is as read (no lost
+    update: the conflict dialog shows the dates)."""
+    from ...models import RoadmapItem
+    from ..widgets.versioned import guard_edit
+
+    def make(values: dict[str, dt.date]) -> OperationCommand:
+        def perform(ws: Workspace) -> Changes:
+            now = roadmap.get_item(ws=ws, item_id=item.id)
+            start, end = values.get("start", now.start), values.get("end", now.end)
+            args = {"start": start, "end": end, "shift_dependents": shift_dependents}
+            return roadmap.move_item(ws=ws, item_id=item.id, **args, who=ctx.author())[0]
+
+        return service_command(ctx, text, perform, record_id=item.id)
+
+    label = {"start": "Start", "end": "End"}.get
+    return guard_edit(make, RoadmapItem, item.id, dates, item.version, label_for=label)  # type: ignore[return-value]
+
+
 def AddDependencyCommand(
     ctx: AppContext, predecessor_id: int, successor_id: int
 ) -> OperationCommand:

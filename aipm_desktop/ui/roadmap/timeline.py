@@ -37,7 +37,12 @@ from ...services.changes import Changes
 from ..context import AppContext
 from ..widgets.builders import segments
 from ..widgets.dialog_parts import DRAWING_FILTERS, ask_save_path
-from .edits import AddDependencyCommand, MoveItemCommand, RemoveDependencyCommand
+from .edits import (
+    AddDependencyCommand,
+    MoveItemCommand,
+    MoveReadItemCommand,
+    RemoveDependencyCommand,
+)
 from .timeline_headers import AxisHeader, LaneHeader, TimelineLegend
 from .timeline_scene import TimelineScene
 from .timeline_style import AXIS_H, LANE_HEADER_W, MAX_PPD, MIN_PPD, ZOOM_TEXT, ZOOMS
@@ -326,14 +331,15 @@ class TimelineWidget(QWidget):
         verb = "move"
         if item is not None and (end - start) != (item.end - item.start):
             verb = "resize"
-        command = MoveItemCommand(
-            self.ctx,
-            item_id,
-            start,
-            end,
-            shift_dependents=self.shift_check.isChecked(),
-            text=f"{verb} '{item.title[:40]}'" if item is not None else "move roadmap item",
-        )
+        shift = self.shift_check.isChecked()
+        if item is None:
+            command = MoveItemCommand(self.ctx, item_id, start, end, shift_dependents=shift)
+        else:  # only the dates that moved, against the version shown (no lost update)
+            dates = {k: v for k, v in (("start", start), ("end", end)) if getattr(item, k) != v}
+            if not dates:
+                return True  # nothing moved
+            text = f"{verb} '{item.title[:40]}'"
+            command = MoveReadItemCommand(self.ctx, item, dates, shift_dependents=shift, text=text)
         ok = self.ctx.run_edit(command)
         if not ok:
             self.reload()  # put the bar back where the workspace says it is
