@@ -27,6 +27,14 @@ def behind(ws, model, record_id: int, data: dict, who: str = "bob") -> None:
         other.close()
 
 
+def type_over(qtbot, edit, text: str) -> None:
+    """Type ``text`` over what the line edit shows and press Return (saving it)."""
+    edit.setFocus()
+    edit.selectAll()
+    qtbot.keyClicks(edit, text)
+    qtbot.keyClick(edit, Qt.Key.Key_Return)
+
+
 def conflict_shown(app_ctx):
     dialog = app_ctx.conflict_dialog
     assert dialog is not None and dialog.isVisible()
@@ -234,10 +242,7 @@ def test_a_case_title_typed_over_another_windows_change_asks(qtbot, interviews_p
     exercise = iv.list_exercises(ws=ws)[0]
     editor.select(exercise.id)
     behind(ws, CaseExercise, exercise.id, {"title": "Their title", "time_box_minutes": 50})
-    editor.title_edit.setFocus()
-    editor.title_edit.selectAll()
-    qtbot.keyClicks(editor.title_edit, "My title")
-    qtbot.keyClick(editor.title_edit, Qt.Key.Key_Return)
+    type_over(qtbot, editor.title_edit, "My title")
 
     conflict = conflict_shown(app_ctx)
     assert conflict.current == {"title": "Their title"}
@@ -395,10 +400,7 @@ def test_a_document_title_renamed_over_another_windows_change_asks(
     page = documents_page
     doc_id = page.document_id
     behind(ws, Document, doc_id, {"title": "Their PRD"})
-    page.title_edit.setFocus()
-    page.title_edit.selectAll()
-    qtbot.keyClicks(page.title_edit, "My PRD")
-    qtbot.keyClick(page.title_edit, Qt.Key.Key_Return)
+    type_over(qtbot, page.title_edit, "My PRD")
     conflict = conflict_shown(app_ctx)
     assert conflict.current == {"title": "Their PRD"}
     assert "Title" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
@@ -427,11 +429,7 @@ def test_a_candidate_field_typed_over_another_windows_change_asks(
     interviews_page.tabs.setCurrentWidget(interviews_page.candidates)
     assert interviews_page.candidates.current_id() == candidate_id
     behind(ws, Candidate, candidate_id, {"role_level": "Senior PM", "name": "Dana O."})
-    name = interviews_page.candidates.edits["name"]
-    name.setFocus()
-    name.selectAll()
-    qtbot.keyClicks(name, "Dana Ortiz-Reyes")
-    qtbot.keyClick(name, Qt.Key.Key_Return)
+    type_over(qtbot, interviews_page.candidates.edits["name"], "Dana Ortiz-Reyes")
 
     conflict = conflict_shown(app_ctx)
     assert conflict.current == {"name": "Dana O."}
@@ -472,11 +470,7 @@ def test_workspace_settings_typed_over_another_windows_change_ask(qtbot, app_ctx
     page = shown_page(qtbot, app_ctx, ws, SettingsPage)
     page.load()
     behind(ws, WorkspaceSettings, 1, {"client": "Globex"})
-    client = page.edits["client"]
-    client.setFocus()
-    client.selectAll()
-    qtbot.keyClicks(client, "Acme")
-    qtbot.keyClick(client, Qt.Key.Key_Return)
+    type_over(qtbot, page.edits["client"], "Acme")
 
     conflict = conflict_shown(app_ctx)
     assert conflict.current == {"client": "Globex"}
