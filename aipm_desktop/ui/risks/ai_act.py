@@ -45,7 +45,6 @@ from ...models.enums import CheckStatus
 from ...services import ai_act, dates
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import UpdateRecordCommand
 from ..widgets.builders import (
     SAVE_CANCEL,
     TAB_MARGINS,
@@ -60,6 +59,7 @@ from ..widgets.context_widgets import ContextWidget
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
+from ..widgets.versioned import RowVersions
 from .edits import SaveAssessmentCommand
 from .fields import Badge, EnumCombo, enum_text, text_color_on
 from .form import use_case_titles
@@ -332,7 +332,7 @@ class ObligationsTable(QTableWidget):
         self.setColumnWidth(4, 110)
         self.ids: list[int] = []
         #: The version of each obligation shown (an edit expects it: no lost update).
-        self.versions: dict[int, int] = {}
+        self.versions = RowVersions()
         self._filling = False
         self.message = named_label("", "errorHint", wrap=True)
         self.message.setVisible(False)
@@ -357,7 +357,7 @@ class ObligationsTable(QTableWidget):
         self._filling = True
         try:
             ids = [int(o.id) for o in items]  # type: ignore[arg-type]
-            self.versions = {int(o.id): o.version for o in items}  # type: ignore[arg-type]
+            self.versions.read(items)
             if ids != self.ids:
                 self.ids = ids
                 self.setRowCount(len(items))
@@ -434,15 +434,13 @@ class ObligationsTable(QTableWidget):
         if current == value:
             return
         self.ctx.run_edit(
-            UpdateRecordCommand(
+            self.versions.update(
                 self.ctx,
                 ComplianceObligation,
                 obligation_id,
                 {field: value},
                 text=f"edit obligation {field.replace('_', ' ')}",
                 merge=True,
-                version=self.versions.get(obligation_id),
-                written=lambda version: self.versions.__setitem__(obligation_id, version),
             )
         )
 
