@@ -145,14 +145,21 @@ CITATIONS = "Citations in answer bot replies"
 
 
 @pytest.fixture
-def design(qtbot, app_ctx, sample_ws):
-    """The Design tab of the citations experiment: (its id, the tab)."""
+def experiment(qtbot, app_ctx, sample_ws):
+    """The citations experiment shown: (its id, the Experiments page)."""
     from aipm_desktop.services import experiments
     from aipm_desktop.ui.experiments.page import ExperimentsPage
 
     page = shown_page(qtbot, app_ctx, sample_ws, ExperimentsPage)
     experiment_id = experiments.find_experiment(ws=sample_ws, ref=CITATIONS)
     page.show_entity(experiment_id)
+    return experiment_id, page
+
+
+@pytest.fixture
+def design(experiment):
+    """The Design tab of the citations experiment: (its id, the tab)."""
+    experiment_id, page = experiment
     return experiment_id, page.detail.design
 
 
@@ -195,6 +202,27 @@ def test_a_guardrail_dialog_saved_over_another_windows_change_asks(
     assert "Metric" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
     conflict.reject()  # Cancel: the current record stays
     assert stored(sample_ws, ExperimentGuardrail, guardrail.id).name == "Their metric"
+
+
+def test_a_power_input_typed_over_another_windows_change_asks(
+    qtbot, experiment, app_ctx, sample_ws
+):
+    from aipm_desktop.models import Experiment
+    from aipm_desktop.ui.experiments.detail import TAB_POWER
+
+    experiment_id, page = experiment
+    page.detail.tabs.setCurrentIndex(TAB_POWER)
+    power = page.detail.power
+    before = stored(sample_ws, Experiment, experiment_id)
+    behind(sample_ws, Experiment, experiment_id, {"daily_units": 500.0, "baseline": 0.2})
+    type_over(qtbot, power.edits["baseline"], "12")
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"baseline": 0.2}
+    assert before.baseline != 0.2
+    conflict.save_button.click()
+    after = stored(sample_ws, Experiment, experiment_id)
+    assert (after.baseline, after.daily_units) == (12.0, 500.0)  # a mean: as typed
 
 
 # -- operations: a runbook's rollback criteria, edited in their cells ---------------------------

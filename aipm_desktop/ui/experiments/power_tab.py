@@ -22,7 +22,7 @@ from typing import Any
 
 import pydantic
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
+from PySide6.QtGui import QFont, QUndoCommand
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,7 +34,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...errors import ValidationError
-from ...models.experiments import ExperimentBase
+from ...models.experiments import Experiment, ExperimentBase
 from ...services import experiments
 from ...services.experiments import ExperimentDetail, Plan
 from ..context import AppContext
@@ -45,6 +45,7 @@ from ..widgets.debounce import Debouncer
 from ..widgets.field_editors import FIELD_HEIGHT, parse_number
 from ..widgets.form_hints import validation_text
 from ..widgets.page_header import named_label
+from ..widgets.versioned import guard_edit, handed_over
 from .edits import UpdateExperimentCommand
 from .figures import figure, share_text
 from .power_chart import CurveData, draw_mde_curve
@@ -550,8 +551,15 @@ class PowerTab(ContextWidget):
         except pydantic.ValidationError as error:
             self._show_hint(validation_text(error, lambda f: FIELD_LABELS.get(f, "")) + KEPT)
             return False
-        command = UpdateExperimentCommand(self.ctx, info.id, changed, report_errors=False)
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return UpdateExperimentCommand(self.ctx, info.id, values, report_errors=False)
+
+        label = FIELD_LABELS.get
+        command = guard_edit(make, Experiment, info.id, changed, info.version, label_for=label)
         self.ctx.run_edit(command)
+        if handed_over(command):  # another window saved it since: the dialog asks
+            return False
         if command.error is not None:
             self._show_hint(str(command.error) + KEPT)
             return False
