@@ -280,6 +280,32 @@ def test_a_case_title_typed_over_another_windows_change_asks(qtbot, interviews_p
     assert (after.title, after.time_box_minutes) == ("My title", 50)
 
 
+def test_a_prompt_typed_while_another_window_changed_it_asks_on_leaving(
+    qtbot, interviews_page, app_ctx, ws
+):
+    """Live refresh keeps what I am typing; leaving the box asks instead of overwriting."""
+    from aipm_desktop.models import CaseExercise
+    from aipm_desktop.services import interviews as iv
+
+    interviews_page.tabs.setCurrentWidget(interviews_page.library)
+    editor = interviews_page.library.exercises
+    exercise = iv.list_exercises(ws=ws)[0]
+    editor.select(exercise.id)
+    prompt = editor.texts["prompt"]
+    prompt.setFocus()
+    prompt.selectAll()
+    qtbot.keyClicks(prompt, "My prompt")
+    behind(ws, CaseExercise, exercise.id, {"prompt": "Their prompt"})
+    app_ctx.notify(Changes("case_exercise", (exercise.id,), "update"))  # as live refresh does
+    assert prompt.toPlainText() == "My prompt"  # kept while I type
+    prompt.editing_finished.emit()  # as leaving the box does
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"prompt": "Their prompt"}
+    conflict.save_button.click()
+    assert stored(ws, CaseExercise, exercise.id).prompt == "My prompt"
+
+
 def test_a_scorecard_dimension_renamed_over_another_windows_change_asks(
     qtbot, interviews_page, app_ctx, ws
 ):

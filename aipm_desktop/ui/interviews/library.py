@@ -223,9 +223,11 @@ class ExercisesEditor(QWidget):
         except UserError:
             self.stack.setCurrentWidget(self.empty_label)
             return
-        typing = self.title_edit.hasFocus() and self.title_edit.isModified()
+        typing = (self.title_edit.hasFocus() and self.title_edit.isModified()) or any(
+            edit.hasFocus() and edit.is_modified() for edit in self.texts.values()
+        )
         if not (typing and self._exercise is not None and self._exercise.id == ex.id):
-            self.versions.read([ex])  # (typing over the title: saving it expects what was read)
+            self.versions.read([ex])  # (typing in a field: saving it expects what was read)
         self._exercise = ex
         card = self._card(ex)
         if card is not None and card.id != self._card_id:
