@@ -688,15 +688,6 @@ def _base_label(conn: Connection, op: RowMapping) -> str:
 _SET_GROWN = '"version" = CASE WHEN "version" > ? THEN "version" ELSE ? END + 1'
 
 
-def _grown_values(image: Mapping[str, Any]) -> tuple[Any, ...]:
-    """The parameters of an UPDATE setting ``image`` (the version's twice, for
-    :data:`_SET_GROWN`)."""
-    out: list[Any] = []
-    for key, value in image.items():
-        out.extend((value, value) if key == "version" else (value,))
-    return tuple(out)
-
-
 def apply_inverse(conn: Connection, op_id: int) -> None:
     """Put back the before-images of ``op_id`` in reverse order (inside a journaled write).
 
@@ -746,7 +737,8 @@ def apply_inverse(conn: Connection, op_id: int) -> None:
                 if action == "U":
                     sets = ", ".join(_SET_GROWN if k == "version" else f'"{k}" = ?' for k in image)
                     sql = f'UPDATE "{tbl}" SET {sets} WHERE {where}'
-                    values = (*_grown_values(image), *params)
+                    grown = [x for k, v in image.items() for x in ((v,) * (1 + (k == "version")))]
+                    values = (*grown, *params)  # the version's twice: see _SET_GROWN
                 else:
                     if isinstance(image.get("version"), int):
                         image["version"] += 1  # back, but never at a version it had
