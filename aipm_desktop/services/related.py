@@ -189,7 +189,7 @@ def _titled(conn: Connection, links: _Collector) -> list[Link]:
         source = SOURCE_BY_KIND[kind]
         query = source.query().where(source.table().c.id.in_(ids))
         for row in conn.execute(query):
-            context = "" if row[2] is None else str(row[2])
+            context = source.context_text(row[2])
             result.append(Link(kind, row[0], str(row[1]), context, links.found[(kind, row[0])]))
     result.sort(key=lambda link: (_ORDER[link.kind], link.title.casefold(), link.id))
     return result

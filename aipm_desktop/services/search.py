@@ -25,7 +25,9 @@ the inbox).
 
 from __future__ import annotations
 
+import functools
 import heapq
+import importlib
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -44,7 +46,12 @@ class Source:
     """How one kind of entity is indexed: ``kind`` (an ``EntityKind`` value, also the
     table name), ``label`` for people, the ``model`` class, its ``title`` column, an
     optional ``context`` column (shown beside the title) and a ``prefix`` column written
-    before the title (a control's reference, ``Art. 9``)."""
+    before the title (a control's reference, ``Art. 9``).
+
+    ``shows`` says how a stored context value is shown, the way the kind's own view shows
+    it: a formatter of :data:`aipm_desktop.services.listing.FORMATTERS` (``"upper"``:
+    ``sev2`` → ``SEV2``) or a ``"module:function"`` (a document's kind ``ai_prd`` →
+    ``AI PRD``); empty: as stored."""
 
     kind: str
     label: str
@@ -54,6 +61,13 @@ class Source:
     prefix: str = ""
     #: ``(table, foreign key column, column)``: take the context from a parent row.
     context_from: tuple[str, str, str] | None = None
+    shows: str = ""
+
+    def context_text(self, value: Any) -> str:
+        """A stored context value as people read it (see ``shows``)."""
+        if value is None or value == "":
+            return ""
+        return _shown_by(self.shows)(value) if self.shows else str(value)
 
     def table(self) -> Any:
         from .. import models
@@ -80,17 +94,36 @@ class Source:
         return select(t.c.id, title, context).select_from(from_)
 
 
+@functools.cache
+def _shown_by(name: str) -> Callable[[Any], str]:
+    if ":" in name:
+        module, _, attribute = name.partition(":")
+        found: Callable[[Any], str] = getattr(importlib.import_module(module), attribute)
+        return found
+    from .listing import FORMATTERS
+
+    return FORMATTERS[name]
+
+
+def minutes(value: Any) -> str:
+    """A time box in minutes, as the case library shows it: ``45 min``."""
+    return f"{value} min"
+
+
+_HERE = "aipm_desktop.services."
 #: Every kind the index holds, in the order results of equal rank are listed.
 SOURCES: tuple[Source, ...] = (
     Source("use_case", "Use case", "UseCase", "title", "area"),
     Source("risk", "Risk", "Risk", "title", "category"),
-    Source("document", "Document", "Document", "title", "kind"),
-    Source("kpi", "KPI", "Kpi", "name", "category"),
+    Source(
+        "document", "Document", "Document", "title", "kind", shows=f"{_HERE}documents:kind_name"
+    ),
+    Source("kpi", "KPI", "Kpi", "name", "category", shows="enum"),
     Source("roadmap_item", "Roadmap item", "RoadmapItem", "title", "lane"),
     Source("release", "Release", "Release", "name", "feature_flag"),
-    Source("experiment", "Experiment", "Experiment", "title", "status"),
+    Source("experiment", "Experiment", "Experiment", "title", "status", shows="enum"),
     Source("eval_suite", "Evaluation suite", "EvalSuite", "name", "dataset"),
-    Source("incident", "Incident", "Incident", "title", "severity"),
+    Source("incident", "Incident", "Incident", "title", "severity", shows="upper"),
     Source("runbook", "Runbook", "Runbook", "title", "owner"),
     Source(
         "control",
@@ -100,10 +133,24 @@ SOURCES: tuple[Source, ...] = (
         prefix="ref",
         context_from=("control_catalog", "catalog_id", "name"),
     ),
-    Source("evidence_item", "Evidence", "EvidenceItem", "title", "kind"),
+    Source(
+        "evidence_item",
+        "Evidence",
+        "EvidenceItem",
+        "title",
+        "kind",
+        shows=f"{_HERE}controls.evidence:kind_label",
+    ),
     Source("cost_model", "Cost model", "CostModel", "name", "option_label"),
     Source("candidate", "Candidate", "Candidate", "name", "role_level"),
-    Source("case_exercise", "Interview case", "CaseExercise", "title", "key"),
+    Source(
+        "case_exercise",
+        "Interview case",
+        "CaseExercise",
+        "title",
+        "time_box_minutes",
+        shows=f"{_HERE}search:minutes",
+    ),
 )
 SOURCE_BY_KIND = {source.kind: source for source in SOURCES}
 _KIND_ORDER = {source.kind: i for i, source in enumerate(SOURCES)}
@@ -259,7 +306,7 @@ class SearchIndex:
         with ws.engine.connect() as conn:
             for source in wanted:
                 for row in conn.execute(source.query()):
-                    self._put(source.kind, row[0], row[1], row[2])
+                    self._put(source.kind, row[0], row[1], source.context_text(row[2]))
         return self
 
     def apply(self, changes: Changes, *, ws: Workspace) -> None:
@@ -287,14 +334,14 @@ class SearchIndex:
             if row is None:
                 self._drop((source.kind, id))
             else:
-                self._put(source.kind, row[0], row[1], row[2])
+                self._put(source.kind, row[0], row[1], source.context_text(row[2]))
 
     def _reload_kind(self, conn: Any, source: Source) -> None:
         rows = {row[0]: row for row in conn.execute(source.query())}
         for key in [key for key in self._slot if key[0] == source.kind and key[1] not in rows]:
             self._drop(key)
         for row in rows.values():
-            self._put(source.kind, row[0], row[1], row[2])
+            self._put(source.kind, row[0], row[1], source.context_text(row[2]))
 
     def add(self, kind: str, id: int, title: str, context: str = "") -> None:
         """Add (or replace) one entry by hand, e.g. the menu commands (any ``kind``)."""

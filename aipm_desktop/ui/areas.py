@@ -69,8 +69,9 @@ AREAS: tuple[Area, ...] = (
 class Opener:
     """How the palette and the Related panel open a record of ``kind`` (an ``EntityKind``
     value of :data:`aipm_desktop.services.search.SOURCES`): show area ``area``, then call
-    ``page.<method>(id, *args)`` on its page, which chooses the record. An area that owns
-    a kind adds one line to :data:`OPENERS`; a kind without an opener is still found by
+    ``page.<method>(id, *args)`` on its page, which chooses the record (and returns
+    False when it cannot). Every kind the search index holds has one line in
+    :data:`OPENERS` (a test checks it); a kind without an opener would still be found by
     ``aipm search`` but not listed in the palette."""
 
     kind: str
@@ -94,6 +95,7 @@ OPENERS: tuple[Opener, ...] = (
     Opener("candidate", "interviews", "show_candidate"),
     Opener("case_exercise", "interviews", "show_case"),
     Opener("control", "controls", "show_control"),
+    Opener("evidence_item", "controls", "show_evidence"),
 )
 
 

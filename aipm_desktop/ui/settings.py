@@ -24,6 +24,7 @@ _AUTHOR = "user/author_name"
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
 _SIDEBAR = "window/sidebar_visible"
+_RELATED = "window/related_visible"
 _SPLITTER = "splitters/"
 _HEADER = "columns/"
 _DATE_STYLE = "user/date_style"
@@ -158,14 +159,26 @@ class Settings:
     def set_splitter_state(self, name: str, value: QByteArray | bytes) -> None:
         self._set_bytes(_SPLITTER + name, value)
 
-    def sidebar_visible(self) -> bool:
-        value = self._qs.value(_SIDEBAR, True)
+    def _flag(self, key: str, default: bool) -> bool:
+        value = self._qs.value(key, default)
         if isinstance(value, str):
             return value.lower() not in ("false", "0", "no")
         return bool(value)
 
+    def sidebar_visible(self) -> bool:
+        return self._flag(_SIDEBAR, True)
+
     def set_sidebar_visible(self, visible: bool) -> None:
         self._qs.setValue(_SIDEBAR, bool(visible))
+
+    def related_visible(self) -> bool:
+        """Whether the Related panel was shown when the user last showed or hid it (it
+        comes back with the next workspace opened)."""
+        return self._flag(_RELATED, False)
+
+    def set_related_visible(self, visible: bool) -> None:
+        self._qs.setValue(_RELATED, bool(visible))
+        self._qs.sync()
 
     def header_state(self, name: str) -> QByteArray | None:
         """The saved column layout (order, widths, hidden columns) of the list ``name``."""

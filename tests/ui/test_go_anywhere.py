@@ -175,3 +175,113 @@ def test_a_control_opens_in_the_controls_catalogs_tab(qtbot, window, sample_ws):
     chosen = page.catalogs.current_control()
     assert chosen is not None and chosen.id == control.id
     assert control.title.split()[0] in page.catalogs.heading.text()
+
+
+def test_every_kind_the_index_holds_opens_in_an_area():
+    """A kind added to the search index without a way to open it fails here."""
+    import importlib
+
+    from aipm_desktop.services.search import SOURCES
+    from aipm_desktop.ui.areas import find_area, find_opener
+
+    for source in SOURCES:
+        opener = find_opener(source.kind)
+        assert opener is not None, f"{source.kind} has no opener in ui/areas.py OPENERS"
+        area = find_area(opener.area)
+        assert area is not None and isinstance(area.factory, str)
+        module, _, name = area.factory.partition(":")
+        page_class = getattr(importlib.import_module(module), name)
+        assert callable(getattr(page_class, opener.method, None)), (
+            f"{area.name} pages have no {opener.method}() to open a {source.kind}"
+        )
+
+
+def test_an_evidence_item_opens_in_the_controls_evidence_tab(qtbot, window, sample_ws):
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "disclosure screenshot")
+    entry = palette.entries()[0]
+    assert (entry.label, entry.title, entry.context) == (
+        "Evidence",
+        "Answer bot disclosure screenshot",
+        "File",
+    )
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Return)
+
+    assert window.current_area() == "controls"
+    page = window.pages["controls"]
+    assert page.tabs.currentWidget() is page.evidence
+    # Its use case is the level shown; the item is chosen, what it satisfies below.
+    assert page.level_combo.currentText() == "Help-center answer bot"
+    chosen = page.evidence.current()
+    assert chosen is not None and chosen.id == entry.id
+    assert page.evidence.info.text().startswith("File, ")
+    # A filter hiding it is cleared when it is opened again.
+    page.evidence.filter_box.setText("qqzz")
+    page.evidence.filter_box.flush()
+    assert page.evidence.current() is None
+    assert window.go_anywhere.open("evidence_item", entry.id)
+    assert page.evidence.current().id == entry.id
+
+
+def test_the_palette_shows_values_as_the_areas_do(qtbot, window):
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "refund windows")
+    incident = next(e for e in palette.entries() if e.kind == "incident")
+    assert incident.context == "SEV2"  # as the incident log shows it, not "sev2"
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Escape)
+
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "ai prd answer bot")
+    document = next(e for e in palette.entries() if e.kind == "document")
+    assert document.context == "AI PRD"  # not "ai_prd"
+    qtbot.keyClick(palette.edit, Qt.Key.Key_Escape)
+
+    palette = _open_palette(qtbot, window)
+    qtbot.keyClicks(palette.edit, "auto-apply triage")
+    experiment = next(e for e in palette.entries() if e.kind == "experiment")
+    assert experiment.context == "Draft"
+    item = palette.results.topLevelItem(palette.entries().index(experiment))
+    assert item.text(2) == "Draft"
+
+
+def _restart(qtbot, settings_path, sample_path):
+    """A new main window reading the settings the last one wrote, on the workspace."""
+    from aipm_desktop.store import open_workspace
+    from aipm_desktop.ui.context import AppContext
+    from aipm_desktop.ui.main_window import MainWindow
+    from aipm_desktop.ui.settings import Settings
+
+    again = MainWindow(AppContext(Settings(settings_path)))
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    again.set_workspace(open_workspace(sample_path))
+    return again
+
+
+def test_the_related_panel_and_its_place_come_back_after_a_restart(qtbot, main_window, sample_path):
+    from aipm_desktop.store import open_workspace
+
+    settings_path = main_window.ctx.settings.path
+    main_window.set_workspace(open_workspace(sample_path))
+    main_window.actions["toggle_related"].trigger()
+    go = main_window.go_anywhere
+    main_window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, go.dock)
+    # Closing the workspace hides the panel without changing the user's choice.
+    main_window.ctx.close_workspace()
+    assert not go.related_visible()
+    main_window.set_workspace(open_workspace(sample_path))
+    assert go.related_visible()
+    main_window.close()
+
+    again = _restart(qtbot, settings_path, sample_path)
+    go = again.go_anywhere
+    assert go.related_visible() and again.actions["toggle_related"].isChecked()
+    assert again.dockWidgetArea(go.dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    go.dock.close()  # its own close button: hidden next time too
+    again.close()
+
+    third = _restart(qtbot, settings_path, sample_path)
+    assert not third.go_anywhere.related_visible()
+    assert not third.actions["toggle_related"].isChecked()
+    third.close()

@@ -37,6 +37,20 @@ EVIDENCE_T = table_of(EvidenceItem)
 _USE_CASE_T = table_of(UseCase)
 
 
+#: An evidence item's kind as the app names it.
+KIND_LABELS = {
+    EvidenceKind.FILE: "File",
+    EvidenceKind.URL: "URL",
+    EvidenceKind.DOCUMENT: "Document",
+    EvidenceKind.TICKET: "Ticket",
+}
+
+
+def kind_label(kind: str) -> str:
+    """``url`` → ``URL``: the kind of an evidence item as the Evidence tab shows it."""
+    return KIND_LABELS.get(kind, str(kind))  # type: ignore[call-overload]
+
+
 def _megabytes(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import QWidget
 
 from ...errors import UserError
 from ...services import controls as controls_service
+from ...services.controls.evidence import kind_label as evidence_kind
 from ..context import AppContext
 from ..errors import show_user_error
 from ..operations.parts import record_table
@@ -36,7 +37,7 @@ from ..widgets.dialog_parts import ask_save_path, show_saved
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
 from ..widgets.row_list_model import Column, ColumnTableModel
 from .evidence_dialog import EvidenceDialog
-from .parts import LevelTab, current_row, filtered, fit_columns, named_filter, show_rows, shown
+from .parts import LevelTab, current_row, filtered, fit_columns, named_filter, show_rows
 
 ADD_TIP = "Add a file or a reference as evidence for controls of this level"
 FILE_WHY = "Choose an evidence item that is a stored file."
@@ -65,7 +66,7 @@ def _date(value: Any) -> str:
 def _columns() -> tuple[Column[Any], ...]:
     return (
         Column("Title", lambda e: e.title),
-        Column("Kind", lambda e: e.kind),
+        Column("Kind", lambda e: evidence_kind(e.kind)),
         Column("File or reference", lambda e: e.target),
         Column("Use case", lambda e: e.use_case or "(workspace)"),
         Column("Controls", lambda e: ", ".join(e.controls), tip=lambda e: "\n".join(e.controls)),
@@ -166,7 +167,7 @@ class EvidenceTab(LevelTab):
             )
             valid = f"valid {_date(item.valid_from) or '…'} to {_date(item.valid_until) or '…'}"
             reviewed = f"; reviewed by {item.reviewer}" if item.reviewer else "; not reviewed"
-            self.info.setText(f"{shown(item.kind)}{size}; {valid}{reviewed}.")
+            self.info.setText(f"{evidence_kind(item.kind)}{size}; {valid}{reviewed}.")
         else:
             self.info.setText("")
         self.satisfied_model.set_rows(found)

@@ -18,14 +18,12 @@ list. Every edit is one step of Edit ▸ Undo.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QComboBox, QWidget
 
-from ...errors import UserError
-from ...models import Control
-from ...services import records
+from ...models import Control, EvidenceItem
 from ..context import AppContext
-from ..widgets.area_tabs import tabbed_page
+from ..widgets.area_tabs import show_in_tab, tab_entity, tabbed_page
 from ..widgets.builders import button, labelled_row, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import (
@@ -54,7 +52,14 @@ TAB_CATALOGS, TAB_APPLICABILITY, TAB_EVIDENCE, TAB_CROSSWALK, TAB_GAPS, TAB_TRAC
 
 
 class ControlsPage(ContextWidget):
-    """The Controls area (see the module docstring)."""
+    """The Controls area (see the module docstring).
+
+    Signals:
+        current_entity_changed(): another record is chosen, or another tab or level shown
+            (:meth:`current_entity`).
+    """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="controlsPage")
@@ -114,6 +119,12 @@ class ControlsPage(ContextWidget):
         self.applicability.table.selectionModel().currentRowChanged.connect(
             lambda *_a: self._remember_control()
         )
+        for view in (self.catalogs.control_table, self.applicability.table, self.evidence.table):
+            view.selectionModel().currentRowChanged.connect(
+                lambda *_a: self.current_entity_changed.emit()
+            )
+        self.tabs.currentChanged.connect(lambda _i: self.current_entity_changed.emit())
+        self.level_combo.currentIndexChanged.connect(lambda _i: self.current_entity_changed.emit())
         ctx.watch(self, WATCHED, self._on_watched_changed)
         self._fill_levels()
         self._on_level_combo_index_changed(self.level_combo.currentIndex())
@@ -138,15 +149,57 @@ class ControlsPage(ContextWidget):
     def show_control(self, control_id: int) -> bool:
         """Open control ``control_id`` (the command palette and the Related panel link
         here): the Catalogs tab with its catalog and the control chosen."""
-        ws = self.ctx.workspace
-        if ws is None:
+        return show_in_tab(
+            self.ctx,
+            Control,
+            control_id,
+            self.tabs,
+            self.catalogs,
+            lambda c: self.catalogs.select_control(c.catalog_id, c.id),
+        )
+
+    def show_evidence(self, evidence_id: int) -> bool:
+        """Open evidence item ``evidence_id`` (the command palette, the Related panel):
+        the Evidence tab at its level (its use case, or the organisation), the item
+        chosen (the filter cleared when it hides it)."""
+        return show_in_tab(
+            self.ctx, EvidenceItem, evidence_id, self.tabs, self.evidence, self._choose_evidence
+        )
+
+    def _choose_evidence(self, item: EvidenceItem) -> bool:
+        if not self.show_level(item.use_case_id):
             return False
-        try:
-            catalog_id = records.get(ws=ws, model=Control, id=control_id).catalog_id
-        except UserError:
+        tab = self.evidence
+        if tab.model.row_of_key(item.id) is None:
+            tab.filter_box.clear()
+            tab.filter_box.flush()
+        row = tab.model.row_of_key(item.id)
+        if row is None:
             return False
-        self.tabs.setCurrentWidget(self.catalogs)
-        return self.catalogs.select_control(catalog_id, control_id)
+        tab.table.selectRow(row)
+        return True
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The record chosen in the tab shown, for the Related panel: a control (Catalogs,
+        Applicability), an evidence item (Evidence), the use case shown (Gaps,
+        Traceability)."""
+
+        def control() -> int | None:
+            chosen = self.catalogs.current_control()
+            return None if chosen is None else int(chosen.id)
+
+        def row_id(tab: ApplicabilityTab | EvidenceTab) -> int | None:
+            chosen = tab.current()
+            return None if chosen is None else int(chosen.id)
+
+        return tab_entity(
+            self.tabs,
+            (self.catalogs, "control", control),
+            (self.applicability, "control", lambda: row_id(self.applicability)),
+            (self.evidence, "evidence_item", lambda: row_id(self.evidence)),
+            (self.gaps, "use_case", self.use_case_id),
+            (self.trace, "use_case", self.use_case_id),
+        )
 
     def _fill_levels(self) -> None:
         refill(self.level_combo, level_items(self.ctx), self.level_combo.currentData())

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 from ...services import costs
 from ...services.changes import Changes
 from ..context import AppContext
-from ..widgets.area_tabs import area_tabs
+from ..widgets.area_tabs import area_tabs, tab_entity
 from ..widgets.builders import (
     NO_MARGINS,
     TAB_MARGINS,
@@ -77,7 +77,14 @@ ROLES = ("build", "partner", "buy")
 
 
 class CostsPage(ContextWidget):
-    """The Costs area of the main window (see the module doc)."""
+    """The Costs area of the main window (see the module doc).
+
+    Signals:
+        current_entity_changed(): another cost model is shown, or another tab
+            (:meth:`current_entity`).
+    """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="costsPage")
@@ -206,6 +213,7 @@ class CostsPage(ContextWidget):
         self.compare.model_chosen.connect(self.select_model)
         self.prices.status.connect(self.message.setText)
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(lambda _i: self.current_entity_changed.emit())
         ctx.changed.connect(self._on_ctx_changed)
         self.refresh()
         self.select_first()
@@ -248,11 +256,17 @@ class CostsPage(ContextWidget):
     def select_first(self) -> None:
         self.select_model(self.list_model.id_at(0))
 
-    def show_entity(self, model_id: int) -> None:
-        """Navigation from elsewhere (the overview): show cost model ``model_id``."""
+    def show_entity(self, model_id: int) -> bool:
+        """Navigation from elsewhere (the overview, the command palette, the Related
+        panel): show cost model ``model_id``. False when there is no such model."""
         self.tabs.setCurrentWidget(self.models_tab)
         self.detail_tabs.setCurrentIndex(TAB_INPUTS)
         self.select_model(model_id)
+        return self._current == model_id
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The cost model shown (in the Cost models tab), for the Related panel."""
+        return tab_entity(self.tabs, (self.models_tab, "cost_model", self.current_id))
 
     def set_scenario(self, scenario: str) -> None:
         """Show the low, base or high scenario everywhere in the detail."""
@@ -270,6 +284,7 @@ class CostsPage(ContextWidget):
             self._current = model_id
             self.message.setText("")
             self.form.load(model_id)
+            self.current_entity_changed.emit()
         self._update_actions()
 
     # -- showing the figures ------------------------------------------------------------

@@ -24,13 +24,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from ...errors import UserError
 from ...models import EvalMetric
-from ...services import evaluations, records
+from ...services import evaluations
 from ...services import usecases as usecases_service
 from ..context import AppContext
 from ..operations.parts import ask_to_delete
-from ..widgets.area_tabs import area_header
+from ..widgets.area_tabs import area_header, show_in_tab
 from ..widgets.builders import (
     NO_MARGINS,
     TAB_MARGINS,
@@ -73,9 +72,11 @@ class EvaluationsPage(ContextWidget):
     Signals:
         navigate_requested(str, int): show area ``name`` on record ``id``; the main window
             acts on it.
+        current_entity_changed(): another suite is chosen (:meth:`current_entity`).
     """
 
     navigate_requested = Signal(str, int)
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="evaluationsPage")
@@ -154,18 +155,20 @@ class EvaluationsPage(ContextWidget):
     def show_entity(self, metric_id: int) -> bool:
         """Open metric ``metric_id`` (the Overview and the launch checklist link here): its
         suite's report on the latest run, the metric's row chosen."""
-        ws = self.ctx.workspace
-        if ws is None:
+        return show_in_tab(
+            self.ctx, EvalMetric, metric_id, self.detail.tabs, TAB_REPORT, self._choose_metric
+        )
+
+    def _choose_metric(self, metric: EvalMetric) -> bool:
+        if not self.show_suite(metric.suite_id):
             return False
-        try:
-            suite_id = records.get(ws=ws, model=EvalMetric, id=metric_id).suite_id
-        except UserError:
-            return False  # removed since
-        if not self.show_suite(suite_id):
-            return False
-        self.detail.tabs.setCurrentIndex(TAB_REPORT)
-        self.detail.report.choose_metric(metric_id)
+        self.detail.report.choose_metric(int(metric.id))  # type: ignore[arg-type]
         return True
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The suite chosen, for the Related panel."""
+        chosen = self.list_pane.chosen
+        return None if chosen is None else ("eval_suite", chosen)
 
     # -- actions ----------------------------------------------------------------------------
 
@@ -231,6 +234,7 @@ class EvaluationsPage(ContextWidget):
     def _on_list_pane_current_changed(self, suite_id: object) -> None:
         self.detail.show_suite(suite_id if isinstance(suite_id, int) else None)
         self._update_actions()
+        self.current_entity_changed.emit()
 
     def _on_watched_changed(self) -> None:
         self._fill_use_cases()

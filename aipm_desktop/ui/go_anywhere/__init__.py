@@ -10,6 +10,11 @@ signal it emits when the choice changes; a page without them shows "nothing chos
 
 The search index is built on the first Ctrl+K of an open workspace, then kept current
 from ``ctx.changed`` (only the records a write names are read again).
+
+Whether the panel is shown is remembered in the settings when the user shows or hides
+it (not when a workspace closes), and it comes back with the next workspace, also after
+a restart; where the dock was (its side, its width, floating) comes back with the
+window's saved layout.
 """
 
 from __future__ import annotations
@@ -43,7 +48,11 @@ class GoAnywhere(QObject):
         self.ctx = window.ctx
         self.index: SearchIndex | None = None
         self._hooked: set[int] = set()
-        self._dock_wanted = False
+        #: The window saves and restores its layout (not so for screenshots).
+        self._persist = bool(getattr(window, "persist", True))
+        self._dock_wanted = self._persist and self.ctx.settings.related_visible()
+        #: True while the panel hides because the workspace closes (not the user's choice).
+        self._closing = False
 
         self.palette = CommandPalette(self._records, self._commands, window)
         self.palette.open_requested.connect(self.open)
@@ -59,7 +68,7 @@ class GoAnywhere(QObject):
         self.palette_action.triggered.connect(self.show_palette)
         self.related_action = QAction("&Related Panel", window)
         self.related_action.setCheckable(True)
-        self.related_action.toggled.connect(self.set_related_visible)
+        self.related_action.toggled.connect(self._on_related_action_toggled)
         self.related_action.setShortcut(QKeySequence(RELATED_SHORTCUT))
         self.related_action.setStatusTip("Show what is linked to the chosen record")
         window.actions["go_anywhere"] = self.palette_action  # type: ignore[attr-defined]
@@ -73,6 +82,8 @@ class GoAnywhere(QObject):
         self.ctx.workspace_closed.connect(self._on_ctx_workspace_closed)
         window.page_stack.currentChanged.connect(self._on_page_stack_current_changed)  # type: ignore[attr-defined]
         self._set_enabled(self.ctx.workspace is not None)
+        if self.ctx.workspace is not None and self._dock_wanted:
+            self.set_related_visible(True)
 
     # -- palette --------------------------------------------------------------------------
 
@@ -124,6 +135,8 @@ class GoAnywhere(QObject):
             shown = getattr(page, opener.method)(id, *opener.args) is not False
         if not shown:
             self.window.statusBar().showMessage("That record cannot be shown here.", 5000)
+        else:  # a page choosing it quietly (signals held) still gets the panel to follow
+            self.refresh_related()
         return shown
 
     # -- the Related panel ----------------------------------------------------------------
@@ -147,12 +160,19 @@ class GoAnywhere(QObject):
             self.dock.setAllowedAreas(
                 Qt.DockWidgetArea.LeftDockWidgetArea | Qt.DockWidgetArea.RightDockWidgetArea
             )
-            self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+            # Where it was when the window's layout was saved, else on the right.
+            if not (self._persist and self.window.restoreDockWidget(self.dock)):
+                self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
             self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
         if self.dock is not None:
             self.dock.setVisible(visible)
         if self.related_action.isChecked() != visible:
             self.related_action.setChecked(visible)
+
+    def _on_related_action_toggled(self, visible: bool) -> None:
+        self.set_related_visible(visible)
+        if self._persist and not self._closing:
+            self.ctx.settings.set_related_visible(visible)
 
     def refresh_related(self) -> None:
         """List what is linked to the current record (when the panel is shown)."""
@@ -213,6 +233,10 @@ class GoAnywhere(QObject):
         self.index = None
         self.palette.hide()
         self._dock_wanted = self.related_action.isChecked()
-        self.set_related_visible(False)
+        self._closing = True
+        try:
+            self.set_related_visible(False)
+        finally:
+            self._closing = False
         self._set_enabled(False)
         self.related.show_for(None, None, "")

@@ -13,7 +13,10 @@ from ...errors import UserError
 from ...store import Workspace
 from ..widgets.builders import vbox
 
-NONE_CHOSEN = "Choose a use case, risk, document, KPI, roadmap item, experiment or incident."
+NONE_CHOSEN = (
+    "Choose a record in this area (a use case, risk, document, release, control, candidate"
+    " …) to see what is linked to it."
+)
 NOTHING_LINKED = "Nothing is linked to it yet."
 #: Shown before a title: the chosen record refers to it (→) or it refers to the record (←).
 ARROWS = {"out": "→", "in": "←"}

@@ -10,10 +10,11 @@ enabled only there.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ..context import AppContext
-from ..widgets.area_tabs import area_tabs
+from ..widgets.area_tabs import area_tabs, tab_entity
 from ..widgets.builders import NO_MARGINS, button, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import NEW_SHORTCUT, enable_delete, page_header, record_actions
@@ -33,7 +34,14 @@ NONE_CHOSEN_WHY = "No candidate selected"
 
 
 class InterviewsPage(ContextWidget):
-    """Run AI PM case interviews: weighted scorecards, live interview mode, comparison."""
+    """Run AI PM case interviews: weighted scorecards, live interview mode, comparison.
+
+    Signals:
+        current_entity_changed(): another candidate or case is chosen, or another tab
+            shown (:meth:`current_entity`).
+    """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="interviewsPage")
@@ -70,6 +78,9 @@ class InterviewsPage(ContextWidget):
         self.candidates.start_requested.connect(self._on_candidates_start_requested)
         self.candidates.list.currentItemChanged.connect(lambda *_a: self._update_actions())
         self.tabs.currentChanged.connect(lambda _i: self._update_actions())
+        self.tabs.currentChanged.connect(lambda _i: self.current_entity_changed.emit())
+        for chosen in (self.candidates.list, self.library.exercises.list):
+            chosen.currentItemChanged.connect(lambda *_a: self.current_entity_changed.emit())
         tabs_box = vbox((self.tabs, 1), margins=(24, 0, 24, 8))
         vbox(header, (tabs_box, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
@@ -103,15 +114,30 @@ class InterviewsPage(ContextWidget):
             self, self.candidates, chosen, DELETE_TIP, OFF_TAB_WHY, NONE_CHOSEN_WHY, READ_ONLY_WHY
         )
 
-    def show_candidate(self, candidate_id: int) -> None:
-        """Open the Candidates tab on ``candidate_id`` (the palette links here)."""
+    def show_candidate(self, candidate_id: int) -> bool:
+        """Open the Candidates tab on ``candidate_id`` (the palette and the Related panel
+        link here). False when the candidate is not listed."""
         self.tabs.setCurrentWidget(self.candidates)
         self.candidates.select(candidate_id)
+        return self.candidates.current_id() == candidate_id
 
-    def show_case(self, exercise_id: int) -> None:
-        """Open the Case library on exercise ``exercise_id`` (the palette links here)."""
+    def show_case(self, exercise_id: int) -> bool:
+        """Open the Case library on exercise ``exercise_id`` (the palette and the Related
+        panel link here). False when the exercise is not listed."""
         self.tabs.setCurrentWidget(self.library)
-        self.library.select(exercise_id)
+        exercises = self.library.exercises
+        self.library.tabs.setCurrentWidget(exercises)
+        exercises.select(exercise_id)
+        return exercises.current_id() == exercise_id
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The candidate (Candidates tab) or case exercise (Case library) chosen, for the
+        Related panel."""
+        return tab_entity(
+            self.tabs,
+            (self.candidates, "candidate", self.candidates.current_id),
+            (self.library, "case_exercise", self.library.exercises.current_id),
+        )
 
     def _on_candidates_start_requested(self, candidate_id: int) -> None:
         self.interview.select(candidate_id)

@@ -202,9 +202,11 @@ class LaunchPage(QWidget):
     Signals:
         navigate_requested(str, int): show area ``name`` on record ``id`` (a failing
             evaluation metric in Evaluations); the main window acts on it.
+        current_entity_changed(): another release is shown (:meth:`current_entity`).
     """
 
     navigate_requested = Signal(str, int)
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -373,9 +375,14 @@ class LaunchPage(QWidget):
                 else "Select a release to delete it."
             )
 
+    def current_entity(self) -> tuple[str, int] | None:
+        """The release shown, for the Related panel."""
+        return None if self.release_id is None else ("release", self.release_id)
+
     def _show_current(self) -> None:
         ws = self.ctx.workspace
         self._update_actions()
+        self.current_entity_changed.emit()
         if ws is None or self.release_id is None:
             self.stack.setCurrentWidget(self.empty)
             if self._infos:

@@ -1,9 +1,11 @@
-"""An area page's header with its record buttons, and the tab bar under it (Register /
-Heat map, List / Grid ...)."""
+"""An area page's header with its record buttons, the tab bar under it (Register /
+Heat map, List / Grid ...), and opening or reporting the record chosen in one of its
+tabs."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from PySide6.QtWidgets import QHBoxLayout, QLayout, QPushButton, QTabWidget, QWidget
 
@@ -40,3 +42,46 @@ def area_header(
     new_button = button(f"New {record}", new, name="primaryButton", tip=new_tip)
     delete_button = button("Delete", delete, tip=delete_tip)
     return page_header(title, subtitle, (new_button, delete_button)), new_button, delete_button
+
+
+def show_in_tab(
+    ctx: Any,
+    model: type,
+    record_id: int,
+    tabs: QTabWidget,
+    tab: QWidget | int,
+    choose: Callable[[Any], object],
+) -> bool:
+    """Open record ``record_id`` of ``model`` in a tab of an area page (the command
+    palette, the Related panel and other areas link there): ``tab`` (a page or an index)
+    of ``tabs`` is shown, then ``choose(record)`` selects the record in it (False from it:
+    it could not). False when no workspace is open or the record is gone."""
+    from ...errors import UserError
+    from ...services import records
+
+    ws = ctx.workspace
+    if ws is None:
+        return False
+    try:
+        record: Any = records.get(ws=ws, model=model, id=record_id)
+    except UserError:  # removed since
+        return False
+    if isinstance(tab, int):
+        tabs.setCurrentIndex(tab)
+    else:
+        tabs.setCurrentWidget(tab)
+    return choose(record) is not False
+
+
+def tab_entity(
+    tabs: QTabWidget, *choices: tuple[QWidget, str, Callable[[], int | None]]
+) -> tuple[str, int] | None:
+    """The record chosen in the tab shown, for the Related panel: ``choices`` are
+    ``(tab, kind, current id)``; None when the tab shown is none of them or has nothing
+    chosen."""
+    shown = tabs.currentWidget()
+    for tab, kind, current in choices:
+        if tab is shown:
+            record_id = current()
+            return None if record_id is None else (kind, record_id)
+    return None
