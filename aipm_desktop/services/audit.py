@@ -155,6 +155,15 @@ def entries(*, ws: Workspace, where: LogFilter = LogFilter()) -> Iterator[LogEnt
             yield records.from_row(LogEntry, row, changes=dict(row.changes or {}))
 
 
+def subject_of(*, ws: Workspace, entry_id: int) -> tuple[str, int] | None:
+    """The record change-log entry ``entry_id`` is about, as ``(entity kind, id)``; None
+    when there is no such entry."""
+    query = select(LOG_T.c.entity, LOG_T.c.entity_id).where(LOG_T.c.id == entry_id)
+    with ws.engine.connect() as conn:
+        row = conn.execute(query).first()
+    return None if row is None else (str(row[0]), int(row[1]))
+
+
 def export_log(
     *, ws: Workspace, out: Path | str, where: LogFilter = LogFilter(), overwrite: bool = True
 ) -> Path:

@@ -137,3 +137,13 @@ def test_the_chain_survives_a_json_round_trip_and_a_tampered_dump_is_caught(
         assert broken is not None and broken["who"] == "Mallory"
     finally:
         forged.close()
+
+
+def test_subject_of_an_entry_is_the_record_it_is_about(ws):
+    from aipm_desktop.models import Risk
+    from aipm_desktop.services import audit, records
+
+    risk, _changes = records.create(ws=ws, model=Risk, data={"title": "Leak"})
+    entry = list(audit.entries(ws=ws, where=audit.LogFilter(entity="risk")))[-1]
+    assert audit.subject_of(ws=ws, entry_id=entry.id) == ("risk", risk.id)
+    assert audit.subject_of(ws=ws, entry_id=entry.id + 1000) is None

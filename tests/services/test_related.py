@@ -87,6 +87,14 @@ def test_risk_sees_its_use_case_incident_and_the_control_treating_it(linked):
     assert links[0].as_dict()["label"] == "Use case"
 
 
+def test_contexts_read_as_the_areas_show_them(linked):
+    ws, ids = linked
+    found = {link.title: link.context for link in related(ws=ws, kind="use_case", id=ids["uc"])}
+    assert found["Claims triage PRD"] == "Prd"  # a kind no template names: its key in words
+    evidence = related(ws=ws, kind="control", id=ids["control"])
+    assert {link.title: link.context for link in evidence}["Risk plan"] == "URL"
+
+
 def test_references_out_and_detail_rows(linked):
     ws, ids = linked
     assert _pairs(related(ws=ws, kind="document", id=ids["doc"])) == {

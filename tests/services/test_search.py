@@ -145,3 +145,40 @@ def test_controls_are_indexed_with_their_reference_and_catalog(ws):
     hits = search.search(ws=ws, query="art 9", kinds=["control"], limit=1)
     assert hits[0].title.startswith("Art. 9 ")
     assert "AI Act" in hits[0].context
+
+
+def test_contexts_read_as_the_areas_show_them(ws):
+    """Stored codes are shown as words: a document's kind, an incident's severity, an
+    evidence item's kind, an experiment's status, a case's time box."""
+    from aipm_desktop.models import CaseExercise, Document, Experiment
+    from aipm_desktop.services import controls
+    from aipm_desktop.services.incidents import data as incidents
+
+    _add(ws, Document, kind="ai_prd", title="Claims triage PRD")
+    incidents.create_incident(ws=ws, data={"title": "Denials spike", "severity": "sev2"})
+    controls.add_reference(
+        ws=ws,
+        kind="url",
+        target="https://example.org/risk-plan",
+        about=controls.About(control_ids=(controls.find_control(ws=ws, ref="Art. 9"),),
+                             title="Risk plan"),
+    )  # fmt: skip
+    _add(ws, Experiment, title="Shorter drafts", status="running")
+    _add(ws, CaseExercise, title="Pricing case", time_box_minutes=30)
+    index = SearchIndex().build(ws=ws)
+    contexts = {
+        hit.title: hit.context
+        for query in ("claims triage prd", "denials spike", "risk plan", "shorter", "pricing")
+        for hit in index.search(query, limit=1)
+    }
+    assert contexts == {
+        "Claims triage PRD": "AI PRD",
+        "Denials spike": "SEV2",
+        "Risk plan": "URL",
+        "Shorter drafts": "Running",
+        "Pricing case": "30 min",
+    }
+    # A write read again keeps the words.
+    doc = search.search(ws=ws, query="claims triage prd", kinds=["document"])[0]
+    index.apply(Changes("document", (doc.id,), "update"), ws=ws)
+    assert index.search("claims triage prd", limit=1)[0].context == "AI PRD"

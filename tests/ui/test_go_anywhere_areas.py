@@ -189,3 +189,25 @@ def test_controls_gaps_follow_the_use_case_chosen(qtbot, window, sample_ws):
     assert panel.heading.text() == f"Use case: {use_case.title}"
     release = _find(sample_ws, "release", "Answer bot GA")
     assert ("release", release.id, "in") in _links(window)
+
+
+def test_an_audit_entry_shows_the_record_it_is_about(qtbot, window, app_ctx, sample_ws):
+    from aipm_desktop.models import Risk
+    from aipm_desktop.services import audit, records
+
+    risk = _find(sample_ws, "risk", "Answer bot states refund or SLA terms that do not exist")
+    _row, changes, _old = records.update(
+        ws=sample_ws, model=Risk, id=risk.id, data={"owner": "Priya Nair"}
+    )
+    app_ctx.notify(changes)
+    entry = list(audit.entries(ws=sample_ws, where=audit.LogFilter(entity="risk")))[-1]
+    window.show_area("audit")
+    page = window.pages["audit"]
+    page.refresh()
+    _click_row(qtbot, page.pane.table, page.pane.model.row_of(entry.id))
+    panel = window.go_anywhere.related
+    assert panel.heading.text() == f"Risk: {risk.title}"
+    use_case = _find(sample_ws, "use_case", "Help-center answer bot")
+    assert ("use_case", use_case.id, "in") in _links(window)  # through risk_use_case
+    _open_link(qtbot, window, "use_case", use_case.id, "usecases")
+    assert window.pages["usecases"].current_entity() == ("use_case", use_case.id)

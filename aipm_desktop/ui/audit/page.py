@@ -10,7 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QDate, Qt
+from PySide6.QtCore import QDate, Qt, Signal
 from PySide6.QtWidgets import QDateEdit, QWidget
 
 from ...errors import UserError
@@ -61,7 +61,12 @@ class AuditPage(RefreshWhenShown, ContextWidget):
     """The change log as a filterable list, with Verify and Export.
 
     ``verify_task`` / ``export_task`` hold the running background work (None when idle).
+
+    Signals:
+        current_entity_changed(): another entry is chosen (:meth:`current_entity`).
     """
+
+    current_entity_changed = Signal()
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="auditPage")
@@ -105,6 +110,7 @@ class AuditPage(RefreshWhenShown, ContextWidget):
         self.saved = named_label("", "mutedLabel")
         self.pane = ListPane(audit.audit_list_spec(), ctx.workspace, self)
         self.pane.setObjectName("auditList")
+        self.pane.current_changed.connect(lambda _id: self.current_entity_changed.emit())
         body = vbox(
             filters,
             hbox((self.status, 1), self.saved),
@@ -117,6 +123,13 @@ class AuditPage(RefreshWhenShown, ContextWidget):
         self._fill_choices()
 
     # -- reading ---------------------------------------------------------------------------
+
+    def current_entity(self) -> tuple[str, int] | None:
+        """The record the chosen entry is about, for the Related panel."""
+        ws, entry_id = self.ctx.workspace, self.pane.current_id()
+        if ws is None or entry_id is None:
+            return None
+        return audit.subject_of(ws=ws, entry_id=entry_id)
 
     def refresh(self) -> None:
         """Read the entries (and the people and kinds to filter by) again."""
