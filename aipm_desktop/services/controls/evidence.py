@@ -38,7 +38,7 @@ _USE_CASE_T = table_of(UseCase)
 
 
 #: An evidence item's kind as the app names it.
-KIND_LABELS = {
+KIND_LABELS: dict[str, str] = {
     EvidenceKind.FILE: "File",
     EvidenceKind.URL: "URL",
     EvidenceKind.DOCUMENT: "Document",
@@ -48,7 +48,7 @@ KIND_LABELS = {
 
 def kind_label(kind: str) -> str:
     """``url`` → ``URL``: the kind of an evidence item as the Evidence tab shows it."""
-    return KIND_LABELS.get(kind, str(kind))  # type: ignore[call-overload]
+    return KIND_LABELS.get(kind, str(kind))
 
 
 def _megabytes(size: int) -> str:
