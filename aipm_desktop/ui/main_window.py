@@ -466,7 +466,7 @@ class MainWindow(QMainWindow):
         """Make ``ws`` the open workspace and remember it: a file in the recent files, a
         team server in the recent connections (never with a password)."""
         if ws is not None and self.persist:
-            if ws.on_server:
+            if is_server_url(ws.path):  # where it is, as open_path tells them apart
                 self.ctx.settings.add_recent_connection(ws.path.shown)  # type: ignore[attr-defined]
             else:
                 self.ctx.settings.add_recent_file(ws.path)
