@@ -1,0 +1,130 @@
+"""One list read again and again as its user filters and sorts it, without recomputing
+what has not changed: what a list view asks of the database.
+
+A :class:`ListReader` answers the two questions of a view (the ids in order, the values
+of a page of them) for one workspace and :class:`~.listing.ListSpec`, and keeps two
+things between them:
+
+* the columns read through a :class:`~.listing.ListJoin` (the use cases' ranking) for
+  every row, read once: a page then reads its own table's columns alone, where each page
+  would otherwise compute the ranking again;
+* the ids in the current order without a text filter: a text filter then asks the
+  database only which rows match (no sort, no join for the sort) and keeps the ids held
+  that do, in the order held (a total order, ties by id, so a subset's order is the
+  order of the whole).
+
+Both hold only while the rows do not change: a view makes a new reader whenever it reads
+the list again after a write (and for another workspace or spec). Nothing here branches on
+the back end; the answers are those of :func:`~.listing.query_ids` and
+:func:`~.listing.fetch_rows`.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from sqlalchemy import select
+
+from ..store import Workspace
+from .listing import ListJoin, ListSpec, fetch_rows, match_ids, query_ids
+
+
+class ListReader:
+    """The ids and values of the list ``spec`` on ``ws`` (see the module docstring)."""
+
+    def __init__(self, ws: Workspace, spec: ListSpec) -> None:
+        self.ws = ws
+        self.spec = spec
+        joins: list[ListJoin] = []
+        #: Per column: where its value is, (-1, place among the own columns) or (the
+        #: join's number, place among that join's columns).
+        self._places: list[tuple[int, int]] = []
+        own = 0
+        for column in spec.columns:
+            if column.join is None:
+                self._places.append((-1, own))
+                own += 1
+                continue
+            number = next((n for n, j in enumerate(joins) if j is column.join), len(joins))
+            if number == len(joins):
+                joins.append(column.join)
+            taken = sum(1 for j, _at in self._places if j == number)
+            self._places.append((number, taken))
+        self._joins = tuple(joins)
+        #: The spec narrowed to the columns of its own table (None: it has no join).
+        self._own = (
+            dataclasses.replace(
+                spec, columns=tuple(c for c in spec.columns if c.join is None), default_sort=None
+            )
+            if joins
+            else None
+        )
+        self._joined: dict[int, dict[int, tuple[Any, ...]]] = {}
+        #: (sort key, descending, filters) and the ids in that order without a text filter.
+        self._order: tuple[tuple[Any, ...], list[int]] | None = None
+
+    def ids(
+        self,
+        *,
+        text: str = "",
+        filters: Mapping[str, Any] | None = None,
+        sort_key: str | None = None,
+        descending: bool = False,
+        offset: int = 0,
+        limit: int | None = None,
+    ) -> list[int]:
+        """As :func:`~.listing.query_ids`."""
+        filters = dict(filters or {})
+        query = {"ws": self.ws, "spec": self.spec, "filters": filters}
+        if offset or limit is not None:  # a window of a long list: nothing held
+            return query_ids(
+                **query,
+                text=text,
+                sort_key=sort_key,
+                descending=descending,
+                offset=offset,
+                limit=limit,
+            )
+        order_key = (sort_key, descending, filters)
+        held = self._order
+        if held is not None and held[0] == order_key:
+            if not text.split():
+                return list(held[1])
+            matching = match_ids(**query, text=text)
+            return [i for i in held[1] if i in matching]
+        if text.split():
+            return query_ids(**query, text=text, sort_key=sort_key, descending=descending)
+        ids = query_ids(**query, sort_key=sort_key, descending=descending)
+        self._order = (order_key, ids)
+        return list(ids)
+
+    def rows(self, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
+        """As :func:`~.listing.fetch_rows` with ``raw``: raw values in column order."""
+        if self._own is None:
+            return fetch_rows(ws=self.ws, spec=self.spec, ids=ids, raw=True)
+        own = fetch_rows(ws=self.ws, spec=self._own, ids=ids, raw=True)
+        tables = [self._joined_values(number, join) for number, join in enumerate(self._joins)]
+        result: dict[int, tuple[Any, ...]] = {}
+        for row_id, values in own.items():
+            found = [table.get(row_id) for table in tables]
+            result[row_id] = tuple(
+                values[at] if j < 0 else _at(found[j], at) for j, at in self._places
+            )
+        return result
+
+    def _joined_values(self, number: int, join: ListJoin) -> dict[int, tuple[Any, ...]]:
+        """The values of the columns reading ``join`` for every row, by id (read once)."""
+        values = self._joined.get(number)
+        if values is None:
+            exprs = [c.expr for c in self.spec.columns if c.join is join]
+            with self.ws.engine.connect() as conn:
+                found = conn.execute(select(join.key, *exprs))
+                values = self._joined[number] = {row[0]: tuple(row[1:]) for row in found}
+        return values
+
+
+def _at(values: tuple[Any, ...] | None, at: int) -> Any:
+    """The ``at``-th of a joined row's values; None when the row has none (LEFT JOIN)."""
+    return None if values is None else values[at]
