@@ -76,29 +76,38 @@ class ListReader:
         limit: int | None = None,
     ) -> list[int]:
         """As :func:`~.listing.query_ids`."""
-        filters = dict(filters or {})
-        query = {"ws": self.ws, "spec": self.spec, "filters": filters}
-        if offset or limit is not None:  # a window of a long list: nothing held
+        ws, spec, filters = self.ws, self.spec, dict(filters or {})
+        if (
+            offset
+            or limit is not None
+            or (text.split() and not self._holds(sort_key, descending, filters))
+        ):
+            # A window of a long list, or a filter with no order held: as asked.
             return query_ids(
-                **query,
+                ws=ws,
+                spec=spec,
                 text=text,
+                filters=filters,
                 sort_key=sort_key,
                 descending=descending,
                 offset=offset,
                 limit=limit,
             )
-        order_key = (sort_key, descending, filters)
-        held = self._order
-        if held is not None and held[0] == order_key:
-            if not text.split():
-                return list(held[1])
-            matching = match_ids(**query, text=text)
-            return [i for i in held[1] if i in matching]
-        if text.split():
-            return query_ids(**query, text=text, sort_key=sort_key, descending=descending)
-        ids = query_ids(**query, sort_key=sort_key, descending=descending)
-        self._order = (order_key, ids)
-        return list(ids)
+        if not self._holds(sort_key, descending, filters):
+            ids = query_ids(
+                ws=ws, spec=spec, filters=filters, sort_key=sort_key, descending=descending
+            )
+            self._order = ((sort_key, descending, filters), ids)
+        assert self._order is not None
+        held = self._order[1]
+        if not text.split():
+            return list(held)
+        matching = match_ids(ws=ws, spec=spec, text=text, filters=filters)
+        return [i for i in held if i in matching]
+
+    def _holds(self, sort_key: str | None, descending: bool, filters: dict[str, Any]) -> bool:
+        """Whether the order held is this one (the rows in it, without a text filter)."""
+        return self._order is not None and self._order[0] == (sort_key, descending, filters)
 
     def rows(self, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """As :func:`~.listing.fetch_rows` with ``raw``: raw values in column order."""
@@ -118,9 +127,13 @@ class ListReader:
         """The values of the columns reading ``join`` for every row, by id (read once)."""
         values = self._joined.get(number)
         if values is None:
-            exprs = [c.expr for c in self.spec.columns if c.join is join]
+            source = join.target if join.whole is None else join.whole
+            names = [
+                str(join.key.key),
+                *(str(c.expr.key) for c in self.spec.columns if c.join is join),
+            ]
             with self.ws.engine.connect() as conn:
-                found = conn.execute(select(join.key, *exprs))
+                found = conn.execute(select(*(source.c[name] for name in names)))
                 values = self._joined[number] = {row[0]: tuple(row[1:]) for row in found}
         return values
 

@@ -200,6 +200,9 @@ class ListJoin:
 
     target: FromClause
     key: ColumnElement[int]
+    #: The same figures (columns of the same names, rows with none left out) written to be
+    #: read whole, when that is quicker another way; None: ``target``.
+    whole: FromClause | None = None
 
 
 @dataclass(frozen=True, eq=False)
@@ -519,15 +522,19 @@ def _points_sql(active: ColumnElement[int]) -> tuple[ColumnElement[Any], ColumnE
     return case((in_model, c.c.weight * utility)), case((in_model, 1), else_=0)
 
 
-def use_case_ranking_sql() -> Any:
+def use_case_ranking_sql(*, every: bool = False) -> Any:
     """Every *complete* use case's 0-100 score and rank under the active scoring model,
-    as a subquery with the columns ``use_case_id``, ``score`` and ``rank``.
+    as a subquery with the columns ``use_case_id``, ``score`` and ``rank``; ``every``:
+    a row for every use case, NULL score and rank for the incomplete ones.
 
     The same numbers as :func:`aipm_desktop.services.scoring.rank` (without the risk
-    register feed): a use case missing a score of the model has no row (no score, ranked
-    apart); ranks run 1..n by score descending (equal to 9 decimals is a tie), then title
+    register feed): a use case missing a score of the model has no score and is ranked
+    apart; ranks run 1..n by score descending (equal to 9 decimals is a tie), then title
     (case-insensitive), then id. One pass over the scores (by use case, no criterion
-    filter: the criterion index would make SQLite look every score up).
+    filter: the criterion index would make SQLite look every score up). The two shapes
+    read the same numbers for their best plans: ``every`` to be joined to the use cases
+    (SQLite indexes it then; it would scan the other once per use case), the other to be
+    read whole (the fewer rows, the sooner).
     """
     uc = UseCase.__table__  # type: ignore[attr-defined]
     s = Score.__table__  # type: ignore[attr-defined]
@@ -546,15 +553,16 @@ def use_case_ranking_sql() -> Any:
     )
     score = literal(25.0) * scored.c.points / model.c.total
     complete = and_(scored.c.scored == model.c.n, model.c.total > 0)
-    # The complete ones first: their row numbers are their ranks.
-    rank = func.row_number().over(
-        order_by=(
-            case((complete, 0), else_=1),
-            func.round(cast(score, Numeric), 9).desc(),
-            func.lower(uc.c.title),
-            uc.c.id,
+    order = [func.round(cast(score, Numeric), 9).desc(), func.lower(uc.c.title), uc.c.id]
+    if not every:
+        rank = func.row_number().over(order_by=order)
+        return (
+            select(scored.c.use_case_id, score.label("score"), rank.label("rank"))
+            .select_from(scored.join(model, complete).join(uc, uc.c.id == scored.c.use_case_id))
+            .subquery("ranking")
         )
-    )
+    # The complete ones first: their row numbers are their ranks.
+    rank = func.row_number().over(order_by=[case((complete, 0), else_=1), *order])
     return (
         select(
             uc.c.id.label("use_case_id"),
@@ -571,8 +579,8 @@ def use_case_list_spec() -> ListSpec:
     owner, decision, tags, last update. Score and rank come from one ranking, computed
     once per query that shows or sorts by them (:func:`use_case_ranking_sql`)."""
     t = UseCase.__table__  # type: ignore[attr-defined]
-    ranking = use_case_ranking_sql()
-    ranked = ListJoin(ranking, ranking.c.use_case_id)
+    ranking = use_case_ranking_sql(every=True)
+    ranked = ListJoin(ranking, ranking.c.use_case_id, whole=use_case_ranking_sql())
     return ListSpec(
         kind="use_case",
         source=t,

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import insert
 
 from aipm_desktop.models import UseCase
-from aipm_desktop.services import records
+from aipm_desktop.services import records, scoring
 from aipm_desktop.services.changes import Changes
 from aipm_desktop.services.listing import use_case_list_spec
 from aipm_desktop.ui.widgets.filter_box import FilterBox
@@ -168,6 +168,40 @@ def test_refresh_after_create_keeps_selection(qtbot, pane, filled):
     assert pane.current_id() == target
     # Changes of another kind leave the list alone.
     assert not pane.apply_changes(Changes("risk", (1,), "create"))
+
+
+def test_ranks_follow_a_score_change_while_the_list_is_filtered(qtbot, sample_ws):
+    pane = ListPane(use_case_list_spec(), sample_ws)
+    qtbot.addWidget(pane)
+    pane.show()
+    rank = pane.spec.index_of("rank")
+    pane.table.sortByColumn(rank, Qt.SortOrder.AscendingOrder)
+    ranked = [r for r in scoring.rank(ws=sample_ws) if r.complete]
+    last = ranked[-1]
+    assert pane.model.index(0, 0).data(DISPLAY) == ranked[0].title
+    with qtbot.waitSignal(pane.filter_box.filter_changed, timeout=2000):
+        qtbot.keyClicks(pane.filter_box, last.title)
+    row = pane.model.row_of(last.use_case_id)
+    assert row is not None
+    assert pane.model.index(row, rank).data(DISPLAY) == str(len(ranked))
+    changes = None
+    for crit in scoring.model_criteria(ws=sample_ws):
+        best = 1 if crit.direction == "cost" else 5
+        changes, _old = scoring.set_score(
+            ws=sample_ws, use_case_id=last.use_case_id, criterion_id=crit.id, value=best
+        )
+    assert changes is not None and pane.apply_changes(changes)
+    row = pane.model.row_of(last.use_case_id)
+    assert pane.model.index(row, rank).data(DISPLAY) == "1"
+    with qtbot.waitSignal(pane.filter_box.filter_changed, timeout=2000):
+        qtbot.keyClick(pane.filter_box, Qt.Key.Key_Escape)
+    assert pane.model.rowCount() == pane.model.total_count()
+    # Unfiltered, it leads the list, and the former first is now second.
+    assert [pane.model.index(r, 0).data(DISPLAY) for r in (0, 1)] == [
+        last.title,
+        ranked[0].title,
+    ]
+    assert [pane.model.index(r, rank).data(DISPLAY) for r in (0, 1)] == ["1", "2"]
 
 
 def test_refresh_after_delete_drops_the_row(pane, filled):
