@@ -23,12 +23,23 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from sqlalchemy import select
 
 from ..store import Workspace
 from .listing import ListJoin, ListSpec, fetch_rows, match_ids, query_ids
+
+
+class IdsQuery(TypedDict, total=False):
+    """The keywords of :func:`~.listing.query_ids` but the workspace and the spec."""
+
+    text: str
+    filters: Mapping[str, Any] | None
+    sort_key: str | None
+    descending: bool
+    offset: int
+    limit: int | None
 
 
 class ListReader:
@@ -65,49 +76,34 @@ class ListReader:
         #: (sort key, descending, filters) and the ids in that order without a text filter.
         self._order: tuple[tuple[Any, ...], list[int]] | None = None
 
-    def ids(
-        self,
-        *,
-        text: str = "",
-        filters: Mapping[str, Any] | None = None,
-        sort_key: str | None = None,
-        descending: bool = False,
-        offset: int = 0,
-        limit: int | None = None,
-    ) -> list[int]:
-        """As :func:`~.listing.query_ids`."""
-        ws, spec, filters = self.ws, self.spec, dict(filters or {})
-        if (
-            offset
-            or limit is not None
-            or (text.split() and not self._holds(sort_key, descending, filters))
-        ):
+    def ids(self, **query: Unpack[IdsQuery]) -> list[int]:
+        """As :func:`~.listing.query_ids` with the same keywords."""
+        text, sort_key = query.get("text", ""), query.get("sort_key")
+        descending, filters = query.get("descending", False), dict(query.get("filters") or {})
+        windowed = bool(query.get("offset")) or query.get("limit") is not None
+        order = (sort_key, descending, filters)
+        if windowed or (text.split() and not self._holds(order)):
             # A window of a long list, or a filter with no order held: as asked.
-            return query_ids(
-                ws=ws,
-                spec=spec,
-                text=text,
+            return query_ids(ws=self.ws, spec=self.spec, **query)
+        if not self._holds(order):
+            found = query_ids(
+                ws=self.ws,
+                spec=self.spec,
                 filters=filters,
                 sort_key=sort_key,
                 descending=descending,
-                offset=offset,
-                limit=limit,
             )
-        if not self._holds(sort_key, descending, filters):
-            ids = query_ids(
-                ws=ws, spec=spec, filters=filters, sort_key=sort_key, descending=descending
-            )
-            self._order = ((sort_key, descending, filters), ids)
+            self._order = (order, found)
         assert self._order is not None
         held = self._order[1]
         if not text.split():
             return list(held)
-        matching = match_ids(ws=ws, spec=spec, text=text, filters=filters)
+        matching = match_ids(ws=self.ws, spec=self.spec, text=text, filters=filters)
         return [i for i in held if i in matching]
 
-    def _holds(self, sort_key: str | None, descending: bool, filters: dict[str, Any]) -> bool:
-        """Whether the order held is this one (the rows in it, without a text filter)."""
-        return self._order is not None and self._order[0] == (sort_key, descending, filters)
+    def _holds(self, order: tuple[Any, ...]) -> bool:
+        """Whether the ids held are in ``order`` (sort key, descending, filters)."""
+        return self._order is not None and self._order[0] == order
 
     def rows(self, ids: Iterable[int]) -> dict[int, tuple[Any, ...]]:
         """As :func:`~.listing.fetch_rows` with ``raw``: raw values in column order."""

@@ -24,26 +24,18 @@ def _tiny_model(ws) -> dict[str, int]:
         model=ScoringModel,
         data={"key": "tiny", "name": "Tiny", "description": "", "is_preset": False},
     )
+    levels = ["1", "2", "3", "4", "5"]
+    criteria = [
+        {"key": "value", "group": "value", "weight": 3.0, "direction": "benefit"},
+        {"key": "effort", "group": "feasibility", "weight": 1.0, "direction": "cost"},
+    ]
     ids = {}
-    for position, (key, weight, direction) in enumerate(
-        (("value", 3.0, "benefit"), ("effort", 1.0, "cost"))
-    ):
+    for position, fields in enumerate(criteria):
+        fields.update(model_id=model.id, name=fields["key"], description="", levels=levels)
         crit, _changes = records.create(
-            ws=ws,
-            model=Criterion,
-            data={
-                "model_id": model.id,
-                "key": key,
-                "name": key.title(),
-                "group": "value" if direction == "benefit" else "feasibility",
-                "weight": weight,
-                "direction": direction,
-                "description": "",
-                "levels": ["1", "2", "3", "4", "5"],
-                "position": position,
-            },
+            ws=ws, model=Criterion, data={**fields, "position": position}
         )
-        ids[key] = crit.id
+        ids[str(fields["key"])] = crit.id
     scoring.set_active_model(ws=ws, model_id=model.id)
     return ids
 
