@@ -1,9 +1,11 @@
 """Two processes editing one workspace: no lost update, and how soon one sees the other.
 
-    python benchmarks/bench_concurrency.py [LOCATION]
+    python benchmarks/bench_concurrency.py [LOCATION | --server]
 
 LOCATION is a workspace file (default: a new one in a temporary folder) or a team server's
-URL (an initialised server; its use cases are replaced). Prints one JSON object:
+URL (an initialised server; 100 use cases are added to it). ``--server``: a new workspace
+in a database made for the run on the server ``benchmarks/bench_server.py`` uses (its
+``AIPM_BENCH_PG_URL``, or a throwaway cluster), dropped after. Prints one JSON object:
 
 - ``edits_per_process`` (1,000) and ``records`` (100): two processes each make that many
   random edits to the shared use cases, each edit as the GUI makes it: read the record
@@ -304,7 +306,29 @@ def _woken_figures(location: str, record_id: int, work: Path) -> dict[str, float
     }
 
 
+def run_on_server() -> dict[str, float]:
+    """:func:`run` on a new workspace on a server (empty when there is none)."""
+    from aipm_desktop.services.workspace import new_workspace
+    from benchmarks.bench_server import _server
+
+    server: Any = _server()
+    if server is None:
+        return {}
+    url = server.new_database()
+    try:
+        new_workspace(url).close()
+        return run(url)
+    finally:
+        server.drop_database(url)
+        server.close()
+
+
 if __name__ == "__main__":
     if len(sys.argv) > 2:
-        sys.exit("usage: python benchmarks/bench_concurrency.py [FILE.aipm | postgresql://…]")
-    print(json.dumps(run(sys.argv[1] if len(sys.argv) == 2 else None), indent=2))
+        sys.exit(
+            "usage: python benchmarks/bench_concurrency.py [FILE.aipm | postgresql://… | --server]"
+        )
+    if sys.argv[1:] == ["--server"]:
+        print(json.dumps(run_on_server(), indent=2))
+    else:
+        print(json.dumps(run(sys.argv[1] if len(sys.argv) == 2 else None), indent=2))

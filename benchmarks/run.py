@@ -9,9 +9,9 @@ Prints one JSON object. Keys (milliseconds unless named otherwise):
   opens an SQLite file (target: start within 1.3x the floor); ``start_ratio``.
 - ``start_content_ms``: process start to the Overview painted with the workspace's
   content in it (target: within 1.8x ``start_floor_ms``); ``start_content_ratio``.
-- ``list_open_ms``: open the large workspace and show the use-case list (target 300);
-  ``filter_ms``: one filter keystroke on it (target 100); ``sort_ms``: sort by a column
-  (target 200).
+- ``list_open_ms``: open the large workspace and show the use-case list, its rows
+  painted (target 300); ``list_shown_ms``: the same from the workspace open; ``filter_ms``:
+  one filter keystroke on it (target 100); ``sort_ms``: sort by a column (target 200).
 - ``generate_rows_per_s``: bulk generation of the large workspace (target >= 50,000).
 - ``rss_mb``: resident memory with the large workspace open and every area visited
   (median of 3 processes); ``rss_chart_floor_mb``: the bare window above with one
@@ -91,11 +91,14 @@ def _paint_waiter(widget):
     return waiter
 
 
-def _wait_for_paint(app, waiter, limit_s: float = 20.0) -> float:
+def _wait_for_paint(app, waiter, limit_s: float = 20.0, *, finished: bool = False) -> float:
+    """When the widget of ``waiter`` was first painted: the paint event's arrival, or
+    (``finished``) the end of the event-loop turn that painted it. A list reads the rows
+    it shows while it paints, so only the end tells when they were shown."""
     deadline = time.perf_counter() + limit_s
     while waiter.painted_at is None and time.perf_counter() < deadline:
         app.processEvents()
-    return waiter.painted_at or time.perf_counter()
+    return time.perf_counter() if finished else waiter.painted_at or time.perf_counter()
 
 
 # -- child processes --------------------------------------------------------------------
@@ -193,18 +196,19 @@ def child_list(path: str) -> dict:
     app = _application()
     t0 = time.perf_counter()
     ws = open_workspace(path)  # a file, or a server's URL (benchmarks/bench_server.py)
+    opened = time.perf_counter()
     pane = ListPane(use_case_list_spec(), ws)
     pane.resize(1000, 800)
     waiter = _paint_waiter(pane.table.viewport())
     pane.show()
-    list_open = _wait_for_paint(app, waiter) - t0
+    shown = _wait_for_paint(app, waiter, finished=True)
 
     def timed(action) -> float:
         waiter.painted_at = None
         start = time.perf_counter()
         action()
         pane.table.viewport().update()
-        return _wait_for_paint(app, waiter) - start
+        return _wait_for_paint(app, waiter, finished=True) - start
 
     filter_times = [
         timed(lambda: pane.model.set_text_filter("data")),
@@ -217,7 +221,8 @@ def child_list(path: str) -> dict:
     rows = pane.model.rowCount()
     ws.close()
     return {
-        "list_open_ms": list_open * 1000,
+        "list_open_ms": (shown - t0) * 1000,
+        "list_shown_ms": (shown - opened) * 1000,
         "filter_ms": max(filter_times) * 1000,
         "sort_ms": max(sort_times) * 1000,
         "list_rows": rows,

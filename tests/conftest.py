@@ -93,6 +93,22 @@ def sample_ws(sample_path: Path) -> Iterator:
     workspace.close()
 
 
+@pytest.fixture
+def sample_on_backend(backend: str, sample_path: Path, request: pytest.FixtureRequest) -> Iterator:
+    """The sample workspace, open, on this test's back end (``backend``): a copy of the
+    file, or a database of this test's own holding it."""
+    from aipm_desktop.store import open_workspace
+
+    location: Any = sample_path
+    if backend == "postgresql":
+        server = request.getfixturevalue("pg_server")
+        location = server.new_database(template=server.template(demo=True))
+        request.addfinalizer(lambda: server.drop_database(location))
+    workspace = open_workspace(location)
+    yield workspace
+    workspace.close()
+
+
 # -- back ends: SQLite files, and PostgreSQL databases ----------------------------------------
 
 

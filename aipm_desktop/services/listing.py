@@ -42,7 +42,6 @@ from typing import Any
 from sqlalchemy import (
     ColumnElement,
     FromClause,
-    Numeric,
     String,
     TypeDecorator,
     and_,
@@ -52,26 +51,18 @@ from sqlalchemy import (
     literal,
     or_,
     select,
-    true,
 )
 from sqlalchemy.sql.expression import Select
 from sqlalchemy.sql.util import find_tables
 
 from ..errors import ValidationError
-from ..models import (
-    ChangeLog,
-    Criterion,
-    Score,
-    ScoringModel,
-    UseCase,
-    WorkspaceSettings,
-    kind_of_table,
-)
+from ..models import ChangeLog, UseCase, kind_of_table
 from ..models.common import table_of
-from ..models.enums import Decision, Direction, UseCaseStatus
+from ..models.enums import Decision, UseCaseStatus
 from ..store import Workspace
 from ..store.bulk import CHUNK as BULK_BLOCK
 from . import dates
+from .ranking_sql import use_case_ranking_sql
 
 #: Ids per ``IN (...)`` query in :func:`fetch_rows`; well under every database's limit.
 _IN_CHUNK = 500
@@ -188,6 +179,25 @@ def enum_order(expr: ColumnElement[Any], enum_cls: type[enum.Enum]) -> ColumnEle
 
 
 @dataclass(frozen=True, eq=False)
+class ListJoin:
+    """A table or subquery holding figures of the rows of a list, at most one row per row
+    of the list, ``key`` its id: LEFT OUTER JOINed by the queries that need one of its
+    columns, and only by them.
+
+    A figure computed over the whole table (a ranking) is read this way once per query;
+    as a correlated subquery in the column it would be computed again for every row. A
+    view reading page after page reads it for every row once instead
+    (:class:`~aipm_desktop.services.list_reader.ListReader`). Columns sharing one
+    :class:`ListJoin` object share one join."""
+
+    target: FromClause
+    key: ColumnElement[int]
+    #: The same figures (columns of the same names, rows with none left out) written to be
+    #: read whole, when that is quicker another way; None: ``target``.
+    whole: FromClause | None = None
+
+
+@dataclass(frozen=True, eq=False)
 class ListColumn:
     """One column of a list.
 
@@ -200,7 +210,8 @@ class ListColumn:
     ``colors`` maps stored values (before formatting) to ``#rrggbb`` colours the view
     shows as a chip beside the text (e.g. a risk level in its heat-map colour);
     ``labels`` maps stored values to the words shown for them (``not_ai`` -> "Not AI"),
-    other values go through the formatter.
+    other values go through the formatter. ``join``: what ``expr`` reads beside the
+    list's source (a :class:`ListJoin`), or None.
     """
 
     key: str
@@ -216,6 +227,7 @@ class ListColumn:
     empty_tooltip: str = ""
     colors: Mapping[Any, str] = field(default_factory=dict)
     labels: Mapping[Any, str] = field(default_factory=dict)
+    join: ListJoin | None = None
 
     def __post_init__(self) -> None:
         if self.align not in ALIGNMENTS:
@@ -314,9 +326,10 @@ def figure_column(
     width: int,
     tooltip: str = "",
     empty_tooltip: str = "",
+    join: ListJoin | None = None,
 ) -> ListColumn:
     """A column of figures (counts, amounts, scores): right-aligned and sortable, with no
-    text filter."""
+    text filter (``join``: what ``expr`` reads beside the list's source)."""
     return ListColumn(
         key,
         label,
@@ -327,6 +340,7 @@ def figure_column(
         filterable=False,
         tooltip=tooltip,
         empty_tooltip=empty_tooltip,
+        join=join,
     )
 
 
@@ -411,6 +425,8 @@ class ListSpec:
             clauses.append(column.expr)
             if column.sort_expr is not None:
                 clauses.append(column.sort_expr)
+            if column.join is not None:
+                clauses.append(column.join.target)
         for clause in clauses:
             for table in find_tables(clause, include_joins=True, include_aliases=True):
                 name = getattr(getattr(table, "element", table), "name", None)
@@ -423,6 +439,18 @@ class ListSpec:
             except ValueError:
                 continue
         return frozenset({self.kind, *self.depends_on, *found})
+
+    def source_for(self, columns: Iterable[ListColumn]) -> FromClause:
+        """What a query reading ``columns`` selects from: the source, with the joins of
+        those columns (each once)."""
+        source = self.source
+        joined: list[ListJoin] = []
+        for column in columns:
+            join = column.join
+            if join is not None and not any(join is seen for seen in joined):
+                joined.append(join)
+                source = source.outerjoin(join.target, join.key == self.id_column)
+        return source
 
     def index_of(self, key: str) -> int:
         """Position of the column ``key``; raises KeyError for an unknown key."""
@@ -454,114 +482,13 @@ INCOMPLETE_TOOLTIP = (
 )
 
 
-def _active_model_sql() -> tuple[ColumnElement[int], Any]:
-    """The active scoring model's id (the one the workspace settings name, else the first
-    model) and a one-row subquery of its criteria count ``n`` and weight ``total``."""
-    c = Criterion.__table__  # type: ignore[attr-defined]
-    m = ScoringModel.__table__  # type: ignore[attr-defined]
-    st = WorkspaceSettings.__table__  # type: ignore[attr-defined]
-    chosen = (
-        select(st.c.active_scoring_model_id)
-        .where(st.c.active_scoring_model_id.in_(select(m.c.id)))
-        .order_by(st.c.id)
-        .limit(1)
-        .scalar_subquery()
-    )
-    active = func.coalesce(chosen, select(func.min(m.c.id)).scalar_subquery())
-    model = (
-        select(func.count().label("n"), func.sum(c.c.weight).label("total"))
-        .where(c.c.model_id == active)
-        .subquery("active_model")
-    )
-    return active, model
-
-
-def _points_sql(active: ColumnElement[int]) -> tuple[ColumnElement[Any], ColumnElement[Any]]:
-    """Per score row (joined to its criterion): ``weight * 4 * utility`` when the
-    criterion belongs to the active model (else NULL), and 1 / 0 for "counts"."""
-    s = Score.__table__  # type: ignore[attr-defined]
-    c = Criterion.__table__  # type: ignore[attr-defined]
-    utility = case((c.c.direction == Direction.COST.value, 5 - s.c.value), else_=s.c.value - 1)
-    in_model = c.c.model_id == active
-    return case((in_model, c.c.weight * utility)), case((in_model, 1), else_=0)
-
-
-def use_case_score_sql(use_case_id: ColumnElement[int]) -> ColumnElement[float]:
-    """The 0-100 score of the use case ``use_case_id`` (a correlated column) under the
-    active scoring model; NULL when it misses a score of the model (incomplete).
-
-    ``100 * sum(weight * utility) / sum(weight)`` with utility ``(v - 1) / 4`` (benefit)
-    or ``(5 - v) / 4`` (cost), as :func:`aipm_desktop.services.scoring.score_value`.
-    """
-    s = Score.__table__  # type: ignore[attr-defined]
-    c = Criterion.__table__  # type: ignore[attr-defined]
-    active, model = _active_model_sql()
-    points, counts = _points_sql(active)
-    return (
-        select(literal(25.0) * func.sum(points) / func.max(model.c.total))
-        .select_from(s.join(c, c.c.id == s.c.criterion_id).join(model, true()))
-        .where(s.c.use_case_id == use_case_id)
-        .having(and_(func.sum(counts) == func.max(model.c.n), func.max(model.c.total) > 0))
-        .scalar_subquery()
-    )
-
-
-def use_case_ranking_sql() -> Any:
-    """Every *complete* use case's 0-100 score and rank under the active scoring model,
-    as a subquery with the columns ``use_case_id``, ``score`` and ``rank``.
-
-    The same numbers as :func:`aipm_desktop.services.scoring.rank` (without the risk
-    register feed): a use case missing a score of the model has no row (no score, ranked
-    apart); ranks run 1..n by score descending (equal to 9 decimals is a tie), then title
-    (case-insensitive), then id. One pass over the scores (by use case, no criterion
-    filter: the criterion index would make SQLite look every score up).
-    """
-    uc = UseCase.__table__  # type: ignore[attr-defined]
-    s = Score.__table__  # type: ignore[attr-defined]
-    c = Criterion.__table__  # type: ignore[attr-defined]
-    active, model = _active_model_sql()
-    points, counts = _points_sql(active)
-    scored = (
-        select(
-            s.c.use_case_id,
-            func.sum(points).label("points"),
-            func.sum(counts).label("scored"),
-        )
-        .select_from(s.join(c, c.c.id == s.c.criterion_id))
-        .group_by(s.c.use_case_id)
-        .subquery("scored")
-    )
-    score = literal(25.0) * scored.c.points / model.c.total
-    rank = func.row_number().over(
-        order_by=(
-            func.round(cast(score, Numeric), 9).desc(),
-            func.lower(uc.c.title),
-            uc.c.id,
-        )
-    )
-    return (
-        select(scored.c.use_case_id, score.label("score"), rank.label("rank"))
-        .select_from(
-            scored.join(model, and_(scored.c.scored == model.c.n, model.c.total > 0)).join(
-                uc, uc.c.id == scored.c.use_case_id
-            )
-        )
-        .subquery("ranking")
-    )
-
-
-def use_case_rank_sql(use_case_id: ColumnElement[int]) -> ColumnElement[int]:
-    """The rank of the use case ``use_case_id`` (a correlated column) under the active
-    scoring model (:func:`use_case_ranking_sql`); NULL when it is incomplete. The ranking
-    is computed once per query (SQLite materialises it with an automatic index)."""
-    ranking = use_case_ranking_sql()
-    return select(ranking.c.rank).where(ranking.c.use_case_id == use_case_id).scalar_subquery()
-
-
 def use_case_list_spec() -> ListSpec:
     """The use-case list: title, score and rank (active scoring model), status, area,
-    owner, decision, tags, last update."""
+    owner, decision, tags, last update. Score and rank come from one ranking, computed
+    once per query that shows or sorts by them (:func:`.ranking_sql.use_case_ranking_sql`)."""
     t = UseCase.__table__  # type: ignore[attr-defined]
+    ranking = use_case_ranking_sql(every=True)
+    ranked = ListJoin(ranking, ranking.c.use_case_id, whole=use_case_ranking_sql())
     return ListSpec(
         kind="use_case",
         source=t,
@@ -576,22 +503,24 @@ def use_case_list_spec() -> ListSpec:
             figure_column(
                 "score",
                 "Score",
-                use_case_score_sql(t.c.id),
+                ranking.c.score,
                 width=6,
                 formatter="decimal1",
                 tooltip="Score (0-100) by the active scoring model, from the stored scores; "
                 "blank: incomplete",
                 empty_tooltip=INCOMPLETE_TOOLTIP,
+                join=ranked,
             ),
             figure_column(
                 "rank",
                 "Rank",
-                use_case_rank_sql(t.c.id),
+                ranking.c.rank,
                 width=5,
                 formatter="integer",
                 tooltip="Rank by the active scoring model (1 = best), from the stored scores; "
                 "blank: incomplete",
                 empty_tooltip=INCOMPLETE_TOOLTIP,
+                join=ranked,
             ),
             enum_column("status", "Status", t.c.status, UseCaseStatus, width=11),
             ListColumn("area", "Area", t.c.area, width=16),
@@ -629,7 +558,11 @@ def _searchable(expr: ColumnElement[Any]) -> ColumnElement[str]:
 
 def _text_condition(spec: ListSpec, text: str) -> ColumnElement[bool] | None:
     """Every word of ``text`` must occur (case-insensitively) in some filterable column
-    (or the spec's own ``search`` condition)."""
+    (or the spec's own ``search`` condition).
+
+    The columns are searched as one text, joined by spaces: a word holds no white space,
+    so it occurs in the joined text exactly when it occurs in one of the columns, and one
+    LIKE per row and word costs half of one per column (a server's ILIKE above all)."""
     if spec.search is not None:
         return spec.search(text) if text.split() else None
     words = text.split()
@@ -637,10 +570,10 @@ def _text_condition(spec: ListSpec, text: str) -> ColumnElement[bool] | None:
     if not words or not columns:
         return None
     searchable = [_searchable(expr) for expr in columns]
-    conditions = [
-        or_(*(col.icontains(word, autoescape=True) for col in searchable)) for word in words
-    ]
-    return and_(*conditions)
+    joined = searchable[0]
+    for column in searchable[1:]:
+        joined = joined + literal(" ") + column
+    return and_(*(joined.icontains(word, autoescape=True) for word in words))
 
 
 def _filter_condition(spec: ListSpec, key: str, value: Any) -> ColumnElement[bool]:
@@ -669,21 +602,25 @@ def build_ids_query(
     descending: bool = False,
     offset: int = 0,
     limit: int | None = None,
+    ordered: bool = True,
 ) -> Select[Any]:
-    """The SELECT behind :func:`query_ids` (exposed for EXPLAIN and tests)."""
-    stmt = select(spec.id_column).select_from(spec.source)
+    """The SELECT behind :func:`query_ids` (exposed for EXPLAIN and tests); not
+    ``ordered``: the matching ids in no order (no sort, no join for the sort column)."""
     conditions: list[ColumnElement[bool]] = list(spec.where)
+    # The columns the query reads: their joins (and only theirs) are made.
+    used: list[ListColumn] = []
     text_cond = _text_condition(spec, text or "")
     if text_cond is not None:
         conditions.append(text_cond)
+        if spec.search is None:
+            used += [c for c in spec.columns if c.filterable]
     for key, value in (filters or {}).items():
         conditions.append(_filter_condition(spec, key, value))
-    if conditions:
-        stmt = stmt.where(and_(*conditions))
+        used.append(spec.column(key))
     if sort_key is None:
         sort_key, descending = spec.default_sort, spec.default_descending
     order: list[ColumnElement[Any]] = []
-    if sort_key is not None:
+    if sort_key is not None and ordered:
         try:
             column = spec.column(sort_key)
         except KeyError:
@@ -691,6 +628,7 @@ def build_ids_query(
                 f"Cannot sort the {spec.noun[1]} by unknown column {sort_key!r}."
             ) from None
         if column.sortable:
+            used.append(column)
             expr = column.order_expr
             if _nullable(expr):
                 # Empty values last in both directions (portable: no NULLS LAST).
@@ -698,8 +636,11 @@ def build_ids_query(
             if column.sort_expr is None and _is_text(expr):
                 expr = func.lower(expr)
             order.append(expr.desc() if descending else expr.asc())
-    order.append(spec.id_column.asc())
-    stmt = stmt.order_by(*order)
+    stmt = select(spec.id_column).select_from(spec.source_for(used))
+    if conditions:
+        stmt = stmt.where(and_(*conditions))
+    if ordered:
+        stmt = stmt.order_by(*order, spec.id_column.asc())
     if offset:
         stmt = stmt.offset(offset)
     return stmt if limit is None else stmt.limit(limit)
@@ -738,6 +679,15 @@ def query_ids(
         return list(conn.execute(stmt).scalars())
 
 
+def match_ids(
+    *, ws: Workspace, spec: ListSpec, text: str = "", filters: Mapping[str, Any] | None = None
+) -> set[int]:
+    """The ids :func:`query_ids` would list for ``text`` and ``filters``, in no order."""
+    stmt = build_ids_query(spec=spec, text=text, filters=filters, ordered=False)
+    with ws.engine.connect() as conn:
+        return set(conn.execute(stmt).scalars())
+
+
 def count_ids(
     *, ws: Workspace, spec: ListSpec, text: str = "", filters: Mapping[str, Any] | None = None
 ) -> int:
@@ -746,7 +696,7 @@ def count_ids(
         found = spec.count_search(ws, text)
         if found is not None:
             return found
-    ids = build_ids_query(spec=spec, text=text, filters=filters).order_by(None).subquery()
+    ids = build_ids_query(spec=spec, text=text, filters=filters, ordered=False).subquery()
     with ws.engine.connect() as conn:
         return int(conn.execute(select(func.count()).select_from(ids)).scalar_one())
 
@@ -773,11 +723,12 @@ def fetch_rows(
         return {}
     exprs = [c.expr for c in spec.columns]
     formatters = [c.format_value for c in spec.columns]
+    source = spec.source_for(spec.columns)
     result: dict[int, tuple[Any, ...]] = {}
     with ws.engine.connect() as conn:
         for start in range(0, len(wanted), _IN_CHUNK):
             chunk = wanted[start : start + _IN_CHUNK]
-            stmt = select(spec.id_column, *exprs).select_from(spec.source)
+            stmt = select(spec.id_column, *exprs).select_from(source)
             stmt = stmt.where(spec.id_column.in_(chunk), *spec.where)
             for row in conn.execute(stmt):
                 values = tuple(row[1:])

@@ -148,11 +148,12 @@ def _schema_problems(engine: Engine) -> list[str]:
     found = []
     with engine.connect() as conn:
         present = server.table_names(conn)
+        columns_of = server.columns_by_table(conn)
         for name, columns in expected_columns().items():
             if name not in present:
                 found.append(f"table {name} is missing")
                 continue
-            missing = [c for c in columns if c not in server.columns_of(conn, name)]
+            missing = [c for c in columns if c not in columns_of.get(name, set())]
             if missing:
                 found.append(f"table {name} is missing column(s) {', '.join(missing)}")
         conn.rollback()

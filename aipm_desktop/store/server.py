@@ -288,15 +288,16 @@ def table_names(conn: Connection) -> set[str]:
     }
 
 
-def columns_of(conn: Connection, table: str) -> set[str]:
-    return {
-        str(r[0])
-        for r in conn.exec_driver_sql(
-            "SELECT column_name FROM information_schema.columns "
-            "WHERE table_schema = current_schema() AND table_name = %s",
-            (table,),
-        )
-    }
+def columns_by_table(conn: Connection) -> dict[str, set[str]]:
+    """The column names of every table of the schema, in one query (the schema check
+    runs on every open: one round trip per table would cost a second)."""
+    found: dict[str, set[str]] = {}
+    for table, name in conn.exec_driver_sql(
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_schema = current_schema()"
+    ):
+        found.setdefault(str(table), set()).add(str(name))
+    return found
 
 
 # -- listening ---------------------------------------------------------------------------------

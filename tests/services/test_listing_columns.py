@@ -4,7 +4,6 @@ colours, and dates in the app's date style."""
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 
@@ -18,16 +17,17 @@ from aipm_desktop.services.listing import (
     use_case_list_spec,
 )
 from aipm_desktop.services.risks.scoring import level_colors
-from aipm_desktop.services.workspace import new_workspace
 
 DEMO_DAY = dt.date(2026, 12, 6)
 
 
+#: The same lists on a file and on a server (see tests/pg_cluster.py).
+pytestmark = pytest.mark.backends
+
+
 @pytest.fixture
-def demo(tmp_path: Path):
-    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
-    yield ws
-    ws.close()
+def demo(sample_on_backend):
+    return sample_on_backend
 
 
 def _column(spec, key: str, ws, ids) -> dict[int, object]:

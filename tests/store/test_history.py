@@ -19,7 +19,6 @@ from aipm_desktop.models import (
     UseCase,
 )
 from aipm_desktop.services import records
-from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import ServerLocation, create_workspace, open_workspace
 from aipm_desktop.store import history as history_mod
 
@@ -65,17 +64,9 @@ def _server_dump(location: ServerLocation) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture
-def demo(backend: str, tmp_path: Path, request: pytest.FixtureRequest):
+def demo(sample_on_backend):
     """The sample workspace: a file, or (``postgresql``) a database of this test's own."""
-    if backend == "sqlite":
-        ws = new_workspace(tmp_path / "demo.aipm", demo=True)
-    else:
-        server = request.getfixturevalue("pg_server")
-        url = server.new_database(template=server.template(demo=True))
-        request.addfinalizer(lambda: server.drop_database(url))
-        ws = open_workspace(url)
-    yield ws
-    ws.close()
+    return sample_on_backend
 
 
 def _first(ws, model):

@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt
 from sqlalchemy import insert
 
 from aipm_desktop.models import UseCase
-from aipm_desktop.services import records
+from aipm_desktop.services import records, scoring
 from aipm_desktop.services.changes import Changes
 from aipm_desktop.services.listing import use_case_list_spec
 from aipm_desktop.ui.widgets.filter_box import FilterBox
@@ -78,7 +78,7 @@ def test_model_passes_qt_model_tester(qtmodeltester, filled):
 def test_model_shows_values_ids_and_tooltips(filled):
     model = LazyTableModel(use_case_list_spec(), filled, page_size=50)
     assert model.rowCount() == 450
-    assert model.columnCount() == 9
+    assert model.columnCount() == 10  # Title .. Updated, Updated by
     assert model.headerData(0, Qt.Orientation.Horizontal, DISPLAY) == "Title"
     first = model.index(0, 0)
     assert model.data(first, DISPLAY) == "Use case 0000"
@@ -170,6 +170,40 @@ def test_refresh_after_create_keeps_selection(qtbot, pane, filled):
     assert not pane.apply_changes(Changes("risk", (1,), "create"))
 
 
+def test_ranks_follow_a_score_change_while_the_list_is_filtered(qtbot, sample_ws):
+    pane = ListPane(use_case_list_spec(), sample_ws)
+    qtbot.addWidget(pane)
+    pane.show()
+    rank = pane.spec.index_of("rank")
+    pane.table.sortByColumn(rank, Qt.SortOrder.AscendingOrder)
+    ranked = [r for r in scoring.rank(ws=sample_ws) if r.complete]
+    last = ranked[-1]
+    assert pane.model.index(0, 0).data(DISPLAY) == ranked[0].title
+    with qtbot.waitSignal(pane.filter_box.filter_changed, timeout=2000):
+        qtbot.keyClicks(pane.filter_box, last.title)
+    row = pane.model.row_of(last.use_case_id)
+    assert row is not None
+    assert pane.model.index(row, rank).data(DISPLAY) == str(len(ranked))
+    changes = None
+    for crit in scoring.model_criteria(ws=sample_ws):
+        best = 1 if crit.direction == "cost" else 5
+        changes, _old = scoring.set_score(
+            ws=sample_ws, use_case_id=last.use_case_id, criterion_id=crit.id, value=best
+        )
+    assert changes is not None and pane.apply_changes(changes)
+    row = pane.model.row_of(last.use_case_id)
+    assert pane.model.index(row, rank).data(DISPLAY) == "1"
+    with qtbot.waitSignal(pane.filter_box.filter_changed, timeout=2000):
+        qtbot.keyClick(pane.filter_box, Qt.Key.Key_Escape)
+    assert pane.model.rowCount() == pane.model.total_count()
+    # Unfiltered, it leads the list, and the former first is now second.
+    assert [pane.model.index(r, 0).data(DISPLAY) for r in (0, 1)] == [
+        last.title,
+        ranked[0].title,
+    ]
+    assert [pane.model.index(r, rank).data(DISPLAY) for r in (0, 1)] == ["1", "2"]
+
+
 def test_refresh_after_delete_drops_the_row(pane, filled):
     target = pane.model.id_at(3)
     pane.select_ids([target])
@@ -196,16 +230,17 @@ def test_column_chooser_hides_shows_and_round_trips(qtbot, pane, filled):
         "Decision",
         "Tags",
         "Updated",
+        "Updated by",
     ]
     with qtbot.waitSignal(chooser.columns_changed):
         next(a for a in menu.actions() if a.text() == "Tags").trigger()
     assert header.isSectionHidden(tags)
 
     # Hiding everything leaves the last column visible, its menu entry disabled.
-    for section in range(9):
+    for section in range(10):
         chooser.set_column_visible(section, False)
-    assert chooser.visible_sections() == [8]
-    last = next(a for a in chooser.menu().actions() if a.text() == "Updated")
+    assert chooser.visible_sections() == [9]
+    last = next(a for a in chooser.menu().actions() if a.text() == "Updated by")
     assert last.isChecked() and not last.isEnabled()
     for section in (0, 1):
         chooser.set_column_visible(section, True)
@@ -218,10 +253,10 @@ def test_column_chooser_hides_shows_and_round_trips(qtbot, pane, filled):
     qtbot.addWidget(other)
     assert other.restore_state(state)
     other_header = other.table.horizontalHeader()
-    assert [other_header.isSectionHidden(s) for s in range(9)] == [
-        header.isSectionHidden(s) for s in range(9)
+    assert [other_header.isSectionHidden(s) for s in range(10)] == [
+        header.isSectionHidden(s) for s in range(10)
     ]
-    assert other.column_chooser.visible_sections() == [1, 0, 8]
+    assert other.column_chooser.visible_sections() == [1, 0, 9]
     assert other_header.sectionSize(0) == 333
     assert other.model.sort_key == "title" and other.model.descending
     assert json.loads(other.state())["columns"] == json.loads(state)["columns"]
@@ -229,7 +264,7 @@ def test_column_chooser_hides_shows_and_round_trips(qtbot, pane, filled):
     assert not other.column_chooser.restore_state("not json")
     assert not other.restore_state(b"\xff\xfe")
     assert not other.restore_state(None)
-    assert other.column_chooser.visible_sections() == [1, 0, 8]
+    assert other.column_chooser.visible_sections() == [1, 0, 9]
 
 
 def test_empty_workspace_says_what_to_do(qtbot, ws):
@@ -399,7 +434,17 @@ def test_layout_saved_with_an_older_column_set_still_applies(qtbot, filled):
     keys = [chooser.key(s) for s in chooser.visible_sections()]
     # The saved order and hidden columns apply; the new columns show after the column
     # they follow by default (the title); the unknown column and sort are ignored.
-    assert keys == ["owner", "title", "score", "rank", "status", "area", "tags", "updated"]
+    assert keys == [
+        "owner",
+        "title",
+        "score",
+        "rank",
+        "status",
+        "area",
+        "tags",
+        "updated",
+        "updated_by",
+    ]
     assert pane.table.horizontalHeader().sectionSize(0) == 280
     assert pane.model.sort_key == "title"
 

@@ -41,7 +41,8 @@ from PySide6.QtWidgets import (
 from sqlalchemy.exc import SQLAlchemyError
 
 from ...services.changes import Changes
-from ...services.listing import ListSpec, count_ids, count_rows, fetch_rows, query_ids
+from ...services.list_reader import ListReader
+from ...services.listing import ListSpec, count_ids, count_rows
 from ...store import Workspace
 from .column_chooser import COLUMN_KEY_ROLE, ColumnChooser
 from .filter_box import FilterBox
@@ -121,6 +122,8 @@ class LazyTableModel(QAbstractTableModel):
         self._labels = [c.label for c in spec.columns]
         self._aligns = [ALIGNMENTS[c.align] for c in spec.columns]
         self._ncols = len(spec.columns)
+        #: What is read, kept between filters and sorts (None: read afresh).
+        self._reader: ListReader | None = None
         if ws is not None:
             self._ids = self._query()
 
@@ -267,6 +270,7 @@ class LazyTableModel(QAbstractTableModel):
     def drop_ids(self, ids: Iterable[int]) -> None:
         """Take the rows of ``ids`` out of the list without reading it again (an edit
         the caller made moved them out of the filter): one query instead of a requery."""
+        self._reader = None  # the rows changed: what was read is stale
         rows = sorted(
             (r for r in (self.row_of(i) for i in set(ids)) if r is not None), reverse=True
         )
@@ -285,6 +289,7 @@ class LazyTableModel(QAbstractTableModel):
 
     def reload_ids(self, ids: Iterable[int]) -> None:
         """Read the values of the rows of ``ids`` again (the caller changed them)."""
+        self._reader = None  # the rows changed: what was read is stale
         rows = [r for r in (self.row_of(i) for i in set(ids)) if r is not None]
         if not rows:
             return
@@ -301,9 +306,7 @@ class LazyTableModel(QAbstractTableModel):
         if self._ws is None:
             return []
         window = self._spec.window or None
-        ids = query_ids(
-            ws=self._ws,
-            spec=self._spec,
+        ids = self._read().ids(
             text=self._text,
             filters=self._filters,
             sort_key=self._sort_key,
@@ -336,7 +339,17 @@ class LazyTableModel(QAbstractTableModel):
         self._searches = 0
         self.endInsertRows()
 
+    def _read(self) -> ListReader:
+        """The reader of the list (a new one for another workspace or spec)."""
+        reader = self._reader
+        if reader is None or reader.ws is not self._ws or reader.spec is not self._spec:
+            assert self._ws is not None
+            reader = self._reader = ListReader(self._ws, self._spec)
+        return reader
+
     def _requery(self, *, force: bool = False) -> None:
+        if force:
+            self._reader = None
         new_ids = self._query()
         if not force and new_ids == self._ids:
             return
@@ -378,7 +391,7 @@ class LazyTableModel(QAbstractTableModel):
         values: dict[int, tuple[Any, ...]] = {}
         if self._ws is not None and ids:
             try:
-                values = fetch_rows(ws=self._ws, spec=self._spec, ids=ids, raw=True)
+                values = self._read().rows(ids)
             except SQLAlchemyError:
                 log.exception("Cannot read rows of the %s list", self._spec.kind)
         columns = self._spec.columns
