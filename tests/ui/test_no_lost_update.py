@@ -119,6 +119,25 @@ def test_a_stage_cell_typed_over_another_windows_change_asks(
     assert stored(sample_ws, RolloutStage, stage.id).entry_criteria == "Staff only"
 
 
+def test_a_release_flag_typed_over_another_windows_change_asks(
+    qtbot, launch_page, app_ctx, sample_ws
+):
+    from aipm_desktop.models import Release
+
+    release_id = launch_page.release_id
+    behind(sample_ws, Release, release_id, {"feature_flag": "bot_v2_other"})
+    type_over(qtbot, launch_page.form.flag, "bot_v2_mine")
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"feature_flag": "bot_v2_other"}
+    assert stored(sample_ws, Release, release_id).feature_flag == "bot_v2_other"
+    conflict.save_button.click()  # keep mine
+    assert stored(sample_ws, Release, release_id).feature_flag == "bot_v2_mine"
+    type_over(qtbot, launch_page.form.name, "Answer bot GA")  # my own edits never ask
+    assert app_ctx.conflict_dialog is None
+    assert stored(sample_ws, Release, release_id).name == "Answer bot GA"
+
+
 def test_a_check_owner_typed_over_another_windows_change_asks(
     qtbot, launch_page, app_ctx, sample_ws
 ):

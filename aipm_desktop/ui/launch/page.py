@@ -36,7 +36,7 @@ from ...services import usecases as usecases_service
 from ...services.changes import Changes
 from ...services.dates import format_date
 from ..context import AppContext
-from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..undo import CreateRecordCommand, DeleteRecordCommand, update_record
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import (
     NO_MARGINS,
@@ -189,9 +189,21 @@ class ReleaseForm(QWidget):
         if getattr(release, field) == value:
             return
         label = field.replace("_id", "").replace("_", " ")
+
+        def written(version: int) -> None:
+            if self.release is release:
+                release.version = version
+
+        # saved only while the release is as shown (another window may have changed it)
         self.ctx.run_edit(
-            UpdateRecordCommand(
-                self.ctx, Release, int(release.id), {field: value}, text=f"edit release {label}"
+            update_record(
+                self.ctx,
+                Release,
+                int(release.id),
+                {field: value},
+                text=f"edit release {label}",
+                version=release.version,
+                written=written,
             )
         )
 
