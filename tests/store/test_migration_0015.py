@@ -37,7 +37,9 @@ def _indexes(path: Path) -> set[str]:
     return {name for (name,) in rows_of(path, query)}
 
 
-def test_an_old_file_gets_the_index_and_finds_the_newest_entry_through_it(tmp_path: Path) -> None:
+def test_an_old_file_gets_the_index_and_the_downgrade_drops_it(
+    tmp_path: Path, downgrade, read_rows
+) -> None:
     order = known_revisions()
     assert order.index(REVISION) == order.index(PREVIOUS) + 1
     path = tmp_path / "legacy.aipm"
@@ -49,17 +51,11 @@ def test_an_old_file_gets_the_index_and_finds_the_newest_entry_through_it(tmp_pa
     finally:
         ws.close()
     assert INDEX in _indexes(path)
+    # the newest entry naming a record is found through the index
     assert rows_of(path, NEWEST) == [("Ravi",)]
     plan = " ".join(str(row) for row in rows_of(path, "EXPLAIN QUERY PLAN " + NEWEST))
     assert INDEX in plan
 
-
-def test_downgrade_drops_the_index_and_keeps_the_entries(
-    tmp_path: Path, downgrade, read_rows
-) -> None:
-    path = tmp_path / "legacy.aipm"
-    file_at(path, PREVIOUS, OLD_ROWS)
-    open_workspace(path).close()
     downgrade(path, PREVIOUS)
     assert INDEX not in _indexes(path)
     assert read_rows(path, "SELECT id, who FROM change_log ORDER BY id") == [
