@@ -23,6 +23,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -71,11 +72,21 @@ class Server:
         return self.url_of(name)
 
     def drop_database(self, url: str) -> None:
+        import psycopg
         from sqlalchemy.engine import make_url
 
         name = make_url(url).database
-        with self._admin() as conn:  # type: ignore[attr-defined]
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        for attempt in range(20):
+            try:
+                with self._admin() as conn:  # type: ignore[attr-defined]
+                    conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                return
+            except psycopg.errors.InsufficientPrivilege:
+                # FORCE cannot end a session of another role: an autovacuum worker that
+                # happened to be working on the database. It finishes within moments.
+                if attempt == 19:
+                    raise
+                time.sleep(0.25)
 
     def cut_connections(self, url: str, application: str) -> int:
         """Terminate the sessions ``application`` has on the database of ``url``, as a
