@@ -189,8 +189,8 @@ def trace(ctx: Context, title: str) -> Section | None:
                     ("Risk (no control linked)", "Mitigations"),
                     [
                         (
-                            ctx.profile.text(r.risks, "risk titles marked internal"),
-                            shorten(ctx.profile.text(r.mitigations, "mitigations marked internal")),
+                            _risks(ctx, r),
+                            shorten(_mitigations(ctx, r)),
                         )
                         for r in unnamed
                     ],
@@ -210,13 +210,21 @@ def _more(count: int, what: str) -> str:
     )
 
 
+def _risks(ctx: Context, r: Any) -> str:
+    return ctx.profile.text(r.risks, "risk titles marked internal")
+
+
+def _mitigations(ctx: Context, r: Any) -> str:
+    return ctx.profile.text(r.mitigations, "mitigations marked internal")
+
+
 def _trace_cells(ctx: Context, names: dict[str, str], r: Any) -> tuple[str, ...]:
     key, _, ref = r.control.partition(":")
     return (
         f"{names.get(key, key)} {ref}: {r.control_title}",
         r.status.replace("_", " ").capitalize(),
-        shorten(ctx.profile.text(r.risks, "risk titles marked internal")),
-        shorten(ctx.profile.text(r.mitigations, "mitigations marked internal")),
+        shorten(_risks(ctx, r)),
+        shorten(_mitigations(ctx, r)),
         shorten(r.evidence),
         shorten(r.launch_checks),
     )
