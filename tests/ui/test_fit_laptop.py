@@ -10,6 +10,7 @@ import shutil
 
 import pytest
 from PySide6.QtCore import QSize
+from PySide6.QtWidgets import QWidget
 
 from aipm_desktop.store import open_workspace
 from aipm_desktop.ui.areas import AREAS
@@ -81,3 +82,21 @@ def test_visiting_every_area_lets_the_window_shrink_back(qtbot, window):
     window.resize(*SMALLEST_WINDOW)
     qtbot.wait(20)
     assert (window.width(), window.height()) == SMALLEST_WINDOW
+
+
+def test_every_demo_document_opens_within_a_1280x720_window(qtbot, window):
+    """The first document shown is not the only one: a long kind name or an approver
+    with a date in the header once pushed the window to 1,350 px."""
+    from aipm_desktop.services import documents
+
+    window.show_area("documents")
+    page = window.findChild(QWidget, "documentsPage")
+    shown = []
+    for doc in documents.list_documents(ws=window.ctx.workspace):
+        page.open_document(doc["id"])
+        qtbot.wait(10)
+        width = window.minimumSizeHint().expandedTo(window.minimumSize()).width()
+        assert width <= SMALLEST_WINDOW[0], f"{doc['title']} needs {width} px"
+        shown.append(page.status_chip.text())
+    # The header keeps the whole text for the reader (the tooltip when cut).
+    assert any(text.startswith("Approved · ") and text.count("·") == 2 for text in shown)

@@ -73,6 +73,7 @@ from ..widgets.builders import (
     vbox,
 )
 from ..widgets.combos import chosen_filters, filter_combo
+from ..widgets.elided_label import ElidedLabel
 from ..widgets.lazy_table import ListPane
 from ..widgets.page_header import NEW_SHORTCUT, local_action, page_header
 from .body_guard import save_body_command, save_on_close
@@ -269,9 +270,12 @@ class DocumentsPage(DocumentActions, QWidget):
         self.title_edit = QLineEdit()
         self.title_edit.setObjectName("documentTitle")
         self.title_edit.setPlaceholderText("Title")
-        self.status_chip = QLabel()
+        # The kind and status give way first in a narrow window; the title stays readable.
+        self.title_edit.setMinimumWidth(self.title_edit.fontMetrics().averageCharWidth() * 24)
+        # Both give way in a narrow window (a long approver and date, a long kind name).
+        self.status_chip = ElidedLabel()
         self.status_chip.setObjectName("statusChip")
-        self.kind_label = QLabel()
+        self.kind_label = ElidedLabel()
         self.kind_label.setObjectName("mutedLabel")
         self.use_case_combo = QComboBox()
         self.use_case_combo.setObjectName("documentUseCase")
