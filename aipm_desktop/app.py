@@ -143,7 +143,7 @@ def open_start_workspace(file: str | None, demo: bool) -> Workspace:
     from .ui.main_window import sample_workspace_path
 
     if file:
-        return open_workspace(Path(file))
+        return open_workspace(start_path(file, demo))
     if demo:
         path = sample_workspace_path()
         if not path.exists():

@@ -143,3 +143,17 @@ def test_a_server_workspace_set_on_the_window_is_a_recent_connection(
     assert app_ctx.settings.recent_connections() == [without_password(server_url)]
     assert app_ctx.settings.recent_files() == []
     window.close()  # saving the layout with a server open does not fail
+
+
+def test_a_screenshot_of_a_server_workspace_opens_the_url(server_url: str, other, tmp_path):
+    """``aipm-desktop URL --screenshot OUT`` renders the server workspace (the URL was
+    once taken for a file name)."""
+    from PySide6.QtGui import QImage
+
+    from aipm_desktop import app
+
+    records.create(ws=other, model=UseCase, data={"title": "Shown from the server"})
+    out = tmp_path / "server.png"
+    assert app.main([server_url, "--view", "usecases", "--screenshot", str(out)]) == 0
+    image = QImage(str(out))
+    assert (image.width(), image.height()) == (1400, 900)
