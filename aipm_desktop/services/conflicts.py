@@ -9,8 +9,9 @@ and a different one raises a :class:`~aipm_desktop.errors.ConflictError` carryin
 :class:`RecordConflict`. Nothing is written (the operation rolls back). The versions the
 edit left are kept on the :class:`Expectation`, so the next edit expects them.
 
-:func:`stored_values` and :func:`last_change` give what a conflict dialog shows: the
-values stored now, and who changed the record when.
+:func:`stored_values`, :func:`reference_labels` and :func:`last_change` give what a
+conflict dialog shows: the values stored now (a reference by the name of the record it
+points to), and who changed the record when.
 """
 
 from __future__ import annotations
@@ -183,6 +184,31 @@ def stored_values(
             noun = key_of(model, record_id)[0].replace("_", " ")
             raise NotFoundError(f"The {noun} was deleted elsewhere; your change was not saved.")
         return {name: getattr(obj, name) for name in fields}, obj.version
+
+
+def reference_labels(
+    ws: Workspace, model: type[SQLModel], values: Mapping[str, Iterable[Any]]
+) -> dict[tuple[str, Any], str]:
+    """How a conflict dialog names the records that reference fields point to:
+    ``(field, id) -> label`` (a use case's title, a release's name) for each id in
+    ``values[field]``, where ``field`` is a foreign key of ``model``. An id of a record
+    deleted since is left out (the dialog shows the id)."""
+    from .records import label_of
+
+    table = table_of(model)
+    labels: dict[tuple[str, Any], str] = {}
+    with ws.engine.connect() as conn:
+        for name, ids in values.items():
+            column = table.columns.get(name)
+            if column is None or not column.foreign_keys:
+                continue
+            wanted = {i for i in ids if isinstance(i, int) and not isinstance(i, bool)}
+            if not wanted:
+                continue
+            target = next(iter(column.foreign_keys)).column
+            for row in conn.execute(select(target.table).where(target.in_(wanted))):
+                labels[(name, row._mapping[target.name])] = label_of(row)
+    return labels
 
 
 @dataclasses.dataclass(frozen=True)

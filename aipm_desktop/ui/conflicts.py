@@ -115,6 +115,7 @@ class ConflictDialog(QDialog):
         current: Mapping[str, Any],
         message: str,
         parent: QWidget | None = None,
+        references: Mapping[tuple[str, Any], str] | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("conflictDialog")
@@ -123,6 +124,7 @@ class ConflictDialog(QDialog):
         self.current = dict(current)
         self.groups: dict[str, QButtonGroup] = {}
         self.mine_buttons: dict[str, QRadioButton] = {}
+        self.references = dict(references or {})
         self.theirs_buttons: dict[str, QRadioButton] = {}
 
         intro = named_label(message, "conflictMessage", wrap=True)
@@ -140,8 +142,10 @@ class ConflictDialog(QDialog):
         for row, name in enumerate(intent.values, start=1):
             top = Qt.AlignmentFlag.AlignTop
             grid.addWidget(named_label(intent.field_label(name), "formLabel"), row, 0, top)
-            yours = named_label(show_value(intent.values[name]), "conflictYours", wrap=True)
-            theirs = named_label(show_value(self.current.get(name)), "conflictTheirs", wrap=True)
+            yours = named_label(self.shown(name, intent.values[name]), "conflictYours", wrap=True)
+            theirs = named_label(
+                self.shown(name, self.current.get(name)), "conflictTheirs", wrap=True
+            )
             for label in (yours, theirs):
                 label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
                 label.setMinimumWidth(160)
@@ -194,6 +198,12 @@ class ConflictDialog(QDialog):
         layout.addWidget(self.buttons)
         self.setMinimumWidth(620)
 
+    def shown(self, name: str, value: Any) -> str:
+        """``value`` of field ``name`` as the dialog shows it: a reference by the name of
+        the record it points to."""
+        label = self.references.get((name, value)) if isinstance(value, int) else None
+        return show_value(label if label is not None else value)
+
     def choices(self) -> dict[str, bool]:
         return {name: button.isChecked() for name, button in self.mine_buttons.items()}
 
@@ -243,7 +253,10 @@ def offer_merge(ctx: AppContext, intent: EditIntent, error: ConflictError) -> Co
         return None
     if intent.written is not None:
         intent.written(version)  # the form shows the stored record again
-    dialog = ConflictDialog(intent, current, conflict_message(ctx, intent, error))
+    both = {name: (intent.values[name], current.get(name)) for name in intent.values}
+    references = conflicts.reference_labels(ws, intent.model, both)
+    message = conflict_message(ctx, intent, error)
+    dialog = ConflictDialog(intent, current, message, references=references)
     dialog.setParent(QApplication.activeWindow(), dialog.windowFlags())
     dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
     ctx.conflict_dialog = dialog

@@ -127,3 +127,18 @@ def test_an_edit_flushing_the_record_twice_is_checked_once(ws) -> None:
     stored = records.get(ws=ws, model=UseCase, id=obj.id)
     assert (stored.title, stored.owner, stored.version) == ("Once", "Twice", obj.version + 2)
     assert expected.written[key] == obj.version + 2
+
+
+@pytest.mark.backends
+def test_reference_fields_are_named_by_the_records_they_point_to(ws) -> None:
+    from aipm_desktop.models import Document
+
+    case = _new(ws, "Answer bot")
+    gone = _new(ws, "Retired pilot")
+    records.create(ws=ws, model=Document, data={"kind": "ai_prd", "title": "PRD"})
+    records.delete(ws=ws, model=UseCase, id=gone.id)
+    labels = conflicts.reference_labels(
+        ws, Document, {"use_case_id": (case.id, gone.id, None), "title": ("PRD", "x")}
+    )
+    # Only the reference field, only records still there; plain fields are left as they are.
+    assert labels == {("use_case_id", case.id): "Answer bot"}

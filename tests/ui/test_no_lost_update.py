@@ -481,6 +481,27 @@ def test_a_document_title_renamed_over_another_windows_change_asks(
     assert stored(ws, Document, doc_id).title == "My PRD"
 
 
+def test_a_use_case_chosen_over_another_windows_choice_is_shown_by_title(
+    qtbot, documents_page, app_ctx, ws
+):
+    """The dialog names the use cases both sides chose, never their ids."""
+    from aipm_desktop.models import Document, UseCase
+
+    page = documents_page
+    doc_id = page.document_id
+    mine, _ = records.create(ws=ws, model=UseCase, data={"title": "Answer bot"})
+    theirs, _ = records.create(ws=ws, model=UseCase, data={"title": "Reply drafts"})
+    page.load_choices()
+    behind(ws, Document, doc_id, {"use_case_id": theirs.id})
+    page.use_case_combo.setCurrentIndex(page.use_case_combo.findData(mine.id))
+    page.use_case_combo.activated.emit(page.use_case_combo.currentIndex())
+    conflict = conflict_shown(app_ctx)
+    assert conflict.findChild(QLabel, "conflictYours").text() == "Answer bot"
+    assert conflict.findChild(QLabel, "conflictTheirs").text() == "Reply drafts"
+    conflict.save_button.click()
+    assert stored(ws, Document, doc_id).use_case_id == mine.id
+
+
 # -- interviews: a candidate's fields and an evaluation's notes ---------------------------------
 
 
