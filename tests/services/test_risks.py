@@ -225,7 +225,8 @@ def test_list_sorts_by_residual_score_by_default(demo: Workspace) -> None:
     assert inherent == sorted(inherent)
 
 
-def test_list_filters(demo: Workspace) -> None:
+def test_list_filters(sample_on_backend: Workspace) -> None:
+    demo = sample_on_backend  # the demo workspace, on each back end
     spec = risks.risk_list_spec(ws=demo)
     rows = {r["id"]: r for r in risks.export_rows(ws=demo)}
     bot = demo_use_case(demo, "Help-center answer bot")
@@ -246,6 +247,15 @@ def test_list_filters(demo: Workspace) -> None:
     shown = fetch_rows(ws=demo, spec=spec, ids=linked[:1])[linked[0]]
     assert "Help-center answer bot" in shown[spec.index_of("use_case")]
     assert linked[0] in query_ids(ws=demo, spec=spec, text="answer bot")
+    unlinked = query_ids(ws=demo, spec=spec, filters={"use_case": None})
+    assert sorted(unlinked) == sorted(i for i, r in rows.items() if not r["use_case_ids"])
+    # Sorted by the use cases shown: the risks of one use case (and one only) together.
+    by_titles = query_ids(ws=demo, spec=spec, sort_key="use_case")
+    assert sorted(by_titles) == sorted(rows)
+    titles = fetch_rows(ws=demo, spec=spec, ids=by_titles, raw=True)
+    shown = [titles[i][spec.index_of("use_case")] for i in by_titles]
+    runs = [title for at, title in enumerate(shown) if at == 0 or shown[at - 1] != title]
+    assert len(runs) == len(set(shown))
 
 
 def demo_use_case(ws: Workspace, title: str) -> int:

@@ -55,7 +55,8 @@ def _scope(stmt: Any, *, use_case_id: int | None, include_closed: bool) -> Any:
     if not include_closed:
         stmt = stmt.where(t.c.status.in_(ACTIVE_STATUSES))
     if use_case_id is not None:
-        stmt = stmt.where(linked_titles_sql() == use_case_id)
+        linked, _ = linked_titles_sql()
+        stmt = stmt.where(linked == use_case_id)  # an EXISTS over the links (no join)
     return stmt
 
 

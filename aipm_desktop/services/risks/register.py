@@ -29,7 +29,7 @@ from ...models.enums import RiskSource, RiskStatus, Treatment
 from ...store import Workspace
 from .. import clock, records
 from ..changes import Changes
-from ..listing import ListColumn, ListSpec, change_columns, enum_column, query_ids
+from ..listing import ListColumn, ListJoin, ListSpec, change_columns, enum_column, query_ids
 from .scoring import (
     Band,
     bands,
@@ -72,18 +72,25 @@ class _LinkedUseCases(TypeDecorator):
             return super().operate(op, *other, **kwargs)
 
 
-def linked_titles_sql() -> ColumnElement[str]:
-    """The titles of a risk's linked use cases, comma-separated (portable aggregate)."""
+def linked_titles_sql() -> tuple[ColumnElement[str], ListJoin]:
+    """The titles of a risk's linked use cases, comma-separated (portable aggregate), and
+    the join that reads them: one grouped pass over the links, joined once per query (a
+    correlated subquery ran again for every risk; sorting 20,000 by it took 0.65 s on a
+    server)."""
     link = RiskUseCaseLink.__table__  # type: ignore[attr-defined]
     uc = UseCase.__table__  # type: ignore[attr-defined]
-    risk = risk_table()
     titles = (
-        select(func.aggregate_strings(uc.c.title, ", "))
-        .where(link.c.risk_id == risk.c.id, link.c.use_case_id == uc.c.id)
-        .correlate(risk)
-        .scalar_subquery()
+        select(
+            link.c.risk_id,
+            type_coerce(func.aggregate_strings(uc.c.title, ", "), _LinkedUseCases()).label(
+                "titles"
+            ),
+        )
+        .select_from(link.join(uc, uc.c.id == link.c.use_case_id))
+        .group_by(link.c.risk_id)
+        .subquery("linked_use_cases")
     )
-    return type_coerce(titles, _LinkedUseCases())
+    return titles.c.titles, ListJoin(titles, titles.c.risk_id)
 
 
 def risk_list_spec(
@@ -113,6 +120,7 @@ def risk_list_spec(
     res_l, res_i = cell_sql(residual=True)
     residual = score_sql(res_l, res_i, method)
     overdue = case((overdue_sql(today), True), else_=False).cast(Boolean)
+    linked, linked_join = linked_titles_sql()
     colors = level_colors(band_list)
     return ListSpec(
         kind="risk",
@@ -204,7 +212,7 @@ def risk_list_spec(
                 )
                 for name, expr in (("likelihood", res_l), ("impact", res_i))
             ),
-            ListColumn("use_case", "Use cases", linked_titles_sql(), width=28),
+            ListColumn("use_case", "Use cases", linked, width=28, join=linked_join),
             *change_columns(t),
         ),
         default_sort="residual_score",
