@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QListWidgetItem,
     QMainWindow,
     QMenu,
+    QSizePolicy,
     QSplitter,
     QStackedWidget,
     QStyle,
@@ -174,6 +175,8 @@ class MainWindow(QMainWindow):
         self.sidebar_title.setObjectName("sidebarTitle")
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
+        # At its narrowest a long name is cut with "…", never scrolled sideways.
+        self.sidebar.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         style = self.style()
         for area in areas:
             item = QListWidgetItem(area.label)
@@ -193,6 +196,7 @@ class MainWindow(QMainWindow):
         )
 
         self.page_stack = QStackedWidget()
+        self._page_policies: dict[str, QSizePolicy] = {}
         self.page_stack.setObjectName("pageStack")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setObjectName("mainSplitter")
@@ -420,9 +424,22 @@ class MainWindow(QMainWindow):
             if navigate is not None:
                 navigate.connect(self._on_page_navigate_requested)
             self.pages[name] = page
+            self._page_policies[name] = page.sizePolicy()
             self.page_stack.addWidget(page)
         self.page_stack.setCurrentWidget(page)
+        self._size_by_current_page()
         return page
+
+    def _size_by_current_page(self) -> None:
+        """Only the page shown sets the window's minimum size: a stack asks for the
+        largest of all its pages, so one wide page visited once would keep every other
+        area (and the Related panel beside it) from the room it can have."""
+        ignored = QSizePolicy.Policy.Ignored
+        for name, page in self.pages.items():
+            if page is self.page_stack.currentWidget():
+                page.setSizePolicy(self._page_policies[name])
+            else:
+                page.setSizePolicy(ignored, ignored)
 
     def _on_page_navigate_requested(self, area: str, entity_id: int) -> None:
         """A page (the overview) asks to open ``area``, showing ``entity_id`` if it can."""
@@ -438,6 +455,7 @@ class MainWindow(QMainWindow):
             self.page_stack.removeWidget(page)
             page.deleteLater()
         self.pages.clear()
+        self._page_policies.clear()
 
     def _on_sidebar_current_row_changed(self, row: int) -> None:
         if 0 <= row < len(self.areas):

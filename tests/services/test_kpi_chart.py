@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from pathlib import Path
 
@@ -183,6 +184,31 @@ def test_draw_kpi_returns_hover_points(charted) -> None:
     x, y = drawn["points"]
     assert list(y) == values and list(x) == [mdates.date2num(d) for d in dates]
     assert drawn["line"] in drawn["axes"].lines
+
+
+def test_a_narrow_chart_keeps_its_plot_and_lays_the_legend_out_again_when_resized(
+    charted,
+) -> None:
+    """Squeezed beside other panes, the legend takes fewer columns, the dates thin out
+    and the title is cut with an ellipsis; widened again, all three come back."""
+    from matplotlib.backend_bases import ResizeEvent
+
+    ws, hall, *_ = charted
+    status = kpis.kpi_status(ws=ws, kpi_id=hall, today=TODAY)
+    dates, values = kpis.series(ws=ws, kpi_id=hall)
+    status = dataclasses.replace(status, name="Hallucination rate in drafted replies to customers")
+    figure = new_figure(3.4, 3.0)  # 340 px at 100 dpi
+    drawn = draw_kpi(figure, dates=dates, values=values, status=status, markers=[])
+    ax = drawn["axes"]
+    assert ax.get_legend()._ncols == 2
+    assert ax.get_title(loc="left").endswith("…")
+    figure.set_size_inches(9, 4)
+    ResizeEvent("resize_event", figure.canvas)._process()
+    assert ax.get_legend()._ncols == 3
+    assert ax.get_title(loc="left") == f"{status.name} (%)"
+    # Every entry is still in the legend laid out again.
+    labels = [text.get_text() for text in ax.get_legend().get_texts()]
+    assert "Target 2%" in labels and status.name in labels
 
 
 def test_sparklines_grid_with_status_colours(charted, tmp_path: Path) -> None:

@@ -100,3 +100,35 @@ def test_every_demo_document_opens_within_a_1280x720_window(qtbot, window):
         shown.append(page.status_chip.text())
     # The header keeps the whole text for the reader (the tooltip when cut).
     assert any(text.startswith("Approved · ") and text.count("·") == 2 for text in shown)
+
+
+def test_with_the_related_panel_open_every_area_still_fits(qtbot, window):
+    """View ▸ Related panel beside any area keeps the window within 1280x720."""
+    window.go_anywhere.set_related_visible(True)
+    for area in AREAS:
+        window.show_area(area.name)
+        qtbot.wait(10)
+        hint = window.minimumSizeHint().expandedTo(window.minimumSize())
+        parts = (
+            window.page_stack.currentWidget().minimumSizeHint().width(),
+            window.go_anywhere.dock.minimumSizeHint().width(),
+        )
+        assert hint.width() <= SMALLEST_WINDOW[0], f"{area.name} needs {hint.width()} px {parts}"
+        assert hint.height() <= SMALLEST_WINDOW[1], f"{area.name} needs {hint.height()} px"
+    window.resize(*SMALLEST_WINDOW)
+    qtbot.wait(20)
+    assert (window.width(), window.height()) == SMALLEST_WINDOW
+    assert window.go_anywhere.dock.width() >= window.go_anywhere.dock.minimumSizeHint().width()
+
+
+def test_the_related_panel_gets_its_width_back_after_a_wide_area(qtbot, window):
+    from aipm_desktop.ui.go_anywhere import RELATED_WIDTH
+
+    window.go_anywhere.set_related_visible(True)
+    dock = window.go_anywhere.dock
+    qtbot.waitUntil(lambda: dock.width() >= RELATED_WIDTH)
+    window.show_area("documents")  # the widest area squeezes the panel
+    qtbot.waitUntil(lambda: dock.width() < RELATED_WIDTH)
+    window.show_area("settings")
+    qtbot.waitUntil(lambda: dock.width() >= RELATED_WIDTH)
+    assert window.width() == SMALLEST_WINDOW[0]

@@ -229,23 +229,56 @@ def draw_kpi(
                 label=label,
             )
 
-    locator = mdates.AutoDateLocator(minticks=3, maxticks=9)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
     title = status.name + (f" ({status.unit})" if status.unit else "")
-    ax.set_title(title, fontsize=12, loc="left")
     ax.set_ylabel(status.unit or "value")
     ax.grid(True, axis="y", color="#e0e0e0", lw=0.6, zorder=1)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
-    ax.legend(
-        loc="upper center",
-        bbox_to_anchor=(0.5, -0.1),
-        ncol=3,
-        fontsize=8,
-        frameon=False,
-    )
+    _fit_to_width(figure, ax, title)
     return {"axes": ax, "line": line, "points": (x, y)}
+
+
+#: Pixels of figure width per legend column, and per date on the x axis.
+LEGEND_COLUMN_PX = 170
+DATE_TICK_PX = 70
+TITLE_FONT_PT = 12
+
+
+def _fit_to_width(figure: Figure, ax: Any, title: str) -> None:
+    """Lay the legend, the dates and the title out for the figure's width, now and
+    whenever the figure is resized (a chart squeezed beside other panes keeps its plot
+    instead of giving it to a three-column legend, overlapping dates and a cut title)."""
+    import matplotlib.dates as mdates
+
+    def fit(_event: Any = None) -> None:
+        width = figure.get_figwidth() * figure.dpi
+        columns = max(1, min(3, int(width // LEGEND_COLUMN_PX)))
+        legend = ax.get_legend()
+        if legend is None or legend._ncols != columns:  # its box is laid out when made
+            ax.legend(
+                loc="upper center",
+                bbox_to_anchor=(0.5, -0.1),
+                ncol=columns,
+                fontsize=8,
+                frameon=False,
+            )
+        locator = mdates.AutoDateLocator(
+            minticks=2, maxticks=max(3, min(9, int(width // DATE_TICK_PX)))
+        )
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+        char_px = TITLE_FONT_PT * figure.dpi / 72 * 0.62
+        room = max(8, int((width - 60) // char_px))
+        ax.set_title(
+            title if len(title) <= room else title[: room - 1] + "…", fontsize=12, loc="left"
+        )
+
+    fit()
+    canvas = figure.canvas
+    previous = getattr(figure, "_aipm_fit_cid", None)
+    if previous is not None:
+        canvas.mpl_disconnect(previous)
+    figure._aipm_fit_cid = canvas.mpl_connect("resize_event", fit)  # type: ignore[attr-defined]
 
 
 def draw_sparklines(

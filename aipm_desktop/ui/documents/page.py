@@ -355,7 +355,7 @@ class DocumentsPage(DocumentActions, QWidget):
             (panel(self.review, margins=TAB_MARGINS), "Review"),
             (panel(self.history, margins=TAB_MARGINS), "History"),
         )
-        self.right_tabs.setMinimumWidth(220)
+        self.right_tabs.setMinimumWidth(200)  # room for the Related panel at 1280 px
 
     def _pane_toggle(self, pane: str, text: str, tip: str) -> QPushButton:
         toggle = button(text, name="segmentButton", tip=tip)

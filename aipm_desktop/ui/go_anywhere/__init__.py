@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QApplication, QDockWidget, QMainWindow, QMenu
 
@@ -36,6 +36,10 @@ if TYPE_CHECKING:  # the services load with the first palette or panel, not at s
 
 PALETTE_SHORTCUT = "Ctrl+K"
 RELATED_SHORTCUT = "Ctrl+Shift+L"
+
+
+#: The Related panel's width when first shown, and given back after a wide area.
+RELATED_WIDTH = 240
 
 
 class GoAnywhere(QObject):
@@ -153,6 +157,7 @@ class GoAnywhere(QObject):
 
     def set_related_visible(self, visible: bool) -> None:
         """Show or hide the Related panel (View ▸ Related Panel)."""
+        fresh = False
         if visible and self.dock is None:
             self.dock = QDockWidget("Related", self.window)
             self.dock.setObjectName("relatedDock")
@@ -163,9 +168,12 @@ class GoAnywhere(QObject):
             # Where it was when the window's layout was saved, else on the right.
             if not (self._persist and self.window.restoreDockWidget(self.dock)):
                 self.window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, self.dock)
+                fresh = True
             self.dock.visibilityChanged.connect(self._on_dock_visibility_changed)
         if self.dock is not None:
             self.dock.setVisible(visible)
+        if fresh:  # readable from the start: the window's layout would give it its minimum
+            self._give_width()
         if self.related_action.isChecked() != visible:
             self.related_action.setChecked(visible)
 
@@ -200,7 +208,20 @@ class GoAnywhere(QObject):
         page = self.window.page_stack.currentWidget()  # type: ignore[attr-defined]
         if page is not None:
             self._hook(page)
+        if self.related_visible():  # once the area's own layout has set its minimum
+            QTimer.singleShot(0, self._give_width)
         self.refresh_related()
+
+    def _give_width(self) -> None:
+        """Widen the panel back to a readable width once the area shown leaves room (a
+        wide area squeezes it to its minimum); a wider panel is left as the user made it."""
+        dock = self.dock
+        if dock is None or not dock.isVisible():
+            return
+        # The new area's minimum size first (its layout requests are still queued).
+        QApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        if dock.width() < RELATED_WIDTH:
+            self.window.resizeDocks([dock], [RELATED_WIDTH], Qt.Orientation.Horizontal)
 
     def _on_dock_visibility_changed(self, visible: bool) -> None:
         if visible:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtWidgets import QLabel, QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QLabel, QSizePolicy, QTreeWidget, QTreeWidgetItem, QWidget
 
 from ...errors import UserError
 from ...store import Workspace
@@ -40,6 +40,9 @@ class RelatedPanel(QWidget):
         self.heading = QLabel(NONE_CHOSEN)
         self.heading.setObjectName("relatedHeading")
         self.heading.setWordWrap(True)
+        # A long word in a record's title never widens the panel (nor the window past a
+        # laptop screen): the heading wraps at the panel's width, its tooltip says it all.
+        self.heading.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
         self.tree = QTreeWidget()
         self.tree.setObjectName("relatedList")
         self.tree.setHeaderHidden(True)
@@ -56,6 +59,7 @@ class RelatedPanel(QWidget):
 
         self.subject = subject
         self.tree.clear()
+        self.heading.setToolTip("")
         if ws is None or subject is None or subject[0] not in SOURCE_BY_KIND:
             self.heading.setText(NONE_CHOSEN)
             return
@@ -70,6 +74,7 @@ class RelatedPanel(QWidget):
         self.heading.setText(
             f"{label}: {title}" if links else f"{label}: {title}. {NOTHING_LINKED}"
         )
+        self.heading.setToolTip(f"{label}: {title}")
         groups: dict[str, QTreeWidgetItem] = {}
         for link in links:
             group = groups.get(link.kind)
