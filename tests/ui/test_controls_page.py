@@ -87,6 +87,18 @@ def test_catalogs_list_their_controls_filter_and_keep_notes(qtbot, page, ws):
     assert set(_texts(tab.control_model, 3)) == {"high"}
 
 
+def test_opening_a_control_the_filter_hides_clears_the_filter_and_chooses_it(qtbot, page, ws):
+    """Ctrl+K or the Related panel opening a control the typed filter hides."""
+    tab = page.catalogs
+    assert tab.select_catalog("iso_42001")
+    _filter(tab.filter_box, "event logs")
+    wanted = ctl.find_control(ws=ws, ref="iso_42001:A.2.2")
+    assert page.show_control(wanted)
+    assert tab.filter_box.text() == "" and tab.control_model.rowCount() == 38
+    assert tab.current_control().id == wanted
+    assert "A.2.2" in tab.heading.text()
+
+
 def _write_catalog(path: Path, version: str, controls: list[dict]) -> Path:
     doc = {"key": "acme", "name": "ACME AI controls", "catalog_version": version}
     path.write_text(json.dumps({**doc, "published": "2026-01-01", "controls": controls}))

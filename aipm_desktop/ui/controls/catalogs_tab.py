@@ -154,6 +154,7 @@ class CatalogsTab(ContextWidget):
         self.catalog_table.selectRow(row)
         if self.control_model.row_of_key(control_id) is None:
             self.filter_box.clear()
+            self.filter_box.flush()  # the filter it applies, not the one in 150 ms
             self.priority_combo.setCurrentIndex(0)
         found = self.control_model.row_of_key(control_id)
         if found is None:
