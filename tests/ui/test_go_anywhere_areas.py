@@ -154,6 +154,21 @@ def test_candidate_lists_their_case_which_opens_in_the_library(qtbot, window, sa
     assert page.candidates.current_id() == candidate.id
 
 
+def test_interview_mode_comparison_and_debrief_show_their_candidate(qtbot, window, sample_ws):
+    window.show_area("interviews")
+    page = window.pages["interviews"]
+    panel = window.go_anywhere.related
+    ana = _find(sample_ws, "candidate", "Ana Silva")
+    for tab in (page.interview, page.debrief):
+        page.tabs.setCurrentWidget(tab)
+        combo = tab.candidate_combo
+        combo.setCurrentIndex(combo.findData(ana.id))
+        qtbot.waitUntil(lambda: panel.heading.text() == f"Candidate: {ana.title}")
+    page.tabs.setCurrentWidget(page.comparison)
+    page.comparison.select_candidate(ana.id)
+    qtbot.waitUntil(lambda: panel.heading.text() == f"Candidate: {ana.title}")
+
+
 def test_control_and_evidence_link_both_ways(qtbot, window, sample_ws):
     window.show_area("controls")
     page = window.pages["controls"]

@@ -81,6 +81,9 @@ class InterviewsPage(ContextWidget):
         self.tabs.currentChanged.connect(lambda _i: self.current_entity_changed.emit())
         for chosen in (self.candidates.list, self.library.exercises.list):
             chosen.currentItemChanged.connect(lambda *_a: self.current_entity_changed.emit())
+        for combo in (self.interview.candidate_combo, self.debrief.candidate_combo):
+            combo.currentIndexChanged.connect(lambda _i: self.current_entity_changed.emit())
+        self.comparison.table.itemSelectionChanged.connect(self.current_entity_changed.emit)
         tabs_box = vbox((self.tabs, 1), margins=(24, 0, 24, 8))
         vbox(header, (tabs_box, 1), margins=NO_MARGINS, spacing=6, parent=self)
 
@@ -131,11 +134,15 @@ class InterviewsPage(ContextWidget):
         return exercises.current_id() == exercise_id
 
     def current_entity(self) -> tuple[str, int] | None:
-        """The candidate (Candidates tab) or case exercise (Case library) chosen, for the
-        Related panel."""
+        """The candidate (Candidates, Interview mode, Comparison, Debrief) or case
+        exercise (Case library) chosen, for the Related panel."""
+        compared = self.comparison.selected_summary
         return tab_entity(
             self.tabs,
             (self.candidates, "candidate", self.candidates.current_id),
+            (self.interview, "candidate", self.interview.candidate_combo.currentData),
+            (self.comparison, "candidate", lambda: getattr(compared(), "id", None)),
+            (self.debrief, "candidate", self.debrief.candidate_combo.currentData),
             (self.library, "case_exercise", self.library.exercises.current_id),
         )
 
