@@ -32,6 +32,8 @@ class MetricSpec(AsDict):
     slice_column: str = ""
     slice_value: str = ""
     positive_label: str = ""
+    #: The metric's version when read (an edit of it expects it: no lost update).
+    version: int = 0
 
     @property
     def lower_is_better(self) -> bool:

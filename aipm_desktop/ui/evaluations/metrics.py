@@ -14,10 +14,18 @@ from typing import Any
 
 import pydantic
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QKeySequence
+from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QCheckBox, QComboBox, QWidget
 
-from ...models.evaluations import COLUMN_KINDS, LOWER_IS_BETTER_KINDS, EvalMetricBase, name_list
+from ...models.enums import KpiDirection
+from ...models.evaluations import (
+    COLUMN_KINDS,
+    LOWER_IS_BETTER_KINDS,
+    EvalMetric,
+    EvalMetricBase,
+    EvalMetricKind,
+    name_list,
+)
 from ..context import AppContext
 from ..operations.parts import RowsPanel
 from ..widgets import builders
@@ -36,6 +44,7 @@ from ..widgets.field_editors import parse_number
 from ..widgets.form_hints import validation_text
 from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_enabled_why
 from ..widgets.row_list_model import Column
+from ..widgets.versioned import guard_edit, run_from_dialog
 from .edits import RemoveMetricCommand, SaveMetricCommand
 from .texts import KIND_LABELS, is_rate, kind_label, threshold_text
 
@@ -167,7 +176,9 @@ class MetricDialog(ContextDialog):
         title = "Add a metric" if metric is None else "Edit the metric"
         super().__init__(ctx, parent, name="metricDialog", title=title, size=(560, 460))
         self.suite = suite
-        self.metric = metric
+        #: The metric edited (None: a new one). Not ``metric``: that would hide
+        #: ``QPaintDevice.metric()``, which Qt calls to paint the dialog.
+        self.edited = metric
         self.name_edit = builders.line_edit(
             "metricName", "e.g. Routing accuracy, Hallucination-free rate"
         )
@@ -248,9 +259,9 @@ class MetricDialog(ContextDialog):
         return {
             "suite_id": self.suite.id,
             "name": " ".join(self.name_edit.text().split()),
-            "kind": self._kind(),
+            "kind": EvalMetricKind(self._kind()),
             "column": self.column_edit.text().strip() if reads_column else "",
-            "direction": self.direction_combo.currentData(),
+            "direction": KpiDirection(self.direction_combo.currentData()),
             "threshold": None if threshold is None else threshold / self._scale(),
             "blocking": self.blocking_check.isChecked(),
             "slice_column": self.slice_combo.currentData() or "",
@@ -300,19 +311,44 @@ class MetricDialog(ContextDialog):
         if problem:
             self.show_error(problem)
             return
-        metric_id = None if self.metric is None else self.metric.id
-        if metric_id is not None:
-            values = {k: v for k, v in values.items() if getattr(self.metric, k, None) != v}
-            if not values:
-                self.accept()
-                return
-        command = SaveMetricCommand(self.ctx, self.suite.id, metric_id, values)
-        self.ctx.run_edit(command)
-        if command.error is not None:
-            self.show_error(str(command.error))
+        command = self._save_command(values)
+        if command is not None and not run_from_dialog(self.ctx, command, self):
+            self.show_error(str(getattr(command, "error", "") or ""))
             return
         self.accept()
 
+    def _save_command(self, values: dict[str, Any]) -> QUndoCommand | None:
+        """The edit storing ``values``: a new metric, or the fields changed of the one
+        shown, against the version read when the suite was shown (None: nothing
+        changed)."""
+        metric = self.edited
+        suite_id = self.suite.id
+        if metric is None:
+            return SaveMetricCommand(self.ctx, suite_id, None, values)
+        changed = {
+            k: v for k, v in values.items() if k != "suite_id" and getattr(metric, k, None) != v
+        }
+        if not changed:
+            return None
+
+        def make(fields: dict[str, Any]) -> QUndoCommand:
+            return SaveMetricCommand(self.ctx, suite_id, metric.id, fields)
+
+        return guard_edit(make, EvalMetric, metric.id, changed, metric.version, label_for=_label)
+
+
+#: How the dialog names a metric's fields (its messages and the conflict dialog).
+FIELD_LABELS = {
+    "name": "Name",
+    "kind": "Kind",
+    "column": "Column",
+    "direction": "Better when",
+    "threshold": "Threshold",
+    "blocking": "Blocks a launch",
+    "slice_column": "Slice",
+    "slice_value": "Slice value",
+}
+
 
 def _label(field: str) -> str:
-    return {"name": "Name", "threshold": "Threshold", "column": "Column"}.get(field, "")
+    return FIELD_LABELS.get(field, "")

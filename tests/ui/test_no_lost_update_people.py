@@ -1,0 +1,116 @@
+"""No lost update in evaluations, interviews and risks: the metric dialog, the scorecard's
+signals, the risk appetite and the EU AI Act tier check save against the version the user
+read. Another window (a second workspace on the same file) saves first; the user's save
+then writes nothing and asks: field by field for a metric or a signal, Reload / Overwrite
+for a whole set of values (the appetite's bands, a questionnaire's answers)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QLabel
+
+from aipm_desktop.services import records
+from aipm_desktop.store import open_workspace
+
+from .conftest import shown_page
+from .test_no_lost_update import behind, conflict_shown, stored
+
+
+def elsewhere(ws, write) -> None:
+    """Another window (its own workspace on the same file) runs ``write(workspace)``."""
+    other = open_workspace(Path(ws.path))
+    try:
+        write(other)
+    finally:
+        other.close()
+
+
+def field_labels(conflict) -> list[str]:
+    return [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
+
+
+# -- evaluations: the metric dialog ------------------------------------------------------------
+
+
+@pytest.fixture
+def metrics_panel(qtbot, app_ctx, ws):
+    """The Metrics tab of a suite holding one metric: (the metric's id, the panel, the
+    page holding it)."""
+    from aipm_desktop.models import UseCase
+    from aipm_desktop.services import evaluations
+    from aipm_desktop.ui.evaluations.detail import TAB_METRICS
+    from aipm_desktop.ui.evaluations.page import EvaluationsPage
+
+    use_case, _ = records.create(ws=ws, model=UseCase, data={"title": "Ticket routing"})
+    suite_id = evaluations.create_suite(
+        ws=ws, data={"name": "Routing held-out", "use_case_id": use_case.id}
+    )[0]
+    data = {"name": "Routing accuracy", "kind": "accuracy", "threshold": 0.9}
+    metric_id = evaluations.add_metric(ws=ws, suite_id=suite_id, data=data)[0]
+    page = shown_page(qtbot, app_ctx, ws, EvaluationsPage)
+    assert page.show_suite(suite_id)
+    page.detail.tabs.setCurrentIndex(TAB_METRICS)
+    return metric_id, page.detail.metrics, page
+
+
+def _retype(qtbot, edit, text: str) -> None:
+    edit.clear()
+    qtbot.keyClicks(edit, text)
+
+
+def test_a_metric_saved_over_another_windows_change_asks(qtbot, metrics_panel, app_ctx, ws):
+    from aipm_desktop.models import EvalMetric
+
+    metric_id, panel, _page = metrics_panel
+    panel.table.selectRow(0)
+    dialog = panel.edit_metric()
+    _retype(qtbot, dialog.threshold_edit, "85")
+    _retype(qtbot, dialog.name_edit, "Routing accuracy (held-out)")
+    behind(ws, EvalMetric, metric_id, {"threshold": 0.95, "blocking": True})
+    qtbot.mouseClick(dialog.buttons.button(dialog.buttons.StandardButton.Ok), Qt.LeftButton)
+
+    conflict = conflict_shown(app_ctx)
+    assert not dialog.isVisible()  # the conflict dialog took the edit over
+    assert panel.dialog is None
+    after = stored(ws, EvalMetric, metric_id)
+    assert (after.name, after.threshold) == ("Routing accuracy", 0.95)  # nothing written yet
+    assert conflict.current == {"threshold": 0.95, "name": "Routing accuracy"}
+    assert set(field_labels(conflict)) == {"Threshold", "Name"}  # as the dialog names them
+    assert "by bob at " in conflict.findChild(QLabel, "conflictMessage").text()
+    conflict.theirs_buttons["threshold"].click()  # their bar, my name
+    conflict.save_button.click()
+    after = stored(ws, EvalMetric, metric_id)
+    assert (after.name, after.threshold, after.blocking) == (
+        "Routing accuracy (held-out)", 0.95, True,
+    )  # fmt: skip
+    assert app_ctx.conflict_dialog is None
+    qtbot.waitUntil(lambda: panel.model.cell_text(0, 0) == "Routing accuracy (held-out)")
+    assert panel.model.cell_text(0, 4) == "\u2265 95%"
+
+    # The panel shows the stored metric again: my next edit needs no asking.
+    panel.table.selectRow(0)
+    dialog = panel.edit_metric()
+    _retype(qtbot, dialog.threshold_edit, "80")
+    dialog.buttons.accepted.emit()
+    assert app_ctx.conflict_dialog is None and not dialog.isVisible()
+    assert stored(ws, EvalMetric, metric_id).threshold == 0.8
+
+
+def test_a_metric_edited_after_another_window_removed_it_says_so(qtbot, metrics_panel, app_ctx, ws):
+    from aipm_desktop.models import EvalMetric
+    from aipm_desktop.services import evaluations
+
+    metric_id, panel, _page = metrics_panel
+    panel.table.selectRow(0)
+    dialog = panel.edit_metric()
+    _retype(qtbot, dialog.threshold_edit, "85")
+    elsewhere(ws, lambda other: evaluations.delete_metric(ws=other, metric_id=metric_id))
+    dialog.buttons.accepted.emit()
+
+    assert app_ctx.conflict_dialog is None
+    assert dialog.isVisible() and "may have been deleted" in dialog.error.text()
+    with pytest.raises(Exception, match="No eval metric"):
+        records.get(ws=ws, model=EvalMetric, id=metric_id)  # not brought back
