@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import model_validator
 from sqlalchemy import JSON, UniqueConstraint
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from .common import (
     Schema,
@@ -85,13 +85,12 @@ class ScorecardDimension(ScorecardDimensionBase, TableMixin, table=True):
     )
 
 
-class ScorecardSignal(SQLModel, table=True):
-    """A strong, weak or red-flag signal an interviewer can tick."""
+class ScorecardSignal(TableMixin, table=True):
+    """A strong, weak or red-flag signal an interviewer can tick (edited on its own in
+    the case library, so it carries its own version: schema 0016)."""
 
-    __tablename__ = "scorecard_signal"
     __table_args__ = enum_checks("scorecard_signal", kind=SignalKind)
 
-    id: int | None = Field(default=None, primary_key=True)
     scorecard_id: int = parent_ref("scorecard")
     kind: SignalKind = enum_field()
     text: str = Field(max_length=500)

@@ -207,7 +207,7 @@ def create(
             session.flush()
     except exc.IntegrityError as error:
         raise integrity_error(error, kind.replace("_", " ")) from error
-    # Every entity created here has an integer ``id`` (not only TableMixin ones: signals).
+    # Every entity created here has an integer ``id`` (reference rows too).
     return obj, Changes(kind, (obj.id,), "create")  # type: ignore[attr-defined]
 
 
@@ -323,7 +323,7 @@ def _update_row(
             old[key] = current[key]
             setattr(obj, key, new_value)
     if old:
-        if isinstance(obj, TableMixin):  # reference rows (signals ...) have no version
+        if isinstance(obj, TableMixin):  # reference rows (catalogues ...) have no version
             touch(obj)
         session.flush()
     return obj, old

@@ -114,3 +114,67 @@ def test_a_metric_edited_after_another_window_removed_it_says_so(qtbot, metrics_
     assert dialog.isVisible() and "may have been deleted" in dialog.error.text()
     with pytest.raises(Exception, match="No eval metric"):
         records.get(ws=ws, model=EvalMetric, id=metric_id)  # not brought back
+
+
+# -- interviews: the scorecard's signals ---------------------------------------------------------
+
+
+@pytest.fixture
+def scorecard_editor(qtbot, app_ctx, ws):
+    """The Scorecard sub-tab of the case library: (the editor, the page holding it)."""
+    from aipm_desktop.ui.interviews.page import InterviewsPage
+
+    page = shown_page(qtbot, app_ctx, ws, InterviewsPage)
+    page.tabs.setCurrentWidget(page.library)
+    page.library.tabs.setCurrentWidget(page.library.scorecard)
+    return page.library.scorecard, page
+
+
+def _signal_row(editor, signal_id: int) -> int:
+    return next(
+        row
+        for row in range(editor.signals.rowCount())
+        if editor.signals.item(row, 1).data(Qt.ItemDataRole.UserRole) == signal_id
+    )
+
+
+def test_a_signal_typed_over_another_windows_change_asks(qtbot, scorecard_editor, app_ctx, ws):
+    from aipm_desktop.models import ScorecardSignal
+
+    editor, _page = scorecard_editor
+    signal = editor.card.signals[0]
+    behind(ws, ScorecardSignal, signal.id, {"text": "Their wording"})
+    editor.signals.item(_signal_row(editor, signal.id), 1).setText("My wording")  # as typed
+
+    conflict = conflict_shown(app_ctx)
+    assert conflict.current == {"text": "Their wording"}
+    assert field_labels(conflict) == ["Signal"]
+    assert stored(ws, ScorecardSignal, signal.id).text == "Their wording"  # nothing written
+    conflict.save_button.click()  # keep mine
+    assert stored(ws, ScorecardSignal, signal.id).text == "My wording"
+    row = _signal_row(editor, signal.id)
+    qtbot.waitUntil(lambda: editor.signals.item(row, 1).text() == "My wording")
+
+    editor.signals.item(row, 1).setText("My wording, again")  # my own edits never ask
+    assert app_ctx.conflict_dialog is None
+    assert stored(ws, ScorecardSignal, signal.id).text == "My wording, again"
+    app_ctx.undo_stack.undo()
+    app_ctx.undo_stack.undo()  # back to theirs, in order
+    assert stored(ws, ScorecardSignal, signal.id).text == "Their wording"
+
+
+def test_taking_their_signal_shows_it_in_the_table(qtbot, scorecard_editor, app_ctx, ws):
+    from aipm_desktop.models import ScorecardSignal
+
+    editor, _page = scorecard_editor
+    signal = editor.card.signals[-1]
+    behind(ws, ScorecardSignal, signal.id, {"text": "Their red flag"})
+    editor.signals.item(_signal_row(editor, signal.id), 1).setText("My red flag")
+
+    conflict = conflict_shown(app_ctx)
+    conflict.theirs_buttons["text"].click()
+    conflict.save_button.click()
+    assert app_ctx.conflict_dialog is None
+    assert stored(ws, ScorecardSignal, signal.id).text == "Their red flag"
+    row = _signal_row(editor, signal.id)
+    qtbot.waitUntil(lambda: editor.signals.item(row, 1).text() == "Their red flag")

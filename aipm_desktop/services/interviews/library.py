@@ -45,6 +45,8 @@ class SignalInfo:
     kind: str
     text: str
     position: int
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,13 @@ def _scorecards(*, ws: Workspace, ids: Iterable[int]) -> dict[int, ScorecardInfo
                 for d in own
             ),
             signals=tuple(
-                SignalInfo(id=s["id"], kind=str(s["kind"]), text=s["text"], position=s["position"])
+                SignalInfo(
+                    id=s["id"],
+                    kind=str(s["kind"]),
+                    text=s["text"],
+                    position=s["position"],
+                    version=s["version"],
+                )
                 for s in signals
                 if s["scorecard_id"] == card["id"]
             ),

@@ -8,6 +8,7 @@ scorecard as one zip (:mod:`.packs`), never with candidates.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
@@ -30,7 +31,7 @@ from ...models.enums import SignalKind
 from ...services import interviews as iv
 from ...services.changes import Changes
 from ..context import AppContext
-from ..undo import CreateRecordCommand, DeleteRecordCommand, UpdateRecordCommand
+from ..undo import CreateRecordCommand, DeleteRecordCommand
 from ..widgets.area_tabs import area_tabs
 from ..widgets.builders import (
     LABELS_RIGHT_TOP,
@@ -347,6 +348,7 @@ class ScorecardEditor(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.dimension_versions = RowVersions()
+        self.signal_versions = RowVersions()
         self.ctx = ctx
         self.card: iv.ScorecardInfo | None = None
         self._filling = False
@@ -411,6 +413,7 @@ class ScorecardEditor(QWidget):
         try:
             self.card = card = iv.scorecard_info(ws=ws)
             self.dimension_versions.read(card.dimensions)  # edits expect what is shown
+            self.signal_versions.read(card.signals)
         except UserError:
             self.card = None
             self.stack.setCurrentWidget(self.empty_label)
@@ -474,10 +477,14 @@ class ScorecardEditor(QWidget):
                 edit.setModified(False)
 
     def _update_dimension(self, dimension_id: int, data: dict, text: str) -> None:
-        versions = self.dimension_versions
-        if not self.ctx.run_edit(
-            versions.update(self.ctx, ScorecardDimension, dimension_id, data, text=text)
-        ):
+        self._update(self.dimension_versions, ScorecardDimension, dimension_id, data, text=text)
+
+    def _update(
+        self, versions: RowVersions, model: type, row_id: int, data: dict, **options: Any
+    ) -> None:
+        """Store ``data`` on a row shown, against the version read (the table shows the
+        stored rows again when the edit is refused)."""
+        if not self.ctx.run_edit(versions.update(self.ctx, model, row_id, data, **options)):
             self.reload()
 
     def _on_dimensions_item_changed(self, item: QTableWidgetItem) -> None:
@@ -557,10 +564,13 @@ class ScorecardEditor(QWidget):
             self.ctx.show_error(UserError("A signal needs some text; remove it instead."))
             self.reload()
             return
-        self.ctx.run_edit(
-            UpdateRecordCommand(  # a signal has no version to check (no lost update)
-                self.ctx, ScorecardSignal, signal_id, {"text": text}, text="edit signal"
-            )
+        self._update(
+            self.signal_versions,
+            ScorecardSignal,
+            signal_id,
+            {"text": text},
+            text="edit signal",
+            label_for=lambda _field: "Signal",
         )
 
     def _on_add_signal_clicked(self) -> None:
