@@ -178,3 +178,93 @@ def test_taking_their_signal_shows_it_in_the_table(qtbot, scorecard_editor, app_
     assert stored(ws, ScorecardSignal, signal.id).text == "Their red flag"
     row = _signal_row(editor, signal.id)
     qtbot.waitUntil(lambda: editor.signals.item(row, 1).text() == "Their red flag")
+
+
+# -- risks: the appetite dialog ------------------------------------------------------------------
+
+
+@pytest.fixture
+def risks_page(qtbot, app_ctx, ws):
+    from aipm_desktop.ui.risks.page import RisksPage
+
+    return shown_page(qtbot, app_ctx, ws, RisksPage)
+
+
+def _their_appetite(ws, uppers: list[int], method: str = "multiply") -> None:
+    """Another window stores bands with these upper bounds (as bob)."""
+    from aipm_desktop.services import risks
+
+    def write(other) -> None:
+        bands = [{**b, "max": m} for b, m in zip(_stored_bands(other), uppers, strict=True)]
+        risks.set_appetite(ws=other, bands=bands, method=method, who="bob")
+
+    elsewhere(ws, write)
+
+
+def _stored_bands(ws) -> list[dict]:
+    from aipm_desktop.services import workspace
+
+    return [dict(b) for b in workspace.get_settings(ws=ws).risk_bands]
+
+
+def _uppers(ws) -> list[int]:
+    return [b["max"] for b in _stored_bands(ws)]
+
+
+def _click(box, text: str) -> None:
+    next(b for b in box.buttons() if b.text() == text).click()
+
+
+def test_an_appetite_saved_over_another_windows_change_asks(qtbot, risks_page, app_ctx, ws):
+    from aipm_desktop.ui.widgets.versioned import OVERWRITE_MINE
+
+    assert _uppers(ws) == [4, 9, 16, 25]
+    dialog = risks_page.open_appetite()
+    dialog.set_upper(1, 8)
+    _their_appetite(ws, [3, 10, 16, 25])
+    assert not dialog.save()
+
+    box = dialog.conflict_box
+    assert box is not None and box.isVisible()
+    assert "The risk appetite was changed elsewhere by bob at " in box.text()
+    assert _uppers(ws) == [3, 10, 16, 25]  # nothing written
+    assert dialog.isVisible() and dialog.spins[1].value() == 8  # my choice is kept
+    _click(box, OVERWRITE_MINE)
+    assert _uppers(ws) == [4, 8, 16, 25]
+    assert not dialog.isVisible() and dialog.conflict_box is None
+    app_ctx.undo_stack.undo()  # theirs comes back
+    assert _uppers(ws) == [3, 10, 16, 25]
+
+
+def test_reload_shows_their_appetite_and_the_next_save_needs_no_asking(
+    qtbot, risks_page, app_ctx, ws
+):
+    from aipm_desktop.ui.widgets.versioned import RELOAD_THEIRS
+
+    dialog = risks_page.open_appetite()
+    dialog.set_upper(0, 2)
+    _their_appetite(ws, [5, 12, 20, 25], method="impact_weighted")
+    assert not dialog.save()
+    _click(dialog.conflict_box, RELOAD_THEIRS)
+    assert [s.value() for s in dialog.spins] == [5, 12, 20, 25]
+    assert dialog.method_combo.currentData() == "impact_weighted"
+    assert dialog.isVisible() and _uppers(ws) == [5, 12, 20, 25]
+
+    dialog.set_upper(2, 18)
+    assert dialog.save()
+    assert _uppers(ws) == [5, 12, 18, 25]
+    assert dialog.conflict_box is None
+
+
+def test_another_field_of_the_settings_changed_elsewhere_does_not_ask(
+    qtbot, risks_page, app_ctx, ws
+):
+    from aipm_desktop.models import WorkspaceSettings
+
+    dialog = risks_page.open_appetite()
+    dialog.set_upper(1, 8)
+    behind(ws, WorkspaceSettings, 1, {"client": "Globex"})  # not the appetite
+    assert dialog.save()
+    assert dialog.conflict_box is None and app_ctx.conflict_dialog is None
+    assert _uppers(ws) == [4, 8, 16, 25]
+    assert stored(ws, WorkspaceSettings, 1).client == "Globex"  # theirs is kept too

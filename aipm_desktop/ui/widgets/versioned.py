@@ -11,6 +11,10 @@ edit is made by the same factory, against the version stored then.
 when it was filled, and moves one on when the view's own edit stored it (so the next
 edit of the same row needs no dialog). :func:`run_from_dialog` runs such an edit from a
 dialog that closes once the edit is stored or handed to the conflict dialog.
+
+:func:`ask_reload_or_overwrite` is the question for an edit that stores a whole set of
+values at once (a dialog's bands, a questionnaire's answers), which a field-by-field
+choice does not fit: who changed it when, then Overwrite with mine / Reload theirs.
 """
 
 from __future__ import annotations
@@ -19,9 +23,10 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...errors import ConflictError
+from ...services import conflicts
 from ..conflicts import EditIntent, expect
 from ..undo import OperationCommand, update_record
 
@@ -150,3 +155,61 @@ class RowVersions:
             written=lambda version: self.note(row_id, version),
             **options,
         )
+
+
+#: The answers of :func:`ask_reload_or_overwrite`.
+OVERWRITE_MINE = "Overwrite with mine"
+RELOAD_THEIRS = "Reload theirs"
+
+
+def changed_elsewhere(ctx: AppContext, what: str, error: ConflictError) -> str:
+    """``what`` (``"The risk appetite"``) changed since it was read, who changed it and
+    when, as ``error`` (a refusal naming the record) and the change log tell."""
+    conflict = error.conflict
+    found = conflict if isinstance(conflict, conflicts.RecordConflict) else None
+    ws = ctx.workspace
+    last = None
+    if found is not None and ws is not None:
+        last = conflicts.last_change(ws, found.kind, found.record_id)
+    how = "deleted" if found is not None and found.current is None else "changed"
+    who = f" {last.describe()}" if last is not None else ""
+    return f"{what} was {how} elsewhere{who} since you opened it. Nothing was saved."
+
+
+def ask_reload_or_overwrite(
+    ctx: AppContext,
+    parent: QWidget,
+    what: str,
+    error: ConflictError,
+    *,
+    overwrite: Callable[[], None],
+    reload: Callable[[], None],
+) -> QMessageBox:
+    """Ask, window-modal over ``parent``, what to do with a whole set of values
+    ``error`` refused (see the module's docstring): ``overwrite()`` or ``reload()`` runs
+    on the answer; Cancel leaves the user's values as they are (saving again asks
+    again)."""
+    box = QMessageBox(parent)
+    box.setObjectName("setConflictBox")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Edit conflict")
+    box.setText(changed_elsewhere(ctx, what, error))
+    box.setInformativeText(
+        f"{OVERWRITE_MINE} stores your values over theirs (Edit \u25b8 Undo brings theirs "
+        f"back). {RELOAD_THEIRS} shows the stored values instead of yours."
+    )
+    mine = box.addButton(OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole)
+    theirs = box.addButton(RELOAD_THEIRS, QMessageBox.ButtonRole.DestructiveRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(mine)
+    answers = {id(mine): overwrite, id(theirs): reload}
+
+    def on_finished(_result: int) -> None:
+        answer = answers.get(id(box.clickedButton()))
+        box.deleteLater()
+        if answer is not None:
+            answer()
+
+    box.finished.connect(on_finished)
+    box.open()
+    return box
