@@ -26,7 +26,7 @@ from ..errors import NotFoundError, ValidationError
 from ..models import AiActAssessment, AiActTier, ComplianceObligation, UseCase
 from ..models.enums import CheckStatus
 from ..store import Workspace
-from . import clock, records
+from . import clock, conflicts, records
 from .changes import Changes
 
 _DATA = resources.load_json("ai_act")
@@ -261,6 +261,19 @@ def _untouched(obligation: ComplianceObligation) -> bool:
     )
 
 
+def _check_read(current: AiActAssessment | None, expected: int, title: str) -> None:
+    """Refuse when the stored assessment (``current``) is not the one read at version
+    ``expected`` (0: none was stored)."""
+    version = 0 if current is None else current.version
+    if version == expected:
+        return
+    record_id = 0 if current is None or current.id is None else current.id
+    found = conflicts.RecordConflict(
+        "ai_act_assessment", record_id, expected, None if current is None else version
+    )
+    raise conflicts.conflict_error(found, title)
+
+
 def save_assessment(
     *,
     ws: Workspace,
@@ -269,8 +282,13 @@ def save_assessment(
     assessor: str = "",
     who: str | None = None,
     today: dt.date | None = None,
+    expected_version: int | None = None,
 ) -> tuple[Changes, dict[str, Any] | None]:
     """Evaluate ``answers`` and store them, the tier and the reasons on the use case.
+
+    With ``expected_version`` (the version of the assessment the user read, 0: there was
+    none) nothing is written when the stored assessment is another one (changed, created
+    or removed elsewhere since): a :class:`~aipm_desktop.errors.ConflictError`.
 
     A high-risk tier creates the obligation items that are missing (existing ones keep
     their status, owner and evidence). A lower tier removes obligation items nobody has
@@ -282,10 +300,14 @@ def save_assessment(
     result = evaluate(given)
     table = ComplianceObligation.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
-        records.existing(session, UseCase, use_case_id)
+        use_case = records.existing(session, UseCase, use_case_id)
         current = session.execute(
-            select(AiActAssessment).where(col(AiActAssessment.use_case_id) == use_case_id)
+            select(AiActAssessment)
+            .where(col(AiActAssessment.use_case_id) == use_case_id)
+            .with_for_update()  # on a server, nobody changes it between check and write
         ).scalar_one_or_none()
+        if expected_version is not None:
+            _check_read(current, expected_version, use_case.title)
         existing = list(
             session.execute(
                 select(ComplianceObligation).where(

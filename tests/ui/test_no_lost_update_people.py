@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QLabel, QMessageBox
 
 from aipm_desktop.services import records
 from aipm_desktop.store import open_workspace
@@ -268,3 +268,108 @@ def test_another_field_of_the_settings_changed_elsewhere_does_not_ask(
     assert dialog.conflict_box is None and app_ctx.conflict_dialog is None
     assert _uppers(ws) == [4, 8, 16, 25]
     assert stored(ws, WorkspaceSettings, 1).client == "Globex"  # theirs is kept too
+
+
+# -- risks: the EU AI Act tier check ---------------------------------------------------------------
+
+
+@pytest.fixture
+def ai_act_tab(qtbot, app_ctx, ws):
+    """The EU AI Act tab over a workspace with one use case: (its id, the tab, the page)."""
+    from aipm_desktop.models import UseCase
+    from aipm_desktop.ui.risks.page import RisksPage
+
+    use_case, _ = records.create(ws=ws, model=UseCase, data={"title": "CV screening"})
+    page = shown_page(qtbot, app_ctx, ws, RisksPage, size=(1300, 850))
+    page.tabs.setCurrentWidget(page.ai_act)
+    page.ai_act.select_use_case(use_case.id)
+    return use_case.id, page.ai_act, page
+
+
+def _their_answers(ws, use_case_id: int, answers: dict, assessor: str = "Legal") -> None:
+    from aipm_desktop.services import ai_act
+
+    elsewhere(
+        ws,
+        lambda other: ai_act.save_assessment(
+            ws=other, use_case_id=use_case_id, answers=answers, assessor=assessor, who="bob"
+        ),
+    )
+
+
+def _save(qtbot, dialog) -> None:
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    save = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    qtbot.mouseClick(save, Qt.MouseButton.LeftButton)
+
+
+def test_a_tier_check_saved_over_one_made_elsewhere_asks(qtbot, ai_act_tab, app_ctx, ws):
+    from aipm_desktop.services import ai_act
+    from aipm_desktop.ui.widgets.versioned import OVERWRITE_MINE
+
+    use_case_id, tab, _page = ai_act_tab
+    dialog = tab.open_questionnaire()  # no tier check stored yet
+    qtbot.mouseClick(dialog.yes_buttons["employment"], Qt.MouseButton.LeftButton)
+    _their_answers(ws, use_case_id, {"interacts_with_people": True})
+    _save(qtbot, dialog)
+
+    box = dialog.conflict_box
+    assert box is not None and box.isVisible()
+    assert "The tier check of this use case was changed elsewhere by bob at " in box.text()
+    assert ai_act.get_assessment(ws=ws, use_case_id=use_case_id).tier == "limited"  # theirs
+    assert ai_act.obligations(ws=ws, use_case_id=use_case_id) == []  # nothing written
+    assert dialog.isVisible() and dialog.yes_buttons["employment"].isChecked()
+    _click(box, OVERWRITE_MINE)
+    stored_check = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
+    assert stored_check.tier == "high" and stored_check.answers["employment"]
+    assert not stored_check.answers["interacts_with_people"]  # my answers, all of them
+    assert len(ai_act.obligations(ws=ws, use_case_id=use_case_id)) == 12
+    assert not dialog.isVisible()
+    qtbot.waitUntil(lambda: tab.tier_badge.text() == "High-risk")
+    app_ctx.undo_stack.undo()  # theirs comes back
+    assert ai_act.get_assessment(ws=ws, use_case_id=use_case_id).tier == "limited"
+
+
+def test_reload_shows_the_answers_stored_elsewhere(qtbot, ai_act_tab, app_ctx, ws):
+    from aipm_desktop.services import ai_act
+    from aipm_desktop.ui.widgets.versioned import RELOAD_THEIRS
+
+    use_case_id, tab, _page = ai_act_tab
+    ai_act.save_assessment(ws=ws, use_case_id=use_case_id, answers={}, assessor="Me")
+    tab.show_detail()
+    dialog = tab.open_questionnaire()
+    qtbot.mouseClick(dialog.yes_buttons["employment"], Qt.MouseButton.LeftButton)
+    _their_answers(ws, use_case_id, {"synthetic_content": True}, assessor="PM with legal")
+    _save(qtbot, dialog)
+    _click(dialog.conflict_box, RELOAD_THEIRS)
+
+    assert dialog.isVisible() and dialog.conflict_box is None
+    assert dialog.yes_buttons["synthetic_content"].isChecked()
+    assert dialog.no_buttons["employment"].isChecked()
+    assert dialog.assessor_edit.text() == "PM with legal"
+    assert dialog.tier_badge.text() == "Limited risk"  # the live result follows
+    qtbot.mouseClick(dialog.yes_buttons["education"], Qt.MouseButton.LeftButton)
+    _save(qtbot, dialog)  # against what was reloaded: no asking
+    assert not dialog.isVisible()
+    stored_check = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
+    assert stored_check.answers["education"] and stored_check.answers["synthetic_content"]
+    assert stored_check.assessor == "PM with legal"
+
+
+def test_cancelling_the_question_keeps_my_answers_and_theirs_stored(qtbot, ai_act_tab, app_ctx, ws):
+    from aipm_desktop.services import ai_act
+
+    use_case_id, tab, _page = ai_act_tab
+    dialog = tab.open_questionnaire()
+    qtbot.mouseClick(dialog.yes_buttons["employment"], Qt.MouseButton.LeftButton)
+    _their_answers(ws, use_case_id, {"interacts_with_people": True})
+    _save(qtbot, dialog)
+    dialog.conflict_box.button(QMessageBox.StandardButton.Cancel).click()
+
+    assert dialog.isVisible() and dialog.conflict_box is None
+    assert dialog.yes_buttons["employment"].isChecked()
+    assert ai_act.get_assessment(ws=ws, use_case_id=use_case_id).tier == "limited"
+    _save(qtbot, dialog)  # still the version I read: asks again
+    assert dialog.conflict_box is not None and dialog.conflict_box.isVisible()
+    assert ai_act.get_assessment(ws=ws, use_case_id=use_case_id).tier == "limited"

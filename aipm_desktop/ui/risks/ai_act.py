@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
     QRadioButton,
     QScrollArea,
@@ -39,7 +40,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import UserError
+from ...errors import ConflictError, UserError
 from ...models import ComplianceObligation
 from ...models.enums import CheckStatus
 from ...services import ai_act, dates
@@ -59,7 +60,7 @@ from ..widgets.context_widgets import ContextWidget
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
-from ..widgets.versioned import RowVersions
+from ..widgets.versioned import RowVersions, ask_reload_or_overwrite
 from .edits import SaveAssessmentCommand
 from .fields import Badge, EnumCombo, enum_text, text_color_on
 from .form import use_case_titles
@@ -109,10 +110,15 @@ class QuestionnaireDialog(QDialog):
         answers: dict[str, bool] | None = None,
         assessor: str = "",
         parent: QWidget | None = None,
+        *,
+        version: int | None = None,
     ) -> None:
         super().__init__(parent)
         self.ctx = ctx
         self.use_case_id = use_case_id
+        #: The version of the stored answers shown (0: none were; None: not checked).
+        self.version = version
+        self.conflict_box: QMessageBox | None = None
         self.setObjectName("aiActDialog")
         self.setWindowTitle(f"EU AI Act tier check: {title}")
         self.resize(980, 720)
@@ -228,13 +234,49 @@ class QuestionnaireDialog(QDialog):
         self.reasons_label.setText(_reasons_html(outcome.reasons))
 
     def save(self) -> bool:
+        """Store the answers; when another window saved this use case's tier check since
+        it was shown, nothing is stored and the user is asked (``conflict_box``)."""
+        return self._store(self.version)
+
+    def _store(self, version: int | None) -> bool:
+        assessor = self.assessor_edit.text().strip()
         command = SaveAssessmentCommand(
-            self.ctx, self.use_case_id, self.answers(), self.assessor_edit.text().strip()
+            self.ctx, self.use_case_id, self.answers(), assessor, expected_version=version
         )
         if self.ctx.run_edit(command):
             self.accept()
             return True
+        if isinstance(command.error, ConflictError):
+            self.conflict_box = ask_reload_or_overwrite(
+                self.ctx,
+                self,
+                "The tier check of this use case",
+                command.error,
+                overwrite=lambda: self._store(stored_version(self.ctx, self.use_case_id)),
+                reload=self.reload,
+            )
+            self.conflict_box.finished.connect(lambda _r: setattr(self, "conflict_box", None))
+        elif command.error is not None:
+            self.ctx.show_error(command.error)
         return False
+
+    def reload(self) -> None:
+        """Show the answers stored now (the user's unsaved ones are dropped)."""
+        ws = self.ctx.require_workspace()
+        stored = ai_act.get_assessment(ws=ws, use_case_id=self.use_case_id)
+        answers = dict(stored.answers) if stored is not None else {}
+        for key in self.yes_buttons:
+            self.set_answer(key, bool(answers.get(key)))
+        self.assessor_edit.setText(
+            stored.assessor if stored is not None else self.ctx.author() or ""
+        )
+        self.version = stored.version if stored is not None else 0
+
+
+def stored_version(ctx: AppContext, use_case_id: int) -> int:
+    """The version of the use case's stored tier check now (0: it has none)."""
+    stored = ai_act.get_assessment(ws=ctx.require_workspace(), use_case_id=use_case_id)
+    return stored.version if stored is not None else 0
 
 
 OBLIGATION_FIELDS = (None, None, "status", "owner", "due_date", "evidence")
@@ -629,7 +671,10 @@ class AiActTab(RefreshWhenShown, ContextWidget):
         assessment = ai_act.get_assessment(ws=ws, use_case_id=use_case_id)
         answers = dict(assessment.answers) if assessment is not None else {}
         assessor = assessment.assessor if assessment is not None else (self.ctx.author() or "")
-        dialog = QuestionnaireDialog(self.ctx, use_case_id, title, answers, assessor, self)
+        version = assessment.version if assessment is not None else 0
+        dialog = QuestionnaireDialog(
+            self.ctx, use_case_id, title, answers, assessor, self, version=version
+        )
         return open_dialog(self, "dialog", dialog)
 
     # -- slots ----------------------------------------------------------------------------

@@ -40,20 +40,33 @@ def SetAppetiteCommand(
 
 
 def SaveAssessmentCommand(
-    ctx: AppContext, use_case_id: int, answers: dict[str, bool], assessor: str = ""
+    ctx: AppContext,
+    use_case_id: int,
+    answers: dict[str, bool],
+    assessor: str = "",
+    *,
+    expected_version: int | None = None,
 ) -> OperationCommand:
     """Store the EU AI Act answers of a use case (tier, reasons, obligations).
 
     Undo puts back what was there before (the earlier assessment and obligation items,
-    or nothing).
+    or nothing). With ``expected_version`` (the assessment's version read, 0: none) it
+    stores only while the assessment is the one read; a refusal is left in ``error`` for
+    the caller (which asks about a conflict).
     """
     given = dict(answers)
     return service_command(
         ctx,
         "save the EU AI Act tier check",
         lambda ws: ai_act.save_assessment(
-            ws=ws, use_case_id=use_case_id, answers=given, assessor=assessor, who=ctx.author()
+            ws=ws,
+            use_case_id=use_case_id,
+            answers=given,
+            assessor=assessor,
+            who=ctx.author(),
+            expected_version=expected_version,
         ),
+        report_errors=expected_version is None,
     )
 
 
