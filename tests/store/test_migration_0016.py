@@ -12,20 +12,17 @@ from alembic import command
 
 from aipm_desktop.models import ScorecardSignal
 from aipm_desktop.services import records
-from aipm_desktop.store import ServerLocation, head_revision, known_revisions, open_workspace
+from aipm_desktop.store import ServerLocation, head_revision, open_workspace
 from aipm_desktop.store.migrate import alembic_config, upgrade
 
 from .conftest import rows_of
-from .migration_files import file_at, stamped
+from .migration_files import file_before, settings_row, stamped
 
 #: The revision under test and the one before it (renumbered together at a merge).
 REVISION, PREVIOUS = "0016_scorecard_signal_version", "0015_change_log_record_index"
 CREATED = "2025-03-04 05:06:07.000000"
 OLD_ROWS: dict[str, list[dict[str, object]]] = {
-    "workspace_settings": [
-        stamped(id=1, name="Legacy", client="", owner_name="", risk_method="multiply",
-                risk_bands="[]", roadmap_lanes='["Data"]'),
-    ],
+    "workspace_settings": [settings_row()],
     "scorecard": [stamped(id=1, key="card", name="Card", rating_scale="[]", created_at=CREATED)],
     "scorecard_signal": [
         {"id": 1, "scorecard_id": 1, "kind": "strong", "text": "Names the trade-off",
@@ -44,10 +41,7 @@ def _columns(path: Path) -> list[str]:
 def test_an_old_files_signals_get_a_version_and_the_downgrade_drops_it(
     tmp_path: Path, downgrade, read_rows
 ) -> None:
-    order = known_revisions()
-    assert order.index(REVISION) == order.index(PREVIOUS) + 1
-    path = tmp_path / "legacy.aipm"
-    file_at(path, PREVIOUS, OLD_ROWS)
+    path = file_before(tmp_path, REVISION, PREVIOUS, OLD_ROWS)
     assert "version" not in _columns(path)
     before = rows_of(path, SIGNALS)
 

@@ -189,23 +189,27 @@ def ask_reload_or_overwrite(
     ``error`` refused (see the module's docstring): ``overwrite()`` or ``reload()`` runs
     on the answer; Cancel leaves the user's values as they are (saving again asks
     again)."""
-    box = QMessageBox(parent)
+    box = QMessageBox(
+        QMessageBox.Icon.Warning,
+        "Edit conflict",
+        changed_elsewhere(ctx, what, error),
+        QMessageBox.StandardButton.Cancel,
+        parent,
+    )
     box.setObjectName("setConflictBox")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Edit conflict")
-    box.setText(changed_elsewhere(ctx, what, error))
     box.setInformativeText(
         f"{OVERWRITE_MINE} stores your values over theirs (Edit \u25b8 Undo brings theirs "
         f"back). {RELOAD_THEIRS} shows the stored values instead of yours."
     )
-    mine = box.addButton(OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole)
-    theirs = box.addButton(RELOAD_THEIRS, QMessageBox.ButtonRole.DestructiveRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(mine)
-    answers = {id(mine): overwrite, id(theirs): reload}
+    choices = (
+        (OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole, overwrite),
+        (RELOAD_THEIRS, QMessageBox.ButtonRole.DestructiveRole, reload),
+    )
+    answers = {box.addButton(text, role): answer for text, role, answer in choices}
+    box.setDefaultButton(next(iter(answers)))
 
     def on_finished(_result: int) -> None:
-        answer = answers.get(id(box.clickedButton()))
+        answer = answers.get(box.clickedButton())
         box.deleteLater()
         if answer is not None:
             answer()

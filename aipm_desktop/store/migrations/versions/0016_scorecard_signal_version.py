@@ -13,22 +13,21 @@ keeps every signal.
 """
 
 import sqlalchemy as sa
-import sqlmodel
 from alembic import op
+from sqlmodel.sql.sqltypes import UTCDateTime
 
 revision = "0016_scorecard_signal_version"
 down_revision = "0015_change_log_record_index"
 branch_labels = None
 depends_on = None
 
-_STAMP = sqlmodel.sql.sqltypes.UTCDateTime
 STAMPS = ("created_at", "updated_at")
 
 
 def upgrade() -> None:
     with op.batch_alter_table("scorecard_signal", schema=None) as batch_op:
         for name in STAMPS:
-            batch_op.add_column(sa.Column(name, _STAMP(), nullable=True))
+            batch_op.add_column(sa.Column(name, UTCDateTime(), nullable=True))
         batch_op.add_column(sa.Column("version", sa.Integer(), nullable=False, server_default="1"))
     created = (
         "(SELECT scorecard.created_at FROM scorecard "
@@ -37,7 +36,7 @@ def upgrade() -> None:
     op.execute(f"UPDATE scorecard_signal SET created_at = {created}, updated_at = {created}")
     with op.batch_alter_table("scorecard_signal", schema=None) as batch_op:
         for name in STAMPS:
-            batch_op.alter_column(name, existing_type=_STAMP(), nullable=False)
+            batch_op.alter_column(name, existing_type=UTCDateTime(), nullable=False)
         batch_op.alter_column("version", existing_type=sa.Integer(), server_default=None)
 
 
