@@ -317,6 +317,7 @@ def test_a_tier_check_saved_over_one_made_elsewhere_asks(qtbot, ai_act_tab, app_
     box = dialog.conflict_box
     assert box is not None and box.isVisible()
     assert "The tier check of this use case was changed elsewhere by bob at " in box.text()
+    assert "stores your answers over theirs" in box.informativeText()
     assert ai_act.get_assessment(ws=ws, use_case_id=use_case_id).tier == "limited"  # theirs
     assert ai_act.obligations(ws=ws, use_case_id=use_case_id) == []  # nothing written
     assert dialog.isVisible() and dialog.yes_buttons["employment"].isChecked()

@@ -254,6 +254,7 @@ class QuestionnaireDialog(QDialog):
                 command.error,
                 overwrite=lambda: self._store(stored_version(self.ctx, self.use_case_id)),
                 reload=self.reload,
+                values="answers",
             )
             self.conflict_box.finished.connect(lambda _r: setattr(self, "conflict_box", None))
         elif command.error is not None:

@@ -184,11 +184,12 @@ def ask_reload_or_overwrite(
     *,
     overwrite: Callable[[], None],
     reload: Callable[[], None],
+    values: str = "values",
 ) -> QMessageBox:
-    """Ask, window-modal over ``parent``, what to do with a whole set of values
-    ``error`` refused (see the module's docstring): ``overwrite()`` or ``reload()`` runs
-    on the answer; Cancel leaves the user's values as they are (saving again asks
-    again)."""
+    """Ask, window-modal over ``parent``, what to do with a whole set of ``values``
+    (``"answers"``) ``error`` refused (see the module's docstring): ``overwrite()`` or
+    ``reload()`` runs on the answer; Cancel leaves the user's values as they are (saving
+    again asks again)."""
     box = QMessageBox(
         QMessageBox.Icon.Warning,
         "Edit conflict",
@@ -198,8 +199,8 @@ def ask_reload_or_overwrite(
     )
     box.setObjectName("setConflictBox")
     box.setInformativeText(
-        f"{OVERWRITE_MINE} stores your values over theirs (Edit \u25b8 Undo brings theirs "
-        f"back). {RELOAD_THEIRS} shows the stored values instead of yours."
+        f"{OVERWRITE_MINE} stores your {values} over theirs (Edit \u25b8 Undo brings "
+        f"theirs back). {RELOAD_THEIRS} shows the stored {values} instead of yours."
     )
     choices = (
         (OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole, overwrite),
