@@ -85,6 +85,9 @@ class EditIntent:
     #: Asks the user itself instead of the dialog (whole-document text): called with the
     #: refusal.
     on_conflict: Callable[[ConflictError], None] | None = None
+    #: ``show(field, value)``: a value as the view shows it (a share as "85%", not
+    #: 0.85); None: the dialog's own way.
+    show: Callable[[str, Any], str | None] | None = None
 
     @property
     def key(self) -> conflicts.Key:
@@ -201,6 +204,9 @@ class ConflictDialog(QDialog):
     def shown(self, name: str, value: Any) -> str:
         """``value`` of field ``name`` as the dialog shows it: a reference by the name of
         the record it points to."""
+        shown = self.intent.show(name, value) if self.intent.show is not None else None
+        if shown is not None:
+            return shown
         label = self.references.get((name, value)) if isinstance(value, int) else None
         return show_value(label if label is not None else value)
 

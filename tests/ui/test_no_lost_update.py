@@ -212,13 +212,16 @@ def test_a_guardrail_dialog_saved_over_another_windows_change_asks(
     dialog = tab.guardrails.edit_guardrail()
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "My metric")
-    behind(sample_ws, ExperimentGuardrail, guardrail.id, {"name": "Their metric"})
+    dialog.margin_edit.setText("3")  # a share's margin, typed in points (stored 0.03)
+    behind(sample_ws, ExperimentGuardrail, guardrail.id, {"name": "Their metric", "margin": 0.04})
     dialog.buttons.button(dialog.buttons.StandardButton.Ok).click()
 
     conflict = conflict_shown(app_ctx)
     assert not dialog.isVisible()
-    assert conflict.current == {"name": "Their metric"}  # only the field I changed
+    assert conflict.current == {"name": "Their metric", "margin": 0.04}  # the fields I changed
     assert "Metric" in [label.text() for label in conflict.findChildren(QLabel, "formLabel")]
+    shown = {label.text() for label in conflict.findChildren(QLabel)}
+    assert {"3 points", "4 points"} <= shown  # as typed, not the stored 0.03 / 0.04
     conflict.reject()  # Cancel: the current record stays
     assert stored(sample_ws, ExperimentGuardrail, guardrail.id).name == "Their metric"
 

@@ -80,6 +80,9 @@ def test_a_metric_saved_over_another_windows_change_asks(qtbot, metrics_panel, a
     assert conflict.current == {"threshold": 0.95, "name": "Routing accuracy"}
     assert set(field_labels(conflict)) == {"Threshold", "Name"}  # as the dialog names them
     assert "by bob at " in conflict.findChild(QLabel, "conflictMessage").text()
+    # Thresholds as the user types them: a share in percent, not the stored fraction.
+    shown = {label.text() for label in conflict.findChildren(QLabel)}
+    assert {"85%", "95%"} <= shown and "0.85" not in shown
     conflict.theirs_buttons["threshold"].click()  # their bar, my name
     conflict.save_button.click()
     after = stored(ws, EvalMetric, metric_id)

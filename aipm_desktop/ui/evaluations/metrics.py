@@ -46,7 +46,7 @@ from ..widgets.page_header import READ_ONLY_WHY, local_action, named_label, set_
 from ..widgets.row_list_model import Column
 from ..widgets.versioned import guard_edit, run_from_dialog
 from .edits import RemoveMetricCommand, SaveMetricCommand
-from .texts import KIND_LABELS, is_rate, kind_label, threshold_text
+from .texts import KIND_LABELS, is_rate, kind_label, threshold_text, value_text
 
 NO_METRICS = (
     "No metrics yet. Press “Add metric…” and choose what to measure (accuracy, recall, a "
@@ -334,7 +334,16 @@ class MetricDialog(ContextDialog):
         def make(fields: dict[str, Any]) -> QUndoCommand:
             return SaveMetricCommand(self.ctx, suite_id, metric.id, fields)
 
-        return guard_edit(make, EvalMetric, metric.id, changed, metric.version, label_for=_label)
+        def show(field: str, value: Any) -> str | None:
+            """A threshold as typed (90%, not 0.9)."""
+            if field != "threshold" or value is None:
+                return None
+            kind = changed.get("kind", metric.kind)
+            return value_text(str(getattr(kind, "value", kind)), value)
+
+        return guard_edit(
+            make, EvalMetric, metric.id, changed, metric.version, label_for=_label, show=show
+        )
 
 
 #: How the dialog names a metric's fields (its messages and the conflict dialog).

@@ -326,6 +326,13 @@ MARGIN_UNITS = {
     ("proportion", True): "% of the control's value",
     ("mean", True): "% of the control's value",
 }
+#: A margin's unit after its number (the conflict dialog's "2 points", "5% of …").
+MARGIN_SUFFIXES = {
+    ("proportion", False): " points",
+    ("mean", False): "",
+    ("proportion", True): "% of the control's value",
+    ("mean", True): "% of the control's value",
+}
 
 
 class GuardrailDialog(ContextDialog):
@@ -450,9 +457,18 @@ class GuardrailDialog(ContextDialog):
         def make(fields: dict[str, Any]) -> QUndoCommand:
             return SaveGuardrailCommand(self.ctx, self.experiment_id, guardrail.id, fields)
 
+        def show(field: str, value: Any) -> str | None:
+            """A margin as typed (in percent or points for a share), with its unit."""
+            if field != "margin" or value is None:
+                return None
+            key = (self.kind_combo.currentData(), self.relative_check.isChecked())
+            return f"{value * self._scale():g}{MARGIN_SUFFIXES[key]}"
+
         model = ExperimentGuardrail
         label = _guardrail_label
-        return guard_edit(make, model, guardrail.id, changed, guardrail.version, label_for=label)
+        return guard_edit(
+            make, model, guardrail.id, changed, guardrail.version, label_for=label, show=show
+        )
 
 
 def _swap(choices: Any) -> list[tuple[str, Any]]:

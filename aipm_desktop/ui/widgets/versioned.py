@@ -48,13 +48,15 @@ def guard_edit(
     written: Callable[[int], None] | None = None,
     command: QUndoCommand | None = None,
     on_conflict: Callable[[ConflictError], None] | None = None,
+    show: Callable[[str, Any], str | None] | None = None,
 ) -> QUndoCommand:
     """``make(changed)`` (or ``command``, made already), made to write only while row
     ``row_id`` of ``model`` is at ``version`` (no check when it is None). ``changed``
     names the row's fields (the dialog shows their stored values); ``label_for`` names
     them as the view does; ``written`` gets the row's version once the edit (or the
     merged one) is stored; ``on_conflict``, when given, asks the user instead of the
-    dialog (see :class:`~aipm_desktop.ui.conflicts.EditIntent`)."""
+    dialog; ``show(field, value)`` writes a value as the view does (see
+    :class:`~aipm_desktop.ui.conflicts.EditIntent`)."""
     values = dict(changed)
     if command is None:
         command = make(values)
@@ -71,9 +73,12 @@ def guard_edit(
             label_for=label_for,
             written=written,
             on_conflict=on_conflict,
+            show=show,
         )
 
-    intent = EditIntent(model, row_id, version, values, again, label_for, written, on_conflict)
+    intent = EditIntent(
+        model, row_id, version, values, again, label_for, written, on_conflict, show
+    )
     return expect(command, intent)
 
 
