@@ -12,14 +12,16 @@ figure and returns what a canvas needs for hover and click hit-testing;
 
 from __future__ import annotations
 
+import functools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ...errors import UserError
 from ...models.usecases import COST_FIELDS
 from .. import scoring
+from ..tabular import collector_paused
 from ..usecases import tco
 from . import KeyNumber, key_handler_map, text_size, wrap
 
@@ -117,6 +119,8 @@ def matrix_data(
     ``risk_from_register`` lets open residual risks feed the risk criterion (see
     :func:`aipm_desktop.services.scoring.rank`).
     """
+    import numpy as np
+
     _check_size_by(size_by)
     model_id = scoring.active_model_id(ws=ws) if model_id is None else model_id
     criteria = scoring.model_criteria(ws=ws, model_id=model_id)
@@ -136,23 +140,38 @@ def matrix_data(
         if r.complete and r.score is not None
     ]
     costs = _costs(ws, {r.use_case_id for r in ranked}) if size_by == "cost" and ranked else {}
-    bubbles: list[Bubble] = []
-    for item in ranked:
-        values = item.values
-        value = 100.0 * sum(share * c.utility(values[cid]) for cid, share, c in value_axis)
-        feas = 100.0 * sum(share * c.utility(values[cid]) for cid, share, c in feasibility_axis)
-        if risk_axis:
-            risk = 100.0 * sum(share * (1 - c.utility(values[cid])) for cid, share, c in risk_axis)
-        else:
-            risk = 0.0
+    if not ranked:
+        return []
+    levels = scoring.level_matrix(ranked, [c.id for c in criteria])
+    column = {c.id: i for i, c in enumerate(criteria)}
+
+    def axis(members: list[tuple[int, float, scoring.CriterionInfo]], against: bool) -> list:
+        # As a Python sum over the criteria in order: the same floats, row by row.
+        total = np.zeros(len(ranked), dtype=np.float64)
+        for cid, share, crit in members:
+            points = [share * (1 - u if against else u) for u in _utilities(crit)]
+            total += np.array(points, dtype=np.float64)[levels[:, column[cid]]]
         # Round off float noise so that exactly 50 lands in the upper quadrant.
-        value, feas, risk = round(value, 6), round(feas, 6), round(risk, 6)
-        if size_by == "cost":
-            size = costs.get(item.use_case_id, 0.0)
-        else:
-            size = float(values[size_crit.id]) if size_crit is not None else 1.0
-        bubbles.append(
-            Bubble(
+        return [round(100.0 * x, 6) for x in total.tolist()]
+
+    values, feasibilities = axis(value_axis, False), axis(feasibility_axis, False)
+    risks = axis(risk_axis, True) if risk_axis else [0.0] * len(ranked)
+    if size_by == "cost":
+        sizes = [costs.get(item.use_case_id, 0.0) for item in ranked]
+    elif size_crit is not None:
+        sizes = [float(v) for v in levels[:, column[size_crit.id]].tolist()]
+    else:
+        sizes = [1.0] * len(ranked)
+    # Bubbles skip the frozen dataclass __init__ (10,000 of them): fields go to __dict__;
+    # none forms a cycle, so the cyclic collector need not run while they are made.
+    new = object.__new__
+    bubbles: list[Bubble] = []
+    with collector_paused():
+        for item, value, feas, risk, size in zip(
+            ranked, values, feasibilities, risks, sizes, strict=True
+        ):
+            bubble = new(Bubble)
+            bubble.__dict__.update(
                 use_case_id=item.use_case_id,
                 title=item.title,
                 value=value,
@@ -163,8 +182,13 @@ def matrix_data(
                 quadrant=quadrant_of(value, feas),
                 score=float(item.score),  # type: ignore[arg-type]
             )
-        )
+            bubbles.append(bubble)
     return bubbles
+
+
+def _utilities(crit: scoring.CriterionInfo) -> list[float]:
+    """The criterion's utility by level, index 0 (no score) unused."""
+    return [0.0, *(crit.utility(v) for v in scoring.LEVELS)]
 
 
 def _costs(ws: Workspace, ids: set[int]) -> dict[int, float]:
@@ -245,13 +269,15 @@ def _place_labels(
     radii_px: list[float],
     highlight: int | None,
     numbered_ids: frozenset[int] = frozenset(),
+    measure: Callable[..., tuple[float, float]] = text_size,
 ) -> tuple[dict[int, Any], list[tuple[int, str]], list[int]]:
     """Greedy label placement: try positions around each bubble, keep the first free one.
 
     A label is the whole title, wrapped; a bubble whose label finds no free spot gets a
     number instead (placed the same way), and the key (returned as ``(number, title)``)
     names it (so do the bubbles of ``numbered_ids``). Returns ``(use case id -> label
-    artist, key, the use case ids named by a number)``.
+    artist, key, the use case ids named by a number)``. ``measure`` is
+    :func:`~aipm_desktop.services.charts.text_size` or a memo of it.
     """
     n = len(bubbles)
     picked = list(range(n)) if n <= LABEL_ALL_UP_TO else list(range(min(LABEL_TOP, n)))
@@ -279,7 +305,7 @@ def _place_labels(
     for text in ax.texts:
         if text.get_text() in QUADRANTS:
             tx, ty = ax.transData.transform(text.get_position())
-            w, h = (v * px_per_pt for v in text_size(text.get_text(), 11, weight="bold"))
+            w, h = (v * px_per_pt for v in measure(text.get_text(), 11, weight="bold"))
             x0 = tx - w if text.get_horizontalalignment() == "right" else tx
             y0 = ty - h if text.get_verticalalignment() == "top" else ty
             taken.append((x0, y0, x0 + w, y0 + h))
@@ -289,7 +315,7 @@ def _place_labels(
         b = bubbles[i]
         text = _label_text(b.title)
         bold = b.use_case_id == highlight
-        w_pt, h_pt = text_size(text, LABEL_FONT_SIZE, weight="bold" if bold else "normal")
+        w_pt, h_pt = measure(text, LABEL_FONT_SIZE, weight="bold" if bold else "normal")
         size = (w_pt * px_per_pt + 2, h_pt * px_per_pt + 2)
         cx, cy = centres[i]
         own = (cx - radii_px[i], cy - radii_px[i], cx + radii_px[i], cy + radii_px[i])
@@ -312,7 +338,7 @@ def _place_labels(
     for i in numbered:
         b = bubbles[i]
         number = str(len(key) + 1)
-        w_pt, h_pt = text_size(number, NUMBER_FONT_SIZE, weight="bold")
+        w_pt, h_pt = measure(number, NUMBER_FONT_SIZE, weight="bold")
         size = (w_pt * px_per_pt + 4, h_pt * px_per_pt + 2)
         cx, cy = centres[i]
         own = (cx - radii_px[i], cy - radii_px[i], cx + radii_px[i], cy + radii_px[i])
@@ -389,6 +415,8 @@ def draw_on(
     artists: the whole title (wrapped), or a number that the legend's key explains when
     the title finds no free room near its bubble.
     """
+    import numpy as np
+    from matplotlib.colors import to_rgba
     from matplotlib.lines import Line2D
     from matplotlib.patches import Rectangle
 
@@ -435,15 +463,17 @@ def draw_on(
         return {"axes": ax, "collection": None, "labels": {}, "points": []}
 
     areas = _areas(bubbles, size_by)
-    # Draw big bubbles first so small ones stay visible (and clickable) on top.
-    order = sorted(range(len(bubbles)), key=lambda i: -areas[i])
-    xs = [bubbles[i].value for i in order]
-    ys = [bubbles[i].feasibility for i in order]
+    # Draw big bubbles first so small ones stay visible (and clickable) on top. Arrays,
+    # not lists: matplotlib checks a list element by element (10,000 bubbles: 0.2 s).
+    order = np.argsort(-np.array(areas), kind="stable").tolist()
+    levels = [*RISK_COLORS]
+    level_at = {level: i for i, level in enumerate(levels)}
+    rgba = np.array([to_rgba(RISK_COLORS[level]) for level in levels])
     collection = ax.scatter(
-        xs,
-        ys,
-        s=[areas[i] for i in order],
-        c=[RISK_COLORS[bubbles[i].risk_level] for i in order],
+        np.array([bubbles[i].value for i in order]),
+        np.array([bubbles[i].feasibility for i in order]),
+        s=np.array([areas[i] for i in order]),
+        c=rgba[[level_at[bubbles[i].risk_level] for i in order]],
         alpha=0.75 if len(bubbles) <= 200 else 0.5,
         edgecolors="white",
         linewidths=0.8 if len(bubbles) <= 200 else 0.0,
@@ -496,19 +526,24 @@ def draw_on(
     key: list[tuple[int, str]] = []
     numbered: frozenset[int] = frozenset()
     labels: dict[int, Any] = {}
+    measure = functools.cache(text_size)  # each attempt measures the same texts
     for _attempt in range(4):
         _legend(ax, handles, key, legend_kwargs)
         for artist in labels.values():
             artist.remove()
-        labels, placed_key, ids = _place_labels(ax, figure, bubbles, radii, highlight, numbered)
+        labels, placed_key, ids = _place_labels(
+            ax, figure, bubbles, radii, highlight, numbered, measure
+        )
         if placed_key == key:
             break
         key, numbered = placed_key, numbered | frozenset(ids)
     else:
         _legend(ax, handles, key, legend_kwargs)
-    points = [
-        (bubbles[i].use_case_id, bubbles[i].value, bubbles[i].feasibility, radii[i]) for i in order
-    ]
+    with collector_paused():  # 10,000 tuples, no cycles
+        points = [
+            (bubbles[i].use_case_id, bubbles[i].value, bubbles[i].feasibility, radii[i])
+            for i in order
+        ]
     return {"axes": ax, "collection": collection, "labels": labels, "points": points}
 
 

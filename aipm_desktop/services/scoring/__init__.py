@@ -42,6 +42,7 @@ from .models import (
 from .ranking import (
     RankedUseCase,
     exposure_level,
+    level_matrix,
     rank,
     rank_key,
     register_levels,
@@ -77,6 +78,7 @@ __all__ = [
     "copy_model",
     "delete_model",
     "exposure_level",
+    "level_matrix",
     "list_models",
     "model_by_name",
     "model_criteria",

@@ -160,6 +160,24 @@ class _Levels:
         return values, contributions
 
 
+def level_matrix(rows: Sequence[RankedUseCase], criterion_ids: Sequence[int]) -> Any:
+    """The ``(len(rows), len(criterion_ids))`` int8 array of ``rows``' levels, 0 for "no
+    score". Rows from one :func:`rank` call are read from the table they share (no dict
+    per row); others from their ``values``."""
+    import numpy as np
+
+    ids = tuple(criterion_ids)
+    tables = {id(r.__dict__.get("_levels")) for r in rows}
+    table = rows[0].__dict__.get("_levels") if len(tables) == 1 and rows else None
+    if isinstance(table, _Levels) and table.criterion_ids == ids:
+        at = np.fromiter((r.__dict__["_row"] for r in rows), dtype=np.int64, count=len(rows))
+        return table.levels[at]
+    levels = np.zeros((len(rows), len(ids)), dtype=np.int8)
+    for i, r in enumerate(rows):
+        levels[i] = [r.values.get(cid, 0) for cid in ids]
+    return levels
+
+
 def _fetch_levels(
     ws: Workspace,
     criterion_ids: Sequence[int],
