@@ -185,7 +185,7 @@ def matrix_data(
                 risk=risk,
                 risk_level=RISK_LEVELS[risk_level] if risk_axis else "none",
                 quadrant=QUADRANTS[quadrant],
-                score=float(item.score),  # type: ignore[arg-type]
+                score=float(item.score),
             )
             bubbles.append(bubble)
     return bubbles
