@@ -11,16 +11,16 @@ from aipm_desktop.models import UseCase
 from aipm_desktop.services import records, scoring
 from aipm_desktop.store import open_workspace
 
+from .test_scoring import _portfolio
+
 # Default model, in order: business_value 20, marginal_value 15, reach 10 (value);
 # data_availability 15, technical_feasibility 10, time_to_value 10 (feasibility);
 # safety_compliance 12, cost_to_serve 8 (risk, cost: a high level counts against).
-PORTFOLIO = {
-    "Dominant": [5, 5, 5, 5, 5, 5, 1, 1],
-    "Close A": [4, 3, 3, 3, 3, 3, 3, 3],
-    "Close B": [3, 4, 3, 3, 3, 3, 3, 3],
-    "Close C": [3, 3, 4, 3, 3, 4, 3, 3],
-    "Weak": [1, 1, 1, 2, 1, 1, 5, 5],
-}
+
+
+def _complete_portfolio(ws) -> dict[str, int]:
+    """test_scoring's five scored use cases (Dominant, Close A/B/C, Weak), by title."""
+    return {t: uc for t, uc in _portfolio(ws).items() if t != "Incomplete"}
 
 
 def _scored(ws, levels: dict[str, list[int]]) -> dict[str, int]:
@@ -52,11 +52,7 @@ def test_a_use_case_better_on_every_criterion_always_wins(ws) -> None:
     # weights, so no perturbation can change the order.
     ids = _scored(
         ws,
-        {
-            "Leader": [5, 5, 5, 5, 5, 5, 1, 1],
-            "Middle": [3, 3, 3, 3, 3, 3, 3, 3],
-            "Trailer": [1, 1, 1, 1, 1, 1, 5, 5],
-        },
+        {"Leader": [5] * 6 + [1] * 2, "Middle": [3] * 8, "Trailer": [1] * 6 + [5] * 2},
     )
     result = scoring.stability(ws=ws, draws=300, spread=0.5, top_n=1)
     assert _by_title(result, ids) == {
@@ -73,11 +69,7 @@ def test_equal_use_cases_tie_in_every_draw_and_keep_the_baseline_order(ws) -> No
     # feasibility and moves around them.
     ids = _scored(
         ws,
-        {
-            "Beta": [3, 3, 3, 3, 3, 3, 3, 3],
-            "Alpha": [3, 3, 3, 3, 3, 3, 3, 3],
-            "Gamma": [4, 4, 4, 2, 2, 2, 3, 3],
-        },
+        {"Beta": [3] * 8, "Alpha": [3] * 8, "Gamma": [4] * 3 + [2] * 3 + [3] * 2},
     )
     result = scoring.stability(ws=ws, draws=400, spread=0.4, top_n=1)
     alpha, beta, gamma = (result.rank_counts[ids[t]] for t in ("Alpha", "Beta", "Gamma"))
@@ -90,22 +82,25 @@ def test_equal_use_cases_tie_in_every_draw_and_keep_the_baseline_order(ws) -> No
 
 def test_fixed_seed_gives_the_recorded_figures(ws) -> None:
     # Recorded with the chunked argsort implementation this replaced.
-    ids = _scored(ws, PORTFOLIO)
-    uniform = scoring.stability(ws=ws, draws=250, top_n=2)
-    assert _by_title(uniform, ids) == {
-        "Dominant": ([250, 0, 0, 0, 0], 1.0, 1.0, 1, 1),
-        "Close A": ([0, 125, 115, 10, 0], 0.5, 2.54, 2, 4),
-        "Close B": ([0, 0, 14, 236, 0], 0.0, 3.944, 3, 4),
-        "Close C": ([0, 125, 121, 4, 0], 0.5, 2.516, 2, 4),
-        "Weak": ([0, 0, 0, 0, 250], 0.0, 5.0, 5, 5),
-    }
-    dirichlet = scoring.stability(ws=ws, draws=250, top_n=1, method="dirichlet", seed=7)
-    assert _by_title(dirichlet, ids) == {
-        "Dominant": ([250, 0, 0, 0, 0], 1.0, 1.0, 1, 1),
-        "Close A": ([0, 97, 131, 22, 0], 0.0, 2.7, 2, 4),
-        "Close B": ([0, 15, 32, 203, 0], 0.0, 3.752, 2, 4),
-        "Close C": ([0, 138, 87, 25, 0], 0.0, 2.548, 2, 4),
-        "Weak": ([0, 0, 0, 0, 250], 0.0, 5.0, 5, 5),
+    ids = _complete_portfolio(ws)
+    uniform = _by_title(scoring.stability(ws=ws, draws=250, top_n=2), ids)
+    dirichlet = _by_title(
+        scoring.stability(ws=ws, draws=250, top_n=1, method="dirichlet", seed=7), ids
+    )
+    # Per use case: (uniform ±20%, seed 1234, top 2), (dirichlet, seed 7, top 1), each as
+    # (draws at rank 1..5, share in the top N, mean rank, best rank, worst rank).
+    assert {title: (uniform[title], dirichlet[title]) for title in ids} == {
+        "Dominant": (([250, 0, 0, 0, 0], 1.0, 1.0, 1, 1), ([250, 0, 0, 0, 0], 1.0, 1.0, 1, 1)),
+        "Close A": (([0, 125, 115, 10, 0], 0.5, 2.54, 2, 4), ([0, 97, 131, 22, 0], 0.0, 2.7, 2, 4)),
+        "Close B": (
+            ([0, 0, 14, 236, 0], 0.0, 3.944, 3, 4),
+            ([0, 15, 32, 203, 0], 0.0, 3.752, 2, 4),
+        ),
+        "Close C": (
+            ([0, 125, 121, 4, 0], 0.5, 2.516, 2, 4),
+            ([0, 138, 87, 25, 0], 0.0, 2.548, 2, 4),
+        ),
+        "Weak": (([0, 0, 0, 0, 250], 0.0, 5.0, 5, 5), ([0, 0, 0, 0, 250], 0.0, 5.0, 5, 5)),
     }
 
 
@@ -148,7 +143,7 @@ def _plain_tally(ws, draws: int, spread: float, seed: int, top_n: int) -> dict[i
 
 @pytest.mark.parametrize(("draws", "spread", "seed"), [(250, 0.2, 1234), (120, 0.6, 5)])
 def test_numpy_draws_match_a_plain_python_tally(ws, draws, spread, seed) -> None:
-    ids = _scored(ws, PORTFOLIO)
+    ids = _complete_portfolio(ws)
     result = scoring.stability(ws=ws, draws=draws, spread=spread, seed=seed, top_n=2)
     got = _by_title(result, ids)
     expected = _plain_tally(ws, draws, spread, seed, 2)
@@ -156,7 +151,7 @@ def test_numpy_draws_match_a_plain_python_tally(ws, draws, spread, seed) -> None
 
 
 def test_ranking_after_a_score_edit_equals_a_full_reread(ws) -> None:
-    ids = _scored(ws, PORTFOLIO)
+    ids = _complete_portfolio(ws)
     crit = scoring.model_criteria(ws=ws)[0]
     before = [r.title for r in scoring.rank(ws=ws)]
     scoring.set_score(ws=ws, use_case_id=ids["Close B"], criterion_id=crit.id, value=5)
@@ -178,7 +173,7 @@ def test_ranking_after_a_score_edit_equals_a_full_reread(ws) -> None:
 
 
 def test_level_matrix_reads_shared_tables_and_plain_rows_alike(ws) -> None:
-    ids = _scored(ws, PORTFOLIO)
+    ids = _complete_portfolio(ws)
     criteria = scoring.model_criteria(ws=ws)
     crit_ids = [c.id for c in criteria]
     ranked = scoring.rank(ws=ws)
