@@ -104,16 +104,3 @@ def test_highlight_adds_one_ring_and_names_its_bubble(ws, many) -> None:
     bubble = next(b for b in matrix_data(ws=ws) if b.use_case_id == target)
     assert tuple(ax.collections[1].get_offsets()[0]) == (bubble.value, bubble.feasibility)
     assert bubble.title in [t.get_text().replace("\n", " ") for t in ax.texts]
-
-
-def test_axis_rounding_matches_python_round_to_six_places() -> None:
-    from aipm_desktop.services.charts.matrix import _round6
-
-    # Exact halves at the 7th place (1/128 = 0.0078125 rounds half to even), values a
-    # hair either side of a half, thirds, whole numbers and a spread of others.
-    tricky = [0.0078125, 0.0234375, 12.5, 2.0000005, 2.0000015, 99.9999995, 100 / 3, 50.0, 0.0]
-    tricky += [x + d for x in (2.0000005, 1.2345675) for d in (-1e-13, 1e-13)]
-    rng = np.random.default_rng(3)
-    values = np.array(tricky + (rng.random(5000) * 100).tolist())
-    assert _round6(values) == [round(float(x), 6) for x in values]
-    assert _round6(np.array([0.0078125, 0.0234375])) == [0.007812, 0.023438]

@@ -197,3 +197,19 @@ def test_level_matrix_reads_shared_tables_and_plain_rows_alike(ws) -> None:
     expected[0][2] = 0
     assert scoring.level_matrix(plain, crit_ids).tolist() == expected
     assert ranked[0].use_case_id == ids["Dominant"]
+
+
+@pytest.mark.parametrize("digits", [6, 9])
+def test_round_places_gives_what_round_gives(digits) -> None:
+    # Exact halves (1/128 = 0.0078125: half to even), values a float step either side
+    # of a half, thirds, whole numbers, scores near 100 and a spread of others.
+    tricky = [0.0078125, 0.0234375, 12.5, 2.0000005, 2.0000015, 99.9999995, 100 / 3, 50.0]
+    tricky += [0.0, 99.9999999995, 12.3456789005, 0.1 + 0.2, 87.5000000005, 1 / 3]
+    tricky += [1.0000000005, 1.2500000005, 2.0000000005]
+    tricky += [x + d for x in (2.0000005, 1.2345675, 0.1234567895) for d in (-1e-13, 1e-13)]
+    rng = np.random.default_rng(digits)
+    values = np.array(tricky + (rng.random(20_000) * 100).tolist())
+    assert scoring.round_places(values, digits) == [round(float(x), digits) for x in values]
+    # A plain rint(x * 10**digits) / 10**digits gets at least one of these wrong.
+    naive = (np.rint(values * 10.0**digits) / 10.0**digits).tolist()
+    assert naive != [round(float(x), digits) for x in values]

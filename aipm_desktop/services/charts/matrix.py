@@ -152,7 +152,7 @@ def matrix_data(
             points = [share * (1 - u if against else u) for u in _utilities(crit)]
             total += np.array(points, dtype=np.float64)[levels[:, column[cid]]]
         # Round off float noise so that exactly 50 lands in the upper quadrant.
-        return _round6(100.0 * total)
+        return scoring.round_places(100.0 * total, 6)
 
     values, feasibilities = axis(value_axis, False), axis(feasibility_axis, False)
     risks = axis(risk_axis, True) if risk_axis else [0.0] * len(ranked)
@@ -189,20 +189,6 @@ def matrix_data(
             )
             bubbles.append(bubble)
     return bubbles
-
-
-def _round6(values: Any) -> list[float]:
-    """``[round(x, 6) for x in values]``, the same floats, without 10,000 calls: ``m / 1e6``
-    with ``m`` the nearest whole number to ``x * 1e6`` is the double nearest the decimal
-    ``round`` picks, except where ``x * 1e6`` is within float noise of a half: those
-    go through ``round``."""
-    import numpy as np
-
-    scaled = values * 1e6
-    out = (np.rint(scaled) / 1e6).tolist()
-    for i in np.flatnonzero(np.abs(scaled - np.floor(scaled) - 0.5) < 1e-6).tolist():
-        out[i] = round(float(values[i]), 6)
-    return out
 
 
 def _utilities(crit: scoring.CriterionInfo) -> list[float]:

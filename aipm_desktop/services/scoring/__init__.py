@@ -47,6 +47,7 @@ from .ranking import (
     rank_key,
     register_levels,
     risk_feed_criterion,
+    round_places,
     score_value,
     scored_rows,
 )
@@ -88,6 +89,7 @@ __all__ = [
     "rationales",
     "register_levels",
     "risk_feed_criterion",
+    "round_places",
     "score_count",
     "score_value",
     "scored_rows",

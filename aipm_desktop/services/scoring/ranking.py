@@ -248,6 +248,22 @@ def scored_rows(
     return [(uc, cols[i], table.values(i)) for i, uc in enumerate(uc_ids.tolist())]
 
 
+def round_places(values: Any, digits: int) -> list[float]:
+    """``[round(x, digits) for x in values]`` (an array of finite floats), the same
+    floats without a ``round`` call each: ``m / 10**digits``, ``m`` the whole number
+    nearest ``x * 10**digits``, is the double nearest the decimal ``round`` picks,
+    unless ``x * 10**digits`` is within a float step of a half: those go through
+    ``round``."""
+    import numpy as np
+
+    scaled = values * 10.0**digits
+    out = (np.rint(scaled) / 10.0**digits).tolist()
+    near = np.abs(scaled - np.floor(scaled) - 0.5) <= 2 * np.spacing(np.abs(scaled)) + 1e-12
+    for i in np.flatnonzero(near).tolist():
+        out[i] = round(float(values[i]), digits)
+    return out
+
+
 def rank_key(score: float, title: str, use_case_id: int) -> tuple[float, str, int]:
     """The sort key of a complete use case: score descending, then title, then id."""
     return (-round(score, _TIE_DIGITS), title.casefold(), use_case_id)
@@ -348,7 +364,7 @@ def _rank(
     order_of = {t: i for i, t in enumerate(sorted(set(folded)))}
     title_order = np.fromiter(map(order_of.__getitem__, folded), dtype=np.int64, count=n)
     # Score descending (equal to _TIE_DIGITS decimals is a tie), then title, then id.
-    rounded = np.array([-round(x, _TIE_DIGITS) for x in totals.tolist()], dtype=np.float64)
+    rounded = -np.array(round_places(totals, _TIE_DIGITS), dtype=np.float64)
     done = done[np.lexsort((uc_ids[done], title_order[done], rounded))]
     rest = np.flatnonzero(~complete)
     rest = rest[np.lexsort((uc_ids[rest], title_order[rest]))]
