@@ -239,3 +239,41 @@ def last_change(ws: Workspace, kind: str, record_id: int) -> LastChange | None:
         return None
     at = row.at if isinstance(row.at, dt.datetime) else None
     return LastChange(str(row.who or ""), at, str(row.label or ""))
+
+
+@dataclasses.dataclass(frozen=True)
+class Slot:
+    """What a view read in a slot that holds at most one row (a use case's score on one
+    criterion, a KPI's snapshot on one day): that row's id and version, or an empty slot
+    (``row_id`` None). An edit of the slot made with it writes only while the slot holds
+    the same row at the same version (:func:`check_slot`); :data:`STALE` as the version
+    says the view cannot know the row as it was shown, so the edit asks first."""
+
+    row_id: int | None = None
+    version: int = 0
+
+
+#: The version of a :class:`Slot` whose row changed since it was shown, at a version the
+#: view does not know: an edit against it is refused (and so offered to merge).
+STALE = -1
+
+
+def check_slot(
+    model: type[SQLModel], expected: Slot, found: tuple[int, int] | None, label: str = ""
+) -> None:
+    """Refuse (a :class:`~aipm_desktop.errors.ConflictError` naming the row the slot holds
+    now) when the slot, read inside the write, holds ``found`` (``(id, version)``, None:
+    empty) and not what ``expected`` says was read. Another row in the slot (deleted and
+    added again) is a conflict even at the same version."""
+    if expected.row_id is None:
+        if found is None:
+            return
+        current_id, current = found
+        kind = key_of(model, current_id)[0]
+        raise conflict_error(RecordConflict(kind, current_id, 0, current), label)
+    kind = key_of(model, expected.row_id)[0]
+    if found is None:
+        raise conflict_error(RecordConflict(kind, expected.row_id, expected.version, None), label)
+    if found != (expected.row_id, expected.version):
+        # Changed, or deleted with another row added in its place: name the row there now.
+        raise conflict_error(RecordConflict(kind, found[0], expected.version, found[1]), label)

@@ -24,6 +24,7 @@ from ...models import (
 )
 from .. import records
 from ..changes import Changes
+from ..conflicts import Slot, check_slot
 from ..dates import format_date
 from .definitions import get_kpi
 from .status import direction_sign
@@ -55,6 +56,40 @@ def series(
             raise NotFoundError(f"No KPI with id {kpi_id}.")
         rows = conn.execute(query.order_by(s.c.date)).all()
     return [r[0] for r in rows], [r[1] for r in rows]
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """A snapshot as the weekly grid shows it: its day and value, and the id and version
+    an edit of it expects (:class:`~aipm_desktop.services.conflicts.Slot`)."""
+
+    date: dt.date
+    value: float
+    id: int
+    version: int
+
+    @property
+    def slot(self) -> Slot:
+        return Slot(self.id, self.version)
+
+
+def grid_cells(*, ws: Workspace, kpi_ids: list[int], start: dt.date) -> dict[int, list[GridCell]]:
+    """KPI id -> its snapshots from ``start`` on, oldest first, with their ids and
+    versions: one query for all the KPIs of a grid."""
+    s = KpiSnapshot.__table__  # type: ignore[attr-defined]
+    found: dict[int, list[GridCell]] = {kpi_id: [] for kpi_id in kpi_ids}
+    if not kpi_ids:
+        return found
+    query = select(s.c.kpi_id, s.c.date, s.c.value, s.c.id, s.c.version).where(s.c.date >= start)
+    if len(kpi_ids) <= 500:
+        query = query.where(s.c.kpi_id.in_(kpi_ids))
+    with ws.engine.connect() as conn:
+        rows = conn.execute(query.order_by(s.c.kpi_id, s.c.date)).all()
+    for kpi_id, day, value, snapshot_id, version in rows:
+        cells = found.get(kpi_id)
+        if cells is not None:
+            cells.append(GridCell(day, float(value), int(snapshot_id), int(version)))
+    return found
 
 
 def snapshot_rows(*, ws: Workspace, kpi_id: int) -> list[dict[str, Any]]:
@@ -195,11 +230,15 @@ def set_snapshot(
     value: float | None,
     note: str | None = None,
     who: str | None = None,
+    expect: Slot | None = None,
 ) -> tuple[Changes, tuple[float, str] | None]:
     """Set (insert or replace) or, with ``value=None``, delete the snapshot of a KPI on a day.
 
     ``note=None`` keeps an existing note. Returns the changes and the OLD ``(value, note)``
-    (None if there was no snapshot), so an undo can put it back with another call.
+    (None if there was no snapshot), so an undo can put it back with another call. With
+    ``expect`` (the snapshot the editor read, or none) nothing is written, and a
+    :class:`~aipm_desktop.errors.ConflictError` says so, unless that day still holds it
+    at that version.
     """
     if value is not None:
         try:
@@ -213,10 +252,15 @@ def set_snapshot(
     with ws.write(who=who) as session:
         kpi = records.existing(session, Kpi, kpi_id, what="KPI")
         row = session.execute(
-            select(s.c.id, s.c.value, s.c.note).where(s.c.kpi_id == kpi_id, s.c.date == day)
+            select(s.c.id, s.c.value, s.c.note, s.c.version).where(
+                s.c.kpi_id == kpi_id, s.c.date == day
+            )
         ).first()
         old = None if row is None else (float(row.value), str(row.note))
         session.info["label"] = f"{kpi.name} · {format_date(day)}"
+        if expect is not None:
+            found = None if row is None else (int(row.id), int(row.version))
+            check_slot(KpiSnapshot, expect, found, session.info["label"])
         if value is None:
             if row is None:
                 return Changes("kpi_snapshot", (), "delete"), None

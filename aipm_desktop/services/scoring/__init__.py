@@ -51,7 +51,7 @@ from .ranking import (
     score_value,
     scored_rows,
 )
-from .scores import rationales, set_score, stored_levels, use_case_scores
+from .scores import rationales, score_slot, set_score, stored_levels, use_case_scores
 
 # The ranking-stability analysis loads on first use (see services/lazy.py).
 __getattr__ = lazy_exports(
@@ -91,6 +91,7 @@ __all__ = [
     "risk_feed_criterion",
     "round_places",
     "score_count",
+    "score_slot",
     "score_value",
     "scored_rows",
     "set_active_model",

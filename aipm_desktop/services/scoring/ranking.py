@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import case, func, select
+from sqlalchemy import BigInteger, case, func, literal, select
 
 from ...models import Score, UseCase
 from ...models.enums import Direction
@@ -31,12 +31,29 @@ _IN_LIMIT = 500  # longer id lists are filtered after the query, not in an IN (.
 PACK_BITS = 3  # bits per criterion level (1-5) in a packed integer
 PACK_WIDTH = 20  # criteria per packed 64-bit integer
 _TIE_DIGITS = 9  # scores equal to this many decimals are ties (ordered stably)
+#: A use case's scores mark counts its score rows in the bits from here up (see
+#: :func:`scores_mark_columns`).
+_MARK_COUNT = 1 << 32
 
 
 def pack_groups(criterion_ids: Sequence[int]) -> list[list[int]]:
     """``criterion_ids`` in runs of ``PACK_WIDTH``: one packed integer per run."""
     ids = list(criterion_ids)
     return [ids[i : i + PACK_WIDTH] for i in range(0, len(ids), PACK_WIDTH)]
+
+
+def scores_mark_columns(scores: Any) -> list[Any]:
+    """The SQL aggregates (labelled ``mark0``, ``mark1``) of a use case's scores mark:
+    its score rows' count (times 2**32) plus the sum of their versions, and the sum of
+    their ids; group the select by ``use_case_id``. Any edit of the use case's scores
+    moves the mark on (a version only grows; a row added has an id above every id before
+    it), so a grid filled with a mark knows, at an edit, whether the scores it shows are
+    still the stored ones (:func:`~aipm_desktop.services.scoring.score_slot`)."""
+    s = scores
+    return [
+        func.sum(s.c.version + literal(_MARK_COUNT, BigInteger)).label("mark0"),
+        func.sum(s.c.id).label("mark1"),
+    ]
 
 
 def packed_sums(scores: Any, groups: Sequence[Sequence[int]]) -> list[Any]:
@@ -77,6 +94,9 @@ class RankedUseCase:
     contributions: dict[int, float] = field(default_factory=dict)
     #: Criterion ids whose level came from the risk register (``risk_from_register``).
     fed: tuple[int, ...] = ()
+    #: The use case's scores mark read with the levels (``rank(marks=True)``; see
+    #: :func:`scores_mark_columns`), (0, 0) without scores or when not read.
+    scores_mark: tuple[int, int] = (0, 0)
 
     def __getattr__(self, name: str) -> Any:
         # Rows made by rank() hold their levels in a table shared by the whole ranking
@@ -183,8 +203,10 @@ def _fetch_levels(
     criterion_ids: Sequence[int],
     wanted: set[int] | None,
     columns: Sequence[str],
+    marks: bool = False,
 ) -> tuple[Any, list[tuple[Any, ...]], Any]:
-    """``(use case ids, [(columns...)], levels)`` of every use case (or of ``wanted``).
+    """``(use case ids, [(columns...)], levels)`` of every use case (or of ``wanted``);
+    with ``marks``, each use case's scores mark (two ints) ends its columns.
 
     Ids are a numpy int64 array in id order and ``levels`` an ``(n, k)`` int8 array in
     ``criterion_ids`` order, 0 where a use case has no score. One Core query: the levels
@@ -202,7 +224,8 @@ def _fetch_levels(
         # No WHERE on the criterion: SQLite would walk the criterion index and look every
         # score up; scores of other models' criteria just add 0.
         sums = packed_sums(s, groups)
-        agg = select(s.c.use_case_id, *sums).group_by(s.c.use_case_id)
+        agg = select(s.c.use_case_id, *sums, *(scores_mark_columns(s) if marks else ()))
+        agg = agg.group_by(s.c.use_case_id)
         if by_id:
             agg = agg.where(s.c.use_case_id.in_(sorted(wanted)))  # type: ignore[arg-type]
         packed = agg.subquery()
@@ -210,12 +233,16 @@ def _fetch_levels(
         source = u.outerjoin(packed, packed.c.use_case_id == u.c.id)
     else:
         source = u
-    query = select(u.c.id, *(u.c[name] for name in columns), *codes).select_from(source)
+        marks = False
+    named = [u.c[name] for name in columns]
+    if marks:
+        named += [func.coalesce(packed.c[f"mark{n}"], 0) for n in range(2)]
+    query = select(u.c.id, *named, *codes).select_from(source)
     if by_id:
         query = query.where(u.c.id.in_(sorted(wanted)))  # type: ignore[arg-type]
     with ws.session() as session:
         rows = session.execute(query.order_by(u.c.id)).all()
-    n_cols = len(columns)
+    n_cols = len(named)
     table = list(zip(*rows, strict=True)) if rows else [()] * (1 + n_cols + len(codes))
     uc_ids = np.fromiter(table[0], dtype=np.int64, count=len(rows))
     cols = list(zip(*table[1 : 1 + n_cols], strict=True)) if n_cols else [()] * len(rows)
@@ -303,6 +330,7 @@ def rank(
     model_id: int | None = None,
     use_case_ids: Iterable[int] | None = None,
     risk_from_register: bool = False,
+    marks: bool = False,
 ) -> list[RankedUseCase]:
     """Use cases ranked by a model (the active one by default).
 
@@ -313,6 +341,9 @@ def rank(
     With ``risk_from_register``, a use case linked to live risks in the risk register
     takes the level of the model's first risk criterion from its highest residual risk
     score (see :func:`exposure_level`) instead of its own score; others keep theirs.
+
+    With ``marks``, each row carries its use case's ``scores_mark``, read in the same
+    query as the levels (an edit grid guards its cells with it).
     """
     criteria = model_criteria(ws=ws, model_id=model_id)
     feed = register_levels(ws=ws, criteria=criteria) if risk_from_register else (None, {})
@@ -322,7 +353,7 @@ def rank(
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _rank(ws, criteria, wanted, feed)
+        return _rank(ws, criteria, wanted, feed, marks)
     finally:
         if collecting:
             gc.enable()
@@ -333,12 +364,13 @@ def _rank(
     criteria: Sequence[CriterionInfo],
     wanted: set[int] | None,
     feed: tuple[int | None, dict[int, int]],
+    marks: bool = False,
 ) -> list[RankedUseCase]:
     import numpy as np
 
     ids = [c.id for c in criteria]
     k = len(ids)
-    uc_ids, cols, levels = _fetch_levels(ws, ids, wanted, ("title", "status"))
+    uc_ids, cols, levels = _fetch_levels(ws, ids, wanted, ("title", "status"), marks)
     n = len(cols)
     fed_id, fed_levels = feed
     is_fed = np.zeros(n, dtype=bool)
@@ -388,8 +420,10 @@ def _rank(
     new = object.__new__
 
     def row(i: int, score: float | None, rank: int | None, gaps: tuple[int, ...]) -> RankedUseCase:
-        title, status = cols[i]
+        title, status, *mark = cols[i]
         item = new(RankedUseCase)
+        if mark:
+            item.__dict__["scores_mark"] = (int(mark[0]), int(mark[1]))
         item.__dict__.update(
             use_case_id=all_ids[i],
             title=title,

@@ -1,5 +1,9 @@
 """Score edits and reads: one use case's scores, setting or removing a score, rationales
 and the stored levels of a criterion.
+
+A score is a slot (one row per use case and criterion at most): an edit of a grid cell
+carries the :class:`~aipm_desktop.services.conflicts.Slot` it read (:func:`score_slot`)
+and :func:`set_score` writes only while the slot still holds that row at that version.
 """
 
 from __future__ import annotations
@@ -7,14 +11,16 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
+from sqlalchemy import case, func, select
 from sqlmodel import col
 
 from ...errors import NotFoundError, ValidationError
 from ...models import Criterion, Score, ScoringModel, UseCase
 from .. import records
 from ..changes import Changes
+from ..conflicts import STALE, Slot, check_slot
 from .models import LEVELS, model_criteria
+from .ranking import scores_mark_columns
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -57,11 +63,15 @@ def set_score(
     value: int | None,
     rationale: str | None = None,
     who: str | None = None,
+    expect: Slot | None = None,
 ) -> tuple[Changes, tuple[int | None, str]]:
     """Set (or with ``value=None`` remove) one score; returns the changes and the old
     ``(value, rationale)`` so an undo can put it back with another ``set_score``.
 
-    ``rationale=None`` keeps the stored rationale.
+    ``rationale=None`` keeps the stored rationale. With ``expect`` (what the editor read:
+    :func:`score_slot`) nothing is written, and a
+    :class:`~aipm_desktop.errors.ConflictError` says so, unless the score is still that
+    row at that version (or still missing).
     """
     if value is not None:
         value = _check_level(value)
@@ -79,6 +89,9 @@ def set_score(
         ).scalar_one_or_none()
         old: tuple[int | None, str] = (row.value, row.rationale) if row is not None else (None, "")
         session.info["label"] = f"{use_case.title} / {crit.name}"[:300]
+        if expect is not None:
+            found = (int(row.id), row.version) if row is not None and row.id else None
+            check_slot(Score, expect, found, f"{use_case.title} / {crit.name}")
         if value is None:
             if row is None:
                 return Changes("score", (use_case_id,), "update"), old
@@ -101,6 +114,46 @@ def set_score(
             records.touch(row)
         session.flush()
     return Changes("score", (use_case_id,), "update"), old
+
+
+def score_slot(
+    *,
+    ws: Workspace,
+    use_case_id: int,
+    criterion_id: int,
+    mark: tuple[int, int],
+    shown: int | None,
+    shown_rationale: str | None = None,
+) -> Slot:
+    """What an edit of one score cell read, for :func:`set_score`'s ``expect``: the cell
+    of a grid filled with the use case's scores ``mark`` (``RankedUseCase.scores_mark``)
+    showing level ``shown`` (None: empty) and, for a rationale edit, ``shown_rationale``.
+
+    While the mark is the stored one, no score of the use case changed since the grid was
+    filled, so the row stored now (still holding what the cell shows: on SQLite a row
+    added may take the id of the newest row deleted) is the row shown, at the version
+    shown. Once the mark moved on, the version the cell showed is not known: the slot is
+    :data:`~aipm_desktop.services.conflicts.STALE` and the edit is refused, to be
+    merged. A cell showing nothing expects an empty slot (a row added meanwhile refuses
+    the edit); nothing stored where nothing was shown is no conflict."""
+    s = Score.__table__  # type: ignore[attr-defined]
+    here = s.c.criterion_id == criterion_id
+    query = select(
+        *scores_mark_columns(s),
+        func.max(case((here, s.c.id))),
+        func.max(case((here, s.c.version))),
+        func.max(case((here, s.c.value))),
+        func.max(case((here, s.c.rationale))),
+    ).where(s.c.use_case_id == use_case_id)
+    with ws.engine.connect() as conn:
+        mark0, mark1, row_id, version, value, rationale = tuple(conn.execute(query).one())
+    if row_id is None:
+        return Slot() if shown is None else Slot(0, STALE)  # 0: the row shown is gone
+    if shown is None:
+        return Slot()
+    fresh = (int(mark0), int(mark1)) == tuple(mark)
+    as_shown = value == shown and shown_rationale in (None, str(rationale or ""))
+    return Slot(int(row_id), int(version) if fresh and as_shown else STALE)
 
 
 def rationales(

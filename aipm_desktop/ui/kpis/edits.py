@@ -16,6 +16,7 @@ import datetime as dt
 
 from ...services import kpis as kpi_service
 from ...services.changes import Changes
+from ...services.conflicts import Slot
 from ...services.dates import format_date
 from ..context import AppContext
 from ..undo import OperationCommand, new_record_command, service_command
@@ -39,10 +40,13 @@ def SetSnapshotCommand(
     *,
     note: str | None = None,
     kpi_name: str = "",
+    expect: Slot | None = None,
 ) -> OperationCommand:
     """Set (or with ``value=None`` clear) the snapshot of one KPI on one day.
 
     Undo puts the old value and note back, or removes the snapshot when there was none.
+    With ``expect`` (the snapshot as the editor read it, or none) a day whose snapshot
+    changed since is left as it is: see ``kpis.set_snapshot``.
     """
     what = f" of {kpi_name}" if kpi_name else ""
     if value is None:
@@ -53,7 +57,13 @@ def SetSnapshotCommand(
         ctx,
         text,
         lambda ws: kpi_service.set_snapshot(
-            ws=ws, kpi_id=kpi_id, day=day, value=value, note=note, who=ctx.author()
+            ws=ws,
+            kpi_id=kpi_id,
+            day=day,
+            value=value,
+            note=note,
+            who=ctx.author(),
+            expect=expect,
         ),
     )
 

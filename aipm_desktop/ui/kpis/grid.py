@@ -4,6 +4,11 @@ Typing a number in a cell sets that KPI's snapshot for the week (on the date of 
 snapshot already in that week, else on the week's Monday) through an undoable
 :class:`~aipm_desktop.ui.kpis.edits.SetSnapshotCommand`; Delete clears the selected
 cells (one undo step). Cells are coloured by the status their value would have.
+
+An edit writes only while the cell's snapshot is the one shown (no lost update): the
+grid reads each snapshot's id and version with its value, and the edit expects them (an
+empty cell expects no snapshot on that day). When another window changed it since,
+nothing is written and the conflict dialog shows the value typed beside the stored one.
 """
 
 from __future__ import annotations
@@ -20,15 +25,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...models import KpiSnapshot
 from ...services import clock
 from ...services import kpis as kpi_service
+from ...services.conflicts import Slot
 from ...services.dates import format_date
+from ...services.kpis import GridCell
 from ..context import AppContext
+from ..undo import OperationCommand
 from ..widgets.builders import TAB_MARGINS, vbox
 from ..widgets.combos import choice_combo
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import named_label
 from ..widgets.refresh import RefreshWhenShown
+from ..widgets.versioned import guard_slot
 from .chart import parse_value
 from .edits import SetSnapshotCommand
 
@@ -69,28 +79,30 @@ def monday_of(day: dt.date) -> dt.date:
 
 
 class SnapshotGridModel(QAbstractTableModel):
-    """Weeks x KPIs. Holds the KPIs' statuses and, per cell, ``(date, value)``.
+    """Weeks x KPIs. Holds the KPIs' statuses and, per cell, the snapshot shown
+    (:class:`~aipm_desktop.services.kpis.GridCell`: date, value, id and version).
 
     Signals:
-        edit_requested(int, object, object): KPI id, date, value (None: clear).
+        edit_requested(int, object, object, object): KPI id, date, value (None: clear),
+            the :class:`~aipm_desktop.services.conflicts.Slot` the cell showed.
         invalid_input(str): a cell was given text that is not a number.
     """
 
-    edit_requested = Signal(int, object, object)
+    edit_requested = Signal(int, object, object, object)
     invalid_input = Signal(str)
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.weeks: list[dt.date] = []
         self.kpis: list[kpi_service.KpiStatus] = []
-        self.cells: dict[tuple[int, int], tuple[dt.date, float]] = {}
+        self.cells: dict[tuple[int, int], GridCell] = {}
         self.readonly = False
 
     def load(
         self,
         weeks: list[dt.date],
         kpis: list[kpi_service.KpiStatus],
-        cells: dict[tuple[int, int], tuple[dt.date, float]],
+        cells: dict[tuple[int, int], GridCell],
     ) -> None:
         self.beginResetModel()
         self.weeks = weeks
@@ -104,7 +116,7 @@ class SnapshotGridModel(QAbstractTableModel):
     def columnCount(self, parent: Index = QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self.kpis)
 
-    def cell(self, row: int, column: int) -> tuple[dt.date, float] | None:
+    def cell(self, row: int, column: int) -> GridCell | None:
         return self.cells.get((row, column))
 
     def data(self, index: Index, role: int = _DISPLAY) -> Any:
@@ -112,13 +124,13 @@ class SnapshotGridModel(QAbstractTableModel):
             return None
         found = self.cells.get((index.row(), index.column()))
         if role in (_DISPLAY, _EDIT):
-            return "" if found is None else f"{found[1]:g}"
+            return "" if found is None else f"{found.value:g}"
         if role == _ALIGN:
             return _RIGHT
         if role == _BACKGROUND and found is not None:
             kpi = self.kpis[index.column()]
             status = kpi_service.classify(
-                found[1],
+                found.value,
                 direction=kpi.direction,
                 target=kpi.target,
                 warning=kpi.warning,
@@ -131,7 +143,7 @@ class SnapshotGridModel(QAbstractTableModel):
             if found is None:
                 week = self.weeks[index.row()]
                 return f"{kpi.name}: no snapshot in the week of {format_date(week)}"
-            return f"{kpi.name} on {format_date(found[0])}: {found[1]:g} {kpi.unit}".rstrip()
+            return f"{kpi.name} on {format_date(found.date)}: {found.value:g} {kpi.unit}".rstrip()
         return None
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = _DISPLAY) -> Any:
@@ -169,10 +181,11 @@ class SnapshotGridModel(QAbstractTableModel):
         found = self.cells.get((index.row(), index.column()))
         if number is None and found is None:
             return False
-        if found is not None and number == found[1]:
+        if found is not None and number == found.value:
             return False
-        day = found[0] if found is not None else self.weeks[index.row()]
-        self.edit_requested.emit(self.kpis[index.column()].kpi_id, day, number)
+        day = found.date if found is not None else self.weeks[index.row()]
+        slot = found.slot if found is not None else Slot()
+        self.edit_requested.emit(self.kpis[index.column()].kpi_id, day, number, slot)
         return True
 
 
@@ -272,16 +285,15 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
         weeks = [this_week - dt.timedelta(weeks=n) for n in range(count)]
         first = weeks[-1]
         row_of = {week: row for row, week in enumerate(weeks)}
-        cells: dict[tuple[int, int], tuple[dt.date, float]] = {}
+        cells: dict[tuple[int, int], GridCell] = {}
+        snapshots = kpi_service.grid_cells(
+            ws=ws, kpi_ids=[status.kpi_id for status in statuses], start=first
+        )
         for column, status in enumerate(statuses):
-            dates, values = kpi_service.series(ws=ws, kpi_id=status.kpi_id, start=first)
-            for day, value in zip(dates, values, strict=True):
-                row = row_of.get(monday_of(day))
-                if row is None:
-                    continue
-                previous = cells.get((row, column))
-                if previous is None or previous[0] <= day:
-                    cells[(row, column)] = (day, value)
+            for found in snapshots[status.kpi_id]:  # oldest first: the week's last wins
+                row = row_of.get(monday_of(found.date))
+                if row is not None:
+                    cells[(row, column)] = found
         self.model.readonly = self.ctx.readonly
         current = self.view.currentIndex()
         self.model.load(weeks, list(statuses), cells)
@@ -298,10 +310,12 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
     def _on_weeks_combo_index_changed(self, _index: int) -> None:
         self.refresh()
 
-    def _on_model_edit_requested(self, kpi_id: int, day: dt.date, value: float | None) -> None:
+    def _on_model_edit_requested(
+        self, kpi_id: int, day: dt.date, value: float | None, slot: Slot
+    ) -> None:
         self.message.setVisible(False)
         name = next((k.name for k in self.model.kpis if k.kpi_id == kpi_id), "")
-        self.ctx.run_edit(SetSnapshotCommand(self.ctx, kpi_id, day, value, kpi_name=name))
+        self.ctx.run_edit(snapshot_edit(self.ctx, kpi_id, name, day, value, slot))
 
     def _on_model_invalid_input(self, text: str) -> None:
         self.message.setText(text)
@@ -314,16 +328,28 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
         for index in self.view.selectionModel().selectedIndexes():
             found = self.model.cell(index.row(), index.column())
             if found is not None:
-                kpi = self.model.kpis[index.column()]
-                targets.append((kpi, found[0]))
+                targets.append((self.model.kpis[index.column()], found))
         if not targets:
             return
         stack = self.ctx.undo_stack
         if len(targets) > 1:
             stack.beginMacro(f"clear {len(targets)} snapshots")
-        for kpi, day in targets:
+        for kpi, found in targets:
             self.ctx.run_edit(
-                SetSnapshotCommand(self.ctx, kpi.kpi_id, day, None, kpi_name=kpi.name)
+                snapshot_edit(self.ctx, kpi.kpi_id, kpi.name, found.date, None, found.slot)
             )
         if len(targets) > 1:
             stack.endMacro()
+
+
+def snapshot_edit(
+    ctx: AppContext, kpi_id: int, name: str, day: dt.date, value: float | None, slot: Slot
+) -> OperationCommand:
+    """Set (None: clear) the snapshot of ``kpi_id`` on ``day``, expecting the cell's
+    snapshot as it was shown (``slot``)."""
+
+    def make(values: dict[str, Any], expect: Slot) -> OperationCommand:
+        return SetSnapshotCommand(ctx, kpi_id, day, values["value"], kpi_name=name, expect=expect)
+
+    label = f"{name} on {format_date(day)}" if name else f"Value on {format_date(day)}"
+    return guard_slot(make, KpiSnapshot, slot, {"value": value}, label_for=lambda _name: label)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from ...services import scoring
 from ...services import usecases as usecase_service
+from ...services.conflicts import Slot
 from ..context import AppContext
 from ..undo import OperationCommand, new_record_command, service_command
 
@@ -26,12 +27,14 @@ def SetScoreCommand(
     rationale: str | None = None,
     label: str = "",
     text: str | None = None,
+    expect: Slot | None = None,
 ) -> OperationCommand:
     """Set (or clear, with ``value=None``) one use case's score on one criterion.
 
     ``rationale=None`` keeps the stored rationale; a rationale-only edit passes the stored
     level as ``value`` and the new text (``text`` names the step in Edit ▸ Undo). Undo puts
-    back the old level and rationale together.
+    back the old level and rationale together. With ``expect`` (the score as the editor
+    read it) a score changed since is left as it is: see ``scoring.set_score``.
     """
     what = f" of '{label}'" if label else ""
     if text is None:
@@ -46,6 +49,7 @@ def SetScoreCommand(
             value=value,
             rationale=rationale,
             who=ctx.author(),
+            expect=expect,
         ),
     )
 

@@ -16,6 +16,13 @@ residual risks; those *fed* cells are italic with a purple corner marker, and th
 tooltip names the residual exposure, the level it gives and the stored score (which is
 what typing a digit still edits).
 
+An edit of a cell (its level or its rationale) writes only while the score is the one
+the cell shows (no lost update): the ranking that fills the grid carries each use case's
+scores mark, read in the same query as the levels, and the edit expects the score row
+that mark vouches for (:func:`aipm_desktop.services.scoring.score_slot`). When another
+window changed it since, nothing is written and the conflict dialog shows the user's
+value beside the stored one.
+
 The table model and the cell painting are in :mod:`.grid_model`.
 """
 
@@ -25,7 +32,7 @@ import html
 from typing import Any
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, QSize, Qt, Signal
-from PySide6.QtGui import QFocusEvent, QKeyEvent, QShowEvent, QTextCursor
+from PySide6.QtGui import QFocusEvent, QKeyEvent, QShowEvent, QTextCursor, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
@@ -42,11 +49,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...models import Score
 from ...services import scoring
+from ...services.conflicts import Slot
 from ...services.scoring import CriterionInfo, RankedUseCase
 from ..context import AppContext
 from ..widgets.builders import TAB_MARGINS
 from ..widgets.context_widgets import ContextWidget
+from ..widgets.versioned import guard_slot
 from .edits import SetActiveModelCommand, SetScoreCommand
 from .grid_model import (
     ScoreCellDelegate,
@@ -417,16 +427,65 @@ class GridTab(ContextWidget):
             return
         row = self.grid_model.row_of(use_case_id)
         entry = self.grid_model.use_case_at(row) if row is not None else None
+        if entry is None:
+            return
         level = value if isinstance(value, int) else None
-        self.ctx.run_edit(
-            SetScoreCommand(
+        command = self._score_edit(entry, criterion_id, {"value": level})
+        if command is not None:
+            self.ctx.run_edit(command)
+
+    def _score_edit(
+        self, entry: RankedUseCase, criterion_id: int, changed: dict[str, Any]
+    ) -> QUndoCommand | None:
+        """The edit of ``changed`` (``value`` and / or ``rationale``) on one cell, expecting
+        the score the cell shows (see the module's docstring)."""
+        ws = self.ctx.workspace
+        column = self.grid_model.column_of(criterion_id)
+        crit = self.grid_model.criterion_at(column) if column is not None else None
+        if ws is None or crit is None:
+            return None
+        use_case_id = entry.use_case_id
+        shown_level = self.grid_model.stored_value(entry, criterion_id)
+        slot = scoring.score_slot(
+            ws=ws,
+            use_case_id=use_case_id,
+            criterion_id=criterion_id,
+            mark=entry.scores_mark,
+            shown=shown_level,
+            shown_rationale=(
+                self.grid_model.rationale(use_case_id, criterion_id)
+                if "rationale" in changed
+                else None
+            ),
+        )
+
+        def make(values: dict[str, Any], expect: Slot) -> Any:
+            if "value" in values:
+                level = values["value"]
+            elif expect == slot:
+                level = shown_level
+            else:  # the rationale kept after a conflict goes with the level stored now
+                stored = scoring.stored_levels(
+                    ws=ws, criterion_id=criterion_id, use_case_ids=[use_case_id]
+                )
+                level = stored.get(use_case_id)
+            if "rationale" in values:
+                text = f"edit rationale of '{_clip(entry.title, 40)} / {crit.name}'"
+            else:
+                what = f" of '{entry.title}'"
+                text = f"clear score{what}" if level is None else f"set score{what} to {level}"
+            return SetScoreCommand(
                 self.ctx,
                 use_case_id,
                 criterion_id,
                 level,
-                label=entry.title if entry is not None else "",
+                rationale=values.get("rationale"),
+                text=text,
+                expect=expect,
             )
-        )
+
+        names = {"value": f"{crit.name} (level 1-5)", "rationale": f"Why {crit.name}"}
+        return guard_slot(make, Score, slot, changed, label_for=lambda name: names.get(name, ""))
 
     # -- the rationale panel --------------------------------------------------------------
 
@@ -518,16 +577,9 @@ class GridTab(ContextWidget):
         text = edit.toPlainText().strip()
         if text == self.grid_model.rationale(use_case_id, criterion_id):
             return
-        self.ctx.run_edit(
-            SetScoreCommand(
-                self.ctx,
-                use_case_id,
-                criterion_id,
-                value,
-                rationale=text,
-                text=f"edit rationale of '{_clip(entry.title, 40)} / {crit.name}'",
-            )
-        )
+        command = self._score_edit(entry, criterion_id, {"rationale": text})
+        if command is not None:
+            self.ctx.run_edit(command)
 
     def _on_view_rationale_requested(self) -> None:
         if self.rationale_edit.isEnabled():

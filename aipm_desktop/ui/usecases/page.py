@@ -266,7 +266,7 @@ class UseCasesPage(ContextWidget):
         if self._ranking is None:
             ws = self.ctx.workspace
             self._ranking = (
-                scoring.rank(ws=ws, risk_from_register=self.risk_from_register)
+                scoring.rank(ws=ws, risk_from_register=self.risk_from_register, marks=True)
                 if ws is not None
                 else []
             )

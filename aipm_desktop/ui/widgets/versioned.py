@@ -15,6 +15,9 @@ dialog that closes once the edit is stored or handed to the conflict dialog.
 :func:`ask_reload_or_overwrite` is the question for an edit that stores a whole set of
 values at once (a dialog's bands, a questionnaire's answers), which a field-by-field
 choice does not fit: who changed it when, then Overwrite with mine / Reload theirs.
+
+:func:`guard_slot` guards the edit of a slot that holds at most one row (a grid cell: a
+use case's score on one criterion, a KPI's snapshot in one week), empty or not when read.
 """
 
 from __future__ import annotations
@@ -27,14 +30,18 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from ...errors import ConflictError
 from ...services import conflicts
+from ...services.conflicts import Slot
 from ..conflicts import EditIntent, expect
 from ..undo import OperationCommand, update_record
 
 if TYPE_CHECKING:
+    from ...store import Workspace
     from ..context import AppContext
 
 #: Makes the command storing the values given (the edit, or the merged edit).
 Make = Callable[[dict[str, Any]], QUndoCommand]
+#: Makes the command storing the values given in a slot, expecting what it holds.
+SlotMake = Callable[[dict[str, Any], Slot], OperationCommand]
 
 
 def guard_edit(
@@ -80,6 +87,45 @@ def guard_edit(
         model, row_id, version, values, again, label_for, written, on_conflict, show
     )
     return expect(command, intent)
+
+
+def guard_slot(
+    make: SlotMake,
+    model: type[Any],
+    slot: Slot,
+    changed: Mapping[str, Any],
+    *,
+    label_for: Callable[[str], str] | None = None,
+    written: Callable[[int], None] | None = None,
+) -> OperationCommand:
+    """``make(changed, slot)``: a command whose service writes only while the slot holds
+    what ``slot`` says was read (the service checks it: see
+    :func:`~aipm_desktop.services.conflicts.check_slot`). When it held something else,
+    nothing is written and the conflict dialog shows the user's values beside those of
+    the row the slot holds now (its id comes with the refusal: a row added in an empty
+    slot has none before); the merged edit expects that row at the version shown."""
+    values = dict(changed)
+    command = make(values, slot)
+
+    def again(merged: dict[str, Any], current: int) -> QUndoCommand:
+        held = Slot(intent.record_id, current)
+        return guard_slot(make, model, held, merged, label_for=label_for, written=written)
+
+    intent = EditIntent(model, slot.row_id or 0, slot.version, values, again, label_for, written)
+    perform = command.perform
+
+    def checked(ws: Workspace) -> Any:
+        try:
+            return perform(ws)
+        except ConflictError as error:
+            held = getattr(error.conflict, "record_id", None)
+            if isinstance(held, int):
+                intent.record_id = held  # the dialog shows the row the slot holds now
+            raise
+
+    command.perform = checked
+    expect(command, intent)
+    return command
 
 
 def handed_over(command: QUndoCommand) -> bool:
