@@ -156,14 +156,8 @@ def test_a_score_deleted_and_added_again_elsewhere_is_another_row(ws, other, sco
 
 
 def slot_for(ws, use_case_id, crit, mark, shown, rationale=None) -> Slot:
-    return scoring.score_slot(
-        ws=ws,
-        use_case_id=use_case_id,
-        criterion_id=crit,
-        mark=mark,
-        shown=shown,
-        shown_rationale=rationale,
-    )
+    read = {"mark": mark, "shown": shown, "shown_rationale": rationale}
+    return scoring.score_slot(ws=ws, use_case_id=use_case_id, criterion_id=crit, **read)
 
 
 def test_while_the_mark_holds_the_cell_expects_the_row_stored(ws, scored) -> None:

@@ -10,12 +10,9 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
-from sqlalchemy import select
 
-from aipm_desktop.models import Score
 from aipm_desktop.services import clock, scoring
 from aipm_desktop.services import kpis as kpi_service
-from aipm_desktop.services.workspace import new_workspace
 from aipm_desktop.store import open_workspace
 from aipm_desktop.ui.kpis.grid import monday_of
 from aipm_desktop.ui.kpis.page import TAB_GRID, KpisPage
@@ -23,6 +20,8 @@ from aipm_desktop.ui.kpis.page import TAB_GRID, KpisPage
 from .conftest import shown_page
 from .test_kpis_page import _grid_index, _type_in_cell
 from .test_no_lost_update import conflict_shown
+from .test_usecases_grid import _stored_score as stored_score
+from .test_usecases_grid import demo_ws  # noqa: F401 (the demo workspace, a fixture)
 
 DIGITS = {1: Qt.Key.Key_1, 2: Qt.Key.Key_2, 3: Qt.Key.Key_3, 4: Qt.Key.Key_4, 5: Qt.Key.Key_5}
 
@@ -40,43 +39,20 @@ def elsewhere(ws, edit) -> None:
 
 
 @pytest.fixture
-def demo_ws(tmp_path: Path):
-    ws = new_workspace(tmp_path / "demo.aipm", demo=True)
-    yield ws
-    ws.close()
-
-
-@pytest.fixture
-def grid(qtbot, app_ctx, demo_ws):
+def grid(qtbot, app_ctx, request):
+    """The scoring grid tab over the demo workspace (its ``ctx.workspace``)."""
     from aipm_desktop.ui.usecases.page import UseCasesPage
 
-    page = shown_page(qtbot, app_ctx, demo_ws, UseCasesPage, size=(1400, 800))
+    demo = request.getfixturevalue("demo_ws")
+    page = shown_page(qtbot, app_ctx, demo, UseCasesPage, size=(1400, 800))
     page.tabs.setCurrentWidget(page.grid_tab)
     return page.grid_tab
 
 
 def their_score(ws, use_case_id: int, criterion_id: int, value, rationale=None) -> None:
-    elsewhere(
-        ws,
-        lambda other: scoring.set_score(
-            ws=other,
-            use_case_id=use_case_id,
-            criterion_id=criterion_id,
-            value=value,
-            rationale=rationale,
-            who="bob",
-        ),
-    )
-
-
-def stored_score(ws, use_case_id: int, criterion_id: int) -> tuple[int, str] | None:
-    with ws.engine.connect() as conn:
-        row = conn.execute(
-            select(Score.value, Score.rationale).where(
-                Score.use_case_id == use_case_id, Score.criterion_id == criterion_id
-            )
-        ).first()
-    return None if row is None else (row[0], row[1])
+    cell = {"use_case_id": use_case_id, "criterion_id": criterion_id}
+    edit = {"value": value, "rationale": rationale, "who": "bob"}
+    elsewhere(ws, lambda other: scoring.set_score(ws=other, **cell, **edit))
 
 
 def go_to(tab, use_case_id: int, criterion_id: int):
@@ -109,94 +85,94 @@ def a_scored_cell(tab):
 
 
 def test_a_score_typed_over_another_windows_change_asks_and_keep_mine_stores_it(
-    qtbot, grid, app_ctx, demo_ws
+    qtbot, grid, app_ctx
 ):
     use_case_id, crit, theirs, mine = a_scored_cell(grid)
-    their_score(demo_ws, use_case_id, crit, theirs)
+    their_score(grid.ctx.workspace, use_case_id, crit, theirs)
     type_level(qtbot, grid, use_case_id, crit, mine)
 
     conflict = conflict_shown(app_ctx)
     assert conflict.intent.values == {"value": mine}
     assert conflict.current == {"value": theirs}
     assert "changed elsewhere" in conflict.findChild(QLabel, "conflictMessage").text()
-    assert stored_score(demo_ws, use_case_id, crit)[0] == theirs  # nothing written yet
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == theirs  # nothing written yet
     assert shown_level(grid, use_case_id, crit) == str(theirs)  # the grid shows theirs
     conflict.save_button.click()  # keep mine
-    assert stored_score(demo_ws, use_case_id, crit)[0] == mine
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == mine
     assert shown_level(grid, use_case_id, crit) == str(mine)
     assert app_ctx.conflict_dialog is None
 
 
-def test_take_theirs_keeps_their_score_and_shows_it(qtbot, grid, app_ctx, demo_ws):
+def test_take_theirs_keeps_their_score_and_shows_it(qtbot, grid, app_ctx):
     use_case_id, crit, theirs, mine = a_scored_cell(grid)
-    their_score(demo_ws, use_case_id, crit, theirs)
+    their_score(grid.ctx.workspace, use_case_id, crit, theirs)
     type_level(qtbot, grid, use_case_id, crit, mine)
 
     conflict = conflict_shown(app_ctx)
     conflict.theirs_buttons["value"].click()
     conflict.save_button.click()
-    assert stored_score(demo_ws, use_case_id, crit)[0] == theirs
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == theirs
     assert shown_level(grid, use_case_id, crit) == str(theirs)
     assert not app_ctx.undo_stack.canUndo()  # nothing of mine was stored
 
 
-def test_the_grids_own_edits_of_a_cell_never_ask(qtbot, grid, app_ctx, demo_ws):
+def test_the_grids_own_edits_of_a_cell_never_ask(qtbot, grid, app_ctx):
     use_case_id, crit, theirs, mine = a_scored_cell(grid)
     for level in (theirs, mine, None, theirs):
         type_level(qtbot, grid, use_case_id, crit, level)
         assert app_ctx.conflict_dialog is None
-        assert (stored_score(demo_ws, use_case_id, crit) or (None,))[0] == level
+        assert (stored_score(grid.ctx.workspace, use_case_id, crit) or (None,))[0] == level
     go_to(grid, use_case_id, crit)
     qtbot.keyClick(grid.view, Qt.Key.Key_F2)
     qtbot.keyClicks(grid.rationale_edit, "Pilot data")
     qtbot.keyClick(grid.rationale_edit, Qt.Key.Key_Return, Qt.KeyboardModifier.ControlModifier)
     assert app_ctx.conflict_dialog is None
-    assert stored_score(demo_ws, use_case_id, crit) == (theirs, "Pilot data")
+    assert stored_score(grid.ctx.workspace, use_case_id, crit) == (theirs, "Pilot data")
 
 
-def test_an_empty_cell_scored_by_another_window_asks(qtbot, grid, app_ctx, demo_ws):
+def test_an_empty_cell_scored_by_another_window_asks(qtbot, grid, app_ctx):
     use_case_id, crit, theirs, mine = a_scored_cell(grid)
     type_level(qtbot, grid, use_case_id, crit, None)  # my own edit: the cell is empty
     assert shown_level(grid, use_case_id, crit) == ""
-    their_score(demo_ws, use_case_id, crit, theirs)
+    their_score(grid.ctx.workspace, use_case_id, crit, theirs)
     type_level(qtbot, grid, use_case_id, crit, mine)
 
     conflict = conflict_shown(app_ctx)
     assert (conflict.intent.values, conflict.current) == ({"value": mine}, {"value": theirs})
-    assert stored_score(demo_ws, use_case_id, crit)[0] == theirs
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == theirs
     conflict.save_button.click()  # keep mine
-    assert stored_score(demo_ws, use_case_id, crit)[0] == mine
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == mine
 
 
-def test_a_score_deleted_by_another_window_is_not_typed_back(qtbot, grid, app_ctx, demo_ws):
+def test_a_score_deleted_by_another_window_is_not_typed_back(qtbot, grid, app_ctx):
     use_case_id, crit, _theirs, mine = a_scored_cell(grid)
-    their_score(demo_ws, use_case_id, crit, None)
+    their_score(grid.ctx.workspace, use_case_id, crit, None)
     with qtbot.waitSignal(app_ctx.user_error) as refused:
         type_level(qtbot, grid, use_case_id, crit, mine)
     assert "deleted elsewhere" in str(refused.args[0])
-    assert stored_score(demo_ws, use_case_id, crit) is None
+    assert stored_score(grid.ctx.workspace, use_case_id, crit) is None
     assert shown_level(grid, use_case_id, crit) == ""
     assert app_ctx.conflict_dialog is None
 
 
-def test_another_cell_of_the_use_case_changed_elsewhere_asks_too(qtbot, grid, app_ctx, demo_ws):
+def test_another_cell_of_the_use_case_changed_elsewhere_asks_too(qtbot, grid, app_ctx):
     """The grid knows the versions of a use case's scores as a whole (its scores mark):
     once another window changed one, the user confirms before theirs is written over."""
     use_case_id, crit, _theirs, mine = a_scored_cell(grid)
     other_crit = grid.grid_model.criteria[1].id
-    kept = stored_score(demo_ws, use_case_id, crit)[0]
-    their_score(demo_ws, use_case_id, other_crit, 1 if kept != 1 else 2)
+    kept = stored_score(grid.ctx.workspace, use_case_id, crit)[0]
+    their_score(grid.ctx.workspace, use_case_id, other_crit, 1 if kept != 1 else 2)
     type_level(qtbot, grid, use_case_id, crit, mine)
 
     conflict = conflict_shown(app_ctx)
     assert conflict.current == {"value": kept}  # the level shown is still the stored one
     conflict.save_button.click()
-    assert stored_score(demo_ws, use_case_id, crit)[0] == mine
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == mine
 
 
-def test_a_rationale_typed_over_another_windows_change_asks(qtbot, grid, app_ctx, demo_ws):
+def test_a_rationale_typed_over_another_windows_change_asks(qtbot, grid, app_ctx):
     use_case_id, crit, theirs, _mine = a_scored_cell(grid)
-    their_score(demo_ws, use_case_id, crit, theirs, rationale="Bob's survey")
+    their_score(grid.ctx.workspace, use_case_id, crit, theirs, rationale="Bob's survey")
     go_to(grid, use_case_id, crit)
     qtbot.keyClick(grid.view, Qt.Key.Key_F2)
     grid.rationale_edit.selectAll()
@@ -207,18 +183,18 @@ def test_a_rationale_typed_over_another_windows_change_asks(qtbot, grid, app_ctx
     assert conflict.intent.values == {"rationale": "Pilot team measured it"}
     assert conflict.current == {"rationale": "Bob's survey"}
     conflict.save_button.click()  # my rationale, with their level
-    assert stored_score(demo_ws, use_case_id, crit) == (theirs, "Pilot team measured it")
+    assert stored_score(grid.ctx.workspace, use_case_id, crit) == (theirs, "Pilot team measured it")
 
 
-def test_undo_of_a_grid_edit_after_another_windows_change_is_refused(qtbot, grid, app_ctx, demo_ws):
+def test_undo_of_a_grid_edit_after_another_windows_change_is_refused(qtbot, grid, app_ctx):
     use_case_id, crit, theirs, mine = a_scored_cell(grid)
     type_level(qtbot, grid, use_case_id, crit, mine)
-    their_score(demo_ws, use_case_id, crit, theirs)
+    their_score(grid.ctx.workspace, use_case_id, crit, theirs)
     with qtbot.waitSignal(app_ctx.user_error) as refused:
         app_ctx.undo_stack.undo()
     message = str(refused.args[0])
     assert message.startswith("Cannot undo") and "by bob" in message
-    assert stored_score(demo_ws, use_case_id, crit)[0] == theirs
+    assert stored_score(grid.ctx.workspace, use_case_id, crit)[0] == theirs
 
 
 # -- the KPI snapshot grid -------------------------------------------------------------
@@ -237,12 +213,8 @@ def kpi_grid(qtbot, app_ctx, ws):
 
 
 def their_snapshot(ws, kpi_id: int, day: dt.date, value) -> None:
-    elsewhere(
-        ws,
-        lambda other: kpi_service.set_snapshot(
-            ws=other, kpi_id=kpi_id, day=day, value=value, who="bob"
-        ),
-    )
+    edit = {"kpi_id": kpi_id, "day": day, "value": value, "who": "bob"}
+    elsewhere(ws, lambda other: kpi_service.set_snapshot(ws=other, **edit))
 
 
 def snapshot(ws, kpi_id: int, day: dt.date) -> float | None:

@@ -57,13 +57,7 @@ def SetSnapshotCommand(
         ctx,
         text,
         lambda ws: kpi_service.set_snapshot(
-            ws=ws,
-            kpi_id=kpi_id,
-            day=day,
-            value=value,
-            note=note,
-            who=ctx.author(),
-            expect=expect,
+            ws=ws, kpi_id=kpi_id, day=day, value=value, note=note, who=ctx.author(), expect=expect
         ),
     )
 
