@@ -7,7 +7,9 @@ Keys: ``kpi_status_ms`` (status, trend and staleness of every KPI; target 200),
 ``kpi_import_50k_s`` (preview and apply a 50,000-row CSV import into a copy; target 5),
 ``kpi_import_undo_s`` / ``kpi_import_redo_s`` (undo, then redo, that import in the core),
 ``dashboard_ms`` (the overview dashboard's data, every section; the overview target is
-500). Each is the median of a few runs; the large file itself is never changed.
+500), ``kpi_grid_cells_ms`` (the snapshot grid's cells at 104 weeks: every KPI's
+snapshots with the id and version an edit expects, as the grid is filled). Each is the
+median of a few runs; the large file itself is never changed.
 """
 
 from __future__ import annotations
@@ -77,6 +79,11 @@ def run(large_path: Path) -> dict[str, float]:
         dashboard(ws=ws)
         results["dashboard_ms"] = _median_ms(lambda: dashboard(ws=ws))
         names = [row["name"] for row in kpis.kpi_rows(ws=ws)]
+        kpi_ids = [status.kpi_id for status in kpis.status_all(ws=ws)]
+        weeks_ago = clock.today() - dt.timedelta(weeks=103, days=clock.today().weekday())
+        results["kpi_grid_cells_ms"] = _median_ms(
+            lambda: kpis.grid_cells(ws=ws, kpi_ids=kpi_ids, start=weeks_ago)
+        )
     finally:
         ws.close()
 

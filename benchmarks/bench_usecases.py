@@ -7,8 +7,10 @@ Keys (milliseconds, median of several runs; targets from the issue):
 - ``ranking_ms``: rank every use case on the active model (target 100);
 - ``matrix_ms``: build the matrix figure and draw it on an Agg canvas (target 500);
 - ``stability_ms``: ranking stability, 2,000 uniform draws at ±20% (target 2,000);
-- ``score_edit_ms``: change one score and re-rank (target 100). The edit runs on a
-  temporary copy, so the large workspace is left as it was;
+- ``score_edit_ms``: change one score and re-rank (target 100), as the scoring grid does
+  it: the cell's score read for the edit (``score_slot``), the edit expecting it, and the
+  ranking with the scores marks the grid is filled with. The edit runs on a temporary
+  copy, so the large workspace is left as it was;
 - ``list_by_rank_ms``: the use-case list sorted by rank, its first page of 200 rows read
   (score and rank beside each), as a list view reads it after a click on the Rank header.
 
@@ -87,14 +89,17 @@ def run(large_path: Path) -> dict[str, float]:
                 crit = scoring.model_criteria(ws=edit_ws)[0]
                 levels = iter([1, 5] * RUNS)
 
+                shown = [scoring.rank(ws=edit_ws, use_case_ids=[target.use_case_id], marks=True)]
+
                 def edit() -> None:
-                    scoring.set_score(
-                        ws=edit_ws,
-                        use_case_id=target.use_case_id,
-                        criterion_id=crit.id,
-                        value=next(levels),
+                    row = shown[0][0]
+                    cell = {"use_case_id": row.use_case_id, "criterion_id": crit.id}
+                    slot = scoring.score_slot(
+                        ws=edit_ws, **cell, mark=row.scores_mark, shown=row.values.get(crit.id)
                     )
-                    scoring.rank(ws=edit_ws)
+                    scoring.set_score(ws=edit_ws, **cell, value=next(levels), expect=slot)
+                    ranking = scoring.rank(ws=edit_ws, marks=True)
+                    shown[0] = [r for r in ranking if r.use_case_id == row.use_case_id]
 
                 score_edit_ms = _median_ms(edit)
             finally:

@@ -50,7 +50,7 @@ def score_row(ws, use_case_id: int, criterion_id: int) -> tuple[int, int, int] |
     return None if row is None else (row.id, row.version, row.value)
 
 
-def mark_of(ws, use_case_id: int) -> tuple[int, int]:
+def mark_of(ws, use_case_id: int) -> int:
     ranked = scoring.rank(ws=ws, use_case_ids=[use_case_id], marks=True)
     return ranked[0].scores_mark
 
@@ -58,14 +58,12 @@ def mark_of(ws, use_case_id: int) -> tuple[int, int]:
 # the scores mark ---------------------------------------------------------------------
 
 
-def test_the_scores_mark_counts_rows_and_sums_versions_and_ids(ws, scored) -> None:
+def test_the_scores_mark_sums_the_versions_of_the_use_cases_scores(ws, scored) -> None:
     use_case_id, criteria = scored
-    first = score_row(ws, use_case_id, criteria[0].id)
-    second = score_row(ws, use_case_id, criteria[1].id)
-    assert first is not None and second is not None
-    # Worked by hand: two rows at version 1 -> 2 * 2**32 + (1 + 1); ids summed.
-    assert mark_of(ws, use_case_id) == (2 * 2**32 + 2, first[0] + second[0])
-    assert scoring.rank(ws=ws, use_case_ids=[use_case_id])[0].scores_mark == (0, 0)  # not read
+    assert mark_of(ws, use_case_id) == 2  # two scores at version 1
+    scoring.set_score(ws=ws, use_case_id=use_case_id, criterion_id=criteria[0].id, value=5)
+    assert mark_of(ws, use_case_id) == 3  # 2 + 1
+    assert scoring.rank(ws=ws, use_case_ids=[use_case_id])[0].scores_mark == 0  # not read
 
 
 def test_the_mark_moves_with_every_score_edit_and_not_with_the_title(ws, scored) -> None:
@@ -77,8 +75,7 @@ def test_the_mark_moves_with_every_score_edit_and_not_with_the_title(ws, scored)
     for criterion_id, value in edits:
         scoring.set_score(ws=ws, use_case_id=use_case_id, criterion_id=criterion_id, value=value)
         marks.append(mark_of(ws, use_case_id))
-    assert marks[0] != marks[1] != marks[2] != marks[3]  # update, add, delete
-    assert marks[3] == marks[1]  # the very rows (and versions) of then, so the same mark
+    assert marks == [2, 3, 4, 3]  # update, add, delete (the very rows of marks[1])
 
 
 # set_score with what the cell read ---------------------------------------------------------
@@ -187,6 +184,23 @@ def test_a_row_added_in_place_of_one_deleted_is_not_the_row_shown(ws, other, sco
     assert slot_for(ws, use_case_id, crit, mark, 3).version == STALE
 
 
+def test_a_score_deleted_and_another_added_leave_the_mark_but_not_the_cells(ws, other, scored):
+    use_case_id, criteria = scored
+    gone, added, kept = criteria[1].id, criteria[4].id, criteria[0].id
+    mark = mark_of(ws, use_case_id)
+    scoring.set_score(ws=other, use_case_id=use_case_id, criterion_id=gone, value=None)
+    scoring.set_score(ws=other, use_case_id=use_case_id, criterion_id=added, value=5)
+    assert mark_of(ws, use_case_id) == mark
+    assert slot_for(ws, use_case_id, gone, mark, 3) == Slot(0, STALE)
+    assert slot_for(ws, use_case_id, added, mark, None) == Slot()
+    with pytest.raises(ConflictError):
+        scoring.set_score(
+            ws=ws, use_case_id=use_case_id, criterion_id=added, value=1, expect=Slot()
+        )
+    row_id, version, _ = score_row(ws, use_case_id, kept)
+    assert slot_for(ws, use_case_id, kept, mark, 3) == Slot(row_id, version)
+
+
 @pytest.mark.parametrize(
     ("theirs", "shown", "expected"),
     [
@@ -243,25 +257,27 @@ def test_grid_cells_read_ids_and_versions_of_every_kpi_in_one_go(ws, kpi_id) -> 
     for weeks, value in ((3, 10.0), (1, 11.0), (0, 12.0)):
         kpis.set_snapshot(ws=ws, kpi_id=kpi_id, day=DAY - dt.timedelta(weeks=weeks), value=value)
     kpis.set_snapshot(ws=ws, kpi_id=kpi_id, day=DAY, value=12.5)  # version 2
-    cells = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id, second.id], start=DAY - dt.timedelta(weeks=2))
-    assert cells[second.id] == []
-    got = [(c.date, c.value, c.version) for c in cells[kpi_id]]
-    assert got == [(DAY - dt.timedelta(weeks=1), 11.0, 1), (DAY, 12.5, 2)]
+    kpis.set_snapshot(ws=ws, kpi_id=second.id, day=DAY - dt.timedelta(weeks=5), value=1.0)
+    for wanted in ([kpi_id, second.id], [kpi_id, second.id, *range(1000, 1100)]):  # IN / not
+        cells = kpis.grid_cells(ws=ws, kpi_ids=wanted, start=DAY - dt.timedelta(weeks=2))
+        got = [(c.kpi_id, c.date, c.value, c.version) for c in cells]
+        assert got == [(kpi_id, DAY - dt.timedelta(weeks=1), 11.0, 1), (kpi_id, DAY, 12.5, 2)]
     s = KpiSnapshot.__table__
     with ws.engine.connect() as conn:
         stored_id = conn.execute(select(s.c.id).where(s.c.date == DAY)).scalar()
-    assert cells[kpi_id][-1].slot == Slot(stored_id, 2)
+    assert cells[-1].id == stored_id
 
 
 def snapshot_of(ws, kpi_id: int) -> tuple[float, int] | None:
-    found = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id], start=DAY)[kpi_id]
+    found = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id], start=DAY)
     return (found[0].value, found[0].version) if found else None
 
 
 @pytest.mark.parametrize("mine", [20.0, None])
 def test_a_snapshot_changed_elsewhere_is_left_as_it_is(ws, other, kpi_id, mine) -> None:
     kpis.set_snapshot(ws=ws, kpi_id=kpi_id, day=DAY, value=10.0)
-    read = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id], start=DAY)[kpi_id][0].slot
+    found = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id], start=DAY)[0]
+    read = Slot(found.id, found.version)
     kpis.set_snapshot(ws=other, kpi_id=kpi_id, day=DAY, value=15.0, who="bob")
     with pytest.raises(ConflictError) as caught:
         kpis.set_snapshot(ws=ws, kpi_id=kpi_id, day=DAY, value=mine, expect=read)
@@ -277,7 +293,8 @@ def test_an_empty_day_filled_elsewhere_or_a_snapshot_deleted_elsewhere_refuses(
     kpis.set_snapshot(ws=other, kpi_id=kpi_id, day=DAY, value=7.0)
     with pytest.raises(ConflictError):
         kpis.set_snapshot(ws=ws, kpi_id=kpi_id, day=DAY, value=9.0, expect=Slot())
-    read = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id], start=DAY)[kpi_id][0].slot
+    found = kpis.grid_cells(ws=ws, kpi_ids=[kpi_id], start=DAY)[0]
+    read = Slot(found.id, found.version)
     kpis.set_snapshot(ws=other, kpi_id=kpi_id, day=DAY, value=None)
     with pytest.raises(ConflictError, match="deleted elsewhere"):
         kpis.set_snapshot(ws=ws, kpi_id=kpi_id, day=DAY, value=9.0, expect=read)

@@ -58,38 +58,28 @@ def series(
     return [r[0] for r in rows], [r[1] for r in rows]
 
 
-@dataclass(frozen=True)
-class GridCell:
-    """A snapshot as the weekly grid shows it: its day and value, and the id and version
-    an edit of it expects (:class:`~aipm_desktop.services.conflicts.Slot`)."""
+#: A snapshot as the weekly grid shows it: a row with ``kpi_id``, ``date``, ``value`` and the
+#: ``id`` and ``version`` an edit of it expects (:class:`~aipm_desktop.services.conflicts.Slot`).
+GridCell = Any
 
-    date: dt.date
-    value: float
-    id: int
-    version: int
-
-    @property
-    def slot(self) -> Slot:
-        return Slot(self.id, self.version)
+#: Longest KPI id list filtered in SQL; longer ones are filtered as the rows are read.
+_IN_LIMIT = 50
 
 
-def grid_cells(*, ws: Workspace, kpi_ids: list[int], start: dt.date) -> dict[int, list[GridCell]]:
-    """KPI id -> its snapshots from ``start`` on, oldest first, with their ids and
-    versions: one query for all the KPIs of a grid."""
+def grid_cells(*, ws: Workspace, kpi_ids: list[int], start: dt.date) -> list[GridCell]:
+    """The snapshots of ``kpi_ids`` from ``start`` on, by KPI and oldest first, with their
+    ids and versions: one query for all the KPIs of a grid (the rows as read, no object
+    built per snapshot)."""
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
-    found: dict[int, list[GridCell]] = {kpi_id: [] for kpi_id in kpi_ids}
     if not kpi_ids:
-        return found
+        return []
     query = select(s.c.kpi_id, s.c.date, s.c.value, s.c.id, s.c.version).where(s.c.date >= start)
-    if len(kpi_ids) <= 500:
-        query = query.where(s.c.kpi_id.in_(kpi_ids))
+    wanted = set(kpi_ids)
+    if len(wanted) <= _IN_LIMIT:
+        query = query.where(s.c.kpi_id.in_(sorted(wanted)))
     with ws.engine.connect() as conn:
         rows = conn.execute(query.order_by(s.c.kpi_id, s.c.date)).all()
-    for kpi_id, day, value, snapshot_id, version in rows:
-        cells = found.get(kpi_id)
-        if cells is not None:
-            cells.append(GridCell(day, float(value), int(snapshot_id), int(version)))
-    return found
+    return list(rows) if len(wanted) <= _IN_LIMIT else [r for r in rows if r.kpi_id in wanted]
 
 
 def snapshot_rows(*, ws: Workspace, kpi_id: int) -> list[dict[str, Any]]:

@@ -17,7 +17,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BigInteger, case, func, literal, select
+from sqlalchemy import case, func, select
 
 from ...models import Score, UseCase
 from ...models.enums import Direction
@@ -31,9 +31,6 @@ _IN_LIMIT = 500  # longer id lists are filtered after the query, not in an IN (.
 PACK_BITS = 3  # bits per criterion level (1-5) in a packed integer
 PACK_WIDTH = 20  # criteria per packed 64-bit integer
 _TIE_DIGITS = 9  # scores equal to this many decimals are ties (ordered stably)
-#: A use case's scores mark counts its score rows in the bits from here up (see
-#: :func:`scores_mark_columns`).
-_MARK_COUNT = 1 << 32
 
 
 def pack_groups(criterion_ids: Sequence[int]) -> list[list[int]]:
@@ -42,18 +39,15 @@ def pack_groups(criterion_ids: Sequence[int]) -> list[list[int]]:
     return [ids[i : i + PACK_WIDTH] for i in range(0, len(ids), PACK_WIDTH)]
 
 
-def scores_mark_columns(scores: Any) -> list[Any]:
-    """The SQL aggregates (labelled ``mark0``, ``mark1``) of a use case's scores mark:
-    its score rows' count (times 2**32) plus the sum of their versions, and the sum of
-    their ids; group the select by ``use_case_id``. Any edit of the use case's scores
-    moves the mark on (a version only grows; a row added has an id above every id before
-    it), so a grid filled with a mark knows, at an edit, whether the scores it shows are
-    still the stored ones (:func:`~aipm_desktop.services.scoring.score_slot`)."""
-    s = scores
-    return [
-        func.sum(s.c.version + literal(_MARK_COUNT, BigInteger)).label("mark0"),
-        func.sum(s.c.id).label("mark1"),
-    ]
+def scores_mark_column(scores: Any) -> Any:
+    """The SQL aggregate (labelled ``mark``) of a use case's scores mark: the sum of its
+    score rows' versions; group the select by ``use_case_id``. An edit of a score moves
+    it on (a version only grows, undo and redo included), and so do adding a score and
+    deleting one alone; a grid filled with the marks (one int per use case, read with
+    the levels) knows at an edit whether the use case's scores are still those it shows
+    (:func:`~aipm_desktop.services.scoring.score_slot`, which also checks the cell's
+    content: a score deleted and another added at the same version leave the mark)."""
+    return func.sum(scores.c.version).label("mark")
 
 
 def packed_sums(scores: Any, groups: Sequence[Sequence[int]]) -> list[Any]:
@@ -95,8 +89,8 @@ class RankedUseCase:
     #: Criterion ids whose level came from the risk register (``risk_from_register``).
     fed: tuple[int, ...] = ()
     #: The use case's scores mark read with the levels (``rank(marks=True)``; see
-    #: :func:`scores_mark_columns`), (0, 0) without scores or when not read.
-    scores_mark: tuple[int, int] = (0, 0)
+    #: :func:`scores_mark_column`), 0 without scores or when not read.
+    scores_mark: int = 0
 
     def __getattr__(self, name: str) -> Any:
         # Rows made by rank() hold their levels in a table shared by the whole ranking
@@ -204,9 +198,10 @@ def _fetch_levels(
     wanted: set[int] | None,
     columns: Sequence[str],
     marks: bool = False,
-) -> tuple[Any, list[tuple[Any, ...]], Any]:
-    """``(use case ids, [(columns...)], levels)`` of every use case (or of ``wanted``);
-    with ``marks``, each use case's scores mark (two ints) ends its columns.
+) -> tuple[Any, list[tuple[Any, ...]], Any, Any]:
+    """``(use case ids, [(columns...)], levels, marks)`` of every use case (or of
+    ``wanted``); ``marks`` is a numpy int64 array of their scores marks when asked for
+    (zeros when not).
 
     Ids are a numpy int64 array in id order and ``levels`` an ``(n, k)`` int8 array in
     ``criterion_ids`` order, 0 where a use case has no score. One Core query: the levels
@@ -219,12 +214,12 @@ def _fetch_levels(
     s = Score.__table__  # type: ignore[attr-defined]
     groups = pack_groups(criterion_ids)
     by_id = wanted is not None and len(wanted) <= _IN_LIMIT
-    codes = []
+    codes: list[Any] = []
     if groups:
         # No WHERE on the criterion: SQLite would walk the criterion index and look every
         # score up; scores of other models' criteria just add 0.
         sums = packed_sums(s, groups)
-        agg = select(s.c.use_case_id, *sums, *(scores_mark_columns(s) if marks else ()))
+        agg = select(s.c.use_case_id, *sums, *([scores_mark_column(s)] if marks else []))
         agg = agg.group_by(s.c.use_case_id)
         if by_id:
             agg = agg.where(s.c.use_case_id.in_(sorted(wanted)))  # type: ignore[arg-type]
@@ -234,15 +229,14 @@ def _fetch_levels(
     else:
         source = u
         marks = False
-    named = [u.c[name] for name in columns]
     if marks:
-        named += [func.coalesce(packed.c[f"mark{n}"], 0) for n in range(2)]
-    query = select(u.c.id, *named, *codes).select_from(source)
+        codes.append(func.coalesce(packed.c.mark, 0))
+    query = select(u.c.id, *(u.c[name] for name in columns), *codes).select_from(source)
     if by_id:
         query = query.where(u.c.id.in_(sorted(wanted)))  # type: ignore[arg-type]
     with ws.session() as session:
         rows = session.execute(query.order_by(u.c.id)).all()
-    n_cols = len(named)
+    n_cols = len(columns)
     table = list(zip(*rows, strict=True)) if rows else [()] * (1 + n_cols + len(codes))
     uc_ids = np.fromiter(table[0], dtype=np.int64, count=len(rows))
     cols = list(zip(*table[1 : 1 + n_cols], strict=True)) if n_cols else [()] * len(rows)
@@ -254,11 +248,15 @@ def _fetch_levels(
         shifts = np.arange(len(group), dtype=np.int64) * PACK_BITS
         start = n * PACK_WIDTH
         levels[:, start : start + len(group)] = (packed_codes[:, None] >> shifts) & 7
+    if marks:
+        mark_of = np.fromiter(table[-1], dtype=np.int64, count=len(rows))
+    else:
+        mark_of = np.zeros(len(rows), dtype=np.int64)
     if wanted is not None and not by_id:
         keep = np.isin(uc_ids, np.fromiter(wanted, dtype=np.int64, count=len(wanted)))
-        uc_ids, levels = uc_ids[keep], levels[keep]
+        uc_ids, levels, mark_of = uc_ids[keep], levels[keep], mark_of[keep]
         cols = [cols[i] for i in np.flatnonzero(keep).tolist()]
-    return uc_ids, cols, levels
+    return uc_ids, cols, levels, mark_of
 
 
 def scored_rows(
@@ -270,7 +268,7 @@ def scored_rows(
     """``(use case id, (columns...), {criterion id -> level})`` for every use case."""
     wanted = None if use_case_ids is None else {int(i) for i in use_case_ids}
     crit_ids = [c.id for c in criteria]
-    uc_ids, cols, levels = _fetch_levels(ws, crit_ids, wanted, columns)
+    uc_ids, cols, levels, _marks = _fetch_levels(ws, crit_ids, wanted, columns)
     table = _Levels(crit_ids, levels, ())
     return [(uc, cols[i], table.values(i)) for i, uc in enumerate(uc_ids.tolist())]
 
@@ -370,7 +368,7 @@ def _rank(
 
     ids = [c.id for c in criteria]
     k = len(ids)
-    uc_ids, cols, levels = _fetch_levels(ws, ids, wanted, ("title", "status"), marks)
+    uc_ids, cols, levels, marks_read = _fetch_levels(ws, ids, wanted, ("title", "status"), marks)
     n = len(cols)
     fed_id, fed_levels = feed
     is_fed = np.zeros(n, dtype=bool)
@@ -413,6 +411,7 @@ def _rank(
     elif len(rest):
         missing = [()] * len(rest)
     all_ids = uc_ids.tolist()
+    mark_of = marks_read.tolist()
     fed_flags = is_fed.tolist()
     fed_one = (fed_id,) if fed_id is not None else ()
     # Rows skip the frozen dataclass __init__ (about a microsecond per field, 10,000 times):
@@ -420,10 +419,8 @@ def _rank(
     new = object.__new__
 
     def row(i: int, score: float | None, rank: int | None, gaps: tuple[int, ...]) -> RankedUseCase:
-        title, status, *mark = cols[i]
+        title, status = cols[i]
         item = new(RankedUseCase)
-        if mark:
-            item.__dict__["scores_mark"] = (int(mark[0]), int(mark[1]))
         item.__dict__.update(
             use_case_id=all_ids[i],
             title=title,
@@ -433,6 +430,7 @@ def _rank(
             complete=rank is not None,
             missing=gaps,
             fed=fed_one if fed_flags[i] else (),
+            scores_mark=mark_of[i],
             _levels=table,
             _row=i,
         )

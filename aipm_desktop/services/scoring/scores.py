@@ -20,7 +20,7 @@ from .. import records
 from ..changes import Changes
 from ..conflicts import STALE, Slot, check_slot
 from .models import LEVELS, model_criteria
-from .ranking import scores_mark_columns
+from .ranking import scores_mark_column
 
 if TYPE_CHECKING:
     from ...store import Workspace
@@ -121,7 +121,7 @@ def score_slot(
     ws: Workspace,
     use_case_id: int,
     criterion_id: int,
-    mark: tuple[int, int],
+    mark: int,
     shown: int | None,
     shown_rationale: str | None = None,
 ) -> Slot:
@@ -129,29 +129,30 @@ def score_slot(
     of a grid filled with the use case's scores ``mark`` (``RankedUseCase.scores_mark``)
     showing level ``shown`` (None: empty) and, for a rationale edit, ``shown_rationale``.
 
-    While the mark is the stored one, no score of the use case changed since the grid was
-    filled, so the row stored now (still holding what the cell shows: on SQLite a row
-    added may take the id of the newest row deleted) is the row shown, at the version
-    shown. Once the mark moved on, the version the cell showed is not known: the slot is
-    :data:`~aipm_desktop.services.conflicts.STALE` and the edit is refused, to be
-    merged. A cell showing nothing expects an empty slot (a row added meanwhile refuses
-    the edit); nothing stored where nothing was shown is no conflict."""
+    While the mark is the stored one and the cell's row still holds what the cell shows,
+    the row stored now is the row shown, at the version shown (the content check covers
+    what leaves the mark as it was: a score deleted and one added at the same version, on
+    SQLite maybe with the id of the one deleted). Once the mark moved on, the version the
+    cell showed is not known: the slot is :data:`~aipm_desktop.services.conflicts.STALE`
+    and the edit is refused, to be merged. A cell showing nothing expects an empty slot
+    (a row added meanwhile refuses the edit); nothing stored where nothing was shown is
+    no conflict."""
     s = Score.__table__  # type: ignore[attr-defined]
     here = s.c.criterion_id == criterion_id
     query = select(
-        *scores_mark_columns(s),
+        scores_mark_column(s),
         func.max(case((here, s.c.id))),
         func.max(case((here, s.c.version))),
         func.max(case((here, s.c.value))),
         func.max(case((here, s.c.rationale))),
     ).where(s.c.use_case_id == use_case_id)
     with ws.engine.connect() as conn:
-        mark0, mark1, row_id, version, value, rationale = tuple(conn.execute(query).one())
+        mark_now, row_id, version, value, rationale = tuple(conn.execute(query).one())
     if row_id is None:
         return Slot() if shown is None else Slot(0, STALE)  # 0: the row shown is gone
     if shown is None:
         return Slot()
-    fresh = (int(mark0), int(mark1)) == tuple(mark)
+    fresh = int(mark_now) == mark
     as_shown = value == shown and shown_rationale in (None, str(rationale or ""))
     return Slot(int(row_id), int(version) if fresh and as_shown else STALE)
 

@@ -80,7 +80,7 @@ def monday_of(day: dt.date) -> dt.date:
 
 class SnapshotGridModel(QAbstractTableModel):
     """Weeks x KPIs. Holds the KPIs' statuses and, per cell, the snapshot shown
-    (:class:`~aipm_desktop.services.kpis.GridCell`: date, value, id and version).
+    (a :data:`~aipm_desktop.services.kpis.GridCell`: date, value, id and version).
 
     Signals:
         edit_requested(int, object, object, object): KPI id, date, value (None: clear),
@@ -184,7 +184,7 @@ class SnapshotGridModel(QAbstractTableModel):
         if found is not None and number == found.value:
             return False
         day = found.date if found is not None else self.weeks[index.row()]
-        slot = found.slot if found is not None else Slot()
+        slot = Slot(found.id, found.version) if found is not None else Slot()
         self.edit_requested.emit(self.kpis[index.column()].kpi_id, day, number, slot)
         return True
 
@@ -284,16 +284,15 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
         this_week = monday_of(clock.today())
         weeks = [this_week - dt.timedelta(weeks=n) for n in range(count)]
         first = weeks[-1]
-        row_of = {week: row for row, week in enumerate(weeks)}
+        row_of = {
+            week + dt.timedelta(days=d): row for row, week in enumerate(weeks) for d in range(7)
+        }
+        column_of = {status.kpi_id: column for column, status in enumerate(statuses)}
         cells: dict[tuple[int, int], GridCell] = {}
-        snapshots = kpi_service.grid_cells(
-            ws=ws, kpi_ids=[status.kpi_id for status in statuses], start=first
-        )
-        for column, status in enumerate(statuses):
-            for found in snapshots[status.kpi_id]:  # oldest first: the week's last wins
-                row = row_of.get(monday_of(found.date))
-                if row is not None:
-                    cells[(row, column)] = found
+        for found in kpi_service.grid_cells(ws=ws, kpi_ids=list(column_of), start=first):
+            row = row_of.get(found.date)  # by KPI, oldest first: the week's last wins
+            if row is not None:
+                cells[(row, column_of[found.kpi_id])] = found
         self.model.readonly = self.ctx.readonly
         current = self.view.currentIndex()
         self.model.load(weeks, list(statuses), cells)
@@ -336,7 +335,9 @@ class SnapshotGrid(RefreshWhenShown, ContextWidget):
             stack.beginMacro(f"clear {len(targets)} snapshots")
         for kpi, found in targets:
             self.ctx.run_edit(
-                snapshot_edit(self.ctx, kpi.kpi_id, kpi.name, found.date, None, found.slot)
+                snapshot_edit(
+                    self.ctx, kpi.kpi_id, kpi.name, found.date, None, Slot(found.id, found.version)
+                )
             )
         if len(targets) > 1:
             stack.endMacro()
