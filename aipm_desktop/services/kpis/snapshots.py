@@ -241,11 +241,11 @@ def set_snapshot(
     s = KpiSnapshot.__table__  # type: ignore[attr-defined]
     with ws.write(who=who) as session:
         kpi = records.existing(session, Kpi, kpi_id, what="KPI")
-        row = session.execute(
-            select(s.c.id, s.c.value, s.c.note, s.c.version).where(
-                s.c.kpi_id == kpi_id, s.c.date == day
-            )
-        ).first()
+        find = select(s.c.id, s.c.value, s.c.note, s.c.version)
+        find = find.where(s.c.kpi_id == kpi_id, s.c.date == day)
+        if expect is not None:
+            find = find.with_for_update()  # on a server, held until the edit commits
+        row = session.execute(find).first()
         old = None if row is None else (float(row.value), str(row.note))
         session.info["label"] = f"{kpi.name} · {format_date(day)}"
         if expect is not None:

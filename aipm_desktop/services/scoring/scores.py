@@ -82,11 +82,12 @@ def set_score(
         crit = session.get(Criterion, criterion_id)
         if crit is None or session.get(ScoringModel, crit.model_id) is None:
             raise NotFoundError(f"No criterion with id {criterion_id} in any scoring model.")
-        row = session.execute(
-            select(Score).where(
-                col(Score.use_case_id) == use_case_id, col(Score.criterion_id) == criterion_id
-            )
-        ).scalar_one_or_none()
+        find = select(Score).where(
+            col(Score.use_case_id) == use_case_id, col(Score.criterion_id) == criterion_id
+        )
+        if expect is not None:
+            find = find.with_for_update()  # on a server, held until the edit commits
+        row = session.execute(find).scalar_one_or_none()
         old: tuple[int | None, str] = (row.value, row.rationale) if row is not None else (None, "")
         session.info["label"] = f"{use_case.title} / {crit.name}"[:300]
         if expect is not None:

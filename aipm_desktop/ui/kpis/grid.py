@@ -352,5 +352,4 @@ def snapshot_edit(
     def make(values: dict[str, Any], expect: Slot) -> OperationCommand:
         return SetSnapshotCommand(ctx, kpi_id, day, values["value"], kpi_name=name, expect=expect)
 
-    label = f"{name} on {format_date(day)}" if name else f"Value on {format_date(day)}"
-    return guard_slot(make, KpiSnapshot, slot, {"value": value}, label_for=lambda _name: label)
+    return guard_slot(make, KpiSnapshot, slot, {"value": value}, label_for=lambda _name: "Value")

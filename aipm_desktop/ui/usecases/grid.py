@@ -484,7 +484,7 @@ class GridTab(ContextWidget):
                 expect=expect,
             )
 
-        names = {"value": f"{crit.name} (level 1-5)", "rationale": f"Why {crit.name}"}
+        names = {"value": "Level (1-5)", "rationale": "Rationale"}
         return guard_slot(make, Score, slot, changed, label_for=lambda name: names.get(name, ""))
 
     # -- the rationale panel --------------------------------------------------------------

@@ -99,11 +99,12 @@ def guard_slot(
     written: Callable[[int], None] | None = None,
 ) -> OperationCommand:
     """``make(changed, slot)``: a command whose service writes only while the slot holds
-    what ``slot`` says was read (the service checks it: see
-    :func:`~aipm_desktop.services.conflicts.check_slot`). When it held something else,
-    nothing is written and the conflict dialog shows the user's values beside those of
-    the row the slot holds now (its id comes with the refusal: a row added in an empty
-    slot has none before); the merged edit expects that row at the version shown."""
+    what ``slot`` says was read (the service checks it, the row locked, and names the
+    slot in its refusal: see :func:`~aipm_desktop.services.conflicts.check_slot`). When
+    it held something else, nothing is written and the conflict dialog shows the user's
+    values beside those of the row the slot holds now (its id comes with the refusal: a
+    row added in an empty slot has none before); the merged edit expects that row at
+    the version shown. ``written`` gets the stored version when the dialog shows it."""
     values = dict(changed)
     command = make(values, slot)
 
@@ -111,7 +112,8 @@ def guard_slot(
         held = Slot(intent.record_id, current)
         return guard_slot(make, model, held, merged, label_for=label_for, written=written)
 
-    intent = EditIntent(model, slot.row_id or 0, slot.version, values, again, label_for, written)
+    # No record named up front: the service's check of the slot is the one made.
+    intent = EditIntent(model, 0, slot.version, values, again, label_for, written)
     perform = command.perform
 
     def checked(ws: Workspace) -> Any:
