@@ -96,7 +96,6 @@ def guard_slot(
     changed: Mapping[str, Any],
     *,
     label_for: Callable[[str], str] | None = None,
-    written: Callable[[int], None] | None = None,
 ) -> OperationCommand:
     """``make(changed, slot)``: a command whose service writes only while the slot holds
     what ``slot`` says was read (the service checks it, the row locked, and names the
@@ -104,16 +103,16 @@ def guard_slot(
     it held something else, nothing is written and the conflict dialog shows the user's
     values beside those of the row the slot holds now (its id comes with the refusal: a
     row added in an empty slot has none before); the merged edit expects that row at
-    the version shown. ``written`` gets the stored version when the dialog shows it."""
+    the version shown (``label_for`` names the fields there)."""
     values = dict(changed)
     command = make(values, slot)
 
     def again(merged: dict[str, Any], current: int) -> QUndoCommand:
         held = Slot(intent.record_id, current)
-        return guard_slot(make, model, held, merged, label_for=label_for, written=written)
+        return guard_slot(make, model, held, merged, label_for=label_for)
 
     # No record named up front: the service's check of the slot is the one made.
-    intent = EditIntent(model, 0, slot.version, values, again, label_for, written)
+    intent = EditIntent(model, 0, slot.version, values, again, label_for)
     perform = command.perform
 
     def checked(ws: Workspace) -> Any:
