@@ -5,7 +5,6 @@ file) saved since the grid was filled writes nothing and asks, yours beside curr
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
@@ -13,26 +12,17 @@ from PySide6.QtWidgets import QLabel
 
 from aipm_desktop.services import clock, scoring
 from aipm_desktop.services import kpis as kpi_service
-from aipm_desktop.store import open_workspace
 from aipm_desktop.ui.kpis.grid import monday_of
 from aipm_desktop.ui.kpis.page import TAB_GRID, KpisPage
 
 from .conftest import shown_page
 from .test_kpis_page import _grid_index, _type_in_cell
 from .test_no_lost_update import conflict_shown
+from .test_no_lost_update_people import elsewhere
 from .test_usecases_grid import _stored_score as stored_score
 from .test_usecases_grid import demo_ws  # noqa: F401 (the demo workspace, a fixture)
 
 DIGITS = {1: Qt.Key.Key_1, 2: Qt.Key.Key_2, 3: Qt.Key.Key_3, 4: Qt.Key.Key_4, 5: Qt.Key.Key_5}
-
-
-def elsewhere(ws, edit) -> None:
-    """Another window (its own workspace on the same file) makes ``edit(workspace)``."""
-    other = open_workspace(Path(ws.path))
-    try:
-        edit(other)
-    finally:
-        other.close()
 
 
 # -- the scoring grid ------------------------------------------------------------------

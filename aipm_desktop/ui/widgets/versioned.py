@@ -94,7 +94,6 @@ def guard_slot(
     model: type[Any],
     slot: Slot,
     changed: Mapping[str, Any],
-    *,
     label_for: Callable[[str], str] | None = None,
 ) -> OperationCommand:
     """``make(changed, slot)``: a command whose service writes only while the slot holds
