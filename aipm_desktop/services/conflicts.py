@@ -28,7 +28,7 @@ from sqlalchemy import inspect as sa_inspect
 from sqlmodel import Session, SQLModel
 
 from ..errors import ConflictError, NotFoundError
-from ..models import ChangeLog, TableMixin, kind_of_table
+from ..models import ChangeLog, Operation, OperationRow, TableMixin, kind_of_table
 from ..models.common import table_of
 from ..store import Workspace
 
@@ -277,3 +277,38 @@ def check_slot(
     if found != (expected.row_id, expected.version):
         # Changed, or deleted with another row added in its place: name the row there now.
         raise conflict_error(RecordConflict(kind, found[0], expected.version, found[1]), label)
+
+
+def last_touch(ws: Workspace, kind: str, record_id: int) -> LastChange | None:
+    """Who last changed record ``record_id`` of ``kind`` (stored in the table of that
+    name), when and what: the change log's latest entry for it, its ``label`` naming the
+    fields changed ("status, approver"); or, when later, the latest operation in the
+    history that wrote the record without changing a field the change log shows (a link
+    or a list of its steps moved its version on), its ``label`` the operation's. None:
+    neither knows."""
+    log, ops, rows = table_of(ChangeLog), table_of(Operation), table_of(OperationRow)
+    with ws.engine.connect() as conn:
+        entry = conn.execute(
+            select(log.c.who, log.c.at, log.c.label, log.c.changes, log.c.op_id)
+            .where(log.c.entity == kind, log.c.entity_id == record_id)
+            .order_by(log.c.id.desc())
+            .limit(1)
+        ).first()
+        op = conn.execute(
+            select(ops.c.id, ops.c.actor, ops.c.at, ops.c.label)
+            .join(rows, rows.c.op_id == ops.c.id)
+            .where(rows.c.tbl == kind, rows.c.pk == f'{{"id":{int(record_id)}}}')
+            .order_by(ops.c.id.desc())
+            .limit(1)
+        ).first()
+    if op is not None and (entry is None or int(entry.op_id or 0) < int(op.id)):
+        entry = None  # a later operation moved the record on without a logged field
+    if entry is not None:
+        fields = [name.replace("_", " ") for name in (entry.changes or {})]
+        label = f"changed {', '.join(fields)}" if fields else str(entry.label or "")
+        who, at = entry.who, entry.at
+    elif op is not None:
+        label, who, at = str(op.label or ""), op.actor, op.at
+    else:
+        return None
+    return LastChange(str(who or ""), at if isinstance(at, dt.datetime) else None, label)

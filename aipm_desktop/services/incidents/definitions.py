@@ -64,6 +64,8 @@ class CategoryUse:
     description: str
     position: int
     incidents: int
+    #: The version read with the rest (an edit of the row expects it: no lost update).
+    version: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         return records.record_dict(self)
@@ -97,7 +99,14 @@ def category_uses(*, ws: Workspace) -> list[CategoryUse]:
         .subquery()
     )
     query = (
-        select(_CAT.c.id, _CAT.c.name, _CAT.c.description, _CAT.c.position, used.c.n)
+        select(
+            _CAT.c.id,
+            _CAT.c.name,
+            _CAT.c.description,
+            _CAT.c.position,
+            _CAT.c.version,
+            used.c.n,
+        )
         .select_from(_CAT.outerjoin(used, used.c.category_id == _CAT.c.id))
         .order_by(_CAT.c.position, _CAT.c.name)
     )

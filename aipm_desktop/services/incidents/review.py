@@ -215,7 +215,8 @@ def add_to_risk_register(
         else f"Link incident {info.title} to risk {risk_id}"
     )
     with ws.write(label=label, who=who) as session:
-        records.existing(session, Incident, incident_id, what="incident")
+        incident = records.existing(session, Incident, incident_id, what="incident")
+        records.touch(incident)  # a link is part of the incident: a stale edit of it is refused
         created = risk_id is None
         if risk_id is None:
             risk = records.validate_create(

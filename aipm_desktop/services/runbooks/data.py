@@ -11,7 +11,7 @@ case) or as fields (``kpi_id``, ``op``, ``threshold``, ``unit``, ``consecutive``
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Select, delete, select
@@ -99,6 +99,9 @@ class TemplateInfo:
     channel: str
     subject: str
     body: str
+    #: The version read with the rest (an edit of the row expects it: no lost update);
+    #: not part of what makes two templates the same.
+    version: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -188,7 +191,7 @@ def load_runbooks(*, ws: Workspace, ids: Sequence[int] | None = None) -> list[Ru
         order = {ch.value: i for i, ch in enumerate(CommunicationChannel)}
         for t in conn.execute(select(_TPL).where(_TPL.c.runbook_id.in_(wanted))):
             templates.setdefault(t.runbook_id, []).append(
-                TemplateInfo(t.id, t.channel, t.subject, t.body)
+                TemplateInfo(t.id, t.channel, t.subject, t.body, t.version)
             )
     return [
         records.from_row(

@@ -20,7 +20,7 @@ from sqlalchemy import delete, func, select
 
 from ...errors import ValidationError
 from ...models import CommunicationChannel, CommunicationTemplate, RollbackCriterion, Runbook
-from .. import records
+from .. import conflicts, records
 from ..changes import Changes
 from ..listing import ListColumn, ListSpec, figure_column
 from .data import _CONTACT, _CRIT, _RB, _REL, _TPL, _UC
@@ -110,28 +110,38 @@ def set_template(
     ws: Workspace,
     runbook_id: int,
     channel: str,
-    subject: str = "",
-    body: str = "",
+    subject: str | None = "",
+    body: str | None = "",
+    absent: bool = False,
     who: str | None = None,
 ) -> Changes:
     """Write the runbook's ``channel`` template (one operation); with neither a subject
-    nor a body the template is removed. Nothing is written when nothing changes."""
-    subject, body = subject.strip(), body.rstrip()
-    template = records.validate_create(  # the channel is checked here, before any read
+    nor a body the template is removed. Nothing is written when nothing changes.
+
+    A ``subject`` or ``body`` of None keeps the one stored. With ``absent`` (the caller
+    read no template of the channel) a template stored meanwhile is not replaced: a
+    :class:`~...errors.ConflictError` names it and nothing is written."""
+    channel_value = str(channel).strip().lower().replace("-", "_")
+    where = (_TPL.c.runbook_id == runbook_id) & (_TPL.c.channel == channel_value)
+    with ws.engine.connect() as conn:
+        found = conn.execute(
+            select(_TPL.c.id, _TPL.c.subject, _TPL.c.body, _TPL.c.version).where(where)
+        ).first()
+    if absent and found is not None:
+        kind = "communication_template"
+        raise conflicts.conflict_error(
+            conflicts.RecordConflict(kind, int(found.id), 0, found.version)
+        )
+    stored = (found.subject, found.body) if found is not None else ("", "")
+    subject = (stored[0] if subject is None else subject).strip()
+    body = (stored[1] if body is None else body).rstrip()
+    template = records.validate_create(  # the channel is checked here, before any write
         CommunicationTemplate,
-        {
-            "runbook_id": runbook_id,
-            "channel": str(channel).strip().lower().replace("-", "_"),
-            "subject": subject,
-            "body": body,
-        },
+        {"runbook_id": runbook_id, "channel": channel_value, "subject": subject, "body": body},
     )
     wanted = CommunicationChannel(template.channel)
-    where = (_TPL.c.runbook_id == runbook_id) & (_TPL.c.channel == wanted.value)
-    with ws.engine.connect() as conn:
-        found = conn.execute(select(_TPL.c.id, _TPL.c.subject, _TPL.c.body).where(where)).first()
     changes = Changes("communication_template", (found.id,) if found else (), "update")
-    if found is not None and (found.subject, found.body) == (subject, body):
+    if found is not None and stored == (subject, body):
         return changes
     if found is None and not (subject or body):
         return changes

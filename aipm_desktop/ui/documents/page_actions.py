@@ -9,6 +9,7 @@ widgets these methods read and connects its buttons and menus to them.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +24,7 @@ from ...services import documents, rendering, templates
 from ...store import Workspace
 from ..context import AppContext
 from ..undo import UpdateRecordCommand
+from ..widgets.versioned import guard_move
 from .edits import (
     DeleteDocumentCommand,
     NewDocumentCommand,
@@ -61,6 +63,7 @@ class DocumentActions:
     approve_dialog: QInputDialog | None
     template_dialog: QInputDialog | None
     confirm_box: QMessageBox | None
+    conflict_box: QMessageBox | None
     last_export: Path | None
 
     # -- edits ----------------------------------------------------------------------------
@@ -118,13 +121,22 @@ class DocumentActions:
         box.open()
         return box
 
-    def set_status(self, status: str, approver: str | None = None) -> bool:
+    def set_status(
+        self, status: str, approver: str | None = None, *, version: int | None = None
+    ) -> bool:
+        """Move the open document to ``status`` (the editor's text saved first), only
+        while it is as the page shows it (``version``, default the version shown): when
+        another window changed it since, nothing is written and a message says who
+        changed what, with Reload theirs."""
         if self.document_id is None:
             return False
         self.save_now()
-        return self.ctx.run_edit(
-            SetStatusCommand(self.ctx, self.document_id, status, approver=approver)
-        )
+        if self.conflict_box is not None:  # the text could not be saved: that asks first
+            return False
+        document_id = self.document_id
+        make = partial(SetStatusCommand, self.ctx, document_id, status, approver=approver)
+        read = self.doc.get("version") if version is None else version
+        return self.ctx.run_edit(guard_move(self.ctx, make, Document, document_id, read))
 
     def send_for_review(self) -> bool:
         return self.set_status(DocumentStatus.IN_REVIEW.value)
@@ -137,13 +149,14 @@ class DocumentActions:
         if self.document_id is None:
             return None
         self.save_now()
+        read = self.doc.get("version")  # what is approved is the document shown now
 
         def done(value: str) -> None:
             name = value.strip()
             if not name:
                 self.ctx.show_error(UserError("Enter the name of the approver."))
                 return
-            self.set_status(DocumentStatus.APPROVED.value, approver=name)
+            self.set_status(DocumentStatus.APPROVED.value, approver=name, version=read)
 
         self.approve_dialog = _ask_text(
             self,

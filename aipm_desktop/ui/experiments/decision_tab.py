@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...models import utcnow
+from ...models import Experiment, utcnow
 from ...services import clock, experiments, records
 from ...services.experiments import DECISION_LABELS, ExperimentDetail, Readout
 from ..context import AppContext
@@ -41,6 +41,7 @@ from ..widgets.builders import (
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.field_editors import FIELD_HEIGHT, TextArea, date_display_format, parse_number
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
+from ..widgets.versioned import guard_stale
 from .edits import RecordDecisionCommand
 from .figures import STATUS_LABELS, figure
 
@@ -285,15 +286,23 @@ class DecisionTab(ContextWidget):
                 )
                 return False
         roadmap = self.item_combo.currentData() if self.item_check.isChecked() else None
-        command = RecordDecisionCommand(
+        values = {
+            "decision": decision,
+            "rationale": self.rationale.toPlainText().strip(),
+            "decided_by": " ".join(self.decided_by.text().split()),
+            "decided_at": self.decided_at(),
+            "kpi_value": kpi_value,
+            "roadmap_status": roadmap,
+        }
+        command = guard_stale(  # decided on the experiment and results shown
             self.ctx,
+            lambda: RecordDecisionCommand(self.ctx, info.id, **values),
+            Experiment,
             info.id,
-            decision=decision,
-            rationale=self.rationale.toPlainText().strip(),
-            decided_by=" ".join(self.decided_by.text().split()),
-            decided_at=self.decided_at(),
-            kpi_value=kpi_value,
-            roadmap_status=roadmap,
+            info.version,
+            what="your decision",
+            parent=self,
+            overwrite=False,
         )
         if not self.ctx.run_edit(command):
             return False

@@ -9,17 +9,20 @@ button per allowed status move (Start running, Stop and analyse, Reopen, Abandon
 from __future__ import annotations
 
 import contextlib
+from functools import partial
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QPushButton, QTabWidget, QWidget
 
 from ...errors import UserError
+from ...models import Experiment
 from ...services import experiments
 from ...services.experiments import MOVES, ExperimentDetail
 from ..context import AppContext
 from ..widgets.builders import button, empty_state, hbox, panel, stacked, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
+from ..widgets.versioned import guard_move
 from .decision_tab import DecisionTab
 from .design_tab import DesignForm
 from .edits import SetStatusCommand
@@ -163,7 +166,12 @@ class ExperimentDetailPane(ContextWidget):
     # -- actions ----------------------------------------------------------------------------
 
     def move_to(self, status: str) -> bool:
-        """Move the shown experiment to ``status`` (undoable)."""
-        if self.experiment_id is None or self.ctx.readonly:
+        """Move the shown experiment to ``status`` (undoable), only while it is as shown:
+        when another window changed it since, nothing is written and a message says who
+        changed what, with Reload theirs."""
+        if self.experiment_id is None or self.info is None or self.ctx.readonly:
             return False
-        return self.ctx.run_edit(SetStatusCommand(self.ctx, self.experiment_id, status))
+        experiment_id = self.experiment_id
+        make = partial(SetStatusCommand, self.ctx, experiment_id, status)
+        version = self.info.version
+        return self.ctx.run_edit(guard_move(self.ctx, make, Experiment, experiment_id, version))

@@ -19,6 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QComboBox,
     QDialogButtonBox,
@@ -32,9 +33,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...models import FailureCategory, SeverityDefinition
 from ...services import incidents
 from ..context import AppContext
-from ..undo import OperationCommand
 from ..widgets.builders import (
     TYPE_TO_EDIT,
     button,
@@ -51,6 +52,7 @@ from ..widgets.builders import (
 from ..widgets.context_widgets import ContextDialog, ContextWidget
 from ..widgets.dialog_parts import dialog_heading
 from ..widgets.page_header import READ_ONLY_WHY, named_label, set_enabled_why
+from ..widgets.versioned import RowVersions, guard_rows, guard_stale, handed_over
 from .edits import (
     AddCategoryCommand,
     DeleteCategoryCommand,
@@ -60,9 +62,16 @@ from .edits import (
 )
 
 TAB_SEVERITIES, TAB_CATEGORIES = range(2)
+#: How the conflict dialog names a severity's fields (as the panel does).
+SEVERITY_LABELS = {
+    "name": "Name",
+    "acknowledge_within_hours": "Acknowledge within (hours)",
+    "definition": "What it means",
+}
 #: The category table's columns, and the fields its editable cells change.
 CATEGORY_COLUMNS = ("Category", "Incidents", "Description")
 CELL_FIELDS = {0: "name", 2: "description"}
+CATEGORY_LABELS = {"name": "Category", "description": "Description"}
 ID_ROLE = Qt.ItemDataRole.UserRole
 TIPS = {
     "add": "Add this category at the end of the triage list (Enter)",
@@ -72,13 +81,19 @@ TIPS = {
 }
 
 
-def _run(ctx: AppContext, command: OperationCommand, message: QLabel) -> bool:
-    """Push ``command``; a refusal is said on ``message`` (hidden again on success)."""
+def _run(ctx: AppContext, command: QUndoCommand, message: QLabel) -> bool:
+    """Push ``command``; a refusal is said on ``message`` (hidden again on success, and
+    when the conflict dialog took the edit over)."""
     ok = ctx.run_edit(command)
-    error = getattr(command, "error", None)
+    error = None if handed_over(command) else getattr(command, "error", None)
     message.setText("" if ok or error is None else str(error))
     message.setVisible(not ok and error is not None)
     return ok
+
+
+def _same(typed: tuple[str, ...], stored: tuple[str, ...]) -> bool:
+    """Whether a severity's typed fields are what is stored (as saving stores them)."""
+    return [t.strip() for t in typed] == [t.strip() for t in stored]
 
 
 class SeveritiesPanel(ContextWidget):
@@ -86,7 +101,10 @@ class SeveritiesPanel(ContextWidget):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="severitiesPanel")
+        #: By level: the fields as stored when read, the row's id and its version then.
         self.stored: dict[str, tuple[str, str, str]] = {}
+        self.ids: dict[str, int] = {}
+        self.versions: dict[str, int] = {}
         self._loading = False
         self.names: dict[str, QLineEdit] = {}
         self.hours: dict[str, QLineEdit] = {}
@@ -105,7 +123,9 @@ class SeveritiesPanel(ContextWidget):
         self.save_button = button(
             "Save severities", self.save, name="saveSeveritiesButton", tip="Apply the changes"
         )
-        self.revert_button = button("Revert", self.reload, tip="Show the stored definitions")
+        self.revert_button = button(
+            "Revert", lambda: self.reload(), tip="Show the stored definitions"
+        )
         vbox(
             named_label(
                 "What each severity means in this workspace; the incident form shows it "
@@ -121,7 +141,7 @@ class SeveritiesPanel(ContextWidget):
             spacing=8,
             parent=self,
         )
-        ctx.watch(self, ("severity_definition",), self.reload)
+        ctx.watch(self, ("severity_definition",), lambda: self.reload(keep_typing=True))
         self.reload()
 
     def _editors(self, level: str, row: int) -> None:
@@ -145,34 +165,48 @@ class SeveritiesPanel(ContextWidget):
         self.grid.addWidget(text, row, 3)
         self.names[level], self.hours[level], self.texts[level] = name, hours, text
 
-    def reload(self) -> None:
-        """Show the stored definitions (unsaved typing is dropped)."""
+    def reload(self, *, keep_typing: bool = False, only: int | None = None) -> None:
+        """Show the stored definitions; unsaved typing is dropped, or with
+        ``keep_typing`` (another change was stored) kept with the version it was typed
+        over, so saving it asks first. ``only``: just that severity row, as stored."""
         ws = self.ctx.workspace
         if ws is None:
             return
-        self.stored = {
-            str(d.severity): (
-                d.name,
-                "" if d.acknowledge_within_hours is None else f"{d.acknowledge_within_hours:g}",
-                d.definition,
-            )
-            for d in incidents.severity_definitions(ws=ws)
-        }
-        for row, level in enumerate(self.stored, start=1):
+        typed = self.typed() if keep_typing else {}
+        found = incidents.severity_definitions(ws=ws)
+        for row, definition in enumerate(found, start=1):
+            level = str(definition.severity)
             if level not in self.names:
                 self._editors(level, row)
-        self._loading = True
-        try:
-            for level, (name, hours, text) in self.stored.items():
-                self.names[level].setText(name)
-                self.hours[level].setText(hours)
-                self.texts[level].setPlainText(text)
-                for widget in (self.names[level], self.hours[level], self.texts[level]):
-                    widget.setReadOnly(self.ctx.readonly)
-        finally:
-            self._loading = False
+            hours = definition.acknowledge_within_hours
+            values = (definition.name, "" if hours is None else f"{hours:g}", definition.definition)
+            mine = typed.get(level)
+            if mine is not None and not _same(mine, self.stored[level]) and not _same(mine, values):
+                continue  # the user is changing this one: theirs shows if saving it asks
+            assert definition.id is not None
+            if only is None or definition.id == only:
+                self._show(level, values, definition.id, definition.version)
         self.message.setVisible(False)
         self._update()
+
+    def _show(self, level: str, values: tuple[str, str, str], row_id: int, version: int) -> None:
+        """Show ``values`` of ``level`` as stored (row ``row_id`` at ``version``)."""
+        self.stored[level], self.ids[level], self.versions[level] = values, row_id, version
+        name, hours, text = values
+        self._loading = True
+        try:
+            self.names[level].setText(name)
+            self.hours[level].setText(hours)
+            self.texts[level].setPlainText(text)
+            for widget in (self.names[level], self.hours[level], self.texts[level]):
+                widget.setReadOnly(self.ctx.readonly)
+        finally:
+            self._loading = False
+
+    def _shown_again(self, row_id: int, _version: int) -> None:
+        """The conflict dialog shows severity row ``row_id`` as stored: so does the panel
+        (keep mine saves mine over it)."""
+        self.reload(only=row_id)
 
     def typed(self) -> dict[str, tuple[str, str, str]]:
         return {
@@ -229,7 +263,20 @@ class SeveritiesPanel(ContextWidget):
             return False
         if not changes:
             return True
-        return _run(self.ctx, UpdateSeveritiesCommand(self.ctx, changes), self.message)
+        levels = {self.ids[level]: level for level in changes}
+
+        def make(rows: dict[int, dict[str, Any]]) -> QUndoCommand:
+            return UpdateSeveritiesCommand(self.ctx, {levels[i]: data for i, data in rows.items()})
+
+        command = guard_rows(
+            make,
+            SeverityDefinition,
+            {self.ids[level]: data for level, data in changes.items()},
+            {self.ids[level]: self.versions[level] for level in changes},
+            label_for=SEVERITY_LABELS.get,
+            written=self._shown_again,
+        )
+        return _run(self.ctx, command, self.message)
 
 
 class CategoriesPanel(ContextWidget):
@@ -239,6 +286,7 @@ class CategoriesPanel(ContextWidget):
         super().__init__(ctx, parent, name="categoriesPanel")
         self.uses: list[incidents.CategoryUse] = []
         self.remove_dialog: RemoveCategoryDialog | None = None
+        self.versions = RowVersions()  # a cell edit expects the category as listed
         self._filling = False
         self.table = table(CATEGORY_COLUMNS, "categoriesTable")
         self.table.setEditTriggers(TYPE_TO_EDIT)
@@ -296,6 +344,7 @@ class CategoriesPanel(ContextWidget):
             return
         current = self.current_id()
         self.uses = incidents.category_uses(ws=ws)
+        self.versions.read(self.uses)
         editable = Qt.ItemFlag.ItemIsEditable if not self.ctx.readonly else Qt.ItemFlag.NoItemFlags
         self._filling = True
         try:
@@ -364,7 +413,13 @@ class CategoriesPanel(ContextWidget):
             return
         category_id = int(item.data(ID_ROLE))
         field = CELL_FIELDS[item.column()]
-        command = EditCategoryCommand(self.ctx, category_id, {field: item.text()})
+
+        def make(values: dict[str, Any]) -> QUndoCommand:
+            return EditCategoryCommand(self.ctx, category_id, values)
+
+        command = self.versions.guard(
+            make, FailureCategory, category_id, {field: item.text()}, label_for=CATEGORY_LABELS.get
+        )
         if not _run(self.ctx, command, self.message):
             self.reload()  # put the stored text back
 
@@ -399,7 +454,16 @@ class CategoriesPanel(ContextWidget):
         return dialog
 
     def apply_remove(self, use: incidents.CategoryUse, move_to: int | None, *, clear: bool) -> bool:
-        command = DeleteCategoryCommand(self.ctx, use.id, use.name, move_to=move_to, clear=clear)
+        """Remove ``use``, only while it is as listed (not renamed or described since):
+        else nothing is removed and the user chooses (remove it anyway, or reload)."""
+
+        def make() -> QUndoCommand:
+            return DeleteCategoryCommand(self.ctx, use.id, use.name, move_to=move_to, clear=clear)
+
+        what = "your removal of the category"
+        command = guard_stale(
+            self.ctx, make, FailureCategory, use.id, use.version, what=what, parent=self
+        )
         return _run(self.ctx, command, self.message)
 
 

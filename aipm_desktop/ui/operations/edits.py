@@ -189,10 +189,23 @@ def DeleteCriterionCommand(ctx: AppContext, criterion_id: int) -> OperationComma
 
 
 def SetTemplateCommand(
-    ctx: AppContext, runbook_id: int, channel: str, subject: str, body: str
+    ctx: AppContext,
+    runbook_id: int,
+    channel: str,
+    subject: str | None,
+    body: str | None,
+    *,
+    absent: bool = False,
 ) -> OperationCommand:
-    """Write one communication template of a runbook (empty: removed)."""
-    args = {"runbook_id": runbook_id, "channel": channel, "subject": subject, "body": body}
+    """Write one communication template of a runbook (empty: removed; None keeps the
+    stored subject or body; ``absent``: only while the channel has no template)."""
+    args = {
+        "runbook_id": runbook_id,
+        "channel": channel,
+        "subject": subject,
+        "body": body,
+        "absent": absent,
+    }
     return call_command(
         ctx,
         f"edit the {channel.replace('_', ' ')} template",

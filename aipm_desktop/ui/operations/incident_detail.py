@@ -11,21 +11,25 @@ Enter; Ctrl+E puts the cursor there). Every change is one step of Edit ▸ Undo.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QInputDialog, QMenu, QMessageBox, QPushButton, QWidget
 
 from ...errors import UserError
+from ...models import Incident
 from ...services import incidents
 from ...services.dates import format_datetime
 from ...services.incidents import workflow
 from ...services.incidents.quarterly import hours_text
 from ...store import Workspace
 from ..context import AppContext
+from ..undo import OperationCommand
 from ..widgets.builders import button, clear_layout, empty_state, hbox, panel, tab_widget
 from ..widgets.dialog_parts import YES, question_box
 from ..widgets.page_header import named_label, set_enabled_why
+from ..widgets.versioned import guard_move, guard_stale
 from .edits import AddToRiskRegisterCommand, SetStatusCommand, WriteReviewCommand
 from .incident_form import IncidentForm
 from .parts import READ_ONLY_WHY, RecordPane
@@ -186,10 +190,13 @@ class IncidentDetail(RecordPane):
     # -- actions ----------------------------------------------------------------------------
 
     def move_to(self, status: str) -> bool:
-        """Move the shown incident to ``status`` (undoable)."""
-        if self.record_id is None or self.ctx.readonly:
+        """Move the shown incident to ``status`` (undoable), only while it is as shown."""
+        if self.record_id is None or self.ctx.readonly or self.info is None:
             return False
-        return self.ctx.run_edit(SetStatusCommand(self.ctx, self.record_id, status))
+        incident_id = self.record_id
+        make = partial(SetStatusCommand, self.ctx, incident_id, status)
+        version = self.info.version
+        return self.ctx.run_edit(guard_move(self.ctx, make, Incident, incident_id, version))
 
     def focus_entry_line(self) -> None:
         """Put the cursor in the entry line (Ctrl+E)."""
@@ -224,12 +231,20 @@ class IncidentDetail(RecordPane):
     def add_to_risk_register(self, risk_id: int | None = None) -> incidents.RiskLinkResult | None:
         """Create a risk from the incident, or link ``risk_id``; then say what to check
         and offer to open the risk."""
-        if self.record_id is None or self.ctx.readonly:
+        if self.record_id is None or self.ctx.readonly or self.info is None:
             return None
-        command = AddToRiskRegisterCommand(self.ctx, self.record_id, risk_id)
+        incident_id = self.record_id
+
+        def make() -> OperationCommand:
+            return AddToRiskRegisterCommand(self.ctx, incident_id, risk_id)
+
+        what = "the new risk" if risk_id is None else "the link to the risk"
+        command = guard_stale(
+            self.ctx, make, Incident, incident_id, self.info.version, what=what, parent=self
+        )
         if not self.ctx.run_edit(command):
             return None
-        result = command.result
+        result = getattr(command, "result", None)
         if not isinstance(result, incidents.RiskLinkResult):
             return None
         self._ask(

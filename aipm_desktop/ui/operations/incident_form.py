@@ -11,9 +11,11 @@ risk register".
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...models import Incident
@@ -26,6 +28,7 @@ from ..widgets.builders import open_dialog
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import named_label
 from ..widgets.record_form import FieldSpec, in_section
+from ..widgets.versioned import guard_stale
 from .edits import UpdateIncidentCommand
 from .parts import READ_ONLY_WHY, PaneForm
 
@@ -54,6 +57,18 @@ KPI_WORDS = {
     "noun": "KPIs",
     "empty": "No KPIs are tracked yet: add them under KPIs first.",
 }
+
+
+@dataclass(frozen=True)
+class Links:
+    """The links of one kind (``field``: ``use_case_ids``) an incident had when its
+    chooser opened, with the incident's version then."""
+
+    incident_id: int
+    field: str
+    before: set[int]
+    version: int
+    noun: str
 
 
 class IncidentForm(PaneForm):
@@ -258,16 +273,25 @@ class IncidentForm(PaneForm):
         chosen = {i for i, _t in getattr(info, f"{kind}s")}
         items = workflow.choices(ws=ws, kind=kind)
         dialog = LinksDialog(items, chosen, self, name="incidentLinksDialog", **words)
-        dialog.accepted.connect(
-            lambda: self._store_links(incident_id, field, chosen, dialog.checked_ids())
-        )
+        read = Links(incident_id, field, chosen, info.version, words["noun"])
+        dialog.accepted.connect(lambda: self._store_links(read, dialog.checked_ids()))
         return open_dialog(self, "links_dialog", dialog)
 
-    def _store_links(
-        self, incident_id: int, field: str, before: set[int], chosen: list[int]
-    ) -> None:
-        if set(chosen) != before:
-            self.ctx.run_edit(UpdateIncidentCommand(self.ctx, incident_id, {field: chosen}))
+    def _store_links(self, read: Links, chosen: list[int]) -> bool:
+        """Store ``chosen`` as the incident's links of ``read.field``, only while the
+        incident is as it was when the chooser opened (a link change moves its version on):
+        else nothing is written and the user chooses to keep theirs or to reload."""
+        if set(chosen) == read.before:
+            return False
+
+        def make() -> QUndoCommand:
+            return UpdateIncidentCommand(self.ctx, read.incident_id, {read.field: chosen})
+
+        what = f"your choice of {read.noun}"
+        command = guard_stale(
+            self.ctx, make, Incident, read.incident_id, read.version, what=what, parent=self
+        )
+        return self.ctx.run_edit(command)
 
     def _on_severity_combo_index_changed(self, _index: int) -> None:
         self.severity_hint.setText(self.severity_text(self.severity_combo.currentData()))

@@ -14,7 +14,7 @@ incident…", pre-filled with the breach.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,15 +22,15 @@ from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QUndoCommand
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QWidget
 
-from ...models import RollbackCriterion
+from ...models import RollbackCriterion, Runbook
 from ...services import runbooks
-from ...services.runbooks import ContactInfo, CriterionInfo, CriterionResult
+from ...services.runbooks import ContactInfo, CriterionInfo, CriterionResult, RunbookInfo
 from ..context import AppContext
 from ..widgets.builders import button, hbox, line_edit, vbox
 from ..widgets.lazy_table import set_enabled_why
 from ..widgets.page_header import local_action, named_label
 from ..widgets.row_list_model import Column, edited_as_shown
-from ..widgets.versioned import RowVersions
+from ..widgets.versioned import RowVersions, guard_stale
 from .breach import BreachDialog, offer_incident, values_text
 from .edits import (
     AddCriterionCommand,
@@ -107,6 +107,8 @@ class ContactsPanel(_RunbookPanel):
         self.name_edit = line_edit("contactName", "Name")
         self.name_edit.setMaximumWidth(160)
         self.reach_edit = line_edit("contactReach", "How to reach (pager, phone, channel)")
+        #: The version of the runbook whose path is shown, read with it.
+        self.version: int | None = None
         self.add_button = button("Add step", self.add_contact, name="addContactButton")
         self.remove_button = button("Remove", self.remove_contact)
         self.up_button = button("Move up", lambda: self.move_step(-1))
@@ -140,13 +142,35 @@ class ContactsPanel(_RunbookPanel):
         for line in (self.role_edit, self.name_edit, self.reach_edit):
             line.returnPressed.connect(self.add_contact)
 
+    def show_path(self, runbook: RunbookInfo) -> None:
+        """Show the escalation path of ``runbook``; a change of it expects the runbook's
+        version read with it."""
+        self.version = runbook.version
+        self.show_rows(runbook.id, runbook.contacts)
+
     def _rows(self) -> list[dict[str, str]]:
         return [{f: getattr(c, f) for f in CONTACT_FIELDS} for c in self.model.rows]
 
-    def _store(self, rows: list[dict[str, str]], what: str) -> bool:
-        if self.owner_id is None or self.ctx.readonly:
+    def _store(
+        self, rows: list[dict[str, str]], what: str, done: Callable[[int], None] | None = None
+    ) -> bool:
+        """Replace the path with ``rows``, only while the runbook is as read (the path is
+        part of it); else nothing is written and the user chooses (keep mine or reload).
+        ``done`` is called once the path is stored."""
+        runbook_id = self.owner_id
+        if runbook_id is None or self.ctx.readonly:
             return False
-        return self.ctx.run_edit(SetContactsCommand(self.ctx, self.owner_id, rows, what))
+        command = guard_stale(
+            self.ctx,
+            lambda: SetContactsCommand(self.ctx, runbook_id, rows, what),
+            Runbook,
+            runbook_id,
+            self.version,
+            what="your change to the escalation path",
+            parent=self,
+            written=done,
+        )
+        return self.ctx.run_edit(command)
 
     def add_contact(self) -> bool:
         """Add the step typed above the table at the end of the path."""
@@ -159,12 +183,12 @@ class ContactsPanel(_RunbookPanel):
             "name": self.name_edit.text().strip(),
             "reach": self.reach_edit.text().strip(),
         }
-        if not self._store([*self._rows(), step], "escalation step"):
-            return False
+        return self._store([*self._rows(), step], "escalation step", self._added)
+
+    def _added(self, _version: int) -> None:
         for line in (self.role_edit, self.name_edit, self.reach_edit):
             line.clear()
         self.role_edit.setFocus()
-        return True
 
     def remove_contact(self) -> bool:
         row = self.current_row()

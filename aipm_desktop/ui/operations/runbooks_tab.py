@@ -140,7 +140,7 @@ class RunbookEditor(RecordPane):
         where = info.use_case or info.release
         self.heading.setText(f"{info.title}" + (f" \u2014 {where}" if where else ""))
         self.form.load(info.id)
-        self.contacts.show_rows(info.id, info.contacts)
+        self.contacts.show_path(info)
         self.criteria.show_criteria(info.id, info.criteria)
         self.templates.show_runbook(info)
         met = sum(1 for r in self.criteria.model.rows if r.state == runbooks.MET)

@@ -8,8 +8,10 @@ filled (``runbooks.communication``); unknown placeholders stay as written.
 
 from __future__ import annotations
 
+from typing import Any
+
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QFontMetrics
+from PySide6.QtGui import QFont, QFontMetrics, QUndoCommand
 from PySide6.QtWidgets import (
     QButtonGroup,
     QComboBox,
@@ -19,19 +21,23 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ...errors import UserError
-from ...models import CommunicationChannel
+from ...errors import ConflictError, UserError
+from ...models import CommunicationChannel, CommunicationTemplate
 from ...services import incidents, runbooks
-from ...services.runbooks import RunbookInfo
+from ...services.runbooks import RunbookInfo, TemplateInfo
+from ..conflicts import EditIntent
 from ..context import AppContext
 from ..widgets.builders import hbox, line_edit, panel, splitter, vbox
 from ..widgets.context_widgets import ContextWidget
 from ..widgets.field_editors import TextArea
 from ..widgets.page_header import named_label
+from ..widgets.versioned import ask_on_conflict, guard_edit
 from .edits import SetTemplateCommand
 
 PLACEHOLDER_HELP = "Placeholders: " + " ".join(f"{{{name}}}" for name in runbooks.PLACEHOLDERS)
 NO_INCIDENT = "Log an incident to preview the templates filled from it."
+#: How the conflict dialog names a template's fields.
+LABELS = {"subject": "Subject", "body": "Body"}
 
 
 class TemplatesPanel(ContextWidget):
@@ -40,6 +46,9 @@ class TemplatesPanel(ContextWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent, name="templatesPanel")
         self.info: RunbookInfo | None = None
+        #: The template the subject and body fields were filled from (None: there was
+        #: none); saving them expects it as read.
+        self.shown: TemplateInfo | None = None
         self.channel = CommunicationChannel.INTERNAL.value
         self.group = QButtonGroup(self)
         self.channel_buttons: dict[str, QPushButton] = {}
@@ -123,15 +132,20 @@ class TemplatesPanel(ContextWidget):
         template = self.info.template(self.channel) if self.info is not None else None
         subject = template.subject if template is not None else ""
         body = template.body if template is not None else ""
-        if not (keep_typing and self.subject_edit.hasFocus() and self.subject_edit.isModified()):
+        kept = False
+        if keep_typing and self.subject_edit.hasFocus() and self.subject_edit.isModified():
+            kept = True
+        else:
             self.subject_edit.setText(subject)
             self.subject_edit.setModified(False)
-        if not (
-            keep_typing and self.body_edit.hasFocus() and self.body_edit.document().isModified()
-        ):
+        if keep_typing and self.body_edit.hasFocus() and self.body_edit.document().isModified():
+            kept = True
+        else:
             if self.body_edit.toPlainText() != body:
                 self.body_edit.set_text(body)
             self.body_edit.document().setModified(False)
+        if not kept:  # what the user types over is the template read now
+            self.shown = template
         self.update_preview()
 
     def update_preview(self) -> None:
@@ -172,19 +186,45 @@ class TemplatesPanel(ContextWidget):
         self._show_template()
 
     def save(self) -> bool:
-        """Store the subject and body shown as the channel's template (when changed)."""
+        """Store the subject and body shown as the channel's template (when changed),
+        only while the template is as the fields read it: else nothing is written and the
+        conflict dialog shows the user's subject and body beside the stored ones."""
         info = self.info
         if info is None or self.ctx.readonly:
             return False
-        template = info.template(self.channel)
-        subject = self.subject_edit.text().strip()
-        body = self.body_edit.toPlainText().rstrip()
-        stored = (template.subject, template.body) if template is not None else ("", "")
+        shown = self.shown
+        typed = {
+            "subject": self.subject_edit.text().strip(),
+            "body": self.body_edit.toPlainText().rstrip(),
+        }
+        read = {"subject": shown.subject, "body": shown.body} if shown else dict.fromkeys(typed, "")
         self.subject_edit.setModified(False)
         self.body_edit.document().setModified(False)
-        if (subject, body) == stored:
+        changed = {name: value for name, value in typed.items() if value != read[name]}
+        if not changed:
             return False
-        return self.ctx.run_edit(SetTemplateCommand(self.ctx, info.id, self.channel, subject, body))
+        runbook_id, channel = info.id, self.channel
+
+        def make(values: dict[str, Any], absent: bool = False) -> QUndoCommand:
+            subject, body = values.get("subject"), values.get("body")
+            return SetTemplateCommand(self.ctx, runbook_id, channel, subject, body, absent=absent)
+
+        if shown is not None:
+            command = guard_edit(
+                make, CommunicationTemplate, shown.id, changed, shown.version, label_for=LABELS.get
+            )
+        else:  # none was read: one stored meanwhile is theirs, and the dialog asks
+
+            def intent_for(error: ConflictError) -> EditIntent | None:
+                found = getattr(error.conflict, "record_id", None)
+                if found is None:
+                    return None
+                return guard_edit(
+                    make, CommunicationTemplate, found, typed, 0, label_for=LABELS.get
+                ).intent  # type: ignore[attr-defined]
+
+            command = ask_on_conflict(make(typed, absent=True), intent_for)
+        return self.ctx.run_edit(command)
 
     def preview_text(self) -> str:
         return self.preview.toPlainText()

@@ -22,14 +22,16 @@ use case's score on one criterion, a KPI's snapshot in one week), empty or not w
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 from PySide6.QtGui import QUndoCommand
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
-from ...errors import ConflictError
+from ...errors import ConflictError, UserError
 from ...services import conflicts
+from ...services.changes import Changes
 from ...services.conflicts import Slot
 from ..conflicts import EditIntent, expect
 from ..undo import OperationCommand, update_record
@@ -269,3 +271,207 @@ def ask_reload_or_overwrite(
     box.finished.connect(on_finished)
     box.open()
     return box
+
+
+# -- edits that are not fields of one row: a set, an order, a status move -----------------------
+
+#: The buttons of :func:`ask_stale` (worded as :func:`ask_reload_or_overwrite`'s).
+KEEP_MINE = OVERWRITE_MINE
+RELOAD = RELOAD_THEIRS
+
+
+def stale_text(ctx: AppContext, error: ConflictError, what: str) -> str:
+    """What :func:`ask_stale` says: the record, who changed it when and how (the change
+    log's words), and that ``what`` (the user's edit, "your status change") was not
+    saved."""
+    conflict = getattr(error, "conflict", None)
+    text = str(error).split(" since you")[0]
+    ws = ctx.workspace
+    if conflict is not None and ws is not None:
+        change = conflicts.last_touch(ws, conflict.kind, conflict.record_id)
+        if change is not None:
+            text += f" {change.describe()}"
+            if change.label:
+                text += f" ({change.label})"
+    return f"{text} since you read it. {what[:1].upper()}{what[1:]} was not saved."
+
+
+def ask_stale(
+    ctx: AppContext,
+    parent: QWidget | None,
+    error: ConflictError,
+    what: str,
+    *,
+    keep_mine: Callable[[int], object] | None = None,
+    reload: Callable[[], object] | None = None,
+) -> QMessageBox:
+    """Tell the user ``what`` they did was refused by ``error`` (another window changed
+    the record since) and let them choose: :data:`RELOAD` shows the record as stored
+    (every view reads it again, then ``reload``), :data:`KEEP_MINE` (when ``keep_mine``
+    is given) calls it with the version stored now to make the edit over theirs; Cancel
+    leaves it. The box is ``ctx.conflict_dialog`` while open."""
+    box = QMessageBox(parent if parent is not None else QApplication.activeWindow())
+    box.setObjectName("staleEditBox")
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Edit conflict")
+    box.setText(stale_text(ctx, error, what))
+    mine = None
+    if keep_mine is not None:
+        mine = box.addButton(KEEP_MINE, QMessageBox.ButtonRole.AcceptRole)
+        box.setInformativeText(
+            f"{KEEP_MINE} stores your change over theirs (Edit \u25b8 Undo brings theirs "
+            f"back); {RELOAD} shows what is stored now."
+        )
+    else:
+        box.setInformativeText(f"{RELOAD} shows what is stored now; then choose again.")
+    theirs = box.addButton(RELOAD, QMessageBox.ButtonRole.ActionRole)
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(theirs)
+    ctx.conflict_dialog = box
+    conflict = getattr(error, "conflict", None)
+
+    def on_finished(_result: int) -> None:
+        if ctx.conflict_dialog is box:
+            ctx.conflict_dialog = None
+        box.deleteLater()
+        clicked = box.clickedButton()
+        if clicked is theirs:
+            if conflict is not None:
+                ctx.notify(Changes(conflict.kind, (conflict.record_id,), "update"))
+            if reload is not None:
+                reload()
+        elif clicked is mine and mine is not None and keep_mine is not None:
+            current = getattr(conflict, "current", None)
+            if current is None:
+                ctx.show_error(UserError("The record was deleted elsewhere; nothing was saved."))
+                return
+            keep_mine(int(current))
+
+    box.finished.connect(on_finished)
+    box.open()
+    return box
+
+
+def guard_stale(
+    ctx: AppContext,
+    make: Callable[[], QUndoCommand],
+    model: type[Any],
+    row_id: int,
+    version: int | None,
+    *,
+    what: str,
+    parent: QWidget | None = None,
+    overwrite: bool = True,
+    written: Callable[[int], None] | None = None,
+) -> QUndoCommand:
+    """``make()``, an edit of row ``row_id`` of ``model`` that is not a change of its
+    fields (its set of links, its list of steps, its status), made to write only while the
+    row is at ``version``. Otherwise nothing is written and :func:`ask_stale` says so,
+    worded by ``what``; with ``overwrite``, Keep mine makes the same edit against the
+    version stored then (asking again if it moved on once more)."""
+
+    def again(current: int) -> None:
+        ctx.run_edit(
+            guard_stale(
+                ctx,
+                make,
+                model,
+                row_id,
+                current,
+                what=what,
+                parent=parent,
+                overwrite=overwrite,
+                written=written,
+            )
+        )
+
+    def on_conflict(error: ConflictError) -> None:
+        ask_stale(ctx, parent, error, what, keep_mine=again if overwrite else None)
+
+    return guard_edit(
+        lambda _values: make(),
+        model,
+        row_id,
+        {},
+        version,
+        written=written,
+        on_conflict=on_conflict,
+    )
+
+
+def guard_rows(
+    make: Callable[[dict[int, dict[str, Any]]], QUndoCommand],
+    model: type[Any],
+    changed: Mapping[int, Mapping[str, Any]],
+    versions: Mapping[int, int | None],
+    *,
+    label_for: Callable[[str], str] | None = None,
+    written: Callable[[int, int], None] | None = None,
+) -> QUndoCommand:
+    """``make(changed)``, one edit of fields of several rows of ``model`` (``changed``:
+    the fields by row id), made to write only while each row is at the version in
+    ``versions``. When one moved on, nothing is written and the conflict dialog shows
+    that row's fields (yours beside current); saving it makes the whole edit again with
+    the fields kept, against the version stored then. ``written(row_id, version)``: the
+    row is at ``version`` (stored, or shown again by the dialog)."""
+    rows = {int(row_id): dict(fields) for row_id, fields in changed.items()}
+    command = make(rows)
+    expected = {
+        conflicts.key_of(model, row_id): version
+        for row_id, version in versions.items()
+        if row_id in rows and version is not None
+    }
+    if not expected:
+        return command
+
+    def intent_for(error: ConflictError) -> EditIntent | None:
+        row_id = getattr(error.conflict, "record_id", None)
+        if row_id not in rows:
+            return None
+        assert row_id is not None
+
+        def again(merged: dict[str, Any], current: int) -> QUndoCommand:
+            return guard_rows(
+                make,
+                model,
+                {**rows, row_id: merged},
+                {**versions, row_id: current},
+                label_for=label_for,
+                written=written,
+            )
+
+        noted = (lambda version: written(row_id, version)) if written is not None else None
+        version = int(versions[row_id] or 0)
+        return EditIntent(model, row_id, version, rows[row_id], again, label_for, noted)
+
+    return ask_on_conflict(command, intent_for, expected)
+
+
+def ask_on_conflict(
+    command: QUndoCommand,
+    intent_for: Callable[[ConflictError], EditIntent | None],
+    expected: Mapping[conflicts.Key, int] | None = None,
+) -> QUndoCommand:
+    """``command`` (an :class:`~..undo.OperationCommand` with no intent of its own), made
+    to write only while the records in ``expected`` are at those versions; when it is
+    refused by a conflict (theirs, or one its service reports, e.g. a row the view read
+    as missing was stored since), ``intent_for(error)`` names the edit the conflict
+    dialog offers to merge (None: the refusal is shown as a message). Returns it."""
+    inner = command.perform  # type: ignore[attr-defined]
+
+    def perform(ws: Any) -> Any:
+        try:
+            with conflicts.expecting(expected or {}):
+                return inner(ws)
+        except ConflictError as error:
+            command.intent = intent_for(error)  # type: ignore[attr-defined]
+            raise
+
+    command.perform = perform  # type: ignore[attr-defined]
+    return command
+
+
+#: :func:`guard_stale` for a status move (``guard_move(ctx, make, model, row_id,
+#: version)``): a move is made on the record as the user saw it, so a refused one offers
+#: Reload theirs only (then the user moves it again, or not).
+guard_move = functools.partial(guard_stale, what="your status change", overwrite=False)
