@@ -104,7 +104,8 @@ class Server:
     def template(self, *, demo: bool = False) -> str:
         """A database holding a new workspace ("Test workspace", reference data), or
         (``demo``) the sample workspace; made once per run, copied for each test."""
-        name = f"{TEMPLATE}_demo" if demo else TEMPLATE
+        # One per test process: parallel workers (pytest -n) share the server.
+        name = f"{TEMPLATE}_{os.getpid()}" + ("_demo" if demo else "")
         if name not in self._templates:
             from aipm_desktop.services.workspace import new_workspace
 
