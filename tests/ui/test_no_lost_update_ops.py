@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QLabel, QMessageBox
 
 from aipm_desktop.services.changes import Changes
 from aipm_desktop.store import open_workspace
-from aipm_desktop.ui.widgets.versioned import KEEP_MINE, RELOAD
+from aipm_desktop.ui.widgets.versioned import OVERWRITE_MINE as KEEP_MINE
+from aipm_desktop.ui.widgets.versioned import RELOAD_THEIRS as RELOAD
 
 from .test_no_lost_update import (
     _their_body,

@@ -275,10 +275,6 @@ def ask_reload_or_overwrite(
 
 # -- edits that are not fields of one row: a set, an order, a status move -----------------------
 
-#: The buttons of :func:`ask_stale` (worded as :func:`ask_reload_or_overwrite`'s).
-KEEP_MINE = OVERWRITE_MINE
-RELOAD = RELOAD_THEIRS
-
 
 def stale_text(ctx: AppContext, error: ConflictError, what: str) -> str:
     """What :func:`ask_stale` says: the record, who changed it when and how (the change
@@ -306,8 +302,8 @@ def ask_stale(
     reload: Callable[[], object] | None = None,
 ) -> QMessageBox:
     """Tell the user ``what`` they did was refused by ``error`` (another window changed
-    the record since) and let them choose: :data:`RELOAD` shows the record as stored
-    (every view reads it again, then ``reload``), :data:`KEEP_MINE` (when ``keep_mine``
+    the record since) and let them choose: :data:`RELOAD_THEIRS` shows the record as stored
+    (every view reads it again, then ``reload``), :data:`OVERWRITE_MINE` (when ``keep_mine``
     is given) calls it with the version stored now to make the edit over theirs; Cancel
     leaves it. The box is ``ctx.conflict_dialog`` while open."""
     box = QMessageBox(parent if parent is not None else QApplication.activeWindow())
@@ -317,14 +313,14 @@ def ask_stale(
     box.setText(stale_text(ctx, error, what))
     mine = None
     if keep_mine is not None:
-        mine = box.addButton(KEEP_MINE, QMessageBox.ButtonRole.AcceptRole)
+        mine = box.addButton(OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole)
         box.setInformativeText(
-            f"{KEEP_MINE} stores your change over theirs (Edit \u25b8 Undo brings theirs "
-            f"back); {RELOAD} shows what is stored now."
+            f"{OVERWRITE_MINE} stores your change over theirs (Edit \u25b8 Undo brings theirs "
+            f"back); {RELOAD_THEIRS} shows what is stored now."
         )
     else:
-        box.setInformativeText(f"{RELOAD} shows what is stored now; then choose again.")
-    theirs = box.addButton(RELOAD, QMessageBox.ButtonRole.ActionRole)
+        box.setInformativeText(f"{RELOAD_THEIRS} shows what is stored now; then choose again.")
+    theirs = box.addButton(RELOAD_THEIRS, QMessageBox.ButtonRole.ActionRole)
     box.addButton(QMessageBox.StandardButton.Cancel)
     box.setDefaultButton(theirs)
     ctx.conflict_dialog = box
