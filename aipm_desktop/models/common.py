@@ -69,6 +69,9 @@ class TableMixin(Schema):
     An entity's table is named after its class in snake case (``UseCase`` ->
     ``use_case``, ``AiActAssessment`` -> ``ai_act_assessment``); the migrations create
     those names, so renaming an entity class renames its table and needs a migration.
+    An id is never given twice, not even after its row was deleted (AUTOINCREMENT on
+    SQLite since migration 0017, a sequence on PostgreSQL): a form or undo still holding
+    a deleted row's id can never reach another row.
     """
 
     id: int | None = Field(default=None, primary_key=True)

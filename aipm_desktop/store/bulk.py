@@ -156,8 +156,7 @@ def insert_rows(
                 varying[name] = values
     if server.is_server(conn):  # lock out other writers between max(id) and the insert
         conn.exec_driver_sql(f'LOCK TABLE "{table.name}" IN SHARE ROW EXCLUSIVE MODE')
-    found = server.execute(conn, f'SELECT max(id) FROM "{table.name}"').fetchone()[0]
-    first = int(found or 0) + 1
+    first = _next_id(conn, table.name)
     last = first + count - 1
     if server.is_server(conn):
         # PostgreSQL: every row journaled by the table's trigger (no range entry).
@@ -195,6 +194,23 @@ def insert_rows(
             fulltext.index_range(raw, table.name, first, last)
     _journal_range(raw, table, BULK_INSERT, first, last, None)
     return first, last
+
+
+def _next_id(conn: Connection, name: str) -> int:
+    """The id the next new row of table ``name`` gets: past its highest id and past every
+    id it ever gave (a deleted row's id is never given again; migration 0017)."""
+    if server.is_server(conn):
+        sql = (
+            f"SELECT greatest(coalesce(max(id), 0), (SELECT CASE WHEN is_called THEN "
+            f"last_value ELSE last_value - 1 END FROM {server.id_sequence(conn, name)})) "
+            f'FROM "{name}"'
+        )
+    else:
+        sql = (
+            f"SELECT max(coalesce(max(id), 0), coalesce((SELECT seq FROM sqlite_sequence "
+            f"WHERE name = '{name}'), 0)) FROM \"{name}\""
+        )
+    return int(server.execute(conn, sql).fetchone()[0] or 0) + 1
 
 
 def _literal(value: Any) -> str | None:

@@ -225,6 +225,11 @@ def current_images(
     return found
 
 
+def id_sequence(conn: Connection, table: str) -> str | None:
+    """The sequence that gives the ids of ``table`` (None: it has none)."""
+    return conn.exec_driver_sql("SELECT pg_get_serial_sequence(%s, 'id')", (f'"{table}"',)).scalar()
+
+
 def sync_sequences(conn: Connection, tables: Iterable[Table]) -> None:
     """Move each table's id sequence past its highest id (rows inserted with their ids,
     as an undo, a copy or a bulk insert does, must not meet a later new row's id)."""
@@ -232,9 +237,7 @@ def sync_sequences(conn: Connection, tables: Iterable[Table]) -> None:
         if "id" not in table.columns:
             continue
         name = table.name
-        sequence = conn.exec_driver_sql(
-            "SELECT pg_get_serial_sequence(%s, 'id')", (f'"{name}"',)
-        ).scalar()
+        sequence = id_sequence(conn, name)
         if sequence is None:
             continue
         conn.exec_driver_sql(

@@ -142,3 +142,28 @@ def test_reference_fields_are_named_by_the_records_they_point_to(ws) -> None:
     )
     # Only the reference field, only records still there; plain fields are left as they are.
     assert labels == {("use_case_id", case.id): "Answer bot"}
+
+
+def test_a_deleted_records_id_is_never_given_to_a_new_record(ws, other) -> None:
+    """Deleting the newest record and creating another must not hand the new one the old
+    id at version 1: a form still open on the deleted record would pass the check and
+    write over the new one."""
+    newest = _new(ws, "Newest")
+    records.delete(ws=other, model=UseCase, id=newest.id)
+    fresh = _new(other, "Fresh")
+    assert fresh.id > newest.id
+    expected = {key_of(UseCase, newest.id): newest.version}
+    with pytest.raises(NotFoundError, match="deleted"), expecting(expected):
+        records.update(ws=ws, model=UseCase, id=newest.id, data={"title": "Mine"})
+    assert records.get(ws=ws, model=UseCase, id=fresh.id).title == "Fresh"
+
+
+def test_an_undone_creates_id_is_not_given_to_the_next_record(ws, other) -> None:
+    """Undoing a create deletes the record; the next record another window creates gets
+    a new id, so the change log never names two records by one id."""
+    mine = _new(ws, "Mine")
+    ws.undo()
+    theirs = _new(other, "Theirs")
+    assert theirs.id > mine.id
+    change = conflicts.last_change(ws, "use_case", mine.id)
+    assert change is not None and "Theirs" not in change.label

@@ -286,3 +286,26 @@ def test_per_unit_blank_and_short_rows(ws, experiment_id, tmp_path) -> None:
     )
     assert [(p.row, p.column) for p in preview.problems] == [(6, "unit_id")]  # 'a' again
     assert preview.row_count == 4  # the blank line is no row
+
+
+def test_a_decision_read_before_an_import_is_refused(ws, experiment_id, tmp_path) -> None:
+    """Importing (or merging) results moves the experiment's version on, so a decision
+    taken on the readout shown before is refused instead of recorded over new data."""
+    from aipm_desktop.errors import ConflictError
+    from aipm_desktop.models import Experiment
+    from aipm_desktop.services.conflicts import expecting, key_of
+
+    read = experiments.detail(ws=ws, experiment_id=experiment_id).version
+    experiments.import_results(
+        ws=ws, experiment_id=experiment_id, path=_csv(tmp_path / "r.csv", HEADER, GOOD)
+    )
+    merged = experiments.detail(ws=ws, experiment_id=experiment_id).version
+    assert merged > read
+    day3 = [["2027-01-06", "Control", "Acceptance", 80, 30, "", ""]]
+    experiments.import_results(
+        ws=ws, experiment_id=experiment_id, path=_csv(tmp_path / "d3.csv", HEADER, day3), merge=True
+    )
+    assert experiments.detail(ws=ws, experiment_id=experiment_id).version > merged
+    with pytest.raises(ConflictError), expecting({key_of(Experiment, experiment_id): read}):
+        experiments.record_decision(ws=ws, experiment_id=experiment_id, decision="ship")
+    assert experiments.detail(ws=ws, experiment_id=experiment_id).decision is None

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from aipm_desktop.errors import UserError
-from aipm_desktop.models import EntityKind, UseCase
+from aipm_desktop.models import EntityKind, FeedbackItem, UseCase
 from aipm_desktop.services import records, triage
 from aipm_desktop.services.problems import ImportRefused
 
@@ -316,3 +316,18 @@ def test_a_large_import_reports_progress_and_is_searchable_and_undone_whole(
     ws.undo()
     assert triage.count_items(ws=ws) == 0
     assert triage.list_ids(ws=ws, search="refund") == []
+
+
+def test_an_import_after_an_undone_import_gets_new_ids(ws, tmp_path) -> None:
+    """A bulk import never hands out an id a deleted item had: a form or an undo still
+    holding the old id must not reach a new item."""
+    _import(ws, _csv(tmp_path / "first.csv", ROWS[:3]))
+    first = sorted(_ids(ws).values())
+    ws.undo()  # the whole import taken back: its ids are free but never given again
+    _import(ws, _csv(tmp_path / "second.csv", ROWS[3:]))
+    second = sorted(_ids(ws).values())
+    assert second[0] > first[-1]
+    newest = triage.items(ws=ws, ids=[second[-1]])[0]
+    records.delete(ws=ws, model=FeedbackItem, id=newest.id)
+    _import(ws, _csv(tmp_path / "third.csv", [("A third batch", "2026-10-09", "Zendesk", "")]))
+    assert _ids(ws)["A third batch"] > newest.id

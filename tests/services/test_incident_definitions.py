@@ -8,7 +8,7 @@ import datetime as dt
 
 import pytest
 
-from aipm_desktop.errors import NotFoundError, ValidationError
+from aipm_desktop.errors import ConflictError, NotFoundError, ValidationError
 from aipm_desktop.services import incidents
 
 T0 = dt.datetime(2026, 10, 5, 9, 0, tzinfo=dt.UTC)
@@ -157,3 +157,23 @@ def test_an_action_is_edited_whole_and_a_rollback_marks_the_incident(ws) -> None
     with pytest.raises(ValidationError):
         incidents.update_action(ws=ws, action_id=action_id, data={"incident_id": 99})
     assert incidents.detail(ws=ws, incident_id=incident_id).actions[0].who == "Ana"
+
+
+def test_a_move_on_a_list_changed_elsewhere_moves_nothing(ws) -> None:
+    """A move names the list as the user saw it: when another window reordered, added or
+    removed a category since, nothing moves (a step up means nothing on another list)."""
+    seen = [c.id for c in incidents.failure_categories(ws=ws)]
+    latency = incidents.find_category(ws=ws, ref="Latency spike")
+    incidents.move_category(ws=ws, category_id=seen[0], step=1, who="bob")  # elsewhere
+    now = _names(ws)
+    with pytest.raises(ConflictError, match="changed elsewhere"):
+        incidents.move_category(ws=ws, category_id=latency, step=-1, expected_order=seen)
+    assert _names(ws) == now
+    shown = [c.id for c in incidents.failure_categories(ws=ws)]
+    incidents.add_category(ws=ws, name="Stale retrieval", who="bob")  # elsewhere
+    with pytest.raises(ConflictError):
+        incidents.move_category(ws=ws, category_id=latency, step=-1, expected_order=shown)
+    shown = [c.id for c in incidents.failure_categories(ws=ws)]
+    incidents.move_category(ws=ws, category_id=latency, step=-1, expected_order=shown)
+    names = _names(ws)
+    assert names.index("Latency spike") == now.index("Latency spike") - 1

@@ -23,8 +23,9 @@ def rows_of(path: Path, sql: str, **params: object) -> list[tuple]:
 
 
 def downgrade_file(path: Path, revision: str) -> set[str]:
-    """Downgrade the file at ``path`` to ``revision`` (checked); the tables it has then."""
-    engine = make_engine(path)
+    """Downgrade the file at ``path`` to ``revision`` (checked); the tables it has then.
+    Foreign keys are off, as for an upgrade (a table rebuilt must not cascade)."""
+    engine = make_engine(path, upgrading=True)
     with engine.begin() as conn:
         command.downgrade(alembic_config(conn), revision)
     engine.dispose()

@@ -87,6 +87,49 @@ def test_roadmap_item_dialog_saved_over_another_windows_change_asks(
     assert app_ctx.conflict_dialog is None
 
 
+def test_an_item_dialog_saved_after_another_window_replaced_the_item_writes_nothing(
+    qtbot, roadmap_page, app_ctx, sample_ws
+):
+    """Another window deleted the newest item and added one: the new item has a new id,
+    so the dialog still open on the deleted one cannot write over it."""
+    from aipm_desktop.models import RoadmapItem
+
+    with sample_ws.session() as session:
+        newest = session.exec(select(RoadmapItem).order_by(RoadmapItem.id.desc())).first()[0]
+    dialog = roadmap_page.edit_item(newest.id)
+    dialog.owner_edit.clear()
+    qtbot.keyClicks(dialog.owner_edit, "Mine")
+    other = open_workspace(Path(sample_ws.path))
+    try:
+        records.delete(ws=other, model=RoadmapItem, id=newest.id, who="bob")
+        fresh, _ = records.create(
+            ws=other,
+            model=RoadmapItem,
+            data={
+                "title": "Their new item",
+                "owner": "Bob",
+                "start": newest.start,
+                "end": newest.end,
+            },
+            who="bob",
+        )
+    finally:
+        other.close()
+    assert fresh.id != newest.id
+
+    ok = dialog.buttons.button(dialog.buttons.StandardButton.Ok)
+    with qtbot.waitSignal(app_ctx.user_error) as refused:
+        qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+    assert "deleted" in str(refused.args[0])
+    assert (
+        stored(sample_ws, RoadmapItem, fresh.id).title,
+        stored(sample_ws, RoadmapItem, fresh.id).owner,
+    ) == (
+        "Their new item",
+        "Bob",
+    )
+
+
 # -- launch: the stages table and the checklist, edited in their cells --------------------------
 
 

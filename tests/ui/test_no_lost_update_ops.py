@@ -441,6 +441,30 @@ def test_a_category_removed_after_another_window_renamed_it_asks(qtbot, dialog, 
     assert unused.id not in [u.id for u in panel.uses]
 
 
+def test_a_category_moved_on_a_list_reordered_elsewhere_moves_nothing(
+    qtbot, dialog, app_ctx, sample_ws
+):
+    from aipm_desktop.services import incidents
+
+    panel = dialog.categories
+    dialog.tabs.setCurrentWidget(panel)
+    seen = panel.names()
+    mine = seen[2]
+    panel.table.setCurrentCell(2, 0)
+    elsewhere(sample_ws, incidents.move_category, category_id=panel.ids()[0], step=2)
+    theirs = [c.name for c in incidents.failure_categories(ws=sample_ws)]
+    assert theirs.index(mine) == 1  # their move put it one up already
+
+    qtbot.mouseClick(panel.up_button, Qt.MouseButton.LeftButton)
+    assert [c.name for c in incidents.failure_categories(ws=sample_ws)] == theirs  # nothing
+    assert panel.message.isVisible() and "changed elsewhere" in panel.message.text()
+    assert panel.names() == theirs  # the list as stored now, the category still selected
+    assert panel.names()[panel.table.currentRow()] == mine
+    qtbot.mouseClick(panel.up_button, Qt.MouseButton.LeftButton)  # on the list seen: moved
+    assert [c.name for c in incidents.failure_categories(ws=sample_ws)].index(mine) == 0
+    assert not panel.message.isVisible()
+
+
 # -- documents: send for review, approve, back to draft ------------------------------------------
 
 
@@ -574,3 +598,33 @@ def test_a_decision_recorded_after_another_windows_change_writes_nothing(
     assert tab.rationale.toPlainText() == "Citations lift CSAT."  # my words are kept
     qtbot.mouseClick(tab.record_button, Qt.MouseButton.LeftButton)
     assert str(stored(sample_ws, Experiment, experiment_id).decision) == "ship"
+
+
+def test_a_decision_on_results_imported_elsewhere_writes_nothing(
+    qtbot, experiment, app_ctx, sample_ws, tmp_path
+):
+    """Another window merged a later day's results in: the readout the user decided on
+    is out of date, so the decision is not recorded until they have seen the new one."""
+    from aipm_desktop.models import Experiment
+    from aipm_desktop.services import experiments
+    from aipm_desktop.ui.experiments.detail import TAB_DECISION
+
+    experiment_id, page = experiment
+    detail = page.detail
+    detail.tabs.setCurrentIndex(TAB_DECISION)
+    detail.decision.choice["ship"].click()
+    later = tmp_path / "day.csv"
+    later.write_text(
+        "date,variant,metric,units,conversions,sum,sum_sq\n"
+        "2026-11-30,No citations,CSAT of bot conversations,40,,160,680\n"
+        "2026-11-30,Numbered citations,CSAT of bot conversations,41,,170,720\n",
+        encoding="utf-8",
+    )
+    elsewhere(sample_ws, experiments.import_results, experiment_id=experiment_id, path=later,
+              merge=True)  # fmt: skip
+    qtbot.mouseClick(detail.decision.record_button, Qt.MouseButton.LeftButton)
+
+    box = stale_box(app_ctx)
+    assert "Your decision was not saved." in box.text()
+    assert "results imported at" in box.text()  # what bob changed
+    assert stored(sample_ws, Experiment, experiment_id).decision is None

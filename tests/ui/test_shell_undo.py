@@ -138,6 +138,7 @@ def _dump(path) -> dict[str, list[tuple]]:
             r[0]
             for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")
             if r[0] not in {"operation", "operation_row", "change_log", "alembic_version"}
+            and not r[0].startswith("sqlite_")  # SQLite's own (the id counters)
         ]
         out = {}
         for name in names:  # every value but the version (an undo moves it on)

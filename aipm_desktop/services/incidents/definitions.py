@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select, update
 
-from ...errors import NotFoundError, UserError, ValidationError
+from ...errors import ConflictError, NotFoundError, UserError, ValidationError
 from ...models import FailureCategory, Incident, Severity, SeverityDefinition, utcnow
 from .. import records
 from ..changes import Changes
@@ -242,21 +242,44 @@ def rename_category(
     return Changes("failure_category", (category_id,), "update")
 
 
-def move_category(*, ws: Workspace, category_id: int, step: int, who: str | None = None) -> Changes:
+def move_category(
+    *,
+    ws: Workspace,
+    category_id: int,
+    step: int,
+    expected_order: Sequence[int] | None = None,
+    who: str | None = None,
+) -> Changes:
     """Move a category ``step`` places up (negative) or down the triage list (one
     operation; the list is numbered 0, 1, 2 ... again). Moving past an end stops there;
-    a move that changes nothing writes nothing."""
-    order = [int(c.id) for c in failure_categories(ws=ws) if c.id is not None]
-    if category_id not in order:
-        raise NotFoundError(f"No failure category with id {category_id}.")
-    here = order.index(category_id)
-    there = max(0, min(len(order) - 1, here + int(step)))
-    if there == here:
-        return Changes("failure_category", (category_id,), "update")
-    order.insert(there, order.pop(here))
-    now = utcnow()
+    a move that changes nothing writes nothing.
+
+    ``expected_order``: the category ids in the order the user saw them. When the stored
+    list differs (another window moved, added or removed a category since), nothing is
+    moved and :class:`ConflictError` says so: a move only makes sense on the list seen.
+    """
     with ws.write(label="Reorder the failure categories", who=who) as session:
-        positions = dict(session.execute(select(_CAT.c.id, _CAT.c.position)).all())
+        stored = session.execute(
+            select(_CAT.c.id, _CAT.c.position)
+            .order_by(_CAT.c.position, _CAT.c.name)
+            .with_for_update()
+        ).all()
+        order = [int(r.id) for r in stored]
+        if expected_order is not None and [int(i) for i in expected_order] != order:
+            raise ConflictError(
+                "The failure categories were changed elsewhere since the list was shown "
+                "(moved, added or removed); nothing was moved. The list now shows them as "
+                "stored: move again if you still want to."
+            )
+        if category_id not in order:
+            raise NotFoundError(f"No failure category with id {category_id}.")
+        here = order.index(category_id)
+        there = max(0, min(len(order) - 1, here + int(step)))
+        if there == here:
+            return Changes("failure_category", (category_id,), "update")
+        order.insert(there, order.pop(here))
+        positions = {int(r.id): r.position for r in stored}
+        now = utcnow()
         for position, cid in enumerate(order):
             if positions.get(cid) != position:
                 session.execute(

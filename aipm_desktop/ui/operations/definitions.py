@@ -427,7 +427,11 @@ class CategoriesPanel(ContextWidget):
         category_id = self.current_id()
         if category_id is None or self.ctx.readonly:
             return False
-        ok = _run(self.ctx, MoveCategoryCommand(self.ctx, category_id, step), self.message)
+        ok = _run(
+            self.ctx, MoveCategoryCommand(self.ctx, category_id, step, self.ids()), self.message
+        )
+        if not ok:
+            self.reload()  # changed elsewhere: show the list as stored (the message says so)
         select_id(self.table, self.ids(), category_id)
         self._update()
         return ok

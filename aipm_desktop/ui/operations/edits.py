@@ -257,10 +257,15 @@ def EditCategoryCommand(
     return _definitions_edit(ctx, text, fn, category_id=category_id, data=dict(data))
 
 
-def MoveCategoryCommand(ctx: AppContext, category_id: int, step: int) -> OperationCommand:
-    """Move a failure category up (negative ``step``) or down the triage list."""
+def MoveCategoryCommand(
+    ctx: AppContext, category_id: int, step: int, shown: Sequence[int]
+) -> OperationCommand:
+    """Move a failure category up (negative ``step``) or down the triage list, as long
+    as the list is still as ``shown`` (the ids in the order the user saw them)."""
     text = "reorder the failure categories"
-    return _definitions_edit(ctx, text, incidents.move_category, category_id=category_id, step=step)
+    fn = incidents.move_category
+    args = {"category_id": category_id, "step": step, "expected_order": list(shown)}
+    return _definitions_edit(ctx, text, fn, **args)
 
 
 def DeleteCategoryCommand(
