@@ -229,6 +229,48 @@ def changed_elsewhere(ctx: AppContext, what: str, error: ConflictError) -> str:
     return f"{what} was {how} elsewhere{who} since you opened it. Nothing was saved."
 
 
+def _conflict_box(
+    parent: QWidget | None,
+    name: str,
+    text: str,
+    informative: str,
+    *,
+    theirs: Callable[[], object],
+    mine: Callable[[], object] | None = None,
+    mine_first: bool = False,
+    closed: Callable[[], object] | None = None,
+) -> QMessageBox:
+    """The "Edit conflict" question, window-modal over ``parent``: :data:`OVERWRITE_MINE`
+    (when ``mine`` is given) and :data:`RELOAD_THEIRS` run ``mine()`` / ``theirs()``,
+    Cancel nothing; ``closed()`` first, however it closes. The default answer is Reload
+    theirs, or Overwrite with mine with ``mine_first``."""
+    box = QMessageBox(parent if parent is not None else QApplication.activeWindow())
+    box.setObjectName(name)
+    box.setIcon(QMessageBox.Icon.Warning)
+    box.setWindowTitle("Edit conflict")
+    box.setText(text)
+    box.setInformativeText(informative)
+    answers: dict[object, Callable[[], object]] = {}
+    if mine is not None:
+        answers[box.addButton(OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole)] = mine
+    reload_button = box.addButton(RELOAD_THEIRS, QMessageBox.ButtonRole.ActionRole)
+    answers[reload_button] = theirs
+    box.addButton(QMessageBox.StandardButton.Cancel)
+    box.setDefaultButton(next(iter(answers)) if mine_first else reload_button)
+
+    def on_finished(_result: int) -> None:
+        if closed is not None:
+            closed()
+        box.deleteLater()
+        answer = answers.get(box.clickedButton())
+        if answer is not None:
+            answer()
+
+    box.finished.connect(on_finished)
+    box.open()
+    return box
+
+
 def ask_reload_or_overwrite(
     ctx: AppContext,
     parent: QWidget,
@@ -243,34 +285,16 @@ def ask_reload_or_overwrite(
     (``"answers"``) ``error`` refused (see the module's docstring): ``overwrite()`` or
     ``reload()`` runs on the answer; Cancel leaves the user's values as they are (saving
     again asks again)."""
-    box = QMessageBox(
-        QMessageBox.Icon.Warning,
-        "Edit conflict",
-        changed_elsewhere(ctx, what, error),
-        QMessageBox.StandardButton.Cancel,
+    return _conflict_box(
         parent,
-    )
-    box.setObjectName("setConflictBox")
-    box.setInformativeText(
+        "setConflictBox",
+        changed_elsewhere(ctx, what, error),
         f"{OVERWRITE_MINE} stores your {values} over theirs (Edit \u25b8 Undo brings "
-        f"theirs back). {RELOAD_THEIRS} shows the stored {values} instead of yours."
+        f"theirs back). {RELOAD_THEIRS} shows the stored {values} instead of yours.",
+        theirs=reload,
+        mine=overwrite,
+        mine_first=True,
     )
-    choices = (
-        (OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole, overwrite),
-        (RELOAD_THEIRS, QMessageBox.ButtonRole.DestructiveRole, reload),
-    )
-    answers = {box.addButton(text, role): answer for text, role, answer in choices}
-    box.setDefaultButton(next(iter(answers)))
-
-    def on_finished(_result: int) -> None:
-        answer = answers.get(box.clickedButton())
-        box.deleteLater()
-        if answer is not None:
-            answer()
-
-    box.finished.connect(on_finished)
-    box.open()
-    return box
 
 
 # -- edits that are not fields of one row: a set, an order, a status move -----------------------
@@ -306,45 +330,42 @@ def ask_stale(
     (every view reads it again, then ``reload``), :data:`OVERWRITE_MINE` (when ``keep_mine``
     is given) calls it with the version stored now to make the edit over theirs; Cancel
     leaves it. The box is ``ctx.conflict_dialog`` while open."""
-    box = QMessageBox(parent if parent is not None else QApplication.activeWindow())
-    box.setObjectName("staleEditBox")
-    box.setIcon(QMessageBox.Icon.Warning)
-    box.setWindowTitle("Edit conflict")
-    box.setText(stale_text(ctx, error, what))
-    mine = None
+    conflict = getattr(error, "conflict", None)
+
+    def theirs() -> None:
+        if conflict is not None:
+            ctx.notify(Changes(conflict.kind, (conflict.record_id,), "update"))
+        if reload is not None:
+            reload()
+
+    def mine() -> None:
+        current = getattr(conflict, "current", None)
+        if current is None:
+            ctx.show_error(UserError("The record was deleted elsewhere; nothing was saved."))
+        elif keep_mine is not None:
+            keep_mine(int(current))
+
+    def closed() -> None:
+        if ctx.conflict_dialog is box:
+            ctx.conflict_dialog = None
+
     if keep_mine is not None:
-        mine = box.addButton(OVERWRITE_MINE, QMessageBox.ButtonRole.AcceptRole)
-        box.setInformativeText(
+        informative = (
             f"{OVERWRITE_MINE} stores your change over theirs (Edit \u25b8 Undo brings theirs "
             f"back); {RELOAD_THEIRS} shows what is stored now."
         )
     else:
-        box.setInformativeText(f"{RELOAD_THEIRS} shows what is stored now; then choose again.")
-    theirs = box.addButton(RELOAD_THEIRS, QMessageBox.ButtonRole.ActionRole)
-    box.addButton(QMessageBox.StandardButton.Cancel)
-    box.setDefaultButton(theirs)
+        informative = f"{RELOAD_THEIRS} shows what is stored now; then choose again."
+    box = _conflict_box(
+        parent,
+        "staleEditBox",
+        stale_text(ctx, error, what),
+        informative,
+        theirs=theirs,
+        mine=mine if keep_mine is not None else None,
+        closed=closed,
+    )
     ctx.conflict_dialog = box
-    conflict = getattr(error, "conflict", None)
-
-    def on_finished(_result: int) -> None:
-        if ctx.conflict_dialog is box:
-            ctx.conflict_dialog = None
-        box.deleteLater()
-        clicked = box.clickedButton()
-        if clicked is theirs:
-            if conflict is not None:
-                ctx.notify(Changes(conflict.kind, (conflict.record_id,), "update"))
-            if reload is not None:
-                reload()
-        elif clicked is mine and mine is not None and keep_mine is not None:
-            current = getattr(conflict, "current", None)
-            if current is None:
-                ctx.show_error(UserError("The record was deleted elsewhere; nothing was saved."))
-                return
-            keep_mine(int(current))
-
-    box.finished.connect(on_finished)
-    box.open()
     return box
 
 
