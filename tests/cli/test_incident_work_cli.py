@@ -6,6 +6,7 @@ nothing written."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from pathlib import Path
@@ -91,10 +92,16 @@ def test_a_category_in_use_needs_to_be_told_where_its_incidents_go(sample_path: 
     assert shown["category"] == "Data mismatch"
 
 
+def _later(stamp: str, **delta: float) -> dt.datetime:
+    """An incident's stored time moved on by ``delta`` (the sample's dates follow today)."""
+    return dt.datetime.fromisoformat(stamp) + dt.timedelta(**delta)
+
+
 def test_action_records_who_and_when(sample_path: Path) -> None:
+    at = _later(_show_json(sample_path, "3")["mitigated_at"], hours=1)  # after every action
     result = _run(
         *("incidents", "action", sample_path, "3", "vendor-escalation", "--by", "Ravi"),
-        *("--at", "2026-11-24 10:00+00:00", "--notes", "Raised a P1 with the vendor"),
+        *("--at", at.isoformat(), "--notes", "Raised a P1 with the vendor"),
     )
     assert result.exit_code == 0, result.output
     shown = json.loads(_run("incidents", "show", sample_path, "3", "--json").stdout)
@@ -104,7 +111,7 @@ def test_action_records_who_and_when(sample_path: Path) -> None:
         "Ravi",
         "Raised a P1 with the vendor",
     )
-    assert action["at"].startswith("2026-11-24T10:00")
+    assert dt.datetime.fromisoformat(action["at"]) == at
 
 
 def test_review_writes_the_document_once(sample_path: Path) -> None:
@@ -152,16 +159,12 @@ def test_runbook_message_fills_the_placeholders_from_the_incident(sample_path: P
 
 def test_edit_changes_only_the_fields_given_in_one_undo_step(sample_path: Path) -> None:
     before = _show_json(sample_path, "3")
+    acknowledged = _later(before["detected_at"], minutes=5)
     result = _run(
         *("incidents", "edit", sample_path, "3", "--category", "Cost spike"),
         *("--root-cause", "none", "--owner", "Priya Raman", "--response", "Raised the tier"),
-        *(
-            "--not-rolled-back",
-            "--acknowledged",
-            "2026-11-24 08:25+00:00",
-            "--kpi",
-            "Tier-2 escalation rate",
-        ),
+        *("--not-rolled-back", "--acknowledged", acknowledged.isoformat()),
+        *("--kpi", "Tier-2 escalation rate"),
     )
     assert result.exit_code == 0, result.output
     assert "owner" in result.output and "response" in result.output
@@ -172,7 +175,7 @@ def test_edit_changes_only_the_fields_given_in_one_undo_step(sample_path: Path) 
         "Priya Raman",
     )
     assert after["actions_text"] == "Raised the tier" and after["rolled_back"] is False
-    assert after["acknowledged_at"].startswith("2026-11-24T08:25")
+    assert dt.datetime.fromisoformat(after["acknowledged_at"]) == acknowledged
     assert [k["name"] for k in after["kpis"]] == ["Tier-2 escalation rate"]
     for same in ("title", "severity", "customer_impact", "description", "use_cases"):
         assert after[same] == before[same], same

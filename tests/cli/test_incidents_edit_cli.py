@@ -4,6 +4,7 @@ and ``action``) says what is wrong, exits 1 and leaves the file as it was."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import shutil
@@ -66,11 +67,14 @@ def test_add_logs_an_incident_with_its_links(demo_file: Path) -> None:
 
 
 def test_status_stamps_the_times_and_note_adds_to_the_timeline(demo_file: Path) -> None:
-    moved = _run("incidents", "status", demo_file, "3", "resolved", "--at", "2026-11-25 10:00")
+    mitigated = dt.datetime.fromisoformat(_show(demo_file, "3")["mitigated_at"])
+    resolved = mitigated + dt.timedelta(days=1)  # the sample's dates follow today
+    moved = _run("incidents", "status", demo_file, "3", "resolved", "--at", resolved.isoformat())
     assert moved.exit_code == 0, moved.output
     assert "Incident 3 is resolved" in moved.stdout
     data = _show(demo_file, "3")
-    assert data["status"] == "resolved" and data["resolved_at"].startswith("2026-11-25")
+    assert data["status"] == "resolved"
+    assert dt.datetime.fromisoformat(data["resolved_at"]) == resolved
     noted = _run(
         "incidents", "note", demo_file, "Draft latency spike during EU morning peak",
         "Vendor confirmed the rate limit is lifted", "--by", "Kofi Mensah",
