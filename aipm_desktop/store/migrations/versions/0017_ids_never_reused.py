@@ -124,13 +124,9 @@ def _rebuild(conn: sa.Connection, tables: list[tuple[str, str]]) -> None:
     conn.exec_driver_sql("PRAGMA legacy_alter_table = OFF")
 
 
-#: Whether to try :func:`_edit_in_place` first (a test turns it off to run the rebuild).
-IN_PLACE = True
-
-
 def _change(conn: sa.Connection, rewrite: Callable[[str], str | None]) -> None:
     tables = _tables(conn, rewrite)
-    if tables and not (IN_PLACE and _edit_in_place(conn, tables)):
+    if tables and not _edit_in_place(conn, tables):
         _rebuild(conn, tables)
 
 
